@@ -1,0 +1,83 @@
+/**
+ * Which language a file is in, and the ast-grep parser for it.
+ * Parsers come from @ast-grep/napi (JavaScript, TypeScript, TSX) and the prebuilt
+ * @ast-grep/lang-* packages, registered once per process (and per worker thread).
+ */
+import { createRequire } from 'node:module';
+import { registerDynamicLanguage } from '@ast-grep/napi';
+
+export const LANGUAGES = [
+  'python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'c', 'cpp', 'csharp', 'php', 'ruby', 'rust', 'bash',
+] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const BY_EXTENSION: Record<string, Language> = {
+  py: 'python', pyw: 'python', pyi: 'python',
+  js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
+  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'tsx',
+  go: 'go', java: 'java',
+  c: 'c', h: 'c',
+  cc: 'cpp', cpp: 'cpp', cxx: 'cpp', 'c++': 'cpp', hpp: 'cpp', hh: 'cpp', hxx: 'cpp', ino: 'cpp',
+  cs: 'csharp', php: 'php', phtml: 'php', rb: 'ruby', rake: 'ruby', gemspec: 'ruby', rs: 'rust',
+  sh: 'bash', bash: 'bash', zsh: 'bash', ksh: 'bash',
+};
+
+/** Names people and corpora use for languages, mapped to ours. */
+const ALIASES: Record<string, Language> = {
+  py: 'python', python3: 'python', js: 'javascript', node: 'javascript', ts: 'typescript',
+  golang: 'go', 'c++': 'cpp', cxx: 'cpp', 'c#': 'csharp', cs: 'csharp', rb: 'ruby', rs: 'rust',
+  sh: 'bash', shell: 'bash', zsh: 'bash',
+};
+
+export function normaliseLanguage(name: string): Language | undefined {
+  const n = name.toLowerCase();
+  if ((LANGUAGES as readonly string[]).includes(n)) return n as Language;
+  return ALIASES[n];
+}
+
+export function languageOf(path: string, firstLine?: string): Language | undefined {
+  const base = path.split('/').pop() ?? path;
+  const dot = base.lastIndexOf('.');
+  if (dot > 0) {
+    const lang = BY_EXTENSION[base.slice(dot + 1).toLowerCase()];
+    if (lang) return lang;
+  }
+  if (base === 'Rakefile' || base === 'Gemfile') return 'ruby';
+  if (firstLine?.startsWith('#!')) {
+    if (/\bpython[0-9.]*\b/.test(firstLine)) return 'python';
+    if (/\b(node|deno|bun)\b/.test(firstLine)) return 'javascript';
+    if (/\b(ba|z|k|da)?sh\b/.test(firstLine)) return 'bash';
+    if (/\bruby\b/.test(firstLine)) return 'ruby';
+    if (/\bphp\b/.test(firstLine)) return 'php';
+  }
+  return undefined;
+}
+
+/** ast-grep's name for each language. */
+export function astGrepLang(lang: Language): string {
+  switch (lang) {
+    case 'javascript': return 'JavaScript';
+    case 'typescript': return 'TypeScript';
+    case 'tsx': return 'Tsx';
+    default: return lang;
+  }
+}
+
+let registered = false;
+export function registerParsers(): void {
+  if (registered) return;
+  const require = createRequire(import.meta.url);
+  registerDynamicLanguage({
+    python: require('@ast-grep/lang-python'),
+    go: require('@ast-grep/lang-go'),
+    java: require('@ast-grep/lang-java'),
+    c: require('@ast-grep/lang-c'),
+    cpp: require('@ast-grep/lang-cpp'),
+    csharp: require('@ast-grep/lang-csharp'),
+    php: require('@ast-grep/lang-php'),
+    ruby: require('@ast-grep/lang-ruby'),
+    rust: require('@ast-grep/lang-rust'),
+    bash: require('@ast-grep/lang-bash'),
+  });
+  registered = true;
+}

@@ -1,0 +1,94 @@
+/**
+ * A file as the analyzers see it: its text, its language, and fast offset→line/column lookup.
+ * Every analyzer builds its findings through `finding()` so that the shape stays the same.
+ */
+import { createHash } from 'node:crypto';
+import type { Finding, Severity, Confidence, Category } from '../engine/types.ts';
+import type { Language } from './code/languages.ts';
+
+export const MAX_SNIPPET = 240;
+
+export class SourceFile {
+  readonly lines: string[];
+  private starts: number[] | undefined;
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly language: Language | undefined,
+  ) {
+    this.lines = text.split('\n');
+  }
+
+  /** Offset of the start of each line (0-based). */
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const s = [0];
+      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) s.push(i + 1);
+      this.starts = s;
+    }
+    return this.starts;
+  }
+
+  /** 1-based line and column of a UTF-16 offset. */
+  position(offset: number): { line: number; column: number } {
+    const s = this.lineStarts();
+    let lo = 0, hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= offset) lo = mid; else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - s[lo] + 1 };
+  }
+
+  line(n: number): string {
+    return this.lines[n - 1] ?? '';
+  }
+}
+
+export interface FindingSpec {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  confidence: Confidence;
+  category: Category;
+  cwe?: string;
+  message: string;
+  fix?: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Overrides the snippet taken from the source lines (e.g. a redacted secret). */
+  snippet?: string;
+}
+
+export function clip(s: string, max = MAX_SNIPPET): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+export function finding(file: SourceFile, spec: FindingSpec): Finding {
+  const endLine = spec.endLine ?? spec.line;
+  const raw = spec.snippet ?? file.lines.slice(spec.line - 1, Math.min(endLine, spec.line + 4)).join('\n');
+  const snippet = clip(raw.trim());
+  const fingerprint = createHash('sha256')
+    .update(`${spec.ruleId}\0${file.path}\0${snippet.replace(/\s+/g, ' ')}`)
+    .digest('hex')
+    .slice(0, 32);
+  return {
+    ruleId: spec.ruleId,
+    title: spec.title,
+    severity: spec.severity,
+    confidence: spec.confidence,
+    category: spec.category,
+    ...(spec.cwe ? { cwe: spec.cwe } : {}),
+    file: file.path,
+    line: spec.line,
+    column: spec.column,
+    endLine,
+    endColumn: spec.endColumn ?? spec.column,
+    snippet,
+    message: spec.message,
+    ...(spec.fix ? { fix: spec.fix } : {}),
+    fingerprint,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The fixture check behind `warden rules test` and test/rules.test.ts, in the manner of
+ * Semgrep's annotated test files: in a fixture, a comment `ruleid: ID[, ID]` says the next code
+ * line must be flagged by each ID, and `ok: ID` says it must not. Any other finding of the
+ * pack's rules in a fixture is an unexpected one. Every rule needs at least one `ruleid` (it
+ * fires) and one `ok` (a near miss it passes).
+ */
+import { readFileSync } from 'node:fs';
+import type { Note } from '../engine/types.ts';
+import { analyzeCode } from '../analyzers/code/index.ts';
+import { languageOf } from '../analyzers/code/languages.ts';
+import { SourceFile } from '../analyzers/source.ts';
+import { fixturesOf, parsePack, type Rule } from './loader.ts';
+
+const ANNOTATION = /(?:#|\/\/|\/\*|--|<!--|;)\s*(ruleid|ok):\s*([\w.\-]+(?:\s*,\s*[\w.\-]+)*)/;
+
+export interface FixtureProblem { file: string; line?: number; problem: string }
+
+export function checkPack(packPath: string): { rules: Rule[]; problems: FixtureProblem[] } {
+  const rules = parsePack(readFileSync(packPath, 'utf8'), packPath);
+  const problems: FixtureProblem[] = [];
+  const fired = new Set<string>();
+  const passed = new Set<string>();
+  const fixtures = fixturesOf(packPath);
+  if (fixtures.length === 0) problems.push({ file: packPath, problem: 'no fixture file next to the pack' });
+
+  for (const fx of fixtures) {
+    const text = readFileSync(fx, 'utf8');
+    const lines = text.split('\n');
+    const lang = languageOf(fx, lines[0]);
+    if (!lang) { problems.push({ file: fx, problem: 'cannot tell the fixture language from its name' }); continue; }
+    const expect = new Map<number, Set<string>>();
+    const ok = new Map<number, Set<string>>();
+    let pending: { kind: string; ids: string[] }[] = [];
+    lines.forEach((l, i) => {
+      const m = ANNOTATION.exec(l);
+      if (m && l.trim().length - m[0].length < 4) { // a comment line of its own
+        pending.push({ kind: m[1], ids: m[2].split(',').map((s) => s.trim()) });
+        return;
+      }
+      if (l.trim() === '' || pending.length === 0) return;
+      for (const p of pending) {
+        const map = p.kind === 'ruleid' ? expect : ok;
+        const set = map.get(i + 1) ?? new Set<string>();
+        p.ids.forEach((id) => set.add(id));
+        map.set(i + 1, set);
+      }
+      pending = [];
+    });
+    const known = new Set(rules.map((r) => r.id));
+    for (const [line, ids] of [...expect, ...ok]) for (const id of ids)
+      if (!known.has(id)) problems.push({ file: fx, line, problem: `annotation names unknown rule ${id}` });
+
+    const notes: Note[] = [];
+    const findings = analyzeCode(new SourceFile(fx, text, lang), notes, rules);
+    for (const n of notes) problems.push({ file: fx, problem: `analyzer note: ${n.reason}` });
+    const got = new Map<number, Set<string>>();
+    for (const f of findings) {
+      const s = got.get(f.line) ?? new Set<string>();
+      s.add(f.ruleId);
+      got.set(f.line, s);
+    }
+    for (const [line, ids] of expect) for (const id of ids) {
+      if (got.get(line)?.has(id)) fired.add(id);
+      else problems.push({ file: fx, line, problem: `${id} should fire here but did not` });
+    }
+    for (const [line, ids] of ok) for (const id of ids) {
+      if (got.get(line)?.has(id)) problems.push({ file: fx, line, problem: `${id} fired on an ok line` });
+      else passed.add(id);
+    }
+    for (const [line, ids] of got) for (const id of ids)
+      if (!expect.get(line)?.has(id) && !ok.get(line)?.has(id))
+        problems.push({ file: fx, line, problem: `${id} fired on a line not annotated 'ruleid: ${id}'` });
+  }
+  for (const r of rules) {
+    if (!fired.has(r.id)) problems.push({ file: packPath, problem: `${r.id} has no fixture line where it fires` });
+    if (!passed.has(r.id)) problems.push({ file: packPath, problem: `${r.id} has no 'ok:' near miss in a fixture` });
+  }
+  return { rules, problems };
+}

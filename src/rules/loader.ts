@@ -1,0 +1,150 @@
+/**
+ * Rule packs are data: YAML files under src/rules/<pack>/, each next to an annotated fixture
+ * (same base name, the language's extension) in which `ruleid: <id>` marks the next line as one
+ * the rule must flag and `ok: <id>` one it must not. `test/rules.test.ts` holds every pack to it.
+ *
+ * A rule matches with either
+ *   ast:   an ast-grep rule object (pattern/kind/has/inside/all/any/not), plus optional
+ *          `constraints` and `utils`; it also needs `requires`, a regex the file text must
+ *          contain before the file is parsed at all (the prefilter that keeps scans fast);
+ *   regex: a JavaScript regex tried on each line (bounded length), optionally with `requires`.
+ * `not-regex` drops a match whose line also matches it (placeholders, safe variants).
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, basename, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import {
+  CATEGORIES, CONFIDENCES, SEVERITIES,
+  type Category, type Confidence, type Severity,
+} from '../engine/types.ts';
+import { LANGUAGES, type Language } from '../analyzers/code/languages.ts';
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  confidence: Confidence;
+  category: Category;
+  cwe?: string;
+  message: string;
+  fix?: string;
+  languages: Language[];
+  /** Prefilter on the whole file text. */
+  requires?: RegExp;
+  ast?: { rule: object; constraints?: Record<string, object>; utils?: Record<string, object> };
+  regex?: RegExp;
+  notRegex?: RegExp;
+  /** Where the rule was defined, for error messages and the fixture test. */
+  pack: string;
+}
+
+export class RuleError extends Error {}
+
+const RULES_DIR = dirname(fileURLToPath(import.meta.url));
+const RULE_KEYS = new Set([
+  'id', 'title', 'severity', 'confidence', 'category', 'cwe', 'message', 'fix', 'languages',
+  'requires', 'ast', 'constraints', 'utils', 'regex', 'not-regex', 'flags',
+]);
+const PACK_KEYS = new Set(['languages', 'rules']);
+
+function str(v: unknown, where: string, key: string, required = true): string | undefined {
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string' || v.length === 0) throw new RuleError(`${where}: '${key}' must be a non-empty string`);
+  return v;
+}
+
+function compile(src: string, flags: string, where: string): RegExp {
+  try {
+    return new RegExp(src, flags);
+  } catch (e) {
+    throw new RuleError(`${where}: bad regex ${JSON.stringify(src)}: ${(e as Error).message}`);
+  }
+}
+
+export function parsePack(text: string, pack: string): Rule[] {
+  const doc = parseYaml(text) as Record<string, unknown>;
+  if (!doc || typeof doc !== 'object') throw new RuleError(`${pack}: not a YAML mapping`);
+  for (const k of Object.keys(doc)) if (!PACK_KEYS.has(k)) throw new RuleError(`${pack}: unknown key '${k}'`);
+  const packLangs = doc.languages as string[] | undefined;
+  if (!Array.isArray(doc.rules)) throw new RuleError(`${pack}: 'rules' must be a list`);
+  return doc.rules.map((raw: Record<string, unknown>, i: number) => {
+    const where = `${pack} rule #${i + 1}${typeof raw?.id === 'string' ? ` (${raw.id})` : ''}`;
+    if (!raw || typeof raw !== 'object') throw new RuleError(`${where}: not a mapping`);
+    for (const k of Object.keys(raw)) if (!RULE_KEYS.has(k)) throw new RuleError(`${where}: unknown key '${k}'`);
+    const severity = raw.severity as Severity;
+    if (!SEVERITIES.includes(severity)) throw new RuleError(`${where}: severity must be one of ${SEVERITIES.join(', ')}`);
+    const confidence = (raw.confidence ?? 'medium') as Confidence;
+    if (!CONFIDENCES.includes(confidence)) throw new RuleError(`${where}: confidence must be one of ${CONFIDENCES.join(', ')}`);
+    const category = (raw.category ?? 'vulnerability') as Category;
+    if (!CATEGORIES.includes(category)) throw new RuleError(`${where}: category must be one of ${CATEGORIES.join(', ')}`);
+    const languages = (raw.languages ?? packLangs) as Language[] | undefined;
+    if (!Array.isArray(languages) || languages.length === 0 || languages.some((l) => !LANGUAGES.includes(l)))
+      throw new RuleError(`${where}: 'languages' must list some of ${LANGUAGES.join(', ')}`);
+    const cwe = str(raw.cwe, where, 'cwe', false);
+    if (cwe && !/^CWE-\d+$/.test(cwe)) throw new RuleError(`${where}: cwe must look like CWE-89`);
+    const flags = typeof raw.flags === 'string' ? raw.flags : '';
+    if (raw.ast === undefined && raw.regex === undefined) throw new RuleError(`${where}: needs 'ast' or 'regex'`);
+    if (raw.ast !== undefined && raw.regex !== undefined) throw new RuleError(`${where}: 'ast' and 'regex' exclude each other`);
+    if (raw.ast !== undefined && raw.requires === undefined)
+      throw new RuleError(`${where}: an 'ast' rule needs 'requires' (a regex prefilter on the file text)`);
+    const rule: Rule = {
+      id: str(raw.id, where, 'id')!,
+      title: str(raw.title, where, 'title')!,
+      severity, confidence, category, cwe,
+      message: str(raw.message, where, 'message')!,
+      fix: str(raw.fix, where, 'fix', false),
+      languages,
+      requires: raw.requires !== undefined ? compile(str(raw.requires, where, 'requires')!, flags.replace('g', ''), where) : undefined,
+      regex: raw.regex !== undefined ? compile(str(raw.regex, where, 'regex')!, flags.replace('g', ''), where) : undefined,
+      notRegex: raw['not-regex'] !== undefined ? compile(str(raw['not-regex'], where, 'not-regex')!, flags.replace('g', ''), where) : undefined,
+      pack,
+    };
+    if (raw.ast !== undefined) {
+      if (typeof raw.ast !== 'object' || raw.ast === null) throw new RuleError(`${where}: 'ast' must be a rule mapping`);
+      rule.ast = {
+        rule: raw.ast as object,
+        constraints: raw.constraints as Record<string, object> | undefined,
+        utils: raw.utils as Record<string, object> | undefined,
+      };
+    }
+    return rule;
+  });
+}
+
+/** Every `*.yml` file below a folder, sorted for stable output. */
+export function packFiles(dir = RULES_DIR): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...packFiles(p));
+    else if (name.endsWith('.yml')) out.push(p);
+  }
+  return out;
+}
+
+/** Fixture files of a pack: same folder and base name, any other extension. */
+export function fixturesOf(packPath: string): string[] {
+  const dir = dirname(packPath);
+  const stem = basename(packPath, '.yml');
+  return readdirSync(dir)
+    .filter((n) => n !== basename(packPath) && extname(n) !== '.yml' && n.slice(0, n.length - extname(n).length) === stem)
+    .map((n) => join(dir, n));
+}
+
+let cache: Rule[] | undefined;
+export function loadRules(dir = RULES_DIR): Rule[] {
+  if (dir === RULES_DIR && cache) return cache;
+  const rules: Rule[] = [];
+  const seen = new Set<string>();
+  for (const file of packFiles(dir)) {
+    const pack = file.slice(dir.length + 1);
+    for (const r of parsePack(readFileSync(file, 'utf8'), pack)) {
+      if (seen.has(r.id)) throw new RuleError(`${pack}: duplicate rule id '${r.id}'`);
+      seen.add(r.id);
+      rules.push(r);
+    }
+  }
+  if (dir === RULES_DIR) cache = rules;
+  return rules;
+}

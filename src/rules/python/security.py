@@ -1,0 +1,259 @@
+import os, subprocess, pickle, yaml, hashlib, random, secrets, tempfile, ssl, re, jwt, requests
+from flask import Flask, request, redirect, make_response, render_template_string, session, url_for
+from Crypto.Cipher import AES, DES
+from Crypto.PublicKey import RSA
+
+app = Flask(__name__)
+
+
+def commands(user_dir, name):
+    # ruleid: python.os-system-injection
+    os.system("ls " + user_dir)
+    # ruleid: python.os-system-injection
+    os.popen(f"cat {name}")
+    # ok: python.os-system-injection
+    os.system("ls -l /tmp")
+    # ruleid: python.subprocess-shell-injection
+    subprocess.check_output(f'ls -l {user_dir}', shell=True, text=True)
+    # ruleid: python.subprocess-shell-injection
+    subprocess.run(cmd, shell=True)
+    # ok: python.subprocess-shell-injection
+    subprocess.run(["ls", "-l", user_dir])
+    # ok: python.subprocess-shell-injection
+    subprocess.run("make clean", shell=True)
+
+
+def code(expr):
+    # ruleid: python.eval-injection
+    return eval(expr)
+
+
+def code2(module):
+    # ruleid: python.eval-injection
+    exec('import %s' % module)
+    # ok: python.eval-injection
+    eval("1 + 2")
+
+
+def load(blob, stream):
+    # ruleid: python.pickle-deserialization
+    obj = pickle.loads(blob)
+    # ok: python.pickle-deserialization
+    data = pickle.dumps(obj)
+    # ruleid: python.yaml-unsafe-load
+    cfg = yaml.load(stream, Loader=yaml.Loader)
+    # ok: python.yaml-unsafe-load
+    cfg = yaml.load(stream, Loader=yaml.SafeLoader)
+    # ok: python.yaml-unsafe-load
+    cfg = yaml.safe_load(stream)
+    return data, cfg
+
+
+def sql(cursor, username, table):
+    query = f"SELECT * FROM users WHERE name = '{username}'"
+    # ruleid: python.sql-injection
+    cursor.execute(query)
+    # ruleid: python.sql-injection
+    cursor.execute("select * from %s" % table)
+    # ok: python.sql-injection
+    cursor.execute("SELECT * FROM users WHERE name = ?", (username,))
+    other = "SELECT 1"
+    # ok: python.sql-injection
+    cursor.execute(other)
+
+
+@app.route('/file')
+def get_file():
+    name = request.args.get('name')
+    # ruleid: python.path-traversal
+    with open(f'/srv/files/{name}') as fh:
+        body = fh.read()
+    # ok: python.path-traversal
+    with open('/srv/files/index.txt') as fh:
+        body += fh.read()
+    # ruleid: python.ssrf-request-url
+    requests.get(request.args['url'])
+    # ok: python.ssrf-request-url
+    requests.get('https://api.example.com/status')
+    # ruleid: python.open-redirect
+    return redirect(request.args.get('next'))
+
+
+@app.route('/ok')
+def safe_redirect():
+    target = request.args.get('next')
+    # ok: python.open-redirect
+    return redirect(url_for('index'))
+
+
+def not_a_handler(name):
+    # ok: python.path-traversal
+    return open(f'/srv/files/{name}').read()
+
+
+def extract(tar, dest):
+    # ruleid: python.tar-extractall
+    tar.extractall(dest)
+    # ok: python.tar-extractall
+    tar.extractall(dest, filter='data')
+
+
+@app.route('/hello')
+def hello():
+    param = request.args.get('name')
+    # ruleid: python.ssti-render-template-string
+    page = render_template_string("<h1>Hello " + param + "</h1>")
+    # ok: python.ssti-render-template-string
+    page = render_template_string("<h1>Hello {{ name }}</h1>", name=param)
+    # ruleid: python.xss-response
+    resp = make_response(f"<p>{param}</p>")
+    # ok: python.xss-response
+    resp = make_response(f"<p>{escape(param)}</p>")
+    # ruleid: python.trust-boundary-session
+    session['user'] = param
+    # ok: python.trust-boundary-session
+    session['visits'] = 1
+    return resp
+
+
+def xml_queries(root, username, ET, conn, parser, handler):
+    q = f"//user[name='{username}']"
+    # ruleid: python.xpath-injection
+    root.xpath(q)
+    # ok: python.xpath-injection
+    root.xpath("//user[name=$n]", n=username)
+    flt = f'(&(objectclass=person)(uid={username}))'
+    # ruleid: python.ldap-injection
+    conn.search('ou=users', flt)
+    # ok: python.ldap-injection
+    conn.search('ou=users', '(objectclass=person)')
+    # ruleid: python.xxe-external-entities
+    parser.setFeature(handler.feature_external_ges, True)
+    # ok: python.xxe-external-entities
+    parser.setFeature(handler.feature_external_ges, False)
+
+
+def cookies(resp, value):
+    # ruleid: python.insecure-cookie
+    resp.set_cookie('sid', value, secure=False, httponly=True)
+    # ok: python.insecure-cookie
+    resp.set_cookie('sid', value, secure=True, httponly=True)
+
+
+def hashing(data, password):
+    # ruleid: python.weak-hash
+    h = hashlib.md5(data)
+    # ruleid: python.weak-hash
+    h = hashlib.new('sha1')
+    # ok: python.weak-hash
+    h = hashlib.md5(data, usedforsecurity=False)
+    # ok: python.weak-hash
+    h = hashlib.sha256(data)
+    # ruleid: python.fast-hash-for-password
+    stored = hashlib.sha256(password.encode()).hexdigest()
+    # ok: python.fast-hash-for-password
+    digest = hashlib.sha256(data).hexdigest()
+    # ruleid: python.weak-pbkdf2
+    key = hashlib.pbkdf2_hmac('sha256', password, salt, 1000)
+    # ok: python.weak-pbkdf2
+    key = hashlib.pbkdf2_hmac('sha256', password, salt, 600_000)
+    return h, stored, digest, key
+
+
+def tokens():
+    # ruleid: python.weak-random
+    delay = random.random()
+    # ruleid: python.weak-random, python.weak-random-secret
+    reset_token = str(random.getrandbits(64))
+    # ok: python.weak-random, python.weak-random-secret
+    api_token = secrets.token_urlsafe(32)
+    return delay, reset_token, api_token
+
+
+def ciphers(key, data, os_random):
+    # ruleid: python.weak-cipher
+    c = DES.new(key[:8], DES.MODE_CBC, os_random)
+    # ruleid: python.weak-cipher
+    c = AES.new(key, AES.MODE_ECB)
+    # ok: python.weak-cipher
+    c = AES.new(key, AES.MODE_GCM)
+    # ruleid: python.weak-key-size
+    k = RSA.generate(1024)
+    # ok: python.weak-key-size
+    k = RSA.generate(3072)
+    # ruleid: python.static-iv
+    iv = b'\x00' * 16
+    # ok: python.static-iv
+    iv = os.urandom(16)
+    return c, k, iv
+
+
+def tls(url, token, key):
+    # ruleid: python.tls-verify-disabled
+    requests.get(url, verify=False)
+    # ok: python.tls-verify-disabled
+    requests.get(url, verify='/etc/ssl/corp-ca.pem')
+    # ruleid: python.tls-verify-disabled
+    ctx = ssl._create_unverified_context()
+    # ruleid: python.jwt-signature-not-verified
+    claims = jwt.decode(token, key, options={'verify_signature': False})
+    # ok: python.jwt-signature-not-verified
+    claims = jwt.decode(token, key, algorithms=['HS256'])
+    return ctx, claims
+
+
+def files(path, results):
+    # ruleid: python.insecure-tempfile
+    name = tempfile.mktemp()
+    # ok: python.insecure-tempfile
+    fd, name = tempfile.mkstemp()
+    # ruleid: python.world-writable-permissions
+    os.chmod(path, 0o777)
+    # ok: python.world-writable-permissions
+    os.chmod(path, 0o600)
+    return name
+
+
+def ssh(client, paramiko):
+    # ruleid: python.paramiko-auto-add-policy
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    # ok: python.paramiko-auto-add-policy
+    client.set_missing_host_key_policy(paramiko.RejectPolicy())
+
+
+def search(pattern, content):
+    # ruleid: python.regex-injection
+    return re.search(pattern, content)
+
+
+def search_escaped(pattern, content):
+    # ok: python.regex-injection
+    return re.search(re.escape(pattern), content)
+
+
+def store_header(info_content, header):
+    # ruleid: python.header-injection
+    header['X-Info'] = info_content
+    return header
+
+
+def store_header_checked(info_content, header):
+    if '\n' in info_content or '\r' in info_content:
+        return header
+    # ok: python.header-injection
+    header['X-Info'] = info_content
+    return header
+
+
+def login(logger, user, password):
+    # ruleid: python.secret-in-log
+    logger.info(f"login {user} with {password}")
+    # ok: python.secret-in-log
+    logger.info(f"login {user}")
+
+
+if __name__ == '__main__':
+    # ruleid: python.flask-debug
+    app.run(host='127.0.0.1', debug=True)
+    # ok: python.flask-debug
+    app.run(host='127.0.0.1', debug=False)
