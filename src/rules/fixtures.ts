@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type { Note } from '../engine/types.ts';
 import { analyzeCode } from '../analyzers/code/index.ts';
-import { languageOf } from '../analyzers/code/languages.ts';
+import { parse } from '@ast-grep/napi';
+import { astGrepLang, languageOf, registerParsers } from '../analyzers/code/languages.ts';
 import { SourceFile } from '../analyzers/source.ts';
 import { fixturesOf, parsePack, type Rule } from './loader.ts';
 
@@ -71,6 +72,18 @@ export function checkPack(packPath: string): { rules: Rule[]; problems: FixtureP
     for (const [line, ids] of got) for (const id of ids)
       if (!expect.get(line)?.has(id) && !ok.get(line)?.has(id))
         problems.push({ file: fx, line, problem: `${id} fired on a line not annotated 'ruleid: ${id}'` });
+  }
+  // A rule must compile for every language it claims, not only the fixtures' languages.
+  registerParsers();
+  for (const r of rules) {
+    if (!r.ast) continue;
+    for (const lang of r.languages) {
+      try {
+        parse(astGrepLang(lang) as never, '').root().findAll({ rule: r.ast.rule, constraints: r.ast.constraints, utils: r.ast.utils } as never);
+      } catch (e) {
+        problems.push({ file: packPath, problem: `${r.id} does not compile for ${lang}: ${(e as Error).message.split('\n').join(' ')}` });
+      }
+    }
   }
   for (const r of rules) {
     if (!fired.has(r.id)) problems.push({ file: packPath, problem: `${r.id} has no fixture line where it fires` });

@@ -54,7 +54,12 @@ function str(v: unknown, where: string, key: string, required = true): string | 
   return v;
 }
 
+/** JavaScript regexes, with Rust/PCRE's leading `(?i)` accepted as the `i` flag. */
 function compile(src: string, flags: string, where: string): RegExp {
+  if (src.startsWith('(?i)')) {
+    src = src.slice(4);
+    if (!flags.includes('i')) flags += 'i';
+  }
   try {
     return new RegExp(src, flags);
   } catch (e) {

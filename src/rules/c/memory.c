@@ -1,0 +1,110 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+void copy(char *dst, const char *src, size_t n, const char *name) {
+    char local[64];
+    // ruleid: c.unbounded-copy
+    strcpy(dst, src);
+    // ok: c.unbounded-copy
+    snprintf(dst, n, "%s", src);
+    // ruleid: c.unbounded-copy
+    sprintf(dst, "user=%s", name);
+    // ok: c.unbounded-copy
+    sprintf(dst, "%d", 42);
+    // ruleid: c.stack-buffer-copy
+    memcpy(local, src, n);
+    // ok: c.stack-buffer-copy
+    memcpy(local, src, sizeof(local));
+}
+
+void input(void) {
+    char buf[32];
+    // ruleid: c.gets
+    gets(buf);
+    // ok: c.gets
+    fgets(buf, sizeof buf, stdin);
+    // ruleid: c.scanf-unbounded-string
+    scanf("%s", buf);
+    // ok: c.scanf-unbounded-string
+    scanf("%31s", buf);
+}
+
+void logging(const char *msg, FILE *f) {
+    // ruleid: c.format-string
+    printf(msg);
+    // ok: c.format-string
+    printf("%s", msg);
+    // ruleid: c.format-string
+    fprintf(f, msg);
+    // ok: c.format-string
+    fprintf(f, "%s\n", msg);
+}
+
+void commands(const char *cmd) {
+    // ruleid: c.command-injection
+    system(cmd);
+    // ok: c.command-injection
+    system("sync");
+}
+
+int randomness(void) {
+    // ruleid: c.fixed-seed
+    srand(1234);
+    // ok: c.fixed-seed
+    srand(seed_from_os());
+    // ruleid: c.weak-random
+    return rand() % 6;
+}
+
+int seed_from_os(void) {
+    // ok: c.weak-random
+    return getrandom_int();
+}
+
+void temp(void) {
+    // ruleid: c.insecure-tempfile
+    char *name = tmpnam(NULL);
+    // ok: c.insecure-tempfile
+    int fd = mkstemp(template_buf);
+}
+
+void *alloc(size_t count) {
+    // ruleid: c.integer-overflow-allocation
+    int *p = malloc(count * sizeof(int));
+    // ok: c.integer-overflow-allocation
+    int *q = calloc(count, sizeof(int));
+    return p ? p : q;
+}
+
+const EVP_MD *digest(void) {
+    // ruleid: c.weak-crypto
+    EVP_DigestInit_ex(ctx, EVP_md5(), NULL);
+    // ok: c.weak-crypto
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    return 0;
+}
+
+void tls(SSL_CTX *ctx, CURL *curl) {
+    // ruleid: c.tls-verify-none
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    // ok: c.tls-verify-none
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    // ruleid: c.tls-verify-none
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+}
+
+void perms(const char *path) {
+    // ruleid: c.world-writable-permissions
+    chmod(path, 0777);
+    // ok: c.world-writable-permissions
+    chmod(path, 0600);
+}
+
+void tokens(char *line) {
+    // ruleid: c.strtok
+    char *tok = strtok(line, ",");
+    // ok: c.strtok
+    char *tok2 = strtok_r(line, ",", &save);
+}

@@ -1,0 +1,164 @@
+const child_process = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+
+function run(dir, cb) {
+  // ruleid: js.child-process-injection
+  child_process.exec('ls ' + dir, cb);
+  // ruleid: js.child-process-injection
+  child_process.spawn(`tar -xf ${dir}`, { shell: true });
+  // ok: js.child-process-injection
+  child_process.execFile('ls', [dir], cb);
+  // ok: js.child-process-injection
+  child_process.exec('git status', cb);
+}
+
+function code(expr, body) {
+  // ruleid: js.eval-injection
+  eval(expr);
+  // ruleid: js.eval-injection
+  const f = new Function('a', 'b', body);
+  // ok: js.eval-injection
+  setTimeout(() => f(1, 2), 10);
+  // ok: js.eval-injection
+  eval('1 + 1');
+}
+
+function dom(el, user) {
+  // ruleid: js.xss-dom-sink
+  el.innerHTML = '<b>' + user + '</b>';
+  // ok: js.xss-dom-sink
+  el.innerHTML = DOMPurify.sanitize(user);
+  // ok: js.xss-dom-sink
+  el.textContent = user;
+  // ruleid: js.xss-dom-sink
+  document.write(user);
+}
+
+async function sql(db, id) {
+  // ruleid: js.sql-injection
+  await db.query(`SELECT * FROM users WHERE id = ${id}`);
+  // ruleid: js.sql-injection
+  await db.query("DELETE FROM t WHERE name = '" + id + "'");
+  // ok: js.sql-injection
+  await db.query('SELECT * FROM users WHERE id = ?', [id]);
+}
+
+app.get('/file', (req, res) => {
+  // ruleid: js.path-traversal
+  const body = fs.readFileSync('/srv/files/' + req.query.name);
+  // ok: js.path-traversal
+  const safe = fs.readFileSync('/srv/files/' + path.basename(req.query.name));
+  // ruleid: js.open-redirect
+  res.redirect(req.query.next);
+  // ok: js.open-redirect
+  res.redirect('/home');
+});
+
+app.get('/proxy', async (req, res) => {
+  // ruleid: js.ssrf
+  const r = await fetch(req.query.url);
+  // ok: js.ssrf
+  const s = await fetch('https://api.example.com/health');
+  // ruleid: js.nosql-injection
+  const u = await Users.findOne({ name: req.body.name, password: req.body.password });
+  // ok: js.nosql-injection
+  const v = await Users.findOne({ name: String(req.body.name) });
+  res.send(r, s, u, v);
+});
+
+function loadPlugin(name) {
+  // ruleid: js.dynamic-require
+  return require('./plugins/' + name);
+}
+// ok: js.dynamic-require
+const path = require('path');
+
+function ids() {
+  // ruleid: js.weak-random
+  const jitter = Math.random() * 100;
+  // ruleid: js.weak-random, js.weak-random-secret
+  const resetToken = Math.random().toString(36).slice(2);
+  // ok: js.weak-random, js.weak-random-secret
+  const sessionId = crypto.randomUUID();
+  return [jitter, resetToken, sessionId];
+}
+
+function hashes(data, password, key) {
+  // ruleid: js.weak-hash
+  crypto.createHash('md5').update(data).digest('hex');
+  // ok: js.weak-hash
+  crypto.createHash('sha256').update(data).digest('hex');
+  // ruleid: js.weak-hash
+  crypto.createCipheriv('des-ede3-cbc', key, iv);
+  // ruleid: js.deprecated-create-cipher
+  crypto.createCipher('aes-256-cbc', key);
+  // ok: js.deprecated-create-cipher
+  crypto.createCipheriv('aes-256-gcm', key, iv);
+  // ruleid: js.fast-hash-for-password
+  crypto.createHash('sha256').update(password).digest('hex');
+  // ok: js.fast-hash-for-password
+  crypto.createHash('sha256').update(data).digest('hex');
+}
+
+const agent = new https.Agent({
+  // ruleid: js.tls-verification-disabled
+  rejectUnauthorized: false,
+});
+// ok: js.tls-verification-disabled
+const agent2 = new https.Agent({ rejectUnauthorized: true });
+
+function messaging(frame, payload) {
+  // ruleid: js.postmessage-any-origin
+  frame.contentWindow.postMessage(payload, '*');
+  // ok: js.postmessage-any-origin
+  frame.contentWindow.postMessage(payload, 'https://app.example.com');
+  // ruleid: js.message-origin-not-checked
+  window.addEventListener('message', (e) => { run(e.data.cmd); });
+  // ok: js.message-origin-not-checked
+  window.addEventListener('message', (e) => { if (e.origin !== 'https://app.example.com') return; run(e.data.cmd); });
+}
+
+function matcher(pattern, text) {
+  // ruleid: js.regexp-injection
+  const re = new RegExp('^' + pattern);
+  // ok: js.regexp-injection
+  const fixed = new RegExp('^[a-z]+$');
+  return re.test(text) && fixed.test(text);
+}
+
+function buffers(n, s) {
+  // ruleid: js.unsafe-buffer
+  const a = new Buffer(n);
+  // ok: js.unsafe-buffer
+  const b = Buffer.from(s);
+  return [a, b];
+}
+
+function query(doc, name) {
+  // ruleid: js.xpath-injection
+  return xpath.select(`//user[@name='${name}']`, doc);
+}
+// ok: js.xpath-injection
+const all = xpath.select('//user', doc);
+
+function tokens(jwt, token, key) {
+  // ruleid: js.jwt-none-algorithm
+  jwt.verify(token, key, { algorithms: ['HS256', 'none'] });
+  // ok: js.jwt-none-algorithm
+  jwt.verify(token, key, { algorithms: ['HS256'] });
+}
+
+function check(provided, token) {
+  // ruleid: js.timing-unsafe-compare
+  if (provided === token) return true;
+  // ok: js.timing-unsafe-compare
+  if (token === undefined) return false;
+}
+
+function login(user, password) {
+  // ruleid: js.secret-in-log
+  console.log('login', user, password);
+  // ok: js.secret-in-log
+  console.log('login', user);
+}
