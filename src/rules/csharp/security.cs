@@ -1,0 +1,102 @@
+using System;
+using System.Data.SqlClient;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Xml;
+
+public class Security : Controller
+{
+    public void Sql(SqlConnection conn, string name)
+    {
+        // ruleid: csharp.sql-injection
+        var cmd = new SqlCommand("SELECT * FROM Users WHERE Name = '" + name + "'", conn);
+        // ok: csharp.sql-injection
+        var cmd2 = new SqlCommand("SELECT * FROM Users WHERE Name = @name", conn);
+        // ruleid: csharp.sql-injection
+        cmd2.CommandText = $"DELETE FROM Users WHERE Name = '{name}'";
+    }
+
+    public void Run(string file)
+    {
+        // ruleid: csharp.command-injection
+        Process.Start(file);
+        // ok: csharp.command-injection
+        Process.Start("notepad.exe");
+    }
+
+    public object Load(Stream s)
+    {
+        // ruleid: csharp.unsafe-deserialization
+        var bf = new BinaryFormatter();
+        // ok: csharp.unsafe-deserialization
+        var js = new DataContractJsonSerializer(typeof(Data));
+        return bf.Deserialize(s);
+    }
+
+    public void Crypto()
+    {
+        // ruleid: csharp.weak-random
+        var r = new Random();
+        // ok: csharp.weak-random
+        var n = RandomNumberGenerator.GetInt32(100);
+        // ruleid: csharp.weak-crypto
+        var md5 = new MD5CryptoServiceProvider();
+        // ok: csharp.weak-crypto
+        var sha = SHA256.Create();
+        // ruleid: csharp.weak-crypto
+        var des = TripleDES.Create();
+        // ruleid: csharp.weak-cipher-mode
+        aes.Mode = CipherMode.ECB;
+        // ok: csharp.weak-cipher-mode
+        var gcm = new AesGcm(key);
+    }
+
+    public void Xml(string xml, XmlDocument doc, string name)
+    {
+        // ruleid: csharp.xxe
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Parse };
+        // ok: csharp.xxe
+        var safe = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit };
+        // ruleid: csharp.xpath-injection
+        var node = doc.SelectSingleNode(name);
+        // ok: csharp.xpath-injection
+        var all = doc.SelectNodes("//user");
+    }
+
+    // ruleid: csharp.csrf-missing-token-check
+    [HttpPost]
+    public ActionResult Update(Model m) { return View(); }
+
+    // ok: csharp.csrf-missing-token-check
+    [HttpPost]
+    [ValidateAntiForgeryToken]
+    public ActionResult Save(Model m) { return View(); }
+
+    // ruleid: csharp.validate-input-disabled
+    [ValidateInput(false)]
+    public ActionResult Edit() { return View(); }
+
+    // ok: csharp.validate-input-disabled
+    [ValidateInput(true)]
+    public ActionResult View2() { return View(); }
+
+    public ActionResult Go(string returnUrl)
+    {
+        // ruleid: csharp.open-redirect
+        return Redirect(returnUrl + "#top");
+    }
+
+    public ActionResult Home()
+    {
+        // ok: csharp.open-redirect
+        return Redirect("/home");
+    }
+
+    public void Tls()
+    {
+        // ruleid: csharp.tls-validation-disabled
+        ServicePointManager.ServerCertificateValidationCallback = (s, c, ch, e) => true;
+        // ok: csharp.tls-validation-disabled
+        ServicePointManager.ServerCertificateValidationCallback = Validate;
+    }
+}

@@ -1,0 +1,84 @@
+<?php
+function run($dir) {
+    // ruleid: php.command-injection
+    system("ls " . $dir);
+    // ok: php.command-injection
+    system("ls " . escapeshellarg($dir));
+    // ruleid: php.command-injection
+    $out = shell_exec("cat $dir/file");
+}
+
+function code($body) {
+    // ruleid: php.code-injection
+    eval($body);
+    // ok: php.code-injection
+    assert('true');
+}
+
+function sql($db, $id) {
+    // ruleid: php.sql-injection
+    $db->query("SELECT * FROM users WHERE id = $id");
+    // ruleid: php.sql-injection
+    mysqli_query($db, "DELETE FROM t WHERE name = '" . $id . "'");
+    // ok: php.sql-injection
+    $db->prepare("SELECT * FROM users WHERE id = ?");
+}
+
+function load($data) {
+    // ruleid: php.unserialize
+    $obj = unserialize($data);
+    // ok: php.unserialize
+    $obj = unserialize($data, ['allowed_classes' => false]);
+}
+
+// ruleid: php.file-inclusion
+include $_GET['page'] . '.php';
+// ok: php.file-inclusion
+include 'header.php';
+
+function hashes($password) {
+    // ruleid: php.weak-hash
+    $h = md5($password);
+    // ok: php.weak-hash
+    $h = password_hash($password, PASSWORD_DEFAULT);
+    // ruleid: php.weak-random, php.weak-hash
+    $token = md5(uniqid());
+    // ok: php.weak-random
+    $token2 = bin2hex(random_bytes(16));
+}
+
+// ruleid: php.xss-echo
+echo "Hello " . $_GET['name'];
+// ok: php.xss-echo
+echo "Hello " . htmlspecialchars($_GET['name'], ENT_QUOTES, 'UTF-8');
+
+// ruleid: php.open-redirect
+header('Location: ' . $_POST['return_to']);
+// ok: php.open-redirect
+header('Location: /home');
+
+// ruleid: php.spoofable-client-ip
+$ip = $_SERVER['HTTP_X_FORWARDED_FOR'];
+// ok: php.spoofable-client-ip
+$ip = $_SERVER['REMOTE_ADDR'];
+
+// ruleid: php.display-errors
+ini_set('display_errors', 'on');
+// ok: php.display-errors
+ini_set('display_errors', '0');
+
+// ruleid: php.path-traversal
+$body = file_get_contents('/srv/files/' . $_GET['f']);
+// ok: php.path-traversal
+$body = file_get_contents('/srv/files/' . basename($_GET['f']));
+
+$ch = curl_init();
+// ruleid: php.tls-verify-disabled
+curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, false);
+// ok: php.tls-verify-disabled
+curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, true);
+
+// ruleid: php.extract-superglobal
+extract($_POST);
+// ok: php.extract-superglobal
+extract($defaults);
