@@ -1,0 +1,196 @@
+/**
+ * Backdoor indicators: the shapes planted code takes that per-call rules miss because they span
+ * statements. Language-agnostic and text-based on purpose (planted code is often in a language
+ * mix, or obfuscated past what a parser sees), with bounded, backtracking-safe regexes.
+ *
+ *   backdoor.decode-exec        a decode step (base64/hex/char codes/rot13/zlib) feeding a code or shell sink
+ *   backdoor.trigger-guard      a dangerous call guarded by a rare constant (date, magic env value, header, user name)
+ *   backdoor.master-password    credentials compared with a hard-coded literal
+ *   backdoor.credential-exfil   environment/credential files read and sent to a literal host
+ *   backdoor.reverse-shell      a socket wired to a shell
+ *   backdoor.debug-auth-bypass  an auth check that a debug/bypass flag skips
+ *   backdoor.install-hook       package install hooks that download or execute
+ * Fixtures: src/analyzers/fixtures/backdoor.*
+ */
+import type { Finding } from '../engine/types.ts';
+import { SourceFile, finding } from './source.ts';
+
+const MAX_LINE = 4000;
+
+const DECODE =
+  /\b(?:b64decode|b32decode|a85decode|decodebytes|decodestring|atob|unhexlify|fromhex|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|fromCharCode|decompress|inflateSync|gunzipSync|Base64\.decode64|Base64\.strict_decode64|getDecoder\(\)\.decode|FromBase64String|DecodeString)\b|Buffer\.from\([^)]{0,300}?['"](?:base64|hex)['"]|codecs\.decode\([^)]{0,200}?rot|\.decode\(\s*['"](?:base64|hex|rot13|rot_13|zlib)['"]|\bbase64\s+(?:-d|--decode)\b|\bxxd\s+-r\b/;
+const CODE_SINK =
+  /\b(?:eval|exec|execfile|compile|Function|execSync|spawnSync|spawn|system|popen|shell_exec|passthru|proc_open|assert|create_function|runInNewContext|runInThisContext|instance_eval|class_eval|loads|Popen|check_output|call|run|getRuntime\(\)\.exec|Process\.Start|__import__|import_module)\s*\(|\|\s*(?:ba|z|da)?sh\b|\bsh\s+-c\b|\bnew\s+Function\b/;
+
+const DANGEROUS_CALL =
+  /\b(?:os\.system|subprocess\.\w+|os\.popen|exec|eval|child_process|execSync|spawn|Runtime\.getRuntime|ProcessBuilder|Process\.Start|shell_exec|passthru|system|popen|socket\.socket|net\.Socket|connect\(|rmtree|rm\s+-rf|unlink|DROP\s+TABLE|requests\.post|urlopen|fetch\(|http\.request|setuid|chmod)\b/;
+const RARE_CONDITION = new RegExp(
+  [
+    // a date or time compared with a literal: time bombs
+    String.raw`(?:datetime|date|time|Date|now|today|getTime|time\.Now|LocalDate|DateTime)\b[^\n]{0,120}?(?:[<>]=?|==|===|\.after\(|\.before\(|isAfter|isBefore)[^\n]{0,40}?(?:20[2-9]\d|\d{10,13})`,
+    String.raw`(?:20[2-9]\d)[-/,\s]{1,3}\d{1,2}[^\n]{0,60}?(?:[<>]=?|==)[^\n]{0,80}?(?:datetime|date|time|Date|now|today)`,
+    // a magic environment value, header, parameter or user name compared with a literal
+    String.raw`(?:environ|getenv|process\.env|ENV\[|os\.Getenv|System\.getenv|Environment\.GetEnvironmentVariable)[^\n]{0,80}?(?:==|===|!=|\.equals\(|\beq\b)\s*['"][^'"\s]{6,}['"]`,
+    String.raw`(?:headers?|getHeader|META|cookies?|args|query|params|form)\b[^\n]{0,60}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_\-+/=.]{8,}['"]`,
+    String.raw`(?:user(?:name)?|login|whoami|getuser|getlogin|hostname|gethostname)\b[^\n]{0,40}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_.\-]{3,}['"]`,
+    // a counter reaching a large magic number
+    String.raw`(?:count|counter|calls|hits|runs|invocations|requests)\w*\s*(?:==|>=|>)\s*\d{3,}`,
+  ].join('|'),
+);
+const IF_LINE = /^\s*(?:if\b|elif\b|else\s+if\b|}\s*else\s+if\b|unless\b|when\b)|\?\s*[^:]{1,200}:/;
+
+const MASTER_PASSWORD =
+  /\b(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret|auth_?key|master_?key)\w*\s*(?:==|===|!=|!==|\.equals\(|\beq\b)\s*['"][^'"\s]{4,}['"]|['"][^'"\s]{4,}['"]\s*(?:==|===|\.equals\()\s*\w*(?:passw(?:or)?d|passwd|pwd|token|api_?key|secret)\b/i;
+const MASTER_PLACEHOLDER = /['"](?:password|changeme|secret|token|none|null|undefined|example|test|xxx+|\*+|your[_-]?\w*|<[^>]*>|\$\{[^}]*\}|%s|bearer|basic)['"]/i;
+
+const CRED_SOURCE =
+  /\b(?:os\.environ(?!\.get\(\s*['"][A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|DEBUG|HOST)['"])|process\.env(?!\.[A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|NODE_ENV|DEBUG|HOST)\b)|System\.getenv\(\)|os\.Environ\(\)|getenv\(\)|ENV\.to_h|\$_ENV|Environment\.GetEnvironmentVariables)|(?:\.ssh\/(?:id_\w+|authorized_keys|known_hosts)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|\/etc\/passwd|Login Data|Local State|wallet\.dat|\.bash_history|keychain)/;
+const NET_SINK =
+  /\b(?:requests\.(?:post|get|put)|urllib\.request|urlopen|http\.client|httpx\.|fetch\s*\(|axios|XMLHttpRequest|https?\.request|https?\.get|net\.connect|socket\.(?:socket|create_connection)|\.connect\(|sendto|dns\.resolve|dns\.lookup|gethostbyname|Net::HTTP|HttpClient|WebClient|URLConnection|curl_exec|curl\s|wget\s|nc\s|smtplib|ftplib|new\s+WebSocket)/;
+const LITERAL_HOST =
+  /['"`](?:https?|wss?|ftp|tcp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|example\.(?:com|org)|[\w.-]*\.example\.(?:com|org))[/:'"`])[\w.-]+|['"`]\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}['"`]|['"`][a-z0-9-]+\.(?:[a-z0-9-]+\.)*(?:com|net|org|io|xyz|top|ru|cn|tk|ml|cc|site|online|club|info|me|sh|app|dev)['"`]/;
+
+const REVERSE_SHELL = new RegExp(
+  [
+    String.raw`\/dev\/(?:tcp|udp)\/[\w.$\{\}-]+\/\d+`,
+    String.raw`\b(?:nc|ncat|netcat)\b[^\n|]{0,80}\s-[a-z]*[ec]\s*(?:\/bin\/)?(?:ba|z)?sh`,
+    String.raw`\bpty\.spawn\(\s*['"](?:\/bin\/)?(?:ba|z)?sh['"]`,
+    String.raw`os\.dup2\([^)]{0,60}fileno\(\)`,
+    String.raw`\bmkfifo\b[^\n]{0,100}\b(?:nc|ncat|telnet|openssl)\b`,
+    String.raw`\bsocat\b[^\n]{0,120}exec:`,
+    String.raw`\bbash\s+-i\s*>&`,
+    String.raw`spawn\(\s*['"](?:\/bin\/)?(?:ba|z)?sh['"][^)]{0,80}\)[^\n]{0,80}(?:pipe|stdin|socket)`,
+    String.raw`(?:client|sock|socket)\.pipe\([^)]{0,40}(?:sh|shell|proc)\.stdin`,
+    String.raw`TCPSocket\.(?:new|open)\([^)]{0,80}\)[^\n]{0,200}(?:exec|spawn|system|IO\.popen)`,
+    String.raw`fsockopen\([^)]{0,80}\)[^\n]{0,200}(?:exec|shell_exec|proc_open|system|passthru)`,
+    String.raw`exec\s+\d+<>\/dev\/tcp`,
+  ].join('|'),
+);
+
+const DEBUG_BYPASS =
+  /\b(?:if|elif|unless)\b[^\n]{0,80}\b(?:debug|DEBUG|bypass|BYPASS|skip_?auth|SKIP_AUTH|disable_?auth|DISABLE_AUTH|no_?auth|NO_AUTH|backdoor|god_?mode|GOD_MODE|maintenance_?override)\w*[^\n]{0,80}/;
+const AUTH_CONTEXT = /\b(?:def|function|func|fn|public|private|protected|static|async)\b[^\n]{0,60}(?:auth|login|logon|signin|sign_in|verify|permission|authorize|authorise|is_admin|isAdmin|check_?access|can_?access|validate_?(?:token|user|session))/i;
+const ALLOW_RETURN = /\breturn\s+(?:True|true|1|None|nil|next\(\)|user|\{\s*['"]?(?:ok|allowed|authenticated)['"]?\s*:\s*(?:true|True))|\bnext\(\)|\bis_authenticated\s*=\s*True|\bauthorized\s*=\s*(?:true|True)/;
+
+interface Hit { ruleId: string; line: number; column: number }
+
+const META: Record<string, { title: string; severity: Finding['severity']; confidence: Finding['confidence']; cwe: string; message: string; fix: string }> = {
+  'backdoor.decode-exec': {
+    title: 'Decoded data executed', severity: 'critical', confidence: 'high', cwe: 'CWE-506',
+    message: 'A value is decoded (base64, hex, char codes, rot13 or compression) and then run as code or as a shell command: the classic shape of a hidden payload.',
+    fix: 'Remove the decode-and-run step; ship readable code and review what it was hiding.',
+  },
+  'backdoor.trigger-guard': {
+    title: 'Dangerous action behind a rare trigger', severity: 'high', confidence: 'medium', cwe: 'CWE-511',
+    message: 'A dangerous call runs only when a rare constant matches (a future date, a magic environment value, a header, a user name or a counter): the shape of a logic bomb or hidden trigger.',
+    fix: 'Remove the trigger; if the behaviour is legitimate, make it explicit configuration and document it.',
+  },
+  'backdoor.master-password': {
+    title: 'Credential compared with a hard-coded value', severity: 'critical', confidence: 'medium', cwe: 'CWE-798',
+    message: 'A password, token or key is compared with a literal in code: whoever reads the code can log in (a master key).',
+    fix: 'Compare against a stored hash (bcrypt/argon2) or a secret from the environment/secret manager, with a constant-time comparison.',
+  },
+  'backdoor.credential-exfil': {
+    title: 'Credentials or environment sent to a hard-coded host', severity: 'critical', confidence: 'medium', cwe: 'CWE-200',
+    message: 'Code reads the environment or credential files (SSH keys, cloud credentials, tokens) and sends data to a hard-coded host nearby.',
+    fix: 'Remove the transfer; rotate any credential that may have been sent.',
+  },
+  'backdoor.reverse-shell': {
+    title: 'Reverse or bind shell', severity: 'critical', confidence: 'high', cwe: 'CWE-506',
+    message: 'A network socket is wired to a shell: whoever is on the other end gets a command line on this machine.',
+    fix: 'Remove it and investigate how it got here.',
+  },
+  'backdoor.debug-auth-bypass': {
+    title: 'Authentication skipped by a debug or bypass flag', severity: 'high', confidence: 'medium', cwe: 'CWE-489',
+    message: 'An authentication or permission check returns success early when a debug/bypass flag is set; a flag left on (or settable by a user) opens every account.',
+    fix: 'Remove the bypass; use test fixtures or a separate test configuration instead.',
+  },
+};
+
+/** Lines of the block that starts after line i: by indentation, or up to the matching brace. */
+function blockAfter(lines: string[], i: number, max = 12): number[] {
+  const out: number[] = [];
+  const indent = (s: string) => s.length - s.trimStart().length;
+  const base = indent(lines[i]);
+  const braces = lines[i].includes('{');
+  for (let j = i + 1; j < Math.min(lines.length, i + 1 + max); j++) {
+    const l = lines[j];
+    if (l.trim() === '') continue;
+    if (!braces && indent(l) <= base) break;
+    if (braces && indent(l) <= base && /^\s*}/.test(l)) break;
+    out.push(j);
+  }
+  return out;
+}
+
+export function analyzeBackdoors(file: SourceFile): Finding[] {
+  const lines = file.lines;
+  const hits: Hit[] = [];
+  const seen = new Set<string>();
+  const hit = (ruleId: string, line: number, column = 1) => {
+    const k = `${ruleId}:${line}`;
+    if (!seen.has(k)) { seen.add(k); hits.push({ ruleId, line, column }); }
+  };
+
+  // Variables assigned from a decode step, by name, with the line they were set on.
+  const decoded = new Map<string, number>();
+  const assign = /^\s*(?:(?:var|let|const|my|local|auto|val|String|byte\[\]|string|\$)\s*)?\$?([A-Za-z_][\w]*)\s*(?::=|=)(?!=)/;
+
+  let credLine = -1, netLine = -1, hostLine = -1;
+  let inAuthFn = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > MAX_LINE) continue;
+    const trimmed = l.trimStart();
+    const cLike = file.language === 'c' || file.language === 'cpp';
+    if ((trimmed.startsWith('#') && !trimmed.startsWith('#!') && !cLike) || /^(\/\/|\*|\/\*)/.test(trimmed)) continue;
+
+    const decodeHere = DECODE.test(l);
+    if (decodeHere && CODE_SINK.test(l)) hit('backdoor.decode-exec', i + 1);
+    const a = assign.exec(l);
+    if (a && decodeHere) decoded.set(a[1], i + 1);
+    else if (a && decoded.size > 0) {
+      // propagate through simple re-assignment: y = x.decode('utf-8') / y = x
+      for (const name of decoded.keys()) if (new RegExp(`\\b${name}\\b`).test(l.slice(a.index + a[0].length))) { decoded.set(a[1], i + 1); break; }
+    }
+    if (decoded.size > 0 && CODE_SINK.test(l) && !decodeHere) {
+      for (const name of decoded.keys()) {
+        const sinkArg = new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`);
+        const m = CODE_SINK.exec(l);
+        if (m && sinkArg.test(l.slice(m.index))) { hit('backdoor.decode-exec', i + 1); break; }
+      }
+    }
+
+    if (IF_LINE.test(l) && RARE_CONDITION.test(l)) {
+      const body = [i, ...blockAfter(lines, i)];
+      if (body.some((j) => DANGEROUS_CALL.test(j === i ? l.slice(l.search(/[:{)]\s*/) + 1) : lines[j]))) hit('backdoor.trigger-guard', i + 1);
+    }
+
+    const mp = MASTER_PASSWORD.exec(l);
+    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/.test(l)) hit('backdoor.master-password', i + 1, mp.index + 1);
+
+    if (CRED_SOURCE.test(l)) credLine = i;
+    if (NET_SINK.test(l)) netLine = i;
+    if (LITERAL_HOST.test(l)) hostLine = i;
+    if (credLine >= 0 && netLine >= credLine && hostLine >= 0 &&
+        Math.max(credLine, netLine, hostLine) - Math.min(credLine, netLine, hostLine) <= 15 &&
+        i === Math.max(credLine, netLine, hostLine)) {
+      hit('backdoor.credential-exfil', netLine + 1);
+      credLine = -1; // one finding per read of the credentials
+    }
+
+    const rs = REVERSE_SHELL.exec(l);
+    if (rs) hit('backdoor.reverse-shell', i + 1, rs.index + 1);
+
+    if (AUTH_CONTEXT.test(l)) inAuthFn = i;
+    if (inAuthFn >= 0 && i - inAuthFn <= 25 && DEBUG_BYPASS.test(l)) {
+      const body = [i, ...blockAfter(lines, i, 4)];
+      if (body.some((j) => ALLOW_RETURN.test(lines[j]))) hit('backdoor.debug-auth-bypass', i + 1);
+    }
+  }
+
+  return hits.map((h) => {
+    const m = META[h.ruleId];
+    return finding(file, { ruleId: h.ruleId, category: 'backdoor', line: h.line, column: h.column, ...m });
+  });
+}
