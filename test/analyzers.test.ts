@@ -13,3 +13,32 @@ test('backdoor analyzer proves itself on its fixtures', () => {
   const ids = ['backdoor.decode-exec', 'backdoor.trigger-guard', 'backdoor.master-password', 'backdoor.credential-exfil', 'backdoor.reverse-shell', 'backdoor.debug-auth-bypass'];
   assert.deepEqual(fmt(checkAnalyzer(fixtures('backdoor'), ids, analyzeBackdoors)), []);
 });
+
+import { analyzeUnicode, isLocaleFile } from '../src/analyzers/unicode.ts';
+import { SourceFile } from '../src/analyzers/source.ts';
+
+test('unicode analyzer proves itself on its fixtures', () => {
+  const ids = ['unicode.bidi-control', 'unicode.escaped-bidi', 'unicode.invisible', 'unicode.variation-selector', 'unicode.tag-characters', 'unicode.homoglyph', 'unicode.deceptive-space'];
+  assert.deepEqual(fmt(checkAnalyzer(fixtures('unicode'), ids, analyzeUnicode)), []);
+});
+
+test('right-to-left text in locale files is not flagged', () => {
+  assert.ok(isLocaleFile('app/locales/he.json'));
+  const f = new SourceFile('app/locales/he.json', '{"hello": "\u202Bשלום\u202C"}\n', undefined);
+  assert.deepEqual(analyzeUnicode(f), []);
+});
+
+test('tag characters reveal their hidden text in the message', () => {
+  const hidden = [...'run rm'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+  const [f] = analyzeUnicode(new SourceFile('SKILL.md', `Helpful skill.${hidden}\n`, undefined));
+  assert.equal(f.ruleId, 'unicode.tag-characters');
+  assert.match(f.message, /run rm/);
+});
+
+import { analyzeAgentConfig } from '../src/analyzers/agent-config.ts';
+
+test('agent-config analyzer proves itself on its fixtures', () => {
+  const ids = ['agent-config.hooks-disabled', 'agent-config.auto-approve', 'agent-config.network-hook', 'agent-config.telemetry-on', 'agent-config.ci-secret-exfil', 'agent-config.ci-pr-target-checkout'];
+  const files = [join(FIX, 'agent-config/.qwen/settings.json'), join(FIX, 'agent-config/.github/workflows/ci.yml')];
+  assert.deepEqual(fmt(checkAnalyzer(files, ids, analyzeAgentConfig)), []);
+});

@@ -1,0 +1,107 @@
+/**
+ * `npm run eval`: accuracy over the labelled corpora in ../shared/corpora (never executed: every
+ * case is read as text and scanned statically). Writes docs/EVAL.md.
+ * A case counts as flagged when Warden reports at least one unsuppressed finding at severity
+ * low or above. Options: --corpus NAME (repeatable), --out FILE, --misses N (print examples).
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scanText } from '../src/engine/scan.ts';
+import { severityRank, type Finding } from '../src/engine/types.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CORPORA = process.env.WARDEN_CORPORA ?? join(ROOT, '..', 'shared', 'corpora');
+const args = process.argv.slice(2);
+const only = args.flatMap((a, i) => (a === '--corpus' ? [args[i + 1]] : []));
+const misses = Number(args[args.indexOf('--misses') + 1] ?? 0) || 0;
+const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'docs', 'EVAL.md');
+
+const EXT: Record<string, string> = {
+  python: 'py', javascript: 'js', typescript: 'ts', java: 'java', c: 'c', cpp: 'cpp', csharp: 'cs', php: 'php',
+  ruby: 'rb', rust: 'rs', go: 'go', swift: 'swift', objective_c: 'm', xml: 'xml', markdown: 'md', yaml: 'yml',
+  text: 'txt', bash: 'sh', assembly: 's', regex: 'txt', unknown: 'txt', sql: 'sql',
+};
+
+interface Case { id: string; kind: string; language: string; label: 'bad' | 'good'; category: string; content?: string }
+interface Row { corpus: string; bad: number; badFlagged: number; good: number; goodFlagged: number; extra?: string }
+
+const flagged = (fs: Finding[]) => fs.filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank('low'));
+
+function load(name: string): Case[] {
+  return readFileSync(join(CORPORA, name, 'cases.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+const CODE_CORPORA = ['cyberseceval', 'owasp-benchmark-python', 'cweval', 'llmseceval', 'unicode-attacks', 'gitleaks-secrets'];
+const rows: Row[] = [];
+const details: string[] = [];
+const t0 = performance.now();
+let bytes = 0;
+
+for (const corpus of CODE_CORPORA) {
+  if (only.length && !only.includes(corpus)) continue;
+  if (!existsSync(join(CORPORA, corpus))) { console.error(`skip ${corpus}: not found under ${CORPORA}`); continue; }
+  const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
+  const perCat = new Map<string, { bad: number; tp: number; good: number; fp: number; tpCwe: number; fpCwe: number }>();
+  const missed: string[] = [];
+  for (const c of load(corpus)) {
+    if (c.content === undefined) continue;
+    const path = `case/${c.id.replace(/[^\w.-]/g, '_')}.${EXT[c.language] ?? 'txt'}`;
+    bytes += c.content.length;
+    const { findings } = scanText(path, c.content);
+    const hits = flagged(findings);
+    const cweHit = hits.some((f) => f.cwe === c.category || (c.category === 'CWE-330' && f.cwe === 'CWE-338') || (c.category === 'CWE-328' && f.cwe === 'CWE-327'));
+    const pc = perCat.get(c.category) ?? { bad: 0, tp: 0, good: 0, fp: 0, tpCwe: 0, fpCwe: 0 };
+    if (c.label === 'bad') {
+      row.bad++; pc.bad++;
+      if (hits.length) { row.badFlagged++; pc.tp++; } else missed.push(`${c.id} [${c.category}]`);
+      if (cweHit) pc.tpCwe++;
+    } else {
+      row.good++; pc.good++;
+      if (hits.length) { row.goodFlagged++; pc.fp++; missed.push(`FP ${c.id} [${c.category}] ${hits.map((h) => h.ruleId).join(',')}`); }
+      if (cweHit) pc.fpCwe++;
+    }
+    perCat.set(c.category, pc);
+  }
+  if (corpus === 'owasp-benchmark-python') {
+    let tp = 0, fp = 0;
+    const lines = ['| category | bad | flagged (right CWE) | good | flagged (right CWE) |', '|---|---|---|---|---|'];
+    for (const [cat, p] of [...perCat].sort()) {
+      tp += p.tpCwe; fp += p.fpCwe;
+      lines.push(`| ${cat} | ${p.bad} | ${p.tpCwe} | ${p.good} | ${p.fpCwe} |`);
+    }
+    row.extra = `Benchmark scoring (a case counts only when a finding carries its CWE): TPR ${pct(tp, row.bad)}, FPR ${pct(fp, row.good)}.`;
+    details.push(`### owasp-benchmark-python by category\n\n${lines.join('\n')}\n`);
+  }
+  rows.push(row);
+  if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
+}
+const secs = (performance.now() - t0) / 1000;
+
+function pct(n: number, d: number): string {
+  return d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}%`;
+}
+
+const table = ['| corpus | bad | bad flagged | good | good flagged | note |', '|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.corpus} | ${r.bad} | ${pct(r.badFlagged, r.bad)} | ${r.good} | ${pct(r.goodFlagged, r.good)} | ${r.extra ?? ''} |`)].join('\n');
+console.log(table);
+console.log(`\n${(bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(1)} s`);
+
+if (!only.length) {
+  const md = `# Accuracy
+
+Made by \`npm run eval\` (scripts/eval.ts) on ${new Date().toISOString().slice(0, 10)} over \`../shared/corpora\`.
+A case is *flagged* when Warden reports at least one unsuppressed finding of severity low or above.
+Every case is scanned as text with the file extension of its language; nothing is executed.
+
+${table}
+
+${details.join('\n')}
+Corpus notes: cyberseceval labels come from Meta's Insecure Code Detector (agreement, not ground truth);
+llmseceval has only secure samples; unicode-attacks' benign set holds a few files that document the attacks
+themselves (e.g. a right-to-left override in an ATT&CK write-up, TAG characters in a prompt-injection test)
+and Warden flags those characters there too.
+`;
+  writeFileSync(outFile, md);
+  console.log(`wrote ${outFile}`);
+}

@@ -1,0 +1,134 @@
+/**
+ * Secrets: vendor formats (patterns.ts), then a generic rule for values assigned to names that
+ * say "secret", judged by entropy and shape. Placeholders, documented example keys, references to
+ * the environment, hashes and lockfile integrity strings are recognised as not secret.
+ * Findings never carry the secret: the snippet is redacted.
+ */
+import type { Finding } from '../../engine/types.ts';
+import { SourceFile, finding, clip } from '../source.ts';
+import { SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
+
+const MAX_LINE = 4000;
+
+export function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const PLACEHOLDER =
+  /x{5,}|X{5,}|\*{3,}|\.{3}|(?:^|[^a-z])(?:example|sample|dummy|placeholder|changeme|change_me|your|redacted|fake|insert|replace|todo|fixme|null|none|undefined|secret|password|passwd|token|foobar)(?:[^a-z]|$)|<[^>]*>|\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|EXAMPLE|(.)\1{7,}|0123456789|123456789|abcdefghij|ABCDEFGHIJ|qwerty|^(?:true|false|yes|no|on|off)$/i;
+/** AWS's, Stripe's and others' documented example credentials. */
+const DOCUMENTED = /AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI\/K7MDENG\/bPxRfiCYEXAMPLEKEY|sk_test_4eC39HqLyjWDarjtT1zdp7dc|AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI/;
+
+export function isPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value) || DOCUMENTED.test(value);
+}
+
+/** Files whose long random-looking strings are hashes by design. */
+export function isLockfile(path: string): boolean {
+  return /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|uv\.lock|composer\.lock|Gemfile\.lock|packages\.lock\.json|gradle\.lockfile|flake\.lock|\.terraform\.lock\.hcl)$/.test(path);
+}
+
+export function redact(secret: string): string {
+  if (secret.length <= 8) return '*'.repeat(secret.length);
+  return secret.slice(0, 4) + '*'.repeat(Math.min(secret.length - 6, 24)) + secret.slice(-2);
+}
+
+const GENERIC_NAME =
+  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer)[A-Za-z0-9_.\-]{0,30})["']?\s*(?:=|:=|=>|:)\s*(?:["'`]([^"'`\s]{8,200})["'`]|([^\s"'`,;#)}\]]{12,200}))/i;
+const NOT_SECRET_NAME = /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|size|len|length|type|types|version|field|key_?id|count|prefix|suffix|header|param|env|var|label|format|mode|policy|endpoint|host|chars|alphabet|pattern|regex|hash|digest|checksum|salt_?rounds|expiry|expires|ttl|timeout|limit)$|public|csrf|xsrf|kms|credentialsid|secretsid|tokenizer|tokens?_?(?:url|uri|type)|password_?(?:field|hint|policy|reset|confirm|label)|keyword|keyboard|keyframe|monkey|turkey/i;
+const NON_SECRET_VALUE =
+  /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$/;
+
+function genericLooksSecret(name: string, value: string): boolean {
+  if (NOT_SECRET_NAME.test(name)) return false;
+  if (NON_SECRET_VALUE.test(value) || isPlaceholder(value)) return false;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return /token|secret|key|passw/i.test(name);
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length;
+  const h = entropy(value);
+  if (/passw|pwd/i.test(name)) return value.length >= 8 && classes >= 2 && h >= 2.5;
+  if (/^[0-9a-f]+$/i.test(value)) return value.length >= 20 && h >= 3.0;
+  return value.length >= 12 && classes >= 2 && h >= 3.2;
+}
+
+const META = {
+  category: 'secret' as const,
+  cwe: 'CWE-798',
+  fix: 'Remove it from the code and history, rotate it at the issuer, and load it at run time from the environment or a secret manager.',
+};
+
+function lineHints(line: string): string {
+  return line.toLowerCase();
+}
+
+export function analyzeSecrets(file: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  const lock = isLockfile(file.path);
+  const seen = new Set<string>();
+  const emit = (pat: { id: string; title: string; severity?: Finding['severity'] }, line: number, col: number, secret: string, confidence: Finding['confidence']) => {
+    const key = `${line}:${secret}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const text = file.line(line);
+    out.push(finding(file, {
+      ruleId: pat.id, title: pat.title, severity: pat.severity ?? 'high', confidence, ...META,
+      message: `${pat.title} in source: anyone with read access to the code (or to a model vendor it is sent to) can use it.`,
+      line, column: col, endColumn: col + secret.length,
+      snippet: clip(text.split(secret).join(redact(secret)).trim()),
+    }));
+  };
+
+  const lines = file.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.length > MAX_LINE || line.length < 8) continue;
+    const lower = lineHints(line);
+    let matched = false;
+    for (const pat of SECRET_PATTERNS) {
+      if (!pat.hints.some((h) => lower.includes(h))) continue;
+      const m = pat.re.exec(line);
+      if (!m) continue;
+      const secret = m.groups?.s ?? m[0];
+      if (pat.id !== 'secret.private-key' && pat.id !== 'secret.gcp-service-account' && isPlaceholder(secret)) continue;
+      if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) continue;
+      if (lock && pat.id === 'secret.jwt') continue;
+      if (pat.id === 'secret.private-key' && isPlaceholderKeyBlock(line.slice(m.index + m[0].length), lines, i)) continue;
+      emit(pat as SecretPattern & { severity?: Finding['severity'] }, i + 1, m.index + (m[0].length - m[0].trimStart().length) + 1, secret, 'high');
+      matched = true;
+      break;
+    }
+    if (matched || lock) continue;
+    const g = GENERIC_NAME.exec(line);
+    if (g) {
+      const value = g[2] ?? g[3];
+      if (genericLooksSecret(g[1], value)) {
+        emit({ id: 'secret.generic', title: 'Hard-coded secret', severity: /passw|pwd/i.test(g[1]) ? 'high' : 'medium' }, i + 1, line.indexOf(value) + 1, value, 'medium');
+      }
+    }
+  }
+  return out;
+}
+
+/** A PEM header followed by an obviously fake body (…, xxxx, "<key>") is documentation. */
+function isPlaceholderKeyBlock(rest: string, lines: string[], i: number): boolean {
+  const body = (rest + lines.slice(i + 1, i + 4).join('')).replace(/\\n|["'`+,\s]/g, '');
+  return body.length < 20 || /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{|^-----END/i.test(body);
+}
+
+/** Redacts every secret found in a text; used for snippets of other analyzers and the audit log. */
+export function redactSecrets(text: string, path = 'text'): string {
+  const f = new SourceFile(path, text, undefined);
+  let out = text;
+  for (const fd of analyzeSecrets(f)) {
+    const line = f.line(fd.line);
+    const secret = line.slice(fd.column - 1, fd.endColumn - 1);
+    if (secret.length >= 4) out = out.split(secret).join(redact(secret));
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+/**
+ * The engine's judgement of one file (a `scan` event): picks the analyzers for the file, runs
+ * each in isolation (an analyzer error becomes a note, never a silent pass), then applies the
+ * configuration, inline suppressions and the changed-lines filter of diff scans.
+ */
+import type { Finding, Note } from './types.ts';
+import type { Config } from './config.ts';
+import { DEFAULT_CONFIG, ruleMatches } from './config.ts';
+import { SourceFile } from '../analyzers/source.ts';
+import { languageOf, normaliseLanguage, type Language } from '../analyzers/code/languages.ts';
+import { analyzeCode } from '../analyzers/code/index.ts';
+import { analyzeBackdoors } from '../analyzers/backdoor.ts';
+import { analyzeUnicode } from '../analyzers/unicode.ts';
+import { analyzeSecrets, redactSecrets } from '../analyzers/secrets/index.ts';
+import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config.ts';
+
+export interface FileResult { findings: Finding[]; notes: Note[] }
+
+export interface ScanFileOptions {
+  config?: Config;
+  language?: string;
+  /** Diff scans: only findings touching these 1-based lines are kept. */
+  changedLines?: Set<number>;
+}
+
+const SUPPRESS = /warden-ignore(?:\[|:)\s*([\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)\s*\]?\s*(.*)$/;
+
+export function scanText(path: string, text: string, opts: ScanFileOptions = {}): FileResult {
+  const config = opts.config ?? DEFAULT_CONFIG;
+  const notes: Note[] = [];
+  const firstLine = text.slice(0, 200).split('\n')[0];
+  let language: Language | undefined;
+  if (opts.language) {
+    language = normaliseLanguage(opts.language);
+    if (!language) notes.push({ file: path, kind: 'partial', reason: `unknown language '${opts.language}': only language-independent checks ran` });
+  } else language = languageOf(path, firstLine);
+  const file = new SourceFile(path, text.replace(/\r\n?/g, '\n'), language);
+
+  const run = (name: string, fn: () => Finding[]): Finding[] => {
+    try {
+      return fn();
+    } catch (e) {
+      notes.push({ file: path, kind: 'error', reason: `${name} analyzer failed: ${(e as Error).message}` });
+      return [];
+    }
+  };
+  let findings: Finding[] = [];
+  if (language) findings.push(...run('code', () => analyzeCode(file, notes)));
+  if (language || /\.(ya?ml|json|toml|ini|cfg|conf|env|properties|xml|gradle|tf|hcl|dockerfile)$|(^|\/)(Dockerfile|Makefile|Jenkinsfile)$/i.test(path))
+    findings.push(...run('backdoor', () => analyzeBackdoors(file)));
+  findings.push(...run('unicode', () => analyzeUnicode(file)));
+  findings.push(...run('secrets', () => analyzeSecrets(file)));
+  if (isAgentConfigPath(path)) findings.push(...run('agent-config', () => analyzeAgentConfig(file)));
+
+  // Configuration: disabled rules go, severities are overridden.
+  findings = findings.filter((f) => !config.disable.some((p) => ruleMatches(f.ruleId, p)));
+  for (const f of findings) {
+    for (const [p, s] of Object.entries(config.severity)) if (ruleMatches(f.ruleId, p)) f.severity = s;
+    if (f.category !== 'secret') f.snippet = redactSecrets(f.snippet, path);
+  }
+
+  if (opts.changedLines) {
+    const changed = opts.changedLines;
+    findings = findings.filter((f) => {
+      for (let l = f.line; l <= Math.max(f.line, f.endLine); l++) if (changed.has(l)) return true;
+      return false;
+    });
+  }
+
+  // Inline suppressions on the finding's line or the line above: reported, never silent.
+  for (const f of findings) {
+    for (const l of [f.line, f.line - 1]) {
+      const m = SUPPRESS.exec(file.line(l));
+      if (m && m[1].split(',').some((id) => ruleMatches(f.ruleId, id.trim()))) {
+        f.suppressed = { by: 'inline', reason: m[2].trim().replace(/\s*(\*\/|-->)\s*$/, '') || '(no reason given)' };
+        break;
+      }
+    }
+  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return { findings, notes };
+}
