@@ -1,0 +1,45 @@
+/**
+ * Unified diffs, as `git diff` and agents emit them: which files changed, which lines were
+ * added, and (for patches of files not on disk) the added text itself.
+ */
+export interface FileDiff {
+  path: string;
+  /** 1-based line numbers in the new file that were added or modified. */
+  added: Set<number>;
+  /** Added lines with their new line numbers, for scanning a patch without the file. */
+  lines: Map<number, string>;
+  deleted: boolean;
+}
+
+export function parseUnifiedDiff(text: string): FileDiff[] {
+  const files: FileDiff[] = [];
+  let cur: FileDiff | undefined;
+  let newLine = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (line.startsWith('diff --git ')) { cur = undefined; continue; }
+    if (line.startsWith('+++ ')) {
+      const p = line.slice(4).replace(/\t.*$/, '').trim();
+      if (p === '/dev/null') { if (cur) cur.deleted = true; continue; }
+      cur = { path: p.replace(/^b\//, ''), added: new Set(), lines: new Map(), deleted: false };
+      files.push(cur);
+      continue;
+    }
+    if (line.startsWith('--- ')) continue;
+    const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (h) { newLine = Number(h[1]); continue; }
+    if (!cur || newLine === 0) continue;
+    if (line.startsWith('+')) { cur.added.add(newLine); cur.lines.set(newLine, line.slice(1)); newLine++; }
+    else if (line.startsWith(' ') || line === '') newLine++;
+    else if (line.startsWith('-') || line.startsWith('\\')) { /* removed line or "no newline" marker */ }
+  }
+  return files.filter((f) => !f.deleted);
+}
+
+/** Text of a patched file reconstructed from its added lines (blank lines in between). */
+export function textFromPatch(f: FileDiff): string {
+  const max = Math.max(0, ...f.lines.keys());
+  const out: string[] = [];
+  for (let i = 1; i <= max; i++) out.push(f.lines.get(i) ?? '');
+  return out.join('\n');
+}

@@ -1,0 +1,105 @@
+/**
+ * Which files a scan reads: folders walked without following symlinks (no loops), .gitignore
+ * files and --exclude patterns honoured, and every skipped file reported with its reason.
+ */
+import { readdirSync, readFileSync, lstatSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { Note } from '../engine/types.ts';
+
+export interface WalkOptions { exclude: string[]; maxFileSize: number }
+export interface Target { path: string; display: string; size: number }
+
+const VENDORED_DIRS = new Set(['node_modules', 'vendor', 'third_party', 'third-party', 'bower_components', '.venv', 'venv', 'site-packages', '__pycache__', 'Pods', 'target', '.tox']);
+const SKIP_DIRS = new Set(['.git', '.hg', '.svn']);
+const BINARY_EXT = /\.(png|jpe?g|gif|bmp|ico|webp|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|o|a|so|dylib|dll|exe|bin|wasm|pyc|pyo|woff2?|ttf|otf|eot|mp[34]|mov|avi|sqlite|db|pt|pth|pkl|pickle|npy|npz|safetensors|onnx|h5)$/i;
+
+export function looksBinary(buf: Buffer): boolean {
+  const n = Math.min(buf.length, 8192);
+  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
+  return false;
+}
+
+/** Minified or generated: very long lines in code that people do not write by hand. */
+export function looksMinified(path: string, text: string): boolean {
+  if (/\.min\.(js|css)$/.test(path)) return true;
+  if (!/\.(js|mjs|cjs|css|ts)$/.test(path)) return false;
+  const lines = text.length / (text.split('\n', 2000).length || 1);
+  return lines > 500 && text.length > 5000;
+}
+
+function readHead(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const n = readSync(fd, buf, 0, 8192, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[], cwd = process.cwd()): Target[] {
+  const out: Target[] = [];
+  const exclude = ignore().add(opts.exclude);
+  const visit = (abs: string, display: string, ignores: { base: string; ig: Ignore }[]) => {
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch (e) {
+      notes.push({ file: display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return;
+    }
+    const rel = relative(cwd, abs).split(sep).join('/') || '.';
+    if (rel !== '.' && !rel.startsWith('..') && exclude.ignores(st.isDirectory() ? rel + '/' : rel)) return;
+    for (const { base, ig } of ignores) {
+      const r = relative(base, abs).split(sep).join('/');
+      if (r && !r.startsWith('..') && ig.ignores(st.isDirectory() ? r + '/' : r)) return;
+    }
+    if (st.isSymbolicLink()) {
+      notes.push({ file: display, kind: 'skipped', reason: 'symbolic link (not followed)' });
+      return;
+    }
+    if (st.isDirectory()) {
+      const name = abs.split(sep).pop()!;
+      if (SKIP_DIRS.has(name)) return;
+      if (VENDORED_DIRS.has(name)) { notes.push({ file: display, kind: 'skipped', reason: 'vendored or dependency folder' }); return; }
+      let entries: string[];
+      try {
+        entries = readdirSync(abs).sort();
+      } catch (e) {
+        notes.push({ file: display, kind: 'error', reason: `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+        return;
+      }
+      let next = ignores;
+      if (entries.includes('.gitignore')) {
+        try {
+          next = [...ignores, { base: abs, ig: ignore().add(readFileSync(join(abs, '.gitignore'), 'utf8')) }];
+        } catch { /* unreadable .gitignore: keep walking with the others */ }
+      }
+      for (const e of entries) visit(join(abs, e), display === '.' ? e : join(display, e), next);
+      return;
+    }
+    if (!st.isFile()) { notes.push({ file: display, kind: 'skipped', reason: 'not a regular file' }); return; }
+    if (st.size > opts.maxFileSize) { notes.push({ file: display, kind: 'skipped', reason: `larger than max-file-size (${st.size} > ${opts.maxFileSize} bytes)` }); return; }
+    if (BINARY_EXT.test(abs)) { notes.push({ file: display, kind: 'skipped', reason: 'binary file type' }); return; }
+    try {
+      if (looksBinary(readHead(abs))) { notes.push({ file: display, kind: 'skipped', reason: 'binary content (NUL bytes)' }); return; }
+    } catch (e) {
+      notes.push({ file: display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return;
+    }
+    out.push({ path: abs, display, size: st.size });
+  };
+  for (const root of roots) {
+    const abs = join(cwd, root).startsWith('/') && root.startsWith('/') ? root : join(cwd, root);
+    try {
+      statSync(abs);
+    } catch {
+      notes.push({ file: root, kind: 'error', reason: 'path does not exist' });
+      continue;
+    }
+    visit(abs, root.replace(/\/+$/, '') || root, []);
+  }
+  return out;
+}
