@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -136,5 +136,4 @@ test('rules list and rules test work from the command line', () => {
   const cwes = new Set(list.out.split('\n').map((l) => l.split('\t')[2]).filter((c) => c && c !== '-'));
   assert.ok(cwes.size >= 40, `only ${cwes.size} distinct CWEs`);
   assert.equal(warden(['rules', 'test', 'python/'], { cwd: root }).code, 0);
-  void readFileSync;
 });

@@ -2,7 +2,7 @@
  * The `warden` command. Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
  * 2 usage or runtime error.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from './args.ts';
@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
         color: !flags['no-color'] && !toFile && process.stdout.isTTY === true && !process.env.NO_COLOR,
         output: toFile, progress: !flags['no-progress'] && process.stderr.isTTY === true,
       }, VERSION);
-      if (toFile) (await import('node:fs')).writeFileSync(toFile, out);
+      if (toFile) writeFileSync(toFile, out);
       else process.stdout.write(out);
       return code;
     }

@@ -3,7 +3,7 @@
  * files and --exclude patterns honoured, and every skipped file reported with its reason.
  */
 import { readdirSync, readFileSync, lstatSync, statSync, openSync, readSync, closeSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Note } from '../engine/types.ts';
 
@@ -92,7 +92,7 @@ export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[]
     out.push({ path: abs, display, size: st.size });
   };
   for (const root of roots) {
-    const abs = join(cwd, root).startsWith('/') && root.startsWith('/') ? root : join(cwd, root);
+    const abs = resolve(cwd, root);
     try {
       statSync(abs);
     } catch {

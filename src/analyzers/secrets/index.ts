@@ -63,10 +63,6 @@ const META = {
   fix: 'Remove it from the code and history, rotate it at the issuer, and load it at run time from the environment or a secret manager.',
 };
 
-function lineHints(line: string): string {
-  return line.toLowerCase();
-}
-
 export function analyzeSecrets(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const lock = isLockfile(file.path);
@@ -88,7 +84,7 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.length > MAX_LINE || line.length < 8) continue;
-    const lower = lineHints(line);
+    const lower = line.toLowerCase();
     let matched = false;
     for (const pat of SECRET_PATTERNS) {
       if (!pat.hints.some((h) => lower.includes(h))) continue;
