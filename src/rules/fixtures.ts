@@ -19,43 +19,28 @@ export interface FixtureProblem { file: string; line?: number; problem: string }
 
 export function checkPack(packPath: string): { rules: Rule[]; problems: FixtureProblem[] } {
   const rules = parsePack(readFileSync(packPath, 'utf8'), packPath);
-  const problems: FixtureProblem[] = [];
-  const fired = new Set<string>();
-  const passed = new Set<string>();
   const fixtures = fixturesOf(packPath);
+  const notes: Note[] = [];
+  const problems = checkAnalyzer(fixtures, rules.map((r) => r.id), (file) => analyzeCode(file, notes, rules));
   if (fixtures.length === 0) problems.push({ file: packPath, problem: 'no fixture file next to the pack' });
-
-  for (const fx of fixtures) {
-    const text = readFileSync(fx, 'utf8');
-    const lines = text.split('\n');
-    const lang = languageOf(fx, lines[0]);
-    if (!lang) { problems.push({ file: fx, problem: 'cannot tell the fixture language from its name' }); continue; }
-    const notes: Note[] = [];
-    const findings = analyzeCode(new SourceFile(fx, text, lang), notes, rules);
-    for (const n of notes) problems.push({ file: fx, problem: `analyzer note: ${n.reason}` });
-    compareAnnotations(fx, text, findings, new Set(rules.map((r) => r.id)), problems, fired, passed);
-  }
+  for (const n of notes) problems.push({ file: n.file, problem: `analyzer note: ${n.reason}` });
   // A rule must compile for every language it claims, not only the fixtures' languages.
   registerParsers();
   for (const r of rules) {
     if (!r.ast) continue;
     for (const lang of r.languages) {
       try {
-        parse(astGrepLang(lang) as never, '').root().findAll({ rule: r.ast.rule, constraints: r.ast.constraints, utils: r.ast.utils } as never);
+        parse(astGrepLang(lang) as never, '').root().findAll(r.ast as never);
       } catch (e) {
         problems.push({ file: packPath, problem: `${r.id} does not compile for ${lang}: ${(e as Error).message.split('\n').join(' ')}` });
       }
     }
   }
-  for (const r of rules) {
-    if (!fired.has(r.id)) problems.push({ file: packPath, problem: `${r.id} has no fixture line where it fires` });
-    if (!passed.has(r.id)) problems.push({ file: packPath, problem: `${r.id} has no 'ok:' near miss in a fixture` });
-  }
   return { rules, problems };
 }
 
 /** Compares one fixture's findings with its `ruleid:`/`ok:` annotations. */
-export function compareAnnotations(
+function compareAnnotations(
   fx: string, text: string, findings: Finding[], known: Set<string>,
   problems: FixtureProblem[], fired: Set<string>, passed: Set<string>,
 ): void {

@@ -32,6 +32,7 @@ export interface Rule {
   languages: Language[];
   /** Prefilter on the whole file text. */
   requires?: RegExp;
+  /** The ast-grep matcher config, passed to findAll as it is. */
   ast?: { rule: object; constraints?: Record<string, object>; utils?: Record<string, object> };
   regex?: RegExp;
   notRegex?: RegExp;

@@ -52,7 +52,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     if (root) {
       for (const rule of astActive) {
         try {
-          for (const node of root.findAll({ rule: rule.ast!.rule, constraints: rule.ast!.constraints, utils: rule.ast!.utils } as never)) {
+          for (const node of root.findAll(rule.ast as never)) {
             const r = node.range();
             const line = r.start.line + 1;
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
