@@ -137,3 +137,15 @@ test('rules list and rules test work from the command line', () => {
   assert.ok(cwes.size >= 40, `only ${cwes.size} distinct CWEs`);
   assert.equal(warden(['rules', 'test', 'python/'], { cwd: root }).code, 0);
 });
+
+test('no output format carries a secret value, in secret findings or in other findings\' snippets', () => {
+  const d = tmp();
+  const token = 'ghp_R3aLl9qWkT0kVn4uXe8s2ZpL7mHc5bYd1fGj';
+  writeFileSync(join(d, 'auth.py'), `def check(token):\n    if token == "${token}":\n        return True\n`);
+  for (const format of ['text', 'json', 'sarif']) {
+    const r = warden(['scan', '.', '--format', format, '--no-color'], { cwd: d });
+    assert.equal(r.code, 1);
+    assert.ok(!r.out.includes(token), `${format} output leaks the token`);
+    assert.match(r.out, /ghp_\*+Gj/);
+  }
+});

@@ -11,7 +11,7 @@ import { languageOf, normaliseLanguage, type Language } from '../analyzers/code/
 import { analyzeCode } from '../analyzers/code/index.ts';
 import { analyzeBackdoors } from '../analyzers/backdoor.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
-import { analyzeSecrets, redactSecrets } from '../analyzers/secrets/index.ts';
+import { analyzeSecrets, redactValues, secretValues } from '../analyzers/secrets/index.ts';
 import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config.ts';
 
 export interface FileResult { findings: Finding[]; notes: Note[] }
@@ -52,11 +52,13 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   findings.push(...run('secrets', () => analyzeSecrets(file)));
   if (isAgentConfigPath(path)) findings.push(...run('agent-config', () => analyzeAgentConfig(file)));
 
+  // Snippets of other findings must not carry the secrets found here (even if secret rules are disabled).
+  const secrets = secretValues(file, findings);
   // Configuration: disabled rules go, severities are overridden.
   findings = findings.filter((f) => !config.disable.some((p) => ruleMatches(f.ruleId, p)));
   for (const f of findings) {
     for (const [p, s] of Object.entries(config.severity)) if (ruleMatches(f.ruleId, p)) f.severity = s;
-    if (f.category !== 'secret') f.snippet = redactSecrets(f.snippet, path);
+    if (f.category !== 'secret' && secrets.length) f.snippet = redactValues(f.snippet, secrets);
   }
 
   if (opts.changedLines) {

@@ -95,7 +95,7 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
       if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) continue;
       if (lock && pat.id === 'secret.jwt') continue;
       if (pat.id === 'secret.private-key' && isPlaceholderKeyBlock(line.slice(m.index + m[0].length), lines, i)) continue;
-      emit(pat as SecretPattern & { severity?: Finding['severity'] }, i + 1, m.index + (m[0].length - m[0].trimStart().length) + 1, secret, 'high');
+      emit(pat, i + 1, m.index + Math.max(0, m[0].indexOf(secret)) + 1, secret, 'high');
       matched = true;
       break;
     }
@@ -117,14 +117,23 @@ function isPlaceholderKeyBlock(rest: string, lines: string[], i: number): boolea
   return body.length < 20 || /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{|^-----END/i.test(body);
 }
 
-/** Redacts every secret found in a text; used for snippets of other analyzers and the audit log. */
+/** The secret values behind secret findings of a file (each finding's column range). */
+export function secretValues(file: SourceFile, findings: Finding[]): string[] {
+  return findings
+    .filter((f) => f.category === 'secret')
+    .map((f) => file.line(f.line).slice(f.column - 1, f.endColumn - 1))
+    .filter((s) => s.length >= 4);
+}
+
+/** Replaces each of the given secret values in a text by its redacted form. */
+export function redactValues(text: string, values: string[]): string {
+  let out = text;
+  for (const v of values) if (out.includes(v)) out = out.split(v).join(redact(v));
+  return out;
+}
+
+/** Redacts every secret found in a text (for texts not already analysed, e.g. audit records). */
 export function redactSecrets(text: string, path = 'text'): string {
   const f = new SourceFile(path, text, undefined);
-  let out = text;
-  for (const fd of analyzeSecrets(f)) {
-    const line = f.line(fd.line);
-    const secret = line.slice(fd.column - 1, fd.endColumn - 1);
-    if (secret.length >= 4) out = out.split(secret).join(redact(secret));
-  }
-  return out;
+  return redactValues(text, secretValues(f, analyzeSecrets(f)));
 }
