@@ -9,7 +9,6 @@
  *   backdoor.credential-exfil   environment/credential files read and sent to a literal host
  *   backdoor.reverse-shell      a socket wired to a shell
  *   backdoor.debug-auth-bypass  an auth check that a debug/bypass flag skips
- *   backdoor.install-hook       package install hooks that download or execute
  * Fixtures: src/analyzers/fixtures/backdoor.*
  */
 import type { Finding } from '../engine/types.ts';
@@ -132,8 +131,10 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     if (!seen.has(k)) { seen.add(k); hits.push({ ruleId, line, column }); }
   };
 
-  // Variables assigned from a decode step, by name, with the line they were set on.
-  const decoded = new Map<string, number>();
+  // Variables assigned from a decode step: how to see the name used, and passed to a sink.
+  const decoded = new Map<string, { use: RegExp; arg: RegExp }>();
+  const track = (name: string) => decoded.set(name, { use: new RegExp(`\\b${name}\\b`), arg: new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`) });
+  const cLike = file.language === 'c' || file.language === 'cpp';
   const assign = /^\s*(?:(?:var|let|const|my|local|auto|val|String|byte\[\]|string|\$)\s*)?\$?([A-Za-z_][\w]*)\s*(?::=|=)(?!=)/;
 
   let credLine = -1, netLine = -1, hostLine = -1;
@@ -142,23 +143,21 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     const l = lines[i];
     if (l.length > MAX_LINE) continue;
     const trimmed = l.trimStart();
-    const cLike = file.language === 'c' || file.language === 'cpp';
     if ((trimmed.startsWith('#') && !trimmed.startsWith('#!') && !cLike) || /^(\/\/|\*|\/\*)/.test(trimmed)) continue;
 
     const decodeHere = DECODE.test(l);
-    if (decodeHere && CODE_SINK.test(l)) hit('backdoor.decode-exec', i + 1);
+    const sink = CODE_SINK.exec(l);
+    if (decodeHere && sink) hit('backdoor.decode-exec', i + 1);
     const a = assign.exec(l);
-    if (a && decodeHere) decoded.set(a[1], i + 1);
+    if (a && decodeHere) track(a[1]);
     else if (a && decoded.size > 0) {
       // propagate through simple re-assignment: y = x.decode('utf-8') / y = x
-      for (const name of decoded.keys()) if (new RegExp(`\\b${name}\\b`).test(l.slice(a.index + a[0].length))) { decoded.set(a[1], i + 1); break; }
+      const rhs = l.slice(a.index + a[0].length);
+      for (const { use } of decoded.values()) if (use.test(rhs)) { track(a[1]); break; }
     }
-    if (decoded.size > 0 && CODE_SINK.test(l) && !decodeHere) {
-      for (const name of decoded.keys()) {
-        const sinkArg = new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`);
-        const m = CODE_SINK.exec(l);
-        if (m && sinkArg.test(l.slice(m.index))) { hit('backdoor.decode-exec', i + 1); break; }
-      }
+    if (sink && !decodeHere && decoded.size > 0) {
+      const args = l.slice(sink.index);
+      for (const { arg } of decoded.values()) if (arg.test(args)) { hit('backdoor.decode-exec', i + 1); break; }
     }
 
     if (IF_LINE.test(l) && RARE_CONDITION.test(l)) {
