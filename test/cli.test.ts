@@ -149,3 +149,15 @@ test('no output format carries a secret value, in secret findings or in other fi
     assert.match(r.out, /ghp_\*+Gj/);
   }
 });
+
+test('--diff from a subfolder of the repository scans that folder\'s changes', () => {
+  const d = tmp();
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: d, encoding: 'utf8' });
+  git('init', '-q'); git('config', 'user.email', 't@example.com'); git('config', 'user.name', 't');
+  mkdirSync(join(d, 'svc'));
+  writeFileSync(join(d, 'svc', 'a.py'), 'x = 1\n');
+  git('add', '.'); git('commit', '-qm', 'base');
+  writeFileSync(join(d, 'svc', 'a.py'), 'x = 1\neval(user_input)\n');
+  const fs = JSON.parse(warden(['scan', '--diff', 'HEAD', '--format', 'json'], { cwd: join(d, 'svc') }).out).findings;
+  assert.deepEqual(fs.map((f: { file: string; line: number }) => `${f.file}:${f.line}`), ['a.py:2']);
+});

@@ -84,13 +84,11 @@ export function analyzeUnicode(file: SourceFile): Finding[] {
   };
   const text = file.text;
   // Fast exit: pure ASCII files (the vast majority) have nothing here but escaped bidi.
-  // eslint-disable-next-line no-control-regex
   const ascii = !/[^\x00-\x7F]/.test(text);
   if (ascii && !/\\u\{?0*20[26]|\\x\{0*20[26]|&#x0*20[26]/.test(text)) return out;
   const locale = isLocaleFile(file.path);
   const prose = file.language === undefined && /\.(md|markdown|txt|rst|adoc|html?)$/i.test(file.path);
 
-  // Scripts seen across the file, to tell a lone look-alike from a Russian or Greek text.
   file.lines.forEach((line, i) => {
     const n = i + 1;
     if (line.length > 20000) return;

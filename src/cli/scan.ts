@@ -9,7 +9,7 @@ import type { Finding, Note, Severity } from '../engine/types.ts';
 import { isSeverity, severityRank, SEVERITIES } from '../engine/types.ts';
 import { loadConfig, type Config } from '../engine/config.ts';
 import { scanText } from '../engine/scan.ts';
-import { collectTargets, looksMinified, looksBinary } from '../scan/walk.ts';
+import { collectTargets, looksMinified, type Target } from '../scan/walk.ts';
 import { parseUnifiedDiff, textFromPatch } from '../scan/diff.ts';
 import { computeStats, toJson, toSarif, toText, type ScanReport } from '../report/index.ts';
 import { UsageError } from './args.ts';
@@ -63,6 +63,26 @@ export function runScan(a: ScanArgs, version: string): { code: number; out: stri
     notes.push(...r.notes);
   };
 
+  const walkOpts = { exclude, maxFileSize: config.maxFileSize };
+  const scanTargets = (targets: Target[], changed?: Map<string, Set<number>>) => {
+    let last = 0;
+    targets.forEach((t, i) => {
+      let buf: Buffer;
+      try {
+        buf = readFileSync(t.path);
+      } catch (e) {
+        notes.push({ file: t.display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+        return;
+      }
+      scanOne(t.display, decode(buf, t.display, notes), changed?.get(t.display));
+      if (a.progress && targets.length > 200 && performance.now() - last > 200) {
+        last = performance.now();
+        process.stderr.write(`\rscanning ${i + 1}/${targets.length} files…`);
+      }
+    });
+    if (a.progress && targets.length > 200) process.stderr.write('\r\x1b[K');
+  };
+
   if (a.stdin) {
     if (!a.lang) throw new UsageError('--stdin needs --lang L (python, javascript, typescript, go, java, c, cpp, csharp, php, ruby, rust, bash)');
     scanOne(`<stdin>`, readStdin(), undefined, a.lang);
@@ -85,36 +105,16 @@ export function runScan(a: ScanArgs, version: string): { code: number; out: stri
   } else if (a.diff !== undefined) {
     let diffText: string;
     try {
-      diffText = execFileSync('git', ['diff', '--no-color', '--no-ext-diff', '-U0', a.diff, '--', ...a.paths], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+      // --relative: paths relative to (and limited to) the working directory, as every other mode.
+      diffText = execFileSync('git', ['diff', '--no-color', '--no-ext-diff', '--relative', '-U0', a.diff, '--', ...a.paths], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       throw new UsageError(`git diff ${a.diff} failed: ${((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}`);
     }
-    const diffs = parseUnifiedDiff(diffText);
-    for (const d of diffs) {
-      if (!existsSync(d.path)) continue;
-      const buf = readFileSync(d.path);
-      if (looksBinary(buf)) { notes.push({ file: d.path, kind: 'skipped', reason: 'binary content' }); continue; }
-      scanOne(d.path, decode(buf, d.path, notes), d.added);
-    }
+    const changed = new Map(parseUnifiedDiff(diffText).map((d) => [d.path, d.added]));
+    // Changed files pass the same checks as a folder scan: excludes, size bound, binaries, links.
+    if (changed.size) scanTargets(collectTargets([...changed.keys()], walkOpts, notes), changed);
   } else {
-    const targets = collectTargets(a.paths.length ? a.paths : ['.'], { exclude, maxFileSize: config.maxFileSize }, notes);
-    const total = targets.length;
-    let last = 0;
-    targets.forEach((t, i) => {
-      let buf: Buffer;
-      try {
-        buf = readFileSync(t.path);
-      } catch (e) {
-        notes.push({ file: t.display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-        return;
-      }
-      scanOne(t.display, decode(buf, t.display, notes));
-      if (a.progress && total > 200 && performance.now() - last > 200) {
-        last = performance.now();
-        process.stderr.write(`\rscanning ${i + 1}/${total} files…`);
-      }
-    });
-    if (a.progress && total > 200) process.stderr.write('\r\x1b[K');
+    scanTargets(collectTargets(a.paths.length ? a.paths : ['.'], walkOpts, notes));
   }
 
   // Baseline: known findings are marked suppressed (reported, not failing the build).
