@@ -4,6 +4,7 @@
 import type { Finding, Note, Severity } from '../engine/types.ts';
 import { SEVERITIES, severityRank } from '../engine/types.ts';
 import { loadRules } from '../rules/loader.ts';
+import { VENDORED_REASON } from '../scan/walk.ts';
 
 export interface ScanStats {
   files: number;
@@ -55,7 +56,7 @@ export function toText(r: ScanReport, color: boolean): string {
     }
     out.push('');
   }
-  const notes = r.notes.filter((n) => n.kind !== 'skipped' || !/vendored/.test(n.reason));
+  const notes = r.notes.filter((n) => n.kind !== 'skipped' || n.reason !== VENDORED_REASON);
   if (r.notes.length) {
     out.push(c('\x1b[1m', 'Notes'));
     for (const n of notes.slice(0, 50)) out.push(`  ${n.kind}: ${n.file}: ${n.reason}`);

@@ -10,6 +10,9 @@ import type { Note } from '../engine/types.ts';
 export interface WalkOptions { exclude: string[]; maxFileSize: number }
 export interface Target { path: string; display: string; size: number }
 
+/** The note reason for skipped dependency folders (reports fold these into one line). */
+export const VENDORED_REASON = 'vendored or dependency folder';
+
 const VENDORED_DIRS = new Set(['node_modules', 'vendor', 'third_party', 'third-party', 'bower_components', '.venv', 'venv', 'site-packages', '__pycache__', 'Pods', 'target', '.tox']);
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn']);
 const BINARY_EXT = /\.(png|jpe?g|gif|bmp|ico|webp|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|o|a|so|dylib|dll|exe|bin|wasm|pyc|pyo|woff2?|ttf|otf|eot|mp[34]|mov|avi|sqlite|db|pt|pth|pkl|pickle|npy|npz|safetensors|onnx|h5)$/i;
@@ -63,7 +66,7 @@ export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[]
     if (st.isDirectory()) {
       const name = abs.split(sep).pop()!;
       if (SKIP_DIRS.has(name)) return;
-      if (VENDORED_DIRS.has(name)) { notes.push({ file: display, kind: 'skipped', reason: 'vendored or dependency folder' }); return; }
+      if (VENDORED_DIRS.has(name)) { notes.push({ file: display, kind: 'skipped', reason: VENDORED_REASON }); return; }
       let entries: string[];
       try {
         entries = readdirSync(abs).sort();
