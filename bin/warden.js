@@ -1,8 +1,29 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader (no build step is needed after npm ci).
-import { register } from 'tsx/esm/api';
-register();
+// Runs the bundle in dist/ (made by `npm run build`, also on `npm ci`) when it is newer than
+// every source file; otherwise the TypeScript sources through tsx's loader.
+import { statSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : /\.(ts|yml)$/.test(e.name) ? statSync(p).mtimeMs : 0);
+  }
+  return t;
+}
+let entry;
+try {
+  if (statSync(join(root, 'dist', 'main.mjs')).mtimeMs >= newest(join(root, 'src'))) entry = '../dist/main.mjs';
+} catch { /* no bundle */ }
+if (!entry) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = '../src/cli/main.ts';
+}
 // A closed pipe (warden … | head) ends output quietly instead of crashing.
 process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
-const { main } = await import('../src/cli/main.ts');
+const { main } = await import(entry);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -160,4 +160,24 @@ test('--diff from a subfolder of the repository scans that folder\'s changes', (
   writeFileSync(join(d, 'svc', 'a.py'), 'x = 1\neval(user_input)\n');
   const fs = JSON.parse(warden(['scan', '--diff', 'HEAD', '--format', 'json'], { cwd: join(d, 'svc') }).out).findings;
   assert.deepEqual(fs.map((f: { file: string; line: number }) => `${f.file}:${f.line}`), ['a.py:2']);
+});
+
+test('a parallel folder scan reports exactly what a sequential one does', () => {
+  const d = tmp();
+  const ex = join(import.meta.dirname, '..', 'examples', 'agent-session');
+  const app = readFileSync(join(ex, 'app.py'), 'utf8'), server = readFileSync(join(ex, 'server.js'), 'utf8');
+  const filler = 'def helper_%d(x):\n    return [i * x for i in range(10)]\n\n';
+  // Over the 2 MB threshold from which workers are used, with findings spread across files.
+  for (let i = 0; i < 120; i++) {
+    mkdirSync(join(d, `m${i % 7}`), { recursive: true });
+    writeFileSync(join(d, `m${i % 7}`, `f${i}.py`), app + Array.from({ length: 400 }, (_, k) => filler.replaceAll('%d', String(k))).join(''));
+    if (i % 10 === 0) writeFileSync(join(d, `m${i % 7}`, `s${i}.js`), server);
+  }
+  const seq = warden(['scan', '.', '--format', 'json', '--jobs', '1'], { cwd: d });
+  const par = warden(['scan', '.', '--format', 'json', '--jobs', '2'], { cwd: d });
+  assert.equal(seq.code, 1, seq.err);
+  assert.equal(par.code, 1, par.err);
+  const strip = (o: string) => { const j = JSON.parse(o); delete j.stats.durationMs; return j; };
+  assert.ok(strip(seq.out).stats.bytes > 2_000_000);
+  assert.deepEqual(strip(par.out), strip(seq.out));
 });

@@ -76,6 +76,8 @@ type Id = keyof typeof META;
 const isAsciiWord = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_$]/.test(c);
 const isCodeChar = (c: string | undefined) => c !== undefined && /[!-~]/.test(c);
 
+const NON_ASCII = /[^\x00-\x7F]/;
+
 export function analyzeUnicode(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const add = (id: Id, line: number, column: number, detail?: string) => {
@@ -92,7 +94,7 @@ export function analyzeUnicode(file: SourceFile): Finding[] {
   file.lines.forEach((line, i) => {
     const n = i + 1;
     if (line.length > 20000) return;
-    if (!ascii) {
+    if (!ascii && NON_ASCII.test(line)) {
       if (BIDI_ANY.test(line) && !locale) {
         const opens = line.match(BIDI_OPEN)?.length ?? 0;
         const closes = line.match(BIDI_CLOSE)?.length ?? 0;

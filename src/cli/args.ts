@@ -1,5 +1,6 @@
 /** A small, strict argument parser: unknown flags are errors (exit 2), never ignored. */
-export class UsageError extends Error {}
+import { UserError } from '../errors.ts';
+export class UsageError extends UserError {}
 
 export interface FlagSpec { [name: string]: 'bool' | 'string' | 'list' }
 

@@ -4,15 +4,17 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { isUtf8 } from 'node:buffer';
 import type { Finding, Note, Severity } from '../engine/types.ts';
 import { isSeverity, severityRank, SEVERITIES } from '../engine/types.ts';
 import { loadConfig, type Config } from '../engine/config.ts';
-import { scanText } from '../engine/scan.ts';
-import { collectTargets, looksMinified, type Target } from '../scan/walk.ts';
+import { collectTargets, type Target } from '../scan/walk.ts';
+import { scanDecoded } from '../scan/file.ts';
+import { scanTargets as scanInParallel } from '../scan/pool.ts';
 import { parseUnifiedDiff, textFromPatch } from '../scan/diff.ts';
 import { computeStats, toJson, toSarif, toText, type ScanReport } from '../report/index.ts';
-import { UsageError } from './args.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { VERSION } from '../paths.ts';
+import { HELP } from './help.ts';
 
 export interface ScanArgs {
   paths: string[];
@@ -29,6 +31,8 @@ export interface ScanArgs {
   color: boolean;
   output?: string;
   progress: boolean;
+  /** Worker threads for folder scans (default: one per core). */
+  jobs?: number;
 }
 
 function readStdin(): string {
@@ -39,13 +43,7 @@ function readStdin(): string {
   }
 }
 
-function decode(buf: Buffer, display: string, notes: Note[]): string {
-  if (isUtf8(buf)) return buf.toString('utf8');
-  notes.push({ file: display, kind: 'partial', reason: 'not valid UTF-8: scanned as Latin-1' });
-  return buf.toString('latin1');
-}
-
-export function runScan(a: ScanArgs, version: string): { code: number; out: string } {
+export async function runScan(a: ScanArgs, version: string): Promise<{ code: number; out: string }> {
   const t0 = performance.now();
   const config: Config = loadConfig(process.cwd(), a.config);
   if (a.failOn !== undefined && !isSeverity(a.failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
@@ -55,32 +53,27 @@ export function runScan(a: ScanArgs, version: string): { code: number; out: stri
   const findings: Finding[] = [];
   let files = 0, bytes = 0;
 
-  const scanOne = (display: string, text: string, changedLines?: Set<number>, lang?: string) => {
-    if (looksMinified(display, text)) { notes.push({ file: display, kind: 'skipped', reason: 'minified or generated (very long lines)' }); return; }
-    const r = scanText(display, text, { config, changedLines, language: lang });
-    files++; bytes += text.length;
+  const add = (r: { findings: Finding[]; notes: Note[]; scanned: boolean; bytes: number }) => {
     findings.push(...r.findings);
     notes.push(...r.notes);
+    if (r.scanned) { files++; bytes += r.bytes; }
   };
+  const scanOne = (display: string, text: string, changedLines?: Set<number>, lang?: string) => add(scanDecoded(display, text, config, changedLines, lang));
 
   const walkOpts = { exclude, maxFileSize: config.maxFileSize };
-  const scanTargets = (targets: Target[], changed?: Map<string, Set<number>>) => {
+  const scanTargets = async (targets: Target[], changed?: Map<string, Set<number>>) => {
     let last = 0;
-    targets.forEach((t, i) => {
-      let buf: Buffer;
-      try {
-        buf = readFileSync(t.path);
-      } catch (e) {
-        notes.push({ file: t.display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-        return;
-      }
-      scanOne(t.display, decode(buf, t.display, notes), changed?.get(t.display));
-      if (a.progress && targets.length > 200 && performance.now() - last > 200) {
+    const showProgress = a.progress && targets.length > 200;
+    const results = await scanInParallel(targets, {
+      config, changed, jobs: a.jobs,
+      onProgress: showProgress ? (done, total) => {
+        if (performance.now() - last < 200) return;
         last = performance.now();
-        process.stderr.write(`\rscanning ${i + 1}/${targets.length} files…`);
-      }
+        process.stderr.write(`\rscanning ${done}/${total} files…`);
+      } : undefined,
     });
-    if (a.progress && targets.length > 200) process.stderr.write('\r\x1b[K');
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    results.forEach(add);
   };
 
   if (a.stdin) {
@@ -112,9 +105,9 @@ export function runScan(a: ScanArgs, version: string): { code: number; out: stri
     }
     const changed = new Map(parseUnifiedDiff(diffText).map((d) => [d.path, d.added]));
     // Changed files pass the same checks as a folder scan: excludes, size bound, binaries, links.
-    if (changed.size) scanTargets(collectTargets([...changed.keys()], walkOpts, notes), changed);
+    if (changed.size) await scanTargets(collectTargets([...changed.keys()], walkOpts, notes), changed);
   } else {
-    scanTargets(collectTargets(a.paths.length ? a.paths : ['.'], walkOpts, notes));
+    await scanTargets(collectTargets(a.paths.length ? a.paths : ['.'], walkOpts, notes));
   }
 
   // Baseline: known findings are marked suppressed (reported, not failing the build).
@@ -140,4 +133,31 @@ export function runScan(a: ScanArgs, version: string): { code: number; out: stri
   const failing = findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn));
   const hardError = notes.some((n) => n.kind === 'error' && n.reason === 'path does not exist') && files === 0;
   return { code: hardError ? 2 : failing ? 1 : 0, out };
+}
+
+export async function scanCommand(rest: string[]): Promise<number> {
+  const { flags, rest: paths } = parseArgs(rest, {
+    diff: 'string', patch: 'string', stdin: 'bool', lang: 'string', format: 'string', 'fail-on': 'string',
+    exclude: 'list', config: 'string', baseline: 'string', 'write-baseline': 'string', 'no-color': 'bool',
+    output: 'string', 'no-progress': 'bool', jobs: 'string', help: 'bool',
+  });
+  if (flags.help) { process.stdout.write(HELP); return 0; }
+  const format = (flags.format as string | undefined) ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif`);
+  const modes = [flags.diff !== undefined, flags.patch !== undefined, !!flags.stdin].filter(Boolean).length;
+  if (modes > 1) throw new UsageError('use only one of --diff, --patch and --stdin');
+  const toFile = flags.output as string | undefined;
+  const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError('--jobs must be a whole number from 1 to 64');
+  const { code, out } = await runScan({
+    paths, diff: flags.diff as string | undefined, patch: flags.patch as string | undefined, stdin: !!flags.stdin,
+    lang: flags.lang as string | undefined, format: format as 'text', failOn: flags['fail-on'] as string | undefined,
+    exclude: (flags.exclude as string[]) ?? [], config: flags.config as string | undefined,
+    baseline: flags.baseline as string | undefined, writeBaseline: flags['write-baseline'] as string | undefined,
+    color: !flags['no-color'] && !toFile && process.stdout.isTTY === true && !process.env.NO_COLOR,
+    output: toFile, progress: !flags['no-progress'] && process.stderr.isTTY === true, jobs,
+  }, VERSION);
+  if (toFile) writeFileSync(toFile, out);
+  else process.stdout.write(out);
+  return code;
 }

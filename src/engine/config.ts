@@ -9,6 +9,7 @@
  *     disable: [python.weak-random, "js.*"]   # ids or prefixes ending in *
  *     severity: { c.strtok: low }
  */
+import { UserError } from '../errors.ts';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -25,7 +26,7 @@ export interface Config {
   source?: string;
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends UserError {}
 
 export const DEFAULT_CONFIG: Config = {
   failOn: 'high',

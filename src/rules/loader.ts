@@ -10,10 +10,12 @@
  *   regex: a JavaScript regex tried on each line (bounded length), optionally with `requires`.
  * `not-regex` drops a match whose line also matches it (placeholders, safe variants).
  */
+import { UserError } from '../errors.ts';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { PACKAGE_ROOT, RULES_DIR } from '../paths.ts';
 import {
   CATEGORIES, CONFIDENCES, SEVERITIES,
   type Category, type Confidence, type Severity,
@@ -31,7 +33,8 @@ export interface Rule {
   fix?: string;
   languages: Language[];
   /** Prefilter on the whole file text. */
-  requires?: RegExp;
+  /** File-level prefilter: every one of these must match the file's text. */
+  requires?: Prefilter;
   /** The ast-grep matcher config, passed to findAll as it is. */
   ast?: { rule: object; constraints?: Record<string, object>; utils?: Record<string, object> };
   regex?: RegExp;
@@ -40,9 +43,8 @@ export interface Rule {
   pack: string;
 }
 
-export class RuleError extends Error {}
+export class RuleError extends UserError {}
 
-const RULES_DIR = dirname(fileURLToPath(import.meta.url));
 const RULE_KEYS = new Set([
   'id', 'title', 'severity', 'confidence', 'category', 'cwe', 'message', 'fix', 'languages',
   'requires', 'ast', 'constraints', 'utils', 'regex', 'not-regex', 'flags',
@@ -69,7 +71,12 @@ function compile(src: string, flags: string, where: string): RegExp {
 }
 
 export function parsePack(text: string, pack: string): Rule[] {
-  const doc = parseYaml(text) as Record<string, unknown>;
+  return compilePack(parseYaml(text), pack);
+}
+
+/** Validates and compiles one pack's parsed document (from YAML, or from the build's JSON copy). */
+export function compilePack(parsed: unknown, pack: string): Rule[] {
+  const doc = parsed as Record<string, unknown>;
   if (!doc || typeof doc !== 'object') throw new RuleError(`${pack}: not a YAML mapping`);
   for (const k of Object.keys(doc)) if (!PACK_KEYS.has(k)) throw new RuleError(`${pack}: unknown key '${k}'`);
   const packLangs = doc.languages as string[] | undefined;
@@ -101,21 +108,59 @@ export function parsePack(text: string, pack: string): Rule[] {
       message: str(raw.message, where, 'message')!,
       fix: str(raw.fix, where, 'fix', false),
       languages,
-      requires: raw.requires !== undefined ? compile(str(raw.requires, where, 'requires')!, flags.replace('g', ''), where) : undefined,
+      requires: raw.requires !== undefined ? prefilter(raw.requires, flags.replace('g', ''), where) : undefined,
       regex: raw.regex !== undefined ? compile(str(raw.regex, where, 'regex')!, flags.replace('g', ''), where) : undefined,
       notRegex: raw['not-regex'] !== undefined ? compile(str(raw['not-regex'], where, 'not-regex')!, flags.replace('g', ''), where) : undefined,
       pack,
     };
     if (raw.ast !== undefined) {
       if (typeof raw.ast !== 'object' || raw.ast === null) throw new RuleError(`${where}: 'ast' must be a rule mapping`);
-      rule.ast = {
+      rule.ast = asciiRegexes({
         rule: raw.ast as object,
         constraints: raw.constraints as Record<string, object> | undefined,
         utils: raw.utils as Record<string, object> | undefined,
-      };
+      });
     }
     return rule;
   });
+}
+
+export interface Prefilter { test(text: string): boolean; source: string }
+
+/** `requires`: one regex, or a list of regexes that must all occur in the file. */
+function prefilter(raw: unknown, flags: string, where: string): Prefilter {
+  const list = Array.isArray(raw) ? raw : [raw];
+  if (list.length === 0) throw new RuleError(`${where}: 'requires' must not be an empty list`);
+  const res = list.map((x) => compile(str(x, where, 'requires')!, flags, where));
+  return { test: (text) => res.every((r) => r.test(text)), source: res.map((r) => r.source).join(' AND ') };
+}
+
+const ASCII_CLASS: Record<string, string> = {
+  w: '[0-9A-Za-z_]', d: '[0-9]', s: '[\\t\\n\\x0B\\f\\r ]',
+  W: '[^0-9A-Za-z_]', D: '[^0-9]', S: '[^\\t\\n\\x0B\\f\\r ]',
+};
+
+/**
+ * ast-grep compiles a rule's regexes on every call, and a Unicode `\w`, `\s` or `\d` costs
+ * about 0.4 ms to compile (twenty times a plain class), which was most of a scan's time. Rule
+ * regexes match source code, so their classes are rewritten to the ASCII ones (Rust's regex
+ * syntax accepts a class nested in a class, so `[\w.]` stays valid).
+ */
+export function asciiRegex(re: string): string {
+  let out = '';
+  for (let i = 0; i < re.length; i++) {
+    if (re[i] !== '\\' || i + 1 >= re.length) { out += re[i]; continue; }
+    const c = re[++i];
+    out += ASCII_CLASS[c] ?? `\\${c}`;
+  }
+  return out;
+}
+
+function asciiRegexes<T>(v: T, key?: string): T {
+  if (typeof v === 'string') return (key === 'regex' ? asciiRegex(v) : v) as T;
+  if (Array.isArray(v)) return v.map((x) => asciiRegexes(x)) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asciiRegexes(x, k)])) as T;
+  return v;
 }
 
 /** Every `*.yml` file below a folder, sorted for stable output. */
@@ -138,14 +183,37 @@ export function fixturesOf(packPath: string): string[] {
     .map((n) => join(dir, n));
 }
 
+/**
+ * The packs as JSON, written by the build (YAML parsing took most of a short command's start-up).
+ * Each entry carries its source's modification time and is used only while that still matches.
+ */
+export const PREBUILT_PACKS = join(PACKAGE_ROOT, 'dist', 'rules.json');
+function prebuiltPacks(): Record<string, { mtimeMs: number; doc: unknown }> | undefined {
+  try {
+    return JSON.parse(readFileSync(PREBUILT_PACKS, 'utf8')) as Record<string, { mtimeMs: number; doc: unknown }>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the build writes to PREBUILT_PACKS. */
+export function packsAsJson(dir = RULES_DIR): string {
+  const out: Record<string, { mtimeMs: number; doc: unknown }> = {};
+  for (const file of packFiles(dir)) out[file.slice(dir.length + 1)] = { mtimeMs: statSync(file).mtimeMs, doc: parseYaml(readFileSync(file, 'utf8')) };
+  return JSON.stringify(out);
+}
+
 let cache: Rule[] | undefined;
 export function loadRules(dir = RULES_DIR): Rule[] {
   if (dir === RULES_DIR && cache) return cache;
   const rules: Rule[] = [];
   const seen = new Set<string>();
+  const prebuilt = dir === RULES_DIR ? prebuiltPacks() : undefined;
   for (const file of packFiles(dir)) {
     const pack = file.slice(dir.length + 1);
-    for (const r of parsePack(readFileSync(file, 'utf8'), pack)) {
+    const pre = prebuilt?.[pack];
+    const packRules = pre && pre.mtimeMs === statSync(file).mtimeMs ? compilePack(pre.doc, pack) : parsePack(readFileSync(file, 'utf8'), pack);
+    for (const r of packRules) {
       if (seen.has(r.id)) throw new RuleError(`${pack}: duplicate rule id '${r.id}'`);
       seen.add(r.id);
       rules.push(r);

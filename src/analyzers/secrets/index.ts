@@ -42,6 +42,9 @@ export function redact(secret: string): string {
 
 const GENERIC_NAME =
   /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer)[A-Za-z0-9_.\-]{0,30})["']?\s*(?:=|:=|=>|:)\s*(?:["'`]([^"'`\s]{8,200})["'`]|([^\s"'`,;#)}\]]{12,200}))/i;
+/** Words one of which GENERIC_NAME needs (lower case): a cheap test before the regex. */
+const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer'];
+const GENERIC_HINT = new RegExp(GENERIC_WORDS.join('|'));
 const NOT_SECRET_NAME = /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|size|len|length|type|types|version|field|key_?id|count|prefix|suffix|header|param|env|var|label|format|mode|policy|endpoint|host|chars|alphabet|pattern|regex|hash|digest|checksum|salt_?rounds|expiry|expires|ttl|timeout|limit)$|public|csrf|xsrf|kms|credentialsid|secretsid|tokenizer|tokens?_?(?:url|uri|type)|password_?(?:field|hint|policy|reset|confirm|label)|keyword|keyboard|keyframe|monkey|turkey/i;
 const NON_SECRET_VALUE =
   /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$/;
@@ -81,12 +84,37 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
   };
 
   const lines = file.lines;
-  for (let i = 0; i < lines.length; i++) {
+  // Prefilter: a format is tried only on lines holding one of its hints, found with indexOf on
+  // the lower-cased file (lines without any hint, the vast majority, cost nothing).
+  const lowerFile = file.text.toLowerCase();
+  const aligned = lowerFile.length === file.text.length; // lower-casing can change lengths (rare)
+  const cands = new Map<number, number[]>();
+  const genericLines = new Set<number>();
+  const hits = (words: string[], onLine: (li: number) => void) => {
+    for (const w of words) {
+      let at = lowerFile.indexOf(w);
+      while (at >= 0) {
+        const { line, column } = file.position(at);
+        onLine(line - 1);
+        at = lowerFile.indexOf(w, at - column + 1 + lines[line - 1].length + 1); // from the next line's start
+      }
+    }
+  };
+  if (aligned) {
+    SECRET_PATTERNS.forEach((pat, pi) => hits(pat.hints, (li) => {
+      const c = cands.get(li);
+      if (!c) cands.set(li, [pi]); else if (c[c.length - 1] !== pi) c.push(pi);
+    }));
+    if (!lock) hits(GENERIC_WORDS, (li) => genericLines.add(li));
+  }
+  const order = aligned ? [...new Set([...cands.keys(), ...genericLines])].sort((a, b) => a - b) : lines.map((_, i) => i);
+  for (const i of order) {
     const line = lines[i];
     if (line.length > MAX_LINE || line.length < 8) continue;
-    const lower = line.toLowerCase();
     let matched = false;
-    for (const pat of SECRET_PATTERNS) {
+    const patterns = aligned ? (cands.get(i) ?? []).sort((a, b) => a - b).map((pi) => SECRET_PATTERNS[pi]) : SECRET_PATTERNS;
+    const lower = line.toLowerCase();
+    for (const pat of patterns) {
       if (!pat.hints.some((h) => lower.includes(h))) continue;
       const m = pat.re.exec(line);
       if (!m) continue;
@@ -99,7 +127,7 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
       matched = true;
       break;
     }
-    if (matched || lock) continue;
+    if (matched || lock || !GENERIC_HINT.test(lower)) continue;
     const g = GENERIC_NAME.exec(line);
     if (g) {
       const value = g[2] ?? g[3];

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench`: speed numbers for docs/BENCH.md, each next to a baseline measured in the same
+ * run (this machine is noisy, so ratios are what to compare across runs).
+ *
+ *   scan       full scan of a mixed-language tree built from sources present on the machine
+ *              (Python standard library, TypeScript's and yaml's JavaScript, Linux UAPI C headers);
+ *              Bandit (Debian package) on the same Python files; a 5-file `--diff` scan.
+ *
+ * Options: --only SECTION[,SECTION]  --out FILE (default docs/BENCH.md)  --runs N (default 3)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const WARDEN = join(ROOT, 'bin', 'warden.js');
+const argv = process.argv.slice(2);
+const opt = (name: string) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
+const only = opt('only')?.split(',');
+const out = opt('out') ?? join(ROOT, 'docs', 'BENCH.md');
+const RUNS = Number(opt('runs') ?? 3);
+
+export interface Section { title: string; lines: string[] }
+const sections: Section[] = [];
+
+function wall(cmd: string, args: string[], opts: { cwd?: string; ok?: number[] } = {}): number {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  const ms = performance.now() - t;
+  if (r.status === null || !(opts.ok ?? [0, 1]).includes(r.status)) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
+
+function sizeOf(dir: string, re: RegExp): { files: number; bytes: number } {
+  let files = 0, bytes = 0;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && re.test(e.name)) { files++; bytes += statSync(p).size; }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+/** The tree: copies, so that nothing sits under a vendored folder name and skips. */
+function buildTree(dir: string): string[] {
+  const used: string[] = [];
+  const stdlib = execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+  for (const m of ['asyncio', 'email', 'json', 'http', 'urllib', 'xml', 'logging', 'concurrent', 'importlib', 'unittest', 'multiprocessing', 'idlelib', 'lib2to3', 'distutils', 'ctypes']) {
+    if (existsSync(join(stdlib, m))) cpSync(join(stdlib, m), join(dir, 'py', m), { recursive: true, filter: (s) => !s.includes('__pycache__') });
+  }
+  used.push(`Python ${stdlib} (15 packages)`);
+  for (const [from, to] of [['node_modules/typescript/lib', 'js/typescript'], ['node_modules/yaml/dist', 'js/yaml'], ['node_modules/ignore', 'js/ignore']]) {
+    cpSync(join(ROOT, from), join(dir, to), { recursive: true });
+    used.push(from);
+  }
+  if (existsSync('/usr/include/linux')) { cpSync('/usr/include/linux', join(dir, 'c', 'linux'), { recursive: true }); used.push('/usr/include/linux'); }
+  return used;
+}
+
+function scanSection(): Section {
+  const lines: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+  try {
+    const used = buildTree(dir);
+    const json = spawnSync(process.execPath, [WARDEN, 'scan', dir, '--format', 'json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const stats = JSON.parse(json.stdout).stats as { files: number; bytes: number; skipped: number };
+    const full = Array.from({ length: RUNS }, () => wall(process.execPath, [WARDEN, 'scan', dir, '--format', 'json', '--no-progress']));
+    const one = Array.from({ length: RUNS }, () => wall(process.execPath, [WARDEN, 'scan', dir, '--format', 'json', '--no-progress', '--jobs', '1']));
+    const mb = stats.bytes / 1e6;
+    lines.push(`Tree: ${used.join(', ')}: ${stats.files} files scanned, ${mb.toFixed(1)} MB (${stats.skipped} skipped with a note).`, '');
+    lines.push('| run | wall (median of ' + RUNS + ') | MB/s |', '|---|---|---|');
+    lines.push(`| full scan, all rules, ${cpus().length} workers (default) | ${(median(full) / 1000).toFixed(2)} s | **${(mb / (median(full) / 1000)).toFixed(1)}** |`);
+    lines.push(`| full scan, all rules, --jobs 1 | ${(median(one) / 1000).toFixed(2)} s | ${(mb / (median(one) / 1000)).toFixed(1)} |`);
+
+    // Bandit on the same Python files, against Warden on that folder alone.
+    const py = sizeOf(join(dir, 'py'), /\.py$/);
+    const bandit = spawnSync('bandit', ['--version'], { encoding: 'utf8' });
+    if (bandit.status === 0) {
+      const b = Array.from({ length: RUNS }, () => wall('bandit', ['-r', '-q', '-f', 'json', '-o', join(dir, 'bandit.json'), join(dir, 'py')]));
+      const w = Array.from({ length: RUNS }, () => wall(process.execPath, [WARDEN, 'scan', join(dir, 'py'), '--format', 'json', '--no-progress']));
+      lines.push(`| Python part only (${py.files} files, ${(py.bytes / 1e6).toFixed(1)} MB): Warden | ${(median(w) / 1000).toFixed(2)} s | ${(py.bytes / 1e6 / (median(w) / 1000)).toFixed(1)} |`);
+      lines.push(`| same Python files: Bandit ${bandit.stdout.split('\n')[0].replace(/^bandit\s*/, '')} | ${(median(b) / 1000).toFixed(2)} s | ${(py.bytes / 1e6 / (median(b) / 1000)).toFixed(1)} |`);
+      lines.push('', `Warden is **${(median(b) / median(w)).toFixed(1)}x** Bandit's speed on the same Python files (all of Warden's analyzers, not only its Python rules).`);
+    } else lines.push('', 'Bandit is not installed (`apt-get install bandit`): no Bandit comparison in this run.');
+
+    // A diff scan of a typical agent edit: 5 changed files in a git repository.
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: repo, stdio: 'ignore' });
+    git('init', '-q'); git('config', 'user.email', 'b@example.com'); git('config', 'user.name', 'bench');
+    const srcs = ['py/json/decoder.py', 'py/http/cookies.py', 'js/yaml/compose/composer.js', 'py/email/utils.py', 'py/logging/handlers.py'];
+    srcs.forEach((s, i) => cpSync(join(dir, s), join(repo, `f${i}${s.slice(s.lastIndexOf('.'))}`)));
+    git('add', '.'); git('commit', '-qm', 'base');
+    srcs.forEach((s, i) => {
+      const p = join(repo, `f${i}${s.slice(s.lastIndexOf('.'))}`);
+      const t = readFileSync(p, 'utf8').split('\n');
+      t.splice(Math.floor(t.length / 2), 0, s.endsWith('.py') ? 'import subprocess  # added by the agent' : 'const child = require("child_process"); // added');
+      writeFileSync(p, t.join('\n'));
+    });
+    const start = Array.from({ length: 10 }, () => wall(process.execPath, ['-e', '0']));
+    const diff = Array.from({ length: 10 }, () => wall(process.execPath, [WARDEN, 'scan', '--diff', 'HEAD', '--no-progress'], { cwd: repo }));
+    lines.push('', `Diff scan of an agent edit (5 files, \`warden scan --diff HEAD\`, whole process, 10 runs): p50 **${median(diff).toFixed(0)} ms**, p95 ${pct(diff, 95).toFixed(0)} ms; a bare \`node -e 0\` start takes ${median(start).toFixed(0)} ms here.`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { title: 'Scan speed (`warden scan`)', lines };
+}
+
+const all: [string, () => Section | Promise<Section>][] = [['scan', scanSection]];
+for (const [name, fn] of all) if (!only || only.includes(name)) { process.stderr.write(`bench: ${name}…\n`); sections.push(await fn()); }
+
+const md = [
+  '# Warden benchmarks', '',
+  `Made by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}. Each figure has its baseline from the same run.`, '',
+  ...sections.flatMap((s) => [`## ${s.title}`, '', ...s.lines, '']),
+].join('\n');
+if (only) process.stdout.write(md);
+else { writeFileSync(out, md); process.stdout.write(md); process.stderr.write(`wrote ${out}\n`); }

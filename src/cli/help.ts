@@ -1,0 +1,26 @@
+import { VERSION } from '../paths.ts';
+
+export const HELP = `warden ${VERSION}: guard rails for AI coding agents
+
+Usage:
+  warden scan [PATH...]              scan files and folders (default: .)
+  warden scan --diff REV [PATH...]   only lines changed since REV (git)
+  warden scan --patch FILE|-         a unified diff, as an agent emits it
+  warden scan --stdin --lang L       a snippet on standard input
+  warden rules list                  the rules, one per line
+  warden rules test [PACK...]        check rule packs against their annotated fixtures
+
+Scan options:
+  --format text|json|sarif   output format (default text)
+  --fail-on SEVERITY         exit 1 at or above it: info|low|medium|high|critical (default high)
+  --exclude PATTERN          gitignore-style pattern to skip (repeatable)
+  --config FILE              config file (default ./.warden.yml)
+  --baseline FILE            findings in this baseline are reported as suppressed
+  --write-baseline FILE      write the current findings as a baseline
+  --output FILE              write the report to FILE instead of standard output
+  --no-color                 plain text output
+  --no-progress              no progress line on standard error
+  --jobs N                   worker threads for folder scans (default: one per core)
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or runtime error.
+`;

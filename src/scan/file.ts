@@ -1,0 +1,38 @@
+/**
+ * One target of a folder or diff scan: read, decode, skip minified files, scan. Shared by the
+ * main thread and the scan workers so both produce exactly the same results.
+ */
+import { readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import type { Finding, Note } from '../engine/types.ts';
+import type { Config } from '../engine/config.ts';
+import { scanText } from '../engine/scan.ts';
+import { looksMinified } from './walk.ts';
+
+export interface TargetResult { findings: Finding[]; notes: Note[]; scanned: boolean; bytes: number }
+
+export function decode(buf: Buffer, display: string, notes: Note[]): string {
+  if (isUtf8(buf)) return buf.toString('utf8');
+  notes.push({ file: display, kind: 'partial', reason: 'not valid UTF-8: scanned as Latin-1' });
+  return buf.toString('latin1');
+}
+
+export function scanDecoded(display: string, text: string, config: Config, changedLines?: Set<number>, language?: string): TargetResult {
+  if (looksMinified(display, text)) return { findings: [], notes: [{ file: display, kind: 'skipped', reason: 'minified or generated (very long lines)' }], scanned: false, bytes: 0 };
+  const r = scanText(display, text, { config, changedLines, language });
+  return { findings: r.findings, notes: r.notes, scanned: true, bytes: Buffer.byteLength(text) };
+}
+
+export function scanTarget(path: string, display: string, config: Config, changedLines?: Set<number>): TargetResult {
+  const notes: Note[] = [];
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    return { findings: [], notes: [{ file: display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], scanned: false, bytes: 0 };
+  }
+  const r = scanDecoded(display, decode(buf, display, notes), config, changedLines);
+  r.notes.unshift(...notes);
+  r.bytes = r.scanned ? buf.length : 0;
+  return r;
+}

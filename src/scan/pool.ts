@@ -1,0 +1,78 @@
+/**
+ * Parallel folder scans: the targets are handed out in small batches to worker threads (one
+ * per core by default), each of which runs the same `scanTarget` as the main thread. Results
+ * come back in target order, so a parallel scan's report is identical to a sequential one.
+ * A worker that dies fails the scan loudly (its files are not silently dropped).
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../paths.ts';
+import type { Config } from '../engine/config.ts';
+import type { Target } from './walk.ts';
+import { scanTarget, type TargetResult } from './file.ts';
+
+export interface PoolOptions {
+  config: Config;
+  jobs?: number;
+  changed?: Map<string, Set<number>>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+// From the sources, workers need tsx registered first; the bundle has a plain JavaScript worker.
+const WORKER = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'worker.mjs'));
+
+/** Below this much work a worker's start-up (loading parsers and rules) costs more than it saves. */
+const MIN_PARALLEL_BYTES = 2_000_000;
+
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+export async function scanTargets(targets: Target[], opts: PoolOptions): Promise<TargetResult[]> {
+  const jobs = Math.min(opts.jobs ?? defaultJobs(), targets.length);
+  const total = targets.reduce((s, t) => s + t.size, 0);
+  const results: TargetResult[] = new Array(targets.length);
+  if (jobs <= 1 || total < MIN_PARALLEL_BYTES) {
+    targets.forEach((t, i) => {
+      results[i] = scanTarget(t.path, t.display, opts.config, opts.changed?.get(t.display));
+      opts.onProgress?.(i + 1, targets.length);
+    });
+    return results;
+  }
+  // Batches of roughly 256 KB keep every worker busy to the end without much messaging.
+  const batches: number[][] = [];
+  let cur: number[] = [], size = 0;
+  targets.forEach((t, i) => {
+    cur.push(i); size += t.size;
+    if (size > 256_000 || cur.length >= 64) { batches.push(cur); cur = []; size = 0; }
+  });
+  if (cur.length) batches.push(cur);
+  let next = 0, done = 0;
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(Array.from({ length: jobs }, () => new Promise<void>((resolve, reject) => {
+      const w = new Worker(WORKER, { workerData: { config: opts.config } });
+      workers.push(w);
+      let batch: number[] | undefined;
+      const give = () => {
+        batch = batches[next++];
+        if (!batch) { void w.terminate(); resolve(); return; }
+        w.postMessage(batch.map((i) => ({ path: targets[i].path, display: targets[i].display, changed: opts.changed?.get(targets[i].display) })));
+      };
+      w.on('message', (rs: TargetResult[]) => {
+        batch!.forEach((i, k) => { results[i] = rs[k]; });
+        done += batch!.length;
+        opts.onProgress?.(done, targets.length);
+        give();
+      });
+      w.on('error', reject);
+      w.on('exit', (code) => { if (batch && next <= batches.length && code !== 0) reject(new Error(`scan worker exited with code ${code}`)); });
+      w.once('online', give);
+    })));
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+  return results;
+}

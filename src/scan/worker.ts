@@ -1,0 +1,9 @@
+/** Scan worker: receives batches of targets, answers with their results in the same order. */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Config } from '../engine/config.ts';
+import { scanTarget } from './file.ts';
+
+const config = (workerData as { config: Config }).config;
+parentPort!.on('message', (batch: { path: string; display: string; changed?: Set<number> }[]) => {
+  parentPort!.postMessage(batch.map((t) => scanTarget(t.path, t.display, config, t.changed)));
+});
