@@ -9,6 +9,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanText } from '../src/engine/scan.ts';
 import { severityRank, type Finding } from '../src/engine/types.ts';
+import { judge, loadAnalyzers } from '../src/engine/judge.ts';
+import { builtinPolicy } from '../src/engine/policy.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPORA = process.env.WARDEN_CORPORA ?? join(ROOT, '..', 'shared', 'corpora');
@@ -74,6 +76,39 @@ for (const corpus of CODE_CORPORA) {
     row.extra = `Benchmark scoring (a case counts only when a finding carries its CWE): TPR ${pct(tp, row.bad)}, FPR ${pct(fp, row.good)}.`;
     details.push(`### owasp-benchmark-python by category\n\n${lines.join('\n')}\n`);
   }
+  rows.push(row);
+  if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
+}
+
+// Shell corpora: each command is judged as an agent's shell tool call with the built-in policy,
+// in a scratch workspace (/work/project). Flagged = ask or deny.
+const SHELL_CORPORA = ['gtfobins', 'revshells', 'atomic-red-team', 'nl2bash'];
+const policy = builtinPolicy();
+await loadAnalyzers();
+for (const corpus of SHELL_CORPORA) {
+  if (only.length && !only.includes(corpus)) continue;
+  if (!existsSync(join(CORPORA, corpus))) { console.error(`skip ${corpus}: not found under ${CORPORA}`); continue; }
+  const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
+  let denied = 0, sensitive = 0, sensitiveFlagged = 0;
+  const missed: string[] = [];
+  const byCap = new Map<string, number>();
+  for (const c of load(corpus)) {
+    if (c.content === undefined || c.kind !== 'shell' || c.language !== 'bash') continue;
+    const v = judge({ tool: 'shell', command: c.content, cwd: '/work/project' }, { policy, cwd: '/work/project', home: '/home/dev' });
+    const hit = v.decision !== 'allow';
+    if (v.decision === 'deny') denied++;
+    for (const a of v.actions) if (a.decision !== 'allow') byCap.set(a.capability, (byCap.get(a.capability) ?? 0) + 1);
+    if (c.label === 'bad') { row.bad++; if (hit) row.badFlagged++; else missed.push(`${c.id} [${c.category}] ${c.content.slice(0, 140).replace(/\n/g, ' \\n ')}`); }
+    else {
+      row.good++;
+      if (c.category === 'ordinary-admin-sensitive') { sensitive++; if (hit) sensitiveFlagged++; }
+      if (hit) { row.goodFlagged++; if (c.category !== 'ordinary-admin-sensitive') missed.push(`FP ${c.id} ${v.decision} ${v.reasons[0]?.slice(0, 90)} :: ${c.content.slice(0, 120)}`); }
+    }
+  }
+  const caps = [...byCap].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(', ');
+  row.extra = corpus === 'nl2bash'
+    ? `denied ${pct(denied, row.good)}; admin-sensitive subset flagged ${pct(sensitiveFlagged, sensitive)}, the rest ${pct(row.goodFlagged - sensitiveFlagged, row.good - sensitive)}. Most asked: ${caps}`
+    : `denied ${pct(denied, row.bad)}. Most common: ${caps}`;
   rows.push(row);
   if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }

@@ -73,6 +73,7 @@ export type Event =
   | { tool: 'scan'; path: string; content: string; language?: string; changedLines?: Set<number> }
   | { tool: 'shell'; command: string; cwd?: string }
   | { tool: 'write'; path: string; content: string; cwd?: string }
-  | { tool: 'edit'; path: string; old: string; new: string; cwd?: string }
+  | { tool: 'edit'; path: string; old: string; new: string; replaceAll?: boolean; cwd?: string }
   | { tool: 'read'; path: string; cwd?: string }
+  | { tool: 'fetch'; url: string; cwd?: string }
   | { tool: 'prompt'; text: string };

@@ -1,0 +1,70 @@
+/**
+ * What a file path means to the guard: credentials, the agent's and Warden's own controls,
+ * places that make code run later (persistence), privilege files, harmless system reads.
+ * Paths are absolute (callers resolve `~` and the working directory first).
+ */
+import { normalize } from 'node:path';
+
+const rel = (p: string, home: string) => {
+  const h = normalize(home);
+  return p === h ? '~' : p.startsWith(h + '/') ? '~' + p.slice(h.length) : p;
+};
+
+const CREDENTIAL = [
+  /^~\/\.ssh\/(?!known_hosts$|config$|authorized_keys$)[^/]+$/, /^~\/\.aws\/(?:credentials|config|sso\/cache)/, /^~\/\.config\/gcloud\//, /^~\/\.azure\//,
+  /^~\/\.kube\/config$/, /^~\/\.docker\/config\.json$/, /^~\/\.npmrc$/, /^~\/\.pypirc$/, /^~\/\.netrc$/, /^~\/\.git-credentials$/,
+  /^~\/\.gnupg\//, /^~\/\.password-store\//, /^~\/\.config\/gh\/hosts\.yml$/, /^~\/\.config\/hub$/, /^~\/\.bash_history$|^~\/\.zsh_history$|^~\/\.python_history$|^~\/\.node_repl_history$/,
+  /^~\/\.qwen\/oauth_creds\.json$/, /^~\/\.claude\/\.credentials\.json$/, /^~\/\.gemini\/oauth_creds\.json$/, /^~\/\.codex\/auth\.json$/,
+  /^~\/\.config\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies|Local State)$/, /^~\/\.mozilla\/.*(?:logins\.json|key4\.db|cookies\.sqlite)$/,
+  /^~\/Library\/Keychains\//, /^~\/\.local\/share\/keyrings\//, /^~\/\.vault-token$/, /^~\/\.terraform\.d\/credentials/, /^~\/\.cargo\/credentials/,
+  /^~\/\.config\/(?:op|Bitwarden)/, /^~\/\.electrum\/|wallet\.dat$|\/\.bitcoin\//,
+  /^\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)(?:-|$)/, /^\/etc\/ssh\/ssh_host_.*_key$/, /^\/proc\/(?:\d+|self)\/environ$/,
+  /^\/var\/run\/secrets\//, /^\/run\/secrets\//,
+  // Anywhere: dotenv files and key material.
+  /(?:^|\/)\.env(?:\.(?!example$|sample$|template$|dist$|defaults$)[\w.-]+)?$/, /(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519)$/, /\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk|asc)$/,
+  /(?:^|\/)(?:credentials|secrets?|service[-_]account)[\w.-]*\.(?:json|ya?ml|toml|ini)$/, /(?:^|\/)\.htpasswd$/,
+];
+
+export function isCredentialPath(abs: string, home: string): boolean {
+  const p = rel(abs, home), r = rel(abs, '/root');
+  return CREDENTIAL.some((re) => re.test(p) || (r !== abs && re.test(r)));
+}
+
+const AGENT_CONTROL = [
+  /(?:^|\/)\.qwen\/settings\.json$/, /(?:^|\/)\.claude\/settings(?:\.local)?\.json$/, /(?:^|\/)\.claude\/hooks\//, /(?:^|\/)\.gemini\/settings\.json$/,
+  /^\/etc\/qwen-code\//, /^\/etc\/claude-code\//, /^\/etc\/gemini-cli\//, /^\/Library\/Application Support\/ClaudeCode\//,
+  /(?:^|\/)\.warden\.ya?ml$/, /(?:^|\/)\.warden\//, /^~\/\.warden(?:\/|$)/, /(?:^|\/)warden-policy\.ya?ml$/,
+  /^~\/\.qwen(?:\/|$)(?!.*\/(?:tmp|projects|todos)\/)/, /^~\/\.claude\.json$/,
+];
+export function isAgentControlPath(abs: string, home: string): boolean {
+  const p = rel(abs, home);
+  return AGENT_CONTROL.some((r) => r.test(p));
+}
+
+const PERSISTENCE = [
+  /^~\/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|inputrc|xinitrc|xprofile|xsessionrc)$/,
+  /^~\/\.config\/fish\/config\.fish$/, /^~\/\.ssh\/(?:authorized_keys2?|rc|environment)$/, /^~\/\.config\/autostart\//, /^~\/\.config\/systemd\//,
+  /^~\/\.local\/share\/systemd\//, /^~\/Library\/LaunchAgents\//, /^\/Library\/Launch(?:Agents|Daemons)\//, /^\/etc\/(?:profile|bash\.bashrc|zsh\/|environment|rc\.local|crontab|cron\.|anacrontab|init\.d\/|systemd\/|xdg\/autostart|ld\.so\.preload|update-motd\.d\/)/,
+  /^\/var\/spool\/cron/, /^\/(?:usr\/)?lib\/systemd\//, /(?:^|\/)\.git\/hooks\/[^/]+$/, /(?:^|\/)\.husky\/(?!_\/)[^/]+$/, /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
+];
+export function isPersistencePath(abs: string, home: string): boolean {
+  const p = rel(abs, home);
+  return PERSISTENCE.some((r) => r.test(p));
+}
+
+export function isPrivilegedPath(abs: string): boolean {
+  return /^\/etc\/(?:passwd|group|shadow|gshadow|sudoers|sudoers\.d\/|security\/|pam\.d\/|polkit|doas\.conf|ssh\/sshd_config)/.test(abs);
+}
+
+/** Temporary and null locations: writing or deleting there is nobody's loss. */
+export function isScratchPath(abs: string): boolean {
+  return /^\/(?:tmp|var\/tmp|dev\/shm)(?:\/|$)|^\/dev\/(?:null|zero|stdout|stderr|stdin|tty|fd\/\d+)$/.test(abs);
+}
+
+/** System files whose contents are public knowledge (reading them leaks nothing of the company's). */
+export function isHarmlessSystemRead(abs: string): boolean {
+  return /^\/(?:usr\/(?:share|include|lib|local\/lib|local\/include|local\/share|bin|sbin|local\/bin)|bin|sbin|lib|lib64|opt)\//.test(abs)
+    || /^\/etc\/(?:os-release|lsb-release|debian_version|hostname|hosts|resolv\.conf|timezone|localtime|issue|shells|mime\.types|services|protocols|apt\/sources\.list)$/.test(abs)
+    || /^\/proc\/(?:cpuinfo|meminfo|version|uptime|loadavg|mounts|stat|filesystems|self\/(?:status|limits|cgroup))$/.test(abs)
+    || /^\/sys\/(?:class|devices|fs\/cgroup)\//.test(abs) || /^\/dev\/(?:u?random|null|zero|stdin)$/.test(abs);
+}

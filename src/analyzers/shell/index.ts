@@ -1,0 +1,527 @@
+/**
+ * Where a shell command gets judged: parse and normalise (parse.ts), then name what each simple
+ * command can do as capabilities (network egress, download-and-execute, credential access, ...).
+ * The policy (engine/policy.ts) turns capabilities into allow / ask / deny; this file only says
+ * what the command does, with the evidence.
+ */
+import { homedir } from 'node:os';
+import { normalize, resolve } from 'node:path';
+import { parseShell, ShellParseError, INTERPRETERS, type SimpleCommand } from './parse.ts';
+import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead } from '../paths.ts';
+import { hostOf, normaliseHost } from '../network.ts';
+
+export type Capability =
+  | 'network' | 'upload' | 'download-exec' | 'reverse-shell' | 'exfiltration' | 'obfuscated-exec'
+  | 'destructive' | 'credential-access' | 'env-dump' | 'persistence' | 'privilege' | 'deploy'
+  | 'package-install' | 'risky-package-source' | 'hook-bypass' | 'agent-tamper' | 'interactive-shell'
+  | 'inline-exec' | 'read-outside' | 'write-outside' | 'unknown';
+
+export const CAPABILITIES: Capability[] = [
+  'network', 'upload', 'download-exec', 'reverse-shell', 'exfiltration', 'obfuscated-exec', 'destructive',
+  'credential-access', 'env-dump', 'persistence', 'privilege', 'deploy', 'package-install', 'risky-package-source',
+  'hook-bypass', 'agent-tamper', 'interactive-shell', 'inline-exec', 'read-outside', 'write-outside', 'unknown',
+];
+
+export interface Action {
+  capability: Capability;
+  /** Human (and model) readable: what the command does and why that matters. */
+  detail: string;
+  /** The simple command it was seen in. */
+  command: string;
+  hosts?: string[];
+  paths?: string[];
+  packages?: { ecosystem: string; name: string; spec: string }[];
+  /** For destructive actions: the target is the root, home or the whole workspace. */
+  catastrophic?: boolean;
+}
+
+export interface InlineCode { language: string; code: string; command: string }
+
+export interface ShellAnalysis {
+  actions: Action[];
+  /** Program text given to interpreters (python -c, node -e, heredocs); the engine scans it. */
+  inline: InlineCode[];
+  commands: SimpleCommand[];
+}
+
+export interface ShellContext { cwd: string; workspace: string; home?: string }
+
+const DOWNLOADERS = new Set(['curl', 'wget', 'aria2c', 'lwp-download', 'lwp-request', 'fetch', 'GET', 'http', 'https', 'xh', 'curlie', 'axel']);
+const NET_TOOLS = new Set([...DOWNLOADERS, 'finger', 'rlogin', 'rsh', 'rcp', 'rexec', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'scp', 'sftp', 'rsync', 'ftp', 'tftp', 'telnet', 'dig', 'nslookup', 'host', 'drill', 'whois', 'nmap', 'openssl', 'ab', 'sshpass', 'smbclient', 'mosquitto_pub', 'websocat', 'torsocks']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'rbash', 'busybox-sh']);
+const DECODERS = new Set(['base64', 'base32', 'xxd', 'rev', 'openssl', 'uudecode', 'basenc', 'od']);
+/** Commands whose path arguments are names, not contents read (listing and metadata). */
+const NO_READ = new Set(['tr', 'expr', 'seq', 'basename', 'dirname', 'history', 'bind', 'ls', 'cd', 'pushd', 'popd', 'find', 'fd', 'locate', 'which', 'type', 'whereis', 'stat', 'du', 'df', 'file', 'test', '[', '[[', 'echo', 'printf', 'mkdir', 'touch', 'readlink', 'realpath', 'basename', 'dirname', 'ldd', 'command', 'hash', 'export', 'declare', 'local', 'alias', 'man', 'help', 'tree', 'exa', 'eza', 'wc', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'cksum', 'chmod', 'chown', 'chgrp', 'ln', 'kill', 'pkill', 'ps', 'lsof', 'mount', 'umount', ':', 'true', 'false', 'sleep', 'date', 'git', 'npm', 'npx', 'pnpm', 'yarn', 'pip', 'pip3', 'go', 'cargo', 'make', 'cmake', 'docker', 'apt', 'apt-get']);
+/** Commands whose last path argument (or `-t DIR`) is written. */
+const COPIERS = new Set(['cp', 'mv', 'install', 'rsync', 'ln', 'scp']);
+const PACKAGE_TOOLS = new Set(['apt', 'apt-get', 'apt-cache', 'yum', 'dnf', 'apk', 'brew', 'zypper', 'pacman', 'snap', 'port', 'pip', 'pip3', 'npm', 'conda', 'dpkg', 'rpm', 'chsh', 'update-alternatives', 'info', 'whatis', 'apropos']);
+/** Wrappers whose inner command parse.ts extracts and judges on its own. */
+const UNWRAPPED = new Set(['sudo', 'doas', 'env', 'nohup', 'setsid', 'time', 'command', 'builtin', 'exec', 'nice', 'ionice', 'timeout', 'stdbuf', 'chroot', 'flock', 'strace', 'ltrace', 'watch', 'unbuffer', 'xargs', 'find', 'fd', 'busybox', 'toybox', 'taskset', 'runuser', 'faketime', 'firejail', 'pkexec']);
+const PROTECTED_BRANCH = /^(?:main|master|prod|production|release(?:[/-].*)?|live|stable|trunk|deploy)$/;
+const INFO_ONLY = new Set(['which', 'type', 'whereis', 'file', 'ls', 'stat', 'readlink', 'realpath', 'ldd', 'echo', 'printf', 'md5sum', 'sha256sum', 'sha1sum', 'test', '[', 'command', 'help', 'chsh']);
+/** Interactive programs (pagers, editors, REPLs, consoles): they wait for a person and most can run shell commands. */
+const INTERACTIVE = new Set(['man', 'vi', 'vim', 'nvim', 'view', 'vimdiff', 'rvim', 'nano', 'pico', 'emacs', 'ed', 'ex', 'joe', 'jed', 'mcedit', 'mc', 'atop', 'btop', 'nmon', 'vigr', 'vipw', 'pry', 'irb', 'cpan', 'ipython', 'bpython', 'ghci', 'lldb', 'wireshark', 'crash', 'minicom', 'ftp', 'journalctl', 'bashbug', 'aptitude', 'apport-cli', 'ranger', 'nnn', 'fzf', 'tig', 'lynx', 'w3m', 'links', 'elinks', 'mutt', 'neomutt', 'alpine', 'byobu', 'busctl', 'dstat', 'iftop', 'nethogs', 'cgdb']);
+
+function expandHome(p: string, home: string): string {
+  if (p === '~' || p.startsWith('~/')) return home + p.slice(1);
+  if (p === '$HOME' || p.startsWith('$HOME/')) return home + p.slice(5);
+  if (p.startsWith('${HOME}')) return home + p.slice(7);
+  return p;
+}
+
+const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|iregex|wholename|not|printf|format|I|-include|-exclude|-exclude-dir)$/;
+const PROGRAM_FIRST = new Set(['sed', 'awk', 'gawk', 'mawk', 'nawk', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'jq', 'yq', 'perl', 'xmllint', 'xpath', 'expr', 'printf', 'echo', 'tr', 'sort', 'cut', 'column']);
+
+const VALUED_OPTS: Record<string, RegExp> = {
+  awk: /^-[vFf]$/, gawk: /^-[vFf]$/, mawk: /^-[vFf]$/, nawk: /^-[vFf]$/, grep: /^-[mABCef]$/, egrep: /^-[mABCef]$/, fgrep: /^-[mABCef]$/,
+  rg: /^-[mABCefgtT]$/, sort: /^-[tkSo]$/, cut: /^-[dfcb]$/, jq: /^--(?:arg|argjson)$/, column: /^-[st]$/,
+};
+/** The index (in args) of the program or pattern argument that sed, awk, grep … take first. */
+function programArgIndex(name: string, args: string[]): number {
+  if (!PROGRAM_FIRST.has(name)) return -1;
+  if (args.some((a) => /^-(?:e|f)$|^--(?:expression|regexp|file)\b/.test(a))) return -1;
+  const valued = VALUED_OPTS[name] ?? /^$/;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i].startsWith('-')) { if (valued.test(args[i])) i++; continue; }
+    return i;
+  }
+  return -1;
+}
+
+function looksLikePath(a: string): boolean {
+  if (/[{}$*\s|;&<>()'"\\]/.test(a) && !/^~?\/[^\s{}$|;&<>()'"]*\*/.test(a)) return false;
+  return /^(?:\/|~\/|~$|\$HOME\b|\.\.?\/)/.test(a) || (/\//.test(a) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(a) && !/[\s=]/.test(a));
+}
+
+/** Analyses one command line. Throws ShellParseError when it is not valid shell. */
+export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis {
+  const home = ctx.home ?? homedir();
+  const parsed = parseShell(command);
+  const actions: Action[] = [];
+  const inline: InlineCode[] = [];
+  const add = (a: Action) => { if (!actions.some((x) => x.capability === a.capability && x.detail === a.detail)) actions.push(a); };
+  for (const p of parsed.problems) add({ capability: 'unknown', detail: p, command });
+
+  const abs = (p: string) => normalize(resolve(ctx.cwd, expandHome(p, home)));
+  const inWorkspace = (p: string) => { const a = abs(p); const w = normalize(ctx.workspace); return a === w || a.startsWith(w.endsWith('/') ? w : w + '/'); };
+  const rootOrHome = (p: string) => {
+    const a = abs(p.replace(/\/?\*+$/, '') || '/');
+    return a === '/' || a === normalize(home) || a === normalize(ctx.workspace) || /^\/(?:etc|usr|bin|sbin|lib|lib64|boot|var|opt|srv|root|home|dev|sys|proc)\/?$/.test(a);
+  };
+  const outside = (p: string) => !inWorkspace(p) && !isScratchPath(abs(p));
+
+  // Files that a downloader wrote, to catch `curl -o x.sh …; bash x.sh`.
+  const downloaded = new Set<string>();
+  const reads = new Map<SimpleCommand, string[]>();
+  const writes = new Map<SimpleCommand, string[]>();
+  const hostsOf = new Map<SimpleCommand, string[]>();
+
+  for (const c of parsed.commands) {
+    const [name, ...args] = c.argv;
+    const text = c.argv.join(' ');
+    const dyn = c.dynamic;
+    const r: string[] = [], w: string[] = [];
+    if (dyn[0]) {
+      add({ capability: 'unknown', detail: `the command name is only known at run time (${c.text || '$…'})`, command: text });
+      continue;
+    }
+    if (c.text.replace(/^\\/, '') !== c.argv[0] && !c.text.includes('/') && c.via.length === 0 && /[$`]/.test(c.text) === false && c.text.replace(/\\|'|"/g, '') !== c.text) {
+      // Quoted or escaped command names (c\url, 'c'url) are obfuscation in an agent's command.
+      add({ capability: 'obfuscated-exec', detail: `the command name is disguised with quotes or escapes (${c.text} is ${name})`, command: text });
+    }
+    if (/[*?[]/.test(name) && name.includes('/') === false && /^[?*/[\]a-z]+$/.test(c.text) && c.text.includes('?')) {
+      add({ capability: 'obfuscated-exec', detail: `the command name is a glob (${c.text})`, command: text });
+    }
+
+    // Redirections: what is read and written.
+    for (const red of c.redirects) {
+      if (red.dynamic && red.op !== '<<' && red.op !== '<<-' && red.op !== '<<<') {
+        // `> "$f.md5"` in a loop stays relative; `> $DIR/x` could be anywhere.
+        if (/^\$/.test(red.target) && /^[<>]|&>/.test(red.op) && !/^\$\{?[A-Za-z_]\w*\}?\//.test(red.target)) continue;
+        add({ capability: 'unknown', detail: `a redirection target is only known at run time (${red.target})`, command: text });
+        continue;
+      }
+      if (/^\/dev\/(?:tcp|udp)\//.test(red.target)) {
+        const [, , , host, port] = red.target.split('/');
+        const interactive = SHELLS.has(name) || /^(?:>&|<&|&>)$/.test(red.op) || c.redirects.some((x) => /^[0-2]?$/.test(x.target) && x.op.includes('&'));
+        add({ capability: interactive ? 'reverse-shell' : 'network', detail: interactive ? `connects a shell to ${host}:${port} over /dev/${red.target.split('/')[2]} (a reverse shell)` : `opens a raw connection to ${host}:${port}`, command: text, hosts: [normaliseHost(host)] });
+        continue;
+      }
+      if (['>', '>>', '>|', '&>', '&>>', '<>'].includes(red.op) && !/^\d$|^-$/.test(red.target)) w.push(red.target);
+      if (red.op === '<' || red.op === '<>') r.push(red.target);
+    }
+
+    // Arguments that are paths (the program or pattern argument of sed/awk/grep/jq… is not).
+    const skip = programArgIndex(name, args);
+    const pathArgs = args.filter((a, i) => i !== skip && !dyn[i + 1] && !a.startsWith('-') && looksLikePath(a) && !(i > 0 && PATTERN_OPT.test(args[i - 1])));
+    const optPaths = args.flatMap((a, i) => (!dyn[i + 1] && /^--?[\w-]+=/.test(a) && looksLikePath(a.slice(a.indexOf('=') + 1)) ? [a.slice(a.indexOf('=') + 1)] : []));
+    if (name === 'tar' && args.some((a) => /^-?[a-zA-Z]*c/.test(a) && !a.startsWith('--'))) {
+      const fi = args.findIndex((a) => /^-?[a-zA-Z]*f$/.test(a) && !a.startsWith('--'));
+      if (fi >= 0 && args[fi + 1]) w.push(args[fi + 1]);
+      r.push(...pathArgs.filter((a) => a !== args[fi + 1]));
+    } else if (name === 'cpio' && args.some((a) => /^-[a-zA-Z]*[po]/.test(a))) w.push(...pathArgs);
+    else if (name === 'tee' || name === 'truncate' || name === 'dd' || name === 'sponge') w.push(...pathArgs.filter((a) => name !== 'dd'), ...(name === 'dd' ? args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)) : []));
+    else if (COPIERS.has(name) && pathArgs.length >= 1) {
+      const t = args.indexOf('-t');
+      if (t >= 0 && args[t + 1]) { w.push(args[t + 1]); r.push(...pathArgs.filter((a) => a !== args[t + 1])); }
+      else { w.push(pathArgs[pathArgs.length - 1]); r.push(...pathArgs.slice(0, -1)); }
+    } else if (name === 'sed' && args.some((a) => /^-i|^--in-place/.test(a))) w.push(...pathArgs);
+    else if (['touch', 'mkdir', 'chmod', 'chown', 'chgrp', 'setfacl', 'chattr'].includes(name)) w.push(...pathArgs);
+    else if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
+    else if (!NO_READ.has(name)) {
+      r.push(...pathArgs, ...optPaths);
+      // `as @/etc/shadow`, `-c 'Include /etc/shadow'`: paths inside arguments.
+      args.forEach((a, i) => {
+        if (dyn[i + 1] || i === skip) return;
+        if (/^@[~/]/.test(a)) r.push(a.slice(1));
+        else if (/\s/.test(a) && !PROGRAM_FIRST.has(name)) for (const m of a.matchAll(/(?:^|[\s'"=])((?:~|\/)(?:[\w.-]+\/)*[\w.-]+)(?=$|[\s'";,)])/g)) if (!/^\/(?:bin|usr\/bin|dev)\/\w+$/.test(m[1])) r.push(m[1]);
+      });
+    }
+    if (!NET_TOOLS.has(name) && !INFO_ONLY.has(name) && !/^(?:ping6?|traceroute6?|tracepath|mtr|arping|fping)$/.test(name)) {
+      const ips = args.flatMap((a, i) => (dyn[i + 1] ? [] : [...a.matchAll(/(?:^|[^\d.])((?:\d{1,3}\.){3}\d{1,3})(?::\d+)?(?![\d.])|(?:^|[\s@=])((?:[a-z0-9-]+\.)+[a-z]{2,}):\d{2,5}\b/gi)].map((m) => m[1] ?? m[2]))).filter((ip) => !/^(?:127\.|0\.0\.0\.0|255\.)/.test(ip));
+      if (ips.length) { hostsOf.set(c, ips); add({ capability: 'network', detail: `${name} is given the address ${[...new Set(ips)].join(', ')}`, command: text, hosts: [...new Set(ips)] }); }
+    }
+    reads.set(c, r);
+    writes.set(c, w);
+
+    // What the command itself does.
+    classify(c, name, args, dyn, text, ctx, home, add, inline, downloaded, hostsOf, { abs, inWorkspace, rootOrHome, outside });
+
+    for (const p of r) {
+      if (isCredentialPath(abs(p), home)) add({ capability: 'credential-access', detail: `reads ${p}, a credential or secret file`, command: text, paths: [p] });
+      else if (outside(p) && !isHarmlessSystemRead(abs(p)) && !INFO_ONLY.has(name)) add({ capability: 'read-outside', detail: `reads ${p}, outside the workspace`, command: text, paths: [p] });
+      if (downloaded.has(abs(p)) && (SHELLS.has(name) || name in INTERPRETERS || name === 'source' || name === '.')) add({ capability: 'download-exec', detail: `runs ${p}, which this command line downloaded`, command: text, paths: [p] });
+    }
+    for (const p of w) {
+      const a = abs(p);
+      if (isAgentControlPath(a, home)) add({ capability: 'agent-tamper', detail: `writes ${p}, which controls the agent's or Warden's guard`, command: text, paths: [p] });
+      else if (isPersistencePath(a, home)) add({ capability: 'persistence', detail: `writes ${p}, which runs code at login, on a schedule or on git events`, command: text, paths: [p] });
+      else if (isPrivilegedPath(a)) add({ capability: 'privilege', detail: `writes ${p}, which controls users or privileges`, command: text, paths: [p] });
+      else if (isCredentialPath(a, home)) add({ capability: 'credential-access', detail: `writes ${p}, a credential file`, command: text, paths: [p] });
+      else if (outside(p) && !/^\/dev\/(?:null|stdout|stderr|fd\/\d+)$/.test(a)) add({ capability: 'write-outside', detail: `writes ${p}, outside the workspace`, command: text, paths: [p] });
+    }
+  }
+
+  // Pipelines: download | shell, decode | shell, secrets | network.
+  const lines = new Set(parsed.commands.map((c) => c.pipeline));
+  for (const line of lines) {
+    if (line.length < 2) continue;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      const name = c.argv[0];
+      const consumes = (SHELLS.has(name) && !c.argv.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) || ((name.replace(/[\d.]+$/, '') in INTERPRETERS || name in INTERPRETERS) && c.argv.length <= 2 && !c.inline) || (name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? '');
+      if (!consumes || i === 0) continue;
+      const before = line.slice(0, i);
+      if (before.some((b) => DOWNLOADERS.has(b.argv[0]) || (['nc', 'ncat', 'netcat', 'socat'].includes(b.argv[0])))) {
+        add({ capability: 'download-exec', detail: `pipes downloaded content into ${name} (runs whatever the server sends)`, command: line.map((x) => x.argv.join(' ')).join(' | '), hosts: before.flatMap((b) => hostsOf.get(b) ?? []) });
+      } else if (before.some((b) => DECODERS.has(b.argv[0]) || b.argv[0] === 'echo' || b.argv[0] === 'printf')) {
+        add({ capability: 'obfuscated-exec', detail: `pipes generated or decoded text into ${name}`, command: line.map((x) => x.argv.join(' ')).join(' | ') });
+      }
+    }
+    const net = line.filter((c) => hostsOf.has(c));
+    if (net.length) {
+      const secretSource = line.some((c) => (reads.get(c) ?? []).some((p) => isCredentialPath(abs(p), home)) || ((c.argv[0] === 'env' || c.argv[0] === 'printenv' || c.argv[0] === 'set') && c.argv.length === 1));
+      if (secretSource) add({ capability: 'exfiltration', detail: 'sends credentials or the environment over the network', command: line.map((x) => x.argv.join(' ')).join(' | '), hosts: net.flatMap((c) => hostsOf.get(c)!) });
+      else if (line.indexOf(net[0]) > 0 && !DOWNLOADERS.has(line[0].argv[0])) add({ capability: 'upload', detail: `sends the output of ${line[0].argv[0]} over the network`, command: line.map((x) => x.argv.join(' ')).join(' | '), hosts: net.flatMap((c) => hostsOf.get(c)!) });
+    }
+  }
+  // Credentials read and network used in one command line: exfiltration even across `;` and `&&`.
+  if (actions.some((a) => a.capability === 'credential-access' || a.capability === 'env-dump') && actions.some((a) => (a.capability === 'network' || a.capability === 'upload') && a.hosts?.length)) {
+    add({ capability: 'exfiltration', detail: 'reads credentials and talks to the network in the same command', command, hosts: actions.flatMap((a) => a.hosts ?? []) });
+  }
+  return { actions, inline, commands: parsed.commands };
+}
+
+interface PathTools { abs(p: string): string; inWorkspace(p: string): boolean; rootOrHome(p: string): boolean; outside(p: string): boolean }
+
+function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[], text: string, ctx: ShellContext, home: string,
+  add: (a: Action) => void, inline: InlineCode[], downloaded: Set<string>, hostsOf: Map<SimpleCommand, string[]>, pt: PathTools) {
+  const sub = args.find((a) => !a.startsWith('-')) ?? '';
+  const net = (hosts: string[], detail: string) => {
+    const hs = [...new Set(hosts.filter(Boolean).map(normaliseHost))];
+    hostsOf.set(c, hs);
+    add({ capability: 'network', detail: hs.length ? `${detail} ${hs.join(', ')}` : `${detail} a host only known at run time`, command: text, hosts: hs.length ? hs : ['?'] });
+  };
+
+  if (c.inline) inline.push({ ...c.inline, command: text });
+
+  // Environment in front of the command.
+  for (const [k, v] of Object.entries(c.env)) {
+    if (/^(?:HUSKY|HUSKY_SKIP_HOOKS|SKIP|PRE_COMMIT_ALLOW_NO_CONFIG|GIT_HOOKS|LEFTHOOK|OVERCOMMIT_DISABLE)$/.test(k) && (k !== 'HUSKY' || v === '0')) add({ capability: 'hook-bypass', detail: `${k}=${v} switches git hooks off`, command: text });
+    if (/(?:_COMMAND|_CMD|_EXEC|LIB|_HOOK)$|^PATH$/.test(k) && /[/.]/.test(v)) add({ capability: 'inline-exec', detail: `${k}=${v} makes ${name} run or load other code`, command: text });
+    else if (/^(?:LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|PROMPT_COMMAND|GIT_SSH_COMMAND|GIT_EXEC_PATH|LESSOPEN|LESSCLOSE|PAGER|EDITOR|VISUAL|GIT_EDITOR|MANPAGER|PYTHONSTARTUP|NODE_OPTIONS|PERL5OPT|RUBYOPT)$/.test(k)) add({ capability: 'inline-exec', detail: `${k}=… makes ${name} load or run other code`, command: text });
+  }
+
+  if (SHELLS.has(name)) {
+    const hasC = args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+    const script = args.find((a) => !a.startsWith('-') && a !== '+o' && a !== '+e');
+    const fed = c.pipeline.length > 1 && c.pipeline.indexOf(c) > 0;
+    const heredoc = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<');
+    if (!hasC && !fed && !heredoc && (!script || args.some((a) => /^-[a-zA-Z]*[ip][a-zA-Z]*$/.test(a)) && !script)) add({ capability: 'interactive-shell', detail: `starts an interactive ${name}${args.some((a) => /p/.test(a) && a.startsWith('-')) ? ' keeping privileges (-p)' : ''}`, command: text });
+    if (args.some((a) => /^-[a-zA-Z]*i[a-zA-Z]*$/.test(a))) add({ capability: 'interactive-shell', detail: `starts an interactive ${name} (-i)`, command: text });
+    if (script && !hasC && !script.startsWith('/dev/fd/') && pt.outside(script) && !downloaded.has(pt.abs(script))) add({ capability: 'read-outside', detail: `runs the script ${script}, outside the workspace`, command: text, paths: [script] });
+    if (script === '/dev/fd/63' || script === '/dev/stdin') add({ capability: 'unknown', detail: `${name} runs the output of another command`, command: text });
+    return;
+  }
+  // A shell binary handed to another program: it will be run (GTFOBins-style shell escapes).
+  if (!INFO_ONLY.has(name) && !UNWRAPPED.has(name) && args.some((a, i) => !dyn[i + 1] && (/(?:^|[^\w/.-])\/(?:usr\/)?(?:local\/)?bin\/(?:ba|da|z|k|c|tc|r)?sh\b/.test(a) || (/^(?:sh|bash|zsh|dash|ksh|cmd|powershell|pwsh)$/.test(a) && !PACKAGE_TOOLS.has(name) && (i === 0 || args[i - 1].startsWith('-')))))) {
+    add({ capability: 'interactive-shell', detail: `hands a shell to ${name}, which runs it`, command: text });
+  }
+
+  // Pagers are left out: without a terminal (as agents run) they print like cat. A program fed by
+  // a pipe or with its output redirected is not waiting for a person either.
+  const alone = c.pipeline.length <= 1 || c.pipeline[0] === c && c.pipeline.length === 1;
+  if (alone && !c.redirects.some((r) => ['>', '>>', '<', '<<', '<<<'].includes(r.op)) &&  (INTERACTIVE.has(name) || (name === 'gdb' && !args.some((a) => /^-(?:batch|-batch|ex|x)$/.test(a))) || (/^(?:mysql|psql|sqlite3|redis-cli|mongo|mongosh)$/.test(name) && !args.some((a) => /^-(?:e|c|-command|-execute|f|-eval)$/.test(a)) && args.filter((a) => !a.startsWith('-')).length <= 1) || (name === 'git' && args[0] === 'help') || (/^(?:bundle|cargo|gem)$/.test(name) && /^(?:help|console|open)$/.test(args[0] ?? '')))) {
+    add({ capability: 'interactive-shell', detail: `${name} is interactive (a pager, editor, REPL or console): it waits for a person and can run shell commands`, command: text });
+  }
+  // Listeners: serving files or a console to the network.
+  if (args.some((a) => /^--listen(?:=|$)|^-m\s*(?:http\.server|SimpleHTTPServer)$|^httpd$|^(?:http\.server|SimpleHTTPServer)$/.test(a)) || (name === 'code' && args[0] === 'tunnel')) {
+    add({ capability: 'upload', detail: `${name} serves files or a console to the network`, command: text });
+  }
+
+  switch (name) {
+    case 'sudo': case 'su': case 'doas': case 'pkexec': case 'runuser': case 'sudoedit':
+      add({ capability: 'privilege', detail: `runs as another user with ${name}`, command: text });
+      if (name === 'su' && !args.includes('-c')) add({ capability: 'interactive-shell', detail: 'opens a root shell with su', command: text });
+      return;
+    case 'setcap': case 'visudo': case 'usermod': case 'useradd': case 'adduser': case 'passwd': case 'chpasswd': case 'gpasswd': case 'newgrp': case 'groupadd':
+      add({ capability: 'privilege', detail: `${name} changes users, groups or capabilities`, command: text });
+      return;
+    case 'chmod':
+      if (args.some((a) => /^[ugoa]*[+=][rwxXt]*s|^[2467][0-7]{3}$/.test(a))) add({ capability: 'privilege', detail: 'sets the setuid/setgid bit', command: text });
+      if (args.some((a) => /^-\w*R/.test(a)) && args.some((a) => !a.startsWith('-') && looksLikePath(a) && pt.rootOrHome(a))) add({ capability: 'destructive', detail: 'changes permissions recursively on a system or home folder', command: text });
+      return;
+    case 'chown': case 'chgrp':
+      if (args.some((a) => /^root(?::|$)/.test(a))) add({ capability: 'privilege', detail: 'gives files to root', command: text });
+      if (args.some((a) => /^-\w*R/.test(a)) && args.some((a) => !a.startsWith('-') && looksLikePath(a) && pt.rootOrHome(a))) add({ capability: 'destructive', detail: 'changes ownership recursively on a system or home folder', command: text });
+      return;
+    case 'rm': case 'rmdir': case 'shred': case 'unlink': case 'srm': case 'wipe': {
+      const targets = args.filter((a, i) => !a.startsWith('-') || dyn[i + 1]);
+      const recursive = args.some((a) => /^-[a-zA-Z]*[rR]|^--recursive$/.test(a));
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a.startsWith('-') && !dyn[i + 1]) continue;
+        if (dyn[i + 1]) {
+          if (recursive) add({ capability: 'destructive', detail: `${name} -r on a path only known at run time (${a || '…'})`, command: text });
+          continue;
+        }
+        if (pt.rootOrHome(a)) add({ capability: 'destructive', detail: `deletes ${a}: the root, home, a system folder or the whole workspace`, command: text, paths: [a], catastrophic: true });
+        else if (isAgentControlPath(pt.abs(a), home)) add({ capability: 'agent-tamper', detail: `deletes ${a}, which controls the agent's or Warden's guard`, command: text, paths: [a] });
+        else if (pt.outside(a)) add({ capability: 'destructive', detail: `deletes ${a}, outside the workspace`, command: text, paths: [a] });
+      }
+      if (targets.length === 0) return;
+      return;
+    }
+    case 'mkfs': case 'wipefs': case 'fdisk': case 'sfdisk': case 'parted': case 'mkswap': case 'shutdown': case 'reboot': case 'halt': case 'poweroff': case 'init': case 'telinit':
+      add({ capability: 'destructive', detail: `${name} changes disks or stops the machine`, command: text, catastrophic: true });
+      return;
+    case 'dd':
+      if (args.some((a) => /^of=\/dev\/(?!null)/.test(a))) add({ capability: 'destructive', detail: 'dd writes to a device', command: text, catastrophic: true });
+      return;
+    case 'crontab':
+      if (!args.includes('-l')) add({ capability: 'persistence', detail: 'installs a cron job', command: text });
+      return;
+    case 'at': case 'batch': case 'launchctl': case 'update-rc.d': case 'chkconfig':
+      add({ capability: 'persistence', detail: `${name} schedules or registers a program to run later`, command: text });
+      return;
+    case 'systemctl':
+      if (/^(?:enable|link|edit|set-default|daemon-reload|preset)$/.test(sub) || args.includes('--now')) add({ capability: 'persistence', detail: `systemctl ${sub} registers a service`, command: text });
+      if (/^(?:stop|disable|mask|kill|poweroff|reboot|halt|isolate)$/.test(sub)) add({ capability: 'destructive', detail: `systemctl ${sub} stops services`, command: text });
+      return;
+    case 'kubectl': case 'oc':
+      if (!/^(?:version|config|explain|api-resources|api-versions|completion)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} acts on a cluster`, command: text });
+      if (sub === 'get' && args.includes('secret') || sub === 'get' && args.includes('secrets')) add({ capability: 'credential-access', detail: 'reads Kubernetes secrets', command: text });
+      return;
+    case 'helm':
+      if (/^(?:install|upgrade|uninstall|delete|rollback|push|plugin)$/.test(sub)) add({ capability: 'deploy', detail: `helm ${sub} changes a cluster`, command: text });
+      return;
+    case 'terraform': case 'tofu': case 'pulumi': case 'cdk': case 'sam': case 'serverless': case 'sls': case 'ansible-playbook': case 'ansible':
+      if (!/^(?:fmt|validate|version|init|plan|preview|graph|providers|output|show|synth|diff|list|ls|--version|-version|help)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} changes infrastructure`, command: text });
+      return;
+    case 'aws': case 'gcloud': case 'az': case 'doctl': case 'flyctl': case 'fly': case 'heroku': case 'vercel': case 'netlify': case 'wrangler': case 'firebase': case 'eb': case 'gsutil': case 'oci': case 'aliyun': case 'linode-cli': case 'hcloud':
+      if (/secret|credential|token|password|get-session-token|print-access-token|print-identity-token|get-login-password|configure/.test(args.join(' '))) add({ capability: 'credential-access', detail: `${name} reads cloud credentials or secrets`, command: text });
+      add({ capability: 'deploy', detail: `${name} acts on a cloud account`, command: text });
+      return;
+    case 'docker': case 'podman': case 'nerdctl':
+      if (/^(?:push|login)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} publishes or signs in to a registry`, command: text });
+      if (sub === 'run' && args.some((a) => /^--privileged$|^-v\/:|^--volume=\/:|^\/:\//.test(a) || a === '/:/host' || /^\/(?::|$)/.test(a.split(':')[0] === '/' ? '/' : 'x'))) add({ capability: 'privilege', detail: `${name} run with host access`, command: text });
+      return;
+    case 'npm': case 'pnpm': case 'yarn': case 'bun': {
+      if (/^(?:publish|unpublish|deprecate|owner|dist-tag|token|adduser|login)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} publishes to or changes the registry`, command: text });
+      if (/^(?:install|i|add|ci|isntall|update|up|upgrade)$/.test(sub)) packages(c, 'npm', args.slice(args.indexOf(sub) + 1), text, add);
+      if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /registry/.test(args.join(' '))) add({ capability: 'risky-package-source', detail: `${name} config changes the package registry`, command: text });
+      return;
+    }
+    case 'npx': case 'bunx': case 'pnpx':
+      packages(c, 'npm', args.filter((a) => !a.startsWith('-')).slice(0, 1), text, add, true);
+      return;
+    case 'pip': case 'pip3': case 'pipx': case 'uv': case 'poetry': case 'pdm': case 'conda': case 'mamba': case 'easy_install': {
+      const i = args.findIndex((a) => /^(?:install|add)$/.test(a));
+      if (i >= 0) packages(c, 'pypi', args.slice(i + 1), text, add);
+      if (/^(?:publish|upload)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} publishes a package`, command: text });
+      return;
+    }
+    case 'twine': case 'gem': case 'cargo': case 'go': case 'composer': case 'mvn': case 'gradle': case 'dotnet':
+      if (/^(?:upload|push|publish|deploy)$/.test(sub)) { add({ capability: 'deploy', detail: `${name} ${sub} publishes`, command: text }); return; }
+      if (name === 'gem' && sub === 'install') packages(c, 'rubygems', args.slice(1), text, add);
+      if (name === 'cargo' && (sub === 'add' || sub === 'install')) packages(c, 'crates', args.slice(1), text, add);
+      if (name === 'go' && (sub === 'get' || sub === 'install')) packages(c, 'go', args.slice(1), text, add);
+      if (name === 'composer' && sub === 'require') packages(c, 'packagist', args.slice(1), text, add);
+      return;
+    case 'apt': case 'apt-get': case 'yum': case 'dnf': case 'apk': case 'brew': case 'zypper': case 'pacman': case 'snap':
+      if (/^(?:install|add|-S)$/.test(sub) || args.includes('-S')) packages(c, 'system', args.filter((a) => !a.startsWith('-') && a !== sub), text, add);
+      if (/^(?:remove|purge|autoremove|erase|del|uninstall)$/.test(sub)) add({ capability: 'destructive', detail: `${name} ${sub} removes system packages`, command: text });
+      return;
+    case 'git': return git(c, args, text, add, net);
+    case 'env': case 'printenv': case 'set': case 'export': case 'declare':
+      if ((args.length === 0 || (name === 'export' && args.join(' ') === '-p') || (name === 'declare' && /^-[px]+$/.test(args.join(' ')))) && !c.pipeline.slice(c.pipeline.indexOf(c) + 1).some((x) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]))) add({ capability: 'env-dump', detail: `${name} prints every environment variable (API keys included) into the agent's context`, command: text });
+      return;
+    case 'security': case 'secret-tool': case 'keyctl': case 'pass': case 'gopass': case 'op': case 'bw': case 'lpass': case 'vault': case 'gpg':
+      if (name !== 'gpg' || args.some((a) => /^--?(?:export-secret|decrypt|d)$/.test(a))) add({ capability: 'credential-access', detail: `${name} reads a password store or keychain`, command: text });
+      return;
+    case 'gh':
+      if (sub === 'auth' && args.includes('token')) add({ capability: 'credential-access', detail: 'gh auth token prints the GitHub token', command: text });
+      if (/^(?:release|workflow|repo|secret|api)$/.test(sub) && args.some((a) => /^(?:create|delete|run|edit|set|archive|-X|--method)$/.test(a))) add({ capability: 'deploy', detail: `gh ${sub} changes the GitHub repository or its releases`, command: text });
+      net(['github.com'], 'talks to');
+      return;
+    case 'warden':
+      if (/^(?:uninstall|install|daemon)$/.test(sub) || (sub === 'audit' && args.includes('--reset'))) add({ capability: 'agent-tamper', detail: `warden ${sub} changes the guard itself`, command: text });
+      return;
+    case 'pkill': case 'killall': case 'kill':
+      if (args.some((a) => /warden|qwen|claude|gemini/.test(a))) add({ capability: 'agent-tamper', detail: `${name} stops the guard or the agent`, command: text });
+      return;
+    case 'sqlite3':
+      if (args.some((a) => /\.warden|audit\.db/.test(a))) add({ capability: 'agent-tamper', detail: 'opens Warden\'s audit database', command: text });
+      return;
+    case 'iptables': case 'ip6tables': case 'nft': case 'ufw': case 'setenforce': case 'aa-disable': case 'auditctl':
+      add({ capability: 'privilege', detail: `${name} changes firewall or security settings`, command: text });
+      return;
+    case 'msfvenom': case 'msfconsole': case 'mimikatz': case 'hydra': case 'john': case 'hashcat': case 'responder': case 'crackmapexec': case 'sqlmap':
+      add({ capability: 'exfiltration', detail: `${name} is an offensive-security tool`, command: text });
+      return;
+  }
+
+  if (NET_TOOLS.has(name) && !(name === 'finger' && !args.some((a) => a.includes('@')))) {
+    const hosts: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (dyn[i + 1]) { if (!a.startsWith('-')) hosts.push(''); continue; }
+      const h = hostOf(a, name);
+      if (h) hosts.push(h);
+    }
+    if (name === 'nc' || name === 'ncat' || name === 'netcat' || name === 'telnet') {
+      const pos = args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^-[a-zA-Z]*[epcswiIOqxX]$/.test(args[i - 1])));
+      if (pos[0] && !hosts.length) hosts.push(pos[0]);
+      if (args.some((a) => /^-[a-zA-Z]*[ec]$/.test(a) || /^--(?:exec|sh-exec|lua-exec)/.test(a))) add({ capability: 'reverse-shell', detail: `${name} -e/-c hands a program to a network peer (reverse or bind shell)`, command: text, hosts });
+      if (args.some((a) => /^-[a-zA-Z]*l/.test(a))) add({ capability: 'reverse-shell', detail: `${name} -l listens for incoming connections (bind shell or file drop)`, command: text });
+    }
+    if (name === 'socat') {
+      for (const a of args) {
+        const m = /^(?:tcp|tcp4|tcp6|udp|openssl|ssl)(?:-connect)?:([^:,]+)/i.exec(a);
+        if (m) hosts.push(m[1]);
+      }
+      if (args.some((a) => /^(?:exec|system):/i.test(a))) add({ capability: 'reverse-shell', detail: 'socat connects a program to a network peer', command: text, hosts });
+      if (args.some((a) => /listen:/i.test(a))) add({ capability: 'reverse-shell', detail: 'socat listens for incoming connections', command: text });
+    }
+    if (name === 'openssl' && !/^(?:s_client|s_server)$/.test(sub)) {
+      if (sub === 'enc' && args.includes('-d')) return; // decoding, judged in pipelines
+      return;
+    }
+    if (name === 'ssh' && args.some((a) => /^-[a-zA-Z]*[RD]$/.test(a) || /^-[a-zA-Z]*[LRD]\S/.test(a))) add({ capability: 'reverse-shell', detail: 'ssh opens a tunnel (port forwarding)', command: text, hosts });
+    if (name === 'dig' || name === 'nslookup' || name === 'host' || name === 'drill') {
+      const q = args.filter((a) => !a.startsWith('-') && !a.startsWith('@'));
+      if (q.some((a) => a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l)) || (dyn[args.indexOf(a) + 1] && /^\$[^.]*\.[\w-]+\.[a-z]{2,}$/i.test(a)))) add({ capability: 'exfiltration', detail: 'encodes data in DNS names (DNS tunnelling)', command: text });
+      return; // a plain lookup: no data of ours leaves
+    }
+    // Uploads: curl -d @file / -F x=@file / -T file / --data-binary @-; wget --post-file.
+    const up = args.flatMap((a, i) => {
+      const v = /^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|-F|--form|-T|--upload-file|--post-file|--body-file)$/.test(a) ? args[i + 1] ?? '' : /^(?:--post-file|--body-file|--data-binary|--upload-file)=/.test(a) ? a.slice(a.indexOf('=') + 1) : '';
+      const m = /^@(.+)$|^[^=]*=@([^;]+)|^(?!-)(.+)$/.exec(v);
+      if (!v) return [];
+      if (/^-(?:T|-upload-file)$/.test(a) || a.startsWith('--post-file') || a.startsWith('--body-file')) return [v];
+      return m?.[1] ?? m?.[2] ? [m[1] ?? m[2]] : [];
+    });
+    if (up.length) {
+      const secret = up.filter((f) => f !== '-' && isCredentialPath(pt.abs(f), home));
+      add({ capability: secret.length ? 'exfiltration' : 'upload', detail: secret.length ? `uploads ${secret.join(', ')} (credentials)` : `uploads ${up.join(', ')}`, command: text, hosts, paths: up });
+    }
+    if (args.some((a) => /^(?:-H|--header)$/.test(a)) && args.some((a) => /\$[A-Z_]*(?:KEY|TOKEN|SECRET|PASSWORD)/.test(a))) add({ capability: 'exfiltration', detail: 'sends a secret from the environment in a request', command: text, hosts });
+    // Output files of downloaders, for download-then-run.
+    if (DOWNLOADERS.has(name)) {
+      const oi = args.findIndex((a) => /^(?:-o|--output|-O|--output-document)$/.test(a));
+      if (oi >= 0 && args[oi + 1] && !(name === 'curl' && args[oi] === '-O')) downloaded.add(pt.abs(args[oi + 1]));
+      const url = args.find((a) => /^[a-z]+:\/\//i.test(a));
+      if (url && (name === 'wget' || args.includes('-O') || args.includes('--remote-name'))) {
+        const base = url.split(/[?#]/)[0].split('/').pop();
+        if (base) downloaded.add(pt.abs(base));
+      }
+      for (const r of c.redirects) if (r.op === '>' || r.op === '>>') downloaded.add(pt.abs(r.target));
+    }
+    net(hosts, name === 'nc' || name === 'ncat' || name === 'netcat' || name === 'socat' ? 'opens a raw network connection to' : `${name} connects to`);
+    return;
+  }
+
+  // Running a file that was downloaded earlier in this command line (./x.sh after curl -o x.sh).
+  if (c.text.startsWith('./') || c.text.startsWith('/')) {
+    if (downloaded.has(pt.abs(c.text))) add({ capability: 'download-exec', detail: `runs ${c.text}, which this command line downloaded`, command: text });
+  }
+  if (name === 'chmod' && downloaded.size) return;
+}
+
+/** Package installs: names for the supply-chain checks, risky sources flagged here. */
+function packages(c: SimpleCommand, ecosystem: string, args: string[], text: string, add: (a: Action) => void, run = false) {
+  const specs: { ecosystem: string; name: string; spec: string }[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (/^(?:--index-url|-i|--extra-index-url|--registry|--trusted-host|-f|--find-links|--source)$/.test(a) || /^(?:--index-url|--extra-index-url|--registry|--trusted-host|--find-links)=/.test(a)) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i] ?? '';
+      add({ capability: 'risky-package-source', detail: `installs from another package index (${v})`, command: text, hosts: [hostOf(v, 'curl') ?? v] });
+      continue;
+    }
+    if (a.startsWith('-')) { if (/^(?:-r|--requirement|-c|--constraint|-e|--editable|--prefix|--target|-t|--root)$/.test(a)) i++; continue; }
+    if (/^(?:git\+|https?:|ftp:|file:|git:|ssh:|github:|gitlab:|bitbucket:)|\.(?:tgz|tar\.gz|whl|zip)$|^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(a) && !a.startsWith('@')) {
+      add({ capability: 'risky-package-source', detail: `installs ${a} from a URL, git repository or archive instead of the registry`, command: text });
+      continue;
+    }
+    if (c.dynamic[c.argv.indexOf(a)]) { add({ capability: 'unknown', detail: 'installs a package whose name is only known at run time', command: text }); continue; }
+    const name = ecosystem === 'npm' ? a.replace(/^(@?[^@]+)@.*$/, '$1') : ecosystem === 'pypi' ? a.replace(/\s*(?:\[.*\])?\s*(?:[=<>!~;].*)?$/, '') : a.replace(/@.*$/, '');
+    if (name) specs.push({ ecosystem, name, spec: a });
+  }
+  if (specs.length || !run) add({ capability: 'package-install', detail: specs.length ? `${run ? 'runs' : 'installs'} ${specs.map((s) => s.spec).join(', ')} (${ecosystem})` : `installs the project's ${ecosystem} dependencies`, command: text, packages: specs });
+}
+
+function git(c: SimpleCommand, args: string[], text: string, add: (a: Action) => void, net: (hosts: string[], detail: string) => void) {
+  // Global options before the subcommand: -c key=value, -C dir.
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-')) {
+    if (args[i] === '-c' && /^core\.hooksPath=|^core\.fsmonitor=|^core\.sshCommand=|^alias\./.test(args[i + 1] ?? '')) add({ capability: /hooksPath/.test(args[i + 1]) ? 'hook-bypass' : 'inline-exec', detail: `git -c ${args[i + 1]} changes what git runs`, command: text });
+    i += /^(?:-c|-C|--git-dir|--work-tree|--namespace)$/.test(args[i]) ? 2 : 1;
+  }
+  const sub = args[i] ?? '';
+  const rest = args.slice(i + 1);
+  if ((sub === 'commit' || sub === 'push' || sub === 'merge' || sub === 'rebase' || sub === 'am' || sub === 'cherry-pick') && rest.some((a) => a === '--no-verify' || (sub === 'commit' && /^-[a-zA-Z]*n[a-zA-Z]*$/.test(a) && !a.startsWith('--')))) {
+    add({ capability: 'hook-bypass', detail: `git ${sub} --no-verify skips the repository's hooks`, command: text });
+  }
+  if (sub === 'config' && rest.some((a) => /^core\.hooksPath$/.test(a))) add({ capability: 'hook-bypass', detail: 'git config core.hooksPath redirects the hooks', command: text });
+  if (sub === 'push') {
+    const pos = rest.filter((a) => !a.startsWith('-'));
+    const remote = pos[0];
+    const refs = pos.slice(1).map((r) => r.replace(/^\+/, '').split(':').pop()!.replace(/^refs\/heads\//, ''));
+    if (rest.some((a) => /^(?:-f|--force|--force-with-lease.*|--mirror|--delete|-d)$/.test(a)) || pos.slice(1).some((r) => r.startsWith('+') || r.startsWith(':'))) add({ capability: 'deploy', detail: 'git push rewrites or deletes remote history', command: text });
+    else if (refs.some((r) => PROTECTED_BRANCH.test(r))) add({ capability: 'deploy', detail: `git push to ${refs.find((r) => PROTECTED_BRANCH.test(r))}, a protected branch`, command: text });
+    if (remote && /[:/]/.test(remote)) net([hostOf(remote, 'git') ?? remote], 'git push to a remote given by URL:');
+  }
+  if (sub === 'remote' && (rest[0] === 'add' || rest[0] === 'set-url')) {
+    const url = rest.filter((a) => !a.startsWith('-'))[2];
+    if (url) net([hostOf(url, 'git') ?? url], `git remote ${rest[0]} points the repository at`);
+  }
+  if ((sub === 'clone' || sub === 'fetch' || sub === 'pull' || sub === 'ls-remote' || sub === 'submodule') && rest.some((a) => /[:/]/.test(a) && hostOf(a, 'git'))) {
+    net(rest.map((a) => hostOf(a, 'git') ?? '').filter(Boolean), `git ${sub} from`);
+  }
+  if ((sub === 'reset' && rest.includes('--hard')) || (sub === 'clean' && rest.some((a) => /^-[a-zA-Z]*f/.test(a))) || (sub === 'checkout' && rest.includes('--') && rest.includes('.')) || (sub === 'branch' && rest.some((a) => a === '-D')) || (sub === 'stash' && (rest[0] === 'clear' || rest[0] === 'drop'))) {
+    add({ capability: 'destructive', detail: `git ${sub} ${rest.join(' ')} throws away work`, command: text });
+  }
+  if (sub === 'credential' || (sub === 'config' && rest.some((a) => /credential|password|token/.test(a)) && !rest.includes('--unset'))) add({ capability: 'credential-access', detail: 'reads git credentials', command: text });
+}
+
+export { ShellParseError };

@@ -1,0 +1,515 @@
+/**
+ * Shell commands, parsed with mvdan-sh (a faithful bash parser) and normalised into the simple
+ * commands that would really run, so that obfuscation does not hide them:
+ *
+ *  - quotes and escapes are removed (`c\url`, `'c'url`, `$'\x63url'`);
+ *  - simple assignments are tracked (`a=cu; b=rl; $a$b`), also `${!ref}` indirection;
+ *  - command substitutions of literals are evaluated: `$(printf ...)`, `$(echo ... | base64 -d)`,
+ *    `rev`, `tr`, `xxd -r -p`; anything else in them is analysed as commands of its own;
+ *  - wrappers are unwrapped (`sudo`, `env`, `nohup`, `timeout`, `nice`, `xargs`, `busybox`,
+ *    `find -exec`, ...) and shell strings re-parsed (`bash -c`, `sh -c`, `eval`, `awk system()`);
+ *  - absolute binary paths are reduced to their names.
+ *
+ * A word that cannot be known statically is kept with `dynamic` set, never guessed.
+ */
+import sh from 'mvdan-sh';
+
+const { syntax } = sh as unknown as { syntax: Syntax };
+interface Syntax {
+  NewParser(...opts: unknown[]): { Parse(src: string, name: string): Node };
+  NodeType(n: Node): string;
+  LangBash: unknown;
+  Variant(v: unknown): unknown;
+}
+// mvdan-sh nodes are GopherJS objects: fields are read by name, no useful typing.
+type Node = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A redirection of a simple command, with its target resolved. */
+export interface Redirect { op: string; fd?: string; target: string; dynamic: boolean; heredoc?: string }
+
+export interface SimpleCommand {
+  /** Normalised argv: argv[0] is the command name without its path. */
+  argv: string[];
+  /** Per argument: could its value not be known statically? */
+  dynamic: boolean[];
+  /** The command as written (argv[0] with its path), for messages. */
+  text: string;
+  redirects: Redirect[];
+  /** Position in its pipeline and the pipeline's other commands (for `curl … | sh`). */
+  pipeline: SimpleCommand[];
+  /** Wrappers and interpreters this command was found inside: ['sudo'], ['bash -c'], ... */
+  via: string[];
+  /** Inline program text given to an interpreter (`python -c`, heredoc to `python -`), with its language. */
+  inline?: { language: string; code: string };
+  /** Environment assignments in front of it (`HUSKY=0 git commit`). */
+  env: Record<string, string>;
+}
+
+export interface ParsedShell {
+  commands: SimpleCommand[];
+  /** Things we could not follow; the engine treats the command as not understood. */
+  problems: string[];
+}
+
+const MAX_DEPTH = 6;
+const OPS: Record<number, string> = { 54: '>', 55: '>>', 56: '<', 57: '<>', 58: '<&', 59: '>&', 60: '>|', 61: '<<', 62: '<<-', 63: '<<<', 64: '&>', 65: '&>>' };
+const PIPE = 12, PIPE_ALL = 13;
+
+let parser: { Parse(src: string, name: string): Node } | undefined;
+
+export class ShellParseError extends Error {}
+
+function parseSource(src: string): Node {
+  parser ??= syntax.NewParser();
+  try {
+    return parser.Parse(src, '');
+  } catch (e) {
+    const err = e as { Error?: () => string; message?: string };
+    const msg = typeof err?.Error === 'function' ? err.Error() : err?.message ?? String(e);
+    throw new ShellParseError(String(msg).replace(/^:?\s*/, ''));
+  }
+}
+
+interface Value { value: string; dynamic: boolean }
+/** The value of a substitution we cannot evaluate: re-parsed (sh -c "…"), it is an unknown variable again. */
+const UNKNOWN_SUBST: Value = { value: '$WARDEN_UNKNOWN', dynamic: true };
+type Env = Map<string, Value>;
+
+/** Bash's $'…' escapes. */
+function ansiC(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/g, (_m, e: string) => {
+    const c = e[0];
+    if (c === 'x' || c === 'u' || c === 'U') return String.fromCodePoint(parseInt(e.slice(1), 16));
+    if (/[0-7]/.test(c)) return String.fromCharCode(parseInt(e, 8));
+    return ({ n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' } as Record<string, string>)[c] ?? e;
+  });
+}
+
+/** Backslash escapes of an unquoted word part: `c\url` is `curl`; a backslash-newline vanishes. */
+function unescapeLit(s: string, inDouble: boolean): string {
+  if (!s.includes('\\')) return s;
+  return inDouble ? s.replace(/\\([$`"\\\n])/g, (_m, c: string) => (c === '\n' ? '' : c)) : s.replace(/\\(\n|.)/g, (_m, c: string) => (c === '\n' ? '' : c));
+}
+
+/** printf's format: enough of it for `$(printf '\x63\x75\x72\x6c')` and `%s` / `%b` / `%c`. */
+export function printf(fmt: string, args: string[]): string {
+  let i = 0;
+  const s = fmt.replace(/%([-+ #0]*\d*(?:\.\d+)?)([sbcdxo%])/g, (_m, _f, conv: string) => {
+    if (conv === '%') return '%';
+    const a = args[i++] ?? '';
+    if (conv === 'b') return ansiC(a);
+    if (conv === 'c') return a.slice(0, 1);
+    if (conv === 'd') return String(parseInt(a, 10) || 0);
+    if (conv === 'x') return (parseInt(a, 10) || 0).toString(16);
+    if (conv === 'o') return (parseInt(a, 10) || 0).toString(8);
+    return a;
+  });
+  return ansiC(s);
+}
+
+const B64 = /^[A-Za-z0-9+/=_\-\s]+$/;
+
+/** Applies a text filter of a pipeline we can evaluate (`base64 -d`, `rev`, `xxd -r -p`, `tr`). */
+function applyFilter(argv: string[], input: string): string | undefined {
+  const [cmd, ...args] = argv;
+  if ((cmd === 'base64' || cmd === 'base32') && args.some((a) => /^(-d|--decode|-D|-di|-id)$/.test(a))) {
+    if (cmd === 'base32' || !B64.test(input)) return undefined;
+    return Buffer.from(input.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+  }
+  if (cmd === 'rev') return input.split('\n').map((l) => [...l].reverse().join('')).join('\n');
+  if (cmd === 'xxd' && args.includes('-r') && args.includes('-p')) return Buffer.from(input.replace(/[^0-9a-fA-F]/g, ''), 'hex').toString('latin1');
+  if (cmd === 'tr' && args.length === 2 && !args[0].startsWith('-')) {
+    const expand = (set: string) => set.replace(/(.)-(.)/g, (_m, a: string, b: string) => {
+      let out = '';
+      for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c++) out += String.fromCharCode(c);
+      return out;
+    });
+    const from = expand(args[0]), to = expand(args[1]);
+    return [...input].map((c) => { const k = from.indexOf(c); return k < 0 ? c : to[Math.min(k, to.length - 1)] ?? c; }).join('');
+  }
+  if (cmd === 'cat' && args.length === 0) return input;
+  return undefined;
+}
+
+/** Strips a binary's directory: `/usr/bin/curl` is `curl`. */
+export function baseName(cmd: string): string {
+  const i = Math.max(cmd.lastIndexOf('/'), cmd.lastIndexOf('\\'));
+  const b = i >= 0 && i < cmd.length - 1 ? cmd.slice(i + 1) : cmd;
+  return b.replace(/\.exe$/i, '');
+}
+
+class Walker {
+  commands: SimpleCommand[] = [];
+  problems: string[] = [];
+  constructor(private env: Env, private depth: number, private via: string[]) {}
+
+  stmts(list: Node[] | undefined) {
+    for (const s of list ?? []) this.stmt(s);
+  }
+
+  stmt(s: Node, pipeline?: SimpleCommand[]) {
+    if (!s) return;
+    const cmd = s.Cmd;
+    const redirects = this.redirects(s.Redirs);
+    if (!cmd) {
+      // A statement of redirections only (`> ~/.bashrc`): a no-op command with those redirections.
+      if (redirects.length) this.push([':'], [false], ':', redirects, pipeline ?? [], {});
+      return;
+    }
+    const type = syntax.NodeType(cmd);
+    switch (type) {
+      case 'CallExpr': return this.call(cmd, redirects, pipeline);
+      case 'BinaryCmd': {
+        if (cmd.Op === PIPE || cmd.Op === PIPE_ALL) {
+          const line = pipeline ?? [];
+          this.stmt(cmd.X, line);
+          this.stmt(cmd.Y, line);
+        } else {
+          this.stmt(cmd.X);
+          this.stmt(cmd.Y);
+        }
+        return;
+      }
+      case 'Subshell': case 'Block': this.stmts(cmd.Stmts); break;
+      case 'IfClause': {
+        for (let c = cmd; c; c = c.Else) { this.stmts(c.Cond); this.stmts(c.Then); }
+        break;
+      }
+      case 'WhileClause': this.stmts(cmd.Cond); this.stmts(cmd.Do); break;
+      case 'ForClause': {
+        const loop = cmd.Loop;
+        if (loop && syntax.NodeType(loop) === 'WordIter') {
+          const items = (loop.Items ?? []).map((w: Node) => this.word(w));
+          this.env.set(loop.Name.Value, { value: items.map((v: Value) => v.value).join(' '), dynamic: true });
+        }
+        this.stmts(cmd.Do);
+        break;
+      }
+      case 'CaseClause': for (const item of cmd.Items ?? []) this.stmts(item.Stmts); break;
+      case 'FuncDecl': this.stmt(cmd.Body); break;
+      case 'TimeClause': this.stmt(cmd.Stmt, pipeline); break;
+      case 'CoprocClause': this.stmt(cmd.Stmt); break;
+      case 'DeclClause': {
+        for (const a of cmd.Args ?? []) this.assign(a);
+        const variant = cmd.Variant?.Value ?? 'declare';
+        this.push([variant], [false], variant, redirects, pipeline ?? [], {});
+        return;
+      }
+      case 'LetClause': case 'ArithmCmd': case 'TestClause': this.expressionSubst(cmd); break;
+      default: this.problems.push(`unsupported shell construct: ${type}`);
+    }
+    // Redirections on compound commands apply to everything inside; keep them visible.
+    if (redirects.length) this.push([':'], [false], ':', redirects, pipeline ?? [], {});
+  }
+
+  /** Command substitutions inside test/arithmetic expressions still run. */
+  expressionSubst(node: Node) {
+    const seen = new Set<Node>();
+    const visit = (n: Node) => {
+      if (!n || typeof n !== 'object' || seen.has(n)) return;
+      seen.add(n);
+      const t = syntax.NodeType(n);
+      if (t === 'CmdSubst' || t === 'ProcSubst') { this.stmts(n.Stmts); return; }
+      if (t === 'Word') { this.word(n); return; }
+      for (const k of ['X', 'Y', 'Expr', 'Exprs', 'Word', 'Parts']) {
+        const v = n[k];
+        if (Array.isArray(v)) v.forEach(visit); else if (v) visit(v);
+      }
+    };
+    visit(node);
+  }
+
+  assign(a: Node) {
+    if (!a?.Name) return;
+    const name = a.Name.Value as string;
+    if (a.Array) { this.env.set(name, { value: '', dynamic: true }); return; }
+    const v = a.Value ? this.word(a.Value) : { value: '', dynamic: false };
+    if (a.Append) {
+      const old = this.env.get(name);
+      this.env.set(name, { value: (old?.value ?? '') + v.value, dynamic: v.dynamic || (old?.dynamic ?? false) });
+    } else this.env.set(name, v);
+  }
+
+  redirects(list: Node[] | undefined): Redirect[] {
+    const out: Redirect[] = [];
+    for (const r of list ?? []) {
+      const op = OPS[r.Op] ?? String(r.Op);
+      const w = r.Word ? this.word(r.Word) : { value: '', dynamic: false };
+      const red: Redirect = { op, fd: r.N?.Value, target: w.value, dynamic: w.dynamic };
+      if (r.Hdoc) red.heredoc = this.word(r.Hdoc).value;
+      out.push(red);
+    }
+    return out;
+  }
+
+  call(cmd: Node, redirects: Redirect[], pipeline?: SimpleCommand[]) {
+    const assigns: Node[] = cmd.Assigns ?? [];
+    const args: Node[] = cmd.Args ?? [];
+    if (args.length === 0) {
+      for (const a of assigns) this.assign(a);
+      if (redirects.length) this.push([':'], [false], ':', redirects, pipeline ?? [], {});
+      return;
+    }
+    const env: Record<string, string> = {};
+    for (const a of assigns) {
+      const v = a.Value ? this.word(a.Value) : { value: '', dynamic: false };
+      env[a.Name.Value] = v.value;
+    }
+    // Unquoted expansions are split into words, as the shell does (C='curl -s x'; $C runs curl).
+    const words = args.flatMap((w) => {
+      const v = this.word(w);
+      const unquoted = (w.Parts ?? []).some((p: Node) => ['ParamExp', 'CmdSubst'].includes(syntax.NodeType(p)));
+      return unquoted && !v.dynamic && /\s/.test(v.value.trim()) ? v.value.trim().split(/\s+/).map((x) => ({ value: x, dynamic: false })) : [v];
+    });
+    const text = syntax.NodeType(args[0].Parts?.[0] ?? {}) === 'Lit' && args[0].Parts.length === 1 ? args[0].Parts[0].Value : words[0].value;
+    this.push(words.map((w) => w.value), words.map((w) => w.dynamic), text, redirects, pipeline ?? [], env);
+  }
+
+  push(argv: string[], dynamic: boolean[], text: string, redirects: Redirect[], pipeline: SimpleCommand[], env: Record<string, string>) {
+    const c: SimpleCommand = { argv: [baseName(argv[0]), ...argv.slice(1)], dynamic, text, redirects, pipeline, via: this.via, env };
+    pipeline.push(c);
+    this.commands.push(c);
+    unwrap(c, this);
+  }
+
+  /** Resolves a word to its value; parts that cannot be known make it dynamic. */
+  word(w: Node): Value {
+    let value = '', dynamic = false;
+    for (const p of w?.Parts ?? []) {
+      const v = this.part(p, false);
+      value += v.value;
+      dynamic ||= v.dynamic;
+    }
+    return { value, dynamic };
+  }
+
+  part(p: Node, inDouble: boolean): Value {
+    const t = syntax.NodeType(p);
+    switch (t) {
+      case 'Lit': return { value: unescapeLit(p.Value, inDouble), dynamic: false };
+      case 'SglQuoted': return { value: p.Dollar ? ansiC(p.Value) : p.Value, dynamic: false };
+      case 'DblQuoted': {
+        let value = '', dynamic = false;
+        for (const q of p.Parts ?? []) { const v = this.part(q, true); value += v.value; dynamic ||= v.dynamic; }
+        return { value, dynamic };
+      }
+      case 'ParamExp': return this.param(p);
+      case 'CmdSubst': return this.subst(p.Stmts);
+      case 'ProcSubst': this.stmts(p.Stmts); return { value: '/dev/fd/63', dynamic: false };
+      case 'ArithmExp': this.expressionSubst(p); return { value: '0', dynamic: true };
+      case 'ExtGlob': return { value: '*', dynamic: true };
+      default: return { value: '', dynamic: true };
+    }
+  }
+
+  param(p: Node): Value {
+    const name = p.Param?.Value as string;
+    if (p.Length) return { value: '0', dynamic: true };
+    let v = this.env.get(name);
+    if (p.Excl) {
+      // ${!ref}: the variable named by ref's value.
+      const ref = this.env.get(name);
+      v = ref && !ref.dynamic ? this.env.get(ref.value) : undefined;
+    }
+    if (p.Exp && p.Exp.Word) {
+      const op = p.Exp.Op;
+      // ${x:-d}, ${x-d}, ${x:=d}, ${x=d} (mvdan-sh operators 71, 70, 75, 74): the default when x is unknown here.
+      const def = this.word(p.Exp.Word);
+      if (!v && (op === 70 || op === 71 || op === 74 || op === 75)) return def;
+    }
+    if (p.Slice || p.Repl || p.Index) return { value: v?.value ?? `$${name}`, dynamic: true };
+    if (!v) {
+      if (name === 'HOME') return { value: '~', dynamic: false };
+      if (name === 'SHELL') return { value: 'sh', dynamic: false };
+      return { value: `$${name}`, dynamic: true };
+    }
+    return v;
+  }
+
+  /** `$(…)`: evaluates literal producers and filters; the commands inside still run and are analysed. */
+  subst(stmts: Node[] | undefined): Value {
+    const inner = new Walker(this.env, this.depth, this.via);
+    inner.stmts(stmts);
+    this.commands.push(...inner.commands);
+    this.problems.push(...inner.problems);
+    // Evaluate a single pipeline of echo/printf + filters.
+    const top = inner.commands.filter((c) => !c.via.length || c.via === this.via);
+    const line = top[0]?.pipeline;
+    if (!line || line.length !== top.length || line.some((c) => c.dynamic.some(Boolean))) return UNKNOWN_SUBST;
+    let out: string | undefined;
+    const [first, ...rest] = line;
+    if (first.argv[0] === 'echo') {
+      const args = first.argv.slice(1);
+      const flags = args.filter((a) => /^-[neE]+$/.test(a)).join('');
+      const text = args.filter((a) => !/^-[neE]+$/.test(a)).join(' ');
+      out = flags.includes('e') ? ansiC(text) : text;
+      if (!flags.includes('n')) out += '\n';
+    } else if (first.argv[0] === 'printf' && first.argv.length >= 2) {
+      out = printf(first.argv[1], first.argv.slice(2));
+    } else return UNKNOWN_SUBST;
+    for (const f of rest) {
+      out = applyFilter(f.argv, out);
+      if (out === undefined) return UNKNOWN_SUBST;
+    }
+    return { value: out.replace(/\n+$/, ''), dynamic: false };
+  }
+
+  /** Like nested(), for strings that may well not be shell: a parse failure is not a problem. */
+  nestedQuiet(src: string, via: string) {
+    if (this.depth >= MAX_DEPTH) return;
+    let file: Node;
+    try {
+      file = parseSource(src);
+    } catch {
+      return;
+    }
+    const w = new Walker(new Map(this.env), this.depth + 1, [...this.via, via]);
+    w.stmts(file.Stmts);
+    this.commands.push(...w.commands);
+  }
+
+  /** Parses a shell string given to `sh -c`, `eval`, `awk system()` … as commands of their own. */
+  nested(src: string, via: string) {
+    if (this.depth >= MAX_DEPTH) { this.problems.push(`shell strings nested deeper than ${MAX_DEPTH} levels`); return; }
+    let file: Node;
+    try {
+      file = parseSource(src);
+    } catch (e) {
+      this.problems.push(`cannot parse the shell string given to ${via}: ${(e as Error).message}`);
+      return;
+    }
+    const w = new Walker(new Map(this.env), this.depth + 1, [...this.via, via]);
+    w.stmts(file.Stmts);
+    this.commands.push(...w.commands);
+    this.problems.push(...w.problems);
+  }
+}
+
+/** Programs whose string arguments are data, patterns or programs in another language, not shell. */
+const NOT_SHELL_ARGS = new Set(['echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'perl', 'python', 'python2', 'python3', 'node', 'ruby', 'php', 'jq', 'yq', 'git', 'tr', 'cut', 'sort', 'find', 'xargs', 'test', '[', 'expr', 'bc', 'dc', 'date', 'read', 'local', 'export', 'declare', 'alias', 'trap', 'eval', 'sh', 'bash', 'dash', 'zsh', 'ksh', 'watch', 'sudo', 'su', 'env', 'time', 'timeout', 'nohup', 'logger', 'notify-send', 'wall', 'mail', 'column', 'paste', 'comm', 'diff', 'tee', 'head', 'tail', 'cat', 'ls', 'mkdir', 'touch', 'rm', 'cp', 'mv', 'cd', 'chmod', 'chown', 'curl', 'wget']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox-sh', 'rbash']);
+export const INTERPRETERS: Record<string, { flags: string[]; language: string }> = {
+  python: { flags: ['-c'], language: 'python' }, python2: { flags: ['-c'], language: 'python' }, python3: { flags: ['-c'], language: 'python' },
+  node: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' }, nodejs: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' },
+  deno: { flags: ['eval'], language: 'typescript' }, bun: { flags: ['-e', '--eval'], language: 'javascript' },
+  perl: { flags: ['-e', '-E'], language: 'perl' }, ruby: { flags: ['-e'], language: 'ruby' }, php: { flags: ['-r'], language: 'php' },
+  lua: { flags: ['-e'], language: 'lua' }, R: { flags: ['-e'], language: 'r' }, Rscript: { flags: ['-e'], language: 'r' }, tclsh: { flags: [], language: 'tcl' },
+  gdb: { flags: ['-ex', '--eval-command'], language: 'gdb' }, vim: { flags: ['-c', '+'], language: 'vim' }, vi: { flags: ['-c'], language: 'vim' }, nvim: { flags: ['-c', '--cmd'], language: 'vim' }, pwsh: { flags: ['-c', '-Command', '-EncodedCommand'], language: 'powershell' },
+};
+
+/** Options of wrappers that take a value (so the wrapped command starts after it). */
+const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
+  sudo: { valued: /^-(?:u|g|C|D|h|p|r|t|T|U)$|^--(?:user|group|chdir|prompt|role|type|host|close-from|other-user)$/ },
+  doas: { valued: /^-(?:u|C)$/ },
+  env: { valued: /^-(?:u|C|S)$|^--(?:unset|chdir|split-string)$/ },
+  nohup: { valued: /^$/ }, setsid: { valued: /^$/ }, time: { valued: /^-(?:f|o)$/ }, command: { valued: /^$/ }, builtin: { valued: /^$/ },
+  exec: { valued: /^-a$/ }, nice: { valued: /^-n$|^--adjustment$/ }, ionice: { valued: /^-(?:c|n|p)$/ },
+  timeout: { valued: /^-(?:s|k)$|^--(?:signal|kill-after)$/, positional: 1 }, stdbuf: { valued: /^-(?:i|o|e)$/ },
+  chroot: { valued: /^--(?:userspec|groups)$/, positional: 1 }, flock: { valued: /^-(?:w|E)$/, positional: 1 },
+  strace: { valued: /^-(?:e|o|p|s|u)$/ }, ltrace: { valued: /^-(?:e|o|p|s|u)$/ }, watch: { valued: /^-(?:n|d)$/ },
+  unbuffer: { valued: /^$/ }, torify: { valued: /^$/ }, proxychains: { valued: /^-f$/ }, proxychains4: { valued: /^-f$/ },
+  caffeinate: { valued: /^-(?:t|w)$/ }, taskset: { valued: /^$/, positional: 1 }, runuser: { valued: /^-(?:u|g|l)$/ },
+  'start-stop-daemon': { valued: /^$/ }, faketime: { valued: /^$/, positional: 1 }, firejail: { valued: /^$/ }, pkexec: { valued: /^--user$/ },
+};
+
+/** Finds the commands that a wrapper, shell, interpreter or find/xargs runs, and walks them too. */
+function unwrap(c: SimpleCommand, w: Walker) {
+  const [name, ...args] = c.argv;
+  const dyn = c.dynamic.slice(1);
+  const rest = (from: number, label: string) => {
+    if (from >= c.argv.length) return;
+    const argv = c.argv.slice(from), d = c.dynamic.slice(from);
+    // Re-enter as a command of its own (as the wrapper would exec it).
+    const inner = { ...c, argv: [baseName(argv[0]), ...argv.slice(1)], dynamic: d, text: argv[0], via: [...c.via, label], inline: undefined, pipeline: c.pipeline };
+    w.commands.push(inner);
+    unwrap(inner, w);
+  };
+  if (name in WRAPPERS) {
+    const spec = WRAPPERS[name];
+    let i = 0, positional = spec.positional ?? 0;
+    while (i < args.length) {
+      const a = args[i];
+      if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) { i++; continue; }
+      if (a === '--') { i++; break; }
+      if (a.startsWith('-') && a.length > 1) { i += spec.valued.test(a) ? 2 : 1; continue; }
+      if (positional > 0) { positional--; i++; continue; }
+      break;
+    }
+    rest(i + 1, name);
+    return;
+  }
+  if (name === 'busybox' || name === 'toybox') { rest(1, name); return; }
+  if (name === 'watch') {
+    // watch runs its arguments through sh -c.
+    let i = 0;
+    while (i < args.length && args[i].startsWith('-')) i += /^-(?:n|d|-interval)$/.test(args[i]) ? 2 : 1;
+    if (i < args.length) w.nested(args.slice(i).join(' '), 'watch');
+    return;
+  }
+  if ((name === 'su' || name === 'runuser') && args.includes('-c')) {
+    const s = args[args.indexOf('-c') + 1];
+    if (s !== undefined) w.nested(s, `${name} -c`);
+  }
+  if (name === 'xargs') {
+    let i = 0;
+    while (i < args.length && args[i].startsWith('-')) i += /^-(?:I|L|n|P|d|E|s|a|-arg-file|-delimiter|-max-args|-max-procs)$/.test(args[i]) ? 2 : 1;
+    rest(i + 1, 'xargs');
+    return;
+  }
+  if (name === 'find' || name === 'fd') {
+    for (let i = 0; i < args.length; i++) {
+      if (/^-(?:exec|execdir|ok|okdir)$/.test(args[i]) || (name === 'fd' && /^(?:-x|--exec|-X|--exec-batch)$/.test(args[i]))) {
+        let j = i + 1;
+        while (j < args.length && args[j] !== ';' && args[j] !== '+') j++;
+        const sub = { ...c, argv: [baseName(args[i + 1] ?? ''), ...args.slice(i + 2, j)], dynamic: dyn.slice(i + 1, j), text: args[i + 1] ?? '', via: [...c.via, name], pipeline: c.pipeline };
+        if (sub.argv[0]) { w.commands.push(sub); unwrap(sub, w); }
+        i = j;
+      }
+    }
+    return;
+  }
+  if (SHELLS.has(name)) {
+    const ci = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+    if (ci >= 0 && args[ci + 1] !== undefined) w.nested(args[ci + 1], `${name} -c`);
+    // `bash <<EOF … EOF` and `sh -s < script`: the heredoc is the program.
+    for (const r of c.redirects) if (r.heredoc !== undefined) w.nested(r.heredoc, `${name} heredoc`);
+    return;
+  }
+  if (name === 'eval') {
+    w.nested(args.join(' '), 'eval');
+    return;
+  }
+  if (name === 'awk' || name === 'gawk' || name === 'mawk' || name === 'nawk' || name === 'busybox-awk') {
+    const prog = args.find((a, i) => !a.startsWith('-') && (i === 0 || !/^-(?:v|F|f)$/.test(args[i - 1])));
+    if (prog) {
+      for (const m of prog.matchAll(/\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)/g)) w.nested(m[1].replace(/\\(.)/g, '$1'), 'awk system()');
+      for (const m of prog.matchAll(/"((?:[^"\\]|\\.)*)"\s*\|\s*getline|\|\s*"((?:[^"\\]|\\.)*)"/g)) w.nested((m[1] ?? m[2]).replace(/\\(.)/g, '$1'), 'awk pipe');
+      c.inline = { language: 'awk', code: prog };
+    }
+    return;
+  }
+  // Shell code inside another program's argument (sqlite3 '.shell …', ssh host 'cmd; cmd', vim -c '!sh').
+  if (!NOT_SHELL_ARGS.has(name)) {
+    args.forEach((a, i) => {
+      if (dyn[i] || !/[;|&]|\bsh\b|\/bin\//.test(a) || !/\s/.test(a)) return;
+      const body = a.replace(/^\s*(?:\.shell|\.system|!|:!|:shell|shell|system|exec)\s+/, '');
+      if (/^[\w./~-]+(?:\s|$)/.test(body)) w.nestedQuiet(body, `${name} argument`);
+    });
+  }
+  const interp = INTERPRETERS[name.replace(/[\d.]+$/, '') in INTERPRETERS ? name.replace(/[\d.]+$/, '') : name];
+  if (interp) {
+    const fi = args.findIndex((a) => interp.flags.includes(a));
+    if (fi >= 0 && args[fi + 1] !== undefined) c.inline = { language: interp.language, code: args[fi + 1] };
+    else {
+      const hd = c.redirects.find((r) => r.heredoc !== undefined);
+      if (hd) c.inline = { language: interp.language, code: hd.heredoc! };
+    }
+  }
+}
+
+export function parseShell(src: string, env: Env = new Map()): ParsedShell {
+  const file = parseSource(src);
+  const w = new Walker(env, 0, []);
+  w.stmts(file.Stmts);
+  return { commands: w.commands, problems: w.problems };
+}

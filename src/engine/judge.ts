@@ -1,0 +1,251 @@
+/**
+ * The verdict engine for agent actions: an Event (shell command, file write or edit, read,
+ * fetch, user prompt) goes in, a Verdict (allow / ask / deny, reasons, findings) comes out.
+ * Every front door (hooks, `warden judge`, the gateway) calls `judge`. It fails closed: any
+ * error inside becomes the policy's on-error decision with the error as the reason.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { normalize, resolve } from 'node:path';
+import type { Decision, Event, Finding, Verdict } from './types.ts';
+import { severityRank } from './types.ts';
+import { pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
+import { analyzeShell, ShellParseError, type Action, type Capability } from '../analyzers/shell/index.ts';
+import { isAgentControlPath, isCredentialPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead } from '../analyzers/paths.ts';
+import { hostMatches, hostOf } from '../analyzers/network.ts';
+import { analyzeSecrets } from '../analyzers/secrets/index.ts';
+import { SourceFile } from '../analyzers/source.ts';
+
+export interface JudgeContext {
+  policy: Policy;
+  /** The working folder of the call (relative paths resolve against it). */
+  cwd: string;
+  /** The project root; defaults to cwd. Reads and writes inside it are the agent's normal work. */
+  workspace?: string;
+  home?: string;
+}
+
+/** A judged action: the capability, what the policy decided for it, and why. */
+export interface JudgedAction extends Action { decision: Decision }
+
+export interface FullVerdict extends Verdict {
+  actions: JudgedAction[];
+}
+
+/** What to tell the model for each capability, so it can change course instead of retrying. */
+const ADVICE: Partial<Record<PolicyCapability, string>> = {
+  'download-exec': 'Download to a file, show it to the user and let them decide; do not pipe downloads into an interpreter.',
+  'reverse-shell': 'Do not open shells or listeners to other hosts.',
+  exfiltration: 'Do not send credentials, environment variables or local files to other hosts.',
+  'obfuscated-exec': 'Write the command out plainly; encoded or disguised commands are refused.',
+  'credential-access': 'Do not read credential files; ask the user to provide what is needed.',
+  persistence: 'Do not change login scripts, scheduled jobs, services or git hooks.',
+  'hook-bypass': 'Run the hooks and fix what they report instead of skipping them.',
+  'agent-tamper': "Do not change the agent's or Warden's settings, hooks or audit log.",
+  catastrophic: 'This would delete or wipe far more than the task needs.',
+};
+
+const LANG_OF: Record<string, string> = { python: 'python', javascript: 'javascript', typescript: 'typescript', ruby: 'ruby', php: 'php', perl: 'bash', lua: 'bash', awk: 'bash', powershell: 'bash' };
+
+export function judge(event: Event, ctx: JudgeContext): FullVerdict {
+  try {
+    return judgeUnsafe(event, ctx);
+  } catch (e) {
+    const d = ctx.policy.onError;
+    return { decision: d, reasons: [`Warden could not judge this ${event.tool} call (${(e as Error).message}); it is ${d === 'deny' ? 'denied' : 'held for approval'} because Warden fails closed.`], findings: [], actions: [] };
+  }
+}
+
+function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
+  const home = ctx.home ?? homedir();
+  const cwd = ('cwd' in event && event.cwd) || ctx.cwd;
+  const workspace = normalize(ctx.workspace ?? cwd);
+  const abs = (p: string) => normalize(resolve(cwd, p === '~' || p.startsWith('~/') ? home + p.slice(1) : p));
+  const inWorkspace = (a: string) => a === workspace || a.startsWith(workspace.endsWith('/') ? workspace : workspace + '/');
+  const actions: Action[] = [];
+  const findings: Finding[] = [];
+  const extra: { decision: Decision; reason: string }[] = [];
+
+  const pathActions = (path: string, mode: 'read' | 'write', command: string) => {
+    const a = abs(path);
+    if (mode === 'write' && isAgentControlPath(a, home)) actions.push({ capability: 'agent-tamper', detail: `writes ${path}, which controls the agent's or Warden's guard`, command, paths: [a] });
+    else if (isCredentialPath(a, home)) actions.push({ capability: 'credential-access', detail: `${mode === 'read' ? 'reads' : 'writes'} ${path}, a credential or secret file`, command, paths: [a] });
+    else if (mode === 'write' && isPersistencePath(a, home)) actions.push({ capability: 'persistence', detail: `writes ${path}, which runs code at login, on a schedule or on git events`, command, paths: [a] });
+    else if (mode === 'write' && isPrivilegedPath(a)) actions.push({ capability: 'privilege', detail: `writes ${path}, which controls users or privileges`, command, paths: [a] });
+    else if (!inWorkspace(a) && !isScratchPath(a) && !(mode === 'read' && isHarmlessSystemRead(a))) actions.push({ capability: mode === 'read' ? 'read-outside' : 'write-outside', detail: `${mode === 'read' ? 'reads' : 'writes'} ${path}, outside the workspace (${workspace})`, command, paths: [a] });
+  };
+
+  const scanContent = (path: string, content: string, changed?: Set<number>, language?: string) => {
+    // Lazy: the code analyzers (ast-grep) load only when code is judged.
+    const r = scanTextLazy()(path, content, { changedLines: changed, language });
+    findings.push(...r.findings.filter((f) => !f.suppressed));
+    for (const n of r.notes) if (n.kind === 'error') extra.push({ decision: ctx.policy.onError, reason: `analysis of ${path} failed: ${n.reason}` });
+  };
+
+  switch (event.tool) {
+    case 'shell': {
+      let analysis;
+      try {
+        analysis = analyzeShell(event.command, { cwd, workspace, home });
+      } catch (e) {
+        if (!(e instanceof ShellParseError)) throw e;
+        return finish([], [], [{ decision: ctx.policy.notUnderstood, reason: `the command is not valid shell (${e.message}), so Warden cannot tell what it does` }], ctx.policy, home);
+      }
+      actions.push(...analysis.actions);
+      for (const code of analysis.inline) {
+        actions.push(...inlineActions(code.code, code.command));
+        // Files named in the inline program are read or written by it.
+        if (code.language !== 'awk') for (const m of code.code.matchAll(/["'`]((?:~|\/)[^"'`\s]{2,})["'`]/g)) pathActions(m[1], /write|open\([^)]*["'`][wa]/.test(code.code) ? 'write' : 'read', code.command);
+        const lang = LANG_OF[code.language];
+        if (lang) scanContent(`<${code.language} inline code>`, code.code, undefined, lang);
+      }
+      break;
+    }
+    case 'write': {
+      pathActions(event.path, 'write', `write ${event.path}`);
+      const a = abs(event.path);
+      const old = existsSync(a) ? safeRead(a) : undefined;
+      scanContent(event.path, event.content, old === undefined ? undefined : changedLines(old, event.content));
+      break;
+    }
+    case 'edit': {
+      pathActions(event.path, 'write', `edit ${event.path}`);
+      const a = abs(event.path);
+      const old = existsSync(a) ? safeRead(a) : '';
+      let next: string;
+      if (event.old === '' && old === '') next = event.new;
+      else if (old.includes(event.old)) next = event.replaceAll ? old.split(event.old).join(event.new) : old.replace(event.old, () => event.new);
+      else next = event.new; // the edit will not apply as given; judge the new text on its own
+      scanContent(event.path, next, changedLines(old, next));
+      break;
+    }
+    case 'read':
+      pathActions(event.path, 'read', `read ${event.path}`);
+      break;
+    case 'fetch': {
+      const host = hostOf(event.url, 'curl');
+      actions.push({ capability: 'network', detail: `fetches ${event.url}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
+      break;
+    }
+    case 'prompt': {
+      const secrets = analyzeSecrets(new SourceFile('<prompt>', event.text, undefined));
+      if (secrets.length) {
+        findings.push(...secrets);
+        extra.push({ decision: ctx.policy.prompts.secrets, reason: `the prompt contains ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`} (${[...new Set(secrets.map((s) => s.title))].join(', ')}) that would be sent to the model vendor; remove ${secrets.length === 1 ? 'it' : 'them'} and refer to ${secrets.length === 1 ? 'it' : 'them'} by name instead` });
+      }
+      break;
+    }
+    case 'scan':
+      scanContent(event.path, event.content, event.changedLines, event.language);
+      break;
+  }
+  return finish(actions, findings, extra, ctx.policy, home);
+}
+
+/** Applies the policy to the actions and findings and writes the reasons. */
+function finish(actions: Action[], findings: Finding[], extra: { decision: Decision; reason: string }[], policy: Policy, home: string): FullVerdict {
+  const judged: JudgedAction[] = actions.map((a) => ({ ...a, decision: decide(a, policy, home) }));
+  let decision: Decision = 'allow';
+  const reasons: { d: Decision; text: string }[] = [];
+  for (const a of judged) {
+    decision = stricter(decision, a.decision);
+    if (a.decision !== 'allow') {
+      const cap = a.catastrophic && a.capability === 'destructive' ? 'catastrophic' : a.capability;
+      reasons.push({ d: a.decision, text: `${cap}: ${a.detail}${ADVICE[cap] ? `. ${ADVICE[cap]}` : ''}` });
+    }
+  }
+  for (const f of findings) {
+    const d: Decision = policy.findings.deny !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.deny) ? 'deny'
+      : policy.findings.ask !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.ask) ? 'ask' : 'allow';
+    if (d !== 'allow' && f.category !== 'secret' || d !== 'allow' && !extra.length) reasons.push({ d, text: `${f.ruleId} (${f.severity}) at ${f.file}:${f.line}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` });
+    decision = stricter(decision, d);
+  }
+  for (const x of extra) { decision = stricter(decision, x.decision); reasons.push({ d: x.decision, text: x.reason }); }
+  reasons.sort((a, b) => RANK[b.d] - RANK[a.d]);
+  return { decision, reasons: [...new Set(reasons.map((r) => r.text))], findings, actions: judged };
+}
+
+function decide(a: Action, policy: Policy, home: string): Decision {
+  const cap: PolicyCapability = a.catastrophic && a.capability === 'destructive' ? 'catastrophic' : a.capability;
+  let d = policy.capabilities[cap];
+  // Hosts: listed hosts decide network-like actions.
+  if ((cap === 'network' || cap === 'upload' || cap === 'risky-package-source') && a.hosts?.length) {
+    if (a.hosts.some((h) => policy.hosts.deny.some((p) => hostMatches(h, p)))) return 'deny';
+    if (cap === 'network' && a.hosts.every((h) => h !== '?' && policy.hosts.allow.some((p) => hostMatches(h, p)))) return 'allow';
+  }
+  // Paths: explicit policy paths override the capability's default.
+  if (a.paths?.length) {
+    const m = (list: string[]) => a.paths!.some((p) => list.some((g) => pathMatches(p, g, home)));
+    if (m(policy.paths.deny)) return 'deny';
+    if (m(policy.paths.ask)) return stricter('ask', cap === 'credential-access' || cap === 'agent-tamper' ? d : 'ask');
+    if (m(policy.paths.allow) && (cap === 'read-outside' || cap === 'write-outside' || cap === 'destructive')) return 'allow';
+  }
+  if (cap === 'unknown') d = stricter(d, policy.notUnderstood);
+  return d;
+}
+
+/** Capabilities of inline programs (python -c, node -e …) that the code analyzers do not name. */
+export function inlineActions(code: string, command: string): Action[] {
+  const out: Action[] = [];
+  if (/\b(?:os\.(?:system|popen|exec\w*|spawn\w*|fork)|subprocess|pty\.spawn|commands\.getoutput|child_process|execSync|spawnSync|exec(?:File)?\s*\(|Process\.(?:spawn|exec)|IO\.popen|Kernel\.(?:system|exec|spawn)|\bsystem\s*\(|\bexec\s*[("'/]|`[^`]+`|%x\(|proc_open|shell_exec|passthru|popen\s*\()/.test(code)) {
+    out.push({ capability: 'inline-exec', detail: 'inline code runs other programs', command });
+  }
+  if (/["'`](?:\/bin\/|\/usr\/bin\/)?(?:ba|da|z|k)?sh["'`\s]/.test(code) && out.length) out.push({ capability: 'interactive-shell', detail: 'inline code starts a shell', command });
+  const hosts = [...code.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s"'`)]+|["'`](\d{1,3}(?:\.\d{1,3}){3})["'`]/gi)].map((m) => m[1] ?? hostOf(m[0], 'curl') ?? '').filter(Boolean);
+  if (/\b(?:socket|urllib|requests\.|http\.client|httpx|fetch\s*\(|net\.(?:connect|createConnection)|https?\.(?:get|request)|Net::HTTP|TCPSocket|fsockopen|curl_init|LWP::|IO::Socket|WebSocket)\b/.test(code) || hosts.length) {
+    out.push({ capability: 'network', detail: hosts.length ? 'inline code connects to' + ` ${[...new Set(hosts)].join(', ')}` : 'inline code opens network connections', command, hosts: hosts.length ? [...new Set(hosts)] : ['?'] });
+  }
+  for (const m of code.matchAll(/["'`]((?:~|\/)[^"'`\s]{2,})["'`]/g)) {
+    const p = m[1].startsWith('~') ? homedir() + m[1].slice(1) : m[1];
+    if (isCredentialPath(p, homedir())) out.push({ capability: 'credential-access', detail: `inline code touches ${m[1]}, a credential file`, command, paths: [p] });
+    else if (isPersistencePath(p, homedir())) out.push({ capability: 'persistence', detail: `inline code touches ${m[1]}`, command, paths: [p] });
+  }
+  if (/\b(?:os\.environ|process\.env|ENV\b|getenv)\b/.test(code) && out.some((a) => a.capability === 'network')) out.push({ capability: 'exfiltration', detail: 'inline code reads the environment and talks to the network', command });
+  if (/\b(?:setuid|setgid|seteuid)\s*\(\s*0\s*\)|Process::Sys\.setuid/.test(code)) out.push({ capability: 'privilege', detail: 'inline code changes to root', command });
+  return out;
+}
+
+/** Lines of `next` that are not in `old` (a multiset comparison: moved lines count as unchanged). */
+export function changedLines(old: string, next: string): Set<number> {
+  const count = new Map<string, number>();
+  for (const l of old.split('\n')) count.set(l, (count.get(l) ?? 0) + 1);
+  const out = new Set<number>();
+  next.split('\n').forEach((l, i) => {
+    const n = count.get(l) ?? 0;
+    if (n > 0) count.set(l, n - 1);
+    else out.add(i + 1);
+  });
+  return out;
+}
+
+function safeRead(p: string): string {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+type ScanText = typeof import('./scan.ts').scanText;
+let scanTextFn: ScanText | undefined;
+/** The scanner engine, loaded on first use (synchronously: judge is synchronous). */
+function scanTextLazy(): ScanText {
+  if (!scanTextFn) throw new Error('the code analyzers are not loaded (call loadAnalyzers() first)');
+  return scanTextFn;
+}
+export async function loadAnalyzers(): Promise<void> {
+  scanTextFn ??= (await import('./scan.ts')).scanText;
+}
+
+/** `judge`, after loading the code analyzers if this event may need them. */
+export async function judgeEvent(event: Event, ctx: JudgeContext): Promise<FullVerdict> {
+  if (event.tool === 'write' || event.tool === 'edit' || event.tool === 'scan' || (event.tool === 'shell' && /python|node|perl|ruby|php|awk|deno|bun|lua|pwsh|<</.test(event.command))) {
+    try {
+      await loadAnalyzers();
+    } catch (e) {
+      return { decision: ctx.policy.onError, reasons: [`Warden could not load its code analyzers (${(e as Error).message}); failing closed.`], findings: [], actions: [] };
+    }
+  }
+  return judge(event, ctx);
+}
+export type { Capability };

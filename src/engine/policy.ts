@@ -1,0 +1,129 @@
+/**
+ * The policy: capabilities → allow / ask / deny, host and path lists, thresholds for findings.
+ * YAML, validated with clear errors; the built-in default is src/engine/default-policy.yml.
+ *
+ * Where it comes from (first found): --policy FILE, $WARDEN_POLICY, ~/.config/warden/policy.yml,
+ * /etc/warden/policy.yml, the built-in one. Never from the repository being worked on.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UserError } from '../errors.ts';
+import { isSeverity, SEVERITIES, type Decision, type Severity } from './types.ts';
+import { CAPABILITIES, type Capability } from '../analyzers/shell/index.ts';
+import { PACKAGE_ROOT } from '../paths.ts';
+
+export class PolicyError extends UserError {}
+
+export type PolicyCapability = Capability | 'catastrophic';
+
+export interface Policy {
+  source: string;
+  onError: 'deny' | 'ask';
+  notUnderstood: Decision;
+  capabilities: Record<PolicyCapability, Decision>;
+  hosts: { allow: string[]; deny: string[] };
+  paths: { allow: string[]; ask: string[]; deny: string[] };
+  findings: { deny: Severity | 'off'; ask: Severity | 'off' };
+  prompts: { secrets: Decision };
+}
+
+export const DEFAULT_POLICY_FILE = join(PACKAGE_ROOT, 'src', 'engine', 'default-policy.yml');
+const DECISIONS = ['allow', 'ask', 'deny'];
+const TOP = ['version', 'on-error', 'not-understood', 'capabilities', 'hosts', 'paths', 'findings', 'prompts'];
+
+function decision(v: unknown, where: string): Decision {
+  if (typeof v !== 'string' || !DECISIONS.includes(v)) throw new PolicyError(`${where} must be allow, ask or deny, not ${JSON.stringify(v)}`);
+  return v as Decision;
+}
+function strings(v: unknown, where: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new PolicyError(`${where} must be a list of strings`);
+  return v as string[];
+}
+function mapping(v: unknown, where: string, keys: string[]): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new PolicyError(`${where} must be a mapping`);
+  for (const k of Object.keys(v)) if (!keys.includes(k)) throw new PolicyError(`${where}: unknown key '${k}' (known: ${keys.join(', ')})`);
+  return v as Record<string, unknown>;
+}
+
+/** Parses a policy; keys it leaves out come from `base` (the built-in policy). */
+export function parsePolicy(text: string, source: string, base?: Policy): Policy {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new PolicyError(`${source}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const d = mapping(doc, source, TOP);
+  if (d.version !== undefined && d.version !== 1) throw new PolicyError(`${source}: version must be 1`);
+  const caps = mapping(d.capabilities, `${source}: capabilities`, [...CAPABILITIES, 'catastrophic']);
+  const hosts = mapping(d.hosts, `${source}: hosts`, ['allow', 'deny']);
+  const paths = mapping(d.paths, `${source}: paths`, ['allow', 'ask', 'deny']);
+  const findings = mapping(d.findings, `${source}: findings`, ['deny', 'ask']);
+  const prompts = mapping(d.prompts, `${source}: prompts`, ['secrets']);
+  const sev = (v: unknown, where: string, dflt: Severity | 'off'): Severity | 'off' => {
+    if (v === undefined) return dflt;
+    if (v === 'off' || isSeverity(v)) return v as Severity | 'off';
+    throw new PolicyError(`${where} must be one of ${SEVERITIES.join(', ')} or off`);
+  };
+  const capabilities = { ...(base?.capabilities ?? {}) } as Record<PolicyCapability, Decision>;
+  for (const [k, v] of Object.entries(caps)) capabilities[k as PolicyCapability] = decision(v, `${source}: capabilities.${k}`);
+  for (const c of [...CAPABILITIES, 'catastrophic'] as PolicyCapability[]) if (!capabilities[c]) throw new PolicyError(`${source}: capabilities.${c} is missing`);
+  const onError = d['on-error'] === undefined ? base?.onError ?? 'deny' : decision(d['on-error'], `${source}: on-error`);
+  if (onError === 'allow') throw new PolicyError(`${source}: on-error must be deny or ask (failing open is not offered)`);
+  return {
+    source,
+    onError,
+    notUnderstood: d['not-understood'] === undefined ? base?.notUnderstood ?? 'ask' : decision(d['not-understood'], `${source}: not-understood`),
+    capabilities,
+    hosts: { allow: hosts.allow !== undefined ? strings(hosts.allow, `${source}: hosts.allow`) : base?.hosts.allow ?? [], deny: hosts.deny !== undefined ? strings(hosts.deny, `${source}: hosts.deny`) : base?.hosts.deny ?? [] },
+    paths: {
+      allow: paths.allow !== undefined ? strings(paths.allow, `${source}: paths.allow`) : base?.paths.allow ?? [],
+      ask: paths.ask !== undefined ? strings(paths.ask, `${source}: paths.ask`) : base?.paths.ask ?? [],
+      deny: paths.deny !== undefined ? strings(paths.deny, `${source}: paths.deny`) : base?.paths.deny ?? [],
+    },
+    findings: { deny: sev(findings.deny, `${source}: findings.deny`, base?.findings.deny ?? 'high'), ask: sev(findings.ask, `${source}: findings.ask`, base?.findings.ask ?? 'off') },
+    prompts: { secrets: prompts.secrets !== undefined ? decision(prompts.secrets, `${source}: prompts.secrets`) : base?.prompts.secrets ?? 'deny' },
+  };
+}
+
+let builtin: Policy | undefined;
+export function builtinPolicy(): Policy {
+  return (builtin ??= parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8'), 'built-in policy'));
+}
+
+export function policyCandidates(): string[] {
+  return [process.env.WARDEN_POLICY ?? '', join(homedir(), '.config', 'warden', 'policy.yml'), '/etc/warden/policy.yml'].filter(Boolean);
+}
+
+/** The policy in force: an explicit file, or the first of policyCandidates(), else the built-in one. */
+export function loadPolicy(file?: string): Policy {
+  if (file) {
+    if (!existsSync(file)) throw new PolicyError(`policy file not found: ${file}`);
+    return parsePolicy(readFileSync(file, 'utf8'), file, builtinPolicy());
+  }
+  for (const f of policyCandidates()) if (existsSync(f)) return parsePolicy(readFileSync(f, 'utf8'), f, builtinPolicy());
+  return builtinPolicy();
+}
+
+/** Glob match for policy paths: `**` any folders, `*` within one name, `~` the home folder. */
+export function pathMatches(abs: string, pattern: string, home = homedir()): boolean {
+  const p = pattern.startsWith('~') ? home + pattern.slice(1) : pattern;
+  let re = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '*' && p[i + 1] === '*') { re += '.*'; i++; if (p[i + 1] === '/') i++; }
+    else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`).test(abs) || (!p.includes('/') && new RegExp(`(?:^|/)${re}$`).test(abs));
+}
+
+export const RANK: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
+export function stricter(a: Decision, b: Decision): Decision {
+  return RANK[a] >= RANK[b] ? a : b;
+}
