@@ -7,6 +7,15 @@ Usage:
   warden scan --diff REV [PATH...]   only lines changed since REV (git)
   warden scan --patch FILE|-         a unified diff, as an agent emits it
   warden scan --stdin --lang L       a snippet on standard input
+  warden hook AGENT                  judge one tool call or prompt (run by the agent's hooks)
+  warden judge < events.jsonl        one verdict line per event line
+  warden install AGENT [--scope user|project|system] [--policy FILE]
+                                     write Warden's hooks and turn vendor telemetry off
+  warden uninstall AGENT [--scope S] remove them
+  warden doctor [AGENT...]           is the guard really in force? (exit 1 if not)
+  warden policy show|check F|test F  the policy in force, validate one, run policy tests
+  warden audit verify                check the audit log's hash chain and signatures
+  warden audit show|export [--session S --decision D --since T --until T --format jsonl]
   warden rules list                  the rules, one per line
   warden rules test [PACK...]        check rule packs against their annotated fixtures
 
@@ -21,6 +30,8 @@ Scan options:
   --no-color                 plain text output
   --no-progress              no progress line on standard error
   --jobs N                   worker threads for folder scans (default: one per core)
+
+AGENT is qwen-code, claude-code or gemini-cli.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or runtime error.
 `;

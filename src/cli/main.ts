@@ -15,6 +15,12 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === '--version' || cmd === '-v') { process.stdout.write(`${VERSION}\n`); return 0; }
     if (cmd === 'scan') return await (await import('./scan.ts')).scanCommand(rest);
     if (cmd === 'rules') return (await import('./rules.ts')).rulesCommand(rest);
+    if (cmd === 'hook') return await (await import('./guard.ts')).hookCommand(rest);
+    if (cmd === 'judge') return await (await import('./guard.ts')).judgeCommand(rest);
+    if (cmd === 'install' || cmd === 'uninstall') return (await import('./guard.ts')).installCommand(rest, cmd === 'uninstall');
+    if (cmd === 'doctor') return (await import('./guard.ts')).doctorCommand(rest);
+    if (cmd === 'policy') return await (await import('./policy.ts')).policyCommand(rest);
+    if (cmd === 'audit') return (await import('./audit.ts')).auditCommand(rest);
     throw new UsageError(`unknown command '${cmd}' (try warden --help)`);
   } catch (e) {
     if (e instanceof UserError) {

@@ -12,7 +12,7 @@
 import { UserError } from '../errors.ts';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.ts';
 import { isSeverity, SEVERITIES, type Severity } from './types.ts';
 
 export interface Config {

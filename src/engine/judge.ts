@@ -127,6 +127,13 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       actions.push({ capability: 'network', detail: `fetches ${event.url}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
       break;
     }
+    case 'code': {
+      if (event.path) pathActions(event.path, 'write', `write ${event.path}`);
+      actions.push(...inlineActions(event.code, `${event.language} code`));
+      const lang = LANG_OF[event.language];
+      if (lang) scanContent(event.path ?? `<${event.language} code>`, event.code, undefined, lang);
+      break;
+    }
     case 'prompt': {
       const secrets = analyzeSecrets(new SourceFile('<prompt>', event.text, undefined));
       if (secrets.length) {
@@ -239,7 +246,7 @@ export async function loadAnalyzers(): Promise<void> {
 
 /** `judge`, after loading the code analyzers if this event may need them. */
 export async function judgeEvent(event: Event, ctx: JudgeContext): Promise<FullVerdict> {
-  if (event.tool === 'write' || event.tool === 'edit' || event.tool === 'scan' || (event.tool === 'shell' && /python|node|perl|ruby|php|awk|deno|bun|lua|pwsh|<</.test(event.command))) {
+  if (event.tool === 'write' || event.tool === 'edit' || event.tool === 'scan' || event.tool === 'code' || (event.tool === 'shell' && /python|node|perl|ruby|php|awk|deno|bun|lua|pwsh|<</.test(event.command))) {
     try {
       await loadAnalyzers();
     } catch (e) {

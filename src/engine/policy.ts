@@ -5,10 +5,10 @@
  * Where it comes from (first found): --policy FILE, $WARDEN_POLICY, ~/.config/warden/policy.yml,
  * /etc/warden/policy.yml, the built-in one. Never from the repository being worked on.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.ts';
 import { UserError } from '../errors.ts';
 import { isSeverity, SEVERITIES, type Decision, type Severity } from './types.ts';
 import { CAPABILITIES, type Capability } from '../analyzers/shell/index.ts';
@@ -91,8 +91,18 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
 }
 
 let builtin: Policy | undefined;
+/** The build's JSON copy of the built-in policy (YAML parsing costs a hook call ~25 ms); used while current. */
+export const PREBUILT_POLICY = join(PACKAGE_ROOT, 'dist', 'default-policy.json');
 export function builtinPolicy(): Policy {
-  return (builtin ??= parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8'), 'built-in policy'));
+  if (builtin) return builtin;
+  try {
+    const pre = JSON.parse(readFileSync(PREBUILT_POLICY, 'utf8')) as { mtimeMs: number; policy: Policy };
+    if (pre.mtimeMs === statSync(DEFAULT_POLICY_FILE).mtimeMs) return (builtin = pre.policy);
+  } catch { /* no build: parse the YAML */ }
+  return (builtin = parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8'), 'built-in policy'));
+}
+export function builtinPolicyAsJson(): string {
+  return JSON.stringify({ mtimeMs: statSync(DEFAULT_POLICY_FILE).mtimeMs, policy: parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8'), 'built-in policy') });
 }
 
 export function policyCandidates(): string[] {

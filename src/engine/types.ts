@@ -76,4 +76,6 @@ export type Event =
   | { tool: 'edit'; path: string; old: string; new: string; replaceAll?: boolean; cwd?: string }
   | { tool: 'read'; path: string; cwd?: string }
   | { tool: 'fetch'; url: string; cwd?: string }
+  /** Code an agent runs directly (Qwen Code's exec tool, a notebook cell), with an optional file it lands in. */
+  | { tool: 'code'; language: string; code: string; path?: string; cwd?: string }
   | { tool: 'prompt'; text: string };

@@ -14,7 +14,7 @@ import { UserError } from '../errors.ts';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.ts';
 import { PACKAGE_ROOT, RULES_DIR } from '../paths.ts';
 import {
   CATEGORIES, CONFIDENCES, SEVERITIES,

@@ -12,9 +12,11 @@
  *
  * A word that cannot be known statically is kept with `dynamic` set, never guessed.
  */
-import sh from 'mvdan-sh';
+import { loadMvdan } from './mvdan.ts';
 
-const { syntax } = sh as unknown as { syntax: Syntax };
+let syntaxMod: Syntax | undefined;
+/** The mvdan-sh syntax package, loaded on first use (plain commands never need it). */
+const sx = (): Syntax => (syntaxMod ??= (loadMvdan() as { syntax: Syntax }).syntax);
 interface Syntax {
   NewParser(...opts: unknown[]): { Parse(src: string, name: string): Node };
   NodeType(n: Node): string;
@@ -60,7 +62,7 @@ let parser: { Parse(src: string, name: string): Node } | undefined;
 export class ShellParseError extends Error {}
 
 function parseSource(src: string): Node {
-  parser ??= syntax.NewParser();
+  parser ??= sx().NewParser();
   try {
     return parser.Parse(src, '');
   } catch (e) {
@@ -156,7 +158,7 @@ class Walker {
       if (redirects.length) this.push([':'], [false], ':', redirects, pipeline ?? [], {});
       return;
     }
-    const type = syntax.NodeType(cmd);
+    const type = sx().NodeType(cmd);
     switch (type) {
       case 'CallExpr': return this.call(cmd, redirects, pipeline);
       case 'BinaryCmd': {
@@ -178,7 +180,7 @@ class Walker {
       case 'WhileClause': this.stmts(cmd.Cond); this.stmts(cmd.Do); break;
       case 'ForClause': {
         const loop = cmd.Loop;
-        if (loop && syntax.NodeType(loop) === 'WordIter') {
+        if (loop && sx().NodeType(loop) === 'WordIter') {
           const items = (loop.Items ?? []).map((w: Node) => this.word(w));
           this.env.set(loop.Name.Value, { value: items.map((v: Value) => v.value).join(' '), dynamic: true });
         }
@@ -208,7 +210,7 @@ class Walker {
     const visit = (n: Node) => {
       if (!n || typeof n !== 'object' || seen.has(n)) return;
       seen.add(n);
-      const t = syntax.NodeType(n);
+      const t = sx().NodeType(n);
       if (t === 'CmdSubst' || t === 'ProcSubst') { this.stmts(n.Stmts); return; }
       if (t === 'Word') { this.word(n); return; }
       for (const k of ['X', 'Y', 'Expr', 'Exprs', 'Word', 'Parts']) {
@@ -258,10 +260,10 @@ class Walker {
     // Unquoted expansions are split into words, as the shell does (C='curl -s x'; $C runs curl).
     const words = args.flatMap((w) => {
       const v = this.word(w);
-      const unquoted = (w.Parts ?? []).some((p: Node) => ['ParamExp', 'CmdSubst'].includes(syntax.NodeType(p)));
+      const unquoted = (w.Parts ?? []).some((p: Node) => ['ParamExp', 'CmdSubst'].includes(sx().NodeType(p)));
       return unquoted && !v.dynamic && /\s/.test(v.value.trim()) ? v.value.trim().split(/\s+/).map((x) => ({ value: x, dynamic: false })) : [v];
     });
-    const text = syntax.NodeType(args[0].Parts?.[0] ?? {}) === 'Lit' && args[0].Parts.length === 1 ? args[0].Parts[0].Value : words[0].value;
+    const text = sx().NodeType(args[0].Parts?.[0] ?? {}) === 'Lit' && args[0].Parts.length === 1 ? args[0].Parts[0].Value : words[0].value;
     this.push(words.map((w) => w.value), words.map((w) => w.dynamic), text, redirects, pipeline ?? [], env);
   }
 
@@ -284,7 +286,7 @@ class Walker {
   }
 
   part(p: Node, inDouble: boolean): Value {
-    const t = syntax.NodeType(p);
+    const t = sx().NodeType(p);
     switch (t) {
       case 'Lit': return { value: unescapeLit(p.Value, inDouble), dynamic: false };
       case 'SglQuoted': return { value: p.Dollar ? ansiC(p.Value) : p.Value, dynamic: false };
@@ -507,9 +509,18 @@ function unwrap(c: SimpleCommand, w: Walker) {
   }
 }
 
+/** Plain words only (no quotes, expansions, globs, operators or assignments): split exactly as bash would. */
+const PLAIN = /^[A-Za-z0-9_./:@%+,-]+(?: +[A-Za-z0-9_./:=@%+,-]+)*$/;
+
 export function parseShell(src: string, env: Env = new Map()): ParsedShell {
-  const file = parseSource(src);
   const w = new Walker(env, 0, []);
+  const trimmed = src.trim();
+  if (PLAIN.test(trimmed)) {
+    const argv = trimmed.split(/ +/);
+    w.push(argv, argv.map(() => false), argv[0], [], [], {});
+    return { commands: w.commands, problems: w.problems };
+  }
+  const file = parseSource(src);
   w.stmts(file.Stmts);
   return { commands: w.commands, problems: w.problems };
 }

@@ -1,0 +1,48 @@
+/** `warden audit verify | show | export | checkpoint`. */
+import { parseArgs, UsageError } from './args.ts';
+import { AuditLog, type AuditRecord } from '../audit/log.ts';
+
+const USAGE = 'usage: warden audit verify | show [filters] | export --format jsonl [filters] | checkpoint   (filters: --session S --decision allow|ask|deny --kind K --source S --since ISO --until ISO --limit N)';
+
+function summary(r: AuditRecord): string {
+  const d = r.data as { calls?: { event?: Record<string, unknown>; verdict?: { reasons?: string[] } }[]; event?: Record<string, unknown>; verdict?: { reasons?: string[] } };
+  const ev = d.calls?.[0]?.event ?? d.event ?? {};
+  const what = (ev.command ?? ev.path ?? ev.url ?? ev.text ?? '') as string;
+  const why = (d.calls?.flatMap((c) => c.verdict?.reasons ?? []) ?? d.verdict?.reasons ?? [])[0] ?? '';
+  return `${String(r.seq).padStart(6)} ${r.ts} ${r.decision.padEnd(5)} ${r.source} ${r.kind} ${JSON.stringify(what.slice(0, 100))}${why ? `  — ${why.slice(0, 140)}` : ''}`;
+}
+
+export function auditCommand(rest: string[]): number {
+  const [sub, ...more] = rest;
+  const { flags } = parseArgs(more, { session: 'string', decision: 'string', kind: 'string', source: 'string', since: 'string', until: 'string', limit: 'string', format: 'string', dir: 'string' });
+  const log = new AuditLog((flags.dir as string | undefined) ?? undefined);
+  try {
+    if (sub === 'verify') {
+      const r = log.verify();
+      process.stdout.write(`${log.path}: ${r.records} records, ${r.checkpoints} signed checkpoints\n`);
+      if (r.ok) { process.stdout.write('ok: the hash chain and every checkpoint verify\n'); return 0; }
+      for (const p of r.problems) process.stdout.write(`TAMPERED: ${p}\n`);
+      return 1;
+    }
+    if (sub === 'checkpoint') {
+      const h = log.checkpoint();
+      process.stdout.write(h ? `signed checkpoint at record ${h.seq}\n` : 'the log is empty\n');
+      return 0;
+    }
+    if (sub === 'show' || sub === 'export') {
+      if (flags.decision && !['allow', 'ask', 'deny'].includes(flags.decision as string)) throw new UsageError('--decision must be allow, ask or deny');
+      const format = (flags.format as string | undefined) ?? (sub === 'export' ? 'jsonl' : 'text');
+      if (!['jsonl', 'text'].includes(format)) throw new UsageError('--format must be jsonl or text');
+      const limit = flags.limit !== undefined ? Number(flags.limit) : Infinity;
+      let n = 0;
+      for (const r of log.records({ session: flags.session as string, decision: flags.decision as string, kind: flags.kind as string, source: flags.source as string, since: flags.since as string, until: flags.until as string })) {
+        if (n++ >= limit) break;
+        process.stdout.write(format === 'jsonl' ? JSON.stringify(r) + '\n' : summary(r) + '\n');
+      }
+      return 0;
+    }
+    throw new UsageError(USAGE);
+  } finally {
+    log.close();
+  }
+}

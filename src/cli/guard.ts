@@ -1,0 +1,91 @@
+/**
+ * The agent guard's commands: `warden hook`, `warden judge`, `warden install | uninstall | doctor`.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs, UsageError } from './args.ts';
+import { AGENTS, type Agent } from '../hooks/adapters.ts';
+import { runHook } from '../hooks/run.ts';
+import { install, uninstall, doctor, type Scope } from '../hooks/install.ts';
+import { loadPolicy } from '../engine/policy.ts';
+import { judgeEvent } from '../engine/judge.ts';
+import { parseEvent } from '../engine/events.ts';
+import { AuditLog } from '../audit/log.ts';
+import { auditData } from '../audit/record.ts';
+
+function agentArg(a: string | undefined, cmd: string): Agent {
+  if (!a || !AGENTS.includes(a as Agent)) throw new UsageError(`usage: warden ${cmd} ${AGENTS.join('|')}`);
+  return a as Agent;
+}
+
+export async function hookCommand(rest: string[]): Promise<number> {
+  const { flags, rest: pos } = parseArgs(rest, { policy: 'string', 'budget-ms': 'string' });
+  const agent = agentArg(pos[0], 'hook');
+  const budget = flags['budget-ms'] !== undefined ? Number(flags['budget-ms']) : undefined;
+  const r = await runHook(agent, { policyFile: flags.policy as string | undefined, budgetMs: budget });
+  if (r.stdout) process.stdout.write(r.stdout + '\n');
+  if (r.stderr) process.stderr.write(r.stderr);
+  return r.code;
+}
+
+/** `warden judge < events.jsonl`: one verdict line per event line, in order; bad lines get a fail-closed verdict. */
+export async function judgeCommand(rest: string[]): Promise<number> {
+  const { flags } = parseArgs(rest, { policy: 'string', cwd: 'string', workspace: 'string', 'no-audit': 'bool' });
+  const policy = loadPolicy(flags.policy as string | undefined);
+  const cwd = (flags.cwd as string | undefined) ?? process.cwd();
+  const ctx = { policy, cwd, workspace: (flags.workspace as string | undefined) ?? cwd };
+  const audit = flags['no-audit'] ? undefined : new AuditLog();
+  const session = `judge-${process.pid}-${Date.now()}`;
+  let bad = 0;
+  try {
+    for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      if (!line.trim()) continue;
+      let out: Record<string, unknown>;
+      try {
+        const ev = parseEvent(JSON.parse(line));
+        const v = await judgeEvent(ev, ctx);
+        audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v) });
+        out = { decision: v.decision, reasons: v.reasons, findings: v.findings, capabilities: v.actions.map((a) => ({ capability: a.capability, decision: a.decision, detail: a.detail, hosts: a.hosts })) };
+      } catch (e) {
+        bad++;
+        out = { decision: policy.onError, reasons: [`invalid event: ${(e as Error).message}`], findings: [] };
+      }
+      process.stdout.write(JSON.stringify(out) + '\n');
+    }
+  } finally {
+    audit?.close();
+  }
+  return bad ? 2 : 0;
+}
+
+function scopeArg(v: unknown): Scope {
+  const s = (v as string | undefined) ?? 'user';
+  if (!['user', 'project', 'system'].includes(s)) throw new UsageError('--scope must be user, project or system');
+  return s as Scope;
+}
+
+export function installCommand(rest: string[], remove: boolean): number {
+  const { flags, rest: pos } = parseArgs(rest, { scope: 'string', policy: 'string' });
+  const agent = agentArg(pos[0], remove ? 'uninstall' : 'install');
+  const scope = scopeArg(flags.scope);
+  if (flags.policy && !remove) loadPolicy(flags.policy as string); // a bad policy is an error now, not at the first tool call
+  const r = remove ? uninstall(agent, scope, process.cwd()) : install(agent, scope, process.cwd(), flags.policy as string | undefined);
+  process.stdout.write(`${r.changed ? (remove ? 'removed Warden from' : 'installed Warden in') : 'unchanged:'} ${r.file}\n`);
+  for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
+  if (!remove) process.stdout.write(`  check with: warden doctor ${agent}\n`);
+  return 0;
+}
+
+export function doctorCommand(rest: string[]): number {
+  const { flags, rest: pos } = parseArgs(rest, { json: 'bool' });
+  const agents = pos.length ? pos.map((a) => agentArg(a, 'doctor')) : AGENTS;
+  const reports = agents.map((a) => doctor(a, process.cwd()));
+  if (flags.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
+  else {
+    for (const r of reports) {
+      process.stdout.write(`${r.agent}: ${r.inForce ? 'the guard is in force' : 'the guard is NOT in force'}\n`);
+      for (const c of r.checks) process.stdout.write(`  ok   ${c}\n`);
+      for (const p of r.problems) process.stdout.write(`  FAIL ${p.problem}\n       fix: ${p.fix}\n`);
+    }
+  }
+  return reports.every((r) => r.inForce) ? 0 : 1;
+}

@@ -1,0 +1,211 @@
+/**
+ * `warden install | uninstall | doctor` for Qwen Code, Claude Code and Gemini CLI: writes Warden's
+ * hooks into the agent's settings file idempotently (other settings and hooks are kept), turns
+ * vendor usage statistics off, and checks whether the guard is really in force.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import { PACKAGE_ROOT } from '../paths.ts';
+import type { Agent } from './adapters.ts';
+
+export type Scope = 'user' | 'project' | 'system';
+
+interface AgentSpec {
+  /** Settings file per scope. */
+  files: (cwd: string) => Record<Scope, string>;
+  events: { pre: string; post: string; prompt: string };
+  /** Settings that turn the vendor's usage statistics off: [path, value]. */
+  telemetryOff: [string[], unknown][];
+  /** Extra settings needed for hooks to run at all. */
+  enable?: [string[], unknown][];
+}
+
+export const SPECS: Record<Agent, AgentSpec> = {
+  'qwen-code': {
+    files: (cwd) => ({ user: join(homedir(), '.qwen', 'settings.json'), project: join(cwd, '.qwen', 'settings.json'), system: process.env.QWEN_CODE_SYSTEM_SETTINGS_PATH ?? '/etc/qwen-code/settings.json' }),
+    events: { pre: 'PreToolUse', post: 'PostToolUse', prompt: 'UserPromptSubmit' },
+    telemetryOff: [[['privacy', 'usageStatisticsEnabled'], false], [['telemetry', 'enabled'], false]],
+  },
+  'claude-code': {
+    files: (cwd) => ({ user: join(homedir(), '.claude', 'settings.json'), project: join(cwd, '.claude', 'settings.json'), system: process.platform === 'darwin' ? '/Library/Application Support/ClaudeCode/managed-settings.json' : '/etc/claude-code/managed-settings.json' }),
+    events: { pre: 'PreToolUse', post: 'PostToolUse', prompt: 'UserPromptSubmit' },
+    telemetryOff: [[['env', 'DISABLE_TELEMETRY'], '1'], [['env', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC'], '1']],
+  },
+  'gemini-cli': {
+    files: (cwd) => ({ user: join(homedir(), '.gemini', 'settings.json'), project: join(cwd, '.gemini', 'settings.json'), system: process.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH ?? '/etc/gemini-cli/settings.json' }),
+    events: { pre: 'BeforeTool', post: 'AfterTool', prompt: 'BeforeAgent' },
+    telemetryOff: [[['privacy', 'usageStatisticsEnabled'], false], [['telemetry', 'enabled'], false]],
+    enable: [[['tools', 'enableHooks'], true]],
+  },
+};
+
+/** The command an agent runs for each hook: absolute node and warden paths, no PATH lookup. */
+export function hookCommand(agent: Agent, policyFile?: string): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return `${q(process.execPath)} ${q(join(PACKAGE_ROOT, 'bin', 'warden.js'))} hook ${agent}${policyFile ? ` --policy ${q(resolve(policyFile))}` : ''}`;
+}
+
+const isOurs = (h: unknown) => typeof h === 'object' && h !== null && ((h as { name?: string }).name === 'warden' || /warden(?:\.js)?'? hook /.test(String((h as { command?: string }).command ?? '')));
+
+type Json = Record<string, unknown>;
+
+/** Reads a settings file (JSON, comments allowed); a file we cannot parse is an error, never overwritten. */
+export function readSettings(file: string): Json {
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8');
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    try {
+      return JSON.parse(stripJsonComments(text)) as Json;
+    } catch (e) {
+      throw new UserError(`${file} is not valid JSON (${(e as Error).message}); fix it first, Warden will not overwrite it`);
+    }
+  }
+}
+
+function stripJsonComments(t: string): string {
+  let out = '', inStr = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (inStr) { out += c; if (c === '\\') out += t[++i] ?? ''; else if (c === '"') inStr = false; continue; }
+    if (c === '"') { inStr = true; out += c; continue; }
+    if (c === '/' && t[i + 1] === '/') { while (i < t.length && t[i] !== '\n') i++; out += '\n'; continue; }
+    if (c === '/' && t[i + 1] === '*') { i += 2; while (i < t.length && !(t[i] === '*' && t[i + 1] === '/')) i++; i++; continue; }
+    out += c;
+  }
+  return out.replace(/,(\s*[}\]])/g, '$1');
+}
+
+function writeSettings(file: string, data: Json): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.warden-tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o644 });
+  renameSync(tmp, file); // atomic: a crash never leaves a half-written settings file
+}
+
+function setPath(o: Json, path: string[], v: unknown) {
+  let cur = o;
+  for (const k of path.slice(0, -1)) {
+    if (typeof cur[k] !== 'object' || cur[k] === null) cur[k] = {};
+    cur = cur[k] as Json;
+  }
+  cur[path[path.length - 1]] = v;
+}
+function getPath(o: Json, path: string[]): unknown {
+  let cur: unknown = o;
+  for (const k of path) cur = cur && typeof cur === 'object' ? (cur as Json)[k] : undefined;
+  return cur;
+}
+
+/** Removes Warden's hook entries (and matcher groups left empty) from settings. */
+function withoutOurs(settings: Json): Json {
+  const hooks = settings.hooks as Record<string, unknown[]> | undefined;
+  if (!hooks || typeof hooks !== 'object') return settings;
+  for (const ev of Object.keys(hooks)) {
+    if (!Array.isArray(hooks[ev])) continue;
+    hooks[ev] = hooks[ev]
+      .map((g) => (g && typeof g === 'object' && Array.isArray((g as Json).hooks) ? { ...(g as Json), hooks: ((g as Json).hooks as unknown[]).filter((h) => !isOurs(h)) } : g))
+      .filter((g) => !(g && typeof g === 'object' && Array.isArray((g as Json).hooks) && ((g as Json).hooks as unknown[]).length === 0));
+    if (hooks[ev].length === 0) delete hooks[ev];
+  }
+  if (Object.keys(hooks).length === 0) delete settings.hooks;
+  return settings;
+}
+
+export interface InstallResult { file: string; changed: boolean; notes: string[] }
+
+export function install(agent: Agent, scope: Scope, cwd: string, policyFile?: string): InstallResult {
+  const spec = SPECS[agent];
+  const file = spec.files(cwd)[scope];
+  const before = readSettings(file);
+  const s = withoutOurs(JSON.parse(JSON.stringify(before)) as Json);
+  const hook = { type: 'command', command: hookCommand(agent, policyFile), name: 'warden', timeout: 10 };
+  const hooks = (s.hooks ??= {}) as Record<string, unknown[]>;
+  const add = (ev: string, matcher: boolean) => { (hooks[ev] ??= []).push(matcher ? { matcher: '*', hooks: [{ ...hook }] } : { hooks: [{ ...hook }] }); };
+  add(spec.events.pre, true);
+  add(spec.events.post, true);
+  add(spec.events.prompt, false);
+  const notes: string[] = [];
+  for (const [p, v] of spec.telemetryOff) setPath(s, p, v);
+  for (const [p, v] of spec.enable ?? []) setPath(s, p, v);
+  if (s.disableAllHooks === true) { s.disableAllHooks = false; notes.push('disableAllHooks was true in this file; set to false'); }
+  if (scope === 'project') notes.push('project scope: a repository can remove or disable these hooks itself; prefer --scope user or system');
+  const changed = JSON.stringify(before) !== JSON.stringify(s);
+  if (changed) writeSettings(file, s);
+  return { file, changed, notes };
+}
+
+export function uninstall(agent: Agent, scope: Scope, cwd: string): InstallResult {
+  const file = SPECS[agent].files(cwd)[scope];
+  if (!existsSync(file)) return { file, changed: false, notes: ['no settings file'] };
+  const before = readSettings(file);
+  const s = withoutOurs(JSON.parse(JSON.stringify(before)) as Json);
+  const changed = JSON.stringify(before) !== JSON.stringify(s);
+  if (changed) writeSettings(file, s);
+  return { file, changed, notes: [] };
+}
+
+export interface DoctorProblem { problem: string; fix: string }
+export interface DoctorReport { agent: Agent; inForce: boolean; checks: string[]; problems: DoctorProblem[] }
+
+/** Is the guard really in force for this agent in this folder? */
+export function doctor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = process.env): DoctorReport {
+  const spec = SPECS[agent];
+  const files = spec.files(cwd);
+  const read = (f: string): Json => { try { return readSettings(f); } catch { return {}; } };
+  const user = read(files.user), project = read(files.project), system = read(files.system);
+  const checks: string[] = [];
+  const problems: DoctorProblem[] = [];
+  const has = (s: Json, ev: string) => Array.isArray((s.hooks as Json | undefined)?.[ev]) && ((s.hooks as Record<string, unknown[]>)[ev]).some((g) => Array.isArray((g as Json)?.hooks) && ((g as Json).hooks as unknown[]).some(isOurs));
+  const where = (['system', 'user', 'project'] as Scope[]).filter((sc) => has({ system, user, project }[sc], spec.events.pre));
+  if (where.length === 0) problems.push({ problem: `Warden's ${spec.events.pre} hook is not installed for ${agent}`, fix: `warden install ${agent} --scope user (or --scope system for the whole machine)` });
+  else checks.push(`${spec.events.pre} hook installed (${where.join(', ')} scope)`);
+  for (const sc of where) {
+    const s = { system, user, project }[sc];
+    if (!has(s, spec.events.prompt)) problems.push({ problem: `the ${spec.events.prompt} hook is missing in ${files[sc]} (prompts are not checked for secrets)`, fix: `warden install ${agent} --scope ${sc}` });
+  }
+  {
+    const off = (s: Json) => s.disableAllHooks === true;
+    if (off(system)) problems.push({ problem: `${files.system} sets disableAllHooks: true, so no hook runs`, fix: `remove disableAllHooks from ${files.system}` });
+    else if (off(user) && !where.includes('system')) problems.push({ problem: `${files.user} sets disableAllHooks: true`, fix: `warden install ${agent} --scope user (it turns disableAllHooks off)` });
+    if (off(project)) {
+      // Measured with Qwen Code 0.24: a repository's disableAllHooks switches off user-level hooks,
+      // and only the system settings file overrides it.
+      if (where.includes('system') && system.disableAllHooks === false) checks.push(`${files.project} sets disableAllHooks: true, overridden by the system settings`);
+      else problems.push({ problem: `this repository's ${files.project} sets disableAllHooks: true, which switches Warden's user-level hooks off here`, fix: `warden install ${agent} --scope system (the system file sets disableAllHooks: false and overrides the repository), and review why the repository disables hooks` });
+    }
+  }
+  // Vendor usage statistics.
+  const merged = { ...user, ...project, ...system };
+  if (agent === 'qwen-code' || agent === 'gemini-cli') {
+    const envName = agent === 'qwen-code' ? 'QWEN_USAGE_STATISTICS_ENABLED' : 'GEMINI_USAGE_STATISTICS_ENABLED';
+    const eff = [system, project, user].map((s) => getPath(s, ['privacy', 'usageStatisticsEnabled'])).find((v) => v !== undefined);
+    if (env[envName] === 'false' || (eff === false && env[envName] !== 'true')) checks.push('vendor usage statistics are off');
+    else problems.push({ problem: `usage statistics are sent to the vendor (${agent === 'qwen-code' ? 'Alibaba' : 'Google'}): privacy.usageStatisticsEnabled is not false`, fix: `warden install ${agent} (sets privacy.usageStatisticsEnabled: false), or export ${envName}=false` });
+  } else {
+    const e = (merged.env ?? {}) as Json;
+    if (env.DISABLE_TELEMETRY === '1' || e.DISABLE_TELEMETRY === '1' || env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC === '1' || e.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC === '1') checks.push('vendor telemetry is off');
+    else problems.push({ problem: 'Claude Code telemetry is on', fix: 'warden install claude-code (sets env.DISABLE_TELEMETRY=1 in the settings)' });
+  }
+  // Sandbox interplay: Qwen Code's own tool sandbox switches every hook off.
+  if (agent === 'qwen-code') {
+    const sandbox = [system, project, user].map((s) => getPath(s, ['tools', 'sandbox']) ?? s.sandbox).find((v) => v !== undefined);
+    if ((sandbox !== undefined && sandbox !== false) || (env.QWEN_SANDBOX && env.QWEN_SANDBOX !== 'false' && env.QWEN_SANDBOX !== '0')) {
+      problems.push({ problem: "Qwen Code's tool sandbox is on, and with it Qwen Code runs no hooks at all (measured with 0.24): Warden is not consulted", fix: 'turn tools.sandbox off (and QWEN_SANDBOX) and keep Warden\'s hooks, or run the whole agent under bubblewrap outside Qwen Code' });
+    } else checks.push("Qwen Code's own sandbox is off, so hooks run");
+  }
+  // The hook command must exist.
+  for (const sc of where) {
+    const s = { system, user, project }[sc];
+    const cmds = ((s.hooks as Record<string, unknown[]>)[spec.events.pre] ?? []).flatMap((g) => ((g as Json).hooks as Json[] | undefined) ?? []).filter(isOurs).map((h) => String(h.command));
+    for (const c of cmds) {
+      const paths = [...c.matchAll(/'([^']+)'/g)].map((m) => m[1]).slice(0, 2);
+      for (const p of paths) if (!existsSync(p)) problems.push({ problem: `the hook command in ${files[sc]} points at ${p}, which does not exist`, fix: `warden install ${agent} --scope ${sc}` });
+    }
+  }
+  return { agent, inForce: problems.length === 0, checks, problems };
+}

@@ -1,0 +1,117 @@
+/**
+ * `warden hook AGENT`: one tool call (or prompt) per process, as the agents run hooks. Reads the
+ * payload on stdin, judges it with the engine, appends the verdict to the audit log, answers in
+ * the agent's protocol. Every failure on the way (bad input, policy error, analyzer error, audit
+ * error, running out of time) is a denial with the reason: the guard fails closed.
+ */
+import { stricter, loadPolicy, type Policy } from '../engine/policy.ts';
+import { judgeEvent, type FullVerdict } from '../engine/judge.ts';
+import type { Decision, Event } from '../engine/types.ts';
+import { AuditLog } from '../audit/log.ts';
+import { auditData, redactText } from '../audit/record.ts';
+import { answer, phaseOf, toolEvents, userPrompt, type Agent, type HookAnswer, type HookPayload } from './adapters.ts';
+
+export interface HookOptions {
+  policyFile?: string;
+  /** Answer (deny) before the agent's own hook timeout runs out. */
+  budgetMs?: number;
+  auditDir?: string;
+}
+
+export const DEFAULT_BUDGET_MS = 8_000;
+
+function readStdin(budgetMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const t = setTimeout(() => reject(new Error(`no complete hook input on stdin within ${budgetMs} ms`)), budgetMs);
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => { clearTimeout(t); resolve(Buffer.concat(chunks).toString('utf8')); });
+    process.stdin.on('error', (e) => { clearTimeout(t); reject(e); });
+  });
+}
+
+export async function judgePayload(agent: Agent, payload: HookPayload, policy: Policy, audit: AuditLog | undefined, source = `hook:${agent}`): Promise<HookAnswer> {
+  const phase = phaseOf(agent, payload);
+  const workspace = process.env.QWEN_PROJECT_DIR ?? process.env.CLAUDE_PROJECT_DIR ?? process.env.GEMINI_PROJECT_DIR ?? payload.cwd ?? process.cwd();
+  const cwd = payload.cwd ?? workspace;
+  const session = payload.session_id;
+  const ctx = { policy, cwd, workspace };
+
+  if (phase === 'post-tool') {
+    const resp = typeof payload.tool_response === 'string' ? payload.tool_response : JSON.stringify(payload.tool_response ?? null);
+    audit?.append({ session, source, kind: `result:${payload.tool_name ?? '?'}`, decision: 'allow', data: { tool: payload.tool_name, input: redactText(JSON.stringify(payload.tool_input ?? {})).text, response: redactText(resp ?? '').text, event: payload.hook_event_name } });
+    return answer(agent, phase, 'allow', '');
+  }
+  if (phase === 'other') {
+    audit?.append({ session, source, kind: `session:${payload.hook_event_name ?? '?'}`, decision: 'allow', data: { event: payload.hook_event_name, cwd } });
+    return answer(agent, phase, 'allow', '');
+  }
+
+  let events: Event[];
+  if (phase === 'prompt') {
+    const text = userPrompt(agent, payload);
+    events = text === undefined ? [] : [{ tool: 'prompt', text }];
+  } else {
+    try {
+      events = toolEvents(agent, payload);
+    } catch (e) {
+      const reason = `the ${payload.tool_name} call could not be read (${(e as Error).message}); Warden fails closed`;
+      audit?.append({ session, source, kind: payload.tool_name ?? 'tool', decision: policy.onError, data: { tool: payload.tool_name, error: reason } });
+      return answer(agent, phase, policy.onError, reason);
+    }
+  }
+  let decision: Decision = 'allow';
+  const reasons: string[] = [];
+  const verdicts: FullVerdict[] = [];
+  for (const ev of events) {
+    const v = await judgeEvent(ev, ctx);
+    verdicts.push(v);
+    decision = stricter(decision, v.decision);
+    reasons.push(...v.reasons);
+  }
+  const kind = phase === 'prompt' ? 'prompt' : payload.tool_name ?? 'tool';
+  audit?.append({
+    session, source, kind, decision,
+    data: { tool: payload.tool_name, cwd, calls: events.map((ev, k) => auditData(ev, verdicts[k])) },
+  });
+  return answer(agent, phase, decision, reasons.join(' ') || 'allowed');
+}
+
+export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<HookAnswer> {
+  const budget = opts.budgetMs ?? DEFAULT_BUDGET_MS;
+  // The watchdog answers "deny" if anything below stalls (a busy audit database, slow disk…).
+  let settled = false;
+  const watchdog = new Promise<HookAnswer>((resolve) => {
+    setTimeout(() => {
+      if (!settled) resolve(answer(agent, 'pre-tool', 'deny', `Warden did not finish judging within ${budget} ms and fails closed; try again`));
+    }, budget).unref();
+  });
+  const work = (async (): Promise<HookAnswer> => {
+    let payload: HookPayload;
+    try {
+      payload = JSON.parse(await readStdin(budget)) as HookPayload;
+      if (!payload || typeof payload !== 'object') throw new Error('not a JSON object');
+    } catch (e) {
+      return answer(agent, 'pre-tool', 'deny', `the hook input is not valid JSON (${(e as Error).message}); Warden fails closed`);
+    }
+    const phase = phaseOf(agent, payload);
+    let policy: Policy;
+    try {
+      policy = loadPolicy(opts.policyFile);
+    } catch (e) {
+      return answer(agent, phase, 'deny', `the Warden policy cannot be loaded (${(e as Error).message}); fix it with \`warden policy check\``);
+    }
+    let audit: AuditLog | undefined;
+    try {
+      audit = new AuditLog(opts.auditDir);
+      return await judgePayload(agent, payload, policy, audit);
+    } catch (e) {
+      return answer(agent, phase, policy.onError, `Warden failed (${(e as Error).message}) and fails closed`);
+    } finally {
+      audit?.close();
+    }
+  })();
+  const result = await Promise.race([work, watchdog]);
+  settled = true;
+  return result;
+}
