@@ -69,7 +69,8 @@ export async function judgePayload(agent: Agent, payload: HookPayload, policy: P
     decision = stricter(decision, v.decision);
     reasons.push(...v.reasons);
   }
-  const kind = phase === 'prompt' ? 'prompt' : payload.tool_name ?? 'tool';
+  // UserPromptSubmit also fires when tool results go back to the model: those are model turns, not prompts.
+  const kind = phase === 'prompt' ? (events.length ? 'prompt' : 'model-turn') : payload.tool_name ?? 'tool';
   audit?.append({
     session, source, kind, decision,
     data: { tool: payload.tool_name, cwd, calls: events.map((ev, k) => auditData(ev, verdicts[k])) },
