@@ -82,6 +82,15 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
     for (const n of r.notes) if (n.kind === 'error') extra.push({ decision: ctx.policy.onError, reason: `analysis of ${path} failed: ${n.reason}` });
   };
 
+  /** Shell commands that inline code hands to system()/exec()/popen(): judged as shell commands too. */
+  const shellStrings = (code: string, command: string) => {
+    for (const m of code.matchAll(SHELL_CALL)) {
+      try {
+        actions.push(...analyzeShell(m[1].replace(/\\(["'`\\])/g, '$1'), { cwd, workspace, home }).actions.map((a) => ({ ...a, command: `${command}: ${a.command}` })));
+      } catch { /* not shell after all */ }
+    }
+  };
+
   switch (event.tool) {
     case 'shell': {
       let analysis;
@@ -94,6 +103,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       actions.push(...analysis.actions);
       for (const code of analysis.inline) {
         actions.push(...inlineActions(code.code, code.command));
+        shellStrings(code.code, code.command);
         // Files named in the inline program are read or written by it.
         if (code.language !== 'awk') for (const m of code.code.matchAll(/["'`]((?:~|\/)[^"'`\s]{2,})["'`]/g)) pathActions(m[1], /write|open\([^)]*["'`][wa]/.test(code.code) ? 'write' : 'read', code.command);
         const lang = LANG_OF[code.language];
@@ -130,6 +140,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
     case 'code': {
       if (event.path) pathActions(event.path, 'write', `write ${event.path}`);
       actions.push(...inlineActions(event.code, `${event.language} code`));
+      shellStrings(event.code, `${event.language} code`);
       const lang = LANG_OF[event.language];
       if (lang) scanContent(event.path ?? `<${event.language} code>`, event.code, undefined, lang);
       break;
@@ -190,6 +201,8 @@ function decide(a: Action, policy: Policy, home: string): Decision {
   if (cap === 'unknown') d = stricter(d, policy.notUnderstood);
   return d;
 }
+
+const SHELL_CALL = /\b(?:system|popen|execSync|exec|spawnSync|check_output|check_call|getoutput|shell_exec|passthru|proc_open|Popen|run|call|callCommand|IO\.popen|Kernel\.system)\s*\(\s*\[?\s*(?:["'`])((?:[^"'`\\]|\\.){2,2000})["'`]/g;
 
 /** Capabilities of inline programs (python -c, node -e …) that the code analyzers do not name. */
 export function inlineActions(code: string, command: string): Action[] {

@@ -423,6 +423,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
     const argv = c.argv.slice(from), d = c.dynamic.slice(from);
     // Re-enter as a command of its own (as the wrapper would exec it).
     const inner = { ...c, argv: [baseName(argv[0]), ...argv.slice(1)], dynamic: d, text: argv[0], via: [...c.via, label], inline: undefined, pipeline: c.pipeline };
+    // The wrapped command takes the wrapper's place in its pipeline (sudo wget … | sh).
+    c.pipeline.splice(c.pipeline.indexOf(c) + 1, 0, inner);
     w.commands.push(inner);
     unwrap(inner, w);
   };
