@@ -113,7 +113,73 @@ function scanSection(): Section {
   return { title: 'Scan speed (`warden scan`)', lines };
 }
 
-const all: [string, () => Section | Promise<Section>][] = [['scan', scanSection]];
+/** Agent commands of the kind a coding session runs (plain and compound), for judging throughput. */
+const AGENT_COMMANDS = [
+  'npm test', 'npm run build', 'git status --short', 'git diff --stat', 'ls -la src', 'cat package.json',
+  'python3 -m pytest -q tests/', 'grep -rn "TODO" src | head -20', 'git add -A && git commit -m "fix: handle empty input"',
+  'npx tsc --noEmit', 'find . -name "*.py" -not -path "./.venv/*" | xargs wc -l', 'cargo test 2>&1 | tail -5',
+  'go test ./... > /tmp/out.txt 2>&1; echo $?', 'rm -rf dist && npm run build', 'pip install -r requirements.txt',
+  'docker compose up -d db', 'sed -i "s/foo/bar/g" src/config.ts', 'curl -s http://localhost:3000/health',
+  'for f in src/*.ts; do echo "$f"; done', 'mkdir -p build && cd build && cmake .. && make -j2',
+];
+
+function guardSection(): Section {
+  const lines: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-guard-'));
+  try {
+    const env = { ...process.env, HOME: dir, WARDEN_HOME: join(dir, '.warden') };
+    const payload = (tool: string, input: object) => JSON.stringify({ session_id: 'bench', cwd: dir, hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input });
+    const calls: [string, string][] = [
+      ['shell (plain)', payload('run_shell_command', { command: 'npm test' })],
+      ['shell (compound)', payload('run_shell_command', { command: 'git add -A && git commit -m "$(date)" | tee /tmp/log' })],
+      ['write (Python file)', payload('write_file', { file_path: join(dir, 'app.py'), content: readFileSync(join(ROOT, 'examples', 'agent-session', 'app.py'), 'utf8') })],
+    ];
+    const N = 30;
+    const time = (input: string, e: NodeJS.ProcessEnv) => {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [WARDEN, 'hook', 'qwen-code'], { input, env: e, stdio: ['pipe', 'ignore', 'ignore'] });
+      const ms = performance.now() - t;
+      if (r.status === null) throw new Error('hook did not finish');
+      return ms;
+    };
+    const bare = (e: NodeJS.ProcessEnv) => Array.from({ length: N }, () => { const t = performance.now(); spawnSync(process.execPath, ['-e', '0'], { env: e }); return performance.now() - t; });
+    const noCa: NodeJS.ProcessEnv = { ...env };
+    delete noCa.NODE_EXTRA_CA_CERTS;
+    lines.push(`\`warden hook qwen-code\`, a new process per call as Qwen Code runs it, ${N} calls each (audit log on; the decision is written to SQLite before the answer):`, '');
+    lines.push('| event | p50 | p95 | p95 without NODE_EXTRA_CA_CERTS |', '|---|---|---|---|');
+    for (const [name, input] of calls) {
+      time(input, env);
+      const a = Array.from({ length: N }, () => time(input, env));
+      const b = Array.from({ length: N }, () => time(input, noCa));
+      lines.push(`| ${name} | ${median(a).toFixed(0)} ms | **${pct(a, 95).toFixed(0)} ms** | ${pct(b, 95).toFixed(0)} ms |`);
+    }
+    const b1 = bare(env), b2 = bare(noCa);
+    lines.push('', `Baseline in the same run: a bare \`node -e 0\` takes p50 ${median(b1).toFixed(0)} ms here (${median(b2).toFixed(0)} ms without NODE_EXTRA_CA_CERTS, which this machine sets: Node loads the extra certificates at every start).`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { title: 'Agent guard: hook latency', lines };
+}
+
+async function judgeSection(): Promise<Section> {
+  const { judge, loadAnalyzers } = await import('../src/engine/judge.ts');
+  const { builtinPolicy } = await import('../src/engine/policy.ts');
+  await loadAnalyzers();
+  const policy = builtinPolicy();
+  const corpus = join(ROOT, '..', 'shared', 'corpora', 'nl2bash', 'cases.jsonl');
+  const sets: [string, string[]][] = [['agent command mix (20 typical commands, repeated)', Array.from({ length: 250 }, () => AGENT_COMMANDS).flat()]];
+  if (existsSync(corpus)) sets.push(['nl2bash (10,624 one-liners, half need the full parser)', readFileSync(corpus, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { content: string }).content)]);
+  const lines = ['In-process `judge()` of shell events with the built-in policy (parse, normalise, classify, decide), one core:', '', '| commands | per second |', '|---|---|'];
+  for (const [name, cmds] of sets) {
+    for (const c of cmds.slice(0, 300)) judge({ tool: 'shell', command: c }, { policy, cwd: '/work/project' });
+    const t = performance.now();
+    for (const c of cmds) judge({ tool: 'shell', command: c }, { policy, cwd: '/work/project' });
+    lines.push(`| ${name} | **${Math.round(cmds.length / ((performance.now() - t) / 1000))}** |`);
+  }
+  return { title: 'Agent guard: judging throughput', lines };
+}
+
+const all: [string, () => Section | Promise<Section>][] = [['scan', scanSection], ['guard', guardSection], ['judge', judgeSection]];
 for (const [name, fn] of all) if (!only || only.includes(name)) { process.stderr.write(`bench: ${name}…\n`); sections.push(await fn()); }
 
 const md = [

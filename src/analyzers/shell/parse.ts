@@ -258,12 +258,13 @@ class Walker {
       env[a.Name.Value] = v.value;
     }
     // Unquoted expansions are split into words, as the shell does (C='curl -s x'; $C runs curl).
-    const words = args.flatMap((w) => {
+    // (mvdan-sh's nodes are GopherJS objects: every field read copies, so each is read once.)
+    let text = '';
+    const words = args.flatMap((w, k) => {
       const v = this.word(w);
-      const unquoted = (w.Parts ?? []).some((p: Node) => ['ParamExp', 'CmdSubst'].includes(sx().NodeType(p)));
-      return unquoted && !v.dynamic && /\s/.test(v.value.trim()) ? v.value.trim().split(/\s+/).map((x) => ({ value: x, dynamic: false })) : [v];
+      if (k === 0) text = v.soleLit ?? v.value;
+      return v.expanded && !v.dynamic && /\s/.test(v.value.trim()) ? v.value.trim().split(/\s+/).map((x) => ({ value: x, dynamic: false })) : [v];
     });
-    const text = sx().NodeType(args[0].Parts?.[0] ?? {}) === 'Lit' && args[0].Parts.length === 1 ? args[0].Parts[0].Value : words[0].value;
     this.push(words.map((w) => w.value), words.map((w) => w.dynamic), text, redirects, pipeline ?? [], env);
   }
 
@@ -274,19 +275,27 @@ class Walker {
     unwrap(c, this);
   }
 
-  /** Resolves a word to its value; parts that cannot be known make it dynamic. */
-  word(w: Node): Value {
-    let value = '', dynamic = false;
-    for (const p of w?.Parts ?? []) {
-      const v = this.part(p, false);
+  /**
+   * Resolves a word to its value; parts that cannot be known make it dynamic. Also says whether
+   * it holds an unquoted expansion (split into words by the shell) and, for a word that is one
+   * plain literal, that literal as written.
+   */
+  word(w: Node): Value & { expanded?: boolean; soleLit?: string } {
+    let value = '', dynamic = false, expanded = false, soleLit: string | undefined;
+    const parts: Node[] = w?.Parts ?? [];
+    for (const p of parts) {
+      const t = sx().NodeType(p);
+      const v = this.part(p, false, t);
+      if (t === 'ParamExp' || t === 'CmdSubst') expanded = true;
+      if (t === 'Lit' && parts.length === 1) soleLit = p.Value;
       value += v.value;
       dynamic ||= v.dynamic;
     }
-    return { value, dynamic };
+    return { value, dynamic, expanded, soleLit };
   }
 
-  part(p: Node, inDouble: boolean): Value {
-    const t = sx().NodeType(p);
+  part(p: Node, inDouble: boolean, type?: string): Value {
+    const t = type ?? sx().NodeType(p);
     switch (t) {
       case 'Lit': return { value: unescapeLit(p.Value, inDouble), dynamic: false };
       case 'SglQuoted': return { value: p.Dollar ? ansiC(p.Value) : p.Value, dynamic: false };
@@ -511,18 +520,120 @@ function unwrap(c: SimpleCommand, w: Walker) {
   }
 }
 
-/** Plain words only (no quotes, expansions, globs, operators or assignments): split exactly as bash would. */
-const PLAIN = /^[A-Za-z0-9_./:@%+,-]+(?: +[A-Za-z0-9_./:=@%+,-]+)*$/;
+/**
+ * A fast path for the common simple subset of bash: words made of literal characters and plain
+ * quotes, pipelines, `&&` / `||` / `;` lists, plain redirections and variable assignments with
+ * literal values. In this subset bash's meaning is only quote removal and word splitting, so the
+ * result is exactly what the mvdan-sh path produces (a differential test checks this on every
+ * corpus command). Anything else (expansions, substitutions, escapes, compound commands,
+ * heredocs, comments, background jobs) returns undefined and goes to mvdan-sh.
+ */
+const NOT_SIMPLE = /[$`\\()\n\r{}\0]|<<|\|&|!|#/;
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'select', 'function', 'coproc', 'time', '[[', ']]', 'in']);
+const REDIR = /^(\d*)(>>|>\||>&|<&|<>|&>>|&>|>|<)/;
+
+interface RawWord { value: string; raw: string; quoted: boolean }
+type SimpleCmd = { words: RawWord[]; redirects: Redirect[] };
+
+function simpleParse(src: string): SimpleCmd[][] | undefined {
+  if (NOT_SIMPLE.test(src)) return undefined;
+  const lists: SimpleCmd[][] = [];
+  let line: SimpleCmd[] = [];
+  let cmd: SimpleCmd = { words: [], redirects: [] };
+  let i = 0;
+  const n = src.length;
+  const readWord = (): RawWord | undefined => {
+    let value = '', raw = '', quoted = false;
+    while (i < n) {
+      const c = src[i];
+      if (c === ' ' || c === '\t' || c === '|' || c === ';' || c === '&' || c === '<' || c === '>') break;
+      if (c === "'" || c === '"') {
+        const end = src.indexOf(c, i + 1);
+        if (end < 0) return undefined;
+        value += src.slice(i + 1, end);
+        raw += src.slice(i, end + 1);
+        quoted = true;
+        i = end + 1;
+        continue;
+      }
+      value += c; raw += c; i++;
+    }
+    return raw ? { value, raw, quoted } : undefined;
+  };
+  const endCmd = (): boolean => {
+    if (cmd.words.length === 0) return false;
+    line.push(cmd);
+    cmd = { words: [], redirects: [] };
+    return true;
+  };
+  while (i < n) {
+    const c = src[i];
+    if (c === ' ' || c === '\t') { i++; continue; }
+    if (c === '|' || c === ';' || (c === '&' && src[i + 1] === '&')) {
+      if (!endCmd()) return undefined;
+      if (c === '|' && src[i + 1] !== '|') { i++; continue; }
+      lists.push(line);
+      line = [];
+      i += c === ';' ? 1 : 2;
+      continue;
+    }
+    const m = REDIR.exec(src.slice(i, i + 6));
+    if (m && (m[1] === '' || /[\s|;&]/.test(src[i - 1] ?? ' '))) {
+      i += m[0].length;
+      while (src[i] === ' ' || src[i] === '\t') i++;
+      const target = readWord();
+      if (!target) return undefined;
+      cmd.redirects.push({ op: m[2], fd: m[1] || undefined, target: target.value, dynamic: false });
+      continue;
+    }
+    if (c === '&') return undefined; // background job
+    const w = readWord();
+    if (!w) return undefined;
+    if (cmd.words.length === 0 && RESERVED.has(w.raw)) return undefined;
+    cmd.words.push(w);
+  }
+  if (cmd.words.length === 0 && (line.length > 0 || cmd.redirects.length > 0 || lists.length > 0)) return undefined;
+  endCmd();
+  if (line.length) lists.push(line);
+  return lists;
+}
+
+const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 export function parseShell(src: string, env: Env = new Map()): ParsedShell {
   const w = new Walker(env, 0, []);
-  const trimmed = src.trim();
-  if (PLAIN.test(trimmed)) {
-    const argv = trimmed.split(/ +/);
-    w.push(argv, argv.map(() => false), argv[0], [], [], {});
+  const simple = simpleParse(src.trim());
+  if (simple) {
+    for (const list of simple) {
+      const pipeline: SimpleCommand[] = [];
+      for (const c of list) {
+        const assigns: Record<string, string> = {};
+        let k = 0;
+        while (k < c.words.length && ASSIGN.test(c.words[k].raw)) {
+          const eq = c.words[k].value.indexOf('=');
+          assigns[c.words[k].value.slice(0, eq)] = c.words[k].value.slice(eq + 1);
+          k++;
+        }
+        const words = c.words.slice(k);
+        if (words.length === 0) {
+          for (const [name, value] of Object.entries(assigns)) env.set(name, { value, dynamic: false });
+          if (c.redirects.length) w.push([':'], [false], ':', c.redirects, pipeline, {});
+          continue;
+        }
+        const first = words[0];
+        w.push(words.map((x) => x.value), words.map(() => false), first.quoted ? first.value : first.raw, c.redirects, pipeline, assigns);
+      }
+    }
     return { commands: w.commands, problems: w.problems };
   }
   const file = parseSource(src);
   w.stmts(file.Stmts);
+  return { commands: w.commands, problems: w.problems };
+}
+
+/** The mvdan-sh path alone (for the differential test of the fast path). */
+export function parseShellFull(src: string, env: Env = new Map()): ParsedShell {
+  const w = new Walker(env, 0, []);
+  w.stmts(parseSource(src).Stmts);
   return { commands: w.commands, problems: w.problems };
 }
