@@ -8,7 +8,7 @@
  *
  * Options: --only SECTION[,SECTION]  --out FILE (default docs/BENCH.md)  --runs N (default 3)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -152,6 +152,22 @@ function guardSection(): Section {
       const a = Array.from({ length: N }, () => time(input, env));
       const b = Array.from({ length: N }, () => time(input, noCa));
       lines.push(`| ${name} | ${median(a).toFixed(0)} ms | **${pct(a, 95).toFixed(0)} ms** | ${pct(b, 95).toFixed(0)} ms |`);
+    }
+    // Resident mode: the compiled client and `warden daemon`.
+    const client = join(dir, 'warden-hook-client'), socket = join(dir, 'daemon.sock');
+    execFileSync(process.execPath, [WARDEN, 'daemon', '--build-client', client], { env });
+    const daemon = spawn(process.execPath, [WARDEN, 'daemon', '--socket', socket], { env, stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !existsSync(socket); i++) spawnSync('sleep', ['0.1']);
+      lines.push('', `Resident mode (\`warden install qwen-code --daemon\`: a compiled client asks \`warden daemon\` over a Unix socket), ${N} calls each:`, '', '| event | p50 | p95 |', '|---|---|---|');
+      for (const [name, input] of calls) {
+        const run = () => { const t = performance.now(); const r = spawnSync(client, ['qwen-code', socket, process.execPath, WARDEN], { input, env, stdio: ['pipe', 'ignore', 'ignore'] }); if (r.status === null) throw new Error('client failed'); return performance.now() - t; };
+        run();
+        const a = Array.from({ length: N }, run);
+        lines.push(`| ${name} | ${median(a).toFixed(1)} ms | **${pct(a, 95).toFixed(1)} ms** |`);
+      }
+    } finally {
+      daemon.kill('SIGTERM');
     }
     const b1 = bare(env), b2 = bare(noCa);
     lines.push('', `Baseline in the same run: a bare \`node -e 0\` takes p50 ${median(b1).toFixed(0)} ms here (${median(b2).toFixed(0)} ms without NODE_EXTRA_CA_CERTS, which this machine sets: Node loads the extra certificates at every start).`);

@@ -10,6 +10,8 @@ import { loadPolicy } from '../engine/policy.ts';
 import { judgeEvent } from '../engine/judge.ts';
 import { parseEvent } from '../engine/events.ts';
 import { AuditLog } from '../audit/log.ts';
+import { resolve } from 'node:path';
+import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
 import { auditData } from '../audit/record.ts';
 
 function agentArg(a: string | undefined, cmd: string): Agent {
@@ -64,13 +66,16 @@ function scopeArg(v: unknown): Scope {
 }
 
 export function installCommand(rest: string[], remove: boolean): number {
-  const { flags, rest: pos } = parseArgs(rest, { scope: 'string', policy: 'string' });
+  const { flags, rest: pos } = parseArgs(rest, { scope: 'string', policy: 'string', daemon: 'bool', socket: 'string' });
   const agent = agentArg(pos[0], remove ? 'uninstall' : 'install');
   const scope = scopeArg(flags.scope);
   if (flags.policy && !remove) loadPolicy(flags.policy as string); // a bad policy is an error now, not at the first tool call
-  const r = remove ? uninstall(agent, scope, process.cwd()) : install(agent, scope, process.cwd(), flags.policy as string | undefined);
+  let daemon: { client: string; socket: string } | undefined;
+  if (flags.daemon && !remove) daemon = { client: buildClient(), socket: resolve((flags.socket as string | undefined) ?? defaultSocket()) };
+  const r = remove ? uninstall(agent, scope, process.cwd()) : install(agent, scope, process.cwd(), flags.policy as string | undefined, daemon);
   process.stdout.write(`${r.changed ? (remove ? 'removed Warden from' : 'installed Warden in') : 'unchanged:'} ${r.file}\n`);
   for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
+  if (daemon) process.stdout.write(`  resident mode: start the daemon with \`warden daemon${flags.socket ? ` --socket ${flags.socket}` : ''}\` (without it, each call runs the ordinary hook)\n`);
   if (!remove) process.stdout.write(`  check with: warden doctor ${agent}\n`);
   return 0;
 }
@@ -88,4 +93,19 @@ export function doctorCommand(rest: string[]): number {
     }
   }
   return reports.every((r) => r.inForce) ? 0 : 1;
+}
+
+/** `warden daemon [--socket PATH] [--policy FILE]`: resident mode, in the foreground until stopped. */
+export async function daemonCommand(rest: string[]): Promise<number> {
+  const { flags } = parseArgs(rest, { socket: 'string', policy: 'string', 'build-client': 'string' });
+  if (flags['build-client'] !== undefined) { process.stdout.write(`${buildClient(resolve(flags['build-client'] as string))}\n`); return 0; }
+  const socket = resolve((flags.socket as string | undefined) ?? defaultSocket());
+  const server = await startDaemon({ socket, policyFile: flags.policy as string | undefined });
+  process.stderr.write(`warden daemon: listening on ${socket}\n`);
+  await new Promise<void>((done) => {
+    const stop = () => server.close(() => done());
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  return 0;
 }

@@ -11,6 +11,8 @@ Usage:
   warden judge < events.jsonl        one verdict line per event line
   warden install AGENT [--scope user|project|system] [--policy FILE]
                                      write Warden's hooks and turn vendor telemetry off
+  warden install AGENT --daemon      use resident mode: a compiled client asks the daemon
+  warden daemon [--socket PATH]      keep the engine loaded and answer hooks over a Unix socket
   warden uninstall AGENT [--scope S] remove them
   warden doctor [AGENT...]           is the guard really in force? (exit 1 if not)
   warden policy show|check F|test F  the policy in force, validate one, run policy tests

@@ -18,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'hook') return await (await import('./guard.ts')).hookCommand(rest);
     if (cmd === 'judge') return await (await import('./guard.ts')).judgeCommand(rest);
     if (cmd === 'install' || cmd === 'uninstall') return (await import('./guard.ts')).installCommand(rest, cmd === 'uninstall');
+    if (cmd === 'daemon') return await (await import('./guard.ts')).daemonCommand(rest);
     if (cmd === 'doctor') return (await import('./guard.ts')).doctorCommand(rest);
     if (cmd === 'policy') return await (await import('./policy.ts')).policyCommand(rest);
     if (cmd === 'audit') return (await import('./audit.ts')).auditCommand(rest);

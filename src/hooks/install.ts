@@ -42,12 +42,16 @@ export const SPECS: Record<Agent, AgentSpec> = {
 };
 
 /** The command an agent runs for each hook: absolute node and warden paths, no PATH lookup. */
-export function hookCommand(agent: Agent, policyFile?: string): string {
+export function hookCommand(agent: Agent, policyFile?: string, daemon?: { client: string; socket: string }): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `${q(process.execPath)} ${q(join(PACKAGE_ROOT, 'bin', 'warden.js'))} hook ${agent}${policyFile ? ` --policy ${q(resolve(policyFile))}` : ''}`;
+  const policy = policyFile ? ` --policy ${q(resolve(policyFile))}` : '';
+  const warden = q(join(PACKAGE_ROOT, 'bin', 'warden.js'));
+  // Resident mode: the compiled client asks the daemon, and runs the ordinary hook if it is not there.
+  if (daemon) return `${q(daemon.client)} ${agent} ${q(daemon.socket)} ${q(process.execPath)} ${warden}${policy}`;
+  return `${q(process.execPath)} ${warden} hook ${agent}${policy}`;
 }
 
-const isOurs = (h: unknown) => typeof h === 'object' && h !== null && ((h as { name?: string }).name === 'warden' || /warden(?:\.js)?'? hook /.test(String((h as { command?: string }).command ?? '')));
+const isOurs = (h: unknown) => typeof h === 'object' && h !== null && ((h as { name?: string }).name === 'warden' || /warden(?:\.js)?'? hook |warden-hook-client'? /.test(String((h as { command?: string }).command ?? '')));
 
 type Json = Record<string, unknown>;
 
@@ -118,12 +122,12 @@ function withoutOurs(settings: Json): Json {
 
 export interface InstallResult { file: string; changed: boolean; notes: string[] }
 
-export function install(agent: Agent, scope: Scope, cwd: string, policyFile?: string): InstallResult {
+export function install(agent: Agent, scope: Scope, cwd: string, policyFile?: string, daemon?: { client: string; socket: string }): InstallResult {
   const spec = SPECS[agent];
   const file = spec.files(cwd)[scope];
   const before = readSettings(file);
   const s = withoutOurs(JSON.parse(JSON.stringify(before)) as Json);
-  const hook = { type: 'command', command: hookCommand(agent, policyFile), name: 'warden', timeout: 10 };
+  const hook = { type: 'command', command: hookCommand(agent, policyFile, daemon), name: 'warden', timeout: 10 };
   const hooks = (s.hooks ??= {}) as Record<string, unknown[]>;
   const add = (ev: string, matcher: boolean) => { (hooks[ev] ??= []).push(matcher ? { matcher: '*', hooks: [{ ...hook }] } : { hooks: [{ ...hook }] }); };
   add(spec.events.pre, true);
@@ -203,8 +207,12 @@ export function doctor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = proce
     const s = { system, user, project }[sc];
     const cmds = ((s.hooks as Record<string, unknown[]>)[spec.events.pre] ?? []).flatMap((g) => ((g as Json).hooks as Json[] | undefined) ?? []).filter(isOurs).map((h) => String(h.command));
     for (const c of cmds) {
-      const paths = [...c.matchAll(/'([^']+)'/g)].map((m) => m[1]).slice(0, 2);
-      for (const p of paths) if (!existsSync(p)) problems.push({ problem: `the hook command in ${files[sc]} points at ${p}, which does not exist`, fix: `warden install ${agent} --scope ${sc}` });
+      const quoted = [...c.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+      // Ordinary hook: node and warden.js. Resident mode: the client, then (after the socket) node and warden.js.
+      const daemon = /warden-hook-client'? /.test(c);
+      const paths = daemon ? [quoted[0], quoted[2], quoted[3]] : quoted.slice(0, 2);
+      for (const p of paths) if (p && !existsSync(p)) problems.push({ problem: `the hook command in ${files[sc]} points at ${p}, which does not exist`, fix: `warden install ${agent} --scope ${sc}${daemon ? ' --daemon' : ''}` });
+      if (daemon) checks.push(existsSync(quoted[1]) ? `resident mode: the daemon socket ${quoted[1]} exists` : `resident mode: no daemon at ${quoted[1]}; each call falls back to the ordinary hook (start it with: warden daemon)`);
     }
   }
   return { agent, inForce: problems.length === 0, checks, problems };

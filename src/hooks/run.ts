@@ -30,9 +30,9 @@ function readStdin(budgetMs: number): Promise<string> {
   });
 }
 
-export async function judgePayload(agent: Agent, payload: HookPayload, policy: Policy, audit: AuditLog | undefined, source = `hook:${agent}`): Promise<HookAnswer> {
+export async function judgePayload(agent: Agent, payload: HookPayload, policy: Policy, audit: AuditLog | undefined, source = `hook:${agent}`, projectDir?: string): Promise<HookAnswer> {
   const phase = phaseOf(agent, payload);
-  const workspace = process.env.QWEN_PROJECT_DIR ?? process.env.CLAUDE_PROJECT_DIR ?? process.env.GEMINI_PROJECT_DIR ?? payload.cwd ?? process.cwd();
+  const workspace = projectDir ?? process.env.QWEN_PROJECT_DIR ?? process.env.CLAUDE_PROJECT_DIR ?? process.env.GEMINI_PROJECT_DIR ?? payload.cwd ?? process.cwd();
   const cwd = payload.cwd ?? workspace;
   const session = payload.session_id;
   const ctx = { policy, cwd, workspace };

@@ -1,0 +1,75 @@
+/**
+ * Resident mode: `warden daemon` keeps the engine, policy and audit database loaded and answers
+ * hook calls over a Unix socket (mode 0600, in the user's Warden folder); the agent runs the small
+ * compiled client (src/hooks/client.c) instead of starting Node per tool call. The client falls
+ * back to the ordinary hook when the daemon is not there, so stopping it never switches the
+ * guard off. The policy file is re-read when it changes.
+ */
+import { createServer, type Server } from 'node:net';
+import { chmodSync, existsSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { loadPolicy, type Policy } from '../engine/policy.ts';
+import { loadAnalyzers } from '../engine/judge.ts';
+import { AuditLog, defaultAuditDir } from '../audit/log.ts';
+import { judgePayload } from './run.ts';
+import { answer, AGENTS, type Agent, type HookAnswer, type HookPayload } from './adapters.ts';
+import { PACKAGE_ROOT } from '../paths.ts';
+
+export const defaultSocket = () => join(defaultAuditDir(), 'daemon.sock');
+export const CLIENT_SOURCE = join(PACKAGE_ROOT, 'src', 'hooks', 'client.c');
+export const defaultClient = () => join(defaultAuditDir(), 'warden-hook-client');
+
+/** Compiles the thin client with the system C compiler. */
+export function buildClient(out = defaultClient()): string {
+  mkdirSync(dirname(out), { recursive: true });
+  const cc = process.env.CC ?? 'cc';
+  execFileSync(cc, ['-O2', '-o', out, CLIENT_SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return out;
+}
+
+export interface DaemonOptions { socket?: string; policyFile?: string; auditDir?: string }
+
+export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
+  const socket = opts.socket ?? defaultSocket();
+  mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
+  if (existsSync(socket)) unlinkSync(socket); // a stale socket from a previous run
+  await loadAnalyzers();
+  let policy: Policy = loadPolicy(opts.policyFile);
+  let policyStamp = opts.policyFile ? statSync(opts.policyFile).mtimeMs : 0;
+  const audit = new AuditLog(opts.auditDir);
+  const currentPolicy = (): Policy => {
+    if (opts.policyFile) {
+      const m = statSync(opts.policyFile).mtimeMs;
+      if (m !== policyStamp) { policy = loadPolicy(opts.policyFile); policyStamp = m; }
+    }
+    return policy;
+  };
+  // allowHalfOpen: the client ends its side after the request and still waits for the answer.
+  const server = createServer({ allowHalfOpen: true }, (conn) => {
+    const chunks: Buffer[] = [];
+    conn.on('data', (c) => chunks.push(c));
+    conn.on('error', () => conn.destroy());
+    conn.on('end', async () => {
+      const buf = Buffer.concat(chunks);
+      const a = buf.indexOf(10), b = buf.indexOf(10, a + 1);
+      let r: HookAnswer;
+      const agent = buf.subarray(0, a).toString() as Agent;
+      try {
+        if (a < 0 || b < 0 || !AGENTS.includes(agent)) throw new Error('malformed request');
+        const project = buf.subarray(a + 1, b).toString();
+        const payload = JSON.parse(buf.subarray(b + 1).toString('utf8')) as HookPayload;
+        if (project && !payload.cwd) payload.cwd = project;
+        r = await judgePayload(agent, payload, currentPolicy(), audit, `hook:${agent}`, project || undefined);
+      } catch (e) {
+        r = answer(AGENTS.includes(agent) ? agent : 'qwen-code', 'pre-tool', policy.onError, `Warden could not judge this call (${(e as Error).message}) and fails closed`);
+      }
+      const out = Buffer.from(r.stdout ? r.stdout + '\n' : ''), err = Buffer.from(r.stderr);
+      conn.end(Buffer.concat([Buffer.from(`${r.code} ${out.length} ${err.length}\n`), out, err]));
+    });
+  });
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(socket, resolve); });
+  chmodSync(socket, 0o600);
+  server.on('close', () => audit.close());
+  return server;
+}
