@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
-import { parseShell, ShellParseError, INTERPRETERS, type SimpleCommand } from './parse.ts';
+import { parseShell, pipelinePeers, ShellParseError, INTERPRETERS, type SimpleCommand } from './parse.ts';
 import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead } from '../paths.ts';
 import { hostOf, normaliseHost } from '../network.ts';
 
@@ -255,7 +255,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if (SHELLS.has(name)) {
     const hasC = args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
     const script = args.find((a) => !a.startsWith('-') && a !== '+o' && a !== '+e');
-    const fed = c.pipeline.length > 1 && c.pipeline.indexOf(c) > 0;
+    const fed = pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
     const heredoc = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<');
     if (!hasC && !fed && !heredoc && (!script || args.some((a) => /^-[a-zA-Z]*[ip][a-zA-Z]*$/.test(a)) && !script)) add({ capability: 'interactive-shell', detail: `starts an interactive ${name}${args.some((a) => /p/.test(a) && a.startsWith('-')) ? ' keeping privileges (-p)' : ''}`, command: text });
     if (args.some((a) => /^-[a-zA-Z]*i[a-zA-Z]*$/.test(a))) add({ capability: 'interactive-shell', detail: `starts an interactive ${name} (-i)`, command: text });
@@ -270,7 +270,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
 
   // Pagers are left out: without a terminal (as agents run) they print like cat. A program fed by
   // a pipe or with its output redirected is not waiting for a person either.
-  const alone = c.pipeline.length <= 1 || c.pipeline[0] === c && c.pipeline.length === 1;
+  const alone = pipelinePeers(c).length === 0;
   if (alone && !c.redirects.some((r) => ['>', '>>', '<', '<<', '<<<'].includes(r.op)) &&  (INTERACTIVE.has(name) || (name === 'gdb' && !args.some((a) => /^-(?:batch|-batch|ex|x)$/.test(a))) || (/^(?:mysql|psql|sqlite3|redis-cli|mongo|mongosh)$/.test(name) && !args.some((a) => /^-(?:e|c|-command|-execute|f|-eval)$/.test(a)) && args.filter((a) => !a.startsWith('-')).length <= 1) || (name === 'git' && args[0] === 'help') || (/^(?:bundle|cargo|gem)$/.test(name) && /^(?:help|console|open)$/.test(args[0] ?? '')))) {
     add({ capability: 'interactive-shell', detail: `${name} is interactive (a pager, editor, REPL or console): it waits for a person and can run shell commands`, command: text });
   }

@@ -45,6 +45,15 @@ export interface SimpleCommand {
   inline?: { language: string; code: string };
   /** Environment assignments in front of it (`HUSKY=0 git commit`). */
   env: Record<string, string>;
+  /** The wrapper this command was unwrapped from (sudo for `sudo vim`), if any. */
+  parent?: SimpleCommand;
+}
+
+/** The other stages of a command's pipeline (its own wrappers and wrapped commands are the same stage). */
+export function pipelinePeers(c: SimpleCommand): SimpleCommand[] {
+  const chain = (x: SimpleCommand) => { const out: SimpleCommand[] = []; for (let p: SimpleCommand | undefined = x; p; p = p.parent) out.push(p); return out; };
+  const mine = chain(c);
+  return c.pipeline.filter((x) => !mine.includes(x) && !chain(x).includes(c));
 }
 
 export interface ParsedShell {
@@ -431,7 +440,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
     if (from >= c.argv.length) return;
     const argv = c.argv.slice(from), d = c.dynamic.slice(from);
     // Re-enter as a command of its own (as the wrapper would exec it).
-    const inner = { ...c, argv: [baseName(argv[0]), ...argv.slice(1)], dynamic: d, text: argv[0], via: [...c.via, label], inline: undefined, pipeline: c.pipeline };
+    const inner = { ...c, argv: [baseName(argv[0]), ...argv.slice(1)], dynamic: d, text: argv[0], via: [...c.via, label], inline: undefined, pipeline: c.pipeline, parent: c };
     // The wrapped command takes the wrapper's place in its pipeline (sudo wget … | sh).
     c.pipeline.splice(c.pipeline.indexOf(c) + 1, 0, inner);
     w.commands.push(inner);
