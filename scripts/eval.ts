@@ -11,6 +11,7 @@ import { scanText } from '../src/engine/scan.ts';
 import { severityRank, type Finding } from '../src/engine/types.ts';
 import { judge, loadAnalyzers } from '../src/engine/judge.ts';
 import { builtinPolicy } from '../src/engine/policy.ts';
+import { analyzeModelFile } from '../src/analyzers/models/index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPORA = process.env.WARDEN_CORPORA ?? join(ROOT, '..', 'shared', 'corpora');
@@ -111,6 +112,30 @@ for (const corpus of SHELL_CORPORA) {
     : `denied ${pct(denied, row.bad)}. Most common: ${caps}`;
   rows.push(row);
   if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
+}
+
+// Model files: read statically (never unpickled). Flagged = any finding; for good files what
+// matters is a finding at high or critical.
+if ((!only.length || only.includes('pickles')) && existsSync(join(CORPORA, 'pickles'))) {
+  const row: Row = { corpus: 'pickles', bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
+  let goodHigh = 0, badCritical = 0;
+  const missed: string[] = [];
+  for (const c of load('pickles') as (Case & { path: string })[]) {
+    const r = analyzeModelFile(join(CORPORA, 'pickles', c.path), c.path);
+    const high = r.findings.some((f) => severityRank(f.severity) >= severityRank('high'));
+    if (c.label === 'bad') {
+      row.bad++;
+      if (r.findings.length) row.badFlagged++; else missed.push(`${c.id} [${c.category}]`);
+      if (r.findings.some((f) => f.severity === 'critical')) badCritical++;
+    } else {
+      row.good++;
+      if (r.findings.length) row.goodFlagged++;
+      if (high) { goodHigh++; missed.push(`FP ${c.id}: ${r.findings.map((f) => f.snippet).join('; ')}`); }
+    }
+  }
+  row.extra = `bad flagged at critical: ${pct(badCritical, row.bad)}; good flagged at high or critical: ${goodHigh} of ${row.good} (the good ones flagged at all are the two password-protected zips, reported as "cannot be inspected", medium)`;
+  rows.push(row);
+  if (misses) console.log('--- pickles: misses and false positives\n' + missed.slice(0, misses).join('\n'));
 }
 const secs = (performance.now() - t0) / 1000;
 

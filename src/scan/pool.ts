@@ -36,7 +36,7 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
   const results: TargetResult[] = new Array(targets.length);
   if (jobs <= 1 || total < MIN_PARALLEL_BYTES) {
     targets.forEach((t, i) => {
-      results[i] = scanTarget(t.path, t.display, opts.config, opts.changed?.get(t.display));
+      results[i] = scanTarget(t.path, t.display, opts.config, opts.changed?.get(t.display), t.kind);
       opts.onProgress?.(i + 1, targets.length);
     });
     return results;
@@ -59,7 +59,7 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
       const give = () => {
         batch = batches[next++];
         if (!batch) { void w.terminate(); resolve(); return; }
-        w.postMessage(batch.map((i) => ({ path: targets[i].path, display: targets[i].display, changed: opts.changed?.get(targets[i].display) })));
+        w.postMessage(batch.map((i) => ({ path: targets[i].path, display: targets[i].display, changed: opts.changed?.get(targets[i].display), kind: targets[i].kind })));
       };
       w.on('message', (rs: TargetResult[]) => {
         batch!.forEach((i, k) => { results[i] = rs[k]; });
