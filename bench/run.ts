@@ -195,7 +195,25 @@ async function judgeSection(): Promise<Section> {
   return { title: 'Agent guard: judging throughput', lines };
 }
 
-const all: [string, () => Section | Promise<Section>][] = [['scan', scanSection], ['guard', guardSection], ['judge', judgeSection]];
+function modelsSection(): Section {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-model-'));
+  try {
+    const file = join(dir, 'checkpoint.pt');
+    execFileSync('python3', [join(ROOT, 'bench', 'make-checkpoint.py'), file, '1024']);
+    const size = statSync(file).size;
+    const probe = `const { analyzeModelFile } = await import(${JSON.stringify(join(ROOT, 'src', 'analyzers', 'models', 'index.ts'))}); const t = performance.now(); const r = analyzeModelFile(process.argv[1], 'checkpoint.pt'); console.log(JSON.stringify({ ms: performance.now() - t, findings: r.findings.length, rss: process.resourceUsage().maxRSS }));`;
+    const runs = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe, file], { encoding: 'utf8' })) as { ms: number; findings: number; rss: number });
+    const bare = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', 'console.log(JSON.stringify({ rss: process.resourceUsage().maxRSS }))'], { encoding: 'utf8' })) as { rss: number };
+    const t = median(runs.map((r) => r.ms));
+    return { title: 'Model files', lines: [
+      `A ${(size / 2 ** 30).toFixed(2)} GiB PyTorch-style zip checkpoint made by \`bench/make-checkpoint.py\` (64 tensors stored outside the pickle, as torch.save does): analysed in **${t.toFixed(1)} ms** (median of ${RUNS}), ${runs[0].findings} findings, peak memory of the whole process **${(Math.max(...runs.map((r) => r.rss)) / 1024).toFixed(0)} MB** against ${(bare.rss / 1024).toFixed(0)} MB for the same process doing nothing. Only the central directory, data.pkl and the first bytes of each tensor member are read.`,
+    ] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const all: [string, () => Section | Promise<Section>][] = [['scan', scanSection], ['guard', guardSection], ['judge', judgeSection], ['models', modelsSection]];
 for (const [name, fn] of all) if (!only || only.includes(name)) { process.stderr.write(`bench: ${name}…\n`); sections.push(await fn()); }
 
 const md = [

@@ -96,8 +96,12 @@ function zipContainer(ctx: Ctx, f: FileBytes, depth: number) {
   for (const m of members) {
     if (unsafeMemberName(m.name)) add(ctx, 'archive.path-traversal', 'high', 'Archive member escapes the archive', `member ${m.name} would be written outside the extraction folder`, m.name, 'Never extract this archive; it is built to overwrite files elsewhere.');
     if (m.name.endsWith('/')) continue;
+    // Tensor data members (PyTorch's data/0, data/1 …) are raw bytes: only their first bytes are
+    // read, to catch a pickle hidden under such a name.
+    const tensorData = /(?:^|\/)data\/\d+$|\/\.data\/|(?:^|\/)version$|byteorder$|serialization_id$/.test(m.name);
     let data: Buffer;
     try {
+      if (tensorData && m.method === 0 && !looksLikePickle(m.read(64))) continue;
       data = m.read();
     } catch (e) {
       add(ctx, 'model.unreadable-member', 'medium', 'Archive member that cannot be inspected', `${m.name}: ${(e as Error).message}`, m.name, 'Do not load members Warden could not inspect.');
@@ -107,8 +111,7 @@ function zipContainer(ctx: Ctx, f: FileBytes, depth: number) {
       add(ctx, 'model.unreadable-member', 'medium', 'Encrypted archive member', `${m.name} is encrypted, so it cannot be inspected; loading it after decryption is unverified.`, m.name, 'Get an unencrypted copy and scan it.');
       continue;
     }
-    // Tensor data members (PyTorch's data/0, data/1 …) are raw bytes: only pickles and known formats are read.
-    if (/(?:^|\/)data\/\d+$|\/\.data\/|(?:^|\/)version$|byteorder$|serialization_id$/.test(m.name) && !looksLikePickle(data)) continue;
+    if (tensorData && !looksLikePickle(data)) continue;
     inspected++;
     analyzeBytes(ctx, data, m.name, depth + 1);
   }
