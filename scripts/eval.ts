@@ -36,6 +36,9 @@ function load(name: string): Case[] {
 }
 
 const CODE_CORPORA = ['cyberseceval', 'owasp-benchmark-python', 'cweval', 'llmseceval', 'unicode-attacks', 'gitleaks-secrets'];
+
+/** Package corpora: every text file of a case is scanned under its own name (package.json, setup.py …). */
+const PACKAGE_CORPORA = ['guarddog', 'benign-packages'];
 const rows: Row[] = [];
 const details: string[] = [];
 const t0 = performance.now();
@@ -77,6 +80,29 @@ for (const corpus of CODE_CORPORA) {
     row.extra = `Benchmark scoring (a case counts only when a finding carries its CWE): TPR ${pct(tp, row.bad)}, FPR ${pct(fp, row.good)}.`;
     details.push(`### owasp-benchmark-python by category\n\n${lines.join('\n')}\n`);
   }
+  rows.push(row);
+  if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
+}
+
+for (const corpus of PACKAGE_CORPORA) {
+  if (only.length && !only.includes(corpus)) continue;
+  if (!existsSync(join(CORPORA, corpus))) { console.error(`skip ${corpus}: not found under ${CORPORA}`); continue; }
+  const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
+  let goodHigh = 0;
+  const missed: string[] = [];
+  for (const c of load(corpus) as (Case & { files?: Record<string, string>; main_file?: string })[]) {
+    const files: Record<string, string> = c.files && typeof c.files === 'object' ? c.files : { [`case.${EXT[c.language] ?? 'txt'}`]: c.content ?? '' };
+    if (!c.files && c.language === 'json' && /"scripts"|"dependencies"/.test(c.content ?? '')) { delete files['case.json']; files['package.json'] = c.content ?? ''; }
+    if (!c.files && c.language === 'python' && /\bsetup\s*\(/.test(c.content ?? '')) { delete files['case.py']; files['setup.py'] = c.content ?? ''; }
+    const hits: Finding[] = [];
+    // Malicious-package behaviour is what these corpora label: supply-chain and backdoor findings
+    // count; ordinary vulnerability findings (an eval of a variable) are not malice.
+    for (const [name, text] of Object.entries(files)) { bytes += text.length; hits.push(...flagged(scanText(`pkg/${name}`, text).findings).filter((f) => f.category === 'supply-chain' || f.category === 'backdoor')); }
+    const high = hits.some((f) => severityRank(f.severity) >= severityRank('high'));
+    if (c.label === 'bad') { row.bad++; if (hits.length) row.badFlagged++; else missed.push(`${c.id} [${c.category}]`); }
+    else { row.good++; if (hits.length) { row.goodFlagged++; missed.push(`FP ${c.id} [${c.category}] ${hits.map((h) => `${h.ruleId}(${h.severity})`).join(',')}`); } if (high) goodHigh++; }
+  }
+  row.extra = `good flagged at high or critical: ${pct(goodHigh, row.good)}`;
   rows.push(row);
   if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }

