@@ -14,6 +14,7 @@ import { analyzeShell, ShellParseError, type Action, type Capability } from '../
 import { isAgentControlPath, isCredentialPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead } from '../analyzers/paths.ts';
 import { hostMatches, hostOf } from '../analyzers/network.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
+import { checkDependency } from '../analyzers/deps/index.ts';
 import { SourceFile } from '../analyzers/source.ts';
 
 export interface JudgeContext {
@@ -101,6 +102,18 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
         return finish([], [], [{ decision: ctx.policy.notUnderstood, reason: `the command is not valid shell (${e.message}), so Warden cannot tell what it does` }], ctx.policy, home);
       }
       actions.push(...analysis.actions);
+      // Package installs: the supply-chain checks (typosquats, hallucinated names, compromised versions).
+      for (const a of analysis.actions) {
+        for (const p of a.packages ?? []) {
+          const eco = ({ npm: 'npm', pypi: 'pypi', rubygems: 'rubygems', crates: 'crates', go: 'go', packagist: 'packagist' } as const)[p.ecosystem as 'npm'];
+          if (!eco) continue;
+          const version = /@(\d[\w.+-]*)$|==\s*(\d[\w.+-]*)$/.exec(p.spec);
+          for (const i of checkDependency(eco, p.name, version?.[1] ?? version?.[2] ?? '')) {
+            if (i.ruleId === 'supply-chain.unverified-package') actions.push({ capability: 'risky-package-source', detail: `installs ${p.name}: ${i.message}`, command: a.command });
+            else findings.push({ ruleId: i.ruleId, title: i.title, severity: i.severity, confidence: 'medium', category: 'supply-chain', cwe: 'CWE-1357', file: '<command>', line: 1, column: 1, endLine: 1, endColumn: 1, snippet: a.command.slice(0, 200), message: i.message, fix: i.fix, fingerprint: `${i.ruleId}:${p.name}` });
+          }
+        }
+      }
       for (const code of analysis.inline) {
         actions.push(...inlineActions(code.code, code.command));
         shellStrings(code.code, code.command);

@@ -13,6 +13,7 @@ import { analyzeBackdoors } from '../analyzers/backdoor.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
 import { analyzeSecrets, redactValues, secretValues } from '../analyzers/secrets/index.ts';
 import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config.ts';
+import { analyzeDependencies, manifestKind } from '../analyzers/deps/index.ts';
 
 export interface FileResult { findings: Finding[]; notes: Note[] }
 
@@ -51,6 +52,7 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   findings.push(...run('unicode', () => analyzeUnicode(file)));
   findings.push(...run('secrets', () => analyzeSecrets(file)));
   if (isAgentConfigPath(path)) findings.push(...run('agent-config', () => analyzeAgentConfig(file)));
+  if (manifestKind(path)) findings.push(...run('dependencies', () => analyzeDependencies(file)));
 
   // Snippets of other findings must not carry the secrets found here (even if secret rules are disabled).
   const secrets = secretValues(file, findings);

@@ -1,0 +1,129 @@
+/**
+ * Package names: normalisation per ecosystem, the popular-name lists and existence snapshots
+ * (src/rules/supply-chain, made by scripts/popular.ts from public download counts), and the
+ * typosquat / combosquat / hallucination checks.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULES_DIR } from '../../paths.ts';
+import { Bloom } from './bloom.ts';
+
+export type Ecosystem = 'npm' | 'pypi' | 'go' | 'crates' | 'rubygems' | 'packagist' | 'system';
+
+/** PyPI treats case and runs of -, _ and . as one name (PEP 503); npm names are lower-case, scopes kept. */
+export function normaliseName(eco: string, name: string): string {
+  if (eco === 'pypi') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  if (eco === 'npm') return name.toLowerCase();
+  return name.toLowerCase();
+}
+
+interface NameData { popular: Map<string, number>; byLength: Map<number, string[]>; known?: Bloom; knownNote?: string }
+const cache = new Map<string, NameData | null>();
+
+/** Popular names (with their rank, 0 = most popular) and the existence snapshot of an ecosystem. */
+export function nameData(eco: Ecosystem): NameData | undefined {
+  if (cache.has(eco)) return cache.get(eco) ?? undefined;
+  let d: NameData | null = null;
+  if (eco === 'npm' || eco === 'pypi') {
+    const dir = join(RULES_DIR, 'supply-chain');
+    const popular = new Map<string, number>();
+    const byLength = new Map<number, string[]>();
+    readFileSync(join(dir, `popular-${eco}.txt`), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).forEach((l, i) => {
+      const n = normaliseName(eco, l.split('\t')[0]);
+      if (popular.has(n)) return;
+      popular.set(n, i);
+      const len = n.length;
+      if (!byLength.has(len)) byLength.set(len, []);
+      byLength.get(len)!.push(n);
+    });
+    let known: Bloom | undefined;
+    try { known = Bloom.parse(readFileSync(join(dir, `known-${eco}.bloom`))); } catch { /* no snapshot */ }
+    d = { popular, byLength, known, knownNote: known?.header.source };
+  }
+  cache.set(eco, d);
+  return d ?? undefined;
+}
+
+/** Damerau-Levenshtein distance, stopping early above `max`. */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      rowMin = Math.min(rowMin, d[i][j]);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return d[a.length][b.length];
+}
+
+export interface NameVerdict {
+  kind: 'popular' | 'typosquat' | 'combosquat' | 'unverified' | 'ok';
+  /** The popular package it imitates. */
+  target?: string;
+  how?: string;
+  /** The name is in the registry snapshot (it exists, or existed when the snapshot was made). */
+  exists?: boolean;
+}
+
+const AFFIX = /^(?:node|js|py|python|python3|go|lib|the|official|real|secure|fast|simple|easy|super|my|get|new)[-_.]?|[-_.]?(?:js|node|py|python|python3|lib|dev|utils|util|tools|tool|sdk|api|cli|core|pro|plus|next|official|secure|fixed|fix|helper|helpers|client|server|wrapper|module|package|pkg|latest|new|2|3|x)$/;
+
+/** Judges one dependency name. Popular names and their well-known siblings (names in the top list) pass. */
+export function judgeName(eco: Ecosystem, rawName: string): NameVerdict {
+  const data = nameData(eco);
+  if (!data) return { kind: 'ok' };
+  const name = normaliseName(eco, rawName);
+  if (data.popular.has(name)) return { kind: 'popular' };
+  const exists = data.known ? data.known.has(name) : undefined;
+  const rankOf = (p: string) => data.popular.get(p) ?? Infinity;
+  // Only imitations of clearly popular packages matter: the top 3,000.
+  const targets = (len: number) => (data.byLength.get(len) ?? []).filter((p) => rankOf(p) < 3000);
+  const base = eco === 'npm' ? name.replace(/^@[^/]+\//, '') : name;
+
+  // Scope confusion: types-node for @types/node, babel-core-x … (npm).
+  if (eco === 'npm') {
+    for (const [p, r] of data.popular) {
+      if (r >= 3000 || !p.startsWith('@')) continue;
+      const [scope, pkg] = p.slice(1).split('/');
+      if (name === `${scope}-${pkg}` || name === `${scope}.${pkg}` || name === `${scope}${pkg}` || (name.startsWith('@') && name !== p && name.split('/')[1] === pkg && editDistance(name.split('/')[0].slice(1), scope, 1) <= 1))
+        return { kind: 'typosquat', target: p, how: 'scope confusion', exists };
+    }
+  }
+  // Separator confusion (npm: lodash.merge / lodash-merge / lodash_merge are different packages).
+  const squash = (s: string) => s.replace(/[-_.]/g, '');
+  if (eco === 'npm') for (const p of data.popular.keys()) if (rankOf(p) < 3000 && p !== name && squash(p) === squash(name)) return { kind: 'typosquat', target: p, how: 'separator confusion', exists };
+  // One edit away (a dropped, doubled, swapped or replaced character) from a popular name. Whole
+  // names are compared: a package in another npm scope is not an imitation of an unscoped one.
+  if (name.length >= 4 && !name.startsWith('@')) {
+    for (const len of [name.length - 1, name.length, name.length + 1]) {
+      for (const p of targets(len)) {
+        if (p.length < 4 || p.startsWith('@')) continue;
+        if (editDistance(name, p, 1) <= 1) {
+          // Short names one edit apart are often unrelated real packages (vue/vuex): require length.
+          if (Math.min(p.length, name.length) < 5 && !/(.)\1/.test(name)) continue;
+          return { kind: 'typosquat', target: p, how: describeEdit(name, p), exists };
+        }
+      }
+    }
+  }
+  // Combosquats: a popular name plus a common prefix or suffix (requests-python, node-lodash).
+  const stripped = base.replace(AFFIX, '');
+  if (stripped !== base && stripped.length >= 4 && rankOf(stripped) < 1000) {
+    return { kind: exists === false ? 'combosquat' : 'ok', target: stripped, how: `"${stripped}" with an added prefix or suffix`, exists };
+  }
+  if (exists === false) return { kind: 'unverified', exists };
+  return { kind: 'ok', exists };
+}
+
+function describeEdit(a: string, b: string): string {
+  if (a.length === b.length - 1) return 'a character dropped';
+  if (a.length === b.length + 1) return /(.)\1/.test(a) && !/(.)\1/.test(b) ? 'a character doubled' : 'a character added';
+  const diff = [...a].map((c, i) => (c !== b[i] ? i : -1)).filter((i) => i >= 0);
+  if (diff.length === 2 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]) return 'two characters swapped';
+  return 'a character replaced';
+}

