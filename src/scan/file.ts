@@ -9,6 +9,7 @@ import type { Config } from '../engine/config.ts';
 import { scanText } from '../engine/scan.ts';
 import { looksMinified } from './walk.ts';
 import { analyzeModelFile } from '../analyzers/models/index.ts';
+import { analyzePackageArchive } from '../analyzers/package-archive.ts';
 import { ruleMatches } from '../engine/config.ts';
 
 export interface TargetResult { findings: Finding[]; notes: Note[]; scanned: boolean; bytes: number }
@@ -25,9 +26,9 @@ export function scanDecoded(display: string, text: string, config: Config, chang
   return { findings: r.findings, notes: r.notes, scanned: true, bytes: Buffer.byteLength(text) };
 }
 
-export function scanTarget(path: string, display: string, config: Config, changedLines?: Set<number>, kind?: 'model'): TargetResult {
-  if (kind === 'model') {
-    const r = analyzeModelFile(path, display);
+export function scanTarget(path: string, display: string, config: Config, changedLines?: Set<number>, kind?: 'model' | 'archive'): TargetResult {
+  if (kind === 'model' || kind === 'archive') {
+    const r = kind === 'model' ? analyzeModelFile(path, display) : analyzePackageArchive(path, display, config, (p, text, cfg) => scanDecoded(p, text, cfg));
     const findings = r.findings.filter((f) => !config.disable.some((p) => ruleMatches(f.ruleId, p)));
     for (const f of findings) for (const [p, sev] of Object.entries(config.severity)) if (ruleMatches(f.ruleId, p)) f.severity = sev;
     return { findings, notes: r.notes, scanned: true, bytes: 0 };

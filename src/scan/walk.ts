@@ -7,9 +7,10 @@ import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Note } from '../engine/types.ts';
 import { MODEL_EXT } from '../analyzers/models/index.ts';
+import { PACKAGE_ARCHIVE } from '../analyzers/package-archive.ts';
 
 export interface WalkOptions { exclude: string[]; maxFileSize: number }
-export interface Target { path: string; display: string; size: number; /** Model files and archives go to the model analyzer, not the text analyzers. */ kind?: 'model' }
+export interface Target { path: string; display: string; size: number; /** Model files go to the model analyzer; package archives are read member by member. */ kind?: 'model' | 'archive' }
 
 /** The note reason for skipped dependency folders (reports fold these into one line). */
 export const VENDORED_REASON = 'vendored or dependency folder';
@@ -86,6 +87,7 @@ export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[]
     }
     if (!st.isFile()) { notes.push({ file: display, kind: 'skipped', reason: 'not a regular file' }); return; }
     // Model files (pickles, checkpoints, arrays, safetensors, archives) are read statically, in bounded parts, whatever their size.
+    if (PACKAGE_ARCHIVE.test(abs)) { out.push({ path: abs, display, size: Math.min(st.size, 4_000_000), kind: 'archive' }); return; }
     if (MODEL_EXT.test(abs)) { out.push({ path: abs, display, size: Math.min(st.size, 1_000_000), kind: 'model' }); return; }
     if (st.size > opts.maxFileSize) { notes.push({ file: display, kind: 'skipped', reason: `larger than max-file-size (${st.size} > ${opts.maxFileSize} bytes)` }); return; }
     if (BINARY_EXT.test(abs)) { notes.push({ file: display, kind: 'skipped', reason: 'binary file type' }); return; }

@@ -4,6 +4,6 @@ import type { Config } from '../engine/config.ts';
 import { scanTarget } from './file.ts';
 
 const config = (workerData as { config: Config }).config;
-parentPort!.on('message', (batch: { path: string; display: string; changed?: Set<number>; kind?: 'model' }[]) => {
+parentPort!.on('message', (batch: { path: string; display: string; changed?: Set<number>; kind?: 'model' | 'archive' }[]) => {
   parentPort!.postMessage(batch.map((t) => scanTarget(t.path, t.display, config, t.changed, t.kind)));
 });
