@@ -65,3 +65,45 @@ test('scan: risky sources, indexes, compromised versions, lockfile integrity and
   const l = ids('package-lock.json', lock).map((x) => x.split(':')[1]);
   assert.deepEqual(l.sort(), ['supply-chain.insecure-index', 'supply-chain.missing-integrity']);
 });
+
+test('--online confirms dependencies against a registry (a fake one on loopback) and caches the answers', async () => {
+  const { createServer } = await import('node:http');
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  let requests = 0;
+  const day = 86_400_000;
+  const server = createServer((req, res) => {
+    requests++;
+    const url = req.url ?? '';
+    const json = (o: unknown) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(o)); };
+    if (url === '/lodash') return json({ 'dist-tags': { latest: '4.17.21' }, time: { created: '2012-04-23T16:37:11.912Z' }, maintainers: [{}, {}], versions: { '4.17.21': {} } });
+    if (url === '/shiny-new-helper') return json({ 'dist-tags': { latest: '0.0.1' }, time: { created: new Date(Date.now() - 2 * day).toISOString() }, maintainers: [{}], versions: { '0.0.1': { scripts: { postinstall: 'node x.js' } } } });
+    if (url.startsWith('/downloads/point/last-month/lodash')) return json({ downloads: 90_000_000 });
+    if (url.startsWith('/downloads/point/last-month/shiny-new-helper')) return json({ downloads: 12 });
+    res.writeHead(404); res.end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const d = mkdtempSync(join(tmpdir(), 'warden-online-'));
+  writeFileSync(join(d, 'package.json'), JSON.stringify({ dependencies: { lodash: '^4.17.21', 'shiny-new-helper': '0.0.1', 'made-up-by-a-model': '1.0.0' } }, null, 2));
+  const run = () => new Promise<{ code: number | null; out: string }>((resolve) => {
+    const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'warden.js'), 'scan', '.', '--online', '--format', 'json', '--fail-on', 'critical'], { cwd: d, env: { ...process.env, WARDEN_HOME: join(d, '.warden'), WARDEN_NPM_REGISTRY: `http://127.0.0.1:${port}` } });
+    let out = '';
+    p.stdout.on('data', (c) => { out += c; });
+    p.on('exit', (code) => resolve({ code, out }));
+  });
+  try {
+    const r = await run();
+    const f = (JSON.parse(r.out).findings as { ruleId: string; snippet: string }[]).map((x) => `${x.ruleId} ${x.snippet.split(':')[0]}`);
+    assert.ok(f.includes('supply-chain.nonexistent-package "made-up-by-a-model"'), f.join('\n'));
+    assert.ok(f.includes('supply-chain.new-package "shiny-new-helper"'), f.join('\n'));
+    assert.ok(f.includes('supply-chain.registry-install-script "shiny-new-helper"'), f.join('\n'));
+    assert.ok(!f.some((x) => x.includes('"lodash"')), f.join('\n'));
+    const before = requests;
+    await run();
+    assert.equal(requests, before, 'the second run is answered from the cache');
+  } finally {
+    server.close();
+  }
+});

@@ -32,6 +32,8 @@ Scan options:
   --no-color                 plain text output
   --no-progress              no progress line on standard error
   --jobs N                   worker threads for folder scans (default: one per core)
+  --online                   confirm npm/PyPI dependencies with the registries (existence, age,
+                             downloads, install scripts; cached for a day in ~/.warden)
 
 AGENT is qwen-code, claude-code or gemini-cli.
 

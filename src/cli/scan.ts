@@ -10,6 +10,9 @@ import { loadConfig, type Config } from '../engine/config.ts';
 import { collectTargets, type Target } from '../scan/walk.ts';
 import { scanDecoded } from '../scan/file.ts';
 import { scanTargets as scanInParallel } from '../scan/pool.ts';
+import { manifestKind, parseManifest } from '../analyzers/deps/manifests.ts';
+import { confirmOnline, onlineIssues } from '../analyzers/deps/online.ts';
+import { createHash } from 'node:crypto';
 import { parseUnifiedDiff, textFromPatch } from '../scan/diff.ts';
 import { computeStats, toJson, toSarif, toText, type ScanReport } from '../report/index.ts';
 import { parseArgs, UsageError } from './args.ts';
@@ -33,6 +36,8 @@ export interface ScanArgs {
   progress: boolean;
   /** Worker threads for folder scans (default: one per core). */
   jobs?: number;
+  /** Confirm dependencies against the registries (network). */
+  online?: boolean;
 }
 
 function readStdin(): string {
@@ -61,7 +66,9 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   const scanOne = (display: string, text: string, changedLines?: Set<number>, lang?: string) => add(scanDecoded(display, text, config, changedLines, lang));
 
   const walkOpts = { exclude, maxFileSize: config.maxFileSize };
+  const onlineTargets: Target[] = [];
   const scanTargets = async (targets: Target[], changed?: Map<string, Set<number>>) => {
+    onlineTargets.push(...targets.filter((t) => manifestKind(t.display)));
     let last = 0;
     const showProgress = a.progress && targets.length > 200;
     const results = await scanInParallel(targets, {
@@ -111,6 +118,8 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   }
 
   // Baseline: known findings are marked suppressed (reported, not failing the build).
+  if (a.online) await onlinePass(onlineTargets, findings, notes);
+
   const baselinePath = a.baseline ?? config.baseline;
   if (baselinePath && !a.writeBaseline) {
     if (!existsSync(baselinePath)) throw new UsageError(`baseline file not found: ${baselinePath}`);
@@ -139,7 +148,7 @@ export async function scanCommand(rest: string[]): Promise<number> {
   const { flags, rest: paths } = parseArgs(rest, {
     diff: 'string', patch: 'string', stdin: 'bool', lang: 'string', format: 'string', 'fail-on': 'string',
     exclude: 'list', config: 'string', baseline: 'string', 'write-baseline': 'string', 'no-color': 'bool',
-    output: 'string', 'no-progress': 'bool', jobs: 'string', help: 'bool',
+    output: 'string', 'no-progress': 'bool', jobs: 'string', online: 'bool', help: 'bool',
   });
   if (flags.help) { process.stdout.write(HELP); return 0; }
   const format = (flags.format as string | undefined) ?? 'text';
@@ -155,9 +164,31 @@ export async function scanCommand(rest: string[]): Promise<number> {
     exclude: (flags.exclude as string[]) ?? [], config: flags.config as string | undefined,
     baseline: flags.baseline as string | undefined, writeBaseline: flags['write-baseline'] as string | undefined,
     color: !flags['no-color'] && !toFile && process.stdout.isTTY === true && !process.env.NO_COLOR,
-    output: toFile, progress: !flags['no-progress'] && process.stderr.isTTY === true, jobs,
+    output: toFile, progress: !flags['no-progress'] && process.stderr.isTTY === true, jobs, online: !!flags.online,
   }, VERSION);
   if (toFile) writeFileSync(toFile, out);
   else process.stdout.write(out);
   return code;
+}
+
+/** --online: the registries confirm (or not) every npm and PyPI dependency of the scanned manifests. */
+async function onlinePass(targets: Target[], findings: Finding[], notes: Note[]) {
+  const deps: { ecosystem: 'npm' | 'pypi'; name: string; file: string; line: number; text: string }[] = [];
+  for (const t of targets) {
+    let text: string;
+    try { text = readFileSync(t.path, 'utf8'); } catch { continue; }
+    for (const d of parseManifest(t.display, text)?.deps ?? []) {
+      if ((d.ecosystem === 'npm' || d.ecosystem === 'pypi') && d.source === 'registry') deps.push({ ecosystem: d.ecosystem, name: d.name, file: t.display, line: d.line, text: text.split('\n')[d.line - 1] ?? '' });
+    }
+  }
+  if (!deps.length) return;
+  const facts = await confirmOnline(deps);
+  for (const d of deps) {
+    const f = facts.get(`${d.ecosystem}:${d.ecosystem === 'pypi' ? d.name.toLowerCase().replace(/[-_.]+/g, '-') : d.name.toLowerCase()}`);
+    if (!f) continue;
+    if (f.error) { notes.push({ file: d.file, kind: 'partial', reason: `--online: ${d.name}: ${f.error}` }); continue; }
+    for (const i of onlineIssues(d.name, f)) {
+      findings.push({ ruleId: i.ruleId, title: i.title, severity: i.severity, confidence: 'high', category: 'supply-chain', cwe: 'CWE-1357', file: d.file, line: d.line, column: 1, endLine: d.line, endColumn: d.text.length + 1, snippet: d.text.trim(), message: i.message, fix: 'Confirm the package on the registry (publisher, age, repository) before depending on it.', fingerprint: createHash('sha256').update(`${i.ruleId}\0${d.file}\0${d.name}`).digest('hex').slice(0, 32) });
+    }
+  }
 }
