@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import type { Finding, Note } from '../engine/types.ts';
 import type { Config } from '../engine/config.ts';
 import { FileBytes, gunzipBounded, isTar, isZip, tarMembers, unsafeMemberName, zipMembers, type ArchiveProblem, type Member } from './archive.ts';
-import { MODEL_EXT } from './models/index.ts';
+import { MODEL_EXT, analyzeModelBytes } from './models/index.ts';
 
-export const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|whl|gem|tar|crate)$/i;
+export const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|whl|gem|tar|crate|zip|egg)$/i;
 const MAX_TOTAL = 512 * 1024 * 1024;
 const TEXT_MEMBER = /\.(?:py|pyw|js|mjs|cjs|ts|jsx|tsx|rb|go|rs|php|java|cs|c|cc|cpp|h|sh|bash|json|toml|cfg|ini|ya?ml|txt|md|pth|gemspec)$|(?:^|\/)(?:Gemfile|Rakefile|Makefile|PKG-INFO|METADATA|RECORD|entry_points\.txt|setup\.py|extconf\.rb)$/i;
 
@@ -41,10 +41,24 @@ export function analyzePackageArchive(path: string, display: string, config: Con
     for (const m of members) {
       const where = `${display}!${m.name}`;
       if (unsafeMemberName(m.name)) findings.push(traversal(where, m.name));
-      if (m.name.endsWith('/') || !(TEXT_MEMBER.test(m.name) || MODEL_EXT.test(m.name))) continue;
-      if (MODEL_EXT.test(m.name) && !TEXT_MEMBER.test(m.name)) { notes.push({ file: where, kind: 'partial', reason: 'model file inside a package: extract and scan it on its own' }); continue; }
+      if (m.name.endsWith('/')) continue;
+      if (!(TEXT_MEMBER.test(m.name) || MODEL_EXT.test(m.name))) {
+        // Unknown member types are sniffed for pickles only.
+        let head: Buffer;
+        try { head = m.read(2); } catch { continue; }
+        if (!(head[0] === 0x80 && head[1] <= 5)) continue;
+      }
+      const model = MODEL_EXT.test(m.name) && !TEXT_MEMBER.test(m.name);
       let data: Buffer;
-      try { data = m.read(8 * 1024 * 1024); } catch (e) { notes.push({ file: where, kind: 'error', reason: (e as Error).message }); continue; }
+      try { data = m.read(model ? undefined : 8 * 1024 * 1024); } catch (e) { findings.push(unreadable(where, (e as Error).message)); continue; }
+      if (m.encrypted && !model) { findings.push(unreadable(where, 'the member is encrypted')); continue; }
+      // A pickle under a text name (data.txt) is still a pickle.
+      if (model || (data.length > 2 && data[0] === 0x80 && data[1] <= 5)) {
+        const r = analyzeModelBytes(data, m.name, where);
+        findings.push(...r.findings);
+        notes.push(...r.notes);
+        continue;
+      }
       total += data.length;
       if (total > MAX_TOTAL) { notes.push({ file: display, kind: 'partial', reason: `stopped after ${MAX_TOTAL} bytes of members` }); break; }
       const r = scan(where, data.toString('utf8'), config);
@@ -58,6 +72,14 @@ export function analyzePackageArchive(path: string, display: string, config: Con
     f.close();
   }
   return { findings, notes };
+}
+
+function unreadable(where: string, why: string): Finding {
+  return {
+    ruleId: 'model.unreadable-member', title: 'Archive member that cannot be inspected', severity: 'medium', confidence: 'high', category: 'supply-chain', cwe: 'CWE-506',
+    file: where, line: 1, column: 1, endLine: 1, endColumn: 1, snippet: where, message: `${why}; it cannot be inspected, so what it does when used is unverified.`,
+    fix: 'Get an unencrypted, standard copy and scan it.', fingerprint: createHash('sha256').update(`model.unreadable-member\0${where}`).digest('hex').slice(0, 32),
+  };
 }
 
 function traversal(where: string, name: string): Finding {

@@ -81,6 +81,14 @@ export function analyzeDependencies(file: SourceFile): Finding[] {
       add(s.line, 'supply-chain.install-script', sev, 'Install script with risky behaviour', `The ${s.name} script runs on every install: ${a.capability}: ${a.detail}.`, 'Install scripts should only build the package; move anything else out, or install with --ignore-scripts.');
     }
   }
+  // setup.py runs at install time: network calls, process starts and environment harvesting there are install-time code.
+  if (m.kind === 'setup.py') {
+    file.lines.forEach((l, i) => {
+      if (/^\s*#/.test(l)) return;
+      if (/\b(?:requests\.(?:get|post|put)|urlopen|urlretrieve|urllib\.request|http\.client|httpx\.|socket\.(?:socket|create_connection)|smtplib)\b/.test(l)) add(i + 1, 'supply-chain.install-time-network', 'high', 'Network call in setup.py', 'setup.py runs on every install; a network call there sends or fetches data on the installing machine.', 'Build metadata must not touch the network; ship what the package needs.');
+      else if (/\b(?:os\.system|os\.popen|subprocess\.\w+|os\.exec\w*)\s*\(/.test(l) && !/\b(?:gcc|cc|make|cmake|pkg-config|git|cython|sys\.executable|python|which|uname|xcrun|brew)\b/.test(l)) add(i + 1, 'supply-chain.install-time-exec', 'medium', 'setup.py starts a process', 'setup.py runs on every install; check what this process does.', 'Keep install-time code to compiling the package.');
+    });
+  }
   for (const l of m.locked) {
     const bad = compromisedVersion('npm', l.name, l.version);
     if (bad) add(l.line, 'supply-chain.compromised-version', 'critical', 'Known-compromised package version', `${l.name}@${l.version} is a version published by attackers (${bad.source}).`, 'Update the lockfile to a clean version and rotate secrets the install could reach.');

@@ -150,6 +150,13 @@ function safetensors(ctx: Ctx, f: FileBytes) {
   if (end < dataLen) return bad(`${dataLen - end} bytes of trailing data after the last tensor (a place to hide a payload)`);
 }
 
+/** Model bytes from elsewhere (a member of a package archive). */
+export function analyzeModelBytes(data: Buffer, where: string, display: string): { findings: Finding[]; notes: Note[] } {
+  const ctx: Ctx = { display, findings: [], notes: [] };
+  try { analyzeBytes(ctx, data, where, 1); } catch (e) { add(ctx, 'model.malformed-pickle', 'medium', 'Model data that cannot be verified', `${where}: ${(e as Error).message}`, where); }
+  return ctx;
+}
+
 export function analyzeModelFile(path: string, display: string): { findings: Finding[]; notes: Note[] } {
   const ctx: Ctx = { display, findings: [], notes: [] };
   let f: FileBytes;

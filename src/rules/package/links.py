@@ -17,3 +17,8 @@ LOCAL = "http://127.0.0.1:8000/health"
 NEXT = "https://bit.ly/3xYzAbC"
 # ok: package.suspicious-url
 HOME = "https://github.com/psf/requests"
+
+# ok: package.suspicious-url
+# Docs: see http://bit.ly/1qrySKC for the list
+# ok: package.suspicious-url
+ROUTER = "http://192.168.1.1/"

@@ -10,7 +10,7 @@ def dropper():
     # ruleid: package.py.download-and-run
     os.chmod("/tmp/upd", 0o755)
     # ruleid: package.py.download-and-run
-    subprocess.call("/tmp/upd")
+    subprocess.call(upd_path)
     # ok: package.py.download-and-run
     subprocess.run(["git", "--version"])
 
@@ -132,3 +132,20 @@ def blob():
     )
     # ok: package.py.encoded-blob-exec
     label = "short-text"
+
+
+def temp_runner(filename):
+    # ruleid: package.py.suspicious-command
+    os.popen("start " + filename)
+    # ruleid: package.py.suspicious-command
+    os.popen("powershell -ep bypass -c iex", stderr=subprocess.PIPE)
+    # ok: package.py.suspicious-command
+    os.system("make -C docs html")
+
+
+def snoop():
+    # ruleid: package.py.sensitive-file-access
+    users = open("/etc/passwd").read()
+    # ok: package.py.sensitive-file-access
+    notes = open("docs/passwords-policy.md").read()
+    return users, notes
