@@ -190,9 +190,19 @@ console.log(`\n${(bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(1)} s`);
 if (!only.length) {
   const md = `# Accuracy
 
-Made by \`npm run eval\` (scripts/eval.ts) on ${new Date().toISOString().slice(0, 10)} over \`../shared/corpora\`.
-A case is *flagged* when Warden reports at least one unsuppressed finding of severity low or above.
-Every case is scanned as text with the file extension of its language; nothing is executed.
+Made by \`npm run eval\` (scripts/eval.ts) on ${new Date().toISOString().slice(0, 10)} over \`../shared/corpora\`. Nothing is executed:
+code, package and unicode cases are scanned as text, model files are disassembled statically, shell
+commands are judged by the agent guard's engine.
+
+What "flagged" means per kind of corpus:
+- code, secrets, unicode corpora: at least one unsuppressed finding of severity low or above, each case
+  scanned with the file extension of its language;
+- package corpora (guarddog, benign-packages): at least one supply-chain or backdoor finding (malicious-package
+  behaviour), every file of the case scanned under its own name (package.json, setup.py…); ordinary
+  vulnerability findings such as an eval of a variable are not malice and do not count;
+- pickles: any finding (and, for good files, the share flagged at high or critical);
+- shell corpora: the built-in policy's verdict is ask or deny, for each command run as an agent's shell tool
+  call in a workspace /work/project (atomic-red-team: its bash commands only).
 
 ${table}
 
@@ -200,7 +210,8 @@ ${details.join('\n')}
 Corpus notes: cyberseceval labels come from Meta's Insecure Code Detector (agreement, not ground truth);
 llmseceval has only secure samples; unicode-attacks' benign set holds a few files that document the attacks
 themselves (e.g. a right-to-left override in an ATT&CK write-up, TAG characters in a prompt-injection test)
-and Warden flags those characters there too.
+and Warden flags those characters there too. nl2bash's admin-sensitive subset (sudo, ssh, curl, rm, crontab…)
+may be asked by design.
 `;
   writeFileSync(outFile, md);
   console.log(`wrote ${outFile}`);
