@@ -16,7 +16,7 @@ const CREDENTIAL = [
   /^~\/\.gnupg\//, /^~\/\.password-store\//, /^~\/\.config\/gh\/hosts\.yml$/, /^~\/\.config\/hub$/, /^~\/\.bash_history$|^~\/\.zsh_history$|^~\/\.python_history$|^~\/\.node_repl_history$/,
   /^~\/\.qwen\/oauth_creds\.json$/, /^~\/\.claude\/\.credentials\.json$/, /^~\/\.gemini\/oauth_creds\.json$/, /^~\/\.codex\/auth\.json$/,
   /^~\/\.config\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies|Local State)$/, /^~\/\.mozilla\/.*(?:logins\.json|key4\.db|cookies\.sqlite)$/,
-  /^~\/Library\/Keychains\//, /^~\/\.local\/share\/keyrings\//, /^~\/\.vault-token$/, /^~\/\.terraform\.d\/credentials/, /^~\/\.cargo\/credentials/,
+  /^~\/Library\/Keychains\//, /^~\/Library\/Cookies\//, /^~\/Library\/Application Support\/(?:Google\/Chrome|BraveSoftware|Microsoft Edge|Firefox)\/.*(?:Login Data|Cookies|Local State|Web Data|logins\.json|key4\.db)$/, /^~\/\.local\/share\/keyrings\//, /^~\/\.vault-token$/, /^~\/\.terraform\.d\/credentials/, /^~\/\.cargo\/credentials/,
   /^~\/\.config\/(?:op|Bitwarden)/, /^~\/\.electrum\/|wallet\.dat$|\/\.bitcoin\//,
   /^\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)(?:-|$)/, /^\/etc\/ssh\/ssh_host_.*_key$/, /^\/proc\/(?:\d+|self)\/environ$/,
   /^\/var\/run\/secrets\//, /^\/run\/secrets\//,

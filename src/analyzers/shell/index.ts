@@ -14,12 +14,13 @@ export type Capability =
   | 'network' | 'upload' | 'download-exec' | 'reverse-shell' | 'exfiltration' | 'obfuscated-exec'
   | 'destructive' | 'credential-access' | 'env-dump' | 'persistence' | 'privilege' | 'deploy'
   | 'package-install' | 'risky-package-source' | 'hook-bypass' | 'agent-tamper' | 'interactive-shell'
-  | 'inline-exec' | 'read-outside' | 'write-outside' | 'unknown';
+  | 'inline-exec' | 'read-outside' | 'write-outside' | 'surveillance' | 'defense-evasion' | 'unknown';
 
 export const CAPABILITIES: Capability[] = [
   'network', 'upload', 'download-exec', 'reverse-shell', 'exfiltration', 'obfuscated-exec', 'destructive',
   'credential-access', 'env-dump', 'persistence', 'privilege', 'deploy', 'package-install', 'risky-package-source',
-  'hook-bypass', 'agent-tamper', 'interactive-shell', 'inline-exec', 'read-outside', 'write-outside', 'unknown',
+  'hook-bypass', 'agent-tamper', 'interactive-shell', 'inline-exec', 'read-outside', 'write-outside', 'surveillance',
+  'defense-evasion', 'unknown',
 ];
 
 export interface Action {
@@ -54,6 +55,9 @@ const DECODERS = new Set(['base64', 'base32', 'xxd', 'rev', 'openssl', 'uudecode
 const NO_READ = new Set(['rm', 'rmdir', 'shred', 'unlink', 'tr', 'expr', 'seq', 'basename', 'dirname', 'history', 'bind', 'ls', 'cd', 'pushd', 'popd', 'find', 'fd', 'locate', 'which', 'type', 'whereis', 'stat', 'du', 'df', 'file', 'test', '[', '[[', 'echo', 'printf', 'mkdir', 'touch', 'readlink', 'realpath', 'basename', 'dirname', 'ldd', 'command', 'hash', 'export', 'declare', 'local', 'alias', 'man', 'help', 'tree', 'exa', 'eza', 'wc', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'cksum', 'chmod', 'chown', 'chgrp', 'ln', 'kill', 'pkill', 'ps', 'lsof', 'mount', 'umount', ':', 'true', 'false', 'sleep', 'date', 'git', 'npm', 'npx', 'pnpm', 'yarn', 'pip', 'pip3', 'go', 'cargo', 'make', 'cmake', 'docker', 'apt', 'apt-get']);
 /** Commands whose last path argument (or `-t DIR`) is written. */
 const COPIERS = new Set(['cp', 'mv', 'install', 'rsync', 'ln', 'scp']);
+const CREDENTIAL_NAME = /(?:^|[/*"'])(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.netrc|\.git-credentials|\.pgpass|credentials(?:\.db|\.json)?|access_tokens\.db|\.aws|\.ssh|\.gnupg|Login Data|Cookies|key4\.db|logins\.json|places\.sqlite|wallet\.dat|\.kdbx|\*?\.pem|\*?\.key|\.env)(?:$|["'*])/;
+const SURVEILLANCE = /^(?:screencapture|scrot|gnome-screenshot|spectacle|maim|grim|xdotool|xinput|logkeys|showkey|tcpdump|tshark|dumpcap|ettercap|arecord|parecord|ffmpeg-capture|imagesnap)$/;
+const EVASION = /\b(?:kernel\.randomize_va_space=0|setenforce\s+0|auditctl\s+-[De]\b|(?:systemctl|service)\s+(?:stop|disable)\s+(?:\S*(?:audit|syslog|rsyslog|journald|falcon|osquery|clamav|apparmor|firewalld|ufw)\S*)|(?:service|systemctl)\s+\S*(?:syslog|audit)\S*\s+stop|sysrc\s+\w*(?:syslog|audit)\w*_enable=["']?NO|iptables\s+-F|ufw\s+disable|pfctl\s+-d|spctl\s+--master-disable|csrutil\s+disable|networksetup\s+-set(?:secure)?webproxy|egrep\s+[^|]*(?:falcon|crowdstrike|cbagentd|carbonblack|sentinel|osqueryd|auditbeat|packetbeat|nessusd|defender|sophos|tanium|cylance))/i;
 const PACKAGE_TOOLS = new Set(['apt', 'apt-get', 'apt-cache', 'yum', 'dnf', 'apk', 'brew', 'zypper', 'pacman', 'snap', 'port', 'pip', 'pip3', 'npm', 'conda', 'dpkg', 'rpm', 'chsh', 'update-alternatives', 'info', 'whatis', 'apropos']);
 /** Wrappers whose inner command parse.ts extracts and judges on its own. */
 const UNWRAPPED = new Set(['sudo', 'doas', 'env', 'nohup', 'setsid', 'time', 'command', 'builtin', 'exec', 'nice', 'ionice', 'timeout', 'stdbuf', 'chroot', 'flock', 'strace', 'ltrace', 'watch', 'unbuffer', 'xargs', 'find', 'fd', 'busybox', 'toybox', 'taskset', 'runuser', 'faketime', 'firejail', 'pkexec']);
@@ -138,6 +142,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       if (red.dynamic && red.op !== '<<' && red.op !== '<<-' && red.op !== '<<<') {
         // `> "$f.md5"` in a loop stays relative; `> $DIR/x` could be anywhere.
         if (/^\$/.test(red.target) && /^[<>]|&>/.test(red.op) && !/^\$\{?[A-Za-z_]\w*\}?\//.test(red.target)) continue;
+        if (/^\/(?:tmp|var\/tmp|dev\/shm)\//.test(red.target)) continue; // a scratch file with a run-time name
         add({ capability: 'unknown', detail: `a redirection target is only known at run time (${red.target})`, command: text });
         continue;
       }
@@ -177,7 +182,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
         else if (/\s/.test(a) && !PROGRAM_FIRST.has(name)) for (const m of a.matchAll(/(?:^|[\s'"=])((?:~|\/)(?:[\w.-]+\/)*[\w.-]+)(?=$|[\s'";,)])/g)) if (!/^\/(?:bin|usr\/bin|dev)\/\w+$/.test(m[1])) r.push(m[1]);
       });
     }
-    if (!NET_TOOLS.has(name) && !INFO_ONLY.has(name) && !/^(?:ping6?|traceroute6?|tracepath|mtr|arping|fping)$/.test(name)) {
+    if (!NET_TOOLS.has(name) && !INFO_ONLY.has(name) && !PROGRAM_FIRST.has(name) && !UNWRAPPED.has(name) && !/^(?:ping6?|traceroute6?|tracepath|mtr|arping|fping)$/.test(name)) {
       const ips = args.flatMap((a, i) => (dyn[i + 1] ? [] : [...a.matchAll(/(?:^|[^\d.])((?:\d{1,3}\.){3}\d{1,3})(?::\d+)?(?![\d.])|(?:^|[\s@=])((?:[a-z0-9-]+\.)+[a-z]{2,}):\d{2,5}\b/gi)].map((m) => m[1] ?? m[2]))).filter((ip) => !/^(?:127\.|0\.0\.0\.0|255\.)/.test(ip));
       if (ips.length) { hostsOf.set(c, ips); add({ capability: 'network', detail: `${name} is given the address ${[...new Set(ips)].join(', ')}`, command: text, hosts: [...new Set(ips)] }); }
     }
@@ -279,12 +284,29 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     add({ capability: 'upload', detail: `${name} serves files or a console to the network`, command: text });
   }
 
+  // Searching the disk for keys and credential stores.
+  if ((name === 'find' || name === 'locate' || name === 'fd' || name === 'mdfind') && args.some((a) => CREDENTIAL_NAME.test(a))) {
+    add({ capability: 'credential-access', detail: `${name} searches for credential files (${args.find((a) => CREDENTIAL_NAME.test(a))})`, command: text });
+  }
+  // Any other program given a URL talks to that host.
+  if (!NET_TOOLS.has(name) && !INFO_ONLY.has(name) && !PROGRAM_FIRST.has(name) && !UNWRAPPED.has(name) && !/^(?:git|npm|npx|pnpm|yarn|pip|pip3|uv|go|cargo|gem|docker|podman|kubectl|helm|gh|echo|printf)$/.test(name)) {
+    const urlHosts = args.flatMap((a, i) => (dyn[i + 1] ? [] : [...a.matchAll(/\b(?:https?|ftp|ldaps?|smb|ssh|telnet|tcp|udp|wss?):\/\/(?:[^@/\s"']*@)?(\[[^\]]+\]|[^:/\s"'?#]+)/gi)].map((m) => m[1])));
+    if (urlHosts.length) { hostsOf.set(c, [...(hostsOf.get(c) ?? []), ...urlHosts]); add({ capability: 'network', detail: `${name} is given a URL on ${[...new Set(urlHosts)].join(', ')}`, command: text, hosts: [...new Set(urlHosts)] }); }
+  }
+  if (SURVEILLANCE.test(name) || (name === 'import' && args.includes('-window')) || (name === 'xwd' && args.includes('-root'))) {
+    add({ capability: 'surveillance', detail: `${name} captures the screen, audio, keystrokes or network traffic`, command: text });
+  }
+  if (EVASION.test(text) || (name === 'set' && args.join(' ') === '+o history') || (name === 'unset' && args.some((a) => /^HIST/.test(a))) || (name === 'history' && args.includes('-c'))) {
+    add({ capability: 'defense-evasion', detail: `${text.slice(0, 80)} switches off logging, history, security controls or hides from them`, command: text });
+  }
+
   switch (name) {
     case 'sudo': case 'su': case 'doas': case 'pkexec': case 'runuser': case 'sudoedit':
       add({ capability: 'privilege', detail: `runs as another user with ${name}`, command: text });
       if (name === 'su' && !args.includes('-c')) add({ capability: 'interactive-shell', detail: 'opens a root shell with su', command: text });
       return;
     case 'setcap': case 'visudo': case 'usermod': case 'useradd': case 'adduser': case 'passwd': case 'chpasswd': case 'gpasswd': case 'newgrp': case 'groupadd':
+    case 'sysadminctl': case 'dseditgroup': case 'dscl': case 'userdel': case 'deluser': case 'chage':
       add({ capability: 'privilege', detail: `${name} changes users, groups or capabilities`, command: text });
       return;
     case 'chmod':
