@@ -16,6 +16,8 @@ Usage:
   warden uninstall AGENT [--scope S] remove them
   warden doctor [AGENT...]           is the guard really in force? (exit 1 if not)
   warden policy show|check F|test F  the policy in force, validate one, run policy tests
+  warden gateway --upstream URL      OpenAI/Anthropic-compatible model proxy: redacts secrets out,
+                                     restores them back, judges tool calls, audits every exchange
   warden audit verify                check the audit log's hash chain and signatures
   warden audit show|export [--session S --decision D --since T --until T --format jsonl]
   warden rules list                  the rules, one per line

@@ -21,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'daemon') return await (await import('./guard.ts')).daemonCommand(rest);
     if (cmd === 'doctor') return (await import('./guard.ts')).doctorCommand(rest);
     if (cmd === 'policy') return await (await import('./policy.ts')).policyCommand(rest);
+    if (cmd === 'gateway') return await (await import('./gateway.ts')).gatewayCommand(rest);
     if (cmd === 'audit') return (await import('./audit.ts')).auditCommand(rest);
     throw new UsageError(`unknown command '${cmd}' (try warden --help)`);
   } catch (e) {

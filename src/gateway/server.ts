@@ -1,0 +1,340 @@
+/**
+ * The model gateway: an OpenAI- and Anthropic-compatible proxy between agents and model
+ * endpoints. It holds the upstream keys (agents get a local gateway token), redacts secrets and
+ * sensitive patterns on the way out and restores them on the way back (streamed text included),
+ * routes sensitive requests to self-hosted upstreams only, judges the tool calls that come back
+ * with the same engine and policy as the guard, and writes every exchange to the audit log.
+ * It only ever connects to the upstreams it is configured with.
+ */
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { Redactor, StreamRestorer } from './redact.ts';
+import { judgeEvent } from '../engine/judge.ts';
+import type { Policy } from '../engine/policy.ts';
+import type { Decision } from '../engine/types.ts';
+import { stricter } from '../engine/policy.ts';
+import { toolEvents } from '../hooks/adapters.ts';
+import type { AuditLog } from '../audit/log.ts';
+
+export interface Upstream { name: string; url: string; key?: string; selfHosted?: boolean }
+
+export interface GatewayConfig {
+  upstreams: Upstream[];
+  /** The token agents must present (Authorization: Bearer … or x-api-key). */
+  token: string;
+  policy: Policy;
+  audit?: AuditLog;
+  /** redact (default): placeholders out, real values back; block: refuse requests that carry secrets. */
+  onSecret?: 'redact' | 'block';
+  /** Extra sensitive patterns (redacted like secrets). */
+  patterns?: RegExp[];
+  /** Requests matching these go only to self-hosted upstreams. */
+  sensitive?: RegExp[];
+  /** Judge tool calls in responses: deny replaces a denied call with a refusal. */
+  toolCalls?: 'judge' | 'off';
+  maxBodyBytes?: number;
+  upstreamTimeoutMs?: number;
+  cwd?: string;
+}
+
+class HttpError extends Error { constructor(readonly status: number, message: string, readonly type = 'invalid_request_error') { super(message); } }
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > limit) { reject(new HttpError(413, `request body over the gateway's ${limit}-byte limit`)); req.destroy(); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendError(res: ServerResponse, status: number, message: string, type: string, anthropic: boolean) {
+  if (res.headersSent) { res.end(); return; }
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(anthropic ? { type: 'error', error: { type, message } } : { error: { message, type, code: status } }));
+}
+
+const SHELLISH = new Set(['run_shell_command', 'shell', 'bash', 'Bash', 'exec', 'monitor', 'execute_command', 'terminal']);
+
+/** Judges one tool call of a model response (name + JSON arguments) as the guard would. */
+async function judgeToolCall(name: string, argsJson: string, cfg: GatewayConfig): Promise<{ decision: Decision; reasons: string[] }> {
+  let input: Record<string, unknown>;
+  try { input = JSON.parse(argsJson || '{}'); } catch { return { decision: 'allow', reasons: [] }; }
+  let events = toolEvents('qwen-code', { tool_name: name, tool_input: input, cwd: cfg.cwd });
+  if (!events.length) events = toolEvents('claude-code', { tool_name: name, tool_input: input, cwd: cfg.cwd });
+  if (!events.length && SHELLISH.has(name) && typeof input.command === 'string') events = [{ tool: 'shell', command: input.command }];
+  let decision: Decision = 'allow';
+  const reasons: string[] = [];
+  for (const ev of events) {
+    const v = await judgeEvent(ev, { policy: cfg.policy, cwd: cfg.cwd ?? process.cwd() });
+    decision = stricter(decision, v.decision);
+    reasons.push(...v.reasons);
+  }
+  return { decision, reasons };
+}
+
+export function createGateway(cfg: GatewayConfig): Server {
+  const limit = cfg.maxBodyBytes ?? 32 * 1024 * 1024;
+  return createServer(async (req, res) => {
+    const anthropic = (req.url ?? '').startsWith('/v1/messages');
+    const t0 = performance.now();
+    const abort = new AbortController();
+    res.on('close', () => { if (!res.writableEnded) abort.abort(); });
+    try {
+      const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-api-key'] as string | undefined);
+      if (auth !== cfg.token) throw new HttpError(401, 'missing or wrong gateway token (use the token Warden gave you, not the vendor key)', 'authentication_error');
+      const url = (req.url ?? '').split('?')[0];
+      if (req.method === 'GET' && (url === '/v1/models' || url === '/models')) return await forwardModels(res, cfg, abort.signal);
+      if (req.method !== 'POST' || !['/v1/chat/completions', '/chat/completions', '/v1/messages'].includes(url)) throw new HttpError(404, `no route ${req.method} ${url}`, 'not_found_error');
+      let body: Record<string, unknown>;
+      try { body = JSON.parse((await readBody(req, limit)).toString('utf8')); } catch (e) { if (e instanceof HttpError) throw e; throw new HttpError(400, 'the request body is not valid JSON'); }
+
+      // Redaction (fails closed: an error here never forwards the unredacted request).
+      const redactor = new Redactor(cfg.patterns);
+      let outBody: Record<string, unknown>;
+      try { outBody = redactor.redactDeep(body); } catch (e) { throw new HttpError(500, `redaction failed (${(e as Error).message}); the request was not forwarded`, 'api_error'); }
+      if (redactor.redactions.length && cfg.onSecret === 'block') throw new HttpError(400, `Warden blocked this request: it carries ${redactor.redactions.length} secret(s) (${[...new Set(redactor.redactions.map((r) => r.kind))].join(', ')}) that must not leave the company. Remove them from the context and retry.`);
+
+      // Routing: sensitive material only to self-hosted upstreams.
+      const text = JSON.stringify(body);
+      const sensitive = (cfg.sensitive ?? []).some((re) => re.test(text));
+      const upstream = sensitive ? cfg.upstreams.find((u) => u.selfHosted) : cfg.upstreams[0];
+      if (!upstream) throw new HttpError(403, 'this request carries sensitive material and no self-hosted upstream is configured; it was not sent', 'permission_error');
+
+      const path = anthropic ? '/messages' : '/chat/completions';
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (anthropic) {
+        if (upstream.key) headers['x-api-key'] = upstream.key;
+        headers['anthropic-version'] = (req.headers['anthropic-version'] as string | undefined) ?? '2023-06-01';
+      } else if (upstream.key) headers.authorization = `Bearer ${upstream.key}`;
+      const timeout = AbortSignal.timeout(cfg.upstreamTimeoutMs ?? 600_000);
+      let up: Response;
+      try {
+        up = await fetch(upstream.url.replace(/\/$/, '') + path, { method: 'POST', headers, body: JSON.stringify(outBody), signal: AbortSignal.any([abort.signal, timeout]) });
+      } catch (e) {
+        if (abort.signal.aborted) return;
+        throw new HttpError(timeout.aborted ? 504 : 502, `the upstream ${upstream.name} could not be reached (${(e as Error).message})`, 'api_error');
+      }
+      const audit = (extra: Record<string, unknown>, decision: Decision = 'allow') => cfg.audit?.append({
+        source: 'gateway', kind: anthropic ? 'exchange:anthropic' : 'exchange:openai', decision,
+        data: { upstream: upstream.name, host: new URL(upstream.url).host, model: body.model, stream: !!body.stream, sensitive, bytesOut: JSON.stringify(outBody).length, redactions: redactor.redactions, latencyMs: Math.round(performance.now() - t0), ...extra },
+      });
+      if (!up.ok) {
+        const errText = redactor.restore(await up.text());
+        audit({ status: up.status, error: errText.slice(0, 500) });
+        res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
+        res.end(errText);
+        return;
+      }
+      if (body.stream && up.body) return await (anthropic ? streamAnthropic : streamOpenAI)(up, res, redactor, cfg, audit);
+      let json: Record<string, unknown>;
+      try { json = (await up.json()) as Record<string, unknown>; } catch { throw new HttpError(502, `the upstream ${upstream.name} sent a response that is not JSON`, 'api_error'); }
+      json = redactor.restoreDeep(json);
+      const calls = await (anthropic ? judgeAnthropicMessage : judgeOpenAIMessage)(json, cfg);
+      const usage = json.usage as Record<string, number> | undefined;
+      audit({ status: up.status, usage, toolCalls: calls }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
+    } catch (e) {
+      const err = e instanceof HttpError ? e : new HttpError(500, `gateway error: ${(e as Error).message}`, 'api_error');
+      sendError(res, err.status, err.message, err.type, anthropic);
+    }
+  });
+}
+
+async function forwardModels(res: ServerResponse, cfg: GatewayConfig, signal: AbortSignal) {
+  const u = cfg.upstreams[0];
+  try {
+    const r = await fetch(u.url.replace(/\/$/, '') + '/models', { headers: u.key ? { authorization: `Bearer ${u.key}` } : {}, signal });
+    res.writeHead(r.status, { 'content-type': 'application/json' });
+    res.end(await r.text());
+  } catch (e) {
+    throw new HttpError(502, `the upstream ${u.name} could not be reached (${(e as Error).message})`, 'api_error');
+  }
+}
+
+const refusal = (name: string, reasons: string[]) => `Warden blocked the ${name} call the model asked for: ${reasons.join(' ') || 'denied by policy'}`;
+
+async function judgeOpenAIMessage(json: Record<string, unknown>, cfg: GatewayConfig) {
+  const out: { name: string; decision: Decision }[] = [];
+  if (cfg.toolCalls === 'off') return out;
+  for (const ch of (json.choices as { message?: { tool_calls?: { function: { name: string; arguments: string } }[]; content?: string | null }; finish_reason?: string }[]) ?? []) {
+    const calls = ch.message?.tool_calls ?? [];
+    const keep: typeof calls = [];
+    const refusals: string[] = [];
+    for (const c of calls) {
+      const v = await judgeToolCall(c.function.name, c.function.arguments, cfg);
+      out.push({ name: c.function.name, decision: v.decision });
+      if (v.decision === 'deny') refusals.push(refusal(c.function.name, v.reasons)); else keep.push(c);
+    }
+    if (refusals.length && ch.message) {
+      ch.message.tool_calls = keep.length ? keep : undefined;
+      ch.message.content = [ch.message.content, ...refusals].filter(Boolean).join('\n');
+      if (!keep.length) ch.finish_reason = 'stop';
+    }
+  }
+  return out;
+}
+
+async function judgeAnthropicMessage(json: Record<string, unknown>, cfg: GatewayConfig) {
+  const out: { name: string; decision: Decision }[] = [];
+  if (cfg.toolCalls === 'off') return out;
+  const content = (json.content as { type: string; name?: string; input?: unknown; text?: string }[]) ?? [];
+  const kept: typeof content = [];
+  for (const b of content) {
+    if (b.type !== 'tool_use') { kept.push(b); continue; }
+    const v = await judgeToolCall(b.name ?? '', JSON.stringify(b.input ?? {}), cfg);
+    out.push({ name: b.name ?? '', decision: v.decision });
+    if (v.decision === 'deny') kept.push({ type: 'text', text: refusal(b.name ?? 'tool', v.reasons) }); else kept.push(b);
+  }
+  json.content = kept;
+  if (out.some((c) => c.decision === 'deny') && !kept.some((b) => b.type === 'tool_use')) json.stop_reason = 'end_turn';
+  return out;
+}
+
+/** SSE lines from a fetch body, as they arrive. */
+async function* sseEvents(up: Response): AsyncGenerator<string> {
+  const reader = up.body!.getReader();
+  const dec = new TextDecoder();
+  let buf = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buf += dec.decode(value, { stream: true });
+    let i: number;
+    while ((i = buf.indexOf('\n\n')) >= 0) { yield buf.slice(0, i); buf = buf.slice(i + 2); }
+  }
+  if (buf.trim()) yield buf;
+}
+
+async function streamOpenAI(up: Response, res: ServerResponse, redactor: Redactor, cfg: GatewayConfig, audit: (extra: Record<string, unknown>, d?: Decision) => void) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const restorer = new StreamRestorer(redactor);
+  const tools = new Map<number, { id?: string; name: string; args: string }>();
+  let usage: unknown, last: Record<string, unknown> | undefined, firstMs: number | undefined;
+  const t0 = performance.now();
+  const write = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
+  const calls: { name: string; decision: Decision }[] = [];
+  try {
+    for await (const ev of sseEvents(up)) {
+      const data = ev.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+      if (!data) continue;
+      if (data === '[DONE]') break;
+      let chunk: { choices?: { index: number; delta?: { content?: string | null; tool_calls?: { index: number; id?: string; function?: { name?: string; arguments?: string } }[] }; finish_reason?: string | null }[]; usage?: unknown };
+      try { chunk = JSON.parse(data); } catch { throw new HttpError(502, 'the upstream sent malformed streaming data', 'api_error'); }
+      last = chunk as Record<string, unknown>;
+      if (chunk.usage) usage = chunk.usage;
+      const ch = chunk.choices?.[0];
+      if (!ch) { write(chunk); continue; }
+      firstMs ??= performance.now() - t0;
+      if (ch.delta?.tool_calls) {
+        // Tool-call arguments are assembled (and held) until the call is complete and judged.
+        for (const t of ch.delta.tool_calls) {
+          const cur = tools.get(t.index) ?? { name: '', args: '' };
+          if (t.id) cur.id = t.id;
+          if (t.function?.name) cur.name += t.function.name;
+          if (t.function?.arguments) cur.args += t.function.arguments;
+          tools.set(t.index, cur);
+        }
+        delete ch.delta.tool_calls;
+        if (!ch.delta.content && !ch.finish_reason) continue;
+      }
+      if (typeof ch.delta?.content === 'string') ch.delta.content = restorer.push(ch.delta.content);
+      if (ch.finish_reason) {
+        const tail = restorer.flush();
+        if (tail) write({ ...chunk, choices: [{ index: ch.index, delta: { content: tail }, finish_reason: null }] });
+        let finish = ch.finish_reason;
+        if (tools.size) {
+          const allowed: { index: number; id?: string; type: 'function'; function: { name: string; arguments: string } }[] = [];
+          const refusals: string[] = [];
+          for (const [index, t] of [...tools].sort((a, b) => a[0] - b[0])) {
+            const args = redactor.restore(t.args);
+            const v = cfg.toolCalls === 'off' ? { decision: 'allow' as Decision, reasons: [] } : await judgeToolCall(t.name, args, cfg);
+            calls.push({ name: t.name, decision: v.decision });
+            if (v.decision === 'deny') refusals.push(refusal(t.name, v.reasons));
+            else allowed.push({ index: allowed.length, id: t.id, type: 'function', function: { name: t.name, arguments: args } });
+            void index;
+          }
+          if (refusals.length) write({ ...chunk, choices: [{ index: ch.index, delta: { content: refusals.join('\n') }, finish_reason: null }] });
+          if (allowed.length) write({ ...chunk, choices: [{ index: ch.index, delta: { tool_calls: allowed }, finish_reason: null }] });
+          else finish = 'stop';
+        }
+        write({ ...chunk, choices: [{ ...ch, delta: ch.delta?.content ? { content: ch.delta.content } : {}, finish_reason: finish }] });
+        continue;
+      }
+      write(chunk);
+    }
+    const tail = restorer.flush();
+    if (tail && last) write({ ...last, choices: [{ index: 0, delta: { content: tail }, finish_reason: null }] });
+    res.end('data: [DONE]\n\n');
+    audit({ usage, firstTokenMs: firstMs, toolCalls: calls }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
+  } catch (e) {
+    // Mid-stream failures reach the client as an error event it can show.
+    write({ error: { message: (e as Error).message, type: 'api_error' } });
+    res.end('data: [DONE]\n\n');
+    audit({ error: (e as Error).message, toolCalls: calls });
+  }
+}
+
+async function streamAnthropic(up: Response, res: ServerResponse, redactor: Redactor, cfg: GatewayConfig, audit: (extra: Record<string, unknown>, d?: Decision) => void) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const restorers = new Map<number, StreamRestorer>();
+  const toolBlocks = new Map<number, { name: string; json: string; start: Record<string, unknown> }>();
+  const calls: { name: string; decision: Decision }[] = [];
+  let usage: unknown;
+  const send = (event: string, obj: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(obj)}\n\n`);
+  try {
+    for await (const ev of sseEvents(up)) {
+      const event = /^event:\s*(.*)$/m.exec(ev)?.[1] ?? 'message';
+      const data = ev.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+      if (!data) continue;
+      let obj: Record<string, unknown> & { index?: number; content_block?: { type: string; name?: string }; delta?: { type?: string; text?: string; partial_json?: string }; usage?: unknown };
+      try { obj = JSON.parse(data); } catch { throw new HttpError(502, 'the upstream sent malformed streaming data', 'api_error'); }
+      if (obj.usage) usage = obj.usage;
+      const idx = obj.index ?? 0;
+      if (event === 'content_block_start' && obj.content_block?.type === 'tool_use') { toolBlocks.set(idx, { name: obj.content_block.name ?? '', json: '', start: obj }); continue; }
+      if (event === 'content_block_delta' && obj.delta?.type === 'input_json_delta' && toolBlocks.has(idx)) { toolBlocks.get(idx)!.json += obj.delta.partial_json ?? ''; continue; }
+      if (event === 'content_block_delta' && obj.delta?.type === 'text_delta') {
+        const r = restorers.get(idx) ?? new StreamRestorer(redactor);
+        restorers.set(idx, r);
+        obj.delta.text = r.push(obj.delta.text ?? '');
+      }
+      if (event === 'content_block_stop') {
+        const t = toolBlocks.get(idx);
+        if (t) {
+          const json = redactor.restore(t.json);
+          const v = cfg.toolCalls === 'off' ? { decision: 'allow' as Decision, reasons: [] } : await judgeToolCall(t.name, json, cfg);
+          calls.push({ name: t.name, decision: v.decision });
+          if (v.decision === 'deny') {
+            send('content_block_start', { type: 'content_block_start', index: idx, content_block: { type: 'text', text: '' } });
+            send('content_block_delta', { type: 'content_block_delta', index: idx, delta: { type: 'text_delta', text: refusal(t.name, v.reasons) } });
+          } else {
+            send('content_block_start', t.start);
+            send('content_block_delta', { type: 'content_block_delta', index: idx, delta: { type: 'input_json_delta', partial_json: json } });
+          }
+          toolBlocks.delete(idx);
+        } else {
+          const r = restorers.get(idx);
+          const tail = r?.flush();
+          if (tail) send('content_block_delta', { type: 'content_block_delta', index: idx, delta: { type: 'text_delta', text: tail } });
+        }
+      }
+      if (event === 'message_delta' && calls.some((c) => c.decision === 'deny') && !calls.some((c) => c.decision !== 'deny')) {
+        const d = obj.delta as Record<string, unknown> | undefined;
+        if (d && d.stop_reason === 'tool_use') d.stop_reason = 'end_turn';
+      }
+      send(event, obj);
+    }
+    res.end();
+    audit({ usage, toolCalls: calls }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
+  } catch (e) {
+    send('error', { type: 'error', error: { type: 'api_error', message: (e as Error).message } });
+    res.end();
+    audit({ error: (e as Error).message, toolCalls: calls });
+  }
+}
