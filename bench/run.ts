@@ -213,7 +213,76 @@ function modelsSection(): Section {
   }
 }
 
-const all: [string, () => Section | Promise<Section>][] = [['scan', scanSection], ['guard', guardSection], ['judge', judgeSection], ['models', modelsSection]];
+async function gatewaySection(): Promise<Section> {
+  const { createServer } = await import('node:http');
+  const { createGateway } = await import('../src/gateway/server.ts');
+  const { builtinPolicy } = await import('../src/engine/policy.ts');
+  const { loadAnalyzers } = await import('../src/engine/judge.ts');
+  const { AuditLog } = await import('../src/audit/log.ts');
+  await loadAnalyzers();
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-gw-'));
+  const body = JSON.stringify({ id: 'c', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'def add(a, b):\n    return a + b\n' }, finish_reason: 'stop' }], usage: { prompt_tokens: 900, completion_tokens: 20, total_tokens: 920 } });
+  const upstream = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c) => { b += c; });
+    req.on('end', () => {
+      if (JSON.parse(b).stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`data: ${JSON.stringify({ id: 's', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: 'def' }, finish_reason: null }] })}\n\n`);
+        setTimeout(() => { res.write(`data: ${JSON.stringify({ id: 's', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`); res.end('data: [DONE]\n\n'); }, 5);
+      } else { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); }
+    });
+  });
+  // The practical ceiling: a minimal pass-through proxy on the same HTTP stack (node:http + fetch).
+  const listen = (s: import('node:http').Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
+  const upPort = await listen(upstream);
+  const minimal = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const r = await fetch(`http://127.0.0.1:${upPort}${req.url?.replace(/^\/v1/, '/v1')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+    res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+    for await (const c of r.body as unknown as AsyncIterable<Uint8Array>) res.write(c);
+    res.end();
+  });
+  const minPort = await listen(minimal);
+  const audit = new AuditLog(dir);
+  const gw = createGateway({ upstreams: [{ name: 'up', url: `http://127.0.0.1:${upPort}/v1`, key: 'k' }], token: 't', policy: builtinPolicy(), audit });
+  const gwPort = await listen(gw);
+  // A realistic agent request: a system prompt, a source file and a question (about 4 KB).
+  const req = (stream: boolean) => JSON.stringify({ model: 'm', stream, messages: [{ role: 'system', content: 'You are a coding agent. '.repeat(40) }, { role: 'user', content: `Fix this file:\n${readFileSync(join(ROOT, 'examples', 'agent-session', 'server.js'), 'utf8')}` }] });
+  const call = async (port: number, stream = false) => {
+    const t = performance.now();
+    const r = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: req(stream) });
+    const reader = r.body!.getReader();
+    const first = await reader.read();
+    const ttft = performance.now() - t;
+    void first;
+    while (!(await reader.read()).done) { /* drain */ }
+    return { total: performance.now() - t, ttft };
+  };
+  const N = 400;
+  const seq = async (port: number, stream = false) => { for (let i = 0; i < 30; i++) await call(port, stream); const out = []; for (let i = 0; i < N; i++) out.push(await call(port, stream)); return out; };
+  const direct = await seq(upPort), viaMin = await seq(minPort), viaGw = await seq(gwPort);
+  const sDirect = await seq(upPort, true), sGw = await seq(gwPort, true);
+  const conc = async (port: number) => { const total = 2000, c = 16; let next = 0; const t = performance.now(); await Promise.all(Array.from({ length: c }, async () => { while (next++ < total) await call(port); })); return total / ((performance.now() - t) / 1000); };
+  const tMin = await conc(minPort), tGw = await conc(gwPort);
+  await new Promise((r) => gw.close(r));
+  minimal.close(); upstream.close(); audit.close();
+  rmSync(dir, { recursive: true, force: true });
+  const p50 = (xs: number[]) => median(xs);
+  return { title: 'Model gateway (loopback, one process)', lines: [
+    `${N} sequential non-streaming requests of a realistic size (system prompt and a source file, about 4 KB), each path measured in the same run, with the fake upstream answering at once:`, '',
+    '| path | p50 | p95 |', '|---|---|---|',
+    `| direct to the upstream | ${p50(direct.map((x) => x.total)).toFixed(2)} ms | ${pct(direct.map((x) => x.total), 95).toFixed(2)} ms |`,
+    `| minimal pass-through proxy (node:http + fetch) | ${p50(viaMin.map((x) => x.total)).toFixed(2)} ms | ${pct(viaMin.map((x) => x.total), 95).toFixed(2)} ms |`,
+    `| warden gateway (redaction, restoration, tool judging, audit) | ${p50(viaGw.map((x) => x.total)).toFixed(2)} ms | ${pct(viaGw.map((x) => x.total), 95).toFixed(2)} ms |`,
+    '', `Added latency of the gateway over a direct call, p50: **${(p50(viaGw.map((x) => x.total)) - p50(direct.map((x) => x.total))).toFixed(2)} ms** (the minimal proxy alone adds ${(p50(viaMin.map((x) => x.total)) - p50(direct.map((x) => x.total))).toFixed(2)} ms). LiteLLM publishes 12 ms median added latency.`,
+    `Time to first token, streaming, p50: direct ${p50(sDirect.map((x) => x.ttft)).toFixed(2)} ms, through the gateway ${p50(sGw.map((x) => x.ttft)).toFixed(2)} ms: **${(p50(sGw.map((x) => x.ttft)) - p50(sDirect.map((x) => x.ttft))).toFixed(2)} ms added**.`,
+    `Throughput, 16 concurrent clients, 2,000 requests: minimal proxy ${tMin.toFixed(0)} req/s, gateway ${tGw.toFixed(0)} req/s: **${((100 * tGw) / tMin).toFixed(0)}%** of the ceiling.`,
+  ] };
+}
+
+const all: [string, () => Section | Promise<Section>][] = [['gateway', gatewaySection], ['scan', scanSection], ['guard', guardSection], ['judge', judgeSection], ['models', modelsSection]];
 for (const [name, fn] of all) if (!only || only.includes(name)) { process.stderr.write(`bench: ${name}…\n`); sections.push(await fn()); }
 
 const md = [

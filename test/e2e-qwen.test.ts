@@ -92,3 +92,34 @@ test('real Qwen Code: an ordinary session passes, dangerous calls are denied, al
   // No secret reached the log: the exfil command is recorded, the credentials file was never read.
   assert.ok(!JSON.stringify(recs).includes('aws_secret_access_key'));
 });
+
+test('real Qwen Code through warden gateway: a secret the agent reads never reaches the model, and the file it writes back has the real value', { skip: !existsSync(QWEN) && 'qwen not installed', timeout: 240_000 }, () => {
+  const secret = 'sk-proj-' + 'T3BlbkFJ' + 'q8Zr2Lm5Vx9Kc1Ws7Hd4Nf6Bg3Jt0Yp'.repeat(2);
+  const work = setup([
+    { tool: 'read_file', args: { file_path: '__PROJ__/config.env' } },
+    { tool: 'write_file', args: { file_path: '__PROJ__/config.copy.env', content: '$LAST_TOOL_RESULT' } },
+    { text: 'Copied.' },
+  ]);
+  writeFileSync(join(work, 'script.json'), readFileSync(join(work, 'script.json'), 'utf8').replaceAll('__PROJ__', join(work, 'proj')));
+  writeFileSync(join(work, 'proj', 'config.env'), `OPENAI_API_KEY=${secret}\n`);
+  const prev = process.env.E2E_GATEWAY;
+  process.env.E2E_GATEWAY = '1';
+  try {
+    runQwen(work, 'Copy config.env to config.copy.env.');
+  } finally {
+    if (prev === undefined) delete process.env.E2E_GATEWAY; else process.env.E2E_GATEWAY = prev;
+  }
+  const seen = readFileSync(join(work, 'model-log.jsonl'), 'utf8');
+  assert.ok(seen.includes('config.env'), 'the model was asked');
+  assert.ok(!seen.includes(secret), 'the secret reached the model');
+  assert.match(seen, /WARDEN_SECRET_[0-9a-f]{10}/);
+  assert.ok(!seen.includes('sk-vendor-held-by-gateway') && !seen.includes('gw-e2e-token'));
+  const copy = readFileSync(join(work, 'proj', 'config.copy.env'), 'utf8');
+  assert.ok(copy.includes(`OPENAI_API_KEY=${secret}`), copy);
+  // The exchanges are in the same audit log as the guard's decisions.
+  const log = warden(work, ['audit', 'export', '--format', 'jsonl', '--source', 'gateway']);
+  assert.ok(log.out.trim().split('\n').length >= 3);
+  assert.ok(!log.out.includes(secret));
+  const egress = warden(work, ['audit', 'egress']);
+  assert.match(egress.out, /127\.0\.0\.1:\d+\t\d+\t\d+/);
+});

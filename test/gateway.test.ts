@@ -170,7 +170,8 @@ test('Anthropic Messages: redaction, restoration and tool judging, streaming and
   assert.equal(final.stop_reason, 'end_turn');
 });
 
-test('every exchange is in the audit log, redacted, and the log verifies', () => {
+test('every exchange is in the audit log, redacted, and the log verifies', async () => {
+  await new Promise((r) => setTimeout(r, 100)); // exchange records are written in 25 ms batches
   const recs = [...audit.records({ source: 'gateway' })];
   assert.ok(recs.length >= 8);
   assert.ok(recs.some((r) => r.decision === 'deny'));

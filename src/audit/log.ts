@@ -140,6 +140,13 @@ export class AuditLog {
     this.db.prepare('INSERT OR REPLACE INTO checkpoints (seq, hash, ts, signature) VALUES (?, ?, ?, ?)').run(seq, hash, ts, signature);
   }
 
+  /** Appends many records in one transaction (one disk sync): for busy front doors such as the gateway. */
+  appendMany(rs: NewRecord[]): void {
+    if (!rs.length) return;
+    const tx = this.db.transaction(() => { for (const r of rs) this.append(r); });
+    tx.immediate();
+  }
+
   /** Signs the current head now (e.g. at the end of a session or before an export). */
   checkpoint(): { seq: number; hash: string } | undefined {
     const key = this.signingKey();

@@ -2,7 +2,7 @@
 import { parseArgs, UsageError } from './args.ts';
 import { AuditLog, type AuditRecord } from '../audit/log.ts';
 
-const USAGE = 'usage: warden audit verify | show [filters] | export --format jsonl [filters] | checkpoint   (filters: --session S --decision allow|ask|deny --kind K --source S --since ISO --until ISO --limit N)';
+const USAGE = 'usage: warden audit verify | show [filters] | export --format jsonl [filters] | egress [--since T] | checkpoint   (filters: --session S --decision allow|ask|deny --kind K --source S --since ISO --until ISO --limit N)';
 
 function summary(r: AuditRecord): string {
   const d = r.data as { calls?: { event?: Record<string, unknown>; verdict?: { reasons?: string[] } }[]; event?: Record<string, unknown>; verdict?: { reasons?: string[] } };
@@ -23,6 +23,28 @@ export function auditCommand(rest: string[]): number {
       if (r.ok) { process.stdout.write('ok: the hash chain and every checkpoint verify\n'); return 0; }
       for (const p of r.problems) process.stdout.write(`TAMPERED: ${p}\n`);
       return 1;
+    }
+    if (sub === 'egress') {
+      // What left through the gateway: per upstream host, requests, bytes, tokens and redactions.
+      const by = new Map<string, { requests: number; bytes: number; promptTokens: number; completionTokens: number; redactions: number; denied: number; sensitive: number }>();
+      for (const r of log.records({ source: 'gateway', session: flags.session as string, since: flags.since as string, until: flags.until as string })) {
+        const d = r.data as { host?: string; bytesOut?: number; usage?: Record<string, number>; redactions?: unknown[]; sensitive?: boolean };
+        const k = d.host ?? '?';
+        const e = by.get(k) ?? { requests: 0, bytes: 0, promptTokens: 0, completionTokens: 0, redactions: 0, denied: 0, sensitive: 0 };
+        e.requests++; e.bytes += d.bytesOut ?? 0;
+        e.promptTokens += d.usage?.prompt_tokens ?? d.usage?.input_tokens ?? 0;
+        e.completionTokens += d.usage?.completion_tokens ?? d.usage?.output_tokens ?? 0;
+        e.redactions += d.redactions?.length ?? 0;
+        if (r.decision === 'deny') e.denied++;
+        if (d.sensitive) e.sensitive++;
+        by.set(k, e);
+      }
+      if (flags.format === 'jsonl') for (const [host, e] of by) process.stdout.write(JSON.stringify({ host, ...e }) + '\n');
+      else {
+        process.stdout.write('host\trequests\tbytes sent\tprompt tokens\tcompletion tokens\tsecrets redacted\tsensitive\ttool calls denied\n');
+        for (const [host, e] of by) process.stdout.write(`${host}\t${e.requests}\t${e.bytes}\t${e.promptTokens}\t${e.completionTokens}\t${e.redactions}\t${e.sensitive}\t${e.denied}\n`);
+      }
+      return 0;
     }
     if (sub === 'checkpoint') {
       const h = log.checkpoint();

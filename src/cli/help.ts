@@ -20,6 +20,7 @@ Usage:
                                      restores them back, judges tool calls, audits every exchange
   warden audit verify                check the audit log's hash chain and signatures
   warden audit show|export [--session S --decision D --since T --until T --format jsonl]
+  warden audit egress                what left through the gateway: per host, requests, bytes, tokens
   warden rules list                  the rules, one per line
   warden rules test [PACK...]        check rule packs against their annotated fixtures
 

@@ -78,9 +78,32 @@ async function judgeToolCall(name: string, argsJson: string, cfg: GatewayConfig)
   return { decision, reasons };
 }
 
+/**
+ * Exchange records are written in small batches (one transaction and disk sync every 25 ms), off
+ * the request path: a busy gateway does not wait for the disk per request. Records of the last
+ * moments before a crash can be lost; the guard's hook decisions are written one by one.
+ */
+class AuditBatcher {
+  private queue: Parameters<AuditLog['append']>[0][] = [];
+  private timer?: NodeJS.Timeout;
+  constructor(private log: AuditLog) {}
+  add(r: Parameters<AuditLog['append']>[0]) {
+    this.queue.push(r);
+    this.timer ??= setTimeout(() => this.flush(), 25);
+  }
+  flush() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue;
+    this.queue = [];
+    try { this.log.appendMany(batch); } catch (e) { process.stderr.write(`warden gateway: audit write failed: ${(e as Error).message}\n`); }
+  }
+}
+
 export function createGateway(cfg: GatewayConfig): Server {
   const limit = cfg.maxBodyBytes ?? 32 * 1024 * 1024;
-  return createServer(async (req, res) => {
+  const batcher = cfg.audit ? new AuditBatcher(cfg.audit) : undefined;
+  const server = createServer(async (req, res) => {
     const anthropic = (req.url ?? '').startsWith('/v1/messages');
     const t0 = performance.now();
     const abort = new AbortController();
@@ -101,8 +124,7 @@ export function createGateway(cfg: GatewayConfig): Server {
       if (redactor.redactions.length && cfg.onSecret === 'block') throw new HttpError(400, `Warden blocked this request: it carries ${redactor.redactions.length} secret(s) (${[...new Set(redactor.redactions.map((r) => r.kind))].join(', ')}) that must not leave the company. Remove them from the context and retry.`);
 
       // Routing: sensitive material only to self-hosted upstreams.
-      const text = JSON.stringify(body);
-      const sensitive = (cfg.sensitive ?? []).some((re) => re.test(text));
+      const sensitive = !!cfg.sensitive?.length && ((text) => cfg.sensitive!.some((re) => re.test(text)))(JSON.stringify(body));
       const upstream = sensitive ? cfg.upstreams.find((u) => u.selfHosted) : cfg.upstreams[0];
       if (!upstream) throw new HttpError(403, 'this request carries sensitive material and no self-hosted upstream is configured; it was not sent', 'permission_error');
 
@@ -113,16 +135,17 @@ export function createGateway(cfg: GatewayConfig): Server {
         headers['anthropic-version'] = (req.headers['anthropic-version'] as string | undefined) ?? '2023-06-01';
       } else if (upstream.key) headers.authorization = `Bearer ${upstream.key}`;
       const timeout = AbortSignal.timeout(cfg.upstreamTimeoutMs ?? 600_000);
+      const outText = JSON.stringify(outBody);
       let up: Response;
       try {
-        up = await fetch(upstream.url.replace(/\/$/, '') + path, { method: 'POST', headers, body: JSON.stringify(outBody), signal: AbortSignal.any([abort.signal, timeout]) });
+        up = await fetch(upstream.url.replace(/\/$/, '') + path, { method: 'POST', headers, body: outText, signal: AbortSignal.any([abort.signal, timeout]) });
       } catch (e) {
         if (abort.signal.aborted) return;
         throw new HttpError(timeout.aborted ? 504 : 502, `the upstream ${upstream.name} could not be reached (${(e as Error).message})`, 'api_error');
       }
-      const audit = (extra: Record<string, unknown>, decision: Decision = 'allow') => cfg.audit?.append({
+      const audit = (extra: Record<string, unknown>, decision: Decision = 'allow') => batcher?.add({
         source: 'gateway', kind: anthropic ? 'exchange:anthropic' : 'exchange:openai', decision,
-        data: { upstream: upstream.name, host: new URL(upstream.url).host, model: body.model, stream: !!body.stream, sensitive, bytesOut: JSON.stringify(outBody).length, redactions: redactor.redactions, latencyMs: Math.round(performance.now() - t0), ...extra },
+        data: { upstream: upstream.name, host: new URL(upstream.url).host, model: body.model, stream: !!body.stream, sensitive, bytesOut: outText.length, redactions: redactor.redactions, latencyMs: Math.round(performance.now() - t0), ...extra },
       });
       if (!up.ok) {
         const errText = redactor.restore(await up.text());
@@ -137,14 +160,17 @@ export function createGateway(cfg: GatewayConfig): Server {
       json = redactor.restoreDeep(json);
       const calls = await (anthropic ? judgeAnthropicMessage : judgeOpenAIMessage)(json, cfg);
       const usage = json.usage as Record<string, number> | undefined;
-      audit({ status: up.status, usage, toolCalls: calls }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(json));
+      // Recorded once the client has its answer: the audit write adds no latency.
+      audit({ status: up.status, usage, toolCalls: calls }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
     } catch (e) {
       const err = e instanceof HttpError ? e : new HttpError(500, `gateway error: ${(e as Error).message}`, 'api_error');
       sendError(res, err.status, err.message, err.type, anthropic);
     }
   });
+  server.on('close', () => batcher?.flush());
+  return server;
 }
 
 async function forwardModels(res: ServerResponse, cfg: GatewayConfig, signal: AbortSignal) {

@@ -32,7 +32,14 @@ const server = createServer((req, res) => {
     try { parsed = JSON.parse(body); } catch { /* logged above */ }
     // Side requests (titles, summaries, next-speaker checks) carry no tools: answer them plainly.
     const scripted = Array.isArray(parsed.tools) && parsed.tools.length > 0;
-    const t = scripted ? script[turn] : undefined;
+    let t = scripted ? script[turn] : undefined;
+    // "$LAST_TOOL_RESULT" in a scripted argument is replaced by the last tool result the model was sent.
+    if (t && t.tool && JSON.stringify(t.args).includes('$LAST_TOOL_RESULT')) {
+      const tools = (parsed.messages ?? []).filter((m) => m.role === 'tool');
+      const last = tools[tools.length - 1];
+      const text = typeof last?.content === 'string' ? last.content : (last?.content ?? []).map((p) => p.text ?? '').join('');
+      t = { ...t, args: JSON.parse(JSON.stringify(t.args).replace('"$LAST_TOOL_RESULT"', JSON.stringify(text))) };
+    }
     const n = scripted ? turn++ : -1;
     const msg = scripted ? reply(t, n) : { role: 'assistant', content: '{}' };
     const finish = msg.tool_calls ? 'tool_calls' : 'stop';
