@@ -190,3 +190,28 @@ test('the stream restorer holds back only what could start a placeholder', () =>
   assert.equal(s.push(ph.slice(4) + ' end'), `${SECRET} end`);
   assert.equal(s.flush(), '');
 });
+
+test('robustness: oversized requests, malformed upstream streams, and client disconnects cancel the upstream', async () => {
+  const small = createGateway({ upstreams: [{ name: 'cloud', url: `http://127.0.0.1:${upPort}/v1` }], token: 't', policy: builtinPolicy(), maxBodyBytes: 1000 });
+  const sp = await listen(small);
+  const big = await fetch(`http://127.0.0.1:${sp}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(5000) }] }) }).catch(() => undefined);
+  assert.ok(!big || big.status === 413);
+  small.close();
+  reply = () => ({ sse: ['{"choices": [ not json'] });
+  const stream = await openai.chat.completions.create({ model: 'm', stream: true, messages: [{ role: 'user', content: 'x' }] });
+  await assert.rejects((async () => { for await (const c of stream) void c; })());
+  // A slow upstream: the client gives up, and the gateway's upstream request is cancelled.
+  let upstreamClosed = false;
+  const slow = createServer((req, res) => { req.resume(); res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write('data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\n'); res.on('close', () => { upstreamClosed = true; }); });
+  const slowPort = await listen(slow);
+  const g = createGateway({ upstreams: [{ name: 'slow', url: `http://127.0.0.1:${slowPort}/v1` }], token: 't', policy: builtinPolicy() });
+  const gp = await listen(g);
+  const ac = new AbortController();
+  const r = await fetch(`http://127.0.0.1:${gp}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'x' }] }), signal: ac.signal });
+  const reader = r.body!.getReader();
+  await reader.read();
+  ac.abort();
+  for (let i = 0; i < 50 && !upstreamClosed; i++) await new Promise((res) => setTimeout(res, 20));
+  assert.ok(upstreamClosed, 'the upstream request was cancelled');
+  g.close(); slow.close();
+});
