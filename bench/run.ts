@@ -246,7 +246,7 @@ async function gatewaySection(): Promise<Section> {
   });
   const minPort = await listen(minimal);
   const audit = new AuditLog(dir);
-  const gw = createGateway({ upstreams: [{ name: 'up', url: `http://127.0.0.1:${upPort}/v1`, key: 'k' }], token: 't', policy: builtinPolicy(), audit });
+  const gw = createGateway({ upstreams: [{ name: 'up', url: `http://127.0.0.1:${upPort}/v1`, key: 'k' }], token: 't', policy: builtinPolicy(), audit, scanCode: 'annotate' });
   const gwPort = await listen(gw);
   // A realistic agent request: a system prompt, a source file and a question (about 4 KB).
   const req = (stream: boolean) => JSON.stringify({ model: 'm', stream, messages: [{ role: 'system', content: 'You are a coding agent. '.repeat(40) }, { role: 'user', content: `Fix this file:\n${readFileSync(join(ROOT, 'examples', 'agent-session', 'server.js'), 'utf8')}` }] });

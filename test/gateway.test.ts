@@ -215,3 +215,13 @@ test('robustness: oversized requests, malformed upstream streams, and client dis
   assert.ok(upstreamClosed, 'the upstream request was cancelled');
   g.close(); slow.close();
 });
+
+test('code in responses is scanned and annotated', async () => {
+  const g = createGateway({ upstreams: [{ name: 'cloud', url: `http://127.0.0.1:${upPort}/v1` }], token: 't', policy: builtinPolicy(), scanCode: 'annotate' });
+  const p = await listen(g);
+  reply = () => ({ json: completion('Here:\n```python\nimport os\ndef run(name):\n    os.system("ls " + name)\n```\n') });
+  const c = new OpenAI({ baseURL: `http://127.0.0.1:${p}/v1`, apiKey: 't', maxRetries: 0 });
+  const r = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'list files' }] });
+  assert.match(r.choices[0].message.content ?? '', /Warden found problems in the code above:\n- python\.os-system-injection \(high\)/);
+  g.close();
+});

@@ -7,6 +7,7 @@
  *     - { name: local, url: http://127.0.0.1:8000/v1, self-hosted: true }
  *   on-secret: redact            # or block
  *   tool-calls: judge            # or off
+ *   scan-code: annotate          # or off: notes on high/critical findings in code blocks of responses
  *   patterns: ["ACME-[0-9]{6}"]  # extra sensitive values, redacted like secrets
  *   sensitive: ["ACME CONFIDENTIAL", "src/pricing/"]   # requests with these go to self-hosted upstreams only
  */
@@ -35,7 +36,7 @@ export async function gatewayCommand(rest: string[]): Promise<number> {
   const { flags } = parseArgs(rest, { port: 'string', host: 'string', upstream: 'string', 'key-env': 'string', config: 'string', policy: 'string' });
   const cfgFile = flags.config as string | undefined;
   const doc = (cfgFile ? parseYaml(readFileSync(cfgFile, 'utf8')) : {}) as Record<string, unknown> ?? {};
-  const known = ['upstreams', 'on-secret', 'tool-calls', 'patterns', 'sensitive'];
+  const known = ['upstreams', 'on-secret', 'tool-calls', 'scan-code', 'patterns', 'sensitive'];
   for (const k of Object.keys(doc ?? {})) if (!known.includes(k)) throw new UsageError(`${cfgFile}: unknown key '${k}' (known: ${known.join(', ')})`);
   const upstreams: Upstream[] = [];
   if (flags.upstream) upstreams.push({ name: 'default', url: flags.upstream as string, key: process.env[(flags['key-env'] as string | undefined) ?? 'WARDEN_UPSTREAM_KEY'] });
@@ -48,12 +49,14 @@ export async function gatewayCommand(rest: string[]): Promise<number> {
   if (!['redact', 'block'].includes(onSecret)) throw new UsageError(`${cfgFile}: on-secret must be redact or block`);
   const toolCalls = (doc['tool-calls'] as string | undefined) ?? 'judge';
   if (!['judge', 'off'].includes(toolCalls)) throw new UsageError(`${cfgFile}: tool-calls must be judge or off`);
+  const scanCode = (doc['scan-code'] as string | undefined) ?? 'annotate';
+  if (!['annotate', 'off'].includes(scanCode)) throw new UsageError(`${cfgFile}: scan-code must be annotate or off`);
   const regexes = (k: string) => ((doc[k] as string[] | undefined) ?? []).map((p) => { try { return new RegExp(p); } catch (e) { throw new UsageError(`${cfgFile}: ${k}: ${(e as Error).message}`); } });
   await loadAnalyzers();
   const audit = new AuditLog();
   const server = createGateway({
     upstreams, token: token(), policy: loadPolicy(flags.policy as string | undefined), audit, onSecret: onSecret as 'redact',
-    toolCalls: toolCalls as 'judge', patterns: regexes('patterns'), sensitive: regexes('sensitive'),
+    toolCalls: toolCalls as 'judge', scanCode: scanCode as 'annotate', patterns: regexes('patterns'), sensitive: regexes('sensitive'),
   });
   const host = (flags.host as string | undefined) ?? '127.0.0.1';
   const port = Number(flags.port ?? 8788);

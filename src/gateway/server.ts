@@ -15,6 +15,9 @@ import type { Decision } from '../engine/types.ts';
 import { stricter } from '../engine/policy.ts';
 import { toolEvents } from '../hooks/adapters.ts';
 import type { AuditLog } from '../audit/log.ts';
+import { scanText } from '../engine/scan.ts';
+
+const scanCodeText = (path: string, text: string) => scanText(path, text).findings.filter((f) => !f.suppressed);
 
 export interface Upstream { name: string; url: string; key?: string; selfHosted?: boolean }
 
@@ -32,6 +35,8 @@ export interface GatewayConfig {
   sensitive?: RegExp[];
   /** Judge tool calls in responses: deny replaces a denied call with a refusal. */
   toolCalls?: 'judge' | 'off';
+  /** Scan code blocks in (non-streamed) responses and append a note naming high/critical findings. */
+  scanCode?: 'annotate' | 'off';
   maxBodyBytes?: number;
   upstreamTimeoutMs?: number;
   cwd?: string;
@@ -159,11 +164,12 @@ export function createGateway(cfg: GatewayConfig): Server {
       try { json = (await up.json()) as Record<string, unknown>; } catch { throw new HttpError(502, `the upstream ${upstream.name} sent a response that is not JSON`, 'api_error'); }
       json = redactor.restoreDeep(json);
       const calls = await (anthropic ? judgeAnthropicMessage : judgeOpenAIMessage)(json, cfg);
+      const codeFindings = cfg.scanCode === 'annotate' ? annotateCode(json, anthropic) : 0;
       const usage = json.usage as Record<string, number> | undefined;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(json));
       // Recorded once the client has its answer: the audit write adds no latency.
-      audit({ status: up.status, usage, toolCalls: calls }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
+      audit({ status: up.status, usage, toolCalls: calls, codeFindings }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
     } catch (e) {
       const err = e instanceof HttpError ? e : new HttpError(500, `gateway error: ${(e as Error).message}`, 'api_error');
       sendError(res, err.status, err.message, err.type, anthropic);
@@ -182,6 +188,28 @@ async function forwardModels(res: ServerResponse, cfg: GatewayConfig, signal: Ab
   } catch (e) {
     throw new HttpError(502, `the upstream ${u.name} could not be reached (${(e as Error).message})`, 'api_error');
   }
+}
+
+const FENCE = /```([\w+#.-]*)\n([\s\S]*?)```/g;
+const FENCE_EXT: Record<string, string> = { python: 'py', py: 'py', javascript: 'js', js: 'js', typescript: 'ts', ts: 'ts', go: 'go', java: 'java', c: 'c', cpp: 'cpp', 'c++': 'cpp', csharp: 'cs', cs: 'cs', php: 'php', ruby: 'rb', rb: 'rb', rust: 'rs', rs: 'rs', bash: 'sh', sh: 'sh', shell: 'sh' };
+
+/** Scans fenced code in a response's text and appends a note for high and critical findings. */
+function annotateCode(json: Record<string, unknown>, anthropic: boolean): number {
+  let total = 0;
+  const annotate = (text: string): string => {
+    const notes: string[] = [];
+    for (const m of text.matchAll(FENCE)) {
+      const ext = FENCE_EXT[m[1].toLowerCase()];
+      if (!ext) continue;
+      const found = scanCodeText(`response.${ext}`, m[2]).filter((f) => f.severity === 'high' || f.severity === 'critical');
+      total += found.length;
+      for (const f of found) notes.push(`- ${f.ruleId} (${f.severity}), line ${f.line} of a ${m[1]} block: ${f.message}`);
+    }
+    return notes.length ? `${text}\n\nWarden found problems in the code above:\n${notes.join('\n')}` : text;
+  };
+  if (anthropic) for (const b of (json.content as { type: string; text?: string }[]) ?? []) { if (b.type === 'text' && b.text) b.text = annotate(b.text); }
+  else for (const ch of (json.choices as { message?: { content?: string | null } }[]) ?? []) if (ch.message?.content) ch.message.content = annotate(ch.message.content);
+  return total;
 }
 
 const refusal = (name: string, reasons: string[]) => `Warden blocked the ${name} call the model asked for: ${reasons.join(' ') || 'denied by policy'}`;
