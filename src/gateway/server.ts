@@ -306,13 +306,12 @@ async function streamOpenAI(up: Response, res: ServerResponse, redactor: Redacto
         if (tools.size) {
           const allowed: { index: number; id?: string; type: 'function'; function: { name: string; arguments: string } }[] = [];
           const refusals: string[] = [];
-          for (const [index, t] of [...tools].sort((a, b) => a[0] - b[0])) {
+          for (const [, t] of [...tools].sort((a, b) => a[0] - b[0])) {
             const args = redactor.restore(t.args);
             const v = cfg.toolCalls === 'off' ? { decision: 'allow' as Decision, reasons: [] } : await judgeToolCall(t.name, args, cfg);
             calls.push({ name: t.name, decision: v.decision });
             if (v.decision === 'deny') refusals.push(refusal(t.name, v.reasons));
             else allowed.push({ index: allowed.length, id: t.id, type: 'function', function: { name: t.name, arguments: args } });
-            void index;
           }
           if (refusals.length) write({ ...chunk, choices: [{ index: ch.index, delta: { content: refusals.join('\n') }, finish_reason: null }] });
           if (allowed.length) write({ ...chunk, choices: [{ index: ch.index, delta: { tool_calls: allowed }, finish_reason: null }] });

@@ -318,7 +318,6 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (args.some((a) => /^-\w*R/.test(a)) && args.some((a) => !a.startsWith('-') && looksLikePath(a) && pt.rootOrHome(a))) add({ capability: 'destructive', detail: 'changes ownership recursively on a system or home folder', command: text });
       return;
     case 'rm': case 'rmdir': case 'shred': case 'unlink': case 'srm': case 'wipe': {
-      const targets = args.filter((a, i) => !a.startsWith('-') || dyn[i + 1]);
       const recursive = args.some((a) => /^-[a-zA-Z]*[rR]|^--recursive$/.test(a));
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
@@ -331,7 +330,6 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
         else if (isAgentControlPath(pt.abs(a), home)) add({ capability: 'agent-tamper', detail: `deletes ${a}, which controls the agent's or Warden's guard`, command: text, paths: [a] });
         else if (pt.outside(a)) add({ capability: 'destructive', detail: `deletes ${a}, outside the workspace`, command: text, paths: [a] });
       }
-      if (targets.length === 0) return;
       return;
     }
     case 'mkfs': case 'wipefs': case 'fdisk': case 'sfdisk': case 'parted': case 'mkswap': case 'shutdown': case 'reboot': case 'halt': case 'poweroff': case 'init': case 'telinit':
@@ -487,7 +485,6 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if (c.text.startsWith('./') || c.text.startsWith('/')) {
     if (downloaded.has(pt.abs(c.text))) add({ capability: 'download-exec', detail: `runs ${c.text}, which this command line downloaded`, command: text });
   }
-  if (name === 'chmod' && downloaded.size) return;
 }
 
 /** Package installs: names for the supply-chain checks, risky sources flagged here. */
