@@ -12,6 +12,9 @@ const PREFIX = 'WARDEN_SECRET_';
 const PLACEHOLDER = /WARDEN_SECRET_[0-9a-f]{10}/g;
 const PH_LEN = PREFIX.length + 10;
 
+/** Keys whose values are protocol structure, not content (no secret can hide in a role or a model name that matters). */
+const STRUCTURAL = new Set(['model', 'role', 'type', 'tool_call_id', 'finish_reason', 'stop_reason', 'object']);
+
 export interface Redaction { placeholder: string; kind: string }
 
 export class Redactor {
@@ -42,10 +45,10 @@ export class Redactor {
   }
 
   /** Redacts every string inside a JSON value (messages, tool results, tool-call arguments…). */
-  redactDeep<T>(v: T): T {
-    if (typeof v === 'string') return this.redact(v) as T;
+  redactDeep<T>(v: T, key?: string): T {
+    if (typeof v === 'string') return (v.length < 8 || (key !== undefined && STRUCTURAL.has(key)) ? v : this.redact(v)) as T;
     if (Array.isArray(v)) return v.map((x) => this.redactDeep(x)) as T;
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.redactDeep(x)])) as T;
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.redactDeep(x, k)])) as T;
     return v;
   }
 
@@ -55,6 +58,7 @@ export class Redactor {
   }
 
   restoreDeep<T>(v: T): T {
+    if (!this.active) return v;
     if (typeof v === 'string') return this.restore(v) as T;
     if (Array.isArray(v)) return v.map((x) => this.restoreDeep(x)) as T;
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.restoreDeep(x)])) as T;

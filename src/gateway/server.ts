@@ -197,6 +197,7 @@ const FENCE_EXT: Record<string, string> = { python: 'py', py: 'py', javascript: 
 function annotateCode(json: Record<string, unknown>, anthropic: boolean): number {
   let total = 0;
   const annotate = (text: string): string => {
+    if (!text.includes('```')) return text;
     const notes: string[] = [];
     for (const m of text.matchAll(FENCE)) {
       const ext = FENCE_EXT[m[1].toLowerCase()];
