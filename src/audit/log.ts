@@ -71,13 +71,17 @@ export class AuditLog {
   private key?: KeyObject;
   private appendStmt?: BetterSqlite3.Statement;
 
-  constructor(readonly dir = defaultAuditDir()) {
+  /**
+   * @param durability 'full' (default) syncs every commit to disk; 'process' (WAL with
+   * synchronous=NORMAL) survives a killed process but not a power cut, for busy front doors.
+   */
+  constructor(readonly dir = defaultAuditDir(), durability: 'full' | 'process' = 'full') {
     Database ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.path = join(dir, 'audit.db');
     this.db = new Database(this.path, { timeout: 30_000 });
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, session TEXT NOT NULL, source TEXT NOT NULL,

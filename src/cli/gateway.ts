@@ -53,7 +53,8 @@ export async function gatewayCommand(rest: string[]): Promise<number> {
   if (!['annotate', 'off'].includes(scanCode)) throw new UsageError(`${cfgFile}: scan-code must be annotate or off`);
   const regexes = (k: string) => ((doc[k] as string[] | undefined) ?? []).map((p) => { try { return new RegExp(p); } catch (e) { throw new UsageError(`${cfgFile}: ${k}: ${(e as Error).message}`); } });
   await loadAnalyzers();
-  const audit = new AuditLog();
+  // Exchange records are batched; a killed gateway loses nothing committed (WAL), a power cut may lose the last batch.
+  const audit = new AuditLog(undefined, 'process');
   const server = createGateway({
     upstreams, token: token(), policy: loadPolicy(flags.policy as string | undefined), audit, onSecret: onSecret as 'redact',
     toolCalls: toolCalls as 'judge', scanCode: scanCode as 'annotate', patterns: regexes('patterns'), sensitive: regexes('sensitive'),

@@ -17,6 +17,13 @@ const STRUCTURAL = new Set(['model', 'role', 'type', 'tool_call_id', 'finish_rea
 
 export interface Redaction { placeholder: string; kind: string }
 
+/**
+ * Agents resend the whole conversation every turn, so most strings of a request were redacted
+ * before: results for long strings are kept (by content hash) in a bounded cache.
+ */
+const CACHE_MAX = 4000;
+const cache = new Map<string, { text: string; found: { value: string; kind: string }[] }>();
+
 export class Redactor {
   private byPlaceholder = new Map<string, string>();
   readonly redactions: Redaction[] = [];
@@ -33,13 +40,19 @@ export class Redactor {
   redact(text: string): string {
     if (!text) return text;
     let out = text;
-    const file = new SourceFile('<request>', text, undefined);
-    const found = analyzeSecrets(file);
-    const values = secretValues(file, found);
-    found.forEach((f, k) => {
-      const v = values[k];
-      if (v && out.includes(v)) out = out.split(v).join(this.placeholderFor(v, f.ruleId));
-    });
+    const key = text.length >= 256 ? createHash('sha1').update(text).digest('base64') : undefined;
+    let hit = key ? cache.get(key) : undefined;
+    if (!hit) {
+      const file = new SourceFile('<request>', text, undefined);
+      const found = analyzeSecrets(file);
+      const values = secretValues(file, found);
+      hit = { text, found: found.map((f, k) => ({ value: values[k], kind: f.ruleId })).filter((x) => x.value) };
+      if (key) {
+        if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+        cache.set(key, hit);
+      }
+    }
+    for (const { value, kind } of hit.found) if (out.includes(value)) out = out.split(value).join(this.placeholderFor(value, kind));
     for (const re of this.patterns) out = out.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), (m) => this.placeholderFor(m, 'pattern'));
     return out;
   }

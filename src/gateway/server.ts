@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Redactor, StreamRestorer } from './redact.ts';
+import { upstreamRequest, type UpstreamResponse } from './upstream.ts';
 import { judgeEvent } from '../engine/judge.ts';
 import type { Policy } from '../engine/policy.ts';
 import type { Decision } from '../engine/types.ts';
@@ -141,9 +142,9 @@ export function createGateway(cfg: GatewayConfig): Server {
       } else if (upstream.key) headers.authorization = `Bearer ${upstream.key}`;
       const timeout = AbortSignal.timeout(cfg.upstreamTimeoutMs ?? 600_000);
       const outText = JSON.stringify(outBody);
-      let up: Response;
+      let up: UpstreamResponse;
       try {
-        up = await fetch(upstream.url.replace(/\/$/, '') + path, { method: 'POST', headers, body: outText, signal: AbortSignal.any([abort.signal, timeout]) });
+        up = await upstreamRequest(upstream.url.replace(/\/$/, '') + path, 'POST', headers, outText, AbortSignal.any([abort.signal, timeout]));
       } catch (e) {
         if (abort.signal.aborted) return;
         throw new HttpError(timeout.aborted ? 504 : 502, `the upstream ${upstream.name} could not be reached (${(e as Error).message})`, 'api_error');
@@ -152,16 +153,16 @@ export function createGateway(cfg: GatewayConfig): Server {
         source: 'gateway', kind: anthropic ? 'exchange:anthropic' : 'exchange:openai', decision,
         data: { upstream: upstream.name, host: new URL(upstream.url).host, model: body.model, stream: !!body.stream, sensitive, bytesOut: outText.length, redactions: redactor.redactions, latencyMs: Math.round(performance.now() - t0), ...extra },
       });
-      if (!up.ok) {
+      if (up.status < 200 || up.status >= 300) {
         const errText = redactor.restore(await up.text());
         audit({ status: up.status, error: errText.slice(0, 500) });
-        res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
+        res.writeHead(up.status, { 'content-type': up.contentType });
         res.end(errText);
         return;
       }
-      if (body.stream && up.body) return await (anthropic ? streamAnthropic : streamOpenAI)(up, res, redactor, cfg, audit);
+      if (body.stream) return await (anthropic ? streamAnthropic : streamOpenAI)(up, res, redactor, cfg, audit);
       let json: Record<string, unknown>;
-      try { json = (await up.json()) as Record<string, unknown>; } catch { throw new HttpError(502, `the upstream ${upstream.name} sent a response that is not JSON`, 'api_error'); }
+      try { json = JSON.parse(await up.text()) as Record<string, unknown>; } catch { throw new HttpError(502, `the upstream ${upstream.name} sent a response that is not JSON`, 'api_error'); }
       json = redactor.restoreDeep(json);
       const calls = await (anthropic ? judgeAnthropicMessage : judgeOpenAIMessage)(json, cfg);
       const codeFindings = cfg.scanCode === 'annotate' ? annotateCode(json, anthropic) : 0;
@@ -182,7 +183,7 @@ export function createGateway(cfg: GatewayConfig): Server {
 async function forwardModels(res: ServerResponse, cfg: GatewayConfig, signal: AbortSignal) {
   const u = cfg.upstreams[0];
   try {
-    const r = await fetch(u.url.replace(/\/$/, '') + '/models', { headers: u.key ? { authorization: `Bearer ${u.key}` } : {}, signal });
+    const r = await upstreamRequest(u.url.replace(/\/$/, '') + '/models', 'GET', u.key ? { authorization: `Bearer ${u.key}` } : {}, undefined, signal);
     res.writeHead(r.status, { 'content-type': 'application/json' });
     res.end(await r.text());
   } catch (e) {
@@ -252,14 +253,11 @@ async function judgeAnthropicMessage(json: Record<string, unknown>, cfg: Gateway
   return out;
 }
 
-/** SSE lines from a fetch body, as they arrive. */
-async function* sseEvents(up: Response): AsyncGenerator<string> {
-  const reader = up.body!.getReader();
+/** SSE events from an upstream body, as they arrive. */
+async function* sseEvents(up: UpstreamResponse): AsyncGenerator<string> {
   const dec = new TextDecoder();
   let buf = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+  for await (const value of up.body) {
     buf += dec.decode(value, { stream: true });
     let i: number;
     while ((i = buf.indexOf('\n\n')) >= 0) { yield buf.slice(0, i); buf = buf.slice(i + 2); }
@@ -267,7 +265,7 @@ async function* sseEvents(up: Response): AsyncGenerator<string> {
   if (buf.trim()) yield buf;
 }
 
-async function streamOpenAI(up: Response, res: ServerResponse, redactor: Redactor, cfg: GatewayConfig, audit: (extra: Record<string, unknown>, d?: Decision) => void) {
+async function streamOpenAI(up: UpstreamResponse, res: ServerResponse, redactor: Redactor, cfg: GatewayConfig, audit: (extra: Record<string, unknown>, d?: Decision) => void) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const restorer = new StreamRestorer(redactor);
   const tools = new Map<number, { id?: string; name: string; args: string }>();
@@ -335,7 +333,7 @@ async function streamOpenAI(up: Response, res: ServerResponse, redactor: Redacto
   }
 }
 
-async function streamAnthropic(up: Response, res: ServerResponse, redactor: Redactor, cfg: GatewayConfig, audit: (extra: Record<string, unknown>, d?: Decision) => void) {
+async function streamAnthropic(up: UpstreamResponse, res: ServerResponse, redactor: Redactor, cfg: GatewayConfig, audit: (extra: Record<string, unknown>, d?: Decision) => void) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const restorers = new Map<number, StreamRestorer>();
   const toolBlocks = new Map<number, { name: string; json: string; start: Record<string, unknown> }>();
