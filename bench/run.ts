@@ -185,12 +185,17 @@ async function judgeSection(): Promise<Section> {
   const corpus = join(ROOT, '..', 'shared', 'corpora', 'nl2bash', 'cases.jsonl');
   const sets: [string, string[]][] = [['agent command mix (20 typical commands, repeated)', Array.from({ length: 250 }, () => AGENT_COMMANDS).flat()]];
   if (existsSync(corpus)) sets.push(['nl2bash (10,624 one-liners, half need the full parser)', readFileSync(corpus, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { content: string }).content)]);
-  const lines = ['In-process `judge()` of shell events with the built-in policy (parse, normalise, classify, decide), one core:', '', '| commands | per second |', '|---|---|'];
+  const lines = ['In-process `judge()` of shell events with the built-in policy (parse, normalise, classify, decide), one core, after a warm-up, median of 3 rounds:', '', '| commands | per second |', '|---|---|'];
   for (const [name, cmds] of sets) {
-    for (const c of cmds.slice(0, 300)) judge({ tool: 'shell', command: c }, { policy, cwd: '/work/project' });
-    const t = performance.now();
-    for (const c of cmds) judge({ tool: 'shell', command: c }, { policy, cwd: '/work/project' });
-    lines.push(`| ${name} | **${Math.round(cmds.length / ((performance.now() - t) / 1000))}** |`);
+    // Warm up (JIT, the parser's lazy parts), then the median of 3 timed rounds.
+    for (const c of cmds.slice(0, 3000)) judge({ tool: 'shell', command: c }, { policy, cwd: '/work/project' });
+    const rates: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      for (const c of cmds) judge({ tool: 'shell', command: c }, { policy, cwd: '/work/project' });
+      rates.push(cmds.length / ((performance.now() - t) / 1000));
+    }
+    lines.push(`| ${name} | **${Math.round(median(rates))}** (rounds: ${rates.map((x) => Math.round(x)).join(', ')}) |`);
   }
   return { title: 'Agent guard: judging throughput', lines };
 }
