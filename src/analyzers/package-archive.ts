@@ -5,11 +5,11 @@
  * scripts); pickles and models inside go to the model analyzer. Bounds: member and total sizes,
  * member count, compression ratio (bombs), and names that escape the archive are reported.
  */
-import { createHash } from 'node:crypto';
 import type { Finding, Note } from '../engine/types.ts';
 import type { Config } from '../engine/config.ts';
 import { FileBytes, gunzipBounded, isTar, isZip, tarMembers, unsafeMemberName, zipMembers, type ArchiveProblem, type Member } from './archive.ts';
 import { MODEL_EXT, analyzeModelBytes } from './models/index.ts';
+import { fileFinding } from './source.ts';
 
 export const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|whl|gem|tar|crate|zip|egg)$/i;
 const MAX_TOTAL = 512 * 1024 * 1024;
@@ -75,17 +75,15 @@ export function analyzePackageArchive(path: string, display: string, config: Con
 }
 
 function unreadable(where: string, why: string): Finding {
-  return {
+  return fileFinding(where, {
     ruleId: 'model.unreadable-member', title: 'Archive member that cannot be inspected', severity: 'medium', confidence: 'high', category: 'supply-chain', cwe: 'CWE-506',
-    file: where, line: 1, column: 1, endLine: 1, endColumn: 1, snippet: where, message: `${why}; it cannot be inspected, so what it does when used is unverified.`,
-    fix: 'Get an unencrypted, standard copy and scan it.', fingerprint: createHash('sha256').update(`model.unreadable-member\0${where}`).digest('hex').slice(0, 32),
-  };
+    snippet: where, message: `${why}; it cannot be inspected, so what it does when used is unverified.`, fix: 'Get an unencrypted, standard copy and scan it.',
+  });
 }
 
 function traversal(where: string, name: string): Finding {
-  return {
+  return fileFinding(where, {
     ruleId: 'archive.path-traversal', title: 'Archive member escapes the archive', severity: 'high', confidence: 'high', category: 'supply-chain', cwe: 'CWE-22',
-    file: where, line: 1, column: 1, endLine: 1, endColumn: 1, snippet: name, message: `member ${name} would be written outside the extraction folder`,
-    fix: 'Never extract this archive; it is built to overwrite files elsewhere.', fingerprint: createHash('sha256').update(`archive.path-traversal\0${where}`).digest('hex').slice(0, 32),
-  };
+    snippet: name, message: `member ${name} would be written outside the extraction folder`, fix: 'Never extract this archive; it is built to overwrite files elsewhere.',
+  });
 }

@@ -62,6 +62,18 @@ export interface FindingSpec {
   snippet?: string;
 }
 
+/** A finding about a whole file, archive member or command (no source lines to point into). */
+export function fileFinding(file: string, spec: Omit<FindingSpec, 'line' | 'column'> & { snippet: string; line?: number }): Finding {
+  const line = spec.line ?? 1;
+  const snippet = clip(spec.snippet.trim());
+  return {
+    ruleId: spec.ruleId, title: spec.title, severity: spec.severity, confidence: spec.confidence, category: spec.category,
+    ...(spec.cwe ? { cwe: spec.cwe } : {}), file, line, column: 1, endLine: spec.endLine ?? line, endColumn: spec.endColumn ?? 1,
+    snippet, message: spec.message, ...(spec.fix ? { fix: spec.fix } : {}),
+    fingerprint: createHash('sha256').update(`${spec.ruleId}\0${file}\0${snippet.replace(/\s+/g, ' ')}`).digest('hex').slice(0, 32),
+  };
+}
+
 export function clip(s: string, max = MAX_SNIPPET): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }

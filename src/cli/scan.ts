@@ -12,7 +12,8 @@ import { scanDecoded } from '../scan/file.ts';
 import { scanTargets as scanInParallel } from '../scan/pool.ts';
 import { manifestKind, parseManifest } from '../analyzers/deps/manifests.ts';
 import { confirmOnline, onlineIssues } from '../analyzers/deps/online.ts';
-import { createHash } from 'node:crypto';
+import { normaliseName } from '../analyzers/deps/names.ts';
+import { fileFinding } from '../analyzers/source.ts';
 import { parseUnifiedDiff, textFromPatch } from '../scan/diff.ts';
 import { computeStats, toJson, toSarif, toText, type ScanReport } from '../report/index.ts';
 import { parseArgs, UsageError } from './args.ts';
@@ -184,11 +185,11 @@ async function onlinePass(targets: Target[], findings: Finding[], notes: Note[])
   if (!deps.length) return;
   const facts = await confirmOnline(deps);
   for (const d of deps) {
-    const f = facts.get(`${d.ecosystem}:${d.ecosystem === 'pypi' ? d.name.toLowerCase().replace(/[-_.]+/g, '-') : d.name.toLowerCase()}`);
+    const f = facts.get(`${d.ecosystem}:${normaliseName(d.ecosystem, d.name)}`);
     if (!f) continue;
     if (f.error) { notes.push({ file: d.file, kind: 'partial', reason: `--online: ${d.name}: ${f.error}` }); continue; }
     for (const i of onlineIssues(d.name, f)) {
-      findings.push({ ruleId: i.ruleId, title: i.title, severity: i.severity, confidence: 'high', category: 'supply-chain', cwe: 'CWE-1357', file: d.file, line: d.line, column: 1, endLine: d.line, endColumn: d.text.length + 1, snippet: d.text.trim(), message: i.message, fix: 'Confirm the package on the registry (publisher, age, repository) before depending on it.', fingerprint: createHash('sha256').update(`${i.ruleId}\0${d.file}\0${d.name}`).digest('hex').slice(0, 32) });
+      findings.push(fileFinding(d.file, { ruleId: i.ruleId, title: i.title, severity: i.severity, confidence: 'high', category: 'supply-chain', cwe: 'CWE-1357', line: d.line, endColumn: d.text.length + 1, snippet: d.text, message: i.message, fix: 'Confirm the package on the registry (publisher, age, repository) before depending on it.' }));
     }
   }
 }

@@ -15,7 +15,7 @@ import { isAgentControlPath, isCredentialPath, isPersistencePath, isPrivilegedPa
 import { hostMatches, hostOf } from '../analyzers/network.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { checkDependency } from '../analyzers/deps/index.ts';
-import { SourceFile } from '../analyzers/source.ts';
+import { SourceFile, fileFinding } from '../analyzers/source.ts';
 
 export interface JudgeContext {
   policy: Policy;
@@ -110,7 +110,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
           const version = /@(\d[\w.+-]*)$|==\s*(\d[\w.+-]*)$/.exec(p.spec);
           for (const i of checkDependency(eco, p.name, version?.[1] ?? version?.[2] ?? '')) {
             if (i.ruleId === 'supply-chain.unverified-package') actions.push({ capability: 'risky-package-source', detail: `installs ${p.name}: ${i.message}`, command: a.command });
-            else findings.push({ ruleId: i.ruleId, title: i.title, severity: i.severity, confidence: 'medium', category: 'supply-chain', cwe: 'CWE-1357', file: '<command>', line: 1, column: 1, endLine: 1, endColumn: 1, snippet: a.command.slice(0, 200), message: i.message, fix: i.fix, fingerprint: `${i.ruleId}:${p.name}` });
+            else findings.push(fileFinding('<command>', { ruleId: i.ruleId, title: i.title, severity: i.severity, confidence: 'medium', category: 'supply-chain', cwe: 'CWE-1357', snippet: a.command, message: i.message, fix: i.fix }));
           }
         }
       }
@@ -188,7 +188,8 @@ function finish(actions: Action[], findings: Finding[], extra: { decision: Decis
   for (const f of findings) {
     const d: Decision = policy.findings.deny !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.deny) ? 'deny'
       : policy.findings.ask !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.ask) ? 'ask' : 'allow';
-    if (d !== 'allow' && f.category !== 'secret' || d !== 'allow' && !extra.length) reasons.push({ d, text: `${f.ruleId} (${f.severity}) at ${f.file}:${f.line}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` });
+    // Secrets in prompts are explained once by the prompt's own reason.
+    if (d !== 'allow' && (f.category !== 'secret' || !extra.length)) reasons.push({ d, text: `${f.ruleId} (${f.severity}) at ${f.file}:${f.line}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` });
     decision = stricter(decision, d);
   }
   for (const x of extra) { decision = stricter(decision, x.decision); reasons.push({ d: x.decision, text: x.reason }); }

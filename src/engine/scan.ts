@@ -26,6 +26,13 @@ export interface ScanFileOptions {
 
 const SUPPRESS = /warden-ignore(?:\[|:)\s*([\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)\s*\]?\s*(.*)$/;
 
+/** Configuration: disabled rules go, severities are overridden. */
+export function applyConfig(findings: Finding[], config: Config): Finding[] {
+  const kept = findings.filter((f) => !config.disable.some((p) => ruleMatches(f.ruleId, p)));
+  for (const f of kept) for (const [p, s] of Object.entries(config.severity)) if (ruleMatches(f.ruleId, p)) f.severity = s;
+  return kept;
+}
+
 export function scanText(path: string, text: string, opts: ScanFileOptions = {}): FileResult {
   const config = opts.config ?? DEFAULT_CONFIG;
   const notes: Note[] = [];
@@ -56,12 +63,8 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
 
   // Snippets of other findings must not carry the secrets found here (even if secret rules are disabled).
   const secrets = secretValues(file, findings);
-  // Configuration: disabled rules go, severities are overridden.
-  findings = findings.filter((f) => !config.disable.some((p) => ruleMatches(f.ruleId, p)));
-  for (const f of findings) {
-    for (const [p, s] of Object.entries(config.severity)) if (ruleMatches(f.ruleId, p)) f.severity = s;
-    if (f.category !== 'secret' && secrets.length) f.snippet = redactValues(f.snippet, secrets);
-  }
+  findings = applyConfig(findings, config);
+  for (const f of findings) if (f.category !== 'secret' && secrets.length) f.snippet = redactValues(f.snippet, secrets);
 
   if (opts.changedLines) {
     const changed = opts.changedLines;

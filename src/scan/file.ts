@@ -6,11 +6,10 @@ import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import type { Finding, Note } from '../engine/types.ts';
 import type { Config } from '../engine/config.ts';
-import { scanText } from '../engine/scan.ts';
+import { scanText, applyConfig } from '../engine/scan.ts';
 import { looksMinified } from './walk.ts';
 import { analyzeModelFile } from '../analyzers/models/index.ts';
 import { analyzePackageArchive } from '../analyzers/package-archive.ts';
-import { ruleMatches } from '../engine/config.ts';
 
 export interface TargetResult { findings: Finding[]; notes: Note[]; scanned: boolean; bytes: number }
 
@@ -29,9 +28,7 @@ export function scanDecoded(display: string, text: string, config: Config, chang
 export function scanTarget(path: string, display: string, config: Config, changedLines?: Set<number>, kind?: 'model' | 'archive'): TargetResult {
   if (kind === 'model' || kind === 'archive') {
     const r = kind === 'model' ? analyzeModelFile(path, display) : analyzePackageArchive(path, display, config, (p, text, cfg) => scanDecoded(p, text, cfg));
-    const findings = r.findings.filter((f) => !config.disable.some((p) => ruleMatches(f.ruleId, p)));
-    for (const f of findings) for (const [p, sev] of Object.entries(config.severity)) if (ruleMatches(f.ruleId, p)) f.severity = sev;
-    return { findings, notes: r.notes, scanned: true, bytes: 0 };
+    return { findings: applyConfig(r.findings, config), notes: r.notes, scanned: true, bytes: 0 };
   }
   const notes: Note[] = [];
   let buf: Buffer;

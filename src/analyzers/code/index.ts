@@ -110,7 +110,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     if (root) {
       let run = astActive;
       try {
-        if (astActive.length > 1 && process.env.WARDEN_NO_COMBINE !== '1') run = candidates(root as never, astActive);
+        if (astActive.length > 1) run = candidates(root as never, astActive);
       } catch {
         // The combined walk is only a shortcut: if it fails, every active rule runs on its own.
         run = astActive;

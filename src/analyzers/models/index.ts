@@ -5,8 +5,8 @@
  * Malformed files get a finding or a note with a clear reason, never a crash or a hang.
  */
 import { inflateSync } from 'node:zlib';
-import { createHash } from 'node:crypto';
 import type { Finding, Note, Severity } from '../../engine/types.ts';
+import { fileFinding } from '../source.ts';
 import { analyzePickle, looksLikePickle, type PickleReport } from './pickle.ts';
 import { FileBytes, gunzipBounded, isTar, isZip, tarMembers, unsafeMemberName, zipMembers, MAX_MEMBER_BYTES, type ArchiveProblem } from '../archive.ts';
 
@@ -18,12 +18,11 @@ const PLAIN_READ = 64 * 1024 * 1024;
 interface Ctx { display: string; findings: Finding[]; notes: Note[] }
 
 function add(ctx: Ctx, ruleId: string, severity: Severity, title: string, message: string, snippet: string, fix?: string) {
-  const fingerprint = createHash('sha256').update(`${ruleId}\0${ctx.display}\0${snippet}`).digest('hex').slice(0, 32);
-  if (ctx.findings.some((f) => f.fingerprint === fingerprint)) return;
-  ctx.findings.push({
-    ruleId, title, severity, confidence: 'high', category: 'supply-chain', cwe: 'CWE-502', file: ctx.display,
-    line: 1, column: 1, endLine: 1, endColumn: 1, snippet, message, fix: fix ?? 'Do not load this file. Use safetensors (or torch.load(weights_only=True) on a file you trust) and get models only from verified publishers.', fingerprint,
+  const f = fileFinding(ctx.display, {
+    ruleId, title, severity, confidence: 'high', category: 'supply-chain', cwe: 'CWE-502', snippet, message,
+    fix: fix ?? 'Do not load this file. Use safetensors (or torch.load(weights_only=True) on a file you trust) and get models only from verified publishers.',
   });
+  if (!ctx.findings.some((x) => x.fingerprint === f.fingerprint)) ctx.findings.push(f);
 }
 
 function reportPickle(ctx: Ctx, rep: PickleReport, where: string) {

@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
-import { parseShell, pipelinePeers, ShellParseError, INTERPRETERS, type SimpleCommand } from './parse.ts';
+import { parseShell, pipelinePeers, ShellParseError, interpreterOf, type SimpleCommand } from './parse.ts';
 import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead } from '../paths.ts';
 import { hostOf, normaliseHost } from '../network.ts';
 
@@ -195,7 +195,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     for (const p of r) {
       if (isCredentialPath(abs(p), home)) add({ capability: 'credential-access', detail: `reads ${p}, a credential or secret file`, command: text, paths: [p] });
       else if (outside(p) && !isHarmlessSystemRead(abs(p)) && !INFO_ONLY.has(name)) add({ capability: 'read-outside', detail: `reads ${p}, outside the workspace`, command: text, paths: [p] });
-      if (downloaded.has(abs(p)) && (SHELLS.has(name) || name in INTERPRETERS || name === 'source' || name === '.')) add({ capability: 'download-exec', detail: `runs ${p}, which this command line downloaded`, command: text, paths: [p] });
+      if (downloaded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.')) add({ capability: 'download-exec', detail: `runs ${p}, which this command line downloaded`, command: text, paths: [p] });
     }
     for (const p of w) {
       const a = abs(p);
@@ -214,7 +214,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     for (let i = 0; i < line.length; i++) {
       const c = line[i];
       const name = c.argv[0];
-      const consumes = (SHELLS.has(name) && !c.argv.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) || ((name.replace(/[\d.]+$/, '') in INTERPRETERS || name in INTERPRETERS) && c.argv.length <= 2 && !c.inline) || (name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? '');
+      const consumes = (SHELLS.has(name) && !c.argv.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) || (interpreterOf(name) && c.argv.length <= 2 && !c.inline) || (name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? '');
       if (!consumes || i === 0) continue;
       const before = line.slice(0, i);
       if (before.some((b) => DOWNLOADERS.has(b.argv[0]) || (['nc', 'ncat', 'netcat', 'socat'].includes(b.argv[0])))) {

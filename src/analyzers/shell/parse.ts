@@ -408,7 +408,7 @@ class Walker {
 /** Programs whose string arguments are data, patterns or programs in another language, not shell. */
 const NOT_SHELL_ARGS = new Set(['echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'perl', 'python', 'python2', 'python3', 'node', 'ruby', 'php', 'jq', 'yq', 'git', 'tr', 'cut', 'sort', 'find', 'xargs', 'test', '[', 'expr', 'bc', 'dc', 'date', 'read', 'local', 'export', 'declare', 'alias', 'trap', 'eval', 'sh', 'bash', 'dash', 'zsh', 'ksh', 'watch', 'sudo', 'su', 'env', 'time', 'timeout', 'nohup', 'logger', 'notify-send', 'wall', 'mail', 'column', 'paste', 'comm', 'diff', 'tee', 'head', 'tail', 'cat', 'ls', 'mkdir', 'touch', 'rm', 'cp', 'mv', 'cd', 'chmod', 'chown', 'curl', 'wget']);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox-sh', 'rbash']);
-export const INTERPRETERS: Record<string, { flags: string[]; language: string }> = {
+const INTERPRETERS: Record<string, { flags: string[]; language: string }> = {
   python: { flags: ['-c'], language: 'python' }, python2: { flags: ['-c'], language: 'python' }, python3: { flags: ['-c'], language: 'python' },
   node: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' }, nodejs: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' },
   deno: { flags: ['eval'], language: 'typescript' }, bun: { flags: ['-e', '--eval'], language: 'javascript' },
@@ -416,6 +416,11 @@ export const INTERPRETERS: Record<string, { flags: string[]; language: string }>
   lua: { flags: ['-e'], language: 'lua' }, R: { flags: ['-e'], language: 'r' }, Rscript: { flags: ['-e'], language: 'r' }, tclsh: { flags: [], language: 'tcl' },
   gdb: { flags: ['-ex', '--eval-command'], language: 'gdb' }, vim: { flags: ['-c', '+'], language: 'vim' }, vi: { flags: ['-c'], language: 'vim' }, nvim: { flags: ['-c', '--cmd'], language: 'vim' }, pwsh: { flags: ['-c', '-Command', '-EncodedCommand'], language: 'powershell' },
 };
+
+/** The interpreter a command name runs (python3.11 is python), if any. */
+export function interpreterOf(name: string): { flags: string[]; language: string } | undefined {
+  return INTERPRETERS[name] ?? INTERPRETERS[name.replace(/[\d.]+$/, '')];
+}
 
 /** Options of wrappers that take a value (so the wrapped command starts after it). */
 const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
@@ -518,7 +523,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
       if (/^[\w./~-]+(?:\s|$)/.test(body)) w.nestedQuiet(body, `${name} argument`);
     });
   }
-  const interp = INTERPRETERS[name.replace(/[\d.]+$/, '') in INTERPRETERS ? name.replace(/[\d.]+$/, '') : name];
+  const interp = interpreterOf(name);
   if (interp) {
     const fi = args.findIndex((a) => interp.flags.includes(a));
     if (fi >= 0 && args[fi + 1] !== undefined) c.inline = { language: interp.language, code: args[fi + 1] };
