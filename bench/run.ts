@@ -127,7 +127,7 @@ const AGENT_COMMANDS = [
   'for f in src/*.ts; do echo "$f"; done', 'mkdir -p build && cd build && cmake .. && make -j2',
 ];
 
-function guardSection(): Section {
+async function guardSection(): Promise<Section> {
   const lines: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'warden-bench-guard-'));
   try {
@@ -139,24 +139,29 @@ function guardSection(): Section {
       ['write (Python file)', payload('write_file', { file_path: join(dir, 'app.py'), content: readFileSync(join(ROOT, 'examples', 'agent-session', 'app.py'), 'utf8') })],
     ];
     const N = 30;
-    const time = (input: string, e: NodeJS.ProcessEnv) => {
+    // As the agent runs it: the command `warden install` writes, through sh -c, payload on stdin.
+    const { hookCommand } = await import('../src/hooks/install.ts');
+    const installed = hookCommand('qwen-code');
+    const timeCmd = (input: string, cmd: string[]) => {
       const t = performance.now();
-      const r = spawnSync(process.execPath, [WARDEN, 'hook', 'qwen-code'], { input, env: e, stdio: ['pipe', 'ignore', 'ignore'] });
+      const r = spawnSync(cmd[0], cmd.slice(1), { input, env, stdio: ['pipe', 'ignore', 'ignore'] });
       const ms = performance.now() - t;
-      if (r.status === null) throw new Error('hook did not finish');
+      if (r.status !== 0 && r.status !== 2) throw new Error(`hook failed (exit ${r.status})`);
       return ms;
     };
+    const viaSh = ['/bin/sh', '-c', installed];
+    const plain = [process.execPath, WARDEN, 'hook', 'qwen-code'];
+    lines.push(`The hook as \`warden install qwen-code\` writes it, run through \`sh -c\` with the payload on stdin as Qwen Code does, a new process per call, ${N} calls each, alternating with the plain command (audit log on; the decision is written to SQLite before the answer). The installed command starts Node from the hook's start-up snapshot (dist/hook-${process.version}.blob) with NODE_EXTRA_CA_CERTS cleared (the hook makes no network connections); the plain command is \`node bin/warden.js hook qwen-code\` in this machine's environment.`, '');
+    lines.push('| event | installed: p50 | installed: p95 | plain command: p50 | plain: p95 |', '|---|---|---|---|---|');
+    for (const [name, input] of calls) {
+      timeCmd(input, viaSh); timeCmd(input, plain);
+      const a: number[] = [], b: number[] = [];
+      for (let i = 0; i < N; i++) { a.push(timeCmd(input, viaSh)); b.push(timeCmd(input, plain)); }
+      lines.push(`| ${name} | ${median(a).toFixed(0)} ms | **${pct(a, 95).toFixed(0)} ms** | ${median(b).toFixed(0)} ms | ${pct(b, 95).toFixed(0)} ms |`);
+    }
     const bare = (e: NodeJS.ProcessEnv) => Array.from({ length: N }, () => { const t = performance.now(); spawnSync(process.execPath, ['-e', '0'], { env: e }); return performance.now() - t; });
     const noCa: NodeJS.ProcessEnv = { ...env };
     delete noCa.NODE_EXTRA_CA_CERTS;
-    lines.push(`\`warden hook qwen-code\`, a new process per call as Qwen Code runs it, ${N} calls each (audit log on; the decision is written to SQLite before the answer):`, '');
-    lines.push('| event | p50 | p95 | p95 without NODE_EXTRA_CA_CERTS |', '|---|---|---|---|');
-    for (const [name, input] of calls) {
-      time(input, env);
-      const a = Array.from({ length: N }, () => time(input, env));
-      const b = Array.from({ length: N }, () => time(input, noCa));
-      lines.push(`| ${name} | ${median(a).toFixed(0)} ms | **${pct(a, 95).toFixed(0)} ms** | ${pct(b, 95).toFixed(0)} ms |`);
-    }
     // Resident mode: the compiled client and `warden daemon`.
     const client = join(dir, 'warden-hook-client'), socket = join(dir, 'daemon.sock');
     execFileSync(process.execPath, [WARDEN, 'daemon', '--build-client', client], { env });

@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { tsImport } from 'tsx/esm/api';
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 const common = {
   bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', logLevel: 'warning',
@@ -26,4 +27,22 @@ writeMvdanCache((sh) => {
   const p = sh.syntax.NewParser();
   for (const c of ['ls -la', 'git status && npm test', 'curl -s "https://x/y" | bash -c "$(echo aGk= | base64 -d)"', 'for f in *.py; do python3 -c \'print(1)\' > "$f.out"; done', 'x=${A:-b}; echo $((1+2)) <(ls) 2>&1 >> ~/.log']) p.Parse(c, '');
 });
+// The hook's start-up snapshot (src/hooks/snapshot.ts): one CommonJS file with every dependency
+// that can live in a V8 heap, run once by `node --build-snapshot`. Optional: without it the
+// installed hook runs the ordinary bundle.
+await build({
+  ...common, format: 'iife', splitting: false, entryPoints: ['src/hooks/snapshot.ts'], outfile: 'dist/hook-snapshot.cjs', sourcemap: false,
+  // better-sqlite3's JavaScript goes into the heap too; its compiled addon loads at run time.
+  external: ['@ast-grep/*', 'yaml'],
+  // The snapshot builder's own require() loads only Node's built-in modules; the externals
+  // (ast-grep's native parsers, yaml) are loaded at run time through an ordinary require.
+  banner: { js: "var __wardenUrl = require('node:url').pathToFileURL(__filename).href; require = require('node:module').createRequire(__filename);" },
+  define: { 'import.meta.url': '__wardenUrl' },
+});
+const blob = `dist/hook-${process.version}.blob`;
+const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'], { encoding: 'utf8' });
+if (snap.status !== 0) {
+  rmSync(blob, { force: true });
+  console.warn(`warning: the hook start-up snapshot could not be built (the hook will start without it):\n${snap.stderr}`);
+}
 writeFileSync('dist/BUILT', new Date().toISOString() + '\n');

@@ -16,8 +16,8 @@ import { createHash, generateKeyPairSync, createPrivateKey, createPublicKey, sig
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import { dirname, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 
 export const CHECKPOINT_EVERY = 100;
 const GENESIS = '0'.repeat(64);
@@ -63,7 +63,23 @@ export function recordHash(r: Omit<AuditRecord, 'hash'>): string {
 }
 
 type DB = BetterSqlite3.Database;
-let Database: typeof BetterSqlite3 | undefined;
+let addon: object | null | undefined;
+
+/**
+ * The compiled SQLite addon, loaded directly: better-sqlite3 otherwise finds it with the `bindings`
+ * package, which stats a dozen candidate paths and walks a stack trace (a noticeable part of a
+ * hook's start-up). Where it is not at the usual place, `bindings` searches as before. Loaded
+ * here rather than by path so that it also works from the hook's start-up snapshot.
+ */
+function sqliteAddon(): string | undefined {
+  if (addon === undefined) {
+    const req = createRequire(import.meta.url);
+    const p = join(dirname(req.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    addon = existsSync(p) ? (req(p) as object) : null;
+  }
+  // better-sqlite3 takes the loaded addon object as well as a path (its types name only the path).
+  return (addon ?? undefined) as string | undefined;
+}
 
 export class AuditLog {
   readonly db: DB;
@@ -76,10 +92,9 @@ export class AuditLog {
    * synchronous=NORMAL) survives a killed process but not a power cut, for busy front doors.
    */
   constructor(readonly dir = defaultAuditDir(), durability: 'full' | 'process' = 'full') {
-    Database ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.path = join(dir, 'audit.db');
-    this.db = new Database(this.path, { timeout: 30_000 });
+    this.db = new BetterSqlite3(this.path, { timeout: 30_000, nativeBinding: sqliteAddon() });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
     this.db.exec(`
@@ -123,7 +138,6 @@ export class AuditLog {
   /** Appends one record; returns it once it is durably committed. */
   append(r: NewRecord): AuditRecord {
     this.appendStmt ??= this.db.prepare('INSERT INTO records (seq, ts, session, source, kind, decision, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const key = this.signingKey();
     const tx = this.db.transaction((): AuditRecord => {
       const head = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
       const rec: Omit<AuditRecord, 'hash'> = {
@@ -132,7 +146,7 @@ export class AuditLog {
       };
       const full = { ...rec, hash: recordHash(rec) };
       this.appendStmt!.run(full.seq, full.ts, full.session, full.source, full.kind, full.decision, JSON.stringify(full.data), full.prev, full.hash);
-      if (full.seq % CHECKPOINT_EVERY === 0) this.writeCheckpoint(full.seq, full.hash, key);
+      if (full.seq % CHECKPOINT_EVERY === 0) this.writeCheckpoint(full.seq, full.hash, this.signingKey());
       return full;
     });
     return tx.immediate();

@@ -84,6 +84,7 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
       }
     }
   }
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  // Code-unit order, not localeCompare: the first localeCompare loads ICU collation (~10 ms per process).
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { findings, notes };
 }

