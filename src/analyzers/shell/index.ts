@@ -74,7 +74,16 @@ function expandHome(p: string, home: string): string {
 }
 
 const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|iregex|wholename|not|printf|format|I|-include|-exclude|-exclude-dir)$/;
-const PROGRAM_FIRST = new Set(['sed', 'awk', 'gawk', 'mawk', 'nawk', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'jq', 'yq', 'perl', 'xmllint', 'xpath', 'expr', 'printf', 'echo', 'tr', 'sort', 'cut', 'column']);
+/** Offensive tools by name (as the program, or the script an interpreter runs). */
+const OFFENSIVE_TOOL = /(?:^|\/)(?:lazagne|linenum|linpeas|winpeas|peass|mimipenguin|mimikatz|autosuid|suid3num|pspy(?:32|64)?s?|les\.sh|linux-exploit-suggester(?:-2)?|lse\.sh|linuxprivchecker|sudo_killer|gtfonow|traitor|beroot|unix-privesc-check|chisel|ligolo(?:-ng)?|sliver(?:-server|-client)?|pupy|empire|impacket-\w+|secretsdump|bloodhound(?:-python)?|kerbrute|rubeus|sharphound|evil-winrm|nishang|powersploit|ldapdomaindump|gosecretsdump|pacu|cloudfox)(?:\.(?:py|sh|pl|rb|exe|ps1))?$/i;
+/** Executables named as documents or images (double extensions too). */
+const MASQUERADE = /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|avi|zip)(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$/i;
+const TUNNEL = /^(?:cloudflared tunnel|ngrok \w+|devtunnel host|lt --?port|lt |bore local|frpc |chisel (?:client|server)|ssh-j |localtunnel |pinggy |tunnelto |zrok (?:share|reserve))/;
+/** File names that hold credentials (find -name patterns). */
+const CRED_FILE = /(?:^|[*/])(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.?netrc|\.pgpass|\.git-credentials|credentials(?:\.json)?|accessTokens\.json|msal_token_cache\.(?:json|bin)|\.?env|\.vault-token|Login Data|Cookies(?:\.binarycookies)?|key[34]\.db|logins\.json|cookies\.sqlite|wallet\.dat|\*?\.kdbx|\*?\.keychain(?:-db)?|shadow|token|Bookmarks(?:\.plist)?)(?:\*)?$/i;
+/** Manual and documentation readers: `man bash` shows a manual, it runs nothing. */
+const DOCS = new Set(['man', 'info', 'whatis', 'apropos', 'tldr']);
+const PROGRAM_FIRST = new Set(['rename', 'prename', 'perl-rename', 'file-rename', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'jq', 'yq', 'perl', 'xmllint', 'xpath', 'expr', 'printf', 'echo', 'tr', 'sort', 'cut', 'column']);
 
 const VALUED_OPTS: Record<string, RegExp> = {
   awk: /^-[vFf]$/, gawk: /^-[vFf]$/, mawk: /^-[vFf]$/, nawk: /^-[vFf]$/, grep: /^-[mABCef]$/, egrep: /^-[mABCef]$/, fgrep: /^-[mABCef]$/,
@@ -92,6 +101,16 @@ function programArgIndex(name: string, args: string[]): number {
   return -1;
 }
 
+/** Values of an option, as `-o FILE` (flag) or `-oFILE` / `--output=FILE` (joined). */
+function optionValues(args: string[], flag: RegExp, joined: RegExp): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (flag.test(args[i]) && args[i + 1] !== undefined) out.push(args[++i]);
+    else { const m = joined.exec(args[i]); if (m) out.push(m[1] ?? m[2]); }
+  }
+  return out;
+}
+
 function looksLikePath(a: string): boolean {
   if (/[{}$*\s|;&<>()'"\\]/.test(a) && !/^~?\/[^\s{}$|;&<>()'"]*\*/.test(a)) return false;
   return /^(?:\/|~\/|~$|\$HOME\b|\.\.?\/)/.test(a) || (/\//.test(a) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(a) && !/[\s=]/.test(a));
@@ -106,7 +125,9 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   const add = (a: Action) => { if (!actions.some((x) => x.capability === a.capability && x.detail === a.detail)) actions.push(a); };
   for (const p of parsed.problems) add({ capability: 'unknown', detail: p, command });
 
-  const abs = (p: string) => normalize(resolve(ctx.cwd, expandHome(p, home)));
+  // The working folder as the command line runs: `cd ~/.ssh && cat id_rsa` reads ~/.ssh/id_rsa.
+  let cwd = ctx.cwd;
+  const abs = (p: string) => normalize(resolve(cwd, expandHome(p, home)));
   const inWorkspace = (p: string) => { const a = abs(p); const w = normalize(ctx.workspace); return a === w || a.startsWith(w.endsWith('/') ? w : w + '/'); };
   const rootOrHome = (p: string) => {
     const a = abs(p.replace(/\/?\*+$/, '') || '/');
@@ -125,6 +146,11 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     const text = c.argv.join(' ');
     const dyn = c.dynamic;
     const r: string[] = [], w: string[] = [];
+    if ((name === 'cd' || name === 'pushd') && !dyn.slice(1).some(Boolean)) {
+      const to = args.filter((a) => !/^-[LPe@]+$/.test(a))[0];
+      if (to === undefined) cwd = home;
+      else if (to !== '-') cwd = abs(to);
+    }
     if (dyn[0]) {
       add({ capability: 'unknown', detail: `the command name is only known at run time (${c.text || '$…'})`, command: text });
       continue;
@@ -158,7 +184,10 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
 
     // Arguments that are paths (the program or pattern argument of sed/awk/grep/jq… is not).
     const skip = programArgIndex(name, args);
-    const pathArgs = args.filter((a, i) => i !== skip && !dyn[i + 1] && !a.startsWith('-') && looksLikePath(a) && !(i > 0 && PATTERN_OPT.test(args[i - 1])));
+    const valued = VALUED_OPTS[name];
+    // After a cd out of the workspace, bare file names are files there too.
+    const moved = cwd !== ctx.cwd && !inWorkspace(cwd);
+    const pathArgs = args.filter((a, i) => i !== skip && !dyn[i + 1] && !a.startsWith('-') && (looksLikePath(a) || (moved && /^[\w.@+-][\w.@+-]*$/.test(a))) && !(i > 0 && (PATTERN_OPT.test(args[i - 1]) || valued?.test(args[i - 1]))));
     const optPaths = args.flatMap((a, i) => (!dyn[i + 1] && /^--?[\w-]+=/.test(a) && looksLikePath(a.slice(a.indexOf('=') + 1)) ? [a.slice(a.indexOf('=') + 1)] : []));
     if (name === 'tar' && args.some((a) => /^-?[a-zA-Z]*c/.test(a) && !a.startsWith('--'))) {
       const fi = args.findIndex((a) => /^-?[a-zA-Z]*f$/.test(a) && !a.startsWith('--'));
@@ -173,13 +202,14 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     } else if (name === 'sed' && args.some((a) => /^-i|^--in-place/.test(a))) w.push(...pathArgs);
     else if (['touch', 'mkdir', 'chmod', 'chown', 'chgrp', 'setfacl', 'chattr'].includes(name)) w.push(...pathArgs);
     else if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
-    else if (!NO_READ.has(name)) {
+    // A wrapper's (xargs, sudo, timeout…) own arguments are the command it runs, judged on its own.
+    else if (!NO_READ.has(name) && !UNWRAPPED.has(name)) {
       r.push(...pathArgs, ...optPaths);
       // `as @/etc/shadow`, `-c 'Include /etc/shadow'`: paths inside arguments.
       args.forEach((a, i) => {
         if (dyn[i + 1] || i === skip) return;
         if (/^@[~/]/.test(a)) r.push(a.slice(1));
-        else if (/\s/.test(a) && !PROGRAM_FIRST.has(name)) for (const m of a.matchAll(/(?:^|[\s'"=])((?:~|\/)(?:[\w.-]+\/)*[\w.-]+)(?=$|[\s'";,)])/g)) if (!/^\/(?:bin|usr\/bin|dev)\/\w+$/.test(m[1])) r.push(m[1]);
+        else if (/\s/.test(a) && !PROGRAM_FIRST.has(name) && !SHELLS.has(name)) for (const m of a.matchAll(/(?:^|[\s'"=])((?:~|\/)(?:[\w.-]+\/)*[\w.-]+)(?=$|[\s'";,)])/g)) if (!/^\/(?:bin|usr\/bin|dev)\/\w+$/.test(m[1])) r.push(m[1]);
       });
     }
     if (!NET_TOOLS.has(name) && !INFO_ONLY.has(name) && !PROGRAM_FIRST.has(name) && !UNWRAPPED.has(name) && !/^(?:ping6?|traceroute6?|tracepath|mtr|arping|fping)$/.test(name)) {
@@ -190,20 +220,22 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     writes.set(c, w);
 
     // What the command itself does.
-    classify(c, name, args, dyn, text, ctx, home, add, inline, downloaded, hostsOf, { abs, inWorkspace, rootOrHome, outside });
+    classify(c, name, args, dyn, text, ctx, home, add, inline, downloaded, hostsOf, { abs, inWorkspace, rootOrHome, outside, read: (p) => r.push(p), write: (p) => w.push(p) });
 
+    // Named as written, or in full after a cd (`cd ~/.ssh && cat id_rsa` reads ~/.ssh/id_rsa).
+    const shown = (p: string) => (moved && !/^[~/]/.test(p) ? abs(p).replace(home, '~') : p);
     for (const p of r) {
-      if (isCredentialPath(abs(p), home)) add({ capability: 'credential-access', detail: `reads ${p}, a credential or secret file`, command: text, paths: [p] });
-      else if (outside(p) && !isHarmlessSystemRead(abs(p)) && !INFO_ONLY.has(name)) add({ capability: 'read-outside', detail: `reads ${p}, outside the workspace`, command: text, paths: [p] });
-      if (downloaded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.')) add({ capability: 'download-exec', detail: `runs ${p}, which this command line downloaded`, command: text, paths: [p] });
+      if (isCredentialPath(abs(p), home)) add({ capability: 'credential-access', detail: `reads ${shown(p)}, a credential or secret file`, command: text, paths: [abs(p)] });
+      else if (outside(p) && !isHarmlessSystemRead(abs(p)) && !INFO_ONLY.has(name)) add({ capability: 'read-outside', detail: `reads ${shown(p)}, outside the workspace`, command: text, paths: [abs(p)] });
+      if (downloaded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.')) add({ capability: 'download-exec', detail: `runs ${shown(p)}, which this command line downloaded`, command: text, paths: [abs(p)] });
     }
     for (const p of w) {
       const a = abs(p);
-      if (isAgentControlPath(a, home)) add({ capability: 'agent-tamper', detail: `writes ${p}, which controls the agent's or Warden's guard`, command: text, paths: [p] });
-      else if (isPersistencePath(a, home)) add({ capability: 'persistence', detail: `writes ${p}, which runs code at login, on a schedule or on git events`, command: text, paths: [p] });
-      else if (isPrivilegedPath(a)) add({ capability: 'privilege', detail: `writes ${p}, which controls users or privileges`, command: text, paths: [p] });
-      else if (isCredentialPath(a, home)) add({ capability: 'credential-access', detail: `writes ${p}, a credential file`, command: text, paths: [p] });
-      else if (outside(p) && !/^\/dev\/(?:null|stdout|stderr|fd\/\d+)$/.test(a)) add({ capability: 'write-outside', detail: `writes ${p}, outside the workspace`, command: text, paths: [p] });
+      if (isAgentControlPath(a, home)) add({ capability: 'agent-tamper', detail: `writes ${shown(p)}, which controls the agent's or Warden's guard`, command: text, paths: [abs(p)] });
+      else if (isPersistencePath(a, home)) add({ capability: 'persistence', detail: `writes ${shown(p)}, which runs code at login, on a schedule or on git events`, command: text, paths: [abs(p)] });
+      else if (isPrivilegedPath(a)) add({ capability: 'privilege', detail: `writes ${shown(p)}, which controls users or privileges`, command: text, paths: [abs(p)] });
+      else if (isCredentialPath(a, home)) add({ capability: 'credential-access', detail: `writes ${shown(p)}, a credential file`, command: text, paths: [abs(p)] });
+      else if (outside(p) && !/^\/dev\/(?:null|stdout|stderr|fd\/\d+)$/.test(a)) add({ capability: 'write-outside', detail: `writes ${shown(p)}, outside the workspace`, command: text, paths: [abs(p)] });
     }
   }
 
@@ -237,7 +269,11 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   return { actions, inline, commands: parsed.commands };
 }
 
-interface PathTools { abs(p: string): string; inWorkspace(p: string): boolean; rootOrHome(p: string): boolean; outside(p: string): boolean }
+interface PathTools {
+  abs(p: string): string; inWorkspace(p: string): boolean; rootOrHome(p: string): boolean; outside(p: string): boolean;
+  /** Records a file the command reads or writes (judged with the others after classify). */
+  read(p: string, text: string): void; write(p: string, text: string): void;
+}
 
 function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[], text: string, ctx: ShellContext, home: string,
   add: (a: Action) => void, inline: InlineCode[], downloaded: Set<string>, hostsOf: Map<SimpleCommand, string[]>, pt: PathTools) {
@@ -257,6 +293,13 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     else if (/^(?:LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|PROMPT_COMMAND|GIT_SSH_COMMAND|GIT_EXEC_PATH|LESSOPEN|LESSCLOSE|PAGER|EDITOR|VISUAL|GIT_EDITOR|MANPAGER|PYTHONSTARTUP|NODE_OPTIONS|PERL5OPT|RUBYOPT)$/.test(k)) add({ capability: 'inline-exec', detail: `${k}=… makes ${name} load or run other code`, command: text });
   }
 
+  // Known offensive-security tools, run by name or as a script (python3 laZagne.py, bash LinEnum.sh).
+  // (An argument counts when it is a script path or file: `python3 x/laZagne.py`, not the word `empire`.)
+  const tool = [name, ...args.filter((a, i) => !dyn[i + 1] && !a.startsWith('-') && /[./]/.test(a))].find((a) => OFFENSIVE_TOOL.test(a));
+  if (tool) add({ capability: 'exfiltration', detail: `${tool.split('/').pop()} is an offensive-security tool (credential dumping, privilege-escalation hunting)`, command: text });
+  // A file named as a document or image, run as a program: a disguised payload (report.pdf.sh, image.png).
+  const ran = SHELLS.has(name) ? (args.some((a) => /^-[a-zA-Z]*c/.test(a)) ? undefined : args.find((a, i) => !dyn[i + 1] && !a.startsWith('-'))) : c.text.includes('/') ? c.text : undefined;
+  if (ran && MASQUERADE.test(ran)) add({ capability: 'obfuscated-exec', detail: `runs ${ran}, a program disguised as a document or image`, command: text });
   if (SHELLS.has(name)) {
     const hasC = args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
     const script = args.find((a) => !a.startsWith('-') && a !== '+o' && a !== '+e');
@@ -269,7 +312,9 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     return;
   }
   // A shell binary handed to another program: it will be run (GTFOBins-style shell escapes).
-  if (!INFO_ONLY.has(name) && !UNWRAPPED.has(name) && args.some((a, i) => !dyn[i + 1] && (/(?:^|[^\w/.-])\/(?:usr\/)?(?:local\/)?bin\/(?:ba|da|z|k|c|tc|r)?sh\b/.test(a) || (/^(?:sh|bash|zsh|dash|ksh|cmd|powershell|pwsh)$/.test(a) && !PACKAGE_TOOLS.has(name) && (i === 0 || args[i - 1].startsWith('-')))))) {
+  // (grep's pattern may name a shell: `grep '/bin/bash' /etc/passwd` runs nothing; sed's script may.)
+  const pattern = /^(?:[ef]?grep|rg|ag|ack|rename|prename|perl-rename|file-rename)$/.test(name) ? programArgIndex(name, args) : -1;
+  if (!INFO_ONLY.has(name) && !UNWRAPPED.has(name) && !DOCS.has(name) && args.some((a, i) => !dyn[i + 1] && i !== pattern && (/(?:^|[^\w/.-])\/(?:usr\/)?(?:local\/)?bin\/(?:ba|da|z|k|c|tc|r)?sh\b/.test(a) || (/^(?:sh|bash|zsh|dash|ksh|cmd|powershell|pwsh)$/.test(a) && !PACKAGE_TOOLS.has(name) && (i === 0 || args[i - 1].startsWith('-')))))) {
     add({ capability: 'interactive-shell', detail: `hands a shell to ${name}, which runs it`, command: text });
   }
 
@@ -296,11 +341,51 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if (SURVEILLANCE.test(name) || (name === 'import' && args.includes('-window')) || (name === 'xwd' && args.includes('-root'))) {
     add({ capability: 'surveillance', detail: `${name} captures the screen, audio, keystrokes or network traffic`, command: text });
   }
+  // Shell history switched off: HISTFILE=/dev/null, HISTSIZE=0, HISTCONTROL=ignorespace… (in front
+  // of a command, or exported).
+  const histOff = (k: string, v: string) => (k === 'HISTFILE' && (v === '' || v === '/dev/null')) || (/^HIST(?:FILE)?SIZE$/.test(k) && v === '0') || (k === 'HISTCONTROL' && /ignore(?:space|both)/.test(v)) || (k === 'HISTIGNORE' && v.trim() === '*');
+  const declared = /^(?:export|declare|typeset|local|readonly)$/.test(name) ? args.flatMap((a, i) => (dyn[i + 1] || !a.includes('=') ? [] : [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as const])) : [];
+  if ([...Object.entries(c.env), ...declared].some(([k, v]) => histOff(k, v))) add({ capability: 'defense-evasion', detail: 'switches the shell history off', command: text });
   if (EVASION.test(text) || (name === 'set' && args.join(' ') === '+o history') || (name === 'unset' && args.some((a) => /^HIST/.test(a))) || (name === 'history' && args.includes('-c'))) {
     add({ capability: 'defense-evasion', detail: `${text.slice(0, 80)} switches off logging, history, security controls or hides from them`, command: text });
   }
 
+  // Wrappers' own file options (their command is judged on its own).
+  if (name === 'xargs') for (const f of optionValues(args, /^-a$|^--arg-file$/, /^-a(.+)|^--arg-file=(.+)/)) pt.read(f, text);
+  if (name === 'strace' || name === 'ltrace') {
+    for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f, text);
+    if (name === 'ltrace') for (const f of optionValues(args, /^-F$/, /^-F(.+)/)) pt.read(f, text);
+  }
+  if (name === 'sort') for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f, text);
+  // Tunnels that expose this machine to the internet.
+  if (TUNNEL.test(`${name} ${sub}`)) add({ capability: 'reverse-shell', detail: `${name} opens a tunnel from the internet to this machine`, command: text });
+  if (/^(?:nmap|masscan|zmap|rustscan|naabu|unicornscan|arp-scan|netdiscover)$/.test(name)) add({ capability: 'surveillance', detail: `${name} scans hosts and ports`, command: text });
+  if ((name === 'xclip' && args.some((a) => /^-o(?:ut)?$/.test(a))) || (name === 'xsel' && args.some((a) => /^-(?:o|-output)$|^-[a-z]*o/.test(a))) || name === 'pbpaste' || (name === 'wl-paste')) add({ capability: 'surveillance', detail: `${name} reads the clipboard`, command: text });
+  if (name === 'trap' && args.length >= 2 && !dyn[1]) {
+    const [action, ...signals] = args;
+    if (signals.includes('DEBUG') || /BASH_COMMAND/.test(action)) add({ capability: 'surveillance', detail: 'trap … DEBUG records every command the shell runs', command: text });
+    else if (/\b(?:nohup|sh|bash|curl|wget|nc|python3?|perl)\b/.test(action)) add({ capability: 'persistence', detail: `trap runs a program when the shell gets ${signals.join(' ')}`, command: text });
+  }
+  // (touch -t/-d is left alone: timestomping looks the same as an ordinary build or test step.)
+  if ((name === 'date' && args.some((a, i) => !dyn[i + 1] && (/^-s$|^--set(?:=|$)/.test(a) || (/^\d{8,12}(?:\.\d{2})?$/.test(a) && !/^-[a-zA-Z]*[dfr]$|^--(?:date|file|reference)$/.test(args[i - 1] ?? ''))))) || /^(?:timedatectl|systemsetup)$/.test(name) && /\bset-?time\b|-setdate|-settime/i.test(args.join(' '))) add({ capability: 'defense-evasion', detail: 'sets the system clock', command: text });
+  if ((name === 'chflags' && args.some((a) => /^(?:hidden|s?uchg|s?immutable|simmutable|sappnd|uappnd)$/.test(a))) || (/^[sS]et[fF]ile$/.test(name) && args.some((a) => /^-[ma]$/.test(a))) || (name === 'xattr' && args.some((a) => /com\.apple\.quarantine/.test(a)) && args.some((a) => /^-[a-z]*[dc]/.test(a))) || (name === 'chattr' && args.some((a) => /^[+-][a-z]*[ia]/.test(a)))) {
+    add({ capability: 'defense-evasion', detail: `${name} hides files, locks them or strips the quarantine mark`, command: text });
+  }
+  if (name === 'osascript' && args.some((a) => /^-e$/.test(a))) add({ capability: 'inline-exec', detail: 'osascript -e runs AppleScript (it can run shell commands and show fake password dialogs)', command: text });
+  if (name === 'pfctl' && args.some((a) => /^-[a-zA-Z]*[dfF]$/.test(a))) add({ capability: 'defense-evasion', detail: 'pfctl switches off or replaces firewall rules', command: text });
+  if (name === 'service' && args[0] === 'pf' && /^(?:stop|disable|onestop)$/.test(args[1] ?? '')) add({ capability: 'defense-evasion', detail: 'stops the pf firewall', command: text });
+  if (name === 'find') {
+    // Hunting for credential files or browser profiles. (Listing setuid programs, find -perm -4000,
+    // is left alone: admins run it as often as attackers.)
+    const patterns = args.flatMap((a, i) => (i > 0 && /^-(?:i?name|i?path|i?wholename|regex)$/.test(args[i - 1]) ? [a] : []));
+    const roots = args.filter((a, i) => !a.startsWith('-') && (i === 0 || !args[i - 1].startsWith('-')) && looksLikePath(a));
+    if (patterns.some((x) => CRED_FILE.test(x)) || roots.some((x) => isCredentialPath(pt.abs(x), home))) add({ capability: 'credential-access', detail: 'searches for credential files, tokens or browser profiles', command: text });
+  }
+
   switch (name) {
+    case 'chroot':
+      add({ capability: 'privilege', detail: 'changes the root folder (needs root; chroot / gives a root shell where it is allowed)', command: text });
+      break;
     case 'sudo': case 'su': case 'doas': case 'pkexec': case 'runuser': case 'sudoedit':
       add({ capability: 'privilege', detail: `runs as another user with ${name}`, command: text });
       if (name === 'su' && !args.includes('-c')) add({ capability: 'interactive-shell', detail: 'opens a root shell with su', command: text });

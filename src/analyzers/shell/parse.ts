@@ -201,9 +201,23 @@ class Walker {
       case 'TimeClause': this.stmt(cmd.Stmt, pipeline); break;
       case 'CoprocClause': this.stmt(cmd.Stmt); break;
       case 'DeclClause': {
-        for (const a of cmd.Args ?? []) this.assign(a);
+        // export/declare/local/readonly: keep their operands (flags, names, NAME=value) as arguments,
+        // so `export` alone (which prints the environment) differs from `export A=$(…)`.
         const variant = cmd.Variant?.Value ?? 'declare';
-        this.push([variant], [false], variant, redirects, pipeline ?? [], {});
+        const argv = [variant], dyn = [false];
+        for (const a of cmd.Args ?? []) {
+          if (a?.Name) {
+            this.assign(a);
+            const v = this.env.get(a.Name.Value as string);
+            argv.push(a.Naked ? a.Name.Value : `${a.Name.Value}=${v?.value ?? ''}`);
+            dyn.push(!a.Naked && (v?.dynamic ?? false));
+          } else if (a?.Value) {
+            const w = this.word(a.Value);
+            argv.push(w.value);
+            dyn.push(w.dynamic);
+          }
+        }
+        this.push(argv, dyn, argv.join(' '), redirects, pipeline ?? [], {});
         return;
       }
       case 'LetClause': case 'ArithmCmd': case 'TestClause': this.expressionSubst(cmd); break;
@@ -451,6 +465,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
     w.commands.push(inner);
     unwrap(inner, w);
   };
+  // `command`, `builtin` and `exec` are shell builtins: a program run by path (/path/to/command) is not them.
+  if (/^(?:command|builtin|exec)$/.test(name) && c.text.includes('/')) return;
   if (name in WRAPPERS) {
     const spec = WRAPPERS[name];
     let i = 0, positional = spec.positional ?? 0;
