@@ -48,8 +48,8 @@ export interface ShellAnalysis {
 export interface ShellContext { cwd: string; workspace: string; home?: string }
 
 const DOWNLOADERS = new Set(['curl', 'wget', 'aria2c', 'lwp-download', 'lwp-request', 'fetch', 'GET', 'http', 'https', 'xh', 'curlie', 'axel']);
-const NET_TOOLS = new Set([...DOWNLOADERS, 'finger', 'rlogin', 'rsh', 'rcp', 'rexec', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'scp', 'sftp', 'rsync', 'ftp', 'tftp', 'telnet', 'dig', 'nslookup', 'host', 'drill', 'whois', 'nmap', 'openssl', 'ab', 'sshpass', 'smbclient', 'mosquitto_pub', 'websocat', 'torsocks']);
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'rbash', 'busybox-sh']);
+const NET_TOOLS = new Set([...DOWNLOADERS, 'nscurl', 'finger', 'rlogin', 'rsh', 'rcp', 'rexec', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'scp', 'sftp', 'rsync', 'ftp', 'tftp', 'telnet', 'dig', 'nslookup', 'host', 'drill', 'whois', 'nmap', 'openssl', 'ab', 'sshpass', 'smbclient', 'mosquitto_pub', 'websocat', 'torsocks']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'rbash', 'busybox-sh', 'elvish', 'posh', 'rc', 'sash', 'yash', 'nu', 'xonsh', 'osh', 'ysh', 'ksh93', 'es', 'ion']);
 const DECODERS = new Set(['base64', 'base32', 'xxd', 'rev', 'openssl', 'uudecode', 'basenc', 'od']);
 /** Commands whose path arguments are names, not contents read (listing and metadata). */
 const NO_READ = new Set(['rm', 'rmdir', 'shred', 'unlink', 'tr', 'expr', 'seq', 'basename', 'dirname', 'history', 'bind', 'ls', 'cd', 'pushd', 'popd', 'find', 'fd', 'locate', 'which', 'type', 'whereis', 'stat', 'du', 'df', 'file', 'test', '[', '[[', 'echo', 'printf', 'mkdir', 'touch', 'readlink', 'realpath', 'basename', 'dirname', 'ldd', 'command', 'hash', 'export', 'declare', 'local', 'alias', 'man', 'help', 'tree', 'exa', 'eza', 'wc', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'cksum', 'chmod', 'chown', 'chgrp', 'ln', 'kill', 'pkill', 'ps', 'lsof', 'mount', 'umount', ':', 'true', 'false', 'sleep', 'date', 'git', 'npm', 'npx', 'pnpm', 'yarn', 'pip', 'pip3', 'go', 'cargo', 'make', 'cmake', 'docker', 'apt', 'apt-get']);
@@ -81,9 +81,24 @@ const MASQUERADE = /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|
 const TUNNEL = /^(?:cloudflared tunnel|ngrok \w+|devtunnel host|lt --?port|lt |bore local|frpc |chisel (?:client|server)|ssh-j |localtunnel |pinggy |tunnelto |zrok (?:share|reserve))/;
 /** File names that hold credentials (find -name patterns). */
 const CRED_FILE = /(?:^|[*/])(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.?netrc|\.pgpass|\.git-credentials|credentials(?:\.json)?|accessTokens\.json|msal_token_cache\.(?:json|bin)|\.?env|\.vault-token|Login Data|Cookies(?:\.binarycookies)?|key[34]\.db|logins\.json|cookies\.sqlite|wallet\.dat|\*?\.kdbx|\*?\.keychain(?:-db)?|shadow|token|Bookmarks(?:\.plist)?)(?:\*)?$/i;
+/** Build and package manifests whose contents run on the next build or install. */
+const MANIFEST = /(?:^|\/)(?:package\.json|composer\.json|Gemfile|Rakefile|setup\.py|setup\.cfg|pyproject\.toml|Makefile|GNUmakefile|Vagrantfile|Cargo\.toml|build\.rs|build\.gradle(?:\.kts)?|pom\.xml|\.npmrc|\.yarnrc(?:\.yml)?|Dockerfile|Justfile|Taskfile\.ya?ml)$/;
+/** Shells whose -c code Warden parses (as bash). */
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'rbash', 'busybox-sh', 'yash', 'posh', 'osh', 'ksh93', 'csh', 'tcsh', 'fish']);
+/** Options that make a program evaluate code: [program, option]. */
+const EVAL_OPTS: [RegExp, RegExp][] = [
+  [/^rpm(?:db|query|verify|build|spec)?$/, /^--eval(?:=|$)|^-E$/], [/^make$/, /^--eval(?:=|$)/], [/^latexmk$/, /^-e$/], [/^knife$/, /^exec$/],
+  [/^rake$/, /^-[pe]$|^--(?:execute|execute-print)(?:=|$)/], [/^gimp(?:-console)?(?:-[\d.]+)?$/, /^-b$|^--batch(?:=|$)/], [/^puppet$/, /^-e$|^--execute(?:=|$)/],
+  [/^(?:pdf|lua|xe)?(?:la)?tex$|^(?:pdf|lua|xe)latex$|^latex$|^luatex$/, /^-?-shell-escape$/], [/^julia$/, /^-[eE]$|^--(?:eval|print)(?:=|$)/],
+  [/^pic$|^groff$|^troff$|^nroff$/, /^-U$/], [/^dvips$/, /^-R0$/], [/^bee$/, /^eval$/], [/^opencode$/, /^db$/], [/^ansible-test$/, /^shell$/],
+  [/^gdb$/, /^-ex$|^--eval-command(?:=|$)|^-x$/], [/^openssl$/, /^-engine$/], [/^check_by_ssh$|^ssh$|^scp$|^sftp$|^rsync$/, /ProxyCommand|LocalCommand|PermitLocalCommand/],
+  [/^tar$/, /^--(?:rsh-command|rmt-command|to-command|checkpoint-action|info-script|new-volume-script)(?:=|$)|^--use-compress-program=(?:\S*\/)?(?:ba|da|z|k)?sh\b/], [/^sysctl$/, /^kernel\.(?:core_pattern|modprobe)=|^-w$/],
+];
+/** Programs that read file names (or file commands, as ed does) on their standard input. */
+const FED_FILE_READERS = new Set(['xargs', 'cpio', 'ed', 'red', 'ex', 'vi', 'vim', 'tar', 'rsync', 'zip', '7z', 'afio', 'pax']);
 /** Manual and documentation readers: `man bash` shows a manual, it runs nothing. */
 const DOCS = new Set(['man', 'info', 'whatis', 'apropos', 'tldr']);
-const PROGRAM_FIRST = new Set(['rename', 'prename', 'perl-rename', 'file-rename', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'jq', 'yq', 'perl', 'xmllint', 'xpath', 'expr', 'printf', 'echo', 'tr', 'sort', 'cut', 'column']);
+const PROGRAM_FIRST = new Set(['rename', 'prename', 'perl-rename', 'file-rename', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'jq', 'yq', 'perl', 'xmllint', 'xpath', 'expr', 'printf', 'echo', 'tr']);
 
 const VALUED_OPTS: Record<string, RegExp> = {
   awk: /^-[vFf]$/, gawk: /^-[vFf]$/, mawk: /^-[vFf]$/, nawk: /^-[vFf]$/, grep: /^-[mABCef]$/, egrep: /^-[mABCef]$/, fgrep: /^-[mABCef]$/,
@@ -102,16 +117,18 @@ function programArgIndex(name: string, args: string[]): number {
 }
 
 /** Values of an option, as `-o FILE` (flag) or `-oFILE` / `--output=FILE` (joined). */
-function optionValues(args: string[], flag: RegExp, joined: RegExp): string[] {
+function optionValues(args: string[], flag: RegExp, joined?: RegExp): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (flag.test(args[i]) && args[i + 1] !== undefined) out.push(args[++i]);
-    else { const m = joined.exec(args[i]); if (m) out.push(m[1] ?? m[2]); }
+    else { const v = joined?.exec(args[i])?.slice(1).find((x) => x !== undefined); if (v) out.push(v); }
   }
   return out;
 }
 
 function looksLikePath(a: string): boolean {
+  // Absolute and home paths may contain spaces (~/Library/Application Support/…).
+  if (/^~?\/[^\n{}$*|;&<>()'"\\]*[^\s]$/.test(a) && /\s/.test(a)) return !/\s-/.test(a);
   if (/[{}$*\s|;&<>()'"\\]/.test(a) && !/^~?\/[^\s{}$|;&<>()'"]*\*/.test(a)) return false;
   return /^(?:\/|~\/|~$|\$HOME\b|\.\.?\/)/.test(a) || (/\//.test(a) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(a) && !/[\s=]/.test(a));
 }
@@ -188,13 +205,20 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     // After a cd out of the workspace, bare file names are files there too.
     const moved = cwd !== ctx.cwd && !inWorkspace(cwd);
     const pathArgs = args.filter((a, i) => i !== skip && !dyn[i + 1] && !a.startsWith('-') && (looksLikePath(a) || (moved && /^[\w.@+-][\w.@+-]*$/.test(a))) && !(i > 0 && (PATTERN_OPT.test(args[i - 1]) || valued?.test(args[i - 1]))));
-    const optPaths = args.flatMap((a, i) => (!dyn[i + 1] && /^--?[\w-]+=/.test(a) && looksLikePath(a.slice(a.indexOf('=') + 1)) ? [a.slice(a.indexOf('=') + 1)] : []));
+    const optPaths = args.flatMap((a, i) => {
+      if (dyn[i + 1]) return [];
+      const v = /^--?[\w-]+=/.test(a) ? a.slice(a.indexOf('=') + 1).replace(/^@/, '') : /^(?:man|file|info):\//.test(a) ? a.slice(a.indexOf(':') + 1) : undefined;
+      return v !== undefined && looksLikePath(v) ? [v] : [];
+    });
     if (name === 'tar' && args.some((a) => /^-?[a-zA-Z]*c/.test(a) && !a.startsWith('--'))) {
       const fi = args.findIndex((a) => /^-?[a-zA-Z]*f$/.test(a) && !a.startsWith('--'));
       if (fi >= 0 && args[fi + 1]) w.push(args[fi + 1]);
       r.push(...pathArgs.filter((a) => a !== args[fi + 1]));
     } else if (name === 'cpio' && args.some((a) => /^-[a-zA-Z]*[po]/.test(a))) w.push(...pathArgs);
-    else if (name === 'tee' || name === 'truncate' || name === 'dd' || name === 'sponge') w.push(...pathArgs.filter((a) => name !== 'dd'), ...(name === 'dd' ? args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)) : []));
+    else if (name === 'tee' || name === 'truncate' || name === 'dd' || name === 'sponge') {
+      w.push(...pathArgs.filter(() => name !== 'dd'), ...(name === 'dd' ? args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)) : []));
+      if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
+    }
     else if (COPIERS.has(name) && pathArgs.length >= 1) {
       const t = args.indexOf('-t');
       if (t >= 0 && args[t + 1]) { w.push(args[t + 1]); r.push(...pathArgs.filter((a) => a !== args[t + 1])); }
@@ -205,6 +229,8 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     // A wrapper's (xargs, sudo, timeout…) own arguments are the command it runs, judged on its own.
     else if (!NO_READ.has(name) && !UNWRAPPED.has(name)) {
       r.push(...pathArgs, ...optPaths);
+      // SQLite-style URIs: file:/path/to/db?mode=ro
+      args.forEach((a, i) => { if (!dyn[i + 1] && /^file:(?:~|\/)/.test(a)) r.push(a.slice(5).replace(/\?.*$/, '')); });
       // `as @/etc/shadow`, `-c 'Include /etc/shadow'`: paths inside arguments.
       args.forEach((a, i) => {
         if (dyn[i + 1] || i === skip) return;
@@ -255,6 +281,24 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
         add({ capability: 'obfuscated-exec', detail: `pipes generated or decoded text into ${name}`, command: line.map((x) => x.argv.join(' ')).join(' | ') });
       }
     }
+    // Literal text fed to a program that takes file names or commands on its standard input:
+    // `echo /etc/shadow | cpio -o`, `echo -e 'e /etc/shadow\n,p' | ed`, `echo '!sh' | cpan`.
+    for (let i = 1; i < line.length; i++) {
+      const src = line[i - 1], c = line[i], name = c.argv[0];
+      if (!/^(?:echo|printf)$/.test(src.argv[0]) || src.dynamic.slice(1).some(Boolean)) continue;
+      const fed = src.argv.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ').replace(/\\n/g, '\n');
+      const xinner = name === 'xargs' ? c.argv.slice(1).find((a, k, arr) => !a.startsWith('-') && !(k > 0 && /^-[IndPLsEa]$/.test(arr[k - 1]))) : undefined;
+      if (FED_FILE_READERS.has(name) && !(xinner !== undefined && (NO_READ.has(xinner) || INFO_ONLY.has(xinner)))) {
+        for (const tok of fed.split(/\s+/)) {
+          if (!looksLikePath(tok)) continue;
+          if (isCredentialPath(abs(tok), home)) add({ capability: 'credential-access', detail: `feeds ${tok}, a credential or secret file, to ${name}`, command: c.argv.join(' '), paths: [abs(tok)] });
+          else if (outside(tok) && !isHarmlessSystemRead(abs(tok))) add({ capability: 'read-outside', detail: `feeds ${tok} to ${name}, outside the workspace`, command: c.argv.join(' '), paths: [abs(tok)] });
+        }
+      }
+      if ((INTERACTIVE.has(name) || FED_FILE_READERS.has(name) || /^(?:cpan|gdb|ftp|sftp|mysql|psql|sqlite3|bc|dc|tclsh|wish|expect|lua|irb|node|python3?|perl|ruby|php|m4|groff|troff|nroff|pic)$/.test(name)) && (/(?:^|\n)\s*!|\/bin\/(?:ba|da|z|k)?sh\b|\bsystem\s*\(|\bexec\b|\.shell\b|\.system\b|\bos\.execute\b|\be?syscmd\s*\(|^\s*sh\s/m.test(fed))) {
+        add({ capability: 'interactive-shell', detail: `feeds a shell escape to ${name} on its standard input`, command: line.map((x) => x.argv.join(' ')).join(' | ') });
+      }
+    }
     const net = line.filter((c) => hostsOf.has(c));
     if (net.length) {
       const secretSource = line.some((c) => (reads.get(c) ?? []).some((p) => isCredentialPath(abs(p), home)) || ((c.argv[0] === 'env' || c.argv[0] === 'printenv' || c.argv[0] === 'set') && c.argv.length === 1));
@@ -289,7 +333,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   // Environment in front of the command.
   for (const [k, v] of Object.entries(c.env)) {
     if (/^(?:HUSKY|HUSKY_SKIP_HOOKS|SKIP|PRE_COMMIT_ALLOW_NO_CONFIG|GIT_HOOKS|LEFTHOOK|OVERCOMMIT_DISABLE)$/.test(k) && (k !== 'HUSKY' || v === '0')) add({ capability: 'hook-bypass', detail: `${k}=${v} switches git hooks off`, command: text });
-    if (/(?:_COMMAND|_CMD|_EXEC|LIB|_HOOK)$|^PATH$/.test(k) && /[/.]/.test(v)) add({ capability: 'inline-exec', detail: `${k}=${v} makes ${name} run or load other code`, command: text });
+    if (/(?:_COMMAND|_CMD|_EXEC|LIB|_HOOK|_BIN_PATH)$|^PATH$/.test(k) && /[/.]/.test(v)) add({ capability: 'inline-exec', detail: `${k}=${v} makes ${name} run or load other code`, command: text });
     else if (/^(?:LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|PROMPT_COMMAND|GIT_SSH_COMMAND|GIT_EXEC_PATH|LESSOPEN|LESSCLOSE|PAGER|EDITOR|VISUAL|GIT_EDITOR|MANPAGER|PYTHONSTARTUP|NODE_OPTIONS|PERL5OPT|RUBYOPT)$/.test(k)) add({ capability: 'inline-exec', detail: `${k}=… makes ${name} load or run other code`, command: text });
   }
 
@@ -302,11 +346,13 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if (ran && MASQUERADE.test(ran)) add({ capability: 'obfuscated-exec', detail: `runs ${ran}, a program disguised as a document or image`, command: text });
   if (SHELLS.has(name)) {
     const hasC = args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+    if (hasC && !POSIX_SHELLS.has(name)) add({ capability: 'unknown', detail: `${name} -c runs code in a shell language Warden does not parse`, command: text });
     const script = args.find((a) => !a.startsWith('-') && a !== '+o' && a !== '+e');
     const fed = pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
     const heredoc = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<');
     if (!hasC && !fed && !heredoc && (!script || args.some((a) => /^-[a-zA-Z]*[ip][a-zA-Z]*$/.test(a)) && !script)) add({ capability: 'interactive-shell', detail: `starts an interactive ${name}${args.some((a) => /p/.test(a) && a.startsWith('-')) ? ' keeping privileges (-p)' : ''}`, command: text });
     if (args.some((a) => /^-[a-zA-Z]*i[a-zA-Z]*$/.test(a))) add({ capability: 'interactive-shell', detail: `starts an interactive ${name} (-i)`, command: text });
+    if (script && !hasC && downloaded.has(pt.abs(script))) add({ capability: 'download-exec', detail: `runs ${script}, which this command line downloaded`, command: text, paths: [pt.abs(script)] });
     if (script && !hasC && !script.startsWith('/dev/fd/') && pt.outside(script) && !downloaded.has(pt.abs(script))) add({ capability: 'read-outside', detail: `runs the script ${script}, outside the workspace`, command: text, paths: [script] });
     if (script === '/dev/fd/63' || script === '/dev/stdin') add({ capability: 'unknown', detail: `${name} runs the output of another command`, command: text });
     return;
@@ -357,11 +403,69 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     if (name === 'ltrace') for (const f of optionValues(args, /^-F$/, /^-F(.+)/)) pt.read(f, text);
   }
   if (name === 'sort') for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f, text);
+  // Options that evaluate code or run commands (rpm --eval '%{lua:…}', make --eval, tex -shell-escape…).
+  const evalOpt = EVAL_OPTS.find(([prog, opt]) => prog.test(name) && args.some((a) => opt.test(a)));
+  if (evalOpt) add({ capability: 'inline-exec', detail: `${name} is told to evaluate code or run commands (${args.find((a) => evalOpt[1].test(a))})`, command: text });
+  // Interactive programs that hand out shells: screen or tmux with nothing to run, script without -c,
+  // capsh --, systemd-run --shell, sg, an interpreter with no program (a REPL).
+  const positional = args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^-[SLtT]$/.test(args[i - 1])));
+  const fedIn = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<') || pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
+  const repl = interpreterOf(name) && !c.inline && !fedIn && (args.length === 0 || (/^(?:python[\d.]*|ruby|node|lua)$/.test(name) && args.length === 1 && args[0] === '-i') || (/^php/.test(name) && args.includes('-a')));
+  if (((name === 'screen' || name === 'tmux' || name === 'byobu') && args.length === 0 && !fedIn)
+    || (name === 'script' && c.text === 'script' && args.length > 0 && !args.some((a) => /^-[a-z]*c$|^--command(?:=|$)/.test(a)) && positional.length <= 1)
+    || (name === 'capsh' && args.includes('--')) || (name === 'systemd-run' && args.some((a) => /^-S$|^--shell$|^-t$|^--pty$/.test(a))) || (name === 'sg' && positional.length <= 1) || repl) {
+    add({ capability: 'interactive-shell', detail: `${name} opens an interactive shell or REPL`, command: text });
+  }
+  // Programs that write or run through their own options: find -fprint, sed's w and e commands,
+  // awk's print > "file" and /inet/ sockets, git apply outside the workspace, wc --files0-from.
+  if (name === 'find') for (const f of optionValues(args, /^-f(?:print0?|printf|ls)$/)) pt.write(f, text);
+  if (name === 'sed') {
+    const script = args[programArgIndex(name, args)] ?? args.filter((a, i) => i > 0 && /^-e$|^--expression$/.test(args[i - 1])).join('\n');
+    for (const m of script.matchAll(/(?:^|[;\n}]|\/[gpIiMme\d]*)\s*w\s+(\S+)/g)) pt.write(m[1], text);
+    if (/(?:^|[;\n\d$/])\s*e(?:\s|$)|\/e\b/.test(script) || script === 'e') add({ capability: 'interactive-shell', detail: "sed's e command runs shell commands", command: text });
+  }
+  if (/^(?:g|m|n)?awk$/.test(name)) {
+    const prog = args[programArgIndex(name, args)] ?? '';
+    for (const m of prog.matchAll(/(?:print|printf)[^;}]*?>>?\s*"([^"]+)"/g)) if (!m[1].startsWith('/inet')) pt.write(m[1], text);
+    const inet = /"\/inet6?\/(?:tcp|udp)\/(\d+)\/([^/"]+)\/(\d+)"/.exec(prog);
+    if (inet) add({ capability: 'reverse-shell', detail: inet[2] === '0' ? `awk listens on port ${inet[1]} (a bind shell when it runs what it reads)` : `awk opens a socket to ${inet[2]}:${inet[3]}`, command: text, hosts: inet[2] === '0' ? [] : [normaliseHost(inet[2])] });
+  }
+  if (name === 'git' && sub === 'apply') for (const d of optionValues(args, /^--directory$/, /^--directory=(.+)/)) if (pt.outside(d)) pt.write(d, text);
+  if (name === 'git' && sub === 'diff') for (const f of args.filter((a, i) => !dyn[i + 1] && looksLikePath(a) && a !== '/dev/null' && pt.outside(a))) pt.read(f, text);
+  if (name === 'wc' || name === 'du' || name === 'sort') for (const f of optionValues(args, /^--files0-from$/, /^--files0-from=(.+)/)) pt.read(f, text);
+  if (name === 'date' || name === 'file') for (const f of optionValues(args, name === 'date' ? /^-f$|^--file$/ : /^-[fm]$/, name === 'date' ? /^--file=(.+)/ : undefined)) pt.read(f, text);
+  if (name === 'cmake' && args[0] === '-E' && /^(?:cat|copy|copy_if_different|create_symlink|tar)$/.test(args[1] ?? '')) for (const f of args.slice(2).filter((a) => looksLikePath(a))) pt.read(f, text);
+  if (name === 'gcore' || (name === 'gdb' && args.some((a) => /^-p$|^--pid(?:=|$)/.test(a)))) add({ capability: 'credential-access', detail: `${name} dumps or attaches to a running process's memory (where secrets live)`, command: text });
+  if (name === 'getent' && /^(?:shadow|gshadow)$/.test(sub)) add({ capability: 'credential-access', detail: `getent ${sub} reads password hashes`, command: text });
+  // Local, unsigned system packages run their install scripts as root.
+  if ((name === 'dpkg' && args.some((a) => /^-[a-zA-Z]*i$|^--install$/.test(a))) || (name === 'rpm' && /^-[iU]|^--(?:install|upgrade)$/.test(args[0] ?? ''))
+    || (/^(?:yum|dnf)$/.test(name) && (sub === 'localinstall' || (/^(?:install|reinstall|upgrade)$/.test(sub) && args.some((a) => /\.rpm$/.test(a))) || args.includes('--nogpgcheck'))) || (name === 'snap' && args.some((a) => /^--(?:dangerous|devmode|classic)$/.test(a)))
+    || (/^(?:pkg|opkg|apk|zypper|pacman)$/.test(name) && args.some((a) => /\.(?:txz|pkg|deb|ipk|apk|rpm|tar\.(?:zst|xz|gz))$|^--allow-untrusted$|^-U$/.test(a)))) {
+    add({ capability: 'risky-package-source', detail: `${name} installs a local or unsigned system package (its scripts run as root)`, command: text });
+  }
+  // Serving local files to the network.
+  if ((/^php\d*$/.test(name) && args.includes('-S')) || (interpreterOf(name) && /http\.server|SimpleHTTPServer|-run -e httpd/.test(args.join(' '))) || (name === 'busybox' && args[0] === 'httpd')) {
+    if (args.some((a) => /^(?:0\.0\.0\.0|\[?::\]?)(?::\d+)?$|--bind=?0\.0\.0\.0/.test(a)) || !args.some((a) => /^(?:127\.|localhost|\[?::1)/.test(a))) add({ capability: 'upload', detail: `${name} serves local files to the network`, command: text, hosts: ['0.0.0.0'] });
+  }
+  if ((name === 'ctr' || name === 'nerdctl') && args.some((a) => /(?:^|,)src=\/(?:,|$)|source=\/(?:,|$)/.test(a))) add({ capability: 'privilege', detail: `${name} mounts the host's root folder into a container`, command: text });
+  // Here-documents and here-strings given to programs that take commands or file names on stdin.
+  const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
+  const hdText = hd ? (hd.heredoc ?? hd.target) : undefined;
+  if (hdText !== undefined) {
+    if (name === 'sqlite3') for (const m of hdText.matchAll(/^\s*\.(?:import|read|open|restore)\s+(?:--\S+\s+)*['"]?([^\s'"]+)/gm)) pt.read(m[1], text);
+    if (FED_FILE_READERS.has(name)) for (const tok of hdText.split(/\s+/)) if (looksLikePath(tok)) pt.read(tok, text);
+    if ((INTERACTIVE.has(name) || FED_FILE_READERS.has(name) || /^(?:cpan|gdb|ftp|sftp|mysql|psql|sqlite3|m4|expect)$/.test(name)) && /(?:^|\n)\s*!|\/bin\/(?:ba|da|z|k)?sh\b|\bsystem\s*\(|^\s*\.(?:shell|system)\b|\be?syscmd\s*\(/m.test(hdText)) add({ capability: 'interactive-shell', detail: `feeds a shell escape to ${name} in a here-document`, command: text });
+  }
+  // A shell put into a build or package manifest, which the next build or install runs
+  // (echo '{"scripts":{"preinstall":"/bin/sh"}}' > package.json).
+  if ((name === 'echo' || name === 'printf') && c.redirects.some((r) => /^>>?$/.test(r.op) && MANIFEST.test(r.target)) && /\/bin\/(?:ba|da|z|k)?sh\b|\bsystem\s*\(|\bexec\s*\(|`|\$\(/.test(args.join(' '))) {
+    add({ capability: 'persistence', detail: `writes a shell command into ${c.redirects.find((r) => MANIFEST.test(r.target))!.target}, which the next build or install runs`, command: text });
+  }
   // Tunnels that expose this machine to the internet.
   if (TUNNEL.test(`${name} ${sub}`)) add({ capability: 'reverse-shell', detail: `${name} opens a tunnel from the internet to this machine`, command: text });
   if (/^(?:nmap|masscan|zmap|rustscan|naabu|unicornscan|arp-scan|netdiscover)$/.test(name)) add({ capability: 'surveillance', detail: `${name} scans hosts and ports`, command: text });
   if ((name === 'xclip' && args.some((a) => /^-o(?:ut)?$/.test(a))) || (name === 'xsel' && args.some((a) => /^-(?:o|-output)$|^-[a-z]*o/.test(a))) || name === 'pbpaste' || (name === 'wl-paste')) add({ capability: 'surveillance', detail: `${name} reads the clipboard`, command: text });
-  if (name === 'trap' && args.length >= 2 && !dyn[1]) {
+  if (name === 'trap' && args.length >= 2) {
     const [action, ...signals] = args;
     if (signals.includes('DEBUG') || /BASH_COMMAND/.test(action)) add({ capability: 'surveillance', detail: 'trap … DEBUG records every command the shell runs', command: text });
     else if (/\b(?:nohup|sh|bash|curl|wget|nc|python3?|perl)\b/.test(action)) add({ capability: 'persistence', detail: `trap runs a program when the shell gets ${signals.join(' ')}`, command: text });
@@ -395,7 +499,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       add({ capability: 'privilege', detail: `${name} changes users, groups or capabilities`, command: text });
       return;
     case 'chmod':
-      if (args.some((a) => /^[ugoa]*[+=][rwxXt]*s|^[2467][0-7]{3}$/.test(a))) add({ capability: 'privilege', detail: 'sets the setuid/setgid bit', command: text });
+      // setuid (u+s, 4xxx, 6xxx, +s); a setgid bit alone (g+s, 2xxx) is the usual shared-folder setting.
+      if (args.some((a) => /^(?:[ugoa]*,)*(?:u[ugoa]*|a|)[+=][rwxXt]*s|^[4-7][0-7]{3}$/.test(a) && !/^[2][0-7]{3}$|^g[+=]/.test(a))) add({ capability: 'privilege', detail: 'sets the setuid bit', command: text });
       if (args.some((a) => /^-\w*R/.test(a)) && args.some((a) => !a.startsWith('-') && looksLikePath(a) && pt.rootOrHome(a))) add({ capability: 'destructive', detail: 'changes permissions recursively on a system or home folder', command: text });
       return;
     case 'chown': case 'chgrp':
@@ -556,7 +661,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       const oi = args.findIndex((a) => /^(?:-o|--output|-O|--output-document)$/.test(a));
       if (oi >= 0 && args[oi + 1] && !(name === 'curl' && args[oi] === '-O')) downloaded.add(pt.abs(args[oi + 1]));
       const url = args.find((a) => /^[a-z]+:\/\//i.test(a));
-      if (url && (name === 'wget' || args.includes('-O') || args.includes('--remote-name'))) {
+      if (url && (name === 'wget' || args.some((a) => /^-[a-zA-Z]*O[a-zA-Z]*$|^--remote-name(?:-all)?$/.test(a)))) {
         const base = url.split(/[?#]/)[0].split('/').pop();
         if (base) downloaded.add(pt.abs(base));
       }
