@@ -219,6 +219,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       w.push(...pathArgs.filter(() => name !== 'dd'), ...(name === 'dd' ? args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)) : []));
       if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
     }
+    else if (name === 'ln' && pathArgs.length === 1 && !args.includes('-t')) { /* ln -s TARGET: the link goes in the current folder */ }
     else if (COPIERS.has(name) && pathArgs.length >= 1) {
       const t = args.indexOf('-t');
       if (t >= 0 && args[t + 1]) { w.push(args[t + 1]); r.push(...pathArgs.filter((a) => a !== args[t + 1])); }
@@ -352,6 +353,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     const heredoc = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<');
     if (!hasC && !fed && !heredoc && (!script || args.some((a) => /^-[a-zA-Z]*[ip][a-zA-Z]*$/.test(a)) && !script)) add({ capability: 'interactive-shell', detail: `starts an interactive ${name}${args.some((a) => /p/.test(a) && a.startsWith('-')) ? ' keeping privileges (-p)' : ''}`, command: text });
     if (args.some((a) => /^-[a-zA-Z]*i[a-zA-Z]*$/.test(a))) add({ capability: 'interactive-shell', detail: `starts an interactive ${name} (-i)`, command: text });
+    if (!hasC && !fed && args.some((a, i) => !a.startsWith('-') && dyn[i + 1])) add({ capability: 'unknown', detail: `${name} runs a script whose path is only known at run time`, command: text });
     if (script && !hasC && downloaded.has(pt.abs(script))) add({ capability: 'download-exec', detail: `runs ${script}, which this command line downloaded`, command: text, paths: [pt.abs(script)] });
     if (script && !hasC && !script.startsWith('/dev/fd/') && pt.outside(script) && !downloaded.has(pt.abs(script))) add({ capability: 'read-outside', detail: `runs the script ${script}, outside the workspace`, command: text, paths: [script] });
     if (script === '/dev/fd/63' || script === '/dev/stdin') add({ capability: 'unknown', detail: `${name} runs the output of another command`, command: text });
@@ -436,6 +438,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if (name === 'date' || name === 'file') for (const f of optionValues(args, name === 'date' ? /^-f$|^--file$/ : /^-[fm]$/, name === 'date' ? /^--file=(.+)/ : undefined)) pt.read(f, text);
   if (name === 'cmake' && args[0] === '-E' && /^(?:cat|copy|copy_if_different|create_symlink|tar)$/.test(args[1] ?? '')) for (const f of args.slice(2).filter((a) => looksLikePath(a))) pt.read(f, text);
   if (name === 'gcore' || (name === 'gdb' && args.some((a) => /^-p$|^--pid(?:=|$)/.test(a)))) add({ capability: 'credential-access', detail: `${name} dumps or attaches to a running process's memory (where secrets live)`, command: text });
+  // Another process's memory or environment (/proc/PID/mem, maps, environ), even with the PID a variable.
+  if (args.some((a) => /^\/proc\/(?!self\/|thread-self\/)[^/]+\/(?:mem|maps|environ)$/.test(a))) add({ capability: 'credential-access', detail: 'reads another process\'s memory or environment under /proc (where its secrets are)', command: text });
   if (name === 'getent' && /^(?:shadow|gshadow)$/.test(sub)) add({ capability: 'credential-access', detail: `getent ${sub} reads password hashes`, command: text });
   // Local, unsigned system packages run their install scripts as root.
   if ((name === 'dpkg' && args.some((a) => /^-[a-zA-Z]*i$|^--install$/.test(a))) || (name === 'rpm' && /^-[iU]|^--(?:install|upgrade)$/.test(args[0] ?? ''))
@@ -495,7 +499,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (name === 'su' && !args.includes('-c')) add({ capability: 'interactive-shell', detail: 'opens a root shell with su', command: text });
       return;
     case 'setcap': case 'visudo': case 'usermod': case 'useradd': case 'adduser': case 'passwd': case 'chpasswd': case 'gpasswd': case 'newgrp': case 'groupadd':
-    case 'sysadminctl': case 'dseditgroup': case 'dscl': case 'userdel': case 'deluser': case 'chage':
+    case 'sysadminctl': case 'dseditgroup': case 'dscl': case 'userdel': case 'deluser': case 'chage': case 'dsenableroot':
       add({ capability: 'privilege', detail: `${name} changes users, groups or capabilities`, command: text });
       return;
     case 'chmod':
