@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 
 export const CHECKPOINT_EVERY = 100;
+const SCHEMA_VERSION = 1;
 const GENESIS = '0'.repeat(64);
 
 export interface AuditRecord {
@@ -97,7 +98,8 @@ export class AuditLog {
     this.db = new BetterSqlite3(this.path, { timeout: 30_000, nativeBinding: sqliteAddon() });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
-    this.db.exec(`
+    // The schema is created once (user_version marks it), not checked on every open.
+    if (this.db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, session TEXT NOT NULL, source TEXT NOT NULL,
         kind TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
@@ -105,6 +107,7 @@ export class AuditLog {
       CREATE INDEX IF NOT EXISTS records_ts ON records(ts);
       CREATE TABLE IF NOT EXISTS checkpoints (
         seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, ts TEXT NOT NULL, signature TEXT NOT NULL);
+      PRAGMA user_version = ${SCHEMA_VERSION};
     `);
     try { chmodSync(this.path, 0o600); } catch { /* not ours to change */ }
   }

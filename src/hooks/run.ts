@@ -8,6 +8,7 @@ import { stricter, loadPolicy, type Policy } from '../engine/policy.ts';
 import { judgeEvent, type FullVerdict } from '../engine/judge.ts';
 import type { Decision, Event } from '../engine/types.ts';
 import { AuditLog } from '../audit/log.ts';
+import { languageOf, registerOnly, type Language } from '../analyzers/code/languages.ts';
 import { auditData, redactText } from '../audit/record.ts';
 import { answer, phaseOf, toolEvents, userPrompt, type Agent, type HookAnswer, type HookPayload } from './adapters.ts';
 
@@ -30,7 +31,7 @@ function readStdin(budgetMs: number): Promise<string> {
   });
 }
 
-export async function judgePayload(agent: Agent, payload: HookPayload, policy: Policy, audit: AuditLog | undefined, source = `hook:${agent}`, projectDir?: string): Promise<HookAnswer> {
+export async function judgePayload(agent: Agent, payload: HookPayload, policy: Policy, audit: AuditLog | undefined, source = `hook:${agent}`, projectDir?: string, oneShot = false): Promise<HookAnswer> {
   const phase = phaseOf(agent, payload);
   const workspace = projectDir ?? process.env.QWEN_PROJECT_DIR ?? process.env.CLAUDE_PROJECT_DIR ?? process.env.GEMINI_PROJECT_DIR ?? payload.cwd ?? process.cwd();
   const cwd = payload.cwd ?? workspace;
@@ -59,6 +60,11 @@ export async function judgePayload(agent: Agent, payload: HookPayload, policy: P
       audit?.append({ session, source, kind: payload.tool_name ?? 'tool', decision: policy.onError, data: { tool: payload.tool_name, error: reason } });
       return answer(agent, phase, policy.onError, reason);
     }
+  }
+  // A process that judges one file write and exits loads only that file's parser.
+  if (oneShot && events.length && events.every((ev) => ev.tool === 'write' || ev.tool === 'edit')) {
+    const langs = events.map((ev) => languageOf((ev as { path: string }).path, ev.tool === 'write' ? ev.content.slice(0, 200).split('\n')[0] : undefined));
+    if (langs.every((l) => l !== undefined)) registerOnly([...new Set(langs as Language[])]);
   }
   let decision: Decision = 'allow';
   const reasons: string[] = [];
@@ -105,7 +111,7 @@ export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<Hoo
     let audit: AuditLog | undefined;
     try {
       audit = new AuditLog(opts.auditDir);
-      return await judgePayload(agent, payload, policy, audit);
+      return await judgePayload(agent, payload, policy, audit, `hook:${agent}`, undefined, true);
     } catch (e) {
       return answer(agent, phase, policy.onError, `Warden failed (${(e as Error).message}) and fails closed`);
     } finally {

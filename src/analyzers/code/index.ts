@@ -100,7 +100,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
 
   const astActive = ast.filter((r) => r.requires!.test(file.text));
   if (astActive.length > 0) {
-    registerParsers();
+    registerParsers(file.language);
     let root;
     try {
       root = parse(astGrepLang(file.language) as never, file.text).root();
@@ -110,7 +110,8 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     if (root) {
       let run = astActive;
       try {
-        if (astActive.length > 1) run = candidates(root as never, astActive);
+        // (On small files compiling the combined rule costs more than it saves.)
+        if (astActive.length > 1 && file.text.length > 16_384) run = candidates(root as never, astActive);
       } catch {
         // The combined walk is only a shortcut: if it fails, every active rule runs on its own.
         run = astActive;

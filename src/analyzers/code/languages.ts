@@ -63,24 +63,35 @@ export function astGrepLang(lang: Language): string {
   }
 }
 
-let registered = false;
-export function registerParsers(): void {
-  if (registered) return;
+/** Parsers that come as separate packages (JavaScript, TypeScript and TSX are built into napi). */
+const DYNAMIC: Partial<Record<Language, string>> = {
+  python: '@ast-grep/lang-python', go: '@ast-grep/lang-go', java: '@ast-grep/lang-java', c: '@ast-grep/lang-c', cpp: '@ast-grep/lang-cpp',
+  csharp: '@ast-grep/lang-csharp', php: '@ast-grep/lang-php', ruby: '@ast-grep/lang-ruby', rust: '@ast-grep/lang-rust', bash: '@ast-grep/lang-bash',
+};
+let registered: Set<Language> | 'all' | undefined;
+let only: Language[] | undefined;
+
+/**
+ * For a process that judges one file and exits (a hook call writing one file): load only that
+ * file's parser (each parser is a native library to load; all of them cost about 10 ms). napi
+ * takes one registration per process, so a later request for another language fails loudly,
+ * and the caller fails closed.
+ */
+export function registerOnly(langs: Language[]): void {
+  if (!registered) only = langs;
+}
+
+export function registerParsers(need?: Language): void {
+  if (registered === 'all') return;
+  if (registered) {
+    if (need && DYNAMIC[need] && !registered.has(need)) throw new Error(`the ${need} parser is not loaded in this process`);
+    return;
+  }
   const require = createRequire(import.meta.url);
   // Loaded here, not imported: language detection must not load the native module (the hook's
   // start-up snapshot uses it and cannot hold native state).
   const { registerDynamicLanguage } = require('@ast-grep/napi') as { registerDynamicLanguage: typeof Register };
-  registerDynamicLanguage({
-    python: require('@ast-grep/lang-python'),
-    go: require('@ast-grep/lang-go'),
-    java: require('@ast-grep/lang-java'),
-    c: require('@ast-grep/lang-c'),
-    cpp: require('@ast-grep/lang-cpp'),
-    csharp: require('@ast-grep/lang-csharp'),
-    php: require('@ast-grep/lang-php'),
-    ruby: require('@ast-grep/lang-ruby'),
-    rust: require('@ast-grep/lang-rust'),
-    bash: require('@ast-grep/lang-bash'),
-  });
-  registered = true;
+  const langs = only ?? (Object.keys(DYNAMIC) as Language[]);
+  registerDynamicLanguage(Object.fromEntries(langs.filter((l) => DYNAMIC[l]).map((l) => [l, require(DYNAMIC[l]!)])));
+  registered = only ? new Set(langs) : 'all';
 }
