@@ -51,12 +51,17 @@ for (const corpus of CODE_CORPORA) {
   const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
   const perCat = new Map<string, { bad: number; tp: number; good: number; fp: number; tpCwe: number; fpCwe: number }>();
   const missed: string[] = [];
+  let goodAnyFinding = 0;
   for (const c of load(corpus)) {
     if (c.content === undefined) continue;
     const path = `case/${c.id.replace(/[^\w.-]/g, '_')}.${EXT[c.language] ?? 'txt'}`;
     bytes += c.content.length;
     const { findings } = scanText(path, c.content);
-    const hits = flagged(findings);
+    // The unicode corpus measures the Unicode-deception analyzer: its benign files include secret
+    // scanners' own test fixtures, whose fake tokens the secrets analyzer reports (counted apart).
+    const all = flagged(findings);
+    const hits = corpus === 'unicode-attacks' ? all.filter((f) => f.category === 'unicode') : all;
+    if (c.label === 'good' && all.length) goodAnyFinding++;
     // CWE-338 (weak PRNG for security) is a child of CWE-330, so it answers a CWE-330 case.
     const cweHit = hits.some((f) => f.cwe === c.category || (c.category === 'CWE-330' && f.cwe === 'CWE-338'));
     const pc = perCat.get(c.category) ?? { bad: 0, tp: 0, good: 0, fp: 0, tpCwe: 0, fpCwe: 0 };
@@ -71,6 +76,7 @@ for (const corpus of CODE_CORPORA) {
     }
     perCat.set(c.category, pc);
   }
+  if (corpus === 'unicode-attacks') row.extra = `unicode findings only; good files with any finding at all (e.g. fake tokens in a secret scanner's fixtures): ${pct(goodAnyFinding, row.good)}`;
   if (corpus === 'owasp-benchmark-python') {
     let tp = 0, fp = 0;
     const lines = ['| category | bad | flagged (right CWE) | good | flagged (right CWE) |', '|---|---|---|---|---|'];
@@ -195,8 +201,10 @@ code, package and unicode cases are scanned as text, model files are disassemble
 commands are judged by the agent guard's engine.
 
 What "flagged" means per kind of corpus:
-- code, secrets, unicode corpora: at least one unsuppressed finding of severity low or above, each case
+- code and secrets corpora: at least one unsuppressed finding of severity low or above, each case
   scanned with the file extension of its language;
+- unicode-attacks: the same, counting the Unicode-deception findings (the note gives the share of good
+  files with a finding of any kind);
 - package corpora (guarddog, benign-packages): at least one supply-chain or backdoor finding (malicious-package
   behaviour), every file of the case scanned under its own name (package.json, setup.py…); ordinary
   vulnerability findings such as an eval of a variable are not malice and do not count;

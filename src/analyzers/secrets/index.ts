@@ -22,7 +22,7 @@ export function entropy(s: string): number {
 }
 
 const PLACEHOLDER =
-  /x{5,}|X{5,}|\*{3,}|\.{3}|(?:^|[^a-z])(?:example|sample|dummy|placeholder|changeme|change_me|your|redacted|fake|insert|replace|todo|fixme|null|none|undefined|secret|password|passwd|token|foobar)(?:[^a-z]|$)|<[^>]*>|\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|EXAMPLE|(.)\1{7,}|0123456789|123456789|abcdefghij|ABCDEFGHIJ|qwerty|^(?:true|false|yes|no|on|off)$/i;
+  /x{5,}|X{5,}|\*{3,}|\.{3}|(?:^|[^a-z])(?:example|sample|dummy|placeholder|changeme|change_me|your|redacted|fake|insert|replace|todo|fixme|null|none|undefined|secret|password|passwd|token|foobar)(?:[^a-z]|$)|<[^>]*>|\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|EXAMPLE|(.)\1{7,}|0123456789|123456789|abcdefghij|ABCDEFGHIJ|qwerty|^\{[A-Za-z_][\w.]*\}$|(?:abcdef|bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz)|^(?:true|false|yes|no|on|off)$/i;
 /** AWS's, Stripe's and others' documented example credentials. */
 const DOCUMENTED = /AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI\/K7MDENG\/bPxRfiCYEXAMPLEKEY|sk_test_4eC39HqLyjWDarjtT1zdp7dc|AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI/;
 
@@ -41,13 +41,15 @@ export function redact(secret: string): string {
 }
 
 const GENERIC_NAME =
-  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer)[A-Za-z0-9_.\-]{0,30})["']?\s*(?:=|:=|=>|:)\s*(?:["'`]([^"'`\s]{8,200})["'`]|([^\s"'`,;#)}\]]{12,200}))/i;
+  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=]))[A-Za-z0-9_.\-]{0,30})["']?\s*(?:=|:=|=>|:)\s*(?:["'`]([^"'`\s]{8,200})["'`]|([^\s"'`,;#)}\]]{12,200}))/i;
 /** Words one of which GENERIC_NAME needs (lower case): a cheap test before the regex. */
-const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer'];
+const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer', 'auth'];
+/** A secret-named setting read with a literal default: getenv("API_TOKEN", "…"), config.get('password', '…'). */
+const DEFAULT_ARG = /\(\s*["']([A-Za-z0-9_.\-]{0,40}(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|pwd|credential)[A-Za-z0-9_.\-]{0,30})["']\s*,\s*["']([^"'\s]{8,200})["']/i;
 const GENERIC_HINT = new RegExp(GENERIC_WORDS.join('|'));
-const NOT_SECRET_NAME = /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|size|len|length|type|types|version|field|key_?id|count|prefix|suffix|header|param|env|var|label|format|mode|policy|endpoint|host|chars|alphabet|pattern|regex|hash|digest|checksum|salt_?rounds|expiry|expires|ttl|timeout|limit)$|public|csrf|xsrf|kms|credentialsid|secretsid|tokenizer|tokens?_?(?:url|uri|type)|password_?(?:field|hint|policy|reset|confirm|label)|keyword|keyboard|keyframe|monkey|turkey/i;
+const NOT_SECRET_NAME = /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|size|len|length|type|types|version|field|key_?id|count|prefix|suffix|header|param|env|var|label|format|mode|policy|endpoint|host|chars|alphabet|pattern|regex|hash|digest|checksum|salt_?rounds|expiry|expires|ttl|timeout|limit)$|public|csrf|xsrf|kms|credentials?_?id|secrets?_?id|tokenizer|tokens?_?(?:url|uri|type)|password_?(?:field|hint|policy|reset|confirm|label)|keyword|keyboard|keyframe|monkey|turkey/i;
 const NON_SECRET_VALUE =
-  /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$/;
+  /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$|[-_.]v?\d+\.\d+(?:\.\d+)?$/;
 
 function genericLooksSecret(name: string, value: string): boolean {
   if (NOT_SECRET_NAME.test(name)) return false;
@@ -121,6 +123,7 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
       const secret = m.groups?.s ?? m[0];
       if (pat.id !== 'secret.private-key' && pat.id !== 'secret.gcp-service-account' && isPlaceholder(secret)) continue;
       if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) continue;
+      if (pat.valid && !pat.valid(secret)) continue;
       if (lock && pat.id === 'secret.jwt') continue;
       if (pat.id === 'secret.private-key' && isPlaceholderKeyBlock(line.slice(m.index + m[0].length), lines, i)) continue;
       emit(pat, i + 1, m.index + Math.max(0, m[0].indexOf(secret)) + 1, secret, 'high');
@@ -128,7 +131,7 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
       break;
     }
     if (matched || lock || !GENERIC_HINT.test(lower)) continue;
-    const g = GENERIC_NAME.exec(line);
+    const g = GENERIC_NAME.exec(line) ?? DEFAULT_ARG.exec(line);
     if (g) {
       const value = g[2] ?? g[3];
       if (genericLooksSecret(g[1], value)) {
@@ -136,13 +139,31 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
       }
     }
   }
+  // curl commands continued over several lines (`curl … \` ⏎ `  -u user:pass`, as READMEs write
+  // them): the curl formats are tried on the joined command, the finding placed on its line.
+  for (let i = 0; i < lines.length; i++) {
+    if (!/\\\s*$/.test(lines[i]) || !/\bcurl\b/.test(lines[i])) continue;
+    let j = i, joined = lines[i];
+    while (j + 1 < lines.length && j - i < 12 && /\\\s*$/.test(lines[j])) joined = joined.replace(/\\\s*$/, ' ') + lines[++j].replace(/^\s*#?/, ' ');
+    for (const pat of CURL_PATTERNS) {
+      const m = pat.re.exec(joined);
+      const secret = m && (m.groups?.s ?? m[0]);
+      if (!secret || isPlaceholder(secret) || (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy)) continue;
+      const at = lines.slice(i, j + 1).findIndex((l) => l.includes(secret));
+      if (at >= 0) emit(pat, i + at + 1, lines[i + at].indexOf(secret) + 1, secret, 'high');
+    }
+    i = j;
+  }
   return out;
 }
 
+const CURL_PATTERNS = SECRET_PATTERNS.filter((p) => p.id === 'secret.curl-basic-auth' || p.id === 'secret.curl-auth-header');
+
 /** A PEM header followed by an obviously fake body (…, xxxx, "<key>") is documentation. */
 function isPlaceholderKeyBlock(rest: string, lines: string[], i: number): boolean {
-  const body = (rest + lines.slice(i + 1, i + 4).join('')).replace(/\\n|["'`+,\s]/g, '');
-  return body.length < 20 || /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{|^-----END/i.test(body);
+  const body = (rest + lines.slice(i + 1, i + 4).join('')).replace(/\\n|["'`+,\s]/g, '').split('-----END')[0];
+  // A real key has a long base64 body before its END line.
+  return body.replace(/[^A-Za-z0-9+/=]/g, '').length < 40 || /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body);
 }
 
 /** The secret values behind secret findings of a file (each finding's column range). */
