@@ -42,3 +42,16 @@ test('agent-config analyzer proves itself on its fixtures', () => {
   const files = [join(FIX, 'agent-config/.qwen/settings.json'), join(FIX, 'agent-config/.github/workflows/ci.yml')];
   assert.deepEqual(fmt(checkAnalyzer(files, ids, analyzeAgentConfig)), []);
 });
+
+import { analyzeSecrets } from '../src/analyzers/secrets/index.ts';
+import { SECRET_PATTERNS } from '../src/analyzers/secrets/patterns.ts';
+
+test('secrets analyzer: every credential format fires on its fixture and passes its near miss', () => {
+  const ids = [...SECRET_PATTERNS.map((p) => p.id), 'secret.generic'];
+  assert.deepEqual(fmt(checkAnalyzer(fixtures('secrets'), ids, analyzeSecrets)), []);
+});
+
+test('secrets: curl credentials on continued lines and literal defaults of secret settings', () => {
+  const f = new SourceFile('README.md', 'curl https://api.example.com/v1 \\\n  --user deploy:Zq8vR2mLx7Tn4Kp \\\n  -d x=1\nAPI = os.getenv("API_TOKEN", "k7Qm2Zx9Lp4Vn8Rt3Wy6")\n', undefined);
+  assert.deepEqual(analyzeSecrets(f).map((x) => `${x.ruleId}:${x.line}`), ['secret.generic:4', 'secret.curl-basic-auth:2']);
+});

@@ -121,7 +121,7 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
       const m = pat.re.exec(line);
       if (!m) continue;
       const secret = m.groups?.s ?? m[0];
-      if (pat.id !== 'secret.private-key' && pat.id !== 'secret.gcp-service-account' && isPlaceholder(secret)) continue;
+      if (pat.id !== 'secret.private-key' && pat.id !== 'secret.gcp-service-account' && isPlaceholder(pat.fixed ? secret.replace(pat.fixed, '') : secret)) continue;
       if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) continue;
       if (pat.valid && !pat.valid(secret)) continue;
       if (lock && pat.id === 'secret.jwt') continue;

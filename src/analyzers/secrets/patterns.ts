@@ -14,6 +14,8 @@ export interface SecretPattern {
   minEntropy?: number;
   /** A check of the token's own structure (a decoded prefix, a checksum), beyond its shape. */
   valid?: (secret: string) => boolean;
+  /** The format's fixed part (AGE-SECRET-KEY-1, access_token$production$): left out of the placeholder test. */
+  fixed?: RegExp;
 }
 
 const B = String.raw`(?:^|[^A-Za-z0-9_])`; // a token boundary on the left
@@ -105,7 +107,7 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p('stripe-key', 'Stripe secret/restricted key', String.raw`${B}(?<s>(?:sk|rk)_(?:live|test|prod)_[0-9a-zA-Z]{24,247})${E}`, ['sk_live', 'sk_test', 'rk_live', 'rk_test', 'rk_prod', 'sk_prod'], { severity: 'critical' }),
   p('square-token', 'Square access token', String.raw`${B}(?<s>(?:sq0atp|EAAA)[0-9A-Za-z_\-]{22,60})`, ['sq0atp', 'eaaa']),
   p('square-secret', 'Square OAuth secret', String.raw`${B}(?<s>sq0csp-[0-9A-Za-z_\-]{43})`, ['sq0csp']),
-  p('braintree-token', 'PayPal Braintree access token', String.raw`(?<s>access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})`, ['access_token$production']),
+  p('braintree-token', 'PayPal Braintree access token', String.raw`(?<s>access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})`, ['access_token$production'], { fixed: /^access_token\$production\$/ }),
   p('shopify-token', 'Shopify token', String.raw`${B}(?<s>shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})${E}`, ['shpat_', 'shpca_', 'shppa_', 'shpss_']),
   // AI vendors
   p('openai-key', 'OpenAI API key', String.raw`${B}(?<s>sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,})`, ['t3blbkfj'], { severity: 'critical' }),
@@ -137,7 +139,7 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p('okta-token', 'Okta API token', String.raw`(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))${ci('okta')}(?![a-z])` + String.raw`[\w.\-]{0,30}["']?\s*(?:[:=]|=>)\s*["']?(?<s>00[A-Za-z0-9_\-]{40})${E}`, ['okta']),
   p('1password-service-token', '1Password service-account token', String.raw`${B}(?<s>ops_eyJ[A-Za-z0-9+/]{250,}={0,3})`, ['ops_eyj']),
   p('1password-secret-key', '1Password secret key', String.raw`${B}(?<s>A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})${E}`, ['a3-']),
-  p('age-secret-key', 'age secret key', String.raw`${B}(?<s>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})`, ['age-secret-key']),
+  p('age-secret-key', 'age secret key', String.raw`${B}(?<s>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})`, ['age-secret-key'], { fixed: /^AGE-SECRET-KEY-1/ }),
   p('infracost-token', 'Infracost API token', String.raw`(?:^|[^A-Za-z0-9_.\-/])(?<s>ico-[A-Za-z0-9]{32})${E}`, ['ico-']),
   p('intra42-secret', '42 Intra client secret', String.raw`${B}(?<s>s-s4t2(?:ud|af)-[a-f0-9]{64})`, ['s-s4t2']),
   ctx('maxmind-key', 'MaxMind license key', 'maxmind|geoip', '[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk'),
