@@ -53,11 +53,11 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
     }
   };
   let findings: Finding[] = [];
-  if (language) findings.push(...run('code', () => analyzeCode(file, notes)));
+  if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
   if (language || /\.(ya?ml|json|toml|ini|cfg|conf|env|properties|xml|gradle|tf|hcl|dockerfile)$|(^|\/)(Dockerfile|Makefile|Jenkinsfile)$/i.test(path))
     findings.push(...run('backdoor', () => analyzeBackdoors(file)));
   findings.push(...run('unicode', () => analyzeUnicode(file)));
-  findings.push(...run('secrets', () => analyzeSecrets(file)));
+  findings.push(...run('secrets', () => analyzeSecrets(file, opts.changedLines)));
   if (isAgentConfigPath(path)) findings.push(...run('agent-config', () => analyzeAgentConfig(file)));
   if (manifestKind(path)) findings.push(...run('dependencies', () => analyzeDependencies(file)));
 

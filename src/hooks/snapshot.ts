@@ -63,7 +63,7 @@ if (startupSnapshot.isBuildingSnapshot()) {
   judge({ tool: 'read', path: '/tmp/ws/README.md' }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
   // The rule packs, and the text analyzers once over a sample (ast-grep itself is native and
   // loads at run time).
-  loadRules();
+  for (const r of loadRules()) void [r.requires, r.regex, r.notRegex, r.ast]; // compiled now, not per call
   const sample = new SourceFile('/tmp/ws/app.py', 'import os, base64\nAPI_KEY = "sk-test"\nexec(base64.b64decode(os.environ["X"]))\n# \u202e\n', 'python');
   analyzeBackdoors(sample); analyzeSecrets(sample); analyzeUnicode(sample);
   const sources = sourcePaths();

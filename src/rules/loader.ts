@@ -75,7 +75,19 @@ export function parsePack(text: string, pack: string): Rule[] {
 }
 
 /** Validates and compiles one pack's parsed document (from YAML, or from the build's JSON copy). */
-export function compilePack(parsed: unknown, pack: string): Rule[] {
+/** Defines obj[key] to be computed on first read (then kept as a plain property). */
+function lazy<T extends object>(obj: T, key: keyof T & string, make: () => unknown): void {
+  Object.defineProperty(obj, key, {
+    configurable: true, enumerable: true,
+    get() { const value = make(); Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true }); return value; },
+  });
+}
+
+/**
+ * @param deferred compile regexes and the ast-grep config on first use (the prebuilt packs, which
+ * the build has already compiled once: a process that scans Python never pays for the Go rules).
+ */
+export function compilePack(parsed: unknown, pack: string, deferred = false): Rule[] {
   const doc = parsed as Record<string, unknown>;
   if (!doc || typeof doc !== 'object') throw new RuleError(`${pack}: not a YAML mapping`);
   for (const k of Object.keys(doc)) if (!PACK_KEYS.has(k)) throw new RuleError(`${pack}: unknown key '${k}'`);
@@ -108,18 +120,26 @@ export function compilePack(parsed: unknown, pack: string): Rule[] {
       message: str(raw.message, where, 'message')!,
       fix: str(raw.fix, where, 'fix', false),
       languages,
-      requires: raw.requires !== undefined ? prefilter(raw.requires, flags.replace('g', ''), where) : undefined,
-      regex: raw.regex !== undefined ? compile(str(raw.regex, where, 'regex')!, flags.replace('g', ''), where) : undefined,
-      notRegex: raw['not-regex'] !== undefined ? compile(str(raw['not-regex'], where, 'not-regex')!, flags.replace('g', ''), where) : undefined,
       pack,
     };
+    const f = flags.replace('g', '');
+    const fields: [keyof Rule & string, (() => unknown) | undefined][] = [
+      ['requires', raw.requires !== undefined ? () => prefilter(raw.requires, f, where) : undefined],
+      ['regex', raw.regex !== undefined ? () => compile(str(raw.regex, where, 'regex')!, f, where) : undefined],
+      ['notRegex', raw['not-regex'] !== undefined ? () => compile(str(raw['not-regex'], where, 'not-regex')!, f, where) : undefined],
+    ];
     if (raw.ast !== undefined) {
       if (typeof raw.ast !== 'object' || raw.ast === null) throw new RuleError(`${where}: 'ast' must be a rule mapping`);
-      rule.ast = asciiRegexes({
+      fields.push(['ast', () => asciiRegexes({
         rule: raw.ast as object,
         constraints: raw.constraints as Record<string, object> | undefined,
         utils: raw.utils as Record<string, object> | undefined,
-      });
+      })]);
+    }
+    for (const [key, make] of fields) {
+      if (!make) continue;
+      if (deferred) lazy(rule, key, make);
+      else (rule as unknown as Record<string, unknown>)[key] = make();
     }
     return rule;
   });
@@ -201,7 +221,12 @@ function prebuiltPacks(): Record<string, { mtimeMs: number; doc: unknown }> | un
 /** What the build writes to PREBUILT_PACKS. */
 export function packsAsJson(dir = RULES_DIR): string {
   const out: Record<string, { mtimeMs: number; doc: unknown }> = {};
-  for (const file of packFiles(dir)) out[file.slice(dir.length + 1)] = { mtimeMs: statSync(file).mtimeMs, doc: parseYaml(readFileSync(file, 'utf8')) };
+  for (const file of packFiles(dir)) {
+    const pack = file.slice(dir.length + 1);
+    const doc = parseYaml(readFileSync(file, 'utf8'));
+    compilePack(doc, pack); // a bad rule fails the build, not the first scan that needs it
+    out[pack] = { mtimeMs: statSync(file).mtimeMs, doc };
+  }
   return JSON.stringify(out);
 }
 
@@ -214,7 +239,7 @@ export function loadRules(dir = RULES_DIR): Rule[] {
   for (const file of packFiles(dir)) {
     const pack = file.slice(dir.length + 1);
     const pre = prebuilt?.[pack];
-    const packRules = pre && pre.mtimeMs === statSync(file).mtimeMs ? compilePack(pre.doc, pack) : parsePack(readFileSync(file, 'utf8'), pack);
+    const packRules = pre && pre.mtimeMs === statSync(file).mtimeMs ? compilePack(pre.doc, pack, true) : parsePack(readFileSync(file, 'utf8'), pack);
     for (const r of packRules) {
       if (seen.has(r.id)) throw new RuleError(`${pack}: duplicate rule id '${r.id}'`);
       seen.add(r.id);

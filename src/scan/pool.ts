@@ -5,6 +5,7 @@
  * A worker that dies fails the scan loudly (its files are not silently dropped).
  */
 import { Worker } from 'node:worker_threads';
+import { languageOf, registerOnly, type Language } from '../analyzers/code/languages.ts';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +24,9 @@ export interface PoolOptions {
 // From the sources, workers need tsx registered first; the bundle has a plain JavaScript worker.
 const WORKER = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'worker.mjs'));
 
+/** Files that are data, never code with a #! line. */
+const DATA_FILE = /\.(?:md|markdown|txt|rst|json|jsonc|ya?ml|toml|lock|cfg|ini|conf|xml|html?|css|scss|svg|csv|tsv|env|properties|gitignore|dockerignore|editorconfig|mod|sum)$/i;
+
 /** Below this much work a worker's start-up (loading parsers and rules) costs more than it saves. */
 const MIN_PARALLEL_BYTES = 2_000_000;
 
@@ -35,6 +39,12 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
   const total = targets.reduce((s, t) => s + t.size, 0);
   const results: TargetResult[] = new Array(targets.length);
   if (jobs <= 1 || total < MIN_PARALLEL_BYTES) {
+    // One pass in this process: load only the parsers these files need (when every file's
+    // language shows in its name; archives can hold anything).
+    if (targets.every((t) => !t.kind)) {
+      const langs = targets.map((t) => languageOf(t.display) ?? (DATA_FILE.test(t.display) ? null : undefined));
+      if (langs.every((l) => l !== undefined)) registerOnly([...new Set(langs.filter((l): l is Language => !!l))]);
+    }
     targets.forEach((t, i) => {
       results[i] = scanTarget(t.path, t.display, opts.config, opts.changed?.get(t.display), t.kind);
       opts.onProgress?.(i + 1, targets.length);

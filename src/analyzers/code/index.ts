@@ -93,7 +93,44 @@ function fromRule(file: SourceFile, rule: Rule, line: number, column: number, en
   });
 }
 
-export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loadRules()): Finding[] {
+/** Function-like nodes: the context a diff scan analyses around each changed line. */
+const FUNCTION_KINDS = new Set([
+  'function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'generator_function_declaration',
+  'method_definition', 'method_declaration', 'constructor_declaration', 'func_literal', 'function_item', 'method', 'singleton_method',
+  'local_function_statement', 'lambda_expression', 'anonymous_function_creation_expression', 'function_def',
+]);
+type Node = { kind(): string; range(): { start: { line: number; column: number }; end: { line: number; column: number } }; children(): Node[]; parent(): Node | null; findAll(c: never): Node[] };
+
+/**
+ * The parts of a file a diff scan needs: for each changed line, the nearest enclosing function (with
+ * its decorators), or the top-level statement holding it. Falls back to the whole file when the
+ * parts would be most of it anyway.
+ */
+function changedUnits(root: Node, changed: Set<number>, lineCount: number): Node[] {
+  const units: Node[] = [];
+  const covered = (l: number) => units.some((u) => { const r = u.range(); return r.start.line <= l && l <= r.end.line; });
+  for (const line of [...changed].sort((a, b) => a - b)) {
+    const l = line - 1;
+    if (covered(l)) continue;
+    let node = root, top: Node | undefined, fn: Node | undefined;
+    for (let depth = 0; depth < 64 && !fn; depth++) {
+      const next = node.children().find((c) => { const r = c.range(); return r.start.line <= l && l <= r.end.line; });
+      if (!next) break;
+      if (node === root) top = next;
+      if (FUNCTION_KINDS.has(next.kind())) fn = next;
+      node = next;
+    }
+    let unit = fn ?? top;
+    if (!unit) continue;
+    const parent = unit.parent();
+    if (parent && /^decorated_definition$|^decorated_/.test(parent.kind())) unit = parent;
+    units.push(unit);
+  }
+  const lines = units.reduce((n, u) => n + u.range().end.line - u.range().start.line + 1, 0);
+  return lines > lineCount / 2 ? [root] : units;
+}
+
+export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loadRules(), changed?: Set<number>): Finding[] {
   if (!file.language) return [];
   const { ast, regex } = rulesFor(file.language, rules);
   const out: Finding[] = [];
@@ -109,16 +146,17 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     }
     if (root) {
       let run = astActive;
+      const units: Node[] = changed ? changedUnits(root as unknown as Node, changed, file.lines.length) : [root as unknown as Node];
       try {
         // (On small files compiling the combined rule costs more than it saves.)
-        if (astActive.length > 1 && file.text.length > 16_384) run = candidates(root as never, astActive);
+        if (astActive.length > 1 && units[0] === (root as unknown) && file.text.length > 16_384) run = candidates(root as never, astActive);
       } catch {
         // The combined walk is only a shortcut: if it fails, every active rule runs on its own.
         run = astActive;
       }
       for (const rule of run) {
         try {
-          for (const node of root.findAll(rule.ast as never)) {
+          for (const node of units.flatMap((u) => u.findAll(rule.ast as never))) {
             const r = node.range();
             const line = r.start.line + 1;
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
@@ -131,10 +169,13 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     }
   }
 
+  // Line rules: every line, or only the changed ones in a diff scan.
+  const lineIdx = changed ? [...changed].filter((l) => l >= 1 && l <= file.lines.length).map((l) => l - 1) : undefined;
   for (const rule of regex) {
     if (rule.requires && !rule.requires.test(file.text)) continue;
     const re = rule.regex!;
-    for (let i = 0; i < file.lines.length; i++) {
+    for (let k = 0, n = lineIdx ? lineIdx.length : file.lines.length; k < n; k++) {
+      const i = lineIdx ? lineIdx[k] : k;
       const text = file.lines[i];
       if (text.length > MAX_REGEX_LINE) continue;
       const m = re.exec(text);

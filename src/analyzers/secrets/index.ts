@@ -68,7 +68,8 @@ const META = {
   fix: 'Remove it from the code and history, rotate it at the issuer, and load it at run time from the environment or a secret manager.',
 };
 
-export function analyzeSecrets(file: SourceFile): Finding[] {
+/** @param changed in a diff scan, the changed lines (1-based): findings elsewhere would be dropped anyway. */
+export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
   const out: Finding[] = [];
   const lock = isLockfile(file.path);
   const seen = new Set<string>();
@@ -109,7 +110,7 @@ export function analyzeSecrets(file: SourceFile): Finding[] {
     }));
     if (!lock) hits(GENERIC_WORDS, (li) => genericLines.add(li));
   }
-  const order = aligned ? [...new Set([...cands.keys(), ...genericLines])].sort((a, b) => a - b) : lines.map((_, i) => i);
+  const order = (aligned ? [...new Set([...cands.keys(), ...genericLines])].sort((a, b) => a - b) : lines.map((_, i) => i)).filter((i) => !changed || changed.has(i + 1));
   for (const i of order) {
     const line = lines[i];
     if (line.length > MAX_LINE || line.length < 8) continue;
