@@ -93,6 +93,8 @@ function fromRule(file: SourceFile, rule: Rule, line: number, column: number, en
   });
 }
 
+const PHP_OPEN = '<?php ';
+
 /** Function-like nodes: the context a diff scan analyses around each changed line. */
 const FUNCTION_KINDS = new Set([
   'function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'generator_function_declaration',
@@ -138,9 +140,12 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
   const astActive = ast.filter((r) => r.requires!.test(file.text));
   if (astActive.length > 0) {
     registerParsers(file.language);
-    let root;
+    let root, phpShift = 0;
     try {
-      root = parse(astGrepLang(file.language) as never, file.text).root();
+      // A PHP fragment without its <?php tag (a snippet, a patch hunk) parses as HTML text: give
+      // it the tag on its first line, so line numbers stay (columns on line 1 are corrected below).
+      phpShift = file.language === 'php' && !/<\?(?:php\b|=)?/.test(file.text) ? PHP_OPEN.length : 0;
+      root = parse(astGrepLang(file.language) as never, phpShift ? PHP_OPEN + file.text : file.text).root();
     } catch (e) {
       notes.push({ file: file.path, kind: 'error', reason: `parse failed (${file.language}): ${(e as Error).message}` });
     }
@@ -160,7 +165,8 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
             const r = node.range();
             const line = r.start.line + 1;
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
-            out.push(fromRule(file, rule, line, r.start.column + 1, r.end.line + 1, r.end.column + 1));
+            const shift = (l: number) => (l === 0 ? phpShift : 0);
+            out.push(fromRule(file, rule, line, r.start.column + 1 - shift(r.start.line), r.end.line + 1, r.end.column + 1 - shift(r.end.line)));
           }
         } catch (e) {
           notes.push({ file: file.path, kind: 'error', reason: `rule ${rule.id} failed: ${(e as Error).message}` });

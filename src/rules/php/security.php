@@ -8,11 +8,29 @@ function run($dir) {
     $out = shell_exec("cat $dir/file");
 }
 
+function list_safely($dir) {
+    $cmd = escapeshellcmd("ls " . escapeshellarg($dir));
+    // ok: php.command-injection
+    exec($cmd);
+    $fixed = "uptime";
+    // ok: php.command-injection
+    system($fixed);
+}
+
+function list_reassigned($dir) {
+    $cmd = escapeshellarg($dir);
+    $cmd = $_GET['cmd'];
+    // ruleid: php.command-injection
+    exec($cmd);
+}
+
 function code($body) {
     // ruleid: php.code-injection
     eval($body);
     // ok: php.code-injection
     assert('true');
+    // ok: php.code-injection
+    eval('return 1 + 1;');
 }
 
 function sql($db, $id) {
@@ -82,3 +100,5 @@ curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, true);
 extract($_POST);
 // ok: php.extract-superglobal
 extract($defaults);
+// ok: php.extract-superglobal
+extract($_POST, EXTR_SKIP);
