@@ -70,11 +70,22 @@ void temp(void) {
     int fd = mkstemp(template_buf);
 }
 
+struct list { size_t m; int *items; };
+void grow(struct list *l) {
+    // ruleid: c.integer-overflow-allocation
+    l->items = realloc(l->items, l->m * 16);
+    // ruleid: c.integer-overflow-allocation
+    short *r = _TIFFmalloc(l->m * sizeof(short));
+    (void)r;
+}
+
 void *alloc(size_t count) {
     // ruleid: c.integer-overflow-allocation
     int *p = malloc(count * sizeof(int));
     // ok: c.integer-overflow-allocation
     int *q = calloc(count, sizeof(int));
+    // ok: c.integer-overflow-allocation
+    char *fixed = malloc(16 * 4);
     return p ? p : q;
 }
 
