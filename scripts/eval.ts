@@ -117,13 +117,15 @@ for (const corpus of PACKAGE_CORPORA) {
 // Shell corpora: each command is judged as an agent's shell tool call with the built-in policy,
 // in a scratch workspace (/work/project). Flagged = ask or deny.
 const SHELL_CORPORA = ['gtfobins', 'revshells', 'atomic-red-team', 'nl2bash'];
+/** MITRE ATT&CK techniques of the Discovery tactic (TA0007). */
+const DISCOVERY = /^T(?:1007|1010|1012|1016|1018|1033|1040|1046|1049|1057|1069|1082|1083|1087|1120|1124|1135|1201|1217|1482|1497|1518|1526|1538|1580|1613|1614|1615|1619|1622|1652|1654)(?:\.\d+)?$/;
 const policy = builtinPolicy();
 await loadAnalyzers();
 for (const corpus of SHELL_CORPORA) {
   if (only.length && !only.includes(corpus)) continue;
   if (!existsSync(join(CORPORA, corpus))) { console.error(`skip ${corpus}: not found under ${CORPORA}`); continue; }
   const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
-  let denied = 0, sensitive = 0, sensitiveFlagged = 0;
+  let denied = 0, sensitive = 0, sensitiveFlagged = 0, discovery = 0, discoveryFlagged = 0;
   const missed: string[] = [];
   const byCap = new Map<string, number>();
   for (const c of load(corpus)) {
@@ -132,6 +134,7 @@ for (const corpus of SHELL_CORPORA) {
     const hit = v.decision !== 'allow';
     if (v.decision === 'deny') denied++;
     for (const a of v.actions) if (a.decision !== 'allow') byCap.set(a.capability, (byCap.get(a.capability) ?? 0) + 1);
+    if (c.label === 'bad' && DISCOVERY.test(c.category)) { discovery++; if (hit) discoveryFlagged++; }
     if (c.label === 'bad') { row.bad++; if (hit) row.badFlagged++; else missed.push(`${c.id} [${c.category}] ${c.content.slice(0, 140).replace(/\n/g, ' \\n ')}`); }
     else {
       row.good++;
@@ -142,7 +145,7 @@ for (const corpus of SHELL_CORPORA) {
   const caps = [...byCap].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(', ');
   row.extra = corpus === 'nl2bash'
     ? `denied ${pct(denied, row.good)}; admin-sensitive subset flagged ${pct(sensitiveFlagged, sensitive)}, the rest ${pct(row.goodFlagged - sensitiveFlagged, row.good - sensitive)}. Most asked: ${caps}`
-    : `denied ${pct(denied, row.bad)}. Most common: ${caps}`;
+    : `denied ${pct(denied, row.bad)}.${discovery ? ` ATT&CK Discovery techniques (${discovery} cases: uname, whoami, ps, netstat… which agents also run) ${pct(discoveryFlagged, discovery)}; all other techniques ${pct(row.badFlagged - discoveryFlagged, row.bad - discovery)}.` : ''} Most common: ${caps}`;
   rows.push(row);
   if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }

@@ -174,7 +174,7 @@ export interface DoctorProblem { problem: string; fix: string }
 export interface DoctorReport { agent: Agent; inForce: boolean; checks: string[]; problems: DoctorProblem[] }
 
 /** Is the guard really in force for this agent in this folder? */
-export function doctor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = process.env, probe = true): DoctorReport {
+export function doctor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = process.env): DoctorReport {
   const spec = SPECS[agent];
   const files = spec.files(cwd);
   const read = (f: string): Json => { try { return readSettings(f); } catch { return {}; } };
@@ -233,7 +233,7 @@ export function doctor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = proce
       if (daemon) checks.push(existsSync(quoted[1]) ? `resident mode: the daemon socket ${quoted[1]} exists` : `resident mode: no daemon at ${quoted[1]}; each call falls back to the ordinary hook (start it with: warden daemon)`);
       const blob = quoted.find((p) => p.endsWith('.blob'));
       if (!daemon && (!blob || !existsSync(blob))) checks.push(`the hook in ${files[sc]} starts without its start-up snapshot (slower, about 100 ms more per call); \`warden install ${agent} --scope ${sc}\` after \`npm run build\` adds it`);
-      if (probe && paths.every((p) => !p || existsSync(p))) {
+      if (paths.every((p) => !p || existsSync(p))) {
         const r = probeHook(agent, c, cwd);
         if (r.ok) checks.push(`live probe: the installed hook denied a download piped to a shell in ${r.ms} ms${blob && !r.snapshot ? ' (its start-up snapshot did not run; the ordinary hook answered)' : ''}`);
         else problems.push({ problem: `live probe: the installed hook in ${files[sc]} did not deny a download piped to a shell (${r.detail})`, fix: `warden install ${agent} --scope ${sc}, then run the hook by hand to see its error` });

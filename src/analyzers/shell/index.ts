@@ -78,6 +78,7 @@ const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|ireg
 const OFFENSIVE_TOOL = /(?:^|\/)(?:lazagne|linenum|linpeas|winpeas|peass|mimipenguin|mimikatz|autosuid|suid3num|pspy(?:32|64)?s?|les\.sh|linux-exploit-suggester(?:-2)?|lse\.sh|linuxprivchecker|sudo_killer|gtfonow|traitor|beroot|unix-privesc-check|chisel|ligolo(?:-ng)?|sliver(?:-server|-client)?|pupy|empire|impacket-\w+|secretsdump|bloodhound(?:-python)?|kerbrute|rubeus|sharphound|evil-winrm|nishang|powersploit|ldapdomaindump|gosecretsdump|pacu|cloudfox)(?:\.(?:py|sh|pl|rb|exe|ps1))?$/i;
 /** Executables named as documents or images (double extensions too). */
 const MASQUERADE = /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|avi|zip)(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$/i;
+const TUNNEL_NAME = /^(?:cloudflared|ngrok|devtunnel|lt|bore|frpc|chisel|ssh-j|localtunnel|pinggy|tunnelto|zrok)$/;
 const TUNNEL = /^(?:cloudflared tunnel|ngrok \w+|devtunnel host|lt --?port|lt |bore local|frpc |chisel (?:client|server)|ssh-j |localtunnel |pinggy |tunnelto |zrok (?:share|reserve))/;
 /** File names that hold credentials (find -name patterns). */
 const CRED_FILE = /(?:^|[*/])(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.?netrc|\.pgpass|\.git-credentials|credentials(?:\.json)?|accessTokens\.json|msal_token_cache\.(?:json|bin)|\.?env|\.vault-token|Login Data|Cookies(?:\.binarycookies)?|key[34]\.db|logins\.json|cookies\.sqlite|wallet\.dat|\*?\.kdbx|\*?\.keychain(?:-db)?|shadow|token|Bookmarks(?:\.plist)?)(?:\*)?$/i;
@@ -94,6 +95,7 @@ const EVAL_OPTS: [RegExp, RegExp][] = [
   [/^gdb$/, /^-ex$|^--eval-command(?:=|$)|^-x$/], [/^openssl$/, /^-engine$/], [/^check_by_ssh$|^ssh$|^scp$|^sftp$|^rsync$/, /ProxyCommand|LocalCommand|PermitLocalCommand/],
   [/^tar$/, /^--(?:rsh-command|rmt-command|to-command|checkpoint-action|info-script|new-volume-script)(?:=|$)|^--use-compress-program=(?:\S*\/)?(?:ba|da|z|k)?sh\b/], [/^sysctl$/, /^kernel\.(?:core_pattern|modprobe)=|^-w$/],
 ];
+const EVAL_PROGRAM = new RegExp(EVAL_OPTS.map(([prog]) => `(?:${prog.source})`).join('|'));
 /** Programs that read file names (or file commands, as ed does) on their standard input. */
 const FED_FILE_READERS = new Set(['xargs', 'cpio', 'ed', 'red', 'ex', 'vi', 'vim', 'tar', 'rsync', 'zip', '7z', 'afio', 'pax']);
 /** Manual and documentation readers: `man bash` shows a manual, it runs nothing. */
@@ -317,7 +319,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
 interface PathTools {
   abs(p: string): string; inWorkspace(p: string): boolean; rootOrHome(p: string): boolean; outside(p: string): boolean;
   /** Records a file the command reads or writes (judged with the others after classify). */
-  read(p: string, text: string): void; write(p: string, text: string): void;
+  read(p: string): void; write(p: string): void;
 }
 
 function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[], text: string, ctx: ShellContext, home: string,
@@ -393,50 +395,50 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   // of a command, or exported).
   const histOff = (k: string, v: string) => (k === 'HISTFILE' && (v === '' || v === '/dev/null')) || (/^HIST(?:FILE)?SIZE$/.test(k) && v === '0') || (k === 'HISTCONTROL' && /ignore(?:space|both)/.test(v)) || (k === 'HISTIGNORE' && v.trim() === '*');
   const declared = /^(?:export|declare|typeset|local|readonly)$/.test(name) ? args.flatMap((a, i) => (dyn[i + 1] || !a.includes('=') ? [] : [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as const])) : [];
-  if ([...Object.entries(c.env), ...declared].some(([k, v]) => histOff(k, v))) add({ capability: 'defense-evasion', detail: 'switches the shell history off', command: text });
+  if ((declared.length || Object.keys(c.env).length) && [...Object.entries(c.env), ...declared].some(([k, v]) => histOff(k, v))) add({ capability: 'defense-evasion', detail: 'switches the shell history off', command: text });
   if (EVASION.test(text) || (name === 'set' && args.join(' ') === '+o history') || (name === 'unset' && args.some((a) => /^HIST/.test(a))) || (name === 'history' && args.includes('-c'))) {
     add({ capability: 'defense-evasion', detail: `${text.slice(0, 80)} switches off logging, history, security controls or hides from them`, command: text });
   }
 
   // Wrappers' own file options (their command is judged on its own).
-  if (name === 'xargs') for (const f of optionValues(args, /^-a$|^--arg-file$/, /^-a(.+)|^--arg-file=(.+)/)) pt.read(f, text);
+  if (name === 'xargs') for (const f of optionValues(args, /^-a$|^--arg-file$/, /^-a(.+)|^--arg-file=(.+)/)) pt.read(f);
   if (name === 'strace' || name === 'ltrace') {
-    for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f, text);
-    if (name === 'ltrace') for (const f of optionValues(args, /^-F$/, /^-F(.+)/)) pt.read(f, text);
+    for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f);
+    if (name === 'ltrace') for (const f of optionValues(args, /^-F$/, /^-F(.+)/)) pt.read(f);
   }
-  if (name === 'sort') for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f, text);
+  if (name === 'sort') for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f);
   // Options that evaluate code or run commands (rpm --eval '%{lua:…}', make --eval, tex -shell-escape…).
-  const evalOpt = EVAL_OPTS.find(([prog, opt]) => prog.test(name) && args.some((a) => opt.test(a)));
+  const evalOpt = EVAL_PROGRAM.test(name) ? EVAL_OPTS.find(([prog, opt]) => prog.test(name) && args.some((a) => opt.test(a))) : undefined;
   if (evalOpt) add({ capability: 'inline-exec', detail: `${name} is told to evaluate code or run commands (${args.find((a) => evalOpt[1].test(a))})`, command: text });
   // Interactive programs that hand out shells: screen or tmux with nothing to run, script without -c,
   // capsh --, systemd-run --shell, sg, an interpreter with no program (a REPL).
-  const positional = args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^-[SLtT]$/.test(args[i - 1])));
-  const fedIn = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<') || pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
-  const repl = interpreterOf(name) && !c.inline && !fedIn && (args.length === 0 || (/^(?:python[\d.]*|ruby|node|lua)$/.test(name) && args.length === 1 && args[0] === '-i') || (/^php/.test(name) && args.includes('-a')));
-  if (((name === 'screen' || name === 'tmux' || name === 'byobu') && args.length === 0 && !fedIn)
-    || (name === 'script' && c.text === 'script' && args.length > 0 && !args.some((a) => /^-[a-z]*c$|^--command(?:=|$)/.test(a)) && positional.length <= 1)
-    || (name === 'capsh' && args.includes('--')) || (name === 'systemd-run' && args.some((a) => /^-S$|^--shell$|^-t$|^--pty$/.test(a))) || (name === 'sg' && positional.length <= 1) || repl) {
+  const positional = () => args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^-[SLtT]$/.test(args[i - 1])));
+  const fedIn = () => c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<') || pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
+  const repl = (args.length <= 1 || /^php/.test(name)) && interpreterOf(name) && !c.inline && (args.length === 0 || (/^(?:python[\d.]*|ruby|node|lua)$/.test(name) && args.length === 1 && args[0] === '-i') || (/^php/.test(name) && args.includes('-a'))) && !fedIn();
+  if (((name === 'screen' || name === 'tmux' || name === 'byobu') && args.length === 0 && !fedIn())
+    || (name === 'script' && c.text === 'script' && args.length > 0 && !args.some((a) => /^-[a-z]*c$|^--command(?:=|$)/.test(a)) && positional().length <= 1)
+    || (name === 'capsh' && args.includes('--')) || (name === 'systemd-run' && args.some((a) => /^-S$|^--shell$|^-t$|^--pty$/.test(a))) || (name === 'sg' && positional().length <= 1) || repl) {
     add({ capability: 'interactive-shell', detail: `${name} opens an interactive shell or REPL`, command: text });
   }
   // Programs that write or run through their own options: find -fprint, sed's w and e commands,
   // awk's print > "file" and /inet/ sockets, git apply outside the workspace, wc --files0-from.
-  if (name === 'find') for (const f of optionValues(args, /^-f(?:print0?|printf|ls)$/)) pt.write(f, text);
+  if (name === 'find') for (const f of optionValues(args, /^-f(?:print0?|printf|ls)$/)) pt.write(f);
   if (name === 'sed') {
     const script = args[programArgIndex(name, args)] ?? args.filter((a, i) => i > 0 && /^-e$|^--expression$/.test(args[i - 1])).join('\n');
-    for (const m of script.matchAll(/(?:^|[;\n}]|\/[gpIiMme\d]*)\s*w\s+(\S+)/g)) pt.write(m[1], text);
+    for (const m of script.matchAll(/(?:^|[;\n}]|\/[gpIiMme\d]*)\s*w\s+(\S+)/g)) pt.write(m[1]);
     if (/(?:^|[;\n\d$/])\s*e(?:\s|$)|\/e\b/.test(script) || script === 'e') add({ capability: 'interactive-shell', detail: "sed's e command runs shell commands", command: text });
   }
   if (/^(?:g|m|n)?awk$/.test(name)) {
     const prog = args[programArgIndex(name, args)] ?? '';
-    for (const m of prog.matchAll(/(?:print|printf)[^;}]*?>>?\s*"([^"]+)"/g)) if (!m[1].startsWith('/inet')) pt.write(m[1], text);
+    for (const m of prog.matchAll(/(?:print|printf)[^;}]*?>>?\s*"([^"]+)"/g)) if (!m[1].startsWith('/inet')) pt.write(m[1]);
     const inet = /"\/inet6?\/(?:tcp|udp)\/(\d+)\/([^/"]+)\/(\d+)"/.exec(prog);
     if (inet) add({ capability: 'reverse-shell', detail: inet[2] === '0' ? `awk listens on port ${inet[1]} (a bind shell when it runs what it reads)` : `awk opens a socket to ${inet[2]}:${inet[3]}`, command: text, hosts: inet[2] === '0' ? [] : [normaliseHost(inet[2])] });
   }
-  if (name === 'git' && sub === 'apply') for (const d of optionValues(args, /^--directory$/, /^--directory=(.+)/)) if (pt.outside(d)) pt.write(d, text);
-  if (name === 'git' && sub === 'diff') for (const f of args.filter((a, i) => !dyn[i + 1] && looksLikePath(a) && a !== '/dev/null' && pt.outside(a))) pt.read(f, text);
-  if (name === 'wc' || name === 'du' || name === 'sort') for (const f of optionValues(args, /^--files0-from$/, /^--files0-from=(.+)/)) pt.read(f, text);
-  if (name === 'date' || name === 'file') for (const f of optionValues(args, name === 'date' ? /^-f$|^--file$/ : /^-[fm]$/, name === 'date' ? /^--file=(.+)/ : undefined)) pt.read(f, text);
-  if (name === 'cmake' && args[0] === '-E' && /^(?:cat|copy|copy_if_different|create_symlink|tar)$/.test(args[1] ?? '')) for (const f of args.slice(2).filter((a) => looksLikePath(a))) pt.read(f, text);
+  if (name === 'git' && sub === 'apply') for (const d of optionValues(args, /^--directory$/, /^--directory=(.+)/)) if (pt.outside(d)) pt.write(d);
+  if (name === 'git' && sub === 'diff') for (const f of args.filter((a, i) => !dyn[i + 1] && looksLikePath(a) && a !== '/dev/null' && pt.outside(a))) pt.read(f);
+  if (name === 'wc' || name === 'du' || name === 'sort') for (const f of optionValues(args, /^--files0-from$/, /^--files0-from=(.+)/)) pt.read(f);
+  if (name === 'date' || name === 'file') for (const f of optionValues(args, name === 'date' ? /^-f$|^--file$/ : /^-[fm]$/, name === 'date' ? /^--file=(.+)/ : undefined)) pt.read(f);
+  if (name === 'cmake' && args[0] === '-E' && /^(?:cat|copy|copy_if_different|create_symlink|tar)$/.test(args[1] ?? '')) for (const f of args.slice(2).filter((a) => looksLikePath(a))) pt.read(f);
   if (name === 'gcore' || (name === 'gdb' && args.some((a) => /^-p$|^--pid(?:=|$)/.test(a)))) add({ capability: 'credential-access', detail: `${name} dumps or attaches to a running process's memory (where secrets live)`, command: text });
   // Another process's memory or environment (/proc/PID/mem, maps, environ), even with the PID a variable.
   if (args.some((a) => /^\/proc\/(?!self\/|thread-self\/)[^/]+\/(?:mem|maps|environ)$/.test(a))) add({ capability: 'credential-access', detail: 'reads another process\'s memory or environment under /proc (where its secrets are)', command: text });
@@ -453,11 +455,11 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   }
   if ((name === 'ctr' || name === 'nerdctl') && args.some((a) => /(?:^|,)src=\/(?:,|$)|source=\/(?:,|$)/.test(a))) add({ capability: 'privilege', detail: `${name} mounts the host's root folder into a container`, command: text });
   // Here-documents and here-strings given to programs that take commands or file names on stdin.
-  const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
+  const hd = c.redirects.length ? c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<') : undefined;
   const hdText = hd ? (hd.heredoc ?? hd.target) : undefined;
   if (hdText !== undefined) {
-    if (name === 'sqlite3') for (const m of hdText.matchAll(/^\s*\.(?:import|read|open|restore)\s+(?:--\S+\s+)*['"]?([^\s'"]+)/gm)) pt.read(m[1], text);
-    if (FED_FILE_READERS.has(name)) for (const tok of hdText.split(/\s+/)) if (looksLikePath(tok)) pt.read(tok, text);
+    if (name === 'sqlite3') for (const m of hdText.matchAll(/^\s*\.(?:import|read|open|restore)\s+(?:--\S+\s+)*['"]?([^\s'"]+)/gm)) pt.read(m[1]);
+    if (FED_FILE_READERS.has(name)) for (const tok of hdText.split(/\s+/)) if (looksLikePath(tok)) pt.read(tok);
     if ((INTERACTIVE.has(name) || FED_FILE_READERS.has(name) || /^(?:cpan|gdb|ftp|sftp|mysql|psql|sqlite3|m4|expect)$/.test(name)) && /(?:^|\n)\s*!|\/bin\/(?:ba|da|z|k)?sh\b|\bsystem\s*\(|^\s*\.(?:shell|system)\b|\be?syscmd\s*\(/m.test(hdText)) add({ capability: 'interactive-shell', detail: `feeds a shell escape to ${name} in a here-document`, command: text });
   }
   // A shell put into a build or package manifest, which the next build or install runs
@@ -466,7 +468,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     add({ capability: 'persistence', detail: `writes a shell command into ${c.redirects.find((r) => MANIFEST.test(r.target))!.target}, which the next build or install runs`, command: text });
   }
   // Tunnels that expose this machine to the internet.
-  if (TUNNEL.test(`${name} ${sub}`)) add({ capability: 'reverse-shell', detail: `${name} opens a tunnel from the internet to this machine`, command: text });
+  if (TUNNEL_NAME.test(name) && TUNNEL.test(`${name} ${sub}`)) add({ capability: 'reverse-shell', detail: `${name} opens a tunnel from the internet to this machine`, command: text });
   if (/^(?:nmap|masscan|zmap|rustscan|naabu|unicornscan|arp-scan|netdiscover)$/.test(name)) add({ capability: 'surveillance', detail: `${name} scans hosts and ports`, command: text });
   if ((name === 'xclip' && args.some((a) => /^-o(?:ut)?$/.test(a))) || (name === 'xsel' && args.some((a) => /^-(?:o|-output)$|^-[a-z]*o/.test(a))) || name === 'pbpaste' || (name === 'wl-paste')) add({ capability: 'surveillance', detail: `${name} reads the clipboard`, command: text });
   if (name === 'trap' && args.length >= 2) {
