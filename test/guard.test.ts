@@ -15,6 +15,18 @@ const policy = builtinPolicy();
 const ws = '/work/project';
 const shell = (command: string, p = policy) => judge({ tool: 'shell', command }, { policy: p, cwd: ws, home: '/home/dev' });
 
+type Case = [command: string, decision: 'allow' | 'ask' | 'deny', capability?: string];
+/** The cases whose decision (or the capability that decided it) is not the expected one. */
+function wrongDecisions(cases: Case[]): string[] {
+  const wrong: string[] = [];
+  for (const [cmd, want, cap] of cases) {
+    const v = shell(cmd);
+    if (v.decision !== want) wrong.push(`${cmd}: ${v.decision}, expected ${want} (${v.reasons.join(' | ')})`);
+    else if (cap && !v.actions.some((a) => (a.catastrophic ? 'catastrophic' : a.capability) === cap && a.decision === want)) wrong.push(`${cmd}: ${want} but not for ${cap} (${v.actions.map((a) => a.capability).join(', ')})`);
+  }
+  return wrong;
+}
+
 test('obfuscated commands are normalised before judging', () => {
   const argv = (c: string) => parseShell(c).commands.map((x) => x.argv.join(' '));
   assert.deepEqual(argv("c\\url -s 'http://x'/a"), ['curl -s http://x/a']);
@@ -39,7 +51,7 @@ test('obfuscated commands are normalised before judging', () => {
 });
 
 test('shell commands: what is denied, asked and allowed by the built-in policy', () => {
-  const cases: [string, 'allow' | 'ask' | 'deny', string?][] = [
+  const cases: Case[] = [
     ['ls -la && npm test && git status --short', 'allow'],
     ['rm -rf node_modules dist', 'allow'],
     ['npm install lodash', 'allow'],
@@ -94,17 +106,11 @@ test('shell commands: what is denied, asked and allowed by the built-in policy',
     ["python3 -c 'print(open(\"/home/dev/.ssh/id_rsa\").read())'", 'deny', 'credential-access'],
     ['vim notes.txt', 'ask', 'interactive-shell'],
   ];
-  const wrong: string[] = [];
-  for (const [cmd, want, cap] of cases) {
-    const v = shell(cmd);
-    if (v.decision !== want) wrong.push(`${cmd}: ${v.decision}, expected ${want} (${v.reasons.join(' | ')})`);
-    else if (cap && !v.actions.some((a) => (a.catastrophic ? 'catastrophic' : a.capability) === cap && a.decision === want)) wrong.push(`${cmd}: ${want} but not for ${cap} (${v.actions.map((a) => a.capability).join(', ')})`);
-  }
-  assert.deepEqual(wrong, []);
+  assert.deepEqual(wrongDecisions(cases), []);
 });
 
 test('shell commands: cd, fed input, tool options, offensive tools, evasion (with near misses)', () => {
-  const cases: [string, 'allow' | 'ask' | 'deny', string?][] = [
+  const cases: Case[] = [
     // The working folder follows cd.
     ['cd ~/.ssh && cat id_rsa', 'deny', 'credential-access'],
     ['pushd /etc; cat shadow', 'deny', 'credential-access'],
@@ -176,13 +182,7 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['getent shadow', 'deny', 'credential-access'],
     ['gcore 1234', 'deny', 'credential-access'],
   ];
-  const wrong: string[] = [];
-  for (const [cmd, want, cap] of cases) {
-    const v = shell(cmd);
-    if (v.decision !== want) wrong.push(`${cmd}: ${v.decision}, expected ${want} (${v.reasons.join(' | ')})`);
-    else if (cap && !v.actions.some((a) => (a.catastrophic ? 'catastrophic' : a.capability) === cap && a.decision === want)) wrong.push(`${cmd}: ${want} but not for ${cap} (${v.actions.map((a) => a.capability).join(', ')})`);
-  }
-  assert.deepEqual(wrong, []);
+  assert.deepEqual(wrongDecisions(cases), []);
 });
 
 test('every denial tells the model why and what to do instead', () => {
