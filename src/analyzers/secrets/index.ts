@@ -47,6 +47,13 @@ const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', '
 /** A secret-named setting read with a literal default: getenv("API_TOKEN", "…"), config.get('password', '…'). */
 const DEFAULT_ARG = /\(\s*["']([A-Za-z0-9_.\-]{0,40}(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|pwd|credential)[A-Za-z0-9_.\-]{0,30})["']\s*,\s*["']([^"'\s]{8,200})["']/i;
 const GENERIC_HINT = new RegExp(GENERIC_WORDS.join('|'));
+/** Every hint (vendor formats and the generic words) to the formats it stands for (-1: generic). */
+const HINT_OWNERS = new Map<string, number[]>();
+SECRET_PATTERNS.forEach((pat, pi) => pat.fileTest || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])));
+GENERIC_WORDS.forEach((w) => HINT_OWNERS.set(w, [...(HINT_OWNERS.get(w) ?? []), -1]));
+/** A hint and the shorter hints it starts with (the alternation reports only the longest at a position). */
+const HINT_PREFIXES = new Map([...HINT_OWNERS.keys()].map((h) => [h, [...HINT_OWNERS.keys()].filter((k) => h.startsWith(k))]));
+const HINT_RE = new RegExp([...HINT_OWNERS.keys()].sort((a, b) => b.length - a.length).map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 const NOT_SECRET_NAME = /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|size|len|length|type|types|version|field|key_?id|count|prefix|suffix|header|param|env|var|label|format|mode|policy|endpoint|host|chars|alphabet|pattern|regex|hash|digest|checksum|salt_?rounds|expiry|expires|ttl|timeout|limit)$|public|csrf|xsrf|kms|credentials?_?id|secrets?_?id|tokenizer|tokens?_?(?:url|uri|type)|password_?(?:field|hint|policy|reset|confirm|label)|keyword|keyboard|keyframe|monkey|turkey/i;
 const NON_SECRET_VALUE =
   /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$|[-_.]v?\d+\.\d+(?:\.\d+)?$/;
@@ -93,22 +100,27 @@ export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding
   const aligned = lowerFile.length === file.text.length; // lower-casing can change lengths (rare)
   const cands = new Map<number, number[]>();
   const genericLines = new Set<number>();
-  const hits = (words: string[], onLine: (li: number) => void) => {
-    for (const w of words) {
-      let at = lowerFile.indexOf(w);
-      while (at >= 0) {
-        const { line, column } = file.position(at);
-        onLine(line - 1);
-        at = lowerFile.indexOf(w, at - column + 1 + lines[line - 1].length + 1); // from the next line's start
+  if (aligned) {
+    const addCand = (li: number, pi: number) => {
+      const c = cands.get(li);
+      if (!c) cands.set(li, [pi]); else if (!c.includes(pi)) c.push(pi);
+    };
+    // Formats whose hints are short and common (`.`, `sk`): only in files their fileTest matches.
+    SECRET_PATTERNS.forEach((pat, pi) => {
+      if (!pat.fileTest || !pat.fileTest.test(file.text)) return;
+      for (const h of pat.hints) for (let at = lowerFile.indexOf(h); at >= 0; at = lowerFile.indexOf(h, at + 1)) addCand(file.position(at).line - 1, pi);
+    });
+    // One pass over the file for every other hint (and the generic rule's words).
+    HINT_RE.lastIndex = 0;
+    for (let m = HINT_RE.exec(lowerFile); m; m = HINT_RE.exec(lowerFile)) {
+      HINT_RE.lastIndex = m.index + 1; // hints may overlap
+      const li = file.position(m.index).line - 1;
+      for (const h of HINT_PREFIXES.get(m[0])!) {
+        for (const pi of HINT_OWNERS.get(h)!) {
+          if (pi < 0) { if (!lock) genericLines.add(li); } else addCand(li, pi);
+        }
       }
     }
-  };
-  if (aligned) {
-    SECRET_PATTERNS.forEach((pat, pi) => hits(pat.hints, (li) => {
-      const c = cands.get(li);
-      if (!c) cands.set(li, [pi]); else if (c[c.length - 1] !== pi) c.push(pi);
-    }));
-    if (!lock) hits(GENERIC_WORDS, (li) => genericLines.add(li));
   }
   const order = (aligned ? [...new Set([...cands.keys(), ...genericLines])].sort((a, b) => a - b) : lines.map((_, i) => i)).filter((i) => !changed || changed.has(i + 1));
   for (const i of order) {
