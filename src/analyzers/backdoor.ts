@@ -12,7 +12,7 @@
  * Fixtures: src/analyzers/fixtures/backdoor.*
  */
 import type { Finding } from '../engine/types.ts';
-import { SourceFile, finding } from './source.ts';
+import { SourceFile, finding, wholeFile } from './source.ts';
 
 const MAX_LINE = 4000;
 
@@ -139,16 +139,21 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
 
   let credLine = -1, netLine = -1, hostLine = -1;
   let inAuthFn = -1;
+  // Whole-file tests first: most files have none of these shapes, and their lines need not be tried.
+  const may = (re: RegExp) => wholeFile(re).test(file.text);
+  const hasDecode = may(DECODE), hasRare = may(RARE_CONDITION), hasMaster = may(MASTER_PASSWORD), hasReverse = may(REVERSE_SHELL);
+  const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && may(LITERAL_HOST), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.length > MAX_LINE) continue;
     const trimmed = l.trimStart();
     if ((trimmed.startsWith('#') && !trimmed.startsWith('#!') && !cLike) || /^(\/\/|\*|\/\*)/.test(trimmed)) continue;
 
-    const decodeHere = DECODE.test(l);
-    const sink = CODE_SINK.exec(l);
+    const decodeHere = hasDecode && DECODE.test(l);
+    const tracking = decodeHere || decoded.size > 0;
+    const sink = tracking ? CODE_SINK.exec(l) : null;
     if (decodeHere && sink) hit('backdoor.decode-exec', i + 1);
-    const a = assign.exec(l);
+    const a = tracking ? assign.exec(l) : null;
     if (a && decodeHere) track(a[1]);
     else if (a && decoded.size > 0) {
       // propagate through simple re-assignment: y = x.decode('utf-8') / y = x
@@ -160,17 +165,19 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
       for (const { arg } of decoded.values()) if (arg.test(args)) { hit('backdoor.decode-exec', i + 1); break; }
     }
 
-    if (IF_LINE.test(l) && RARE_CONDITION.test(l)) {
+    if (hasRare && IF_LINE.test(l) && RARE_CONDITION.test(l)) {
       const body = [i, ...blockAfter(lines, i)];
       if (body.some((j) => DANGEROUS_CALL.test(j === i ? l.slice(l.search(/[:{)]\s*/) + 1) : lines[j]))) hit('backdoor.trigger-guard', i + 1);
     }
 
-    const mp = MASTER_PASSWORD.exec(l);
+    const mp = hasMaster ? MASTER_PASSWORD.exec(l) : null;
     if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/.test(l)) hit('backdoor.master-password', i + 1, mp.index + 1);
 
-    if (CRED_SOURCE.test(l)) credLine = i;
-    if (NET_SINK.test(l)) netLine = i;
-    if (LITERAL_HOST.test(l)) hostLine = i;
+    if (hasExfil) {
+      if (CRED_SOURCE.test(l)) credLine = i;
+      if (NET_SINK.test(l)) netLine = i;
+      if (LITERAL_HOST.test(l)) hostLine = i;
+    }
     if (credLine >= 0 && netLine >= credLine && hostLine >= 0 &&
         Math.max(credLine, netLine, hostLine) - Math.min(credLine, netLine, hostLine) <= 15 &&
         i === Math.max(credLine, netLine, hostLine)) {
@@ -178,10 +185,10 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
       credLine = -1; // one finding per read of the credentials
     }
 
-    const rs = REVERSE_SHELL.exec(l);
+    const rs = hasReverse ? REVERSE_SHELL.exec(l) : null;
     if (rs) hit('backdoor.reverse-shell', i + 1, rs.index + 1);
 
-    if (AUTH_CONTEXT.test(l)) inAuthFn = i;
+    if (hasBypass && AUTH_CONTEXT.test(l)) inAuthFn = i;
     if (inAuthFn >= 0 && i - inAuthFn <= 25 && DEBUG_BYPASS.test(l)) {
       const body = [i, ...blockAfter(lines, i, 4)];
       if (body.some((j) => ALLOW_RETURN.test(lines[j]))) hit('backdoor.debug-auth-bypass', i + 1);

@@ -104,3 +104,11 @@ export function finding(file: SourceFile, spec: FindingSpec): Finding {
     fingerprint,
   };
 }
+
+const MULTILINE = new WeakMap<RegExp, RegExp>();
+/** The regex with the m flag (so ^ and $ still mean a line), for one test of a whole file. */
+export function wholeFile(re: RegExp): RegExp {
+  let m = MULTILINE.get(re);
+  if (!m) MULTILINE.set(re, (m = new RegExp(re.source, re.flags.replace(/[gym]/g, '') + 'm')));
+  return m;
+}

@@ -14,7 +14,7 @@
 import { parse } from '@ast-grep/napi';
 import type { Finding, Note } from '../../engine/types.ts';
 import { loadRules, type Rule } from '../../rules/loader.ts';
-import { SourceFile, finding } from '../source.ts';
+import { SourceFile, finding, wholeFile } from '../source.ts';
 import { astGrepLang, registerParsers, type Language } from './languages.ts';
 
 /** Lines longer than this are not given to line regexes (minified code is skipped before). */
@@ -94,7 +94,6 @@ function fromRule(file: SourceFile, rule: Rule, line: number, column: number, en
 }
 
 const PHP_OPEN = '<?php ';
-const WHOLE_FILE = new WeakMap<RegExp, RegExp>();
 
 /** Function-like nodes: the context a diff scan analyses around each changed line. */
 const FUNCTION_KINDS = new Set([
@@ -182,9 +181,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     if (rule.requires && !rule.requires.test(file.text)) continue;
     const re = rule.regex!;
     // One test of the whole file (multiline, so ^ and $ still mean a line) before going line by line.
-    let whole = WHOLE_FILE.get(re);
-    if (!whole) WHOLE_FILE.set(re, (whole = new RegExp(re.source, re.flags.replace(/[gy]/g, '') + (re.flags.includes('m') ? '' : 'm'))));
-    if (!whole.test(file.text)) continue;
+    if (!wholeFile(re).test(file.text)) continue;
     for (let k = 0, n = lineIdx ? lineIdx.length : file.lines.length; k < n; k++) {
       const i = lineIdx ? lineIdx[k] : k;
       const text = file.lines[i];
