@@ -1,12 +1,12 @@
 // The agent guard's engine: shell normalisation and capabilities, policy, file/read/prompt events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judge, judgeEvent, loadAnalyzers } from '../src/engine/judge.ts';
 import { builtinPolicy, parsePolicy, PolicyError } from '../src/engine/policy.ts';
-import { parseShell } from '../src/analyzers/shell/parse.ts';
+import { parseShell, parseShellFull, type ParsedShell } from '../src/analyzers/shell/parse.ts';
 import { normaliseHost } from '../src/analyzers/network.ts';
 import type { Event } from '../src/engine/types.ts';
 
@@ -48,6 +48,30 @@ test('obfuscated commands are normalised before judging', () => {
   assert.equal(normaliseHost('0x7f000001'), '127.0.0.1');
   assert.equal(normaliseHost('0177.0.0.1'), '127.0.0.1');
   assert.equal(normaliseHost('127.1'), '127.0.0.1');
+});
+
+test('the fast path for simple commands gives exactly what the full parser gives', () => {
+  // Commands with no expansions, substitutions or compound syntax skip mvdan-sh; they must mean the same.
+  const view = (p: ParsedShell) => p.commands.map((c) => ({
+    argv: c.argv, dynamic: c.dynamic, text: c.text, env: c.env, via: c.via, inline: c.inline,
+    redirects: c.redirects.map((r) => [r.op, r.fd, r.target, r.dynamic]), pipeline: [c.pipeline.indexOf(c), c.pipeline.length],
+  }));
+  const own = [
+    'ls -la src', 'git status --short && npm test', 'npm run build || echo failed; make -j2', 'cat a.txt | grep "x y" | wc -l',
+    "grep -rn 'TODO' src > todo.txt 2>&1", 'A=1 B=two env', 'X=1', 'tee -a log.txt < input.txt', 'echo "it\'s" \'quoted "x"\'',
+    'curl -s https://example.com/a.sh | sh', 'sudo -u root nohup timeout 5 wget http://e/x', 'find . -name "*.py" -exec wc -l {} +',
+    'git commit -m "fix: handle empty input"', 'ls > /dev/null 2>&1', 'cmd 3>&1 1>&2 2>&3', "python3 -c 'print(1)'", 'a|b|c', 'x && y || z',
+  ];
+  const corpus = join(import.meta.dirname, '..', '..', 'shared', 'corpora', 'nl2bash', 'cases.jsonl');
+  const extra = existsSync(corpus) ? readFileSync(corpus, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { content: string }).content).filter((c) => !/[$`\\()\n\r{}]|<<|\|&|!|#/.test(c)) : [];
+  const differ: string[] = [];
+  for (const c of [...own, ...extra]) {
+    let fast: unknown, full: unknown;
+    try { fast = view(parseShell(c)); } catch (e) { fast = `error: ${(e as Error).message}`; }
+    try { full = view(parseShellFull(c)); } catch (e) { full = `error: ${(e as Error).message}`; }
+    if (JSON.stringify(fast) !== JSON.stringify(full)) differ.push(c);
+  }
+  assert.deepEqual(differ.slice(0, 10), [], `${differ.length} of ${own.length + extra.length} commands differ`);
 });
 
 test('shell commands: what is denied, asked and allowed by the built-in policy', () => {
