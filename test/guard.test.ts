@@ -61,9 +61,10 @@ test('the fast path for simple commands gives exactly what the full parser gives
     "grep -rn 'TODO' src > todo.txt 2>&1", 'A=1 B=two env', 'X=1', 'tee -a log.txt < input.txt', 'echo "it\'s" \'quoted "x"\'',
     'curl -s https://example.com/a.sh | sh', 'sudo -u root nohup timeout 5 wget http://e/x', 'find . -name "*.py" -exec wc -l {} +',
     'git commit -m "fix: handle empty input"', 'ls > /dev/null 2>&1', 'cmd 3>&1 1>&2 2>&3', "python3 -c 'print(1)'", 'a|b|c', 'x && y || z',
+    'go test ./... > /tmp/out.txt 2>&1; echo $?', 'echo "$USER at $HOME" > "$OUT"', '$CMD --version', 'A=1; echo $A', 'X=$Y ls', "echo '$NOT'", 'cp $SRC $HOME/bin/', 'echo $1 $@ $#',
   ];
   const corpus = join(import.meta.dirname, '..', '..', 'shared', 'corpora', 'nl2bash', 'cases.jsonl');
-  const extra = existsSync(corpus) ? readFileSync(corpus, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { content: string }).content).filter((c) => !/[$`\\()\n\r{}]|<<|\|&|!|#/.test(c)) : [];
+  const extra = existsSync(corpus) ? readFileSync(corpus, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { content: string }).content).filter((c) => !/[`\\()\n\r{}]|<<|\|&|!|#/.test(c)) : [];
   const differ: string[] = [];
   for (const c of [...own, ...extra]) {
     let fast: unknown, full: unknown;

@@ -558,37 +558,62 @@ function unwrap(c: SimpleCommand, w: Walker) {
  * corpus command). Anything else (expansions, substitutions, escapes, compound commands,
  * heredocs, comments, background jobs) returns undefined and goes to mvdan-sh.
  */
-const NOT_SIMPLE = /[$`\\()\n\r{}\0]|<<|\|&|!|#/;
+const NOT_SIMPLE = /[`\\()\n\r{}\0]|<<|\|&|!|#|\$(?![A-Za-z_?#@*$!0-9-])/;
+/** Parameters the fast path can take: special ones, and names neither assigned in the line nor known. */
+const PARAM = /^\$(?:([?#@*$!0-9-])|([A-Za-z_][A-Za-z0-9_]*))/;
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'select', 'function', 'coproc', 'time', '[[', ']]', 'in']);
 const REDIR = /^(\d*)(>>|>\||>&|<&|<>|&>>|&>|>|<)/;
 
-interface RawWord { value: string; raw: string; quoted: boolean }
+interface RawWord { value: string; raw: string; quoted: boolean; dynamic: boolean }
 type SimpleCmd = { words: RawWord[]; redirects: Redirect[] };
 
-function simpleParse(src: string): SimpleCmd[][] | undefined {
+function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
   if (NOT_SIMPLE.test(src)) return undefined;
   const lists: SimpleCmd[][] = [];
   let line: SimpleCmd[] = [];
   let cmd: SimpleCmd = { words: [], redirects: [] };
   let i = 0;
   const n = src.length;
+  // `$NAME` and `$?`-style parameters: what the full parser gives for a value it cannot know
+  // ($NAME, dynamic), or for HOME and SHELL what it assumes. A name the line assigns, or one the
+  // caller knows, is left to the full parser (it substitutes the value and splits words).
+  let bail = false;
+  const param = (at: number, out: { value: string; dynamic: boolean }): number => {
+    const m = PARAM.exec(src.slice(at, at + 256));
+    if (!m) { bail = true; return at + 1; }
+    const name = m[1] ?? m[2];
+    if (m[2] && (env.has(name) || new RegExp(`(?:^|[\\s;&|])${name}=`).test(src))) { bail = true; return at + 1; }
+    if (name === 'HOME') out.value += '~';
+    else if (name === 'SHELL') out.value += 'sh';
+    else { out.value += `$${name}`; out.dynamic = true; }
+    return at + m[0].length;
+  };
   const readWord = (): RawWord | undefined => {
-    let value = '', raw = '', quoted = false;
+    const out = { value: '', dynamic: false };
+    let raw = '', quoted = false;
     while (i < n) {
       const c = src[i];
       if (c === ' ' || c === '\t' || c === '|' || c === ';' || c === '&' || c === '<' || c === '>') break;
       if (c === "'" || c === '"') {
         const end = src.indexOf(c, i + 1);
         if (end < 0) return undefined;
-        value += src.slice(i + 1, end);
+        const inner = src.slice(i + 1, end);
+        if (c === '"' && inner.includes('$')) {
+          for (let k = i + 1; k < end;) {
+            if (src[k] === '$') k = param(k, out);
+            else out.value += src[k++];
+          }
+        } else out.value += inner;
         raw += src.slice(i, end + 1);
         quoted = true;
         i = end + 1;
         continue;
       }
-      value += c; raw += c; i++;
+      if (c === '$') { const next = param(i, out); raw += src.slice(i, next); i = next; continue; }
+      out.value += c; raw += c; i++;
     }
-    return raw ? { value, raw, quoted } : undefined;
+    if (bail) return undefined;
+    return raw ? { value: out.value, raw, quoted, dynamic: out.dynamic } : undefined;
   };
   const endCmd = (): boolean => {
     if (cmd.words.length === 0) return false;
@@ -613,7 +638,7 @@ function simpleParse(src: string): SimpleCmd[][] | undefined {
       while (src[i] === ' ' || src[i] === '\t') i++;
       const target = readWord();
       if (!target) return undefined;
-      cmd.redirects.push({ op: m[2], fd: m[1] || undefined, target: target.value, dynamic: false });
+      cmd.redirects.push({ op: m[2], fd: m[1] || undefined, target: target.value, dynamic: target.dynamic });
       continue;
     }
     if (c === '&') return undefined; // background job
@@ -625,6 +650,8 @@ function simpleParse(src: string): SimpleCmd[][] | undefined {
   if (cmd.words.length === 0 && (line.length > 0 || cmd.redirects.length > 0 || lists.length > 0)) return undefined;
   endCmd();
   if (line.length) lists.push(line);
+  // Assignments of values only known at run time are the full parser's.
+  for (const l of lists) for (const c of l) for (const w of c.words) { if (!ASSIGN.test(w.raw)) break; if (w.dynamic) return undefined; }
   return lists;
 }
 
@@ -632,7 +659,7 @@ const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 export function parseShell(src: string, env: Env = new Map()): ParsedShell {
   const w = new Walker(env, 0, []);
-  const simple = simpleParse(src.trim());
+  const simple = simpleParse(src.trim(), env);
   if (simple) {
     for (const list of simple) {
       const pipeline: SimpleCommand[] = [];
@@ -651,7 +678,7 @@ export function parseShell(src: string, env: Env = new Map()): ParsedShell {
           continue;
         }
         const first = words[0];
-        w.push(words.map((x) => x.value), words.map(() => false), first.quoted ? first.value : first.raw, c.redirects, pipeline, assigns);
+        w.push(words.map((x) => x.value), words.map((x) => x.dynamic), first.quoted || first.raw.includes('$') ? first.value : first.raw, c.redirects, pipeline, assigns);
       }
     }
     return { commands: w.commands, problems: w.problems };
