@@ -57,6 +57,13 @@ public class Security : Controller
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Parse };
         // ok: csharp.xxe
         var safe = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit };
+        var doc1 = new XmlDocument();
+        // ruleid: csharp.xmldocument-resolver
+        doc1.LoadXml(name);
+        XmlDocument doc2 = new XmlDocument();
+        doc2.XmlResolver = null;
+        // ok: csharp.xmldocument-resolver
+        doc2.Load(name);
         // ruleid: csharp.xpath-injection
         var node = doc.SelectSingleNode(name);
         // ok: csharp.xpath-injection
