@@ -11,12 +11,10 @@
  * first branch that matches a node, so the walk repeats without the rules already named until
  * it names no new one. Results are therefore exactly those of running every rule alone.
  */
-import { createRequire } from 'node:module';
-import type { parse as Parse } from '@ast-grep/napi';
 import type { Finding, Note } from '../../engine/types.ts';
 import { loadRules, type Rule } from '../../rules/loader.ts';
 import { SourceFile, finding, wholeFile } from '../source.ts';
-import { astGrepLang, registerParsers, type Language } from './languages.ts';
+import { astGrep, astGrepLang, registerParsers, type Language } from './languages.ts';
 
 /** Lines longer than this are not given to line regexes (minified code is skipped before). */
 export const MAX_REGEX_LINE = 4000;
@@ -96,12 +94,6 @@ function fromRule(file: SourceFile, rule: Rule, line: number, column: number, en
 
 const PHP_OPEN = '<?php ';
 
-let parseFn: typeof Parse | undefined;
-/** ast-grep's parser, loaded on first use (the hook's start-up snapshot cannot hold native modules). */
-function napiParse(): typeof Parse {
-  return (parseFn ??= (createRequire(import.meta.url)('@ast-grep/napi') as { parse: typeof Parse }).parse);
-}
-
 /** Function-like nodes: the context a diff scan analyses around each changed line. */
 const FUNCTION_KINDS = new Set([
   'function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'generator_function_declaration',
@@ -152,7 +144,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
       // A PHP fragment without its <?php tag (a snippet, a patch hunk) parses as HTML text: give
       // it the tag on its first line, so line numbers stay (columns on line 1 are corrected below).
       phpShift = file.language === 'php' && !/<\?(?:php\b|=)?/.test(file.text) ? PHP_OPEN.length : 0;
-      root = napiParse()(astGrepLang(file.language) as never, phpShift ? PHP_OPEN + file.text : file.text).root();
+      root = astGrep().parse(astGrepLang(file.language) as never, phpShift ? PHP_OPEN + file.text : file.text).root();
     } catch (e) {
       notes.push({ file: file.path, kind: 'error', reason: `parse failed (${file.language}): ${(e as Error).message}` });
     }

@@ -4,7 +4,7 @@
  * @ast-grep/lang-* packages, registered once per process (and per worker thread).
  */
 import { createRequire } from 'node:module';
-import type { registerDynamicLanguage as Register } from '@ast-grep/napi';
+import type * as Napi from '@ast-grep/napi';
 
 export const LANGUAGES = [
   'python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'c', 'cpp', 'csharp', 'php', 'ruby', 'rust', 'bash',
@@ -63,6 +63,15 @@ export function astGrepLang(lang: Language): string {
   }
 }
 
+let napi: typeof Napi | undefined;
+/**
+ * @ast-grep/napi, loaded on first use rather than imported: language detection and the rules must
+ * not load the native module (the hook's start-up snapshot holds them and cannot hold native state).
+ */
+export function astGrep(): typeof Napi {
+  return (napi ??= createRequire(import.meta.url)('@ast-grep/napi') as typeof Napi);
+}
+
 /** Parsers that come as separate packages (JavaScript, TypeScript and TSX are built into napi). */
 const DYNAMIC: Partial<Record<Language, string>> = {
   python: '@ast-grep/lang-python', go: '@ast-grep/lang-go', java: '@ast-grep/lang-java', c: '@ast-grep/lang-c', cpp: '@ast-grep/lang-cpp',
@@ -88,10 +97,7 @@ export function registerParsers(need?: Language): void {
     return;
   }
   const require = createRequire(import.meta.url);
-  // Loaded here, not imported: language detection must not load the native module (the hook's
-  // start-up snapshot uses it and cannot hold native state).
-  const { registerDynamicLanguage } = require('@ast-grep/napi') as { registerDynamicLanguage: typeof Register };
   const langs = only ?? (Object.keys(DYNAMIC) as Language[]);
-  registerDynamicLanguage(Object.fromEntries(langs.filter((l) => DYNAMIC[l]).map((l) => [l, require(DYNAMIC[l]!)])));
+  astGrep().registerDynamicLanguage(Object.fromEntries(langs.filter((l) => DYNAMIC[l]).map((l) => [l, require(DYNAMIC[l]!)])));
   registered = only ? new Set(langs) : 'all';
 }

@@ -49,7 +49,7 @@ const DEFAULT_ARG = /\(\s*["']([A-Za-z0-9_.\-]{0,40}(?:api[_.\-]?key|apikey|secr
 const GENERIC_HINT = new RegExp(GENERIC_WORDS.join('|'));
 /** Every hint (vendor formats and the generic words) to the formats it stands for (-1: generic). */
 const HINT_OWNERS = new Map<string, number[]>();
-SECRET_PATTERNS.forEach((pat, pi) => pat.fileTest || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])));
+SECRET_PATTERNS.forEach((pat, pi) => pat.commonHints || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])));
 GENERIC_WORDS.forEach((w) => HINT_OWNERS.set(w, [...(HINT_OWNERS.get(w) ?? []), -1]));
 /** A hint and the shorter hints it starts with (the alternation reports only the longest at a position). */
 const HINT_PREFIXES = new Map([...HINT_OWNERS.keys()].map((h) => [h, [...HINT_OWNERS.keys()].filter((k) => h.startsWith(k))]));
@@ -105,9 +105,9 @@ export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding
       const c = cands.get(li);
       if (!c) cands.set(li, [pi]); else if (!c.includes(pi)) c.push(pi);
     };
-    // Formats whose hints are short and common (`.`, `sk`): only in files their fileTest matches.
+    // Formats whose hints are short and common (`.`, `sk`): only in files where the format occurs.
     SECRET_PATTERNS.forEach((pat, pi) => {
-      if (!pat.fileTest || !pat.fileTest.test(file.text)) return;
+      if (!pat.commonHints || !pat.re.test(file.text)) return;
       for (const h of pat.hints) for (let at = lowerFile.indexOf(h); at >= 0; at = lowerFile.indexOf(h, at + 1)) addCand(file.position(at).line - 1, pi);
     });
     // One pass over the file for every other hint (and the generic rule's words).

@@ -17,10 +17,10 @@ export interface SecretPattern {
   /** The format's fixed part (AGE-SECRET-KEY-1, access_token$production$): left out of the placeholder test. */
   fixed?: RegExp;
   /**
-   * For formats whose only literal is short and common (`.`, `sk`, `ey`): a regex tried once on
-   * the whole file; the format's hints are looked for only where it matches somewhere.
+   * The hints are short and common (`.`, `sk`, `ey`): the format is tried on the whole file first,
+   * and its hints are looked for only when it occurs somewhere.
    */
-  fileTest?: RegExp;
+  commonHints?: boolean;
 }
 
 const B = String.raw`(?:^|[^A-Za-z0-9_])`; // a token boundary on the left
@@ -72,7 +72,7 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p('cloudflare-origin-ca-key', 'Cloudflare Origin CA key', String.raw`${B}(?<s>v1\.0-[a-f0-9]{24}-[a-f0-9]{146})`, ['v1.0-']),
   p('terraform-cloud-token', 'Terraform Cloud / HCP token', String.raw`${B}(?<s>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=\-]{60,70})`, ['atlasv1']),
   p('vault-token', 'HashiCorp Vault token', String.raw`${B}(?<s>hv[sb]\.[A-Za-z0-9_\-]{90,})`, ['hvs.', 'hvb.'], { minEntropy: 3.5 }),
-  p('vault-legacy-token', 'HashiCorp Vault token (legacy)', String.raw`${B}(?<s>s\.(?=[A-Za-z]*\d)(?=[A-Z0-9]*[a-z])(?=[a-z0-9]*[A-Z])[A-Za-z0-9]{24})${E}`, ['s.'], { minEntropy: 3.6, fileTest: /(?:^|[^A-Za-z0-9_])s\.[A-Za-z0-9]{24}(?![A-Za-z0-9_])/ }),
+  p('vault-legacy-token', 'HashiCorp Vault token (legacy)', String.raw`${B}(?<s>s\.(?=[A-Za-z]*\d)(?=[A-Z0-9]*[a-z])(?=[a-z0-9]*[A-Z])[A-Za-z0-9]{24})${E}`, ['s.'], { minEntropy: 3.6, commonHints: true }),
   p('doppler-token', 'Doppler token', String.raw`${B}(?<s>dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44})`, ['dp.']),
   p('pulumi-token', 'Pulumi access token', String.raw`${B}(?<s>pul-[a-f0-9]{40})${E}`, ['pul-']),
   p('databricks-token', 'Databricks token', String.raw`${B}(?<s>dapi[a-f0-9]{32}(?:-\d)?)${E}`, ['dapi']),
@@ -101,12 +101,12 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p('slack-app-token', 'Slack app-level token', String.raw`${B}(?<s>xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)`, ['xapp-']),
   p('slack-webhook', 'Slack incoming webhook', String.raw`(?<s>hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{20,})`, ['hooks.slack.com']),
   p('discord-webhook', 'Discord webhook URL', String.raw`(?<s>discord(?:app)?\.com/api/webhooks/\d+/[\w\-]{60,})`, ['discord']),
-  p('discord-bot-token', 'Discord bot token', String.raw`${B}(?<s>[MNO][A-Za-z\d]{23,25}\.[\w\-]{6}\.[\w\-]{27,38})${E}`, ['.'], { minEntropy: 4, fileTest: /[MNO][A-Za-z\d]{23,25}\.[\w-]{6}\.[\w-]{27}/ }),
+  p('discord-bot-token', 'Discord bot token', String.raw`${B}(?<s>[MNO][A-Za-z\d]{23,25}\.[\w\-]{6}\.[\w\-]{27,38})${E}`, ['.'], { minEntropy: 4, commonHints: true }),
   p('telegram-bot-token', 'Telegram bot token', String.raw`${B}(?<s>\d{8,10}:AA[0-9A-Za-z_\-]{33})${E}`, [':aa']),
   p('sendgrid-key', 'SendGrid API key', String.raw`${B}(?<s>SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})`, ['sg.'], { severity: 'critical' }),
   p('mailgun-key', 'Mailgun API key', String.raw`${B}(?<s>key-[0-9a-zA-Z]{32})${E}`, ['key-'], { minEntropy: 3.5 }),
   ctx('mailchimp-key', 'Mailchimp API key', 'mailchimp|mc_api', '[0-9a-f]{32}-us\\d{1,2}'),
-  p('twilio-key', 'Twilio API key', String.raw`${B}(?<s>SK[0-9a-fA-F]{32})${E}`, ['sk'], { minEntropy: 3.3, fileTest: /SK[0-9a-fA-F]{32}/ }),
+  p('twilio-key', 'Twilio API key', String.raw`${B}(?<s>SK[0-9a-fA-F]{32})${E}`, ['sk'], { minEntropy: 3.3, commonHints: true }),
   ctx('messagebird-key', 'MessageBird API key', 'messagebird|message[_-]?bird', `${UUID}|[A-Za-z0-9]{25}`),
   // Payments and commerce
   p('stripe-key', 'Stripe secret/restricted key', String.raw`${B}(?<s>(?:sk|rk)_(?:live|test|prod)_[0-9a-zA-Z]{24,247})${E}`, ['sk_live', 'sk_test', 'rk_live', 'rk_test', 'rk_prod', 'sk_prod'], { severity: 'critical' }),
@@ -138,7 +138,7 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p('figma-token', 'Figma token', String.raw`${B}(?<s>figd_[A-Za-z0-9_\-]{40})`, ['figd_']),
   p('dropbox-token', 'Dropbox token', String.raw`${B}(?<s>sl\.[A-Za-z0-9_\-]{130,152})`, ['sl.']),
   p('facebook-token', 'Facebook/Meta access token', String.raw`${B}(?<s>EAA[MC][A-Za-z0-9]{100,})`, ['eaa']),
-  p('facebook-app-token', 'Facebook app access token', String.raw`${B}(?<s>\d{15,16}(?:\||%7C)[A-Za-z0-9_\-]{27})`, ['|', '%7c'], { fileTest: /\d{15,16}(?:\||%7C)[A-Za-z0-9_-]{27}/ }),
+  p('facebook-app-token', 'Facebook app access token', String.raw`${B}(?<s>\d{15,16}(?:\||%7C)[A-Za-z0-9_\-]{27})`, ['|', '%7c'], { commonHints: true }),
   ctx('facebook-secret', 'Facebook app secret', 'facebook|fb_app', '[a-f0-9]{32}'),
   ctx('hubspot-key', 'HubSpot API key', 'hubspot', UUID),
   p('okta-token', 'Okta API token', String.raw`(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))${ci('okta')}(?![a-z])` + String.raw`[\w.\-]{0,30}["']?\s*(?:[:=]|=>)\s*["']?(?<s>00[A-Za-z0-9_\-]{40})${E}`, ['okta']),
@@ -153,7 +153,7 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p('sidekiq-url', 'Sidekiq Enterprise credentials in URL', String.raw`https?://(?<s>[a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\.contribsys\.com`, ['contribsys']),
   // Keys and tokens of any origin
   p('private-key', 'Private key', String.raw`-----BEGIN (?:[A-Z]{2,10} )?PRIVATE KEY(?: BLOCK)?-----`, ['private key'], { severity: 'critical' }),
-  p('jwt', 'JSON Web Token', String.raw`${B}(?<s>ey[A-Za-z0-9_\-]{10,}\.ey[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})`, ['ey'], { severity: 'medium', fileTest: /ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\./ }),
+  p('jwt', 'JSON Web Token', String.raw`${B}(?<s>ey[A-Za-z0-9_\-]{10,}\.ey[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})`, ['ey'], { severity: 'medium', commonHints: true }),
   p('database-url', 'Database URL with password', String.raw`(?<s>(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:[a-z]+|clickhouse|cockroachdb)://[^\s:/@'"]{1,64}:[^\s@'"/]{3,128}@[^\s'"]+)`, ['://']),
   p('url-credentials', 'Password in a URL', String.raw`(?<s>https?://[A-Za-z0-9._%\-]{1,64}:[^\s@'"/<>{}$]{6,128}@[A-Za-z0-9.\-]+)`, ['://']),
   // user:password (the password at least 6 characters: test:test and user:pass are examples).

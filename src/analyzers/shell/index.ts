@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
-import { parseShell, pipelinePeers, ShellParseError, interpreterOf, type SimpleCommand } from './parse.ts';
+import { parseShell, pipelinePeers, ShellParseError, interpreterOf, PARSED_SHELLS, type SimpleCommand } from './parse.ts';
 import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead } from '../paths.ts';
 import { hostOf, normaliseHost } from '../network.ts';
 
@@ -78,14 +78,15 @@ const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|ireg
 const OFFENSIVE_TOOL = /(?:^|\/)(?:lazagne|linenum|linpeas|winpeas|peass|mimipenguin|mimikatz|autosuid|suid3num|pspy(?:32|64)?s?|les\.sh|linux-exploit-suggester(?:-2)?|lse\.sh|linuxprivchecker|sudo_killer|gtfonow|traitor|beroot|unix-privesc-check|chisel|ligolo(?:-ng)?|sliver(?:-server|-client)?|pupy|empire|impacket-\w+|secretsdump|bloodhound(?:-python)?|kerbrute|rubeus|sharphound|evil-winrm|nishang|powersploit|ldapdomaindump|gosecretsdump|pacu|cloudfox)(?:\.(?:py|sh|pl|rb|exe|ps1))?$/i;
 /** Executables named as documents or images (double extensions too). */
 const MASQUERADE = /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|avi|zip)(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$/i;
-const TUNNEL_NAME = /^(?:cloudflared|ngrok|devtunnel|lt|bore|frpc|chisel|ssh-j|localtunnel|pinggy|tunnelto|zrok)$/;
-const TUNNEL = /^(?:cloudflared tunnel|ngrok \w+|devtunnel host|lt --?port|lt |bore local|frpc |chisel (?:client|server)|ssh-j |localtunnel |pinggy |tunnelto |zrok (?:share|reserve))/;
+/** Tunnel programs, and the subcommand that opens a tunnel (any, for those that do nothing else). */
+const TUNNEL: Record<string, RegExp> = {
+  cloudflared: /^tunnel/, ngrok: /^\w/, devtunnel: /^host/, lt: /(?:)/, bore: /^local/, frpc: /(?:)/, chisel: /^(?:client|server)/,
+  'ssh-j': /(?:)/, localtunnel: /(?:)/, pinggy: /(?:)/, tunnelto: /(?:)/, zrok: /^(?:share|reserve)/,
+};
 /** File names that hold credentials (find -name patterns). */
 const CRED_FILE = /(?:^|[*/])(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.?netrc|\.pgpass|\.git-credentials|credentials(?:\.json)?|accessTokens\.json|msal_token_cache\.(?:json|bin)|\.?env|\.vault-token|Login Data|Cookies(?:\.binarycookies)?|key[34]\.db|logins\.json|cookies\.sqlite|wallet\.dat|\*?\.kdbx|\*?\.keychain(?:-db)?|shadow|token|Bookmarks(?:\.plist)?)(?:\*)?$/i;
 /** Build and package manifests whose contents run on the next build or install. */
 const MANIFEST = /(?:^|\/)(?:package\.json|composer\.json|Gemfile|Rakefile|setup\.py|setup\.cfg|pyproject\.toml|Makefile|GNUmakefile|Vagrantfile|Cargo\.toml|build\.rs|build\.gradle(?:\.kts)?|pom\.xml|\.npmrc|\.yarnrc(?:\.yml)?|Dockerfile|Justfile|Taskfile\.ya?ml)$/;
-/** Shells whose -c code Warden parses (as bash). */
-const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'rbash', 'busybox-sh', 'yash', 'posh', 'osh', 'ksh93', 'csh', 'tcsh', 'fish']);
 /** Options that make a program evaluate code: [program, option]. */
 const EVAL_OPTS: [RegExp, RegExp][] = [
   [/^rpm(?:db|query|verify|build|spec)?$/, /^--eval(?:=|$)|^-E$/], [/^make$/, /^--eval(?:=|$)/], [/^latexmk$/, /^-e$/], [/^knife$/, /^exec$/],
@@ -96,6 +97,20 @@ const EVAL_OPTS: [RegExp, RegExp][] = [
   [/^tar$/, /^--(?:rsh-command|rmt-command|to-command|checkpoint-action|info-script|new-volume-script)(?:=|$)|^--use-compress-program=(?:\S*\/)?(?:ba|da|z|k)?sh\b/], [/^sysctl$/, /^kernel\.(?:core_pattern|modprobe)=|^-w$/],
 ];
 const EVAL_PROGRAM = new RegExp(EVAL_OPTS.map(([prog]) => `(?:${prog.source})`).join('|'));
+/** Consoles that take commands on standard input (beside the interactive programs and file readers). */
+const STDIN_CONSOLES = /^(?:cpan|gdb|ftp|sftp|mysql|psql|sqlite3|bc|dc|tclsh|wish|expect|m4|groff|troff|nroff|pic)$/;
+/** Shell escapes in a console's input: `!cmd`, a shell path, system()/exec, sqlite's .shell, m4's syscmd. */
+const SHELL_ESCAPE = /(?:^|\n)\s*!|\/bin\/(?:ba|da|z|k)?sh\b|\bsystem\s*\(|\bexec\b|\.(?:shell|system)\b|\bos\.execute\b|\be?syscmd\s*\(|^\s*sh\s/m;
+
+/** Literal standard input: a here-document or here-string, or static echo/printf output piped in. */
+function stdinText(c: SimpleCommand): string | undefined {
+  const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
+  if (hd) return hd.heredoc ?? hd.target;
+  const src = c.pipeline[c.pipeline.indexOf(c) - 1];
+  if (!src || !/^(?:echo|printf)$/.test(src.argv[0]) || src.dynamic.slice(1).some(Boolean)) return undefined;
+  return src.argv.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ').replace(/\\n/g, '\n');
+}
+
 /** Programs that read file names (or file commands, as ed does) on their standard input. */
 const FED_FILE_READERS = new Set(['xargs', 'cpio', 'ed', 'red', 'ex', 'vi', 'vim', 'tar', 'rsync', 'zip', '7z', 'afio', 'pax']);
 /** Manual and documentation readers: `man bash` shows a manual, it runs nothing. */
@@ -284,24 +299,6 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
         add({ capability: 'obfuscated-exec', detail: `pipes generated or decoded text into ${name}`, command: line.map((x) => x.argv.join(' ')).join(' | ') });
       }
     }
-    // Literal text fed to a program that takes file names or commands on its standard input:
-    // `echo /etc/shadow | cpio -o`, `echo -e 'e /etc/shadow\n,p' | ed`, `echo '!sh' | cpan`.
-    for (let i = 1; i < line.length; i++) {
-      const src = line[i - 1], c = line[i], name = c.argv[0];
-      if (!/^(?:echo|printf)$/.test(src.argv[0]) || src.dynamic.slice(1).some(Boolean)) continue;
-      const fed = src.argv.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ').replace(/\\n/g, '\n');
-      const xinner = name === 'xargs' ? c.argv.slice(1).find((a, k, arr) => !a.startsWith('-') && !(k > 0 && /^-[IndPLsEa]$/.test(arr[k - 1]))) : undefined;
-      if (FED_FILE_READERS.has(name) && !(xinner !== undefined && (NO_READ.has(xinner) || INFO_ONLY.has(xinner)))) {
-        for (const tok of fed.split(/\s+/)) {
-          if (!looksLikePath(tok)) continue;
-          if (isCredentialPath(abs(tok), home)) add({ capability: 'credential-access', detail: `feeds ${tok}, a credential or secret file, to ${name}`, command: c.argv.join(' '), paths: [abs(tok)] });
-          else if (outside(tok) && !isHarmlessSystemRead(abs(tok))) add({ capability: 'read-outside', detail: `feeds ${tok} to ${name}, outside the workspace`, command: c.argv.join(' '), paths: [abs(tok)] });
-        }
-      }
-      if ((INTERACTIVE.has(name) || FED_FILE_READERS.has(name) || /^(?:cpan|gdb|ftp|sftp|mysql|psql|sqlite3|bc|dc|tclsh|wish|expect|lua|irb|node|python3?|perl|ruby|php|m4|groff|troff|nroff|pic)$/.test(name)) && (/(?:^|\n)\s*!|\/bin\/(?:ba|da|z|k)?sh\b|\bsystem\s*\(|\bexec\b|\.shell\b|\.system\b|\bos\.execute\b|\be?syscmd\s*\(|^\s*sh\s/m.test(fed))) {
-        add({ capability: 'interactive-shell', detail: `feeds a shell escape to ${name} on its standard input`, command: line.map((x) => x.argv.join(' ')).join(' | ') });
-      }
-    }
     const net = line.filter((c) => hostsOf.has(c));
     if (net.length) {
       const secretSource = line.some((c) => (reads.get(c) ?? []).some((p) => isCredentialPath(abs(p), home)) || ((c.argv[0] === 'env' || c.argv[0] === 'printenv' || c.argv[0] === 'set') && c.argv.length === 1));
@@ -349,7 +346,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if (ran && MASQUERADE.test(ran)) add({ capability: 'obfuscated-exec', detail: `runs ${ran}, a program disguised as a document or image`, command: text });
   if (SHELLS.has(name)) {
     const hasC = args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
-    if (hasC && !POSIX_SHELLS.has(name)) add({ capability: 'unknown', detail: `${name} -c runs code in a shell language Warden does not parse`, command: text });
+    if (hasC && !PARSED_SHELLS.has(name)) add({ capability: 'unknown', detail: `${name} -c runs code in a shell language Warden does not parse`, command: text });
     const script = args.find((a) => !a.startsWith('-') && a !== '+o' && a !== '+e');
     const fed = pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
     const heredoc = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<');
@@ -402,11 +399,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
 
   // Wrappers' own file options (their command is judged on its own).
   if (name === 'xargs') for (const f of optionValues(args, /^-a$|^--arg-file$/, /^-a(.+)|^--arg-file=(.+)/)) pt.read(f);
-  if (name === 'strace' || name === 'ltrace') {
-    for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f);
-    if (name === 'ltrace') for (const f of optionValues(args, /^-F$/, /^-F(.+)/)) pt.read(f);
-  }
-  if (name === 'sort') for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f);
+  if (name === 'strace' || name === 'ltrace' || name === 'sort') for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f);
+  if (name === 'ltrace') for (const f of optionValues(args, /^-F$/, /^-F(.+)/)) pt.read(f);
   // Options that evaluate code or run commands (rpm --eval '%{lua:…}', make --eval, tex -shell-escape…).
   const evalOpt = EVAL_PROGRAM.test(name) ? EVAL_OPTS.find(([prog, opt]) => prog.test(name) && args.some((a) => opt.test(a))) : undefined;
   if (evalOpt) add({ capability: 'inline-exec', detail: `${name} is told to evaluate code or run commands (${args.find((a) => evalOpt[1].test(a))})`, command: text });
@@ -454,13 +448,20 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     if (args.some((a) => /^(?:0\.0\.0\.0|\[?::\]?)(?::\d+)?$|--bind=?0\.0\.0\.0/.test(a)) || !args.some((a) => /^(?:127\.|localhost|\[?::1)/.test(a))) add({ capability: 'upload', detail: `${name} serves local files to the network`, command: text, hosts: ['0.0.0.0'] });
   }
   if ((name === 'ctr' || name === 'nerdctl') && args.some((a) => /(?:^|,)src=\/(?:,|$)|source=\/(?:,|$)/.test(a))) add({ capability: 'privilege', detail: `${name} mounts the host's root folder into a container`, command: text });
-  // Here-documents and here-strings given to programs that take commands or file names on stdin.
-  const hd = c.redirects.length ? c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<') : undefined;
-  const hdText = hd ? (hd.heredoc ?? hd.target) : undefined;
-  if (hdText !== undefined) {
-    if (name === 'sqlite3') for (const m of hdText.matchAll(/^\s*\.(?:import|read|open|restore)\s+(?:--\S+\s+)*['"]?([^\s'"]+)/gm)) pt.read(m[1]);
-    if (FED_FILE_READERS.has(name)) for (const tok of hdText.split(/\s+/)) if (looksLikePath(tok)) pt.read(tok);
-    if ((INTERACTIVE.has(name) || FED_FILE_READERS.has(name) || /^(?:cpan|gdb|ftp|sftp|mysql|psql|sqlite3|m4|expect)$/.test(name)) && /(?:^|\n)\s*!|\/bin\/(?:ba|da|z|k)?sh\b|\bsystem\s*\(|^\s*\.(?:shell|system)\b|\be?syscmd\s*\(/m.test(hdText)) add({ capability: 'interactive-shell', detail: `feeds a shell escape to ${name} in a here-document`, command: text });
+  // What a program gets on standard input, when it is literal text: a here-document or here-string,
+  // or the output of echo/printf piped in. Programs that read file names there read those files
+  // (`echo /etc/shadow | cpio -o`, `ed`), and interactive ones run the shell escapes in it
+  // (`echo '!sh' | cpan`, sqlite3 `.shell`).
+  const stdin = stdinText(c);
+  if (stdin !== undefined) {
+    if (name === 'sqlite3') for (const m of stdin.matchAll(/^\s*\.(?:import|read|open|restore)\s+(?:--\S+\s+)*['"]?([^\s'"]+)/gm)) pt.read(m[1]);
+    const xinner = name === 'xargs' ? args.find((a, k) => !a.startsWith('-') && !(k > 0 && /^-[IndPLsEa]$/.test(args[k - 1]))) : undefined;
+    if (FED_FILE_READERS.has(name) && !(xinner !== undefined && (NO_READ.has(xinner) || INFO_ONLY.has(xinner)))) {
+      for (const tok of stdin.split(/\s+/)) if (looksLikePath(tok)) pt.read(tok);
+    }
+    if ((INTERACTIVE.has(name) || FED_FILE_READERS.has(name) || STDIN_CONSOLES.test(name)) && SHELL_ESCAPE.test(stdin)) {
+      add({ capability: 'interactive-shell', detail: `feeds a shell escape to ${name} on its standard input`, command: text });
+    }
   }
   // A shell put into a build or package manifest, which the next build or install runs
   // (echo '{"scripts":{"preinstall":"/bin/sh"}}' > package.json).
@@ -468,7 +469,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     add({ capability: 'persistence', detail: `writes a shell command into ${c.redirects.find((r) => MANIFEST.test(r.target))!.target}, which the next build or install runs`, command: text });
   }
   // Tunnels that expose this machine to the internet.
-  if (TUNNEL_NAME.test(name) && TUNNEL.test(`${name} ${sub}`)) add({ capability: 'reverse-shell', detail: `${name} opens a tunnel from the internet to this machine`, command: text });
+  if (Object.hasOwn(TUNNEL, name) && TUNNEL[name].test(sub)) add({ capability: 'reverse-shell', detail: `${name} opens a tunnel from the internet to this machine`, command: text });
   if (/^(?:nmap|masscan|zmap|rustscan|naabu|unicornscan|arp-scan|netdiscover)$/.test(name)) add({ capability: 'surveillance', detail: `${name} scans hosts and ports`, command: text });
   if ((name === 'xclip' && args.some((a) => /^-o(?:ut)?$/.test(a))) || (name === 'xsel' && args.some((a) => /^-(?:o|-output)$|^-[a-z]*o/.test(a))) || name === 'pbpaste' || (name === 'wl-paste')) add({ capability: 'surveillance', detail: `${name} reads the clipboard`, command: text });
   if (name === 'trap' && args.length >= 2) {

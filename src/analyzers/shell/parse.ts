@@ -421,7 +421,8 @@ class Walker {
 
 /** Programs whose string arguments are data, patterns or programs in another language, not shell. */
 const NOT_SHELL_ARGS = new Set(['echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'perl', 'python', 'python2', 'python3', 'node', 'ruby', 'php', 'jq', 'yq', 'git', 'tr', 'cut', 'sort', 'find', 'xargs', 'test', '[', 'expr', 'bc', 'dc', 'date', 'read', 'local', 'export', 'declare', 'alias', 'trap', 'eval', 'sh', 'bash', 'dash', 'zsh', 'ksh', 'watch', 'sudo', 'su', 'env', 'time', 'timeout', 'nohup', 'logger', 'notify-send', 'wall', 'mail', 'column', 'paste', 'comm', 'diff', 'tee', 'head', 'tail', 'cat', 'ls', 'mkdir', 'touch', 'rm', 'cp', 'mv', 'cd', 'chmod', 'chown', 'curl', 'wget']);
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox-sh', 'rbash']);
+/** Shells whose -c code (and scripts fed on stdin) this parser reads, as bash. */
+export const PARSED_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox-sh', 'rbash', 'yash', 'posh', 'osh', 'ksh93']);
 const INTERPRETERS: Record<string, { flags: string[]; language: string }> = {
   python: { flags: ['-c'], language: 'python' }, python2: { flags: ['-c'], language: 'python' }, python3: { flags: ['-c'], language: 'python' },
   node: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' }, nodejs: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' },
@@ -511,7 +512,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
     }
     return;
   }
-  if (SHELLS.has(name)) {
+  if (PARSED_SHELLS.has(name)) {
     const ci = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
     if (ci >= 0 && args[ci + 1] !== undefined) w.nested(args[ci + 1], `${name} -c`);
     // `bash <<EOF … EOF` and `sh -s < script`: the heredoc is the program.
