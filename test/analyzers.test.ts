@@ -55,3 +55,22 @@ test('secrets: curl credentials on continued lines and literal defaults of secre
   const f = new SourceFile('README.md', 'curl https://api.example.com/v1 \\\n  --user deploy:Zq8vR2mLx7Tn4Kp \\\n  -d x=1\nAPI = os.getenv("API_TOKEN", "k7Qm2Zx9Lp4Vn8Rt3Wy6")\n', undefined);
   assert.deepEqual(analyzeSecrets(f).map((x) => `${x.ruleId}:${x.line}`), ['secret.generic:4', 'secret.curl-basic-auth:2']);
 });
+
+import { scanText } from '../src/engine/scan.ts';
+
+test('python value flow: findings need a value that can carry data into the sink', () => {
+  const sql = (body: string) => scanText('app.py', `def handler(user):\n${body}\n`, {}).findings.filter((f) => f.ruleId === 'python.sql-injection').length;
+  // A parameter is not known: reported as before.
+  assert.equal(sql('    cur.execute(f"SELECT * FROM t WHERE n = \'{user}\'")'), 1);
+  // Request data through a loop variable and a string method.
+  assert.equal(sql('    for k in request.form.keys():\n        v = k.strip()\n    cur.execute(f"SELECT {v}")'), 1);
+  // Through an exception handler's path.
+  assert.equal(sql('    q = "SELECT 1"\n    try:\n        q = "SELECT " + request.args["c"]\n    except KeyError:\n        pass\n    cur.execute(q)'), 1);
+  // Constant after a branch on a constant; dead code after return.
+  assert.equal(sql('    bar = "x"\n    if "x" not in bar:\n        bar = user\n    cur.execute(f"SELECT {bar}")'), 0);
+  assert.equal(sql('    return 1\n    cur.execute(f"SELECT {user}")'), 0);
+  // int() of anything carries no text.
+  assert.equal(sql('    n = int(request.args["n"])\n    cur.execute(f"SELECT * FROM t LIMIT {n}")'), 0);
+  // A while loop that reassigns from request data keeps the taint.
+  assert.equal(sql('    q = "SELECT 1"\n    while more():\n        q = "SELECT " + request.args["q"]\n    cur.execute(q)'), 1);
+});

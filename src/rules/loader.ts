@@ -9,6 +9,11 @@
  *          contain before the file is parsed at all (the prefilter that keeps scans fast);
  *   regex: a JavaScript regex tried on each line (bounded length), optionally with `requires`.
  * `not-regex` drops a match whose line also matches it (placeholders, safe variants).
+ * `flow` (Python AST rules) drops a match whose metavariable `value` is provably a constant or
+ * sanitised within its function (src/analyzers/code/flow-python.ts): `sanitizers` is a regex on
+ * the text of a call whose result is safe for this sink, `rejects` lists substrings whose
+ * presence check ends the path (`if "'" in v: return`), `confines: true` counts a
+ * `str(p).startswith(base)` check as confining `p`.
  */
 import { UserError } from '../errors.ts';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -39,6 +44,7 @@ export interface Rule {
   ast?: { rule: object; constraints?: Record<string, object>; utils?: Record<string, object> };
   regex?: RegExp;
   notRegex?: RegExp;
+  flow?: { value: string; sanitizers?: RegExp; rejects?: string[]; confines?: boolean };
   /** Where the rule was defined, for error messages and the fixture test. */
   pack: string;
 }
@@ -47,8 +53,9 @@ export class RuleError extends UserError {}
 
 const RULE_KEYS = new Set([
   'id', 'title', 'severity', 'confidence', 'category', 'cwe', 'message', 'fix', 'languages',
-  'requires', 'ast', 'constraints', 'utils', 'regex', 'not-regex', 'flags',
+  'requires', 'ast', 'constraints', 'utils', 'regex', 'not-regex', 'flags', 'flow',
 ]);
+const FLOW_KEYS = new Set(['value', 'sanitizers', 'rejects', 'confines']);
 const PACK_KEYS = new Set(['languages', 'rules']);
 
 function str(v: unknown, where: string, key: string, required = true): string | undefined {
@@ -136,6 +143,7 @@ export function compilePack(parsed: unknown, pack: string, deferred = false): Ru
         utils: raw.utils as Record<string, object> | undefined,
       })]);
     }
+    if (raw.flow !== undefined) rule.flow = flowOf(raw.flow, raw, languages, where);
     for (const [key, make] of fields) {
       if (!make) continue;
       if (deferred) lazy(rule, key, make);
@@ -143,6 +151,24 @@ export function compilePack(parsed: unknown, pack: string, deferred = false): Ru
     }
     return rule;
   });
+}
+
+function flowOf(raw: unknown, rule: Record<string, unknown>, languages: Language[], where: string): NonNullable<Rule['flow']> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new RuleError(`${where}: 'flow' must be a mapping`);
+  const f = raw as Record<string, unknown>;
+  for (const k of Object.keys(f)) if (!FLOW_KEYS.has(k)) throw new RuleError(`${where}: unknown key 'flow.${k}' (expected ${[...FLOW_KEYS].join(', ')})`);
+  if (rule.ast === undefined || languages.some((l) => l !== 'python')) throw new RuleError(`${where}: 'flow' is for Python ast rules only`);
+  const value = str(f.value, where, 'flow.value')!;
+  if (!/^[A-Z][A-Z0-9_]*$/.test(value) || !JSON.stringify(rule.ast).includes(`$${value}`)) throw new RuleError(`${where}: 'flow.value' must name a metavariable of the pattern (without $)`);
+  if (f.rejects !== undefined && (!Array.isArray(f.rejects) || f.rejects.some((x) => typeof x !== 'string' || x === '')))
+    throw new RuleError(`${where}: 'flow.rejects' must be a list of non-empty strings`);
+  if (f.confines !== undefined && typeof f.confines !== 'boolean') throw new RuleError(`${where}: 'flow.confines' must be true or false`);
+  return {
+    value,
+    sanitizers: f.sanitizers !== undefined ? compile(str(f.sanitizers, where, 'flow.sanitizers')!, '', where) : undefined,
+    rejects: f.rejects as string[] | undefined,
+    confines: f.confines as boolean | undefined,
+  };
 }
 
 export interface Prefilter { test(text: string): boolean; source: string }

@@ -15,6 +15,7 @@ import type { Finding, Note } from '../../engine/types.ts';
 import { loadRules, type Rule } from '../../rules/loader.ts';
 import { SourceFile, finding, wholeFile } from '../source.ts';
 import { astGrep, astGrepLang, registerParsers, type Language } from './languages.ts';
+import { mayCarryData } from './flow-python.ts';
 
 /** Lines longer than this are not given to line regexes (minified code is skipped before). */
 export const MAX_REGEX_LINE = 4000;
@@ -100,7 +101,7 @@ const FUNCTION_KINDS = new Set([
   'method_definition', 'method_declaration', 'constructor_declaration', 'func_literal', 'function_item', 'method', 'singleton_method',
   'local_function_statement', 'lambda_expression', 'anonymous_function_creation_expression', 'function_def',
 ]);
-type Node = { kind(): string; range(): { start: { line: number; column: number }; end: { line: number; column: number } }; children(): Node[]; parent(): Node | null; findAll(c: never): Node[] };
+type Node = { getMatch(name: string): Node | null; find(c: never): Node | null; text(): string; kind(): string; range(): { start: { line: number; column: number }; end: { line: number; column: number } }; children(): Node[]; parent(): Node | null; findAll(c: never): Node[] };
 
 /**
  * The parts of a file a diff scan needs: for each changed line, the nearest enclosing function (with
@@ -129,6 +130,21 @@ function changedUnits(root: Node, changed: Set<number>, lineCount: number): Node
   }
   const lines = units.reduce((n, u) => n + u.range().end.line - u.range().start.line + 1, 0);
   return lines > lineCount / 2 ? [root] : units;
+}
+
+/**
+ * The node a rule's metavariable names inside a match. (A constraint that repeats `pattern: $P`
+ * elsewhere in the function can leave the binding on that other node: then the node of the same
+ * kind and text inside the match is the one meant.) Undefined when it cannot be found.
+ */
+function flowValue(match: Node, name: string): Node | undefined {
+  const v = match.getMatch(name);
+  if (!v) return undefined;
+  const m = match.range(), r = v.range();
+  const inside = (a: typeof m, b: typeof m) => a.start.line < b.start.line || (a.start.line === b.start.line && a.start.column <= b.start.column);
+  if (inside(m, r) && inside({ start: r.end } as typeof m, { start: m.end } as typeof m)) return v;
+  const escaped = v.text().replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  return match.find({ rule: { kind: v.kind(), regex: `^${escaped}$` } } as never) ?? undefined;
 }
 
 export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loadRules(), changed?: Set<number>): Finding[] {
@@ -164,6 +180,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
             const r = node.range();
             const line = r.start.line + 1;
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
+            if (rule.flow && file.language === 'python' && !mayCarryData(flowValue(node, rule.flow.value) as never, rule.flow)) continue;
             const shift = (l: number) => (l === 0 ? phpShift : 0);
             out.push(fromRule(file, rule, line, r.start.column + 1 - shift(r.start.line), r.end.line + 1, r.end.column + 1 - shift(r.end.line)));
           }

@@ -257,3 +257,52 @@ if __name__ == '__main__':
     app.run(host='127.0.0.1', debug=True)
     # ok: python.flask-debug
     app.run(host='127.0.0.1', debug=False)
+
+
+# Value flow (rules with `flow`): a finding needs a value that can carry data into the sink.
+@app.route('/flow')
+def flow_cases():
+    param = request.form.get('id', '')
+    conf = configparser.ConfigParser()
+    conf.set('s', 'k', param)
+    stored = conf.get('s', 'k')
+    q = f"/users/user[@id='{stored}']"
+    # ruleid: python.xpath-injection
+    tree.xpath(q)
+    num = 86
+    picked = 'fixed' if 7 * 18 + num > 200 else param
+    q2 = f"/users/user[@id='{picked}']"
+    # ok: python.xpath-injection
+    tree.xpath(q2)
+    lst = ['safe', param, 'moresafe']
+    lst.pop(0)
+    q3 = f"/users/user[@id='{lst[1]}']"
+    # ok: python.xpath-injection
+    tree.xpath(q3)
+    q4 = f"/users/user[@id='{lst[0]}']"
+    # ruleid: python.xpath-injection
+    tree.xpath(q4)
+    safe_id = param.replace("'", "&apos;")
+    q5 = f"/users/user[@id='{safe_id}']"
+    # ok: python.xpath-injection
+    tree.xpath(q5)
+    guess = 'ABC'[1]
+    match guess:
+        case 'A':
+            name = param
+        case 'B':
+            name = 'bob'
+        case _:
+            name = param
+    # ok: python.path-traversal
+    open(f'/srv/files/{name}')
+    if '..' in param:
+        return 'no'
+    # ok: python.path-traversal
+    open(f'/srv/files/{param}')
+    settings = {'a': 'x', 'b': param}
+    # ruleid: python.sql-injection
+    cursor.execute(f"SELECT * FROM t WHERE v = '{settings['b']}'")
+    # ok: python.sql-injection
+    cursor.execute(f"SELECT * FROM t WHERE v = '{settings['a']}'")
+    return 'done'
