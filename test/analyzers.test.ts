@@ -74,3 +74,13 @@ test('python value flow: findings need a value that can carry data into the sink
   // A while loop that reassigns from request data keeps the taint.
   assert.equal(sql('    q = "SELECT 1"\n    while more():\n        q = "SELECT " + request.args["q"]\n    cur.execute(q)'), 1);
 });
+
+import { analyzeSecrets } from '../src/analyzers/secrets/index.ts';
+
+test('secrets: a credential format holding a typed-in sequence is reported at low severity; a run of one character not at all', () => {
+  const found = (text: string) => analyzeSecrets(new SourceFile('config.env', text + '\n', undefined)).map((f) => `${f.ruleId}:${f.severity}`);
+  assert.deepEqual(found('SNYK_TOKEN = "12345678-ABCD-ABCD-ABCD-1234567890AB"'), ['secret.snyk-token:low']);
+  assert.deepEqual(found('SNYK_TOKEN = "4f9c2a71-8d3e-4b6a-9f1c-2e7d5a8b3c90"'), ['secret.snyk-token:high']);
+  assert.deepEqual(found('API_KEY="glc_111111111111111111111111111111111111111111="'), []);
+  assert.deepEqual(found('key = "AKIAIOSFODNN7EXAMPLE"'), []);
+});

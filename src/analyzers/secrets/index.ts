@@ -21,13 +21,17 @@ export function entropy(s: string): number {
   return h;
 }
 
+/** Values that are templates or say what they are: never reported. */
 const PLACEHOLDER =
-  /x{5,}|X{5,}|\*{3,}|\.{3}|(?:^|[^a-z])(?:example|sample|dummy|placeholder|changeme|change_me|your|redacted|fake|insert|replace|todo|fixme|null|none|undefined|secret|password|passwd|token|foobar)(?:[^a-z]|$)|<[^>]*>|\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|EXAMPLE|(.)\1{7,}|0123456789|123456789|abcdefghij|ABCDEFGHIJ|qwerty|^\{[A-Za-z_][\w.]*\}$|(?:abcdef|bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz)|^(?:true|false|yes|no|on|off)$/i;
+  /x{5,}|X{5,}|\*{3,}|\.{3}|(?:^|[^a-z])(?:example|sample|dummy|placeholder|changeme|change_me|your|redacted|fake|insert|replace|todo|fixme|null|none|undefined|secret|password|passwd|token|foobar)(?:[^a-z]|$)|<[^>]*>|\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|EXAMPLE|^\{[A-Za-z_][\w.]*\}$|^(?:true|false|yes|no|on|off)$/i;
+/** Values typed by a person rather than issued (runs, counting, keyboard rows): most likely placeholders. */
+const TYPED =
+  /(.)\1{7,}|0123456789|123456789|abcdefghij|qwerty|abcdef|bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz/i;
 /** AWS's, Stripe's and others' documented example credentials. */
 const DOCUMENTED = /AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI\/K7MDENG\/bPxRfiCYEXAMPLEKEY|sk_test_4eC39HqLyjWDarjtT1zdp7dc|AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI/;
 
 export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value) || DOCUMENTED.test(value);
+  return PLACEHOLDER.test(value) || TYPED.test(value) || DOCUMENTED.test(value);
 }
 
 /** Files whose long random-looking strings are hashes by design. */
@@ -80,14 +84,14 @@ export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding
   const out: Finding[] = [];
   const lock = isLockfile(file.path);
   const seen = new Set<string>();
-  const emit = (pat: { id: string; title: string; severity?: Finding['severity'] }, line: number, col: number, secret: string, confidence: Finding['confidence']) => {
+  const emit = (pat: { id: string; title: string; severity?: Finding['severity'] }, line: number, col: number, secret: string, confidence: Finding['confidence'], note = '') => {
     const key = `${line}:${secret}`;
     if (seen.has(key)) return;
     seen.add(key);
     const text = file.line(line);
     out.push(finding(file, {
       ruleId: pat.id, title: pat.title, severity: pat.severity ?? 'high', confidence, ...META,
-      message: `${pat.title} in source: anyone with read access to the code (or to a model vendor it is sent to) can use it.`,
+      message: `${pat.title} in source: anyone with read access to the code (or to a model vendor it is sent to) can use it.${note}`,
       line, column: col, endColumn: col + secret.length,
       snippet: clip(text.split(secret).join(redact(secret)).trim()),
     }));
@@ -134,12 +138,23 @@ export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding
       const m = pat.re.exec(line);
       if (!m) continue;
       const secret = m.groups?.s ?? m[0];
-      if (pat.id !== 'secret.private-key' && pat.id !== 'secret.gcp-service-account' && isPlaceholder(pat.fixed ? secret.replace(pat.fixed, '') : secret)) continue;
+      const variable = pat.fixed ? secret.replace(pat.fixed, '') : secret;
+      let typed = false;
+      if (pat.id !== 'secret.private-key' && pat.id !== 'secret.gcp-service-account') {
+        if (PLACEHOLDER.test(variable) || DOCUMENTED.test(variable)) continue;
+        typed = TYPED.test(variable);
+        // Little more than one character repeated (glc_1111…, 0000…XYZ): nothing to confirm.
+        if (typed && entropy(variable) < 3) continue;
+      }
       if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) continue;
       if (pat.valid && !pat.valid(secret)) continue;
       if (lock && pat.id === 'secret.jwt') continue;
       if (pat.id === 'secret.private-key' && isPlaceholderKeyBlock(line.slice(m.index + m[0].length), lines, i)) continue;
-      emit(pat, i + 1, m.index + Math.max(0, m[0].indexOf(secret)) + 1, secret, 'high');
+      // A value in the exact format of a vendor's credential that still looks typed by hand
+      // (12345678, runs of one character, abcdef…) is most likely a placeholder: reported at low
+      // severity, so a reviewer can confirm it, without failing a build or blocking an agent.
+      if (typed) emit({ ...pat, severity: 'low' }, i + 1, m.index + Math.max(0, m[0].indexOf(secret)) + 1, secret, 'low', ' It looks like a placeholder (typed-in sequence); confirm it is not a real credential.');
+      else emit(pat, i + 1, m.index + Math.max(0, m[0].indexOf(secret)) + 1, secret, 'high');
       matched = true;
       break;
     }
