@@ -75,7 +75,6 @@ test('python value flow: findings need a value that can carry data into the sink
   assert.equal(sql('    q = "SELECT 1"\n    while more():\n        q = "SELECT " + request.args["q"]\n    cur.execute(q)'), 1);
 });
 
-import { analyzeSecrets } from '../src/analyzers/secrets/index.ts';
 
 test('secrets: a credential format holding a typed-in sequence is reported at low severity; a run of one character not at all', () => {
   const found = (text: string) => analyzeSecrets(new SourceFile('config.env', text + '\n', undefined)).map((f) => `${f.ruleId}:${f.severity}`);

@@ -140,7 +140,7 @@ export function compilePack(parsed: unknown, pack: string, deferred = false): Ru
       fields.push(['ast', () => asciiRegexes({
         rule: raw.ast as object,
         constraints: raw.constraints as Record<string, object> | undefined,
-        utils: raw.utils as Record<string, object> | undefined,
+        utils: usedUtils(raw.ast as object, raw.constraints, raw.utils as Record<string, object> | undefined),
       })]);
     }
     if (raw.flow !== undefined) rule.flow = flowOf(raw.flow, raw, languages, where);
@@ -151,6 +151,25 @@ export function compilePack(parsed: unknown, pack: string, deferred = false): Ru
     }
     return rule;
   });
+}
+
+/**
+ * The utils a rule really refers to (`matches: name`, from the rule, its constraints or another
+ * used util). Packs share one utils block by YAML anchor, and ast-grep compiles every util it is
+ * given on every call, so unused ones are left out.
+ */
+function usedUtils(rule: object, constraints: unknown, utils: Record<string, object> | undefined): Record<string, object> | undefined {
+  if (!utils) return undefined;
+  const used = new Set<string>();
+  const visit = (v: unknown, key?: string): void => {
+    if (typeof v === 'string') {
+      if (key === 'matches' && v in utils && !used.has(v)) { used.add(v); visit(utils[v]); }
+    } else if (Array.isArray(v)) v.forEach((x) => visit(x));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, k);
+  };
+  visit(rule);
+  visit(constraints);
+  return used.size ? Object.fromEntries(Object.entries(utils).filter(([k]) => used.has(k))) : undefined;
 }
 
 function flowOf(raw: unknown, rule: Record<string, unknown>, languages: Language[], where: string): NonNullable<Rule['flow']> {

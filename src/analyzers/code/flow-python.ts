@@ -24,6 +24,7 @@ import type { Rule } from '../../rules/loader.ts';
 export type Flow = NonNullable<Rule['flow']>;
 
 interface Node {
+  id(): number;
   kind(): string;
   text(): string;
   isNamed(): boolean;
@@ -119,9 +120,11 @@ class Interpreter {
   private readonly modules = new Set<string>();
   private seen: Value | undefined;
   private reached = false;
+  private done = false;
+  private loops = 0;
   /** The innermost block holding the sink: statements whose nested blocks hold it are not its own. */
   private readonly sinkBlock: Node | null;
-  constructor(private readonly sink: Node, private readonly flow: Flow) {
+  constructor(private readonly sink: Node, private flow: Flow) {
     let b = sink.parent();
     while (b && b.kind() !== 'block') b = b.parent();
     this.sinkBlock = b;
@@ -133,17 +136,30 @@ class Interpreter {
   }
 
   /** The value at the sink: undefined when the sink is never reached. */
-  run(fn: Node): Value | undefined {
-    const env: Env = { vars: new Map(), dead: false };
-    // Names imported or defined by the module and the enclosing functions are code, not data.
-    for (let scope = fn.parent(); scope; scope = scope.parent()) {
-      if (scope.kind() !== 'module' && scope.kind() !== 'block') continue;
-      for (const s of scope.children()) {
-        if (/^(?:import_statement|import_from_statement|function_definition|class_definition|decorated_definition)$/.test(s.kind())) this.stmt(s, env);
-        // Module constants: `NAME = expr` at the top level.
-        else if (scope.kind() === 'module' && s.kind() === 'expression_statement' && s.children()[0]?.kind() === 'assignment' && s.children()[0].field('left')?.kind() === 'identifier') this.stmt(s, env);
+  run(fn: Node, scopes: ScopeCache): Value | undefined {
+    // Names imported or defined by the module and the enclosing functions are code, not data;
+    // the same for every function under the same parent, so computed once per file (without
+    // this rule's sanitisers, which can only make the values worse).
+    const outer = fn.parent();
+    const key = outer ? outer.id() : -1;
+    let seed = scopes.get(key);
+    if (!seed) {
+      const flow = this.flow;
+      this.flow = { value: flow.value };
+      const env: Env = { vars: new Map(), dead: false };
+      for (let scope = outer; scope; scope = scope.parent()) {
+        if (scope.kind() !== 'module' && scope.kind() !== 'block') continue;
+        for (const s of scope.children()) {
+          if (/^(?:import_statement|import_from_statement|function_definition|class_definition|decorated_definition)$/.test(s.kind())) this.stmt(s, env);
+          // Module constants: `NAME = expr` at the top level.
+          else if (scope.kind() === 'module' && s.kind() === 'expression_statement' && s.children()[0]?.kind() === 'assignment' && s.children()[0].field('left')?.kind() === 'identifier') this.stmt(s, env);
+        }
       }
+      scopes.set(key, (seed = { vars: env.vars, modules: new Set(this.modules) }));
+      this.flow = flow;
     }
+    const env: Env = { vars: new Map(seed.vars), dead: false };
+    for (const m of seed.modules) this.modules.add(m);
     for (const p of fn.field('parameters')?.children() ?? []) {
       const name = p.kind() === 'identifier' ? p : (p.field('name') ?? p.children().find((c) => c.kind() === 'identifier'));
       if (name && name.kind() === 'identifier') env.vars.set(name.text(), UNKNOWN);
@@ -155,7 +171,7 @@ class Interpreter {
 
   private block(b: Node, env: Env): Env {
     for (const s of b.children()) {
-      if (env.dead) break;
+      if (env.dead || this.done) break;
       if (s.isNamed()) env = this.stmt(s, env);
     }
     return env;
@@ -170,6 +186,8 @@ class Interpreter {
     const v = this.expr(this.sink, copy(env));
     this.seen = this.seen ? join(this.seen, v) : v;
     this.reached = true;
+    // Outside loops nothing after the sink can change what reached it.
+    if (this.loops === 0) this.done = true;
   }
 
   private stmt(s: Node, env: Env): Env {
@@ -331,8 +349,10 @@ class Interpreter {
       return body ? this.block(body, e) : e;
     };
     // Zero, one or two rounds: enough for values to settle in the loops handlers contain.
+    this.loops++;
     const once = iterate(start);
     const twice = iterate(joinEnv(start, once));
+    this.loops--;
     let out = joinEnv(joinEnv(start, once), twice);
     out.dead = false;
     const alt = s.field('alternative');
@@ -702,18 +722,71 @@ function compareOp(op: string, a: Value, b: Value): boolean | undefined {
   return undefined;
 }
 
+/** Mirrors of one file's nodes, shared by the checks of its findings. */
+type NodeCache = Map<number, Node>;
+/** What the names of a function's enclosing scopes hold, per enclosing scope. */
+type ScopeCache = Map<number, { vars: Map<string, Value>; modules: Set<string> }>;
+/** Per file: node mirrors, and what enclosing scopes define. */
+export interface FlowCache { nodes: NodeCache; scopes: ScopeCache }
+
+/**
+ * A memoising mirror of an ast-grep node: every method of a native node crosses into Rust and
+ * builds new objects, and an interpretation reads the same nodes many times (once per finding).
+ * Nodes reached by different paths share one mirror, keyed by kind and position.
+ */
+function mirror(n: Node, cache: NodeCache): Node {
+  const key = n.id();
+  let m = cache.get(key);
+  if (!m) cache.set(key, (m = new Mirror(n, cache)));
+  return m;
+}
+
+class Mirror implements Node {
+  private kindName: string | undefined;
+  private named: boolean | undefined;
+  private textValue: string | undefined;
+  private kids: Node[] | undefined;
+  private up: Node | null | undefined;
+  private fields: Map<string, Node | null> | undefined;
+  private lists: Map<string, Node[]> | undefined;
+  private r: ReturnType<Node['range']> | undefined;
+  constructor(private readonly n: Node, private readonly cache: NodeCache) {}
+  id() { return this.n.id(); }
+  kind() { return (this.kindName ??= this.n.kind()); }
+  isNamed() { return (this.named ??= this.n.isNamed()); }
+  range() { return (this.r ??= this.n.range()); }
+  text() { return (this.textValue ??= this.n.text()); }
+  children() { return (this.kids ??= this.n.children().map((c) => mirror(c, this.cache))); }
+  parent() {
+    if (this.up === undefined) { const p = this.n.parent(); this.up = p ? mirror(p, this.cache) : null; }
+    return this.up;
+  }
+  field(name: string) {
+    this.fields ??= new Map();
+    if (!this.fields.has(name)) { const f = this.n.field(name); this.fields.set(name, f ? mirror(f, this.cache) : null); }
+    return this.fields.get(name)!;
+  }
+  fieldChildren(name: string) {
+    this.lists ??= new Map();
+    let l = this.lists.get(name);
+    if (!l) this.lists.set(name, (l = this.n.fieldChildren(name).map((c) => mirror(c, this.cache))));
+    return l;
+  }
+}
+
 /**
  * Whether the value at `sink` (a node inside a Python function) may carry data from outside.
  * False only when it is provably constant or clean, or never reached; true otherwise, including
  * whenever the function cannot be analysed.
  */
-export function mayCarryData(sink: Node | undefined, flow: Flow): boolean {
+export function mayCarryData(sink: Node | undefined, flow: Flow, cache: FlowCache = { nodes: new Map(), scopes: new Map() }): boolean {
   if (!sink) return true;
+  sink = mirror(sink, cache.nodes);
   let fn: Node | null = sink.parent();
   while (fn && fn.kind() !== 'function_definition') fn = fn.parent();
   if (!fn) return true;
   try {
-    const v = new Interpreter(sink, flow).run(fn);
+    const v = new Interpreter(sink, flow).run(fn, cache.scopes);
     if (v === undefined) return false;
     return level(v) >= 2;
   } catch {

@@ -15,7 +15,7 @@ import type { Finding, Note } from '../../engine/types.ts';
 import { loadRules, type Rule } from '../../rules/loader.ts';
 import { SourceFile, finding, wholeFile } from '../source.ts';
 import { astGrep, astGrepLang, registerParsers, type Language } from './languages.ts';
-import { mayCarryData } from './flow-python.ts';
+import { mayCarryData, type FlowCache } from './flow-python.ts';
 
 /** Lines longer than this are not given to line regexes (minified code is skipped before). */
 export const MAX_REGEX_LINE = 4000;
@@ -166,6 +166,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     }
     if (root) {
       let run = astActive;
+      let flowCache: FlowCache | undefined;
       const units: Node[] = changed ? changedUnits(root as unknown as Node, changed, file.lines.length) : [root as unknown as Node];
       try {
         // (On small files compiling the combined rule costs more than it saves.)
@@ -180,7 +181,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
             const r = node.range();
             const line = r.start.line + 1;
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
-            if (rule.flow && file.language === 'python' && !mayCarryData(flowValue(node, rule.flow.value) as never, rule.flow)) continue;
+            if (rule.flow && file.language === 'python' && !mayCarryData(flowValue(node, rule.flow.value) as never, rule.flow, (flowCache ??= { nodes: new Map(), scopes: new Map() }))) continue;
             const shift = (l: number) => (l === 0 ? phpShift : 0);
             out.push(fromRule(file, rule, line, r.start.column + 1 - shift(r.start.line), r.end.line + 1, r.end.column + 1 - shift(r.end.line)));
           }

@@ -68,6 +68,17 @@ const PIPE = 12, PIPE_ALL = 13;
 
 let parser: { Parse(src: string, name: string): Node } | undefined;
 
+/**
+ * A node's type name, as syntax.NodeType gives it ("CallExpr"), read from the wrapper's Go type
+ * string ("mvdan.cc/sh/v3/syntax.*CallExpr"): NodeType formats it with fmt.Sprintf("%T") on
+ * every call, which was a large part of judging a compound command.
+ */
+function nodeType(n: Node): string {
+  const t = n?.$type;
+  if (typeof t !== 'string') return sx().NodeType(n);
+  return t.slice(Math.max(t.lastIndexOf('*'), t.lastIndexOf('.'), t.lastIndexOf(']')) + 1);
+}
+
 export class ShellParseError extends Error {}
 
 function parseSource(src: string): Node {
@@ -167,7 +178,7 @@ class Walker {
       if (redirects.length) this.push([':'], [false], ':', redirects, pipeline ?? [], {});
       return;
     }
-    const type = sx().NodeType(cmd);
+    const type = nodeType(cmd);
     switch (type) {
       case 'CallExpr': return this.call(cmd, redirects, pipeline);
       case 'BinaryCmd': {
@@ -189,7 +200,7 @@ class Walker {
       case 'WhileClause': this.stmts(cmd.Cond); this.stmts(cmd.Do); break;
       case 'ForClause': {
         const loop = cmd.Loop;
-        if (loop && sx().NodeType(loop) === 'WordIter') {
+        if (loop && nodeType(loop) === 'WordIter') {
           const items = (loop.Items ?? []).map((w: Node) => this.word(w));
           this.env.set(loop.Name.Value, { value: items.map((v: Value) => v.value).join(' '), dynamic: true });
         }
@@ -233,7 +244,7 @@ class Walker {
     const visit = (n: Node) => {
       if (!n || typeof n !== 'object' || seen.has(n)) return;
       seen.add(n);
-      const t = sx().NodeType(n);
+      const t = nodeType(n);
       if (t === 'CmdSubst' || t === 'ProcSubst') { this.stmts(n.Stmts); return; }
       if (t === 'Word') { this.word(n); return; }
       for (const k of ['X', 'Y', 'Expr', 'Exprs', 'Word', 'Parts']) {
@@ -307,7 +318,7 @@ class Walker {
     let value = '', dynamic = false, expanded = false, soleLit: string | undefined;
     const parts: Node[] = w?.Parts ?? [];
     for (const p of parts) {
-      const t = sx().NodeType(p);
+      const t = nodeType(p);
       const v = this.part(p, false, t);
       if (t === 'ParamExp' || t === 'CmdSubst') expanded = true;
       if (t === 'Lit' && parts.length === 1) soleLit = p.Value;
@@ -318,7 +329,7 @@ class Walker {
   }
 
   part(p: Node, inDouble: boolean, type?: string): Value {
-    const t = type ?? sx().NodeType(p);
+    const t = type ?? nodeType(p);
     switch (t) {
       case 'Lit': return { value: unescapeLit(p.Value, inDouble), dynamic: false };
       case 'SglQuoted': return { value: p.Dollar ? ansiC(p.Value) : p.Value, dynamic: false };
