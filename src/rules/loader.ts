@@ -197,7 +197,18 @@ function prefilter(raw: unknown, flags: string, where: string): Prefilter {
   const list = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) throw new RuleError(`${where}: 'requires' must not be an empty list`);
   const res = list.map((x) => compile(str(x, where, 'requires')!, flags, where));
-  return { test: (text) => res.every((r) => r.test(text)), source: res.map((r) => r.source).join(' AND ') };
+  return { test: (text) => res.every((r) => seenIn(r, text)), source: res.map((r) => r.source).join(' AND ') };
+}
+
+/** Prefilter results for the file being scanned: rules share many of their `requires` regexes. */
+let lastText: string | undefined;
+const lastResults = new Map<string, boolean>();
+function seenIn(re: RegExp, text: string): boolean {
+  if (text !== lastText) { lastText = text; lastResults.clear(); }
+  const key = re.flags + '/' + re.source;
+  let r = lastResults.get(key);
+  if (r === undefined) lastResults.set(key, (r = re.test(text)));
+  return r;
 }
 
 const ASCII_CLASS: Record<string, string> = {
