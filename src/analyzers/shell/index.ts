@@ -14,12 +14,12 @@ export type Capability =
   | 'network' | 'upload' | 'download-exec' | 'reverse-shell' | 'exfiltration' | 'obfuscated-exec'
   | 'destructive' | 'credential-access' | 'env-dump' | 'persistence' | 'privilege' | 'deploy'
   | 'package-install' | 'risky-package-source' | 'hook-bypass' | 'agent-tamper' | 'interactive-shell'
-  | 'inline-exec' | 'read-outside' | 'write-outside' | 'surveillance' | 'defense-evasion' | 'unknown';
+  | 'inline-exec' | 'temp-exec' | 'read-outside' | 'write-outside' | 'surveillance' | 'defense-evasion' | 'unknown';
 
 export const CAPABILITIES: Capability[] = [
   'network', 'upload', 'download-exec', 'reverse-shell', 'exfiltration', 'obfuscated-exec', 'destructive',
   'credential-access', 'env-dump', 'persistence', 'privilege', 'deploy', 'package-install', 'risky-package-source',
-  'hook-bypass', 'agent-tamper', 'interactive-shell', 'inline-exec', 'read-outside', 'write-outside', 'surveillance',
+  'hook-bypass', 'agent-tamper', 'interactive-shell', 'inline-exec', 'temp-exec', 'read-outside', 'write-outside', 'surveillance',
   'defense-evasion', 'unknown',
 ];
 
@@ -75,6 +75,10 @@ function expandHome(p: string, home: string): string {
 
 const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|iregex|wholename|not|printf|format|I|-include|-exclude|-exclude-dir)$/;
 /** Offensive tools by name (as the program, or the script an interpreter runs). */
+/** Temp folders anyone can write to. */
+const TEMP_DIR = /^\/(?:tmp|var\/tmp|dev\/shm|private\/tmp|private\/var\/tmp)\//;
+/** EDR, antivirus and monitoring agents, as their processes are named. */
+const SECURITY_PRODUCT = /falcon(?:d|-sensor)?|crowdstrike|CbOsxSensorService|cbagentd|carbonblack|CbDefense|sentinel(?:one|agent|d)|osqueryd|auditbeat|packetbeat|filebeat|td-agent|nessusd|santad|Little\\? ?Snitch|\bLuLu\b|BlockBlock|wazuh-agent|ossec|MsMpEng|sophos|tanium|cylance|clamd|elastic-agent|velociraptor|icinga2|bareos-fd/gi;
 const OFFENSIVE_TOOL = /(?:^|\/)(?:lazagne|linenum|linpeas|winpeas|peass|mimipenguin|mimikatz|autosuid|suid3num|pspy(?:32|64)?s?|les\.sh|linux-exploit-suggester(?:-2)?|lse\.sh|linuxprivchecker|sudo_killer|gtfonow|traitor|beroot|unix-privesc-check|chisel|ligolo(?:-ng)?|sliver(?:-server|-client)?|pupy|empire|impacket-\w+|secretsdump|bloodhound(?:-python)?|kerbrute|rubeus|sharphound|evil-winrm|nishang|powersploit|ldapdomaindump|gosecretsdump|pacu|cloudfox)(?:\.(?:py|sh|pl|rb|exe|ps1))?$/i;
 /** Executables named as documents or images (double extensions too). */
 const MASQUERADE = /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|avi|zip)(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$/i;
@@ -344,6 +348,17 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   // A file named as a document or image, run as a program: a disguised payload (report.pdf.sh, image.png).
   const ran = SHELLS.has(name) ? (args.some((a) => /^-[a-zA-Z]*c/.test(a)) ? undefined : args.find((a, i) => !dyn[i + 1] && !a.startsWith('-'))) : c.text.includes('/') ? c.text : undefined;
   if (ran && MASQUERADE.test(ran)) add({ capability: 'obfuscated-exec', detail: `runs ${ran}, a program disguised as a document or image`, command: text });
+  // A program or script run from a world-writable temp folder outside the workspace, where
+  // droppers stage payloads (cp x /tmp/y && /tmp/y). An agent's builds and scripts live in the workspace.
+  const script = ran ?? (interpreterOf(name) && !c.inline ? args.find((a, i) => !dyn[i + 1] && !a.startsWith('-')) : undefined);
+  if (script && TEMP_DIR.test(pt.abs(script)) && !pt.inWorkspace(script)) add({ capability: 'temp-exec', detail: `runs ${pt.abs(script)} from a temp folder anyone can write to`, command: text });
+  // Looking for security products among running processes, to avoid or stop them.
+  const grepped = /^(?:grep|egrep|fgrep|rg|pgrep|pkill|pidof)$/.test(name) ? args.filter((a, i) => !dyn[i + 1] && !a.startsWith('-')).join(' ') : '';
+  const products = new Set([...grepped.matchAll(SECURITY_PRODUCT)].map((m) => m[0].toLowerCase()));
+  if (products.size >= 2 && (/^(?:pgrep|pkill|pidof)$/.test(name) || pipelinePeers(c).some((p) => /^(?:ps|lsof|systemctl|launchctl|kextstat|lsmod|top|htop|service)$/.test(p.argv[0])))) {
+    add({ capability: 'defense-evasion', detail: `looks for security software among the running processes (${[...products].slice(0, 4).join(', ')})`, command: text });
+  }
+  if (name === 'stratus' && /^(?:warmup|detonate)$/.test(sub)) add({ capability: 'exfiltration', detail: 'Stratus Red Team runs cloud attack techniques against the account', command: text });
   if (SHELLS.has(name)) {
     const hasC = args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
     if (hasC && !PARSED_SHELLS.has(name)) add({ capability: 'unknown', detail: `${name} -c runs code in a shell language Warden does not parse`, command: text });
@@ -509,6 +524,10 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       // setuid (u+s, 4xxx, 6xxx, +s); a setgid bit alone (g+s, 2xxx) is the usual shared-folder setting.
       if (args.some((a) => /^(?:[ugoa]*,)*(?:u[ugoa]*|a|)[+=][rwxXt]*s|^[4-7][0-7]{3}$/.test(a) && !/^[2][0-7]{3}$|^g[+=]/.test(a))) add({ capability: 'privilege', detail: 'sets the setuid bit', command: text });
       if (args.some((a) => /^-\w*R/.test(a)) && args.some((a) => !a.startsWith('-') && looksLikePath(a) && pt.rootOrHome(a))) add({ capability: 'destructive', detail: 'changes permissions recursively on a system or home folder', command: text });
+      // Writable by every user (a+w, o+w, 777, 666) outside the workspace: anyone can plant code there.
+      if (args.some((a, i) => !dyn[i + 1] && /^(?:[ugoa]*,)*[ugo]*[ao][ugo]*[+=][rwxX]*w|^0?[0-7]?[0-7][0-7][2367]$/.test(a)) && args.some((a, i) => !dyn[i + 1] && !a.startsWith('-') && looksLikePath(a) && !pt.inWorkspace(a) && !/^\/dev\//.test(pt.abs(a)))) {
+        add({ capability: 'privilege', detail: 'makes files outside the workspace writable by every user', command: text });
+      }
       return;
     case 'chown': case 'chgrp':
       if (args.some((a) => /^root(?::|$)/.test(a))) add({ capability: 'privilege', detail: 'gives files to root', command: text });
