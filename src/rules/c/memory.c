@@ -119,3 +119,27 @@ void tokens(char *line) {
     // ok: c.strtok
     char *tok2 = strtok_r(line, ",", &save);
 }
+
+/* Queries built by formatting, constant IVs, JWTs decoded without a key. */
+void queries(sqlite3 *db, const char *name, char *sql, size_t n, const char *token, unsigned char *out) {
+    // ruleid: c.sql-injection
+    snprintf(sql, n, "SELECT info FROM users WHERE name = '%s'", name);
+    // ok: c.sql-injection
+    sqlite3_prepare_v2(db, "SELECT info FROM users WHERE name = ?", -1, NULL, NULL);
+    char xq[256];
+    // ruleid: c.xpath-injection
+    snprintf(xq, sizeof xq, "//student[username='%s']", name);
+    // ok: c.xpath-injection
+    snprintf(xq, sizeof xq, "//student[username=$user]");
+    struct enc *result = malloc(sizeof *result);
+    // ruleid: c.static-iv
+    memcpy(result->iv, "0123456789abcdef", 16);
+    // ok: c.static-iv
+    RAND_bytes(result->iv, 16);
+    EVP_EncryptInit_ex(NULL, EVP_aes_128_cbc(), NULL, out, result->iv);
+    jwt_t *jwt = NULL;
+    // ruleid: c.jwt-unverified
+    jwt_decode(&jwt, token, NULL, 0);
+    // ok: c.jwt-unverified
+    jwt_decode(&jwt, token, (unsigned char *)"k", 1);
+}

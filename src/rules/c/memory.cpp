@@ -28,3 +28,18 @@ void names(char *dst, const char *src) {
     // ok: c.unbounded-copy
     std::strncpy(dst, src, 15);
 }
+
+std::string query_for(const std::string &username) {
+    // ruleid: c.sql-injection
+    std::string q = "SELECT info FROM users WHERE name = '" + username + "'";
+    // ruleid: c.xpath-injection
+    std::string xq = "//student[username='" + username + "']";
+    // ok: c.xpath-injection
+    std::string all = "//student";
+    // ruleid: c.static-iv
+    std::vector<uint8_t> iv = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F};
+    // ok: c.static-iv
+    std::vector<uint8_t> iv2(16);
+    EVP_CIPHER_CTX *ctx = nullptr;
+    return q + xq + all;
+}

@@ -68,3 +68,27 @@ func handler(w http.ResponseWriter, r *http.Request) {
 	h2 := template.HTML("<b>static</b>")
 	_, _, _, _, _, _ = data, index, resp, resp2, h, h2
 }
+
+func lookup(db *sql.DB, username string, block cipher.Block, token string) {
+	query := fmt.Sprintf("SELECT info FROM users WHERE name = '%s'", username)
+	// ruleid: go.sql-injection
+	row := db.QueryRow(query)
+	safe := "SELECT info FROM users WHERE name = ?"
+	// ok: go.sql-injection
+	row2 := db.QueryRow(safe, username)
+	// ruleid: go.xpath-injection
+	xq := fmt.Sprintf("//student[username='%s']", username)
+	// ok: go.xpath-injection
+	xq2 := fmt.Sprintf("./%s", username)
+	// ruleid: go.static-iv
+	iv := []byte{0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f}
+	// ok: go.static-iv
+	iv2 := make([]byte, aes.BlockSize)
+	_, _ = io.ReadFull(cryptorand.Reader, iv2)
+	mode := cipher.NewCBCEncrypter(block, iv)
+	// ruleid: go.jwt-unverified
+	parsed, _, _ := jwt.NewParser().ParseUnverified(token, jwt.MapClaims{})
+	// ok: go.jwt-unverified
+	parsed2, _ := jwt.Parse(token, keyFunc)
+	_, _, _, _, _, _, _ = row, row2, xq, xq2, mode, parsed, parsed2
+}

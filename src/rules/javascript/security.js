@@ -162,3 +162,37 @@ function login(user, password) {
   // ok: js.secret-in-log
   console.log('login', user);
 }
+
+// Queries held in variables, JWT decoding, constant IVs, short RSA keys.
+const jwt = require('jsonwebtoken');
+function findUser(db, username, password, token, key, xpath, doc) {
+  const query = `SELECT info FROM users WHERE name = '${username}' AND pw = '${password}'`;
+  // ruleid: js.sql-injection
+  db.get(query, (err, row) => row);
+  const safe = 'SELECT info FROM users WHERE name = ? AND pw = ?';
+  // ok: js.sql-injection
+  db.get(safe, [username, password], (err, row) => row);
+  const xq = `//student[username="${username}"]`;
+  // ruleid: js.xpath-injection
+  xpath.select(xq, doc);
+  // ok: js.xpath-injection
+  xpath.select('//student', doc);
+  // ruleid: js.jwt-decode-unverified
+  const claims = jwt.decode(token, { complete: true });
+  // ok: js.jwt-decode-unverified
+  const verified = jwt.verify(token, key, { algorithms: ['HS256'] });
+  return [claims, verified];
+}
+function encrypt(crypto, key, data) {
+  const iv = Buffer.alloc(16, 0);
+  // ruleid: js.static-iv
+  const c1 = crypto.createCipheriv('aes-128-cbc', key, iv);
+  const iv2 = crypto.randomBytes(16);
+  // ok: js.static-iv
+  const c2 = crypto.createCipheriv('aes-128-cbc', key, iv2);
+  // ruleid: js.weak-rsa-key
+  const weak = new NodeRSA({ b: 1024 });
+  // ok: js.weak-rsa-key
+  const strong = new NodeRSA({ b: 2048 });
+  return [c1, c2, weak, strong, data];
+}
