@@ -79,7 +79,8 @@ function rulesFor(lang: Language, rules: Rule[]): LangRules {
   let r = perLang.get(lang);
   if (!r) {
     r = { ast: [], regex: [] };
-    for (const rule of rules) if (rule.languages.includes(lang)) (rule.ast ? r.ast : r.regex).push(rule);
+    // ('ast' in rule: reading rule.ast would compile it, and most rules never run on a given file.)
+    for (const rule of rules) if (rule.languages.includes(lang)) ('ast' in rule ? r.ast : r.regex).push(rule);
     perLang.set(lang, r);
   }
   return r;
