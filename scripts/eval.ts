@@ -222,7 +222,11 @@ Corpus notes: cyberseceval labels come from Meta's Insecure Code Detector (agree
 llmseceval has only secure samples; unicode-attacks' benign set holds a few files that document the attacks
 themselves (e.g. a right-to-left override in an ATT&CK write-up, TAG characters in a prompt-injection test)
 and Warden flags those characters there too. nl2bash's admin-sensitive subset (sudo, ssh, curl, rm, crontab…)
-may be asked by design.
+may be asked by design. owasp-benchmark-python: the Python rules with value flow drop a finding whose sink value
+is provably a constant or sanitised in its function; 7 cases labelled vulnerable are of that kind (their request
+value is overwritten by a constant before the sink, e.g. BenchmarkTest00289), so they count as misses here.
+gitleaks-secrets: values in a vendor's exact format that look typed in (12345678-ABCD-…) are reported at low
+severity, which counts as flagged.
 `;
   writeFileSync(outFile, md);
   console.log(`wrote ${outFile}`);
