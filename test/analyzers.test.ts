@@ -71,6 +71,10 @@ test('python value flow: findings need a value that can carry data into the sink
   assert.equal(sql('    return 1\n    cur.execute(f"SELECT {user}")'), 0);
   // int() of anything carries no text.
   assert.equal(sql('    n = int(request.args["n"])\n    cur.execute(f"SELECT * FROM t LIMIT {n}")'), 0);
+  // A sanitiser cleans its own result, not the call it is an argument of.
+  const sh = (body: string) => scanText('app.py', `import os, shlex\ndef handler(a):\n${body}\n`, {}).findings.filter((f) => f.ruleId === 'python.os-system-injection').length;
+  assert.equal(sh('    os.system("ls " + shlex.quote(request.args["d"]))'), 0);
+  assert.equal(sh('    os.system(" ".join([shlex.quote(a), request.args["b"]]))'), 1);
   // A while loop that reassigns from request data keeps the taint.
   assert.equal(sql('    q = "SELECT 1"\n    while more():\n        q = "SELECT " + request.args["q"]\n    cur.execute(q)'), 1);
 });

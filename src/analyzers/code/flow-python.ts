@@ -515,10 +515,11 @@ class Interpreter {
       case 'list_splat': case 'dictionary_splat': case 'parenthesized_list_splat': case 'await':
         return worst(e.children().filter((c) => c.isNamed()).map((c) => this.expr(c, env)));
       default: {
-        // Comprehensions, lambdas and the rest: as bad as the names they use.
+        // Comprehensions, lambdas and the rest: as bad as the names they use (their own
+        // variables included, which are not known here).
         const vals: Value[] = [];
         const visit = (n: Node) => {
-          if (n.kind() === 'identifier') vals.push(env.vars.get(n.text()) ?? (SOURCE.test(n.text()) ? TAINT : CLEAN));
+          if (n.kind() === 'identifier') vals.push(env.vars.get(n.text()) ?? (SOURCE.test(n.text()) ? TAINT : CONSTANT_NAME.test(n.text()) ? CLEAN : UNKNOWN));
           else if (n.kind() === 'attribute' && SOURCE.test(n.text())) vals.push(TAINT);
           else for (const c of n.children()) visit(c);
         };
@@ -597,13 +598,24 @@ class Interpreter {
     return LEVELS[Math.max(level(base), level(idx) >= 3 ? 2 : 1)];
   }
 
+  /**
+   * Whether a call is one of the rule's sanitisers. The pattern sees the function and its first
+   * argument (`name.replace("'"`), and must match in the function part: `f(shlex.quote(a), b)`
+   * is not a sanitiser of b.
+   */
+  private sanitises(fn: string, first: Node | undefined): boolean {
+    const head = `${fn}(`;
+    const m = this.flow.sanitizers!.exec(head + (first?.text() ?? ''));
+    return !!m && m.index < head.length;
+  }
+
   private call(e: Node, env: Env): Value {
     const fn = e.field('function')!;
     const argNodes = (e.field('arguments')?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== 'comment');
     const text = fn.text();
     if (SOURCE.test(text)) { argNodes.forEach((a) => this.expr(a, env)); return TAINT; }
     const args = argNodes.map((a) => this.expr(a, env));
-    if (this.flow.sanitizers && this.flow.sanitizers.test(e.text())) return CLEAN;
+    if (this.flow.sanitizers && this.sanitises(text, argNodes[0])) return CLEAN;
     if (fn.kind() === 'identifier') {
       if (OPAQUE.test(text)) return args.every((a) => a.t === 'const') && text === 'int' && str(args[0]) !== undefined && /^-?\d+$/.test(str(args[0])!) ? { t: 'const', v: Number(str(args[0])) } : CLEAN;
       if (text === 'str' && args.length === 1) return display(args[0]) !== undefined ? { t: 'const', v: display(args[0])! } : LEVELS[Math.max(level(args[0]), 1)];
