@@ -11,7 +11,8 @@
  * `not-regex` drops a match whose line also matches it (placeholders, safe variants).
  * `flow` (Python AST rules) drops a match whose metavariable `value` is provably a constant or
  * sanitised within its function (src/analyzers/code/flow-python.ts): `sanitizers` is a regex on
- * the text of a call whose result is safe for this sink, `rejects` lists substrings whose
+ * a call's function and first argument (`name.replace("'"`) whose result is safe for this sink,
+ * matching in the function part, `rejects` lists substrings whose
  * presence check ends the path (`if "'" in v: return`), `confines: true` counts a
  * `str(p).startswith(base)` check as confining `p`.
  */

@@ -102,7 +102,7 @@ const FUNCTION_KINDS = new Set([
   'method_definition', 'method_declaration', 'constructor_declaration', 'func_literal', 'function_item', 'method', 'singleton_method',
   'local_function_statement', 'lambda_expression', 'anonymous_function_creation_expression', 'function_def',
 ]);
-type Node = { getMatch(name: string): Node | null; find(c: never): Node | null; text(): string; kind(): string; range(): { start: { line: number; column: number }; end: { line: number; column: number } }; children(): Node[]; parent(): Node | null; findAll(c: never): Node[] };
+type Node = { getMatch(name: string): Node | null; find(c: never): Node | null; text(): string; kind(): string; range(): { start: { line: number; column: number; index: number }; end: { line: number; column: number; index: number } }; children(): Node[]; parent(): Node | null; findAll(c: never): Node[] };
 
 /**
  * The parts of a file a diff scan needs: for each changed line, the nearest enclosing function (with
@@ -142,8 +142,7 @@ function flowValue(match: Node, name: string): Node | undefined {
   const v = match.getMatch(name);
   if (!v) return undefined;
   const m = match.range(), r = v.range();
-  const inside = (a: typeof m, b: typeof m) => a.start.line < b.start.line || (a.start.line === b.start.line && a.start.column <= b.start.column);
-  if (inside(m, r) && inside({ start: r.end } as typeof m, { start: m.end } as typeof m)) return v;
+  if (m.start.index <= r.start.index && r.end.index <= m.end.index) return v;
   const escaped = v.text().replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
   return match.find({ rule: { kind: v.kind(), regex: `^${escaped}$` } } as never) ?? undefined;
 }

@@ -74,11 +74,11 @@ function expandHome(p: string, home: string): string {
 }
 
 const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|iregex|wholename|not|printf|format|I|-include|-exclude|-exclude-dir)$/;
-/** Offensive tools by name (as the program, or the script an interpreter runs). */
 /** Temp folders anyone can write to. */
 const TEMP_DIR = /^\/(?:tmp|var\/tmp|dev\/shm|private\/tmp|private\/var\/tmp)\//;
 /** EDR, antivirus and monitoring agents, as their processes are named. */
 const SECURITY_PRODUCT = /falcon(?:d|-sensor)?|crowdstrike|CbOsxSensorService|cbagentd|carbonblack|CbDefense|sentinel(?:one|agent|d)|osqueryd|auditbeat|packetbeat|filebeat|td-agent|nessusd|santad|Little\\? ?Snitch|\bLuLu\b|BlockBlock|wazuh-agent|ossec|MsMpEng|sophos|tanium|cylance|clamd|elastic-agent|velociraptor|icinga2|bareos-fd/gi;
+/** Offensive tools by name (as the program, or the script an interpreter runs). */
 const OFFENSIVE_TOOL = /(?:^|\/)(?:lazagne|linenum|linpeas|winpeas|peass|mimipenguin|mimikatz|autosuid|suid3num|pspy(?:32|64)?s?|les\.sh|linux-exploit-suggester(?:-2)?|lse\.sh|linuxprivchecker|sudo_killer|gtfonow|traitor|beroot|unix-privesc-check|chisel|ligolo(?:-ng)?|sliver(?:-server|-client)?|pupy|empire|impacket-\w+|secretsdump|bloodhound(?:-python)?|kerbrute|rubeus|sharphound|evil-winrm|nishang|powersploit|ldapdomaindump|gosecretsdump|pacu|cloudfox)(?:\.(?:py|sh|pl|rb|exe|ps1))?$/i;
 /** Executables named as documents or images (double extensions too). */
 const MASQUERADE = /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|avi|zip)(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$/i;
