@@ -169,7 +169,7 @@ export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding
   }
   // curl commands continued over several lines (`curl … \` ⏎ `  -u user:pass`, as READMEs write
   // them): the curl formats are tried on the joined command, the finding placed on its line.
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0, n = /\bcurl\b/.test(file.text) ? lines.length : 0; i < n; i++) {
     if (!/\\\s*$/.test(lines[i]) || !/\bcurl\b/.test(lines[i])) continue;
     let j = i, joined = lines[i];
     while (j + 1 < lines.length && j - i < 12 && /\\\s*$/.test(lines[j])) joined = joined.replace(/\\\s*$/, ' ') + lines[++j].replace(/^\s*#?/, ' ');
