@@ -75,6 +75,15 @@ test('python value flow: findings need a value that can carry data into the sink
   const sh = (body: string) => scanText('app.py', `import os, shlex\ndef handler(a):\n${body}\n`, {}).findings.filter((f) => f.ruleId === 'python.os-system-injection').length;
   assert.equal(sh('    os.system("ls " + shlex.quote(request.args["d"]))'), 0);
   assert.equal(sh('    os.system(" ".join([shlex.quote(a), request.args["b"]]))'), 1);
+  // Module constants count only when nothing else can rebind them.
+  const mod = (src: string) => scanText('app.py', src, {}).findings.filter((f) => f.ruleId === 'python.os-system-injection').length;
+  assert.equal(mod('import os\nCMD = "ls " + "-la"\ndef run():\n    os.system(CMD + "")\n'), 0);
+  assert.equal(mod('import os\nCMD = "ls"\ndef configure():\n    global CMD\n    CMD = request.args["c"]\ndef run():\n    os.system(CMD + "")\n'), 1);
+  assert.equal(mod('import os, sys\nCMD = "ls"\nif len(sys.argv) > 1:\n    CMD = sys.argv[1]\ndef run():\n    os.system(CMD + "")\n'), 1);
+  // A list with two names, or handed to another function, is no longer followed.
+  assert.equal(sh('    cmds = ["ls"]\n    alias = cmds\n    alias.append(request.args["c"])\n    os.system(" ".join(cmds))'), 1);
+  assert.equal(sh('    cmds = ["ls"]\n    fill(cmds)\n    os.system(" ".join(cmds))'), 1);
+  assert.equal(sh('    cmds = ["ls", "-la"]\n    os.system(" ".join(cmds))'), 0);
   // A while loop that reassigns from request data keeps the taint.
   assert.equal(sql('    q = "SELECT 1"\n    while more():\n        q = "SELECT " + request.args["q"]\n    cur.execute(q)'), 1);
 });

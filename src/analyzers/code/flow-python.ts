@@ -124,7 +124,7 @@ class Interpreter {
   private loops = 0;
   /** The innermost block holding the sink: statements whose nested blocks hold it are not its own. */
   private readonly sinkBlock: Node | null;
-  constructor(private readonly sink: Node, private flow: Flow) {
+  constructor(private readonly sink: Node, private flow: Flow, private readonly rebound: Set<string>) {
     let b = sink.parent();
     while (b && b.kind() !== 'block') b = b.parent();
     this.sinkBlock = b;
@@ -155,6 +155,7 @@ class Interpreter {
           else if (scope.kind() === 'module' && s.kind() === 'expression_statement' && s.children()[0]?.kind() === 'assignment' && s.children()[0].field('left')?.kind() === 'identifier') this.stmt(s, env);
         }
       }
+      for (const n of this.rebound) if (env.vars.has(n) && !this.modules.has(n)) env.vars.set(n, UNKNOWN);
       scopes.set(key, (seed = { vars: env.vars, modules: new Set(this.modules) }));
       this.flow = flow;
     }
@@ -393,7 +394,10 @@ class Interpreter {
       case 'assignment': {
         const right = e.field('right');
         if (!right) return; // a bare annotation
-        const v = right.kind() === 'assignment' ? (this.effect(right, env), this.expr(valueOf(right), env)) : this.expr(right, env);
+        let v = right.kind() === 'assignment' ? (this.effect(right, env), this.expr(valueOf(right), env)) : this.expr(right, env);
+        // `b = a` of a list or dict makes two names for one object: updates through either are
+        // not followed, so both become what the object could come to hold.
+        if (right.kind() === 'identifier' && (v.t === 'list' || v.t === 'dict')) { v = LEVELS[Math.max(2, level(v))]; env.vars.set(right.text(), v); }
         this.assign(e.field('left')!, v, env);
         return;
       }
@@ -454,7 +458,7 @@ class Interpreter {
         const v = env.vars.get(name);
         if (v) return v;
         if (SOURCE.test(name)) return TAINT;
-        return CONSTANT_NAME.test(name) ? CLEAN : UNKNOWN;
+        return CONSTANT_NAME.test(name) && !this.rebound.has(name) ? CLEAN : UNKNOWN;
       }
       case 'attribute': {
         const text = e.text();
@@ -519,7 +523,7 @@ class Interpreter {
         // variables included, which are not known here).
         const vals: Value[] = [];
         const visit = (n: Node) => {
-          if (n.kind() === 'identifier') vals.push(env.vars.get(n.text()) ?? (SOURCE.test(n.text()) ? TAINT : CONSTANT_NAME.test(n.text()) ? CLEAN : UNKNOWN));
+          if (n.kind() === 'identifier') vals.push(env.vars.get(n.text()) ?? (SOURCE.test(n.text()) ? TAINT : CONSTANT_NAME.test(n.text()) && !this.rebound.has(n.text()) ? CLEAN : UNKNOWN));
           else if (n.kind() === 'attribute' && SOURCE.test(n.text())) vals.push(TAINT);
           else for (const c of n.children()) visit(c);
         };
@@ -609,6 +613,14 @@ class Interpreter {
     return !!m && m.index < head.length;
   }
 
+  /** Objects (not constants) handed to a call that may keep or fill them: no longer followed. */
+  private escape(argNodes: Node[], args: Value[], env: Env): void {
+    argNodes.forEach((n, i) => {
+      const a = n.kind() === 'keyword_argument' ? n.field('value') : n;
+      if (a?.kind() === 'identifier' && args[i].t !== 'const' && env.vars.has(a.text())) env.vars.set(a.text(), LEVELS[Math.max(2, level(args[i]))]);
+    });
+  }
+
   private call(e: Node, env: Env): Value {
     const fn = e.field('function')!;
     const argNodes = (e.field('arguments')?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== 'comment');
@@ -623,9 +635,10 @@ class Interpreter {
       if (text === 'dict' && args.length === 0) return { t: 'dict', entries: new Map() };
       if (PURE_FUNCTION.test(text)) return worst(args);
       if (FRESH.test(text) && args.length === 0) return CLEAN;
+      this.escape(argNodes, args, env);
       return LEVELS[Math.max(2, ...args.map(level))];
     }
-    if (fn.kind() !== 'attribute') return LEVELS[Math.max(2, level(this.expr(fn, env)), ...args.map(level))];
+    if (fn.kind() !== 'attribute') { this.escape(argNodes, args, env); return LEVELS[Math.max(2, level(this.expr(fn, env)), ...args.map(level))]; }
     if (PURE_FUNCTION.test(text)) return worst(args);
     if (FRESH.test(text) && args.length === 0) return CLEAN;
     const objNode = fn.field('object')!;
@@ -673,7 +686,9 @@ class Interpreter {
     // the method only transforms its receiver and arguments.
     const all = worst([obj, ...args]);
     if (name && !this.modules.has(name) && obj.t !== 'const' && level(all) > level(obj)) env.vars.set(name, all);
-    return PURE_METHOD.test(method) ? all : LEVELS[Math.max(2, level(all))];
+    if (PURE_METHOD.test(method)) return all;
+    this.escape(argNodes, args, env);
+    return LEVELS[Math.max(2, level(all))];
   }
 }
 
@@ -738,8 +753,20 @@ function compareOp(op: string, a: Value, b: Value): boolean | undefined {
 type NodeCache = Map<number, Node>;
 /** What the names of a function's enclosing scopes hold, per enclosing scope. */
 type ScopeCache = Map<number, { vars: Map<string, Value>; modules: Set<string> }>;
-/** Per file: node mirrors, and what enclosing scopes define. */
-export interface FlowCache { nodes: NodeCache; scopes: ScopeCache }
+/** Per file: node mirrors, what enclosing scopes define, and names rebound inside blocks. */
+export interface FlowCache { nodes: NodeCache; scopes: ScopeCache; rebound?: Set<string> }
+
+/**
+ * Names assigned anywhere below the top level (in functions, branches, loops) or declared
+ * `global`: a module constant or an upper-case name with any of these may hold something else
+ * when the function runs.
+ */
+function reboundNames(moduleText: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of moduleText.matchAll(/^[ \t]+([A-Za-z_]\w*)\s*(?:[-+*\/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/gm)) out.add(m[1]);
+  for (const m of moduleText.matchAll(/^[ \t]*(?:global|nonlocal)\s+([\w\s,]+)/gm)) for (const n of m[1].split(/[\s,]+/)) if (n) out.add(n);
+  return out;
+}
 
 /**
  * A memoising mirror of an ast-grep node: every method of a native node crosses into Rust and
@@ -798,7 +825,12 @@ export function mayCarryData(sink: Node | undefined, flow: Flow, cache: FlowCach
   while (fn && fn.kind() !== 'function_definition') fn = fn.parent();
   if (!fn) return true;
   try {
-    const v = new Interpreter(sink, flow).run(fn, cache.scopes);
+    if (!cache.rebound) {
+      let root: Node = fn;
+      while (root.parent()) root = root.parent()!;
+      cache.rebound = reboundNames(root.text());
+    }
+    const v = new Interpreter(sink, flow, cache.rebound).run(fn, cache.scopes);
     if (v === undefined) return false;
     return level(v) >= 2;
   } catch {
