@@ -84,6 +84,12 @@ test('python value flow: findings need a value that can carry data into the sink
   assert.equal(sh('    cmds = ["ls"]\n    alias = cmds\n    alias.append(request.args["c"])\n    os.system(" ".join(cmds))'), 1);
   assert.equal(sh('    cmds = ["ls"]\n    fill(cmds)\n    os.system(" ".join(cmds))'), 1);
   assert.equal(sh('    cmds = ["ls", "-la"]\n    os.system(" ".join(cmds))'), 0);
+  // The environment is outside data; a module's upper-case attributes are constants.
+  assert.equal(sh('    os.system("ls " + os.environ["DIR"])'), 1);
+  assert.equal(sh('    os.system("ls " + os.path.sep + config.BASE_DIR)'), 1);
+  assert.equal(mod('import os, config\ndef run():\n    os.system("ls " + config.BASE_DIR)\n'), 0);
+  // An exception can leave a try body between two assignments.
+  assert.equal(sql('    try:\n        q = "SELECT " + request.args["c"]\n        q = "SELECT 1"\n    except KeyError:\n        pass\n    cur.execute(q)'), 1);
   // A while loop that reassigns from request data keeps the taint.
   assert.equal(sql('    q = "SELECT 1"\n    while more():\n        q = "SELECT " + request.args["q"]\n    cur.execute(q)'), 1);
 });

@@ -363,13 +363,20 @@ class Interpreter {
 
   private tryStmt(s: Node, env: Env): Env {
     const body = s.field('body');
-    const before = copy(env);
-    const after = body ? this.block(body, copy(env)) : env;
+    // An exception can leave the body after any of its statements: handlers start from all of them.
+    let reachable: Env = copy(env);
+    let after: Env = copy(env);
+    for (const st of body?.children() ?? []) {
+      if (after.dead || this.done) break;
+      if (!st.isNamed()) continue;
+      after = this.stmt(st, after);
+      reachable = joinEnv(reachable, { vars: after.vars, dead: false });
+    }
     let out = after;
     let finallyClause: Node | undefined;
     for (const c of s.children()) {
       if (c.kind() === 'except_clause' || c.kind() === 'except_group_clause') {
-        const start = joinEnv(before, { vars: after.vars, dead: false });
+        const start = copy(reachable);
         const alias = c.children().find((x) => x.kind() === 'as_pattern')?.children().find((x) => x.kind() === 'as_pattern_target')?.children()[0];
         if (alias) this.assign(alias, UNKNOWN, start);
         const block = c.children().find((x) => x.kind() === 'block');
@@ -463,8 +470,15 @@ class Interpreter {
       case 'attribute': {
         const text = e.text();
         if (SOURCE.test(text)) return TAINT;
+        const constant = CONSTANT_NAME.test(e.field('attribute')?.text() ?? '');
+        // Attributes of modules (helpers.utils.BASE_DIR, os.environ): upper-case ones are
+        // constants, others may be data from outside. An object's are what it was given.
+        let root = e.field('object')!;
+        while (root.kind() === 'attribute') root = root.field('object')!;
+        // (A module name the function rebinds holds what it was given.)
+        if (root.kind() === 'identifier' && this.modules.has(root.text()) && env.vars.get(root.text()) === CLEAN) return constant ? CLEAN : UNKNOWN;
         const obj = this.expr(e.field('object')!, env);
-        if (CONSTANT_NAME.test(e.field('attribute')?.text() ?? '') && level(obj) <= 1) return CLEAN;
+        if (constant && level(obj) <= 1) return CLEAN;
         return LEVELS[Math.max(level(obj), 1)];
       }
       case 'parenthesized_expression': {
