@@ -90,6 +90,12 @@ test('python value flow: findings need a value that can carry data into the sink
   assert.equal(mod('import os, config\ndef run():\n    os.system("ls " + config.BASE_DIR)\n'), 0);
   // An exception can leave a try body between two assignments.
   assert.equal(sql('    try:\n        q = "SELECT " + request.args["c"]\n        q = "SELECT 1"\n    except KeyError:\n        pass\n    cur.execute(q)'), 1);
+  // Deeply nested loops: the analysis gives up within its budget and the finding stays.
+  let nest = '', ind = '    ';
+  for (let i = 0; i < 24; i++) { nest += `${ind}for x${i} in range(3):\n`; ind += '    '; }
+  const started = performance.now();
+  assert.equal(sql(`    q = "SELECT 1"\n${nest}${ind}q = "SELECT " + str(x0)\n    cur.execute(q + "")`), 1);
+  assert.ok(performance.now() - started < 2000);
   // A while loop that reassigns from request data keeps the taint.
   assert.equal(sql('    q = "SELECT 1"\n    while more():\n        q = "SELECT " + request.args["q"]\n    cur.execute(q)'), 1);
 });

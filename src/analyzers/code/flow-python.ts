@@ -42,6 +42,10 @@ type Value =
   | { t: 'dict'; entries: Map<string, Value> }
   | { t: 'clean' | 'unknown' | 'taint' };
 
+/** Statements interpreted per finding before giving up (keeping the finding). */
+const MAX_STEPS = 5_000;
+/** Statements interpreted per file, over all its findings. */
+const MAX_FILE_STEPS = 200_000;
 const CLEAN: Value = { t: 'clean' };
 const UNKNOWN: Value = { t: 'unknown' };
 const TAINT: Value = { t: 'taint' };
@@ -122,6 +126,8 @@ class Interpreter {
   private reached = false;
   private done = false;
   private loops = 0;
+  private steps = 0;
+  get stepsTaken(): number { return this.steps; }
   /** The innermost block holding the sink: statements whose nested blocks hold it are not its own. */
   private readonly sinkBlock: Node | null;
   constructor(private readonly sink: Node, private flow: Flow, private readonly rebound: Set<string>) {
@@ -192,6 +198,9 @@ class Interpreter {
   }
 
   private stmt(s: Node, env: Env): Env {
+    // Nested loops are walked twice per level: a budget keeps pathological code from taking long
+    // (over it, the analysis gives up and the finding stays).
+    if (++this.steps > MAX_STEPS) throw new Error('flow analysis budget exceeded');
     this.check(s, env);
     switch (s.kind()) {
       case 'expression_statement':
@@ -768,7 +777,7 @@ type NodeCache = Map<number, Node>;
 /** What the names of a function's enclosing scopes hold, per enclosing scope. */
 type ScopeCache = Map<number, { vars: Map<string, Value>; modules: Set<string> }>;
 /** Per file: node mirrors, what enclosing scopes define, and names rebound inside blocks. */
-export interface FlowCache { nodes: NodeCache; scopes: ScopeCache; rebound?: Set<string> }
+export interface FlowCache { nodes: NodeCache; scopes: ScopeCache; rebound?: Set<string>; steps?: number }
 
 /**
  * Names assigned anywhere below the top level (in functions, branches, loops) or declared
@@ -844,7 +853,15 @@ export function mayCarryData(sink: Node | undefined, flow: Flow, cache: FlowCach
       while (root.parent()) root = root.parent()!;
       cache.rebound = reboundNames(root.text());
     }
-    const v = new Interpreter(sink, flow, cache.rebound).run(fn, cache.scopes);
+    // A file with very many findings: past a total budget they are kept without analysis.
+    if ((cache.steps ?? 0) > MAX_FILE_STEPS) return true;
+    const interpreter = new Interpreter(sink, flow, cache.rebound);
+    let v: Value | undefined;
+    try {
+      v = interpreter.run(fn, cache.scopes);
+    } finally {
+      cache.steps = (cache.steps ?? 0) + interpreter.stepsTaken;
+    }
     if (v === undefined) return false;
     return level(v) >= 2;
   } catch {
