@@ -207,6 +207,11 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['chmod 777 /usr/bin/wget', 'ask', 'privilege'],
     ['chmod 755 scripts/run.sh', 'allow'],
     ['stratus detonate aws.credential-access.ec2-get-password-data', 'deny', 'exfiltration'],
+    ['sudo insmod ./rootkit.ko', 'ask', 'privilege'],
+    ['modprobe --show-depends e1000', 'allow'],
+    ['swapoff -a', 'ask', 'privilege'],
+    ['defaults write com.apple.finder AppleShowAllFiles YES', 'ask', 'write-outside'],
+    ['defaults read com.apple.finder', 'allow'],
     // Defense evasion.
     ['export HISTFILE=/dev/null', 'deny', 'defense-evasion'],
     ['export JAVA_HOME=$(dirname $(readlink -f $(which java)))', 'allow'],

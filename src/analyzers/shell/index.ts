@@ -509,6 +509,14 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   }
 
   switch (name) {
+    case 'insmod': case 'rmmod': case 'modprobe': case 'kldload': case 'kldunload': case 'kextload': case 'kextunload': case 'swapon': case 'swapoff':
+      // (modprobe's listing and dry-run options load nothing.)
+      if (name === 'modprobe' && args.some((a) => /^(?:--show-depends|-D|-c|--showconfig|-n|--dry-run|-V|--version|--show)$/.test(a))) break;
+      add({ capability: 'privilege', detail: `${name} changes the running kernel or system memory (kernel modules are code with full control of the machine)`, command: text });
+      return;
+    case 'defaults':
+      if (/^(?:write|delete|import|rename)$/.test(sub)) add({ capability: 'write-outside', detail: `defaults ${sub} changes macOS preferences outside the workspace`, command: text });
+      return;
     case 'chroot':
       add({ capability: 'privilege', detail: 'changes the root folder (needs root; chroot / gives a root shell where it is allowed)', command: text });
       break;
