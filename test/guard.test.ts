@@ -208,6 +208,8 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['chmod 755 scripts/run.sh', 'allow'],
     ['stratus detonate aws.credential-access.ec2-get-password-data', 'deny', 'exfiltration'],
     ['sudo insmod ./rootkit.ko', 'ask', 'privilege'],
+    ['whoami; id; uname -a; ip route; netstat -an', 'ask', 'surveillance'],
+    ['uname -a && node --version && whoami', 'allow'],
     ['modprobe --show-depends e1000', 'allow'],
     ['swapoff -a', 'ask', 'privilege'],
     ['defaults write com.apple.finder AppleShowAllFiles YES', 'ask', 'write-outside'],

@@ -74,6 +74,8 @@ function expandHome(p: string, home: string): string {
 }
 
 const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|iregex|wholename|not|printf|format|I|-include|-exclude|-exclude-dir)$/;
+/** Commands that list users, hosts, network, processes or system configuration. */
+const ENUMERATION = new Set(['whoami', 'id', 'groups', 'users', 'who', 'w', 'last', 'lastlog', 'hostname', 'uname', 'ifconfig', 'ip', 'arp', 'netstat', 'ss', 'lsof', 'ps', 'pgrep', 'lsmod', 'kldstat', 'kextstat', 'kextfind', 'sysctl', 'system_profiler', 'sw_vers', 'csrutil', 'smbstatus', 'pwpolicy', 'systemctl', 'service', 'locale', 'localectl', 'printenv', 'getent', 'finger', 'dmidecode', 'lspci', 'lsusb', 'mount', 'findmnt', 'crontab', 'ioreg', 'route', 'sockstat']);
 /** Temp folders anyone can write to. */
 const TEMP_DIR = /^\/(?:tmp|var\/tmp|dev\/shm|private\/tmp|private\/var\/tmp)\//;
 /** EDR, antivirus and monitoring agents, as their processes are named. */
@@ -286,6 +288,11 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       else if (outside(p) && !/^\/dev\/(?:null|stdout|stderr|fd\/\d+)$/.test(a)) add({ capability: 'write-outside', detail: `writes ${shown(p)}, outside the workspace`, command: text, paths: [abs(p)] });
     }
   }
+
+  // Many kinds of system enumeration in one call (whoami; id; uname -a; netstat…): reconnaissance.
+  // One or two are everyday checks and stay allowed.
+  const enumerated = new Set(parsed.commands.map((c) => c.argv[0]).filter((n) => ENUMERATION.has(n)));
+  if (enumerated.size >= 3) add({ capability: 'surveillance', detail: `enumerates the system in one go (${[...enumerated].slice(0, 5).join(', ')}): reconnaissance`, command });
 
   // Pipelines: download | shell, decode | shell, secrets | network.
   const lines = new Set(parsed.commands.map((c) => c.pipeline));
