@@ -11,7 +11,10 @@
  *   const   a known Python constant (string, number, bool, None, or a list/dict of values)
  *   clean   not a known constant, but nothing from outside reaches it (a sanitiser's result,
  *           a module constant, a join of constants)
- *   unknown a parameter, a free variable, anything not understood
+ *   unknown a parameter, a free variable, the result of a call not known to be pure (it may read
+ *           a file, the environment or the network), a module's lower-case attribute
+ *           (os.environ), a module constant rebound elsewhere, a list handed to another name or
+ *           function, anything not understood
  *   taint   request data (flask `request.*`, `input()`, `sys.argv`)
  *
  * A finding is dropped only when the sink's value is const or clean (or the sink is unreachable
