@@ -143,3 +143,11 @@ void queries(sqlite3 *db, const char *name, char *sql, size_t n, const char *tok
     // ok: c.jwt-unverified
     jwt_decode(&jwt, token, (unsigned char *)"k", 1);
 }
+
+/* Archive extraction: member names as paths. */
+void extract(struct archive *a, struct archive_entry *entry, const char *dest) {
+    char full_path[4096];
+    // ruleid: c.archive-path-traversal
+    snprintf(full_path, sizeof full_path, "%s/%s", dest, archive_entry_pathname(entry));
+    archive_entry_set_pathname(entry, full_path);
+}

@@ -43,3 +43,13 @@ std::string query_for(const std::string &username) {
     EVP_CIPHER_CTX *ctx = nullptr;
     return q + xq + all;
 }
+
+// Extraction that rejects absolute names and '..' (the near miss of c.archive-path-traversal).
+bool extract_checked(struct archive *a, struct archive_entry *entry, const std::string &dest) {
+    // ok: c.archive-path-traversal
+    std::string name = archive_entry_pathname(entry);
+    if (std::filesystem::path(name).is_absolute() || name.find("..") != std::string::npos) return false;
+    std::string full = dest + "/" + name;
+    archive_entry_set_pathname(entry, full.c_str());
+    return archive_write_header(a, entry) == ARCHIVE_OK;
+}

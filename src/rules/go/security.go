@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/tar"
 	"crypto/md5"
 	"crypto/rsa"
 	"crypto/tls"
@@ -91,4 +92,18 @@ func lookup(db *sql.DB, username string, block cipher.Block, token string) {
 	// ok: go.jwt-unverified
 	parsed2, _ := jwt.Parse(token, keyFunc)
 	_, _, _, _, _, _, _ = row, row2, xq, xq2, mode, parsed, parsed2
+}
+
+func untar(r *tar.Reader, dest string) {
+	for {
+		header, err := r.Next()
+		if err != nil {
+			return
+		}
+		// ruleid: go.archive-path-traversal
+		target := filepath.Join(dest, header.Name)
+		// ok: go.archive-path-traversal
+		logDir := filepath.Join(dest, "logs")
+		_, _ = target, logDir
+	}
 }
