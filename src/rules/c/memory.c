@@ -151,3 +151,11 @@ void extract(struct archive *a, struct archive_entry *entry, const char *dest) {
     snprintf(full_path, sizeof full_path, "%s/%s", dest, archive_entry_pathname(entry));
     archive_entry_set_pathname(entry, full_path);
 }
+
+char *read_from_dir(const char *filename, const char *dir_path) {
+    char file_path[1024];
+    // ruleid: c.path-join-parameter
+    snprintf(file_path, sizeof(file_path), "%s/%s", dir_path, filename);
+    FILE *f = fopen(file_path, "r");
+    return f ? "x" : "";
+}

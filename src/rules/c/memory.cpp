@@ -53,3 +53,19 @@ bool extract_checked(struct archive *a, struct archive_entry *entry, const std::
     archive_entry_set_pathname(entry, full.c_str());
     return archive_write_header(a, entry) == ARCHIVE_OK;
 }
+
+std::string read_from_dir(const std::string &filename, const std::string &dir_path) {
+    // ruleid: c.path-join-parameter
+    std::string file_path = dir_path + "/" + filename;
+    std::ifstream file(file_path);
+    return file.is_open() ? "x" : "";
+}
+
+const char *read_from_dir_checked(const char *filename, const char *dir_path) {
+    char file_path[1024], real[4096];
+    // ok: c.path-join-parameter
+    snprintf(file_path, sizeof(file_path), "%s/%s", dir_path, filename);
+    if (!realpath(file_path, real) || strncmp(real, dir_path, strlen(dir_path)) != 0) return "";
+    FILE *f = fopen(real, "r");
+    return f ? "x" : "";
+}

@@ -107,3 +107,17 @@ func untar(r *tar.Reader, dest string) {
 		_, _ = target, logDir
 	}
 }
+
+func readFromDir(dirPath string, filename string) string {
+	// ruleid: go.path-join-parameter
+	filePath := filepath.Join(dirPath, filename)
+	data, _ := os.ReadFile(filePath)
+	return string(data)
+}
+
+func readFromDirBase(dirPath string, filename string) string {
+	// ok: go.path-join-parameter
+	filePath := filepath.Join(dirPath, filepath.Base(filename))
+	data, _ := os.ReadFile(filePath)
+	return string(data)
+}

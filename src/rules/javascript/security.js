@@ -196,3 +196,15 @@ function encrypt(crypto, key, data) {
   const strong = new NodeRSA({ b: 2048 });
   return [c1, c2, weak, strong, data];
 }
+
+function readFromDir(fs, path, filename, dirPath) {
+  // ruleid: js.path-join-parameter
+  const abs = path.resolve(dirPath, filename);
+  return fs.readFileSync(abs, 'utf8');
+}
+function readFromDirChecked(fs, path, filename, dirPath) {
+  // ok: js.path-join-parameter
+  const abs = path.resolve(dirPath, filename);
+  if (!abs.startsWith(path.resolve(dirPath) + path.sep)) return '';
+  return fs.readFileSync(abs, 'utf8');
+}

@@ -306,3 +306,25 @@ def flow_cases():
     # ok: python.sql-injection
     cursor.execute(f"SELECT * FROM t WHERE v = '{settings['a']}'")
     return 'done'
+
+
+def read_from_dir(filename, dir_path):
+    # ruleid: python.path-join-parameter
+    path = os.path.join(dir_path, filename)
+    with open(path) as f:
+        return f.read()
+
+
+def read_from_dir_checked(filename, dir_path):
+    # ok: python.path-join-parameter
+    path = os.path.abspath(os.path.join(dir_path, filename))
+    if not path.startswith(os.path.abspath(dir_path) + os.sep):
+        return ''
+    with open(path) as f:
+        return f.read()
+
+
+def write_to_dir(filename, directory, content):
+    # ok: python.path-join-parameter
+    with open(os.path.join(directory, filename), 'w') as f:
+        f.write(content)
