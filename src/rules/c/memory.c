@@ -159,3 +159,11 @@ char *read_from_dir(const char *filename, const char *dir_path) {
     FILE *f = fopen(file_path, "r");
     return f ? "x" : "";
 }
+
+int host_allowed(const char *target_host, const char *domain, const char *url) {
+    // ruleid: c.host-substring-check
+    if (strstr(target_host, domain) != NULL) return 1;
+    // ok: c.host-substring-check
+    if (strstr(url, "://") != NULL) return 0;
+    return strcmp(target_host, domain) == 0;
+}

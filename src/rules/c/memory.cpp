@@ -69,3 +69,14 @@ const char *read_from_dir_checked(const char *filename, const char *dir_path) {
     FILE *f = fopen(real, "r");
     return f ? "x" : "";
 }
+
+void store_header(std::map<std::string, std::string> &header, const std::string &key, const std::string &value) {
+    // ruleid: cpp.header-injection
+    header[key] = value;
+}
+
+void store_header_clean(std::map<std::string, std::string> &header, const std::string &key, std::string value) {
+    sanitize_input(value);
+    // ok: cpp.header-injection
+    header[key] = value;
+}

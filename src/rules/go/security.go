@@ -121,3 +121,25 @@ func readFromDirBase(dirPath string, filename string) string {
 	data, _ := os.ReadFile(filePath)
 	return string(data)
 }
+
+func storeHeader(header map[string]string, key string, value string) map[string]string {
+	// ruleid: go.header-injection
+	header[key] = value
+	return header
+}
+
+func storeHeaderClean(header map[string]string, key string, value string) map[string]string {
+	value = strings.NewReplacer("\r", "", "\n", "").Replace(value)
+	// ok: go.header-injection
+	header[key] = value
+	return header
+}
+
+func redirectTarget(targetHost string, domain string) bool {
+	// ruleid: go.host-substring-check
+	if strings.Contains(targetHost, domain) {
+		return true
+	}
+	// ok: go.host-substring-check
+	return targetHost == domain || strings.HasSuffix(targetHost, "."+domain)
+}

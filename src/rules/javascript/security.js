@@ -208,3 +208,24 @@ function readFromDirChecked(fs, path, filename, dirPath) {
   if (!abs.startsWith(path.resolve(dirPath) + path.sep)) return '';
   return fs.readFileSync(abs, 'utf8');
 }
+
+function storeHeader(header, key, value) {
+  // ruleid: js.header-injection
+  header[key] = value;
+  return header;
+}
+function storeHeaderClean(header, key, value) {
+  const clean = value.replace(/[\r\n]/g, '');
+  // ok: js.header-injection
+  header[key] = clean;
+  return header;
+}
+
+function redirectTarget(target, domain) {
+  const u = new URL(target);
+  // ruleid: js.host-substring-check
+  if (u.hostname.includes(domain)) return target;
+  // ok: js.host-substring-check
+  if (u.hostname === domain || u.hostname.endsWith(`.${domain}`)) return target;
+  return `https://${domain}`;
+}
