@@ -108,3 +108,9 @@ test('secrets: a credential format holding a typed-in sequence is reported at lo
   assert.deepEqual(found('API_KEY="glc_111111111111111111111111111111111111111111="'), []);
   assert.deepEqual(found('key = "AKIAIOSFODNN7EXAMPLE"'), []);
 });
+
+test('C#: an MVC action in a fragment without its class is still judged (it parses as a local function)', () => {
+  const ids = (code: string) => scanText('snippet.cs', code, {}).findings.map((f) => f.ruleId);
+  assert.ok(ids('[HttpPost]\npublic ActionResult Update(ViewModel model)\n{\n    return View();\n}\n').includes('csharp.csrf-missing-token-check'));
+  assert.ok(!ids('[HttpPost]\n[ValidateAntiForgeryToken]\npublic ActionResult Update(ViewModel model)\n{\n    return View();\n}\n').includes('csharp.csrf-missing-token-check'));
+});

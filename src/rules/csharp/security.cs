@@ -107,3 +107,11 @@ public class Security : Controller
         ServicePointManager.ServerCertificateValidationCallback = Validate;
     }
 }
+
+[ApiController]
+public class OrdersApiController : ControllerBase
+{
+    // ok: csharp.csrf-missing-token-check
+    [HttpPost]
+    public IActionResult Create(Order order) { return Ok(); }
+}
