@@ -167,3 +167,10 @@ int host_allowed(const char *target_host, const char *domain, const char *url) {
     if (strstr(url, "://") != NULL) return 0;
     return strcmp(target_host, domain) == 0;
 }
+
+void fresh_iv(unsigned char *key) {
+    // ok: c.static-iv
+    unsigned char iv[16] = {0};
+    RAND_bytes(iv, sizeof iv);
+    EVP_EncryptInit_ex(NULL, EVP_aes_128_cbc(), NULL, key, iv);
+}

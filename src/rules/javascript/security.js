@@ -229,3 +229,9 @@ function redirectTarget(target, domain) {
   if (u.hostname === domain || u.hostname.endsWith(`.${domain}`)) return target;
   return `https://${domain}`;
 }
+function encryptFilled(crypto, key) {
+  const iv = Buffer.alloc(16);
+  crypto.randomFillSync(iv);
+  // ok: js.static-iv
+  return crypto.createCipheriv('aes-128-cbc', key, iv);
+}
