@@ -56,9 +56,19 @@ export function isPrivilegedPath(abs: string): boolean {
   return /^\/etc\/(?:passwd|group|shadow|gshadow|sudoers|sudoers\.d\/|security\/|pam\.d\/|polkit|doas\.conf|ssh\/sshd_config)/.test(abs);
 }
 
+/** Temp folders anyone can write to. */
+const TEMP = String.raw`(?:tmp|var/tmp|dev/shm)`;
+const SCRATCH = new RegExp(String.raw`^/${TEMP}(?:/|$)|^/dev/(?:null|zero|stdout|stderr|stdin|tty|fd/\d+)$`);
+const IN_TEMP = new RegExp(String.raw`^(?:/private)?/${TEMP}/`);
+
 /** Temporary and null locations: writing or deleting there is nobody's loss. */
 export function isScratchPath(abs: string): boolean {
-  return /^\/(?:tmp|var\/tmp|dev\/shm)(?:\/|$)|^\/dev\/(?:null|zero|stdout|stderr|stdin|tty|fd\/\d+)$/.test(abs);
+  return SCRATCH.test(abs);
+}
+
+/** A file inside a temp folder anyone can write to (macOS's /private/tmp too). */
+export function isTempPath(abs: string): boolean {
+  return IN_TEMP.test(abs);
 }
 
 /** System files whose contents are public knowledge (reading them leaks nothing of the company's). */

@@ -70,8 +70,13 @@ export function fileFinding(file: string, spec: Omit<FindingSpec, 'line' | 'colu
     ruleId: spec.ruleId, title: spec.title, severity: spec.severity, confidence: spec.confidence, category: spec.category,
     ...(spec.cwe ? { cwe: spec.cwe } : {}), file, line, column: 1, endLine: spec.endLine ?? line, endColumn: spec.endColumn ?? 1,
     snippet, message: spec.message, ...(spec.fix ? { fix: spec.fix } : {}),
-    fingerprint: createHash('sha256').update(`${spec.ruleId}\0${file}\0${snippet.replace(/\s+/g, ' ')}`).digest('hex').slice(0, 32),
+    fingerprint: fingerprintOf(spec.ruleId, file, snippet),
   };
+}
+
+/** A finding's identity across runs and line shifts: rule, file and snippet (whitespace folded). */
+function fingerprintOf(ruleId: string, file: string, snippet: string): string {
+  return createHash('sha256').update(`${ruleId}\0${file}\0${snippet.replace(/\s+/g, ' ')}`).digest('hex').slice(0, 32);
 }
 
 export function clip(s: string, max = MAX_SNIPPET): string {
@@ -82,10 +87,6 @@ export function finding(file: SourceFile, spec: FindingSpec): Finding {
   const endLine = spec.endLine ?? spec.line;
   const raw = spec.snippet ?? file.lines.slice(spec.line - 1, Math.min(endLine, spec.line + 4)).join('\n');
   const snippet = clip(raw.trim());
-  const fingerprint = createHash('sha256')
-    .update(`${spec.ruleId}\0${file.path}\0${snippet.replace(/\s+/g, ' ')}`)
-    .digest('hex')
-    .slice(0, 32);
   return {
     ruleId: spec.ruleId,
     title: spec.title,
@@ -101,7 +102,7 @@ export function finding(file: SourceFile, spec: FindingSpec): Finding {
     snippet,
     message: spec.message,
     ...(spec.fix ? { fix: spec.fix } : {}),
-    fingerprint,
+    fingerprint: fingerprintOf(spec.ruleId, file.path, snippet),
   };
 }
 

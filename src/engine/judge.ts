@@ -162,7 +162,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       const found = analyzeSecrets(new SourceFile('<prompt>', event.text, undefined));
       findings.push(...found);
       // (Low ones are values in a credential's format that look typed in: placeholders, most likely.)
-      const secrets = found.filter((f) => f.severity !== 'low' && f.severity !== 'info');
+      const secrets = found.filter((f) => severityRank(f.severity) >= severityRank('medium'));
       if (secrets.length) {
         extra.push({ decision: ctx.policy.prompts.secrets, reason: `the prompt contains ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`} (${[...new Set(secrets.map((s) => s.title))].join(', ')}) that would be sent to the model vendor; remove ${secrets.length === 1 ? 'it' : 'them'} and refer to ${secrets.length === 1 ? 'it' : 'them'} by name instead` });
       }

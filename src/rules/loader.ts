@@ -82,7 +82,6 @@ export function parsePack(text: string, pack: string): Rule[] {
   return compilePack(parseYaml(text), pack);
 }
 
-/** Validates and compiles one pack's parsed document (from YAML, or from the build's JSON copy). */
 /** Defines obj[key] to be computed on first read (then kept as a plain property). */
 function lazy<T extends object>(obj: T, key: keyof T & string, make: () => unknown): void {
   Object.defineProperty(obj, key, {
@@ -92,6 +91,7 @@ function lazy<T extends object>(obj: T, key: keyof T & string, make: () => unkno
 }
 
 /**
+ * Validates and compiles one pack's parsed document (from YAML, or from the build's JSON copy).
  * @param deferred compile regexes and the ast-grep config on first use (the prebuilt packs, which
  * the build has already compiled once: a process that scans Python never pays for the Go rules).
  */

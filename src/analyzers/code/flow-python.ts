@@ -121,6 +121,10 @@ function display(v: Value): string | undefined {
   return v.v === null ? 'None' : typeof v.v === 'boolean' ? (v.v ? 'True' : 'False') : String(v.v);
 }
 const key = (v: Value): string | undefined => (v.t === 'const' ? `${typeof v.v}:${String(v.v)}` : undefined);
+/** Python's index: negative ones count from the end. */
+const at = (i: number, length: number): number => (i < 0 ? length + i : i);
+/** Environments joined; nothing (a dead path) when there are none. */
+const joinAll = (envs: Env[]): Env => envs.reduce((a, b) => joinEnv(a, b), { vars: new Map(), dead: true } as Env);
 
 class Interpreter {
   /** Names bound by imports: their methods do not store what they are given. */
@@ -270,7 +274,7 @@ class Interpreter {
       rest = this.refine(cond, false, copy(rest));
     }
     if (rest && !hasElse) exits.push(rest);
-    return exits.reduce((a, b) => joinEnv(a, b), { vars: new Map(), dead: true } as Env);
+    return joinAll(exits);
   }
 
   /** Narrowing by a check that the rule names: `"'" in v` false, or `v.startswith(...)` true. */
@@ -327,7 +331,7 @@ class Interpreter {
       if (m === true) { matched = true; break; }
     }
     if (!matched) exits.push(env);
-    return exits.reduce((a, b) => joinEnv(a, b), { vars: new Map(), dead: true } as Env);
+    return joinAll(exits);
   }
 
   /** true/false when the subject is a constant and every pattern is a literal or `_`; else undefined. */
@@ -449,8 +453,8 @@ class Interpreter {
         if (name && cur?.t === 'dict' && key(idx)) {
           const entries = new Map(cur.entries); entries.set(key(idx)!, v);
           env.vars.set(name, { t: 'dict', entries });
-        } else if (name && cur?.t === 'list' && num(idx) !== undefined && cur.items[num(idx)! < 0 ? cur.items.length + num(idx)! : num(idx)!]) {
-          const items = cur.items.slice(); items[num(idx)! < 0 ? items.length + num(idx)! : num(idx)!] = v;
+        } else if (name && cur?.t === 'list' && num(idx) !== undefined && cur.items[at(num(idx)!, cur.items.length)]) {
+          const items = cur.items.slice(); items[at(num(idx)!, items.length)] = v;
           env.vars.set(name, { t: 'list', items });
         } else if (name && cur) env.vars.set(name, join(cur, v));
         return;
@@ -473,11 +477,7 @@ class Interpreter {
       case 'string': return this.string(e, env);
       case 'concatenated_string': return e.children().filter((c) => c.isNamed()).map((c) => this.expr(c, env)).reduce((a, b) => binary('+', a, b));
       case 'identifier': {
-        const name = e.text();
-        const v = env.vars.get(name);
-        if (v) return v;
-        if (SOURCE.test(name)) return TAINT;
-        return CONSTANT_NAME.test(name) && !this.rebound.has(name) ? CLEAN : UNKNOWN;
+        return this.name(e.text(), env);
       }
       case 'attribute': {
         const text = e.text();
@@ -549,7 +549,7 @@ class Interpreter {
         // variables included, which are not known here).
         const vals: Value[] = [];
         const visit = (n: Node) => {
-          if (n.kind() === 'identifier') vals.push(env.vars.get(n.text()) ?? (SOURCE.test(n.text()) ? TAINT : CONSTANT_NAME.test(n.text()) && !this.rebound.has(n.text()) ? CLEAN : UNKNOWN));
+          if (n.kind() === 'identifier') vals.push(this.name(n.text(), env));
           else if (n.kind() === 'attribute' && SOURCE.test(n.text())) vals.push(TAINT);
           else for (const c of n.children()) visit(c);
         };
@@ -557,6 +557,14 @@ class Interpreter {
         return worst(vals);
       }
     }
+  }
+
+  /** A name's value: bound here, a source, an upper-case constant nothing rebinds, or unknown. */
+  private name(name: string, env: Env): Value {
+    const v = env.vars.get(name);
+    if (v) return v;
+    if (SOURCE.test(name)) return TAINT;
+    return CONSTANT_NAME.test(name) && !this.rebound.has(name) ? CLEAN : UNKNOWN;
   }
 
   private string(e: Node, env: Env): Value {
@@ -602,27 +610,19 @@ class Interpreter {
       }
       parts.push(cur);
       const s = str(base);
-      if (s !== undefined && parts.length === 2 && parts.every((p) => p !== undefined)) {
-        const norm = (p: number | null | undefined, d: number) => (p === null || p === undefined ? d : p < 0 ? Math.max(0, s.length + p) : p);
-        return { t: 'const', v: s.slice(norm(parts[0], 0), norm(parts[1], s.length)) };
-      }
-      if (base.t === 'list' && parts.length === 2 && parts.every((p) => p !== undefined)) {
-        const n = base.items.length;
-        const norm = (p: number | null | undefined, d: number) => (p === null || p === undefined ? d : p < 0 ? Math.max(0, n + p) : p);
-        return { t: 'list', items: base.items.slice(norm(parts[0], 0), norm(parts[1], n)) };
-      }
-      return LEVELS[Math.max(level(base), 1)];
+      const seq = s ?? (base.t === 'list' ? base.items : undefined);
+      if (seq === undefined || parts.length !== 2 || parts.some((p) => p === undefined)) return LEVELS[Math.max(level(base), 1)];
+      const bound = (p: number | null | undefined, d: number) => (p === null || p === undefined ? d : Math.max(0, at(p, seq.length)));
+      const [from, to] = [bound(parts[0], 0), bound(parts[1], seq.length)];
+      return s !== undefined ? { t: 'const', v: s.slice(from, to) } : { t: 'list', items: (seq as Value[]).slice(from, to) };
     }
     const idx = this.expr(sub[0], env);
     if (base.t === 'dict' && key(idx)) return base.entries.get(key(idx)!) ?? CLEAN;
     const n = num(idx);
-    if (base.t === 'list' && n !== undefined) {
-      const item = base.items[n < 0 ? base.items.length + n : n];
-      return item ?? CLEAN;
-    }
+    if (base.t === 'list' && n !== undefined) return base.items[at(n, base.items.length)] ?? CLEAN;
     const s = str(base);
     if (s !== undefined && n !== undefined) {
-      const ch = s[n < 0 ? s.length + n : n];
+      const ch = s[at(n, s.length)];
       return ch === undefined ? CLEAN : { t: 'const', v: ch };
     }
     return LEVELS[Math.max(level(base), level(idx) >= 3 ? 2 : 1)];
@@ -655,7 +655,7 @@ class Interpreter {
     const args = argNodes.map((a) => this.expr(a, env));
     if (this.flow.sanitizers && this.sanitises(text, argNodes[0])) return CLEAN;
     if (fn.kind() === 'identifier') {
-      if (OPAQUE.test(text)) return args.every((a) => a.t === 'const') && text === 'int' && str(args[0]) !== undefined && /^-?\d+$/.test(str(args[0])!) ? { t: 'const', v: Number(str(args[0])) } : CLEAN;
+      if (OPAQUE.test(text)) return text === 'int' && args.length === 1 && /^-?\d+$/.test(str(args[0]) ?? '') ? { t: 'const', v: Number(str(args[0])) } : CLEAN;
       if (text === 'str' && args.length === 1) return display(args[0]) !== undefined ? { t: 'const', v: display(args[0])! } : LEVELS[Math.max(level(args[0]), 1)];
       if (text === 'list' && args.length === 0) return { t: 'list', items: [] };
       if (text === 'dict' && args.length === 0) return { t: 'dict', entries: new Map() };
@@ -678,7 +678,7 @@ class Interpreter {
       if (method === 'pop') {
         const n = args.length ? num(args[0]) : -1;
         if (n === undefined || items.length === 0) { env.vars.set(name, worst([obj])); return worst([obj]); }
-        const [item] = items.splice(n < 0 ? items.length + n : n, 1);
+        const [item] = items.splice(at(n, items.length), 1);
         env.vars.set(name, { t: 'list', items });
         return item ?? CLEAN;
       }

@@ -153,8 +153,9 @@ export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding
       // A value in the exact format of a vendor's credential that still looks typed by hand
       // (12345678, runs of one character, abcdef…) is most likely a placeholder: reported at low
       // severity, so a reviewer can confirm it, without failing a build or blocking an agent.
-      if (typed) emit({ ...pat, severity: 'low' }, i + 1, m.index + Math.max(0, m[0].indexOf(secret)) + 1, secret, 'low', ' It looks like a placeholder (typed-in sequence); confirm it is not a real credential.');
-      else emit(pat, i + 1, m.index + Math.max(0, m[0].indexOf(secret)) + 1, secret, 'high');
+      const col = m.index + Math.max(0, m[0].indexOf(secret)) + 1;
+      if (typed) emit({ ...pat, severity: 'low' }, i + 1, col, secret, 'low', ' It looks like a placeholder (typed-in sequence); confirm it is not a real credential.');
+      else emit(pat, i + 1, col, secret, 'high');
       matched = true;
       break;
     }

@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import { parseShell, pipelinePeers, ShellParseError, interpreterOf, PARSED_SHELLS, type SimpleCommand } from './parse.ts';
-import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead } from '../paths.ts';
+import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isTempPath, isHarmlessSystemRead } from '../paths.ts';
 import { hostOf, normaliseHost } from '../network.ts';
 
 export type Capability =
@@ -76,8 +76,6 @@ function expandHome(p: string, home: string): string {
 const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|iregex|wholename|not|printf|format|I|-include|-exclude|-exclude-dir)$/;
 /** Commands that list users, hosts, network, processes or system configuration. */
 const ENUMERATION = new Set(['whoami', 'id', 'groups', 'users', 'who', 'w', 'last', 'lastlog', 'hostname', 'uname', 'ifconfig', 'ip', 'arp', 'netstat', 'ss', 'lsof', 'ps', 'pgrep', 'lsmod', 'kldstat', 'kextstat', 'kextfind', 'sysctl', 'system_profiler', 'sw_vers', 'csrutil', 'smbstatus', 'pwpolicy', 'systemctl', 'service', 'locale', 'localectl', 'printenv', 'getent', 'finger', 'dmidecode', 'lspci', 'lsusb', 'mount', 'findmnt', 'crontab', 'ioreg', 'route', 'sockstat']);
-/** Temp folders anyone can write to. */
-const TEMP_DIR = /^\/(?:tmp|var\/tmp|dev\/shm|private\/tmp|private\/var\/tmp)\//;
 /** EDR, antivirus and monitoring agents, as their processes are named. */
 const SECURITY_PRODUCT = /falcon(?:d|-sensor)?|crowdstrike|CbOsxSensorService|cbagentd|carbonblack|CbDefense|sentinel(?:one|agent|d)|osqueryd|auditbeat|packetbeat|filebeat|td-agent|nessusd|santad|Little\\? ?Snitch|\bLuLu\b|BlockBlock|wazuh-agent|ossec|MsMpEng|sophos|tanium|cylance|clamd|elastic-agent|velociraptor|icinga2|bareos-fd/gi;
 /** Offensive tools by name (as the program, or the script an interpreter runs). */
@@ -358,7 +356,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   // A program or script run from a world-writable temp folder outside the workspace, where
   // droppers stage payloads (cp x /tmp/y && /tmp/y). An agent's builds and scripts live in the workspace.
   const script = ran ?? (interpreterOf(name) && !c.inline ? args.find((a, i) => !dyn[i + 1] && !a.startsWith('-')) : undefined);
-  if (script && TEMP_DIR.test(pt.abs(script)) && !pt.inWorkspace(script)) add({ capability: 'temp-exec', detail: `runs ${pt.abs(script)} from a temp folder anyone can write to`, command: text });
+  if (script && isTempPath(pt.abs(script)) && !pt.inWorkspace(script)) add({ capability: 'temp-exec', detail: `runs ${pt.abs(script)} from a temp folder anyone can write to`, command: text });
   // Looking for security products among running processes, to avoid or stop them.
   const grepped = /^(?:grep|egrep|fgrep|rg|pgrep|pkill|pidof)$/.test(name) ? args.filter((a, i) => !dyn[i + 1] && !a.startsWith('-')).join(' ') : '';
   const products = new Set([...grepped.matchAll(SECURITY_PRODUCT)].map((m) => m[0].toLowerCase()));
