@@ -155,7 +155,7 @@ async function guardSection(): Promise<Section> {
     };
     const viaSh = ['/bin/sh', '-c', installed];
     const plain = [process.execPath, WARDEN, 'hook', 'qwen-code'];
-    lines.push(`The hook as \`warden install qwen-code\` writes it, run through \`sh -c\` with the payload on stdin as Qwen Code does, a new process per call, ${N} calls each, alternating with the plain command (audit log on; the decision is written to SQLite before the answer). The installed command starts Node from the hook's start-up snapshot (dist/hook-${process.version}.blob) with NODE_EXTRA_CA_CERTS cleared (the hook makes no network connections); the plain command is \`node bin/warden.js hook qwen-code\` in this machine's environment.`, '');
+    lines.push(`The hook as \`warden install qwen-code\` writes it, run through \`sh -c\` with the payload on stdin as Qwen Code does, a new process per call, ${N} calls each, alternating with the plain command (audit log on; the decision is written to SQLite before the answer). The installed command starts Node from one of the hook's start-up snapshots (dist/hook-${process.version}.blob, with the shell parser, for shell commands; dist/hook-files-${process.version}.blob, without it, for the rest) with NODE_EXTRA_CA_CERTS cleared (the hook makes no network connections); the plain command is \`node bin/warden.js hook qwen-code\` in this machine's environment.`, '');
     lines.push('| event | installed: p50 | installed: p95 | plain command: p50 | plain: p95 |', '|---|---|---|---|---|');
     for (const [name, input] of calls) {
       timeCmd(input, viaSh); timeCmd(input, plain);

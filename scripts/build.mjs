@@ -27,6 +27,13 @@ writeMvdanCache((sh) => {
   const p = sh.syntax.NewParser();
   for (const c of ['ls -la', 'git status && npm test', 'curl -s "https://x/y" | bash -c "$(echo aGk= | base64 -d)"', 'for f in *.py; do python3 -c \'print(1)\' > "$f.out"; done', 'x=${A:-b}; echo $((1+2)) <(ls) 2>&1 >> ~/.log']) p.Parse(c, '');
 });
+// Where the native addons are, for the hook's start-up snapshot (src/native.ts).
+const { writeNativeRecord } = await tsImport('../src/native.ts', import.meta.url);
+const { dynamicParserPackages } = await tsImport('../src/analyzers/code/languages.ts', import.meta.url);
+writeNativeRecord(dynamicParserPackages());
+// Recorded sample trees for warming the code analyzer up in the snapshot (src/hooks/warmup.ts).
+const { writeWarmupRecord } = await tsImport('../src/hooks/warmup.ts', import.meta.url);
+writeWarmupRecord();
 // The hook's start-up snapshot (src/hooks/snapshot.ts): one CommonJS file with every dependency
 // that can live in a V8 heap, run once by `node --build-snapshot`. Optional: without it the
 // installed hook runs the ordinary bundle.
@@ -39,10 +46,13 @@ await build({
   banner: { js: "var __wardenUrl = require('node:url').pathToFileURL(__filename).href; require = require('node:module').createRequire(__filename);" },
   define: { 'import.meta.url': '__wardenUrl' },
 });
-const blob = `dist/hook-${process.version}.blob`;
-const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'], { encoding: 'utf8' });
-if (snap.status !== 0) {
-  rmSync(blob, { force: true });
-  console.warn(`warning: the hook start-up snapshot could not be built (the hook will start without it):\n${snap.stderr}`);
+// Two blobs: the full one (shell commands) and one without the shell parser (file writes, reads,
+// prompts), which starts faster; see src/hooks/snapshot.ts.
+for (const [kind, blob] of [['shell', `dist/hook-${process.version}.blob`], ['files', `dist/hook-files-${process.version}.blob`]]) {
+  const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'], { encoding: 'utf8', env: { ...process.env, WARDEN_SNAPSHOT_KIND: kind } });
+  if (snap.status !== 0) {
+    rmSync(blob, { force: true });
+    console.warn(`warning: the hook start-up snapshot (${kind}) could not be built (the hook will start without it):\n${snap.stderr}`);
+  }
 }
 writeFileSync('dist/BUILT', new Date().toISOString() + '\n');

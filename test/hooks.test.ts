@@ -50,11 +50,11 @@ test('hooks fail closed: bad JSON, malformed tool input, a stalled stdin, a brok
   const malformed = run(['hook', 'qwen-code'], { home: h, input: pre('write_file', { file_path: 'a.py' }, h) });
   assert.equal(malformed.code, 2);
   assert.match(malformed.err, /could not be read/);
-  const t0 = Date.now();
-  const r = spawnSync('sh', ['-c', `sleep 5 | "${process.execPath}" "${BIN}" hook qwen-code --budget-ms 500`], { encoding: 'utf8', env: { ...process.env, HOME: h, WARDEN_HOME: join(h, '.warden') } });
+  // Input that never ends: the hook answers (deny) at its budget and exits, with the read still open.
+  const r = spawnSync('sh', ['-c', `sleep 5 | { s=$(date +%s%N); "${process.execPath}" "${BIN}" hook qwen-code --budget-ms 500; c=$?; echo "took $(( ($(date +%s%N) - s) / 1000000 ))" >&2; exit $c; }`], { encoding: 'utf8', env: { ...process.env, HOME: h, WARDEN_HOME: join(h, '.warden') } });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /fails closed/);
-  assert.ok(Date.now() - t0 < 5000 + 1000);
+  assert.ok(Number(/took (\d+)/.exec(r.stderr)?.[1]) < 3000, r.stderr);
   writeFileSync(join(h, 'p.yml'), 'capabilities:\n  network: perhaps\n');
   const pol = run(['hook', 'qwen-code', '--policy', join(h, 'p.yml')], { home: h, input: pre('run_shell_command', { command: 'ls' }, h) });
   assert.equal(pol.code, 2);
@@ -104,13 +104,16 @@ test('install is idempotent, keeps other settings, turns telemetry off; uninstal
   assert.equal(readFileSync(settings, 'utf8'), '{ broken');
 });
 
-test('the installed command starts from the snapshot, and falls back to the ordinary hook when the snapshot cannot run', () => {
+test('the installed command starts from a snapshot, and falls back to the ordinary hook when the snapshot cannot run', () => {
   const h = home();
   assert.equal(run(['install', 'qwen-code'], { home: h }).code, 0);
   const settings = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8'));
   const command: string = settings.hooks.PreToolUse[0].hooks[0].command;
-  const blob = /--snapshot-blob '([^']+)'/.exec(command)?.[1];
-  assert.ok(blob && existsSync(blob), `the build makes a snapshot and install uses it: ${command}`);
+  // Two snapshots: the full one for shell commands, the one without the shell parser for the rest.
+  const blobs = [...command.matchAll(/b='([^']+\.blob)'/g)].map((m) => m[1]);
+  assert.equal(blobs.length, 2, `the build makes both snapshots and install uses them: ${command}`);
+  assert.ok(blobs.every((b) => existsSync(b)));
+  assert.match(blobs[1], /hook-files-/);
   // As the agent runs it: sh -c, the payload on stdin. Every kind of event, through the snapshot.
   const sh = (cmd: string, input: string) => {
     const r = spawnSync('/bin/sh', ['-c', cmd], { input, encoding: 'utf8', env: { ...process.env, HOME: h, WARDEN_HOME: join(h, '.warden'), WARDEN_POLICY: '' } });
@@ -124,16 +127,23 @@ test('the installed command starts from the snapshot, and falls back to the ordi
     [pre('write_file', { file_path: join(h, 'ok.py'), content: 'def add(a, b):\n    return a + b\n' }, h), 0, /^$/],
     [pre('read_file', { absolute_path: join(h, '.ssh', 'id_rsa') }, h), 2, /credential-access/],
   ];
+  const node = /NODE_EXTRA_CA_CERTS= ('[^']+')/.exec(command)![1];
   for (const [input, code, re] of cases) {
     const direct = sh(first, input);
     assert.equal(direct.code, code, `snapshot alone: ${input}\n${direct.err}`);
     assert.match(direct.err, re);
     assert.equal(sh(command, input).code, code);
+    // Either snapshot judges every kind of event (a pick by the wrong key costs time, not the verdict).
+    for (const b of blobs) {
+      const r = sh(`${node} --snapshot-blob '${b}' hook qwen-code`, input);
+      assert.equal(r.code, code, `${b}: ${input}\n${r.err}`);
+      assert.match(r.err, re);
+    }
   }
-  // A broken snapshot (here: truncated) crashes Node before the payload is read; the ordinary hook answers.
+  // A broken snapshot (here: truncated) crashes Node; the ordinary hook judges the same payload.
   const broken = join(h, 'broken.blob');
-  writeFileSync(broken, readFileSync(blob).subarray(0, 100_000));
-  const viaBroken = command.replaceAll(blob, broken);
+  writeFileSync(broken, readFileSync(blobs[0]).subarray(0, 100_000));
+  const viaBroken = blobs.reduce((c, b) => c.replaceAll(b, broken), command);
   assert.notEqual(sh(viaBroken.split(' || ')[0], cases[1][0]).code, 2);
   for (const [input, code, re] of cases) {
     const r = sh(viaBroken, input);
@@ -148,6 +158,27 @@ test('the installed command starts from the snapshot, and falls back to the ordi
   assert.doesNotMatch(d.out, /snapshot did not run/);
   const v = run(['audit', 'verify'], { home: h });
   assert.equal(v.code, 0, v.out);
+});
+
+test('the snapshot warm-up replays recorded trees faithfully: the same verdicts as the real ast-grep', async () => {
+  const { withRecordedTrees, WARMUP_RECORD } = await import('../src/hooks/warmup.ts');
+  const { judgeEvent } = await import('../src/engine/judge.ts');
+  const { builtinPolicy } = await import('../src/engine/policy.ts');
+  assert.ok(existsSync(WARMUP_RECORD), 'the build records the warm-up trees');
+  const ctx = { policy: builtinPolicy(), cwd: '/tmp/ws', workspace: '/tmp/ws' };
+  const verdict = async (path: string, content: string) => {
+    const v = await judgeEvent({ tool: 'write', path: `/tmp/ws/${path}`, content }, ctx);
+    return { decision: v.decision, findings: v.findings.map((f) => `${f.ruleId}:${f.line}:${f.column}`).sort() };
+  };
+  const replayed: Record<string, unknown> = {};
+  let samples: { path: string; text: string }[] = [];
+  await withRecordedTrees(async (s) => { samples = s; for (const x of s) replayed[x.path] = await verdict(x.path, x.text); });
+  assert.ok(samples.length >= 2);
+  for (const x of samples) {
+    const real = await verdict(x.path, x.text);
+    assert.ok((real.findings as string[]).some((f) => /^(python|js)\./.test(f)), `the sample exercises code rules: ${x.path}`);
+    assert.deepEqual(replayed[x.path], real, x.path);
+  }
 });
 
 test('doctor: a repository that disables hooks, and the sandbox, put the guard out of force', () => {

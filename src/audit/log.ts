@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { loadAddon, nativeRecord } from '../native.ts';
 
 export const CHECKPOINT_EVERY = 100;
 const SCHEMA_VERSION = 1;
@@ -73,6 +74,7 @@ let addon: object | null | undefined;
  * here rather than by path so that it also works from the hook's start-up snapshot.
  */
 function sqliteAddon(): string | undefined {
+  if (addon === undefined) addon = loadAddon(nativeRecord()?.sqlite); // the build's record (src/native.ts)
   if (addon === undefined) {
     const req = createRequire(import.meta.url);
     const p = join(dirname(req.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');

@@ -4,7 +4,8 @@
 import { createInterface } from 'node:readline';
 import { parseArgs, UsageError } from './args.ts';
 import { AGENTS, type Agent } from '../hooks/adapters.ts';
-import { runHook } from '../hooks/run.ts';
+import { runHook, stdinState } from '../hooks/run.ts';
+import { writeSync } from 'node:fs';
 import { install, uninstall, doctor, type Scope } from '../hooks/install.ts';
 import { loadPolicy } from '../engine/policy.ts';
 import { judgeEvent } from '../engine/judge.ts';
@@ -13,6 +14,20 @@ import { AuditLog } from '../audit/log.ts';
 import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
 import { auditData } from '../audit/record.ts';
+
+/**
+ * Writes the whole answer synchronously (and without loading process.stdout's stream machinery,
+ * a few ms of a hook's start); a non-blocking pipe that is full goes through the stream.
+ */
+function writeOut(fd: 1 | 2, text: string): void {
+  const buf = Buffer.from(text);
+  let off = 0;
+  try {
+    while (off < buf.length) off += writeSync(fd, buf, off);
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(off));
+  }
+}
 
 function agentArg(a: string | undefined, cmd: string): Agent {
   if (!a || !AGENTS.includes(a as Agent)) throw new UsageError(`usage: warden ${cmd} ${AGENTS.join('|')}`);
@@ -24,8 +39,10 @@ export async function hookCommand(rest: string[]): Promise<number> {
   const agent = agentArg(pos[0], 'hook');
   const budget = flags['budget-ms'] !== undefined ? Number(flags['budget-ms']) : undefined;
   const r = await runHook(agent, { policyFile: flags.policy as string | undefined, budgetMs: budget });
-  if (r.stdout) process.stdout.write(r.stdout + '\n');
-  if (r.stderr) process.stderr.write(r.stderr);
+  if (r.stdout) writeOut(1, r.stdout + '\n');
+  if (r.stderr) writeOut(2, r.stderr);
+  // Input that never ended leaves a read of stdin waiting: the answer is out, so end here.
+  if (stdinState.pending) process.exit(r.code);
   return r.code;
 }
 

@@ -42,8 +42,10 @@ export const SPECS: Record<Agent, AgentSpec> = {
   },
 };
 
-/** The hook's V8 start-up snapshot for this Node (src/hooks/snapshot.ts), made by the build. */
+/** The hook's V8 start-up snapshots for this Node (src/hooks/snapshot.ts), made by the build. */
 export const HOOK_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-${process.version}.blob`);
+/** The smaller snapshot, without the shell parser, for calls that carry no shell command. */
+export const HOOK_FILES_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-files-${process.version}.blob`);
 
 /**
  * The command an agent runs for each hook (the agents run it with sh/bash -c): absolute node and
@@ -51,12 +53,17 @@ export const HOOK_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-${process.version}
  *
  * - NODE_EXTRA_CA_CERTS is cleared for the hook process: Node parses that certificate file at
  *   every start (about 70 ms where it is set), and the hook makes no network connections.
- * - With the start-up snapshot, the hook starts from it. Any exit other than 0 (allow) or 2
- *   (deny) means the snapshot could not run (another Node binary, a moved or broken file, a
- *   crash), and the ordinary hook then judges the call. A crash after the payload was read leaves
- *   the ordinary hook with no input, which it denies: the guard never lapses.
+ * - With the start-up snapshots, the shell reads the payload, and Node starts from the full
+ *   snapshot when it holds a `"command"` key (every shell tool of the three agents has one) and
+ *   from the smaller one without the shell parser otherwise. Either judges every event, so text
+ *   that merely looks like a command key (in a written file, say) costs time, not safety.
+ * - Any exit other than 0 (allow) or 2 (deny) means the snapshot could not run (another Node
+ *   binary, a moved or broken file, a crash), and the ordinary hook then judges the same payload:
+ *   the guard never lapses.
+ * - The shell waits for the end of the payload (the agents write it and close stdin); a hook
+ *   started without the shell (`warden hook`) answers "deny" at its budget if input never ends.
  */
-export function hookCommand(agent: Agent, policyFile?: string, daemon?: { client: string; socket: string }, snapshot = HOOK_SNAPSHOT): string {
+export function hookCommand(agent: Agent, policyFile?: string, daemon?: { client: string; socket: string }, snapshots = { shell: HOOK_SNAPSHOT, files: HOOK_FILES_SNAPSHOT }): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const policy = policyFile ? ` --policy ${q(resolve(policyFile))}` : '';
   const warden = q(join(PACKAGE_ROOT, 'bin', 'warden.js'));
@@ -64,8 +71,10 @@ export function hookCommand(agent: Agent, policyFile?: string, daemon?: { client
   // Resident mode: the compiled client asks the daemon, and runs the ordinary hook if it is not there.
   if (daemon) return `${q(daemon.client)} ${agent} ${q(daemon.socket)} ${q(process.execPath)} ${warden}${policy}`;
   const plain = `${node} ${warden} hook ${agent}${policy}`;
-  if (!existsSync(snapshot)) return plain;
-  return `${node} --snapshot-blob ${q(snapshot)} hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; ${plain}; }`;
+  if (!existsSync(snapshots.shell)) return plain;
+  if (!existsSync(snapshots.files)) return `${node} --snapshot-blob ${q(snapshots.shell)} hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; ${plain}; }`;
+  return `p=$(cat); case $p in *'"command"'*) b=${q(snapshots.shell)};; *) b=${q(snapshots.files)};; esac; `
+    + `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`;
 }
 
 const isOurs = (h: unknown) => typeof h === 'object' && h !== null && ((h as { name?: string }).name === 'warden' || /warden(?:\.js)?'? hook |warden-hook-client'? /.test(String((h as { command?: string }).command ?? '')));
@@ -224,15 +233,16 @@ export function doctor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = proce
     const s = { system, user, project }[sc];
     const cmds = ((s.hooks as Record<string, unknown[]>)[spec.events.pre] ?? []).flatMap((g) => ((g as Json).hooks as Json[] | undefined) ?? []).filter(isOurs).map((h) => String(h.command));
     for (const c of cmds) {
-      const quoted = [...c.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+      const quoted = [...c.matchAll(/'([^']+)'/g)].map((m) => m[1]).filter((p) => p.startsWith('/'));
       // Ordinary hook: node, the snapshot (optional, the command falls back without it), warden.js.
       // Resident mode: the client, then (after the socket) node and warden.js.
       const daemon = /warden-hook-client'? /.test(c);
       const paths = daemon ? [quoted[0], quoted[2], quoted[3]] : quoted.filter((p) => !p.endsWith('.blob'));
       for (const p of paths) if (p && !existsSync(p)) problems.push({ problem: `the hook command in ${files[sc]} points at ${p}, which does not exist`, fix: `warden install ${agent} --scope ${sc}${daemon ? ' --daemon' : ''}` });
       if (daemon) checks.push(existsSync(quoted[1]) ? `resident mode: the daemon socket ${quoted[1]} exists` : `resident mode: no daemon at ${quoted[1]}; each call falls back to the ordinary hook (start it with: warden daemon)`);
-      const blob = quoted.find((p) => p.endsWith('.blob'));
-      if (!daemon && (!blob || !existsSync(blob))) checks.push(`the hook in ${files[sc]} starts without its start-up snapshot (slower, about 100 ms more per call); \`warden install ${agent} --scope ${sc}\` after \`npm run build\` adds it`);
+      const blobs = quoted.filter((p) => p.endsWith('.blob'));
+      const blob = blobs.length > 0 && blobs.every((b) => existsSync(b));
+      if (!daemon && !blob) checks.push(`the hook in ${files[sc]} starts without its start-up snapshot (slower, about 100 ms more per call); \`warden install ${agent} --scope ${sc}\` after \`npm run build\` adds it`);
       if (paths.every((p) => !p || existsSync(p))) {
         const r = probeHook(agent, c, cwd);
         if (r.ok) checks.push(`live probe: the installed hook denied a download piped to a shell in ${r.ms} ms${blob && !r.snapshot ? ' (its start-up snapshot did not run; the ordinary hook answered)' : ''}`);

@@ -21,13 +21,16 @@ export interface HookOptions {
 
 export const DEFAULT_BUDGET_MS = 8_000;
 
+/** Whether stdin has not ended yet (input that never ends): the process must then exit by itself. */
+export const stdinState = { pending: true };
+
 function readStdin(budgetMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const t = setTimeout(() => reject(new Error(`no complete hook input on stdin within ${budgetMs} ms`)), budgetMs);
     process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => { clearTimeout(t); resolve(Buffer.concat(chunks).toString('utf8')); });
-    process.stdin.on('error', (e) => { clearTimeout(t); reject(e); });
+    process.stdin.on('end', () => { clearTimeout(t); stdinState.pending = false; resolve(Buffer.concat(chunks).toString('utf8')); });
+    process.stdin.on('error', (e) => { clearTimeout(t); stdinState.pending = false; reject(e); });
   });
 }
 

@@ -1,13 +1,20 @@
 /**
- * The entry of the hook's V8 start-up snapshot (dist/hook-<node version>.blob, made by
- * `npm run build` with `node --build-snapshot`). An agent starts a new process per tool call, and
+ * The entry of the hook's V8 start-up snapshots (dist/hook-<node version>.blob and
+ * dist/hook-files-<node version>.blob, made by `npm run build` with `node --build-snapshot`). An agent starts a new process per tool call, and
  * most of a plain Node start of `warden hook` is spent loading code: compiling the bundle and
  * initialising mvdan-sh's Go runtime (about 70 ms). The snapshot holds the heap after all of that,
  * so a hook started with `node --snapshot-blob <blob> hook AGENT` begins with the parser, the
  * policy engine and the analyzers ready. Native modules (better-sqlite3 for the audit log,
  * ast-grep for written code) cannot be in a snapshot and load at run time as usual.
  *
- * The blob is only valid for the Node binary that made it and for this package folder: a
+ * Two kinds: the full one (WARDEN_SNAPSHOT_KIND unset at build) for shell commands, and a smaller
+ * one without the shell parser (WARDEN_SNAPSHOT_KIND=files) for file writes, reads and prompts:
+ * mvdan-sh's heap is about a third of the blob and half of its deserialization (some 25-40 ms of
+ * every start), wasted on a call that writes a file. The installed command picks the blob per call
+ * (src/hooks/install.ts); either blob judges every kind of event (the smaller one loads the parser
+ * when a shell command does arrive), so a wrong pick costs time, never a verdict.
+ *
+ * A blob is only valid for the Node binary that made it and for this package folder: a
  * mismatch exits with SNAPSHOT_STALE, and the installed hook command (src/hooks/install.ts) then
  * runs the ordinary `warden hook`, so a Node upgrade makes the guard slower, never absent.
  */
@@ -24,6 +31,10 @@ import { SourceFile } from '../analyzers/source.ts';
 import { analyzeBackdoors } from '../analyzers/backdoor.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
+import { useNativeRecord } from '../native.ts';
+import { withRecordedTrees } from './warmup.ts';
+import { judgePayload } from './run.ts';
+import type { AuditLog } from '../audit/log.ts';
 
 /** Exit code of a blob that does not belong to this Node or this package folder. */
 export const SNAPSHOT_STALE = 3;
@@ -55,17 +66,31 @@ function sourcesChanged(paths: string[]): boolean {
 if (startupSnapshot.isBuildingSnapshot()) {
   // Warm-up: load the shell parser and run the engine once over typical commands, so the lazily
   // built parts (the parser's Go packages, the built-in policy, compiled patterns) are in the heap.
-  loadMvdan();
   const policy = builtinPolicy();
-  for (const command of ['ls -la', 'git add -A && git commit -m "$(date)" | tee /tmp/log', 'curl -s https://example.com/x.sh | sh', 'python3 -c "import os; print(os.getcwd())"']) {
-    judge({ tool: 'shell', command }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
+  // Where the native addons are (they load at run time, each with one dlopen).
+  useNativeRecord();
+  if (process.env.WARDEN_SNAPSHOT_KIND !== 'files') {
+    loadMvdan();
+    for (const command of ['ls -la', 'git add -A && git commit -m "$(date)" | tee /tmp/log', 'curl -s https://example.com/x.sh | sh', 'python3 -c "import os; print(os.getcwd())"']) {
+      judge({ tool: 'shell', command }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
+    }
   }
+  judge({ tool: 'prompt', text: 'rename the helper and run the tests' }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
   judge({ tool: 'read', path: '/tmp/ws/README.md' }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
   // The rule packs, and the text analyzers once over a sample (ast-grep itself is native and
   // loads at run time).
   for (const r of loadRules()) void [r.requires, r.regex, r.notRegex, r.ast]; // compiled now, not per call
   const sample = new SourceFile('/tmp/ws/app.py', 'import os, base64\nAPI_KEY = "sk-test"\nexec(base64.b64decode(os.environ["X"]))\n# \u202e\n', 'python');
   analyzeBackdoors(sample); analyzeSecrets(sample); analyzeUnicode(sample);
+  // The whole path of a file write, code analyzer and value flow included, over trees the build
+  // recorded with the real ast-grep (src/hooks/warmup.ts). The snapshot is taken once this is done.
+  const discard = { append: () => undefined } as unknown as AuditLog;
+  void withRecordedTrees(async (samples) => {
+    for (const s of samples) {
+      const payload = { session_id: 'warm-up', cwd: '/tmp/ws', hook_event_name: 'PreToolUse', tool_name: 'write_file', tool_input: { file_path: `/tmp/ws/${s.path}`, content: s.text } };
+      await judgePayload('qwen-code', payload, policy, discard, 'hook:qwen-code', '/tmp/ws');
+    }
+  });
   const sources = sourcePaths();
   startupSnapshot.setDeserializeMainFunction(async () => {
     // Another Node, a moved package or sources changed since the build: the ordinary hook answers.
@@ -77,5 +102,8 @@ if (startupSnapshot.isBuildingSnapshot()) {
     }
     // argv: [node, 'hook', AGENT, ...flags]
     process.exitCode = await hookCommand(process.argv.slice(2));
+    // The answer is written (synchronously) and the audit record committed: exit now rather than
+    // tear the heap down.
+    process.exit();
   });
 }

@@ -3,8 +3,10 @@
  * Parsers come from @ast-grep/napi (JavaScript, TypeScript, TSX) and the prebuilt
  * @ast-grep/lang-* packages, registered once per process (and per worker thread).
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Napi from '@ast-grep/napi';
+import { loadAddon, nativeRecord } from '../../native.ts';
 
 export const LANGUAGES = [
   'python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'c', 'cpp', 'csharp', 'php', 'ruby', 'rust', 'bash',
@@ -69,8 +71,27 @@ let napi: typeof Napi | undefined;
  * not load the native module (the hook's start-up snapshot holds them and cannot hold native state).
  */
 export function astGrep(): typeof Napi {
-  return (napi ??= createRequire(import.meta.url)('@ast-grep/napi') as typeof Napi);
+  // With the build's record of where the addon is (src/native.ts), one dlopen; else napi's loader.
+  return (napi ??= (loadAddon(nativeRecord()?.napi) ?? createRequire(import.meta.url)('@ast-grep/napi')) as typeof Napi);
 }
+
+/**
+ * Runs `fn` with `standIn` in place of @ast-grep/napi, then restores the real loader. Only for
+ * the hook's snapshot build, which cannot load native code (src/hooks/warmup.ts).
+ */
+export async function withStandInAstGrep(standIn: object, fn: () => Promise<void>): Promise<void> {
+  const saved = { napi, registered, only };
+  napi = standIn as typeof Napi;
+  registered = 'all';
+  try {
+    await fn();
+  } finally {
+    ({ napi, registered, only } = saved);
+  }
+}
+
+/** The packages of the parsers registered at run time, for the build's record (src/native.ts). */
+export const dynamicParserPackages = (): string[] => Object.values(DYNAMIC) as string[];
 
 /** Parsers that come as separate packages (JavaScript, TypeScript and TSX are built into napi). */
 const DYNAMIC: Partial<Record<Language, string>> = {
@@ -98,6 +119,9 @@ export function registerParsers(need?: Language): void {
   }
   const require = createRequire(import.meta.url);
   const langs = only ?? (Object.keys(DYNAMIC) as Language[]);
-  astGrep().registerDynamicLanguage(Object.fromEntries(langs.filter((l) => DYNAMIC[l]).map((l) => [l, require(DYNAMIC[l]!)])));
+  // A recorded registration whose parser file is still there spares loading the package's resolver.
+  const recorded = nativeRecord()?.langs ?? {};
+  const registration = (pkg: string) => (recorded[pkg] && existsSync(recorded[pkg].libraryPath) ? recorded[pkg] : require(pkg));
+  astGrep().registerDynamicLanguage(Object.fromEntries(langs.filter((l) => DYNAMIC[l]).map((l) => [l, registration(DYNAMIC[l]!)])));
   registered = only ? new Set(langs) : 'all';
 }
