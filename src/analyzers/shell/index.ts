@@ -81,6 +81,10 @@ const SECURITY_PRODUCT = /falcon(?:d|-sensor)?|crowdstrike|CbOsxSensorService|cb
 /** Offensive tools by name (as the program, or the script an interpreter runs). */
 const OFFENSIVE_TOOL = /(?:^|\/)(?:lazagne|linenum|linpeas|winpeas|peass|mimipenguin|mimikatz|autosuid|suid3num|pspy(?:32|64)?s?|les\.sh|linux-exploit-suggester(?:-2)?|lse\.sh|linuxprivchecker|sudo_killer|gtfonow|traitor|beroot|unix-privesc-check|chisel|ligolo(?:-ng)?|sliver(?:-server|-client)?|pupy|empire|impacket-\w+|secretsdump|bloodhound(?:-python)?|kerbrute|rubeus|sharphound|evil-winrm|nishang|powersploit|ldapdomaindump|gosecretsdump|pacu|cloudfox)(?:\.(?:py|sh|pl|rb|exe|ps1))?$/i;
 /** Executables named as documents or images (double extensions too). */
+/** Hypervisor and sandbox vendors, as hardware queries report them. */
+const VM_VENDOR = /virtualbox|\bvbox|vmware|\bvmm\b|parallels|qemu|\bkvm\b|xen(?:server)?\b|hyper-?v|bochs|innotek|oracle/gi;
+/** Commands that report hardware, firmware or loaded drivers (what sandbox checks grep for vendors). */
+const HARDWARE_QUERY = /^(?:ioreg|system_profiler|sysctl|kldstat|kextstat|lsmod|dmidecode|lspci|lsusb|lshw|dmesg|hostnamectl|systemd-detect-virt|virt-what)$/;
 const MASQUERADE = /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|avi|zip)(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$/i;
 /** Tunnel programs, and the subcommand that opens a tunnel (any, for those that do nothing else). */
 const TUNNEL: Record<string, RegExp> = {
@@ -362,6 +366,34 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   const products = new Set([...grepped.matchAll(SECURITY_PRODUCT)].map((m) => m[0].toLowerCase()));
   if (products.size >= 2 && (/^(?:pgrep|pkill|pidof)$/.test(name) || pipelinePeers(c).some((p) => /^(?:ps|lsof|systemctl|launchctl|kextstat|lsmod|top|htop|service)$/.test(p.argv[0])))) {
     add({ capability: 'defense-evasion', detail: `looks for security software among the running processes (${[...products].slice(0, 4).join(', ')})`, command: text });
+  }
+  // Checking whether it runs in a virtual machine or sandbox, to behave differently there: hardware
+  // reports searched for hypervisor vendors, or the hypervisor asked directly (macOS keys).
+  const vendors = new Set([...grepped.matchAll(VM_VENDOR)].map((m) => m[0].toLowerCase()));
+  if (vendors.size && pipelinePeers(c).some((p) => HARDWARE_QUERY.test(p.argv[0]) || (p.argv[0] === 'cat' && p.argv.some((a) => /^\/sys\/class\/dmi\/|^\/proc\/scsi\//.test(a))))) {
+    add({ capability: 'defense-evasion', detail: `checks whether it runs in a virtual machine or sandbox (${[...vendors].slice(0, 3).join(', ')} in hardware reports)`, command: text });
+  }
+  if (name === 'sysctl' && args.some((a) => /^(?:hw\.hv_vendor|kern\.hv_vmm_present|kern\.hv_support)$/.test(a))) add({ capability: 'defense-evasion', detail: `asks whether it runs under a hypervisor (${args.find((a) => /^(?:hw|kern)\.hv/.test(a))}): a sandbox check`, command: text });
+  // Timestomping: a file outside the workspace (temp folders too) given a fixed or borrowed date, to hide when it changed.
+  if (name === 'touch' && args.some((a, i) => !dyn[i + 1] && (/^-[acm]*[tdr]$/.test(a) || /^--(?:date|reference)(?:=|$)/.test(a)) && (a.includes('=') || (args[i + 1] !== undefined && !dyn[i + 2])))) {
+    const files = args.filter((a, i) => !a.startsWith('-') && !dyn[i + 1] && !(i > 0 && /^-[acm]*[tdr]$|^--(?:date|reference)$/.test(args[i - 1])));
+    const there = files.filter((f) => !pt.inWorkspace(f));
+    if (there.length) add({ capability: 'defense-evasion', detail: `sets the timestamps of ${there.slice(0, 2).join(', ')} to a chosen date (timestomping hides when a file was changed)`, command: text, paths: there.map((f) => pt.abs(f)) });
+  }
+  // Collection: data packed into an archive or cipher text locked with a password given inline, the
+  // usual staging before exfiltration (and opaque to inspection).
+  const lockedArchive =
+    (name === 'zip' && args.some((a) => /^-[a-zA-Z]*P$|^--password(?:=|$)/.test(a))) ||
+    (/^(?:7z|7za|7zr)$/.test(name) && sub === 'a' && args.some((a) => /^-p./.test(a))) ||
+    (name === 'openssl' && /^(?:enc|aes-\d+-\w+|des3?|bf|camellia-\d+-\w+)$/.test(sub) && args.some((a) => /^-(?:pass|k)$/.test(a)) && !args.includes('-d')) ||
+    (/^gpg2?$/.test(name) && args.some((a) => /^(?:-c|--symmetric)$/.test(a)) && args.some((a) => /^--passphrase(?:=|$)/.test(a)));
+  if (lockedArchive) add({ capability: 'surveillance', detail: `${name} packs or encrypts data under a password given on the command line (staging for exfiltration)`, command: text });
+  // Reconnaissance with no everyday use in a coding session: file shares and the password policy.
+  if ((name === 'smbstatus' && args.some((a) => /^(?:-S|--shares)$/.test(a))) || (name === 'smbclient' && args.some((a) => /^(?:-L|--list)(?:=|$)/.test(a))) || (name === 'showmount' && args.some((a) => /^(?:-e|--exports)$/.test(a))) || /^(?:nbtscan|nmblookup|enum4linux(?:-ng)?)$/.test(name) || (name === 'net' && /^(?:view|share)$/.test(sub))) {
+    add({ capability: 'surveillance', detail: `${name} lists network shares or hosts (reconnaissance)`, command: text });
+  }
+  if ((name === 'pwpolicy' && /^-?getaccountpolicies$/.test(sub)) || (name === 'chage' && args.some((a) => /^(?:-l|--list)$/.test(a))) || (name === 'net' && sub === 'accounts')) {
+    add({ capability: 'surveillance', detail: `${name} reads the password policy (reconnaissance before guessing passwords)`, command: text });
   }
   if (name === 'stratus' && /^(?:warmup|detonate)$/.test(sub)) add({ capability: 'exfiltration', detail: 'Stratus Red Team runs cloud attack techniques against the account', command: text });
   if (SHELLS.has(name)) {
