@@ -6,7 +6,7 @@
  * loader probes for musl and tries platform packages, each language package runs its own
  * resolver, and require() resolves and compiles all of that JavaScript. The build loads them the
  * ordinary way once and writes down the result; the hook's start-up snapshot (src/hooks/snapshot.ts)
- * carries it. Anything unexpected (no record, a moved or missing file, a failed dlopen) falls back
+ * carries it, and other processes (the CLI, scan workers, the daemon) read it on first use. Anything unexpected (no record, a moved or missing file, a failed dlopen) falls back
  * to the ordinary loaders, so the record only ever saves time.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,9 +27,11 @@ export interface NativeRecord {
 export const NATIVE_RECORD = join(PACKAGE_ROOT, 'dist', `native-${process.version}.json`);
 
 let record: NativeRecord | undefined;
+let looked = false;
 
 /** Use the build's record in this process (the start-up snapshot calls this at build time). */
 export function useNativeRecord(file = NATIVE_RECORD): void {
+  looked = true;
   try {
     if (existsSync(file)) record = JSON.parse(readFileSync(file, 'utf8')) as NativeRecord;
   } catch {
@@ -37,8 +39,12 @@ export function useNativeRecord(file = NATIVE_RECORD): void {
   }
 }
 
-/** The recorded facts, if any. */
+/** The recorded facts, if any (read from the build's file on first use, unless a snapshot brought them). */
 export function nativeRecord(): NativeRecord | undefined {
+  if (!record && !looked) {
+    looked = true;
+    useNativeRecord();
+  }
   return record;
 }
 

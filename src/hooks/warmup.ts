@@ -146,8 +146,10 @@ export function writeWarmupRecord(file = WARMUP_RECORD): void {
       if (!r.languages.includes(s.language) || !('ast' in r) || !r.requires!.test(s.text)) continue;
       matches[r.id] = (root as unknown as { findAll(c: never): AnyNode[] }).findAll(r.ast as never).map((m) => {
         const vars: Record<string, number> = {};
-        const v = r.flow ? m.getMatch(r.flow.value) : null;
-        if (v && ids.has(v.id())) vars[r.flow!.value] = ids.get(v.id())!;
+        for (const name of [...(r.flow ? [r.flow.value] : []), ...(r.textConstraints ?? []).map(([n]) => n)]) {
+          const v = m.getMatch(name);
+          if (v) vars[name] = ids.get(v.id()) ?? visit(v);
+        }
         return { node: ids.get(m.id()) ?? visit(m), vars };
       });
     }

@@ -43,6 +43,11 @@ export interface Rule {
   requires?: Prefilter;
   /** The ast-grep matcher config, passed to findAll as it is. */
   ast?: { rule: object; constraints?: Record<string, object>; utils?: Record<string, object> };
+  /**
+   * The rule's plain `regex` constraints on metavariables, checked here on each match's text
+   * (see textConstraints) instead of by ast-grep, which would compile them on every call.
+   */
+  textConstraints?: [string, RegExp][];
   regex?: RegExp;
   notRegex?: RegExp;
   flow?: { value: string; sanitizers?: RegExp; rejects?: string[]; confines?: boolean };
@@ -138,9 +143,11 @@ export function compilePack(parsed: unknown, pack: string, deferred = false): Ru
     ];
     if (raw.ast !== undefined) {
       if (typeof raw.ast !== 'object' || raw.ast === null) throw new RuleError(`${where}: 'ast' must be a rule mapping`);
+      const { native, text } = textConstraints(raw.constraints, where);
+      if (text.length) rule.textConstraints = text;
       fields.push(['ast', () => asciiRegexes({
         rule: raw.ast as object,
-        constraints: raw.constraints as Record<string, object> | undefined,
+        ...(native ? { constraints: native } : {}),
         utils: usedUtils(raw.ast as object, raw.constraints, raw.utils as Record<string, object> | undefined),
       })]);
     }
@@ -152,6 +159,44 @@ export function compilePack(parsed: unknown, pack: string, deferred = false): Ru
     }
     return rule;
   });
+}
+
+/**
+ * Splits a rule's constraints: a metavariable constrained by nothing but a regex is checked in
+ * JavaScript on the text of each match (compiled once per process); everything else goes to
+ * ast-grep. ast-grep compiles a rule's regexes on every call, and a constraint regex costs 40 to
+ * 200 µs there (case-insensitive ones the most), which for a file write was most of the code
+ * analyzer's time. The result is the same: ast-grep also checks constraints after the rule has
+ * matched, on the metavariable's text, and skips metavariables the match did not bind.
+ * Only regexes whose meaning is the same in both syntaxes move (a leading `(?i)` becomes the `i`
+ * flag; Rust-only constructs stay with ast-grep).
+ */
+function textConstraints(constraints: unknown, where: string): { native?: Record<string, object>; text: [string, RegExp][] } {
+  if (constraints === undefined) return { text: [] };
+  if (typeof constraints !== 'object' || constraints === null) throw new RuleError(`${where}: 'constraints' must be a mapping`);
+  const native: Record<string, object> = {};
+  const text: [string, RegExp][] = [];
+  for (const [name, c] of Object.entries(constraints as Record<string, object>)) {
+    const re = c && typeof c === 'object' && Object.keys(c).length === 1 ? (c as { regex?: unknown }).regex : undefined;
+    const portable = typeof re === 'string' && !/\\[pPAzZhHQEKGX]|\[\[:|\(\?(?![:=!])|&&|--|~~/.test(re.replace(/^\(\?i\)/, ''));
+    if (!portable) { native[name] = c; continue; }
+    try {
+      text.push([name, re.startsWith('(?i)') ? new RegExp(re.slice(4), 'i') : new RegExp(re)]);
+    } catch {
+      native[name] = c; // not valid JavaScript: ast-grep judges it
+    }
+  }
+  return { native: Object.keys(native).length ? native : undefined, text };
+}
+
+/** Whether a match passes the rule's regex constraints (textConstraints) on its metavariables. */
+export function passesTextConstraints(rule: Rule, match: { getMatch(name: string): { text(): string } | null }): boolean {
+  if (!rule.textConstraints) return true;
+  for (const [name, re] of rule.textConstraints) {
+    const v = match.getMatch(name);
+    if (v && !re.test(v.text())) return false;
+  }
+  return true;
 }
 
 /**

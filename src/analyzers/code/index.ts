@@ -12,7 +12,7 @@
  * it names no new one. Results are therefore exactly those of running every rule alone.
  */
 import type { Finding, Note } from '../../engine/types.ts';
-import { loadRules, type Rule } from '../../rules/loader.ts';
+import { loadRules, passesTextConstraints, type Rule } from '../../rules/loader.ts';
 import { SourceFile, finding, wholeFile } from '../source.ts';
 import { astGrep, astGrepLang, registerParsers, type Language } from './languages.ts';
 import { mayCarryData, type FlowCache } from './flow-python.ts';
@@ -178,6 +178,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
       for (const rule of run) {
         try {
           for (const node of units.flatMap((u) => u.findAll(rule.ast as never))) {
+            if (!passesTextConstraints(rule, node as never)) continue;
             const r = node.range();
             const line = r.start.line + 1;
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
