@@ -1,6 +1,7 @@
 /**
  * The entry of the hook's V8 start-up snapshots (dist/hook-<node version>.blob and
- * dist/hook-files-<node version>.blob, made by `npm run build` with `node --build-snapshot`). An agent starts a new process per tool call, and
+ * dist/hook-files-<node version>.blob, made by `npm run build` with `node --build-snapshot`).
+ * An agent starts a new process per tool call, and
  * most of a plain Node start of `warden hook` is spent loading code: compiling the bundle and
  * initialising mvdan-sh's Go runtime (about 70 ms). The snapshot holds the heap after all of that,
  * so a hook started with `node --snapshot-blob <blob> hook AGENT` begins with the parser, the
@@ -32,6 +33,7 @@ import { analyzeBackdoors } from '../analyzers/backdoor.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
 import { useNativeRecord } from '../native.ts';
+import { usingStandInAstGrep } from '../analyzers/code/languages.ts';
 import { withRecordedTrees } from './warmup.ts';
 import { judgePayload } from './run.ts';
 import type { AuditLog } from '../audit/log.ts';
@@ -94,7 +96,9 @@ if (startupSnapshot.isBuildingSnapshot()) {
   const sources = sourcePaths();
   startupSnapshot.setDeserializeMainFunction(async () => {
     // Another Node, a moved package or sources changed since the build: the ordinary hook answers.
-    let stale = process.version !== builtWith || process.execPath !== execPath;
+    // (And a snapshot taken before the warm-up put the real ast-grep back would judge code with
+    // the recorded trees: never, as the build waits for the warm-up, but that must not be assumed.)
+    let stale = process.version !== builtWith || process.execPath !== execPath || usingStandInAstGrep();
     try { stale ||= sourcesChanged(sources); } catch { stale = true; }
     if (stale) {
       process.exitCode = SNAPSHOT_STALE;

@@ -83,12 +83,18 @@ export async function withStandInAstGrep(standIn: object, fn: () => Promise<void
   const saved = { napi, registered, only };
   napi = standIn as typeof Napi;
   registered = 'all';
+  standing = true;
   try {
     await fn();
   } finally {
     ({ napi, registered, only } = saved);
+    standing = false;
   }
 }
+
+/** Whether a stand-in (withStandInAstGrep) is in place of @ast-grep/napi right now. */
+export const usingStandInAstGrep = (): boolean => standing;
+let standing = false;
 
 /** The packages of the parsers registered at run time, for the build's record (src/native.ts). */
 export const dynamicParserPackages = (): string[] => Object.values(DYNAMIC) as string[];
