@@ -86,8 +86,9 @@ if (startupSnapshot.isBuildingSnapshot()) {
   analyzeBackdoors(sample); analyzeSecrets(sample); analyzeUnicode(sample);
   // The whole path of a file write, code analyzer and value flow included, over trees the build
   // recorded with the real ast-grep (src/hooks/warmup.ts). The snapshot is taken once this is done.
+  // (Only in the snapshot for writes: the compiled code would make the shell one slower to load.)
   const discard = { append: () => undefined } as unknown as AuditLog;
-  void withRecordedTrees(async (samples) => {
+  if (process.env.WARDEN_SNAPSHOT_KIND === 'files') void withRecordedTrees(async (samples) => {
     for (const s of samples) {
       const payload = { session_id: 'warm-up', cwd: '/tmp/ws', hook_event_name: 'PreToolUse', tool_name: 'write_file', tool_input: { file_path: `/tmp/ws/${s.path}`, content: s.text } };
       await judgePayload('qwen-code', payload, policy, discard, 'hook:qwen-code', '/tmp/ws');
