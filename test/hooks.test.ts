@@ -2,7 +2,7 @@
 // install/uninstall idempotence, doctor, policy tests and batch judging.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,7 +104,7 @@ test('install is idempotent, keeps other settings, turns telemetry off; uninstal
   assert.equal(readFileSync(settings, 'utf8'), '{ broken');
 });
 
-test('the installed command starts from a snapshot, and falls back to the ordinary hook when the snapshot cannot run', () => {
+test('the installed command starts from a snapshot, and falls back to the ordinary hook when the snapshot cannot run', async () => {
   const h = home();
   assert.equal(run(['install', 'qwen-code'], { home: h }).code, 0);
   const settings = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8'));
@@ -141,6 +141,19 @@ test('the installed command starts from a snapshot, and falls back to the ordina
       assert.equal(r.code, code, `${b}: ${input}\n${r.err}`);
       assert.match(r.err, re);
     }
+  }
+  // Input that never ends: the installed command answers (deny) and ends well inside the agent's timeout.
+  if (existsSync('/usr/bin/timeout')) {
+    const t0 = Date.now();
+    const child = spawn('/bin/sh', ['-c', command], { env: { ...process.env, HOME: h, WARDEN_HOME: join(h, '.warden') } });
+    let err = '';
+    child.stderr.on('data', (c) => { err += c; });
+    child.stdin.write('{"session_id":"s","tool_name":"write_file"'); // and never ends
+    const code = await new Promise<number | null>((res) => { const k = setTimeout(() => { child.kill('SIGKILL'); res(null); }, 15_000); child.on('exit', (c) => { clearTimeout(k); res(c); }); });
+    child.stdin.destroy();
+    assert.equal(code, 2, err);
+    assert.match(err, /not valid JSON.*fails closed/);
+    assert.ok(Date.now() - t0 < 9_000);
   }
   // A broken snapshot (here: truncated) crashes Node; the ordinary hook judges the same payload.
   const broken = join(h, 'broken.blob');

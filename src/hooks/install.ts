@@ -60,8 +60,9 @@ export const HOOK_FILES_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-files-${proc
  * - Any exit other than 0 (allow) or 2 (deny) means the snapshot could not run (another Node
  *   binary, a moved or broken file, a crash), and the ordinary hook then judges the same payload:
  *   the guard never lapses.
- * - The shell waits for the end of the payload (the agents write it and close stdin); a hook
- *   started without the shell (`warden hook`) answers "deny" at its budget if input never ends.
+ * - The shell waits for the end of the payload (the agents write it and close stdin) for at most
+ *   3 s where coreutils' timeout exists; a payload cut short is not valid JSON and is denied. A
+ *   hook started without the shell (`warden hook`) answers "deny" at its budget and exits.
  */
 export function hookCommand(agent: Agent, policyFile?: string, daemon?: { client: string; socket: string }, snapshots = { shell: HOOK_SNAPSHOT, files: HOOK_FILES_SNAPSHOT }): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -73,7 +74,10 @@ export function hookCommand(agent: Agent, policyFile?: string, daemon?: { client
   const plain = `${node} ${warden} hook ${agent}${policy}`;
   if (!existsSync(snapshots.shell)) return plain;
   if (!existsSync(snapshots.files)) return `${node} --snapshot-blob ${q(snapshots.shell)} hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; ${plain}; }`;
-  return `p=$(cat); case $p in *'"command"'*) b=${q(snapshots.shell)};; *) b=${q(snapshots.files)};; esac; `
+  // Input that never ends must not hold the shell past the agent's own timeout (which lets the tool
+  // run): with coreutils' timeout the read stops after 3 s, and the cut payload is denied.
+  const timeout = ['/usr/bin/timeout', '/bin/timeout'].find((t) => existsSync(t));
+  return `p=$(${timeout ? `${timeout} 3 ` : ''}cat); case $p in *'"command"'*) b=${q(snapshots.shell)};; *) b=${q(snapshots.files)};; esac; `
     + `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`;
 }
 
