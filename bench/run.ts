@@ -143,29 +143,23 @@ async function guardSection(): Promise<Section> {
       ['write (Python file)', payload('write_file', { file_path: join(dir, 'app.py'), content: readFileSync(join(ROOT, 'examples', 'agent-session', 'app.py'), 'utf8') })],
     ];
     const N = 30;
-    // As the agent runs it: the command `warden install` writes, through sh -c, payload on stdin.
+    // As the agent runs it: the command `warden install` writes, through sh -c, payload on stdin,
+    // timed from a small driver process (bench/spawn-timer.mjs), as an agent spawns its hooks.
     const { hookCommand } = await import('../src/hooks/install.ts');
     const installed = hookCommand('qwen-code');
-    const timeCmd = (input: string, cmd: string[]) => {
-      const t = performance.now();
-      const r = spawnSync(cmd[0], cmd.slice(1), { input, env, stdio: ['pipe', 'ignore', 'ignore'] });
-      const ms = performance.now() - t;
-      if (r.status !== 0 && r.status !== 2) throw new Error(`hook failed (exit ${r.status})`);
-      return ms;
+    const timed = (runs: { name: string; cmd: string[]; input: string }[], n: number, e: NodeJS.ProcessEnv = env): Record<string, number[]> => {
+      const job = join(dir, 'job.json');
+      writeFileSync(job, JSON.stringify({ runs, n, env: e }));
+      return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bench', 'spawn-timer.mjs'), job], { encoding: 'utf8', maxBuffer: 1 << 26 }));
     };
-    const viaSh = ['/bin/sh', '-c', installed];
-    const plain = [process.execPath, WARDEN, 'hook', 'qwen-code'];
-    lines.push(`The hook as \`warden install qwen-code\` writes it, run through \`sh -c\` with the payload on stdin as Qwen Code does, a new process per call, ${N} calls each, alternating with the plain command (audit log on; the decision is written to SQLite before the answer). The installed command starts Node from one of the hook's start-up snapshots (dist/hook-${process.version}.blob, with the shell parser, for shell commands; dist/hook-files-${process.version}.blob, without it, for the rest) with NODE_EXTRA_CA_CERTS cleared (the hook makes no network connections); the plain command is \`node bin/warden.js hook qwen-code\` in this machine's environment.`, '');
+    lines.push(`The hook as \`warden install qwen-code\` writes it, run through \`sh -c\` with the payload on stdin as Qwen Code does, a new process per call, ${N} calls each, alternating with the plain command (audit log on; the decision is written to SQLite before the answer). The installed command starts Node from one of the hook's start-up snapshots (dist/hook-${process.version}.blob, with the shell parser, for shell commands; dist/hook-files-${process.version}.blob, without it, for the rest) with NODE_EXTRA_CA_CERTS cleared (the hook makes no network connections); the plain command is \`node bin/warden.js hook qwen-code\` in this machine's environment. Calls are timed from a small driver process (bench/spawn-timer.mjs), as an agent spawns its hooks.`, '');
     lines.push('| event | installed: p50 | installed: p95 | plain command: p50 | plain: p95 |', '|---|---|---|---|---|');
+    let spawnBase: number[] = [];
     for (const [name, input] of calls) {
-      timeCmd(input, viaSh); timeCmd(input, plain);
-      const a: number[] = [], b: number[] = [];
-      for (let i = 0; i < N; i++) { a.push(timeCmd(input, viaSh)); b.push(timeCmd(input, plain)); }
-      lines.push(`| ${name} | ${median(a).toFixed(0)} ms | **${pct(a, 95).toFixed(0)} ms** | ${median(b).toFixed(0)} ms | ${pct(b, 95).toFixed(0)} ms |`);
+      const t = timed([{ name: 'installed', cmd: ['/bin/sh', '-c', installed], input }, { name: 'plain', cmd: [process.execPath, WARDEN, 'hook', 'qwen-code'], input }], N);
+      spawnBase = spawnBase.concat(t['spawn /bin/true']);
+      lines.push(`| ${name} | ${median(t.installed).toFixed(0)} ms | **${pct(t.installed, 95).toFixed(0)} ms** | ${median(t.plain).toFixed(0)} ms | ${pct(t.plain, 95).toFixed(0)} ms |`);
     }
-    const bare = (e: NodeJS.ProcessEnv) => Array.from({ length: N }, () => { const t = performance.now(); spawnSync(process.execPath, ['-e', '0'], { env: e }); return performance.now() - t; });
-    const noCa: NodeJS.ProcessEnv = { ...env };
-    delete noCa.NODE_EXTRA_CA_CERTS;
     // Resident mode: the compiled client and `warden daemon`.
     const client = join(dir, 'warden-hook-client'), socket = join(dir, 'daemon.sock');
     execFileSync(process.execPath, [WARDEN, 'daemon', '--build-client', client], { env });
@@ -173,17 +167,19 @@ async function guardSection(): Promise<Section> {
     try {
       for (let i = 0; i < 100 && !existsSync(socket); i++) spawnSync('sleep', ['0.1']);
       const RN = 60;
-      lines.push('', `Resident mode (\`warden install qwen-code --daemon\`: a compiled client asks \`warden daemon\` over a Unix socket), ${RN} calls each:`, '', '| event | p50 | p95 |', '|---|---|---|');
+      lines.push('', `Resident mode (\`warden install qwen-code --daemon\`: a compiled client asks \`warden daemon\` over a Unix socket), ${RN} calls each, timed the same way:`, '', '| event | p50 | p95 |', '|---|---|---|');
       for (const [name, input] of calls) {
-        const run = () => { const t = performance.now(); const r = spawnSync(client, ['qwen-code', socket, process.execPath, WARDEN], { input, env, stdio: ['pipe', 'ignore', 'ignore'] }); if (r.status === null) throw new Error('client failed'); return performance.now() - t; };
-        run();
-        const a = Array.from({ length: RN }, run);
-        lines.push(`| ${name} | ${median(a).toFixed(1)} ms | **${pct(a, 95).toFixed(1)} ms** |`);
+        const t = timed([{ name: 'resident', cmd: [client, 'qwen-code', socket, process.execPath, WARDEN], input }], RN);
+        spawnBase = spawnBase.concat(t['spawn /bin/true']);
+        lines.push(`| ${name} | ${median(t.resident).toFixed(1)} ms | **${pct(t.resident, 95).toFixed(1)} ms** |`);
       }
     } finally {
       daemon.kill('SIGTERM');
     }
-    const b1 = bare(env), b2 = bare(noCa);
+    lines.push('', `Spawning \`/bin/true\` from the same driver, in the same rounds: p50 ${median(spawnBase).toFixed(1)} ms, p95 ${pct(spawnBase, 95).toFixed(1)} ms (part of every figure above).`);
+    // Bare Node starts, from the driver too: in this environment and without NODE_EXTRA_CA_CERTS.
+    const b1 = timed([{ name: 'bare', cmd: [process.execPath, '-e', '0'], input: '' }], N).bare;
+    const b2 = timed([{ name: 'bare', cmd: [process.execPath, '-e', '0'], input: '' }], N, { ...env, NODE_EXTRA_CA_CERTS: '' }).bare;
     lines.push('', `Baseline in the same run: a bare \`node -e 0\` takes p50 ${median(b1).toFixed(0)} ms here (${median(b2).toFixed(0)} ms without NODE_EXTRA_CA_CERTS, which this machine sets: Node loads the extra certificates at every start).`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

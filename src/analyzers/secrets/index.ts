@@ -81,6 +81,16 @@ const META = {
 
 /** @param changed in a diff scan, the changed lines (1-based): findings elsewhere would be dropped anyway. */
 export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
+  const out = findSecrets(file, changed);
+  // Remembered for redactSecrets: the audit record of a write redacts the text just analysed.
+  if (!changed) last = { text: file.text, lock: isLockfile(file.path), values: secretValues(file, out) };
+  return out;
+}
+
+/** The secret values of the text analysed last (whole, not a diff), and whether it was a lockfile. */
+let last: { text: string; lock: boolean; values: string[] } | undefined;
+
+function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
   const out: Finding[] = [];
   const lock = isLockfile(file.path);
   const seen = new Set<string>();
@@ -210,8 +220,15 @@ export function redactValues(text: string, values: string[]): string {
   return out;
 }
 
-/** Redacts every secret found in a text (for texts not already analysed, e.g. audit records). */
+/**
+ * Redacts every secret found in a text (e.g. for audit records). A text that is the one analysed
+ * last (a written file's content, judged just before its audit record is made) is not analysed
+ * again; the result is the same, as the analysis depends only on the text and on whether the
+ * path names a lockfile.
+ */
 export function redactSecrets(text: string, path = 'text'): string {
+  const lock = isLockfile(path);
+  if (last && last.lock === lock && last.text === text) return redactValues(text, last.values);
   const f = new SourceFile(path, text, undefined);
-  return redactValues(text, secretValues(f, analyzeSecrets(f)));
+  return redactValues(text, secretValues(f, findSecrets(f)));
 }
