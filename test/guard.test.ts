@@ -232,6 +232,10 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['smbstatus --shares', 'ask', 'surveillance'],
     ['showmount -e fileserver', 'ask', 'surveillance'],
     ['pwpolicy getaccountpolicies', 'ask', 'surveillance'],
+    ['curl -k -sSL https://registry.npmjs.org/left-pad', 'ask', 'network'],
+    ['wget --no-check-certificate https://pypi.org/simple/', 'ask', 'network'],
+    ['curl -sSL https://registry.npmjs.org/left-pad', 'allow'],
+    ['osascript scripts/add_login_item.scpt', 'ask', 'inline-exec'],
     // Defense evasion.
     ['export HISTFILE=/dev/null', 'deny', 'defense-evasion'],
     ['export JAVA_HOME=$(dirname $(readlink -f $(which java)))', 'allow'],

@@ -529,12 +529,14 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     if (signals.includes('DEBUG') || /BASH_COMMAND/.test(action)) add({ capability: 'surveillance', detail: 'trap … DEBUG records every command the shell runs', command: text });
     else if (/\b(?:nohup|sh|bash|curl|wget|nc|python3?|perl)\b/.test(action)) add({ capability: 'persistence', detail: `trap runs a program when the shell gets ${signals.join(' ')}`, command: text });
   }
-  // (touch -t/-d is left alone: timestomping looks the same as an ordinary build or test step.)
+  // (touch -t/-d inside the workspace is left alone: there it looks the same as an ordinary build
+  // or test step. Outside it, see timestomping above.)
   if ((name === 'date' && args.some((a, i) => !dyn[i + 1] && (/^-s$|^--set(?:=|$)/.test(a) || (/^\d{8,12}(?:\.\d{2})?$/.test(a) && !/^-[a-zA-Z]*[dfr]$|^--(?:date|file|reference)$/.test(args[i - 1] ?? ''))))) || /^(?:timedatectl|systemsetup)$/.test(name) && /\bset-?time\b|-setdate|-settime/i.test(args.join(' '))) add({ capability: 'defense-evasion', detail: 'sets the system clock', command: text });
   if ((name === 'chflags' && args.some((a) => /^(?:hidden|s?uchg|s?immutable|simmutable|sappnd|uappnd)$/.test(a))) || (/^[sS]et[fF]ile$/.test(name) && args.some((a) => /^-[ma]$/.test(a))) || (name === 'xattr' && args.some((a) => /com\.apple\.quarantine/.test(a)) && args.some((a) => /^-[a-z]*[dc]/.test(a))) || (name === 'chattr' && args.some((a) => /^[+-][a-z]*[ia]/.test(a)))) {
     add({ capability: 'defense-evasion', detail: `${name} hides files, locks them or strips the quarantine mark`, command: text });
   }
   if (name === 'osascript' && args.some((a) => /^-e$/.test(a))) add({ capability: 'inline-exec', detail: 'osascript -e runs AppleScript (it can run shell commands and show fake password dialogs)', command: text });
+  else if (name === 'osascript' && args.some((a, i) => !dyn[i + 1] && !a.startsWith('-'))) add({ capability: 'inline-exec', detail: 'osascript runs an AppleScript file (it drives other applications, types keystrokes, shows dialogs and can run shell commands)', command: text });
   if (name === 'pfctl' && args.some((a) => /^-[a-zA-Z]*[dfF]$/.test(a))) add({ capability: 'defense-evasion', detail: 'pfctl switches off or replaces firewall rules', command: text });
   if (name === 'service' && args[0] === 'pf' && /^(?:stop|disable|onestop)$/.test(args[1] ?? '')) add({ capability: 'defense-evasion', detail: 'stops the pf firewall', command: text });
   if (name === 'find') {
@@ -682,6 +684,11 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       return;
   }
 
+  // Certificate checks switched off: whoever is on the path can answer in the host's name, so even
+  // an allowed host is no longer known to be the one answering.
+  if ((/^(?:curl|nscurl|curlie)$/.test(name) && args.some((a) => /^-[a-zA-Z]*k[a-zA-Z]*$/.test(a) || a === '--insecure')) || (name === 'wget' && args.includes('--no-check-certificate')) || (/^(?:http|https|xh)$/.test(name) && args.some((a) => /^--verify=(?:no|false)$/.test(a)))) {
+    add({ capability: 'network', detail: `${name} downloads with certificate checks off (anyone on the path can answer for the host)`, command: text });
+  }
   if (NET_TOOLS.has(name) && !(name === 'finger' && !args.some((a) => a.includes('@')))) {
     const hosts: string[] = [];
     for (let i = 0; i < args.length; i++) {
