@@ -49,5 +49,11 @@ function cachedCli() {
   return mod.exports;
 }
 
-const { main } = (entry === '../dist/main.mjs' && cachedCli()) || await import(entry);
+let cli;
+try {
+  if (entry === '../dist/main.mjs') cli = cachedCli();
+} catch (e) {
+  process.stderr.write(`warden: dist/cli.cjs could not be loaded (${e.message}); using the ES module bundle\n`);
+}
+const { main } = cli ?? await import(entry);
 process.exitCode = await main(process.argv.slice(2));

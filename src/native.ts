@@ -5,9 +5,10 @@
  * Found the ordinary way, the addons cost a hook call about 8 ms before any work: @ast-grep/napi's
  * loader probes for musl and tries platform packages, each language package runs its own
  * resolver, and require() resolves and compiles all of that JavaScript. The build loads them the
- * ordinary way once and writes down the result; the hook's start-up snapshot (src/hooks/snapshot.ts)
- * carries it, and other processes (the CLI, scan workers, the daemon) read it on first use. Anything unexpected (no record, a moved or missing file, a failed dlopen) falls back
- * to the ordinary loaders, so the record only ever saves time.
+ * ordinary way once and writes down the result; the hook's start-up snapshot
+ * (src/hooks/snapshot.ts) carries it, and other processes (the CLI, scan workers, the daemon)
+ * read it on first use. Anything unexpected (no record, a moved or missing file, a failed
+ * dlopen) falls back to the ordinary loaders, so the record only ever saves time.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
