@@ -55,8 +55,11 @@ export const HOOK_FILES_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-files-${proc
  *   every start (about 70 ms where it is set), and the hook makes no network connections.
  * - With the start-up snapshots, the shell reads the payload, and Node starts from the full
  *   snapshot when it holds a `"command"` key (every shell tool of the three agents has one) and
- *   from the smaller one without the shell parser otherwise. Either judges every event, so text
- *   that merely looks like a command key (in a written file, say) costs time, not safety.
+ *   one of the characters that take a command off the shell parser's fast path (backslash, which
+ *   JSON also uses to escape quotes and newlines, backtick, parentheses, `!`, `#`, `$`); otherwise
+ *   (file writes, reads, prompts, and plain commands such as `npm test`) from the smaller one
+ *   without the parser. Either judges every event: a wrong pick (braces, or text that merely
+ *   looks like a command key) costs time, never the verdict.
  * - Any exit other than 0 (allow) or 2 (deny) means the snapshot could not run (another Node
  *   binary, a moved or broken file, a crash), and the ordinary hook then judges the same payload:
  *   the guard never lapses.
@@ -77,7 +80,7 @@ export function hookCommand(agent: Agent, policyFile?: string, daemon?: { client
   // Input that never ends must not hold the shell past the agent's own timeout (which lets the tool
   // run): with coreutils' timeout the read stops after 3 s, and the cut payload is denied.
   const timeout = ['/usr/bin/timeout', '/bin/timeout'].find((t) => existsSync(t));
-  return `p=$(${timeout ? `${timeout} 3 ` : ''}cat); case $p in *'"command"'*) b=${q(snapshots.shell)};; *) b=${q(snapshots.files)};; esac; `
+  return `p=$(${timeout ? `${timeout} 3 ` : ''}cat); b=${q(snapshots.files)}; case $p in *'"command"'*) case $p in *['\\\`()!#$']*) b=${q(snapshots.shell)};; esac;; esac; `
     + `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`;
 }
 
