@@ -80,8 +80,9 @@ if (startupSnapshot.isBuildingSnapshot()) {
   judge({ tool: 'prompt', text: 'rename the helper and run the tests' }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
   judge({ tool: 'read', path: '/tmp/ws/README.md' }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
   // The rule packs, and the text analyzers once over a sample (ast-grep itself is native and
-  // loads at run time).
-  for (const r of loadRules()) void [r.requires, r.regex, r.notRegex, r.ast]; // compiled now, not per call
+  // loads at run time). The rules are compiled now, not per call, in the snapshot for writes; the
+  // shell one leaves them to the rare command with inline code, and loads faster for it.
+  if (process.env.WARDEN_SNAPSHOT_KIND === 'files') for (const r of loadRules()) void [r.requires, r.regex, r.notRegex, r.ast];
   const sample = new SourceFile('/tmp/ws/app.py', 'import os, base64\nAPI_KEY = "sk-test"\nexec(base64.b64decode(os.environ["X"]))\n# \u202e\n', 'python');
   analyzeBackdoors(sample); analyzeSecrets(sample); analyzeUnicode(sample);
   // The whole path of a file write, code analyzer and value flow included, over trees the build
