@@ -1,7 +1,7 @@
 // Times commands the way an agent runs hooks: a new process per call, the payload on stdin, from a
 // small process of its own. (Timed from the benchmark runner itself, every spawn would also pay
 // for copying that runner's large address space, a few milliseconds that belong to neither Warden
-// nor the agent.) Input: a JSON file {runs: [{name, cmd: [file, ...args], input}], n, alternate?}.
+// nor the agent.) Input: a JSON file {runs: [{name, cmd: [file, ...args], input}], n, env?}.
 // Output on stdout: JSON {name: [ms...], 'spawn /bin/true': [ms...]}.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

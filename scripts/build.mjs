@@ -55,7 +55,7 @@ await build({
   define: { 'import.meta.url': '__wardenUrl' },
 });
 // Two blobs: the full one (shell commands) and one without the shell parser (file writes, reads,
-// prompts), which starts faster; see src/hooks/snapshot.ts.
+// prompts, plain commands), which starts faster; see src/hooks/snapshot.ts.
 for (const [kind, blob] of [['shell', `dist/hook-${process.version}.blob`], ['files', `dist/hook-files-${process.version}.blob`]]) {
   const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'], { encoding: 'utf8', env: { ...process.env, WARDEN_SNAPSHOT_KIND: kind } });
   if (snap.status !== 0) {

@@ -34,18 +34,15 @@ let looked = false;
 export function useNativeRecord(file = NATIVE_RECORD): void {
   looked = true;
   try {
-    if (existsSync(file)) record = JSON.parse(readFileSync(file, 'utf8')) as NativeRecord;
+    record = JSON.parse(readFileSync(file, 'utf8')) as NativeRecord;
   } catch {
-    record = undefined;
+    record = undefined; // no record (not built, or from elsewhere): the ordinary loaders
   }
 }
 
 /** The recorded facts, if any (read from the build's file on first use, unless a snapshot brought them). */
 export function nativeRecord(): NativeRecord | undefined {
-  if (!record && !looked) {
-    looked = true;
-    useNativeRecord();
-  }
+  if (!looked) useNativeRecord();
   return record;
 }
 

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAnalyzer } from '../src/rules/fixtures.ts';
 import { analyzeBackdoors } from '../src/analyzers/backdoor.ts';
+import { scanText } from '../src/engine/scan.ts';
 
 const FIX = join(import.meta.dirname, '../src/analyzers/fixtures');
 const fixtures = (stem: string) => readdirSync(FIX).filter((f) => f.startsWith(stem + '.')).map((f) => join(FIX, f));
@@ -56,8 +57,6 @@ test('secrets: curl credentials on continued lines and literal defaults of secre
   assert.deepEqual(analyzeSecrets(f).map((x) => `${x.ruleId}:${x.line}`), ['secret.generic:4', 'secret.curl-basic-auth:2']);
 });
 
-import { scanText } from '../src/engine/scan.ts';
-
 test('python value flow: findings need a value that can carry data into the sink', () => {
   const sql = (body: string) => scanText('app.py', `def handler(user):\n${body}\n`, {}).findings.filter((f) => f.ruleId === 'python.sql-injection').length;
   // A parameter is not known: reported as before.
@@ -99,7 +98,6 @@ test('python value flow: findings need a value that can carry data into the sink
   // A while loop that reassigns from request data keeps the taint.
   assert.equal(sql('    q = "SELECT 1"\n    while more():\n        q = "SELECT " + request.args["q"]\n    cur.execute(q)'), 1);
 });
-
 
 test('secrets: a credential format holding a typed-in sequence is reported at low severity; a run of one character not at all', () => {
   const found = (text: string) => analyzeSecrets(new SourceFile('config.env', text + '\n', undefined)).map((f) => `${f.ruleId}:${f.severity}`);

@@ -44,7 +44,7 @@ export const SPECS: Record<Agent, AgentSpec> = {
 
 /** The hook's V8 start-up snapshots for this Node (src/hooks/snapshot.ts), made by the build. */
 export const HOOK_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-${process.version}.blob`);
-/** The smaller snapshot, without the shell parser, for calls that carry no shell command. */
+/** The smaller snapshot, without the shell parser: file writes, reads, prompts and plain commands. */
 export const HOOK_FILES_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-files-${process.version}.blob`);
 
 /**

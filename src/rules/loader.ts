@@ -12,9 +12,8 @@
  * `flow` (Python AST rules) drops a match whose metavariable `value` is provably a constant or
  * sanitised within its function (src/analyzers/code/flow-python.ts): `sanitizers` is a regex on
  * a call's function and first argument (`name.replace("'"`) whose result is safe for this sink,
- * matching in the function part, `rejects` lists substrings whose
- * presence check ends the path (`if "'" in v: return`), `confines: true` counts a
- * `str(p).startswith(base)` check as confining `p`.
+ * `rejects` lists substrings whose presence check ends the path (`if "'" in v: return`), and
+ * `confines: true` counts a `str(p).startswith(base)` check as confining `p`.
  */
 import { UserError } from '../errors.ts';
 import { readFileSync, readdirSync, statSync } from 'node:fs';

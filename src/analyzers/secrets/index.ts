@@ -83,12 +83,12 @@ const META = {
 export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
   const out = findSecrets(file, changed);
   // Remembered for redactSecrets: the audit record of a write redacts the text just analysed.
-  if (!changed) last = { text: file.text, lock: isLockfile(file.path), values: secretValues(file, out) };
+  if (!changed) last = { file, findings: out };
   return out;
 }
 
-/** The secret values of the text analysed last (whole, not a diff), and whether it was a lockfile. */
-let last: { text: string; lock: boolean; values: string[] } | undefined;
+/** The file analysed last (whole, not a diff) and what was found in it. */
+let last: { file: SourceFile; findings: Finding[] } | undefined;
 
 function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
   const out: Finding[] = [];
@@ -227,8 +227,7 @@ export function redactValues(text: string, values: string[]): string {
  * path names a lockfile.
  */
 export function redactSecrets(text: string, path = 'text'): string {
-  const lock = isLockfile(path);
-  if (last && last.lock === lock && last.text === text) return redactValues(text, last.values);
+  if (last && last.file.text === text && isLockfile(last.file.path) === isLockfile(path)) return redactValues(text, secretValues(last.file, last.findings));
   const f = new SourceFile(path, text, undefined);
   return redactValues(text, secretValues(f, findSecrets(f)));
 }

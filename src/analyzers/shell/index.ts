@@ -80,11 +80,11 @@ const ENUMERATION = new Set(['whoami', 'id', 'groups', 'users', 'who', 'w', 'las
 const SECURITY_PRODUCT = /falcon(?:d|-sensor)?|crowdstrike|CbOsxSensorService|cbagentd|carbonblack|CbDefense|sentinel(?:one|agent|d)|osqueryd|auditbeat|packetbeat|filebeat|td-agent|nessusd|santad|Little\\? ?Snitch|\bLuLu\b|BlockBlock|wazuh-agent|ossec|MsMpEng|sophos|tanium|cylance|clamd|elastic-agent|velociraptor|icinga2|bareos-fd/gi;
 /** Offensive tools by name (as the program, or the script an interpreter runs). */
 const OFFENSIVE_TOOL = /(?:^|\/)(?:lazagne|linenum|linpeas|winpeas|peass|mimipenguin|mimikatz|autosuid|suid3num|pspy(?:32|64)?s?|les\.sh|linux-exploit-suggester(?:-2)?|lse\.sh|linuxprivchecker|sudo_killer|gtfonow|traitor|beroot|unix-privesc-check|chisel|ligolo(?:-ng)?|sliver(?:-server|-client)?|pupy|empire|impacket-\w+|secretsdump|bloodhound(?:-python)?|kerbrute|rubeus|sharphound|evil-winrm|nishang|powersploit|ldapdomaindump|gosecretsdump|pacu|cloudfox)(?:\.(?:py|sh|pl|rb|exe|ps1))?$/i;
-/** Executables named as documents or images (double extensions too). */
 /** Hypervisor and sandbox vendors, as hardware queries report them. */
 const VM_VENDOR = /virtualbox|\bvbox|vmware|\bvmm\b|parallels|qemu|\bkvm\b|xen(?:server)?\b|hyper-?v|bochs|innotek|oracle/gi;
 /** Commands that report hardware, firmware or loaded drivers (what sandbox checks grep for vendors). */
 const HARDWARE_QUERY = /^(?:ioreg|system_profiler|sysctl|kldstat|kextstat|lsmod|dmidecode|lspci|lsusb|lshw|dmesg|hostnamectl|systemd-detect-virt|virt-what)$/;
+/** Executables named as documents or images (double extensions too). */
 const MASQUERADE = /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|avi|zip)(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$/i;
 /** Tunnel programs, and the subcommand that opens a tunnel (any, for those that do nothing else). */
 const TUNNEL: Record<string, RegExp> = {
