@@ -3,6 +3,7 @@
  * the package root is the nearest folder above this module with Warden's package.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,3 +21,8 @@ function findRoot(): string {
 export const PACKAGE_ROOT = findRoot();
 export const RULES_DIR = join(PACKAGE_ROOT, 'src', 'rules');
 export const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Warden's own folder: the audit database and its signing key, the daemon's socket, caches. */
+export function defaultAuditDir(): string {
+  return process.env.WARDEN_HOME ?? join(homedir(), '.warden');
+}

@@ -15,10 +15,10 @@
 import { createHash, generateKeyPairSync, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { loadAddon, nativeRecord } from '../native.ts';
+import { defaultAuditDir } from '../paths.ts';
 
 export const CHECKPOINT_EVERY = 100;
 const SCHEMA_VERSION = 1;
@@ -48,9 +48,8 @@ export interface NewRecord {
   data: unknown;
 }
 
-export function defaultAuditDir(): string {
-  return process.env.WARDEN_HOME ?? join(homedir(), '.warden');
-}
+/** Where the audit database, its key and the daemon live (kept in src/paths.ts so that scans need not load SQLite). */
+export { defaultAuditDir };
 
 /** Deterministic JSON (sorted keys) so a record's hash does not depend on key order. */
 export function canonical(v: unknown): string {

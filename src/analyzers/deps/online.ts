@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../../engine/types.ts';
-import { defaultAuditDir } from '../../audit/log.ts';
+import { defaultAuditDir } from '../../paths.ts';
 import { normaliseName } from './names.ts';
 
 export interface RegistryFacts { exists: boolean; created?: string; maintainers?: number; monthlyDownloads?: number; installScripts?: string[]; error?: string }
