@@ -3,7 +3,8 @@
  * snippet on standard input (--stdin --lang L).
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Finding, Note, Severity } from '../engine/types.ts';
 import { isSeverity, severityRank, SEVERITIES } from '../engine/types.ts';
 import { loadConfig, type Config } from '../engine/config.ts';
@@ -19,6 +20,7 @@ import { computeStats, toJson, toSarif, toText, type ScanReport } from '../repor
 import { parseArgs, UsageError } from './args.ts';
 import { VERSION } from '../paths.ts';
 import { HELP } from './help.ts';
+import { loadRules } from '../rules/loader.ts';
 
 export interface ScanArgs {
   paths: string[];
@@ -105,11 +107,15 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     }
   } else if (a.diff !== undefined) {
     let diffText: string;
+    // --relative: paths relative to (and limited to) the working directory, as every other mode.
+    const git = promisify(execFile)('git', ['diff', '--no-color', '--no-ext-diff', '--relative', '-U0', a.diff, '--', ...a.paths], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    git.catch(() => {}); // awaited below
+    // The rule packs load while git works (on the other core), not after it.
+    loadRules();
     try {
-      // --relative: paths relative to (and limited to) the working directory, as every other mode.
-      diffText = execFileSync('git', ['diff', '--no-color', '--no-ext-diff', '--relative', '-U0', a.diff, '--', ...a.paths], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+      diffText = (await git).stdout;
     } catch (e) {
-      throw new UsageError(`git diff ${a.diff} failed: ${((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}`);
+      throw new UsageError(`git diff ${a.diff} failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n')[0]}`);
     }
     const changed = new Map(parseUnifiedDiff(diffText).map((d) => [d.path, d.added]));
     // Changed files pass the same checks as a folder scan: excludes, size bound, binaries, links.

@@ -158,14 +158,25 @@ function looksLikePath(a: string): boolean {
   return /^(?:\/|~\/|~$|\$HOME\b|\.\.?\/)/.test(a) || (/\//.test(a) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(a) && !/[\s=]/.test(a));
 }
 
+const SECRET_WORD = /pass|pwd|token|secret|api.?key|credential|auth/i;
+
+/** `:(){ :|:& };:` and its renamings: a function piping itself into itself in the background. */
+const FORK_BOMB = /(?:^|[\s;&|(])([^\s;&|(){}]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&/;
+
 /** Analyses one command line. Throws ShellParseError when it is not valid shell. */
 export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis {
   const home = ctx.home ?? homedir();
   const parsed = parseShell(command);
   const actions: Action[] = [];
   const inline: InlineCode[] = [];
-  const add = (a: Action) => { if (!actions.some((x) => x.capability === a.capability && x.detail === a.detail)) actions.push(a); };
+  // A command that a git setting runs later (an editor, a pager) does not wait for a person now.
+  let deferred = false;
+  const add = (a: Action) => {
+    if (deferred && a.capability === 'interactive-shell') return;
+    if (!actions.some((x) => x.capability === a.capability && x.detail === a.detail)) actions.push(a);
+  };
   for (const p of parsed.problems) add({ capability: 'unknown', detail: p, command });
+  if (FORK_BOMB.test(command)) add({ capability: 'destructive', detail: 'a fork bomb: a function that starts copies of itself until the machine stops responding', command, catastrophic: true });
 
   // The working folder as the command line runs: `cd ~/.ssh && cat id_rsa` reads ~/.ssh/id_rsa.
   let cwd = ctx.cwd;
@@ -188,6 +199,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     const text = c.argv.join(' ');
     const dyn = c.dynamic;
     const r: string[] = [], w: string[] = [];
+    deferred = c.via.some((v) => v.startsWith('git '));
     if ((name === 'cd' || name === 'pushd') && !dyn.slice(1).some(Boolean)) {
       const to = args.filter((a) => !/^-[LPe@]+$/.test(a))[0];
       if (to === undefined) cwd = home;
@@ -433,7 +445,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     add({ capability: 'credential-access', detail: `${name} searches for credential files (${args.find((a) => CREDENTIAL_NAME.test(a))})`, command: text });
   }
   // Any other program given a URL talks to that host.
-  if (!NET_TOOLS.has(name) && !INFO_ONLY.has(name) && !PROGRAM_FIRST.has(name) && !UNWRAPPED.has(name) && !/^(?:git|npm|npx|pnpm|yarn|pip|pip3|uv|go|cargo|gem|docker|podman|kubectl|helm|gh|echo|printf)$/.test(name)) {
+  // (Text tools only print or transform the URL: `basename "http://…/pic.jpg"`, `yes 'http://…'`.)
+  if (!NET_TOOLS.has(name) && !INFO_ONLY.has(name) && !PROGRAM_FIRST.has(name) && !UNWRAPPED.has(name) && !/^(?:git|npm|npx|pnpm|yarn|pip|pip3|uv|go|cargo|gem|docker|podman|kubectl|helm|gh|echo|printf|yes|basename|dirname|expr|tr|cut|rev|wc|seq)$/.test(name)) {
     const urlHosts = args.flatMap((a, i) => (dyn[i + 1] ? [] : [...a.matchAll(/\b(?:https?|ftp|ldaps?|smb|ssh|telnet|tcp|udp|wss?):\/\/(?:[^@/\s"']*@)?(\[[^\]]+\]|[^:/\s"'?#]+)/gi)].map((m) => m[1])));
     if (urlHosts.length) { hostsOf.set(c, [...(hostsOf.get(c) ?? []), ...urlHosts]); add({ capability: 'network', detail: `${name} is given a URL on ${[...new Set(urlHosts)].join(', ')}`, command: text, hosts: [...new Set(urlHosts)] }); }
   }
@@ -445,6 +458,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   const histOff = (k: string, v: string) => (k === 'HISTFILE' && (v === '' || v === '/dev/null')) || (/^HIST(?:FILE)?SIZE$/.test(k) && v === '0') || (k === 'HISTCONTROL' && /ignore(?:space|both)/.test(v)) || (k === 'HISTIGNORE' && v.trim() === '*');
   const declared = /^(?:export|declare|typeset|local|readonly)$/.test(name) ? args.flatMap((a, i) => (dyn[i + 1] || !a.includes('=') ? [] : [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as const])) : [];
   if ((declared.length || Object.keys(c.env).length) && [...Object.entries(c.env), ...declared].some(([k, v]) => histOff(k, v))) add({ capability: 'defense-evasion', detail: 'switches the shell history off', command: text });
+  // Searching the shell history for passwords and tokens typed on command lines.
+  if (name === 'history' && pipelinePeers(c).some((x) => /^(?:[ef]?grep|rg|ag|ack)$/.test(x.argv[0]) && x.argv.slice(1).some((a) => SECRET_WORD.test(a)))) add({ capability: 'credential-access', detail: 'searches the shell history for passwords or tokens', command: text });
   if (EVASION.test(text) || (name === 'set' && args.join(' ') === '+o history') || (name === 'unset' && args.some((a) => /^HIST/.test(a))) || (name === 'history' && args.includes('-c'))) {
     add({ capability: 'defense-evasion', detail: `${text.slice(0, 80)} switches off logging, history, security controls or hides from them`, command: text });
   }
@@ -633,6 +648,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (/^(?:publish|unpublish|deprecate|owner|dist-tag|token|adduser|login)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} publishes to or changes the registry`, command: text });
       if (/^(?:install|i|add|ci|isntall|update|up|upgrade)$/.test(sub)) packages(c, 'npm', args.slice(args.indexOf(sub) + 1), text, add);
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /registry/.test(args.join(' '))) add({ capability: 'risky-package-source', detail: `${name} config changes the package registry`, command: text });
+      if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /script-shell|shell-emulator/.test(args.join(' '))) add({ capability: 'persistence', detail: `${name} config changes the shell every package script runs in`, command: text });
       return;
     }
     case 'npx': case 'bunx': case 'pnpx':
@@ -790,6 +806,9 @@ function git(c: SimpleCommand, args: string[], text: string, add: (a: Action) =>
     add({ capability: 'hook-bypass', detail: `git ${sub} --no-verify skips the repository's hooks`, command: text });
   }
   if (sub === 'config' && rest.some((a) => /^core\.hooksPath$/.test(a))) add({ capability: 'hook-bypass', detail: 'git config core.hooksPath redirects the hooks', command: text });
+  // Settings that make later git calls run a program: the same as `git -c` above, but lasting.
+  const runs = sub === 'config' ? rest.findIndex((a, k) => /^core\.(?:fsmonitor|sshCommand)$/i.test(a) || (/^alias\./i.test(a) && (rest[k + 1] ?? '').startsWith('!'))) : -1;
+  if (runs >= 0) add({ capability: 'inline-exec', detail: `git config ${rest[runs]} makes later git commands run a shell command`, command: text });
   if (sub === 'push') {
     const pos = rest.filter((a) => !a.startsWith('-'));
     const remote = pos[0];

@@ -160,6 +160,55 @@ export function baseName(cmd: string): string {
   return b.replace(/\.exe$/i, '');
 }
 
+/** An unquoted word holding a brace expression bash expands: `{a,b}` or `{1..3}` (not `${…}` or `{}`). */
+const BRACES = /(?:^|[^$\\])\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}/;
+const MAX_BRACE_WORDS = 256;
+
+/**
+ * Bash's brace expansion of one unquoted word (`c{ur,}l` is `curl cl`, `{1..3}` is `1 2 3`),
+ * nested braces included; stops at MAX_BRACE_WORDS words. A backslash-escaped brace stays literal.
+ */
+export function expandBraces(word: string): string[] {
+  // The first `{` whose matching `}` encloses a top-level comma or a `..` range.
+  for (let open = 0; open < word.length; open++) {
+    if (word[open] !== '{' || (open > 0 && (word[open - 1] === '$' || word[open - 1] === '\\'))) continue;
+    let depth = 0, close = -1;
+    const commas: number[] = [];
+    for (let j = open; j < word.length; j++) {
+      const ch = word[j];
+      if (ch === '\\') { j++; continue; }
+      if (ch === '{') depth++;
+      else if (ch === '}' && --depth === 0) { close = j; break; }
+      else if (ch === ',' && depth === 1) commas.push(j);
+    }
+    if (close < 0) return [word];
+    const pre = word.slice(0, open), body = word.slice(open + 1, close), post = word.slice(close + 1);
+    let alts: string[];
+    if (commas.length) {
+      alts = [];
+      let from = open + 1;
+      for (const c of [...commas, close]) { alts.push(word.slice(from, c)); from = c + 1; }
+    } else {
+      const m = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?$/.exec(body);
+      if (!m) continue;
+      const num = /\d/.test(m[1]);
+      const a = num ? Number(m[1]) : m[1].charCodeAt(0), b = num ? Number(m[2]) : m[2].charCodeAt(0);
+      const step = Math.max(1, Math.abs(Number(m[3] ?? 1)));
+      alts = [];
+      for (let x = a; (a <= b ? x <= b : x >= b) && alts.length < MAX_BRACE_WORDS; x += a <= b ? step : -step) alts.push(num ? String(x) : String.fromCharCode(x));
+    }
+    const out: string[] = [];
+    for (const alt of alts) {
+      for (const w of expandBraces(pre + alt + post)) {
+        out.push(w);
+        if (out.length >= MAX_BRACE_WORDS) return out;
+      }
+    }
+    return out;
+  }
+  return [word];
+}
+
 class Walker {
   commands: SimpleCommand[] = [];
   problems: string[] = [];
@@ -297,7 +346,19 @@ class Walker {
     const words = args.flatMap((w, k) => {
       const v = this.word(w);
       if (k === 0) text = v.soleLit ?? v.value;
-      return v.expanded && !v.dynamic && /\s/.test(v.value.trim()) ? v.value.trim().split(/\s+/).map((x) => ({ value: x, dynamic: false })) : [v];
+      // Brace expansion comes first in bash: `{curl,-s,URL}` is three words, `/bin/{ba,}sh` two.
+      if (v.unquotedLit && BRACES.test(v.unquotedLit)) {
+        const out = expandBraces(v.unquotedLit);
+        if (out.length > 1 || out[0] !== v.unquotedLit) return out.map((x) => ({ value: unescapeLit(x, false), dynamic: false }));
+      }
+      if (!v.expanded || v.dynamic) return [v];
+      // Word splitting uses IFS: `IFS=,; x=curl,URL; $x` runs curl. An IFS only known at run time
+      // leaves the word unknown.
+      const ifs = this.env.get('IFS');
+      if (ifs?.dynamic) return [{ value: v.value, dynamic: true }];
+      const sep = ifs ? ifs.value : ' \t\n';
+      if (![...v.value].some((ch) => sep.includes(ch))) return [v];
+      return v.value.split(new RegExp(`[${sep.replace(/[\\\]^-]/g, '\\$&')}]+`)).filter((x) => x !== '').map((x) => ({ value: x, dynamic: false }));
     });
     this.push(words.map((w) => w.value), words.map((w) => w.dynamic), text, redirects, pipeline ?? [], env);
   }
@@ -314,18 +375,19 @@ class Walker {
    * it holds an unquoted expansion (split into words by the shell) and, for a word that is one
    * plain literal, that literal as written.
    */
-  word(w: Node): Value & { expanded?: boolean; soleLit?: string } {
-    let value = '', dynamic = false, expanded = false, soleLit: string | undefined;
+  word(w: Node): Value & { expanded?: boolean; soleLit?: string; unquotedLit?: string } {
+    let value = '', dynamic = false, expanded = false, soleLit: string | undefined, raw: string | undefined = '';
     const parts: Node[] = w?.Parts ?? [];
     for (const p of parts) {
       const t = nodeType(p);
       const v = this.part(p, false, t);
       if (t === 'ParamExp' || t === 'CmdSubst') expanded = true;
       if (t === 'Lit' && parts.length === 1) soleLit = p.Value;
+      raw = t === 'Lit' && raw !== undefined ? raw + p.Value : undefined;
       value += v.value;
       dynamic ||= v.dynamic;
     }
-    return { value, dynamic, expanded, soleLit };
+    return { value, dynamic, expanded, soleLit, unquotedLit: raw || undefined };
   }
 
   part(p: Node, inDouble: boolean, type?: string): Value {
@@ -463,6 +525,9 @@ const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
   'start-stop-daemon': { valued: /^$/ }, faketime: { valued: /^$/, positional: 1 }, firejail: { valued: /^$/ }, pkexec: { valued: /^--user$/ },
 };
 
+/** git settings whose value is a command git runs (aliases and credential helpers when they start with `!`). */
+const GIT_COMMAND_KEY = /^(?:alias\.[\w.-]+|core\.(?:sshCommand|fsmonitor|pager|editor|askPass)|sequence\.editor|diff\.external|(?:diff|merge|filter)\.[\w.-]+\.(?:textconv|command|driver|clean|smudge|process)|credential\.(?:[\w.:/-]+\.)?helper|gpg\.program|pager\.[\w.-]+)$/i;
+
 /** Finds the commands that a wrapper, shell, interpreter or find/xargs runs, and walks them too. */
 function unwrap(c: SimpleCommand, w: Walker) {
   const [name, ...args] = c.argv;
@@ -479,6 +544,18 @@ function unwrap(c: SimpleCommand, w: Walker) {
   };
   // `command`, `builtin` and `exec` are shell builtins: a program run by path (/path/to/command) is not them.
   if (/^(?:command|builtin|exec)$/.test(name) && c.text.includes('/')) return;
+  if (name === 'env') {
+    // env -S 'cmd args' (--split-string): the string is split into the command and its arguments.
+    const si = args.findIndex((a) => /^-[a-zA-Z]*S|^--split-string(?:=|$)/.test(a));
+    if (si >= 0) {
+      const a = args[si];
+      const inline = /^--split-string=/.test(a) ? a.slice(a.indexOf('=') + 1) : /^-[a-zA-Z]*S./.test(a) ? a.slice(a.indexOf('S') + 1) : undefined;
+      const str = inline ?? args[si + 1];
+      const after = args.slice(si + (inline === undefined ? 2 : 1));
+      if (str !== undefined) w.nested([str, ...after.map((x) => `'${x.replace(/'/g, `'\\''`)}'`)].join(' '), 'env -S');
+      return;
+    }
+  }
   if (name in WRAPPERS) {
     const spec = WRAPPERS[name];
     let i = 0, positional = spec.positional ?? 0;
@@ -506,8 +583,25 @@ function unwrap(c: SimpleCommand, w: Walker) {
     if (s !== undefined) w.nested(s, `${name} -c`);
   }
   if (name === 'xargs') {
-    let i = 0;
-    while (i < args.length && args[i].startsWith('-')) i += /^-(?:I|L|n|P|d|E|s|a|-arg-file|-delimiter|-max-args|-max-procs)$/.test(args[i]) ? 2 : 1;
+    let i = 0, replace: string | undefined;
+    while (i < args.length && args[i].startsWith('-')) {
+      if (args[i] === '-I') replace = args[i + 1];
+      else if (/^-I./.test(args[i])) replace = args[i].slice(2);
+      else if (/^(?:-i|--replace)$/.test(args[i])) replace = '{}';
+      else if (/^(?:-i|--replace=)./.test(args[i])) replace = args[i].replace(/^(?:-i|--replace=)/, '');
+      i += /^-(?:I|L|n|P|d|E|s|a|-arg-file|-delimiter|-max-args|-max-procs)$/.test(args[i]) ? 2 : 1;
+    }
+    // The items xargs reads are only known at run time: where they become a shell's or an
+    // interpreter's code (`xargs sh -c`, `xargs -I{} bash -c {}`), that code is unknown.
+    const inner = baseName(args[i] ?? ''), interp = interpreterOf(inner);
+    if (PARSED_SHELLS.has(inner) || inner === 'eval' || interp) {
+      if (replace) {
+        for (let k = i + 2; k < c.argv.length; k++) if (c.argv[k].includes(replace)) { c.argv[k] = c.argv[k].split(replace).join(UNKNOWN_SUBST.value); c.dynamic[k] = true; }
+      } else {
+        const last = c.argv.length > i + 2 ? c.argv[c.argv.length - 1] : '';
+        if (inner === 'eval' || (PARSED_SHELLS.has(inner) && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(last)) || interp?.flags.includes(last)) { c.argv.push(UNKNOWN_SUBST.value); c.dynamic.push(true); }
+      }
+    }
     rest(i + 1, 'xargs');
     return;
   }
@@ -526,8 +620,11 @@ function unwrap(c: SimpleCommand, w: Walker) {
   if (PARSED_SHELLS.has(name)) {
     const ci = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
     if (ci >= 0 && args[ci + 1] !== undefined) w.nested(args[ci + 1], `${name} -c`);
-    // `bash <<EOF … EOF` and `sh -s < script`: the heredoc is the program.
-    for (const r of c.redirects) if (r.heredoc !== undefined) w.nested(r.heredoc, `${name} heredoc`);
+    // `bash <<EOF … EOF` and `bash <<< 'cmd'`: the heredoc or here-string is the program.
+    for (const r of c.redirects) {
+      if (r.heredoc !== undefined) w.nested(r.heredoc, `${name} heredoc`);
+      else if (r.op === '<<<') w.nested(r.target, `${name} here-string`);
+    }
     return;
   }
   if (name === 'eval') {
@@ -543,6 +640,18 @@ function unwrap(c: SimpleCommand, w: Walker) {
     }
     return;
   }
+  if (name === 'git') {
+    // Settings whose value git later runs through the shell (`git config alias.x '!cmd'`,
+    // `git -c core.sshCommand=cmd`): that command is judged as if run now.
+    args.forEach((a, k) => {
+      const kv = args[k - 1] === '-c' && /^[\w.-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : GIT_COMMAND_KEY.test(a) && args.includes('config') && !dyn[k + 1] ? [a, args[k + 1]] : undefined;
+      if (!kv || kv[1] === undefined || !GIT_COMMAND_KEY.test(kv[0])) return;
+      const bang = /^(?:alias|credential)\./i.test(kv[0]);
+      if (bang && !kv[1].startsWith('!')) return;
+      w.nestedQuiet(bang ? kv[1].slice(1) : kv[1], `git ${kv[0]}`);
+    });
+    return;
+  }
   // Shell code inside another program's argument (sqlite3 '.shell …', ssh host 'cmd; cmd', vim -c '!sh').
   if (!NOT_SHELL_ARGS.has(name)) {
     args.forEach((a, i) => {
@@ -556,8 +665,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
     const fi = args.findIndex((a) => interp.flags.includes(a));
     if (fi >= 0 && args[fi + 1] !== undefined) c.inline = { language: interp.language, code: args[fi + 1] };
     else {
-      const hd = c.redirects.find((r) => r.heredoc !== undefined);
-      if (hd) c.inline = { language: interp.language, code: hd.heredoc! };
+      const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
+      if (hd) c.inline = { language: interp.language, code: hd.heredoc ?? hd.target };
     }
   }
 }
