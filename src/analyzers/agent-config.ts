@@ -1,12 +1,16 @@
 /**
- * Agent-configuration tampering: repository files that weaken an AI agent's guard, and CI
- * workflows that send secrets out.
+ * Agent-configuration tampering: repository files that weaken an AI agent's guard, CI workflows
+ * that send secrets out, and files that make tools run commands or fetch packages on their own.
  *   agent-config.hooks-disabled      a settings file that switches hooks off
  *   agent-config.auto-approve        auto-approval / permission bypass turned on
  *   agent-config.network-hook        a hook that runs a network or decode command
  *   agent-config.telemetry-on        vendor usage statistics explicitly on
  *   agent-config.ci-secret-exfil     a CI step that sends secrets or the environment to a host
  *   agent-config.ci-pr-target-checkout  pull_request_target that checks out untrusted PR code
+ *   agent-config.autorun-on-open     an editor task that runs when the folder is opened
+ *   agent-config.autorun-network     a dev-container lifecycle command that reaches the network or decodes
+ *   agent-config.registry-override   a package-manager config that fetches packages from another index
+ *   agent-config.pth-autorun         a Python .pth file with an import line (runs at every interpreter start)
  */
 import type { Finding } from '../engine/types.ts';
 import { SourceFile, finding } from './source.ts';
@@ -14,9 +18,17 @@ import { SourceFile, finding } from './source.ts';
 const AGENT_SETTINGS = /(^|\/)\.(qwen|claude|gemini|codex|cursor)\/settings(\.local)?\.json$|(^|\/)\.(qwen|claude|gemini)\/[\w.-]*\.json$/;
 const WORKFLOW = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)\.gitlab-ci\.ya?ml$|(^|\/)\.circleci\/config\.ya?ml$|(^|\/)azure-pipelines\.ya?ml$|(^|\/)Jenkinsfile$/;
 
+const EDITOR_TASKS = /(^|\/)\.vscode\/tasks\.json$/;
+const DEV_CONTAINER = /(^|\/)\.devcontainer(\/[^/]+)?\/devcontainer\.json$|(^|\/)\.devcontainer\.json$/;
+const REGISTRY_CONFIG = /(^|\/)(\.npmrc|\.yarnrc|\.yarnrc\.yml|\.bunfig\.toml|bunfig\.toml|pip\.conf|pip\.ini|uv\.toml)$/;
+const PTH = /\.pth$/;
+
 export function isAgentConfigPath(path: string): boolean {
-  return AGENT_SETTINGS.test(path) || WORKFLOW.test(path);
+  return AGENT_SETTINGS.test(path) || WORKFLOW.test(path) || EDITOR_TASKS.test(path) || DEV_CONTAINER.test(path) || REGISTRY_CONFIG.test(path) || PTH.test(path);
 }
+
+/** The public registries a package-manager config may name without a finding. */
+const DEFAULT_REGISTRY = /^https:\/\/(?:registry\.npmjs\.org|registry\.yarnpkg\.com|registry\.npmmirror\.com|pypi\.org|pypi\.python\.org|files\.pythonhosted\.org|npm\.pkg\.github\.com)(?:[/:]|$)/i;
 
 const META = {
   'agent-config.hooks-disabled': { title: 'Agent hooks switched off by a repository file', severity: 'critical', cwe: 'CWE-693', message: 'This settings file disables the agent\'s hooks, which switches off Warden\'s guard for everyone who opens the repository.', fix: 'Remove the setting; enforce hooks from the system settings file (/etc/qwen-code/settings.json, managed Claude settings).' },
@@ -24,6 +36,10 @@ const META = {
   'agent-config.network-hook': { title: 'Agent hook runs a network or decode command', severity: 'critical', cwe: 'CWE-506', message: 'A hook in this settings file runs a command that reaches the network or decodes a payload; it runs on every tool call of every user.', fix: 'Remove the hook and review who added it.' },
   'agent-config.telemetry-on': { title: 'Vendor usage statistics switched on', severity: 'low', cwe: 'CWE-359', message: 'This file turns the agent vendor\'s usage statistics on, so usage data leaves the company.', fix: 'Set privacy.usageStatisticsEnabled to false.' },
   'agent-config.ci-secret-exfil': { title: 'CI step sends secrets to a host', severity: 'critical', cwe: 'CWE-200', message: 'A CI step puts secrets or the whole environment into a network command.', fix: 'Remove the step; rotate the secrets it could reach.' },
+  'agent-config.autorun-on-open': { title: 'Editor task runs when the folder is opened', severity: 'high', cwe: 'CWE-506', message: 'This task runs a command as soon as someone opens the repository in the editor, before anyone reviews it.', fix: 'Remove runOn: folderOpen; let people run the task themselves.' },
+  'agent-config.autorun-network': { title: 'Dev-container command reaches the network or decodes a payload', severity: 'high', cwe: 'CWE-506', message: 'A dev-container lifecycle command (initializeCommand runs on the host) fetches or decodes something and runs when the container is built or started.', fix: 'Pin what it installs (a versioned package or image) or move the step into a reviewed script.' },
+  'agent-config.registry-override': { title: 'Packages fetched from another index', severity: 'medium', cwe: 'CWE-1357', message: 'This package-manager config makes installs fetch packages from an index other than the public registry; an attacker-controlled index serves its own versions of every package.', fix: 'Confirm the URL is the company\'s mirror (over https); otherwise remove it.' },
+  'agent-config.pth-autorun': { title: 'Python .pth file runs code at every start', severity: 'high', cwe: 'CWE-506', message: 'Python executes the import lines of .pth files in site-packages every time the interpreter starts, a known way to plant code that survives reinstalls.', fix: 'Keep .pth files to plain paths; remove the import line and review who added it.' },
   'agent-config.ci-pr-target-checkout': { title: 'pull_request_target runs untrusted PR code', severity: 'high', cwe: 'CWE-829', message: 'The workflow runs with repository secrets on pull_request_target and checks out the pull request\'s head, so a fork\'s code runs with those secrets.', fix: 'Use pull_request, or never check out and run the PR head under pull_request_target.' },
 } as const;
 type Id = keyof typeof META;
@@ -47,11 +63,36 @@ export function analyzeAgentConfig(file: SourceFile): Finding[] {
   if (WORKFLOW.test(file.path)) {
     const prTarget = lines.some((l) => /\bpull_request_target\b/.test(l));
     lines.forEach((l, i) => {
-      const secretRef = /\$\{\{\s*(secrets\.|toJSON\(secrets\)|env\.)|\bprintenv\b|\benv\s*\|/.test(l);
+      const secretRef = /\$\{\{\s*(secrets\.|toJSON\(secrets\)|env\.)|\bprintenv\b|\benv\s*\||\$\(\s*(?:env|set|export\s+-p)\s*\)|`\s*env\s*`|\/proc\/self\/environ|toJSON\(\s*env\s*\)/.test(l);
       if (secretRef && NETWORK_CMD.test(l) && !/actions\/|uses:/.test(l)) add('agent-config.ci-secret-exfil', i + 1);
       else if (/toJSON\(\s*secrets\s*\)/.test(l)) add('agent-config.ci-secret-exfil', i + 1);
       if (prTarget && /ref:\s*\$\{\{\s*github\.event\.pull_request\.head\.(sha|ref)/.test(l)) add('agent-config.ci-pr-target-checkout', i + 1);
     });
+  }
+  if (EDITOR_TASKS.test(file.path) && /"runOn"\s*:\s*"folderOpen"/.test(file.text)) {
+    lines.forEach((l, i) => { if (/"runOn"\s*:\s*"folderOpen"/.test(l)) add('agent-config.autorun-on-open', i + 1); });
+  }
+  if (DEV_CONTAINER.test(file.path)) {
+    let inLifecycle = false;
+    lines.forEach((l, i) => {
+      const key = /"(initializeCommand|onCreateCommand|updateContentCommand|postCreateCommand|postStartCommand|postAttachCommand)"\s*:/.exec(l);
+      if (key) inLifecycle = true;
+      else if (/^\s*"[\w-]+"\s*:/.test(l)) inLifecycle = false;
+      if (inLifecycle && NETWORK_CMD.test(key ? l.slice(key.index + key[0].length) : l) && !/^\s*\/\//.test(l)) add('agent-config.autorun-network', i + 1);
+    });
+  }
+  if (REGISTRY_CONFIG.test(file.path)) {
+    lines.forEach((l, i) => {
+      if (/^\s*[#;]/.test(l)) return;
+      const m = /^\s*(?:(?:@[\w.-]+:)?registry\s*=\s*|registry\s+|npmRegistryServer\s*:\s*|(?:extra-)?index(?:-url)?\s*=\s*|url\s*=\s*)["']?([a-z][a-z0-9+.-]*:\/\/[^\s"']+)/i.exec(l);
+      if (!m || DEFAULT_REGISTRY.test(m[1])) return;
+      const insecure = /^http:\/\/(?!(?:localhost|127\.0\.0\.1)[:/])/i.test(m[1]) || /^\w+:\/\/\d{1,3}(?:\.\d{1,3}){3}[:/]/.test(m[1]);
+      out.push(finding(file, { ruleId: 'agent-config.registry-override', category: 'supply-chain', confidence: 'medium', line: i + 1, column: 1, ...META['agent-config.registry-override'], ...(insecure ? { severity: 'high', message: `${META['agent-config.registry-override'].message} This one is plain http or a bare IP address, so anyone on the path can swap packages.` } : {}) }));
+    });
+  }
+  if (PTH.test(file.path)) {
+    // site.py runs a .pth line that starts with `import` (followed by a space or tab).
+    lines.forEach((l, i) => { if (/^import[ \t]/.test(l)) add('agent-config.pth-autorun', i + 1); });
   }
   return out;
 }

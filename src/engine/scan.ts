@@ -33,6 +33,17 @@ export function applyConfig(findings: Finding[], config: Config): Finding[] {
   return kept;
 }
 
+const MAKEFILE = /(?:^|\/)(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$/;
+
+/**
+ * A Makefile's recipes as the shell sees them, on their own lines (everything else blanked, so
+ * line numbers stay): the tab and the @, - and + prefixes become spaces (columns stay too), and
+ * make's `$$` is the shell's `$`.
+ */
+export function makeRecipes(text: string): string {
+  return text.split('\n').map((l) => (l.startsWith('\t') ? ' ' + l.slice(1).replace(/^[@+-]+/, (p) => ' '.repeat(p.length)).replace(/\$\$/g, '$') : '')).join('\n');
+}
+
 export function scanText(path: string, text: string, opts: ScanFileOptions = {}): FileResult {
   const config = opts.config ?? DEFAULT_CONFIG;
   const notes: Note[] = [];
@@ -54,6 +65,7 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   };
   let findings: Finding[] = [];
   if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
+  else if (MAKEFILE.test(path)) findings.push(...run('code', () => analyzeCode(new SourceFile(path, makeRecipes(file.text), 'bash'), notes, undefined, opts.changedLines)));
   if (language || /\.(ya?ml|json|toml|ini|cfg|conf|env|properties|xml|gradle|tf|hcl|dockerfile)$|(^|\/)(Dockerfile|Makefile|Jenkinsfile)$/i.test(path))
     findings.push(...run('backdoor', () => analyzeBackdoors(file)));
   findings.push(...run('unicode', () => analyzeUnicode(file)));

@@ -37,6 +37,8 @@ export function normaliseLanguage(name: string): Language | undefined {
   return ALIASES[n];
 }
 
+const SHELL_FILE = /^\.(?:envrc|bashrc|bash_profile|bash_login|bash_logout|bash_aliases|profile|zshrc|zprofile|zshenv|zlogin|kshrc)$/;
+
 export function languageOf(path: string, firstLine?: string): Language | undefined {
   const base = path.split('/').pop() ?? path;
   const dot = base.lastIndexOf('.');
@@ -45,6 +47,8 @@ export function languageOf(path: string, firstLine?: string): Language | undefin
     if (lang) return lang;
   }
   if (base === 'Rakefile' || base === 'Gemfile') return 'ruby';
+  // Shell start-up files and hooks run by sh without a #! line (direnv's .envrc, husky's hooks).
+  if (SHELL_FILE.test(base) || /(?:^|\/)\.(?:husky|githooks)\/(?!_\/)[^/.]+$|(?:^|\/)\.git\/hooks\/[^/.]+$/.test(path)) return 'bash';
   if (firstLine?.startsWith('#!')) {
     if (/\bpython[0-9.]*\b/.test(firstLine)) return 'python';
     if (/\b(node|deno|bun)\b/.test(firstLine)) return 'javascript';
