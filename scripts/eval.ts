@@ -144,7 +144,7 @@ for (const corpus of SHELL_CORPORA) {
   }
   const caps = [...byCap].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(', ');
   row.extra = corpus === 'nl2bash'
-    ? `denied ${pct(denied, row.good)}; admin-sensitive subset flagged ${pct(sensitiveFlagged, sensitive)}, the rest ${pct(row.goodFlagged - sensitiveFlagged, row.good - sensitive)}. Most asked: ${caps}`
+    ? `flagged ${row.goodFlagged} of ${row.good} (${((100 * row.goodFlagged) / row.good).toFixed(2)}%), denied ${pct(denied, row.good)}; admin-sensitive subset flagged ${pct(sensitiveFlagged, sensitive)}, the rest ${pct(row.goodFlagged - sensitiveFlagged, row.good - sensitive)}. Most asked: ${caps}`
     : `denied ${pct(denied, row.bad)}.${discovery ? ` ATT&CK Discovery techniques (${discovery} cases: uname, whoami, ps, netstat… which agents also run) ${pct(discoveryFlagged, discovery)}; all other techniques ${pct(row.badFlagged - discoveryFlagged, row.bad - discovery)}.` : ''} Most common: ${caps}`;
   rows.push(row);
   if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));

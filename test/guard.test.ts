@@ -335,6 +335,10 @@ test('writes, edits, reads and prompts are judged by content and path', async ()
   assert.equal((await j({ tool: 'write', path: '.venv/lib/python3.12/site-packages/x.pth', content: 'import os; os.system("id")\n' })).decision, 'deny');
   assert.equal((await j({ tool: 'read', path: '/home/dev/.ssh/id_ed25519' })).decision, 'deny');
   assert.equal((await j({ tool: 'read', path: '.env' })).decision, 'deny');
+  assert.equal((await j({ tool: 'read', path: 'infra/terraform.tfstate' })).decision, 'deny');
+  assert.equal((await j({ tool: 'read', path: 'infra/main.tf' })).decision, 'allow');
+  assert.equal((await j({ tool: 'read', path: '/home/dev/.pgpass' })).decision, 'deny');
+  assert.equal((await j({ tool: 'read', path: '/home/dev/.config/somecli/oauth_token.json' })).decision, 'deny');
   assert.equal((await j({ tool: 'read', path: 'src/app.py' })).decision, 'allow');
   assert.equal((await j({ tool: 'read', path: '/etc/os-release' })).decision, 'allow');
   assert.equal((await j({ tool: 'fetch', url: 'https://github.com/x/y' })).decision, 'allow');

@@ -18,11 +18,15 @@ const CREDENTIAL = [
   /^~\/\.config\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies|Local State)$/, /^~\/\.mozilla\/.*(?:logins\.json|key4\.db|cookies\.sqlite)$/,
   /^~\/Library\/Keychains\//, /^~\/Library\/Cookies\//, /^~\/Library\/Application Support\/(?:Google\/Chrome|BraveSoftware|Microsoft Edge|Firefox)\/.*(?:Login Data|Cookies|Local State|Web Data|logins\.json|key4\.db)$/, /^~\/\.local\/share\/keyrings\//, /^~\/\.vault-token$/, /^~\/\.terraform\.d\/credentials/, /^~\/\.cargo\/credentials/,
   /^~\/\.config\/(?:op|Bitwarden)/, /^~\/\.electrum\/|wallet\.dat$|\/\.bitcoin\//,
+  // Database and cloud tool logins kept in the home folder; OAuth tokens of any CLI.
+  /^~\/\.(?:pgpass|my\.cnf|mylogin\.cnf|s3cfg|boto|databrickscfg|gem\/credentials|config\/doctl\/config\.yaml|snowsql\/config|oci\/config)$/, /^~\/\.config\/[^/]+\/[\w.-]*(?:oauth|creds|token)[\w.-]*\.json$/,
   /^\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)(?:-|$)/, /^\/etc\/ssh\/ssh_host_.*_key$/, /^\/proc\/(?:\d+|self)\/environ$/,
   /^\/var\/run\/secrets\//, /^\/run\/secrets\//,
   // Anywhere: dotenv files and key material.
   /(?:^|\/)\.env(?:\.(?!example$|sample$|template$|dist$|defaults$)[\w.-]+)?$/, /(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519)$/, /\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk|asc)$/,
   /(?:^|\/)(?:credentials|secrets?|service[-_]account)[\w.-]*\.(?:json|ya?ml|toml|ini)$/, /(?:^|\/)\.htpasswd$/,
+  // Terraform state holds every secret of the infrastructure it describes, in plain text.
+  /(?:^|\/)terraform\.tfstate(?:\.backup)?$|\.tfstate$/,
 ];
 
 export function isCredentialPath(abs: string, home: string): boolean {
