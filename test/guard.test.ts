@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judge, judgeEvent, loadAnalyzers } from '../src/engine/judge.ts';
 import { builtinPolicy, parsePolicy, PolicyError } from '../src/engine/policy.ts';
+import { auditData } from '../src/audit/record.ts';
 import { expandBraces, parseShell, parseShellFull, type ParsedShell } from '../src/analyzers/shell/parse.ts';
 import { normaliseHost } from '../src/analyzers/network.ts';
 import type { Event } from '../src/engine/types.ts';
@@ -343,6 +344,13 @@ test('writes, edits, reads and prompts are judged by content and path', async ()
   assert.equal((await j({ tool: 'read', path: '/etc/os-release' })).decision, 'allow');
   assert.equal((await j({ tool: 'fetch', url: 'https://github.com/x/y' })).decision, 'allow');
   assert.equal((await j({ tool: 'fetch', url: 'https://evil.example/' })).decision, 'ask');
+  // A credential in a fetched URL is sent out, even to an allowed host; a file: URL is a read.
+  const leak = await j({ tool: 'fetch', url: 'https://github.com/x/y?token=ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX' });
+  assert.equal(leak.decision, 'deny');
+  assert.ok(!leak.reasons.join(' ').includes('ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX'));
+  assert.ok(!JSON.stringify(auditData({ tool: 'fetch', url: 'https://github.com/x/y?token=ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX' }, leak)).includes('ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX'));
+  assert.equal((await j({ tool: 'fetch', url: 'https://github.com/x/y?tab=readme' })).decision, 'allow');
+  assert.equal((await j({ tool: 'fetch', url: 'file:///home/dev/.ssh/id_rsa' })).decision, 'deny');
   const pr = await j({ tool: 'prompt', text: 'deploy with ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX please' });
   assert.equal(pr.decision, 'deny');
   assert.ok(!pr.reasons.join(' ').includes('ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX'));

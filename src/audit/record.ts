@@ -18,7 +18,8 @@ export function redactText(s: string): { text: string; sha256?: string; chars?: 
 export function auditData(event: Event, verdict: FullVerdict, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const ev: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(event)) {
-    if (typeof v === 'string' && k !== 'tool' && k !== 'path' && k !== 'cwd' && k !== 'url' && k !== 'language') {
+    if (k === 'url' && typeof v === 'string') ev[k] = redactSecrets(v); // kept whole, but a token in it is not
+    else if (typeof v === 'string' && k !== 'tool' && k !== 'path' && k !== 'cwd' && k !== 'language') {
       const r = redactText(v);
       ev[k] = r.text;
       if (r.sha256) ev[`${k}Sha256`] = r.sha256;

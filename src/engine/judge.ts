@@ -146,8 +146,21 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       pathActions(event.path, 'read', `read ${event.path}`);
       break;
     case 'fetch': {
+      // A file: URL reads a local file: the path policy judges it.
+      if (/^file:/i.test(event.url)) {
+        let path: string;
+        try { path = decodeURIComponent(new URL(event.url).pathname); } catch { path = event.url.replace(/^file:\/*/i, '/'); }
+        pathActions(path, 'read', `fetch ${event.url}`);
+        break;
+      }
       const host = hostOf(event.url, 'curl');
       actions.push({ capability: 'network', detail: `fetches ${event.url}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
+      // A credential in the URL goes to the host (and its logs), whoever it is.
+      const secrets = analyzeSecrets(new SourceFile('<url>', event.url, undefined)).filter((f) => severityRank(f.severity) >= severityRank('medium'));
+      if (secrets.length) {
+        findings.push(...secrets);
+        actions.push({ capability: 'exfiltration', detail: `sends ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`} (${[...new Set(secrets.map((f) => f.title))].join(', ')}) in the URL to ${host ?? 'the host'}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
+      }
       break;
     }
     case 'code': {

@@ -73,6 +73,12 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
       return [{ tool: 'code', language: 'python', code: need(i.new_source, 'new_source'), path: need(path, 'notebook_path'), cwd }];
     case 'read_file': case 'Read': case 'grep_search': case 'Grep': case 'search_file_content':
       return path ? [{ tool: 'read', path, cwd }] : [];
+    case 'glob': case 'Glob': case 'list_directory': case 'LS': {
+      // Listing is judged as reading where it looks: the folder, and a pattern's own path.
+      const pattern = s(i.pattern);
+      const where = [path, pattern && /^[/~]/.test(pattern) ? pattern : pattern && path ? `${path.replace(/\/+$/, '')}/${pattern}` : undefined];
+      return where.filter((x): x is string => !!x).map((x) => ({ tool: 'read' as const, path: x, cwd }));
+    }
     case 'read_many_files': {
       const paths = Array.isArray(i.paths) ? (i.paths as unknown[]).filter((x): x is string => typeof x === 'string') : [];
       return paths.map((x) => ({ tool: 'read' as const, path: x, cwd }));
