@@ -280,7 +280,7 @@ test('resident mode: the compiled client asks the daemon, and runs the ordinary 
 
 test('listing tools are judged as reads where they look', async () => {
   const { toolEvents } = await import('../src/hooks/adapters.ts');
-  const p = (tool_name: string, tool_input: object) => ({ session_id: 's', cwd: '/work/p', hook_event_name: 'PreToolUse', tool_name, tool_input });
+  const p = (tool_name: string, tool_input: Record<string, unknown>) => ({ session_id: 's', cwd: '/work/p', hook_event_name: 'PreToolUse', tool_name, tool_input });
   assert.deepEqual(toolEvents('qwen-code', p('glob', { pattern: '**/*.ts', path: 'src' })).map((e) => (e as { path: string }).path), ['src', 'src/**/*.ts']);
   assert.deepEqual(toolEvents('claude-code', p('Glob', { pattern: '/home/dev/.ssh/id_*' })).map((e) => (e as { path: string }).path), ['/home/dev/.ssh/id_*']);
   assert.deepEqual(toolEvents('qwen-code', p('list_directory', { path: '/home/dev/.aws' })).map((e) => e.tool), ['read']);

@@ -9,6 +9,7 @@
  *   backdoor.credential-exfil   environment/credential files read and sent to a literal host
  *   backdoor.reverse-shell      a socket wired to a shell
  *   backdoor.debug-auth-bypass  an auth check that a debug/bypass flag skips
+ *   backdoor.hidden-name        the name of a code sink or module assembled from pieces ('ev' + 'al', 'lave'[::-1])
  * Fixtures: src/analyzers/fixtures/backdoor.*
  */
 import type { Finding } from '../engine/types.ts';
@@ -19,10 +20,10 @@ const MAX_LINE = 4000;
 const DECODE =
   /\b(?:b64decode|b32decode|a85decode|decodebytes|decodestring|atob|unhexlify|fromhex|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|fromCharCode|decompress|inflateSync|gunzipSync|Base64\.decode64|Base64\.strict_decode64|getDecoder\(\)\.decode|FromBase64String|DecodeString)\b|Buffer\.from\([^)]{0,300}?['"](?:base64|hex)['"]|codecs\.decode\([^)]{0,200}?rot|\.decode\(\s*['"](?:base64|hex|rot13|rot_13|zlib)['"]|\bbase64\s+(?:-d|--decode)\b|\bxxd\s+-r\b/;
 const CODE_SINK =
-  /\b(?:eval|exec|execfile|compile|Function|execSync|spawnSync|spawn|system|popen|shell_exec|passthru|proc_open|assert|create_function|runInNewContext|runInThisContext|instance_eval|class_eval|loads|Popen|check_output|call|run|getRuntime\(\)\.exec|Process\.Start|__import__|import_module)\s*\(|\|\s*(?:ba|z|da)?sh\b|\bsh\s+-c\b|\bnew\s+Function\b/;
+  /\b(?:eval|exec|execfile|compile|Function|execSync|spawnSync|spawn|system|popen|shell_exec|passthru|proc_open|assert|create_function|runInNewContext|runInThisContext|instance_eval|class_eval|loads|Popen|check_output|call|run|getRuntime\(\)\.exec|Process\.Start|__import__|import_module)\s*\(|\|\s*(?:ba|z|da)?sh\b|\bsh\s+-c\b|\bnew\s+Function\b|\bexec\.Command(?:Context)?\s*\(|["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*,\s*["']-c["']|\bset(?:Timeout|Interval)\s*\(\s*(?!\(|function\b|async\b|[\w$]+\s*=>)/;
 
 const DANGEROUS_CALL =
-  /\b(?:os\.system|subprocess\.\w+|os\.popen|exec|eval|child_process|execSync|spawn|Runtime\.getRuntime|ProcessBuilder|Process\.Start|shell_exec|passthru|system|popen|socket\.socket|net\.Socket|connect\(|rmtree|rm\s+-rf|unlink|DROP\s+TABLE|requests\.post|urlopen|fetch\(|http\.request|setuid|chmod)\b/;
+  /\b(?:os\.system|subprocess\.\w+|os\.popen|exec|eval|child_process|execSync|spawn|Runtime\.getRuntime|ProcessBuilder|Process\.Start|shell_exec|passthru|system|popen|socket\.socket|net\.Socket|connect\(|rmtree|rm\s+-rf|unlink|DROP\s+TABLE|requests\.post|urlopen|fetch\(|http\.request|setuid|chmod|rmSync|rmdirSync|unlinkSync|rimraf|os\.remove|os\.RemoveAll|remove_dir_all|FileUtils\.rm_rf|Files\.delete|Directory\.Delete|(?:grant|make|set|promote)_?(?:[Aa]dmin|[Rr]oot|[Ss]uper_?[Uu]ser)|is_superuser\s*=\s*True)\b/;
 const RARE_CONDITION = new RegExp(
   [
     // a date or time compared with a literal: time bombs
@@ -30,7 +31,7 @@ const RARE_CONDITION = new RegExp(
     String.raw`(?:20[2-9]\d)[-/,\s]{1,3}\d{1,2}[^\n]{0,60}?(?:[<>]=?|==)[^\n]{0,80}?(?:datetime|date|time|Date|now|today)`,
     // a magic environment value, header, parameter or user name compared with a literal
     String.raw`(?:environ|getenv|process\.env|ENV\[|os\.Getenv|System\.getenv|Environment\.GetEnvironmentVariable)[^\n]{0,80}?(?:==|===|!=|\.equals\(|\beq\b)\s*['"][^'"\s]{6,}['"]`,
-    String.raw`(?:headers?|getHeader|META|cookies?|args|query|params|form)\b[^\n]{0,60}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_\-+/=.]{8,}['"]`,
+    String.raw`(?:[Hh]eaders?|getHeader|META|cookies?|args|query|params|form|\$_(?:GET|POST|REQUEST|COOKIE|SERVER))\b[^\n]{0,60}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_\-+/=.]{8,}['"]`,
     String.raw`(?:user(?:name)?|login|whoami|getuser|getlogin|hostname|gethostname)\b[^\n]{0,40}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_.\-]{3,}['"]`,
     // a counter reaching a large magic number
     String.raw`(?:count|counter|calls|hits|runs|invocations|requests)\w*\s*(?:==|>=|>)\s*\d{3,}`,
@@ -71,6 +72,29 @@ const DEBUG_BYPASS =
 const AUTH_CONTEXT = /\b(?:def|function|func|fn|public|private|protected|static|async)\b[^\n]{0,60}(?:auth|login|logon|signin|sign_in|verify|permission|authorize|authorise|is_admin|isAdmin|check_?access|can_?access|validate_?(?:token|user|session))/i;
 const ALLOW_RETURN = /\breturn\s+(?:True|true|1|None|nil|next\(\)|user|\{\s*['"]?(?:ok|allowed|authenticated)['"]?\s*:\s*(?:true|True))|\bnext\(\)|\bis_authenticated\s*=\s*True|\bauthorized\s*=\s*(?:true|True)/;
 
+/** A module imported from an inline data: URL runs the payload in it. */
+const DATA_URL_CODE = /\bimport\s*\(\s*['"`]data:(?:text|application)\/(?:javascript|ecmascript|x-javascript)|\bnew\s+Worker\s*\(\s*['"`]data:/;
+
+/** Code and shell sinks, and the modules holding them, that planted code spells out of pieces. */
+const SINK_NAMES = new Set(['eval', 'exec', 'execfile', 'system', 'popen', 'spawn', 'spawnsync', 'execsync', 'execfilesync', 'function', 'require',
+  '__import__', 'import_module', 'compile', 'subprocess', 'child_process', 'os', 'builtins', '__builtins__', 'globals', 'getattr', 'shell_exec',
+  'passthru', 'proc_open', 'pcntl_exec', 'assert', 'create_function', 'base64_decode', 'unserialize', 'runinthiscontext', 'runinnewcontext', 'check_output']);
+// 'ev' + 'al' (and PHP's 'sys' . 'tem'); ''.join(['e', 'v', 'a', 'l']); 'lave'[::-1] and 'lave'.split('').reverse().join('').
+const PIECES = /(['"])[\w.]{1,16}\1(?:\s*[+.]\s*(['"])[\w.]{1,16}\2){1,7}/g;
+const JOINED = /\.join\(\s*\[((?:\s*(['"])[\w.]{1,4}\2\s*,){1,15}\s*(['"])[\w.]{1,4}\3)\s*,?\s*\]\s*\)/g;
+const REVERSED = /(['"])([\w.]{2,24})\1\s*(?:\[\s*::\s*-1\s*\]|\.split\(\s*(['"])\3\s*\)\s*\.reverse\(\)\s*\.join\()/g;
+const QUOTED = /(['"])([\w.]*)\1/g;
+const PIECES_HINT = /['"]\s*[+.]\s*['"]|\.join\(\s*\[|\[\s*::\s*-1\s*\]|\.reverse\(\)/;
+const joined = (s: string) => [...s.matchAll(QUOTED)].map((m) => m[2]).join('');
+
+/** Where a line spells a sink's name from pieces, the column of the first piece. */
+function hiddenName(l: string): number | undefined {
+  for (const m of l.matchAll(PIECES)) if (SINK_NAMES.has(joined(m[0]).toLowerCase())) return m.index! + 1;
+  for (const m of l.matchAll(JOINED)) if (SINK_NAMES.has(joined(m[1]).toLowerCase())) return m.index! + 1;
+  for (const m of l.matchAll(REVERSED)) if (SINK_NAMES.has([...m[2]].reverse().join('').toLowerCase())) return m.index! + 1;
+  return undefined;
+}
+
 interface Hit { ruleId: string; line: number; column: number }
 
 const META: Record<string, { title: string; severity: Finding['severity']; confidence: Finding['confidence']; cwe: string; message: string; fix: string }> = {
@@ -98,6 +122,11 @@ const META: Record<string, { title: string; severity: Finding['severity']; confi
     title: 'Reverse or bind shell', severity: 'critical', confidence: 'high', cwe: 'CWE-506',
     message: 'A network socket is wired to a shell: whoever is on the other end gets a command line on this machine.',
     fix: 'Remove it and investigate how it got here.',
+  },
+  'backdoor.hidden-name': {
+    title: 'Code-running name assembled from pieces', severity: 'high', confidence: 'medium', cwe: 'CWE-506',
+    message: 'The name of a function or module that runs code or commands (eval, exec, os, child_process…) is put together from string pieces, joined or reversed, which hides the call from reviewers and scanners.',
+    fix: 'Call the function by its name, or remove the call and review what it ran.',
   },
   'backdoor.debug-auth-bypass': {
     title: 'Authentication skipped by a debug or bypass flag', severity: 'high', confidence: 'medium', cwe: 'CWE-489',
@@ -135,7 +164,8 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   const decoded = new Map<string, { use: RegExp; arg: RegExp }>();
   const track = (name: string) => decoded.set(name, { use: new RegExp(`\\b${name}\\b`), arg: new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`) });
   const cLike = file.language === 'c' || file.language === 'cpp';
-  const assign = /^\s*(?:(?:var|let|const|my|local|auto|val|String|byte\[\]|string|\$)\s*)?\$?([A-Za-z_][\w]*)\s*(?::=|=)(?!=)/;
+  // (`x = …`, `const x = …`, and Go's `b, err := …`.)
+  const assign = /^\s*(?:(?:var|let|const|my|local|auto|val|String|byte\[\]|string|\$)\s*)?\$?([A-Za-z_][\w]*)(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::=|=)(?!=)/;
 
   let credLine = -1, netLine = -1, hostLine = -1;
   let inAuthFn = -1;
@@ -143,6 +173,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   const may = (re: RegExp) => wholeFile(re).test(file.text);
   const hasDecode = may(DECODE), hasRare = may(RARE_CONDITION), hasMaster = may(MASTER_PASSWORD), hasReverse = may(REVERSE_SHELL);
   const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && may(LITERAL_HOST), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
+  const hasPieces = may(PIECES_HINT), hasDataUrl = may(/['"`]data:/);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.length > MAX_LINE) continue;
@@ -184,6 +215,10 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
       hit('backdoor.credential-exfil', netLine + 1);
       credLine = -1; // one finding per read of the credentials
     }
+
+    if (hasDataUrl && DATA_URL_CODE.test(l)) hit('backdoor.decode-exec', i + 1);
+    const hidden = hasPieces && PIECES_HINT.test(l) ? hiddenName(l) : undefined;
+    if (hidden !== undefined) hit('backdoor.hidden-name', i + 1, hidden);
 
     const rs = hasReverse ? REVERSE_SHELL.exec(l) : null;
     if (rs) hit('backdoor.reverse-shell', i + 1, rs.index + 1);

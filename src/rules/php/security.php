@@ -6,6 +6,14 @@ function run($dir) {
     system("ls " . escapeshellarg($dir));
     // ruleid: php.command-injection
     $out = shell_exec("cat $dir/file");
+    // ruleid: php.command-injection
+    system($_GET['c']);
+    // ruleid: php.command-injection
+    passthru(sprintf('tar -xf %s', $archive));
+    // ok: php.command-injection
+    passthru(sprintf('tar -xf %s', 'fixed.tar'));
+    // ok: php.command-injection
+    system(escapeshellcmd($line));
 }
 
 function list_safely($dir) {
