@@ -32,3 +32,11 @@ test('every line regex is safe from catastrophic backtracking on hostile lines',
     }
   }
 });
+
+test("a rule's not-path keeps it off matching files only", async () => {
+  const { scanText } = await import('../src/engine/scan.ts');
+  const code = 'def delete(user, target):\n    assert user.is_admin\n    target.delete()\n';
+  assert.deepEqual(scanText('app/users.py', code).findings.map((f) => f.ruleId), ['python.assert-authorization']);
+  assert.deepEqual(scanText('tests/test_users.py', code).findings.map((f) => f.ruleId), []);
+  assert.deepEqual(scanText('app/users_test.py', code).findings.map((f) => f.ruleId), []);
+});

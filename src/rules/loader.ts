@@ -8,7 +8,8 @@
  *          `constraints` and `utils`; it also needs `requires`, a regex the file text must
  *          contain before the file is parsed at all (the prefilter that keeps scans fast);
  *   regex: a JavaScript regex tried on each line (bounded length), optionally with `requires`.
- * `not-regex` drops a match whose line also matches it (placeholders, safe variants).
+ * `not-regex` drops a match whose line also matches it (placeholders, safe variants); `not-path`
+ * keeps the rule off files whose path matches it (tests, for rules about production code).
  * `flow` (Python AST rules) drops a match whose metavariable `value` is provably a constant or
  * sanitised within its function (src/analyzers/code/flow-python.ts): `sanitizers` is a regex on
  * a call's function and first argument (`name.replace("'"`) whose result is safe for this sink,
@@ -49,6 +50,8 @@ export interface Rule {
   textConstraints?: [string, RegExp][];
   regex?: RegExp;
   notRegex?: RegExp;
+  /** Files the rule does not apply to (a regex on the path: tests, for rules about production code). */
+  notPath?: RegExp;
   flow?: { value: string; sanitizers?: RegExp; rejects?: string[]; confines?: boolean };
   /** Where the rule was defined, for error messages and the fixture test. */
   pack: string;
@@ -58,7 +61,7 @@ export class RuleError extends UserError {}
 
 const RULE_KEYS = new Set([
   'id', 'title', 'severity', 'confidence', 'category', 'cwe', 'message', 'fix', 'languages',
-  'requires', 'ast', 'constraints', 'utils', 'regex', 'not-regex', 'flags', 'flow',
+  'requires', 'ast', 'constraints', 'utils', 'regex', 'not-regex', 'not-path', 'flags', 'flow',
 ]);
 const FLOW_KEYS = new Set(['value', 'sanitizers', 'rejects', 'confines']);
 const PACK_KEYS = new Set(['languages', 'rules']);
@@ -139,6 +142,7 @@ export function compilePack(parsed: unknown, pack: string, deferred = false): Ru
       ['requires', raw.requires !== undefined ? () => prefilter(raw.requires, f, where) : undefined],
       ['regex', raw.regex !== undefined ? () => compile(str(raw.regex, where, 'regex')!, f, where) : undefined],
       ['notRegex', raw['not-regex'] !== undefined ? () => compile(str(raw['not-regex'], where, 'not-regex')!, f, where) : undefined],
+      ['notPath', raw['not-path'] !== undefined ? () => compile(str(raw['not-path'], where, 'not-path')!, '', where) : undefined],
     ];
     if (raw.ast !== undefined) {
       if (typeof raw.ast !== 'object' || raw.ast === null) throw new RuleError(`${where}: 'ast' must be a rule mapping`);

@@ -152,7 +152,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
   const { ast, regex } = rulesFor(file.language, rules);
   const out: Finding[] = [];
 
-  const astActive = ast.filter((r) => r.requires!.test(file.text));
+  const astActive = ast.filter((r) => r.requires!.test(file.text) && !r.notPath?.test(file.path));
   if (astActive.length > 0) {
     registerParsers(file.language);
     let root, phpShift = 0;
@@ -196,7 +196,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
   // Line rules: every line, or only the changed ones in a diff scan.
   const lineIdx = changed ? [...changed].filter((l) => l >= 1 && l <= file.lines.length).map((l) => l - 1) : undefined;
   for (const rule of regex) {
-    if (rule.requires && !rule.requires.test(file.text)) continue;
+    if ((rule.requires && !rule.requires.test(file.text)) || rule.notPath?.test(file.path)) continue;
     const re = rule.regex!;
     // One test of the whole file (multiline, so ^ and $ still mean a line) before going line by line.
     if (!wholeFile(re).test(file.text)) continue;

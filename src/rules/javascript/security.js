@@ -235,3 +235,73 @@ function encryptFilled(crypto, key) {
   // ok: js.static-iv
   return crypto.createCipheriv('aes-128-cbc', key, iv);
 }
+
+function evalRequest(req, vm, engine) {
+  // ruleid: js.eval-injection
+  eval(req.body.code);
+  // ruleid: js.eval-injection
+  vm.runInNewContext(req.body.code, {});
+  // ok: js.eval-injection
+  setTimeout(engine.tick, 50);
+}
+
+function pages(app, escapeHtml) {
+  app.get('/hi', (req, res) => {
+    // ruleid: js.xss-response
+    res.send('<h1>Hello ' + req.query.name + '</h1>');
+  });
+  app.get('/hi2', (req, res) => {
+    // ruleid: js.xss-response
+    res.write(`<p>${req.params.id}</p>`);
+    // ok: js.xss-response
+    res.end(`<p>${escapeHtml(String(count))}</p>`);
+  });
+  app.get('/json', (req, res) => {
+    // ok: js.xss-response
+    res.send({ name: req.query.name });
+  });
+}
+
+function sessions(app, makeSession) {
+  app.post('/login', (req, res) => {
+    // ruleid: js.cookie-insecure
+    res.cookie('sid', makeSession(req.body.user));
+    // ruleid: js.cookie-insecure
+    res.cookie('sid', makeSession(req.body.user), { httpOnly: false });
+    // ok: js.cookie-insecure
+    res.cookie('sid', makeSession(req.body.user), { httpOnly: true, secure: true, sameSite: 'lax' });
+    res.end();
+  });
+}
+
+function corsSetup(app, cors) {
+  // ruleid: js.cors-any-origin-credentials
+  app.use(cors({ origin: true, credentials: true }));
+  // ok: js.cors-any-origin-credentials
+  app.use(cors({ origin: ['https://app.example.com'], credentials: true }));
+}
+
+function settings(app, _, config) {
+  app.post('/cfg', (req, res) => {
+    // ruleid: js.prototype-pollution-merge
+    _.merge(config, req.body);
+    // ok: js.prototype-pollution-merge
+    _.merge(config, { theme: req.body.theme === 'dark' ? 'dark' : 'light' });
+    res.end();
+  });
+}
+
+function restore(req) {
+  const serialize = require('node-serialize');
+  // ok: js.unsafe-deserialization
+  const saved = serialize.serialize({ at: Date.now() });
+  // ruleid: js.unsafe-deserialization
+  return [saved, serialize.unserialize(req.body.data)];
+}
+
+function tokens(jwt, user) {
+  // ruleid: js.jwt-hardcoded-secret
+  const t = jwt.sign({ sub: user.id }, 'super-secret-key', { expiresIn: '1h' });
+  // ok: js.jwt-hardcoded-secret
+  return jwt.verify(t, process.env.JWT_SECRET);
+}

@@ -328,3 +328,45 @@ def write_to_dir(filename, directory, content):
     # ok: python.path-join-parameter
     with open(os.path.join(directory, filename), 'w') as f:
         f.write(content)
+
+
+@app.route('/download')
+def download():
+    # ruleid: python.path-traversal
+    return send_file(request.args['path'])
+
+
+@app.route('/download2')
+def download2():
+    # ok: python.path-traversal
+    return send_file(os.path.join('/srv/files', secure_filename(request.args['path'])))
+
+
+from flask_cors import CORS
+# ruleid: python.cors-any-origin-credentials
+CORS(app, origins="*", supports_credentials=True)
+# ok: python.cors-any-origin-credentials
+CORS(app, origins=["https://app.example.com"], supports_credentials=True)
+
+
+def check_signature(sig, body, key):
+    # ruleid: python.timing-unsafe-compare
+    if hmac.new(key, body, hashlib.sha256).hexdigest() == sig:
+        return True
+    # ok: python.timing-unsafe-compare
+    return hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest(), sig)
+
+
+def issue_token(uid):
+    # ruleid: python.jwt-hardcoded-secret
+    token = jwt.encode({'uid': uid}, 'secret123', algorithm='HS256')
+    # ok: python.jwt-hardcoded-secret
+    return jwt.decode(token, os.environ['JWT_SECRET'], algorithms=['HS256'])
+
+
+def delete_user(user, target):
+    # ruleid: python.assert-authorization
+    assert user.is_admin, 'admins only'
+    # ok: python.assert-authorization
+    assert target is not None
+    target.delete()
