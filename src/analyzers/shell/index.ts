@@ -261,6 +261,8 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       const t = args.indexOf('-t');
       if (t >= 0 && args[t + 1]) { w.push(args[t + 1]); r.push(...pathArgs.filter((a) => a !== args[t + 1])); }
       else { w.push(pathArgs[pathArgs.length - 1]); r.push(...pathArgs.slice(0, -1)); }
+      // mv takes its sources away: moving the agent's settings aside is changing them.
+      if (name === 'mv') w.push(...pathArgs.filter((a) => a !== (t >= 0 ? args[t + 1] : pathArgs[pathArgs.length - 1])));
     } else if (name === 'sed' && args.some((a) => /^-i|^--in-place/.test(a))) w.push(...pathArgs);
     else if (['touch', 'mkdir', 'chmod', 'chown', 'chgrp', 'setfacl', 'chattr'].includes(name)) w.push(...pathArgs);
     else if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
@@ -342,6 +344,35 @@ interface PathTools {
   abs(p: string): string; inWorkspace(p: string): boolean; rootOrHome(p: string): boolean; outside(p: string): boolean;
   /** Records a file the command reads or writes (judged with the others after classify). */
   read(p: string): void; write(p: string): void;
+}
+
+/** Coding-agent CLIs, and the npm packages that start them. */
+const AGENT_CLIS = new Set(['qwen', 'claude', 'gemini', 'codex', 'aider', 'opencode', 'goose', 'amp', 'cursor-agent', 'crush', 'cline', 'kilocode', 'iflow']);
+const AGENT_PACKAGES: Record<string, string> = { '@qwen-code/qwen-code': 'qwen', '@anthropic-ai/claude-code': 'claude', '@google/gemini-cli': 'gemini', '@openai/codex': 'codex', 'opencode-ai': 'opencode', '@iflow-ai/iflow-cli': 'iflow' };
+
+/**
+ * Another coding agent started by this one. Its tool calls pass Warden only through hooks
+ * installed for it: Qwen Code and Gemini CLI with their tool sandbox on (-s, or QWEN_SANDBOX /
+ * GEMINI_SANDBOX) run no hooks at all, and agents without a Warden adapter (Codex, Aider…) have
+ * none, so those escape the guard; any other run is asked, as it acts with its own tools.
+ */
+function agentRun(c: SimpleCommand, name: string, args: string[], text: string, add: (a: Action) => void) {
+  let agent = AGENT_CLIS.has(name) ? name : undefined, rest = args;
+  if (!agent && /^(?:npx|pnpx|bunx|pnpm|yarn|bun)$/.test(name)) {
+    const i = args.findIndex((a) => a.replace(/@[^@/]*$/, '') in AGENT_PACKAGES || AGENT_PACKAGES[a.replace(/(?!^)@[^/]*$/, '')] !== undefined);
+    if (i >= 0) { agent = AGENT_PACKAGES[args[i].replace(/(?!^)@[^/]*$/, '')]; rest = args.slice(i + 1); }
+  }
+  if (!agent) return;
+  // (`claude --version`, `qwen --help`, `gemini mcp list` start no session)
+  if (rest.some((a) => /^(?:-v|-V|--version|-h|--help)$/.test(a)) || /^(?:help|mcp|config|doctor|update|auth|login|logout|completion|extensions)$/.test(rest[0] ?? '')) return;
+  const sandboxEnv = Object.entries(c.env).some(([k, v]) => /^(?:QWEN|GEMINI)_SANDBOX$/.test(k) && !/^(?:|0|false|no)$/i.test(v));
+  if ((agent === 'qwen' || agent === 'gemini') && (sandboxEnv || rest.some((a) => /^(?:-s|--sandbox(?:=(?!false).*)?|--sandbox-image(?:=.*)?|-[a-zA-Z]*s[a-zA-Z]*)$/.test(a) && !/^--sandbox=false$/.test(a)))) {
+    add({ capability: 'hook-bypass', detail: `${agent} with its tool sandbox on runs no hooks: what it does would not be judged`, command: text });
+  } else if (!['qwen', 'gemini', 'claude'].includes(agent)) {
+    add({ capability: 'hook-bypass', detail: `${agent} has no Warden hooks: its commands and edits would not be judged`, command: text });
+  } else {
+    add({ capability: 'inline-exec', detail: `starts another coding agent (${agent}) that acts with its own tools`, command: text });
+  }
 }
 
 function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[], text: string, ctx: ShellContext, home: string,
@@ -562,6 +593,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     if (patterns.some((x) => CRED_FILE.test(x)) || roots.some((x) => isCredentialPath(pt.abs(x), home))) add({ capability: 'credential-access', detail: 'searches for credential files, tokens or browser profiles', command: text });
   }
 
+  agentRun(c, name, args, text, add);
   switch (name) {
     case 'insmod': case 'rmmod': case 'modprobe': case 'kldload': case 'kldunload': case 'kextload': case 'kextunload': case 'swapon': case 'swapoff':
       // (modprobe's listing and dry-run options load nothing.)
@@ -647,6 +679,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     case 'npm': case 'pnpm': case 'yarn': case 'bun': {
       if (/^(?:publish|unpublish|deprecate|owner|dist-tag|token|adduser|login)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} publishes to or changes the registry`, command: text });
       if (/^(?:install|i|add|ci|isntall|update|up|upgrade)$/.test(sub)) packages(c, 'npm', args.slice(args.indexOf(sub) + 1), text, add);
+      if (/^(?:uninstall|un|remove|rm|r|unlink)$/.test(sub) && args.slice(args.indexOf(sub) + 1).some((a) => /^(?:@[\w.-]+\/)?warden(?:@.*)?$/.test(a))) add({ capability: 'agent-tamper', detail: `${name} ${sub} removes Warden, whose hooks guard the agent`, command: text });
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /registry/.test(args.join(' '))) add({ capability: 'risky-package-source', detail: `${name} config changes the package registry`, command: text });
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /script-shell|shell-emulator/.test(args.join(' '))) add({ capability: 'persistence', detail: `${name} config changes the shell every package script runs in`, command: text });
       return;
@@ -676,7 +709,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if ((args.length === 0 || (name === 'export' && args.join(' ') === '-p') || (name === 'declare' && /^-[px]+$/.test(args.join(' ')))) && !c.pipeline.slice(c.pipeline.indexOf(c) + 1).some((x) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]))) add({ capability: 'env-dump', detail: `${name} prints every environment variable (API keys included) into the agent's context`, command: text });
       return;
     case 'security': case 'secret-tool': case 'keyctl': case 'pass': case 'gopass': case 'op': case 'bw': case 'lpass': case 'vault': case 'gpg':
-      if (name !== 'gpg' || args.some((a) => /^--?(?:export-secret|decrypt|d)$/.test(a))) add({ capability: 'credential-access', detail: `${name} reads a password store or keychain`, command: text });
+      if (name !== 'gpg' || args.some((a) => /^--?(?:export-secret(?:-sub)?(?:-keys?)?|decrypt|d)$/.test(a))) add({ capability: 'credential-access', detail: `${name} reads a password store or keychain`, command: text });
       return;
     case 'gh':
       if (sub === 'auth' && args.includes('token')) add({ capability: 'credential-access', detail: 'gh auth token prints the GitHub token', command: text });
