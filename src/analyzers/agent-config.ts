@@ -7,6 +7,7 @@
  *   agent-config.telemetry-on        vendor usage statistics explicitly on
  *   agent-config.ci-secret-exfil     a CI step that sends secrets or the environment to a host
  *   agent-config.ci-pr-target-checkout  pull_request_target that checks out untrusted PR code
+ *   agent-config.ci-script-injection    attacker-written event text (an issue title, a branch name) pasted into a run script
  *   agent-config.autorun-on-open     an editor task that runs when the folder is opened
  *   agent-config.autorun-network     a dev-container lifecycle command that reaches the network or decodes
  *   agent-config.registry-override   a package-manager config that fetches packages from another index
@@ -36,6 +37,7 @@ const META = {
   'agent-config.network-hook': { title: 'Agent hook runs a network or decode command', severity: 'critical', cwe: 'CWE-506', message: 'A hook in this settings file runs a command that reaches the network or decodes a payload; it runs on every tool call of every user.', fix: 'Remove the hook and review who added it.' },
   'agent-config.telemetry-on': { title: 'Vendor usage statistics switched on', severity: 'low', cwe: 'CWE-359', message: 'This file turns the agent vendor\'s usage statistics on, so usage data leaves the company.', fix: 'Set privacy.usageStatisticsEnabled to false.' },
   'agent-config.ci-secret-exfil': { title: 'CI step sends secrets to a host', severity: 'critical', cwe: 'CWE-200', message: 'A CI step puts secrets or the whole environment into a network command.', fix: 'Remove the step; rotate the secrets it could reach.' },
+  'agent-config.ci-script-injection': { title: 'Untrusted event text pasted into a CI script', severity: 'high', cwe: 'CWE-78', message: 'GitHub expands ${{ }} before the shell runs, so an issue title, comment, commit message or branch name written by anyone becomes shell code in this step, with its secrets.', fix: 'Pass the value through env: (TITLE: ${{ github.event.issue.title }}) and use "$TITLE" in the script.' },
   'agent-config.autorun-on-open': { title: 'Editor task runs when the folder is opened', severity: 'high', cwe: 'CWE-506', message: 'This task runs a command as soon as someone opens the repository in the editor, before anyone reviews it.', fix: 'Remove runOn: folderOpen; let people run the task themselves.' },
   'agent-config.autorun-network': { title: 'Dev-container command reaches the network or decodes a payload', severity: 'high', cwe: 'CWE-506', message: 'A dev-container lifecycle command (initializeCommand runs on the host) fetches or decodes something and runs when the container is built or started.', fix: 'Pin what it installs (a versioned package or image) or move the step into a reviewed script.' },
   'agent-config.registry-override': { title: 'Packages fetched from another index', severity: 'medium', cwe: 'CWE-1357', message: 'This package-manager config makes installs fetch packages from an index other than the public registry; an attacker-controlled index serves its own versions of every package.', fix: 'Confirm the URL is the company\'s mirror (over https); otherwise remove it.' },
@@ -43,6 +45,9 @@ const META = {
   'agent-config.ci-pr-target-checkout': { title: 'pull_request_target runs untrusted PR code', severity: 'high', cwe: 'CWE-829', message: 'The workflow runs with repository secrets on pull_request_target and checks out the pull request\'s head, so a fork\'s code runs with those secrets.', fix: 'Use pull_request, or never check out and run the PR head under pull_request_target.' },
 } as const;
 type Id = keyof typeof META;
+
+/** Event fields anyone can write: issue and PR titles and bodies, comments, commit messages, branch names, emails. */
+const UNTRUSTED_EVENT_TEXT = /\$\{\{\s*(?:github\.event\.(?:issue|pull_request|comment|review|review_comment|discussion|head_commit|commits\[\d+\]|workflow_run|pages\[\d+\])\S*\.(?:title|body|message|name|email|head_ref|ref|label)\b|github\.event\.pull_request\.head\.(?:ref|label)|github\.head_ref)/;
 
 const NETWORK_CMD = /\b(curl|wget|nc|ncat|netcat|ssh|scp|rsync|ftp|telnet|socat|Invoke-WebRequest|iwr|fetch\(|https?:\/\/|base64\s+(-d|--decode)|\|\s*(ba)?sh\b|python[0-9.]*\s+-c|node\s+-e|\/dev\/tcp)/i;
 
@@ -62,7 +67,15 @@ export function analyzeAgentConfig(file: SourceFile): Finding[] {
   }
   if (WORKFLOW.test(file.path)) {
     const prTarget = lines.some((l) => /\bpull_request_target\b/.test(l));
+    // Lines of run scripts: `run: cmd`, or the block under `run: |` (deeper indented than the key).
+    let runIndent = -1;
     lines.forEach((l, i) => {
+      const indent = l.length - l.trimStart().length;
+      if (runIndent >= 0 && l.trim() !== '' && indent <= runIndent) runIndent = -1;
+      const run = /^(\s*)(?:-\s+)?run:\s*(.*)$/.exec(l);
+      const script = run ? run[2] : runIndent >= 0 ? l : undefined;
+      if (run && /^[|>][-+]?\s*$/.test(run[2])) runIndent = run[1].length;
+      if (script !== undefined && UNTRUSTED_EVENT_TEXT.test(script)) add('agent-config.ci-script-injection', i + 1);
       const secretRef = /\$\{\{\s*(secrets\.|toJSON\(secrets\)|env\.)|\bprintenv\b|\benv\s*\||\$\(\s*(?:env|set|export\s+-p)\s*\)|`\s*env\s*`|\/proc\/self\/environ|toJSON\(\s*env\s*\)/.test(l);
       if (secretRef && NETWORK_CMD.test(l) && !/actions\/|uses:/.test(l)) add('agent-config.ci-secret-exfil', i + 1);
       else if (/toJSON\(\s*secrets\s*\)/.test(l)) add('agent-config.ci-secret-exfil', i + 1);
