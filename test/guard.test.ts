@@ -294,6 +294,8 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['npx @openai/codex exec "fix the tests"', 'deny', 'hook-bypass'],
     ['claude --dangerously-skip-permissions -p "run the migration"', 'ask', 'inline-exec'],
     ['claude --version', 'allow'],
+    ['pnpm dlx @openai/codex@0.40.0 exec "x"', 'deny', 'hook-bypass'],
+    ['pnpm add -g @openai/codex', 'allow'],
     ['gemini mcp list', 'allow'],
     ['npm uninstall -g warden', 'deny', 'agent-tamper'],
     ['rm -rf node_modules/warden', 'deny', 'agent-tamper'],

@@ -358,9 +358,11 @@ const AGENT_PACKAGES: Record<string, string> = { '@qwen-code/qwen-code': 'qwen',
  */
 function agentRun(c: SimpleCommand, name: string, args: string[], text: string, add: (a: Action) => void) {
   let agent = AGENT_CLIS.has(name) ? name : undefined, rest = args;
-  if (!agent && /^(?:npx|pnpx|bunx|pnpm|yarn|bun)$/.test(name)) {
-    const i = args.findIndex((a) => a.replace(/@[^@/]*$/, '') in AGENT_PACKAGES || AGENT_PACKAGES[a.replace(/(?!^)@[^/]*$/, '')] !== undefined);
-    if (i >= 0) { agent = AGENT_PACKAGES[args[i].replace(/(?!^)@[^/]*$/, '')]; rest = args.slice(i + 1); }
+  // Package runners: `npx @openai/codex …`, `pnpm dlx …`, `bun x …` (installing one is not running it).
+  if (!agent && (/^(?:npx|pnpx|bunx)$/.test(name) || (/^(?:pnpm|yarn|bun)$/.test(name) && /^(?:dlx|x|exec)$/.test(args[0] ?? '')))) {
+    const pkg = (a: string) => a.replace(/(?!^)@[^/]*$/, ''); // without its @version
+    const i = args.findIndex((a) => Object.hasOwn(AGENT_PACKAGES, pkg(a)));
+    if (i >= 0) { agent = AGENT_PACKAGES[pkg(args[i])]; rest = args.slice(i + 1); }
   }
   if (!agent) return;
   // (`claude --version`, `qwen --help`, `gemini mcp list` start no session)
