@@ -284,5 +284,6 @@ test('listing tools are judged as reads where they look', async () => {
   assert.deepEqual(toolEvents('qwen-code', p('glob', { pattern: '**/*.ts', path: 'src' })).map((e) => (e as { path: string }).path), ['src', 'src/**/*.ts']);
   assert.deepEqual(toolEvents('claude-code', p('Glob', { pattern: '/home/dev/.ssh/id_*' })).map((e) => (e as { path: string }).path), ['/home/dev/.ssh/id_*']);
   assert.deepEqual(toolEvents('qwen-code', p('list_directory', { path: '/home/dev/.aws' })).map((e) => e.tool), ['read']);
+  assert.deepEqual(toolEvents('gemini-cli', p('list_directory', { dir_path: '/home/dev/.ssh' })).map((e) => (e as { path: string }).path), ['/home/dev/.ssh']);
   assert.deepEqual(toolEvents('claude-code', p('Glob', { pattern: '*.md' })), []);
 });

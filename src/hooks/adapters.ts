@@ -75,8 +75,8 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
       return path ? [{ tool: 'read', path, cwd }] : [];
     case 'glob': case 'Glob': case 'list_directory': case 'LS': {
       // Listing is judged as reading where it looks: the folder, and a pattern's own path.
-      const pattern = s(i.pattern);
-      const where = [path, pattern && /^[/~]/.test(pattern) ? pattern : pattern && path ? `${path.replace(/\/+$/, '')}/${pattern}` : undefined];
+      const pattern = s(i.pattern), dir = path ?? s(i.dir_path);
+      const where = [dir, pattern && /^[/~]/.test(pattern) ? pattern : pattern && dir ? `${dir.replace(/\/+$/, '')}/${pattern}` : undefined];
       return where.filter((x): x is string => !!x).map((x) => ({ tool: 'read' as const, path: x, cwd }));
     }
     case 'read_many_files': {
