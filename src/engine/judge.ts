@@ -114,6 +114,13 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
           }
         }
       }
+      // Files the command writes with content it holds (`cat > app.py <<EOF`): judged like a write tool call.
+      for (const f of analysis.files) {
+        const a = abs(f.path);
+        const old = existsSync(a) ? safeRead(a) : undefined;
+        const content = f.append ? (old ?? '') + f.content : f.content;
+        scanContent(f.path, content, old === undefined ? undefined : f.append ? appendedLines(old, content) : changedLines(old, content));
+      }
       for (const code of analysis.inline) {
         actions.push(...inlineActions(code.code, code.command));
         shellStrings(code.code, code.command);
@@ -264,6 +271,14 @@ export function changedLines(old: string, next: string): Set<number> {
     if (n > 0) count.set(l, n - 1);
     else out.add(i + 1);
   });
+  return out;
+}
+
+/** The lines `>>` adds to a file: from the old last line (which the text may continue) on. */
+function appendedLines(old: string, next: string): Set<number> {
+  const from = old.split('\n').length, to = next.split('\n').length;
+  const out = new Set<number>();
+  for (let l = from; l <= to; l++) out.add(l);
   return out;
 }
 

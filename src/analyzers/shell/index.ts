@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
-import { parseShell, pipelinePeers, ShellParseError, interpreterOf, PARSED_SHELLS, type SimpleCommand } from './parse.ts';
+import { parseShell, pipelinePeers, ShellParseError, interpreterOf, PARSED_SHELLS, fileWrites, type FileWrite, type SimpleCommand } from './parse.ts';
 import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isTempPath, isHarmlessSystemRead } from '../paths.ts';
 import { hostOf, normaliseHost } from '../network.ts';
 
@@ -42,6 +42,8 @@ export interface ShellAnalysis {
   actions: Action[];
   /** Program text given to interpreters (python -c, node -e, heredocs); the engine scans it. */
   inline: InlineCode[];
+  /** Files written with content the command line holds (`cat > f <<EOF`); the engine scans it. */
+  files: FileWrite[];
   commands: SimpleCommand[];
 }
 
@@ -337,7 +339,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   if (actions.some((a) => a.capability === 'credential-access' || a.capability === 'env-dump') && actions.some((a) => (a.capability === 'network' || a.capability === 'upload') && a.hosts?.length)) {
     add({ capability: 'exfiltration', detail: 'reads credentials and talks to the network in the same command', command, hosts: actions.flatMap((a) => a.hosts ?? []) });
   }
-  return { actions, inline, commands: parsed.commands };
+  return { actions, inline, files: fileWrites(parsed), commands: parsed.commands };
 }
 
 interface PathTools {

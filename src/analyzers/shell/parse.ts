@@ -153,6 +153,68 @@ function applyFilter(argv: string[], input: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What a command prints when that is known from the command line alone: echo and printf of their
+ * arguments, cat or tee of a heredoc or here-string. (An argument only known at run time stays
+ * in as written, `$x`: callers that need exact text check `dynamic` themselves.)
+ */
+export function staticOutput(c: SimpleCommand): string | undefined {
+  const [name, ...args] = c.argv;
+  if (name === 'echo') {
+    const flags = args.filter((a) => /^-[neE]+$/.test(a)).join('');
+    const text = args.filter((a) => !/^-[neE]+$/.test(a)).join(' ');
+    return (flags.includes('e') ? ansiC(text) : text) + (flags.includes('n') ? '' : '\n');
+  }
+  if (name === 'printf' && args.length >= 1 && args[0] !== '-v') return printf(args[0], args.slice(1));
+  if (name === 'cat' || name === 'tee') {
+    const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
+    if (hd && (name === 'tee' || args.length === 0)) return hd.heredoc ?? `${hd.target}\n`;
+  }
+  return undefined;
+}
+
+/** The output of a pipeline up to (not including) stage `end`: a static producer, then filters. */
+function pipelineOutput(line: SimpleCommand[], end: number): string | undefined {
+  if (end <= 0) return undefined;
+  let out = staticOutput(line[0]);
+  for (let k = 1; k < end && out !== undefined; k++) out = line[k].argv[0] === 'tee' ? out : applyFilter(line[k].argv, out);
+  return out;
+}
+
+export interface FileWrite { path: string; content: string; append: boolean; command: string }
+const MAX_WRITE = 1 << 20;
+
+/**
+ * Files the command line writes with content known from the command line itself: `cat > f <<EOF`,
+ * `echo … >> f`, `printf … | tee f`, `tee -a f <<< …`. The engine judges that content as it judges
+ * a write tool call, so code planted through the shell is not waved through.
+ */
+export function fileWrites(parsed: ParsedShell): FileWrite[] {
+  const out: FileWrite[] = [];
+  for (const c of parsed.commands) {
+    const [name, ...args] = c.argv;
+    const targets: { path: string; append: boolean }[] = [];
+    for (const r of c.redirects) {
+      if (['>', '>>', '>|', '&>', '&>>'].includes(r.op) && !r.dynamic && !/^\d$|^-$|^\/dev\//.test(r.target)) targets.push({ path: r.target, append: r.op.endsWith('>>') });
+    }
+    if (name === 'tee') {
+      const append = args.some((a) => /^(?:-a|--append)$/.test(a) || /^-[a-zA-Z]*a/.test(a));
+      args.forEach((a, i) => { if (!a.startsWith('-') && !c.dynamic[i + 1] && !/^\/dev\//.test(a)) targets.push({ path: a, append }); });
+    }
+    if (!targets.length) continue;
+    // This command's own output, or (cat, tee, filters) what the pipeline feeds it.
+    let content = staticOutput(c);
+    if (content === undefined && (name === 'cat' || name === 'tee' || c.pipeline.indexOf(c) > 0)) {
+      const at = c.pipeline.indexOf(c);
+      const fed = pipelineOutput(c.pipeline, at);
+      content = fed === undefined ? undefined : name === 'cat' || name === 'tee' ? (args.filter((a) => !a.startsWith('-')).length === 0 || name === 'tee' ? fed : undefined) : applyFilter(c.argv, fed);
+    }
+    if (content === undefined || content.length > MAX_WRITE) continue;
+    for (const t of targets) out.push({ ...t, content, command: c.argv.join(' ') });
+  }
+  return out;
+}
+
 /** Strips a binary's directory: `/usr/bin/curl` is `curl`. */
 export function baseName(cmd: string): string {
   const i = Math.max(cmd.lastIndexOf('/'), cmd.lastIndexOf('\\'));
@@ -443,17 +505,10 @@ class Walker {
     const top = inner.commands.filter((c) => !c.via.length || c.via === this.via);
     const line = top[0]?.pipeline;
     if (!line || line.length !== top.length || line.some((c) => c.dynamic.some(Boolean))) return UNKNOWN_SUBST;
-    let out: string | undefined;
     const [first, ...rest] = line;
-    if (first.argv[0] === 'echo') {
-      const args = first.argv.slice(1);
-      const flags = args.filter((a) => /^-[neE]+$/.test(a)).join('');
-      const text = args.filter((a) => !/^-[neE]+$/.test(a)).join(' ');
-      out = flags.includes('e') ? ansiC(text) : text;
-      if (!flags.includes('n')) out += '\n';
-    } else if (first.argv[0] === 'printf' && first.argv.length >= 2) {
-      out = printf(first.argv[1], first.argv.slice(2));
-    } else return UNKNOWN_SUBST;
+    if (!/^(?:echo|printf)$/.test(first.argv[0]) || (first.argv[0] === 'printf' && first.argv.length < 2)) return UNKNOWN_SUBST;
+    let out = staticOutput(first);
+    if (out === undefined) return UNKNOWN_SUBST;
     for (const f of rest) {
       out = applyFilter(f.argv, out);
       if (out === undefined) return UNKNOWN_SUBST;
