@@ -175,7 +175,9 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && may(LITERAL_HOST), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
   const hasPieces = may(PIECES_HINT), hasDataUrl = may(/['"`]data:/);
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
+    // (Escaped line breaks inside strings separate words too: code written out as
+    // 'import os\nexec(…)' hides `exec` from \b otherwise.)
+    const l = lines[i].includes('\\') ? lines[i].replace(/\\[nrt]/g, '  ') : lines[i];
     if (l.length > MAX_LINE) continue;
     const trimmed = l.trimStart();
     if ((trimmed.startsWith('#') && !trimmed.startsWith('#!') && !cLike) || /^(\/\/|\*|\/\*)/.test(trimmed)) continue;

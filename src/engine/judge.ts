@@ -116,6 +116,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       }
       // Files the command writes with content it holds (`cat > app.py <<EOF`): judged like a write tool call.
       for (const f of analysis.files) {
+        if (f.fragment) { scanContent(f.path, f.content); continue; }
         const a = abs(f.path);
         const old = existsSync(a) ? safeRead(a) : undefined;
         const content = f.append ? (old ?? '') + f.content : f.content;

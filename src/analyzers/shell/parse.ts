@@ -181,8 +181,23 @@ function pipelineOutput(line: SimpleCommand[], end: number): string | undefined 
   return out;
 }
 
-export interface FileWrite { path: string; content: string; append: boolean; command: string }
+export interface FileWrite {
+  path: string; content: string; append: boolean; command: string;
+  /** Text an in-place edit puts into the file (sed -i, perl -pi), judged on its own. */
+  fragment?: boolean;
+}
 const MAX_WRITE = 1 << 20;
+
+/** The text a sed or perl substitution/insertion script puts into a file: replacements, i/a/c text. */
+function insertedText(script: string): string[] {
+  const out: string[] = [];
+  for (const m of script.matchAll(/(?:^|[;\n{}]|\s)s([^\w\s\\])((?:\\.|(?!\1)[^\\])*)\1((?:\\.|(?!\1)[^\\])*)\1/g)) {
+    const d = m[1];
+    out.push(m[3].replace(/\\n/g, '\n').replace(new RegExp(`\\\\(${d.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')})`, 'g'), '$1'));
+  }
+  for (const m of script.matchAll(/(?:^|[;\n])\s*[\d$,/^.*\w]*?\s*[iac](?:\\\n?|\s)\s*(.+)$/gm)) out.push(m[1].replace(/\\n/g, '\n'));
+  return out;
+}
 
 /**
  * Files the command line writes with content known from the command line itself: `cat > f <<EOF`,
@@ -200,6 +215,20 @@ export function fileWrites(parsed: ParsedShell): FileWrite[] {
     if (name === 'tee') {
       const append = args.some((a) => /^(?:-a|--append)$/.test(a) || /^-[a-zA-Z]*a/.test(a));
       args.forEach((a, i) => { if (!a.startsWith('-') && !c.dynamic[i + 1] && !/^\/dev\//.test(a)) targets.push({ path: a, append }); });
+    }
+    // In-place edits: the text the script puts in (sed -i 's/x/TEXT/' f, sed -i '1i TEXT' f, perl -pi -e).
+    const inPlace = (name === 'sed' && args.some((a) => /^(?:-[a-zA-Z]*i|--in-place)/.test(a))) || (name === 'perl' && args.some((a) => /^-[a-zA-Z]*i/.test(a)) && args.some((a) => /^-[a-zA-Z]*[pn]/.test(a)));
+    if (inPlace) {
+      const scripts: string[] = [], files: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (/^-[a-zA-Z]*e$/.test(a) || a === '--expression') scripts.push(args[++i] ?? '');
+        else if (a.startsWith('--expression=')) scripts.push(a.slice(13));
+        else if (!a.startsWith('-') && !c.dynamic[i + 1]) files.push(a);
+      }
+      if (!scripts.length && files.length) scripts.push(files.shift()!);
+      const text = scripts.flatMap(insertedText).join('\n');
+      if (text.trim()) for (const f of files) out.push({ path: f, content: text + '\n', append: false, fragment: true, command: c.argv.join(' ') });
     }
     if (!targets.length) continue;
     // This command's own output, or (cat, tee, filters) what the pipeline feeds it.
