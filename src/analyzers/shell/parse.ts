@@ -230,6 +230,12 @@ export function fileWrites(parsed: ParsedShell): FileWrite[] {
       const text = scripts.flatMap(insertedText).join('\n');
       if (text.trim()) for (const f of files) out.push({ path: f, content: text + '\n', append: false, fragment: true, command: c.argv.join(' ') });
     }
+    // A patch applied from the command line itself (`git apply <<EOF`, `echo … | patch -p1`).
+    if ((name === 'git' && /^(?:apply|am)$/.test(args.find((a) => !a.startsWith('-')) ?? '')) || name === 'patch') {
+      const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
+      const patch = hd ? hd.heredoc ?? hd.target : pipelineOutput(c.pipeline, c.pipeline.indexOf(c));
+      if (patch && patch.length <= MAX_WRITE) out.push({ path: `<${name} ${name === 'git' ? 'apply' : 'input'}>.patch`, content: patch, append: false, fragment: true, command: c.argv.join(' ') });
+    }
     if (!targets.length) continue;
     // This command's own output, or (cat, tee, filters) what the pipeline feeds it.
     let content = staticOutput(c);
