@@ -609,7 +609,7 @@ const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
   exec: { valued: /^-a$/ }, nice: { valued: /^-n$|^--adjustment$/ }, ionice: { valued: /^-(?:c|n|p)$/ },
   timeout: { valued: /^-(?:s|k)$|^--(?:signal|kill-after)$/, positional: 1 }, stdbuf: { valued: /^-(?:i|o|e)$/ },
   chroot: { valued: /^--(?:userspec|groups)$/, positional: 1 }, flock: { valued: /^-(?:w|E)$/, positional: 1 },
-  strace: { valued: /^-(?:e|o|p|s|u)$/ }, ltrace: { valued: /^-(?:e|o|p|s|u)$/ }, watch: { valued: /^-(?:n|d)$/ },
+  strace: { valued: /^-(?:e|o|p|s|u)$/ }, ltrace: { valued: /^-(?:e|o|p|s|u)$/ },
   unbuffer: { valued: /^$/ }, torify: { valued: /^$/ }, proxychains: { valued: /^-f$/ }, proxychains4: { valued: /^-f$/ },
   caffeinate: { valued: /^-(?:t|w)$/ }, taskset: { valued: /^$/, positional: 1 }, runuser: { valued: /^-(?:u|g|l)$/ },
   'start-stop-daemon': { valued: /^$/ }, faketime: { valued: /^$/, positional: 1 }, firejail: { valued: /^$/ }, pkexec: { valued: /^--user$/ },
@@ -662,11 +662,24 @@ function unwrap(c: SimpleCommand, w: Walker) {
   }
   if (name === 'busybox' || name === 'toybox') { rest(1, name); return; }
   if (name === 'watch') {
-    // watch runs its arguments through sh -c.
+    // watch runs its arguments through sh -c (with -x, directly).
     let i = 0;
-    while (i < args.length && args[i].startsWith('-')) i += /^-(?:n|d|-interval)$/.test(args[i]) ? 2 : 1;
-    if (i < args.length) w.nested(args.slice(i).join(' '), 'watch');
+    while (i < args.length && args[i].startsWith('-')) i += /^-(?:n|d|-interval|-differences)$/.test(args[i]) && !args[i].includes('=') ? 2 : 1;
+    if (i >= args.length) return;
+    if (args.slice(0, i).some((a) => /^(?:-[a-zA-Z]*x[a-zA-Z]*|--exec)$/.test(a))) rest(i + 1, 'watch');
+    else w.nested(args.slice(i).join(' '), 'watch');
     return;
+  }
+  if (name === 'make' || name === 'gmake') {
+    // A makefile read from the command line (`make -f - <<EOF`): its recipes are shell commands.
+    const fi = args.findIndex((a) => a === '-f' || a === '--file' || a === '--makefile');
+    const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
+    if (fi >= 0 && /^(?:-|\/dev\/stdin)$/.test(args[fi + 1] ?? '') && hd) {
+      for (const line of (hd.heredoc ?? hd.target).split('\n')) {
+        const recipe = line.startsWith('\t') ? line.slice(1) : /^[^\s:#=][^:=]*:[^=;]*;(.*)$/.exec(line)?.[1];
+        if (recipe?.trim()) w.nested(recipe.replace(/^[@+-]+/, '').replace(/\$\$/g, '$'), 'make recipe');
+      }
+    }
   }
   if ((name === 'su' || name === 'runuser') && args.includes('-c')) {
     const s = args[args.indexOf('-c') + 1];
