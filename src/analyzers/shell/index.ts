@@ -688,9 +688,13 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /script-shell|shell-emulator/.test(args.join(' '))) add({ capability: 'persistence', detail: `${name} config changes the shell every package script runs in`, command: text });
       return;
     }
-    case 'npx': case 'bunx': case 'pnpx':
-      packages(c, 'npm', args.filter((a) => !a.startsWith('-')).slice(0, 1), text, add, true);
+    case 'npx': case 'bunx': case 'pnpx': {
+      // (with -c the command is a shell string, and the packages are the -p ones)
+      const pkgs = args.flatMap((a, i) => (/^(?:-p|--package)$/.test(a) && args[i + 1] ? [args[i + 1]] : /^--package=/.test(a) ? [a.slice(10)] : []));
+      const call = args.some((a) => /^(?:-c|--call)$/.test(a));
+      packages(c, 'npm', call ? pkgs : [...pkgs, ...args.filter((a, i) => !a.startsWith('-') && !/^(?:-p|--package)$/.test(args[i - 1] ?? '')).slice(0, 1)], text, add, true);
       return;
+    }
     case 'pip': case 'pip3': case 'pipx': case 'uv': case 'poetry': case 'pdm': case 'conda': case 'mamba': case 'easy_install': {
       const i = args.findIndex((a) => /^(?:install|add)$/.test(a));
       if (i >= 0) packages(c, 'pypi', args.slice(i + 1), text, add);

@@ -608,11 +608,28 @@ const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
   nohup: { valued: /^$/ }, setsid: { valued: /^$/ }, time: { valued: /^-(?:f|o)$/ }, command: { valued: /^$/ }, builtin: { valued: /^$/ },
   exec: { valued: /^-a$/ }, nice: { valued: /^-n$|^--adjustment$/ }, ionice: { valued: /^-(?:c|n|p)$/ },
   timeout: { valued: /^-(?:s|k)$|^--(?:signal|kill-after)$/, positional: 1 }, stdbuf: { valued: /^-(?:i|o|e)$/ },
-  chroot: { valued: /^--(?:userspec|groups)$/, positional: 1 }, flock: { valued: /^-(?:w|E)$/, positional: 1 },
+  chroot: { valued: /^--(?:userspec|groups)$/, positional: 1 },
   strace: { valued: /^-(?:e|o|p|s|u)$/ }, ltrace: { valued: /^-(?:e|o|p|s|u)$/ },
   unbuffer: { valued: /^$/ }, torify: { valued: /^$/ }, proxychains: { valued: /^-f$/ }, proxychains4: { valued: /^-f$/ },
   caffeinate: { valued: /^-(?:t|w)$/ }, taskset: { valued: /^$/, positional: 1 }, runuser: { valued: /^-(?:u|g|l)$/ },
   'start-stop-daemon': { valued: /^$/ }, faketime: { valued: /^$/, positional: 1 }, firejail: { valued: /^$/ }, pkexec: { valued: /^--user$/ },
+};
+
+/**
+ * Commands that run another command: its argv follows their own options (`valued` take a value,
+ * `positional` operands come first, `assigns` are NAME=value pairs), or `code` takes a shell string.
+ */
+const RUNNERS: Record<string, { valued?: RegExp; positional?: number; assigns?: boolean; code?: RegExp }> = {
+  'uv run': { valued: /^-[wp]$|^--(?:with|with-requirements|python|project|directory|env-file|extra|group|package|index|index-url|from)$/ },
+  'uvx': { valued: /^--(?:with|python|from|index-url)$/ }, 'poetry run': {}, 'pipenv run': {}, 'pdm run': {}, 'hatch run': {}, 'rye run': {},
+  'bundle exec': {}, 'pnpm exec': {}, 'yarn exec': {}, 'npm exec': { valued: /^--(?:package|workspace)$|^-w$/, code: /^(?:-c|--call)$/ },
+  'npx': { valued: /^(?:-p|--package)$/, code: /^(?:-c|--call)$/ },
+  'conda run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ }, 'mamba run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ }, 'micromamba run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ },
+  'mise exec': { valued: /^-C$|^--cd$/ }, 'asdf exec': {}, 'rbenv exec': {}, 'pyenv exec': {}, 'nodenv exec': {}, 'direnv exec': { positional: 1 },
+  'volta run': { valued: /^--(?:node|npm|yarn|pnpm|bundled-npm)$/ }, 'fnm exec': { valued: /^--using$/ }, 'devbox run': {},
+  'nix-shell': { code: /^--(?:run|command)$/ }, 'nix develop': { code: /^(?:-c|--command)$/ },
+  dotenv: { valued: /^-[evc]$/ }, 'cross-env': { assigns: true }, 'dbus-launch': {}, chrt: { valued: /^-[T-Z]$/, positional: 1 }, cgexec: { valued: /^-g$/ },
+  flock: { valued: /^-[wE]$/, positional: 1, code: /^(?:-c|--command)$/ },
 };
 
 /** git settings whose value is a command git runs (aliases and credential helpers when they start with `!`). */
@@ -661,6 +678,23 @@ function unwrap(c: SimpleCommand, w: Walker) {
     return;
   }
   if (name === 'busybox' || name === 'toybox') { rest(1, name); return; }
+  // Project and environment runners: `uv run CMD`, `poetry run CMD`, `conda run -n env CMD`…
+  const runner = RUNNERS[`${name} ${args[0] ?? ''}`] ? `${name} ${args[0]}` : RUNNERS[name] ? name : undefined;
+  if (runner) {
+    const spec = RUNNERS[runner];
+    let i = runner.includes(' ') ? 1 : 0, positional = spec.positional ?? 0;
+    while (i < args.length) {
+      const a = args[i];
+      if (spec.code?.test(a)) { if (args[i + 1] !== undefined) w.nested(args[i + 1], runner); return; }
+      if (a === '--') { i++; break; }
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a) && spec.assigns) { i++; continue; }
+      if (a.startsWith('-') && a.length > 1) { i += spec.valued?.test(a) ? 2 : 1; continue; }
+      if (positional > 0) { positional--; i++; continue; }
+      break;
+    }
+    rest(i + 1, runner);
+    return;
+  }
   if (name === 'watch') {
     // watch runs its arguments through sh -c (with -x, directly).
     let i = 0;
