@@ -787,6 +787,22 @@ function unwrap(c: SimpleCommand, w: Walker) {
       if (bang && !kv[1].startsWith('!')) return;
       w.nestedQuiet(bang ? kv[1].slice(1) : kv[1], `git ${kv[0]}`);
     });
+    // Subcommands that run commands: rebase --exec, bisect run, submodule foreach, filter-branch filters, difftool -x.
+    let si = 0;
+    while (si < args.length && args[si].startsWith('-')) si += /^(?:-c|-C|--git-dir|--work-tree|--namespace)$/.test(args[si]) ? 2 : 1;
+    const sub = args[si] ?? '';
+    const opts = args.slice(si + 1);
+    opts.forEach((a, k) => {
+      const eq = a.indexOf('=');
+      const key = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
+      const val = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : opts[k + 1];
+      if (val !== undefined && ((sub === 'rebase' && /^(?:--exec|-x)$/.test(key)) || (sub === 'filter-branch' && /^--(?:tree|index|msg|env|commit|parent|tag-name)-filter$/.test(key)) || (sub === 'difftool' && /^(?:-x|--extcmd)$/.test(key)))) w.nested(val, `git ${sub} ${key}`);
+    });
+    if (sub === 'bisect' && opts[0] === 'run') rest(si + 3, 'git bisect run');
+    if (sub === 'submodule' && opts.includes('foreach')) {
+      const cmd = opts.slice(opts.indexOf('foreach') + 1).filter((a) => a !== '--recursive' && a !== '-q' && a !== '--quiet');
+      if (cmd.length) w.nested(cmd.join(' '), 'git submodule foreach');
+    }
     return;
   }
   // Shell code inside another program's argument (sqlite3 '.shell …', ssh host 'cmd; cmd', vim -c '!sh').
