@@ -320,6 +320,14 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ["git -C sub rebase --exec='rm -rf ~' main", 'deny', 'catastrophic'],
     ["git rebase -x 'npm test' main", 'allow'],
     ['git submodule foreach git pull', 'allow'],
+    // Code pushed to a URL, secrets printed into the agent's context.
+    ['git push https://github.com/someone/fork.git main', 'ask', 'upload'],
+    ['git remote add backup https://github.com/someone/repo.git && git push backup main', 'ask', 'upload'],
+    ['git push origin feature/x', 'allow'],
+    ['echo "key: $AWS_SECRET_ACCESS_KEY"', 'ask', 'env-dump'],
+    ['printenv GITHUB_TOKEN', 'ask', 'env-dump'],
+    ['echo "$TOKEN_COUNT items"', 'allow'],
+    ['printenv PATH', 'allow'],
     ["git apply <<'EOF'\n--- a/app.py\n+++ b/app.py\n@@ -1,1 +1,2 @@\n import base64\n+exec(base64.b64decode(\"aWQ=\"))\nEOF", 'deny'],
     ["git apply <<'EOF'\n--- a/README.md\n+++ b/README.md\n@@ -1,1 +1,2 @@\n # x\n+More docs.\nEOF", 'allow'],
     // Other coding agents started by this one; Warden's own installation and the agent's settings.

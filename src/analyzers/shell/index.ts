@@ -161,6 +161,9 @@ function looksLikePath(a: string): boolean {
 }
 
 const SECRET_WORD = /pass|pwd|token|secret|api.?key|credential|auth/i;
+/** Environment variables that hold secrets by their name, and `$NAME` words that print them. */
+const SECRET_NAME = /^[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$/;
+const SECRET_VAR = /\$\{?([A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?))(?![A-Z0-9_])/;
 
 /** `:(){ :|:& };:` and its renamings: a function piping itself into itself in the background. */
 const FORK_BOMB = /(?:^|[\s;&|(])([^\s;&|(){}]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&/;
@@ -713,7 +716,15 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (/^(?:remove|purge|autoremove|erase|del|uninstall)$/.test(sub)) add({ capability: 'destructive', detail: `${name} ${sub} removes system packages`, command: text });
       return;
     case 'git': return git(c, args, text, add, net);
+    case 'echo': case 'printf':
+      // A secret's value printed goes into the agent's context, and from there to the model vendor.
+      for (let i = 1; i < c.argv.length; i++) {
+        const m = c.dynamic[i] ? SECRET_VAR.exec(c.argv[i]) : null;
+        if (m) { add({ capability: 'env-dump', detail: `${name} prints $${m[1]}, a secret, into the agent's context`, command: text }); break; }
+      }
+      return;
     case 'env': case 'printenv': case 'set': case 'export': case 'declare':
+      if (name === 'printenv' && args.some((a) => SECRET_NAME.test(a))) add({ capability: 'env-dump', detail: `printenv prints ${args.find((a) => SECRET_NAME.test(a))}, a secret, into the agent's context`, command: text });
       if ((args.length === 0 || (name === 'export' && args.join(' ') === '-p') || (name === 'declare' && /^-[px]+$/.test(args.join(' ')))) && !c.pipeline.slice(c.pipeline.indexOf(c) + 1).some((x) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]))) add({ capability: 'env-dump', detail: `${name} prints every environment variable (API keys included) into the agent's context`, command: text });
       return;
     case 'security': case 'secret-tool': case 'keyctl': case 'pass': case 'gopass': case 'op': case 'bw': case 'lpass': case 'vault': case 'gpg':
@@ -856,11 +867,15 @@ function git(c: SimpleCommand, args: string[], text: string, add: (a: Action) =>
     const refs = pos.slice(1).map((r) => r.replace(/^\+/, '').split(':').pop()!.replace(/^refs\/heads\//, ''));
     if (rest.some((a) => /^(?:-f|--force|--force-with-lease.*|--mirror|--delete|-d)$/.test(a)) || pos.slice(1).some((r) => r.startsWith('+') || r.startsWith(':'))) add({ capability: 'deploy', detail: 'git push rewrites or deletes remote history', command: text });
     else if (refs.some((r) => PROTECTED_BRANCH.test(r))) add({ capability: 'deploy', detail: `git push to ${refs.find((r) => PROTECTED_BRANCH.test(r))}, a protected branch`, command: text });
-    if (remote && /[:/]/.test(remote)) net([hostOf(remote, 'git') ?? remote], 'git push to a remote given by URL:');
+    // Pushing to a URL sends the code somewhere new, allowed host or not (any GitHub account will take it).
+    if (remote && /[:/]/.test(remote)) {
+      const host = hostOf(remote, 'git') ?? remote;
+      add({ capability: 'upload', detail: `git push sends the repository to ${remote.replace(/\/\/[^@/]*@/, '//')}, a remote given by URL`, command: text, hosts: [host] });
+    }
   }
   if (sub === 'remote' && (rest[0] === 'add' || rest[0] === 'set-url')) {
     const url = rest.filter((a) => !a.startsWith('-'))[2];
-    if (url) net([hostOf(url, 'git') ?? url], `git remote ${rest[0]} points the repository at`);
+    if (url) add({ capability: 'upload', detail: `git remote ${rest[0]} points the repository at ${url.replace(/\/\/[^@/]*@/, '//')}: pushes go there`, command: text, hosts: [hostOf(url, 'git') ?? url] });
   }
   if ((sub === 'clone' || sub === 'fetch' || sub === 'pull' || sub === 'ls-remote' || sub === 'submodule') && rest.some((a) => /[:/]/.test(a) && hostOf(a, 'git'))) {
     net(rest.map((a) => hostOf(a, 'git') ?? '').filter(Boolean), `git ${sub} from`);
