@@ -1,7 +1,7 @@
 // The agent guard's engine: shell normalisation and capabilities, policy, file/read/prompt events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judge, judgeEvent, loadAnalyzers } from '../src/engine/judge.ts';
@@ -425,4 +425,28 @@ test('package installs go through the supply-chain checks', () => {
   assert.equal(shell('pip install flask-jwt-extended-auth').decision, 'ask');
   assert.equal(shell('pip install requests==2.32.3 numpy').decision, 'allow');
   assert.equal(shell('npm install --save-dev typescript @types/node').decision, 'allow');
+});
+
+test('symbolic links are judged by where they lead: a link to a key is the key', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'warden-links-'));
+  const home = join(base, 'home'), ws = join(base, 'ws');
+  mkdirSync(join(home, '.ssh'), { recursive: true });
+  mkdirSync(ws);
+  writeFileSync(join(home, '.ssh', 'id_rsa'), 'not a real key\n');
+  writeFileSync(join(ws, 'notes.txt'), 'hello\n');
+  symlinkSync(join(home, '.ssh', 'id_rsa'), join(ws, 'key.txt'));
+  symlinkSync(join(ws, 'notes.txt'), join(ws, 'alias.txt'));
+  const ctx = { policy, cwd: ws, home };
+  const j = (e: Event) => judgeEvent(e, ctx);
+  assert.equal((await j({ tool: 'shell', command: 'ln -s ~/.ssh/id_rsa k2.txt' })).decision, 'deny');
+  assert.equal((await j({ tool: 'shell', command: 'cp ~/.ssh/id_rsa k3.txt' })).decision, 'deny');
+  for (const e of [{ tool: 'shell', command: 'cat key.txt' }, { tool: 'shell', command: 'cp -L key.txt copy.txt' }, { tool: 'read', path: 'key.txt' }, { tool: 'write', path: 'key.txt', content: 'x' }] as Event[]) {
+    const v = await j(e);
+    assert.equal(v.decision, 'deny', JSON.stringify(e));
+    assert.match(v.reasons.join(' '), /a link to/);
+  }
+  // Links to ordinary files, and links elsewhere that nothing reads, stay allowed.
+  assert.equal((await j({ tool: 'shell', command: 'cat alias.txt' })).decision, 'allow');
+  assert.equal((await j({ tool: 'read', path: 'alias.txt' })).decision, 'allow');
+  assert.equal((await j({ tool: 'shell', command: 'ln -s ../shared/config.json config.json' })).decision, 'allow');
 });

@@ -3,7 +3,28 @@
  * places that make code run later (persistence), privilege files, harmless system reads.
  * Paths are absolute (callers resolve `~` and the working directory first).
  */
+import { lstatSync, realpathSync } from 'node:fs';
 import { normalize } from 'node:path';
+
+/**
+ * Where a path really leads when it is (or passes through) a symbolic link on disk: a link in the
+ * workspace to ~/.ssh/id_rsa is that key. Undefined when the path is not a link or does not exist.
+ */
+export function linkTarget(abs: string): string | undefined {
+  // (Most paths an agent names do not exist yet: lstat without throwing answers those cheaply.)
+  if (!lstatSync(abs, { throwIfNoEntry: false })) return undefined;
+  try {
+    const real = realpathSync.native(abs);
+    return real !== abs ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a path on disk is itself a symbolic link (one lstat; false when it does not exist). */
+export function isLink(abs: string): boolean {
+  try { return lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink() ?? false; } catch { return false; }
+}
 
 const rel = (p: string, home: string) => {
   const h = normalize(home);

@@ -11,7 +11,7 @@ import type { Decision, Event, Finding, Verdict } from './types.ts';
 import { severityRank } from './types.ts';
 import { pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
 import { analyzeShell, ShellParseError, type Action, type Capability } from '../analyzers/shell/index.ts';
-import { isAgentControlPath, isCredentialPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead } from '../analyzers/paths.ts';
+import { isAgentControlPath, isCredentialPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead, linkTarget } from '../analyzers/paths.ts';
 import { hostMatches, hostOf } from '../analyzers/network.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { checkDependency } from '../analyzers/deps/index.ts';
@@ -68,7 +68,11 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
   const extra: { decision: Decision; reason: string }[] = [];
 
   const pathActions = (path: string, mode: 'read' | 'write', command: string) => {
-    const a = abs(path);
+    // A symbolic link to a credential, the agent's settings or a start-up file is judged as that file.
+    const lexical = abs(path), target = linkTarget(lexical);
+    const sensitive = target !== undefined && (isCredentialPath(target, home) || (mode === 'write' && (isAgentControlPath(target, home) || isPersistencePath(target, home) || isPrivilegedPath(target))));
+    const a = sensitive ? target : lexical;
+    if (sensitive) path = `${path} (a link to ${target})`;
     if (mode === 'write' && isAgentControlPath(a, home)) actions.push({ capability: 'agent-tamper', detail: `writes ${path}, which controls the agent's or Warden's guard`, command, paths: [a] });
     else if (isCredentialPath(a, home)) actions.push({ capability: 'credential-access', detail: `${mode === 'read' ? 'reads' : 'writes'} ${path}, a credential or secret file`, command, paths: [a] });
     else if (mode === 'write' && isPersistencePath(a, home)) actions.push({ capability: 'persistence', detail: `writes ${path}, which runs code at login, on a schedule or on git events`, command, paths: [a] });

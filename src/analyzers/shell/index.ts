@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import { parseShell, pipelinePeers, ShellParseError, interpreterOf, PARSED_SHELLS, fileWrites, type FileWrite, type SimpleCommand } from './parse.ts';
-import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isTempPath, isHarmlessSystemRead } from '../paths.ts';
+import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isTempPath, isHarmlessSystemRead, isLink, linkTarget } from '../paths.ts';
 import { hostOf, normaliseHost } from '../network.ts';
 
 export type Capability =
@@ -261,13 +261,23 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       w.push(...pathArgs.filter(() => name !== 'dd'), ...(name === 'dd' ? args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)) : []));
       if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
     }
-    else if (name === 'ln' && pathArgs.length === 1 && !args.includes('-t')) { /* ln -s TARGET: the link goes in the current folder */ }
+    else if (name === 'ln' && pathArgs.length === 1 && !args.includes('-t')) {
+      // ln -s TARGET [NAME]: the link goes in the current folder; a link to a credential exposes it.
+      if (isCredentialPath(abs(pathArgs[0]), home) || isAgentControlPath(abs(pathArgs[0]), home)) r.push(pathArgs[0]);
+    }
     else if (COPIERS.has(name) && pathArgs.length >= 1) {
       const t = args.indexOf('-t');
-      if (t >= 0 && args[t + 1]) { w.push(args[t + 1]); r.push(...pathArgs.filter((a) => a !== args[t + 1])); }
-      else { w.push(pathArgs[pathArgs.length - 1]); r.push(...pathArgs.slice(0, -1)); }
+      // A bare last operand (`cp ~/.ssh/id_rsa key.txt`) is the destination in the current folder,
+      // so every path-like operand is a source.
+      const pos = args.filter((a, i) => !a.startsWith('-') && !dyn[i + 1] && !(i > 0 && /^-[tS]$|^--suffix$/.test(args[i - 1])));
+      const bareDest = /^(?:cp|mv|install)$/.test(name) && pos.length > 0 && !pathArgs.includes(pos[pos.length - 1]);
+      let sources: string[];
+      if (t >= 0 && args[t + 1]) { w.push(args[t + 1]); sources = pathArgs.filter((a) => a !== args[t + 1]); }
+      else if (bareDest) sources = pathArgs;
+      else { w.push(pathArgs[pathArgs.length - 1]); sources = pathArgs.slice(0, -1); }
+      r.push(...sources);
       // mv takes its sources away: moving the agent's settings aside is changing them.
-      if (name === 'mv') w.push(...pathArgs.filter((a) => a !== (t >= 0 ? args[t + 1] : pathArgs[pathArgs.length - 1])));
+      if (name === 'mv') w.push(...sources);
     } else if (name === 'sed' && args.some((a) => /^-i|^--in-place/.test(a))) w.push(...pathArgs);
     else if (['touch', 'mkdir', 'chmod', 'chown', 'chgrp', 'setfacl', 'chattr'].includes(name)) w.push(...pathArgs);
     else if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
@@ -295,6 +305,21 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
 
     // Named as written, or in full after a cd (`cd ~/.ssh && cat id_rsa` reads ~/.ssh/id_rsa).
     const shown = (p: string) => (moved && !/^[~/]/.test(p) ? abs(p).replace(home, '~') : p);
+    // Symbolic links are also judged by where they lead, for what must not be reached through one:
+    // `cat key.txt` after `ln -s ~/.ssh/id_rsa key.txt`. (Bare names count only when they are links.)
+    const viaLink = (p: string) => { const t = linkTarget(abs(p)); return t ? `${shown(p)} (a link to ${t.replace(home, '~')})` : undefined; };
+    const linkedReads = [...r, ...(!NO_READ.has(name) || COPIERS.has(name) ? args.filter((a, i) => !dyn[i + 1] && /^[\w@+-][\w.@+-]*$/.test(a) && i !== skip && isLink(abs(a))) : [])];
+    for (const p of linkedReads) {
+      const t = linkTarget(abs(p)), how = t && viaLink(p);
+      if (t && how && isCredentialPath(t, home)) add({ capability: 'credential-access', detail: `reads ${how}, a credential or secret file`, command: text, paths: [t] });
+    }
+    for (const p of w) {
+      const t = linkTarget(abs(p)), how = t && viaLink(p);
+      if (!t || !how) continue;
+      if (isAgentControlPath(t, home)) add({ capability: 'agent-tamper', detail: `writes ${how}, which controls the agent's or Warden's guard`, command: text, paths: [t] });
+      else if (isCredentialPath(t, home)) add({ capability: 'credential-access', detail: `writes ${how}, a credential file`, command: text, paths: [t] });
+      else if (isPersistencePath(t, home)) add({ capability: 'persistence', detail: `writes ${how}, which runs code at login, on a schedule or on git events`, command: text, paths: [t] });
+    }
     for (const p of r) {
       if (isCredentialPath(abs(p), home)) add({ capability: 'credential-access', detail: `reads ${shown(p)}, a credential or secret file`, command: text, paths: [abs(p)] });
       else if (outside(p) && !isHarmlessSystemRead(abs(p)) && !INFO_ONLY.has(name)) add({ capability: 'read-outside', detail: `reads ${shown(p)}, outside the workspace`, command: text, paths: [abs(p)] });
