@@ -328,6 +328,13 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['printenv GITHUB_TOKEN', 'ask', 'env-dump'],
     ['echo "$TOKEN_COUNT items"', 'allow'],
     ['printenv PATH', 'allow'],
+    // Secret files named bare, as the read tool would see them.
+    ['cat .env', 'deny', 'credential-access'],
+    ['head -5 .env.local', 'deny', 'credential-access'],
+    ['cp .env /tmp/x', 'deny', 'credential-access'],
+    ['cat .env.example', 'allow'],
+    ['cp .env.example .env', 'allow'],
+    ['grep -c KEY .env.example', 'allow'],
     ["git apply <<'EOF'\n--- a/app.py\n+++ b/app.py\n@@ -1,1 +1,2 @@\n import base64\n+exec(base64.b64decode(\"aWQ=\"))\nEOF", 'deny'],
     ["git apply <<'EOF'\n--- a/README.md\n+++ b/README.md\n@@ -1,1 +1,2 @@\n # x\n+More docs.\nEOF", 'allow'],
     // Other coding agents started by this one; Warden's own installation and the agent's settings.

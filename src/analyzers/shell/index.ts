@@ -247,6 +247,8 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     // After a cd out of the workspace, bare file names are files there too.
     const moved = cwd !== ctx.cwd && !inWorkspace(cwd);
     const pathArgs = args.filter((a, i) => i !== skip && !dyn[i + 1] && !a.startsWith('-') && (looksLikePath(a) || (moved && /^[\w.@+-][\w.@+-]*$/.test(a))) && !(i > 0 && (PATTERN_OPT.test(args[i - 1]) || valued?.test(args[i - 1]))));
+    // Bare names of secret files (`cat .env`, `cp id_rsa …`): no other bare name counts as a path.
+    const bareSecrets = () => args.filter((a, i) => i !== skip && !dyn[i + 1] && /^[\w.@+~-][\w.@+~-]*$/.test(a) && !a.startsWith('-') && !pathArgs.includes(a) && !(i > 0 && (PATTERN_OPT.test(args[i - 1]) || valued?.test(args[i - 1]))) && isCredentialPath(abs(a), home));
     const optPaths = args.flatMap((a, i) => {
       if (dyn[i + 1]) return [];
       const v = /^--?[\w-]+=/.test(a) ? a.slice(a.indexOf('=') + 1).replace(/^@/, '') : /^(?:man|file|info):\//.test(a) ? a.slice(a.indexOf(':') + 1) : undefined;
@@ -265,15 +267,19 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       // ln -s TARGET [NAME]: the link goes in the current folder; a link to a credential exposes it.
       if (isCredentialPath(abs(pathArgs[0]), home) || isAgentControlPath(abs(pathArgs[0]), home)) r.push(pathArgs[0]);
     }
-    else if (COPIERS.has(name) && pathArgs.length >= 1) {
-      const t = args.indexOf('-t');
+    else if (COPIERS.has(name)) {
+      const td = args.find((a) => a.startsWith('--target-directory='));
+      if (td) w.push(td.slice(19));
+      const t = args.findIndex((a) => a === '-t' || a === '--target-directory');
       // A bare last operand (`cp ~/.ssh/id_rsa key.txt`) is the destination in the current folder,
       // so every path-like operand is a source.
       const pos = args.filter((a, i) => !a.startsWith('-') && !dyn[i + 1] && !(i > 0 && /^-[tS]$|^--suffix$/.test(args[i - 1])));
       const bareDest = /^(?:cp|mv|install)$/.test(name) && pos.length > 0 && !pathArgs.includes(pos[pos.length - 1]);
       let sources: string[];
+      // (`cp .env /tmp/x`: a bare secret file's name among the sources)
+      r.push(...bareSecrets().filter((a) => (t >= 0 ? a !== args[t + 1] : a !== pos[pos.length - 1])));
       if (t >= 0 && args[t + 1]) { w.push(args[t + 1]); sources = pathArgs.filter((a) => a !== args[t + 1]); }
-      else if (bareDest) sources = pathArgs;
+      else if (bareDest || pathArgs.length === 0 || td) sources = pathArgs;
       else { w.push(pathArgs[pathArgs.length - 1]); sources = pathArgs.slice(0, -1); }
       r.push(...sources);
       // mv takes its sources away: moving the agent's settings aside is changing them.
@@ -283,7 +289,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     else if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
     // A wrapper's (xargs, sudo, timeout…) own arguments are the command it runs, judged on its own.
     else if (!NO_READ.has(name) && !UNWRAPPED.has(name)) {
-      r.push(...pathArgs, ...optPaths);
+      r.push(...pathArgs, ...optPaths, ...bareSecrets());
       // SQLite-style URIs: file:/path/to/db?mode=ro
       args.forEach((a, i) => { if (!dyn[i + 1] && /^file:(?:~|\/)/.test(a)) r.push(a.slice(5).replace(/\?.*$/, '')); });
       // `as @/etc/shadow`, `-c 'Include /etc/shadow'`: paths inside arguments.
