@@ -313,15 +313,16 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     const shown = (p: string) => (moved && !/^[~/]/.test(p) ? abs(p).replace(home, '~') : p);
     // Symbolic links are also judged by where they lead, for what must not be reached through one:
     // `cat key.txt` after `ln -s ~/.ssh/id_rsa key.txt`. (Bare names count only when they are links.)
-    const viaLink = (p: string) => { const t = linkTarget(abs(p)); return t ? `${shown(p)} (a link to ${t.replace(home, '~')})` : undefined; };
+    const viaLink = (p: string) => { const t = linkTarget(abs(p)); return t ? { t, how: `${shown(p)} (a link to ${t.replace(home, '~')})` } : undefined; };
     const linkedReads = [...r, ...(!NO_READ.has(name) || COPIERS.has(name) ? args.filter((a, i) => !dyn[i + 1] && /^[\w@+-][\w.@+-]*$/.test(a) && i !== skip && isLink(abs(a))) : [])];
     for (const p of linkedReads) {
-      const t = linkTarget(abs(p)), how = t && viaLink(p);
-      if (t && how && isCredentialPath(t, home)) add({ capability: 'credential-access', detail: `reads ${how}, a credential or secret file`, command: text, paths: [t] });
+      const l = viaLink(p);
+      if (l && isCredentialPath(l.t, home)) add({ capability: 'credential-access', detail: `reads ${l.how}, a credential or secret file`, command: text, paths: [l.t] });
     }
     for (const p of w) {
-      const t = linkTarget(abs(p)), how = t && viaLink(p);
-      if (!t || !how) continue;
+      const l = viaLink(p);
+      if (!l) continue;
+      const { t, how } = l;
       if (isAgentControlPath(t, home)) add({ capability: 'agent-tamper', detail: `writes ${how}, which controls the agent's or Warden's guard`, command: text, paths: [t] });
       else if (isCredentialPath(t, home)) add({ capability: 'credential-access', detail: `writes ${how}, a credential file`, command: text, paths: [t] });
       else if (isPersistencePath(t, home)) add({ capability: 'persistence', detail: `writes ${how}, which runs code at login, on a schedule or on git events`, command: text, paths: [t] });
