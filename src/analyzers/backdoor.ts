@@ -18,16 +18,16 @@ import { SourceFile, finding, wholeFile } from './source.ts';
 const MAX_LINE = 4000;
 
 const DECODE =
-  /\b(?:b64decode|b32decode|a85decode|decodebytes|decodestring|atob|unhexlify|fromhex|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|fromCharCode|decompress|inflateSync|gunzipSync|Base64\.decode64|Base64\.strict_decode64|getDecoder\(\)\.decode|FromBase64String|DecodeString)\b|Buffer\.from\([^)]{0,300}?['"](?:base64|hex)['"]|codecs\.decode\([^)]{0,200}?rot|\.decode\(\s*['"](?:base64|hex|rot13|rot_13|zlib)['"]|\bbase64\s+(?:-d|--decode)\b|\bxxd\s+-r\b/;
+  /\b(?:b64decode|b32decode|a85decode|decodebytes|decodestring|atob|unhexlify|fromhex|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|fromCharCode|decompress|inflateSync|gunzipSync|Base64\.decode64|Base64\.strict_decode64|getDecoder\(\)\.decode|FromBase64String|DecodeString|base64::decode)\b|\b(?:STANDARD|URL_SAFE|general_purpose::\w+|BASE64_\w+)\.decode\(|Buffer\.from\([^)]{0,300}?['"](?:base64|hex)['"]|codecs\.decode\([^)]{0,200}?rot|\.decode\(\s*['"](?:base64|hex|rot13|rot_13|zlib)['"]|\bbase64\s+(?:-d|--decode)\b|\bxxd\s+-r\b/;
 const CODE_SINK =
-  /\b(?:eval|exec|execfile|compile|Function|execSync|spawnSync|spawn|system|popen|shell_exec|passthru|proc_open|assert|create_function|runInNewContext|runInThisContext|instance_eval|class_eval|loads|Popen|check_output|call|run|getRuntime\(\)\.exec|Process\.Start|__import__|import_module)\s*\(|\|\s*(?:ba|z|da)?sh\b|\bsh\s+-c\b|\bnew\s+Function\b|\bexec\.Command(?:Context)?\s*\(|["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*,\s*["']-c["']|\bset(?:Timeout|Interval)\s*\(\s*(?!\(|function\b|async\b|[\w$]+\s*=>)/;
+  /\b(?:eval|exec|execfile|compile|Function|execSync|spawnSync|spawn|system|popen|shell_exec|passthru|proc_open|assert|create_function|runInNewContext|runInThisContext|instance_eval|class_eval|loads|Popen|check_output|call|run|getRuntime\(\)\.exec|Process\.Start|__import__|import_module)\s*\(|\|\s*(?:ba|z|da)?sh\b|\bsh\s+-c\b|\bnew\s+Function\b|\bexec\.Command(?:Context)?\s*\(|Command::new\(\s*["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*\)\s*\.arg\(\s*["']-c["']|["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*,\s*["']-c["']|\bset(?:Timeout|Interval)\s*\(\s*(?!\(|function\b|async\b|[\w$]+\s*=>)/;
 
 const DANGEROUS_CALL =
   /\b(?:os\.system|subprocess\.\w+|os\.popen|exec|eval|child_process|execSync|spawn|Runtime\.getRuntime|ProcessBuilder|Process\.Start|shell_exec|passthru|system|popen|socket\.socket|net\.Socket|connect\(|rmtree|rm\s+-rf|unlink|DROP\s+TABLE|requests\.post|urlopen|fetch\(|http\.request|setuid|chmod|rmSync|rmdirSync|unlinkSync|rimraf|os\.remove|os\.RemoveAll|remove_dir_all|FileUtils\.rm_rf|Files\.delete|Directory\.Delete|(?:grant|make|set|promote)_?(?:[Aa]dmin|[Rr]oot|[Ss]uper_?[Uu]ser)|is_superuser\s*=\s*True)\b/;
 const RARE_CONDITION = new RegExp(
   [
     // a date or time compared with a literal: time bombs
-    String.raw`(?:datetime|date|time|Date|now|today|getTime|time\.Now|LocalDate|DateTime)\b[^\n]{0,120}?(?:[<>]=?|==|===|\.after\(|\.before\(|isAfter|isBefore)[^\n]{0,40}?(?:20[2-9]\d|\d{10,13})`,
+    String.raw`(?:datetime|date|time|Date|now|today|getTime|time\.Now|LocalDate|DateTime)\b[^\n]{0,120}?(?:[<>]=?|==|===|\.after\(|\.before\(|isAfter|isBefore|-(?:gt|ge|lt|le|eq)\b)[^\n]{0,40}?(?:20[2-9]\d|\d{10,13})`,
     String.raw`(?:20[2-9]\d)[-/,\s]{1,3}\d{1,2}[^\n]{0,60}?(?:[<>]=?|==)[^\n]{0,80}?(?:datetime|date|time|Date|now|today)`,
     // a magic environment value, header, parameter or user name compared with a literal
     String.raw`(?:environ|getenv|process\.env|ENV\[|os\.Getenv|System\.getenv|Environment\.GetEnvironmentVariable)[^\n]{0,80}?(?:==|===|!=|\.equals\(|\beq\b)\s*['"][^'"\s]{6,}['"]`,
@@ -40,7 +40,7 @@ const RARE_CONDITION = new RegExp(
 const IF_LINE = /^\s*(?:if\b|elif\b|else\s+if\b|}\s*else\s+if\b|unless\b|when\b)|\?\s*[^:]{1,200}:/;
 
 const MASTER_PASSWORD =
-  /\b(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret|auth_?key|master_?key)\w*\s*(?:==|===|!=|!==|\.equals\(|\beq\b)\s*['"][^'"\s]{4,}['"]|['"][^'"\s]{4,}['"]\s*(?:==|===|\.equals\()\s*\w*(?:passw(?:or)?d|passwd|pwd|token|api_?key|secret)\b/i;
+  /\b(?:(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret|auth_?key|master_?key)\w*|pw)\s*(?:==|===|!=|!==|\.equals\(|\beq\b)\s*['"][^'"\s]{4,}['"]|['"][^'"\s]{4,}['"]\s*(?:==|===|\.equals\()\s*\w*(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret)\b|\bstr(?:n?cmp|casecmp)\s*\(\s*(?:\w*(?:passw(?:or)?d|passwd|pwd|secret)\w*|pw|pass)\s*,\s*"[^"\s]{4,}"/i;
 const MASTER_PLACEHOLDER = /['"](?:password|changeme|secret|token|none|null|undefined|example|test|xxx+|\*+|your[_-]?\w*|<[^>]*>|\$\{[^}]*\}|%s|bearer|basic)['"]/i;
 
 const CRED_SOURCE =
@@ -66,6 +66,12 @@ const REVERSE_SHELL = new RegExp(
     String.raw`exec\s+\d+<>\/dev\/tcp`,
   ].join('|'),
 );
+
+// A reverse shell spread over statements (Java, Go, C, Rust, C#): a socket to a literal address,
+// a shell started, and the socket wired to its streams, all close together.
+const SOCKET_CONNECT = /\bTCPSocket\.(?:new|open)\s*\(\s*["']|\bnew\s+Socket\s*\(\s*["'][\w.:-]+["']\s*,\s*\d+|\bnet\.Dial(?:Timeout)?\s*\(\s*["'](?:tcp|udp)|\bTcpStream::connect\s*\(\s*["']|\bnew\s+TcpClient\s*\(\s*["']|\binet_addr\s*\(\s*"\d|\bconnect\s*\(\s*\w+\s*,\s*\(\s*struct\s+sockaddr/;
+const SHELL_START = /(?:\bexec[lv]p?e?|ProcessBuilder|getRuntime\(\)\.exec|exec\.Command|Command::new|Process\.Start|ProcessStartInfo|popen|spawn)\s*\(\s*(?:new\s+String\[\]\s*\{\s*)?["'](?:\/bin\/)?(?:ba|z|da)?sh["']|(?:exec[lv]p?e?|Process\.Start|ProcessStartInfo)\s*\(\s*["']cmd(?:\.exe)?["']|\b(?:Open3\.popen[23e]?|IO\.popen)\s*\(\s*\w+\s*\)/;
+const SOCKET_WIRING = /\bdup2\s*\(|\.Std(?:in|out|err)\s*(?:,|=)|get(?:Input|Output)Stream\(\)|RedirectStandard(?:Input|Output)\s*=\s*true|Stdio::from|from_raw_fd|as_raw_fd|redirectErrorStream|=\s*\w+\.gets\b/;
 
 const DEBUG_BYPASS =
   /\b(?:if|elif|unless)\b[^\n]{0,80}\b(?:debug|DEBUG|bypass|BYPASS|skip_?auth|SKIP_AUTH|disable_?auth|DISABLE_AUTH|no_?auth|NO_AUTH|backdoor|god_?mode|GOD_MODE|maintenance_?override)\w*[^\n]{0,80}/;
@@ -167,13 +173,14 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   // (`x = …`, `const x = …`, and Go's `b, err := …`.)
   const assign = /^\s*(?:(?:var|let|const|my|local|auto|val|String|byte\[\]|string|\$)\s*)?\$?([A-Za-z_][\w]*)(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::=|=)(?!=)/;
 
-  let credLine = -1, netLine = -1, hostLine = -1;
+  let credLine = -1, netLine = -1, hostLine = -1, sockLine = -1, shellLine = -1, wireLine = -1;
   let inAuthFn = -1;
   // Whole-file tests first: most files have none of these shapes, and their lines need not be tried.
   const may = (re: RegExp) => wholeFile(re).test(file.text);
   const hasDecode = may(DECODE), hasRare = may(RARE_CONDITION), hasMaster = may(MASTER_PASSWORD), hasReverse = may(REVERSE_SHELL);
   const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && may(LITERAL_HOST), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
   const hasPieces = may(PIECES_HINT), hasDataUrl = may(/['"`]data:/);
+  const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
   for (let i = 0; i < lines.length; i++) {
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
@@ -224,6 +231,16 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
 
     const rs = hasReverse ? REVERSE_SHELL.exec(l) : null;
     if (rs) hit('backdoor.reverse-shell', i + 1, rs.index + 1);
+    if (hasSocketShell) {
+      if (SOCKET_CONNECT.test(l)) sockLine = i;
+      if (SHELL_START.test(l)) shellLine = i;
+      if (SOCKET_WIRING.test(l)) wireLine = i;
+      const span = [sockLine, shellLine, wireLine];
+      if (span.every((x) => x >= 0) && Math.max(...span) - Math.min(...span) <= 20 && i === Math.max(...span)) {
+        hit('backdoor.reverse-shell', shellLine + 1);
+        sockLine = -1;
+      }
+    }
 
     if (hasBypass && AUTH_CONTEXT.test(l)) inAuthFn = i;
     if (inAuthFn >= 0 && i - inAuthFn <= 25 && DEBUG_BYPASS.test(l)) {
