@@ -44,11 +44,14 @@ const MASTER_PASSWORD =
 const MASTER_PLACEHOLDER = /['"](?:password|changeme|secret|token|none|null|undefined|example|test|xxx+|\*+|your[_-]?\w*|<[^>]*>|\$\{[^}]*\}|%s|bearer|basic)['"]/i;
 
 const CRED_SOURCE =
-  /\b(?:os\.environ(?!\.get\(\s*['"][A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|DEBUG|HOST)['"])|process\.env(?!\.[A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|NODE_ENV|DEBUG|HOST)\b)|System\.getenv\(\)|os\.Environ\(\)|getenv\(\)|ENV\.to_h|\$_ENV|Environment\.GetEnvironmentVariables)|(?:\.ssh\/(?:id_\w+|authorized_keys|known_hosts)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|\/etc\/passwd|Login Data|Local State|wallet\.dat|\.bash_history|keychain)/;
+  /\b(?:os\.environ(?!\.get\(\s*['"][A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|DEBUG|HOST)['"])|process\.env(?!\.[A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|NODE_ENV|DEBUG|HOST)\b)|System\.getenv\(\)|os\.Environ\(\)|getenv\(\)|ENV\.to_h|\$_ENV|Environment\.GetEnvironmentVariables|env::vars\(\))|(?:\.ssh\/(?:id_\w+|authorized_keys|known_hosts)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|\/etc\/passwd|Login Data|Local State|wallet\.dat|\.bash_history|keychain)/;
 const NET_SINK =
-  /\b(?:requests\.(?:post|get|put)|urllib\.request|urlopen|http\.client|httpx\.|fetch\s*\(|axios|XMLHttpRequest|https?\.request|https?\.get|net\.connect|socket\.(?:socket|create_connection)|\.connect\(|sendto|dns\.resolve|dns\.lookup|gethostbyname|Net::HTTP|HttpClient|WebClient|URLConnection|curl_exec|curl\s|wget\s|nc\s|smtplib|ftplib|new\s+WebSocket)/;
+  /\brequire\(\s*["']https?["']\s*\)\.(?:request|get)\b|\bhttp\.(?:Post|PostForm|Get|NewRequest)\s*\(|\b(?:reqwest|ureq|hyper)::|\bfile_get_contents\s*\(\s*["']https?:|\b(?:requests\.(?:post|get|put)|urllib\.request|urlopen|http\.client|httpx\.|fetch\s*\(|axios|XMLHttpRequest|https?\.request|https?\.get|net\.connect|socket\.(?:socket|create_connection)|\.connect\(|sendto|dns\.resolve|dns\.lookup|gethostbyname|Net::HTTP|HttpClient|WebClient|URLConnection|curl_exec|curl\s|wget\s|nc\s|smtplib|ftplib|new\s+WebSocket)/;
 const LITERAL_HOST =
   /['"`](?:https?|wss?|ftp|tcp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|example\.(?:com|org)|[\w.-]*\.example\.(?:com|org))[/:'"`])[\w.-]+|['"`]\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}['"`]|['"`][a-z0-9-]+\.(?:[a-z0-9-]+\.)*(?:com|net|org|io|xyz|top|ru|cn|tk|ml|cc|site|online|club|info|me|sh|app|dev)['"`]/;
+
+/** A URL on a shell command line, unquoted (`curl … https://host/x`). */
+const SHELL_URL = /(?:^|[\s=])(?:https?|ftp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|[\w.-]*\.?example\.(?:com|org))[/:\s]|[/:\s])[\w.-]+\.[a-z]{2,}/;
 
 const REVERSE_SHELL = new RegExp(
   [
@@ -178,7 +181,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   // Whole-file tests first: most files have none of these shapes, and their lines need not be tried.
   const may = (re: RegExp) => wholeFile(re).test(file.text);
   const hasDecode = may(DECODE), hasRare = may(RARE_CONDITION), hasMaster = may(MASTER_PASSWORD), hasReverse = may(REVERSE_SHELL);
-  const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && may(LITERAL_HOST), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
+  const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
   const hasPieces = may(PIECES_HINT), hasDataUrl = may(/['"`]data:/);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
   for (let i = 0; i < lines.length; i++) {
@@ -216,7 +219,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     if (hasExfil) {
       if (CRED_SOURCE.test(l)) credLine = i;
       if (NET_SINK.test(l)) netLine = i;
-      if (LITERAL_HOST.test(l)) hostLine = i;
+      if (LITERAL_HOST.test(l) || (file.language === 'bash' && SHELL_URL.test(l))) hostLine = i;
     }
     if (credLine >= 0 && netLine >= credLine && hostLine >= 0 &&
         Math.max(credLine, netLine, hostLine) - Math.min(credLine, netLine, hostLine) <= 15 &&
