@@ -115,3 +115,23 @@ public class OrdersApiController : ControllerBase
     [HttpPost]
     public IActionResult Create(Order order) { return Ok(); }
 }
+
+public class FilesController : Controller
+{
+    public IActionResult Get(string name)
+    {
+        // ruleid: csharp.path-traversal
+        return PhysicalFile("/srv/files/" + name, "application/octet-stream");
+    }
+
+    public IActionResult Read(string name)
+    {
+        // ruleid: csharp.path-traversal
+        var text = System.IO.File.ReadAllText(Path.Combine("/srv/files", name));
+        // ok: csharp.path-traversal
+        var safe = System.IO.File.ReadAllText(Path.Combine("/srv/files", Path.GetFileName(name)));
+        // ok: csharp.path-traversal
+        var fixedText = System.IO.File.ReadAllText("/srv/files/index.txt");
+        return Content(text + safe + fixedText);
+    }
+}

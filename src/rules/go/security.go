@@ -143,3 +143,12 @@ func redirectTarget(targetHost string, domain string) bool {
 	// ok: go.host-substring-check
 	return targetHost == domain || strings.HasSuffix(targetHost, "."+domain)
 }
+
+func greet(w http.ResponseWriter, r *http.Request) {
+	// ruleid: go.xss-response-write
+	fmt.Fprintf(w, "<h1>%s</h1>", r.URL.Query().Get("name"))
+	// ok: go.xss-response-write
+	fmt.Fprintf(w, "<h1>%s</h1>", html.EscapeString(r.URL.Query().Get("name")))
+	// ok: go.xss-response-write
+	fmt.Fprintf(os.Stderr, "name=%s", r.URL.Query().Get("name"))
+}

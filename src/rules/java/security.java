@@ -122,3 +122,20 @@ class SafeXml {
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     }
 }
+
+class RedirectAndTls {
+    void go(javax.servlet.http.HttpServletRequest req, javax.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+        // ruleid: java.open-redirect
+        resp.sendRedirect(req.getParameter("next"));
+        // ok: java.open-redirect
+        resp.sendRedirect("/home");
+    }
+    // ruleid: java.hostname-verifier-all
+    javax.net.ssl.HostnameVerifier any = (h, s) -> true;
+    // ok: java.hostname-verifier-all
+    javax.net.ssl.HostnameVerifier strict = (h, s) -> h.equals("api.example.com");
+    void install() {
+        // ruleid: java.hostname-verifier-all
+        javax.net.ssl.HttpsURLConnection.setDefaultHostnameVerifier((h, s) -> true);
+    }
+}

@@ -44,3 +44,35 @@ class UsersController < ApplicationController
     http.verify_mode = OpenSSL::SSL::VERIFY_PEER
   end
 end
+
+class FilesController < ApplicationController
+  def show
+    # ruleid: ruby.render-inline-params
+    render inline: params[:tpl]
+  end
+
+  def page
+    # ok: ruby.render-inline-params
+    render :page, locals: { title: params[:title] }
+  end
+
+  def download
+    # ruleid: ruby.send-file-params
+    send_file params[:path]
+  end
+
+  def download2
+    # ruleid: ruby.send-file-params
+    send_file "/srv/files/#{params[:name]}"
+  end
+
+  def raw
+    # ruleid: ruby.send-file-params
+    File.read(params[:path])
+  end
+
+  def manual
+    # ok: ruby.send-file-params
+    send_file Rails.root.join('public', 'manual.pdf')
+  end
+end
