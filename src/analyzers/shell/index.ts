@@ -165,6 +165,8 @@ const SECRET_WORD = /pass|pwd|token|secret|api.?key|credential|auth/i;
 const SECRET_NAME = /^[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$/;
 const SECRET_VAR = /\$\{?([A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?))(?![A-Z0-9_])/;
 
+const HIDDEN_CHARS = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\uFEFF\u180E\u3164\uFFA0\u{E0000}-\u{E007F}]/u;
+
 /** `:(){ :|:& };:` and its renamings: a function piping itself into itself in the background. */
 const FORK_BOMB = /(?:^|[\s;&|(])([^\s;&|(){}]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&/;
 
@@ -181,6 +183,10 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     if (!actions.some((x) => x.capability === a.capability && x.detail === a.detail)) actions.push(a);
   };
   for (const p of parsed.problems) add({ capability: 'unknown', detail: p, command });
+  // Invisible and direction-changing characters have no business in a command line: they make
+  // what a reviewer reads differ from what runs (Trojan Source in a terminal).
+  const hidden = HIDDEN_CHARS.exec(command);
+  if (hidden) add({ capability: 'obfuscated-exec', detail: `the command line holds an invisible or direction-changing character (U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`, command });
   if (FORK_BOMB.test(command)) add({ capability: 'destructive', detail: 'a fork bomb: a function that starts copies of itself until the machine stops responding', command, catastrophic: true });
 
   // The working folder as the command line runs: `cd ~/.ssh && cat id_rsa` reads ~/.ssh/id_rsa.
@@ -217,6 +223,9 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     if (c.text.replace(/^\\/, '') !== c.argv[0] && !c.text.includes('/') && c.via.length === 0 && /[$`]/.test(c.text) === false && c.text.replace(/\\|'|"/g, '') !== c.text) {
       // Quoted or escaped command names (c\url, 'c'url) are obfuscation in an agent's command.
       add({ capability: 'obfuscated-exec', detail: `the command name is disguised with quotes or escapes (${c.text} is ${name})`, command: text });
+    }
+    if (/(?![A-Za-z])\p{L}/u.test(name) && /[A-Za-z]/.test(name)) {
+      add({ capability: 'obfuscated-exec', detail: `the command name ${name} mixes look-alike letters from another script with Latin ones`, command: text });
     }
     if (/[*?[]/.test(name) && name.includes('/') === false && /^[?*/[\]a-z]+$/.test(c.text) && c.text.includes('?')) {
       add({ capability: 'obfuscated-exec', detail: `the command name is a glob (${c.text})`, command: text });
