@@ -168,10 +168,10 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       const host = hostOf(event.url, 'curl');
       actions.push({ capability: 'network', detail: `fetches ${event.url}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
       // A credential in the URL goes to the host (and its logs), whoever it is.
-      const secrets = analyzeSecrets(new SourceFile('<url>', event.url, undefined)).filter((f) => severityRank(f.severity) >= severityRank('medium'));
+      const { secrets, named } = secretsIn('<url>', event.url);
       if (secrets.length) {
         findings.push(...secrets);
-        actions.push({ capability: 'exfiltration', detail: `sends ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`} (${[...new Set(secrets.map((f) => f.title))].join(', ')}) in the URL to ${host ?? 'the host'}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
+        actions.push({ capability: 'exfiltration', detail: `sends ${named} in the URL to ${host ?? 'the host'}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
       }
       break;
     }
@@ -184,12 +184,10 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       break;
     }
     case 'prompt': {
-      const found = analyzeSecrets(new SourceFile('<prompt>', event.text, undefined));
+      const { found, secrets, named } = secretsIn('<prompt>', event.text);
       findings.push(...found);
-      // (Low ones are values in a credential's format that look typed in: placeholders, most likely.)
-      const secrets = found.filter((f) => severityRank(f.severity) >= severityRank('medium'));
       if (secrets.length) {
-        extra.push({ decision: ctx.policy.prompts.secrets, reason: `the prompt contains ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`} (${[...new Set(secrets.map((s) => s.title))].join(', ')}) that would be sent to the model vendor; remove ${secrets.length === 1 ? 'it' : 'them'} and refer to ${secrets.length === 1 ? 'it' : 'them'} by name instead` });
+        extra.push({ decision: ctx.policy.prompts.secrets, reason: `the prompt contains ${named} that would be sent to the model vendor; remove ${secrets.length === 1 ? 'it' : 'them'} and refer to ${secrets.length === 1 ? 'it' : 'them'} by name instead` });
       }
       break;
     }
@@ -285,6 +283,17 @@ function appendedLines(old: string, next: string): Set<number> {
   const out = new Set<number>();
   for (let l = from; l <= to; l++) out.add(l);
   return out;
+}
+
+/**
+ * Credentials in a text (a prompt, a URL): every finding, the ones that count (low ones are values in
+ * a credential's format that look typed in: placeholders, most likely), and those named for a reason.
+ */
+function secretsIn(label: string, text: string): { found: Finding[]; secrets: Finding[]; named: string } {
+  const found = analyzeSecrets(new SourceFile(label, text, undefined));
+  const secrets = found.filter((f) => severityRank(f.severity) >= severityRank('medium'));
+  const named = `${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`} (${[...new Set(secrets.map((f) => f.title))].join(', ')})`;
+  return { found, secrets, named };
 }
 
 function safeRead(p: string): string {

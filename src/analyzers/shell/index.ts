@@ -162,8 +162,9 @@ function looksLikePath(a: string): boolean {
 
 const SECRET_WORD = /pass|pwd|token|secret|api.?key|credential|auth/i;
 /** Environment variables that hold secrets by their name, and `$NAME` words that print them. */
-const SECRET_NAME = /^[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$/;
-const SECRET_VAR = /\$\{?([A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?))(?![A-Z0-9_])/;
+const SECRET_ENV = String.raw`[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)`;
+const SECRET_NAME = new RegExp(`^${SECRET_ENV}$`);
+const SECRET_VAR = new RegExp(String.raw`\$\{?(${SECRET_ENV})(?![A-Z0-9_])`);
 
 const HIDDEN_CHARS = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\uFEFF\u180E\u3164\uFFA0\u{E0000}-\u{E007F}]/u;
 

@@ -239,10 +239,11 @@ export function fileWrites(parsed: ParsedShell): FileWrite[] {
     if (!targets.length) continue;
     // This command's own output, or (cat, tee, filters) what the pipeline feeds it.
     let content = staticOutput(c);
-    if (content === undefined && (name === 'cat' || name === 'tee' || c.pipeline.indexOf(c) > 0)) {
-      const at = c.pipeline.indexOf(c);
-      const fed = pipelineOutput(c.pipeline, at);
-      content = fed === undefined ? undefined : name === 'cat' || name === 'tee' ? (args.filter((a) => !a.startsWith('-')).length === 0 || name === 'tee' ? fed : undefined) : applyFilter(c.argv, fed);
+    if (content === undefined) {
+      // tee and a bare cat pass their input on; a filter (base64 -d, rev, tr) transforms it.
+      const fed = pipelineOutput(c.pipeline, c.pipeline.indexOf(c));
+      const passes = name === 'tee' || (name === 'cat' && args.every((a) => a.startsWith('-')));
+      content = fed === undefined ? undefined : passes ? fed : applyFilter(c.argv, fed);
     }
     if (content === undefined || content.length > MAX_WRITE) continue;
     for (const t of targets) out.push({ ...t, content, command: c.argv.join(' ') });
