@@ -14,6 +14,7 @@ import { analyzeUnicode } from '../analyzers/unicode.ts';
 import { analyzeSecrets, redactValues, secretValues } from '../analyzers/secrets/index.ts';
 import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config.ts';
 import { analyzeDependencies, manifestKind } from '../analyzers/deps/index.ts';
+import { parseUnifiedDiff } from '../scan/diff.ts';
 
 export interface FileResult { findings: Finding[]; notes: Note[] }
 
@@ -41,26 +42,13 @@ const PATCH = /\.(?:diff|patch)$/i;
  * (their leading + turned into a space, every other line blank), so findings point into the patch.
  */
 export function patchedCode(patch: string): Map<string, string> {
-  const lines = patch.split('\n');
+  const size = patch.split('\n').length;
   const byFile = new Map<string, string[]>();
-  let cur: string[] | undefined, oldLeft = 0, newLeft = 0;
-  lines.forEach((raw, i) => {
-    const l = raw.replace(/\r$/, '');
-    const inHunk = oldLeft > 0 || newLeft > 0;
-    if (!inHunk) {
-      const h = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(l);
-      if (h) { oldLeft = Number(h[1] ?? 1); newLeft = Number(h[2] ?? 1); return; }
-      if (l.startsWith('+++ ')) {
-        const p = l.slice(4).replace(/\t.*$/, '').trim().replace(/^b\//, '');
-        cur = p === '/dev/null' ? undefined : byFile.get(p) ?? (byFile.set(p, new Array(lines.length).fill('')), byFile.get(p));
-      }
-      return;
-    }
-    // Inside a hunk its counts say which lines belong to it.
-    if (l.startsWith('+')) { newLeft--; if (cur) cur[i] = ' ' + l.slice(1); }
-    else if (l.startsWith('-')) oldLeft--;
-    else if (l.startsWith(' ') || l === '') { oldLeft--; newLeft--; }
-  });
+  for (const d of parseUnifiedDiff(patch)) {
+    let out = byFile.get(d.path);
+    if (!out) byFile.set(d.path, (out = new Array<string>(size).fill('')));
+    for (const [n, text] of d.lines) out[d.at.get(n)!] = ' ' + text;
+  }
   return new Map([...byFile].map(([p, ls]) => [p, ls.join('\n')]));
 }
 

@@ -8,6 +8,8 @@ export interface FileDiff {
   added: Set<number>;
   /** Added lines with their new line numbers, for scanning a patch without the file. */
   lines: Map<number, string>;
+  /** For each added line (by its new line number), its 0-based line index in the patch text. */
+  at: Map<number, number>;
   deleted: boolean;
 }
 
@@ -15,24 +17,24 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
   const files: FileDiff[] = [];
   let cur: FileDiff | undefined;
   let newLine = 0;
-  for (const raw of text.split('\n')) {
+  text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/\r$/, '');
-    if (line.startsWith('diff --git ')) { cur = undefined; continue; }
+    if (line.startsWith('diff --git ')) { cur = undefined; return; }
     if (line.startsWith('+++ ')) {
       const p = line.slice(4).replace(/\t.*$/, '').trim();
-      if (p === '/dev/null') { if (cur) cur.deleted = true; continue; }
-      cur = { path: p.replace(/^b\//, ''), added: new Set(), lines: new Map(), deleted: false };
+      if (p === '/dev/null') { if (cur) cur.deleted = true; return; }
+      cur = { path: p.replace(/^b\//, ''), added: new Set(), lines: new Map(), at: new Map(), deleted: false };
       files.push(cur);
-      continue;
+      return;
     }
-    if (line.startsWith('--- ')) continue;
+    if (line.startsWith('--- ')) return;
     const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
-    if (h) { newLine = Number(h[1]); continue; }
-    if (!cur || newLine === 0) continue;
-    if (line.startsWith('+')) { cur.added.add(newLine); cur.lines.set(newLine, line.slice(1)); newLine++; }
+    if (h) { newLine = Number(h[1]); return; }
+    if (!cur || newLine === 0) return;
+    if (line.startsWith('+')) { cur.added.add(newLine); cur.lines.set(newLine, line.slice(1)); cur.at.set(newLine, index); newLine++; }
     else if (line.startsWith(' ') || line === '') newLine++;
     else if (line.startsWith('-') || line.startsWith('\\')) { /* removed line or "no newline" marker */ }
-  }
+  });
   return files.filter((f) => !f.deleted);
 }
 
