@@ -78,6 +78,46 @@ function expandHome(p: string, home: string): string {
 const PATTERN_OPT = /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|iregex|wholename|not|printf|format|I|-include|-exclude|-exclude-dir)$/;
 /** Commands that list users, hosts, network, processes or system configuration. */
 const ENUMERATION = new Set(['whoami', 'id', 'groups', 'users', 'who', 'w', 'last', 'lastlog', 'hostname', 'uname', 'ifconfig', 'ip', 'arp', 'netstat', 'ss', 'lsof', 'ps', 'pgrep', 'lsmod', 'kldstat', 'kextstat', 'kextfind', 'sysctl', 'system_profiler', 'sw_vers', 'csrutil', 'smbstatus', 'pwpolicy', 'systemctl', 'service', 'locale', 'localectl', 'printenv', 'getent', 'finger', 'dmidecode', 'lspci', 'lsusb', 'mount', 'findmnt', 'crontab', 'ioreg', 'route', 'sockstat']);
+/**
+ * Reconnaissance with no everyday use in a coding session even on its own (whoami, uname or ps only
+ * count when many come together, above): the state of the machine's security controls, its loaded
+ * kernel drivers (what EDR and sandbox checks look at), its hardware inventory, every account's last
+ * login, the hosts next to it (ARP and neighbour tables, TCP metrics) and its whole socket table.
+ * Returns what the command does, or undefined. Changing these settings is judged elsewhere.
+ */
+function hostProbe(name: string, sub: string, args: string[], searchedFor: string[]): string | undefined {
+  const flags = args.filter((a) => /^-[a-zA-Z]+$/.test(a)).map((a) => a.slice(1)).join('');
+  const narrowed = searchedFor.some((p) => /\d{2,5}|LISTEN/i.test(p));
+  switch (name) {
+    case 'csrutil': return /^(?:status|authenticated-root)$/.test(sub) ? 'reports whether System Integrity Protection is on' : undefined;
+    case 'spctl': return args.includes('--status') ? 'reports whether Gatekeeper is on' : undefined;
+    case 'getenforce': case 'sestatus': return 'reports the SELinux mode';
+    case 'aa-status': case 'apparmor_status': return 'lists the AppArmor profiles in force';
+    case 'lsmod': case 'kextstat': case 'kextfind': case 'kldstat': case 'kmutil':
+      if (name === 'kmutil' && sub !== 'showloaded') return undefined;
+      return searchedFor.length ? undefined : 'lists the loaded kernel drivers (what EDR and sandbox checks look for)';
+    case 'system_profiler': return 'inventories the hardware and software';
+    case 'lastlog': case 'lastlogin': case 'faillog': case 'lastb': return 'lists the logins of every account';
+    // (the whole table: -a, or no host named; `arp HOST` looks up one address)
+    case 'arp': return !/[sdf]/.test(flags) && !args.some((a) => /^--(?:set|delete|file)$/.test(a)) && (/a/.test(flags) || args.every((a) => a.startsWith('-'))) ? 'lists the hosts on the local network (ARP table)' : undefined;
+    case 'ip': {
+      const [obj, verb] = args.filter((a) => !a.startsWith('-'));
+      if (verb !== undefined && !/^(?:show|list|lst|sh|ls|l|s)$/.test(verb)) return undefined;
+      if (/^(?:n|ne|nei|neig|neigh|neighbor|neighbour)$/.test(obj ?? '')) return 'lists the hosts on the local network (neighbour table)';
+      if (/^(?:tcp_metrics|tcpmetrics|tcpm)$/.test(obj ?? '')) return 'lists the hosts this machine has talked to (TCP metrics)';
+      return undefined;
+    }
+    // The whole socket table, not a developer's look at the listening ports or at one port.
+    case 'sockstat': return narrowed || /l/.test(flags) ? undefined : 'lists every socket and the program behind it';
+    case 'ss': case 'netstat':
+      if (narrowed || /[lrisg]/.test(flags) || args.some((a) => /^--(?:listening|route|interfaces|statistics|summary|groups)$/.test(a) || /:\d+|^\d+$/.test(a))) return undefined;
+      return /a/.test(flags) || args.includes('--all') || (name === 'netstat' && args.length === 0) ? 'lists every connection of this machine and the programs behind them' : undefined;
+    case 'findmnt': return args.some((a, i) => (/^(?:-t|--types)$/.test(args[i - 1] ?? '') || /^--types=/.test(a)) && /\b(?:nfs\d?|cifs|smb\w*|afp|sshfs)\b/.test(a)) ? 'lists the mounted network shares' : undefined;
+    default: return undefined;
+  }
+}
+/** Interpreters whose first argument is a script file. */
+const SCRIPT_INTERPRETER = /^(?:python[\d.]*|pypy3?|node|nodejs|bun|deno|ruby|perl|php[\d.]*|lua[\d.]*|Rscript|tclsh|osascript)$/;
 /** EDR, antivirus and monitoring agents, as their processes are named. */
 const SECURITY_PRODUCT = /falcon(?:d|-sensor)?|crowdstrike|CbOsxSensorService|cbagentd|carbonblack|CbDefense|sentinel(?:one|agent|d)|osqueryd|auditbeat|packetbeat|filebeat|td-agent|nessusd|santad|Little\\? ?Snitch|\bLuLu\b|BlockBlock|wazuh-agent|ossec|MsMpEng|sophos|tanium|cylance|clamd|elastic-agent|velociraptor|icinga2|bareos-fd/gi;
 /** Offensive tools by name (as the program, or the script an interpreter runs). */
@@ -434,6 +474,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   };
 
   if (c.inline) inline.push({ ...c.inline, command: text });
+  // Inline code that is nothing but a variable: what runs is only known at run time.
+  if (c.inline && c.argv.some((a, i) => a === c.inline!.code && dyn[i]) && /^\s*(?:\$\{?(?:[A-Za-z_]\w*|[@*\d])\}?\s*)+$/.test(c.inline.code)) add({ capability: 'unknown', detail: `${name} runs inline code only known at run time (${c.inline.code.trim()})`, command: text });
 
   // Environment in front of the command.
   for (const [k, v] of Object.entries(c.env)) {
@@ -452,6 +494,11 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   // A program or script run from a world-writable temp folder outside the workspace, where
   // droppers stage payloads (cp x /tmp/y && /tmp/y). An agent's builds and scripts live in the workspace.
   const script = ran ?? (interpreterOf(name) && !c.inline ? args.find((a, i) => !dyn[i + 1] && !a.startsWith('-')) : undefined);
+  // Likewise a script interpreter given a script path only known at run time (as `sh $X` above).
+  if (SCRIPT_INTERPRETER.test(name) && !c.inline && !args.some((a) => /^-[a-zA-Z]*[mce]$|^--(?:eval|print)$/.test(a))) {
+    const first = args.findIndex((a) => !a.startsWith('-'));
+    if (first >= 0 && dyn[first + 1]) add({ capability: 'unknown', detail: `${name} runs a script whose path is only known at run time`, command: text });
+  }
   if (script && isTempPath(pt.abs(script)) && !pt.inWorkspace(script)) add({ capability: 'temp-exec', detail: `runs ${pt.abs(script)} from a temp folder anyone can write to`, command: text });
   // Looking for security products among running processes, to avoid or stop them.
   const grepped = /^(?:grep|egrep|fgrep|rg|pgrep|pkill|pidof)$/.test(name) ? args.filter((a, i) => !dyn[i + 1] && !a.startsWith('-')).join(' ') : '';
@@ -462,8 +509,10 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   // Checking whether it runs in a virtual machine or sandbox, to behave differently there: hardware
   // reports searched for hypervisor vendors, or the hypervisor asked directly (macOS keys).
   const vendors = new Set([...grepped.matchAll(VM_VENDOR)].map((m) => m[0].toLowerCase()));
-  if (vendors.size && pipelinePeers(c).some((p) => HARDWARE_QUERY.test(p.argv[0]) || (p.argv[0] === 'cat' && p.argv.some((a) => /^\/sys\/class\/dmi\/|^\/proc\/scsi\//.test(a))))) {
-    add({ capability: 'defense-evasion', detail: `checks whether it runs in a virtual machine or sandbox (${[...vendors].slice(0, 3).join(', ')} in hardware reports)`, command: text });
+  // (or, inverted, for hardware that is not the genuine vendor's: `sysctl -n hw.model | grep -v Mac`)
+  const notGenuine = !!grepped && args.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a)) && /\b(?:Mac|Apple)/i.test(grepped);
+  if ((vendors.size || notGenuine) && pipelinePeers(c).some((p) => HARDWARE_QUERY.test(p.argv[0]) || (p.argv[0] === 'cat' && p.argv.some((a) => /^\/sys\/class\/dmi\/|^\/proc\/scsi\//.test(a))))) {
+    add({ capability: 'defense-evasion', detail: `checks whether it runs in a virtual machine or sandbox (${vendors.size ? `${[...vendors].slice(0, 3).join(', ')} in hardware reports` : 'hardware reports searched for anything but a genuine Mac'})`, command: text });
   }
   if (name === 'sysctl' && args.some((a) => /^(?:hw\.hv_vendor|kern\.hv_vmm_present|kern\.hv_support)$/.test(a))) add({ capability: 'defense-evasion', detail: `asks whether it runs under a hypervisor (${args.find((a) => /^(?:hw|kern)\.hv/.test(a))}): a sandbox check`, command: text });
   // Timestomping: a file outside the workspace (temp folders too) given a fixed or borrowed date, to hide when it changed.
@@ -484,6 +533,11 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if ((name === 'smbstatus' && args.some((a) => /^(?:-S|--shares)$/.test(a))) || (name === 'smbclient' && args.some((a) => /^(?:-L|--list)(?:=|$)/.test(a))) || (name === 'showmount' && args.some((a) => /^(?:-e|--exports)$/.test(a))) || /^(?:nbtscan|nmblookup|enum4linux(?:-ng)?)$/.test(name) || (name === 'net' && /^(?:view|share)$/.test(sub))) {
     add({ capability: 'surveillance', detail: `${name} lists network shares or hosts (reconnaissance)`, command: text });
   }
+  // (a listing piped into a search for one thing, such as a port or a driver, is a developer's check;
+  // the searches that hunt for sandboxes and security products are judged above)
+  const searches = c.pipeline.slice(c.pipeline.indexOf(c) + 1).filter((x) => /^(?:grep|egrep|fgrep|rg|awk)$/.test(x.argv[0]) && !x.argv.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a) && x.argv[0] !== 'awk'));
+  const probe = hostProbe(name, sub, args, searches.map((x) => x.argv.slice(1).filter((a) => !a.startsWith('-')).join(' ')));
+  if (probe) add({ capability: 'surveillance', detail: `${name} ${probe} (reconnaissance; a coding task seldom needs it)`, command: text });
   if ((name === 'pwpolicy' && /^-?getaccountpolicies$/.test(sub)) || (name === 'chage' && args.some((a) => /^(?:-l|--list)$/.test(a))) || (name === 'net' && sub === 'accounts')) {
     add({ capability: 'surveillance', detail: `${name} reads the password policy (reconnaissance before guessing passwords)`, command: text });
   }
@@ -721,10 +775,22 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (/secret|credential|token|password|get-session-token|print-access-token|print-identity-token|get-login-password|configure/.test(args.join(' '))) add({ capability: 'credential-access', detail: `${name} reads cloud credentials or secrets`, command: text });
       add({ capability: 'deploy', detail: `${name} acts on a cloud account`, command: text });
       return;
-    case 'docker': case 'podman': case 'nerdctl':
+    case 'docker': case 'podman': case 'nerdctl': case 'buildah': {
+      // An image build runs its Dockerfile's RUN steps: a build context or Dockerfile only known at
+      // run time is code Warden cannot see (the workspace's own Dockerfile is judged when written).
+      const b = args.findIndex((a) => a === 'build' || a === 'bud');
+      if (b >= 0 && (b === 0 || /^(?:image|buildx|builder)$/.test(args[b - 1]))) {
+        for (let i = b + 1; i < args.length; i++) {
+          const a = args[i];
+          const valued = /^-(?:t|f|o)$|^--(?:tag|file|build-arg|target|platform|network|label|cache-from|cache-to|output|secret|ssh|iidfile|progress|builder|build-context|add-host|shm-size|memory|cpu-shares|isolation|ulimit)$/.test(a);
+          if ((valued && /^-f$|^--file$/.test(a) && dyn[i + 2]) || (!a.startsWith('-') && dyn[i + 1])) { add({ capability: 'unknown', detail: `${name} build runs the RUN steps of a Dockerfile whose path is only known at run time`, command: text }); break; }
+          if (valued) i++;
+        }
+      }
       if (/^(?:push|login)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} publishes or signs in to a registry`, command: text });
       if (sub === 'run' && args.some((a) => /^--privileged$|^-v\/:|^--volume=\/:|^\/:\//.test(a) || a === '/:/host' || /^\/(?::|$)/.test(a.split(':')[0] === '/' ? '/' : 'x'))) add({ capability: 'privilege', detail: `${name} run with host access`, command: text });
       return;
+    }
     case 'npm': case 'pnpm': case 'yarn': case 'bun': {
       if (/^(?:publish|unpublish|deprecate|owner|dist-tag|token|adduser|login)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} publishes to or changes the registry`, command: text });
       if (/^(?:install|i|add|ci|isntall|update|up|upgrade)$/.test(sub)) packages(c, 'npm', args.slice(args.indexOf(sub) + 1), text, add);
