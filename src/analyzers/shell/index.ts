@@ -116,6 +116,8 @@ function hostProbe(name: string, sub: string, args: string[], searchedFor: strin
     default: return undefined;
   }
 }
+/** PAGER/EDITOR values that run a plain program (no shell string, no path to a script). */
+const PLAIN_PAGER_OR_EDITOR = /^(?:cat|less|more|most|head|tail|bat|true|false|:|vi|vim|nvim|nano|emacs|code(?: --wait| -w)?)?(?:\s+-[A-Za-z]+)*$/;
 /** Interpreters whose first argument is a script file. */
 const SCRIPT_INTERPRETER = /^(?:python[\d.]*|pypy3?|node|nodejs|bun|deno|ruby|perl|php[\d.]*|lua[\d.]*|Rscript|tclsh|osascript)$/;
 /** EDR, antivirus and monitoring agents, as their processes are named. */
@@ -481,7 +483,11 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   for (const [k, v] of Object.entries(c.env)) {
     if (/^(?:HUSKY|HUSKY_SKIP_HOOKS|SKIP|PRE_COMMIT_ALLOW_NO_CONFIG|GIT_HOOKS|LEFTHOOK|OVERCOMMIT_DISABLE)$/.test(k) && (k !== 'HUSKY' || v === '0')) add({ capability: 'hook-bypass', detail: `${k}=${v} switches git hooks off`, command: text });
     if (/(?:_COMMAND|_CMD|_EXEC|LIB|_HOOK|_BIN_PATH)$|^PATH$/.test(k) && /[/.]/.test(v)) add({ capability: 'inline-exec', detail: `${k}=${v} makes ${name} run or load other code`, command: text });
-    else if (/^(?:LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|PROMPT_COMMAND|GIT_SSH_COMMAND|GIT_EXEC_PATH|LESSOPEN|LESSCLOSE|PAGER|EDITOR|VISUAL|GIT_EDITOR|MANPAGER|PYTHONSTARTUP|NODE_OPTIONS|PERL5OPT|RUBYOPT)$/.test(k)) add({ capability: 'inline-exec', detail: `${k}=… makes ${name} load or run other code`, command: text });
+    else if (/^(?:LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|PROMPT_COMMAND|GIT_SSH_COMMAND|GIT_EXEC_PATH|GIT_EXTERNAL_DIFF|GIT_PAGER|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|PAGER|EDITOR|VISUAL|GIT_EDITOR|MANPAGER|PYTHONSTARTUP|NODE_OPTIONS|PERL5OPT|RUBYOPT)$/.test(k) || /^npm_config_(?:script_shell|shell|node_options)$/i.test(k)) {
+      // (pagers and editors set to a plain program, as agents do to keep git from paging, run nothing else)
+      if (/PAGER|EDITOR|VISUAL/.test(k) && PLAIN_PAGER_OR_EDITOR.test(v)) continue;
+      add({ capability: 'inline-exec', detail: `${k}=… makes ${name} load or run other code`, command: text });
+    }
   }
 
   // Known offensive-security tools, run by name or as a script (python3 laZagne.py, bash LinEnum.sh).

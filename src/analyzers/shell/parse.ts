@@ -307,6 +307,9 @@ export function expandBraces(word: string): string[] {
   return [word];
 }
 
+/** Most passes over a loop body, one per value (nested loops multiply; beyond it the variable is unknown). */
+const MAX_UNROLL = 16;
+
 class Walker {
   commands: SimpleCommand[] = [];
   problems: string[] = [];
@@ -314,6 +317,33 @@ class Walker {
 
   stmts(list: Node[] | undefined) {
     for (const s of list ?? []) this.stmt(s);
+  }
+
+  /** Brace expansion comes first in bash: `{curl,-s,URL}` is three words, `/bin/{ba,}sh` two. */
+  braced(v: ReturnType<Walker['word']>): Value[] | undefined {
+    if (!v.unquotedLit || !BRACES.test(v.unquotedLit)) return undefined;
+    const out = expandBraces(v.unquotedLit);
+    return out.length > 1 || out[0] !== v.unquotedLit ? out.map((x) => ({ value: unescapeLit(x, false), dynamic: false })) : undefined;
+  }
+
+  /** Loops over values the command line holds: the body once per value (a few; then the variable is unknown). */
+  private passes = 1;
+  unrolled(name: string, values: string[], body: Node[]) {
+    if (this.passes * values.length > MAX_UNROLL) {
+      this.env.set(name, { value: values.join(' '), dynamic: true });
+      this.stmts(body);
+      return;
+    }
+    const outer = this.passes;
+    this.passes *= values.length;
+    try {
+      for (const v of values) {
+        this.env.set(name, { value: v, dynamic: false });
+        this.stmts(body);
+      }
+    } finally {
+      this.passes = outer;
+    }
   }
 
   stmt(s: Node, pipeline?: SimpleCommand[]) {
@@ -344,11 +374,24 @@ class Walker {
         for (let c = cmd; c; c = c.Else) { this.stmts(c.Cond); this.stmts(c.Then); }
         break;
       }
-      case 'WhileClause': this.stmts(cmd.Cond); this.stmts(cmd.Do); break;
+      case 'WhileClause': {
+        this.stmts(cmd.Cond);
+        // `while read v; do …; done <<< text` (or a here-document): v takes each line of a text
+        // the command line holds, so the body is judged once per line, as for a literal `for` list.
+        const fed = redirects.find((r) => (r.op === '<<<' && !r.dynamic) || (r.heredoc !== undefined && !r.dynamic));
+        const read = (cmd.Cond ?? []).map((c: Node) => c.Cmd).find((c: Node) => c && nodeType(c) === 'CallExpr' && this.word(c.Args[0]).value === 'read');
+        const names = read ? read.Args.slice(1).map((w: Node) => this.word(w).value).filter((a: string) => /^[A-Za-z_]\w*$/.test(a)) : [];
+        const lines = fed ? (fed.heredoc ?? fed.target).split('\n').filter((l) => l.trim()) : [];
+        if (names.length && lines.length) this.unrolled(names[names.length - 1], lines, cmd.Do);
+        else this.stmts(cmd.Do);
+        break;
+      }
       case 'ForClause': {
         const loop = cmd.Loop;
         if (loop && nodeType(loop) === 'WordIter') {
-          const items = (loop.Items ?? []).map((w: Node) => this.word(w));
+          const items = (loop.Items ?? []).flatMap((w: Node) => { const v = this.word(w); return this.braced(v) ?? [v]; });
+          // A literal list: the body is judged once per item (`for f in a ~/.ssh/id_rsa; do cat $f`).
+          if (items.length && items.every((v: Value) => !v.dynamic)) { this.unrolled(loop.Name.Value, items.map((v: Value) => v.value), cmd.Do); break; }
           this.env.set(loop.Name.Value, { value: items.map((v: Value) => v.value).join(' '), dynamic: true });
         }
         this.stmts(cmd.Do);
@@ -444,11 +487,8 @@ class Walker {
     const words = args.flatMap((w, k) => {
       const v = this.word(w);
       if (k === 0) text = v.soleLit ?? v.value;
-      // Brace expansion comes first in bash: `{curl,-s,URL}` is three words, `/bin/{ba,}sh` two.
-      if (v.unquotedLit && BRACES.test(v.unquotedLit)) {
-        const out = expandBraces(v.unquotedLit);
-        if (out.length > 1 || out[0] !== v.unquotedLit) return out.map((x) => ({ value: unescapeLit(x, false), dynamic: false }));
-      }
+      const braced = this.braced(v);
+      if (braced) return braced;
       if (!v.expanded || v.dynamic) return [v];
       // Word splitting uses IFS: `IFS=,; x=curl,URL; $x` runs curl. An IFS only known at run time
       // leaves the word unknown.
@@ -637,6 +677,9 @@ const RUNNERS: Record<string, { valued?: RegExp; positional?: number; assigns?: 
 const GIT_COMMAND_KEY = /^(?:alias\.[\w.-]+|core\.(?:sshCommand|fsmonitor|pager|editor|askPass)|sequence\.editor|diff\.external|(?:diff|merge|filter)\.[\w.-]+\.(?:textconv|command|driver|clean|smudge|process)|credential\.(?:[\w.:/-]+\.)?helper|gpg\.program|pager\.[\w.-]+)$/i;
 
 /** Finds the commands that a wrapper, shell, interpreter or find/xargs runs, and walks them too. */
+/** Environment variables that programs run as a command line (git, less, man, ssh, npm, the shell's prompt). */
+const COMMAND_VAR = /^(?:PAGER|GIT_PAGER|MANPAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF|GIT_PROXY_COMMAND|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|npm_config_script_shell|NPM_CONFIG_SCRIPT_SHELL)$/;
+
 function unwrap(c: SimpleCommand, w: Walker) {
   const [name, ...args] = c.argv;
   const dyn = c.dynamic.slice(1);
@@ -650,6 +693,10 @@ function unwrap(c: SimpleCommand, w: Walker) {
     w.commands.push(inner);
     unwrap(inner, w);
   };
+  // Environment variables whose value is a command line the program runs (PAGER='sh -c …' git log,
+  // export GIT_SSH_COMMAND=…): that command line is judged too.
+  const assigned = [...Object.entries(c.env), ...(/^(?:export|declare|typeset|local|readonly)$/.test(name) ? args.flatMap((a) => { const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(a); return m ? [[m[1], m[2]] as [string, string]] : []; }) : [])];
+  for (const [k, v] of assigned) if (COMMAND_VAR.test(k) && /\s|[;|&]/.test(v.trim())) w.nestedQuiet(/^LESS/.test(k) ? v.replace(/^\s*[|-]+/, '') : v, `${k}=`);
   // `command`, `builtin` and `exec` are shell builtins: a program run by path (/path/to/command) is not them.
   if (/^(?:command|builtin|exec)$/.test(name) && c.text.includes('/')) return;
   if (name === 'env') {
