@@ -116,6 +116,28 @@ function hostProbe(name: string, sub: string, args: string[], searchedFor: strin
     default: return undefined;
   }
 }
+/**
+ * The commands whose output a command runs as code: $(…) or <(…) given as its script or inline
+ * code, a here-string or here-document fed to it, or any argument of eval.
+ */
+function codeFeeders(c: SimpleCommand): SimpleCommand[] {
+  if (!c.fedBy && !c.redirects.some((r) => r.fedBy)) return [];
+  const name = c.argv[0];
+  const out: SimpleCommand[] = [];
+  const at = (i: number) => { const f = c.fedBy?.[i]; if (f) out.push(...f); };
+  const stdin = () => { for (const r of c.redirects) if ((r.op === '<<<' || r.heredoc !== undefined || r.op === '<') && r.fedBy) out.push(...r.fedBy); };
+  if (name === 'eval') { for (let i = 1; i < c.argv.length; i++) at(i); return out; }
+  if (name === 'source' || name === '.') { at(1); if (/^(?:\/dev\/stdin|-|\/dev\/fd\/0)$/.test(c.argv[1] ?? '')) stdin(); return out; }
+  const shell = SHELLS.has(name), interp = interpreterOf(name);
+  if (!shell && !interp) return out;
+  const ci = c.argv.findIndex((a, i) => i > 0 && (shell ? /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a) : interp!.flags.includes(a)));
+  if (ci > 0) { at(ci + 1); return out; }
+  const script = c.argv.findIndex((a, i) => i > 0 && !a.startsWith('-'));
+  if (script > 0) at(script);
+  if (script < 0 || /^(?:-|\/dev\/stdin)$/.test(c.argv[script])) stdin();
+  return out;
+}
+
 /** PAGER/EDITOR values that run a plain program (no shell string, no path to a script). */
 const PLAIN_PAGER_OR_EDITOR = /^(?:cat|less|more|most|head|tail|bat|true|false|:|vi|vim|nvim|nano|emacs|code(?: --wait| -w)?)?(?:\s+-[A-Za-z]+)*$/;
 /** Interpreters whose first argument is a script file. */
@@ -478,6 +500,15 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if (c.inline) inline.push({ ...c.inline, command: text });
   // Inline code that is nothing but a variable: what runs is only known at run time.
   if (c.inline && c.argv.some((a, i) => a === c.inline!.code && dyn[i]) && /^\s*(?:\$\{?(?:[A-Za-z_]\w*|[@*\d])\}?\s*)+$/.test(c.inline.code)) add({ capability: 'unknown', detail: `${name} runs inline code only known at run time (${c.inline.code.trim()})`, command: text });
+
+  // Code taken from other commands' output: bash -c "$(curl …)", source <(curl …), python3 <(wget -O- …),
+  // . /dev/stdin <<< "$(curl …)", x=$(curl …); eval "$x". As `curl … | sh`, whatever the server sends runs.
+  const feeders = codeFeeders(c);
+  if (feeders.some((f) => DOWNLOADERS.has(f.argv[0]) || /^(?:nc|ncat|netcat|socat)$/.test(f.argv[0]))) {
+    add({ capability: 'download-exec', detail: `${name} runs code that ${feeders.find((f) => DOWNLOADERS.has(f.argv[0]) || /^(?:nc|ncat|netcat|socat)$/.test(f.argv[0]))!.argv[0]} downloads (runs whatever the server sends)`, command: text });
+  } else if (feeders.some((f) => DECODERS.has(f.argv[0]))) {
+    add({ capability: 'obfuscated-exec', detail: `${name} runs code that ${feeders.find((f) => DECODERS.has(f.argv[0]))!.argv[0]} decodes`, command: text });
+  }
 
   // Environment in front of the command.
   for (const [k, v] of Object.entries(c.env)) {

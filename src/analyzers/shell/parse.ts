@@ -27,7 +27,7 @@ interface Syntax {
 type Node = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A redirection of a simple command, with its target resolved. */
-export interface Redirect { op: string; fd?: string; target: string; dynamic: boolean; heredoc?: string }
+export interface Redirect { op: string; fd?: string; target: string; dynamic: boolean; heredoc?: string; fedBy?: SimpleCommand[] }
 
 export interface SimpleCommand {
   /** Normalised argv: argv[0] is the command name without its path. */
@@ -47,6 +47,11 @@ export interface SimpleCommand {
   env: Record<string, string>;
   /** The wrapper this command was unwrapped from (sudo for `sudo vim`), if any. */
   parent?: SimpleCommand;
+  /**
+   * Per argument (index as argv): the commands whose output makes up its value, through $(…),
+   * <(…) or a variable assigned from them (`x=$(curl …); bash -c "$x"`).
+   */
+  fedBy?: (SimpleCommand[] | undefined)[];
 }
 
 /** The other stages of a command's pipeline (its own wrappers and wrapped commands are the same stage). */
@@ -92,7 +97,7 @@ function parseSource(src: string): Node {
   }
 }
 
-interface Value { value: string; dynamic: boolean }
+interface Value { value: string; dynamic: boolean; fed?: SimpleCommand[] }
 /** The value of a substitution we cannot evaluate: re-parsed (sh -c "…"), it is an unknown variable again. */
 const UNKNOWN_SUBST: Value = { value: '$WARDEN_UNKNOWN', dynamic: true };
 type Env = Map<string, Value>;
@@ -452,7 +457,8 @@ class Walker {
     const v = a.Value ? this.word(a.Value) : { value: '', dynamic: false };
     if (a.Append) {
       const old = this.env.get(name);
-      this.env.set(name, { value: (old?.value ?? '') + v.value, dynamic: v.dynamic || (old?.dynamic ?? false) });
+      const fed = [...(old?.fed ?? []), ...(v.fed ?? [])];
+      this.env.set(name, { value: (old?.value ?? '') + v.value, dynamic: v.dynamic || (old?.dynamic ?? false), ...(fed.length ? { fed } : {}) });
     } else this.env.set(name, v);
   }
 
@@ -462,7 +468,12 @@ class Walker {
       const op = OPS[r.Op] ?? String(r.Op);
       const w = r.Word ? this.word(r.Word) : { value: '', dynamic: false };
       const red: Redirect = { op, fd: r.N?.Value, target: w.value, dynamic: w.dynamic };
-      if (r.Hdoc) red.heredoc = this.word(r.Hdoc).value;
+      if (w.fed) red.fedBy = w.fed;
+      if (r.Hdoc) {
+        const h = this.word(r.Hdoc);
+        red.heredoc = h.value;
+        if (h.fed) red.fedBy = [...(red.fedBy ?? []), ...h.fed];
+      }
       out.push(red);
     }
     return out;
@@ -490,19 +501,21 @@ class Walker {
       const braced = this.braced(v);
       if (braced) return braced;
       if (!v.expanded || v.dynamic) return [v];
+      const fed = v.fed ? { fed: v.fed } : {};
       // Word splitting uses IFS: `IFS=,; x=curl,URL; $x` runs curl. An IFS only known at run time
       // leaves the word unknown.
       const ifs = this.env.get('IFS');
-      if (ifs?.dynamic) return [{ value: v.value, dynamic: true }];
+      if (ifs?.dynamic) return [{ value: v.value, dynamic: true, ...fed }];
       const sep = ifs ? ifs.value : ' \t\n';
       if (![...v.value].some((ch) => sep.includes(ch))) return [v];
-      return v.value.split(new RegExp(`[${sep.replace(/[\\\]^-]/g, '\\$&')}]+`)).filter((x) => x !== '').map((x) => ({ value: x, dynamic: false }));
+      return v.value.split(new RegExp(`[${sep.replace(/[\\\]^-]/g, '\\$&')}]+`)).filter((x) => x !== '').map((x) => ({ value: x, dynamic: false, ...fed }));
     });
-    this.push(words.map((w) => w.value), words.map((w) => w.dynamic), text, redirects, pipeline ?? [], env);
+    this.push(words.map((w) => w.value), words.map((w) => w.dynamic), text, redirects, pipeline ?? [], env, words.map((w) => w.fed));
   }
 
-  push(argv: string[], dynamic: boolean[], text: string, redirects: Redirect[], pipeline: SimpleCommand[], env: Record<string, string>) {
+  push(argv: string[], dynamic: boolean[], text: string, redirects: Redirect[], pipeline: SimpleCommand[], env: Record<string, string>, fedBy?: (SimpleCommand[] | undefined)[]) {
     const c: SimpleCommand = { argv: [baseName(argv[0]), ...argv.slice(1)], dynamic, text, redirects, pipeline, via: this.via, env };
+    if (fedBy?.some(Boolean)) c.fedBy = fedBy;
     pipeline.push(c);
     this.commands.push(c);
     unwrap(c, this);
@@ -516,16 +529,31 @@ class Walker {
   word(w: Node): Value & { expanded?: boolean; soleLit?: string; unquotedLit?: string } {
     let value = '', dynamic = false, expanded = false, soleLit: string | undefined, raw: string | undefined = '';
     const parts: Node[] = w?.Parts ?? [];
+    const outer = this.sink, fed: SimpleCommand[] = [];
+    this.sink = fed;
+    try {
+      this.wordParts(parts, (v, t, p) => {
+        if (t === 'ParamExp' || t === 'CmdSubst') expanded = true;
+        if (t === 'Lit' && parts.length === 1) soleLit = p.Value;
+        raw = t === 'Lit' && raw !== undefined ? raw + p.Value : undefined;
+        value += v.value;
+        dynamic ||= v.dynamic;
+      });
+    } finally {
+      this.sink = outer;
+    }
+    outer?.push(...fed);
+    return { value, dynamic, expanded, soleLit, unquotedLit: raw || undefined, ...(fed.length ? { fed } : {}) };
+  }
+
+  /** Commands whose output is being taken into the word under evaluation (see SimpleCommand.fedBy). */
+  private sink: SimpleCommand[] | undefined;
+
+  private wordParts(parts: Node[], each: (v: Value, t: string, p: Node) => void) {
     for (const p of parts) {
       const t = nodeType(p);
-      const v = this.part(p, false, t);
-      if (t === 'ParamExp' || t === 'CmdSubst') expanded = true;
-      if (t === 'Lit' && parts.length === 1) soleLit = p.Value;
-      raw = t === 'Lit' && raw !== undefined ? raw + p.Value : undefined;
-      value += v.value;
-      dynamic ||= v.dynamic;
+      each(this.part(p, false, t), t, p);
     }
-    return { value, dynamic, expanded, soleLit, unquotedLit: raw || undefined };
   }
 
   part(p: Node, inDouble: boolean, type?: string): Value {
@@ -540,7 +568,12 @@ class Walker {
       }
       case 'ParamExp': return this.param(p);
       case 'CmdSubst': return this.subst(p.Stmts);
-      case 'ProcSubst': this.stmts(p.Stmts); return { value: '/dev/fd/63', dynamic: false };
+      case 'ProcSubst': {
+        const from = this.commands.length;
+        this.stmts(p.Stmts);
+        this.sink?.push(...this.commands.slice(from));
+        return { value: '/dev/fd/63', dynamic: false };
+      }
       case 'ArithmExp': this.expressionSubst(p); return { value: '0', dynamic: true };
       case 'ExtGlob': return { value: '*', dynamic: true };
       default: return { value: '', dynamic: true };
@@ -556,6 +589,8 @@ class Walker {
       const ref = this.env.get(name);
       v = ref && !ref.dynamic ? this.env.get(ref.value) : undefined;
     }
+    // A variable assigned from commands' output carries them (`x=$(curl …); bash -c "$x"`).
+    if (v?.fed) this.sink?.push(...v.fed);
     if (p.Exp && p.Exp.Word) {
       const op = p.Exp.Op;
       // ${x:-d}, ${x-d}, ${x:=d}, ${x=d} (mvdan-sh operators 71, 70, 75, 74): the default when x is unknown here.
@@ -576,6 +611,7 @@ class Walker {
     const inner = new Walker(this.env, this.depth, this.via);
     inner.stmts(stmts);
     this.commands.push(...inner.commands);
+    this.sink?.push(...inner.commands);
     this.problems.push(...inner.problems);
     // Evaluate a single pipeline of echo/printf + filters.
     const top = inner.commands.filter((c) => !c.via.length || c.via === this.via);
@@ -687,7 +723,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
     if (from >= c.argv.length) return;
     const argv = c.argv.slice(from), d = c.dynamic.slice(from);
     // Re-enter as a command of its own (as the wrapper would exec it).
-    const inner = { ...c, argv: [baseName(argv[0]), ...argv.slice(1)], dynamic: d, text: argv[0], via: [...c.via, label], inline: undefined, pipeline: c.pipeline, parent: c };
+    const inner = { ...c, argv: [baseName(argv[0]), ...argv.slice(1)], dynamic: d, text: argv[0], via: [...c.via, label], inline: undefined, pipeline: c.pipeline, parent: c, fedBy: c.fedBy?.slice(from) };
     // The wrapped command takes the wrapper's place in its pipeline (sudo wget … | sh).
     c.pipeline.splice(c.pipeline.indexOf(c) + 1, 0, inner);
     w.commands.push(inner);
@@ -795,7 +831,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
       if (/^-(?:exec|execdir|ok|okdir)$/.test(args[i]) || (name === 'fd' && /^(?:-x|--exec|-X|--exec-batch)$/.test(args[i]))) {
         let j = i + 1;
         while (j < args.length && args[j] !== ';' && args[j] !== '+') j++;
-        const sub = { ...c, argv: [baseName(args[i + 1] ?? ''), ...args.slice(i + 2, j)], dynamic: dyn.slice(i + 1, j), text: args[i + 1] ?? '', via: [...c.via, name], pipeline: c.pipeline };
+        const sub = { ...c, argv: [baseName(args[i + 1] ?? ''), ...args.slice(i + 2, j)], dynamic: dyn.slice(i + 1, j), text: args[i + 1] ?? '', via: [...c.via, name], pipeline: c.pipeline, fedBy: c.fedBy?.slice(i + 2, j + 1) };
         if (sub.argv[0]) { w.commands.push(sub); unwrap(sub, w); }
         i = j;
       }
