@@ -11,7 +11,7 @@ const fixtures = (stem: string) => readdirSync(FIX).filter((f) => f.startsWith(s
 const fmt = (ps: { file: string; line?: number; problem: string }[]) => ps.map((p) => `${p.file.split('/').pop()}${p.line ? `:${p.line}` : ''} ${p.problem}`);
 
 test('backdoor analyzer proves itself on its fixtures', () => {
-  const ids = ['backdoor.decode-exec', 'backdoor.trigger-guard', 'backdoor.master-password', 'backdoor.credential-exfil', 'backdoor.reverse-shell', 'backdoor.debug-auth-bypass', 'backdoor.hidden-name'];
+  const ids = ['backdoor.decode-exec', 'backdoor.trigger-guard', 'backdoor.master-password', 'backdoor.credential-exfil', 'backdoor.reverse-shell', 'backdoor.debug-auth-bypass', 'backdoor.hidden-name', 'backdoor.download-exec'];
   assert.deepEqual(fmt(checkAnalyzer(fixtures('backdoor'), ids, analyzeBackdoors)), []);
 });
 

@@ -10,6 +10,7 @@
  *   backdoor.reverse-shell      a socket wired to a shell
  *   backdoor.debug-auth-bypass  an auth check that a debug/bypass flag skips
  *   backdoor.hidden-name        the name of a code sink or module assembled from pieces ('ev' + 'al', 'lave'[::-1])
+ *   backdoor.download-exec      code that starts a shell command piping a download into a shell or interpreter
  * Fixtures: src/analyzers/fixtures/backdoor.*
  */
 import type { Finding } from '../engine/types.ts';
@@ -81,6 +82,14 @@ const DEBUG_BYPASS =
 const AUTH_CONTEXT = /\b(?:def|function|func|fn|public|private|protected|static|async)\b[^\n]{0,60}(?:auth|login|logon|signin|sign_in|verify|permission|authorize|authorise|is_admin|isAdmin|check_?access|can_?access|validate_?(?:token|user|session))/i;
 const ALLOW_RETURN = /\breturn\s+(?:True|true|1|None|nil|next\(\)|user|\{\s*['"]?(?:ok|allowed|authenticated)['"]?\s*:\s*(?:true|True))|\bnext\(\)|\bis_authenticated\s*=\s*True|\bauthorized\s*=\s*(?:true|True)/;
 
+/**
+ * A command line in a string that runs a download (curl … | sh, sh -c "$(wget -O- …)", bash <(curl …)),
+ * and on the same line a call that starts a process with it. (Shell scripts and Dockerfiles are
+ * judged by the shell rules; documentation strings that show an install command start nothing.)
+ */
+const DOWNLOAD_EXEC = /\b(?:curl|wget)\b[^\n'"`|;]{0,200}\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php)\b|\b(?:ba|z|da)?sh\s+(?:-c\s+)?\\?["']?(?:\$\(|<\()\s*(?:curl|wget)\b/;
+const PROCESS_CALL = /\b(?:system|popen|exec\w*|spawn\w*|run|call|check_output|check_call|Popen|getoutput|getstatusoutput|Command|shell_exec|passthru|proc_open|Start|exec_command)\s*\(|`[^`]*\b(?:curl|wget)\b|%x[({]|\bIO\.popen\b/;
+
 /** A module imported from an inline data: URL runs the payload in it. */
 const DATA_URL_CODE = /\bimport\s*\(\s*['"`]data:(?:text|application)\/(?:javascript|ecmascript|x-javascript)|\bnew\s+Worker\s*\(\s*['"`]data:/;
 
@@ -111,6 +120,11 @@ const META: Record<string, { title: string; severity: Finding['severity']; confi
     title: 'Decoded data executed', severity: 'critical', confidence: 'high', cwe: 'CWE-506',
     message: 'A value is decoded (base64, hex, char codes, rot13 or compression) and then run as code or as a shell command: the classic shape of a hidden payload.',
     fix: 'Remove the decode-and-run step; ship readable code and review what it was hiding.',
+  },
+  'backdoor.download-exec': {
+    title: 'Code runs a download as a shell script', severity: 'high', confidence: 'high', cwe: 'CWE-494',
+    message: 'The code starts a shell command that pipes a download into a shell or interpreter: whatever the server sends (now or later) runs with this program\'s rights, unreviewed.',
+    fix: 'Pin the tool as a dependency (or download a fixed version and verify its checksum) instead of running a script from the network.',
   },
   'backdoor.trigger-guard': {
     title: 'Dangerous action behind a rare trigger', severity: 'high', confidence: 'medium', cwe: 'CWE-511',
@@ -184,6 +198,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
   const hasPieces = may(PIECES_HINT), hasDataUrl = may(/['"`]data:/);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
+  const hasDownloadExec = file.language !== 'bash' && may(DOWNLOAD_EXEC);
   for (let i = 0; i < lines.length; i++) {
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
@@ -229,6 +244,8 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     }
 
     if (hasDataUrl && DATA_URL_CODE.test(l)) hit('backdoor.decode-exec', i + 1);
+    const dl = hasDownloadExec ? DOWNLOAD_EXEC.exec(l) : null;
+    if (dl && PROCESS_CALL.test(l)) hit('backdoor.download-exec', i + 1, dl.index + 1);
     const hidden = hasPieces && PIECES_HINT.test(l) ? hiddenName(l) : undefined;
     if (hidden !== undefined) hit('backdoor.hidden-name', i + 1, hidden);
 
