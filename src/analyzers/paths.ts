@@ -43,6 +43,8 @@ const CREDENTIAL = [
   /^~\/\.(?:pgpass|my\.cnf|mylogin\.cnf|s3cfg|boto|databrickscfg|gem\/credentials|config\/doctl\/config\.yaml|snowsql\/config|oci\/config)$/, /^~\/\.config\/[^/]+\/[\w.-]*(?:oauth|creds|token)[\w.-]*\.json$/,
   /^\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)(?:-|$)/, /^\/etc\/ssh\/ssh_host_.*_key$/, /^\/proc\/(?:\d+|self)\/environ$/,
   /^\/var\/run\/secrets\//, /^\/run\/secrets\//,
+  // Whole folders of credentials (copied, archived, mounted or searched as one).
+  /^~\/(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.azure|\.password-store|\.config\/gcloud|\.config\/gh|\.local\/share\/keyrings|Library\/Keychains)\/?$/, /^\/(?:var\/)?run\/secrets\/?$/,
   // Anywhere: dotenv files and key material.
   /(?:^|\/)\.env(?:\.(?!example$|sample$|template$|dist$|defaults$)[\w.-]+)?$/, /(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519)$/, /\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk|asc)$/,
   /(?:^|\/)(?:credentials|secrets?|service[-_]account)[\w.-]*\.(?:json|ya?ml|toml|ini)$/, /(?:^|\/)\.htpasswd$/,

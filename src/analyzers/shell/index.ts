@@ -635,6 +635,36 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     add({ capability: 'defense-evasion', detail: `${text.slice(0, 80)} switches off logging, history, security controls or hides from them`, command: text });
   }
 
+  // Host files reached from containers: bind mounts (`docker run -v ~/.ssh:/k`, --mount source=…) are
+  // read, and written unless read-only; `docker cp` reads or writes its host side. The Docker socket
+  // mounted into a container is root on the host.
+  if (/^(?:docker|podman|nerdctl)$/.test(name)) {
+    const verb = sub === 'container' || sub === 'image' ? args.filter((a) => !a.startsWith('-'))[1] ?? '' : sub;
+    if (verb === 'run' || verb === 'create') {
+      const mounts = optionValues(args, /^-v$|^--volume$/, /^--volume=(.+)|^-v(.+)/).map((v) => ({ src: v.split(':')[0], ro: /:(?:[\w,]*,)?ro(?:,|$)/.test(v) }));
+      for (const m of optionValues(args, /^--mount$/, /^--mount=(.+)/)) {
+        const src = /(?:^|,)(?:source|src)=([^,]+)/.exec(m)?.[1];
+        if (src && /(?:^|,)type=bind(?:,|$)/.test(m)) mounts.push({ src, ro: /(?:^|,)(?:readonly|ro)(?:=true|=1)?(?:,|$)/.test(m) });
+      }
+      for (const { src, ro } of mounts) {
+        if (!/^[/~.]/.test(src) || src.includes('$')) continue;
+        if (/(?:^|\/)docker\.sock$/.test(src)) { add({ capability: 'privilege', detail: `${name} ${verb} mounts the Docker socket (root on the host)`, command: text }); continue; }
+        pt.read(src);
+        if (!ro) pt.write(src);
+      }
+    }
+    if (verb === 'cp') {
+      const [from, to] = args.slice(args.indexOf('cp') + 1).filter((a) => !a.startsWith('-'));
+      if (from && !/^[\w.-]+:/.test(from) && !from.includes('$')) pt.read(from);
+      if (to && !/^[\w.-]+:/.test(to) && !to.includes('$')) pt.write(to);
+    }
+  }
+  // A secret file added to version control goes wherever the repository is pushed.
+  if (name === 'git' && sub === 'add') {
+    const secret = args.find((a, i) => !dyn[i + 1] && !a.startsWith('-') && a !== 'add' && isCredentialPath(pt.abs(a), home));
+    if (secret) add({ capability: 'credential-access', detail: `git add ${secret}: a secret file would be committed and pushed with the repository`, command: text, paths: [pt.abs(secret)] });
+  }
+
   // Wrappers' own file options (their command is judged on its own).
   if (name === 'xargs') for (const f of optionValues(args, /^-a$|^--arg-file$/, /^-a(.+)|^--arg-file=(.+)/)) pt.read(f);
   if (name === 'strace' || name === 'ltrace' || name === 'sort') for (const f of optionValues(args, /^-o$|^--output$/, /^-o(.+)|^--output=(.+)/)) pt.write(f);
