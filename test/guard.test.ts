@@ -302,6 +302,18 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['docker run --rm -v .:/app -w /app node:20 npm test', 'allow'],
     ['docker run -d -v pgdata:/var/lib/postgresql/data postgres:16', 'allow'],
     ['docker cp app:/app/out.txt ./out.txt', 'allow'],
+    // Where code comes from: git URL rewrites, TLS checks switched off, packages run from the index.
+    ["git config --global url.\"https://mirror.example.net/\".insteadOf https://github.com/", 'ask', 'risky-package-source'],
+    ['git config --global http.sslVerify false', 'ask', 'risky-package-source'],
+    ['npm config set strict-ssl false', 'ask', 'risky-package-source'],
+    ['NODE_TLS_REJECT_UNAUTHORIZED=0 npm install', 'ask', 'risky-package-source'],
+    ['pip config set global.trusted-host pypi.mirror.example.net', 'ask', 'risky-package-source'],
+    ['uvx --from reqeusts tool', 'deny'],
+    ['git config http.sslVerify true', 'allow'],
+    ['uvx ruff check .', 'allow'],
+    ['go run ./cmd/server', 'allow'],
+    ['systemd-run --user --on-calendar=hourly ./sync.sh', 'deny', 'persistence'],
+    ['systemd-run --user --scope npm test', 'allow'],
     // Loops over values the command line holds are judged once per value.
     ['for f in a.txt ~/.aws/credentials; do cat "$f"; done', 'deny', 'credential-access'],
     ['for f in ~/.ssh/{config2,id_rsa}; do cat $f; done', 'deny', 'credential-access'],

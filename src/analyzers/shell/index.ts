@@ -510,6 +510,11 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     add({ capability: 'obfuscated-exec', detail: `${name} runs code that ${feeders.find((f) => DECODERS.has(f.argv[0]))!.argv[0]} decodes`, command: text });
   }
 
+  // TLS verification switched off for what this command (or, exported, the session) downloads.
+  const tlsOff = [...Object.entries(c.env), ...(/^(?:export|declare|typeset)$/.test(name) ? args.flatMap((a) => { const m = /^(\w+)=(.*)$/.exec(a); return m ? [[m[1], m[2]] as [string, string]] : []; }) : [])]
+    .find(([k, v]) => (k === 'NODE_TLS_REJECT_UNAUTHORIZED' && v === '0') || (/^(?:GIT_SSL_NO_VERIFY|PYTHONHTTPSVERIFY)$/.test(k) && (k === 'PYTHONHTTPSVERIFY' ? v === '0' : v !== '' && v !== '0')) || (k === 'CURL_CA_BUNDLE' && v === '') || (k === 'npm_config_strict_ssl' && v === 'false'));
+  if (tlsOff) add({ capability: 'risky-package-source', detail: `${tlsOff[0]}=${tlsOff[1]} switches off TLS verification (anyone on the path can serve code)`, command: text });
+
   // Environment in front of the command.
   for (const [k, v] of Object.entries(c.env)) {
     if (/^(?:HUSKY|HUSKY_SKIP_HOOKS|SKIP|PRE_COMMIT_ALLOW_NO_CONFIG|GIT_HOOKS|LEFTHOOK|OVERCOMMIT_DISABLE)$/.test(k) && (k !== 'HUSKY' || v === '0')) add({ capability: 'hook-bypass', detail: `${k}=${v} switches git hooks off`, command: text });
@@ -821,6 +826,9 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     case 'crontab':
       if (!args.includes('-l')) add({ capability: 'persistence', detail: 'installs a cron job', command: text });
       return;
+    case 'systemd-run':
+      if (args.some((a) => /^--on-(?:calendar|active|boot|startup|unit-active|unit-inactive|clock-change|timezone-change)(?:=|$)/.test(a))) add({ capability: 'persistence', detail: 'systemd-run schedules a program to run later (a transient timer)', command: text });
+      return;
     case 'at': case 'batch': case 'launchctl': case 'update-rc.d': case 'chkconfig':
       add({ capability: 'persistence', detail: `${name} schedules or registers a program to run later`, command: text });
       return;
@@ -863,7 +871,15 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (/^(?:install|i|add|ci|isntall|update|up|upgrade)$/.test(sub)) packages(c, 'npm', args.slice(args.indexOf(sub) + 1), text, add);
       if (/^(?:uninstall|un|remove|rm|r|unlink)$/.test(sub) && args.slice(args.indexOf(sub) + 1).some((a) => /^(?:@[\w.-]+\/)?warden(?:@.*)?$/.test(a))) add({ capability: 'agent-tamper', detail: `${name} ${sub} removes Warden, whose hooks guard the agent`, command: text });
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /registry/.test(args.join(' '))) add({ capability: 'risky-package-source', detail: `${name} config changes the package registry`, command: text });
+      if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /strict-ssl(?:[= ]+)false|enableStrictSsl(?:[= ]+)false/i.test(args.join(' '))) add({ capability: 'risky-package-source', detail: `${name} config switches off TLS verification for package downloads`, command: text });
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /script-shell|shell-emulator/.test(args.join(' '))) add({ capability: 'persistence', detail: `${name} config changes the shell every package script runs in`, command: text });
+      return;
+    }
+    case 'uvx': {
+      // (--from names the package the tool comes from; --with adds more)
+      const from = optionValues(args, /^--from$/, /^--from=(.+)/);
+      const pkgs = [...from, ...optionValues(args, /^--with$/, /^--with=(.+)/), ...(from.length ? [] : args.filter((a, i) => !a.startsWith('-') && !/^--(?:from|with|python|index-url|extra-index-url)$/.test(args[i - 1] ?? '')).slice(0, 1))];
+      packages(c, 'pypi', [...args.filter((a) => /^--(?:index-url|extra-index-url)(?:=|$)/.test(a) || /^--(?:index-url|extra-index-url)$/.test(args[args.indexOf(a) - 1] ?? '')), ...pkgs], text, add, true);
       return;
     }
     case 'npx': case 'bunx': case 'pnpx': {
@@ -877,6 +893,9 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       const i = args.findIndex((a) => /^(?:install|add)$/.test(a));
       if (i >= 0) packages(c, 'pypi', args.slice(i + 1), text, add);
       if (/^(?:publish|upload)$/.test(sub)) add({ capability: 'deploy', detail: `${name} ${sub} publishes a package`, command: text });
+      if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /\.(?:index-url|extra-index-url|trusted-host)\b/.test(args.join(' '))) add({ capability: 'risky-package-source', detail: `${name} config changes the package index or trusts a host without TLS checks`, command: text });
+      // Packages run straight from the index (uvx tool, uv tool run, pipx run): judged as installs.
+      if ((name === 'uv' && sub === 'tool' && args[1] === 'run') || (name === 'pipx' && sub === 'run')) packages(c, 'pypi', args.slice(args.indexOf(sub) + (name === 'uv' ? 2 : 1)).filter((a) => !a.startsWith('-')).slice(0, 1), text, add, true);
       return;
     }
     case 'twine': case 'gem': case 'cargo': case 'go': case 'composer': case 'mvn': case 'gradle': case 'dotnet':
@@ -884,6 +903,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (name === 'gem' && sub === 'install') packages(c, 'rubygems', args.slice(1), text, add);
       if (name === 'cargo' && (sub === 'add' || sub === 'install')) packages(c, 'crates', args.slice(1), text, add);
       if (name === 'go' && (sub === 'get' || sub === 'install')) packages(c, 'go', args.slice(1), text, add);
+      // `go run module@version` fetches the module and runs it, as npx does.
+      if (name === 'go' && sub === 'run') { const remote = args.slice(1).filter((a) => /^[\w-]+(?:\.[\w-]+)+\/[\w.\/-]+@[\w.+-]+$/.test(a)); if (remote.length) packages(c, 'go', remote, text, add, true); }
       if (name === 'composer' && sub === 'require') packages(c, 'packagist', args.slice(1), text, add);
       return;
     case 'apt': case 'apt-get': case 'yum': case 'dnf': case 'apk': case 'brew': case 'zypper': case 'pacman': case 'snap':
@@ -1036,6 +1057,11 @@ function git(c: SimpleCommand, args: string[], text: string, add: (a: Action) =>
   // Settings that make later git calls run a program: the same as `git -c` above, but lasting.
   const runs = sub === 'config' ? rest.findIndex((a, k) => /^core\.(?:fsmonitor|sshCommand)$/i.test(a) || (/^alias\./i.test(a) && (rest[k + 1] ?? '').startsWith('!'))) : -1;
   if (runs >= 0) add({ capability: 'inline-exec', detail: `git config ${rest[runs]} makes later git commands run a shell command`, command: text });
+  // Settings that change where code comes from or drop the check of who serves it.
+  const key = sub === 'config' ? rest.find((a) => !a.startsWith('-')) ?? '' : '';
+  const val = sub === 'config' ? rest.filter((a) => !a.startsWith('-'))[1] ?? '' : '';
+  if (/^url\..+\.(?:insteadOf|pushInsteadOf)$/i.test(key) && !rest.includes('--unset')) add({ capability: 'risky-package-source', detail: `git config ${key} rewrites where git fetches from or pushes to`, command: text });
+  if (/^http\.(?:[^ ]+\.)?sslVerify$/i.test(key) && /^(?:false|0|no|off)$/i.test(val)) add({ capability: 'risky-package-source', detail: 'git config http.sslVerify false switches off TLS verification for every fetch', command: text });
   if (sub === 'push') {
     const pos = rest.filter((a) => !a.startsWith('-'));
     const remote = pos[0];

@@ -690,6 +690,7 @@ const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
   unbuffer: { valued: /^$/ }, torify: { valued: /^$/ }, proxychains: { valued: /^-f$/ }, proxychains4: { valued: /^-f$/ },
   caffeinate: { valued: /^-(?:t|w)$/ }, taskset: { valued: /^$/, positional: 1 }, runuser: { valued: /^-(?:u|g|l)$/ },
   'start-stop-daemon': { valued: /^$/ }, faketime: { valued: /^$/, positional: 1 }, firejail: { valued: /^$/ }, pkexec: { valued: /^--user$/ },
+  'systemd-run': { valued: /^-(?:u|p|E|M|H)$|^--(?:unit|property|on-\w+|description|slice|setenv|uid|gid|working-directory|machine|host|timer-property|path-property|socket-property|service-type|nice)$/ },
 };
 
 /**
