@@ -4,7 +4,7 @@
  * Every front door (hooks, `warden judge`, the gateway) calls `judge`. It fails closed: any
  * error inside becomes the policy's on-error decision with the error as the reason.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import type { Decision, Event, Finding, Verdict } from './types.ts';
@@ -16,6 +16,8 @@ import { hostMatches, hostOf } from '../analyzers/network.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { checkDependency } from '../analyzers/deps/index.ts';
 import { SourceFile, fileFinding } from '../analyzers/source.ts';
+import { analyzeBackdoors } from '../analyzers/backdoor.ts';
+import { languageOf, normaliseLanguage } from '../analyzers/code/languages.ts';
 
 export interface JudgeContext {
   policy: Policy;
@@ -133,6 +135,24 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
         if (code.language !== 'awk') for (const m of code.code.matchAll(/["'`]((?:~|\/)[^"'`\s]{2,})["'`]/g)) pathActions(m[1], /write|open\([^)]*["'`][wa]/.test(code.code) ? 'write' : 'read', code.command);
         const lang = LANG_OF[code.language];
         if (lang) scanContent(`<${code.language} inline code>`, code.code, undefined, lang);
+      }
+      // Scripts the command runs, as they are on disk now: a payload fetched or written by an earlier
+      // call (`curl -sO …/x.py`, then `python3 x.py`) is judged when it runs. Only planted-code
+      // indicators count here, not the ordinary flaws of the project's own scripts.
+      for (const s of analysis.scripts) {
+        const text = scriptText(s.path);
+        if (text === undefined) continue;
+        const lang = s.language ? normaliseLanguage(s.language) : languageOf(s.path, text.slice(0, 200).split('\n')[0]);
+        findings.push(...analyzeBackdoors(new SourceFile(s.path, text.replace(/\r\n?/g, '\n'), lang)));
+        // A shell script is what it runs: the actions the policy denies count as the command's own
+        // (a script cannot launder `curl … | sh`); the ones it only asks about would make every
+        // project script a question, so they do not.
+        if (lang === 'bash' && text.length <= MAX_SHELL_SCRIPT) {
+          try {
+            const inner = analyzeShell(text, { cwd, workspace, home });
+            actions.push(...inner.actions.filter((a) => decide(a, ctx.policy, home) === 'deny').map((a) => ({ ...a, detail: `${a.detail} (in ${s.path})`, command: `${s.command}: ${a.command}` })));
+          } catch { /* a script that does not parse as bash: its own interpreter will say so */ }
+        }
       }
       break;
     }
@@ -301,6 +321,21 @@ function safeRead(p: string): string {
     return readFileSync(p, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/** Largest script read from disk to be judged before it runs (and, for shell scripts, parsed as shell). */
+const MAX_SCRIPT = 1 << 20;
+const MAX_SHELL_SCRIPT = 256 << 10;
+/** A script file's text, if it is a readable text file of a sensible size. */
+function scriptText(p: string): string | undefined {
+  try {
+    const st = statSync(p);
+    if (!st.isFile() || st.size > MAX_SCRIPT) return undefined;
+    const buf = readFileSync(p);
+    return buf.subarray(0, 8192).includes(0) ? undefined : buf.toString('utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -44,6 +44,12 @@ export interface ShellAnalysis {
   inline: InlineCode[];
   /** Files written with content the command line holds (`cat > f <<EOF`); the engine scans it. */
   files: FileWrite[];
+  /**
+   * Script files the command line runs (`python3 tools/x.py`, `bash x.sh`, `./run`, `source env.sh`),
+   * as absolute paths: the engine reads them from disk and looks for planted payloads in them, so a
+   * file fetched or written by an earlier call is judged when it runs.
+   */
+  scripts: { path: string; language?: string; command: string }[];
   commands: SimpleCommand[];
 }
 
@@ -269,6 +275,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   const reads = new Map<SimpleCommand, string[]>();
   const writes = new Map<SimpleCommand, string[]>();
   const hostsOf = new Map<SimpleCommand, string[]>();
+  const scripts: ShellAnalysis['scripts'] = [];
 
   for (const c of parsed.commands) {
     const [name, ...args] = c.argv;
@@ -285,6 +292,8 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       add({ capability: 'unknown', detail: `the command name is only known at run time (${c.text || '$…'})`, command: text });
       continue;
     }
+    const script = scriptRun(c);
+    if (script && !scripts.some((x) => x.path === abs(script.path))) scripts.push({ path: abs(script.path), language: script.language, command: text });
     if (c.text.replace(/^\\/, '') !== c.argv[0] && !c.text.includes('/') && c.via.length === 0 && /[$`]/.test(c.text) === false && c.text.replace(/\\|'|"/g, '') !== c.text) {
       // Quoted or escaped command names (c\url, 'c'url) are obfuscation in an agent's command.
       add({ capability: 'obfuscated-exec', detail: `the command name is disguised with quotes or escapes (${c.text} is ${name})`, command: text });
@@ -448,7 +457,22 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   if (actions.some((a) => a.capability === 'credential-access' || a.capability === 'env-dump') && actions.some((a) => (a.capability === 'network' || a.capability === 'upload') && a.hosts?.length)) {
     add({ capability: 'exfiltration', detail: 'reads credentials and talks to the network in the same command', command, hosts: actions.flatMap((a) => a.hosts ?? []) });
   }
-  return { actions, inline, files: fileWrites(parsed), commands: parsed.commands };
+  return { actions, inline, files: fileWrites(parsed), scripts, commands: parsed.commands };
+}
+
+/** The script file a command runs, if any (with the language its interpreter reads). */
+function scriptRun(c: SimpleCommand): { path: string; language?: string } | undefined {
+  const [name, ...args] = c.argv;
+  if (c.inline) return undefined;
+  const first = args.findIndex((a) => !a.startsWith('-') && a !== '+o' && a !== '+e');
+  const arg = first >= 0 && !c.dynamic[first + 1] ? args[first] : undefined;
+  if (SHELLS.has(name)) return arg && !args.some((a) => /^-[a-zA-Z]*c/.test(a)) && !/^\/dev\//.test(arg) ? { path: arg, language: 'bash' } : undefined;
+  if (name === 'source' || name === '.') return arg && !/^\/dev\//.test(arg) ? { path: arg, language: 'bash' } : undefined;
+  const interp = interpreterOf(name);
+  if (interp && SCRIPT_INTERPRETER.test(name)) return arg && !args.some((a) => /^-[a-zA-Z]*m$/.test(a)) && arg !== '-' && !/^\/dev\//.test(arg) ? { path: arg, language: interp.language } : undefined;
+  // A program run by path (./run.sh, bin/tool): its own first line says what reads it.
+  if (c.text.includes('/') && !/^\/(?:usr|bin|sbin|lib|opt|snap|nix)\//.test(c.text)) return { path: c.text };
+  return undefined;
 }
 
 interface PathTools {
