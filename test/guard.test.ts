@@ -565,3 +565,22 @@ test('scripts are judged as they are on disk when they run: a payload fetched or
   // here), ordinary code runs, and a missing script is the interpreter's business.
   for (const cmd of ['./build.sh', 'python3 ok.py', 'python3 missing.py']) assert.equal((await j(cmd)).decision, 'allow', cmd);
 });
+
+test('tools Warden does not know are asked about unless the policy names them; the agents\' inert tools pass', async () => {
+  const { toolEvents } = await import('../src/hooks/adapters.ts');
+  const { parsePolicy } = await import('../src/engine/policy.ts');
+  const ev = (name: string, input: object = {}) => toolEvents('claude-code', { tool_name: name, tool_input: input, cwd: '/work/project', hook_event_name: 'PreToolUse' });
+  assert.deepEqual(ev('TodoWrite', { todos: [] }), []);
+  assert.deepEqual(ev('Task', { prompt: 'look around' }), []);
+  const [mcp] = ev('mcp__github__create_issue', { title: 'x' });
+  assert.deepEqual(mcp, { tool: 'other', name: 'mcp__github__create_issue', cwd: '/work/project' });
+  const v = judge(mcp, { policy, cwd: '/work/project', home: '/home/dev' });
+  assert.equal(v.decision, 'ask');
+  assert.match(v.reasons.join(' '), /unknown-tool: calls mcp__github__create_issue/);
+  const mine = parsePolicy('tools:\n  allow: ["mcp__github__*"]\n  deny: ["mcp__shell__*"]\n', 'test', policy);
+  assert.equal(judge(mcp, { policy: mine, cwd: '/work/project' }).decision, 'allow');
+  assert.equal(judge({ tool: 'other', name: 'mcp__shell__run' }, { policy: mine, cwd: '/work/project' }).decision, 'deny');
+  // A memory is sent with every later prompt: a secret in it is held back as in a prompt.
+  const [mem] = toolEvents('qwen-code', { tool_name: 'save_memory', tool_input: { fact: 'the deploy key is ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8' }, hook_event_name: 'PreToolUse' });
+  assert.equal(judge(mem, { policy, cwd: '/work/project' }).decision, 'deny');
+});

@@ -27,6 +27,7 @@ export function parseEvent(raw: unknown): Event {
     case 'fetch': return { tool: 'fetch', url: str(o, 'url')!, cwd };
     case 'code': return { tool: 'code', language: str(o, 'language')!, code: str(o, 'code')!, path: str(o, 'path', false), cwd };
     case 'prompt': return { tool: 'prompt', text: str(o, 'text')! };
-    default: throw new EventError(`"tool" must be one of shell, write, edit, read, fetch, code, prompt (got ${JSON.stringify(o.tool)})`);
+    case 'other': return { tool: 'other', name: str(o, 'name')!, cwd };
+    default: throw new EventError(`"tool" must be one of shell, write, edit, read, fetch, code, prompt, other (got ${JSON.stringify(o.tool)})`);
   }
 }

@@ -214,6 +214,12 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
     case 'scan':
       scanContent(event.path, event.content, event.changedLines, event.language);
       break;
+    case 'other': {
+      const named = (list: string[]) => list.some((g) => new RegExp(`^${g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(event.name));
+      if (named(ctx.policy.tools.deny)) extra.push({ decision: 'deny', reason: `the policy refuses the tool ${event.name}` });
+      else if (!named(ctx.policy.tools.allow)) actions.push({ capability: 'unknown-tool', detail: `calls ${event.name}, a tool Warden does not know (an MCP server's or a plugin's), so what it does is not judged; list it under tools.allow in the policy to let it run`, command: event.name });
+      break;
+    }
   }
   return finish(actions, findings, extra, ctx.policy, home);
 }

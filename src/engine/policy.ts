@@ -27,11 +27,13 @@ export interface Policy {
   paths: { allow: string[]; ask: string[]; deny: string[] };
   findings: { deny: Severity | 'off'; ask: Severity | 'off' };
   prompts: { secrets: Decision };
+  /** Tools Warden does not know (MCP servers, plugins), by name glob: let through or refuse. */
+  tools: { allow: string[]; deny: string[] };
 }
 
 export const DEFAULT_POLICY_FILE = join(PACKAGE_ROOT, 'src', 'engine', 'default-policy.yml');
 const DECISIONS = ['allow', 'ask', 'deny'];
-const TOP = ['version', 'on-error', 'not-understood', 'capabilities', 'hosts', 'paths', 'findings', 'prompts'];
+const TOP = ['version', 'on-error', 'not-understood', 'capabilities', 'hosts', 'paths', 'findings', 'prompts', 'tools'];
 
 function decision(v: unknown, where: string): Decision {
   if (typeof v !== 'string' || !DECISIONS.includes(v)) throw new PolicyError(`${where} must be allow, ask or deny, not ${JSON.stringify(v)}`);
@@ -64,6 +66,7 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
   const paths = mapping(d.paths, `${source}: paths`, ['allow', 'ask', 'deny']);
   const findings = mapping(d.findings, `${source}: findings`, ['deny', 'ask']);
   const prompts = mapping(d.prompts, `${source}: prompts`, ['secrets']);
+  const tools = mapping(d.tools, `${source}: tools`, ['allow', 'deny']);
   const sev = (v: unknown, where: string, dflt: Severity | 'off'): Severity | 'off' => {
     if (v === undefined) return dflt;
     if (v === 'off' || isSeverity(v)) return v as Severity | 'off';
@@ -87,6 +90,10 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
     },
     findings: { deny: sev(findings.deny, `${source}: findings.deny`, base?.findings.deny ?? 'high'), ask: sev(findings.ask, `${source}: findings.ask`, base?.findings.ask ?? 'off') },
     prompts: { secrets: prompts.secrets !== undefined ? decision(prompts.secrets, `${source}: prompts.secrets`) : base?.prompts.secrets ?? 'deny' },
+    tools: {
+      allow: tools.allow !== undefined ? strings(tools.allow, `${source}: tools.allow`) : base?.tools.allow ?? [],
+      deny: tools.deny !== undefined ? strings(tools.deny, `${source}: tools.deny`) : base?.tools.deny ?? [],
+    },
   };
 }
 

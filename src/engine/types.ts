@@ -78,4 +78,6 @@ export type Event =
   | { tool: 'fetch'; url: string; cwd?: string }
   /** Code an agent runs directly (Qwen Code's exec tool, a notebook cell), with an optional file it lands in. */
   | { tool: 'code'; language: string; code: string; path?: string; cwd?: string }
-  | { tool: 'prompt'; text: string };
+  | { tool: 'prompt'; text: string }
+  /** A tool Warden does not know (an MCP server's, a plugin's), by name. */
+  | { tool: 'other'; name: string; cwd?: string };

@@ -71,8 +71,10 @@ const SHELLISH = new Set(['run_shell_command', 'shell', 'bash', 'Bash', 'exec', 
 async function judgeToolCall(name: string, argsJson: string, cfg: GatewayConfig): Promise<{ decision: Decision; reasons: string[] }> {
   let input: Record<string, unknown>;
   try { input = JSON.parse(argsJson || '{}'); } catch { return { decision: 'allow', reasons: [] }; }
-  let events = toolEvents('qwen-code', { tool_name: name, tool_input: input, cwd: cfg.cwd });
-  if (!events.length) events = toolEvents('claude-code', { tool_name: name, tool_input: input, cwd: cfg.cwd });
+  // (Tools of the client's own that Warden does not know are the client's business here.)
+  const known = (agent: 'qwen-code' | 'claude-code') => toolEvents(agent, { tool_name: name, tool_input: input, cwd: cfg.cwd }).filter((e) => e.tool !== 'other');
+  let events = known('qwen-code');
+  if (!events.length) events = known('claude-code');
   if (!events.length && SHELLISH.has(name) && typeof input.command === 'string') events = [{ tool: 'shell', command: input.command }];
   let decision: Decision = 'allow';
   const reasons: string[] = [];

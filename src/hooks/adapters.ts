@@ -40,7 +40,8 @@ const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undef
 
 /**
  * The tool call as Warden events (one call can be several: a multi-edit, many files read).
- * Returns [] for tools that neither run, write, read nor fetch anything (todo lists, questions).
+ * Returns [] for the agents' own tools that act on nothing outside the conversation (todo lists,
+ * questions); a tool it does not know (an MCP server's) is an "other" event that the policy decides.
  * Throws for a call of a known risky tool whose input is not what the agent documents, so the
  * caller fails closed.
  */
@@ -89,10 +90,27 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
       const urls = (s(i.prompt) ?? '').match(/https?:\/\/[^\s"'<>)]+/g) ?? [];
       return urls.map((url) => ({ tool: 'fetch' as const, url, cwd }));
     }
+    // Memories and scheduled prompts go into every later prompt to the model vendor: judged as prompts.
+    case 'save_memory':
+      return typeof i.fact === 'string' ? [{ tool: 'prompt', text: i.fact }] : [];
+    case 'cron_create':
+      return typeof i.prompt === 'string' ? [{ tool: 'prompt', text: i.prompt }] : [];
     default:
-      return [];
+      // Tools that neither run, write, read nor fetch anything themselves; a sub-agent's own tool
+      // calls come through these hooks one by one.
+      if (INERT_TOOLS.has(name)) return [];
+      // Anything else (an MCP server's tool, a plugin's) could do anything: the policy decides.
+      return name ? [{ tool: 'other', name, cwd }] : [];
   }
 }
+
+/** The agents' own tools that act on nothing outside the conversation (by each agent's names). */
+const INERT_TOOLS = new Set([
+  'todo_write', 'TodoWrite', 'write_todos', 'exit_plan_mode', 'ExitPlanMode', 'ask_user_question', 'AskUserQuestion',
+  'web_search', 'WebSearch', 'google_web_search', 'agent', 'task', 'Task', 'skill', 'Skill', 'activate_skill', 'lsp',
+  'cron_list', 'cron_delete', 'KillShell', 'KillBash', 'SlashCommand', 'NotebookRead', 'ListMcpResourcesTool',
+  'ReadMcpResourceTool', 'omni_recall_media_memory',
+]);
 
 /** The prompt a user submitted, when the payload says it is the user's (not tool output being sent on). */
 export function userPrompt(agent: Agent, p: HookPayload): string | undefined {

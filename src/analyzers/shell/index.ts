@@ -14,13 +14,14 @@ export type Capability =
   | 'network' | 'upload' | 'download-exec' | 'reverse-shell' | 'exfiltration' | 'obfuscated-exec'
   | 'destructive' | 'credential-access' | 'env-dump' | 'persistence' | 'privilege' | 'deploy'
   | 'package-install' | 'risky-package-source' | 'hook-bypass' | 'agent-tamper' | 'interactive-shell'
-  | 'inline-exec' | 'temp-exec' | 'read-outside' | 'write-outside' | 'surveillance' | 'defense-evasion' | 'unknown';
+  | 'inline-exec' | 'temp-exec' | 'read-outside' | 'write-outside' | 'surveillance' | 'defense-evasion' | 'unknown'
+  | 'unknown-tool';
 
 export const CAPABILITIES: Capability[] = [
   'network', 'upload', 'download-exec', 'reverse-shell', 'exfiltration', 'obfuscated-exec', 'destructive',
   'credential-access', 'env-dump', 'persistence', 'privilege', 'deploy', 'package-install', 'risky-package-source',
   'hook-bypass', 'agent-tamper', 'interactive-shell', 'inline-exec', 'temp-exec', 'read-outside', 'write-outside', 'surveillance',
-  'defense-evasion', 'unknown',
+  'defense-evasion', 'unknown', 'unknown-tool',
 ];
 
 export interface Action {
