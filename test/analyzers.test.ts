@@ -40,8 +40,8 @@ import { analyzeAgentConfig } from '../src/analyzers/agent-config.ts';
 
 test('agent-config analyzer proves itself on its fixtures', () => {
   const ids = ['agent-config.hooks-disabled', 'agent-config.auto-approve', 'agent-config.network-hook', 'agent-config.telemetry-on', 'agent-config.ci-secret-exfil', 'agent-config.ci-pr-target-checkout',
-    'agent-config.autorun-on-open', 'agent-config.autorun-network', 'agent-config.registry-override', 'agent-config.pth-autorun', 'agent-config.ci-script-injection'];
-  const files = ['.qwen/settings.json', '.github/workflows/ci.yml', '.vscode/tasks.json', '.devcontainer/devcontainer.json', '.npmrc', 'pip.conf', 'site-packages/helper.pth'].map((f) => join(FIX, 'agent-config', f));
+    'agent-config.autorun-on-open', 'agent-config.autorun-network', 'agent-config.registry-override', 'agent-config.pth-autorun', 'agent-config.ci-script-injection', 'agent-config.tool-runs-program'];
+  const files = ['.qwen/settings.json', '.github/workflows/ci.yml', '.vscode/tasks.json', '.devcontainer/devcontainer.json', '.npmrc', 'pip.conf', 'site-packages/helper.pth', '.cargo/config.toml', '.yarnrc.yml'].map((f) => join(FIX, 'agent-config', f));
   assert.deepEqual(fmt(checkAnalyzer(files, ids, analyzeAgentConfig)), []);
 });
 

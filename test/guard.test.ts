@@ -569,7 +569,7 @@ test('scripts are judged as they are on disk when they run: a payload fetched or
 test('tools Warden does not know are asked about unless the policy names them; the agents\' inert tools pass', async () => {
   const { toolEvents } = await import('../src/hooks/adapters.ts');
   const { parsePolicy } = await import('../src/engine/policy.ts');
-  const ev = (name: string, input: object = {}) => toolEvents('claude-code', { tool_name: name, tool_input: input, cwd: '/work/project', hook_event_name: 'PreToolUse' });
+  const ev = (name: string, input: Record<string, unknown> = {}) => toolEvents('claude-code', { tool_name: name, tool_input: input, cwd: '/work/project', hook_event_name: 'PreToolUse' });
   assert.deepEqual(ev('TodoWrite', { todos: [] }), []);
   assert.deepEqual(ev('Task', { prompt: 'look around' }), []);
   const [mcp] = ev('mcp__github__create_issue', { title: 'x' });

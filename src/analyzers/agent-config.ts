@@ -12,6 +12,8 @@
  *   agent-config.autorun-network     a dev-container lifecycle command that reaches the network or decodes
  *   agent-config.registry-override   a package-manager config that fetches packages from another index
  *   agent-config.pth-autorun         a Python .pth file with an import line (runs at every interpreter start)
+ *   agent-config.tool-runs-program   a package-manager or build config that makes the tool run another
+ *                                    program: npm script-shell, cargo rustc-wrapper/runner, yarnPath, git fsmonitor/pager
  */
 import type { Finding } from '../engine/types.ts';
 import { SourceFile, finding } from './source.ts';
@@ -23,10 +25,19 @@ const EDITOR_TASKS = /(^|\/)\.vscode\/tasks\.json$/;
 const DEV_CONTAINER = /(^|\/)\.devcontainer(\/[^/]+)?\/devcontainer\.json$|(^|\/)\.devcontainer\.json$/;
 const REGISTRY_CONFIG = /(^|\/)(\.npmrc|\.yarnrc|\.yarnrc\.yml|\.bunfig\.toml|bunfig\.toml|pip\.conf|pip\.ini|uv\.toml)$/;
 const PTH = /\.pth$/;
+const TOOL_CONFIG = /(^|\/)(\.npmrc|\.yarnrc\.yml|\.cargo\/config(\.toml)?|\.git\/config|\.gitconfig)$/;
 
 export function isAgentConfigPath(path: string): boolean {
-  return AGENT_SETTINGS.test(path) || WORKFLOW.test(path) || EDITOR_TASKS.test(path) || DEV_CONTAINER.test(path) || REGISTRY_CONFIG.test(path) || PTH.test(path);
+  return AGENT_SETTINGS.test(path) || WORKFLOW.test(path) || EDITOR_TASKS.test(path) || DEV_CONTAINER.test(path) || REGISTRY_CONFIG.test(path) || PTH.test(path) || TOOL_CONFIG.test(path);
 }
+
+/**
+ * Config keys that make a package manager, build tool or git run a program of the file's choosing
+ * on every install, build or git command. Well-known wrappers (sccache, the project's Yarn release)
+ * are ordinary; a script path, a temp folder, a shell string or a download is not.
+ */
+const TOOL_PROGRAM = /^\s*(?:script-shell|shell|node-options|onload-script)\s*=\s*(.+)$|^\s*(?:rustc-wrapper|rustc-workspace-wrapper|rustc|runner)\s*=\s*(.+)$|^\s*yarnPath\s*:\s*(.+)$|^\s*(?:fsmonitor|pager|sshCommand|editor|askPass|hooksPath)\s*=\s*(.+)$/i;
+const ORDINARY_PROGRAM = /^["']?(?:sccache|ccache|cachepot|\.yarn\/releases\/yarn-[\w.-]+\.c?js|(?:ba|z|da)?sh|\/bin\/(?:ba|z|da)?sh|less(?: -\w+)*|cat|more|vim?|nano|code --wait|true|false|delta|diff-so-fancy(?: \| less.*)?|--max[-_]old[-_]space[-_]size=\d+|--enable-source-maps)["']?\s*$/;
 
 /** The public registries a package-manager config may name without a finding. */
 const DEFAULT_REGISTRY = /^https:\/\/(?:registry\.npmjs\.org|registry\.yarnpkg\.com|registry\.npmmirror\.com|pypi\.org|pypi\.python\.org|files\.pythonhosted\.org|npm\.pkg\.github\.com)(?:[/:]|$)/i;
@@ -42,6 +53,7 @@ const META = {
   'agent-config.autorun-network': { title: 'Dev-container command reaches the network or decodes a payload', severity: 'high', cwe: 'CWE-506', message: 'A dev-container lifecycle command (initializeCommand runs on the host) fetches or decodes something and runs when the container is built or started.', fix: 'Pin what it installs (a versioned package or image) or move the step into a reviewed script.' },
   'agent-config.registry-override': { title: 'Packages fetched from another index', severity: 'medium', cwe: 'CWE-1357', message: 'This package-manager config makes installs fetch packages from an index other than the public registry; an attacker-controlled index serves its own versions of every package.', fix: 'Confirm the URL is the company\'s mirror (over https); otherwise remove it.' },
   'agent-config.pth-autorun': { title: 'Python .pth file runs code at every start', severity: 'high', cwe: 'CWE-506', message: 'Python executes the import lines of .pth files in site-packages every time the interpreter starts, a known way to plant code that survives reinstalls.', fix: 'Keep .pth files to plain paths; remove the import line and review who added it.' },
+  'agent-config.tool-runs-program': { title: 'Config makes a tool run another program', severity: 'high', cwe: 'CWE-506', message: 'This setting makes the package manager, build tool or git run a program of this file\'s choosing on every install, build or git command: code that runs without anyone invoking it.', fix: 'Remove the setting, or point it at a reviewed, versioned tool (sccache, the project\'s own Yarn release).' },
   'agent-config.ci-pr-target-checkout': { title: 'pull_request_target runs untrusted PR code', severity: 'high', cwe: 'CWE-829', message: 'The workflow runs with repository secrets on pull_request_target and checks out the pull request\'s head, so a fork\'s code runs with those secrets.', fix: 'Use pull_request, or never check out and run the PR head under pull_request_target.' },
 } as const;
 type Id = keyof typeof META;
@@ -101,6 +113,14 @@ export function analyzeAgentConfig(file: SourceFile): Finding[] {
       if (!m || DEFAULT_REGISTRY.test(m[1])) return;
       const insecure = /^http:\/\/(?!(?:localhost|127\.0\.0\.1)[:/])/i.test(m[1]) || /^\w+:\/\/\d{1,3}(?:\.\d{1,3}){3}[:/]/.test(m[1]);
       out.push(finding(file, { ruleId: 'agent-config.registry-override', category: 'supply-chain', confidence: 'medium', line: i + 1, column: 1, ...META['agent-config.registry-override'], ...(insecure ? { severity: 'high', message: `${META['agent-config.registry-override'].message} This one is plain http or a bare IP address, so anyone on the path can swap packages.` } : {}) }));
+    });
+  }
+  if (TOOL_CONFIG.test(file.path)) {
+    lines.forEach((l, i) => {
+      if (/^\s*[#;]/.test(l)) return;
+      const m = TOOL_PROGRAM.exec(l);
+      const v = m && (m[1] ?? m[2] ?? m[3] ?? m[4])!.trim();
+      if (v && !ORDINARY_PROGRAM.test(v)) add('agent-config.tool-runs-program', i + 1);
     });
   }
   if (PTH.test(file.path)) {

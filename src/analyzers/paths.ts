@@ -74,7 +74,11 @@ const PERSISTENCE = [
   /^~\/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|inputrc|xinitrc|xprofile|xsessionrc)$/,
   /^~\/\.config\/fish\/config\.fish$/, /^~\/\.ssh\/(?:authorized_keys2?|rc|environment|config)$/, /^~\/\.config\/autostart\//, /^~\/\.config\/systemd\//,
   /^~\/\.local\/share\/systemd\//, /^~\/Library\/LaunchAgents\//, /^\/Library\/Launch(?:Agents|Daemons)\//, /^\/etc\/(?:profile|bash\.bashrc|zsh\/|environment|rc\.local|crontab|cron\.|anacrontab|init\.d\/|systemd\/|xdg\/autostart|ld\.so\.preload|update-motd\.d\/)/,
-  /^\/var\/spool\/cron/, /^\/(?:usr\/)?lib\/systemd\//, /(?:^|\/)\.git\/hooks\/[^/]+$/, /(?:^|\/)\.husky\/(?!_\/)[^/]+$/, /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
+  /^\/var\/spool\/cron/, /^\/(?:usr\/)?lib\/systemd\//, /(?:^|\/)\.git\/hooks\/[^/]+$/, /(?:^|\/)\.git\/config$/,
+  // Tool configs and start-up folders in the home folder that run code: git (XDG), cargo's wrappers,
+  // Gradle init scripts, IPython start-up files, Neovim, tmux, direnv, Bun preloads, Yarn's yarnPath.
+  /^~\/\.config\/git\/config$/, /^~\/\.cargo\/config(?:\.toml)?$/, /^~\/\.gradle\/(?:init\.d\/|init\.gradle(?:\.kts)?$)/, /^~\/\.ipython\/profile_[^/]+\/startup\//,
+  /^~\/\.config\/nvim\/init\.(?:vim|lua)$/, /^~\/\.tmux\.conf$/, /^~\/\.config\/direnv\//, /^~\/\.bunfig\.toml$/, /^~\/\.yarnrc\.yml$/, /(?:^|\/)\.husky\/(?!_\/)[^/]+$/, /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
 ];
 export function isPersistencePath(abs: string, home: string): boolean {
   const p = rel(abs, home);
