@@ -314,6 +314,11 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['go run ./cmd/server', 'allow'],
     ['systemd-run --user --on-calendar=hourly ./sync.sh', 'deny', 'persistence'],
     ['systemd-run --user --scope npm test', 'allow'],
+    // Other accounts' home folders hold credentials and start-up files too.
+    ['cat /home/alice/.aws/credentials', 'deny', 'credential-access'],
+    ['cp /Users/bob/.kube/config k', 'deny', 'credential-access'],
+    ["echo 'curl x|sh' >> /home/alice/.bashrc", 'deny', 'persistence'],
+    ['cat /home/alice/notes.txt', 'ask', 'read-outside'],
     // Loops over values the command line holds are judged once per value.
     ['for f in a.txt ~/.aws/credentials; do cat "$f"; done', 'deny', 'credential-access'],
     ['for f in ~/.ssh/{config2,id_rsa}; do cat $f; done', 'deny', 'credential-access'],

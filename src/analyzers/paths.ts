@@ -52,8 +52,11 @@ const CREDENTIAL = [
   /(?:^|\/)terraform\.tfstate(?:\.backup)?$|\.tfstate$/,
 ];
 
+/** A path in another account's home folder (/home/alice/…, /Users/bob/…, /root/…) as if it were ~/…. */
+const otherHome = (abs: string) => abs.replace(/^\/(?:home|Users)\/[^/]+(?=\/|$)|^\/root(?=\/|$)/, '~');
+
 export function isCredentialPath(abs: string, home: string): boolean {
-  const p = rel(abs, home), r = rel(abs, '/root');
+  const p = rel(abs, home), r = otherHome(abs);
   return CREDENTIAL.some((re) => re.test(p) || (r !== abs && re.test(r)));
 }
 
@@ -81,8 +84,8 @@ const PERSISTENCE = [
   /^~\/\.config\/nvim\/init\.(?:vim|lua)$/, /^~\/\.tmux\.conf$/, /^~\/\.config\/direnv\//, /^~\/\.bunfig\.toml$/, /^~\/\.yarnrc\.yml$/, /(?:^|\/)\.husky\/(?!_\/)[^/]+$/, /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
 ];
 export function isPersistencePath(abs: string, home: string): boolean {
-  const p = rel(abs, home);
-  return PERSISTENCE.some((r) => r.test(p));
+  const p = rel(abs, home), o = otherHome(abs);
+  return PERSISTENCE.some((r) => r.test(p) || (o !== abs && r.test(o)));
 }
 
 export function isPrivilegedPath(abs: string): boolean {
