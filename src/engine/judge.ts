@@ -154,6 +154,19 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
           } catch { /* a script that does not parse as bash: its own interpreter will say so */ }
         }
       }
+      // Project tasks (npm scripts with their pre/post scripts and lifecycle scripts, Makefile
+      // recipes with their prerequisites): shell command lines written in a file, judged like the
+      // shell scripts above, so `"test": "curl … | sh"` cannot be run as `npm test`.
+      for (const t of analysis.tasks) {
+        const text = scriptText(t.file);
+        if (text === undefined) continue;
+        const body = t.kind === 'npm' ? npmScripts(text, t.names) : makeTargets(text, t.names);
+        if (!body || body.length > MAX_SHELL_SCRIPT) continue;
+        try {
+          const inner = analyzeShell(body, { cwd, workspace, home });
+          actions.push(...inner.actions.filter((a) => decide(a, ctx.policy, home) === 'deny').map((a) => ({ ...a, detail: `${a.detail} (in ${t.kind === 'npm' ? `the ${t.names.join('/')} script of ${t.file}` : `${t.file}`})`, command: `${t.command}: ${a.command}` })));
+        } catch { /* not shell: the tool will fail on it too */ }
+      }
       break;
     }
     case 'write': {
@@ -343,6 +356,46 @@ function scriptText(p: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The command lines of a package.json's scripts `names`, each with its pre and post script. */
+function npmScripts(text: string, names: string[]): string | undefined {
+  let scripts: Record<string, unknown>;
+  try { scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {}; } catch { return undefined; }
+  const lines = names.flatMap((n) => [`pre${n}`, n, `post${n}`]).map((n) => scripts[n]).filter((v): v is string => typeof v === 'string');
+  return lines.length ? lines.join('\n') : undefined;
+}
+
+/** The recipes of Makefile targets (the first target when none is named) and of their prerequisites. */
+function makeTargets(text: string, names: string[]): string | undefined {
+  const rules = new Map<string, { deps: string[]; recipe: string[] }>();
+  let first: string | undefined, current: { deps: string[]; recipe: string[] }[] = [];
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
+    if (line.startsWith('\t')) { for (const r of current) r.recipe.push(line.slice(1).replace(/^[@+-]+/, '').replace(/\$\$/g, '$')); continue; }
+    const m = /^([^\s:#=][^:=#]*?)\s*::?(?!=)([^=]*)$/.exec(line);
+    if (!m) { if (line.trim() && !line.startsWith('#')) current = []; continue; }
+    const deps = m[2].split(';')[0].trim().split(/\s+/).filter(Boolean);
+    current = m[1].trim().split(/\s+/).map((t) => {
+      if (!rules.has(t)) rules.set(t, { deps: [], recipe: [] });
+      const r = rules.get(t)!;
+      r.deps.push(...deps);
+      if (!first && !t.startsWith('.')) first = t;
+      return r;
+    });
+    const inline = m[2].split(';').slice(1).join(';').trim();
+    if (inline) for (const r of current) r.recipe.push(inline);
+  }
+  const out: string[] = [], seen = new Set<string>();
+  const visit = (t: string) => {
+    if (seen.has(t) || seen.size > 64) return;
+    seen.add(t);
+    const r = rules.get(t);
+    if (!r) return;
+    r.deps.forEach(visit);
+    out.push(...r.recipe);
+  };
+  (names.length ? names : first ? [first] : []).forEach(visit);
+  return out.length ? out.join('\n') : undefined;
 }
 
 type ScanText = typeof import('./scan.ts').scanText;

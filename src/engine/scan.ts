@@ -36,6 +36,7 @@ export function applyConfig(findings: Finding[], config: Config): Finding[] {
 
 const MAKEFILE = /(?:^|\/)(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$/;
 const PATCH = /\.(?:diff|patch)$/i;
+const PACKAGE_JSON = /(?:^|\/)package\.json$/;
 
 /**
  * For each file a unified diff patches, the patch text with only that file's added lines kept
@@ -57,6 +58,25 @@ export function patchedCode(patch: string): Map<string, string> {
  * line numbers stay): the tab and the @, - and + prefixes become spaces (columns stay too), and
  * make's `$$` is the shell's `$`.
  */
+/**
+ * A package.json's scripts as shell, each on the line where it is written (several scripts on one
+ * line, as in a one-line file, are joined with `;`); every other line blank. Undefined when the file
+ * is not JSON with scripts.
+ */
+export function packageScripts(text: string): string | undefined {
+  let scripts: unknown;
+  try { scripts = (JSON.parse(text) as { scripts?: unknown }).scripts; } catch { return undefined; }
+  if (!scripts || typeof scripts !== 'object') return undefined;
+  const lines = text.split('\n');
+  const out: string[][] = lines.map(() => []);
+  for (const [k, v] of Object.entries(scripts as Record<string, unknown>)) {
+    if (typeof v !== 'string') continue;
+    const at = lines.findIndex((l) => l.includes(JSON.stringify(k)) && l.includes(JSON.stringify(v).slice(1, -1)));
+    if (at >= 0) out[at].push(v);
+  }
+  return out.some((x) => x.length) ? out.map((x) => x.join(' ; ').replace(/\n/g, ' ')).join('\n') : undefined;
+}
+
 export function makeRecipes(text: string): string {
   return text.split('\n').map((l) => (l.startsWith('\t') ? ' ' + l.slice(1).replace(/^[@+-]+/, (p) => ' '.repeat(p.length)).replace(/\$\$/g, '$') : '')).join('\n');
 }
@@ -83,6 +103,11 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   let findings: Finding[] = [];
   if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
   else if (MAKEFILE.test(path)) findings.push(...run('code', () => analyzeCode(new SourceFile(path, makeRecipes(file.text), 'bash'), notes, undefined, opts.changedLines)));
+  else if (PACKAGE_JSON.test(path)) {
+    // Its scripts are shell command lines that `npm test` or `npm run …` runs.
+    const scripts = packageScripts(file.text);
+    if (scripts) findings.push(...run('code', () => analyzeCode(new SourceFile(path, scripts, 'bash'), notes, undefined, opts.changedLines)));
+  }
   else if (PATCH.test(path)) {
     // A patch file's added code, per file it patches, in that file's language (lines stay the patch's own).
     for (const [target, text] of patchedCode(file.text)) {

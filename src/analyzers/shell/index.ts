@@ -51,8 +51,16 @@ export interface ShellAnalysis {
    * file fetched or written by an earlier call is judged when it runs.
    */
   scripts: { path: string; language?: string; command: string }[];
+  /**
+   * Tasks the command line runs from a project file (`npm test`, `npm run build`, `npm install`'s
+   * lifecycle scripts, `make test`): the engine reads them from the file and judges them as shell.
+   */
+  tasks: Task[];
   commands: SimpleCommand[];
 }
+
+/** Named scripts of a package.json (with their pre/post scripts), or targets of a Makefile ([] = the default one). */
+export interface Task { kind: 'npm' | 'make'; file: string; names: string[]; command: string }
 
 export interface ShellContext { cwd: string; workspace: string; home?: string }
 
@@ -277,6 +285,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   const writes = new Map<SimpleCommand, string[]>();
   const hostsOf = new Map<SimpleCommand, string[]>();
   const scripts: ShellAnalysis['scripts'] = [];
+  const tasks: Task[] = [];
 
   for (const c of parsed.commands) {
     const [name, ...args] = c.argv;
@@ -295,6 +304,8 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     }
     const script = scriptRun(c);
     if (script && !scripts.some((x) => x.path === abs(script.path))) scripts.push({ path: abs(script.path), language: script.language, command: text });
+    const task = taskRun(c);
+    if (task) tasks.push({ ...task, file: abs(task.file), command: text });
     if (c.text.replace(/^\\/, '') !== c.argv[0] && !c.text.includes('/') && c.via.length === 0 && /[$`]/.test(c.text) === false && c.text.replace(/\\|'|"/g, '') !== c.text) {
       // Quoted or escaped command names (c\url, 'c'url) are obfuscation in an agent's command.
       add({ capability: 'obfuscated-exec', detail: `the command name is disguised with quotes or escapes (${c.text} is ${name})`, command: text });
@@ -458,7 +469,40 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   if (actions.some((a) => a.capability === 'credential-access' || a.capability === 'env-dump') && actions.some((a) => (a.capability === 'network' || a.capability === 'upload') && a.hosts?.length)) {
     add({ capability: 'exfiltration', detail: 'reads credentials and talks to the network in the same command', command, hosts: actions.flatMap((a) => a.hosts ?? []) });
   }
-  return { actions, inline, files: fileWrites(parsed), scripts, commands: parsed.commands };
+  return { actions, inline, files: fileWrites(parsed), scripts, tasks, commands: parsed.commands };
+}
+
+const NPM_BUILTIN = /^(?:access|add|audit|bin|bugs|cache|ci|completion|config|c|dedupe|deprecate|diff|dist-tag|docs|doctor|edit|exec|explain|explore|find-dupes|fund|get|help|hook|init|create|install|i|in|ins|inst|insta|instal|isnt|isntal|install-ci-test|install-test|it|cit|link|ln|login|logout|ls|list|org|outdated|owner|pack|ping|pkg|prefix|profile|prune|publish|query|rebuild|repo|restart|root|run|run-script|rum|urn|search|set|shrinkwrap|star|stars|start|stop|team|test|t|tst|token|uninstall|unpublish|unstar|update|up|upgrade|version|view|whoami|why|remove|rm|dlx|import|store|server|env|patch|patch-commit|workspace|workspaces|plugin|node|global|info|licenses|policies|unlink|upgrade-interactive|generate-lock-entry|tag|constraints|npm|x)$/;
+
+/** The package.json scripts or Makefile targets a command runs, if any. */
+function taskRun(c: SimpleCommand): Omit<Task, 'command'> | undefined {
+  const [name, ...args] = c.argv;
+  if (c.dynamic.slice(1).some(Boolean)) return undefined;
+  if (/^(?:npm|pnpm|yarn|bun)$/.test(name)) {
+    const dir = optionValues(args, /^--prefix$|^-C$|^--dir$|^--cwd$/, /^--prefix=(.+)|^--dir=(.+)|^--cwd=(.+)/)[0];
+    const file = `${dir ? dir.replace(/\/+$/, '') + '/' : ''}package.json`;
+    const pos = args.filter((a, i) => !a.startsWith('-') && !/^--prefix$|^-C$|^--dir$|^--cwd$/.test(args[i - 1] ?? ''));
+    const [sub, next] = pos;
+    const installs = ['preinstall', 'install', 'postinstall', 'prepare'];
+    if (sub === undefined) return name === 'yarn' || name === 'pnpm' ? { kind: 'npm', file, names: installs } : undefined;
+    if (/^(?:run|run-script|rum|urn)$/.test(sub)) return next ? { kind: 'npm', file, names: [next] } : undefined;
+    if (/^(?:test|t|tst)$/.test(sub) && name !== 'bun') return { kind: 'npm', file, names: ['test'] };
+    if (/^(?:start|stop|restart)$/.test(sub)) return { kind: 'npm', file, names: [sub] };
+    // A bare install of the project runs its own lifecycle scripts (named packages: their own, judged elsewhere).
+    if (/^(?:install|i|ci|isntall|install-test|it)$/.test(sub) && pos.length === 1) return { kind: 'npm', file, names: sub === 'install-test' || sub === 'it' ? [...installs, 'test'] : installs };
+    // yarn, pnpm and bun run a script named as their subcommand.
+    if (name !== 'npm' && !NPM_BUILTIN.test(sub) && !(name === 'bun' && /^(?:build|test|x|upgrade|repl|init|link|pm)$/.test(sub))) return { kind: 'npm', file, names: [sub] };
+    return undefined;
+  }
+  if (/^(?:make|gmake)$/.test(name)) {
+    const dir = optionValues(args, /^-C$|^--directory$/, /^-C(.+)|^--directory=(.+)/)[0];
+    const mf = optionValues(args, /^-f$|^--file$|^--makefile$/, /^--file=(.+)|^--makefile=(.+)/)[0];
+    if (mf === '-') return undefined;
+    const file = `${dir ? dir.replace(/\/+$/, '') + '/' : ''}${mf ?? 'Makefile'}`;
+    const names = args.filter((a, i) => !a.startsWith('-') && !a.includes('=') && !/^-[CfIoWj]$|^--(?:directory|file|makefile|include-dir|jobs|old-file|what-if)$/.test(args[i - 1] ?? ''));
+    return { kind: 'make', file, names };
+  }
+  return undefined;
 }
 
 /** The script file a command runs, if any (with the language its interpreter reads). */
