@@ -371,6 +371,7 @@ function makeTargets(text: string, names: string[]): string | undefined {
   const rules = new Map<string, { deps: string[]; recipe: string[] }>();
   let first: string | undefined, current: { deps: string[]; recipe: string[] }[] = [];
   for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
+    if (line.length > 4000) continue; // (bounded: the target pattern below backtracks on long runs of spaces)
     if (line.startsWith('\t')) { for (const r of current) r.recipe.push(line.slice(1).replace(/^[@+-]+/, '').replace(/\$\$/g, '$')); continue; }
     const m = /^([^\s:#=][^:=#]*?)\s*::?(?!=)([^=]*)$/.exec(line);
     if (!m) { if (line.trim() && !line.startsWith('#')) current = []; continue; }
