@@ -300,8 +300,13 @@ export function inlineActions(code: string, command: string): Action[] {
   }
   if (/\b(?:os\.environ|process\.env|ENV\b|getenv)\b/.test(code) && out.some((a) => a.capability === 'network')) out.push({ capability: 'exfiltration', detail: 'inline code reads the environment and talks to the network', command });
   if (/\b(?:setuid|setgid|seteuid)\s*\(\s*0\s*\)|Process::Sys\.setuid/.test(code)) out.push({ capability: 'privilege', detail: 'inline code changes to root', command });
+  // The whole environment printed (`print(os.environ)`, `node -p process.env`): every API key goes
+  // into the agent's context, and from there to the model vendor.
+  if (WHOLE_ENV.test(code) && (PRINTS.test(code) || /\b(?:node|nodejs|bun)\b[^|;&]*\s(?:-p|--print)\b/.test(command))) out.push({ capability: 'env-dump', detail: 'inline code prints the whole environment', command });
   return out;
 }
+const WHOLE_ENV = /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b|\.copy\b|\.update\b))|\bprocess\.env\b(?!\s*(?:\.|\[|\?\.))|\bENV\.(?:to_h|inspect|each|map|keys|to_a)\b|\bp\s+ENV\b|%ENV\b|\bos\.Environ\(\)|System\.getenv\(\)/;
+const PRINTS = /\b(?:print|pprint|console\.(?:log|dir|info)|puts|pp|p|say|printf|echo|var_dump|print_r|json\.dumps|JSON\.stringify|sys\.stdout\.write|process\.stdout\.write)\b/;
 
 /** Lines of `next` that are not in `old` (a multiset comparison: moved lines count as unchanged). */
 export function changedLines(old: string, next: string): Set<number> {

@@ -240,6 +240,8 @@ function looksLikePath(a: string): boolean {
 }
 
 const SECRET_WORD = /pass|pwd|token|secret|api.?key|credential|auth/i;
+/** Variable-name prefixes of cloud and AI-vendor credentials (AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY…). */
+const SECRET_PREFIX = /^\^?(?:AWS|AZURE|GCP|GOOGLE_APPLICATION|OPENAI|ANTHROPIC|DASHSCOPE|ALIBABA|ALIYUN|GH_|GITHUB|GITLAB|NPM|PYPI|HF_|HUGGING|STRIPE|SLACK|TWILIO|DATABASE_URL)/i;
 /** Environment variables that hold secrets by their name, and `$NAME` words that print them. */
 const SECRET_ENV = String.raw`[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)`;
 const SECRET_NAME = new RegExp(`^${SECRET_ENV}$`);
@@ -895,6 +897,10 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     case 'crontab':
       if (!args.includes('-l')) add({ capability: 'persistence', detail: 'installs a cron job', command: text });
       return;
+    case 'ps':
+      // BSD-style options with `e` (ps eww, ps auxe) print every process's environment: their secrets.
+      if (/^[aAcCghjlLmMnrsStTuvwxXZ]*e[aAcCeghjlLmMnrsStTuvwxXZ]*$/.test(args[0] ?? '')) add({ capability: 'env-dump', detail: `ps ${args.join(' ')} prints the environment of every process (their API keys included) into the agent's context`, command: text });
+      return;
     case 'systemd-run':
       if (args.some((a) => /^--on-(?:calendar|active|boot|startup|unit-active|unit-inactive|clock-change|timezone-change)(?:=|$)/.test(a))) add({ capability: 'persistence', detail: 'systemd-run schedules a program to run later (a transient timer)', command: text });
       return;
@@ -940,6 +946,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (/^(?:install|i|add|ci|isntall|update|up|upgrade)$/.test(sub)) packages(c, 'npm', args.slice(args.indexOf(sub) + 1), text, add);
       if (/^(?:uninstall|un|remove|rm|r|unlink)$/.test(sub) && args.slice(args.indexOf(sub) + 1).some((a) => /^(?:@[\w.-]+\/)?warden(?:@.*)?$/.test(a))) add({ capability: 'agent-tamper', detail: `${name} ${sub} removes Warden, whose hooks guard the agent`, command: text });
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /registry/.test(args.join(' '))) add({ capability: 'risky-package-source', detail: `${name} config changes the package registry`, command: text });
+      if (sub === 'config' && /\b(?:get|list|ls)\b/.test(args.join(' ')) && (/_auth(?:Token)?\b|_password\b|:_auth/i.test(args.join(' ')) || args.some((a) => /^(?:-l|--long|--json)$/.test(a)) && /\b(?:list|ls)\b/.test(args.join(' ')))) add({ capability: 'credential-access', detail: `${name} config prints registry credentials`, command: text });
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /strict-ssl(?:[= ]+)false|enableStrictSsl(?:[= ]+)false/i.test(args.join(' '))) add({ capability: 'risky-package-source', detail: `${name} config switches off TLS verification for package downloads`, command: text });
       if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /script-shell|shell-emulator/.test(args.join(' '))) add({ capability: 'persistence', detail: `${name} config changes the shell every package script runs in`, command: text });
       return;
@@ -990,13 +997,20 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       return;
     case 'env': case 'printenv': case 'set': case 'export': case 'declare':
       if (name === 'printenv' && args.some((a) => SECRET_NAME.test(a))) add({ capability: 'env-dump', detail: `printenv prints ${args.find((a) => SECRET_NAME.test(a))}, a secret, into the agent's context`, command: text });
-      if ((args.length === 0 || (name === 'export' && args.join(' ') === '-p') || (name === 'declare' && /^-[px]+$/.test(args.join(' ')))) && !c.pipeline.slice(c.pipeline.indexOf(c) + 1).some((x) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]))) add({ capability: 'env-dump', detail: `${name} prints every environment variable (API keys included) into the agent's context`, command: text });
+      if (args.length === 0 || (name === 'export' && args.join(' ') === '-p') || (name === 'declare' && /^-[px]+$/.test(args.join(' ')))) {
+        // Filtered (`env | grep PATH`) it is an everyday look at one setting; filtered for secrets
+        // (`env | grep -i token`, `env | grep AWS`) it prints exactly those, unless it only counts or tests.
+        const after = c.pipeline.slice(c.pipeline.indexOf(c) + 1);
+        const filters = after.filter((x) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]));
+        const forSecrets = filters.find((x) => /^(?:[ef]?grep|rg)$/.test(x.argv[0]) && !x.argv.some((a) => /^-[a-zA-Z]*[clq]/.test(a) || /^--(?:count|files-with-matches|quiet|silent)$/.test(a)) && x.argv.slice(1).some((a) => !a.startsWith('-') && (SECRET_WORD.test(a) || SECRET_PREFIX.test(a))));
+        if (!filters.length || forSecrets) add({ capability: 'env-dump', detail: forSecrets ? `${name} | ${forSecrets.argv.join(' ')} prints secret environment variables into the agent's context` : `${name} prints every environment variable (API keys included) into the agent's context`, command: text });
+      }
       return;
     case 'security': case 'secret-tool': case 'keyctl': case 'pass': case 'gopass': case 'op': case 'bw': case 'lpass': case 'vault': case 'gpg':
       if (name !== 'gpg' || args.some((a) => /^--?(?:export-secret(?:-sub)?(?:-keys?)?|decrypt|d)$/.test(a))) add({ capability: 'credential-access', detail: `${name} reads a password store or keychain`, command: text });
       return;
     case 'gh':
-      if (sub === 'auth' && args.includes('token')) add({ capability: 'credential-access', detail: 'gh auth token prints the GitHub token', command: text });
+      if (sub === 'auth' && (args.includes('token') || (args.includes('status') && args.some((a) => /^(?:-t|--show-token)$/.test(a))))) add({ capability: 'credential-access', detail: `gh auth ${args.includes('token') ? 'token' : 'status --show-token'} prints the GitHub token`, command: text });
       if (/^(?:release|workflow|repo|secret|api)$/.test(sub) && args.some((a) => /^(?:create|delete|run|edit|set|archive|-X|--method)$/.test(a))) add({ capability: 'deploy', detail: `gh ${sub} changes the GitHub repository or its releases`, command: text });
       net(['github.com'], 'talks to');
       return;
