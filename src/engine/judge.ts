@@ -89,6 +89,19 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
     for (const n of r.notes) if (n.kind === 'error') extra.push({ decision: ctx.policy.onError, reason: `analysis of ${path} failed: ${n.reason}` });
   };
 
+  /**
+   * Shell written in a file that a command runs (a script, an npm script, Makefile recipes): the
+   * actions the policy denies count as the command's own, so a file cannot launder `curl … | sh`;
+   * the ones it only asks about would make every project script a question, so they do not.
+   */
+  const deniedInside = (text: string, where: string, command: string) => {
+    if (text.length > MAX_SHELL_SCRIPT) return;
+    try {
+      const inner = analyzeShell(text, { cwd, workspace, home });
+      actions.push(...inner.actions.filter((a) => decide(a, ctx.policy, home) === 'deny').map((a) => ({ ...a, detail: `${a.detail} (in ${where})`, command: `${command}: ${a.command}` })));
+    } catch { /* not valid shell: the program that reads it will fail on it too */ }
+  };
+
   /** Shell commands that inline code hands to system()/exec()/popen(): judged as shell commands too. */
   const shellStrings = (code: string, command: string) => {
     for (const m of code.matchAll(SHELL_CALL)) {
@@ -144,15 +157,8 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
         if (text === undefined) continue;
         const lang = s.language ? normaliseLanguage(s.language) : languageOf(s.path, text.slice(0, 200).split('\n')[0]);
         findings.push(...analyzeBackdoors(new SourceFile(s.path, text.replace(/\r\n?/g, '\n'), lang)));
-        // A shell script is what it runs: the actions the policy denies count as the command's own
-        // (a script cannot launder `curl … | sh`); the ones it only asks about would make every
-        // project script a question, so they do not.
-        if (lang === 'bash' && text.length <= MAX_SHELL_SCRIPT) {
-          try {
-            const inner = analyzeShell(text, { cwd, workspace, home });
-            actions.push(...inner.actions.filter((a) => decide(a, ctx.policy, home) === 'deny').map((a) => ({ ...a, detail: `${a.detail} (in ${s.path})`, command: `${s.command}: ${a.command}` })));
-          } catch { /* a script that does not parse as bash: its own interpreter will say so */ }
-        }
+        // A shell script is what it runs (see deniedInside).
+        if (lang === 'bash') deniedInside(text, s.path, s.command);
       }
       // Project tasks (npm scripts with their pre/post scripts and lifecycle scripts, Makefile
       // recipes with their prerequisites): shell command lines written in a file, judged like the
@@ -161,11 +167,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
         const text = scriptText(t.file);
         if (text === undefined) continue;
         const body = t.kind === 'npm' ? npmScripts(text, t.names) : makeTargets(text, t.names);
-        if (!body || body.length > MAX_SHELL_SCRIPT) continue;
-        try {
-          const inner = analyzeShell(body, { cwd, workspace, home });
-          actions.push(...inner.actions.filter((a) => decide(a, ctx.policy, home) === 'deny').map((a) => ({ ...a, detail: `${a.detail} (in ${t.kind === 'npm' ? `the ${t.names.join('/')} script of ${t.file}` : `${t.file}`})`, command: `${t.command}: ${a.command}` })));
-        } catch { /* not shell: the tool will fail on it too */ }
+        if (body) deniedInside(body, t.kind === 'npm' ? `the ${t.names.join('/')} script of ${t.file}` : t.file, t.command);
       }
       break;
     }
@@ -302,11 +304,11 @@ export function inlineActions(code: string, command: string): Action[] {
   if (/\b(?:setuid|setgid|seteuid)\s*\(\s*0\s*\)|Process::Sys\.setuid/.test(code)) out.push({ capability: 'privilege', detail: 'inline code changes to root', command });
   // The whole environment printed (`print(os.environ)`, `node -p process.env`): every API key goes
   // into the agent's context, and from there to the model vendor.
-  if (WHOLE_ENV.test(code) && (PRINTS.test(code) || /\b(?:node|nodejs|bun)\b[^|;&]*\s(?:-p|--print)\b/.test(command))) out.push({ capability: 'env-dump', detail: 'inline code prints the whole environment', command });
+  if ((WHOLE_ENV.test(code) && (PRINTS.test(code) || /\b(?:node|nodejs|bun)\b[^|;&]*\s(?:-p|--print)\b/.test(command))) || /\bpp?\s+ENV\b(?!\s*[[.])/.test(code)) out.push({ capability: 'env-dump', detail: 'inline code prints the whole environment', command });
   return out;
 }
-const WHOLE_ENV = /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b|\.copy\b|\.update\b))|\bprocess\.env\b(?!\s*(?:\.|\[|\?\.))|\bENV\.(?:to_h|inspect|each|map|keys|to_a)\b|\bp\s+ENV\b|%ENV\b|\bos\.Environ\(\)|System\.getenv\(\)/;
-const PRINTS = /\b(?:print|pprint|console\.(?:log|dir|info)|puts|pp|p|say|printf|echo|var_dump|print_r|json\.dumps|JSON\.stringify|sys\.stdout\.write|process\.stdout\.write)\b/;
+const WHOLE_ENV = /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b|\.copy\b|\.update\b))|\bprocess\.env\b(?!\s*(?:\.|\[|\?\.))|\bENV\.(?:to_h|inspect|each|map|keys|to_a)\b|%ENV\b|\bos\.Environ\(\)|System\.getenv\(\)/;
+const PRINTS = /\b(?:print|pprint|console\.(?:log|dir|info)|puts|say|printf|echo|var_dump|print_r|json\.dumps|JSON\.stringify|sys\.stdout\.write|process\.stdout\.write)\b/;
 
 /** Lines of `next` that are not in `old` (a multiset comparison: moved lines count as unchanged). */
 export function changedLines(old: string, next: string): Set<number> {
