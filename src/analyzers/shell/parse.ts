@@ -713,10 +713,10 @@ const RUNNERS: Record<string, { valued?: RegExp; positional?: number; assigns?: 
 /** git settings whose value is a command git runs (aliases and credential helpers when they start with `!`). */
 const GIT_COMMAND_KEY = /^(?:alias\.[\w.-]+|core\.(?:sshCommand|fsmonitor|pager|editor|askPass)|sequence\.editor|diff\.external|(?:diff|merge|filter)\.[\w.-]+\.(?:textconv|command|driver|clean|smudge|process)|credential\.(?:[\w.:/-]+\.)?helper|gpg\.program|pager\.[\w.-]+)$/i;
 
-/** Finds the commands that a wrapper, shell, interpreter or find/xargs runs, and walks them too. */
 /** Environment variables that programs run as a command line (git, less, man, ssh, npm, the shell's prompt). */
 const COMMAND_VAR = /^(?:PAGER|GIT_PAGER|MANPAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF|GIT_PROXY_COMMAND|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|npm_config_script_shell|NPM_CONFIG_SCRIPT_SHELL)$/;
 
+/** Finds the commands that a wrapper, shell, interpreter or find/xargs runs, and walks them too. */
 function unwrap(c: SimpleCommand, w: Walker) {
   const [name, ...args] = c.argv;
   const dyn = c.dynamic.slice(1);
