@@ -198,7 +198,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
   const hasPieces = may(PIECES_HINT), hasDataUrl = may(/['"`]data:/);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
-  const hasDownloadExec = file.language !== 'bash' && may(DOWNLOAD_EXEC);
+  const hasDownloadExec = file.language !== 'bash' && /curl|wget/.test(file.text) && may(DOWNLOAD_EXEC);
   for (let i = 0; i < lines.length; i++) {
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
