@@ -314,6 +314,12 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['go run ./cmd/server', 'allow'],
     ['systemd-run --user --on-calendar=hourly ./sync.sh', 'deny', 'persistence'],
     ['systemd-run --user --scope npm test', 'allow'],
+    // Git hooks deleted or moved away are switched off.
+    ['rm -rf .git/hooks', 'deny', 'hook-bypass'],
+    ['mv .husky .husky.bak', 'deny', 'hook-bypass'],
+    ['rm .pre-commit-config.yaml', 'deny', 'hook-bypass'],
+    ['rm -rf node_modules .cache', 'allow'],
+    ['mv src/a.ts src/b.ts', 'allow'],
     // Secrets printed into the agent's context: filtered environment dumps, process environments,
     // inline code printing the environment, tokens printed by CLIs.
     ['env | grep -i token', 'ask', 'env-dump'],

@@ -88,6 +88,11 @@ export function isPersistencePath(abs: string, home: string): boolean {
   return PERSISTENCE.some((r) => r.test(p) || (o !== abs && r.test(o)));
 }
 
+/** The repository's git hooks and the configs of hook managers (husky, lefthook, pre-commit). */
+export function isGitHookPath(abs: string): boolean {
+  return /(?:^|\/)\.git\/hooks(?:\/[^/]+)?\/?$|(?:^|\/)\.husky(?:\/(?!_\/)[^/]+)?\/?$|(?:^|\/)\.?lefthook(?:-local)?\.ya?ml$|(?:^|\/)\.pre-commit-config\.ya?ml$|(?:^|\/)\.huskyrc(?:\.\w+)?$/.test(abs);
+}
+
 export function isPrivilegedPath(abs: string): boolean {
   return /^\/etc\/(?:passwd|group|shadow|gshadow|sudoers|sudoers\.d\/|security\/|pam\.d\/|polkit|doas\.conf|ssh\/sshd_config)/.test(abs);
 }

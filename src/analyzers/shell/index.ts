@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import { parseShell, pipelinePeers, ShellParseError, interpreterOf, PARSED_SHELLS, fileWrites, type FileWrite, type SimpleCommand } from './parse.ts';
-import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isTempPath, isHarmlessSystemRead, isLink, linkTarget } from '../paths.ts';
+import { isCredentialPath, isAgentControlPath, isPersistencePath, isPrivilegedPath, isScratchPath, isTempPath, isHarmlessSystemRead, isLink, linkTarget, isGitHookPath } from '../paths.ts';
 import { hostOf, normaliseHost } from '../network.ts';
 
 export type Capability =
@@ -379,8 +379,13 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       else if (bareDest || pathArgs.length === 0 || td) sources = pathArgs;
       else { w.push(pathArgs[pathArgs.length - 1]); sources = pathArgs.slice(0, -1); }
       r.push(...sources);
-      // mv takes its sources away: moving the agent's settings aside is changing them.
-      if (name === 'mv') w.push(...sources);
+      // mv takes its sources away: moving the agent's settings aside is changing them, moving the
+      // git hooks aside is switching them off.
+      if (name === 'mv') {
+        w.push(...sources);
+        const hook = (t >= 0 || td ? pos.filter((a) => a !== args[t + 1]) : pos.slice(0, -1)).find((s) => isGitHookPath(abs(s)));
+        if (hook) add({ capability: 'hook-bypass', detail: `moves ${hook} away: the repository's git hooks would no longer run`, command: text, paths: [abs(hook)] });
+      }
     } else if (name === 'sed' && args.some((a) => /^-i|^--in-place/.test(a))) w.push(...pathArgs);
     else if (['touch', 'mkdir', 'chmod', 'chown', 'chgrp', 'setfacl', 'chattr'].includes(name)) w.push(...pathArgs);
     else if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
@@ -884,6 +889,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
         }
         if (pt.rootOrHome(a)) add({ capability: 'destructive', detail: `deletes ${a}: the root, home, a system folder or the whole workspace`, command: text, paths: [a], catastrophic: true });
         else if (isAgentControlPath(pt.abs(a), home)) add({ capability: 'agent-tamper', detail: `deletes ${a}, which controls the agent's or Warden's guard`, command: text, paths: [a] });
+        else if (isGitHookPath(pt.abs(a))) add({ capability: 'hook-bypass', detail: `deletes ${a}: the repository's git hooks would no longer run`, command: text, paths: [a] });
         else if (pt.outside(a)) add({ capability: 'destructive', detail: `deletes ${a}, outside the workspace`, command: text, paths: [a] });
       }
       return;
