@@ -314,6 +314,12 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['go run ./cmd/server', 'allow'],
     ['systemd-run --user --on-calendar=hourly ./sync.sh', 'deny', 'persistence'],
     ['systemd-run --user --scope npm test', 'allow'],
+    // Warden's own policy files; files named by relative paths inside inline code.
+    ['echo "capabilities: {download-exec: allow}" > ~/.config/warden/policy.yml', 'deny', 'agent-tamper'],
+    ['cp allow.yml /etc/warden/policy.yml', 'deny', 'agent-tamper'],
+    ["node -e \"require('fs').writeFileSync('.claude/settings.json','{}')\"", 'deny', 'agent-tamper'],
+    ["python3 -c \"print(open('.env').read())\"", 'deny', 'credential-access'],
+    ["python3 -c \"import json; print(json.load(open('package.json')))\"", 'allow'],
     // Git hooks deleted or moved away are switched off.
     ['rm -rf .git/hooks', 'deny', 'hook-bypass'],
     ['mv .husky .husky.bak', 'deny', 'hook-bypass'],

@@ -64,6 +64,8 @@ const AGENT_CONTROL = [
   /(?:^|\/)\.qwen\/settings\.json$/, /(?:^|\/)\.claude\/settings(?:\.local)?\.json$/, /(?:^|\/)\.claude\/hooks\//, /(?:^|\/)\.gemini\/settings\.json$/,
   /^\/etc\/qwen-code\//, /^\/etc\/claude-code\//, /^\/etc\/gemini-cli\//, /^\/Library\/Application Support\/ClaudeCode\//,
   /(?:^|\/)\.warden\.ya?ml$/, /(?:^|\/)\.warden\//, /^~\/\.warden(?:\/|$)/, /(?:^|\/)warden-policy\.ya?ml$/,
+  // Warden's own policy, per user and for the machine.
+  /^~\/\.config\/warden(?:\/|$)/, /^\/etc\/warden(?:\/|$)/,
   // An installed copy of Warden itself: the hooks run it.
   /(?:^|\/)node_modules\/(?:@[\w.-]+\/)?warden(?:\/|$)/,
   /^~\/\.qwen(?:\/|$)(?!.*\/(?:tmp|projects|todos)\/)/, /^~\/\.claude\.json$/,

@@ -145,7 +145,8 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
         actions.push(...inlineActions(code.code, code.command));
         shellStrings(code.code, code.command);
         // Files named in the inline program are read or written by it.
-        if (code.language !== 'awk') for (const m of code.code.matchAll(/["'`]((?:~|\/)[^"'`\s]{2,})["'`]/g)) pathActions(m[1], /write|open\([^)]*["'`][wa]/.test(code.code) ? 'write' : 'read', code.command);
+        // (absolute, home and relative paths: `open('.claude/settings.json', 'w')` is a write to the agent's settings)
+        if (code.language !== 'awk') for (const m of code.code.matchAll(/["'`]((?:~|\/|\.{1,2}\/|[\w.-]+\/)[^"'`\s]{2,}|\.\w[\w.-]*)["'`]/g)) pathActions(m[1], /write|open\([^)]*["'`][wa]/.test(code.code) ? 'write' : 'read', code.command);
         const lang = LANG_OF[code.language];
         if (lang) scanContent(`<${code.language} inline code>`, code.code, undefined, lang);
       }
