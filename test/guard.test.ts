@@ -9,6 +9,7 @@ import { builtinPolicy, parsePolicy, PolicyError } from '../src/engine/policy.ts
 import { auditData } from '../src/audit/record.ts';
 import { expandBraces, parseShell, parseShellFull, type ParsedShell } from '../src/analyzers/shell/parse.ts';
 import { normaliseHost } from '../src/analyzers/network.ts';
+import { PACKAGE_ROOT } from '../src/paths.ts';
 import type { Event } from '../src/engine/types.ts';
 
 await loadAnalyzers();
@@ -320,6 +321,7 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ["node -e \"require('fs').writeFileSync('.claude/settings.json','{}')\"", 'deny', 'agent-tamper'],
     ["python3 -c \"print(open('.env').read())\"", 'deny', 'credential-access'],
     ["python3 -c \"import json; print(json.load(open('package.json')))\"", 'allow'],
+    [`echo x >> ${join(PACKAGE_ROOT, 'dist', 'cli.cjs')}`, 'deny', 'agent-tamper'],
     // Git hooks deleted or moved away are switched off.
     ['rm -rf .git/hooks', 'deny', 'hook-bypass'],
     ['mv .husky .husky.bak', 'deny', 'hook-bypass'],

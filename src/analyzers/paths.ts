@@ -5,6 +5,7 @@
  */
 import { lstatSync, realpathSync } from 'node:fs';
 import { normalize } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.ts';
 
 /**
  * Where a path really leads when it is (or passes through) a symbolic link on disk: a link in the
@@ -72,7 +73,8 @@ const AGENT_CONTROL = [
 ];
 export function isAgentControlPath(abs: string, home: string): boolean {
   const p = rel(abs, home);
-  return AGENT_CONTROL.some((r) => r.test(p));
+  // (and this copy of Warden itself, wherever it is installed: the hooks run its code)
+  return AGENT_CONTROL.some((r) => r.test(p)) || abs === PACKAGE_ROOT || abs.startsWith(PACKAGE_ROOT + '/');
 }
 
 const PERSISTENCE = [
