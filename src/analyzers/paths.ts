@@ -5,7 +5,7 @@
  */
 import { lstatSync, realpathSync } from 'node:fs';
 import { normalize } from 'node:path';
-import { PACKAGE_ROOT } from '../paths.ts';
+import { PACKAGE_ROOT, defaultAuditDir } from '../paths.ts';
 
 /**
  * Where a path really leads when it is (or passes through) a symbolic link on disk: a link in the
@@ -73,8 +73,10 @@ const AGENT_CONTROL = [
 ];
 export function isAgentControlPath(abs: string, home: string): boolean {
   const p = rel(abs, home);
-  // (and this copy of Warden itself, wherever it is installed: the hooks run its code)
-  return AGENT_CONTROL.some((r) => r.test(p)) || abs === PACKAGE_ROOT || abs.startsWith(PACKAGE_ROOT + '/');
+  // (and this copy of Warden itself, wherever it is installed: the hooks run its code; and its
+  // audit folder, wherever $WARDEN_HOME puts it)
+  const under = (dir: string) => abs === dir || abs.startsWith(dir + '/');
+  return AGENT_CONTROL.some((r) => r.test(p)) || under(PACKAGE_ROOT) || under(normalize(defaultAuditDir()));
 }
 
 const PERSISTENCE = [
