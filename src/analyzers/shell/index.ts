@@ -586,6 +586,24 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     add({ capability: 'obfuscated-exec', detail: `${name} runs code that ${feeders.find((f) => DECODERS.has(f.argv[0]))!.argv[0]} decodes`, command: text });
   }
 
+  // Traffic sent through another host: a proxy (in the environment, in git/npm/pip/wget settings) or
+  // a name pinned to another address (curl --resolve, --connect-to). That host sees (and can change)
+  // what goes through it, so it is egress to that host; a company proxy can be listed in hosts.allow.
+  const via: string[] = [];
+  const exported = /^(?:export|declare|typeset)$/.test(name) ? args.flatMap((a) => { const m = /^(\w+)=(.*)$/.exec(a); return m ? [[m[1], m[2]] as [string, string]] : []; }) : [];
+  for (const [k, v] of [...Object.entries(c.env), ...exported]) if (/^(?:https?_proxy|all_proxy|ftp_proxy|rsync_proxy)$/i.test(k) && v) via.push(v);
+  if (name === 'git') for (const a of optionValues(args, /^-c$/)) { const m = /^(?:https?\.(?:[^=]+\.)?proxy|core\.gitproxy)=(.+)$/i.exec(a); if (m) via.push(m[1]); }
+  if (name === 'git' && sub === 'config') { const k = args.findIndex((a) => /^https?\.(?:[^ ]+\.)?proxy$/i.test(a)); if (k >= 0 && args[k + 1]) via.push(args[k + 1]); }
+  if (/^(?:npm|pnpm|yarn)$/.test(name) && sub === 'config' && /\bset\b/.test(args.join(' '))) { const k = args.findIndex((a) => /^(?:https-)?proxy$/.test(a)); if (k >= 0 && args[k + 1]) via.push(args[k + 1]); else { const m = args.map((a) => /^(?:https-)?proxy=(.+)$/.exec(a)).find(Boolean); if (m) via.push(m[1]); } }
+  if (/^(?:pip|pip3|uv)$/.test(name)) via.push(...optionValues(args, /^--proxy$/, /^--proxy=(.+)/));
+  if (name === 'wget') for (const e of optionValues(args, /^-e$|^--execute$/, /^--execute=(.+)/)) { const m = /^(?:https?|ftp)_proxy\s*=\s*(.+)$/i.exec(e); if (m) via.push(m[1]); }
+  if (name === 'curl') {
+    for (const r of optionValues(args, /^--resolve$/, /^--resolve=(.+)/)) { const addr = r.split(':').slice(2).join(':').replace(/^\[|\]$/g, ''); if (addr) via.push(addr); }
+    for (const r of optionValues(args, /^--connect-to$/, /^--connect-to=(.+)/)) { const h = r.split(':')[2]; if (h) via.push(h); }
+  }
+  const viaHosts = [...new Set(via.map((v) => hostOf(/^[a-z][\w+.-]*:\/\//i.test(v) ? v : `http://${v}`, 'curl') ?? v).filter(Boolean))];
+  if (viaHosts.length) add({ capability: 'network', detail: `${name} sends its traffic through ${viaHosts.join(', ')} (a proxy or a pinned address)`, command: text, hosts: viaHosts.map(normaliseHost) });
+
   // TLS verification switched off for what this command (or, exported, the session) downloads.
   const tlsOff = [...Object.entries(c.env), ...(/^(?:export|declare|typeset)$/.test(name) ? args.flatMap((a) => { const m = /^(\w+)=(.*)$/.exec(a); return m ? [[m[1], m[2]] as [string, string]] : []; }) : [])]
     .find(([k, v]) => (k === 'NODE_TLS_REJECT_UNAUTHORIZED' && v === '0') || (/^(?:GIT_SSL_NO_VERIFY|PYTHONHTTPSVERIFY)$/.test(k) && (k === 'PYTHONHTTPSVERIFY' ? v === '0' : v !== '' && v !== '0')) || (k === 'CURL_CA_BUNDLE' && v === '') || (k === 'npm_config_strict_ssl' && v === 'false'));
@@ -1118,7 +1136,7 @@ function packages(c: SimpleCommand, ecosystem: string, args: string[], text: str
       add({ capability: 'risky-package-source', detail: `installs from another package index (${v})`, command: text, hosts: [hostOf(v, 'curl') ?? v] });
       continue;
     }
-    if (a.startsWith('-')) { if (/^(?:-r|--requirement|-c|--constraint|-e|--editable|--prefix|--target|-t|--root)$/.test(a)) i++; continue; }
+    if (a.startsWith('-')) { if (/^(?:-r|--requirement|-c|--constraint|-e|--editable|--prefix|--target|-t|--root|--proxy|--cert|--client-cert|--cache-dir|--src|--log|--timeout|--retries|--python|--platform|--abi|--implementation|--python-version|--progress-bar|--upgrade-strategy|--report|--global-option|--config-settings|-C)$/.test(a)) i++; continue; }
     if (/^(?:git\+|https?:|ftp:|file:|git:|ssh:|github:|gitlab:|bitbucket:)|\.(?:tgz|tar\.gz|whl|zip)$|^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(a) && !a.startsWith('@')) {
       add({ capability: 'risky-package-source', detail: `installs ${a} from a URL, git repository or archive instead of the registry`, command: text });
       continue;
