@@ -674,7 +674,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   const searches = c.pipeline.slice(c.pipeline.indexOf(c) + 1).filter((x) => /^(?:grep|egrep|fgrep|rg|awk)$/.test(x.argv[0]) && !x.argv.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a) && x.argv[0] !== 'awk'));
   const probe = hostProbe(name, sub, args, searches.map((x) => x.argv.slice(1).filter((a) => !a.startsWith('-')).join(' ')));
   // Data encoded in a name that other tools look up (`ping $(hostname).x.example`): DNS tunnelling too.
-  if (/^(?:ping6?|traceroute6?|tracepath|mtr|getent|resolvectl|kdig|arping|fping|hping3?)$/.test(name) && args.some((a, i) => !a.startsWith('-') && ((dyn[i + 1] && /^\$[^.]*\.[\w-]+\.[a-z]{2,}$/i.test(a)) || a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l))))) add({ capability: 'exfiltration', detail: `${name} looks up a name that carries data (DNS tunnelling)`, command: text });
+  if (/^(?:ping6?|traceroute6?|tracepath|mtr|getent|resolvectl|kdig|arping|fping|hping3?)$/.test(name) && args.some((a, i) => !a.startsWith('-') && ((dyn[i + 1] && /^\$[^.]*(?:\.[\w-]+)+\.[a-z]{2,}$/i.test(a)) || a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l))))) add({ capability: 'exfiltration', detail: `${name} looks up a name that carries data (DNS tunnelling)`, command: text });
   if (probe) add({ capability: 'surveillance', detail: `${name} ${probe} (reconnaissance; a coding task seldom needs it)`, command: text });
   if ((name === 'pwpolicy' && /^-?getaccountpolicies$/.test(sub)) || (name === 'chage' && args.some((a) => /^(?:-l|--list)$/.test(a))) || (name === 'net' && sub === 'accounts')) {
     add({ capability: 'surveillance', detail: `${name} reads the password policy (reconnaissance before guessing passwords)`, command: text });
@@ -1093,7 +1093,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     if (name === 'ssh' && args.some((a) => /^-[a-zA-Z]*[RD]$/.test(a) || /^-[a-zA-Z]*[LRD]\S/.test(a))) add({ capability: 'reverse-shell', detail: 'ssh opens a tunnel (port forwarding)', command: text, hosts });
     if (name === 'dig' || name === 'nslookup' || name === 'host' || name === 'drill') {
       const q = args.filter((a) => !a.startsWith('-') && !a.startsWith('@'));
-      if (q.some((a) => a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l)) || (dyn[args.indexOf(a) + 1] && /^\$[^.]*\.[\w-]+\.[a-z]{2,}$/i.test(a)))) add({ capability: 'exfiltration', detail: 'encodes data in DNS names (DNS tunnelling)', command: text });
+      if (q.some((a) => a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l)) || (dyn[args.indexOf(a) + 1] && /^\$[^.]*(?:\.[\w-]+)+\.[a-z]{2,}$/i.test(a)))) add({ capability: 'exfiltration', detail: 'encodes data in DNS names (DNS tunnelling)', command: text });
       return; // a plain lookup: no data of ours leaves
     }
     // Uploads: curl -d @file / -F x=@file / -T file / --data-binary @-; wget --post-file.
