@@ -333,6 +333,10 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['ping -c 4 8.8.8.8', 'allow'],
     ['gh gist create src/app.py --public', 'ask', 'upload'],
     ['gh gist list', 'allow'],
+    // Deletes after a cd to a folder only known at run time: where they land is unknown, not the workspace.
+    ['cd "$BUILD_DIR" && rm -rf *', 'ask', 'unknown'],
+    ['x=""; rm -rf "$x"', 'allow'],
+    ['rm -rf *', 'deny', 'catastrophic'],
     // Git hooks deleted or moved away are switched off.
     ['rm -rf .git/hooks', 'deny', 'hook-bypass'],
     ['mv .husky .husky.bak', 'deny', 'hook-bypass'],

@@ -287,6 +287,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   const writes = new Map<SimpleCommand, string[]>();
   const hostsOf = new Map<SimpleCommand, string[]>();
   const scripts: ShellAnalysis['scripts'] = [];
+  let cwdKnown = true;
   const tasks: Task[] = [];
 
   for (const c of parsed.commands) {
@@ -299,7 +300,8 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
       const to = args.filter((a) => !/^-[LPe@]+$/.test(a))[0];
       if (to === undefined) cwd = home;
       else if (to !== '-') cwd = abs(to);
-    }
+      cwdKnown = true;
+    } else if (name === 'cd' || name === 'pushd') cwdKnown = false; // (`cd "$dir"`: where relative paths lead is only known at run time)
     if (dyn[0]) {
       add({ capability: 'unknown', detail: `the command name is only known at run time (${c.text || '$…'})`, command: text });
       continue;
@@ -409,7 +411,7 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
     writes.set(c, w);
 
     // What the command itself does.
-    classify(c, name, args, dyn, text, ctx, home, add, inline, downloaded, hostsOf, { abs, inWorkspace, rootOrHome, outside, read: (p) => r.push(p), write: (p) => w.push(p) });
+    classify(c, name, args, dyn, text, ctx, home, add, inline, downloaded, hostsOf, { abs, inWorkspace, rootOrHome, outside, cwdKnown: () => cwdKnown, read: (p) => r.push(p), write: (p) => w.push(p) });
 
     // Named as written, or in full after a cd (`cd ~/.ssh && cat id_rsa` reads ~/.ssh/id_rsa).
     const shown = (p: string) => (moved && !/^[~/]/.test(p) ? abs(p).replace(home, '~') : p);
@@ -529,6 +531,8 @@ function scriptRun(c: SimpleCommand): { path: string; language?: string } | unde
 
 interface PathTools {
   abs(p: string): string; inWorkspace(p: string): boolean; rootOrHome(p: string): boolean; outside(p: string): boolean;
+  /** False after a `cd` to a folder only known at run time. */
+  cwdKnown(): boolean;
   /** Records a file the command reads or writes (judged with the others after classify). */
   read(p: string): void; write(p: string): void;
 }
@@ -907,6 +911,8 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
           if (recursive) add({ capability: 'destructive', detail: `${name} -r on a path only known at run time (${a || '…'})`, command: text });
           continue;
         }
+        if (a === '') continue; // (`rm -f ""` deletes nothing)
+        if (!pt.cwdKnown() && !/^[/~]/.test(a)) { if (recursive) add({ capability: 'unknown', detail: `${name} -r on ${a} in a folder only known at run time`, command: text }); continue; }
         if (pt.rootOrHome(a)) add({ capability: 'destructive', detail: `deletes ${a}: the root, home, a system folder or the whole workspace`, command: text, paths: [a], catastrophic: true });
         else if (isAgentControlPath(pt.abs(a), home)) add({ capability: 'agent-tamper', detail: `deletes ${a}, which controls the agent's or Warden's guard`, command: text, paths: [a] });
         else if (isGitHookPath(pt.abs(a))) add({ capability: 'hook-bypass', detail: `deletes ${a}: the repository's git hooks would no longer run`, command: text, paths: [a] });
