@@ -9,8 +9,9 @@ import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import type { Decision, Event, Finding, Verdict } from './types.ts';
 import { severityRank } from './types.ts';
-import { pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
+import { nameMatches, pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
 import { analyzeShell, ShellParseError, type Action, type Capability } from '../analyzers/shell/index.ts';
+import { makeRecipe } from '../analyzers/shell/parse.ts';
 import { isAgentControlPath, isCredentialPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead, linkTarget } from '../analyzers/paths.ts';
 import { hostMatches, hostOf } from '../analyzers/network.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
@@ -231,7 +232,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       scanContent(event.path, event.content, event.changedLines, event.language);
       break;
     case 'other': {
-      const named = (list: string[]) => list.some((g) => new RegExp(`^${g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(event.name));
+      const named = (list: string[]) => list.some((g) => nameMatches(event.name, g));
       if (named(ctx.policy.tools.deny)) extra.push({ decision: 'deny', reason: `the policy refuses the tool ${event.name}` });
       else if (!named(ctx.policy.tools.allow)) actions.push({ capability: 'unknown-tool', detail: `calls ${event.name}, a tool Warden does not know (an MCP server's or a plugin's), so what it does is not judged; list it under tools.allow in the policy to let it run`, command: event.name });
       break;
@@ -380,7 +381,7 @@ function makeTargets(text: string, names: string[]): string | undefined {
   let first: string | undefined, current: { deps: string[]; recipe: string[] }[] = [];
   for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
     if (line.length > 4000) continue; // (bounded: the target pattern below backtracks on long runs of spaces)
-    if (line.startsWith('\t')) { for (const r of current) r.recipe.push(line.slice(1).replace(/^[@+-]+/, '').replace(/\$\$/g, '$')); continue; }
+    if (line.startsWith('\t')) { const recipe = makeRecipe(line); if (recipe) for (const r of current) r.recipe.push(recipe); continue; }
     const m = /^([^\s:#=][^:=#]*?)\s*::?(?!=)([^=]*)$/.exec(line);
     if (!m) { if (line.trim() && !line.startsWith('#')) current = []; continue; }
     const deps = m[2].split(';')[0].trim().split(/\s+/).filter(Boolean);
@@ -391,7 +392,7 @@ function makeTargets(text: string, names: string[]): string | undefined {
       if (!first && !t.startsWith('.')) first = t;
       return r;
     });
-    const inline = m[2].split(';').slice(1).join(';').trim();
+    const inline = makeRecipe(line);
     if (inline) for (const r of current) r.recipe.push(inline);
   }
   const out: string[] = [], seen = new Set<string>();

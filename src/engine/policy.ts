@@ -127,8 +127,8 @@ export function loadPolicy(file?: string): Policy {
 }
 
 /** Glob match for policy paths: `**` any folders, `*` within one name, `~` the home folder. */
-export function pathMatches(abs: string, pattern: string, home = homedir()): boolean {
-  const p = pattern.startsWith('~') ? home + pattern.slice(1) : pattern;
+/** A glob as regex source: `**` any run of characters, `*` any run without `/`, `?` one character. */
+function globSource(p: string): string {
   let re = '';
   for (let i = 0; i < p.length; i++) {
     const c = p[i];
@@ -137,7 +137,18 @@ export function pathMatches(abs: string, pattern: string, home = homedir()): boo
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
+  return re;
+}
+
+export function pathMatches(abs: string, pattern: string, home = homedir()): boolean {
+  const p = pattern.startsWith('~') ? home + pattern.slice(1) : pattern;
+  const re = globSource(p);
   return new RegExp(`^${re}$`).test(abs) || (!p.includes('/') && new RegExp(`(?:^|/)${re}$`).test(abs));
+}
+
+/** A name (a tool's) against a glob of policy.tools. */
+export function nameMatches(name: string, pattern: string): boolean {
+  return new RegExp(`^${globSource(pattern)}$`).test(name);
 }
 
 export const RANK: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };

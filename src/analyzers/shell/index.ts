@@ -590,12 +590,14 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
     add({ capability: 'obfuscated-exec', detail: `${name} runs code that ${feeders.find((f) => DECODERS.has(f.argv[0]))!.argv[0]} decodes`, command: text });
   }
 
+  // Variables this command sets: in front of it (`X=1 cmd`), or exported or declared by it (`export X=1`).
+  const assigned: [string, string][] = [...Object.entries(c.env), ...(/^(?:export|declare|typeset|local|readonly)$/.test(name) ? args.flatMap((a) => { const m = /^(\w+)=(.*)$/s.exec(a); return m ? [[m[1], m[2]] as [string, string]] : []; }) : [])];
+
   // Traffic sent through another host: a proxy (in the environment, in git/npm/pip/wget settings) or
   // a name pinned to another address (curl --resolve, --connect-to). That host sees (and can change)
   // what goes through it, so it is egress to that host; a company proxy can be listed in hosts.allow.
   const via: string[] = [];
-  const exported = /^(?:export|declare|typeset)$/.test(name) ? args.flatMap((a) => { const m = /^(\w+)=(.*)$/.exec(a); return m ? [[m[1], m[2]] as [string, string]] : []; }) : [];
-  for (const [k, v] of [...Object.entries(c.env), ...exported]) if (/^(?:https?_proxy|all_proxy|ftp_proxy|rsync_proxy)$/i.test(k) && v) via.push(v);
+  for (const [k, v] of assigned) if (/^(?:https?_proxy|all_proxy|ftp_proxy|rsync_proxy)$/i.test(k) && v) via.push(v);
   if (name === 'git') for (const a of optionValues(args, /^-c$/)) { const m = /^(?:https?\.(?:[^=]+\.)?proxy|core\.gitproxy)=(.+)$/i.exec(a); if (m) via.push(m[1]); }
   if (name === 'git' && sub === 'config') { const k = args.findIndex((a) => /^https?\.(?:[^ ]+\.)?proxy$/i.test(a)); if (k >= 0 && args[k + 1]) via.push(args[k + 1]); }
   if (/^(?:npm|pnpm|yarn)$/.test(name) && sub === 'config' && /\bset\b/.test(args.join(' '))) { const k = args.findIndex((a) => /^(?:https-)?proxy$/.test(a)); if (k >= 0 && args[k + 1]) via.push(args[k + 1]); else { const m = args.map((a) => /^(?:https-)?proxy=(.+)$/.exec(a)).find(Boolean); if (m) via.push(m[1]); } }
@@ -609,8 +611,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   if (viaHosts.length) add({ capability: 'network', detail: `${name} sends its traffic through ${viaHosts.join(', ')} (a proxy or a pinned address)`, command: text, hosts: viaHosts.map(normaliseHost) });
 
   // TLS verification switched off for what this command (or, exported, the session) downloads.
-  const tlsOff = [...Object.entries(c.env), ...(/^(?:export|declare|typeset)$/.test(name) ? args.flatMap((a) => { const m = /^(\w+)=(.*)$/.exec(a); return m ? [[m[1], m[2]] as [string, string]] : []; }) : [])]
-    .find(([k, v]) => (k === 'NODE_TLS_REJECT_UNAUTHORIZED' && v === '0') || (/^(?:GIT_SSL_NO_VERIFY|PYTHONHTTPSVERIFY)$/.test(k) && (k === 'PYTHONHTTPSVERIFY' ? v === '0' : v !== '' && v !== '0')) || (k === 'CURL_CA_BUNDLE' && v === '') || (k === 'npm_config_strict_ssl' && v === 'false'));
+  const tlsOff = assigned.find(([k, v]) => (k === 'NODE_TLS_REJECT_UNAUTHORIZED' && v === '0') || (/^(?:GIT_SSL_NO_VERIFY|PYTHONHTTPSVERIFY)$/.test(k) && (k === 'PYTHONHTTPSVERIFY' ? v === '0' : v !== '' && v !== '0')) || (k === 'CURL_CA_BUNDLE' && v === '') || (k === 'npm_config_strict_ssl' && v === 'false'));
   if (tlsOff) add({ capability: 'risky-package-source', detail: `${tlsOff[0]}=${tlsOff[1]} switches off TLS verification (anyone on the path can serve code)`, command: text });
 
   // Environment in front of the command.
@@ -732,8 +733,7 @@ function classify(c: SimpleCommand, name: string, args: string[], dyn: boolean[]
   // Shell history switched off: HISTFILE=/dev/null, HISTSIZE=0, HISTCONTROL=ignorespace… (in front
   // of a command, or exported).
   const histOff = (k: string, v: string) => (k === 'HISTFILE' && (v === '' || v === '/dev/null')) || (/^HIST(?:FILE)?SIZE$/.test(k) && v === '0') || (k === 'HISTCONTROL' && /ignore(?:space|both)/.test(v)) || (k === 'HISTIGNORE' && v.trim() === '*');
-  const declared = /^(?:export|declare|typeset|local|readonly)$/.test(name) ? args.flatMap((a, i) => (dyn[i + 1] || !a.includes('=') ? [] : [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as const])) : [];
-  if ((declared.length || Object.keys(c.env).length) && [...Object.entries(c.env), ...declared].some(([k, v]) => histOff(k, v))) add({ capability: 'defense-evasion', detail: 'switches the shell history off', command: text });
+  if (assigned.some(([k, v]) => histOff(k, v))) add({ capability: 'defense-evasion', detail: 'switches the shell history off', command: text });
   // Searching the shell history for passwords and tokens typed on command lines.
   if (name === 'history' && pipelinePeers(c).some((x) => /^(?:[ef]?grep|rg|ag|ack)$/.test(x.argv[0]) && x.argv.slice(1).some((a) => SECRET_WORD.test(a)))) add({ capability: 'credential-access', detail: 'searches the shell history for passwords or tokens', command: text });
   if (EVASION.test(text) || (name === 'set' && args.join(' ') === '+o history') || (name === 'unset' && args.some((a) => /^HIST/.test(a))) || (name === 'history' && args.includes('-c'))) {

@@ -532,13 +532,15 @@ class Walker {
     const outer = this.sink, fed: SimpleCommand[] = [];
     this.sink = fed;
     try {
-      this.wordParts(parts, (v, t, p) => {
+      for (const p of parts) {
+        const t = nodeType(p);
+        const v = this.part(p, false, t);
         if (t === 'ParamExp' || t === 'CmdSubst') expanded = true;
         if (t === 'Lit' && parts.length === 1) soleLit = p.Value;
         raw = t === 'Lit' && raw !== undefined ? raw + p.Value : undefined;
         value += v.value;
         dynamic ||= v.dynamic;
-      });
+      }
     } finally {
       this.sink = outer;
     }
@@ -548,13 +550,6 @@ class Walker {
 
   /** Commands whose output is being taken into the word under evaluation (see SimpleCommand.fedBy). */
   private sink: SimpleCommand[] | undefined;
-
-  private wordParts(parts: Node[], each: (v: Value, t: string, p: Node) => void) {
-    for (const p of parts) {
-      const t = nodeType(p);
-      each(this.part(p, false, t), t, p);
-    }
-  }
 
   part(p: Node, inDouble: boolean, type?: string): Value {
     const t = type ?? nodeType(p);
@@ -713,6 +708,15 @@ const RUNNERS: Record<string, { valued?: RegExp; positional?: number; assigns?: 
 /** git settings whose value is a command git runs (aliases and credential helpers when they start with `!`). */
 const GIT_COMMAND_KEY = /^(?:alias\.[\w.-]+|core\.(?:sshCommand|fsmonitor|pager|editor|askPass)|sequence\.editor|diff\.external|(?:diff|merge|filter)\.[\w.-]+\.(?:textconv|command|driver|clean|smudge|process)|credential\.(?:[\w.:/-]+\.)?helper|gpg\.program|pager\.[\w.-]+)$/i;
 
+/**
+ * The shell command a Makefile line holds: a recipe line (after its tab) or what follows `;` on a
+ * rule line (`test: build; go test ./...`), with make's own prefixes (@ - +) and `$$` undone.
+ */
+export function makeRecipe(line: string): string | undefined {
+  const recipe = line.startsWith('\t') ? line.slice(1) : /^[^\s:#=][^:=]*:[^=;]*;(.*)$/.exec(line)?.[1];
+  return recipe?.trim().replace(/^[@+-]+/, '').replace(/\$\$/g, '$');
+}
+
 /** Environment variables that programs run as a command line (git, less, man, ssh, npm, the shell's prompt). */
 const COMMAND_VAR = /^(?:PAGER|GIT_PAGER|MANPAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF|GIT_PROXY_COMMAND|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|npm_config_script_shell|NPM_CONFIG_SCRIPT_SHELL)$/;
 
@@ -795,8 +799,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
     const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
     if (fi >= 0 && /^(?:-|\/dev\/stdin)$/.test(args[fi + 1] ?? '') && hd) {
       for (const line of (hd.heredoc ?? hd.target).split('\n')) {
-        const recipe = line.startsWith('\t') ? line.slice(1) : /^[^\s:#=][^:=]*:[^=;]*;(.*)$/.exec(line)?.[1];
-        if (recipe?.trim()) w.nested(recipe.replace(/^[@+-]+/, '').replace(/\$\$/g, '$'), 'make recipe');
+        const recipe = makeRecipe(line);
+        if (recipe?.trim()) w.nested(recipe, 'make recipe');
       }
     }
   }
