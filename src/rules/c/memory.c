@@ -12,7 +12,10 @@ void copy(char *dst, const char *src, size_t n, const char *name) {
     // ruleid: c.unbounded-copy
     sprintf(dst, "user=%s", name);
     // ok: c.unbounded-copy
+    // ruleid: c.sprintf-unbounded
     sprintf(dst, "%d", 42);
+    // ok: c.sprintf-unbounded
+    snprintf(dst, n, "%d", 42);
     // ruleid: c.stack-buffer-copy
     memcpy(local, src, n);
     // ok: c.stack-buffer-copy
@@ -174,3 +177,49 @@ void fresh_iv(unsigned char *key) {
     RAND_bytes(iv, sizeof iv);
     EVP_EncryptInit_ex(NULL, EVP_aes_128_cbc(), NULL, key, iv);
 }
+
+/* A fragment as an agent writes it, without its function: the array is declared at file level. */
+char frag[100];
+int frag_len(void);
+void frag_copy(const char *src) {
+    // ruleid: c.stack-buffer-copy
+    memcpy(frag, src, frag_len());
+}
+
+void users(uid_t uid, char *line) {
+    // ruleid: c.getpw
+    getpw(uid, line);
+    // ok: c.getpw
+    getpwuid_r(uid, &pw, line, 1024, &res);
+}
+
+void release(size_t n) {
+    char buf[10];
+    static char keep[10];
+    int x;
+    char *heap = malloc(n);
+    // ruleid: c.free-non-heap
+    free(buf);
+    // ruleid: c.free-non-heap
+    free(&x);
+    // ok: c.free-non-heap
+    free(heap);
+}
+
+void keys(RSA *rsa, BIGNUM *e, xmlChar *doc) {
+    // ruleid: c.weak-rsa-key
+    RSA_generate_key_ex(rsa, 1024, e, NULL);
+    // ok: c.weak-rsa-key
+    RSA_generate_key_ex(rsa, 3072, e, NULL);
+    // ruleid: c.xml-external-entities
+    xmlReadDoc(doc, NULL, NULL, XML_PARSE_NOENT | XML_PARSE_NONET);
+    // ok: c.xml-external-entities
+    xmlReadDoc(doc, NULL, NULL, XML_PARSE_NONET);
+}
+
+// ruleid: c.hardcoded-secret
+static const char *api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+// ok: c.hardcoded-secret
+static const char *password_prompt = "Password: ";
+// ok: c.hardcoded-secret
+static const char *password = "";

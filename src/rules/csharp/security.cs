@@ -68,6 +68,10 @@ public class Security : Controller
         var node = doc.SelectSingleNode(name);
         // ok: csharp.xpath-injection
         var all = doc.SelectNodes("//user");
+        // ruleid: csharp.xpath-injection
+        var el = xdoc.XPathSelectElement(string.Format("//user[@name='{0}']", name));
+        // ok: csharp.xpath-injection
+        var els = xdoc.XPathSelectElements("//user");
     }
 
     // ruleid: csharp.csrf-missing-token-check
@@ -135,3 +139,25 @@ public class FilesController : Controller
         return Content(text + safe + fixedText);
     }
 }
+
+// An agent's hunk that starts inside a method and ends inside the next one (it does not parse):
+                return View(model);
+            }
+        }
+
+        // ruleid: csharp.csrf-missing-token-check
+        [HttpPost]
+        public ActionResult Transfer(TransferModel model)
+        {
+            using (var db = new BankContext())
+            {
+                if (!ModelState.IsValid)
+            }
+        }
+
+        // ok: csharp.csrf-missing-token-check
+        [HttpPost]
+        [ValidateAntiForgeryToken]
+        public ActionResult Withdraw(TransferModel model)
+        {
+            if (!ModelState.IsValid)

@@ -35,6 +35,22 @@ public class Security {
         MessageDigest md = MessageDigest.getInstance("SHA-1");
         // ok: java.weak-hash
         MessageDigest md2 = MessageDigest.getInstance("SHA-256");
+        // ruleid: java.weak-hash
+        byte[] h1 = DigestUtils.getSha1Digest().digest(data);
+        // ruleid: java.weak-hash
+        String h2 = DigestUtils.md2Hex(data);
+        // ok: java.weak-hash
+        String h3 = DigestUtils.sha256Hex(data);
+        // ruleid: java.weak-cipher
+        SecretKeyFactory kf1 = SecretKeyFactory.getInstance("DESedeWrap");
+        // ruleid: java.weak-cipher
+        Cipher c0 = new javax.crypto.NullCipher();
+        // ruleid: java.weak-cipher
+        spec.setBlockModes(KeyProperties.BLOCK_MODE_ECB);
+        // ok: java.weak-cipher
+        spec.setBlockModes(KeyProperties.BLOCK_MODE_GCM);
+        // ok: java.weak-cipher
+        SecretKeyFactory kf2 = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
         // ruleid: java.weak-cipher
         Cipher c1 = Cipher.getInstance("DES");
         // ruleid: java.weak-cipher
@@ -93,6 +109,14 @@ public class Security {
         view.getSettings().setAllowFileAccess(true);
         // ok: java.webview-file-access
         view.getSettings().setAllowFileAccess(false);
+        // ruleid: java.webview-file-access
+        view.getSettings().setAllowUniversalAccessFromFileURLs(true);
+        // ruleid: java.android-world-readable
+        context.openFileOutput("cache", Context.MODE_WORLD_WRITEABLE);
+        // ruleid: java.webview-debugging
+        WebView.setWebContentsDebuggingEnabled(true);
+        // ok: java.webview-debugging
+        if (BuildConfig.DEBUG) { WebView.setWebContentsDebuggingEnabled(true); }
     }
 
     void spring(HttpSecurity http) throws Exception {
@@ -137,5 +161,20 @@ class RedirectAndTls {
     void install() {
         // ruleid: java.hostname-verifier-all
         javax.net.ssl.HttpsURLConnection.setDefaultHostnameVerifier((h, s) -> true);
+    }
+}
+
+class XmlSettings {
+    void configure(DocumentBuilderFactory dbf, XMLInputFactory xif) throws Exception {
+        // ruleid: java.xml-external-entities-enabled
+        dbf.setFeature("http://xml.org/sax/features/external-general-entities", true);
+        // ruleid: java.xml-external-entities-enabled
+        dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+        // ruleid: java.xml-external-entities-enabled
+        xif.setProperty("javax.xml.stream.isSupportingExternalEntities", true);
+        // ok: java.xml-external-entities-enabled
+        dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        // ok: java.xml-external-entities-enabled
+        dbf.setFeature("http://xml.org/sax/features/external-general-entities", false);
     }
 }
