@@ -77,6 +77,14 @@ const path = require('path');
 function ids() {
   // ruleid: js.weak-random
   const jitter = Math.random() * 100;
+  // ruleid: js.weak-random
+  const salt = crypto.pseudoRandomBytes(16);
+  // ruleid: js.buffer-noassert
+  const first = packet.readUInt32BE(offset, true);
+  // ruleid: js.buffer-noassert
+  packet.writeUInt16LE(value, offset, true);
+  // ok: js.buffer-noassert
+  const second = packet.readUInt32BE(offset);
   // ruleid: js.weak-random, js.weak-random-secret
   const resetToken = Math.random().toString(36).slice(2);
   // ok: js.weak-random, js.weak-random-secret

@@ -48,6 +48,14 @@ function sql($db, $id) {
     mysqli_query($db, "DELETE FROM t WHERE name = '" . $id . "'");
     // ok: php.sql-injection
     $db->prepare("SELECT * FROM users WHERE id = ?");
+    // ruleid: php.sql-injection
+    mysql_query($_POST['query']);
+    // ok: php.sql-injection
+    mysql_query("SELECT 1");
+    // ruleid: php.xml-external-entities
+    $doc = simplexml_load_string($xml, 'SimpleXMLElement', LIBXML_NOENT | LIBXML_NONET);
+    // ok: php.xml-external-entities
+    $doc2 = simplexml_load_string($xml, 'SimpleXMLElement', LIBXML_NONET);
 }
 
 function load($data) {
@@ -77,6 +85,10 @@ function hashes($password) {
 echo "Hello " . $_GET['name'];
 // ok: php.xss-echo
 echo "Hello " . htmlspecialchars($_GET['name'], ENT_QUOTES, 'UTF-8');
+// ruleid: php.xss-echo
+die("Unknown page: " . $_GET['page']);
+// ok: php.xss-echo
+die("Unknown page: " . htmlspecialchars($_GET['page']));
 
 // ruleid: php.open-redirect
 header('Location: ' . $_POST['return_to']);
