@@ -108,6 +108,11 @@ test('secrets: a credential format holding a typed-in sequence is reported at lo
   assert.deepEqual(found('key = "AKIAIOSFODNN7EXAMPLE"'), []);
 });
 
+test('a hard-coded credential is reported once: the secrets analyzer finding replaces a code rule finding on its line', () => {
+  const ids = (code: string) => scanText('settings.py', code, {}).findings.map((f) => `${f.line}:${f.ruleId}`);
+  assert.deepEqual(ids('api_key = "ghp_R8kq2ZxW9mTn4Lp7Vb3Yc6Hd1Jf5Gs0Qa2Ew"\npassword = "orator"\n'), ['1:secret.github-token', '2:python.hardcoded-password']);
+});
+
 test('C#: an MVC action in a fragment without its class is still judged (it parses as a local function)', () => {
   const ids = (code: string) => scanText('snippet.cs', code, {}).findings.map((f) => f.ruleId);
   assert.ok(ids('[HttpPost]\npublic ActionResult Update(ViewModel model)\n{\n    return View();\n}\n').includes('csharp.csrf-missing-token-check'));

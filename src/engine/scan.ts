@@ -34,6 +34,9 @@ export function applyConfig(findings: Finding[], config: Config): Finding[] {
   return kept;
 }
 
+/** CWEs of hard-coded passwords and credentials. */
+const HARDCODED_CREDENTIAL = new Set(['CWE-259', 'CWE-798']);
+
 const MAKEFILE = /(?:^|\/)(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$/;
 const PATCH = /\.(?:diff|patch)$/i;
 const PACKAGE_JSON = /(?:^|\/)package\.json$/;
@@ -123,6 +126,11 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   findings.push(...run('secrets', () => analyzeSecrets(file, opts.changedLines)));
   if (isAgentConfigPath(path)) findings.push(...run('agent-config', () => analyzeAgentConfig(file)));
   if (manifestKind(path)) findings.push(...run('dependencies', () => analyzeDependencies(file)));
+
+  // A code rule's hard-coded-credential finding adds nothing on a line where the secrets analyzer
+  // already reports the value itself (with its format and a redacted snippet).
+  const secretLines = new Set(findings.filter((f) => f.category === 'secret').map((f) => f.line));
+  if (secretLines.size) findings = findings.filter((f) => !(f.category === 'vulnerability' && HARDCODED_CREDENTIAL.has(f.cwe ?? '') && secretLines.has(f.line)));
 
   // Snippets of other findings must not carry the secrets found here (even if secret rules are disabled).
   const secrets = secretValues(file, findings);

@@ -370,3 +370,25 @@ def delete_user(user, target):
     # ok: python.assert-authorization
     assert target is not None
     target.delete()
+
+
+def credentials(form, cfg):
+    # ruleid: python.hardcoded-password
+    password = "orator"
+    # ruleid: python.hardcoded-password
+    form['password'] = 'myprecious'
+    # ruleid: python.hardcoded-password
+    cfg.san_password = 'sysadmin'
+    # ruleid: python.hardcoded-password
+    conn = db.connect(user='app', password='hunter22')
+    # ok: python.hardcoded-password
+    password = os.environ['DB_PASSWORD']
+    # ok: python.hardcoded-password
+    password_reset_template = 'auth/password_reset/form.html'
+    # ok: python.hardcoded-password
+    password = ''
+    # ok: python.hardcoded-password
+    api_key = 'YOUR_API_KEY'
+    # ok: python.hardcoded-password
+    prompt = input('Password: ')
+    return password, conn, prompt
