@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { checkAnalyzer } from '../src/rules/fixtures.ts';
 import { analyzeBackdoors } from '../src/analyzers/backdoor.ts';
 import { scanText } from '../src/engine/scan.ts';
+import { closingSuffix } from '../src/analyzers/code/fragment.ts';
 
 const FIX = join(import.meta.dirname, '../src/analyzers/fixtures');
 const fixtures = (stem: string) => readdirSync(FIX).filter((f) => f.startsWith(stem + '.')).map((f) => join(FIX, f));
@@ -111,6 +112,19 @@ test('secrets: a credential format holding a typed-in sequence is reported at lo
 test('a hard-coded credential is reported once: the secrets analyzer finding replaces a code rule finding on its line', () => {
   const ids = (code: string) => scanText('settings.py', code, {}).findings.map((f) => `${f.line}:${f.ruleId}`);
   assert.deepEqual(ids('api_key = "ghp_R8kq2ZxW9mTn4Lp7Vb3Yc6Hd1Jf5Gs0Qa2Ew"\npassword = "orator"\n'), ['1:secret.github-token', '2:python.hardcoded-password']);
+});
+
+test('fragments cut off inside a block are parsed with their open brackets closed after the last line', () => {
+  assert.equal(closingSuffix("exec('tar ' + name, function (err) {\n  if (err) {", 'javascript'), '}})');
+  // strings, comments, character literals and Rust lifetimes do not count; stray closers at the start close nothing
+  assert.equal(closingSuffix("}\n}\nfoo(\"(\", /* { */ '[') {", 'javascript'), '}');
+  assert.equal(closingSuffix("fn f<'a>(x: &'a str) -> char { let c = '{';", 'rust'), '}');
+  assert.equal(closingSuffix('call("unterminated', 'java'), '');
+  assert.equal(closingSuffix('def f(:', 'python'), '');
+  const code = "function pack(name) {\n  child_process.exec('tar -zcf ' + name + '.tgz ' + name, function (err, out) {\n    if (err) {\n";
+  const found = scanText('build.js', code, {}).findings.filter((f) => f.ruleId === 'js.child-process-injection');
+  assert.equal(found.length, 1);
+  assert.deepEqual([found[0].line, found[0].endLine <= code.split('\n').length], [2, true]);
 });
 
 test('C#: an MVC action in a fragment without its class is still judged (it parses as a local function)', () => {

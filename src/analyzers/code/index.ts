@@ -16,6 +16,7 @@ import { loadRules, passesTextConstraints, type Rule } from '../../rules/loader.
 import { SourceFile, finding, wholeFile } from '../source.ts';
 import { astGrep, astGrepLang, registerParsers, type Language } from './languages.ts';
 import { mayCarryData, type FlowCache } from './flow-python.ts';
+import { closingSuffix } from './fragment.ts';
 
 /** Lines longer than this are not given to line regexes (minified code is skipped before). */
 export const MAX_REGEX_LINE = 4000;
@@ -160,7 +161,14 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
       // A PHP fragment without its <?php tag (a snippet, a patch hunk) parses as HTML text: give
       // it the tag on its first line, so line numbers stay (columns on line 1 are corrected below).
       phpShift = file.language === 'php' && !/<\?(?:php\b|=)?/.test(file.text) ? PHP_OPEN.length : 0;
-      root = astGrep().parse(astGrepLang(file.language) as never, phpShift ? PHP_OPEN + file.text : file.text).root();
+      const source = phpShift ? PHP_OPEN + file.text : file.text;
+      root = astGrep().parse(astGrepLang(file.language) as never, source).root();
+      // A fragment cut off inside a block does not parse at all: parse it again with the brackets
+      // it leaves open closed after its last line (see fragment.ts).
+      if (root.kind() === 'ERROR') {
+        const suffix = closingSuffix(source, file.language);
+        if (suffix) root = astGrep().parse(astGrepLang(file.language) as never, `${source}\n${suffix}`).root();
+      }
     } catch (e) {
       notes.push({ file: file.path, kind: 'error', reason: `parse failed (${file.language}): ${(e as Error).message}` });
     }
@@ -184,7 +192,11 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
             if (rule.flow && file.language === 'python' && !mayCarryData(flowValue(node, rule.flow.value) as never, rule.flow, (flowCache ??= { nodes: new Map(), scopes: new Map() }))) continue;
             const shift = (l: number) => (l === 0 ? phpShift : 0);
-            out.push(fromRule(file, rule, line, r.start.column + 1 - shift(r.start.line), r.end.line + 1, r.end.column + 1 - shift(r.end.line)));
+            // (a match can reach into the brackets added after a cut fragment: it ends with the text)
+            const past = r.end.line >= file.lines.length;
+            const endLine = past ? file.lines.length : r.end.line + 1;
+            const endColumn = past ? file.lines[file.lines.length - 1].length + 1 : r.end.column + 1 - shift(r.end.line);
+            out.push(fromRule(file, rule, line, r.start.column + 1 - shift(r.start.line), endLine, endColumn));
           }
         } catch (e) {
           notes.push({ file: file.path, kind: 'error', reason: `rule ${rule.id} failed: ${(e as Error).message}` });

@@ -39,6 +39,12 @@ public class Security : Controller
         var r = new Random();
         // ok: csharp.weak-random
         var n = RandomNumberGenerator.GetInt32(100);
+        // ruleid: csharp.weak-random
+        int pick = _random.Next(0, 10);
+        // ruleid: csharp.weak-random
+        int spawn = Random.Range(0, 4);
+        // ok: csharp.weak-random
+        rng.GetBytes(buffer);
         // ruleid: csharp.weak-crypto
         var md5 = new MD5CryptoServiceProvider();
         // ok: csharp.weak-crypto

@@ -65,6 +65,19 @@ public class Security {
         Random r = new Random();
         // ok: java.weak-random
         SecureRandom sr = new SecureRandom();
+        // ruleid: java.weak-random
+        String code = RandomStringUtils.randomAlphanumeric(8);
+        // ruleid: java.weak-random
+        long id = rnd.nextLong();
+        // ok: java.weak-random
+        byte[] salt = new byte[16]; sr.nextBytes(salt);
+    }
+
+    private final SecureRandom random = new SecureRandom();
+
+    int draw() {
+        // ok: java.weak-random
+        return random.nextInt(100);
     }
 
     void xml(String s) throws Exception {
