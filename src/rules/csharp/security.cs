@@ -22,6 +22,13 @@ public class Security : Controller
         Process.Start(file);
         // ok: csharp.command-injection
         Process.Start("notepad.exe");
+        var proc = new Process();
+        // ruleid: csharp.command-injection
+        proc.StartInfo.Arguments = "-bot " + botIndex;
+        // ok: csharp.command-injection
+        proc.StartInfo.FileName = "git";
+        // ruleid: csharp.command-injection
+        var psi = new ProcessStartInfo { FileName = tool, UseShellExecute = false };
     }
 
     public object Load(Stream s)
@@ -49,6 +56,8 @@ public class Security : Controller
         var md5 = new MD5CryptoServiceProvider();
         // ok: csharp.weak-crypto
         var sha = SHA256.Create();
+        // ruleid: csharp.weak-crypto
+        var sha1 = System.Security.Cryptography.SHA1.Create();
         // ruleid: csharp.weak-crypto
         var des = TripleDES.Create();
         // ruleid: csharp.weak-cipher-mode

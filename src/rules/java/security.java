@@ -41,6 +41,10 @@ public class Security {
         String h2 = DigestUtils.md2Hex(data);
         // ok: java.weak-hash
         String h3 = DigestUtils.sha256Hex(data);
+        // ruleid: java.weak-hash
+        HashCode h4 = Hashing.sha1().hashBytes(data);
+        // ok: java.weak-hash
+        HashCode h5 = Hashing.sha256().hashBytes(data);
         // ruleid: java.weak-cipher
         SecretKeyFactory kf1 = SecretKeyFactory.getInstance("DESedeWrap");
         // ruleid: java.weak-cipher

@@ -75,6 +75,10 @@ function hashes($password) {
     $h = md5($password);
     // ok: php.weak-hash
     $h = password_hash($password, PASSWORD_DEFAULT);
+    // ruleid: php.mcrypt
+    $c = mcrypt_encrypt(MCRYPT_RIJNDAEL_128, $key, $text, MCRYPT_MODE_ECB);
+    // ok: php.mcrypt
+    $c = sodium_crypto_secretbox($text, $nonce, $key);
     // ruleid: php.weak-random, php.weak-hash
     $token = md5(uniqid());
     // ok: php.weak-random

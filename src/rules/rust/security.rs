@@ -48,6 +48,8 @@ fn args() {
     let argv: Vec<String> = env::args().collect();
     // ok: rust.args-trusted
     let home = env::var("HOME");
+    // ruleid: rust.args-trusted
+    let old = std::os::args();
     // ruleid: rust.temp-dir
     let tmp = env::temp_dir();
     // ok: rust.temp-dir
