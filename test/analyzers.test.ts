@@ -127,6 +127,14 @@ test('fragments cut off inside a block are parsed with their open brackets close
   assert.deepEqual([found[0].line, found[0].endLine <= code.split('\n').length], [2, true]);
 });
 
+test('Python fragments that start or end inside a docstring are read the way that parses', () => {
+  const ids = (code: string) => scanText('snippet.py', code, {}).findings.map((f) => `${f.line}:${f.ruleId}`);
+  // starts inside a docstring: without repair, the code below would be read as a string
+  assert.deepEqual(ids('    Returns the digest.\n    """\n    h = hashlib.md5(data)\n    return h\n'), ['3:python.weak-hash']);
+  // ends inside one
+  assert.deepEqual(ids('def f(data):\n    h = hashlib.md5(data)\n    return h\n\nclass C:\n    """\n    Starts a docstring'), ['2:python.weak-hash']);
+});
+
 test('C#: an MVC action in a fragment without its class is still judged (it parses as a local function)', () => {
   const ids = (code: string) => scanText('snippet.cs', code, {}).findings.map((f) => f.ruleId);
   assert.ok(ids('[HttpPost]\npublic ActionResult Update(ViewModel model)\n{\n    return View();\n}\n').includes('csharp.csrf-missing-token-check'));

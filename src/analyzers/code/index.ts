@@ -97,6 +97,20 @@ function fromRule(file: SourceFile, rule: Rule, line: number, column: number, en
 
 const PHP_OPEN = '<?php ';
 
+/** The triple quote (of Python's two) that occurs an odd number of times in the text, if any. */
+function oddTripleQuote(text: string): string | undefined {
+  for (const q of ['"""', "'''"]) {
+    let n = 0;
+    for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + 3)) n++;
+    if (n % 2 === 1) return q;
+  }
+  return undefined;
+}
+
+const parseRoot = (lang: Language, text: string) => astGrep().parse(astGrepLang(lang) as never, text).root();
+
+const errorCount = (root: { findAll(c: never): unknown[] }): number => root.findAll({ rule: { kind: 'ERROR' } } as never).length;
+
 /** Function-like nodes: the context a diff scan analyses around each changed line. */
 const FUNCTION_KINDS = new Set([
   'function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'generator_function_declaration',
@@ -156,18 +170,32 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
   const astActive = ast.filter((r) => r.requires!.test(file.text) && !r.notPath?.test(file.path));
   if (astActive.length > 0) {
     registerParsers(file.language);
-    let root, phpShift = 0;
+    let root: ReturnType<typeof parseRoot> | undefined, prefix = '';
     try {
       // A PHP fragment without its <?php tag (a snippet, a patch hunk) parses as HTML text: give
       // it the tag on its first line, so line numbers stay (columns on line 1 are corrected below).
-      phpShift = file.language === 'php' && !/<\?(?:php\b|=)?/.test(file.text) ? PHP_OPEN.length : 0;
-      const source = phpShift ? PHP_OPEN + file.text : file.text;
-      root = astGrep().parse(astGrepLang(file.language) as never, source).root();
+      if (file.language === 'php' && !/<\?(?:php\b|=)?/.test(file.text)) prefix = PHP_OPEN;
+      const parse = (text: string) => parseRoot(file.language!, text);
+      root = parse(prefix + file.text);
       // A fragment cut off inside a block does not parse at all: parse it again with the brackets
       // it leaves open closed after its last line (see fragment.ts).
       if (root.kind() === 'ERROR') {
-        const suffix = closingSuffix(source, file.language);
-        if (suffix) root = astGrep().parse(astGrepLang(file.language) as never, `${source}\n${suffix}`).root();
+        const suffix = closingSuffix(prefix + file.text, file.language);
+        if (suffix) root = parse(`${prefix}${file.text}\n${suffix}`);
+      }
+      // A Python fragment that starts or ends inside a docstring turns code into string and
+      // string into code: with an odd number of triple quotes, one more at the start or after
+      // the end is tried, and the reading with the fewest parse errors wins.
+      // (Between readings with as few errors, the one with more top-level statements, that is
+      // less text swallowed into one string, wins.)
+      const quote = file.language === 'python' ? oddTripleQuote(file.text) : undefined;
+      if (quote) {
+        const score = (r: ReturnType<typeof parseRoot>) => errorCount(r) * 1e6 - r.children().length;
+        let best = score(root);
+        const opened = parse(quote + file.text), closed = parse(`${file.text}\n${quote}`);
+        const o = score(opened), c = score(closed);
+        if (o < best) { root = opened; prefix = quote; best = o; }
+        if (c < best) { root = closed; prefix = ''; }
       }
     } catch (e) {
       notes.push({ file: file.path, kind: 'error', reason: `parse failed (${file.language}): ${(e as Error).message}` });
@@ -191,7 +219,7 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
             const line = r.start.line + 1;
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
             if (rule.flow && file.language === 'python' && !mayCarryData(flowValue(node, rule.flow.value) as never, rule.flow, (flowCache ??= { nodes: new Map(), scopes: new Map() }))) continue;
-            const shift = (l: number) => (l === 0 ? phpShift : 0);
+            const shift = (l: number) => (l === 0 ? prefix.length : 0);
             // (a match can reach into the brackets added after a cut fragment: it ends with the text)
             const past = r.end.line >= file.lines.length;
             const endLine = past ? file.lines.length : r.end.line + 1;

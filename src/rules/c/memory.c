@@ -58,6 +58,8 @@ int randomness(void) {
     // ok: c.fixed-seed
     srand(seed_from_os());
     // ruleid: c.weak-random
+    if (flip) return ::rand() % 2;
+    // ruleid: c.weak-random
     return rand() % 6;
 }
 
@@ -139,6 +141,7 @@ void queries(sqlite3 *db, const char *name, char *sql, size_t n, const char *tok
     memcpy(result->iv, "0123456789abcdef", 16);
     // ok: c.static-iv
     RAND_bytes(result->iv, 16);
+    // ruleid: c.cbc-unauthenticated
     EVP_EncryptInit_ex(NULL, EVP_aes_128_cbc(), NULL, out, result->iv);
     jwt_t *jwt = NULL;
     // ruleid: c.jwt-unverified
@@ -175,6 +178,7 @@ void fresh_iv(unsigned char *key) {
     // ok: c.static-iv
     unsigned char iv[16] = {0};
     RAND_bytes(iv, sizeof iv);
+    // ruleid: c.cbc-unauthenticated
     EVP_EncryptInit_ex(NULL, EVP_aes_128_cbc(), NULL, key, iv);
 }
 
@@ -223,3 +227,16 @@ static const char *api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
 static const char *password_prompt = "Password: ";
 // ok: c.hardcoded-secret
 static const char *password = "";
+
+void configure(struct client *c, const EVP_CIPHER **cipher, char *password) {
+    // ruleid: c.hardcoded-secret
+    c->client_secret = "c0ffee-9a8b7c";
+    // ok: c.hardcoded-secret
+    c->password_hint = "your pet";
+    // ok: c.hardcoded-secret
+    password += "/";
+    // ruleid: c.cbc-unauthenticated
+    *cipher = EVP_aes_256_cbc();
+    // ok: c.cbc-unauthenticated
+    *cipher = EVP_aes_256_gcm();
+}

@@ -37,6 +37,9 @@ public class Security : Controller
         var bf = new BinaryFormatter();
         // ok: csharp.unsafe-deserialization
         var js = new DataContractJsonSerializer(typeof(Data));
+        // ruleid: csharp.unsafe-deserialization
+        var cached = _formatter.Deserialize(s);
+        // ruleid: csharp.unsafe-deserialization
         return bf.Deserialize(s);
     }
 

@@ -162,6 +162,8 @@ function check(provided, token) {
   if (provided === token) return true;
   // ok: js.timing-unsafe-compare
   if (token === undefined) return false;
+  // ruleid: js.timing-unsafe-compare
+  if (user.password !== password) return false;
 }
 
 function login(user, password) {

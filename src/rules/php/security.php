@@ -124,5 +124,10 @@ curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, true);
 extract($_POST);
 // ok: php.extract-superglobal
 extract($defaults);
+function import_vars($key) {
+    $vars = $_GET[$key];
+    // ruleid: php.extract-superglobal
+    extract($vars);
+}
 // ok: php.extract-superglobal
 extract($_POST, EXTR_SKIP);
