@@ -89,6 +89,8 @@ void *alloc(size_t count) {
     int *p = malloc(count * sizeof(int));
     // ok: c.integer-overflow-allocation
     int *q = calloc(count, sizeof(int));
+    // ruleid: c.integer-overflow-allocation
+    float *v = sk_malloc_throw(sizeof(float) * count);
     // ok: c.integer-overflow-allocation
     char *fixed = malloc(16 * 4);
     return p ? p : q;

@@ -158,6 +158,23 @@ public class FilesController : Controller
     }
 }
 
+public class IdentityConfig
+{
+    public void Configure(ApplicationUserManager manager, IdentityOptions options)
+    {
+        manager.PasswordValidator = new PasswordValidator
+        {
+            // ruleid: csharp.weak-password-policy
+            RequiredLength = 6,
+            RequireDigit = true,
+        };
+        // ruleid: csharp.weak-password-policy
+        options.Password.RequiredLength = 4;
+        // ok: csharp.weak-password-policy
+        options.Password.RequiredLength = 12;
+    }
+}
+
 // An agent's hunk that starts inside a method and ends inside the next one (it does not parse):
                 return View(model);
             }
