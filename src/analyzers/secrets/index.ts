@@ -171,7 +171,9 @@ function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
     }
     if (matched || lock || !GENERIC_HINT.test(lower)) continue;
     const g = GENERIC_NAME.exec(line) ?? DEFAULT_ARG.exec(line);
-    if (g) {
+    // An unquoted value is a literal in config files and shell, but an expression in program code
+    // (`token = strtok(s, "/")`, `privateKey := new(dsa.PrivateKey)`): there only quoted values count.
+    if (g && (g[2] !== undefined || !file.language || file.language === 'bash')) {
       const value = g[2] ?? g[3];
       if (genericLooksSecret(g[1], value)) {
         emit({ id: 'secret.generic', title: 'Hard-coded secret', severity: /passw|pwd/i.test(g[1]) ? 'high' : 'medium' }, i + 1, line.indexOf(value) + 1, value, 'medium');

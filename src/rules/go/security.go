@@ -51,6 +51,9 @@ func crypto(data []byte) {
 	k, _ := rsa.GenerateKey(cryptorand.Reader, 1024)
 	// ok: go.weak-rsa-key
 	k2, _ := rsa.GenerateKey(cryptorand.Reader, 3072)
+	params := new(dsa.Parameters)
+	// ruleid: go.weak-rsa-key
+	_ = dsa.GenerateParameters(params, cryptorand.Reader, dsa.L1024N160)
 	_, _, _, _, _, _ = sum, sum2, n, n2, k, k2
 }
 
@@ -151,4 +154,18 @@ func greet(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "<h1>%s</h1>", html.EscapeString(r.URL.Query().Get("name")))
 	// ok: go.xss-response-write
 	fmt.Fprintf(os.Stderr, "name=%s", r.URL.Query().Get("name"))
+}
+
+func hashPassword(password string) ([]byte, []byte) {
+	salt := []byte{0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f}
+	// ruleid: go.constant-salt
+	h := pbkdf2.Key([]byte(password), salt, 600000, 32, sha256.New)
+	// ruleid: go.constant-salt
+	h2 := pbkdf2.Key([]byte(password), []byte("pepper"), 600000, 32, sha256.New)
+	fresh := make([]byte, 16)
+	_, _ = io.ReadFull(cryptorand.Reader, fresh)
+	// ok: go.constant-salt
+	h3 := pbkdf2.Key([]byte(password), fresh, 600000, 32, sha256.New)
+	_, _ = h, h2
+	return h3, fresh
 }

@@ -200,6 +200,14 @@ function encrypt(crypto, key, data) {
   const iv2 = crypto.randomBytes(16);
   // ok: js.static-iv
   const c2 = crypto.createCipheriv('aes-128-cbc', key, iv2);
+  const salt = Buffer.from('d61086db351ee47cfb490d90e6e61e72', 'hex');
+  // ruleid: js.constant-salt
+  const h1 = crypto.pbkdf2Sync(password, salt, 600000, 32, 'sha256');
+  // ruleid: js.constant-salt
+  const h2 = crypto.scryptSync(password, 'static-salt', 32);
+  const fresh = crypto.randomBytes(16);
+  // ok: js.constant-salt
+  const h3 = crypto.pbkdf2Sync(password, fresh, 600000, 32, 'sha256');
   // ruleid: js.weak-rsa-key
   const weak = new NodeRSA({ b: 1024 });
   // ok: js.weak-rsa-key
