@@ -242,3 +242,21 @@ void configure(struct client *c, const EVP_CIPHER **cipher, char *password) {
     // ok: c.cbc-unauthenticated
     *cipher = EVP_aes_256_gcm();
 }
+
+void copy_to_dest(char *dest, int dest_size, char *src, int src_size) {
+    // ruleid: c.strncpy-source-bound
+    strncpy(dest, src, src_size);
+    // ruleid: c.strncpy-source-bound
+    strncpy(dest, src, strlen(src));
+    // ok: c.strncpy-source-bound
+    strncpy(dest, src, dest_size - 1);
+}
+
+void reset_values(long long *values, unsigned char *bytes, int begin, int count) {
+    // ruleid: c.pointer-scaled-twice
+    memset(values + begin * sizeof(long long), 0, count * sizeof(long long));
+    // ok: c.pointer-scaled-twice
+    memset(values + begin, 0, count * sizeof(long long));
+    // ok: c.pointer-scaled-twice
+    memset(bytes + begin * sizeof(long long), 0, count * sizeof(long long));
+}
