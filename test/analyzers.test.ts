@@ -112,6 +112,9 @@ test('secrets: a credential format holding a typed-in sequence is reported at lo
 test('a hard-coded credential is reported once: the secrets analyzer finding replaces a code rule finding on its line', () => {
   const ids = (code: string) => scanText('settings.py', code, {}).findings.map((f) => `${f.line}:${f.ruleId}`);
   assert.deepEqual(ids('api_key = "ghp_R8kq2ZxW9mTn4Lp7Vb3Yc6Hd1Jf5Gs0Qa2Ew"\npassword = "orator"\n'), ['1:secret.github-token', '2:python.hardcoded-password']);
+  // and the code rule's snippet does not carry the password itself
+  const f = scanText('settings.py', 'db.connect(user="app", password="sesame")\n', {}).findings.find((x) => x.ruleId === 'python.hardcoded-password');
+  assert.equal(f?.snippet, 'db.connect(user="***", password="******")');
 });
 
 test('fragments cut off inside a block are parsed with their open brackets closed after the last line', () => {

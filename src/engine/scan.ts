@@ -11,7 +11,7 @@ import { languageOf, normaliseLanguage, type Language } from '../analyzers/code/
 import { analyzeCode } from '../analyzers/code/index.ts';
 import { analyzeBackdoors } from '../analyzers/backdoor.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
-import { analyzeSecrets, redactValues, secretValues } from '../analyzers/secrets/index.ts';
+import { analyzeSecrets, redact, redactValues, secretValues } from '../analyzers/secrets/index.ts';
 import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config.ts';
 import { analyzeDependencies, manifestKind } from '../analyzers/deps/index.ts';
 import { parseUnifiedDiff } from '../scan/diff.ts';
@@ -34,8 +34,10 @@ export function applyConfig(findings: Finding[], config: Config): Finding[] {
   return kept;
 }
 
-/** CWEs of hard-coded passwords and credentials. */
-const HARDCODED_CREDENTIAL = new Set(['CWE-259', 'CWE-798']);
+/** Code rules about hard-coded passwords and credentials (CWE-259, CWE-798). */
+const isCredentialRule = (f: Finding): boolean => f.category === 'vulnerability' && (f.cwe === 'CWE-259' || f.cwe === 'CWE-798');
+/** Quoted literals of three or more characters, as such a rule's snippet shows the credential. */
+const QUOTED = /"[^"\n]{3,}"|'[^'\n]{3,}'|`[^`\n]{3,}`/g;
 
 const MAKEFILE = /(?:^|\/)(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$/;
 const PATCH = /\.(?:diff|patch)$/i;
@@ -127,15 +129,16 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   if (isAgentConfigPath(path)) findings.push(...run('agent-config', () => analyzeAgentConfig(file)));
   if (manifestKind(path)) findings.push(...run('dependencies', () => analyzeDependencies(file)));
 
-  // A code rule's hard-coded-credential finding adds nothing on a line where the secrets analyzer
-  // already reports the value itself (with its format and a redacted snippet).
-  const secretLines = new Set(findings.filter((f) => f.category === 'secret').map((f) => f.line));
-  if (secretLines.size) findings = findings.filter((f) => !(f.category === 'vulnerability' && HARDCODED_CREDENTIAL.has(f.cwe ?? '') && secretLines.has(f.line)));
-
   // Snippets of other findings must not carry the secrets found here (even if secret rules are disabled).
   const secrets = secretValues(file, findings);
   findings = applyConfig(findings, config);
   for (const f of findings) if (f.category !== 'secret' && secrets.length) f.snippet = redactValues(f.snippet, secrets);
+
+  // A code rule's hard-coded-credential finding adds nothing on a line where the secrets analyzer
+  // reports the value itself (with its format); elsewhere its snippet shows the literal redacted.
+  const secretLines = new Set(findings.filter((f) => f.category === 'secret').map((f) => f.line));
+  findings = findings.filter((f) => !(isCredentialRule(f) && secretLines.has(f.line)));
+  for (const f of findings) if (isCredentialRule(f)) f.snippet = f.snippet.replace(QUOTED, (q) => q[0] + redact(q.slice(1, -1)) + q[q.length - 1]);
 
   if (opts.changedLines) {
     const changed = opts.changedLines;
