@@ -6,6 +6,7 @@ import { checkAnalyzer } from '../src/rules/fixtures.ts';
 import { analyzeBackdoors } from '../src/analyzers/backdoor.ts';
 import { scanText } from '../src/engine/scan.ts';
 import { closingSuffix } from '../src/analyzers/code/fragment.ts';
+import { languageOf } from '../src/analyzers/code/languages.ts';
 
 const FIX = join(import.meta.dirname, '../src/analyzers/fixtures');
 const fixtures = (stem: string) => readdirSync(FIX).filter((f) => f.startsWith(stem + '.')).map((f) => join(FIX, f));
@@ -136,6 +137,16 @@ test('Python fragments that start or end inside a docstring are read the way tha
   assert.deepEqual(ids('    Returns the digest.\n    """\n    h = hashlib.md5(data)\n    return h\n'), ['3:python.weak-hash']);
   // ends inside one
   assert.deepEqual(ids('def f(data):\n    h = hashlib.md5(data)\n    return h\n\nclass C:\n    """\n    Starts a docstring'), ['2:python.weak-hash']);
+});
+
+test('generic secrets: names, code and expressions are not values; words are still a password', () => {
+  const ids = (path: string, text: string) => analyzeSecrets(new SourceFile(path, text + '\n', languageOf(path))).map((f) => f.ruleId);
+  assert.deepEqual(ids('settings.js', 'const keys = { tavilyApiKey: "advanced.tavilyApiKey", EVENT_AUTH: "qwen-code.auth-event" };'), []);
+  assert.deepEqual(ids('split.c', 'char *token = strtok(path_copy, "/");'), []);
+  assert.deepEqual(ids('keys.go', 'privateKey := new(dsa.PrivateKey)'), []);
+  assert.deepEqual(ids('stop_token', '    _M_token = __it._M_end_of_range;'), []);
+  assert.deepEqual(ids('config.env', 'API_TOKEN=Zx8kQ2vN7mL4pR9tW3yB6cF1'), ['secret.generic']);
+  assert.deepEqual(ids('app.py', 'db_password = "Correct.Horse.Battery.Staple"'), ['secret.generic']);
 });
 
 test('C#: an MVC action in a fragment without its class is still judged (it parses as a local function)', () => {

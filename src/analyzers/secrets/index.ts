@@ -62,9 +62,17 @@ const NOT_SECRET_NAME = /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|
 const NON_SECRET_VALUE =
   /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$|[-_.]v?\d+\.\d+(?:\.\d+)?$/;
 
-function genericLooksSecret(name: string, value: string): boolean {
+/** Code rather than a value (outside quotes): a scoped name, a member access, a call, a generic type. */
+const CODE_VALUE = /::|->|[(<[]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`): a name, not a key. */
+const WORDS_VALUE = /^[A-Za-z]+(?:[._\-][A-Za-z]+)+$/;
+
+function genericLooksSecret(name: string, value: string, quoted = true): boolean {
   if (NOT_SECRET_NAME.test(name)) return false;
   if (NON_SECRET_VALUE.test(value) || isPlaceholder(value)) return false;
+  if (!quoted && CODE_VALUE.test(value)) return false;
+  // (a password made of words is still a password)
+  if (WORDS_VALUE.test(value) && !/passw|pwd/i.test(name)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return /token|secret|key|passw/i.test(name);
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length;
   const h = entropy(value);
@@ -175,7 +183,7 @@ function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
     // (`token = strtok(s, "/")`, `privateKey := new(dsa.PrivateKey)`): there only quoted values count.
     if (g && (g[2] !== undefined || !file.language || file.language === 'bash')) {
       const value = g[2] ?? g[3];
-      if (genericLooksSecret(g[1], value)) {
+      if (genericLooksSecret(g[1], value, g[2] !== undefined)) {
         emit({ id: 'secret.generic', title: 'Hard-coded secret', severity: /passw|pwd/i.test(g[1]) ? 'high' : 'medium' }, i + 1, line.indexOf(value) + 1, value, 'medium');
       }
     }
