@@ -63,14 +63,16 @@ const NON_SECRET_VALUE =
   /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$|[-_.]v?\d+\.\d+(?:\.\d+)?$/;
 
 /** Code rather than a value (outside quotes): a scoped name, a member access, a call, a generic type. */
-const CODE_VALUE = /::|->|[(<[]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const CODE_VALUE = /^:|::|->|[(<[]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** Text written as \u escapes (translations in bundled code): words, not a key. */
+const ESCAPED_TEXT = /^(?:\\u[0-9A-Fa-f]{4})+$/;
 /** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`): a name, not a key. */
 const WORDS_VALUE = /^[A-Za-z]+(?:[._\-][A-Za-z]+)+$/;
 
 function genericLooksSecret(name: string, value: string, quoted = true): boolean {
   if (NOT_SECRET_NAME.test(name)) return false;
   if (NON_SECRET_VALUE.test(value) || isPlaceholder(value)) return false;
-  if (!quoted && CODE_VALUE.test(value)) return false;
+  if ((!quoted && CODE_VALUE.test(value)) || ESCAPED_TEXT.test(value)) return false;
   // (a password made of words is still a password)
   if (WORDS_VALUE.test(value) && !/passw|pwd/i.test(name)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return /token|secret|key|passw/i.test(name);
