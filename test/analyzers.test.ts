@@ -143,6 +143,7 @@ test('generic secrets: names, code and expressions are not values; words are sti
   const ids = (path: string, text: string) => analyzeSecrets(new SourceFile(path, text + '\n', languageOf(path))).map((f) => f.ruleId);
   assert.deepEqual(ids('settings.js', 'const keys = { tavilyApiKey: "advanced.tavilyApiKey", EVENT_AUTH: "qwen-code.auth-event" };'), []);
   assert.deepEqual(ids('split.c', 'char *token = strtok(path_copy, "/");'), []);
+  assert.deepEqual(ids('git.js', 'const helper = config.get("credential.helper", "allowUnsafeCredentialHelper");'), []);
   assert.deepEqual(ids('keys.go', 'privateKey := new(dsa.PrivateKey)'), []);
   assert.deepEqual(ids('stop_token', '    _M_token = __it._M_end_of_range;\n    stop_token::_Stop_state_ref _M_state;'), []);
   assert.deepEqual(ids('ja.js', '  "Input Tokens": "\\u5165\\u529B\\u30C8\\u30FC\\u30AF\\u30F3",'), []);

@@ -66,8 +66,8 @@ const NON_SECRET_VALUE =
 const CODE_VALUE = /^:|::|->|[(<[]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 /** Text written as \u escapes (translations in bundled code): words, not a key. */
 const ESCAPED_TEXT = /^(?:\\u[0-9A-Fa-f]{4})+$/;
-/** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`): a name, not a key. */
-const WORDS_VALUE = /^[A-Za-z]+(?:[._\-][A-Za-z]+)+$/;
+/** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`) or in camel case (`allowUnsafeCredentialHelper`): a name, not a key. */
+const WORDS_VALUE = /^[A-Za-z]+(?:[._\-][A-Za-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$/;
 
 function genericLooksSecret(name: string, value: string, quoted = true): boolean {
   if (NOT_SECRET_NAME.test(name)) return false;
