@@ -42,6 +42,39 @@ const IF_LINE = /^\s*(?:if\b|elif\b|else\s+if\b|}\s*else\s+if\b|unless\b|when\b)
 
 const MASTER_PASSWORD =
   /\b(?:(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret|auth_?key|master_?key)\w*|pw)\s*(?:==|===|!=|!==|\.equals\(|\beq\b)\s*['"][^'"\s]{4,}['"]|['"][^'"\s]{4,}['"]\s*(?:==|===|\.equals\()\s*\w*(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret)\b|\bstr(?:n?cmp|casecmp)\s*\(\s*(?:\w*(?:passw(?:or)?d|passwd|pwd|secret)\w*|pw|pass)\s*,\s*"[^"\s]{4,}"/i;
+/** The name compared in a MASTER_PASSWORD match: `name == '…'`, `'…' == name` or `strcmp(name, "…")`. */
+function comparedName(m: string): string {
+  return /^[\w$.]+/.exec(m)?.[0].match(/^str(?:n?cmp|casecmp)$/i)
+    ? (/\(\s*([\w$.]+)\s*,/.exec(m)?.[1] ?? '')
+    : (/^([\w$.]+)\s*(?:==|!=|\.equals\(|\beq\b)/.exec(m)?.[1] ?? /(?:==|\.equals\()\s*([\w$.]+)\s*$/.exec(m)?.[1] ?? '');
+}
+const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'pw', 'passphrase', 'token', 'secret', 'apikey', 'authkey', 'masterkey', 'secretkey']);
+/**
+ * Whether a name is a credential: its last word (split at `_`, `.`, `-` and camel case) is one, or
+ * its last two make one (api_key, authKey, masterKey): `user.password`, `auth_token`, `apiKey`,
+ * but not `token_type`, `passed`, `tokenizer` or `password_field`.
+ */
+function credentialWord(name: string): string | undefined {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[_.$-]+/).filter(Boolean);
+  const last = words[words.length - 1] ?? '';
+  if (CREDENTIAL_WORDS.has(last)) return last;
+  return last === 'key' && CREDENTIAL_WORDS.has(`${words[words.length - 2]}key`) ? `${words[words.length - 2]}key` : undefined;
+}
+/** Words that also name parser and CLI tokens or a pass of a loop: their literal must look like a secret. */
+const AMBIGUOUS_CREDENTIAL = new Set(['token', 'pass', 'pw']);
+
+/**
+ * Whether a MASTER_PASSWORD match compares a credential with a literal: the name is a credential,
+ * not a `typeof` test; for an ambiguous name (`token == 'async'`, `token === '--help'`) the literal
+ * also has to look like a secret (digits, mixed case or symbols), not a keyword or a flag.
+ */
+function masterCompare(m: string, before: string): boolean {
+  const word = credentialWord(comparedName(m));
+  if (!word || /\btypeof\s*\(?\s*$/.test(before)) return false;
+  if (!AMBIGUOUS_CREDENTIAL.has(word)) return true;
+  const lit = /['"]([^'"]*)['"]/.exec(m)?.[1] ?? '';
+  return lit.length >= 6 && !lit.startsWith('-') && (/\d/.test(lit) || (/[a-z]/.test(lit) && /[A-Z]/.test(lit)) || /[^\w.-]/.test(lit));
+}
 const MASTER_PLACEHOLDER = /['"](?:password|changeme|secret|token|none|null|undefined|example|test|xxx+|\*+|your[_-]?\w*|<[^>]*>|\$\{[^}]*\}|%s|bearer|basic)['"]/i;
 
 const CRED_SOURCE =
@@ -229,7 +262,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     }
 
     const mp = hasMaster ? MASTER_PASSWORD.exec(l) : null;
-    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/.test(l)) hit('backdoor.master-password', i + 1, mp.index + 1);
+    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && masterCompare(mp[0], l.slice(0, mp.index)) && /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/.test(l)) hit('backdoor.master-password', i + 1, mp.index + 1);
 
     if (hasExfil) {
       if (CRED_SOURCE.test(l)) credLine = i;
