@@ -106,6 +106,7 @@ export function analyzeUnicode(file: SourceFile): Finding[] {
         const c = m[0];
         const prev = line[m.index - 1], next = line[m.index + c.length];
         if (c === '\uFEFF' && n === 1 && m.index === 0) continue; // byte-order mark
+        if (c === '\uFE0F' && next === '\u20E3' && /[0-9#*]/.test(prev ?? '')) continue; // keycap emoji (1️⃣)
         const joiner = /[\u200C\u200D\uFE00-\uFE0F\u034F]/.test(c);
         // Emoji sequences and scripts that need joiners: the neighbours are non-ASCII.
         if (joiner && !(isAsciiWord(prev) && isAsciiWord(next)) && !(isAsciiWord(prev) && c >= '\uFE00')) continue;

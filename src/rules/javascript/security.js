@@ -20,6 +20,10 @@ function code(expr, body) {
   const f = new Function('a', 'b', body);
   // ok: js.eval-injection
   setTimeout(() => f(1, 2), 10);
+  // ruleid: js.eval-injection
+  setTimeout("refresh('" + panelId + "')", 100);
+  // ok: js.eval-injection
+  setTimeout(finish, 0);
   // ok: js.eval-injection
   eval('1 + 1');
 }
