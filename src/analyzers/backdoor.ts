@@ -20,8 +20,11 @@ const MAX_LINE = 4000;
 
 const DECODE =
   /\b(?:b64decode|b32decode|a85decode|decodebytes|decodestring|atob|unhexlify|fromhex|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|fromCharCode|decompress|inflateSync|gunzipSync|Base64\.decode64|Base64\.strict_decode64|getDecoder\(\)\.decode|FromBase64String|DecodeString|base64::decode)\b|\b(?:STANDARD|URL_SAFE|general_purpose::\w+|BASE64_\w+)\.decode\(|Buffer\.from\([^)]{0,300}?['"](?:base64|hex)['"]|codecs\.decode\([^)]{0,200}?rot|\.decode\(\s*['"](?:base64|hex|rot13|rot_13|zlib)['"]|\bbase64\s+(?:-d|--decode)\b|\bxxd\s+-r\b/;
+// (exec, call, run, loads, compile and spawn count as a bare function or on a module that runs
+// code (subprocess.run, pickle.loads, cp.exec); as methods of anything else they are RegExp.exec,
+// Function.prototype.call, json.loads…)
 const CODE_SINK =
-  /\b(?:eval|exec|execfile|compile|Function|execSync|spawnSync|spawn|system|popen|shell_exec|passthru|proc_open|assert|create_function|runInNewContext|runInThisContext|instance_eval|class_eval|loads|Popen|check_output|call|run|getRuntime\(\)\.exec|Process\.Start|__import__|import_module)\s*\(|\|\s*(?:ba|z|da)?sh\b|\bsh\s+-c\b|\bnew\s+Function\b|\bexec\.Command(?:Context)?\s*\(|Command::new\(\s*["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*\)\s*\.arg\(\s*["']-c["']|["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*,\s*["']-c["']|\bset(?:Timeout|Interval)\s*\(\s*(?!\(|function\b|async\b|[\w$]+\s*=>)/;
+  /\b(?:eval|execfile|Function|execSync|spawnSync|system|popen|shell_exec|passthru|proc_open|assert|create_function|runInNewContext|runInThisContext|instance_eval|class_eval|Popen|check_output|getRuntime\(\)\.exec|Process\.Start|__import__|import_module)\s*\(|(?:(?<![\w$.])|(?<=\b(?:subprocess|os|child_process|childProcess|cp|pickle|cPickle|_pickle|marshal|dill|shelve|jsonpickle|vm|builtins|__builtins__|Kernel|IO|Open3)\.)|(?<=require\(\s*['"](?:node:)?child_process['"]\s*\)\.))(?:exec|call|run|loads|compile|spawn)\s*\(|\.(?:exec|call|run|spawn|check_call|check_output)\s*\(\s*\[?\s*["'](?:\/usr\/(?:local\/)?bin\/)?(?:python[\d.]*|node|perl|ruby|php|powershell|pwsh|cmd(?:\.exe)?)["']|\|\s*(?:ba|z|da)?sh\b|\bsh\s+-c\b|\bnew\s+Function\b|\bexec\.Command(?:Context)?\s*\(|Command::new\(\s*["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*\)\s*\.arg\(\s*["']-c["']|["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*,\s*["']-c["']|\bset(?:Timeout|Interval)\s*\(\s*(?!\(|function\b|async\b|[\w$]+\s*=>)/;
 
 const DANGEROUS_CALL =
   /\b(?:os\.system|subprocess\.\w+|os\.popen|exec|eval|child_process|execSync|spawn|Runtime\.getRuntime|ProcessBuilder|Process\.Start|shell_exec|passthru|system|popen|socket\.socket|net\.Socket|connect\(|rmtree|rm\s+-rf|unlink|DROP\s+TABLE|requests\.post|urlopen|fetch\(|http\.request|setuid|chmod|rmSync|rmdirSync|unlinkSync|rimraf|os\.remove|os\.RemoveAll|remove_dir_all|FileUtils\.rm_rf|Files\.delete|Directory\.Delete|(?:grant|make|set|promote)_?(?:[Aa]dmin|[Rr]oot|[Ss]uper_?[Uu]ser)|is_superuser\s*=\s*True)\b|\b(?:\w+_)?(?:admin|superuser|impersonate|login_as|loginAs|sudo)(?:_?[A-Z]?\w*)?\s*\(|\brole\s*[:=]\s*['"](?:admin|root|superuser)['"]/;
@@ -92,7 +95,8 @@ const REVERSE_SHELL = new RegExp(
     String.raw`\/dev\/(?:tcp|udp)\/[\w.$\{\}-]+\/\d+`,
     String.raw`\b(?:nc|ncat|netcat)\b[^\n|]{0,80}\s-[a-z]*[ec]\s*(?:\/bin\/)?(?:ba|z)?sh`,
     String.raw`\bpty\.spawn\(\s*['"](?:\/bin\/)?(?:ba|z)?sh['"]`,
-    String.raw`os\.dup2\([^)]{0,60}fileno\(\)`,
+    // (a socket's descriptor onto stdin/stdout; not a file's: CGI servers hand request files to scripts so)
+    String.raw`os\.dup2\(\s*(?![\w.]*(?:rfile|wfile|stdin|stdout|stderr|devnull|null|log\w*|file)\.fileno)[^)]{0,60}fileno\(\)`,
     String.raw`\bmkfifo\b[^\n]{0,100}\b(?:nc|ncat|telnet|openssl)\b`,
     String.raw`\bsocat\b[^\n]{0,120}exec:`,
     String.raw`\bbash\s+-i\s*>&`,
