@@ -147,6 +147,7 @@ test('generic secrets: names, code and expressions are not values; words are sti
   assert.deepEqual(ids('keys.go', 'privateKey := new(dsa.PrivateKey)'), []);
   assert.deepEqual(ids('stop_token', '    _M_token = __it._M_end_of_range;\n    stop_token::_Stop_state_ref _M_state;'), []);
   assert.deepEqual(ids('ja.js', '  "Input Tokens": "\\u5165\\u529B\\u30C8\\u30FC\\u30AF\\u30F3",'), []);
+  assert.deepEqual(ids('keys.js', 'if (typeof pkcs8 !== "string" || pkcs8.indexOf("-----BEGIN PRIVATE KEY-----") !== 0) {\n  throw new TypeError("pkcs8 must be a PEM string with its BEGIN line and base64 body");\n}'), []);
   assert.deepEqual(ids('config.env', 'API_TOKEN=Zx8kQ2vN7mL4pR9tW3yB6cF1'), ['secret.generic']);
   assert.deepEqual(ids('app.py', 'db_password = "Correct.Horse.Battery.Staple"'), ['secret.generic']);
 });

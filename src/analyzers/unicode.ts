@@ -16,6 +16,8 @@ import { SourceFile, finding } from './source.ts';
 const BIDI_OPEN = /[\u202A\u202B\u202D\u202E\u2066\u2067\u2068]/g;
 const BIDI_CLOSE = /[\u202C\u2069]/g;
 const BIDI_ANY = /[\u202A-\u202E\u2066-\u2069\u061C]/;
+/** A character class made of three or more direction controls (and marks), as a filter for them writes it. */
+const BIDI_SET = /\[(?:[\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069-]){3,}\]/g;
 const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
 const ESCAPED_BIDI = /\\u(?:202[a-eA-E]|206[6-9])|\\u\{0*(?:202[a-eA-E]|206[6-9])\}|\\x\{0*(?:202[a-eA-E]|206[6-9])\}|&#x0*(?:202[a-eA-E]|206[6-9]);/;
 /** Invisible characters; ZWJ/ZWNJ/VS16 are allowed between non-ASCII letters and emoji. */
@@ -95,7 +97,8 @@ export function analyzeUnicode(file: SourceFile): Finding[] {
     const n = i + 1;
     if (line.length > 20000) return;
     if (!ascii && NON_ASCII.test(line)) {
-      if (BIDI_ANY.test(line) && !locale) {
+      // (controls only inside a character class that lists them, as a filter that strips them has, deceive no one)
+      if (BIDI_ANY.test(line) && !locale && BIDI_ANY.test(line.replace(BIDI_SET, ''))) {
         const opens = line.match(BIDI_OPEN)?.length ?? 0;
         const closes = line.match(BIDI_CLOSE)?.length ?? 0;
         const hasOverride = /[\u202D\u202E]/.test(line);

@@ -212,9 +212,11 @@ const CURL_PATTERNS = SECRET_PATTERNS.filter((p) => p.id === 'secret.curl-basic-
 
 /** A PEM header followed by an obviously fake body (…, xxxx, "<key>") is documentation. */
 function isPlaceholderKeyBlock(rest: string, lines: string[], i: number): boolean {
-  const body = (rest + lines.slice(i + 1, i + 4).join('')).replace(/\\n|["'`+,\s]/g, '').split('-----END')[0];
-  // A real key has a long base64 body before its END line.
-  return body.replace(/[^A-Za-z0-9+/=]/g, '').length < 40 || /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body);
+  const raw = (rest + '\n' + lines.slice(i + 1, i + 4).join('\n')).split('-----END')[0];
+  const body = raw.replace(/\\n|["'`+,\s]/g, '');
+  // A real key has a long base64 body before its END line: runs of 40 or more base64 characters
+  // (its 64-character lines), not code after a header the program looks for (`indexOf("-----BEGIN…")`).
+  return !raw.split(/\\n|["'`+,\s]+/).some((t) => /[A-Za-z0-9+/=]{40,}/.test(t)) || /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body);
 }
 
 /** The secret values behind secret findings of a file (each finding's column range). */

@@ -13,6 +13,10 @@ def dropper():
     subprocess.call(upd_path)
     # ok: package.py.download-and-run
     subprocess.run(["git", "--version"])
+    # ok: package.py.download-and-run
+    os.chmod(path, stat.S_IWRITE)
+    # ruleid: package.py.download-and-run
+    os.chmod(dropper, os.stat(dropper).st_mode | stat.S_IEXEC)
 
 
 def beacon():
