@@ -269,6 +269,8 @@ def flow_cases():
     q = f"/users/user[@id='{stored}']"
     # ruleid: python.xpath-injection
     tree.xpath(q)
+    # ok: python.xpath-injection
+    words = re.findall(r"\b" + q + r"\w+\b", text)
     num = 86
     picked = 'fixed' if 7 * 18 + num > 200 else param
     q2 = f"/users/user[@id='{picked}']"
