@@ -27,6 +27,8 @@ test('unicode analyzer proves itself on its fixtures', () => {
 
 test('right-to-left text in locale files is not flagged', () => {
   assert.ok(isLocaleFile('app/locales/he.json'));
+  assert.ok(isLocaleFile('node_modules/typescript/lib/zh-cn/diagnosticMessages.generated.json'));
+  assert.ok(!isLocaleFile('src/py/config.json') && !isLocaleFile('src/ru/index.js'));
   const f = new SourceFile('app/locales/he.json', '{"hello": "\u202Bשלום\u202C"}\n', undefined);
   assert.deepEqual(analyzeUnicode(f), []);
 });

@@ -32,8 +32,10 @@ const NON_LATIN_LETTER = /[\u0370-\u03FF\u0400-\u052F\u13A0-\u13FF]/u;
 
 /** Translation and locale files hold right-to-left text and its controls by design. */
 export function isLocaleFile(path: string): boolean {
-  return /(^|\/)(locales?|i18n|l10n|lang|translations?)\/|\.(po|pot|mo|xliff|xlf|strings|stringsdict|arb|resx)$|(^|\/)messages[._-][a-z]{2}([_-][A-Z]{2})?\.\w+$/.test(path);
+  return /(^|\/)(locales?|i18n|l10n|lang|translations?)\/|\.(po|pot|mo|xliff|xlf|strings|stringsdict|arb|resx)$|(^|\/)messages[._-][a-z]{2}([_-][A-Z]{2})?\.\w+$/.test(path) || LANGUAGE_FOLDER_DATA.test(path);
 }
+/** Data files in a folder named for a language (typescript/lib/ru/diagnosticMessages.generated.json). */
+const LANGUAGE_FOLDER_DATA = /(^|\/)(?:ar|bg|cs|da|de|el|es|et|fa|fi|fr|he|hi|hr|hu|ja|ko|lt|lv|nb|nl|pl|pt|ro|ru|sk|sl|sr|sv|th|tr|uk|vi|zh)(?:[-_][A-Za-z]{2,4})?\/[^/]+\.(?:json|ya?ml|properties|ftl|toml|txt)$/;
 
 const META = {
   'unicode.bidi-control': {

@@ -250,6 +250,8 @@ def login(logger, user, password):
     logger.info(f"login {user} with {password}")
     # ok: python.secret-in-log
     logger.info(f"login {user}")
+    # ok: python.secret-in-log
+    logger.debug('DECREF %r', token.id)
 
 
 if __name__ == '__main__':
