@@ -29,6 +29,10 @@ test('right-to-left text in locale files is not flagged', () => {
   assert.ok(isLocaleFile('app/locales/he.json'));
   assert.ok(isLocaleFile('node_modules/typescript/lib/zh-cn/diagnosticMessages.generated.json'));
   assert.ok(!isLocaleFile('src/py/config.json') && !isLocaleFile('src/ru/index.js'));
+  // a translation mixing scripts in a word is writing, not a disguised identifier; in code it is flagged
+  const mixed = '{"msg": "Создаёт файл tsconfig.json с рекомендованными настройкамиa"}\n';
+  assert.deepEqual(analyzeUnicode(new SourceFile('lib/ru/messages.generated.json', mixed, undefined)), []);
+  assert.deepEqual(analyzeUnicode(new SourceFile('src/app.js', 'const pаssword = 1;\n', 'javascript')).map((f) => f.ruleId), ['unicode.homoglyph']);
   const f = new SourceFile('app/locales/he.json', '{"hello": "\u202Bשלום\u202C"}\n', undefined);
   assert.deepEqual(analyzeUnicode(f), []);
 });

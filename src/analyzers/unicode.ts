@@ -93,7 +93,9 @@ export function analyzeUnicode(file: SourceFile): Finding[] {
   const ascii = !/[^\x00-\x7F]/.test(text);
   if (ascii && !/\\u\{?0*20[26]|\\x\{0*20[26]|&#x0*20[26]/.test(text)) return out;
   const locale = isLocaleFile(file.path);
-  const prose = file.language === undefined && /\.(md|markdown|txt|rst|adoc|html?)$/i.test(file.path);
+  // Prose and translations are text for people: a joiner or a mixed-script word in them is writing,
+  // not a disguised identifier (TAG characters and variation-selector payloads still count).
+  const prose = (file.language === undefined && /\.(md|markdown|txt|rst|adoc|html?)$/i.test(file.path)) || locale;
 
   file.lines.forEach((line, i) => {
     const n = i + 1;
