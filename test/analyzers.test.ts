@@ -141,8 +141,9 @@ test('Python fragments that start or end inside a docstring are read the way tha
   const ids = (code: string) => scanText('snippet.py', code, {}).findings.map((f) => `${f.line}:${f.ruleId}`);
   // starts inside a docstring: without repair, the code below would be read as a string
   assert.deepEqual(ids('    Returns the digest.\n    """\n    h = hashlib.md5(data)\n    return h\n'), ['3:python.weak-hash']);
-  // ends inside one
-  assert.deepEqual(ids('def f(data):\n    h = hashlib.md5(data)\n    return h\n\nclass C:\n    """\n    Starts a docstring'), ['2:python.weak-hash']);
+  // ends inside one: read with one more quote at the start it also parses, as one long string;
+  // the reading that keeps the code as code has to win
+  assert.deepEqual(ids('def f(data):\n    h = hashlib.md5(data)\n    return h\n\nclass C:\n    """\n'), ['2:python.weak-hash']);
 });
 
 test('generic secrets: names, code and expressions are not values; words are still a password', () => {

@@ -47,9 +47,8 @@ const MASTER_PASSWORD =
   /\b(?:(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret|auth_?key|master_?key)\w*|pw)\s*(?:==|===|!=|!==|\.equals\(|\beq\b)\s*['"][^'"\s]{4,}['"]|['"][^'"\s]{4,}['"]\s*(?:==|===|\.equals\()\s*\w*(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret)\b|\bstr(?:n?cmp|casecmp)\s*\(\s*(?:\w*(?:passw(?:or)?d|passwd|pwd|secret)\w*|pw|pass)\s*,\s*"[^"\s]{4,}"/i;
 /** The name compared in a MASTER_PASSWORD match: `name == '…'`, `'…' == name` or `strcmp(name, "…")`. */
 function comparedName(m: string): string {
-  return /^[\w$.]+/.exec(m)?.[0].match(/^str(?:n?cmp|casecmp)$/i)
-    ? (/\(\s*([\w$.]+)\s*,/.exec(m)?.[1] ?? '')
-    : (/^([\w$.]+)\s*(?:==|!=|\.equals\(|\beq\b)/.exec(m)?.[1] ?? /(?:==|\.equals\()\s*([\w$.]+)\s*$/.exec(m)?.[1] ?? '');
+  const name = /^str(?:n?cmp|casecmp)\s*\(\s*([\w$.]+)\s*,/i.exec(m) ?? /^([\w$.]+)\s*(?:==|!=|\.equals\(|\beq\b)/.exec(m) ?? /(?:==|\.equals\()\s*([\w$.]+)\s*$/.exec(m);
+  return name?.[1] ?? '';
 }
 const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'pw', 'passphrase', 'token', 'secret', 'apikey', 'authkey', 'masterkey', 'secretkey']);
 /**

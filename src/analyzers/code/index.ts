@@ -178,13 +178,12 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
       // A PHP fragment without its <?php tag (a snippet, a patch hunk) parses as HTML text: give
       // it the tag on its first line, so line numbers stay (columns on line 1 are corrected below).
       if (file.language === 'php' && !/<\?(?:php\b|=)?/.test(file.text)) prefix = PHP_OPEN;
-      const parse = (text: string) => parseRoot(file.language!, text);
-      root = parse(prefix + file.text);
+      root = parseRoot(file.language, prefix + file.text);
       // A fragment cut off inside a block does not parse at all: parse it again with the brackets
       // it leaves open closed after its last line (see fragment.ts).
       if (root.kind() === 'ERROR') {
         const suffix = closingSuffix(prefix + file.text, file.language);
-        if (suffix) root = parse(`${prefix}${file.text}\n${suffix}`);
+        if (suffix) root = parseRoot(file.language, `${prefix}${file.text}\n${suffix}`);
       }
       // A Python fragment that starts or ends inside a docstring turns code into string and
       // string into code: with an odd number of triple quotes, one more at the start or after
@@ -195,10 +194,10 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
       if (quote) {
         const score = (r: ReturnType<typeof parseRoot>) => errorCount(r) * 1e6 - r.children().length;
         let best = score(root);
-        const opened = parse(quote + file.text), closed = parse(`${file.text}\n${quote}`);
+        const opened = parseRoot(file.language, quote + file.text), closed = parseRoot(file.language, `${file.text}\n${quote}`);
         const o = score(opened), c = score(closed);
         if (o < best) { root = opened; prefix = quote; best = o; }
-        if (c < best) { root = closed; prefix = ''; }
+        if (c < best) root = closed;
       }
     } catch (e) {
       notes.push({ file: file.path, kind: 'error', reason: `parse failed (${file.language}): ${(e as Error).message}` });
