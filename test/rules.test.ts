@@ -20,7 +20,7 @@ test('all packs load together with unique ids', () => {
 test('every line regex is safe from catastrophic backtracking on hostile lines', () => {
   const hostile = ['a', ' ', '0', '=', '"', "'", '/', '\\', '.', '-', '_', 'aA1', 'a=', '" ', 'x.', '\t', '{', '(', '%', ':'];
   for (const rule of loadRules()) {
-    for (const re of [rule.regex, rule.notRegex, rule.requires]) {
+    for (const re of [rule.regex, rule.notRegex, ...(rule.requires?.regexes ?? [])]) {
       if (!re) continue;
       for (const h of hostile) {
         const line = h.repeat(Math.ceil(4000 / h.length)) + '\u0000!';

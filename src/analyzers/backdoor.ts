@@ -14,7 +14,8 @@
  * Fixtures: src/analyzers/fixtures/backdoor.*
  */
 import type { Finding } from '../engine/types.ts';
-import { SourceFile, finding, wholeFile } from './source.ts';
+import { SourceFile, finding } from './source.ts';
+import { candidateLines, occurs, preparePrefilters } from './literals.ts';
 
 const MAX_LINE = 4000;
 
@@ -129,6 +130,8 @@ const PROCESS_CALL = /\b(?:system|popen|exec\w*|spawn\w*|run|call|check_output|c
 /** A module imported from an inline data: URL runs the payload in it. */
 const DATA_URL_CODE = /\bimport\s*\(\s*['"`]data:(?:text|application)\/(?:javascript|ecmascript|x-javascript)|\bnew\s+Worker\s*\(\s*['"`]data:/;
 
+const DATA_URL_HINT = /['"`]data:/;
+
 /** Code and shell sinks, and the modules holding them, that planted code spells out of pieces. */
 const SINK_NAMES = new Set(['eval', 'exec', 'execfile', 'system', 'popen', 'spawn', 'spawnsync', 'execsync', 'execfilesync', 'function', 'require',
   '__import__', 'import_module', 'compile', 'subprocess', 'child_process', 'os', 'builtins', '__builtins__', 'globals', 'getattr', 'shell_exec',
@@ -150,6 +153,26 @@ function hiddenName(l: string): number | undefined {
 }
 
 interface Hit { ruleId: string; line: number; column: number }
+
+preparePrefilters([DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, CRED_SOURCE, NET_SINK, LITERAL_HOST, SHELL_URL, DEBUG_BYPASS, AUTH_CONTEXT,
+  PIECES_HINT, DATA_URL_CODE, DATA_URL_HINT, SOCKET_CONNECT, SHELL_START, DOWNLOAD_EXEC]);
+
+/** Whether a line may match a regex tested on each line: `escaped` lines are tested with their escapes blanked. */
+type Gate = (i: number, escaped: boolean) => boolean;
+const NEVER: Gate = () => false;
+
+/**
+ * The lines worth testing with `re`: those holding one of the words it needs (literals.ts); a
+ * line with escapes, tested with them blanked, whenever the whole file matches. (Without such
+ * words, every line of a file that matches as a whole.)
+ */
+function gate(re: RegExp, file: SourceFile, wholeRe = re): Gate {
+  const lines = candidateLines(re, file.text, (o) => file.lineIndex(o));
+  if (!lines) return occurs(wholeRe, file.text) ? () => true : NEVER;
+  let whole: boolean | undefined;
+  const set = new Set(lines);
+  return (i, escaped) => (escaped ? (whole ??= occurs(wholeRe, file.text)) : set.has(i));
+}
 
 const META: Record<string, { title: string; severity: Finding['severity']; confidence: Finding['confidence']; cwe: string; message: string; fix: string }> = {
   'backdoor.decode-exec': {
@@ -228,22 +251,23 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
 
   let credLine = -1, netLine = -1, hostLine = -1, sockLine = -1, shellLine = -1, wireLine = -1;
   let inAuthFn = -1;
-  // Whole-file tests first: most files have none of these shapes, and their lines need not be tried.
-  const may = (re: RegExp) => wholeFile(re).test(file.text);
-  const hasDecode = may(DECODE), hasRare = may(RARE_CONDITION), hasMaster = may(MASTER_PASSWORD), hasReverse = may(REVERSE_SHELL);
-  const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))), hasBypass = may(AUTH_CONTEXT) && may(DEBUG_BYPASS);
-  const hasPieces = may(PIECES_HINT), hasDataUrl = may(/['"`]data:/);
+  // Most files have none of these shapes: their words (literals.ts) say which lines to try.
+  const may = (re: RegExp) => occurs(re, file.text);
+  const decodeAt = gate(DECODE, file), rareAt = gate(RARE_CONDITION, file), masterAt = gate(MASTER_PASSWORD, file), reverseAt = gate(REVERSE_SHELL, file);
+  const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))), hasBypass = may(DEBUG_BYPASS) && may(AUTH_CONTEXT);
+  const piecesAt = gate(PIECES_HINT, file), dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
-  const hasDownloadExec = file.language !== 'bash' && /curl|wget/.test(file.text) && may(DOWNLOAD_EXEC);
+  const downloadAt = file.language !== 'bash' ? gate(DOWNLOAD_EXEC, file) : NEVER;
   for (let i = 0; i < lines.length; i++) {
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
-    const l = lines[i].includes('\\') ? lines[i].replace(/\\[nrt]/g, '  ') : lines[i];
+    const escaped = lines[i].includes('\\');
+    const l = escaped ? lines[i].replace(/\\[nrt]/g, '  ') : lines[i];
     if (l.length > MAX_LINE) continue;
     const trimmed = l.trimStart();
     if ((trimmed.startsWith('#') && !trimmed.startsWith('#!') && !cLike) || /^(\/\/|\*|\/\*)/.test(trimmed)) continue;
 
-    const decodeHere = hasDecode && DECODE.test(l);
+    const decodeHere = decodeAt(i, escaped) && DECODE.test(l);
     const tracking = decodeHere || decoded.size > 0;
     const sink = tracking ? CODE_SINK.exec(l) : null;
     if (decodeHere && sink) hit('backdoor.decode-exec', i + 1);
@@ -259,12 +283,12 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
       for (const { arg } of decoded.values()) if (arg.test(args)) { hit('backdoor.decode-exec', i + 1); break; }
     }
 
-    if (hasRare && IF_LINE.test(l) && RARE_CONDITION.test(l)) {
+    if (rareAt(i, escaped) && IF_LINE.test(l) && RARE_CONDITION.test(l)) {
       const body = [i, ...blockAfter(lines, i)];
       if (body.some((j) => DANGEROUS_CALL.test(j === i ? l.slice(l.search(/[:{)]\s*/) + 1) : lines[j]))) hit('backdoor.trigger-guard', i + 1);
     }
 
-    const mp = hasMaster ? MASTER_PASSWORD.exec(l) : null;
+    const mp = masterAt(i, escaped) ? MASTER_PASSWORD.exec(l) : null;
     if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && masterCompare(mp[0], l.slice(0, mp.index)) && /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/.test(l)) hit('backdoor.master-password', i + 1, mp.index + 1);
 
     if (hasExfil) {
@@ -279,13 +303,13 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
       credLine = -1; // one finding per read of the credentials
     }
 
-    if (hasDataUrl && DATA_URL_CODE.test(l)) hit('backdoor.decode-exec', i + 1);
-    const dl = hasDownloadExec ? DOWNLOAD_EXEC.exec(l) : null;
+    if (dataUrlAt(i, escaped) && DATA_URL_CODE.test(l)) hit('backdoor.decode-exec', i + 1);
+    const dl = downloadAt(i, escaped) ? DOWNLOAD_EXEC.exec(l) : null;
     if (dl && PROCESS_CALL.test(l)) hit('backdoor.download-exec', i + 1, dl.index + 1);
-    const hidden = hasPieces && PIECES_HINT.test(l) ? hiddenName(l) : undefined;
+    const hidden = piecesAt(i, escaped) && PIECES_HINT.test(l) ? hiddenName(l) : undefined;
     if (hidden !== undefined) hit('backdoor.hidden-name', i + 1, hidden);
 
-    const rs = hasReverse ? REVERSE_SHELL.exec(l) : null;
+    const rs = reverseAt(i, escaped) ? REVERSE_SHELL.exec(l) : null;
     if (rs) hit('backdoor.reverse-shell', i + 1, rs.index + 1);
     if (hasSocketShell) {
       if (SOCKET_CONNECT.test(l)) sockLine = i;

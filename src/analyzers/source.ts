@@ -22,22 +22,28 @@ export class SourceFile {
   /** Offset of the start of each line (0-based). */
   private lineStarts(): number[] {
     if (!this.starts) {
-      const s = [0];
-      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) s.push(i + 1);
+      const s = new Array<number>(this.lines.length);
+      for (let i = 0, at = 0; i < this.lines.length; i++) { s[i] = at; at += this.lines[i].length + 1; }
       this.starts = s;
     }
     return this.starts;
   }
 
-  /** 1-based line and column of a UTF-16 offset. */
-  position(offset: number): { line: number; column: number } {
+  /** 0-based line of a UTF-16 offset. */
+  lineIndex(offset: number): number {
     const s = this.lineStarts();
     let lo = 0, hi = s.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (s[mid] <= offset) lo = mid; else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - s[lo] + 1 };
+    return lo;
+  }
+
+  /** 1-based line and column of a UTF-16 offset. */
+  position(offset: number): { line: number; column: number } {
+    const lo = this.lineIndex(offset);
+    return { line: lo + 1, column: offset - this.lineStarts()[lo] + 1 };
   }
 
   line(n: number): string {
@@ -104,12 +110,4 @@ export function finding(file: SourceFile, spec: FindingSpec): Finding {
     ...(spec.fix ? { fix: spec.fix } : {}),
     fingerprint: fingerprintOf(spec.ruleId, file.path, snippet),
   };
-}
-
-const MULTILINE = new WeakMap<RegExp, RegExp>();
-/** The regex with the m flag (so ^ and $ still mean a line), for one test of a whole file. */
-export function wholeFile(re: RegExp): RegExp {
-  let m = MULTILINE.get(re);
-  if (!m) MULTILINE.set(re, (m = new RegExp(re.source, re.flags.replace(/[gym]/g, '') + 'm')));
-  return m;
 }

@@ -27,6 +27,7 @@ import {
   type Category, type Confidence, type Severity,
 } from '../engine/types.ts';
 import { LANGUAGES, type Language } from '../analyzers/code/languages.ts';
+import { mayOccur, prefilterProvider } from '../analyzers/literals.ts';
 
 export interface Rule {
   id: string;
@@ -239,14 +240,14 @@ function flowOf(raw: unknown, rule: Record<string, unknown>, languages: Language
   };
 }
 
-export interface Prefilter { test(text: string): boolean; source: string }
+export interface Prefilter { test(text: string): boolean; source: string; regexes: RegExp[] }
 
 /** `requires`: one regex, or a list of regexes that must all occur in the file. */
 function prefilter(raw: unknown, flags: string, where: string): Prefilter {
   const list = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) throw new RuleError(`${where}: 'requires' must not be an empty list`);
   const res = list.map((x) => compile(str(x, where, 'requires')!, flags, where));
-  return { test: (text) => res.every((r) => seenIn(r, text)), source: res.map((r) => r.source).join(' AND ') };
+  return { test: (text) => res.every((r) => seenIn(r, text)), source: res.map((r) => r.source).join(' AND '), regexes: res };
 }
 
 /** Prefilter results for the file being scanned: rules share many of their `requires` regexes. */
@@ -256,7 +257,8 @@ function seenIn(re: RegExp, text: string): boolean {
   if (text !== lastText) { lastText = text; lastResults.clear(); }
   const key = re.flags + '/' + re.source;
   let r = lastResults.get(key);
-  if (r === undefined) lastResults.set(key, (r = re.test(text)));
+  // (a regex whose words are not in the text cannot match: see literals.ts)
+  if (r === undefined) lastResults.set(key, (r = mayOccur(re, text) && re.test(text)));
   return r;
 }
 
@@ -351,6 +353,10 @@ export function loadRules(dir = RULES_DIR): Rule[] {
       rules.push(r);
     }
   }
-  if (dir === RULES_DIR) cache = rules;
+  if (dir === RULES_DIR) {
+    cache = rules;
+    // (the literal prefilter learns the words of every rule's regexes at once: see literals.ts)
+    prefilterProvider(() => rules.flatMap((r) => [...(r.requires?.regexes ?? []), ...(r.regex ? [r.regex] : [])]));
+  }
   return rules;
 }

@@ -13,7 +13,8 @@
  */
 import type { Finding, Note } from '../../engine/types.ts';
 import { loadRules, passesTextConstraints, type Rule } from '../../rules/loader.ts';
-import { SourceFile, finding, wholeFile } from '../source.ts';
+import { SourceFile, finding } from '../source.ts';
+import { candidateLines, occurs } from '../literals.ts';
 import { astGrep, astGrepLang, registerParsers, type Language } from './languages.ts';
 import { mayCarryData, type FlowCache } from './flow-python.ts';
 import { closingSuffix } from './fragment.ts';
@@ -235,15 +236,20 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     }
   }
 
-  // Line rules: every line, or only the changed ones in a diff scan.
-  const lineIdx = changed ? [...changed].filter((l) => l >= 1 && l <= file.lines.length).map((l) => l - 1) : undefined;
+  // Line rules: every line, or only the changed ones in a diff scan; of those, only lines that hold
+  // one of the words the rule's regex needs (see literals.ts).
+  const lineOf = (offset: number) => file.lineIndex(offset);
   for (const rule of regex) {
     if ((rule.requires && !rule.requires.test(file.text)) || rule.notPath?.test(file.path)) continue;
     const re = rule.regex!;
-    // One test of the whole file (multiline, so ^ and $ still mean a line) before going line by line.
-    if (!wholeFile(re).test(file.text)) continue;
-    for (let k = 0, n = lineIdx ? lineIdx.length : file.lines.length; k < n; k++) {
-      const i = lineIdx ? lineIdx[k] : k;
+    let lineIdx = candidateLines(re, file.text, lineOf);
+    if (!lineIdx) {
+      // (a regex without such words: one test of the whole file before going line by line)
+      if (!occurs(re, file.text)) continue;
+      lineIdx = file.lines.map((_, i) => i);
+    }
+    for (const i of lineIdx) {
+      if (changed && !changed.has(i + 1)) continue;
       const text = file.lines[i];
       if (text.length > MAX_REGEX_LINE) continue;
       const m = re.exec(text);

@@ -1,0 +1,513 @@
+/**
+ * Literal prefilters: most whole-file regex tests of a scan (a rule's `requires`, a line rule's
+ * pattern, a backdoor shape) fail, and V8 pays for a failing test at every position of the file.
+ * Each such regex has words a match cannot do without (`yaml`, `b64decode|atob|…`): they are
+ * read off the regex here, all of them go into one Aho–Corasick automaton, and one pass over a
+ * file says which occur. A regex none of whose words occur cannot match, so it is not run.
+ *
+ *   requiredLiterals(re)   the words one of which every match of `re` contains (null: none known)
+ *   Literals               the automaton: which of its words occur in a text, or where
+ *   occurs(re, text)       `re` tested on the whole text (multiline), skipped when its words are absent
+ *
+ * Exactness: the words are only ever a necessary condition (a superset test), so results are
+ * those of running every regex; test/literals.test.ts checks the extraction on the rule packs.
+ */
+
+/** Words shorter than this make a poor filter (they occur everywhere): such regexes always run. */
+const MIN_WORD = 2;
+/** Bound on the strings a piece of a regex can spell out before it counts as "anything". */
+const MAX_SET = 64;
+
+interface Info {
+  /** Every string the piece can match, when few and known (zero-width pieces: ['']). */
+  exact: string[] | null;
+  /** Words one of which every match contains (null: none known). */
+  req: string[] | null;
+}
+
+const ANY: Info = { exact: null, req: null };
+const EMPTY: Info = { exact: [''], req: null };
+
+/** Minimal score of a word set as a filter: its shortest word's length (0: useless). */
+function quality(set: string[] | null): number {
+  if (!set || set.length === 0) return 0;
+  let min = Infinity;
+  for (const s of set) min = Math.min(min, s.length);
+  return min;
+}
+
+function better(a: string[] | null, b: string[] | null): string[] | null {
+  const qa = quality(a), qb = quality(b);
+  if (qa !== qb) return qa > qb ? a : b;
+  if (!a) return b;
+  if (!b) return a;
+  return a.length <= b.length ? a : b;
+}
+
+function cross(a: string[], b: string[]): string[] | null {
+  if (a.length * b.length > MAX_SET) return null;
+  const out: string[] = [];
+  for (const x of a) for (const y of b) out.push(x + y);
+  return [...new Set(out)];
+}
+
+function sequence(items: Info[]): Info {
+  let best: string[] | null = null;
+  let run: string[] | null = [''];
+  let whole: string[] | null = [''];
+  for (const it of items) {
+    best = better(best, it.req);
+    if (it.exact) {
+      run = run ? cross(run, it.exact) : it.exact;
+      whole = whole ? cross(whole, it.exact) : null;
+      // a run grown past the bound restarts at this piece
+      if (!run) run = it.exact;
+    } else {
+      whole = null;
+      run = [''];
+    }
+    if (run) best = better(best, run);
+  }
+  return { exact: whole, req: best };
+}
+
+function alternation(branches: Info[]): Info {
+  if (branches.length === 1) return branches[0];
+  let exact: string[] | null = [];
+  let req: string[] | null = [];
+  for (const b of branches) {
+    exact = exact && b.exact ? [...exact, ...b.exact] : null;
+    if (exact && exact.length > MAX_SET) exact = null;
+    // a branch that can match without any word (or with just the empty string) lets anything through
+    const r = b.req && !b.req.includes('') ? b.req : b.exact && !b.exact.includes('') ? b.exact : null;
+    req = req && r ? [...req, ...r] : null;
+  }
+  return { exact: exact ? [...new Set(exact)] : null, req: req ? [...new Set(req)] : null };
+}
+
+class Unsupported extends Error {}
+
+/** A reader of JavaScript regex source, just deep enough to find the words a match needs. */
+class Reader {
+  i = 0;
+  constructor(private readonly src: string, private readonly unicode: boolean) {}
+
+  parse(): Info {
+    const info = this.alternation();
+    if (this.i < this.src.length) throw new Unsupported(`unexpected ${this.src[this.i]}`);
+    return info;
+  }
+
+  private alternation(): Info {
+    const branches = [this.sequence()];
+    while (this.src[this.i] === '|') { this.i++; branches.push(this.sequence()); }
+    return alternation(branches);
+  }
+
+  private sequence(): Info {
+    const items: Info[] = [];
+    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') items.push(this.quantified(this.atom()));
+    return sequence(items);
+  }
+
+  private quantified(atom: Info): Info {
+    const c = this.src[this.i];
+    let min: number, max: number;
+    if (c === '*') { min = 0; max = Infinity; this.i++; }
+    else if (c === '+') { min = 1; max = Infinity; this.i++; }
+    else if (c === '?') { min = 0; max = 1; this.i++; }
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
+      if (!m) return atom; // a literal brace (without the u flag)
+      min = Number(m[1]);
+      max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+      this.i += m[0].length;
+    } else return atom;
+    if (this.src[this.i] === '?') this.i++; // lazy
+    // (optional: the piece or nothing; `colou?r` spells two words)
+    if (min === 0) return max === 1 && atom.exact && atom.exact.length < MAX_SET ? { exact: ['', ...atom.exact], req: null } : EMPTY_OR_MORE;
+    let exact: string[] | null = null;
+    if (atom.exact && min === max && min <= 8) {
+      exact = [''];
+      for (let k = 0; k < min && exact; k++) exact = cross(exact, atom.exact);
+    }
+    return { exact, req: atom.req ?? (atom.exact && !atom.exact.includes('') ? atom.exact : null) };
+  }
+
+  private atom(): Info {
+    const c = this.src[this.i++];
+    switch (c) {
+      case '^': case '$': return EMPTY;
+      case '.': return ANY;
+      case '[': return this.klass();
+      case '(': return this.group();
+      case '\\': return this.escape();
+      case '*': case '+': case '?': throw new Unsupported('nothing to repeat');
+      default: return lit(c);
+    }
+  }
+
+  private group(): Info {
+    let kind = 'capture';
+    if (this.src[this.i] === '?') {
+      const rest = this.src.slice(this.i, this.i + 4);
+      if (rest.startsWith('?:')) { kind = 'group'; this.i += 2; }
+      else if (rest.startsWith('?=') || rest.startsWith('?!')) { kind = 'look'; this.i += 2; }
+      else if (rest.startsWith('?<=') || rest.startsWith('?<!')) { kind = 'look'; this.i += 3; }
+      else if (rest.startsWith('?<')) { const end = this.src.indexOf('>', this.i); if (end < 0) throw new Unsupported('group name'); this.i = end + 1; }
+      else throw new Unsupported(`group (${rest}`);
+    }
+    const inner = this.alternation();
+    if (this.src[this.i] !== ')') throw new Unsupported('unclosed group');
+    this.i++;
+    // (a lookaround matches no text: what it needs is not part of the match, and a negative one needs nothing)
+    return kind === 'look' ? EMPTY : inner;
+  }
+
+  private escape(): Info {
+    const c = this.src[this.i++];
+    if (c === undefined) throw new Unsupported('trailing backslash');
+    if ('bB'.includes(c)) return EMPTY;
+    if ('dDwWsSpP'.includes(c)) {
+      if ((c === 'p' || c === 'P') && this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1;
+      return ANY;
+    }
+    if (/[1-9]/.test(c)) { while (/\d/.test(this.src[this.i] ?? '')) this.i++; return ANY; }
+    if (c === 'k' && this.src[this.i] === '<') { this.i = this.src.indexOf('>', this.i) + 1; return ANY; }
+    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v', '0': '\0' };
+    if (c in simple) return lit(simple[c]);
+    if (c === 'x') { const h = this.src.slice(this.i, this.i + 2); this.i += 2; return lit(String.fromCharCode(parseInt(h, 16))); }
+    if (c === 'u') {
+      if (this.src[this.i] === '{' && this.unicode) { const end = this.src.indexOf('}', this.i); const cp = parseInt(this.src.slice(this.i + 1, end), 16); this.i = end + 1; return lit(String.fromCodePoint(cp)); }
+      const h = this.src.slice(this.i, this.i + 4); this.i += 4; return lit(String.fromCharCode(parseInt(h, 16)));
+    }
+    if (c === 'c') { const l = this.src[this.i++]; return lit(String.fromCharCode(l.charCodeAt(0) % 32)); }
+    return lit(c);
+  }
+
+  /** A class: its characters when it lists a few (`[Hh]`, `['"]`), else anything. */
+  private klass(): Info {
+    let negated = false;
+    if (this.src[this.i] === '^') { negated = true; this.i++; }
+    const chars = new Set<string>();
+    let known = !negated;
+    while (this.i < this.src.length && this.src[this.i] !== ']') {
+      let c = this.src[this.i++];
+      if (c === '\\') {
+        const e = this.src[this.i++];
+        if ('dDwWsSpPbB'.includes(e)) { known = false; if ((e === 'p' || e === 'P') && this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1; continue; }
+        const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v', '0': '\0' };
+        if (e in simple) c = simple[e];
+        else if (e === 'x') { c = String.fromCharCode(parseInt(this.src.slice(this.i, this.i + 2), 16)); this.i += 2; }
+        else if (e === 'u') { c = String.fromCharCode(parseInt(this.src.slice(this.i, this.i + 4), 16)); this.i += 4; }
+        else c = e;
+      }
+      if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']' && this.i + 1 < this.src.length) {
+        // a range: known only when short
+        this.i++;
+        let hi = this.src[this.i++];
+        if (hi === '\\') { const e = this.src[this.i++]; if ('dDwWsSpPbB'.includes(e)) { known = false; continue; } hi = e; }
+        const a = c.charCodeAt(0), b = hi.charCodeAt(0);
+        if (b - a > 8) known = false;
+        else for (let k = a; k <= b; k++) chars.add(String.fromCharCode(k));
+        continue;
+      }
+      chars.add(c);
+    }
+    if (this.src[this.i] !== ']') throw new Unsupported('unclosed class');
+    this.i++;
+    if (!known || chars.size === 0 || chars.size > 8) return ANY;
+    const set = [...chars];
+    return { exact: set, req: null };
+  }
+}
+
+const EMPTY_OR_MORE: Info = { exact: null, req: null };
+
+function lit(c: string): Info {
+  return { exact: [c], req: null };
+}
+
+/**
+ * The words one of which every match of `re` contains, as they are to be compared (lower case
+ * for an `i` regex), or null when the regex has no such words of a useful length (then it runs).
+ */
+export function requiredLiterals(re: RegExp): { words: string[]; fold: boolean } | null {
+  let info: Info;
+  try {
+    info = new Reader(re.source, re.flags.includes('u') || re.flags.includes('v')).parse();
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+  const fold = re.flags.includes('i');
+  // (with the u flag, an i regex folds some non-ASCII letters to ASCII ones: ſ is s, K is k)
+  if (fold && (re.flags.includes('u') || re.flags.includes('v'))) return null;
+  const set = info.req ?? (info.exact && !info.exact.includes('') ? info.exact : null);
+  if (!set || quality(set) < MIN_WORD) return null;
+  // (an i regex matches every case of its words; non-ASCII case folding is left to the regex)
+  if (set.some((w) => /[^\x00-\x7f]/.test(w))) return null;
+  const words = [...new Set(fold ? set.map((w) => w.toLowerCase()) : set)];
+  return { words, fold };
+}
+
+/**
+ * An Aho–Corasick automaton over ASCII (other characters reset it), compiled to a dense table.
+ * Words are matched without regard to case; a word marked case-sensitive is confirmed against the
+ * text at each hit.
+ */
+export class Literals {
+  readonly words: string[];
+  private readonly exact: boolean[];
+  private readonly classOf = new Uint8Array(128);
+  private readonly classes: number;
+  /**
+   * The transition table, indexed by state times `classes` plus the character's class, holding
+   * the next state likewise multiplied. States are numbered so that those where words end come
+   * last: a state number at or above `firstOut` means a hit, with no further lookup per character.
+   */
+  private readonly delta: Int32Array;
+  private readonly firstOut: number;
+  /** For each state with words (from `firstOut` on, divided by `classes`), its words as a slice of `outs`. */
+  private readonly outStart: Uint32Array;
+  private readonly outs: Uint32Array;
+
+  constructor(words: { word: string; caseSensitive: boolean }[]) {
+    this.words = words.map((w) => w.word);
+    this.exact = words.map((w) => w.caseSensitive && w.word.toLowerCase() !== w.word.toUpperCase());
+    // Character classes: one per (case-folded) character used in a word, 0 for everything else.
+    let n = 1;
+    for (const { word } of words) for (const ch of word.toLowerCase()) {
+      const code = ch.charCodeAt(0);
+      if (code < 128 && this.classOf[code] === 0) this.classOf[code] = n++;
+    }
+    for (let c = 65; c <= 90; c++) if (this.classOf[c + 32]) this.classOf[c] = this.classOf[c + 32];
+    this.classes = n;
+    // The trie.
+    const next: number[][] = [new Array<number>(n).fill(-1)];
+    const ends: number[][] = [[]];
+    words.forEach(({ word }, id) => {
+      let s = 0;
+      for (const ch of word.toLowerCase()) {
+        const k = this.classOf[ch.charCodeAt(0)];
+        if (next[s][k] < 0) { next[s][k] = next.length; next.push(new Array<number>(n).fill(-1)); ends.push([]); }
+        s = next[s][k];
+      }
+      ends[s].push(id);
+    });
+    // Failure links, breadth first, turning the trie into a complete transition table (class 0,
+    // a character no word has, always leads back to the root).
+    const fail = new Array<number>(next.length).fill(0);
+    const order: number[] = [];
+    next[0][0] = 0;
+    for (let k = 1; k < n; k++) {
+      const t = next[0][k];
+      if (t < 0) next[0][k] = 0;
+      else order.push(t);
+    }
+    for (let q = 0; q < order.length; q++) {
+      const s = order[q];
+      ends[s] = [...ends[s], ...ends[fail[s]]];
+      next[s][0] = 0;
+      for (let k = 1; k < n; k++) {
+        const t = next[s][k];
+        if (t < 0) next[s][k] = next[fail[s]][k];
+        else { fail[t] = next[fail[s]][k]; order.push(t); }
+      }
+    }
+    // Renumber: states without words first (the root stays 0), then those with words.
+    const states = next.length;
+    const plain = [...Array(states).keys()].filter((s) => ends[s].length === 0);
+    const hits = [...Array(states).keys()].filter((s) => ends[s].length > 0);
+    const number = new Int32Array(states);
+    [...plain, ...hits].forEach((s, i) => { number[s] = i; });
+    this.firstOut = plain.length * n;
+    this.delta = new Int32Array(states * n);
+    for (let s = 0; s < states; s++) for (let k = 0; k < n; k++) this.delta[number[s] * n + k] = number[next[s][k]] * n;
+    this.outStart = new Uint32Array(hits.length + 1);
+    const outs: number[] = [];
+    hits.forEach((s, i) => { this.outStart[i] = outs.length; outs.push(...ends[s]); });
+    this.outStart[hits.length] = outs.length;
+    this.outs = Uint32Array.from(outs);
+  }
+
+  /**
+   * Every occurrence of every word in `text`: `found` flags the words seen, and the hits are the
+   * pairs (word, start offset), in text order.
+   */
+  scan(text: string): Hits {
+    const found = new Uint8Array(this.words.length);
+    const ids: number[] = [], starts: number[] = [];
+    const { delta, classOf, firstOut, classes, outStart, outs, exact, words } = this;
+    let s = 0;
+    for (let i = 0, len = text.length; i < len; i++) {
+      const c = text.charCodeAt(i);
+      s = delta[s + (c < 128 ? classOf[c] : 0)];
+      if (s < firstOut) continue;
+      const h = (s - firstOut) / classes;
+      for (let o = outStart[h], end = outStart[h + 1]; o < end; o++) {
+        const id = outs[o];
+        const start = i + 1 - words[id].length;
+        if (exact[id] && !text.startsWith(words[id], start)) continue;
+        found[id] = 1;
+        ids.push(id);
+        starts.push(start);
+      }
+    }
+    return new Hits(found, ids, starts);
+  }
+}
+
+/** The words found in one text, and where. */
+export class Hits {
+  private byWord: Int32Array | undefined;
+  private order: Int32Array | undefined;
+  constructor(readonly found: Uint8Array, private readonly ids: number[], private readonly starts: number[]) {}
+
+  /** Calls `fn(word, start offset)` for each occurrence of the given words (word by word). */
+  each(words: readonly number[], fn: (id: number, start: number) => void): void {
+    if (!this.byWord) {
+      // (bucketed by word once: a counting sort of the hits)
+      const n = this.found.length;
+      const at = new Int32Array(n + 1);
+      for (const id of this.ids) at[id + 1]++;
+      for (let k = 0; k < n; k++) at[k + 1] += at[k];
+      const fill = at.slice(0, n);
+      const order = new Int32Array(this.ids.length);
+      this.ids.forEach((id, h) => { order[fill[id]++] = this.starts[h]; });
+      this.byWord = at;
+      this.order = order;
+    }
+    for (const id of words) {
+      if (id >= this.found.length) continue;
+      for (let k = this.byWord[id], end = this.byWord[id + 1]; k < end; k++) fn(id, this.order![k]);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shared prefilter: every regex asked about has its words in one automaton, and one pass
+// over a text answers for all of them.
+
+interface Entry { ids: number[] | null }
+const entries = new WeakMap<RegExp, Entry>();
+const wordIds = new Map<string, number>();
+const wordList: { word: string; caseSensitive: boolean }[] = [];
+let automaton: Literals | undefined;
+let lastText: string | undefined;
+let lastHits: Hits | undefined;
+
+function entry(re: RegExp): Entry {
+  let e = entries.get(re);
+  if (!e) {
+    const lits = requiredLiterals(re);
+    e = { ids: lits ? wordsOf(lits.words, !lits.fold) : null };
+    entries.set(re, e);
+  }
+  return e;
+}
+
+function wordsOf(words: string[], caseSensitive: boolean): number[] {
+  return words.map((word) => {
+    const key = (caseSensitive ? 's:' : 'i:') + word;
+    let id = wordIds.get(key);
+    if (id === undefined) { wordIds.set(key, (id = wordList.length)); wordList.push({ word, caseSensitive }); }
+    return id;
+  });
+}
+
+/** Registers words (not from a regex) whose occurrences a caller wants: see `wordOffsets`. */
+export function registerWords(words: string[], caseSensitive: boolean): number[] {
+  return wordsOf(words, caseSensitive);
+}
+
+/** Registers regexes ahead of the first text, so that the automaton is built once. */
+export function preparePrefilters(res: Iterable<RegExp>): void {
+  for (const re of res) entry(re);
+}
+
+/** Sources of regexes that are only compiled on demand (the rule packs): asked once, before the build. */
+const providers: (() => Iterable<RegExp>)[] = [];
+export function prefilterProvider(fn: () => Iterable<RegExp>): void {
+  providers.push(fn);
+}
+
+/**
+ * Building the automaton costs tens of milliseconds: a process that reads little text (a hook
+ * judging one write, a diff scan) is faster without it. It is built once this much text has been
+ * asked about; until then every regex simply runs (same results, as the words only ever skip work).
+ */
+const BUILD_AFTER = 512 * 1024;
+/** (For measuring: WARDEN_NO_LITERALS=1 turns the prefilter off.) */
+const OFF = !!process.env.WARDEN_NO_LITERALS;
+let seenChars = 0;
+
+/** The hits of every registered word in `text` (the last text's are kept), or undefined before the build. */
+function hitsIn(text: string): Hits | undefined {
+  if (OFF) return undefined;
+  if (text === lastText && lastHits) return lastHits;
+  if (!automaton) {
+    if (text !== lastText) seenChars += text.length;
+    lastText = text;
+    if (seenChars < BUILD_AFTER) return undefined;
+    for (const p of providers.splice(0)) preparePrefilters(p());
+    automaton = new Literals(wordList);
+  } else if (automaton.words.length < wordList.length) automaton = new Literals(wordList);
+  lastText = text;
+  lastHits = automaton.scan(text);
+  return lastHits;
+}
+
+
+/**
+ * Whether `re` can match somewhere in `text`, judged by its words alone (true: it may; false: it
+ * cannot). A regex met for the first time joins the automaton when the next text comes.
+ */
+export function mayOccur(re: RegExp, text: string): boolean {
+  if (OFF) return true;
+  const e = entry(re);
+  if (!e.ids) return true;
+  const found = hitsIn(text)?.found;
+  if (!found) return true;
+  // (a word added after this text was read is not known here: then the regex decides)
+  for (const id of e.ids) if (id >= found.length || found[id]) return true;
+  return false;
+}
+
+/**
+ * Calls `fn(word, start offset)` for each occurrence in `text` of the given words (from
+ * registerWords) and says true; false (calling nothing) when the automaton cannot tell yet.
+ */
+export function eachWord(ids: readonly number[], text: string, fn: (id: number, start: number) => void): boolean {
+  const hits = hitsIn(text);
+  if (!hits || ids.some((id) => id >= hits.found.length)) return false;
+  hits.each(ids, fn);
+  return true;
+}
+
+/**
+ * The lines (0-based, ascending) where `re` can match, judged by its words: lines holding one
+ * of them. Undefined when the regex has no words (or they are not known yet): every line may.
+ * `lineOf` maps an offset to its 0-based line.
+ */
+export function candidateLines(re: RegExp, text: string, lineOf: (offset: number) => number): number[] | undefined {
+  if (OFF) return undefined;
+  const e = entry(re);
+  if (!e.ids) return undefined;
+  const lines = new Set<number>();
+  if (!eachWord(e.ids, text, (_, at) => lines.add(lineOf(at)))) return undefined;
+  return [...lines].sort((a, b) => a - b);
+}
+
+const MULTILINE = new WeakMap<RegExp, RegExp>();
+/** `re` as a whole-file test: multiline, so `^` and `$` still mean a line; not global or sticky. */
+export function wholeFile(re: RegExp): RegExp {
+  let m = MULTILINE.get(re);
+  if (!m) MULTILINE.set(re, (m = new RegExp(re.source, re.flags.replace(/[gym]/g, '') + 'm')));
+  return m;
+}
+
+/** Whether `re` matches somewhere in `text` (as a whole-file test), skipping texts without its words. */
+export function occurs(re: RegExp, text: string): boolean {
+  return mayOccur(re, text) && wholeFile(re).test(text);
+}
