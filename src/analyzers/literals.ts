@@ -247,7 +247,9 @@ export function requiredLiterals(re: RegExp): { words: string[]; fold: boolean }
   if (!set || quality(set) < MIN_WORD) return null;
   // (an i regex matches every case of its words; non-ASCII case folding is left to the regex)
   if (set.some((w) => /[^\x00-\x7f]/.test(w))) return null;
-  const words = [...new Set(fold ? set.map((w) => w.toLowerCase()) : set)];
+  const all = [...new Set(fold ? set.map((w) => w.toLowerCase()) : set)];
+  // (a word holding another word of the set adds nothing: `flask.request.` holds `request.`)
+  const words = all.filter((w) => !all.some((v) => v !== w && w.includes(v)));
   return { words, fold };
 }
 

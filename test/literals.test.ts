@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Literals, requiredLiterals, wholeFile } from '../src/analyzers/literals.ts';
+import { loadRules } from '../src/rules/loader.ts';
+import { SECRET_PATTERNS } from '../src/analyzers/secrets/patterns.ts';
+import { PACKAGE_ROOT } from '../src/paths.ts';
+
+const words = (re: RegExp) => requiredLiterals(re)?.words.sort();
+
+test('the words a regex needs: alternations, sequences, optional and repeated parts', () => {
+  assert.deepEqual(words(/\b(?:system|popen)\s*\(/), ['popen', 'system']);
+  assert.deepEqual(words(/(?:flask\.)?request\.args/), ['request.args']);
+  assert.deepEqual(words(/colou?r/), ['color', 'colour']);
+  assert.deepEqual(words(/yaml\.load\(\s*\w+|pickle\.loads/), ['pickle.loads', 'yaml.load(']);
+  assert.deepEqual(words(/[Hh]eader/), ['Header', 'header']);
+  assert.deepEqual(words(/(?:ab){2}c/), ['ababc']);
+  // an i regex: its words in lower case, compared without regard to case
+  assert.deepEqual(requiredLiterals(/Passw(?:or)?d\s*=/i), { words: ['passwd', 'password'], fold: true });
+  // lookarounds match no text: their words are not needed
+  assert.deepEqual(words(/(?<=secret_)key(?!id)/), ['key']);
+  // nothing every match needs: the regex always runs
+  for (const re of [/a|bc/, /\w+\s*=/, /(?:eval)?\(/, /x*/, /[^"]{8,}/, /\bos\b|/, /k/iu, /(\w)\1/]) assert.equal(requiredLiterals(re), null, String(re));
+});
+
+test('the automaton finds every word at every offset, case-folded where asked', () => {
+  const ac = new Literals([
+    { word: 'he', caseSensitive: true }, { word: 'she', caseSensitive: true }, { word: 'hers', caseSensitive: true }, { word: 'Key', caseSensitive: false },
+  ]);
+  const hits: string[] = [];
+  const text = 'ushers KEY key kEy Hers é-she';
+  const found = ac.scan(text);
+  found.each([0, 1, 2, 3], (id, at) => hits.push(`${ac.words[id]}@${at}`));
+  assert.deepEqual(hits.sort(), ['Key@11', 'Key@15', 'Key@7', 'he@2', 'he@27', 'hers@2', 'she@1', 'she@26'].sort());
+  assert.deepEqual([...found.found], [1, 1, 1, 1]);
+});
+
+/** Every text file below a folder (small ones), as a corpus of real code and fixtures. */
+function texts(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) texts(p, out);
+    else if (e.isFile() && statSync(p).size < 300_000) {
+      const t = readFileSync(p, 'utf8');
+      if (!t.includes('\0')) out.push(t);
+    }
+  }
+  return out;
+}
+
+test("a regex never matches a text without one of its words (every rule's regexes and the secret formats, on the rule fixtures and sources)", () => {
+  const corpus = [...texts(join(PACKAGE_ROOT, 'src')), ...texts(join(PACKAGE_ROOT, 'examples')), ...texts(join(PACKAGE_ROOT, 'test'))];
+  const regexes = loadRules().flatMap((r) => [...(r.requires?.regexes ?? []), ...(r.regex ? [r.regex] : []), ...(r.notRegex ? [r.notRegex] : [])]);
+  regexes.push(...SECRET_PATTERNS.map((p) => p.re));
+  let checked = 0, matched = 0;
+  for (const re of regexes) {
+    const lits = requiredLiterals(re);
+    if (!lits) continue;
+    const ac = new Literals(lits.words.map((word) => ({ word, caseSensitive: !lits.fold })));
+    for (const t of corpus) {
+      if (!wholeFile(re).test(t)) continue;
+      matched++;
+      assert.ok(ac.scan(t).found.some((f) => f === 1), `/${re.source}/ matched a text without any of ${JSON.stringify(lits.words)}`);
+    }
+    checked++;
+  }
+  assert.ok(checked > 250 && matched > 500, `${checked} regexes, ${matched} matches`);
+});
+
+test('a folder scan finds exactly the same with the prefilter as without it', () => {
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'warden.js'), 'scan', 'src', 'examples', 'test', '--format', 'json', '--no-progress', '--jobs', '1'],
+      { cwd: PACKAGE_ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    return (JSON.parse(r.stdout) as { findings: unknown[] }).findings.map((f) => JSON.stringify(f));
+  };
+  const on = run({}), off = run({ WARDEN_NO_LITERALS: '1' });
+  assert.ok(on.length > 100);
+  assert.deepEqual(on, off);
+});
