@@ -444,6 +444,13 @@ const BUILD_AFTER = 512 * 1024;
 const OFF = !!process.env.WARDEN_NO_LITERALS;
 let seenChars = 0;
 
+/** Builds the automaton now, with the words of every regex known so far (a scan worker's warm-up). */
+export function buildPrefilter(): void {
+  if (OFF) return;
+  for (const p of providers.splice(0)) preparePrefilters(p());
+  automaton = new Literals(wordList);
+}
+
 /** The hits of every registered word in `text` (the last text's are kept), or undefined before the build. */
 function hitsIn(text: string): Hits | undefined {
   if (OFF) return undefined;
@@ -452,14 +459,12 @@ function hitsIn(text: string): Hits | undefined {
     if (text !== lastText) seenChars += text.length;
     lastText = text;
     if (seenChars < BUILD_AFTER) return undefined;
-    for (const p of providers.splice(0)) preparePrefilters(p());
-    automaton = new Literals(wordList);
+    buildPrefilter();
   } else if (automaton.words.length < wordList.length) automaton = new Literals(wordList);
   lastText = text;
-  lastHits = automaton.scan(text);
+  lastHits = automaton!.scan(text);
   return lastHits;
 }
-
 
 /**
  * Whether `re` can match somewhere in `text`, judged by its words alone (true: it may; false: it

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Finding, Note } from '../engine/types.ts';
 import type { Config } from '../engine/config.ts';
 import { scanText, applyConfig } from '../engine/scan.ts';
-import { looksMinified } from './walk.ts';
+import { looksBinary, looksMinified } from './walk.ts';
 import { analyzeModelFile } from '../analyzers/models/index.ts';
 import { analyzePackageArchive } from '../analyzers/package-archive.ts';
 
@@ -37,6 +37,7 @@ export function scanTarget(path: string, display: string, config: Config, change
   } catch (e) {
     return { findings: [], notes: [{ file: display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], scanned: false, bytes: 0 };
   }
+  if (looksBinary(buf)) return { findings: [], notes: [{ file: display, kind: 'skipped', reason: 'binary content (NUL bytes)' }], scanned: false, bytes: 0 };
   const r = scanDecoded(display, decode(buf, display, notes), config, changedLines);
   r.notes.unshift(...notes);
   r.bytes = r.scanned ? buf.length : 0;

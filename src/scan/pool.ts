@@ -28,10 +28,38 @@ const WORKER = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs
 const DATA_FILE = /\.(?:md|markdown|txt|rst|json|jsonc|ya?ml|toml|lock|cfg|ini|conf|xml|html?|css|scss|svg|csv|tsv|env|properties|gitignore|dockerignore|editorconfig|mod|sum)$/i;
 
 /** Below this much work a worker's start-up (loading parsers and rules) costs more than it saves. */
-const MIN_PARALLEL_BYTES = 2_000_000;
+export const MIN_PARALLEL_BYTES = 2_000_000;
 
 export function defaultJobs(): number {
   return Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+interface PoolWorker { w: Worker; online: Promise<void> }
+
+function spawn(config: Config): PoolWorker {
+  const w = new Worker(WORKER, { workerData: { config } });
+  const online = new Promise<void>((resolve, reject) => { w.once('online', resolve); w.once('error', reject); });
+  online.catch(() => {}); // (a failure is reported by the scan that uses the worker)
+  return { w, online };
+}
+
+/** Workers started before the walk ends (see `prestart`), with the configuration they were given. */
+let warm: { config: Config; workers: PoolWorker[] } | undefined;
+
+/**
+ * Starts the workers of a coming folder scan now, so that they load their parsers, rules and
+ * prefilter while the walk goes on (the walk hears of enough work to need them: see cli/scan.ts).
+ */
+export function prestart(config: Config, jobs = defaultJobs()): void {
+  if (warm || jobs <= 1) return;
+  warm = { config, workers: Array.from({ length: jobs }, () => spawn(config)) };
+}
+
+function takeWarm(config: Config, jobs: number): PoolWorker[] {
+  const got = warm && warm.config === config ? warm.workers : [];
+  for (const extra of (warm?.workers ?? []).filter((w, i) => !got.includes(w) || i >= jobs)) void extra.w.terminate();
+  warm = undefined;
+  return got.slice(0, jobs);
 }
 
 export async function scanTargets(targets: Target[], opts: PoolOptions): Promise<TargetResult[]> {
@@ -39,6 +67,7 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
   const total = targets.reduce((s, t) => s + t.size, 0);
   const results: TargetResult[] = new Array(targets.length);
   if (jobs <= 1 || total < MIN_PARALLEL_BYTES) {
+    takeWarm(opts.config, 0);
     // One pass in this process: load only the parsers these files need (when every file's
     // language shows in its name; archives can hold anything).
     if (targets.every((t) => !t.kind)) {
@@ -60,11 +89,10 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
   });
   if (cur.length) batches.push(cur);
   let next = 0, done = 0;
-  const workers: Worker[] = [];
+  const pool = takeWarm(opts.config, jobs);
+  while (pool.length < jobs) pool.push(spawn(opts.config));
   try {
-    await Promise.all(Array.from({ length: jobs }, () => new Promise<void>((resolve, reject) => {
-      const w = new Worker(WORKER, { workerData: { config: opts.config } });
-      workers.push(w);
+    await Promise.all(pool.map(({ w, online }) => new Promise<void>((resolve, reject) => {
       let batch: number[] | undefined;
       const give = () => {
         batch = batches[next++];
@@ -79,10 +107,10 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
       });
       w.on('error', reject);
       w.on('exit', (code) => { if (batch && next <= batches.length && code !== 0) reject(new Error(`scan worker exited with code ${code}`)); });
-      w.once('online', give);
+      online.then(give, reject);
     })));
   } finally {
-    for (const w of workers) void w.terminate();
+    for (const { w } of pool) void w.terminate();
   }
   return results;
 }

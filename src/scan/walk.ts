@@ -2,7 +2,7 @@
  * Which files a scan reads: folders walked without following symlinks (no loops), .gitignore
  * files and --exclude patterns honoured, and every skipped file reported with its reason.
  */
-import { readdirSync, readFileSync, lstatSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readdirSync, readFileSync, lstatSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Note } from '../engine/types.ts';
@@ -33,18 +33,8 @@ export function looksMinified(path: string, text: string): boolean {
   return lines > 500 && text.length > 5000;
 }
 
-function readHead(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(8192);
-    const n = readSync(fd, buf, 0, 8192, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[], cwd = process.cwd()): Target[] {
+/** `onTarget` hears of each target as the walk finds it (a folder scan starts its workers early). */
+export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[], cwd = process.cwd(), onTarget?: (t: Target) => void): Target[] {
   const out: Target[] = [];
   const exclude = ignore().add(opts.exclude);
   const visit = (abs: string, display: string, ignores: { base: string; ig: Ignore }[]) => {
@@ -91,13 +81,9 @@ export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[]
     if (MODEL_EXT.test(abs)) { out.push({ path: abs, display, size: Math.min(st.size, 1_000_000), kind: 'model' }); return; }
     if (st.size > opts.maxFileSize) { notes.push({ file: display, kind: 'skipped', reason: `larger than max-file-size (${st.size} > ${opts.maxFileSize} bytes)` }); return; }
     if (BINARY_EXT.test(abs)) { notes.push({ file: display, kind: 'skipped', reason: 'binary file type' }); return; }
-    try {
-      if (looksBinary(readHead(abs))) { notes.push({ file: display, kind: 'skipped', reason: 'binary content (NUL bytes)' }); return; }
-    } catch (e) {
-      notes.push({ file: display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      return;
-    }
+    // (binary content, NUL bytes, and unreadable files are found when the file is read: scan/file.ts)
     out.push({ path: abs, display, size: st.size });
+    onTarget?.(out[out.length - 1]);
   };
   for (const root of roots) {
     const abs = resolve(cwd, root);
