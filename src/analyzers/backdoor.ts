@@ -29,19 +29,25 @@ const CODE_SINK =
 
 const DANGEROUS_CALL =
   /\b(?:os\.system|subprocess\.\w+|os\.popen|exec|eval|child_process|execSync|spawn|Runtime\.getRuntime|ProcessBuilder|Process\.Start|shell_exec|passthru|system|popen|socket\.socket|net\.Socket|connect\(|rmtree|rm\s+-rf|unlink|DROP\s+TABLE|requests\.post|urlopen|fetch\(|http\.request|setuid|chmod|rmSync|rmdirSync|unlinkSync|rimraf|os\.remove|os\.RemoveAll|remove_dir_all|FileUtils\.rm_rf|Files\.delete|Directory\.Delete|(?:grant|make|set|promote)_?(?:[Aa]dmin|[Rr]oot|[Ss]uper_?[Uu]ser)|is_superuser\s*=\s*True)\b|\b(?:\w+_)?(?:admin|superuser|impersonate|login_as|loginAs|sudo)(?:_?[A-Z]?\w*)?\s*\(|\brole\s*[:=]\s*['"](?:admin|root|superuser)['"]/;
-const RARE_CONDITION = new RegExp(
-  [
-    // a date or time compared with a literal: time bombs
-    String.raw`(?:datetime|date|time|Date|now|today|getTime|time\.Now|LocalDate|DateTime)\b[^\n]{0,120}?(?:[<>]=?|==|===|\.after\(|\.before\(|isAfter|isBefore|-(?:gt|ge|lt|le|eq)\b)[^\n]{0,40}?(?:20[2-9]\d|\d{10,13})`,
-    String.raw`(?:20[2-9]\d)[-/,\s]{1,3}\d{1,2}[^\n]{0,60}?(?:[<>]=?|==)[^\n]{0,80}?(?:datetime|date|time|Date|now|today)`,
-    // a magic environment value, header, parameter or user name compared with a literal
-    String.raw`(?:environ|getenv|process\.env|ENV\[|os\.Getenv|System\.getenv|Environment\.GetEnvironmentVariable)[^\n]{0,80}?(?:==|===|!=|\.equals\(|\beq\b)\s*['"][^'"\s]{6,}['"]`,
-    String.raw`(?:[Hh]eaders?|getHeader|META|cookies?|args|query|params|form|\$_(?:GET|POST|REQUEST|COOKIE|SERVER))\b[^\n]{0,60}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_\-+/=.]{8,}['"]`,
-    String.raw`(?:user(?:name)?|login|whoami|getuser|getlogin|hostname|gethostname)\b[^\n]{0,40}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_.\-]{3,}['"]`,
-    // a counter reaching a large magic number
-    String.raw`(?:count|counter|calls|hits|runs|invocations|requests)\w*\s*(?:==|>=|>)\s*\d{3,}`,
-  ].join('|'),
-);
+/** A date or time compared with a literal: time bombs. */
+const RARE_DATE = [
+  String.raw`(?:datetime|date|time|Date|now|today|getTime|time\.Now|LocalDate|DateTime)\b[^\n]{0,120}?(?:[<>]=?|==|===|\.after\(|\.before\(|isAfter|isBefore|-(?:gt|ge|lt|le|eq)\b)[^\n]{0,40}?(?:20[2-9]\d|\d{10,13})`,
+  String.raw`(?:20[2-9]\d)[-/,\s]{1,3}\d{1,2}[^\n]{0,60}?(?:[<>]=?|==)[^\n]{0,80}?(?:datetime|date|time|Date|now|today)`,
+];
+/** A magic environment value, header, parameter or user name compared with a literal; a counter reaching a large magic number. */
+const RARE_VALUE = [
+  String.raw`(?:environ|getenv|process\.env|ENV\[|os\.Getenv|System\.getenv|Environment\.GetEnvironmentVariable)[^\n]{0,80}?(?:==|===|!=|\.equals\(|\beq\b)\s*['"][^'"\s]{6,}['"]`,
+  String.raw`(?:[Hh]eaders?|getHeader|META|cookies?|args|query|params|form|\$_(?:GET|POST|REQUEST|COOKIE|SERVER))\b[^\n]{0,60}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_\-+/=.]{8,}['"]`,
+  String.raw`(?:user(?:name)?|login|whoami|getuser|getlogin|hostname|gethostname)\b[^\n]{0,40}?(?:==|===|\.equals\(|\beq\b)\s*['"][A-Za-z0-9_.\-]{3,}['"]`,
+  String.raw`(?:count|counter|calls|hits|runs|invocations|requests)\w*\s*(?:==|>=|>)\s*\d{3,}`,
+];
+const RARE_CONDITION = new RegExp([...RARE_DATE, ...RARE_VALUE].join('|'));
+const RARE_DATE_RE = new RegExp(RARE_DATE.join('|'));
+const RARE_VALUE_RE = new RegExp(RARE_VALUE.join('|'));
+/** What every RARE_DATE match holds: a year from 2020 on, or a timestamp. (Its lazy gaps make it the costly part.) */
+const YEAR_OR_STAMP = /20[2-9]\d|\d{10}/;
+/** RARE_CONDITION.test(l), cheaper: the date shapes only on lines with a year or a timestamp. */
+const rareCondition = (l: string) => RARE_VALUE_RE.test(l) || (YEAR_OR_STAMP.test(l) && RARE_DATE_RE.test(l));
 const IF_LINE = /^\s*(?:if\b|elif\b|else\s+if\b|}\s*else\s+if\b|unless\b|when\b)|\?\s*[^:]{1,200}:/;
 
 const MASTER_PASSWORD =
@@ -78,6 +84,8 @@ function masterCompare(m: string, before: string): boolean {
   const lit = /['"]([^'"]*)['"]/.exec(m)?.[1] ?? '';
   return lit.length >= 6 && !lit.startsWith('-') && (/\d/.test(lit) || (/[a-z]/.test(lit) && /[A-Z]/.test(lit)) || /[^\w.-]/.test(lit));
 }
+/** A line that decides something: a condition, a return, a boolean operator. */
+const DECIDES = /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/;
 const MASTER_PLACEHOLDER = /['"](?:password|changeme|secret|token|none|null|undefined|example|test|xxx+|\*+|your[_-]?\w*|<[^>]*>|\$\{[^}]*\}|%s|bearer|basic)['"]/i;
 
 const CRED_SOURCE =
@@ -157,21 +165,33 @@ interface Hit { ruleId: string; line: number; column: number }
 preparePrefilters([DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, CRED_SOURCE, NET_SINK, LITERAL_HOST, SHELL_URL, DEBUG_BYPASS, AUTH_CONTEXT,
   PIECES_HINT, DATA_URL_CODE, DATA_URL_HINT, SOCKET_CONNECT, SHELL_START, DOWNLOAD_EXEC]);
 
-/** Whether a line may match a regex tested on each line: `escaped` lines are tested with their escapes blanked. */
-type Gate = (i: number, escaped: boolean) => boolean;
-const NEVER: Gate = () => false;
-
 /**
- * The lines worth testing with `re`: those holding one of the words it needs (literals.ts); a
- * line with escapes, tested with them blanked, whenever the whole file matches. (Without such
- * words, every line of a file that matches as a whole.)
+ * A regex tested on each line, and the lines worth testing: those holding one of the words it
+ * needs (literals.ts). A line with escapes is tested with them blanked, and counts only when the
+ * file as it is matches too (this was the whole-file test that came first, before the words).
  */
+interface Gate {
+  /** The lines (0-based) without escapes that may match; undefined when any line may. */
+  lines?: number[];
+  /** `test()`'s result on line i, or null when the line cannot match (test() is then not called). */
+  on<T>(i: number, escaped: boolean, test: () => T | null | false): T | null;
+}
+const NEVER: Gate = { lines: [], on: () => null };
+
 function gate(re: RegExp, file: SourceFile, wholeRe = re): Gate {
   const lines = candidateLines(re, file.text, (o) => file.lineIndex(o));
-  if (!lines) return occurs(wholeRe, file.text) ? () => true : NEVER;
+  if (!lines) return occurs(wholeRe, file.text) ? { on: (_i, _e, test) => test() || null } : NEVER;
   let whole: boolean | undefined;
   const set = new Set(lines);
-  return (i, escaped) => (escaped ? (whole ??= occurs(wholeRe, file.text)) : set.has(i));
+  return {
+    lines,
+    on(i, escaped, test) {
+      if (!escaped && !set.has(i)) return null;
+      const r = test();
+      if (!r || (escaped && !(whole ??= occurs(wholeRe, file.text)))) return null;
+      return r;
+    },
+  };
 }
 
 const META: Record<string, { title: string; severity: Finding['severity']; confidence: Finding['confidence']; cwe: string; message: string; fix: string }> = {
@@ -258,7 +278,17 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   const piecesAt = gate(PIECES_HINT, file), dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
   const downloadAt = file.language !== 'bash' ? gate(DOWNLOAD_EXEC, file) : NEVER;
+  // Without the shapes that span lines (exfiltration, socket wiring, auth bypass) and before any
+  // decoded value is tracked, only the lines some test may hold (and lines with escapes) are read.
+  const gates = [decodeAt, rareAt, masterAt, reverseAt, piecesAt, dataUrlAt, downloadAt];
+  let worth: Uint8Array | undefined;
+  if (!hasExfil && !hasSocketShell && !hasBypass && gates.every((g) => g.lines)) {
+    worth = new Uint8Array(lines.length);
+    for (const g of gates) for (const i of g.lines!) worth[i] = 1;
+    for (let at = file.text.indexOf('\\'); at >= 0; at = file.text.indexOf('\\', at + 1)) worth[file.lineIndex(at)] = 1;
+  }
   for (let i = 0; i < lines.length; i++) {
+    if (worth && worth[i] === 0 && decoded.size === 0) continue;
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
     const escaped = lines[i].includes('\\');
@@ -267,7 +297,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     const trimmed = l.trimStart();
     if ((trimmed.startsWith('#') && !trimmed.startsWith('#!') && !cLike) || /^(\/\/|\*|\/\*)/.test(trimmed)) continue;
 
-    const decodeHere = decodeAt(i, escaped) && DECODE.test(l);
+    const decodeHere = !!decodeAt.on(i, escaped, () => DECODE.test(l));
     const tracking = decodeHere || decoded.size > 0;
     const sink = tracking ? CODE_SINK.exec(l) : null;
     if (decodeHere && sink) hit('backdoor.decode-exec', i + 1);
@@ -283,13 +313,14 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
       for (const { arg } of decoded.values()) if (arg.test(args)) { hit('backdoor.decode-exec', i + 1); break; }
     }
 
-    if (rareAt(i, escaped) && IF_LINE.test(l) && RARE_CONDITION.test(l)) {
+    if (rareAt.on(i, escaped, () => IF_LINE.test(l) && rareCondition(l))) {
       const body = [i, ...blockAfter(lines, i)];
       if (body.some((j) => DANGEROUS_CALL.test(j === i ? l.slice(l.search(/[:{)]\s*/) + 1) : lines[j]))) hit('backdoor.trigger-guard', i + 1);
     }
 
-    const mp = masterAt(i, escaped) ? MASTER_PASSWORD.exec(l) : null;
-    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && masterCompare(mp[0], l.slice(0, mp.index)) && /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/.test(l)) hit('backdoor.master-password', i + 1, mp.index + 1);
+    // (a comparison in a condition: the cheap test of the two first)
+    const mp = masterAt.on(i, escaped, () => DECIDES.test(l) && MASTER_PASSWORD.exec(l));
+    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && masterCompare(mp[0], l.slice(0, mp.index))) hit('backdoor.master-password', i + 1, mp.index + 1);
 
     if (hasExfil) {
       if (CRED_SOURCE.test(l)) credLine = i;
@@ -303,13 +334,13 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
       credLine = -1; // one finding per read of the credentials
     }
 
-    if (dataUrlAt(i, escaped) && DATA_URL_CODE.test(l)) hit('backdoor.decode-exec', i + 1);
-    const dl = downloadAt(i, escaped) ? DOWNLOAD_EXEC.exec(l) : null;
+    if (dataUrlAt.on(i, escaped, () => DATA_URL_CODE.test(l))) hit('backdoor.decode-exec', i + 1);
+    const dl = downloadAt.on(i, escaped, () => DOWNLOAD_EXEC.exec(l));
     if (dl && PROCESS_CALL.test(l)) hit('backdoor.download-exec', i + 1, dl.index + 1);
-    const hidden = piecesAt(i, escaped) && PIECES_HINT.test(l) ? hiddenName(l) : undefined;
+    const hidden = piecesAt.on(i, escaped, () => PIECES_HINT.test(l)) ? hiddenName(l) : undefined;
     if (hidden !== undefined) hit('backdoor.hidden-name', i + 1, hidden);
 
-    const rs = reverseAt(i, escaped) ? REVERSE_SHELL.exec(l) : null;
+    const rs = reverseAt.on(i, escaped, () => REVERSE_SHELL.exec(l));
     if (rs) hit('backdoor.reverse-shell', i + 1, rs.index + 1);
     if (hasSocketShell) {
       if (SOCKET_CONNECT.test(l)) sockLine = i;

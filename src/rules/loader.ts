@@ -246,19 +246,24 @@ export interface Prefilter { test(text: string): boolean; source: string; regexe
 function prefilter(raw: unknown, flags: string, where: string): Prefilter {
   const list = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) throw new RuleError(`${where}: 'requires' must not be an empty list`);
-  const res = list.map((x) => compile(str(x, where, 'requires')!, flags, where));
+  // (one RegExp per distinct prefilter: rules share many, and a file's results are kept per RegExp)
+  const res = list.map((x) => {
+    const re = compile(str(x, where, 'requires')!, flags, where);
+    const key = `${re.flags}/${re.source}`;
+    return SHARED.get(key) ?? (SHARED.set(key, re), re);
+  });
   return { test: (text) => res.every((r) => seenIn(r, text)), source: res.map((r) => r.source).join(' AND '), regexes: res };
 }
+const SHARED = new Map<string, RegExp>();
 
 /** Prefilter results for the file being scanned: rules share many of their `requires` regexes. */
 let lastText: string | undefined;
-const lastResults = new Map<string, boolean>();
+const lastResults = new Map<RegExp, boolean>();
 function seenIn(re: RegExp, text: string): boolean {
   if (text !== lastText) { lastText = text; lastResults.clear(); }
-  const key = re.flags + '/' + re.source;
-  let r = lastResults.get(key);
+  let r = lastResults.get(re);
   // (a regex whose words are not in the text cannot match: see literals.ts)
-  if (r === undefined) lastResults.set(key, (r = mayOccur(re, text) && re.test(text)));
+  if (r === undefined) lastResults.set(re, (r = mayOccur(re, text) && re.test(text)));
   return r;
 }
 
