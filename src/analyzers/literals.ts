@@ -285,47 +285,51 @@ export class Literals {
     }
     for (let c = 65; c <= 90; c++) if (this.classOf[c + 32]) this.classOf[c] = this.classOf[c + 32];
     this.classes = n;
-    // The trie.
-    const next: number[][] = [new Array<number>(n).fill(-1)];
+    // The trie, in one flat table (row per state, -1: no edge); at most one state per character.
+    const max = 1 + words.reduce((t, w) => t + w.word.length, 0);
+    const next = new Int32Array(max * n).fill(-1);
     const ends: number[][] = [[]];
+    let states = 1;
     words.forEach(({ word }, id) => {
       let s = 0;
       for (const ch of word.toLowerCase()) {
-        const k = this.classOf[ch.charCodeAt(0)];
-        if (next[s][k] < 0) { next[s][k] = next.length; next.push(new Array<number>(n).fill(-1)); ends.push([]); }
-        s = next[s][k];
+        const e = s * n + this.classOf[ch.charCodeAt(0)];
+        if (next[e] < 0) { next[e] = states++; ends.push([]); }
+        s = next[e];
       }
       ends[s].push(id);
     });
     // Failure links, breadth first, turning the trie into a complete transition table (class 0,
     // a character no word has, always leads back to the root).
-    const fail = new Array<number>(next.length).fill(0);
+    const fail = new Int32Array(states);
     const order: number[] = [];
-    next[0][0] = 0;
+    next[0] = 0;
     for (let k = 1; k < n; k++) {
-      const t = next[0][k];
-      if (t < 0) next[0][k] = 0;
-      else order.push(t);
+      if (next[k] < 0) next[k] = 0;
+      else order.push(next[k]);
     }
     for (let q = 0; q < order.length; q++) {
-      const s = order[q];
-      ends[s] = [...ends[s], ...ends[fail[s]]];
-      next[s][0] = 0;
+      const s = order[q], row = s * n, frow = fail[s] * n;
+      if (ends[fail[s]].length) ends[s] = [...ends[s], ...ends[fail[s]]];
+      next[row] = 0;
       for (let k = 1; k < n; k++) {
-        const t = next[s][k];
-        if (t < 0) next[s][k] = next[fail[s]][k];
-        else { fail[t] = next[fail[s]][k]; order.push(t); }
+        const t = next[row + k];
+        if (t < 0) next[row + k] = next[frow + k];
+        else { fail[t] = next[frow + k]; order.push(t); }
       }
     }
     // Renumber: states without words first (the root stays 0), then those with words.
-    const states = next.length;
-    const plain = [...Array(states).keys()].filter((s) => ends[s].length === 0);
-    const hits = [...Array(states).keys()].filter((s) => ends[s].length > 0);
     const number = new Int32Array(states);
-    [...plain, ...hits].forEach((s, i) => { number[s] = i; });
-    this.firstOut = plain.length * n;
+    let plain = 0;
+    for (let s = 0; s < states; s++) if (ends[s].length === 0) number[s] = plain++;
+    const hits: number[] = [];
+    for (let s = 0; s < states; s++) if (ends[s].length > 0) { number[s] = plain + hits.length; hits.push(s); }
+    this.firstOut = plain * n;
     this.delta = new Int32Array(states * n);
-    for (let s = 0; s < states; s++) for (let k = 0; k < n; k++) this.delta[number[s] * n + k] = number[next[s][k]] * n;
+    for (let s = 0; s < states; s++) {
+      const from = s * n, to = number[s] * n;
+      for (let k = 0; k < n; k++) this.delta[to + k] = number[next[from + k]] * n;
+    }
     this.outStart = new Uint32Array(hits.length + 1);
     const outs: number[] = [];
     hits.forEach((s, i) => { this.outStart[i] = outs.length; outs.push(...ends[s]); });
