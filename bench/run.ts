@@ -86,6 +86,15 @@ function scanSection(): Section {
     lines.push(`| full scan, all rules, ${cpus().length} workers (default) | ${(median(full) / 1000).toFixed(2)} s | **${(mb / (median(full) / 1000)).toFixed(1)}** |`);
     lines.push(`| full scan, all rules, --jobs 1 | ${(median(one) / 1000).toFixed(2)} s | ${(mb / (median(one) / 1000)).toFixed(1)} |`);
 
+    // The issue's own example of a tree: the sources of several big npm packages (as `npm ci` installs them here).
+    const npm = join(dir, 'npm');
+    const pkgs = ['typescript', 'openai', '@anthropic-ai/sdk', 'yaml', '@opentelemetry/api', 'json-schema-to-ts', 'semver', 'tsx', 'undici-types'].filter((p) => existsSync(join(ROOT, 'node_modules', p)));
+    for (const p of pkgs) cpSync(join(ROOT, 'node_modules', p), join(npm, p.replace('/', '__')), { recursive: true });
+    const npmStats = JSON.parse(spawnSync(process.execPath, [WARDEN, 'scan', npm, '--format', 'json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout).stats as { files: number; bytes: number };
+    const npmRuns = Array.from({ length: RUNS }, () => wall(process.execPath, [WARDEN, 'scan', npm, '--format', 'json', '--no-progress']));
+    const npmMb = npmStats.bytes / 1e6;
+    lines.push(`| npm packages only (${pkgs.join(', ')}: ${npmStats.files} files, ${npmMb.toFixed(1)} MB scanned), ${cpus().length} workers | ${(median(npmRuns) / 1000).toFixed(2)} s | ${(npmMb / (median(npmRuns) / 1000)).toFixed(1)} |`);
+
     // Bandit on the same Python files, against Warden on that folder alone.
     const py = sizeOf(join(dir, 'py'), /\.py$/);
     const bandit = spawnSync('bandit', ['--version'], { encoding: 'utf8' });
