@@ -15,7 +15,7 @@
  */
 import type { Finding } from '../engine/types.ts';
 import { SourceFile, finding } from './source.ts';
-import { candidateLines, occurs, preparePrefilters } from './literals.ts';
+import { candidateLines, occurs, prefilterProvider } from './literals.ts';
 
 const MAX_LINE = 4000;
 
@@ -162,7 +162,7 @@ function hiddenName(l: string): number | undefined {
 
 interface Hit { ruleId: string; line: number; column: number }
 
-preparePrefilters([DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, CRED_SOURCE, NET_SINK, LITERAL_HOST, SHELL_URL, DEBUG_BYPASS, AUTH_CONTEXT,
+prefilterProvider(() => [DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, CRED_SOURCE, NET_SINK, LITERAL_HOST, SHELL_URL, DEBUG_BYPASS, AUTH_CONTEXT,
   PIECES_HINT, DATA_URL_CODE, DATA_URL_HINT, SOCKET_CONNECT, SHELL_START, DOWNLOAD_EXEC]);
 
 /**

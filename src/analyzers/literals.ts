@@ -475,11 +475,11 @@ function hitsIn(text: string): Hits | undefined {
  * cannot). A regex met for the first time joins the automaton when the next text comes.
  */
 export function mayOccur(re: RegExp, text: string): boolean {
-  if (OFF) return true;
-  const e = entry(re);
-  if (!e.ids) return true;
+  // (before the automaton is built, not even the regex's words are worked out)
   const found = hitsIn(text)?.found;
   if (!found) return true;
+  const e = entry(re);
+  if (!e.ids) return true;
   // (a word added after this text was read is not known here: then the regex decides)
   for (const id of e.ids) if (id >= found.length || found[id]) return true;
   return false;
@@ -502,7 +502,7 @@ export function eachWord(ids: readonly number[], text: string, fn: (id: number, 
  * `lineOf` maps an offset to its 0-based line.
  */
 export function candidateLines(re: RegExp, text: string, lineOf: (offset: number) => number): number[] | undefined {
-  if (OFF) return undefined;
+  if (!hitsIn(text)) return undefined;
   const e = entry(re);
   if (!e.ids) return undefined;
   const lines = new Set<number>();
