@@ -2,14 +2,10 @@
  * The code analyzer: runs the rule packs of src/rules on one file. AST rules parse the file once
  * with ast-grep (only when some rule's prefilter matched); regex rules run line by line.
  *
- * Speed: one ast-grep `findAll` per rule walks the whole tree and recompiles the rule, which
- * made AST matching most of a scan's time. So the active rules of a file are first combined
- * into one `any` rule whose branches each tag their rule with a capture ($WARDEN_R<i>); this
- * single walk names the candidate rules, and only those run on their own for exact results.
- * The combined rule is a superset of its branches (constraints are left out of it, utils and
- * metavariables are renamed per rule so branches cannot interfere), and `any` stops at the
- * first branch that matches a node, so the walk repeats without the rules already named until
- * it names no new one. Results are therefore exactly those of running every rule alone.
+ * Speed: a rule runs only on files its `requires` prefilter matches (and those regexes are
+ * skipped on files without their words: literals.ts). (A combined walk of all the rules active on
+ * a file once named the few worth running; with prefilters this tight it cost as much as it saved,
+ * and far more on large bundled files, so each active rule simply runs.)
  */
 import type { Finding, Note } from '../../engine/types.ts';
 import { loadRules, passesTextConstraints, type Rule } from '../../rules/loader.ts';
@@ -23,55 +19,7 @@ import { closingSuffix } from './fragment.ts';
 export const MAX_REGEX_LINE = 4000;
 
 interface LangRules { ast: Rule[]; regex: Rule[] }
-type AstConfig = NonNullable<Rule['ast']>;
 
-const TAG = 'WARDEN_R';
-const META = /\$(\$\$)?([A-Z][A-Z0-9_]*)/g;
-
-/** Renames metavariables (with `mv`) and util references (with `util`) inside a rule object. */
-function renamed(v: unknown, mv: string, util: (name: string) => string | undefined, key?: string): unknown {
-  if (typeof v === 'string') {
-    if (key === 'pattern' || key === 'context') return v.replace(META, (_m, many: string | undefined, name: string) => `$${many ?? ''}${mv}_${name}`);
-    if (key === 'matches') return util(v) ?? v;
-    return v;
-  }
-  if (Array.isArray(v)) return v.map((x) => renamed(x, mv, util, key));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renamed(x, mv, util, k === 'any' || k === 'all' ? undefined : k)]));
-  return v;
-}
-
-/** The combined rule: one tagged branch per rule; rules sharing the same utils share one copy. */
-function combine(rules: Rule[], indices: number[]): object {
-  const utils: Record<string, object> = {};
-  const groups = new Map<string, number>();
-  const any = indices.map((i) => {
-    const own = rules[i].ast!.utils ?? {};
-    const json = JSON.stringify(own);
-    let g = groups.get(json);
-    const util = (name: string) => (name in own ? `u${g}_${name}` : undefined);
-    if (g === undefined) {
-      groups.set(json, (g = groups.size));
-      for (const [n, u] of Object.entries(own)) utils[`u${g}_${n}`] = renamed(u, `U${g}`, util) as object;
-    }
-    return { all: [renamed(rules[i].ast!.rule, `R${i}`, util), { pattern: `$${TAG}${i}` }] };
-  });
-  return { rule: { any }, utils };
-}
-
-/** The rules among `rules` that match somewhere under `root` (a superset: exact runs confirm them). */
-function candidates(root: { findAll(c: never): { getMatch(n: string): unknown }[] }, rules: Rule[]): Rule[] {
-  const found = new Set<number>();
-  let left = rules.map((_, i) => i);
-  while (left.length > 1) {
-    const nodes = root.findAll(combine(rules, left) as never);
-    let fresh = 0;
-    for (const n of nodes) for (const i of left) if (!found.has(i) && n.getMatch(`${TAG}${i}`)) { found.add(i); fresh++; }
-    if (fresh === 0) return rules.filter((_, i) => found.has(i));
-    left = left.filter((i) => !found.has(i));
-  }
-  // A single remaining rule is simply run on its own.
-  return rules.filter((_, i) => found.has(i) || left.includes(i));
-}
 const split = new WeakMap<Rule[], Map<Language, LangRules>>();
 
 /** The rules of one language, split by matcher kind; computed once per rule set. */
@@ -204,17 +152,9 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
       notes.push({ file: file.path, kind: 'error', reason: `parse failed (${file.language}): ${(e as Error).message}` });
     }
     if (root) {
-      let run = astActive;
       let flowCache: FlowCache | undefined;
       const units: Node[] = changed ? changedUnits(root as unknown as Node, changed, file.lines.length) : [root as unknown as Node];
-      try {
-        // (On small files compiling the combined rule costs more than it saves.)
-        if (astActive.length > 1 && units[0] === (root as unknown) && file.text.length > 16_384) run = candidates(root as never, astActive);
-      } catch {
-        // The combined walk is only a shortcut: if it fails, every active rule runs on its own.
-        run = astActive;
-      }
-      for (const rule of run) {
+      for (const rule of astActive) {
         try {
           for (const node of units.flatMap((u) => u.findAll(rule.ast as never))) {
             if (!passesTextConstraints(rule, node as never)) continue;

@@ -197,6 +197,20 @@ function findUser(db, username, password, token, key, xpath, doc) {
   const verified = jwt.verify(token, key, { algorithms: ['HS256'] });
   return [claims, verified];
 }
+// A query held in a variable and run inside a promise executor (the function around the call).
+function findOrder(db, id) {
+  const sql = `SELECT * FROM orders WHERE id = ${id}`;
+  return new Promise((resolve) => {
+    // ruleid: js.sql-injection
+    db.all(sql, (err, rows) => resolve(rows));
+  });
+}
+// A cache lookup by a variable that no enclosing function declares as a query.
+function cached(cache, key) {
+  const label = `Update ${key}`;
+  // ok: js.sql-injection
+  return cache.get(key) ?? label;
+}
 function encrypt(crypto, key, data) {
   const iv = Buffer.alloc(16, 0);
   // ruleid: js.static-iv
