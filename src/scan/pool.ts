@@ -1,10 +1,12 @@
 /**
- * Parallel folder scans: the targets are handed out in small batches to worker threads (one
- * per core by default), each of which runs the same `scanTarget` as the main thread. Results
+ * Parallel folder scans: the targets are cut into small batches, and the main thread and worker
+ * threads (one thread per core by default: the main thread and one worker on two cores) take the
+ * next batch from a shared counter until none is left, each running the same `scanTarget`. Results
  * come back in target order, so a parallel scan's report is identical to a sequential one.
  * A worker that dies fails the scan loudly (its files are not silently dropped).
  */
 import { Worker } from 'node:worker_threads';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { languageOf, registerOnly, type Language } from '../analyzers/code/languages.ts';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -49,18 +51,28 @@ let warm: { config: Config; workers: PoolWorker[] } | undefined;
 /**
  * Starts the workers of a coming folder scan now, so that they load their parsers, rules and
  * prefilter while the walk goes on (the walk hears of enough work to need them: see cli/scan.ts).
+ * `jobs` counts the main thread, which scans too.
  */
 export function prestart(config: Config, jobs = defaultJobs()): void {
   if (warm || jobs <= 1) return;
-  warm = { config, workers: Array.from({ length: jobs }, () => spawn(config)) };
+  warm = { config, workers: Array.from({ length: jobs - 1 }, () => spawn(config)) };
 }
 
-function takeWarm(config: Config, jobs: number): PoolWorker[] {
-  const got = warm && warm.config === config ? warm.workers : [];
-  for (const extra of (warm?.workers ?? []).filter((w, i) => !got.includes(w) || i >= jobs)) void extra.w.terminate();
+function takeWarm(config: Config, count: number): PoolWorker[] {
+  const got = warm && warm.config === config ? warm.workers.slice(0, count) : [];
+  for (const extra of warm?.workers ?? []) if (!got.includes(extra)) void extra.w.terminate();
   warm = undefined;
-  return got.slice(0, jobs);
+  return got;
 }
+
+/** What a worker is given: every target, the batches, and the counter that hands them out. */
+export interface WorkerJob {
+  items: { path: string; display: string; changed?: Set<number>; kind?: 'model' | 'archive' }[];
+  batches: number[][];
+  next: SharedArrayBuffer;
+}
+/** What a worker answers: one batch's results, or that it has taken its last batch. */
+export type WorkerReply = { batch: number; results: TargetResult[] } | { done: true };
 
 export async function scanTargets(targets: Target[], opts: PoolOptions): Promise<TargetResult[]> {
   const jobs = Math.min(opts.jobs ?? defaultJobs(), targets.length);
@@ -80,7 +92,7 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
     });
     return results;
   }
-  // Batches of roughly 256 KB keep every worker busy to the end without much messaging.
+  // Batches of roughly 256 KB keep every thread busy to the end without much messaging.
   const batches: number[][] = [];
   let cur: number[] = [], size = 0;
   targets.forEach((t, i) => {
@@ -88,27 +100,33 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
     if (size > 256_000 || cur.length >= 64) { batches.push(cur); cur = []; size = 0; }
   });
   if (cur.length) batches.push(cur);
-  let next = 0, done = 0;
-  const pool = takeWarm(opts.config, jobs);
-  while (pool.length < jobs) pool.push(spawn(opts.config));
+  const next = new SharedArrayBuffer(4);
+  const counter = new Int32Array(next);
+  const job: WorkerJob = {
+    items: targets.map((t) => ({ path: t.path, display: t.display, changed: opts.changed?.get(t.display), kind: t.kind })),
+    batches, next,
+  };
+  let done = 0;
+  const take = (batch: number, rs: TargetResult[]) => {
+    batches[batch].forEach((i, k) => { results[i] = rs[k]; });
+    done += batches[batch].length;
+    opts.onProgress?.(done, targets.length);
+  };
+  const pool = takeWarm(opts.config, jobs - 1);
+  while (pool.length < jobs - 1) pool.push(spawn(opts.config));
   try {
-    await Promise.all(pool.map(({ w, online }) => new Promise<void>((resolve, reject) => {
-      let batch: number[] | undefined;
-      const give = () => {
-        batch = batches[next++];
-        if (!batch) { void w.terminate(); resolve(); return; }
-        w.postMessage(batch.map((i) => ({ path: targets[i].path, display: targets[i].display, changed: opts.changed?.get(targets[i].display), kind: targets[i].kind })));
-      };
-      w.on('message', (rs: TargetResult[]) => {
-        batch!.forEach((i, k) => { results[i] = rs[k]; });
-        done += batch!.length;
-        opts.onProgress?.(done, targets.length);
-        give();
-      });
+    const workers = pool.map(({ w, online }) => new Promise<void>((resolve, reject) => {
+      w.on('message', (m: WorkerReply) => { if ('done' in m) resolve(); else take(m.batch, m.results); });
       w.on('error', reject);
-      w.on('exit', (code) => { if (batch && next <= batches.length && code !== 0) reject(new Error(`scan worker exited with code ${code}`)); });
-      online.then(give, reject);
-    })));
+      w.on('exit', (code) => reject(new Error(`scan worker exited with code ${code} before its batches were done`)));
+      online.then(() => w.postMessage(job), reject);
+    }));
+    // The main thread takes batches too, letting the workers' results in between.
+    for (let b = Atomics.add(counter, 0, 1); b < batches.length; b = Atomics.add(counter, 0, 1)) {
+      take(b, batches[b].map((i) => scanTarget(targets[i].path, targets[i].display, opts.config, opts.changed?.get(targets[i].display), targets[i].kind)));
+      await yieldToEvents();
+    }
+    await Promise.all(workers);
   } finally {
     for (const { w } of pool) void w.terminate();
   }

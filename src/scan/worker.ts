@@ -1,7 +1,12 @@
-/** Scan worker: receives batches of targets, answers with their results in the same order. */
+/**
+ * Scan worker: receives the targets of a scan and its batches, takes the next batch from the
+ * shared counter until none is left (the main thread and the other workers take them too), and
+ * answers with each batch's results.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../engine/config.ts';
 import { scanTarget } from './file.ts';
+import type { WorkerJob, WorkerReply } from './pool.ts';
 import { loadRules } from '../rules/loader.ts';
 import { registerParsers } from '../analyzers/code/languages.ts';
 import { buildPrefilter } from '../analyzers/literals.ts';
@@ -11,6 +16,11 @@ const config = (workerData as { config: Config }).config;
 loadRules();
 registerParsers();
 buildPrefilter();
-parentPort!.on('message', (batch: { path: string; display: string; changed?: Set<number>; kind?: 'model' | 'archive' }[]) => {
-  parentPort!.postMessage(batch.map((t) => scanTarget(t.path, t.display, config, t.changed, t.kind)));
+parentPort!.on('message', (job: WorkerJob) => {
+  const next = new Int32Array(job.next);
+  for (let b = Atomics.add(next, 0, 1); b < job.batches.length; b = Atomics.add(next, 0, 1)) {
+    const results = job.batches[b].map((i) => { const t = job.items[i]; return scanTarget(t.path, t.display, config, t.changed, t.kind); });
+    parentPort!.postMessage({ batch: b, results } satisfies WorkerReply);
+  }
+  parentPort!.postMessage({ done: true } satisfies WorkerReply);
 });
