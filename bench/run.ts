@@ -83,7 +83,7 @@ function scanSection(): Section {
     const sev = ['critical', 'high', 'medium', 'low'].map((k) => `${stats.bySeverity[k] ?? 0} ${k}`).join(', ');
     lines.push(`Findings on this tree of published code: ${stats.findings} (${sev}).`, '');
     lines.push('| run | wall (median of ' + RUNS + ') | MB/s |', '|---|---|---|');
-    lines.push(`| full scan, all rules, ${cpus().length} workers (default) | ${(median(full) / 1000).toFixed(2)} s | **${(mb / (median(full) / 1000)).toFixed(1)}** |`);
+    lines.push(`| full scan, all rules, ${cpus().length} threads (default) | ${(median(full) / 1000).toFixed(2)} s | **${(mb / (median(full) / 1000)).toFixed(1)}** |`);
     lines.push(`| full scan, all rules, --jobs 1 | ${(median(one) / 1000).toFixed(2)} s | ${(mb / (median(one) / 1000)).toFixed(1)} |`);
 
     // The issue's own example of a tree: the sources of several big npm packages (as `npm ci` installs them here).
@@ -93,7 +93,7 @@ function scanSection(): Section {
     const npmStats = JSON.parse(spawnSync(process.execPath, [WARDEN, 'scan', npm, '--format', 'json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout).stats as { files: number; bytes: number };
     const npmRuns = Array.from({ length: RUNS }, () => wall(process.execPath, [WARDEN, 'scan', npm, '--format', 'json', '--no-progress']));
     const npmMb = npmStats.bytes / 1e6;
-    lines.push(`| npm packages only (${pkgs.join(', ')}: ${npmStats.files} files, ${npmMb.toFixed(1)} MB scanned), ${cpus().length} workers | ${(median(npmRuns) / 1000).toFixed(2)} s | ${(npmMb / (median(npmRuns) / 1000)).toFixed(1)} |`);
+    lines.push(`| npm packages only (${pkgs.join(', ')}: ${npmStats.files} files, ${npmMb.toFixed(1)} MB scanned), ${cpus().length} threads | ${(median(npmRuns) / 1000).toFixed(2)} s | ${(npmMb / (median(npmRuns) / 1000)).toFixed(1)} |`);
 
     // Bandit on the same Python files, against Warden on that folder alone.
     const py = sizeOf(join(dir, 'py'), /\.py$/);

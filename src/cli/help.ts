@@ -34,7 +34,7 @@ Scan options:
   --output FILE              write the report to FILE instead of standard output
   --no-color                 plain text output
   --no-progress              no progress line on standard error
-  --jobs N                   worker threads for folder scans (default: one per core)
+  --jobs N                   threads for folder scans, the main one included (default: one per core)
   --online                   confirm npm/PyPI dependencies with the registries (existence, age,
                              downloads, install scripts; cached for a day in ~/.warden)
 
