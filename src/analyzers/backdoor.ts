@@ -138,6 +138,7 @@ const PROCESS_CALL = /\b(?:system|popen|exec\w*|spawn\w*|run|call|check_output|c
 /** A module imported from an inline data: URL runs the payload in it. */
 const DATA_URL_CODE = /\bimport\s*\(\s*['"`]data:(?:text|application)\/(?:javascript|ecmascript|x-javascript)|\bnew\s+Worker\s*\(\s*['"`]data:/;
 
+/** Any data: URL in a string (the whole-file test before DATA_URL_CODE's lines). */
 const DATA_URL_HINT = /['"`]data:/;
 
 /** Code and shell sinks, and the modules holding them, that planted code spells out of pieces. */

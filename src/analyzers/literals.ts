@@ -13,7 +13,7 @@
  * those of running every regex; test/literals.test.ts checks the extraction on the rule packs.
  */
 
-/** Words shorter than this make a poor filter (they occur everywhere): such regexes always run. */
+/** Sets with a word shorter than this say nothing (one character occurs everywhere): such regexes always run. */
 const MIN_WORD = 2;
 /** Bound on the strings a piece of a regex can spell out before it counts as "anything". */
 const MAX_SET = 64;
@@ -125,7 +125,7 @@ class Reader {
     } else return atom;
     if (this.src[this.i] === '?') this.i++; // lazy
     // (optional: the piece or nothing; `colou?r` spells two words)
-    if (min === 0) return max === 1 && atom.exact && atom.exact.length < MAX_SET ? { exact: ['', ...atom.exact], req: null } : EMPTY_OR_MORE;
+    if (min === 0) return max === 1 && atom.exact && atom.exact.length < MAX_SET ? { exact: ['', ...atom.exact], req: null } : ANY;
     let exact: string[] | null = null;
     if (atom.exact && min === max && min <= 8) {
       exact = [''];
@@ -221,8 +221,6 @@ class Reader {
     return { exact: set, req: null };
   }
 }
-
-const EMPTY_OR_MORE: Info = { exact: null, req: null };
 
 function lit(c: string): Info {
   return { exact: [c], req: null };
@@ -422,14 +420,10 @@ function wordsOf(words: string[], caseSensitive: boolean): number[] {
   });
 }
 
-/** Registers words (not from a regex) whose occurrences a caller wants: see `wordOffsets`. */
+/** Registers words (ASCII; not from a regex) whose occurrences a caller wants: see `eachWord`. */
 export function registerWords(words: string[], caseSensitive: boolean): number[] {
+  if (words.some((w) => /[^\x00-\x7f]/.test(w))) throw new Error('the prefilter takes ASCII words only');
   return wordsOf(words, caseSensitive);
-}
-
-/** Registers regexes ahead of the first text, so that the automaton is built once. */
-export function preparePrefilters(res: Iterable<RegExp>): void {
-  for (const re of res) entry(re);
 }
 
 /** Sources of regexes that are only compiled on demand (the rule packs): asked once, before the build. */
@@ -451,7 +445,7 @@ let seenChars = 0;
 /** Builds the automaton now, with the words of every regex known so far (a scan worker's warm-up). */
 export function buildPrefilter(): void {
   if (OFF) return;
-  for (const p of providers.splice(0)) preparePrefilters(p());
+  for (const p of providers.splice(0)) for (const re of p()) entry(re);
   automaton = new Literals(wordList);
 }
 
