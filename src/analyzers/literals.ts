@@ -262,13 +262,14 @@ export class Literals {
   private readonly classOf = new Uint8Array(128);
   private readonly classes: number;
   /**
-   * The transition table, indexed by state times `classes` plus the character's class, holding
-   * the next state likewise multiplied. States are numbered so that those where words end come
-   * last: a state number at or above `firstOut` means a hit, with no further lookup per character.
+   * The transition table, indexed by state times `classes` plus the character's class (16 bits a
+   * state while they fit: half the memory, so more of it stays in the cache). States are numbered
+   * so that those where words end come last: a state at or above `firstOut` means a hit, with no
+   * further lookup for the other characters.
    */
-  private readonly delta: Int32Array;
+  private readonly delta: Uint16Array | Uint32Array;
   private readonly firstOut: number;
-  /** For each state with words (from `firstOut` on, divided by `classes`), its words as a slice of `outs`. */
+  /** For each state with words (counted from `firstOut`), its words as a slice of `outs`. */
   private readonly outStart: Uint32Array;
   private readonly outs: Uint32Array;
 
@@ -322,11 +323,11 @@ export class Literals {
     for (let s = 0; s < states; s++) if (ends[s].length === 0) number[s] = plain++;
     const hits: number[] = [];
     for (let s = 0; s < states; s++) if (ends[s].length > 0) { number[s] = plain + hits.length; hits.push(s); }
-    this.firstOut = plain * n;
-    this.delta = new Int32Array(states * n);
+    this.firstOut = plain;
+    this.delta = states < 65536 ? new Uint16Array(states * n) : new Uint32Array(states * n);
     for (let s = 0; s < states; s++) {
       const from = s * n, to = number[s] * n;
-      for (let k = 0; k < n; k++) this.delta[to + k] = number[next[from + k]] * n;
+      for (let k = 0; k < n; k++) this.delta[to + k] = number[next[from + k]];
     }
     this.outStart = new Uint32Array(hits.length + 1);
     const outs: number[] = [];
@@ -341,32 +342,40 @@ export class Literals {
    */
   scan(text: string): Hits {
     const found = new Uint8Array(this.words.length);
-    const ids: number[] = [], starts: number[] = [];
     const { delta, classOf, firstOut, classes, outStart, outs, exact, words } = this;
+    let ids = this.hitIds, starts = this.hitStarts, n = 0;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
-      s = delta[s + (c < 128 ? classOf[c] : 0)];
+      s = delta[s * classes + (c < 128 ? classOf[c] : 0)];
       if (s < firstOut) continue;
-      const h = (s - firstOut) / classes;
+      const h = s - firstOut;
       for (let o = outStart[h], end = outStart[h + 1]; o < end; o++) {
         const id = outs[o];
         const start = i + 1 - words[id].length;
         if (exact[id] && !text.startsWith(words[id], start)) continue;
         found[id] = 1;
-        ids.push(id);
-        starts.push(start);
+        if (n === ids.length) {
+          // (grown by doubling; kept for the next text)
+          const more = new Int32Array(n * 2), moreStarts = new Int32Array(n * 2);
+          more.set(ids); moreStarts.set(starts);
+          this.hitIds = ids = more; this.hitStarts = starts = moreStarts;
+        }
+        ids[n] = id;
+        starts[n++] = start;
       }
     }
-    return new Hits(found, ids, starts);
+    return new Hits(found, ids.slice(0, n), starts.slice(0, n));
   }
+  private hitIds = new Int32Array(4096);
+  private hitStarts = new Int32Array(4096);
 }
 
 /** The words found in one text, and where. */
 export class Hits {
   private byWord: Int32Array | undefined;
   private order: Int32Array | undefined;
-  constructor(readonly found: Uint8Array, private readonly ids: number[], private readonly starts: number[]) {}
+  constructor(readonly found: Uint8Array, private readonly ids: Int32Array, private readonly starts: Int32Array) {}
 
   /** Calls `fn(word, start offset)` for each occurrence of the given words (word by word). */
   each(words: readonly number[], fn: (id: number, start: number) => void): void {
