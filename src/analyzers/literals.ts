@@ -131,7 +131,13 @@ class Reader {
       exact = [''];
       for (let k = 0; k < min && exact; k++) exact = cross(exact, atom.exact);
     }
-    return { exact, req: atom.req ?? (atom.exact && !atom.exact.includes('') ? atom.exact : null) };
+    // Every match starts with `min` copies of the piece: as many of them as the bound allows spell
+    // words too (`[O0]{10}` holds one of the 64 spellings of six O-or-0 characters).
+    let prefix: string[] | null = null;
+    if (atom.exact && !atom.exact.includes('')) {
+      for (let k = 0, p: string[] | null = ['']; k < min && p; k++) if ((p = cross(p, atom.exact))) prefix = p;
+    }
+    return { exact, req: better(atom.req, prefix) };
   }
 
   private atom(): Info {
