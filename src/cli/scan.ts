@@ -10,7 +10,7 @@ import { isSeverity, severityRank, SEVERITIES } from '../engine/types.ts';
 import { loadConfig, type Config } from '../engine/config.ts';
 import { collectTargets, type Target } from '../scan/walk.ts';
 import { scanDecoded } from '../scan/file.ts';
-import { scanTargets as scanInParallel, prestart, MIN_PARALLEL_BYTES } from '../scan/pool.ts';
+import { scanTargets as scanInParallel, prestart } from '../scan/pool.ts';
 import { manifestKind, parseManifest } from '../analyzers/deps/manifests.ts';
 import { confirmOnline, onlineIssues } from '../analyzers/deps/online.ts';
 import { normaliseName } from '../analyzers/deps/names.ts';
@@ -50,6 +50,9 @@ function readStdin(): string {
     return '';
   }
 }
+
+/** Found this much to scan, the walk starts the workers (a parallel scan needs 2 MB: see pool.ts). */
+const PRESTART_BYTES = 256_000;
 
 export async function runScan(a: ScanArgs, version: string): Promise<{ code: number; out: string }> {
   const t0 = performance.now();
@@ -121,9 +124,10 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     // Changed files pass the same checks as a folder scan: excludes, size bound, binaries, links.
     if (changed.size) await scanTargets(collectTargets([...changed.keys()], walkOpts, notes), changed);
   } else {
-    // Workers start as soon as the walk has found enough to scan in parallel (they warm up meanwhile).
+    // Workers start early in the walk, once it has found enough that a parallel scan is likely (they
+    // warm up meanwhile; a scan that stays small ends them unused).
     let found = 0;
-    const early = (t: Target) => { if ((found += t.size) >= MIN_PARALLEL_BYTES && found - t.size < MIN_PARALLEL_BYTES) prestart(config, a.jobs); };
+    const early = (t: Target) => { if ((found += t.size) >= PRESTART_BYTES && found - t.size < PRESTART_BYTES) prestart(config, a.jobs); };
     await scanTargets(collectTargets(a.paths.length ? a.paths : ['.'], walkOpts, notes, undefined, early));
   }
 
