@@ -30,7 +30,7 @@ const WORKER = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs
 const DATA_FILE = /\.(?:md|markdown|txt|rst|json|jsonc|ya?ml|toml|lock|cfg|ini|conf|xml|html?|css|scss|svg|csv|tsv|env|properties|gitignore|dockerignore|editorconfig|mod|sum)$/i;
 
 /** Below this much work a worker's start-up (loading parsers and rules) costs more than it saves. */
-export const MIN_PARALLEL_BYTES = 2_000_000;
+const MIN_PARALLEL_BYTES = 2_000_000;
 
 export function defaultJobs(): number {
   return Math.max(1, Math.min(availableParallelism(), 8));

@@ -179,17 +179,16 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
   // Line rules: every line, or only the changed ones in a diff scan; of those, only lines that hold
   // one of the words the rule's regex needs (see literals.ts).
   const lineOf = (offset: number) => file.lineIndex(offset);
+  let scope: number[] | undefined; // every line, or the changed ones (made when first needed)
   for (const rule of regex) {
     if ((rule.requires && !rule.requires.test(file.text)) || rule.notPath?.test(file.path)) continue;
     const re = rule.regex!;
-    let lineIdx = candidateLines(re, file.text, lineOf);
-    if (!lineIdx) {
-      // (a regex without such words: one test of the whole file before going line by line)
-      if (!occurs(re, file.text)) continue;
-      lineIdx = file.lines.map((_, i) => i);
-    }
-    for (const i of lineIdx) {
-      if (changed && !changed.has(i + 1)) continue;
+    const words = candidateLines(re, file.text, lineOf);
+    // (a regex without such words: one test of the whole file before going line by line)
+    if (!words && !occurs(re, file.text)) continue;
+    const lines = words ? words.filter((k) => !changed || changed.has(k + 1))
+      : (scope ??= changed ? [...changed].filter((l) => l >= 1 && l <= file.lines.length).map((l) => l - 1) : file.lines.map((_, i) => i));
+    for (const i of lines) {
       const text = file.lines[i];
       if (text.length > MAX_REGEX_LINE) continue;
       const m = re.exec(text);

@@ -7,7 +7,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip } from '../source.ts';
 import { SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
-import { eachWord, occurs, registerWords } from '../literals.ts';
+import { Literals, eachWord, occurs, registerWords } from '../literals.ts';
 
 const MAX_LINE = 4000;
 
@@ -56,13 +56,12 @@ const GENERIC_HINT = new RegExp(GENERIC_WORDS.join('|'));
 const HINT_OWNERS = new Map<string, number[]>();
 SECRET_PATTERNS.forEach((pat, pi) => pat.commonHints || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])));
 GENERIC_WORDS.forEach((w) => HINT_OWNERS.set(w, [...(HINT_OWNERS.get(w) ?? []), -1]));
-/** A hint and the shorter hints it starts with (the alternation reports only the longest at a position). */
-const HINT_PREFIXES = new Map([...HINT_OWNERS.keys()].map((h) => [h, [...HINT_OWNERS.keys()].filter((k) => h.startsWith(k))]));
-const HINT_RE = new RegExp([...HINT_OWNERS.keys()].sort((a, b) => b.length - a.length).map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-/** The same hints in the shared automaton of literals.ts (compared without regard to ASCII case, as the patterns are ASCII). */
+/** The hints in the shared automaton of literals.ts (compared without regard to ASCII case, as the patterns are ASCII). */
 const HINT_LIST = [...HINT_OWNERS.keys()];
 const HINT_IDS = registerWords(HINT_LIST, false);
 const HINT_OF = new Map(HINT_IDS.map((id, k) => [id, HINT_LIST[k]]));
+/** The same hints on their own, for a process that has not built the shared automaton (little text read). */
+let ownHints: Literals | undefined;
 const NOT_SECRET_NAME = /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|size|len|length|type|types|version|field|key_?id|count|prefix|suffix|header|param|env|var|label|format|mode|policy|endpoint|host|chars|alphabet|pattern|regex|hash|digest|checksum|salt_?rounds|expiry|expires|ttl|timeout|limit)$|public|csrf|xsrf|kms|credentials?_?id|secrets?_?id|tokenizer|tokens?_?(?:url|uri|type)|password_?(?:field|hint|policy|reset|confirm|label)|keyword|keyboard|keyframe|monkey|turkey/i;
 const NON_SECRET_VALUE =
   /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$|[-_.]v?\d+\.\d+(?:\.\d+)?$/;
@@ -147,12 +146,8 @@ function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
     };
     // (the automaton's pass over the file, shared with the other analyzers, has every hint at every offset)
     if (!eachWord(HINT_IDS, file.text, (id, at) => hinted(file.lineIndex(at), HINT_OF.get(id)!))) {
-      HINT_RE.lastIndex = 0;
-      for (let m = HINT_RE.exec(lowerFile); m; m = HINT_RE.exec(lowerFile)) {
-        HINT_RE.lastIndex = m.index + 1; // hints may overlap
-        const li = file.lineIndex(m.index);
-        for (const h of HINT_PREFIXES.get(m[0])!) hinted(li, h);
-      }
+      ownHints ??= new Literals(HINT_LIST.map((word) => ({ word, caseSensitive: false })));
+      ownHints.scan(file.text).each(HINT_LIST.map((_, k) => k), (k, at) => hinted(file.lineIndex(at), HINT_LIST[k]));
     }
   }
   const order = (aligned ? [...new Set([...cands.keys(), ...genericLines])].sort((a, b) => a - b) : lines.map((_, i) => i)).filter((i) => !changed || changed.has(i + 1));
