@@ -383,6 +383,18 @@ export class Hits {
   private order: Int32Array | undefined;
   constructor(readonly found: Uint8Array, private readonly ids: Int32Array, private readonly starts: Int32Array) {}
 
+  /**
+   * Calls `fn(tag, start offset)` for each occurrence, in text order, of a word that `tagOf` tags
+   * (tagOf[word] >= 0; words past its end or tagged -1 are passed over).
+   */
+  tagged(tagOf: Int32Array, fn: (tag: number, start: number) => void): void {
+    const { ids, starts } = this;
+    for (let h = 0; h < ids.length; h++) {
+      const id = ids[h];
+      if (id < tagOf.length && tagOf[id] >= 0) fn(tagOf[id], starts[h]);
+    }
+  }
+
   /** Calls `fn(word, start offset)` for each occurrence of the given words (word by word). */
   each(words: readonly number[], fn: (id: number, start: number) => void): void {
     if (!this.byWord) {
@@ -502,6 +514,18 @@ export function eachWord(ids: readonly number[], text: string, fn: (id: number, 
   const hits = hitsIn(text);
   if (!hits || ids.some((id) => id >= hits.found.length)) return false;
   hits.each(ids, fn);
+  return true;
+}
+
+/**
+ * Calls `fn(tag, start offset)`, in text order, for each occurrence in `text` of a word that
+ * `tagOf` tags (see Hits.tagged) and says true; false (calling nothing) when the automaton cannot
+ * tell yet (not built, or built before one of the tagged words was registered).
+ */
+export function eachTagged(tagOf: Int32Array, text: string, fn: (tag: number, start: number) => void): boolean {
+  const hits = hitsIn(text);
+  if (!hits || tagOf.length > hits.found.length) return false;
+  hits.tagged(tagOf, fn);
   return true;
 }
 

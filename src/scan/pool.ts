@@ -119,7 +119,10 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
       w.on('message', (m: WorkerReply) => { if ('done' in m) resolve(); else take(m.batch, m.results); });
       w.on('error', reject);
       w.on('exit', (code) => reject(new Error(`scan worker exited with code ${code} before its batches were done`)));
-      online.then(() => w.postMessage(job), reject);
+      // (posted now: a worker still warming up reads it once it listens, instead of after the
+      // main thread's first batch, the main thread's first chance to see that the worker is online)
+      w.postMessage(job);
+      online.catch(reject);
     }));
     // The main thread takes batches too, letting the workers' results in between.
     for (let b = Atomics.add(counter, 0, 1); b < batches.length; b = Atomics.add(counter, 0, 1)) {

@@ -7,7 +7,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip } from '../source.ts';
 import { SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
-import { Literals, eachWord, occurs, registerWords } from '../literals.ts';
+import { Literals, eachTagged, mayOccur, registerWords } from '../literals.ts';
 
 const MAX_LINE = 4000;
 
@@ -47,19 +47,22 @@ export function redact(secret: string): string {
 
 const GENERIC_NAME =
   /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=]))[A-Za-z0-9_.\-]{0,30})["']?\s*(?:=|:=|=>|:)\s*(?:["'`]([^"'`\s]{8,200})["'`]|([^\s"'`,;#)}\]]{12,200}))/i;
-/** Words one of which GENERIC_NAME needs (lower case): a cheap test before the regex. */
+/** Words one of which GENERIC_NAME needs (lower case): only lines holding one are tried. */
 const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer', 'auth'];
 /** A secret-named setting read with a literal default: getenv("API_TOKEN", "…"), config.get('password', '…'). */
 const DEFAULT_ARG = /\(\s*["']([A-Za-z0-9_.\-]{0,40}(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|pwd|credential)[A-Za-z0-9_.\-]{0,30})["']\s*,\s*["']([^"'\s]{8,200})["']/i;
-const GENERIC_HINT = new RegExp(GENERIC_WORDS.join('|'));
 /** Every hint (vendor formats and the generic words) to the formats it stands for (-1: generic). */
 const HINT_OWNERS = new Map<string, number[]>();
 SECRET_PATTERNS.forEach((pat, pi) => pat.commonHints || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])));
 GENERIC_WORDS.forEach((w) => HINT_OWNERS.set(w, [...(HINT_OWNERS.get(w) ?? []), -1]));
 /** The hints in the shared automaton of literals.ts (compared without regard to ASCII case, as the patterns are ASCII). */
 const HINT_LIST = [...HINT_OWNERS.keys()];
+const HINT_OWNERS_OF = HINT_LIST.map((h) => HINT_OWNERS.get(h)!);
 const HINT_IDS = registerWords(HINT_LIST, false);
-const HINT_OF = new Map(HINT_IDS.map((id, k) => [id, HINT_LIST[k]]));
+/** The automaton's word id to the hint's index in HINT_LIST (-1: not a hint); the same for the hints' own automaton. */
+const HINT_TAG = new Int32Array(Math.max(...HINT_IDS) + 1).fill(-1);
+HINT_IDS.forEach((id, k) => { HINT_TAG[id] = k; });
+const OWN_TAG = Int32Array.from(HINT_LIST, (_, k) => k);
 /** The same hints on their own, for a process that has not built the shared automaton (little text read). */
 let ownHints: Literals | undefined;
 const NOT_SECRET_NAME = /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|size|len|length|type|types|version|field|key_?id|count|prefix|suffix|header|param|env|var|label|format|mode|policy|endpoint|host|chars|alphabet|pattern|regex|hash|digest|checksum|salt_?rounds|expiry|expires|ttl|timeout|limit)$|public|csrf|xsrf|kms|credentials?_?id|secrets?_?id|tokenizer|tokens?_?(?:url|uri|type)|password_?(?:field|hint|policy|reset|confirm|label)|keyword|keyboard|keyframe|monkey|turkey/i;
@@ -122,40 +125,47 @@ function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
   };
 
   const lines = file.lines;
-  // Prefilter: a format is tried only on lines holding one of its hints, found with indexOf on
-  // the lower-cased file (lines without any hint, the vast majority, cost nothing).
-  const lowerFile = file.text.toLowerCase();
-  const aligned = lowerFile.length === file.text.length; // lower-casing can change lengths (rare)
-  const cands = new Map<number, number[]>();
-  const genericLines = new Set<number>();
-  if (aligned) {
-    const addCand = (li: number, pi: number) => {
-      const c = cands.get(li);
-      if (!c) cands.set(li, [pi]); else if (!c.includes(pi)) c.push(pi);
-    };
-    // Formats whose hints are short and common (`.`, `sk`): only in files where the format occurs.
-    SECRET_PATTERNS.forEach((pat, pi) => {
-      if (!pat.commonHints || !occurs(pat.re, file.text)) return;
-      for (const h of pat.hints) for (let at = lowerFile.indexOf(h); at >= 0; at = lowerFile.indexOf(h, at + 1)) addCand(file.lineIndex(at), pi);
-    });
-    // Every other hint (and the generic rule's words), where it occurs.
-    const hinted = (li: number, h: string) => {
-      for (const pi of HINT_OWNERS.get(h)!) {
-        if (pi < 0) { if (!lock) genericLines.add(li); } else addCand(li, pi);
-      }
-    };
-    // (the automaton's pass over the file, shared with the other analyzers, has every hint at every offset)
-    if (!eachWord(HINT_IDS, file.text, (id, at) => hinted(file.lineIndex(at), HINT_OF.get(id)!))) {
-      ownHints ??= new Literals(HINT_LIST.map((word) => ({ word, caseSensitive: false })));
-      ownHints.scan(file.text).each(HINT_LIST.map((_, k) => k), (k, at) => hinted(file.lineIndex(at), HINT_LIST[k]));
+  // Prefilter: a format is tried only on lines holding one of its hints (lines without any hint,
+  // the vast majority, cost nothing). The hints' occurrences come in text order, so lines are met
+  // in ascending order: each line gets its formats (by index) and whether the generic rule looks.
+  const cands = new Map<number, { formats: number[]; generic: boolean }>();
+  let at = 0, atEnd = lines[0].length; // (the line holding the current offset, and where it ends)
+  const lastLine = new Int32Array(SECRET_PATTERNS.length).fill(-1);
+  const hinted = (k: number, offset: number) => {
+    while (offset > atEnd && at + 1 < lines.length) atEnd += lines[++at].length + 1;
+    let c = cands.get(at);
+    for (const pi of HINT_OWNERS_OF[k]) {
+      if (pi < 0 ? lock || c?.generic : lastLine[pi] === at) continue;
+      if (!c) cands.set(at, (c = { formats: [], generic: false }));
+      if (pi < 0) c.generic = true;
+      else { lastLine[pi] = at; c.formats.push(pi); }
     }
-  }
-  const order = (aligned ? [...new Set([...cands.keys(), ...genericLines])].sort((a, b) => a - b) : lines.map((_, i) => i)).filter((i) => !changed || changed.has(i + 1));
+  };
+  // (the automaton's pass over the file, shared with the other analyzers, has every hint at every offset)
+  if (!eachTagged(HINT_TAG, file.text, hinted)) (ownHints ??= new Literals(HINT_LIST.map((word) => ({ word, caseSensitive: false })))).scan(file.text).tagged(OWN_TAG, hinted);
+  // Formats whose hints are short and common (`.`, `sk`, `ey`): the lines where the format
+  // (without its token boundaries) occurs, in the rare files where it does.
+  let unsorted = false;
+  SECRET_PATTERNS.forEach((pat, pi) => {
+    if (!pat.quick || !mayOccur(pat.re, file.text)) return;
+    pat.quick.lastIndex = 0;
+    for (let m = pat.quick.exec(file.text); m; m = pat.quick.exec(file.text)) {
+      const li = file.lineIndex(m.index);
+      let c = cands.get(li);
+      if (!c) { cands.set(li, (c = { formats: [], generic: false })); unsorted = true; }
+      if (!c.formats.includes(pi)) c.formats.push(pi);
+      if (m[0].length === 0) pat.quick.lastIndex++;
+    }
+  });
+  let order = [...cands.keys()];
+  if (unsorted) order.sort((a, b) => a - b);
+  if (changed) order = order.filter((i) => changed.has(i + 1));
   for (const i of order) {
     const line = lines[i];
     if (line.length > MAX_LINE || line.length < 8) continue;
     let matched = false;
-    const patterns = aligned ? (cands.get(i) ?? []).sort((a, b) => a - b).map((pi) => SECRET_PATTERNS[pi]) : SECRET_PATTERNS;
+    const c = cands.get(i)!;
+    const patterns = c.formats.sort((a, b) => a - b).map((pi) => SECRET_PATTERNS[pi]);
     const lower = line.toLowerCase();
     for (const pat of patterns) {
       if (!pat.hints.some((h) => lower.includes(h))) continue;
@@ -183,7 +193,7 @@ function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
       matched = true;
       break;
     }
-    if (matched || lock || !GENERIC_HINT.test(lower)) continue;
+    if (matched || !c.generic) continue;
     const g = GENERIC_NAME.exec(line) ?? DEFAULT_ARG.exec(line);
     // An unquoted value is a literal in config files and shell, but an expression in program code
     // (`token = strtok(s, "/")`, `privateKey := new(dsa.PrivateKey)`): there only quoted values count.
