@@ -180,7 +180,7 @@ interface Gate {
 const NEVER: Gate = { lines: [], on: () => null };
 
 function gate(re: RegExp, file: SourceFile, wholeRe = re): Gate {
-  const lines = candidateLines(re, file.text, (o) => file.lineIndex(o));
+  const lines = candidateLines(re, file.text, () => file.lineStarts());
   if (!lines) return occurs(wholeRe, file.text) ? { on: (_i, _e, test) => test() || null } : NEVER;
   let whole: boolean | undefined;
   const set = new Set(lines);

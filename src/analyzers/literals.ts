@@ -395,25 +395,66 @@ export class Hits {
     }
   }
 
-  /** Calls `fn(word, start offset)` for each occurrence of the given words (word by word). */
-  each(words: readonly number[], fn: (id: number, start: number) => void): void {
+  /** The hits' indices bucketed by word (a counting sort, made once): word w's are order[byWord[w] .. byWord[w+1]). */
+  private buckets(): { byWord: Int32Array; order: Int32Array } {
     if (!this.byWord) {
-      // (bucketed by word once: a counting sort of the hits)
       const n = this.found.length;
       const at = new Int32Array(n + 1);
       for (const id of this.ids) at[id + 1]++;
       for (let k = 0; k < n; k++) at[k + 1] += at[k];
       const fill = at.slice(0, n);
       const order = new Int32Array(this.ids.length);
-      this.ids.forEach((id, h) => { order[fill[id]++] = this.starts[h]; });
+      this.ids.forEach((id, h) => { order[fill[id]++] = h; });
       this.byWord = at;
       this.order = order;
     }
+    return { byWord: this.byWord, order: this.order! };
+  }
+
+  /** Calls `fn(word, start offset)` for each occurrence of the given words (word by word). */
+  each(words: readonly number[], fn: (id: number, start: number) => void): void {
+    const { byWord, order } = this.buckets();
     for (const id of words) {
       if (id >= this.found.length) continue;
-      for (let k = this.byWord[id], end = this.byWord[id + 1]; k < end; k++) fn(id, this.order![k]);
+      for (let k = byWord[id], end = byWord[id + 1]; k < end; k++) fn(id, this.starts[order[k]]);
     }
   }
+
+  /**
+   * The lines (0-based, ascending, each once) holding an occurrence of one of the given words,
+   * given the offsets where the text's lines start. (The line of every hit is worked out once,
+   * in one pass in text order.)
+   */
+  lines(words: readonly number[], lineStarts: readonly number[]): number[] {
+    if (!this.hitLines) {
+      const out = new Int32Array(this.ids.length);
+      for (let h = 0, line = 0; h < out.length; h++) {
+        const at = this.starts[h];
+        while (line + 1 < lineStarts.length && lineStarts[line + 1] <= at) line++;
+        out[h] = line;
+      }
+      this.hitLines = out;
+    }
+    const { byWord, order } = this.buckets();
+    const got: number[] = [];
+    let runs = 0;
+    for (const id of words) {
+      if (id >= this.found.length || byWord[id] === byWord[id + 1]) continue;
+      runs++;
+      // (one word's hits are in text order: its lines ascend)
+      for (let k = byWord[id], end = byWord[id + 1], last = -1; k < end; k++) {
+        const line = this.hitLines[order[k]];
+        if (line !== last) got.push((last = line));
+      }
+    }
+    if (runs < 2) return got;
+    got.sort((a, b) => a - b);
+    let n = 0;
+    for (let k = 0; k < got.length; k++) if (k === 0 || got[k] !== got[k - 1]) got[n++] = got[k];
+    got.length = n;
+    return got;
+  }
+  private hitLines: Int32Array | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,17 +548,6 @@ export function mayOccur(re: RegExp, text: string): boolean {
 }
 
 /**
- * Calls `fn(word, start offset)` for each occurrence in `text` of the given words (from
- * registerWords) and says true; false (calling nothing) when the automaton cannot tell yet.
- */
-export function eachWord(ids: readonly number[], text: string, fn: (id: number, start: number) => void): boolean {
-  const hits = hitsIn(text);
-  if (!hits || ids.some((id) => id >= hits.found.length)) return false;
-  hits.each(ids, fn);
-  return true;
-}
-
-/**
  * Calls `fn(tag, start offset)`, in text order, for each occurrence in `text` of a word that
  * `tagOf` tags (see Hits.tagged) and says true; false (calling nothing) when the automaton cannot
  * tell yet (not built, or built before one of the tagged words was registered).
@@ -532,15 +562,14 @@ export function eachTagged(tagOf: Int32Array, text: string, fn: (tag: number, st
 /**
  * The lines (0-based, ascending) where `re` can match, judged by its words: lines holding one
  * of them. Undefined when the regex has no words (or they are not known yet): every line may.
- * `lineOf` maps an offset to its 0-based line.
+ * `lineStarts` gives the offset where each line of `text` starts (SourceFile.lineStarts).
  */
-export function candidateLines(re: RegExp, text: string, lineOf: (offset: number) => number): number[] | undefined {
-  if (!hitsIn(text)) return undefined;
+export function candidateLines(re: RegExp, text: string, lineStarts: () => readonly number[]): number[] | undefined {
+  const hits = hitsIn(text);
+  if (!hits) return undefined;
   const e = entry(re);
-  if (!e.ids) return undefined;
-  const lines = new Set<number>();
-  if (!eachWord(e.ids, text, (_, at) => lines.add(lineOf(at)))) return undefined;
-  return [...lines].sort((a, b) => a - b);
+  if (!e.ids || e.ids.some((id) => id >= hits.found.length)) return undefined;
+  return hits.lines(e.ids, lineStarts());
 }
 
 const MULTILINE = new WeakMap<RegExp, RegExp>();

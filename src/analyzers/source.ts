@@ -20,7 +20,7 @@ export class SourceFile {
   }
 
   /** Offset of the start of each line (0-based). */
-  private lineStarts(): number[] {
+  lineStarts(): number[] {
     if (!this.starts) {
       const s = new Array<number>(this.lines.length);
       for (let i = 0, at = 0; i < this.lines.length; i++) { s[i] = at; at += this.lines[i].length + 1; }

@@ -178,12 +178,12 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
 
   // Line rules: every line, or only the changed ones in a diff scan; of those, only lines that hold
   // one of the words the rule's regex needs (see literals.ts).
-  const lineOf = (offset: number) => file.lineIndex(offset);
+  const lineStarts = () => file.lineStarts();
   let scope: number[] | undefined; // every line, or the changed ones (made when first needed)
   for (const rule of regex) {
     if ((rule.requires && !rule.requires.test(file.text)) || rule.notPath?.test(file.path)) continue;
     const re = rule.regex!;
-    const words = candidateLines(re, file.text, lineOf);
+    const words = candidateLines(re, file.text, lineStarts);
     // (a regex without such words: one test of the whole file before going line by line)
     if (!words && !occurs(re, file.text)) continue;
     const lines = words ? words.filter((k) => !changed || changed.has(k + 1))
