@@ -37,6 +37,20 @@ test('the automaton finds every word at every offset, case-folded where asked', 
   assert.deepEqual([...found.found], [1, 1, 1, 1]);
 });
 
+test("a text's hits by line (each line once, ascending, over several words) and in text order by tag", () => {
+  const ac = new Literals([{ word: 'eval', caseSensitive: true }, { word: 'exec', caseSensitive: true }, { word: 'token', caseSensitive: false }]);
+  const text = 'exec(a)\nx = 1\neval(b); eval(c)\n\nTOKEN = exec(d)\neval';
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const hits = ac.scan(text);
+  assert.deepEqual(hits.lines([0, 1], starts), [0, 2, 4, 5]);
+  assert.deepEqual(hits.lines([0], starts), [2, 5]);
+  assert.deepEqual(hits.lines([2], starts), [4]);
+  const seen: string[] = [];
+  hits.tagged(Int32Array.from([7, -1, 9]), (tag, at) => seen.push(`${tag}@${at}`));
+  assert.deepEqual(seen, ['7@14', '7@23', '9@32', '7@48']);
+});
+
 /** Every text file below a folder (small ones), as a corpus of real code and fixtures. */
 function texts(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
