@@ -151,6 +151,11 @@ const JOINED = /\.join\(\s*\[((?:\s*(['"])[\w.]{1,4}\2\s*,){1,15}\s*(['"])[\w.]{
 const REVERSED = /(['"])([\w.]{2,24})\1\s*(?:\[\s*::\s*-1\s*\]|\.split\(\s*(['"])\3\s*\)\s*\.reverse\(\)\s*\.join\()/g;
 const QUOTED = /(['"])([\w.]*)\1/g;
 const PIECES_HINT = /['"]\s*[+.]\s*['"]|\.join\(\s*\[|\[\s*::\s*-1\s*\]|\.reverse\(\)/;
+/**
+ * PIECES_HINT within one line (its \s without the line break), over the whole text: it has no
+ * word for the automaton to find, so the lines it matches on are found with it directly.
+ */
+const PIECES_LINES = new RegExp(PIECES_HINT.source.replaceAll('\\s', '[^\\S\\n]'), 'g');
 const joined = (s: string) => [...s.matchAll(QUOTED)].map((m) => m[2]).join('');
 
 /** Where a line spells a sink's name from pieces, the column of the first piece. */
@@ -179,8 +184,8 @@ interface Gate {
 }
 const NEVER: Gate = { lines: [], on: () => null };
 
-function gate(re: RegExp, file: SourceFile, wholeRe = re): Gate {
-  const lines = candidateLines(re, file.text, () => file.lineStarts());
+function gate(re: RegExp, file: SourceFile, wholeRe = re, lineRe?: RegExp): Gate {
+  const lines = candidateLines(re, file.text, () => file.lineStarts()) ?? (lineRe && linesMatching(lineRe, file));
   if (!lines) return occurs(wholeRe, file.text) ? { on: (_i, _e, test) => test() || null } : NEVER;
   let whole: boolean | undefined;
   const set = new Set(lines);
@@ -193,6 +198,22 @@ function gate(re: RegExp, file: SourceFile, wholeRe = re): Gate {
       return r;
     },
   };
+}
+
+/**
+ * The lines (0-based, ascending) where a global regex that never crosses a line break matches.
+ * (Its matches do not overlap, but a line where it matches at all holds the first match from
+ * the line's start.)
+ */
+function linesMatching(re: RegExp, file: SourceFile): number[] {
+  const out: number[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
+    const line = file.lineIndex(m.index);
+    if (out[out.length - 1] !== line) out.push(line);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return out;
 }
 
 const META: Record<string, { title: string; severity: Finding['severity']; confidence: Finding['confidence']; cwe: string; message: string; fix: string }> = {
@@ -276,7 +297,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   const may = (re: RegExp) => occurs(re, file.text);
   const decodeAt = gate(DECODE, file), rareAt = gate(RARE_CONDITION, file), masterAt = gate(MASTER_PASSWORD, file), reverseAt = gate(REVERSE_SHELL, file);
   const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))), hasBypass = may(DEBUG_BYPASS) && may(AUTH_CONTEXT);
-  const piecesAt = gate(PIECES_HINT, file), dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
+  const piecesAt = gate(PIECES_HINT, file, PIECES_HINT, PIECES_LINES), dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
   const downloadAt = file.language !== 'bash' ? gate(DOWNLOAD_EXEC, file) : NEVER;
   // Without the shapes that span lines (exfiltration, socket wiring, auth bypass) and before any
