@@ -32,7 +32,7 @@ test('the automaton finds every word at every offset, case-folded where asked', 
   const hits: string[] = [];
   const text = 'ushers KEY key kEy Hers é-she';
   const found = ac.scan(text);
-  found.each([0, 1, 2, 3], (id, at) => hits.push(`${ac.words[id]}@${at}`));
+  found.tagged(Int32Array.from([0, 1, 2, 3]), (id, at) => hits.push(`${ac.words[id]}@${at}`));
   assert.deepEqual(hits.sort(), ['Key@11', 'Key@15', 'Key@7', 'he@2', 'he@27', 'hers@2', 'she@1', 'she@26'].sort());
   assert.deepEqual([...found.found], [1, 1, 1, 1]);
 });

@@ -185,7 +185,7 @@ interface Gate {
 const NEVER: Gate = { lines: [], on: () => null };
 
 function gate(re: RegExp, file: SourceFile, wholeRe = re, lineRe?: RegExp): Gate {
-  const lines = candidateLines(re, file.text, () => file.lineStarts()) ?? (lineRe && linesMatching(lineRe, file));
+  const lines = candidateLines(re, file.text, () => file.lineStarts()) ?? (lineRe && file.matchingLines(lineRe));
   if (!lines) return occurs(wholeRe, file.text) ? { on: (_i, _e, test) => test() || null } : NEVER;
   let whole: boolean | undefined;
   const set = new Set(lines);
@@ -198,22 +198,6 @@ function gate(re: RegExp, file: SourceFile, wholeRe = re, lineRe?: RegExp): Gate
       return r;
     },
   };
-}
-
-/**
- * The lines (0-based, ascending) where a global regex that never crosses a line break matches.
- * (Its matches do not overlap, but a line where it matches at all holds the first match from
- * the line's start.)
- */
-function linesMatching(re: RegExp, file: SourceFile): number[] {
-  const out: number[] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
-    const line = file.lineIndex(m.index);
-    if (out[out.length - 1] !== line) out.push(line);
-    if (m[0].length === 0) re.lastIndex++;
-  }
-  return out;
 }
 
 const META: Record<string, { title: string; severity: Finding['severity']; confidence: Finding['confidence']; cwe: string; message: string; fix: string }> = {

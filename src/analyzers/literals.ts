@@ -87,6 +87,9 @@ function alternation(branches: Info[]): Info {
 
 class Unsupported extends Error {}
 
+/** Escapes that stand for one control character. */
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v', '0': '\0' };
+
 /** A reader of JavaScript regex source, just deep enough to find the words a match needs. */
 class Reader {
   i = 0;
@@ -180,8 +183,7 @@ class Reader {
     }
     if (/[1-9]/.test(c)) { while (/\d/.test(this.src[this.i] ?? '')) this.i++; return ANY; }
     if (c === 'k' && this.src[this.i] === '<') { this.i = this.src.indexOf('>', this.i) + 1; return ANY; }
-    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v', '0': '\0' };
-    if (c in simple) return lit(simple[c]);
+    if (c in SIMPLE_ESCAPES) return lit(SIMPLE_ESCAPES[c]);
     if (c === 'x') { const h = this.src.slice(this.i, this.i + 2); this.i += 2; return lit(String.fromCharCode(parseInt(h, 16))); }
     if (c === 'u') {
       if (this.src[this.i] === '{' && this.unicode) { const end = this.src.indexOf('}', this.i); const cp = parseInt(this.src.slice(this.i + 1, end), 16); this.i = end + 1; return lit(String.fromCodePoint(cp)); }
@@ -202,8 +204,7 @@ class Reader {
       if (c === '\\') {
         const e = this.src[this.i++];
         if ('dDwWsSpPbB'.includes(e)) { known = false; if ((e === 'p' || e === 'P') && this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1; continue; }
-        const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v', '0': '\0' };
-        if (e in simple) c = simple[e];
+        if (e in SIMPLE_ESCAPES) c = SIMPLE_ESCAPES[e];
         else if (e === 'x') { c = String.fromCharCode(parseInt(this.src.slice(this.i, this.i + 2), 16)); this.i += 2; }
         else if (e === 'u') { c = String.fromCharCode(parseInt(this.src.slice(this.i, this.i + 4), 16)); this.i += 4; }
         else c = e;
@@ -411,15 +412,6 @@ export class Hits {
     return { byWord: this.byWord, order: this.order! };
   }
 
-  /** Calls `fn(word, start offset)` for each occurrence of the given words (word by word). */
-  each(words: readonly number[], fn: (id: number, start: number) => void): void {
-    const { byWord, order } = this.buckets();
-    for (const id of words) {
-      if (id >= this.found.length) continue;
-      for (let k = byWord[id], end = byWord[id + 1]; k < end; k++) fn(id, this.starts[order[k]]);
-    }
-  }
-
   /**
    * The lines (0-based, ascending, each once) holding an occurrence of one of the given words,
    * given the offsets where the text's lines start. (The line of every hit is worked out once,
@@ -488,7 +480,7 @@ function wordsOf(words: string[], caseSensitive: boolean): number[] {
   });
 }
 
-/** Registers words (ASCII; not from a regex) whose occurrences a caller wants: see `eachWord`. */
+/** Registers words (ASCII; not from a regex) whose occurrences a caller wants: see `eachTagged`. */
 export function registerWords(words: string[], caseSensitive: boolean): number[] {
   if (words.some((w) => /[^\x00-\x7f]/.test(w))) throw new Error('the prefilter takes ASCII words only');
   return wordsOf(words, caseSensitive);

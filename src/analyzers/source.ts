@@ -40,6 +40,22 @@ export class SourceFile {
     return lo;
   }
 
+  /**
+   * The lines (0-based, ascending, each once) where a global regex that never crosses a line break
+   * matches. (Its matches do not overlap, but a line where it matches at all holds the first match
+   * from the line's start.)
+   */
+  matchingLines(re: RegExp): number[] {
+    const out: number[] = [];
+    re.lastIndex = 0;
+    for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+      const line = this.lineIndex(m.index);
+      if (out[out.length - 1] !== line) out.push(line);
+      if (m[0].length === 0) re.lastIndex++;
+    }
+    return out;
+  }
+
   /** 1-based line and column of a UTF-16 offset. */
   position(offset: number): { line: number; column: number } {
     const lo = this.lineIndex(offset);

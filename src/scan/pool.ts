@@ -74,6 +74,11 @@ export interface WorkerJob {
 /** What a worker answers: one batch's results, or that it has taken its last batch. */
 export type WorkerReply = { batch: number; results: TargetResult[] } | { done: true };
 
+/** The results of one batch of a job, in its order (the main thread and the workers alike). */
+export function scanBatch(job: WorkerJob, batch: number, config: Config): TargetResult[] {
+  return job.batches[batch].map((i) => { const t = job.items[i]; return scanTarget(t.path, t.display, config, t.changed, t.kind); });
+}
+
 export async function scanTargets(targets: Target[], opts: PoolOptions): Promise<TargetResult[]> {
   const jobs = Math.min(opts.jobs ?? defaultJobs(), targets.length);
   const total = targets.reduce((s, t) => s + t.size, 0);
@@ -126,7 +131,7 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
     }));
     // The main thread takes batches too, letting the workers' results in between.
     for (let b = Atomics.add(counter, 0, 1); b < batches.length; b = Atomics.add(counter, 0, 1)) {
-      take(b, batches[b].map((i) => scanTarget(targets[i].path, targets[i].display, opts.config, opts.changed?.get(targets[i].display), targets[i].kind)));
+      take(b, scanBatch(job, b, opts.config));
       await yieldToEvents();
     }
     await Promise.all(workers);

@@ -5,8 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../engine/config.ts';
-import { scanTarget } from './file.ts';
-import type { WorkerJob, WorkerReply } from './pool.ts';
+import { scanBatch, type WorkerJob, type WorkerReply } from './pool.ts';
 import { loadRules } from '../rules/loader.ts';
 import { registerParsers } from '../analyzers/code/languages.ts';
 import { buildPrefilter } from '../analyzers/literals.ts';
@@ -19,8 +18,7 @@ buildPrefilter();
 parentPort!.on('message', (job: WorkerJob) => {
   const next = new Int32Array(job.next);
   for (let b = Atomics.add(next, 0, 1); b < job.batches.length; b = Atomics.add(next, 0, 1)) {
-    const results = job.batches[b].map((i) => { const t = job.items[i]; return scanTarget(t.path, t.display, config, t.changed, t.kind); });
-    parentPort!.postMessage({ batch: b, results } satisfies WorkerReply);
+    parentPort!.postMessage({ batch: b, results: scanBatch(job, b, config) } satisfies WorkerReply);
   }
   parentPort!.postMessage({ done: true } satisfies WorkerReply);
 });

@@ -148,13 +148,10 @@ function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
   let unsorted = false;
   SECRET_PATTERNS.forEach((pat, pi) => {
     if (!pat.quick || !mayOccur(pat.re, file.text)) return;
-    pat.quick.lastIndex = 0;
-    for (let m = pat.quick.exec(file.text); m; m = pat.quick.exec(file.text)) {
-      const li = file.lineIndex(m.index);
+    for (const li of file.matchingLines(pat.quick)) {
       let c = cands.get(li);
       if (!c) { cands.set(li, (c = { formats: [], generic: false })); unsorted = true; }
       if (!c.formats.includes(pi)) c.formats.push(pi);
-      if (m[0].length === 0) pat.quick.lastIndex++;
     }
   });
   let order = [...cands.keys()];
