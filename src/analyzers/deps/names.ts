@@ -17,8 +17,24 @@ export function normaliseName(eco: string, name: string): string {
   return name.toLowerCase();
 }
 
-interface NameData { popular: Map<string, number>; byLength: Map<number, string[]>; known?: Bloom; knownNote?: string }
+/** Only imitations of clearly popular packages matter: the top 3,000 names. */
+const TARGET_RANK = 3000;
+
+interface NameData {
+  popular: Map<string, number>;
+  known?: Bloom;
+  knownNote?: string;
+  /** The top names by length, in rank order (the one-edit check's candidates). */
+  targetsByLength: Map<number, string[]>;
+  /** The top scoped names, split, in rank order (the scope-confusion check). */
+  scoped: { name: string; scope: string; pkg: string }[];
+  /** The top names by their letters without separators, in rank order (separator confusion). */
+  bySquashed: Map<string, string[]>;
+}
 const cache = new Map<string, NameData | null>();
+/** Verdicts already given, by ecosystem and name (a tree of packages names the same dependencies again and again). */
+const judged = new Map<string, NameVerdict>();
+const squash = (s: string) => s.replace(/[-_.]/g, '');
 
 /** Popular names (with their rank, 0 = most popular) and the existence snapshot of an ecosystem. */
 export function nameData(eco: Ecosystem): NameData | undefined {
@@ -38,7 +54,18 @@ export function nameData(eco: Ecosystem): NameData | undefined {
     });
     let known: Bloom | undefined;
     try { known = Bloom.parse(readFileSync(join(dir, `known-${eco}.bloom`))); } catch { /* no snapshot */ }
-    d = { popular, byLength, known, knownNote: known?.header.source };
+    const targetsByLength = new Map<number, string[]>();
+    for (const [len, names] of byLength) targetsByLength.set(len, names.filter((p) => popular.get(p)! < TARGET_RANK));
+    const scoped: NameData['scoped'] = [];
+    const bySquashed = new Map<string, string[]>();
+    for (const [p, r] of popular) {
+      if (r >= TARGET_RANK) continue;
+      if (p.startsWith('@')) { const [scope, pkg] = p.slice(1).split('/'); scoped.push({ name: p, scope, pkg }); }
+      const k = squash(p);
+      if (!bySquashed.has(k)) bySquashed.set(k, []);
+      bySquashed.get(k)!.push(p);
+    }
+    d = { popular, known, knownNote: known?.header.source, targetsByLength, scoped, bySquashed };
   }
   cache.set(eco, d);
   return d ?? undefined;
@@ -75,33 +102,38 @@ const AFFIX = /^(?:node|js|py|python|python3|go|lib|the|official|real|secure|fas
 
 /** Judges one dependency name. Popular names and their well-known siblings (names in the top list) pass. */
 export function judgeName(eco: Ecosystem, rawName: string): NameVerdict {
+  const key = `${eco}\0${rawName}`;
+  let v = judged.get(key);
+  if (!v) judged.set(key, (v = judgeAnew(eco, rawName)));
+  return { ...v };
+}
+
+function judgeAnew(eco: Ecosystem, rawName: string): NameVerdict {
   const data = nameData(eco);
   if (!data) return { kind: 'ok' };
   const name = normaliseName(eco, rawName);
   if (data.popular.has(name)) return { kind: 'popular' };
   const exists = data.known ? data.known.has(name) : undefined;
   const rankOf = (p: string) => data.popular.get(p) ?? Infinity;
-  // Only imitations of clearly popular packages matter: the top 3,000.
-  const targets = (len: number) => (data.byLength.get(len) ?? []).filter((p) => rankOf(p) < 3000);
   const base = eco === 'npm' ? name.replace(/^@[^/]+\//, '') : name;
 
   // Scope confusion: types-node for @types/node, babel-core-x … (npm).
   if (eco === 'npm') {
-    for (const [p, r] of data.popular) {
-      if (r >= 3000 || !p.startsWith('@')) continue;
-      const [scope, pkg] = p.slice(1).split('/');
+    for (const { name: p, scope, pkg } of data.scoped) {
       if (name === `${scope}-${pkg}` || name === `${scope}.${pkg}` || name === `${scope}${pkg}` || (name.startsWith('@') && name !== p && name.split('/')[1] === pkg && editDistance(name.split('/')[0].slice(1), scope, 1) <= 1))
         return { kind: 'typosquat', target: p, how: 'scope confusion', exists };
     }
   }
   // Separator confusion (npm: lodash.merge / lodash-merge / lodash_merge are different packages).
-  const squash = (s: string) => s.replace(/[-_.]/g, '');
-  if (eco === 'npm') for (const p of data.popular.keys()) if (rankOf(p) < 3000 && p !== name && squash(p) === squash(name)) return { kind: 'typosquat', target: p, how: 'separator confusion', exists };
+  if (eco === 'npm') {
+    const p = data.bySquashed.get(squash(name))?.find((q) => q !== name);
+    if (p) return { kind: 'typosquat', target: p, how: 'separator confusion', exists };
+  }
   // One edit away (a dropped, doubled, swapped or replaced character) from a popular name. Whole
   // names are compared: a package in another npm scope is not an imitation of an unscoped one.
   if (name.length >= 4 && !name.startsWith('@')) {
     for (const len of [name.length - 1, name.length, name.length + 1]) {
-      for (const p of targets(len)) {
+      for (const p of data.targetsByLength.get(len) ?? []) {
         if (p.length < 4 || p.startsWith('@')) continue;
         if (editDistance(name, p, 1) <= 1) {
           // Short names one edit apart are often unrelated real packages (vue/vuex): require length.
