@@ -10,7 +10,7 @@ import { isSeverity, severityRank, SEVERITIES } from '../engine/types.ts';
 import { loadConfig, type Config } from '../engine/config.ts';
 import { collectTargets, type Target } from '../scan/walk.ts';
 import { scanDecoded } from '../scan/file.ts';
-import { scanTargets as scanInParallel, prestart } from '../scan/pool.ts';
+import { scanTargets as scanInParallel, prestart, tuneCompilerForScan } from '../scan/pool.ts';
 import { manifestKind, parseManifest } from '../analyzers/deps/manifests.ts';
 import { confirmOnline, onlineIssues } from '../analyzers/deps/online.ts';
 import { normaliseName } from '../analyzers/deps/names.ts';
@@ -56,6 +56,7 @@ const PRESTART_BYTES = 256_000;
 
 export async function runScan(a: ScanArgs, version: string): Promise<{ code: number; out: string }> {
   const t0 = performance.now();
+  tuneCompilerForScan();
   const config: Config = loadConfig(process.cwd(), a.config);
   if (a.failOn !== undefined && !isSeverity(a.failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const failOn = (a.failOn ?? config.failOn) as Severity;
