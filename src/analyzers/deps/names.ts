@@ -43,28 +43,30 @@ export function nameData(eco: Ecosystem): NameData | undefined {
   if (eco === 'npm' || eco === 'pypi') {
     const dir = join(RULES_DIR, 'supply-chain');
     const popular = new Map<string, number>();
-    const byLength = new Map<number, string[]>();
-    readFileSync(join(dir, `popular-${eco}.txt`), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).forEach((l, i) => {
-      const n = normaliseName(eco, l.split('\t')[0]);
-      if (popular.has(n)) return;
-      popular.set(n, i);
-      const len = n.length;
-      if (!byLength.has(len)) byLength.set(len, []);
-      byLength.get(len)!.push(n);
-    });
-    let known: Bloom | undefined;
-    try { known = Bloom.parse(readFileSync(join(dir, `known-${eco}.bloom`))); } catch { /* no snapshot */ }
     const targetsByLength = new Map<number, string[]>();
-    for (const [len, names] of byLength) targetsByLength.set(len, names.filter((p) => popular.get(p)! < TARGET_RANK));
     const scoped: NameData['scoped'] = [];
     const bySquashed = new Map<string, string[]>();
-    for (const [p, r] of popular) {
+    // (a plain loop: this runs once per thread, mostly before the JIT has looked at it)
+    let rank = 0;
+    for (const line of readFileSync(join(dir, `popular-${eco}.txt`), 'utf8').split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const r = rank++;
+      const tab = line.indexOf('\t');
+      const n = normaliseName(eco, tab < 0 ? line : line.slice(0, tab));
+      if (popular.has(n)) continue;
+      popular.set(n, r);
       if (r >= TARGET_RANK) continue;
-      if (p.startsWith('@')) { const [scope, pkg] = p.slice(1).split('/'); scoped.push({ name: p, scope, pkg }); }
-      const k = squash(p);
-      if (!bySquashed.has(k)) bySquashed.set(k, []);
-      bySquashed.get(k)!.push(p);
+      let sameLength = targetsByLength.get(n.length);
+      if (!sameLength) targetsByLength.set(n.length, (sameLength = []));
+      sameLength.push(n);
+      if (n.startsWith('@')) { const [scope, pkg] = n.slice(1).split('/'); scoped.push({ name: n, scope, pkg }); }
+      const k = squash(n);
+      let same = bySquashed.get(k);
+      if (!same) bySquashed.set(k, (same = []));
+      same.push(n);
     }
+    let known: Bloom | undefined;
+    try { known = Bloom.parse(readFileSync(join(dir, `known-${eco}.bloom`))); } catch { /* no snapshot */ }
     d = { popular, known, knownNote: known?.header.source, targetsByLength, scoped, bySquashed };
   }
   cache.set(eco, d);
