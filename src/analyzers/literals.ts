@@ -291,50 +291,59 @@ export class Literals {
     }
     for (let c = 65; c <= 90; c++) if (this.classOf[c + 32]) this.classOf[c] = this.classOf[c + 32];
     this.classes = n;
-    // The trie, in one flat table (row per state, -1: no edge); at most one state per character.
+    // The trie: `child` is one flat table (row per state, -1: no edge), and each state's edges are
+    // also listed (first child, next sibling, its class), so that the steps below visit edges, not
+    // table cells. (This runs once per thread, mostly before the JIT has looked at it: it does
+    // a few operations per state and lets typed-array copies do the rest.)
     const max = 1 + words.reduce((t, w) => t + w.word.length, 0);
-    const next = new Int32Array(max * n).fill(-1);
+    const child = new Int32Array(max * n).fill(-1);
+    const firstChild = new Int32Array(max).fill(-1), sibling = new Int32Array(max).fill(-1), classAt = new Int32Array(max);
     const ends: number[][] = [[]];
     let states = 1;
     words.forEach(({ word }, id) => {
       let s = 0;
       for (const ch of word.toLowerCase()) {
-        const e = s * n + this.classOf[ch.charCodeAt(0)];
-        if (next[e] < 0) { next[e] = states++; ends.push([]); }
-        s = next[e];
+        const k = this.classOf[ch.charCodeAt(0)], e = s * n + k;
+        if (child[e] < 0) {
+          const t = states++;
+          child[e] = t; classAt[t] = k; sibling[t] = firstChild[s]; firstChild[s] = t;
+          ends.push([]);
+        }
+        s = child[e];
       }
       ends[s].push(id);
     });
-    // Failure links, breadth first, turning the trie into a complete transition table (class 0,
-    // a character no word has, always leads back to the root).
+    // Failure links, breadth first (a state's link is shallower, so it is done before the state),
+    // with the words of a state's link added to its own.
     const fail = new Int32Array(states);
-    const order: number[] = [];
-    next[0] = 0;
-    for (let k = 1; k < n; k++) {
-      if (next[k] < 0) next[k] = 0;
-      else order.push(next[k]);
-    }
+    const order: number[] = [0];
     for (let q = 0; q < order.length; q++) {
-      const s = order[q], row = s * n, frow = fail[s] * n;
-      if (ends[fail[s]].length) ends[s] = [...ends[s], ...ends[fail[s]]];
-      next[row] = 0;
-      for (let k = 1; k < n; k++) {
-        const t = next[row + k];
-        if (t < 0) next[row + k] = next[frow + k];
-        else { fail[t] = next[frow + k]; order.push(t); }
+      const s = order[q];
+      for (let t = firstChild[s]; t >= 0; t = sibling[t]) {
+        order.push(t);
+        if (s === 0) continue; // (the root's children fail to the root)
+        const k = classAt[t];
+        let f = fail[s];
+        while (f !== 0 && child[f * n + k] < 0) f = fail[f];
+        const g = child[f * n + k];
+        fail[t] = g >= 0 ? g : 0;
+        if (ends[fail[t]].length) ends[t] = [...ends[t], ...ends[fail[t]]];
       }
     }
-    // Renumber: states without words first (the root stays 0), then those with words.
+    // Numbering: states without words first (the root stays 0), then those with words.
     const number = new Int32Array(states);
     let plain = 0;
     for (let s = 0; s < states; s++) if (ends[s].length === 0) number[s] = plain++;
     const hits: number[] = [];
     for (let s = 0; s < states; s++) if (ends[s].length > 0) { number[s] = plain + hits.length; hits.push(s); }
     this.firstOut = plain;
-    this.delta = states < 65536 ? new Uint16Array(states * n) : new Uint32Array(states * n);
-    for (let s = 0; s < states; s++) {
-      const from = s * n, to = number[s] * n;
-      for (let k = 0; k < n; k++) this.delta[to + k] = number[next[from + k]];
+    // The complete transition table, breadth first: a state's row is its failure link's row (class
+    // 0, a character no word has, always leads back to the root) with its own edges written over it.
+    const delta = (this.delta = states < 65536 ? new Uint16Array(states * n) : new Uint32Array(states * n));
+    for (const s of order) {
+      const row = number[s] * n;
+      if (s !== 0) delta.copyWithin(row, number[fail[s]] * n, number[fail[s]] * n + n);
+      for (let t = firstChild[s]; t >= 0; t = sibling[t]) delta[row + classAt[t]] = number[t];
     }
     this.outStart = new Uint32Array(hits.length + 1);
     const outs: number[] = [];
