@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Literals, requiredLiterals, wholeFile } from '../src/analyzers/literals.ts';
+import { Literals, requiredLiterals, wholeFile, buildPrefilter, mayOccur, candidateLines } from '../src/analyzers/literals.ts';
 import { loadRules } from '../src/rules/loader.ts';
 import { SECRET_PATTERNS } from '../src/analyzers/secrets/patterns.ts';
 import { PACKAGE_ROOT } from '../src/paths.ts';
@@ -49,6 +49,29 @@ test("a text's hits by line (each line once, ascending, over several words) and 
   const seen: string[] = [];
   hits.tagged(Int32Array.from([7, -1, 9]), (tag, at) => seen.push(`${tag}@${at}`));
   assert.deepEqual(seen, ['7@14', '7@23', '9@32', '7@48']);
+});
+
+test('words only asked about are flagged, not placed; a regex then tried line by line gets its places from the next text on', () => {
+  const ac = new Literals([{ word: 'eval', caseSensitive: true, places: false }, { word: 'exec', caseSensitive: true }]);
+  const hits = ac.scan('eval(a)\nexec(b)\neval(c)');
+  assert.deepEqual([...hits.found], [1, 1]);
+  assert.equal(hits.placed(0), false);
+  assert.equal(hits.placed(1), true);
+  const seen: string[] = [];
+  hits.tagged(Int32Array.from([0, 1]), (tag, at) => seen.push(`${tag}@${at}`));
+  assert.deepEqual(seen, ['1@8']);
+
+  // The shared prefilter: a regex first asked about (its word joins, unplaced), then tried by line.
+  const re = /\bzqxfrob\s*\(/;
+  const lineStarts = (t: string) => () => [0, ...[...t.matchAll(/\n/g)].map((m) => m.index! + 1)];
+  buildPrefilter();
+  const t0 = 'nothing here', t1 = 'a\nzqxfrob(1)\nb', t2 = 'zqxfrob(2)\nb\nzqxfrob(3)';
+  assert.equal(mayOccur(re, t0), true); // (not known to this automaton yet: the regex decides)
+  assert.equal(mayOccur(re, t1), true);
+  assert.equal(mayOccur(re, 'still nothing'), false);
+  assert.equal(candidateLines(re, 'still nothing', lineStarts('still nothing')), undefined); // (occurrences not recorded: every line may)
+  assert.deepEqual(candidateLines(re, t2, lineStarts(t2)), [0, 2]);
+  assert.deepEqual(candidateLines(re, t1, lineStarts(t1)), [1]);
 });
 
 /** Every text file below a folder (small ones), as a corpus of real code and fixtures. */

@@ -168,8 +168,9 @@ function hiddenName(l: string): number | undefined {
 
 interface Hit { ruleId: string; line: number; column: number }
 
-prefilterProvider(() => [DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, CRED_SOURCE, NET_SINK, LITERAL_HOST, SHELL_URL, DEBUG_BYPASS, AUTH_CONTEXT,
-  PIECES_HINT, DATA_URL_CODE, DATA_URL_HINT, SOCKET_CONNECT, SHELL_START, DOWNLOAD_EXEC]);
+// (the gates' regexes are tried line by line; the others are asked about the whole file)
+prefilterProvider(() => [DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, PIECES_HINT, DATA_URL_CODE, DOWNLOAD_EXEC], true);
+prefilterProvider(() => [CRED_SOURCE, NET_SINK, LITERAL_HOST, SHELL_URL, DEBUG_BYPASS, AUTH_CONTEXT, DATA_URL_HINT, SOCKET_CONNECT, SHELL_START]);
 
 /**
  * A regex tested on each line, and the lines worth testing: those holding one of the words it

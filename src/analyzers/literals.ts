@@ -280,8 +280,13 @@ export class Literals {
   private readonly outStart: Uint32Array;
   private readonly outs: Uint32Array;
 
-  constructor(words: { word: string; caseSensitive: boolean }[]) {
+  /** For each word: whether its occurrences are recorded (1), or only whether it occurs (0). */
+  private readonly places: Uint8Array;
+
+  /** `places: false` on a word: `scan` only flags that it occurs (see Hits), not where. */
+  constructor(words: { word: string; caseSensitive: boolean; places?: boolean }[]) {
     this.words = words.map((w) => w.word);
+    this.places = Uint8Array.from(words, (w) => (w.places === false ? 0 : 1));
     this.exact = words.map((w) => w.caseSensitive && w.word.toLowerCase() !== w.word.toUpperCase());
     // Character classes: one per (case-folded) character used in a word, 0 for everything else.
     let n = 1;
@@ -354,11 +359,11 @@ export class Literals {
 
   /**
    * Every occurrence of every word in `text`: `found` flags the words seen, and the hits are the
-   * pairs (word, start offset), in text order.
+   * pairs (word, start offset), in text order, of the words whose places are wanted.
    */
   scan(text: string): Hits {
     const found = new Uint8Array(this.words.length);
-    const { delta, classOf, firstOut, classes, outStart, outs, exact, words } = this;
+    const { delta, classOf, firstOut, classes, outStart, outs, exact, words, places } = this;
     let ids = this.hitIds, starts = this.hitStarts, n = 0;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
@@ -368,9 +373,12 @@ export class Literals {
       const h = s - firstOut;
       for (let o = outStart[h], end = outStart[h + 1]; o < end; o++) {
         const id = outs[o];
+        // (a word whose places are not wanted, seen already)
+        if (found[id] === 1 && places[id] === 0) continue;
         const start = i + 1 - words[id].length;
         if (exact[id] && !text.startsWith(words[id], start)) continue;
         found[id] = 1;
+        if (places[id] === 0) continue;
         if (n === ids.length) {
           // (grown by doubling; kept for the next text)
           const more = new Int32Array(n * 2), moreStarts = new Int32Array(n * 2);
@@ -381,7 +389,7 @@ export class Literals {
         starts[n++] = start;
       }
     }
-    return new Hits(found, ids.slice(0, n), starts.slice(0, n));
+    return new Hits(found, ids.slice(0, n), starts.slice(0, n), places);
   }
   private hitIds = new Int32Array(4096);
   private hitStarts = new Int32Array(4096);
@@ -391,7 +399,12 @@ export class Literals {
 export class Hits {
   private byWord: Int32Array | undefined;
   private order: Int32Array | undefined;
-  constructor(readonly found: Uint8Array, private readonly ids: Int32Array, private readonly starts: Int32Array) {}
+  constructor(readonly found: Uint8Array, private readonly ids: Int32Array, private readonly starts: Int32Array, private readonly places?: Uint8Array) {}
+
+  /** Whether the hits hold the places of word `id` (not only whether it occurs). */
+  placed(id: number): boolean {
+    return !this.places || this.places[id] === 1;
+  }
 
   /**
    * Calls `fn(tag, start offset)` for each occurrence, in text order, of a word that `tagOf` tags
@@ -465,40 +478,60 @@ export class Hits {
 interface Entry { ids: number[] | null }
 const entries = new WeakMap<RegExp, Entry>();
 const wordIds = new Map<string, number>();
-const wordList: { word: string; caseSensitive: boolean }[] = [];
+/**
+ * The words, and whether some caller wants their places (the lines a line regex tries, the
+ * secrets' hints) or only whether they occur (a rule's `requires`, a whole-file test). Most
+ * occurrences in code are of words of the second kind: the automaton does not record them.
+ */
+const wordList: { word: string; caseSensitive: boolean; places: boolean }[] = [];
+/** Bumped when a word joins or comes to want its places: the automaton is rebuilt for the next text. */
+let wordsVersion = 0;
+let builtVersion = -1;
 let automaton: Literals | undefined;
 let lastText: string | undefined;
 let lastHits: Hits | undefined;
 
-function entry(re: RegExp): Entry {
+function entry(re: RegExp, places = false): Entry {
   let e = entries.get(re);
   if (!e) {
     const lits = requiredLiterals(re);
-    e = { ids: lits ? wordsOf(lits.words, !lits.fold) : null };
+    e = { ids: lits ? wordsOf(lits.words, !lits.fold, places) : null };
     entries.set(re, e);
-  }
+  } else if (places && e.ids) wantPlaces(e.ids);
   return e;
 }
 
-function wordsOf(words: string[], caseSensitive: boolean): number[] {
-  return words.map((word) => {
+function wordsOf(words: string[], caseSensitive: boolean, places: boolean): number[] {
+  const ids = words.map((word) => {
     const key = (caseSensitive ? 's:' : 'i:') + word;
     let id = wordIds.get(key);
-    if (id === undefined) { wordIds.set(key, (id = wordList.length)); wordList.push({ word, caseSensitive }); }
+    if (id === undefined) { wordIds.set(key, (id = wordList.length)); wordList.push({ word, caseSensitive, places: false }); wordsVersion++; }
     return id;
   });
+  if (places) wantPlaces(ids);
+  return ids;
+}
+
+/** Marks words whose places are wanted (the automaton is rebuilt when one of them was not). */
+function wantPlaces(ids: readonly number[]): void {
+  let changed = false;
+  for (const id of ids) if (!wordList[id].places) { wordList[id].places = true; changed = true; }
+  if (changed) wordsVersion++;
 }
 
 /** Registers words (ASCII; not from a regex) whose occurrences a caller wants: see `eachTagged`. */
 export function registerWords(words: string[], caseSensitive: boolean): number[] {
   if (words.some((w) => /[^\x00-\x7f]/.test(w))) throw new Error('the prefilter takes ASCII words only');
-  return wordsOf(words, caseSensitive);
+  return wordsOf(words, caseSensitive, true);
 }
 
-/** Sources of regexes that are only compiled on demand (the rule packs): asked once, before the build. */
-const providers: (() => Iterable<RegExp>)[] = [];
-export function prefilterProvider(fn: () => Iterable<RegExp>): void {
-  providers.push(fn);
+/**
+ * Sources of regexes that are only compiled on demand (the rule packs): asked once, before the
+ * build. `places`: the regexes are tried line by line (`candidateLines`), not only asked about.
+ */
+const providers: { fn: () => Iterable<RegExp>; places: boolean }[] = [];
+export function prefilterProvider(fn: () => Iterable<RegExp>, places = false): void {
+  providers.push({ fn, places });
 }
 
 /**
@@ -514,8 +547,9 @@ let seenChars = 0;
 /** Builds the automaton now, with the words of every regex known so far (a scan worker's warm-up). */
 export function buildPrefilter(): void {
   if (OFF) return;
-  for (const p of providers.splice(0)) for (const re of p()) entry(re);
+  for (const p of providers.splice(0)) for (const re of p.fn()) entry(re, p.places);
   automaton = new Literals(wordList);
+  builtVersion = wordsVersion;
 }
 
 /** The hits of every registered word in `text` (the last text's are kept), or undefined before the build. */
@@ -527,7 +561,10 @@ function hitsIn(text: string): Hits | undefined {
     lastText = text;
     if (seenChars < BUILD_AFTER) return undefined;
     buildPrefilter();
-  } else if (automaton.words.length < wordList.length) automaton = new Literals(wordList);
+  } else if (builtVersion !== wordsVersion) {
+    automaton = new Literals(wordList);
+    builtVersion = wordsVersion;
+  }
   lastText = text;
   lastHits = automaton!.scan(text);
   return lastHits;
@@ -556,6 +593,9 @@ export function mayOccur(re: RegExp, text: string): boolean {
 export function eachTagged(tagOf: Int32Array, text: string, fn: (tag: number, start: number) => void): boolean {
   const hits = hitsIn(text);
   if (!hits || tagOf.length > hits.found.length) return false;
+  // (registerWords made the tagged words ones whose places are recorded: unless that came after
+  // this text's automaton was built)
+  for (let id = 0; id < tagOf.length; id++) if (tagOf[id] >= 0 && !hits.placed(id)) return false;
   hits.tagged(tagOf, fn);
   return true;
 }
@@ -568,8 +608,10 @@ export function eachTagged(tagOf: Int32Array, text: string, fn: (tag: number, st
 export function candidateLines(re: RegExp, text: string, lineStarts: () => readonly number[]): number[] | undefined {
   const hits = hitsIn(text);
   if (!hits) return undefined;
-  const e = entry(re);
-  if (!e.ids || e.ids.some((id) => id >= hits.found.length)) return undefined;
+  // (a regex first tried line by line here, whose words' places this text's hits lack: every line
+  // may, this time; the automaton records them from the next text on)
+  const e = entry(re, true);
+  if (!e.ids || e.ids.some((id) => id >= hits.found.length || !hits.placed(id))) return undefined;
   return hits.lines(e.ids, lineStarts());
 }
 

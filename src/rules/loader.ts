@@ -361,7 +361,8 @@ export function loadRules(dir = RULES_DIR): Rule[] {
   if (dir === RULES_DIR) {
     cache = rules;
     // (the literal prefilter learns the words of every rule's regexes at once: see literals.ts)
-    prefilterProvider(() => rules.flatMap((r) => [...(r.requires?.regexes ?? []), ...(r.regex ? [r.regex] : [])]));
+    prefilterProvider(() => rules.flatMap((r) => r.requires?.regexes ?? []));
+    prefilterProvider(() => rules.flatMap((r) => (r.regex ? [r.regex] : [])), true);
   }
   return rules;
 }
