@@ -15,7 +15,7 @@ const common = {
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 // Code splitting: each command's code loads only when that command runs.
-await build({ ...common, splitting: true, entryPoints: { main: 'src/cli/main.ts', worker: 'src/scan/worker.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' });
+await build({ ...common, splitting: true, entryPoints: { main: 'src/cli/main.ts', worker: 'src/scan/worker-main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' });
 // The CLI once more as one CommonJS file, which bin/warden.js loads with a V8 code cache (Node 20
 // has no compile cache for ES modules, and compiling the bundle was a third of a short command's
 // own time). The cache is made by running a scan of the bundled example with it (see bin/warden.js).

@@ -7,6 +7,11 @@ import { UserError } from '../errors.ts';
 import { UsageError } from './args.ts';
 import { HELP } from './help.ts';
 
+/** A scan's worker thread, when the CLI bundle runs it (see scan/pool.ts). */
+export async function scanWorker(): Promise<void> {
+  (await import('../scan/worker.ts')).serveScanJobs();
+}
+
 /** Each command's module is loaded only when it runs (a hook call must not pay for the scanner). */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;

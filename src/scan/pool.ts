@@ -24,8 +24,12 @@ export interface PoolOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-// From the sources, workers need tsx registered first; the bundle has a plain JavaScript worker.
+// From the sources, workers need tsx registered first; the ES module bundle has a plain JavaScript
+// worker; the CLI bundle (dist/cli.cjs) starts its workers from itself, with its V8 code cache
+// (bin/load-cli.cjs), which spares each worker compiling its code and Node's module loader.
 const WORKER = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'worker.mjs'));
+const FROM_CLI_BUNDLE = import.meta.url.endsWith('.cjs');
+const CLI_WORKER = "const { workerData } = require('node:worker_threads'); require(workerData.loader)(workerData.root).scanWorker();";
 
 /** Files that are data, never code with a #! line. */
 const DATA_FILE = /\.(?:md|markdown|txt|rst|json|jsonc|ya?ml|toml|lock|cfg|ini|conf|xml|html?|css|scss|svg|csv|tsv|env|properties|gitignore|dockerignore|editorconfig|mod|sum)$/i;
@@ -57,7 +61,9 @@ export function defaultJobs(): number {
 interface PoolWorker { w: Worker; online: Promise<void> }
 
 function spawn(config: Config): PoolWorker {
-  const w = new Worker(WORKER, { workerData: { config } });
+  const w = FROM_CLI_BUNDLE
+    ? new Worker(CLI_WORKER, { eval: true, workerData: { config, loader: join(PACKAGE_ROOT, 'bin', 'load-cli.cjs'), root: PACKAGE_ROOT } })
+    : new Worker(WORKER, { workerData: { config } });
   const online = new Promise<void>((resolve, reject) => { w.once('online', resolve); w.once('error', reject); });
   online.catch(() => {}); // (a failure is reported by the scan that uses the worker)
   return { w, online };
