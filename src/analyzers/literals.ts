@@ -395,6 +395,8 @@ export class Literals {
   private hitStarts = new Int32Array(4096);
 }
 
+const placesChecked = new WeakMap<Uint8Array, WeakMap<Int32Array, boolean>>();
+
 /** The words found in one text, and where. */
 export class Hits {
   private byWord: Int32Array | undefined;
@@ -404,6 +406,21 @@ export class Hits {
   /** Whether the hits hold the places of word `id` (not only whether it occurs). */
   placed(id: number): boolean {
     return !this.places || this.places[id] === 1;
+  }
+
+  /** Whether the hits hold the places of every word `tagOf` tags (worked out once per automaton). */
+  placesAll(tagOf: Int32Array): boolean {
+    const places = this.places;
+    if (!places) return true;
+    let known = placesChecked.get(places);
+    if (!known) placesChecked.set(places, (known = new WeakMap()));
+    let all = known.get(tagOf);
+    if (all === undefined) {
+      all = true;
+      for (let id = 0; id < tagOf.length; id++) if (tagOf[id] >= 0 && places[id] !== 1) all = false;
+      known.set(tagOf, all);
+    }
+    return all;
   }
 
   /**
@@ -475,7 +492,7 @@ export class Hits {
 // The shared prefilter: every regex asked about has its words in one automaton, and one pass
 // over a text answers for all of them.
 
-interface Entry { ids: number[] | null }
+interface Entry { ids: number[] | null; placed?: boolean }
 const entries = new WeakMap<RegExp, Entry>();
 const wordIds = new Map<string, number>();
 /**
@@ -495,9 +512,12 @@ function entry(re: RegExp, places = false): Entry {
   let e = entries.get(re);
   if (!e) {
     const lits = requiredLiterals(re);
-    e = { ids: lits ? wordsOf(lits.words, !lits.fold, places) : null };
+    e = { ids: lits ? wordsOf(lits.words, !lits.fold, places) : null, placed: places };
     entries.set(re, e);
-  } else if (places && e.ids) wantPlaces(e.ids);
+  } else if (places && !e.placed) {
+    if (e.ids) wantPlaces(e.ids);
+    e.placed = true;
+  }
   return e;
 }
 
@@ -595,7 +615,7 @@ export function eachTagged(tagOf: Int32Array, text: string, fn: (tag: number, st
   if (!hits || tagOf.length > hits.found.length) return false;
   // (registerWords made the tagged words ones whose places are recorded: unless that came after
   // this text's automaton was built)
-  for (let id = 0; id < tagOf.length; id++) if (tagOf[id] >= 0 && !hits.placed(id)) return false;
+  if (!hits.placesAll(tagOf)) return false;
   hits.tagged(tagOf, fn);
   return true;
 }

@@ -81,6 +81,9 @@ const isAsciiWord = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_$]
 const isCodeChar = (c: string | undefined) => c !== undefined && /[!-~]/.test(c);
 
 const NON_ASCII = /[^\x00-\x7F]/;
+/** NON_ASCII and ESCAPED_BIDI taking the rest of the line: one match per line (for SourceFile.matchingLines). */
+const NON_ASCII_REST = /[^\x00-\x7F][^\n]*/g;
+const ESCAPED_BIDI_REST = new RegExp(`(?:${ESCAPED_BIDI.source})[^\\n]*`, 'g');
 
 export function analyzeUnicode(file: SourceFile): Finding[] {
   const out: Finding[] = [];
@@ -97,9 +100,15 @@ export function analyzeUnicode(file: SourceFile): Finding[] {
   // not a disguised identifier (TAG characters and variation-selector payloads still count).
   const prose = (file.language === undefined && /\.(md|markdown|txt|rst|adoc|html?)$/i.test(file.path)) || locale;
 
-  file.lines.forEach((line, i) => {
+  // Only lines with a non-ASCII character, or an escaped control, can hold a finding: the others
+  // are not read.
+  const nonAscii = ascii ? [] : file.matchingLines(NON_ASCII_REST);
+  const escaped = locale ? [] : file.matchingLines(ESCAPED_BIDI_REST);
+  const worth = escaped.length === 0 ? nonAscii : [...new Set([...nonAscii, ...escaped])].sort((a, b) => a - b);
+  for (const i of worth) {
+    const line = file.lines[i];
     const n = i + 1;
-    if (line.length > 20000) return;
+    if (line.length > 20000) continue;
     if (!ascii && NON_ASCII.test(line)) {
       // (controls only inside a character class that lists them, as a filter that strips them has, deceive no one)
       if (BIDI_ANY.test(line) && !locale && BIDI_ANY.test(line.replace(BIDI_SET, ''))) {
@@ -148,6 +157,6 @@ export function analyzeUnicode(file: SourceFile): Finding[] {
       }
     }
     if (!locale && ESCAPED_BIDI.test(line)) add('unicode.escaped-bidi', n, line.search(ESCAPED_BIDI) + 1);
-  });
+  }
   return out;
 }
