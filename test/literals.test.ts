@@ -49,6 +49,15 @@ test("a text's hits by line (each line once, ascending, over several words) and 
   const seen: string[] = [];
   hits.tagged(Int32Array.from([7, -1, 9]), (tag, at) => seen.push(`${tag}@${at}`));
   assert.deepEqual(seen, ['7@14', '7@23', '9@32', '7@48']);
+  // Many hits (the bucketed path) and few (the linear one) give the same lines.
+  const big = Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? 'eval(x) exec(y)' : i % 5 === 0 ? 'token' : 'plain')).join('\n');
+  const bigStarts = [0];
+  for (let i = big.indexOf('\n'); i >= 0; i = big.indexOf('\n', i + 1)) bigStarts.push(i + 1);
+  const bigLines = big.split('\n');
+  const naive = (ws: string[]) => bigLines.flatMap((l, i) => (ws.some((w) => l.toLowerCase().includes(w)) ? [i] : []));
+  const bigHits = ac.scan(big);
+  assert.deepEqual(bigHits.lines([0, 1, 2], bigStarts), naive(['eval', 'exec', 'token']));
+  assert.deepEqual(bigHits.lines([2], bigStarts), naive(['token']));
 });
 
 test('words only asked about are flagged, not placed; a regex then tried line by line gets its places from the next text on', () => {

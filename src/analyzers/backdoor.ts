@@ -188,12 +188,13 @@ const NEVER: Gate = { lines: [], on: () => null };
 function gate(re: RegExp, file: SourceFile, wholeRe = re, lineRe?: RegExp): Gate {
   const lines = candidateLines(re, file.text, () => file.lineStarts()) ?? (lineRe && file.matchingLines(lineRe));
   if (!lines) return occurs(wholeRe, file.text) ? { on: (_i, _e, test) => test() || null } : NEVER;
+  if (lines.length === 0 && !file.text.includes('\\')) return { lines, on: () => null };
   let whole: boolean | undefined;
-  const set = new Set(lines);
+  let set: Set<number> | undefined; // (made when first needed: most files never ask)
   return {
     lines,
     on(i, escaped, test) {
-      if (!escaped && !set.has(i)) return null;
+      if (!escaped && !(set ??= new Set(lines)).has(i)) return null;
       const r = test();
       if (!r || (escaped && !(whole ??= occurs(wholeRe, file.text)))) return null;
       return r;

@@ -468,6 +468,16 @@ export class Hits {
       }
       this.hitLines = out;
     }
+    // (few hits to look through for few words: in text order, so the lines come out ascending)
+    if (this.ids.length * words.length <= 4096) {
+      const got: number[] = [];
+      for (let h = 0, last = -1; h < this.ids.length; h++) {
+        if (!words.includes(this.ids[h])) continue;
+        const line = this.hitLines[h];
+        if (line !== last) got.push((last = line));
+      }
+      return got;
+    }
     const { byWord, order } = this.buckets();
     const got: number[] = [];
     let runs = 0;

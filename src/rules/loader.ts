@@ -250,20 +250,32 @@ function prefilter(raw: unknown, flags: string, where: string): Prefilter {
   const res = list.map((x) => {
     const re = compile(str(x, where, 'requires')!, flags, where);
     const key = `${re.flags}/${re.source}`;
-    return SHARED.get(key) ?? (SHARED.set(key, re), re);
+    return SHARED.get(key) ?? (SHARED.set(key, { re, slot: SHARED.size }), SHARED.get(key)!);
   });
-  return { test: (text) => res.every((r) => seenIn(r, text)), source: res.map((r) => r.source).join(' AND '), regexes: res };
+  return {
+    test: (text) => { for (const { re, slot } of res) if (!seenIn(re, slot, text)) return false; return true; },
+    source: res.map((r) => r.re.source).join(' AND '),
+    regexes: res.map((r) => r.re),
+  };
 }
-const SHARED = new Map<string, RegExp>();
+/** One RegExp per distinct prefilter, with its slot in the results below. */
+const SHARED = new Map<string, { re: RegExp; slot: number }>();
 
-/** Prefilter results for the file being scanned: rules share many of their `requires` regexes. */
+/**
+ * Prefilter results for the file being scanned (rules share many of their `requires` regexes):
+ * slot k holds its regex's result when seenAt[k] is the current text's number.
+ */
 let lastText: string | undefined;
-const lastResults = new Map<RegExp, boolean>();
-function seenIn(re: RegExp, text: string): boolean {
-  if (text !== lastText) { lastText = text; lastResults.clear(); }
-  let r = lastResults.get(re);
+let textNumber = 0;
+const seenAt: number[] = [];
+const seenResult: boolean[] = [];
+function seenIn(re: RegExp, slot: number, text: string): boolean {
+  if (text !== lastText) { lastText = text; textNumber++; }
+  if (seenAt[slot] === textNumber) return seenResult[slot];
   // (a regex whose words are not in the text cannot match: see literals.ts)
-  if (r === undefined) lastResults.set(re, (r = mayOccur(re, text) && re.test(text)));
+  const r = mayOccur(re, text) && re.test(text);
+  seenAt[slot] = textNumber;
+  seenResult[slot] = r;
   return r;
 }
 
