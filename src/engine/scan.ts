@@ -95,7 +95,7 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
     language = normaliseLanguage(opts.language);
     if (!language) notes.push({ file: path, kind: 'partial', reason: `unknown language '${opts.language}': only language-independent checks ran` });
   } else language = languageOf(path, firstLine);
-  const file = new SourceFile(path, text.replace(/\r\n?/g, '\n'), language);
+  const file = new SourceFile(path, text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text, language);
 
   const run = (name: string, fn: () => Finding[]): Finding[] => {
     try {

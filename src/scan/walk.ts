@@ -29,8 +29,11 @@ export function looksBinary(buf: Buffer): boolean {
 export function looksMinified(path: string, text: string): boolean {
   if (/\.min\.(js|css)$/.test(path)) return true;
   if (!/\.(js|mjs|cjs|css|ts)$/.test(path)) return false;
-  const lines = text.length / (text.split('\n', 2000).length || 1);
-  return lines > 500 && text.length > 5000;
+  if (text.length <= 5000) return false;
+  // (the average line length over the whole text, the line count capped at 2,000)
+  let count = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && count < 2000; at = text.indexOf('\n', at + 1)) count++;
+  return text.length / count > 500;
 }
 
 /** `onTarget` hears of each target as the walk finds it (a folder scan starts its workers early). */
