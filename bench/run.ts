@@ -113,7 +113,7 @@ function scanSection(): Section {
       lines.push(`| same Python files: Bandit ${bandit.stdout.split('\n')[0].replace(/^bandit\s*/, '')} | ${(median(b) / 1000).toFixed(2)} s | ${(py.bytes / 1e6 / (median(b) / 1000)).toFixed(1)} |`);
       lines.push('', `Warden is **${(median(b) / median(w)).toFixed(1)}x** Bandit's speed on the same Python files (all of Warden's analyzers, not only its Python rules).`);
       const rate = (m: number, ms: number) => (m / (ms / 1000)).toFixed(1);
-      lines.push('', `Target of the issue: 20 MB/s for a full scan of a large mixed-language tree using both cores. The npm packages (the issue's own example of such a tree) scan at ${rate(npmMb, median(npmRuns))} MB/s; the mixed tree above at ${rate(mb, median(full))} MB/s, held back by its Python part (${(py.bytes / 1e6).toFixed(1)} of its ${mb.toFixed(1)} MB), which alone scans at ${rate(py.bytes / 1e6, median(w))} MB/s: most Python files hold a call some rule must see in the syntax tree, and parsing Python is the slowest step.`);
+      lines.push('', `Target of the issue: 20 MB/s for a full scan of a large mixed-language tree using both cores. The npm packages (the issue's own example of such a tree) scan at ${rate(npmMb, median(npmRuns))} MB/s; the mixed tree above at ${rate(mb, median(full))} MB/s, held back by its Python part (${(py.bytes / 1e6).toFixed(1)} of its ${mb.toFixed(1)} MB), which alone scans at ${rate(py.bytes / 1e6, median(w))} MB/s (parsing Python files for the rules that need their syntax tree is the slowest step of a scan).`);
     } else lines.push('', 'Bandit is not installed (`apt-get install bandit`): no Bandit comparison in this run.');
 
     // A diff scan of a typical agent edit: 5 changed files in a git repository.
