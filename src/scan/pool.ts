@@ -42,11 +42,12 @@ const MIN_PARALLEL_BYTES = 2_000_000;
  * a few large functions (the analyzers) over thousands of files of several languages: optimized
  * early, each is compiled again and again as later files take branches the first ones did not
  * (some 1.2 s of compiling per thread on 34 MB of npm packages, on the cores the scan itself needs).
- * Measured, interleaved, on this project's bench trees: 10 to 20% less wall time at 2.4 M, on
- * 18, 34 and 78 MB trees alike (docs/BENCH.md). Process-wide: set once, before the scan's work
- * starts; the worker threads share it.
+ * Measured with and without, runs interleaved: 10 to 20% less wall time at 2.4 M on mixed, npm and
+ * node_modules trees of 18, 34 and 78 MB (0.6 M and 1.2 M gained less). Process-wide: set once,
+ * before the scan's work starts; the worker threads share it. (An --interrupt-budget given to
+ * node wins.)
  */
-export const SCAN_INTERRUPT_BUDGET = 2_400_000;
+const SCAN_INTERRUPT_BUDGET = 2_400_000;
 let tuned = false;
 export function tuneCompilerForScan(): void {
   if (tuned || process.execArgv.some((f) => f.startsWith('--interrupt-budget'))) return;
