@@ -27,6 +27,9 @@ await build({
 // The rule packs as JSON (YAML parsing is slow at start-up); the loader checks they are current.
 const { packsAsJson, PREBUILT_PACKS } = await tsImport('../src/rules/loader.ts', import.meta.url);
 writeFileSync(PREBUILT_PACKS, packsAsJson());
+// The prefilter's words of the built-in regexes (src/analyzers/literals.ts).
+const { prefilterTableAsJson, PREBUILT_LITERALS } = await tsImport('../src/analyzers/prefilter-table.ts', import.meta.url);
+writeFileSync(PREBUILT_LITERALS, prefilterTableAsJson());
 // The built-in policy as JSON, and a V8 code cache for the shell parser (hook start-up time).
 const { builtinPolicyAsJson, PREBUILT_POLICY } = await tsImport('../src/engine/policy.ts', import.meta.url);
 writeFileSync(PREBUILT_POLICY, builtinPolicyAsJson());

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Literals, requiredLiterals, wholeFile, buildPrefilter, mayOccur, candidateLines } from '../src/analyzers/literals.ts';
+import { Literals, requiredLiterals, wholeFile, buildPrefilter, mayOccur, candidateLines, PREBUILT_LITERALS } from '../src/analyzers/literals.ts';
+import { prefilterTableAsJson } from '../src/analyzers/prefilter-table.ts';
 import { loadRules } from '../src/rules/loader.ts';
 import { SECRET_PATTERNS } from '../src/analyzers/secrets/patterns.ts';
 import { PACKAGE_ROOT } from '../src/paths.ts';
@@ -81,6 +82,17 @@ test('words only asked about are flagged, not placed; a regex then tried line by
   assert.equal(candidateLines(re, 'still nothing', lineStarts('still nothing')), undefined); // (occurrences not recorded: every line may)
   assert.deepEqual(candidateLines(re, t2, lineStarts(t2)), [0, 2]);
   assert.deepEqual(candidateLines(re, t1, lineStarts(t1)), [1]);
+});
+
+test("the build's table of words (dist/literals.json) is what the extraction gives now, for every built-in regex", () => {
+  const fresh = JSON.parse(prefilterTableAsJson()) as Record<string, unknown>;
+  assert.ok(Object.keys(fresh).length > 300);
+  const built = JSON.parse(readFileSync(PREBUILT_LITERALS, 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(built, fresh);
+  for (const [key, lits] of Object.entries(built)) {
+    const slash = key.indexOf('/');
+    assert.deepEqual(requiredLiterals(new RegExp(key.slice(slash + 1), key.slice(0, slash))), lits, key);
+  }
 });
 
 /** Every text file below a folder (small ones), as a corpus of real code and fixtures. */

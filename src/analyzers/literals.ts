@@ -12,6 +12,9 @@
  * Exactness: the words are only ever a necessary condition (a superset test), so results are
  * those of running every regex; test/literals.test.ts checks the extraction on the rule packs.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.ts';
 
 /** Sets with a word shorter than this say nothing (one character occurs everywhere): such regexes always run. */
 const MIN_WORD = 2;
@@ -520,10 +523,40 @@ let automaton: Literals | undefined;
 let lastText: string | undefined;
 let lastHits: Hits | undefined;
 
+/**
+ * requiredLiterals' answers for the regexes of the rule packs, the backdoor shapes and the secret
+ * formats, worked out by the build (`literalsAsJson`) and keyed by flags and source, so that a
+ * scan's threads do not each work them out again. Read by the bundle only, which the same build
+ * made (from the sources, the extraction itself may have changed since): any other regex, or a
+ * missing file, is worked out as before.
+ */
+export const PREBUILT_LITERALS = join(PACKAGE_ROOT, 'dist', 'literals.json');
+let prebuilt: Map<string, Lits> | null | undefined;
+type Lits = ReturnType<typeof requiredLiterals>;
+function literalsOf(re: RegExp): Lits {
+  if (prebuilt === undefined) {
+    prebuilt = null;
+    if (!import.meta.url.endsWith('.ts')) {
+      try { prebuilt = new Map(Object.entries(JSON.parse(readFileSync(PREBUILT_LITERALS, 'utf8')) as Record<string, Lits>)); } catch { /* work them out */ }
+    }
+  }
+  const known = prebuilt?.get(`${re.flags}/${re.source}`);
+  return known !== undefined ? known : requiredLiterals(re);
+}
+
+/** What the build writes to PREBUILT_LITERALS: the words of every regex the providers give, and of `more`. */
+export function literalsAsJson(more: Iterable<RegExp> = []): string {
+  const out: Record<string, Lits> = {};
+  const add = (re: RegExp) => { out[`${re.flags}/${re.source}`] = requiredLiterals(re); };
+  for (const fn of allProviders) for (const re of fn()) add(re);
+  for (const re of more) add(re);
+  return JSON.stringify(out);
+}
+
 function entry(re: RegExp, places = false): Entry {
   let e = entries.get(re);
   if (!e) {
-    const lits = requiredLiterals(re);
+    const lits = literalsOf(re);
     e = { ids: lits ? wordsOf(lits.words, !lits.fold, places) : null, placed: places };
     entries.set(re, e);
   } else if (places && !e.placed) {
@@ -562,8 +595,11 @@ export function registerWords(words: string[], caseSensitive: boolean): number[]
  * build. `places`: the regexes are tried line by line (`candidateLines`), not only asked about.
  */
 const providers: { fn: () => Iterable<RegExp>; places: boolean }[] = [];
+/** (every provider ever registered, for the build's table: `providers` are taken as they are used) */
+const allProviders: (() => Iterable<RegExp>)[] = [];
 export function prefilterProvider(fn: () => Iterable<RegExp>, places = false): void {
   providers.push({ fn, places });
+  allProviders.push(fn);
 }
 
 /**
