@@ -34,7 +34,7 @@ const CLI_WORKER = "const { workerData } = require('node:worker_threads'); requi
 /** Files that are data, never code with a #! line. */
 const DATA_FILE = /\.(?:md|markdown|txt|rst|json|jsonc|ya?ml|toml|lock|cfg|ini|conf|xml|html?|css|scss|svg|csv|tsv|env|properties|gitignore|dockerignore|editorconfig|mod|sum)$/i;
 
-/** Source files most of which hold something a rule checks in the syntax tree (parsing is a scan's slowest step). */
+/** Languages whose rules often need a syntax tree: their files cost more per byte (parsing is a scan's slowest step). */
 const PARSE_HEAVY = /\.(?:py|[cm]?js|jsx|tsx?|php|rb|java|go)$/;
 
 /** Below this much work a worker's start-up (loading parsers and rules) costs more than it saves. */
