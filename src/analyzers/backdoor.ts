@@ -188,7 +188,7 @@ const NEVER: Gate = { lines: [], on: () => null };
 function gate(re: RegExp, file: SourceFile, wholeRe = re, lineRe?: RegExp): Gate {
   const lines = candidateLines(re, file.text, () => file.lineStarts()) ?? (lineRe && file.matchingLines(lineRe));
   if (!lines) return occurs(wholeRe, file.text) ? { on: (_i, _e, test) => test() || null } : NEVER;
-  if (lines.length === 0 && !file.text.includes('\\')) return { lines, on: () => null };
+  if (lines.length === 0 && !file.text.includes('\\')) return NEVER;
   let whole: boolean | undefined;
   let set: Set<number> | undefined; // (made when first needed: most files never ask)
   return {

@@ -128,7 +128,7 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     // Workers start early in the walk, once it has found enough that a parallel scan is likely (they
     // warm up meanwhile; a scan that stays small ends them unused).
     let found = 0;
-    const early = (t: Target) => { if ((found += t.size) >= PRESTART_BYTES && found - t.size < PRESTART_BYTES) prestart(config, a.jobs); };
+    const early = (t: Target) => { if ((found += t.size) >= PRESTART_BYTES) prestart(config, a.jobs); };
     await scanTargets(collectTargets(a.paths.length ? a.paths : ['.'], walkOpts, notes, undefined, early));
   }
 

@@ -35,7 +35,7 @@ const CLI_WORKER = "const { workerData } = require('node:worker_threads'); requi
 const DATA_FILE = /\.(?:md|markdown|txt|rst|json|jsonc|ya?ml|toml|lock|cfg|ini|conf|xml|html?|css|scss|svg|csv|tsv|env|properties|gitignore|dockerignore|editorconfig|mod|sum)$/i;
 
 /** Languages whose rules often need a syntax tree: their files cost more per byte (parsing is a scan's slowest step). */
-const PARSE_HEAVY = /\.(?:py|[cm]?js|jsx|tsx?|php|rb|java|go)$/;
+const PARSE_HEAVY = new Set<Language>(['python', 'javascript', 'typescript', 'php', 'ruby', 'java', 'go']);
 
 /** Below this much work a worker's start-up (loading parsers and rules) costs more than it saves. */
 const MIN_PARALLEL_BYTES = 2_000_000;
@@ -79,7 +79,7 @@ let warm: { config: Config; workers: PoolWorker[] } | undefined;
 /**
  * Starts the workers of a coming folder scan now, so that they load their parsers, rules and
  * prefilter while the walk goes on (the walk hears of enough work to need them: see cli/scan.ts).
- * `jobs` counts the main thread, which scans too.
+ * `jobs` counts the main thread, which scans too. (Once started, later calls do nothing.)
  */
 export function prestart(config: Config, jobs = defaultJobs()): void {
   if (warm || jobs <= 1) return;
@@ -125,20 +125,19 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
     });
     return results;
   }
-  // Batches of roughly 256 KB keep every thread busy to the end without much messaging.
-  const batches: number[][] = [];
-  let cur: number[] = [], size = 0;
+  // Batches of roughly 256 KB keep every thread busy to the end without much messaging. The
+  // costliest go first, so that the last ones, which decide when the slowest thread is done, are
+  // short. (Cost by size, files that usually need a syntax tree counting more; the results go back
+  // in target order whatever the order of the batches.)
+  const costed: { batch: number[]; cost: number }[] = [];
+  let cur: number[] = [], size = 0, cost = 0;
   targets.forEach((t, i) => {
-    cur.push(i); size += t.size;
-    if (size > 256_000 || cur.length >= 64) { batches.push(cur); cur = []; size = 0; }
+    const lang = languageOf(t.display);
+    cur.push(i); size += t.size; cost += lang && PARSE_HEAVY.has(lang) ? 3 * t.size : t.size;
+    if (size > 256_000 || cur.length >= 64) { costed.push({ batch: cur, cost }); cur = []; size = 0; cost = 0; }
   });
-  if (cur.length) batches.push(cur);
-  // The costliest batches first, so that the last ones, which decide when the slowest thread is
-  // done, are short. (Cost by size, with files that usually need a syntax tree counting more; the
-  // results go back in target order whatever the order of the batches.)
-  const cost = (batch: number[]) => batch.reduce((sum, i) => sum + targets[i].size * (PARSE_HEAVY.test(targets[i].display) ? 3 : 1), 0);
-  const costs = new Map(batches.map((b) => [b, cost(b)]));
-  batches.sort((a, b) => costs.get(b)! - costs.get(a)!);
+  if (cur.length) costed.push({ batch: cur, cost });
+  const batches = costed.sort((a, b) => b.cost - a.cost).map((c) => c.batch);
   const next = new SharedArrayBuffer(4);
   const counter = new Int32Array(next);
   const job: WorkerJob = {
