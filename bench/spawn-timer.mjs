@@ -18,7 +18,10 @@ const time = (cmd, input) => {
 const out = { 'spawn /bin/true': [] };
 // One warm-up call each, then n rounds; within a round the commands alternate, so all of them
 // see the same moments of a noisy machine.
-for (const r of job.runs) { out[r.name] = []; time(r.cmd, r.input); }
+for (const r of job.runs) {
+  out[r.name] = [];
+  time(r.cmd, r.input);
+}
 for (let i = 0; i < job.n; i++) {
   for (const r of job.runs) out[r.name].push(time(r.cmd, r.input));
   out['spawn /bin/true'].push(time(['/bin/true'], ''));

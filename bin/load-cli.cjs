@@ -13,10 +13,21 @@ module.exports = function loadCli(root, { writeCache = false } = {}) {
   const file = join(root, 'dist', 'cli.cjs');
   const cacheFile = join(root, 'dist', `cli-${process.version}.v8cache`);
   let src;
-  try { src = readFileSync(file, 'utf8'); } catch { return undefined; }
+  try {
+    src = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
   let cachedData;
-  try { if (!writeCache) cachedData = readFileSync(cacheFile); } catch { /* compile without */ }
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${src}\n})`, { filename: file, cachedData });
+  try {
+    if (!writeCache) cachedData = readFileSync(cacheFile);
+  } catch {
+    /* compile without */
+  }
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${src}\n})`, {
+    filename: file,
+    cachedData,
+  });
   const mod = { exports: {} };
   script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
   // The build runs a scan with WARDEN_WRITE_CLI_CACHE set: the cache then holds what it compiled.

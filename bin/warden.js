@@ -18,21 +18,27 @@ function newest(dir) {
 let entry;
 try {
   if (statSync(join(root, 'dist', 'main.mjs')).mtimeMs >= newest(join(root, 'src'))) entry = '../dist/main.mjs';
-} catch { /* no bundle */ }
+} catch {
+  /* no bundle */
+}
 if (!entry) {
   const { register } = await import('tsx/esm/api');
   register();
   entry = '../src/cli/main.ts';
 }
 // A closed pipe (warden … | head) ends output quietly instead of crashing.
-process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  else throw e;
+});
 
 // The bundle as one CommonJS file with the build's V8 code cache (see load-cli.cjs), else the ES module bundle.
 let cli;
 try {
-  if (entry === '../dist/main.mjs') cli = createRequire(import.meta.url)('./load-cli.cjs')(root, { writeCache: !!process.env.WARDEN_WRITE_CLI_CACHE });
+  if (entry === '../dist/main.mjs')
+    cli = createRequire(import.meta.url)('./load-cli.cjs')(root, { writeCache: !!process.env.WARDEN_WRITE_CLI_CACHE });
 } catch (e) {
   process.stderr.write(`warden: dist/cli.cjs could not be loaded (${e.message}); using the ES module bundle\n`);
 }
-const { main } = cli ?? await import(entry);
+const { main } = cli ?? (await import(entry));
 process.exitCode = await main(process.argv.slice(2));

@@ -7,20 +7,39 @@ import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const common = {
-  bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', logLevel: 'warning',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
   external: ['@ast-grep/*', 'better-sqlite3', 'mvdan-sh', 'yaml'],
   // Bundled CommonJS dependencies (yaml, ignore) need require() inside an ES module.
-  banner: { js: "import { createRequire as __wardenRequire } from 'node:module'; const require = __wardenRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __wardenRequire } from 'node:module'; const require = __wardenRequire(import.meta.url);",
+  },
 };
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 // Code splitting: each command's code loads only when that command runs.
-await build({ ...common, splitting: true, entryPoints: { main: 'src/cli/main.ts', worker: 'src/scan/worker-main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' });
+await build({
+  ...common,
+  splitting: true,
+  entryPoints: { main: 'src/cli/main.ts', worker: 'src/scan/worker-main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+});
 // The CLI once more as one CommonJS file, which bin/warden.js loads with a V8 code cache (Node 20
 // has no compile cache for ES modules, and compiling the bundle was a third of a short command's
 // own time). The cache is made by running a scan of the bundled example with it (see bin/warden.js).
 await build({
-  ...common, format: 'cjs', splitting: false, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', sourcemap: false,
+  ...common,
+  format: 'cjs',
+  splitting: false,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.cjs',
+  sourcemap: false,
   banner: { js: "var __wardenUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__wardenUrl' },
 });
@@ -28,7 +47,10 @@ await build({
 const { packsAsJson, PREBUILT_PACKS } = await tsImport('../src/rules/loader.ts', import.meta.url);
 writeFileSync(PREBUILT_PACKS, packsAsJson());
 // The prefilter's words of the built-in regexes (src/analyzers/literals.ts).
-const { prefilterTableAsJson, PREBUILT_LITERALS } = await tsImport('../src/analyzers/prefilter-table.ts', import.meta.url);
+const { prefilterTableAsJson, PREBUILT_LITERALS } = await tsImport(
+  '../src/analyzers/prefilter-table.ts',
+  import.meta.url,
+);
 writeFileSync(PREBUILT_LITERALS, prefilterTableAsJson());
 // The built-in policy as JSON, and a V8 code cache for the shell parser (hook start-up time).
 const { builtinPolicyAsJson, PREBUILT_POLICY } = await tsImport('../src/engine/policy.ts', import.meta.url);
@@ -36,7 +58,14 @@ writeFileSync(PREBUILT_POLICY, builtinPolicyAsJson());
 const { writeMvdanCache } = await tsImport('../src/analyzers/shell/mvdan.ts', import.meta.url);
 writeMvdanCache((sh) => {
   const p = sh.syntax.NewParser();
-  for (const c of ['ls -la', 'git status && npm test', 'curl -s "https://x/y" | bash -c "$(echo aGk= | base64 -d)"', 'for f in *.py; do python3 -c \'print(1)\' > "$f.out"; done', 'x=${A:-b}; echo $((1+2)) <(ls) 2>&1 >> ~/.log']) p.Parse(c, '');
+  for (const c of [
+    'ls -la',
+    'git status && npm test',
+    'curl -s "https://x/y" | bash -c "$(echo aGk= | base64 -d)"',
+    'for f in *.py; do python3 -c \'print(1)\' > "$f.out"; done',
+    'x=${A:-b}; echo $((1+2)) <(ls) 2>&1 >> ~/.log',
+  ])
+    p.Parse(c, '');
 });
 // Where the native addons are, for the hook's start-up snapshot (src/native.ts).
 const { writeNativeRecord } = await tsImport('../src/native.ts', import.meta.url);
@@ -49,25 +78,45 @@ writeWarmupRecord();
 // that can live in a V8 heap, run once by `node --build-snapshot`. Optional: without it the
 // installed hook runs the ordinary bundle.
 await build({
-  ...common, format: 'iife', splitting: false, entryPoints: ['src/hooks/snapshot.ts'], outfile: 'dist/hook-snapshot.cjs', sourcemap: false,
+  ...common,
+  format: 'iife',
+  splitting: false,
+  entryPoints: ['src/hooks/snapshot.ts'],
+  outfile: 'dist/hook-snapshot.cjs',
+  sourcemap: false,
   // better-sqlite3's JavaScript goes into the heap too; its compiled addon loads at run time.
   external: ['@ast-grep/*', 'yaml'],
   // The snapshot builder's own require() loads only Node's built-in modules; the externals
   // (ast-grep's native parsers, yaml) are loaded at run time through an ordinary require.
-  banner: { js: "var __wardenUrl = require('node:url').pathToFileURL(__filename).href; require = require('node:module').createRequire(__filename);" },
+  banner: {
+    js: "var __wardenUrl = require('node:url').pathToFileURL(__filename).href; require = require('node:module').createRequire(__filename);",
+  },
   define: { 'import.meta.url': '__wardenUrl' },
 });
 // Two blobs: the full one (shell commands) and one without the shell parser (file writes, reads,
 // prompts, plain commands), which starts faster; see src/hooks/snapshot.ts.
-for (const [kind, blob] of [['shell', `dist/hook-${process.version}.blob`], ['files', `dist/hook-files-${process.version}.blob`]]) {
-  const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'], { encoding: 'utf8', env: { ...process.env, WARDEN_SNAPSHOT_KIND: kind } });
+for (const [kind, blob] of [
+  ['shell', `dist/hook-${process.version}.blob`],
+  ['files', `dist/hook-files-${process.version}.blob`],
+]) {
+  const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'], {
+    encoding: 'utf8',
+    env: { ...process.env, WARDEN_SNAPSHOT_KIND: kind },
+  });
   if (snap.status !== 0) {
     rmSync(blob, { force: true });
-    console.warn(`warning: the hook start-up snapshot (${kind}) could not be built (the hook will start without it):\n${snap.stderr}`);
+    console.warn(
+      `warning: the hook start-up snapshot (${kind}) could not be built (the hook will start without it):\n${snap.stderr}`,
+    );
   }
 }
 // The CLI's code cache: a scan of the bundled example, run from dist/cli.cjs, with the cache written
 // at its end. Optional: without it the CLI compiles as it loads.
-const warm = spawnSync(process.execPath, ['bin/warden.js', 'scan', 'examples/agent-session', '--no-progress', '--format', 'json'], { encoding: 'utf8', env: { ...process.env, WARDEN_WRITE_CLI_CACHE: '1' } });
-if (warm.status !== 0 && warm.status !== 1) console.warn(`warning: the CLI code cache could not be made (the CLI will compile as it loads):\n${warm.stderr}`);
+const warm = spawnSync(
+  process.execPath,
+  ['bin/warden.js', 'scan', 'examples/agent-session', '--no-progress', '--format', 'json'],
+  { encoding: 'utf8', env: { ...process.env, WARDEN_WRITE_CLI_CACHE: '1' } },
+);
+if (warm.status !== 0 && warm.status !== 1)
+  console.warn(`warning: the CLI code cache could not be made (the CLI will compile as it loads):\n${warm.stderr}`);
 writeFileSync('dist/BUILT', new Date().toISOString() + '\n');

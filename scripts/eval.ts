@@ -22,21 +22,64 @@ const misses = args.includes('--misses') ? Number(args[args.indexOf('--misses') 
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'docs', 'EVAL.md');
 
 const EXT: Record<string, string> = {
-  python: 'py', javascript: 'js', typescript: 'ts', java: 'java', c: 'c', cpp: 'cpp', csharp: 'cs', php: 'php',
-  ruby: 'rb', rust: 'rs', go: 'go', swift: 'swift', objective_c: 'm', xml: 'xml', markdown: 'md', yaml: 'yml',
-  text: 'txt', bash: 'sh', assembly: 's', regex: 'txt', unknown: 'txt', sql: 'sql',
+  python: 'py',
+  javascript: 'js',
+  typescript: 'ts',
+  java: 'java',
+  c: 'c',
+  cpp: 'cpp',
+  csharp: 'cs',
+  php: 'php',
+  ruby: 'rb',
+  rust: 'rs',
+  go: 'go',
+  swift: 'swift',
+  objective_c: 'm',
+  xml: 'xml',
+  markdown: 'md',
+  yaml: 'yml',
+  text: 'txt',
+  bash: 'sh',
+  assembly: 's',
+  regex: 'txt',
+  unknown: 'txt',
+  sql: 'sql',
 };
 
-interface Case { id: string; kind: string; language: string; label: 'bad' | 'good'; category: string; content?: string }
-interface Row { corpus: string; bad: number; badFlagged: number; good: number; goodFlagged: number; extra?: string }
+interface Case {
+  id: string;
+  kind: string;
+  language: string;
+  label: 'bad' | 'good';
+  category: string;
+  content?: string;
+}
+interface Row {
+  corpus: string;
+  bad: number;
+  badFlagged: number;
+  good: number;
+  goodFlagged: number;
+  extra?: string;
+}
 
 const flagged = (fs: Finding[]) => fs.filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank('low'));
 
 function load(name: string): Case[] {
-  return readFileSync(join(CORPORA, name, 'cases.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(join(CORPORA, name, 'cases.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
-const CODE_CORPORA = ['cyberseceval', 'owasp-benchmark-python', 'cweval', 'llmseceval', 'unicode-attacks', 'gitleaks-secrets'];
+const CODE_CORPORA = [
+  'cyberseceval',
+  'owasp-benchmark-python',
+  'cweval',
+  'llmseceval',
+  'unicode-attacks',
+  'gitleaks-secrets',
+];
 
 /** Package corpora: every text file of a case is scanned under its own name (package.json, setup.py …). */
 const PACKAGE_CORPORA = ['guarddog', 'benign-packages'];
@@ -47,7 +90,10 @@ let bytes = 0;
 
 for (const corpus of CODE_CORPORA) {
   if (only.length && !only.includes(corpus)) continue;
-  if (!existsSync(join(CORPORA, corpus))) { console.error(`skip ${corpus}: not found under ${CORPORA}`); continue; }
+  if (!existsSync(join(CORPORA, corpus))) {
+    console.error(`skip ${corpus}: not found under ${CORPORA}`);
+    continue;
+  }
   const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
   const perCat = new Map<string, { bad: number; tp: number; good: number; fp: number; tpCwe: number; fpCwe: number }>();
   const missed: string[] = [];
@@ -66,107 +112,183 @@ for (const corpus of CODE_CORPORA) {
     const cweHit = hits.some((f) => f.cwe === c.category || (c.category === 'CWE-330' && f.cwe === 'CWE-338'));
     const pc = perCat.get(c.category) ?? { bad: 0, tp: 0, good: 0, fp: 0, tpCwe: 0, fpCwe: 0 };
     if (c.label === 'bad') {
-      row.bad++; pc.bad++;
-      if (hits.length) { row.badFlagged++; pc.tp++; } else missed.push(`${c.id} [${c.category}]`);
+      row.bad++;
+      pc.bad++;
+      if (hits.length) {
+        row.badFlagged++;
+        pc.tp++;
+      } else missed.push(`${c.id} [${c.category}]`);
       if (cweHit) pc.tpCwe++;
     } else {
-      row.good++; pc.good++;
-      if (hits.length) { row.goodFlagged++; pc.fp++; missed.push(`FP ${c.id} [${c.category}] ${hits.map((h) => h.ruleId).join(',')}`); }
+      row.good++;
+      pc.good++;
+      if (hits.length) {
+        row.goodFlagged++;
+        pc.fp++;
+        missed.push(`FP ${c.id} [${c.category}] ${hits.map((h) => h.ruleId).join(',')}`);
+      }
       if (cweHit) pc.fpCwe++;
     }
     perCat.set(c.category, pc);
   }
-  if (corpus === 'unicode-attacks') row.extra = `unicode findings only; good files with any finding at all (e.g. fake tokens in a secret scanner's fixtures): ${pct(goodAnyFinding, row.good)}`;
+  if (corpus === 'unicode-attacks')
+    row.extra = `unicode findings only; good files with any finding at all (e.g. fake tokens in a secret scanner's fixtures): ${pct(goodAnyFinding, row.good)}`;
   if (corpus === 'owasp-benchmark-python') {
-    let tp = 0, fp = 0;
+    let tp = 0,
+      fp = 0;
     const lines = ['| category | bad | flagged (right CWE) | good | flagged (right CWE) |', '|---|---|---|---|---|'];
     for (const [cat, p] of [...perCat].sort()) {
-      tp += p.tpCwe; fp += p.fpCwe;
+      tp += p.tpCwe;
+      fp += p.fpCwe;
       lines.push(`| ${cat} | ${p.bad} | ${p.tpCwe} | ${p.good} | ${p.fpCwe} |`);
     }
     row.extra = `Benchmark scoring (a case counts only when a finding carries its CWE): TPR ${pct(tp, row.bad)}, FPR ${pct(fp, row.good)}.`;
     details.push(`### owasp-benchmark-python by category\n\n${lines.join('\n')}\n`);
   }
   rows.push(row);
-  if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
+  if (misses)
+    console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }
 
 for (const corpus of PACKAGE_CORPORA) {
   if (only.length && !only.includes(corpus)) continue;
-  if (!existsSync(join(CORPORA, corpus))) { console.error(`skip ${corpus}: not found under ${CORPORA}`); continue; }
+  if (!existsSync(join(CORPORA, corpus))) {
+    console.error(`skip ${corpus}: not found under ${CORPORA}`);
+    continue;
+  }
   const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
   let goodHigh = 0;
   const missed: string[] = [];
   for (const c of load(corpus) as (Case & { files?: Record<string, string>; main_file?: string })[]) {
-    const files: Record<string, string> = c.files && typeof c.files === 'object' ? c.files : { [`case.${EXT[c.language] ?? 'txt'}`]: c.content ?? '' };
-    if (!c.files && c.language === 'json' && /"scripts"|"dependencies"/.test(c.content ?? '')) { delete files['case.json']; files['package.json'] = c.content ?? ''; }
-    if (!c.files && c.language === 'python' && /\bsetup\s*\(/.test(c.content ?? '')) { delete files['case.py']; files['setup.py'] = c.content ?? ''; }
+    const files: Record<string, string> =
+      c.files && typeof c.files === 'object' ? c.files : { [`case.${EXT[c.language] ?? 'txt'}`]: c.content ?? '' };
+    if (!c.files && c.language === 'json' && /"scripts"|"dependencies"/.test(c.content ?? '')) {
+      delete files['case.json'];
+      files['package.json'] = c.content ?? '';
+    }
+    if (!c.files && c.language === 'python' && /\bsetup\s*\(/.test(c.content ?? '')) {
+      delete files['case.py'];
+      files['setup.py'] = c.content ?? '';
+    }
     const hits: Finding[] = [];
     // Malicious-package behaviour is what these corpora label: supply-chain and backdoor findings
     // count; ordinary vulnerability findings (an eval of a variable) are not malice.
-    for (const [name, text] of Object.entries(files)) { bytes += text.length; hits.push(...flagged(scanText(`pkg/${name}`, text).findings).filter((f) => f.category === 'supply-chain' || f.category === 'backdoor')); }
+    for (const [name, text] of Object.entries(files)) {
+      bytes += text.length;
+      hits.push(
+        ...flagged(scanText(`pkg/${name}`, text).findings).filter(
+          (f) => f.category === 'supply-chain' || f.category === 'backdoor',
+        ),
+      );
+    }
     const high = hits.some((f) => severityRank(f.severity) >= severityRank('high'));
-    if (c.label === 'bad') { row.bad++; if (hits.length) row.badFlagged++; else missed.push(`${c.id} [${c.category}]`); }
-    else { row.good++; if (hits.length) { row.goodFlagged++; missed.push(`FP ${c.id} [${c.category}] ${hits.map((h) => `${h.ruleId}(${h.severity})`).join(',')}`); } if (high) goodHigh++; }
+    if (c.label === 'bad') {
+      row.bad++;
+      if (hits.length) row.badFlagged++;
+      else missed.push(`${c.id} [${c.category}]`);
+    } else {
+      row.good++;
+      if (hits.length) {
+        row.goodFlagged++;
+        missed.push(`FP ${c.id} [${c.category}] ${hits.map((h) => `${h.ruleId}(${h.severity})`).join(',')}`);
+      }
+      if (high) goodHigh++;
+    }
   }
   row.extra = `good flagged at high or critical: ${pct(goodHigh, row.good)}`;
   rows.push(row);
-  if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
+  if (misses)
+    console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }
 
 // Shell corpora: each command is judged as an agent's shell tool call with the built-in policy,
 // in a scratch workspace (/work/project). Flagged = ask or deny.
 const SHELL_CORPORA = ['gtfobins', 'revshells', 'atomic-red-team', 'nl2bash'];
 /** MITRE ATT&CK techniques of the Discovery tactic (TA0007). */
-const DISCOVERY = /^T(?:1007|1010|1012|1016|1018|1033|1040|1046|1049|1057|1069|1082|1083|1087|1120|1124|1135|1201|1217|1482|1497|1518|1526|1538|1580|1613|1614|1615|1619|1622|1652|1654)(?:\.\d+)?$/;
+const DISCOVERY =
+  /^T(?:1007|1010|1012|1016|1018|1033|1040|1046|1049|1057|1069|1082|1083|1087|1120|1124|1135|1201|1217|1482|1497|1518|1526|1538|1580|1613|1614|1615|1619|1622|1652|1654)(?:\.\d+)?$/;
 const policy = builtinPolicy();
 await loadAnalyzers();
 for (const corpus of SHELL_CORPORA) {
   if (only.length && !only.includes(corpus)) continue;
-  if (!existsSync(join(CORPORA, corpus))) { console.error(`skip ${corpus}: not found under ${CORPORA}`); continue; }
+  if (!existsSync(join(CORPORA, corpus))) {
+    console.error(`skip ${corpus}: not found under ${CORPORA}`);
+    continue;
+  }
   const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
-  let denied = 0, sensitive = 0, sensitiveFlagged = 0, discovery = 0, discoveryFlagged = 0;
+  let denied = 0,
+    sensitive = 0,
+    sensitiveFlagged = 0,
+    discovery = 0,
+    discoveryFlagged = 0;
   const missed: string[] = [];
   const byCap = new Map<string, number>();
   for (const c of load(corpus)) {
     if (c.content === undefined || c.kind !== 'shell' || c.language !== 'bash') continue;
-    const v = judge({ tool: 'shell', command: c.content, cwd: '/work/project' }, { policy, cwd: '/work/project', home: '/home/dev' });
+    const v = judge(
+      { tool: 'shell', command: c.content, cwd: '/work/project' },
+      { policy, cwd: '/work/project', home: '/home/dev' },
+    );
     const hit = v.decision !== 'allow';
     if (v.decision === 'deny') denied++;
     for (const a of v.actions) if (a.decision !== 'allow') byCap.set(a.capability, (byCap.get(a.capability) ?? 0) + 1);
-    if (c.label === 'bad' && DISCOVERY.test(c.category)) { discovery++; if (hit) discoveryFlagged++; }
-    if (c.label === 'bad') { row.bad++; if (hit) row.badFlagged++; else missed.push(`${c.id} [${c.category}] ${c.content.slice(0, 140).replace(/\n/g, ' \\n ')}`); }
-    else {
+    if (c.label === 'bad' && DISCOVERY.test(c.category)) {
+      discovery++;
+      if (hit) discoveryFlagged++;
+    }
+    if (c.label === 'bad') {
+      row.bad++;
+      if (hit) row.badFlagged++;
+      else missed.push(`${c.id} [${c.category}] ${c.content.slice(0, 140).replace(/\n/g, ' \\n ')}`);
+    } else {
       row.good++;
-      if (c.category === 'ordinary-admin-sensitive') { sensitive++; if (hit) sensitiveFlagged++; }
-      if (hit) { row.goodFlagged++; if (c.category !== 'ordinary-admin-sensitive') missed.push(`FP ${c.id} ${v.decision} ${v.reasons[0]?.slice(0, 90)} :: ${c.content.slice(0, 120)}`); }
+      if (c.category === 'ordinary-admin-sensitive') {
+        sensitive++;
+        if (hit) sensitiveFlagged++;
+      }
+      if (hit) {
+        row.goodFlagged++;
+        if (c.category !== 'ordinary-admin-sensitive')
+          missed.push(`FP ${c.id} ${v.decision} ${v.reasons[0]?.slice(0, 90)} :: ${c.content.slice(0, 120)}`);
+      }
     }
   }
-  const caps = [...byCap].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(', ');
-  row.extra = corpus === 'nl2bash'
-    ? `flagged ${row.goodFlagged} of ${row.good} (${((100 * row.goodFlagged) / row.good).toFixed(2)}%), denied ${pct(denied, row.good)}; admin-sensitive subset flagged ${pct(sensitiveFlagged, sensitive)}, the rest ${pct(row.goodFlagged - sensitiveFlagged, row.good - sensitive)}. Most asked: ${caps}`
-    : `denied ${pct(denied, row.bad)}.${discovery ? ` ATT&CK Discovery techniques (${discovery} cases: uname, whoami, ps, netstat… which agents also run) ${pct(discoveryFlagged, discovery)}; all other techniques ${pct(row.badFlagged - discoveryFlagged, row.bad - discovery)}.` : ''} Most common: ${caps}`;
+  const caps = [...byCap]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  row.extra =
+    corpus === 'nl2bash'
+      ? `flagged ${row.goodFlagged} of ${row.good} (${((100 * row.goodFlagged) / row.good).toFixed(2)}%), denied ${pct(denied, row.good)}; admin-sensitive subset flagged ${pct(sensitiveFlagged, sensitive)}, the rest ${pct(row.goodFlagged - sensitiveFlagged, row.good - sensitive)}. Most asked: ${caps}`
+      : `denied ${pct(denied, row.bad)}.${discovery ? ` ATT&CK Discovery techniques (${discovery} cases: uname, whoami, ps, netstat… which agents also run) ${pct(discoveryFlagged, discovery)}; all other techniques ${pct(row.badFlagged - discoveryFlagged, row.bad - discovery)}.` : ''} Most common: ${caps}`;
   rows.push(row);
-  if (misses) console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
+  if (misses)
+    console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }
 
 // Model files: read statically (never unpickled). Flagged = any finding; for good files what
 // matters is a finding at high or critical.
 if ((!only.length || only.includes('pickles')) && existsSync(join(CORPORA, 'pickles'))) {
   const row: Row = { corpus: 'pickles', bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
-  let goodHigh = 0, badCritical = 0;
+  let goodHigh = 0,
+    badCritical = 0;
   const missed: string[] = [];
   for (const c of load('pickles') as (Case & { path: string })[]) {
     const r = analyzeModelFile(join(CORPORA, 'pickles', c.path), c.path);
     const high = r.findings.some((f) => severityRank(f.severity) >= severityRank('high'));
     if (c.label === 'bad') {
       row.bad++;
-      if (r.findings.length) row.badFlagged++; else missed.push(`${c.id} [${c.category}]`);
+      if (r.findings.length) row.badFlagged++;
+      else missed.push(`${c.id} [${c.category}]`);
       if (r.findings.some((f) => f.severity === 'critical')) badCritical++;
     } else {
       row.good++;
       if (r.findings.length) row.goodFlagged++;
-      if (high) { goodHigh++; missed.push(`FP ${c.id}: ${r.findings.map((f) => f.snippet).join('; ')}`); }
+      if (high) {
+        goodHigh++;
+        missed.push(`FP ${c.id}: ${r.findings.map((f) => f.snippet).join('; ')}`);
+      }
     }
   }
   row.extra = `bad flagged at critical: ${pct(badCritical, row.bad)}; good flagged at high or critical: ${goodHigh} of ${row.good} (the good ones flagged at all are the two password-protected zips, reported as "cannot be inspected", medium)`;
@@ -178,12 +300,17 @@ if ((!only.length || only.includes('pickles')) && existsSync(join(CORPORA, 'pick
 if (!only.length || only.includes('typosquat')) {
   const lines: string[] = [];
   for (const eco of ['npm', 'pypi'] as const) {
-    const names = readFileSync(join(ROOT, 'src', 'rules', 'supply-chain', `popular-${eco}.txt`), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t')[0]);
+    const names = readFileSync(join(ROOT, 'src', 'rules', 'supply-chain', `popular-${eco}.txt`), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split('\t')[0]);
     const top = names.slice(0, 5000);
     const flaggedTop = top.filter((n) => ['typosquat', 'combosquat'].includes(judgeName(eco, n).kind));
     lines.push(`| ${eco} | top 5,000 most-downloaded names | ${flaggedTop.length} flagged |`);
   }
-  details.push(`### Typosquat detector precision\n\n| ecosystem | names | result |\n|---|---|---|\n${lines.join('\n')}\n\nThe lists (src/rules/supply-chain/popular-*.txt, regenerated by \`node --import tsx scripts/popular.ts\` from public download counts) double as exemptions, so this holds by construction for listed names; tests/deps.test.ts also checks it.\n`);
+  details.push(
+    `### Typosquat detector precision\n\n| ecosystem | names | result |\n|---|---|---|\n${lines.join('\n')}\n\nThe lists (src/rules/supply-chain/popular-*.txt, regenerated by \`node --import tsx scripts/popular.ts\` from public download counts) double as exemptions, so this holds by construction for listed names; tests/deps.test.ts also checks it.\n`,
+  );
 }
 const secs = (performance.now() - t0) / 1000;
 
@@ -191,8 +318,14 @@ function pct(n: number, d: number): string {
   return d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}%`;
 }
 
-const table = ['| corpus | bad | bad flagged | good | good flagged | note |', '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.corpus} | ${r.bad} | ${pct(r.badFlagged, r.bad)} | ${r.good} | ${pct(r.goodFlagged, r.good)} | ${r.extra ?? ''} |`)].join('\n');
+const table = [
+  '| corpus | bad | bad flagged | good | good flagged | note |',
+  '|---|---|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.corpus} | ${r.bad} | ${pct(r.badFlagged, r.bad)} | ${r.good} | ${pct(r.goodFlagged, r.good)} | ${r.extra ?? ''} |`,
+  ),
+].join('\n');
 console.log(table);
 console.log(`\n${(bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(1)} s`);
 

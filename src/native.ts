@@ -15,7 +15,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 
-export interface LangRegistration { libraryPath: string; extensions: string[]; languageSymbol?: string; metaVarChar?: string; expandoChar?: string }
+export interface LangRegistration {
+  libraryPath: string;
+  extensions: string[];
+  languageSymbol?: string;
+  metaVarChar?: string;
+  expandoChar?: string;
+}
 export interface NativeRecord {
   /** The @ast-grep/napi addon file. */
   napi?: string;
@@ -63,11 +69,15 @@ export function writeNativeRecord(langPackages: string[], file = NATIVE_RECORD):
   const req = createRequire(join(PACKAGE_ROOT, 'package.json'));
   const before = new Set(Object.keys(req.cache));
   req('@ast-grep/napi');
-  const out: NativeRecord = { napi: Object.keys(req.cache).find((k) => !before.has(k) && k.endsWith('.node')), langs: {} };
+  const out: NativeRecord = {
+    napi: Object.keys(req.cache).find((k) => !before.has(k) && k.endsWith('.node')),
+    langs: {},
+  };
   for (const pkg of langPackages) {
     const m = req(pkg) as LangRegistration;
     out.langs[pkg] = { libraryPath: m.libraryPath, extensions: [...m.extensions] };
-    for (const k of ['languageSymbol', 'metaVarChar', 'expandoChar'] as const) if (typeof m[k] === 'string') out.langs[pkg][k] = m[k];
+    for (const k of ['languageSymbol', 'metaVarChar', 'expandoChar'] as const)
+      if (typeof m[k] === 'string') out.langs[pkg][k] = m[k];
   }
   const sqlite = join(req.resolve('better-sqlite3/package.json'), '..', 'build', 'Release', 'better_sqlite3.node');
   if (existsSync(sqlite)) out.sqlite = sqlite;

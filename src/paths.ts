@@ -20,7 +20,8 @@ function findRoot(): string {
 
 export const PACKAGE_ROOT = findRoot();
 export const RULES_DIR = join(PACKAGE_ROOT, 'src', 'rules');
-export const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 /** Warden's own folder: the audit database and its signing key, the daemon's socket, caches. */
 export function defaultAuditDir(): string {

@@ -12,7 +12,8 @@ const WRITER = join(import.meta.dirname, 'helpers', 'audit-writer.ts');
 const fresh = (n: number) => {
   const dir = mkdtempSync(join(tmpdir(), 'warden-audit-'));
   const log = new AuditLog(dir);
-  for (let i = 0; i < n; i++) log.append({ session: 's', source: 'test', kind: 'shell', decision: 'allow', data: { i, command: `echo ${i}` } });
+  for (let i = 0; i < n; i++)
+    log.append({ session: 's', source: 'test', kind: 'shell', decision: 'allow', data: { i, command: `echo ${i}` } });
   return { dir, log };
 };
 
@@ -31,17 +32,30 @@ test('edits, deletions, insertions, reordering, rewrites and cut-off tails are f
     mutate(log);
     const r = log.verify();
     assert.equal(r.ok, false, `not detected: ${want}`);
-    assert.ok(r.problems.some((p) => want.test(p)), `${want}: ${r.problems.join('; ')}`);
+    assert.ok(
+      r.problems.some((p) => want.test(p)),
+      `${want}: ${r.problems.join('; ')}`,
+    );
     log.close();
   };
-  check((l) => l.db.prepare(`UPDATE records SET data = json_set(data, '$.command', 'rm -rf /') WHERE seq = 42`).run(), /record 42: its content does not match its hash/);
+  check(
+    (l) => l.db.prepare(`UPDATE records SET data = json_set(data, '$.command', 'rm -rf /') WHERE seq = 42`).run(),
+    /record 42: its content does not match its hash/,
+  );
   check((l) => l.db.prepare(`UPDATE records SET decision = 'deny' WHERE seq = 7`).run(), /record 7: .*edited/);
-  check((l) => l.db.prepare('DELETE FROM records WHERE seq = 60').run(), /records 60 are missing|record 61: does not follow/);
+  check(
+    (l) => l.db.prepare('DELETE FROM records WHERE seq = 60').run(),
+    /records 60 are missing|record 61: does not follow/,
+  );
   check((l) => {
     // Insert a forged record between 10 and 11 by shifting the later ones up.
     l.db.prepare('UPDATE records SET seq = seq + 1000 WHERE seq > 10').run();
     l.db.prepare('UPDATE records SET seq = seq - 999 WHERE seq > 1000').run();
-    l.db.prepare(`INSERT INTO records (seq, ts, session, source, kind, decision, data, prev, hash) SELECT 11, ts, session, source, kind, 'allow', '{}', hash, 'x' FROM records WHERE seq = 10`).run();
+    l.db
+      .prepare(
+        `INSERT INTO records (seq, ts, session, source, kind, decision, data, prev, hash) SELECT 11, ts, session, source, kind, 'allow', '{}', hash, 'x' FROM records WHERE seq = 10`,
+      )
+      .run();
   }, /record 11: its content does not match|record 12: does not follow/);
   check((l) => {
     // Swap the contents of records 20 and 21 (reorder).
@@ -56,25 +70,48 @@ test('edits, deletions, insertions, reordering, rewrites and cut-off tails are f
     for (const r of rows) {
       const data = JSON.parse(r.data as string);
       if (r.seq === 30) data.command = 'echo nothing to see';
-      const rec = { seq: r.seq as number, ts: r.ts as string, session: r.session as string, source: r.source as string, kind: r.kind as string, decision: r.decision as string, data, prev };
+      const rec = {
+        seq: r.seq as number,
+        ts: r.ts as string,
+        session: r.session as string,
+        source: r.source as string,
+        kind: r.kind as string,
+        decision: r.decision as string,
+        data,
+        prev,
+      };
       const hash = recordHash(rec);
-      l.db.prepare('UPDATE records SET data = ?, prev = ?, hash = ? WHERE seq = ?').run(JSON.stringify(data), prev, hash, r.seq);
+      l.db
+        .prepare('UPDATE records SET data = ?, prev = ?, hash = ? WHERE seq = ?')
+        .run(JSON.stringify(data), prev, hash, r.seq);
       prev = hash;
     }
   }, /checkpoint at record 100: the chain up to it was rewritten/);
-  check((l) => l.db.prepare('DELETE FROM records WHERE seq >= 100').run(), /checkpoint at record 100: that record is gone/);
-  check((l) => l.db.prepare(`UPDATE checkpoints SET hash = (SELECT hash FROM records WHERE seq = 150), seq = 150`).run(), /bad signature/);
+  check(
+    (l) => l.db.prepare('DELETE FROM records WHERE seq >= 100').run(),
+    /checkpoint at record 100: that record is gone/,
+  );
+  check(
+    (l) => l.db.prepare(`UPDATE checkpoints SET hash = (SELECT hash FROM records WHERE seq = 150), seq = 150`).run(),
+    /bad signature/,
+  );
 });
 
 test('many processes append at once without losing or corrupting records', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'warden-audit-'));
   const env = { ...process.env, WARDEN_HOME: dir };
-  const procs = Array.from({ length: 6 }, (_, k) => new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', WRITER, '60', `w${k}`], { env });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`writer ${k} exited ${code}`))));
-  }));
+  const procs = Array.from(
+    { length: 6 },
+    (_, k) =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', WRITER, '60', `w${k}`], { env });
+        let out = '';
+        p.stdout.on('data', (d) => {
+          out += d;
+        });
+        p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`writer ${k} exited ${code}`))));
+      }),
+  );
   const outs = await Promise.all(procs);
   const acked = outs.flatMap((o) => o.trim().split('\n').map(Number));
   assert.equal(acked.length, 360);
@@ -89,11 +126,19 @@ test('many processes append at once without losing or corrupting records', async
 
 test('a writer killed mid-write loses nothing it acknowledged', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'warden-audit-'));
-  const p = spawn(process.execPath, ['--import', 'tsx', WRITER, '100000', 'victim'], { env: { ...process.env, WARDEN_HOME: dir } });
+  const p = spawn(process.execPath, ['--import', 'tsx', WRITER, '100000', 'victim'], {
+    env: { ...process.env, WARDEN_HOME: dir },
+  });
   let out = '';
-  p.stdout.on('data', (d) => { out += d; if (out.split('\n').length > 150) p.kill('SIGKILL'); });
+  p.stdout.on('data', (d) => {
+    out += d;
+    if (out.split('\n').length > 150) p.kill('SIGKILL');
+  });
   await new Promise((r) => p.on('exit', r));
-  const acked = out.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+  const acked = out
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number);
   assert.ok(acked.length >= 150);
   const log = new AuditLog(dir);
   const r = log.verify();
@@ -102,6 +147,9 @@ test('a writer killed mid-write loses nothing it acknowledged', async () => {
   for (const s of acked) assert.ok(seqs.has(s), `acknowledged record ${s} lost`);
   log.close();
   // And the log keeps working after the crash.
-  const again = spawnSync(process.execPath, ['--import', 'tsx', WRITER, '3', 'after'], { env: { ...process.env, WARDEN_HOME: dir }, encoding: 'utf8' });
+  const again = spawnSync(process.execPath, ['--import', 'tsx', WRITER, '3', 'after'], {
+    env: { ...process.env, WARDEN_HOME: dir },
+    encoding: 'utf8',
+  });
   assert.equal(again.status, 0, again.stderr);
 });

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Literals, requiredLiterals, wholeFile, buildPrefilter, mayOccur, candidateLines, PREBUILT_LITERALS } from '../src/analyzers/literals.ts';
+import {
+  Literals,
+  requiredLiterals,
+  wholeFile,
+  buildPrefilter,
+  mayOccur,
+  candidateLines,
+  PREBUILT_LITERALS,
+} from '../src/analyzers/literals.ts';
 import { prefilterTableAsJson } from '../src/analyzers/prefilter-table.ts';
 import { loadRules } from '../src/rules/loader.ts';
 import { SECRET_PATTERNS } from '../src/analyzers/secrets/patterns.ts';
@@ -23,12 +31,16 @@ test('the words a regex needs: alternations, sequences, optional and repeated pa
   // lookarounds match no text: their words are not needed
   assert.deepEqual(words(/(?<=secret_)key(?!id)/), ['key']);
   // nothing every match needs: the regex always runs
-  for (const re of [/a|bc/, /\w+\s*=/, /(?:eval)?\(/, /x*/, /[^"]{8,}/, /\bos\b|/, /k/iu, /(\w)\1/]) assert.equal(requiredLiterals(re), null, String(re));
+  for (const re of [/a|bc/, /\w+\s*=/, /(?:eval)?\(/, /x*/, /[^"]{8,}/, /\bos\b|/, /k/iu, /(\w)\1/])
+    assert.equal(requiredLiterals(re), null, String(re));
 });
 
 test('the automaton finds every word at every offset, case-folded where asked', () => {
   const ac = new Literals([
-    { word: 'he', caseSensitive: true }, { word: 'she', caseSensitive: true }, { word: 'hers', caseSensitive: true }, { word: 'Key', caseSensitive: false },
+    { word: 'he', caseSensitive: true },
+    { word: 'she', caseSensitive: true },
+    { word: 'hers', caseSensitive: true },
+    { word: 'Key', caseSensitive: false },
   ]);
   const hits: string[] = [];
   const text = 'ushers KEY key kEy Hers é-she';
@@ -39,7 +51,11 @@ test('the automaton finds every word at every offset, case-folded where asked', 
 });
 
 test("a text's hits by line (each line once, ascending, over several words) and in text order by tag", () => {
-  const ac = new Literals([{ word: 'eval', caseSensitive: true }, { word: 'exec', caseSensitive: true }, { word: 'token', caseSensitive: false }]);
+  const ac = new Literals([
+    { word: 'eval', caseSensitive: true },
+    { word: 'exec', caseSensitive: true },
+    { word: 'token', caseSensitive: false },
+  ]);
   const text = 'exec(a)\nx = 1\neval(b); eval(c)\n\nTOKEN = exec(d)\neval';
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -51,7 +67,9 @@ test("a text's hits by line (each line once, ascending, over several words) and 
   hits.tagged(Int32Array.from([7, -1, 9]), (tag, at) => seen.push(`${tag}@${at}`));
   assert.deepEqual(seen, ['7@14', '7@23', '9@32', '7@48']);
   // Many hits (the bucketed path) and few (the linear one) give the same lines.
-  const big = Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? 'eval(x) exec(y)' : i % 5 === 0 ? 'token' : 'plain')).join('\n');
+  const big = Array.from({ length: 3000 }, (_, i) =>
+    i % 7 === 0 ? 'eval(x) exec(y)' : i % 5 === 0 ? 'token' : 'plain',
+  ).join('\n');
   const bigStarts = [0];
   for (let i = big.indexOf('\n'); i >= 0; i = big.indexOf('\n', i + 1)) bigStarts.push(i + 1);
   const bigLines = big.split('\n');
@@ -62,7 +80,10 @@ test("a text's hits by line (each line once, ascending, over several words) and 
 });
 
 test('words only asked about are flagged, not placed; a regex then tried line by line gets its places from the next text on', () => {
-  const ac = new Literals([{ word: 'eval', caseSensitive: true, places: false }, { word: 'exec', caseSensitive: true }]);
+  const ac = new Literals([
+    { word: 'eval', caseSensitive: true, places: false },
+    { word: 'exec', caseSensitive: true },
+  ]);
   const hits = ac.scan('eval(a)\nexec(b)\neval(c)');
   assert.deepEqual([...hits.found], [1, 1]);
   assert.equal(hits.placed(0), false);
@@ -75,7 +96,9 @@ test('words only asked about are flagged, not placed; a regex then tried line by
   const re = /\bzqxfrob\s*\(/;
   const lineStarts = (t: string) => () => [0, ...[...t.matchAll(/\n/g)].map((m) => m.index! + 1)];
   buildPrefilter();
-  const t0 = 'nothing here', t1 = 'a\nzqxfrob(1)\nb', t2 = 'zqxfrob(2)\nb\nzqxfrob(3)';
+  const t0 = 'nothing here',
+    t1 = 'a\nzqxfrob(1)\nb',
+    t2 = 'zqxfrob(2)\nb\nzqxfrob(3)';
   assert.equal(mayOccur(re, t0), true); // (not known to this automaton yet: the regex decides)
   assert.equal(mayOccur(re, t1), true);
   assert.equal(mayOccur(re, 'still nothing'), false);
@@ -109,10 +132,19 @@ function texts(dir: string, out: string[] = []): string[] {
 }
 
 test("a regex never matches a text without one of its words (every rule's regexes and the secret formats, on the rule fixtures and sources)", () => {
-  const corpus = [...texts(join(PACKAGE_ROOT, 'src')), ...texts(join(PACKAGE_ROOT, 'examples')), ...texts(join(PACKAGE_ROOT, 'test'))];
-  const regexes = loadRules().flatMap((r) => [...(r.requires?.regexes ?? []), ...(r.regex ? [r.regex] : []), ...(r.notRegex ? [r.notRegex] : [])]);
+  const corpus = [
+    ...texts(join(PACKAGE_ROOT, 'src')),
+    ...texts(join(PACKAGE_ROOT, 'examples')),
+    ...texts(join(PACKAGE_ROOT, 'test')),
+  ];
+  const regexes = loadRules().flatMap((r) => [
+    ...(r.requires?.regexes ?? []),
+    ...(r.regex ? [r.regex] : []),
+    ...(r.notRegex ? [r.notRegex] : []),
+  ]);
   regexes.push(...SECRET_PATTERNS.map((p) => p.re));
-  let checked = 0, matched = 0;
+  let checked = 0,
+    matched = 0;
   for (const re of regexes) {
     const lits = requiredLiterals(re);
     if (!lits) continue;
@@ -120,7 +152,10 @@ test("a regex never matches a text without one of its words (every rule's regexe
     for (const t of corpus) {
       if (!wholeFile(re).test(t)) continue;
       matched++;
-      assert.ok(ac.scan(t).found.some((f) => f === 1), `/${re.source}/ matched a text without any of ${JSON.stringify(lits.words)}`);
+      assert.ok(
+        ac.scan(t).found.some((f) => f === 1),
+        `/${re.source}/ matched a text without any of ${JSON.stringify(lits.words)}`,
+      );
     }
     checked++;
   }
@@ -129,12 +164,27 @@ test("a regex never matches a text without one of its words (every rule's regexe
 
 test('a folder scan finds exactly the same with the prefilter as without it', () => {
   const run = (env: Record<string, string>) => {
-    const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'warden.js'), 'scan', 'src', 'examples', 'test', '--format', 'json', '--no-progress', '--jobs', '1'],
-      { cwd: PACKAGE_ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(PACKAGE_ROOT, 'bin', 'warden.js'),
+        'scan',
+        'src',
+        'examples',
+        'test',
+        '--format',
+        'json',
+        '--no-progress',
+        '--jobs',
+        '1',
+      ],
+      { cwd: PACKAGE_ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } },
+    );
     assert.ok(r.status === 0 || r.status === 1, r.stderr);
     return (JSON.parse(r.stdout) as { findings: unknown[] }).findings.map((f) => JSON.stringify(f));
   };
-  const on = run({}), off = run({ WARDEN_NO_LITERALS: '1' });
+  const on = run({}),
+    off = run({ WARDEN_NO_LITERALS: '1' });
   assert.ok(on.length > 100);
   assert.deepEqual(on, off);
 });

@@ -8,7 +8,10 @@ for (const pack of packFiles()) {
   if (only && !pack.includes(only)) continue;
   test(`rule pack ${pack.split('/src/rules/')[1]} proves itself on its fixtures`, () => {
     const { problems } = checkPack(pack);
-    assert.deepEqual(problems.map((p) => `${p.file.split('/src/rules/')[1]}${p.line ? `:${p.line}` : ''} ${p.problem}`), []);
+    assert.deepEqual(
+      problems.map((p) => `${p.file.split('/src/rules/')[1]}${p.line ? `:${p.line}` : ''} ${p.problem}`),
+      [],
+    );
   });
 }
 
@@ -18,7 +21,28 @@ test('all packs load together with unique ids', () => {
 });
 
 test('every line regex is safe from catastrophic backtracking on hostile lines', () => {
-  const hostile = ['a', ' ', '0', '=', '"', "'", '/', '\\', '.', '-', '_', 'aA1', 'a=', '" ', 'x.', '\t', '{', '(', '%', ':'];
+  const hostile = [
+    'a',
+    ' ',
+    '0',
+    '=',
+    '"',
+    "'",
+    '/',
+    '\\',
+    '.',
+    '-',
+    '_',
+    'aA1',
+    'a=',
+    '" ',
+    'x.',
+    '\t',
+    '{',
+    '(',
+    '%',
+    ':',
+  ];
   for (const rule of loadRules()) {
     for (const re of [rule.regex, rule.notRegex, ...(rule.requires?.regexes ?? [])]) {
       if (!re) continue;
@@ -36,7 +60,16 @@ test('every line regex is safe from catastrophic backtracking on hostile lines',
 test("a rule's not-path keeps it off matching files only", async () => {
   const { scanText } = await import('../src/engine/scan.ts');
   const code = 'def delete(user, target):\n    assert user.is_admin\n    target.delete()\n';
-  assert.deepEqual(scanText('app/users.py', code).findings.map((f) => f.ruleId), ['python.assert-authorization']);
-  assert.deepEqual(scanText('tests/test_users.py', code).findings.map((f) => f.ruleId), []);
-  assert.deepEqual(scanText('app/users_test.py', code).findings.map((f) => f.ruleId), []);
+  assert.deepEqual(
+    scanText('app/users.py', code).findings.map((f) => f.ruleId),
+    ['python.assert-authorization'],
+  );
+  assert.deepEqual(
+    scanText('tests/test_users.py', code).findings.map((f) => f.ruleId),
+    [],
+  );
+  assert.deepEqual(
+    scanText('app/users_test.py', code).findings.map((f) => f.ruleId),
+    [],
+  );
 });

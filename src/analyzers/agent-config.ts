@@ -18,17 +18,28 @@
 import type { Finding } from '../engine/types.ts';
 import { SourceFile, finding } from './source.ts';
 
-const AGENT_SETTINGS = /(^|\/)\.(qwen|claude|gemini|codex|cursor)\/settings(\.local)?\.json$|(^|\/)\.(qwen|claude|gemini)\/[\w.-]*\.json$/;
-const WORKFLOW = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)\.gitlab-ci\.ya?ml$|(^|\/)\.circleci\/config\.ya?ml$|(^|\/)azure-pipelines\.ya?ml$|(^|\/)Jenkinsfile$/;
+const AGENT_SETTINGS =
+  /(^|\/)\.(qwen|claude|gemini|codex|cursor)\/settings(\.local)?\.json$|(^|\/)\.(qwen|claude|gemini)\/[\w.-]*\.json$/;
+const WORKFLOW =
+  /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)\.gitlab-ci\.ya?ml$|(^|\/)\.circleci\/config\.ya?ml$|(^|\/)azure-pipelines\.ya?ml$|(^|\/)Jenkinsfile$/;
 
 const EDITOR_TASKS = /(^|\/)\.vscode\/tasks\.json$/;
 const DEV_CONTAINER = /(^|\/)\.devcontainer(\/[^/]+)?\/devcontainer\.json$|(^|\/)\.devcontainer\.json$/;
-const REGISTRY_CONFIG = /(^|\/)(\.npmrc|\.yarnrc|\.yarnrc\.yml|\.bunfig\.toml|bunfig\.toml|pip\.conf|pip\.ini|uv\.toml)$/;
+const REGISTRY_CONFIG =
+  /(^|\/)(\.npmrc|\.yarnrc|\.yarnrc\.yml|\.bunfig\.toml|bunfig\.toml|pip\.conf|pip\.ini|uv\.toml)$/;
 const PTH = /\.pth$/;
 const TOOL_CONFIG = /(^|\/)(\.npmrc|\.yarnrc\.yml|\.cargo\/config(\.toml)?|\.git\/config|\.gitconfig)$/;
 
 export function isAgentConfigPath(path: string): boolean {
-  return AGENT_SETTINGS.test(path) || WORKFLOW.test(path) || EDITOR_TASKS.test(path) || DEV_CONTAINER.test(path) || REGISTRY_CONFIG.test(path) || PTH.test(path) || TOOL_CONFIG.test(path);
+  return (
+    AGENT_SETTINGS.test(path) ||
+    WORKFLOW.test(path) ||
+    EDITOR_TASKS.test(path) ||
+    DEV_CONTAINER.test(path) ||
+    REGISTRY_CONFIG.test(path) ||
+    PTH.test(path) ||
+    TOOL_CONFIG.test(path)
+  );
 }
 
 /**
@@ -36,45 +47,140 @@ export function isAgentConfigPath(path: string): boolean {
  * on every install, build or git command. Well-known wrappers (sccache, the project's Yarn release)
  * are ordinary; a script path, a temp folder, a shell string or a download is not.
  */
-const TOOL_PROGRAM = /^\s*(?:script-shell|shell|node-options|onload-script)\s*=\s*(.+)$|^\s*(?:rustc-wrapper|rustc-workspace-wrapper|rustc|runner)\s*=\s*(.+)$|^\s*yarnPath\s*:\s*(.+)$|^\s*(?:fsmonitor|pager|sshCommand|editor|askPass|hooksPath)\s*=\s*(.+)$/i;
-const ORDINARY_PROGRAM = /^["']?(?:sccache|ccache|cachepot|\.yarn\/releases\/yarn-[\w.-]+\.c?js|(?:ba|z|da)?sh|\/bin\/(?:ba|z|da)?sh|less(?: -\w+)*|cat|more|vim?|nano|code --wait|true|false|delta|diff-so-fancy(?: \| less.*)?|--max[-_]old[-_]space[-_]size=\d+|--enable-source-maps)["']?\s*$/;
+const TOOL_PROGRAM =
+  /^\s*(?:script-shell|shell|node-options|onload-script)\s*=\s*(.+)$|^\s*(?:rustc-wrapper|rustc-workspace-wrapper|rustc|runner)\s*=\s*(.+)$|^\s*yarnPath\s*:\s*(.+)$|^\s*(?:fsmonitor|pager|sshCommand|editor|askPass|hooksPath)\s*=\s*(.+)$/i;
+const ORDINARY_PROGRAM =
+  /^["']?(?:sccache|ccache|cachepot|\.yarn\/releases\/yarn-[\w.-]+\.c?js|(?:ba|z|da)?sh|\/bin\/(?:ba|z|da)?sh|less(?: -\w+)*|cat|more|vim?|nano|code --wait|true|false|delta|diff-so-fancy(?: \| less.*)?|--max[-_]old[-_]space[-_]size=\d+|--enable-source-maps)["']?\s*$/;
 
 /** The public registries a package-manager config may name without a finding. */
-const DEFAULT_REGISTRY = /^https:\/\/(?:registry\.npmjs\.org|registry\.yarnpkg\.com|registry\.npmmirror\.com|pypi\.org|pypi\.python\.org|files\.pythonhosted\.org|npm\.pkg\.github\.com)(?:[/:]|$)/i;
+const DEFAULT_REGISTRY =
+  /^https:\/\/(?:registry\.npmjs\.org|registry\.yarnpkg\.com|registry\.npmmirror\.com|pypi\.org|pypi\.python\.org|files\.pythonhosted\.org|npm\.pkg\.github\.com)(?:[/:]|$)/i;
 
 const META = {
-  'agent-config.hooks-disabled': { title: 'Agent hooks switched off by a repository file', severity: 'critical', cwe: 'CWE-693', message: 'This settings file disables the agent\'s hooks, which switches off Warden\'s guard for everyone who opens the repository.', fix: 'Remove the setting; enforce hooks from the system settings file (/etc/qwen-code/settings.json, managed Claude settings).' },
-  'agent-config.auto-approve': { title: 'Agent auto-approval turned on by a repository file', severity: 'high', cwe: 'CWE-732', message: 'This settings file lets the agent run tools without asking (YOLO / bypassPermissions / wildcard allow).', fix: 'Remove it; grant narrow permissions per tool instead.' },
-  'agent-config.network-hook': { title: 'Agent hook runs a network or decode command', severity: 'critical', cwe: 'CWE-506', message: 'A hook in this settings file runs a command that reaches the network or decodes a payload; it runs on every tool call of every user.', fix: 'Remove the hook and review who added it.' },
-  'agent-config.telemetry-on': { title: 'Vendor usage statistics switched on', severity: 'low', cwe: 'CWE-359', message: 'This file turns the agent vendor\'s usage statistics on, so usage data leaves the company.', fix: 'Set privacy.usageStatisticsEnabled to false.' },
-  'agent-config.ci-secret-exfil': { title: 'CI step sends secrets to a host', severity: 'critical', cwe: 'CWE-200', message: 'A CI step puts secrets or the whole environment into a network command.', fix: 'Remove the step; rotate the secrets it could reach.' },
-  'agent-config.ci-script-injection': { title: 'Untrusted event text pasted into a CI script', severity: 'high', cwe: 'CWE-78', message: 'GitHub expands ${{ }} before the shell runs, so an issue title, comment, commit message or branch name written by anyone becomes shell code in this step, with its secrets.', fix: 'Pass the value through env: (TITLE: ${{ github.event.issue.title }}) and use "$TITLE" in the script.' },
-  'agent-config.autorun-on-open': { title: 'Editor task runs when the folder is opened', severity: 'high', cwe: 'CWE-506', message: 'This task runs a command as soon as someone opens the repository in the editor, before anyone reviews it.', fix: 'Remove runOn: folderOpen; let people run the task themselves.' },
-  'agent-config.autorun-network': { title: 'Dev-container command reaches the network or decodes a payload', severity: 'high', cwe: 'CWE-506', message: 'A dev-container lifecycle command (initializeCommand runs on the host) fetches or decodes something and runs when the container is built or started.', fix: 'Pin what it installs (a versioned package or image) or move the step into a reviewed script.' },
-  'agent-config.registry-override': { title: 'Packages fetched from another index', severity: 'medium', cwe: 'CWE-1357', message: 'This package-manager config makes installs fetch packages from an index other than the public registry; an attacker-controlled index serves its own versions of every package.', fix: 'Confirm the URL is the company\'s mirror (over https); otherwise remove it.' },
-  'agent-config.pth-autorun': { title: 'Python .pth file runs code at every start', severity: 'high', cwe: 'CWE-506', message: 'Python executes the import lines of .pth files in site-packages every time the interpreter starts, a known way to plant code that survives reinstalls.', fix: 'Keep .pth files to plain paths; remove the import line and review who added it.' },
-  'agent-config.tool-runs-program': { title: 'Config makes a tool run another program', severity: 'high', cwe: 'CWE-506', message: 'This setting makes the package manager, build tool or git run a program of this file\'s choosing on every install, build or git command: code that runs without anyone invoking it.', fix: 'Remove the setting, or point it at a reviewed, versioned tool (sccache, the project\'s own Yarn release).' },
-  'agent-config.ci-pr-target-checkout': { title: 'pull_request_target runs untrusted PR code', severity: 'high', cwe: 'CWE-829', message: 'The workflow runs with repository secrets on pull_request_target and checks out the pull request\'s head, so a fork\'s code runs with those secrets.', fix: 'Use pull_request, or never check out and run the PR head under pull_request_target.' },
+  'agent-config.hooks-disabled': {
+    title: 'Agent hooks switched off by a repository file',
+    severity: 'critical',
+    cwe: 'CWE-693',
+    message:
+      "This settings file disables the agent's hooks, which switches off Warden's guard for everyone who opens the repository.",
+    fix: 'Remove the setting; enforce hooks from the system settings file (/etc/qwen-code/settings.json, managed Claude settings).',
+  },
+  'agent-config.auto-approve': {
+    title: 'Agent auto-approval turned on by a repository file',
+    severity: 'high',
+    cwe: 'CWE-732',
+    message: 'This settings file lets the agent run tools without asking (YOLO / bypassPermissions / wildcard allow).',
+    fix: 'Remove it; grant narrow permissions per tool instead.',
+  },
+  'agent-config.network-hook': {
+    title: 'Agent hook runs a network or decode command',
+    severity: 'critical',
+    cwe: 'CWE-506',
+    message:
+      'A hook in this settings file runs a command that reaches the network or decodes a payload; it runs on every tool call of every user.',
+    fix: 'Remove the hook and review who added it.',
+  },
+  'agent-config.telemetry-on': {
+    title: 'Vendor usage statistics switched on',
+    severity: 'low',
+    cwe: 'CWE-359',
+    message: "This file turns the agent vendor's usage statistics on, so usage data leaves the company.",
+    fix: 'Set privacy.usageStatisticsEnabled to false.',
+  },
+  'agent-config.ci-secret-exfil': {
+    title: 'CI step sends secrets to a host',
+    severity: 'critical',
+    cwe: 'CWE-200',
+    message: 'A CI step puts secrets or the whole environment into a network command.',
+    fix: 'Remove the step; rotate the secrets it could reach.',
+  },
+  'agent-config.ci-script-injection': {
+    title: 'Untrusted event text pasted into a CI script',
+    severity: 'high',
+    cwe: 'CWE-78',
+    message:
+      'GitHub expands ${{ }} before the shell runs, so an issue title, comment, commit message or branch name written by anyone becomes shell code in this step, with its secrets.',
+    fix: 'Pass the value through env: (TITLE: ${{ github.event.issue.title }}) and use "$TITLE" in the script.',
+  },
+  'agent-config.autorun-on-open': {
+    title: 'Editor task runs when the folder is opened',
+    severity: 'high',
+    cwe: 'CWE-506',
+    message:
+      'This task runs a command as soon as someone opens the repository in the editor, before anyone reviews it.',
+    fix: 'Remove runOn: folderOpen; let people run the task themselves.',
+  },
+  'agent-config.autorun-network': {
+    title: 'Dev-container command reaches the network or decodes a payload',
+    severity: 'high',
+    cwe: 'CWE-506',
+    message:
+      'A dev-container lifecycle command (initializeCommand runs on the host) fetches or decodes something and runs when the container is built or started.',
+    fix: 'Pin what it installs (a versioned package or image) or move the step into a reviewed script.',
+  },
+  'agent-config.registry-override': {
+    title: 'Packages fetched from another index',
+    severity: 'medium',
+    cwe: 'CWE-1357',
+    message:
+      'This package-manager config makes installs fetch packages from an index other than the public registry; an attacker-controlled index serves its own versions of every package.',
+    fix: "Confirm the URL is the company's mirror (over https); otherwise remove it.",
+  },
+  'agent-config.pth-autorun': {
+    title: 'Python .pth file runs code at every start',
+    severity: 'high',
+    cwe: 'CWE-506',
+    message:
+      'Python executes the import lines of .pth files in site-packages every time the interpreter starts, a known way to plant code that survives reinstalls.',
+    fix: 'Keep .pth files to plain paths; remove the import line and review who added it.',
+  },
+  'agent-config.tool-runs-program': {
+    title: 'Config makes a tool run another program',
+    severity: 'high',
+    cwe: 'CWE-506',
+    message:
+      "This setting makes the package manager, build tool or git run a program of this file's choosing on every install, build or git command: code that runs without anyone invoking it.",
+    fix: "Remove the setting, or point it at a reviewed, versioned tool (sccache, the project's own Yarn release).",
+  },
+  'agent-config.ci-pr-target-checkout': {
+    title: 'pull_request_target runs untrusted PR code',
+    severity: 'high',
+    cwe: 'CWE-829',
+    message:
+      "The workflow runs with repository secrets on pull_request_target and checks out the pull request's head, so a fork's code runs with those secrets.",
+    fix: 'Use pull_request, or never check out and run the PR head under pull_request_target.',
+  },
 } as const;
 type Id = keyof typeof META;
 
 /** Event fields anyone can write: issue and PR titles and bodies, comments, commit messages, branch names, emails. */
-const UNTRUSTED_EVENT_TEXT = /\$\{\{\s*(?:github\.event\.(?:issue|pull_request|comment|review|review_comment|discussion|head_commit|commits\[\d+\]|workflow_run|pages\[\d+\])\S*\.(?:title|body|message|name|email|head_ref|ref|label)\b|github\.event\.pull_request\.head\.(?:ref|label)|github\.head_ref)/;
+const UNTRUSTED_EVENT_TEXT =
+  /\$\{\{\s*(?:github\.event\.(?:issue|pull_request|comment|review|review_comment|discussion|head_commit|commits\[\d+\]|workflow_run|pages\[\d+\])\S*\.(?:title|body|message|name|email|head_ref|ref|label)\b|github\.event\.pull_request\.head\.(?:ref|label)|github\.head_ref)/;
 
-const NETWORK_CMD = /\b(curl|wget|nc|ncat|netcat|ssh|scp|rsync|ftp|telnet|socat|Invoke-WebRequest|iwr|fetch\(|https?:\/\/|base64\s+(-d|--decode)|\|\s*(ba)?sh\b|python[0-9.]*\s+-c|node\s+-e|\/dev\/tcp)/i;
+const NETWORK_CMD =
+  /\b(curl|wget|nc|ncat|netcat|ssh|scp|rsync|ftp|telnet|socat|Invoke-WebRequest|iwr|fetch\(|https?:\/\/|base64\s+(-d|--decode)|\|\s*(ba)?sh\b|python[0-9.]*\s+-c|node\s+-e|\/dev\/tcp)/i;
 
 export function analyzeAgentConfig(file: SourceFile): Finding[] {
   const out: Finding[] = [];
-  const add = (id: Id, line: number) => out.push(finding(file, { ruleId: id, category: 'agent-config', confidence: 'high', line, column: 1, ...META[id] }));
+  const add = (id: Id, line: number) =>
+    out.push(finding(file, { ruleId: id, category: 'agent-config', confidence: 'high', line, column: 1, ...META[id] }));
   const lines = file.lines;
   if (AGENT_SETTINGS.test(file.path)) {
     let inHooks = false;
     lines.forEach((l, i) => {
-      if (/"disableAllHooks"\s*:\s*true|"hooks"\s*:\s*\{\s*"enabled"\s*:\s*false|"enableHooks"\s*:\s*false/.test(l)) add('agent-config.hooks-disabled', i + 1);
-      if (/"(defaultMode|approvalMode|approval_mode)"\s*:\s*"(bypassPermissions|yolo|auto[_-]?edit|full[_-]?auto)"|"(autoAccept|yolo|dangerouslySkipPermissions|skipPermissions|allowAll)"\s*:\s*true|"Bash\(\*\)"|"run_shell_command\(\*\)"|"Bash"\s*[,\]]/.test(l)) add('agent-config.auto-approve', i + 1);
-      if (/"usageStatisticsEnabled"\s*:\s*true|"telemetry"\s*:\s*\{\s*"enabled"\s*:\s*true/.test(l)) add('agent-config.telemetry-on', i + 1);
+      if (/"disableAllHooks"\s*:\s*true|"hooks"\s*:\s*\{\s*"enabled"\s*:\s*false|"enableHooks"\s*:\s*false/.test(l))
+        add('agent-config.hooks-disabled', i + 1);
+      if (
+        /"(defaultMode|approvalMode|approval_mode)"\s*:\s*"(bypassPermissions|yolo|auto[_-]?edit|full[_-]?auto)"|"(autoAccept|yolo|dangerouslySkipPermissions|skipPermissions|allowAll)"\s*:\s*true|"Bash\(\*\)"|"run_shell_command\(\*\)"|"Bash"\s*[,\]]/.test(
+          l,
+        )
+      )
+        add('agent-config.auto-approve', i + 1);
+      if (/"usageStatisticsEnabled"\s*:\s*true|"telemetry"\s*:\s*\{\s*"enabled"\s*:\s*true/.test(l))
+        add('agent-config.telemetry-on', i + 1);
       if (/"hooks"\s*:/.test(l)) inHooks = true;
-      if (inHooks && /"command"\s*:/.test(l) && NETWORK_CMD.test(l.slice(l.indexOf('"command"')))) add('agent-config.network-hook', i + 1);
+      if (inHooks && /"command"\s*:/.test(l) && NETWORK_CMD.test(l.slice(l.indexOf('"command"'))))
+        add('agent-config.network-hook', i + 1);
     });
   }
   if (WORKFLOW.test(file.path)) {
@@ -88,31 +194,60 @@ export function analyzeAgentConfig(file: SourceFile): Finding[] {
       const script = run ? run[2] : runIndent >= 0 ? l : undefined;
       if (run && /^[|>][-+]?\s*$/.test(run[2])) runIndent = run[1].length;
       if (script !== undefined && UNTRUSTED_EVENT_TEXT.test(script)) add('agent-config.ci-script-injection', i + 1);
-      const secretRef = /\$\{\{\s*(secrets\.|toJSON\(secrets\)|env\.)|\bprintenv\b|\benv\s*\||\$\(\s*(?:env|set|export\s+-p)\s*\)|`\s*env\s*`|\/proc\/self\/environ|toJSON\(\s*env\s*\)/.test(l);
+      const secretRef =
+        /\$\{\{\s*(secrets\.|toJSON\(secrets\)|env\.)|\bprintenv\b|\benv\s*\||\$\(\s*(?:env|set|export\s+-p)\s*\)|`\s*env\s*`|\/proc\/self\/environ|toJSON\(\s*env\s*\)/.test(
+          l,
+        );
       if (secretRef && NETWORK_CMD.test(l) && !/actions\/|uses:/.test(l)) add('agent-config.ci-secret-exfil', i + 1);
       else if (/toJSON\(\s*secrets\s*\)/.test(l)) add('agent-config.ci-secret-exfil', i + 1);
-      if (prTarget && /ref:\s*\$\{\{\s*github\.event\.pull_request\.head\.(sha|ref)/.test(l)) add('agent-config.ci-pr-target-checkout', i + 1);
+      if (prTarget && /ref:\s*\$\{\{\s*github\.event\.pull_request\.head\.(sha|ref)/.test(l))
+        add('agent-config.ci-pr-target-checkout', i + 1);
     });
   }
   if (EDITOR_TASKS.test(file.path) && /"runOn"\s*:\s*"folderOpen"/.test(file.text)) {
-    lines.forEach((l, i) => { if (/"runOn"\s*:\s*"folderOpen"/.test(l)) add('agent-config.autorun-on-open', i + 1); });
+    lines.forEach((l, i) => {
+      if (/"runOn"\s*:\s*"folderOpen"/.test(l)) add('agent-config.autorun-on-open', i + 1);
+    });
   }
   if (DEV_CONTAINER.test(file.path)) {
     let inLifecycle = false;
     lines.forEach((l, i) => {
-      const key = /"(initializeCommand|onCreateCommand|updateContentCommand|postCreateCommand|postStartCommand|postAttachCommand)"\s*:/.exec(l);
+      const key =
+        /"(initializeCommand|onCreateCommand|updateContentCommand|postCreateCommand|postStartCommand|postAttachCommand)"\s*:/.exec(
+          l,
+        );
       if (key) inLifecycle = true;
       else if (/^\s*"[\w-]+"\s*:/.test(l)) inLifecycle = false;
-      if (inLifecycle && NETWORK_CMD.test(key ? l.slice(key.index + key[0].length) : l) && !/^\s*\/\//.test(l)) add('agent-config.autorun-network', i + 1);
+      if (inLifecycle && NETWORK_CMD.test(key ? l.slice(key.index + key[0].length) : l) && !/^\s*\/\//.test(l))
+        add('agent-config.autorun-network', i + 1);
     });
   }
   if (REGISTRY_CONFIG.test(file.path)) {
     lines.forEach((l, i) => {
       if (/^\s*[#;]/.test(l)) return;
-      const m = /^\s*(?:(?:@[\w.-]+:)?registry\s*=\s*|registry\s+|npmRegistryServer\s*:\s*|(?:extra-)?index(?:-url)?\s*=\s*|url\s*=\s*)["']?([a-z][a-z0-9+.-]*:\/\/[^\s"']+)/i.exec(l);
+      const m =
+        /^\s*(?:(?:@[\w.-]+:)?registry\s*=\s*|registry\s+|npmRegistryServer\s*:\s*|(?:extra-)?index(?:-url)?\s*=\s*|url\s*=\s*)["']?([a-z][a-z0-9+.-]*:\/\/[^\s"']+)/i.exec(
+          l,
+        );
       if (!m || DEFAULT_REGISTRY.test(m[1])) return;
-      const insecure = /^http:\/\/(?!(?:localhost|127\.0\.0\.1)[:/])/i.test(m[1]) || /^\w+:\/\/\d{1,3}(?:\.\d{1,3}){3}[:/]/.test(m[1]);
-      out.push(finding(file, { ruleId: 'agent-config.registry-override', category: 'supply-chain', confidence: 'medium', line: i + 1, column: 1, ...META['agent-config.registry-override'], ...(insecure ? { severity: 'high', message: `${META['agent-config.registry-override'].message} This one is plain http or a bare IP address, so anyone on the path can swap packages.` } : {}) }));
+      const insecure =
+        /^http:\/\/(?!(?:localhost|127\.0\.0\.1)[:/])/i.test(m[1]) || /^\w+:\/\/\d{1,3}(?:\.\d{1,3}){3}[:/]/.test(m[1]);
+      out.push(
+        finding(file, {
+          ruleId: 'agent-config.registry-override',
+          category: 'supply-chain',
+          confidence: 'medium',
+          line: i + 1,
+          column: 1,
+          ...META['agent-config.registry-override'],
+          ...(insecure
+            ? {
+                severity: 'high',
+                message: `${META['agent-config.registry-override'].message} This one is plain http or a bare IP address, so anyone on the path can swap packages.`,
+              }
+            : {}),
+        }),
+      );
     });
   }
   if (TOOL_CONFIG.test(file.path)) {
@@ -125,7 +260,9 @@ export function analyzeAgentConfig(file: SourceFile): Finding[] {
   }
   if (PTH.test(file.path)) {
     // site.py runs a .pth line that starts with `import` (followed by a space or tab).
-    lines.forEach((l, i) => { if (/^import[ \t]/.test(l)) add('agent-config.pth-autorun', i + 1); });
+    lines.forEach((l, i) => {
+      if (/^import[ \t]/.test(l)) add('agent-config.pth-autorun', i + 1);
+    });
   }
   return out;
 }

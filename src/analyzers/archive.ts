@@ -27,7 +27,11 @@ export interface Member {
   read(limit?: number): Buffer;
 }
 
-export interface ArchiveProblem { member?: string; message: string; severity: 'info' | 'medium' | 'high' }
+export interface ArchiveProblem {
+  member?: string;
+  message: string;
+  severity: 'info' | 'medium' | 'high';
+}
 
 export class FileBytes {
   readonly fd: number;
@@ -47,7 +51,9 @@ export class FileBytes {
     }
     return b.subarray(0, got);
   }
-  close() { closeSync(this.fd); }
+  close() {
+    closeSync(this.fd);
+  }
 }
 
 export function unsafeMemberName(name: string): boolean {
@@ -58,7 +64,8 @@ function inflateMember(raw: Buffer, method: number, size: number, name: string, 
   if (method === 0) return raw.subarray(0, Math.min(raw.length, limit));
   if (method !== 8) throw new Error(`${name}: compression method ${method} is not supported (only stored and deflate)`);
   if (size > limit) throw new Error(`${name}: declared size ${size} is over the ${limit}-byte bound`);
-  if (raw.length > 0 && size / raw.length > MAX_RATIO && size > 10_000_000) throw new Error(`${name}: compression ratio ${Math.round(size / raw.length)}:1 (a zip bomb)`);
+  if (raw.length > 0 && size / raw.length > MAX_RATIO && size > 10_000_000)
+    throw new Error(`${name}: compression ratio ${Math.round(size / raw.length)}:1 (a zip bomb)`);
   try {
     return inflateRawSync(raw, { maxOutputLength: limit });
   } catch (e) {
@@ -76,14 +83,30 @@ export function zipMembers(f: FileBytes, problems: ArchiveProblem[]): Member[] {
   const tailLen = Math.min(f.size, 65_557);
   const tail = f.read(f.size - tailLen, tailLen);
   let eocd = -1;
-  for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
-  const fromLocal = (offset: number, name: string, method: number, flags: number, csize: number, usize: number): Member | undefined => {
+  for (let i = tail.length - 22; i >= 0; i--)
+    if (tail.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  const fromLocal = (
+    offset: number,
+    name: string,
+    method: number,
+    flags: number,
+    csize: number,
+    usize: number,
+  ): Member | undefined => {
     const lh = f.read(offset, 30);
     if (lh.length < 30 || lh.readUInt32LE(0) !== 0x04034b50) return undefined;
     const dataAt = offset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
     return {
-      name, size: usize, compressedSize: csize, method, encrypted: (flags & 1) === 1,
-      read: (limit = MAX_MEMBER_BYTES) => inflateMember(f.read(dataAt, Math.min(csize, limit + 1024)), method, usize, name, limit),
+      name,
+      size: usize,
+      compressedSize: csize,
+      method,
+      encrypted: (flags & 1) === 1,
+      read: (limit = MAX_MEMBER_BYTES) =>
+        inflateMember(f.read(dataAt, Math.min(csize, limit + 1024)), method, usize, name, limit),
     };
   };
   if (eocd >= 0) {
@@ -94,28 +117,46 @@ export function zipMembers(f: FileBytes, problems: ArchiveProblem[]): Member[] {
     let p = 0;
     for (let k = 0; k < Math.min(count, MAX_MEMBERS) && p + 46 <= cd.length; k++) {
       if (cd.readUInt32LE(p) !== 0x02014b50) break;
-      const flags = cd.readUInt16LE(p + 8), method = cd.readUInt16LE(p + 10);
-      const csize = cd.readUInt32LE(p + 20), usize = cd.readUInt32LE(p + 24);
-      const nlen = cd.readUInt16LE(p + 28), elen = cd.readUInt16LE(p + 30), clen = cd.readUInt16LE(p + 32);
+      const flags = cd.readUInt16LE(p + 8),
+        method = cd.readUInt16LE(p + 10);
+      const csize = cd.readUInt32LE(p + 20),
+        usize = cd.readUInt32LE(p + 24);
+      const nlen = cd.readUInt16LE(p + 28),
+        elen = cd.readUInt16LE(p + 30),
+        clen = cd.readUInt16LE(p + 32);
       const local = cd.readUInt32LE(p + 42);
       const name = cd.subarray(p + 46, p + 46 + nlen).toString('utf8');
       p += 46 + nlen + elen + clen;
       const m = fromLocal(local, name, method, flags, csize, usize);
       if (m) members.push(m);
-      else problems.push({ member: name, message: 'the central directory points at a missing local header', severity: 'medium' });
+      else
+        problems.push({
+          member: name,
+          message: 'the central directory points at a missing local header',
+          severity: 'medium',
+        });
     }
     if (members.length > 0) return members;
-    problems.push({ message: 'the zip central directory is damaged or empty; members were found from their local headers', severity: 'medium' });
-  } else problems.push({ message: 'no zip central directory; members were found from their local headers', severity: 'medium' });
+    problems.push({
+      message: 'the zip central directory is damaged or empty; members were found from their local headers',
+      severity: 'medium',
+    });
+  } else
+    problems.push({
+      message: 'no zip central directory; members were found from their local headers',
+      severity: 'medium',
+    });
   // Fallback: walk local file headers from the start.
   let off = 0;
   while (off + 30 <= f.size && members.length < MAX_MEMBERS) {
     const lh = f.read(off, 30);
     if (lh.readUInt32LE(0) !== 0x04034b50) break;
-    const flags = lh.readUInt16LE(6), method = lh.readUInt16LE(8);
+    const flags = lh.readUInt16LE(6),
+      method = lh.readUInt16LE(8);
     let csize = lh.readUInt32LE(18);
     const usize = lh.readUInt32LE(22);
-    const nlen = lh.readUInt16LE(26), elen = lh.readUInt16LE(28);
+    const nlen = lh.readUInt16LE(26),
+      elen = lh.readUInt16LE(28);
     const name = f.read(off + 30, nlen).toString('utf8');
     const dataAt = off + 30 + nlen + elen;
     if (flags & 8 && csize === 0) {
@@ -134,14 +175,22 @@ export function zipMembers(f: FileBytes, problems: ArchiveProblem[]): Member[] {
 /** Members of a tar stream (already decompressed), read from a buffer. */
 export function tarMembers(buf: Buffer, problems: ArchiveProblem[]): Member[] {
   const out: Member[] = [];
-  let off = 0, longName: string | undefined;
+  let off = 0,
+    longName: string | undefined;
   while (off + 512 <= buf.length && out.length < MAX_MEMBERS) {
     const h = buf.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
-    const field = (a: number, n: number) => h.subarray(a, a + n).toString('latin1').replace(/\0.*$/s, '');
+    const field = (a: number, n: number) =>
+      h
+        .subarray(a, a + n)
+        .toString('latin1')
+        .replace(/\0.*$/s, '');
     const sizeField = field(124, 12).trim();
-    const size = h[124] & 0x80 ? Number(h.readBigUInt64BE(128)) : parseInt(sizeField || "0", 8);
-    if (!Number.isFinite(size) || size < 0) { problems.push({ message: `damaged tar header at byte ${off}`, severity: 'medium' }); break; }
+    const size = h[124] & 0x80 ? Number(h.readBigUInt64BE(128)) : parseInt(sizeField || '0', 8);
+    if (!Number.isFinite(size) || size < 0) {
+      problems.push({ message: `damaged tar header at byte ${off}`, severity: 'medium' });
+      break;
+    }
     const type = String.fromCharCode(h[156] || 48);
     const prefix = field(345, 155);
     let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
@@ -154,10 +203,18 @@ export function tarMembers(buf: Buffer, problems: ArchiveProblem[]): Member[] {
       if (m) longName = m[1];
     } else if (type === '0' || type === '\0' || type === '7') {
       const d = data;
-      out.push({ name, size, compressedSize: size, method: 0, encrypted: false, read: (limit = MAX_MEMBER_BYTES) => d.subarray(0, limit) });
+      out.push({
+        name,
+        size,
+        compressedSize: size,
+        method: 0,
+        encrypted: false,
+        read: (limit = MAX_MEMBER_BYTES) => d.subarray(0, limit),
+      });
     } else if (type === '1' || type === '2') {
       const target = field(157, 100);
-      if (unsafeMemberName(target) || target.startsWith('/')) problems.push({ member: name, message: `a link to ${target}, outside the archive`, severity: 'high' });
+      if (unsafeMemberName(target) || target.startsWith('/'))
+        problems.push({ member: name, message: `a link to ${target}, outside the archive`, severity: 'high' });
     }
     name = '';
     off = dataAt + Math.ceil(size / 512) * 512;

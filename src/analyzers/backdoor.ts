@@ -54,20 +54,42 @@ const MASTER_PASSWORD =
   /\b(?:(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret|auth_?key|master_?key)\w*|pw)\s*(?:==|===|!=|!==|\.equals\(|\beq\b)\s*['"][^'"\s]{4,}['"]|['"][^'"\s]{4,}['"]\s*(?:==|===|\.equals\()\s*\w*(?:passw(?:or)?d|passwd|pwd|pass|token|api_?key|secret)\b|\bstr(?:n?cmp|casecmp)\s*\(\s*(?:\w*(?:passw(?:or)?d|passwd|pwd|secret)\w*|pw|pass)\s*,\s*"[^"\s]{4,}"/i;
 /** The name compared in a MASTER_PASSWORD match: `name == '…'`, `'…' == name` or `strcmp(name, "…")`. */
 function comparedName(m: string): string {
-  const name = /^str(?:n?cmp|casecmp)\s*\(\s*([\w$.]+)\s*,/i.exec(m) ?? /^([\w$.]+)\s*(?:==|!=|\.equals\(|\beq\b)/.exec(m) ?? /(?:==|\.equals\()\s*([\w$.]+)\s*$/.exec(m);
+  const name =
+    /^str(?:n?cmp|casecmp)\s*\(\s*([\w$.]+)\s*,/i.exec(m) ??
+    /^([\w$.]+)\s*(?:==|!=|\.equals\(|\beq\b)/.exec(m) ??
+    /(?:==|\.equals\()\s*([\w$.]+)\s*$/.exec(m);
   return name?.[1] ?? '';
 }
-const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'pw', 'passphrase', 'token', 'secret', 'apikey', 'authkey', 'masterkey', 'secretkey']);
+const CREDENTIAL_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'pw',
+  'passphrase',
+  'token',
+  'secret',
+  'apikey',
+  'authkey',
+  'masterkey',
+  'secretkey',
+]);
 /**
  * Whether a name is a credential: its last word (split at `_`, `.`, `-` and camel case) is one, or
  * its last two make one (api_key, authKey, masterKey): `user.password`, `auth_token`, `apiKey`,
  * but not `token_type`, `passed`, `tokenizer` or `password_field`.
  */
 function credentialWord(name: string): string | undefined {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[_.$-]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_.$-]+/)
+    .filter(Boolean);
   const last = words[words.length - 1] ?? '';
   if (CREDENTIAL_WORDS.has(last)) return last;
-  return last === 'key' && CREDENTIAL_WORDS.has(`${words[words.length - 2]}key`) ? `${words[words.length - 2]}key` : undefined;
+  return last === 'key' && CREDENTIAL_WORDS.has(`${words[words.length - 2]}key`)
+    ? `${words[words.length - 2]}key`
+    : undefined;
 }
 /** Words that also name parser and CLI tokens or a pass of a loop: their literal must look like a secret. */
 const AMBIGUOUS_CREDENTIAL = new Set(['token', 'pass', 'pw']);
@@ -82,11 +104,16 @@ function masterCompare(m: string, before: string): boolean {
   if (!word || /\btypeof\s*\(?\s*$/.test(before)) return false;
   if (!AMBIGUOUS_CREDENTIAL.has(word)) return true;
   const lit = /['"]([^'"]*)['"]/.exec(m)?.[1] ?? '';
-  return lit.length >= 6 && !lit.startsWith('-') && (/\d/.test(lit) || (/[a-z]/.test(lit) && /[A-Z]/.test(lit)) || /[^\w.-]/.test(lit));
+  return (
+    lit.length >= 6 &&
+    !lit.startsWith('-') &&
+    (/\d/.test(lit) || (/[a-z]/.test(lit) && /[A-Z]/.test(lit)) || /[^\w.-]/.test(lit))
+  );
 }
 /** A line that decides something: a condition, a return, a boolean operator. */
 const DECIDES = /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/;
-const MASTER_PLACEHOLDER = /['"](?:password|changeme|secret|token|none|null|undefined|example|test|xxx+|\*+|your[_-]?\w*|<[^>]*>|\$\{[^}]*\}|%s|bearer|basic)['"]/i;
+const MASTER_PLACEHOLDER =
+  /['"](?:password|changeme|secret|token|none|null|undefined|example|test|xxx+|\*+|your[_-]?\w*|<[^>]*>|\$\{[^}]*\}|%s|bearer|basic)['"]/i;
 
 const CRED_SOURCE =
   /\b(?:os\.environ(?!\.get\(\s*['"][A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|DEBUG|HOST)['"])|process\.env(?!\.[A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|NODE_ENV|DEBUG|HOST)\b)|System\.getenv\(\)|os\.Environ\(\)|getenv\(\)|ENV\.to_h|\$_ENV|Environment\.GetEnvironmentVariables|env::vars\(\))|(?:\.ssh\/(?:id_\w+|authorized_keys|known_hosts)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|\/etc\/passwd|Login Data|Local State|wallet\.dat|\.bash_history|keychain)/;
@@ -96,7 +123,8 @@ const LITERAL_HOST =
   /['"`](?:https?|wss?|ftp|tcp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|example\.(?:com|org)|[\w.-]*\.example\.(?:com|org))[/:'"`])[\w.-]+|['"`]\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}['"`]|['"`][a-z0-9-]+\.(?:[a-z0-9-]+\.)*(?:com|net|org|io|xyz|top|ru|cn|tk|ml|cc|site|online|club|info|me|sh|app|dev)['"`]/;
 
 /** A URL on a shell command line, unquoted (`curl … https://host/x`). */
-const SHELL_URL = /(?:^|[\s=])(?:https?|ftp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|[\w.-]*\.?example\.(?:com|org))[/:\s]|[/:\s])[\w.-]+\.[a-z]{2,}/;
+const SHELL_URL =
+  /(?:^|[\s=])(?:https?|ftp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|[\w.-]*\.?example\.(?:com|org))[/:\s]|[/:\s])[\w.-]+\.[a-z]{2,}/;
 
 const REVERSE_SHELL = new RegExp(
   [
@@ -118,33 +146,72 @@ const REVERSE_SHELL = new RegExp(
 
 // A reverse shell spread over statements (Java, Go, C, Rust, C#): a socket to a literal address,
 // a shell started, and the socket wired to its streams, all close together.
-const SOCKET_CONNECT = /\bTCPSocket\.(?:new|open)\s*\(\s*["']|\bnew\s+Socket\s*\(\s*["'][\w.:-]+["']\s*,\s*\d+|\bnet\.Dial(?:Timeout)?\s*\(\s*["'](?:tcp|udp)|\bTcpStream::connect\s*\(\s*["']|\bnew\s+TcpClient\s*\(\s*["']|\binet_addr\s*\(\s*"\d|\bconnect\s*\(\s*\w+\s*,\s*\(\s*struct\s+sockaddr/;
-const SHELL_START = /(?:\bexec[lv]p?e?|ProcessBuilder|getRuntime\(\)\.exec|exec\.Command|Command::new|Process\.Start|ProcessStartInfo|popen|spawn)\s*\(\s*(?:new\s+String\[\]\s*\{\s*)?["'](?:\/bin\/)?(?:ba|z|da)?sh["']|(?:exec[lv]p?e?|Process\.Start|ProcessStartInfo)\s*\(\s*["']cmd(?:\.exe)?["']|\b(?:Open3\.popen[23e]?|IO\.popen)\s*\(\s*\w+\s*\)/;
-const SOCKET_WIRING = /\bdup2\s*\(|\.Std(?:in|out|err)\s*(?:,|=)|get(?:Input|Output)Stream\(\)|RedirectStandard(?:Input|Output)\s*=\s*true|Stdio::from|from_raw_fd|as_raw_fd|redirectErrorStream|=\s*\w+\.gets\b/;
+const SOCKET_CONNECT =
+  /\bTCPSocket\.(?:new|open)\s*\(\s*["']|\bnew\s+Socket\s*\(\s*["'][\w.:-]+["']\s*,\s*\d+|\bnet\.Dial(?:Timeout)?\s*\(\s*["'](?:tcp|udp)|\bTcpStream::connect\s*\(\s*["']|\bnew\s+TcpClient\s*\(\s*["']|\binet_addr\s*\(\s*"\d|\bconnect\s*\(\s*\w+\s*,\s*\(\s*struct\s+sockaddr/;
+const SHELL_START =
+  /(?:\bexec[lv]p?e?|ProcessBuilder|getRuntime\(\)\.exec|exec\.Command|Command::new|Process\.Start|ProcessStartInfo|popen|spawn)\s*\(\s*(?:new\s+String\[\]\s*\{\s*)?["'](?:\/bin\/)?(?:ba|z|da)?sh["']|(?:exec[lv]p?e?|Process\.Start|ProcessStartInfo)\s*\(\s*["']cmd(?:\.exe)?["']|\b(?:Open3\.popen[23e]?|IO\.popen)\s*\(\s*\w+\s*\)/;
+const SOCKET_WIRING =
+  /\bdup2\s*\(|\.Std(?:in|out|err)\s*(?:,|=)|get(?:Input|Output)Stream\(\)|RedirectStandard(?:Input|Output)\s*=\s*true|Stdio::from|from_raw_fd|as_raw_fd|redirectErrorStream|=\s*\w+\.gets\b/;
 
 const DEBUG_BYPASS =
   /\b(?:if|elif|unless)\b[^\n]{0,80}\b(?:debug|DEBUG|bypass|BYPASS|skip_?auth|SKIP_AUTH|disable_?auth|DISABLE_AUTH|no_?auth|NO_AUTH|backdoor|god_?mode|GOD_MODE|maintenance_?override)\w*[^\n]{0,80}/;
-const AUTH_CONTEXT = /\b(?:def|function|func|fn|public|private|protected|static|async)\b[^\n]{0,60}(?:auth|login|logon|signin|sign_in|verify|permission|authorize|authorise|is_admin|isAdmin|check_?access|can_?access|validate_?(?:token|user|session))/i;
-const ALLOW_RETURN = /\breturn\s+(?:True|true|1|None|nil|next\(\)|user|\{\s*['"]?(?:ok|allowed|authenticated)['"]?\s*:\s*(?:true|True))|\bnext\(\)|\bis_authenticated\s*=\s*True|\bauthorized\s*=\s*(?:true|True)/;
+const AUTH_CONTEXT =
+  /\b(?:def|function|func|fn|public|private|protected|static|async)\b[^\n]{0,60}(?:auth|login|logon|signin|sign_in|verify|permission|authorize|authorise|is_admin|isAdmin|check_?access|can_?access|validate_?(?:token|user|session))/i;
+const ALLOW_RETURN =
+  /\breturn\s+(?:True|true|1|None|nil|next\(\)|user|\{\s*['"]?(?:ok|allowed|authenticated)['"]?\s*:\s*(?:true|True))|\bnext\(\)|\bis_authenticated\s*=\s*True|\bauthorized\s*=\s*(?:true|True)/;
 
 /**
  * A command line in a string that runs a download (curl … | sh, sh -c "$(wget -O- …)", bash <(curl …)),
  * and on the same line a call that starts a process with it. (Shell scripts and Dockerfiles are
  * judged by the shell rules; documentation strings that show an install command start nothing.)
  */
-const DOWNLOAD_EXEC = /\b(?:curl|wget)\b[^\n'"`|;]{0,200}\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php)\b|\b(?:ba|z|da)?sh\s+(?:-c\s+)?\\?["']?(?:\$\(|<\()\s*(?:curl|wget)\b/;
-const PROCESS_CALL = /\b(?:system|popen|exec\w*|spawn\w*|run|call|check_output|check_call|Popen|getoutput|getstatusoutput|Command|shell_exec|passthru|proc_open|Start|exec_command)\s*\(|`[^`]*\b(?:curl|wget)\b|%x[({]|\bIO\.popen\b/;
+const DOWNLOAD_EXEC =
+  /\b(?:curl|wget)\b[^\n'"`|;]{0,200}\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php)\b|\b(?:ba|z|da)?sh\s+(?:-c\s+)?\\?["']?(?:\$\(|<\()\s*(?:curl|wget)\b/;
+const PROCESS_CALL =
+  /\b(?:system|popen|exec\w*|spawn\w*|run|call|check_output|check_call|Popen|getoutput|getstatusoutput|Command|shell_exec|passthru|proc_open|Start|exec_command)\s*\(|`[^`]*\b(?:curl|wget)\b|%x[({]|\bIO\.popen\b/;
 
 /** A module imported from an inline data: URL runs the payload in it. */
-const DATA_URL_CODE = /\bimport\s*\(\s*['"`]data:(?:text|application)\/(?:javascript|ecmascript|x-javascript)|\bnew\s+Worker\s*\(\s*['"`]data:/;
+const DATA_URL_CODE =
+  /\bimport\s*\(\s*['"`]data:(?:text|application)\/(?:javascript|ecmascript|x-javascript)|\bnew\s+Worker\s*\(\s*['"`]data:/;
 
 /** Any data: URL in a string (the whole-file test before DATA_URL_CODE's lines). */
 const DATA_URL_HINT = /['"`]data:/;
 
 /** Code and shell sinks, and the modules holding them, that planted code spells out of pieces. */
-const SINK_NAMES = new Set(['eval', 'exec', 'execfile', 'system', 'popen', 'spawn', 'spawnsync', 'execsync', 'execfilesync', 'function', 'require',
-  '__import__', 'import_module', 'compile', 'subprocess', 'child_process', 'os', 'builtins', '__builtins__', 'globals', 'getattr', 'shell_exec',
-  'passthru', 'proc_open', 'pcntl_exec', 'assert', 'create_function', 'base64_decode', 'unserialize', 'runinthiscontext', 'runinnewcontext', 'check_output']);
+const SINK_NAMES = new Set([
+  'eval',
+  'exec',
+  'execfile',
+  'system',
+  'popen',
+  'spawn',
+  'spawnsync',
+  'execsync',
+  'execfilesync',
+  'function',
+  'require',
+  '__import__',
+  'import_module',
+  'compile',
+  'subprocess',
+  'child_process',
+  'os',
+  'builtins',
+  '__builtins__',
+  'globals',
+  'getattr',
+  'shell_exec',
+  'passthru',
+  'proc_open',
+  'pcntl_exec',
+  'assert',
+  'create_function',
+  'base64_decode',
+  'unserialize',
+  'runinthiscontext',
+  'runinnewcontext',
+  'check_output',
+]);
 // 'ev' + 'al' (and PHP's 'sys' . 'tem'); ''.join(['e', 'v', 'a', 'l']); 'lave'[::-1] and 'lave'.split('').reverse().join('').
 const PIECES = /(['"])[\w.]{1,16}\1(?:\s*[+.]\s*(['"])[\w.]{1,16}\2){1,7}/g;
 const JOINED = /\.join\(\s*\[((?:\s*(['"])[\w.]{1,4}\2\s*,){1,15}\s*(['"])[\w.]{1,4}\3)\s*,?\s*\]\s*\)/g;
@@ -162,15 +229,33 @@ const joined = (s: string) => [...s.matchAll(QUOTED)].map((m) => m[2]).join('');
 function hiddenName(l: string): number | undefined {
   for (const m of l.matchAll(PIECES)) if (SINK_NAMES.has(joined(m[0]).toLowerCase())) return m.index! + 1;
   for (const m of l.matchAll(JOINED)) if (SINK_NAMES.has(joined(m[1]).toLowerCase())) return m.index! + 1;
-  for (const m of l.matchAll(REVERSED)) if (SINK_NAMES.has([...m[2]].reverse().join('').toLowerCase())) return m.index! + 1;
+  for (const m of l.matchAll(REVERSED))
+    if (SINK_NAMES.has([...m[2]].reverse().join('').toLowerCase())) return m.index! + 1;
   return undefined;
 }
 
-interface Hit { ruleId: string; line: number; column: number }
+interface Hit {
+  ruleId: string;
+  line: number;
+  column: number;
+}
 
 // (the gates' regexes are tried line by line; the others are asked about the whole file)
-prefilterProvider(() => [DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, PIECES_HINT, DATA_URL_CODE, DOWNLOAD_EXEC], true);
-prefilterProvider(() => [CRED_SOURCE, NET_SINK, LITERAL_HOST, SHELL_URL, DEBUG_BYPASS, AUTH_CONTEXT, DATA_URL_HINT, SOCKET_CONNECT, SHELL_START]);
+prefilterProvider(
+  () => [DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, PIECES_HINT, DATA_URL_CODE, DOWNLOAD_EXEC],
+  true,
+);
+prefilterProvider(() => [
+  CRED_SOURCE,
+  NET_SINK,
+  LITERAL_HOST,
+  SHELL_URL,
+  DEBUG_BYPASS,
+  AUTH_CONTEXT,
+  DATA_URL_HINT,
+  SOCKET_CONNECT,
+  SHELL_START,
+]);
 
 /**
  * A regex tested on each line, and the lines worth testing: those holding one of the words it
@@ -202,45 +287,86 @@ function gate(re: RegExp, file: SourceFile, wholeRe = re, lineRe?: RegExp): Gate
   };
 }
 
-const META: Record<string, { title: string; severity: Finding['severity']; confidence: Finding['confidence']; cwe: string; message: string; fix: string }> = {
+const META: Record<
+  string,
+  {
+    title: string;
+    severity: Finding['severity'];
+    confidence: Finding['confidence'];
+    cwe: string;
+    message: string;
+    fix: string;
+  }
+> = {
   'backdoor.decode-exec': {
-    title: 'Decoded data executed', severity: 'critical', confidence: 'high', cwe: 'CWE-506',
-    message: 'A value is decoded (base64, hex, char codes, rot13 or compression) and then run as code or as a shell command: the classic shape of a hidden payload.',
+    title: 'Decoded data executed',
+    severity: 'critical',
+    confidence: 'high',
+    cwe: 'CWE-506',
+    message:
+      'A value is decoded (base64, hex, char codes, rot13 or compression) and then run as code or as a shell command: the classic shape of a hidden payload.',
     fix: 'Remove the decode-and-run step; ship readable code and review what it was hiding.',
   },
   'backdoor.download-exec': {
-    title: 'Code runs a download as a shell script', severity: 'high', confidence: 'high', cwe: 'CWE-494',
-    message: 'The code starts a shell command that pipes a download into a shell or interpreter: whatever the server sends (now or later) runs with this program\'s rights, unreviewed.',
+    title: 'Code runs a download as a shell script',
+    severity: 'high',
+    confidence: 'high',
+    cwe: 'CWE-494',
+    message:
+      "The code starts a shell command that pipes a download into a shell or interpreter: whatever the server sends (now or later) runs with this program's rights, unreviewed.",
     fix: 'Pin the tool as a dependency (or download a fixed version and verify its checksum) instead of running a script from the network.',
   },
   'backdoor.trigger-guard': {
-    title: 'Dangerous action behind a rare trigger', severity: 'high', confidence: 'medium', cwe: 'CWE-511',
-    message: 'A dangerous call runs only when a rare constant matches (a future date, a magic environment value, a header, a user name or a counter): the shape of a logic bomb or hidden trigger.',
+    title: 'Dangerous action behind a rare trigger',
+    severity: 'high',
+    confidence: 'medium',
+    cwe: 'CWE-511',
+    message:
+      'A dangerous call runs only when a rare constant matches (a future date, a magic environment value, a header, a user name or a counter): the shape of a logic bomb or hidden trigger.',
     fix: 'Remove the trigger; if the behaviour is legitimate, make it explicit configuration and document it.',
   },
   'backdoor.master-password': {
-    title: 'Credential compared with a hard-coded value', severity: 'critical', confidence: 'medium', cwe: 'CWE-798',
-    message: 'A password, token or key is compared with a literal in code: whoever reads the code can log in (a master key).',
+    title: 'Credential compared with a hard-coded value',
+    severity: 'critical',
+    confidence: 'medium',
+    cwe: 'CWE-798',
+    message:
+      'A password, token or key is compared with a literal in code: whoever reads the code can log in (a master key).',
     fix: 'Compare against a stored hash (bcrypt/argon2) or a secret from the environment/secret manager, with a constant-time comparison.',
   },
   'backdoor.credential-exfil': {
-    title: 'Credentials or environment sent to a hard-coded host', severity: 'critical', confidence: 'medium', cwe: 'CWE-200',
-    message: 'Code reads the environment or credential files (SSH keys, cloud credentials, tokens) and sends data to a hard-coded host nearby.',
+    title: 'Credentials or environment sent to a hard-coded host',
+    severity: 'critical',
+    confidence: 'medium',
+    cwe: 'CWE-200',
+    message:
+      'Code reads the environment or credential files (SSH keys, cloud credentials, tokens) and sends data to a hard-coded host nearby.',
     fix: 'Remove the transfer; rotate any credential that may have been sent.',
   },
   'backdoor.reverse-shell': {
-    title: 'Reverse or bind shell', severity: 'critical', confidence: 'high', cwe: 'CWE-506',
+    title: 'Reverse or bind shell',
+    severity: 'critical',
+    confidence: 'high',
+    cwe: 'CWE-506',
     message: 'A network socket is wired to a shell: whoever is on the other end gets a command line on this machine.',
     fix: 'Remove it and investigate how it got here.',
   },
   'backdoor.hidden-name': {
-    title: 'Code-running name assembled from pieces', severity: 'high', confidence: 'medium', cwe: 'CWE-506',
-    message: 'The name of a function or module that runs code or commands (eval, exec, os, child_process…) is put together from string pieces, joined or reversed, which hides the call from reviewers and scanners.',
+    title: 'Code-running name assembled from pieces',
+    severity: 'high',
+    confidence: 'medium',
+    cwe: 'CWE-506',
+    message:
+      'The name of a function or module that runs code or commands (eval, exec, os, child_process…) is put together from string pieces, joined or reversed, which hides the call from reviewers and scanners.',
     fix: 'Call the function by its name, or remove the call and review what it ran.',
   },
   'backdoor.debug-auth-bypass': {
-    title: 'Authentication skipped by a debug or bypass flag', severity: 'high', confidence: 'medium', cwe: 'CWE-489',
-    message: 'An authentication or permission check returns success early when a debug/bypass flag is set; a flag left on (or settable by a user) opens every account.',
+    title: 'Authentication skipped by a debug or bypass flag',
+    severity: 'high',
+    confidence: 'medium',
+    cwe: 'CWE-489',
+    message:
+      'An authentication or permission check returns success early when a debug/bypass flag is set; a flag left on (or settable by a user) opens every account.',
     fix: 'Remove the bypass; use test fixtures or a separate test configuration instead.',
   },
 };
@@ -267,23 +393,39 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   const seen = new Set<string>();
   const hit = (ruleId: string, line: number, column = 1) => {
     const k = `${ruleId}:${line}`;
-    if (!seen.has(k)) { seen.add(k); hits.push({ ruleId, line, column }); }
+    if (!seen.has(k)) {
+      seen.add(k);
+      hits.push({ ruleId, line, column });
+    }
   };
 
   // Variables assigned from a decode step: how to see the name used, and passed to a sink.
   const decoded = new Map<string, { use: RegExp; arg: RegExp }>();
-  const track = (name: string) => decoded.set(name, { use: new RegExp(`\\b${name}\\b`), arg: new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`) });
+  const track = (name: string) =>
+    decoded.set(name, { use: new RegExp(`\\b${name}\\b`), arg: new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`) });
   const cLike = file.language === 'c' || file.language === 'cpp';
   // (`x = …`, `const x = …`, and Go's `b, err := …`.)
-  const assign = /^\s*(?:(?:var|let|const|my|local|auto|val|String|byte\[\]|string|\$)\s*)?\$?([A-Za-z_][\w]*)(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::=|=)(?!=)/;
+  const assign =
+    /^\s*(?:(?:var|let|const|my|local|auto|val|String|byte\[\]|string|\$)\s*)?\$?([A-Za-z_][\w]*)(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::=|=)(?!=)/;
 
-  let credLine = -1, netLine = -1, hostLine = -1, sockLine = -1, shellLine = -1, wireLine = -1;
+  let credLine = -1,
+    netLine = -1,
+    hostLine = -1,
+    sockLine = -1,
+    shellLine = -1,
+    wireLine = -1;
   let inAuthFn = -1;
   // Most files have none of these shapes: their words (literals.ts) say which lines to try.
   const may = (re: RegExp) => occurs(re, file.text);
-  const decodeAt = gate(DECODE, file), rareAt = gate(RARE_CONDITION, file), masterAt = gate(MASTER_PASSWORD, file), reverseAt = gate(REVERSE_SHELL, file);
-  const hasExfil = may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))), hasBypass = may(DEBUG_BYPASS) && may(AUTH_CONTEXT);
-  const piecesAt = gate(PIECES_HINT, file, PIECES_HINT, PIECES_LINES), dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
+  const decodeAt = gate(DECODE, file),
+    rareAt = gate(RARE_CONDITION, file),
+    masterAt = gate(MASTER_PASSWORD, file),
+    reverseAt = gate(REVERSE_SHELL, file);
+  const hasExfil =
+      may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))),
+    hasBypass = may(DEBUG_BYPASS) && may(AUTH_CONTEXT);
+  const piecesAt = gate(PIECES_HINT, file, PIECES_HINT, PIECES_LINES),
+    dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
   const downloadAt = file.language !== 'bash' ? gate(DOWNLOAD_EXEC, file) : NEVER;
   // Without the shapes that span lines (exfiltration, socket wiring, auth bypass) and before any
@@ -314,30 +456,44 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     else if (a && decoded.size > 0) {
       // propagate through simple re-assignment: y = x.decode('utf-8') / y = x
       const rhs = l.slice(a.index + a[0].length);
-      for (const { use } of decoded.values()) if (use.test(rhs)) { track(a[1]); break; }
+      for (const { use } of decoded.values())
+        if (use.test(rhs)) {
+          track(a[1]);
+          break;
+        }
     }
     if (sink && !decodeHere && decoded.size > 0) {
       const args = l.slice(sink.index);
-      for (const { arg } of decoded.values()) if (arg.test(args)) { hit('backdoor.decode-exec', i + 1); break; }
+      for (const { arg } of decoded.values())
+        if (arg.test(args)) {
+          hit('backdoor.decode-exec', i + 1);
+          break;
+        }
     }
 
     if (rareAt.on(i, escaped, () => IF_LINE.test(l) && rareCondition(l))) {
       const body = [i, ...blockAfter(lines, i)];
-      if (body.some((j) => DANGEROUS_CALL.test(j === i ? l.slice(l.search(/[:{)]\s*/) + 1) : lines[j]))) hit('backdoor.trigger-guard', i + 1);
+      if (body.some((j) => DANGEROUS_CALL.test(j === i ? l.slice(l.search(/[:{)]\s*/) + 1) : lines[j])))
+        hit('backdoor.trigger-guard', i + 1);
     }
 
     // (a comparison in a condition: the cheap test of the two first)
     const mp = masterAt.on(i, escaped, () => DECIDES.test(l) && MASTER_PASSWORD.exec(l));
-    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && masterCompare(mp[0], l.slice(0, mp.index))) hit('backdoor.master-password', i + 1, mp.index + 1);
+    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && masterCompare(mp[0], l.slice(0, mp.index)))
+      hit('backdoor.master-password', i + 1, mp.index + 1);
 
     if (hasExfil) {
       if (CRED_SOURCE.test(l)) credLine = i;
       if (NET_SINK.test(l)) netLine = i;
       if (LITERAL_HOST.test(l) || (file.language === 'bash' && SHELL_URL.test(l))) hostLine = i;
     }
-    if (credLine >= 0 && netLine >= credLine && hostLine >= 0 &&
-        Math.max(credLine, netLine, hostLine) - Math.min(credLine, netLine, hostLine) <= 15 &&
-        i === Math.max(credLine, netLine, hostLine)) {
+    if (
+      credLine >= 0 &&
+      netLine >= credLine &&
+      hostLine >= 0 &&
+      Math.max(credLine, netLine, hostLine) - Math.min(credLine, netLine, hostLine) <= 15 &&
+      i === Math.max(credLine, netLine, hostLine)
+    ) {
       hit('backdoor.credential-exfil', netLine + 1);
       credLine = -1; // one finding per read of the credentials
     }

@@ -40,7 +40,8 @@ function quality(set: string[] | null): number {
 }
 
 function better(a: string[] | null, b: string[] | null): string[] | null {
-  const qa = quality(a), qb = quality(b);
+  const qa = quality(a),
+    qb = quality(b);
   if (qa !== qb) return qa > qb ? a : b;
   if (!a) return b;
   if (!b) return a;
@@ -96,7 +97,10 @@ const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '
 /** A reader of JavaScript regex source, just deep enough to find the words a match needs. */
 class Reader {
   i = 0;
-  constructor(private readonly src: string, private readonly unicode: boolean) {}
+  constructor(
+    private readonly src: string,
+    private readonly unicode: boolean,
+  ) {}
 
   parse(): Info {
     const info = this.alternation();
@@ -106,23 +110,36 @@ class Reader {
 
   private alternation(): Info {
     const branches = [this.sequence()];
-    while (this.src[this.i] === '|') { this.i++; branches.push(this.sequence()); }
+    while (this.src[this.i] === '|') {
+      this.i++;
+      branches.push(this.sequence());
+    }
     return alternation(branches);
   }
 
   private sequence(): Info {
     const items: Info[] = [];
-    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') items.push(this.quantified(this.atom()));
+    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')')
+      items.push(this.quantified(this.atom()));
     return sequence(items);
   }
 
   private quantified(atom: Info): Info {
     const c = this.src[this.i];
     let min: number, max: number;
-    if (c === '*') { min = 0; max = Infinity; this.i++; }
-    else if (c === '+') { min = 1; max = Infinity; this.i++; }
-    else if (c === '?') { min = 0; max = 1; this.i++; }
-    else if (c === '{') {
+    if (c === '*') {
+      min = 0;
+      max = Infinity;
+      this.i++;
+    } else if (c === '+') {
+      min = 1;
+      max = Infinity;
+      this.i++;
+    } else if (c === '?') {
+      min = 0;
+      max = 1;
+      this.i++;
+    } else if (c === '{') {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
       if (!m) return atom; // a literal brace (without the u flag)
       min = Number(m[1]);
@@ -131,7 +148,8 @@ class Reader {
     } else return atom;
     if (this.src[this.i] === '?') this.i++; // lazy
     // (optional: the piece or nothing; `colou?r` spells two words)
-    if (min === 0) return max === 1 && atom.exact && atom.exact.length < MAX_SET ? { exact: ['', ...atom.exact], req: null } : ANY;
+    if (min === 0)
+      return max === 1 && atom.exact && atom.exact.length < MAX_SET ? { exact: ['', ...atom.exact], req: null } : ANY;
     let exact: string[] | null = null;
     if (atom.exact && min === max && min <= 8) {
       exact = [''];
@@ -149,13 +167,23 @@ class Reader {
   private atom(): Info {
     const c = this.src[this.i++];
     switch (c) {
-      case '^': case '$': return EMPTY;
-      case '.': return ANY;
-      case '[': return this.klass();
-      case '(': return this.group();
-      case '\\': return this.escape();
-      case '*': case '+': case '?': throw new Unsupported('nothing to repeat');
-      default: return lit(c);
+      case '^':
+      case '$':
+        return EMPTY;
+      case '.':
+        return ANY;
+      case '[':
+        return this.klass();
+      case '(':
+        return this.group();
+      case '\\':
+        return this.escape();
+      case '*':
+      case '+':
+      case '?':
+        throw new Unsupported('nothing to repeat');
+      default:
+        return lit(c);
     }
   }
 
@@ -163,11 +191,20 @@ class Reader {
     let kind = 'capture';
     if (this.src[this.i] === '?') {
       const rest = this.src.slice(this.i, this.i + 4);
-      if (rest.startsWith('?:')) { kind = 'group'; this.i += 2; }
-      else if (rest.startsWith('?=') || rest.startsWith('?!')) { kind = 'look'; this.i += 2; }
-      else if (rest.startsWith('?<=') || rest.startsWith('?<!')) { kind = 'look'; this.i += 3; }
-      else if (rest.startsWith('?<')) { const end = this.src.indexOf('>', this.i); if (end < 0) throw new Unsupported('group name'); this.i = end + 1; }
-      else throw new Unsupported(`group (${rest}`);
+      if (rest.startsWith('?:')) {
+        kind = 'group';
+        this.i += 2;
+      } else if (rest.startsWith('?=') || rest.startsWith('?!')) {
+        kind = 'look';
+        this.i += 2;
+      } else if (rest.startsWith('?<=') || rest.startsWith('?<!')) {
+        kind = 'look';
+        this.i += 3;
+      } else if (rest.startsWith('?<')) {
+        const end = this.src.indexOf('>', this.i);
+        if (end < 0) throw new Unsupported('group name');
+        this.i = end + 1;
+      } else throw new Unsupported(`group (${rest}`);
     }
     const inner = this.alternation();
     if (this.src[this.i] !== ')') throw new Unsupported('unclosed group');
@@ -184,40 +221,79 @@ class Reader {
       if ((c === 'p' || c === 'P') && this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1;
       return ANY;
     }
-    if (/[1-9]/.test(c)) { while (/\d/.test(this.src[this.i] ?? '')) this.i++; return ANY; }
-    if (c === 'k' && this.src[this.i] === '<') { this.i = this.src.indexOf('>', this.i) + 1; return ANY; }
-    if (c in SIMPLE_ESCAPES) return lit(SIMPLE_ESCAPES[c]);
-    if (c === 'x') { const h = this.src.slice(this.i, this.i + 2); this.i += 2; return lit(String.fromCharCode(parseInt(h, 16))); }
-    if (c === 'u') {
-      if (this.src[this.i] === '{' && this.unicode) { const end = this.src.indexOf('}', this.i); const cp = parseInt(this.src.slice(this.i + 1, end), 16); this.i = end + 1; return lit(String.fromCodePoint(cp)); }
-      const h = this.src.slice(this.i, this.i + 4); this.i += 4; return lit(String.fromCharCode(parseInt(h, 16)));
+    if (/[1-9]/.test(c)) {
+      while (/\d/.test(this.src[this.i] ?? '')) this.i++;
+      return ANY;
     }
-    if (c === 'c') { const l = this.src[this.i++]; return lit(String.fromCharCode(l.charCodeAt(0) % 32)); }
+    if (c === 'k' && this.src[this.i] === '<') {
+      this.i = this.src.indexOf('>', this.i) + 1;
+      return ANY;
+    }
+    if (c in SIMPLE_ESCAPES) return lit(SIMPLE_ESCAPES[c]);
+    if (c === 'x') {
+      const h = this.src.slice(this.i, this.i + 2);
+      this.i += 2;
+      return lit(String.fromCharCode(parseInt(h, 16)));
+    }
+    if (c === 'u') {
+      if (this.src[this.i] === '{' && this.unicode) {
+        const end = this.src.indexOf('}', this.i);
+        const cp = parseInt(this.src.slice(this.i + 1, end), 16);
+        this.i = end + 1;
+        return lit(String.fromCodePoint(cp));
+      }
+      const h = this.src.slice(this.i, this.i + 4);
+      this.i += 4;
+      return lit(String.fromCharCode(parseInt(h, 16)));
+    }
+    if (c === 'c') {
+      const l = this.src[this.i++];
+      return lit(String.fromCharCode(l.charCodeAt(0) % 32));
+    }
     return lit(c);
   }
 
   /** A class: its characters when it lists a few (`[Hh]`, `['"]`), else anything. */
   private klass(): Info {
     let negated = false;
-    if (this.src[this.i] === '^') { negated = true; this.i++; }
+    if (this.src[this.i] === '^') {
+      negated = true;
+      this.i++;
+    }
     const chars = new Set<string>();
     let known = !negated;
     while (this.i < this.src.length && this.src[this.i] !== ']') {
       let c = this.src[this.i++];
       if (c === '\\') {
         const e = this.src[this.i++];
-        if ('dDwWsSpPbB'.includes(e)) { known = false; if ((e === 'p' || e === 'P') && this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1; continue; }
+        if ('dDwWsSpPbB'.includes(e)) {
+          known = false;
+          if ((e === 'p' || e === 'P') && this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1;
+          continue;
+        }
         if (e in SIMPLE_ESCAPES) c = SIMPLE_ESCAPES[e];
-        else if (e === 'x') { c = String.fromCharCode(parseInt(this.src.slice(this.i, this.i + 2), 16)); this.i += 2; }
-        else if (e === 'u') { c = String.fromCharCode(parseInt(this.src.slice(this.i, this.i + 4), 16)); this.i += 4; }
-        else c = e;
+        else if (e === 'x') {
+          c = String.fromCharCode(parseInt(this.src.slice(this.i, this.i + 2), 16));
+          this.i += 2;
+        } else if (e === 'u') {
+          c = String.fromCharCode(parseInt(this.src.slice(this.i, this.i + 4), 16));
+          this.i += 4;
+        } else c = e;
       }
       if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']' && this.i + 1 < this.src.length) {
         // a range: known only when short
         this.i++;
         let hi = this.src[this.i++];
-        if (hi === '\\') { const e = this.src[this.i++]; if ('dDwWsSpPbB'.includes(e)) { known = false; continue; } hi = e; }
-        const a = c.charCodeAt(0), b = hi.charCodeAt(0);
+        if (hi === '\\') {
+          const e = this.src[this.i++];
+          if ('dDwWsSpPbB'.includes(e)) {
+            known = false;
+            continue;
+          }
+          hi = e;
+        }
+        const a = c.charCodeAt(0),
+          b = hi.charCodeAt(0);
         if (b - a > 8) known = false;
         else for (let k = a; k <= b; k++) chars.add(String.fromCharCode(k));
         continue;
@@ -293,10 +369,11 @@ export class Literals {
     this.exact = words.map((w) => w.caseSensitive && w.word.toLowerCase() !== w.word.toUpperCase());
     // Character classes: one per (case-folded) character used in a word, 0 for everything else.
     let n = 1;
-    for (const { word } of words) for (const ch of word.toLowerCase()) {
-      const code = ch.charCodeAt(0);
-      if (code < 128 && this.classOf[code] === 0) this.classOf[code] = n++;
-    }
+    for (const { word } of words)
+      for (const ch of word.toLowerCase()) {
+        const code = ch.charCodeAt(0);
+        if (code < 128 && this.classOf[code] === 0) this.classOf[code] = n++;
+      }
     for (let c = 65; c <= 90; c++) if (this.classOf[c + 32]) this.classOf[c] = this.classOf[c + 32];
     this.classes = n;
     // The trie: `child` is one flat table (row per state, -1: no edge), and each state's edges are
@@ -305,16 +382,22 @@ export class Literals {
     // a few operations per state and lets typed-array copies do the rest.)
     const max = 1 + words.reduce((t, w) => t + w.word.length, 0);
     const child = new Int32Array(max * n).fill(-1);
-    const firstChild = new Int32Array(max).fill(-1), sibling = new Int32Array(max).fill(-1), classAt = new Int32Array(max);
+    const firstChild = new Int32Array(max).fill(-1),
+      sibling = new Int32Array(max).fill(-1),
+      classAt = new Int32Array(max);
     const ends: number[][] = [[]];
     let states = 1;
     words.forEach(({ word }, id) => {
       let s = 0;
       for (const ch of word.toLowerCase()) {
-        const k = this.classOf[ch.charCodeAt(0)], e = s * n + k;
+        const k = this.classOf[ch.charCodeAt(0)],
+          e = s * n + k;
         if (child[e] < 0) {
           const t = states++;
-          child[e] = t; classAt[t] = k; sibling[t] = firstChild[s]; firstChild[s] = t;
+          child[e] = t;
+          classAt[t] = k;
+          sibling[t] = firstChild[s];
+          firstChild[s] = t;
           ends.push([]);
         }
         s = child[e];
@@ -345,7 +428,11 @@ export class Literals {
     let plain = 0;
     for (const s of order) if (ends[s].length === 0) number[s] = plain++;
     const hits: number[] = [];
-    for (const s of order) if (ends[s].length > 0) { number[s] = plain + hits.length; hits.push(s); }
+    for (const s of order)
+      if (ends[s].length > 0) {
+        number[s] = plain + hits.length;
+        hits.push(s);
+      }
     this.firstOut = plain;
     // The complete transition table, breadth first: a state's row is its failure link's row (class
     // 0, a character no word has, always leads back to the root) with its own edges written over it.
@@ -357,7 +444,10 @@ export class Literals {
     }
     this.outStart = new Uint32Array(hits.length + 1);
     const outs: number[] = [];
-    hits.forEach((s, i) => { this.outStart[i] = outs.length; outs.push(...ends[s]); });
+    hits.forEach((s, i) => {
+      this.outStart[i] = outs.length;
+      outs.push(...ends[s]);
+    });
     this.outStart[hits.length] = outs.length;
     this.outs = Uint32Array.from(outs);
   }
@@ -369,7 +459,9 @@ export class Literals {
   scan(text: string): Hits {
     const found = new Uint8Array(this.words.length);
     const { delta, classOf, firstOut, classes, outStart, outs, exact, words, places } = this;
-    let ids = this.hitIds, starts = this.hitStarts, n = 0;
+    let ids = this.hitIds,
+      starts = this.hitStarts,
+      n = 0;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
@@ -386,9 +478,12 @@ export class Literals {
         if (places[id] === 0) continue;
         if (n === ids.length) {
           // (grown by doubling; kept for the next text)
-          const more = new Int32Array(n * 2), moreStarts = new Int32Array(n * 2);
-          more.set(ids); moreStarts.set(starts);
-          this.hitIds = ids = more; this.hitStarts = starts = moreStarts;
+          const more = new Int32Array(n * 2),
+            moreStarts = new Int32Array(n * 2);
+          more.set(ids);
+          moreStarts.set(starts);
+          this.hitIds = ids = more;
+          this.hitStarts = starts = moreStarts;
         }
         ids[n] = id;
         starts[n++] = start;
@@ -406,7 +501,12 @@ const placesChecked = new WeakMap<Uint8Array, WeakMap<Int32Array, boolean>>();
 export class Hits {
   private byWord: Int32Array | undefined;
   private order: Int32Array | undefined;
-  constructor(readonly found: Uint8Array, private readonly ids: Int32Array, private readonly starts: Int32Array, private readonly places?: Uint8Array) {}
+  constructor(
+    readonly found: Uint8Array,
+    private readonly ids: Int32Array,
+    private readonly starts: Int32Array,
+    private readonly places?: Uint8Array,
+  ) {}
 
   /** Whether the hits hold the places of word `id` (not only whether it occurs). */
   placed(id: number): boolean {
@@ -449,7 +549,9 @@ export class Hits {
       for (let k = 0; k < n; k++) at[k + 1] += at[k];
       const fill = at.slice(0, n);
       const order = new Int32Array(this.ids.length);
-      this.ids.forEach((id, h) => { order[fill[id]++] = h; });
+      this.ids.forEach((id, h) => {
+        order[fill[id]++] = h;
+      });
       this.byWord = at;
       this.order = order;
     }
@@ -507,7 +609,10 @@ export class Hits {
 // The shared prefilter: every regex asked about has its words in one automaton, and one pass
 // over a text answers for all of them.
 
-interface Entry { ids: number[] | null; placed?: boolean }
+interface Entry {
+  ids: number[] | null;
+  placed?: boolean;
+}
 const entries = new WeakMap<RegExp, Entry>();
 const wordIds = new Map<string, number>();
 /**
@@ -537,7 +642,11 @@ function literalsOf(re: RegExp): Lits {
   if (prebuilt === undefined) {
     prebuilt = null;
     if (!import.meta.url.endsWith('.ts')) {
-      try { prebuilt = new Map(Object.entries(JSON.parse(readFileSync(PREBUILT_LITERALS, 'utf8')) as Record<string, Lits>)); } catch { /* work them out */ }
+      try {
+        prebuilt = new Map(Object.entries(JSON.parse(readFileSync(PREBUILT_LITERALS, 'utf8')) as Record<string, Lits>));
+      } catch {
+        /* work them out */
+      }
     }
   }
   const known = prebuilt?.get(`${re.flags}/${re.source}`);
@@ -547,7 +656,9 @@ function literalsOf(re: RegExp): Lits {
 /** What the build writes to PREBUILT_LITERALS: the words of every regex the providers give, and of `more`. */
 export function literalsAsJson(more: Iterable<RegExp> = []): string {
   const out: Record<string, Lits> = {};
-  const add = (re: RegExp) => { out[`${re.flags}/${re.source}`] = requiredLiterals(re); };
+  const add = (re: RegExp) => {
+    out[`${re.flags}/${re.source}`] = requiredLiterals(re);
+  };
   for (const fn of allProviders) for (const re of fn()) add(re);
   for (const re of more) add(re);
   return JSON.stringify(out);
@@ -570,7 +681,11 @@ function wordsOf(words: string[], caseSensitive: boolean, places: boolean): numb
   const ids = words.map((word) => {
     const key = (caseSensitive ? 's:' : 'i:') + word;
     let id = wordIds.get(key);
-    if (id === undefined) { wordIds.set(key, (id = wordList.length)); wordList.push({ word, caseSensitive, places: false }); wordsVersion++; }
+    if (id === undefined) {
+      wordIds.set(key, (id = wordList.length));
+      wordList.push({ word, caseSensitive, places: false });
+      wordsVersion++;
+    }
     return id;
   });
   if (places) wantPlaces(ids);
@@ -580,7 +695,11 @@ function wordsOf(words: string[], caseSensitive: boolean, places: boolean): numb
 /** Marks words whose places are wanted (the automaton is rebuilt when one of them was not). */
 function wantPlaces(ids: readonly number[]): void {
   let changed = false;
-  for (const id of ids) if (!wordList[id].places) { wordList[id].places = true; changed = true; }
+  for (const id of ids)
+    if (!wordList[id].places) {
+      wordList[id].places = true;
+      changed = true;
+    }
   if (changed) wordsVersion++;
 }
 

@@ -20,7 +20,9 @@ export function parseIPv4(s: string): string | undefined {
   const last = nums.pop()!;
   if (nums.some((n) => n > 255) || last >= 256 ** (4 - nums.length)) return undefined;
   let v = last;
-  nums.forEach((n, i) => { v += n * 256 ** (3 - i); });
+  nums.forEach((n, i) => {
+    v += n * 256 ** (3 - i);
+  });
   return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
 }
 
@@ -39,15 +41,24 @@ export function hostOf(arg: string, tool: string): string | undefined {
   const at = /^[\w.-]+@([\w.-]+)$/.exec(arg);
   if (at && (tool === 'ssh' || tool === 'sftp' || tool === 'sshpass')) return normaliseHost(at[1]);
   // Bare host names for tools whose positional argument is a host.
-  if (['ssh', 'nc', 'ncat', 'netcat', 'telnet', 'ftp', 'tftp', 'ping', 'nmap', 'sftp', 'whois'].includes(tool) && /^(?:[a-z0-9-]+\.)+[a-z]{2,}$|^\d+\.\d+\.\d+\.\d+$|^0x[0-9a-f]+$|^\d{8,10}$/i.test(arg)) return normaliseHost(arg);
+  if (
+    ['ssh', 'nc', 'ncat', 'netcat', 'telnet', 'ftp', 'tftp', 'ping', 'nmap', 'sftp', 'whois'].includes(tool) &&
+    /^(?:[a-z0-9-]+\.)+[a-z]{2,}$|^\d+\.\d+\.\d+\.\d+$|^0x[0-9a-f]+$|^\d{8,10}$/i.test(arg)
+  )
+    return normaliseHost(arg);
   // Bare domain names for downloaders (curl example.com/x).
-  if (['curl', 'wget', 'http', 'https', 'xh', 'aria2c'].includes(tool) && /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:\/|$)|^\d+\.\d+\.\d+\.\d+(?::\d+)?(?:\/|$)/i.test(arg)) return normaliseHost(arg.split(/[:/]/)[0]);
+  if (
+    ['curl', 'wget', 'http', 'https', 'xh', 'aria2c'].includes(tool) &&
+    /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:\/|$)|^\d+\.\d+\.\d+\.\d+(?::\d+)?(?:\/|$)/i.test(arg)
+  )
+    return normaliseHost(arg.split(/[:/]/)[0]);
   return undefined;
 }
 
 /** Does a host match a pattern: exact, `*.example.com` (subdomains), or `.example.com` (it and subdomains)? */
 export function hostMatches(host: string, pattern: string): boolean {
-  const h = normaliseHost(host), p = pattern.toLowerCase();
+  const h = normaliseHost(host),
+    p = pattern.toLowerCase();
   if (p.startsWith('*.')) return h.endsWith(p.slice(1));
   if (p.startsWith('.')) return h === p.slice(1) || h.endsWith(p);
   return h === normaliseHost(p);

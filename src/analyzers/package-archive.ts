@@ -7,21 +7,51 @@
  */
 import type { Finding, Note } from '../engine/types.ts';
 import type { Config } from '../engine/config.ts';
-import { FileBytes, gunzipBounded, isTar, isZip, tarMembers, unsafeMemberName, zipMembers, type ArchiveProblem, type Member } from './archive.ts';
+import {
+  FileBytes,
+  gunzipBounded,
+  isTar,
+  isZip,
+  tarMembers,
+  unsafeMemberName,
+  zipMembers,
+  type ArchiveProblem,
+  type Member,
+} from './archive.ts';
 import { MODEL_EXT, analyzeModelBytes } from './models/index.ts';
 import { fileFinding } from './source.ts';
 
 export const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|whl|gem|tar|crate|zip|egg)$/i;
 const MAX_TOTAL = 512 * 1024 * 1024;
-const TEXT_MEMBER = /\.(?:py|pyw|js|mjs|cjs|ts|jsx|tsx|rb|go|rs|php|java|cs|c|cc|cpp|h|sh|bash|json|toml|cfg|ini|ya?ml|txt|md|pth|gemspec)$|(?:^|\/)(?:Gemfile|Rakefile|Makefile|PKG-INFO|METADATA|RECORD|entry_points\.txt|setup\.py|extconf\.rb)$/i;
+const TEXT_MEMBER =
+  /\.(?:py|pyw|js|mjs|cjs|ts|jsx|tsx|rb|go|rs|php|java|cs|c|cc|cpp|h|sh|bash|json|toml|cfg|ini|ya?ml|txt|md|pth|gemspec)$|(?:^|\/)(?:Gemfile|Rakefile|Makefile|PKG-INFO|METADATA|RECORD|entry_points\.txt|setup\.py|extconf\.rb)$/i;
 
 type ScanText = (path: string, text: string, cfg: Config) => { findings: Finding[]; notes: Note[] };
 
-export function analyzePackageArchive(path: string, display: string, config: Config, scan: ScanText): { findings: Finding[]; notes: Note[] } {
-  const findings: Finding[] = [], notes: Note[] = [];
+export function analyzePackageArchive(
+  path: string,
+  display: string,
+  config: Config,
+  scan: ScanText,
+): { findings: Finding[]; notes: Note[] } {
+  const findings: Finding[] = [],
+    notes: Note[] = [];
   const problems: ArchiveProblem[] = [];
   let f: FileBytes;
-  try { f = new FileBytes(path); } catch (e) { return { findings, notes: [{ file: display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] }; }
+  try {
+    f = new FileBytes(path);
+  } catch (e) {
+    return {
+      findings,
+      notes: [
+        {
+          file: display,
+          kind: 'error',
+          reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        },
+      ],
+    };
+  }
   try {
     const head = f.read(0, 512);
     let members: Member[];
@@ -29,13 +59,23 @@ export function analyzePackageArchive(path: string, display: string, config: Con
     else {
       let buf = f.read(0, Math.min(f.size, MAX_TOTAL));
       if (buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipBounded(buf, MAX_TOTAL);
-      if (!isTar(buf)) { notes.push({ file: display, kind: 'skipped', reason: 'not a zip or tar archive' }); return { findings, notes }; }
+      if (!isTar(buf)) {
+        notes.push({ file: display, kind: 'skipped', reason: 'not a zip or tar archive' });
+        return { findings, notes };
+      }
       members = tarMembers(buf, problems);
       // A .gem is a tar holding data.tar.gz and metadata.gz.
       const data = members.find((m) => m.name === 'data.tar.gz');
-      if (data) { const inner = gunzipBounded(data.read(), MAX_TOTAL); members = [...members.filter((m) => m !== data), ...tarMembers(inner, problems)]; }
+      if (data) {
+        const inner = gunzipBounded(data.read(), MAX_TOTAL);
+        members = [...members.filter((m) => m !== data), ...tarMembers(inner, problems)];
+      }
       const meta = members.find((m) => m.name === 'metadata.gz');
-      if (meta) { const text = gunzipBounded(meta.read(), 16 * 1024 * 1024).toString('utf8'); members = members.filter((m) => m !== meta); findings.push(...scan(`${display}!metadata.gemspec.yml`, text, config).findings); }
+      if (meta) {
+        const text = gunzipBounded(meta.read(), 16 * 1024 * 1024).toString('utf8');
+        members = members.filter((m) => m !== meta);
+        findings.push(...scan(`${display}!metadata.gemspec.yml`, text, config).findings);
+      }
     }
     let total = 0;
     for (const m of members) {
@@ -45,13 +85,25 @@ export function analyzePackageArchive(path: string, display: string, config: Con
       if (!(TEXT_MEMBER.test(m.name) || MODEL_EXT.test(m.name))) {
         // Unknown member types are sniffed for pickles only.
         let head: Buffer;
-        try { head = m.read(2); } catch { continue; }
+        try {
+          head = m.read(2);
+        } catch {
+          continue;
+        }
         if (!(head[0] === 0x80 && head[1] <= 5)) continue;
       }
       const model = MODEL_EXT.test(m.name) && !TEXT_MEMBER.test(m.name);
       let data: Buffer;
-      try { data = m.read(model ? undefined : 8 * 1024 * 1024); } catch (e) { findings.push(unreadable(where, (e as Error).message)); continue; }
-      if (m.encrypted && !model) { findings.push(unreadable(where, 'the member is encrypted')); continue; }
+      try {
+        data = m.read(model ? undefined : 8 * 1024 * 1024);
+      } catch (e) {
+        findings.push(unreadable(where, (e as Error).message));
+        continue;
+      }
+      if (m.encrypted && !model) {
+        findings.push(unreadable(where, 'the member is encrypted'));
+        continue;
+      }
       // A pickle under a text name (data.txt) is still a pickle.
       if (model || (data.length > 2 && data[0] === 0x80 && data[1] <= 5)) {
         const r = analyzeModelBytes(data, m.name, where);
@@ -60,7 +112,10 @@ export function analyzePackageArchive(path: string, display: string, config: Con
         continue;
       }
       total += data.length;
-      if (total > MAX_TOTAL) { notes.push({ file: display, kind: 'partial', reason: `stopped after ${MAX_TOTAL} bytes of members` }); break; }
+      if (total > MAX_TOTAL) {
+        notes.push({ file: display, kind: 'partial', reason: `stopped after ${MAX_TOTAL} bytes of members` });
+        break;
+      }
       const r = scan(where, data.toString('utf8'), config);
       findings.push(...r.findings);
       notes.push(...r.notes);
@@ -76,14 +131,28 @@ export function analyzePackageArchive(path: string, display: string, config: Con
 
 function unreadable(where: string, why: string): Finding {
   return fileFinding(where, {
-    ruleId: 'model.unreadable-member', title: 'Archive member that cannot be inspected', severity: 'medium', confidence: 'high', category: 'supply-chain', cwe: 'CWE-506',
-    snippet: where, message: `${why}; it cannot be inspected, so what it does when used is unverified.`, fix: 'Get an unencrypted, standard copy and scan it.',
+    ruleId: 'model.unreadable-member',
+    title: 'Archive member that cannot be inspected',
+    severity: 'medium',
+    confidence: 'high',
+    category: 'supply-chain',
+    cwe: 'CWE-506',
+    snippet: where,
+    message: `${why}; it cannot be inspected, so what it does when used is unverified.`,
+    fix: 'Get an unencrypted, standard copy and scan it.',
   });
 }
 
 function traversal(where: string, name: string): Finding {
   return fileFinding(where, {
-    ruleId: 'archive.path-traversal', title: 'Archive member escapes the archive', severity: 'high', confidence: 'high', category: 'supply-chain', cwe: 'CWE-22',
-    snippet: name, message: `member ${name} would be written outside the extraction folder`, fix: 'Never extract this archive; it is built to overwrite files elsewhere.',
+    ruleId: 'archive.path-traversal',
+    title: 'Archive member escapes the archive',
+    severity: 'high',
+    confidence: 'high',
+    category: 'supply-chain',
+    cwe: 'CWE-22',
+    snippet: name,
+    message: `member ${name} would be written outside the extraction folder`,
+    fix: 'Never extract this archive; it is built to overwrite files elsewhere.',
   });
 }

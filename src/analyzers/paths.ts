@@ -24,7 +24,11 @@ export function linkTarget(abs: string): string | undefined {
 
 /** Whether a path on disk is itself a symbolic link (one lstat; false when it does not exist). */
 export function isLink(abs: string): boolean {
-  try { return lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink() ?? false; } catch { return false; }
+  try {
+    return lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 const rel = (p: string, home: string) => {
@@ -33,22 +37,53 @@ const rel = (p: string, home: string) => {
 };
 
 const CREDENTIAL = [
-  /^~\/\.ssh\/(?!known_hosts$|config$|authorized_keys$)[^/]+$/, /^~\/\.aws\/(?:credentials|config|sso\/cache)/, /^~\/\.config\/gcloud\//, /^~\/\.azure\//,
-  /^~\/\.kube\/config$/, /^~\/\.docker\/config\.json$/, /^~\/\.npmrc$/, /^~\/\.pypirc$/, /^~\/\.netrc$/, /^~\/\.git-credentials$/,
-  /^~\/\.gnupg\//, /^~\/\.password-store\//, /^~\/\.config\/gh\/hosts\.yml$/, /^~\/\.config\/hub$/, /^~\/\.bash_history$|^~\/\.zsh_history$|^~\/\.python_history$|^~\/\.node_repl_history$/,
-  /^~\/\.qwen\/oauth_creds\.json$/, /^~\/\.claude\/\.credentials\.json$/, /^~\/\.gemini\/oauth_creds\.json$/, /^~\/\.codex\/auth\.json$/,
-  /^~\/\.config\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies|Local State)$/, /^~\/\.mozilla\/.*(?:logins\.json|key4\.db|cookies\.sqlite)$/,
-  /^~\/Library\/Keychains\//, /^~\/Library\/Cookies\//, /^~\/Library\/Application Support\/(?:Google\/Chrome|BraveSoftware|Microsoft Edge|Firefox)\/.*(?:Login Data|Cookies|Local State|Web Data|logins\.json|key4\.db)$/, /^~\/\.local\/share\/keyrings\//, /^~\/\.vault-token$/, /^~\/\.terraform\.d\/credentials/, /^~\/\.cargo\/credentials/,
-  /^~\/\.config\/(?:op|Bitwarden)/, /^~\/\.electrum\/|wallet\.dat$|\/\.bitcoin\//,
+  /^~\/\.ssh\/(?!known_hosts$|config$|authorized_keys$)[^/]+$/,
+  /^~\/\.aws\/(?:credentials|config|sso\/cache)/,
+  /^~\/\.config\/gcloud\//,
+  /^~\/\.azure\//,
+  /^~\/\.kube\/config$/,
+  /^~\/\.docker\/config\.json$/,
+  /^~\/\.npmrc$/,
+  /^~\/\.pypirc$/,
+  /^~\/\.netrc$/,
+  /^~\/\.git-credentials$/,
+  /^~\/\.gnupg\//,
+  /^~\/\.password-store\//,
+  /^~\/\.config\/gh\/hosts\.yml$/,
+  /^~\/\.config\/hub$/,
+  /^~\/\.bash_history$|^~\/\.zsh_history$|^~\/\.python_history$|^~\/\.node_repl_history$/,
+  /^~\/\.qwen\/oauth_creds\.json$/,
+  /^~\/\.claude\/\.credentials\.json$/,
+  /^~\/\.gemini\/oauth_creds\.json$/,
+  /^~\/\.codex\/auth\.json$/,
+  /^~\/\.config\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies|Local State)$/,
+  /^~\/\.mozilla\/.*(?:logins\.json|key4\.db|cookies\.sqlite)$/,
+  /^~\/Library\/Keychains\//,
+  /^~\/Library\/Cookies\//,
+  /^~\/Library\/Application Support\/(?:Google\/Chrome|BraveSoftware|Microsoft Edge|Firefox)\/.*(?:Login Data|Cookies|Local State|Web Data|logins\.json|key4\.db)$/,
+  /^~\/\.local\/share\/keyrings\//,
+  /^~\/\.vault-token$/,
+  /^~\/\.terraform\.d\/credentials/,
+  /^~\/\.cargo\/credentials/,
+  /^~\/\.config\/(?:op|Bitwarden)/,
+  /^~\/\.electrum\/|wallet\.dat$|\/\.bitcoin\//,
   // Database and cloud tool logins kept in the home folder; OAuth tokens of any CLI.
-  /^~\/\.(?:pgpass|my\.cnf|mylogin\.cnf|s3cfg|boto|databrickscfg|gem\/credentials|config\/doctl\/config\.yaml|snowsql\/config|oci\/config)$/, /^~\/\.config\/[^/]+\/[\w.-]*(?:oauth|creds|token)[\w.-]*\.json$/,
-  /^\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)(?:-|$)/, /^\/etc\/ssh\/ssh_host_.*_key$/, /^\/proc\/(?:\d+|self)\/environ$/,
-  /^\/var\/run\/secrets\//, /^\/run\/secrets\//,
+  /^~\/\.(?:pgpass|my\.cnf|mylogin\.cnf|s3cfg|boto|databrickscfg|gem\/credentials|config\/doctl\/config\.yaml|snowsql\/config|oci\/config)$/,
+  /^~\/\.config\/[^/]+\/[\w.-]*(?:oauth|creds|token)[\w.-]*\.json$/,
+  /^\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)(?:-|$)/,
+  /^\/etc\/ssh\/ssh_host_.*_key$/,
+  /^\/proc\/(?:\d+|self)\/environ$/,
+  /^\/var\/run\/secrets\//,
+  /^\/run\/secrets\//,
   // Whole folders of credentials (copied, archived, mounted or searched as one).
-  /^~\/(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.azure|\.password-store|\.config\/gcloud|\.config\/gh|\.local\/share\/keyrings|Library\/Keychains)\/?$/, /^\/(?:var\/)?run\/secrets\/?$/,
+  /^~\/(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.azure|\.password-store|\.config\/gcloud|\.config\/gh|\.local\/share\/keyrings|Library\/Keychains)\/?$/,
+  /^\/(?:var\/)?run\/secrets\/?$/,
   // Anywhere: dotenv files and key material.
-  /(?:^|\/)\.env(?:\.(?!example$|sample$|template$|dist$|defaults$)[\w.-]+)?$/, /(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519)$/, /\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk|asc)$/,
-  /(?:^|\/)(?:credentials|secrets?|service[-_]account)[\w.-]*\.(?:json|ya?ml|toml|ini)$/, /(?:^|\/)\.htpasswd$/,
+  /(?:^|\/)\.env(?:\.(?!example$|sample$|template$|dist$|defaults$)[\w.-]+)?$/,
+  /(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519)$/,
+  /\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk|asc)$/,
+  /(?:^|\/)(?:credentials|secrets?|service[-_]account)[\w.-]*\.(?:json|ya?ml|toml|ini)$/,
+  /(?:^|\/)\.htpasswd$/,
   // Terraform state holds every secret of the infrastructure it describes, in plain text.
   /(?:^|\/)terraform\.tfstate(?:\.backup)?$|\.tfstate$/,
 ];
@@ -57,19 +92,31 @@ const CREDENTIAL = [
 const otherHome = (abs: string) => abs.replace(/^\/(?:home|Users)\/[^/]+(?=\/|$)|^\/root(?=\/|$)/, '~');
 
 export function isCredentialPath(abs: string, home: string): boolean {
-  const p = rel(abs, home), r = otherHome(abs);
+  const p = rel(abs, home),
+    r = otherHome(abs);
   return CREDENTIAL.some((re) => re.test(p) || (r !== abs && re.test(r)));
 }
 
 const AGENT_CONTROL = [
-  /(?:^|\/)\.qwen\/settings\.json$/, /(?:^|\/)\.claude\/settings(?:\.local)?\.json$/, /(?:^|\/)\.claude\/hooks\//, /(?:^|\/)\.gemini\/settings\.json$/,
-  /^\/etc\/qwen-code\//, /^\/etc\/claude-code\//, /^\/etc\/gemini-cli\//, /^\/Library\/Application Support\/ClaudeCode\//,
-  /(?:^|\/)\.warden\.ya?ml$/, /(?:^|\/)\.warden\//, /^~\/\.warden(?:\/|$)/, /(?:^|\/)warden-policy\.ya?ml$/,
+  /(?:^|\/)\.qwen\/settings\.json$/,
+  /(?:^|\/)\.claude\/settings(?:\.local)?\.json$/,
+  /(?:^|\/)\.claude\/hooks\//,
+  /(?:^|\/)\.gemini\/settings\.json$/,
+  /^\/etc\/qwen-code\//,
+  /^\/etc\/claude-code\//,
+  /^\/etc\/gemini-cli\//,
+  /^\/Library\/Application Support\/ClaudeCode\//,
+  /(?:^|\/)\.warden\.ya?ml$/,
+  /(?:^|\/)\.warden\//,
+  /^~\/\.warden(?:\/|$)/,
+  /(?:^|\/)warden-policy\.ya?ml$/,
   // Warden's own policy, per user and for the machine.
-  /^~\/\.config\/warden(?:\/|$)/, /^\/etc\/warden(?:\/|$)/,
+  /^~\/\.config\/warden(?:\/|$)/,
+  /^\/etc\/warden(?:\/|$)/,
   // An installed copy of Warden itself: the hooks run it.
   /(?:^|\/)node_modules\/(?:@[\w.-]+\/)?warden(?:\/|$)/,
-  /^~\/\.qwen(?:\/|$)(?!.*\/(?:tmp|projects|todos)\/)/, /^~\/\.claude\.json$/,
+  /^~\/\.qwen(?:\/|$)(?!.*\/(?:tmp|projects|todos)\/)/,
+  /^~\/\.claude\.json$/,
 ];
 export function isAgentControlPath(abs: string, home: string): boolean {
   const p = rel(abs, home);
@@ -81,26 +128,49 @@ export function isAgentControlPath(abs: string, home: string): boolean {
 
 const PERSISTENCE = [
   /^~\/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|inputrc|xinitrc|xprofile|xsessionrc)$/,
-  /^~\/\.config\/fish\/config\.fish$/, /^~\/\.ssh\/(?:authorized_keys2?|rc|environment|config)$/, /^~\/\.config\/autostart\//, /^~\/\.config\/systemd\//,
-  /^~\/\.local\/share\/systemd\//, /^~\/Library\/LaunchAgents\//, /^\/Library\/Launch(?:Agents|Daemons)\//, /^\/etc\/(?:profile|bash\.bashrc|zsh\/|environment|rc\.local|crontab|cron\.|anacrontab|init\.d\/|systemd\/|xdg\/autostart|ld\.so\.preload|update-motd\.d\/)/,
-  /^\/var\/spool\/cron/, /^\/(?:usr\/)?lib\/systemd\//, /(?:^|\/)\.git\/hooks\/[^/]+$/, /(?:^|\/)\.git\/config$/,
+  /^~\/\.config\/fish\/config\.fish$/,
+  /^~\/\.ssh\/(?:authorized_keys2?|rc|environment|config)$/,
+  /^~\/\.config\/autostart\//,
+  /^~\/\.config\/systemd\//,
+  /^~\/\.local\/share\/systemd\//,
+  /^~\/Library\/LaunchAgents\//,
+  /^\/Library\/Launch(?:Agents|Daemons)\//,
+  /^\/etc\/(?:profile|bash\.bashrc|zsh\/|environment|rc\.local|crontab|cron\.|anacrontab|init\.d\/|systemd\/|xdg\/autostart|ld\.so\.preload|update-motd\.d\/)/,
+  /^\/var\/spool\/cron/,
+  /^\/(?:usr\/)?lib\/systemd\//,
+  /(?:^|\/)\.git\/hooks\/[^/]+$/,
+  /(?:^|\/)\.git\/config$/,
   // Tool configs and start-up folders in the home folder that run code: git (XDG), cargo's wrappers,
   // Gradle init scripts, IPython start-up files, Neovim, tmux, direnv, Bun preloads, Yarn's yarnPath.
-  /^~\/\.config\/git\/config$/, /^~\/\.cargo\/config(?:\.toml)?$/, /^~\/\.gradle\/(?:init\.d\/|init\.gradle(?:\.kts)?$)/, /^~\/\.ipython\/profile_[^/]+\/startup\//,
-  /^~\/\.config\/nvim\/init\.(?:vim|lua)$/, /^~\/\.tmux\.conf$/, /^~\/\.config\/direnv\//, /^~\/\.bunfig\.toml$/, /^~\/\.yarnrc\.yml$/, /(?:^|\/)\.husky\/(?!_\/)[^/]+$/, /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
+  /^~\/\.config\/git\/config$/,
+  /^~\/\.cargo\/config(?:\.toml)?$/,
+  /^~\/\.gradle\/(?:init\.d\/|init\.gradle(?:\.kts)?$)/,
+  /^~\/\.ipython\/profile_[^/]+\/startup\//,
+  /^~\/\.config\/nvim\/init\.(?:vim|lua)$/,
+  /^~\/\.tmux\.conf$/,
+  /^~\/\.config\/direnv\//,
+  /^~\/\.bunfig\.toml$/,
+  /^~\/\.yarnrc\.yml$/,
+  /(?:^|\/)\.husky\/(?!_\/)[^/]+$/,
+  /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
 ];
 export function isPersistencePath(abs: string, home: string): boolean {
-  const p = rel(abs, home), o = otherHome(abs);
+  const p = rel(abs, home),
+    o = otherHome(abs);
   return PERSISTENCE.some((r) => r.test(p) || (o !== abs && r.test(o)));
 }
 
 /** The repository's git hooks and the configs of hook managers (husky, lefthook, pre-commit). */
 export function isGitHookPath(abs: string): boolean {
-  return /(?:^|\/)\.git\/hooks(?:\/[^/]+)?\/?$|(?:^|\/)\.husky(?:\/(?!_\/)[^/]+)?\/?$|(?:^|\/)\.?lefthook(?:-local)?\.ya?ml$|(?:^|\/)\.pre-commit-config\.ya?ml$|(?:^|\/)\.huskyrc(?:\.\w+)?$/.test(abs);
+  return /(?:^|\/)\.git\/hooks(?:\/[^/]+)?\/?$|(?:^|\/)\.husky(?:\/(?!_\/)[^/]+)?\/?$|(?:^|\/)\.?lefthook(?:-local)?\.ya?ml$|(?:^|\/)\.pre-commit-config\.ya?ml$|(?:^|\/)\.huskyrc(?:\.\w+)?$/.test(
+    abs,
+  );
 }
 
 export function isPrivilegedPath(abs: string): boolean {
-  return /^\/etc\/(?:passwd|group|shadow|gshadow|sudoers|sudoers\.d\/|security\/|pam\.d\/|polkit|doas\.conf|ssh\/sshd_config)/.test(abs);
+  return /^\/etc\/(?:passwd|group|shadow|gshadow|sudoers|sudoers\.d\/|security\/|pam\.d\/|polkit|doas\.conf|ssh\/sshd_config)/.test(
+    abs,
+  );
 }
 
 /** Temp folders anyone can write to. */
@@ -120,8 +190,17 @@ export function isTempPath(abs: string): boolean {
 
 /** System files whose contents are public knowledge (reading them leaks nothing of the company's). */
 export function isHarmlessSystemRead(abs: string): boolean {
-  return /^\/(?:usr\/(?:share|include|lib|local\/lib|local\/include|local\/share|bin|sbin|local\/bin)|bin|sbin|lib|lib64|opt)\//.test(abs)
-    || /^\/etc\/(?:os-release|lsb-release|debian_version|hostname|hosts|resolv\.conf|timezone|localtime|issue|shells|mime\.types|services|protocols|apt\/sources\.list)$/.test(abs)
-    || /^\/proc\/(?:cpuinfo|meminfo|version|uptime|loadavg|mounts|stat|filesystems|self\/(?:status|limits|cgroup))$/.test(abs)
-    || /^\/sys\/(?:class|devices|fs\/cgroup)\//.test(abs) || /^\/dev\/(?:u?random|null|zero|stdin)$/.test(abs);
+  return (
+    /^\/(?:usr\/(?:share|include|lib|local\/lib|local\/include|local\/share|bin|sbin|local\/bin)|bin|sbin|lib|lib64|opt)\//.test(
+      abs,
+    ) ||
+    /^\/etc\/(?:os-release|lsb-release|debian_version|hostname|hosts|resolv\.conf|timezone|localtime|issue|shells|mime\.types|services|protocols|apt\/sources\.list)$/.test(
+      abs,
+    ) ||
+    /^\/proc\/(?:cpuinfo|meminfo|version|uptime|loadavg|mounts|stat|filesystems|self\/(?:status|limits|cgroup))$/.test(
+      abs,
+    ) ||
+    /^\/sys\/(?:class|devices|fs\/cgroup)\//.test(abs) ||
+    /^\/dev\/(?:u?random|null|zero|stdin)$/.test(abs)
+  );
 }

@@ -23,7 +23,10 @@ export class SourceFile {
   lineStarts(): number[] {
     if (!this.starts) {
       const s = new Array<number>(this.lines.length);
-      for (let i = 0, at = 0; i < this.lines.length; i++) { s[i] = at; at += this.lines[i].length + 1; }
+      for (let i = 0, at = 0; i < this.lines.length; i++) {
+        s[i] = at;
+        at += this.lines[i].length + 1;
+      }
       this.starts = s;
     }
     return this.starts;
@@ -32,10 +35,12 @@ export class SourceFile {
   /** 0-based line of a UTF-16 offset. */
   lineIndex(offset: number): number {
     const s = this.lineStarts();
-    let lo = 0, hi = s.length - 1;
+    let lo = 0,
+      hi = s.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= offset) lo = mid; else hi = mid - 1;
+      if (s[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
     return lo;
   }
@@ -85,20 +90,37 @@ export interface FindingSpec {
 }
 
 /** A finding about a whole file, archive member or command (no source lines to point into). */
-export function fileFinding(file: string, spec: Omit<FindingSpec, 'line' | 'column'> & { snippet: string; line?: number }): Finding {
+export function fileFinding(
+  file: string,
+  spec: Omit<FindingSpec, 'line' | 'column'> & { snippet: string; line?: number },
+): Finding {
   const line = spec.line ?? 1;
   const snippet = clip(spec.snippet.trim());
   return {
-    ruleId: spec.ruleId, title: spec.title, severity: spec.severity, confidence: spec.confidence, category: spec.category,
-    ...(spec.cwe ? { cwe: spec.cwe } : {}), file, line, column: 1, endLine: spec.endLine ?? line, endColumn: spec.endColumn ?? 1,
-    snippet, message: spec.message, ...(spec.fix ? { fix: spec.fix } : {}),
+    ruleId: spec.ruleId,
+    title: spec.title,
+    severity: spec.severity,
+    confidence: spec.confidence,
+    category: spec.category,
+    ...(spec.cwe ? { cwe: spec.cwe } : {}),
+    file,
+    line,
+    column: 1,
+    endLine: spec.endLine ?? line,
+    endColumn: spec.endColumn ?? 1,
+    snippet,
+    message: spec.message,
+    ...(spec.fix ? { fix: spec.fix } : {}),
     fingerprint: fingerprintOf(spec.ruleId, file, snippet),
   };
 }
 
 /** A finding's identity across runs and line shifts: rule, file and snippet (whitespace folded). */
 function fingerprintOf(ruleId: string, file: string, snippet: string): string {
-  return createHash('sha256').update(`${ruleId}\0${file}\0${snippet.replace(/\s+/g, ' ')}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${ruleId}\0${file}\0${snippet.replace(/\s+/g, ' ')}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function clip(s: string, max = MAX_SNIPPET): string {

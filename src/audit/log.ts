@@ -12,7 +12,15 @@
  * A record is acknowledged only after its transaction commits (synchronous=FULL), so a process
  * killed mid-write loses nothing that was acknowledged.
  */
-import { createHash, generateKeyPairSync, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  generateKeyPairSync,
+  createPrivateKey,
+  createPublicKey,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -55,11 +63,24 @@ export { defaultAuditDir };
 export function canonical(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  return `{${Object.keys(v as object).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return `{${Object.keys(v as object)
+    .sort()
+    .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+    .join(',')}}`;
 }
 
 export function recordHash(r: Omit<AuditRecord, 'hash'>): string {
-  const body = canonical({ seq: r.seq, ts: r.ts, session: r.session, source: r.source, kind: r.kind, decision: r.decision, data: r.data, prev: r.prev });
+  const body = canonical({
+    seq: r.seq,
+    ts: r.ts,
+    session: r.session,
+    source: r.source,
+    kind: r.kind,
+    decision: r.decision,
+    data: r.data,
+    prev: r.prev,
+  });
   return createHash('sha256').update(body).digest('hex');
 }
 
@@ -93,14 +114,18 @@ export class AuditLog {
    * @param durability 'full' (default) syncs every commit to disk; 'process' (WAL with
    * synchronous=NORMAL) survives a killed process but not a power cut, for busy front doors.
    */
-  constructor(readonly dir = defaultAuditDir(), durability: 'full' | 'process' = 'full') {
+  constructor(
+    readonly dir = defaultAuditDir(),
+    durability: 'full' | 'process' = 'full',
+  ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.path = join(dir, 'audit.db');
     this.db = new BetterSqlite3(this.path, { timeout: 30_000, nativeBinding: sqliteAddon() });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
     // The schema is created once (user_version marks it), not checked on every open.
-    if (this.db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) this.db.exec(`
+    if (this.db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION)
+      this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, session TEXT NOT NULL, source TEXT NOT NULL,
         kind TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
@@ -110,7 +135,11 @@ export class AuditLog {
         seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, ts TEXT NOT NULL, signature TEXT NOT NULL);
       PRAGMA user_version = ${SCHEMA_VERSION};
     `);
-    try { chmodSync(this.path, 0o600); } catch { /* not ours to change */ }
+    try {
+      chmodSync(this.path, 0o600);
+    } catch {
+      /* not ours to change */
+    }
   }
 
   close(): void {
@@ -141,15 +170,34 @@ export class AuditLog {
 
   /** Appends one record; returns it once it is durably committed. */
   append(r: NewRecord): AuditRecord {
-    this.appendStmt ??= this.db.prepare('INSERT INTO records (seq, ts, session, source, kind, decision, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.appendStmt ??= this.db.prepare(
+      'INSERT INTO records (seq, ts, session, source, kind, decision, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const tx = this.db.transaction((): AuditRecord => {
-      const head = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      const head = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as
+        { seq: number; hash: string } | undefined;
       const rec: Omit<AuditRecord, 'hash'> = {
-        seq: (head?.seq ?? 0) + 1, ts: new Date().toISOString(), session: r.session ?? `pid-${process.pid}`,
-        source: r.source, kind: r.kind, decision: r.decision, data: r.data, prev: head?.hash ?? GENESIS,
+        seq: (head?.seq ?? 0) + 1,
+        ts: new Date().toISOString(),
+        session: r.session ?? `pid-${process.pid}`,
+        source: r.source,
+        kind: r.kind,
+        decision: r.decision,
+        data: r.data,
+        prev: head?.hash ?? GENESIS,
       };
       const full = { ...rec, hash: recordHash(rec) };
-      this.appendStmt!.run(full.seq, full.ts, full.session, full.source, full.kind, full.decision, JSON.stringify(full.data), full.prev, full.hash);
+      this.appendStmt!.run(
+        full.seq,
+        full.ts,
+        full.session,
+        full.source,
+        full.kind,
+        full.decision,
+        JSON.stringify(full.data),
+        full.prev,
+        full.hash,
+      );
       if (full.seq % CHECKPOINT_EVERY === 0) this.writeCheckpoint(full.seq, full.hash, this.signingKey());
       return full;
     });
@@ -159,36 +207,66 @@ export class AuditLog {
   private writeCheckpoint(seq: number, hash: string, key: KeyObject) {
     const ts = new Date().toISOString();
     const signature = sign(null, Buffer.from(`${seq}:${hash}:${ts}`), key).toString('base64');
-    this.db.prepare('INSERT OR REPLACE INTO checkpoints (seq, hash, ts, signature) VALUES (?, ?, ?, ?)').run(seq, hash, ts, signature);
+    this.db
+      .prepare('INSERT OR REPLACE INTO checkpoints (seq, hash, ts, signature) VALUES (?, ?, ?, ?)')
+      .run(seq, hash, ts, signature);
   }
 
   /** Appends many records in one transaction (one disk sync): for busy front doors such as the gateway. */
   appendMany(rs: NewRecord[]): void {
     if (!rs.length) return;
-    const tx = this.db.transaction(() => { for (const r of rs) this.append(r); });
+    const tx = this.db.transaction(() => {
+      for (const r of rs) this.append(r);
+    });
     tx.immediate();
   }
 
   /** Signs the current head now (e.g. at the end of a session or before an export). */
   checkpoint(): { seq: number; hash: string } | undefined {
     const key = this.signingKey();
-    return this.db.transaction(() => {
-      const head = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-      if (head) this.writeCheckpoint(head.seq, head.hash, key);
-      return head;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const head = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as
+          { seq: number; hash: string } | undefined;
+        if (head) this.writeCheckpoint(head.seq, head.hash, key);
+        return head;
+      })
+      .immediate();
   }
 
   /** Records in sequence order, filtered. */
-  *records(f: { session?: string; decision?: string; since?: string; until?: string; kind?: string; source?: string } = {}): Generator<AuditRecord> {
-    const where: string[] = [], params: unknown[] = [];
-    if (f.session) { where.push('session = ?'); params.push(f.session); }
-    if (f.decision) { where.push('decision = ?'); params.push(f.decision); }
-    if (f.kind) { where.push('kind = ?'); params.push(f.kind); }
-    if (f.source) { where.push('source = ?'); params.push(f.source); }
-    if (f.since) { where.push('ts >= ?'); params.push(f.since); }
-    if (f.until) { where.push('ts <= ?'); params.push(f.until); }
-    const stmt = this.db.prepare(`SELECT * FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`);
+  *records(
+    f: { session?: string; decision?: string; since?: string; until?: string; kind?: string; source?: string } = {},
+  ): Generator<AuditRecord> {
+    const where: string[] = [],
+      params: unknown[] = [];
+    if (f.session) {
+      where.push('session = ?');
+      params.push(f.session);
+    }
+    if (f.decision) {
+      where.push('decision = ?');
+      params.push(f.decision);
+    }
+    if (f.kind) {
+      where.push('kind = ?');
+      params.push(f.kind);
+    }
+    if (f.source) {
+      where.push('source = ?');
+      params.push(f.source);
+    }
+    if (f.since) {
+      where.push('ts >= ?');
+      params.push(f.since);
+    }
+    if (f.until) {
+      where.push('ts <= ?');
+      params.push(f.until);
+    }
+    const stmt = this.db.prepare(
+      `SELECT * FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`,
+    );
     for (const row of stmt.iterate(...params) as Iterable<Record<string, unknown>>) {
       yield { ...(row as unknown as AuditRecord), data: parseData(row.data as string) };
     }
@@ -201,9 +279,13 @@ export class AuditLog {
    */
   verify(): { ok: boolean; records: number; checkpoints: number; problems: string[] } {
     const problems: string[] = [];
-    let prevHash = GENESIS, expect = 1, n = 0;
+    let prevHash = GENESIS,
+      expect = 1,
+      n = 0;
     const hashes = new Map<number, string>();
-    for (const row of this.db.prepare('SELECT * FROM records ORDER BY seq').iterate() as Iterable<Record<string, unknown>>) {
+    for (const row of this.db.prepare('SELECT * FROM records ORDER BY seq').iterate() as Iterable<
+      Record<string, unknown>
+    >) {
       n++;
       const r = row as unknown as AuditRecord & { data: string };
       let data: unknown;
@@ -213,9 +295,26 @@ export class AuditLog {
         problems.push(`record ${r.seq}: its content is not valid JSON (edited)`);
         data = r.data;
       }
-      if (r.seq !== expect) problems.push(r.seq > expect ? `records ${expect}${r.seq - 1 > expect ? `–${r.seq - 1}` : ''} are missing (deleted) before record ${r.seq}` : `record ${r.seq} is out of order`);
-      if (r.prev !== prevHash) problems.push(`record ${r.seq}: does not follow the record before it (a record was deleted, inserted or reordered here)`);
-      const h = recordHash({ seq: r.seq, ts: r.ts, session: r.session, source: r.source, kind: r.kind, decision: r.decision, data, prev: r.prev });
+      if (r.seq !== expect)
+        problems.push(
+          r.seq > expect
+            ? `records ${expect}${r.seq - 1 > expect ? `–${r.seq - 1}` : ''} are missing (deleted) before record ${r.seq}`
+            : `record ${r.seq} is out of order`,
+        );
+      if (r.prev !== prevHash)
+        problems.push(
+          `record ${r.seq}: does not follow the record before it (a record was deleted, inserted or reordered here)`,
+        );
+      const h = recordHash({
+        seq: r.seq,
+        ts: r.ts,
+        session: r.session,
+        source: r.source,
+        kind: r.kind,
+        decision: r.decision,
+        data,
+        prev: r.prev,
+      });
       if (h !== r.hash) problems.push(`record ${r.seq}: its content does not match its hash (edited)`);
       hashes.set(r.seq, r.hash);
       prevHash = r.hash;
@@ -223,11 +322,18 @@ export class AuditLog {
     }
     const pub = this.publicKey();
     let cps = 0;
-    for (const cp of this.db.prepare('SELECT * FROM checkpoints ORDER BY seq').iterate() as Iterable<{ seq: number; hash: string; ts: string; signature: string }>) {
+    for (const cp of this.db.prepare('SELECT * FROM checkpoints ORDER BY seq').iterate() as Iterable<{
+      seq: number;
+      hash: string;
+      ts: string;
+      signature: string;
+    }>) {
       cps++;
-      if (!verify(null, Buffer.from(`${cp.seq}:${cp.hash}:${cp.ts}`), pub, Buffer.from(cp.signature, 'base64'))) problems.push(`checkpoint at record ${cp.seq}: bad signature (the checkpoint was forged or edited)`);
+      if (!verify(null, Buffer.from(`${cp.seq}:${cp.hash}:${cp.ts}`), pub, Buffer.from(cp.signature, 'base64')))
+        problems.push(`checkpoint at record ${cp.seq}: bad signature (the checkpoint was forged or edited)`);
       const h = hashes.get(cp.seq);
-      if (h === undefined) problems.push(`checkpoint at record ${cp.seq}: that record is gone (the log was cut or records deleted)`);
+      if (h === undefined)
+        problems.push(`checkpoint at record ${cp.seq}: that record is gone (the log was cut or records deleted)`);
       else if (h !== cp.hash) problems.push(`checkpoint at record ${cp.seq}: the chain up to it was rewritten`);
     }
     return { ok: problems.length === 0, records: n, checkpoints: cps, problems };

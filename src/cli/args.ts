@@ -2,19 +2,30 @@
 import { UserError } from '../errors.ts';
 export class UsageError extends UserError {}
 
-export interface FlagSpec { [name: string]: 'bool' | 'string' | 'list' }
+export interface FlagSpec {
+  [name: string]: 'bool' | 'string' | 'list';
+}
 
-export function parseArgs(argv: string[], spec: FlagSpec): { flags: Record<string, string | boolean | string[]>; rest: string[] } {
+export function parseArgs(
+  argv: string[],
+  spec: FlagSpec,
+): { flags: Record<string, string | boolean | string[]>; rest: string[] } {
   const flags: Record<string, string | boolean | string[]> = {};
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--') { rest.push(...argv.slice(i + 1)); break; }
+    if (a === '--') {
+      rest.push(...argv.slice(i + 1));
+      break;
+    }
     if (a.startsWith('--') || (a.startsWith('-') && a.length === 2)) {
       const [name, inline] = a.replace(/^--?/, '').split(/=(.*)/s, 2);
       const kind = spec[name];
       if (!kind) throw new UsageError(`unknown option ${a}`);
-      if (kind === 'bool') { flags[name] = true; continue; }
+      if (kind === 'bool') {
+        flags[name] = true;
+        continue;
+      }
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`option --${name} needs a value`);
       if (kind === 'list') flags[name] = [...((flags[name] as string[]) ?? []), v];

@@ -2,10 +2,15 @@
 import { parseArgs, UsageError } from './args.ts';
 import { AuditLog, type AuditRecord } from '../audit/log.ts';
 
-const USAGE = 'usage: warden audit verify | show [filters] | export --format jsonl [filters] | egress [--since T] | checkpoint   (filters: --session S --decision allow|ask|deny --kind K --source S --since ISO --until ISO --limit N)';
+const USAGE =
+  'usage: warden audit verify | show [filters] | export --format jsonl [filters] | egress [--since T] | checkpoint   (filters: --session S --decision allow|ask|deny --kind K --source S --since ISO --until ISO --limit N)';
 
 function summary(r: AuditRecord): string {
-  const d = r.data as { calls?: { event?: Record<string, unknown>; verdict?: { reasons?: string[] } }[]; event?: Record<string, unknown>; verdict?: { reasons?: string[] } };
+  const d = r.data as {
+    calls?: { event?: Record<string, unknown>; verdict?: { reasons?: string[] } }[];
+    event?: Record<string, unknown>;
+    verdict?: { reasons?: string[] };
+  };
   const ev = d.calls?.[0]?.event ?? d.event ?? {};
   const what = (ev.command ?? ev.path ?? ev.url ?? ev.text ?? '') as string;
   const why = (d.calls?.flatMap((c) => c.verdict?.reasons ?? []) ?? d.verdict?.reasons ?? [])[0] ?? '';
@@ -14,24 +19,68 @@ function summary(r: AuditRecord): string {
 
 export function auditCommand(rest: string[]): number {
   const [sub, ...more] = rest;
-  const { flags } = parseArgs(more, { session: 'string', decision: 'string', kind: 'string', source: 'string', since: 'string', until: 'string', limit: 'string', format: 'string', dir: 'string' });
+  const { flags } = parseArgs(more, {
+    session: 'string',
+    decision: 'string',
+    kind: 'string',
+    source: 'string',
+    since: 'string',
+    until: 'string',
+    limit: 'string',
+    format: 'string',
+    dir: 'string',
+  });
   const log = new AuditLog((flags.dir as string | undefined) ?? undefined);
   try {
     if (sub === 'verify') {
       const r = log.verify();
       process.stdout.write(`${log.path}: ${r.records} records, ${r.checkpoints} signed checkpoints\n`);
-      if (r.ok) { process.stdout.write('ok: the hash chain and every checkpoint verify\n'); return 0; }
+      if (r.ok) {
+        process.stdout.write('ok: the hash chain and every checkpoint verify\n');
+        return 0;
+      }
       for (const p of r.problems) process.stdout.write(`TAMPERED: ${p}\n`);
       return 1;
     }
     if (sub === 'egress') {
       // What left through the gateway: per upstream host, requests, bytes, tokens and redactions.
-      const by = new Map<string, { requests: number; bytes: number; promptTokens: number; completionTokens: number; redactions: number; denied: number; sensitive: number }>();
-      for (const r of log.records({ source: 'gateway', session: flags.session as string, since: flags.since as string, until: flags.until as string })) {
-        const d = r.data as { host?: string; bytesOut?: number; usage?: Record<string, number>; redactions?: unknown[]; sensitive?: boolean };
+      const by = new Map<
+        string,
+        {
+          requests: number;
+          bytes: number;
+          promptTokens: number;
+          completionTokens: number;
+          redactions: number;
+          denied: number;
+          sensitive: number;
+        }
+      >();
+      for (const r of log.records({
+        source: 'gateway',
+        session: flags.session as string,
+        since: flags.since as string,
+        until: flags.until as string,
+      })) {
+        const d = r.data as {
+          host?: string;
+          bytesOut?: number;
+          usage?: Record<string, number>;
+          redactions?: unknown[];
+          sensitive?: boolean;
+        };
         const k = d.host ?? '?';
-        const e = by.get(k) ?? { requests: 0, bytes: 0, promptTokens: 0, completionTokens: 0, redactions: 0, denied: 0, sensitive: 0 };
-        e.requests++; e.bytes += d.bytesOut ?? 0;
+        const e = by.get(k) ?? {
+          requests: 0,
+          bytes: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+          redactions: 0,
+          denied: 0,
+          sensitive: 0,
+        };
+        e.requests++;
+        e.bytes += d.bytesOut ?? 0;
         e.promptTokens += d.usage?.prompt_tokens ?? d.usage?.input_tokens ?? 0;
         e.completionTokens += d.usage?.completion_tokens ?? d.usage?.output_tokens ?? 0;
         e.redactions += d.redactions?.length ?? 0;
@@ -39,10 +88,16 @@ export function auditCommand(rest: string[]): number {
         if (d.sensitive) e.sensitive++;
         by.set(k, e);
       }
-      if (flags.format === 'jsonl') for (const [host, e] of by) process.stdout.write(JSON.stringify({ host, ...e }) + '\n');
+      if (flags.format === 'jsonl')
+        for (const [host, e] of by) process.stdout.write(JSON.stringify({ host, ...e }) + '\n');
       else {
-        process.stdout.write('host\trequests\tbytes sent\tprompt tokens\tcompletion tokens\tsecrets redacted\tsensitive\ttool calls denied\n');
-        for (const [host, e] of by) process.stdout.write(`${host}\t${e.requests}\t${e.bytes}\t${e.promptTokens}\t${e.completionTokens}\t${e.redactions}\t${e.sensitive}\t${e.denied}\n`);
+        process.stdout.write(
+          'host\trequests\tbytes sent\tprompt tokens\tcompletion tokens\tsecrets redacted\tsensitive\ttool calls denied\n',
+        );
+        for (const [host, e] of by)
+          process.stdout.write(
+            `${host}\t${e.requests}\t${e.bytes}\t${e.promptTokens}\t${e.completionTokens}\t${e.redactions}\t${e.sensitive}\t${e.denied}\n`,
+          );
       }
       return 0;
     }
@@ -52,12 +107,20 @@ export function auditCommand(rest: string[]): number {
       return 0;
     }
     if (sub === 'show' || sub === 'export') {
-      if (flags.decision && !['allow', 'ask', 'deny'].includes(flags.decision as string)) throw new UsageError('--decision must be allow, ask or deny');
+      if (flags.decision && !['allow', 'ask', 'deny'].includes(flags.decision as string))
+        throw new UsageError('--decision must be allow, ask or deny');
       const format = (flags.format as string | undefined) ?? (sub === 'export' ? 'jsonl' : 'text');
       if (!['jsonl', 'text'].includes(format)) throw new UsageError('--format must be jsonl or text');
       const limit = flags.limit !== undefined ? Number(flags.limit) : Infinity;
       let n = 0;
-      for (const r of log.records({ session: flags.session as string, decision: flags.decision as string, kind: flags.kind as string, source: flags.source as string, since: flags.since as string, until: flags.until as string })) {
+      for (const r of log.records({
+        session: flags.session as string,
+        decision: flags.decision as string,
+        kind: flags.kind as string,
+        source: flags.source as string,
+        since: flags.since as string,
+        until: flags.until as string,
+      })) {
         if (n++ >= limit) break;
         process.stdout.write(format === 'jsonl' ? JSON.stringify(r) + '\n' : summary(r) + '\n');
       }

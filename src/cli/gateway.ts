@@ -33,41 +33,83 @@ function token(): string {
 }
 
 export async function gatewayCommand(rest: string[]): Promise<number> {
-  const { flags } = parseArgs(rest, { port: 'string', host: 'string', upstream: 'string', 'key-env': 'string', config: 'string', policy: 'string' });
+  const { flags } = parseArgs(rest, {
+    port: 'string',
+    host: 'string',
+    upstream: 'string',
+    'key-env': 'string',
+    config: 'string',
+    policy: 'string',
+  });
   const cfgFile = flags.config as string | undefined;
-  const doc = (cfgFile ? parseYaml(readFileSync(cfgFile, 'utf8')) : {}) as Record<string, unknown> ?? {};
+  const doc = ((cfgFile ? parseYaml(readFileSync(cfgFile, 'utf8')) : {}) as Record<string, unknown>) ?? {};
   const known = ['upstreams', 'on-secret', 'tool-calls', 'scan-code', 'patterns', 'sensitive'];
-  for (const k of Object.keys(doc ?? {})) if (!known.includes(k)) throw new UsageError(`${cfgFile}: unknown key '${k}' (known: ${known.join(', ')})`);
+  for (const k of Object.keys(doc ?? {}))
+    if (!known.includes(k)) throw new UsageError(`${cfgFile}: unknown key '${k}' (known: ${known.join(', ')})`);
   const upstreams: Upstream[] = [];
-  if (flags.upstream) upstreams.push({ name: 'default', url: flags.upstream as string, key: process.env[(flags['key-env'] as string | undefined) ?? 'WARDEN_UPSTREAM_KEY'] });
+  if (flags.upstream)
+    upstreams.push({
+      name: 'default',
+      url: flags.upstream as string,
+      key: process.env[(flags['key-env'] as string | undefined) ?? 'WARDEN_UPSTREAM_KEY'],
+    });
   for (const u of (doc.upstreams as Record<string, unknown>[] | undefined) ?? []) {
     if (typeof u?.url !== 'string') throw new UsageError(`${cfgFile}: every upstream needs a url`);
-    upstreams.push({ name: String(u.name ?? u.url), url: u.url, key: typeof u['key-env'] === 'string' ? process.env[u['key-env']] : undefined, selfHosted: u['self-hosted'] === true });
+    upstreams.push({
+      name: String(u.name ?? u.url),
+      url: u.url,
+      key: typeof u['key-env'] === 'string' ? process.env[u['key-env']] : undefined,
+      selfHosted: u['self-hosted'] === true,
+    });
   }
-  if (!upstreams.length) throw new UsageError('give an upstream: warden gateway --upstream https://host/v1 (or upstreams: in --config)');
+  if (!upstreams.length)
+    throw new UsageError('give an upstream: warden gateway --upstream https://host/v1 (or upstreams: in --config)');
   const onSecret = (doc['on-secret'] as string | undefined) ?? 'redact';
   if (!['redact', 'block'].includes(onSecret)) throw new UsageError(`${cfgFile}: on-secret must be redact or block`);
   const toolCalls = (doc['tool-calls'] as string | undefined) ?? 'judge';
   if (!['judge', 'off'].includes(toolCalls)) throw new UsageError(`${cfgFile}: tool-calls must be judge or off`);
   const scanCode = (doc['scan-code'] as string | undefined) ?? 'annotate';
   if (!['annotate', 'off'].includes(scanCode)) throw new UsageError(`${cfgFile}: scan-code must be annotate or off`);
-  const regexes = (k: string) => ((doc[k] as string[] | undefined) ?? []).map((p) => { try { return new RegExp(p); } catch (e) { throw new UsageError(`${cfgFile}: ${k}: ${(e as Error).message}`); } });
+  const regexes = (k: string) =>
+    ((doc[k] as string[] | undefined) ?? []).map((p) => {
+      try {
+        return new RegExp(p);
+      } catch (e) {
+        throw new UsageError(`${cfgFile}: ${k}: ${(e as Error).message}`);
+      }
+    });
   await loadAnalyzers();
   // Exchange records are batched; a killed gateway loses nothing committed (WAL), a power cut may lose the last batch.
   const audit = new AuditLog(undefined, 'process');
   const server = createGateway({
-    upstreams, token: token(), policy: loadPolicy(flags.policy as string | undefined), audit, onSecret: onSecret as 'redact',
-    toolCalls: toolCalls as 'judge', scanCode: scanCode as 'annotate', patterns: regexes('patterns'), sensitive: regexes('sensitive'),
+    upstreams,
+    token: token(),
+    policy: loadPolicy(flags.policy as string | undefined),
+    audit,
+    onSecret: onSecret as 'redact',
+    toolCalls: toolCalls as 'judge',
+    scanCode: scanCode as 'annotate',
+    patterns: regexes('patterns'),
+    sensitive: regexes('sensitive'),
   });
   const host = (flags.host as string | undefined) ?? '127.0.0.1';
   const port = Number(flags.port ?? 8788);
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, resolve); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
   const addr = server.address() as { port: number };
-  process.stderr.write(`warden gateway: http://${host}:${addr.port}/v1 → ${upstreams.map((u) => `${u.name} (${new URL(u.url).host}${u.selfHosted ? ', self-hosted' : ''})`).join(', ')}\n` +
-    `  agents: OPENAI_BASE_URL=http://${host}:${addr.port}/v1 OPENAI_API_KEY=<the token in ${join(defaultAuditDir(), 'gateway-token')}>\n` +
-    `          ANTHROPIC_BASE_URL=http://${host}:${addr.port} ANTHROPIC_API_KEY=<same token>\n`);
+  process.stderr.write(
+    `warden gateway: http://${host}:${addr.port}/v1 → ${upstreams.map((u) => `${u.name} (${new URL(u.url).host}${u.selfHosted ? ', self-hosted' : ''})`).join(', ')}\n` +
+      `  agents: OPENAI_BASE_URL=http://${host}:${addr.port}/v1 OPENAI_API_KEY=<the token in ${join(defaultAuditDir(), 'gateway-token')}>\n` +
+      `          ANTHROPIC_BASE_URL=http://${host}:${addr.port} ANTHROPIC_API_KEY=<same token>\n`,
+  );
   await new Promise<void>((done) => {
-    const stop = () => server.close(() => { audit.close(); done(); });
+    const stop = () =>
+      server.close(() => {
+        audit.close();
+        done();
+      });
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });

@@ -63,7 +63,17 @@ export async function judgeCommand(rest: string[]): Promise<number> {
         const ev = parseEvent(JSON.parse(line));
         const v = await judgeEvent(ev, ctx);
         audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v) });
-        out = { decision: v.decision, reasons: v.reasons, findings: v.findings, capabilities: v.actions.map((a) => ({ capability: a.capability, decision: a.decision, detail: a.detail, hosts: a.hosts })) };
+        out = {
+          decision: v.decision,
+          reasons: v.reasons,
+          findings: v.findings,
+          capabilities: v.actions.map((a) => ({
+            capability: a.capability,
+            decision: a.decision,
+            detail: a.detail,
+            hosts: a.hosts,
+          })),
+        };
       } catch (e) {
         bad++;
         out = { decision: policy.onError, reasons: [`invalid event: ${(e as Error).message}`], findings: [] };
@@ -88,11 +98,19 @@ export function installCommand(rest: string[], remove: boolean): number {
   const scope = scopeArg(flags.scope);
   if (flags.policy && !remove) loadPolicy(flags.policy as string); // a bad policy is an error now, not at the first tool call
   let daemon: { client: string; socket: string } | undefined;
-  if (flags.daemon && !remove) daemon = { client: buildClient(), socket: resolve((flags.socket as string | undefined) ?? defaultSocket()) };
-  const r = remove ? uninstall(agent, scope, process.cwd()) : install(agent, scope, process.cwd(), flags.policy as string | undefined, daemon);
-  process.stdout.write(`${r.changed ? (remove ? 'removed Warden from' : 'installed Warden in') : 'unchanged:'} ${r.file}\n`);
+  if (flags.daemon && !remove)
+    daemon = { client: buildClient(), socket: resolve((flags.socket as string | undefined) ?? defaultSocket()) };
+  const r = remove
+    ? uninstall(agent, scope, process.cwd())
+    : install(agent, scope, process.cwd(), flags.policy as string | undefined, daemon);
+  process.stdout.write(
+    `${r.changed ? (remove ? 'removed Warden from' : 'installed Warden in') : 'unchanged:'} ${r.file}\n`,
+  );
   for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
-  if (daemon) process.stdout.write(`  resident mode: start the daemon with \`warden daemon${flags.socket ? ` --socket ${flags.socket}` : ''}\` (without it, each call runs the ordinary hook)\n`);
+  if (daemon)
+    process.stdout.write(
+      `  resident mode: start the daemon with \`warden daemon${flags.socket ? ` --socket ${flags.socket}` : ''}\` (without it, each call runs the ordinary hook)\n`,
+    );
   if (!remove) process.stdout.write(`  check with: warden doctor ${agent}\n`);
   return 0;
 }
@@ -115,7 +133,10 @@ export function doctorCommand(rest: string[]): number {
 /** `warden daemon [--socket PATH] [--policy FILE]`: resident mode, in the foreground until stopped. */
 export async function daemonCommand(rest: string[]): Promise<number> {
   const { flags } = parseArgs(rest, { socket: 'string', policy: 'string', 'build-client': 'string' });
-  if (flags['build-client'] !== undefined) { process.stdout.write(`${buildClient(resolve(flags['build-client'] as string))}\n`); return 0; }
+  if (flags['build-client'] !== undefined) {
+    process.stdout.write(`${buildClient(resolve(flags['build-client'] as string))}\n`);
+    return 0;
+  }
   const socket = resolve((flags.socket as string | undefined) ?? defaultSocket());
   const server = await startDaemon({ socket, policyFile: flags.policy as string | undefined });
   process.stderr.write(`warden daemon: listening on ${socket}\n`);

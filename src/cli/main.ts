@@ -16,13 +16,20 @@ export async function scanWorker(): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(HELP); return cmd ? 0 : 2; }
-    if (cmd === '--version' || cmd === '-v') { process.stdout.write(`${VERSION}\n`); return 0; }
+    if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      process.stdout.write(HELP);
+      return cmd ? 0 : 2;
+    }
+    if (cmd === '--version' || cmd === '-v') {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
     if (cmd === 'scan') return await (await import('./scan.ts')).scanCommand(rest);
     if (cmd === 'rules') return (await import('./rules.ts')).rulesCommand(rest);
     if (cmd === 'hook') return await (await import('./guard.ts')).hookCommand(rest);
     if (cmd === 'judge') return await (await import('./guard.ts')).judgeCommand(rest);
-    if (cmd === 'install' || cmd === 'uninstall') return (await import('./guard.ts')).installCommand(rest, cmd === 'uninstall');
+    if (cmd === 'install' || cmd === 'uninstall')
+      return (await import('./guard.ts')).installCommand(rest, cmd === 'uninstall');
     if (cmd === 'daemon') return await (await import('./guard.ts')).daemonCommand(rest);
     if (cmd === 'doctor') return (await import('./guard.ts')).doctorCommand(rest);
     if (cmd === 'policy') return await (await import('./policy.ts')).policyCommand(rest);

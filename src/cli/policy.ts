@@ -22,31 +22,48 @@ export async function policyCommand(rest: string[]): Promise<number> {
   if (sub === 'show') {
     const p = loadPolicy(flags.policy as string | undefined);
     process.stdout.write(`# in force: ${p.source}\n# looked for: ${[...policyCandidates(), 'built-in'].join(', ')}\n`);
-    process.stdout.write(p.source === 'built-in policy' ? readFileSync(DEFAULT_POLICY_FILE, 'utf8') : readFileSync(p.source, 'utf8'));
+    process.stdout.write(
+      p.source === 'built-in policy' ? readFileSync(DEFAULT_POLICY_FILE, 'utf8') : readFileSync(p.source, 'utf8'),
+    );
     return 0;
   }
   if (sub === 'check') {
     if (!files.length) throw new UsageError('usage: warden policy check FILE');
-    for (const f of files) { loadPolicy(f); process.stdout.write(`ok  ${f}\n`); }
+    for (const f of files) {
+      loadPolicy(f);
+      process.stdout.write(`ok  ${f}\n`);
+    }
     return 0;
   }
   if (sub === 'test') {
     if (!files.length) throw new UsageError('usage: warden policy test FILE...');
-    let failed = 0, passed = 0;
+    let failed = 0,
+      passed = 0;
     for (const f of files) {
       if (!existsSync(f)) throw new UsageError(`test file not found: ${f}`);
-      const doc = parseYaml(readFileSync(f, 'utf8')) as { policy?: string; tests?: { name?: string; event?: unknown; expect?: string; cwd?: string }[] };
+      const doc = parseYaml(readFileSync(f, 'utf8')) as {
+        policy?: string;
+        tests?: { name?: string; event?: unknown; expect?: string; cwd?: string }[];
+      };
       if (!doc || !Array.isArray(doc.tests)) throw new UsageError(`${f}: expected a mapping with a 'tests' list`);
       const policyFile = doc.policy ? resolve(dirname(f), doc.policy) : (flags.policy as string | undefined);
       const policy = loadPolicy(policyFile);
       for (const [i, t] of doc.tests.entries()) {
         const name = t.name ?? `test #${i + 1}`;
-        if (!['allow', 'ask', 'deny'].includes(t.expect ?? '')) throw new UsageError(`${f}: ${name}: expect must be allow, ask or deny`);
+        if (!['allow', 'ask', 'deny'].includes(t.expect ?? ''))
+          throw new UsageError(`${f}: ${name}: expect must be allow, ask or deny`);
         const ev = parseEvent(t.event);
         const cwd = t.cwd ?? (flags.cwd as string | undefined) ?? process.cwd();
         const v = await judgeEvent(ev, { policy, cwd, workspace: cwd });
-        if (v.decision === t.expect) { passed++; if (flags.verbose) process.stdout.write(`PASS ${name}\n`); }
-        else { failed++; process.stdout.write(`FAIL ${name}: expected ${t.expect}, got ${v.decision}${v.reasons.length ? ` (${v.reasons[0]})` : ''}\n`); }
+        if (v.decision === t.expect) {
+          passed++;
+          if (flags.verbose) process.stdout.write(`PASS ${name}\n`);
+        } else {
+          failed++;
+          process.stdout.write(
+            `FAIL ${name}: expected ${t.expect}, got ${v.decision}${v.reasons.length ? ` (${v.reasons[0]})` : ''}\n`,
+          );
+        }
       }
     }
     process.stdout.write(`${passed} passed, ${failed} failed\n`);

@@ -58,19 +58,25 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   const t0 = performance.now();
   tuneCompilerForScan();
   const config: Config = loadConfig(process.cwd(), a.config);
-  if (a.failOn !== undefined && !isSeverity(a.failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  if (a.failOn !== undefined && !isSeverity(a.failOn))
+    throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const failOn = (a.failOn ?? config.failOn) as Severity;
   const exclude = [...config.exclude, ...a.exclude];
   const notes: Note[] = [];
   const findings: Finding[] = [];
-  let files = 0, bytes = 0;
+  let files = 0,
+    bytes = 0;
 
   const add = (r: { findings: Finding[]; notes: Note[]; scanned: boolean; bytes: number }) => {
     findings.push(...r.findings);
     notes.push(...r.notes);
-    if (r.scanned) { files++; bytes += r.bytes; }
+    if (r.scanned) {
+      files++;
+      bytes += r.bytes;
+    }
   };
-  const scanOne = (display: string, text: string, changedLines?: Set<number>, lang?: string) => add(scanDecoded(display, text, config, changedLines, lang));
+  const scanOne = (display: string, text: string, changedLines?: Set<number>, lang?: string) =>
+    add(scanDecoded(display, text, config, changedLines, lang));
 
   const walkOpts = { exclude, maxFileSize: config.maxFileSize };
   const onlineTargets: Target[] = [];
@@ -79,27 +85,38 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     let last = 0;
     const showProgress = a.progress && targets.length > 200;
     const results = await scanInParallel(targets, {
-      config, changed, jobs: a.jobs,
-      onProgress: showProgress ? (done, total) => {
-        if (performance.now() - last < 200) return;
-        last = performance.now();
-        process.stderr.write(`\rscanning ${done}/${total} files…`);
-      } : undefined,
+      config,
+      changed,
+      jobs: a.jobs,
+      onProgress: showProgress
+        ? (done, total) => {
+            if (performance.now() - last < 200) return;
+            last = performance.now();
+            process.stderr.write(`\rscanning ${done}/${total} files…`);
+          }
+        : undefined,
     });
     if (showProgress) process.stderr.write('\r\x1b[K');
     results.forEach(add);
   };
 
   if (a.stdin) {
-    if (!a.lang) throw new UsageError('--stdin needs --lang L (python, javascript, typescript, go, java, c, cpp, csharp, php, ruby, rust, bash)');
+    if (!a.lang)
+      throw new UsageError(
+        '--stdin needs --lang L (python, javascript, typescript, go, java, c, cpp, csharp, php, ruby, rust, bash)',
+      );
     scanOne(`<stdin>`, readStdin(), undefined, a.lang);
   } else if (a.patch !== undefined) {
-    const text = a.patch === '-' ? readStdin() : (() => {
-      if (!existsSync(a.patch!)) throw new UsageError(`patch file not found: ${a.patch}`);
-      return readFileSync(a.patch!, 'utf8');
-    })();
+    const text =
+      a.patch === '-'
+        ? readStdin()
+        : (() => {
+            if (!existsSync(a.patch!)) throw new UsageError(`patch file not found: ${a.patch}`);
+            return readFileSync(a.patch!, 'utf8');
+          })();
     const diffs = parseUnifiedDiff(text);
-    if (diffs.length === 0) throw new UsageError('the patch has no file changes (expected a unified diff with ---/+++ headers)');
+    if (diffs.length === 0)
+      throw new UsageError('the patch has no file changes (expected a unified diff with ---/+++ headers)');
     for (const d of diffs) {
       // Scan the file as it is on disk when it matches the patch; otherwise the patch's added lines.
       let body: string | undefined;
@@ -112,14 +129,20 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   } else if (a.diff !== undefined) {
     let diffText: string;
     // --relative: paths relative to (and limited to) the working directory, as every other mode.
-    const git = promisify(execFile)('git', ['diff', '--no-color', '--no-ext-diff', '--relative', '-U0', a.diff, '--', ...a.paths], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const git = promisify(execFile)(
+      'git',
+      ['diff', '--no-color', '--no-ext-diff', '--relative', '-U0', a.diff, '--', ...a.paths],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+    );
     git.catch(() => {}); // awaited below
     // The rule packs load while git works (on the other core), not after it.
     loadRules();
     try {
       diffText = (await git).stdout;
     } catch (e) {
-      throw new UsageError(`git diff ${a.diff} failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n')[0]}`);
+      throw new UsageError(
+        `git diff ${a.diff} failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n')[0]}`,
+      );
     }
     const changed = new Map(parseUnifiedDiff(diffText).map((d) => [d.path, d.added]));
     // Changed files pass the same checks as a folder scan: excludes, size bound, binaries, links.
@@ -128,7 +151,9 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     // Workers start early in the walk, once it has found enough that a parallel scan is likely (they
     // warm up meanwhile; a scan that stays small ends them unused).
     let found = 0;
-    const early = (t: Target) => { if ((found += t.size) >= PRESTART_BYTES) prestart(config, a.jobs); };
+    const early = (t: Target) => {
+      if ((found += t.size) >= PRESTART_BYTES) prestart(config, a.jobs);
+    };
     await scanTargets(collectTargets(a.paths.length ? a.paths : ['.'], walkOpts, notes, undefined, early));
   }
 
@@ -144,16 +169,26 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     } catch (e) {
       throw new UsageError(`baseline ${baselinePath} is not a Warden baseline: ${(e as Error).message}`);
     }
-    for (const f of findings) if (!f.suppressed && known.has(f.fingerprint)) f.suppressed = { by: 'baseline', reason: `in ${baselinePath}` };
+    for (const f of findings)
+      if (!f.suppressed && known.has(f.fingerprint)) f.suppressed = { by: 'baseline', reason: `in ${baselinePath}` };
   }
   if (a.writeBaseline) {
     const fps = [...new Set(findings.filter((f) => !f.suppressed).map((f) => f.fingerprint))].sort();
-    writeFileSync(a.writeBaseline, JSON.stringify({ version: 1, tool: 'warden', created: new Date().toISOString(), fingerprints: fps }, null, 2) + '\n');
+    writeFileSync(
+      a.writeBaseline,
+      JSON.stringify({ version: 1, tool: 'warden', created: new Date().toISOString(), fingerprints: fps }, null, 2) +
+        '\n',
+    );
     notes.push({ file: a.writeBaseline, kind: 'partial', reason: `baseline written with ${fps.length} finding(s)` });
   }
 
-  const report: ScanReport = { findings, notes, stats: computeStats(findings, notes, files, bytes, performance.now() - t0) };
-  const out = a.format === 'json' ? toJson(report) : a.format === 'sarif' ? toSarif(report, version) : toText(report, a.color);
+  const report: ScanReport = {
+    findings,
+    notes,
+    stats: computeStats(findings, notes, files, bytes, performance.now() - t0),
+  };
+  const out =
+    a.format === 'json' ? toJson(report) : a.format === 'sarif' ? toSarif(report, version) : toText(report, a.color);
   const failing = findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn));
   const hardError = notes.some((n) => n.kind === 'error' && n.reason === 'path does not exist') && files === 0;
   return { code: hardError ? 2 : failing ? 1 : 0, out };
@@ -161,26 +196,56 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
 
 export async function scanCommand(rest: string[]): Promise<number> {
   const { flags, rest: paths } = parseArgs(rest, {
-    diff: 'string', patch: 'string', stdin: 'bool', lang: 'string', format: 'string', 'fail-on': 'string',
-    exclude: 'list', config: 'string', baseline: 'string', 'write-baseline': 'string', 'no-color': 'bool',
-    output: 'string', 'no-progress': 'bool', jobs: 'string', online: 'bool', help: 'bool',
+    diff: 'string',
+    patch: 'string',
+    stdin: 'bool',
+    lang: 'string',
+    format: 'string',
+    'fail-on': 'string',
+    exclude: 'list',
+    config: 'string',
+    baseline: 'string',
+    'write-baseline': 'string',
+    'no-color': 'bool',
+    output: 'string',
+    'no-progress': 'bool',
+    jobs: 'string',
+    online: 'bool',
+    help: 'bool',
   });
-  if (flags.help) { process.stdout.write(HELP); return 0; }
+  if (flags.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   const format = (flags.format as string | undefined) ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif`);
   const modes = [flags.diff !== undefined, flags.patch !== undefined, !!flags.stdin].filter(Boolean).length;
   if (modes > 1) throw new UsageError('use only one of --diff, --patch and --stdin');
   const toFile = flags.output as string | undefined;
   const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
-  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError('--jobs must be a whole number from 1 to 64');
-  const { code, out } = await runScan({
-    paths, diff: flags.diff as string | undefined, patch: flags.patch as string | undefined, stdin: !!flags.stdin,
-    lang: flags.lang as string | undefined, format: format as 'text', failOn: flags['fail-on'] as string | undefined,
-    exclude: (flags.exclude as string[]) ?? [], config: flags.config as string | undefined,
-    baseline: flags.baseline as string | undefined, writeBaseline: flags['write-baseline'] as string | undefined,
-    color: !flags['no-color'] && !toFile && process.stdout.isTTY === true && !process.env.NO_COLOR,
-    output: toFile, progress: !flags['no-progress'] && process.stderr.isTTY === true, jobs, online: !!flags.online,
-  }, VERSION);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64))
+    throw new UsageError('--jobs must be a whole number from 1 to 64');
+  const { code, out } = await runScan(
+    {
+      paths,
+      diff: flags.diff as string | undefined,
+      patch: flags.patch as string | undefined,
+      stdin: !!flags.stdin,
+      lang: flags.lang as string | undefined,
+      format: format as 'text',
+      failOn: flags['fail-on'] as string | undefined,
+      exclude: (flags.exclude as string[]) ?? [],
+      config: flags.config as string | undefined,
+      baseline: flags.baseline as string | undefined,
+      writeBaseline: flags['write-baseline'] as string | undefined,
+      color: !flags['no-color'] && !toFile && process.stdout.isTTY === true && !process.env.NO_COLOR,
+      output: toFile,
+      progress: !flags['no-progress'] && process.stderr.isTTY === true,
+      jobs,
+      online: !!flags.online,
+    },
+    VERSION,
+  );
   if (toFile) writeFileSync(toFile, out);
   else process.stdout.write(out);
   return code;
@@ -191,9 +256,20 @@ async function onlinePass(targets: Target[], findings: Finding[], notes: Note[])
   const deps: { ecosystem: 'npm' | 'pypi'; name: string; file: string; line: number; text: string }[] = [];
   for (const t of targets) {
     let text: string;
-    try { text = readFileSync(t.path, 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(t.path, 'utf8');
+    } catch {
+      continue;
+    }
     for (const d of parseManifest(t.display, text)?.deps ?? []) {
-      if ((d.ecosystem === 'npm' || d.ecosystem === 'pypi') && d.source === 'registry') deps.push({ ecosystem: d.ecosystem, name: d.name, file: t.display, line: d.line, text: text.split('\n')[d.line - 1] ?? '' });
+      if ((d.ecosystem === 'npm' || d.ecosystem === 'pypi') && d.source === 'registry')
+        deps.push({
+          ecosystem: d.ecosystem,
+          name: d.name,
+          file: t.display,
+          line: d.line,
+          text: text.split('\n')[d.line - 1] ?? '',
+        });
     }
   }
   if (!deps.length) return;
@@ -201,9 +277,26 @@ async function onlinePass(targets: Target[], findings: Finding[], notes: Note[])
   for (const d of deps) {
     const f = facts.get(`${d.ecosystem}:${normaliseName(d.ecosystem, d.name)}`);
     if (!f) continue;
-    if (f.error) { notes.push({ file: d.file, kind: 'partial', reason: `--online: ${d.name}: ${f.error}` }); continue; }
+    if (f.error) {
+      notes.push({ file: d.file, kind: 'partial', reason: `--online: ${d.name}: ${f.error}` });
+      continue;
+    }
     for (const i of onlineIssues(d.name, f)) {
-      findings.push(fileFinding(d.file, { ruleId: i.ruleId, title: i.title, severity: i.severity, confidence: 'high', category: 'supply-chain', cwe: 'CWE-1357', line: d.line, endColumn: d.text.length + 1, snippet: d.text, message: i.message, fix: 'Confirm the package on the registry (publisher, age, repository) before depending on it.' }));
+      findings.push(
+        fileFinding(d.file, {
+          ruleId: i.ruleId,
+          title: i.title,
+          severity: i.severity,
+          confidence: 'high',
+          category: 'supply-chain',
+          cwe: 'CWE-1357',
+          line: d.line,
+          endColumn: d.text.length + 1,
+          snippet: d.text,
+          message: i.message,
+          fix: 'Confirm the package on the registry (publisher, age, repository) before depending on it.',
+        }),
+      );
     }
   }
 }

@@ -53,16 +53,21 @@ export function parseConfig(text: string, source = '.warden.yml'): Config {
     if (!TOP_KEYS.includes(k)) throw new ConfigError(`${source}: unknown key '${k}' (known: ${TOP_KEYS.join(', ')})`);
   const cfg: Config = { ...DEFAULT_CONFIG, exclude: [], disable: [], severity: {}, source };
   if (d['fail-on'] !== undefined) {
-    if (!isSeverity(d['fail-on'])) throw new ConfigError(`${source}: fail-on must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(d['fail-on'])}`);
+    if (!isSeverity(d['fail-on']))
+      throw new ConfigError(
+        `${source}: fail-on must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(d['fail-on'])}`,
+      );
     cfg.failOn = d['fail-on'];
   }
   if (d.exclude !== undefined) {
-    if (!Array.isArray(d.exclude) || d.exclude.some((x) => typeof x !== 'string')) throw new ConfigError(`${source}: exclude must be a list of path patterns`);
+    if (!Array.isArray(d.exclude) || d.exclude.some((x) => typeof x !== 'string'))
+      throw new ConfigError(`${source}: exclude must be a list of path patterns`);
     cfg.exclude = d.exclude as string[];
   }
   if (d['max-file-size'] !== undefined) {
     const n = d['max-file-size'];
-    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new ConfigError(`${source}: max-file-size must be a positive whole number of bytes`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
+      throw new ConfigError(`${source}: max-file-size must be a positive whole number of bytes`);
     cfg.maxFileSize = n;
   }
   if (d.baseline !== undefined) {
@@ -70,17 +75,25 @@ export function parseConfig(text: string, source = '.warden.yml'): Config {
     cfg.baseline = d.baseline;
   }
   if (d.rules !== undefined) {
-    if (typeof d.rules !== 'object' || d.rules === null || Array.isArray(d.rules)) throw new ConfigError(`${source}: rules must be a mapping with disable and/or severity`);
+    if (typeof d.rules !== 'object' || d.rules === null || Array.isArray(d.rules))
+      throw new ConfigError(`${source}: rules must be a mapping with disable and/or severity`);
     const r = d.rules as Record<string, unknown>;
-    for (const k of Object.keys(r)) if (!RULE_KEYS.includes(k)) throw new ConfigError(`${source}: unknown key 'rules.${k}' (known: ${RULE_KEYS.join(', ')})`);
+    for (const k of Object.keys(r))
+      if (!RULE_KEYS.includes(k))
+        throw new ConfigError(`${source}: unknown key 'rules.${k}' (known: ${RULE_KEYS.join(', ')})`);
     if (r.disable !== undefined) {
-      if (!Array.isArray(r.disable) || r.disable.some((x) => typeof x !== 'string')) throw new ConfigError(`${source}: rules.disable must be a list of rule ids`);
+      if (!Array.isArray(r.disable) || r.disable.some((x) => typeof x !== 'string'))
+        throw new ConfigError(`${source}: rules.disable must be a list of rule ids`);
       cfg.disable = r.disable as string[];
     }
     if (r.severity !== undefined) {
-      if (typeof r.severity !== 'object' || r.severity === null || Array.isArray(r.severity)) throw new ConfigError(`${source}: rules.severity must map rule ids to severities`);
+      if (typeof r.severity !== 'object' || r.severity === null || Array.isArray(r.severity))
+        throw new ConfigError(`${source}: rules.severity must map rule ids to severities`);
       for (const [id, s] of Object.entries(r.severity)) {
-        if (!isSeverity(s)) throw new ConfigError(`${source}: rules.severity.${id} must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(s)}`);
+        if (!isSeverity(s))
+          throw new ConfigError(
+            `${source}: rules.severity.${id} must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(s)}`,
+          );
         cfg.severity[id] = s;
       }
     }

@@ -20,14 +20,32 @@ export function parseEvent(raw: unknown): Event {
   const o = raw as Record<string, unknown>;
   const cwd = str(o, 'cwd', false);
   switch (o.tool) {
-    case 'shell': return { tool: 'shell', command: str(o, 'command')!, cwd };
-    case 'write': return { tool: 'write', path: str(o, 'path')!, content: str(o, 'content')!, cwd };
-    case 'edit': return { tool: 'edit', path: str(o, 'path')!, old: str(o, 'old')!, new: str(o, 'new')!, replaceAll: o.replaceAll === true, cwd };
-    case 'read': return { tool: 'read', path: str(o, 'path')!, cwd };
-    case 'fetch': return { tool: 'fetch', url: str(o, 'url')!, cwd };
-    case 'code': return { tool: 'code', language: str(o, 'language')!, code: str(o, 'code')!, path: str(o, 'path', false), cwd };
-    case 'prompt': return { tool: 'prompt', text: str(o, 'text')! };
-    case 'other': return { tool: 'other', name: str(o, 'name')!, cwd };
-    default: throw new EventError(`"tool" must be one of shell, write, edit, read, fetch, code, prompt, other (got ${JSON.stringify(o.tool)})`);
+    case 'shell':
+      return { tool: 'shell', command: str(o, 'command')!, cwd };
+    case 'write':
+      return { tool: 'write', path: str(o, 'path')!, content: str(o, 'content')!, cwd };
+    case 'edit':
+      return {
+        tool: 'edit',
+        path: str(o, 'path')!,
+        old: str(o, 'old')!,
+        new: str(o, 'new')!,
+        replaceAll: o.replaceAll === true,
+        cwd,
+      };
+    case 'read':
+      return { tool: 'read', path: str(o, 'path')!, cwd };
+    case 'fetch':
+      return { tool: 'fetch', url: str(o, 'url')!, cwd };
+    case 'code':
+      return { tool: 'code', language: str(o, 'language')!, code: str(o, 'code')!, path: str(o, 'path', false), cwd };
+    case 'prompt':
+      return { tool: 'prompt', text: str(o, 'text')! };
+    case 'other':
+      return { tool: 'other', name: str(o, 'name')!, cwd };
+    default:
+      throw new EventError(
+        `"tool" must be one of shell, write, edit, read, fetch, code, prompt, other (got ${JSON.stringify(o.tool)})`,
+      );
   }
 }

@@ -12,7 +12,15 @@ import { severityRank } from './types.ts';
 import { nameMatches, pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
 import { analyzeShell, ShellParseError, type Action, type Capability } from '../analyzers/shell/index.ts';
 import { makeRecipe } from '../analyzers/shell/parse.ts';
-import { isAgentControlPath, isCredentialPath, isPersistencePath, isPrivilegedPath, isScratchPath, isHarmlessSystemRead, linkTarget } from '../analyzers/paths.ts';
+import {
+  isAgentControlPath,
+  isCredentialPath,
+  isPersistencePath,
+  isPrivilegedPath,
+  isScratchPath,
+  isHarmlessSystemRead,
+  linkTarget,
+} from '../analyzers/paths.ts';
 import { hostMatches, hostOf } from '../analyzers/network.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { checkDependency } from '../analyzers/deps/index.ts';
@@ -30,7 +38,9 @@ export interface JudgeContext {
 }
 
 /** A judged action: the capability, what the policy decided for it, and why. */
-export interface JudgedAction extends Action { decision: Decision }
+export interface JudgedAction extends Action {
+  decision: Decision;
+}
 
 export interface FullVerdict extends Verdict {
   actions: JudgedAction[];
@@ -38,7 +48,8 @@ export interface FullVerdict extends Verdict {
 
 /** What to tell the model for each capability, so it can change course instead of retrying. */
 const ADVICE: Partial<Record<PolicyCapability, string>> = {
-  'download-exec': 'Download to a file, show it to the user and let them decide; do not pipe downloads into an interpreter.',
+  'download-exec':
+    'Download to a file, show it to the user and let them decide; do not pipe downloads into an interpreter.',
   'reverse-shell': 'Do not open shells or listeners to other hosts.',
   exfiltration: 'Do not send credentials, environment variables or local files to other hosts.',
   'obfuscated-exec': 'Write the command out plainly; encoded or disguised commands are refused.',
@@ -49,14 +60,31 @@ const ADVICE: Partial<Record<PolicyCapability, string>> = {
   catastrophic: 'This would delete or wipe far more than the task needs.',
 };
 
-const LANG_OF: Record<string, string> = { python: 'python', javascript: 'javascript', typescript: 'typescript', ruby: 'ruby', php: 'php', perl: 'bash', lua: 'bash', awk: 'bash', powershell: 'bash' };
+const LANG_OF: Record<string, string> = {
+  python: 'python',
+  javascript: 'javascript',
+  typescript: 'typescript',
+  ruby: 'ruby',
+  php: 'php',
+  perl: 'bash',
+  lua: 'bash',
+  awk: 'bash',
+  powershell: 'bash',
+};
 
 export function judge(event: Event, ctx: JudgeContext): FullVerdict {
   try {
     return judgeUnsafe(event, ctx);
   } catch (e) {
     const d = ctx.policy.onError;
-    return { decision: d, reasons: [`Warden could not judge this ${event.tool} call (${(e as Error).message}); it is ${d === 'deny' ? 'denied' : 'held for approval'} because Warden fails closed.`], findings: [], actions: [] };
+    return {
+      decision: d,
+      reasons: [
+        `Warden could not judge this ${event.tool} call (${(e as Error).message}); it is ${d === 'deny' ? 'denied' : 'held for approval'} because Warden fails closed.`,
+      ],
+      findings: [],
+      actions: [],
+    };
   }
 }
 
@@ -65,29 +93,67 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
   const cwd = ('cwd' in event && event.cwd) || ctx.cwd;
   const workspace = normalize(ctx.workspace ?? cwd);
   const abs = (p: string) => normalize(resolve(cwd, p === '~' || p.startsWith('~/') ? home + p.slice(1) : p));
-  const inWorkspace = (a: string) => a === workspace || a.startsWith(workspace.endsWith('/') ? workspace : workspace + '/');
+  const inWorkspace = (a: string) =>
+    a === workspace || a.startsWith(workspace.endsWith('/') ? workspace : workspace + '/');
   const actions: Action[] = [];
   const findings: Finding[] = [];
   const extra: { decision: Decision; reason: string }[] = [];
 
   const pathActions = (path: string, mode: 'read' | 'write', command: string) => {
     // A symbolic link to a credential, the agent's settings or a start-up file is judged as that file.
-    const lexical = abs(path), target = linkTarget(lexical);
-    const sensitive = target !== undefined && (isCredentialPath(target, home) || (mode === 'write' && (isAgentControlPath(target, home) || isPersistencePath(target, home) || isPrivilegedPath(target))));
+    const lexical = abs(path),
+      target = linkTarget(lexical);
+    const sensitive =
+      target !== undefined &&
+      (isCredentialPath(target, home) ||
+        (mode === 'write' &&
+          (isAgentControlPath(target, home) || isPersistencePath(target, home) || isPrivilegedPath(target))));
     const a = sensitive ? target : lexical;
     if (sensitive) path = `${path} (a link to ${target})`;
-    if (mode === 'write' && isAgentControlPath(a, home)) actions.push({ capability: 'agent-tamper', detail: `writes ${path}, which controls the agent's or Warden's guard`, command, paths: [a] });
-    else if (isCredentialPath(a, home)) actions.push({ capability: 'credential-access', detail: `${mode === 'read' ? 'reads' : 'writes'} ${path}, a credential or secret file`, command, paths: [a] });
-    else if (mode === 'write' && isPersistencePath(a, home)) actions.push({ capability: 'persistence', detail: `writes ${path}, which runs code at login, on a schedule or on git events`, command, paths: [a] });
-    else if (mode === 'write' && isPrivilegedPath(a)) actions.push({ capability: 'privilege', detail: `writes ${path}, which controls users or privileges`, command, paths: [a] });
-    else if (!inWorkspace(a) && !isScratchPath(a) && !(mode === 'read' && isHarmlessSystemRead(a))) actions.push({ capability: mode === 'read' ? 'read-outside' : 'write-outside', detail: `${mode === 'read' ? 'reads' : 'writes'} ${path}, outside the workspace (${workspace})`, command, paths: [a] });
+    if (mode === 'write' && isAgentControlPath(a, home))
+      actions.push({
+        capability: 'agent-tamper',
+        detail: `writes ${path}, which controls the agent's or Warden's guard`,
+        command,
+        paths: [a],
+      });
+    else if (isCredentialPath(a, home))
+      actions.push({
+        capability: 'credential-access',
+        detail: `${mode === 'read' ? 'reads' : 'writes'} ${path}, a credential or secret file`,
+        command,
+        paths: [a],
+      });
+    else if (mode === 'write' && isPersistencePath(a, home))
+      actions.push({
+        capability: 'persistence',
+        detail: `writes ${path}, which runs code at login, on a schedule or on git events`,
+        command,
+        paths: [a],
+      });
+    else if (mode === 'write' && isPrivilegedPath(a))
+      actions.push({
+        capability: 'privilege',
+        detail: `writes ${path}, which controls users or privileges`,
+        command,
+        paths: [a],
+      });
+    else if (!inWorkspace(a) && !isScratchPath(a) && !(mode === 'read' && isHarmlessSystemRead(a)))
+      actions.push({
+        capability: mode === 'read' ? 'read-outside' : 'write-outside',
+        detail: `${mode === 'read' ? 'reads' : 'writes'} ${path}, outside the workspace (${workspace})`,
+        command,
+        paths: [a],
+      });
   };
 
   const scanContent = (path: string, content: string, changed?: Set<number>, language?: string) => {
     // Lazy: the code analyzers (ast-grep) load only when code is judged.
     const r = scanTextLazy()(path, content, { changedLines: changed, language });
     findings.push(...r.findings.filter((f) => !f.suppressed));
-    for (const n of r.notes) if (n.kind === 'error') extra.push({ decision: ctx.policy.onError, reason: `analysis of ${path} failed: ${n.reason}` });
+    for (const n of r.notes)
+      if (n.kind === 'error')
+        extra.push({ decision: ctx.policy.onError, reason: `analysis of ${path} failed: ${n.reason}` });
   };
 
   /**
@@ -99,16 +165,29 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
     if (text.length > MAX_SHELL_SCRIPT) return;
     try {
       const inner = analyzeShell(text, { cwd, workspace, home });
-      actions.push(...inner.actions.filter((a) => decide(a, ctx.policy, home) === 'deny').map((a) => ({ ...a, detail: `${a.detail} (in ${where})`, command: `${command}: ${a.command}` })));
-    } catch { /* not valid shell: the program that reads it will fail on it too */ }
+      actions.push(
+        ...inner.actions
+          .filter((a) => decide(a, ctx.policy, home) === 'deny')
+          .map((a) => ({ ...a, detail: `${a.detail} (in ${where})`, command: `${command}: ${a.command}` })),
+      );
+    } catch {
+      /* not valid shell: the program that reads it will fail on it too */
+    }
   };
 
   /** Shell commands that inline code hands to system()/exec()/popen(): judged as shell commands too. */
   const shellStrings = (code: string, command: string) => {
     for (const m of code.matchAll(SHELL_CALL)) {
       try {
-        actions.push(...analyzeShell(m[1].replace(/\\(["'`\\])/g, '$1'), { cwd, workspace, home }).actions.map((a) => ({ ...a, command: `${command}: ${a.command}` })));
-      } catch { /* not shell after all */ }
+        actions.push(
+          ...analyzeShell(m[1].replace(/\\(["'`\\])/g, '$1'), { cwd, workspace, home }).actions.map((a) => ({
+            ...a,
+            command: `${command}: ${a.command}`,
+          })),
+        );
+      } catch {
+        /* not shell after all */
+      }
     }
   };
 
@@ -119,35 +198,82 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
         analysis = analyzeShell(event.command, { cwd, workspace, home });
       } catch (e) {
         if (!(e instanceof ShellParseError)) throw e;
-        return finish([], [], [{ decision: ctx.policy.notUnderstood, reason: `the command is not valid shell (${e.message}), so Warden cannot tell what it does` }], ctx.policy, home);
+        return finish(
+          [],
+          [],
+          [
+            {
+              decision: ctx.policy.notUnderstood,
+              reason: `the command is not valid shell (${e.message}), so Warden cannot tell what it does`,
+            },
+          ],
+          ctx.policy,
+          home,
+        );
       }
       actions.push(...analysis.actions);
       // Package installs: the supply-chain checks (typosquats, hallucinated names, compromised versions).
       for (const a of analysis.actions) {
         for (const p of a.packages ?? []) {
-          const eco = ({ npm: 'npm', pypi: 'pypi', rubygems: 'rubygems', crates: 'crates', go: 'go', packagist: 'packagist' } as const)[p.ecosystem as 'npm'];
+          const eco = (
+            {
+              npm: 'npm',
+              pypi: 'pypi',
+              rubygems: 'rubygems',
+              crates: 'crates',
+              go: 'go',
+              packagist: 'packagist',
+            } as const
+          )[p.ecosystem as 'npm'];
           if (!eco) continue;
           const version = /@(\d[\w.+-]*)$|==\s*(\d[\w.+-]*)$/.exec(p.spec);
           for (const i of checkDependency(eco, p.name, version?.[1] ?? version?.[2] ?? '')) {
-            if (i.ruleId === 'supply-chain.unverified-package') actions.push({ capability: 'risky-package-source', detail: `installs ${p.name}: ${i.message}`, command: a.command });
-            else findings.push(fileFinding('<command>', { ruleId: i.ruleId, title: i.title, severity: i.severity, confidence: 'medium', category: 'supply-chain', cwe: 'CWE-1357', snippet: a.command, message: i.message, fix: i.fix }));
+            if (i.ruleId === 'supply-chain.unverified-package')
+              actions.push({
+                capability: 'risky-package-source',
+                detail: `installs ${p.name}: ${i.message}`,
+                command: a.command,
+              });
+            else
+              findings.push(
+                fileFinding('<command>', {
+                  ruleId: i.ruleId,
+                  title: i.title,
+                  severity: i.severity,
+                  confidence: 'medium',
+                  category: 'supply-chain',
+                  cwe: 'CWE-1357',
+                  snippet: a.command,
+                  message: i.message,
+                  fix: i.fix,
+                }),
+              );
           }
         }
       }
       // Files the command writes with content it holds (`cat > app.py <<EOF`): judged like a write tool call.
       for (const f of analysis.files) {
-        if (f.fragment) { scanContent(f.path, f.content); continue; }
+        if (f.fragment) {
+          scanContent(f.path, f.content);
+          continue;
+        }
         const a = abs(f.path);
         const old = existsSync(a) ? safeRead(a) : undefined;
         const content = f.append ? (old ?? '') + f.content : f.content;
-        scanContent(f.path, content, old === undefined ? undefined : f.append ? appendedLines(old, content) : changedLines(old, content));
+        scanContent(
+          f.path,
+          content,
+          old === undefined ? undefined : f.append ? appendedLines(old, content) : changedLines(old, content),
+        );
       }
       for (const code of analysis.inline) {
         actions.push(...inlineActions(code.code, code.command));
         shellStrings(code.code, code.command);
         // Files named in the inline program are read or written by it.
         // (absolute, home and relative paths: `open('.claude/settings.json', 'w')` is a write to the agent's settings)
-        if (code.language !== 'awk') for (const m of code.code.matchAll(/["'`]((?:~|\/|\.{1,2}\/|[\w.-]+\/)[^"'`\s]{2,}|\.\w[\w.-]*)["'`]/g)) pathActions(m[1], /write|open\([^)]*["'`][wa]/.test(code.code) ? 'write' : 'read', code.command);
+        if (code.language !== 'awk')
+          for (const m of code.code.matchAll(/["'`]((?:~|\/|\.{1,2}\/|[\w.-]+\/)[^"'`\s]{2,}|\.\w[\w.-]*)["'`]/g))
+            pathActions(m[1], /write|open\([^)]*["'`][wa]/.test(code.code) ? 'write' : 'read', code.command);
         const lang = LANG_OF[code.language];
         if (lang) scanContent(`<${code.language} inline code>`, code.code, undefined, lang);
       }
@@ -169,7 +295,8 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
         const text = scriptText(t.file);
         if (text === undefined) continue;
         const body = t.kind === 'npm' ? npmScripts(text, t.names) : makeTargets(text, t.names);
-        if (body) deniedInside(body, t.kind === 'npm' ? `the ${t.names.join('/')} script of ${t.file}` : t.file, t.command);
+        if (body)
+          deniedInside(body, t.kind === 'npm' ? `the ${t.names.join('/')} script of ${t.file}` : t.file, t.command);
       }
       break;
     }
@@ -186,7 +313,8 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       const old = existsSync(a) ? safeRead(a) : '';
       let next: string;
       if (event.old === '' && old === '') next = event.new;
-      else if (old.includes(event.old)) next = event.replaceAll ? old.split(event.old).join(event.new) : old.replace(event.old, () => event.new);
+      else if (old.includes(event.old))
+        next = event.replaceAll ? old.split(event.old).join(event.new) : old.replace(event.old, () => event.new);
       else next = event.new; // the edit will not apply as given; judge the new text on its own
       scanContent(event.path, next, changedLines(old, next));
       break;
@@ -198,17 +326,31 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       // A file: URL reads a local file: the path policy judges it.
       if (/^file:/i.test(event.url)) {
         let path: string;
-        try { path = decodeURIComponent(new URL(event.url).pathname); } catch { path = event.url.replace(/^file:\/*/i, '/'); }
+        try {
+          path = decodeURIComponent(new URL(event.url).pathname);
+        } catch {
+          path = event.url.replace(/^file:\/*/i, '/');
+        }
         pathActions(path, 'read', `fetch ${event.url}`);
         break;
       }
       const host = hostOf(event.url, 'curl');
-      actions.push({ capability: 'network', detail: `fetches ${event.url}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
+      actions.push({
+        capability: 'network',
+        detail: `fetches ${event.url}`,
+        command: `fetch ${event.url}`,
+        hosts: [host ?? '?'],
+      });
       // A credential in the URL goes to the host (and its logs), whoever it is.
       const { secrets, named } = secretsIn('<url>', event.url);
       if (secrets.length) {
         findings.push(...secrets);
-        actions.push({ capability: 'exfiltration', detail: `sends ${named} in the URL to ${host ?? 'the host'}`, command: `fetch ${event.url}`, hosts: [host ?? '?'] });
+        actions.push({
+          capability: 'exfiltration',
+          detail: `sends ${named} in the URL to ${host ?? 'the host'}`,
+          command: `fetch ${event.url}`,
+          hosts: [host ?? '?'],
+        });
       }
       break;
     }
@@ -224,7 +366,10 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       const { found, secrets, named } = secretsIn('<prompt>', event.text);
       findings.push(...found);
       if (secrets.length) {
-        extra.push({ decision: ctx.policy.prompts.secrets, reason: `the prompt contains ${named} that would be sent to the model vendor; remove ${secrets.length === 1 ? 'it' : 'them'} and refer to ${secrets.length === 1 ? 'it' : 'them'} by name instead` });
+        extra.push({
+          decision: ctx.policy.prompts.secrets,
+          reason: `the prompt contains ${named} that would be sent to the model vendor; remove ${secrets.length === 1 ? 'it' : 'them'} and refer to ${secrets.length === 1 ? 'it' : 'them'} by name instead`,
+        });
       }
       break;
     }
@@ -233,8 +378,14 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       break;
     case 'other': {
       const named = (list: string[]) => list.some((g) => nameMatches(event.name, g));
-      if (named(ctx.policy.tools.deny)) extra.push({ decision: 'deny', reason: `the policy refuses the tool ${event.name}` });
-      else if (!named(ctx.policy.tools.allow)) actions.push({ capability: 'unknown-tool', detail: `calls ${event.name}, a tool Warden does not know (an MCP server's or a plugin's), so what it does is not judged; list it under tools.allow in the policy to let it run`, command: event.name });
+      if (named(ctx.policy.tools.deny))
+        extra.push({ decision: 'deny', reason: `the policy refuses the tool ${event.name}` });
+      else if (!named(ctx.policy.tools.allow))
+        actions.push({
+          capability: 'unknown-tool',
+          detail: `calls ${event.name}, a tool Warden does not know (an MCP server's or a plugin's), so what it does is not judged; list it under tools.allow in the policy to let it run`,
+          command: event.name,
+        });
       break;
     }
   }
@@ -242,7 +393,13 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
 }
 
 /** Applies the policy to the actions and findings and writes the reasons. */
-function finish(actions: Action[], findings: Finding[], extra: { decision: Decision; reason: string }[], policy: Policy, home: string): FullVerdict {
+function finish(
+  actions: Action[],
+  findings: Finding[],
+  extra: { decision: Decision; reason: string }[],
+  policy: Policy,
+  home: string,
+): FullVerdict {
   const judged: JudgedAction[] = actions.map((a) => ({ ...a, decision: decide(a, policy, home) }));
   let decision: Decision = 'allow';
   const reasons: { d: Decision; text: string }[] = [];
@@ -254,13 +411,24 @@ function finish(actions: Action[], findings: Finding[], extra: { decision: Decis
     }
   }
   for (const f of findings) {
-    const d: Decision = policy.findings.deny !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.deny) ? 'deny'
-      : policy.findings.ask !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.ask) ? 'ask' : 'allow';
+    const d: Decision =
+      policy.findings.deny !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.deny)
+        ? 'deny'
+        : policy.findings.ask !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.ask)
+          ? 'ask'
+          : 'allow';
     // Secrets in prompts are explained once by the prompt's own reason.
-    if (d !== 'allow' && (f.category !== 'secret' || !extra.length)) reasons.push({ d, text: `${f.ruleId} (${f.severity}) at ${f.file}:${f.line}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` });
+    if (d !== 'allow' && (f.category !== 'secret' || !extra.length))
+      reasons.push({
+        d,
+        text: `${f.ruleId} (${f.severity}) at ${f.file}:${f.line}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`,
+      });
     decision = stricter(decision, d);
   }
-  for (const x of extra) { decision = stricter(decision, x.decision); reasons.push({ d: x.decision, text: x.reason }); }
+  for (const x of extra) {
+    decision = stricter(decision, x.decision);
+    reasons.push({ d: x.decision, text: x.reason });
+  }
   reasons.sort((a, b) => RANK[b.d] - RANK[a.d]);
   return { decision, reasons: [...new Set(reasons.map((r) => r.text))], findings, actions: judged };
 }
@@ -271,46 +439,87 @@ function decide(a: Action, policy: Policy, home: string): Decision {
   // Hosts: listed hosts decide network-like actions.
   if ((cap === 'network' || cap === 'upload' || cap === 'risky-package-source') && a.hosts?.length) {
     if (a.hosts.some((h) => policy.hosts.deny.some((p) => hostMatches(h, p)))) return 'deny';
-    if (cap === 'network' && a.hosts.every((h) => h !== '?' && policy.hosts.allow.some((p) => hostMatches(h, p)))) return 'allow';
+    if (cap === 'network' && a.hosts.every((h) => h !== '?' && policy.hosts.allow.some((p) => hostMatches(h, p))))
+      return 'allow';
   }
   // Paths: explicit policy paths override the capability's default.
   if (a.paths?.length) {
     const m = (list: string[]) => a.paths!.some((p) => list.some((g) => pathMatches(p, g, home)));
     if (m(policy.paths.deny)) return 'deny';
     if (m(policy.paths.ask)) return stricter('ask', cap === 'credential-access' || cap === 'agent-tamper' ? d : 'ask');
-    if (m(policy.paths.allow) && (cap === 'read-outside' || cap === 'write-outside' || cap === 'destructive')) return 'allow';
+    if (m(policy.paths.allow) && (cap === 'read-outside' || cap === 'write-outside' || cap === 'destructive'))
+      return 'allow';
   }
   if (cap === 'unknown') d = stricter(d, policy.notUnderstood);
   return d;
 }
 
-const SHELL_CALL = /\b(?:system|popen|execSync|exec|spawnSync|check_output|check_call|getoutput|shell_exec|passthru|proc_open|Popen|run|call|callCommand|IO\.popen|Kernel\.system)\s*\(\s*\[?\s*(?:["'`])((?:[^"'`\\]|\\.){2,2000})["'`]/g;
+const SHELL_CALL =
+  /\b(?:system|popen|execSync|exec|spawnSync|check_output|check_call|getoutput|shell_exec|passthru|proc_open|Popen|run|call|callCommand|IO\.popen|Kernel\.system)\s*\(\s*\[?\s*(?:["'`])((?:[^"'`\\]|\\.){2,2000})["'`]/g;
 
 /** Capabilities of inline programs (python -c, node -e …) that the code analyzers do not name. */
 export function inlineActions(code: string, command: string): Action[] {
   const out: Action[] = [];
-  if (/\b(?:os\.(?:system|popen|exec\w*|spawn\w*|fork)|subprocess|pty\.spawn|commands\.getoutput|child_process|execSync|spawnSync|exec(?:File)?\s*\(|Process\.(?:spawn|exec)|IO\.popen|Kernel\.(?:system|exec|spawn)|\bsystem\s*\(|\bexec\s*[("'/]|`[^`]+`|%x\(|proc_open|shell_exec|passthru|popen\s*\()/.test(code)) {
+  if (
+    /\b(?:os\.(?:system|popen|exec\w*|spawn\w*|fork)|subprocess|pty\.spawn|commands\.getoutput|child_process|execSync|spawnSync|exec(?:File)?\s*\(|Process\.(?:spawn|exec)|IO\.popen|Kernel\.(?:system|exec|spawn)|\bsystem\s*\(|\bexec\s*[("'/]|`[^`]+`|%x\(|proc_open|shell_exec|passthru|popen\s*\()/.test(
+      code,
+    )
+  ) {
     out.push({ capability: 'inline-exec', detail: 'inline code runs other programs', command });
   }
-  if (/["'`](?:\/bin\/|\/usr\/bin\/)?(?:ba|da|z|k)?sh["'`\s]/.test(code) && out.length) out.push({ capability: 'interactive-shell', detail: 'inline code starts a shell', command });
-  const hosts = [...code.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s"'`)]+|["'`](\d{1,3}(?:\.\d{1,3}){3})["'`]/gi)].map((m) => m[1] ?? hostOf(m[0], 'curl') ?? '').filter(Boolean);
-  if (/\b(?:socket|urllib|requests\.|http\.client|httpx|fetch\s*\(|net\.(?:connect|createConnection)|https?\.(?:get|request)|Net::HTTP|TCPSocket|fsockopen|curl_init|LWP::|IO::Socket|WebSocket)\b/.test(code) || hosts.length) {
-    out.push({ capability: 'network', detail: hosts.length ? 'inline code connects to' + ` ${[...new Set(hosts)].join(', ')}` : 'inline code opens network connections', command, hosts: hosts.length ? [...new Set(hosts)] : ['?'] });
+  if (/["'`](?:\/bin\/|\/usr\/bin\/)?(?:ba|da|z|k)?sh["'`\s]/.test(code) && out.length)
+    out.push({ capability: 'interactive-shell', detail: 'inline code starts a shell', command });
+  const hosts = [...code.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s"'`)]+|["'`](\d{1,3}(?:\.\d{1,3}){3})["'`]/gi)]
+    .map((m) => m[1] ?? hostOf(m[0], 'curl') ?? '')
+    .filter(Boolean);
+  if (
+    /\b(?:socket|urllib|requests\.|http\.client|httpx|fetch\s*\(|net\.(?:connect|createConnection)|https?\.(?:get|request)|Net::HTTP|TCPSocket|fsockopen|curl_init|LWP::|IO::Socket|WebSocket)\b/.test(
+      code,
+    ) ||
+    hosts.length
+  ) {
+    out.push({
+      capability: 'network',
+      detail: hosts.length
+        ? 'inline code connects to' + ` ${[...new Set(hosts)].join(', ')}`
+        : 'inline code opens network connections',
+      command,
+      hosts: hosts.length ? [...new Set(hosts)] : ['?'],
+    });
   }
   for (const m of code.matchAll(/["'`]((?:~|\/)[^"'`\s]{2,})["'`]/g)) {
     const p = m[1].startsWith('~') ? homedir() + m[1].slice(1) : m[1];
-    if (isCredentialPath(p, homedir())) out.push({ capability: 'credential-access', detail: `inline code touches ${m[1]}, a credential file`, command, paths: [p] });
-    else if (isPersistencePath(p, homedir())) out.push({ capability: 'persistence', detail: `inline code touches ${m[1]}`, command, paths: [p] });
+    if (isCredentialPath(p, homedir()))
+      out.push({
+        capability: 'credential-access',
+        detail: `inline code touches ${m[1]}, a credential file`,
+        command,
+        paths: [p],
+      });
+    else if (isPersistencePath(p, homedir()))
+      out.push({ capability: 'persistence', detail: `inline code touches ${m[1]}`, command, paths: [p] });
   }
-  if (/\b(?:os\.environ|process\.env|ENV\b|getenv)\b/.test(code) && out.some((a) => a.capability === 'network')) out.push({ capability: 'exfiltration', detail: 'inline code reads the environment and talks to the network', command });
-  if (/\b(?:setuid|setgid|seteuid)\s*\(\s*0\s*\)|Process::Sys\.setuid/.test(code)) out.push({ capability: 'privilege', detail: 'inline code changes to root', command });
+  if (/\b(?:os\.environ|process\.env|ENV\b|getenv)\b/.test(code) && out.some((a) => a.capability === 'network'))
+    out.push({
+      capability: 'exfiltration',
+      detail: 'inline code reads the environment and talks to the network',
+      command,
+    });
+  if (/\b(?:setuid|setgid|seteuid)\s*\(\s*0\s*\)|Process::Sys\.setuid/.test(code))
+    out.push({ capability: 'privilege', detail: 'inline code changes to root', command });
   // The whole environment printed (`print(os.environ)`, `node -p process.env`): every API key goes
   // into the agent's context, and from there to the model vendor.
-  if ((WHOLE_ENV.test(code) && (PRINTS.test(code) || /\b(?:node|nodejs|bun)\b[^|;&]*\s(?:-p|--print)\b/.test(command))) || /\bpp?\s+ENV\b(?!\s*[[.])/.test(code)) out.push({ capability: 'env-dump', detail: 'inline code prints the whole environment', command });
+  if (
+    (WHOLE_ENV.test(code) && (PRINTS.test(code) || /\b(?:node|nodejs|bun)\b[^|;&]*\s(?:-p|--print)\b/.test(command))) ||
+    /\bpp?\s+ENV\b(?!\s*[[.])/.test(code)
+  )
+    out.push({ capability: 'env-dump', detail: 'inline code prints the whole environment', command });
   return out;
 }
-const WHOLE_ENV = /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b|\.copy\b|\.update\b))|\bprocess\.env\b(?!\s*(?:\.|\[|\?\.))|\bENV\.(?:to_h|inspect|each|map|keys|to_a)\b|%ENV\b|\bos\.Environ\(\)|System\.getenv\(\)/;
-const PRINTS = /\b(?:print|pprint|console\.(?:log|dir|info)|puts|say|printf|echo|var_dump|print_r|json\.dumps|JSON\.stringify|sys\.stdout\.write|process\.stdout\.write)\b/;
+const WHOLE_ENV =
+  /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b|\.copy\b|\.update\b))|\bprocess\.env\b(?!\s*(?:\.|\[|\?\.))|\bENV\.(?:to_h|inspect|each|map|keys|to_a)\b|%ENV\b|\bos\.Environ\(\)|System\.getenv\(\)/;
+const PRINTS =
+  /\b(?:print|pprint|console\.(?:log|dir|info)|puts|say|printf|echo|var_dump|print_r|json\.dumps|JSON\.stringify|sys\.stdout\.write|process\.stdout\.write)\b/;
 
 /** Lines of `next` that are not in `old` (a multiset comparison: moved lines count as unchanged). */
 export function changedLines(old: string, next: string): Set<number> {
@@ -327,7 +536,8 @@ export function changedLines(old: string, next: string): Set<number> {
 
 /** The lines `>>` adds to a file: from the old last line (which the text may continue) on. */
 function appendedLines(old: string, next: string): Set<number> {
-  const from = old.split('\n').length, to = next.split('\n').length;
+  const from = old.split('\n').length,
+    to = next.split('\n').length;
   const out = new Set<number>();
   for (let l = from; l <= to; l++) out.add(l);
   return out;
@@ -370,32 +580,51 @@ function scriptText(p: string): string | undefined {
 /** The command lines of a package.json's scripts `names`, each with its pre and post script. */
 function npmScripts(text: string, names: string[]): string | undefined {
   let scripts: Record<string, unknown>;
-  try { scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {}; } catch { return undefined; }
-  const lines = names.flatMap((n) => [`pre${n}`, n, `post${n}`]).map((n) => scripts[n]).filter((v): v is string => typeof v === 'string');
+  try {
+    scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {};
+  } catch {
+    return undefined;
+  }
+  const lines = names
+    .flatMap((n) => [`pre${n}`, n, `post${n}`])
+    .map((n) => scripts[n])
+    .filter((v): v is string => typeof v === 'string');
   return lines.length ? lines.join('\n') : undefined;
 }
 
 /** The recipes of Makefile targets (the first target when none is named) and of their prerequisites. */
 function makeTargets(text: string, names: string[]): string | undefined {
   const rules = new Map<string, { deps: string[]; recipe: string[] }>();
-  let first: string | undefined, current: { deps: string[]; recipe: string[] }[] = [];
+  let first: string | undefined,
+    current: { deps: string[]; recipe: string[] }[] = [];
   for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
     if (line.length > 4000) continue; // (bounded: the target pattern below backtracks on long runs of spaces)
-    if (line.startsWith('\t')) { const recipe = makeRecipe(line); if (recipe) for (const r of current) r.recipe.push(recipe); continue; }
+    if (line.startsWith('\t')) {
+      const recipe = makeRecipe(line);
+      if (recipe) for (const r of current) r.recipe.push(recipe);
+      continue;
+    }
     const m = /^([^\s:#=][^:=#]*?)\s*::?(?!=)([^=]*)$/.exec(line);
-    if (!m) { if (line.trim() && !line.startsWith('#')) current = []; continue; }
+    if (!m) {
+      if (line.trim() && !line.startsWith('#')) current = [];
+      continue;
+    }
     const deps = m[2].split(';')[0].trim().split(/\s+/).filter(Boolean);
-    current = m[1].trim().split(/\s+/).map((t) => {
-      if (!rules.has(t)) rules.set(t, { deps: [], recipe: [] });
-      const r = rules.get(t)!;
-      r.deps.push(...deps);
-      if (!first && !t.startsWith('.')) first = t;
-      return r;
-    });
+    current = m[1]
+      .trim()
+      .split(/\s+/)
+      .map((t) => {
+        if (!rules.has(t)) rules.set(t, { deps: [], recipe: [] });
+        const r = rules.get(t)!;
+        r.deps.push(...deps);
+        if (!first && !t.startsWith('.')) first = t;
+        return r;
+      });
     const inline = makeRecipe(line);
     if (inline) for (const r of current) r.recipe.push(inline);
   }
-  const out: string[] = [], seen = new Set<string>();
+  const out: string[] = [],
+    seen = new Set<string>();
   const visit = (t: string) => {
     if (seen.has(t) || seen.size > 64) return;
     seen.add(t);
@@ -421,11 +650,22 @@ export async function loadAnalyzers(): Promise<void> {
 
 /** `judge`, after loading the code analyzers if this event may need them. */
 export async function judgeEvent(event: Event, ctx: JudgeContext): Promise<FullVerdict> {
-  if (event.tool === 'write' || event.tool === 'edit' || event.tool === 'scan' || event.tool === 'code' || (event.tool === 'shell' && /python|node|perl|ruby|php|awk|deno|bun|lua|pwsh|<</.test(event.command))) {
+  if (
+    event.tool === 'write' ||
+    event.tool === 'edit' ||
+    event.tool === 'scan' ||
+    event.tool === 'code' ||
+    (event.tool === 'shell' && /python|node|perl|ruby|php|awk|deno|bun|lua|pwsh|<</.test(event.command))
+  ) {
     try {
       await loadAnalyzers();
     } catch (e) {
-      return { decision: ctx.policy.onError, reasons: [`Warden could not load its code analyzers (${(e as Error).message}); failing closed.`], findings: [], actions: [] };
+      return {
+        decision: ctx.policy.onError,
+        reasons: [`Warden could not load its code analyzers (${(e as Error).message}); failing closed.`],
+        findings: [],
+        actions: [],
+      };
     }
   }
   return judge(event, ctx);

@@ -36,18 +36,21 @@ const DECISIONS = ['allow', 'ask', 'deny'];
 const TOP = ['version', 'on-error', 'not-understood', 'capabilities', 'hosts', 'paths', 'findings', 'prompts', 'tools'];
 
 function decision(v: unknown, where: string): Decision {
-  if (typeof v !== 'string' || !DECISIONS.includes(v)) throw new PolicyError(`${where} must be allow, ask or deny, not ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !DECISIONS.includes(v))
+    throw new PolicyError(`${where} must be allow, ask or deny, not ${JSON.stringify(v)}`);
   return v as Decision;
 }
 function strings(v: unknown, where: string): string[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new PolicyError(`${where} must be a list of strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw new PolicyError(`${where} must be a list of strings`);
   return v as string[];
 }
 function mapping(v: unknown, where: string, keys: string[]): Record<string, unknown> {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new PolicyError(`${where} must be a mapping`);
-  for (const k of Object.keys(v)) if (!keys.includes(k)) throw new PolicyError(`${where}: unknown key '${k}' (known: ${keys.join(', ')})`);
+  for (const k of Object.keys(v))
+    if (!keys.includes(k)) throw new PolicyError(`${where}: unknown key '${k}' (known: ${keys.join(', ')})`);
   return v as Record<string, unknown>;
 }
 
@@ -73,26 +76,44 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
     throw new PolicyError(`${where} must be one of ${SEVERITIES.join(', ')} or off`);
   };
   const capabilities = { ...(base?.capabilities ?? {}) } as Record<PolicyCapability, Decision>;
-  for (const [k, v] of Object.entries(caps)) capabilities[k as PolicyCapability] = decision(v, `${source}: capabilities.${k}`);
-  for (const c of [...CAPABILITIES, 'catastrophic'] as PolicyCapability[]) if (!capabilities[c]) throw new PolicyError(`${source}: capabilities.${c} is missing`);
-  const onError = d['on-error'] === undefined ? base?.onError ?? 'deny' : decision(d['on-error'], `${source}: on-error`);
-  if (onError === 'allow') throw new PolicyError(`${source}: on-error must be deny or ask (failing open is not offered)`);
+  for (const [k, v] of Object.entries(caps))
+    capabilities[k as PolicyCapability] = decision(v, `${source}: capabilities.${k}`);
+  for (const c of [...CAPABILITIES, 'catastrophic'] as PolicyCapability[])
+    if (!capabilities[c]) throw new PolicyError(`${source}: capabilities.${c} is missing`);
+  const onError =
+    d['on-error'] === undefined ? (base?.onError ?? 'deny') : decision(d['on-error'], `${source}: on-error`);
+  if (onError === 'allow')
+    throw new PolicyError(`${source}: on-error must be deny or ask (failing open is not offered)`);
   return {
     source,
     onError,
-    notUnderstood: d['not-understood'] === undefined ? base?.notUnderstood ?? 'ask' : decision(d['not-understood'], `${source}: not-understood`),
+    notUnderstood:
+      d['not-understood'] === undefined
+        ? (base?.notUnderstood ?? 'ask')
+        : decision(d['not-understood'], `${source}: not-understood`),
     capabilities,
-    hosts: { allow: hosts.allow !== undefined ? strings(hosts.allow, `${source}: hosts.allow`) : base?.hosts.allow ?? [], deny: hosts.deny !== undefined ? strings(hosts.deny, `${source}: hosts.deny`) : base?.hosts.deny ?? [] },
-    paths: {
-      allow: paths.allow !== undefined ? strings(paths.allow, `${source}: paths.allow`) : base?.paths.allow ?? [],
-      ask: paths.ask !== undefined ? strings(paths.ask, `${source}: paths.ask`) : base?.paths.ask ?? [],
-      deny: paths.deny !== undefined ? strings(paths.deny, `${source}: paths.deny`) : base?.paths.deny ?? [],
+    hosts: {
+      allow: hosts.allow !== undefined ? strings(hosts.allow, `${source}: hosts.allow`) : (base?.hosts.allow ?? []),
+      deny: hosts.deny !== undefined ? strings(hosts.deny, `${source}: hosts.deny`) : (base?.hosts.deny ?? []),
     },
-    findings: { deny: sev(findings.deny, `${source}: findings.deny`, base?.findings.deny ?? 'high'), ask: sev(findings.ask, `${source}: findings.ask`, base?.findings.ask ?? 'off') },
-    prompts: { secrets: prompts.secrets !== undefined ? decision(prompts.secrets, `${source}: prompts.secrets`) : base?.prompts.secrets ?? 'deny' },
+    paths: {
+      allow: paths.allow !== undefined ? strings(paths.allow, `${source}: paths.allow`) : (base?.paths.allow ?? []),
+      ask: paths.ask !== undefined ? strings(paths.ask, `${source}: paths.ask`) : (base?.paths.ask ?? []),
+      deny: paths.deny !== undefined ? strings(paths.deny, `${source}: paths.deny`) : (base?.paths.deny ?? []),
+    },
+    findings: {
+      deny: sev(findings.deny, `${source}: findings.deny`, base?.findings.deny ?? 'high'),
+      ask: sev(findings.ask, `${source}: findings.ask`, base?.findings.ask ?? 'off'),
+    },
+    prompts: {
+      secrets:
+        prompts.secrets !== undefined
+          ? decision(prompts.secrets, `${source}: prompts.secrets`)
+          : (base?.prompts.secrets ?? 'deny'),
+    },
     tools: {
-      allow: tools.allow !== undefined ? strings(tools.allow, `${source}: tools.allow`) : base?.tools.allow ?? [],
-      deny: tools.deny !== undefined ? strings(tools.deny, `${source}: tools.deny`) : base?.tools.deny ?? [],
+      allow: tools.allow !== undefined ? strings(tools.allow, `${source}: tools.allow`) : (base?.tools.allow ?? []),
+      deny: tools.deny !== undefined ? strings(tools.deny, `${source}: tools.deny`) : (base?.tools.deny ?? []),
     },
   };
 }
@@ -105,15 +126,24 @@ export function builtinPolicy(): Policy {
   try {
     const pre = JSON.parse(readFileSync(PREBUILT_POLICY, 'utf8')) as { mtimeMs: number; policy: Policy };
     if (pre.mtimeMs === statSync(DEFAULT_POLICY_FILE).mtimeMs) return (builtin = pre.policy);
-  } catch { /* no build: parse the YAML */ }
+  } catch {
+    /* no build: parse the YAML */
+  }
   return (builtin = parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8'), 'built-in policy'));
 }
 export function builtinPolicyAsJson(): string {
-  return JSON.stringify({ mtimeMs: statSync(DEFAULT_POLICY_FILE).mtimeMs, policy: parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8'), 'built-in policy') });
+  return JSON.stringify({
+    mtimeMs: statSync(DEFAULT_POLICY_FILE).mtimeMs,
+    policy: parsePolicy(readFileSync(DEFAULT_POLICY_FILE, 'utf8'), 'built-in policy'),
+  });
 }
 
 export function policyCandidates(): string[] {
-  return [process.env.WARDEN_POLICY ?? '', join(homedir(), '.config', 'warden', 'policy.yml'), '/etc/warden/policy.yml'].filter(Boolean);
+  return [
+    process.env.WARDEN_POLICY ?? '',
+    join(homedir(), '.config', 'warden', 'policy.yml'),
+    '/etc/warden/policy.yml',
+  ].filter(Boolean);
 }
 
 /** The policy in force: an explicit file, or the first of policyCandidates(), else the built-in one. */
@@ -122,7 +152,8 @@ export function loadPolicy(file?: string): Policy {
     if (!existsSync(file)) throw new PolicyError(`policy file not found: ${file}`);
     return parsePolicy(readFileSync(file, 'utf8'), file, builtinPolicy());
   }
-  for (const f of policyCandidates()) if (existsSync(f)) return parsePolicy(readFileSync(f, 'utf8'), f, builtinPolicy());
+  for (const f of policyCandidates())
+    if (existsSync(f)) return parsePolicy(readFileSync(f, 'utf8'), f, builtinPolicy());
   return builtinPolicy();
 }
 
@@ -132,8 +163,11 @@ function globSource(p: string): string {
   let re = '';
   for (let i = 0; i < p.length; i++) {
     const c = p[i];
-    if (c === '*' && p[i + 1] === '*') { re += '.*'; i++; if (p[i + 1] === '/') i++; }
-    else if (c === '*') re += '[^/]*';
+    if (c === '*' && p[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (p[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }

@@ -16,7 +16,10 @@ import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config
 import { analyzeDependencies, manifestKind } from '../analyzers/deps/index.ts';
 import { parseUnifiedDiff } from '../scan/diff.ts';
 
-export interface FileResult { findings: Finding[]; notes: Note[] }
+export interface FileResult {
+  findings: Finding[];
+  notes: Note[];
+}
 
 export interface ScanFileOptions {
   config?: Config;
@@ -30,12 +33,14 @@ const SUPPRESS = /warden-ignore(?:\[|:)\s*([\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)\s*\]?
 /** Configuration: disabled rules go, severities are overridden. */
 export function applyConfig(findings: Finding[], config: Config): Finding[] {
   const kept = findings.filter((f) => !config.disable.some((p) => ruleMatches(f.ruleId, p)));
-  for (const f of kept) for (const [p, s] of Object.entries(config.severity)) if (ruleMatches(f.ruleId, p)) f.severity = s;
+  for (const f of kept)
+    for (const [p, s] of Object.entries(config.severity)) if (ruleMatches(f.ruleId, p)) f.severity = s;
   return kept;
 }
 
 /** Code rules about hard-coded passwords and credentials (CWE-259, CWE-798). */
-const isCredentialRule = (f: Finding): boolean => f.category === 'vulnerability' && (f.cwe === 'CWE-259' || f.cwe === 'CWE-798');
+const isCredentialRule = (f: Finding): boolean =>
+  f.category === 'vulnerability' && (f.cwe === 'CWE-259' || f.cwe === 'CWE-798');
 /** Quoted literals of three or more characters, as such a rule's snippet shows the credential. */
 const QUOTED = /"[^"\n]{3,}"|'[^'\n]{3,}'|`[^`\n]{3,}`/g;
 
@@ -70,7 +75,11 @@ export function patchedCode(patch: string): Map<string, string> {
  */
 export function packageScripts(text: string): string | undefined {
   let scripts: unknown;
-  try { scripts = (JSON.parse(text) as { scripts?: unknown }).scripts; } catch { return undefined; }
+  try {
+    scripts = (JSON.parse(text) as { scripts?: unknown }).scripts;
+  } catch {
+    return undefined;
+  }
   if (!scripts || typeof scripts !== 'object') return undefined;
   const lines = text.split('\n');
   const out: string[][] = lines.map(() => []);
@@ -83,7 +92,18 @@ export function packageScripts(text: string): string | undefined {
 }
 
 export function makeRecipes(text: string): string {
-  return text.split('\n').map((l) => (l.startsWith('\t') ? ' ' + l.slice(1).replace(/^[@+-]+/, (p) => ' '.repeat(p.length)).replace(/\$\$/g, '$') : '')).join('\n');
+  return text
+    .split('\n')
+    .map((l) =>
+      l.startsWith('\t')
+        ? ' ' +
+          l
+            .slice(1)
+            .replace(/^[@+-]+/, (p) => ' '.repeat(p.length))
+            .replace(/\$\$/g, '$')
+        : '',
+    )
+    .join('\n');
 }
 
 export function scanText(path: string, text: string, opts: ScanFileOptions = {}): FileResult {
@@ -93,7 +113,12 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   let language: Language | undefined;
   if (opts.language) {
     language = normaliseLanguage(opts.language);
-    if (!language) notes.push({ file: path, kind: 'partial', reason: `unknown language '${opts.language}': only language-independent checks ran` });
+    if (!language)
+      notes.push({
+        file: path,
+        kind: 'partial',
+        reason: `unknown language '${opts.language}': only language-independent checks ran`,
+      });
   } else language = languageOf(path, firstLine);
   const file = new SourceFile(path, text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text, language);
 
@@ -107,22 +132,43 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   };
   let findings: Finding[] = [];
   if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
-  else if (MAKEFILE.test(path)) findings.push(...run('code', () => analyzeCode(new SourceFile(path, makeRecipes(file.text), 'bash'), notes, undefined, opts.changedLines)));
+  else if (MAKEFILE.test(path))
+    findings.push(
+      ...run('code', () =>
+        analyzeCode(new SourceFile(path, makeRecipes(file.text), 'bash'), notes, undefined, opts.changedLines),
+      ),
+    );
   else if (PACKAGE_JSON.test(path)) {
     // Its scripts are shell command lines that `npm test` or `npm run …` runs.
     const scripts = packageScripts(file.text);
-    if (scripts) findings.push(...run('code', () => analyzeCode(new SourceFile(path, scripts, 'bash'), notes, undefined, opts.changedLines)));
-  }
-  else if (PATCH.test(path)) {
+    if (scripts)
+      findings.push(
+        ...run('code', () => analyzeCode(new SourceFile(path, scripts, 'bash'), notes, undefined, opts.changedLines)),
+      );
+  } else if (PATCH.test(path)) {
     // A patch file's added code, per file it patches, in that file's language (lines stay the patch's own).
     for (const [target, text] of patchedCode(file.text)) {
-      const lang = languageOf(target, text.slice(0, 200).split('\n').find((l) => l.trim()) ?? '');
+      const lang = languageOf(
+        target,
+        text
+          .slice(0, 200)
+          .split('\n')
+          .find((l) => l.trim()) ?? '',
+      );
       if (!lang) continue;
       const part = new SourceFile(path, text, lang);
-      findings.push(...run('code', () => analyzeCode(part, notes, undefined, opts.changedLines)), ...run('backdoor', () => analyzeBackdoors(part)));
+      findings.push(
+        ...run('code', () => analyzeCode(part, notes, undefined, opts.changedLines)),
+        ...run('backdoor', () => analyzeBackdoors(part)),
+      );
     }
   }
-  if (language || /\.(ya?ml|json|toml|ini|cfg|conf|env|properties|xml|gradle|tf|hcl|dockerfile)$|(^|\/)(Dockerfile|Makefile|Jenkinsfile)$/i.test(path))
+  if (
+    language ||
+    /\.(ya?ml|json|toml|ini|cfg|conf|env|properties|xml|gradle|tf|hcl|dockerfile)$|(^|\/)(Dockerfile|Makefile|Jenkinsfile)$/i.test(
+      path,
+    )
+  )
     findings.push(...run('backdoor', () => analyzeBackdoors(file)));
   findings.push(...run('unicode', () => analyzeUnicode(file)));
   findings.push(...run('secrets', () => analyzeSecrets(file, opts.changedLines)));
@@ -138,7 +184,9 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
   // reports the value itself (with its format); elsewhere its snippet shows the literal redacted.
   const secretLines = new Set(findings.filter((f) => f.category === 'secret').map((f) => f.line));
   findings = findings.filter((f) => !(isCredentialRule(f) && secretLines.has(f.line)));
-  for (const f of findings) if (isCredentialRule(f)) f.snippet = f.snippet.replace(QUOTED, (q) => q[0] + redact(q.slice(1, -1)) + q[q.length - 1]);
+  for (const f of findings)
+    if (isCredentialRule(f))
+      f.snippet = f.snippet.replace(QUOTED, (q) => q[0] + redact(q.slice(1, -1)) + q[q.length - 1]);
 
   if (opts.changedLines) {
     const changed = opts.changedLines;
@@ -159,6 +207,8 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
     }
   }
   // Code-unit order, not localeCompare: the first localeCompare loads ICU collation (~10 ms per process).
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  findings.sort(
+    (a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
   return { findings, notes };
 }

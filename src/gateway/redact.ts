@@ -15,7 +15,10 @@ const PH_LEN = PREFIX.length + 10;
 /** Keys whose values are protocol structure, not content (no secret can hide in a role or a model name that matters). */
 const STRUCTURAL = new Set(['model', 'role', 'type', 'tool_call_id', 'finish_reason', 'stop_reason', 'object']);
 
-export interface Redaction { placeholder: string; kind: string }
+export interface Redaction {
+  placeholder: string;
+  kind: string;
+}
 
 /**
  * Agents resend the whole conversation every turn, so most strings of a request were redacted
@@ -52,16 +55,22 @@ export class Redactor {
         cache.set(key, hit);
       }
     }
-    for (const { value, kind } of hit.found) if (out.includes(value)) out = out.split(value).join(this.placeholderFor(value, kind));
-    for (const re of this.patterns) out = out.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), (m) => this.placeholderFor(m, 'pattern'));
+    for (const { value, kind } of hit.found)
+      if (out.includes(value)) out = out.split(value).join(this.placeholderFor(value, kind));
+    for (const re of this.patterns)
+      out = out.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), (m) =>
+        this.placeholderFor(m, 'pattern'),
+      );
     return out;
   }
 
   /** Redacts every string inside a JSON value (messages, tool results, tool-call arguments…). */
   redactDeep<T>(v: T, key?: string): T {
-    if (typeof v === 'string') return (v.length < 8 || (key !== undefined && STRUCTURAL.has(key)) ? v : this.redact(v)) as T;
+    if (typeof v === 'string')
+      return (v.length < 8 || (key !== undefined && STRUCTURAL.has(key)) ? v : this.redact(v)) as T;
     if (Array.isArray(v)) return v.map((x) => this.redactDeep(x)) as T;
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.redactDeep(x, k)])) as T;
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.redactDeep(x, k)])) as T;
     return v;
   }
 
@@ -74,11 +83,14 @@ export class Redactor {
     if (!this.active) return v;
     if (typeof v === 'string') return this.restore(v) as T;
     if (Array.isArray(v)) return v.map((x) => this.restoreDeep(x)) as T;
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.restoreDeep(x)])) as T;
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.restoreDeep(x)])) as T;
     return v;
   }
 
-  get active(): boolean { return this.byPlaceholder.size > 0; }
+  get active(): boolean {
+    return this.byPlaceholder.size > 0;
+  }
 }
 
 /**
@@ -96,7 +108,10 @@ export class StreamRestorer {
     let hold = 0;
     for (let k = Math.min(PH_LEN - 1, s.length); k > 0; k--) {
       const suf = s.slice(s.length - k);
-      if (PREFIX.startsWith(suf) || (suf.startsWith(PREFIX) && /^[0-9a-f]*$/.test(suf.slice(PREFIX.length)))) { hold = k; break; }
+      if (PREFIX.startsWith(suf) || (suf.startsWith(PREFIX) && /^[0-9a-f]*$/.test(suf.slice(PREFIX.length)))) {
+        hold = k;
+        break;
+      }
     }
     this.tail = s.slice(s.length - hold);
     return this.r.restore(s.slice(0, s.length - hold));

@@ -20,7 +20,12 @@ import { scanText } from '../engine/scan.ts';
 
 const scanCodeText = (path: string, text: string) => scanText(path, text).findings.filter((f) => !f.suppressed);
 
-export interface Upstream { name: string; url: string; key?: string; selfHosted?: boolean }
+export interface Upstream {
+  name: string;
+  url: string;
+  key?: string;
+  selfHosted?: boolean;
+}
 
 export interface GatewayConfig {
   upstreams: Upstream[];
@@ -43,7 +48,15 @@ export interface GatewayConfig {
   cwd?: string;
 }
 
-class HttpError extends Error { constructor(readonly status: number, message: string, readonly type = 'invalid_request_error') { super(message); } }
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type = 'invalid_request_error',
+  ) {
+    super(message);
+  }
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -51,7 +64,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     let n = 0;
     req.on('data', (c: Buffer) => {
       n += c.length;
-      if (n > limit) { reject(new HttpError(413, `request body over the gateway's ${limit}-byte limit`)); req.destroy(); return; }
+      if (n > limit) {
+        reject(new HttpError(413, `request body over the gateway's ${limit}-byte limit`));
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -60,22 +77,48 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function sendError(res: ServerResponse, status: number, message: string, type: string, anthropic: boolean) {
-  if (res.headersSent) { res.end(); return; }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(anthropic ? { type: 'error', error: { type, message } } : { error: { message, type, code: status } }));
+  res.end(
+    JSON.stringify(
+      anthropic ? { type: 'error', error: { type, message } } : { error: { message, type, code: status } },
+    ),
+  );
 }
 
-const SHELLISH = new Set(['run_shell_command', 'shell', 'bash', 'Bash', 'exec', 'monitor', 'execute_command', 'terminal']);
+const SHELLISH = new Set([
+  'run_shell_command',
+  'shell',
+  'bash',
+  'Bash',
+  'exec',
+  'monitor',
+  'execute_command',
+  'terminal',
+]);
 
 /** Judges one tool call of a model response (name + JSON arguments) as the guard would. */
-async function judgeToolCall(name: string, argsJson: string, cfg: GatewayConfig): Promise<{ decision: Decision; reasons: string[] }> {
+async function judgeToolCall(
+  name: string,
+  argsJson: string,
+  cfg: GatewayConfig,
+): Promise<{ decision: Decision; reasons: string[] }> {
   let input: Record<string, unknown>;
-  try { input = JSON.parse(argsJson || '{}'); } catch { return { decision: 'allow', reasons: [] }; }
+  try {
+    input = JSON.parse(argsJson || '{}');
+  } catch {
+    return { decision: 'allow', reasons: [] };
+  }
   // (Tools of the client's own that Warden does not know are the client's business here.)
-  const known = (agent: 'qwen-code' | 'claude-code') => toolEvents(agent, { tool_name: name, tool_input: input, cwd: cfg.cwd }).filter((e) => e.tool !== 'other');
+  const known = (agent: 'qwen-code' | 'claude-code') =>
+    toolEvents(agent, { tool_name: name, tool_input: input, cwd: cfg.cwd }).filter((e) => e.tool !== 'other');
   let events = known('qwen-code');
   if (!events.length) events = known('claude-code');
-  if (!events.length && SHELLISH.has(name) && typeof input.command === 'string') events = [{ tool: 'shell', command: input.command }];
+  if (!events.length && SHELLISH.has(name) && typeof input.command === 'string')
+    events = [{ tool: 'shell', command: input.command }];
   let decision: Decision = 'allow';
   const reasons: string[] = [];
   for (const ev of events) {
@@ -104,7 +147,11 @@ class AuditBatcher {
     this.timer = undefined;
     const batch = this.queue;
     this.queue = [];
-    try { this.log.appendMany(batch); } catch (e) { process.stderr.write(`warden gateway: audit write failed: ${(e as Error).message}\n`); }
+    try {
+      this.log.appendMany(batch);
+    } catch (e) {
+      process.stderr.write(`warden gateway: audit write failed: ${(e as Error).message}\n`);
+    }
   }
 }
 
@@ -115,26 +162,59 @@ export function createGateway(cfg: GatewayConfig): Server {
     const anthropic = (req.url ?? '').startsWith('/v1/messages');
     const t0 = performance.now();
     const abort = new AbortController();
-    res.on('close', () => { if (!res.writableEnded) abort.abort(); });
+    res.on('close', () => {
+      if (!res.writableEnded) abort.abort();
+    });
     try {
-      const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-api-key'] as string | undefined);
-      if (auth !== cfg.token) throw new HttpError(401, 'missing or wrong gateway token (use the token Warden gave you, not the vendor key)', 'authentication_error');
+      const auth =
+        req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-api-key'] as string | undefined);
+      if (auth !== cfg.token)
+        throw new HttpError(
+          401,
+          'missing or wrong gateway token (use the token Warden gave you, not the vendor key)',
+          'authentication_error',
+        );
       const url = (req.url ?? '').split('?')[0];
-      if (req.method === 'GET' && (url === '/v1/models' || url === '/models')) return await forwardModels(res, cfg, abort.signal);
-      if (req.method !== 'POST' || !['/v1/chat/completions', '/chat/completions', '/v1/messages'].includes(url)) throw new HttpError(404, `no route ${req.method} ${url}`, 'not_found_error');
+      if (req.method === 'GET' && (url === '/v1/models' || url === '/models'))
+        return await forwardModels(res, cfg, abort.signal);
+      if (req.method !== 'POST' || !['/v1/chat/completions', '/chat/completions', '/v1/messages'].includes(url))
+        throw new HttpError(404, `no route ${req.method} ${url}`, 'not_found_error');
       let body: Record<string, unknown>;
-      try { body = JSON.parse((await readBody(req, limit)).toString('utf8')); } catch (e) { if (e instanceof HttpError) throw e; throw new HttpError(400, 'the request body is not valid JSON'); }
+      try {
+        body = JSON.parse((await readBody(req, limit)).toString('utf8'));
+      } catch (e) {
+        if (e instanceof HttpError) throw e;
+        throw new HttpError(400, 'the request body is not valid JSON');
+      }
 
       // Redaction (fails closed: an error here never forwards the unredacted request).
       const redactor = new Redactor(cfg.patterns);
       let outBody: Record<string, unknown>;
-      try { outBody = redactor.redactDeep(body); } catch (e) { throw new HttpError(500, `redaction failed (${(e as Error).message}); the request was not forwarded`, 'api_error'); }
-      if (redactor.redactions.length && cfg.onSecret === 'block') throw new HttpError(400, `Warden blocked this request: it carries ${redactor.redactions.length} secret(s) (${[...new Set(redactor.redactions.map((r) => r.kind))].join(', ')}) that must not leave the company. Remove them from the context and retry.`);
+      try {
+        outBody = redactor.redactDeep(body);
+      } catch (e) {
+        throw new HttpError(
+          500,
+          `redaction failed (${(e as Error).message}); the request was not forwarded`,
+          'api_error',
+        );
+      }
+      if (redactor.redactions.length && cfg.onSecret === 'block')
+        throw new HttpError(
+          400,
+          `Warden blocked this request: it carries ${redactor.redactions.length} secret(s) (${[...new Set(redactor.redactions.map((r) => r.kind))].join(', ')}) that must not leave the company. Remove them from the context and retry.`,
+        );
 
       // Routing: sensitive material only to self-hosted upstreams.
-      const sensitive = !!cfg.sensitive?.length && ((text) => cfg.sensitive!.some((re) => re.test(text)))(JSON.stringify(body));
+      const sensitive =
+        !!cfg.sensitive?.length && ((text) => cfg.sensitive!.some((re) => re.test(text)))(JSON.stringify(body));
       const upstream = sensitive ? cfg.upstreams.find((u) => u.selfHosted) : cfg.upstreams[0];
-      if (!upstream) throw new HttpError(403, 'this request carries sensitive material and no self-hosted upstream is configured; it was not sent', 'permission_error');
+      if (!upstream)
+        throw new HttpError(
+          403,
+          'this request carries sensitive material and no self-hosted upstream is configured; it was not sent',
+          'permission_error',
+        );
 
       const path = anthropic ? '/messages' : '/chat/completions';
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -146,15 +226,38 @@ export function createGateway(cfg: GatewayConfig): Server {
       const outText = JSON.stringify(outBody);
       let up: UpstreamResponse;
       try {
-        up = await upstreamRequest(upstream.url.replace(/\/$/, '') + path, 'POST', headers, outText, AbortSignal.any([abort.signal, timeout]));
+        up = await upstreamRequest(
+          upstream.url.replace(/\/$/, '') + path,
+          'POST',
+          headers,
+          outText,
+          AbortSignal.any([abort.signal, timeout]),
+        );
       } catch (e) {
         if (abort.signal.aborted) return;
-        throw new HttpError(timeout.aborted ? 504 : 502, `the upstream ${upstream.name} could not be reached (${(e as Error).message})`, 'api_error');
+        throw new HttpError(
+          timeout.aborted ? 504 : 502,
+          `the upstream ${upstream.name} could not be reached (${(e as Error).message})`,
+          'api_error',
+        );
       }
-      const audit = (extra: Record<string, unknown>, decision: Decision = 'allow') => batcher?.add({
-        source: 'gateway', kind: anthropic ? 'exchange:anthropic' : 'exchange:openai', decision,
-        data: { upstream: upstream.name, host: new URL(upstream.url).host, model: body.model, stream: !!body.stream, sensitive, bytesOut: outText.length, redactions: redactor.redactions, latencyMs: Math.round(performance.now() - t0), ...extra },
-      });
+      const audit = (extra: Record<string, unknown>, decision: Decision = 'allow') =>
+        batcher?.add({
+          source: 'gateway',
+          kind: anthropic ? 'exchange:anthropic' : 'exchange:openai',
+          decision,
+          data: {
+            upstream: upstream.name,
+            host: new URL(upstream.url).host,
+            model: body.model,
+            stream: !!body.stream,
+            sensitive,
+            bytesOut: outText.length,
+            redactions: redactor.redactions,
+            latencyMs: Math.round(performance.now() - t0),
+            ...extra,
+          },
+        });
       if (up.status < 200 || up.status >= 300) {
         const errText = redactor.restore(await up.text());
         audit({ status: up.status, error: errText.slice(0, 500) });
@@ -164,7 +267,11 @@ export function createGateway(cfg: GatewayConfig): Server {
       }
       if (body.stream) return await (anthropic ? streamAnthropic : streamOpenAI)(up, res, redactor, cfg, audit);
       let json: Record<string, unknown>;
-      try { json = JSON.parse(await up.text()) as Record<string, unknown>; } catch { throw new HttpError(502, `the upstream ${upstream.name} sent a response that is not JSON`, 'api_error'); }
+      try {
+        json = JSON.parse(await up.text()) as Record<string, unknown>;
+      } catch {
+        throw new HttpError(502, `the upstream ${upstream.name} sent a response that is not JSON`, 'api_error');
+      }
       json = redactor.restoreDeep(json);
       const calls = await (anthropic ? judgeAnthropicMessage : judgeOpenAIMessage)(json, cfg);
       const codeFindings = cfg.scanCode === 'annotate' ? annotateCode(json, anthropic) : 0;
@@ -172,9 +279,13 @@ export function createGateway(cfg: GatewayConfig): Server {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(json));
       // Recorded once the client has its answer: the audit write adds no latency.
-      audit({ status: up.status, usage, toolCalls: calls, codeFindings }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
+      audit(
+        { status: up.status, usage, toolCalls: calls, codeFindings },
+        calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow',
+      );
     } catch (e) {
-      const err = e instanceof HttpError ? e : new HttpError(500, `gateway error: ${(e as Error).message}`, 'api_error');
+      const err =
+        e instanceof HttpError ? e : new HttpError(500, `gateway error: ${(e as Error).message}`, 'api_error');
       sendError(res, err.status, err.message, err.type, anthropic);
     }
   });
@@ -185,7 +296,13 @@ export function createGateway(cfg: GatewayConfig): Server {
 async function forwardModels(res: ServerResponse, cfg: GatewayConfig, signal: AbortSignal) {
   const u = cfg.upstreams[0];
   try {
-    const r = await upstreamRequest(u.url.replace(/\/$/, '') + '/models', 'GET', u.key ? { authorization: `Bearer ${u.key}` } : {}, undefined, signal);
+    const r = await upstreamRequest(
+      u.url.replace(/\/$/, '') + '/models',
+      'GET',
+      u.key ? { authorization: `Bearer ${u.key}` } : {},
+      undefined,
+      signal,
+    );
     res.writeHead(r.status, { 'content-type': 'application/json' });
     res.end(await r.text());
   } catch (e) {
@@ -194,7 +311,29 @@ async function forwardModels(res: ServerResponse, cfg: GatewayConfig, signal: Ab
 }
 
 const FENCE = /```([\w+#.-]*)\n([\s\S]*?)```/g;
-const FENCE_EXT: Record<string, string> = { python: 'py', py: 'py', javascript: 'js', js: 'js', typescript: 'ts', ts: 'ts', go: 'go', java: 'java', c: 'c', cpp: 'cpp', 'c++': 'cpp', csharp: 'cs', cs: 'cs', php: 'php', ruby: 'rb', rb: 'rb', rust: 'rs', rs: 'rs', bash: 'sh', sh: 'sh', shell: 'sh' };
+const FENCE_EXT: Record<string, string> = {
+  python: 'py',
+  py: 'py',
+  javascript: 'js',
+  js: 'js',
+  typescript: 'ts',
+  ts: 'ts',
+  go: 'go',
+  java: 'java',
+  c: 'c',
+  cpp: 'cpp',
+  'c++': 'cpp',
+  csharp: 'cs',
+  cs: 'cs',
+  php: 'php',
+  ruby: 'rb',
+  rb: 'rb',
+  rust: 'rs',
+  rs: 'rs',
+  bash: 'sh',
+  sh: 'sh',
+  shell: 'sh',
+};
 
 /** Scans fenced code in a response's text and appends a note for high and critical findings. */
 function annotateCode(json: Record<string, unknown>, anthropic: boolean): number {
@@ -205,30 +344,43 @@ function annotateCode(json: Record<string, unknown>, anthropic: boolean): number
     for (const m of text.matchAll(FENCE)) {
       const ext = FENCE_EXT[m[1].toLowerCase()];
       if (!ext) continue;
-      const found = scanCodeText(`response.${ext}`, m[2]).filter((f) => f.severity === 'high' || f.severity === 'critical');
+      const found = scanCodeText(`response.${ext}`, m[2]).filter(
+        (f) => f.severity === 'high' || f.severity === 'critical',
+      );
       total += found.length;
-      for (const f of found) notes.push(`- ${f.ruleId} (${f.severity}), line ${f.line} of a ${m[1]} block: ${f.message}`);
+      for (const f of found)
+        notes.push(`- ${f.ruleId} (${f.severity}), line ${f.line} of a ${m[1]} block: ${f.message}`);
     }
     return notes.length ? `${text}\n\nWarden found problems in the code above:\n${notes.join('\n')}` : text;
   };
-  if (anthropic) for (const b of (json.content as { type: string; text?: string }[]) ?? []) { if (b.type === 'text' && b.text) b.text = annotate(b.text); }
-  else for (const ch of (json.choices as { message?: { content?: string | null } }[]) ?? []) if (ch.message?.content) ch.message.content = annotate(ch.message.content);
+  if (anthropic)
+    for (const b of (json.content as { type: string; text?: string }[]) ?? []) {
+      if (b.type === 'text' && b.text) b.text = annotate(b.text);
+    }
+  else
+    for (const ch of (json.choices as { message?: { content?: string | null } }[]) ?? [])
+      if (ch.message?.content) ch.message.content = annotate(ch.message.content);
   return total;
 }
 
-const refusal = (name: string, reasons: string[]) => `Warden blocked the ${name} call the model asked for: ${reasons.join(' ') || 'denied by policy'}`;
+const refusal = (name: string, reasons: string[]) =>
+  `Warden blocked the ${name} call the model asked for: ${reasons.join(' ') || 'denied by policy'}`;
 
 async function judgeOpenAIMessage(json: Record<string, unknown>, cfg: GatewayConfig) {
   const out: { name: string; decision: Decision }[] = [];
   if (cfg.toolCalls === 'off') return out;
-  for (const ch of (json.choices as { message?: { tool_calls?: { function: { name: string; arguments: string } }[]; content?: string | null }; finish_reason?: string }[]) ?? []) {
+  for (const ch of (json.choices as {
+    message?: { tool_calls?: { function: { name: string; arguments: string } }[]; content?: string | null };
+    finish_reason?: string;
+  }[]) ?? []) {
     const calls = ch.message?.tool_calls ?? [];
     const keep: typeof calls = [];
     const refusals: string[] = [];
     for (const c of calls) {
       const v = await judgeToolCall(c.function.name, c.function.arguments, cfg);
       out.push({ name: c.function.name, decision: v.decision });
-      if (v.decision === 'deny') refusals.push(refusal(c.function.name, v.reasons)); else keep.push(c);
+      if (v.decision === 'deny') refusals.push(refusal(c.function.name, v.reasons));
+      else keep.push(c);
     }
     if (refusals.length && ch.message) {
       ch.message.tool_calls = keep.length ? keep : undefined;
@@ -245,10 +397,14 @@ async function judgeAnthropicMessage(json: Record<string, unknown>, cfg: Gateway
   const content = (json.content as { type: string; name?: string; input?: unknown; text?: string }[]) ?? [];
   const kept: typeof content = [];
   for (const b of content) {
-    if (b.type !== 'tool_use') { kept.push(b); continue; }
+    if (b.type !== 'tool_use') {
+      kept.push(b);
+      continue;
+    }
     const v = await judgeToolCall(b.name ?? '', JSON.stringify(b.input ?? {}), cfg);
     out.push({ name: b.name ?? '', decision: v.decision });
-    if (v.decision === 'deny') kept.push({ type: 'text', text: refusal(b.name ?? 'tool', v.reasons) }); else kept.push(b);
+    if (v.decision === 'deny') kept.push({ type: 'text', text: refusal(b.name ?? 'tool', v.reasons) });
+    else kept.push(b);
   }
   json.content = kept;
   if (out.some((c) => c.decision === 'deny') && !kept.some((b) => b.type === 'tool_use')) json.stop_reason = 'end_turn';
@@ -262,12 +418,21 @@ async function* sseEvents(up: UpstreamResponse): AsyncGenerator<string> {
   for await (const value of up.body) {
     buf += dec.decode(value, { stream: true });
     let i: number;
-    while ((i = buf.indexOf('\n\n')) >= 0) { yield buf.slice(0, i); buf = buf.slice(i + 2); }
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      yield buf.slice(0, i);
+      buf = buf.slice(i + 2);
+    }
   }
   if (buf.trim()) yield buf;
 }
 
-async function streamOpenAI(up: UpstreamResponse, res: ServerResponse, redactor: Redactor, cfg: GatewayConfig, audit: (extra: Record<string, unknown>, d?: Decision) => void) {
+async function streamOpenAI(
+  up: UpstreamResponse,
+  res: ServerResponse,
+  redactor: Redactor,
+  cfg: GatewayConfig,
+  audit: (extra: Record<string, unknown>, d?: Decision) => void,
+) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const restorer = new StreamRestorer(redactor);
   const tools = new Map<number, { id?: string; name: string; args: string }>();
@@ -277,15 +442,36 @@ async function streamOpenAI(up: UpstreamResponse, res: ServerResponse, redactor:
   const calls: { name: string; decision: Decision }[] = [];
   try {
     for await (const ev of sseEvents(up)) {
-      const data = ev.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+      const data = ev
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trimStart())
+        .join('\n');
       if (!data) continue;
       if (data === '[DONE]') break;
-      let chunk: { choices?: { index: number; delta?: { content?: string | null; tool_calls?: { index: number; id?: string; function?: { name?: string; arguments?: string } }[] }; finish_reason?: string | null }[]; usage?: unknown };
-      try { chunk = JSON.parse(data); } catch { throw new HttpError(502, 'the upstream sent malformed streaming data', 'api_error'); }
+      let chunk: {
+        choices?: {
+          index: number;
+          delta?: {
+            content?: string | null;
+            tool_calls?: { index: number; id?: string; function?: { name?: string; arguments?: string } }[];
+          };
+          finish_reason?: string | null;
+        }[];
+        usage?: unknown;
+      };
+      try {
+        chunk = JSON.parse(data);
+      } catch {
+        throw new HttpError(502, 'the upstream sent malformed streaming data', 'api_error');
+      }
       last = chunk as Record<string, unknown>;
       if (chunk.usage) usage = chunk.usage;
       const ch = chunk.choices?.[0];
-      if (!ch) { write(chunk); continue; }
+      if (!ch) {
+        write(chunk);
+        continue;
+      }
       firstMs ??= performance.now() - t0;
       if (ch.delta?.tool_calls) {
         // Tool-call arguments are assembled (and held) until the call is complete and judged.
@@ -305,20 +491,42 @@ async function streamOpenAI(up: UpstreamResponse, res: ServerResponse, redactor:
         if (tail) write({ ...chunk, choices: [{ index: ch.index, delta: { content: tail }, finish_reason: null }] });
         let finish = ch.finish_reason;
         if (tools.size) {
-          const allowed: { index: number; id?: string; type: 'function'; function: { name: string; arguments: string } }[] = [];
+          const allowed: {
+            index: number;
+            id?: string;
+            type: 'function';
+            function: { name: string; arguments: string };
+          }[] = [];
           const refusals: string[] = [];
           for (const [, t] of [...tools].sort((a, b) => a[0] - b[0])) {
             const args = redactor.restore(t.args);
-            const v = cfg.toolCalls === 'off' ? { decision: 'allow' as Decision, reasons: [] } : await judgeToolCall(t.name, args, cfg);
+            const v =
+              cfg.toolCalls === 'off'
+                ? { decision: 'allow' as Decision, reasons: [] }
+                : await judgeToolCall(t.name, args, cfg);
             calls.push({ name: t.name, decision: v.decision });
             if (v.decision === 'deny') refusals.push(refusal(t.name, v.reasons));
-            else allowed.push({ index: allowed.length, id: t.id, type: 'function', function: { name: t.name, arguments: args } });
+            else
+              allowed.push({
+                index: allowed.length,
+                id: t.id,
+                type: 'function',
+                function: { name: t.name, arguments: args },
+              });
           }
-          if (refusals.length) write({ ...chunk, choices: [{ index: ch.index, delta: { content: refusals.join('\n') }, finish_reason: null }] });
-          if (allowed.length) write({ ...chunk, choices: [{ index: ch.index, delta: { tool_calls: allowed }, finish_reason: null }] });
+          if (refusals.length)
+            write({
+              ...chunk,
+              choices: [{ index: ch.index, delta: { content: refusals.join('\n') }, finish_reason: null }],
+            });
+          if (allowed.length)
+            write({ ...chunk, choices: [{ index: ch.index, delta: { tool_calls: allowed }, finish_reason: null }] });
           else finish = 'stop';
         }
-        write({ ...chunk, choices: [{ ...ch, delta: ch.delta?.content ? { content: ch.delta.content } : {}, finish_reason: finish }] });
+        write({
+          ...chunk,
+          choices: [{ ...ch, delta: ch.delta?.content ? { content: ch.delta.content } : {}, finish_reason: finish }],
+        });
         continue;
       }
       write(chunk);
@@ -326,7 +534,10 @@ async function streamOpenAI(up: UpstreamResponse, res: ServerResponse, redactor:
     const tail = restorer.flush();
     if (tail && last) write({ ...last, choices: [{ index: 0, delta: { content: tail }, finish_reason: null }] });
     res.end('data: [DONE]\n\n');
-    audit({ usage, firstTokenMs: firstMs, toolCalls: calls }, calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow');
+    audit(
+      { usage, firstTokenMs: firstMs, toolCalls: calls },
+      calls.some((c) => c.decision === 'deny') ? 'deny' : 'allow',
+    );
   } catch (e) {
     // Mid-stream failures reach the client as an error event it can show.
     write({ error: { message: (e as Error).message, type: 'api_error' } });
@@ -335,7 +546,13 @@ async function streamOpenAI(up: UpstreamResponse, res: ServerResponse, redactor:
   }
 }
 
-async function streamAnthropic(up: UpstreamResponse, res: ServerResponse, redactor: Redactor, cfg: GatewayConfig, audit: (extra: Record<string, unknown>, d?: Decision) => void) {
+async function streamAnthropic(
+  up: UpstreamResponse,
+  res: ServerResponse,
+  redactor: Redactor,
+  cfg: GatewayConfig,
+  audit: (extra: Record<string, unknown>, d?: Decision) => void,
+) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const restorers = new Map<number, StreamRestorer>();
   const toolBlocks = new Map<number, { name: string; json: string; start: Record<string, unknown> }>();
@@ -345,14 +562,33 @@ async function streamAnthropic(up: UpstreamResponse, res: ServerResponse, redact
   try {
     for await (const ev of sseEvents(up)) {
       const event = /^event:\s*(.*)$/m.exec(ev)?.[1] ?? 'message';
-      const data = ev.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+      const data = ev
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trimStart())
+        .join('\n');
       if (!data) continue;
-      let obj: Record<string, unknown> & { index?: number; content_block?: { type: string; name?: string }; delta?: { type?: string; text?: string; partial_json?: string }; usage?: unknown };
-      try { obj = JSON.parse(data); } catch { throw new HttpError(502, 'the upstream sent malformed streaming data', 'api_error'); }
+      let obj: Record<string, unknown> & {
+        index?: number;
+        content_block?: { type: string; name?: string };
+        delta?: { type?: string; text?: string; partial_json?: string };
+        usage?: unknown;
+      };
+      try {
+        obj = JSON.parse(data);
+      } catch {
+        throw new HttpError(502, 'the upstream sent malformed streaming data', 'api_error');
+      }
       if (obj.usage) usage = obj.usage;
       const idx = obj.index ?? 0;
-      if (event === 'content_block_start' && obj.content_block?.type === 'tool_use') { toolBlocks.set(idx, { name: obj.content_block.name ?? '', json: '', start: obj }); continue; }
-      if (event === 'content_block_delta' && obj.delta?.type === 'input_json_delta' && toolBlocks.has(idx)) { toolBlocks.get(idx)!.json += obj.delta.partial_json ?? ''; continue; }
+      if (event === 'content_block_start' && obj.content_block?.type === 'tool_use') {
+        toolBlocks.set(idx, { name: obj.content_block.name ?? '', json: '', start: obj });
+        continue;
+      }
+      if (event === 'content_block_delta' && obj.delta?.type === 'input_json_delta' && toolBlocks.has(idx)) {
+        toolBlocks.get(idx)!.json += obj.delta.partial_json ?? '';
+        continue;
+      }
       if (event === 'content_block_delta' && obj.delta?.type === 'text_delta') {
         const r = restorers.get(idx) ?? new StreamRestorer(redactor);
         restorers.set(idx, r);
@@ -362,23 +598,47 @@ async function streamAnthropic(up: UpstreamResponse, res: ServerResponse, redact
         const t = toolBlocks.get(idx);
         if (t) {
           const json = redactor.restore(t.json);
-          const v = cfg.toolCalls === 'off' ? { decision: 'allow' as Decision, reasons: [] } : await judgeToolCall(t.name, json, cfg);
+          const v =
+            cfg.toolCalls === 'off'
+              ? { decision: 'allow' as Decision, reasons: [] }
+              : await judgeToolCall(t.name, json, cfg);
           calls.push({ name: t.name, decision: v.decision });
           if (v.decision === 'deny') {
-            send('content_block_start', { type: 'content_block_start', index: idx, content_block: { type: 'text', text: '' } });
-            send('content_block_delta', { type: 'content_block_delta', index: idx, delta: { type: 'text_delta', text: refusal(t.name, v.reasons) } });
+            send('content_block_start', {
+              type: 'content_block_start',
+              index: idx,
+              content_block: { type: 'text', text: '' },
+            });
+            send('content_block_delta', {
+              type: 'content_block_delta',
+              index: idx,
+              delta: { type: 'text_delta', text: refusal(t.name, v.reasons) },
+            });
           } else {
             send('content_block_start', t.start);
-            send('content_block_delta', { type: 'content_block_delta', index: idx, delta: { type: 'input_json_delta', partial_json: json } });
+            send('content_block_delta', {
+              type: 'content_block_delta',
+              index: idx,
+              delta: { type: 'input_json_delta', partial_json: json },
+            });
           }
           toolBlocks.delete(idx);
         } else {
           const r = restorers.get(idx);
           const tail = r?.flush();
-          if (tail) send('content_block_delta', { type: 'content_block_delta', index: idx, delta: { type: 'text_delta', text: tail } });
+          if (tail)
+            send('content_block_delta', {
+              type: 'content_block_delta',
+              index: idx,
+              delta: { type: 'text_delta', text: tail },
+            });
         }
       }
-      if (event === 'message_delta' && calls.some((c) => c.decision === 'deny') && !calls.some((c) => c.decision !== 'deny')) {
+      if (
+        event === 'message_delta' &&
+        calls.some((c) => c.decision === 'deny') &&
+        !calls.some((c) => c.decision !== 'deny')
+      ) {
         const d = obj.delta as Record<string, unknown> | undefined;
         if (d && d.stop_reason === 'tool_use') d.stop_reason = 'end_turn';
       }

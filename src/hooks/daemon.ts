@@ -30,7 +30,11 @@ export function buildClient(out = defaultClient()): string {
   return out;
 }
 
-export interface DaemonOptions { socket?: string; policyFile?: string; auditDir?: string }
+export interface DaemonOptions {
+  socket?: string;
+  policyFile?: string;
+  auditDir?: string;
+}
 
 /** A young-generation collection, when V8 lets us ask for one (set up by the daemon only). */
 function minorGc(): () => void {
@@ -55,7 +59,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
   const currentPolicy = (): Policy => {
     if (opts.policyFile) {
       const m = statSync(opts.policyFile).mtimeMs;
-      if (m !== policyStamp) { policy = loadPolicy(opts.policyFile); policyStamp = m; }
+      if (m !== policyStamp) {
+        policy = loadPolicy(opts.policyFile);
+        policyStamp = m;
+      }
     }
     return policy;
   };
@@ -66,7 +73,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
     conn.on('error', () => conn.destroy());
     conn.on('end', async () => {
       const buf = Buffer.concat(chunks);
-      const a = buf.indexOf(10), b = buf.indexOf(10, a + 1);
+      const a = buf.indexOf(10),
+        b = buf.indexOf(10, a + 1);
       let r: HookAnswer;
       const agent = buf.subarray(0, a).toString() as Agent;
       try {
@@ -76,16 +84,25 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
         if (project && !payload.cwd) payload.cwd = project;
         r = await judgePayload(agent, payload, currentPolicy(), audit, `hook:${agent}`, project || undefined);
       } catch (e) {
-        r = answer(AGENTS.includes(agent) ? agent : 'qwen-code', 'pre-tool', policy.onError, `Warden could not judge this call (${(e as Error).message}) and fails closed`);
+        r = answer(
+          AGENTS.includes(agent) ? agent : 'qwen-code',
+          'pre-tool',
+          policy.onError,
+          `Warden could not judge this call (${(e as Error).message}) and fails closed`,
+        );
       }
-      const out = Buffer.from(r.stdout ? r.stdout + '\n' : ''), err = Buffer.from(r.stderr);
+      const out = Buffer.from(r.stdout ? r.stdout + '\n' : ''),
+        err = Buffer.from(r.stderr);
       conn.end(Buffer.concat([Buffer.from(`${r.code} ${out.length} ${err.length}\n`), out, err]));
       // The agent waits for each answer before its next call: collect this call's garbage now,
       // between calls, rather than in the middle of the next one.
       setImmediate(idleGc);
     });
   });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(socket, resolve); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, resolve);
+  });
   chmodSync(socket, 0o600);
   server.on('close', () => audit.close());
   return server;

@@ -29,25 +29,65 @@ function readStdin(budgetMs: number): Promise<string> {
     const chunks: Buffer[] = [];
     const t = setTimeout(() => reject(new Error(`no complete hook input on stdin within ${budgetMs} ms`)), budgetMs);
     process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => { clearTimeout(t); stdinState.pending = false; resolve(Buffer.concat(chunks).toString('utf8')); });
-    process.stdin.on('error', (e) => { clearTimeout(t); stdinState.pending = false; reject(e); });
+    process.stdin.on('end', () => {
+      clearTimeout(t);
+      stdinState.pending = false;
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    process.stdin.on('error', (e) => {
+      clearTimeout(t);
+      stdinState.pending = false;
+      reject(e);
+    });
   });
 }
 
-export async function judgePayload(agent: Agent, payload: HookPayload, policy: Policy, audit: AuditLog | undefined, source = `hook:${agent}`, projectDir?: string, oneShot = false): Promise<HookAnswer> {
+export async function judgePayload(
+  agent: Agent,
+  payload: HookPayload,
+  policy: Policy,
+  audit: AuditLog | undefined,
+  source = `hook:${agent}`,
+  projectDir?: string,
+  oneShot = false,
+): Promise<HookAnswer> {
   const phase = phaseOf(agent, payload);
-  const workspace = projectDir ?? process.env.QWEN_PROJECT_DIR ?? process.env.CLAUDE_PROJECT_DIR ?? process.env.GEMINI_PROJECT_DIR ?? payload.cwd ?? process.cwd();
+  const workspace =
+    projectDir ??
+    process.env.QWEN_PROJECT_DIR ??
+    process.env.CLAUDE_PROJECT_DIR ??
+    process.env.GEMINI_PROJECT_DIR ??
+    payload.cwd ??
+    process.cwd();
   const cwd = payload.cwd ?? workspace;
   const session = payload.session_id;
   const ctx = { policy, cwd, workspace };
 
   if (phase === 'post-tool') {
-    const resp = typeof payload.tool_response === 'string' ? payload.tool_response : JSON.stringify(payload.tool_response ?? null);
-    audit?.append({ session, source, kind: `result:${payload.tool_name ?? '?'}`, decision: 'allow', data: { tool: payload.tool_name, input: redactText(JSON.stringify(payload.tool_input ?? {})).text, response: redactText(resp ?? '').text, event: payload.hook_event_name } });
+    const resp =
+      typeof payload.tool_response === 'string' ? payload.tool_response : JSON.stringify(payload.tool_response ?? null);
+    audit?.append({
+      session,
+      source,
+      kind: `result:${payload.tool_name ?? '?'}`,
+      decision: 'allow',
+      data: {
+        tool: payload.tool_name,
+        input: redactText(JSON.stringify(payload.tool_input ?? {})).text,
+        response: redactText(resp ?? '').text,
+        event: payload.hook_event_name,
+      },
+    });
     return answer(agent, phase, 'allow', '');
   }
   if (phase === 'other') {
-    audit?.append({ session, source, kind: `session:${payload.hook_event_name ?? '?'}`, decision: 'allow', data: { event: payload.hook_event_name, cwd } });
+    audit?.append({
+      session,
+      source,
+      kind: `session:${payload.hook_event_name ?? '?'}`,
+      decision: 'allow',
+      data: { event: payload.hook_event_name, cwd },
+    });
     return answer(agent, phase, 'allow', '');
   }
 
@@ -60,13 +100,24 @@ export async function judgePayload(agent: Agent, payload: HookPayload, policy: P
       events = toolEvents(agent, payload);
     } catch (e) {
       const reason = `the ${payload.tool_name} call could not be read (${(e as Error).message}); Warden fails closed`;
-      audit?.append({ session, source, kind: payload.tool_name ?? 'tool', decision: policy.onError, data: { tool: payload.tool_name, error: reason } });
+      audit?.append({
+        session,
+        source,
+        kind: payload.tool_name ?? 'tool',
+        decision: policy.onError,
+        data: { tool: payload.tool_name, error: reason },
+      });
       return answer(agent, phase, policy.onError, reason);
     }
   }
   // A process that judges one file write and exits loads only that file's parser.
   if (oneShot && events.length && events.every((ev) => ev.tool === 'write' || ev.tool === 'edit')) {
-    const langs = events.map((ev) => languageOf((ev as { path: string }).path, ev.tool === 'write' ? ev.content.slice(0, 200).split('\n')[0] : undefined));
+    const langs = events.map((ev) =>
+      languageOf(
+        (ev as { path: string }).path,
+        ev.tool === 'write' ? ev.content.slice(0, 200).split('\n')[0] : undefined,
+      ),
+    );
     if (langs.every((l) => l !== undefined)) registerOnly([...new Set(langs as Language[])]);
   }
   let decision: Decision = 'allow';
@@ -79,9 +130,12 @@ export async function judgePayload(agent: Agent, payload: HookPayload, policy: P
     reasons.push(...v.reasons);
   }
   // UserPromptSubmit also fires when tool results go back to the model: those are model turns, not prompts.
-  const kind = phase === 'prompt' ? (events.length ? 'prompt' : 'model-turn') : payload.tool_name ?? 'tool';
+  const kind = phase === 'prompt' ? (events.length ? 'prompt' : 'model-turn') : (payload.tool_name ?? 'tool');
   audit?.append({
-    session, source, kind, decision,
+    session,
+    source,
+    kind,
+    decision,
     data: { tool: payload.tool_name, cwd, calls: events.map((ev, k) => auditData(ev, verdicts[k])) },
   });
   return answer(agent, phase, decision, reasons.join(' ') || 'allowed');
@@ -93,7 +147,15 @@ export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<Hoo
   let settled = false;
   const watchdog = new Promise<HookAnswer>((resolve) => {
     setTimeout(() => {
-      if (!settled) resolve(answer(agent, 'pre-tool', 'deny', `Warden did not finish judging within ${budget} ms and fails closed; try again`));
+      if (!settled)
+        resolve(
+          answer(
+            agent,
+            'pre-tool',
+            'deny',
+            `Warden did not finish judging within ${budget} ms and fails closed; try again`,
+          ),
+        );
     }, budget).unref();
   });
   const work = (async (): Promise<HookAnswer> => {
@@ -102,14 +164,24 @@ export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<Hoo
       payload = JSON.parse(await readStdin(budget)) as HookPayload;
       if (!payload || typeof payload !== 'object') throw new Error('not a JSON object');
     } catch (e) {
-      return answer(agent, 'pre-tool', 'deny', `the hook input is not valid JSON (${(e as Error).message}); Warden fails closed`);
+      return answer(
+        agent,
+        'pre-tool',
+        'deny',
+        `the hook input is not valid JSON (${(e as Error).message}); Warden fails closed`,
+      );
     }
     const phase = phaseOf(agent, payload);
     let policy: Policy;
     try {
       policy = loadPolicy(opts.policyFile);
     } catch (e) {
-      return answer(agent, phase, 'deny', `the Warden policy cannot be loaded (${(e as Error).message}); fix it with \`warden policy check\``);
+      return answer(
+        agent,
+        phase,
+        'deny',
+        `the Warden policy cannot be loaded (${(e as Error).message}); fix it with \`warden policy check\``,
+      );
     }
     let audit: AuditLog | undefined;
     try {

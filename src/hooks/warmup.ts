@@ -14,7 +14,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
-import { astGrep, astGrepLang, registerParsers, withStandInAstGrep, type Language } from '../analyzers/code/languages.ts';
+import {
+  astGrep,
+  astGrepLang,
+  registerParsers,
+  withStandInAstGrep,
+  type Language,
+} from '../analyzers/code/languages.ts';
 import { loadRules } from '../rules/loader.ts';
 
 export const WARMUP_RECORD = join(PACKAGE_ROOT, 'dist', 'hook-warmup.json');
@@ -26,7 +32,9 @@ export const WARMUP_RECORD = join(PACKAGE_ROOT, 'dist', 'hook-warmup.json');
  */
 const SAMPLES: { path: string; language: Language; text: string }[] = [
   {
-    path: 'inventory/service.py', language: 'python', text: `import os
+    path: 'inventory/service.py',
+    language: 'python',
+    text: `import os
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -82,7 +90,9 @@ def run_tool(tool: str):
 `,
   },
   {
-    path: 'web/routes.js', language: 'javascript', text: `const express = require('express');
+    path: 'web/routes.js',
+    language: 'javascript',
+    text: `const express = require('express');
 const { exec } = require('child_process');
 const app = express();
 
@@ -101,18 +111,44 @@ module.exports = app;
   },
 ];
 
-interface RecordedNode { kind: string; named: boolean; text: string; range: { start: { line: number; column: number; index: number }; end: { line: number; column: number; index: number } }; children: number[]; fields: Record<string, number[]> }
-interface RecordedFile { path: string; language: Language; text: string; nodes: RecordedNode[]; matches: Record<string, { node: number; vars: Record<string, number> }[]> }
+interface RecordedNode {
+  kind: string;
+  named: boolean;
+  text: string;
+  range: {
+    start: { line: number; column: number; index: number };
+    end: { line: number; column: number; index: number };
+  };
+  children: number[];
+  fields: Record<string, number[]>;
+}
+interface RecordedFile {
+  path: string;
+  language: Language;
+  text: string;
+  nodes: RecordedNode[];
+  matches: Record<string, { node: number; vars: Record<string, number> }[]>;
+}
 
 type AnyNode = {
-  id(): number; kind(): string; isNamed(): boolean; text(): string; range(): RecordedNode['range']; children(): AnyNode[]; parent(): AnyNode | null;
-  field(n: string): AnyNode | null; fieldChildren(n: string): AnyNode[]; getMatch(n: string): AnyNode | null;
+  id(): number;
+  kind(): string;
+  isNamed(): boolean;
+  text(): string;
+  range(): RecordedNode['range'];
+  children(): AnyNode[];
+  parent(): AnyNode | null;
+  field(n: string): AnyNode | null;
+  fieldChildren(n: string): AnyNode[];
+  getMatch(n: string): AnyNode | null;
 };
 
 /** Field names of a tree-sitter grammar (from the parser package's node-types.json). */
 function fieldNames(language: Language): string[] {
   if (language !== 'python') return [];
-  const types = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'node_modules', '@ast-grep', 'lang-python', 'src', 'node-types.json'), 'utf8')) as { fields?: Record<string, unknown> }[];
+  const types = JSON.parse(
+    readFileSync(join(PACKAGE_ROOT, 'node_modules', '@ast-grep', 'lang-python', 'src', 'node-types.json'), 'utf8'),
+  ) as { fields?: Record<string, unknown> }[];
   return [...new Set(types.flatMap((t) => Object.keys(t.fields ?? {})))];
 }
 
@@ -122,7 +158,9 @@ export function writeWarmupRecord(file = WARMUP_RECORD): void {
   const out: RecordedFile[] = [];
   for (const s of SAMPLES) {
     registerParsers(s.language);
-    const root = astGrep().parse(astGrepLang(s.language) as never, s.text).root() as unknown as AnyNode;
+    const root = astGrep()
+      .parse(astGrepLang(s.language) as never, s.text)
+      .root() as unknown as AnyNode;
     const ids = new Map<number, number>();
     const nodes: RecordedNode[] = [];
     const names = fieldNames(s.language);
@@ -131,7 +169,14 @@ export function writeWarmupRecord(file = WARMUP_RECORD): void {
       if (known !== undefined) return known;
       const k = nodes.length;
       ids.set(n.id(), k);
-      const rec: RecordedNode = { kind: n.kind(), named: n.isNamed(), text: n.text(), range: n.range(), children: [], fields: {} };
+      const rec: RecordedNode = {
+        kind: n.kind(),
+        named: n.isNamed(),
+        text: n.text(),
+        range: n.range(),
+        children: [],
+        fields: {},
+      };
       nodes.push(rec);
       rec.children = n.children().map(visit);
       for (const f of names) {
@@ -166,18 +211,27 @@ function standInTree(rec: RecordedFile, rules: Map<object, string>): AnyNode {
   const node = (i: number, vars: Record<string, number> = {}): AnyNode => {
     const n = rec.nodes[i];
     const self = {
-      id: () => i, kind: () => n.kind, isNamed: () => n.named, text: () => n.text, range: () => n.range,
+      id: () => i,
+      kind: () => n.kind,
+      isNamed: () => n.named,
+      text: () => n.text,
+      range: () => n.range,
       children: () => n.children.map((c) => plain(c)),
       parent: () => (parents.has(i) ? plain(parents.get(i)!) : null),
       field: (f: string) => (n.fields[f]?.length ? plain(n.fields[f][0]) : null),
       fieldChildren: (f: string) => (n.fields[f] ?? []).map((c) => plain(c)),
       getMatch: (v: string) => (vars[v] !== undefined ? plain(vars[v]) : null),
       find: () => null,
-      findAll: (config: object) => (rules.has(config) ? (rec.matches[rules.get(config)!] ?? []).map((m) => node(m.node, m.vars)) : []),
+      findAll: (config: object) =>
+        rules.has(config) ? (rec.matches[rules.get(config)!] ?? []).map((m) => node(m.node, m.vars)) : [],
     };
     return self as AnyNode;
   };
-  const plain = (i: number) => { let n = made.get(i); if (!n) made.set(i, (n = node(i))); return n; };
+  const plain = (i: number) => {
+    let n = made.get(i);
+    if (!n) made.set(i, (n = node(i)));
+    return n;
+  };
   return plain(0);
 }
 
@@ -185,7 +239,10 @@ function standInTree(rec: RecordedFile, rules: Map<object, string>): AnyNode {
  * The snapshot build: runs `fn` (which judges the sample writes) with the recorded trees standing
  * in for ast-grep, then puts the real loader back. No-op without a record.
  */
-export async function withRecordedTrees(fn: (samples: { path: string; language: Language; text: string }[]) => Promise<void>, file = WARMUP_RECORD): Promise<void> {
+export async function withRecordedTrees(
+  fn: (samples: { path: string; language: Language; text: string }[]) => Promise<void>,
+  file = WARMUP_RECORD,
+): Promise<void> {
   let recs: RecordedFile[];
   try {
     recs = JSON.parse(readFileSync(file, 'utf8')) as RecordedFile[];

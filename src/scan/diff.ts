@@ -19,21 +19,36 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
   let newLine = 0;
   text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/\r$/, '');
-    if (line.startsWith('diff --git ')) { cur = undefined; return; }
+    if (line.startsWith('diff --git ')) {
+      cur = undefined;
+      return;
+    }
     if (line.startsWith('+++ ')) {
       const p = line.slice(4).replace(/\t.*$/, '').trim();
-      if (p === '/dev/null') { if (cur) cur.deleted = true; return; }
+      if (p === '/dev/null') {
+        if (cur) cur.deleted = true;
+        return;
+      }
       cur = { path: p.replace(/^b\//, ''), added: new Set(), lines: new Map(), at: new Map(), deleted: false };
       files.push(cur);
       return;
     }
     if (line.startsWith('--- ')) return;
     const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
-    if (h) { newLine = Number(h[1]); return; }
+    if (h) {
+      newLine = Number(h[1]);
+      return;
+    }
     if (!cur || newLine === 0) return;
-    if (line.startsWith('+')) { cur.added.add(newLine); cur.lines.set(newLine, line.slice(1)); cur.at.set(newLine, index); newLine++; }
-    else if (line.startsWith(' ') || line === '') newLine++;
-    else if (line.startsWith('-') || line.startsWith('\\')) { /* removed line or "no newline" marker */ }
+    if (line.startsWith('+')) {
+      cur.added.add(newLine);
+      cur.lines.set(newLine, line.slice(1));
+      cur.at.set(newLine, index);
+      newLine++;
+    } else if (line.startsWith(' ') || line === '') newLine++;
+    else if (line.startsWith('-') || line.startsWith('\\')) {
+      /* removed line or "no newline" marker */
+    }
   });
   return files.filter((f) => !f.deleted);
 }

@@ -11,7 +11,12 @@ import { looksBinary, looksMinified } from './walk.ts';
 import { analyzeModelFile } from '../analyzers/models/index.ts';
 import { analyzePackageArchive } from '../analyzers/package-archive.ts';
 
-export interface TargetResult { findings: Finding[]; notes: Note[]; scanned: boolean; bytes: number }
+export interface TargetResult {
+  findings: Finding[];
+  notes: Note[];
+  scanned: boolean;
+  bytes: number;
+}
 
 export function decode(buf: Buffer, display: string, notes: Note[]): string {
   if (isUtf8(buf)) return buf.toString('utf8');
@@ -19,15 +24,36 @@ export function decode(buf: Buffer, display: string, notes: Note[]): string {
   return buf.toString('latin1');
 }
 
-export function scanDecoded(display: string, text: string, config: Config, changedLines?: Set<number>, language?: string): TargetResult {
-  if (looksMinified(display, text)) return { findings: [], notes: [{ file: display, kind: 'skipped', reason: 'minified or generated (very long lines)' }], scanned: false, bytes: 0 };
+export function scanDecoded(
+  display: string,
+  text: string,
+  config: Config,
+  changedLines?: Set<number>,
+  language?: string,
+): TargetResult {
+  if (looksMinified(display, text))
+    return {
+      findings: [],
+      notes: [{ file: display, kind: 'skipped', reason: 'minified or generated (very long lines)' }],
+      scanned: false,
+      bytes: 0,
+    };
   const r = scanText(display, text, { config, changedLines, language });
   return { findings: r.findings, notes: r.notes, scanned: true, bytes: Buffer.byteLength(text) };
 }
 
-export function scanTarget(path: string, display: string, config: Config, changedLines?: Set<number>, kind?: 'model' | 'archive'): TargetResult {
+export function scanTarget(
+  path: string,
+  display: string,
+  config: Config,
+  changedLines?: Set<number>,
+  kind?: 'model' | 'archive',
+): TargetResult {
   if (kind === 'model' || kind === 'archive') {
-    const r = kind === 'model' ? analyzeModelFile(path, display) : analyzePackageArchive(path, display, config, (p, text, cfg) => scanDecoded(p, text, cfg));
+    const r =
+      kind === 'model'
+        ? analyzeModelFile(path, display)
+        : analyzePackageArchive(path, display, config, (p, text, cfg) => scanDecoded(p, text, cfg));
     return { findings: applyConfig(r.findings, config), notes: r.notes, scanned: true, bytes: 0 };
   }
   const notes: Note[] = [];
@@ -35,9 +61,26 @@ export function scanTarget(path: string, display: string, config: Config, change
   try {
     buf = readFileSync(path);
   } catch (e) {
-    return { findings: [], notes: [{ file: display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], scanned: false, bytes: 0 };
+    return {
+      findings: [],
+      notes: [
+        {
+          file: display,
+          kind: 'error',
+          reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        },
+      ],
+      scanned: false,
+      bytes: 0,
+    };
   }
-  if (looksBinary(buf)) return { findings: [], notes: [{ file: display, kind: 'skipped', reason: 'binary content (NUL bytes)' }], scanned: false, bytes: 0 };
+  if (looksBinary(buf))
+    return {
+      findings: [],
+      notes: [{ file: display, kind: 'skipped', reason: 'binary content (NUL bytes)' }],
+      scanned: false,
+      bytes: 0,
+    };
   const r = scanDecoded(display, decode(buf, display, notes), config, changedLines);
   r.notes.unshift(...notes);
   r.bytes = r.scanned ? buf.length : 0;

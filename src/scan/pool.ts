@@ -27,12 +27,16 @@ export interface PoolOptions {
 // From the sources, workers need tsx registered first; the ES module bundle has a plain JavaScript
 // worker; the CLI bundle (dist/cli.cjs) starts its workers from itself, with its V8 code cache
 // (bin/load-cli.cjs), which spares each worker compiling its code and Node's module loader.
-const WORKER = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'worker.mjs'));
+const WORKER = import.meta.url.endsWith('.ts')
+  ? new URL('./worker-bootstrap.mjs', import.meta.url)
+  : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'worker.mjs'));
 const FROM_CLI_BUNDLE = import.meta.url.endsWith('.cjs');
-const CLI_WORKER = "const { workerData } = require('node:worker_threads'); require(workerData.loader)(workerData.root).scanWorker();";
+const CLI_WORKER =
+  "const { workerData } = require('node:worker_threads'); require(workerData.loader)(workerData.root).scanWorker();";
 
 /** Files that are data, never code with a #! line. */
-const DATA_FILE = /\.(?:md|markdown|txt|rst|json|jsonc|ya?ml|toml|lock|cfg|ini|conf|xml|html?|css|scss|svg|csv|tsv|env|properties|gitignore|dockerignore|editorconfig|mod|sum)$/i;
+const DATA_FILE =
+  /\.(?:md|markdown|txt|rst|json|jsonc|ya?ml|toml|lock|cfg|ini|conf|xml|html?|css|scss|svg|csv|tsv|env|properties|gitignore|dockerignore|editorconfig|mod|sum)$/i;
 
 /** Languages whose rules often need a syntax tree: their files cost more per byte (parsing is a scan's slowest step). */
 const PARSE_HEAVY = new Set<Language>(['python', 'javascript', 'typescript', 'php', 'ruby', 'java', 'go']);
@@ -62,13 +66,22 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(availableParallelism(), 8));
 }
 
-interface PoolWorker { w: Worker; online: Promise<void> }
+interface PoolWorker {
+  w: Worker;
+  online: Promise<void>;
+}
 
 function spawn(config: Config): PoolWorker {
   const w = FROM_CLI_BUNDLE
-    ? new Worker(CLI_WORKER, { eval: true, workerData: { config, loader: join(PACKAGE_ROOT, 'bin', 'load-cli.cjs'), root: PACKAGE_ROOT } })
+    ? new Worker(CLI_WORKER, {
+        eval: true,
+        workerData: { config, loader: join(PACKAGE_ROOT, 'bin', 'load-cli.cjs'), root: PACKAGE_ROOT },
+      })
     : new Worker(WORKER, { workerData: { config } });
-  const online = new Promise<void>((resolve, reject) => { w.once('online', resolve); w.once('error', reject); });
+  const online = new Promise<void>((resolve, reject) => {
+    w.once('online', resolve);
+    w.once('error', reject);
+  });
   online.catch(() => {}); // (a failure is reported by the scan that uses the worker)
   return { w, online };
 }
@@ -104,7 +117,10 @@ export type WorkerReply = { batch: number; results: TargetResult[] } | { done: t
 
 /** The results of one batch of a job, in its order (the main thread and the workers alike). */
 export function scanBatch(job: WorkerJob, batch: number, config: Config): TargetResult[] {
-  return job.batches[batch].map((i) => { const t = job.items[i]; return scanTarget(t.path, t.display, config, t.changed, t.kind); });
+  return job.batches[batch].map((i) => {
+    const t = job.items[i];
+    return scanTarget(t.path, t.display, config, t.changed, t.kind);
+  });
 }
 
 export async function scanTargets(targets: Target[], opts: PoolOptions): Promise<TargetResult[]> {
@@ -130,38 +146,63 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
   // short. (Cost by size, files that usually need a syntax tree counting more; the results go back
   // in target order whatever the order of the batches.)
   const costed: { batch: number[]; cost: number }[] = [];
-  let cur: number[] = [], size = 0, cost = 0;
+  let cur: number[] = [],
+    size = 0,
+    cost = 0;
   targets.forEach((t, i) => {
     const lang = languageOf(t.display);
-    cur.push(i); size += t.size; cost += lang && PARSE_HEAVY.has(lang) ? 3 * t.size : t.size;
-    if (size > 256_000 || cur.length >= 64) { costed.push({ batch: cur, cost }); cur = []; size = 0; cost = 0; }
+    cur.push(i);
+    size += t.size;
+    cost += lang && PARSE_HEAVY.has(lang) ? 3 * t.size : t.size;
+    if (size > 256_000 || cur.length >= 64) {
+      costed.push({ batch: cur, cost });
+      cur = [];
+      size = 0;
+      cost = 0;
+    }
   });
   if (cur.length) costed.push({ batch: cur, cost });
   const batches = costed.sort((a, b) => b.cost - a.cost).map((c) => c.batch);
   const next = new SharedArrayBuffer(4);
   const counter = new Int32Array(next);
   const job: WorkerJob = {
-    items: targets.map((t) => ({ path: t.path, display: t.display, changed: opts.changed?.get(t.display), kind: t.kind })),
-    batches, next,
+    items: targets.map((t) => ({
+      path: t.path,
+      display: t.display,
+      changed: opts.changed?.get(t.display),
+      kind: t.kind,
+    })),
+    batches,
+    next,
   };
   let done = 0;
   const take = (batch: number, rs: TargetResult[]) => {
-    batches[batch].forEach((i, k) => { results[i] = rs[k]; });
+    batches[batch].forEach((i, k) => {
+      results[i] = rs[k];
+    });
     done += batches[batch].length;
     opts.onProgress?.(done, targets.length);
   };
   const pool = takeWarm(opts.config, jobs - 1);
   while (pool.length < jobs - 1) pool.push(spawn(opts.config));
   try {
-    const workers = pool.map(({ w, online }) => new Promise<void>((resolve, reject) => {
-      w.on('message', (m: WorkerReply) => { if ('done' in m) resolve(); else take(m.batch, m.results); });
-      w.on('error', reject);
-      w.on('exit', (code) => reject(new Error(`scan worker exited with code ${code} before its batches were done`)));
-      // (posted now: a worker still warming up reads it once it listens, instead of after the
-      // main thread's first batch, the main thread's first chance to see that the worker is online)
-      w.postMessage(job);
-      online.catch(reject);
-    }));
+    const workers = pool.map(
+      ({ w, online }) =>
+        new Promise<void>((resolve, reject) => {
+          w.on('message', (m: WorkerReply) => {
+            if ('done' in m) resolve();
+            else take(m.batch, m.results);
+          });
+          w.on('error', reject);
+          w.on('exit', (code) =>
+            reject(new Error(`scan worker exited with code ${code} before its batches were done`)),
+          );
+          // (posted now: a worker still warming up reads it once it listens, instead of after the
+          // main thread's first batch, the main thread's first chance to see that the worker is online)
+          w.postMessage(job);
+          online.catch(reject);
+        }),
+    );
     // The main thread takes batches too, letting the workers' results in between.
     for (let b = Atomics.add(counter, 0, 1); b < batches.length; b = Atomics.add(counter, 0, 1)) {
       take(b, scanBatch(job, b, opts.config));

@@ -9,15 +9,37 @@ import type { Note } from '../engine/types.ts';
 import { MODEL_EXT } from '../analyzers/models/index.ts';
 import { PACKAGE_ARCHIVE } from '../analyzers/package-archive.ts';
 
-export interface WalkOptions { exclude: string[]; maxFileSize: number }
-export interface Target { path: string; display: string; size: number; /** Model files go to the model analyzer; package archives are read member by member. */ kind?: 'model' | 'archive' }
+export interface WalkOptions {
+  exclude: string[];
+  maxFileSize: number;
+}
+export interface Target {
+  path: string;
+  display: string;
+  size: number;
+  /** Model files go to the model analyzer; package archives are read member by member. */ kind?: 'model' | 'archive';
+}
 
 /** The note reason for skipped dependency folders (reports fold these into one line). */
 export const VENDORED_REASON = 'vendored or dependency folder';
 
-const VENDORED_DIRS = new Set(['node_modules', 'vendor', 'third_party', 'third-party', 'bower_components', '.venv', 'venv', 'site-packages', '__pycache__', 'Pods', 'target', '.tox']);
+const VENDORED_DIRS = new Set([
+  'node_modules',
+  'vendor',
+  'third_party',
+  'third-party',
+  'bower_components',
+  '.venv',
+  'venv',
+  'site-packages',
+  '__pycache__',
+  'Pods',
+  'target',
+  '.tox',
+]);
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn']);
-const BINARY_EXT = /\.(png|jpe?g|gif|bmp|ico|webp|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|o|a|so|dylib|dll|exe|bin|wasm|pyc|pyo|woff2?|ttf|otf|eot|mp[34]|mov|avi|sqlite|db|pt|pth|pkl|pickle|npy|npz|safetensors|onnx|h5)$/i;
+const BINARY_EXT =
+  /\.(png|jpe?g|gif|bmp|ico|webp|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|o|a|so|dylib|dll|exe|bin|wasm|pyc|pyo|woff2?|ttf|otf|eot|mp[34]|mov|avi|sqlite|db|pt|pth|pkl|pickle|npy|npz|safetensors|onnx|h5)$/i;
 
 export function looksBinary(buf: Buffer): boolean {
   const n = Math.min(buf.length, 8192);
@@ -37,7 +59,13 @@ export function looksMinified(path: string, text: string): boolean {
 }
 
 /** `onTarget` hears of each target as the walk finds it (a folder scan starts its workers early). */
-export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[], cwd = process.cwd(), onTarget?: (t: Target) => void): Target[] {
+export function collectTargets(
+  roots: string[],
+  opts: WalkOptions,
+  notes: Note[],
+  cwd = process.cwd(),
+  onTarget?: (t: Target) => void,
+): Target[] {
   const out: Target[] = [];
   const exclude = ignore().add(opts.exclude);
   const visit = (abs: string, display: string, ignores: { base: string; ig: Ignore }[]) => {
@@ -45,7 +73,11 @@ export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[]
     try {
       st = lstatSync(abs);
     } catch (e) {
-      notes.push({ file: display, kind: 'error', reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      notes.push({
+        file: display,
+        kind: 'error',
+        reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      });
       return;
     }
     const rel = relative(cwd, abs).split(sep).join('/') || '.';
@@ -61,29 +93,57 @@ export function collectTargets(roots: string[], opts: WalkOptions, notes: Note[]
     if (st.isDirectory()) {
       const name = abs.split(sep).pop()!;
       if (SKIP_DIRS.has(name)) return;
-      if (VENDORED_DIRS.has(name)) { notes.push({ file: display, kind: 'skipped', reason: VENDORED_REASON }); return; }
+      if (VENDORED_DIRS.has(name)) {
+        notes.push({ file: display, kind: 'skipped', reason: VENDORED_REASON });
+        return;
+      }
       let entries: string[];
       try {
         entries = readdirSync(abs).sort();
       } catch (e) {
-        notes.push({ file: display, kind: 'error', reason: `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+        notes.push({
+          file: display,
+          kind: 'error',
+          reason: `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        });
         return;
       }
       let next = ignores;
       if (entries.includes('.gitignore')) {
         try {
           next = [...ignores, { base: abs, ig: ignore().add(readFileSync(join(abs, '.gitignore'), 'utf8')) }];
-        } catch { /* unreadable .gitignore: keep walking with the others */ }
+        } catch {
+          /* unreadable .gitignore: keep walking with the others */
+        }
       }
       for (const e of entries) visit(join(abs, e), display === '.' ? e : join(display, e), next);
       return;
     }
-    if (!st.isFile()) { notes.push({ file: display, kind: 'skipped', reason: 'not a regular file' }); return; }
+    if (!st.isFile()) {
+      notes.push({ file: display, kind: 'skipped', reason: 'not a regular file' });
+      return;
+    }
     // Model files (pickles, checkpoints, arrays, safetensors, archives) are read statically, in bounded parts, whatever their size.
-    if (PACKAGE_ARCHIVE.test(abs)) { out.push({ path: abs, display, size: Math.min(st.size, 4_000_000), kind: 'archive' }); return; }
-    if (MODEL_EXT.test(abs)) { out.push({ path: abs, display, size: Math.min(st.size, 1_000_000), kind: 'model' }); return; }
-    if (st.size > opts.maxFileSize) { notes.push({ file: display, kind: 'skipped', reason: `larger than max-file-size (${st.size} > ${opts.maxFileSize} bytes)` }); return; }
-    if (BINARY_EXT.test(abs)) { notes.push({ file: display, kind: 'skipped', reason: 'binary file type' }); return; }
+    if (PACKAGE_ARCHIVE.test(abs)) {
+      out.push({ path: abs, display, size: Math.min(st.size, 4_000_000), kind: 'archive' });
+      return;
+    }
+    if (MODEL_EXT.test(abs)) {
+      out.push({ path: abs, display, size: Math.min(st.size, 1_000_000), kind: 'model' });
+      return;
+    }
+    if (st.size > opts.maxFileSize) {
+      notes.push({
+        file: display,
+        kind: 'skipped',
+        reason: `larger than max-file-size (${st.size} > ${opts.maxFileSize} bytes)`,
+      });
+      return;
+    }
+    if (BINARY_EXT.test(abs)) {
+      notes.push({ file: display, kind: 'skipped', reason: 'binary file type' });
+      return;
+    }
     // (binary content, NUL bytes, and unreadable files are found when the file is read: scan/file.ts)
     out.push({ path: abs, display, size: st.size });
     onTarget?.(out[out.length - 1]);

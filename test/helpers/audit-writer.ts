@@ -5,7 +5,13 @@ import { AuditLog } from '../../src/audit/log.ts';
 const [n, tag] = [Number(process.argv[2]), process.argv[3]];
 const log = new AuditLog();
 for (let i = 0; i < n; i++) {
-  const r = log.append({ session: tag, source: 'test', kind: 'shell', decision: i % 3 ? 'allow' : 'deny', data: { i, tag } });
+  const r = log.append({
+    session: tag,
+    source: 'test',
+    kind: 'shell',
+    decision: i % 3 ? 'allow' : 'deny',
+    data: { i, tag },
+  });
   process.stdout.write(`${r.seq}\n`);
 }
 log.close();

@@ -57,12 +57,18 @@ const LEVELS = [CLEAN, CLEAN, UNKNOWN, TAINT];
 /** 0 const, 1 clean, 2 unknown, 3 taint; containers are as bad as their worst item. */
 function level(v: Value): number {
   switch (v.t) {
-    case 'const': return 0;
-    case 'clean': return 1;
-    case 'unknown': return 2;
-    case 'taint': return 3;
-    case 'list': return v.items.reduce((m, x) => Math.max(m, level(x)), 0);
-    case 'dict': return [...v.entries.values()].reduce((m, x) => Math.max(m, level(x)), 0);
+    case 'const':
+      return 0;
+    case 'clean':
+      return 1;
+    case 'unknown':
+      return 2;
+    case 'taint':
+      return 3;
+    case 'list':
+      return v.items.reduce((m, x) => Math.max(m, level(x)), 0);
+    case 'dict':
+      return [...v.entries.values()].reduce((m, x) => Math.max(m, level(x)), 0);
   }
 }
 const worst = (vs: Value[]): Value => LEVELS[vs.reduce((m, v) => Math.max(m, level(v)), 1)];
@@ -70,14 +76,18 @@ const worst = (vs: Value[]): Value => LEVELS[vs.reduce((m, v) => Math.max(m, lev
 function same(a: Value, b: Value): boolean {
   if (a.t !== b.t) return false;
   if (a.t === 'const') return a.v === (b as typeof a).v;
-  if (a.t === 'list') return a.items.length === (b as typeof a).items.length && a.items.every((x, i) => same(x, (b as typeof a).items[i]));
+  if (a.t === 'list')
+    return (
+      a.items.length === (b as typeof a).items.length && a.items.every((x, i) => same(x, (b as typeof a).items[i]))
+    );
   if (a.t === 'dict') return false;
   return true;
 }
 
 function join(a: Value, b: Value): Value {
   if (same(a, b)) return a;
-  if (a.t === 'list' && b.t === 'list' && a.items.length === b.items.length) return { t: 'list', items: a.items.map((x, i) => join(x, b.items[i])) };
+  if (a.t === 'list' && b.t === 'list' && a.items.length === b.items.length)
+    return { t: 'list', items: a.items.map((x, i) => join(x, b.items[i])) };
   return LEVELS[Math.max(level(a), level(b), 1)];
 }
 
@@ -99,18 +109,31 @@ const OPAQUE = /^(?:int|float|bool|len|abs|round|hash|id|isinstance|callable|ord
  * Calls whose result is made only of their arguments (and receiver). Any other call may return
  * outside data (a file, the environment, a socket, a database), so its result is at least unknown.
  */
-const PURE_FUNCTION = /^(?:str|repr|format|ascii|chr|hex|oct|bin|bytes|bytearray|list|tuple|set|frozenset|dict|sorted|reversed|min|max|sum|enumerate|zip|range|(?:base64|binascii|html|json|shlex|codecs|hashlib|string|textwrap|posixpath|ntpath|os\.path|urllib\.parse|re)\.\w+)$/;
-const PURE_METHOD = /^(?:lower|upper|strip|lstrip|rstrip|replace|split|rsplit|splitlines|join|format|encode|decode|title|capitalize|casefold|swapcase|startswith|endswith|find|rfind|index|rindex|count|partition|rpartition|zfill|ljust|rjust|center|expandtabs|translate|removeprefix|removesuffix|get|keys|values|items|copy|hexdigest|digest)$/;
+const PURE_FUNCTION =
+  /^(?:str|repr|format|ascii|chr|hex|oct|bin|bytes|bytearray|list|tuple|set|frozenset|dict|sorted|reversed|min|max|sum|enumerate|zip|range|(?:base64|binascii|html|json|shlex|codecs|hashlib|string|textwrap|posixpath|ntpath|os\.path|urllib\.parse|re)\.\w+)$/;
+const PURE_METHOD =
+  /^(?:lower|upper|strip|lstrip|rstrip|replace|split|rsplit|splitlines|join|format|encode|decode|title|capitalize|casefold|swapcase|startswith|endswith|find|rfind|index|rindex|count|partition|rpartition|zfill|ljust|rjust|center|expandtabs|translate|removeprefix|removesuffix|get|keys|values|items|copy|hexdigest|digest)$/;
 /** Constructors of empty containers: what they hold is what is put in. */
-const FRESH = /^(?:(?:configparser\.)?(?:Raw|Safe)?ConfigParser|(?:io\.)?(?:StringIO|BytesIO)|(?:collections\.)?(?:OrderedDict|defaultdict|deque|Counter))$/;
+const FRESH =
+  /^(?:(?:configparser\.)?(?:Raw|Safe)?ConfigParser|(?:io\.)?(?:StringIO|BytesIO)|(?:collections\.)?(?:OrderedDict|defaultdict|deque|Counter))$/;
 
 function unescape(raw: string): string {
-  return raw.replace(/\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|([\\'"abfnrtv0]))/g, (_m, x?: string, u?: string, c?: string) =>
-    x ? String.fromCharCode(parseInt(x, 16)) : u ? String.fromCharCode(parseInt(u, 16)) : ({ n: '\n', t: '\t', r: '\r', 0: '\0', a: '\x07', b: '\b', f: '\f', v: '\v' } as Record<string, string>)[c!] ?? c!);
+  return raw.replace(
+    /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|([\\'"abfnrtv0]))/g,
+    (_m, x?: string, u?: string, c?: string) =>
+      x
+        ? String.fromCharCode(parseInt(x, 16))
+        : u
+          ? String.fromCharCode(parseInt(u, 16))
+          : (({ n: '\n', t: '\t', r: '\r', 0: '\0', a: '\x07', b: '\b', f: '\f', v: '\v' } as Record<string, string>)[
+              c!
+            ] ?? c!),
+  );
 }
 
 const str = (v: Value): string | undefined => (v.t === 'const' && typeof v.v === 'string' ? v.v : undefined);
-const num = (v: Value): number | undefined => (v.t === 'const' && (typeof v.v === 'number' || typeof v.v === 'boolean') ? Number(v.v) : undefined);
+const num = (v: Value): number | undefined =>
+  v.t === 'const' && (typeof v.v === 'number' || typeof v.v === 'boolean') ? Number(v.v) : undefined;
 function truth(v: Value): boolean | undefined {
   if (v.t === 'const') return !!v.v && v.v !== '';
   if (v.t === 'list') return v.items.length > 0;
@@ -134,17 +157,24 @@ class Interpreter {
   private done = false;
   private loops = 0;
   private steps = 0;
-  get stepsTaken(): number { return this.steps; }
+  get stepsTaken(): number {
+    return this.steps;
+  }
   /** The innermost block holding the sink: statements whose nested blocks hold it are not its own. */
   private readonly sinkBlock: Node | null;
-  constructor(private readonly sink: Node, private flow: Flow, private readonly rebound: Set<string>) {
+  constructor(
+    private readonly sink: Node,
+    private flow: Flow,
+    private readonly rebound: Set<string>,
+  ) {
     let b = sink.parent();
     while (b && b.kind() !== 'block') b = b.parent();
     this.sinkBlock = b;
   }
 
   private inSink(n: Node): boolean {
-    const a = n.range(), s = this.sink.range();
+    const a = n.range(),
+      s = this.sink.range();
     return a.start.index <= s.start.index && s.end.index <= a.end.index;
   }
 
@@ -163,9 +193,20 @@ class Interpreter {
       for (let scope = outer; scope; scope = scope.parent()) {
         if (scope.kind() !== 'module' && scope.kind() !== 'block') continue;
         for (const s of scope.children()) {
-          if (/^(?:import_statement|import_from_statement|function_definition|class_definition|decorated_definition)$/.test(s.kind())) this.stmt(s, env);
+          if (
+            /^(?:import_statement|import_from_statement|function_definition|class_definition|decorated_definition)$/.test(
+              s.kind(),
+            )
+          )
+            this.stmt(s, env);
           // Module constants: `NAME = expr` at the top level.
-          else if (scope.kind() === 'module' && s.kind() === 'expression_statement' && s.children()[0]?.kind() === 'assignment' && s.children()[0].field('left')?.kind() === 'identifier') this.stmt(s, env);
+          else if (
+            scope.kind() === 'module' &&
+            s.kind() === 'expression_statement' &&
+            s.children()[0]?.kind() === 'assignment' &&
+            s.children()[0].field('left')?.kind() === 'identifier'
+          )
+            this.stmt(s, env);
         }
       }
       for (const n of this.rebound) if (env.vars.has(n) && !this.modules.has(n)) env.vars.set(n, UNKNOWN);
@@ -175,7 +216,8 @@ class Interpreter {
     const env: Env = { vars: new Map(seed.vars), dead: false };
     for (const m of seed.modules) this.modules.add(m);
     for (const p of fn.field('parameters')?.children() ?? []) {
-      const name = p.kind() === 'identifier' ? p : (p.field('name') ?? p.children().find((c) => c.kind() === 'identifier'));
+      const name =
+        p.kind() === 'identifier' ? p : (p.field('name') ?? p.children().find((c) => c.kind() === 'identifier'));
       if (name && name.kind() === 'identifier') env.vars.set(name.text(), UNKNOWN);
     }
     const body = fn.field('body');
@@ -194,9 +236,16 @@ class Interpreter {
   /** Before the statement that holds the sink (in its header, not a nested block), the sink's value. */
   private check(s: Node, env: Env): void {
     if (env.dead || !this.inSink(s)) return;
-    const b = this.sinkBlock?.range(), r = s.range();
+    const b = this.sinkBlock?.range(),
+      r = s.range();
     // (A block holding one statement has that statement's range: then the statement is the block's.)
-    if (b && r.start.index <= b.start.index && b.end.index <= r.end.index && (r.start.index !== b.start.index || r.end.index !== b.end.index)) return;
+    if (
+      b &&
+      r.start.index <= b.start.index &&
+      b.end.index <= r.end.index &&
+      (r.start.index !== b.start.index || r.end.index !== b.end.index)
+    )
+      return;
     const v = this.expr(this.sink, copy(env));
     this.seen = this.seen ? join(this.seen, v) : v;
     this.reached = true;
@@ -213,32 +262,50 @@ class Interpreter {
       case 'expression_statement':
         for (const c of s.children()) if (c.isNamed()) this.effect(c, env);
         return env;
-      case 'return_statement': case 'raise_statement':
+      case 'return_statement':
+      case 'raise_statement':
         for (const c of s.children()) if (c.isNamed()) this.expr(c, env);
         return { vars: env.vars, dead: true };
-      case 'if_statement': return this.ifStmt(s, env);
-      case 'match_statement': return this.matchStmt(s, env);
-      case 'for_statement': case 'while_statement': return this.loop(s, env);
-      case 'try_statement': return this.tryStmt(s, env);
+      case 'if_statement':
+        return this.ifStmt(s, env);
+      case 'match_statement':
+        return this.matchStmt(s, env);
+      case 'for_statement':
+      case 'while_statement':
+        return this.loop(s, env);
+      case 'try_statement':
+        return this.tryStmt(s, env);
       case 'with_statement': {
-        for (const item of s.field('with_clause')?.children() ?? s.children().filter((c) => c.kind() === 'with_clause').flatMap((c) => c.children())) {
+        for (const item of s.field('with_clause')?.children() ??
+          s
+            .children()
+            .filter((c) => c.kind() === 'with_clause')
+            .flatMap((c) => c.children())) {
           if (item.kind() !== 'with_item') continue;
           const v = item.field('value');
           if (v?.kind() === 'as_pattern') {
             const val = this.expr(v.children()[0], env);
-            const target = v.children().find((c) => c.kind() === 'as_pattern_target')?.children()[0];
+            const target = v
+              .children()
+              .find((c) => c.kind() === 'as_pattern_target')
+              ?.children()[0];
             if (target) this.assign(target, LEVELS[Math.max(level(val), 1)], env);
           } else if (v) this.expr(v, env);
         }
         const body = s.field('body');
         return body ? this.block(body, env) : env;
       }
-      case 'import_statement': case 'import_from_statement': {
+      case 'import_statement':
+      case 'import_from_statement': {
         for (const c of s.children()) {
           if (c.kind() === 'dotted_name' || c.kind() === 'aliased_import') {
             const alias = c.kind() === 'aliased_import' ? c.field('alias') : c.children()[0];
             // (`from flask import request` imports the source itself.)
-            if (alias && !SOURCE.test(alias.text()) && c.range().start.index !== s.field('module_name')?.range().start.index) {
+            if (
+              alias &&
+              !SOURCE.test(alias.text()) &&
+              c.range().start.index !== s.field('module_name')?.range().start.index
+            ) {
               env.vars.set(alias.text(), CLEAN);
               this.modules.add(alias.text());
             }
@@ -246,7 +313,9 @@ class Interpreter {
         }
         return env;
       }
-      case 'function_definition': case 'class_definition': case 'decorated_definition': {
+      case 'function_definition':
+      case 'class_definition':
+      case 'decorated_definition': {
         const name = (s.kind() === 'decorated_definition' ? s.field('definition') : s)?.field('name');
         if (name) env.vars.set(name.text(), CLEAN);
         return env;
@@ -267,9 +336,18 @@ class Interpreter {
     let hasElse = false;
     for (const [cond, body] of arms) {
       if (!rest || rest.dead) break;
-      if (!cond) { hasElse = true; if (body) exits.push(this.block(body, copy(rest))); rest = undefined; break; }
+      if (!cond) {
+        hasElse = true;
+        if (body) exits.push(this.block(body, copy(rest)));
+        rest = undefined;
+        break;
+      }
       const t = truth(this.expr(cond, rest));
-      if (t === true) { if (body) exits.push(this.block(body, this.refine(cond, true, copy(rest)))); rest = undefined; break; }
+      if (t === true) {
+        if (body) exits.push(this.block(body, this.refine(cond, true, copy(rest))));
+        rest = undefined;
+        break;
+      }
       if (t === undefined && body) exits.push(this.block(body, this.refine(cond, true, copy(rest))));
       rest = this.refine(cond, false, copy(rest));
     }
@@ -279,16 +357,21 @@ class Interpreter {
 
   /** Narrowing by a check that the rule names: `"'" in v` false, or `v.startswith(...)` true. */
   private refine(cond: Node, holds: boolean, env: Env): Env {
-    const c = cond.kind() === 'parenthesized_expression' ? cond.children().find((x) => x.isNamed()) ?? cond : cond;
+    const c = cond.kind() === 'parenthesized_expression' ? (cond.children().find((x) => x.isNamed()) ?? cond) : cond;
     if (c.kind() === 'not_operator') {
       const arg = c.field('argument');
       return arg ? this.refine(arg, !holds, env) : env;
     }
     if (c.kind() === 'boolean_operator') {
-      const op = c.children().find((x) => !x.isNamed())?.text();
-      const l = c.field('left'), r = c.field('right');
+      const op = c
+        .children()
+        .find((x) => !x.isNamed())
+        ?.text();
+      const l = c.field('left'),
+        r = c.field('right');
       // A and B true: both hold; A or B false: both are false.
-      if (l && r && ((op === 'and' && holds) || (op === 'or' && !holds))) return this.refine(r, holds, this.refine(l, holds, env));
+      if (l && r && ((op === 'and' && holds) || (op === 'or' && !holds)))
+        return this.refine(r, holds, this.refine(l, holds, env));
       return env;
     }
     if (c.kind() === 'comparison_operator' && this.flow.rejects) {
@@ -299,7 +382,8 @@ class Interpreter {
         const s = str(this.expr(lit, env));
         const cleaned = op === 'in' ? !holds : holds;
         const name = subject(target);
-        if (s !== undefined && cleaned && name && this.flow.rejects.some((r) => s.includes(r))) env.vars.set(name, CLEAN);
+        if (s !== undefined && cleaned && name && this.flow.rejects.some((r) => s.includes(r)))
+          env.vars.set(name, CLEAN);
       }
       return env;
     }
@@ -307,7 +391,10 @@ class Interpreter {
       const f = c.field('function');
       if (f?.kind() === 'attribute' && f.field('attribute')?.text() === 'startswith') {
         const name = subject(f.field('object')!);
-        const arg = c.field('arguments')?.children().find((x) => x.isNamed());
+        const arg = c
+          .field('arguments')
+          ?.children()
+          .find((x) => x.isNamed());
         if (name && arg && level(this.expr(arg, env)) <= 1) env.vars.set(name, CLEAN);
       }
     }
@@ -328,7 +415,10 @@ class Interpreter {
       const block = clause.field('consequence') ?? clause.children().find((c) => c.kind() === 'block');
       if (m === false) continue;
       if (block) exits.push(this.block(block, copy(env)));
-      if (m === true) { matched = true; break; }
+      if (m === true) {
+        matched = true;
+        break;
+      }
     }
     if (!matched) exits.push(env);
     return joinAll(exits);
@@ -339,7 +429,8 @@ class Interpreter {
     const alts: Node[] = [];
     for (const p of patterns) {
       const inner = p.children();
-      if (inner.length === 1 && inner[0].kind() === 'union_pattern') alts.push(...inner[0].children().filter((c) => c.isNamed()));
+      if (inner.length === 1 && inner[0].kind() === 'union_pattern')
+        alts.push(...inner[0].children().filter((c) => c.isNamed()));
       else if (inner.length === 1 && !inner[0].isNamed() && inner[0].text() === '_') return true;
       else alts.push(...inner.filter((c) => c.isNamed()));
     }
@@ -393,7 +484,12 @@ class Interpreter {
     for (const c of s.children()) {
       if (c.kind() === 'except_clause' || c.kind() === 'except_group_clause') {
         const start = copy(reachable);
-        const alias = c.children().find((x) => x.kind() === 'as_pattern')?.children().find((x) => x.kind() === 'as_pattern_target')?.children()[0];
+        const alias = c
+          .children()
+          .find((x) => x.kind() === 'as_pattern')
+          ?.children()
+          .find((x) => x.kind() === 'as_pattern_target')
+          ?.children()[0];
         if (alias) this.assign(alias, UNKNOWN, start);
         const block = c.children().find((x) => x.kind() === 'block');
         out = joinEnv(out, block ? this.block(block, start) : start);
@@ -417,16 +513,27 @@ class Interpreter {
       case 'assignment': {
         const right = e.field('right');
         if (!right) return; // a bare annotation
-        let v = right.kind() === 'assignment' ? (this.effect(right, env), this.expr(valueOf(right), env)) : this.expr(right, env);
+        let v =
+          right.kind() === 'assignment'
+            ? (this.effect(right, env), this.expr(valueOf(right), env))
+            : this.expr(right, env);
         // `b = a` of a list or dict makes two names for one object: updates through either are
         // not followed, so both become what the object could come to hold.
-        if (right.kind() === 'identifier' && (v.t === 'list' || v.t === 'dict')) { v = LEVELS[Math.max(2, level(v))]; env.vars.set(right.text(), v); }
+        if (right.kind() === 'identifier' && (v.t === 'list' || v.t === 'dict')) {
+          v = LEVELS[Math.max(2, level(v))];
+          env.vars.set(right.text(), v);
+        }
         this.assign(e.field('left')!, v, env);
         return;
       }
       case 'augmented_assignment': {
         const left = e.field('left')!;
-        const op = e.children().find((c) => !c.isNamed())?.text().replace('=', '') ?? '+';
+        const op =
+          e
+            .children()
+            .find((c) => !c.isNamed())
+            ?.text()
+            .replace('=', '') ?? '+';
         this.assign(left, binary(op, this.expr(left, env), this.expr(e.field('right')!, env)), env);
         return;
       }
@@ -440,9 +547,19 @@ class Interpreter {
       case 'identifier':
         env.vars.set(target.text(), v);
         return;
-      case 'pattern_list': case 'tuple_pattern': case 'list_pattern': case 'tuple': case 'list': {
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'tuple':
+      case 'list': {
         const names = target.children().filter((c) => c.isNamed());
-        names.forEach((n, i) => this.assign(n, v.t === 'list' && v.items.length === names.length ? v.items[i] : LEVELS[Math.max(level(v), 1)], env));
+        names.forEach((n, i) =>
+          this.assign(
+            n,
+            v.t === 'list' && v.items.length === names.length ? v.items[i] : LEVELS[Math.max(level(v), 1)],
+            env,
+          ),
+        );
         return;
       }
       case 'subscript': {
@@ -451,10 +568,12 @@ class Interpreter {
         const cur = name ? env.vars.get(name) : undefined;
         const idx = this.expr(target.fieldChildren('subscript')[0] ?? target.children()[2], env);
         if (name && cur?.t === 'dict' && key(idx)) {
-          const entries = new Map(cur.entries); entries.set(key(idx)!, v);
+          const entries = new Map(cur.entries);
+          entries.set(key(idx)!, v);
           env.vars.set(name, { t: 'dict', entries });
         } else if (name && cur?.t === 'list' && num(idx) !== undefined && cur.items[at(num(idx)!, cur.items.length)]) {
-          const items = cur.items.slice(); items[at(num(idx)!, items.length)] = v;
+          const items = cur.items.slice();
+          items[at(num(idx)!, items.length)] = v;
           env.vars.set(name, { t: 'list', items });
         } else if (name && cur) env.vars.set(name, join(cur, v));
         return;
@@ -470,12 +589,22 @@ class Interpreter {
         const n = Number(e.text().replace(/_/g, ''));
         return Number.isFinite(n) ? { t: 'const', v: n } : CLEAN;
       }
-      case 'float': return { t: 'const', v: Number(e.text().replace(/_/g, '')) };
-      case 'true': return { t: 'const', v: true };
-      case 'false': return { t: 'const', v: false };
-      case 'none': return { t: 'const', v: null };
-      case 'string': return this.string(e, env);
-      case 'concatenated_string': return e.children().filter((c) => c.isNamed()).map((c) => this.expr(c, env)).reduce((a, b) => binary('+', a, b));
+      case 'float':
+        return { t: 'const', v: Number(e.text().replace(/_/g, '')) };
+      case 'true':
+        return { t: 'const', v: true };
+      case 'false':
+        return { t: 'const', v: false };
+      case 'none':
+        return { t: 'const', v: null };
+      case 'string':
+        return this.string(e, env);
+      case 'concatenated_string':
+        return e
+          .children()
+          .filter((c) => c.isNamed())
+          .map((c) => this.expr(c, env))
+          .reduce((a, b) => binary('+', a, b));
       case 'identifier': {
         return this.name(e.text(), env);
       }
@@ -488,7 +617,8 @@ class Interpreter {
         let root = e.field('object')!;
         while (root.kind() === 'attribute') root = root.field('object')!;
         // (A module name the function rebinds holds what it was given.)
-        if (root.kind() === 'identifier' && this.modules.has(root.text()) && env.vars.get(root.text()) === CLEAN) return constant ? CLEAN : UNKNOWN;
+        if (root.kind() === 'identifier' && this.modules.has(root.text()) && env.vars.get(root.text()) === CLEAN)
+          return constant ? CLEAN : UNKNOWN;
         const obj = this.expr(e.field('object')!, env);
         if (constant && level(obj) <= 1) return CLEAN;
         return LEVELS[Math.max(level(obj), 1)];
@@ -497,28 +627,42 @@ class Interpreter {
         const inner = e.children().find((c) => c.isNamed());
         return inner ? this.expr(inner, env) : UNKNOWN;
       }
-      case 'list': case 'tuple': {
+      case 'list':
+      case 'tuple': {
         const items = e.children().filter((c) => c.isNamed());
-        if (items.some((c) => c.kind() === 'list_splat' || c.kind() === 'parenthesized_list_splat')) return worst(items.map((c) => this.expr(c, env)));
+        if (items.some((c) => c.kind() === 'list_splat' || c.kind() === 'parenthesized_list_splat'))
+          return worst(items.map((c) => this.expr(c, env)));
         return { t: 'list', items: items.map((c) => this.expr(c, env)) };
       }
       case 'dictionary': {
         const entries = new Map<string, Value>();
         const others: Value[] = [];
         for (const p of e.children()) {
-          if (p.kind() !== 'pair') { if (p.isNamed()) others.push(this.expr(p, env)); continue; }
-          const k = key(this.expr(p.field('key')!, env)), v = this.expr(p.field('value')!, env);
-          if (k) entries.set(k, v); else others.push(v);
+          if (p.kind() !== 'pair') {
+            if (p.isNamed()) others.push(this.expr(p, env));
+            continue;
+          }
+          const k = key(this.expr(p.field('key')!, env)),
+            v = this.expr(p.field('value')!, env);
+          if (k) entries.set(k, v);
+          else others.push(v);
         }
         return others.length ? worst([...others, ...entries.values()]) : { t: 'dict', entries };
       }
       case 'binary_operator': {
-        const op = e.children().find((c) => !c.isNamed())?.text() ?? '+';
+        const op =
+          e
+            .children()
+            .find((c) => !c.isNamed())
+            ?.text() ?? '+';
         return binary(op, this.expr(e.field('left')!, env), this.expr(e.field('right')!, env));
       }
       case 'unary_operator': {
         const v = this.expr(e.field('argument')!, env);
-        const op = e.children().find((c) => !c.isNamed())?.text();
+        const op = e
+          .children()
+          .find((c) => !c.isNamed())
+          ?.text();
         const n = num(v);
         return n === undefined ? v : { t: 'const', v: op === '-' ? -n : op === '~' ? ~n : n };
       }
@@ -527,23 +671,42 @@ class Interpreter {
         return t === undefined ? CLEAN : { t: 'const', v: !t };
       }
       case 'boolean_operator': {
-        const op = e.children().find((c) => !c.isNamed())?.text();
+        const op = e
+          .children()
+          .find((c) => !c.isNamed())
+          ?.text();
         const l = this.expr(e.field('left')!, env);
         const t = truth(l);
         if (t !== undefined) return (op === 'and') === t ? this.expr(e.field('right')!, env) : l;
         return join(l, this.expr(e.field('right')!, env));
       }
-      case 'comparison_operator': return this.compare(e, env);
+      case 'comparison_operator':
+        return this.compare(e, env);
       case 'conditional_expression': {
         const [a, cond, b] = e.children().filter((c) => c.isNamed());
         const t = truth(this.expr(cond, env));
-        return t === true ? this.expr(a, env) : t === false ? this.expr(b, env) : join(this.expr(a, env), this.expr(b, env));
+        return t === true
+          ? this.expr(a, env)
+          : t === false
+            ? this.expr(b, env)
+            : join(this.expr(a, env), this.expr(b, env));
       }
-      case 'subscript': return this.subscript(e, env);
-      case 'call': return this.call(e, env);
-      case 'keyword_argument': return this.expr(e.field('value')!, env);
-      case 'list_splat': case 'dictionary_splat': case 'parenthesized_list_splat': case 'await':
-        return worst(e.children().filter((c) => c.isNamed()).map((c) => this.expr(c, env)));
+      case 'subscript':
+        return this.subscript(e, env);
+      case 'call':
+        return this.call(e, env);
+      case 'keyword_argument':
+        return this.expr(e.field('value')!, env);
+      case 'list_splat':
+      case 'dictionary_splat':
+      case 'parenthesized_list_splat':
+      case 'await':
+        return worst(
+          e
+            .children()
+            .filter((c) => c.isNamed())
+            .map((c) => this.expr(c, env)),
+        );
       default: {
         // Comprehensions, lambdas and the rest: as bad as the names they use (their own
         // variables included, which are not known here).
@@ -576,11 +739,20 @@ class Interpreter {
         const inner = c.children().find((x) => x.isNamed());
         const v = inner ? this.expr(inner, env) : UNKNOWN;
         const shown = display(v);
-        if (shown !== undefined && !c.children().some((x) => x.kind() === 'format_specifier' || x.kind() === 'type_conversion')) out += shown;
+        if (
+          shown !== undefined &&
+          !c.children().some((x) => x.kind() === 'format_specifier' || x.kind() === 'type_conversion')
+        )
+          out += shown;
         else parts.push(v);
       }
     }
-    if (/^[rR]|^[bB][rR]|^[rR][bB]/.test(e.children()[0]?.text() ?? '')) out = e.children().filter((c) => c.kind() === 'string_content').map((c) => c.text()).join('');
+    if (/^[rR]|^[bB][rR]|^[rR][bB]/.test(e.children()[0]?.text() ?? ''))
+      out = e
+        .children()
+        .filter((c) => c.kind() === 'string_content')
+        .map((c) => c.text())
+        .join('');
     return parts.length ? worst(parts) : { t: 'const', v: out };
   }
 
@@ -590,7 +762,8 @@ class Interpreter {
     const ops = kids.filter((c) => !c.isNamed()).map((c) => c.kind());
     let result = true;
     for (let i = 0; i < ops.length; i++) {
-      const a = operands[i], b = operands[i + 1];
+      const a = operands[i],
+        b = operands[i + 1];
       const r = compareOp(ops[i], a, b);
       if (r === undefined) return CLEAN; // a truth value, whatever went in
       result = result && r;
@@ -606,15 +779,22 @@ class Interpreter {
       const parts: (number | undefined | null)[] = [];
       let cur: number | undefined | null = null;
       for (const c of sub[0].children()) {
-        if (!c.isNamed() && c.text() === ':') { parts.push(cur); cur = null; } else if (c.isNamed()) cur = num(this.expr(c, env));
+        if (!c.isNamed() && c.text() === ':') {
+          parts.push(cur);
+          cur = null;
+        } else if (c.isNamed()) cur = num(this.expr(c, env));
       }
       parts.push(cur);
       const s = str(base);
       const seq = s ?? (base.t === 'list' ? base.items : undefined);
-      if (seq === undefined || parts.length !== 2 || parts.some((p) => p === undefined)) return LEVELS[Math.max(level(base), 1)];
-      const bound = (p: number | null | undefined, d: number) => (p === null || p === undefined ? d : Math.max(0, at(p, seq.length)));
+      if (seq === undefined || parts.length !== 2 || parts.some((p) => p === undefined))
+        return LEVELS[Math.max(level(base), 1)];
+      const bound = (p: number | null | undefined, d: number) =>
+        p === null || p === undefined ? d : Math.max(0, at(p, seq.length));
       const [from, to] = [bound(parts[0], 0), bound(parts[1], seq.length)];
-      return s !== undefined ? { t: 'const', v: s.slice(from, to) } : { t: 'list', items: (seq as Value[]).slice(from, to) };
+      return s !== undefined
+        ? { t: 'const', v: s.slice(from, to) }
+        : { t: 'list', items: (seq as Value[]).slice(from, to) };
     }
     const idx = this.expr(sub[0], env);
     if (base.t === 'dict' && key(idx)) return base.entries.get(key(idx)!) ?? CLEAN;
@@ -643,7 +823,8 @@ class Interpreter {
   private escape(argNodes: Node[], args: Value[], env: Env): void {
     argNodes.forEach((n, i) => {
       const a = n.kind() === 'keyword_argument' ? n.field('value') : n;
-      if (a?.kind() === 'identifier' && args[i].t !== 'const' && env.vars.has(a.text())) env.vars.set(a.text(), LEVELS[Math.max(2, level(args[i]))]);
+      if (a?.kind() === 'identifier' && args[i].t !== 'const' && env.vars.has(a.text()))
+        env.vars.set(a.text(), LEVELS[Math.max(2, level(args[i]))]);
     });
   }
 
@@ -651,12 +832,21 @@ class Interpreter {
     const fn = e.field('function')!;
     const argNodes = (e.field('arguments')?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== 'comment');
     const text = fn.text();
-    if (SOURCE.test(text)) { argNodes.forEach((a) => this.expr(a, env)); return TAINT; }
+    if (SOURCE.test(text)) {
+      argNodes.forEach((a) => this.expr(a, env));
+      return TAINT;
+    }
     const args = argNodes.map((a) => this.expr(a, env));
     if (this.flow.sanitizers && this.sanitises(text, argNodes[0])) return CLEAN;
     if (fn.kind() === 'identifier') {
-      if (OPAQUE.test(text)) return text === 'int' && args.length === 1 && /^-?\d+$/.test(str(args[0]) ?? '') ? { t: 'const', v: Number(str(args[0])) } : CLEAN;
-      if (text === 'str' && args.length === 1) return display(args[0]) !== undefined ? { t: 'const', v: display(args[0])! } : LEVELS[Math.max(level(args[0]), 1)];
+      if (OPAQUE.test(text))
+        return text === 'int' && args.length === 1 && /^-?\d+$/.test(str(args[0]) ?? '')
+          ? { t: 'const', v: Number(str(args[0])) }
+          : CLEAN;
+      if (text === 'str' && args.length === 1)
+        return display(args[0]) !== undefined
+          ? { t: 'const', v: display(args[0])! }
+          : LEVELS[Math.max(level(args[0]), 1)];
       if (text === 'list' && args.length === 0) return { t: 'list', items: [] };
       if (text === 'dict' && args.length === 0) return { t: 'dict', entries: new Map() };
       if (PURE_FUNCTION.test(text)) return worst(args);
@@ -664,7 +854,10 @@ class Interpreter {
       this.escape(argNodes, args, env);
       return LEVELS[Math.max(2, ...args.map(level))];
     }
-    if (fn.kind() !== 'attribute') { this.escape(argNodes, args, env); return LEVELS[Math.max(2, level(this.expr(fn, env)), ...args.map(level))]; }
+    if (fn.kind() !== 'attribute') {
+      this.escape(argNodes, args, env);
+      return LEVELS[Math.max(2, level(this.expr(fn, env)), ...args.map(level))];
+    }
     if (PURE_FUNCTION.test(text)) return worst(args);
     if (FRESH.test(text) && args.length === 0) return CLEAN;
     const objNode = fn.field('object')!;
@@ -674,38 +867,80 @@ class Interpreter {
     // Container updates on a tracked local.
     if (name && obj.t === 'list') {
       const items = obj.items.slice();
-      if (method === 'append' && args.length === 1) { items.push(args[0]); env.vars.set(name, { t: 'list', items }); return { t: 'const', v: null }; }
+      if (method === 'append' && args.length === 1) {
+        items.push(args[0]);
+        env.vars.set(name, { t: 'list', items });
+        return { t: 'const', v: null };
+      }
       if (method === 'pop') {
         const n = args.length ? num(args[0]) : -1;
-        if (n === undefined || items.length === 0) { env.vars.set(name, worst([obj])); return worst([obj]); }
+        if (n === undefined || items.length === 0) {
+          env.vars.set(name, worst([obj]));
+          return worst([obj]);
+        }
         const [item] = items.splice(at(n, items.length), 1);
         env.vars.set(name, { t: 'list', items });
         return item ?? CLEAN;
       }
-      if (method === 'insert' && args.length === 2 && num(args[0]) !== undefined) { items.splice(num(args[0])!, 0, args[1]); env.vars.set(name, { t: 'list', items }); return { t: 'const', v: null }; }
-      if (method === 'extend' && args.length === 1 && args[0].t === 'list') { env.vars.set(name, { t: 'list', items: [...items, ...args[0].items] }); return { t: 'const', v: null }; }
-      if (['append', 'extend', 'insert', 'remove', 'clear', 'reverse', 'sort'].includes(method)) { env.vars.set(name, worst([obj, ...args])); return { t: 'const', v: null }; }
+      if (method === 'insert' && args.length === 2 && num(args[0]) !== undefined) {
+        items.splice(num(args[0])!, 0, args[1]);
+        env.vars.set(name, { t: 'list', items });
+        return { t: 'const', v: null };
+      }
+      if (method === 'extend' && args.length === 1 && args[0].t === 'list') {
+        env.vars.set(name, { t: 'list', items: [...items, ...args[0].items] });
+        return { t: 'const', v: null };
+      }
+      if (['append', 'extend', 'insert', 'remove', 'clear', 'reverse', 'sort'].includes(method)) {
+        env.vars.set(name, worst([obj, ...args]));
+        return { t: 'const', v: null };
+      }
     }
     if (name && obj.t === 'dict') {
-      if (method === 'get' && args.length >= 1 && key(args[0])) return obj.entries.get(key(args[0])!) ?? args[1] ?? { t: 'const', v: null };
-      if (['update', 'setdefault', 'pop', 'clear'].includes(method)) { const all = worst([obj, ...args]); env.vars.set(name, all); return all; }
+      if (method === 'get' && args.length >= 1 && key(args[0]))
+        return obj.entries.get(key(args[0])!) ?? args[1] ?? { t: 'const', v: null };
+      if (['update', 'setdefault', 'pop', 'clear'].includes(method)) {
+        const all = worst([obj, ...args]);
+        env.vars.set(name, all);
+        return all;
+      }
     }
     // String methods on constants.
     const s = str(obj);
     if (s !== undefined && args.every((a) => a.t === 'const')) {
       const a = args.map((x) => (x as { v: Scalar }).v);
       switch (method) {
-        case 'lower': return { t: 'const', v: s.toLowerCase() };
-        case 'upper': return { t: 'const', v: s.toUpperCase() };
-        case 'strip': return { t: 'const', v: s.trim() };
-        case 'replace': if (typeof a[0] === 'string' && typeof a[1] === 'string') return { t: 'const', v: s.split(a[0]).join(a[1]) }; break;
-        case 'startswith': if (typeof a[0] === 'string') return { t: 'const', v: s.startsWith(a[0]) }; break;
-        case 'endswith': if (typeof a[0] === 'string') return { t: 'const', v: s.endsWith(a[0]) }; break;
-        case 'find': if (typeof a[0] === 'string') return { t: 'const', v: s.indexOf(a[0]) }; break;
-        case 'split': if (typeof a[0] === 'string' && a.length === 1) return { t: 'list', items: s.split(a[0]).map((v) => ({ t: 'const', v }) as Value) }; break;
+        case 'lower':
+          return { t: 'const', v: s.toLowerCase() };
+        case 'upper':
+          return { t: 'const', v: s.toUpperCase() };
+        case 'strip':
+          return { t: 'const', v: s.trim() };
+        case 'replace':
+          if (typeof a[0] === 'string' && typeof a[1] === 'string') return { t: 'const', v: s.split(a[0]).join(a[1]) };
+          break;
+        case 'startswith':
+          if (typeof a[0] === 'string') return { t: 'const', v: s.startsWith(a[0]) };
+          break;
+        case 'endswith':
+          if (typeof a[0] === 'string') return { t: 'const', v: s.endsWith(a[0]) };
+          break;
+        case 'find':
+          if (typeof a[0] === 'string') return { t: 'const', v: s.indexOf(a[0]) };
+          break;
+        case 'split':
+          if (typeof a[0] === 'string' && a.length === 1)
+            return { t: 'list', items: s.split(a[0]).map((v) => ({ t: 'const', v }) as Value) };
+          break;
       }
     }
-    if (s !== undefined && method === 'join' && args.length === 1 && args[0].t === 'list' && args[0].items.every((x) => str(x) !== undefined))
+    if (
+      s !== undefined &&
+      method === 'join' &&
+      args.length === 1 &&
+      args[0].t === 'list' &&
+      args[0].items.every((x) => str(x) !== undefined)
+    )
       return { t: 'const', v: args[0].items.map((x) => str(x)!).join(s) };
     // Anything else: a local object (not a module, not a constant) keeps what its methods were
     // given (conf.set(k, v)); the result carries what went in, and may come from outside unless
@@ -729,19 +964,37 @@ function subject(n: Node): string | undefined {
   if (n.kind() === 'call') {
     const f = n.field('function');
     const args = (n.field('arguments')?.children() ?? []).filter((c) => c.isNamed());
-    if (f?.kind() === 'identifier' && /^(?:str|os\.fspath)$/.test(f.text()) && args.length === 1) return subject(args[0]);
+    if (f?.kind() === 'identifier' && /^(?:str|os\.fspath)$/.test(f.text()) && args.length === 1)
+      return subject(args[0]);
   }
   return undefined;
 }
 
 function binary(op: string, a: Value, b: Value): Value {
-  const x = a.t === 'const' ? a.v : undefined, y = b.t === 'const' ? b.v : undefined;
+  const x = a.t === 'const' ? a.v : undefined,
+    y = b.t === 'const' ? b.v : undefined;
   if (a.t === 'const' && b.t === 'const') {
     if (typeof x === 'string' && typeof y === 'string' && op === '+') return { t: 'const', v: x + y };
     if (typeof x === 'string' && op === '%') return LEVELS[1];
-    const n = num(a), m = num(b);
+    const n = num(a),
+      m = num(b);
     if (n !== undefined && m !== undefined) {
-      const r = op === '+' ? n + m : op === '-' ? n - m : op === '*' ? n * m : op === '/' ? n / m : op === '//' ? Math.floor(n / m) : op === '%' ? ((n % m) + m) % m : op === '**' ? n ** m : undefined;
+      const r =
+        op === '+'
+          ? n + m
+          : op === '-'
+            ? n - m
+            : op === '*'
+              ? n * m
+              : op === '/'
+                ? n / m
+                : op === '//'
+                  ? Math.floor(n / m)
+                  : op === '%'
+                    ? ((n % m) + m) % m
+                    : op === '**'
+                      ? n ** m
+                      : undefined;
       if (r !== undefined && Number.isFinite(r)) return { t: 'const', v: r };
     }
     return CLEAN;
@@ -753,25 +1006,52 @@ function binary(op: string, a: Value, b: Value): Value {
 function compareOp(op: string, a: Value, b: Value): boolean | undefined {
   if (op === 'in' || op === 'not in') {
     let r: boolean | undefined;
-    const s = str(b), k = str(a);
+    const s = str(b),
+      k = str(a);
     if (s !== undefined && k !== undefined) r = s.includes(k);
-    else if (b.t === 'list' && a.t === 'const' && b.items.every((x) => x.t === 'const')) r = b.items.some((x) => (x as { v: Scalar }).v === a.v);
+    else if (b.t === 'list' && a.t === 'const' && b.items.every((x) => x.t === 'const'))
+      r = b.items.some((x) => (x as { v: Scalar }).v === a.v);
     else if (b.t === 'dict' && key(a) && level(b) === 0) r = b.entries.has(key(a)!);
     return r === undefined ? undefined : op === 'in' ? r : !r;
   }
   if (a.t !== 'const' || b.t !== 'const') return undefined;
-  const x = a.v, y = b.v;
+  const x = a.v,
+    y = b.v;
   switch (op) {
-    case '==': case 'is': return x === y;
-    case '!=': case 'is not': case '<>': return x !== y;
+    case '==':
+    case 'is':
+      return x === y;
+    case '!=':
+    case 'is not':
+    case '<>':
+      return x !== y;
   }
   if (typeof x === 'string' && typeof y === 'string') {
-    switch (op) { case '<': return x < y; case '>': return x > y; case '<=': return x <= y; case '>=': return x >= y; }
+    switch (op) {
+      case '<':
+        return x < y;
+      case '>':
+        return x > y;
+      case '<=':
+        return x <= y;
+      case '>=':
+        return x >= y;
+    }
     return undefined;
   }
-  const n = num(a), m = num(b);
+  const n = num(a),
+    m = num(b);
   if (n === undefined || m === undefined) return undefined;
-  switch (op) { case '<': return n < m; case '>': return n > m; case '<=': return n <= m; case '>=': return n >= m; }
+  switch (op) {
+    case '<':
+      return n < m;
+    case '>':
+      return n > m;
+    case '<=':
+      return n <= m;
+    case '>=':
+      return n >= m;
+  }
   return undefined;
 }
 
@@ -780,7 +1060,12 @@ type NodeCache = Map<number, Node>;
 /** What the names of a function's enclosing scopes hold, per enclosing scope. */
 type ScopeCache = Map<number, { vars: Map<string, Value>; modules: Set<string> }>;
 /** Per file: node mirrors, what enclosing scopes define, and names rebound inside blocks. */
-export interface FlowCache { nodes: NodeCache; scopes: ScopeCache; rebound?: Set<string>; steps?: number }
+export interface FlowCache {
+  nodes: NodeCache;
+  scopes: ScopeCache;
+  rebound?: Set<string>;
+  steps?: number;
+}
 
 /**
  * Names assigned anywhere below the top level (in functions, branches, loops) or declared
@@ -789,8 +1074,10 @@ export interface FlowCache { nodes: NodeCache; scopes: ScopeCache; rebound?: Set
  */
 function reboundNames(moduleText: string): Set<string> {
   const out = new Set<string>();
-  for (const m of moduleText.matchAll(/^[ \t]+([A-Za-z_]\w*)\s*(?:[-+*\/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/gm)) out.add(m[1]);
-  for (const m of moduleText.matchAll(/^[ \t]*(?:global|nonlocal)\s+([\w\s,]+)/gm)) for (const n of m[1].split(/[\s,]+/)) if (n) out.add(n);
+  for (const m of moduleText.matchAll(/^[ \t]+([A-Za-z_]\w*)\s*(?:[-+*\/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/gm))
+    out.add(m[1]);
+  for (const m of moduleText.matchAll(/^[ \t]*(?:global|nonlocal)\s+([\w\s,]+)/gm))
+    for (const n of m[1].split(/[\s,]+/)) if (n) out.add(n);
   return out;
 }
 
@@ -815,20 +1102,41 @@ class Mirror implements Node {
   private fields: Map<string, Node | null> | undefined;
   private lists: Map<string, Node[]> | undefined;
   private r: ReturnType<Node['range']> | undefined;
-  constructor(private readonly n: Node, private readonly cache: NodeCache) {}
-  id() { return this.n.id(); }
-  kind() { return (this.kindName ??= this.n.kind()); }
-  isNamed() { return (this.named ??= this.n.isNamed()); }
-  range() { return (this.r ??= this.n.range()); }
-  text() { return (this.textValue ??= this.n.text()); }
-  children() { return (this.kids ??= this.n.children().map((c) => mirror(c, this.cache))); }
+  constructor(
+    private readonly n: Node,
+    private readonly cache: NodeCache,
+  ) {}
+  id() {
+    return this.n.id();
+  }
+  kind() {
+    return (this.kindName ??= this.n.kind());
+  }
+  isNamed() {
+    return (this.named ??= this.n.isNamed());
+  }
+  range() {
+    return (this.r ??= this.n.range());
+  }
+  text() {
+    return (this.textValue ??= this.n.text());
+  }
+  children() {
+    return (this.kids ??= this.n.children().map((c) => mirror(c, this.cache)));
+  }
   parent() {
-    if (this.up === undefined) { const p = this.n.parent(); this.up = p ? mirror(p, this.cache) : null; }
+    if (this.up === undefined) {
+      const p = this.n.parent();
+      this.up = p ? mirror(p, this.cache) : null;
+    }
     return this.up;
   }
   field(name: string) {
     this.fields ??= new Map();
-    if (!this.fields.has(name)) { const f = this.n.field(name); this.fields.set(name, f ? mirror(f, this.cache) : null); }
+    if (!this.fields.has(name)) {
+      const f = this.n.field(name);
+      this.fields.set(name, f ? mirror(f, this.cache) : null);
+    }
     return this.fields.get(name)!;
   }
   fieldChildren(name: string) {
@@ -844,7 +1152,11 @@ class Mirror implements Node {
  * False only when it is provably constant or clean, or never reached; true otherwise, including
  * whenever the function cannot be analysed.
  */
-export function mayCarryData(sink: Node | undefined, flow: Flow, cache: FlowCache = { nodes: new Map(), scopes: new Map() }): boolean {
+export function mayCarryData(
+  sink: Node | undefined,
+  flow: Flow,
+  cache: FlowCache = { nodes: new Map(), scopes: new Map() },
+): boolean {
   if (!sink) return true;
   sink = mirror(sink, cache.nodes);
   let fn: Node | null = sink.parent();

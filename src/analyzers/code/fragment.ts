@@ -11,7 +11,18 @@
 import type { Language } from './languages.ts';
 
 /** Languages whose blocks are brackets (Python, Ruby and shell close theirs otherwise). */
-const BRACE_LANGUAGES = new Set<Language>(['javascript', 'typescript', 'tsx', 'java', 'c', 'cpp', 'csharp', 'go', 'rust', 'php']);
+const BRACE_LANGUAGES = new Set<Language>([
+  'javascript',
+  'typescript',
+  'tsx',
+  'java',
+  'c',
+  'cpp',
+  'csharp',
+  'go',
+  'rust',
+  'php',
+]);
 /** Languages where ' opens a one-character literal (or, in Rust, also a lifetime) rather than a string. */
 const CHAR_QUOTE = new Set<Language>(['java', 'c', 'cpp', 'csharp', 'go', 'rust']);
 /** Deeper than this is not a cut fragment but something else: leave it. */
@@ -27,9 +38,20 @@ export function closingSuffix(text: string, lang: Language): string {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text[i];
-    if (c === '/' && text[i + 1] === '/') { i = lineEnd(text, i); continue; }
-    if (c === '#' && hashComment) { i = lineEnd(text, i); continue; }
-    if (c === '/' && text[i + 1] === '*') { const e = text.indexOf('*/', i + 2); if (e < 0) return ''; i = e + 1; continue; }
+    if (c === '/' && text[i + 1] === '/') {
+      i = lineEnd(text, i);
+      continue;
+    }
+    if (c === '#' && hashComment) {
+      i = lineEnd(text, i);
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      if (e < 0) return '';
+      i = e + 1;
+      continue;
+    }
     if (c === '"' || c === '`' || (c === "'" && !charQuote)) {
       // A string: to its closing quote (a cut inside a string is not repaired).
       let j = i + 1;
@@ -55,7 +77,10 @@ export function closingSuffix(text: string, lang: Language): string {
       if (stack.length && CLOSE[stack[stack.length - 1]] === c) stack.pop();
     }
   }
-  return stack.reverse().map((o) => CLOSE[o]).join('');
+  return stack
+    .reverse()
+    .map((o) => CLOSE[o])
+    .join('');
 }
 
 function lineEnd(text: string, i: number): number {

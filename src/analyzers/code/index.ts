@@ -18,7 +18,10 @@ import { closingSuffix } from './fragment.ts';
 /** Lines longer than this are not given to line regexes (minified code is skipped before). */
 export const MAX_REGEX_LINE = 4000;
 
-interface LangRules { ast: Rule[]; regex: Rule[] }
+interface LangRules {
+  ast: Rule[];
+  regex: Rule[];
+}
 
 const split = new WeakMap<Rule[], Map<Language, LangRules>>();
 
@@ -36,11 +39,27 @@ function rulesFor(lang: Language, rules: Rule[]): LangRules {
   return r;
 }
 
-function fromRule(file: SourceFile, rule: Rule, line: number, column: number, endLine: number, endColumn: number): Finding {
+function fromRule(
+  file: SourceFile,
+  rule: Rule,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+): Finding {
   return finding(file, {
-    ruleId: rule.id, title: rule.title, severity: rule.severity, confidence: rule.confidence,
-    category: rule.category, cwe: rule.cwe, message: rule.message, fix: rule.fix,
-    line, column, endLine, endColumn,
+    ruleId: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    confidence: rule.confidence,
+    category: rule.category,
+    cwe: rule.cwe,
+    message: rule.message,
+    fix: rule.fix,
+    line,
+    column,
+    endLine,
+    endColumn,
   });
 }
 
@@ -57,17 +76,47 @@ function oddTripleQuote(text: string): string | undefined {
   return undefined;
 }
 
-const parseRoot = (lang: Language, text: string) => astGrep().parse(astGrepLang(lang) as never, text).root();
+const parseRoot = (lang: Language, text: string) =>
+  astGrep()
+    .parse(astGrepLang(lang) as never, text)
+    .root();
 
-const errorCount = (root: { findAll(c: never): unknown[] }): number => root.findAll({ rule: { kind: 'ERROR' } } as never).length;
+const errorCount = (root: { findAll(c: never): unknown[] }): number =>
+  root.findAll({ rule: { kind: 'ERROR' } } as never).length;
 
 /** Function-like nodes: the context a diff scan analyses around each changed line. */
 const FUNCTION_KINDS = new Set([
-  'function_definition', 'function_declaration', 'function_expression', 'function', 'arrow_function', 'generator_function_declaration',
-  'method_definition', 'method_declaration', 'constructor_declaration', 'func_literal', 'function_item', 'method', 'singleton_method',
-  'local_function_statement', 'lambda_expression', 'anonymous_function_creation_expression', 'function_def',
+  'function_definition',
+  'function_declaration',
+  'function_expression',
+  'function',
+  'arrow_function',
+  'generator_function_declaration',
+  'method_definition',
+  'method_declaration',
+  'constructor_declaration',
+  'func_literal',
+  'function_item',
+  'method',
+  'singleton_method',
+  'local_function_statement',
+  'lambda_expression',
+  'anonymous_function_creation_expression',
+  'function_def',
 ]);
-type Node = { getMatch(name: string): Node | null; find(c: never): Node | null; text(): string; kind(): string; range(): { start: { line: number; column: number; index: number }; end: { line: number; column: number; index: number } }; children(): Node[]; parent(): Node | null; findAll(c: never): Node[] };
+type Node = {
+  getMatch(name: string): Node | null;
+  find(c: never): Node | null;
+  text(): string;
+  kind(): string;
+  range(): {
+    start: { line: number; column: number; index: number };
+    end: { line: number; column: number; index: number };
+  };
+  children(): Node[];
+  parent(): Node | null;
+  findAll(c: never): Node[];
+};
 
 /**
  * The parts of a file a diff scan needs: for each changed line, the nearest enclosing function (with
@@ -76,13 +125,22 @@ type Node = { getMatch(name: string): Node | null; find(c: never): Node | null; 
  */
 function changedUnits(root: Node, changed: Set<number>, lineCount: number): Node[] {
   const units: Node[] = [];
-  const covered = (l: number) => units.some((u) => { const r = u.range(); return r.start.line <= l && l <= r.end.line; });
+  const covered = (l: number) =>
+    units.some((u) => {
+      const r = u.range();
+      return r.start.line <= l && l <= r.end.line;
+    });
   for (const line of [...changed].sort((a, b) => a - b)) {
     const l = line - 1;
     if (covered(l)) continue;
-    let node = root, top: Node | undefined, fn: Node | undefined;
+    let node = root,
+      top: Node | undefined,
+      fn: Node | undefined;
     for (let depth = 0; depth < 64 && !fn; depth++) {
-      const next = node.children().find((c) => { const r = c.range(); return r.start.line <= l && l <= r.end.line; });
+      const next = node.children().find((c) => {
+        const r = c.range();
+        return r.start.line <= l && l <= r.end.line;
+      });
       if (!next) break;
       if (node === root) top = next;
       if (FUNCTION_KINDS.has(next.kind())) fn = next;
@@ -106,23 +164,32 @@ function changedUnits(root: Node, changed: Set<number>, lineCount: number): Node
 function flowValue(match: Node, name: string): Node | undefined {
   const v = match.getMatch(name);
   if (!v) return undefined;
-  const m = match.range(), r = v.range();
+  const m = match.range(),
+    r = v.range();
   if (m.start.index <= r.start.index && r.end.index <= m.end.index) return v;
   const escaped = v.text().replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
   return match.find({ rule: { kind: v.kind(), regex: `^${escaped}$` } } as never) ?? undefined;
 }
 
-export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loadRules(), changed?: Set<number>): Finding[] {
+export function analyzeCode(
+  file: SourceFile,
+  notes: Note[],
+  rules: Rule[] = loadRules(),
+  changed?: Set<number>,
+): Finding[] {
   if (!file.language) return [];
   const { ast, regex } = rulesFor(file.language, rules);
   const out: Finding[] = [];
 
   // TypeScript declaration files hold types only, no statement or call an AST rule looks for:
   // they are not parsed (line rules, secrets, Unicode and backdoor checks still read them).
-  const astActive = DECLARATION_FILE.test(file.path) ? [] : ast.filter((r) => r.requires!.test(file.text) && !r.notPath?.test(file.path));
+  const astActive = DECLARATION_FILE.test(file.path)
+    ? []
+    : ast.filter((r) => r.requires!.test(file.text) && !r.notPath?.test(file.path));
   if (astActive.length > 0) {
     registerParsers(file.language);
-    let root: ReturnType<typeof parseRoot> | undefined, prefix = '';
+    let root: ReturnType<typeof parseRoot> | undefined,
+      prefix = '';
     try {
       // A PHP fragment without its <?php tag (a snippet, a patch hunk) parses as HTML text: give
       // it the tag on its first line, so line numbers stay (columns on line 1 are corrected below).
@@ -143,17 +210,29 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
       if (quote) {
         const score = (r: ReturnType<typeof parseRoot>) => errorCount(r) * 1e6 - r.children().length;
         let best = score(root);
-        const opened = parseRoot(file.language, quote + file.text), closed = parseRoot(file.language, `${file.text}\n${quote}`);
-        const o = score(opened), c = score(closed);
-        if (o < best) { root = opened; prefix = quote; best = o; }
+        const opened = parseRoot(file.language, quote + file.text),
+          closed = parseRoot(file.language, `${file.text}\n${quote}`);
+        const o = score(opened),
+          c = score(closed);
+        if (o < best) {
+          root = opened;
+          prefix = quote;
+          best = o;
+        }
         if (c < best) root = closed;
       }
     } catch (e) {
-      notes.push({ file: file.path, kind: 'error', reason: `parse failed (${file.language}): ${(e as Error).message}` });
+      notes.push({
+        file: file.path,
+        kind: 'error',
+        reason: `parse failed (${file.language}): ${(e as Error).message}`,
+      });
     }
     if (root) {
       let flowCache: FlowCache | undefined;
-      const units: Node[] = changed ? changedUnits(root as unknown as Node, changed, file.lines.length) : [root as unknown as Node];
+      const units: Node[] = changed
+        ? changedUnits(root as unknown as Node, changed, file.lines.length)
+        : [root as unknown as Node];
       for (const rule of astActive) {
         try {
           for (const node of units.flatMap((u) => u.findAll(rule.ast as never))) {
@@ -161,12 +240,23 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
             const r = node.range();
             const line = r.start.line + 1;
             if (rule.notRegex && rule.notRegex.test(file.line(line))) continue;
-            if (rule.flow && file.language === 'python' && !mayCarryData(flowValue(node, rule.flow.value) as never, rule.flow, (flowCache ??= { nodes: new Map(), scopes: new Map() }))) continue;
+            if (
+              rule.flow &&
+              file.language === 'python' &&
+              !mayCarryData(
+                flowValue(node, rule.flow.value) as never,
+                rule.flow,
+                (flowCache ??= { nodes: new Map(), scopes: new Map() }),
+              )
+            )
+              continue;
             const shift = (l: number) => (l === 0 ? prefix.length : 0);
             // (a match can reach into the brackets added after a cut fragment: it ends with the text)
             const past = r.end.line >= file.lines.length;
             const endLine = past ? file.lines.length : r.end.line + 1;
-            const endColumn = past ? file.lines[file.lines.length - 1].length + 1 : r.end.column + 1 - shift(r.end.line);
+            const endColumn = past
+              ? file.lines[file.lines.length - 1].length + 1
+              : r.end.column + 1 - shift(r.end.line);
             out.push(fromRule(file, rule, line, r.start.column + 1 - shift(r.start.line), endLine, endColumn));
           }
         } catch (e) {
@@ -186,8 +276,11 @@ export function analyzeCode(file: SourceFile, notes: Note[], rules: Rule[] = loa
     const words = candidateLines(re, file.text, lineStarts);
     // (a regex without such words: one test of the whole file before going line by line)
     if (!words && !occurs(re, file.text)) continue;
-    const lines = words ? words.filter((k) => !changed || changed.has(k + 1))
-      : (scope ??= changed ? [...changed].filter((l) => l >= 1 && l <= file.lines.length).map((l) => l - 1) : file.lines.map((_, i) => i));
+    const lines = words
+      ? words.filter((k) => !changed || changed.has(k + 1))
+      : (scope ??= changed
+          ? [...changed].filter((l) => l >= 1 && l <= file.lines.length).map((l) => l - 1)
+          : file.lines.map((_, i) => i));
     for (const i of lines) {
       const text = file.lines[i];
       if (text.length > MAX_REGEX_LINE) continue;

@@ -9,26 +9,76 @@ import type * as Napi from '@ast-grep/napi';
 import { loadAddon, nativeRecord } from '../../native.ts';
 
 export const LANGUAGES = [
-  'python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'c', 'cpp', 'csharp', 'php', 'ruby', 'rust', 'bash',
+  'python',
+  'javascript',
+  'typescript',
+  'tsx',
+  'go',
+  'java',
+  'c',
+  'cpp',
+  'csharp',
+  'php',
+  'ruby',
+  'rust',
+  'bash',
 ] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const BY_EXTENSION: Record<string, Language> = {
-  py: 'python', pyw: 'python', pyi: 'python',
-  js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
-  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'tsx',
-  go: 'go', java: 'java',
-  c: 'c', h: 'c',
-  cc: 'cpp', cpp: 'cpp', cxx: 'cpp', 'c++': 'cpp', hpp: 'cpp', hh: 'cpp', hxx: 'cpp', ino: 'cpp',
-  cs: 'csharp', php: 'php', phtml: 'php', rb: 'ruby', rake: 'ruby', gemspec: 'ruby', rs: 'rust',
-  sh: 'bash', bash: 'bash', zsh: 'bash', ksh: 'bash',
+  py: 'python',
+  pyw: 'python',
+  pyi: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'tsx',
+  go: 'go',
+  java: 'java',
+  c: 'c',
+  h: 'c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  cxx: 'cpp',
+  'c++': 'cpp',
+  hpp: 'cpp',
+  hh: 'cpp',
+  hxx: 'cpp',
+  ino: 'cpp',
+  cs: 'csharp',
+  php: 'php',
+  phtml: 'php',
+  rb: 'ruby',
+  rake: 'ruby',
+  gemspec: 'ruby',
+  rs: 'rust',
+  sh: 'bash',
+  bash: 'bash',
+  zsh: 'bash',
+  ksh: 'bash',
 };
 
 /** Names people and corpora use for languages, mapped to ours. */
 const ALIASES: Record<string, Language> = {
-  py: 'python', python3: 'python', js: 'javascript', node: 'javascript', ts: 'typescript',
-  golang: 'go', 'c++': 'cpp', cxx: 'cpp', 'c#': 'csharp', cs: 'csharp', rb: 'ruby', rs: 'rust',
-  sh: 'bash', shell: 'bash', zsh: 'bash',
+  py: 'python',
+  python3: 'python',
+  js: 'javascript',
+  node: 'javascript',
+  ts: 'typescript',
+  golang: 'go',
+  'c++': 'cpp',
+  cxx: 'cpp',
+  'c#': 'csharp',
+  cs: 'csharp',
+  rb: 'ruby',
+  rs: 'rust',
+  sh: 'bash',
+  shell: 'bash',
+  zsh: 'bash',
 };
 
 export function normaliseLanguage(name: string): Language | undefined {
@@ -37,7 +87,8 @@ export function normaliseLanguage(name: string): Language | undefined {
   return ALIASES[n];
 }
 
-const SHELL_FILE = /^\.(?:envrc|bashrc|bash_profile|bash_login|bash_logout|bash_aliases|profile|zshrc|zprofile|zshenv|zlogin|kshrc)$/;
+const SHELL_FILE =
+  /^\.(?:envrc|bashrc|bash_profile|bash_login|bash_logout|bash_aliases|profile|zshrc|zprofile|zshenv|zlogin|kshrc)$/;
 
 export function languageOf(path: string, firstLine?: string): Language | undefined {
   const base = path.split('/').pop() ?? path;
@@ -48,7 +99,8 @@ export function languageOf(path: string, firstLine?: string): Language | undefin
   }
   if (base === 'Rakefile' || base === 'Gemfile') return 'ruby';
   // Shell start-up files and hooks run by sh without a #! line (direnv's .envrc, husky's hooks).
-  if (SHELL_FILE.test(base) || /(?:^|\/)\.(?:husky|githooks)\/(?!_\/)[^/.]+$|(?:^|\/)\.git\/hooks\/[^/.]+$/.test(path)) return 'bash';
+  if (SHELL_FILE.test(base) || /(?:^|\/)\.(?:husky|githooks)\/(?!_\/)[^/.]+$|(?:^|\/)\.git\/hooks\/[^/.]+$/.test(path))
+    return 'bash';
   if (firstLine?.startsWith('#!')) {
     if (/\bpython[0-9.]*\b/.test(firstLine)) return 'python';
     if (/\b(node|deno|bun)\b/.test(firstLine)) return 'javascript';
@@ -62,10 +114,14 @@ export function languageOf(path: string, firstLine?: string): Language | undefin
 /** ast-grep's name for each language. */
 export function astGrepLang(lang: Language): string {
   switch (lang) {
-    case 'javascript': return 'JavaScript';
-    case 'typescript': return 'TypeScript';
-    case 'tsx': return 'Tsx';
-    default: return lang;
+    case 'javascript':
+      return 'JavaScript';
+    case 'typescript':
+      return 'TypeScript';
+    case 'tsx':
+      return 'Tsx';
+    default:
+      return lang;
   }
 }
 
@@ -76,7 +132,8 @@ let napi: typeof Napi | undefined;
  */
 export function astGrep(): typeof Napi {
   // With the build's record of where the addon is (src/native.ts), one dlopen; else napi's loader.
-  return (napi ??= (loadAddon(nativeRecord()?.napi) ?? createRequire(import.meta.url)('@ast-grep/napi')) as typeof Napi);
+  return (napi ??= (loadAddon(nativeRecord()?.napi) ??
+    createRequire(import.meta.url)('@ast-grep/napi')) as typeof Napi);
 }
 
 /**
@@ -105,8 +162,16 @@ export const dynamicParserPackages = (): string[] => Object.values(DYNAMIC) as s
 
 /** Parsers that come as separate packages (JavaScript, TypeScript and TSX are built into napi). */
 const DYNAMIC: Partial<Record<Language, string>> = {
-  python: '@ast-grep/lang-python', go: '@ast-grep/lang-go', java: '@ast-grep/lang-java', c: '@ast-grep/lang-c', cpp: '@ast-grep/lang-cpp',
-  csharp: '@ast-grep/lang-csharp', php: '@ast-grep/lang-php', ruby: '@ast-grep/lang-ruby', rust: '@ast-grep/lang-rust', bash: '@ast-grep/lang-bash',
+  python: '@ast-grep/lang-python',
+  go: '@ast-grep/lang-go',
+  java: '@ast-grep/lang-java',
+  c: '@ast-grep/lang-c',
+  cpp: '@ast-grep/lang-cpp',
+  csharp: '@ast-grep/lang-csharp',
+  php: '@ast-grep/lang-php',
+  ruby: '@ast-grep/lang-ruby',
+  rust: '@ast-grep/lang-rust',
+  bash: '@ast-grep/lang-bash',
 };
 let registered: Set<Language> | 'all' | undefined;
 let only: Language[] | undefined;
@@ -124,14 +189,18 @@ export function registerOnly(langs: Language[]): void {
 export function registerParsers(need?: Language): void {
   if (registered === 'all') return;
   if (registered) {
-    if (need && DYNAMIC[need] && !registered.has(need)) throw new Error(`the ${need} parser is not loaded in this process`);
+    if (need && DYNAMIC[need] && !registered.has(need))
+      throw new Error(`the ${need} parser is not loaded in this process`);
     return;
   }
   const require = createRequire(import.meta.url);
   const langs = only ?? (Object.keys(DYNAMIC) as Language[]);
   // A recorded registration whose parser file is still there spares loading the package's resolver.
   const recorded = nativeRecord()?.langs ?? {};
-  const registration = (pkg: string) => (recorded[pkg] && existsSync(recorded[pkg].libraryPath) ? recorded[pkg] : require(pkg));
-  astGrep().registerDynamicLanguage(Object.fromEntries(langs.filter((l) => DYNAMIC[l]).map((l) => [l, registration(DYNAMIC[l]!)])));
+  const registration = (pkg: string) =>
+    recorded[pkg] && existsSync(recorded[pkg].libraryPath) ? recorded[pkg] : require(pkg);
+  astGrep().registerDynamicLanguage(
+    Object.fromEntries(langs.filter((l) => DYNAMIC[l]).map((l) => [l, registration(DYNAMIC[l]!)])),
+  );
   registered = only ? new Set(langs) : 'all';
 }

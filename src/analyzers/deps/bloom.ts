@@ -5,18 +5,28 @@
  */
 import { createHash } from 'node:crypto';
 
-export interface BloomHeader { n: number; m: number; k: number; source: string; created: string }
+export interface BloomHeader {
+  n: number;
+  m: number;
+  k: number;
+  source: string;
+  created: string;
+}
 
 function positions(name: string, m: number, k: number): number[] {
   const h = createHash('sha256').update(name).digest();
-  const a = h.readUInt32LE(0), b = h.readUInt32LE(4) | 1;
+  const a = h.readUInt32LE(0),
+    b = h.readUInt32LE(4) | 1;
   const out: number[] = [];
-  for (let i = 0; i < k; i++) out.push((a + Math.imul(i, b) >>> 0) % m);
+  for (let i = 0; i < k; i++) out.push(((a + Math.imul(i, b)) >>> 0) % m);
   return out;
 }
 
 export class Bloom {
-  constructor(readonly header: BloomHeader, readonly bits: Uint8Array) {}
+  constructor(
+    readonly header: BloomHeader,
+    readonly bits: Uint8Array,
+  ) {}
   static create(names: Iterable<string>, n: number, source: string, fpRate = 0.01): Bloom {
     const m = Math.ceil((-n * Math.log(fpRate)) / Math.LN2 ** 2);
     const k = Math.max(1, Math.round((m / n) * Math.LN2));
@@ -25,7 +35,8 @@ export class Bloom {
     return new Bloom({ n, m, k, source, created: new Date().toISOString().slice(0, 10) }, bits);
   }
   has(name: string): boolean {
-    for (const p of positions(name, this.header.m, this.header.k)) if (!(this.bits[p >> 3] & (1 << (p & 7)))) return false;
+    for (const p of positions(name, this.header.m, this.header.k))
+      if (!(this.bits[p >> 3] & (1 << (p & 7)))) return false;
     return true;
   }
   serialize(): Buffer {
@@ -33,6 +44,9 @@ export class Bloom {
   }
   static parse(buf: Buffer): Bloom {
     const nl = buf.indexOf(10);
-    return new Bloom(JSON.parse(buf.subarray(0, nl).toString('utf8')) as BloomHeader, new Uint8Array(buf.subarray(nl + 1)));
+    return new Bloom(
+      JSON.parse(buf.subarray(0, nl).toString('utf8')) as BloomHeader,
+      new Uint8Array(buf.subarray(nl + 1)),
+    );
   }
 }

@@ -16,7 +16,11 @@ export interface Dep {
   section: string;
 }
 
-export interface IndexSetting { kind: 'index' | 'extra-index' | 'trusted-host' | 'find-links' | 'registry' | 'source'; value: string; line: number }
+export interface IndexSetting {
+  kind: 'index' | 'extra-index' | 'trusted-host' | 'find-links' | 'registry' | 'source';
+  value: string;
+  line: number;
+}
 
 export interface Manifest {
   kind: string;
@@ -63,9 +67,25 @@ export function parseRequirement(req: string): { name: string; spec: string; sou
   const r = req.trim().replace(/\s+#.*$/, '');
   if (!r) return undefined;
   const at = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*@\s*(\S+)/.exec(r);
-  if (at) return { name: at[1], spec: at[2], source: /^git\+|\.git(?:@|$)/.test(at[2]) ? 'git' : /^file:/.test(at[2]) ? 'path' : 'url' };
-  if (/^(?:git\+|hg\+|svn\+|bzr\+)/.test(r)) return { name: /#egg=([\w.-]+)/.exec(r)?.[1] ?? r, spec: r, source: 'git' };
-  if (/^(?:https?|ftp):\/\//.test(r)) return { name: /#egg=([\w.-]+)/.exec(r)?.[1] ?? r.split('/').pop()!.replace(/-\d.*$/, ''), spec: r, source: 'url' };
+  if (at)
+    return {
+      name: at[1],
+      spec: at[2],
+      source: /^git\+|\.git(?:@|$)/.test(at[2]) ? 'git' : /^file:/.test(at[2]) ? 'path' : 'url',
+    };
+  if (/^(?:git\+|hg\+|svn\+|bzr\+)/.test(r))
+    return { name: /#egg=([\w.-]+)/.exec(r)?.[1] ?? r, spec: r, source: 'git' };
+  if (/^(?:https?|ftp):\/\//.test(r))
+    return {
+      name:
+        /#egg=([\w.-]+)/.exec(r)?.[1] ??
+        r
+          .split('/')
+          .pop()!
+          .replace(/-\d.*$/, ''),
+      spec: r,
+      source: 'url',
+    };
   if (/^(?:\.{0,2}\/|file:)/.test(r)) return { name: r, spec: r, source: 'path' };
   const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(.*)$/.exec(r);
   if (!m) return undefined;
@@ -81,9 +101,16 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
     case 'package.json':
     case 'composer.json': {
       let j: Record<string, unknown>;
-      try { j = JSON.parse(text); } catch { return m; }
+      try {
+        j = JSON.parse(text);
+      } catch {
+        return m;
+      }
       const eco: Ecosystem = kind === 'package.json' ? 'npm' : 'packagist';
-      const sections = kind === 'package.json' ? ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] : ['require', 'require-dev'];
+      const sections =
+        kind === 'package.json'
+          ? ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']
+          : ['require', 'require-dev'];
       for (const sec of sections) {
         const d = j[sec];
         if (!d || typeof d !== 'object') continue;
@@ -91,25 +118,56 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
         for (const [name, spec] of Object.entries(d as Record<string, unknown>)) {
           if (typeof spec !== 'string') continue;
           if (eco === 'packagist' && (name === 'php' || name.startsWith('ext-'))) continue;
-          m.deps.push({ ecosystem: eco, name, spec, source: eco === 'npm' ? sourceOfNpm(spec) : /^(?:dev-|https?:)/.test(spec) ? 'url' : 'registry', line: lineOf(text, new RegExp(`"${esc(name)}"\\s*:`), start), section: sec });
+          m.deps.push({
+            ecosystem: eco,
+            name,
+            spec,
+            source: eco === 'npm' ? sourceOfNpm(spec) : /^(?:dev-|https?:)/.test(spec) ? 'url' : 'registry',
+            line: lineOf(text, new RegExp(`"${esc(name)}"\\s*:`), start),
+            section: sec,
+          });
         }
       }
       const scripts = j.scripts as Record<string, unknown> | undefined;
       if (kind === 'package.json' && scripts && typeof scripts === 'object') {
         for (const [name, cmd] of Object.entries(scripts)) {
-          if (typeof cmd === 'string' && /^(?:preinstall|install|postinstall|prepare|preprepare|postprepare|prepublish)$/.test(name)) m.scripts.push({ name, command: cmd, line: lineOf(text, new RegExp(`"${esc(name)}"\\s*:`)) });
+          if (
+            typeof cmd === 'string' &&
+            /^(?:preinstall|install|postinstall|prepare|preprepare|postprepare|prepublish)$/.test(name)
+          )
+            m.scripts.push({ name, command: cmd, line: lineOf(text, new RegExp(`"${esc(name)}"\\s*:`)) });
         }
       }
-      if (kind === 'package.json' && typeof j.publishConfig === 'object' && j.publishConfig && typeof (j.publishConfig as Record<string, unknown>).registry === 'string') m.indexes.push({ kind: 'registry', value: (j.publishConfig as Record<string, string>).registry, line: lineOf(text, /"registry"\s*:/) });
+      if (
+        kind === 'package.json' &&
+        typeof j.publishConfig === 'object' &&
+        j.publishConfig &&
+        typeof (j.publishConfig as Record<string, unknown>).registry === 'string'
+      )
+        m.indexes.push({
+          kind: 'registry',
+          value: (j.publishConfig as Record<string, string>).registry,
+          line: lineOf(text, /"registry"\s*:/),
+        });
       return m;
     }
     case 'package-lock.json': {
       let j: { packages?: Record<string, { version?: string; resolved?: string; integrity?: string; link?: boolean }> };
-      try { j = JSON.parse(text); } catch { return m; }
+      try {
+        j = JSON.parse(text);
+      } catch {
+        return m;
+      }
       for (const [key, e] of Object.entries(j.packages ?? {})) {
         if (!key || e.link || !key.includes('node_modules/')) continue;
         const name = key.slice(key.lastIndexOf('node_modules/') + 13);
-        m.locked.push({ name, version: e.version ?? '', resolved: e.resolved, integrity: e.integrity, line: lineOf(text, new RegExp(`"${esc(key)}"\\s*:`)) });
+        m.locked.push({
+          name,
+          version: e.version ?? '',
+          resolved: e.resolved,
+          integrity: e.integrity,
+          line: lineOf(text, new RegExp(`"${esc(key)}"\\s*:`)),
+        });
       }
       return m;
     }
@@ -119,7 +177,14 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
         if (!l || l.startsWith('#')) return;
         const opt = /^(--index-url|-i|--extra-index-url|--trusted-host|--find-links|-f)[=\s]+(\S+)/.exec(l);
         if (opt) {
-          const k = opt[1] === '-i' || opt[1] === '--index-url' ? 'index' : opt[1] === '--extra-index-url' ? 'extra-index' : opt[1] === '--trusted-host' ? 'trusted-host' : 'find-links';
+          const k =
+            opt[1] === '-i' || opt[1] === '--index-url'
+              ? 'index'
+              : opt[1] === '--extra-index-url'
+                ? 'extra-index'
+                : opt[1] === '--trusted-host'
+                  ? 'trusted-host'
+                  : 'find-links';
           m.indexes.push({ kind: k, value: opt[2], line: i + 1 });
           return;
         }
@@ -137,11 +202,22 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
       lines.forEach((raw, i) => {
         const l = raw.replace(/\s+#.*$/, '').trim();
         const h = /^\[\[?([^\]]+)\]\]?$/.exec(l);
-        if (h) { table = h[1].trim(); inArray = undefined; return; }
+        if (h) {
+          table = h[1].trim();
+          inArray = undefined;
+          return;
+        }
         if (kind === 'pyproject.toml') {
           // PEP 621: dependencies = [ "..." ] and optional-dependencies arrays.
           const arr = /^([\w-]+)\s*=\s*\[(.*)$/.exec(l);
-          if (arr && (table === 'project' && arr[1] === 'dependencies' || table === 'project.optional-dependencies' || table === 'build-system' && arr[1] === 'requires' || table === 'dependency-groups')) inArray = `${table}.${arr[1]}`;
+          if (
+            arr &&
+            ((table === 'project' && arr[1] === 'dependencies') ||
+              table === 'project.optional-dependencies' ||
+              (table === 'build-system' && arr[1] === 'requires') ||
+              table === 'dependency-groups')
+          )
+            inArray = `${table}.${arr[1]}`;
           if (inArray) {
             for (const s of l.matchAll(/["']([^"']+)["']/g)) {
               const r = parseRequirement(s[1]);
@@ -150,12 +226,16 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
             if (l.includes(']') && !/\[[^\]]*$/.test(l.replace(/\[[^\]]*\]/g, ''))) inArray = undefined;
             return;
           }
-          if (/^tool\.poetry\.(?:dev-)?dependencies$|^tool\.poetry\.group\.[\w-]+\.dependencies$/.test(table)) tableDep(l, i, 'pypi', table);
-          if (/^tool\.(?:pip|uv|poetry)/.test(table) && /(?:index-url|url)\s*=\s*["']([^"']+)/.test(l)) m.indexes.push({ kind: 'index', value: /["']([^"']+)/.exec(l)![1], line: i + 1 });
+          if (/^tool\.poetry\.(?:dev-)?dependencies$|^tool\.poetry\.group\.[\w-]+\.dependencies$/.test(table))
+            tableDep(l, i, 'pypi', table);
+          if (/^tool\.(?:pip|uv|poetry)/.test(table) && /(?:index-url|url)\s*=\s*["']([^"']+)/.test(l))
+            m.indexes.push({ kind: 'index', value: /["']([^"']+)/.exec(l)![1], line: i + 1 });
         } else if (kind === 'Pipfile') {
           if (table === 'packages' || table === 'dev-packages') tableDep(l, i, 'pypi', table);
-          if (table === 'source' && /^url\s*=/.test(l)) m.indexes.push({ kind: 'index', value: /["']([^"']+)/.exec(l)?.[1] ?? l, line: i + 1 });
-        } else if (/^(?:(?:target\.[^.]+\.)?(?:dev-|build-)?dependencies|workspace\.dependencies)$/.test(table)) tableDep(l, i, 'crates', table);
+          if (table === 'source' && /^url\s*=/.test(l))
+            m.indexes.push({ kind: 'index', value: /["']([^"']+)/.exec(l)?.[1] ?? l, line: i + 1 });
+        } else if (/^(?:(?:target\.[^.]+\.)?(?:dev-|build-)?dependencies|workspace\.dependencies)$/.test(table))
+          tableDep(l, i, 'crates', table);
       });
       return m;
     }
@@ -170,29 +250,60 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
           }
         });
       }
-      for (const d of text.matchAll(/(?:dependency_links|index_url)\s*=\s*\[?\s*["']([^"']+)/g)) m.indexes.push({ kind: 'find-links', value: d[1], line: text.slice(0, d.index).split('\n').length });
+      for (const d of text.matchAll(/(?:dependency_links|index_url)\s*=\s*\[?\s*["']([^"']+)/g))
+        m.indexes.push({ kind: 'find-links', value: d[1], line: text.slice(0, d.index).split('\n').length });
       return m;
     }
     case 'setup.cfg': {
       let inReq = false;
       lines.forEach((raw, i) => {
-        if (/^install_requires\s*=/.test(raw)) { inReq = true; const rest = raw.split('=')[1].trim(); if (rest) add(rest, i); return; }
+        if (/^install_requires\s*=/.test(raw)) {
+          inReq = true;
+          const rest = raw.split('=')[1].trim();
+          if (rest) add(rest, i);
+          return;
+        }
         if (inReq && /^\s+\S/.test(raw)) add(raw.trim(), i);
         else if (inReq && raw.trim()) inReq = false;
       });
-      function add(s: string, i: number) { const r = parseRequirement(s); if (r) m.deps.push({ ecosystem: 'pypi', ...r, line: i + 1, section: 'install_requires' }); }
+      function add(s: string, i: number) {
+        const r = parseRequirement(s);
+        if (r) m.deps.push({ ecosystem: 'pypi', ...r, line: i + 1, section: 'install_requires' });
+      }
       return m;
     }
     case 'go.mod': {
       let inReq = false;
       lines.forEach((raw, i) => {
         const l = raw.replace(/\/\/.*$/, '').trim();
-        if (/^require\s*\($/.test(l)) { inReq = true; return; }
-        if (inReq && l === ')') { inReq = false; return; }
+        if (/^require\s*\($/.test(l)) {
+          inReq = true;
+          return;
+        }
+        if (inReq && l === ')') {
+          inReq = false;
+          return;
+        }
         const one = /^require\s+(\S+)\s+(\S+)/.exec(l) ?? (inReq ? /^(\S+)\s+(\S+)/.exec(l) : null);
-        if (one) m.deps.push({ ecosystem: 'go', name: one[1], spec: one[2], source: 'registry', line: i + 1, section: 'require' });
+        if (one)
+          m.deps.push({
+            ecosystem: 'go',
+            name: one[1],
+            spec: one[2],
+            source: 'registry',
+            line: i + 1,
+            section: 'require',
+          });
         const rep = /^replace\s+\S+(?:\s+\S+)?\s+=>\s+(\S+)/.exec(l);
-        if (rep) m.deps.push({ ecosystem: 'go', name: rep[1], spec: 'replace', source: /^\.{0,2}\//.test(rep[1]) ? 'path' : 'url', line: i + 1, section: 'replace' });
+        if (rep)
+          m.deps.push({
+            ecosystem: 'go',
+            name: rep[1],
+            spec: 'replace',
+            source: /^\.{0,2}\//.test(rep[1]) ? 'path' : 'url',
+            line: i + 1,
+            section: 'replace',
+          });
       });
       return m;
     }
@@ -202,7 +313,15 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
         const src = /^source\s+["']([^"']+)/.exec(l);
         if (src) m.indexes.push({ kind: 'source', value: src[1], line: i + 1 });
         const g = /^gem\s+["']([^"']+)["']\s*(?:,\s*(.*))?$/.exec(l);
-        if (g) m.deps.push({ ecosystem: 'rubygems', name: g[1], spec: g[2] ?? '', source: /\b(?:git|github):/.test(g[2] ?? '') ? 'git' : /\bpath:/.test(g[2] ?? '') ? 'path' : 'registry', line: i + 1, section: 'gems' });
+        if (g)
+          m.deps.push({
+            ecosystem: 'rubygems',
+            name: g[1],
+            spec: g[2] ?? '',
+            source: /\b(?:git|github):/.test(g[2] ?? '') ? 'git' : /\bpath:/.test(g[2] ?? '') ? 'path' : 'registry',
+            line: i + 1,
+            section: 'gems',
+          });
       });
       return m;
   }
@@ -212,7 +331,20 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
     const kv = /^["']?([A-Za-z0-9][\w.-]*)["']?\s*=\s*(.+)$/.exec(l);
     if (!kv || kv[1] === 'python') return;
     const v = kv[2];
-    const source: Dep['source'] = /\bgit\s*=/.test(v) ? 'git' : /\bpath\s*=/.test(v) ? 'path' : /\burl\s*=/.test(v) ? 'url' : 'registry';
-    m.deps.push({ ecosystem: eco, name: kv[1], spec: v.replace(/^["']|["']$/g, ''), source, line: i + 1, section: table });
+    const source: Dep['source'] = /\bgit\s*=/.test(v)
+      ? 'git'
+      : /\bpath\s*=/.test(v)
+        ? 'path'
+        : /\burl\s*=/.test(v)
+          ? 'url'
+          : 'registry';
+    m.deps.push({
+      ecosystem: eco,
+      name: kv[1],
+      spec: v.replace(/^["']|["']$/g, ''),
+      source,
+      line: i + 1,
+      section: table,
+    });
   }
 }

@@ -59,14 +59,21 @@ export function nameData(eco: Ecosystem): NameData | undefined {
       let sameLength = targetsByLength.get(n.length);
       if (!sameLength) targetsByLength.set(n.length, (sameLength = []));
       sameLength.push(n);
-      if (n.startsWith('@')) { const [scope, pkg] = n.slice(1).split('/'); scoped.push({ name: n, scope, pkg }); }
+      if (n.startsWith('@')) {
+        const [scope, pkg] = n.slice(1).split('/');
+        scoped.push({ name: n, scope, pkg });
+      }
       const k = squash(n);
       let same = bySquashed.get(k);
       if (!same) bySquashed.set(k, (same = []));
       same.push(n);
     }
     let known: Bloom | undefined;
-    try { known = Bloom.parse(readFileSync(join(dir, `known-${eco}.bloom`))); } catch { /* no snapshot */ }
+    try {
+      known = Bloom.parse(readFileSync(join(dir, `known-${eco}.bloom`)));
+    } catch {
+      /* no snapshot */
+    }
     d = { popular, known, knownNote: known?.header.source, targetsByLength, scoped, bySquashed };
   }
   cache.set(eco, d);
@@ -83,7 +90,8 @@ export function editDistance(a: string, b: string, max = 2): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
       rowMin = Math.min(rowMin, d[i][j]);
     }
     if (rowMin > max) return max + 1;
@@ -100,7 +108,8 @@ export interface NameVerdict {
   exists?: boolean;
 }
 
-const AFFIX = /^(?:node|js|py|python|python3|go|lib|the|official|real|secure|fast|simple|easy|super|my|get|new)[-_.]?|[-_.]?(?:js|node|py|python|python3|lib|dev|utils|util|tools|tool|sdk|api|cli|core|pro|plus|next|official|secure|fixed|fix|helper|helpers|client|server|wrapper|module|package|pkg|latest|new|2|3|x)$/;
+const AFFIX =
+  /^(?:node|js|py|python|python3|go|lib|the|official|real|secure|fast|simple|easy|super|my|get|new)[-_.]?|[-_.]?(?:js|node|py|python|python3|lib|dev|utils|util|tools|tool|sdk|api|cli|core|pro|plus|next|official|secure|fixed|fix|helper|helpers|client|server|wrapper|module|package|pkg|latest|new|2|3|x)$/;
 
 /** Judges one dependency name. Popular names and their well-known siblings (names in the top list) pass. */
 export function judgeName(eco: Ecosystem, rawName: string): NameVerdict {
@@ -122,7 +131,15 @@ function judgeAnew(eco: Ecosystem, rawName: string): NameVerdict {
   // Scope confusion: types-node for @types/node, babel-core-x … (npm).
   if (eco === 'npm') {
     for (const { name: p, scope, pkg } of data.scoped) {
-      if (name === `${scope}-${pkg}` || name === `${scope}.${pkg}` || name === `${scope}${pkg}` || (name.startsWith('@') && name !== p && name.split('/')[1] === pkg && editDistance(name.split('/')[0].slice(1), scope, 1) <= 1))
+      if (
+        name === `${scope}-${pkg}` ||
+        name === `${scope}.${pkg}` ||
+        name === `${scope}${pkg}` ||
+        (name.startsWith('@') &&
+          name !== p &&
+          name.split('/')[1] === pkg &&
+          editDistance(name.split('/')[0].slice(1), scope, 1) <= 1)
+      )
         return { kind: 'typosquat', target: p, how: 'scope confusion', exists };
     }
   }
@@ -148,7 +165,12 @@ function judgeAnew(eco: Ecosystem, rawName: string): NameVerdict {
   // Combosquats: a popular name plus a common prefix or suffix (requests-python, node-lodash).
   const stripped = base.replace(AFFIX, '');
   if (stripped !== base && stripped.length >= 4 && rankOf(stripped) < 1000) {
-    return { kind: exists === false ? 'combosquat' : 'ok', target: stripped, how: `"${stripped}" with an added prefix or suffix`, exists };
+    return {
+      kind: exists === false ? 'combosquat' : 'ok',
+      target: stripped,
+      how: `"${stripped}" with an added prefix or suffix`,
+      exists,
+    };
   }
   if (exists === false) return { kind: 'unverified', exists };
   return { kind: 'ok', exists };
@@ -156,7 +178,8 @@ function judgeAnew(eco: Ecosystem, rawName: string): NameVerdict {
 
 function describeEdit(a: string, b: string): string {
   if (a.length === b.length - 1) return 'a character dropped';
-  if (a.length === b.length + 1) return /(.)\1/.test(a) && !/(.)\1/.test(b) ? 'a character doubled' : 'a character added';
+  if (a.length === b.length + 1)
+    return /(.)\1/.test(a) && !/(.)\1/.test(b) ? 'a character doubled' : 'a character added';
   const diff = [...a].map((c, i) => (c !== b[i] ? i : -1)).filter((i) => i >= 0);
   if (diff.length === 2 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]) return 'two characters swapped';
   return 'a character replaced';

@@ -23,7 +23,9 @@ export function loadMvdan(): unknown {
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(MVDAN_CACHE);
-  } catch { /* no cache: plain compile */ }
+  } catch {
+    /* no cache: plain compile */
+  }
   const src = readFileSync(file, 'utf8');
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${src}\n})`;
   let fn: (...a: unknown[]) => void;

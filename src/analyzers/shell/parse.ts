@@ -27,7 +27,14 @@ interface Syntax {
 type Node = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A redirection of a simple command, with its target resolved. */
-export interface Redirect { op: string; fd?: string; target: string; dynamic: boolean; heredoc?: string; fedBy?: SimpleCommand[] }
+export interface Redirect {
+  op: string;
+  fd?: string;
+  target: string;
+  dynamic: boolean;
+  heredoc?: string;
+  fedBy?: SimpleCommand[];
+}
 
 export interface SimpleCommand {
   /** Normalised argv: argv[0] is the command name without its path. */
@@ -56,7 +63,11 @@ export interface SimpleCommand {
 
 /** The other stages of a command's pipeline (its own wrappers and wrapped commands are the same stage). */
 export function pipelinePeers(c: SimpleCommand): SimpleCommand[] {
-  const chain = (x: SimpleCommand) => { const out: SimpleCommand[] = []; for (let p: SimpleCommand | undefined = x; p; p = p.parent) out.push(p); return out; };
+  const chain = (x: SimpleCommand) => {
+    const out: SimpleCommand[] = [];
+    for (let p: SimpleCommand | undefined = x; p; p = p.parent) out.push(p);
+    return out;
+  };
   const mine = chain(c);
   return c.pipeline.filter((x) => !mine.includes(x) && !chain(x).includes(c));
 }
@@ -68,8 +79,22 @@ export interface ParsedShell {
 }
 
 const MAX_DEPTH = 6;
-const OPS: Record<number, string> = { 54: '>', 55: '>>', 56: '<', 57: '<>', 58: '<&', 59: '>&', 60: '>|', 61: '<<', 62: '<<-', 63: '<<<', 64: '&>', 65: '&>>' };
-const PIPE = 12, PIPE_ALL = 13;
+const OPS: Record<number, string> = {
+  54: '>',
+  55: '>>',
+  56: '<',
+  57: '<>',
+  58: '<&',
+  59: '>&',
+  60: '>|',
+  61: '<<',
+  62: '<<-',
+  63: '<<<',
+  64: '&>',
+  65: '&>>',
+};
+const PIPE = 12,
+  PIPE_ALL = 13;
 
 let parser: { Parse(src: string, name: string): Node } | undefined;
 
@@ -92,12 +117,16 @@ function parseSource(src: string): Node {
     return parser.Parse(src, '');
   } catch (e) {
     const err = e as { Error?: () => string; message?: string };
-    const msg = typeof err?.Error === 'function' ? err.Error() : err?.message ?? String(e);
+    const msg = typeof err?.Error === 'function' ? err.Error() : (err?.message ?? String(e));
     throw new ShellParseError(String(msg).replace(/^:?\s*/, ''));
   }
 }
 
-interface Value { value: string; dynamic: boolean; fed?: SimpleCommand[] }
+interface Value {
+  value: string;
+  dynamic: boolean;
+  fed?: SimpleCommand[];
+}
 /** The value of a substitution we cannot evaluate: re-parsed (sh -c "…"), it is an unknown variable again. */
 const UNKNOWN_SUBST: Value = { value: '$WARDEN_UNKNOWN', dynamic: true };
 type Env = Map<string, Value>;
@@ -108,14 +137,34 @@ function ansiC(s: string): string {
     const c = e[0];
     if (c === 'x' || c === 'u' || c === 'U') return String.fromCodePoint(parseInt(e.slice(1), 16));
     if (/[0-7]/.test(c)) return String.fromCharCode(parseInt(e, 8));
-    return ({ n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' } as Record<string, string>)[c] ?? e;
+    return (
+      (
+        {
+          n: '\n',
+          t: '\t',
+          r: '\r',
+          a: '\x07',
+          b: '\b',
+          e: '\x1b',
+          E: '\x1b',
+          f: '\f',
+          v: '\v',
+          '\\': '\\',
+          "'": "'",
+          '"': '"',
+          '?': '?',
+        } as Record<string, string>
+      )[c] ?? e
+    );
   });
 }
 
 /** Backslash escapes of an unquoted word part: `c\url` is `curl`; a backslash-newline vanishes. */
 function unescapeLit(s: string, inDouble: boolean): string {
   if (!s.includes('\\')) return s;
-  return inDouble ? s.replace(/\\([$`"\\\n])/g, (_m, c: string) => (c === '\n' ? '' : c)) : s.replace(/\\(\n|.)/g, (_m, c: string) => (c === '\n' ? '' : c));
+  return inDouble
+    ? s.replace(/\\([$`"\\\n])/g, (_m, c: string) => (c === '\n' ? '' : c))
+    : s.replace(/\\(\n|.)/g, (_m, c: string) => (c === '\n' ? '' : c));
 }
 
 /** printf's format: enough of it for `$(printf '\x63\x75\x72\x6c')` and `%s` / `%b` / `%c`. */
@@ -143,16 +192,28 @@ function applyFilter(argv: string[], input: string): string | undefined {
     if (cmd === 'base32' || !B64.test(input)) return undefined;
     return Buffer.from(input.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
   }
-  if (cmd === 'rev') return input.split('\n').map((l) => [...l].reverse().join('')).join('\n');
-  if (cmd === 'xxd' && args.includes('-r') && args.includes('-p')) return Buffer.from(input.replace(/[^0-9a-fA-F]/g, ''), 'hex').toString('latin1');
+  if (cmd === 'rev')
+    return input
+      .split('\n')
+      .map((l) => [...l].reverse().join(''))
+      .join('\n');
+  if (cmd === 'xxd' && args.includes('-r') && args.includes('-p'))
+    return Buffer.from(input.replace(/[^0-9a-fA-F]/g, ''), 'hex').toString('latin1');
   if (cmd === 'tr' && args.length === 2 && !args[0].startsWith('-')) {
-    const expand = (set: string) => set.replace(/(.)-(.)/g, (_m, a: string, b: string) => {
-      let out = '';
-      for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c++) out += String.fromCharCode(c);
-      return out;
-    });
-    const from = expand(args[0]), to = expand(args[1]);
-    return [...input].map((c) => { const k = from.indexOf(c); return k < 0 ? c : to[Math.min(k, to.length - 1)] ?? c; }).join('');
+    const expand = (set: string) =>
+      set.replace(/(.)-(.)/g, (_m, a: string, b: string) => {
+        let out = '';
+        for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c++) out += String.fromCharCode(c);
+        return out;
+      });
+    const from = expand(args[0]),
+      to = expand(args[1]);
+    return [...input]
+      .map((c) => {
+        const k = from.indexOf(c);
+        return k < 0 ? c : (to[Math.min(k, to.length - 1)] ?? c);
+      })
+      .join('');
   }
   if (cmd === 'cat' && args.length === 0) return input;
   return undefined;
@@ -182,12 +243,16 @@ export function staticOutput(c: SimpleCommand): string | undefined {
 function pipelineOutput(line: SimpleCommand[], end: number): string | undefined {
   if (end <= 0) return undefined;
   let out = staticOutput(line[0]);
-  for (let k = 1; k < end && out !== undefined; k++) out = line[k].argv[0] === 'tee' ? out : applyFilter(line[k].argv, out);
+  for (let k = 1; k < end && out !== undefined; k++)
+    out = line[k].argv[0] === 'tee' ? out : applyFilter(line[k].argv, out);
   return out;
 }
 
 export interface FileWrite {
-  path: string; content: string; append: boolean; command: string;
+  path: string;
+  content: string;
+  append: boolean;
+  command: string;
   /** Text an in-place edit puts into the file (sed -i, perl -pi), judged on its own. */
   fragment?: boolean;
 }
@@ -198,9 +263,12 @@ function insertedText(script: string): string[] {
   const out: string[] = [];
   for (const m of script.matchAll(/(?:^|[;\n{}]|\s)s([^\w\s\\])((?:\\.|(?!\1)[^\\])*)\1((?:\\.|(?!\1)[^\\])*)\1/g)) {
     const d = m[1];
-    out.push(m[3].replace(/\\n/g, '\n').replace(new RegExp(`\\\\(${d.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')})`, 'g'), '$1'));
+    out.push(
+      m[3].replace(/\\n/g, '\n').replace(new RegExp(`\\\\(${d.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')})`, 'g'), '$1'),
+    );
   }
-  for (const m of script.matchAll(/(?:^|[;\n])\s*[\d$,/^.*\w]*?\s*[iac](?:\\\n?|\s)\s*(.+)$/gm)) out.push(m[1].replace(/\\n/g, '\n'));
+  for (const m of script.matchAll(/(?:^|[;\n])\s*[\d$,/^.*\w]*?\s*[iac](?:\\\n?|\s)\s*(.+)$/gm))
+    out.push(m[1].replace(/\\n/g, '\n'));
   return out;
 }
 
@@ -215,16 +283,22 @@ export function fileWrites(parsed: ParsedShell): FileWrite[] {
     const [name, ...args] = c.argv;
     const targets: { path: string; append: boolean }[] = [];
     for (const r of c.redirects) {
-      if (['>', '>>', '>|', '&>', '&>>'].includes(r.op) && !r.dynamic && !/^\d$|^-$|^\/dev\//.test(r.target)) targets.push({ path: r.target, append: r.op.endsWith('>>') });
+      if (['>', '>>', '>|', '&>', '&>>'].includes(r.op) && !r.dynamic && !/^\d$|^-$|^\/dev\//.test(r.target))
+        targets.push({ path: r.target, append: r.op.endsWith('>>') });
     }
     if (name === 'tee') {
       const append = args.some((a) => /^(?:-a|--append)$/.test(a) || /^-[a-zA-Z]*a/.test(a));
-      args.forEach((a, i) => { if (!a.startsWith('-') && !c.dynamic[i + 1] && !/^\/dev\//.test(a)) targets.push({ path: a, append }); });
+      args.forEach((a, i) => {
+        if (!a.startsWith('-') && !c.dynamic[i + 1] && !/^\/dev\//.test(a)) targets.push({ path: a, append });
+      });
     }
     // In-place edits: the text the script puts in (sed -i 's/x/TEXT/' f, sed -i '1i TEXT' f, perl -pi -e).
-    const inPlace = (name === 'sed' && args.some((a) => /^(?:-[a-zA-Z]*i|--in-place)/.test(a))) || (name === 'perl' && args.some((a) => /^-[a-zA-Z]*i/.test(a)) && args.some((a) => /^-[a-zA-Z]*[pn]/.test(a)));
+    const inPlace =
+      (name === 'sed' && args.some((a) => /^(?:-[a-zA-Z]*i|--in-place)/.test(a))) ||
+      (name === 'perl' && args.some((a) => /^-[a-zA-Z]*i/.test(a)) && args.some((a) => /^-[a-zA-Z]*[pn]/.test(a)));
     if (inPlace) {
-      const scripts: string[] = [], files: string[] = [];
+      const scripts: string[] = [],
+        files: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (/^-[a-zA-Z]*e$/.test(a) || a === '--expression') scripts.push(args[++i] ?? '');
@@ -233,13 +307,22 @@ export function fileWrites(parsed: ParsedShell): FileWrite[] {
       }
       if (!scripts.length && files.length) scripts.push(files.shift()!);
       const text = scripts.flatMap(insertedText).join('\n');
-      if (text.trim()) for (const f of files) out.push({ path: f, content: text + '\n', append: false, fragment: true, command: c.argv.join(' ') });
+      if (text.trim())
+        for (const f of files)
+          out.push({ path: f, content: text + '\n', append: false, fragment: true, command: c.argv.join(' ') });
     }
     // A patch applied from the command line itself (`git apply <<EOF`, `echo … | patch -p1`).
     if ((name === 'git' && /^(?:apply|am)$/.test(args.find((a) => !a.startsWith('-')) ?? '')) || name === 'patch') {
       const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
-      const patch = hd ? hd.heredoc ?? hd.target : pipelineOutput(c.pipeline, c.pipeline.indexOf(c));
-      if (patch && patch.length <= MAX_WRITE) out.push({ path: `<${name} ${name === 'git' ? 'apply' : 'input'}>.patch`, content: patch, append: false, fragment: true, command: c.argv.join(' ') });
+      const patch = hd ? (hd.heredoc ?? hd.target) : pipelineOutput(c.pipeline, c.pipeline.indexOf(c));
+      if (patch && patch.length <= MAX_WRITE)
+        out.push({
+          path: `<${name} ${name === 'git' ? 'apply' : 'input'}>.patch`,
+          content: patch,
+          append: false,
+          fragment: true,
+          command: c.argv.join(' '),
+        });
     }
     if (!targets.length) continue;
     // This command's own output, or (cat, tee, filters) what the pipeline feeds it.
@@ -275,30 +358,43 @@ export function expandBraces(word: string): string[] {
   // The first `{` whose matching `}` encloses a top-level comma or a `..` range.
   for (let open = 0; open < word.length; open++) {
     if (word[open] !== '{' || (open > 0 && (word[open - 1] === '$' || word[open - 1] === '\\'))) continue;
-    let depth = 0, close = -1;
+    let depth = 0,
+      close = -1;
     const commas: number[] = [];
     for (let j = open; j < word.length; j++) {
       const ch = word[j];
-      if (ch === '\\') { j++; continue; }
+      if (ch === '\\') {
+        j++;
+        continue;
+      }
       if (ch === '{') depth++;
-      else if (ch === '}' && --depth === 0) { close = j; break; }
-      else if (ch === ',' && depth === 1) commas.push(j);
+      else if (ch === '}' && --depth === 0) {
+        close = j;
+        break;
+      } else if (ch === ',' && depth === 1) commas.push(j);
     }
     if (close < 0) return [word];
-    const pre = word.slice(0, open), body = word.slice(open + 1, close), post = word.slice(close + 1);
+    const pre = word.slice(0, open),
+      body = word.slice(open + 1, close),
+      post = word.slice(close + 1);
     let alts: string[];
     if (commas.length) {
       alts = [];
       let from = open + 1;
-      for (const c of [...commas, close]) { alts.push(word.slice(from, c)); from = c + 1; }
+      for (const c of [...commas, close]) {
+        alts.push(word.slice(from, c));
+        from = c + 1;
+      }
     } else {
       const m = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?$/.exec(body);
       if (!m) continue;
       const num = /\d/.test(m[1]);
-      const a = num ? Number(m[1]) : m[1].charCodeAt(0), b = num ? Number(m[2]) : m[2].charCodeAt(0);
+      const a = num ? Number(m[1]) : m[1].charCodeAt(0),
+        b = num ? Number(m[2]) : m[2].charCodeAt(0);
       const step = Math.max(1, Math.abs(Number(m[3] ?? 1)));
       alts = [];
-      for (let x = a; (a <= b ? x <= b : x >= b) && alts.length < MAX_BRACE_WORDS; x += a <= b ? step : -step) alts.push(num ? String(x) : String.fromCharCode(x));
+      for (let x = a; (a <= b ? x <= b : x >= b) && alts.length < MAX_BRACE_WORDS; x += a <= b ? step : -step)
+        alts.push(num ? String(x) : String.fromCharCode(x));
     }
     const out: string[] = [];
     for (const alt of alts) {
@@ -318,7 +414,11 @@ const MAX_UNROLL = 16;
 class Walker {
   commands: SimpleCommand[] = [];
   problems: string[] = [];
-  constructor(private env: Env, private depth: number, private via: string[]) {}
+  constructor(
+    private env: Env,
+    private depth: number,
+    private via: string[],
+  ) {}
 
   stmts(list: Node[] | undefined) {
     for (const s of list ?? []) this.stmt(s);
@@ -328,7 +428,9 @@ class Walker {
   braced(v: ReturnType<Walker['word']>): Value[] | undefined {
     if (!v.unquotedLit || !BRACES.test(v.unquotedLit)) return undefined;
     const out = expandBraces(v.unquotedLit);
-    return out.length > 1 || out[0] !== v.unquotedLit ? out.map((x) => ({ value: unescapeLit(x, false), dynamic: false })) : undefined;
+    return out.length > 1 || out[0] !== v.unquotedLit
+      ? out.map((x) => ({ value: unescapeLit(x, false), dynamic: false }))
+      : undefined;
   }
 
   /** Loops over values the command line holds: the body once per value (a few; then the variable is unknown). */
@@ -362,7 +464,8 @@ class Walker {
     }
     const type = nodeType(cmd);
     switch (type) {
-      case 'CallExpr': return this.call(cmd, redirects, pipeline);
+      case 'CallExpr':
+        return this.call(cmd, redirects, pipeline);
       case 'BinaryCmd': {
         if (cmd.Op === PIPE || cmd.Op === PIPE_ALL) {
           const line = pipeline ?? [];
@@ -374,9 +477,15 @@ class Walker {
         }
         return;
       }
-      case 'Subshell': case 'Block': this.stmts(cmd.Stmts); break;
+      case 'Subshell':
+      case 'Block':
+        this.stmts(cmd.Stmts);
+        break;
       case 'IfClause': {
-        for (let c = cmd; c; c = c.Else) { this.stmts(c.Cond); this.stmts(c.Then); }
+        for (let c = cmd; c; c = c.Else) {
+          this.stmts(c.Cond);
+          this.stmts(c.Then);
+        }
         break;
       }
       case 'WhileClause': {
@@ -384,8 +493,14 @@ class Walker {
         // `while read v; do …; done <<< text` (or a here-document): v takes each line of a text
         // the command line holds, so the body is judged once per line, as for a literal `for` list.
         const fed = redirects.find((r) => (r.op === '<<<' && !r.dynamic) || (r.heredoc !== undefined && !r.dynamic));
-        const read = (cmd.Cond ?? []).map((c: Node) => c.Cmd).find((c: Node) => c && nodeType(c) === 'CallExpr' && this.word(c.Args[0]).value === 'read');
-        const names = read ? read.Args.slice(1).map((w: Node) => this.word(w).value).filter((a: string) => /^[A-Za-z_]\w*$/.test(a)) : [];
+        const read = (cmd.Cond ?? [])
+          .map((c: Node) => c.Cmd)
+          .find((c: Node) => c && nodeType(c) === 'CallExpr' && this.word(c.Args[0]).value === 'read');
+        const names = read
+          ? read.Args.slice(1)
+              .map((w: Node) => this.word(w).value)
+              .filter((a: string) => /^[A-Za-z_]\w*$/.test(a))
+          : [];
         const lines = fed ? (fed.heredoc ?? fed.target).split('\n').filter((l) => l.trim()) : [];
         if (names.length && lines.length) this.unrolled(names[names.length - 1], lines, cmd.Do);
         else this.stmts(cmd.Do);
@@ -394,23 +509,42 @@ class Walker {
       case 'ForClause': {
         const loop = cmd.Loop;
         if (loop && nodeType(loop) === 'WordIter') {
-          const items = (loop.Items ?? []).flatMap((w: Node) => { const v = this.word(w); return this.braced(v) ?? [v]; });
+          const items = (loop.Items ?? []).flatMap((w: Node) => {
+            const v = this.word(w);
+            return this.braced(v) ?? [v];
+          });
           // A literal list: the body is judged once per item (`for f in a ~/.ssh/id_rsa; do cat $f`).
-          if (items.length && items.every((v: Value) => !v.dynamic)) { this.unrolled(loop.Name.Value, items.map((v: Value) => v.value), cmd.Do); break; }
+          if (items.length && items.every((v: Value) => !v.dynamic)) {
+            this.unrolled(
+              loop.Name.Value,
+              items.map((v: Value) => v.value),
+              cmd.Do,
+            );
+            break;
+          }
           this.env.set(loop.Name.Value, { value: items.map((v: Value) => v.value).join(' '), dynamic: true });
         }
         this.stmts(cmd.Do);
         break;
       }
-      case 'CaseClause': for (const item of cmd.Items ?? []) this.stmts(item.Stmts); break;
-      case 'FuncDecl': this.stmt(cmd.Body); break;
-      case 'TimeClause': this.stmt(cmd.Stmt, pipeline); break;
-      case 'CoprocClause': this.stmt(cmd.Stmt); break;
+      case 'CaseClause':
+        for (const item of cmd.Items ?? []) this.stmts(item.Stmts);
+        break;
+      case 'FuncDecl':
+        this.stmt(cmd.Body);
+        break;
+      case 'TimeClause':
+        this.stmt(cmd.Stmt, pipeline);
+        break;
+      case 'CoprocClause':
+        this.stmt(cmd.Stmt);
+        break;
       case 'DeclClause': {
         // export/declare/local/readonly: keep their operands (flags, names, NAME=value) as arguments,
         // so `export` alone (which prints the environment) differs from `export A=$(…)`.
         const variant = cmd.Variant?.Value ?? 'declare';
-        const argv = [variant], dyn = [false];
+        const argv = [variant],
+          dyn = [false];
         for (const a of cmd.Args ?? []) {
           if (a?.Name) {
             this.assign(a);
@@ -426,8 +560,13 @@ class Walker {
         this.push(argv, dyn, argv.join(' '), redirects, pipeline ?? [], {});
         return;
       }
-      case 'LetClause': case 'ArithmCmd': case 'TestClause': this.expressionSubst(cmd); break;
-      default: this.problems.push(`unsupported shell construct: ${type}`);
+      case 'LetClause':
+      case 'ArithmCmd':
+      case 'TestClause':
+        this.expressionSubst(cmd);
+        break;
+      default:
+        this.problems.push(`unsupported shell construct: ${type}`);
     }
     // Redirections on compound commands apply to everything inside; keep them visible.
     if (redirects.length) this.push([':'], [false], ':', redirects, pipeline ?? [], {});
@@ -440,11 +579,18 @@ class Walker {
       if (!n || typeof n !== 'object' || seen.has(n)) return;
       seen.add(n);
       const t = nodeType(n);
-      if (t === 'CmdSubst' || t === 'ProcSubst') { this.stmts(n.Stmts); return; }
-      if (t === 'Word') { this.word(n); return; }
+      if (t === 'CmdSubst' || t === 'ProcSubst') {
+        this.stmts(n.Stmts);
+        return;
+      }
+      if (t === 'Word') {
+        this.word(n);
+        return;
+      }
       for (const k of ['X', 'Y', 'Expr', 'Exprs', 'Word', 'Parts']) {
         const v = n[k];
-        if (Array.isArray(v)) v.forEach(visit); else if (v) visit(v);
+        if (Array.isArray(v)) v.forEach(visit);
+        else if (v) visit(v);
       }
     };
     visit(node);
@@ -453,12 +599,19 @@ class Walker {
   assign(a: Node) {
     if (!a?.Name) return;
     const name = a.Name.Value as string;
-    if (a.Array) { this.env.set(name, { value: '', dynamic: true }); return; }
+    if (a.Array) {
+      this.env.set(name, { value: '', dynamic: true });
+      return;
+    }
     const v = a.Value ? this.word(a.Value) : { value: '', dynamic: false };
     if (a.Append) {
       const old = this.env.get(name);
       const fed = [...(old?.fed ?? []), ...(v.fed ?? [])];
-      this.env.set(name, { value: (old?.value ?? '') + v.value, dynamic: v.dynamic || (old?.dynamic ?? false), ...(fed.length ? { fed } : {}) });
+      this.env.set(name, {
+        value: (old?.value ?? '') + v.value,
+        dynamic: v.dynamic || (old?.dynamic ?? false),
+        ...(fed.length ? { fed } : {}),
+      });
     } else this.env.set(name, v);
   }
 
@@ -508,13 +661,40 @@ class Walker {
       if (ifs?.dynamic) return [{ value: v.value, dynamic: true, ...fed }];
       const sep = ifs ? ifs.value : ' \t\n';
       if (![...v.value].some((ch) => sep.includes(ch))) return [v];
-      return v.value.split(new RegExp(`[${sep.replace(/[\\\]^-]/g, '\\$&')}]+`)).filter((x) => x !== '').map((x) => ({ value: x, dynamic: false, ...fed }));
+      return v.value
+        .split(new RegExp(`[${sep.replace(/[\\\]^-]/g, '\\$&')}]+`))
+        .filter((x) => x !== '')
+        .map((x) => ({ value: x, dynamic: false, ...fed }));
     });
-    this.push(words.map((w) => w.value), words.map((w) => w.dynamic), text, redirects, pipeline ?? [], env, words.map((w) => w.fed));
+    this.push(
+      words.map((w) => w.value),
+      words.map((w) => w.dynamic),
+      text,
+      redirects,
+      pipeline ?? [],
+      env,
+      words.map((w) => w.fed),
+    );
   }
 
-  push(argv: string[], dynamic: boolean[], text: string, redirects: Redirect[], pipeline: SimpleCommand[], env: Record<string, string>, fedBy?: (SimpleCommand[] | undefined)[]) {
-    const c: SimpleCommand = { argv: [baseName(argv[0]), ...argv.slice(1)], dynamic, text, redirects, pipeline, via: this.via, env };
+  push(
+    argv: string[],
+    dynamic: boolean[],
+    text: string,
+    redirects: Redirect[],
+    pipeline: SimpleCommand[],
+    env: Record<string, string>,
+    fedBy?: (SimpleCommand[] | undefined)[],
+  ) {
+    const c: SimpleCommand = {
+      argv: [baseName(argv[0]), ...argv.slice(1)],
+      dynamic,
+      text,
+      redirects,
+      pipeline,
+      via: this.via,
+      env,
+    };
     if (fedBy?.some(Boolean)) c.fedBy = fedBy;
     pipeline.push(c);
     this.commands.push(c);
@@ -527,9 +707,14 @@ class Walker {
    * plain literal, that literal as written.
    */
   word(w: Node): Value & { expanded?: boolean; soleLit?: string; unquotedLit?: string } {
-    let value = '', dynamic = false, expanded = false, soleLit: string | undefined, raw: string | undefined = '';
+    let value = '',
+      dynamic = false,
+      expanded = false,
+      soleLit: string | undefined,
+      raw: string | undefined = '';
     const parts: Node[] = w?.Parts ?? [];
-    const outer = this.sink, fed: SimpleCommand[] = [];
+    const outer = this.sink,
+      fed: SimpleCommand[] = [];
     this.sink = fed;
     try {
       for (const p of parts) {
@@ -554,24 +739,37 @@ class Walker {
   part(p: Node, inDouble: boolean, type?: string): Value {
     const t = type ?? nodeType(p);
     switch (t) {
-      case 'Lit': return { value: unescapeLit(p.Value, inDouble), dynamic: false };
-      case 'SglQuoted': return { value: p.Dollar ? ansiC(p.Value) : p.Value, dynamic: false };
+      case 'Lit':
+        return { value: unescapeLit(p.Value, inDouble), dynamic: false };
+      case 'SglQuoted':
+        return { value: p.Dollar ? ansiC(p.Value) : p.Value, dynamic: false };
       case 'DblQuoted': {
-        let value = '', dynamic = false;
-        for (const q of p.Parts ?? []) { const v = this.part(q, true); value += v.value; dynamic ||= v.dynamic; }
+        let value = '',
+          dynamic = false;
+        for (const q of p.Parts ?? []) {
+          const v = this.part(q, true);
+          value += v.value;
+          dynamic ||= v.dynamic;
+        }
         return { value, dynamic };
       }
-      case 'ParamExp': return this.param(p);
-      case 'CmdSubst': return this.subst(p.Stmts);
+      case 'ParamExp':
+        return this.param(p);
+      case 'CmdSubst':
+        return this.subst(p.Stmts);
       case 'ProcSubst': {
         const from = this.commands.length;
         this.stmts(p.Stmts);
         this.sink?.push(...this.commands.slice(from));
         return { value: '/dev/fd/63', dynamic: false };
       }
-      case 'ArithmExp': this.expressionSubst(p); return { value: '0', dynamic: true };
-      case 'ExtGlob': return { value: '*', dynamic: true };
-      default: return { value: '', dynamic: true };
+      case 'ArithmExp':
+        this.expressionSubst(p);
+        return { value: '0', dynamic: true };
+      case 'ExtGlob':
+        return { value: '*', dynamic: true };
+      default:
+        return { value: '', dynamic: true };
     }
   }
 
@@ -613,7 +811,8 @@ class Walker {
     const line = top[0]?.pipeline;
     if (!line || line.length !== top.length || line.some((c) => c.dynamic.some(Boolean))) return UNKNOWN_SUBST;
     const [first, ...rest] = line;
-    if (!/^(?:echo|printf)$/.test(first.argv[0]) || (first.argv[0] === 'printf' && first.argv.length < 2)) return UNKNOWN_SUBST;
+    if (!/^(?:echo|printf)$/.test(first.argv[0]) || (first.argv[0] === 'printf' && first.argv.length < 2))
+      return UNKNOWN_SUBST;
     let out = staticOutput(first);
     if (out === undefined) return UNKNOWN_SUBST;
     for (const f of rest) {
@@ -639,7 +838,10 @@ class Walker {
 
   /** Parses a shell string given to `sh -c`, `eval`, `awk system()` … as commands of their own. */
   nested(src: string, via: string) {
-    if (this.depth >= MAX_DEPTH) { this.problems.push(`shell strings nested deeper than ${MAX_DEPTH} levels`); return; }
+    if (this.depth >= MAX_DEPTH) {
+      this.problems.push(`shell strings nested deeper than ${MAX_DEPTH} levels`);
+      return;
+    }
     let file: Node;
     try {
       file = parseSource(src);
@@ -655,16 +857,121 @@ class Walker {
 }
 
 /** Programs whose string arguments are data, patterns or programs in another language, not shell. */
-const NOT_SHELL_ARGS = new Set(['echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg', 'sed', 'awk', 'gawk', 'mawk', 'nawk', 'perl', 'python', 'python2', 'python3', 'node', 'ruby', 'php', 'jq', 'yq', 'git', 'tr', 'cut', 'sort', 'find', 'xargs', 'test', '[', 'expr', 'bc', 'dc', 'date', 'read', 'local', 'export', 'declare', 'alias', 'trap', 'eval', 'sh', 'bash', 'dash', 'zsh', 'ksh', 'watch', 'sudo', 'su', 'env', 'time', 'timeout', 'nohup', 'logger', 'notify-send', 'wall', 'mail', 'column', 'paste', 'comm', 'diff', 'tee', 'head', 'tail', 'cat', 'ls', 'mkdir', 'touch', 'rm', 'cp', 'mv', 'cd', 'chmod', 'chown', 'curl', 'wget']);
+const NOT_SHELL_ARGS = new Set([
+  'echo',
+  'printf',
+  'grep',
+  'egrep',
+  'fgrep',
+  'rg',
+  'sed',
+  'awk',
+  'gawk',
+  'mawk',
+  'nawk',
+  'perl',
+  'python',
+  'python2',
+  'python3',
+  'node',
+  'ruby',
+  'php',
+  'jq',
+  'yq',
+  'git',
+  'tr',
+  'cut',
+  'sort',
+  'find',
+  'xargs',
+  'test',
+  '[',
+  'expr',
+  'bc',
+  'dc',
+  'date',
+  'read',
+  'local',
+  'export',
+  'declare',
+  'alias',
+  'trap',
+  'eval',
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'watch',
+  'sudo',
+  'su',
+  'env',
+  'time',
+  'timeout',
+  'nohup',
+  'logger',
+  'notify-send',
+  'wall',
+  'mail',
+  'column',
+  'paste',
+  'comm',
+  'diff',
+  'tee',
+  'head',
+  'tail',
+  'cat',
+  'ls',
+  'mkdir',
+  'touch',
+  'rm',
+  'cp',
+  'mv',
+  'cd',
+  'chmod',
+  'chown',
+  'curl',
+  'wget',
+]);
 /** Shells whose -c code (and scripts fed on stdin) this parser reads, as bash. */
-export const PARSED_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox-sh', 'rbash', 'yash', 'posh', 'osh', 'ksh93']);
+export const PARSED_SHELLS = new Set([
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'mksh',
+  'ash',
+  'csh',
+  'tcsh',
+  'fish',
+  'busybox-sh',
+  'rbash',
+  'yash',
+  'posh',
+  'osh',
+  'ksh93',
+]);
 const INTERPRETERS: Record<string, { flags: string[]; language: string }> = {
-  python: { flags: ['-c'], language: 'python' }, python2: { flags: ['-c'], language: 'python' }, python3: { flags: ['-c'], language: 'python' },
-  node: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' }, nodejs: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' },
-  deno: { flags: ['eval'], language: 'typescript' }, bun: { flags: ['-e', '--eval'], language: 'javascript' },
-  perl: { flags: ['-e', '-E'], language: 'perl' }, ruby: { flags: ['-e'], language: 'ruby' }, php: { flags: ['-r'], language: 'php' },
-  lua: { flags: ['-e'], language: 'lua' }, R: { flags: ['-e'], language: 'r' }, Rscript: { flags: ['-e'], language: 'r' }, tclsh: { flags: [], language: 'tcl' },
-  gdb: { flags: ['-ex', '--eval-command'], language: 'gdb' }, vim: { flags: ['-c', '+'], language: 'vim' }, vi: { flags: ['-c'], language: 'vim' }, nvim: { flags: ['-c', '--cmd'], language: 'vim' }, pwsh: { flags: ['-c', '-Command', '-EncodedCommand'], language: 'powershell' },
+  python: { flags: ['-c'], language: 'python' },
+  python2: { flags: ['-c'], language: 'python' },
+  python3: { flags: ['-c'], language: 'python' },
+  node: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' },
+  nodejs: { flags: ['-e', '--eval', '-p', '--print'], language: 'javascript' },
+  deno: { flags: ['eval'], language: 'typescript' },
+  bun: { flags: ['-e', '--eval'], language: 'javascript' },
+  perl: { flags: ['-e', '-E'], language: 'perl' },
+  ruby: { flags: ['-e'], language: 'ruby' },
+  php: { flags: ['-r'], language: 'php' },
+  lua: { flags: ['-e'], language: 'lua' },
+  R: { flags: ['-e'], language: 'r' },
+  Rscript: { flags: ['-e'], language: 'r' },
+  tclsh: { flags: [], language: 'tcl' },
+  gdb: { flags: ['-ex', '--eval-command'], language: 'gdb' },
+  vim: { flags: ['-c', '+'], language: 'vim' },
+  vi: { flags: ['-c'], language: 'vim' },
+  nvim: { flags: ['-c', '--cmd'], language: 'vim' },
+  pwsh: { flags: ['-c', '-Command', '-EncodedCommand'], language: 'powershell' },
 };
 
 /** The interpreter a command name runs (python3.11 is python), if any. */
@@ -677,15 +984,34 @@ const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
   sudo: { valued: /^-(?:u|g|C|D|h|p|r|t|T|U)$|^--(?:user|group|chdir|prompt|role|type|host|close-from|other-user)$/ },
   doas: { valued: /^-(?:u|C)$/ },
   env: { valued: /^-(?:u|C|S)$|^--(?:unset|chdir|split-string)$/ },
-  nohup: { valued: /^$/ }, setsid: { valued: /^$/ }, time: { valued: /^-(?:f|o)$/ }, command: { valued: /^$/ }, builtin: { valued: /^$/ },
-  exec: { valued: /^-a$/ }, nice: { valued: /^-n$|^--adjustment$/ }, ionice: { valued: /^-(?:c|n|p)$/ },
-  timeout: { valued: /^-(?:s|k)$|^--(?:signal|kill-after)$/, positional: 1 }, stdbuf: { valued: /^-(?:i|o|e)$/ },
+  nohup: { valued: /^$/ },
+  setsid: { valued: /^$/ },
+  time: { valued: /^-(?:f|o)$/ },
+  command: { valued: /^$/ },
+  builtin: { valued: /^$/ },
+  exec: { valued: /^-a$/ },
+  nice: { valued: /^-n$|^--adjustment$/ },
+  ionice: { valued: /^-(?:c|n|p)$/ },
+  timeout: { valued: /^-(?:s|k)$|^--(?:signal|kill-after)$/, positional: 1 },
+  stdbuf: { valued: /^-(?:i|o|e)$/ },
   chroot: { valued: /^--(?:userspec|groups)$/, positional: 1 },
-  strace: { valued: /^-(?:e|o|p|s|u)$/ }, ltrace: { valued: /^-(?:e|o|p|s|u)$/ },
-  unbuffer: { valued: /^$/ }, torify: { valued: /^$/ }, proxychains: { valued: /^-f$/ }, proxychains4: { valued: /^-f$/ },
-  caffeinate: { valued: /^-(?:t|w)$/ }, taskset: { valued: /^$/, positional: 1 }, runuser: { valued: /^-(?:u|g|l)$/ },
-  'start-stop-daemon': { valued: /^$/ }, faketime: { valued: /^$/, positional: 1 }, firejail: { valued: /^$/ }, pkexec: { valued: /^--user$/ },
-  'systemd-run': { valued: /^-(?:u|p|E|M|H)$|^--(?:unit|property|on-\w+|description|slice|setenv|uid|gid|working-directory|machine|host|timer-property|path-property|socket-property|service-type|nice)$/ },
+  strace: { valued: /^-(?:e|o|p|s|u)$/ },
+  ltrace: { valued: /^-(?:e|o|p|s|u)$/ },
+  unbuffer: { valued: /^$/ },
+  torify: { valued: /^$/ },
+  proxychains: { valued: /^-f$/ },
+  proxychains4: { valued: /^-f$/ },
+  caffeinate: { valued: /^-(?:t|w)$/ },
+  taskset: { valued: /^$/, positional: 1 },
+  runuser: { valued: /^-(?:u|g|l)$/ },
+  'start-stop-daemon': { valued: /^$/ },
+  faketime: { valued: /^$/, positional: 1 },
+  firejail: { valued: /^$/ },
+  pkexec: { valued: /^--user$/ },
+  'systemd-run': {
+    valued:
+      /^-(?:u|p|E|M|H)$|^--(?:unit|property|on-\w+|description|slice|setenv|uid|gid|working-directory|machine|host|timer-property|path-property|socket-property|service-type|nice)$/,
+  },
 };
 
 /**
@@ -693,20 +1019,46 @@ const WRAPPERS: Record<string, { valued: RegExp; positional?: number }> = {
  * `positional` operands come first, `assigns` are NAME=value pairs), or `code` takes a shell string.
  */
 const RUNNERS: Record<string, { valued?: RegExp; positional?: number; assigns?: boolean; code?: RegExp }> = {
-  'uv run': { valued: /^-[wp]$|^--(?:with|with-requirements|python|project|directory|env-file|extra|group|package|index|index-url|from)$/ },
-  'uvx': { valued: /^--(?:with|python|from|index-url)$/ }, 'poetry run': {}, 'pipenv run': {}, 'pdm run': {}, 'hatch run': {}, 'rye run': {},
-  'bundle exec': {}, 'pnpm exec': {}, 'yarn exec': {}, 'npm exec': { valued: /^--(?:package|workspace)$|^-w$/, code: /^(?:-c|--call)$/ },
-  'npx': { valued: /^(?:-p|--package)$/, code: /^(?:-c|--call)$/ },
-  'conda run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ }, 'mamba run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ }, 'micromamba run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ },
-  'mise exec': { valued: /^-C$|^--cd$/ }, 'asdf exec': {}, 'rbenv exec': {}, 'pyenv exec': {}, 'nodenv exec': {}, 'direnv exec': { positional: 1 },
-  'volta run': { valued: /^--(?:node|npm|yarn|pnpm|bundled-npm)$/ }, 'fnm exec': { valued: /^--using$/ }, 'devbox run': {},
-  'nix-shell': { code: /^--(?:run|command)$/ }, 'nix develop': { code: /^(?:-c|--command)$/ },
-  dotenv: { valued: /^-[evc]$/ }, 'cross-env': { assigns: true }, 'dbus-launch': {}, chrt: { valued: /^-[T-Z]$/, positional: 1 }, cgexec: { valued: /^-g$/ },
+  'uv run': {
+    valued:
+      /^-[wp]$|^--(?:with|with-requirements|python|project|directory|env-file|extra|group|package|index|index-url|from)$/,
+  },
+  uvx: { valued: /^--(?:with|python|from|index-url)$/ },
+  'poetry run': {},
+  'pipenv run': {},
+  'pdm run': {},
+  'hatch run': {},
+  'rye run': {},
+  'bundle exec': {},
+  'pnpm exec': {},
+  'yarn exec': {},
+  'npm exec': { valued: /^--(?:package|workspace)$|^-w$/, code: /^(?:-c|--call)$/ },
+  npx: { valued: /^(?:-p|--package)$/, code: /^(?:-c|--call)$/ },
+  'conda run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ },
+  'mamba run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ },
+  'micromamba run': { valued: /^-[np]$|^--(?:name|prefix|cwd)$/ },
+  'mise exec': { valued: /^-C$|^--cd$/ },
+  'asdf exec': {},
+  'rbenv exec': {},
+  'pyenv exec': {},
+  'nodenv exec': {},
+  'direnv exec': { positional: 1 },
+  'volta run': { valued: /^--(?:node|npm|yarn|pnpm|bundled-npm)$/ },
+  'fnm exec': { valued: /^--using$/ },
+  'devbox run': {},
+  'nix-shell': { code: /^--(?:run|command)$/ },
+  'nix develop': { code: /^(?:-c|--command)$/ },
+  dotenv: { valued: /^-[evc]$/ },
+  'cross-env': { assigns: true },
+  'dbus-launch': {},
+  chrt: { valued: /^-[T-Z]$/, positional: 1 },
+  cgexec: { valued: /^-g$/ },
   flock: { valued: /^-[wE]$/, positional: 1, code: /^(?:-c|--command)$/ },
 };
 
 /** git settings whose value is a command git runs (aliases and credential helpers when they start with `!`). */
-const GIT_COMMAND_KEY = /^(?:alias\.[\w.-]+|core\.(?:sshCommand|fsmonitor|pager|editor|askPass)|sequence\.editor|diff\.external|(?:diff|merge|filter)\.[\w.-]+\.(?:textconv|command|driver|clean|smudge|process)|credential\.(?:[\w.:/-]+\.)?helper|gpg\.program|pager\.[\w.-]+)$/i;
+const GIT_COMMAND_KEY =
+  /^(?:alias\.[\w.-]+|core\.(?:sshCommand|fsmonitor|pager|editor|askPass)|sequence\.editor|diff\.external|(?:diff|merge|filter)\.[\w.-]+\.(?:textconv|command|driver|clean|smudge|process)|credential\.(?:[\w.:/-]+\.)?helper|gpg\.program|pager\.[\w.-]+)$/i;
 
 /**
  * The shell command a Makefile line holds: a recipe line (after its tab) or what follows `;` on a
@@ -714,11 +1066,15 @@ const GIT_COMMAND_KEY = /^(?:alias\.[\w.-]+|core\.(?:sshCommand|fsmonitor|pager|
  */
 export function makeRecipe(line: string): string | undefined {
   const recipe = line.startsWith('\t') ? line.slice(1) : /^[^\s:#=][^:=]*:[^=;]*;(.*)$/.exec(line)?.[1];
-  return recipe?.trim().replace(/^[@+-]+/, '').replace(/\$\$/g, '$');
+  return recipe
+    ?.trim()
+    .replace(/^[@+-]+/, '')
+    .replace(/\$\$/g, '$');
 }
 
 /** Environment variables that programs run as a command line (git, less, man, ssh, npm, the shell's prompt). */
-const COMMAND_VAR = /^(?:PAGER|GIT_PAGER|MANPAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF|GIT_PROXY_COMMAND|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|npm_config_script_shell|NPM_CONFIG_SCRIPT_SHELL)$/;
+const COMMAND_VAR =
+  /^(?:PAGER|GIT_PAGER|MANPAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF|GIT_PROXY_COMMAND|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|npm_config_script_shell|NPM_CONFIG_SCRIPT_SHELL)$/;
 
 /** Finds the commands that a wrapper, shell, interpreter or find/xargs runs, and walks them too. */
 function unwrap(c: SimpleCommand, w: Walker) {
@@ -726,9 +1082,20 @@ function unwrap(c: SimpleCommand, w: Walker) {
   const dyn = c.dynamic.slice(1);
   const rest = (from: number, label: string) => {
     if (from >= c.argv.length) return;
-    const argv = c.argv.slice(from), d = c.dynamic.slice(from);
+    const argv = c.argv.slice(from),
+      d = c.dynamic.slice(from);
     // Re-enter as a command of its own (as the wrapper would exec it).
-    const inner = { ...c, argv: [baseName(argv[0]), ...argv.slice(1)], dynamic: d, text: argv[0], via: [...c.via, label], inline: undefined, pipeline: c.pipeline, parent: c, fedBy: c.fedBy?.slice(from) };
+    const inner = {
+      ...c,
+      argv: [baseName(argv[0]), ...argv.slice(1)],
+      dynamic: d,
+      text: argv[0],
+      via: [...c.via, label],
+      inline: undefined,
+      pipeline: c.pipeline,
+      parent: c,
+      fedBy: c.fedBy?.slice(from),
+    };
     // The wrapped command takes the wrapper's place in its pipeline (sudo wget … | sh).
     c.pipeline.splice(c.pipeline.indexOf(c) + 1, 0, inner);
     w.commands.push(inner);
@@ -736,8 +1103,18 @@ function unwrap(c: SimpleCommand, w: Walker) {
   };
   // Environment variables whose value is a command line the program runs (PAGER='sh -c …' git log,
   // export GIT_SSH_COMMAND=…): that command line is judged too.
-  const assigned = [...Object.entries(c.env), ...(/^(?:export|declare|typeset|local|readonly)$/.test(name) ? args.flatMap((a) => { const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(a); return m ? [[m[1], m[2]] as [string, string]] : []; }) : [])];
-  for (const [k, v] of assigned) if (COMMAND_VAR.test(k) && /\s|[;|&]/.test(v.trim())) w.nestedQuiet(/^LESS/.test(k) ? v.replace(/^\s*[|-]+/, '') : v, `${k}=`);
+  const assigned = [
+    ...Object.entries(c.env),
+    ...(/^(?:export|declare|typeset|local|readonly)$/.test(name)
+      ? args.flatMap((a) => {
+          const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(a);
+          return m ? [[m[1], m[2]] as [string, string]] : [];
+        })
+      : []),
+  ];
+  for (const [k, v] of assigned)
+    if (COMMAND_VAR.test(k) && /\s|[;|&]/.test(v.trim()))
+      w.nestedQuiet(/^LESS/.test(k) ? v.replace(/^\s*[|-]+/, '') : v, `${k}=`);
   // `command`, `builtin` and `exec` are shell builtins: a program run by path (/path/to/command) is not them.
   if (/^(?:command|builtin|exec)$/.test(name) && c.text.includes('/')) return;
   if (name === 'env') {
@@ -745,7 +1122,11 @@ function unwrap(c: SimpleCommand, w: Walker) {
     const si = args.findIndex((a) => /^-[a-zA-Z]*S|^--split-string(?:=|$)/.test(a));
     if (si >= 0) {
       const a = args[si];
-      const inline = /^--split-string=/.test(a) ? a.slice(a.indexOf('=') + 1) : /^-[a-zA-Z]*S./.test(a) ? a.slice(a.indexOf('S') + 1) : undefined;
+      const inline = /^--split-string=/.test(a)
+        ? a.slice(a.indexOf('=') + 1)
+        : /^-[a-zA-Z]*S./.test(a)
+          ? a.slice(a.indexOf('S') + 1)
+          : undefined;
       const str = inline ?? args[si + 1];
       const after = args.slice(si + (inline === undefined ? 2 : 1));
       if (str !== undefined) w.nested([str, ...after.map((x) => `'${x.replace(/'/g, `'\\''`)}'`)].join(' '), 'env -S');
@@ -754,31 +1135,65 @@ function unwrap(c: SimpleCommand, w: Walker) {
   }
   if (name in WRAPPERS) {
     const spec = WRAPPERS[name];
-    let i = 0, positional = spec.positional ?? 0;
+    let i = 0,
+      positional = spec.positional ?? 0;
     while (i < args.length) {
       const a = args[i];
-      if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) { i++; continue; }
-      if (a === '--') { i++; break; }
-      if (a.startsWith('-') && a.length > 1) { i += spec.valued.test(a) ? 2 : 1; continue; }
-      if (positional > 0) { positional--; i++; continue; }
+      if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
+        i++;
+        continue;
+      }
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if (a.startsWith('-') && a.length > 1) {
+        i += spec.valued.test(a) ? 2 : 1;
+        continue;
+      }
+      if (positional > 0) {
+        positional--;
+        i++;
+        continue;
+      }
       break;
     }
     rest(i + 1, name);
     return;
   }
-  if (name === 'busybox' || name === 'toybox') { rest(1, name); return; }
+  if (name === 'busybox' || name === 'toybox') {
+    rest(1, name);
+    return;
+  }
   // Project and environment runners: `uv run CMD`, `poetry run CMD`, `conda run -n env CMD`…
   const runner = RUNNERS[`${name} ${args[0] ?? ''}`] ? `${name} ${args[0]}` : RUNNERS[name] ? name : undefined;
   if (runner) {
     const spec = RUNNERS[runner];
-    let i = runner.includes(' ') ? 1 : 0, positional = spec.positional ?? 0;
+    let i = runner.includes(' ') ? 1 : 0,
+      positional = spec.positional ?? 0;
     while (i < args.length) {
       const a = args[i];
-      if (spec.code?.test(a)) { if (args[i + 1] !== undefined) w.nested(args[i + 1], runner); return; }
-      if (a === '--') { i++; break; }
-      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a) && spec.assigns) { i++; continue; }
-      if (a.startsWith('-') && a.length > 1) { i += spec.valued?.test(a) ? 2 : 1; continue; }
-      if (positional > 0) { positional--; i++; continue; }
+      if (spec.code?.test(a)) {
+        if (args[i + 1] !== undefined) w.nested(args[i + 1], runner);
+        return;
+      }
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a) && spec.assigns) {
+        i++;
+        continue;
+      }
+      if (a.startsWith('-') && a.length > 1) {
+        i += spec.valued?.test(a) ? 2 : 1;
+        continue;
+      }
+      if (positional > 0) {
+        positional--;
+        i++;
+        continue;
+      }
       break;
     }
     rest(i + 1, runner);
@@ -787,7 +1202,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
   if (name === 'watch') {
     // watch runs its arguments through sh -c (with -x, directly).
     let i = 0;
-    while (i < args.length && args[i].startsWith('-')) i += /^-(?:n|d|-interval|-differences)$/.test(args[i]) && !args[i].includes('=') ? 2 : 1;
+    while (i < args.length && args[i].startsWith('-'))
+      i += /^-(?:n|d|-interval|-differences)$/.test(args[i]) && !args[i].includes('=') ? 2 : 1;
     if (i >= args.length) return;
     if (args.slice(0, i).some((a) => /^(?:-[a-zA-Z]*x[a-zA-Z]*|--exec)$/.test(a))) rest(i + 1, 'watch');
     else w.nested(args.slice(i).join(' '), 'watch');
@@ -809,7 +1225,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
     if (s !== undefined) w.nested(s, `${name} -c`);
   }
   if (name === 'xargs') {
-    let i = 0, replace: string | undefined;
+    let i = 0,
+      replace: string | undefined;
     while (i < args.length && args[i].startsWith('-')) {
       if (args[i] === '-I') replace = args[i + 1];
       else if (/^-I./.test(args[i])) replace = args[i].slice(2);
@@ -819,13 +1236,25 @@ function unwrap(c: SimpleCommand, w: Walker) {
     }
     // The items xargs reads are only known at run time: where they become a shell's or an
     // interpreter's code (`xargs sh -c`, `xargs -I{} bash -c {}`), that code is unknown.
-    const inner = baseName(args[i] ?? ''), interp = interpreterOf(inner);
+    const inner = baseName(args[i] ?? ''),
+      interp = interpreterOf(inner);
     if (PARSED_SHELLS.has(inner) || inner === 'eval' || interp) {
       if (replace) {
-        for (let k = i + 2; k < c.argv.length; k++) if (c.argv[k].includes(replace)) { c.argv[k] = c.argv[k].split(replace).join(UNKNOWN_SUBST.value); c.dynamic[k] = true; }
+        for (let k = i + 2; k < c.argv.length; k++)
+          if (c.argv[k].includes(replace)) {
+            c.argv[k] = c.argv[k].split(replace).join(UNKNOWN_SUBST.value);
+            c.dynamic[k] = true;
+          }
       } else {
         const last = c.argv.length > i + 2 ? c.argv[c.argv.length - 1] : '';
-        if (inner === 'eval' || (PARSED_SHELLS.has(inner) && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(last)) || interp?.flags.includes(last)) { c.argv.push(UNKNOWN_SUBST.value); c.dynamic.push(true); }
+        if (
+          inner === 'eval' ||
+          (PARSED_SHELLS.has(inner) && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(last)) ||
+          interp?.flags.includes(last)
+        ) {
+          c.argv.push(UNKNOWN_SUBST.value);
+          c.dynamic.push(true);
+        }
       }
     }
     rest(i + 1, 'xargs');
@@ -833,11 +1262,25 @@ function unwrap(c: SimpleCommand, w: Walker) {
   }
   if (name === 'find' || name === 'fd') {
     for (let i = 0; i < args.length; i++) {
-      if (/^-(?:exec|execdir|ok|okdir)$/.test(args[i]) || (name === 'fd' && /^(?:-x|--exec|-X|--exec-batch)$/.test(args[i]))) {
+      if (
+        /^-(?:exec|execdir|ok|okdir)$/.test(args[i]) ||
+        (name === 'fd' && /^(?:-x|--exec|-X|--exec-batch)$/.test(args[i]))
+      ) {
         let j = i + 1;
         while (j < args.length && args[j] !== ';' && args[j] !== '+') j++;
-        const sub = { ...c, argv: [baseName(args[i + 1] ?? ''), ...args.slice(i + 2, j)], dynamic: dyn.slice(i + 1, j), text: args[i + 1] ?? '', via: [...c.via, name], pipeline: c.pipeline, fedBy: c.fedBy?.slice(i + 2, j + 1) };
-        if (sub.argv[0]) { w.commands.push(sub); unwrap(sub, w); }
+        const sub = {
+          ...c,
+          argv: [baseName(args[i + 1] ?? ''), ...args.slice(i + 2, j)],
+          dynamic: dyn.slice(i + 1, j),
+          text: args[i + 1] ?? '',
+          via: [...c.via, name],
+          pipeline: c.pipeline,
+          fedBy: c.fedBy?.slice(i + 2, j + 1),
+        };
+        if (sub.argv[0]) {
+          w.commands.push(sub);
+          unwrap(sub, w);
+        }
         i = j;
       }
     }
@@ -860,8 +1303,10 @@ function unwrap(c: SimpleCommand, w: Walker) {
   if (name === 'awk' || name === 'gawk' || name === 'mawk' || name === 'nawk' || name === 'busybox-awk') {
     const prog = args.find((a, i) => !a.startsWith('-') && (i === 0 || !/^-(?:v|F|f)$/.test(args[i - 1])));
     if (prog) {
-      for (const m of prog.matchAll(/\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)/g)) w.nested(m[1].replace(/\\(.)/g, '$1'), 'awk system()');
-      for (const m of prog.matchAll(/"((?:[^"\\]|\\.)*)"\s*\|\s*getline|\|\s*"((?:[^"\\]|\\.)*)"/g)) w.nested((m[1] ?? m[2]).replace(/\\(.)/g, '$1'), 'awk pipe');
+      for (const m of prog.matchAll(/\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)/g))
+        w.nested(m[1].replace(/\\(.)/g, '$1'), 'awk system()');
+      for (const m of prog.matchAll(/"((?:[^"\\]|\\.)*)"\s*\|\s*getline|\|\s*"((?:[^"\\]|\\.)*)"/g))
+        w.nested((m[1] ?? m[2]).replace(/\\(.)/g, '$1'), 'awk pipe');
       c.inline = { language: 'awk', code: prog };
     }
     return;
@@ -870,7 +1315,12 @@ function unwrap(c: SimpleCommand, w: Walker) {
     // Settings whose value git later runs through the shell (`git config alias.x '!cmd'`,
     // `git -c core.sshCommand=cmd`): that command is judged as if run now.
     args.forEach((a, k) => {
-      const kv = args[k - 1] === '-c' && /^[\w.-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : GIT_COMMAND_KEY.test(a) && args.includes('config') && !dyn[k + 1] ? [a, args[k + 1]] : undefined;
+      const kv =
+        args[k - 1] === '-c' && /^[\w.-]+=/.test(a)
+          ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+          : GIT_COMMAND_KEY.test(a) && args.includes('config') && !dyn[k + 1]
+            ? [a, args[k + 1]]
+            : undefined;
       if (!kv || kv[1] === undefined || !GIT_COMMAND_KEY.test(kv[0])) return;
       const bang = /^(?:alias|credential)\./i.test(kv[0]);
       if (bang && !kv[1].startsWith('!')) return;
@@ -878,18 +1328,27 @@ function unwrap(c: SimpleCommand, w: Walker) {
     });
     // Subcommands that run commands: rebase --exec, bisect run, submodule foreach, filter-branch filters, difftool -x.
     let si = 0;
-    while (si < args.length && args[si].startsWith('-')) si += /^(?:-c|-C|--git-dir|--work-tree|--namespace)$/.test(args[si]) ? 2 : 1;
+    while (si < args.length && args[si].startsWith('-'))
+      si += /^(?:-c|-C|--git-dir|--work-tree|--namespace)$/.test(args[si]) ? 2 : 1;
     const sub = args[si] ?? '';
     const opts = args.slice(si + 1);
     opts.forEach((a, k) => {
       const eq = a.indexOf('=');
       const key = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
       const val = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : opts[k + 1];
-      if (val !== undefined && ((sub === 'rebase' && /^(?:--exec|-x)$/.test(key)) || (sub === 'filter-branch' && /^--(?:tree|index|msg|env|commit|parent|tag-name)-filter$/.test(key)) || (sub === 'difftool' && /^(?:-x|--extcmd)$/.test(key)))) w.nested(val, `git ${sub} ${key}`);
+      if (
+        val !== undefined &&
+        ((sub === 'rebase' && /^(?:--exec|-x)$/.test(key)) ||
+          (sub === 'filter-branch' && /^--(?:tree|index|msg|env|commit|parent|tag-name)-filter$/.test(key)) ||
+          (sub === 'difftool' && /^(?:-x|--extcmd)$/.test(key)))
+      )
+        w.nested(val, `git ${sub} ${key}`);
     });
     if (sub === 'bisect' && opts[0] === 'run') rest(si + 3, 'git bisect run');
     if (sub === 'submodule' && opts.includes('foreach')) {
-      const cmd = opts.slice(opts.indexOf('foreach') + 1).filter((a) => a !== '--recursive' && a !== '-q' && a !== '--quiet');
+      const cmd = opts
+        .slice(opts.indexOf('foreach') + 1)
+        .filter((a) => a !== '--recursive' && a !== '-q' && a !== '--quiet');
       if (cmd.length) w.nested(cmd.join(' '), 'git submodule foreach');
     }
     return;
@@ -924,10 +1383,35 @@ function unwrap(c: SimpleCommand, w: Walker) {
 const NOT_SIMPLE = /[`\\()\n\r{}\0]|<<|\|&|!|#|\$(?![A-Za-z_?#@*$!0-9-])/;
 /** Parameters the fast path can take: special ones, and names neither assigned in the line nor known. */
 const PARAM = /^\$(?:([?#@*$!0-9-])|([A-Za-z_][A-Za-z0-9_]*))/;
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'select', 'function', 'coproc', 'time', '[[', ']]', 'in']);
+const RESERVED = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'for',
+  'while',
+  'until',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'select',
+  'function',
+  'coproc',
+  'time',
+  '[[',
+  ']]',
+  'in',
+]);
 const REDIR = /^(\d*)(>>|>\||>&|<&|<>|&>>|&>|>|<)/;
 
-interface RawWord { value: string; raw: string; quoted: boolean; dynamic: boolean }
+interface RawWord {
+  value: string;
+  raw: string;
+  quoted: boolean;
+  dynamic: boolean;
+}
 type SimpleCmd = { words: RawWord[]; redirects: Redirect[] };
 
 function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
@@ -943,17 +1427,27 @@ function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
   let bail = false;
   const param = (at: number, out: { value: string; dynamic: boolean }): number => {
     const m = PARAM.exec(src.slice(at, at + 256));
-    if (!m) { bail = true; return at + 1; }
+    if (!m) {
+      bail = true;
+      return at + 1;
+    }
     const name = m[1] ?? m[2];
-    if (m[2] && (env.has(name) || new RegExp(`(?:^|[\\s;&|])${name}=`).test(src))) { bail = true; return at + 1; }
+    if (m[2] && (env.has(name) || new RegExp(`(?:^|[\\s;&|])${name}=`).test(src))) {
+      bail = true;
+      return at + 1;
+    }
     if (name === 'HOME') out.value += '~';
     else if (name === 'SHELL') out.value += 'sh';
-    else { out.value += `$${name}`; out.dynamic = true; }
+    else {
+      out.value += `$${name}`;
+      out.dynamic = true;
+    }
     return at + m[0].length;
   };
   const readWord = (): RawWord | undefined => {
     const out = { value: '', dynamic: false };
-    let raw = '', quoted = false;
+    let raw = '',
+      quoted = false;
     while (i < n) {
       const c = src[i];
       if (c === ' ' || c === '\t' || c === '|' || c === ';' || c === '&' || c === '<' || c === '>') break;
@@ -972,8 +1466,15 @@ function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
         i = end + 1;
         continue;
       }
-      if (c === '$') { const next = param(i, out); raw += src.slice(i, next); i = next; continue; }
-      out.value += c; raw += c; i++;
+      if (c === '$') {
+        const next = param(i, out);
+        raw += src.slice(i, next);
+        i = next;
+        continue;
+      }
+      out.value += c;
+      raw += c;
+      i++;
     }
     if (bail) return undefined;
     return raw ? { value: out.value, raw, quoted, dynamic: out.dynamic } : undefined;
@@ -986,10 +1487,16 @@ function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
   };
   while (i < n) {
     const c = src[i];
-    if (c === ' ' || c === '\t') { i++; continue; }
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
     if (c === '|' || c === ';' || (c === '&' && src[i + 1] === '&')) {
       if (!endCmd()) return undefined;
-      if (c === '|' && src[i + 1] !== '|') { i++; continue; }
+      if (c === '|' && src[i + 1] !== '|') {
+        i++;
+        continue;
+      }
       lists.push(line);
       line = [];
       i += c === ';' ? 1 : 2;
@@ -1014,7 +1521,12 @@ function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
   endCmd();
   if (line.length) lists.push(line);
   // Assignments of values only known at run time are the full parser's.
-  for (const l of lists) for (const c of l) for (const w of c.words) { if (!ASSIGN.test(w.raw)) break; if (w.dynamic) return undefined; }
+  for (const l of lists)
+    for (const c of l)
+      for (const w of c.words) {
+        if (!ASSIGN.test(w.raw)) break;
+        if (w.dynamic) return undefined;
+      }
   return lists;
 }
 
@@ -1041,7 +1553,14 @@ export function parseShell(src: string, env: Env = new Map()): ParsedShell {
           continue;
         }
         const first = words[0];
-        w.push(words.map((x) => x.value), words.map((x) => x.dynamic), first.quoted || first.raw.includes('$') ? first.value : first.raw, c.redirects, pipeline, assigns);
+        w.push(
+          words.map((x) => x.value),
+          words.map((x) => x.dynamic),
+          first.quoted || first.raw.includes('$') ? first.value : first.raw,
+          c.redirects,
+          pipeline,
+          assigns,
+        );
       }
     }
     return { commands: w.commands, problems: w.problems };
