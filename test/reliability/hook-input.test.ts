@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
@@ -376,9 +376,13 @@ test("doctor's fix for a repository that disables hooks (install --scope system)
   assert.match(after.out, /disableAllHooks: true, overridden by the system settings/);
 });
 
-test("warden judge takes each event's cwd (or its own workspace field) as its workspace unless --workspace is given", () => {
+test("warden judge takes each event's cwd (or its own workspace field) as its workspace unless --workspace is given", (t) => {
   const h = home();
-  const other = join(h, 'other-project');
+  // Projects outside the temp folders (scratch space to the policy) and outside Warden's own
+  // folder (agent-tamper): under this test process's home, removed at the end.
+  const root = mkdtempSync(join(homedir(), 'warden-judge-test-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const other = mkdtempSync(join(root, 'other-project-'));
   mkdirSync(join(other, 'src'), { recursive: true });
   const lines = [
     { tool: 'read', path: 'src/a.ts', cwd: other },
@@ -394,8 +398,7 @@ test("warden judge takes each event's cwd (or its own workspace field) as its wo
       .map((l) => JSON.parse(l).decision);
   assert.deepEqual(decisions([]), ['allow', 'allow', 'allow', 'ask']);
   // --workspace wins over the events' own folders.
-  const ws = join(h, 'elsewhere');
-  mkdirSync(ws);
+  const ws = mkdtempSync(join(root, 'elsewhere-'));
   assert.deepEqual(decisions(['--workspace', ws]), ['ask', 'ask', 'ask', 'ask']);
   // A workspace field that is not a string is an invalid event, denied.
   const bad = run(['judge', '--no-audit'], h, JSON.stringify({ tool: 'read', path: 'a', workspace: 1 }) + '\n');
