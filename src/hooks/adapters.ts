@@ -166,7 +166,9 @@ function unknownStrings(i: Record<string, unknown>, known: string[]): string[] {
 export function toolEvents(agent: Agent, p: HookPayload): Event[] {
   const name = p.tool_name;
   if (typeof name !== 'string' || !name.trim())
-    throw new Error(`"tool_name" is ${name === undefined ? 'missing' : typeof name === 'string' ? 'empty' : kindOf(name)}`);
+    throw new Error(
+      `"tool_name" is ${name === undefined ? 'missing' : typeof name === 'string' ? 'empty' : kindOf(name)}`,
+    );
   const raw = p.tool_input;
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw)))
     throw new Error(`${agent} ${name} call whose "tool_input" is ${kindOf(raw)}, not an object`);
