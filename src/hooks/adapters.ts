@@ -94,8 +94,6 @@ export function phaseOf(agent: Agent, p: HookPayload): Phase {
           : 'unknown';
 }
 
-const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 /** What a value is, for an error message. */
 const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
@@ -173,25 +171,29 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw)))
     throw new Error(`${agent} ${name} call whose "tool_input" is ${kindOf(raw)}, not an object`);
   const i = (raw ?? {}) as Record<string, unknown>;
-  // A shell tool's own folder (Gemini: dir_path, formerly directory) is relative to the session's.
-  const dir = /^(run_shell_command|monitor|Bash)$/.test(name) ? (s(i.directory) ?? s(i.dir_path)) : undefined;
-  const cwd = dir === undefined ? p.cwd : p.cwd && !isAbsolute(dir) ? resolve(p.cwd, dir) : dir;
   const need = (v: unknown, what: string): string => {
     if (typeof v !== 'string') throw new Error(`${agent} ${name} call without a string ${what}`);
     return v;
   };
-  /** The first of `keys` present; present but not a string is a mistyped input, not "no path". */
+  /**
+   * The value of whichever of `keys` (one parameter's names across agents and releases) is present.
+   * Present but not a string is a mistyped input, not "no path"; two different values are a call
+   * whose target depends on which name the tool reads: neither is assumed.
+   */
   const optional = (...keys: string[]): string | undefined => {
-    for (const k of keys) {
-      if (i[k] === undefined) continue;
+    const present = keys.filter((k) => i[k] !== undefined);
+    for (const k of present)
       if (typeof i[k] !== 'string') throw new Error(`${agent} ${name} call whose "${k}" is ${kindOf(i[k])}`);
-      return i[k] as string;
-    }
-    return undefined;
+    const values = [...new Set(present.map((k) => i[k] as string))];
+    if (values.length > 1) throw new Error(`${agent} ${name} call with different ${present.join(' and ')}`);
+    return values[0];
   };
+  // A shell tool's own folder (Gemini: dir_path, formerly directory) is relative to the session's.
+  const dir = /^(run_shell_command|monitor|Bash)$/.test(name) ? optional('directory', 'dir_path') : undefined;
+  const cwd = dir === undefined ? p.cwd : p.cwd && !isAbsolute(dir) ? resolve(p.cwd, dir) : dir;
   const reads = (paths: (string | undefined)[]): Event[] =>
     paths.filter((x): x is string => !!x).map((x) => ({ tool: 'read' as const, path: x, cwd }));
-  const path = s(i.file_path) ?? s(i.absolute_path) ?? s(i.path) ?? s(i.notebook_path);
+  const target = () => optional('file_path', 'absolute_path', 'path', 'notebook_path');
   switch (name) {
     // Shell: Qwen Code / Gemini run_shell_command, Qwen monitor (also runs a shell command), Claude Bash.
     case 'run_shell_command':
@@ -204,14 +206,14 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
       return [{ tool: 'code', language: 'javascript', code: need(i.source, 'source'), cwd }];
     case 'write_file':
     case 'Write':
-      return [{ tool: 'write', path: need(path, 'file_path'), content: need(i.content, 'content'), cwd }];
+      return [{ tool: 'write', path: need(target(), 'file_path'), content: need(i.content, 'content'), cwd }];
     case 'edit':
     case 'replace':
     case 'Edit':
       return [
         {
           tool: 'edit',
-          path: need(path, 'file_path'),
+          path: need(target(), 'file_path'),
           old: need(i.old_string, 'old_string'),
           new: need(i.new_string, 'new_string'),
           replaceAll: i.replace_all === true,
@@ -220,7 +222,7 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
       ];
     case 'MultiEdit': {
       if (!Array.isArray(i.edits) || !i.edits.length) throw new Error(`${agent} ${name} call without a list of edits`);
-      const file = need(path, 'file_path');
+      const file = need(target(), 'file_path');
       return (i.edits as unknown[]).map((e) => {
         const o = (e && typeof e === 'object' ? e : {}) as Record<string, unknown>;
         return {
@@ -240,7 +242,7 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
           tool: 'code',
           language: 'python',
           code: need(i.new_source, 'new_source'),
-          path: need(path, 'notebook_path'),
+          path: need(target(), 'notebook_path'),
           cwd,
         },
       ];
@@ -264,7 +266,8 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
         dir = optional('path', 'dir_path');
       return reads([
         dir,
-        pattern && /^[/~]/.test(pattern)
+        // An absolute pattern, or one that climbs out of the folder, is where the listing looks.
+        pattern && (/^[/~]/.test(pattern) || (!dir && /(^|\/)\.\.(\/|$)/.test(pattern)))
           ? pattern
           : pattern && dir
             ? `${dir.replace(/\/+$/, '')}/${pattern}`
@@ -282,8 +285,11 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
     case 'web_fetch':
     case 'WebFetch': {
       // Gemini's web_fetch takes a prompt with the URLs in it; URLs under an unknown key count too.
+      // (Gemini CLI fetches the URLs in its prompt whatever else the call holds.)
       const url = optional('url');
-      const text = [url === undefined ? need(i.prompt, 'url or prompt') : '', ...unknownStrings(i, READ_KEYS.fetch)];
+      const prompt =
+        url === undefined ? need(i.prompt, 'url or prompt') : agent === 'gemini-cli' ? (optional('prompt') ?? '') : '';
+      const text = [prompt, ...unknownStrings(i, READ_KEYS.fetch)];
       const urls = text.join(' ').match(/https?:\/\/[^\s"'<>)]+/g) ?? [];
       return [...(url === undefined ? [] : [url]), ...urls].map((u) => ({ tool: 'fetch' as const, url: u, cwd }));
     }

@@ -221,6 +221,27 @@ test('a path under a parameter name the adapter does not know is judged as a rea
   assert.deepEqual(paths(toolEvents('gemini-cli', p('web_fetch', { prompt: 'x', links: ['https://evil.example/'] }))), [
     'https://evil.example/',
   ]);
+  // Two names of one parameter with different values: which one the tool reads decides, so neither is assumed.
+  assert.throws(
+    () => toolEvents('qwen-code', p('read_file', { file_path: 'README.md', absolute_path: '/home/dev/.ssh/id_rsa' })),
+    /different file_path and absolute_path/,
+  );
+  assert.throws(
+    () => toolEvents('qwen-code', p('write_file', { file_path: 'a.md', path: '/home/dev/.bashrc', content: 'x' })),
+    /different/,
+  );
+  assert.throws(() => toolEvents('gemini-cli', p('run_shell_command', { command: 'ls', dir_path: 7 })), /dir_path/);
+  // A listing pattern that climbs out of the working folder is where it looks.
+  assert.deepEqual(paths(toolEvents('claude-code', p('Glob', { pattern: '../../home/dev/.ssh/*' }))), [
+    '../../home/dev/.ssh/*',
+  ]);
+  // Gemini CLI fetches the URLs in its prompt even when the call also names a url.
+  assert.deepEqual(
+    paths(
+      toolEvents('gemini-cli', p('web_fetch', { url: 'https://a.example/', prompt: 'and https://evil.example/x' })),
+    ),
+    ['https://a.example/', 'https://evil.example/x'],
+  );
   // Existing forms keep working.
   assert.deepEqual(paths(toolEvents('claude-code', p('Grep', { pattern: 'TODO' }))), []);
   assert.deepEqual(paths(toolEvents('claude-code', p('WebFetch', { url: 'https://a.example/', prompt: 'sum' }))), [
