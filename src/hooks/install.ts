@@ -479,7 +479,7 @@ export function probePayloads(agent: Agent, cwd: string): { deny: Json; allow: [
       [
         'a file read',
         call(claude ? 'Read' : 'read_file', {
-          [agent === 'qwen-code' ? 'absolute_path' : 'file_path']: join(cwd, 'README.md'),
+          file_path: join(cwd, 'README.md'),
         }),
       ],
       ['a prompt', prompt],
