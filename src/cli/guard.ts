@@ -9,7 +9,7 @@ import { writeSync } from 'node:fs';
 import { install, uninstall, doctor, type Scope } from '../hooks/install.ts';
 import { loadPolicy } from '../engine/policy.ts';
 import { judgeEvent } from '../engine/judge.ts';
-import { parseEvent } from '../engine/events.ts';
+import { eventWorkspace, parseEvent } from '../engine/events.ts';
 import { AuditLog } from '../audit/log.ts';
 import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
@@ -50,8 +50,15 @@ export async function hookCommand(rest: string[]): Promise<number> {
 export async function judgeCommand(rest: string[]): Promise<number> {
   const { flags } = parseArgs(rest, { policy: 'string', cwd: 'string', workspace: 'string', 'no-audit': 'bool' });
   const policy = loadPolicy(flags.policy as string | undefined);
-  const cwd = (flags.cwd as string | undefined) ?? process.cwd();
-  const ctx = { policy, cwd, workspace: (flags.workspace as string | undefined) ?? cwd };
+  const cwd = resolve((flags.cwd as string | undefined) ?? process.cwd());
+  const fixed = flags.workspace !== undefined ? resolve(flags.workspace as string) : undefined;
+  // Each event's workspace: --workspace, else the event's own workspace or cwd, else --cwd.
+  const contextOf = (raw: unknown, ev: { cwd?: string }) => {
+    if (ev.cwd !== undefined) ev.cwd = resolve(cwd, ev.cwd);
+    const own = eventWorkspace(raw);
+    const workspace = fixed ?? (own !== undefined ? resolve(ev.cwd ?? cwd, own) : (ev.cwd ?? cwd));
+    return { policy, cwd: ev.cwd ?? cwd, workspace };
+  };
   const audit = flags['no-audit'] ? undefined : new AuditLog();
   const session = `judge-${process.pid}-${Date.now()}`;
   let bad = 0;
@@ -60,8 +67,9 @@ export async function judgeCommand(rest: string[]): Promise<number> {
       if (!line.trim()) continue;
       let out: Record<string, unknown>;
       try {
-        const ev = parseEvent(JSON.parse(line));
-        const v = await judgeEvent(ev, ctx);
+        const raw: unknown = JSON.parse(line);
+        const ev = parseEvent(raw);
+        const v = await judgeEvent(ev, contextOf(raw, ev as { cwd?: string }));
         audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v) });
         out = {
           decision: v.decision,

@@ -49,3 +49,13 @@ export function parseEvent(raw: unknown): Event {
       );
   }
 }
+
+/**
+ * Where an event's workspace is: its own "workspace" field, else its "cwd" (an event from another
+ * project is judged against that project, not the folder `warden judge` runs in). Undefined when
+ * the event names neither.
+ */
+export function eventWorkspace(raw: unknown): string | undefined {
+  const o = raw as Record<string, unknown>;
+  return str(o, 'workspace', false) ?? str(o, 'cwd', false);
+}

@@ -639,34 +639,59 @@ function makeTargets(text: string, names: string[]): string | undefined {
 
 type ScanText = typeof import('./scan.ts').scanText;
 let scanTextFn: ScanText | undefined;
+/** How many judgements needed the code analyzers before they were loaded (see judgeEvent). */
+let analyzerMisses = 0;
 /** The scanner engine, loaded on first use (synchronously: judge is synchronous). */
 function scanTextLazy(): ScanText {
-  if (!scanTextFn) throw new Error('the code analyzers are not loaded (call loadAnalyzers() first)');
+  if (!scanTextFn) {
+    analyzerMisses++;
+    throw new Error('the code analyzers are not loaded (call loadAnalyzers() first)');
+  }
   return scanTextFn;
 }
 export async function loadAnalyzers(): Promise<void> {
   scanTextFn ??= (await import('./scan.ts')).scanText;
 }
 
-/** `judge`, after loading the code analyzers if this event may need them. */
+/** The policy's on-error verdict when the analyzers cannot be loaded. */
+function analyzersFailed(e: unknown, ctx: JudgeContext): FullVerdict {
+  return {
+    decision: ctx.policy.onError,
+    reasons: [`Warden could not load its code analyzers (${(e as Error).message}); failing closed.`],
+    findings: [],
+    actions: [],
+  };
+}
+
+/**
+ * `judge`, with the code analyzers loaded whenever the event needs them. Events that obviously do
+ * (writes, code, commands naming an interpreter) load them first; any other event that turns out to
+ * need them (a shell command that writes a file: `echo x >> f`, `sed -i`, `printf … > f`, a script
+ * it runs) is judged again once they are loaded, so no route (hook, snapshot, daemon, judge) ever
+ * answers "not loaded" for ordinary work.
+ */
 export async function judgeEvent(event: Event, ctx: JudgeContext): Promise<FullVerdict> {
   if (
-    event.tool === 'write' ||
-    event.tool === 'edit' ||
-    event.tool === 'scan' ||
-    event.tool === 'code' ||
-    (event.tool === 'shell' && /python|node|perl|ruby|php|awk|deno|bun|lua|pwsh|<</.test(event.command))
+    !scanTextFn &&
+    (event.tool === 'write' ||
+      event.tool === 'edit' ||
+      event.tool === 'scan' ||
+      event.tool === 'code' ||
+      (event.tool === 'shell' && /python|node|perl|ruby|php|awk|deno|bun|lua|pwsh|<</.test(event.command)))
   ) {
     try {
       await loadAnalyzers();
     } catch (e) {
-      return {
-        decision: ctx.policy.onError,
-        reasons: [`Warden could not load its code analyzers (${(e as Error).message}); failing closed.`],
-        findings: [],
-        actions: [],
-      };
+      return analyzersFailed(e, ctx);
     }
+  }
+  const misses = analyzerMisses;
+  const v = judge(event, ctx);
+  if (analyzerMisses === misses) return v;
+  try {
+    await loadAnalyzers();
+  } catch (e) {
+    return analyzersFailed(e, ctx);
   }
   return judge(event, ctx);
 }

@@ -146,14 +146,27 @@ export function policyCandidates(): string[] {
   ].filter(Boolean);
 }
 
-/** The policy in force: an explicit file, or the first of policyCandidates(), else the built-in one. */
-export function loadPolicy(file?: string): Policy {
-  if (file) {
-    if (!existsSync(file)) throw new PolicyError(`policy file not found: ${file}`);
-    return parsePolicy(readFileSync(file, 'utf8'), file, builtinPolicy());
+/** A policy file's text; a file that is missing, a folder or unreadable is a one-line PolicyError. */
+function readPolicyFile(file: string, named: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : `unreadable (${code ?? e})`;
+    throw new PolicyError(`policy file ${why}: ${file}${named}`);
   }
-  for (const f of policyCandidates())
-    if (existsSync(f)) return parsePolicy(readFileSync(f, 'utf8'), f, builtinPolicy());
+}
+
+/**
+ * The policy in force: an explicit file, or the first of policyCandidates(), else the built-in one.
+ * A file named by --policy or $WARDEN_POLICY must be there: a typo must not quietly put the
+ * built-in policy in force. A default location that exists but cannot be read is an error too.
+ */
+export function loadPolicy(file?: string): Policy {
+  if (file) return parsePolicy(readPolicyFile(file, ''), file, builtinPolicy());
+  const env = process.env.WARDEN_POLICY;
+  if (env) return parsePolicy(readPolicyFile(env, ' (named by $WARDEN_POLICY)'), env, builtinPolicy());
+  for (const f of policyCandidates()) if (existsSync(f)) return parsePolicy(readPolicyFile(f, ''), f, builtinPolicy());
   return builtinPolicy();
 }
 

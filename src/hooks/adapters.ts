@@ -10,6 +10,7 @@
  *  - "ask" falls back to "deny" in headless runs;
  *  - answering "allow" would skip the agent's own approval prompt, so an allow is silence.
  */
+import { isAbsolute, resolve } from 'node:path';
 import type { Decision, Event } from '../engine/types.ts';
 
 export type Agent = 'qwen-code' | 'claude-code' | 'gemini-cli';
@@ -27,40 +28,172 @@ export interface HookPayload {
   [k: string]: unknown;
 }
 
-export type Phase = 'pre-tool' | 'post-tool' | 'prompt' | 'other';
+/** 'unknown': an event name the adapter cannot name; judged as a pre-tool call it cannot read. */
+export type Phase = 'pre-tool' | 'post-tool' | 'prompt' | 'other' | 'unknown';
+
+/**
+ * Each agent's documented events that carry no tool call or prompt to judge (recorded only).
+ * Anything else, a renamed or misspelt event included, is 'unknown': a new release that renames
+ * PreToolUse must not switch the guard off.
+ */
+const CLAUDE_LIKE_OTHER = new Set([
+  'SessionStart',
+  'SessionEnd',
+  'Stop',
+  'StopFailure',
+  'SubagentStart',
+  'SubagentStop',
+  'Notification',
+  'PreCompact',
+  'PostCompact',
+  'QueryEnd',
+  'ConfigChange',
+  'TeammateIdle',
+  'TaskCompleted',
+  'InstructionsLoaded',
+  'CwdChanged',
+  'FileChanged',
+  'WorktreeCreate',
+  'WorktreeRemove',
+  // Fires after PreToolUse has judged the same call (Warden installs no hook for it).
+  'PermissionRequest',
+]);
+const GEMINI_OTHER = new Set([
+  'SessionStart',
+  'SessionEnd',
+  'AfterAgent',
+  'BeforeModel',
+  'AfterModel',
+  'BeforeToolSelection',
+  'PreCompress',
+  'Notification',
+]);
 
 /** The event name families of each agent. */
 export function phaseOf(agent: Agent, p: HookPayload): Phase {
-  const e = p.hook_event_name ?? '';
+  const e = p && typeof p === 'object' && !Array.isArray(p) ? p.hook_event_name : undefined;
+  if (typeof e !== 'string') return 'unknown';
   if (agent === 'gemini-cli')
-    return e === 'BeforeTool' ? 'pre-tool' : e === 'AfterTool' ? 'post-tool' : e === 'BeforeAgent' ? 'prompt' : 'other';
+    return e === 'BeforeTool'
+      ? 'pre-tool'
+      : e === 'AfterTool'
+        ? 'post-tool'
+        : e === 'BeforeAgent'
+          ? 'prompt'
+          : GEMINI_OTHER.has(e)
+            ? 'other'
+            : 'unknown';
   return e === 'PreToolUse'
     ? 'pre-tool'
     : e === 'PostToolUse' || e === 'PostToolUseFailure'
       ? 'post-tool'
       : e === 'UserPromptSubmit'
         ? 'prompt'
-        : 'other';
+        : CLAUDE_LIKE_OTHER.has(e)
+          ? 'other'
+          : 'unknown';
 }
 
-const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** What a value is, for an error message. */
+const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+
+/**
+ * The input keys each read, search or list tool documents (any of the three agents). A string
+ * under any other key may be a path under a renamed parameter: it is judged as a read too, so
+ * a renamed key can add a question, never hide a path.
+ */
+const READ_KEYS: Record<string, string[]> = {
+  read: ['file_path', 'absolute_path', 'path', 'offset', 'limit', 'pages'],
+  search: [
+    'pattern',
+    'path',
+    'dir_path',
+    'include',
+    'glob',
+    'type',
+    'output_mode',
+    '-i',
+    '-n',
+    '-A',
+    '-B',
+    '-C',
+    'context',
+    'after',
+    'before',
+    'multiline',
+    'head_limit',
+    'offset',
+    'limit',
+    'case_sensitive',
+    'fixed_strings',
+    'no_ignore',
+  ],
+  list: [
+    'pattern',
+    'path',
+    'dir_path',
+    'ignore',
+    'case_sensitive',
+    'respect_git_ignore',
+    'respect_gemini_ignore',
+    'file_filtering_options',
+  ],
+  many: ['paths', 'include', 'exclude', 'recursive', 'useDefaultExcludes', 'file_filtering_options'],
+  fetch: ['url', 'prompt'],
+};
+
+/** Strings under keys a tool does not document (and in arrays or objects under them), at most 3 levels deep. */
+function unknownStrings(i: Record<string, unknown>, known: string[]): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, depth: number) => {
+    if (typeof v === 'string') out.push(v);
+    else if (depth < 3 && v && typeof v === 'object')
+      for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x, depth + 1);
+  };
+  for (const [k, v] of Object.entries(i)) if (!known.includes(k)) walk(v, 0);
+  return out;
+}
 
 /**
  * The tool call as Warden events (one call can be several: a multi-edit, many files read).
  * Returns [] for the agents' own tools that act on nothing outside the conversation (todo lists,
  * questions); a tool it does not know (an MCP server's) is an "other" event that the policy decides.
- * Throws for a call of a known risky tool whose input is not what the agent documents, so the
- * caller fails closed.
+ * Throws for a call without a tool name, and for a call of a known tool whose input is not what
+ * the agent documents (a missing, renamed or mistyped parameter), so the caller fails closed.
  */
 export function toolEvents(agent: Agent, p: HookPayload): Event[] {
-  const name = p.tool_name ?? '';
-  const i = (p.tool_input ?? {}) as Record<string, unknown>;
-  const cwd = s(i.directory) ?? s(i.dir_path) ?? p.cwd;
+  const name = p.tool_name;
+  if (typeof name !== 'string' || !name.trim())
+    throw new Error(
+      `"tool_name" is ${name === undefined ? 'missing' : typeof name === 'string' ? 'empty' : kindOf(name)}`,
+    );
+  const raw = p.tool_input;
+  if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw)))
+    throw new Error(`${agent} ${name} call whose "tool_input" is ${kindOf(raw)}, not an object`);
+  const i = (raw ?? {}) as Record<string, unknown>;
   const need = (v: unknown, what: string): string => {
     if (typeof v !== 'string') throw new Error(`${agent} ${name} call without a string ${what}`);
     return v;
   };
-  const path = s(i.file_path) ?? s(i.absolute_path) ?? s(i.path) ?? s(i.notebook_path);
+  /**
+   * The value of whichever of `keys` (one parameter's names across agents and releases) is present.
+   * Present but not a string is a mistyped input, not "no path"; two different values are a call
+   * whose target depends on which name the tool reads: neither is assumed.
+   */
+  const optional = (...keys: string[]): string | undefined => {
+    const present = keys.filter((k) => i[k] !== undefined);
+    for (const k of present)
+      if (typeof i[k] !== 'string') throw new Error(`${agent} ${name} call whose "${k}" is ${kindOf(i[k])}`);
+    const values = [...new Set(present.map((k) => i[k] as string))];
+    if (values.length > 1) throw new Error(`${agent} ${name} call with different ${present.join(' and ')}`);
+    return values[0];
+  };
+  // A shell tool's own folder (Gemini: dir_path, formerly directory) is relative to the session's.
+  const dir = /^(run_shell_command|monitor|Bash)$/.test(name) ? optional('directory', 'dir_path') : undefined;
+  const cwd = dir === undefined ? p.cwd : p.cwd && !isAbsolute(dir) ? resolve(p.cwd, dir) : dir;
+  const reads = (paths: (string | undefined)[]): Event[] =>
+    paths.filter((x): x is string => !!x).map((x) => ({ tool: 'read' as const, path: x, cwd }));
+  const target = () => optional('file_path', 'absolute_path', 'path', 'notebook_path');
   switch (name) {
     // Shell: Qwen Code / Gemini run_shell_command, Qwen monitor (also runs a shell command), Claude Bash.
     case 'run_shell_command':
@@ -73,14 +206,14 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
       return [{ tool: 'code', language: 'javascript', code: need(i.source, 'source'), cwd }];
     case 'write_file':
     case 'Write':
-      return [{ tool: 'write', path: need(path, 'file_path'), content: need(i.content, 'content'), cwd }];
+      return [{ tool: 'write', path: need(target(), 'file_path'), content: need(i.content, 'content'), cwd }];
     case 'edit':
     case 'replace':
     case 'Edit':
       return [
         {
           tool: 'edit',
-          path: need(path, 'file_path'),
+          path: need(target(), 'file_path'),
           old: need(i.old_string, 'old_string'),
           new: need(i.new_string, 'new_string'),
           replaceAll: i.replace_all === true,
@@ -88,16 +221,19 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
         },
       ];
     case 'MultiEdit': {
-      const edits = Array.isArray(i.edits) ? (i.edits as Record<string, unknown>[]) : [];
-      const file = need(path, 'file_path');
-      return edits.map((e) => ({
-        tool: 'edit' as const,
-        path: file,
-        old: need(e.old_string, 'old_string'),
-        new: need(e.new_string, 'new_string'),
-        replaceAll: e.replace_all === true,
-        cwd,
-      }));
+      if (!Array.isArray(i.edits) || !i.edits.length) throw new Error(`${agent} ${name} call without a list of edits`);
+      const file = need(target(), 'file_path');
+      return (i.edits as unknown[]).map((e) => {
+        const o = (e && typeof e === 'object' ? e : {}) as Record<string, unknown>;
+        return {
+          tool: 'edit' as const,
+          path: file,
+          old: need(o.old_string, 'old_string'),
+          new: need(o.new_string, 'new_string'),
+          replaceAll: o.replace_all === true,
+          cwd,
+        };
+      });
     }
     case 'notebook_edit':
     case 'NotebookEdit':
@@ -106,57 +242,68 @@ export function toolEvents(agent: Agent, p: HookPayload): Event[] {
           tool: 'code',
           language: 'python',
           code: need(i.new_source, 'new_source'),
-          path: need(path, 'notebook_path'),
+          path: need(target(), 'notebook_path'),
           cwd,
         },
       ];
     case 'read_file':
     case 'Read':
+      return reads([
+        need(optional('file_path', 'absolute_path', 'path'), 'file_path'),
+        ...unknownStrings(i, READ_KEYS.read),
+      ]);
     case 'grep_search':
     case 'Grep':
     case 'search_file_content':
-      return path ? [{ tool: 'read', path, cwd }] : [];
+      // Without a path the search runs in the working folder.
+      return reads([optional('path', 'dir_path'), ...unknownStrings(i, READ_KEYS.search)]);
     case 'glob':
     case 'Glob':
     case 'list_directory':
     case 'LS': {
       // Listing is judged as reading where it looks: the folder, and a pattern's own path.
-      const pattern = s(i.pattern),
-        dir = path ?? s(i.dir_path);
-      const where = [
+      const pattern = optional('pattern'),
+        dir = optional('path', 'dir_path');
+      return reads([
         dir,
-        pattern && /^[/~]/.test(pattern)
+        // An absolute pattern, or one that climbs out of the folder, is where the listing looks.
+        pattern && (/^[/~]/.test(pattern) || (!dir && /(^|\/)\.\.(\/|$)/.test(pattern)))
           ? pattern
           : pattern && dir
             ? `${dir.replace(/\/+$/, '')}/${pattern}`
             : undefined,
-      ];
-      return where.filter((x): x is string => !!x).map((x) => ({ tool: 'read' as const, path: x, cwd }));
+        ...unknownStrings(i, READ_KEYS.list),
+      ]);
     }
     case 'read_many_files': {
-      const paths = Array.isArray(i.paths)
-        ? (i.paths as unknown[]).filter((x): x is string => typeof x === 'string')
-        : [];
-      return paths.map((x) => ({ tool: 'read' as const, path: x, cwd }));
+      // Qwen Code names them `paths`, Gemini CLI `include`; either must be a list of strings.
+      const lists = [i.paths, i.include].filter((v) => v !== undefined);
+      if (!lists.length || lists.some((l) => !Array.isArray(l) || l.some((x) => typeof x !== 'string')))
+        throw new Error(`${agent} ${name} call without a list of paths`);
+      return reads([...(lists.flat() as string[]), ...unknownStrings(i, READ_KEYS.many)]);
     }
     case 'web_fetch':
     case 'WebFetch': {
-      if (typeof i.url === 'string') return [{ tool: 'fetch', url: i.url, cwd }];
-      // Gemini's web_fetch takes a prompt with the URLs in it.
-      const urls = (s(i.prompt) ?? '').match(/https?:\/\/[^\s"'<>)]+/g) ?? [];
-      return urls.map((url) => ({ tool: 'fetch' as const, url, cwd }));
+      // Gemini's web_fetch takes a prompt with the URLs in it; URLs under an unknown key count too.
+      // (Gemini CLI fetches the URLs in its prompt whatever else the call holds.)
+      const url = optional('url');
+      const prompt =
+        url === undefined ? need(i.prompt, 'url or prompt') : agent === 'gemini-cli' ? (optional('prompt') ?? '') : '';
+      const text = [prompt, ...unknownStrings(i, READ_KEYS.fetch)];
+      const urls = text.join(' ').match(/https?:\/\/[^\s"'<>)]+/g) ?? [];
+      return [...(url === undefined ? [] : [url]), ...urls].map((u) => ({ tool: 'fetch' as const, url: u, cwd }));
     }
     // Memories and scheduled prompts go into every later prompt to the model vendor: judged as prompts.
     case 'save_memory':
-      return typeof i.fact === 'string' ? [{ tool: 'prompt', text: i.fact }] : [];
+      return [{ tool: 'prompt', text: need(i.fact, 'fact') }];
     case 'cron_create':
-      return typeof i.prompt === 'string' ? [{ tool: 'prompt', text: i.prompt }] : [];
+      return [{ tool: 'prompt', text: need(i.prompt, 'prompt') }];
     default:
       // Tools that neither run, write, read nor fetch anything themselves; a sub-agent's own tool
       // calls come through these hooks one by one.
       if (INERT_TOOLS.has(name)) return [];
       // Anything else (an MCP server's tool, a plugin's) could do anything: the policy decides.
-      return name ? [{ tool: 'other', name, cwd }] : [];
+      return [{ tool: 'other', name, cwd }];
   }
 }
 
@@ -190,10 +337,17 @@ const INERT_TOOLS = new Set([
   'omni_recall_media_memory',
 ]);
 
-/** The prompt a user submitted, when the payload says it is the user's (not tool output being sent on). */
-export function userPrompt(agent: Agent, p: HookPayload): string | undefined {
-  if (agent === 'qwen-code') return s(p.submitted_prompt);
-  return s(p.prompt);
+/**
+ * The prompt a user submitted, as events: [] when the payload is a model turn (Qwen Code also
+ * fires UserPromptSubmit when tool output goes back to the model, without `submitted_prompt`).
+ * Throws when neither field is readable, so a renamed field fails closed.
+ */
+export function promptEvents(agent: Agent, p: HookPayload): Event[] {
+  const field = agent === 'qwen-code' && p.submitted_prompt !== undefined ? 'submitted_prompt' : 'prompt';
+  const text = p[field];
+  if (typeof text !== 'string') throw new Error(`the prompt event has no string "${field}" (${kindOf(text)})`);
+  if (agent === 'qwen-code' && field === 'prompt') return [];
+  return [{ tool: 'prompt', text }];
 }
 
 export interface HookAnswer {
@@ -205,7 +359,7 @@ export interface HookAnswer {
 /** The agent's answer for a decision. `reason` is what the model (and the user) read. */
 export function answer(agent: Agent, phase: Phase, decision: Decision, reason: string): HookAnswer {
   const text = `Warden ${decision === 'deny' ? 'denied' : 'wants approval for'} this: ${reason}`;
-  if (phase === 'pre-tool') {
+  if (phase === 'pre-tool' || phase === 'unknown') {
     if (decision === 'allow') return { code: 0, stdout: '', stderr: '' };
     if (agent === 'gemini-cli') {
       return decision === 'deny'

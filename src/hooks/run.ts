@@ -10,7 +10,16 @@ import type { Decision, Event } from '../engine/types.ts';
 import { AuditLog } from '../audit/log.ts';
 import { languageOf, registerOnly, type Language } from '../analyzers/code/languages.ts';
 import { auditData, redactText } from '../audit/record.ts';
-import { answer, phaseOf, toolEvents, userPrompt, type Agent, type HookAnswer, type HookPayload } from './adapters.ts';
+import {
+  answer,
+  phaseOf,
+  promptEvents,
+  toolEvents,
+  type Agent,
+  type HookAnswer,
+  type HookPayload,
+  type Phase,
+} from './adapters.ts';
 
 export interface HookOptions {
   policyFile?: string;
@@ -42,6 +51,19 @@ function readStdin(budgetMs: number): Promise<string> {
   });
 }
 
+/** Why a payload cannot be judged at all (not an object, an event name the adapter does not know…). */
+function unreadable(agent: Agent, payload: HookPayload, phase: Phase): string | undefined {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+    return `the hook input is ${Array.isArray(payload) ? 'a JSON array' : 'not a JSON object'}`;
+  const e = payload.hook_event_name;
+  if (phase === 'unknown')
+    return e === undefined
+      ? 'the hook input has no "hook_event_name"'
+      : `the hook event ${JSON.stringify(e)} is not one Warden knows for ${agent}`;
+  if (payload.cwd !== undefined && typeof payload.cwd !== 'string') return 'the hook input\'s "cwd" is not a string';
+  return undefined;
+}
+
 export async function judgePayload(
   agent: Agent,
   payload: HookPayload,
@@ -52,6 +74,15 @@ export async function judgePayload(
   oneShot = false,
 ): Promise<HookAnswer> {
   const phase = phaseOf(agent, payload);
+  const session = typeof payload?.session_id === 'string' ? payload.session_id : undefined;
+  // Anything the adapter cannot read in a pre-tool position is the policy's on-error decision.
+  const failClosed = (kind: string, what: string, p: Phase): HookAnswer => {
+    const reason = `${what}; Warden fails closed`;
+    audit?.append({ session, source, kind, decision: policy.onError, data: { error: reason } });
+    return answer(agent, p, policy.onError, reason);
+  };
+  const bad = unreadable(agent, payload, phase);
+  if (bad) return failClosed('unreadable', bad, phase === 'prompt' ? 'prompt' : 'unknown');
   const workspace =
     projectDir ??
     process.env.QWEN_PROJECT_DIR ??
@@ -60,7 +91,6 @@ export async function judgePayload(
     payload.cwd ??
     process.cwd();
   const cwd = payload.cwd ?? workspace;
-  const session = payload.session_id;
   const ctx = { policy, cwd, workspace };
 
   if (phase === 'post-tool') {
@@ -92,23 +122,13 @@ export async function judgePayload(
   }
 
   let events: Event[];
-  if (phase === 'prompt') {
-    const text = userPrompt(agent, payload);
-    events = text === undefined ? [] : [{ tool: 'prompt', text }];
-  } else {
-    try {
-      events = toolEvents(agent, payload);
-    } catch (e) {
-      const reason = `the ${payload.tool_name} call could not be read (${(e as Error).message}); Warden fails closed`;
-      audit?.append({
-        session,
-        source,
-        kind: payload.tool_name ?? 'tool',
-        decision: policy.onError,
-        data: { tool: payload.tool_name, error: reason },
-      });
-      return answer(agent, phase, policy.onError, reason);
-    }
+  try {
+    events = phase === 'prompt' ? promptEvents(agent, payload) : toolEvents(agent, payload);
+  } catch (e) {
+    const named = typeof payload.tool_name === 'string' && payload.tool_name ? payload.tool_name : undefined;
+    const what = phase === 'prompt' ? 'the prompt' : named ? `the ${named} call` : 'the tool call';
+    const kind = phase === 'prompt' ? 'prompt' : (named ?? 'tool');
+    return failClosed(kind, `${what} could not be read (${(e as Error).message})`, phase);
   }
   // A process that judges one file write and exits loads only that file's parser.
   if (oneShot && events.length && events.every((ev) => ev.tool === 'write' || ev.tool === 'edit')) {
