@@ -527,12 +527,11 @@ export function probeHook(
     const r = spawnSync('/bin/sh', ['-c', cmd], { input: JSON.stringify(payload), encoding: 'utf8', timeout: 15_000 });
     return { r, ms: Math.round(performance.now() - t) };
   };
-  // With a snapshot, its half of the command alone answers 0 or 2 when it runs; otherwise the
-  // whole command (and so its fallback) gives the answer the agent would get.
+  // The verdict is the whole command's, as the agent gets it. Whether the snapshot ran: its half
+  // of the command alone (which holds Node's stdout back) exits 0 or 2 when it runs.
   const first = command.split(' || ')[0];
-  let { r, ms } = run(first);
-  const snapshot = first !== command && (r.status === 0 || r.status === 2);
-  if (!snapshot && first !== command) ({ r, ms } = run(command));
+  const snapshot = first !== command && [0, 2].includes(run(first).r.status ?? -1);
+  const { r, ms } = run(command);
   const ok = r.status === 2 && /deny|block/.test(r.stdout + r.stderr);
   return {
     ok,
