@@ -151,11 +151,40 @@ test('a 50 MB command and a 100 MB write are denied within 2 s as too large to j
   }
 });
 
-test('an installed hook whose stdin never closes denies within 9 s', async () => {
+test('an installed hook whose stdin never closes denies within 9 s, also while data keeps coming (1 MB chunks)', async () => {
   const h = home();
   const a = await sh(h, '{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"run_shell_command"', true);
   assertDeny(a, /not valid JSON/);
   assert.ok(a.ms < LIMIT_MS, `answered after ${a.ms.toFixed(0)} ms`);
+  // An endless stream: the payload's start, then a string that never ends, as fast as it is read.
+  const b = await new Promise<Answer>((resolve) => {
+    const t0 = performance.now();
+    const child = spawn('/bin/sh', ['-c', h.command], { env: h.env });
+    let out = '',
+      err = '',
+      open = true;
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.stdin.on('error', () => (open = false));
+    const chunk = 'x'.repeat(1 << 20);
+    const pump = () => {
+      while (open && child.stdin.write(chunk));
+      if (open) child.stdin.once('drain', pump);
+    };
+    child.stdin.write(
+      '{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"write_file","tool_input":{"content":"',
+    );
+    pump();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      open = false;
+      clearTimeout(kill);
+      child.stdin.destroy();
+      resolve({ code, out, err, ms: performance.now() - t0 });
+    });
+  });
+  assertDeny(b, /larger than 4194304 bytes/);
+  assert.ok(b.ms < LIMIT_MS, `answered after ${b.ms.toFixed(0)} ms`);
 });
 
 /** The compiled resident client, or undefined where there is no C compiler. */
