@@ -32,9 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define READ_MS 2000     /* agents write the payload at once and close stdin */
-#define DAEMON_MS 6000   /* past this the ordinary hook gets the rest of the time */
-#define DEADLINE_MS 8000 /* inside the agent's 10 s hook timeout */
+#define READ_MS 3000     /* agents write the payload at once and close stdin */
+#define DAEMON_MS 5500   /* past this the ordinary hook gets the rest of the time */
+#define DEADLINE_MS 7500 /* inside the agent's 10 s hook timeout */
 #define MAX_INPUT (4 * 1024 * 1024) /* as MAX_HOOK_INPUT in src/hooks/install.ts */
 
 static struct timespec started;
@@ -198,9 +198,13 @@ static int fallback(char **argv, int argc, const struct buf *in) {
     dup2(pin[0], 0);
     dup2(pout[1], 1);
     close(pin[0]); close(pin[1]); close(pout[0]); close(pout[1]);
-    char *args[8];
+    /* Its own budget: what is left of ours, less a margin to answer (and record) before the kill. */
+    char budget[32];
+    snprintf(budget, sizeof budget, "%d", left(DEADLINE_MS) - 700);
+    char *args[10];
     int k = 0;
     args[k++] = argv[3]; args[k++] = argv[4]; args[k++] = "hook"; args[k++] = argv[1];
+    args[k++] = "--budget-ms"; args[k++] = budget;
     if (argc >= 7 && strcmp(argv[5], "--policy") == 0) { args[k++] = "--policy"; args[k++] = argv[6]; }
     args[k] = NULL;
     execv(argv[3], args);
@@ -263,7 +267,7 @@ int main(int argc, char **argv) {
   struct buf in = { 0 };
   int r = read_until(0, &in, MAX_INPUT, READ_MS);
   if (r == 0)
-    return deny(argv, &in, "no complete hook input on stdin within 2 s; Warden fails closed");
+    return deny(argv, &in, "no complete hook input on stdin within 3 s; Warden fails closed");
   if (r < 0) return deny(argv, &in, "the hook input could not be read; Warden fails closed");
   if (in.n > MAX_INPUT)
     return deny(argv, &in,
@@ -274,6 +278,6 @@ int main(int argc, char **argv) {
   code = fallback(argv, argc, &in);
   if (code == 0 || code == 2) return code;
   return deny(argv, &in,
-              "Warden did not finish judging within 8 s (the daemon and the ordinary hook were late or "
+              "Warden did not finish judging within 7.5 s (the daemon and the ordinary hook were late or "
               "failed) and fails closed; try again");
 }

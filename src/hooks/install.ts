@@ -78,9 +78,14 @@ export const HOOK_FILES_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-files-${proc
  */
 export const MAX_HOOK_INPUT = 4 * 1024 * 1024;
 /** The installed command's deadline, from the moment the agent starts it (agents wait 10 s). */
-export const HOOK_DEADLINE_MS = 8_000;
+export const HOOK_DEADLINE_MS = 7_500;
+/**
+ * How much earlier than the installed command's deadline Node is asked to answer by itself (its
+ * own watchdog, its audit busy wait), so that its answer, recorded, usually comes before the kill.
+ */
+const NODE_MARGIN_MS = 700;
 /** How long the installed command waits for the end of the payload (agents write it at once). */
-const READ_S = 2;
+const READ_S = 3;
 /** The reason the installed command itself gives when Node did not answer by the deadline. */
 export const DEADLINE_REASON =
   `Warden did not finish judging within ${HOOK_DEADLINE_MS / 1000} s (the hook was stopped at its deadline, ` +
@@ -134,7 +139,7 @@ function shellDeny(agent: Agent, node: string, warden: string): string {
  *   the guard never lapses.
  * - The deadline is kept from outside Node, which may be stuck in a synchronous wait or a long
  *   computation where no timer of its own fires: where coreutils' timeout and /proc/uptime exist,
- *   the shell reads the payload for at most 2 s (at most MAX_HOOK_INPUT + 1 bytes; a bigger one is
+ *   the shell reads the payload for at most 3 s (at most MAX_HOOK_INPUT + 1 bytes; a bigger one is
  *   drained and Node denies it at once), gives Node what is left of HOOK_DEADLINE_MS, kills it
  *   there, and prints the agent's deny itself. Node's answer is held until it exits, so a deny
  *   printed by the shell is never mixed with part of Node's. Without those two, Node's own
@@ -164,6 +169,8 @@ export function hookCommand(
       `p=$(${timeout ? `${timeout} 3 ` : ''}cat); ${pick}` +
       `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`
     );
+  // Node's own budget: what the shell has left, less a margin (counted by Node from its own start).
+  const budget = ` --budget-ms $((l*10-${NODE_MARGIN_MS}))`;
   // Node in the hands of timeout, which kills it (and what it started) where the budget ends.
   const timed = `NODE_EXTRA_CA_CERTS= ${timeout} -s KILL $t ${q(process.execPath)}`;
   const read =
@@ -172,8 +179,8 @@ export function hookCommand(
   return (
     read +
     pick +
-    `${timeLeft()}; o=$(printf '%s\\n' "$p" | ${timed} --snapshot-blob "$b" hook ${agent}${policy}) || s=$?; ` +
-    `case $s in 0|2|137) ;; *) ${timeLeft()}; s=137; [ $l -gt 0 ] && { o=$(printf '%s\\n' "$p" | ${timed} ${warden} hook ${agent}${policy}); s=$?; };; esac; ` +
+    `${timeLeft()}; o=$(printf '%s\\n' "$p" | ${timed} --snapshot-blob "$b" hook ${agent}${policy}${budget}) || s=$?; ` +
+    `case $s in 0|2|137) ;; *) ${timeLeft()}; s=137; [ $l -gt 0 ] && { o=$(printf '%s\\n' "$p" | ${timed} ${warden} hook ${agent}${policy}${budget}); s=$?; };; esac; ` +
     `case $s in 0|2) [ -z "$o" ] || printf '%s\\n' "$o"; exit $s;; esac; ` +
     shellDeny(agent, node, warden)
   );
