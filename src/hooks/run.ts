@@ -245,7 +245,8 @@ export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<Hoo
   let payload: HookPayload | undefined;
   const late = (reason: string): HookAnswer => {
     recordLate(agent, payload, reason);
-    return answer(agent, 'pre-tool', 'deny', reason);
+    // A prompt held back gets the prompt form; anything else (or an unread payload) the tool form.
+    return answer(agent, payload && phaseOf(agent, payload) === 'prompt' ? 'prompt' : 'pre-tool', 'deny', reason);
   };
   // The watchdog answers "deny" if anything below stalls while this thread is free (a slow disk,
   // a stalled read). A stall that holds the thread is the outside deadline's (see HookOptions).

@@ -136,6 +136,36 @@ test('a CPU-bound call (a 20,000-stage pipeline ending in curl | sh) is denied w
   assert.ok((await lateRecords(h)) >= 1, 'the late denial is in the audit log');
 });
 
+test("gemini-cli and claude-code hooks stopped at the deadline still print their own agent's deny within 9 s", async () => {
+  const h = home();
+  const installed = (agent: string, file: string, event: string) => {
+    const r = spawnSync(process.execPath, [BIN, 'install', agent], { env: h.env, cwd: h.dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(readFileSync(join(h.dir, file, 'settings.json'), 'utf8')).hooks[event][0].hooks[0].command;
+  };
+  const gemini = installed('gemini-cli', '.gemini', 'BeforeTool'),
+    claude = installed('claude-code', '.claude', 'PreToolUse');
+  const payload = (event: string, tool: string) =>
+    JSON.stringify({
+      session_id: 'dl',
+      cwd: h.dir,
+      hook_event_name: event,
+      tool_name: tool,
+      tool_input: { command: pipeline(20_000) },
+    });
+  const [g, c] = await Promise.all([
+    call(['/bin/sh', '-c', gemini], payload('BeforeTool', 'run_shell_command'), h.env),
+    call(['/bin/sh', '-c', claude], payload('PreToolUse', 'Bash'), h.env),
+  ]);
+  for (const a of [g, c]) {
+    assert.equal(a.code, 2, a.err);
+    assert.match(a.err, /Warden denied this/);
+    assert.ok(a.ms < LIMIT_MS, `answered after ${a.ms.toFixed(0)} ms`);
+  }
+  assert.equal(JSON.parse(g.out).decision, 'deny');
+  assert.equal(JSON.parse(c.out).hookSpecificOutput.permissionDecision, 'deny');
+});
+
 test('a 50 MB command and a 100 MB write are denied within 2 s as too large to judge', async () => {
   const h = home();
   const cmd = pre('run_shell_command', { command: `echo ${'a'.repeat(50e6)}` }, h.dir);
