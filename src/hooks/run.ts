@@ -27,7 +27,7 @@ export interface HookOptions {
   auditDir?: string;
 }
 
-/** The hook's own budget, counted from the start of its process (the outside deadline is 8 s). */
+/** The hook's own budget, counted from the start of its process (the installed command kills it at 7.5 s from its own start, and passes a budget 0.7 s shorter). */
 export const DEFAULT_BUDGET_MS = 7_000;
 /** What the late-record process waits for a locked audit database, long after the answer went out. */
 const LATE_RECORD_BUSY_MS = 120_000;
