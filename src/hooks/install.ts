@@ -167,7 +167,8 @@ export function hookCommand(
   if (!timeout || !existsSync('/proc/uptime'))
     return (
       `p=$(${timeout ? `${timeout} 3 ` : ''}cat); ${pick}` +
-      `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`
+      `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || ` +
+      `{ s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`
     );
   // Node's own budget: what the shell has left, less a margin (counted by Node from its own start).
   const budget = ` --budget-ms $((l*10-${NODE_MARGIN_MS}))`;
@@ -179,8 +180,10 @@ export function hookCommand(
   return (
     read +
     pick +
+    // The snapshot first; any exit but 0, 2 or the kill (137) runs the ordinary hook in the time left.
     `${timeLeft()}; o=$(printf '%s\\n' "$p" | ${timed} --snapshot-blob "$b" hook ${agent}${policy}${budget}) || s=$?; ` +
-    `case $s in 0|2|137) ;; *) ${timeLeft()}; s=137; [ $l -gt 0 ] && { o=$(printf '%s\\n' "$p" | ${timed} ${warden} hook ${agent}${policy}${budget}); s=$?; };; esac; ` +
+    `case $s in 0|2|137) ;; *) ${timeLeft()}; s=137; [ $l -gt 0 ] && ` +
+    `{ o=$(printf '%s\\n' "$p" | ${timed} ${warden} hook ${agent}${policy}${budget}); s=$?; };; esac; ` +
     `case $s in 0|2) [ -z "$o" ] || printf '%s\\n' "$o"; exit $s;; esac; ` +
     shellDeny(agent, node, warden)
   );

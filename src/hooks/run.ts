@@ -27,7 +27,10 @@ export interface HookOptions {
   auditDir?: string;
 }
 
-/** The hook's own budget, counted from the start of its process (the installed command kills it at 7.5 s from its own start, and passes a budget 0.7 s shorter). */
+/**
+ * The hook's own budget, counted from the start of its process. The installed command kills it at
+ * 7.5 s from its own start and passes a budget 0.7 s shorter than what it has left.
+ */
 export const DEFAULT_BUDGET_MS = 7_000;
 /** What the late-record process waits for a locked audit database, long after the answer went out. */
 const LATE_RECORD_BUSY_MS = 120_000;
@@ -297,7 +300,8 @@ export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<Hoo
     } catch (e) {
       const busy = (e as { code?: string }).code?.startsWith('SQLITE_BUSY');
       const reason = busy
-        ? `the audit log stayed locked by another process until the hook's deadline (${(e as Error).message}); Warden fails closed, try again`
+        ? `the audit log stayed locked by another process until the hook's deadline (${(e as Error).message}); ` +
+          'Warden fails closed, try again'
         : `Warden failed (${(e as Error).message}) and fails closed`;
       if (busy) recordLate(agent, payload, reason);
       return answer(agent, phase, policy.onError, reason);
