@@ -198,7 +198,7 @@ test('the installed command starts from a snapshot, and falls back to the ordina
   assert.equal(blobs.filter((b) => /hook-files-/.test(b)).length, 1);
   // Which snapshot the shell picks: the full one only for commands off the parser's fast path.
   const picked = (input: string) =>
-    spawnSync('/bin/sh', ['-c', `${command.split(' printf ')[0].replace(/^p=\$\([^)]*\); /, '')} echo "$b"`], {
+    spawnSync('/bin/sh', ['-c', `${command.split(' o=$(')[0].replace(/p=\$\([^)]*\); /, '')} echo "$b"`], {
       input: '',
       encoding: 'utf8',
       env: { ...process.env, p: input },

@@ -113,14 +113,18 @@ export class AuditLog {
   /**
    * @param durability 'full' (default) syncs every commit to disk; 'process' (WAL with
    * synchronous=NORMAL) survives a killed process but not a power cut, for busy front doors.
+   * @param busyTimeoutMs how long a write waits for another writer's lock before it throws
+   * SQLITE_BUSY. The wait is synchronous, so a caller with a deadline (a hook) passes what is left
+   * of it: no timer of its own can fire during the wait.
    */
   constructor(
     readonly dir = defaultAuditDir(),
     durability: 'full' | 'process' = 'full',
+    busyTimeoutMs = 30_000,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.path = join(dir, 'audit.db');
-    this.db = new BetterSqlite3(this.path, { timeout: 30_000, nativeBinding: sqliteAddon() });
+    this.db = new BetterSqlite3(this.path, { timeout: busyTimeoutMs, nativeBinding: sqliteAddon() });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
     // The schema is created once (user_version marks it), not checked on every open.

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs, UsageError } from './args.ts';
 import { AGENTS, type Agent } from '../hooks/adapters.ts';
-import { runHook, stdinState } from '../hooks/run.ts';
+import { runHook, stdinState, writeLateRecord } from '../hooks/run.ts';
 import { writeSync } from 'node:fs';
 import { install, uninstall, doctor, type Scope } from '../hooks/install.ts';
 import { loadPolicy } from '../engine/policy.ts';
@@ -35,14 +35,25 @@ function agentArg(a: string | undefined, cmd: string): Agent {
 }
 
 export async function hookCommand(rest: string[]): Promise<number> {
-  const { flags, rest: pos } = parseArgs(rest, { policy: 'string', 'budget-ms': 'string' });
+  const { flags, rest: pos } = parseArgs(rest, {
+    policy: 'string',
+    'budget-ms': 'string',
+    late: 'string',
+    'late-input': 'string',
+  });
   const agent = agentArg(pos[0], 'hook');
+  // The record of a call already denied for lateness (by the installed command or the hook itself).
+  if (flags.late !== undefined) {
+    await writeLateRecord(agent, flags.late as string, flags['late-input'] as string | undefined);
+    process.exit(0);
+  }
   const budget = flags['budget-ms'] !== undefined ? Number(flags['budget-ms']) : undefined;
   const r = await runHook(agent, { policyFile: flags.policy as string | undefined, budgetMs: budget });
   if (r.stdout) writeOut(1, r.stdout + '\n');
   if (r.stderr) writeOut(2, r.stderr);
-  // Input that never ended leaves a read of stdin waiting: the answer is out, so end here.
-  if (stdinState.pending) process.exit(r.code);
+  // Input that never ended leaves a read of stdin waiting, and an answer at the deadline leaves the
+  // work running: the answer is out, so end here.
+  if (stdinState.pending || stdinState.timedOut) process.exit(r.code);
   return r.code;
 }
 

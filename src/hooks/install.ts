@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { PACKAGE_ROOT } from '../paths.ts';
-import type { Agent } from './adapters.ts';
+import { answer, type Agent } from './adapters.ts';
 
 export type Scope = 'user' | 'project' | 'system';
 
@@ -72,6 +72,56 @@ export const HOOK_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-${process.version}
 export const HOOK_FILES_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-files-${process.version}.blob`);
 
 /**
+ * The largest hook input judged, in bytes. Parsing and judging cost grows with the input, and a
+ * write or command this large is not a normal tool call: it is denied at once, with the reason,
+ * rather than judged for longer than the agent waits.
+ */
+export const MAX_HOOK_INPUT = 4 * 1024 * 1024;
+/** The installed command's deadline, from the moment the agent starts it (agents wait 10 s). */
+export const HOOK_DEADLINE_MS = 7_500;
+/**
+ * How much earlier than the installed command's deadline Node is asked to answer by itself (its
+ * own watchdog, its audit busy wait), so that its answer, recorded, usually comes before the kill.
+ */
+const NODE_MARGIN_MS = 700;
+/** How long the installed command waits for the end of the payload (agents write it at once). */
+const READ_S = 3;
+/** The reason the installed command itself gives when Node did not answer by the deadline. */
+export const DEADLINE_REASON =
+  `Warden did not finish judging within ${HOOK_DEADLINE_MS / 1000} s (the hook was stopped at its deadline, ` +
+  'or failed) and fails closed; try again';
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Shell text that sets t to the seconds left until the deadline (as `timeout` reads them) and l to
+ * the hundredths left, from the start time in $a. /proc/uptime is read by the shell itself (no
+ * process started); its hundredths are read as 1NN - 100 so that 08 is not taken for octal.
+ */
+function timeLeft(): string {
+  const cs = HOOK_DEADLINE_MS / 10;
+  return (
+    `read z _ </proc/uptime; l=$((${cs}-(\${z%.*}-\${a%.*})*100-1\${z#*.}+1\${a#*.})); ` +
+    't=$((l/100)).$((l/10%10))$((l%10))'
+  );
+}
+
+/**
+ * What the installed command prints when Node did not answer in time: the agent's whole deny
+ * contract (for Qwen Code exit 2, the reason on stderr and a JSON deny on stdout; a prompt gets
+ * the prompt form), then it records the denial in the background, off the agent's pipes.
+ */
+function shellDeny(agent: Agent, node: string, warden: string): string {
+  const pre = answer(agent, 'pre-tool', 'deny', DEADLINE_REASON),
+    prompt = answer(agent, 'prompt', 'deny', DEADLINE_REASON);
+  return (
+    `case $p in *'"tool_name"'*) printf '%s\\n' ${q(pre.stdout)};; *) printf '%s\\n' ${q(prompt.stdout)};; esac; ` +
+    `printf '%s (exit %s)\\n' ${q(pre.stderr.trim())} "$s" >&2; ` +
+    `{ printf '%s\\n' "$p" | ${node} ${warden} hook ${agent} --late ${q(DEADLINE_REASON)}; } >/dev/null 2>&1 & exit 2`
+  );
+}
+
+/**
  * The command an agent runs for each hook (the agents run it with sh/bash -c): absolute node and
  * warden paths, no PATH lookup.
  *
@@ -87,9 +137,13 @@ export const HOOK_FILES_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-files-${proc
  * - Any exit other than 0 (allow) or 2 (deny) means the snapshot could not run (another Node
  *   binary, a moved or broken file, a crash), and the ordinary hook then judges the same payload:
  *   the guard never lapses.
- * - The shell waits for the end of the payload (the agents write it and close stdin) for at most
- *   3 s where coreutils' timeout exists; a payload cut short is not valid JSON and is denied. A
- *   hook started without the shell (`warden hook`) answers "deny" at its budget and exits.
+ * - The deadline is kept from outside Node, which may be stuck in a synchronous wait or a long
+ *   computation where no timer of its own fires: where coreutils' timeout and /proc/uptime exist,
+ *   the shell reads the payload for at most 3 s (at most MAX_HOOK_INPUT + 1 bytes; a bigger one is
+ *   drained and Node denies it at once), gives Node what is left of HOOK_DEADLINE_MS, kills it
+ *   there, and prints the agent's deny itself. Node's answer is held until it exits, so a deny
+ *   printed by the shell is never mixed with part of Node's. Without those two, Node's own
+ *   watchdog is the only deadline.
  */
 export function hookCommand(
   agent: Agent,
@@ -97,7 +151,6 @@ export function hookCommand(
   daemon?: { client: string; socket: string },
   snapshots = { shell: HOOK_SNAPSHOT, files: HOOK_FILES_SNAPSHOT },
 ): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const policy = policyFile ? ` --policy ${q(resolve(policyFile))}` : '';
   const warden = q(join(PACKAGE_ROOT, 'bin', 'warden.js'));
   const node = `NODE_EXTRA_CA_CERTS= ${q(process.execPath)}`;
@@ -107,12 +160,32 @@ export function hookCommand(
   if (!existsSync(snapshots.shell)) return plain;
   if (!existsSync(snapshots.files))
     return `${node} --snapshot-blob ${q(snapshots.shell)} hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; ${plain}; }`;
-  // Input that never ends must not hold the shell past the agent's own timeout (which lets the tool
-  // run): with coreutils' timeout the read stops after 3 s, and the cut payload is denied.
+  const pick =
+    `b=${q(snapshots.files)}; case $p in *'"command"'*) case $p in *['\\\`()!#$']*) b=${q(snapshots.shell)};; ` +
+    'esac;; esac; ';
   const timeout = ['/usr/bin/timeout', '/bin/timeout'].find((t) => existsSync(t));
+  if (!timeout || !existsSync('/proc/uptime'))
+    return (
+      `p=$(${timeout ? `${timeout} 3 ` : ''}cat); ${pick}` +
+      `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || ` +
+      `{ s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`
+    );
+  // Node's own budget: what the shell has left, less a margin (counted by Node from its own start).
+  const budget = ` --budget-ms $((l*10-${NODE_MARGIN_MS}))`;
+  // Node in the hands of timeout, which kills it (and what it started) where the budget ends.
+  const timed = `NODE_EXTRA_CA_CERTS= ${timeout} -s KILL $t ${q(process.execPath)}`;
+  const read =
+    `s=0; a=0.00; read a _ </proc/uptime; p=$(${timeout} ${READ_S} head -c ${MAX_HOOK_INPUT + 1}); ` +
+    `[ \${#p} -gt ${MAX_HOOK_INPUT / 2} ] && ${timeout} 1 cat >/dev/null; `;
   return (
-    `p=$(${timeout ? `${timeout} 3 ` : ''}cat); b=${q(snapshots.files)}; case $p in *'"command"'*) case $p in *['\\\`()!#$']*) b=${q(snapshots.shell)};; esac;; esac; ` +
-    `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`
+    read +
+    pick +
+    // The snapshot first; any exit but 0, 2 or the kill (137) runs the ordinary hook in the time left.
+    `${timeLeft()}; o=$(printf '%s\\n' "$p" | ${timed} --snapshot-blob "$b" hook ${agent}${policy}${budget}) || s=$?; ` +
+    `case $s in 0|2|137) ;; *) ${timeLeft()}; s=137; [ $l -gt 0 ] && ` +
+    `{ o=$(printf '%s\\n' "$p" | ${timed} ${warden} hook ${agent}${policy}${budget}); s=$?; };; esac; ` +
+    `case $s in 0|2) [ -z "$o" ] || printf '%s\\n' "$o"; exit $s;; esac; ` +
+    shellDeny(agent, node, warden)
   );
 }
 
@@ -518,12 +591,11 @@ export function probeHook(
   cwd: string,
 ): { ok: boolean; ms: number; snapshot: boolean; detail: string } {
   const payload = probePayloads(agent, cwd).deny;
-  // With a snapshot, its half of the command alone answers 0 or 2 when it runs; otherwise the
-  // whole command (and so its fallback) gives the answer the agent would get.
+  // The verdict is the whole command's, as the agent gets it. Whether the snapshot ran: its half
+  // of the command alone (which holds Node's stdout back) exits 0 or 2 when it runs.
   const first = command.split(' || ')[0];
-  let { r, ms } = runAsAgent(first, payload, cwd);
-  const snapshot = first !== command && (r.status === 0 || r.status === 2);
-  if (!snapshot && first !== command) ({ r, ms } = runAsAgent(command, payload, cwd));
+  const snapshot = first !== command && [0, 2].includes(runAsAgent(first, payload, cwd).r.status ?? -1);
+  const { r, ms } = runAsAgent(command, payload, cwd);
   const ok = r.status === 2 && /deny|block/.test(r.stdout + r.stderr);
   return { ok, ms, snapshot, detail: detailOf(r) };
 }

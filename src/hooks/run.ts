@@ -10,6 +10,10 @@ import type { Decision, Event } from '../engine/types.ts';
 import { AuditLog } from '../audit/log.ts';
 import { languageOf, registerOnly, type Language } from '../analyzers/code/languages.ts';
 import { auditData, redactText } from '../audit/record.ts';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.ts';
+import { MAX_HOOK_INPUT } from './install.ts';
 import {
   answer,
   phaseOf,
@@ -23,21 +27,53 @@ import {
 
 export interface HookOptions {
   policyFile?: string;
-  /** Answer (deny) before the agent's own hook timeout runs out. */
+  /**
+   * Answer (deny) this long after the process started, inside the agent's own hook timeout. The
+   * installed command and the resident client enforce a later deadline from outside this thread
+   * (src/hooks/install.ts, client.c), for when this thread is stuck in a synchronous wait.
+   */
   budgetMs?: number;
   auditDir?: string;
 }
 
-export const DEFAULT_BUDGET_MS = 8_000;
+/**
+ * The hook's own budget, counted from the start of its process. The installed command kills it at
+ * 7.5 s from its own start and passes a budget 0.7 s shorter than what it has left.
+ */
+export const DEFAULT_BUDGET_MS = 7_000;
+/** What the late-record process waits for a locked audit database, long after the answer went out. */
+const LATE_RECORD_BUSY_MS = 120_000;
 
-/** Whether stdin has not ended yet (input that never ends): the process must then exit by itself. */
-export const stdinState = { pending: true };
+/**
+ * Whether stdin has not ended yet (input that never ends), or the watchdog answered while the work
+ * goes on: either way the process must exit by itself once the answer is out.
+ */
+export const stdinState = { pending: true, timedOut: false };
 
-function readStdin(budgetMs: number): Promise<string> {
+/** Milliseconds left of a budget that started with this process (a hook's start-up counts too). */
+export function msLeft(budgetMs: number): number {
+  return budgetMs - process.uptime() * 1000;
+}
+
+class InputTooLarge extends Error {}
+
+function readStdin(budgetMs: number, cap = MAX_HOOK_INPUT): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const t = setTimeout(() => reject(new Error(`no complete hook input on stdin within ${budgetMs} ms`)), budgetMs);
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const t = setTimeout(
+      () => reject(new Error(`no complete hook input on stdin within ${budgetMs} ms`)),
+      Math.max(0, msLeft(budgetMs)),
+    );
+    process.stdin.on('data', (c: Buffer) => {
+      size += c.length;
+      // Stop at the cap: reading (and later parsing) more would only spend the agent's time.
+      if (size > cap) {
+        clearTimeout(t);
+        process.stdin.pause();
+        reject(new InputTooLarge(`the hook input is larger than ${cap} bytes`));
+      } else chunks.push(c);
+    });
     process.stdin.on('end', () => {
       clearTimeout(t);
       stdinState.pending = false;
@@ -62,6 +98,72 @@ function unreadable(agent: Agent, payload: HookPayload, phase: Phase): string | 
       : `the hook event ${JSON.stringify(e)} is not one Warden knows for ${agent}`;
   if (payload.cwd !== undefined && typeof payload.cwd !== 'string') return 'the hook input\'s "cwd" is not a string';
   return undefined;
+}
+
+/**
+ * An audit log whose writes wait for another writer's lock only as long as the hook's budget
+ * allows: SQLite's busy wait is synchronous, so no timer could answer during it. Past the budget
+ * the write throws SQLITE_BUSY and the caller denies.
+ */
+class DeadlineAuditLog extends AuditLog {
+  constructor(
+    dir: string | undefined,
+    private readonly budgetMs: number,
+  ) {
+    super(dir, 'full', waitFor(budgetMs));
+  }
+  override append(r: Parameters<AuditLog['append']>[0]): ReturnType<AuditLog['append']> {
+    this.db.pragma(`busy_timeout = ${waitFor(this.budgetMs)}`);
+    return super.append(r);
+  }
+}
+/** How long a synchronous wait may last and still leave time to answer (never 0: that waits not at all). */
+const waitFor = (budgetMs: number) => Math.max(1, Math.floor(msLeft(budgetMs) - 250));
+
+/**
+ * Records, in a process of its own, a call that was denied because its judgement did not finish
+ * (or could not be recorded): the answer must not wait for the audit database that may be the
+ * reason for the delay. Fire and forget; the record is a best effort, the denial is not.
+ */
+export function recordLate(agent: Agent, payload: HookPayload | undefined, reason: string): void {
+  const brief = payload
+    ? { session_id: payload.session_id, tool_name: payload.tool_name, hook_event_name: payload.hook_event_name }
+    : {};
+  try {
+    const warden = join(PACKAGE_ROOT, 'bin', 'warden.js');
+    const args = [warden, 'hook', agent, '--late', reason, '--late-input', JSON.stringify(brief)];
+    spawn(process.execPath, args, { detached: true, stdio: 'ignore', env: process.env }).unref();
+  } catch {
+    /* the denial stands without its record */
+  }
+}
+
+/**
+ * `warden hook AGENT --late REASON [--late-input JSON]`: appends the record of a call denied for
+ * lateness. The payload (or the few fields of it that are recorded) comes as an argument or on
+ * stdin, as the installed command sends it.
+ */
+export async function writeLateRecord(agent: Agent, reason: string, input?: string, auditDir?: string): Promise<void> {
+  let text = input;
+  if (text === undefined) text = await readStdin(60_000 + process.uptime() * 1000).catch(() => '');
+  let p: HookPayload = {};
+  try {
+    p = (JSON.parse(text) as HookPayload) ?? {};
+  } catch {
+    /* recorded without the call's fields */
+  }
+  const audit = new AuditLog(auditDir, 'full', LATE_RECORD_BUSY_MS);
+  try {
+    audit.append({
+      session: typeof p.session_id === 'string' ? p.session_id : undefined,
+      source: `hook:${agent}`,
+      kind: typeof p.tool_name === 'string' ? p.tool_name : 'tool',
+      decision: 'deny',
+      data: { tool: p.tool_name, event: p.hook_event_name, error: reason, late: true },
+    });
+  } finally {
+    audit.close();
+  }
 }
 
 export async function judgePayload(
@@ -163,27 +265,35 @@ export async function judgePayload(
 
 export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<HookAnswer> {
   const budget = opts.budgetMs ?? DEFAULT_BUDGET_MS;
-  // The watchdog answers "deny" if anything below stalls (a busy audit database, slow disk…).
+  let payload: HookPayload | undefined;
+  const late = (reason: string): HookAnswer => {
+    recordLate(agent, payload, reason);
+    // A prompt held back gets the prompt form; anything else (or an unread payload) the tool form.
+    return answer(agent, payload && phaseOf(agent, payload) === 'prompt' ? 'prompt' : 'pre-tool', 'deny', reason);
+  };
+  // The watchdog answers "deny" if anything below stalls while this thread is free (a slow disk,
+  // a stalled read). A stall that holds the thread is the outside deadline's (see HookOptions).
   let settled = false;
+  let timer: NodeJS.Timeout | undefined;
   const watchdog = new Promise<HookAnswer>((resolve) => {
-    setTimeout(() => {
-      if (!settled)
-        resolve(
-          answer(
-            agent,
-            'pre-tool',
-            'deny',
-            `Warden did not finish judging within ${budget} ms and fails closed; try again`,
-          ),
-        );
-    }, budget).unref();
+    timer = setTimeout(
+      () => {
+        if (settled) return;
+        stdinState.timedOut = true;
+        resolve(late(`Warden did not finish judging within ${budget} ms and fails closed; try again`));
+      },
+      Math.max(0, msLeft(budget)),
+    );
+    timer.unref();
   });
   const work = (async (): Promise<HookAnswer> => {
-    let payload: HookPayload;
     try {
       payload = JSON.parse(await readStdin(budget)) as HookPayload;
       if (!payload || typeof payload !== 'object') throw new Error('not a JSON object');
     } catch (e) {
+      payload = undefined;
+      if (e instanceof InputTooLarge)
+        return late(`${e.message}; Warden does not judge a call this large and fails closed (split it up)`);
       return answer(
         agent,
         'pre-tool',
@@ -205,15 +315,22 @@ export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<Hoo
     }
     let audit: AuditLog | undefined;
     try {
-      audit = new AuditLog(opts.auditDir);
+      audit = new DeadlineAuditLog(opts.auditDir, budget);
       return await judgePayload(agent, payload, policy, audit, `hook:${agent}`, undefined, true);
     } catch (e) {
-      return answer(agent, phase, policy.onError, `Warden failed (${(e as Error).message}) and fails closed`);
+      const busy = (e as { code?: string }).code?.startsWith('SQLITE_BUSY');
+      const reason = busy
+        ? `the audit log stayed locked by another process until the hook's deadline (${(e as Error).message}); ` +
+          'Warden fails closed, try again'
+        : `Warden failed (${(e as Error).message}) and fails closed`;
+      if (busy) recordLate(agent, payload, reason);
+      return answer(agent, phase, policy.onError, reason);
     } finally {
       audit?.close();
     }
   })();
   const result = await Promise.race([work, watchdog]);
   settled = true;
+  clearTimeout(timer);
   return result;
 }
