@@ -101,7 +101,8 @@ const AMBIGUOUS_CREDENTIAL = new Set(['token', 'pass', 'pw']);
  */
 function masterCompare(m: string, before: string): boolean {
   const word = credentialWord(comparedName(m));
-  if (!word || /\btypeof\s*\(?\s*$/.test(before)) return false;
+  // `typeof opts.apiKey === 'string'` tests a type: typeof never yields a password.
+  if (!word || TYPEOF_BEFORE.test(before)) return false;
   if (!AMBIGUOUS_CREDENTIAL.has(word)) return true;
   const lit = /['"]([^'"]*)['"]/.exec(m)?.[1] ?? '';
   return (
@@ -109,6 +110,18 @@ function masterCompare(m: string, before: string): boolean {
     !lit.startsWith('-') &&
     (/\d/.test(lit) || (/[a-z]/.test(lit) && /[A-Z]/.test(lit)) || /[^\w.-]/.test(lit))
   );
+}
+/** `typeof` applied to the compared name (`typeof key`, `typeof(opts.apiKey)`, `typeof this.cfg.token`). */
+const TYPEOF_BEFORE = /\btypeof\s*\(?\s*(?:[\w$]+\s*(?:\?\.|\.)\s*)*$/;
+const MASTER_PASSWORD_ALL = new RegExp(MASTER_PASSWORD.source, 'gi');
+/**
+ * The first comparison on a line of a credential with a secret-looking literal. Every comparison is
+ * tried: a type test first on the line (`typeof pw === 'string' && pw === 'hunter2'`) hides nothing.
+ */
+function masterMatch(l: string): RegExpExecArray | undefined {
+  for (const m of l.matchAll(MASTER_PASSWORD_ALL))
+    if (!MASTER_PLACEHOLDER.test(m[0]) && masterCompare(m[0], l.slice(0, m.index))) return m as RegExpExecArray;
+  return undefined;
 }
 /** A line that decides something: a condition, a return, a boolean operator. */
 const DECIDES = /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/;
@@ -478,9 +491,8 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     }
 
     // (a comparison in a condition: the cheap test of the two first)
-    const mp = masterAt.on(i, escaped, () => DECIDES.test(l) && MASTER_PASSWORD.exec(l));
-    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && masterCompare(mp[0], l.slice(0, mp.index)))
-      hit('backdoor.master-password', i + 1, mp.index + 1);
+    const mp = masterAt.on(i, escaped, () => DECIDES.test(l) && MASTER_PASSWORD.test(l) && masterMatch(l));
+    if (mp) hit('backdoor.master-password', i + 1, mp.index + 1);
 
     if (hasExfil) {
       if (CRED_SOURCE.test(l)) credLine = i;
