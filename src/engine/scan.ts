@@ -31,6 +31,8 @@ export interface ScanFileOptions {
    * then count only where the same suppression stood there, and one the change adds is a finding.
    */
   before?: string;
+  /** Minified bundles: the AST rules are skipped (slow on megabyte lines); the line-based checks still run. */
+  noCodeRules?: boolean;
 }
 
 const SUPPRESS = /warden-ignore(?:\[|:)\s*([\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)\s*\]?\s*(.*)$/;
@@ -227,7 +229,9 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
     }
   };
   let findings: Finding[] = [];
-  if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
+  if (opts.noCodeRules) {
+    /* (the backdoor, Unicode and secret checks below still read every line) */
+  } else if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
   else if (MAKEFILE.test(path))
     findings.push(
       ...run('code', () =>
