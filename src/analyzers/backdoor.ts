@@ -400,7 +400,51 @@ function blockAfter(lines: string[], i: number, max = 12): number[] {
   return out;
 }
 
-export function analyzeBackdoors(file: SourceFile): Finding[] {
+/** How much of each string literal is kept when a long line is cut into statements. */
+const KEPT_LITERAL = 64;
+/** Cut statements are joined again up to this length (a decode and the call around it stay together). */
+const STATEMENT_GROUP = 400;
+
+/**
+ * A line too long to test whole (a minified bundle, a blob on one line), cut into its statements at
+ * `;`, `{` and `}` outside string literals, each literal shortened to its first 64 characters (the
+ * tests read the calls around a payload, not all of it). One linear pass.
+ */
+export function statementsOf(line: string): string[] {
+  const out: string[] = [];
+  let cur = '',
+    quote = '',
+    lit = 0;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      const esc = ch === '\\' && i + 1 < line.length;
+      if (!esc && ch === quote) {
+        quote = '';
+        cur += ch;
+      } else if (lit++ < KEPT_LITERAL) cur += esc ? ch + line[i + 1] : ch;
+      if (esc) i++;
+      continue;
+    }
+    cur += ch;
+    if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch;
+      lit = 0;
+    } else if (ch === ';' || ch === '{' || ch === '}') {
+      out.push(cur);
+      cur = '';
+    }
+  }
+  if (cur) out.push(cur);
+  const joined: string[] = [];
+  for (const st of out)
+    if (joined.length && joined[joined.length - 1].length + st.length <= STATEMENT_GROUP)
+      joined[joined.length - 1] += st;
+    else joined.push(st);
+  return joined;
+}
+
+export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
   const lines = file.lines;
   const hits: Hit[] = [];
   const seen = new Set<string>();
@@ -451,12 +495,16 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     for (let at = file.text.indexOf('\\'); at >= 0; at = file.text.indexOf('\\', at + 1)) worth[file.lineIndex(at)] = 1;
   }
   for (let i = 0; i < lines.length; i++) {
+    if (lines[i].length > MAX_LINE) {
+      // (its statements are judged on their own, whatever the gates saw, the findings put on this line)
+      if (!nested) for (const f of longLine(file, lines[i])) hit(f.ruleId, i + 1);
+      continue;
+    }
     if (worth && worth[i] === 0 && decoded.size === 0) continue;
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
     const escaped = lines[i].includes('\\');
     const l = escaped ? lines[i].replace(/\\[nrt]/g, '  ') : lines[i];
-    if (l.length > MAX_LINE) continue;
     const trimmed = l.trimStart();
     if ((trimmed.startsWith('#') && !trimmed.startsWith('#!') && !cLike) || /^(\/\/|\*|\/\*)/.test(trimmed)) continue;
 
@@ -540,4 +588,9 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     const m = META[h.ruleId];
     return finding(file, { ruleId: h.ruleId, category: 'backdoor', line: h.line, column: h.column, ...m });
   });
+}
+
+/** The backdoor findings of one overlong line, read statement by statement. */
+function longLine(file: SourceFile, l: string): Finding[] {
+  return analyzeBackdoors(new SourceFile(file.path, statementsOf(l).join('\n'), file.language), true);
 }

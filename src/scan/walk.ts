@@ -82,16 +82,18 @@ export function looksBinary(buf: Buffer, path = ''): boolean {
 
 /** The lines longer than this are the ones people do not write by hand. */
 const LONG_LINE = 500;
+/** Below this much text in long lines the code rules cost little: a short bundle is scanned in full. */
+const MINIFIED_BYTES = 50_000;
 
 /**
- * A minified bundle: named so (`.min.js`), or a JavaScript/TypeScript/CSS file over 5,000
- * characters whose text is nearly all in very long lines with almost no spaces. One long line in a
+ * A minified bundle: named so (`.min.js`), or a JavaScript/TypeScript/CSS file with over 50 KB of
+ * very long lines, holding nearly all its text, with almost no spaces. One long line in a
  * hand-written file (a data table, a payload) does not make it one.
  */
 export function looksMinified(path: string, text: string): boolean {
   if (/\.min\.(js|css)$/.test(path)) return true;
   if (!/\.(js|mjs|cjs|css|ts)$/.test(path)) return false;
-  if (text.length <= 5000) return false;
+  if (text.length <= MINIFIED_BYTES) return false;
   let long = 0,
     spaces = 0;
   for (let at = 0; at < text.length;) {
@@ -103,7 +105,7 @@ export function looksMinified(path: string, text: string): boolean {
     }
     at = end + 1;
   }
-  return long >= 0.8 * text.length && spaces <= 0.05 * long;
+  return long >= MINIFIED_BYTES && long >= 0.8 * text.length && spaces <= 0.05 * long;
 }
 
 /** `onTarget` hears of each target as the walk finds it (a folder scan starts its workers early). */
