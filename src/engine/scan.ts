@@ -56,6 +56,7 @@ const SUPPRESSION_ADDED = {
  * each suppression line the change adds is itself a finding.
  */
 function applySuppressions(file: SourceFile, findings: Finding[], notes: Note[], before?: string): Finding[] {
+  if (!file.text.includes('warden-ignore')) return findings;
   const trusted = before === undefined ? undefined : suppressionPairs(before);
   const line = (n: number) => file.line(n).trim();
   for (const f of findings) {
@@ -105,6 +106,7 @@ function isBaselineText(text: string): boolean {
 
 /** The trimmed lines of a text that hold a suppression. */
 function suppressionLines(text: string): string[] {
+  if (!text.includes('warden-ignore')) return [];
   return text
     .split('\n')
     .filter((l) => SUPPRESS.test(l))
@@ -113,6 +115,7 @@ function suppressionLines(text: string): string[] {
 
 /** Each suppression of a text as `suppression line\ncovered line` (itself, and the line below it). */
 function suppressionPairs(text: string): Set<string> {
+  if (!text.includes('warden-ignore')) return new Set();
   const lines = text.split('\n').map((l) => l.trim());
   const out = new Set<string>();
   lines.forEach((l, i) => {
