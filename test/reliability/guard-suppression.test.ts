@@ -202,3 +202,32 @@ test('a real master password after a type check on the same line is still denied
     assert.ok(ids(v).includes('backdoor.master-password'), line);
   }
 });
+
+test('through the real warden hook, a Qwen write_file and a Claude Edit that add a suppression are denied (exit 2)', () => {
+  const h = workspace({ 'auth.py': PASSWORD });
+  const hook = (agent: string, tool: string, input: object) =>
+    spawnSync(process.execPath, [BIN, 'hook', agent], {
+      input: JSON.stringify({
+        session_id: 's1',
+        cwd: h,
+        hook_event_name: 'PreToolUse',
+        tool_name: tool,
+        tool_input: input,
+      }),
+      cwd: h,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, HOME: h, WARDEN_HOME: join(h, '.warden'), WARDEN_POLICY: '' },
+    });
+  const content = PASSWORD.replace('    if password', `    ${IGNORE}\n    if password`);
+  const w = hook('qwen-code', 'write_file', { file_path: join(h, 'new.py'), content });
+  assert.equal(w.status, 2, w.stderr);
+  assert.match(w.stderr, /backdoor\.master-password/);
+  const e = hook('claude-code', 'Edit', {
+    file_path: join(h, 'auth.py'),
+    old_string: '    if password ==',
+    new_string: `    ${IGNORE}\n    if password ==`,
+  });
+  assert.equal(e.status, 2, e.stderr + e.stdout);
+  assert.match(e.stderr + e.stdout, /guard\.suppression-added/);
+});
