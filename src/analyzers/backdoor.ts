@@ -102,7 +102,7 @@ const AMBIGUOUS_CREDENTIAL = new Set(['token', 'pass', 'pw']);
 function masterCompare(m: string, before: string): boolean {
   const word = credentialWord(comparedName(m));
   // `typeof opts.apiKey === 'string'` tests a type: typeof never yields a password.
-  if (!word || TYPEOF_BEFORE.test(before)) return false;
+  if (!word || TYPEOF_BEFORE.test(before) || typeTest(m, before)) return false;
   if (!AMBIGUOUS_CREDENTIAL.has(word)) return true;
   const lit = /['"]([^'"]*)['"]/.exec(m)?.[1] ?? '';
   return (
@@ -114,6 +114,18 @@ function masterCompare(m: string, before: string): boolean {
 /** `typeof` applied to the compared name (`typeof key`, `typeof(opts.apiKey)`, `typeof this.cfg.token`). */
 const TYPEOF_BEFORE = /\btypeof\s*\(?\s*(?:[\w$]+\s*(?:\?\.|\.)\s*)*$/;
 const MASTER_PASSWORD_ALL = new RegExp(MASTER_PASSWORD.source, 'gi');
+/** What `typeof` yields: a comparison with one of these, after a `typeof`, is a type test. */
+const TYPE_NAMES = new Set(['string', 'number', 'boolean', 'object', 'function', 'undefined', 'symbol', 'bigint']);
+/**
+ * A type test on an operand written with more than names and dots (`typeof (client as any)?._options?.apiKey
+ * === 'function'`): the literal is a type name and `typeof` starts the same operand (nothing that
+ * ends an operand, such as `&&`, `||`, `;`, `,` or `?`, stands between them).
+ */
+function typeTest(m: string, before: string): boolean {
+  if (!TYPE_NAMES.has(/['"]([^'"]*)['"]/.exec(m)?.[1] ?? '')) return false;
+  const operand = before.split(/&&|\|\||;|,|\?(?!\.)|:/).pop() ?? '';
+  return /\btypeof\b/.test(operand);
+}
 /**
  * The first comparison on a line of a credential with a secret-looking literal. Every comparison is
  * tried: a type test first on the line (`typeof pw === 'string' && pw === 'hunter2'`) hides nothing.

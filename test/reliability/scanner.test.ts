@@ -266,7 +266,8 @@ test('typeof opts.apiKey === string in an SDK is not a master password; a real o
   writeFileSync(
     join(d, 'client.js'),
     "export class Client {\n  constructor(opts) {\n    if (typeof opts.apiKey === 'string') this.key = opts.apiKey;\n" +
-      "    if ('string' !== typeof opts.apiKey) throw new Error('apiKey');\n  }\n}\n",
+      "    if ('string' !== typeof opts.apiKey) throw new Error('apiKey');\n" +
+      "    const hasProvider = typeof (opts as any)?._options?.apiKey === 'function';\n  }\n}\n",
   );
   writeFileSync(join(d, 'auth.js'), 'function ok(password) {\n  if (password === "hunter2-master") return true;\n}\n');
   const j = json(['scan', '.'], d);
