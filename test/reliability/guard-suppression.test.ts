@@ -128,13 +128,20 @@ test('the deny message for an added suppression does not spell out a rule id to 
   assert.doesNotMatch(reason, /warden-ignore|backdoor\./);
 });
 
-test('writing .warden-baseline.json is denied as guard tampering (write tool, shell redirect, cp)', () => {
+test('writing .warden-baseline.json or .warden.yml is denied as guard tampering (write tool, redirect, cp, mv, tee, sed -i)', () => {
   const ws = workspace();
   const fp = JSON.stringify({ version: 1, tool: 'warden', fingerprints: ['0'.repeat(32)] });
   const v = run(ws, { tool: 'write', path: '.warden-baseline.json', content: fp });
   assert.equal(v.decision, 'deny');
   assert.ok(v.actions.some((a) => a.capability === 'agent-tamper'));
-  for (const command of [`echo '${fp}' > .warden-baseline.json`, 'cp /tmp/b.json sub/.warden-baseline.json']) {
+  for (const command of [
+    `echo '${fp}' > .warden-baseline.json`,
+    'cp /tmp/b.json sub/.warden-baseline.json',
+    'cp /tmp/b.json .warden-baseline.json',
+    'mv /tmp/b.json .warden-baseline.json',
+    `echo '${fp}' | tee .warden-baseline.json`,
+    "sed -i 's/a/b/' .warden.yml",
+  ]) {
     const s = run(ws, { tool: 'shell', command });
     assert.equal(s.decision, 'deny', `${command}: ${s.reasons.join('\n')}`);
   }
