@@ -61,6 +61,8 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   const t0 = performance.now();
   tuneCompilerForScan();
   const cwd = process.cwd();
+  // An output that cannot be written fails before the scan, not after it.
+  for (const out of [a.output, a.writeBaseline]) if (out) writableFolder(out);
   // The config of the scanned folder (walking up to its repository root), not of wherever the scan runs.
   const configPath = a.config ?? findConfig(a.stdin || a.patch !== undefined ? '.' : (a.paths[0] ?? '.'), cwd);
   const config: Config = loadConfig(cwd, configPath);
@@ -179,10 +181,12 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   // Fingerprints relative to one root, so `scan repo`, `scan /abs/repo`, `scan .` and `scan repo/a.py` agree.
   const legacy = new Map(findings.map((f) => [f, f.fingerprint]));
   const anchor = resolve(cwd, a.stdin || a.patch !== undefined ? '.' : (a.paths[0] ?? '.'));
+  // (outside git: the baseline's own folder, which every spelling of the scan shares, then the config's)
+  const baselineFile = a.writeBaseline ?? baselinePath;
   const root =
     repoRoot(folderOf(anchor)) ??
-    (configPath ? dirname(resolve(cwd, configPath)) : undefined) ??
-    ((a.writeBaseline ?? baselinePath) ? dirname(resolve(cwd, (a.writeBaseline ?? baselinePath)!)) : folderOf(anchor));
+    (baselineFile ? dirname(resolve(cwd, baselineFile)) : undefined) ??
+    (configPath ? dirname(resolve(cwd, configPath)) : folderOf(anchor));
   for (const f of findings) f.fingerprint = rootedFingerprint(f, root, cwd);
   if (baselinePath && !a.writeBaseline) {
     if (!existsSync(baselinePath)) throw new UsageError(`baseline file not found: ${baselinePath}`);
@@ -290,6 +294,11 @@ async function untracked(paths: string[]): Promise<string[]> {
   } catch (e) {
     throw new UsageError(`git ls-files failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`);
   }
+}
+
+function writableFolder(path: string): void {
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) throw new UsageError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
 }
 
 /** Writes an output file; a missing folder or a read-only place is a one-line error (exit 2). */
