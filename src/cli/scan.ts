@@ -69,7 +69,7 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   if (a.failOn !== undefined && !isSeverity(a.failOn))
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const failOn = (a.failOn ?? config.failOn) as Severity;
-  const exclude = [...config.exclude, ...a.exclude];
+  const exclude = a.exclude;
   const notes: Note[] = [];
   const findings: Finding[] = [];
   let files = 0,
@@ -86,7 +86,9 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   const scanOne = (display: string, text: string, changedLines?: Set<number>, lang?: string) =>
     add(scanDecoded(display, text, config, changedLines, lang));
 
-  const walkOpts = { exclude, maxFileSize: config.maxFileSize };
+  // (the config's excludes are relative to its folder, --exclude to the working folder)
+  const configExclude = configPath ? { base: dirname(resolve(cwd, configPath)), patterns: config.exclude } : undefined;
+  const walkOpts = { exclude, maxFileSize: config.maxFileSize, configExclude };
   const onlineTargets: Target[] = [];
   const scanTargets = async (targets: Target[], changed?: Map<string, Set<number>>) => {
     onlineTargets.push(...targets.filter((t) => manifestKind(t.display)));

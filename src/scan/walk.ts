@@ -11,8 +11,11 @@ import { PACKAGE_ARCHIVE } from '../analyzers/package-archive.ts';
 import { languageOf } from '../analyzers/code/languages.ts';
 
 export interface WalkOptions {
+  /** Patterns relative to the working folder (--exclude). */
   exclude: string[];
   maxFileSize: number;
+  /** A config's patterns, relative to the config's folder (wherever the scan runs from). */
+  configExclude?: { base: string; patterns: string[] };
 }
 export interface Target {
   path: string;
@@ -123,6 +126,9 @@ export function collectTargets(
 ): Target[] {
   const out: Target[] = [];
   const exclude = ignore().add(opts.exclude);
+  const fromConfig = opts.configExclude?.patterns.length
+    ? { base: opts.configExclude.base, ig: ignore().add(opts.configExclude.patterns) }
+    : undefined;
   const visit = (abs: string, display: string, ignores: { base: string; ig: Ignore }[]) => {
     let st;
     try {
@@ -137,7 +143,7 @@ export function collectTargets(
     }
     const rel = relative(cwd, abs).split(sep).join('/') || '.';
     if (rel !== '.' && !rel.startsWith('..') && exclude.ignores(st.isDirectory() ? rel + '/' : rel)) return;
-    for (const { base, ig } of ignores) {
+    for (const { base, ig } of fromConfig ? [fromConfig, ...ignores] : ignores) {
       const r = relative(base, abs).split(sep).join('/');
       if (r && !r.startsWith('..') && ig.ignores(st.isDirectory() ? r + '/' : r)) return;
     }

@@ -69,7 +69,7 @@ test('the baseline a repository config names suppresses when the repo is scanned
   assert.equal(warden(['scan', '.'], repo).code, 0);
 });
 
-test('a .warden.yml in the scanned folder applies when the scan runs from another folder', () => {
+test('a .warden.yml in the scanned folder (fail-on, excludes) applies when the scan runs from another folder', () => {
   const parent = tmp();
   const repo = join(parent, 'repo');
   mkdirSync(join(repo, 'lib'), { recursive: true });
@@ -79,6 +79,16 @@ test('a .warden.yml in the scanned folder applies when the scan runs from anothe
   assert.equal(warden(['scan', 'repo'], parent).code, 1);
   assert.equal(warden(['scan', 'repo/lib'], parent).code, 1, 'walks up to the repository root');
   assert.equal(warden(['scan', join(repo, 'lib', 'r.py')], tmpdir()).code, 1);
+  // Its excludes are relative to its own folder, wherever the scan runs from.
+  mkdirSync(join(repo, 'gen'));
+  writeFileSync(join(repo, 'gen', 'x.py'), EVAL);
+  writeFileSync(join(repo, '.warden.yml'), 'exclude: ["gen/**", "lib/"]\n');
+  for (const [path, cwd] of [
+    ['repo', parent],
+    ['.', repo],
+    [repo, tmpdir()],
+  ])
+    assert.equal(warden(['scan', path, '--fail-on', 'low'], cwd).code, 0, `scan ${path} in ${cwd}`);
   // A broken config of the scanned repo is an error, not a silent default.
   writeFileSync(join(repo, '.warden.yml'), 'fail-on: loud\n');
   const bad = warden(['scan', 'repo'], parent);
