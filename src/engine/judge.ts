@@ -27,6 +27,7 @@ import { checkDependency } from '../analyzers/deps/index.ts';
 import { SourceFile, fileFinding } from '../analyzers/source.ts';
 import { analyzeBackdoors } from '../analyzers/backdoor.ts';
 import { languageOf, normaliseLanguage } from '../analyzers/code/languages.ts';
+import { looksBinary } from '../scan/binary.ts';
 
 export interface JudgeContext {
   policy: Policy;
@@ -580,7 +581,8 @@ function scriptText(p: string): string | undefined {
     const st = statSync(p);
     if (!st.isFile() || st.size > MAX_SCRIPT) return undefined;
     const buf = readFileSync(p);
-    return buf.subarray(0, 8192).includes(0) ? undefined : buf.toString('utf8');
+    // (one NUL byte in a comment does not stop node or bash running it: the scanner's own test)
+    return looksBinary(buf, p) ? undefined : buf.toString('utf8');
   } catch {
     return undefined;
   }

@@ -8,7 +8,6 @@ import ignore, { type Ignore } from 'ignore';
 import type { Note } from '../engine/types.ts';
 import { MODEL_EXT } from '../analyzers/models/index.ts';
 import { PACKAGE_ARCHIVE } from '../analyzers/package-archive.ts';
-import { languageOf } from '../analyzers/code/languages.ts';
 
 export interface WalkOptions {
   /** Patterns relative to the working folder (--exclude). */
@@ -43,45 +42,7 @@ const SKIP_DIRS = new Set(['.git', '.hg', '.svn']);
 const BINARY_EXT =
   /\.(png|jpe?g|gif|bmp|ico|webp|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|o|a|so|dylib|dll|exe|bin|wasm|pyc|pyo|woff2?|ttf|otf|eot|mp[34]|mov|avi|sqlite|db|pt|pth|pkl|pickle|npy|npz|safetensors|onnx|h5)$/i;
 
-/** How much of a file's start decides whether it is binary. */
-export const BINARY_SAMPLE = 8192;
-/** Magic numbers of executables, archives, images and databases (a text file never starts so). */
-const BINARY_MAGIC = [
-  '7f454c46', // ELF
-  '4d5a', // MZ (PE)
-  'cafebabe', // Java class, Mach-O fat
-  'cffaedfe',
-  'cefaedfe',
-  'feedface',
-  'feedfacf',
-  '0061736d', // wasm
-  '89504e47', // PNG
-  '47494638', // GIF
-  'ffd8ff', // JPEG
-  '25504446', // PDF
-  '504b0304', // zip
-  '1f8b', // gzip
-  '53514c69746520666f726d6174203300', // SQLite
-].map((h) => Buffer.from(h, 'hex'));
-/** Share of control bytes (not tab, line breaks, form feed or escape) above which a sample is binary. */
-const CONTROL_SHARE = 0.1;
-
-/**
- * Binary content: a known binary format, or, unless the file's name or first line says it is code
- * (which runtimes run with NUL bytes in comments and strings), a NUL byte in the first 8 KB together
- * with a high share of control bytes. One NUL byte does not make a script unreadable.
- */
-export function looksBinary(buf: Buffer, path = ''): boolean {
-  if (BINARY_MAGIC.some((m) => buf.length >= m.length && buf.subarray(0, m.length).equals(m))) return true;
-  // An MPEG transport stream (also named .ts): a sync byte every 188 bytes.
-  if (buf.length > 376 && buf[0] === 0x47 && buf[188] === 0x47 && buf[376] === 0x47) return true;
-  const sample = buf.subarray(0, BINARY_SAMPLE);
-  if (!sample.includes(0)) return false;
-  if (path && languageOf(path, sample.toString('latin1').split('\n')[0])) return false;
-  let control = 0;
-  for (const b of sample) if (b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13 && b !== 27) control++;
-  return control / sample.length > CONTROL_SHARE;
-}
+export { BINARY_SAMPLE, looksBinary } from './binary.ts';
 
 /** The lines longer than this are the ones people do not write by hand. */
 const LONG_LINE = 500;

@@ -136,6 +136,28 @@ test('one NUL byte in a comment of a script does not make the scan skip it; the 
     );
 });
 
+test('a script that starts with a zip header and NUL bytes (bash runs the lines after it) is scanned, exit 1', () => {
+  const d = tmp();
+  writeFileSync(join(d, 'x.sh'), 'PK\x03\x04\x00\x00\n#!/bin/sh\necho aWQ= | base64 -d | sh\n');
+  const j = json(['scan', '.'], d);
+  assert.equal(j.code, 1);
+  assert.ok(
+    j.findings.some((f) => f.file === 'x.sh' && f.ruleId === 'backdoor.decode-exec'),
+    JSON.stringify(j),
+  );
+});
+
+test('the guard judges a script with a NUL byte in a comment before node runs it, and denies its payload', async () => {
+  const { judge, loadAnalyzers } = await import('../../src/engine/judge.ts');
+  const { builtinPolicy } = await import('../../src/engine/policy.ts');
+  await loadAnalyzers();
+  const d = tmp();
+  writeFileSync(join(d, 'a.js'), `// build \0\n${PAYLOAD}`);
+  const v = judge({ tool: 'shell', command: 'node a.js' }, { policy: builtinPolicy(), cwd: d, workspace: d });
+  assert.equal(v.decision, 'deny', v.reasons.join('\n'));
+  assert.ok(v.findings.some((f) => f.ruleId === 'backdoor.decode-exec'));
+});
+
 test('a real binary (an ELF executable, a PNG) is still skipped as binary with a note', () => {
   const d = tmp();
   copyFileSync('/bin/ls', join(d, 'tool'));
