@@ -545,7 +545,8 @@ export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
     }
 
     if (rareAt.on(i, escaped, () => IF_LINE.test(l) && rareCondition(l))) {
-      const body = [i, ...blockAfter(lines, i)];
+      // (the pieces of a long line are not lines: the block after one is not its body)
+      const body = nested ? [i] : [i, ...blockAfter(lines, i)];
       if (body.some((j) => DANGEROUS_CALL.test(j === i ? l.slice(l.search(/[:{)]\s*/) + 1) : lines[j])))
         hit('backdoor.trigger-guard', i + 1);
     }
@@ -591,7 +592,7 @@ export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
 
     if (hasBypass && AUTH_CONTEXT.test(l)) inAuthFn = i;
     if (inAuthFn >= 0 && i - inAuthFn <= 25 && DEBUG_BYPASS.test(l)) {
-      const body = [i, ...blockAfter(lines, i, 4)];
+      const body = nested ? [i] : [i, ...blockAfter(lines, i, 4)];
       if (body.some((j) => ALLOW_RETURN.test(lines[j]))) hit('backdoor.debug-auth-bypass', i + 1);
     }
   }
@@ -604,5 +605,23 @@ export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
 
 /** The backdoor findings of one overlong line, read statement by statement. */
 function longLine(file: SourceFile, l: string): Finding[] {
-  return analyzeBackdoors(new SourceFile(file.path, statementsOf(l).join('\n'), file.language), true);
+  const parts = [...statementsOf(l), ...windowsOf(l)];
+  return analyzeBackdoors(new SourceFile(file.path, parts.join('\n'), file.language), true);
+}
+
+/**
+ * The same line cut without regard to quotes: a stray quote in a comment or a regex (`/*'*\/`) would
+ * otherwise make statementsOf take the rest of the line for one string. Pieces end at `;`, `{` and
+ * `}`; a piece still too long is read in overlapping windows, so every short statement is whole in one.
+ */
+export function windowsOf(line: string): string[] {
+  const out: string[] = [];
+  for (const piece of line.match(/[^;{}]*[;{}]?/g) ?? []) {
+    if (!piece) continue;
+    const last = out.length - 1;
+    if (last >= 0 && out[last].length + piece.length <= STATEMENT_GROUP) out[last] += piece;
+    else if (piece.length <= MAX_LINE) out.push(piece);
+    else for (let at = 0; at < piece.length; at += MAX_LINE / 2) out.push(piece.slice(at, at + MAX_LINE));
+  }
+  return out;
 }

@@ -186,9 +186,11 @@ test('a payload inside a minified bundle is still found, with a note that code r
   const filler = Array.from({ length: 4000 }, (_, i) => `window.f${i}=(a)=>a*${i}+1`).join(';');
   writeFileSync(join(d, 'bundle.js'), filler + ';var k="Y29uc29sZS5sb2coMSk=";eval(atob(k));' + filler);
   writeFileSync(join(d, 'lib.min.js'), 'var k="Y29uc29sZS5sb2coMSk=";eval(atob(k));');
+  // A stray quote in a comment before the payload does not turn the rest of the line into a string.
+  writeFileSync(join(d, 'quoted.js'), filler + ';/*\'*/var k="Y29uc29sZS5sb2coMSk=";eval(atob(k));' + filler);
   const j = json(['scan', '.'], d);
   assert.equal(j.code, 1);
-  for (const f of ['bundle.js', 'lib.min.js']) {
+  for (const f of ['bundle.js', 'lib.min.js', 'quoted.js']) {
     assert.ok(
       j.findings.some((x) => x.file === f && x.ruleId === 'backdoor.decode-exec'),
       `${f}: ${ids(j).join()}`,
