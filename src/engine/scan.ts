@@ -37,6 +37,9 @@ export interface ScanFileOptions {
 
 const SUPPRESS = /warden-ignore(?:\[|:)\s*([\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)\s*\]?\s*(.*)$/;
 
+/** The marker opening a comment (after `#`, `//`, `/*`, `<!--`, `--` or `;`) with no rule id after it. */
+const BARE = /(?:#|\/\/|\/\*|<!--|--|;|^\s*\*)\s*warden-ignore\b(?!\s*[:[])/;
+
 /** What the guard reports for a suppression the change adds (it says what happened, not how to get around it). */
 const SUPPRESSION_ADDED = {
   ruleId: 'guard.suppression-added',
@@ -70,7 +73,7 @@ function applySuppressions(file: SourceFile, findings: Finding[], notes: Note[],
   }
   const marked = file.matchingLines(/warden-ignore\b/g);
   for (const i of marked)
-    if (!SUPPRESS.test(file.lines[i]))
+    if (BARE.test(file.lines[i]) && !SUPPRESS.test(file.lines[i]))
       notes.push({
         file: file.path,
         kind: 'partial',

@@ -79,7 +79,13 @@ export function scanTarget(
   if (looksBinary(buf, display))
     return {
       findings: [],
-      notes: [{ file: display, kind: 'skipped', reason: 'binary content (a binary format or mostly control bytes)' }],
+      notes: [
+        {
+          file: display,
+          kind: 'skipped',
+          reason: 'binary content (a binary format, or NUL bytes in bytes that are not text)',
+        },
+      ],
       scanned: false,
       bytes: 0,
     };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
@@ -158,12 +159,22 @@ test('the guard judges a script with a NUL byte in a comment before node runs it
   assert.ok(v.findings.some((f) => f.ruleId === 'backdoor.decode-exec'));
 });
 
-test('a real binary (an ELF executable, a PNG) is still skipped as binary with a note', () => {
+test('a real binary (an ELF executable, a PNG, random bytes) is skipped as binary with a note; a text with one NUL is read', () => {
   const d = tmp();
   copyFileSync('/bin/ls', join(d, 'tool'));
   writeFileSync(join(d, 'data.dat'), Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(64)]));
+  // Random bytes (a bloom filter) are about 10% control bytes and not UTF-8: binary too.
+  const random = randomBytes(8192);
+  random[0] = 0;
+  writeFileSync(join(d, 'set.bloom'), random);
+  // A text that is not named as code, with one NUL byte, is still read: its secret is found.
+  writeFileSync(join(d, 'notes.txt'), 'deploy key\0\ntoken = "ghp_R3aLl9qWkT0kVn4uXe8s2ZpL7mHc5bYd1fGj"\n');
   const j = json(['scan', '.'], d);
-  for (const f of ['tool', 'data.dat'])
+  assert.ok(
+    j.findings.some((f) => f.file === 'notes.txt' && f.ruleId.startsWith('secret.')),
+    ids(j).join(),
+  );
+  for (const f of ['tool', 'data.dat', 'set.bloom'])
     assert.ok(
       j.notes.some((n) => n.file === f && n.kind === 'skipped' && /binary/.test(n.reason)),
       JSON.stringify(j.notes),
