@@ -101,7 +101,8 @@ const AMBIGUOUS_CREDENTIAL = new Set(['token', 'pass', 'pw']);
  */
 function masterCompare(m: string, before: string): boolean {
   const word = credentialWord(comparedName(m));
-  if (!word || /\btypeof\s*\(?\s*$/.test(before)) return false;
+  // `typeof opts.apiKey === 'string'` tests a type: typeof never yields a password.
+  if (!word || TYPEOF_BEFORE.test(before) || typeTest(m, before)) return false;
   if (!AMBIGUOUS_CREDENTIAL.has(word)) return true;
   const lit = /['"]([^'"]*)['"]/.exec(m)?.[1] ?? '';
   return (
@@ -109,6 +110,30 @@ function masterCompare(m: string, before: string): boolean {
     !lit.startsWith('-') &&
     (/\d/.test(lit) || (/[a-z]/.test(lit) && /[A-Z]/.test(lit)) || /[^\w.-]/.test(lit))
   );
+}
+/** `typeof` applied to the compared name (`typeof key`, `typeof(opts.apiKey)`, `typeof this.cfg.token`). */
+const TYPEOF_BEFORE = /\btypeof\s*\(?\s*(?:[\w$]+\s*(?:\?\.|\.)\s*)*$/;
+const MASTER_PASSWORD_ALL = new RegExp(MASTER_PASSWORD.source, 'gi');
+/** What `typeof` yields: a comparison with one of these, after a `typeof`, is a type test. */
+const TYPE_NAMES = new Set(['string', 'number', 'boolean', 'object', 'function', 'undefined', 'symbol', 'bigint']);
+/**
+ * A type test on an operand written with more than names and dots (`typeof (client as any)?._options?.apiKey
+ * === 'function'`): the literal is a type name and `typeof` starts the same operand (nothing that
+ * ends an operand, such as `&&`, `||`, `;`, `,` or `?`, stands between them).
+ */
+function typeTest(m: string, before: string): boolean {
+  if (!TYPE_NAMES.has(/['"]([^'"]*)['"]/.exec(m)?.[1] ?? '')) return false;
+  const operand = before.split(/&&|\|\||;|,|\?(?!\.)|:/).pop() ?? '';
+  return /\btypeof\b/.test(operand);
+}
+/**
+ * The first comparison on a line of a credential with a secret-looking literal. Every comparison is
+ * tried: a type test first on the line (`typeof pw === 'string' && pw === 'hunter2'`) hides nothing.
+ */
+function masterMatch(l: string): RegExpExecArray | undefined {
+  for (const m of l.matchAll(MASTER_PASSWORD_ALL))
+    if (!MASTER_PLACEHOLDER.test(m[0]) && masterCompare(m[0], l.slice(0, m.index))) return m as RegExpExecArray;
+  return undefined;
 }
 /** A line that decides something: a condition, a return, a boolean operator. */
 const DECIDES = /\b(if|elif|unless|when|return|&&|\|\|)\b|\?|&&|\|\|/;
@@ -387,7 +412,51 @@ function blockAfter(lines: string[], i: number, max = 12): number[] {
   return out;
 }
 
-export function analyzeBackdoors(file: SourceFile): Finding[] {
+/** How much of each string literal is kept when a long line is cut into statements. */
+const KEPT_LITERAL = 64;
+/** Cut statements are joined again up to this length (a decode and the call around it stay together). */
+const STATEMENT_GROUP = 400;
+
+/**
+ * A line too long to test whole (a minified bundle, a blob on one line), cut into its statements at
+ * `;`, `{` and `}` outside string literals, each literal shortened to its first 64 characters (the
+ * tests read the calls around a payload, not all of it). One linear pass.
+ */
+export function statementsOf(line: string): string[] {
+  const out: string[] = [];
+  let cur = '',
+    quote = '',
+    lit = 0;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      const esc = ch === '\\' && i + 1 < line.length;
+      if (!esc && ch === quote) {
+        quote = '';
+        cur += ch;
+      } else if (lit++ < KEPT_LITERAL) cur += esc ? ch + line[i + 1] : ch;
+      if (esc) i++;
+      continue;
+    }
+    cur += ch;
+    if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch;
+      lit = 0;
+    } else if (ch === ';' || ch === '{' || ch === '}') {
+      out.push(cur);
+      cur = '';
+    }
+  }
+  if (cur) out.push(cur);
+  const joined: string[] = [];
+  for (const st of out)
+    if (joined.length && joined[joined.length - 1].length + st.length <= STATEMENT_GROUP)
+      joined[joined.length - 1] += st;
+    else joined.push(st);
+  return joined;
+}
+
+export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
   const lines = file.lines;
   const hits: Hit[] = [];
   const seen = new Set<string>();
@@ -438,12 +507,16 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     for (let at = file.text.indexOf('\\'); at >= 0; at = file.text.indexOf('\\', at + 1)) worth[file.lineIndex(at)] = 1;
   }
   for (let i = 0; i < lines.length; i++) {
+    if (lines[i].length > MAX_LINE) {
+      // (its statements are judged on their own, whatever the gates saw, the findings put on this line)
+      if (!nested) for (const f of longLine(file, lines[i])) hit(f.ruleId, i + 1);
+      continue;
+    }
     if (worth && worth[i] === 0 && decoded.size === 0) continue;
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
     const escaped = lines[i].includes('\\');
     const l = escaped ? lines[i].replace(/\\[nrt]/g, '  ') : lines[i];
-    if (l.length > MAX_LINE) continue;
     const trimmed = l.trimStart();
     if ((trimmed.startsWith('#') && !trimmed.startsWith('#!') && !cLike) || /^(\/\/|\*|\/\*)/.test(trimmed)) continue;
 
@@ -472,15 +545,15 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     }
 
     if (rareAt.on(i, escaped, () => IF_LINE.test(l) && rareCondition(l))) {
-      const body = [i, ...blockAfter(lines, i)];
+      // (the pieces of a long line are not lines: the block after one is not its body)
+      const body = nested ? [i] : [i, ...blockAfter(lines, i)];
       if (body.some((j) => DANGEROUS_CALL.test(j === i ? l.slice(l.search(/[:{)]\s*/) + 1) : lines[j])))
         hit('backdoor.trigger-guard', i + 1);
     }
 
     // (a comparison in a condition: the cheap test of the two first)
-    const mp = masterAt.on(i, escaped, () => DECIDES.test(l) && MASTER_PASSWORD.exec(l));
-    if (mp && !MASTER_PLACEHOLDER.test(mp[0]) && masterCompare(mp[0], l.slice(0, mp.index)))
-      hit('backdoor.master-password', i + 1, mp.index + 1);
+    const mp = masterAt.on(i, escaped, () => DECIDES.test(l) && MASTER_PASSWORD.test(l) && masterMatch(l));
+    if (mp) hit('backdoor.master-password', i + 1, mp.index + 1);
 
     if (hasExfil) {
       if (CRED_SOURCE.test(l)) credLine = i;
@@ -519,7 +592,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
 
     if (hasBypass && AUTH_CONTEXT.test(l)) inAuthFn = i;
     if (inAuthFn >= 0 && i - inAuthFn <= 25 && DEBUG_BYPASS.test(l)) {
-      const body = [i, ...blockAfter(lines, i, 4)];
+      const body = nested ? [i] : [i, ...blockAfter(lines, i, 4)];
       if (body.some((j) => ALLOW_RETURN.test(lines[j]))) hit('backdoor.debug-auth-bypass', i + 1);
     }
   }
@@ -528,4 +601,27 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     const m = META[h.ruleId];
     return finding(file, { ruleId: h.ruleId, category: 'backdoor', line: h.line, column: h.column, ...m });
   });
+}
+
+/** The backdoor findings of one overlong line, read statement by statement. */
+function longLine(file: SourceFile, l: string): Finding[] {
+  const parts = [...statementsOf(l), ...windowsOf(l)];
+  return analyzeBackdoors(new SourceFile(file.path, parts.join('\n'), file.language), true);
+}
+
+/**
+ * The same line cut without regard to quotes: a stray quote in a comment or a regex (`/*'*\/`) would
+ * otherwise make statementsOf take the rest of the line for one string. Pieces end at `;`, `{` and
+ * `}`; a piece still too long is read in overlapping windows, so every short statement is whole in one.
+ */
+export function windowsOf(line: string): string[] {
+  const out: string[] = [];
+  for (const piece of line.match(/[^;{}]*[;{}]?/g) ?? []) {
+    if (!piece) continue;
+    const last = out.length - 1;
+    if (last >= 0 && out[last].length + piece.length <= STATEMENT_GROUP) out[last] += piece;
+    else if (piece.length <= MAX_LINE) out.push(piece);
+    else for (let at = 0; at < piece.length; at += MAX_LINE / 2) out.push(piece.slice(at, at + MAX_LINE));
+  }
+  return out;
 }

@@ -3,8 +3,8 @@
  * places that make code run later (persistence), privilege files, harmless system reads.
  * Paths are absolute (callers resolve `~` and the working directory first).
  */
-import { lstatSync, realpathSync } from 'node:fs';
-import { normalize } from 'node:path';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, normalize, resolve } from 'node:path';
 import { PACKAGE_ROOT, defaultAuditDir } from '../paths.ts';
 
 /**
@@ -107,6 +107,8 @@ const AGENT_CONTROL = [
   /^\/etc\/gemini-cli\//,
   /^\/Library\/Application Support\/ClaudeCode\//,
   /(?:^|\/)\.warden\.ya?ml$/,
+  // The scanner's default baseline: a fingerprint written there is a finding switched off.
+  /(?:^|\/)\.warden-baseline\.json$/,
   /(?:^|\/)\.warden\//,
   /^~\/\.warden(?:\/|$)/,
   /(?:^|\/)warden-policy\.ya?ml$/,
@@ -123,7 +125,44 @@ export function isAgentControlPath(abs: string, home: string): boolean {
   // (and this copy of Warden itself, wherever it is installed: the hooks run its code; and its
   // audit folder, wherever $WARDEN_HOME puts it)
   const under = (dir: string) => abs === dir || abs.startsWith(dir + '/');
-  return AGENT_CONTROL.some((r) => r.test(p)) || under(PACKAGE_ROOT) || under(normalize(defaultAuditDir()));
+  return (
+    AGENT_CONTROL.some((r) => r.test(p)) ||
+    under(PACKAGE_ROOT) ||
+    under(normalize(defaultAuditDir())) ||
+    isConfiguredBaseline(abs)
+  );
+}
+
+/** `baseline: FILE` in a `.warden.yml` (a plain or quoted scalar at the top level). */
+const BASELINE_KEY = /^baseline:[ \t]*(["']?)([^"'#\n]+?)\1[ \t]*(?:#.*)?$/m;
+/** How many folders up from a written file a `.warden.yml` is looked for (a repository is rarely deeper). */
+const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * Whether a path is the baseline that a `.warden.yml` in one of its folders names (relative to that
+ * config's folder, or to the working folder as older scans read it): writing it switches findings off.
+ */
+export function isConfiguredBaseline(abs: string): boolean {
+  let dir = dirname(abs);
+  for (let i = 0; i < MAX_CONFIG_DEPTH; i++) {
+    for (const name of ['.warden.yml', '.warden.yaml']) {
+      const named = configBaseline(join(dir, name));
+      if (named && (resolve(dir, named) === abs || resolve(named) === abs)) return true;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return false;
+}
+
+function configBaseline(configPath: string): string | undefined {
+  try {
+    if (!lstatSync(configPath, { throwIfNoEntry: false })?.isFile()) return undefined;
+    return BASELINE_KEY.exec(readFileSync(configPath, 'utf8'))?.[2];
+  } catch {
+    return undefined;
+  }
 }
 
 const PERSISTENCE = [

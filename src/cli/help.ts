@@ -28,7 +28,7 @@ Scan options:
   --format text|json|sarif   output format (default text)
   --fail-on SEVERITY         exit 1 at or above it: info|low|medium|high|critical (default high)
   --exclude PATTERN          gitignore-style pattern to skip (repeatable)
-  --config FILE              config file (default ./.warden.yml)
+  --config FILE              config file (default: .warden.yml of the scanned folder or above it)
   --baseline FILE            findings in this baseline are reported as suppressed
   --write-baseline FILE      write the current findings as a baseline
   --output FILE              write the report to FILE instead of standard output

@@ -3,11 +3,14 @@
  * snippet on standard input (--stdin --lang L).
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Finding, Note, Severity } from '../engine/types.ts';
 import { isSeverity, severityRank, SEVERITIES } from '../engine/types.ts';
 import { loadConfig, type Config } from '../engine/config.ts';
+import { normaliseLanguage } from '../analyzers/code/languages.ts';
+import { findConfig, folderOf, repoRoot, rootedFingerprint } from '../scan/root.ts';
 import { collectTargets, type Target } from '../scan/walk.ts';
 import { scanDecoded } from '../scan/file.ts';
 import { scanTargets as scanInParallel, prestart, tuneCompilerForScan } from '../scan/pool.ts';
@@ -57,11 +60,16 @@ const PRESTART_BYTES = 256_000;
 export async function runScan(a: ScanArgs, version: string): Promise<{ code: number; out: string }> {
   const t0 = performance.now();
   tuneCompilerForScan();
-  const config: Config = loadConfig(process.cwd(), a.config);
+  const cwd = process.cwd();
+  // An output that cannot be written fails before the scan, not after it.
+  for (const out of [a.output, a.writeBaseline]) if (out) writableFolder(out);
+  // The config of the scanned folder (walking up to its repository root), not of wherever the scan runs.
+  const configPath = a.config ?? findConfig(a.stdin || a.patch !== undefined ? '.' : (a.paths[0] ?? '.'), cwd);
+  const config: Config = loadConfig(cwd, configPath);
   if (a.failOn !== undefined && !isSeverity(a.failOn))
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const failOn = (a.failOn ?? config.failOn) as Severity;
-  const exclude = [...config.exclude, ...a.exclude];
+  const exclude = a.exclude;
   const notes: Note[] = [];
   const findings: Finding[] = [];
   let files = 0,
@@ -78,7 +86,9 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   const scanOne = (display: string, text: string, changedLines?: Set<number>, lang?: string) =>
     add(scanDecoded(display, text, config, changedLines, lang));
 
-  const walkOpts = { exclude, maxFileSize: config.maxFileSize };
+  // (the config's excludes are relative to its folder, --exclude to the working folder)
+  const configExclude = configPath ? { base: dirname(resolve(cwd, configPath)), patterns: config.exclude } : undefined;
+  const walkOpts = { exclude, maxFileSize: config.maxFileSize, configExclude };
   const onlineTargets: Target[] = [];
   const scanTargets = async (targets: Target[], changed?: Map<string, Set<number>>) => {
     onlineTargets.push(...targets.filter((t) => manifestKind(t.display)));
@@ -104,6 +114,10 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     if (!a.lang)
       throw new UsageError(
         '--stdin needs --lang L (python, javascript, typescript, go, java, c, cpp, csharp, php, ruby, rust, bash)',
+      );
+    if (!normaliseLanguage(a.lang))
+      throw new UsageError(
+        `--lang ${a.lang} is not a language Warden knows (python, javascript, typescript, go, java, c, cpp, csharp, php, ruby, rust, bash)`,
       );
     scanOne(`<stdin>`, readStdin(), undefined, a.lang);
   } else if (a.patch !== undefined) {
@@ -145,8 +159,11 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
       );
     }
     const changed = new Map(parseUnifiedDiff(diffText).map((d) => [d.path, d.added]));
+    // New files git does not track yet (and does not ignore) are wholly added: no entry, no line filter.
+    const fresh = a.diff.includes('..') ? [] : await untracked(a.paths);
+    const paths = [...changed.keys(), ...fresh.filter((p) => !changed.has(p))];
     // Changed files pass the same checks as a folder scan: excludes, size bound, binaries, links.
-    if (changed.size) await scanTargets(collectTargets([...changed.keys()], walkOpts, notes), changed);
+    if (paths.length) await scanTargets(collectTargets(paths, walkOpts, notes), changed);
   } else {
     // Workers start early in the walk, once it has found enough that a parallel scan is likely (they
     // warm up meanwhile; a scan that stays small ends them unused).
@@ -160,7 +177,19 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   // Baseline: known findings are marked suppressed (reported, not failing the build).
   if (a.online) await onlinePass(onlineTargets, findings, notes);
 
-  const baselinePath = a.baseline ?? config.baseline;
+  // A config's baseline is relative to the config's folder; --baseline to the working folder.
+  const baselinePath =
+    a.baseline ?? (config.baseline && config.source ? resolve(dirname(config.source), config.baseline) : undefined);
+  // Fingerprints relative to one root, so `scan repo`, `scan /abs/repo`, `scan .` and `scan repo/a.py` agree.
+  const legacy = new Map(findings.map((f) => [f, f.fingerprint]));
+  const anchor = resolve(cwd, a.stdin || a.patch !== undefined ? '.' : (a.paths[0] ?? '.'));
+  // (outside git: the baseline's own folder, which every spelling of the scan shares, then the config's)
+  const baselineFile = a.writeBaseline ?? baselinePath;
+  const root =
+    repoRoot(folderOf(anchor)) ??
+    (baselineFile ? dirname(resolve(cwd, baselineFile)) : undefined) ??
+    (configPath ? dirname(resolve(cwd, configPath)) : folderOf(anchor));
+  for (const f of findings) f.fingerprint = rootedFingerprint(f, root, cwd);
   if (baselinePath && !a.writeBaseline) {
     if (!existsSync(baselinePath)) throw new UsageError(`baseline file not found: ${baselinePath}`);
     let known: Set<string>;
@@ -170,11 +199,12 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
       throw new UsageError(`baseline ${baselinePath} is not a Warden baseline: ${(e as Error).message}`);
     }
     for (const f of findings)
-      if (!f.suppressed && known.has(f.fingerprint)) f.suppressed = { by: 'baseline', reason: `in ${baselinePath}` };
+      if (!f.suppressed && (known.has(f.fingerprint) || known.has(legacy.get(f)!)))
+        f.suppressed = { by: 'baseline', reason: `in ${baselinePath}` };
   }
   if (a.writeBaseline) {
     const fps = [...new Set(findings.filter((f) => !f.suppressed).map((f) => f.fingerprint))].sort();
-    writeFileSync(
+    writeOut(
       a.writeBaseline,
       JSON.stringify({ version: 1, tool: 'warden', created: new Date().toISOString(), fingerprints: fps }, null, 2) +
         '\n',
@@ -186,11 +216,14 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     findings,
     notes,
     stats: computeStats(findings, notes, files, bytes, performance.now() - t0),
+    root,
+    cwd,
   };
   const out =
     a.format === 'json' ? toJson(report) : a.format === 'sarif' ? toSarif(report, version) : toText(report, a.color);
   const failing = findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn));
-  const hardError = notes.some((n) => n.kind === 'error' && n.reason === 'path does not exist') && files === 0;
+  // A path that is not there is a usage error even when the other paths were scanned (CI typed it wrong).
+  const hardError = notes.some((n) => n.kind === 'error' && n.reason === 'path does not exist');
   return { code: hardError ? 2 : failing ? 1 : 0, out };
 }
 
@@ -246,9 +279,39 @@ export async function scanCommand(rest: string[]): Promise<number> {
     },
     VERSION,
   );
-  if (toFile) writeFileSync(toFile, out);
+  if (toFile) writeOut(toFile, out);
   else process.stdout.write(out);
   return code;
+}
+
+/** Untracked, not ignored files under the working folder (relative to it), as `git ls-files` lists them. */
+async function untracked(paths: string[]): Promise<string[]> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      'git',
+      ['ls-files', '--others', '--exclude-standard', '-z', '--', ...paths],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    return stdout.split('\0').filter(Boolean);
+  } catch (e) {
+    throw new UsageError(`git ls-files failed: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`);
+  }
+}
+
+function writableFolder(path: string): void {
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) throw new UsageError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
+}
+
+/** Writes an output file; a missing folder or a read-only place is a one-line error (exit 2). */
+function writeOut(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : (code ?? (e as Error).message);
+    throw new UsageError(`cannot write ${path}: ${why}`);
+  }
 }
 
 /** --online: the registries confirm (or not) every npm and PyPI dependency of the scanned manifests. */

@@ -27,6 +27,7 @@ import { checkDependency } from '../analyzers/deps/index.ts';
 import { SourceFile, fileFinding } from '../analyzers/source.ts';
 import { analyzeBackdoors } from '../analyzers/backdoor.ts';
 import { languageOf, normaliseLanguage } from '../analyzers/code/languages.ts';
+import { looksBinary } from '../scan/binary.ts';
 
 export interface JudgeContext {
   policy: Policy;
@@ -147,9 +148,10 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       });
   };
 
-  const scanContent = (path: string, content: string, changed?: Set<number>, language?: string) => {
+  // `before`: the file as it stood before the agent's change ('' if new); only its suppressions count.
+  const scanContent = (path: string, content: string, changed?: Set<number>, language?: string, before = '') => {
     // Lazy: the code analyzers (ast-grep) load only when code is judged.
-    const r = scanTextLazy()(path, content, { changedLines: changed, language });
+    const r = scanTextLazy()(path, content, { changedLines: changed, language, before });
     findings.push(...r.findings.filter((f) => !f.suppressed));
     for (const n of r.notes)
       if (n.kind === 'error')
@@ -264,6 +266,8 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
           f.path,
           content,
           old === undefined ? undefined : f.append ? appendedLines(old, content) : changedLines(old, content),
+          undefined,
+          old,
         );
       }
       for (const code of analysis.inline) {
@@ -304,7 +308,13 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       pathActions(event.path, 'write', `write ${event.path}`);
       const a = abs(event.path);
       const old = existsSync(a) ? safeRead(a) : undefined;
-      scanContent(event.path, event.content, old === undefined ? undefined : changedLines(old, event.content));
+      scanContent(
+        event.path,
+        event.content,
+        old === undefined ? undefined : changedLines(old, event.content),
+        undefined,
+        old,
+      );
       break;
     }
     case 'edit': {
@@ -316,7 +326,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
       else if (old.includes(event.old))
         next = event.replaceAll ? old.split(event.old).join(event.new) : old.replace(event.old, () => event.new);
       else next = event.new; // the edit will not apply as given; judge the new text on its own
-      scanContent(event.path, next, changedLines(old, next));
+      scanContent(event.path, next, changedLines(old, next), undefined, old);
       break;
     }
     case 'read':
@@ -571,7 +581,8 @@ function scriptText(p: string): string | undefined {
     const st = statSync(p);
     if (!st.isFile() || st.size > MAX_SCRIPT) return undefined;
     const buf = readFileSync(p);
-    return buf.subarray(0, 8192).includes(0) ? undefined : buf.toString('utf8');
+    // (one NUL byte in a comment does not stop node or bash running it: the scanner's own test)
+    return looksBinary(buf, p) ? undefined : buf.toString('utf8');
   } catch {
     return undefined;
   }

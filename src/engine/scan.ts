@@ -6,7 +6,7 @@
 import type { Finding, Note } from './types.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_CONFIG, ruleMatches } from './config.ts';
-import { SourceFile } from '../analyzers/source.ts';
+import { SourceFile, finding } from '../analyzers/source.ts';
 import { languageOf, normaliseLanguage, type Language } from '../analyzers/code/languages.ts';
 import { analyzeCode } from '../analyzers/code/index.ts';
 import { analyzeBackdoors } from '../analyzers/backdoor.ts';
@@ -26,9 +26,113 @@ export interface ScanFileOptions {
   language?: string;
   /** Diff scans: only findings touching these 1-based lines are kept. */
   changedLines?: Set<number>;
+  /**
+   * The guard: the file as it was before the agent's change ('' for a new file). Inline suppressions
+   * then count only where the same suppression stood there, and one the change adds is a finding.
+   */
+  before?: string;
+  /** Minified bundles: the AST rules are skipped (slow on megabyte lines); the line-based checks still run. */
+  noCodeRules?: boolean;
 }
 
 const SUPPRESS = /warden-ignore(?:\[|:)\s*([\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)\s*\]?\s*(.*)$/;
+
+/** The marker opening a comment (after `#`, `//`, `/*`, `<!--`, `--` or `;`) with no rule id after it. */
+const BARE = /(?:#|\/\/|\/\*|<!--|--|;|^\s*\*)\s*warden-ignore\b(?!\s*[:[])/;
+
+/** What the guard reports for a suppression the change adds (it says what happened, not how to get around it). */
+const SUPPRESSION_ADDED = {
+  ruleId: 'guard.suppression-added',
+  title: 'Suppression added by the change',
+  severity: 'high',
+  confidence: 'high',
+  category: 'backdoor',
+  message:
+    'The change adds a comment that would switch security findings off. Changes made by the agent cannot suppress findings; a person has to review this.',
+  fix: 'Remove the comment and fix what was found, or ask the user to review the finding.',
+} as const;
+
+/**
+ * Inline suppressions on the finding's line or the line above: reported, never silent. A bare
+ * marker without a rule id suppresses nothing and says so in a note. With `before` (the guard), a
+ * suppression counts only if the same suppression line stood there over the same code line, and
+ * each suppression line the change adds is itself a finding.
+ */
+function applySuppressions(file: SourceFile, findings: Finding[], notes: Note[], before?: string): Finding[] {
+  if (!file.text.includes('warden-ignore')) return findings;
+  const trusted = before === undefined ? undefined : suppressionPairs(before);
+  const line = (n: number) => file.line(n).trim();
+  for (const f of findings) {
+    for (const l of [f.line, f.line - 1]) {
+      const m = SUPPRESS.exec(file.line(l));
+      if (!m || !m[1].split(',').some((id) => ruleMatches(f.ruleId, id.trim()))) continue;
+      if (trusted && !trusted.has(`${line(l)}\n${line(f.line)}`)) break;
+      f.suppressed = { by: 'inline', reason: m[2].trim().replace(/\s*(\*\/|-->)\s*$/, '') || '(no reason given)' };
+      break;
+    }
+  }
+  const marked = file.matchingLines(/warden-ignore\b/g);
+  for (const i of marked)
+    if (BARE.test(file.lines[i]) && !SUPPRESS.test(file.lines[i]))
+      notes.push({
+        file: file.path,
+        kind: 'partial',
+        reason: `line ${i + 1}: warden-ignore without a rule id suppresses nothing (write warden-ignore: RULE-ID reason)`,
+      });
+  if (trusted) {
+    const old = new Set(suppressionLines(before!));
+    for (const i of marked)
+      if (SUPPRESS.test(file.lines[i]) && !old.has(file.lines[i].trim())) findings.push(suppressionAdded(file, i));
+  }
+  return findings;
+}
+
+const BASELINE_WRITTEN = {
+  ...SUPPRESSION_ADDED,
+  ruleId: 'guard.baseline-written',
+  title: 'Scanner baseline written by the change',
+  message:
+    'The change writes a Warden baseline, which switches findings off for later scans. A person has to create and review baselines.',
+  fix: 'Leave baselines to the user; fix the findings instead.',
+} as const;
+
+/** A Warden baseline, whatever the file is called: JSON with a list of finding fingerprints. */
+function isBaselineText(text: string): boolean {
+  if (!text.includes('fingerprints')) return false;
+  try {
+    const fps = (JSON.parse(text) as { fingerprints?: unknown }).fingerprints;
+    return Array.isArray(fps);
+  } catch {
+    return /"fingerprints"\s*:\s*\[/.test(text);
+  }
+}
+
+/** The trimmed lines of a text that hold a suppression. */
+function suppressionLines(text: string): string[] {
+  if (!text.includes('warden-ignore')) return [];
+  return text
+    .split('\n')
+    .filter((l) => SUPPRESS.test(l))
+    .map((l) => l.trim());
+}
+
+/** Each suppression of a text as `suppression line\ncovered line` (itself, and the line below it). */
+function suppressionPairs(text: string): Set<string> {
+  if (!text.includes('warden-ignore')) return new Set();
+  const lines = text.split('\n').map((l) => l.trim());
+  const out = new Set<string>();
+  lines.forEach((l, i) => {
+    if (!SUPPRESS.test(l)) return;
+    out.add(`${l}\n${l}`);
+    if (i + 1 < lines.length) out.add(`${l}\n${lines[i + 1]}`);
+  });
+  return out;
+}
+
+/** A suppression the agent's change adds: it is not honoured, and a person has to look at it. */
+function suppressionAdded(file: SourceFile, i: number): Finding {
+  return finding(file, { ...SUPPRESSION_ADDED, line: i + 1, column: 1 });
+}
 
 /** Configuration: disabled rules go, severities are overridden. */
 export function applyConfig(findings: Finding[], config: Config): Finding[] {
@@ -131,7 +235,9 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
     }
   };
   let findings: Finding[] = [];
-  if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
+  if (opts.noCodeRules) {
+    /* (the backdoor, Unicode and secret checks below still read every line) */
+  } else if (language) findings.push(...run('code', () => analyzeCode(file, notes, undefined, opts.changedLines)));
   else if (MAKEFILE.test(path))
     findings.push(
       ...run('code', () =>
@@ -196,16 +302,9 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
     });
   }
 
-  // Inline suppressions on the finding's line or the line above: reported, never silent.
-  for (const f of findings) {
-    for (const l of [f.line, f.line - 1]) {
-      const m = SUPPRESS.exec(file.line(l));
-      if (m && m[1].split(',').some((id) => ruleMatches(f.ruleId, id.trim()))) {
-        f.suppressed = { by: 'inline', reason: m[2].trim().replace(/\s*(\*\/|-->)\s*$/, '') || '(no reason given)' };
-        break;
-      }
-    }
-  }
+  findings = applySuppressions(file, findings, notes, opts.before);
+  if (opts.before !== undefined && opts.before !== text && isBaselineText(text))
+    findings.push(finding(file, { ...BASELINE_WRITTEN, line: 1, column: 1, snippet: path }));
   // Code-unit order, not localeCompare: the first localeCompare loads ICU collation (~10 ms per process).
   findings.sort(
     (a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),

@@ -5,6 +5,8 @@ import type { Finding, Note, Severity } from '../engine/types.ts';
 import { SEVERITIES, severityRank } from '../engine/types.ts';
 import { loadRules } from '../rules/loader.ts';
 import { VENDORED_REASON } from '../scan/walk.ts';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface ScanStats {
   files: number;
@@ -21,6 +23,9 @@ export interface ScanReport {
   findings: Finding[];
   notes: Note[];
   stats: ScanStats;
+  /** The folder that SARIF locations are relative to (the scan's root), and the one paths are relative to. */
+  root?: string;
+  cwd?: string;
 }
 
 export function computeStats(
@@ -116,6 +121,20 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   info: '1.0',
 };
 
+const SRCROOT = 'SRCROOT';
+
+/**
+ * A SARIF artifact location: a relative URI against the scan root (`uriBaseId`), or an absolute
+ * file:// URI for a file outside it. SARIF wants URIs, never plain absolute paths (SARIF1004).
+ */
+function artifactLocation(file: string, r: ScanReport): { uri: string; uriBaseId?: string } {
+  const abs = resolve(r.cwd ?? process.cwd(), file);
+  const rel = r.root ? relative(r.root, abs).split(sep).join('/') : undefined;
+  if (rel !== undefined && rel !== '' && !rel.startsWith('../') && rel !== '..' && !isAbsolute(rel))
+    return { uri: rel.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+  return { uri: pathToFileURL(abs).href };
+}
+
 export function toSarif(r: ScanReport, version: string): string {
   const known = new Map(loadRules().map((x) => [x.id, x]));
   const ids = [...new Set(r.findings.map((f) => f.ruleId))].sort();
@@ -149,7 +168,7 @@ export function toSarif(r: ScanReport, version: string): string {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: f.file.split('\\').join('/').replace(/^\.\//, '') },
+          artifactLocation: artifactLocation(f.file, r),
           region: {
             startLine: f.line,
             startColumn: f.column,
@@ -185,6 +204,7 @@ export function toSarif(r: ScanReport, version: string): string {
                 rules,
               },
             },
+            ...(r.root ? { originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(r.root + sep).href } } } : {}),
             results,
             invocations: [
               {

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Finding, Note } from '../engine/types.ts';
 import type { Config } from '../engine/config.ts';
 import { scanText, applyConfig } from '../engine/scan.ts';
-import { looksBinary, looksMinified } from './walk.ts';
+import { BINARY_SAMPLE, looksBinary, looksMinified } from './walk.ts';
 import { analyzeModelFile } from '../analyzers/models/index.ts';
 import { analyzePackageArchive } from '../analyzers/package-archive.ts';
 
@@ -31,14 +31,16 @@ export function scanDecoded(
   changedLines?: Set<number>,
   language?: string,
 ): TargetResult {
-  if (looksMinified(display, text))
-    return {
-      findings: [],
-      notes: [{ file: display, kind: 'skipped', reason: 'minified or generated (very long lines)' }],
-      scanned: false,
-      bytes: 0,
-    };
-  const r = scanText(display, text, { config, changedLines, language });
+  // A minified bundle still gets the line-based checks (a payload hidden in one long line is found);
+  // only the AST rules, slow on megabyte lines and noisy on generated code, are left out, with a note.
+  const minified = looksMinified(display, text);
+  const r = scanText(display, text, { config, changedLines, language, noCodeRules: minified });
+  if (minified)
+    r.notes.unshift({
+      file: display,
+      kind: 'partial',
+      reason: 'minified or generated (very long lines): code rules skipped, backdoor, secret and Unicode checks ran',
+    });
   return { findings: r.findings, notes: r.notes, scanned: true, bytes: Buffer.byteLength(text) };
 }
 
@@ -74,13 +76,26 @@ export function scanTarget(
       bytes: 0,
     };
   }
-  if (looksBinary(buf))
+  if (looksBinary(buf, display))
     return {
       findings: [],
-      notes: [{ file: display, kind: 'skipped', reason: 'binary content (NUL bytes)' }],
+      notes: [
+        {
+          file: display,
+          kind: 'skipped',
+          reason: 'binary content (a binary format, or NUL bytes in bytes that are not text)',
+        },
+      ],
       scanned: false,
       bytes: 0,
     };
+  // (Code that holds NUL bytes, which runtimes accept in comments and strings, is still code: scanned.)
+  if (buf.subarray(0, BINARY_SAMPLE).includes(0))
+    notes.push({
+      file: display,
+      kind: 'partial',
+      reason: 'binary-looking content (NUL bytes): scanned as text, since its name says it is code',
+    });
   const r = scanDecoded(display, decode(buf, display, notes), config, changedLines);
   r.notes.unshift(...notes);
   r.bytes = r.scanned ? buf.length : 0;

@@ -10,8 +10,11 @@ import { MODEL_EXT } from '../analyzers/models/index.ts';
 import { PACKAGE_ARCHIVE } from '../analyzers/package-archive.ts';
 
 export interface WalkOptions {
+  /** Patterns relative to the working folder (--exclude). */
   exclude: string[];
   maxFileSize: number;
+  /** A config's patterns, relative to the config's folder (wherever the scan runs from). */
+  configExclude?: { base: string; patterns: string[] };
 }
 export interface Target {
   path: string;
@@ -29,8 +32,6 @@ const VENDORED_DIRS = new Set([
   'third_party',
   'third-party',
   'bower_components',
-  '.venv',
-  'venv',
   'site-packages',
   '__pycache__',
   'Pods',
@@ -41,21 +42,39 @@ const SKIP_DIRS = new Set(['.git', '.hg', '.svn']);
 const BINARY_EXT =
   /\.(png|jpe?g|gif|bmp|ico|webp|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|o|a|so|dylib|dll|exe|bin|wasm|pyc|pyo|woff2?|ttf|otf|eot|mp[34]|mov|avi|sqlite|db|pt|pth|pkl|pickle|npy|npz|safetensors|onnx|h5)$/i;
 
-export function looksBinary(buf: Buffer): boolean {
-  const n = Math.min(buf.length, 8192);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
-}
+export { BINARY_SAMPLE, looksBinary } from './binary.ts';
 
-/** Minified or generated: very long lines in code that people do not write by hand. */
+/** The lines longer than this are the ones people do not write by hand. */
+const LONG_LINE = 500;
+/** Below this much text in long lines the code rules cost little: a short bundle is scanned in full. */
+const MINIFIED_BYTES = 50_000;
+
+/**
+ * A minified bundle: named so (`.min.js`), or a JavaScript/TypeScript/CSS file with over 50 KB of
+ * very long lines holding nearly all its text (over 500 characters a line on average), with almost
+ * no spaces. One long line in a hand-written file (a data table, a payload) does not make it one.
+ */
 export function looksMinified(path: string, text: string): boolean {
   if (/\.min\.(js|css)$/.test(path)) return true;
   if (!/\.(js|mjs|cjs|css|ts)$/.test(path)) return false;
-  if (text.length <= 5000) return false;
-  // (the average line length over the whole text, the line count capped at 2,000)
-  let count = 1;
-  for (let at = text.indexOf('\n'); at >= 0 && count < 2000; at = text.indexOf('\n', at + 1)) count++;
-  return text.length / count > 500;
+  if (text.length <= MINIFIED_BYTES) return false;
+  let long = 0,
+    spaces = 0,
+    lines = 0;
+  for (let at = 0; at < text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    lines++;
+    if (end - at > LONG_LINE) {
+      long += end - at;
+      for (let i = at; i < end; i++) if (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) spaces++;
+    }
+    at = end + 1;
+  }
+  // (and, as before, an average line over 500 characters: the rule only ever narrows)
+  return (
+    text.length / lines > LONG_LINE && long >= MINIFIED_BYTES && long >= 0.8 * text.length && spaces <= 0.05 * long
+  );
 }
 
 /** `onTarget` hears of each target as the walk finds it (a folder scan starts its workers early). */
@@ -68,6 +87,9 @@ export function collectTargets(
 ): Target[] {
   const out: Target[] = [];
   const exclude = ignore().add(opts.exclude);
+  const fromConfig = opts.configExclude?.patterns.length
+    ? { base: opts.configExclude.base, ig: ignore().add(opts.configExclude.patterns) }
+    : undefined;
   const visit = (abs: string, display: string, ignores: { base: string; ig: Ignore }[]) => {
     let st;
     try {
@@ -82,7 +104,7 @@ export function collectTargets(
     }
     const rel = relative(cwd, abs).split(sep).join('/') || '.';
     if (rel !== '.' && !rel.startsWith('..') && exclude.ignores(st.isDirectory() ? rel + '/' : rel)) return;
-    for (const { base, ig } of ignores) {
+    for (const { base, ig } of fromConfig ? [fromConfig, ...ignores] : ignores) {
       const r = relative(base, abs).split(sep).join('/');
       if (r && !r.startsWith('..') && ig.ignores(st.isDirectory() ? r + '/' : r)) return;
     }
@@ -106,6 +128,11 @@ export function collectTargets(
           kind: 'error',
           reason: `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
         });
+        return;
+      }
+      // A Python virtualenv or conda env (whatever its name): installed packages, not the project's code.
+      if (entries.includes('pyvenv.cfg') || entries.includes('conda-meta')) {
+        notes.push({ file: display, kind: 'skipped', reason: VENDORED_REASON });
         return;
       }
       let next = ignores;

@@ -974,7 +974,10 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
         i !== skip &&
         !dyn[i + 1] &&
         !a.startsWith('-') &&
-        (looksLikePath(a) || (moved && /^[\w.@+-][\w.@+-]*$/.test(a))) &&
+        (looksLikePath(a) ||
+          (moved && /^[\w.@+-][\w.@+-]*$/.test(a)) ||
+          // (a bare name of Warden's own files: `cp x .warden-baseline.json`, `sed -i … .warden.yml`)
+          (/^[\w.@+-][\w.@+-]*$/.test(a) && isAgentControlPath(abs(a), home))) &&
         !(i > 0 && (PATTERN_OPT.test(args[i - 1]) || valued?.test(args[i - 1]))),
     );
     // Bare names of secret files (`cat .env`, `cp id_rsa …`): no other bare name counts as a path.
