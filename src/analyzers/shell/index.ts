@@ -8,8 +8,13 @@ import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import {
   parseShell,
-  pipelinePeers,
+  hasPeers,
+  fedByPipe,
+  somePeer,
+  firstLater,
+  stageIndex,
   ShellParseError,
+  ShellBudgetError,
   interpreterOf,
   PARSED_SHELLS,
   fileWrites,
@@ -504,12 +509,13 @@ const ENUMERATION = new Set([
  * login, the hosts next to it (ARP and neighbour tables, TCP metrics) and its whole socket table.
  * Returns what the command does, or undefined. Changing these settings is judged elsewhere.
  */
-function hostProbe(name: string, sub: string, args: string[], searchedFor: string[]): string | undefined {
+function hostProbe(name: string, sub: string, args: string[], c: SimpleCommand): string | undefined {
   const flags = args
     .filter((a) => /^-[a-zA-Z]+$/.test(a))
     .map((a) => a.slice(1))
     .join('');
-  const narrowed = searchedFor.some((p) => /\d{2,5}|LISTEN/i.test(p));
+  // (asked only of the few programs below: a later stage searching the output for a port or LISTEN)
+  const narrowed = () => firstLater(c, narrowingSearch) !== undefined;
   switch (name) {
     case 'csrutil':
       return /^(?:status|authenticated-root)$/.test(sub)
@@ -529,7 +535,7 @@ function hostProbe(name: string, sub: string, args: string[], searchedFor: strin
     case 'kldstat':
     case 'kmutil':
       if (name === 'kmutil' && sub !== 'showloaded') return undefined;
-      return searchedFor.length ? undefined : 'lists the loaded kernel drivers (what EDR and sandbox checks look for)';
+      return firstLater(c, isSearch) ? undefined : 'lists the loaded kernel drivers (what EDR and sandbox checks look for)';
     case 'system_profiler':
       return 'inventories the hardware and software';
     case 'lastlog':
@@ -555,11 +561,11 @@ function hostProbe(name: string, sub: string, args: string[], searchedFor: strin
     }
     // The whole socket table, not a developer's look at the listening ports or at one port.
     case 'sockstat':
-      return narrowed || /l/.test(flags) ? undefined : 'lists every socket and the program behind it';
+      return narrowed() || /l/.test(flags) ? undefined : 'lists every socket and the program behind it';
     case 'ss':
     case 'netstat':
       if (
-        narrowed ||
+        narrowed() ||
         /[lrisg]/.test(flags) ||
         args.some((a) => /^--(?:listening|route|interfaces|statistics|summary|groups)$/.test(a) || /:\d+|^\d+$/.test(a))
       )
@@ -579,6 +585,34 @@ function hostProbe(name: string, sub: string, args: string[], searchedFor: strin
       return undefined;
   }
 }
+/** Stages a pipeline is checked for, as functions of their own so each pipeline is searched once (parse.ts). */
+const isProcessLister = (p: SimpleCommand) =>
+  /^(?:ps|lsof|systemctl|launchctl|kextstat|lsmod|top|htop|service)$/.test(p.argv[0]);
+const isHardwareReport = (p: SimpleCommand) =>
+  HARDWARE_QUERY.test(p.argv[0]) ||
+  (p.argv[0] === 'cat' && p.argv.some((a) => /^\/sys\/class\/dmi\/|^\/proc\/scsi\//.test(a)));
+const isSecretSearch = (x: SimpleCommand) =>
+  /^(?:[ef]?grep|rg|ag|ack)$/.test(x.argv[0]) && x.argv.slice(1).some((a) => SECRET_WORD.test(a));
+const isFilter = (x: SimpleCommand) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]);
+/** A filter that keeps the secret variables (`env | grep -i token`), not one that only counts or tests. */
+const isSecretFilter = (x: SimpleCommand) =>
+  /^(?:[ef]?grep|rg)$/.test(x.argv[0]) &&
+  !x.argv.some((a) => /^-[a-zA-Z]*[clq]/.test(a) || /^--(?:count|files-with-matches|quiet|silent)$/.test(a)) &&
+  x.argv.slice(1).some((a) => !a.startsWith('-') && (SECRET_WORD.test(a) || SECRET_PREFIX.test(a)));
+/** A search of a listing (not an inverted one): `… | grep 8080`. */
+const isSearch = (x: SimpleCommand) =>
+  /^(?:grep|egrep|fgrep|rg|awk)$/.test(x.argv[0]) &&
+  !x.argv.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a) && x.argv[0] !== 'awk');
+/** A search for one port or for the listening sockets. */
+const narrowingSearch = (x: SimpleCommand) =>
+  isSearch(x) &&
+  /\d{2,5}|LISTEN/i.test(
+    x.argv
+      .slice(1)
+      .filter((a) => !a.startsWith('-'))
+      .join(' '),
+  );
+
 /**
  * The commands whose output a command runs as code: $(…) or <(…) given as its script or inline
  * code, a here-string or here-document fed to it, or any argument of eval.
@@ -698,7 +732,7 @@ const SHELL_ESCAPE =
 function stdinText(c: SimpleCommand): string | undefined {
   const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
   if (hd) return hd.heredoc ?? hd.target;
-  const src = c.pipeline[c.pipeline.indexOf(c) - 1];
+  const src = c.pipeline[stageIndex(c) - 1];
   if (!src || !/^(?:echo|printf)$/.test(src.argv[0]) || src.dynamic.slice(1).some(Boolean)) return undefined;
   return src.argv
     .slice(1)
@@ -823,16 +857,77 @@ const HIDDEN_CHARS =
 const FORK_BOMB = /(?:^|[\s;&|(])([^\s;&|(){}]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&/;
 
 /** Analyses one command line. Throws ShellParseError when it is not valid shell. */
+/** The longest command line judged in full; longer ones get boundedAnalysis (real ones are a few KB). */
+export const MAX_SHELL_COMMAND = 256 << 10;
+
+/**
+ * What the shell parts of a command line too large or too costly to analyse in full plainly show,
+ * found by one pass of a regular expression whose every alternative does bounded work per
+ * position: separators that end a pipeline, downloaders and decoders, a pipe into a shell or
+ * interpreter, /dev/tcp, well-known credential files. Quotes and nesting are not understood here;
+ * the verdict is never allow (the `unknown` action holds it at the policy's not-understood decision).
+ */
+const CHEAP_SCAN =
+  /(;|&&|\|\||[&\n])|\|\s*(?:sudo\s+|env\s+|exec\s+)*(?:[\w.-]*\/)*((?:ba|z|da|k|mk|a|fi|tc|c)?sh|python[\d.]*|perl|ruby|node|php)(?![\w.-])|(?<![\w.-])(curl|wget|fetch|aria2c|nc|ncat|netcat|socat)(?![\w.-])|(?<![\w.-])(base64\s+(?:-\w+\s+)?(?:-d|-D|--decode)|xxd\s+-r|rev)(?![\w.-])|(\/dev\/(?:tcp|udp)\/)|(\.ssh\/id_[\w-]+(?![\w-]|\.pub)|\.aws\/credentials|\/etc\/g?shadow(?![\w-])|\.git-credentials|\.netrc(?![\w-])|\.docker\/config\.json|\.kube\/config(?![\w-])|\/proc\/(?:self|\d+)\/environ)/g;
+/** The most matches the cheap scan looks at (a 100 MB line of `;` would be 100 million). */
+const CHEAP_SCAN_MATCHES = 200_000;
+
+export function boundedAnalysis(command: string, why: string): ShellAnalysis {
+  const excerpt = `${command.slice(0, 120)}… (${kb(command.length)})`;
+  const actions: Action[] = [{ capability: 'unknown', detail: `Warden did not analyse this command in full: ${why}`, command: excerpt }];
+  const seen = new Set<Capability>();
+  const found = (capability: Capability, detail: string) => {
+    if (!seen.has(capability)) actions.push({ capability, detail: `${detail} (seen without a full analysis)`, command: excerpt });
+    seen.add(capability);
+  };
+  let fetched = false,
+    decoded = false,
+    n = 0;
+  CHEAP_SCAN.lastIndex = 0;
+  for (let m = CHEAP_SCAN.exec(command); m && n < CHEAP_SCAN_MATCHES; m = CHEAP_SCAN.exec(command), n++) {
+    if (m[1]) fetched = decoded = false;
+    else if (m[2] && fetched) found('download-exec', `pipes downloaded content into ${m[2]}`);
+    else if (m[2] && decoded) found('obfuscated-exec', `pipes decoded text into ${m[2]}`);
+    else if (m[3]) fetched = true;
+    else if (m[4]) decoded = true;
+    else if (m[5]) found('reverse-shell', `opens a network connection through ${m[5]}`);
+    else if (m[6]) found('credential-access', `names ${m[6]}, a credential file`);
+  }
+  CHEAP_SCAN.lastIndex = 0;
+  if (n >= CHEAP_SCAN_MATCHES) actions[0].detail += ` (and only its first ${CHEAP_SCAN_MATCHES} shell tokens were looked at)`;
+  return { actions, inline: [], files: [], scripts: [], tasks: [], commands: [] };
+}
+
+const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
+
 export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis {
+  // Size and work are bounded so every front door gets its verdict in time (a 100 MB command
+  // took 49 s to analyse in full, a 20,000-stage pipeline minutes).
+  if (command.length > MAX_SHELL_COMMAND)
+    return boundedAnalysis(command, `it is ${kb(command.length)}, more than the ${kb(MAX_SHELL_COMMAND)} judged in full`);
+  try {
+    return analyzeParsed(command, ctx);
+  } catch (e) {
+    if (e instanceof ShellBudgetError) return boundedAnalysis(command, e.message);
+    throw e;
+  }
+}
+
+function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
   const home = ctx.home ?? homedir();
   const parsed = parseShell(command);
   const actions: Action[] = [];
   const inline: InlineCode[] = [];
   // A command that a git setting runs later (an editor, a pager) does not wait for a person now.
   let deferred = false;
+  // One action per capability and detail (a set, not a scan of the actions: thousands of commands add thousands).
+  const added = new Set<string>();
+  const has = (capability: Capability, detail: string) => added.has(`${capability}\0${detail}`);
   const add = (a: Action) => {
     if (deferred && a.capability === 'interactive-shell') return;
-    if (!actions.some((x) => x.capability === a.capability && x.detail === a.detail)) actions.push(a);
+    if (has(a.capability, a.detail)) return;
+    added.add(`${a.capability}\0${a.detail}`);
+    actions.push(a);
   };
   for (const p of parsed.problems) add({ capability: 'unknown', detail: p, command });
   // Invisible and direction-changing characters have no business in a command line: they make
@@ -1232,29 +1327,32 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   const lines = new Set(parsed.commands.map((c) => c.pipeline));
   for (const line of lines) {
     if (line.length < 2) continue;
+    // What the stages so far bring: one pass, not a look back from every stage (n² on long pipelines).
+    let downloader = false,
+      generator = false;
+    const hostsBefore: string[] = [];
+    let lineText: string | undefined;
+    const shownLine = () => (lineText ??= line.map((x) => x.argv.join(' ')).join(' | '));
     for (let i = 0; i < line.length; i++) {
       const c = line[i];
       const name = c.argv[0];
       const consumes =
-        (SHELLS.has(name) && !c.argv.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) ||
-        (interpreterOf(name) && c.argv.length <= 2 && !c.inline) ||
-        ((name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? ''));
-      if (!consumes || i === 0) continue;
-      const before = line.slice(0, i);
-      if (before.some((b) => DOWNLOADERS.has(b.argv[0]) || ['nc', 'ncat', 'netcat', 'socat'].includes(b.argv[0]))) {
-        add({
-          capability: 'download-exec',
-          detail: `pipes downloaded content into ${name} (runs whatever the server sends)`,
-          command: line.map((x) => x.argv.join(' ')).join(' | '),
-          hosts: before.flatMap((b) => hostsOf.get(b) ?? []),
-        });
-      } else if (before.some((b) => DECODERS.has(b.argv[0]) || b.argv[0] === 'echo' || b.argv[0] === 'printf')) {
-        add({
-          capability: 'obfuscated-exec',
-          detail: `pipes generated or decoded text into ${name}`,
-          command: line.map((x) => x.argv.join(' ')).join(' | '),
-        });
+        i > 0 &&
+        ((SHELLS.has(name) && !c.argv.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) ||
+          (interpreterOf(name) && c.argv.length <= 2 && !c.inline) ||
+          ((name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? '')));
+      if (consumes) {
+        const fetched = `pipes downloaded content into ${name} (runs whatever the server sends)`;
+        const decoded = `pipes generated or decoded text into ${name}`;
+        if (downloader && !has('download-exec', fetched))
+          add({ capability: 'download-exec', detail: fetched, command: shownLine(), hosts: [...hostsBefore] });
+        else if (!downloader && generator && !has('obfuscated-exec', decoded))
+          add({ capability: 'obfuscated-exec', detail: decoded, command: shownLine() });
       }
+      const n = c.argv[0];
+      if (DOWNLOADERS.has(n) || ['nc', 'ncat', 'netcat', 'socat'].includes(n)) downloader = true;
+      if (DECODERS.has(n) || n === 'echo' || n === 'printf') generator = true;
+      hostsBefore.push(...(hostsOf.get(c) ?? []));
     }
     const net = line.filter((c) => hostsOf.has(c));
     if (net.length) {
@@ -1669,7 +1767,7 @@ function classify(
   if (
     products.size >= 2 &&
     (/^(?:pgrep|pkill|pidof)$/.test(name) ||
-      pipelinePeers(c).some((p) => /^(?:ps|lsof|systemctl|launchctl|kextstat|lsmod|top|htop|service)$/.test(p.argv[0])))
+      somePeer(c, isProcessLister))
   ) {
     add({
       capability: 'defense-evasion',
@@ -1687,11 +1785,7 @@ function classify(
     /\b(?:Mac|Apple)/i.test(grepped);
   if (
     (vendors.size || notGenuine) &&
-    pipelinePeers(c).some(
-      (p) =>
-        HARDWARE_QUERY.test(p.argv[0]) ||
-        (p.argv[0] === 'cat' && p.argv.some((a) => /^\/sys\/class\/dmi\/|^\/proc\/scsi\//.test(a))),
-    )
+    somePeer(c, isHardwareReport)
   ) {
     add({
       capability: 'defense-evasion',
@@ -1762,24 +1856,7 @@ function classify(
   }
   // (a listing piped into a search for one thing, such as a port or a driver, is a developer's check;
   // the searches that hunt for sandboxes and security products are judged above)
-  const searches = c.pipeline
-    .slice(c.pipeline.indexOf(c) + 1)
-    .filter(
-      (x) =>
-        /^(?:grep|egrep|fgrep|rg|awk)$/.test(x.argv[0]) &&
-        !x.argv.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a) && x.argv[0] !== 'awk'),
-    );
-  const probe = hostProbe(
-    name,
-    sub,
-    args,
-    searches.map((x) =>
-      x.argv
-        .slice(1)
-        .filter((a) => !a.startsWith('-'))
-        .join(' '),
-    ),
-  );
+  const probe = hostProbe(name, sub, args, c);
   // Data encoded in a name that other tools look up (`ping $(hostname).x.example`): DNS tunnelling too.
   if (
     /^(?:ping6?|traceroute6?|tracepath|mtr|getent|resolvectl|kdig|arping|fping|hping3?)$/.test(name) &&
@@ -1827,7 +1904,7 @@ function classify(
         command: text,
       });
     const script = args.find((a) => !a.startsWith('-') && a !== '+o' && a !== '+e');
-    const fed = pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
+    const fed = fedByPipe(c);
     const heredoc = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<');
     if (!hasC && !fed && !heredoc && (!script || (args.some((a) => /^-[a-zA-Z]*[ip][a-zA-Z]*$/.test(a)) && !script)))
       add({
@@ -1885,7 +1962,7 @@ function classify(
 
   // Pagers are left out: without a terminal (as agents run) they print like cat. A program fed by
   // a pipe or with its output redirected is not waiting for a person either.
-  const alone = pipelinePeers(c).length === 0;
+  const alone = !hasPeers(c);
   if (
     alone &&
     !c.redirects.some((r) => ['>', '>>', '<', '<<', '<<<'].includes(r.op)) &&
@@ -1977,9 +2054,7 @@ function classify(
   // Searching the shell history for passwords and tokens typed on command lines.
   if (
     name === 'history' &&
-    pipelinePeers(c).some(
-      (x) => /^(?:[ef]?grep|rg|ag|ack)$/.test(x.argv[0]) && x.argv.slice(1).some((a) => SECRET_WORD.test(a)),
-    )
+    somePeer(c, isSecretSearch)
   )
     add({
       capability: 'credential-access',
@@ -2068,7 +2143,7 @@ function classify(
   const positional = () => args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^-[SLtT]$/.test(args[i - 1])));
   const fedIn = () =>
     c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<') ||
-    pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
+    fedByPipe(c);
   const repl =
     (args.length <= 1 || /^php/.test(name)) &&
     interpreterOf(name) &&
@@ -2862,17 +2937,9 @@ function classify(
       ) {
         // Filtered (`env | grep PATH`) it is an everyday look at one setting; filtered for secrets
         // (`env | grep -i token`, `env | grep AWS`) it prints exactly those, unless it only counts or tests.
-        const after = c.pipeline.slice(c.pipeline.indexOf(c) + 1);
-        const filters = after.filter((x) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]));
-        const forSecrets = filters.find(
-          (x) =>
-            /^(?:[ef]?grep|rg)$/.test(x.argv[0]) &&
-            !x.argv.some(
-              (a) => /^-[a-zA-Z]*[clq]/.test(a) || /^--(?:count|files-with-matches|quiet|silent)$/.test(a),
-            ) &&
-            x.argv.slice(1).some((a) => !a.startsWith('-') && (SECRET_WORD.test(a) || SECRET_PREFIX.test(a))),
-        );
-        if (!filters.length || forSecrets)
+        const filtered = firstLater(c, isFilter) !== undefined;
+        const forSecrets = firstLater(c, isSecretFilter);
+        if (!filtered || forSecrets)
           add({
             capability: 'env-dump',
             detail: forSecrets
