@@ -33,7 +33,7 @@ import {
   linkTarget,
   isGitHookPath,
 } from '../paths.ts';
-import { hostOf, normaliseHost } from '../network.ts';
+import { hostOf, hostOfAddress, normaliseHost } from '../network.ts';
 
 export type Capability =
   | 'network'
@@ -535,7 +535,9 @@ function hostProbe(name: string, sub: string, args: string[], c: SimpleCommand):
     case 'kldstat':
     case 'kmutil':
       if (name === 'kmutil' && sub !== 'showloaded') return undefined;
-      return firstLater(c, isSearch) ? undefined : 'lists the loaded kernel drivers (what EDR and sandbox checks look for)';
+      return firstLater(c, isSearch)
+        ? undefined
+        : 'lists the loaded kernel drivers (what EDR and sandbox checks look for)';
     case 'system_profiler':
       return 'inventories the hardware and software';
     case 'lastlog':
@@ -585,6 +587,47 @@ function hostProbe(name: string, sub: string, args: string[], c: SimpleCommand):
       return undefined;
   }
 }
+/**
+ * Options of network tools that take a value (in their own word, or at the end of a cluster of
+ * short options such as curl's `-so FILE`): `address` values are host:port, the others are files,
+ * headers, data or names that are no host, even when they look like one (`-o out.json`).
+ */
+interface NetOptions {
+  long: RegExp;
+  short: string;
+  address?: RegExp;
+}
+const NET_OPTIONS: Record<string, NetOptions> = {
+  curl: {
+    long: /^--(?:output|data|data-binary|data-raw|data-ascii|data-urlencode|json|form|form-string|upload-file|user|user-agent|referer|cookie|cookie-jar|config|write-out|request|max-time|connect-timeout|range|continue-at|cert|key|cacert|capath|dump-header|trace|trace-ascii|stderr|header|proxy-user|retry|retry-delay|retry-max-time|limit-rate|max-filesize|time-cond|output-dir|netrc-file|oauth2-bearer|pass|ciphers|interface|local-port|speed-limit|speed-time|expect100-timeout|keepalive-time|max-redirs|create-file-mode|hsts|alt-svc|etag-save|etag-compare|variable|unix-socket|abstract-unix-socket)$/,
+    short: 'odFTuAebcKwXmrCEDHYyzUQt',
+  },
+  wget: {
+    long: /^--(?:output-document|output-file|append-output|directory-prefix|user-agent|header|post-data|post-file|body-data|body-file|input-file|tries|timeout|execute|user|password|http-user|http-password|referer|wait|load-cookies|save-cookies|certificate|private-key|ca-certificate|method|limit-rate|quota|level|accept|reject|exclude-directories|include-directories|domains|exclude-domains|bind-address)$/,
+    short: 'OoaPUitTewQlADXIR',
+  },
+  http: {
+    long: /^--(?:output|session|session-read-only|auth|auth-type|cert|cert-key|cert-key-pass|verify|timeout|max-redirects|pretty|style|print|format-options|response-charset|response-mime|boundary|ssl|ciphers|default-scheme|history-print)$/,
+    short: 'oaAps',
+  },
+  openssl: {
+    long: /^-(?:servername|cert|key|CAfile|CApath|cipher|ciphersuites|sess_out|sess_in|keylogfile|out|in|msgfile|starttls|name|xmpphost|alpn|nextprotoneg|verify|cert_chain|dane_tlsa_domain|psk|psk_identity|CRL|pass|chainCAfile|verifyCAfile|requestCAfile|sigalgs|groups|curves|keymatexport|keymatexportlen|unix)$/,
+    short: '',
+    address: /^-(?:connect|proxy|bind)$/,
+  },
+};
+NET_OPTIONS.https = NET_OPTIONS.http;
+NET_OPTIONS.xh = NET_OPTIONS.http;
+
+/** Whether a network tool's argument is an option that takes the next word as its value, and what kind. */
+function optionTakesValue(a: string, o: NetOptions): 'address' | 'other' | undefined {
+  if (o.address?.test(a)) return 'address';
+  if (o.long.test(a)) return 'other';
+  // (a cluster of short options: only its last letter may take a value)
+  if (o.short && /^-[a-zA-Z0-9]+$/.test(a) && !a.startsWith('--') && o.short.includes(a[a.length - 1])) return 'other';
+  return undefined;
+}
+
 /** Stages a pipeline is checked for, as functions of their own so each pipeline is searched once (parse.ts). */
 const isProcessLister = (p: SimpleCommand) =>
   /^(?:ps|lsof|systemctl|launchctl|kextstat|lsmod|top|htop|service)$/.test(p.argv[0]);
@@ -868,23 +911,38 @@ export const MAX_SHELL_COMMAND = 256 << 10;
  * the verdict is never allow (the `unknown` action holds it at the policy's not-understood decision).
  */
 const CHEAP_SCAN =
-  /(;|&&|\|\||[&\n])|\|\s*(?:sudo\s+|env\s+|exec\s+)*(?:[\w.-]*\/)*((?:ba|z|da|k|mk|a|fi|tc|c)?sh|python[\d.]*|perl|ruby|node|php)(?![\w.-])|(?<![\w.-])(curl|wget|fetch|aria2c|nc|ncat|netcat|socat)(?![\w.-])|(?<![\w.-])(base64\s+(?:-\w+\s+)?(?:-d|-D|--decode)|xxd\s+-r|rev)(?![\w.-])|(\/dev\/(?:tcp|udp)\/)|(\.ssh\/id_[\w-]+(?![\w-]|\.pub)|\.aws\/credentials|\/etc\/g?shadow(?![\w-])|\.git-credentials|\.netrc(?![\w-])|\.docker\/config\.json|\.kube\/config(?![\w-])|\/proc\/(?:self|\d+)\/environ)/g;
+  /(;|&&|\|\||[&\n])|\|\s*(?:sudo\s+|env\s+|exec\s+)*(?:[\w.-]*\/)*((?:ba|z|da|k|mk|a|fi|tc|c)?sh|python[\d.]*|perl|ruby|node|php)(?![\w.-])|(?<![\w.-])(curl|wget|fetch|aria2c|nc|ncat|netcat|socat)(?![\w.-])|(?<![\w.-])(base64\s+(?:-\w+\s+)?(?:-d|-D|--decode)|xxd\s+-r|rev)(?![\w.-])|(\/dev\/(?:tcp|udp)\/)|(\.ssh\/id_[\w-]+(?![\w-]|\.pub)|\.aws\/credentials|\/etc\/g?shadow(?![\w-])|\.git-credentials|\.netrc(?![\w-])|\.docker\/config\.json|\.kube\/config(?![\w-])|\/proc\/(?:self|\d+)\/environ)/y;
+/** Where CHEAP_SCAN can match: plain text V8 searches fast (the full expression at every position of 100 MB took seconds). */
+const CHEAP_START =
+  /[;&|\n]|curl|wget|fetch|aria2c|nc|netcat|socat|base64|xxd|rev|\/dev\/|\.ssh\/|\.aws\/|\/etc\/|\.git-|\.netrc|\.docker\/|\.kube\/|\/proc\//g;
 /** The most matches the cheap scan looks at (a 100 MB line of `;` would be 100 million). */
 const CHEAP_SCAN_MATCHES = 200_000;
+/** The most text it looks at: the start and the end of a longer command (a regular expression covers about 100 MB a second). */
+const CHEAP_SCAN_CHARS = 16 << 20;
 
-export function boundedAnalysis(command: string, why: string): ShellAnalysis {
-  const excerpt = `${command.slice(0, 120)}… (${kb(command.length)})`;
-  const actions: Action[] = [{ capability: 'unknown', detail: `Warden did not analyse this command in full: ${why}`, command: excerpt }];
+export function boundedAnalysis(whole: string, why: string): ShellAnalysis {
+  const excerpt = `${whole.slice(0, 120)}… (${kb(whole.length)})`;
+  const half = CHEAP_SCAN_CHARS >> 1;
+  const command = whole.length <= CHEAP_SCAN_CHARS ? whole : `${whole.slice(0, half)}\n${whole.slice(-half)}`;
+  if (command !== whole) why += ` (only its first and last ${kb(half)} were looked at)`;
+  const actions: Action[] = [
+    { capability: 'unknown', detail: `Warden did not analyse this command in full: ${why}`, command: excerpt },
+  ];
   const seen = new Set<Capability>();
   const found = (capability: Capability, detail: string) => {
-    if (!seen.has(capability)) actions.push({ capability, detail: `${detail} (seen without a full analysis)`, command: excerpt });
+    if (!seen.has(capability))
+      actions.push({ capability, detail: `${detail} (seen without a full analysis)`, command: excerpt });
     seen.add(capability);
   };
   let fetched = false,
     decoded = false,
     n = 0;
-  CHEAP_SCAN.lastIndex = 0;
-  for (let m = CHEAP_SCAN.exec(command); m && n < CHEAP_SCAN_MATCHES; m = CHEAP_SCAN.exec(command), n++) {
+  CHEAP_START.lastIndex = 0;
+  for (let at = CHEAP_START.exec(command); at && n < CHEAP_SCAN_MATCHES; at = CHEAP_START.exec(command), n++) {
+    CHEAP_SCAN.lastIndex = at.index;
+    const m = CHEAP_SCAN.exec(command);
+    if (!m) continue;
+    CHEAP_START.lastIndex = Math.max(CHEAP_START.lastIndex, CHEAP_SCAN.lastIndex);
     if (m[1]) fetched = decoded = false;
     else if (m[2] && fetched) found('download-exec', `pipes downloaded content into ${m[2]}`);
     else if (m[2] && decoded) found('obfuscated-exec', `pipes decoded text into ${m[2]}`);
@@ -893,8 +951,9 @@ export function boundedAnalysis(command: string, why: string): ShellAnalysis {
     else if (m[5]) found('reverse-shell', `opens a network connection through ${m[5]}`);
     else if (m[6]) found('credential-access', `names ${m[6]}, a credential file`);
   }
-  CHEAP_SCAN.lastIndex = 0;
-  if (n >= CHEAP_SCAN_MATCHES) actions[0].detail += ` (and only its first ${CHEAP_SCAN_MATCHES} shell tokens were looked at)`;
+  CHEAP_START.lastIndex = 0;
+  if (n >= CHEAP_SCAN_MATCHES)
+    actions[0].detail += ` (only its first ${CHEAP_SCAN_MATCHES} shell tokens were looked at)`;
   return { actions, inline: [], files: [], scripts: [], tasks: [], commands: [] };
 }
 
@@ -904,7 +963,10 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   // Size and work are bounded so every front door gets its verdict in time (a 100 MB command
   // took 49 s to analyse in full, a 20,000-stage pipeline minutes).
   if (command.length > MAX_SHELL_COMMAND)
-    return boundedAnalysis(command, `it is ${kb(command.length)}, more than the ${kb(MAX_SHELL_COMMAND)} judged in full`);
+    return boundedAnalysis(
+      command,
+      `it is ${kb(command.length)}, more than the ${kb(MAX_SHELL_COMMAND)} judged in full`,
+    );
   try {
     return analyzeParsed(command, ctx);
   } catch (e) {
@@ -1764,11 +1826,7 @@ function classify(
     ? args.filter((a, i) => !dyn[i + 1] && !a.startsWith('-')).join(' ')
     : '';
   const products = new Set([...grepped.matchAll(SECURITY_PRODUCT)].map((m) => m[0].toLowerCase()));
-  if (
-    products.size >= 2 &&
-    (/^(?:pgrep|pkill|pidof)$/.test(name) ||
-      somePeer(c, isProcessLister))
-  ) {
+  if (products.size >= 2 && (/^(?:pgrep|pkill|pidof)$/.test(name) || somePeer(c, isProcessLister))) {
     add({
       capability: 'defense-evasion',
       detail: `looks for security software among the running processes (${[...products].slice(0, 4).join(', ')})`,
@@ -1783,10 +1841,7 @@ function classify(
     !!grepped &&
     args.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a)) &&
     /\b(?:Mac|Apple)/i.test(grepped);
-  if (
-    (vendors.size || notGenuine) &&
-    somePeer(c, isHardwareReport)
-  ) {
+  if ((vendors.size || notGenuine) && somePeer(c, isHardwareReport)) {
     add({
       capability: 'defense-evasion',
       detail: `checks whether it runs in a virtual machine or sandbox (${vendors.size ? `${[...vendors].slice(0, 3).join(', ')} in hardware reports` : 'hardware reports searched for anything but a genuine Mac'})`,
@@ -2052,10 +2107,7 @@ function classify(
   if (assigned.some(([k, v]) => histOff(k, v)))
     add({ capability: 'defense-evasion', detail: 'switches the shell history off', command: text });
   // Searching the shell history for passwords and tokens typed on command lines.
-  if (
-    name === 'history' &&
-    somePeer(c, isSecretSearch)
-  )
+  if (name === 'history' && somePeer(c, isSecretSearch))
     add({
       capability: 'credential-access',
       detail: 'searches the shell history for passwords or tokens',
@@ -2142,8 +2194,7 @@ function classify(
   // capsh --, systemd-run --shell, sg, an interpreter with no program (a REPL).
   const positional = () => args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^-[SLtT]$/.test(args[i - 1])));
   const fedIn = () =>
-    c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<') ||
-    fedByPipe(c);
+    c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<') || fedByPipe(c);
   const repl =
     (args.length <= 1 || /^php/.test(name)) &&
     interpreterOf(name) &&
@@ -2802,24 +2853,16 @@ function classify(
     case 'npx':
     case 'bunx':
     case 'pnpx': {
-      // (with -c the command is a shell string, and the packages are the -p ones)
-      const pkgs = args.flatMap((a, i) =>
-        /^(?:-p|--package)$/.test(a) && args[i + 1] ? [args[i + 1]] : /^--package=/.test(a) ? [a.slice(10)] : [],
+      // npx's own options come before the command; what follows is the command's (`npx tsc -p FILE`:
+      // the package is tsc, and -p is tsc's project file). With -c the command is a shell string.
+      let at = 0;
+      while (at < args.length && args[at].startsWith('-')) at += /^(?:-p|--package|-c|--call)$/.test(args[at]) ? 2 : 1;
+      const own = args.slice(0, at);
+      const pkgs = own.flatMap((a, i) =>
+        /^(?:-p|--package)$/.test(a) && own[i + 1] ? [own[i + 1]] : /^--package=/.test(a) ? [a.slice(10)] : [],
       );
-      const call = args.some((a) => /^(?:-c|--call)$/.test(a));
-      packages(
-        c,
-        'npm',
-        call
-          ? pkgs
-          : [
-              ...pkgs,
-              ...args.filter((a, i) => !a.startsWith('-') && !/^(?:-p|--package)$/.test(args[i - 1] ?? '')).slice(0, 1),
-            ],
-        text,
-        add,
-        true,
-      );
+      const call = own.some((a) => /^(?:-c|--call)$/.test(a));
+      packages(c, 'npm', call || at >= args.length ? pkgs : [...pkgs, args[at]], text, add, true);
       return;
     }
     case 'pip':
@@ -3042,15 +3085,26 @@ function classify(
   }
   if (NET_TOOLS.has(name) && !(name === 'finger' && !args.some((a) => a.includes('@')))) {
     const hosts: string[] = [];
+    const opts = NET_OPTIONS[name];
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       if (dyn[i + 1]) {
         if (!a.startsWith('-')) hosts.push('');
         continue;
       }
+      // An option's value is what the option says: a file, a header, a host:port, not a host by its looks.
+      const valued = opts && optionTakesValue(a, opts);
+      if (valued === 'address' && args[i + 1] !== undefined && !dyn[i + 2])
+        hosts.push(hostOfAddress(args[i + 1]) ?? '');
+      if (valued) {
+        i++;
+        continue;
+      }
       const h = hostOf(a, name);
       if (h) hosts.push(h);
     }
+    // rsync and scp between local paths (`rsync -a src/ build/`) do not touch the network.
+    if ((name === 'rsync' || name === 'scp') && !hosts.length) return;
     if (name === 'nc' || name === 'ncat' || name === 'netcat' || name === 'telnet') {
       const pos = args.filter(
         (a, i) => !a.startsWith('-') && !(i > 0 && /^-[a-zA-Z]*[epcswiIOqxX]$/.test(args[i - 1])),

@@ -400,7 +400,9 @@ function pipelineOutput(line: SimpleCommand[], end: number): string | undefined 
   if (outs.length === 0) outs.push(undefined, staticOutput(line[0]));
   for (let k = outs.length; k <= end; k++) {
     const prev = outs[k - 1];
-    outs.push(prev === undefined ? undefined : line[k - 1].argv[0] === 'tee' ? prev : applyFilter(line[k - 1].argv, prev));
+    outs.push(
+      prev === undefined ? undefined : line[k - 1].argv[0] === 'tee' ? prev : applyFilter(line[k - 1].argv, prev),
+    );
   }
   return outs[end];
 }
@@ -1244,7 +1246,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
   const dyn = c.dynamic.slice(1);
   const rest = (from: number, label: string) => {
     if (from >= c.argv.length) return;
-    if (c.via.length >= MAX_WRAPPERS) throw new ShellBudgetError(`more than ${MAX_WRAPPERS} wrappers around one command`);
+    if (c.via.length >= MAX_WRAPPERS)
+      throw new ShellBudgetError(`more than ${MAX_WRAPPERS} wrappers around one command`);
     charge((c.argv.length - from + 1) * WORD_COST, 'the number of its commands and words');
     const argv = c.argv.slice(from),
       d = c.dynamic.slice(from);
