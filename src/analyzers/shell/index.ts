@@ -593,27 +593,57 @@ function hostProbe(name: string, sub: string, args: string[], c: SimpleCommand):
  * headers, data or names that are no host, even when they look like one (`-o out.json`).
  */
 interface NetOptions {
-  long: RegExp;
+  long: Set<string>;
   short: string;
-  address?: RegExp;
+  address?: Set<string>;
 }
+/** A set of option names, written as words without their dashes. */
+const optionNames = (dashes: string, ...lines: string[]) =>
+  new Set(lines.flatMap((l) => l.split(' ')).map((w) => dashes + w));
 const NET_OPTIONS: Record<string, NetOptions> = {
   curl: {
-    long: /^--(?:output|data|data-binary|data-raw|data-ascii|data-urlencode|json|form|form-string|upload-file|user|user-agent|referer|cookie|cookie-jar|config|write-out|request|max-time|connect-timeout|range|continue-at|cert|key|cacert|capath|dump-header|trace|trace-ascii|stderr|header|proxy-user|retry|retry-delay|retry-max-time|limit-rate|max-filesize|time-cond|output-dir|netrc-file|oauth2-bearer|pass|ciphers|interface|local-port|speed-limit|speed-time|expect100-timeout|keepalive-time|max-redirs|create-file-mode|hsts|alt-svc|etag-save|etag-compare|variable|unix-socket|abstract-unix-socket)$/,
+    long: optionNames(
+      '--',
+      'output data data-binary data-raw data-ascii data-urlencode json form form-string',
+      'upload-file user user-agent referer cookie cookie-jar config write-out request max-time',
+      'connect-timeout range continue-at cert key cacert capath dump-header trace trace-ascii',
+      'stderr header proxy-user retry retry-delay retry-max-time limit-rate max-filesize',
+      'time-cond output-dir netrc-file oauth2-bearer pass ciphers interface local-port',
+      'speed-limit speed-time expect100-timeout keepalive-time max-redirs create-file-mode hsts',
+      'alt-svc etag-save etag-compare variable unix-socket abstract-unix-socket',
+    ),
     short: 'odFTuAebcKwXmrCEDHYyzUQt',
   },
   wget: {
-    long: /^--(?:output-document|output-file|append-output|directory-prefix|user-agent|header|post-data|post-file|body-data|body-file|input-file|tries|timeout|execute|user|password|http-user|http-password|referer|wait|load-cookies|save-cookies|certificate|private-key|ca-certificate|method|limit-rate|quota|level|accept|reject|exclude-directories|include-directories|domains|exclude-domains|bind-address)$/,
+    long: optionNames(
+      '--',
+      'output-document output-file append-output directory-prefix user-agent header post-data',
+      'post-file body-data body-file input-file tries timeout execute user password http-user',
+      'http-password referer wait load-cookies save-cookies certificate private-key',
+      'ca-certificate method limit-rate quota level accept reject exclude-directories',
+      'include-directories domains exclude-domains bind-address',
+    ),
     short: 'OoaPUitTewQlADXIR',
   },
   http: {
-    long: /^--(?:output|session|session-read-only|auth|auth-type|cert|cert-key|cert-key-pass|verify|timeout|max-redirects|pretty|style|print|format-options|response-charset|response-mime|boundary|ssl|ciphers|default-scheme|history-print)$/,
+    long: optionNames(
+      '--',
+      'output session session-read-only auth auth-type cert cert-key cert-key-pass verify timeout',
+      'max-redirects pretty style print format-options response-charset response-mime boundary',
+      'ssl ciphers default-scheme history-print',
+    ),
     short: 'oaAps',
   },
   openssl: {
-    long: /^-(?:servername|cert|key|CAfile|CApath|cipher|ciphersuites|sess_out|sess_in|keylogfile|out|in|msgfile|starttls|name|xmpphost|alpn|nextprotoneg|verify|cert_chain|dane_tlsa_domain|psk|psk_identity|CRL|pass|chainCAfile|verifyCAfile|requestCAfile|sigalgs|groups|curves|keymatexport|keymatexportlen|unix)$/,
+    long: optionNames(
+      '-',
+      'servername cert key CAfile CApath cipher ciphersuites sess_out sess_in keylogfile out in',
+      'msgfile starttls name xmpphost alpn nextprotoneg verify cert_chain dane_tlsa_domain psk',
+      'psk_identity CRL pass chainCAfile verifyCAfile requestCAfile sigalgs groups curves',
+      'keymatexport keymatexportlen unix bind',
+    ),
     short: '',
-    address: /^-(?:connect|proxy|bind)$/,
+    address: optionNames('-', 'connect proxy'),
   },
 };
 NET_OPTIONS.https = NET_OPTIONS.http;
@@ -621,8 +651,8 @@ NET_OPTIONS.xh = NET_OPTIONS.http;
 
 /** Whether a network tool's argument is an option that takes the next word as its value, and what kind. */
 function optionTakesValue(a: string, o: NetOptions): 'address' | 'other' | undefined {
-  if (o.address?.test(a)) return 'address';
-  if (o.long.test(a)) return 'other';
+  if (o.address?.has(a)) return 'address';
+  if (o.long.has(a)) return 'other';
   // (a cluster of short options: only its last letter may take a value)
   if (o.short && /^-[a-zA-Z0-9]+$/.test(a) && !a.startsWith('--') && o.short.includes(a[a.length - 1])) return 'other';
   return undefined;
@@ -910,14 +940,31 @@ export const MAX_SHELL_COMMAND = 256 << 10;
  * interpreter, /dev/tcp, well-known credential files. Quotes and nesting are not understood here;
  * the verdict is never allow (the `unknown` action holds it at the policy's not-understood decision).
  */
-const CHEAP_SCAN =
-  /(;|&&|\|\||[&\n])|\|\s*(?:sudo\s+|env\s+|exec\s+)*(?:[\w.-]*\/)*((?:ba|z|da|k|mk|a|fi|tc|c)?sh|python[\d.]*|perl|ruby|node|php)(?![\w.-])|(?<![\w.-])(curl|wget|fetch|aria2c|nc|ncat|netcat|socat)(?![\w.-])|(?<![\w.-])(base64\s+(?:-\w+\s+)?(?:-d|-D|--decode)|xxd\s+-r|rev)(?![\w.-])|(\/dev\/(?:tcp|udp)\/)|(\.ssh\/id_[\w-]+(?![\w-]|\.pub)|\.aws\/credentials|\/etc\/g?shadow(?![\w-])|\.git-credentials|\.netrc(?![\w-])|\.docker\/config\.json|\.kube\/config(?![\w-])|\/proc\/(?:self|\d+)\/environ)/y;
-/** Where CHEAP_SCAN can match: plain text V8 searches fast (the full expression at every position of 100 MB took seconds). */
-const CHEAP_START =
-  /[;&|\n]|curl|wget|fetch|aria2c|nc|netcat|socat|base64|xxd|rev|\/dev\/|\.ssh\/|\.aws\/|\/etc\/|\.git-|\.netrc|\.docker\/|\.kube\/|\/proc\//g;
+const CHEAP_SCAN = new RegExp(
+  [
+    /(;|&&|\|\||[&\n])/, // 1: the end of a pipeline
+    // 2: a pipe into a shell or an interpreter
+    /\|\s*(?:sudo\s+|env\s+|exec\s+)*(?:[\w.-]*\/)*/.source +
+      /((?:ba|z|da|k|mk|a|fi|tc|c)?sh|python[\d.]*|perl|ruby|node|php)(?![\w.-])/.source,
+    /(?<![\w.-])(curl|wget|fetch|aria2c|nc|ncat|netcat|socat)(?![\w.-])/, // 3: a downloader
+    /(?<![\w.-])(base64\s+(?:-\w+\s+)?(?:-d|-D|--decode)|xxd\s+-r|rev)(?![\w.-])/, // 4: a decoder
+    /(\/dev\/(?:tcp|udp)\/)/, // 5: a raw connection
+    /(\.ssh\/id_[\w-]+(?![\w-]|\.pub)|\.aws\/credentials|\/etc\/g?shadow(?![\w-])|\.git-credentials|\.netrc(?![\w-]))/,
+    /(\.docker\/config\.json|\.kube\/config(?![\w-])|\/proc\/(?:self|\d+)\/environ)/, // 6, 7: credential files
+  ]
+    .map((r) => (typeof r === 'string' ? r : r.source))
+    .join('|'),
+  'y',
+);
+/** Where CHEAP_SCAN can match, as plain text V8 finds fast (the whole expression tried at every position was slow). */
+const CHEAP_START = new RegExp(
+  /[;&|\n]|curl|wget|fetch|aria2c|nc|netcat|socat|base64|xxd|rev|/.source +
+    /\/dev\/|\.ssh\/|\.aws\/|\/etc\/|\.git-|\.netrc|\.docker\/|\.kube\/|\/proc\//.source,
+  'g',
+);
 /** The most matches the cheap scan looks at (a 100 MB line of `;` would be 100 million). */
 const CHEAP_SCAN_MATCHES = 200_000;
-/** The most text it looks at: the start and the end of a longer command (a regular expression covers about 100 MB a second). */
+/** The most text it looks at: the start and the end of a longer command (it scans about 100 MB a second). */
 const CHEAP_SCAN_CHARS = 16 << 20;
 
 export function boundedAnalysis(whole: string, why: string): ShellAnalysis {
@@ -949,7 +996,7 @@ export function boundedAnalysis(whole: string, why: string): ShellAnalysis {
     else if (m[3]) fetched = true;
     else if (m[4]) decoded = true;
     else if (m[5]) found('reverse-shell', `opens a network connection through ${m[5]}`);
-    else if (m[6]) found('credential-access', `names ${m[6]}, a credential file`);
+    else if (m[6] || m[7]) found('credential-access', `names ${m[6] ?? m[7]}, a credential file`);
   }
   CHEAP_START.lastIndex = 0;
   if (n >= CHEAP_SCAN_MATCHES)
