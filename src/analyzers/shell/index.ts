@@ -966,42 +966,56 @@ const CHEAP_START = new RegExp(
 const CHEAP_SCAN_MATCHES = 200_000;
 /** The most text it looks at: the start and the end of a longer command (it scans about 100 MB a second). */
 const CHEAP_SCAN_CHARS = 16 << 20;
+/** The end of a command looked at again when the token budget ran out before it. */
+const CHEAP_TAIL = 256 << 10;
 
 export function boundedAnalysis(whole: string, why: string): ShellAnalysis {
   const excerpt = `${whole.slice(0, 120)}… (${kb(whole.length)})`;
-  const half = CHEAP_SCAN_CHARS >> 1;
-  const command = whole.length <= CHEAP_SCAN_CHARS ? whole : `${whole.slice(0, half)}\n${whole.slice(-half)}`;
-  if (command !== whole) why += ` (only its first and last ${kb(half)} were looked at)`;
-  const actions: Action[] = [
-    { capability: 'unknown', detail: `Warden did not analyse this command in full: ${why}`, command: excerpt },
-  ];
+  const actions: Action[] = [{ capability: 'unknown', detail: '', command: excerpt }];
   const seen = new Set<Capability>();
   const found = (capability: Capability, detail: string) => {
     if (!seen.has(capability))
       actions.push({ capability, detail: `${detail} (seen without a full analysis)`, command: excerpt });
     seen.add(capability);
   };
+  // The start and the end, each with its own token budget: a payload appended to a long padding
+  // is seen; one hidden in the middle of a huge command leaves the verdict at not understood.
+  const half = CHEAP_SCAN_CHARS >> 1;
+  const long = whole.length > CHEAP_SCAN_CHARS;
+  let complete = true;
+  for (const piece of long ? [whole.slice(0, half), whole.slice(-half)] : [whole])
+    complete = cheapScan(piece, found) && complete;
+  if (!complete) cheapScan(whole.slice(-CHEAP_TAIL), found);
+  if (long || !complete) why += ` (only its first and last parts were looked at)`;
+  actions[0].detail = `Warden did not analyse this command in full: ${why}`;
+  return { actions, inline: [], files: [], scripts: [], tasks: [], commands: [] };
+}
+
+/** One pass of CHEAP_SCAN over a text; false when it stopped at CHEAP_SCAN_MATCHES tokens. */
+function cheapScan(text: string, found: (c: Capability, detail: string) => void): boolean {
   let fetched = false,
     decoded = false,
     n = 0;
   CHEAP_START.lastIndex = 0;
-  for (let at = CHEAP_START.exec(command); at && n < CHEAP_SCAN_MATCHES; at = CHEAP_START.exec(command), n++) {
-    CHEAP_SCAN.lastIndex = at.index;
-    const m = CHEAP_SCAN.exec(command);
-    if (!m) continue;
-    CHEAP_START.lastIndex = Math.max(CHEAP_START.lastIndex, CHEAP_SCAN.lastIndex);
-    if (m[1]) fetched = decoded = false;
-    else if (m[2] && fetched) found('download-exec', `pipes downloaded content into ${m[2]}`);
-    else if (m[2] && decoded) found('obfuscated-exec', `pipes decoded text into ${m[2]}`);
-    else if (m[3]) fetched = true;
-    else if (m[4]) decoded = true;
-    else if (m[5]) found('reverse-shell', `opens a network connection through ${m[5]}`);
-    else if (m[6] || m[7]) found('credential-access', `names ${m[6] ?? m[7]}, a credential file`);
+  try {
+    for (let at = CHEAP_START.exec(text); at; at = CHEAP_START.exec(text)) {
+      if (++n > CHEAP_SCAN_MATCHES) return false;
+      CHEAP_SCAN.lastIndex = at.index;
+      const m = CHEAP_SCAN.exec(text);
+      if (!m) continue;
+      CHEAP_START.lastIndex = Math.max(CHEAP_START.lastIndex, CHEAP_SCAN.lastIndex);
+      if (m[1]) fetched = decoded = false;
+      else if (m[2] && fetched) found('download-exec', `pipes downloaded content into ${m[2]}`);
+      else if (m[2] && decoded) found('obfuscated-exec', `pipes decoded text into ${m[2]}`);
+      else if (m[3]) fetched = true;
+      else if (m[4]) decoded = true;
+      else if (m[5]) found('reverse-shell', `opens a network connection through ${m[5]}`);
+      else if (m[6] || m[7]) found('credential-access', `names ${m[6] ?? m[7]}, a credential file`);
+    }
+    return true;
+  } finally {
+    CHEAP_START.lastIndex = 0;
   }
-  CHEAP_START.lastIndex = 0;
-  if (n >= CHEAP_SCAN_MATCHES)
-    actions[0].detail += ` (only its first ${CHEAP_SCAN_MATCHES} shell tokens were looked at)`;
-  return { actions, inline: [], files: [], scripts: [], tasks: [], commands: [] };
 }
 
 const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
