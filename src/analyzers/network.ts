@@ -36,8 +36,14 @@ export function normaliseHost(h: string): string {
 export function hostOf(arg: string, tool: string): string | undefined {
   const url = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)/i.exec(arg);
   if (url) return normaliseHost(url[1]);
+  // rsync and scp: an operand is remote when a colon comes before any slash (`host:dir`, `u@h:dir`,
+  // `host::module`); `src/`, `./a:b` and `build/` are local paths, whatever their names look like.
+  if (tool === 'rsync' || tool === 'scp' || tool === 'rcp') {
+    const remote = /^(?!-)(?:[^@/:\s]+@)?(\[[^\]/]+\]|[^@/:\s[\]]+):/.exec(arg);
+    return remote ? normaliseHost(remote[1]) : undefined;
+  }
   const scp = /^(?:[\w.-]+@)?([\w.-]+\.[\w.-]+|\d+\.\d+\.\d+\.\d+|localhost):(?!\/\/)/.exec(arg);
-  if (scp && ['scp', 'rsync', 'git', 'sftp', 'ssh'].includes(tool)) return normaliseHost(scp[1]);
+  if (scp && ['git', 'sftp', 'ssh'].includes(tool)) return normaliseHost(scp[1]);
   const at = /^[\w.-]+@([\w.-]+)$/.exec(arg);
   if (at && (tool === 'ssh' || tool === 'sftp' || tool === 'sshpass')) return normaliseHost(at[1]);
   // Bare host names for tools whose positional argument is a host.
@@ -46,13 +52,22 @@ export function hostOf(arg: string, tool: string): string | undefined {
     /^(?:[a-z0-9-]+\.)+[a-z]{2,}$|^\d+\.\d+\.\d+\.\d+$|^0x[0-9a-f]+$|^\d{8,10}$/i.test(arg)
   )
     return normaliseHost(arg);
+  const downloader = ['curl', 'wget', 'http', 'https', 'xh', 'aria2c'].includes(tool);
+  // The loopback name with a port or a path (`curl localhost:4000`), and httpie's `:8000/x`, which
+  // is short for localhost. (`localhost.evil.example` and `localhost@evil.example` do not match.)
+  if (downloader && /^localhost(?::\d*)?(?:[/?#]|$)/i.test(arg)) return 'localhost';
+  if (downloader && tool !== 'curl' && tool !== 'wget' && tool !== 'aria2c' && /^:(?:\d*)(?:[/?#]|$)/.test(arg))
+    return 'localhost';
   // Bare domain names for downloaders (curl example.com/x).
-  if (
-    ['curl', 'wget', 'http', 'https', 'xh', 'aria2c'].includes(tool) &&
-    /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:\/|$)|^\d+\.\d+\.\d+\.\d+(?::\d+)?(?:\/|$)/i.test(arg)
-  )
+  if (downloader && /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:\/|$)|^\d+\.\d+\.\d+\.\d+(?::\d+)?(?:\/|$)/i.test(arg))
     return normaliseHost(arg.split(/[:/]/)[0]);
   return undefined;
+}
+
+/** The host of a `host:port` option value (`openssl s_client -connect localhost:8443`, `[::1]:443`). */
+export function hostOfAddress(value: string): string | undefined {
+  const m = /^(\[[^\]]+\]|[^:/\s@]+)(?::\d*)?$/.exec(value);
+  return m ? normaliseHost(m[1]) : undefined;
 }
 
 /** Does a host match a pattern: exact, `*.example.com` (subdomains), or `.example.com` (it and subdomains)? */

@@ -37,7 +37,8 @@ const rel = (p: string, home: string) => {
 };
 
 const CREDENTIAL = [
-  /^~\/\.ssh\/(?!known_hosts$|config$|authorized_keys$)[^/]+$/,
+  // (public keys, `*.pub`, are made to be handed out; the private key beside one still matches)
+  /^~\/\.ssh\/(?!known_hosts$|config$|authorized_keys$|[^/]*\.pub$)[^/]+$/,
   /^~\/\.aws\/(?:credentials|config|sso\/cache)/,
   /^~\/\.config\/gcloud\//,
   /^~\/\.azure\//,
@@ -240,6 +241,8 @@ export function isHarmlessSystemRead(abs: string): boolean {
       abs,
     ) ||
     /^\/sys\/(?:class|devices|fs\/cgroup)\//.test(abs) ||
+    // SSH public keys are made to be handed out (a link named *.pub to a private key is judged by its target)
+    /\/\.ssh\/[^/]+\.pub$/.test(abs) ||
     /^\/dev\/(?:u?random|null|zero|stdin)$/.test(abs)
   );
 }

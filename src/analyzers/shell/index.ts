@@ -8,8 +8,13 @@ import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import {
   parseShell,
-  pipelinePeers,
+  hasPeers,
+  fedByPipe,
+  somePeer,
+  firstLater,
+  stageIndex,
   ShellParseError,
+  ShellBudgetError,
   interpreterOf,
   PARSED_SHELLS,
   fileWrites,
@@ -28,7 +33,7 @@ import {
   linkTarget,
   isGitHookPath,
 } from '../paths.ts';
-import { hostOf, normaliseHost } from '../network.ts';
+import { hostOf, hostOfAddress, normaliseHost } from '../network.ts';
 
 export type Capability =
   | 'network'
@@ -504,12 +509,13 @@ const ENUMERATION = new Set([
  * login, the hosts next to it (ARP and neighbour tables, TCP metrics) and its whole socket table.
  * Returns what the command does, or undefined. Changing these settings is judged elsewhere.
  */
-function hostProbe(name: string, sub: string, args: string[], searchedFor: string[]): string | undefined {
+function hostProbe(name: string, sub: string, args: string[], c: SimpleCommand): string | undefined {
   const flags = args
     .filter((a) => /^-[a-zA-Z]+$/.test(a))
     .map((a) => a.slice(1))
     .join('');
-  const narrowed = searchedFor.some((p) => /\d{2,5}|LISTEN/i.test(p));
+  // (asked only of the few programs below: a later stage searching the output for a port or LISTEN)
+  const narrowed = () => firstLater(c, narrowingSearch) !== undefined;
   switch (name) {
     case 'csrutil':
       return /^(?:status|authenticated-root)$/.test(sub)
@@ -529,7 +535,9 @@ function hostProbe(name: string, sub: string, args: string[], searchedFor: strin
     case 'kldstat':
     case 'kmutil':
       if (name === 'kmutil' && sub !== 'showloaded') return undefined;
-      return searchedFor.length ? undefined : 'lists the loaded kernel drivers (what EDR and sandbox checks look for)';
+      return firstLater(c, isSearch)
+        ? undefined
+        : 'lists the loaded kernel drivers (what EDR and sandbox checks look for)';
     case 'system_profiler':
       return 'inventories the hardware and software';
     case 'lastlog':
@@ -555,11 +563,11 @@ function hostProbe(name: string, sub: string, args: string[], searchedFor: strin
     }
     // The whole socket table, not a developer's look at the listening ports or at one port.
     case 'sockstat':
-      return narrowed || /l/.test(flags) ? undefined : 'lists every socket and the program behind it';
+      return narrowed() || /l/.test(flags) ? undefined : 'lists every socket and the program behind it';
     case 'ss':
     case 'netstat':
       if (
-        narrowed ||
+        narrowed() ||
         /[lrisg]/.test(flags) ||
         args.some((a) => /^--(?:listening|route|interfaces|statistics|summary|groups)$/.test(a) || /:\d+|^\d+$/.test(a))
       )
@@ -579,6 +587,105 @@ function hostProbe(name: string, sub: string, args: string[], searchedFor: strin
       return undefined;
   }
 }
+/**
+ * Options of network tools that take a value (in their own word, or at the end of a cluster of
+ * short options such as curl's `-so FILE`): `address` values are host:port, the others are files,
+ * headers, data or names that are no host, even when they look like one (`-o out.json`).
+ */
+interface NetOptions {
+  long: Set<string>;
+  short: string;
+  address?: Set<string>;
+}
+/** A set of option names, written as words without their dashes. */
+const optionNames = (dashes: string, ...lines: string[]) =>
+  new Set(lines.flatMap((l) => l.split(' ')).map((w) => dashes + w));
+const NET_OPTIONS: Record<string, NetOptions> = {
+  curl: {
+    long: optionNames(
+      '--',
+      'output data data-binary data-raw data-ascii data-urlencode json form form-string',
+      'upload-file user user-agent referer cookie cookie-jar config write-out request max-time',
+      'connect-timeout range continue-at cert key cacert capath dump-header trace trace-ascii',
+      'stderr header proxy-user retry retry-delay retry-max-time limit-rate max-filesize',
+      'time-cond output-dir netrc-file oauth2-bearer pass ciphers interface local-port',
+      'speed-limit speed-time expect100-timeout keepalive-time max-redirs create-file-mode hsts',
+      'alt-svc etag-save etag-compare variable unix-socket abstract-unix-socket',
+    ),
+    short: 'odFTuAebcKwXmrCEDHYyzUQt',
+  },
+  wget: {
+    long: optionNames(
+      '--',
+      'output-document output-file append-output directory-prefix user-agent header post-data',
+      'post-file body-data body-file input-file tries timeout execute user password http-user',
+      'http-password referer wait load-cookies save-cookies certificate private-key',
+      'ca-certificate method limit-rate quota level accept reject exclude-directories',
+      'include-directories domains exclude-domains bind-address',
+    ),
+    short: 'OoaPUitTewQlADXIR',
+  },
+  http: {
+    long: optionNames(
+      '--',
+      'output session session-read-only auth auth-type cert cert-key cert-key-pass verify timeout',
+      'max-redirects pretty style print format-options response-charset response-mime boundary',
+      'ssl ciphers default-scheme history-print',
+    ),
+    short: 'oaAps',
+  },
+  openssl: {
+    long: optionNames(
+      '-',
+      'servername cert key CAfile CApath cipher ciphersuites sess_out sess_in keylogfile out in',
+      'msgfile starttls name xmpphost alpn nextprotoneg verify cert_chain dane_tlsa_domain psk',
+      'psk_identity CRL pass chainCAfile verifyCAfile requestCAfile sigalgs groups curves',
+      'keymatexport keymatexportlen unix bind',
+    ),
+    short: '',
+    address: optionNames('-', 'connect proxy'),
+  },
+};
+NET_OPTIONS.https = NET_OPTIONS.http;
+NET_OPTIONS.xh = NET_OPTIONS.http;
+
+/** Whether a network tool's argument is an option that takes the next word as its value, and what kind. */
+function optionTakesValue(a: string, o: NetOptions): 'address' | 'other' | undefined {
+  if (o.address?.has(a)) return 'address';
+  if (o.long.has(a)) return 'other';
+  // (a cluster of short options: only its last letter may take a value)
+  if (o.short && /^-[a-zA-Z0-9]+$/.test(a) && !a.startsWith('--') && o.short.includes(a[a.length - 1])) return 'other';
+  return undefined;
+}
+
+/** Stages a pipeline is checked for, as functions of their own so each pipeline is searched once (parse.ts). */
+const isProcessLister = (p: SimpleCommand) =>
+  /^(?:ps|lsof|systemctl|launchctl|kextstat|lsmod|top|htop|service)$/.test(p.argv[0]);
+const isHardwareReport = (p: SimpleCommand) =>
+  HARDWARE_QUERY.test(p.argv[0]) ||
+  (p.argv[0] === 'cat' && p.argv.some((a) => /^\/sys\/class\/dmi\/|^\/proc\/scsi\//.test(a)));
+const isSecretSearch = (x: SimpleCommand) =>
+  /^(?:[ef]?grep|rg|ag|ack)$/.test(x.argv[0]) && x.argv.slice(1).some((a) => SECRET_WORD.test(a));
+const isFilter = (x: SimpleCommand) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]);
+/** A filter that keeps the secret variables (`env | grep -i token`), not one that only counts or tests. */
+const isSecretFilter = (x: SimpleCommand) =>
+  /^(?:[ef]?grep|rg)$/.test(x.argv[0]) &&
+  !x.argv.some((a) => /^-[a-zA-Z]*[clq]/.test(a) || /^--(?:count|files-with-matches|quiet|silent)$/.test(a)) &&
+  x.argv.slice(1).some((a) => !a.startsWith('-') && (SECRET_WORD.test(a) || SECRET_PREFIX.test(a)));
+/** A search of a listing (not an inverted one): `… | grep 8080`. */
+const isSearch = (x: SimpleCommand) =>
+  /^(?:grep|egrep|fgrep|rg|awk)$/.test(x.argv[0]) &&
+  !x.argv.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a) && x.argv[0] !== 'awk');
+/** A search for one port or for the listening sockets. */
+const narrowingSearch = (x: SimpleCommand) =>
+  isSearch(x) &&
+  /\d{2,5}|LISTEN/i.test(
+    x.argv
+      .slice(1)
+      .filter((a) => !a.startsWith('-'))
+      .join(' '),
+  );
+
 /**
  * The commands whose output a command runs as code: $(…) or <(…) given as its script or inline
  * code, a here-string or here-document fed to it, or any argument of eval.
@@ -698,7 +805,7 @@ const SHELL_ESCAPE =
 function stdinText(c: SimpleCommand): string | undefined {
   const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
   if (hd) return hd.heredoc ?? hd.target;
-  const src = c.pipeline[c.pipeline.indexOf(c) - 1];
+  const src = c.pipeline[stageIndex(c) - 1];
   if (!src || !/^(?:echo|printf)$/.test(src.argv[0]) || src.dynamic.slice(1).some(Boolean)) return undefined;
   return src.argv
     .slice(1)
@@ -823,16 +930,127 @@ const HIDDEN_CHARS =
 const FORK_BOMB = /(?:^|[\s;&|(])([^\s;&|(){}]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&/;
 
 /** Analyses one command line. Throws ShellParseError when it is not valid shell. */
+/** The longest command line judged in full; longer ones get boundedAnalysis (real ones are a few KB). */
+export const MAX_SHELL_COMMAND = 256 << 10;
+
+/**
+ * What the shell parts of a command line too large or too costly to analyse in full plainly show,
+ * found by one pass of a regular expression whose every alternative does bounded work per
+ * position: separators that end a pipeline, downloaders and decoders, a pipe into a shell or
+ * interpreter, /dev/tcp, well-known credential files. Quotes and nesting are not understood here;
+ * the verdict is never allow (the `unknown` action holds it at the policy's not-understood decision).
+ */
+const CHEAP_SCAN = new RegExp(
+  [
+    /(;|&&|\|\||[&\n])/, // 1: the end of a pipeline
+    // 2: a pipe into a shell or an interpreter
+    /\|\s*(?:sudo\s+|env\s+|exec\s+)*(?:[\w.-]*\/)*/.source +
+      /((?:ba|z|da|k|mk|a|fi|tc|c)?sh|python[\d.]*|perl|ruby|node|php)(?![\w.-])/.source,
+    /(?<![\w.-])(curl|wget|fetch|aria2c|nc|ncat|netcat|socat)(?![\w.-])/, // 3: a downloader
+    /(?<![\w.-])(base64\s+(?:-\w+\s+)?(?:-d|-D|--decode)|xxd\s+-r|rev)(?![\w.-])/, // 4: a decoder
+    /(\/dev\/(?:tcp|udp)\/)/, // 5: a raw connection
+    /(\.ssh\/id_[\w-]+(?![\w-]|\.pub)|\.aws\/credentials|\/etc\/g?shadow(?![\w-])|\.git-credentials|\.netrc(?![\w-]))/,
+    /(\.docker\/config\.json|\.kube\/config(?![\w-])|\/proc\/(?:self|\d+)\/environ)/, // 6, 7: credential files
+  ]
+    .map((r) => (typeof r === 'string' ? r : r.source))
+    .join('|'),
+  'y',
+);
+/** Where CHEAP_SCAN can match, as plain text V8 finds fast (the whole expression tried at every position was slow). */
+const CHEAP_START = new RegExp(
+  /[;&|\n]|curl|wget|fetch|aria2c|nc|netcat|socat|base64|xxd|rev|/.source +
+    /\/dev\/|\.ssh\/|\.aws\/|\/etc\/|\.git-|\.netrc|\.docker\/|\.kube\/|\/proc\//.source,
+  'g',
+);
+/** The most matches the cheap scan looks at (a 100 MB line of `;` would be 100 million). */
+const CHEAP_SCAN_MATCHES = 200_000;
+/** The most text it looks at: the start and the end of a longer command (it scans about 100 MB a second). */
+const CHEAP_SCAN_CHARS = 16 << 20;
+/** The end of a command looked at again when the token budget ran out before it. */
+const CHEAP_TAIL = 256 << 10;
+
+export function boundedAnalysis(whole: string, why: string): ShellAnalysis {
+  const excerpt = `${whole.slice(0, 120)}… (${kb(whole.length)})`;
+  const actions: Action[] = [{ capability: 'unknown', detail: '', command: excerpt }];
+  const seen = new Set<Capability>();
+  const found = (capability: Capability, detail: string) => {
+    if (!seen.has(capability))
+      actions.push({ capability, detail: `${detail} (seen without a full analysis)`, command: excerpt });
+    seen.add(capability);
+  };
+  // The start and the end, each with its own token budget: a payload appended to a long padding
+  // is seen; one hidden in the middle of a huge command leaves the verdict at not understood.
+  const half = CHEAP_SCAN_CHARS >> 1;
+  const long = whole.length > CHEAP_SCAN_CHARS;
+  let complete = true;
+  for (const piece of long ? [whole.slice(0, half), whole.slice(-half)] : [whole])
+    complete = cheapScan(piece, found) && complete;
+  if (!complete) cheapScan(whole.slice(-CHEAP_TAIL), found);
+  if (long || !complete) why += ` (only its first and last parts were looked at)`;
+  actions[0].detail = `Warden did not analyse this command in full: ${why}`;
+  return { actions, inline: [], files: [], scripts: [], tasks: [], commands: [] };
+}
+
+/** One pass of CHEAP_SCAN over a text; false when it stopped at CHEAP_SCAN_MATCHES tokens. */
+function cheapScan(text: string, found: (c: Capability, detail: string) => void): boolean {
+  let fetched = false,
+    decoded = false,
+    n = 0;
+  CHEAP_START.lastIndex = 0;
+  try {
+    for (let at = CHEAP_START.exec(text); at; at = CHEAP_START.exec(text)) {
+      if (++n > CHEAP_SCAN_MATCHES) return false;
+      CHEAP_SCAN.lastIndex = at.index;
+      const m = CHEAP_SCAN.exec(text);
+      if (!m) continue;
+      CHEAP_START.lastIndex = Math.max(CHEAP_START.lastIndex, CHEAP_SCAN.lastIndex);
+      if (m[1]) fetched = decoded = false;
+      else if (m[2] && fetched) found('download-exec', `pipes downloaded content into ${m[2]}`);
+      else if (m[2] && decoded) found('obfuscated-exec', `pipes decoded text into ${m[2]}`);
+      else if (m[3]) fetched = true;
+      else if (m[4]) decoded = true;
+      else if (m[5]) found('reverse-shell', `opens a network connection through ${m[5]}`);
+      else if (m[6] || m[7]) found('credential-access', `names ${m[6] ?? m[7]}, a credential file`);
+    }
+    return true;
+  } finally {
+    CHEAP_START.lastIndex = 0;
+  }
+}
+
+const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
+
 export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis {
+  // Size and work are bounded so every front door gets its verdict in time (a 100 MB command
+  // took 49 s to analyse in full, a 20,000-stage pipeline minutes).
+  if (command.length > MAX_SHELL_COMMAND)
+    return boundedAnalysis(
+      command,
+      `it is ${kb(command.length)}, more than the ${kb(MAX_SHELL_COMMAND)} judged in full`,
+    );
+  try {
+    return analyzeParsed(command, ctx);
+  } catch (e) {
+    if (e instanceof ShellBudgetError) return boundedAnalysis(command, e.message);
+    throw e;
+  }
+}
+
+function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
   const home = ctx.home ?? homedir();
   const parsed = parseShell(command);
   const actions: Action[] = [];
   const inline: InlineCode[] = [];
   // A command that a git setting runs later (an editor, a pager) does not wait for a person now.
   let deferred = false;
+  // One action per capability and detail (a set, not a scan of the actions: thousands of commands add thousands).
+  const added = new Set<string>();
+  const has = (capability: Capability, detail: string) => added.has(`${capability}\0${detail}`);
   const add = (a: Action) => {
     if (deferred && a.capability === 'interactive-shell') return;
-    if (!actions.some((x) => x.capability === a.capability && x.detail === a.detail)) actions.push(a);
+    if (has(a.capability, a.detail)) return;
+    added.add(`${a.capability}\0${a.detail}`);
+    actions.push(a);
   };
   for (const p of parsed.problems) add({ capability: 'unknown', detail: p, command });
   // Invisible and direction-changing characters have no business in a command line: they make
@@ -1235,29 +1453,32 @@ export function analyzeShell(command: string, ctx: ShellContext): ShellAnalysis 
   const lines = new Set(parsed.commands.map((c) => c.pipeline));
   for (const line of lines) {
     if (line.length < 2) continue;
+    // What the stages so far bring: one pass, not a look back from every stage (n² on long pipelines).
+    let downloader = false,
+      generator = false;
+    const hostsBefore: string[] = [];
+    let lineText: string | undefined;
+    const shownLine = () => (lineText ??= line.map((x) => x.argv.join(' ')).join(' | '));
     for (let i = 0; i < line.length; i++) {
       const c = line[i];
       const name = c.argv[0];
       const consumes =
-        (SHELLS.has(name) && !c.argv.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) ||
-        (interpreterOf(name) && c.argv.length <= 2 && !c.inline) ||
-        ((name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? ''));
-      if (!consumes || i === 0) continue;
-      const before = line.slice(0, i);
-      if (before.some((b) => DOWNLOADERS.has(b.argv[0]) || ['nc', 'ncat', 'netcat', 'socat'].includes(b.argv[0]))) {
-        add({
-          capability: 'download-exec',
-          detail: `pipes downloaded content into ${name} (runs whatever the server sends)`,
-          command: line.map((x) => x.argv.join(' ')).join(' | '),
-          hosts: before.flatMap((b) => hostsOf.get(b) ?? []),
-        });
-      } else if (before.some((b) => DECODERS.has(b.argv[0]) || b.argv[0] === 'echo' || b.argv[0] === 'printf')) {
-        add({
-          capability: 'obfuscated-exec',
-          detail: `pipes generated or decoded text into ${name}`,
-          command: line.map((x) => x.argv.join(' ')).join(' | '),
-        });
+        i > 0 &&
+        ((SHELLS.has(name) && !c.argv.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) ||
+          (interpreterOf(name) && c.argv.length <= 2 && !c.inline) ||
+          ((name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? '')));
+      if (consumes) {
+        const fetched = `pipes downloaded content into ${name} (runs whatever the server sends)`;
+        const decoded = `pipes generated or decoded text into ${name}`;
+        if (downloader && !has('download-exec', fetched))
+          add({ capability: 'download-exec', detail: fetched, command: shownLine(), hosts: [...hostsBefore] });
+        else if (!downloader && generator && !has('obfuscated-exec', decoded))
+          add({ capability: 'obfuscated-exec', detail: decoded, command: shownLine() });
       }
+      const n = c.argv[0];
+      if (DOWNLOADERS.has(n) || ['nc', 'ncat', 'netcat', 'socat'].includes(n)) downloader = true;
+      if (DECODERS.has(n) || n === 'echo' || n === 'printf') generator = true;
+      hostsBefore.push(...(hostsOf.get(c) ?? []));
     }
     const net = line.filter((c) => hostsOf.has(c));
     if (net.length) {
@@ -1669,11 +1890,7 @@ function classify(
     ? args.filter((a, i) => !dyn[i + 1] && !a.startsWith('-')).join(' ')
     : '';
   const products = new Set([...grepped.matchAll(SECURITY_PRODUCT)].map((m) => m[0].toLowerCase()));
-  if (
-    products.size >= 2 &&
-    (/^(?:pgrep|pkill|pidof)$/.test(name) ||
-      pipelinePeers(c).some((p) => /^(?:ps|lsof|systemctl|launchctl|kextstat|lsmod|top|htop|service)$/.test(p.argv[0])))
-  ) {
+  if (products.size >= 2 && (/^(?:pgrep|pkill|pidof)$/.test(name) || somePeer(c, isProcessLister))) {
     add({
       capability: 'defense-evasion',
       detail: `looks for security software among the running processes (${[...products].slice(0, 4).join(', ')})`,
@@ -1688,14 +1905,7 @@ function classify(
     !!grepped &&
     args.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a)) &&
     /\b(?:Mac|Apple)/i.test(grepped);
-  if (
-    (vendors.size || notGenuine) &&
-    pipelinePeers(c).some(
-      (p) =>
-        HARDWARE_QUERY.test(p.argv[0]) ||
-        (p.argv[0] === 'cat' && p.argv.some((a) => /^\/sys\/class\/dmi\/|^\/proc\/scsi\//.test(a))),
-    )
-  ) {
+  if ((vendors.size || notGenuine) && somePeer(c, isHardwareReport)) {
     add({
       capability: 'defense-evasion',
       detail: `checks whether it runs in a virtual machine or sandbox (${vendors.size ? `${[...vendors].slice(0, 3).join(', ')} in hardware reports` : 'hardware reports searched for anything but a genuine Mac'})`,
@@ -1765,24 +1975,7 @@ function classify(
   }
   // (a listing piped into a search for one thing, such as a port or a driver, is a developer's check;
   // the searches that hunt for sandboxes and security products are judged above)
-  const searches = c.pipeline
-    .slice(c.pipeline.indexOf(c) + 1)
-    .filter(
-      (x) =>
-        /^(?:grep|egrep|fgrep|rg|awk)$/.test(x.argv[0]) &&
-        !x.argv.some((a) => /^-[a-zA-Z]*v[a-zA-Z]*$|^--invert-match$/.test(a) && x.argv[0] !== 'awk'),
-    );
-  const probe = hostProbe(
-    name,
-    sub,
-    args,
-    searches.map((x) =>
-      x.argv
-        .slice(1)
-        .filter((a) => !a.startsWith('-'))
-        .join(' '),
-    ),
-  );
+  const probe = hostProbe(name, sub, args, c);
   // Data encoded in a name that other tools look up (`ping $(hostname).x.example`): DNS tunnelling too.
   if (
     /^(?:ping6?|traceroute6?|tracepath|mtr|getent|resolvectl|kdig|arping|fping|hping3?)$/.test(name) &&
@@ -1830,7 +2023,7 @@ function classify(
         command: text,
       });
     const script = args.find((a) => !a.startsWith('-') && a !== '+o' && a !== '+e');
-    const fed = pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
+    const fed = fedByPipe(c);
     const heredoc = c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<');
     if (!hasC && !fed && !heredoc && (!script || (args.some((a) => /^-[a-zA-Z]*[ip][a-zA-Z]*$/.test(a)) && !script)))
       add({
@@ -1888,7 +2081,7 @@ function classify(
 
   // Pagers are left out: without a terminal (as agents run) they print like cat. A program fed by
   // a pipe or with its output redirected is not waiting for a person either.
-  const alone = pipelinePeers(c).length === 0;
+  const alone = !hasPeers(c);
   if (
     alone &&
     !c.redirects.some((r) => ['>', '>>', '<', '<<', '<<<'].includes(r.op)) &&
@@ -1978,12 +2171,7 @@ function classify(
   if (assigned.some(([k, v]) => histOff(k, v)))
     add({ capability: 'defense-evasion', detail: 'switches the shell history off', command: text });
   // Searching the shell history for passwords and tokens typed on command lines.
-  if (
-    name === 'history' &&
-    pipelinePeers(c).some(
-      (x) => /^(?:[ef]?grep|rg|ag|ack)$/.test(x.argv[0]) && x.argv.slice(1).some((a) => SECRET_WORD.test(a)),
-    )
-  )
+  if (name === 'history' && somePeer(c, isSecretSearch))
     add({
       capability: 'credential-access',
       detail: 'searches the shell history for passwords or tokens',
@@ -2070,8 +2258,7 @@ function classify(
   // capsh --, systemd-run --shell, sg, an interpreter with no program (a REPL).
   const positional = () => args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^-[SLtT]$/.test(args[i - 1])));
   const fedIn = () =>
-    c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<') ||
-    pipelinePeers(c).some((x) => c.pipeline.indexOf(x) < c.pipeline.indexOf(c));
+    c.redirects.some((r) => r.heredoc !== undefined || r.op === '<' || r.op === '<<<') || fedByPipe(c);
   const repl =
     (args.length <= 1 || /^php/.test(name)) &&
     interpreterOf(name) &&
@@ -2730,24 +2917,16 @@ function classify(
     case 'npx':
     case 'bunx':
     case 'pnpx': {
-      // (with -c the command is a shell string, and the packages are the -p ones)
-      const pkgs = args.flatMap((a, i) =>
-        /^(?:-p|--package)$/.test(a) && args[i + 1] ? [args[i + 1]] : /^--package=/.test(a) ? [a.slice(10)] : [],
+      // npx's own options come before the command; what follows is the command's (`npx tsc -p FILE`:
+      // the package is tsc, and -p is tsc's project file). With -c the command is a shell string.
+      let at = 0;
+      while (at < args.length && args[at].startsWith('-')) at += /^(?:-p|--package|-c|--call)$/.test(args[at]) ? 2 : 1;
+      const own = args.slice(0, at);
+      const pkgs = own.flatMap((a, i) =>
+        /^(?:-p|--package)$/.test(a) && own[i + 1] ? [own[i + 1]] : /^--package=/.test(a) ? [a.slice(10)] : [],
       );
-      const call = args.some((a) => /^(?:-c|--call)$/.test(a));
-      packages(
-        c,
-        'npm',
-        call
-          ? pkgs
-          : [
-              ...pkgs,
-              ...args.filter((a, i) => !a.startsWith('-') && !/^(?:-p|--package)$/.test(args[i - 1] ?? '')).slice(0, 1),
-            ],
-        text,
-        add,
-        true,
-      );
+      const call = own.some((a) => /^(?:-c|--call)$/.test(a));
+      packages(c, 'npm', call || at >= args.length ? pkgs : [...pkgs, args[at]], text, add, true);
       return;
     }
     case 'pip':
@@ -2865,17 +3044,9 @@ function classify(
       ) {
         // Filtered (`env | grep PATH`) it is an everyday look at one setting; filtered for secrets
         // (`env | grep -i token`, `env | grep AWS`) it prints exactly those, unless it only counts or tests.
-        const after = c.pipeline.slice(c.pipeline.indexOf(c) + 1);
-        const filters = after.filter((x) => /^(?:grep|egrep|fgrep|rg|wc|cut|awk|sed)$/.test(x.argv[0]));
-        const forSecrets = filters.find(
-          (x) =>
-            /^(?:[ef]?grep|rg)$/.test(x.argv[0]) &&
-            !x.argv.some(
-              (a) => /^-[a-zA-Z]*[clq]/.test(a) || /^--(?:count|files-with-matches|quiet|silent)$/.test(a),
-            ) &&
-            x.argv.slice(1).some((a) => !a.startsWith('-') && (SECRET_WORD.test(a) || SECRET_PREFIX.test(a))),
-        );
-        if (!filters.length || forSecrets)
+        const filtered = firstLater(c, isFilter) !== undefined;
+        const forSecrets = firstLater(c, isSecretFilter);
+        if (!filtered || forSecrets)
           add({
             capability: 'env-dump',
             detail: forSecrets
@@ -2978,15 +3149,26 @@ function classify(
   }
   if (NET_TOOLS.has(name) && !(name === 'finger' && !args.some((a) => a.includes('@')))) {
     const hosts: string[] = [];
+    const opts = NET_OPTIONS[name];
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       if (dyn[i + 1]) {
         if (!a.startsWith('-')) hosts.push('');
         continue;
       }
+      // An option's value is what the option says: a file, a header, a host:port, not a host by its looks.
+      const valued = opts && optionTakesValue(a, opts);
+      if (valued === 'address' && args[i + 1] !== undefined && !dyn[i + 2])
+        hosts.push(hostOfAddress(args[i + 1]) ?? '');
+      if (valued) {
+        i++;
+        continue;
+      }
       const h = hostOf(a, name);
       if (h) hosts.push(h);
     }
+    // rsync and scp between local paths (`rsync -a src/ build/`) do not touch the network.
+    if ((name === 'rsync' || name === 'scp') && !hosts.length) return;
     if (name === 'nc' || name === 'ncat' || name === 'netcat' || name === 'telnet') {
       const pos = args.filter(
         (a, i) => !a.startsWith('-') && !(i > 0 && /^-[a-zA-Z]*[epcswiIOqxX]$/.test(args[i - 1])),

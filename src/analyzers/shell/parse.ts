@@ -61,15 +61,136 @@ export interface SimpleCommand {
   fedBy?: (SimpleCommand[] | undefined)[];
 }
 
+/**
+ * The command a stage started as: a wrapper and the commands it runs (`sudo env curl`) are one
+ * stage of their pipeline and share it. Memoised, so long wrapper chains cost one walk each.
+ */
+const families = new WeakMap<SimpleCommand, SimpleCommand>();
+function familyOf(c: SimpleCommand): SimpleCommand {
+  const path: SimpleCommand[] = [];
+  let r = c;
+  for (let known = families.get(r); !known && r.parent; known = families.get(r)) {
+    path.push(r);
+    r = r.parent;
+  }
+  const root = families.get(r) ?? r;
+  for (const x of path) families.set(x, root);
+  families.set(r, root);
+  return root;
+}
+
+/**
+ * What the analysis asks of a pipeline, computed once per pipeline (not once per stage, which made
+ * a pipeline of n stages cost n² and 20,000 `cat |` stages take minutes): each command's position,
+ * where each stage starts, the stages that satisfy a predicate, and the known output before a stage.
+ * Pipelines only grow while parsing; the index is rebuilt if one grew since.
+ */
+interface LineIndex {
+  length: number;
+  pos: Map<SimpleCommand, number>;
+  familyStart: Map<SimpleCommand, number>;
+  families: number;
+  matching: Map<(c: SimpleCommand) => boolean, number[]>;
+  outputs: (string | undefined)[];
+}
+const lineIndexes = new WeakMap<SimpleCommand[], LineIndex>();
+function lineIndex(line: SimpleCommand[]): LineIndex {
+  const old = lineIndexes.get(line);
+  if (old && old.length === line.length) return old;
+  const ix: LineIndex = {
+    length: line.length,
+    pos: new Map(),
+    familyStart: new Map(),
+    families: 0,
+    matching: new Map(),
+    outputs: [],
+  };
+  line.forEach((c, i) => {
+    if (!ix.pos.has(c)) ix.pos.set(c, i);
+    const f = familyOf(c);
+    if (!ix.familyStart.has(f)) {
+      ix.familyStart.set(f, i);
+      ix.families++;
+    }
+  });
+  lineIndexes.set(line, ix);
+  return ix;
+}
+
+/** The position of a command in its pipeline (-1 for one run from inside a stage, like find -exec). */
+export function stageIndex(c: SimpleCommand): number {
+  return lineIndex(c.pipeline).pos.get(c) ?? -1;
+}
+
+/** Whether x is another stage of c's pipeline (not c, its wrappers or what it wraps). */
+function isPeer(c: SimpleCommand, x: SimpleCommand, ix: LineIndex): boolean {
+  // A command run from inside a stage (find -exec) is not a stage itself: every stage is its peer.
+  if (!ix.pos.has(c)) return x !== c;
+  return familyOf(x) !== familyOf(c);
+}
+
 /** The other stages of a command's pipeline (its own wrappers and wrapped commands are the same stage). */
 export function pipelinePeers(c: SimpleCommand): SimpleCommand[] {
-  const chain = (x: SimpleCommand) => {
-    const out: SimpleCommand[] = [];
-    for (let p: SimpleCommand | undefined = x; p; p = p.parent) out.push(p);
-    return out;
-  };
-  const mine = chain(c);
-  return c.pipeline.filter((x) => !mine.includes(x) && !chain(x).includes(c));
+  const ix = lineIndex(c.pipeline);
+  return c.pipeline.filter((x) => isPeer(c, x, ix));
+}
+
+/** Whether the command's pipeline has other stages. */
+export function hasPeers(c: SimpleCommand): boolean {
+  const ix = lineIndex(c.pipeline);
+  if (!ix.pos.has(c)) return c.pipeline.length > 0;
+  return ix.families > 1;
+}
+
+/** Whether an earlier stage of its pipeline feeds the command (`x | sh`). */
+export function fedByPipe(c: SimpleCommand): boolean {
+  const ix = lineIndex(c.pipeline);
+  return ix.pos.has(c) && ix.familyStart.get(familyOf(c))! > 0;
+}
+
+/** Positions of the pipeline's commands that satisfy a predicate (a module-level function, so it is cached). */
+function matching(line: SimpleCommand[], pred: (x: SimpleCommand) => boolean): number[] {
+  const ix = lineIndex(line);
+  let m = ix.matching.get(pred);
+  if (!m) {
+    m = [];
+    for (let i = 0; i < line.length; i++) if (pred(line[i])) m.push(i);
+    ix.matching.set(pred, m);
+  }
+  return m;
+}
+
+/** Whether another stage of the pipeline satisfies the predicate (stops at the first one). */
+export function somePeer(c: SimpleCommand, pred: (x: SimpleCommand) => boolean): boolean {
+  const ix = lineIndex(c.pipeline);
+  // Commands of c's own stage are contiguous, so this looks at a few before finding a peer.
+  for (const i of matching(c.pipeline, pred)) if (isPeer(c, c.pipeline[i], ix)) return true;
+  return false;
+}
+
+/** The index in m (ascending positions) of the first position after `at`. */
+function firstAfter(m: number[], at: number): number {
+  let lo = 0,
+    hi = m.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (m[mid] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The commands after c in its pipeline that satisfy the predicate (found by a binary search). */
+export function laterMatching(c: SimpleCommand, pred: (x: SimpleCommand) => boolean): SimpleCommand[] {
+  const m = matching(c.pipeline, pred);
+  return m.slice(firstAfter(m, stageIndex(c))).map((i) => c.pipeline[i]);
+}
+
+/** The first command after c in its pipeline that satisfies the predicate. */
+export function firstLater(c: SimpleCommand, pred: (x: SimpleCommand) => boolean): SimpleCommand | undefined {
+  const m = matching(c.pipeline, pred);
+  const k = firstAfter(m, stageIndex(c));
+  return k < m.length ? c.pipeline[m[k]] : undefined;
 }
 
 export interface ParsedShell {
@@ -111,11 +232,41 @@ function nodeType(n: Node): string {
 
 export class ShellParseError extends Error {}
 
+/**
+ * A command line that would cost more than the analysis may spend on one: judging it in full would
+ * leave the agent without an answer, so it is not judged in full (the engine asks, or denies on what
+ * it can see cheaply). Thrown through every catch of the walk.
+ */
+export class ShellBudgetError extends Error {}
+
+/**
+ * The work one command line may cost, in units of roughly a microsecond: characters given to
+ * mvdan-sh (a shell string parsed again, as by `eval $x` or `sh -c`, counts again), statements
+ * walked on its tree (every field read crosses GopherJS's bridge), commands and words made and
+ * the text variables expand to. Growth that is not linear in the command's length (`x=$x$x`,
+ * `eval $x; eval $x; …`, wrappers around wrappers) runs into it; a plain 40,000-stage pipeline
+ * (240 KB, on the fast path) costs about 400,000.
+ */
+export const MAX_SHELL_WORK = 1_000_000;
+const PARSE_COST = 4,
+  STATEMENT_COST = 1000,
+  WORD_COST = 5;
+/** Wrappers and shells around one command (`sudo env nice … cmd`); real ones nest a handful deep. */
+const MAX_WRAPPERS = 64;
+let work = 0;
+function charge(units: number, what: string) {
+  work += units;
+  if (work > MAX_SHELL_WORK) throw new ShellBudgetError(`${what} costs more than Warden analyses in one command`);
+}
+
 function parseSource(src: string): Node {
   parser ??= sx().NewParser();
+  charge(src.length * PARSE_COST, 'parsing its shell strings');
   try {
     return parser.Parse(src, '');
   } catch (e) {
+    // (the parser recurses once per level of nesting: thousands of `(` exhaust the stack)
+    if (e instanceof RangeError) throw new ShellBudgetError('its nesting is deeper than Warden analyses');
     const err = e as { Error?: () => string; message?: string };
     const msg = typeof err?.Error === 'function' ? err.Error() : (err?.message ?? String(e));
     throw new ShellParseError(String(msg).replace(/^:?\s*/, ''));
@@ -239,13 +390,21 @@ export function staticOutput(c: SimpleCommand): string | undefined {
   return undefined;
 }
 
-/** The output of a pipeline up to (not including) stage `end`: a static producer, then filters. */
+/**
+ * The output of a pipeline up to (not including) stage `end`: a static producer, then filters.
+ * Each stage's input is kept, so asking it for every stage of a long pipeline stays linear.
+ */
 function pipelineOutput(line: SimpleCommand[], end: number): string | undefined {
   if (end <= 0) return undefined;
-  let out = staticOutput(line[0]);
-  for (let k = 1; k < end && out !== undefined; k++)
-    out = line[k].argv[0] === 'tee' ? out : applyFilter(line[k].argv, out);
-  return out;
+  const outs = lineIndex(line).outputs;
+  if (outs.length === 0) outs.push(undefined, staticOutput(line[0]));
+  for (let k = outs.length; k <= end; k++) {
+    const prev = outs[k - 1];
+    outs.push(
+      prev === undefined ? undefined : line[k - 1].argv[0] === 'tee' ? prev : applyFilter(line[k - 1].argv, prev),
+    );
+  }
+  return outs[end];
 }
 
 export interface FileWrite {
@@ -314,7 +473,7 @@ export function fileWrites(parsed: ParsedShell): FileWrite[] {
     // A patch applied from the command line itself (`git apply <<EOF`, `echo … | patch -p1`).
     if ((name === 'git' && /^(?:apply|am)$/.test(args.find((a) => !a.startsWith('-')) ?? '')) || name === 'patch') {
       const hd = c.redirects.find((r) => r.heredoc !== undefined || r.op === '<<<');
-      const patch = hd ? (hd.heredoc ?? hd.target) : pipelineOutput(c.pipeline, c.pipeline.indexOf(c));
+      const patch = hd ? (hd.heredoc ?? hd.target) : pipelineOutput(c.pipeline, stageIndex(c));
       if (patch && patch.length <= MAX_WRITE)
         out.push({
           path: `<${name} ${name === 'git' ? 'apply' : 'input'}>.patch`,
@@ -329,7 +488,7 @@ export function fileWrites(parsed: ParsedShell): FileWrite[] {
     let content = staticOutput(c);
     if (content === undefined) {
       // tee and a bare cat pass their input on; a filter (base64 -d, rev, tr) transforms it.
-      const fed = pipelineOutput(c.pipeline, c.pipeline.indexOf(c));
+      const fed = pipelineOutput(c.pipeline, stageIndex(c));
       const passes = name === 'tee' || (name === 'cat' && args.every((a) => a.startsWith('-')));
       content = fed === undefined ? undefined : passes ? fed : applyFilter(c.argv, fed);
     }
@@ -455,6 +614,7 @@ class Walker {
 
   stmt(s: Node, pipeline?: SimpleCommand[]) {
     if (!s) return;
+    charge(STATEMENT_COST, 'the number of its statements');
     const cmd = s.Cmd;
     const redirects = this.redirects(s.Redirs);
     if (!cmd) {
@@ -686,6 +846,7 @@ class Walker {
     env: Record<string, string>,
     fedBy?: (SimpleCommand[] | undefined)[],
   ) {
+    charge((argv.length + 1) * WORD_COST, 'the number of its commands and words');
     const c: SimpleCommand = {
       argv: [baseName(argv[0]), ...argv.slice(1)],
       dynamic,
@@ -730,6 +891,7 @@ class Walker {
       this.sink = outer;
     }
     outer?.push(...fed);
+    charge(value.length, 'the text its variables expand to');
     return { value, dynamic, expanded, soleLit, unquotedLit: raw || undefined, ...(fed.length ? { fed } : {}) };
   }
 
@@ -828,7 +990,8 @@ class Walker {
     let file: Node;
     try {
       file = parseSource(src);
-    } catch {
+    } catch (e) {
+      if (e instanceof ShellBudgetError) throw e;
       return;
     }
     const w = new Walker(new Map(this.env), this.depth + 1, [...this.via, via]);
@@ -846,6 +1009,7 @@ class Walker {
     try {
       file = parseSource(src);
     } catch (e) {
+      if (e instanceof ShellBudgetError) throw e;
       this.problems.push(`cannot parse the shell string given to ${via}: ${(e as Error).message}`);
       return;
     }
@@ -1082,6 +1246,9 @@ function unwrap(c: SimpleCommand, w: Walker) {
   const dyn = c.dynamic.slice(1);
   const rest = (from: number, label: string) => {
     if (from >= c.argv.length) return;
+    if (c.via.length >= MAX_WRAPPERS)
+      throw new ShellBudgetError(`more than ${MAX_WRAPPERS} wrappers around one command`);
+    charge((c.argv.length - from + 1) * WORD_COST, 'the number of its commands and words');
     const argv = c.argv.slice(from),
       d = c.dynamic.slice(from);
     // Re-enter as a command of its own (as the wrapper would exec it).
@@ -1097,7 +1264,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
       fedBy: c.fedBy?.slice(from),
     };
     // The wrapped command takes the wrapper's place in its pipeline (sudo wget … | sh).
-    c.pipeline.splice(c.pipeline.indexOf(c) + 1, 0, inner);
+    c.pipeline.splice(c.pipeline.lastIndexOf(c) + 1, 0, inner); // (c is at the end while parsing)
     w.commands.push(inner);
     unwrap(inner, w);
   };
@@ -1425,6 +1592,10 @@ function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
   // ($NAME, dynamic), or for HOME and SHELL what it assumes. A name the line assigns, or one the
   // caller knows, is left to the full parser (it substitutes the value and splits words).
   let bail = false;
+  // The names the line assigns, found in one pass (a search per `$x` made a line of many `$x` cost n²).
+  let assigned: Set<string> | undefined;
+  const assigns = (name: string) =>
+    (assigned ??= new Set([...src.matchAll(/(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]))).has(name);
   const param = (at: number, out: { value: string; dynamic: boolean }): number => {
     const m = PARAM.exec(src.slice(at, at + 256));
     if (!m) {
@@ -1432,7 +1603,7 @@ function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
       return at + 1;
     }
     const name = m[1] ?? m[2];
-    if (m[2] && (env.has(name) || new RegExp(`(?:^|[\\s;&|])${name}=`).test(src))) {
+    if (m[2] && (env.has(name) || assigns(name))) {
       bail = true;
       return at + 1;
     }
@@ -1533,6 +1704,7 @@ function simpleParse(src: string, env: Env): SimpleCmd[][] | undefined {
 const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 export function parseShell(src: string, env: Env = new Map()): ParsedShell {
+  work = 0;
   const w = new Walker(env, 0, []);
   const simple = simpleParse(src.trim(), env);
   if (simple) {
@@ -1565,14 +1737,24 @@ export function parseShell(src: string, env: Env = new Map()): ParsedShell {
     }
     return { commands: w.commands, problems: w.problems };
   }
-  const file = parseSource(src);
-  w.stmts(file.Stmts);
+  walkSource(w, src);
   return { commands: w.commands, problems: w.problems };
+}
+
+/** Parses with mvdan-sh and walks the tree; a stack exhausted by deep nesting is a budget exceeded. */
+function walkSource(w: Walker, src: string) {
+  try {
+    w.stmts(parseSource(src).Stmts);
+  } catch (e) {
+    if (e instanceof RangeError) throw new ShellBudgetError('its nesting is deeper than Warden analyses');
+    throw e;
+  }
 }
 
 /** The mvdan-sh path alone (for the differential test of the fast path). */
 export function parseShellFull(src: string, env: Env = new Map()): ParsedShell {
+  work = 0;
   const w = new Walker(env, 0, []);
-  w.stmts(parseSource(src).Stmts);
+  walkSource(w, src);
   return { commands: w.commands, problems: w.problems };
 }
