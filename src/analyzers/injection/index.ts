@@ -105,8 +105,9 @@ function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
 /** An override said as an order (at the start of a sentence or quote), not reported ("if they ask you to ignore…"). */
 function overrideOrdered(r: Read): boolean {
   for (const m of OVERRIDE.matches(r)) {
-    if (!/^\W*(?:ignore|disregard|forget|override|bypass)/i.test(m.text)) return true;
-    if (/(?:^|[.!?:]\s+|[(\[>*]\s*)\s*$/.test(r.text.slice(Math.max(0, m.index - 4), m.index))) return true;
+    // (A noun phrase may carry its determiner: "Your new task:", "The real task:".)
+    const before = r.text.slice(Math.max(0, m.index - 12), m.index);
+    if (/(?:^|[.!?:]\s+|[(\[>*]\s*)\s*(?:(?:your|the|my|our)\s+)?$/i.test(before)) return true;
   }
   return false;
 }
@@ -132,20 +133,20 @@ function judgeSegment(seg: Segment): Verdict | undefined {
   const address = ADDRESS.test(r),
     override = OVERRIDE.test(r),
     turn = FAKE_TURN.test(r);
-  const directed = address || override || turn || hidden;
+  // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
+  // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
+  const speaks = hidden || override || turn || (address && vocative(r));
   const techniques = [seg.technique, turn ? 'fake-turn' : undefined, address ? 'agent-note' : undefined];
-  const technique = techniques.find((x) => x) ?? (override ? 'plain' : 'plain');
-  // Goals are read only where the text is aimed at the agent, or where the goal alone is harm enough.
+  const technique = techniques.find((x) => x) ?? 'plain';
+  // Lesser goals count only where the text speaks to the agent; harm on its own (a credential file
+  // sent out, a data-carrying link, an endpoint redirected, lying to the user) wherever it is ordered.
   for (const g of GOALS) {
-    if (!directed && !g.strong) continue;
+    if (!speaks && !g.strong) continue;
     if (!g.gate.test(r.lower)) continue;
-    const at = firstAffirmed(g.re, r, g.goal !== 'concealment');
+    const at = firstAffirmed(speaks ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
     if (at < 0) continue;
-    if (!directed && !(IMPERATIVE.test(r) && g.goal !== 'exec')) continue;
-    // A lesser goal needs the text to give an order (or to hide, or to pose as a system turn): a PR
-    // description that says what it "adds" to a settings file names it without asking for it.
-    if (!g.strong && !(hidden || override || turn || IMPERATIVE.test(r) || (address && vocative(r)))) continue;
-    const severity: Severity = directed && (g.strong || hidden || override || turn) ? 'high' : 'medium';
+    if (!speaks && !(IMPERATIVE.test(r) && g.goal !== 'exec')) continue;
+    const severity: Severity = speaks && (g.strong || hidden || override || turn) ? 'high' : 'medium';
     return { goal: g.goal, technique, severity, at };
   }
   // No named goal: an override of the task said as an order (not "if they ask you to ignore your
@@ -156,6 +157,23 @@ function judgeSegment(seg: Segment): Verdict | undefined {
   if (hidden && address && IMPERATIVE.test(r)) return { goal: 'take-over', technique, severity: 'medium', at: 0 };
   return undefined;
 }
+
+/**
+ * Whether an offset lies inside a string literal of a source file (an odd number of quotes before it
+ * on its line): a program's own prompt to its model (agent vendors ship many) is reported low;
+ * comments, docs and data files are read as they are.
+ */
+function inCodeString(file: SourceFile, at: number): boolean {
+  if (!CODE_FILE.test(file.path)) return false;
+  const { line, column } = file.position(at);
+  const text = file.line(line);
+  if (/^\s*(?:#|\/\/|\/\*|\*|--)/.test(text)) return false; // a comment line
+  const before = text.slice(0, column - 1).replace(/\\./g, '');
+  const quotes = (q: string) => before.split(q).length - 1;
+  const template = /\.[cm]?[jt]sx?$/i.test(file.path) && quotes('`') % 2 === 1;
+  return quotes('"') % 2 === 1 || quotes("'") % 2 === 1 || template;
+}
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|rb|php|rs|cs|c|cc|cpp|h|hpp|swift|scala|lua|pl)$/i;
 
 export function analyzeInjection(file: SourceFile): Finding[] {
   const text = unescapeInLine(file.text.length > MAX_TEXT ? file.text.slice(0, MAX_TEXT) : file.text);
@@ -181,7 +199,7 @@ export function analyzeInjection(file: SourceFile): Finding[] {
     const v = judgeSegment(seg);
     if (!v) continue;
     const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));
-    if (onlyQuoted(seg)) v.severity = 'low';
+    if (onlyQuoted(seg) || (!seg.technique && inCodeString(lines0, at))) v.severity = 'low';
     const { line, column } = lines0.position(at);
     if (lines.has(line)) continue;
     lines.add(line);

@@ -155,7 +155,7 @@ export const OVERRIDE = gated(
     String.raw`\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,30}\b(?:previous|prior|above|earlier|preceding|other|all|your|any|system)\b[^.\n]{0,20}\b(?:instructions?|directions?|rules?|prompts?|guidelines?|task|context)\b`,
     String.raw`\b(?:new|updated|real|actual|true|only|highest[- ]priority) (?:instructions?|task|objective|directive|orders?)\b`,
     String.raw`\b(?:priority|system|security|admin) (?:override|notice|policy notice|directive)\b`,
-    String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing|your )?(?:the )?(?:user'?s? )?(?:current )?(?:request|task|plan|work)\b`,
+    String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing\b|(?:the )?user'?s (?:current )?|your (?:current )?)(?:request|task|plan|work)?`,
     String.raw`\bthe user (?:actually|really|now|also) (?:wants|needs|asked|expects)\b`,
     String.raw`\b(?:concatenate|combine|join|assemble) the (?:numbered )?(?:parts|pieces|fragments)\b`,
     String.raw`\b(?:decode|decrypt|unscramble)\b[^.\n]{0,40}\b(?:and|then) (?:follow|apply|run|execute|do)\b`,
@@ -193,19 +193,25 @@ export const FAKE_TURN = gated(
  * the third person ("so that everyone's coding agent gets the settings").
  */
 export function vocative(t: Read): boolean {
-  const m = ADDRESS.exec(t);
-  if (!m) return false;
-  const text = t.text;
-  const after = text.slice(m.index + m.text.length, m.index + m.text.length + 24);
+  for (const m of ADDRESS.matches(t)) if (spokenTo(t.text, m)) return true;
+  return false;
+}
+
+/** Whether one mention of an agent is said to it: "AI agents:", "Note for assistants", "in your reply"… */
+function spokenTo(text: string, m: Match): boolean {
+  const end = m.index + m.text.length;
+  const after = text.slice(end, end + 40);
   const before = text.slice(Math.max(0, m.index - 24), m.index);
   return (
-    /^\s*[\w-]{0,16}\s*[:：\]),]/u.test(after) ||
+    /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),]/u.test(after) ||
+    /^\s*(?:\w+\s+){0,3}(?:must|should|need to|have to|are required to|are asked to|shall)\b/i.test(after) ||
+    /^\s*(?:reading|processing|working on|working in)\b/i.test(after) ||
     /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|для|给|致)\s+(?:the |los |las |les |gli |die |all )?$/iu.test(before) ||
-    /^(?:if you are|dear|hey|hi|@|\[|note|notice|instructions?|message|attention|reminder)/i.test(m.text) ||
+    /^\W*(?:if you are|dear|hey|hi|hello|attention|@|\[|note|notice|instructions?|message|reminder|before|in your|to your|into your|at the end of your|with your|from your|use the)/i.test(
+      m.text,
+    ) ||
     /INSTRUCTIONS?|NOTE|DIRECTIVE/.test(m.text) ||
-    /\b(?:reading|processing|working on|working in)\b/i.test(
-      text.slice(m.index + m.text.length, m.index + m.text.length + 30),
-    )
+    /[:,：]\s*$/.test(m.text)
   );
 }
 
@@ -258,15 +264,27 @@ function clause(t: Read, from: number, to: number): [number, number] {
 const PUSH_ELSEWHERE = signal([
   String.raw`\bgit remote add\b[^\n]*\bgit push\b|\bgit push\b[^\n]*(?:--mirror|--all)\b`,
 ]);
-const EXFILTRATION: Matcher = {
+const exfiltration = (sensitive: Signal): Matcher => ({
   *matches(t: Read) {
-    for (const m of SENSITIVE.matches(t)) {
+    for (const m of sensitive.matches(t)) {
       const [a, b] = clause(t, m.index, m.index + m.text.length);
       if (SEND.within(t, a, b)) yield m;
     }
     yield* PUSH_ELSEWHERE.matches(t);
   },
-};
+});
+const EXFILTRATION = exfiltration(SENSITIVE);
+/**
+ * In text not aimed at an agent, only secrets named as files, commands or variables count: API
+ * docs say "send this event … the conversation history" and "the webhook secret" all day.
+ */
+const EXFILTRATION_OF_FILES = exfiltration(
+  signal([
+    String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
+    String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b|\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
+    String.raw`\b(?:env|printenv)\s*\||\bprintenv\b|\$\(env\)|\$\{?(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM|GH)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
+  ]),
+);
 
 const PUSH_WORDS = /git (?:remote|push)/;
 const SEND_WORDS = new RegExp(
@@ -277,7 +295,16 @@ const SENSITIVE_WORDS = new RegExp(
 );
 
 /** What the instruction wants done, by goal; each pattern names a harmful act, not a topic. */
-export const GOALS: { goal: string; strong: boolean; gate: { test(lower: string): boolean }; re: Matcher }[] = [
+export interface Goal {
+  goal: string;
+  /** Harm enough to report in text that is not aimed at the agent (with an order in it). */
+  strong: boolean;
+  gate: { test(lower: string): boolean };
+  re: Matcher;
+  /** What counts in text not aimed at the agent, where it is narrower than `re`. */
+  plainSight?: Matcher;
+}
+export const GOALS: Goal[] = [
   {
     goal: 'exec',
     strong: true,
@@ -305,6 +332,7 @@ export const GOALS: { goal: string; strong: boolean; gate: { test(lower: string)
       test: (lower: string) => PUSH_WORDS.test(lower) || (SEND_WORDS.test(lower) && SENSITIVE_WORDS.test(lower)),
     },
     re: EXFILTRATION,
+    plainSight: EXFILTRATION_OF_FILES,
   },
   {
     goal: 'data-leak-link',
@@ -312,6 +340,11 @@ export const GOALS: { goal: string; strong: boolean; gate: { test(lower: string)
     gate: new RegExp(String.raw`://`),
     // A link or image whose URL is to be filled with local data: a placeholder in the URL that says
     // what to put there, or a capitalised stand-in the text says to replace.
+    // (Said to the agent, any placeholder counts; in plain sight only one that describes local data:
+    // `?key=<API_KEY>` is how docs for people write a URL template.)
+    plainSight: signal([
+      String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,40}\s[^>\n]{0,40}>|\{[^}\n]{0,40}\s[^}\n]{0,40}\})`,
+    ]),
     re: signal(
       [
         String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{3,80}>|\{[^}\n]{3,80}\})`,
@@ -397,10 +430,10 @@ export const GOALS: { goal: string; strong: boolean; gate: { test(lower: string)
       String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting|ask|asking|echo|echoing|print|printing|display|displaying|surface|surfacing)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:user|them|anyone|reply|summary|output|commands?|this|it|cleanup|steps?|changes?|deletion|actions?)\b`,
       String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.\n]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic)`,
       String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
-      String.raw`\breport only\b|\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b`,
+      String.raw`\breport only that\b|\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b`,
       String.raw`告诉用户[^。\n]{0,20}(?:通过|成功)|不要(?:展示|显示)|no (?:menciones|digas|muestres|informes)(?:[^.\n]|\.(?=\S)){0,40}\busuario|пользовател\w*(?:[^.\n]|\.(?=\S)){0,30}не (?:нужно|надо|следует)|не нужно сообщать`,
       String.raw`\b(?:keep|leave)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:out of|secret|hidden|private|from the user)\b`,
-      String.raw`\b(?:silently|quietly|secretly|covertly|discreetly)\b`,
+      String.raw`\b(?:silently|quietly|secretly|covertly|discreetly) (?:run|execute|delete|remove|send|upload|install|add|change|push|commit|disable|overwrite|modify|edit)\b`,
       String.raw`\banswer no\b|\bdeny (?:it|that|having)\b|\bsummari[sz]e(?:[^.\n]|\.(?=\S)){0,40}\bas (?:a|an)\b`,
       String.raw`\bhistory -c\b|\brm\b[^\n]*\.bash_history|>\s*/dev/null 2>&1 to every`,
       String.raw`无需向用户|不要(?:告诉|通知|向)用户|不要提及|ユーザーに(?:伝え|知らせ)ない|사용자에게 (?:알리지|말하지)|sin (?:decir|avisar)(?:le)? al usuario|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)|не (?:говори|сообщай)\w* пользовател`,
@@ -418,7 +451,6 @@ export const GOALS: { goal: string; strong: boolean; gate: { test(lower: string)
       String.raw`\bnpm config set registry\b|\bpip config set global\.index-url\b`,
       String.raw`--git\s+https?://|\bgo (?:get|install)\s+[\w.-]+\.[a-z]{2,}/\S+@|\bapt-key add\b|sources\.list(?:\.d)?\b|\badd-apt-repository\b`,
       String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,60}\bto (?:requirements[\w.-]*\.txt|(?:the )?(?:dev)?dependencies|package\.json|pyproject\.toml|Cargo\.toml|go\.mod|Gemfile)\b`,
-      String.raw`\b(?:pip3?|npm|pnpm|yarn|bun|gem|cargo)\s+(?:install|add|i)\s+(?![^\n]*\s(?:-r|-e|--requirement|--editable)\s)(?:-{1,2}[\w-]+\s+)*[@a-z][\w./@=<>~^-]*[a-z0-9]`,
     ]),
   },
   {
