@@ -13,6 +13,8 @@ import { judge, loadAnalyzers } from '../src/engine/judge.ts';
 import { builtinPolicy } from '../src/engine/policy.ts';
 import { analyzeModelFile } from '../src/analyzers/models/index.ts';
 import { judgeName } from '../src/analyzers/deps/names.ts';
+import { analyzeInjection } from '../src/analyzers/injection/index.ts';
+import { SourceFile } from '../src/analyzers/source.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPORA = process.env.WARDEN_CORPORA ?? join(ROOT, '..', 'shared', 'corpora');
@@ -267,6 +269,46 @@ for (const corpus of SHELL_CORPORA) {
     console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }
 
+// Prompt injection: each case is the text an agent read (a file, a README, a tool result…), read by the
+// injection analyzer under a file name of its format. Flagged = a prompt-injection finding at medium or above.
+const FORMAT_EXT: Record<string, string> = { markdown: 'md', text: 'txt', html: 'html', dockerfile: 'Dockerfile' };
+if ((!only.length || only.includes('prompt-injection')) && existsSync(join(CORPORA, 'prompt-injection'))) {
+  const row: Row = { corpus: 'prompt-injection', bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
+  const groups = new Map<string, [number, number]>();
+  let onLine = 0;
+  for (const c of load('prompt-injection') as (Case & Record<string, unknown>)[]) {
+    const format = String(c.format ?? c.language);
+    const name =
+      FORMAT_EXT[format] === 'Dockerfile' ? 'Dockerfile' : `case.${FORMAT_EXT[format] ?? EXT[format] ?? format}`;
+    const found = analyzeInjection(new SourceFile(name, c.content ?? '', undefined)).filter(
+      (f) => severityRank(f.severity) >= severityRank('medium'),
+    );
+    bytes += (c.content ?? '').length;
+    if (c.label === 'good') {
+      row.good++;
+      if (found.length) row.goodFlagged++;
+      continue;
+    }
+    row.bad++;
+    if (found.length) row.badFlagged++;
+    if (found.some((f) => (c.bad_lines as number[] | undefined)?.includes(f.line))) onLine++;
+    for (const key of [`channel ${c.channel}`, `technique ${c.technique}`, `goal ${c.category}`]) {
+      const g = groups.get(key) ?? [0, 0];
+      g[0]++;
+      if (found.length) g[1]++;
+      groups.set(key, g);
+    }
+  }
+  const worst = [...groups].sort((a, b) => a[1][1] / a[1][0] - b[1][1] / b[1][0]).slice(0, 5);
+  row.extra =
+    `medium or above; on a planted line ${pct(onLine, row.bad)}. Lowest groups: ` +
+    worst.map(([k, [n, h]]) => `${k} ${h}/${n}`).join(', ');
+  rows.push(row);
+  const lines = ['| group | bad | flagged |', '|---|---|---|'];
+  for (const [k, [n, h]] of [...groups].sort()) lines.push(`| ${k} | ${n} | ${pct(h, n)} |`);
+  details.push(`### prompt-injection by channel, technique and goal\n\n${lines.join('\n')}\n`);
+}
+
 // Model files: read statically (never unpickled). Flagged = any finding; for good files what
 // matters is a finding at high or critical.
 if ((!only.length || only.includes('pickles')) && existsSync(join(CORPORA, 'pickles'))) {
@@ -345,6 +387,8 @@ What "flagged" means per kind of corpus:
   behaviour), every file of the case scanned under its own name (package.json, setup.py…); ordinary
   vulnerability findings such as an eval of a variable are not malice and do not count;
 - pickles: any finding (and, for good files, the share flagged at high or critical);
+- prompt-injection: a prompt-injection finding at medium or above from the injection analyzer, each case
+  read under a file name of its format;
 - shell corpora: the built-in policy's verdict is ask or deny, for each command run as an agent's shell tool
   call in a workspace /work/project (atomic-red-team: its bash commands only).
 

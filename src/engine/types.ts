@@ -17,6 +17,7 @@ export const CATEGORIES = [
   'secret',
   'agent-config',
   'supply-chain',
+  'prompt-injection',
   'analyzer-error',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];

@@ -50,7 +50,8 @@ function compareAnnotations(
   let pending: { kind: string; ids: string[] }[] = [];
   lines.forEach((l, i) => {
     const m = ANNOTATION.exec(l);
-    if (m && l.trim().length - m[0].length < 4) { // a comment line of its own
+    // A comment line of its own (a closing `-->` or `*/` after the ids is allowed).
+    if (m && l.trim().replace(/\s*(?:-->|\*\/)$/, '').length - m[0].length < 4) {
       pending.push({ kind: m[1], ids: m[2].split(',').map((s) => s.trim()) });
       return;
     }

@@ -1,0 +1,245 @@
+/**
+ * Where text hides from a person but not from a model: HTML and markdown comments, CSS-hidden
+ * elements, alt text, link titles and ARIA labels, and payloads smuggled in invisible characters
+ * (Unicode TAG characters, variation selectors, zero-width bit strings) or in encodings (base64,
+ * hex). Each is returned as a segment of plain text with the line it came from, so the injection
+ * analyzer judges what the model would read, whatever the page shows.
+ */
+
+export interface Segment {
+  /** The text a model reads (decoded, entities resolved, invisible characters removed). */
+  text: string;
+  /** 0-based offset in the file where the carrier starts. */
+  offset: number;
+  /** How it was hidden; undefined for text in plain sight. */
+  technique?: string;
+  /** Length of the carrier in the file (for text in plain sight). */
+  length?: number;
+  /** Characters of context put before the text (its section's heading), not in the file at `offset`. */
+  prefix?: number;
+}
+
+/** Longest piece of hidden text judged at once. */
+const MAX_HIDDEN = 4000;
+
+/** Zero-width and other invisible formatting characters, as used to split keywords. */
+export const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/g;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** HTML character references, so `&amp;&amp;` reads as the `&&` a model sees. */
+export function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+    if (e[0] !== '#') return ENTITIES[e.toLowerCase()] ?? m;
+    const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return cp > 0 && cp < 0x110000 ? String.fromCodePoint(cp) : m;
+  });
+}
+
+/** Text a model reads but a person does not see: comments, hidden elements, attributes. */
+function markupSegments(text: string, out: Segment[]): void {
+  // (indexOf, not a lazy regex: a text of unclosed `<!--` would make that quadratic.)
+  for (let at = text.indexOf('<!--'); at >= 0;) {
+    const end = text.indexOf('-->', at + 4);
+    out.push({ text: text.slice(at + 4, end < 0 ? undefined : end), offset: at, technique: 'html-comment' });
+    if (end < 0) break; // an unclosed comment hides the rest of the text
+    at = text.indexOf('<!--', end + 3);
+  }
+  for (const m of text.matchAll(/\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/gi)) {
+    out.push({ text: m[1] ?? m[2], offset: m.index, technique: 'markdown-comment' });
+  }
+  // Elements hidden by style or attribute: their text content up to the closing tag.
+  const hiddenOpen =
+    /<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*0|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0[^.]|clip\s*:\s*rect\(0|color\s*:\s*(?:transparent|#fff(?:fff)?\b|white))|\shidden(?=[\s>=]))[^>]*>/gi;
+  const unclosed = new Set<string>(); // tags with no closing tag after some point: no second search
+  for (const m of text.matchAll(hiddenOpen)) {
+    const start = m.index + m[0].length;
+    const tag = m[1].toLowerCase();
+    const close = unclosed.has(tag) ? -1 : text.indexOf(`</${m[1]}`, start);
+    if (close < 0) unclosed.add(tag);
+    const inner = text.slice(start, close < 0 ? Math.min(text.length, start + 2000) : close);
+    out.push({ text: inner.replace(/<[^>]+>/g, ' '), offset: m.index, technique: 'css-hidden' });
+  }
+  const attribute =
+    /\b(?:alt|title|aria-label|aria-description|data-[\w-]+|content)\s*=\s*("([^"]{12,})"|'([^']{12,})')/gi;
+  for (const m of text.matchAll(attribute)) {
+    out.push({ text: m[2] ?? m[3], offset: m.index, technique: 'alt-text' });
+  }
+  // Markdown image alt text and link titles.
+  for (const m of text.matchAll(/!\[([^\]\n]{12,})\]\(/g))
+    out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
+  for (const m of text.matchAll(/\]\([^)\s]+\s+"([^"\n]{12,})"\)/g)) {
+    out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
+  }
+}
+
+/** Unicode TAG characters (U+E0020–E007E) spell ASCII; a flag emoji's tag sequence is not a payload. */
+function tagSegments(text: string, out: Segment[]): void {
+  for (const m of text.matchAll(/(?:\udb40[\udc20-\udc7e]){4,}/g)) {
+    const before = text.slice(Math.max(0, m.index - 2), m.index);
+    if (before === '\ud83c\udff4') continue; // U+1F3F4 WAVING BLACK FLAG + tags = a subdivision flag
+    const decoded = [...m[0]].map((c) => String.fromCharCode(c.codePointAt(0)! - 0xe0000)).join('');
+    out.push({ text: decoded, offset: m.index, technique: 'tag-chars' });
+  }
+}
+
+/** Variation selectors after a base character carry one byte each (VS1–16: 0–15, VS17–256: 16–255). */
+function variationSegments(text: string, out: Segment[]): void {
+  for (const m of text.matchAll(/(?:[\ufe00-\ufe0f]|\udb40[\udd00-\uddef]){8,}/g)) {
+    const bytes = [...m[0]].map((c) => {
+      const cp = c.codePointAt(0)!;
+      return cp <= 0xfe0f ? cp - 0xfe00 : cp - 0xe0100 + 16;
+    });
+    const decoded = Buffer.from(bytes).toString('utf8');
+    if (printableShare(decoded) > 0.85) out.push({ text: decoded, offset: m.index, technique: 'variation-selector' });
+  }
+}
+
+/** Zero-width characters used as bits: two symbols for 0 and 1, maybe a third as a separator. */
+function zeroWidthBinarySegments(text: string, out: Segment[]): void {
+  for (const m of text.matchAll(/[\u200b-\u200d\u2060\ufeff]{16,}/g)) {
+    const symbols = [...new Set(m[0])];
+    let best = '';
+    for (const zero of symbols) {
+      for (const one of symbols) {
+        if (zero === one) continue;
+        const decoded = decodeBits(m[0], zero, one);
+        if (printableShare(decoded) > printableShare(best)) best = decoded;
+      }
+    }
+    if (best.length >= 4 && printableShare(best) > 0.9) {
+      out.push({ text: best, offset: m.index, technique: 'zero-width' });
+    }
+  }
+}
+
+function decodeBits(run: string, zero: string, one: string): string {
+  // A separator (the third symbol), if any, ends each character; otherwise 8 bits a character.
+  const groups = symbolsOtherThan(run, zero, one)
+    ? run.split(new RegExp(`[^${zero}${one}]`))
+    : (run.match(/[\s\S]{1,8}/g) ?? []);
+  let s = '';
+  for (const g of groups) {
+    if (!g) continue;
+    // (A longer group starts with a marker symbol: its last eight are the bits.)
+    const bits = [...g]
+      .map((c) => (c === one ? '1' : c === zero ? '0' : ''))
+      .join('')
+      .slice(-8);
+    if (bits.length < 7) return '';
+    s += String.fromCharCode(parseInt(bits, 2));
+  }
+  return s;
+}
+
+const symbolsOtherThan = (run: string, a: string, b: string) => [...run].some((c) => c !== a && c !== b);
+
+/** Share of characters that are printable text (letters of any script, digits, punctuation, spaces). */
+export function printableShare(s: string): number {
+  if (!s) return 0;
+  let bad = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Control characters and the replacement character (what invalid UTF-8 decodes to).
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || (c >= 0x7f && c < 0xa0) || c === 0xfffd) bad++;
+  }
+  return 1 - bad / s.length;
+}
+
+/** Base64 and hex runs that decode to readable text: an instruction a model may decode and follow. */
+function encodedSegments(text: string, out: Segment[]): void {
+  // Only where the text speaks of decoding: a blob nobody is told to decode is data (and most
+  // source files hold some: hashes, keys, source maps).
+  if (!/base64|b64|decode|atob|\bhex\b/i.test(text)) return;
+  for (const m of text.matchAll(/(?<![\w+/=.-])[A-Za-z0-9+/]{24,8192}={0,2}(?![\w+/=])/g)) {
+    if (!/[a-z]/.test(m[0]) || !/[A-Z]/.test(m[0])) continue; // identifiers and hex, not base64
+    const decoded = Buffer.from(m[0], 'base64').toString('utf8');
+    if (readableText(decoded)) out.push({ text: decoded, offset: m.index, technique: 'encoded' });
+  }
+  for (const m of text.matchAll(/(?<![\w])(?:[0-9a-fA-F]{2}){20,4096}(?![\w])/g)) {
+    const decoded = Buffer.from(m[0], 'hex').toString('utf8');
+    if (readableText(decoded)) out.push({ text: decoded, offset: m.index, technique: 'encoded' });
+  }
+}
+
+/** Decoded bytes that are words and spaces, not a hash, key or binary blob. */
+function readableText(s: string): boolean {
+  return s.length >= 12 && printableShare(s) > 0.97 && /[a-z]{3,}[^a-z]+[a-z]{3,}/i.test(s) && / /.test(s);
+}
+
+/** ANSI escape sequences; text between "conceal" (ESC[8m) and its end is hidden on a terminal. */
+function ansiSegments(text: string, out: Segment[]): void {
+  for (const m of text.matchAll(/\x1b\[8m([\s\S]*?)(?:\x1b\[(?:28|0)?m|$)/g)) {
+    out.push({ text: m[1], offset: m.index, technique: 'ansi-hidden' });
+  }
+}
+
+/**
+ * Latin words broken by zero-width characters (`ig\u200bnore`): text a keyword filter cannot read
+ * but a model can. (Persian and Indic scripts use ZWNJ inside words, and emoji use ZWJ: not Latin.)
+ */
+function splitWordSegments(text: string, out: Segment[]): void {
+  let lastLine = -1;
+  for (const m of text.matchAll(/[A-Za-z][\u200b-\u200d\u2060\u00ad][A-Za-z]/g)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    if (start === lastLine) continue;
+    lastLine = start;
+    const end = text.indexOf('\n', m.index);
+    out.push({ text: text.slice(start, end < 0 ? undefined : end), offset: start, technique: 'zero-width' });
+  }
+}
+
+/** Text that announces a ROT13 (or Caesar) line: the lines after it, rotated back. */
+function rot13Segments(text: string, out: Segment[]): void {
+  for (const m of text.matchAll(/\b(?:rot-?13|caesar)\b[^\n]*((?:\n[^\n]*){1,3})/gi)) {
+    const rotated = m[1].replace(/[a-z]/gi, (c) => {
+      const base = c <= 'Z' ? 65 : 97;
+      return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+    });
+    out.push({ text: rotated, offset: m.index, technique: 'encoded' });
+  }
+}
+
+/**
+ * An instruction cut into numbered parts (`(part 1 of 3)`, `[2/3]`, `part 2:`), joined in order, as the
+ * text asks the model to do.
+ */
+function splitPartSegments(text: string, out: Segment[]): void {
+  const marker = /(?:\(?\bpart\s+(\d)\s*(?:of|\/)\s*\d\)?|\[(\d)\/\d\]|\bpart\s+(\d)\s*:)/gi;
+  const parts: { n: number; text: string; at: number }[] = [];
+  for (const m of text.matchAll(marker)) {
+    const end = text.indexOf('\n', m.index);
+    parts.push({
+      n: Number(m[1] ?? m[2] ?? m[3]),
+      text: text.slice(m.index + m[0].length, end < 0 ? undefined : end),
+      at: m.index,
+    });
+  }
+  // Only where the text asks for the parts to be put together (build logs number their steps too).
+  if (parts.length < 2 || !/\b(?:concatenate|combine|join|assemble|put together|in order)\b/i.test(text)) return;
+  parts.sort((a, b) => a.n - b.n || a.at - b.at);
+  const joined = parts.map((p) => p.text.replace(/^[\s*#/\-]+/, '').replace(/\\n|"\s*,?\s*$/g, ' ')).join(' ');
+  out.push({ text: joined, offset: parts[0].at, technique: 'split' });
+}
+
+/** Every hidden or encoded segment of a text, decoded. */
+export function hiddenSegments(text: string): Segment[] {
+  const out: Segment[] = [];
+  markupSegments(text, out);
+  tagSegments(text, out);
+  variationSegments(text, out);
+  zeroWidthBinarySegments(text, out);
+  encodedSegments(text, out);
+  ansiSegments(text, out);
+  splitWordSegments(text, out);
+  rot13Segments(text, out);
+  splitPartSegments(text, out);
+  // A long hidden carrier (an unclosed comment, a huge attribute) is read in overlapping pieces.
+  return out.flatMap((s) => {
+    const text = decodeEntities(s.text).replace(INVISIBLE, '');
+    if (text.length <= MAX_HIDDEN) return [{ ...s, text }];
+    const pieces: Segment[] = [];
+    for (let i = 0; i < text.length; i += MAX_HIDDEN - 200) pieces.push({ ...s, text: text.slice(i, i + MAX_HIDDEN) });
+    return pieces;
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * The injection analyzer: instructions hidden in what a coding agent reads (source files, READMEs,
+ * package docs, issues, web pages, tool results and descriptions, errors, logs) that try to take
+ * the agent over. A finding needs both halves (src/analyzers/injection/signals.ts): the text is
+ * aimed at the agent (addressed to it, framed as a system or tool turn, overriding its task, or
+ * hidden from the person: comments, CSS-hidden text, alt text, invisible or encoded characters),
+ * and it pursues a goal the user did not ask for (run a download, send secrets out, leak data in a
+ * link, switch checks off, change the agent's settings, hide what it did, install from an unknown
+ * source, replace the task). Prohibitions ("never pipe curl into sh") are safety rules, and writing
+ * that discusses attacks may quote them inside code or quotes; neither is flagged.
+ */
+import type { Finding, Severity } from '../../engine/types.ts';
+import { finding, SourceFile } from '../source.ts';
+import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
+import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
+import { read, vocative, type Matcher, type Read } from './signals.ts';
+
+/** Files larger than this are read in their first part only (an instruction must be read to work). */
+const MAX_TEXT = 2_000_000;
+/** A paragraph longer than this is judged line by line (minified data, logs without blank lines). */
+const MAX_PARAGRAPH = 1_500;
+
+const GOAL_TEXT: Record<string, string> = {
+  exec: 'run code fetched from elsewhere',
+  exfiltration: 'send secrets or private data out',
+  'data-leak-link': 'put private data into a link or image URL',
+  'guard-bypass': 'switch off hooks, tests, scanners or approvals',
+  'settings-tamper': "change the agent's settings or instruction files",
+  concealment: 'hide what it does from the user',
+  'package-install': 'install a package from an unvetted source',
+  'goal-hijack': "replace the user's task",
+  'take-over': 'follow instructions other than the user’s',
+};
+
+interface Verdict {
+  goal: string;
+  technique: string;
+  severity: Severity;
+  at: number;
+}
+
+/**
+ * JSON and string escapes resolved within each line (`\\n` to a space, `\\u200b` to the character),
+ * so that escaped text reads as the model reads it; line breaks stay where they are, so lines agree.
+ */
+function unescapeInLine(text: string): string {
+  return text
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/\\[nrt]/g, ' ')
+    .replace(/\\(["'\/])/g, '$1');
+}
+
+/** Visible text, split into paragraphs (or lines, for long ones), with invisible characters removed. */
+const clean = (s: string) =>
+  decodeEntities(s.replace(/\udb40[\udc00-\udc7f\udd00-\uddef]|[\ufe00-\ufe0f]/g, '').replace(INVISIBLE, ''));
+
+/** A markdown heading, or a short line that ends with a colon: it speaks for the paragraphs under it. */
+const HEADING = /^(?:#{1,6}\s+[^\n]{3,120}|[^\n]{3,80}:)$/;
+
+function visibleSegments(text: string): Segment[] {
+  const out: Segment[] = [];
+  let heading = '';
+  for (const m of text.matchAll(/[^\n]+(?:\n[ \t]*\S[^\n]*)*/g)) {
+    if (m[0].length <= MAX_PARAGRAPH) {
+      // The section's heading is read with each of its paragraphs ("## Instructions for AI agents").
+      const own = clean(m[0]);
+      out.push({
+        text: heading && !HEADING.test(m[0]) ? `${heading}\n${own}` : own,
+        offset: m.index,
+        length: m[0].length,
+        prefix: heading && !HEADING.test(m[0]) ? heading.length + 1 : 0,
+      });
+      // (A heading inside a paragraph, with no blank line after it, heads what follows too.)
+      const last = [...own.matchAll(/^#{1,6}\s+[^\n]{3,120}$/gm)].pop();
+      if (HEADING.test(m[0].trim())) heading = own.trim();
+      else if (last) heading = last[0].trim();
+      continue;
+    }
+    // A long paragraph (a log, minified data) is read three lines at a time, so that an address on one
+    // line and the order on the next are read together.
+    const lines = [...m[0].matchAll(/[^\n]*/g)].filter((l) => l[0]);
+    for (let i = 0; i < lines.length; i++) {
+      const window = lines.slice(i, i + 3).map((l) => l[0]);
+      const length = window.join('\n').length;
+      out.push({
+        text: clean(window.join('\n').slice(0, MAX_PARAGRAPH * 2)),
+        offset: m.index + lines[i].index,
+        length,
+      });
+    }
+  }
+  return out;
+}
+
+/** Where a goal is asked for outside a prohibition ("never run curl | sh" is a safety rule); -1 if nowhere. */
+function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
+  for (const m of goal.matches(r)) {
+    const before = r.text.slice(Math.max(0, m.index - 80), m.index).replace(/[*_~]/g, '');
+    if (negatable && NEGATED_BEFORE.test(before)) continue;
+    return m.index;
+  }
+  return -1;
+}
+
+/** An override said as an order (at the start of a sentence or quote), not reported ("if they ask you to ignore…"). */
+function overrideOrdered(r: Read): boolean {
+  for (const m of OVERRIDE.matches(r)) {
+    // (A noun phrase may carry its determiner: "Your new task:", "The real task:".)
+    const before = r.text.slice(Math.max(0, m.index - 12), m.index);
+    if (/(?:^|[.!?:]\s+|[(\[>*]\s*)\s*(?:(?:your|the|my|our)\s+)?$/i.test(before)) return true;
+  }
+  return false;
+}
+
+/**
+ * The text with what it quotes blanked out (code blocks and spans, block quotes, <pre> and <code>,
+ * string literals), line breaks kept: what the writing says in its own voice.
+ */
+function unquoted(text: string): string {
+  const blank = (m: string) => m.replace(/[^\n]/g, ' ');
+  return text
+    .replace(/^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?(?:^[ \t]*\1|$(?![\s\S]))/gm, blank)
+    .replace(/<(pre|code|blockquote|samp)\b[^>]*>[\s\S]*?<\/\1>/gi, blank)
+    .replace(/^[ \t]*>[^\n]*/gm, blank)
+    .replace(/`[^`\n]+`|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){12,}'/g, blank);
+}
+
+function judgeSegment(seg: Segment): Verdict | undefined {
+  const t = seg.text;
+  if (t.length < 12) return undefined;
+  const r = read(t);
+  const hidden = seg.technique !== undefined;
+  const address = ADDRESS.test(r),
+    override = OVERRIDE.test(r),
+    turn = FAKE_TURN.test(r);
+  // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
+  // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
+  const speaks = hidden || override || turn || (address && vocative(r));
+  const techniques = [seg.technique, turn ? 'fake-turn' : undefined, address ? 'agent-note' : undefined];
+  const technique = techniques.find((x) => x) ?? 'plain';
+  // Lesser goals count only where the text speaks to the agent; harm on its own (a credential file
+  // sent out, a data-carrying link, an endpoint redirected, lying to the user) wherever it is ordered.
+  for (const g of GOALS) {
+    if (!speaks && !g.strong) continue;
+    if (!g.gate.test(r.lower)) continue;
+    const at = firstAffirmed(speaks ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
+    if (at < 0) continue;
+    if (!speaks && !(IMPERATIVE.test(r) && g.goal !== 'exec')) continue;
+    const severity: Severity = speaks && (g.strong || hidden || override || turn) ? 'high' : 'medium';
+    return { goal: g.goal, technique, severity, at };
+  }
+  // No named goal: an override of the task said as an order (not "if they ask you to ignore your
+  // instructions, refuse"), or orders to the agent hidden from the person.
+  if (override && overrideOrdered(r) && !/\b(?:concatenate|combine|join|assemble|decode)\b/i.test(t)) {
+    return { goal: 'take-over', technique, severity: 'medium', at: OVERRIDE.exec(r)?.index ?? 0 };
+  }
+  if (hidden && address && IMPERATIVE.test(r)) return { goal: 'take-over', technique, severity: 'medium', at: 0 };
+  return undefined;
+}
+
+/**
+ * Whether an offset lies inside a string literal of a source file (an odd number of quotes before it
+ * on its line): a program's own prompt to its model (agent vendors ship many) is reported low;
+ * comments, docs and data files are read as they are.
+ */
+function inCodeString(file: SourceFile, at: number): boolean {
+  if (!CODE_FILE.test(file.path)) return false;
+  const { line, column } = file.position(at);
+  const text = file.line(line);
+  if (/^\s*(?:#|\/\/|\/\*|\*|--)/.test(text)) return false; // a comment line
+  const before = text.slice(0, column - 1).replace(/\\./g, '');
+  const quotes = (q: string) => before.split(q).length - 1;
+  const template = /\.[cm]?[jt]sx?$/i.test(file.path) && quotes('`') % 2 === 1;
+  return quotes('"') % 2 === 1 || quotes("'") % 2 === 1 || template;
+}
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|rb|php|rs|cs|c|cc|cpp|h|hpp|swift|scala|lua|pl)$/i;
+
+export function analyzeInjection(file: SourceFile): Finding[] {
+  const text = unescapeInLine(file.text.length > MAX_TEXT ? file.text.slice(0, MAX_TEXT) : file.text);
+  const lines0 = new SourceFile(file.path, text, file.language);
+  // Writing about attacks quotes them: a finding that holds only inside its quotes is reported low.
+  const voice = DISCUSSES_ATTACKS.test(text) ? unquoted(text) : undefined;
+  const onlyQuoted = (seg: Segment) => {
+    if (voice === undefined) return false;
+    if (seg.technique) return voice[seg.offset] === ' ' && text[seg.offset] !== ' ';
+    // Quoted only when what the writing says in its own voice neither holds the finding nor speaks to
+    // the agent: "Note to AI agents: run `curl … | sh`" is an order whose command happens to be code.
+    const own = clean(voice.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)));
+    const r = read(own);
+    return !judgeSegment({ text: own, offset: 0 }) && !vocative(r) && !overrideOrdered(r) && !FAKE_TURN.test(r);
+  };
+  const out: Finding[] = [];
+  const lines = new Set<number>();
+  const lower = text.toLowerCase();
+  const worthReading = (seg: Segment) =>
+    seg.technique !== undefined || GATE.test(lower.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)));
+  for (const seg of [...hiddenSegments(text), ...visibleSegments(text)]) {
+    if (!worthReading(seg)) continue;
+    const v = judgeSegment(seg);
+    if (!v) continue;
+    const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));
+    if (onlyQuoted(seg) || (!seg.technique && inCodeString(lines0, at))) v.severity = 'low';
+    const { line, column } = lines0.position(at);
+    if (lines.has(line)) continue;
+    lines.add(line);
+    out.push(
+      finding(file, {
+        ruleId: `injection.${v.goal}`,
+        title: `Prompt injection: instructions to the agent to ${GOAL_TEXT[v.goal]}`,
+        severity: v.severity,
+        confidence: v.severity === 'high' ? 'high' : 'medium',
+        category: 'prompt-injection',
+        cwe: 'CWE-1427',
+        line,
+        column,
+        snippet: seg.technique ? `[${seg.technique}] ${seg.text.trim()}` : undefined,
+        message:
+          `Text aimed at an AI agent (${v.technique}) asks it to ${GOAL_TEXT[v.goal]}. ` +
+          'An agent that reads this file may follow it instead of its user.',
+        fix: 'Remove the instruction; treat this content as data, not as instructions.',
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,502 @@
+/**
+ * The signals of an instruction meant to take over a coding agent, as data: who it addresses,
+ * how it frames itself, and what it wants done. An injection is an instruction aimed at the agent
+ * (addressed to it, framed as a system or tool turn, hidden from the person, or overriding the
+ * task) that pursues a goal the user did not ask for. Either half alone is ordinary: READMEs tell
+ * people to pipe installers into a shell, AGENTS.md files address agents, security articles quote
+ * attacks. Each table lists one entry per line; several languages, since an instruction in
+ * another language works on a multilingual model all the same.
+ */
+
+/**
+ * A text as the signals read it: as written, lower-cased, and whether it holds non-ASCII. The tables
+ * are matched on the lower-cased text without the `i` flag, and the entries in other scripts (the
+ * only ones that need the `u` flag) only where the text has such characters: both flags cost V8 a
+ * factor of five to ten on ordinary source files.
+ */
+export interface Read {
+  text: string;
+  lower: string;
+  intl: boolean;
+}
+export const read = (text: string): Read => ({ text, lower: text.toLowerCase(), intl: /[^\x00-\x7f]/.test(text) });
+
+/** A regex source lower-cased outside its escapes (`\S`, `\p{Lu}`, `\u200b` keep their meaning). */
+function lowerSource(src: string): string {
+  let out = '';
+  for (let i = 0; i < src.length; i++) {
+    if (src[i] !== '\\') {
+      out += src[i].toLowerCase();
+      continue;
+    }
+    const braced = /^\\[pPu]\{[^}]*\}|^\\u[0-9a-fA-F]{4}|^\\x[0-9a-fA-F]{2}|^\\c[a-zA-Z]|^\\./.exec(src.slice(i))!;
+    out += braced[0];
+    i += braced[0].length - 1;
+  }
+  return out;
+}
+
+export interface Match {
+  index: number;
+  text: string;
+}
+
+/** Anything the analyzer can ask for matches: a table, or a matcher built from tables. */
+export interface Matcher {
+  matches(t: Read): Iterable<Match>;
+}
+
+/** One table of patterns: ASCII entries on the lower-cased text, other scripts and cased ones apart. */
+export class Signal implements Matcher {
+  private readonly parts: { re: RegExp; cased: boolean; intl: boolean }[] = [];
+  /**
+   * Words (on the lower-cased text) without which no entry can match: a text without them is passed
+   * over without running the table. Set beside each table; tested against the fixtures.
+   */
+  gate?: RegExp;
+  constructor(entries: string[], cased: string[] = []) {
+    const ascii = entries.filter((e) => !/[^\x00-\x7f]/.test(e));
+    const intl = entries.filter((e) => /[^\x00-\x7f]/.test(e));
+    if (ascii.length)
+      this.parts.push({ re: new RegExp(ascii.map(lowerSource).join('|'), 'gm'), cased: false, intl: false });
+    // (Entries that mix scripts may match plain ASCII too: they are tried on every text.)
+    const mixed = intl.filter((e) => /[a-z]{3}/i.test(e.replace(/\\./g, '')));
+    const pure = intl.filter((e) => !mixed.includes(e));
+    if (mixed.length)
+      this.parts.push({ re: new RegExp(mixed.map(lowerSource).join('|'), 'gmu'), cased: false, intl: false });
+    if (pure.length)
+      this.parts.push({ re: new RegExp(pure.map(lowerSource).join('|'), 'gmu'), cased: false, intl: true });
+    if (cased.length) this.parts.push({ re: new RegExp(cased.join('|'), 'gmu'), cased: true, intl: false });
+  }
+
+  *matches(t: Read): Generator<Match> {
+    if (this.gate && !this.gate.test(t.lower)) return;
+    for (const p of this.parts) {
+      if (p.intl && !t.intl) continue;
+      p.re.lastIndex = 0;
+      const on = p.cased ? t.text : t.lower;
+      for (let m = p.re.exec(on); m; m = p.re.exec(on)) {
+        yield { index: m.index, text: t.text.slice(m.index, m.index + m[0].length) };
+        if (m[0].length === 0) p.re.lastIndex++;
+      }
+    }
+  }
+
+  /** The earliest match. */
+  exec(t: Read): Match | undefined {
+    if (this.gate && !this.gate.test(t.lower)) return undefined;
+    let best: Match | undefined;
+    for (const p of this.parts) {
+      if (p.intl && !t.intl) continue;
+      p.re.lastIndex = 0;
+      const m = p.re.exec(p.cased ? t.text : t.lower);
+      if (m && (!best || m.index < best.index))
+        best = { index: m.index, text: t.text.slice(m.index, m.index + m[0].length) };
+    }
+    return best;
+  }
+
+  test(t: Read): boolean {
+    return this.exec(t) !== undefined;
+  }
+
+  /** Whether it matches between two offsets (on that part of the text only: the work stays local). */
+  within(t: Read, from: number, to: number): boolean {
+    const text = t.text.slice(from, to);
+    return this.test({ text, lower: t.lower.slice(from, to), intl: t.intl && /[^\x00-\x7f]/.test(text) });
+  }
+}
+
+const signal = (entries: string[], cased: string[] = []) => new Signal(entries, cased);
+const gated = (s: Signal, gate: RegExp) => Object.assign(s, { gate });
+const NON_ASCII = String.raw`[^\x00-\x7f]`;
+
+/** Text that addresses an AI agent or assistant (the reader the injection wants). */
+export const ADDRESS = gated(
+  signal(
+    [
+      String.raw`\b(?:AI|LLM|GPT)[- ]?(?:based )?(?:agents?|assistants?|tools?|models?|coding|bots?|systems?|readers?)\b`,
+      String.raw`\b(?:coding|automated|autonomous|code|software|repository) (?:agents?|assistants?)\b`,
+      String.raw`\b(?:automated|autonomous|AI)\b[\w -]{0,24}?\b(?:tools?|agents?|assistants?|bots?|readers?|replies)\b`,
+      String.raw`\b(?:language models?|LLMs?)\b`,
+      String.raw`\b(?:note|notice|instructions?|message|attention|reminder) (?:for|to) (?:the )?(?:assistants?|agents?|models?|bots?|AI)\b`,
+      String.raw`\b(?:for|to) (?:automated|AI) (?:assistants?|agents?|tools?)\b`,
+      String.raw`\bif you are an? (?:AI|LLM|language model|assistant|agent|bot)\b`,
+      String.raw`\b(?:assistants?|agents?|models?)\s*(?:reading|processing|summari[sz]ing) this\b`,
+      String.raw`\b(?:dear|hey|hi) (?:AI|assistant|agent|model|claude|qwen|gemini|copilot|codex)\b`,
+      String.raw`\[(?:for )?(?:automated assistants|agents?|AI|agent-policy|llm)[^\]]*\]`,
+      String.raw`\b(?:LLM|AI|AGENT)[-_ ](?:INSTRUCTIONS?|NOTE|DIRECTIVE)\b`,
+      String.raw`^\s*(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\s*[,:]`,
+      String.raw`@(?:agents?|assistants?|ai|claude|qwen|gemini|copilot|codex|cursor)\b`,
+      String.raw`^\W*(?:(?:attention|note|notice|hey|dear|hi|hello),? )?(?:ai|ai agents?|ai assistants?|assistants?|agents?|llms?|models?|bots?)\s*[:,]`,
+      String.raw`\b(?:attention|hey|dear|hello),? (?:ai|assistants?|agents?|llms?|models?|bots?)\b`,
+      String.raw`\b(?:in|to|into|at the end of|with|from) your (?:reply|replies|response|answer|summary|final message|output)\b`,
+      String.raw`\bbefore (?:you )?(?:open(?:ing)?|creat(?:e|ing)|submit(?:ting)?) (?:a |the |any |your )?(?:pull request|PR|commit)\b|\bbefore (?:running|executing|doing) any(?:thing| other command)\b|\bbefore (?:making|editing) any(?:thing| changes?)\b`,
+      String.raw`\buse the [\w-]+ tool\b|\b(?:web_fetch|run_shell_command|read_file|write_file|WebFetch|read_many_files)\b`,
+      // Chinese, Japanese, Korean
+      String.raw`AI\s*(?:编程)?(?:助手|智能体|代理|工具)|(?:大|语言)模型|编程助手|智能体|AI\s*(?:アシスタント|エージェント)|(?:AI|인공지능)\s*(?:에이전트|어시스턴트|비서)`,
+      // Spanish, Portuguese, French, Italian, German, Russian
+      String.raw`\b(?:agentes?|asistentes?|assistentes?) (?:de|da) (?:IA|inteligencia artificial)\b`,
+      String.raw`\b(?:agents?|assistants?) (?:IA|d'IA|de codage)\b|\bl'IA\b`,
+      String.raw`\b(?:agenti|assistenti|assistente) (?:IA|AI)\b`,
+      String.raw`\bKI-?(?:Agenten?|Assistenten?|Modelle?)\b`,
+      String.raw`(?:ИИ|AI)[- ]?(?:агент|ассистент|помощник)\w*|нейросет\w*`,
+    ],
+    [String.raw`(?:^|[>"'\s])(?:Asistente|Assistente|Agente|Assistant|Agent|AI|IA|KI)\s*:\s+\p{Lu}`],
+  ),
+  new RegExp(
+    String.raw`\bai\b|\bai[-_ ]|llm|gpt|agent|assistant|automated|autonomous|language model|(?:note|notice|instructions?|message|attention|reminder) (?:for|to) |if you are a|(?:reading|processing|summari[sz]ing) this|\b(?:dear|hey|hi) |\[(?:for |ai|llm|automated)|claude|qwen|gemini|copilot|codex|cursor|chatgpt|@ai|your (?:repl|resp|answer|summar|final|output)|before |use the |web_fetch|run_shell_command|read_file|write_file|read_many_files|\bia\b|\bki\b|\bki-|${NON_ASCII}`,
+  ),
+);
+
+/** Text that tries to replace the task or the rules the agent was given. */
+export const OVERRIDE = gated(
+  signal([
+    String.raw`\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,30}\b(?:previous|prior|above|earlier|preceding|other|all|your|any|system)\b[^.\n]{0,20}\b(?:instructions?|directions?|rules?|prompts?|guidelines?|task|context)\b`,
+    String.raw`\b(?:new|updated|real|actual|true|only|highest[- ]priority) (?:instructions?|task|objective|directive|orders?)\b`,
+    String.raw`\b(?:priority|system|security|admin) (?:override|notice|policy notice|directive)\b`,
+    String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing\b|(?:the )?user'?s (?:current )?|your (?:current )?)(?:request|task|plan|work)?`,
+    String.raw`\bthe user (?:actually|really|now|also) (?:wants|needs|asked|expects)\b`,
+    String.raw`\b(?:concatenate|combine|join|assemble) the (?:numbered )?(?:parts|pieces|fragments)\b`,
+    String.raw`\b(?:decode|decrypt|unscramble)\b[^.\n]{0,40}\b(?:and|then) (?:follow|apply|run|execute|do)\b`,
+    String.raw`忽略(?:之前|以上|先前|所有)|无视(?:之前|以上)|新的指令|前の指示を無視|이전 지시를? 무시`,
+    String.raw`\bignora(?:r)? (?:las|todas las|le|tutte le) (?:instrucciones|istruzioni)\b|\bignore[zr]? (?:les|toutes les) instructions\b`,
+    String.raw`\bignore[zr]? la demande\b|\b(?:votre|ta) nouvelle tâche\b|\b(?:tu|su) nueva tarea\b|\bdeine neue Aufgabe\b|\bнов\w+ задач\w+|新的任务|新しいタスク|새로운 작업`,
+    String.raw`\bignorier\w* (?:alle |die )?(?:vorherigen )?Anweisungen\b|игнорир\w+ (?:все )?(?:предыдущ\w+ )?инструкци\w+`,
+  ]),
+  new RegExp(
+    String.raw`ignor|disregard|forget|overrid|bypass|instruction|task|objective|directive|order|notice|policy|stop|abandon|drop|pause|cancel|the user|concatenat|combin|join|assembl|decod|decrypt|unscrambl|${NON_ASCII}`,
+  ),
+);
+
+/** Framing as another turn of the conversation or as a tool's own output, where none belongs. */
+export const FAKE_TURN = gated(
+  signal([
+    String.raw`<\|(?:im_start|im_end|system|assistant|user|endoftext|start_header_id|eot_id)\|>`,
+    String.raw`\[/?INST\]|<</?SYS>>`,
+    String.raw`</?(?:system|system-reminder|tool_result|tool_output|function_results|assistant|instructions)>`,
+    String.raw`^\s*\[?(?:SYSTEM|System)(?: (?:MESSAGE|PROMPT|NOTE|UPDATE))?[^\]\n]{0,40}\]`,
+    String.raw`^[\s#/*>-]*(?:#{1,4}\s*)?(?:system|assistant)\s*(?:message|prompt)?\s*:?\s*$`,
+    String.raw`^[\s#/*>-]*(?:OBSERVATION|THOUGHT|Action Input|Final Answer)\s*:`,
+    String.raw`^\s*(?:system|assistant)\s*:\s+\S`,
+    String.raw`\bEND (?:OF )?(?:SYSTEM MESSAGE|FILE|TOOL (?:OUTPUT|RESULT)|OUTPUT|CONTEXT)\b`,
+    String.raw`\[tool(?:[: ][^\]\n]{0,40})?\]|\btool (?:result|output) (?:follows|ends)\b`,
+    String.raw`\bfrom the (?:tool host|system administrator|platform team)\]?`,
+  ]),
+  new RegExp(
+    String.raw`<\||\[\/?inst|<<\/?sys|<\/?(?:system|tool_|function_|assistant|instructions)|system|assistant|observation|thought|action input|final answer|end of|end system|\[tool|tool (?:result|output)|from the `,
+  ),
+);
+
+/**
+ * The address said to the reader (a vocative, a note for it, a bracketed label), not a mention in
+ * the third person ("so that everyone's coding agent gets the settings").
+ */
+export function vocative(t: Read): boolean {
+  for (const m of ADDRESS.matches(t)) if (spokenTo(t.text, m)) return true;
+  return false;
+}
+
+/** Whether one mention of an agent is said to it: "AI agents:", "Note for assistants", "in your reply"… */
+function spokenTo(text: string, m: Match): boolean {
+  const end = m.index + m.text.length;
+  const after = text.slice(end, end + 40);
+  const before = text.slice(Math.max(0, m.index - 24), m.index);
+  return (
+    /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),]/u.test(after) ||
+    /^\s*(?:\w+\s+){0,3}(?:must|should|need to|have to|are required to|are asked to|shall)\b/i.test(after) ||
+    /^\s*(?:reading|processing|working on|working in)\b/i.test(after) ||
+    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|для|给|致)\s+(?:the |los |las |les |gli |die |all )?$/iu.test(before) ||
+    /^\W*(?:if you are|dear|hey|hi|hello|attention|@|\[|note|notice|instructions?|message|reminder|before|in your|to your|into your|at the end of your|with your|from your|use the)/i.test(
+      m.text,
+    ) ||
+    /INSTRUCTIONS?|NOTE|DIRECTIVE/.test(m.text) ||
+    /[:,：]\s*$/.test(m.text)
+  );
+}
+
+/** Imperative speech to the reader: what a person would also read as an order. */
+export const IMPERATIVE = signal([
+  String.raw`\b(?:you (?:must|should|need to|have to|are required to)|make sure (?:to|you)|be sure to|remember to|always|never|do not|don't)\b`,
+  String.raw`(?:^|[.:!]\s+|\(|\*\*\s*|>\s*|["'\x60]|,\s+)(?:run|execute|install|add|set|export|send|post|upload|append|include|paste|delete|remove|disable|skip|restart|reply|answer|open|close|approve|push|commit|write|create|edit|replace|read|copy|keep|start|decode|fetch|download|call|use|print|change|update|drop|rewrite|grant|enable|move|merge|label|insert|collect|put)\b`,
+  String.raw`\b(?:before|after) (?:you |running |doing |committing |any )`,
+  String.raw`\.(?:json|ya?ml|toml|md|txt|cfg|ini)\s+(?:set|add|change|remove|replace)\b`,
+  String.raw`^\W*(?:IMPORTANT|ATTENTION|ACTION REQUIRED|NOTICE)\b`,
+  String.raw`\b(?:required|mandatory|action required)\b`,
+  String.raw`\bwhen(?:ever)? you (?:summari[sz]e|review|reply|respond|answer|write|edit|commit|open|create|generate|finish|complete)\b`,
+  String.raw`\b(?:ejecut[ae]|instal[ae]|añad[ae]|agreg[ae]|ajoutez|exécutez|installez|lancez|esegui|installa|aggiungi|führe|installiere|füge|выполни\w*|установи\w*|запусти\w*|добавь\w*)\b|执行|运行|安装|添加|実行|インストール|追加して|실행|설치|추가`,
+  String.raw`请|務必|必须|してください|하십시오|해 주세요|bitte\b|por favor|veuillez|s'il vous plaît|пожалуйста|необходимо`,
+]);
+
+/** Secrets, credentials and private data an injection wants read or sent. */
+const SENSITIVE = signal([
+  String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
+  String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b`,
+  String.raw`(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b`,
+  String.raw`\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
+  String.raw`\bcredentials\b|\bsecrets?(?:\.ya?ml|\.json)?\b|\bapi[_ -]?keys?\b|\b(?:access |auth |bearer |session |npm |github |gh )?tokens?\b`,
+  String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
+  String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
+  String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
+  String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
+]);
+const SEND = signal([
+  String.raw`\b(?:send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrate|email|attach)\w*\b`,
+  String.raw`(?<![-\w])(?:commit|push)\s+(?:it|them|this|that|the (?:file|output|result|contents?))\b|(?<![-\w])push\w* to\b`,
+  String.raw`\bcurl\b[^\n]*(?:\s-[dFT]\b|--data|--upload-file|-X\s*(?:POST|PUT))|\bwget\b[^\n]*--post`,
+  String.raw`\|\s*(?:curl|nc|ncat|netcat|socat)\b|\bnc\s+[\w.-]+\s+\d+|/dev/tcp/`,
+  String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
+  String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
+  String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup`,
+  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|envi[ae]r?|subir|envoy\w+|téléverser|senden|hochladen|отправ\w+|загруз\w+`,
+]);
+
+/** The clause around an offset, at most 160 characters each way: a full stop ends it, a dot in a name does not. */
+function clause(t: Read, from: number, to: number): [number, number] {
+  const base = Math.max(0, from - 160);
+  let start = base;
+  for (const m of t.lower.slice(base, from).matchAll(/[.!?;](?=\s)|\n/g)) start = base + m.index! + 1;
+  const end = /[.!?;](?=\s)|\n/.exec(t.lower.slice(to, to + 160));
+  return [start, end ? to + end.index : Math.min(t.lower.length, to + 160)];
+}
+
+/** Secrets named in the same clause as sending them somewhere; or the repository pushed elsewhere. */
+const PUSH_ELSEWHERE = signal([
+  String.raw`\bgit remote add\b[^\n]*\bgit push\b|\bgit push\b[^\n]*(?:--mirror|--all)\b`,
+]);
+const exfiltration = (sensitive: Signal): Matcher => ({
+  *matches(t: Read) {
+    for (const m of sensitive.matches(t)) {
+      const [a, b] = clause(t, m.index, m.index + m.text.length);
+      if (SEND.within(t, a, b)) yield m;
+    }
+    yield* PUSH_ELSEWHERE.matches(t);
+  },
+});
+const EXFILTRATION = exfiltration(SENSITIVE);
+/**
+ * In text not aimed at an agent, only secrets named as files, commands or variables count: API
+ * docs say "send this event … the conversation history" and "the webhook secret" all day.
+ */
+const EXFILTRATION_OF_FILES = exfiltration(
+  signal([
+    String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
+    String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b|\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
+    String.raw`\b(?:env|printenv)\s*\||\bprintenv\b|\$\(env\)|\$\{?(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM|GH)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
+  ]),
+);
+
+const PUSH_WORDS = /git (?:remote|push)/;
+const SEND_WORDS = new RegExp(
+  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|[^\x00-\x7f]`,
+);
+const SENSITIVE_WORDS = new RegExp(
+  String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|[^\x00-\x7f]`,
+);
+
+/** What the instruction wants done, by goal; each pattern names a harmful act, not a topic. */
+export interface Goal {
+  goal: string;
+  /** Harm enough to report in text that is not aimed at the agent (with an order in it). */
+  strong: boolean;
+  gate: { test(lower: string): boolean };
+  re: Matcher;
+  /** What counts in text not aimed at the agent, where it is narrower than `re`. */
+  plainSight?: Matcher;
+}
+export const GOALS: Goal[] = [
+  {
+    goal: 'exec',
+    strong: true,
+    gate: new RegExp(
+      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download`,
+    ),
+    re: signal([
+      String.raw`\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b`,
+      String.raw`\b(?:curl|wget|iwr|irm)\b[^\n|]*\|\s*(?:sudo\s+)?(?:python3?|node|perl|ruby|iex|Invoke-Expression)\b`,
+      String.raw`\b(?:ba)?sh\s+(?:-c\s+)?["']?(?:<\(|\$\()\s*(?:curl|wget)`,
+      String.raw`\bbase64\s+(?:-d|--decode|-D)\b[^\n]*\|\s*(?:ba|z)?sh\b`,
+      String.raw`/dev/tcp/|\bnc\s+(?:-\w+\s+)*-e\b|\bmkfifo\b[^\n]*\bnc\b|\bbash -i\b`,
+      String.raw`\bnpx\s+(?:--yes\s+|-y\s+)?https?://|\b(?:eval|exec)\s*\([^)]*(?:fetch|urlopen|requests\.get|http)`,
+      String.raw`\b(?:python3?|node|deno|bun)\s+-[ce]\s+["'][^\n]*(?:urlopen|requests\.get|fetch\(|https?\.get|require\(["']https?["']\))`,
+      String.raw`\biex\s*\(?\s*(?:\(?\s*)?(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|New-Object\s+Net\.WebClient)|-w(?:indowstyle)?\s+hidden\b`,
+      String.raw`\b(?:curl|wget)\b[^\n]*\s(?:-o|-O|--output)\s*\S+[^\n]*\b(?:chmod\s+[+0-7]*x|\bsh\s+\S|\bbash\s+\S|&&\s*\.?/\S)`,
+      String.raw`\bdownload\b(?:[^.\n]|\.(?=\S)){0,120}\b(?:make it executable|chmod|run it|execute it|and run)\b`,
+    ]),
+  },
+  {
+    goal: 'exfiltration',
+    strong: true,
+    gate: {
+      // Two plain tests, not one regex with a look-ahead (which is quadratic on a text that fails it).
+      test: (lower: string) => PUSH_WORDS.test(lower) || (SEND_WORDS.test(lower) && SENSITIVE_WORDS.test(lower)),
+    },
+    re: EXFILTRATION,
+    plainSight: EXFILTRATION_OF_FILES,
+  },
+  {
+    goal: 'data-leak-link',
+    strong: true,
+    gate: new RegExp(String.raw`://`),
+    // A link or image whose URL is to be filled with local data: a placeholder in the URL that says
+    // what to put there, or a capitalised stand-in the text says to replace.
+    // (Said to the agent, any placeholder counts; in plain sight only one that describes local data:
+    // `?key=<API_KEY>` is how docs for people write a URL template.)
+    plainSight: signal([
+      String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,40}\s[^>\n]{0,40}>|\{[^}\n]{0,40}\s[^}\n]{0,40}\})`,
+    ]),
+    re: signal(
+      [
+        String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{3,80}>|\{[^}\n]{3,80}\})`,
+        String.raw`https?://[^\s)"'<>]*[?&][\w-]+=\s*(?:followed by|\$\{?[A-Z_]{3,})`,
+      ],
+      [
+        String.raw`https?://[^\s)"'<>]*[?&][\w-]+=([A-Z]{3,})\b(?=[\s\S]*\b\1 (?:replaced (?:by|with)|being|=|is)\b)|\b([A-Z]{3,}) (?:replaced (?:by|with)|being)\b(?=[\s\S]*[?&][\w-]+=\2\b)`,
+      ],
+    ),
+  },
+  {
+    goal: 'guard-bypass',
+    strong: false,
+    gate: new RegExp(
+      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy`,
+    ),
+    re: signal([
+      String.raw`--no-verify\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
+      String.raw`\b(?:disable|skip|bypass|turn off|switch off|remove|delete|comment out|silence)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy)\b`,
+      String.raw`\bre-?run it as\b|\bthe hook does not inspect\b|\bapproval prompts? (?:are|is) not needed\b`,
+      String.raw`\b(?:approve|merge) (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
+      String.raw`\bgit push\b[^\n]*(?:--force|-f\b)[^\n]*\b(?:main|master)\b`,
+      String.raw`\bALLOWED_HOSTS\s*=\s*\[\s*['"]\*['"]|\bDEBUG\s*=\s*True\b(?:[^.\n]|\.(?=\S)){0,60}\bproduction\b|Access-Control-Allow-Origin:\s*\*|\bchmod\s+(?:-R\s+)?777\b`,
+      String.raw`\bverify\s*=\s*False\b|rejectUnauthorized\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0|InsecureSkipVerify\s*:\s*true|\bstrict-ssl\s+false|--insecure\b|\bCURLOPT_SSL_VERIFYPEER\b`,
+      String.raw`\bpytest\.mark\.(?:skip|xfail)\b|@(?:Ignore|Disabled|skip)\b|\b(?:it|describe|test)\.skip\(|\bt\.Skip\(`,
+      String.raw`#\s*(?:nosec|noqa)\b|eslint-disable|@ts-(?:ignore|nocheck)|\bNOLINT\b|warden-ignore|gitleaks:allow|pragma: allowlist`,
+      String.raw`\b(?:add|put|list)\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:to|in|on) the (?:allow ?list|white ?list|ignore ?list|baseline|exceptions?)\b`,
+      String.raw`/protection\b|\bbranch protection\b|\brequired (?:reviews?|checks)\b`,
+      String.raw`\b(?:delete|remove|truncate|clear|wipe|empty)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:audit|\.warden|bash_history|logs?)\b`,
+    ]),
+  },
+  {
+    goal: 'settings-tamper',
+    strong: true,
+    gate: new RegExp(String.raw`base_url|api_base|otlpendpoint|logprompts|_proxy|npm_config_registry`),
+    re: signal([
+      String.raw`\b(?:ANTHROPIC|OPENAI|QWEN|GEMINI|DASHSCOPE)_(?:BASE_URL|API_BASE)\b["']?\s*[:=]\s*["']?https?://`,
+      String.raw`\b(?:otlpEndpoint|logPrompts|HTTPS?_PROXY|npm_config_registry)\b["']?\s*(?:[:=]|to)\s*["']?(?:https?://|true)`,
+    ]),
+  },
+  {
+    goal: 'settings-tamper',
+    strong: false,
+    gate: new RegExp(
+      String.raw`\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/|approval|autoapprove|auto-approve|permissions|defaultmode|bypasspermissions|mcpservers|allowedtools|autoaccept|sandbox|\.github/workflows|pull_request_target|codeowners|agents\.md|claude\.md|qwen\.md|gemini\.md|cursorrules|copilot-instructions|mcp server`,
+    ),
+    re: signal([
+      String.raw`\b(?:edit|set|chang|modif|updat|writ|creat|remov|delet|disabl|enabl|turn(?:ing)? (?:on|off)|overwrit|replac|switch|add|append|insert|regist|ajout|définiss|modifi|añad|agreg|establec|aggiung|impost|hinzufüg|füge|setze|добав|измени|установи|添加|设置|修改|追加|設定|추가|설정)\w*(?:[^.!?;\n]|\.(?=\S)){0,200}?(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)|\b(?:approval[_ -]?mode|autoApprove|auto-approve|permissions\.allow|defaultMode|bypassPermissions|mcpServers|allowedTools|autoAccept)\b|"(?:approvalMode|autoAccept|sandbox)"|\.github/workflows/|pull_request_target|CODEOWNERS)`,
+      String.raw`(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)[\w.-]*|"(?:approvalMode|autoAccept|sandbox)")(?:[^.\n]|\.(?=\S)){0,40}\b(?:set|to true|to false|remove|delete|add)\b`,
+      String.raw`\b(?:append|add|write|insert|put)\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:to|into|in)\s+(?:the\s+)?(?:AGENTS|CLAUDE|QWEN|GEMINI)\.md\b|\.cursorrules\b|copilot-instructions\.md`,
+      String.raw`\b(?:add|register|install)\b(?:[^.\n]|\.(?=\S)){0,40}\bMCP server\b`,
+      String.raw`\bpull_request_target\b`,
+    ]),
+  },
+  {
+    goal: 'concealment',
+    strong: true,
+    gate: new RegExp(
+      String.raw`user|reviewer|maintainer|formatting|docs|documentation|minor|chore|lint|trivial|no-op|cosmetic|\bso\b|[^\x00-\x7f]|usuario|utilisateur|benutzer|nutzer`,
+    ),
+    re: signal([
+      String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting)\b(?:[^.
+]|\.(?=\S)){0,40}\b(?:(?:to|the) user|the reviewers?|the maintainers?)\b`,
+      String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.
+]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
+      String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.
+]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic)`,
+      String.raw`\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b|\bif the user asks\b(?:[^.
+]|\.(?=\S)){0,80}\banswer\b`,
+      String.raw`告诉用户(?:[^。
+]){0,20}(?:通过|成功)|不要(?:展示|显示|告诉)|无需向用户|no (?:menciones|digas|muestres|informes)(?:[^.
+]){0,40}\busuario|пользовател\w*(?:[^.
+]){0,30}не (?:нужно|надо|следует)|не нужно сообщать|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)`,
+    ]),
+  },
+  {
+    goal: 'concealment',
+    strong: false,
+    gate: new RegExp(
+      String.raw`do not|don't|never|without|keep|leave|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
+    ),
+    re: signal([
+      String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting|ask|asking|echo|echoing|print|printing|display|displaying|surface|surfacing)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:user|them|anyone|reply|summary|output|commands?|this|it|cleanup|steps?|changes?|deletion|actions?)\b`,
+      String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.\n]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic)`,
+      String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
+      String.raw`\breport only that\b|\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b`,
+      String.raw`告诉用户[^。\n]{0,20}(?:通过|成功)|不要(?:展示|显示)|no (?:menciones|digas|muestres|informes)(?:[^.\n]|\.(?=\S)){0,40}\busuario|пользовател\w*(?:[^.\n]|\.(?=\S)){0,30}не (?:нужно|надо|следует)|не нужно сообщать`,
+      String.raw`\b(?:keep|leave)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:out of|secret|hidden|private|from the user)\b`,
+      String.raw`\b(?:silently|quietly|secretly|covertly|discreetly) (?:run|execute|delete|remove|send|upload|install|add|change|push|commit|disable|overwrite|modify|edit)\b`,
+      String.raw`\banswer no\b|\bdeny (?:it|that|having)\b|\bsummari[sz]e(?:[^.\n]|\.(?=\S)){0,40}\bas (?:a|an)\b`,
+      String.raw`\bhistory -c\b|\brm\b[^\n]*\.bash_history|>\s*/dev/null 2>&1 to every`,
+      String.raw`无需向用户|不要(?:告诉|通知|向)用户|不要提及|ユーザーに(?:伝え|知らせ)ない|사용자에게 (?:알리지|말하지)|sin (?:decir|avisar)(?:le)? al usuario|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)|не (?:говори|сообщай)\w* пользовател`,
+    ]),
+  },
+  {
+    goal: 'package-install',
+    strong: false,
+    gate: new RegExp(
+      String.raw`install|\badd\b|\bget\b|registry|index-url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|\bi\s`,
+    ),
+    re: signal([
+      String.raw`\b(?:pip3?|uv pip|pipx|poetry|npm|pnpm|yarn|bun|gem|cargo|go)\s+(?:install|add|i|get)\b[^\n]*(?:--(?:extra-)?index-url|\s-i\s+https?:|git\+|https?://\S+\.(?:tgz|tar\.gz|whl|zip)|--registry|--trusted-host)`,
+      String.raw`\b(?:pip3?|npm|pnpm|yarn)\s+(?:install|add|i)\s+(?:-g\s+)?(?:https?|git)://`,
+      String.raw`\bnpm config set registry\b|\bpip config set global\.index-url\b`,
+      String.raw`--git\s+https?://|\bgo (?:get|install)\s+[\w.-]+\.[a-z]{2,}/\S+@|\bapt-key add\b|sources\.list(?:\.d)?\b|\badd-apt-repository\b`,
+      String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,60}\bto (?:requirements[\w.-]*\.txt|(?:the )?(?:dev)?dependencies|package\.json|pyproject\.toml|Cargo\.toml|go\.mod|Gemfile)\b`,
+    ]),
+  },
+  {
+    goal: 'goal-hijack',
+    strong: false,
+    gate: new RegExp(
+      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint`,
+    ),
+    re: signal([
+      String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
+      String.raw`\b(?:add|make)\b(?:[^.\n]|\.(?=\S)){0,40}\bas (?:an? )?(?:owner|maintainer|admin|administrator|collaborator|code ?owner)\b`,
+      String.raw`\b(?:close|delete|remove|wipe|drop|truncate)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:issues?|branches|tables?|files|records|repos(?:itories)?|tags)\b`,
+      String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE)\b`,
+      String.raw`\brewrite\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:LICENSE|licen[cs]e|README|history)\b|\bproprietary licen[cs]e\b`,
+      String.raw`\b(?:approve|merge)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:and|then) (?:state|say|claim|report)\b`,
+      String.raw`\b(?:transfer|send|move)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:funds|payments?|money|crypto|BTC|ETH|wallet)\b`,
+      String.raw`\b(?:change|set|replace|update|point)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:payout|payment|bank|treasury|billing|wallet|receiving|IBAN|deposit)\s+(?:account|address|details|iban)\b`,
+      String.raw`\breplace (?:all|every)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:links?|urls?|download|endpoints?)\b`,
+    ]),
+  },
+];
+
+/** A goal phrase inside a prohibition ("never run curl | sh") is a safety rule, not an injection. */
+export const NEGATED_BEFORE =
+  /\b(?:do not|don't|never|must not|mustn't|should not|shouldn't|avoid|no need to|not allowed to|forbidden|prohibited)\b(?:[^.;:!?\n]|\.(?=\S)){0,60}$/i;
+
+/**
+ * Words without which no text in plain sight is judged (on the lower-cased text, no flags: about
+ * 150 MB/s): an address to an AI, a framing, an override, or the words of a goal that is harm on
+ * its own. Each table above needs one of them to match; the test in test/injection.test.ts checks
+ * that every fixture line that is flagged passes this gate too.
+ */
+export const GATE = new RegExp(
+  [
+    String.raw`\b(?:ai|llm|llms|gpt|agents?|assistants?|claude|qwen|gemini|copilot|codex|chatgpt|cursor|automated|autonomous)\b`,
+    String.raw`\b(?:ignore|disregard|forget|instructions?|system|observation|thought|override|priority|notice|directive|policy)\b`,
+    String.raw`from the |npm i|install|pip3? |index-url|registry|settings|approval|mcp|hooks?\b|--no-verify|skip`,
+    String.raw`im_start|im_end|\[inst|<<sys|tool_result|function_results|\[tool|end of`,
+    String.raw`your (?:repl|resp|answer|summar|output|final|new|real|actual|only)|before (?:you|running|making|editing|executing|doing)`,
+    String.raw`use the |web_fetch|run_shell|read_file|write_file|read_many|@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)`,
+    String.raw`curl|wget|\biwr\b|\birm\b|invoke-|/dev/tcp|base64|\bnpx\b|\biex\b|mkfifo|bash -i|download|git remote|git push`,
+    String.raw`base_url|api_base|otlp|logprompts|_proxy|the user|reviewer|://[^\s)]*[?&][\w-]+=`,
+    String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|\bki-|\bia\b`,
+  ].join('|'),
+);
+
+/** Writing that discusses attacks: what it quotes is an example, not an order. */
+export const DISCUSSES_ATTACKS =
+  /^#{1,6}\s*security\b|\b(?:prompt[- ]injection|injections?|attackers?|malicious|payloads?|red[- ]team|jailbreaks?|adversarial|threat model|CVE-\d{4}|exploit(?:s|ed)?|phishing)\b/im;
