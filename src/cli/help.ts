@@ -19,7 +19,10 @@ export interface CommandHelp {
 
 const AGENT = 'AGENT is qwen-code, claude-code or gemini-cli.';
 const HELP_FLAG: [string, string] = ['-h, --help', 'this help'];
-const POLICY_FLAG: [string, string] = ['--policy FILE', 'policy file (default: the policy in force; see warden policy show)'];
+const POLICY_FLAG: [string, string] = [
+  '--policy FILE',
+  'policy file (default: the policy in force; see warden policy show)',
+];
 
 const AUDIT_FILTERS: [string, string][] = [
   ['--session S', 'only records of session S'],
@@ -66,23 +69,13 @@ const AUDIT_SUBS: Record<string, CommandHelp> = {
   show: {
     summary: 'list audit records, one line each',
     usage: ['warden audit show [filters] [--limit N] [--format text|jsonl]'],
-    flags: [
-      ...AUDIT_FILTERS,
-      ['--limit N', 'at most N records'],
-      ['--format F', 'text (default) or jsonl'],
-      AUDIT_DIR,
-    ],
+    flags: [...AUDIT_FILTERS, ['--limit N', 'at most N records'], ['--format F', 'text (default) or jsonl'], AUDIT_DIR],
     examples: ['warden audit show --decision deny --limit 20', 'warden audit show --session abc --format jsonl'],
   },
   export: {
     summary: 'export audit records as JSON lines',
     usage: ['warden audit export [--format jsonl] [filters] [--limit N]'],
-    flags: [
-      ...AUDIT_FILTERS,
-      ['--limit N', 'at most N records'],
-      ['--format F', 'jsonl (default) or text'],
-      AUDIT_DIR,
-    ],
+    flags: [...AUDIT_FILTERS, ['--limit N', 'at most N records'], ['--format F', 'jsonl (default) or text'], AUDIT_DIR],
     examples: ['warden audit export > audit.jsonl', 'warden audit export --since 2026-01-01T00:00:00Z --decision deny'],
   },
   egress: {
@@ -255,7 +248,11 @@ export const COMMANDS: Record<string, CommandHelp> = {
       'warden audit checkpoint',
     ],
     flags: [...AUDIT_FILTERS, ['--limit N', 'at most N records'], ['--format F', 'text or jsonl'], AUDIT_DIR],
-    examples: ['warden audit verify', 'warden audit show --decision deny --limit 20', 'warden audit export > audit.jsonl'],
+    examples: [
+      'warden audit verify',
+      'warden audit show --decision deny --limit 20',
+      'warden audit export > audit.jsonl',
+    ],
     subcommands: AUDIT_SUBS,
   },
 };
