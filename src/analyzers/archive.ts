@@ -141,7 +141,7 @@ export function unsafeMemberName(name: string): boolean {
 type Format = 'raw' | 'gzip' | 'zlib';
 const INFLATE = { raw: inflateRawSync, gzip: gunzipSync, zlib: inflateSync };
 /** Deflate's best ratio is about 1032:1: this many input bytes cannot inflate past `limit`. */
-const safeInput = (limit: number) => Math.max(1024, Math.floor(limit / 1040));
+const safeInput = (limit: number) => Math.max(1, Math.floor(limit / 1040));
 
 function tooLarge(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
@@ -153,37 +153,54 @@ function tooLarge(e: unknown): boolean {
  * prefix of the input, doubled until the next step would pass the bound (the last prefix that fits
  * is kept; the work is at most twice the output). A truncated stream gives what it holds, as partial.
  */
-export function inflatePrefix(raw: Buffer, format: Format, limit: number): Chunk {
-  if (limit <= 0) return { data: Buffer.alloc(0), partial: raw.length > 0 };
+export function inflatePrefix(raw: Buffer, format: Format, limit: number): Chunk & { used: number } {
+  if (limit <= 0) return { data: Buffer.alloc(0), partial: raw.length > 0, used: 0 };
   const opts = { maxOutputLength: Math.max(1, limit), finishFlush: constants.Z_SYNC_FLUSH };
   try {
     const data = INFLATE[format](raw, opts);
-    return { data, partial: false };
+    return { data, partial: false, used: raw.length };
   } catch (e) {
     if (!tooLarge(e)) throw e;
   }
-  let best = Buffer.alloc(0);
-  for (let n = safeInput(limit); n < raw.length; n *= 2) {
+  let best = Buffer.alloc(0),
+    used = 0;
+  const fits = (n: number): boolean => {
     try {
       best = INFLATE[format](raw.subarray(0, n), opts);
+      used = n;
+      return true;
     } catch (e) {
       if (!tooLarge(e)) throw e;
+      return false;
+    }
+  };
+  // Double while it fits, then bisect to within an eighth (a few more passes, a fuller prefix).
+  let hi = raw.length;
+  for (let n = safeInput(limit); n < raw.length; n *= 2)
+    if (!fits(n)) {
+      hi = n;
       break;
     }
+  for (let lo = used; hi - lo > Math.max(1, lo / 8);) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
   }
-  return { data: best, partial: true };
+  return { data: best, partial: true, used };
 }
 
-/** Inflates within what the budget still allows, and counts it. */
+/** Inflates within what the budget still allows, and counts it (with the input it came from). */
 export function inflateBudgeted(raw: Buffer, format: Format, limit: number, budget: Budget): Chunk {
   const room = budget.room();
   const c = inflatePrefix(raw, format, Math.min(limit, room));
-  budget.take(c.data.length, raw.length);
+  budget.take(c.data.length, c.used);
   if (c.partial && room < limit) budget.stop(`stopped after ${mb(budget.limits.bytes)} inflated (bound)`);
-  return c;
+  return { data: c.data, partial: c.partial };
 }
 
-export const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+/** A byte count for a note: MB, or KB below one MB. */
+export const mb = (n: number) =>
+  n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
 
 function inflateMember(raw: Buffer, m: Member, limit: number, budget: Budget, complete: boolean): Chunk {
   if (m.method === 0) {
@@ -288,16 +305,31 @@ export function zipMembers(f: Bytes, problems: ArchiveProblem[], budget: Budget)
     const name = f.read(off + 30, nlen).toString('utf8');
     const dataAt = off + 30 + nlen + elen;
     if (flags & 8 && csize === 0) {
-      // Sizes follow the data (data descriptor): find the next header.
-      const rest = f.read(dataAt, Math.min(f.size - dataAt, MAX_MEMBER_BYTES));
-      const next = rest.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]));
-      csize = next >= 0 ? next : rest.length;
+      // Sizes follow the data (data descriptor): find the descriptor, reading only as far as it.
+      csize = findForward(f, dataAt, DESCRIPTOR, MAX_MEMBER_BYTES);
     }
     const m = fromLocal(off, name, method, flags, csize, usize || csize);
     if (m) members.push(m);
     off = dataAt + csize + (flags & 8 ? 16 : 0);
   }
   return members;
+}
+
+const DESCRIPTOR = Buffer.from([0x50, 0x4b, 0x07, 0x08]);
+
+/**
+ * Offset of `sig` from `pos`, searched in growing chunks (a member's data is usually small: reading
+ * the rest of the file for each of thousands of members made a 50,000-member zip quadratic).
+ * Without it, the bytes up to `max` (or the end of the file).
+ */
+function findForward(f: Bytes, pos: number, sig: Buffer, max: number): number {
+  const end = Math.min(f.size, pos + max);
+  let chunk = 4096;
+  for (let at = pos; at < end; at += chunk - sig.length + 1, chunk = Math.min(chunk * 2, 4 << 20)) {
+    const i = f.read(at, Math.min(chunk, end - at)).indexOf(sig);
+    if (i >= 0) return at + i - pos;
+  }
+  return end - pos;
 }
 
 /** Members of a tar stream (already decompressed, perhaps only its first part), read from a buffer. */

@@ -32,7 +32,6 @@ import { fileFinding } from './source.ts';
 export const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|whl|gem|tar|crate|zip|egg)$/i;
 const TEXT_MEMBER =
   /\.(?:py|pyw|js|mjs|cjs|ts|jsx|tsx|rb|go|rs|php|java|cs|c|cc|cpp|h|sh|bash|json|toml|cfg|ini|ya?ml|txt|md|pth|gemspec)$|(?:^|\/)(?:Gemfile|Rakefile|Makefile|PKG-INFO|METADATA|RECORD|entry_points\.txt|setup\.py|extconf\.rb)$/i;
-const TEXT_BYTES = 8 * 1024 * 1024;
 
 type ScanText = (path: string, text: string, cfg: Config) => { findings: Finding[]; notes: Note[] };
 
@@ -131,7 +130,7 @@ function member(ctx: Ctx, m: Member, where: string, depth: number): void {
   }
   let data: Buffer, partial: boolean;
   try {
-    ({ data, partial } = m.read(text ? TEXT_BYTES : MAX_MEMBER_BYTES));
+    ({ data, partial } = m.read(text ? ctx.config.maxFileSize : MAX_MEMBER_BYTES));
   } catch (e) {
     ctx.findings.push(unreadable(where, (e as Error).message));
     return;
@@ -141,7 +140,11 @@ function member(ctx: Ctx, m: Member, where: string, depth: number): void {
     return;
   }
   if (partial)
-    ctx.notes.push({ file: ctx.display, kind: 'partial', reason: `${where}: only the first ${mb(data.length)} read` });
+    ctx.notes.push({
+      file: ctx.display,
+      kind: 'partial',
+      reason: `${where}: only the first ${mb(data.length)} read (${text ? 'max-file-size' : 'bound'})`,
+    });
   // A pickle under a text name (data.txt) is still a pickle.
   if (model || looksPickle(data)) {
     const r = analyzeModelBytes(data, m.name, where, ctx.budget, depth + 1);
