@@ -215,6 +215,32 @@ test('a zip whose directory says 10 bytes for a 100 MB member: its first max-fil
   if (TIME) assert.ok(r.rss < 400, `peak RSS ${Math.round(r.rss)} MB`);
 });
 
+test('a zip of 1,000 directory entries overlapping one 100 MB member stops at the 256 MB bound as a bomb, RSS under 400 MB', async () => {
+  const data = await compress(createDeflateRaw(), Buffer.alloc(0), Buffer.alloc(1 << 20), 100 << 20);
+  const one = zip([{ name: 'm.pkl', data, method: 8, size: 100 << 20 }]);
+  const local = one.subarray(0, one.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])));
+  const cdEntry = one.subarray(local.length, one.length - 22);
+  // The same member 1,000 times over: every entry of the directory points at offset 0.
+  const entries = Array.from({ length: 1000 }, (_, i) => {
+    const e = Buffer.concat([cdEntry.subarray(0, 46), Buffer.from(`m${String(i).padStart(3, '0')}.pkl`)]);
+    e.writeUInt16LE(8, 28);
+    return e;
+  });
+  const cd = Buffer.concat(entries);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1000, 8);
+  eocd.writeUInt16LE(1000, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(local.length, 16);
+  const file = join(dir, 'overlap.zip');
+  writeFileSync(file, Buffer.concat([local, cd, eocd]));
+  const r = scan([file]);
+  assert.ok(partial(r.report, /^partial: stopped after 256 MB inflated \(bound\)/), JSON.stringify(r.report.notes));
+  assert.ok(has(r.report, 'archive.decompression-bomb'), JSON.stringify(r.report.findings));
+  if (TIME) assert.ok(r.rss < 400, `peak RSS ${Math.round(r.rss)} MB`);
+});
+
 test('nested archives are read (a backdoor in a wheel inside a tgz is found) and nesting past 4 levels is a finding', () => {
   const evil = Buffer.from('import base64\nexec(base64.b64decode("aW1wb3J0IG9z"))\n');
   const whl = zip([{ name: 'x/__init__.py', data: evil }]);
