@@ -63,7 +63,10 @@ export function analyzePackageArchive(
     if (!inspect(ctx, f, display, 0))
       ctx.notes.push({ file: display, kind: 'skipped', reason: 'not a zip or tar archive' });
   } catch (e) {
-    ctx.notes.push({ file: display, kind: 'error', reason: `cannot read the archive: ${(e as Error).message}` });
+    const why = `cannot read the archive: ${(e as Error).message}`;
+    ctx.notes.push({ file: display, kind: 'error', reason: why });
+    // What came after the error was not inspected: reported like any other stop.
+    budget.stop(`stopped early: ${why}`);
   } finally {
     f.close();
   }
