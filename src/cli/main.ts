@@ -83,7 +83,7 @@ const ERRNO_HINTS: Record<string, string> = {
 export function reportError(e: unknown, cmd?: string): number {
   const debug = !!process.env.WARDEN_DEBUG && process.env.WARDEN_DEBUG !== '0';
   const err = e instanceof Error ? e : new Error(String(e));
-  const message = oneLine(err.message || err.name);
+  const message = oneLine(err.message || err.name, e instanceof UserError);
   let hint: string;
   if (e instanceof UsageError) hint = cmd && COMMANDS[cmd] ? `see warden ${cmd} --help` : '';
   else if (e instanceof UserError) hint = '';
@@ -97,8 +97,13 @@ export function reportError(e: unknown, cmd?: string): number {
   return 2;
 }
 
-/** The first non-empty line of a message, cut at a readable length. */
-function oneLine(s: string): string {
-  const line = s.split('\n').find((l) => l.trim()) ?? s;
-  return line.length > 400 ? `${line.slice(0, 400)}…` : line.trim();
+/**
+ * One line. A user's error is ours and one line, so a line break in it came from its data (a file
+ * name): it is shown as `?` like other control characters, which must not drive the terminal. An
+ * unexpected error keeps its first line (the rest is a code frame or a dump, for WARDEN_DEBUG=1).
+ */
+function oneLine(s: string, userError: boolean): string {
+  const first = userError ? s : (s.split('\n').find((l) => l.trim()) ?? s);
+  const line = first.trim().replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
 }

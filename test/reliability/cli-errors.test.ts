@@ -129,7 +129,7 @@ test('an unexpected error is one line "warden: <message> (… set WARDEN_DEBUG=1
   assert.match(d.err, /\n\s+at /, 'WARDEN_DEBUG=1 shows the stack');
 });
 
-test('unknown options, missing values and a flag taken as a value are one line naming the valid options and the --help to read', () => {
+test('unknown options, missing values, a flag taken as a value and a name with escapes are one line naming what to do', () => {
   const cases: [string[], RegExp][] = [
     [['scan', '--colour'], /unknown option --colour \(options: .*--no-color.*\) \(see warden scan --help\)$/],
     [
@@ -145,12 +145,15 @@ test('unknown options, missing values and a flag taken as a value are one line n
     [['policy', 'check'], /usage: warden policy check FILE \(see warden policy --help\)$/],
     [['hook', 'cursor'], /usage: warden hook qwen-code\|claude-code\|gemini-cli \(see warden hook --help\)$/],
     [['frobnicate'], /unknown command 'frobnicate' \(try warden --help\)$/],
+    // A name with a newline and a terminal escape stays one line, and the escape is not passed through.
+    [['policy', 'check', 'evil\n\x1b[2Jname.yml'], /policy file not found: evil\?\?\[2Jname\.yml/],
   ];
   for (const [args, re] of cases) {
     const r = warden(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
     assertOneLine(r.err, args.join(' '));
     assert.match(r.err.trim(), re, args.join(' '));
+    assert.doesNotMatch(r.err, /\x1b/, `${args.join(' ')}: a raw escape character`);
   }
 });
 
