@@ -39,6 +39,7 @@ export class Budget {
   /** Compressed bytes that produced `bytes` (to tell a bomb from a big archive). */
   compressed = 0;
   hit?: string;
+  private hitBytes = false;
   readonly deadline: number;
   constructor(readonly limits: Limits = LIMITS) {
     this.deadline = performance.now() + limits.ms;
@@ -61,15 +62,18 @@ export class Budget {
   /** True once any bound was hit, or the wall-time bound has passed. */
   over(): boolean {
     if (!this.hit && performance.now() > this.deadline)
-      this.stop(`stopped after ${this.limits.ms / 1000} s (time bound), ${this.members} members read`);
+      this.stop(`stopped after ${this.limits.ms / 1000} s (time bound)`);
     return this.hit !== undefined;
   }
-  stop(why: string): void {
-    this.hit ??= why;
+  /** Records the first bound hit; `bytes` when it was a bound on inflated bytes (a bomb's). */
+  stop(why: string, bytes = false): void {
+    if (this.hit) return;
+    this.hit = why;
+    this.hitBytes = bytes;
   }
-  /** A bound was hit by bytes that came out of much fewer compressed bytes. */
+  /** A bound on bytes was hit by bytes that came out of much fewer compressed bytes. */
   bomb(): boolean {
-    return this.hit !== undefined && this.compressed > 0 && this.bytes / this.compressed > MAX_RATIO;
+    return this.hitBytes && this.compressed > 0 && this.bytes / this.compressed > MAX_RATIO;
   }
 }
 
@@ -77,6 +81,8 @@ export interface Chunk {
   data: Buffer;
   /** Less than the whole member: a bound, a damaged stream or data missing from the file. */
   partial: boolean;
+  /** Partial because the data ends before the size its header declares (damaged, cut, or lying). */
+  short?: boolean;
 }
 
 export interface Member {
@@ -194,7 +200,7 @@ export function inflateBudgeted(raw: Buffer, format: Format, limit: number, budg
   const room = budget.room();
   const c = inflatePrefix(raw, format, Math.min(limit, room));
   budget.take(c.data.length, c.used);
-  if (c.partial && room < limit) budget.stop(`stopped after ${mb(budget.limits.bytes)} inflated (bound)`);
+  if (c.partial && room < limit) budget.stop(`stopped after ${mb(budget.limits.bytes)} inflated (bound)`, true);
   return { data: c.data, partial: c.partial };
 }
 
@@ -206,7 +212,7 @@ function inflateMember(raw: Buffer, m: Member, limit: number, budget: Budget, co
   if (m.method === 0) {
     const data = raw.subarray(0, Math.min(raw.length, limit));
     budget.take(data.length, data.length);
-    return { data, partial: !complete || data.length < raw.length };
+    return { data, partial: !complete || data.length < raw.length, short: !complete };
   }
   if (m.method !== 8) throw new Error(`${m.name}: compression method ${m.method} is not supported`);
   let c: Chunk;
@@ -216,8 +222,8 @@ function inflateMember(raw: Buffer, m: Member, limit: number, budget: Budget, co
     throw new Error(`${m.name}: cannot inflate (${(e as Error).message})`);
   }
   // A stream that ends before its declared size is cut short (or the directory lies): not all was seen.
-  const short = c.data.length < Math.min(m.size, limit);
-  return { data: c.data, partial: c.partial || short || !complete };
+  const short = !c.partial && c.data.length < Math.min(m.size, limit);
+  return { data: c.data, partial: c.partial || short || !complete, short: short || !complete };
 }
 
 export function isZip(head: Buffer): boolean {

@@ -24,6 +24,7 @@ import {
   zipMembers,
   type ArchiveProblem,
   type Bytes,
+  type Chunk,
   type Member,
 } from './archive.ts';
 import { MODEL_EXT, analyzeModelBytes } from './models/index.ts';
@@ -100,7 +101,7 @@ function listMembers(ctx: Ctx, bytes: Bytes, where: string, problems: ArchivePro
   const rawLen = Math.min(bytes.size, MAX_MEMBER_BYTES);
   const s = tarStream(bytes.read(0, rawLen), budget, rawLen < bytes.size);
   if (!isTar(s.data)) return undefined;
-  if (s.partial) budget.stop(`stopped after the first ${mb(s.data.length)} of the tar stream of ${where}`);
+  if (s.partial) budget.stop(`stopped after the first ${mb(s.data.length)} of the tar stream of ${where}`, true);
   const members = tarMembers(s.data, problems, budget);
   // A .gem's metadata.gz is its gemspec as YAML.
   const meta = members.find((m) => m.name === 'metadata.gz');
@@ -131,18 +132,31 @@ function member(ctx: Ctx, m: Member, where: string, depth: number): void {
     }
     if (!looksPickle(head) && !looksArchive(head)) return;
   }
-  let data: Buffer, partial: boolean;
+  let c: Chunk;
   try {
-    ({ data, partial } = m.read(text ? ctx.config.maxFileSize : MAX_MEMBER_BYTES));
+    c = m.read(text ? ctx.config.maxFileSize : MAX_MEMBER_BYTES);
   } catch (e) {
     ctx.findings.push(unreadable(where, (e as Error).message));
     return;
   }
+  const { data } = c;
   if (m.encrypted && !model) {
     ctx.findings.push(unreadable(where, 'the member is encrypted'));
     return;
   }
-  if (partial)
+  if (data.length > m.size)
+    ctx.notes.push({
+      file: ctx.display,
+      kind: 'partial',
+      reason: `${where}: inflates past the ${m.size} bytes its header declares (a lying archive)`,
+    });
+  if (c.short)
+    ctx.notes.push({
+      file: ctx.display,
+      kind: 'partial',
+      reason: `${where}: ${data.length} bytes, not the ${m.size} its header declares (damaged or lying)`,
+    });
+  else if (c.partial)
     ctx.notes.push({
       file: ctx.display,
       kind: 'partial',

@@ -45,7 +45,7 @@ const POLICY_SUBS: Record<string, CommandHelp> = {
     summary: 'validate policy files (exit 2 with the first problem)',
     usage: ['warden policy check FILE...'],
     flags: [],
-    examples: ['warden policy check ./team-policy.yml'],
+    examples: ['warden policy check ./team-policy.yml', 'warden policy check policies/*.yml'],
   },
   test: {
     summary: 'run policy tests: events with the decision each must get',
@@ -94,7 +94,7 @@ const AUDIT_SUBS: Record<string, CommandHelp> = {
     summary: 'sign a checkpoint of the audit log now',
     usage: ['warden audit checkpoint [--dir DIR]'],
     flags: [AUDIT_DIR],
-    examples: ['warden audit checkpoint'],
+    examples: ['warden audit checkpoint', 'warden audit checkpoint --dir /srv/warden'],
   },
 };
 

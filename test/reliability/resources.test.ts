@@ -8,7 +8,7 @@ import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDeflateRaw, createGzip, gzipSync, type Gzip, type DeflateRaw } from 'node:zlib';
+import { createDeflateRaw, createGzip, deflateRawSync, gzipSync, type Gzip, type DeflateRaw } from 'node:zlib';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
 const dir = mkdtempSync(join(tmpdir(), 'warden-resources-'));
@@ -167,6 +167,25 @@ test('a zip of 50,000 data-descriptor members and no central directory finishes 
   assert.ok(partial(r.report, /^partial: stopped after 10000 members/), JSON.stringify(r.report.notes));
 });
 
+test('a zip whose 3,000 members would take minutes to scan stops at the 10 s time bound with a note, within 40 s', () => {
+  // Each member is 30 KB of source: cheap to store, costly to scan one after another.
+  const text = Buffer.from('def f(x):\n    return eval(x)  # padding\n'.repeat(700));
+  const body = deflateRawSync(text);
+  const entries = Array.from({ length: 3000 }, (_, i) => ({
+    name: `pkg/m${i}.py`,
+    data: body,
+    method: 8 as const,
+    size: text.length,
+  }));
+  const file = join(dir, 'slow.zip');
+  writeFileSync(file, zip(entries));
+  const r = scan([file]);
+  assert.ok(r.ms < 40_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(partial(r.report, /^partial: stopped after 10 s \(time bound\)$/), JSON.stringify(r.report.notes));
+  assert.ok(has(r.report, 'archive.not-fully-inspected'), 'a time bound is not a bomb');
+  assert.ok(!has(r.report, 'archive.decompression-bomb'), 'repetitive text that hit the time bound is no bomb');
+});
+
 test('a tar.gz bomb (1 GB of zeros) is stopped at the bound with a note, a bomb finding and peak RSS under 400 MB', () => {
   const r = scan([bomb]);
   assert.ok(partial(r.report, /^partial: stopped after the first \d+ MB of the tar stream/), JSON.stringify(r.report));
@@ -212,6 +231,7 @@ test('a zip whose directory says 10 bytes for a 100 MB member: its first max-fil
     partial(r.report, /liar\/__init__\.py: only the first \d+ KB read \(max-file-size\)/),
     JSON.stringify(r.report.notes),
   );
+  assert.ok(partial(r.report, /liar\/__init__\.py: inflates past the 10 bytes its header declares/));
   if (TIME) assert.ok(r.rss < 400, `peak RSS ${Math.round(r.rss)} MB`);
 });
 

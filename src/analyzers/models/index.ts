@@ -105,7 +105,7 @@ function reportPickle(ctx: Ctx, rep: PickleReport, where: string) {
 /** Inflates a compressed model stream within the budget; a stream cut at a bound is a hit bound. */
 function inflated(ctx: Ctx, data: Buffer, format: 'gzip' | 'zlib', where: string): Buffer {
   const c = inflateBudgeted(data, format, MAX_MEMBER_BYTES, ctx.budget);
-  if (c.partial) ctx.budget.stop(`stopped after the first ${mb(c.data.length)} inflated from ${where}`);
+  if (c.partial) ctx.budget.stop(`stopped after the first ${mb(c.data.length)} inflated from ${where}`, true);
   return c.data;
 }
 
