@@ -83,7 +83,7 @@ test('every command and subcommand answers --help and -h with usage, options and
   assert.equal(r.out, warden(['audit', 'verify', '--help']).out, 'warden help CMD SUB is CMD SUB --help');
 });
 
-test("every flag a command's parser accepts appears in its --help, and its help shows no flag the parser rejects", () => {
+test("every flag a command's parser accepts is in its --help; its help shows no flag the parser rejects", () => {
   for (const [cmd, h] of Object.entries(COMMANDS)) {
     const subs = Object.keys(h.subcommands ?? {});
     const accepted = new Set([
@@ -115,7 +115,7 @@ test('--help does no work: no audit database or key is created, no port opened, 
   }
 });
 
-test('an unexpected error is one line "warden: <message> (… set WARDEN_DEBUG=1 for details)", exit 2; the stack only with WARDEN_DEBUG=1', () => {
+test('an unexpected error is one line with "set WARDEN_DEBUG=1", exit 2; the stack only with WARDEN_DEBUG=1', () => {
   // A settings file that is a folder: the installer's read fails with EISDIR, an error no command expects.
   const home = mkdtempSync(join(tmpdir(), 'warden-cli-home-'));
   mkdirSync(join(home, '.claude', 'settings.json'), { recursive: true });
@@ -129,7 +129,7 @@ test('an unexpected error is one line "warden: <message> (… set WARDEN_DEBUG=1
   assert.match(d.err, /\n\s+at /, 'WARDEN_DEBUG=1 shows the stack');
 });
 
-test('unknown options, missing values, a flag taken as a value and a name with escapes are one line naming what to do', () => {
+test('bad options, missing values, a flag as a value, an escape in a name: one line saying what to do', () => {
   const cases: [string[], RegExp][] = [
     [['scan', '--colour'], /unknown option --colour \(options: .*--no-color.*\) \(see warden scan --help\)$/],
     [
@@ -157,7 +157,7 @@ test('unknown options, missing values, a flag taken as a value and a name with e
   }
 });
 
-test('a command that fails after opening a port (gateway with a bad upstream) prints one line and exits 2 within 10 s', () => {
+test('a gateway failing after its port is open (bad upstream) prints one line and exits 2 within 10 s', () => {
   const r = warden(['gateway', '--upstream', 'notaurl', '--port', '0']);
   assert.equal(r.code, 2, r.err);
   assertOneLine(r.err, 'gateway --upstream notaurl');
