@@ -40,5 +40,13 @@ try {
 } catch (e) {
   process.stderr.write(`warden: dist/cli.cjs could not be loaded (${e.message}); using the ES module bundle\n`);
 }
-const { main } = cli ?? (await import(entry));
-process.exitCode = await main(process.argv.slice(2));
+const { main, reportError } = cli ?? (await import(entry));
+// An error no command caught (a callback, a rejected promise) is one line too, and ends the process:
+// a half-started server must not keep running after its error.
+const fail = (e) => process.exit(reportError(e));
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// 2 is a usage or runtime error: the command is over, whatever it left open (a listening socket, a timer).
+if (code === 2) process.exit(2);

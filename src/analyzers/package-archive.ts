@@ -2,131 +2,178 @@
  * Packages as artifacts: a .tgz / .tar.gz (npm), .whl / .zip (PyPI) or .gem is read statically
  * (never installed, imported or run) and every text member goes through the same analyzers as a
  * source tree (code, backdoor, secrets, unicode, malicious-package rules, manifests and install
- * scripts); pickles and models inside go to the model analyzer. Bounds: member and total sizes,
- * member count, compression ratio (bombs), and names that escape the archive are reported.
+ * scripts); pickles and models inside go to the model analyzer, archives inside are read in turn.
+ * Bounds (archive.ts): members, inflated bytes, nesting depth and time for the whole archive, with
+ * what is nested in it; a hit bound is a note and a finding. Names that escape the archive are reported.
  */
 import type { Finding, Note } from '../engine/types.ts';
 import type { Config } from '../engine/config.ts';
 import {
+  Budget,
+  BufferBytes,
   FileBytes,
-  gunzipBounded,
+  MAX_MEMBER_BYTES,
+  boundReport,
+  isGzip,
   isTar,
   isZip,
+  mb,
+  tarStream,
   tarMembers,
   unsafeMemberName,
   zipMembers,
   type ArchiveProblem,
+  type Bytes,
+  type Chunk,
   type Member,
 } from './archive.ts';
 import { MODEL_EXT, analyzeModelBytes } from './models/index.ts';
 import { fileFinding } from './source.ts';
 
 export const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|whl|gem|tar|crate|zip|egg)$/i;
-const MAX_TOTAL = 512 * 1024 * 1024;
 const TEXT_MEMBER =
   /\.(?:py|pyw|js|mjs|cjs|ts|jsx|tsx|rb|go|rs|php|java|cs|c|cc|cpp|h|sh|bash|json|toml|cfg|ini|ya?ml|txt|md|pth|gemspec)$|(?:^|\/)(?:Gemfile|Rakefile|Makefile|PKG-INFO|METADATA|RECORD|entry_points\.txt|setup\.py|extconf\.rb)$/i;
 
 type ScanText = (path: string, text: string, cfg: Config) => { findings: Finding[]; notes: Note[] };
+
+interface Ctx {
+  display: string;
+  config: Config;
+  scan: ScanText;
+  budget: Budget;
+  findings: Finding[];
+  notes: Note[];
+}
 
 export function analyzePackageArchive(
   path: string,
   display: string,
   config: Config,
   scan: ScanText,
+  budget = new Budget(),
 ): { findings: Finding[]; notes: Note[] } {
-  const findings: Finding[] = [],
-    notes: Note[] = [];
-  const problems: ArchiveProblem[] = [];
+  const ctx: Ctx = { display, config, scan, budget, findings: [], notes: [] };
   let f: FileBytes;
   try {
     f = new FileBytes(path);
   } catch (e) {
-    return {
-      findings,
-      notes: [
-        {
-          file: display,
-          kind: 'error',
-          reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        },
-      ],
-    };
+    const reason = `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    return { findings: [], notes: [{ file: display, kind: 'error', reason }] };
   }
   try {
-    const head = f.read(0, 512);
-    let members: Member[];
-    if (isZip(head)) members = zipMembers(f, problems);
-    else {
-      let buf = f.read(0, Math.min(f.size, MAX_TOTAL));
-      if (buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipBounded(buf, MAX_TOTAL);
-      if (!isTar(buf)) {
-        notes.push({ file: display, kind: 'skipped', reason: 'not a zip or tar archive' });
-        return { findings, notes };
-      }
-      members = tarMembers(buf, problems);
-      // A .gem is a tar holding data.tar.gz and metadata.gz.
-      const data = members.find((m) => m.name === 'data.tar.gz');
-      if (data) {
-        const inner = gunzipBounded(data.read(), MAX_TOTAL);
-        members = [...members.filter((m) => m !== data), ...tarMembers(inner, problems)];
-      }
-      const meta = members.find((m) => m.name === 'metadata.gz');
-      if (meta) {
-        const text = gunzipBounded(meta.read(), 16 * 1024 * 1024).toString('utf8');
-        members = members.filter((m) => m !== meta);
-        findings.push(...scan(`${display}!metadata.gemspec.yml`, text, config).findings);
-      }
-    }
-    let total = 0;
-    for (const m of members) {
-      const where = `${display}!${m.name}`;
-      if (unsafeMemberName(m.name)) findings.push(traversal(where, m.name));
-      if (m.name.endsWith('/')) continue;
-      if (!(TEXT_MEMBER.test(m.name) || MODEL_EXT.test(m.name))) {
-        // Unknown member types are sniffed for pickles only.
-        let head: Buffer;
-        try {
-          head = m.read(2);
-        } catch {
-          continue;
-        }
-        if (!(head[0] === 0x80 && head[1] <= 5)) continue;
-      }
-      const model = MODEL_EXT.test(m.name) && !TEXT_MEMBER.test(m.name);
-      let data: Buffer;
-      try {
-        data = m.read(model ? undefined : 8 * 1024 * 1024);
-      } catch (e) {
-        findings.push(unreadable(where, (e as Error).message));
-        continue;
-      }
-      if (m.encrypted && !model) {
-        findings.push(unreadable(where, 'the member is encrypted'));
-        continue;
-      }
-      // A pickle under a text name (data.txt) is still a pickle.
-      if (model || (data.length > 2 && data[0] === 0x80 && data[1] <= 5)) {
-        const r = analyzeModelBytes(data, m.name, where);
-        findings.push(...r.findings);
-        notes.push(...r.notes);
-        continue;
-      }
-      total += data.length;
-      if (total > MAX_TOTAL) {
-        notes.push({ file: display, kind: 'partial', reason: `stopped after ${MAX_TOTAL} bytes of members` });
-        break;
-      }
-      const r = scan(where, data.toString('utf8'), config);
-      findings.push(...r.findings);
-      notes.push(...r.notes);
-    }
-    for (const p of problems) notes.push({ file: display, kind: 'partial', reason: p.message });
+    if (!inspect(ctx, f, display, 0))
+      ctx.notes.push({ file: display, kind: 'skipped', reason: 'not a zip or tar archive' });
   } catch (e) {
-    notes.push({ file: display, kind: 'error', reason: `cannot read the archive: ${(e as Error).message}` });
+    const why = `cannot read the archive: ${(e as Error).message}`;
+    ctx.notes.push({ file: display, kind: 'error', reason: why });
+    // What came after the error was not inspected: reported like any other stop.
+    budget.stop(`stopped early: ${why}`);
   } finally {
     f.close();
   }
-  return { findings, notes };
+  const { finding, note } = boundReport(budget, display);
+  if (finding) ctx.findings.push(finding);
+  if (note) ctx.notes.push(note);
+  return { findings: ctx.findings, notes: ctx.notes };
+}
+
+/** Reads one archive (the file, or a member) and its members; false when it is no zip or tar. */
+function inspect(ctx: Ctx, bytes: Bytes, where: string, depth: number): boolean {
+  const { budget } = ctx;
+  if (depth > budget.limits.depth) {
+    budget.stop(`stopped at ${where}: archives nested more than ${budget.limits.depth} deep`);
+    return true;
+  }
+  const problems: ArchiveProblem[] = [];
+  const members = listMembers(ctx, bytes, where, problems);
+  if (!members) return false;
+  for (const m of members) {
+    if (budget.over()) break;
+    member(ctx, m, `${where}!${m.name}`, depth);
+  }
+  for (const p of problems) ctx.notes.push({ file: ctx.display, kind: 'partial', reason: p.message });
+  return true;
+}
+
+function listMembers(ctx: Ctx, bytes: Bytes, where: string, problems: ArchiveProblem[]): Member[] | undefined {
+  const { budget } = ctx;
+  if (isZip(bytes.read(0, 4))) return zipMembers(bytes, problems, budget);
+  const rawLen = Math.min(bytes.size, MAX_MEMBER_BYTES);
+  const s = tarStream(bytes.read(0, rawLen), budget, rawLen < bytes.size);
+  if (!isTar(s.data)) return undefined;
+  if (s.partial) budget.stop(`stopped after the first ${mb(s.data.length)} of the tar stream of ${where}`, true);
+  const members = tarMembers(s.data, problems, budget);
+  // A .gem's metadata.gz is its gemspec as YAML.
+  const meta = members.find((m) => m.name === 'metadata.gz');
+  if (meta) {
+    const text = tarStream(meta.read(16 * 1024 * 1024).data, budget).data.toString('utf8');
+    ctx.findings.push(...ctx.scan(`${where}!metadata.gemspec.yml`, text, ctx.config).findings);
+  }
+  return members.filter((m) => m !== meta);
+}
+
+const looksPickle = (b: Buffer) => b.length >= 2 && b[0] === 0x80 && b[1] <= 5;
+const looksArchive = (b: Buffer) => isZip(b) || isGzip(b) || isTar(b);
+
+/** One member: a model or pickle, a nested archive, or text for the source analyzers. */
+function member(ctx: Ctx, m: Member, where: string, depth: number): void {
+  if (unsafeMemberName(m.name)) ctx.findings.push(traversal(where, m.name));
+  if (m.name.endsWith('/')) return;
+  const text = TEXT_MEMBER.test(m.name);
+  const model = MODEL_EXT.test(m.name) && !text && !/\.zip$/i.test(m.name);
+  const archive = PACKAGE_ARCHIVE.test(m.name) && !model;
+  if (!text && !model && !archive) {
+    // Unknown member types are sniffed: a pickle or an archive under any name is still one.
+    let head: Buffer;
+    try {
+      head = m.read(512).data;
+    } catch {
+      return;
+    }
+    if (!looksPickle(head) && !looksArchive(head)) return;
+  }
+  let c: Chunk;
+  try {
+    c = m.read(text ? ctx.config.maxFileSize : MAX_MEMBER_BYTES);
+  } catch (e) {
+    ctx.findings.push(unreadable(where, (e as Error).message));
+    return;
+  }
+  const { data } = c;
+  if (m.encrypted && !model) {
+    ctx.findings.push(unreadable(where, 'the member is encrypted'));
+    return;
+  }
+  if (data.length > m.size)
+    ctx.notes.push({
+      file: ctx.display,
+      kind: 'partial',
+      reason: `${where}: inflates past the ${m.size} bytes its header declares (a lying archive)`,
+    });
+  if (c.short)
+    ctx.notes.push({
+      file: ctx.display,
+      kind: 'partial',
+      reason: `${where}: ${data.length} bytes, not the ${m.size} its header declares (damaged or lying)`,
+    });
+  else if (c.partial)
+    ctx.notes.push({
+      file: ctx.display,
+      kind: 'partial',
+      reason: `${where}: only the first ${mb(data.length)} read (${text ? 'max-file-size' : 'bound'})`,
+    });
+  // A pickle under a text name (data.txt) is still a pickle.
+  if (model || looksPickle(data)) {
+    const r = analyzeModelBytes(data, m.name, where, ctx.budget, depth + 1);
+    ctx.findings.push(...r.findings);
+    ctx.notes.push(...r.notes);
+    return;
+  }
+  if ((archive || looksArchive(data)) && inspect(ctx, new BufferBytes(data), where, depth + 1)) return;
+  if (!text) return;
+  const r = ctx.scan(where, data.toString('utf8'), ctx.config);
+  ctx.findings.push(...r.findings);
+  ctx.notes.push(...r.notes);
 }
 
 function unreadable(where: string, why: string): Finding {

@@ -21,16 +21,28 @@ export function parseArgs(
     if (a.startsWith('--') || (a.startsWith('-') && a.length === 2)) {
       const [name, inline] = a.replace(/^--?/, '').split(/=(.*)/s, 2);
       const kind = spec[name];
-      if (!kind) throw new UsageError(`unknown option ${a}`);
+      if (!kind) throw new UsageError(`unknown option ${a} (${known(spec)})`);
       if (kind === 'bool') {
         flags[name] = true;
         continue;
       }
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`option --${name} needs a value`);
+      // `--output --format json` forgot the value: taking `--format` as a file name would hide the mistake.
+      if (inline === undefined && isOption(v, spec)) throw new UsageError(`option --${name} needs a value before ${v}`);
       if (kind === 'list') flags[name] = [...((flags[name] as string[]) ?? []), v];
       else flags[name] = v;
     } else rest.push(a);
   }
   return { flags, rest };
+}
+
+/** The options a command accepts, for an error message (the test of help texts reads this list too). */
+function known(spec: FlagSpec): string {
+  const names = Object.keys(spec);
+  return names.length ? `options: ${names.map((n) => `--${n}`).join(' ')}` : 'this command takes no options';
+}
+
+function isOption(v: string, spec: FlagSpec): boolean {
+  return /^--?[^-]/.test(v) && spec[v.replace(/^--?/, '').split('=')[0]] !== undefined;
 }

@@ -1,10 +1,10 @@
 /** `warden rules list | test [PACK...]`. */
-import { UsageError } from './args.ts';
+import { parseArgs, UsageError } from './args.ts';
 import { packFiles, loadRules } from '../rules/loader.ts';
 import { checkPack } from '../rules/fixtures.ts';
 
-export function rulesCommand(rest: string[]): number {
-  const [sub, ...packs] = rest;
+export function rulesCommand(argv: string[]): number {
+  const [sub, ...packs] = parseArgs(argv, {}).rest;
   if (sub === 'list') {
     for (const r of loadRules())
       process.stdout.write(`${r.id}\t${r.severity}\t${r.cwe ?? '-'}\t${r.languages.join(',')}\t${r.title}\n`);

@@ -4,20 +4,25 @@
  * with object arrays, safetensors (header validated), and zip/7z wrappers around any of them.
  * Malformed files get a finding or a note with a clear reason, never a crash or a hang.
  */
-import { inflateSync } from 'node:zlib';
 import type { Finding, Note, Severity } from '../../engine/types.ts';
 import { fileFinding } from '../source.ts';
 import { analyzePickle, looksLikePickle, type PickleReport } from './pickle.ts';
 import {
+  Budget,
+  BufferBytes,
   FileBytes,
-  gunzipBounded,
+  boundReport,
+  inflateBudgeted,
+  isGzip,
   isTar,
   isZip,
+  mb,
   tarMembers,
   unsafeMemberName,
   zipMembers,
   MAX_MEMBER_BYTES,
   type ArchiveProblem,
+  type Bytes,
 } from '../archive.ts';
 
 export const MODEL_EXT = /\.(?:pkl|pickle|pt|pth|bin|ckpt|joblib|npy|npz|safetensors|zip|7z|model|pkl\.gz|pt\.gz)$/i;
@@ -28,6 +33,8 @@ const PLAIN_READ = 64 * 1024 * 1024;
 
 interface Ctx {
   display: string;
+  /** Bounds shared with the archive this data came from (members, bytes, depth, time). */
+  budget: Budget;
   findings: Finding[];
   notes: Note[];
 }
@@ -95,20 +102,24 @@ function reportPickle(ctx: Ctx, rep: PickleReport, where: string) {
   }
 }
 
+/** Inflates a compressed model stream within the budget; a stream cut at a bound is a hit bound. */
+function inflated(ctx: Ctx, data: Buffer, format: 'gzip' | 'zlib', where: string): Buffer {
+  const c = inflateBudgeted(data, format, MAX_MEMBER_BYTES, ctx.budget);
+  if (c.partial) ctx.budget.stop(`stopped after the first ${mb(c.data.length)} inflated from ${where}`, true);
+  return c.data;
+}
+
 function analyzeBytes(ctx: Ctx, data: Buffer, where: string, depth: number): void {
-  if (depth > 4) {
-    ctx.notes.push({
-      file: ctx.display,
-      kind: 'partial',
-      reason: `${where}: archives nested too deeply; not inspected further`,
-    });
+  if (depth > ctx.budget.limits.depth) {
+    ctx.budget.stop(`stopped at ${where}: archives nested more than ${ctx.budget.limits.depth} deep`);
     return;
   }
+  if (ctx.budget.over()) return;
   if (data.length >= 6 && data.subarray(0, 6).toString('latin1') === '\x93NUMPY') return npy(ctx, data, where);
-  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
+  if (isGzip(data)) {
     let inner: Buffer;
     try {
-      inner = gunzipBounded(data);
+      inner = inflated(ctx, data, 'gzip', where);
     } catch (e) {
       add(
         ctx,
@@ -125,17 +136,15 @@ function analyzeBytes(ctx: Ctx, data: Buffer, where: string, depth: number): voi
   }
   if (data.length >= 2 && data[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(data[1])) {
     // joblib's zlib compression.
+    let inner: Buffer | undefined;
     try {
-      return analyzeBytes(
-        ctx,
-        inflateSync(data, { maxOutputLength: MAX_MEMBER_BYTES }),
-        `${where} (inflated)`,
-        depth + 1,
-      );
+      inner = inflated(ctx, data, 'zlib', where);
     } catch {
       /* not zlib after all */
     }
+    if (inner) return analyzeBytes(ctx, inner, `${where} (inflated)`, depth + 1);
   }
+  if (isZip(data)) return zipContainer(ctx, new BufferBytes(data), depth + 1, `${where}:`);
   if (isTar(data)) return tarContainer(ctx, data, where, depth);
   if (looksLikePickle(data)) {
     const rep = analyzePickle(data, 0, { sequential: true, via: where });
@@ -176,7 +185,8 @@ function npy(ctx: Ctx, data: Buffer, where: string) {
 
 function tarContainer(ctx: Ctx, buf: Buffer, where: string, depth: number) {
   const problems: ArchiveProblem[] = [];
-  for (const m of tarMembers(buf, problems)) {
+  for (const m of tarMembers(buf, problems, ctx.budget)) {
+    if (ctx.budget.over()) break;
     if (unsafeMemberName(m.name))
       add(
         ctx,
@@ -188,25 +198,31 @@ function tarContainer(ctx: Ctx, buf: Buffer, where: string, depth: number) {
         'Never extract this archive; it is built to overwrite files elsewhere.',
       );
     if (/(?:^|\/)(?:pickle|storages|tensors|sys_info)$|\.(?:pkl|pickle|npy|pt|pth)$/.test(m.name))
-      analyzeBytes(ctx, m.read(), `${where}:${m.name}`, depth + 1);
+      analyzeBytes(ctx, m.read().data, `${where}:${m.name}`, depth + 1);
   }
   for (const p of problems) ctx.notes.push({ file: ctx.display, kind: 'partial', reason: `${where}: ${p.message}` });
 }
 
-function zipContainer(ctx: Ctx, f: FileBytes, depth: number) {
+/** A zip (the file, or a zip nested in it: `prefix` names where it is). */
+function zipContainer(ctx: Ctx, f: Bytes, depth: number, prefix = '') {
+  if (depth > ctx.budget.limits.depth) {
+    ctx.budget.stop(`stopped at ${prefix || 'the zip'}: archives nested more than ${ctx.budget.limits.depth} deep`);
+    return;
+  }
   const problems: ArchiveProblem[] = [];
-  const members = zipMembers(f, problems);
-  for (const p of problems) ctx.notes.push({ file: ctx.display, kind: 'partial', reason: p.message });
+  const members = zipMembers(f, problems, ctx.budget);
+  for (const p of problems) ctx.notes.push({ file: ctx.display, kind: 'partial', reason: `${prefix}${p.message}` });
   let inspected = 0;
   for (const m of members) {
+    if (ctx.budget.over()) break;
     if (unsafeMemberName(m.name))
       add(
         ctx,
         'archive.path-traversal',
         'high',
         'Archive member escapes the archive',
-        `member ${m.name} would be written outside the extraction folder`,
-        m.name,
+        `member ${prefix}${m.name} would be written outside the extraction folder`,
+        `${prefix}${m.name}`,
         'Never extract this archive; it is built to overwrite files elsewhere.',
       );
     if (m.name.endsWith('/')) continue;
@@ -215,16 +231,23 @@ function zipContainer(ctx: Ctx, f: FileBytes, depth: number) {
     const tensorData = /(?:^|\/)data\/\d+$|\/\.data\/|(?:^|\/)version$|byteorder$|serialization_id$/.test(m.name);
     let data: Buffer;
     try {
-      if (tensorData && m.method === 0 && !looksLikePickle(m.read(64))) continue;
-      data = m.read();
+      if (tensorData && m.method === 0 && !looksLikePickle(m.read(64).data)) continue;
+      const c = m.read();
+      data = c.data;
+      if (c.partial)
+        ctx.notes.push({
+          file: ctx.display,
+          kind: 'partial',
+          reason: `${prefix}${m.name}: only ${mb(data.length)} read`,
+        });
     } catch (e) {
       add(
         ctx,
         'model.unreadable-member',
         'medium',
         'Archive member that cannot be inspected',
-        `${m.name}: ${(e as Error).message}`,
-        m.name,
+        `${prefix}${m.name}: ${(e as Error).message}`,
+        `${prefix}${m.name}`,
         'Do not load members Warden could not inspect.',
       );
       continue;
@@ -235,15 +258,15 @@ function zipContainer(ctx: Ctx, f: FileBytes, depth: number) {
         'model.unreadable-member',
         'medium',
         'Encrypted archive member',
-        `${m.name} is encrypted, so it cannot be inspected; loading it after decryption is unverified.`,
-        m.name,
+        `${prefix}${m.name} is encrypted, so it cannot be inspected; loading it after decryption is unverified.`,
+        `${prefix}${m.name}`,
         'Get an unencrypted copy and scan it.',
       );
       continue;
     }
     if (tensorData && !looksLikePickle(data)) continue;
     inspected++;
-    analyzeBytes(ctx, data, m.name, depth + 1);
+    analyzeBytes(ctx, data, `${prefix}${m.name}`, depth + 1);
   }
   if (members.length && !inspected && !ctx.findings.length)
     ctx.notes.push({ file: ctx.display, kind: 'partial', reason: 'zip archive without pickles or model files' });
@@ -321,15 +344,17 @@ function safetensors(ctx: Ctx, f: FileBytes) {
     return bad(`${dataLen - end} bytes of trailing data after the last tensor (a place to hide a payload)`);
 }
 
-/** Model bytes from elsewhere (a member of a package archive). */
+/** Model bytes from elsewhere (a member of a package archive, whose budget and depth they share). */
 export function analyzeModelBytes(
   data: Buffer,
   where: string,
   display: string,
+  budget?: Budget,
+  depth = 1,
 ): { findings: Finding[]; notes: Note[] } {
-  const ctx: Ctx = { display, findings: [], notes: [] };
+  const ctx: Ctx = { display, budget: budget ?? new Budget(), findings: [], notes: [] };
   try {
-    analyzeBytes(ctx, data, where, 1);
+    analyzeBytes(ctx, data, where, depth);
   } catch (e) {
     add(
       ctx,
@@ -340,11 +365,19 @@ export function analyzeModelBytes(
       where,
     );
   }
-  return ctx;
+  // A budget of its own is reported here; a shared one by the archive that owns it.
+  if (!budget) reportBound(ctx);
+  return { findings: ctx.findings, notes: ctx.notes };
+}
+
+function reportBound(ctx: Ctx): void {
+  const { finding, note } = boundReport(ctx.budget, ctx.display);
+  if (finding) ctx.findings.push(finding);
+  if (note) ctx.notes.push(note);
 }
 
 export function analyzeModelFile(path: string, display: string): { findings: Finding[]; notes: Note[] } {
-  const ctx: Ctx = { display, findings: [], notes: [] };
+  const ctx: Ctx = { display, budget: new Budget(), findings: [], notes: [] };
   let f: FileBytes;
   try {
     f = new FileBytes(path);
@@ -391,5 +424,6 @@ export function analyzeModelFile(path: string, display: string): { findings: Fin
   } finally {
     f.close();
   }
-  return ctx;
+  reportBound(ctx);
+  return { findings: ctx.findings, notes: ctx.notes };
 }
