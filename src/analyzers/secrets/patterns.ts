@@ -29,7 +29,7 @@ export interface SecretPattern {
   quick?: RegExp;
 }
 
-const B = String.raw`(?:^|[^A-Za-z0-9_])`; // a token boundary on the left
+const B = String.raw`(?:^|[^A-Za-z0-9_]|(?<=\\[nrt]))`; // a token boundary on the left (also after an escaped \n)
 const E = String.raw`(?![A-Za-z0-9_])`; // and on the right
 
 function p(id: string, title: string, re: string, hints: string[], extra: Partial<SecretPattern> = {}): SecretPattern {
