@@ -6,7 +6,7 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip, MAX_SNIPPET } from '../source.ts';
-import { SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
+import { SECRET_PATTERNS, B, E, type SecretPattern } from './patterns.ts';
 import { Literals, eachTagged, mayOccur, registerWords } from '../literals.ts';
 
 export function entropy(s: string): number {
@@ -249,10 +249,67 @@ function collectHits(file: SourceFile, changed?: Set<number>): Hit[] {
       if (hit) hits.push(hit);
     }
   });
+  hits.push(...packedHits(file, at, hits, lock, changed));
   hits.push(...awsPairs(file, hits));
   if (at[GENERIC_RANK].length) hits.push(...genericHits(file, segments(at[GENERIC_RANK], file, changed)));
   hits.push(...curlHits(file, changed));
   return settle(hits);
+}
+
+/**
+ * Formats that start with a token boundary, without their boundaries, anchored: to try at a hint
+ * that the format missed because a neighbour leaves no boundary (secrets packed with no separator,
+ * `ghp_…sk_live_…`). undefined: the format has no such form.
+ */
+const PACKED = SECRET_PATTERNS.map((p) => {
+  const src = p.re.source;
+  if (p.commonHints || !src.startsWith(B)) return undefined;
+  const core = src.slice(B.length);
+  return new RegExp(core.endsWith(E) ? core.slice(0, -E.length) : core, 'yd');
+});
+
+/**
+ * Secrets packed against one another: at each hint no match covers, the format is tried without
+ * its boundaries. Such a match counts only where it touches another secret (a lone one inside an
+ * identifier, `task_test_…`, is an identifier): packed tokens give each other away.
+ */
+function packedHits(file: SourceFile, at: number[][], hits: Hit[], lock: boolean, changed?: Set<number>): Hit[] {
+  const text = file.text;
+  const sorted = [...hits].sort((a, b) => a.start - b.start);
+  const covered = coverage(sorted);
+  const cands: Hit[] = [];
+  SECRET_PATTERNS.forEach((pat, pi) => {
+    const re = PACKED[pi];
+    if (!re) return;
+    for (const o of at[pi]) {
+      if (covered(o) || (changed && !changed.has(file.lineIndex(o) + 1))) continue;
+      re.lastIndex = 0;
+      const m = re.exec(text.slice(o, o + AFTER));
+      const hit = m && vendorHit(pat, pi, m, o, text, lock);
+      if (hit) cands.push(hit);
+    }
+  });
+  if (!cands.length) return [];
+  // An access key ID packed with its secret: the pair's secret is what it touches.
+  const all = [...sorted, ...cands, ...awsPairs(file, cands)].sort((a, b) => a.start - b.start);
+  return cands.filter((c) => all.some((h) => h !== c && h.start <= c.end && c.start <= h.end));
+}
+
+/** Whether an offset lies inside one of the hits (sorted by start). */
+function coverage(sorted: Hit[]): (o: number) => boolean {
+  const maxEnd: number[] = [];
+  sorted.forEach((h, i) => maxEnd.push(Math.max(h.end, i ? maxEnd[i - 1] : 0)));
+  return (o) => {
+    let lo = 0,
+      hi = sorted.length - 1,
+      k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].start <= o) ((k = mid), (lo = mid + 1));
+      else hi = mid - 1;
+    }
+    return k >= 0 && maxEnd[k] > o;
+  };
 }
 
 /** A vendor format's match, if it survives the checks that tell a credential from a look-alike. */
@@ -321,42 +378,30 @@ function genericHits(file: SourceFile, segs: Segment[]): Hit[] {
 }
 
 /**
- * Hits in text order, each secret once. A hit inside another is dropped (the same value found by
- * two formats, a token inside a key block), but a hit around a more specific one gives way to it
- * (a Sidekiq credential is also a password in a URL); the generic rule gives way to any format it
- * overlaps. A private key block is never dropped for something found inside its body.
+ * Hits in text order, none overlapping another: hits that overlap (the same value found by two
+ * formats, a Sidekiq credential that is also a password in a URL, secrets packed together) become
+ * one hit over their union, so that no part of any is left out of a redaction by value. It is
+ * named by a private key block if one is among them, else by the most specific format.
  */
 function settle(hits: Hit[]): Hit[] {
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Hit[] = [];
-  // Hits that overlap one another form a cluster (most hold one hit): the rules apply inside it.
   for (let i = 0; i < hits.length;) {
     let j = i + 1,
       end = hits[i].end;
     while (j < hits.length && hits[j].start < end) end = Math.max(end, hits[j++].end);
-    out.push(...settleCluster(hits.slice(i, j)));
+    let best = hits[i];
+    for (let k = i + 1; k < j; k++) if (names(hits[k], best)) best = hits[k];
+    out.push(j === i + 1 ? best : { ...best, start: hits[i].start, end });
     i = j;
   }
   return out;
 }
 
-function settleCluster(hits: Hit[]): Hit[] {
-  if (hits.length === 1) return hits;
-  const within = (a: Hit, b: Hit) => b.start <= a.start && a.end <= b.end;
-  const overlap = (a: Hit, b: Hit) => a.start < b.end && b.start < a.end;
-  hits.sort((a, b) => a.rank - b.rank || a.start - b.start);
-  let kept: Hit[] = [];
-  for (const h of hits) {
-    if (kept.some((k) => within(h, k))) continue;
-    if (h.pat.id !== 'secret.private-key' && kept.some((k) => within(k, h))) continue;
-    kept.push(h);
-  }
-  kept = kept.filter(
-    (h) =>
-      !kept.some((k) => k !== h && k.pat.id === 'secret.private-key' && within(h, k)) &&
-      (h.rank !== GENERIC_RANK || !kept.some((k) => k.rank !== GENERIC_RANK && overlap(h, k))),
-  );
-  return kept.sort((a, b) => a.start - b.start || a.rank - b.rank);
+/** Whether a hit names a cluster of overlapping hits rather than another. */
+function names(a: Hit, b: Hit): boolean {
+  const key = (h: Hit) => (h.pat.id === 'secret.private-key' ? -2 : h.rank);
+  return key(a) < key(b);
 }
 
 function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
@@ -466,23 +511,22 @@ function awsPairs(file: SourceFile, hits: Hit[]): Hit[] {
     const from = Math.max(starts[Math.max(0, li - AWS_PAIR_LINES)], id.start - AWS_PAIR_CHARS);
     const lastLine = Math.min(starts.length - 1, li + AWS_PAIR_LINES);
     const to = Math.min(starts[lastLine] + file.lines[lastLine].length, id.end + AWS_PAIR_CHARS);
+    const packed = /^[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/.exec(file.text.slice(id.end, id.end + 41));
+    if (packed && looksLikeAwsSecret(packed[0])) out.push(awsSecretHit(id.end));
     const re = AWS_SECRET_SHAPE;
     const piece = file.text.slice(from, to);
     re.lastIndex = 0;
     for (let m = re.exec(piece); m; m = re.exec(piece)) {
       if (!looksLikeAwsSecret(m[0])) continue;
-      const start = from + m.index;
-      out.push({
-        start,
-        end: start + 40,
-        pat: AWS_SECRET_RULE,
-        confidence: 'high',
-        note: ' (Found next to an AWS access key ID.)',
-        rank: AWS_SECRET_RANK,
-      });
+      out.push(awsSecretHit(from + m.index));
     }
   }
   return out;
+}
+
+function awsSecretHit(start: number): Hit {
+  const note = ' (Found next to an AWS access key ID.)';
+  return { start, end: start + 40, pat: AWS_SECRET_RULE, confidence: 'high', note, rank: AWS_SECRET_RANK };
 }
 
 /** Random like an issued key: all three kinds of letters and digits, high entropy, not typed in. */
