@@ -160,12 +160,15 @@ test('an RSA private key in plain text is redacted whole: BEGIN line, base64 bod
   assert.ok(redactSecrets(text).includes('and the rest of the message'));
 });
 
-test('a private key JSON-escaped in tool arguments (\\n as two characters) is redacted whole', () => {
+test('a private key JSON-escaped in tool arguments (\\n as two characters), even twice and cut short, is redacted whole', () => {
   const pem = rsaPkcs1();
   const args = JSON.stringify({ path: 'deploy/key.pem', content: pem });
   assert.deepEqual(rules(args), ['secret.private-key']);
   assertKeyGone(redactSecrets(args), pem.split('\n').join('\\n'));
   assertKeyGone(new Redactor().redact(args), pem.split('\n').join('\\n'));
+  // Escaped twice (a key file's JSON inside tool arguments), and cut short there: still whole.
+  const twice = JSON.stringify({ content: JSON.stringify({ key: pem.slice(0, 900) }) });
+  assert.deepEqual(leaked(new Redactor().redact(twice), bodyOf(pem.slice(0, 900))), []);
 });
 
 test('`cat ~/.ssh/id_ed25519` output (an OpenSSH key made by ssh-keygen) is found and redacted whole', () => {
