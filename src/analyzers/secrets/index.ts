@@ -9,11 +9,27 @@ import { SourceFile, finding, clip, MAX_SNIPPET } from '../source.ts';
 import { SECRET_PATTERNS, B, E, type SecretPattern } from './patterns.ts';
 import { Literals, eachTagged, mayOccur, registerWords } from '../literals.ts';
 
+const COUNTS = new Int32Array(128);
 export function entropy(s: string): number {
+  if (/^[\x00-\x7f]*$/.test(s)) return asciiEntropy(s);
   const counts = new Map<string, number>();
   for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
   let h = 0;
   for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** The same for ASCII text, counted in a fixed table (secrets are ASCII; this runs per candidate). */
+function asciiEntropy(s: string): number {
+  for (let i = 0; i < s.length; i++) COUNTS[s.charCodeAt(i)]++;
+  let h = 0;
+  for (let i = 0; i < s.length; i++) {
+    const n = COUNTS[s.charCodeAt(i)];
+    if (n === 0) continue;
+    COUNTS[s.charCodeAt(i)] = 0;
     const p = n / s.length;
     h -= p * Math.log2(p);
   }
@@ -46,13 +62,14 @@ export function redact(secret: string): string {
   return secret.slice(0, 4) + '*'.repeat(Math.min(secret.length - 6, 24)) + secret.slice(-2);
 }
 
+// (quotes may come escaped, \", and an escaped line break, \n, ends a value: text inside a JSON string)
 const GENERIC_NAME =
-  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=]))[A-Za-z0-9_.\-]{0,30})["']?\s*(?:=|:=|=>|:)\s*(?:["'`]([^"'`\s]{8,200})["'`]|([^\s"'`,;#)}\]]{12,200}))/i;
+  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=\\]))[A-Za-z0-9_.\-]{0,30})(?:\\{0,7}["'])?\s*(?:=|:=|=>|:)\s*(?:\\{0,7}["'`]((?:[^"'`\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["'`]|((?:[^\s"'`,;#)}\]\\]|\\(?![nrt"'`\\])){12,200}))/i;
 /** Words one of which GENERIC_NAME needs (lower case): only lines holding one are tried. */
 const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer', 'auth'];
 /** A secret-named setting read with a literal default: getenv("API_TOKEN", "…"), config.get('password', '…'). */
 const DEFAULT_ARG =
-  /\(\s*["']([A-Za-z0-9_.\-]{0,40}(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|pwd|credential)[A-Za-z0-9_.\-]{0,30})["']\s*,\s*["']([^"'\s]{8,200})["']/i;
+  /\(\s*\\{0,7}["']([A-Za-z0-9_.\-]{0,40}(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|pwd|credential)[A-Za-z0-9_.\-]{0,30})\\{0,7}["']\s*,\s*\\{0,7}["']((?:[^"'\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["']/i;
 /** Every hint (vendor formats and the generic words) to the formats it stands for (-1: generic). */
 const HINT_OWNERS = new Map<string, number[]>();
 SECRET_PATTERNS.forEach(
@@ -327,6 +344,8 @@ function vendorHit(
 ): Hit | undefined {
   let [start, end] = groupSpan(m, base);
   const secret = text.slice(start, end);
+  // (the cheapest test first: most look-alikes in hostile text fail it)
+  if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) return undefined;
   const variable = pat.fixed ? secret.replace(pat.fixed, '') : secret;
   let typed = false;
   if (pat.id === 'secret.private-key') {
@@ -340,7 +359,6 @@ function vendorHit(
     // Little more than one character repeated (glc_1111…, 0000…XYZ): nothing to confirm.
     if (typed && entropy(variable) < 3) return undefined;
   }
-  if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) return undefined;
   if (pat.valid && !pat.valid(secret)) return undefined;
   if (lock && pat.id === 'secret.jwt') return undefined;
   // A value in the exact format of a vendor's credential that still looks typed by hand
@@ -634,30 +652,60 @@ export function secretSpans(text: string, path = 'text'): SecretSpan[] {
 
 /** The secret values behind secret findings of a file (each finding's range, over lines if need be). */
 export function secretValues(file: SourceFile, findings: Finding[]): string[] {
-  const starts = file.lineStarts();
-  const offset = (line: number, col: number) => (starts[line - 1] ?? file.text.length) + col - 1;
   return findings
     .filter((f) => f.category === 'secret')
-    .map((f) => file.text.slice(offset(f.line, f.column), offset(Math.max(f.line, f.endLine), f.endColumn)))
+    .map((f) => {
+      const sp = findingSpan(file, f);
+      return file.text.slice(sp.start, sp.end);
+    })
     .filter((s) => s.length >= 4);
 }
 
-/** Replaces each of the given secret values in a text by its redacted form. */
+/**
+ * Replaces each of the given secret values in a text by its redacted form: the longest first, so
+ * that a value inside another (a token alone here, packed with another there) leaves no part of
+ * the longer one behind.
+ */
 export function redactValues(text: string, values: string[]): string {
   let out = text;
-  for (const v of values) if (out.includes(v)) out = out.split(v).join(redact(v));
+  for (const v of [...values].sort((a, b) => b.length - a.length))
+    if (out.includes(v)) out = out.split(v).join(redact(v));
   return out;
 }
 
+/** A text with the given spans (ordered, not overlapping) replaced by their redacted forms. */
+export function redactSpans(text: string, spans: readonly { start: number; end: number }[]): string {
+  let out = '',
+    at = 0;
+  for (const sp of spans) {
+    if (sp.start < at) continue;
+    out += text.slice(at, sp.start) + redact(text.slice(sp.start, sp.end));
+    at = sp.end;
+  }
+  return out + text.slice(at);
+}
+
+/** A finding's place as offsets in its file's text. */
+function findingSpan(file: SourceFile, f: Finding): { start: number; end: number } {
+  const starts = file.lineStarts();
+  const offset = (line: number, col: number) => (starts[line - 1] ?? file.text.length) + col - 1;
+  return { start: offset(f.line, f.column), end: offset(Math.max(f.line, f.endLine), f.endColumn) };
+}
+
 /**
- * Redacts every secret found in a text (e.g. for audit records). A text that is the one analysed
- * last (a written file's content, judged just before its audit record is made) is not analysed
- * again; the result is the same, as the analysis depends only on the text and on whether the
- * path names a lockfile.
+ * Redacts every secret found in a text (e.g. for audit records), by place. A text that is the one
+ * analysed last (a written file's content, judged just before its audit record is made) is not
+ * analysed again; the result is the same, as the analysis depends only on the text and on whether
+ * the path names a lockfile.
  */
 export function redactSecrets(text: string, path = 'text'): string {
-  if (last && last.file.text === text && isLockfile(last.file.path) === isLockfile(path))
-    return redactValues(text, secretValues(last.file, last.findings));
-  const f = new SourceFile(path, text, undefined);
-  return redactValues(text, secretValues(f, findSecrets(f)));
+  if (last && last.file.text === text && isLockfile(last.file.path) === isLockfile(path)) {
+    const file = last.file;
+    const spans = last.findings.filter((f) => f.category === 'secret').map((f) => findingSpan(file, f));
+    return redactSpans(
+      text,
+      spans.sort((a, b) => a.start - b.start),
+    );
+  }
+  return redactSpans(text, collectHits(new SourceFile(path, text, undefined)));
 }
