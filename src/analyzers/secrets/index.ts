@@ -668,8 +668,9 @@ export function secretValues(file: SourceFile, findings: Finding[]): string[] {
  */
 export function redactValues(text: string, values: string[]): string {
   let out = text;
-  for (const v of [...values].sort((a, b) => b.length - a.length))
-    if (out.includes(v)) out = out.split(v).join(redact(v));
+  // (a value over several lines, a key block, also goes line by line: a snippet may show one of them)
+  const pieces = values.flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').filter((l) => l.length >= 12)] : [v]));
+  for (const v of pieces.sort((a, b) => b.length - a.length)) if (out.includes(v)) out = out.split(v).join(redact(v));
   return out;
 }
 
