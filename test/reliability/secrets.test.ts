@@ -288,7 +288,14 @@ test('a doc comment or code mentioning {"type": "service_account"} is no credent
     'if (creds["type"] === "service_account") { /* {"type": "service_account"} */ }',
     '// {"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n...\\n", "client_email": "x@y"}',
   ];
+  docs.push('  // "type": "service_account" marks a key file', '# {"type": "service_account"} is what we look for');
   for (const d of docs) assert.deepEqual(rules(d), [], d);
+  // A bare piece with no object around it (a text cut short) is only worth a look: low, never critical.
+  const piece = analyzeSecrets(new SourceFile('t.txt', '"type": "service_account"', undefined));
+  assert.deepEqual(
+    piece.map((f) => f.severity),
+    ['low'],
+  );
   const key = ed25519Pkcs8();
   const file = JSON.stringify(
     {

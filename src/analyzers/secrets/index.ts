@@ -352,7 +352,17 @@ function vendorHit(
     end = pemBlockEnd(text, end);
     if (isPlaceholderKeyBlock(text.slice(start, end))) return undefined;
   } else if (pat.id === 'secret.gcp-service-account') {
-    if (!isServiceAccountKey(text, start)) return undefined;
+    const kind = serviceAccountKind(text, start);
+    if (kind === 'mention') return undefined;
+    if (kind === 'fragment')
+      return {
+        start,
+        end,
+        pat: { ...pat, severity: 'low' },
+        confidence: 'low',
+        note: ' Only a piece of a service-account key file is in view (no key in it); confirm where the rest is.',
+        rank: pi,
+      };
   } else {
     if (PLACEHOLDER.test(variable) || DOCUMENTED.test(variable)) return undefined;
     typed = TYPED.test(variable);
@@ -615,10 +625,20 @@ const SA_REACH = 8192;
 const SA_PRIVATE_KEY = /"private_key"\s*:\s*"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:\\n|\s)*[A-Za-z0-9+/=]{40}/;
 const SA_EMAIL = /"client_email"\s*:\s*"[^"\s@]+@[^"\s]+"/;
 
-function isServiceAccountKey(text: string, at: number): boolean {
+/**
+ * What a `"type": "service_account"` is: a key file (its object holds a key and an email), a
+ * mention (an object without key material, as code and doc comments build them, or a comment
+ * line), or a fragment (no object around it, as in a text cut short: low severity, for review).
+ */
+function serviceAccountKind(text: string, at: number): 'key' | 'mention' | 'fragment' {
   const obj = enclosingObject(text, at);
-  return obj !== undefined && SA_PRIVATE_KEY.test(obj) && SA_EMAIL.test(obj);
+  if (obj !== undefined) return SA_PRIVATE_KEY.test(obj) && SA_EMAIL.test(obj) ? 'key' : 'mention';
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  return COMMENT_LINE.test(text.slice(lineStart, at)) ? 'mention' : 'fragment';
 }
+
+/** The start of a line that is a comment (or inside a block comment). */
+const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*|#|--|<!--|;)/;
 
 /** The JSON object (braces counted, within reach) around an offset, or undefined. */
 function enclosingObject(text: string, at: number): string | undefined {
