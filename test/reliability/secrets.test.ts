@@ -120,6 +120,17 @@ test('a 10 MB single-line JSON with secrets at its start, middle and end: all fo
   assert.ok(performance.now() - again < 5000);
 });
 
+test('a minified bundle line with a base64 wasm blob and token-named code holds exactly one secret: the real token', () => {
+  // Base64 of binary data (a wasm module): square's `EAAA…` and Meta's `EAAC…` turn up in it by chance.
+  let blob = '';
+  for (let i = 0; i < 400; i++) blob += rnd(20, B64) + '/EAAA' + rnd(40) + '+EAAC' + rnd(120);
+  const code = 'usage={inputTokens:e.inputTokens??0,outputTokens:t.usage?.outputTokens??0};t.CancellationToken=t.Ca;';
+  const token = github();
+  const line = `var wasm="data:application/wasm;base64,${blob}";${code.repeat(50)}const k="${token}";`;
+  assert.deepEqual(rules(line), ['secret.github-token']);
+  assertRedacted(line, [token]);
+});
+
 test('secrets packed with no separator (ghp_…sk_live_…, AKIA…secret) leave no 12 characters of any; a lone prefix in an identifier is none', () => {
   const s = [github(), stripe(), npm()];
   assertRedacted(s.join(''), s);

@@ -95,6 +95,8 @@ const NON_SECRET_VALUE =
 
 /** Code rather than a value (outside quotes): a scoped name, a member access, a call, a generic type. */
 const CODE_VALUE = /^:|::|->|[(<[]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** Minified code (`e.tokenCount??0`, `t.Token=t.Ca…`, `m&&P`, `{name:a.b}`): operators no credential holds. */
+const MINIFIED_CODE = /^\{|&&|\|\||==|=>|\?\?|\?\.|!0\b|!1\b|^[a-z]\.[A-Za-z]|\.[A-Za-z_$][\w$]*=/;
 /** Text written as \u escapes (translations in bundled code): words, not a key. */
 const ESCAPED_TEXT = /^(?:\\u[0-9A-Fa-f]{4})+$/;
 /** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`) or in camel case (`allowUnsafeCredentialHelper`): a name, not a key. */
@@ -103,7 +105,7 @@ const WORDS_VALUE = /^[A-Za-z]+(?:[._\-][A-Za-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$/;
 function genericLooksSecret(name: string, value: string, quoted = true): boolean {
   if (NOT_SECRET_NAME.test(name)) return false;
   if (NON_SECRET_VALUE.test(value) || isPlaceholder(value)) return false;
-  if ((!quoted && CODE_VALUE.test(value)) || ESCAPED_TEXT.test(value)) return false;
+  if ((!quoted && (CODE_VALUE.test(value) || MINIFIED_CODE.test(value))) || ESCAPED_TEXT.test(value)) return false;
   // (a password made of words is still a password)
   if (WORDS_VALUE.test(value) && !/passw|pwd/i.test(name)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
@@ -364,6 +366,7 @@ function vendorHit(
         rank: pi,
       };
   } else {
+    if (inBase64Blob(text, start, end)) return undefined;
     if (PLACEHOLDER.test(variable) || DOCUMENTED.test(variable)) return undefined;
     typed = TYPED.test(variable);
     // Little more than one character repeated (glc_1111…, 0000…XYZ): nothing to confirm.
@@ -384,6 +387,24 @@ function vendorHit(
       rank: pi,
     };
   return { start, end, pat, confidence: 'high', note: '', rank: pi };
+}
+
+/** Base64 characters around a token that make it a piece of an encoded blob (a wasm module, an image). */
+const BLOB_RUN = 64;
+function isB64(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+}
+
+/**
+ * Whether a match lies inside a long run of base64 (`…AgARAgAMCAsg/EAAA…`): the bytes of an
+ * embedded file, where a format's prefix turns up by chance. A token stands apart from what is
+ * around it (a quote, a space, `=`, `_`), or touches at most a short run (a URL path, its pair).
+ */
+function inBase64Blob(text: string, start: number, end: number): boolean {
+  let around = 0;
+  for (let i = start - 1; i >= 0 && around < BLOB_RUN && isB64(text.charCodeAt(i)); i--) around++;
+  for (let i = end; i < text.length && around < BLOB_RUN && isB64(text.charCodeAt(i)); i++) around++;
+  return around >= BLOB_RUN;
 }
 
 /** The generic rule's values (names that say "secret"), in the segments where its words occur. */
