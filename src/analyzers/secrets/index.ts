@@ -315,7 +315,14 @@ function packedHits(file: SourceFile, at: number[][], hits: Hit[], lock: boolean
   if (!cands.length) return [];
   // An access key ID packed with its secret: the pair's secret is what it touches.
   const all = [...sorted, ...cands, ...awsPairs(file, cands)].sort((a, b) => a.start - b.start);
-  return cands.filter((c) => all.some((h) => h !== c && h.start <= c.end && c.start <= h.end));
+  const touching = new Set<Hit>();
+  // (in order of start: a hit touches an earlier one that reaches it, or the next one if it reaches that)
+  for (let i = 0, reach = -1; i < all.length; i++) {
+    const h = all[i];
+    if (reach >= h.start || (i + 1 < all.length && all[i + 1].start <= h.end)) touching.add(h);
+    reach = Math.max(reach, h.end);
+  }
+  return cands.filter((c) => touching.has(c));
 }
 
 /** Whether an offset lies inside one of the hits (sorted by start). */
