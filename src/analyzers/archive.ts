@@ -29,8 +29,10 @@ export interface Limits {
   bytes: number;
   depth: number;
   ms: number;
+  /** Findings reported from one archive: a report is read by people and tools, not only written. */
+  findings: number;
 }
-export const LIMITS: Limits = { members: 10_000, bytes: 256 * 1024 * 1024, depth: 4, ms: 10_000 };
+export const LIMITS: Limits = { members: 10_000, bytes: 256 * 1024 * 1024, depth: 4, ms: 10_000, findings: 10_000 };
 
 /** What one top-level archive may still cost; the first bound hit is kept for the report. */
 export class Budget {

@@ -88,6 +88,8 @@ function inspect(ctx: Ctx, bytes: Bytes, where: string, depth: number): boolean 
   const members = listMembers(ctx, bytes, where, problems);
   if (!members) return false;
   for (const m of members) {
+    if (ctx.findings.length >= budget.limits.findings)
+      budget.stop(`stopped after ${budget.limits.findings} findings (bound)`);
     if (budget.over()) break;
     member(ctx, m, `${where}!${m.name}`, depth);
   }

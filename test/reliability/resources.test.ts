@@ -168,8 +168,9 @@ test('a zip of 50,000 data-descriptor members and no central directory finishes 
 });
 
 test('a zip of 3,000 members that take minutes to scan stops at the 10 s time bound, note, within 40 s', () => {
-  // Each member is 30 KB of source: cheap to store, costly to scan one after another.
-  const text = Buffer.from('def f(x):\n    return eval(x)  # padding\n'.repeat(700));
+  // Each member is 30 KB of source that must be parsed (one eval in it): cheap to store, costly to
+  // scan one after another, with one finding each.
+  const text = Buffer.from('def h(x):\n    return eval(x)\n' + 'def f(x):\n    return g(x)  # padding\n'.repeat(700));
   const body = deflateRawSync(text);
   const entries = Array.from({ length: 3000 }, (_, i) => ({
     name: `pkg/m${i}.py`,
@@ -184,6 +185,22 @@ test('a zip of 3,000 members that take minutes to scan stops at the 10 s time bo
   assert.ok(partial(r.report, /^partial: stopped after 10 s \(time bound\)$/), JSON.stringify(r.report.notes));
   assert.ok(has(r.report, 'archive.not-fully-inspected'), 'a time bound is not a bomb');
   assert.ok(!has(r.report, 'archive.decompression-bomb'), 'repetitive text that hit the time bound is no bomb');
+});
+
+test('a zip whose members hold 700 findings each stops at 10,000 findings with a note; the report stays small', () => {
+  const text = Buffer.from('def f(x):\n    return eval(x)  # padding\n'.repeat(700));
+  const body = deflateRawSync(text);
+  const entries = Array.from({ length: 300 }, (_, i) => ({
+    name: `pkg/m${i}.py`,
+    data: body,
+    method: 8 as const,
+    size: text.length,
+  }));
+  const file = join(dir, 'noisy.zip');
+  writeFileSync(file, zip(entries));
+  const r = scan([file]);
+  assert.ok(partial(r.report, /^partial: stopped after 10000 findings \(bound\)$/), JSON.stringify(r.report.notes));
+  assert.ok(r.report.findings.length < 12_000, `${r.report.findings.length} findings`);
 });
 
 test('a tar.gz bomb (1 GB of zeros) stops at the bound: note, bomb finding, peak RSS under 400 MB', () => {
