@@ -164,6 +164,11 @@ function sqliteAddon(): string | undefined {
   return (addon ?? undefined) as string | undefined;
 }
 
+/** "record 7" or "records 7–9". */
+function recordsText(a: number, b: number): string {
+  return a === b ? `record ${a}` : `records ${a}–${b}`;
+}
+
 /** What a signature covers: every field of a signed head, in a fixed order. */
 function headMessage(h: Omit<SignedHead, 'sig'>): Buffer {
   return Buffer.from(`warden-audit-head v1 ${h.log} ${h.seq} ${h.hash} ${h.ts} ${h.key}`);
@@ -177,7 +182,7 @@ export function keyFingerprint(pub: KeyObject): string {
     .slice(0, 32);
 }
 
-function signHead(h: Omit<SignedHead, 'sig'>, key: KeyObject): SignedHead {
+export function signHead(h: Omit<SignedHead, 'sig'>, key: KeyObject): SignedHead {
   return { ...h, sig: sign(null, headMessage(h), key).toString('base64') };
 }
 
@@ -444,7 +449,10 @@ export class AuditLog {
   }
 
   private signAndStore(seq: number, hash: string): SignedHead {
-    const h = signHead({ log: this.logId!, seq, hash, ts: new Date().toISOString(), key: this.fingerprint! }, this.key!);
+    const h = signHead(
+      { log: this.logId!, seq, hash, ts: new Date().toISOString(), key: this.fingerprint! },
+      this.key!,
+    );
     this.statements().setHead.run(h.log, h.seq, h.hash, h.ts, h.key, h.sig);
     return h;
   }
@@ -548,7 +556,10 @@ export class AuditLog {
   }
 
   private writeCheckpoint(seq: number, hash: string): void {
-    const h = signHead({ log: this.logId!, seq, hash, ts: new Date().toISOString(), key: this.fingerprint! }, this.key!);
+    const h = signHead(
+      { log: this.logId!, seq, hash, ts: new Date().toISOString(), key: this.fingerprint! },
+      this.key!,
+    );
     this.db
       .prepare('INSERT OR REPLACE INTO checkpoints (seq, hash, ts, signature, key, log) VALUES (?, ?, ?, ?, ?, ?)')
       .run(seq, hash, h.ts, h.sig, h.key, h.log);
@@ -569,7 +580,8 @@ export class AuditLog {
   /** The signed head stored in the database (for `warden audit anchor`). */
   signedHead(): SignedHead | undefined {
     if (!hasTable(this.db, 'head')) return undefined;
-    return this.db.prepare('SELECT log, seq, hash, ts, key, sig FROM head WHERE id = 1').get() as SignedHead | undefined;
+    return this.db.prepare('SELECT log, seq, hash, ts, key, sig FROM head WHERE id = 1').get() as
+      SignedHead | undefined;
   }
 
   /** Records in sequence order, filtered. */
@@ -675,7 +687,7 @@ function positionProblem(file: HeadFile, last: { seq: number; hash: string } | u
   if (file.seq === seq || file.next?.seq === seq)
     return `record ${seq} is not the record ${HEAD_FILE} signed there (the chain was rewritten)`;
   if (seq < file.seq)
-    return `the log ends at record ${seq} but ${HEAD_FILE} (outside the database) was signed at record ${file.seq}: records ${seq + 1}–${file.seq} are missing (cut, emptied, or the database replaced by an older copy)`;
+    return `the log ends at record ${seq} but ${HEAD_FILE} (outside the database) was signed at record ${file.seq}: ${recordsText(seq + 1, file.seq)} missing (cut, emptied, or the database replaced by an older copy)`;
   return `${HEAD_FILE} (signed at record ${file.seq}) is behind the log (record ${seq}): it was replaced by an older copy`;
 }
 
@@ -727,11 +739,11 @@ function verifyDatabase(db: DB, dir: string, pub: KeyObject | undefined): Verify
     if (log && head.log !== log) problems.push(`signed head at record ${head.seq}: it belongs to another log`);
     if (lastSeq > head.seq)
       problems.push(
-        `records ${head.seq + 1}–${lastSeq} come after the last signed head (record ${head.seq}): appended without the signing key`,
+        `${recordsText(head.seq + 1, lastSeq)} after the last signed head (record ${head.seq}): appended without the signing key`,
       );
     else if (head.seq > lastSeq && head.seq > 0)
       problems.push(
-        `records ${lastSeq + 1}–${head.seq} are missing: the signed head in the database is at record ${head.seq} (the log was cut)`,
+        `${recordsText(lastSeq + 1, head.seq)} missing: the signed head in the database is at record ${head.seq} (the log was cut)`,
       );
     else if (head.seq > 0 && hashes.get(head.seq) !== head.hash)
       problems.push(`signed head at record ${head.seq}: the chain up to it was rewritten`);
@@ -840,13 +852,14 @@ function keyProblems(
   problems: string[],
 ): void {
   if (!onDisk) problems.push(`the signing key files (${KEY_FILE}, ${PUB_FILE}) are missing (deleted?)`);
-  else if (pinned && keyFingerprint(onDisk) !== keyFingerprint(pinned))
+  else if (!existsSync(join(dir, KEY_FILE)))
+    problems.push(`the signing key ${KEY_FILE} is missing (deleted?): this log can no longer be signed`);
+  if (onDisk && pinned && keyFingerprint(onDisk) !== keyFingerprint(pinned))
     problems.push(
       `the signing key changed: ${PUB_FILE} is ${keyFingerprint(onDisk)} but ${HEAD_FILE} pins ${keyFingerprint(pinned)} (keys replaced)`,
     );
   if (file && pinned && keyFingerprint(pinned) !== file.key)
     problems.push(`${HEAD_FILE}: its key fingerprint does not match the public key it holds (edited)`);
-  void dir;
 }
 
 function headFileProblems(
@@ -907,8 +920,7 @@ export function rotateLog(dir: string): { archive: string; record: AuditRecord }
   } catch (e) {
     verdict = { ok: false, problems: [(e as Error).message] };
   }
-  let closing: AuditRecord | undefined,
-    closeError: string | undefined;
+  let closing: AuditRecord | undefined, closeError: string | undefined;
   try {
     const old = new AuditLog(dir);
     closing = old.append({ source: 'audit', kind: 'rotate', decision: 'allow', data: { closing: true, verdict } });
