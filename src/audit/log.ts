@@ -176,10 +176,36 @@ function headMessage(h: Omit<SignedHead, 'sig'>): Buffer {
 
 /** The short name of a public key: SHA-256 of its DER encoding (32 hex digits). */
 export function keyFingerprint(pub: KeyObject): string {
-  return createHash('sha256')
-    .update(pub.export({ type: 'spki', format: 'der' }))
-    .digest('hex')
-    .slice(0, 32);
+  return fingerprintOfDer(pub.export({ type: 'spki', format: 'der' }));
+}
+
+function fingerprintOfDer(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex').slice(0, 32);
+}
+
+/** DER prefixes of an Ed25519 key: PKCS#8 private (then 32 key bytes) and SPKI public (then 32). */
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * The private key from its PEM file. OpenSSL 3 takes milliseconds to decode a PEM (its generic
+ * decoder chain), which a hook would pay on every call; a raw Ed25519 key imported as a JWK takes
+ * microseconds. OpenSSL derives the public half from the private bytes, so the JWK's `x` (taken
+ * from the public key file) is only there because Node's JWK import requires one.
+ */
+function parsePrivateKey(pem: string, dir: string): KeyObject {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const pub = existsSync(join(dir, PUB_FILE)) ? readFileSync(join(dir, PUB_FILE), 'utf8') : '';
+  const pubDer = Buffer.from(pub.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  if (der.length === 48 && der.subarray(0, 16).equals(PKCS8_ED25519) && pubDer.length === 44)
+    try {
+      const d = der.subarray(16).toString('base64url'),
+        x = pubDer.subarray(12).toString('base64url');
+      return createPrivateKey({ format: 'jwk', key: { kty: 'OKP', crv: 'Ed25519', d, x } });
+    } catch {
+      /* not what we wrote: let OpenSSL read it */
+    }
+  return createPrivateKey(pem);
 }
 
 export function signHead(h: Omit<SignedHead, 'sig'>, key: KeyObject): SignedHead {
@@ -401,14 +427,16 @@ export class AuditLog {
     }
     let key: KeyObject;
     try {
-      key = createPrivateKey(readFileSync(file, 'utf8'));
+      key = parsePrivateKey(readFileSync(file, 'utf8'), this.dir);
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (deleted?)' : 'unreadable';
       throw new AuditStateError(`the signing key ${file} is ${why}: ${ROTATE_HINT}`);
     }
-    const pub = createPublicKey(key);
-    this.fingerprint = keyFingerprint(pub);
-    this.pubB64 = pub.export({ type: 'spki', format: 'der' }).toString('base64');
+    // The public half as OpenSSL derives it from the private key (not as any file says).
+    const raw = Buffer.from(createPublicKey(key).export({ format: 'jwk' }).x!, 'base64url');
+    const spki = Buffer.concat([SPKI_ED25519, raw]);
+    this.fingerprint = fingerprintOfDer(spki);
+    this.pubB64 = spki.toString('base64');
     return (this.key = key);
   }
 

@@ -18,7 +18,8 @@ Usage:
   warden policy show|check F|test F  the policy in force, validate one, run policy tests
   warden gateway --upstream URL      OpenAI/Anthropic-compatible model proxy: redacts secrets out,
                                      restores them back, judges tool calls, audits every exchange
-  warden audit verify                check the audit log's hash chain and signatures
+  warden audit verify [--anchor F]   check the audit log's hash chain, signatures and head (1 if tampered)
+  warden audit anchor|rotate         print the signed head to keep elsewhere | archive and start a new log
   warden audit show|export [--session S --decision D --since T --until T --format jsonl]
   warden audit egress                what left through the gateway: per host, requests, bytes, tokens
   warden rules list                  the rules, one per line
