@@ -330,7 +330,11 @@ export class AuditLog {
       this.inode = statSync(this.path).ino;
       // The schema is created once (user_version marks it), not checked on every open.
       const version = this.db.pragma('user_version', { simple: true }) as number;
-      if (version !== SCHEMA_VERSION) this.db.transaction(() => this.migrate(version)).immediate();
+      if (version !== SCHEMA_VERSION && version !== 0)
+        throw new AuditStateError(
+          `${this.path} was written by another Warden version (schema ${version}): ${ROTATE_HINT}`,
+        );
+      if (version === 0) this.db.transaction(() => this.createSchema()).immediate();
       this.db.transaction(() => this.establish()).immediate();
     } catch (e) {
       if (this.db?.open) this.db.close();
@@ -344,7 +348,7 @@ export class AuditLog {
     }
   }
 
-  private migrate(version: number): void {
+  private createSchema(): void {
     if ((this.db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return; // another process did
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (
@@ -352,35 +356,31 @@ export class AuditLog {
         kind TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS records_session ON records(session);
       CREATE INDEX IF NOT EXISTS records_ts ON records(ts);
-      CREATE TABLE IF NOT EXISTS checkpoints (
-        seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, ts TEXT NOT NULL, signature TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, ts TEXT NOT NULL,
+        signature TEXT NOT NULL, key TEXT NOT NULL DEFAULT '', log TEXT NOT NULL DEFAULT '');
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), log TEXT NOT NULL,
         seq INTEGER NOT NULL, hash TEXT NOT NULL, ts TEXT NOT NULL, key TEXT NOT NULL, sig TEXT NOT NULL);
+      PRAGMA user_version = ${SCHEMA_VERSION};
     `);
-    // Checkpoints of schema 1 signed "seq:hash:ts"; new ones sign the full head (log and key too).
-    const cols = (this.db.prepare('PRAGMA table_info(checkpoints)').all() as { name: string }[]).map((c) => c.name);
-    if (!cols.includes('key')) this.db.exec(`ALTER TABLE checkpoints ADD COLUMN key TEXT NOT NULL DEFAULT ''`);
-    if (!cols.includes('log')) this.db.exec(`ALTER TABLE checkpoints ADD COLUMN log TEXT NOT NULL DEFAULT ''`);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    void version;
   }
 
   /**
-   * Under the write lock: a brand-new folder gets a key, a log id and a signed head at record 0; a
-   * log from before signed heads is adopted with its key; anything else must match its head file
-   * and key, or writing is refused (a swapped, cut or re-keyed log is not silently continued).
+   * Under the write lock: a brand-new folder gets a key, a log id and a signed head at record 0;
+   * anything else must match its head file and key, or writing is refused (a swapped, cut,
+   * re-keyed or head-less log is not silently continued; `warden audit rotate` starts over).
    */
   private establish(): void {
-    const log = (this.db.prepare(`SELECT v FROM meta WHERE k = 'log'`).get() as { v: string } | undefined)?.v;
+    const log = logIdOf(this.db);
     const last = this.lastRecord();
     const file = readHeadFile(this.dir);
     const prior = priorFiles(this.dir);
     if (!log) {
       if (!last && !prior.length) return this.startNewLog();
-      if (last && !file && existsSync(join(this.dir, KEY_FILE))) return this.adoptOldLog(last);
+      // Never adopted silently: a log without a signed head is what an attacker who cut it, dropped
+      // its head and deleted audit-head would leave, as well as a log of an older Warden.
       throw new AuditStateError(
-        `${this.path} holds no log (${last ? `${last.seq} records without a log id` : 'no records'}) but ${prior.join(', ')} exist: ${ROTATE_HINT}`,
+        `${this.path} has ${last ? `${last.seq} records but no signed head (an older Warden's log, or its head was removed)` : `no log but ${prior.join(', ')} exist`}: ${ROTATE_HINT}`,
       );
     }
     if (!file) throw new AuditStateError(`${join(this.dir, HEAD_FILE)} is missing (deleted?): ${ROTATE_HINT}`);
@@ -403,13 +403,6 @@ export class AuditLog {
     this.db.prepare(`INSERT INTO meta (k, v) VALUES ('log', ?)`).run(this.logId);
     const h = this.signAndStore(0, GENESIS);
     this.writeHeadFile(h);
-  }
-
-  private adoptOldLog(last: { seq: number; hash: string }): void {
-    this.loadKey(false);
-    this.logId = randomUUID();
-    this.db.prepare(`INSERT INTO meta (k, v) VALUES ('log', ?)`).run(this.logId);
-    this.writeHeadFile(this.signAndStore(last.seq, last.hash));
   }
 
   /** The private key: created only for a brand-new log; otherwise it must be there. */
@@ -644,6 +637,11 @@ export class AuditLog {
   }
 }
 
+function logIdOf(db: DB): string | undefined {
+  if (!hasTable(db, 'meta')) return undefined;
+  return (db.prepare(`SELECT v FROM meta WHERE k = 'log'`).get() as { v: string } | undefined)?.v;
+}
+
 function hasTable(db: DB, name: string): boolean {
   return !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name);
 }
@@ -755,9 +753,7 @@ function verifyDatabase(db: DB, dir: string, pub: KeyObject | undefined): Verify
   const head = hasTable(db, 'head')
     ? (db.prepare('SELECT log, seq, hash, ts, key, sig FROM head WHERE id = 1').get() as SignedHead | undefined)
     : undefined;
-  const log = hasTable(db, 'meta')
-    ? (db.prepare(`SELECT v FROM meta WHERE k = 'log'`).get() as { v: string } | undefined)?.v
-    : undefined;
+  const log = logIdOf(db);
   if (!head) {
     if (log || n) problems.push(`the signed head row is missing from the database (deleted)`);
   } else {
@@ -855,9 +851,7 @@ export function verifyLog(dir: string, anchor?: Anchor): VerifyResult {
     const r = verifyDatabase(db, dir, pinned ?? onDisk);
     problems.push(...r.problems);
     keyProblems(dir, file, pinned, onDisk, problems);
-    const log = hasTable(db, 'meta')
-      ? (db.prepare(`SELECT v FROM meta WHERE k = 'log'`).get() as { v: string } | undefined)?.v
-      : undefined;
+    const log = logIdOf(db);
     const last = hasTable(db, 'records')
       ? (db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as
           { seq: number; hash: string } | undefined)
@@ -914,9 +908,7 @@ function anchorProblems(db: DB, a: Anchor, pub: KeyObject | undefined, problems:
   const r = hasTable(db, 'records')
     ? (db.prepare('SELECT hash FROM records WHERE seq = ?').get(a.seq) as { hash: string } | undefined)
     : undefined;
-  const log = hasTable(db, 'meta')
-    ? (db.prepare(`SELECT v FROM meta WHERE k = 'log'`).get() as { v: string } | undefined)?.v
-    : undefined;
+  const log = logIdOf(db);
   if (log !== a.log) problems.push(`the log is not the one anchored (log ${a.log}): it was replaced or rotated`);
   if (a.seq > 0 && !r) problems.push(`record ${a.seq}, anchored off the machine, is gone (the log was cut)`);
   else if (a.seq > 0 && r!.hash !== a.hash)

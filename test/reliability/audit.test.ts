@@ -510,6 +510,21 @@ test('a forged append is not signed over by the next writer: it refuses', () => 
   assertRefuses(dir, /the last record \(11\) is not the signed head \(10\)|behind the log \(record 11\)/);
 });
 
+test('a cut log with its head dropped, its schema version set back and audit-head deleted is not adopted: writers refuse, verify reports it', () => {
+  const dir = makeLog(150);
+  attack(dir, (db) => {
+    db.exec('DELETE FROM records WHERE seq > 120; DROP TABLE head; DROP TABLE meta; PRAGMA user_version = 1;');
+  });
+  unlinkSync(join(dir, HEAD_FILE));
+  assertRefuses(dir, /another Warden version \(schema 1\)/);
+  attack(dir, (db) => db.exec('PRAGMA user_version = 2'));
+  assertRefuses(dir, /120 records but no signed head/);
+  assertTampered(dir, /the signed head row is missing[^]*audit-head is missing/);
+  // rotate is the way out: the old log is archived as it is and a new one starts.
+  assert.equal(cli(['audit', 'rotate', '--dir', dir]).status, 0);
+  assertIntact(dir);
+});
+
 test('a hook with the audit key deleted denies the call (fails closed) and names `warden audit rotate`', () => {
   const dir = makeLog(3);
   unlinkSync(join(dir, KEY_FILE));
