@@ -233,30 +233,61 @@ function isHead(x: unknown): x is SignedHead {
   );
 }
 
-/** Reads `audit-head`: undefined when it does not exist; throws a one-line error when it is not a head file. */
-export function readHeadFile(dir: string, tries = 3): HeadFile | undefined {
+function headText(dir: string): string | undefined {
   const file = join(dir, HEAD_FILE);
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new AuditStateError(`${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  let h: HeadFile;
+}
+
+function parseHead(text: string, file: string): HeadFile {
+  let h: HeadFile | undefined;
   try {
     h = JSON.parse(text) as HeadFile;
   } catch {
-    // A reader outside the write lock (verify) can meet a write in progress: read again shortly.
-    if (tries > 1) {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-      return readHeadFile(dir, tries - 1);
-    }
-    throw new AuditStateError(`${file} is not a signed head (edited or damaged)`);
+    /* reported below */
   }
   if (!isHead(h) || typeof h.pub !== 'string' || (h.next !== undefined && !isHead(h.next)))
     throw new AuditStateError(`${file} is not a signed head (edited or damaged)`);
   return h;
+}
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Reads `audit-head`: undefined when it does not exist; throws a one-line error when it is not a head file. */
+export function readHeadFile(dir: string, tries = 3): HeadFile | undefined {
+  const text = headText(dir);
+  if (text === undefined) return undefined;
+  try {
+    return parseHead(text, join(dir, HEAD_FILE));
+  } catch (e) {
+    if (tries <= 1) throw e;
+    pause(20); // a reader outside the write lock (verify) can meet a write in progress: read again
+    return readHeadFile(dir, tries - 1);
+  }
+}
+
+/**
+ * The head file and the database's last record as of one moment, for a reader that does not take
+ * the write lock while writers go on: the file read before and after the database is the same
+ * text (a writer rewrites it before its commit and after), so the two agree with each other.
+ */
+function headAndLast(db: DB, dir: string): { file?: HeadFile; last?: { seq: number; hash: string } } {
+  const lastStmt = hasTable(db, 'records')
+    ? db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1')
+    : undefined;
+  for (let i = 0; ; i++) {
+    const before = headText(dir);
+    const last = lastStmt?.get() as { seq: number; hash: string } | undefined;
+    const after = headText(dir);
+    if ((before === after && after !== undefined) || i >= 20)
+      return { file: after === undefined ? undefined : parseHead(after, join(dir, HEAD_FILE)), last };
+    if (before === after) return { last };
+    pause(5);
+  }
 }
 
 function pubFromBase64(b64: string): KeyObject | undefined {
@@ -848,16 +879,15 @@ export function verifyLog(dir: string, anchor?: Anchor): VerifyResult {
   }
   const db = openReadOnly(path);
   try {
-    const r = verifyDatabase(db, dir, pinned ?? onDisk);
+    // One snapshot for the database's own checks, so appends going on meanwhile do not count.
+    const r = db.transaction(() => verifyDatabase(db, dir, pinned ?? onDisk)).deferred();
     problems.push(...r.problems);
     keyProblems(dir, file, pinned, onDisk, problems);
     const log = logIdOf(db);
-    const last = hasTable(db, 'records')
-      ? (db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as
-          { seq: number; hash: string } | undefined)
-      : undefined;
-    if (file) headFileProblems(file, pinned, log, last, problems);
-    else if ((log || last) && !problems.some((p) => p.includes(HEAD_FILE)))
+    if (file) {
+      const now = headAndLast(db, dir);
+      headFileProblems(now.file ?? file, pinned, log, now.last, problems);
+    } else if ((log || r.records) && !problems.some((p) => p.includes(HEAD_FILE)))
       problems.push(`${join(dir, HEAD_FILE)} is missing (deleted?): the highest signed position cannot be checked`);
     if (anchor) anchorProblems(db, anchor, pinned ?? onDisk, problems);
     return { ...r, ok: problems.length === 0, problems };
