@@ -70,6 +70,8 @@ export const KEY_FILE = 'audit-signing-key.pem';
 export const PUB_FILE = 'audit-signing-key.pub.pem';
 /** The head file is one block, rewritten in place (see writeHeadFile). */
 const HEAD_FILE_SIZE = 2048;
+/** How long a writer waits for the lock to finish the head file after its record is committed. */
+const FINISH_WAIT_MS = 500;
 const ROTATE_HINT = 'check it with `warden audit verify`; to close it and start a new log: `warden audit rotate`';
 
 /** The log is missing, emptied, replaced or its key or head is gone: writers refuse (one line, no stack). */
@@ -593,9 +595,15 @@ export class AuditLog {
     return full;
   }
 
-  /** After the commit: the head file names the committed head alone, unless a later writer moved on. */
+  /**
+   * After the commit: the head file names the committed head alone, unless a later writer moved on.
+   * The record is already safe, so this waits for the write lock only briefly: if the database is
+   * held (a busy or hostile process), the file keeps naming this head as "being committed".
+   */
   private finishHeadFile(h: SignedHead): void {
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
+      this.db.pragma(`busy_timeout = ${Math.min(timeout, FINISH_WAIT_MS)}`);
       this.db
         .transaction(() => {
           const cur = this.statements().head.get() as SignedHead | undefined;
@@ -604,6 +612,8 @@ export class AuditLog {
         .immediate();
     } catch {
       /* the file still names this head as "being committed", which verify accepts */
+    } finally {
+      this.db.pragma(`busy_timeout = ${timeout}`);
     }
   }
 

@@ -450,6 +450,34 @@ test('verify of an intact log on read-only media exits 0 and creates nothing', (
   }
 });
 
+test('verify with the database write-locked by another process for 40 s answers within 9 s', async () => {
+  const dir = makeLog(150);
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN IMMEDIATE');
+       db.prepare("INSERT INTO meta (k, v) VALUES ('x', 'y')").run(); console.log('locked'); setTimeout(() => {}, 40000);`,
+      join(dir, 'audit.db'),
+    ],
+    { cwd: join(import.meta.dirname, '..', '..') },
+  );
+  try {
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const t0 = Date.now();
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const v = spawn(process.execPath, [BIN, 'audit', 'verify', '--dir', dir]);
+      let out = '';
+      v.stdout.on('data', (d) => (out += d));
+      v.on('exit', (code) => resolve({ code, out }));
+    });
+    assert.ok(Date.now() - t0 < 9000, `took ${Date.now() - t0} ms`);
+    assert.equal(r.code, 0, r.out);
+  } finally {
+    holder.kill('SIGKILL');
+  }
+});
+
 test('audit --help prints the subcommands and exits 0; an unknown subcommand is one line, exit 2', () => {
   const h = cli(['audit', '--help']);
   assert.equal(h.status, 0);
