@@ -796,7 +796,11 @@ function verifyDatabase(db: DB, dir: string, pub: KeyObject | undefined): Verify
     : undefined;
   const log = logIdOf(db);
   if (!head) {
-    if (log || n) problems.push(`the signed head row is missing from the database (deleted)`);
+    if (!hasTable(db, 'head') && db.pragma('user_version', { simple: true }) === 1)
+      problems.push(
+        `written by an older Warden (schema 1): no signed head, so the records after the last checkpoint cannot be checked; archive it and start a new log with \`warden audit rotate\``,
+      );
+    else if (log || n) problems.push(`the signed head row is missing from the database (deleted)`);
   } else {
     if (!signedOk(head)) problems.push(`signed head at record ${head.seq}: bad signature (forged or edited)`);
     else if (fpr && head.key !== fpr)
@@ -897,7 +901,7 @@ export function verifyLog(dir: string, anchor?: Anchor): VerifyResult {
     if (file) {
       const now = headAndLast(db, dir);
       headFileProblems(now.file ?? file, pinned, log, now.last, problems);
-    } else if ((log || r.records) && !problems.some((p) => p.includes(HEAD_FILE)))
+    } else if ((log || r.records) && !problems.some((p) => p.includes(HEAD_FILE) || p.includes('(schema 1)')))
       problems.push(`${join(dir, HEAD_FILE)} is missing (deleted?): the highest signed position cannot be checked`);
     if (anchor) anchorProblems(db, anchor, pinned ?? onDisk, problems);
     return { ...r, ok: problems.length === 0, problems };

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -549,6 +549,56 @@ test('a cut log with its head dropped, its schema version set back and audit-hea
   assertRefuses(dir, /120 records but no signed head/);
   assertTampered(dir, /the signed head row is missing[^]*audit-head is missing/);
   // rotate is the way out: the old log is archived as it is and a new one starts.
+  assert.equal(cli(['audit', 'rotate', '--dir', dir]).status, 0);
+  assertIntact(dir);
+});
+
+test('a log of the previous Warden (schema 1, no signed head) is reported as such, never adopted silently, and rotate starts over', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-audit-rel-'));
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  writeFileSync(join(dir, KEY_FILE), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(join(dir, PUB_FILE), publicKey.export({ type: 'spki', format: 'pem' }));
+  const db = new BetterSqlite3(join(dir, 'audit.db'));
+  db.exec(`CREATE TABLE records (seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, session TEXT NOT NULL, source TEXT NOT NULL,
+      kind TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
+    CREATE TABLE checkpoints (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, ts TEXT NOT NULL, signature TEXT NOT NULL);
+    PRAGMA user_version = 1;`);
+  let prev = GENESIS;
+  for (let seq = 1; seq <= 120; seq++) {
+    const rec = {
+      seq,
+      ts: new Date().toISOString(),
+      session: 's',
+      source: 'old',
+      kind: 'shell',
+      decision: 'deny',
+      data: {},
+      prev,
+    };
+    const hash = recordHash(rec);
+    db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      seq,
+      rec.ts,
+      's',
+      'old',
+      'shell',
+      'deny',
+      '{}',
+      prev,
+      hash,
+    );
+    if (seq === 100) {
+      const sig = sign(null, Buffer.from(`100:${hash}:${rec.ts}`), privateKey).toString('base64');
+      db.prepare('INSERT INTO checkpoints VALUES (?, ?, ?, ?)').run(100, hash, rec.ts, sig);
+    }
+    prev = hash;
+  }
+  db.close();
+  const r = cli(['audit', 'verify', '--dir', dir]);
+  assert.equal(r.status, 1);
+  assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('TAMPERED')).length, 1, r.stdout);
+  assert.match(r.stdout, /written by an older Warden \(schema 1\)/);
+  assertRefuses(dir, /another Warden version \(schema 1\)/);
   assert.equal(cli(['audit', 'rotate', '--dir', dir]).status, 0);
   assertIntact(dir);
 });
