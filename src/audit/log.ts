@@ -25,7 +25,14 @@
  * Many hook processes append at once: each append is one IMMEDIATE transaction (SQLite's write
  * lock) that reads the head and inserts after it; SQLite's busy timeout queues the writers.
  * A record is acknowledged only after its transaction commits (synchronous=FULL), so a process
- * killed mid-write loses nothing that was acknowledged.
+ * killed mid-write loses nothing that was acknowledged. Cost per write: one signature and two
+ * 2 KB in-place writes of the head file (about 0.13 ms of CPU); per open (a hook): reading the key
+ * and the head file under the lock (about 0.5 ms).
+ *
+ * What this does not stop: code running as the same user outside the agent's guarded tools can
+ * read the key, so it can rewrite and re-sign everything, or put older copies of the database and
+ * head file back together. `warden audit anchor` prints the signed head to keep elsewhere, and
+ * `verifyLog(dir, anchor)` checks the log still extends it.
  */
 import {
   createHash,
