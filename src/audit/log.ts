@@ -985,6 +985,8 @@ export function anchorOf(dir: string): Anchor {
  * log whose first record names the archive, the old head and what verify said about it.
  */
 export function rotateLog(dir: string): { archive: string; record: AuditRecord } {
+  if (!existsSync(join(dir, 'audit.db')) && !priorFiles(dir).length)
+    throw new AuditStateError(`no audit log in ${dir}: nothing to rotate`);
   let verdict: { ok: boolean; problems: string[] };
   try {
     verdict = verifyLog(dir);

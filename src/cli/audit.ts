@@ -47,7 +47,7 @@ function verifyCommand(dir: string, anchorFile: string | undefined): number {
   process.stdout.write(`${dir}/audit.db: ${r.records} records, ${r.checkpoints} signed checkpoints${head}\n`);
   if (r.ok) {
     const extra = anchor ? ` and it extends the anchor at record ${anchor.seq}` : '';
-    process.stdout.write(`ok: the hash chain, every checkpoint, the signed head and ${'audit-head'} verify${extra}\n`);
+    process.stdout.write(`ok: the hash chain, every checkpoint, the signed head and audit-head verify${extra}\n`);
     return 0;
   }
   for (const p of r.problems) process.stdout.write(`TAMPERED: ${p}\n`);
@@ -168,6 +168,7 @@ export function auditCommand(rest: string[]): number {
       const format = (flags.format as string | undefined) ?? (sub === 'export' ? 'jsonl' : 'text');
       if (!['jsonl', 'text'].includes(format)) throw new UsageError('--format must be jsonl or text');
       const limit = flags.limit !== undefined ? Number(flags.limit) : Infinity;
+      if (!(limit >= 0)) throw new UsageError('--limit must be a number of records');
       let n = 0;
       for (const r of log.records({
         session: flags.session as string,

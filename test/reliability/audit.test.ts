@@ -398,9 +398,9 @@ test('a gateway-style batch writer (appendMany, no close) leaves its last record
 
 // ---- Missing, damaged, foreign or read-only: one line, exit 2, nothing created. ----
 
-test('verify, show and export of a folder with no log exit 2 with one line and create nothing', () => {
+test('verify, show, export, anchor and rotate of a folder with no log exit 2 with one line and create nothing', () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'warden-audit-rel-')), 'none');
-  for (const sub of ['verify', 'show', 'export', 'anchor']) {
+  for (const sub of ['verify', 'show', 'export', 'anchor', 'rotate']) {
     const r = cli(['audit', sub, '--dir', dir]);
     assert.equal(r.status, 2, `${sub}: ${r.stdout}${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
