@@ -509,6 +509,19 @@ export class AuditLog {
       );
   }
 
+  /**
+   * The head row in the database is not signature-checked here (that is verify's job), so the
+   * last record must also be where the head file, written only by writers, says: otherwise whoever
+   * can write the database could change its last record and row and have the next writer sign it.
+   */
+  private checkHeadFile(last: { seq: number; hash: string } | undefined): void {
+    const file = readHeadFile(this.dir);
+    if (!file) throw new AuditStateError(`${join(this.dir, HEAD_FILE)} is missing (deleted?): ${ROTATE_HINT}`);
+    const problem =
+      file.log !== this.logId ? `${this.path} is not the log ${HEAD_FILE} names` : positionProblem(file, last);
+    if (problem) throw new AuditStateError(`${problem}: ${ROTATE_HINT}`);
+  }
+
   private signAndStore(seq: number, hash: string): SignedHead {
     const h = signHead(
       { log: this.logId!, seq, hash, ts: new Date().toISOString(), key: this.fingerprint! },
@@ -564,6 +577,7 @@ export class AuditLog {
         const { last } = this.statements();
         const head = last.get() as { seq: number; hash: string } | undefined;
         this.checkHeadRow(head);
+        this.checkHeadFile(head);
         const prevSigned = this.statements().head.get() as SignedHead;
         let seq = head?.seq ?? 0,
           prev = head?.hash ?? GENESIS;

