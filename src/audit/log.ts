@@ -368,14 +368,9 @@ export class AuditLog {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(this.durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
       this.inode = statSync(this.path).ino;
-      // The schema is created once (user_version marks it), not checked on every open.
-      const version = this.db.pragma('user_version', { simple: true }) as number;
-      if (version !== SCHEMA_VERSION && version !== 0)
-        throw new AuditStateError(
-          `${this.path} was written by another Warden version (schema ${version}): ${ROTATE_HINT}`,
-        );
-      if (version === 0) this.db.transaction(() => this.createSchema()).immediate();
-      this.db.transaction(() => this.establish()).immediate();
+      // One transaction under the write lock: the schema (made once; user_version marks it) and the
+      // log's state, so concurrent first writers and a crash in between leave nothing half-made.
+      this.db.transaction(() => this.establish(this.prepareSchema())).immediate();
     } catch (e) {
       if (this.db?.open) this.db.close();
       if (e instanceof UserError) throw e;
@@ -388,8 +383,33 @@ export class AuditLog {
     }
   }
 
-  private createSchema(): void {
-    if ((this.db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return; // another process did
+  /**
+   * A log of the previous Warden that never reached its first checkpoint: no key, no head file, no
+   * signature at all. Taking it over protects it from here on and loses nothing; whoever could
+   * fake this state (delete the key and head file) could as well delete the folder and start over.
+   */
+  private unsignedOldLog(): boolean {
+    if (priorFiles(this.dir).length || hasTable(this.db, 'meta') || !hasTable(this.db, 'checkpoints')) return false;
+    return !this.db.prepare('SELECT 1 FROM checkpoints LIMIT 1').get();
+  }
+
+  /** Creates the schema in a new database; returns true when it took over an unsigned old log. */
+  private prepareSchema(): boolean {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version === SCHEMA_VERSION) return false;
+    const unsigned = version === 1 && this.unsignedOldLog();
+    if (version !== 0 && !unsigned)
+      throw new AuditStateError(
+        `${this.path} was written by another Warden version (schema ${version}): ${ROTATE_HINT}`,
+      );
+    this.createSchema(unsigned);
+    return unsigned;
+  }
+
+  private createSchema(upgrade: boolean): void {
+    if (upgrade)
+      this.db.exec(`ALTER TABLE checkpoints ADD COLUMN key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE checkpoints ADD COLUMN log TEXT NOT NULL DEFAULT '';`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, session TEXT NOT NULL, source TEXT NOT NULL,
@@ -410,13 +430,13 @@ export class AuditLog {
    * anything else must match its head file and key, or writing is refused (a swapped, cut,
    * re-keyed or head-less log is not silently continued; `warden audit rotate` starts over).
    */
-  private establish(): void {
+  private establish(adopt = false): void {
     const log = logIdOf(this.db);
     const last = this.lastRecord();
     const file = readHeadFile(this.dir);
     const prior = priorFiles(this.dir);
     if (!log) {
-      if (!last && !prior.length) return this.startNewLog();
+      if (!prior.length && (!last || adopt)) return this.startNewLog(last);
       // Never adopted silently: a log without a signed head is what an attacker who cut it, dropped
       // its head and deleted audit-head would leave, as well as a log of an older Warden.
       throw new AuditStateError(
@@ -437,12 +457,14 @@ export class AuditLog {
     this.checkHeadRow(last);
   }
 
-  private startNewLog(): void {
+  /** A new key, log id and signed head; over an unsigned old log, a record saying so comes first. */
+  private startNewLog(old?: { seq: number; hash: string }): void {
     this.loadKey(true);
     this.logId = randomUUID();
     this.db.prepare(`INSERT INTO meta (k, v) VALUES ('log', ?)`).run(this.logId);
-    const h = this.signAndStore(0, GENESIS);
-    this.writeHeadFile(h);
+    const note = { source: 'audit', kind: 'adopt', decision: 'allow', data: { unsignedBefore: old?.seq } };
+    const h = old ? this.insert(note, old.seq + 1, old.hash) : { seq: 0, hash: GENESIS };
+    this.writeHeadFile(this.signAndStore(h.seq, h.hash));
   }
 
   /** The private key: created only for a brand-new log; otherwise it must be there. */

@@ -622,6 +622,51 @@ test('a long-lived writer does not sign over a last record rewritten with its ha
   assertTampered(dir, /signed head at record 11: bad signature|record 11 is not the record audit-head signed/);
 });
 
+test('a log of the previous Warden that never reached a checkpoint (no key, no signature) is taken over with a record saying so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-audit-rel-'));
+  const db = new BetterSqlite3(join(dir, 'audit.db'));
+  db.exec(`CREATE TABLE records (seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, session TEXT NOT NULL, source TEXT NOT NULL,
+      kind TEXT NOT NULL, decision TEXT NOT NULL, data TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
+    CREATE TABLE checkpoints (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, ts TEXT NOT NULL, signature TEXT NOT NULL);
+    PRAGMA user_version = 1;`);
+  let prev = GENESIS;
+  for (let seq = 1; seq <= 30; seq++) {
+    const rec = {
+      seq,
+      ts: new Date().toISOString(),
+      session: 's',
+      source: 'old',
+      kind: 'shell',
+      decision: 'deny',
+      data: {},
+      prev,
+    };
+    const hash = recordHash(rec);
+    db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      seq,
+      rec.ts,
+      's',
+      'old',
+      'shell',
+      'deny',
+      '{}',
+      prev,
+      hash,
+    );
+    prev = hash;
+  }
+  db.close();
+  makeLog(1, dir);
+  assertIntact(dir);
+  const log = new AuditLog(dir, 'full', { readOnly: true });
+  const recs = [...log.records()];
+  log.close();
+  assert.equal(recs.length, 32);
+  assert.deepEqual([recs[30].kind, (recs[30].data as { unsignedBefore: number }).unsignedBefore], ['adopt', 30]);
+  attack(dir, (d) => d.prepare('DELETE FROM records WHERE seq = 32').run());
+  assertTampered(dir, /record 32 missing/);
+});
+
 test('a hook with the audit key deleted denies the call (fails closed) and names `warden audit rotate`', () => {
   const dir = makeLog(3);
   unlinkSync(join(dir, KEY_FILE));
