@@ -361,7 +361,8 @@ export class AuditLog {
     const prior = priorFiles(this.dir);
     if (prior.length && (!st || st.size === 0))
       throw new AuditStateError(
-        `${this.path} is ${st ? 'empty' : 'missing'} but this log's ${prior.join(', ')} exist (deleted or truncated?): ${ROTATE_HINT}`,
+        `${this.path} is ${st ? 'empty' : 'missing'} but this log's ${prior.join(', ')} exist ` +
+          `(deleted or truncated?): ${ROTATE_HINT}`,
       );
     try {
       this.db = new BetterSqlite3(this.path, { timeout: 30_000, nativeBinding: sqliteAddon() });
@@ -440,7 +441,11 @@ export class AuditLog {
       // Never adopted silently: a log without a signed head is what an attacker who cut it, dropped
       // its head and deleted audit-head would leave, as well as a log of an older Warden.
       throw new AuditStateError(
-        `${this.path} has ${last ? `${last.seq} records but no signed head (an older Warden's log, or its head was removed)` : `no log but ${prior.join(', ')} exist`}: ${ROTATE_HINT}`,
+        `${this.path} has ` +
+          (last
+            ? `${last.seq} records but no signed head (an older Warden's log, or its head was removed)`
+            : `no log but ${prior.join(', ')} exist`) +
+          `: ${ROTATE_HINT}`,
       );
     }
     if (!file) throw new AuditStateError(`${join(this.dir, HEAD_FILE)} is missing (deleted?): ${ROTATE_HINT}`);
@@ -797,8 +802,12 @@ function positionProblem(file: HeadFile, last: { seq: number; hash: string } | u
   if (file.seq === seq || file.next?.seq === seq)
     return `record ${seq} is not the record ${HEAD_FILE} signed there (the chain was rewritten)`;
   if (seq < file.seq)
-    return `the log ends at record ${seq} but ${HEAD_FILE} (outside the database) was signed at record ${file.seq}: ${recordsText(seq + 1, file.seq)} missing (cut, emptied, or the database replaced by an older copy)`;
-  return `${HEAD_FILE} (signed at record ${file.seq}) is behind the log (record ${seq}): it was replaced by an older copy`;
+    return (
+      `the log ends at record ${seq} but ${HEAD_FILE} (outside the database) was signed at record ${file.seq}: ` +
+      `${recordsText(seq + 1, file.seq)} missing (cut, emptied, or the database replaced by an older copy)`
+    );
+  const where = `${HEAD_FILE} (signed at record ${file.seq}) is behind the log (record ${seq})`;
+  return `${where}: it was replaced by an older copy`;
 }
 
 function verifyDatabase(db: DB, dir: string, pub: KeyObject | undefined): VerifyResult {
@@ -841,7 +850,8 @@ function verifyDatabase(db: DB, dir: string, pub: KeyObject | undefined): Verify
   if (!head) {
     if (!hasTable(db, 'head') && db.pragma('user_version', { simple: true }) === 1)
       problems.push(
-        `written by an older Warden (schema 1): no signed head, so the records after the last checkpoint cannot be checked; archive it and start a new log with \`warden audit rotate\``,
+        'written by an older Warden (schema 1): no signed head, so the records after the last checkpoint ' +
+          'cannot be checked; archive it and start a new log with `warden audit rotate`',
       );
     else if (log || n) problems.push(`the signed head row is missing from the database (deleted)`);
   } else {
@@ -851,11 +861,13 @@ function verifyDatabase(db: DB, dir: string, pub: KeyObject | undefined): Verify
     if (log && head.log !== log) problems.push(`signed head at record ${head.seq}: it belongs to another log`);
     if (lastSeq > head.seq)
       problems.push(
-        `${recordsText(head.seq + 1, lastSeq)} after the last signed head (record ${head.seq}): appended without the signing key`,
+        `${recordsText(head.seq + 1, lastSeq)} after the last signed head (record ${head.seq}): ` +
+          'appended without the signing key',
       );
     else if (head.seq > lastSeq && head.seq > 0)
       problems.push(
-        `${recordsText(lastSeq + 1, head.seq)} missing: the signed head in the database is at record ${head.seq} (the log was cut)`,
+        `${recordsText(lastSeq + 1, head.seq)} missing: ` +
+          `the signed head in the database is at record ${head.seq} (the log was cut)`,
       );
     else if (head.seq > 0 && hashes.get(head.seq) !== head.hash)
       problems.push(`signed head at record ${head.seq}: the chain up to it was rewritten`);
@@ -965,7 +977,8 @@ function keyProblems(
     problems.push(`the signing key ${KEY_FILE} is missing (deleted?): this log can no longer be signed`);
   if (onDisk && pinned && keyFingerprint(onDisk) !== keyFingerprint(pinned))
     problems.push(
-      `the signing key changed: ${PUB_FILE} is ${keyFingerprint(onDisk)} but ${HEAD_FILE} pins ${keyFingerprint(pinned)} (keys replaced)`,
+      `the signing key changed: ${PUB_FILE} is ${keyFingerprint(onDisk)} ` +
+        `but ${HEAD_FILE} pins ${keyFingerprint(pinned)} (keys replaced)`,
     );
   if (file && pinned && keyFingerprint(pinned) !== file.key)
     problems.push(`${HEAD_FILE}: its key fingerprint does not match the public key it holds (edited)`);

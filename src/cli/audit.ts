@@ -17,7 +17,8 @@ import {
 } from '../audit/log.ts';
 
 const USAGE = `usage: warden audit verify [--anchor FILE] | show [filters] | export --format jsonl [filters]
-       | egress [--since T] | checkpoint | anchor | rotate        (all take --dir DIR, default $WARDEN_HOME or ~/.warden)
+       | egress [--since T] | checkpoint | anchor | rotate
+  (each takes --dir DIR: the log's folder, by default $WARDEN_HOME or ~/.warden)
   verify      check the hash chain, the signed checkpoints and head, the key and the head file outside the
               database (exit 0 intact, 1 tampered, 2 no log or unreadable); --anchor FILE: and that the log
               still extends a head printed earlier by \`warden audit anchor\`
