@@ -1,9 +1,59 @@
-/** `warden audit verify | show | export | checkpoint`. */
+/**
+ * `warden audit verify | show | export | egress | checkpoint | anchor | rotate`. Reading commands
+ * open the log read-only and create nothing; a missing, unreadable or foreign log is a one-line
+ * error (exit 2), a tampered one exit 1 with one line per problem, naming the place.
+ */
+import { readFileSync } from 'node:fs';
 import { parseArgs, UsageError } from './args.ts';
-import { AuditLog, type AuditRecord } from '../audit/log.ts';
+import { UserError } from '../errors.ts';
+import {
+  AuditLog,
+  anchorOf,
+  rotateLog,
+  verifyLog,
+  defaultAuditDir,
+  type Anchor,
+  type AuditRecord,
+} from '../audit/log.ts';
 
-const USAGE =
-  'usage: warden audit verify | show [filters] | export --format jsonl [filters] | egress [--since T] | checkpoint   (filters: --session S --decision allow|ask|deny --kind K --source S --since ISO --until ISO --limit N)';
+const USAGE = `usage: warden audit verify [--anchor FILE] | show [filters] | export --format jsonl [filters]
+       | egress [--since T] | checkpoint | anchor | rotate
+  (each takes --dir DIR: the log's folder, by default $WARDEN_HOME or ~/.warden)
+  verify      check the hash chain, the signed checkpoints and head, the key and the head file outside the
+              database (exit 0 intact, 1 tampered, 2 no log or unreadable); --anchor FILE: and that the log
+              still extends a head printed earlier by \`warden audit anchor\`
+  anchor      print the signed head (seq, hash, time, key fingerprint, signature, public key) as one JSON
+              line, to keep off this machine
+  rotate      close this log with a signed record, archive it with its key under archive/, start a new one
+  checkpoint  keep a signed checkpoint at the current head
+  filters:    --session S --decision allow|ask|deny --kind K --source S --since ISO --until ISO --limit N
+`;
+
+function readAnchor(file: string): Anchor {
+  let a: Anchor;
+  try {
+    a = JSON.parse(readFileSync(file, 'utf8').trim()) as Anchor;
+  } catch (e) {
+    throw new UserError(`${file}: not an anchor (${(e as NodeJS.ErrnoException).code ?? 'not one JSON line'})`);
+  }
+  if (typeof a?.pub !== 'string' || !Number.isInteger(a.seq) || typeof a.sig !== 'string')
+    throw new UserError(`${file}: not an anchor printed by \`warden audit anchor\``);
+  return a;
+}
+
+function verifyCommand(dir: string, anchorFile: string | undefined): number {
+  const anchor = anchorFile ? readAnchor(anchorFile) : undefined;
+  const r = verifyLog(dir, anchor);
+  const head = r.head ? `, signed head at record ${r.head.seq}` : '';
+  process.stdout.write(`${dir}/audit.db: ${r.records} records, ${r.checkpoints} signed checkpoints${head}\n`);
+  if (r.ok) {
+    const extra = anchor ? ` and it extends the anchor at record ${anchor.seq}` : '';
+    process.stdout.write(`ok: the hash chain, every checkpoint, the signed head and audit-head verify${extra}\n`);
+    return 0;
+  }
+  for (const p of r.problems) process.stdout.write(`TAMPERED: ${p}\n`);
+  return 1;
+}
 
 function summary(r: AuditRecord): string {
   const d = r.data as {
@@ -19,6 +69,10 @@ function summary(r: AuditRecord): string {
 
 export function auditCommand(rest: string[]): number {
   const [sub, ...more] = rest;
+  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+    process.stdout.write(USAGE);
+    return sub ? 0 : 2;
+  }
   const { flags } = parseArgs(more, {
     session: 'string',
     decision: 'string',
@@ -29,19 +83,22 @@ export function auditCommand(rest: string[]): number {
     limit: 'string',
     format: 'string',
     dir: 'string',
+    anchor: 'string',
   });
-  const log = new AuditLog((flags.dir as string | undefined) ?? undefined);
+  const dir = (flags.dir as string | undefined) ?? defaultAuditDir();
+  if (sub === 'verify') return verifyCommand(dir, flags.anchor as string | undefined);
+  if (sub === 'anchor') {
+    process.stdout.write(JSON.stringify(anchorOf(dir)) + '\n');
+    return 0;
+  }
+  if (sub === 'rotate') {
+    const { archive, record } = rotateLog(dir);
+    process.stdout.write(`archived the old log and key in ${archive}; new log started (record ${record.seq})\n`);
+    return 0;
+  }
+  if (!['egress', 'checkpoint', 'show', 'export'].includes(sub)) throw new UsageError(USAGE.trimEnd());
+  const log = new AuditLog(dir, 'full', { readOnly: sub !== 'checkpoint' });
   try {
-    if (sub === 'verify') {
-      const r = log.verify();
-      process.stdout.write(`${log.path}: ${r.records} records, ${r.checkpoints} signed checkpoints\n`);
-      if (r.ok) {
-        process.stdout.write('ok: the hash chain and every checkpoint verify\n');
-        return 0;
-      }
-      for (const p of r.problems) process.stdout.write(`TAMPERED: ${p}\n`);
-      return 1;
-    }
     if (sub === 'egress') {
       // What left through the gateway: per upstream host, requests, bytes, tokens and redactions.
       const by = new Map<
@@ -112,6 +169,7 @@ export function auditCommand(rest: string[]): number {
       const format = (flags.format as string | undefined) ?? (sub === 'export' ? 'jsonl' : 'text');
       if (!['jsonl', 'text'].includes(format)) throw new UsageError('--format must be jsonl or text');
       const limit = flags.limit !== undefined ? Number(flags.limit) : Infinity;
+      if (!(limit >= 0)) throw new UsageError('--limit must be a number of records');
       let n = 0;
       for (const r of log.records({
         session: flags.session as string,
@@ -126,7 +184,7 @@ export function auditCommand(rest: string[]): number {
       }
       return 0;
     }
-    throw new UsageError(USAGE);
+    throw new UsageError(USAGE.trimEnd());
   } finally {
     log.close();
   }

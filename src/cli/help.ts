@@ -61,10 +61,29 @@ const POLICY_SUBS: Record<string, CommandHelp> = {
 
 const AUDIT_SUBS: Record<string, CommandHelp> = {
   verify: {
-    summary: "check the audit log's hash chain and signed checkpoints (exit 1 if tampered)",
-    usage: ['warden audit verify [--dir DIR]'],
+    summary: "check the audit log's hash chain, signatures and signed head, read-only (exit 1 if tampered)",
+    usage: ['warden audit verify [--dir DIR] [--anchor FILE]'],
+    flags: [AUDIT_DIR, ['--anchor FILE', 'also check that the log still extends a head printed earlier by anchor']],
+    examples: [
+      'warden audit verify',
+      'warden audit verify --dir /mnt/evidence/warden',
+      'warden audit verify --anchor /mnt/offsite/warden-head.json',
+    ],
+  },
+  anchor: {
+    summary: 'print the signed head of the log (one JSON line) to keep off this machine',
+    usage: ['warden audit anchor [--dir DIR]'],
     flags: [AUDIT_DIR],
-    examples: ['warden audit verify', 'warden audit verify --dir /mnt/evidence/warden'],
+    examples: [
+      'warden audit anchor >> /mnt/offsite/warden-heads.jsonl',
+      'warden audit anchor | ssh logs@siem "cat >> heads"',
+    ],
+  },
+  rotate: {
+    summary: 'close the log with a signed record, archive it with its key, and start a new log',
+    usage: ['warden audit rotate [--dir DIR]'],
+    flags: [AUDIT_DIR],
+    examples: ['warden audit rotate', 'warden audit rotate --dir /srv/warden'],
   },
   show: {
     summary: 'list audit records, one line each',
@@ -156,7 +175,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
   hook: {
     summary: "judge one tool call or prompt from an agent's hook (reads the hook's JSON on standard input)",
     usage: ['warden hook AGENT [--policy FILE] [--budget-ms N]', AGENT],
-    flags: [POLICY_FLAG, ['--budget-ms N', 'answer within N ms; past it the call is denied (fail closed)']],
+    flags: [
+      POLICY_FLAG,
+      ['--budget-ms N', 'answer within N ms of the process start; past it the call is denied (fail closed)'],
+      ['--late REASON', '(internal) record a call the installed command denied for lateness, with REASON'],
+      ['--late-input JSON', '(internal) the few fields of that call to record (else read from standard input)'],
+    ],
     examples: [
       'warden hook claude-code < pre-tool-use.json',
       'warden hook qwen-code --policy ./team-policy.yml --budget-ms 4000 < event.json',
@@ -242,15 +266,22 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
   },
   audit: {
-    summary: 'the tamper-evident audit log: verify, show, export, egress, checkpoint',
+    summary: 'the tamper-evident audit log: verify, anchor, rotate, show, export, egress, checkpoint',
     usage: [
-      'warden audit verify',
+      'warden audit verify [--anchor FILE]',
+      'warden audit anchor | rotate',
       'warden audit show [filters] [--limit N] [--format text|jsonl]',
       'warden audit export [--format jsonl] [filters]',
       'warden audit egress [--since T]',
       'warden audit checkpoint',
     ],
-    flags: [...AUDIT_FILTERS, ['--limit N', 'at most N records'], ['--format F', 'text or jsonl'], AUDIT_DIR],
+    flags: [
+      ...AUDIT_FILTERS,
+      ['--limit N', 'at most N records'],
+      ['--format F', 'text or jsonl'],
+      AUDIT_DIR,
+      ['--anchor FILE', '(verify) a head printed earlier by anchor'],
+    ],
     examples: [
       'warden audit verify',
       'warden audit show --decision deny --limit 20',

@@ -82,7 +82,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
   const idleGc = minorGc();
   let policy: Policy = loadPolicy(opts.policyFile);
   let policyStamp = opts.policyFile ? statSync(opts.policyFile).mtimeMs : 0;
-  const audit = new AuditLog(opts.auditDir, 'full', DAEMON_BUSY_MS);
+  const audit = new AuditLog(opts.auditDir, 'full', { busyTimeoutMs: DAEMON_BUSY_MS });
   const currentPolicy = (): Policy => {
     if (opts.policyFile) {
       const m = statSync(opts.policyFile).mtimeMs;

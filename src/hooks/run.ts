@@ -110,7 +110,7 @@ class DeadlineAuditLog extends AuditLog {
     dir: string | undefined,
     private readonly budgetMs: number,
   ) {
-    super(dir, 'full', waitFor(budgetMs));
+    super(dir, 'full', { busyTimeoutMs: waitFor(budgetMs) });
   }
   override append(r: Parameters<AuditLog['append']>[0]): ReturnType<AuditLog['append']> {
     this.db.pragma(`busy_timeout = ${waitFor(this.budgetMs)}`);
@@ -152,7 +152,7 @@ export async function writeLateRecord(agent: Agent, reason: string, input?: stri
   } catch {
     /* recorded without the call's fields */
   }
-  const audit = new AuditLog(auditDir, 'full', LATE_RECORD_BUSY_MS);
+  const audit = new AuditLog(auditDir, 'full', { busyTimeoutMs: LATE_RECORD_BUSY_MS });
   try {
     audit.append({
       session: typeof p.session_id === 'string' ? p.session_id : undefined,
