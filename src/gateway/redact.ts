@@ -3,6 +3,17 @@
  * sensitive patterns are replaced by stable placeholders before a request leaves, and the
  * placeholders are put back in what comes back (whole responses, streamed text split anywhere,
  * tool-call arguments), so the agent keeps working with the real values locally.
+ *
+ * Every string a request carries is a "piece": values and object keys at any depth, `model` and
+ * `role` included, and the strings inside JSON text (tool-call arguments). A secret is looked for
+ * in several views of the pieces, because an attacker (or a prompt-injected agent) can cut it up:
+ * - each piece on its own;
+ * - the pieces joined, in document order and in reading order (the text a model reads: contents
+ *   of adjacent parts and messages, without keys and protocol fields), with no separator, with
+ *   invisible characters dropped, around every boundary between two pieces;
+ * - each message serialised as JSON, where a key and its value stand together (`"AWS_SECRET…":"…"`).
+ * A secret found across pieces is removed from all of them: the first piece gets its placeholder,
+ * the others lose their share, so the joined text reads the placeholder once.
  */
 import { createHash } from 'node:crypto';
 import { analyzeSecrets, secretValues } from '../analyzers/secrets/index.ts';
@@ -12,24 +23,99 @@ const PREFIX = 'WARDEN_SECRET_';
 const PLACEHOLDER = /WARDEN_SECRET_[0-9a-f]{10}/g;
 const PH_LEN = PREFIX.length + 10;
 
-/** Keys whose values are protocol structure, not content (no secret can hide in a role or a model name that matters). */
-const STRUCTURAL = new Set(['model', 'role', 'type', 'tool_call_id', 'finish_reason', 'stop_reason', 'object']);
+/** Values of these keys are protocol structure: not part of the text a model reads (they are still redacted). */
+const STRUCTURAL = new Set([
+  'model',
+  'role',
+  'type',
+  'id',
+  'name',
+  'tool_call_id',
+  'tool_use_id',
+  'finish_reason',
+  'stop_reason',
+  'object',
+  'media_type',
+  'cache_control',
+]);
+/** Characters a reader does not see, which can be slipped inside a token to break its shape. */
+const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/;
+/** Text around a boundary joined without separator: enough for a PEM block split anywhere. */
+const WIDE = 4096;
+/** Text around a boundary joined there only (the other boundaries stay apart): tokens are shorter. */
+const NARROW = 400;
+/** Serialised nodes larger than this are viewed child by child (messages, blocks), so views stay cacheable. */
+const NODE_VIEW_MAX = 64 * 1024;
+/** JSON text nested in strings (arguments holding JSON holding JSON…) is opened this deep. */
+const JSON_DEPTH = 4;
 
 export interface Redaction {
   placeholder: string;
   kind: string;
 }
 
+interface Found {
+  value: string;
+  kind: string;
+}
+
 /**
- * Agents resend the whole conversation every turn, so most strings of a request were redacted
- * before: results for long strings are kept (by content hash) in a bounded cache.
+ * Agents resend the whole conversation every turn, so most texts were analysed before: what was
+ * found in a text is kept by the text's hash. Only the hash and the (short) secrets are kept,
+ * never the text, and the cache is bounded in entries and bytes (oldest out first), so a burst of
+ * large requests does not hold memory.
  */
-const CACHE_MAX = 4000;
-const cache = new Map<string, { text: string; found: { value: string; kind: string }[] }>();
+export const CACHE_LIMITS = { entries: 20_000, bytes: 4 * 1024 * 1024 };
+const cache = new Map<string, Found[]>();
+let cacheBytes = 0;
+const entryBytes = (key: string, found: Found[]) => key.length + 64 + found.reduce((n, f) => n + f.value.length, 0);
+
+/** A copy that does not share memory with the (large) string it was cut from. */
+const own = (s: string) => Buffer.from(s, 'utf8').toString('utf8');
+
+/** The secrets in a text, cached for texts long enough to be worth a hash. */
+export function secretsIn(text: string): Found[] {
+  if (text.length < 8) return [];
+  const key = text.length >= 128 ? createHash('sha1').update(text).digest('base64') : undefined;
+  const hit = key ? cache.get(key) : undefined;
+  if (hit) return hit;
+  const file = new SourceFile('<request>', text, undefined);
+  const findings = analyzeSecrets(file);
+  const values = secretValues(file, findings);
+  const found = findings
+    .map((f, k) => ({ value: values[k], kind: f.ruleId }))
+    .filter((x) => x.value)
+    .map((x) => ({ value: own(x.value), kind: x.kind }));
+  if (key) {
+    cache.set(key, found);
+    cacheBytes += entryBytes(key, found);
+    while (cache.size > CACHE_LIMITS.entries || cacheBytes > CACHE_LIMITS.bytes) {
+      const [k, v] = cache.entries().next().value!;
+      cache.delete(k);
+      cacheBytes -= entryBytes(k, v);
+    }
+  }
+  return found;
+}
+
+export function cacheStats(): { entries: number; bytes: number } {
+  return { entries: cache.size, bytes: cacheBytes };
+}
+
+interface Piece {
+  text: string;
+  /** Part of the text a model reads (not a key, not a protocol field). */
+  reading: boolean;
+  /** This string holds JSON text whose own strings are pieces too (it is rebuilt from them). */
+  json?: { value: unknown; depth: number };
+  edits: { start: number; end: number; to: string }[];
+}
 
 export class Redactor {
   private byPlaceholder = new Map<string, string>();
   readonly redactions: Redaction[] = [];
+  /** The secrets found within single pieces (of the request being redacted). */
+  private inOnePiece: string[] = [];
   constructor(private patterns: RegExp[] = []) {}
 
   private placeholderFor(value: string, kind: string): string {
@@ -41,37 +127,109 @@ export class Redactor {
 
   /** Redacts one string (secrets found by the secrets analyzer, then configured patterns). */
   redact(text: string): string {
-    if (!text) return text;
-    let out = text;
-    const key = text.length >= 256 ? createHash('sha1').update(text).digest('base64') : undefined;
-    let hit = key ? cache.get(key) : undefined;
-    if (!hit) {
-      const file = new SourceFile('<request>', text, undefined);
-      const found = analyzeSecrets(file);
-      const values = secretValues(file, found);
-      hit = { text, found: found.map((f, k) => ({ value: values[k], kind: f.ruleId })).filter((x) => x.value) };
-      if (key) {
-        if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-        cache.set(key, hit);
-      }
-    }
-    for (const { value, kind } of hit.found)
-      if (out.includes(value)) out = out.split(value).join(this.placeholderFor(value, kind));
-    for (const re of this.patterns)
-      out = out.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), (m) =>
-        this.placeholderFor(m, 'pattern'),
-      );
-    return out;
+    return this.redactDeep(text);
   }
 
-  /** Redacts every string inside a JSON value (messages, tool results, tool-call arguments…). */
-  redactDeep<T>(v: T, key?: string): T {
-    if (typeof v === 'string')
-      return (v.length < 8 || (key !== undefined && STRUCTURAL.has(key)) ? v : this.redact(v)) as T;
-    if (Array.isArray(v)) return v.map((x) => this.redactDeep(x)) as T;
-    if (v && typeof v === 'object')
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.redactDeep(x, k)])) as T;
-    return v;
+  /** Redacts every string inside a JSON value: values and keys at any depth, and JSON text inside strings. */
+  redactDeep<T>(v: T): T {
+    const pieces: Piece[] = [];
+    collect(v, undefined, false, 0, pieces);
+    const values = new Map<string, string>();
+    const add = (f: Found) => values.has(f.value) || values.set(f.value, f.kind);
+    for (const p of pieces) secretsIn(p.text).forEach(add);
+    this.inOnePiece = [...values.keys()];
+    for (const text of nodeViews(v, 0)) for (const f of secretsIn(text)) addEscaped(f, add);
+    // (the JSON text of a string is represented by its inner pieces in the joined views)
+    const ordered = pieces.filter((p) => !p.json);
+    this.acrossPieces(ordered, add);
+    this.acrossPieces(
+      ordered.filter((p) => p.reading),
+      add,
+    );
+    const replace = this.replacer(values);
+    const out = pieces.map((p) => replace(applyEdits(p.text, p.edits)));
+    let at = 0;
+    return rebuild(
+      v,
+      false,
+      () => pieces[at],
+      () => out[at++],
+      (p) => replace(p),
+    ) as T;
+  }
+
+  /** A function that replaces every known secret value, then every configured pattern, by its placeholder. */
+  private replacer(values: Map<string, string>): (s: string) => string {
+    const list = [...values.keys()].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
+    const any = list.length ? new RegExp(list.map(escapeRe).join('|'), 'g') : undefined;
+    const patterns = this.patterns.map(
+      (re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'),
+    );
+    return (s) => {
+      let out = any && s.length >= 4 ? s.replace(any, (m) => this.placeholderFor(m, values.get(m)!)) : s;
+      for (const re of patterns) out = out.replace(re, (m) => this.placeholderFor(m, 'pattern'));
+      return out;
+    };
+  }
+
+  /**
+   * Secrets made of several adjacent pieces: the text around every boundary is judged joined (all
+   * boundaries closed, invisible characters dropped), and joined at that boundary only (so a token
+   * cut in two is found whatever stands next to it). A secret that spans pieces becomes edits.
+   */
+  private acrossPieces(seq: Piece[], add: (f: Found) => void) {
+    if (seq.length < 2) return;
+    const starts: number[] = [];
+    let total = 0;
+    for (const p of seq) {
+      starts.push(total);
+      total += p.text.length;
+    }
+    const boundaries = starts.slice(1);
+    for (const [s, e] of mergeWindows(boundaries, WIDE, total))
+      this.spliceFound(
+        seq,
+        starts,
+        buildView(seq, starts, s, e, () => ''),
+        add,
+      );
+    boundaries.forEach((b, k) => {
+      const s = Math.max(0, b - NARROW);
+      const e = Math.min(total, b + NARROW);
+      this.spliceFound(
+        seq,
+        starts,
+        buildView(seq, starts, s, e, (at) => (at === k + 1 ? '' : '\n')),
+        add,
+      );
+    });
+  }
+
+  /**
+   * A match that only extends a secret found in one piece into the next piece (`ghp_…` + a key
+   * `stream`, read as one longer token) is that piece's secret: it is not spliced, so the
+   * neighbouring piece (perhaps a protocol key) is left whole.
+   */
+  private spliceFound(seq: Piece[], starts: number[], view: View, add: (f: Found) => void) {
+    for (const f of secretsIn(view.text)) {
+      if (this.inOnePiece.some((v) => f.value.includes(v))) continue;
+      add(f);
+      for (let i = view.text.indexOf(f.value); i >= 0; i = view.text.indexOf(f.value, i + 1)) {
+        const from = view.map[i];
+        const to = view.map[i + f.value.length - 1] + 1;
+        if (from < 0 || to <= 0) continue;
+        const first = pieceAt(starts, from);
+        const last = pieceAt(starts, to - 1);
+        // (inside one piece and written plainly: replaced with the other values)
+        if (first === last && seq[first].text.slice(from - starts[first], to - starts[first]) === f.value) continue;
+        const ph = this.placeholderFor(f.value, f.kind);
+        for (let k = first; k <= last; k++) {
+          const start = Math.max(from, starts[k]) - starts[k];
+          const end = Math.min(to, starts[k] + seq[k].text.length) - starts[k];
+          seq[k].edits.push({ start, end, to: k === first ? ph : '' });
+        }
+      }
+    }
   }
 
   restore(text: string): string {
@@ -84,13 +242,167 @@ export class Redactor {
     if (typeof v === 'string') return this.restore(v) as T;
     if (Array.isArray(v)) return v.map((x) => this.restoreDeep(x)) as T;
     if (v && typeof v === 'object')
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.restoreDeep(x)])) as T;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.restore(k), this.restoreDeep(x)])) as T;
     return v;
   }
 
   get active(): boolean {
     return this.byPlaceholder.size > 0;
   }
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** JSON text in a string (tool-call arguments, a pasted config), parsed, or undefined. */
+function parseJsonText(s: string, depth: number): unknown {
+  if (depth >= JSON_DEPTH || s.length < 2) return undefined;
+  const c = s.trimStart()[0];
+  if (c !== '{' && c !== '[' && c !== '"') return undefined;
+  try {
+    const v = JSON.parse(s);
+    return v && typeof v === 'object' ? v : typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pieces of a JSON value, in document order (a key before its value). */
+function collect(v: unknown, key: string | undefined, inKey: boolean, depth: number, out: Piece[]) {
+  if (typeof v === 'string') {
+    const p: Piece = { text: v, reading: !inKey && !(key !== undefined && STRUCTURAL.has(key)), edits: [] };
+    out.push(p);
+    const inner = inKey ? undefined : parseJsonText(v, depth);
+    if (inner !== undefined) {
+      p.json = { value: inner, depth };
+      collect(inner, key, false, depth + 1, out);
+    }
+  } else if (Array.isArray(v)) for (const x of v) collect(x, key, false, depth, out);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      collect(k, undefined, true, depth, out);
+      collect(x, k, false, depth, out);
+    }
+}
+
+/**
+ * Rebuilds a JSON value from its redacted pieces, in collect's order. A string holding JSON text is
+ * re-serialised from its inner pieces when one of them changed (then the values are replaced in the
+ * serialisation too, for secrets that were found only in their escaped form).
+ */
+function rebuild(
+  v: unknown,
+  inKey: boolean,
+  piece: () => Piece,
+  next: () => string,
+  replace: (s: string) => string,
+): unknown {
+  if (typeof v === 'string') {
+    const p = piece();
+    const own = next();
+    if (inKey || !p.json) return own;
+    const inner = rebuild(p.json.value, false, piece, next, replace);
+    return JSON.stringify(inner) === JSON.stringify(p.json.value) ? own : replace(JSON.stringify(inner));
+  }
+  if (Array.isArray(v)) return v.map((x) => rebuild(x, false, piece, next, replace));
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [, x] of Object.entries(v)) {
+      const k = rebuild('', true, piece, next, replace) as string;
+      out[k] = rebuild(x, false, piece, next, replace);
+    }
+    return out;
+  }
+  return v;
+}
+
+/** Serialisations of the value, node by node down to NODE_VIEW_MAX: keys stand next to their values. */
+function nodeViews(v: unknown, depth: number): string[] {
+  if (!v || typeof v !== 'object') return [];
+  const text = JSON.stringify(v);
+  if (text.length <= NODE_VIEW_MAX || depth > 6) return [text];
+  const kids = Array.isArray(v) ? v : Object.values(v as object);
+  const small = Array.isArray(v)
+    ? []
+    : Object.entries(v as object).filter(([, x]) => !x || typeof x !== 'object' || JSON.stringify(x).length < 512);
+  return [JSON.stringify(Object.fromEntries(small)), ...kids.flatMap((x) => nodeViews(x, depth + 1))];
+}
+
+/** A value found in serialised JSON, in both its escaped and its plain form. */
+function addEscaped(f: Found, add: (f: Found) => void) {
+  add(f);
+  if (!f.value.includes('\\')) return;
+  try {
+    const plain = JSON.parse(`"${f.value}"`);
+    if (typeof plain === 'string') add({ value: plain, kind: f.kind });
+  } catch {
+    /* not a whole escaped string: the escaped form is replaced as it is */
+  }
+}
+
+interface View {
+  text: string;
+  /** For each character of the view, its offset in the pieces joined (-1: a separator). */
+  map: Int32Array;
+}
+
+/** The joined pieces from offset s to e, with `sep(k)` before piece k, invisible characters dropped. */
+function buildView(seq: Piece[], starts: number[], s: number, e: number, sep: (k: number) => string): View {
+  const parts: { text: string; at: number }[] = [];
+  for (let k = pieceAt(starts, s); k < seq.length && starts[k] < e; k++) {
+    const from = Math.max(s, starts[k]);
+    if (k > 0 && from === starts[k] && sep(k)) parts.push({ text: sep(k), at: -1 });
+    const t = seq[k].text.slice(from - starts[k], Math.min(e - starts[k], seq[k].text.length));
+    if (!INVISIBLE.test(t)) parts.push({ text: t, at: from });
+    else for (let i = 0; i < t.length; i++) if (!INVISIBLE.test(t[i])) parts.push({ text: t[i], at: from + i });
+  }
+  const map = new Int32Array(parts.reduce((n, p) => n + p.text.length, 0));
+  let i = 0;
+  for (const p of parts) for (let j = 0; j < p.text.length; j++) map[i++] = p.at < 0 ? -1 : p.at + j;
+  return { text: parts.map((p) => p.text).join(''), map };
+}
+
+/** The index of the piece holding offset `at` (binary search over the start offsets). */
+function pieceAt(starts: number[], at: number): number {
+  let lo = 0,
+    hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Windows of ±w around each boundary, overlapping ones merged. */
+function mergeWindows(boundaries: number[], w: number, total: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const b of boundaries) {
+    const s = Math.max(0, b - w);
+    const e = Math.min(total, b + w);
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+/** Applies a piece's edits (ranges replaced), overlapping ranges merged (the first one's text kept). */
+function applyEdits(text: string, edits: Piece['edits']): string {
+  if (!edits.length) return text;
+  const sorted = [...edits].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Piece['edits'] = [];
+  for (const e of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && e.start < last.end) last.end = Math.max(last.end, e.end);
+    else merged.push({ ...e });
+  }
+  let out = '';
+  let at = 0;
+  for (const e of merged) {
+    out += text.slice(at, e.start) + e.to;
+    at = e.end;
+  }
+  return out + text.slice(at);
 }
 
 /**
