@@ -22,6 +22,7 @@ import { SourceFile } from '../analyzers/source.ts';
 const PREFIX = 'WARDEN_SECRET_';
 const PLACEHOLDER = /WARDEN_SECRET_[0-9a-f]{10}/g;
 const PH_LEN = PREFIX.length + 10;
+const GENERIC = 'secret.generic';
 
 /** Values of these keys are protocol structure: not part of the text a model reads (they are still redacted). */
 const STRUCTURAL = new Set([
@@ -115,7 +116,7 @@ export class Redactor {
   private byPlaceholder = new Map<string, string>();
   readonly redactions: Redaction[] = [];
   /** The secrets found within single pieces (of the request being redacted). */
-  private inOnePiece: string[] = [];
+  private inOnePiece: Found[] = [];
   constructor(private patterns: RegExp[] = []) {}
 
   private placeholderFor(value: string, kind: string): string {
@@ -137,15 +138,17 @@ export class Redactor {
     const values = new Map<string, string>();
     const add = (f: Found) => values.has(f.value) || values.set(f.value, f.kind);
     for (const p of pieces) secretsIn(p.text).forEach(add);
-    this.inOnePiece = [...values.keys()];
+    this.inOnePiece = [...values].map(([value, kind]) => ({ value, kind }));
     for (const text of nodeViews(v, 0)) for (const f of secretsIn(text)) addEscaped(f, add);
     // (the JSON text of a string is represented by its inner pieces in the joined views)
     const ordered = pieces.filter((p) => !p.json);
-    this.acrossPieces(ordered, add);
+    // Reading order first: a match in document order that overlaps a secret already spliced is
+    // the same secret read through keys and protocol fields (`ghp_…` + `type` + `text` + `…`).
     this.acrossPieces(
       ordered.filter((p) => p.reading),
       add,
     );
+    this.acrossPieces(ordered, add);
     const replace = this.replacer(values);
     const out = pieces.map((p) => replace(applyEdits(p.text, p.edits)));
     let at = 0;
@@ -206,14 +209,15 @@ export class Redactor {
   }
 
   /**
-   * A match that only extends a secret found in one piece into the next piece (`ghp_…` + a key
-   * `stream`, read as one longer token) is that piece's secret: it is not spliced, so the
-   * neighbouring piece (perhaps a protocol key) is left whole.
+   * A match that extends a secret found within one piece, by a token of the same format or by the
+   * generic rule (a label followed by anything up to a delimiter)
+   * (`npm_…` followed by the next message's `openai…`, or by the key `stream`, read as one longer
+   * token) is that piece's secret, already replaced: the neighbouring pieces are left whole. A
+   * match that overlaps a splice made before is the same secret read through other pieces.
    */
   private spliceFound(seq: Piece[], starts: number[], view: View, add: (f: Found) => void) {
     for (const f of secretsIn(view.text)) {
-      if (this.inOnePiece.some((v) => f.value.includes(v))) continue;
-      add(f);
+      if (this.inOnePiece.some((v) => (v.kind === f.kind || f.kind === GENERIC) && f.value.includes(v.value))) continue;
       for (let i = view.text.indexOf(f.value); i >= 0; i = view.text.indexOf(f.value, i + 1)) {
         const from = view.map[i];
         const to = view.map[i + f.value.length - 1] + 1;
@@ -221,13 +225,20 @@ export class Redactor {
         const first = pieceAt(starts, from);
         const last = pieceAt(starts, to - 1);
         // (inside one piece and written plainly: replaced with the other values)
-        if (first === last && seq[first].text.slice(from - starts[first], to - starts[first]) === f.value) continue;
-        const ph = this.placeholderFor(f.value, f.kind);
+        if (first === last && seq[first].text.slice(from - starts[first], to - starts[first]) === f.value) {
+          add(f);
+          continue;
+        }
+        const targets: { k: number; start: number; end: number }[] = [];
         for (let k = first; k <= last; k++) {
           const start = Math.max(from, starts[k]) - starts[k];
           const end = Math.min(to, starts[k] + seq[k].text.length) - starts[k];
-          seq[k].edits.push({ start, end, to: k === first ? ph : '' });
+          targets.push({ k, start, end });
         }
+        if (targets.some((t) => seq[t.k].edits.some((e) => e.start < t.end && t.start < e.end))) continue;
+        add(f);
+        const ph = this.placeholderFor(f.value, f.kind);
+        targets.forEach((t, n) => seq[t.k].edits.push({ start: t.start, end: t.end, to: n === 0 ? ph : '' }));
       }
     }
   }
