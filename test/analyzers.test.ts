@@ -115,7 +115,7 @@ test('secrets: curl credentials on continued lines and literal defaults of secre
   );
   assert.deepEqual(
     analyzeSecrets(f).map((x) => `${x.ruleId}:${x.line}`),
-    ['secret.generic:4', 'secret.curl-basic-auth:2'],
+    ['secret.curl-basic-auth:2', 'secret.generic:4'],
   );
 });
 

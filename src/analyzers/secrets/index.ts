@@ -5,11 +5,9 @@
  * Findings never carry the secret: the snippet is redacted.
  */
 import type { Finding } from '../../engine/types.ts';
-import { SourceFile, finding, clip } from '../source.ts';
-import { SECRET_PATTERNS, type SecretPattern } from './patterns.ts';
+import { SourceFile, finding, clip, MAX_SNIPPET } from '../source.ts';
+import { SECRET_PATTERNS, B, E, type SecretPattern } from './patterns.ts';
 import { Literals, eachTagged, mayOccur, registerWords } from '../literals.ts';
-
-const MAX_LINE = 4000;
 
 export function entropy(s: string): number {
   const counts = new Map<string, number>();
@@ -117,57 +115,106 @@ export function analyzeSecrets(file: SourceFile, changed?: Set<number>): Finding
 /** The file analysed last (whole, not a diff) and what was found in it. */
 let last: { file: SourceFile; findings: Finding[] } | undefined;
 
-function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
-  const out: Finding[] = [];
-  const lock = isLockfile(file.path);
-  const seen = new Set<string>();
-  const emit = (
-    pat: { id: string; title: string; severity?: Finding['severity'] },
-    line: number,
-    col: number,
-    secret: string,
-    confidence: Finding['confidence'],
-    note = '',
-  ) => {
-    const key = `${line}:${secret}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const text = file.line(line);
-    out.push(
-      finding(file, {
-        ruleId: pat.id,
-        title: pat.title,
-        severity: pat.severity ?? 'high',
-        confidence,
-        ...META,
-        message: `${pat.title} in source: anyone with read access to the code (or to a model vendor it is sent to) can use it.${note}`,
-        line,
-        column: col,
-        endColumn: col + secret.length,
-        snippet: clip(text.split(secret).join(redact(secret)).trim()),
-      }),
-    );
-  };
+/** A secret in a text: where it is (UTF-16 offsets, end exclusive) and the format it was found by. */
+export interface SecretSpan {
+  start: number;
+  end: number;
+  rule: string;
+}
 
-  const lines = file.lines;
-  // Prefilter: a format is tried only on lines holding one of its hints (lines without any hint,
-  // the vast majority, cost nothing). The hints' occurrences come in text order, so lines are met
-  // in ascending order: each line gets its formats (by index) and whether the generic rule looks.
-  const cands = new Map<number, { formats: number[]; generic: boolean }>();
-  let at = 0,
-    atEnd = lines[0].length; // (the line holding the current offset, and where it ends)
-  const lastLine = new Int32Array(SECRET_PATTERNS.length).fill(-1);
-  const hinted = (k: number, offset: number) => {
-    while (offset > atEnd && at + 1 < lines.length) atEnd += lines[++at].length + 1;
-    let c = cands.get(at);
-    for (const pi of HINT_OWNERS_OF[k]) {
-      if (pi < 0 ? lock || c?.generic : lastLine[pi] === at) continue;
-      if (!c) cands.set(at, (c = { formats: [], generic: false }));
-      if (pi < 0) c.generic = true;
-      else {
-        lastLine[pi] = at;
-        c.formats.push(pi);
+/** A secret found, before it becomes a finding: `rank` orders formats (lower wins an overlap). */
+interface Hit {
+  start: number;
+  end: number;
+  pat: { id: string; title: string; severity?: Finding['severity'] };
+  confidence: Finding['confidence'];
+  note: string;
+  rank: number;
+}
+
+/**
+ * Lines up to this long are searched whole; on longer ones (minified JSON, a log line, a 10 MB
+ * blob) each format is searched only in windows around its hints, so the work stays linear.
+ */
+const WHOLE_LINE = 8192;
+/** A window's reach before a hint (a format's name part, `sk-…` before `T3BlbkFJ`) and after it. */
+const BEFORE = 512;
+const AFTER = 4096;
+/** The formats as global regexes with match indices (every match, and where group `s` is). */
+const GLOBAL = SECRET_PATTERNS.map((p) => new RegExp(p.re.source, p.re.flags + 'gd'));
+/** The same, anchored, to finish a match that a window cut short. */
+const STICKY = SECRET_PATTERNS.map((p) => new RegExp(p.re.source, p.re.flags + 'yd'));
+const GENERIC_G = new RegExp(GENERIC_NAME.source, 'gid');
+const DEFAULT_ARG_G = new RegExp(DEFAULT_ARG.source, 'gid');
+const GENERIC_RANK = SECRET_PATTERNS.length;
+
+type Segment = [start: number, end: number, lineEnd: number];
+
+/**
+ * The pieces of text to search for a format whose hints occur at `offsets` (ascending): each
+ * hint's whole line, or a window around it on a long line; overlapping pieces are merged.
+ */
+function segments(offsets: number[], file: SourceFile, changed?: Set<number>): Segment[] {
+  const starts = file.lineStarts();
+  const out: Segment[] = [];
+  let li = 0;
+  for (const o of offsets) {
+    while (li + 1 < starts.length && starts[li + 1] <= o) li++;
+    if (changed && !changed.has(li + 1)) continue;
+    const ls = starts[li],
+      le = ls + file.lines[li].length;
+    if (le - ls < 8) continue;
+    const long = le - ls > WHOLE_LINE;
+    const s = long ? Math.max(ls, o - BEFORE) : ls,
+      e = long ? Math.min(le, o + AFTER) : le;
+    const prev = out[out.length - 1];
+    if (prev && s <= prev[1]) prev[1] = Math.max(prev[1], e);
+    else out.push([s, e, le]);
+  }
+  return out;
+}
+
+/**
+ * Every match of a global regex in the segments, as [match, offset of the piece searched]. A
+ * match that runs into a window's cut end is finished on the rest of its line.
+ */
+function* matchesIn(re: RegExp, sticky: RegExp | undefined, text: string, segs: Segment[]) {
+  for (const [s, e, le] of segs) {
+    const piece = text.slice(s, e);
+    re.lastIndex = 0;
+    for (let m = re.exec(piece); m; m = re.exec(piece)) {
+      if (m[0].length === 0) re.lastIndex++;
+      if (sticky && e < le && m.index + m[0].length === piece.length) {
+        sticky.lastIndex = 0;
+        const whole = sticky.exec(text.slice(s + m.index, le));
+        if (whole) {
+          yield [whole, s + m.index] as const;
+          break;
+        }
       }
+      yield [m, s] as const;
+    }
+  }
+}
+
+/** Offsets (in the text) of group `s`, or of the whole match. */
+function groupSpan(m: RegExpExecArray, base: number): [number, number] {
+  const [a, b] = m.indices!.groups?.s ?? m.indices![0];
+  return [base + a, base + b];
+}
+
+/** Every hint's offsets, by format (index in SECRET_PATTERNS; the generic rule last). */
+function hintOffsets(file: SourceFile, lock: boolean): number[][] {
+  const at: number[][] = Array.from({ length: SECRET_PATTERNS.length + 1 }, () => []);
+  const last = new Int32Array(SECRET_PATTERNS.length + 1).fill(-1);
+  const hinted = (k: number, offset: number) => {
+    for (const pi of HINT_OWNERS_OF[k]) {
+      const slot = pi < 0 ? GENERIC_RANK : pi;
+      if (pi < 0 && lock) continue;
+      // (two hints of one format at one offset, `sk_live` and `sk_l…`: one is enough)
+      if (last[slot] === offset) continue;
+      last[slot] = offset;
+      at[slot].push(offset);
     }
   };
   // (the automaton's pass over the file, shared with the other analyzers, has every hint at every offset)
@@ -175,86 +222,251 @@ function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
     (ownHints ??= new Literals(HINT_LIST.map((word) => ({ word, caseSensitive: false }))))
       .scan(file.text)
       .tagged(OWN_TAG, hinted);
-  // Formats whose hints are short and common (`.`, `sk`, `ey`): the lines where the format
-  // (without its token boundaries) occurs, in the rare files where it does.
-  let unsorted = false;
+  // Formats whose hints are short and common (`.`, `sk`, `ey`): where the format (without its
+  // token boundaries) occurs, in the rare files where it does.
   SECRET_PATTERNS.forEach((pat, pi) => {
     if (!pat.quick || !mayOccur(pat.re, file.text)) return;
-    for (const li of file.matchingLines(pat.quick)) {
-      let c = cands.get(li);
-      if (!c) {
-        cands.set(li, (c = { formats: [], generic: false }));
-        unsorted = true;
-      }
-      if (!c.formats.includes(pi)) c.formats.push(pi);
+    const q = pat.quick;
+    q.lastIndex = 0;
+    for (let m = q.exec(file.text); m; m = q.exec(file.text)) {
+      at[pi].push(m.index);
+      if (m[0].length === 0) q.lastIndex++;
     }
   });
-  let order = [...cands.keys()];
-  if (unsorted) order.sort((a, b) => a - b);
-  if (changed) order = order.filter((i) => changed.has(i + 1));
-  for (const i of order) {
-    const line = lines[i];
-    if (line.length > MAX_LINE || line.length < 8) continue;
-    let matched = false;
-    const c = cands.get(i)!;
-    const patterns = c.formats.sort((a, b) => a - b).map((pi) => SECRET_PATTERNS[pi]);
-    const lower = line.toLowerCase();
-    for (const pat of patterns) {
-      if (!pat.hints.some((h) => lower.includes(h))) continue;
-      const m = pat.re.exec(line);
-      if (!m) continue;
-      const secret = m.groups?.s ?? m[0];
-      const variable = pat.fixed ? secret.replace(pat.fixed, '') : secret;
-      let typed = false;
-      if (pat.id !== 'secret.private-key' && pat.id !== 'secret.gcp-service-account') {
-        if (PLACEHOLDER.test(variable) || DOCUMENTED.test(variable)) continue;
-        typed = TYPED.test(variable);
-        // Little more than one character repeated (glc_1111…, 0000…XYZ): nothing to confirm.
-        if (typed && entropy(variable) < 3) continue;
-      }
-      if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) continue;
-      if (pat.valid && !pat.valid(secret)) continue;
-      if (lock && pat.id === 'secret.jwt') continue;
-      if (pat.id === 'secret.private-key' && isPlaceholderKeyBlock(line.slice(m.index + m[0].length), lines, i))
-        continue;
-      // A value in the exact format of a vendor's credential that still looks typed by hand
-      // (12345678, runs of one character, abcdef…) is most likely a placeholder: reported at low
-      // severity, so a reviewer can confirm it, without failing a build or blocking an agent.
-      const col = m.index + Math.max(0, m[0].indexOf(secret)) + 1;
-      if (typed)
-        emit(
-          { ...pat, severity: 'low' },
-          i + 1,
-          col,
-          secret,
-          'low',
-          ' It looks like a placeholder (typed-in sequence); confirm it is not a real credential.',
-        );
-      else emit(pat, i + 1, col, secret, 'high');
-      matched = true;
-      break;
+  return at;
+}
+
+/** Every secret in a file: vendor formats, the generic rule, AWS key pairs, curl commands. */
+function collectHits(file: SourceFile, changed?: Set<number>): Hit[] {
+  const text = file.text;
+  const lock = isLockfile(file.path);
+  const at = hintOffsets(file, lock);
+  const hits: Hit[] = [];
+  SECRET_PATTERNS.forEach((pat, pi) => {
+    if (!at[pi].length) return;
+    for (const [m, base] of matchesIn(GLOBAL[pi], STICKY[pi], text, segments(at[pi], file, changed))) {
+      const hit = vendorHit(pat, pi, m, base, text, lock);
+      if (hit) hits.push(hit);
     }
-    if (matched || !c.generic) continue;
-    const g = GENERIC_NAME.exec(line) ?? DEFAULT_ARG.exec(line);
-    // An unquoted value is a literal in config files and shell, but an expression in program code
-    // (`token = strtok(s, "/")`, `privateKey := new(dsa.PrivateKey)`): there only quoted values count.
-    if (g && (g[2] !== undefined || !file.language || file.language === 'bash')) {
-      const value = g[2] ?? g[3];
-      if (genericLooksSecret(g[1], value, g[2] !== undefined)) {
-        emit(
-          { id: 'secret.generic', title: 'Hard-coded secret', severity: /passw|pwd/i.test(g[1]) ? 'high' : 'medium' },
-          i + 1,
-          line.indexOf(value) + 1,
-          value,
-          'medium',
-        );
-      }
+  });
+  hits.push(...packedHits(file, at, hits, lock, changed));
+  hits.push(...awsPairs(file, hits));
+  if (at[GENERIC_RANK].length) hits.push(...genericHits(file, segments(at[GENERIC_RANK], file, changed)));
+  hits.push(...curlHits(file, changed));
+  return settle(hits);
+}
+
+/**
+ * Formats that start with a token boundary, without their boundaries, anchored: to try at a hint
+ * that the format missed because a neighbour leaves no boundary (secrets packed with no separator,
+ * `ghp_…sk_live_…`). undefined: the format has no such form.
+ */
+const PACKED = SECRET_PATTERNS.map((p) => {
+  const src = p.re.source;
+  if (p.commonHints || !src.startsWith(B)) return undefined;
+  const core = src.slice(B.length);
+  return new RegExp(core.endsWith(E) ? core.slice(0, -E.length) : core, 'yd');
+});
+
+/**
+ * Secrets packed against one another: at each hint no match covers, the format is tried without
+ * its boundaries. Such a match counts only where it touches another secret (a lone one inside an
+ * identifier, `task_test_…`, is an identifier): packed tokens give each other away.
+ */
+function packedHits(file: SourceFile, at: number[][], hits: Hit[], lock: boolean, changed?: Set<number>): Hit[] {
+  const text = file.text;
+  const sorted = [...hits].sort((a, b) => a.start - b.start);
+  const covered = coverage(sorted);
+  const cands: Hit[] = [];
+  SECRET_PATTERNS.forEach((pat, pi) => {
+    const re = PACKED[pi];
+    if (!re) return;
+    for (const o of at[pi]) {
+      if (covered(o) || (changed && !changed.has(file.lineIndex(o) + 1))) continue;
+      re.lastIndex = 0;
+      const m = re.exec(text.slice(o, o + AFTER));
+      const hit = m && vendorHit(pat, pi, m, o, text, lock);
+      if (hit) cands.push(hit);
     }
+  });
+  if (!cands.length) return [];
+  // An access key ID packed with its secret: the pair's secret is what it touches.
+  const all = [...sorted, ...cands, ...awsPairs(file, cands)].sort((a, b) => a.start - b.start);
+  return cands.filter((c) => all.some((h) => h !== c && h.start <= c.end && c.start <= h.end));
+}
+
+/** Whether an offset lies inside one of the hits (sorted by start). */
+function coverage(sorted: Hit[]): (o: number) => boolean {
+  const maxEnd: number[] = [];
+  sorted.forEach((h, i) => maxEnd.push(Math.max(h.end, i ? maxEnd[i - 1] : 0)));
+  return (o) => {
+    let lo = 0,
+      hi = sorted.length - 1,
+      k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].start <= o) ((k = mid), (lo = mid + 1));
+      else hi = mid - 1;
+    }
+    return k >= 0 && maxEnd[k] > o;
+  };
+}
+
+/** A vendor format's match, if it survives the checks that tell a credential from a look-alike. */
+function vendorHit(
+  pat: SecretPattern,
+  pi: number,
+  m: RegExpExecArray,
+  base: number,
+  text: string,
+  lock: boolean,
+): Hit | undefined {
+  let [start, end] = groupSpan(m, base);
+  const secret = text.slice(start, end);
+  const variable = pat.fixed ? secret.replace(pat.fixed, '') : secret;
+  let typed = false;
+  if (pat.id === 'secret.private-key') {
+    end = pemBlockEnd(text, end);
+    if (isPlaceholderKeyBlock(text.slice(start, end))) return undefined;
+  } else if (pat.id === 'secret.gcp-service-account') {
+    if (!isServiceAccountKey(text, start)) return undefined;
+  } else {
+    if (PLACEHOLDER.test(variable) || DOCUMENTED.test(variable)) return undefined;
+    typed = TYPED.test(variable);
+    // Little more than one character repeated (glc_1111…, 0000…XYZ): nothing to confirm.
+    if (typed && entropy(variable) < 3) return undefined;
   }
-  // curl commands continued over several lines (`curl … \` ⏎ `  -u user:pass`, as READMEs write
-  // them): the curl formats are tried on the joined command, the finding placed on its line.
+  if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) return undefined;
+  if (pat.valid && !pat.valid(secret)) return undefined;
+  if (lock && pat.id === 'secret.jwt') return undefined;
+  // A value in the exact format of a vendor's credential that still looks typed by hand
+  // (12345678, runs of one character, abcdef…) is most likely a placeholder: reported at low
+  // severity, so a reviewer can confirm it, without failing a build or blocking an agent.
+  if (typed)
+    return {
+      start,
+      end,
+      pat: { ...pat, severity: 'low' },
+      confidence: 'low',
+      note: ' It looks like a placeholder (typed-in sequence); confirm it is not a real credential.',
+      rank: pi,
+    };
+  return { start, end, pat, confidence: 'high', note: '', rank: pi };
+}
+
+/** The generic rule's values (names that say "secret"), in the segments where its words occur. */
+function genericHits(file: SourceFile, segs: Segment[]): Hit[] {
+  const out: Hit[] = [];
+  const pat = (name: string) => ({
+    id: 'secret.generic',
+    title: 'Hard-coded secret',
+    severity: (/passw|pwd/i.test(name) ? 'high' : 'medium') as Finding['severity'],
+  });
+  for (const re of [GENERIC_G, DEFAULT_ARG_G])
+    for (const [g, base] of matchesIn(re, undefined, file.text, segs)) {
+      // An unquoted value is a literal in config files and shell, but an expression in program code
+      // (`token = strtok(s, "/")`, `privateKey := new(dsa.PrivateKey)`): there only quoted values count.
+      const quoted = g[2] !== undefined;
+      if (!quoted && file.language && file.language !== 'bash') continue;
+      const slot = quoted ? 2 : 3;
+      const value = g[slot];
+      if (!genericLooksSecret(g[1], value, quoted)) continue;
+      const [a, b] = g.indices![slot];
+      out.push({ start: base + a, end: base + b, pat: pat(g[1]), confidence: 'medium', note: '', rank: GENERIC_RANK });
+    }
+  return out;
+}
+
+/**
+ * Hits in text order, none overlapping another: hits that overlap (the same value found by two
+ * formats, a Sidekiq credential that is also a password in a URL, secrets packed together) become
+ * one hit over their union, so that no part of any is left out of a redaction by value. It is
+ * named by a private key block if one is among them, else by the most specific format.
+ */
+function settle(hits: Hit[]): Hit[] {
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Hit[] = [];
+  for (let i = 0; i < hits.length;) {
+    let j = i + 1,
+      end = hits[i].end;
+    while (j < hits.length && hits[j].start < end) end = Math.max(end, hits[j++].end);
+    let best = hits[i];
+    for (let k = i + 1; k < j; k++) if (names(hits[k], best)) best = hits[k];
+    out.push(j === i + 1 ? best : { ...best, start: hits[i].start, end });
+    i = j;
+  }
+  return out;
+}
+
+/** Whether a hit names a cluster of overlapping hits rather than another. */
+function names(a: Hit, b: Hit): boolean {
+  const key = (h: Hit) => (h.pat.id === 'secret.private-key' ? -2 : h.rank);
+  return key(a) < key(b);
+}
+
+function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
+  const hits = collectHits(file, changed);
+  let first = 0; // (hits before it end before the current snippet's window: hits come in text order)
+  return hits.map((h) => {
+    const from = file.position(h.start),
+      to = file.position(h.end);
+    const pat = h.pat;
+    const [ws, we] = snippetWindow(file, from.line - 1, h);
+    while (first < hits.length && hits[first].end <= ws) first++;
+    return finding(file, {
+      ruleId: pat.id,
+      title: pat.title,
+      severity: pat.severity ?? 'high',
+      confidence: h.confidence,
+      ...META,
+      message: `${pat.title} in source: anyone with read access to the code (or to a model vendor it is sent to) can use it.${h.note}`,
+      line: from.line,
+      column: from.column,
+      endLine: to.line,
+      endColumn: to.column,
+      snippet: clip(maskedSnippet(file.text, ws, we, hits, first).trim()),
+    });
+  });
+}
+
+/** Characters of a snippet shown before a secret on a long line. */
+const SNIPPET_LEAD = 60;
+
+/** The part of a hit's line its snippet shows: the whole line, or a window around the hit on a long one. */
+function snippetWindow(file: SourceFile, li: number, hit: Hit): [number, number] {
+  const ls = file.lineStarts()[li],
+    le = ls + file.lines[li].length;
+  const ws = le - ls > MAX_SNIPPET ? Math.max(ls, hit.start - SNIPPET_LEAD) : ls;
+  return [ws, Math.min(le, ws + MAX_SNIPPET + 8)];
+}
+
+/** The text from ws to we with every secret in it masked (hits from index `first` on may fall in it). */
+function maskedSnippet(text: string, ws: number, we: number, hits: Hit[], first: number): string {
+  let out = ws > 0 && text[ws - 1] !== '\n' ? '…' : '',
+    at = ws;
+  for (let q = first; q < hits.length && hits[q].start < we; q++) {
+    const h = hits[q];
+    const s = Math.max(h.start, at),
+      e = Math.min(h.end, we);
+    if (e <= s) continue;
+    out += text.slice(at, s);
+    // A secret cut by the window or the line shows no character of its own.
+    const whole = s === h.start && e === h.end;
+    out += whole ? redact(text.slice(s, e)) : '*'.repeat(Math.min(e - s, 24));
+    at = e;
+  }
+  return out + text.slice(at, we);
+}
+
+/**
+ * curl commands continued over several lines (`curl … \` ⏎ `  -u user:pass`, as READMEs write
+ * them): the curl formats are tried on the joined command, the hit placed where the value is.
+ */
+function curlHits(file: SourceFile, changed?: Set<number>): Hit[] {
+  const out: Hit[] = [];
+  const lines = file.lines;
   for (let i = 0, n = /\bcurl\b/.test(file.text) ? lines.length : 0; i < n; i++) {
-    if (!/\\\s*$/.test(lines[i]) || !/\bcurl\b/.test(lines[i])) continue;
+    if (lines[i].length > WHOLE_LINE || !/\\\s*$/.test(lines[i]) || !/\bcurl\b/.test(lines[i])) continue;
     let j = i,
       joined = lines[i];
     while (j + 1 < lines.length && j - i < 12 && /\\\s*$/.test(lines[j]))
@@ -264,8 +476,10 @@ function findSecrets(file: SourceFile, changed?: Set<number>): Finding[] {
       const secret = m && (m.groups?.s ?? m[0]);
       if (!secret || isPlaceholder(secret) || (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy))
         continue;
-      const at = lines.slice(i, j + 1).findIndex((l) => l.includes(secret));
-      if (at >= 0) emit(pat, i + at + 1, lines[i + at].indexOf(secret) + 1, secret, 'high');
+      const k = lines.slice(i, j + 1).findIndex((l) => l.includes(secret));
+      if (k < 0 || (changed && !changed.has(i + k + 1))) continue;
+      const start = file.lineStarts()[i + k] + lines[i + k].indexOf(secret);
+      out.push({ start, end: start + secret.length, pat, confidence: 'high', note: '', rank: -1 });
     }
     i = j;
   }
@@ -276,23 +490,145 @@ const CURL_PATTERNS = SECRET_PATTERNS.filter(
   (p) => p.id === 'secret.curl-basic-auth' || p.id === 'secret.curl-auth-header',
 );
 
-/** A PEM header followed by an obviously fake body (…, xxxx, "<key>") is documentation. */
-function isPlaceholderKeyBlock(rest: string, lines: string[], i: number): boolean {
-  const raw = (rest + '\n' + lines.slice(i + 1, i + 4).join('\n')).split('-----END')[0];
-  const body = raw.replace(/\\n|["'`+,\s]/g, '');
-  // A real key has a long base64 body before its END line: runs of 40 or more base64 characters
-  // (its 64-character lines), not code after a header the program looks for (`indexOf("-----BEGIN…")`).
+/**
+ * An AWS secret access key has no prefix of its own: 40 characters of base64 (no padding). Next
+ * to an access key ID (the same line, object, env file or command, a few lines apart) such a
+ * value is its secret, label or not. Hashes (hex) and longer base64 runs are not of this shape.
+ */
+const AWS_SECRET_SHAPE = /(?:(?<=\\[nrt])|(?<![A-Za-z0-9/+]))[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+/** How far from an access key ID its secret is looked for: lines, and characters on long lines. */
+const AWS_PAIR_LINES = 5;
+const AWS_PAIR_CHARS = 2048;
+const AWS_SECRET_RULE = SECRET_PATTERNS.find((p) => p.id === 'secret.aws-secret-access-key')!;
+const AWS_SECRET_RANK = SECRET_PATTERNS.indexOf(AWS_SECRET_RULE);
+
+function awsPairs(file: SourceFile, hits: Hit[]): Hit[] {
+  const out: Hit[] = [];
+  const starts = file.lineStarts();
+  for (const id of hits) {
+    if (id.pat.id !== 'secret.aws-access-key-id') continue;
+    const li = file.lineIndex(id.start);
+    const from = Math.max(starts[Math.max(0, li - AWS_PAIR_LINES)], id.start - AWS_PAIR_CHARS);
+    const lastLine = Math.min(starts.length - 1, li + AWS_PAIR_LINES);
+    const to = Math.min(starts[lastLine] + file.lines[lastLine].length, id.end + AWS_PAIR_CHARS);
+    const packed = /^[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/.exec(file.text.slice(id.end, id.end + 41));
+    if (packed && looksLikeAwsSecret(packed[0])) out.push(awsSecretHit(id.end));
+    const re = AWS_SECRET_SHAPE;
+    const piece = file.text.slice(from, to);
+    re.lastIndex = 0;
+    for (let m = re.exec(piece); m; m = re.exec(piece)) {
+      if (!looksLikeAwsSecret(m[0])) continue;
+      out.push(awsSecretHit(from + m.index));
+    }
+  }
+  return out;
+}
+
+function awsSecretHit(start: number): Hit {
+  const note = ' (Found next to an AWS access key ID.)';
+  return { start, end: start + 40, pat: AWS_SECRET_RULE, confidence: 'high', note, rank: AWS_SECRET_RANK };
+}
+
+/** Random like an issued key: all three kinds of letters and digits, high entropy, not typed in. */
+function looksLikeAwsSecret(v: string): boolean {
+  return /[a-z]/.test(v) && /[A-Z]/.test(v) && /[0-9]/.test(v) && entropy(v) >= 4.2 && !isPlaceholder(v);
+}
+
+/** How far a private key's END line is looked for (a PGP key block with subkeys runs to a few KB). */
+const PEM_REACH = 64 * 1024;
+const PEM_END = /-----END [A-Z0-9 ]{1,40}-----/;
+/** One line of a key's body after a line break, real or JSON-escaped (`\n` as two characters). */
+const PEM_LINE = /(?:\\r|\r)?(?:\\n|\n)[ \t]*([A-Za-z0-9+/=]+)(?=\\r|\\n|\r|\n|$|["'`,])/y;
+
+/**
+ * Where a private key block that starts before `from` (its BEGIN line) ends: after its END line,
+ * when one comes within reach and what lies between is a key's body (base64 split any way:
+ * real or escaped line breaks, quotes and `+` of a string built over several source lines,
+ * `Proc-Type:` headers); otherwise (no END line: a truncated paste) after the last line of base64.
+ */
+export function pemBlockEnd(text: string, from: number): number {
+  const reach = text.slice(from, from + PEM_REACH);
+  const end = PEM_END.exec(reach);
+  if (end) {
+    const gap = reach.slice(0, end.index);
+    if (!gap.includes('-----BEGIN') && isKeyBody(gap)) return from + end.index + end[0].length;
+  }
+  let at = from;
+  PEM_LINE.lastIndex = from;
+  for (let m = PEM_LINE.exec(text); m; m = PEM_LINE.exec(text)) at = PEM_LINE.lastIndex;
+  return at;
+}
+
+/** Mostly base64 once line breaks (real and escaped) and blanks are set aside. */
+function isKeyBody(gap: string): boolean {
+  const rest = gap.replace(/\\[nrt]|\s/g, '');
+  let other = 0;
+  for (let i = 0; i < rest.length; i++) if (!/[A-Za-z0-9+/=]/.test(rest[i])) other++;
+  return other <= rest.length * 0.15;
+}
+
+/** A PEM block with an obviously fake body (…, xxxx, "<key>") is documentation. */
+function isPlaceholderKeyBlock(block: string): boolean {
+  const body = block.replace(/^-----BEGIN[^\n]*?-----/, '').split('-----END')[0];
+  // A real key has a long base64 body: runs of 40 or more base64 characters (its 64-character
+  // lines), not code after a header the program looks for (`indexOf("-----BEGIN…")`).
   return (
-    !raw.split(/\\n|["'`+,\s]+/).some((t) => /[A-Za-z0-9+/=]{40,}/.test(t)) ||
-    /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body)
+    !body.split(/\\[nrt]|["'`,\s]+/).some((t) => /[A-Za-z0-9+/=]{40,}/.test(t)) ||
+    /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body.replace(/\\[nrt]|["'`+,\s]/g, ''))
   );
 }
 
-/** The secret values behind secret findings of a file (each finding's column range). */
+/**
+ * A Google service-account key file, not a mention of one: near `"type": "service_account"`
+ * (in the same JSON), a `private_key` holding a key's body and a `client_email`. Doc comments
+ * and code that build such objects (`{"type": "service_account"}`) are not credentials.
+ */
+const SA_REACH = 8192;
+const SA_PRIVATE_KEY = /"private_key"\s*:\s*"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:\\n|\s)*[A-Za-z0-9+/=]{40}/;
+const SA_EMAIL = /"client_email"\s*:\s*"[^"\s@]+@[^"\s]+"/;
+
+function isServiceAccountKey(text: string, at: number): boolean {
+  const obj = enclosingObject(text, at);
+  return obj !== undefined && SA_PRIVATE_KEY.test(obj) && SA_EMAIL.test(obj);
+}
+
+/** The JSON object (braces counted, within reach) around an offset, or undefined. */
+function enclosingObject(text: string, at: number): string | undefined {
+  let open = -1;
+  for (let i = at, depth = 0; i >= Math.max(0, at - SA_REACH); i--) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7d) depth++;
+    else if (c === 0x7b && depth-- === 0) {
+      open = i;
+      break;
+    }
+  }
+  if (open < 0) return undefined;
+  for (let i = at, depth = 0, end = Math.min(text.length, at + SA_REACH); i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && depth-- === 0) return text.slice(open, i + 1);
+  }
+  return undefined;
+}
+
+/**
+ * Every secret in a text, as spans (start, end: UTF-16 offsets, end exclusive; rule: the format).
+ * A private key's span covers its whole block (BEGIN line, body, END line); spans do not nest.
+ * For a redactor that replaces by position (the gateway), rather than by value.
+ */
+export function secretSpans(text: string, path = 'text'): SecretSpan[] {
+  const f = new SourceFile(path, text, undefined);
+  return collectHits(f).map((h) => ({ start: h.start, end: h.end, rule: h.pat.id }));
+}
+
+/** The secret values behind secret findings of a file (each finding's range, over lines if need be). */
 export function secretValues(file: SourceFile, findings: Finding[]): string[] {
+  const starts = file.lineStarts();
+  const offset = (line: number, col: number) => (starts[line - 1] ?? file.text.length) + col - 1;
   return findings
     .filter((f) => f.category === 'secret')
-    .map((f) => file.line(f.line).slice(f.column - 1, f.endColumn - 1))
+    .map((f) => file.text.slice(offset(f.line, f.column), offset(Math.max(f.line, f.endLine), f.endColumn)))
     .filter((s) => s.length >= 4);
 }
 

@@ -29,8 +29,8 @@ export interface SecretPattern {
   quick?: RegExp;
 }
 
-const B = String.raw`(?:^|[^A-Za-z0-9_])`; // a token boundary on the left
-const E = String.raw`(?![A-Za-z0-9_])`; // and on the right
+export const B = String.raw`(?:^|[^A-Za-z0-9_]|(?<=\\[nrt]))`; // a token boundary on the left (also after an escaped \n)
+export const E = String.raw`(?![A-Za-z0-9_])`; // and on the right
 
 function p(id: string, title: string, re: string, hints: string[], extra: Partial<SecretPattern> = {}): SecretPattern {
   const pat: SecretPattern = { id: `secret.${id}`, title, re: new RegExp(re), hints, ...extra };

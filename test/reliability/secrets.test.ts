@@ -1,0 +1,338 @@
+// The secrets analyzer the attacker's way: several secrets per line, lines of any length, secrets
+// packed with no separator, private keys in every dress (plain, JSON-escaped, `cat` output, cut
+// short, split into string pieces), AWS key pairs without a label; and what must stay quiet
+// (hashes, base64 blobs, doc comments about service accounts). Keys are made here by the real
+// tools (node:crypto, ssh-keygen, gpg); tokens are random fakes in their vendor's format.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeSecrets, redactSecrets, secretSpans } from '../../src/analyzers/secrets/index.ts';
+import { SourceFile } from '../../src/analyzers/source.ts';
+import { Redactor } from '../../src/gateway/redact.ts';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const B64 = ALNUM + '+/';
+function rnd(n: number, alphabet = ALNUM): string {
+  let s = '';
+  for (const b of randomBytes(n)) s += alphabet[b % alphabet.length];
+  return s;
+}
+const stripe = () => 'sk_live_' + rnd(24);
+const github = () => 'ghp_' + rnd(36);
+const npm = () => 'npm_' + rnd(36);
+const slack = () =>
+  `xoxb-${1e11 + Math.floor(Math.random() * 1e11)}-${1e12 + Math.floor(Math.random() * 1e12)}-${rnd(24)}`;
+const akia = (prefix = 'AKIA') => prefix + rnd(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
+/** An AWS secret access key's shape: 40 characters of base64, with each kind of character. */
+const awsSecret = () => {
+  for (;;) {
+    const s = rnd(40, B64);
+    if (/[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s)) return s;
+  }
+};
+
+/** Pieces of a secret (12 characters at each place) that a redacted text still holds. */
+function leaked(out: string, secrets: string[]): string[] {
+  const bad: string[] = [];
+  for (const s of secrets)
+    for (let i = 0; i + 12 <= s.length; i++)
+      if (out.includes(s.slice(i, i + 12))) {
+        bad.push(s.slice(0, 8) + '…');
+        break;
+      }
+  return bad;
+}
+
+/** Both redactors: the audit record's (redactSecrets) and the gateway's (Redactor, by value). */
+function assertRedacted(text: string, secrets: string[]): void {
+  assert.deepEqual(leaked(redactSecrets(text), secrets), [], 'redactSecrets left a secret');
+  assert.deepEqual(leaked(new Redactor().redact(text), secrets), [], 'the gateway redactor left a secret');
+}
+
+function rules(text: string): string[] {
+  return analyzeSecrets(new SourceFile('t.txt', text, undefined)).map((f) => f.ruleId);
+}
+
+test('three secrets in one minified JSON config line (Stripe, GitHub, AWS pair) are all found and all redacted', () => {
+  const s = [stripe(), github(), akia(), awsSecret()];
+  const text = JSON.stringify({ billing: { key: s[0] }, ci: { token: s[1] }, aws: { id: s[2], secret: s[3] } });
+  assert.deepEqual(rules(text).sort(), [
+    'secret.aws-access-key-id',
+    'secret.aws-secret-access-key',
+    'secret.github-token',
+    'secret.stripe-key',
+  ]);
+  assertRedacted(text, s);
+});
+
+test('docker run -e A=… -e B=… -e C=…: the second and third keys are found and redacted too', () => {
+  const s = [stripe(), github(), npm()];
+  const text = `docker run --rm -e STRIPE=${s[0]} -e GH=${s[1]} -e NPM_TOKEN=${s[2]} node:20 npm publish`;
+  assert.equal(rules(text).length, 3);
+  assertRedacted(text, s);
+});
+
+test('ten different secrets on one line: ten findings, and no snippet shows any of them', () => {
+  const s = [stripe(), github(), npm(), slack(), akia(), stripe(), github(), npm(), 'glpat-' + rnd(20), akia('ASIA')];
+  const text = s.map((x, i) => `k${i}=${x}`).join(';');
+  const found = analyzeSecrets(new SourceFile('t.env', text, undefined));
+  assert.equal(found.length, 10);
+  assert.deepEqual(leaked(found.map((f) => f.snippet).join('\n'), s), []);
+  assertRedacted(text, s);
+});
+
+test('a secret at column 50,000 of one line (and one after it) is found, redacted, its snippet masked', () => {
+  const s = [github(), stripe()];
+  const text = 'x'.repeat(50_000) + ` ${s[0]} ` + 'y,'.repeat(5000) + `"${s[1]}"`;
+  const found = analyzeSecrets(new SourceFile('t.txt', text, undefined));
+  assert.deepEqual(
+    found.map((f) => `${f.ruleId}:${f.column}`),
+    ['secret.github-token:50002', `secret.stripe-key:${50_000 + s[0].length + 2 + 10_000 + 2}`],
+  );
+  for (const f of found) assert.ok(f.snippet.length <= 240 && f.snippet.includes('****'), f.snippet);
+  assertRedacted(text, s);
+});
+
+test('a 10 MB single-line JSON with secrets at its start, middle and end: all found in under 3 s', () => {
+  const s = [github(), stripe(), akia(), awsSecret()];
+  const items = Array.from({ length: 70_000 }, (_, i) => ({ id: i, key: `k${i}`, name: `item ${i}`, v: rnd(80) }));
+  items[0].v = s[0];
+  items[35_000].v = s[1];
+  Object.assign(items[69_999], { id: s[2], v: s[3] });
+  const text = JSON.stringify(items);
+  assert.ok(text.length > 9_000_000);
+  const started = performance.now();
+  const spans = secretSpans(text);
+  const ms = performance.now() - started;
+  assert.deepEqual(leaked(redactSecrets(text), s), []);
+  assert.deepEqual(
+    spans.map((x) => x.rule),
+    ['secret.github-token', 'secret.stripe-key', 'secret.aws-access-key-id', 'secret.aws-secret-access-key'],
+  );
+  assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
+});
+
+test('a 10 MB line of random base64 (no key id anywhere) yields no secret, in under 3 s', () => {
+  const text = rnd(10_000_000, B64);
+  const started = performance.now();
+  assert.deepEqual(secretSpans(text), []);
+  assert.ok(performance.now() - started < 3000);
+});
+
+test('secrets packed with no separator (ghp_…sk_live_…, AKIA…secret) leave no 12 characters of any', () => {
+  const s = [github(), stripe(), npm()];
+  assertRedacted(s.join(''), s);
+  assertRedacted(`x=${s[1]}${s[0]}`, [s[1], s[0]]);
+  const pair = [akia(), awsSecret()];
+  assertRedacted(pair.join(''), pair);
+  assert.deepEqual(rules(pair.join('')), ['secret.aws-access-key-id', 'secret.aws-secret-access-key']);
+});
+
+test('a lone vendor prefix inside an identifier (task_test_…) is still not a secret', () => {
+  assert.deepEqual(rules(`const task_test_${rnd(24)} = 1;\nconst mask_live_${rnd(30)} = 2;`), []);
+});
+
+// Private keys made by the real tools.
+const rsaPkcs1 = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+const ed25519Pkcs8 = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const ecSec1 = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }) as string;
+const encryptedPkcs8 = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+    cipher: 'aes-256-cbc',
+    passphrase: 'pw',
+  }) as string;
+
+/** The body lines of a PEM (or armored) block: what must not leave. */
+const bodyOf = (pem: string) => pem.split('\n').filter((l) => l.length >= 12 && !l.startsWith('-----'));
+/** The block's END line must go too (it says what was cut out, and where the key stops). */
+function assertKeyGone(out: string, pem: string): void {
+  assert.deepEqual(leaked(out, bodyOf(pem)), [], 'a body line survived');
+  assert.ok(!/-----END [A-Z ]*PRIVATE KEY/.test(out), 'the END line survived');
+}
+
+test('an RSA private key in plain text is redacted whole: BEGIN line, base64 body and END line', () => {
+  const pem = rsaPkcs1();
+  const text = `Here is the key:\n${pem}\nand the rest of the message`;
+  assertKeyGone(redactSecrets(text), pem);
+  assertKeyGone(new Redactor().redact(text), pem);
+  assert.ok(redactSecrets(text).includes('and the rest of the message'));
+});
+
+test('a private key JSON-escaped in tool arguments (\\n as two characters) is redacted whole', () => {
+  const pem = rsaPkcs1();
+  const args = JSON.stringify({ path: 'deploy/key.pem', content: pem });
+  assert.deepEqual(rules(args), ['secret.private-key']);
+  assertKeyGone(redactSecrets(args), pem.split('\n').join('\\n'));
+  assertKeyGone(new Redactor().redact(args), pem.split('\n').join('\\n'));
+});
+
+test('`cat ~/.ssh/id_ed25519` output (an OpenSSH key made by ssh-keygen) is found and redacted whole', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-secrets-'));
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
+    const pem = readFileSync(join(dir, 'id_ed25519'), 'utf8');
+    const output = `$ cat ~/.ssh/id_ed25519\n${pem}$ `;
+    assert.deepEqual(rules(output), ['secret.private-key']);
+    assertKeyGone(redactSecrets(output), pem);
+    assertKeyGone(new Redactor().redact(JSON.stringify({ tool_result: output })), pem.split('\n').join('\\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a private key cut short (no END line) is redacted to the end of its base64, plain and escaped', () => {
+  const pem = rsaPkcs1();
+  const cut = pem.split('\n').slice(0, 12).join('\n');
+  const text = `${cut}\nsome words after it`;
+  assert.deepEqual(rules(text), ['secret.private-key']);
+  assert.deepEqual(leaked(redactSecrets(text), bodyOf(cut)), []);
+  assert.ok(redactSecrets(text).endsWith('\nsome words after it'));
+  const escaped = JSON.stringify({ content: cut });
+  assert.deepEqual(leaked(new Redactor().redact(escaped), bodyOf(cut)), []);
+});
+
+test('a PKCS#8 Ed25519 key (BEGIN PRIVATE KEY, one body line) is found as critical and redacted whole', () => {
+  const pem = ed25519Pkcs8();
+  const found = analyzeSecrets(new SourceFile('key.pem', pem, undefined));
+  assert.deepEqual(
+    found.map((f) => `${f.ruleId}:${f.severity}`),
+    ['secret.private-key:critical'],
+  );
+  assertKeyGone(redactSecrets(pem), pem);
+  assertKeyGone(new Redactor().redact(JSON.stringify(pem)), pem.split('\n').join('\\n'));
+});
+
+test('EC (SEC1), encrypted PKCS#8 and PGP private key blocks are each found and redacted whole', () => {
+  const home = mkdtempSync(join(tmpdir(), 'warden-gpg-'));
+  try {
+    const gpg = (...a: string[]) =>
+      execFileSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...a], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).toString();
+    gpg('--quick-gen-key', 'Test <t@example.org>', 'ed25519', 'sign', 'never');
+    const pgp = gpg('--armor', '--export-secret-keys');
+    assert.match(pgp, /BEGIN PGP PRIVATE KEY BLOCK/);
+    for (const pem of [ecSec1(), encryptedPkcs8(), pgp]) {
+      const text = `config:\n${pem}\n`;
+      assert.deepEqual(rules(text), ['secret.private-key'], pem.split('\n')[0]);
+      assert.deepEqual(leaked(redactSecrets(text), bodyOf(pem)), [], pem.split('\n')[0]);
+      assert.deepEqual(leaked(new Redactor().redact(text), bodyOf(pem)), [], pem.split('\n')[0]);
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a private key built from string pieces ("…\\n" + "…") over source lines is redacted whole', () => {
+  const pem = rsaPkcs1();
+  const js = `const KEY =\n${pem
+    .trim()
+    .split('\n')
+    .map((l) => `  "${l}\\n" +`)
+    .join('\n')}\n  "";\nexport default KEY;\n`;
+  assert.deepEqual(rules(js), ['secret.private-key']);
+  assertKeyGone(redactSecrets(js), pem);
+  assert.ok(redactSecrets(js).includes('export default KEY;'));
+});
+
+test('an AWS secret key with no label is found next to its AKIA/ASIA id: same line, JSON, env file, CLI, lines apart', () => {
+  const id = akia(),
+    sid = akia('ASIA'),
+    sk = awsSecret();
+  const layouts = [
+    `${id} ${sk}`,
+    JSON.stringify({ AccessKeyId: sid, Value: sk, Expiration: '2030-01-01T00:00:00Z' }),
+    JSON.stringify({ a: id, b: sk }, null, 2),
+    `KEY_ONE=${id}\nREGION=eu-west-1\nKEY_TWO=${sk}\n`,
+    `aws configure set aws_access_key_id ${id} && aws configure set x ${sk}`,
+    `${sk}\n\n# the id, two lines below\n${id}`,
+    JSON.stringify(`export A=${id}\nexport B=${sk}\n`),
+  ];
+  for (const text of layouts) {
+    assert.ok(rules(text).includes('secret.aws-secret-access-key'), text);
+    assertRedacted(text, [sk]);
+  }
+});
+
+test('next to an AKIA id, a git SHA-1, a SHA-256 in base64 and a long base64 blob are not AWS secrets', () => {
+  const id = akia();
+  const sha1 = randomBytes(20).toString('hex');
+  const sha256 = randomBytes(32).toString('base64');
+  const blob = randomBytes(120).toString('base64');
+  for (const v of [sha1, sha1.toUpperCase(), sha256, blob, 'a'.repeat(40), 'src/components/HelloWorldComponentFile1'])
+    assert.deepEqual(rules(`id=${id}\nvalue=${v}\n`), ['secret.aws-access-key-id'], v);
+});
+
+test('a 40-character base64 value with no access key id within reach is not reported', () => {
+  const sk = awsSecret();
+  assert.deepEqual(rules(`value = ${sk}\n`), []);
+  assert.deepEqual(rules(`${akia()}\n${'\n'.repeat(10)}value = ${sk}\n`), ['secret.aws-access-key-id']);
+});
+
+test('a doc comment or code mentioning {"type": "service_account"} is no credential; a real key file is critical', () => {
+  const docs = [
+    ' * @param json a key file, e.g. `{"type": "service_account", "project_id": "my-project"}`',
+    'if (creds["type"] === "service_account") { /* {"type": "service_account"} */ }',
+    '// {"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n...\\n", "client_email": "x@y"}',
+  ];
+  for (const d of docs) assert.deepEqual(rules(d), [], d);
+  const key = ed25519Pkcs8();
+  const file = JSON.stringify(
+    {
+      type: 'service_account',
+      project_id: 'demo',
+      private_key_id: randomBytes(20).toString('hex'),
+      private_key: key,
+      client_email: 'ci@demo.iam.gserviceaccount.com',
+    },
+    null,
+    2,
+  );
+  const found = analyzeSecrets(new SourceFile('sa.json', file, undefined));
+  assert.ok(found.some((f) => f.ruleId === 'secret.gcp-service-account' && f.severity === 'critical'));
+  assert.ok(found.some((f) => f.ruleId === 'secret.private-key'));
+});
+
+test('warden scan prints no secret unmasked in text, json or sarif output, with several secrets per line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-scan-'));
+  try {
+    const s = [stripe(), github(), npm(), akia(), awsSecret(), slack()];
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ a: s[0], b: s[1], c: s[2], id: s[3], k: s[4], d: s[5] }));
+    writeFileSync(join(dir, 'run.sh'), `docker run -e A=${s[0]} -e B=${s[1]} -e C=${s[2]} img\n`);
+    for (const format of ['text', 'json', 'sarif']) {
+      let out = '';
+      try {
+        out = execFileSync('node', ['bin/warden.js', 'scan', dir, '--format', format], { encoding: 'utf8' });
+      } catch (e) {
+        out = (e as { stdout: string }).stdout; // (exit 1: findings at or above high)
+      }
+      assert.ok(out.includes('secret.stripe-key'), `${format}: no finding`);
+      assert.deepEqual(leaked(out, s), [], `${format} printed a secret`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('secretSpans gives every secret of a text as ordered, non-overlapping spans (the gateway API)', () => {
+  const s = [github(), stripe(), akia(), awsSecret()];
+  const pem = ed25519Pkcs8();
+  const text = `a=${s[0]}${s[1]} b=${s[2]}:${s[3]}\n${pem}`;
+  const spans = secretSpans(text);
+  for (let i = 1; i < spans.length; i++) assert.ok(spans[i - 1].end <= spans[i].start, 'spans overlap');
+  let out = '',
+    at = 0;
+  for (const sp of spans) ((out += text.slice(at, sp.start) + '[X]'), (at = sp.end));
+  out += text.slice(at);
+  assert.deepEqual(leaked(out, [...s, ...bodyOf(pem)]), []);
+  assert.ok(!out.includes('-----END'));
+  assert.equal(spans.at(-1)!.rule, 'secret.private-key');
+});
