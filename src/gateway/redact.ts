@@ -210,14 +210,17 @@ export class Redactor {
 
   /**
    * A match that extends a secret found within one piece, by a token of the same format or by the
-   * generic rule (a label followed by anything up to a delimiter)
-   * (`npm_…` followed by the next message's `openai…`, or by the key `stream`, read as one longer
-   * token) is that piece's secret, already replaced: the neighbouring pieces are left whole. A
-   * match that overlaps a splice made before is the same secret read through other pieces.
+   * generic rule (`ghp_…` followed by the key `stream`, or half a token that is valid on its own
+   * followed by its other half), is spliced over pieces of read text only: keys and protocol
+   * fields are never cut for it (a later message may lose the word that touched the secret: the
+   * price of never sending the second half of a token). A match that overlaps a splice made
+   * before is the same secret read through other pieces.
    */
   private spliceFound(seq: Piece[], starts: number[], view: View, add: (f: Found) => void) {
     for (const f of secretsIn(view.text)) {
-      if (this.inOnePiece.some((v) => (v.kind === f.kind || f.kind === GENERIC) && f.value.includes(v.value))) continue;
+      const extendsOwn = this.inOnePiece.some(
+        (v) => (v.kind === f.kind || f.kind === GENERIC) && f.value.includes(v.value),
+      );
       for (let i = view.text.indexOf(f.value); i >= 0; i = view.text.indexOf(f.value, i + 1)) {
         const from = view.map[i];
         const to = view.map[i + f.value.length - 1] + 1;
@@ -231,10 +234,12 @@ export class Redactor {
         }
         const targets: { k: number; start: number; end: number }[] = [];
         for (let k = first; k <= last; k++) {
+          if (extendsOwn && !seq[k].reading) continue;
           const start = Math.max(from, starts[k]) - starts[k];
           const end = Math.min(to, starts[k] + seq[k].text.length) - starts[k];
           targets.push({ k, start, end });
         }
+        if (extendsOwn && targets.length < 2) continue;
         if (targets.some((t) => seq[t.k].edits.some((e) => e.start < t.end && t.start < e.end))) continue;
         add(f);
         const ph = this.placeholderFor(f.value, f.kind);
