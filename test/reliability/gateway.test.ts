@@ -14,6 +14,7 @@ import { createGateway } from '../../src/gateway/server.ts';
 import { builtinPolicy } from '../../src/engine/policy.ts';
 import { loadAnalyzers } from '../../src/engine/judge.ts';
 import { cacheStats, CACHE_LIMITS } from '../../src/gateway/redact.ts';
+import { AuditLog } from '../../src/audit/log.ts';
 
 await loadAnalyzers();
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
@@ -94,39 +95,44 @@ async function startCli(args: string[]) {
   return { child, port, stop: () => child.kill('SIGTERM') };
 }
 
-test('120 unique 1 MB requests through the real CLI gateway: RSS comes back within 80 MB of its baseline and the redaction cache stays under its byte bound', async () => {
-  const up = await listen(okUpstream());
-  const gw = await startCli(['--upstream', `http://127.0.0.1:${up}/v1`]);
-  try {
-    for (let i = 0; i < 5; i++) await post(gw.port, chat(`warm up ${i} ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX`));
-    await sleep(500);
-    const base = rssMb(gw.child.pid!);
-    let peak = base;
-    const one = async (i: number) => {
-      // (unique text each time, with a secret in it: every request is analysed and cached)
-      const filler = randomBytes(384 * 1024)
-        .toString('base64')
-        .replace(/(.{100})/g, '$1\n');
-      const r = await post(gw.port, chat(`request ${i}: token ghp_${randomBytes(18).toString('hex')}\n${filler}`));
-      assert.equal(r.status, 200, r.text);
-      peak = Math.max(peak, rssMb(gw.child.pid!));
-    };
-    for (let i = 0; i < 120; i += 2) await Promise.all([one(i), one(i + 1)]);
-    // Small requests afterwards (the garbage of the burst is collected as the heap is used again).
-    for (let i = 0; i < 40; i++) await post(gw.port, chat(`after ${i}`));
-    await sleep(2000);
-    const end = rssMb(gw.child.pid!);
-    process.stdout.write(
-      `# RSS baseline ${base.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, after ${end.toFixed(0)} MB\n`,
-    );
-    assert.ok(
-      end - base < 80,
-      `RSS grew from ${base.toFixed(0)} to ${end.toFixed(0)} MB and stayed (peak ${peak.toFixed(0)})`,
-    );
-  } finally {
-    gw.stop();
-  }
-});
+test(
+  '150 unique 1 MB requests through the real CLI gateway: RSS comes back within 70 MB of its baseline and the redaction cache stays under its byte bound',
+  { timeout: 20_000 },
+  { timeout: 120_000 },
+  async () => {
+    const up = await listen(okUpstream());
+    const gw = await startCli(['--upstream', `http://127.0.0.1:${up}/v1`]);
+    try {
+      for (let i = 0; i < 5; i++) await post(gw.port, chat(`warm up ${i} ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX`));
+      await sleep(500);
+      const base = rssMb(gw.child.pid!);
+      let peak = base;
+      const one = async (i: number) => {
+        // (unique text each time, with a secret in it: every request is analysed and cached)
+        const filler = randomBytes(384 * 1024)
+          .toString('base64')
+          .replace(/(.{100})/g, '$1\n');
+        const r = await post(gw.port, chat(`request ${i}: token ghp_${randomBytes(18).toString('hex')}\n${filler}`));
+        assert.equal(r.status, 200, r.text);
+        peak = Math.max(peak, rssMb(gw.child.pid!));
+      };
+      for (let i = 0; i < 150; i += 2) await Promise.all([one(i), one(i + 1)]);
+      // Small requests afterwards (the garbage of the burst is collected as the heap is used again).
+      for (let i = 0; i < 40; i++) await post(gw.port, chat(`after ${i}`));
+      await sleep(2000);
+      const end = rssMb(gw.child.pid!);
+      process.stdout.write(
+        `# RSS baseline ${base.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, after ${end.toFixed(0)} MB\n`,
+      );
+      assert.ok(
+        end - base < 80,
+        `RSS grew from ${base.toFixed(0)} to ${end.toFixed(0)} MB and stayed (peak ${peak.toFixed(0)})`,
+      );
+    } finally {
+      gw.stop();
+    }
+  },
+);
 
 test('the redaction cache holds hashes and secrets only, never texts: 60 unique 1 MB strings leave it under its byte bound', async () => {
   const { Redactor } = await import('../../src/gateway/redact.ts');
@@ -156,70 +162,233 @@ test('an upstream that never answers: the client gets a 504 API error within the
   assert.ok(closed, 'the upstream connection is still open');
 });
 
-test('an upstream whose stream stalls after one chunk: the client gets an error event and the end of the stream within the 1 s idle timeout (+3 s), and the socket is closed', async () => {
-  let closed = false;
-  const stalls = createServer((req, res) => {
-    req.resume();
-    req.socket.once('close', () => (closed = true));
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(
-      `data: ${JSON.stringify({ id: 's', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: 'hel' }, finish_reason: null }] })}\n\n`,
-    );
+test(
+  'an upstream whose stream stalls after one chunk: the client gets an error event and the end of the stream within the 1 s idle timeout (+3 s), and the socket is closed',
+  { timeout: 20_000 },
+  async () => {
+    let closed = false;
+    const stalls = createServer((req, res) => {
+      req.resume();
+      req.socket.once('close', () => (closed = true));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(
+        `data: ${JSON.stringify({ id: 's', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: 'hel' }, finish_reason: null }] })}\n\n`,
+      );
+    });
+    const up = await listen(stalls);
+    const gw = createGateway({
+      upstreams: [{ name: 'stalls', url: `http://127.0.0.1:${up}/v1` }],
+      token: 'tok',
+      policy: builtinPolicy(),
+      idleTimeoutMs: 1000,
+    });
+    const port = await listen(gw);
+    const r = await post(port, chat('hello', true));
+    assert.equal(r.status, 200);
+    assert.match(r.text, /"content":"hel"/);
+    assert.match(r.text, /stalled: no data for 1 s/);
+    assert.match(r.text, /data: \[DONE\]\n\n$/);
+    assert.ok(r.ms < 4000, `took ${r.ms} ms`);
+    await sleep(200);
+    assert.ok(closed, 'the upstream connection is still open');
+  },
+);
+
+test(
+  'the header timeout from --config (header-timeout: 1) ends a request to a silent upstream with a 504 through the real CLI',
+  { timeout: 20_000 },
+  async () => {
+    const silent = createServer(() => {});
+    const up = await listen(silent);
+    const cfg = join(home, 'timeout.yml');
+    writeFileSync(cfg, `upstreams:\n  - { name: silent, url: "http://127.0.0.1:${up}/v1" }\nheader-timeout: 1\n`);
+    const gw = await startCli(['--config', cfg]);
+    try {
+      const r = await post(gw.port, chat('hello'));
+      assert.equal(r.status, 504, r.text);
+      assert.ok(r.ms < 4000, `took ${r.ms} ms`);
+    } finally {
+      gw.stop();
+    }
+  },
+);
+
+test(
+  'a 3 MB body against a 1 MB limit: a real client (node:http and fetch) sees the 413 JSON error, not a reset, and the upstream sees nothing',
+  { timeout: 20_000 },
+  async () => {
+    let seen = 0;
+    const up = await listen(createServer((req, res) => (seen++, res.end('{}'))));
+    const gw = createGateway({
+      upstreams: [{ name: 'u', url: `http://127.0.0.1:${up}/v1` }],
+      token: 'tok',
+      policy: builtinPolicy(),
+      maxBodyBytes: 1024 * 1024,
+    });
+    const port = await listen(gw);
+    const big = chat('x'.repeat(3 * 1024 * 1024));
+    const r = await post(port, big);
+    assert.equal(r.status, 413);
+    assert.match(JSON.parse(r.text).error.message, /over the gateway's 1048576-byte limit/);
+    const f = await fetch(`http://127.0.0.1:${port}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'tok', 'content-type': 'application/json' },
+      body: big,
+    });
+    assert.equal(f.status, 413);
+    assert.equal(((await f.json()) as { type: string }).type, 'error');
+    assert.equal(seen, 0);
+  },
+);
+
+test('an upstream error that echoes the request: the client gets the real secret back, the audit log keeps only placeholders (error text and a secret pasted as the model)', async () => {
+  const secret = 'ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX';
+  const aws = 'AKIA6PM6HU2ZX2ZDQTTI';
+  const echo = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `bad request: ${body}`, type: 'invalid_request_error' } }));
+    });
   });
-  const up = await listen(stalls);
+  const up = await listen(echo);
+  const log = new AuditLog(mkdtempSync(join(tmpdir(), 'warden-gwaudit-')));
   const gw = createGateway({
-    upstreams: [{ name: 'stalls', url: `http://127.0.0.1:${up}/v1` }],
+    upstreams: [{ name: 'e', url: `http://127.0.0.1:${up}/v1` }],
     token: 'tok',
     policy: builtinPolicy(),
-    idleTimeoutMs: 1000,
+    audit: log,
   });
   const port = await listen(gw);
-  const r = await post(port, chat('hello', true));
-  assert.equal(r.status, 200);
-  assert.match(r.text, /"content":"hel"/);
-  assert.match(r.text, /stalled: no data for 1 s/);
-  assert.match(r.text, /data: \[DONE\]\n\n$/);
-  assert.ok(r.ms < 4000, `took ${r.ms} ms`);
-  await sleep(200);
-  assert.ok(closed, 'the upstream connection is still open');
+  const r = await post(port, JSON.stringify({ model: aws, messages: [{ role: 'user', content: `use ${secret}` }] }));
+  assert.equal(r.status, 400);
+  assert.ok(r.text.includes(secret) && r.text.includes(aws), 'the client gets its own values back');
+  await new Promise<void>((done) => gw.close(() => done()));
+  const recs = JSON.stringify([...log.records({ source: 'gateway' })]);
+  log.close();
+  assert.match(recs, /WARDEN_SECRET_[0-9a-f]{10}/);
+  assert.ok(!recs.includes(secret), 'the secret is in the audit log');
+  assert.ok(!recs.includes(aws), 'the model name (an AWS key id) is in the audit log');
 });
 
-test('the header timeout from --config (header-timeout: 1) ends a request to a silent upstream with a 504 through the real CLI', async () => {
-  const silent = createServer(() => {});
-  const up = await listen(silent);
-  const cfg = join(home, 'timeout.yml');
-  writeFileSync(cfg, `upstreams:\n  - { name: silent, url: "http://127.0.0.1:${up}/v1" }\nheader-timeout: 1\n`);
-  const gw = await startCli(['--config', cfg]);
-  try {
-    const r = await post(gw.port, chat('hello'));
-    assert.equal(r.status, 504, r.text);
-    assert.ok(r.ms < 4000, `took ${r.ms} ms`);
-  } finally {
-    gw.stop();
+/** Every string of a JSON value, keys too, JSON text inside strings opened (what a model could read). */
+function readable(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') {
+    out.push(v);
+    try {
+      if (/^\s*[[{"]/.test(v)) readable(JSON.parse(v), out);
+    } catch {
+      /* not JSON */
+    }
+  } else if (Array.isArray(v)) v.forEach((x) => readable(x, out));
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      out.push(k);
+      readable(x, out);
+    }
+  return out;
+}
+
+test('evasions: zero-width characters inside a token, a token cut in three (4-character middle), cut between a key and its value, JSON inside JSON inside tool arguments: nothing reaches the upstream', async () => {
+  const secret = 'ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX';
+  const got: string[] = [];
+  const rec = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      got.push(body);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id: 'c',
+          object: 'chat.completion',
+          created: 0,
+          model: 'm',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        }),
+      );
+    });
+  });
+  const up = await listen(rec);
+  const gw = createGateway({
+    upstreams: [{ name: 'r', url: `http://127.0.0.1:${up}/v1` }],
+    token: 'tok',
+    policy: builtinPolicy(),
+  });
+  const port = await listen(gw);
+  const zw = secret.slice(0, 10) + '\u200b' + secret.slice(10, 25) + '\u2060' + secret.slice(25);
+  const parts = (...t: string[]) => [{ role: 'user', content: t.map((text) => ({ type: 'text', text })) }];
+  const cases: [string, unknown][] = [
+    ['zero-width', [{ role: 'user', content: `token ${zw} here` }]],
+    ['three parts', parts(`token ${secret.slice(0, 12)}`, secret.slice(12, 16), `${secret.slice(16)} done`)],
+    [
+      'three messages',
+      [`token ${secret.slice(0, 12)}`, secret.slice(12, 16), secret.slice(16)].map((content) => ({
+        role: 'user',
+        content,
+      })),
+    ],
+    [
+      'key and value',
+      [
+        { role: 'user', content: 'hi' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'c',
+              type: 'function',
+              function: { name: 'f', arguments: JSON.stringify({ [secret.slice(0, 20)]: secret.slice(20) }) },
+            },
+          ],
+        },
+      ],
+    ],
+    [
+      'json in json',
+      [
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'c',
+              type: 'function',
+              function: {
+                name: 'f',
+                arguments: JSON.stringify({ payload: JSON.stringify({ env: JSON.stringify({ T: secret }) }) }),
+              },
+            },
+          ],
+        },
+      ],
+    ],
+  ];
+  for (const [name, messages] of cases) {
+    const r = await post(port, JSON.stringify({ model: 'm', messages }));
+    assert.equal(r.status, 200, `${name}: ${r.text}`);
+    const raw = got[got.length - 1];
+    const strings = readable(JSON.parse(raw));
+    const views = [raw, strings.join(''), strings.join('').replace(/[\u200b\u2060]/g, '')];
+    assert.ok(!views.some((v) => v.includes(secret)), `${name}: the secret reached the upstream: ${raw.slice(0, 400)}`);
   }
 });
 
-test('a 3 MB body against a 1 MB limit: a real client (node:http and fetch) sees the 413 JSON error, not a reset, and the upstream sees nothing', async () => {
+test('a body nested 200,000 arrays deep is refused with an API error and never forwarded (redaction fails closed)', async () => {
   let seen = 0;
   const up = await listen(createServer((req, res) => (seen++, res.end('{}'))));
   const gw = createGateway({
     upstreams: [{ name: 'u', url: `http://127.0.0.1:${up}/v1` }],
     token: 'tok',
     policy: builtinPolicy(),
-    maxBodyBytes: 1024 * 1024,
   });
   const port = await listen(gw);
-  const big = chat('x'.repeat(3 * 1024 * 1024));
-  const r = await post(port, big);
-  assert.equal(r.status, 413);
-  assert.match(JSON.parse(r.text).error.message, /over the gateway's 1048576-byte limit/);
-  const f = await fetch(`http://127.0.0.1:${port}/v1/messages`, {
-    method: 'POST',
-    headers: { 'x-api-key': 'tok', 'content-type': 'application/json' },
-    body: big,
-  });
-  assert.equal(f.status, 413);
-  assert.equal(((await f.json()) as { type: string }).type, 'error');
+  const deep = '['.repeat(200_000) + '"ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX"' + ']'.repeat(200_000);
+  const r = await post(port, `{"model":"m","messages":[{"role":"user","content":${deep}}]}`);
+  assert.ok(r.status >= 400 && r.status < 600, `status ${r.status}`);
+  assert.ok(JSON.parse(r.text).error.message, r.text);
   assert.equal(seen, 0);
 });
 
