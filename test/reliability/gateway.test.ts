@@ -142,24 +142,28 @@ test('the redaction cache holds hashes and secrets only, never texts: 60 unique 
   assert.ok(s.bytes < 60 * 1024, `the cache holds ${s.bytes} bytes for 60 entries: texts are being kept`);
 });
 
-test('an upstream that never answers: the client gets a 504 API error within the 1 s header timeout (+3 s), and the upstream socket is closed', async () => {
-  let closed = false;
-  const silent = createServer((req) => req.socket.once('close', () => (closed = true)));
-  const up = await listen(silent);
-  const gw = createGateway({
-    upstreams: [{ name: 'silent', url: `http://127.0.0.1:${up}/v1` }],
-    token: 'tok',
-    policy: builtinPolicy(),
-    headersTimeoutMs: 1000,
-  });
-  const port = await listen(gw);
-  const r = await post(port, chat('hello'));
-  assert.equal(r.status, 504);
-  assert.match(JSON.parse(r.text).error.message, /did not answer in time.*no response headers within 1 s/);
-  assert.ok(r.ms < 4000, `took ${r.ms} ms`);
-  await sleep(200);
-  assert.ok(closed, 'the upstream connection is still open');
-});
+test(
+  'an upstream that never answers: the client gets a 504 API error within the 1 s header timeout (+3 s), and the upstream socket is closed',
+  { timeout: 20_000 },
+  async () => {
+    let closed = false;
+    const silent = createServer((req) => req.socket.once('close', () => (closed = true)));
+    const up = await listen(silent);
+    const gw = createGateway({
+      upstreams: [{ name: 'silent', url: `http://127.0.0.1:${up}/v1` }],
+      token: 'tok',
+      policy: builtinPolicy(),
+      headersTimeoutMs: 1000,
+    });
+    const port = await listen(gw);
+    const r = await post(port, chat('hello'));
+    assert.equal(r.status, 504);
+    assert.match(JSON.parse(r.text).error.message, /did not answer in time.*no response headers within 1 s/);
+    assert.ok(r.ms < 4000, `took ${r.ms} ms`);
+    await sleep(200);
+    assert.ok(closed, 'the upstream connection is still open');
+  },
+);
 
 test(
   'an upstream whose stream stalls after one chunk: the client gets an error event and the end of the stream within the 1 s idle timeout (+3 s), and the socket is closed',
