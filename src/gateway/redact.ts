@@ -45,6 +45,8 @@ const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/;
 const WIDE = 4096;
 /** Text around a boundary joined there only (the other boundaries stay apart): tokens are shorter. */
 const NARROW = 400;
+/** The joined text is judged in windows of this many characters (see blockWindows). */
+const BLOCK = 32 * 1024;
 /** Serialised nodes larger than this are viewed child by child (messages, blocks), so views stay cacheable. */
 const NODE_VIEW_MAX = 64 * 1024;
 /** JSON text nested in strings (arguments holding JSON holding JSON…) is opened this deep. */
@@ -146,9 +148,10 @@ export class Redactor {
     // the same secret read through keys and protocol fields (`ghp_…` + `type` + `text` + `…`).
     this.acrossPieces(
       ordered.filter((p) => p.reading),
+      true,
       add,
     );
-    this.acrossPieces(ordered, add);
+    this.acrossPieces(ordered, false, add);
     const replace = this.replacer(values);
     const out = pieces.map((p) => replace(applyEdits(p.text, p.edits)));
     let at = 0;
@@ -180,7 +183,7 @@ export class Redactor {
    * boundaries closed, invisible characters dropped), and joined at that boundary only (so a token
    * cut in two is found whatever stands next to it). A secret that spans pieces becomes edits.
    */
-  private acrossPieces(seq: Piece[], add: (f: Found) => void) {
+  private acrossPieces(seq: Piece[], narrow: boolean, add: (f: Found) => void) {
     if (seq.length < 2) return;
     const starts: number[] = [];
     let total = 0;
@@ -189,14 +192,17 @@ export class Redactor {
       total += p.text.length;
     }
     const boundaries = starts.slice(1);
-    for (const [s, e] of mergeWindows(boundaries, WIDE, total))
+    for (const [s, e] of blockWindows(boundaries, total))
       this.spliceFound(
         seq,
         starts,
         buildView(seq, starts, s, e, () => ''),
         add,
       );
+    if (!narrow) return;
     boundaries.forEach((b, k) => {
+      // (a token cut here has characters on both sides; cut at a space, the joined view has it)
+      if (!/\S$/.test(seq[k].text) || !/^\S/.test(seq[k + 1].text)) return;
       const s = Math.max(0, b - NARROW);
       const e = Math.min(total, b + NARROW);
       this.spliceFound(
@@ -389,15 +395,19 @@ function pieceAt(starts: number[], at: number): number {
   return lo;
 }
 
-/** Windows of ±w around each boundary, overlapping ones merged. */
-function mergeWindows(boundaries: number[], w: number, total: number): [number, number][] {
+/**
+ * The joined text cut in blocks of BLOCK characters (those holding a boundary), each widened by WIDE
+ * on both sides: every secret up to WIDE long that crosses a boundary lies whole in one window.
+ * The blocks sit at fixed offsets, so when a conversation grows at its end the windows of its
+ * earlier part are the same texts as in the last request, and their results come from the cache.
+ */
+function blockWindows(boundaries: number[], total: number): [number, number][] {
   const out: [number, number][] = [];
   for (const b of boundaries) {
-    const s = Math.max(0, b - w);
-    const e = Math.min(total, b + w);
-    const last = out[out.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
+    const block = Math.floor(b / BLOCK) * BLOCK;
+    const s = Math.max(0, block - WIDE);
+    if (out.length && out[out.length - 1][0] === s) continue;
+    out.push([s, Math.min(total, block + BLOCK + WIDE)]);
   }
   return out;
 }
