@@ -41,6 +41,8 @@ const STRUCTURAL = new Set([
 ]);
 /** Characters a reader does not see, which can be slipped inside a token to break its shape. */
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/;
+/** Invisible characters, or full-width forms of ASCII (which a model reads as the ASCII). */
+const DISGUISED = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff\uff01-\uff5e]/;
 /** Text around a boundary joined without separator: enough for a PEM block split anywhere. */
 const WIDE = 4096;
 /** Text around a boundary joined there only (the other boundaries stay apart): tokens are shorter. */
@@ -74,7 +76,7 @@ let cacheBytes = 0;
 const entryBytes = (key: string, found: Found[]) => key.length + 64 + found.reduce((n, f) => n + f.value.length, 0);
 
 /** A copy that does not share memory with the (large) string it was cut from. */
-const own = (s: string) => Buffer.from(s, 'utf8').toString('utf8');
+const own = (s: string) => s.split('').join(''); // (code unit for code unit: lone surrogates kept)
 
 /** The secrets in a text, cached for texts long enough to be worth a hash. */
 export function secretsIn(text: string): Found[] {
@@ -183,7 +185,7 @@ export class Redactor {
    * boundaries closed, invisible characters dropped), and joined at that boundary only (so a token
    * cut in two is found whatever stands next to it). A secret that spans pieces becomes edits.
    */
-  private acrossPieces(seq: Piece[], narrow: boolean, add: (f: Found) => void) {
+  private acrossPieces(seq: Piece[], reading: boolean, add: (f: Found) => void) {
     if (seq.length < 2) return;
     const starts: number[] = [];
     let total = 0;
@@ -199,10 +201,11 @@ export class Redactor {
         buildView(seq, starts, s, e, () => ''),
         add,
       );
-    if (!narrow) return;
     boundaries.forEach((b, k) => {
-      // (a token cut here has characters on both sides; cut at a space, the joined view has it)
+      // (a token cut here has characters on both sides; cut at a space, the joined view has it. In
+      // document order, two short pieces side by side are keys and protocol values: `role`, `user`.)
       if (!/\S$/.test(seq[k].text) || !/^\S/.test(seq[k + 1].text)) return;
+      if (!reading && seq[k].text.length < 8 && seq[k + 1].text.length < 8) return;
       const s = Math.max(0, b - NARROW);
       const e = Math.min(total, b + NARROW);
       this.spliceFound(
@@ -367,15 +370,23 @@ interface View {
   map: Int32Array;
 }
 
-/** The joined pieces from offset s to e, with `sep(k)` before piece k, invisible characters dropped. */
+/**
+ * The joined pieces from offset s to e, with `sep(k)` before piece k, as a model reads them:
+ * invisible characters dropped, full-width forms (ｇｈｐ＿…) read as ASCII.
+ */
 function buildView(seq: Piece[], starts: number[], s: number, e: number, sep: (k: number) => string): View {
   const parts: { text: string; at: number }[] = [];
   for (let k = pieceAt(starts, s); k < seq.length && starts[k] < e; k++) {
     const from = Math.max(s, starts[k]);
     if (k > 0 && from === starts[k] && sep(k)) parts.push({ text: sep(k), at: -1 });
     const t = seq[k].text.slice(from - starts[k], Math.min(e - starts[k], seq[k].text.length));
-    if (!INVISIBLE.test(t)) parts.push({ text: t, at: from });
-    else for (let i = 0; i < t.length; i++) if (!INVISIBLE.test(t[i])) parts.push({ text: t[i], at: from + i });
+    if (!DISGUISED.test(t)) parts.push({ text: t, at: from });
+    else
+      for (let i = 0; i < t.length; i++) {
+        if (INVISIBLE.test(t[i])) continue;
+        const c = t.charCodeAt(i);
+        parts.push({ text: c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : t[i], at: from + i });
+      }
   }
   const map = new Int32Array(parts.reduce((n, p) => n + p.text.length, 0));
   let i = 0;

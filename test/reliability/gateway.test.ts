@@ -293,7 +293,7 @@ function readable(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
-test('evasions: zero-width characters inside a token, a token cut in three (4-character middle), cut between a key and its value, JSON inside JSON inside tool arguments: nothing reaches the upstream', async () => {
+test('evasions: zero-width characters inside a token, a full-width token, a token cut in three (4-character middle), cut between a key and its value, JSON inside JSON inside tool arguments: nothing reaches the upstream', async () => {
   const secret = 'ghp_R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX';
   const got: string[] = [];
   const rec = createServer((req, res) => {
@@ -321,9 +321,11 @@ test('evasions: zero-width characters inside a token, a token cut in three (4-ch
   });
   const port = await listen(gw);
   const zw = secret.slice(0, 10) + '\u200b' + secret.slice(10, 25) + '\u2060' + secret.slice(25);
+  const wide = [...secret].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
   const parts = (...t: string[]) => [{ role: 'user', content: t.map((text) => ({ type: 'text', text })) }];
   const cases: [string, unknown][] = [
     ['zero-width', [{ role: 'user', content: `token ${zw} here` }]],
+    ['full-width', [{ role: 'user', content: `token ${wide} here` }]],
     ['three parts', parts(`token ${secret.slice(0, 12)}`, secret.slice(12, 16), `${secret.slice(16)} done`)],
     [
       'three messages',
@@ -374,7 +376,9 @@ test('evasions: zero-width characters inside a token, a token cut in three (4-ch
     assert.equal(r.status, 200, `${name}: ${r.text}`);
     const raw = got[got.length - 1];
     const strings = readable(JSON.parse(raw));
-    const views = [raw, strings.join(''), strings.join('').replace(/[\u200b\u2060]/g, '')];
+    const joined = strings.join('').replace(/[\u200b\u2060]/g, '');
+    const ascii = joined.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+    const views = [raw, strings.join(''), joined, ascii];
     assert.ok(!views.some((v) => v.includes(secret)), `${name}: the secret reached the upstream: ${raw.slice(0, 400)}`);
   }
 });
