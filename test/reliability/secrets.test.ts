@@ -97,7 +97,7 @@ test('a secret at column 50,000 of one line (and one after it) is found, redacte
   assertRedacted(text, s);
 });
 
-test('a 10 MB single-line JSON with secrets at its start, middle and end: all found in under 3 s', () => {
+test('a 10 MB single-line JSON with secrets at its start, middle and end: all found in under 3 s; 10 MB of random base64: none', () => {
   const s = [github(), stripe(), akia(), awsSecret()];
   const items = Array.from({ length: 70_000 }, (_, i) => ({ id: i, key: `k${i}`, name: `item ${i}`, v: rnd(80) }));
   items[0].v = s[0];
@@ -114,25 +114,19 @@ test('a 10 MB single-line JSON with secrets at its start, middle and end: all fo
     ['secret.github-token', 'secret.stripe-key', 'secret.aws-access-key-id', 'secret.aws-secret-access-key'],
   );
   assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
+  const blob = rnd(10_000_000, B64);
+  const again = performance.now();
+  assert.deepEqual(secretSpans(blob), []);
+  assert.ok(performance.now() - again < 3000);
 });
 
-test('a 10 MB line of random base64 (no key id anywhere) yields no secret, in under 3 s', () => {
-  const text = rnd(10_000_000, B64);
-  const started = performance.now();
-  assert.deepEqual(secretSpans(text), []);
-  assert.ok(performance.now() - started < 3000);
-});
-
-test('secrets packed with no separator (ghp_…sk_live_…, AKIA…secret) leave no 12 characters of any', () => {
+test('secrets packed with no separator (ghp_…sk_live_…, AKIA…secret) leave no 12 characters of any; a lone prefix in an identifier is none', () => {
   const s = [github(), stripe(), npm()];
   assertRedacted(s.join(''), s);
   assertRedacted(`x=${s[1]}${s[0]}`, [s[1], s[0]]);
   const pair = [akia(), awsSecret()];
   assertRedacted(pair.join(''), pair);
   assert.deepEqual(rules(pair.join('')), ['secret.aws-access-key-id', 'secret.aws-secret-access-key']);
-});
-
-test('a lone vendor prefix inside an identifier (task_test_…) is still not a secret', () => {
   assert.deepEqual(rules(`const task_test_${rnd(24)} = 1;\nconst mask_live_${rnd(30)} = 2;`), []);
 });
 
@@ -166,12 +160,15 @@ test('an RSA private key in plain text is redacted whole: BEGIN line, base64 bod
   assert.ok(redactSecrets(text).includes('and the rest of the message'));
 });
 
-test('a private key JSON-escaped in tool arguments (\\n as two characters) is redacted whole', () => {
+test('a private key JSON-escaped in tool arguments (\\n as two characters), even twice and cut short, is redacted whole', () => {
   const pem = rsaPkcs1();
   const args = JSON.stringify({ path: 'deploy/key.pem', content: pem });
   assert.deepEqual(rules(args), ['secret.private-key']);
   assertKeyGone(redactSecrets(args), pem.split('\n').join('\\n'));
   assertKeyGone(new Redactor().redact(args), pem.split('\n').join('\\n'));
+  // Escaped twice (a key file's JSON inside tool arguments), and cut short there: still whole.
+  const twice = JSON.stringify({ content: JSON.stringify({ key: pem.slice(0, 900) }) });
+  assert.deepEqual(leaked(new Redactor().redact(twice), bodyOf(pem.slice(0, 900))), []);
 });
 
 test('`cat ~/.ssh/id_ed25519` output (an OpenSSH key made by ssh-keygen) is found and redacted whole', () => {
@@ -243,7 +240,7 @@ test('a private key built from string pieces ("…\\n" + "…") over source line
   assert.ok(redactSecrets(js).includes('export default KEY;'));
 });
 
-test('an AWS secret key with no label is found next to its AKIA/ASIA id: same line, JSON, env file, CLI, lines apart', () => {
+test('an unlabelled AWS secret key is found next to its AKIA/ASIA id (line, JSON, env, CLI, lines apart); hashes, blobs and far values are not', () => {
   const id = akia(),
     sid = akia('ASIA'),
     sk = awsSecret();
@@ -260,21 +257,12 @@ test('an AWS secret key with no label is found next to its AKIA/ASIA id: same li
     assert.ok(rules(text).includes('secret.aws-secret-access-key'), text);
     assertRedacted(text, [sk]);
   }
-});
-
-test('next to an AKIA id, a git SHA-1, a SHA-256 in base64 and a long base64 blob are not AWS secrets', () => {
-  const id = akia();
   const sha1 = randomBytes(20).toString('hex');
-  const sha256 = randomBytes(32).toString('base64');
-  const blob = randomBytes(120).toString('base64');
-  for (const v of [sha1, sha1.toUpperCase(), sha256, blob, 'a'.repeat(40), 'src/components/HelloWorldComponentFile1'])
+  const others = [sha1, sha1.toUpperCase(), randomBytes(32).toString('base64'), randomBytes(120).toString('base64')];
+  for (const v of [...others, 'a'.repeat(40), 'src/components/HelloWorldComponentFile1'])
     assert.deepEqual(rules(`id=${id}\nvalue=${v}\n`), ['secret.aws-access-key-id'], v);
-});
-
-test('a 40-character base64 value with no access key id within reach is not reported', () => {
-  const sk = awsSecret();
   assert.deepEqual(rules(`value = ${sk}\n`), []);
-  assert.deepEqual(rules(`${akia()}\n${'\n'.repeat(10)}value = ${sk}\n`), ['secret.aws-access-key-id']);
+  assert.deepEqual(rules(`${id}\n${'\n'.repeat(10)}value = ${sk}\n`), ['secret.aws-access-key-id']);
 });
 
 test('a doc comment or code mentioning {"type": "service_account"} is no credential; a real key file is critical', () => {

@@ -281,11 +281,15 @@ function packedHits(file: SourceFile, at: number[][], hits: Hit[], lock: boolean
   SECRET_PATTERNS.forEach((pat, pi) => {
     const re = PACKED[pi];
     if (!re) return;
+    // (a hint inside the format's last try is part of that token: `AKIAAKIA…` is tried once, not at each AKIA)
+    let tried = -1;
     for (const o of at[pi]) {
-      if (covered(o) || (changed && !changed.has(file.lineIndex(o) + 1))) continue;
+      if (o < tried || covered(o) || (changed && !changed.has(file.lineIndex(o) + 1))) continue;
       re.lastIndex = 0;
       const m = re.exec(text.slice(o, o + AFTER));
-      const hit = m && vendorHit(pat, pi, m, o, text, lock);
+      if (!m) continue;
+      tried = o + m[0].length;
+      const hit = vendorHit(pat, pi, m, o, text, lock);
       if (hit) cands.push(hit);
     }
   });
@@ -505,21 +509,27 @@ const AWS_SECRET_RANK = SECRET_PATTERNS.indexOf(AWS_SECRET_RULE);
 function awsPairs(file: SourceFile, hits: Hit[]): Hit[] {
   const out: Hit[] = [];
   const starts = file.lineStarts();
-  for (const id of hits) {
-    if (id.pat.id !== 'secret.aws-access-key-id') continue;
+  // The reach of every id, merged where they overlap (many ids close together: each place read once).
+  const reach: [number, number][] = [];
+  const ids = hits.filter((h) => h.pat.id === 'secret.aws-access-key-id').sort((a, b) => a.start - b.start);
+  for (const id of ids) {
     const li = file.lineIndex(id.start);
     const from = Math.max(starts[Math.max(0, li - AWS_PAIR_LINES)], id.start - AWS_PAIR_CHARS);
     const lastLine = Math.min(starts.length - 1, li + AWS_PAIR_LINES);
     const to = Math.min(starts[lastLine] + file.lines[lastLine].length, id.end + AWS_PAIR_CHARS);
+    const prev = reach[reach.length - 1];
+    if (prev && from <= prev[1]) prev[1] = Math.max(prev[1], to);
+    else reach.push([from, to]);
+    // (packed: the secret right after its id, with nothing between)
     const packed = /^[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/.exec(file.text.slice(id.end, id.end + 41));
     if (packed && looksLikeAwsSecret(packed[0])) out.push(awsSecretHit(id.end));
-    const re = AWS_SECRET_SHAPE;
+  }
+  const re = AWS_SECRET_SHAPE;
+  for (const [from, to] of reach) {
     const piece = file.text.slice(from, to);
     re.lastIndex = 0;
-    for (let m = re.exec(piece); m; m = re.exec(piece)) {
-      if (!looksLikeAwsSecret(m[0])) continue;
-      out.push(awsSecretHit(from + m.index));
-    }
+    for (let m = re.exec(piece); m; m = re.exec(piece))
+      if (looksLikeAwsSecret(m[0])) out.push(awsSecretHit(from + m.index));
   }
   return out;
 }
@@ -536,9 +546,9 @@ function looksLikeAwsSecret(v: string): boolean {
 
 /** How far a private key's END line is looked for (a PGP key block with subkeys runs to a few KB). */
 const PEM_REACH = 64 * 1024;
-const PEM_END = /-----END [A-Z0-9 ]{1,40}-----/;
+const PEM_NEXT = /-----(?:END [A-Z0-9 ]{1,40}-----|BEGIN )/g;
 /** One line of a key's body after a line break, real or JSON-escaped (`\n` as two characters). */
-const PEM_LINE = /(?:\\r|\r)?(?:\\n|\n)[ \t]*([A-Za-z0-9+/=]+)(?=\\r|\\n|\r|\n|$|["'`,])/y;
+const PEM_LINE = /(?:\\+r|\r)?(?:\\+n|\n)[ \t]*([A-Za-z0-9+/=]+)(?=\\|\r|\n|$|["'`,])/y;
 
 /**
  * Where a private key block that starts before `from` (its BEGIN line) ends: after its END line,
@@ -547,12 +557,12 @@ const PEM_LINE = /(?:\\r|\r)?(?:\\n|\n)[ \t]*([A-Za-z0-9+/=]+)(?=\\r|\\n|\r|\n|$
  * `Proc-Type:` headers); otherwise (no END line: a truncated paste) after the last line of base64.
  */
 export function pemBlockEnd(text: string, from: number): number {
+  // (the next END or BEGIN: a BEGIN first means this block has no END line of its own)
+  PEM_NEXT.lastIndex = 0;
   const reach = text.slice(from, from + PEM_REACH);
-  const end = PEM_END.exec(reach);
-  if (end) {
-    const gap = reach.slice(0, end.index);
-    if (!gap.includes('-----BEGIN') && isKeyBody(gap)) return from + end.index + end[0].length;
-  }
+  const next = PEM_NEXT.exec(reach);
+  if (next && next[0].startsWith('-----END') && isKeyBody(reach.slice(0, next.index)))
+    return from + next.index + next[0].length;
   let at = from;
   PEM_LINE.lastIndex = from;
   for (let m = PEM_LINE.exec(text); m; m = PEM_LINE.exec(text)) at = PEM_LINE.lastIndex;
@@ -561,7 +571,7 @@ export function pemBlockEnd(text: string, from: number): number {
 
 /** Mostly base64 once line breaks (real and escaped) and blanks are set aside. */
 function isKeyBody(gap: string): boolean {
-  const rest = gap.replace(/\\[nrt]|\s/g, '');
+  const rest = gap.replace(/\\+[nrt]|\s/g, '');
   let other = 0;
   for (let i = 0; i < rest.length; i++) if (!/[A-Za-z0-9+/=]/.test(rest[i])) other++;
   return other <= rest.length * 0.15;
@@ -573,8 +583,8 @@ function isPlaceholderKeyBlock(block: string): boolean {
   // A real key has a long base64 body: runs of 40 or more base64 characters (its 64-character
   // lines), not code after a header the program looks for (`indexOf("-----BEGIN…")`).
   return (
-    !body.split(/\\[nrt]|["'`,\s]+/).some((t) => /[A-Za-z0-9+/=]{40,}/.test(t)) ||
-    /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body.replace(/\\[nrt]|["'`+,\s]/g, ''))
+    !body.split(/\\+[nrt]|["'`,\s]+/).some((t) => /[A-Za-z0-9+/=]{40,}/.test(t)) ||
+    /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body.replace(/\\+[nrt]|["'`+,\s]/g, ''))
   );
 }
 
