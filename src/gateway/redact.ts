@@ -113,7 +113,8 @@ interface Piece {
   reading: boolean;
   /** This string holds JSON text whose own strings are pieces too (it is rebuilt from them). */
   json?: { value: unknown; depth: number };
-  edits: { start: number; end: number; to: string }[];
+  /** Ranges to replace: `to` is a placeholder or '' (weight: the length of the secret it stands for). */
+  edits: { start: number; end: number; to: string; weight: number }[];
 }
 
 export class Redactor {
@@ -194,13 +195,8 @@ export class Redactor {
       total += p.text.length;
     }
     const boundaries = starts.slice(1);
-    for (const [s, e] of blockWindows(boundaries, total))
-      this.spliceFound(
-        seq,
-        starts,
-        buildView(seq, starts, s, e, () => ''),
-        add,
-      );
+    // Joined at one boundary first (the least joining that explains a secret, so a match does not
+    // run on into the keys after it), then everything joined (a token cut in three).
     boundaries.forEach((b, k) => {
       // (a token cut here has characters on both sides; cut at a space, the joined view has it. In
       // document order, two short pieces side by side are keys and protocol values: `role`, `user`.)
@@ -212,20 +208,29 @@ export class Redactor {
         seq,
         starts,
         buildView(seq, starts, s, e, (at) => (at === k + 1 ? '' : '\n')),
+        reading,
         add,
       );
     });
+    for (const [s, e] of blockWindows(boundaries, total))
+      this.spliceFound(
+        seq,
+        starts,
+        buildView(seq, starts, s, e, () => ''),
+        reading,
+        add,
+      );
   }
 
   /**
    * A match that extends a secret found within one piece, by a token of the same format or by the
    * generic rule (`ghp_…` followed by the key `stream`, or half a token that is valid on its own
-   * followed by its other half), is spliced over pieces of read text only: keys and protocol
-   * fields are never cut for it (a later message may lose the word that touched the secret: the
-   * price of never sending the second half of a token). A match that overlaps a splice made
-   * before is the same secret read through other pieces.
+   * followed by its other half), is spliced over the piece it starts in and pieces of read text
+   * only: keys and protocol fields after it are never cut for it (a later message may lose the
+   * word that touched the secret: the price of never sending the second half of a token). A match
+   * that overlaps a splice made before is the same secret read through other pieces.
    */
-  private spliceFound(seq: Piece[], starts: number[], view: View, add: (f: Found) => void) {
+  private spliceFound(seq: Piece[], starts: number[], view: View, reading: boolean, add: (f: Found) => void) {
     for (const f of secretsIn(view.text)) {
       const extendsOwn = this.inOnePiece.some(
         (v) => (v.kind === f.kind || f.kind === GENERIC) && f.value.includes(v.value),
@@ -241,18 +246,24 @@ export class Redactor {
           add(f);
           continue;
         }
-        const targets: { k: number; start: number; end: number }[] = [];
-        for (let k = first; k <= last; k++) {
-          if (extendsOwn && !seq[k].reading) continue;
-          const start = Math.max(from, starts[k]) - starts[k];
-          const end = Math.min(to, starts[k] + seq[k].text.length) - starts[k];
-          targets.push({ k, start, end });
-        }
+        const range = (k: number) => ({
+          k,
+          start: Math.max(from, starts[k]) - starts[k],
+          end: Math.min(to, starts[k] + seq[k].text.length) - starts[k],
+        });
+        const all = Array.from({ length: last - first + 1 }, (_, n) => range(first + n));
+        const overlaps = all.some((t) => seq[t.k].edits.some((e) => e.start < t.end && t.start < e.end));
+        const restricted = extendsOwn || overlaps;
+        const targets = restricted ? all.filter((t) => t.k === first || seq[t.k].reading) : all;
         if (extendsOwn && targets.length < 2) continue;
-        if (targets.some((t) => seq[t.k].edits.some((e) => e.start < t.end && t.start < e.end))) continue;
+        // (overlapping a splice made before: applied only where it covers more, as a bigger view of
+        // the same secret does, e.g. a PEM block whose one-boundary view was cut at the window's end)
+        if (overlaps && targets.every((t) => covered(seq[t.k].edits, t.start, t.end))) continue;
         add(f);
         const ph = this.placeholderFor(f.value, f.kind);
-        targets.forEach((t, n) => seq[t.k].edits.push({ start: t.start, end: t.end, to: n === 0 ? ph : '' }));
+        // (a secret read in reading order wins over one read through keys and protocol fields)
+        const weight = f.value.length + (reading ? 1e6 : 0);
+        targets.forEach((t, n) => seq[t.k].edits.push({ start: t.start, end: t.end, to: n === 0 ? ph : '', weight }));
       }
     }
   }
@@ -423,15 +434,27 @@ function blockWindows(boundaries: number[], total: number): [number, number][] {
   return out;
 }
 
-/** Applies a piece's edits (ranges replaced), overlapping ranges merged (the first one's text kept). */
+/** Whether the edits already cover [start, end). */
+function covered(edits: Piece['edits'], start: number, end: number): boolean {
+  let at = start;
+  for (const e of [...edits].sort((a, b) => a.start - b.start)) if (e.start <= at && e.end > at) at = e.end;
+  return at >= end;
+}
+
+/** Applies a piece's edits (ranges replaced), overlapping ranges merged into one. */
 function applyEdits(text: string, edits: Piece['edits']): string {
   if (!edits.length) return text;
   const sorted = [...edits].sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: Piece['edits'] = [];
   for (const e of sorted) {
     const last = merged[merged.length - 1];
-    if (last && e.start < last.end) last.end = Math.max(last.end, e.end);
-    else merged.push({ ...e });
+    if (!last || e.start >= last.end) {
+      merged.push({ ...e });
+      continue;
+    }
+    last.end = Math.max(last.end, e.end);
+    // (the placeholder of the larger secret stands for the union)
+    if (e.to && (!last.to || e.weight > last.weight)) Object.assign(last, { to: e.to, weight: e.weight });
   }
   let out = '';
   let at = 0;

@@ -135,6 +135,23 @@ const OPENAI_SHAPES: Record<string, Shape> = {
       },
     ],
   }),
+  'split across key and value': (s) => ({
+    messages: [
+      user('run it'),
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'c1',
+            type: 'function',
+            function: { name: 'f', arguments: JSON.stringify(Object.fromEntries([halves(s)])) },
+          },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+    ],
+  }),
   model: (s) => ({ model: s.carrier, messages: [user('hi')] }),
   role: (s) => ({ messages: [{ role: s.carrier, content: 'hi' }] }),
   system: (s) => ({ messages: [{ role: 'system', content: s.carrier }, user('hi')] }),
@@ -174,6 +191,15 @@ const ANTHROPIC_SHAPES: Record<string, Shape> = {
   'object key': (s) => ({
     messages: [
       { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Write', input: { [s.carrier]: 'v' } }] },
+      user([{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }]),
+    ],
+  }),
+  'split across key and value': (s) => ({
+    messages: [
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 't1', name: 'Write', input: Object.fromEntries([halves(s)]) }],
+      },
       user([{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }]),
     ],
   }),
