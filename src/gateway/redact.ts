@@ -23,6 +23,8 @@ const PREFIX = 'WARDEN_SECRET_';
 const PLACEHOLDER = /WARDEN_SECRET_[0-9a-f]{10}/g;
 const PH_LEN = PREFIX.length + 10;
 const GENERIC = 'secret.generic';
+/** The words that make a value a generic secret (as the secrets analyzer's generic rule). */
+const LABEL = /key|secret|token|passw|pwd|auth|credential|bearer/i;
 
 /** Values of these keys are protocol structure: not part of the text a model reads (they are still redacted). */
 const STRUCTURAL = new Set([
@@ -228,7 +230,9 @@ export class Redactor {
    * followed by its other half), is spliced over the piece it starts in and pieces of read text
    * only: keys and protocol fields after it are never cut for it (a later message may lose the
    * word that touched the secret: the price of never sending the second half of a token). A match
-   * that overlaps a splice made before is the same secret read through other pieces.
+   * that overlaps a splice made before is the same secret read through other pieces. In document
+   * order, only the piece a match starts in (a key holding half a token) and read text are cut,
+   * never the protocol keys and fields it runs through or into.
    */
   private spliceFound(seq: Piece[], starts: number[], view: View, reading: boolean, add: (f: Found) => void) {
     for (const f of secretsIn(view.text)) {
@@ -241,9 +245,14 @@ export class Redactor {
         if (from < 0 || to <= 0) continue;
         const first = pieceAt(starts, from);
         const last = pieceAt(starts, to - 1);
-        // (inside one piece and written plainly: replaced with the other values)
+        // (in document order, a value is a generic secret only by a label in its own piece, not by
+        // protocol keys glued before it: `max_tokens` + `role` + `sumOfExposures = …`)
+        if (!reading && f.kind === GENERIC && !LABEL.test(seq[first].text.slice(0, from - starts[first]))) continue;
+        // Inside one piece and written plainly: replaced with the other values. (A piece of read
+        // text was judged in reading order; in document order, what precedes it are keys.)
         if (first === last && seq[first].text.slice(from - starts[first], to - starts[first]) === f.value) {
-          add(f);
+          // (a generic secret's label may be the keys glued before it: `max_tokens` + `BEDROCK_KEY = …`)
+          if (reading || (!seq[first].reading && f.kind !== GENERIC)) add(f);
           continue;
         }
         const range = (k: number) => ({
@@ -254,8 +263,11 @@ export class Redactor {
         const all = Array.from({ length: last - first + 1 }, (_, n) => range(first + n));
         const overlaps = all.some((t) => seq[t.k].edits.some((e) => e.start < t.end && t.start < e.end));
         const restricted = extendsOwn || overlaps;
-        const targets = restricted ? all.filter((t) => t.k === first || seq[t.k].reading) : all;
+        const targets = all.filter((t) => (reading && !restricted) || t.k === first || seq[t.k].reading);
         if (extendsOwn && targets.length < 2) continue;
+        // (in document order, a match whose parts are all read text was judged in reading order:
+        // there it reads differently, as the keys between are not part of it)
+        if (!reading && targets.every((t) => seq[t.k].reading)) continue;
         // (overlapping a splice made before: applied only where it covers more, as a bigger view of
         // the same secret does, e.g. a PEM block whose one-boundary view was cut at the window's end)
         if (overlaps && targets.every((t) => covered(seq[t.k].edits, t.start, t.end))) continue;

@@ -425,6 +425,55 @@ for (const anthropic of [false, true]) {
   );
 }
 
+/** The near misses of the fixture file (`# ok:` lines): documented examples, placeholders, references. */
+function nearMisses(): Sample[] {
+  const lines = readFileSync(new URL('../../src/analyzers/fixtures/secrets.txt', import.meta.url), 'utf8').split('\n');
+  const out: Sample[] = [];
+  lines.forEach((l, i) => {
+    const m = /^# ok: ([^\s,]+)/.exec(l);
+    if (m && lines[i + 1]?.trim()) out.push({ id: m[1], carrier: lines[i + 1], secrets: [] });
+  });
+  return out;
+}
+
+test('near misses (every `ok:` line of the fixtures) in every OpenAI and Anthropic shape, whole and cut in two: the upstream receives the request unchanged', async () => {
+  const changed: string[] = [];
+  const misses = nearMisses();
+  const list: Case[] = [];
+  for (const anthropic of [false, true])
+    for (const sample of misses)
+      for (const [shape, make] of Object.entries(anthropic ? ANTHROPIC_SHAPES : OPENAI_SHAPES)) {
+        const cut = Math.floor(sample.carrier.length / 2);
+        const s = { ...sample, secrets: [sample.carrier.slice(cut)] };
+        const body = { model: 'm', max_tokens: 50, ...make(s), stream: false, case_id: nextId++ };
+        list.push({
+          key: `${anthropic ? 'anthropic' : 'openai'} ${shape} ${sample.id}`,
+          sample: s,
+          anthropic,
+          stream: false,
+          body,
+        });
+      }
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const c = list[next++];
+      await fetch(`http://127.0.0.1:${gwPort}${c.anthropic ? '/v1/messages' : '/v1/chat/completions'}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer gw' },
+        body: JSON.stringify(c.body),
+      }).then((r) => r.text());
+      const raw = received.get(c.body.case_id as number);
+      received.delete(c.body.case_id as number);
+      if (raw === undefined || JSON.stringify(JSON.parse(raw)) !== JSON.stringify(c.body))
+        changed.push(`${c.key}: ${raw?.slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  assert.ok(list.length > 1000, `${list.length} requests`);
+  assert.equal(changed.length, 0, `${changed.length} of ${list.length} changed:\n${changed.slice(0, 20).join('\n')}`);
+});
+
 test('the generated set holds at least 2,000 requests over every fixture format, PEM kind and AWS pair', () => {
   assert.ok(total >= 2000, `only ${total} requests`);
   assert.ok(SAMPLES.length >= 100);
