@@ -97,7 +97,7 @@ test('a secret at column 50,000 of one line (and one after it) is found, redacte
   assertRedacted(text, s);
 });
 
-test('a 10 MB single-line JSON with secrets at its start, middle and end: all found in under 3 s; 10 MB of random base64: none', () => {
+test('a 10 MB single-line JSON with secrets at its start, middle and end: all found in under 5 s (about 1 s measured); 10 MB of random base64: none', () => {
   const s = [github(), stripe(), akia(), awsSecret()];
   const items = Array.from({ length: 70_000 }, (_, i) => ({ id: i, key: `k${i}`, name: `item ${i}`, v: rnd(80) }));
   items[0].v = s[0];
@@ -113,11 +113,22 @@ test('a 10 MB single-line JSON with secrets at its start, middle and end: all fo
     spans.map((x) => x.rule),
     ['secret.github-token', 'secret.stripe-key', 'secret.aws-access-key-id', 'secret.aws-secret-access-key'],
   );
-  assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
+  assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
   const blob = rnd(10_000_000, B64);
   const again = performance.now();
   assert.deepEqual(secretSpans(blob), []);
-  assert.ok(performance.now() - again < 3000);
+  assert.ok(performance.now() - again < 5000);
+});
+
+test('a minified bundle line with a base64 wasm blob and token-named code holds exactly one secret: the real token', () => {
+  // Base64 of binary data (a wasm module): square's `EAAA…` and Meta's `EAAC…` turn up in it by chance.
+  let blob = '';
+  for (let i = 0; i < 400; i++) blob += rnd(20, B64) + '/EAAA' + rnd(40) + '+EAAC' + rnd(120);
+  const code = 'usage={inputTokens:e.inputTokens??0,outputTokens:t.usage?.outputTokens??0};t.CancellationToken=t.Ca;';
+  const token = github();
+  const line = `var wasm="data:application/wasm;base64,${blob}";${code.repeat(50)}const k="${token}";`;
+  assert.deepEqual(rules(line), ['secret.github-token']);
+  assertRedacted(line, [token]);
 });
 
 test('secrets packed with no separator (ghp_…sk_live_…, AKIA…secret) leave no 12 characters of any; a lone prefix in an identifier is none', () => {
@@ -127,7 +138,24 @@ test('secrets packed with no separator (ghp_…sk_live_…, AKIA…secret) leave
   const pair = [akia(), awsSecret()];
   assertRedacted(pair.join(''), pair);
   assert.deepEqual(rules(pair.join('')), ['secret.aws-access-key-id', 'secret.aws-secret-access-key']);
+  // The same token alone and packed with another: redacting the lone one first must not spare the pair.
+  const again = `${s[0]} then ${s[0]}${s[1]}`;
+  assert.deepEqual(leaked(redactSecrets(again), s.slice(0, 2)), []);
   assert.deepEqual(rules(`const task_test_${rnd(24)} = 1;\nconst mask_live_${rnd(30)} = 2;`), []);
+});
+
+test('named secrets inside JSON-escaped tool arguments (\\n between lines, \\" around values) are found and redacted', () => {
+  const pw = rnd(16),
+    tok = rnd(24);
+  const texts = [
+    JSON.stringify({ command: `cat > .env <<EOF\nDB_PASSWORD=${pw}\nAPI_TOKEN=${tok}\nEOF` }),
+    JSON.stringify({ content: `password = "${pw}"\ntoken = "${tok}"\n` }),
+    JSON.stringify({ arguments: JSON.stringify({ content: `{"db_password": "${pw}", "api_token": "${tok}"}` }) }),
+  ];
+  for (const t of texts) {
+    assert.equal(rules(t).length, 2, t);
+    assertRedacted(t, [pw, tok]);
+  }
 });
 
 // Private keys made by the real tools.
@@ -271,7 +299,14 @@ test('a doc comment or code mentioning {"type": "service_account"} is no credent
     'if (creds["type"] === "service_account") { /* {"type": "service_account"} */ }',
     '// {"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n...\\n", "client_email": "x@y"}',
   ];
+  docs.push('  // "type": "service_account" marks a key file', '# {"type": "service_account"} is what we look for');
   for (const d of docs) assert.deepEqual(rules(d), [], d);
+  // A bare piece with no object around it (a text cut short) is only worth a look: low, never critical.
+  const piece = analyzeSecrets(new SourceFile('t.txt', '"type": "service_account"', undefined));
+  assert.deepEqual(
+    piece.map((f) => f.severity),
+    ['low'],
+  );
   const key = ed25519Pkcs8();
   const file = JSON.stringify(
     {

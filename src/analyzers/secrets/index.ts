@@ -9,11 +9,27 @@ import { SourceFile, finding, clip, MAX_SNIPPET } from '../source.ts';
 import { SECRET_PATTERNS, B, E, type SecretPattern } from './patterns.ts';
 import { Literals, eachTagged, mayOccur, registerWords } from '../literals.ts';
 
+const COUNTS = new Int32Array(128);
 export function entropy(s: string): number {
+  if (/^[\x00-\x7f]*$/.test(s)) return asciiEntropy(s);
   const counts = new Map<string, number>();
   for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
   let h = 0;
   for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** The same for ASCII text, counted in a fixed table (secrets are ASCII; this runs per candidate). */
+function asciiEntropy(s: string): number {
+  for (let i = 0; i < s.length; i++) COUNTS[s.charCodeAt(i)]++;
+  let h = 0;
+  for (let i = 0; i < s.length; i++) {
+    const n = COUNTS[s.charCodeAt(i)];
+    if (n === 0) continue;
+    COUNTS[s.charCodeAt(i)] = 0;
     const p = n / s.length;
     h -= p * Math.log2(p);
   }
@@ -46,13 +62,14 @@ export function redact(secret: string): string {
   return secret.slice(0, 4) + '*'.repeat(Math.min(secret.length - 6, 24)) + secret.slice(-2);
 }
 
+// (quotes may come escaped, \", and an escaped line break, \n, ends a value: text inside a JSON string)
 const GENERIC_NAME =
-  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=]))[A-Za-z0-9_.\-]{0,30})["']?\s*(?:=|:=|=>|:)\s*(?:["'`]([^"'`\s]{8,200})["'`]|([^\s"'`,;#)}\]]{12,200}))/i;
+  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=\\]))[A-Za-z0-9_.\-]{0,30})(?:\\{0,7}["'])?\s*(?:=|:=|=>|:)\s*(?:\\{0,7}["'`]((?:[^"'`\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["'`]|((?:[^\s"'`,;#)}\]\\]|\\(?![nrt"'`\\])){12,200}))/i;
 /** Words one of which GENERIC_NAME needs (lower case): only lines holding one are tried. */
 const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer', 'auth'];
 /** A secret-named setting read with a literal default: getenv("API_TOKEN", "…"), config.get('password', '…'). */
 const DEFAULT_ARG =
-  /\(\s*["']([A-Za-z0-9_.\-]{0,40}(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|pwd|credential)[A-Za-z0-9_.\-]{0,30})["']\s*,\s*["']([^"'\s]{8,200})["']/i;
+  /\(\s*\\{0,7}["']([A-Za-z0-9_.\-]{0,40}(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|pwd|credential)[A-Za-z0-9_.\-]{0,30})\\{0,7}["']\s*,\s*\\{0,7}["']((?:[^"'\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["']/i;
 /** Every hint (vendor formats and the generic words) to the formats it stands for (-1: generic). */
 const HINT_OWNERS = new Map<string, number[]>();
 SECRET_PATTERNS.forEach(
@@ -78,6 +95,8 @@ const NON_SECRET_VALUE =
 
 /** Code rather than a value (outside quotes): a scoped name, a member access, a call, a generic type. */
 const CODE_VALUE = /^:|::|->|[(<[]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** Minified code (`e.tokenCount??0`, `t.Token=t.Ca…`, `m&&P`, `{name:a.b}`): operators no credential holds. */
+const MINIFIED_CODE = /^\{|&&|\|\||==|=>|\?\?|\?\.|!0\b|!1\b|^[a-z]\.[A-Za-z]|\.[A-Za-z_$][\w$]*=/;
 /** Text written as \u escapes (translations in bundled code): words, not a key. */
 const ESCAPED_TEXT = /^(?:\\u[0-9A-Fa-f]{4})+$/;
 /** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`) or in camel case (`allowUnsafeCredentialHelper`): a name, not a key. */
@@ -86,7 +105,7 @@ const WORDS_VALUE = /^[A-Za-z]+(?:[._\-][A-Za-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$/;
 function genericLooksSecret(name: string, value: string, quoted = true): boolean {
   if (NOT_SECRET_NAME.test(name)) return false;
   if (NON_SECRET_VALUE.test(value) || isPlaceholder(value)) return false;
-  if ((!quoted && CODE_VALUE.test(value)) || ESCAPED_TEXT.test(value)) return false;
+  if ((!quoted && (CODE_VALUE.test(value) || MINIFIED_CODE.test(value))) || ESCAPED_TEXT.test(value)) return false;
   // (a password made of words is still a password)
   if (WORDS_VALUE.test(value) && !/passw|pwd/i.test(name)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
@@ -296,7 +315,14 @@ function packedHits(file: SourceFile, at: number[][], hits: Hit[], lock: boolean
   if (!cands.length) return [];
   // An access key ID packed with its secret: the pair's secret is what it touches.
   const all = [...sorted, ...cands, ...awsPairs(file, cands)].sort((a, b) => a.start - b.start);
-  return cands.filter((c) => all.some((h) => h !== c && h.start <= c.end && c.start <= h.end));
+  const touching = new Set<Hit>();
+  // (in order of start: a hit touches an earlier one that reaches it, or the next one if it reaches that)
+  for (let i = 0, reach = -1; i < all.length; i++) {
+    const h = all[i];
+    if (reach >= h.start || (i + 1 < all.length && all[i + 1].start <= h.end)) touching.add(h);
+    reach = Math.max(reach, h.end);
+  }
+  return cands.filter((c) => touching.has(c));
 }
 
 /** Whether an offset lies inside one of the hits (sorted by start). */
@@ -327,20 +353,32 @@ function vendorHit(
 ): Hit | undefined {
   let [start, end] = groupSpan(m, base);
   const secret = text.slice(start, end);
+  // (the cheapest test first: most look-alikes in hostile text fail it)
+  if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) return undefined;
   const variable = pat.fixed ? secret.replace(pat.fixed, '') : secret;
   let typed = false;
   if (pat.id === 'secret.private-key') {
     end = pemBlockEnd(text, end);
     if (isPlaceholderKeyBlock(text.slice(start, end))) return undefined;
   } else if (pat.id === 'secret.gcp-service-account') {
-    if (!isServiceAccountKey(text, start)) return undefined;
+    const kind = serviceAccountKind(text, start);
+    if (kind === 'mention') return undefined;
+    if (kind === 'fragment')
+      return {
+        start,
+        end,
+        pat: { ...pat, severity: 'low' },
+        confidence: 'low',
+        note: ' Only a piece of a service-account key file is in view (no key in it); confirm where the rest is.',
+        rank: pi,
+      };
   } else {
+    if (inBase64Blob(text, start, end)) return undefined;
     if (PLACEHOLDER.test(variable) || DOCUMENTED.test(variable)) return undefined;
     typed = TYPED.test(variable);
     // Little more than one character repeated (glc_1111…, 0000…XYZ): nothing to confirm.
     if (typed && entropy(variable) < 3) return undefined;
   }
-  if (pat.minEntropy !== undefined && entropy(secret) < pat.minEntropy) return undefined;
   if (pat.valid && !pat.valid(secret)) return undefined;
   if (lock && pat.id === 'secret.jwt') return undefined;
   // A value in the exact format of a vendor's credential that still looks typed by hand
@@ -356,6 +394,24 @@ function vendorHit(
       rank: pi,
     };
   return { start, end, pat, confidence: 'high', note: '', rank: pi };
+}
+
+/** Base64 characters around a token that make it a piece of an encoded blob (a wasm module, an image). */
+const BLOB_RUN = 64;
+function isB64(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+}
+
+/**
+ * Whether a match lies inside a long run of base64 (`…AgARAgAMCAsg/EAAA…`): the bytes of an
+ * embedded file, where a format's prefix turns up by chance. A token stands apart from what is
+ * around it (a quote, a space, `=`, `_`), or touches at most a short run (a URL path, its pair).
+ */
+function inBase64Blob(text: string, start: number, end: number): boolean {
+  let around = 0;
+  for (let i = start - 1; i >= 0 && around < BLOB_RUN && isB64(text.charCodeAt(i)); i--) around++;
+  for (let i = end; i < text.length && around < BLOB_RUN && isB64(text.charCodeAt(i)); i++) around++;
+  return around >= BLOB_RUN;
 }
 
 /** The generic rule's values (names that say "secret"), in the segments where its words occur. */
@@ -597,10 +653,20 @@ const SA_REACH = 8192;
 const SA_PRIVATE_KEY = /"private_key"\s*:\s*"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:\\n|\s)*[A-Za-z0-9+/=]{40}/;
 const SA_EMAIL = /"client_email"\s*:\s*"[^"\s@]+@[^"\s]+"/;
 
-function isServiceAccountKey(text: string, at: number): boolean {
+/**
+ * What a `"type": "service_account"` is: a key file (its object holds a key and an email), a
+ * mention (an object without key material, as code and doc comments build them, or a comment
+ * line), or a fragment (no object around it, as in a text cut short: low severity, for review).
+ */
+function serviceAccountKind(text: string, at: number): 'key' | 'mention' | 'fragment' {
   const obj = enclosingObject(text, at);
-  return obj !== undefined && SA_PRIVATE_KEY.test(obj) && SA_EMAIL.test(obj);
+  if (obj !== undefined) return SA_PRIVATE_KEY.test(obj) && SA_EMAIL.test(obj) ? 'key' : 'mention';
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  return COMMENT_LINE.test(text.slice(lineStart, at)) ? 'mention' : 'fragment';
 }
+
+/** The start of a line that is a comment (or inside a block comment). */
+const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*|#|--|<!--|;)/;
 
 /** The JSON object (braces counted, within reach) around an offset, or undefined. */
 function enclosingObject(text: string, at: number): string | undefined {
@@ -634,30 +700,61 @@ export function secretSpans(text: string, path = 'text'): SecretSpan[] {
 
 /** The secret values behind secret findings of a file (each finding's range, over lines if need be). */
 export function secretValues(file: SourceFile, findings: Finding[]): string[] {
-  const starts = file.lineStarts();
-  const offset = (line: number, col: number) => (starts[line - 1] ?? file.text.length) + col - 1;
   return findings
     .filter((f) => f.category === 'secret')
-    .map((f) => file.text.slice(offset(f.line, f.column), offset(Math.max(f.line, f.endLine), f.endColumn)))
+    .map((f) => {
+      const sp = findingSpan(file, f);
+      return file.text.slice(sp.start, sp.end);
+    })
     .filter((s) => s.length >= 4);
 }
 
-/** Replaces each of the given secret values in a text by its redacted form. */
+/**
+ * Replaces each of the given secret values in a text by its redacted form: the longest first, so
+ * that a value inside another (a token alone here, packed with another there) leaves no part of
+ * the longer one behind.
+ */
 export function redactValues(text: string, values: string[]): string {
   let out = text;
-  for (const v of values) if (out.includes(v)) out = out.split(v).join(redact(v));
+  // (a value over several lines, a key block, also goes line by line: a snippet may show one of them)
+  const pieces = values.flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').filter((l) => l.length >= 12)] : [v]));
+  for (const v of pieces.sort((a, b) => b.length - a.length)) if (out.includes(v)) out = out.split(v).join(redact(v));
   return out;
 }
 
+/** A text with the given spans (ordered, not overlapping) replaced by their redacted forms. */
+export function redactSpans(text: string, spans: readonly { start: number; end: number }[]): string {
+  let out = '',
+    at = 0;
+  for (const sp of spans) {
+    if (sp.start < at) continue;
+    out += text.slice(at, sp.start) + redact(text.slice(sp.start, sp.end));
+    at = sp.end;
+  }
+  return out + text.slice(at);
+}
+
+/** A finding's place as offsets in its file's text. */
+function findingSpan(file: SourceFile, f: Finding): { start: number; end: number } {
+  const starts = file.lineStarts();
+  const offset = (line: number, col: number) => (starts[line - 1] ?? file.text.length) + col - 1;
+  return { start: offset(f.line, f.column), end: offset(Math.max(f.line, f.endLine), f.endColumn) };
+}
+
 /**
- * Redacts every secret found in a text (e.g. for audit records). A text that is the one analysed
- * last (a written file's content, judged just before its audit record is made) is not analysed
- * again; the result is the same, as the analysis depends only on the text and on whether the
- * path names a lockfile.
+ * Redacts every secret found in a text (e.g. for audit records), by place. A text that is the one
+ * analysed last (a written file's content, judged just before its audit record is made) is not
+ * analysed again; the result is the same, as the analysis depends only on the text and on whether
+ * the path names a lockfile.
  */
 export function redactSecrets(text: string, path = 'text'): string {
-  if (last && last.file.text === text && isLockfile(last.file.path) === isLockfile(path))
-    return redactValues(text, secretValues(last.file, last.findings));
-  const f = new SourceFile(path, text, undefined);
-  return redactValues(text, secretValues(f, findSecrets(f)));
+  if (last && last.file.text === text && isLockfile(last.file.path) === isLockfile(path)) {
+    const file = last.file;
+    const spans = last.findings.filter((f) => f.category === 'secret').map((f) => findingSpan(file, f));
+    return redactSpans(
+      text,
+      spans.sort((a, b) => a.start - b.start),
+    );
+  }
+  return redactSpans(text, collectHits(new SourceFile(path, text, undefined)));
 }
