@@ -77,6 +77,13 @@ const cache = new Map<string, Found[]>();
 let cacheBytes = 0;
 const entryBytes = (key: string, found: Found[]) => key.length + 64 + found.reduce((n, f) => n + f.value.length, 0);
 
+/**
+ * Formats whose found text marks a kind of file rather than being a credential (`"type":
+ * "service_account"`): the key inside such a file is found as a private key and redacted; the
+ * marker itself goes out unchanged (in a sentence about key files, too).
+ */
+const NOT_CREDENTIAL = new Set(['secret.gcp-service-account']);
+
 /** A copy that does not share memory with the (large) string it was cut from. */
 const own = (s: string) => s.split('').join(''); // (code unit for code unit: lone surrogates kept)
 
@@ -91,7 +98,7 @@ export function secretsIn(text: string): Found[] {
   const values = secretValues(file, findings);
   const found = findings
     .map((f, k) => ({ value: values[k], kind: f.ruleId }))
-    .filter((x) => x.value)
+    .filter((x) => x.value && !NOT_CREDENTIAL.has(x.kind))
     .map((x) => ({ value: own(x.value), kind: x.kind }));
   if (key) {
     cache.set(key, found);
@@ -272,7 +279,10 @@ export class Redactor {
         // the same secret does, e.g. a PEM block whose one-boundary view was cut at the window's end)
         if (overlaps && targets.every((t) => covered(seq[t.k].edits, t.start, t.end))) continue;
         add(f);
-        const ph = this.placeholderFor(f.value, f.kind);
+        // The placeholder stands for the text the pieces held (the view may have put a separator or
+        // dropped an invisible character): that is what the agent gets back.
+        const held = targets.map((t) => seq[t.k].text.slice(t.start, t.end)).join('');
+        const ph = this.placeholderFor(held, f.kind);
         // (a secret read in reading order wins over one read through keys and protocol fields)
         const weight = f.value.length + (reading ? 1e6 : 0);
         targets.forEach((t, n) => seq[t.k].edits.push({ start: t.start, end: t.end, to: n === 0 ? ph : '', weight }));

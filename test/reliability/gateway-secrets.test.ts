@@ -33,10 +33,13 @@ function fixtureSamples(): Sample[] {
     const m = /^# ruleid: ([^\s,]+)/.exec(lines[i]);
     if (!m) continue;
     const block: string[] = [];
-    for (let j = i + 1; j < lines.length && lines[j].trim() && !lines[j].startsWith('# '); j++) block.push(lines[j]);
+    let j = i + 1;
+    while (lines[j]?.startsWith('# ')) j++; // (more annotations of the same line)
+    for (; j < lines.length && lines[j].trim() && !lines[j].startsWith('# '); j++) block.push(lines[j]);
     const carrier = block.join('\n');
     const file = new SourceFile('<sample>', carrier, undefined);
-    const secrets = secretValues(file, analyzeSecrets(file)).filter((s) => s.length >= 8);
+    // (a service-account file's `"type": "service_account"` marks the file; its key is the secret)
+    const secrets = secretValues(file, analyzeSecrets(file)).filter((s) => s.length >= 8 && !/^"type"/.test(s));
     if (m[1] === 'secret.private-key') secrets.push(...pemBody(carrier));
     out.push({ id: m[1], carrier, secrets });
   }
@@ -431,7 +434,15 @@ function nearMisses(): Sample[] {
   const out: Sample[] = [];
   lines.forEach((l, i) => {
     const m = /^# ok: ([^\s,]+)/.exec(l);
-    if (m && lines[i + 1]?.trim()) out.push({ id: m[1], carrier: lines[i + 1], secrets: [] });
+    if (!m) return;
+    // (the annotations above a line: a line that is also a `ruleid:` of another format is no near miss)
+    let a = i;
+    while (lines[a - 1]?.startsWith('# ')) a--;
+    let j = i + 1;
+    while (lines[j]?.startsWith('# ')) j++;
+    const notes = lines.slice(a, j);
+    if (lines[j]?.trim() && !notes.some((n) => n.startsWith('# ruleid:')))
+      out.push({ id: m[1], carrier: lines[j], secrets: [] });
   });
   return out;
 }
