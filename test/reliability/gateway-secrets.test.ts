@@ -46,8 +46,12 @@ function fixtureSamples(): Sample[] {
   return out;
 }
 
-/** The base64 lines of a PEM block (the key itself). */
-const pemBody = (pem: string) => pem.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'));
+/** The base64 lines of a PEM block (the key itself), written plainly or JSON-escaped. */
+const pemBody = (pem: string) =>
+  pem
+    .split(/\n|\\n/)
+    .map((l) => l.trim())
+    .filter((l) => /^[A-Za-z0-9+/=]{16,}$/.test(l));
 
 /** Fresh keys of the kinds agents meet: PKCS#8 (Ed25519, RSA, EC), PKCS#1 RSA, SEC1 EC. */
 function pemSamples(): Sample[] {
@@ -401,8 +405,8 @@ async function run(list: Case[]): Promise<string[]> {
       if (out.length) failures.push(`${c.key}: LEAKED ${out.map((s) => s.slice(0, 12) + '…').join(', ')}`);
       else if (/WARDEN_SECRET_/.test(text))
         failures.push(`${c.key}: a placeholder was not restored: ${text.slice(0, 120)}`);
-      else if (raw.match(PH) && !c.sample.secrets.some((s) => text.includes(s) || text.includes(unescape(s))))
-        failures.push(`${c.key}: the echoed placeholder did not come back as the secret`);
+      else if (raw.match(PH) && !c.sample.secrets.every((s) => text.includes(s) || text.includes(unescape(s))))
+        failures.push(`${c.key}: the echoed placeholders did not come back as every secret`);
       received.delete(c.body.case_id as number);
     }
   };
