@@ -196,13 +196,23 @@ export class Redactor {
    * cut in two is found whatever stands next to it). A secret that spans pieces becomes edits.
    */
   private acrossPieces(seq: Piece[], reading: boolean, add: (f: Found) => void) {
-    if (seq.length < 2) return;
     const starts: number[] = [];
     let total = 0;
     for (const p of seq) {
       starts.push(total);
       total += p.text.length;
     }
+    // A piece with invisible or full-width characters is also read as a model reads it, on its own.
+    seq.forEach((p, k) => {
+      if (DISGUISED.test(p.text))
+        this.spliceFound(
+          seq,
+          starts,
+          buildView(seq, starts, starts[k], starts[k] + p.text.length, () => ''),
+          reading,
+          add,
+        );
+    });
     const boundaries = starts.slice(1);
     // Joined at one boundary first (the least joining that explains a secret, so a match does not
     // run on into the keys after it), then everything joined (a token cut in three).
