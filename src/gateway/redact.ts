@@ -56,6 +56,16 @@ const NODE_VIEW_MAX = 64 * 1024;
 /** JSON text nested in strings (arguments holding JSON holding JSON…) is opened this deep. */
 const JSON_DEPTH = 4;
 
+/**
+ * Strings a request may hold (values, keys, strings inside JSON text). Judging costs about 25 µs a
+ * string: 200,000 one-word content parts take 5 s of the gateway's single thread; agents send a
+ * few thousand.
+ */
+export const MAX_PIECES = 50_000;
+
+/** A request too large in pieces to judge: refused (413), never forwarded. */
+export class RedactionLimit extends Error {}
+
 export interface Redaction {
   placeholder: string;
   kind: string;
@@ -149,6 +159,10 @@ export class Redactor {
   redactDeep<T>(v: T): T {
     const pieces: Piece[] = [];
     collect(v, undefined, false, 0, pieces);
+    if (pieces.length > MAX_PIECES)
+      throw new RedactionLimit(
+        `the request holds ${pieces.length} strings, over the gateway's ${MAX_PIECES}; send fewer parts`,
+      );
     const values = new Map<string, string>();
     const add = (f: Found) => values.has(f.value) || values.set(f.value, f.kind);
     for (const p of pieces) secretsIn(p.text).forEach(add);
@@ -217,20 +231,26 @@ export class Redactor {
     // Joined at one boundary first (the least joining that explains a secret, so a match does not
     // run on into the keys after it), then everything joined (a token cut in three).
     boundaries.forEach((b, k) => {
-      // (a token cut here has characters on both sides; cut at a space, the joined view has it. In
-      // document order, two short pieces side by side are keys and protocol values: `role`, `user`.)
+      // (a token cut here has characters on both sides; cut at a space, the joined view has it.
+      // In document order only a key or protocol field followed by a piece matters (read text
+      // after read text was judged in reading order), and two short ones are `role`, `user`.)
       if (!/\S$/.test(seq[k].text) || !/^\S/.test(seq[k + 1].text)) return;
-      if (!reading && seq[k].text.length < 8 && seq[k + 1].text.length < 8) return;
-      const s = Math.max(0, b - NARROW);
-      const e = Math.min(total, b + NARROW);
+      if (!reading && (seq[k].reading || (seq[k].text.length < 8 && seq[k + 1].text.length < 8))) return;
+      // The two pieces only (a token cut in two; tiny pieces cost nothing), up to NARROW each side
+      // in reading order, WIDE in document order (a PEM block cut between a key and its value).
+      const w = reading ? NARROW : WIDE;
+      const s = Math.max(starts[k], b - w);
+      const e = Math.min(starts[k + 1] + seq[k + 1].text.length, b + w);
       this.spliceFound(
         seq,
         starts,
-        buildView(seq, starts, s, e, (at) => (at === k + 1 ? '' : '\n')),
+        buildView(seq, starts, s, e, () => ''),
         reading,
         add,
       );
     });
+    // (in document order, pieces are cut only where a key starts a secret: two pieces are enough)
+    if (!reading) return;
     for (const [s, e] of blockWindows(boundaries, total))
       this.spliceFound(
         seq,
@@ -383,16 +403,39 @@ function rebuild(
   return v;
 }
 
-/** Serialisations of the value, node by node down to NODE_VIEW_MAX: keys stand next to their values. */
+/**
+ * Serialisations of the value, node by node down to NODE_VIEW_MAX (keys stand next to their
+ * values). The children of a large node are serialised in runs of about NODE_VIEW_MAX / 4
+ * characters, cut from the start, so a conversation that grows at its end keeps its earlier runs
+ * (cached) and a node of 200,000 small parts is a few dozen texts, not 200,000.
+ */
 function nodeViews(v: unknown, depth: number): string[] {
   if (!v || typeof v !== 'object') return [];
   const text = JSON.stringify(v);
   if (text.length <= NODE_VIEW_MAX || depth > 6) return [text];
-  const kids = Array.isArray(v) ? v : Object.values(v as object);
-  const small = Array.isArray(v)
-    ? []
-    : Object.entries(v as object).filter(([, x]) => !x || typeof x !== 'object' || JSON.stringify(x).length < 512);
-  return [JSON.stringify(Object.fromEntries(small)), ...kids.flatMap((x) => nodeViews(x, depth + 1))];
+  const out: string[] = [];
+  let run: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (run.length) out.push(run.join(','));
+    run = [];
+    size = 0;
+  };
+  const entries: [string | undefined, unknown][] = Array.isArray(v)
+    ? v.map((x) => [undefined, x])
+    : Object.entries(v as object);
+  for (const [k, x] of entries) {
+    const own = JSON.stringify(x) ?? 'null';
+    if (own.length > NODE_VIEW_MAX / 4) {
+      flush();
+      out.push(...nodeViews(x, depth + 1));
+      continue;
+    }
+    run.push(k === undefined ? own : `${JSON.stringify(k)}:${own}`);
+    if ((size += own.length) >= NODE_VIEW_MAX / 4) flush();
+  }
+  flush();
+  return out;
 }
 
 /** A value found in serialised JSON, in both its escaped and its plain form. */

@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Redactor, StreamRestorer } from './redact.ts';
+import { Redactor, RedactionLimit, StreamRestorer } from './redact.ts';
 import { upstreamRequest, UpstreamTimeout, type UpstreamResponse, type UpstreamTimeouts } from './upstream.ts';
 import { judgeEvent } from '../engine/judge.ts';
 import type { Policy } from '../engine/policy.ts';
@@ -215,6 +215,7 @@ export function createGateway(cfg: GatewayConfig): Server {
       try {
         outBody = redactor.redactDeep(body);
       } catch (e) {
+        if (e instanceof RedactionLimit) throw new HttpError(413, e.message);
         throw new HttpError(
           500,
           `redaction failed (${(e as Error).message}); the request was not forwarded`,

@@ -384,6 +384,23 @@ test('evasions: zero-width characters inside a token, a full-width token, a toke
   }
 });
 
+test('a body of 200,000 one-word content parts is refused with a 413 within 5 s and never forwarded (judging it would hold the gateway)', async () => {
+  let seen = 0;
+  const up = await listen(createServer((req, res) => (seen++, res.end('{}'))));
+  const gw = createGateway({
+    upstreams: [{ name: 'u', url: `http://127.0.0.1:${up}/v1` }],
+    token: 'tok',
+    policy: builtinPolicy(),
+  });
+  const port = await listen(gw);
+  const parts = Array.from({ length: 200_000 }, (_, i) => ({ type: 'text', text: `w${i}` }));
+  const r = await post(port, JSON.stringify({ model: 'm', messages: [{ role: 'user', content: parts }] }));
+  assert.equal(r.status, 413, r.text);
+  assert.match(JSON.parse(r.text).error.message, /holds \d+ strings, over the gateway's 50000/);
+  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+  assert.equal(seen, 0);
+});
+
 test('a body nested 200,000 arrays deep is refused with an API error and never forwarded (redaction fails closed)', async () => {
   let seen = 0;
   const up = await listen(createServer((req, res) => (seen++, res.end('{}'))));
