@@ -235,7 +235,7 @@ test('a PKCS#8 Ed25519 key (BEGIN PRIVATE KEY, one body line) is found as critic
   assertKeyGone(new Redactor().redact(JSON.stringify(pem)), pem.split('\n').join('\\n'));
 });
 
-test('EC (SEC1), encrypted PKCS#8 and PGP private key blocks are each found and redacted whole', () => {
+test('EC (SEC1), encrypted PKCS#8, PGP and DSA private key blocks are each found and redacted whole', () => {
   const home = mkdtempSync(join(tmpdir(), 'warden-gpg-'));
   try {
     const gpg = (...a: string[]) =>
@@ -245,7 +245,15 @@ test('EC (SEC1), encrypted PKCS#8 and PGP private key blocks are each found and 
     gpg('--quick-gen-key', 'Test <t@example.org>', 'ed25519', 'sign', 'never');
     const pgp = gpg('--armor', '--export-secret-keys');
     assert.match(pgp, /BEGIN PGP PRIVATE KEY BLOCK/);
-    for (const pem of [ecSec1(), encryptedPkcs8(), pgp]) {
+    // (a DSA key in OpenSSL's traditional form, BEGIN DSA PRIVATE KEY: node makes it, openssl converts it)
+    const dsa = execFileSync('openssl', ['pkey', '-traditional'], {
+      input: generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 }).privateKey.export({
+        type: 'pkcs8',
+        format: 'pem',
+      }),
+    }).toString();
+    assert.match(dsa, /BEGIN DSA PRIVATE KEY/);
+    for (const pem of [ecSec1(), encryptedPkcs8(), pgp, dsa]) {
       const text = `config:\n${pem}\n`;
       assert.deepEqual(rules(text), ['secret.private-key'], pem.split('\n')[0]);
       assert.deepEqual(leaked(redactSecrets(text), bodyOf(pem)), [], pem.split('\n')[0]);
