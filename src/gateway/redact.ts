@@ -8,12 +8,16 @@
  * `role` included, and the strings inside JSON text (tool-call arguments). A secret is looked for
  * in several views of the pieces, because an attacker (or a prompt-injected agent) can cut it up:
  * - each piece on its own;
- * - the pieces joined, in document order and in reading order (the text a model reads: contents
- *   of adjacent parts and messages, without keys and protocol fields), with no separator, with
- *   invisible characters dropped, around every boundary between two pieces;
+ * - two neighbouring pieces joined (a token cut in two, whatever stands around it), then all
+ *   pieces joined, in reading order (the text a model reads: contents of adjacent parts and
+ *   messages, without keys and protocol fields), invisible characters dropped and full-width
+ *   forms read as ASCII;
+ * - in document order, a key or protocol field joined to the piece after it (half a token in a
+ *   key, the other half in its value);
  * - each message serialised as JSON, where a key and its value stand together (`"AWS_SECRET…":"…"`).
  * A secret found across pieces is removed from all of them: the first piece gets its placeholder,
- * the others lose their share, so the joined text reads the placeholder once.
+ * the others lose their share, so the joined text reads the placeholder once, and the placeholder
+ * gives back exactly the text the pieces held.
  */
 import { createHash } from 'node:crypto';
 import { analyzeSecrets, secretValues } from '../analyzers/secrets/index.ts';
@@ -45,9 +49,9 @@ const STRUCTURAL = new Set([
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/;
 /** Invisible characters, or full-width forms of ASCII (which a model reads as the ASCII). */
 const DISGUISED = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff\uff01-\uff5e]/;
-/** Text around a boundary joined without separator: enough for a PEM block split anywhere. */
+/** Reach of a view past a boundary where a long secret may be cut: enough for a PEM block. */
 const WIDE = 4096;
-/** Text around a boundary joined there only (the other boundaries stay apart): tokens are shorter. */
+/** Reach of a view of two read pieces past their boundary: tokens are shorter. */
 const NARROW = 400;
 /** The joined text is judged in windows of this many characters (see blockWindows). */
 const BLOCK = 32 * 1024;
