@@ -8,8 +8,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Redactor, StreamRestorer } from './redact.ts';
-import { upstreamRequest, type UpstreamResponse } from './upstream.ts';
+import { Redactor, RedactionLimit, StreamRestorer } from './redact.ts';
+import { upstreamRequest, UpstreamTimeout, type UpstreamResponse, type UpstreamTimeouts } from './upstream.ts';
 import { judgeEvent } from '../engine/judge.ts';
 import type { Policy } from '../engine/policy.ts';
 import type { Decision } from '../engine/types.ts';
@@ -44,7 +44,12 @@ export interface GatewayConfig {
   /** Scan code blocks in (non-streamed) responses and append a note naming high/critical findings. */
   scanCode?: 'annotate' | 'off';
   maxBodyBytes?: number;
+  /** The whole exchange with the upstream (default 600 s). */
   upstreamTimeoutMs?: number;
+  /** No response headers from the upstream within this: 504 (default 60 s). */
+  headersTimeoutMs?: number;
+  /** No byte of the upstream's body for this long (a stalled stream): the request ends with an error (default 60 s). */
+  idleTimeoutMs?: number;
   cwd?: string;
 }
 
@@ -58,22 +63,39 @@ class HttpError extends Error {
   }
 }
 
+/**
+ * Reads a request body up to `limit` bytes. A larger body is answered 413 at once, and the rest of
+ * it is read and thrown away (so the client, still sending, gets the 413 rather than a reset),
+ * up to DRAIN_MAX more bytes or DRAIN_MS, after which the connection is cut.
+ */
+const DRAIN_MAX = 256 * 1024 * 1024;
+const DRAIN_MS = 15_000;
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let n = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       n += c.length;
-      if (n > limit) {
-        reject(new HttpError(413, `request body over the gateway's ${limit}-byte limit`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
+      if (n <= limit) return void chunks.push(c);
+      req.off('data', onData);
+      chunks.length = 0;
+      drain(req);
+      reject(new HttpError(413, `request body over the gateway's ${limit}-byte limit; send less context`));
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function drain(req: IncomingMessage) {
+  let dropped = 0;
+  const cut = setTimeout(() => req.socket.destroy(), DRAIN_MS);
+  req.on('data', (c: Buffer) => {
+    if ((dropped += c.length) > DRAIN_MAX) req.socket.destroy();
+  });
+  req.once('close', () => clearTimeout(cut));
+  req.resume();
 }
 
 function sendError(res: ServerResponse, status: number, message: string, type: string, anthropic: boolean) {
@@ -193,6 +215,7 @@ export function createGateway(cfg: GatewayConfig): Server {
       try {
         outBody = redactor.redactDeep(body);
       } catch (e) {
+        if (e instanceof RedactionLimit) throw new HttpError(413, e.message);
         throw new HttpError(
           500,
           `redaction failed (${(e as Error).message}); the request was not forwarded`,
@@ -223,6 +246,10 @@ export function createGateway(cfg: GatewayConfig): Server {
         headers['anthropic-version'] = (req.headers['anthropic-version'] as string | undefined) ?? '2023-06-01';
       } else if (upstream.key) headers.authorization = `Bearer ${upstream.key}`;
       const timeout = AbortSignal.timeout(cfg.upstreamTimeoutMs ?? 600_000);
+      const timeouts: UpstreamTimeouts = {
+        headersMs: cfg.headersTimeoutMs ?? 60_000,
+        idleMs: cfg.idleTimeoutMs ?? 60_000,
+      };
       const outText = JSON.stringify(outBody);
       let up: UpstreamResponse;
       try {
@@ -232,15 +259,33 @@ export function createGateway(cfg: GatewayConfig): Server {
           headers,
           outText,
           AbortSignal.any([abort.signal, timeout]),
+          timeouts,
         );
       } catch (e) {
         if (abort.signal.aborted) return;
+        if (timeout.aborted || e instanceof UpstreamTimeout)
+          throw new HttpError(
+            504,
+            `the upstream ${upstream.name} did not answer in time (${(e as Error).message}); try again later`,
+            'api_error',
+          );
         throw new HttpError(
-          timeout.aborted ? 504 : 502,
+          502,
           `the upstream ${upstream.name} could not be reached (${(e as Error).message})`,
           'api_error',
         );
       }
+      const readAll = async () => {
+        try {
+          return await up.text();
+        } catch (e) {
+          throw new HttpError(
+            e instanceof UpstreamTimeout ? 504 : 502,
+            `the upstream ${upstream.name} broke off its answer (${(e as Error).message})`,
+            'api_error',
+          );
+        }
+      };
       const audit = (extra: Record<string, unknown>, decision: Decision = 'allow') =>
         batcher?.add({
           source: 'gateway',
@@ -249,7 +294,8 @@ export function createGateway(cfg: GatewayConfig): Server {
           data: {
             upstream: upstream.name,
             host: new URL(upstream.url).host,
-            model: body.model,
+            // (the model name as it was sent: a secret pasted there is stored as its placeholder)
+            model: outBody.model,
             stream: !!body.stream,
             sensitive,
             bytesOut: outText.length,
@@ -259,17 +305,19 @@ export function createGateway(cfg: GatewayConfig): Server {
           },
         });
       if (up.status < 200 || up.status >= 300) {
-        const errText = redactor.restore(await up.text());
+        // The log keeps the upstream's text as it came (placeholders); only the client gets real values.
+        const errText = await readAll();
         audit({ status: up.status, error: errText.slice(0, 500) });
         res.writeHead(up.status, { 'content-type': up.contentType });
-        res.end(errText);
+        res.end(redactor.restore(errText));
         return;
       }
       if (body.stream) return await (anthropic ? streamAnthropic : streamOpenAI)(up, res, redactor, cfg, audit);
       let json: Record<string, unknown>;
       try {
-        json = JSON.parse(await up.text()) as Record<string, unknown>;
-      } catch {
+        json = JSON.parse(await readAll()) as Record<string, unknown>;
+      } catch (e) {
+        if (e instanceof HttpError) throw e;
         throw new HttpError(502, `the upstream ${upstream.name} sent a response that is not JSON`, 'api_error');
       }
       json = redactor.restoreDeep(json);
