@@ -385,6 +385,8 @@ export class AuditLog {
     } catch (e) {
       if (this.db?.open) this.db.close();
       if (e instanceof UserError) throw e;
+      // (A busy database is not a broken one: the caller may wait or deny for lateness.)
+      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw e;
       throw new AuditStateError(`${this.path}: ${(e as Error).message}`);
     }
     try {

@@ -12,13 +12,15 @@ import { Redactor, RedactionLimit, StreamRestorer } from './redact.ts';
 import { upstreamRequest, UpstreamTimeout, type UpstreamResponse, type UpstreamTimeouts } from './upstream.ts';
 import { judgeEvent } from '../engine/judge.ts';
 import type { Policy } from '../engine/policy.ts';
-import type { Decision } from '../engine/types.ts';
+import type { Decision, Event } from '../engine/types.ts';
 import { stricter } from '../engine/policy.ts';
 import { toolEvents } from '../hooks/adapters.ts';
 import type { AuditLog } from '../audit/log.ts';
 import { scanText } from '../engine/scan.ts';
 
-const scanCodeText = (path: string, text: string) => scanText(path, text).findings.filter((f) => !f.suppressed);
+// (`before: ''`: a suppression comment the model writes is its own, so it silences nothing.)
+const scanCodeText = (path: string, text: string) =>
+  scanText(path, text, { before: '' }).findings.filter((f) => !f.suppressed);
 
 export interface Upstream {
   name: string;
@@ -132,13 +134,19 @@ async function judgeToolCall(
   try {
     input = JSON.parse(argsJson || '{}');
   } catch {
-    return { decision: 'allow', reasons: [] };
+    // Arguments Warden cannot read are arguments it cannot judge: the policy's on-error decision.
+    return { decision: cfg.policy.onError, reasons: [`the arguments of the ${name} call are not valid JSON`] };
   }
   // (Tools of the client's own that Warden does not know are the client's business here.)
   const known = (agent: 'qwen-code' | 'claude-code') =>
     toolEvents(agent, { tool_name: name, tool_input: input, cwd: cfg.cwd }).filter((e) => e.tool !== 'other');
-  let events = known('qwen-code');
-  if (!events.length) events = known('claude-code');
+  let events: Event[];
+  try {
+    events = known('qwen-code');
+    if (!events.length) events = known('claude-code');
+  } catch (e) {
+    return { decision: cfg.policy.onError, reasons: [`the ${name} call could not be read (${(e as Error).message})`] };
+  }
   if (!events.length && SHELLISH.has(name) && typeof input.command === 'string')
     events = [{ tool: 'shell', command: input.command }];
   let decision: Decision = 'allow';
@@ -159,6 +167,8 @@ async function judgeToolCall(
 class AuditBatcher {
   private queue: Parameters<AuditLog['append']>[0][] = [];
   private timer?: NodeJS.Timeout;
+  /** Why the log refused a batch: the gateway then refuses requests (no exchange goes unrecorded). */
+  broken?: string;
   constructor(private log: AuditLog) {}
   add(r: Parameters<AuditLog['append']>[0]) {
     this.queue.push(r);
@@ -172,7 +182,8 @@ class AuditBatcher {
     try {
       this.log.appendMany(batch);
     } catch (e) {
-      process.stderr.write(`warden gateway: audit write failed: ${(e as Error).message}\n`);
+      this.broken = (e as Error).message;
+      process.stderr.write(`warden gateway: audit write failed: ${this.broken}\n`);
     }
   }
 }
@@ -195,6 +206,13 @@ export function createGateway(cfg: GatewayConfig): Server {
           401,
           'missing or wrong gateway token (use the token Warden gave you, not the vendor key)',
           'authentication_error',
+        );
+      if (batcher?.broken)
+        throw new HttpError(
+          503,
+          `the audit log refused a write (${batcher.broken}); the gateway fails closed until an admin checks it ` +
+            'with `warden audit verify`',
+          'api_error',
         );
       const url = (req.url ?? '').split('?')[0];
       if (req.method === 'GET' && (url === '/v1/models' || url === '/models'))

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -128,10 +128,26 @@ test('an installed hook with the audit database locked for 40 s by a second proc
   }
 });
 
-test('a CPU-bound call (a 20,000-stage pipeline ending in curl | sh) is denied within 9 s and the denial is recorded', async () => {
+test('a 20,000-stage pipeline ending in curl | sh is denied within 9 s', async () => {
   const h = home();
   const a = await sh(h, pre('run_shell_command', { command: pipeline(20_000) }, h.dir));
   assertDeny(a);
+  assert.ok(a.ms < LIMIT_MS, `answered after ${a.ms.toFixed(0)} ms`);
+});
+
+test('a hook whose JavaScript thread never comes back (a 30 s busy loop) is denied within 9 s and the denial is recorded', async () => {
+  // Whatever keeps Node's thread (a judgement that grows, a native call that hangs) is the same to
+  // the deadline kept outside it: a preloaded busy loop stands for all of them. The record of the
+  // denial is written by a second, unhindered process.
+  const h = home();
+  const spin = join(h.dir, 'spin.cjs');
+  writeFileSync(
+    spin,
+    "if (!process.argv.includes('--late')) { const end = Date.now() + 30000; while (Date.now() < end); }\n",
+  );
+  const env = { ...h.env, NODE_OPTIONS: `--require ${spin}` };
+  const a = await call(['/bin/sh', '-c', h.command], pre('run_shell_command', { command: 'ls' }, h.dir), env);
+  assertDeny(a, /did not finish judging/);
   assert.ok(a.ms < LIMIT_MS, `answered after ${a.ms.toFixed(0)} ms`);
   assert.ok((await lateRecords(h)) >= 1, 'the late denial is in the audit log');
 });
