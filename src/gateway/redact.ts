@@ -276,13 +276,16 @@ export class Redactor {
    * never the protocol keys and fields it runs through or into.
    */
   private spliceFound(seq: Piece[], starts: number[], view: View, reading: boolean, add: (f: Found) => void) {
-    for (const f of secretsIn(view.text)) {
+    const found = secretsIn(view.text);
+    if (!found.length) return;
+    const map = offsetsOf(view);
+    for (const f of found) {
       const extendsOwn = this.inOnePiece.some(
         (v) => (v.kind === f.kind || f.kind === GENERIC) && f.value.includes(v.value),
       );
       for (let i = view.text.indexOf(f.value); i >= 0; i = view.text.indexOf(f.value, i + 1)) {
-        const from = view.map[i];
-        const to = view.map[i + f.value.length - 1] + 1;
+        const from = map[i];
+        const to = map[i + f.value.length - 1] + 1;
         if (from < 0 || to <= 0) continue;
         const first = pieceAt(starts, from);
         const last = pieceAt(starts, to - 1);
@@ -456,8 +459,26 @@ function addEscaped(f: Found, add: (f: Found) => void) {
 
 interface View {
   text: string;
-  /** For each character of the view, its offset in the pieces joined (-1: a separator). */
-  map: Int32Array;
+  /**
+   * Where each part of the text came from (offset in the pieces joined; -1: a separator); `raw`, for
+   * a part read as a model reads it (invisible characters dropped, full-width letters as ASCII), is
+   * the text it was read from.
+   */
+  parts: { text: string; at: number; raw?: string }[];
+}
+
+/**
+ * For each character of a view, its offset in the pieces joined (-1: a separator). Made only for a
+ * view that holds a secret: most hold none, and it costs a pass over every character.
+ */
+function offsetsOf(view: View): Int32Array {
+  const map = new Int32Array(view.text.length);
+  let i = 0;
+  for (const p of view.parts) {
+    if (p.raw === undefined) for (let j = 0; j < p.text.length; j++) map[i++] = p.at < 0 ? -1 : p.at + j;
+    else for (let j = 0; j < p.raw.length; j++) if (!INVISIBLE.test(p.raw[j])) map[i++] = p.at + j;
+  }
+  return map;
 }
 
 /**
@@ -465,24 +486,21 @@ interface View {
  * invisible characters dropped, full-width forms (ｇｈｐ＿…) read as ASCII.
  */
 function buildView(seq: Piece[], starts: number[], s: number, e: number, sep: (k: number) => string): View {
-  const parts: { text: string; at: number }[] = [];
+  const parts: View['parts'] = [];
   for (let k = pieceAt(starts, s); k < seq.length && starts[k] < e; k++) {
     const from = Math.max(s, starts[k]);
     if (k > 0 && from === starts[k] && sep(k)) parts.push({ text: sep(k), at: -1 });
     const t = seq[k].text.slice(from - starts[k], Math.min(e - starts[k], seq[k].text.length));
     if (!DISGUISED.test(t)) parts.push({ text: t, at: from });
-    else
-      for (let i = 0; i < t.length; i++) {
-        if (INVISIBLE.test(t[i])) continue;
-        const c = t.charCodeAt(i);
-        parts.push({ text: c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : t[i], at: from + i });
-      }
+    else parts.push({ text: asRead(t), at: from, raw: t });
   }
-  const map = new Int32Array(parts.reduce((n, p) => n + p.text.length, 0));
-  let i = 0;
-  for (const p of parts) for (let j = 0; j < p.text.length; j++) map[i++] = p.at < 0 ? -1 : p.at + j;
-  return { text: parts.map((p) => p.text).join(''), map };
+  return { text: parts.map((p) => p.text).join(''), parts };
 }
+
+/** A text as a model reads it: invisible characters dropped, full-width letters as ASCII. */
+const asRead = (t: string) =>
+  t.replace(INVISIBLE_ALL, '').replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 
 /** The index of the piece holding offset `at` (binary search over the start offsets). */
 function pieceAt(starts: number[], at: number): number {
