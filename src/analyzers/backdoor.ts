@@ -27,6 +27,24 @@ const DECODE =
 const CODE_SINK =
   /\b(?:eval|execfile|Function|execSync|spawnSync|system|popen|shell_exec|passthru|proc_open|assert|create_function|runInNewContext|runInThisContext|instance_eval|class_eval|Popen|check_output|getRuntime\(\)\.exec|Process\.Start|__import__|import_module)\s*\(|(?:(?<![\w$.])|(?<=\b(?:subprocess|os|child_process|childProcess|cp|pickle|cPickle|_pickle|marshal|dill|shelve|jsonpickle|vm|builtins|__builtins__|Kernel|IO|Open3)\.)|(?<=require\(\s*['"](?:node:)?child_process['"]\s*\)\.))(?:exec|call|run|loads|compile|spawn)\s*\(|\.(?:exec|call|run|spawn|check_call|check_output)\s*\(\s*\[?\s*["'](?:\/usr\/(?:local\/)?bin\/)?(?:python[\d.]*|node|perl|ruby|php|powershell|pwsh|cmd(?:\.exe)?)["']|\|\s*(?:ba|z|da)?sh\b|\bsh\s+-c\b|\bnew\s+Function\b|\bexec\.Command(?:Context)?\s*\(|Command::new\(\s*["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*\)\s*\.arg\(\s*["']-c["']|["'](?:\/bin\/)?(?:ba|z|da)?sh["']\s*,\s*["']-c["']|\bset(?:Timeout|Interval)\s*\(\s*(?!\(|function\b|async\b|[\w$]+\s*=>)/;
 
+/**
+ * A code sink on a line, in the file's language: `assert(` runs a string as code in PHP only, and a
+ * bare `call(`, `run(`, `loads(` or `compile(` is subprocess's or pickle's only outside JavaScript,
+ * where such names are the program's own functions (minified bundles are full of them).
+ */
+const CODE_SINK_ALL = new RegExp(CODE_SINK.source, 'g');
+function codeSink(line: string, language: string | undefined): RegExpExecArray | null {
+  const re = CODE_SINK_ALL;
+  re.lastIndex = 0;
+  const js = language === 'javascript' || language === 'typescript';
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    if (/^assert\s*\($/.test(m[0]) && language !== 'php' && language !== undefined) continue;
+    if (js && /^(?:call|run|loads|compile)\s*\($/.test(m[0])) continue;
+    return m;
+  }
+  return null;
+}
+
 const DANGEROUS_CALL =
   /\b(?:os\.system|subprocess\.\w+|os\.popen|exec|eval|child_process|execSync|spawn|Runtime\.getRuntime|ProcessBuilder|Process\.Start|shell_exec|passthru|system|popen|socket\.socket|net\.Socket|connect\(|rmtree|rm\s+-rf|unlink|DROP\s+TABLE|requests\.post|urlopen|fetch\(|http\.request|setuid|chmod|rmSync|rmdirSync|unlinkSync|rimraf|os\.remove|os\.RemoveAll|remove_dir_all|FileUtils\.rm_rf|Files\.delete|Directory\.Delete|(?:grant|make|set|promote)_?(?:[Aa]dmin|[Rr]oot|[Ss]uper_?[Uu]ser)|is_superuser\s*=\s*True)\b|\b(?:\w+_)?(?:admin|superuser|impersonate|login_as|loginAs|sudo)(?:_?[A-Z]?\w*)?\s*\(|\brole\s*[:=]\s*['"](?:admin|root|superuser)['"]/;
 /** A date or time compared with a literal: time bombs. */
@@ -522,7 +540,7 @@ export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
 
     const decodeHere = !!decodeAt.on(i, escaped, () => DECODE.test(l));
     const tracking = decodeHere || decoded.size > 0;
-    const sink = tracking ? CODE_SINK.exec(l) : null;
+    const sink = tracking ? codeSink(l, file.language) : null;
     if (decodeHere && sink) hit('backdoor.decode-exec', i + 1);
     const a = tracking ? assign.exec(l) : null;
     if (a && decodeHere) track(a[1]);
