@@ -79,7 +79,7 @@ export const SECRET_PATTERNS: SecretPattern[] = [
     'AWS access key ID',
     String.raw`${B}(?<s>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})${E}`,
     ['akia', 'asia', 'abia', 'acca', 'a3t'],
-    { severity: 'critical', minEntropy: 3 },
+    { severity: 'critical', minEntropy: 2.5 },
   ),
   ctx(
     'aws-secret-access-key',
