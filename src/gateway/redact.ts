@@ -172,6 +172,9 @@ export class Redactor {
     for (const p of pieces) secretsIn(p.text).forEach(add);
     this.inOnePiece = [...values].map(([value, kind]) => ({ value, kind }));
     for (const text of nodeViews(v, 0)) for (const f of secretsIn(text)) addEscaped(f, add);
+    // (and of JSON text inside strings, as tool arguments are: a key ID and its secret in two values)
+    for (const p of pieces)
+      if (p.json) for (const text of nodeViews(p.json.value, p.json.depth)) for (const f of secretsIn(text)) add(f);
     // (the JSON text of a string is represented by its inner pieces in the joined views)
     const ordered = pieces.filter((p) => !p.json);
     // Reading order first: a match in document order that overlaps a secret already spliced is
@@ -183,7 +186,11 @@ export class Redactor {
     );
     this.acrossPieces(ordered, false, add);
     const replace = this.replacer(values);
-    const out = pieces.map((p) => replace(applyEdits(p.text, p.edits)));
+    // (an edit inside a whole value found elsewhere gives way to that value's placeholder: cut
+    // first, the rest of the value would no longer match and would leave, e.g. an AWS secret read
+    // only up to its `/` beside its label)
+    const known = [...values.keys()];
+    const out = pieces.map((p) => replace(applyEdits(p.text, withinNoValue(p.text, p.edits, known))));
     let at = 0;
     return rebuild(
       v,
@@ -536,6 +543,16 @@ function covered(edits: Piece['edits'], start: number, end: number): boolean {
   let at = start;
   for (const e of [...edits].sort((a, b) => a.start - b.start)) if (e.start <= at && e.end > at) at = e.end;
   return at >= end;
+}
+
+/** The edits that do not lie inside an occurrence of a known secret value (which is replaced whole). */
+function withinNoValue(text: string, edits: Piece['edits'], values: string[]): Piece['edits'] {
+  if (!edits.length) return edits;
+  const spans: [number, number][] = [];
+  for (const v of values)
+    if (v.length >= 4) for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + 1)) spans.push([i, i + v.length]);
+  if (!spans.length) return edits;
+  return edits.filter((e) => !spans.some(([a, b]) => a <= e.start && e.end <= b && b - a > e.end - e.start));
 }
 
 /** Applies a piece's edits (ranges replaced), overlapping ranges merged into one. */

@@ -376,3 +376,14 @@ test('AWS key IDs whose random letters happen to repeat (under 3 bits of entropy
     assertRedacted(text, [id]);
   }
 });
+
+test('an AWS secret holding a "/" beside its "secret" label (read there only up to the "/") is redacted whole by the gateway, as text and inside a JSON value', () => {
+  // One random secret in two once left its tail: the labelled read cut it first, then the whole value
+  // (found beside its key ID) no longer matched what was left.
+  const aws = { id: 'AKIANIJPO7QPEIVUFUCZ', secret: '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' };
+  const text = JSON.stringify({ ci: { token: github() }, aws });
+  assertRedacted(text, [aws.id, aws.secret]);
+  const body = { messages: [{ role: 'tool', content: text }], tools: [{ args: JSON.stringify({ aws }) }] };
+  const out = JSON.stringify(new Redactor().redactDeep(body));
+  assert.deepEqual(leaked(out, [aws.id, aws.secret]), []);
+});
