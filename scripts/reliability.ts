@@ -71,9 +71,14 @@ const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `$
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function main(): number {
+  // In the order of the promises (AREAS), then any other file by name.
+  const rank = (f: string) => {
+    const k = Object.keys(AREAS).indexOf(basename(f, '.test.ts'));
+    return k < 0 ? Infinity : k;
+  };
   const files = readdirSync(DIR)
     .filter((f) => f.endsWith('.test.ts'))
-    .sort()
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
     .map((f) => join(DIR, f));
   const cases = run(files);
   const failed = cases.filter((c) => !c.ok);
