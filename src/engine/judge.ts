@@ -10,7 +10,8 @@ import { normalize, resolve } from 'node:path';
 import type { Decision, Event, Finding, Verdict } from './types.ts';
 import { severityRank } from './types.ts';
 import { nameMatches, pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
-import { analyzeShell, ShellParseError, type Action, type Capability } from '../analyzers/shell/index.ts';
+import { analyzeShell, ShellParseError } from '../analyzers/shell/index.ts';
+import type { Action, Capability } from './types.ts';
 import { makeRecipe } from '../analyzers/shell/parse.ts';
 import {
   isAgentControlPath,

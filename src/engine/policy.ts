@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseYaml } from '../yaml.ts';
 import { UserError } from '../errors.ts';
 import { isSeverity, SEVERITIES, type Decision, type Severity } from './types.ts';
-import { CAPABILITIES, type Capability } from '../analyzers/shell/index.ts';
+import { CAPABILITIES, type Capability } from './types.ts';
 import { PACKAGE_ROOT } from '../paths.ts';
 
 export class PolicyError extends UserError {}

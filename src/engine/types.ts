@@ -82,3 +82,50 @@ export type Event =
   | { tool: 'prompt'; text: string }
   /** A tool Warden does not know (an MCP server's, a plugin's), by name. */
   | { tool: 'other'; name: string; cwd?: string };
+
+/**
+ * What an agent's action does, by effect: the capabilities the analyzers name (a shell command,
+ * an inline program, a file path, a tool) and the policy decides on, one by one.
+ */
+export const CAPABILITIES = [
+  'network',
+  'upload',
+  'download-exec',
+  'reverse-shell',
+  'exfiltration',
+  'obfuscated-exec',
+  'destructive',
+  'credential-access',
+  'env-dump',
+  'persistence',
+  'privilege',
+  'deploy',
+  'package-install',
+  'risky-package-source',
+  'hook-bypass',
+  'agent-tamper',
+  'interactive-shell',
+  'inline-exec',
+  'temp-exec',
+  'read-outside',
+  'write-outside',
+  'surveillance',
+  'defense-evasion',
+  'unknown',
+  'unknown-tool',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** One thing an action does: its capability, why it matters, and what it touches. */
+export interface Action {
+  capability: Capability;
+  /** Human (and model) readable: what the command does and why that matters. */
+  detail: string;
+  /** The simple command it was seen in. */
+  command: string;
+  hosts?: string[];
+  paths?: string[];
+  packages?: { ecosystem: string; name: string; spec: string }[];
+  /** For destructive actions: the target is the root, home or the whole workspace. */
+  catastrophic?: boolean;
+}

@@ -12,7 +12,8 @@ import { SourceFile, finding } from '../source.ts';
 import { RULES_DIR } from '../../paths.ts';
 import { judgeName, normaliseName, type Ecosystem } from './names.ts';
 import { parseManifest, manifestKind, type Dep } from './manifests.ts';
-import { analyzeShell, type Capability } from '../shell/index.ts';
+import { analyzeShell } from '../shell/index.ts';
+import type { Capability } from '../../engine/types.ts';
 
 export { manifestKind };
 

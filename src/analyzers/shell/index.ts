@@ -4,6 +4,7 @@
  * The policy (engine/policy.ts) turns capabilities into allow / ask / deny; this file only says
  * what the command does, with the evidence.
  */
+import type { Action, Capability } from '../../engine/types.ts';
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import {
@@ -34,74 +35,6 @@ import {
   isGitHookPath,
 } from '../paths.ts';
 import { hostOf, hostOfAddress, normaliseHost } from '../network.ts';
-
-export type Capability =
-  | 'network'
-  | 'upload'
-  | 'download-exec'
-  | 'reverse-shell'
-  | 'exfiltration'
-  | 'obfuscated-exec'
-  | 'destructive'
-  | 'credential-access'
-  | 'env-dump'
-  | 'persistence'
-  | 'privilege'
-  | 'deploy'
-  | 'package-install'
-  | 'risky-package-source'
-  | 'hook-bypass'
-  | 'agent-tamper'
-  | 'interactive-shell'
-  | 'inline-exec'
-  | 'temp-exec'
-  | 'read-outside'
-  | 'write-outside'
-  | 'surveillance'
-  | 'defense-evasion'
-  | 'unknown'
-  | 'unknown-tool';
-
-export const CAPABILITIES: Capability[] = [
-  'network',
-  'upload',
-  'download-exec',
-  'reverse-shell',
-  'exfiltration',
-  'obfuscated-exec',
-  'destructive',
-  'credential-access',
-  'env-dump',
-  'persistence',
-  'privilege',
-  'deploy',
-  'package-install',
-  'risky-package-source',
-  'hook-bypass',
-  'agent-tamper',
-  'interactive-shell',
-  'inline-exec',
-  'temp-exec',
-  'read-outside',
-  'write-outside',
-  'surveillance',
-  'defense-evasion',
-  'unknown',
-  'unknown-tool',
-];
-
-export interface Action {
-  capability: Capability;
-  /** Human (and model) readable: what the command does and why that matters. */
-  detail: string;
-  /** The simple command it was seen in. */
-  command: string;
-  hosts?: string[];
-  paths?: string[];
-  packages?: { ecosystem: string; name: string; spec: string }[];
-  /** For destructive actions: the target is the root, home or the whole workspace. */
-  catastrophic?: boolean;
-}
 
 export interface InlineCode {
   language: string;
