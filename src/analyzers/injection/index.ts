@@ -11,6 +11,7 @@
  */
 import type { Finding, Severity } from '../../engine/types.ts';
 import { finding, SourceFile } from '../source.ts';
+import { languageOf } from '../code/languages.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
 import { read, vocative, type Matcher, type Read } from './signals.ts';
@@ -164,7 +165,7 @@ function judgeSegment(seg: Segment): Verdict | undefined {
  * comments, docs and data files are read as they are.
  */
 function inCodeString(file: SourceFile, at: number): boolean {
-  if (!CODE_FILE.test(file.path)) return false;
+  if (!languageOf(file.path)) return false;
   const { line, column } = file.position(at);
   const text = file.line(line);
   if (/^\s*(?:#|\/\/|\/\*|\*|--)/.test(text)) return false; // a comment line
@@ -173,7 +174,6 @@ function inCodeString(file: SourceFile, at: number): boolean {
   const template = /\.[cm]?[jt]sx?$/i.test(file.path) && quotes('`') % 2 === 1;
   return quotes('"') % 2 === 1 || quotes("'") % 2 === 1 || template;
 }
-const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|rb|php|rs|cs|c|cc|cpp|h|hpp|swift|scala|lua|pl)$/i;
 
 export function analyzeInjection(file: SourceFile): Finding[] {
   const text = unescapeInLine(file.text.length > MAX_TEXT ? file.text.slice(0, MAX_TEXT) : file.text);

@@ -123,32 +123,8 @@ const NET_TOOLS = new Set([
   'websocat',
   'torsocks',
 ]);
-const SHELLS = new Set([
-  'sh',
-  'bash',
-  'dash',
-  'zsh',
-  'ksh',
-  'mksh',
-  'ash',
-  'csh',
-  'tcsh',
-  'fish',
-  'rbash',
-  'busybox-sh',
-  'elvish',
-  'posh',
-  'rc',
-  'sash',
-  'yash',
-  'nu',
-  'xonsh',
-  'osh',
-  'ysh',
-  'ksh93',
-  'es',
-  'ion',
-]);
+/** Every shell: the ones this parser reads (PARSED_SHELLS) and the ones whose language it does not. */
+const SHELLS = new Set([...PARSED_SHELLS, 'elvish', 'rc', 'sash', 'nu', 'xonsh', 'ysh', 'es', 'ion']);
 const DECODERS = new Set(['base64', 'base32', 'xxd', 'rev', 'openssl', 'uudecode', 'basenc', 'od']);
 /** Commands whose path arguments are names, not contents read (listing and metadata). */
 const NO_READ = new Set([

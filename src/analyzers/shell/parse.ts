@@ -180,12 +180,6 @@ function firstAfter(m: number[], at: number): number {
   return lo;
 }
 
-/** The commands after c in its pipeline that satisfy the predicate (found by a binary search). */
-export function laterMatching(c: SimpleCommand, pred: (x: SimpleCommand) => boolean): SimpleCommand[] {
-  const m = matching(c.pipeline, pred);
-  return m.slice(firstAfter(m, stageIndex(c))).map((i) => c.pipeline[i]);
-}
-
 /** The first command after c in its pipeline that satisfies the predicate. */
 export function firstLater(c: SimpleCommand, pred: (x: SimpleCommand) => boolean): SimpleCommand | undefined {
   const m = matching(c.pipeline, pred);
