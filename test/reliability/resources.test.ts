@@ -167,20 +167,26 @@ test('a zip of 50,000 data-descriptor members and no central directory finishes 
   assert.ok(partial(r.report, /^partial: stopped after 10000 members/), JSON.stringify(r.report.notes));
 });
 
-test('a zip of 3,000 members that take minutes to scan stops at the 10 s time bound, note, within 40 s', () => {
-  // Each member is 30 KB of source that must be parsed (one eval in it): cheap to store, costly to
-  // scan one after another, with one finding each.
-  const text = Buffer.from('def h(x):\n    return eval(x)\n' + 'def f(x):\n    return g(x)  # padding\n'.repeat(700));
-  const body = deflateRawSync(text);
-  const entries = Array.from({ length: 3000 }, (_, i) => ({
+/** A zip of `count` deflated Python members with the same text (pkg/m0.py …), written to `name`. */
+function sameMembers(name: string, text: string, count: number): string {
+  const data = Buffer.from(text);
+  const body = deflateRawSync(data);
+  const entries = Array.from({ length: count }, (_, i) => ({
     name: `pkg/m${i}.py`,
     data: body,
     method: 8 as const,
-    size: text.length,
+    size: data.length,
   }));
-  const file = join(dir, 'slow.zip');
+  const file = join(dir, name);
   writeFileSync(file, zip(entries));
-  const r = scan([file]);
+  return file;
+}
+
+test('a zip of 3,000 members that take minutes to scan stops at the 10 s time bound, note, within 40 s', () => {
+  // Each member is 30 KB of source that must be parsed (one eval in it): cheap to store, costly to
+  // scan one after another, with one finding each.
+  const text = 'def h(x):\n    return eval(x)\n' + 'def f(x):\n    return g(x)  # padding\n'.repeat(700);
+  const r = scan([sameMembers('slow.zip', text, 3000)]);
   assert.ok(r.ms < 40_000, `took ${Math.round(r.ms)} ms`);
   assert.ok(partial(r.report, /^partial: stopped after 10 s \(time bound\)$/), JSON.stringify(r.report.notes));
   assert.ok(has(r.report, 'archive.not-fully-inspected'), 'a time bound is not a bomb');
@@ -188,17 +194,7 @@ test('a zip of 3,000 members that take minutes to scan stops at the 10 s time bo
 });
 
 test('a zip whose members hold 700 findings each stops at 10,000 findings with a note; the report stays small', () => {
-  const text = Buffer.from('def f(x):\n    return eval(x)  # padding\n'.repeat(700));
-  const body = deflateRawSync(text);
-  const entries = Array.from({ length: 300 }, (_, i) => ({
-    name: `pkg/m${i}.py`,
-    data: body,
-    method: 8 as const,
-    size: text.length,
-  }));
-  const file = join(dir, 'noisy.zip');
-  writeFileSync(file, zip(entries));
-  const r = scan([file]);
+  const r = scan([sameMembers('noisy.zip', 'def f(x):\n    return eval(x)  # padding\n'.repeat(700), 300)]);
   assert.ok(partial(r.report, /^partial: stopped after 10000 findings \(bound\)$/), JSON.stringify(r.report.notes));
   assert.ok(r.report.findings.length < 12_000, `${r.report.findings.length} findings`);
 });
