@@ -375,10 +375,13 @@ export async function evaluateCorpus(policy: Policy, cases = loadCases()): Promi
   return [...GOOD_CLASSES].filter((k) => rows.has(k)).map((k) => rows.get(k)!);
 }
 
-/** One line of a case for a report: its first (or deciding) step in short. */
+/** One line of a case for a report: its steps in short, the deciding one marked. */
 export function caseLine(r: CaseResult): string {
-  const s = stepsOf(r.c)[Math.max(0, r.step - 1)] ?? stepsOf(r.c)[0];
-  const what = s.command ?? s.url ?? (s.tool === 'mcp' ? `${s.server}.${s.name}` : `${s.tool} ${s.path}`);
-  const n = stepsOf(r.c).length;
-  return `${r.c.id}${n > 1 ? ` (${n} steps)` : ''}: ${what.replace(/\n/g, ' \\n ').slice(0, 140)}`;
+  const short = (s: Step) =>
+    (s.command ?? s.url ?? (s.tool === 'mcp' ? `mcp ${s.server}.${s.name}` : `${s.tool} ${s.path}`)).replace(
+      /\n/g,
+      ' \\n ',
+    );
+  const steps = stepsOf(r.c).map((s, i) => (i + 1 === r.step ? `[${short(s)}]` : short(s)));
+  return `${r.c.id}: ${steps.join(' → ').slice(0, 200)}`;
 }
