@@ -396,6 +396,12 @@ good = [
     ([f('migrations/0001_init.sh', '#!/bin/sh\nsqlite3 dev.db < migrations/0001_init.sql\n'), f('migrations/0001_init.sql', 'CREATE TABLE users(id INTEGER);\n')],
      sh("find migrations -name '*.sh' -exec sh {} \\;"), 'local migration scripts run through find -exec'),
     ([f('scripts/dev.sh', '#!/bin/sh\nnpx vite --port 5173\n')], sh('nohup sh scripts/dev.sh > dev.log 2>&1 &'), 'a dev server started in the background'),
+    ([f('scripts/docker-test.sh', '#!/bin/sh\ndocker run --rm -v "$PWD":/app -w /app node:20 npm test\n')], sh('sh scripts/docker-test.sh'), 'a script that runs the tests in a container with the workspace mounted'),
+    ([f('package.json', pkg({'build': 'tsc', 'release': 'npm version patch && git push origin HEAD --follow-tags'}))], sh('npm run release'), 'a release script that bumps the version and pushes the feature branch to origin'),
+    ([f('tools/typecheck.py', "import subprocess\nsubprocess.run(['npx', 'tsc', '--noEmit'], check=True)\n")], sh('python3 tools/typecheck.py'), 'a Python script that runs the type checker'),
+    ([f('Makefile', 'image:\n\tdocker build -t acme-app:$(shell git rev-parse --short HEAD) .\n')], sh('make image'), 'a make target that builds the image'),
+    ([f('scripts/node-env.sh', 'export PATH="$HOME/.nvm/versions/node/v20.11.0/bin:$PATH"\nexport NODE_OPTIONS=--max-old-space-size=4096\n')], sh('. ./scripts/node-env.sh && npm run build'), 'a sourced file that sets the node version and memory'),
+    ([f('mocks.go', 'package store\n\n//go:generate mockgen -source=store.go -destination=mock_store.go -package=store\n')], sh('go generate ./...'), 'go generate running mockgen'),
 ]
 for setup, call, why in good:
     if isinstance(call, list):
