@@ -345,6 +345,10 @@ export interface ClassRow {
 
 /** Judges every case and sums them per class. */
 export async function evaluateCorpus(policy: Policy, cases = loadCases()): Promise<ClassRow[]> {
+  // A malformed case would reach the engine as a broken event and be denied by its fail-closed path,
+  // counting as "stopped": the corpus is checked whole before anything is measured.
+  const problems = cases.flatMap(caseProblems);
+  if (problems.length) throw new Error(`guard-evasions corpus is malformed: ${problems.slice(0, 5).join('; ')}`);
   const root = sandboxRoot();
   const rows = new Map<string, ClassRow>();
   const row = (cls: string) => {

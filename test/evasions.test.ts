@@ -3,13 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir, tmpdir } from 'node:os';
 import {
   CLASSES,
   CORPUS_FILE,
   caseProblems,
+  evaluateCorpus,
   judgeCase,
   loadCases,
   sandboxRoot,
@@ -88,6 +89,25 @@ test('caseProblems rejects a case with an unknown class, a missing command and a
   assert.match(problems, /class nope/);
   assert.match(problems, /shell needs command/);
   assert.match(problems, /must be relative/);
+});
+
+test('a corpus line that is not JSON is reported with its file and line number', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'evasions-'));
+  try {
+    const file = join(dir, 'cases.jsonl');
+    writeFileSync(file, '{"id":"a-1"}\n{"id": oops}\n');
+    assert.throws(() => loadCases(file), /cases\.jsonl:2: not JSON/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a malformed case stops the measurement instead of counting as stopped by the fail-closed engine', async () => {
+  const broken = { id: 'broken-1', class: 'guard-muting', label: 'bad', tool: 'shell', why: 'no command at all' };
+  await assert.rejects(
+    evaluateCorpus(builtinPolicy(), [broken as EvasionCase]),
+    /malformed: case broken-1: shell needs command/,
+  );
 });
 
 test('judging a case never writes outside its sandbox: a write step through a link to /etc is not applied', async () => {
