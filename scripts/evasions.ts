@@ -308,6 +308,7 @@ export async function judgeCase(c: EvasionCase, policy: Policy, root: string): P
             ]),
           ],
         };
+      if (i === steps.length - 1) break; // (nothing is judged after the last step: its effect would go unseen)
       if (s.tool === 'write') box.write(s.path!, s.content!);
       if (s.tool === 'edit')
         box.write(
