@@ -22,6 +22,7 @@ import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { judgeEvent, type FullVerdict } from '../src/engine/judge.ts';
 import type { Policy } from '../src/engine/policy.ts';
+import { isScratchPath, isTempPath } from '../src/analyzers/paths.ts';
 import type { Event } from '../src/engine/types.ts';
 
 export const CORPUS_FILE = join(
@@ -328,7 +329,9 @@ export async function judgeCase(c: EvasionCase, policy: Policy, root: string): P
 
 /** Where the sandboxes go: not under /tmp, which the guard treats as scratch space (that would hide writes). */
 export function sandboxRoot(): string {
-  const dir = process.env.WARDEN_EVASIONS_DIR ?? join(homedir(), '.cache', 'warden-evasions');
+  const dir = resolve(process.env.WARDEN_EVASIONS_DIR ?? join(homedir(), '.cache', 'warden-evasions'));
+  if (isScratchPath(dir) || isTempPath(dir))
+    throw new Error(`${dir} is a temp folder, where every write counts as scratch: set WARDEN_EVASIONS_DIR elsewhere`);
   mkdirSync(dir, { recursive: true });
   return mkdtempSync(join(dir, 'run-'));
 }

@@ -110,6 +110,17 @@ test('a malformed case stops the measurement instead of counting as stopped by t
   );
 });
 
+test('sandboxes under /tmp are refused (the guard treats temp folders as scratch, which would hide writes)', () => {
+  const saved = process.env.WARDEN_EVASIONS_DIR;
+  process.env.WARDEN_EVASIONS_DIR = '/tmp/warden-evasions-test';
+  try {
+    assert.throws(() => sandboxRoot(), /temp folder/);
+  } finally {
+    if (saved === undefined) delete process.env.WARDEN_EVASIONS_DIR;
+    else process.env.WARDEN_EVASIONS_DIR = saved;
+  }
+});
+
 test('judging a case never writes outside its sandbox: a write step through a link to /etc is not applied', async () => {
   await loadAnalyzers();
   const root = sandboxRoot();
