@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
 import { MAX_HOOK_INPUT } from './install.ts';
+import { projectDirFromEnv } from '../agents/index.ts';
 import {
   answer,
   phaseOf,
@@ -185,13 +186,7 @@ export async function judgePayload(
   };
   const bad = unreadable(agent, payload, phase);
   if (bad) return failClosed('unreadable', bad, phase === 'prompt' ? 'prompt' : 'unknown');
-  const workspace =
-    projectDir ??
-    process.env.QWEN_PROJECT_DIR ??
-    process.env.CLAUDE_PROJECT_DIR ??
-    process.env.GEMINI_PROJECT_DIR ??
-    payload.cwd ??
-    process.cwd();
+  const workspace = projectDir ?? projectDirFromEnv() ?? payload.cwd ?? process.cwd();
   const cwd = payload.cwd ?? workspace;
   const ctx = { policy, cwd, workspace };
 

@@ -316,7 +316,10 @@ async function installFacts(): Promise<Record<string, unknown>[]> {
       for (const scope of ['user', 'project'] as const) {
         if (agent === 'claude-code' && scope !== 'user' && scope !== 'project') continue;
         const r = inst.install(agent, scope, cwd);
-        const text = neutral(readFileSync(r.file, 'utf8'));
+        // The installed command depends on whether the build left snapshots in dist: recorded
+        // once above with fixed snapshot paths, and named here.
+        const cmd = JSON.stringify(inst.hookCommand(agent)).slice(1, -1);
+        const text = neutral(readFileSync(r.file, 'utf8').split(cmd).join('<hook-command>'));
         lines.push({ id: `${agent}/install/${scope}`, file: neutral(r.file), notes: r.notes, text });
         const again = inst.install(agent, scope, cwd);
         const u = inst.uninstall(agent, scope, cwd);
