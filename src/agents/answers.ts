@@ -48,3 +48,18 @@ export function geminiStyleAnswer(phase: Phase, decision: Decision, reason: stri
   }
   return SILENT;
 }
+
+/**
+ * A warning after a tool ran, in Claude Code's PostToolUse form: `additionalContext` goes to the
+ * model beside the tool's output, `systemMessage` to the user. Exit 0: the tool already ran.
+ */
+export function claudeStylePostToolWarning(text: string): HookAnswer {
+  const out = { systemMessage: text, hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: text } };
+  return { code: 0, stdout: JSON.stringify(out), stderr: '' };
+}
+
+/** The same in Gemini CLI's AfterTool form. */
+export function geminiStylePostToolWarning(text: string): HookAnswer {
+  const out = { systemMessage: text, hookSpecificOutput: { hookEventName: 'AfterTool', additionalContext: text } };
+  return { code: 0, stdout: JSON.stringify(out), stderr: '' };
+}

@@ -7,7 +7,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { claudeStyleAnswer } from './answers.ts';
+import { claudeStyleAnswer, claudeStylePostToolWarning } from './answers.ts';
 import { qwenCode } from './qwen-code.ts';
 import { kindOf } from './tools.ts';
 import type { AgentModule } from './types.ts';
@@ -52,6 +52,7 @@ export const claudeCode: AgentModule = {
     return p.prompt;
   },
   answer: claudeStyleAnswer,
+  postToolWarning: claudeStylePostToolWarning,
   settings: {
     files: (cwd) => ({
       user: join(homedir(), '.claude', 'settings.json'),

@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { answerText, claudeStyleAnswer } from './answers.ts';
+import { answerText, claudeStyleAnswer, claudeStylePostToolWarning } from './answers.ts';
 import { claudeCode } from './claude-code.ts';
 import type { AgentModule, DoctorFindings, HookInstaller, InstallResult, Scope } from './types.ts';
 
@@ -375,6 +375,7 @@ export const codex: AgentModule = {
     }
     return claudeStyleAnswer(phase, decision, reason);
   },
+  postToolWarning: claudeStylePostToolWarning,
   settings: {
     files: (cwd) => installer.files(cwd),
     disableAllHooks: false,

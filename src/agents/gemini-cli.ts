@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { geminiStyleAnswer } from './answers.ts';
+import { geminiStyleAnswer, geminiStylePostToolWarning } from './answers.ts';
 import { usageStatistics } from './checks.ts';
 import { claudeCode } from './claude-code.ts';
 import type { AgentModule } from './types.ts';
@@ -50,6 +50,7 @@ export const geminiCli: AgentModule = {
   fetchesPromptUrls: true,
   promptText: claudeCode.promptText,
   answer: geminiStyleAnswer,
+  postToolWarning: geminiStylePostToolWarning,
   settings: {
     files: (cwd) => ({
       user: join(homedir(), '.gemini', 'settings.json'),

@@ -14,7 +14,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { claudeStyleAnswer } from './answers.ts';
+import { claudeStyleAnswer, claudeStylePostToolWarning } from './answers.ts';
 import { getPath, usageStatistics } from './checks.ts';
 import { kindOf } from './tools.ts';
 import type { AgentModule, HookPayload } from './types.ts';
@@ -88,6 +88,7 @@ export const qwenCode: AgentModule = {
     return field === 'prompt' ? undefined : text;
   },
   answer: claudeStyleAnswer,
+  postToolWarning: claudeStylePostToolWarning,
   settings: {
     files: (cwd) => ({
       user: join(homedir(), '.qwen', 'settings.json'),

@@ -111,6 +111,11 @@ export interface AgentModule {
   promptText?(p: HookPayload): string | undefined;
   /** The agent's answer for a decision in a phase; `reason` is what the model and the user read. */
   answer(phase: Phase, decision: Decision, reason: string): HookAnswer;
+  /**
+   * The answer to a post-tool hook that hands the model a warning about the tool's output (prompt
+   * injection found in it): the form this agent feeds back to its model.
+   */
+  postToolWarning(text: string): HookAnswer;
   /** Settings files per scope (JSON agents), the scope a repository cannot override, and what is set. */
   settings: {
     files(cwd: string): Record<Scope, string>;
