@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
 import { MAX_HOOK_INPUT } from './install.ts';
 import { agentModule, projectDirFromEnv } from '../agents/index.ts';
-import { inspectToolOutput, warningText } from './tool-output.ts';
 import {
   answer,
   phaseOf,
@@ -193,6 +192,8 @@ export async function judgePayload(
 
   if (phase === 'post-tool') {
     const tool = typeof payload.tool_name === 'string' ? payload.tool_name : 'the tool';
+    // Loaded here: the pre-tool hooks (most calls, and the latency that counts) never need it.
+    const { inspectToolOutput, warningText } = await import('./tool-output.ts');
     const inspected = inspectToolOutput(tool, payload.tool_response);
     const warning = warningText(tool, inspected);
     const injection = inspected.error
