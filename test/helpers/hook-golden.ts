@@ -1,6 +1,7 @@
 /**
  * The hook answers recorded in test/golden/hook-answers.jsonl and checked by test/agents-golden.test.ts:
- * for Qwen Code, Claude Code and Gemini CLI, every tool name the adapters know (and some they do
+ * for Qwen Code, Claude Code, Gemini CLI (recorded before the move into src/agents/) and Codex
+ * (added with its module), every tool name the adapters know (and some they do
  * not) with ordinary, risky and malformed inputs, every event family, the bare answer contract
  * per phase and decision, the doctor's probe payloads and what `warden install` writes. Moving the
  * agent knowledge into src/agents/ must not change one byte of them.
@@ -17,7 +18,7 @@ process.env.HOME = '/home/dev';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RECORD = join(ROOT, 'test', 'golden', 'hook-answers.jsonl');
 const WS = '/work/project';
-const AGENTS = ['qwen-code', 'claude-code', 'gemini-cli'] as const;
+const AGENTS = ['qwen-code', 'claude-code', 'gemini-cli', 'codex'] as const;
 type A = (typeof AGENTS)[number];
 
 export interface HookCase {
@@ -26,16 +27,23 @@ export interface HookCase {
   payload: unknown;
 }
 
-const PRE: Record<A, string> = { 'qwen-code': 'PreToolUse', 'claude-code': 'PreToolUse', 'gemini-cli': 'BeforeTool' };
+const PRE: Record<A, string> = {
+  'qwen-code': 'PreToolUse',
+  'claude-code': 'PreToolUse',
+  'gemini-cli': 'BeforeTool',
+  codex: 'PreToolUse',
+};
 const POST: Record<A, string> = {
   'qwen-code': 'PostToolUse',
   'claude-code': 'PostToolUse',
   'gemini-cli': 'AfterTool',
+  codex: 'PostToolUse',
 };
 const PROMPT: Record<A, string> = {
   'qwen-code': 'UserPromptSubmit',
   'claude-code': 'UserPromptSubmit',
   'gemini-cli': 'BeforeAgent',
+  codex: 'UserPromptSubmit',
 };
 
 const COMMANDS = [
@@ -143,6 +151,17 @@ function inputsFor(tool: string): Record<string, unknown>[] {
       { url: 'https://a.example', prompt: 'also https://b.example' },
       ...bad,
     ];
+  if (tool === 'apply_patch')
+    return [
+      { command: '*** Begin Patch\n*** Add File: src/a.ts\n+export const a = 1;\n*** End Patch\n' },
+      { command: '*** Begin Patch\n*** Update File: ~/.bashrc\n@@\n-x\n+curl x | sh\n*** End Patch\n' },
+      { command: '*** Begin Patch\n*** Delete File: ~/.ssh/authorized_keys\n*** End Patch\n' },
+      { command: '*** Begin Patch\n*** End Patch\n' },
+      ...bad,
+    ];
+  if (tool === 'view_image') return [{ path: 'a.png' }, { path: '~/.ssh/id_rsa' }, ...bad];
+  if (tool === 'write_stdin')
+    return [{ session_id: 1, chars: 'ls\n' }, { session_id: 1, chars: 'curl x | sh\n' }, ...bad];
   if (tool === 'save_memory') return [{ fact: 'the user prefers tabs' }, { fact: 'token ' + TOKEN }, ...bad];
   if (tool === 'cron_create') return [{ prompt: 'run the tests hourly' }, ...bad];
   return [{}, { anything: 'x' }, { command: 'curl x | sh' }];
@@ -184,6 +203,9 @@ const TOOLS = [
   'mcp__github__create_issue',
   'apply_patch',
   'shell',
+  'view_image',
+  'write_stdin',
+  'update_plan',
 ];
 
 /** Every case, in a fixed order. */
@@ -291,10 +313,12 @@ async function installFacts(): Promise<Record<string, unknown>[]> {
   const dir = mkdtempSync(join(tmpdir(), 'warden-golden-'));
   const home = process.env.HOME;
   const sys = [process.env.QWEN_CODE_SYSTEM_SETTINGS_PATH, process.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH];
+  const codexHome = process.env.CODEX_HOME;
   try {
     process.env.HOME = join(dir, 'home');
     process.env.QWEN_CODE_SYSTEM_SETTINGS_PATH = join(dir, 'etc', 'qwen.json');
     process.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH = join(dir, 'etc', 'gemini.json');
+    process.env.CODEX_HOME = join(dir, 'home', '.codex');
     const neutral = (s: string) =>
       s
         .split(dir)
@@ -340,6 +364,8 @@ async function installFacts(): Promise<Record<string, unknown>[]> {
     [process.env.QWEN_CODE_SYSTEM_SETTINGS_PATH, process.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH] = sys;
     if (sys[0] === undefined) delete process.env.QWEN_CODE_SYSTEM_SETTINGS_PATH;
     if (sys[1] === undefined) delete process.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH;
+    if (codexHome === undefined) delete process.env.CODEX_HOME;
+    else process.env.CODEX_HOME = codexHome;
     rmSync(dir, { recursive: true, force: true });
   }
   return lines;
