@@ -46,6 +46,7 @@ export const codexHome = () => process.env.CODEX_HOME || join(homedir(), '.codex
 const folders = (cwd: string): Record<Scope, string> => ({
   user: codexHome(),
   project: join(cwd, '.codex'),
+  // Codex always reads /etc/codex; the variable is Warden's own, for tests that cannot write /etc.
   system: process.env.CODEX_SYSTEM_CONFIG_DIR ?? '/etc/codex',
 });
 

@@ -227,3 +227,18 @@ test('post-tool: an analyzer failure tells the model the output is untrusted (fa
   assert.equal(r.error, 'boom');
   assert.match(warningText('read_file', r) ?? '', /could not inspect the output of read_file .* untrusted data/);
 });
+
+test('codex: a prompt carrying a live-looking token is held back (exit 2, reason on stderr, decision block)', () => {
+  const h = home();
+  const token = 'ghp_' + 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3hJ5';
+  const payload = JSON.stringify({
+    session_id: 's',
+    cwd: h,
+    hook_event_name: 'UserPromptSubmit',
+    prompt: `use ${token}`,
+  });
+  const r = run(['hook', 'codex'], h, payload);
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.equal(JSON.parse(r.out).decision, 'block');
+  assert.match(r.err, /Warden denied this/);
+});
