@@ -212,7 +212,9 @@ const installer: HookInstaller = {
     const config = join(codexHome(), 'config.toml');
     const trust = scope === 'system' ? new Map<string, string>() : trustEntries(file, next);
     const had = read(config);
-    const updated = withTrustBlock(had, new Map([...userTrust(had), ...trust]), true);
+    // This file's earlier entries go (its hooks may have moved); other files' entries stay.
+    const kept = [...userTrust(had)].filter(([k]) => scope === 'system' || !k.startsWith(file + ':'));
+    const updated = withTrustBlock(had, new Map([...kept, ...trust]), true);
     if (updated !== had) {
       writeAtomically(config, updated);
       changed = true;

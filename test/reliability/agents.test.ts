@@ -242,3 +242,17 @@ test('codex: a prompt carrying a live-looking token is held back (exit 2, reason
   assert.equal(JSON.parse(r.out).decision, 'block');
   assert.match(r.err, /Warden denied this/);
 });
+
+test("codex: installing again after the user added a hook before Warden's drops the trust of the old position, so no stale entry is left", () => {
+  const h = home();
+  assert.equal(run(['install', 'codex'], h).code, 0);
+  const file = join(h, '.codex', 'hooks.json');
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  j.hooks.PreToolUse.unshift({ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo mine' }] });
+  writeFileSync(file, JSON.stringify(j));
+  assert.equal(run(['install', 'codex'], h).code, 0);
+  const cfg = readFileSync(join(h, '.codex', 'config.toml'), 'utf8');
+  assert.doesNotMatch(cfg, /pre_tool_use:0:0/);
+  assert.match(cfg, /pre_tool_use:1:0/);
+  assert.match(run(['doctor', 'codex'], h).out, /ok {3}Codex trusts Warden's hooks/);
+});
