@@ -28,6 +28,7 @@ const AREAS: Record<string, string> = {
   gateway: 'The gateway is bounded and says what went wrong',
   audit: 'The audit log shows tampering',
   shell: 'Shell analysis is linear, and everyday commands pass',
+  agents: 'Each agent module keeps its contract, and tool output is read for injection',
   resources: 'Bounded resources',
   'cli-errors': 'Errors a person can read',
 };

@@ -112,8 +112,14 @@ function scopeArg(v: unknown): Scope {
 }
 
 export function installCommand(rest: string[], remove: boolean): number {
-  const { flags, rest: pos } = parseArgs(rest, { scope: 'string', policy: 'string', daemon: 'bool', socket: 'string' });
-  const agent = agentArg(pos[0], remove ? 'uninstall' : 'install');
+  const { flags, rest: pos } = parseArgs(rest, {
+    scope: 'string',
+    policy: 'string',
+    daemon: 'bool',
+    socket: 'string',
+    agent: 'string',
+  });
+  const agent = agentArg((flags.agent as string | undefined) ?? pos[0], remove ? 'uninstall' : 'install');
   const scope = scopeArg(flags.scope);
   if (flags.policy && !remove) loadPolicy(flags.policy as string); // a bad policy is an error now, not at the first tool call
   let daemon: { client: string; socket: string } | undefined;
@@ -135,8 +141,9 @@ export function installCommand(rest: string[], remove: boolean): number {
 }
 
 export function doctorCommand(rest: string[]): number {
-  const { flags, rest: pos } = parseArgs(rest, { json: 'bool' });
-  const agents = pos.length ? pos.map((a) => agentArg(a, 'doctor')) : AGENTS;
+  const { flags, rest: pos } = parseArgs(rest, { json: 'bool', agent: 'string' });
+  const named = flags.agent !== undefined ? [flags.agent as string, ...pos] : pos;
+  const agents = named.length ? named.map((a) => agentArg(a, 'doctor')) : AGENTS;
   const reports = agents.map((a) => doctor(a, process.cwd()));
   if (flags.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
   else {

@@ -4,6 +4,7 @@
  * never opens a database or reads a file. test/reliability/cli-errors.test.ts checks that every flag a
  * command's parseArgs accepts appears here, so the texts cannot drift from the code.
  */
+import { AGENTS } from '../agents/index.ts';
 import { VERSION } from '../paths.ts';
 
 export interface CommandHelp {
@@ -17,7 +18,8 @@ export interface CommandHelp {
   subcommands?: Record<string, CommandHelp>;
 }
 
-const AGENT = 'AGENT is qwen-code, claude-code or gemini-cli.';
+// The agents come from the registry (src/agents/index.ts): adding one adds it here.
+const AGENT = `AGENT is ${AGENTS.slice(0, -1).join(', ')} or ${AGENTS[AGENTS.length - 1]}.`;
 const HELP_FLAG: [string, string] = ['-h, --help', 'this help'];
 const POLICY_FLAG: [string, string] = [
   '--policy FILE',
@@ -205,6 +207,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     usage: ['warden install AGENT [--scope user|project|system] [--policy FILE] [--daemon [--socket PATH]]', AGENT],
     flags: [
       ['--scope S', 'user (default), project or system settings'],
+      ['--agent AGENT', 'the agent, instead of naming it first'],
       POLICY_FLAG,
       ['--daemon', 'resident mode: a compiled client asks the daemon (falls back to the ordinary hook)'],
       ['--socket PATH', "the daemon's Unix socket (with --daemon)"],
@@ -212,7 +215,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     examples: [
       'warden install claude-code',
       'warden install qwen-code --scope project --policy ./team-policy.yml',
-      'warden install gemini-cli --daemon',
+      'warden install --agent codex --daemon',
     ],
   },
   uninstall: {
@@ -220,6 +223,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     usage: ['warden uninstall AGENT [--scope user|project|system]', AGENT],
     flags: [
       ['--scope S', 'user (default), project or system settings'],
+      ['--agent AGENT', 'the agent, instead of naming it first'],
       ['--policy FILE', 'accepted as for install, and ignored'],
       ['--daemon', 'accepted as for install, and ignored'],
       ['--socket PATH', 'accepted as for install, and ignored'],
@@ -239,7 +243,10 @@ export const COMMANDS: Record<string, CommandHelp> = {
   doctor: {
     summary: 'is the guard really in force? Checks each agent and says how to fix it (exit 1 if not)',
     usage: ['warden doctor [AGENT...] [--json]', AGENT],
-    flags: [['--json', 'the reports as JSON']],
+    flags: [
+      ['--json', 'the reports as JSON'],
+      ['--agent AGENT', 'check this agent (as well as any named)'],
+    ],
     examples: ['warden doctor', 'warden doctor claude-code --json'],
   },
   policy: {

@@ -120,7 +120,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
         r = await judgePayload(agent, payload, currentPolicy(), audit, `hook:${agent}`, project || undefined);
       } catch (e) {
         r = answer(
-          AGENTS.includes(agent) ? agent : 'qwen-code',
+          AGENTS.includes(agent) ? agent : AGENTS[0],
           'pre-tool',
           policy.onError,
           `Warden could not judge this call (${(e as Error).message}) and fails closed`,

@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
 import { MAX_HOOK_INPUT } from './install.ts';
+import { agentModule, projectDirFromEnv } from '../agents/index.ts';
 import {
   answer,
   phaseOf,
@@ -185,17 +186,21 @@ export async function judgePayload(
   };
   const bad = unreadable(agent, payload, phase);
   if (bad) return failClosed('unreadable', bad, phase === 'prompt' ? 'prompt' : 'unknown');
-  const workspace =
-    projectDir ??
-    process.env.QWEN_PROJECT_DIR ??
-    process.env.CLAUDE_PROJECT_DIR ??
-    process.env.GEMINI_PROJECT_DIR ??
-    payload.cwd ??
-    process.cwd();
+  const workspace = projectDir ?? projectDirFromEnv() ?? payload.cwd ?? process.cwd();
   const cwd = payload.cwd ?? workspace;
   const ctx = { policy, cwd, workspace };
 
   if (phase === 'post-tool') {
+    const tool = typeof payload.tool_name === 'string' ? payload.tool_name : 'the tool';
+    // Loaded here: the pre-tool hooks (most calls, and the latency that counts) never need it.
+    const { inspectToolOutput, warningText } = await import('./tool-output.ts');
+    const inspected = inspectToolOutput(tool, payload.tool_response);
+    const warning = warningText(tool, inspected);
+    const injection = inspected.error
+      ? { error: inspected.error }
+      : inspected.findings.length
+        ? inspected.findings.map((f) => ({ rule: f.ruleId, severity: f.severity, line: f.line, snippet: f.snippet }))
+        : undefined;
     const resp =
       typeof payload.tool_response === 'string' ? payload.tool_response : JSON.stringify(payload.tool_response ?? null);
     audit?.append({
@@ -208,9 +213,12 @@ export async function judgePayload(
         input: redactText(JSON.stringify(payload.tool_input ?? {})).text,
         response: redactText(resp ?? '').text,
         event: payload.hook_event_name,
+        ...(injection ? { injection } : {}),
       },
     });
-    return answer(agent, phase, 'allow', '');
+    // What the tool returned may carry instructions for the agent: the model is told, in the form
+    // this agent feeds back (the tool already ran; the next call is judged by the pre-tool hook).
+    return warning ? agentModule(agent).postToolWarning(warning) : answer(agent, phase, 'allow', '');
   }
   if (phase === 'other') {
     audit?.append({

@@ -143,7 +143,8 @@ test('bad options, missing values, a flag as a value, an escape in a name: one l
     ],
     [['rules', 'list', '--all'], /unknown option --all \(this command takes no options\) \(see warden rules --help\)$/],
     [['policy', 'check'], /usage: warden policy check FILE \(see warden policy --help\)$/],
-    [['hook', 'cursor'], /usage: warden hook qwen-code\|claude-code\|gemini-cli \(see warden hook --help\)$/],
+    // Every agent of the registry (src/agents/index.ts) is named.
+    [['hook', 'cursor'], /usage: warden hook qwen-code\|claude-code\|gemini-cli\|codex \(see warden hook --help\)$/],
     [['frobnicate'], /unknown command 'frobnicate' \(try warden --help\)$/],
     // A name with a newline and a terminal escape stays one line, and the escape is not passed through.
     [['policy', 'check', 'evil\n\x1b[2Jname.yml'], /policy file not found: evil\?\?\[2Jname\.yml/],
