@@ -57,9 +57,24 @@ export async function hookCommand(rest: string[]): Promise<number> {
   return r.code;
 }
 
+/** `--session ID`: the records' session id (one line of printable text, as the console shows it). */
+function sessionArg(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (!s || s.length > 200 || /[\x00-\x1f\x7f]/.test(s))
+    throw new UsageError('--session must be 1–200 printable characters');
+  return s;
+}
+
 /** `warden judge < events.jsonl`: one verdict line per event line, in order; bad lines get a fail-closed verdict. */
 export async function judgeCommand(rest: string[]): Promise<number> {
-  const { flags } = parseArgs(rest, { policy: 'string', cwd: 'string', workspace: 'string', 'no-audit': 'bool' });
+  const { flags } = parseArgs(rest, {
+    policy: 'string',
+    cwd: 'string',
+    workspace: 'string',
+    'no-audit': 'bool',
+    session: 'string',
+  });
   const policy = loadPolicy(flags.policy as string | undefined);
   const cwd = resolve((flags.cwd as string | undefined) ?? process.cwd());
   const fixed = flags.workspace !== undefined ? resolve(flags.workspace as string) : undefined;
@@ -71,7 +86,7 @@ export async function judgeCommand(rest: string[]): Promise<number> {
     return { policy, cwd: ev.cwd ?? cwd, workspace };
   };
   const audit = flags['no-audit'] ? undefined : new AuditLog();
-  const session = `judge-${process.pid}-${Date.now()}`;
+  const session = sessionArg(flags.session) ?? `judge-${process.pid}-${Date.now()}`;
   let bad = 0;
   try {
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {

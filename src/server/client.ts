@@ -1,0 +1,219 @@
+/**
+ * The machine's side: `warden enrol` (register, pin the server's key), `warden audit push` (send
+ * what the server has not acknowledged), the policy bundle fetch and approval requests. The local
+ * audit log is the queue: a record leaves it only by being acknowledged, and the acknowledged
+ * position (`server-ack.json`) is written after the server's answer, so a push killed at any point
+ * resends at most what the server already has, which it recognises (same seq, same hash).
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { AuditLog, readHeadFile, type AuditRecord } from '../audit/log.ts';
+import { UserError } from '../errors.ts';
+import { bundleProblem, type Bundle } from './bundle.ts';
+import { ENROL_FILE, POLICY_CACHE, readEnrolment, type Enrolment } from './managed.ts';
+
+export const ACK_FILE = 'server-ack.json';
+export const PUSH_BATCH = 2000;
+const TIMEOUT_MS = 30_000;
+
+export class Unreachable extends UserError {}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+async function call<T>(
+  url: string,
+  init: RequestInit & { token?: string; body?: string },
+): Promise<{ status: number; body: T }> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      ...init,
+      headers: {
+        'content-type': 'application/json',
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (e) {
+    const c = (e as { cause?: { code?: string } }).cause?.code;
+    throw new Unreachable(`the server at ${new URL(url).origin} cannot be reached (${c ?? (e as Error).message})`);
+  }
+  const text = await res.text();
+  let body: T;
+  try {
+    body = JSON.parse(text) as T;
+  } catch {
+    body = { error: text.slice(0, 200) } as T;
+  }
+  return { status: res.status, body };
+}
+
+function errorOf(b: unknown): string {
+  return (b as { error?: string })?.error ?? 'no reason given';
+}
+
+/** Registers this machine with its audit log's public key; pins the server's key. */
+export async function enrol(home: string, url: string, token: string): Promise<Enrolment> {
+  const base = url.replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(base)) throw new UserError(`${url} is not an http(s) URL`);
+  const log = new AuditLog(home); // makes the log and its key if this machine has none yet
+  log.close();
+  const head = readHeadFile(home);
+  if (!head) throw new UserError(`no signed audit head in ${home}: check it with \`warden audit verify\``);
+  const r = await call<{ machine: string; token: string; serverKey: string; fingerprint: string }>(
+    `${base}/api/enrol`,
+    {
+      method: 'POST',
+      body: JSON.stringify({ token, name: hostname(), pub: head.pub, log: head.log }),
+    },
+  );
+  if (r.status !== 200) throw new UserError(`enrolment refused by ${base} (HTTP ${r.status}): ${errorOf(r.body)}`);
+  const e: Enrolment = {
+    url: base,
+    machine: r.body.machine,
+    token: r.body.token,
+    serverKey: r.body.serverKey,
+    serverFingerprint: r.body.fingerprint,
+    enrolled: new Date().toISOString(),
+  };
+  writeAtomic(join(home, ENROL_FILE), JSON.stringify(e, null, 2) + '\n');
+  const w = new AuditLog(home);
+  try {
+    w.append({
+      source: 'server',
+      kind: 'enrol',
+      decision: 'allow',
+      data: { url: base, machine: e.machine, serverFingerprint: e.serverFingerprint },
+    });
+  } finally {
+    w.close();
+  }
+  return e;
+}
+
+function enrolled(home: string): Enrolment {
+  const e = readEnrolment(home);
+  if (!e)
+    throw new UserError(
+      `this machine is not enrolled (no ${join(home, ENROL_FILE)}): run \`warden enrol URL --token T\``,
+    );
+  return e;
+}
+
+interface Ack {
+  log: string;
+  seq: number;
+  hash: string;
+}
+
+function readAck(home: string): Ack | undefined {
+  try {
+    const a = JSON.parse(readFileSync(join(home, ACK_FILE), 'utf8')) as Ack;
+    return typeof a.log === 'string' && Number.isSafeInteger(a.seq) ? a : undefined;
+  } catch {
+    return undefined; // none yet, or damaged: start over (the server drops what it already has)
+  }
+}
+
+export interface PushReport {
+  sent: number;
+  stored: number;
+  duplicates: number;
+  acked: number;
+  alerts: string[];
+  refused?: string;
+}
+
+/** Sends every record after the acknowledged position, in batches, with the signed head. */
+export async function push(home: string, opts: { batch?: number } = {}): Promise<PushReport> {
+  const e = enrolled(home);
+  const file = readHeadFile(home);
+  const log = new AuditLog(home, 'full', { readOnly: true });
+  const out: PushReport = { sent: 0, stored: 0, duplicates: 0, acked: 0, alerts: [] };
+  try {
+    const head = log.signedHead();
+    if (!head || !file) throw new UserError(`${home}: no signed head to push (check with \`warden audit verify\`)`);
+    const prior = readAck(home);
+    let after = prior?.log === head.log ? prior.seq : 0;
+    out.acked = after;
+    const batch = opts.batch ?? PUSH_BATCH;
+    for (;;) {
+      const recs: AuditRecord[] = [];
+      for (const r of log.records({ after })) {
+        if (r.seq > head.seq || recs.length >= batch) break;
+        recs.push(r);
+      }
+      const res = await send(e, { log: head.log, pub: file.pub, head, records: recs });
+      out.sent += recs.length;
+      out.stored += res.stored;
+      out.duplicates += res.duplicates;
+      out.alerts.push(...res.alerts);
+      if (res.acked.seq > after || !prior) writeAtomic(join(home, ACK_FILE), JSON.stringify(res.acked) + '\n');
+      out.acked = Math.max(after, res.acked.seq);
+      if (res.refused) return { ...out, refused: res.refused };
+      if (!recs.length || res.acked.seq <= after) break;
+      after = res.acked.seq;
+    }
+  } finally {
+    log.close();
+  }
+  return out;
+}
+
+async function send(e: Enrolment, body: unknown) {
+  const r = await call<{ acked: Ack; stored: number; duplicates: number; alerts: string[]; refused?: string }>(
+    `${e.url}/api/ingest`,
+    { method: 'POST', token: e.token, body: JSON.stringify(body) },
+  );
+  if (r.status === 401) throw new UserError(`the server refused this machine's token (HTTP 401): enrol again`);
+  if (r.status !== 200)
+    throw new Unreachable(`the server did not take the records (HTTP ${r.status}): ${errorOf(r.body)}`);
+  return r.body;
+}
+
+/** Fetches the policy bundle, verifies it against the pinned key and caches it. */
+export async function fetchPolicy(home: string): Promise<{ version?: number; problem?: string }> {
+  const e = enrolled(home);
+  const r = await call<Bundle>(`${e.url}/api/policy`, { method: 'GET', token: e.token });
+  if (r.status === 404) return {};
+  if (r.status !== 200) throw new Unreachable(`the policy could not be fetched (HTTP ${r.status}): ${errorOf(r.body)}`);
+  const problem = bundleProblem(r.body, e.serverKey);
+  // A bundle that does not verify is not cached: the last good one stays until it expires.
+  if (problem) return { problem: `the server's policy bundle is refused: ${problem}` };
+  writeAtomic(join(home, POLICY_CACHE), JSON.stringify(r.body) + '\n');
+  return { version: r.body.version };
+}
+
+export interface ApprovalAnswer {
+  id: string;
+  state: 'pending' | 'approved' | 'refused';
+  approvedBy?: string;
+  validUntil?: string;
+}
+
+/** Asks the server whether this exact call was approved (creating a pending request if not). */
+export async function requestApproval(
+  home: string,
+  req: { session: string; call: unknown; summary: string; reason: string },
+): Promise<ApprovalAnswer> {
+  const e = enrolled(home);
+  const r = await call<ApprovalAnswer>(`${e.url}/api/approvals`, {
+    method: 'POST',
+    token: e.token,
+    body: JSON.stringify(req),
+  });
+  if (r.status !== 200) throw new Unreachable(`approval request failed (HTTP ${r.status}): ${errorOf(r.body)}`);
+  return r.body;
+}
+
+/** `warden doctor`'s reports, for the console's guard column. */
+export async function reportGuard(home: string, reports: unknown): Promise<void> {
+  const e = enrolled(home);
+  const r = await call(`${e.url}/api/guard`, { method: 'POST', token: e.token, body: JSON.stringify(reports) });
+  if (r.status !== 200) throw new Unreachable(`the guard report was not taken (HTTP ${r.status})`);
+}
