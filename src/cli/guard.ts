@@ -14,6 +14,8 @@ import { AuditLog } from '../audit/log.ts';
 import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
 import { auditData } from '../audit/record.ts';
+import { approvalGate } from '../server/approve.ts';
+import { defaultAuditDir } from '../paths.ts';
 
 /**
  * Writes the whole answer synchronously (and without loading process.stdout's stream machinery,
@@ -96,7 +98,11 @@ export async function judgeCommand(rest: string[]): Promise<number> {
         const raw: unknown = JSON.parse(line);
         const ev = parseEvent(raw);
         const v = await judgeEvent(ev, contextOf(raw, ev as { cwd?: string }));
-        audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v) });
+        // A batch has nobody to answer an ask: with approvals on, the server's approval decides.
+        const gate = v.decision === 'ask' ? await approvalGate(defaultAuditDir(), session, ev, v.reasons) : undefined;
+        if (gate) Object.assign(v, { decision: gate.decision, reasons: [...gate.reasons, ...v.reasons] });
+        const extra = gate ? { approval: gate.approval } : {};
+        audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v, extra) });
         out = {
           decision: v.decision,
           reasons: v.reasons,

@@ -134,8 +134,8 @@ async function policyCommand(rest: string[]): Promise<number> {
   } catch (e) {
     throw new UserError(`${pos[1]}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
-  const { parsePolicy } = await import('../engine/policy.ts');
-  parsePolicy(policy, pos[1]); // a bad policy is refused here, before any machine could fetch it
+  const { parsePolicy, builtinPolicy } = await import('../engine/policy.ts');
+  parsePolicy(policy, pos[1], builtinPolicy()); // a bad policy is refused here, before any machine could fetch it
   const approvalMinutes = positive(flags['approval-minutes'], '--approval-minutes', 0);
   let out = flags.db ? undefined : await adminCall(serverUrl(flags.url), '/api/policy', { policy, approvalMinutes });
   if (!out) {

@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { keyFingerprint, canonical } from '../audit/log.ts';
 import { createPublicKey } from 'node:crypto';
-import { parsePolicy } from '../engine/policy.ts';
+import { builtinPolicy, parsePolicy } from '../engine/policy.ts';
 import { signBundle, type Bundle } from './bundle.ts';
 import { HttpError, json, type Ctx, type Route } from './http.ts';
 import { checkShape, ingest, sweepSilence } from './ingest.ts';
@@ -89,7 +89,7 @@ export async function publishPolicy(
   author: string,
 ): Promise<number> {
   try {
-    parsePolicy(policy, 'the published policy');
+    parsePolicy(policy, 'the published policy', builtinPolicy());
   } catch (e) {
     throw new HttpError(400, (e as Error).message);
   }

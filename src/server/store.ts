@@ -6,6 +6,7 @@
  * the database would need: tokens, keys, chains, approvals and alerts are all rows.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 
@@ -96,9 +97,17 @@ export async function openStore(url: string | undefined, home: string): Promise<
   return store;
 }
 
+/**
+ * Both packages are loaded with require (each ships CommonJS): the CLI's bundle runs as a script
+ * with a code cache, where a dynamic import() of a package has no loader to call.
+ */
+function pkg(name: string): unknown {
+  return createRequire(import.meta.url)(name);
+}
+
 async function openPostgres(url: string): Promise<Store> {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new UserError(`--db must be a postgres:// URL, not ${url}`);
-  const pg = (await import('pg')).default;
+  const pg = pkg('pg') as typeof import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 5000 });
   // An idle client losing its server (a restart) must not end the process: the next query reconnects.
   pool.on('error', () => undefined);
@@ -132,7 +141,7 @@ async function openPostgres(url: string): Promise<Store> {
 async function openEmbedded(home: string): Promise<Store> {
   const dir = join(home, 'server-db');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = pkg('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
   const db = await PGlite.create(dir);
   // PGlite is one connection: a transaction must not interleave with other requests' queries.
   let chain: Promise<unknown> = Promise.resolve();
