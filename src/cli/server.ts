@@ -28,20 +28,34 @@ function positive(v: unknown, name: string, dflt: number): number {
   return n;
 }
 
+/** Every option of `warden server …`, parsed at once (its help lists them together). */
+const SERVER_FLAGS = {
+  db: 'string',
+  host: 'string',
+  port: 'string',
+  'silence-minutes': 'string',
+  'bundle-hours': 'string',
+  otlp: 'string',
+  hours: 'string',
+  url: 'string',
+  'approval-minutes': 'string',
+} as const;
+const SERVE_ONLY = ['db', 'host', 'port', 'silence-minutes', 'bundle-hours', 'otlp'];
+
+/** A flag given to a subcommand that does not take it is an error, not ignored. */
+function only(flags: Record<string, unknown>, allowed: string[], what: string): void {
+  const extra = Object.keys(flags).filter((f) => !allowed.includes(f));
+  if (extra.length)
+    throw new UsageError(`${what} does not take --${extra[0]} (it takes ${allowed.map((a) => `--${a}`).join(' ')})`);
+}
+
 export async function serverCommand(rest: string[]): Promise<number> {
-  const [sub, ...more] = rest;
-  if (sub === 'token') return tokenCommand(more);
-  if (sub === 'policy') return policyCommand(more);
-  if (sub && !sub.startsWith('-'))
-    throw new UsageError(`unknown subcommand 'server ${sub}' (token create, policy set)`);
-  const { flags } = parseArgs(rest, {
-    db: 'string',
-    host: 'string',
-    port: 'string',
-    'silence-minutes': 'string',
-    'bundle-hours': 'string',
-    otlp: 'string',
-  });
+  const { flags, rest: pos } = parseArgs(rest, SERVER_FLAGS);
+  const [sub, ...more] = pos;
+  if (sub === 'token') return tokenCommand(more, flags);
+  if (sub === 'policy') return policyCommand(more, flags);
+  if (sub) throw new UsageError(`unknown subcommand 'server ${sub}' (token create, policy set)`);
+  only(flags, SERVE_ONLY, 'warden server');
   const { startServer } = await import('../server/app.ts');
   const s = await startServer({
     db: (flags.db as string | undefined) ?? process.env.WARDEN_SERVER_DB,
@@ -111,9 +125,9 @@ async function withStore<T>(db: unknown, f: (s: import('../server/store.ts').Sto
   }
 }
 
-async function tokenCommand(rest: string[]): Promise<number> {
-  const { flags, rest: pos } = parseArgs(rest, { hours: 'string', url: 'string', db: 'string' });
-  if (pos[0] !== 'create') throw new UsageError('usage: warden server token create [--hours N]');
+async function tokenCommand(pos: string[], flags: Record<string, unknown>): Promise<number> {
+  only(flags, ['hours', 'url', 'db'], 'warden server token create');
+  if (pos[0] !== 'create' || pos.length > 1) throw new UsageError('usage: warden server token create [--hours N]');
   const hours = positive(flags.hours, '--hours', 24);
   let out = flags.db ? undefined : await adminCall(serverUrl(flags.url), '/api/tokens', { hours });
   if (!out) {
@@ -125,9 +139,10 @@ async function tokenCommand(rest: string[]): Promise<number> {
   return 0;
 }
 
-async function policyCommand(rest: string[]): Promise<number> {
-  const { flags, rest: pos } = parseArgs(rest, { 'approval-minutes': 'string', url: 'string', db: 'string' });
-  if (pos[0] !== 'set' || !pos[1]) throw new UsageError('usage: warden server policy set FILE [--approval-minutes N]');
+async function policyCommand(pos: string[], flags: Record<string, unknown>): Promise<number> {
+  only(flags, ['approval-minutes', 'url', 'db'], 'warden server policy set');
+  if (pos[0] !== 'set' || !pos[1] || pos.length > 2)
+    throw new UsageError('usage: warden server policy set FILE [--approval-minutes N]');
   let policy: string;
   try {
     policy = readFileSync(pos[1], 'utf8');
