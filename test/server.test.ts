@@ -21,7 +21,7 @@ after(async () => {
 });
 
 test(
-  'the contract on the embedded store: admin token file, token create, enrol, judge --session, push, events, health',
+  'the contract on the embedded store: admin token file, token create, enrol, judge --session, push, events, health; judge forwards in the background',
   { timeout: 300_000 },
   async () => {
     const srv = await serve(home());
@@ -39,7 +39,6 @@ test(
     assert.equal(j.status, 0, j.stderr);
     const p = pushed(m);
     assert.equal(p.status, 0, p.stderr);
-    assert.equal(p.stored, 3); // the enrolment's record and the two verdicts
     assert.equal(pushed(m).sent, 0);
     const ev = await api(srv.url, '/api/events?session=contract-1', srv.admin);
     assert.equal(ev.status, 200);
@@ -55,6 +54,15 @@ test(
     );
     assert.equal((await api(srv.url, '/api/events?session=contract-1')).status, 401);
     assert.equal(w(m, ['judge', '--session', 'bad\nid'], events[0]).status, 2);
+    // Another machine never runs `audit push`: judge forwards its records in the background.
+    const m2 = enrolled(srv);
+    assert.equal(w(m2, ['judge', '--session', 'background-1'], events[0] + '\n').status, 0);
+    let got = [];
+    for (let i = 0; i < 300 && !got.length; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      got = (await api(srv.url, '/api/events?session=background-1', srv.admin)).body;
+    }
+    assert.equal(got.length, 1, 'the background forward did not arrive within 60 s');
   },
 );
 

@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
 import { auditData } from '../audit/record.ts';
 import { approvalGate } from '../server/approve.ts';
+import { forwardSoon } from '../server/client.ts';
 import { defaultAuditDir } from '../paths.ts';
 
 /**
@@ -123,6 +124,7 @@ export async function judgeCommand(rest: string[]): Promise<number> {
   } finally {
     audit?.close();
   }
+  if (audit) forwardSoon(defaultAuditDir()); // an enrolled machine sends its records in the background
   return bad ? 2 : 0;
 }
 

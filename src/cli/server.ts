@@ -178,7 +178,7 @@ export async function enrolCommand(rest: string[]): Promise<number> {
 export async function pushCommand(rest: string[]): Promise<number> {
   const { flags } = parseArgs(rest, { dir: 'string', batch: 'string' });
   const dir = (flags.dir as string | undefined) ?? home();
-  const { push, fetchPolicy } = await import('../server/client.ts');
+  const { push, fetchPolicy, reportGuard } = await import('../server/client.ts');
   try {
     const r = await push(dir, { batch: flags.batch ? positive(flags.batch, '--batch', 2000) || 1 : undefined });
     process.stdout.write(
@@ -198,5 +198,13 @@ export async function pushCommand(rest: string[]): Promise<number> {
   }
   const p = await fetchPolicy(dir).catch((e: Error) => ({ problem: e.message, version: undefined }));
   if (p.problem) process.stderr.write(`warden: ${p.problem}\n`);
+  // Which guard layers are in force on this machine, for the console (warden doctor's reports).
+  const { AGENTS } = await import('../hooks/adapters.ts');
+  const { doctor } = await import('../hooks/install.ts');
+  const reports = AGENTS.map((a) => {
+    const r = doctor(a, process.cwd());
+    return { agent: r.agent, inForce: r.inForce, problems: r.problems.map((x) => x.problem) };
+  });
+  await reportGuard(dir, reports).catch((e: Error) => process.stderr.write(`warden: ${e.message}\n`));
   return 0;
 }
