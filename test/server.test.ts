@@ -4,7 +4,8 @@
 // received by a loopback collector.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { api, enrolled, home, pushed, records, serve, w, type Srv } from './helpers/server.ts';
@@ -14,7 +15,10 @@ const chromeSkip = existsSync(CHROMIUM)
   ? false
   : 'SKIPPED: no Chromium at /usr/bin/chromium (run `node scripts/setup-system.mjs` as root)';
 if (chromeSkip) process.stderr.write(`\n*** ${chromeSkip} ***\n\n`);
-const DOCS = join(import.meta.dirname, '..', 'docs', 'server');
+// The screenshots in docs/server/ are rewritten only on request (WARDEN_UPDATE_SCREENSHOTS=1).
+const DOCS = process.env.WARDEN_UPDATE_SCREENSHOTS
+  ? join(import.meta.dirname, '..', 'docs', 'server')
+  : mkdtempSync(join(tmpdir(), 'warden-console-shots-'));
 const servers: Srv[] = [];
 after(async () => {
   for (const s of servers) await s.stop();

@@ -176,7 +176,7 @@ export function consoleRoutes(o: { key: ServerKey; silenceMinutes: number }): Ro
         const v = `${exp}.${mac(o.key, `session ${exp}`)}`;
         c.res.writeHead(303, {
           'set-cookie': `${COOKIE}=${v}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SIGN_IN_HOURS * 3600}`,
-          location: /^\/(?!\/)/.test(next) ? next : '/',
+          location: /^\/(?![/\\])/.test(next) ? next : '/',
         });
         c.res.end();
       },
