@@ -119,6 +119,8 @@ export async function gatewayCommand(rest: string[]): Promise<number> {
     config: 'string',
     policy: 'string',
   });
+  const note = await (await import('../server/client.ts')).refreshPolicy(defaultAuditDir()); // enrolled machines
+  if (note) process.stderr.write(`warden gateway: ${note}\n`);
   const cfgFile = flags.config as string | undefined;
   const doc = readConfig(cfgFile);
   const port = portOf(flags.port);

@@ -106,6 +106,9 @@ export async function publishPolicy(
   });
 }
 
+/** How long a refused call stays refused before asking it again opens a new request. */
+const REFUSAL_MS = 15 * 60_000;
+
 export function callHash(call: unknown): string {
   return createHash('sha256').update(canonical(call)).digest('hex');
 }
@@ -122,8 +125,8 @@ async function requestApproval(c: Ctx): Promise<void> {
   const out = await c.store.tx(async (sql) => {
     await sql.query(`SELECT 1 FROM machines WHERE id = $1 FOR UPDATE`, [m]);
     const rows = (
-      await sql.query<{ id: string; state: string; valid_until: Date | null; decided_by: string }>(
-        `SELECT id, state, valid_until, decided_by FROM approvals WHERE machine = $1 AND call_hash = $2
+      await sql.query<{ id: string; state: string; valid_until: Date | null; decided_by: string; decided: Date }>(
+        `SELECT id, state, valid_until, decided_by, decided FROM approvals WHERE machine = $1 AND call_hash = $2
        ORDER BY created DESC LIMIT 1`,
         [m, h],
       )
@@ -132,6 +135,9 @@ async function requestApproval(c: Ctx): Promise<void> {
     if (last?.state === 'approved' && last.valid_until && new Date(last.valid_until).getTime() > Date.now())
       return { id: last.id, state: 'approved', approvedBy: last.decided_by, validUntil: last.valid_until };
     if (last?.state === 'pending') return { id: last.id, state: 'pending' };
+    // A refusal stands for a while: retrying at once must not put the same question back at the top.
+    if (last?.state === 'refused' && last.decided && Date.now() - new Date(last.decided).getTime() < REFUSAL_MS)
+      return { id: last.id, state: 'refused', refusedBy: last.decided_by };
     const id = `apr-${randomUUID().slice(0, 8)}`;
     await sql.query(
       `INSERT INTO approvals (id, machine, session, call_hash, summary, reason) VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -251,3 +251,18 @@ export function forwardSoon(home: string, bin = process.argv[1]): boolean {
     return false;
   }
 }
+
+/**
+ * At a long-lived front door's start (daemon, gateway): fetch the managed policy when enrolled, so
+ * it starts on the newest one. A failure is reported and the verified cache stays in force
+ * (loadPolicy refuses a bad or expired one). Returns a line to print, or undefined.
+ */
+export async function refreshPolicy(home: string): Promise<string | undefined> {
+  if (!readEnrolment(home)) return undefined;
+  try {
+    const r = await fetchPolicy(home);
+    return r.problem ?? (r.version ? `managed policy version ${r.version} fetched and verified` : undefined);
+  } catch (e) {
+    return `the managed policy could not be refreshed (${(e as Error).message}); using the cached one`;
+  }
+}

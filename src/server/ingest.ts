@@ -265,9 +265,10 @@ async function insertRecords(sql: Sql, machine: string, log: string, recs: Audit
 export async function sweepSilence(store: Sql, minutes: number): Promise<void> {
   await store.query(
     `INSERT INTO alerts (machine, kind, detail, key)
-     SELECT id, 'silent', 'no report since ' || to_char(last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-       'silent:' || id || ':' || extract(epoch FROM last_seen)::bigint
-     FROM machines WHERE last_seen < now() - make_interval(mins => $1)
+     SELECT id, 'silent', 'no report since ' || to_char(seen AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       'silent:' || id || ':' || extract(epoch FROM seen)::bigint
+     FROM (SELECT id, COALESCE(last_seen, enrolled) AS seen FROM machines) m
+     WHERE seen < now() - make_interval(mins => $1)
      ON CONFLICT (key) DO NOTHING`,
     [minutes],
   );

@@ -399,3 +399,36 @@ test(
     assert.equal(noCookie.status, 303);
   },
 );
+
+test(
+  'approvals: a machine cannot approve its own request (401); a refusal stands on retry; an approval covers only that call',
+  opts,
+  async () => {
+    const { srv } = await fresh();
+    const m = enrolled(srv);
+    const token = JSON.parse(readFileSync(join(m, 'server.json'), 'utf8')).token;
+    const ask = (call: string) =>
+      api(srv.url, '/api/approvals', token, {
+        method: 'POST',
+        body: JSON.stringify({ session: 's', call, summary: `shell: ${call}`, reason: 'network' }),
+      });
+    const a = (await ask('deploy')).body;
+    assert.equal(a.state, 'pending');
+    assert.equal((await api(srv.url, `/api/approvals/${a.id}/approve`, token, { method: 'POST' })).status, 401);
+    assert.equal((await ask('deploy')).body.id, a.id, 'the same call asks the same request again');
+    assert.equal((await api(srv.url, `/api/approvals/${a.id}/refuse`, srv.admin, { method: 'POST' })).status, 200);
+    assert.equal((await ask('deploy')).body.state, 'refused');
+    const b = (await ask('build')).body;
+    assert.equal((await api(srv.url, `/api/approvals/${b.id}/approve`, srv.admin, { method: 'POST' })).status, 200);
+    assert.equal((await ask('build')).body.state, 'approved');
+    assert.equal((await ask('build --force')).body.state, 'pending');
+    assert.equal((await api(srv.url, `/api/approvals/${b.id}/refuse`, srv.admin, { method: 'POST' })).status, 404);
+  },
+);
+
+test('a machine enrolled and never heard from is flagged silent too', opts, async () => {
+  const { srv } = await fresh(['--silence-minutes', '0']);
+  enrolled(srv);
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.ok((await alerts(srv)).some((a) => a.kind === 'silent'));
+});
