@@ -16,6 +16,8 @@ import { ENROL_FILE, POLICY_CACHE, readEnrolment, type Enrolment } from './manag
 
 export const ACK_FILE = 'server-ack.json';
 export const PUSH_BATCH = 2000;
+/** A batch stops growing past this many bytes, well under the server's body limit (32 MB). */
+const BATCH_BYTES = 8 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
 
 export class Unreachable extends UserError {}
@@ -145,9 +147,11 @@ export async function push(home: string, opts: { batch?: number } = {}): Promise
     const batch = opts.batch ?? PUSH_BATCH;
     for (;;) {
       const recs: AuditRecord[] = [];
+      let bytes = 0;
       for (const r of log.records({ after })) {
-        if (r.seq > head.seq || recs.length >= batch) break;
+        if (r.seq > head.seq || recs.length >= batch || bytes > BATCH_BYTES) break;
         recs.push(r);
+        bytes += JSON.stringify(r.data).length + 300;
       }
       const res = await send(e, { log: head.log, pub: file.pub, head, records: recs });
       out.sent += recs.length;

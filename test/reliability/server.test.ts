@@ -432,3 +432,27 @@ test('a machine enrolled and never heard from is flagged silent too', opts, asyn
   await new Promise((r) => setTimeout(r, 1100));
   assert.ok((await alerts(srv)).some((a) => a.kind === 'silent'));
 });
+
+test(
+  '3,000 records of 20 KB (60 MB; a batch of 2,000 would exceed the 32 MB body limit) go in several requests, none lost',
+  opts,
+  async () => {
+    const { srv, db } = await fresh();
+    const m = enrolled(srv);
+    const log = new (await import('../../src/audit/log.ts')).AuditLog(m);
+    const big = 'x'.repeat(20_000);
+    log.appendMany(
+      Array.from({ length: 3000 }, (_, i) => ({
+        session: 'big',
+        source: 't',
+        kind: 'k',
+        decision: 'allow',
+        data: { i, big },
+      })),
+    );
+    log.close();
+    const r = pushed(m);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(await count(db, `SELECT count(*) AS n FROM records WHERE session = 'big'`), 3000);
+  },
+);
