@@ -129,6 +129,7 @@ async function tokenCommand(pos: string[], flags: Record<string, unknown>): Prom
   only(flags, ['hours', 'url', 'db'], 'warden server token create');
   if (pos[0] !== 'create' || pos.length > 1) throw new UsageError('usage: warden server token create [--hours N]');
   const hours = positive(flags.hours, '--hours', 24);
+  if (hours < 1 || hours > 24 * 365) throw new UsageError('--hours must be 1–8760');
   let out = flags.db ? undefined : await adminCall(serverUrl(flags.url), '/api/tokens', { hours });
   if (!out) {
     const { createEnrolToken } = await import('../server/tokens.ts');
