@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
 import { auditData } from '../audit/record.ts';
 import { approvalGate } from '../server/approve.ts';
-import { forwardSoon, refreshPolicy } from '../server/client.ts';
+import { forwardEvery, forwardSoon, refreshPolicy } from '../server/client.ts';
 import { defaultAuditDir } from '../paths.ts';
 
 /**
@@ -182,6 +182,7 @@ export async function daemonCommand(rest: string[]): Promise<number> {
   const socket = resolve((flags.socket as string | undefined) ?? defaultSocket());
   const note = await refreshPolicy(defaultAuditDir()); // an enrolled machine starts on the newest policy
   if (note) process.stderr.write(`warden daemon: ${note}\n`);
+  forwardEvery(defaultAuditDir()); // and forwards its records while running
   const server = await startDaemon({ socket, policyFile: flags.policy as string | undefined });
   process.stderr.write(`warden daemon: listening on ${socket}\n`);
   await new Promise<void>((done) => {

@@ -270,3 +270,10 @@ export async function refreshPolicy(home: string): Promise<string | undefined> {
     return `the managed policy could not be refreshed (${(e as Error).message}); using the cached one`;
   }
 }
+
+/** For long-lived front doors (daemon, gateway): a background forward every FORWARD_EVERY_MS. */
+export function forwardEvery(home: string): NodeJS.Timeout {
+  const t = setInterval(() => forwardSoon(home), FORWARD_EVERY_MS);
+  t.unref();
+  return t;
+}
