@@ -14,8 +14,8 @@ import { AuditLog } from '../audit/log.ts';
 import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
 import { auditData } from '../audit/record.ts';
-import { approvalGate } from '../server/approve.ts';
-import { forwardEvery, forwardSoon, refreshPolicy } from '../server/client.ts';
+// The fleet modules (src/server/) load only where used: a hook's start must not pay for them.
+const fleet = () => import('../server/client.ts');
 import { defaultAuditDir } from '../paths.ts';
 
 /**
@@ -100,7 +100,10 @@ export async function judgeCommand(rest: string[]): Promise<number> {
         const ev = parseEvent(raw);
         const v = await judgeEvent(ev, contextOf(raw, ev as { cwd?: string }));
         // A batch has nobody to answer an ask: with approvals on, the server's approval decides.
-        const gate = v.decision === 'ask' ? await approvalGate(defaultAuditDir(), session, ev, v.reasons) : undefined;
+        const gate =
+          v.decision === 'ask'
+            ? await (await import('../server/approve.ts')).approvalGate(defaultAuditDir(), session, ev, v.reasons)
+            : undefined;
         if (gate) Object.assign(v, { decision: gate.decision, reasons: [...gate.reasons, ...v.reasons] });
         const extra = gate ? { approval: gate.approval } : {};
         audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v, extra) });
@@ -124,7 +127,7 @@ export async function judgeCommand(rest: string[]): Promise<number> {
   } finally {
     audit?.close();
   }
-  if (audit) forwardSoon(defaultAuditDir()); // an enrolled machine sends its records in the background
+  if (audit) (await fleet()).forwardSoon(defaultAuditDir()); // an enrolled machine forwards in the background
   return bad ? 2 : 0;
 }
 
@@ -180,6 +183,7 @@ export async function daemonCommand(rest: string[]): Promise<number> {
     return 0;
   }
   const socket = resolve((flags.socket as string | undefined) ?? defaultSocket());
+  const { refreshPolicy, forwardEvery } = await fleet();
   const note = await refreshPolicy(defaultAuditDir()); // an enrolled machine starts on the newest policy
   if (note) process.stderr.write(`warden daemon: ${note}\n`);
   forwardEvery(defaultAuditDir()); // and forwards its records while running
