@@ -5,7 +5,7 @@
  * this module is written once. No state lives in a server process that another process sharing
  * the database would need: tokens, keys, chains, approvals and alerts are all rows.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -138,9 +138,52 @@ async function openPostgres(url: string): Promise<Store> {
   };
 }
 
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A lock file with our pid keeps others out (one left by a process that died is taken over).
+ */
+function lockEmbedded(dir: string): () => void {
+  const file = `${dir}.lock`;
+  for (let i = 0; i < 2; i++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return () => rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (pid > 0 && pid !== process.pid && alive(pid))
+        throw new UserError(
+          `the embedded store ${dir} is in use by process ${pid}: stop it first, or run several servers on ` +
+            `one PostgreSQL with --db postgres://…`,
+        );
+      rmSync(file, { force: true });
+    }
+  }
+  throw new UserError(`cannot lock the embedded store ${dir}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function openEmbedded(home: string): Promise<Store> {
   const dir = join(home, 'server-db');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const unlock = lockEmbedded(dir);
+  try {
+    return await openPglite(dir, unlock);
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}
+
+async function openPglite(dir: string, unlock: () => void): Promise<Store> {
   const { PGlite } = pkg('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
   const db = await PGlite.create(dir);
   // PGlite is one connection: a transaction must not interleave with other requests' queries.
@@ -154,7 +197,7 @@ async function openEmbedded(home: string): Promise<Store> {
     kind: 'embedded',
     query: (text, params) => serial(() => db.query(text, params) as never),
     tx: (fn) => serial(() => db.transaction((t) => fn({ query: (q, p) => t.query(q, p) as never }))),
-    close: () => serial(() => db.close()),
+    close: () => serial(() => db.close()).finally(unlock),
   };
 }
 

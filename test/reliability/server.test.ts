@@ -456,3 +456,18 @@ test(
     assert.equal(await count(db, `SELECT count(*) AS n FROM records WHERE session = 'big'`), 3000);
   },
 );
+
+test(
+  'a second server on the same embedded store is refused with a one-line error (no corruption); the first keeps serving',
+  { timeout: 300_000 },
+  async () => {
+    const h = home();
+    const first = await serve(h);
+    servers.push(first);
+    const second = w(h, ['server', '--port', '0']);
+    assert.equal(second.status, 2);
+    assert.match(second.stderr, /^warden: the embedded store .* is in use by process \d+/);
+    assert.equal(second.stderr.trim().split('\n').length, 1);
+    assert.equal((await api(first.url, '/api/health')).status, 200);
+  },
+);
