@@ -471,3 +471,35 @@ test(
     assert.equal((await api(first.url, '/api/health')).status, 200);
   },
 );
+
+test(
+  'the OTLP receiver down when records arrive: they are stored at once and exported when it comes up',
+  { timeout: 300_000 },
+  async () => {
+    const { createServer } = await import('node:http');
+    const { freePort } = await import('../helpers/postgres.ts');
+    const port = await freePort();
+    const srv = await serve(home(), ['--otlp', `http://127.0.0.1:${port}/v1/logs`]);
+    servers.push(srv);
+    const m = enrolled(srv);
+    records(m, 40, 'otel-late');
+    assert.equal(pushed(m).status, 0);
+    assert.equal((await api(srv.url, '/api/events?session=otel-late', srv.admin)).body.length, 40);
+    let seen = 0;
+    const collector = createServer((req, res) => {
+      let b = '';
+      req.on('data', (d) => (b += d));
+      req.on('end', () => {
+        for (const rl of JSON.parse(b).resourceLogs) for (const sl of rl.scopeLogs) seen += sl.logRecords.length;
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(port, '127.0.0.1', r));
+    try {
+      for (let i = 0; i < 600 && seen < 41; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(seen, 41); // the 40 and the enrolment's record
+    } finally {
+      collector.close();
+    }
+  },
+);
