@@ -91,7 +91,7 @@ export async function serverSection(opts: { records?: number; ingest?: number } 
         const total = Number((await c.query(`SELECT count(*) AS n FROM records`)).rows[0].n);
         const login = await fetch(`${srv.url}/login`, {
           method: 'POST',
-          body: new URLSearchParams({ token: srv.admin, next: '/' }),
+          body: new URLSearchParams({ name: 'bench', token: srv.admin, next: '/' }),
           redirect: 'manual',
         });
         const cookie = login.headers.get('set-cookie')!.split(';')[0];

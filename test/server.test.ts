@@ -109,13 +109,14 @@ test(
       await page.goto(`${srv.url}/approvals`);
       assert.match(page.url(), /\/login\?next=%2Fapprovals/);
       await page.screenshot({ path: join(DOCS, 'sign-in.png') });
+      await page.getByLabel('Your name').fill('Ada Lovelace');
       await page.getByLabel('Admin token').fill(srv.admin);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(/\/approvals$/);
       await page.screenshot({ path: join(DOCS, 'approvals.png'), fullPage: true });
       await page.getByRole('button', { name: `Approve ${id}` }).click();
       await page.waitForURL(/\/approvals$/);
-      assert.match(await page.locator('main').innerText(), /approved by console-admin/);
+      assert.match(await page.locator('main').innerText(), /approved by Ada Lovelace \(console\)/);
       for (const [path, shot] of [
         ['/', 'machines'],
         ['/sessions', 'sessions'],
@@ -144,14 +145,14 @@ test(
     }
     const again = JSON.parse(w(m, ['judge', '--session', 'ci-run-7'], call).stdout);
     assert.equal(again.decision, 'allow');
-    assert.match(again.reasons[0], new RegExp(`approved by console-admin .*${id}`));
+    assert.match(again.reasons[0], new RegExp(`approved by Ada Lovelace \\(console\\) .*${id}`));
     assert.equal(pushed(m).status, 0);
     const recs = (await api(srv.url, '/api/events?session=ci-run-7', srv.admin)).body as {
       decision: string;
       data: { approval?: { id: string; approvedBy?: string } };
     }[];
     const allowed = recs.find((r) => r.decision === 'allow' && r.data.approval);
-    assert.equal(allowed?.data.approval?.approvedBy, 'console-admin');
+    assert.equal(allowed?.data.approval?.approvedBy, 'Ada Lovelace (console)');
   },
 );
 

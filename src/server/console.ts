@@ -49,8 +49,9 @@ let serverKeyRef: ServerKey | undefined;
 export async function consoleAuth(c: Ctx, key: ServerKey): Promise<boolean> {
   serverKeyRef = key;
   const v = cookieOf(c);
-  const m = v ? /^(\d+)\.([\w-]+)$/.exec(v) : null;
-  if (!m || Number(m[1]) < Date.now() || !sameText(mac(key, `session ${m[1]}`), m[2])) return false;
+  const m = v ? /^(\d+)\.([\w-]*)\.([\w-]+)$/.exec(v) : null;
+  if (!m || Number(m[1]) < Date.now() || !sameText(mac(key, `session ${m[1]} ${m[2]}`), m[3])) return false;
+  c.person = Buffer.from(m[2], 'base64url').toString('utf8');
   if (c.req.method === 'POST') {
     const origin = c.req.headers.origin;
     if (origin && origin !== 'null' && new URL(origin).host !== c.req.headers.host) return false;
@@ -95,7 +96,7 @@ table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:1.2rem}c
 th,td{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#eef1f5}
 .deny{color:#a00;font-weight:600}.ask{color:#8a5a00;font-weight:600}.allow{color:#17692b}
 code,pre{font:13px ui-monospace,monospace;white-space:pre-wrap;word-break:break-all}
-label{display:block;margin:.4rem 0 .2rem}input[type=password]{width:24rem;max-width:100%;padding:.3rem}
+label{display:block;margin:.4rem 0 .2rem}input[type=password],input[type=text]{width:24rem;max-width:100%;padding:.3rem}
 button{padding:.3rem .8rem;margin-right:.3rem}
 </style></head>
 <body><header><a href="/">Warden server</a>${nav}</header><main><h1>${esc(title)}</h1>
@@ -170,10 +171,15 @@ export function consoleRoutes(o: { key: ServerKey; silenceMinutes: number }): Ro
       async handle(c) {
         const f = await c.form();
         const next = f.get('next') ?? '/';
-        if (!(await isAdmin(c.store, f.get('token')?.trim())))
+        const person = (f.get('name') ?? '')
+          .trim()
+          .replace(/[\x00-\x1f\x7f]/g, '')
+          .slice(0, 80);
+        if (!person || !(await isAdmin(c.store, f.get('token')?.trim())))
           return page(c.res, 401, 'Sign in', loginForm(next, true));
         const exp = Date.now() + SIGN_IN_HOURS * 3600_000;
-        const v = `${exp}.${mac(o.key, `session ${exp}`)}`;
+        const who = Buffer.from(person).toString('base64url');
+        const v = `${exp}.${who}.${mac(o.key, `session ${exp} ${who}`)}`;
         c.res.writeHead(303, {
           'set-cookie': `${COOKIE}=${v}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SIGN_IN_HOURS * 3600}`,
           location: /^\/(?![/\\])/.test(next) ? next : '/',
@@ -196,7 +202,7 @@ export function consoleRoutes(o: { key: ServerKey; silenceMinutes: number }): Ro
       path: /^\/approvals\/([\w-]+)\/(approve|refuse)$/,
       who: 'console',
       async handle(c) {
-        const ok = await decideApproval(c.store, c.params[0], c.params[1] === 'approve', 'console-admin');
+        const ok = await decideApproval(c.store, c.params[0], c.params[1] === 'approve', `${c.person} (console)`);
         if (!ok) throw new HttpError(404, 'no pending approval with that id');
         c.res.writeHead(303, { location: '/approvals' });
         c.res.end();
@@ -206,8 +212,10 @@ export function consoleRoutes(o: { key: ServerKey; silenceMinutes: number }): Ro
 }
 
 function loginForm(next: string, failed: boolean): string {
-  return `${failed ? '<p role="alert" class="deny">That is not an admin token.</p>' : ''}
+  return `${failed ? '<p role="alert" class="deny">That is not an admin token, or the name is missing.</p>' : ''}
 <form method="post" action="/login"><input type="hidden" name="next" value="${esc(next)}">
+<label for="name">Your name (recorded with every approval you decide)</label>
+<input id="name" name="name" type="text" autocomplete="name" required maxlength="80">
 <label for="token">Admin token (the file named by <code>admin token:</code> when the server started)</label>
 <input id="token" name="token" type="password" autocomplete="off" required>
 <p><button type="submit">Sign in</button></p></form>`;

@@ -20,6 +20,8 @@ export interface Ctx {
   params: string[];
   /** Set for machine routes. */
   machine?: Machine;
+  /** Set for console routes: the name the person signed in with. */
+  person?: string;
   body(): Promise<unknown>;
   form(): Promise<URLSearchParams>;
 }

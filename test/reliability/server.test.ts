@@ -374,13 +374,13 @@ test('a policy bundle cache past its expiry is refused (fail closed)', opts, asy
 });
 
 test(
-  'console: a form posted without the CSRF token is refused 403, a wrong admin token 401, no cookie redirects to sign-in',
+  'console: a form posted without the CSRF token is refused 403, a wrong admin token 401, no cookie or a forged name in it redirects to sign-in',
   opts,
   async () => {
     const { srv } = await fresh();
     const login = await fetch(`${srv.url}/login`, {
       method: 'POST',
-      body: new URLSearchParams({ token: srv.admin, next: '/' }),
+      body: new URLSearchParams({ name: 'Ada', token: srv.admin, next: '/' }),
       redirect: 'manual',
     });
     assert.equal(login.status, 303);
@@ -393,8 +393,16 @@ test(
       redirect: 'manual',
     });
     assert.equal(noCsrf.status, 403);
-    const bad = await fetch(`${srv.url}/login`, { method: 'POST', body: new URLSearchParams({ token: 'wadm_nope' }) });
+    const bad = await fetch(`${srv.url}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ name: 'Ada', token: 'wadm_nope' }),
+    });
     assert.equal(bad.status, 401);
+    // A cookie whose name was changed no longer verifies.
+    const [exp, , sig] = cookie.split('=')[1].split('.');
+    const forged = `warden_console=${exp}.${Buffer.from('Mallory').toString('base64url')}.${sig}`;
+    const f = await fetch(`${srv.url}/approvals`, { headers: { cookie: forged }, redirect: 'manual' });
+    assert.equal(f.status, 303);
     const noCookie = await fetch(`${srv.url}/`, { redirect: 'manual' });
     assert.equal(noCookie.status, 303);
   },
