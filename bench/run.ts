@@ -5,6 +5,7 @@
  *   scan       full scan of a mixed-language tree built from sources present on the machine
  *              (Python standard library, TypeScript's and yaml's JavaScript, Linux UAPI C headers);
  *              Bandit (Debian package) on the same Python files; a 5-file `--diff` scan.
+ *   server     warden server on PostgreSQL: ingest records/s, timeline page p95 with 1M records (bench/server.ts)
  *   deadline   24 installed-hook calls at once (plain, writes, 20,000-stage pipelines, huge payloads),
  *              normally and with the audit database write-locked: p50/p95/p100 answer times, and
  *              whether every call whose judgement did not finish was denied.
@@ -776,6 +777,7 @@ const all: [string, () => Section | Promise<Section>][] = [
   ['deadline', deadlineSection],
   ['judge', judgeSection],
   ['models', modelsSection],
+  ['server', async () => (await import('./server.ts')).serverSection()],
 ];
 for (const [name, fn] of all)
   if (!only || only.includes(name)) {

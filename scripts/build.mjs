@@ -13,7 +13,8 @@ const common = {
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['@ast-grep/*', 'better-sqlite3', 'mvdan-sh', 'yaml'],
+  // pg and PGlite stay packages: PGlite loads its WASM and data files from beside its own module.
+  external: ['@ast-grep/*', 'better-sqlite3', 'mvdan-sh', 'yaml', 'pg', '@electric-sql/pglite', 'playwright-core'],
   // Bundled CommonJS dependencies (yaml, ignore) need require() inside an ES module.
   banner: {
     js: "import { createRequire as __wardenRequire } from 'node:module'; const require = __wardenRequire(import.meta.url);",

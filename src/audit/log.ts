@@ -221,7 +221,7 @@ export function signHead(h: Omit<SignedHead, 'sig'>, key: KeyObject): SignedHead
   return { ...h, sig: sign(null, headMessage(h), key).toString('base64') };
 }
 
-function headSignatureOk(h: SignedHead, pub: KeyObject): boolean {
+export function headSignatureOk(h: SignedHead, pub: KeyObject): boolean {
   try {
     return verify(null, headMessage(h), pub, Buffer.from(h.sig, 'base64'));
   } catch {
@@ -708,7 +708,16 @@ export class AuditLog {
 
   /** Records in sequence order, filtered. */
   *records(
-    f: { session?: string; decision?: string; since?: string; until?: string; kind?: string; source?: string } = {},
+    f: {
+      session?: string;
+      decision?: string;
+      since?: string;
+      until?: string;
+      kind?: string;
+      source?: string;
+      /** Only records after this seq (the forwarder's acknowledged position). */
+      after?: number;
+    } = {},
   ): Generator<AuditRecord> {
     if (!hasTable(this.db, 'records')) return;
     const where: string[] = [],
@@ -724,6 +733,7 @@ export class AuditLog {
     add('source', '=', f.source);
     add('ts', '>=', f.since);
     add('ts', '<=', f.until);
+    if (f.after !== undefined) (where.push('seq > ?'), params.push(f.after));
     const stmt = this.db.prepare(
       `SELECT * FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`,
     );

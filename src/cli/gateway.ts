@@ -119,6 +119,11 @@ export async function gatewayCommand(rest: string[]): Promise<number> {
     config: 'string',
     policy: 'string',
   });
+  // An enrolled machine starts on the newest policy and forwards its records while running.
+  const fleet = await import('../server/client.ts');
+  const note = await fleet.refreshPolicy(defaultAuditDir());
+  if (note) process.stderr.write(`warden gateway: ${note}\n`);
+  fleet.forwardEvery(defaultAuditDir());
   const cfgFile = flags.config as string | undefined;
   const doc = readConfig(cfgFile);
   const port = portOf(flags.port);

@@ -14,6 +14,9 @@ import { AuditLog } from '../audit/log.ts';
 import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
 import { auditData } from '../audit/record.ts';
+// The fleet modules (src/server/) load only where used: a hook's start must not pay for them.
+const fleet = () => import('../server/client.ts');
+import { defaultAuditDir } from '../paths.ts';
 
 /**
  * Writes the whole answer synchronously (and without loading process.stdout's stream machinery,
@@ -57,9 +60,24 @@ export async function hookCommand(rest: string[]): Promise<number> {
   return r.code;
 }
 
+/** `--session ID`: the records' session id (one line of printable text, as the console shows it). */
+function sessionArg(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (!s || s.length > 200 || /[\x00-\x1f\x7f]/.test(s))
+    throw new UsageError('--session must be 1–200 printable characters');
+  return s;
+}
+
 /** `warden judge < events.jsonl`: one verdict line per event line, in order; bad lines get a fail-closed verdict. */
 export async function judgeCommand(rest: string[]): Promise<number> {
-  const { flags } = parseArgs(rest, { policy: 'string', cwd: 'string', workspace: 'string', 'no-audit': 'bool' });
+  const { flags } = parseArgs(rest, {
+    policy: 'string',
+    cwd: 'string',
+    workspace: 'string',
+    'no-audit': 'bool',
+    session: 'string',
+  });
   const policy = loadPolicy(flags.policy as string | undefined);
   const cwd = resolve((flags.cwd as string | undefined) ?? process.cwd());
   const fixed = flags.workspace !== undefined ? resolve(flags.workspace as string) : undefined;
@@ -71,7 +89,7 @@ export async function judgeCommand(rest: string[]): Promise<number> {
     return { policy, cwd: ev.cwd ?? cwd, workspace };
   };
   const audit = flags['no-audit'] ? undefined : new AuditLog();
-  const session = `judge-${process.pid}-${Date.now()}`;
+  const session = sessionArg(flags.session) ?? `judge-${process.pid}-${Date.now()}`;
   let bad = 0;
   try {
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
@@ -81,7 +99,14 @@ export async function judgeCommand(rest: string[]): Promise<number> {
         const raw: unknown = JSON.parse(line);
         const ev = parseEvent(raw);
         const v = await judgeEvent(ev, contextOf(raw, ev as { cwd?: string }));
-        audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v) });
+        // A batch has nobody to answer an ask: with approvals on, the server's approval decides.
+        const gate =
+          v.decision === 'ask'
+            ? await (await import('../server/approve.ts')).approvalGate(defaultAuditDir(), session, ev, v.reasons)
+            : undefined;
+        if (gate) Object.assign(v, { decision: gate.decision, reasons: [...gate.reasons, ...v.reasons] });
+        const extra = gate ? { approval: gate.approval } : {};
+        audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v, extra) });
         out = {
           decision: v.decision,
           reasons: v.reasons,
@@ -102,6 +127,7 @@ export async function judgeCommand(rest: string[]): Promise<number> {
   } finally {
     audit?.close();
   }
+  if (audit) (await fleet()).forwardSoon(defaultAuditDir()); // an enrolled machine forwards in the background
   return bad ? 2 : 0;
 }
 
@@ -164,6 +190,10 @@ export async function daemonCommand(rest: string[]): Promise<number> {
     return 0;
   }
   const socket = resolve((flags.socket as string | undefined) ?? defaultSocket());
+  const { refreshPolicy, forwardEvery } = await fleet();
+  const note = await refreshPolicy(defaultAuditDir()); // an enrolled machine starts on the newest policy
+  if (note) process.stderr.write(`warden daemon: ${note}\n`);
+  forwardEvery(defaultAuditDir()); // and forwards its records while running
   const server = await startDaemon({ socket, policyFile: flags.policy as string | undefined });
   process.stderr.write(`warden daemon: listening on ${socket}\n`);
   await new Promise<void>((done) => {

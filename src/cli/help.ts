@@ -62,6 +62,12 @@ const POLICY_SUBS: Record<string, CommandHelp> = {
 };
 
 const AUDIT_SUBS: Record<string, CommandHelp> = {
+  push: {
+    summary: 'send the records the server has not acknowledged (an enrolled machine); prints counts',
+    usage: ['warden audit push [--dir DIR] [--batch N]'],
+    flags: [AUDIT_DIR, ['--batch N', 'records per request (default 2000)']],
+    examples: ['warden audit push', 'warden audit push --batch 500'],
+  },
   verify: {
     summary: "check the audit log's hash chain, signatures and signed head, read-only (exit 1 if tampered)",
     usage: ['warden audit verify [--dir DIR] [--anchor FILE]'],
@@ -190,9 +196,13 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   judge: {
     summary: 'judge events in bulk: one JSON event per line in, one verdict line per event out',
-    usage: ['warden judge [--policy FILE] [--cwd DIR] [--workspace DIR] [--no-audit] < events.jsonl'],
+    usage: ['warden judge [--policy FILE] [--cwd DIR] [--workspace DIR] [--session ID] [--no-audit] < events.jsonl'],
     flags: [
       POLICY_FLAG,
+      [
+        '--session ID',
+        "the session id of the records (default judge-PID-TIME); an enrolled machine's console shows it",
+      ],
       ['--cwd DIR', 'working folder the events happen in (default: the current one)'],
       ['--workspace DIR', 'the project folder (default: --cwd)'],
       ['--no-audit', 'do not write the verdicts to the audit log'],
@@ -272,8 +282,41 @@ export const COMMANDS: Record<string, CommandHelp> = {
       'warden gateway --config gateway.yml --port 9000',
     ],
   },
+  server: {
+    summary: 'the fleet service: one policy, the records of every machine, approvals and a web console',
+    usage: [
+      'warden server [--db postgres://USER@HOST/DB] [--host H] [--port P] [--silence-minutes N] [--otlp URL]',
+      'warden server token create [--hours N] [--url URL | --db URL]',
+      'warden server policy set FILE [--approval-minutes N] [--url URL | --db URL]',
+    ],
+    flags: [
+      ['--db URL', 'PostgreSQL (postgres://…) to use; without it an embedded store in ~/.warden/server-db'],
+      ['--host H', 'address to listen on (default 127.0.0.1)'],
+      ['--port P', 'port to listen on (default 8790; 0 picks a free one)'],
+      ['--silence-minutes N', 'flag a machine that has not reported for N minutes (default 60)'],
+      ['--bundle-hours H', 'how long machines may use their cached policy bundle (default 72)'],
+      ['--otlp URL', 'also export records as OpenTelemetry logs (OTLP/HTTP JSON) to URL (…/v1/logs)'],
+      ['--hours N', '(token create) how long the enrolment token stays usable (default 24)'],
+      ['--url URL', '(token, policy) the running server (default: the one started with this WARDEN_HOME)'],
+      ['--approval-minutes N', '(policy set) approvals on: an approved call is allowed for N minutes (0: off)'],
+    ],
+    examples: [
+      'warden server --db postgres://warden@db.internal/warden --host 0.0.0.0',
+      'warden server token create',
+      'warden server policy set team-policy.yml --approval-minutes 15',
+    ],
+  },
+  enrol: {
+    summary: "register this machine with a Warden server and pin the server's key",
+    usage: ['warden enrol URL --token T'],
+    flags: [['--token T', 'an enrolment token from `warden server token create`']],
+    examples: [
+      'warden enrol https://warden.internal:8790 --token wenr_…',
+      'warden enrol http://127.0.0.1:8790 --token "$T"',
+    ],
+  },
   audit: {
-    summary: 'the tamper-evident audit log: verify, anchor, rotate, show, export, egress, checkpoint',
+    summary: 'the tamper-evident audit log: verify, anchor, rotate, show, export, egress, checkpoint, push',
     usage: [
       'warden audit verify [--anchor FILE]',
       'warden audit anchor | rotate',
@@ -281,6 +324,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       'warden audit export [--format jsonl] [filters]',
       'warden audit egress [--since T]',
       'warden audit checkpoint',
+      'warden audit push [--batch N]',
     ],
     flags: [
       ...AUDIT_FILTERS,
@@ -288,6 +332,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       ['--format F', 'text or jsonl'],
       AUDIT_DIR,
       ['--anchor FILE', '(verify) a head printed earlier by anchor'],
+      ['--batch N', '(push) records per request'],
     ],
     examples: [
       'warden audit verify',

@@ -60,7 +60,10 @@ async function run(cmd: string, rest: string[]): Promise<number> {
   if (cmd === 'doctor') return (await import('./guard.ts')).doctorCommand(rest);
   if (cmd === 'policy') return await (await import('./policy.ts')).policyCommand(rest);
   if (cmd === 'gateway') return await (await import('./gateway.ts')).gatewayCommand(rest);
+  if (cmd === 'audit' && rest[0] === 'push') return await (await import('./server.ts')).pushCommand(rest.slice(1));
   if (cmd === 'audit') return (await import('./audit.ts')).auditCommand(rest);
+  if (cmd === 'server') return await (await import('./server.ts')).serverCommand(rest);
+  if (cmd === 'enrol') return await (await import('./server.ts')).enrolCommand(rest);
   throw new UsageError(`unknown command '${cmd}' (try warden --help)`);
 }
 

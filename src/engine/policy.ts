@@ -2,7 +2,8 @@
  * The policy: capabilities → allow / ask / deny, host and path lists, thresholds for findings.
  * YAML, validated with clear errors; the built-in default is src/engine/default-policy.yml.
  *
- * Where it comes from (first found): --policy FILE, $WARDEN_POLICY, ~/.config/warden/policy.yml,
+ * Where it comes from (first found): --policy FILE, the managed policy of an enrolled machine
+ * (src/server/managed.ts), $WARDEN_POLICY, ~/.config/warden/policy.yml,
  * /etc/warden/policy.yml, the built-in one. Never from the repository being worked on.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { parseYaml } from '../yaml.ts';
 import { UserError } from '../errors.ts';
 import { isSeverity, SEVERITIES, type Decision, type Severity } from './types.ts';
 import { CAPABILITIES, type Capability } from './types.ts';
-import { PACKAGE_ROOT } from '../paths.ts';
+import { PACKAGE_ROOT, defaultAuditDir } from '../paths.ts';
+import { managedPolicy } from '../server/managed.ts';
 
 export class PolicyError extends UserError {}
 
@@ -164,6 +166,9 @@ function readPolicyFile(file: string, named: string): string {
  */
 export function loadPolicy(file?: string): Policy {
   if (file) return parsePolicy(readPolicyFile(file, ''), file, builtinPolicy());
+  // An enrolled machine's verified server policy comes before the local ones (throws: fail closed).
+  const managed = managedPolicy(defaultAuditDir());
+  if (managed) return parsePolicy(managed.text, managed.source, builtinPolicy());
   const env = process.env.WARDEN_POLICY;
   if (env) return parsePolicy(readPolicyFile(env, ' (named by $WARDEN_POLICY)'), env, builtinPolicy());
   for (const f of policyCandidates()) if (existsSync(f)) return parsePolicy(readPolicyFile(f, ''), f, builtinPolicy());
