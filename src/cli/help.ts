@@ -265,6 +265,20 @@ export const COMMANDS: Record<string, CommandHelp> = {
       'warden gateway --config gateway.yml --port 9000',
     ],
   },
+  run: {
+    summary: 'run an agent contained: bubblewrap sandbox, egress proxy, gateway, decoys, hooks (Linux)',
+    usage: ['warden run [--agent A] [--policy FILE] [--allow-host H]... -- AGENT_COMMAND [ARGS...]'],
+    flags: [
+      ['--agent A', 'qwen-code, claude-code, gemini-cli or codex (default: guessed from the command)'],
+      POLICY_FLAG,
+      ['--allow-host H', 'let the sandbox reach host H (or H:PORT) through the egress proxy; repeatable'],
+    ],
+    examples: [
+      'warden run -- qwen -p "fix the failing test" --approval-mode yolo',
+      'warden run --allow-host api.github.com -- claude -p "open a PR"',
+      "exit status: the agent's; 124 Warden ended the session (decoy); 125 no sandbox here, nothing run",
+    ],
+  },
   audit: {
     summary: 'the tamper-evident audit log: verify, anchor, rotate, show, export, egress, checkpoint',
     usage: [

@@ -61,6 +61,7 @@ async function run(cmd: string, rest: string[]): Promise<number> {
   if (cmd === 'policy') return await (await import('./policy.ts')).policyCommand(rest);
   if (cmd === 'gateway') return await (await import('./gateway.ts')).gatewayCommand(rest);
   if (cmd === 'audit') return (await import('./audit.ts')).auditCommand(rest);
+  if (cmd === 'run') return await (await import('./run.ts')).runCommand(rest);
   throw new UsageError(`unknown command '${cmd}' (try warden --help)`);
 }
 

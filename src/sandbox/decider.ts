@@ -1,0 +1,113 @@
+/**
+ * The egress decider: judges each connection (CONNECT) and each plain HTTP request leaving a
+ * `warden run` session, with what the session knows: the policy's host rules and --allow-host, the
+ * agent's vendor telemetry hosts (blocked and counted), package registries (reads only), and for a
+ * request body (an upload) the engine's secret detector, the session's decoy values, and values the
+ * session read from secret files. A decoy leaving is proof of intent: the session ends.
+ */
+import { hostMatches } from '../analyzers/network.ts';
+import { secretSpans } from '../analyzers/secrets/index.ts';
+import type { Policy } from '../engine/policy.ts';
+import { findDecoy } from './decoys.ts';
+
+export interface EgressRequest {
+  kind: 'connect' | 'http';
+  host: string;
+  port: number;
+  method?: string;
+  path?: string;
+  /** Request headers and body (plain HTTP only; a tunnel's content is not seen). */
+  headers?: string;
+  body?: Buffer;
+}
+
+export interface EgressDecision {
+  allow: boolean;
+  /** telemetry, host-deny, host-allow, registry-read, registry-write, not-allowed, decoy, secret, session-secret */
+  rule: string;
+  reason: string;
+  /** Proof of intent: end the session. */
+  end?: boolean;
+}
+
+export interface DeciderContext {
+  policy: Policy;
+  allowHosts: string[];
+  telemetryHosts: string[];
+  decoyNeedles: string[];
+  /** Values the session read from secret files (filled as the hooks see reads). */
+  sessionSecrets: Set<string>;
+}
+
+/** The registries a package manager reads from (the default policy's hosts.allow lists the same). */
+const REGISTRIES = [
+  'registry.npmjs.org',
+  'registry.yarnpkg.com',
+  'pypi.org',
+  'files.pythonhosted.org',
+  'proxy.golang.org',
+  'sum.golang.org',
+  'crates.io',
+  'static.crates.io',
+  'index.crates.io',
+  'rubygems.org',
+  'repo.maven.apache.org',
+];
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const matchesAny = (host: string, list: string[]) => list.some((p) => hostMatches(host, p));
+/** `host` or `host:port` entries of --allow-host. */
+const allowedByUser = (r: EgressRequest, list: string[]) =>
+  list.some((p) => (p.includes(':') && !p.startsWith('[') ? p === `${r.host}:${r.port}` : hostMatches(r.host, p)));
+
+export function decide(r: EgressRequest, ctx: DeciderContext): EgressDecision {
+  const host = r.host.toLowerCase();
+  if (matchesAny(host, ctx.telemetryHosts))
+    return { allow: false, rule: 'telemetry', reason: `vendor telemetry to ${host} is blocked in warden run` };
+  if (matchesAny(host, ctx.policy.hosts.deny))
+    return { allow: false, rule: 'host-deny', reason: `${host} is in the policy's hosts.deny` };
+  const upload = judgeUpload(r, ctx);
+  if (upload) return upload;
+  if (allowedByUser(r, ctx.allowHosts))
+    return { allow: true, rule: 'host-allow', reason: `${host} allowed by --allow-host` };
+  const registry = matchesAny(host, REGISTRIES);
+  if (registry && (r.kind === 'connect' || READS.has(r.method ?? '')))
+    return { allow: true, rule: 'registry-read', reason: `reading from the package registry ${host}` };
+  if (registry)
+    return {
+      allow: false,
+      rule: 'registry-write',
+      reason: `${r.method} to the registry ${host}: only reads are allowed`,
+    };
+  if (matchesAny(host, ctx.policy.hosts.allow))
+    return { allow: true, rule: 'host-allow', reason: `${host} is in the policy's hosts.allow` };
+  return {
+    allow: false,
+    rule: 'not-allowed',
+    reason: `${host} is not in the policy's hosts.allow (add it with --allow-host ${host})`,
+  };
+}
+
+/** What an outgoing request carries that must not leave (its URL, headers and body). */
+function judgeUpload(r: EgressRequest, ctx: DeciderContext): EgressDecision | undefined {
+  if (r.kind !== 'http') return undefined;
+  const text = `${r.path ?? ''}\n${r.headers ?? ''}\n${r.body?.toString('latin1') ?? ''}`;
+  if (findDecoy(text, ctx.decoyNeedles))
+    return {
+      allow: false,
+      rule: 'decoy',
+      reason: `a decoy credential of this session was sent to ${r.host}: proof of intent, session ended`,
+      end: true,
+    };
+  for (const v of ctx.sessionSecrets)
+    if (text.includes(v))
+      return { allow: false, rule: 'session-secret', reason: `a value read from a secret file was sent to ${r.host}` };
+  const spans = secretSpans(text, 'request');
+  if (spans.length)
+    return {
+      allow: false,
+      rule: 'secret',
+      reason: `the request to ${r.host} carries a secret (${[...new Set(spans.map((s) => s.rule))].join(', ')})`,
+    };
+  return undefined;
+}

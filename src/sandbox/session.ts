@@ -1,0 +1,336 @@
+/**
+ * One `warden run` session, start to end: the session folder (home with decoys and settings, the
+ * folder of sockets bound into the sandbox), the hook server, the gateway, the egress proxy, the
+ * sandboxed agent, and the summary. Every record it writes carries the session id.
+ *
+ * Exit status: the agent's; EXIT_NO_SANDBOX when the agent could not be contained (it is never run
+ * unsandboxed); EXIT_ENDED when Warden ended the session on proof of intent (a decoy).
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { request, createServer } from 'node:http';
+import type { Server } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { AuditLog, defaultAuditDir, type NewRecord } from '../audit/log.ts';
+import { loadPolicy, type Policy } from '../engine/policy.ts';
+import { loadAnalyzers } from '../engine/judge.ts';
+import { createGateway } from '../gateway/server.ts';
+import { buildClient, defaultClient } from '../hooks/daemon.ts';
+import { PACKAGE_ROOT } from '../paths.ts';
+import { AGENT_FACTS, type RunAgent } from './agent-facts.ts';
+import { bwrapArgs, findBwrap, INSIDE_RUN, probeBwrap } from './bwrap.ts';
+import { decide, type EgressDecision, type EgressRequest } from './decider.ts';
+import { decoyNeedles, findDecoy, makeDecoys, plantDecoys } from './decoys.ts';
+import { writeAgentSettings } from './home.ts';
+import { startHookServer } from './hook-server.ts';
+import { neutraliseProject } from './neutralise.ts';
+import { startProxy } from './proxy.ts';
+
+/** Warden could not contain the agent (no bubblewrap, no namespaces): nothing was run. */
+export const EXIT_NO_SANDBOX = 125;
+/** Warden ended the session: the agent reached for a decoy credential or sent one out. */
+export const EXIT_ENDED = 124;
+
+/** Inside the sandbox: the egress proxy and the gateway, on loopback (relayed to their sockets). */
+export const PROXY_PORT = 3128;
+export const GATEWAY_PORT = 8788;
+
+export interface RunOptions {
+  agent: RunAgent;
+  argv: string[];
+  cwd: string;
+  policyFile?: string;
+  allowHosts: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export class SandboxUnavailable extends Error {}
+
+/** Environment names that carry credentials or a way around the sandbox: not passed in. */
+const HELD_BACK =
+  /(KEY|TOKEN|SECRET|PASSW|CREDENTIAL|COOKIE|AUTH)|^(AWS_|AZURE_|GOOGLE_APPLICATION|SSH_AUTH_SOCK|GPG_AGENT|DOCKER_|KUBECONFIG|WARDEN_|NODE_OPTIONS$|LD_PRELOAD$)|_PROXY$/i;
+
+/** The whole session's audit writes, tied to its id (an agent's own session id is kept in data). */
+function sessionAudit(log: AuditLog, id: string): AuditLog {
+  const tag = (r: NewRecord): NewRecord => ({
+    ...r,
+    session: id,
+    data: r.data && typeof r.data === 'object' && r.session ? { ...r.data, agentSession: r.session } : r.data,
+  });
+  return new Proxy(log, {
+    get(target, prop) {
+      if (prop === 'append') return (r: NewRecord) => target.append(tag(r));
+      if (prop === 'appendMany') return (rs: NewRecord[]) => target.appendMany(rs.map(tag));
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+const listen = (server: Server, socket: string) =>
+  new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(socket, () => res());
+  });
+
+/**
+ * The model's door inside the sandbox: every request body is searched for decoy values (a decoy
+ * in a model request ends the session too), then handed to Warden's gateway on its own socket.
+ */
+function modelDoor(inner: string, needles: string[], onDecoy: (why: string) => void): Server {
+  return createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (findDecoy(body.toString('latin1'), needles)) {
+        onDecoy('a decoy credential was in a model request');
+        res.writeHead(403, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ error: { message: 'Warden ended this session', type: 'warden' } }));
+      }
+      const up = request({ socketPath: inner, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      });
+      up.on('error', () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      up.end(body);
+    });
+  });
+}
+
+interface Counters {
+  egressAllowed: number;
+  egressBlocked: number;
+  telemetry: number;
+  ended?: string;
+}
+
+/** The sandbox's way out and the model's way in, started outside the sandbox. */
+async function startServices(
+  o: RunOptions,
+  s: { id: string; run: string; home: string; policy: Policy; audit: AuditLog; counters: Counters },
+  needles: string[],
+  sessionSecrets: Set<string>,
+  end: (why: string) => void,
+): Promise<{ servers: Server[]; token: string; upstream?: string }> {
+  const facts = AGENT_FACTS[o.agent];
+  const servers: Server[] = [];
+  // The gateway holds the vendor key; the agent gets a session token.
+  const token = `wdn-run-${randomBytes(18).toString('base64url')}`;
+  const upstream = o.env[facts.baseUrlEnv] || facts.defaultBaseUrl;
+  if (facts.api !== 'gemini') {
+    const gw = createGateway({
+      upstreams: [{ name: 'agent', url: upstream, key: o.env[facts.keyEnv] }],
+      token,
+      policy: s.policy,
+      audit: s.audit,
+    });
+    await listen(gw, join(s.run, 'gateway-inner.sock'));
+    servers.push(gw);
+    const door = modelDoor(join(s.run, 'gateway-inner.sock'), needles, end);
+    await listen(door, join(s.run, 'gateway.sock'));
+    servers.push(door);
+  }
+  const ctx = {
+    policy: s.policy,
+    allowHosts: o.allowHosts,
+    telemetryHosts: facts.telemetryHosts,
+    decoyNeedles: needles,
+    sessionSecrets,
+  };
+  const onDecision = (r: EgressRequest, d: EgressDecision) => {
+    if (d.allow) s.counters.egressAllowed++;
+    else s.counters.egressBlocked++;
+    if (d.rule === 'telemetry') s.counters.telemetry++;
+    s.audit.append({
+      source: 'sandbox:egress',
+      kind: r.kind === 'connect' ? 'connect' : 'http',
+      decision: d.allow ? 'allow' : 'deny',
+      data: {
+        host: r.host,
+        port: r.port,
+        method: r.method,
+        path: r.path?.slice(0, 200),
+        bytes: r.body?.length,
+        rule: d.rule,
+        reason: d.reason,
+      },
+    });
+    if (d.end) end(d.reason);
+  };
+  servers.push(
+    await startProxy({
+      socket: join(s.run, 'egress.sock'),
+      decide: (r) => decide(r, ctx),
+      onDecision,
+      gateway:
+        facts.api !== 'gemini'
+          ? { inside: `127.0.0.1:${GATEWAY_PORT}`, socket: join(s.run, 'gateway.sock') }
+          : undefined,
+    }),
+  );
+  return { servers, token, upstream: facts.api !== 'gemini' ? upstream : undefined };
+}
+
+/** The environment inside: the user's, less credentials; the proxy; the gateway; the agent's settings. */
+function agentEnv(o: RunOptions, home: string, token: string, extra: Record<string, string>): Record<string, string> {
+  const facts = AGENT_FACTS[o.agent];
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.env)) if (v !== undefined && !HELD_BACK.test(k)) env[k] = v;
+  const proxy = `http://127.0.0.1:${PROXY_PORT}`;
+  Object.assign(env, {
+    HOME: home,
+    HTTP_PROXY: proxy,
+    HTTPS_PROXY: proxy,
+    http_proxy: proxy,
+    https_proxy: proxy,
+    ALL_PROXY: proxy,
+    NO_PROXY: `127.0.0.1:${GATEWAY_PORT},localhost:${GATEWAY_PORT}`,
+    no_proxy: `127.0.0.1:${GATEWAY_PORT},localhost:${GATEWAY_PORT}`,
+    // A hook that cannot reach the session's hook server runs the ordinary hook, which finds no
+    // Warden folder it may write here and denies.
+    WARDEN_HOME: `${INSIDE_RUN}/no-warden-home`,
+    ...extra,
+  });
+  if (facts.api !== 'gemini') {
+    env[facts.baseUrlEnv] = `http://127.0.0.1:${GATEWAY_PORT}${facts.api === 'openai' ? '/v1' : ''}`;
+    env[facts.keyEnv] = token;
+  }
+  return env;
+}
+
+/** The hook client, compiled once per Warden folder, copied into the session's run folder. */
+function hookClient(run: string): void {
+  const client = defaultClient();
+  if (!existsSync(client)) buildClient(client);
+  copyFileSync(client, join(run, 'hook-client'));
+}
+
+export async function runSession(o: RunOptions, say: (line: string) => void): Promise<number> {
+  const bwrap = findBwrap();
+  if (!bwrap)
+    throw new SandboxUnavailable(
+      'bubblewrap (bwrap) is not installed: install it (apt-get install bubblewrap, or node scripts/setup-system.mjs)',
+    );
+  const why = probeBwrap(bwrap);
+  if (why)
+    throw new SandboxUnavailable(`bubblewrap cannot create namespaces here (${why}); user namespaces may be off`);
+
+  const id = `run-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(4).toString('hex')}`;
+  const base = mkdtempSync(join(tmpdir(), 'warden-run-'));
+  const sessionHome = join(base, 'home'),
+    run = join(base, 'run');
+  mkdirSync(sessionHome, { mode: 0o700 });
+  mkdirSync(run, { mode: 0o700 });
+  const realHome = resolve(o.env.HOME ?? userInfo().homedir);
+  const workspace = resolve(o.cwd);
+  const log = new AuditLog(undefined, 'process');
+  const audit = sessionAudit(log, id);
+  const counters: Counters = { egressAllowed: 0, egressBlocked: 0, telemetry: 0 };
+  let child: ReturnType<typeof spawn> | undefined;
+  const end = (why: string) => {
+    if (counters.ended) return;
+    counters.ended = why;
+    audit.append({ source: 'sandbox', kind: 'session-ended', decision: 'deny', data: { reason: why } });
+    say(`warden run: ending the session: ${why}`);
+    child?.kill('SIGKILL'); // bwrap: its PID namespace, the whole agent tree, goes with it
+  };
+  let servers: Server[] = [];
+  try {
+    await loadAnalyzers();
+    const policy = loadPolicy(o.policyFile);
+    const decoys = makeDecoys(userInfo().username || 'dev');
+    plantDecoys(sessionHome, decoys);
+    const needles = decoyNeedles(decoys);
+    const sessionSecrets = new Set<string>();
+    hookClient(run);
+    const settings = writeAgentSettings(o.agent, { realHome, sessionHome, runDir: run, cwd: workspace });
+    const neutralised = neutraliseProject(workspace, run);
+    for (const n of neutralised)
+      audit.append({
+        source: 'sandbox',
+        kind: 'neutralised',
+        decision: n.removed.length ? 'deny' : 'allow',
+        data: { file: n.file, removed: n.removed },
+      });
+    servers.push(
+      await startHookServer({
+        socket: join(run, 'hook.sock'),
+        policy,
+        audit,
+        home: realHome,
+        decoys,
+        needles,
+        sessionSecrets,
+        onDecoy: end,
+      }),
+    );
+    const svc = await startServices(
+      o,
+      { id, run, home: realHome, policy, audit, counters },
+      needles,
+      sessionSecrets,
+      end,
+    );
+    servers = servers.concat(svc.servers);
+    audit.append({
+      source: 'sandbox',
+      kind: 'session-start',
+      decision: 'allow',
+      data: { agent: o.agent, argv: o.argv.slice(0, 1), workspace, upstream: svc.upstream, allowHosts: o.allowHosts },
+    });
+    const relay = join(PACKAGE_ROOT, 'src', 'sandbox', 'relay.mjs');
+    const inner = [
+      process.execPath,
+      relay,
+      `${PROXY_PORT}=${INSIDE_RUN}/egress.sock`,
+      `${GATEWAY_PORT}=${INSIDE_RUN}/gateway.sock`,
+      '--',
+      ...o.argv,
+    ];
+    const args = bwrapArgs(
+      {
+        workspace,
+        home: realHome,
+        sessionHome,
+        runDir: run,
+        hide: [defaultAuditDir()],
+        roFiles: [
+          ...settings.roFiles,
+          ...neutralised.map((n) => [n.copy, join(workspace, n.file)] as [string, string]),
+        ],
+        env: agentEnv(o, realHome, svc.token, settings.env),
+        chdir: workspace,
+      },
+      inner,
+    );
+    child = spawn(bwrap, args, { stdio: 'inherit' });
+    const status = await new Promise<number>((res) => {
+      child!.on('exit', (code, sig) => res(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
+      child!.on('error', () => res(EXIT_NO_SANDBOX));
+    });
+    const code = counters.ended ? EXIT_ENDED : status;
+    audit.append({
+      source: 'sandbox',
+      kind: 'session-end',
+      decision: counters.ended ? 'deny' : 'allow',
+      data: { status, exit: code, ...counters },
+    });
+    say(
+      `warden run: session: ${id} · exit ${code}${counters.ended ? ' (ended by Warden)' : ''} · egress ` +
+        `${counters.egressBlocked} blocked (${counters.telemetry} telemetry), ${counters.egressAllowed} allowed · ` +
+        `${neutralised.filter((n) => n.removed.length).length} project file(s) neutralised`,
+    );
+    return code;
+  } finally {
+    for (const s of servers) s.close();
+    await new Promise((r) => setTimeout(r, 60)); // the gateway's last audit batch (25 ms)
+    log.close();
+    rmSync(base, { recursive: true, force: true });
+  }
+}
