@@ -81,9 +81,12 @@ export const AGENT_FACTS: Record<RunAgent, AgentFacts> = {
   },
 };
 
-/** The agent a command runs (`qwen -p …`, `npx qwen`, `node …/claude`), or undefined. */
+/**
+ * The agent a command runs (`qwen -p …`, `npx qwen`, `node …/claude`, `sh -c 'exec qwen …'`), by the
+ * first word of the command line that names one, or undefined.
+ */
 export function guessAgent(argv: string[]): RunAgent | undefined {
-  const words = argv.slice(0, 3).map((a) => basename(a).replace(/\.(c?js|mjs)$/, ''));
+  const words = argv.flatMap((a) => a.split(/[\s;&|()'"]+/)).map((w) => basename(w).replace(/\.(c?js|mjs)$/, ''));
   for (const w of words) for (const a of RUN_AGENTS) if (AGENT_FACTS[a].commands.includes(w) || w === a) return a;
   return undefined;
 }
