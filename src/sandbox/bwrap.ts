@@ -30,6 +30,8 @@ export interface Profile {
 
 /** The bwrap binary, or undefined. */
 export function findBwrap(): string | undefined {
+  // WARDEN_BWRAP names another bwrap (a build of its own, or a stand-in that proves the refusal).
+  if (process.env.WARDEN_BWRAP) return existsSync(process.env.WARDEN_BWRAP) ? process.env.WARDEN_BWRAP : undefined;
   return BWRAP_CANDIDATES.find((p) => existsSync(p));
 }
 

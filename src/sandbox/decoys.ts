@@ -30,7 +30,7 @@ function sshString(b: Buffer | string): Buffer {
 }
 
 /** A real, unencrypted OpenSSH Ed25519 private key (openssh-key-v1), so it looks right to any tool. */
-function sshKey(comment: string): { content: string; body: string } {
+function sshKey(comment: string): { content: string; lines: string[] } {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
   const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
@@ -57,12 +57,12 @@ function sshKey(comment: string): { content: string; body: string } {
     sshString(pubBlob),
     sshString(priv),
   ]);
-  const body = blob.toString('base64');
-  const lines = body.match(/.{1,70}/g)!.join('\n');
+  const lines = blob.toString('base64').match(/.{1,70}/g)!;
   return {
-    content: `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines}\n-----END OPENSSH PRIVATE KEY-----\n`,
-    // The random part: the key material onwards (the header is the same in every key).
-    body: body.slice(100, 200),
+    content: `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    // The lines after the first (which is the same in every key) hold the key material; a file is
+    // sent as it is, line breaks and all, so each line is a value of its own.
+    lines: lines.slice(1).filter((l) => l.length >= 24),
   };
 }
 
@@ -77,7 +77,7 @@ export function makeDecoys(user = 'dev'): Decoy[] {
   const gcloud = `1//0${pick(ALNUM + '-_', 99)}`;
   const docker = Buffer.from(`${user}:dckr_pat_${pick(ALNUM + '-_', 27)}`).toString('base64');
   return [
-    { path: '.ssh/id_ed25519', content: key.content, values: [key.body] },
+    { path: '.ssh/id_ed25519', content: key.content, values: key.lines },
     {
       path: '.aws/credentials',
       content: `[default]\naws_access_key_id = ${akid}\naws_secret_access_key = ${aws}\nregion = us-east-1\n`,
