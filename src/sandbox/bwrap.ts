@@ -4,7 +4,6 @@
  * socket and other users' homes hidden, a network namespace with loopback only, a PID namespace
  * and a new session (no terminal injection), the whole tree killed with Warden.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 
@@ -33,23 +32,6 @@ export function findBwrap(): string | undefined {
   // WARDEN_BWRAP names another bwrap (a build of its own, or a stand-in that proves the refusal).
   if (process.env.WARDEN_BWRAP) return existsSync(process.env.WARDEN_BWRAP) ? process.env.WARDEN_BWRAP : undefined;
   return BWRAP_CANDIDATES.find((p) => existsSync(p));
-}
-
-/**
- * Whether bwrap can make the namespaces here (it cannot where user namespaces are off and bwrap
- * is not setuid, or inside some containers): the reason when not.
- */
-export function probeBwrap(bwrap: string): string | undefined {
-  const r = spawnSync(
-    bwrap,
-    ['--ro-bind', '/', '/', '--unshare-all', '--die-with-parent', '--new-session', '--', 'true'],
-    {
-      encoding: 'utf8',
-      timeout: 10_000,
-    },
-  );
-  if (r.status === 0) return undefined;
-  return (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n')[0];
 }
 
 const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep);

@@ -23,7 +23,7 @@ export interface EgressRequest {
 
 export interface EgressDecision {
   allow: boolean;
-  /** telemetry, host-deny, host-allow, registry-read, registry-write, not-allowed, decoy, secret, session-secret */
+  /** telemetry, host-deny, user-allow, internal, host-allow, registry-read, registry-write, not-allowed, decoy, secret, session-secret */
   rule: string;
   reason: string;
   /** Proof of intent: end the session. */
@@ -37,6 +37,28 @@ export interface DeciderContext {
   decoyNeedles: string[];
   /** Values the session read from secret files (filled as the hooks see reads). */
   sessionSecrets: Set<string>;
+}
+
+/** Loopback, private (RFC 1918, ULA), link-local (cloud metadata) and unspecified addresses, and localhost. */
+export function isInternal(host: string): boolean {
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '::' || h === '::1') return true;
+  if (/^(fc|fd|fe[89ab])[0-9a-f]{0,2}:/.test(h)) return true;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (!v4) return /^\d+$/.test(h) || /^0x[0-9a-f]+$/.test(h); // 2130706433, 0x7f000001: refused, not parsed
+  const [a, b] = [Number(v4[1]), Number(v4[2])];
+  return (
+    a === 127 ||
+    a === 10 ||
+    a === 0 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
 }
 
 /** The registries a package manager reads from (the default policy's hosts.allow lists the same). */
@@ -69,7 +91,11 @@ export function decide(r: EgressRequest, ctx: DeciderContext): EgressDecision {
   const upload = judgeUpload(r, ctx);
   if (upload) return upload;
   if (allowedByUser(r, ctx.allowHosts))
-    return { allow: true, rule: 'host-allow', reason: `${host} allowed by --allow-host` };
+    return { allow: true, rule: 'user-allow', reason: `${host} allowed by --allow-host` };
+  // The host's own loopback, private networks and cloud metadata are outside the sandbox too: only
+  // an explicit --allow-host opens them (the policy's `localhost` means the agent's own machine).
+  if (isInternal(host))
+    return { allow: false, rule: 'internal', reason: `${host} is a loopback, private or metadata address` };
   const registry = matchesAny(host, REGISTRIES);
   if (registry && (r.kind === 'connect' || READS.has(r.method ?? '')))
     return { allow: true, rule: 'registry-read', reason: `reading from the package registry ${host}` };

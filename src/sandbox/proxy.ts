@@ -7,7 +7,8 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import type { EgressDecision, EgressRequest } from './decider.ts';
+import { lookup } from 'node:dns/promises';
+import { isInternal, type EgressDecision, type EgressRequest } from './decider.ts';
 
 /** The largest plain-HTTP body judged; a bigger upload is refused (it would have to be judged whole). */
 export const MAX_UPLOAD = 16 * 1024 * 1024;
@@ -28,6 +29,18 @@ function splitHostPort(s: string, dflt: number): { host: string; port: number } 
   if (!m) return undefined;
   const port = m[2] ? Number(m[2]) : dflt;
   return port > 0 && port < 65536 ? { host: m[1], port } : undefined;
+}
+
+/**
+ * The address to connect to: a name allowed by policy must not resolve to an internal address
+ * (DNS rebinding onto the host's own services); only a host the user allowed by name may. The
+ * connection goes to the address checked, not to a second lookup.
+ */
+async function resolveFor(host: string, d: EgressDecision): Promise<string> {
+  const { address } = await lookup(host);
+  if (d.rule !== 'user-allow' && isInternal(address))
+    throw new Error(`${host} resolves to the internal address ${address}`);
+  return address;
 }
 
 function refuse(res: ServerResponse, status: number, reason: string) {
@@ -79,10 +92,17 @@ async function onRequest(req: IncomingMessage, res: ServerResponse, o: ProxyOpti
   if (!d.allow) return refuse(res, 403, d.reason);
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = v;
+  let address = r.host;
+  if (!toGateway)
+    try {
+      address = await resolveFor(r.host, d);
+    } catch (e) {
+      return refuse(res, 502, (e as Error).message);
+    }
   const up = request(
     toGateway
       ? { socketPath: o.gateway!.socket, method: req.method, path: r.path, headers }
-      : { host: r.host, port, method: req.method, path: r.path, headers },
+      : { host: address, port, method: req.method, path: r.path, headers, setHost: false },
     (ur) => {
       res.writeHead(ur.statusCode ?? 502, ur.headers);
       ur.pipe(res);
@@ -103,14 +123,19 @@ function onConnect(req: IncomingMessage, client: Socket, head: Buffer, o: ProxyO
   o.onDecision(r, d);
   if (!d.allow)
     return void client.end(`HTTP/1.1 403 Forbidden\r\nx-warden: refused\r\n\r\nWarden refused: ${d.reason}\n`);
-  const up = connect(hp.port, hp.host, () => {
-    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    if (head.length) up.write(head);
-    up.pipe(client);
-    client.pipe(up);
-  });
-  up.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
-  client.on('close', () => up.destroy());
+  resolveFor(hp.host, d).then(
+    (address) => {
+      const up = connect(hp.port, address, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        if (head.length) up.write(head);
+        up.pipe(client);
+        client.pipe(up);
+      });
+      up.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
+      client.on('close', () => up.destroy());
+    },
+    (e: Error) => client.end(`HTTP/1.1 502 Bad Gateway\r\nx-warden: refused\r\n\r\nWarden refused: ${e.message}\n`),
+  );
 }
 
 export function startProxy(o: ProxyOptions): Promise<Server> {

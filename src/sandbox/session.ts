@@ -14,13 +14,14 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AuditLog, defaultAuditDir, type NewRecord } from '../audit/log.ts';
+import { buildRelay } from './relay-build.ts';
 import { loadPolicy, type Policy } from '../engine/policy.ts';
 import { loadAnalyzers } from '../engine/judge.ts';
 import { createGateway } from '../gateway/server.ts';
 import { buildClient, defaultClient } from '../hooks/daemon.ts';
 import { PACKAGE_ROOT } from '../paths.ts';
 import { AGENT_FACTS, type RunAgent } from './agent-facts.ts';
-import { bwrapArgs, findBwrap, INSIDE_RUN, probeBwrap } from './bwrap.ts';
+import { bwrapArgs, findBwrap, INSIDE_RUN } from './bwrap.ts';
 import { decide, type EgressDecision, type EgressRequest } from './decider.ts';
 import { decoyNeedles, findDecoy, makeDecoys, plantDecoys } from './decoys.ts';
 import { writeAgentSettings } from './home.ts';
@@ -52,21 +53,38 @@ export class SandboxUnavailable extends Error {}
 const HELD_BACK =
   /(KEY|TOKEN|SECRET|PASSW|CREDENTIAL|COOKIE|AUTH)|^(AWS_|AZURE_|GOOGLE_APPLICATION|SSH_AUTH_SOCK|GPG_AGENT|DOCKER_|KUBECONFIG|WARDEN_|NODE_OPTIONS$|LD_PRELOAD$)|_PROXY$/i;
 
-/** The whole session's audit writes, tied to its id (an agent's own session id is kept in data). */
-function sessionAudit(log: AuditLog, id: string): AuditLog {
-  const tag = (r: NewRecord): NewRecord => ({
-    ...r,
-    session: id,
-    data: r.data && typeof r.data === 'object' && r.session ? { ...r.data, agentSession: r.session } : r.data,
-  });
-  return new Proxy(log, {
-    get(target, prop) {
-      if (prop === 'append') return (r: NewRecord) => target.append(tag(r));
-      if (prop === 'appendMany') return (rs: NewRecord[]) => target.appendMany(rs.map(tag));
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
+/**
+ * The whole session's audit writes, tied to its id (an agent's own session id is kept in data).
+ * The log itself is opened while the sandbox starts (it takes tens of milliseconds): records
+ * written before are held and written first, in order.
+ */
+export class SessionAudit {
+  private log?: AuditLog;
+  private held: NewRecord[] = [];
+  constructor(readonly id: string) {}
+  private tag(r: NewRecord): NewRecord {
+    const data = r.data && typeof r.data === 'object' && r.session ? { ...r.data, agentSession: r.session } : r.data;
+    return { ...r, session: this.id, data };
+  }
+  append(r: NewRecord): void {
+    if (this.log) this.log.append(this.tag(r));
+    else this.held.push(this.tag(r));
+  }
+  appendMany(rs: NewRecord[]): void {
+    for (const r of rs) this.append(r);
+  }
+  attach(log: AuditLog): void {
+    this.log = log;
+    if (this.held.length) log.appendMany(this.held);
+    this.held = [];
+  }
+  close(): void {
+    this.log?.close();
+  }
+  /** For the gateway and the hooks, which take an AuditLog and use append/appendMany only. */
+  asLog(): AuditLog {
+    return this as unknown as AuditLog;
+  }
 }
 
 const listen = (server: Server, socket: string) =>
@@ -211,16 +229,26 @@ function hookClient(run: string): void {
   copyFileSync(client, join(run, 'hook-client'));
 }
 
+/**
+ * The relay the sandbox starts first: the compiled one (cached beside the hook client), copied
+ * into the run folder; the Node one where no C compiler is found.
+ */
+function relayCommand(run: string): string[] {
+  const compiled = buildRelay();
+  if (!compiled) return [process.execPath, join(PACKAGE_ROOT, 'src', 'sandbox', 'relay.mjs')];
+  copyFileSync(compiled, join(run, 'relay'));
+  return [`${INSIDE_RUN}/relay`];
+}
+
 export async function runSession(o: RunOptions, say: (line: string) => void): Promise<number> {
+  const T0 = performance.now();
+  const mark = (what: string) =>
+    process.env.WARDEN_RUN_TIMING && say(`  ${what}: ${performance.now().toFixed(1)} ms since the process started`);
   const bwrap = findBwrap();
   if (!bwrap)
     throw new SandboxUnavailable(
       'bubblewrap (bwrap) is not installed: install it (apt-get install bubblewrap, or node scripts/setup-system.mjs)',
     );
-  const why = probeBwrap(bwrap);
-  if (why)
-    throw new SandboxUnavailable(`bubblewrap cannot create namespaces here (${why}); user namespaces may be off`);
-
   const id = `run-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(4).toString('hex')}`;
   const base = mkdtempSync(join(tmpdir(), 'warden-run-'));
   const sessionHome = join(base, 'home'),
@@ -229,8 +257,8 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   mkdirSync(run, { mode: 0o700 });
   const realHome = resolve(o.env.HOME ?? userInfo().homedir);
   const workspace = resolve(o.cwd);
-  const log = new AuditLog(undefined, 'process');
-  const audit = sessionAudit(log, id);
+  const session = new SessionAudit(id);
+  const audit = session.asLog();
   const counters: Counters = { egressAllowed: 0, egressBlocked: 0, telemetry: 0 };
   let child: ReturnType<typeof spawn> | undefined;
   const end = (why: string) => {
@@ -242,13 +270,15 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   };
   let servers: Server[] = [];
   try {
-    await loadAnalyzers();
+    // Loaded while the rest starts; the first judgement that needs them waits for them.
+    const analyzers = loadAnalyzers().catch(() => undefined);
     const policy = loadPolicy(o.policyFile);
     const decoys = makeDecoys(userInfo().username || 'dev');
     plantDecoys(sessionHome, decoys);
     const needles = decoyNeedles(decoys);
     const sessionSecrets = new Set<string>();
     hookClient(run);
+    const relay = relayCommand(run);
     const settings = writeAgentSettings(o.agent, { realHome, sessionHome, runDir: run, cwd: workspace });
     const neutralised = neutraliseProject(workspace, run);
     for (const n of neutralised)
@@ -258,6 +288,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
         decision: n.removed.length ? 'deny' : 'allow',
         data: { file: n.file, removed: n.removed },
       });
+    mark('prepared');
     servers.push(
       await startHookServer({
         socket: join(run, 'hook.sock'),
@@ -284,15 +315,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
       decision: 'allow',
       data: { agent: o.agent, argv: o.argv.slice(0, 1), workspace, upstream: svc.upstream, allowHosts: o.allowHosts },
     });
-    const relay = join(PACKAGE_ROOT, 'src', 'sandbox', 'relay.mjs');
-    const inner = [
-      process.execPath,
-      relay,
-      `${PROXY_PORT}=${INSIDE_RUN}/egress.sock`,
-      `${GATEWAY_PORT}=${INSIDE_RUN}/gateway.sock`,
-      '--',
-      ...o.argv,
-    ];
+    const inner = [...relay, `${PROXY_PORT}=${INSIDE_RUN}/egress.sock`, `${GATEWAY_PORT}=${INSIDE_RUN}/gateway.sock`];
     const args = bwrapArgs(
       {
         workspace,
@@ -307,13 +330,33 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
         env: agentEnv(o, realHome, svc.token, settings.env),
         chdir: workspace,
       },
-      inner,
+      [...inner, '--', ...o.argv],
     );
-    child = spawn(bwrap, args, { stdio: 'inherit' });
+    mark('spawn');
+    // fd 3: bwrap reports the sandboxed child's pid there once the namespaces exist. An exit
+    // without that report is a sandbox that could not be made: nothing ran.
+    child = spawn(bwrap, ['--json-status-fd', '3', ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+    let started = false;
+    child.stdio[3]!.on('data', (d: Buffer) => {
+      if (d.toString().includes('child-pid')) started = true;
+    });
+    // The audit log opens while the sandbox starts; a log that cannot be written ends the session.
+    try {
+      session.attach(new AuditLog(undefined, 'process'));
+    } catch (e) {
+      end(`the audit log cannot be written (${(e as Error).message}); Warden fails closed`);
+    }
+    await analyzers;
     const status = await new Promise<number>((res) => {
-      child!.on('exit', (code, sig) => res(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
+      child!.on('close', (code, sig) => res(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
       child!.on('error', () => res(EXIT_NO_SANDBOX));
     });
+    if (!started && !counters.ended) {
+      audit.append({ source: 'sandbox', kind: 'session-refused', decision: 'deny', data: { status } });
+      throw new SandboxUnavailable(
+        `bubblewrap cannot create the sandbox here (exit ${status}); user namespaces may be off`,
+      );
+    }
     const code = counters.ended ? EXIT_ENDED : status;
     audit.append({
       source: 'sandbox',
@@ -330,7 +373,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   } finally {
     for (const s of servers) s.close();
     await new Promise((r) => setTimeout(r, 60)); // the gateway's last audit batch (25 ms)
-    log.close();
+    session.close();
     rmSync(base, { recursive: true, force: true });
   }
 }

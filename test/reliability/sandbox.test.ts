@@ -138,7 +138,7 @@ test(
       const egress = auditRecords(w, ['--session', sessionOf(r)!, '--source', 'sandbox:egress']);
       assert.deepEqual(
         egress.map((x) => `${x.decision}:${x.data.rule}:${x.data.path}`),
-        ['deny:secret:/secret', 'allow:host-allow:/clean'],
+        ['deny:secret:/secret', 'allow:user-allow:/clean'],
       );
       assert.ok(!JSON.stringify(egress).includes('ghp_'), 'the secret is in the audit log');
     } finally {
@@ -262,7 +262,7 @@ test(
     const w = makeWork();
     const r = await wardenRun(w, sh('touch ran-unsandboxed'), { WARDEN_BWRAP: '/bin/false' });
     assert.equal(r.code, 125, r.err);
-    assert.match(r.err, /bubblewrap cannot create namespaces here .*nothing was run/);
+    assert.match(r.err, /bubblewrap cannot create the sandbox here .*nothing was run/);
     assert.ok(!existsSync(join(w.proj, 'ran-unsandboxed')));
   },
 );
