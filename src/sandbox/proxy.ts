@@ -5,8 +5,8 @@
  * either), and every decision goes to the audit log. Requests for the gateway's address inside the
  * sandbox go to the gateway's socket.
  */
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, isIP, type Socket } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { isInternal, type EgressDecision, type EgressRequest } from './decider.ts';
 
@@ -37,11 +37,14 @@ function splitHostPort(s: string, dflt: number): { host: string; port: number } 
  * connection goes to the address checked, not to a second lookup.
  */
 async function resolveFor(host: string, d: EgressDecision): Promise<string> {
-  const { address } = await lookup(host);
+  const address = isIP(host) ? host : (await lookup(host)).address;
   if (d.rule !== 'user-allow' && isInternal(address))
     throw new Error(`${host} resolves to the internal address ${address}`);
   return address;
 }
+
+/** Connections to upstreams are kept for the next request, as the agent's own client would. */
+const upstreamAgent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 function refuse(res: ServerResponse, status: number, reason: string) {
   if (res.headersSent) return void res.destroy();
@@ -102,7 +105,7 @@ async function onRequest(req: IncomingMessage, res: ServerResponse, o: ProxyOpti
   const up = request(
     toGateway
       ? { socketPath: o.gateway!.socket, method: req.method, path: r.path, headers }
-      : { host: address, port, method: req.method, path: r.path, headers, setHost: false },
+      : { host: address, port, method: req.method, path: r.path, headers, setHost: false, agent: upstreamAgent },
     (ur) => {
       res.writeHead(ur.statusCode ?? 502, ur.headers);
       ur.pipe(res);

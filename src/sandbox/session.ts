@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AuditLog, defaultAuditDir, type NewRecord } from '../audit/log.ts';
 import { buildRelay } from './relay-build.ts';
+import { redactText } from '../audit/record.ts';
 import { loadPolicy, type Policy } from '../engine/policy.ts';
 import { loadAnalyzers } from '../engine/judge.ts';
 import { createGateway } from '../gateway/server.ts';
@@ -67,11 +68,33 @@ export class SessionAudit {
     return { ...r, session: this.id, data };
   }
   append(r: NewRecord): void {
+    this.flush(); // in order: batched records first
     if (this.log) this.log.append(this.tag(r));
     else this.held.push(this.tag(r));
   }
   appendMany(rs: NewRecord[]): void {
-    for (const r of rs) this.append(r);
+    this.flush();
+    if (this.log) this.log.appendMany(rs.map((r) => this.tag(r)));
+    else this.held.push(...rs.map((r) => this.tag(r)));
+  }
+  private batch: NewRecord[] = [];
+  private timer?: NodeJS.Timeout;
+  /**
+   * Egress records: written in one transaction every 25 ms (as the gateway's exchanges are), off
+   * the request's path; a crash loses at most that batch, never a decision already answered wrongly.
+   */
+  appendSoon(r: NewRecord): void {
+    this.batch.push(this.tag(r));
+    this.timer ??= setTimeout(() => this.flush(), 25);
+  }
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.batch.length) return;
+    const b = this.batch;
+    this.batch = [];
+    if (this.log) this.log.appendMany(b);
+    else this.held.push(...b);
   }
   attach(log: AuditLog): void {
     this.log = log;
@@ -79,6 +102,7 @@ export class SessionAudit {
     this.held = [];
   }
   close(): void {
+    this.flush();
     this.log?.close();
   }
   /** For the gateway and the hooks, which take an AuditLog and use append/appendMany only. */
@@ -131,7 +155,7 @@ interface Counters {
 /** The sandbox's way out and the model's way in, started outside the sandbox. */
 async function startServices(
   o: RunOptions,
-  s: { id: string; run: string; home: string; policy: Policy; audit: AuditLog; counters: Counters },
+  s: { id: string; run: string; home: string; policy: Policy; audit: SessionAudit; counters: Counters },
   needles: string[],
   sessionSecrets: Set<string>,
   end: (why: string) => void,
@@ -146,7 +170,7 @@ async function startServices(
       upstreams: [{ name: 'agent', url: upstream, key: o.env[facts.keyEnv] }],
       token,
       policy: s.policy,
-      audit: s.audit,
+      audit: s.audit.asLog(),
     });
     await listen(gw, join(s.run, 'gateway-inner.sock'));
     servers.push(gw);
@@ -165,7 +189,8 @@ async function startServices(
     if (d.allow) s.counters.egressAllowed++;
     else s.counters.egressBlocked++;
     if (d.rule === 'telemetry') s.counters.telemetry++;
-    s.audit.append({
+    // A decision that ends the session is written at once; the others in the next batch.
+    (d.end ? s.audit.append : s.audit.appendSoon).call(s.audit, {
       source: 'sandbox:egress',
       kind: r.kind === 'connect' ? 'connect' : 'http',
       decision: d.allow ? 'allow' : 'deny',
@@ -173,7 +198,7 @@ async function startServices(
         host: r.host,
         port: r.port,
         method: r.method,
-        path: r.path?.slice(0, 200),
+        path: r.path === undefined ? undefined : redactText(r.path.slice(0, 300)).text,
         bytes: r.body?.length,
         rule: d.rule,
         reason: d.reason,
@@ -303,7 +328,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     );
     const svc = await startServices(
       o,
-      { id, run, home: realHome, policy, audit, counters },
+      { id, run, home: realHome, policy, audit: session, counters },
       needles,
       sessionSecrets,
       end,
