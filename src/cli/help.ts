@@ -274,9 +274,9 @@ export const COMMANDS: Record<string, CommandHelp> = {
       ['--allow-host H', 'let the sandbox reach host H (or H:PORT) through the egress proxy; repeatable'],
     ],
     examples: [
-      'warden run -- qwen -p "fix the failing test" --approval-mode yolo',
+      'warden run -- qwen -p "fix the failing test"',
       'warden run --allow-host api.github.com -- claude -p "open a PR"',
-      "exit status: the agent's; 124 Warden ended the session (decoy); 125 no sandbox here, nothing run",
+      'warden run --agent codex -- codex exec "add tests"   (exit: the agent\'s; 124 Warden ended it; 125 no sandbox)',
     ],
   },
   audit: {

@@ -10,9 +10,9 @@ import { guessAgent, RUN_AGENTS, type RunAgent } from '../sandbox/agent-facts.ts
 import { EXIT_NO_SANDBOX, runSession, SandboxUnavailable } from '../sandbox/session.ts';
 
 export async function runCommand(rest: string[]): Promise<number> {
-  if (!rest.includes('--')) throw new UsageError('give the agent command after --: warden run -- qwen -p "…"');
   const { flags, rest: argv } = parseArgs(rest, { agent: 'string', policy: 'string', 'allow-host': 'list' });
-  if (!argv.length) throw new UsageError('give the agent command after --: warden run -- qwen -p "…"');
+  if (!argv.length || !rest.includes('--'))
+    throw new UsageError('give the agent command after --: warden run -- qwen -p "…"');
   const agent = (flags.agent as string | undefined) ?? guessAgent(argv);
   if (!agent)
     throw new UsageError(`cannot tell which agent '${argv[0]}' is; name it with --agent (${RUN_AGENTS.join(', ')})`);
