@@ -35,6 +35,15 @@ export const EXIT_NO_SANDBOX = 125;
 /** Warden ended the session: the agent reached for a decoy credential or sent one out. */
 export const EXIT_ENDED = 124;
 
+/**
+ * How long an audit write waits for another writer (synchronous: the proxy and hook server wait
+ * with it). Past it, a hook's call is denied and a batch of egress records ends the session.
+ */
+const AUDIT_BUSY_MS = 2_000;
+
+/** The largest model request passed to the gateway (the gateway's own limit is lower). */
+const MAX_MODEL_REQUEST = 64 * 1024 * 1024;
+
 /** Inside the sandbox: the egress proxy and the gateway, on loopback (relayed to their sockets). */
 export const PROXY_PORT = 3128;
 export const GATEWAY_PORT = 8788;
@@ -87,14 +96,21 @@ export class SessionAudit {
     this.batch.push(this.tag(r));
     this.timer ??= setTimeout(() => this.flush(), 25);
   }
+  /** Called when the log refuses a batched write (locked past its wait, disk full): the session ends. */
+  onError?: (e: Error) => void;
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.batch.length) return;
     const b = this.batch;
     this.batch = [];
-    if (this.log) this.log.appendMany(b);
-    else this.held.push(...b);
+    if (!this.log) return void this.held.push(...b);
+    try {
+      this.log.appendMany(b);
+    } catch (e) {
+      if (this.onError) this.onError(e as Error);
+      else throw e;
+    }
   }
   attach(log: AuditLog): void {
     this.log = log;
@@ -124,8 +140,16 @@ const listen = (server: Server, socket: string) =>
 function modelDoor(inner: string, needles: string[], onDecoy: (why: string) => void): Server {
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_MODEL_REQUEST) chunks.push(c);
+    });
     req.on('end', () => {
+      if (size > MAX_MODEL_REQUEST) {
+        res.writeHead(413, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ error: { message: 'request too large', type: 'warden' } }));
+      }
       const body = Buffer.concat(chunks);
       if (findDecoy(body.toString('latin1'), needles)) {
         onDecoy('a decoy credential was in a model request');
@@ -286,10 +310,18 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   const audit = session.asLog();
   const counters: Counters = { egressAllowed: 0, egressBlocked: 0, telemetry: 0 };
   let child: ReturnType<typeof spawn> | undefined;
+  // The session's own records: a log that refuses them is said on stderr, not thrown mid-ending.
+  const recordOrSay = (r: NewRecord) => {
+    try {
+      audit.append(r);
+    } catch (e) {
+      say(`warden run: the audit log refused the ${r.kind} record (${(e as Error).message})`);
+    }
+  };
   const end = (why: string) => {
     if (counters.ended) return;
     counters.ended = why;
-    audit.append({ source: 'sandbox', kind: 'session-ended', decision: 'deny', data: { reason: why } });
+    recordOrSay({ source: 'sandbox', kind: 'session-ended', decision: 'deny', data: { reason: why } });
     say(`warden run: ending the session: ${why}`);
     child?.kill('SIGKILL'); // bwrap: its PID namespace, the whole agent tree, goes with it
   };
@@ -366,8 +398,9 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
       if (d.toString().includes('child-pid')) started = true;
     });
     // The audit log opens while the sandbox starts; a log that cannot be written ends the session.
+    session.onError = (e) => end(`the audit log refused a write (${e.message}); Warden fails closed`);
     try {
-      session.attach(new AuditLog(undefined, 'process'));
+      session.attach(new AuditLog(undefined, 'process', { busyTimeoutMs: AUDIT_BUSY_MS }));
     } catch (e) {
       end(`the audit log cannot be written (${(e as Error).message}); Warden fails closed`);
     }
@@ -383,7 +416,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
       );
     }
     const code = counters.ended ? EXIT_ENDED : status;
-    audit.append({
+    recordOrSay({
       source: 'sandbox',
       kind: 'session-end',
       decision: counters.ended ? 'deny' : 'allow',

@@ -5,6 +5,7 @@
 // One real Qwen Code session checks the same with the agent's hooks in play.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -16,6 +17,9 @@ import {
   qwenArgs,
   qwenEnv,
   REAL_KEY,
+  ROOT,
+  BIN,
+  baseEnv,
   sandboxSkip,
   sessionOf,
   wardenRun,
@@ -252,6 +256,93 @@ test(
         }
       });
     assert.ok(!alive, 'the background process survived');
+  },
+);
+
+/** Whether any process on the machine has `marker` in its command line. */
+function running(marker: string): boolean {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .some((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    });
+}
+
+test(
+  'warden run itself killed with SIGKILL: the sandboxed agent and everything it started die with it',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const marker = `${Math.floor(Math.random() * 1e6)}.913`;
+    const c = spawn(process.execPath, [BIN, 'run', ...sh(`sleep ${marker} & sleep ${marker}`)], {
+      cwd: w.proj,
+      env: baseEnv(w),
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 200 && !running(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(running(marker), 'the agent never started');
+    c.kill('SIGKILL');
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      alive = running(marker);
+    }
+    assert.ok(!alive, 'the agent outlived warden run');
+  },
+);
+
+test(
+  'a hook that cannot reach the session’s hook server denies: the ordinary hook inside finds no Warden folder it may write',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const payload = {
+      session_id: 's',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'run_shell_command',
+      tool_input: { command: 'ls' },
+      cwd: w.proj,
+    };
+    writeFileSync(join(w.proj, 'payload.json'), JSON.stringify(payload));
+    const r = await wardenRun(
+      w,
+      sh(
+        `/run/warden/hook-client qwen-code /run/warden/missing.sock ${process.execPath} ${BIN} < payload.json; echo "exit=$?"`,
+      ),
+    );
+    assert.match(r.out, /exit=2/, r.out + r.err);
+    assert.match(r.out + r.err, /fails closed/);
+  },
+);
+
+test(
+  'the audit database write-locked by another process when a session starts: the session is ended, fail closed, within 10 s',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    warden(w, ['audit', 'verify']); // creates the log
+    const locker = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'audit-lock.ts'), '30000'],
+      {
+        env: baseEnv(w),
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    await new Promise<void>((r) => locker.stdout.once('data', () => r()));
+    try {
+      const r = await wardenRun(w, sh('sleep 20; touch finished'));
+      assert.equal(r.code, 124, r.err);
+      assert.ok(r.ms < 10_000, `${r.ms} ms`);
+      assert.match(r.err, /the audit log cannot be written .*fails closed/);
+      assert.ok(!existsSync(join(w.proj, 'finished')));
+    } finally {
+      locker.kill('SIGKILL');
+    }
   },
 );
 
