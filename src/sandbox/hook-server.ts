@@ -32,6 +32,17 @@ export interface HookServerOptions {
 const SECRET_FILE =
   /(^|\/)(\.env(\.[\w-]+)?|\.netrc|\.npmrc|\.pypirc|credentials(\.json)?|id_[a-z0-9]+|[^/]*\.(pem|key|p12))$/i;
 
+/** A secret file named in a shell command (`cat .env`, `source ~/.aws/credentials`). */
+const SECRET_FILE_IN_COMMAND =
+  /(^|[\s'"/=<])(\.env(\.[\w-]+)?|\.netrc|\.npmrc|\.pypirc|credentials(\.json)?|id_[a-z0-9]+|[\w.-]+\.(pem|key|p12))($|[\s'";|&)>])/i;
+
+/** A tool result's text: a string, or every string inside a JSON value, one per line. */
+function textOf(v: unknown, out: string[] = [], depth = 0): string {
+  if (typeof v === 'string') out.push(v);
+  else if (v && typeof v === 'object' && depth < 20) for (const x of Object.values(v)) textOf(x, out, depth + 1);
+  return out.join('\n');
+}
+
 /** `NAME=value` and `name: value` values of a secret file, long enough not to be words. */
 function secretFileValues(text: string): string[] {
   const out: string[] = [];
@@ -49,12 +60,13 @@ function sessionSignals(agent: Agent, p: HookPayload, o: HookServerOptions): str
     if (named) return `the agent reached for the decoy credential ~/${named} (${p.tool_name})`;
   }
   if (phase === 'post-tool') {
-    const resp = typeof p.tool_response === 'string' ? p.tool_response : JSON.stringify(p.tool_response ?? null);
-    if (findDecoy(resp ?? '', o.needles)) return `a decoy credential was read (${p.tool_name} returned it)`;
-    const path = String(
-      (p.tool_input as { file_path?: unknown; path?: unknown })?.file_path ?? p.tool_input?.path ?? '',
-    );
-    if (SECRET_FILE.test(path)) for (const v of secretFileValues(resp ?? '')) o.sessionSecrets.add(v);
+    const resp = textOf(p.tool_response);
+    if (findDecoy(resp, o.needles)) return `a decoy credential was read (${p.tool_name} returned it)`;
+    const i = (p.tool_input ?? {}) as { file_path?: unknown; path?: unknown; command?: unknown };
+    const path = String(i.file_path ?? i.path ?? '');
+    const command = typeof i.command === 'string' ? i.command : '';
+    if (SECRET_FILE.test(path) || SECRET_FILE_IN_COMMAND.test(command))
+      for (const v of secretFileValues(resp)) o.sessionSecrets.add(v);
   }
   return undefined;
 }

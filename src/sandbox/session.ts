@@ -11,7 +11,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { request, createServer } from 'node:http';
 import type { Server } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { UserError } from '../errors.ts';
 import { randomBytes } from 'node:crypto';
 import { AuditLog, defaultAuditDir, type NewRecord } from '../audit/log.ts';
 import { buildRelay } from './relay-build.ts';
@@ -298,14 +299,21 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     throw new SandboxUnavailable(
       'bubblewrap (bwrap) is not installed: install it (apt-get install bubblewrap, or node scripts/setup-system.mjs)',
     );
+  const realHome = resolve(o.env.HOME ?? userInfo().homedir);
+  const workspace = resolve(o.cwd);
+  // The workspace is shown read-write: holding the home (or Warden's folder), it would show them too.
+  for (const [what, dir] of [
+    ['your home folder', realHome],
+    ["Warden's folder", resolve(defaultAuditDir())],
+  ])
+    if (dir === workspace || dir.startsWith(workspace.endsWith(sep) ? workspace : workspace + sep))
+      throw new UserError(`the workspace ${workspace} holds ${what}; run warden run from a project folder`);
   const id = `run-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(4).toString('hex')}`;
   const base = mkdtempSync(join(tmpdir(), 'warden-run-'));
   const sessionHome = join(base, 'home'),
     run = join(base, 'run');
   mkdirSync(sessionHome, { mode: 0o700 });
   mkdirSync(run, { mode: 0o700 });
-  const realHome = resolve(o.env.HOME ?? userInfo().homedir);
-  const workspace = resolve(o.cwd);
   const session = new SessionAudit(id);
   const audit = session.asLog();
   const counters: Counters = { egressAllowed: 0, egressBlocked: 0, telemetry: 0 };
