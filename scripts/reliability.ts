@@ -30,6 +30,7 @@ const AREAS: Record<string, string> = {
   shell: 'Shell analysis is linear, and everyday commands pass',
   resources: 'Bounded resources',
   'cli-errors': 'Errors a person can read',
+  sandbox: 'The agent stays inside warden run',
 };
 
 interface Case {

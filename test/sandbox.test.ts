@@ -257,7 +257,7 @@ function bareQwen(
   return new Promise((resolve) => {
     const [cmd, ...args] = qwenArgs(prompt);
     const c = spawn(cmd, args, { cwd: w.proj, env: { ...baseEnv(w), ...qwenEnv(url), ...env }, stdio: 'ignore' });
-    const kill = setTimeout(() => c.kill('SIGKILL'), 90_000);
+    const kill = setTimeout(() => c.kill('SIGKILL'), 150_000);
     c.on('close', (code) => {
       clearTimeout(kill);
       resolve({ code, ms: Date.now() - t0 });
@@ -267,7 +267,7 @@ function bareQwen(
 
 test(
   'real Qwen Code: a benign session (read, edit, write, tests, a package from a local registry) ends the same under warden run as bare, its forced-on usage statistics never leave and are counted, and no decoy alarm is raised',
-  { skip: skip || (!existsSync(QWEN) && 'qwen not installed'), timeout: 180_000 },
+  { skip: skip || (!existsSync(QWEN) && 'qwen not installed'), timeout: 360_000 },
   async () => {
     const registry = await registryStub();
     const bare = makeWork(),

@@ -54,7 +54,7 @@ export interface Ran {
 }
 
 /** `warden run ARGS` from the project folder, asynchronously (listeners in this process keep serving). */
-export function wardenRun(w: Work, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<Ran> {
+export function wardenRun(w: Work, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 150_000): Promise<Ran> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const c = spawn(process.execPath, [BIN, 'run', ...args], { cwd: w.proj, env: { ...baseEnv(w), ...env } });
