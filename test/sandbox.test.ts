@@ -173,6 +173,30 @@ test('the bubblewrap profile: system read-only, /tmp and /run fresh, other homes
   assert.ok(!a.includes('--share-net'));
 });
 
+const CORPORA = process.env.WARDEN_CORPORA ?? join(import.meta.dirname, '..', '..', 'shared', 'corpora');
+const NL2BASH = join(CORPORA, 'nl2bash', 'cases.jsonl');
+
+test(
+  'no decoy alarm on 10,000+ ordinary shell commands (nl2bash, read only), named in a call or carried in a result or upload',
+  { skip: !existsSync(NL2BASH) && `SKIPPED LOUDLY: no corpus at ${NL2BASH} (set WARDEN_CORPORA)` },
+  () => {
+    const d = makeDecoys();
+    const needles = decoyNeedles(d);
+    let n = 0;
+    const alarms: string[] = [];
+    for (const line of readFileSync(NL2BASH, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const c = JSON.parse(line) as { label: string; content: string };
+      if (c.label !== 'good') continue;
+      n++;
+      const call = JSON.stringify({ command: c.content });
+      if (namesDecoyPath(call, '/home/dev', d) || findDecoy(call, needles)) alarms.push(c.content);
+    }
+    assert.ok(n > 10_000, `${n} cases`);
+    assert.deepEqual(alarms, []);
+  },
+);
+
 /** A tiny npm registry on the host's loopback serving one package. */
 async function registryStub(): Promise<{ url: string; close: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'warden-registry-'));

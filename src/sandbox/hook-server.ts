@@ -30,11 +30,11 @@ export interface HookServerOptions {
 
 /** File names whose contents are secrets by nature (their values must not leave the session). */
 const SECRET_FILE =
-  /(^|\/)(\.env(\.[\w-]+)?|\.netrc|\.npmrc|\.pypirc|credentials(\.json)?|id_[a-z0-9]+|[^/]*\.(pem|key|p12))$/i;
+  /(^|\/)(\.env(\.[\w-]+)?|\.netrc|\.npmrc|\.pypirc|credentials(\.json)?|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]*\.(pem|key|p12))$/i;
 
 /** A secret file named in a shell command (`cat .env`, `source ~/.aws/credentials`). */
 const SECRET_FILE_IN_COMMAND =
-  /(^|[\s'"/=<])(\.env(\.[\w-]+)?|\.netrc|\.npmrc|\.pypirc|credentials(\.json)?|id_[a-z0-9]+|[\w.-]+\.(pem|key|p12))($|[\s'";|&)>])/i;
+  /(^|[\s'"/=<])(\.env(\.[\w-]+)?|\.netrc|\.npmrc|\.pypirc|credentials(\.json)?|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[\w.-]+\.(pem|key|p12))($|[\s'";|&)>])/i;
 
 /** A tool result's text: a string, or every string inside a JSON value, one per line. */
 function textOf(v: unknown, out: string[] = [], depth = 0): string {
