@@ -13,14 +13,23 @@ const argv = args.slice(sep + 1);
 
 function relay(port, socket) {
   const server = createServer((c) => {
-    const up = connect(socket);
-    c.pipe(up).pipe(c);
-    const end = () => {
-      c.destroy();
-      up.destroy();
+    c.pause();
+    c.on('error', () => c.destroy());
+    // Warden's sockets appear a few milliseconds after the agent starts: wait for them (5 s).
+    const attempt = (left) => {
+      const up = connect(socket);
+      up.once('connect', () => {
+        up.on('error', () => c.destroy());
+        c.on('close', () => up.destroy());
+        c.pipe(up).pipe(c);
+        c.resume();
+      });
+      up.once('error', (e) => {
+        if (left > 0 && (e.code === 'ENOENT' || e.code === 'ECONNREFUSED')) setTimeout(() => attempt(left - 1), 10);
+        else c.destroy();
+      });
     };
-    c.on('error', end);
-    up.on('error', end);
+    attempt(500);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -180,15 +180,23 @@ interface Counters {
 /** The sandbox's way out and the model's way in, started outside the sandbox. */
 async function startServices(
   o: RunOptions,
-  s: { id: string; run: string; home: string; policy: Policy; audit: SessionAudit; counters: Counters },
+  s: {
+    id: string;
+    run: string;
+    home: string;
+    policy: Policy;
+    audit: SessionAudit;
+    counters: Counters;
+    token: string;
+  },
   needles: string[],
   sessionSecrets: Set<string>,
   end: (why: string) => void,
-): Promise<{ servers: Server[]; token: string; upstream?: string }> {
+): Promise<{ servers: Server[]; upstream?: string }> {
   const facts = AGENT_FACTS[o.agent];
   const servers: Server[] = [];
-  // The gateway holds the vendor key; the agent gets a session token.
-  const token = `wdn-run-${randomBytes(18).toString('base64url')}`;
+  // The gateway holds the vendor key; the agent gets the session token.
+  const token = s.token;
   const upstream = o.env[facts.baseUrlEnv] || facts.defaultBaseUrl;
   if (facts.api !== 'gemini') {
     const gw = createGateway({
@@ -242,7 +250,7 @@ async function startServices(
           : undefined,
     }),
   );
-  return { servers, token, upstream: facts.api !== 'gemini' ? upstream : undefined };
+  return { servers, upstream: facts.api !== 'gemini' ? upstream : undefined };
 }
 
 /** The environment inside: the user's, less credentials; the proxy; the gateway; the agent's settings. */
@@ -354,6 +362,39 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
         data: { file: n.file, removed: n.removed },
       });
     mark('prepared');
+    // The agent starts first: what it reads at once (settings, decoys, sanitised files) is in
+    // place; the services' sockets appear in the bound folder a few milliseconds later (the relay
+    // waits for them; a hook that came first would find no server and deny).
+    const token = `wdn-run-${randomBytes(18).toString('base64url')}`;
+    const inner = [...relay, `${PROXY_PORT}=${INSIDE_RUN}/egress.sock`, `${GATEWAY_PORT}=${INSIDE_RUN}/gateway.sock`];
+    const args = bwrapArgs(
+      {
+        workspace,
+        home: realHome,
+        sessionHome,
+        runDir: run,
+        hide: [defaultAuditDir()],
+        roFiles: [
+          ...settings.roFiles,
+          ...neutralised.map((n) => [n.copy, join(workspace, n.file)] as [string, string]),
+        ],
+        env: agentEnv(o, realHome, token, settings.env),
+        chdir: workspace,
+      },
+      [...inner, '--', ...o.argv],
+    );
+    mark('spawn');
+    // fd 3: bwrap reports the sandboxed child's pid there once the namespaces exist. An exit
+    // without that report is a sandbox that could not be made: nothing ran.
+    child = spawn(bwrap, ['--json-status-fd', '3', ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+    let started = false;
+    child.stdio[3]!.on('data', (d: Buffer) => {
+      if (d.toString().includes('child-pid')) started = true;
+    });
+    const exited = new Promise<number>((res) => {
+      child!.on('close', (code, sig) => res(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
+      child!.on('error', () => res(EXIT_NO_SANDBOX));
+    });
     servers.push(
       await startHookServer({
         socket: join(run, 'hook.sock'),
@@ -368,42 +409,18 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     );
     const svc = await startServices(
       o,
-      { id, run, home: realHome, policy, audit: session, counters },
+      { id, run, home: realHome, policy, audit: session, counters, token },
       needles,
       sessionSecrets,
       end,
     );
     servers = servers.concat(svc.servers);
+    mark('services');
     audit.append({
       source: 'sandbox',
       kind: 'session-start',
       decision: 'allow',
       data: { agent: o.agent, argv: o.argv.slice(0, 1), workspace, upstream: svc.upstream, allowHosts: o.allowHosts },
-    });
-    const inner = [...relay, `${PROXY_PORT}=${INSIDE_RUN}/egress.sock`, `${GATEWAY_PORT}=${INSIDE_RUN}/gateway.sock`];
-    const args = bwrapArgs(
-      {
-        workspace,
-        home: realHome,
-        sessionHome,
-        runDir: run,
-        hide: [defaultAuditDir()],
-        roFiles: [
-          ...settings.roFiles,
-          ...neutralised.map((n) => [n.copy, join(workspace, n.file)] as [string, string]),
-        ],
-        env: agentEnv(o, realHome, svc.token, settings.env),
-        chdir: workspace,
-      },
-      [...inner, '--', ...o.argv],
-    );
-    mark('spawn');
-    // fd 3: bwrap reports the sandboxed child's pid there once the namespaces exist. An exit
-    // without that report is a sandbox that could not be made: nothing ran.
-    child = spawn(bwrap, ['--json-status-fd', '3', ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
-    let started = false;
-    child.stdio[3]!.on('data', (d: Buffer) => {
-      if (d.toString().includes('child-pid')) started = true;
     });
     // The audit log opens while the sandbox starts; a log that cannot be written ends the session.
     session.onError = (e) => end(`the audit log refused a write (${e.message}); Warden fails closed`);
@@ -413,10 +430,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
       end(`the audit log cannot be written (${(e as Error).message}); Warden fails closed`);
     }
     await analyzers;
-    const status = await new Promise<number>((res) => {
-      child!.on('close', (code, sig) => res(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
-      child!.on('error', () => res(EXIT_NO_SANDBOX));
-    });
+    const status = await exited;
     if (!started && !counters.ended) {
       audit.append({ source: 'sandbox', kind: 'session-refused', decision: 'deny', data: { status } });
       throw new SandboxUnavailable(
@@ -437,6 +451,8 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     );
     return code;
   } finally {
+    // Whatever failed on Warden's side, the agent does not run on without it.
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const s of servers) s.close();
     await new Promise((r) => setTimeout(r, 60)); // the gateway's last audit batch (25 ms)
     session.close();
