@@ -344,12 +344,15 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   let servers: Server[] = [];
   try {
     // Loaded while the rest starts; the first judgement that needs them waits for them.
+    mark('session');
     const analyzers = loadAnalyzers().catch(() => undefined);
     const policy = loadPolicy(o.policyFile);
+    mark('policy');
     const decoys = makeDecoys(userInfo().username || 'dev');
     plantDecoys(sessionHome, decoys);
     const needles = decoyNeedles(decoys);
     const sessionSecrets = new Set<string>();
+    mark('decoys');
     hookClient(run);
     const relay = relayCommand(run);
     const settings = writeAgentSettings(o.agent, { realHome, sessionHome, runDir: run, cwd: workspace });
