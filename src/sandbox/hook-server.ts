@@ -26,6 +26,8 @@ export interface HookServerOptions {
   sessionSecrets: Set<string>;
   /** Proof of intent seen: end the session with this reason. */
   onDecoy: (reason: string) => void;
+  /** Each answer given (for the session's summary). */
+  onAnswer?: (denied: boolean) => void;
 }
 
 /** File names whose contents are secrets by nature (their values must not leave the session). */
@@ -111,6 +113,7 @@ export async function startHookServer(o: HookServerOptions): Promise<Server> {
           `Warden could not judge this call (${(e as Error).message}) and fails closed`,
         );
       }
+      o.onAnswer?.(r.code === 2);
       const out = Buffer.from(r.stdout ? r.stdout + '\n' : ''),
         err = Buffer.from(r.stderr);
       conn.end(Buffer.concat([Buffer.from(`${r.code} ${out.length} ${err.length}\n`), out, err]));

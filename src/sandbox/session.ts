@@ -171,6 +171,7 @@ function modelDoor(inner: string, needles: string[], onDecoy: (why: string) => v
 }
 
 interface Counters {
+  hookDenied: number;
   egressAllowed: number;
   egressBlocked: number;
   telemetry: number;
@@ -324,7 +325,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   mkdirSync(run, { mode: 0o700 });
   const session = new SessionAudit(id);
   const audit = session.asLog();
-  const counters: Counters = { egressAllowed: 0, egressBlocked: 0, telemetry: 0 };
+  const counters: Counters = { hookDenied: 0, egressAllowed: 0, egressBlocked: 0, telemetry: 0 };
   let child: ReturnType<typeof spawn> | undefined;
   // The session's own records: a log that refuses them is said on stderr, not thrown mid-ending.
   const recordOrSay = (r: NewRecord) => {
@@ -408,6 +409,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
         needles,
         sessionSecrets,
         onDecoy: end,
+        onAnswer: (denied) => void (denied && counters.hookDenied++),
       }),
     );
     const svc = await startServices(
@@ -448,7 +450,8 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
       data: { status, exit: code, ...counters },
     });
     say(
-      `warden run: session: ${id} · exit ${code}${counters.ended ? ' (ended by Warden)' : ''} · egress ` +
+      `warden run: session: ${id} · exit ${code}${counters.ended ? ' (ended by Warden)' : ''} · ` +
+        `${counters.hookDenied} tool call(s) denied · egress ` +
         `${counters.egressBlocked} blocked (${counters.telemetry} telemetry), ${counters.egressAllowed} allowed · ` +
         `${neutralised.filter((n) => n.removed.length).length} project file(s) neutralised`,
     );
