@@ -114,6 +114,13 @@ test('the egress decider: telemetry blocked, registries read-only, unlisted host
   for (const host of ['127.0.0.1', 'localhost', '::1', '10.1.2.3', '192.168.0.1', '169.254.169.254', '2130706433'])
     assert.equal(d({ kind: 'connect', host, port: 9001 }), 'false:internal', host);
   assert.equal(d({ kind: 'connect', host: '8.8.8.8', port: 443 }), 'false:not-allowed');
+  // An agent whose model the gateway does not stand in for reaches its own model host, nothing more.
+  const gemini = { ...ctx, modelHosts: ['generativelanguage.googleapis.com'] };
+  assert.equal(decide({ kind: 'connect', host: 'generativelanguage.googleapis.com', port: 443 }, gemini).rule, 'model');
+  assert.equal(
+    decide({ kind: 'connect', host: 'generativelanguage.googleapis.com', port: 443 }, ctx).rule,
+    'not-allowed',
+  );
   const post = (body: string) => ({
     kind: 'http' as const,
     host: 'api.example.com',

@@ -30,6 +30,11 @@ export interface AgentFacts {
    * endpoint; read from the pinned 0.x bundle). The others from their documented telemetry.
    */
   telemetryHosts: string[];
+  /**
+   * Model hosts the agent reaches itself (over TLS, through the egress proxy) where Warden's gateway
+   * does not speak its protocol (Gemini's); empty where the gateway stands in for the model.
+   */
+  modelHosts: string[];
 }
 
 export const AGENT_FACTS: Record<RunAgent, AgentFacts> = {
@@ -43,6 +48,7 @@ export const AGENT_FACTS: Record<RunAgent, AgentFacts> = {
     systemSettingsEnv: 'QWEN_CODE_SYSTEM_SETTINGS_PATH',
     telemetryEnv: { QWEN_USAGE_STATISTICS_ENABLED: 'false', QWEN_TELEMETRY_ENABLED: 'false' },
     telemetryHosts: ['gb4w8c3ygj-default-sea.rum.aliyuncs.com', '*.rum.aliyuncs.com', '*.arms.aliyuncs.com'],
+    modelHosts: [],
   },
   'claude-code': {
     commands: ['claude', 'claude-code'],
@@ -57,6 +63,7 @@ export const AGENT_FACTS: Record<RunAgent, AgentFacts> = {
       DISABLE_ERROR_REPORTING: '1',
     },
     telemetryHosts: ['statsig.anthropic.com', '*.statsig.com', '*.sentry.io', 'sentry.io'],
+    modelHosts: [],
   },
   'gemini-cli': {
     commands: ['gemini', 'gemini-cli'],
@@ -67,7 +74,9 @@ export const AGENT_FACTS: Record<RunAgent, AgentFacts> = {
     projectFiles: ['.gemini/settings.json'],
     systemSettingsEnv: 'GEMINI_CLI_SYSTEM_SETTINGS_PATH',
     telemetryEnv: { GEMINI_TELEMETRY_ENABLED: 'false' },
-    telemetryHosts: ['play.googleapis.com', 'cloudcode-pa.googleapis.com'],
+    // Clearcut usage logging; cloudcode-pa is Code Assist's API (the model for logged-in users).
+    telemetryHosts: ['play.googleapis.com'],
+    modelHosts: ['generativelanguage.googleapis.com', 'cloudcode-pa.googleapis.com', 'oauth2.googleapis.com'],
   },
   codex: {
     commands: ['codex'],
@@ -78,6 +87,7 @@ export const AGENT_FACTS: Record<RunAgent, AgentFacts> = {
     projectFiles: ['.codex/config.toml'],
     telemetryEnv: {},
     telemetryHosts: ['ab.chatgpt.com', '*.sentry.io', 'sentry.io'],
+    modelHosts: [],
   },
 };
 

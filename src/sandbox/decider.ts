@@ -23,7 +23,7 @@ export interface EgressRequest {
 
 export interface EgressDecision {
   allow: boolean;
-  /** telemetry, host-deny, user-allow, internal, host-allow, registry-read, registry-write, not-allowed, decoy, secret, session-secret */
+  /** telemetry, host-deny, user-allow, internal, model, host-allow, registry-read, registry-write, not-allowed, decoy, secret, session-secret */
   rule: string;
   reason: string;
   /** Proof of intent: end the session. */
@@ -34,6 +34,8 @@ export interface DeciderContext {
   policy: Policy;
   allowHosts: string[];
   telemetryHosts: string[];
+  /** The agent's own model hosts where the gateway does not stand in (Gemini's). */
+  modelHosts?: string[];
   decoyNeedles: string[];
   /** Values the session read from secret files (filled as the hooks see reads). */
   sessionSecrets: Set<string>;
@@ -96,6 +98,8 @@ export function decide(r: EgressRequest, ctx: DeciderContext): EgressDecision {
   // an explicit --allow-host opens them (the policy's `localhost` means the agent's own machine).
   if (isInternal(host))
     return { allow: false, rule: 'internal', reason: `${host} is a loopback, private or metadata address` };
+  if (matchesAny(host, ctx.modelHosts ?? []))
+    return { allow: true, rule: 'model', reason: `${host} is the agent's model endpoint` };
   const registry = matchesAny(host, REGISTRIES);
   if (registry && (r.kind === 'connect' || READS.has(r.method ?? '')))
     return { allow: true, rule: 'registry-read', reason: `reading from the package registry ${host}` };

@@ -216,6 +216,7 @@ async function startServices(
     policy: s.policy,
     allowHosts: o.allowHosts,
     telemetryHosts: facts.telemetryHosts,
+    modelHosts: facts.modelHosts,
     decoyNeedles: needles,
     sessionSecrets,
   };
