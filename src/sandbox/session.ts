@@ -278,7 +278,7 @@ function agentEnv(o: RunOptions, home: string, token: string, extra: Record<stri
   if (facts.api !== 'gemini') {
     env[facts.baseUrlEnv] = `http://127.0.0.1:${GATEWAY_PORT}${facts.api === 'openai' ? '/v1' : ''}`;
     env[facts.keyEnv] = token;
-  }
+  } else if (o.env[facts.keyEnv]) env[facts.keyEnv] = o.env[facts.keyEnv]!; // no gateway in between: its own key
   return env;
 }
 
