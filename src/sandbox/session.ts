@@ -42,6 +42,8 @@ export const EXIT_ENDED = 124;
  */
 const AUDIT_BUSY_MS = 2_000;
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** The largest model request passed to the gateway (the gateway's own limit is lower). */
 const MAX_MODEL_REQUEST = 64 * 1024 * 1024;
 
@@ -344,6 +346,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     child?.kill('SIGKILL'); // bwrap: its PID namespace, the whole agent tree, goes with it
   };
   let servers: Server[] = [];
+  const stopChild = () => void child?.kill('SIGTERM');
   try {
     // Loaded while the rest starts; the first judgement that needs them waits for them.
     mark('session');
@@ -400,6 +403,8 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
       child!.on('close', (code, sig) => res(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
       child!.on('error', () => res(EXIT_NO_SANDBOX));
     });
+    // Ctrl-C or a stop signal to Warden stops the sandbox, and the session still ends on the record.
+    for (const sig of STOP_SIGNALS) process.on(sig, stopChild);
     servers.push(
       await startHookServer({
         socket: join(run, 'hook.sock'),
@@ -458,6 +463,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     );
     return code;
   } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, stopChild);
     // Whatever failed on Warden's side, the agent does not run on without it.
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const s of servers) s.close();

@@ -300,13 +300,13 @@ test(
   },
 );
 
-/** Whether any process on the machine has `marker` in its command line. */
+/** Whether a `sleep MARKER` process runs (not merely a process with the marker among its arguments). */
 function running(marker: string): boolean {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .some((p) => {
       try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith(`sleep\0${marker}\0`);
       } catch {
         return false;
       }
@@ -333,6 +333,28 @@ test(
       alive = running(marker);
     }
     assert.ok(!alive, 'the agent outlived warden run');
+  },
+);
+
+test(
+  'Ctrl-C (SIGINT) to warden run stops the sandboxed agent, and the session still ends on the record with its summary line',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const marker = `${Math.floor(Math.random() * 1e6)}.517`;
+    const c = spawn(process.execPath, [BIN, 'run', ...sh(`sleep ${marker}`)], { cwd: w.proj, env: baseEnv(w) });
+    let err = '';
+    c.stderr.on('data', (d) => (err += d));
+    for (let i = 0; i < 200 && !running(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(running(marker), 'the agent never started');
+    c.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => c.on('close', r));
+    assert.equal(code, 143, err);
+    assert.ok(!running(marker), 'the agent outlived the session');
+    const id = /session: (run-\S+)/.exec(err)?.[1];
+    assert.ok(id, err);
+    const end = auditRecords(w, ['--session', id!, '--kind', 'session-end']);
+    assert.equal(end[0]?.data.exit, 143);
   },
 );
 
