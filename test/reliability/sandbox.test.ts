@@ -470,12 +470,16 @@ test(
       assert.ok(!readFileSync(join(w.proj, 'notes.txt'), 'utf8').includes('REAL-KEY'), 'the real key was read');
       const recs = auditRecords(w, ['--session', sessionOf(r)!]);
       const ended = recs.find((x) => x.kind === 'session-ended');
-      assert.match(ended?.data.reason, /a decoy credential was read \(read_file returned it\)/);
+      assert.match(ended?.data.reason ?? '', /a decoy credential was read \(read_file returned it\)/, r.err);
       assert.ok(recs.some((x) => x.kind === 'neutralised' && x.data.removed.includes('disableAllHooks')));
       assert.ok(!model.log().includes('OPENSSH PRIVATE KEY'), 'the key reached the model');
       // The direct attempts failed in the kernel (curl 7: cannot connect; getent 2: not found), as the hook recorded.
       const probeResult = recs.find((x) => x.kind === 'result:run_shell_command' && x.data.input.includes('/direct'));
-      assert.match(probeResult?.data.response ?? '', /tcp=7[\s\S]*dns=2/);
+      assert.match(
+        probeResult?.data.response ?? '',
+        /tcp=7[\s\S]*dns=2/,
+        JSON.stringify(recs.map((x) => [x.source, x.kind, x.decision])),
+      );
     } finally {
       l.close();
       model.stop();
