@@ -9,6 +9,7 @@
  *   deadline   24 installed-hook calls at once (plain, writes, 20,000-stage pipelines, huge payloads),
  *              normally and with the audit database write-locked: p50/p95/p100 answer times, and
  *              whether every call whose judgement did not finish was denied.
+ *   sandbox    `warden run`: start-up and egress-proxy latency added, vs the bare command (bench/sandbox.ts).
  *
  * Options: --only SECTION[,SECTION]  --out FILE (default docs/BENCH.md)  --runs N (default 3)
  */
@@ -778,6 +779,7 @@ const all: [string, () => Section | Promise<Section>][] = [
   ['judge', judgeSection],
   ['models', modelsSection],
   ['server', async () => (await import('./server.ts')).serverSection()],
+  ['sandbox', async () => (await import('./sandbox.ts')).sandboxSection(RUNS)],
 ];
 for (const [name, fn] of all)
   if (!only || only.includes(name)) {

@@ -31,6 +31,7 @@ const AREAS: Record<string, string> = {
   agents: 'Each agent module keeps its contract, and tool output is read for injection',
   resources: 'Bounded resources',
   'cli-errors': 'Errors a person can read',
+  sandbox: 'The agent stays inside warden run',
 };
 
 interface Case {

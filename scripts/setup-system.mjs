@@ -1,7 +1,7 @@
-// Installs the system packages the tests and `warden server` use, where this machine allows it
+// Installs the system packages the tests, `warden run` and `warden server` use, where this machine allows it
 // (root and Debian's apt): one function per package, each checking first, so nothing is installed
 // twice and a machine that cannot install says so (the tests that need it then skip LOUDLY).
-// Usage: node scripts/setup-system.mjs [postgresql] [chromium]   (default: all)
+// Usage: node scripts/setup-system.mjs [bubblewrap] [postgresql] [chromium]   (default: all)
 import { existsSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
@@ -27,13 +27,18 @@ export function ensurePostgresql() {
   return have || apt('postgresql');
 }
 
+/** bubblewrap, the sandbox `warden run` puts the whole agent in. */
+export function ensureBubblewrap() {
+  return process.platform !== 'linux' || existsSync('/usr/bin/bwrap') || apt('bubblewrap');
+}
+
 /** Chromium for the console's browser tests (driven by playwright-core). */
 export function ensureChromium() {
   return existsSync('/usr/bin/chromium') || apt('chromium');
 }
 
 const wanted = process.argv.slice(2);
-const all = { postgresql: ensurePostgresql, chromium: ensureChromium };
+const all = { bubblewrap: ensureBubblewrap, postgresql: ensurePostgresql, chromium: ensureChromium };
 if (process.argv[1]?.endsWith('setup-system.mjs'))
   for (const [name, f] of Object.entries(all))
     if (!wanted.length || wanted.includes(name)) process.stdout.write(`${name}: ${f() ? 'ok' : 'MISSING'}\n`);

@@ -315,6 +315,20 @@ export const COMMANDS: Record<string, CommandHelp> = {
       'warden enrol http://127.0.0.1:8790 --token "$T"',
     ],
   },
+  run: {
+    summary: 'run an agent contained: bubblewrap sandbox, egress proxy, gateway, decoys, hooks (Linux)',
+    usage: ['warden run [--agent A] [--policy FILE] [--allow-host H]... -- AGENT_COMMAND [ARGS...]'],
+    flags: [
+      ['--agent A', 'qwen-code, claude-code, gemini-cli or codex (default: guessed from the command)'],
+      POLICY_FLAG,
+      ['--allow-host H', 'let the sandbox reach host H (or H:PORT) through the egress proxy; repeatable'],
+    ],
+    examples: [
+      'warden run -- qwen -p "fix the failing test"',
+      'warden run --allow-host api.github.com -- claude -p "open a PR"',
+      'warden run --agent codex -- codex exec "add tests"   (exit: the agent\'s; 124 Warden ended it; 125 no sandbox)',
+    ],
+  },
   audit: {
     summary: 'the tamper-evident audit log: verify, anchor, rotate, show, export, egress, checkpoint, push',
     usage: [

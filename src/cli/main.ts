@@ -64,6 +64,7 @@ async function run(cmd: string, rest: string[]): Promise<number> {
   if (cmd === 'audit') return (await import('./audit.ts')).auditCommand(rest);
   if (cmd === 'server') return await (await import('./server.ts')).serverCommand(rest);
   if (cmd === 'enrol') return await (await import('./server.ts')).enrolCommand(rest);
+  if (cmd === 'run') return await (await import('./run.ts')).runCommand(rest);
   throw new UsageError(`unknown command '${cmd}' (try warden --help)`);
 }
 

@@ -1,0 +1,99 @@
+/**
+ * The bubblewrap profile of a `warden run` session: the system read-only, the workspace
+ * read-write, the user's home replaced by the session home, Warden's own folder, the Docker
+ * socket and other users' homes hidden, a network namespace with loopback only, a PID namespace
+ * and a new session (no terminal injection), the whole tree killed with Warden.
+ */
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+
+export const BWRAP_CANDIDATES = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'];
+
+/** Where the session's sockets, client and read-only settings appear inside the sandbox. */
+export const INSIDE_RUN = '/run/warden';
+
+export interface Profile {
+  workspace: string;
+  /** The user's real home, replaced by `sessionHome` at the same path. */
+  home: string;
+  sessionHome: string;
+  /** Host folder shown read-only at INSIDE_RUN (sockets, hook client, system settings). */
+  runDir: string;
+  /** Paths hidden behind an empty folder (Warden's home, policy folders…). */
+  hide: string[];
+  /** Files bound read-only over a path (sanitised project settings, the agent's user settings). */
+  roFiles: [source: string, target: string][];
+  env: Record<string, string>;
+  chdir: string;
+}
+
+/** The bwrap binary, or undefined. */
+export function findBwrap(): string | undefined {
+  // WARDEN_BWRAP names another bwrap (a build of its own, or a stand-in that proves the refusal).
+  if (process.env.WARDEN_BWRAP) return existsSync(process.env.WARDEN_BWRAP) ? process.env.WARDEN_BWRAP : undefined;
+  return BWRAP_CANDIDATES.find((p) => existsSync(p));
+}
+
+const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/**
+ * Other users' homes and root's: /home and /root hidden whole, or, where one holds the workspace or
+ * the home, every other entry on the way down to them hidden one by one.
+ */
+function homesHidden(p: Profile): string[] {
+  const keep = [p.workspace, p.home];
+  const out: string[] = [];
+  for (const d of ['/home', '/root']) {
+    if (!existsSync(d)) continue;
+    const inside = keep.filter((k) => under(k, d));
+    if (!inside.length) {
+      out.push('--tmpfs', d);
+      continue;
+    }
+    for (const k of inside)
+      for (let cur = resolve(k); cur !== d && dirname(cur) !== cur; cur = dirname(cur))
+        out.push(...dirsExcept(dirname(cur), keep));
+  }
+  return out;
+}
+
+/** `--tmpfs` over each folder in `parent` that leads to none of `keep`. */
+function dirsExcept(parent: string, keep: string[]): string[] {
+  const out: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const full = resolve(parent, n);
+    if (keep.some((k) => under(k, full))) continue;
+    try {
+      if (statSync(full).isDirectory()) out.push('--tmpfs', full);
+    } catch {
+      /* gone or unreadable: nothing to hide */
+    }
+  }
+  return out;
+}
+
+export function bwrapArgs(p: Profile, argv: string[]): string[] {
+  const a: string[] = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  // Fresh /tmp and /run: the host's temporary files and sockets (Docker's at /run/docker.sock) are not shown.
+  a.push('--tmpfs', '/tmp', '--tmpfs', '/run', '--tmpfs', '/var/tmp');
+  if (existsSync('/var/run/docker.sock') && realpathSync('/var/run') !== '/run')
+    a.push('--ro-bind', '/dev/null', '/var/run/docker.sock');
+  a.push(...homesHidden(p));
+  a.push('--bind', p.sessionHome, p.home);
+  a.push('--bind', p.workspace, p.workspace);
+  a.push('--ro-bind', p.runDir, INSIDE_RUN);
+  for (const [src, dst] of p.roFiles) a.push('--ro-bind', src, dst);
+  // Last, so that nothing bound above can show them again.
+  for (const h of p.hide) if (existsSync(h) && statSync(h).isDirectory()) a.push('--tmpfs', h);
+  // bwrap stays pid 1 of the new PID namespace (it reaps orphans); the whole tree dies with Warden.
+  a.push('--unshare-all', '--die-with-parent', '--new-session', '--clearenv');
+  for (const [k, v] of Object.entries(p.env)) a.push('--setenv', k, v);
+  a.push('--chdir', p.chdir, '--', ...argv);
+  return a;
+}
