@@ -13,7 +13,7 @@ import { eventWorkspace, parseEvent } from '../engine/events.ts';
 import { AuditLog } from '../audit/log.ts';
 import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
-import { auditData } from '../audit/record.ts';
+import { judgedRecord, toStored } from '../audit/record.ts';
 
 /**
  * Writes the whole answer synchronously (and without loading process.stdout's stream machinery,
@@ -81,7 +81,7 @@ export async function judgeCommand(rest: string[]): Promise<number> {
         const raw: unknown = JSON.parse(line);
         const ev = parseEvent(raw);
         const v = await judgeEvent(ev, contextOf(raw, ev as { cwd?: string }));
-        audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v) });
+        audit?.append(toStored(judgedRecord({ source: 'judge', session }, [ev], [v])));
         out = {
           decision: v.decision,
           reasons: v.reasons,
