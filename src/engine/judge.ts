@@ -10,7 +10,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { normalize } from 'node:path';
 import type { Action, Capability, Event, Finding } from './types.ts';
-import { severityRank } from './types.ts';
 import { nameMatches, type Policy } from './policy.ts';
 import { decide, finish, type Extra, type FullVerdict } from './verdict.ts';
 import { analyzeShell, ShellParseError, type ShellAnalysis } from '../analyzers/shell/index.ts';
@@ -19,8 +18,7 @@ import { inlineCodeActions, inlinePaths, scannerLanguage } from '../analyzers/in
 import { followRuns } from '../analyzers/tasks.ts';
 import { installChecks } from '../analyzers/deps/installs.ts';
 import { hostOf } from '../analyzers/network.ts';
-import { analyzeSecrets } from '../analyzers/secrets/index.ts';
-import { SourceFile } from '../analyzers/source.ts';
+import { secretsIn } from '../analyzers/secrets/in-text.ts';
 import { appendedLines, changedLines } from '../scan/diff.ts';
 
 export type { FullVerdict, JudgedAction } from './verdict.ts';
@@ -205,17 +203,6 @@ function scan(j: Judging, path: string, content: string, changed?: Set<number>, 
   for (const n of r.notes)
     if (n.kind === 'error')
       j.extra.push({ decision: j.policy.onError, reason: `analysis of ${path} failed: ${n.reason}` });
-}
-
-/**
- * Credentials in a text (a prompt, a URL): every finding, the ones that count (low ones are values in
- * a credential's format that look typed in: placeholders, most likely), and those named for a reason.
- */
-function secretsIn(label: string, text: string): { found: Finding[]; secrets: Finding[]; named: string } {
-  const found = analyzeSecrets(new SourceFile(label, text, undefined));
-  const secrets = found.filter((f) => severityRank(f.severity) >= severityRank('medium'));
-  const titles = [...new Set(secrets.map((f) => f.title))].join(', ');
-  return { found, secrets, named: `${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`} (${titles})` };
 }
 
 type ScanText = typeof import('./scan.ts').scanText;
