@@ -134,6 +134,7 @@ test('a hook payload whose tool_name is a number is denied and recorded as kind 
   assert.equal(recs.length, 1);
   assert.deepEqual([recs[0].kind, recs[0].decision, recs[0].data.tool], ['error', 'deny', undefined]);
   assert.match(recs[0].data.reasons[0], /fails closed/);
+  assert.match(warden(home, ['audit', 'show']).out, /deny  hook:qwen-code error ""  — .*fails closed/);
 });
 
 test('a log whose first records were written before the typed record (kind run_shell_command, no v) still verifies, shows and exports beside new ones', () => {
