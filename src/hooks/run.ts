@@ -173,7 +173,7 @@ export async function judgePayload(
 ): Promise<HookAnswer> {
   const phase = phaseOf(agent, payload);
   const session = typeof payload?.session_id === 'string' ? payload.session_id : undefined;
-  // (the stored source column is `source`, hook:AGENT: see src/audit/record.ts)
+  // (every caller passes `source` as hook:AGENT; the record builds that column from the agent: src/audit/record.ts)
   const tool = typeof payload?.tool_name === 'string' ? payload.tool_name : undefined;
   const caller = { source: 'hook' as const, agent, session, tool };
   // Anything the adapter cannot read in a pre-tool position is the policy's on-error decision.
