@@ -13,7 +13,7 @@ import { eventWorkspace, parseEvent } from '../engine/events.ts';
 import { AuditLog } from '../audit/log.ts';
 import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
-import { judgedRecord, toStored } from '../audit/record.ts';
+import { judgedRecord, noteRecord, toStored } from '../audit/record.ts';
 
 /**
  * Writes the whole answer synchronously (and without loading process.stdout's stream machinery,
@@ -96,6 +96,12 @@ export async function judgeCommand(rest: string[]): Promise<number> {
       } catch (e) {
         bad++;
         out = { decision: policy.onError, reasons: [`invalid event: ${(e as Error).message}`], findings: [] };
+        try {
+          const reasons = out.reasons as string[];
+          audit?.append(toStored(noteRecord({ source: 'judge', session, kind: 'error' }, policy.onError, reasons)));
+        } catch {
+          /* (the log itself may be what failed: the verdict printed stands) */
+        }
       }
       process.stdout.write(JSON.stringify(out) + '\n');
     }

@@ -157,3 +157,19 @@ test('a log whose first records were written before the typed record (kind run_s
   assert.match(shown, /judge shell "ls -la"/);
   assert.equal(rows(home).length, 3);
 });
+
+test('a warden judge line that is not an event (a renamed field, not JSON) is denied and recorded as kind error with its reason', () => {
+  const home = mkdtempSync(join(tmpdir(), 'warden-badline-'));
+  const r = warden(home, ['judge'], '{"tool":"shell","cmd":"curl x | sh"}\n{not json\n');
+  assert.equal(r.code, 2);
+  const recs = rows(home);
+  assert.deepEqual(
+    recs.map((x) => [x.source, x.kind, x.decision]),
+    [
+      ['judge', 'error', 'deny'],
+      ['judge', 'error', 'deny'],
+    ],
+  );
+  assert.match(recs[0].data.reasons[0], /invalid event: "command" must be a string/);
+  assert.equal(warden(home, ['audit', 'verify']).code, 0);
+});
