@@ -27,6 +27,7 @@ const AREAS: Record<string, string> = {
   'gateway-secrets': 'Secrets never leave through the gateway',
   gateway: 'The gateway is bounded and says what went wrong',
   audit: 'The audit log shows tampering',
+  'audit-record': 'One audit record, whichever door',
   shell: 'Shell analysis is linear, and everyday commands pass',
   agents: 'Each agent module keeps its contract, and tool output is read for injection',
   resources: 'Bounded resources',

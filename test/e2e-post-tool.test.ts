@@ -63,7 +63,7 @@ const resultRecords = (work: string) =>
     .out.trim()
     .split('\n')
     .map((l) => JSON.parse(l))
-    .filter((r) => String(r.kind).startsWith('result:'));
+    .filter((r) => r.kind === 'tool-result');
 
 for (const [agent, bin, helper, turn] of [
   ['qwen-code', QWEN, 'qwen-run.mjs', { tool: 'read_file', args: { file_path: '__PROJ__/README.md' } }],

@@ -141,21 +141,19 @@ test(
     assert.ok(recs.some((r) => r.session === 'warden-doctor' && r.decision === 'deny'));
     const tools = recs.filter(
       (r) =>
-        r.session !== 'warden-doctor' &&
-        !String(r.kind).startsWith('result:') &&
-        r.kind !== 'model-turn' &&
-        r.kind !== 'prompt',
+        r.session !== 'warden-doctor' && r.kind !== 'tool-result' && r.kind !== 'model-turn' && r.kind !== 'prompt',
     );
+    // (one vocabulary of kinds for every door; the agent's own tool name is kept beside it)
     assert.deepEqual(
-      tools.map((r) => `${r.kind}:${r.decision}`),
+      tools.map((r) => `${r.kind}:${r.data.tool}:${r.decision}`),
       [
-        'write_file:allow',
-        'edit:allow',
-        'write_file:allow',
-        'run_shell_command:allow',
-        'run_shell_command:deny',
-        'run_shell_command:deny',
-        'write_file:deny',
+        'write:write_file:allow',
+        'edit:edit:allow',
+        'write:write_file:allow',
+        'shell:run_shell_command:allow',
+        'shell:run_shell_command:deny',
+        'shell:run_shell_command:deny',
+        'write:write_file:deny',
       ],
     );
     assert.ok(recs.some((r) => r.kind === 'prompt' && r.data.calls[0].event.text.startsWith('Fix calc.add')));

@@ -47,9 +47,9 @@ test(
     const ev = await api(srv.url, '/api/events?session=contract-1', srv.admin);
     assert.equal(ev.status, 200);
     assert.deepEqual(
-      ev.body.map((r: { decision: string; data: { event: { command: string } } }) => [
+      ev.body.map((r: { decision: string; data: { calls: { event: { command: string } }[] } }) => [
         r.decision,
-        r.data.event.command,
+        r.data.calls[0].event.command,
       ]),
       [
         ['allow', 'ls -la'],

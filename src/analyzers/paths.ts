@@ -6,6 +6,7 @@
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { PACKAGE_ROOT, defaultAuditDir } from '../paths.ts';
+import type { Action } from '../engine/types.ts';
 
 /**
  * Where a path really leads when it is (or passes through) a symbolic link on disk: a link in the
@@ -245,4 +246,55 @@ export function isHarmlessSystemRead(abs: string): boolean {
     /\/\.ssh\/[^/]+\.pub$/.test(abs) ||
     /^\/dev\/(?:u?random|null|zero|stdin)$/.test(abs)
   );
+}
+
+/** Where a call runs: its working folder, the project (its normal work) and the home folder. */
+export interface Where {
+  cwd: string;
+  workspace: string;
+  home: string;
+}
+
+/** A path as the call names it, made absolute (`~` is the home folder, relative is from cwd). */
+export function absolutePath(p: string, w: Where): string {
+  return normalize(resolve(w.cwd, p === '~' || p.startsWith('~/') ? w.home + p.slice(1) : p));
+}
+
+function inWorkspace(abs: string, workspace: string): boolean {
+  return abs === workspace || abs.startsWith(workspace.endsWith('/') ? workspace : workspace + '/');
+}
+
+/**
+ * What reading or writing a file does: a credential read, a write to the agent's or Warden's
+ * controls, to a start-up file or to privilege files, or work outside the workspace. A symbolic
+ * link to one of those is judged as its target. At most one action: the most telling one.
+ */
+export function pathActions(path: string, mode: 'read' | 'write', command: string, w: Where): Action[] {
+  const { home } = w;
+  const lexical = absolutePath(path, w),
+    target = linkTarget(lexical);
+  const sensitive =
+    target !== undefined &&
+    (isCredentialPath(target, home) ||
+      (mode === 'write' &&
+        (isAgentControlPath(target, home) || isPersistencePath(target, home) || isPrivilegedPath(target))));
+  const a = sensitive ? target : lexical;
+  if (sensitive) path = `${path} (a link to ${target})`;
+  const act = (capability: Action['capability'], detail: string): Action[] => [
+    { capability, detail, command, paths: [a] },
+  ];
+  const verb = mode === 'read' ? 'reads' : 'writes';
+  if (mode === 'write' && isAgentControlPath(a, home))
+    return act('agent-tamper', `writes ${path}, which controls the agent's or Warden's guard`);
+  if (isCredentialPath(a, home)) return act('credential-access', `${verb} ${path}, a credential or secret file`);
+  if (mode === 'write' && isPersistencePath(a, home))
+    return act('persistence', `writes ${path}, which runs code at login, on a schedule or on git events`);
+  if (mode === 'write' && isPrivilegedPath(a))
+    return act('privilege', `writes ${path}, which controls users or privileges`);
+  if (!inWorkspace(a, w.workspace) && !isScratchPath(a) && !(mode === 'read' && isHarmlessSystemRead(a)))
+    return act(
+      mode === 'read' ? 'read-outside' : 'write-outside',
+      `${verb} ${path}, outside the workspace (${w.workspace})`,
+    );
+  return [];
 }

@@ -68,6 +68,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { UserError } from '../errors.ts';
 import { loadAddon, nativeRecord } from '../native.ts';
 import { defaultAuditDir } from '../paths.ts';
+import { noteRecord, toStored } from './record.ts';
 
 export const CHECKPOINT_EVERY = 100;
 const SCHEMA_VERSION = 2;
@@ -479,7 +480,7 @@ export class AuditLog {
     this.loadKey(true);
     this.logId = randomUUID();
     this.db.prepare(`INSERT INTO meta (k, v) VALUES ('log', ?)`).run(this.logId);
-    const note = { source: 'audit', kind: 'adopt', decision: 'allow', data: { unsignedBefore: old?.seq } };
+    const note = toStored(noteRecord({ source: 'audit', kind: 'adopt', data: { unsignedBefore: old?.seq } }, 'allow'));
     const h = old ? this.insert(note, old.seq + 1, old.hash) : { seq: 0, hash: GENESIS };
     this.writeHeadFile(this.signAndStore(h.seq, h.hash));
   }
@@ -1067,7 +1068,9 @@ export function rotateLog(dir: string): { archive: string; record: AuditRecord }
   let closing: AuditRecord | undefined, closeError: string | undefined;
   try {
     const old = new AuditLog(dir);
-    closing = old.append({ source: 'audit', kind: 'rotate', decision: 'allow', data: { closing: true, verdict } });
+    closing = old.append(
+      toStored(noteRecord({ source: 'audit', kind: 'rotate', data: { closing: true, verdict } }, 'allow')),
+    );
     old.close();
   } catch (e) {
     closeError = (e as Error).message;
@@ -1078,19 +1081,25 @@ export function rotateLog(dir: string): { archive: string; record: AuditRecord }
     if (existsSync(join(dir, f))) renameSync(join(dir, f), join(archive, f));
   const log = new AuditLog(dir);
   try {
-    const record = log.append({
-      source: 'audit',
-      kind: 'rotate',
-      decision: 'allow',
-      data: {
-        archive,
-        previous: closing ? { seq: closing.seq, hash: closing.hash } : undefined,
-        closed: !!closing,
-        closeError,
-        verified: verdict.ok,
-        problems: verdict.problems.slice(0, 20),
-      },
-    });
+    const record = log.append(
+      toStored(
+        noteRecord(
+          {
+            source: 'audit',
+            kind: 'rotate',
+            data: {
+              archive,
+              previous: closing ? { seq: closing.seq, hash: closing.hash } : undefined,
+              closed: !!closing,
+              closeError,
+              verified: verdict.ok,
+              problems: verdict.problems.slice(0, 20),
+            },
+          },
+          'allow',
+        ),
+      ),
+    );
     return { archive, record };
   } finally {
     log.close();

@@ -60,10 +60,12 @@ function summary(r: AuditRecord): string {
     calls?: { event?: Record<string, unknown>; verdict?: { reasons?: string[] } }[];
     event?: Record<string, unknown>;
     verdict?: { reasons?: string[] };
+    reasons?: string[];
   };
   const ev = d.calls?.[0]?.event ?? d.event ?? {};
   const what = (ev.command ?? ev.path ?? ev.url ?? ev.text ?? '') as string;
-  const why = (d.calls?.flatMap((c) => c.verdict?.reasons ?? []) ?? d.verdict?.reasons ?? [])[0] ?? '';
+  // (typed records carry their reasons; older ones only their calls' or their verdict's)
+  const why = (d.reasons ?? d.calls?.flatMap((c) => c.verdict?.reasons ?? []) ?? d.verdict?.reasons ?? [])[0] ?? '';
   return `${String(r.seq).padStart(6)} ${r.ts} ${r.decision.padEnd(5)} ${r.source} ${r.kind} ${JSON.stringify(what.slice(0, 100))}${why ? `  — ${why.slice(0, 140)}` : ''}`;
 }
 

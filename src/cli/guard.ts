@@ -13,7 +13,7 @@ import { eventWorkspace, parseEvent } from '../engine/events.ts';
 import { AuditLog } from '../audit/log.ts';
 import { resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
-import { auditData } from '../audit/record.ts';
+import { judgedRecord, noteRecord, toStored } from '../audit/record.ts';
 // The fleet modules (src/server/) load only where used: a hook's start must not pay for them.
 const fleet = () => import('../server/client.ts');
 import { defaultAuditDir } from '../paths.ts';
@@ -105,8 +105,8 @@ export async function judgeCommand(rest: string[]): Promise<number> {
             ? await (await import('../server/approve.ts')).approvalGate(defaultAuditDir(), session, ev, v.reasons)
             : undefined;
         if (gate) Object.assign(v, { decision: gate.decision, reasons: [...gate.reasons, ...v.reasons] });
-        const extra = gate ? { approval: gate.approval } : {};
-        audit?.append({ session, source: 'judge', kind: ev.tool, decision: v.decision, data: auditData(ev, v, extra) });
+        const data = gate ? { approval: gate.approval } : undefined;
+        audit?.append(toStored(judgedRecord({ source: 'judge', session, data }, [ev], [v])));
         out = {
           decision: v.decision,
           reasons: v.reasons,
@@ -121,6 +121,12 @@ export async function judgeCommand(rest: string[]): Promise<number> {
       } catch (e) {
         bad++;
         out = { decision: policy.onError, reasons: [`invalid event: ${(e as Error).message}`], findings: [] };
+        try {
+          const reasons = out.reasons as string[];
+          audit?.append(toStored(noteRecord({ source: 'judge', session, kind: 'error' }, policy.onError, reasons)));
+        } catch {
+          /* (the log itself may be what failed: the verdict printed stands) */
+        }
       }
       process.stdout.write(JSON.stringify(out) + '\n');
     }

@@ -16,6 +16,7 @@ import type { Decision, Event } from '../engine/types.ts';
 import { stricter } from '../engine/policy.ts';
 import { toolEvents } from '../hooks/adapters.ts';
 import type { AuditLog } from '../audit/log.ts';
+import { judgedRecord, noteRecord, toStored, type StoredRecord } from '../audit/record.ts';
 import { scanText } from '../engine/scan.ts';
 
 // (`before: ''`: a suppression comment the model writes is its own, so it silences nothing.)
@@ -129,13 +130,18 @@ async function judgeToolCall(
   name: string,
   argsJson: string,
   cfg: GatewayConfig,
-): Promise<{ decision: Decision; reasons: string[] }> {
+): Promise<{ decision: Decision; reasons: string[]; record: StoredRecord }> {
+  // (its record: the one a hook writes for the call, without the call's text, which only the exchange's redactor clears)
+  const refused = (reason: string) => {
+    const r = noteRecord({ source: 'gateway', kind: 'error', tool: name }, cfg.policy.onError, [reason]);
+    return { decision: cfg.policy.onError, reasons: [reason], record: toStored(r) };
+  };
   let input: Record<string, unknown>;
   try {
     input = JSON.parse(argsJson || '{}');
   } catch {
     // Arguments Warden cannot read are arguments it cannot judge: the policy's on-error decision.
-    return { decision: cfg.policy.onError, reasons: [`the arguments of the ${name} call are not valid JSON`] };
+    return refused(`the arguments of the ${name} call are not valid JSON`);
   }
   // (Tools of the client's own that Warden does not know are the client's business here.)
   const known = (agent: 'qwen-code' | 'claude-code') =>
@@ -145,18 +151,21 @@ async function judgeToolCall(
     events = known('qwen-code');
     if (!events.length) events = known('claude-code');
   } catch (e) {
-    return { decision: cfg.policy.onError, reasons: [`the ${name} call could not be read (${(e as Error).message})`] };
+    return refused(`the ${name} call could not be read (${(e as Error).message})`);
   }
   if (!events.length && SHELLISH.has(name) && typeof input.command === 'string')
     events = [{ tool: 'shell', command: input.command }];
   let decision: Decision = 'allow';
   const reasons: string[] = [];
+  const verdicts = [];
   for (const ev of events) {
     const v = await judgeEvent(ev, { policy: cfg.policy, cwd: cfg.cwd ?? process.cwd() });
     decision = stricter(decision, v.decision);
     reasons.push(...v.reasons);
+    verdicts.push(v);
   }
-  return { decision, reasons };
+  const record = toStored({ ...judgedRecord({ source: 'gateway', tool: name }, events, verdicts), calls: undefined });
+  return { decision, reasons, record };
 }
 
 /**
@@ -304,24 +313,22 @@ export function createGateway(cfg: GatewayConfig): Server {
           );
         }
       };
-      const audit = (extra: Record<string, unknown>, decision: Decision = 'allow') =>
-        batcher?.add({
-          source: 'gateway',
-          kind: anthropic ? 'exchange:anthropic' : 'exchange:openai',
-          decision,
-          data: {
-            upstream: upstream.name,
-            host: new URL(upstream.url).host,
-            // (the model name as it was sent: a secret pasted there is stored as its placeholder)
-            model: outBody.model,
-            stream: !!body.stream,
-            sensitive,
-            bytesOut: outText.length,
-            redactions: redactor.redactions,
-            latencyMs: Math.round(performance.now() - t0),
-            ...extra,
-          },
-        });
+      const audit = (extra: Record<string, unknown>, decision: Decision = 'allow') => {
+        const data = {
+          protocol: anthropic ? 'anthropic' : 'openai',
+          upstream: upstream.name,
+          host: new URL(upstream.url).host,
+          // (the model name as it was sent: a secret pasted there is stored as its placeholder)
+          model: outBody.model,
+          stream: !!body.stream,
+          sensitive,
+          bytesOut: outText.length,
+          redactions: redactor.redactions,
+          latencyMs: Math.round(performance.now() - t0),
+          ...extra,
+        };
+        batcher?.add(toStored(noteRecord({ source: 'gateway', kind: 'exchange', data }, decision)));
+      };
       if (up.status < 200 || up.status >= 300) {
         // The log keeps the upstream's text as it came (placeholders); only the client gets real values.
         const errText = await readAll();
@@ -444,7 +451,7 @@ async function judgeOpenAIMessage(json: Record<string, unknown>, cfg: GatewayCon
     const refusals: string[] = [];
     for (const c of calls) {
       const v = await judgeToolCall(c.function.name, c.function.arguments, cfg);
-      out.push({ name: c.function.name, decision: v.decision });
+      out.push({ name: c.function.name, ...v.record });
       if (v.decision === 'deny') refusals.push(refusal(c.function.name, v.reasons));
       else keep.push(c);
     }
@@ -468,7 +475,7 @@ async function judgeAnthropicMessage(json: Record<string, unknown>, cfg: Gateway
       continue;
     }
     const v = await judgeToolCall(b.name ?? '', JSON.stringify(b.input ?? {}), cfg);
-    out.push({ name: b.name ?? '', decision: v.decision });
+    out.push({ name: b.name ?? '', ...v.record });
     if (v.decision === 'deny') kept.push({ type: 'text', text: refusal(b.name ?? 'tool', v.reasons) });
     else kept.push(b);
   }
@@ -570,7 +577,7 @@ async function streamOpenAI(
               cfg.toolCalls === 'off'
                 ? { decision: 'allow' as Decision, reasons: [] }
                 : await judgeToolCall(t.name, args, cfg);
-            calls.push({ name: t.name, decision: v.decision });
+            calls.push({ name: t.name, ...('record' in v ? v.record : { decision: v.decision }) });
             if (v.decision === 'deny') refusals.push(refusal(t.name, v.reasons));
             else
               allowed.push({
@@ -668,7 +675,7 @@ async function streamAnthropic(
             cfg.toolCalls === 'off'
               ? { decision: 'allow' as Decision, reasons: [] }
               : await judgeToolCall(t.name, json, cfg);
-          calls.push({ name: t.name, decision: v.decision });
+          calls.push({ name: t.name, ...('record' in v ? v.record : { decision: v.decision }) });
           if (v.decision === 'deny') {
             send('content_block_start', {
               type: 'content_block_start',

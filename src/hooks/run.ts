@@ -9,7 +9,7 @@ import { judgeEvent, type FullVerdict } from '../engine/judge.ts';
 import type { Decision, Event } from '../engine/types.ts';
 import { AuditLog } from '../audit/log.ts';
 import { languageOf, registerOnly, type Language } from '../analyzers/code/languages.ts';
-import { auditData, redactText } from '../audit/record.ts';
+import { judgedRecord, noteRecord, redactText, toStored } from '../audit/record.ts';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
@@ -155,13 +155,9 @@ export async function writeLateRecord(agent: Agent, reason: string, input?: stri
   }
   const audit = new AuditLog(auditDir, 'full', { busyTimeoutMs: LATE_RECORD_BUSY_MS });
   try {
-    audit.append({
-      session: typeof p.session_id === 'string' ? p.session_id : undefined,
-      source: `hook:${agent}`,
-      kind: typeof p.tool_name === 'string' ? p.tool_name : 'tool',
-      decision: 'deny',
-      data: { tool: p.tool_name, event: p.hook_event_name, error: reason, late: true },
-    });
+    const [session, tool] = [p.session_id, p.tool_name].map((x) => (typeof x === 'string' ? x : undefined));
+    const data = { event: p.hook_event_name, error: reason, late: true };
+    audit.append(toStored(noteRecord({ source: 'hook', agent, session, kind: 'error', tool, data }, 'deny', [reason])));
   } finally {
     audit.close();
   }
@@ -178,10 +174,15 @@ export async function judgePayload(
 ): Promise<HookAnswer> {
   const phase = phaseOf(agent, payload);
   const session = typeof payload?.session_id === 'string' ? payload.session_id : undefined;
+  // (every caller passes `source` as hook:AGENT; the record builds that column from the agent: src/audit/record.ts)
+  const tool = typeof payload?.tool_name === 'string' ? payload.tool_name : undefined;
+  const caller = { source: 'hook' as const, agent, session, tool };
   // Anything the adapter cannot read in a pre-tool position is the policy's on-error decision.
-  const failClosed = (kind: string, what: string, p: Phase): HookAnswer => {
+  const failClosed = (_kind: string, what: string, p: Phase): HookAnswer => {
     const reason = `${what}; Warden fails closed`;
-    audit?.append({ session, source, kind, decision: policy.onError, data: { error: reason } });
+    audit?.append(
+      toStored(noteRecord({ ...caller, kind: 'error', data: { error: reason } }, policy.onError, [reason])),
+    );
     return answer(agent, p, policy.onError, reason);
   };
   const bad = unreadable(agent, payload, phase);
@@ -203,31 +204,21 @@ export async function judgePayload(
         : undefined;
     const resp =
       typeof payload.tool_response === 'string' ? payload.tool_response : JSON.stringify(payload.tool_response ?? null);
-    audit?.append({
-      session,
-      source,
-      kind: `result:${payload.tool_name ?? '?'}`,
-      decision: 'allow',
-      data: {
-        tool: payload.tool_name,
-        input: redactText(JSON.stringify(payload.tool_input ?? {})).text,
-        response: redactText(resp ?? '').text,
-        event: payload.hook_event_name,
-        ...(injection ? { injection } : {}),
-      },
-    });
+    const input = redactText(JSON.stringify(payload.tool_input ?? {})).text;
+    const data = {
+      input,
+      response: redactText(resp ?? '').text,
+      event: payload.hook_event_name,
+      ...(injection ? { injection } : {}),
+    };
+    audit?.append(toStored(noteRecord({ ...caller, kind: 'tool-result', data }, 'allow')));
     // What the tool returned may carry instructions for the agent: the model is told, in the form
     // this agent feeds back (the tool already ran; the next call is judged by the pre-tool hook).
     return warning ? agentModule(agent).postToolWarning(warning) : answer(agent, phase, 'allow', '');
   }
   if (phase === 'other') {
-    audit?.append({
-      session,
-      source,
-      kind: `session:${payload.hook_event_name ?? '?'}`,
-      decision: 'allow',
-      data: { event: payload.hook_event_name, cwd },
-    });
+    const data = { event: payload.hook_event_name, cwd };
+    audit?.append(toStored(noteRecord({ ...caller, kind: 'session', data }, 'allow')));
     return answer(agent, phase, 'allow', '');
   }
 
@@ -260,14 +251,8 @@ export async function judgePayload(
     reasons.push(...v.reasons);
   }
   // UserPromptSubmit also fires when tool results go back to the model: those are model turns, not prompts.
-  const kind = phase === 'prompt' ? (events.length ? 'prompt' : 'model-turn') : (payload.tool_name ?? 'tool');
-  audit?.append({
-    session,
-    source,
-    kind,
-    decision,
-    data: { tool: payload.tool_name, cwd, calls: events.map((ev, k) => auditData(ev, verdicts[k])) },
-  });
+  const kind = phase === 'prompt' && !events.length ? 'model-turn' : undefined;
+  audit?.append(toStored(judgedRecord({ ...caller, kind, data: { cwd } }, events, verdicts)));
   return answer(agent, phase, decision, reasons.join(' ') || 'allowed');
 }
 

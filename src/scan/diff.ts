@@ -60,3 +60,28 @@ export function textFromPatch(f: FileDiff): string {
   for (let i = 1; i <= max; i++) out.push(f.lines.get(i) ?? '');
   return out.join('\n');
 }
+
+/**
+ * Lines of `next` that are not in `old` (a multiset comparison: moved lines count as unchanged).
+ * What an agent's write or edit changed, so only its own lines' findings hold the call back.
+ */
+export function changedLines(old: string, next: string): Set<number> {
+  const count = new Map<string, number>();
+  for (const l of old.split('\n')) count.set(l, (count.get(l) ?? 0) + 1);
+  const out = new Set<number>();
+  next.split('\n').forEach((l, i) => {
+    const n = count.get(l) ?? 0;
+    if (n > 0) count.set(l, n - 1);
+    else out.add(i + 1);
+  });
+  return out;
+}
+
+/** The lines `>>` adds to a file: from the old last line (which the text may continue) on. */
+export function appendedLines(old: string, next: string): Set<number> {
+  const from = old.split('\n').length,
+    to = next.split('\n').length;
+  const out = new Set<number>();
+  for (let l = from; l <= to; l++) out.add(l);
+  return out;
+}

@@ -27,9 +27,11 @@ const n = (key: string, v: number) => [{ key, value: { intValue: String(v) } }];
 
 const SEVERITY: Record<string, [number, string]> = { deny: [13, 'WARN'], ask: [10, 'INFO2'], allow: [9, 'INFO'] };
 
+// Typed records (src/audit/record.ts) keep their reasons at the top; older ones inside each call.
 function reasonOf(data: unknown): string | undefined {
-  const d = data as { verdict?: { reasons?: string[] }; calls?: { verdict?: { reasons?: string[] } }[] };
-  return d?.verdict?.reasons?.[0] ?? d?.calls?.[0]?.verdict?.reasons?.[0];
+  type Reasons = { reasons?: string[] };
+  const d = data as Reasons & { verdict?: Reasons; calls?: { verdict?: Reasons }[] };
+  return d?.reasons?.[0] ?? d?.verdict?.reasons?.[0] ?? d?.calls?.[0]?.verdict?.reasons?.[0];
 }
 
 /** One audit record as an OTLP log record. */

@@ -1,0 +1,125 @@
+/**
+ * Inline programs (`python3 -c`, `node -e`, heredocs fed to an interpreter, an agent's code tool):
+ * the capabilities the code analyzers do not name (running programs, the network, credentials,
+ * the environment, root), the shell commands they hand to system()/exec(), and the files they name.
+ */
+import { homedir } from 'node:os';
+import type { Action } from '../engine/types.ts';
+import { hostOf } from './network.ts';
+import { isCredentialPath, isPersistencePath } from './paths.ts';
+import { analyzeShell, type ShellContext } from './shell/index.ts';
+
+/** The scanner's language for an inline program's interpreter (others are not scanned as code). */
+const SCANNED_AS: Record<string, string> = {
+  python: 'python',
+  javascript: 'javascript',
+  typescript: 'typescript',
+  ruby: 'ruby',
+  php: 'php',
+  perl: 'bash',
+  lua: 'bash',
+  awk: 'bash',
+  powershell: 'bash',
+};
+export function scannerLanguage(inlineLanguage: string): string | undefined {
+  return SCANNED_AS[inlineLanguage];
+}
+
+const SHELL_CALL =
+  /\b(?:system|popen|execSync|exec|spawnSync|check_output|check_call|getoutput|shell_exec|passthru|proc_open|Popen|run|call|callCommand|IO\.popen|Kernel\.system)\s*\(\s*\[?\s*(?:["'`])((?:[^"'`\\]|\\.){2,2000})["'`]/g;
+
+/** Inline code's own capabilities, then those of the shell commands it hands to system()/exec(). */
+export function inlineCodeActions(code: string, command: string, where: ShellContext): Action[] {
+  return [...inlineActions(code, command), ...shellCallActions(code, command, where)];
+}
+
+/** Shell commands that inline code hands to system()/exec()/popen(): judged as shell commands too. */
+export function shellCallActions(code: string, command: string, where: ShellContext): Action[] {
+  const out: Action[] = [];
+  for (const m of code.matchAll(SHELL_CALL)) {
+    try {
+      const inner = analyzeShell(m[1].replace(/\\(["'`\\])/g, '$1'), where);
+      out.push(...inner.actions.map((a) => ({ ...a, command: `${command}: ${a.command}` })));
+    } catch {
+      /* not shell after all */
+    }
+  }
+  return out;
+}
+
+/**
+ * Files an inline program names (absolute, home and relative paths, dotfiles), read or written by
+ * it: `open('.claude/settings.json', 'w')` is a write to the agent's settings. A program that
+ * writes anywhere counts as writing every file it names.
+ */
+export function inlinePaths(code: string): { paths: string[]; mode: 'read' | 'write' } {
+  const paths = [...code.matchAll(/["'`]((?:~|\/|\.{1,2}\/|[\w.-]+\/)[^"'`\s]{2,}|\.\w[\w.-]*)["'`]/g)].map(
+    (m) => m[1],
+  );
+  return { paths, mode: /write|open\([^)]*["'`][wa]/.test(code) ? 'write' : 'read' };
+}
+
+/** Capabilities of inline programs (python -c, node -e …) that the code analyzers do not name. */
+export function inlineActions(code: string, command: string): Action[] {
+  const out: Action[] = [];
+  if (
+    /\b(?:os\.(?:system|popen|exec\w*|spawn\w*|fork)|subprocess|pty\.spawn|commands\.getoutput|child_process|execSync|spawnSync|exec(?:File)?\s*\(|Process\.(?:spawn|exec)|IO\.popen|Kernel\.(?:system|exec|spawn)|\bsystem\s*\(|\bexec\s*[("'/]|`[^`]+`|%x\(|proc_open|shell_exec|passthru|popen\s*\()/.test(
+      code,
+    )
+  ) {
+    out.push({ capability: 'inline-exec', detail: 'inline code runs other programs', command });
+  }
+  if (/["'`](?:\/bin\/|\/usr\/bin\/)?(?:ba|da|z|k)?sh["'`\s]/.test(code) && out.length)
+    out.push({ capability: 'interactive-shell', detail: 'inline code starts a shell', command });
+  const hosts = [...code.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s"'`)]+|["'`](\d{1,3}(?:\.\d{1,3}){3})["'`]/gi)]
+    .map((m) => m[1] ?? hostOf(m[0], 'curl') ?? '')
+    .filter(Boolean);
+  if (
+    /\b(?:socket|urllib|requests\.|http\.client|httpx|fetch\s*\(|net\.(?:connect|createConnection)|https?\.(?:get|request)|Net::HTTP|TCPSocket|fsockopen|curl_init|LWP::|IO::Socket|WebSocket)\b/.test(
+      code,
+    ) ||
+    hosts.length
+  ) {
+    out.push({
+      capability: 'network',
+      detail: hosts.length
+        ? 'inline code connects to' + ` ${[...new Set(hosts)].join(', ')}`
+        : 'inline code opens network connections',
+      command,
+      hosts: hosts.length ? [...new Set(hosts)] : ['?'],
+    });
+  }
+  // (the user's own home folder, not the judged context's: the golden record was taken this way)
+  for (const m of code.matchAll(/["'`]((?:~|\/)[^"'`\s]{2,})["'`]/g)) {
+    const p = m[1].startsWith('~') ? homedir() + m[1].slice(1) : m[1];
+    if (isCredentialPath(p, homedir()))
+      out.push({
+        capability: 'credential-access',
+        detail: `inline code touches ${m[1]}, a credential file`,
+        command,
+        paths: [p],
+      });
+    else if (isPersistencePath(p, homedir()))
+      out.push({ capability: 'persistence', detail: `inline code touches ${m[1]}`, command, paths: [p] });
+  }
+  if (/\b(?:os\.environ|process\.env|ENV\b|getenv)\b/.test(code) && out.some((a) => a.capability === 'network'))
+    out.push({
+      capability: 'exfiltration',
+      detail: 'inline code reads the environment and talks to the network',
+      command,
+    });
+  if (/\b(?:setuid|setgid|seteuid)\s*\(\s*0\s*\)|Process::Sys\.setuid/.test(code))
+    out.push({ capability: 'privilege', detail: 'inline code changes to root', command });
+  // The whole environment printed (`print(os.environ)`, `node -p process.env`): every API key goes
+  // into the agent's context, and from there to the model vendor.
+  if (
+    (WHOLE_ENV.test(code) && (PRINTS.test(code) || /\b(?:node|nodejs|bun)\b[^|;&]*\s(?:-p|--print)\b/.test(command))) ||
+    /\bpp?\s+ENV\b(?!\s*[[.])/.test(code)
+  )
+    out.push({ capability: 'env-dump', detail: 'inline code prints the whole environment', command });
+  return out;
+}
+const WHOLE_ENV =
+  /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b|\.copy\b|\.update\b))|\bprocess\.env\b(?!\s*(?:\.|\[|\?\.))|\bENV\.(?:to_h|inspect|each|map|keys|to_a)\b|%ENV\b|\bos\.Environ\(\)|System\.getenv\(\)/;
+const PRINTS =
+  /\b(?:print|pprint|console\.(?:log|dir|info)|puts|say|printf|echo|var_dump|print_r|json\.dumps|JSON\.stringify|sys\.stdout\.write|process\.stdout\.write)\b/;
