@@ -252,18 +252,20 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
     added.add(`${a.capability}\0${a.detail}`);
     actions.push(a);
   };
-  for (const p of parsed.problems) add({ capability: 'unknown', detail: p, command });
+  for (const p of parsed.problems) add({ check: 'line.parse-problem', capability: 'unknown', detail: p, command });
   // Invisible and direction-changing characters have no business in a command line: they make
   // what a reviewer reads differ from what runs (Trojan Source in a terminal).
   const hidden = HIDDEN_CHARS.exec(command);
   if (hidden)
     add({
+      check: 'line.hidden-character',
       capability: 'obfuscated-exec',
       detail: `the command line holds an invisible or direction-changing character (U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`,
       command,
     });
   if (FORK_BOMB.test(command))
     add({
+      check: 'line.fork-bomb',
       capability: 'destructive',
       detail: 'a fork bomb: a function that starts copies of itself until the machine stops responding',
       command,
@@ -315,6 +317,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
     } else if (name === 'cd' || name === 'pushd') cwdKnown = false; // (`cd "$dir"`: where relative paths lead is only known at run time)
     if (dyn[0]) {
       add({
+        check: 'line.dynamic-name',
         capability: 'unknown',
         detail: `the command name is only known at run time (${c.text || '$…'})`,
         command: text,
@@ -335,6 +338,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
     ) {
       // Quoted or escaped command names (c\url, 'c'url) are obfuscation in an agent's command.
       add({
+        check: 'line.disguised-name',
         capability: 'obfuscated-exec',
         detail: `the command name is disguised with quotes or escapes (${c.text} is ${name})`,
         command: text,
@@ -342,13 +346,19 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
     }
     if (/(?![A-Za-z])\p{L}/u.test(name) && /[A-Za-z]/.test(name)) {
       add({
+        check: 'line.lookalike-name',
         capability: 'obfuscated-exec',
         detail: `the command name ${name} mixes look-alike letters from another script with Latin ones`,
         command: text,
       });
     }
     if (/[*?[]/.test(name) && name.includes('/') === false && /^[?*/[\]a-z]+$/.test(c.text) && c.text.includes('?')) {
-      add({ capability: 'obfuscated-exec', detail: `the command name is a glob (${c.text})`, command: text });
+      add({
+        check: 'line.glob-name',
+        capability: 'obfuscated-exec',
+        detail: `the command name is a glob (${c.text})`,
+        command: text,
+      });
     }
 
     // Redirections: what is read and written.
@@ -358,6 +368,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         if (/^\$/.test(red.target) && /^[<>]|&>/.test(red.op) && !/^\$\{?[A-Za-z_]\w*\}?\//.test(red.target)) continue;
         if (/^\/(?:tmp|var\/tmp|dev\/shm)\//.test(red.target)) continue; // a scratch file with a run-time name
         add({
+          check: 'paths.dynamic-redirect',
           capability: 'unknown',
           detail: `a redirection target is only known at run time (${red.target})`,
           command: text,
@@ -371,6 +382,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
           /^(?:>&|<&|&>)$/.test(red.op) ||
           c.redirects.some((x) => /^[0-2]?$/.test(x.target) && x.op.includes('&'));
         add({
+          check: 'network.dev-tcp',
           capability: interactive ? 'reverse-shell' : 'network',
           detail: interactive
             ? `connects a shell to ${host}:${port} over /dev/${red.target.split('/')[2]} (a reverse shell)`
@@ -466,6 +478,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         );
         if (hook)
           add({
+            check: 'paths.hooks-moved',
             capability: 'hook-bypass',
             detail: `moves ${hook} away: the repository's git hooks would no longer run`,
             command: text,
@@ -512,6 +525,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
       if (ips.length) {
         hostsOf.set(c, ips);
         add({
+          check: 'network.address-argument',
           capability: 'network',
           detail: `${name} is given the address ${[...new Set(ips)].join(', ')}`,
           command: text,
@@ -556,6 +570,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
       const l = viaLink(p);
       if (l && isCredentialPath(l.t, home))
         add({
+          check: 'paths.link-read-credential',
           capability: 'credential-access',
           detail: `reads ${l.how}, a credential or secret file`,
           command: text,
@@ -568,15 +583,23 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
       const { t, how } = l;
       if (isAgentControlPath(t, home))
         add({
+          check: 'paths.link-write-agent-control',
           capability: 'agent-tamper',
           detail: `writes ${how}, which controls the agent's or Warden's guard`,
           command: text,
           paths: [t],
         });
       else if (isCredentialPath(t, home))
-        add({ capability: 'credential-access', detail: `writes ${how}, a credential file`, command: text, paths: [t] });
+        add({
+          check: 'paths.link-write-credential',
+          capability: 'credential-access',
+          detail: `writes ${how}, a credential file`,
+          command: text,
+          paths: [t],
+        });
       else if (isPersistencePath(t, home))
         add({
+          check: 'paths.link-write-persistence',
           capability: 'persistence',
           detail: `writes ${how}, which runs code at login, on a schedule or on git events`,
           command: text,
@@ -586,6 +609,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
     for (const p of r) {
       if (isCredentialPath(abs(p), home))
         add({
+          check: 'paths.read-credential',
           capability: 'credential-access',
           detail: `reads ${shown(p)}, a credential or secret file`,
           command: text,
@@ -593,6 +617,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         });
       else if (outside(p) && !isHarmlessSystemRead(abs(p)) && !INFO_ONLY.has(name))
         add({
+          check: 'paths.read-outside',
           capability: 'read-outside',
           detail: `reads ${shown(p)}, outside the workspace`,
           command: text,
@@ -600,6 +625,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         });
       if (downloaded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.'))
         add({
+          check: 'pipelines.runs-downloaded-file',
           capability: 'download-exec',
           detail: `runs ${shown(p)}, which this command line downloaded`,
           command: text,
@@ -610,6 +636,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
       const a = abs(p);
       if (isAgentControlPath(a, home))
         add({
+          check: 'paths.write-agent-control',
           capability: 'agent-tamper',
           detail: `writes ${shown(p)}, which controls the agent's or Warden's guard`,
           command: text,
@@ -617,6 +644,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         });
       else if (isPersistencePath(a, home))
         add({
+          check: 'paths.write-persistence',
           capability: 'persistence',
           detail: `writes ${shown(p)}, which runs code at login, on a schedule or on git events`,
           command: text,
@@ -624,6 +652,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         });
       else if (isPrivilegedPath(a))
         add({
+          check: 'paths.write-privileged',
           capability: 'privilege',
           detail: `writes ${shown(p)}, which controls users or privileges`,
           command: text,
@@ -631,6 +660,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         });
       else if (isCredentialPath(a, home))
         add({
+          check: 'paths.write-credential',
           capability: 'credential-access',
           detail: `writes ${shown(p)}, a credential file`,
           command: text,
@@ -638,6 +668,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         });
       else if (outside(p) && !/^\/dev\/(?:null|stdout|stderr|fd\/\d+)$/.test(a))
         add({
+          check: 'paths.write-outside',
           capability: 'write-outside',
           detail: `writes ${shown(p)}, outside the workspace`,
           command: text,
@@ -651,6 +682,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
   const enumerated = new Set(parsed.commands.map((c) => c.argv[0]).filter((n) => ENUMERATION.has(n)));
   if (enumerated.size >= 3)
     add({
+      check: 'recon.enumeration',
       capability: 'surveillance',
       detail: `enumerates the system in one go (${[...enumerated].slice(0, 5).join(', ')}): reconnaissance`,
       command,
@@ -678,9 +710,20 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         const fetched = `pipes downloaded content into ${name} (runs whatever the server sends)`;
         const decoded = `pipes generated or decoded text into ${name}`;
         if (downloader && !has('download-exec', fetched))
-          add({ capability: 'download-exec', detail: fetched, command: shownLine(), hosts: [...hostsBefore] });
+          add({
+            check: 'pipelines.download-pipe',
+            capability: 'download-exec',
+            detail: fetched,
+            command: shownLine(),
+            hosts: [...hostsBefore],
+          });
         else if (!downloader && generator && !has('obfuscated-exec', decoded))
-          add({ capability: 'obfuscated-exec', detail: decoded, command: shownLine() });
+          add({
+            check: 'pipelines.decoded-pipe',
+            capability: 'obfuscated-exec',
+            detail: decoded,
+            command: shownLine(),
+          });
       }
       const n = c.argv[0];
       if (DOWNLOADERS.has(n) || ['nc', 'ncat', 'netcat', 'socat'].includes(n)) downloader = true;
@@ -696,6 +739,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
       );
       if (secretSource)
         add({
+          check: 'pipelines.secrets-to-network',
           capability: 'exfiltration',
           detail: 'sends credentials or the environment over the network',
           command: line.map((x) => x.argv.join(' ')).join(' | '),
@@ -703,6 +747,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
         });
       else if (line.indexOf(net[0]) > 0 && !DOWNLOADERS.has(line[0].argv[0]))
         add({
+          check: 'pipelines.output-to-network',
           capability: 'upload',
           detail: `sends the output of ${line[0].argv[0]} over the network`,
           command: line.map((x) => x.argv.join(' ')).join(' | '),
@@ -716,6 +761,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
     actions.some((a) => (a.capability === 'network' || a.capability === 'upload') && a.hosts?.length)
   ) {
     add({
+      check: 'pipelines.credentials-and-network',
       capability: 'exfiltration',
       detail: 'reads credentials and talks to the network in the same command',
       command,
