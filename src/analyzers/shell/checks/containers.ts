@@ -29,7 +29,7 @@ check({
         for (const { src, ro } of mounts) {
           if (!/^[/~.]/.test(src) || src.includes('$')) continue;
           if (/(?:^|\/)docker\.sock$/.test(src)) {
-            x.report('containers.mounts', {
+            x.report('containers.docker-socket', {
               capability: 'privilege',
               detail: `${name} ${verb} mounts the Docker socket (root on the host)`,
             });

@@ -34,7 +34,7 @@ check({
 });
 
 check({
-  id: 'files.sed',
+  id: 'files.sed-exec',
   phase: 'before',
   names: ['sed'],
   run(x) {
@@ -45,13 +45,13 @@ check({
         args.filter((a, i) => i > 0 && /^-e$|^--expression$/.test(args[i - 1])).join('\n');
       for (const m of script.matchAll(/(?:^|[;\n}]|\/[gpIiMme\d]*)\s*w\s+(\S+)/g)) pt.write(m[1]);
       if (/(?:^|[;\n\d$/])\s*e(?:\s|$)|\/e\b/.test(script) || script === 'e')
-        x.report('files.sed', { capability: 'interactive-shell', detail: "sed's e command runs shell commands" });
+        x.report('files.sed-exec', { capability: 'interactive-shell', detail: "sed's e command runs shell commands" });
     }
   },
 });
 
 check({
-  id: 'files.awk',
+  id: 'files.awk-socket',
   phase: 'before',
   match: /^(?:g|m|n)?awk$/,
   run(x) {
@@ -62,7 +62,7 @@ check({
         if (!m[1].startsWith('/inet')) pt.write(m[1]);
       const inet = /"\/inet6?\/(?:tcp|udp)\/(\d+)\/([^/"]+)\/(\d+)"/.exec(prog);
       if (inet)
-        x.report('files.awk', {
+        x.report('files.awk-socket', {
           capability: 'reverse-shell',
           detail:
             inet[2] === '0'
