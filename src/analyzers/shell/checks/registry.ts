@@ -7,7 +7,8 @@
  *
  * A run function that returns DONE ends the judging of that command: the checks after it, the
  * 'after' phase included, do not run. Which checks do that is part of their registration
- * (`ends: true`), so the plan for a command reads from the registrations, not from control flow.
+ * (`ends: true`), so the plan for a command reads from the registrations, not from control flow,
+ * and an ending check runs after every other check of its phase for that command.
  */
 import type { ShellCommand } from '../command.ts';
 import { ORDER } from './order.ts';
@@ -16,9 +17,9 @@ export const DONE = Symbol('done');
 export type CheckResult = void | typeof DONE;
 
 /**
- * 'start': checks every command gets, shells included; 'before': the shell check first (it judges a
- * shell completely and ends), then checks that look at any program; 'command': the checks of one
- * program (git, rm, npm…); 'after': network tools and what they downloaded.
+ * 'start': checks every command gets (a shell is judged completely by the last of them,
+ * shells.shell, which ends); 'before': checks that look at any program; 'command': the checks of
+ * one program (git, rm, npm…); 'after': network tools and what they downloaded.
  */
 export type Phase = 'start' | 'before' | 'command' | 'after';
 
@@ -36,8 +37,12 @@ export interface Check {
 }
 
 const rank = new Map(ORDER.map((id, i) => [id, i]));
+// Within a phase a check that can end the judging runs last, so a check added for the same
+// command always runs; then the order of checks/order.ts, then load order.
 const byOrder = (a: Check, b: Check) =>
-  (rank.get(a.id) ?? ORDER.length) - (rank.get(b.id) ?? ORDER.length) || checks.indexOf(a) - checks.indexOf(b);
+  Number(!!a.ends) - Number(!!b.ends) ||
+  (rank.get(a.id) ?? ORDER.length) - (rank.get(b.id) ?? ORDER.length) ||
+  checks.indexOf(a) - checks.indexOf(b);
 
 const PHASES: Phase[] = ['start', 'before', 'command', 'after'];
 const checks: Check[] = [];

@@ -23,7 +23,7 @@ import {
 
 check({
   id: 'shells.shell',
-  phase: 'before',
+  phase: 'start',
   names: SHELLS,
   ends: true,
   run(x) {
