@@ -68,7 +68,7 @@ check({
   names: ['docker', 'podman', 'nerdctl', 'buildah'],
   ends: true,
   run(x) {
-    const { name, args, dyn, sub } = x;
+    const { name, args, sub } = x;
     // An image build runs its Dockerfile's RUN steps: a build context or Dockerfile only known at
     // run time is code Warden cannot see (the workspace's own Dockerfile is judged when written).
     const b = args.findIndex((a) => a === 'build' || a === 'bud');
@@ -79,7 +79,7 @@ check({
           /^-(?:t|f|o)$|^--(?:tag|file|build-arg|target|platform|network|label|cache-from|cache-to|output|secret|ssh|iidfile|progress|builder|build-context|add-host|shm-size|memory|cpu-shares|isolation|ulimit)$/.test(
             a,
           );
-        if ((valued && /^-f$|^--file$/.test(a) && dyn[i + 2]) || (!a.startsWith('-') && dyn[i + 1])) {
+        if ((valued && /^-f$|^--file$/.test(a) && x.isDynamic(i + 1)) || (!a.startsWith('-') && x.isDynamic(i))) {
           x.report('containers.build-dynamic', {
             capability: 'unknown',
             detail: `${name} build runs the RUN steps of a Dockerfile whose path is only known at run time`,

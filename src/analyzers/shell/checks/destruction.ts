@@ -10,12 +10,12 @@ check({
   names: ['rm', 'rmdir', 'shred', 'unlink', 'srm', 'wipe'],
   ends: true,
   run(x) {
-    const { name, args, dyn, home, pt } = x;
+    const { name, args, home, pt } = x;
     const recursive = args.some((a) => /^-[a-zA-Z]*[rR]|^--recursive$/.test(a));
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
-      if (a.startsWith('-') && !dyn[i + 1]) continue;
-      if (dyn[i + 1]) {
+      if (a.startsWith('-') && !x.isDynamic(i)) continue;
+      if (x.isDynamic(i)) {
         if (recursive)
           x.report('destruction.delete-dynamic', {
             capability: 'destructive',

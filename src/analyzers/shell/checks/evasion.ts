@@ -10,10 +10,10 @@ check({
   id: 'evasion.sandbox-and-av',
   phase: 'start',
   run(x) {
-    const { c, name, args, dyn } = x;
+    const { c, name, args } = x;
     // Looking for security products among running processes, to avoid or stop them.
     const grepped = /^(?:grep|egrep|fgrep|rg|pgrep|pkill|pidof)$/.test(name)
-      ? args.filter((a, i) => !dyn[i + 1] && !a.startsWith('-')).join(' ')
+      ? args.filter((a, i) => !x.isDynamic(i) && !a.startsWith('-')).join(' ')
       : '';
     const products = new Set([...grepped.matchAll(SECURITY_PRODUCT)].map((m) => m[0].toLowerCase()));
     if (products.size >= 2 && (/^(?:pgrep|pkill|pidof)$/.test(name) || somePeer(c, isProcessLister))) {
@@ -49,20 +49,22 @@ check({
   phase: 'start',
   names: ['touch'],
   run(x) {
-    const { name, args, dyn, pt } = x;
+    const { name, args, pt } = x;
     // Timestomping: a file outside the workspace (temp folders too) given a fixed or borrowed date, to hide when it changed.
     if (
       name === 'touch' &&
       args.some(
         (a, i) =>
-          !dyn[i + 1] &&
+          !x.isDynamic(i) &&
           (/^-[acm]*[tdr]$/.test(a) || /^--(?:date|reference)(?:=|$)/.test(a)) &&
-          (a.includes('=') || (args[i + 1] !== undefined && !dyn[i + 2])),
+          (a.includes('=') || (args[i + 1] !== undefined && !x.isDynamic(i + 1))),
       )
     ) {
       const files = args.filter(
         (a, i) =>
-          !a.startsWith('-') && !dyn[i + 1] && !(i > 0 && /^-[acm]*[tdr]$|^--(?:date|reference)$/.test(args[i - 1])),
+          !a.startsWith('-') &&
+          !x.isDynamic(i) &&
+          !(i > 0 && /^-[acm]*[tdr]$|^--(?:date|reference)$/.test(args[i - 1])),
       );
       const there = files.filter((f) => !pt.inWorkspace(f));
       if (there.length)
@@ -99,14 +101,14 @@ check({
   phase: 'before',
   names: ['date', 'timedatectl', 'systemsetup'],
   run(x) {
-    const { name, args, dyn } = x;
+    const { name, args } = x;
     // (touch -t/-d inside the workspace is left alone: there it looks the same as an ordinary build
     // or test step. Outside it, see timestomping above.)
     if (
       (name === 'date' &&
         args.some(
           (a, i) =>
-            !dyn[i + 1] &&
+            !x.isDynamic(i) &&
             (/^-s$|^--set(?:=|$)/.test(a) ||
               (/^\d{8,12}(?:\.\d{2})?$/.test(a) &&
                 !/^-[a-zA-Z]*[dfr]$|^--(?:date|file|reference)$/.test(args[i - 1] ?? ''))),

@@ -48,7 +48,7 @@ check({
     const ran = SHELLS.has(name)
       ? args.some((a) => /^-[a-zA-Z]*c/.test(a))
         ? undefined
-        : args.find((a, i) => !dyn[i + 1] && !a.startsWith('-'))
+        : args.find((a, i) => !x.isDynamic(i) && !a.startsWith('-'))
       : c.text.includes('/')
         ? c.text
         : undefined;
@@ -60,7 +60,8 @@ check({
     // A program or script run from a world-writable temp folder outside the workspace, where
     // droppers stage payloads (cp x /tmp/y && /tmp/y). An agent's builds and scripts live in the workspace.
     const script =
-      ran ?? (interpreterOf(name) && !c.inline ? args.find((a, i) => !dyn[i + 1] && !a.startsWith('-')) : undefined);
+      ran ??
+      (interpreterOf(name) && !c.inline ? args.find((a, i) => !x.isDynamic(i) && !a.startsWith('-')) : undefined);
     // Likewise a script interpreter given a script path only known at run time (as `sh $X` above).
     if (
       SCRIPT_INTERPRETER.test(name) &&
@@ -68,7 +69,7 @@ check({
       !args.some((a) => /^-[a-zA-Z]*[mce]$|^--(?:eval|print)$/.test(a))
     ) {
       const first = args.findIndex((a) => !a.startsWith('-'));
-      if (first >= 0 && dyn[first + 1])
+      if (first >= 0 && x.isDynamic(first))
         x.report('interpreters.script-path-dynamic', {
           capability: 'unknown',
           detail: `${name} runs a script whose path is only known at run time`,
@@ -98,7 +99,7 @@ check({
       !DOCS.has(name) &&
       args.some(
         (a, i) =>
-          !dyn[i + 1] &&
+          !x.isDynamic(i) &&
           i !== pattern &&
           (/(?:^|[^\w/.-])\/(?:usr\/)?(?:local\/)?bin\/(?:ba|da|z|k|c|tc|r)?sh\b/.test(a) ||
             (/^(?:sh|bash|zsh|dash|ksh|cmd|powershell|pwsh)$/.test(a) &&
@@ -206,7 +207,7 @@ check({
         capability: 'inline-exec',
         detail: 'osascript -e runs AppleScript (it can run shell commands and show fake password dialogs)',
       });
-    else if (name === 'osascript' && args.some((a, i) => !dyn[i + 1] && !a.startsWith('-')))
+    else if (name === 'osascript' && args.some((a, i) => !x.isDynamic(i) && !a.startsWith('-')))
       x.report('interpreters.osascript-file', {
         capability: 'inline-exec',
         detail:

@@ -97,7 +97,7 @@ check({
   id: 'network.url-argument',
   phase: 'before',
   run(x) {
-    const { c, name, args, dyn } = x;
+    const { c, name, args } = x;
     const { hostsOf } = x.line;
     // Any other program given a URL talks to that host.
     // (Text tools only print or transform the URL: `basename "http://…/pic.jpg"`, `yes 'http://…'`.)
@@ -111,7 +111,7 @@ check({
       )
     ) {
       const urlHosts = args.flatMap((a, i) =>
-        dyn[i + 1]
+        x.isDynamic(i)
           ? []
           : [
               ...a.matchAll(
@@ -198,20 +198,20 @@ check({
   names: [...NET_TOOLS],
   ends: true,
   run(x) {
-    const { c, name, args, dyn, sub, home, pt } = x;
+    const { c, name, args, sub, home, pt } = x;
     const { downloaded } = x.line;
     if (NET_TOOLS.has(name) && !(name === 'finger' && !args.some((a) => a.includes('@')))) {
       const hosts: string[] = [];
       const opts = NET_OPTIONS[name];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
-        if (dyn[i + 1]) {
+        if (x.isDynamic(i)) {
           if (!a.startsWith('-')) hosts.push('');
           continue;
         }
         // An option's value is what the option says: a file, a header, a host:port, not a host by its looks.
         const valued = opts && optionTakesValue(a, opts);
-        if (valued === 'address' && args[i + 1] !== undefined && !dyn[i + 2])
+        if (valued === 'address' && args[i + 1] !== undefined && !x.isDynamic(i + 1))
           hosts.push(hostOfAddress(args[i + 1]) ?? '');
         if (valued) {
           i++;
@@ -272,7 +272,7 @@ check({
           q.some(
             (a) =>
               a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l)) ||
-              (dyn[args.indexOf(a) + 1] && /^\$[^.]*(?:\.[\w-]+)+\.[a-z]{2,}$/i.test(a)),
+              (x.isDynamic(args.indexOf(a)) && /^\$[^.]*(?:\.[\w-]+)+\.[a-z]{2,}$/i.test(a)),
           )
         )
           x.report('network.dns-tunnel', {

@@ -89,7 +89,7 @@ check({
   names: ['chmod'],
   ends: true,
   run(x) {
-    const { args, dyn, home, pt } = x;
+    const { args, home, pt } = x;
     // setuid (u+s, 4xxx, 6xxx, +s); a setgid bit alone (g+s, 2xxx) is the usual shared-folder setting.
     if (
       args.some(
@@ -108,11 +108,15 @@ check({
     // Writable by every user (a+w, o+w, 777, 666) outside the workspace: anyone can plant code there.
     if (
       args.some(
-        (a, i) => !dyn[i + 1] && /^(?:[ugoa]*,)*[ugo]*[ao][ugo]*[+=][rwxX]*w|^0?[0-7]?[0-7][0-7][2367]$/.test(a),
+        (a, i) => !x.isDynamic(i) && /^(?:[ugoa]*,)*[ugo]*[ao][ugo]*[+=][rwxX]*w|^0?[0-7]?[0-7][0-7][2367]$/.test(a),
       ) &&
       args.some(
         (a, i) =>
-          !dyn[i + 1] && !a.startsWith('-') && looksLikePath(a) && !pt.inWorkspace(a) && !/^\/dev\//.test(pt.abs(a)),
+          !x.isDynamic(i) &&
+          !a.startsWith('-') &&
+          looksLikePath(a) &&
+          !pt.inWorkspace(a) &&
+          !/^\/dev\//.test(pt.abs(a)),
       )
     ) {
       x.report('privilege.world-writable', {

@@ -9,10 +9,10 @@ check({
   id: 'recon.offensive-tool',
   phase: 'start',
   run(x) {
-    const { name, args, dyn } = x;
+    const { name, args } = x;
     // Known offensive-security tools, run by name or as a script (python3 laZagne.py, bash LinEnum.sh).
     // (An argument counts when it is a script path or file: `python3 x/laZagne.py`, not the word `empire`.)
-    const tool = [name, ...args.filter((a, i) => !dyn[i + 1] && !a.startsWith('-') && /[./]/.test(a))].find((a) =>
+    const tool = [name, ...args.filter((a, i) => !x.isDynamic(i) && !a.startsWith('-') && /[./]/.test(a))].find((a) =>
       OFFENSIVE_TOOL.test(a),
     );
     if (tool)
@@ -76,7 +76,7 @@ check({
   id: 'recon.host-probe',
   phase: 'start',
   run(x) {
-    const { c, name, args, dyn, sub } = x;
+    const { c, name, args, sub } = x;
     // (a listing piped into a search for one thing, such as a port or a driver, is a developer's check;
     // the searches that hunt for sandboxes and security products are judged above)
     const probe = hostProbe(name, sub, args, c);
@@ -86,7 +86,7 @@ check({
       args.some(
         (a, i) =>
           !a.startsWith('-') &&
-          ((dyn[i + 1] && /^\$[^.]*(?:\.[\w-]+)+\.[a-z]{2,}$/i.test(a)) ||
+          ((x.isDynamic(i) && /^\$[^.]*(?:\.[\w-]+)+\.[a-z]{2,}$/i.test(a)) ||
             a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l))),
       )
     )

@@ -27,7 +27,7 @@ check({
   names: SHELLS,
   ends: true,
   run(x) {
-    const { c, name, args, dyn, pt } = x;
+    const { c, name, args, pt } = x;
     const { downloaded } = x.line;
     if (SHELLS.has(name)) {
       const hasC = args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
@@ -49,7 +49,7 @@ check({
           capability: 'interactive-shell',
           detail: `starts an interactive ${name} (-i)`,
         });
-      if (!hasC && !fed && args.some((a, i) => !a.startsWith('-') && dyn[i + 1]))
+      if (!hasC && !fed && args.some((a, i) => !a.startsWith('-') && x.isDynamic(i)))
         x.report('shells.script-path-dynamic', {
           capability: 'unknown',
           detail: `${name} runs a script whose path is only known at run time`,
