@@ -4,6 +4,9 @@
  * family checks (checks/). Word tables keep one entry per line.
  */
 import type { SimpleCommand } from './parse.ts';
+
+/** Regex alternatives as a non-capturing group, so long word lists stay one entry per line. */
+export const alt = (words: readonly string[]): string => `(?:${words.join('|')})`;
 import { PARSED_SHELLS, firstLater, stageIndex, interpreterOf } from './parse.ts';
 export const DOWNLOADERS = new Set([
   'curl',
@@ -143,12 +146,69 @@ export const NO_READ = new Set([
 ]);
 /** Commands whose last path argument (or `-t DIR`) is written. */
 export const COPIERS = new Set(['cp', 'mv', 'install', 'rsync', 'ln', 'scp']);
-export const CREDENTIAL_NAME =
-  /(?:^|[/*"'])(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.netrc|\.git-credentials|\.pgpass|credentials(?:\.db|\.json)?|access_tokens\.db|\.aws|\.ssh|\.gnupg|Login Data|Cookies|key4\.db|logins\.json|places\.sqlite|wallet\.dat|\.kdbx|\*?\.pem|\*?\.key|\.env)(?:$|["'*])/;
-export const SURVEILLANCE =
-  /^(?:screencapture|scrot|gnome-screenshot|spectacle|maim|grim|xdotool|xinput|logkeys|showkey|tcpdump|tshark|dumpcap|ettercap|arecord|parecord|ffmpeg-capture|imagesnap)$/;
-export const EVASION =
-  /\b(?:kernel\.randomize_va_space=0|setenforce\s+0|auditctl\s+-[De]\b|(?:systemctl|service)\s+(?:stop|disable)\s+(?:\S*(?:audit|syslog|rsyslog|journald|falcon|osquery|clamav|apparmor|firewalld|ufw)\S*)|(?:service|systemctl)\s+\S*(?:syslog|audit)\S*\s+stop|sysrc\s+\w*(?:syslog|audit)\w*_enable=["']?NO|iptables\s+-F|ufw\s+disable|pfctl\s+-d|spctl\s+--master-disable|csrutil\s+disable|networksetup\s+-set(?:secure)?webproxy|egrep\s+[^|]*(?:falcon|crowdstrike|cbagentd|carbonblack|sentinel|osqueryd|auditbeat|packetbeat|nessusd|defender|sophos|tanium|cylance))/i;
+export const CREDENTIAL_NAME = new RegExp(
+  String.raw`(?:^|[/*"'])${alt([
+    'id_(?:rsa|dsa|ecdsa|ed25519)',
+    '\\.netrc',
+    '\\.git-credentials',
+    '\\.pgpass',
+    'credentials(?:\\.db|\\.json)?',
+    'access_tokens\\.db',
+    '\\.aws',
+    '\\.ssh',
+    '\\.gnupg',
+    'Login Data',
+    'Cookies',
+    'key4\\.db',
+    'logins\\.json',
+    'places\\.sqlite',
+    'wallet\\.dat',
+    '\\.kdbx',
+    '\\*?\\.pem',
+    '\\*?\\.key',
+    '\\.env',
+  ])}(?:$|["'*])`,
+);
+export const SURVEILLANCE = new RegExp(
+  String.raw`^${alt([
+    'screencapture',
+    'scrot',
+    'gnome-screenshot',
+    'spectacle',
+    'maim',
+    'grim',
+    'xdotool',
+    'xinput',
+    'logkeys',
+    'showkey',
+    'tcpdump',
+    'tshark',
+    'dumpcap',
+    'ettercap',
+    'arecord',
+    'parecord',
+    'ffmpeg-capture',
+    'imagesnap',
+  ])}$`,
+);
+export const EVASION = new RegExp(
+  String.raw`\b${alt([
+    'kernel\\.randomize_va_space=0',
+    'setenforce\\s+0',
+    'auditctl\\s+-[De]\\b',
+    '(?:systemctl|service)\\s+(?:stop|disable)\\s+(?:\\S*(?:audit|syslog|rsyslog|journald|falcon|osquery|clamav|apparmor|firewalld|ufw)\\S*)',
+    '(?:service|systemctl)\\s+\\S*(?:syslog|audit)\\S*\\s+stop',
+    'sysrc\\s+\\w*(?:syslog|audit)\\w*_enable=["\']?NO',
+    'iptables\\s+-F',
+    'ufw\\s+disable',
+    'pfctl\\s+-d',
+    'spctl\\s+--master-disable',
+    'csrutil\\s+disable',
+    'networksetup\\s+-set(?:secure)?webproxy',
+    'egrep\\s+[^|]*(?:falcon|crowdstrike|cbagentd|carbonblack|sentinel|osqueryd|auditbeat|packetbeat|nessusd|defender|sophos|tanium|cylance)',
+  ])}`,
+  'i',
+);
 export const PACKAGE_TOOLS = new Set([
   'apt',
   'apt-get',
@@ -291,8 +351,27 @@ export function expandHome(p: string, home: string): string {
   return p;
 }
 
-export const PATTERN_OPT =
-  /^-(?:e|-expression|-regexp|name|iname|path|ipath|regex|iregex|wholename|not|printf|format|I|-include|-exclude|-exclude-dir)$/;
+export const PATTERN_OPT = new RegExp(
+  String.raw`^-${alt([
+    'e',
+    '-expression',
+    '-regexp',
+    'name',
+    'iname',
+    'path',
+    'ipath',
+    'regex',
+    'iregex',
+    'wholename',
+    'not',
+    'printf',
+    'format',
+    'I',
+    '-include',
+    '-exclude',
+    '-exclude-dir',
+  ])}$`,
+);
 /** Commands that list users, hosts, network, processes or system configuration. */
 export const ENUMERATION = new Set([
   'whoami',
@@ -575,17 +654,89 @@ export const SCRIPT_INTERPRETER =
 export const SECURITY_PRODUCT =
   /falcon(?:d|-sensor)?|crowdstrike|CbOsxSensorService|cbagentd|carbonblack|CbDefense|sentinel(?:one|agent|d)|osqueryd|auditbeat|packetbeat|filebeat|td-agent|nessusd|santad|Little\\? ?Snitch|\bLuLu\b|BlockBlock|wazuh-agent|ossec|MsMpEng|sophos|tanium|cylance|clamd|elastic-agent|velociraptor|icinga2|bareos-fd/gi;
 /** Offensive tools by name (as the program, or the script an interpreter runs). */
-export const OFFENSIVE_TOOL =
-  /(?:^|\/)(?:lazagne|linenum|linpeas|winpeas|peass|mimipenguin|mimikatz|autosuid|suid3num|pspy(?:32|64)?s?|les\.sh|linux-exploit-suggester(?:-2)?|lse\.sh|linuxprivchecker|sudo_killer|gtfonow|traitor|beroot|unix-privesc-check|chisel|ligolo(?:-ng)?|sliver(?:-server|-client)?|pupy|empire|impacket-\w+|secretsdump|bloodhound(?:-python)?|kerbrute|rubeus|sharphound|evil-winrm|nishang|powersploit|ldapdomaindump|gosecretsdump|pacu|cloudfox)(?:\.(?:py|sh|pl|rb|exe|ps1))?$/i;
+export const OFFENSIVE_TOOL = new RegExp(
+  String.raw`(?:^|\/)${alt([
+    'lazagne',
+    'linenum',
+    'linpeas',
+    'winpeas',
+    'peass',
+    'mimipenguin',
+    'mimikatz',
+    'autosuid',
+    'suid3num',
+    'pspy(?:32|64)?s?',
+    'les\\.sh',
+    'linux-exploit-suggester(?:-2)?',
+    'lse\\.sh',
+    'linuxprivchecker',
+    'sudo_killer',
+    'gtfonow',
+    'traitor',
+    'beroot',
+    'unix-privesc-check',
+    'chisel',
+    'ligolo(?:-ng)?',
+    'sliver(?:-server|-client)?',
+    'pupy',
+    'empire',
+    'impacket-\\w+',
+    'secretsdump',
+    'bloodhound(?:-python)?',
+    'kerbrute',
+    'rubeus',
+    'sharphound',
+    'evil-winrm',
+    'nishang',
+    'powersploit',
+    'ldapdomaindump',
+    'gosecretsdump',
+    'pacu',
+    'cloudfox',
+  ])}(?:\.(?:py|sh|pl|rb|exe|ps1))?$`,
+  'i',
+);
 /** Hypervisor and sandbox vendors, as hardware queries report them. */
 export const VM_VENDOR =
   /virtualbox|\bvbox|vmware|\bvmm\b|parallels|qemu|\bkvm\b|xen(?:server)?\b|hyper-?v|bochs|innotek|oracle/gi;
 /** Commands that report hardware, firmware or loaded drivers (what sandbox checks grep for vendors). */
-export const HARDWARE_QUERY =
-  /^(?:ioreg|system_profiler|sysctl|kldstat|kextstat|lsmod|dmidecode|lspci|lsusb|lshw|dmesg|hostnamectl|systemd-detect-virt|virt-what)$/;
+export const HARDWARE_QUERY = new RegExp(
+  String.raw`^${alt([
+    'ioreg',
+    'system_profiler',
+    'sysctl',
+    'kldstat',
+    'kextstat',
+    'lsmod',
+    'dmidecode',
+    'lspci',
+    'lsusb',
+    'lshw',
+    'dmesg',
+    'hostnamectl',
+    'systemd-detect-virt',
+    'virt-what',
+  ])}$`,
+);
 /** Executables named as documents or images (double extensions too). */
-export const MASQUERADE =
-  /\.(?:pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|bmp|txt|mp[34]|mov|avi|zip)(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$/i;
+export const MASQUERADE = new RegExp(
+  String.raw`\.${alt([
+    'pdf',
+    'docx?',
+    'xlsx?',
+    'pptx?',
+    'png',
+    'jpe?g',
+    'gif',
+    'bmp',
+    'txt',
+    'mp[34]',
+    'mov',
+    'avi',
+    'zip',
+  ])}(?:\.(?:sh|bash|py|pl|rb|exe|bin|command|app))?$`,
+  'i',
+);
 /** Tunnel programs, and the subcommand that opens a tunnel (any, for those that do nothing else). */
 export const TUNNEL: Record<string, RegExp> = {
   cloudflared: /^tunnel/,
@@ -602,11 +753,55 @@ export const TUNNEL: Record<string, RegExp> = {
   zrok: /^(?:share|reserve)/,
 };
 /** File names that hold credentials (find -name patterns). */
-export const CRED_FILE =
-  /(?:^|[*/])(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.?netrc|\.pgpass|\.git-credentials|credentials(?:\.json)?|accessTokens\.json|msal_token_cache\.(?:json|bin)|\.?env|\.vault-token|Login Data|Cookies(?:\.binarycookies)?|key[34]\.db|logins\.json|cookies\.sqlite|wallet\.dat|\*?\.kdbx|\*?\.keychain(?:-db)?|shadow|token|Bookmarks(?:\.plist)?)(?:\*)?$/i;
+export const CRED_FILE = new RegExp(
+  String.raw`(?:^|[*/])${alt([
+    'id_(?:rsa|dsa|ecdsa|ed25519)',
+    '\\.?netrc',
+    '\\.pgpass',
+    '\\.git-credentials',
+    'credentials(?:\\.json)?',
+    'accessTokens\\.json',
+    'msal_token_cache\\.(?:json|bin)',
+    '\\.?env',
+    '\\.vault-token',
+    'Login Data',
+    'Cookies(?:\\.binarycookies)?',
+    'key[34]\\.db',
+    'logins\\.json',
+    'cookies\\.sqlite',
+    'wallet\\.dat',
+    '\\*?\\.kdbx',
+    '\\*?\\.keychain(?:-db)?',
+    'shadow',
+    'token',
+    'Bookmarks(?:\\.plist)?',
+  ])}(?:\*)?$`,
+  'i',
+);
 /** Build and package manifests whose contents run on the next build or install. */
-export const MANIFEST =
-  /(?:^|\/)(?:package\.json|composer\.json|Gemfile|Rakefile|setup\.py|setup\.cfg|pyproject\.toml|Makefile|GNUmakefile|Vagrantfile|Cargo\.toml|build\.rs|build\.gradle(?:\.kts)?|pom\.xml|\.npmrc|\.yarnrc(?:\.yml)?|Dockerfile|Justfile|Taskfile\.ya?ml)$/;
+export const MANIFEST = new RegExp(
+  String.raw`(?:^|\/)${alt([
+    'package\\.json',
+    'composer\\.json',
+    'Gemfile',
+    'Rakefile',
+    'setup\\.py',
+    'setup\\.cfg',
+    'pyproject\\.toml',
+    'Makefile',
+    'GNUmakefile',
+    'Vagrantfile',
+    'Cargo\\.toml',
+    'build\\.rs',
+    'build\\.gradle(?:\\.kts)?',
+    'pom\\.xml',
+    '\\.npmrc',
+    '\\.yarnrc(?:\\.yml)?',
+    'Dockerfile',
+    'Justfile',
+    'Taskfile\\.ya?ml',
+  ])}$`,
+);
 /** Options that make a program evaluate code: [program, option]. */
 export const EVAL_OPTS: [RegExp, RegExp][] = [
   [/^rpm(?:db|query|verify|build|spec)?$/, /^--eval(?:=|$)|^-E$/],
@@ -628,7 +823,16 @@ export const EVAL_OPTS: [RegExp, RegExp][] = [
   [/^check_by_ssh$|^ssh$|^scp$|^sftp$|^rsync$/, /ProxyCommand|LocalCommand|PermitLocalCommand/],
   [
     /^tar$/,
-    /^--(?:rsh-command|rmt-command|to-command|checkpoint-action|info-script|new-volume-script)(?:=|$)|^--use-compress-program=(?:\S*\/)?(?:ba|da|z|k)?sh\b/,
+    new RegExp(
+      String.raw`^--${alt([
+        'rsh-command',
+        'rmt-command',
+        'to-command',
+        'checkpoint-action',
+        'info-script',
+        'new-volume-script',
+      ])}(?:=|$)|^--use-compress-program=(?:\S*\/)?(?:ba|da|z|k)?sh\b`,
+    ),
   ],
   [/^sysctl$/, /^kernel\.(?:core_pattern|modprobe)=|^-w$/],
 ];
@@ -755,8 +959,31 @@ export function looksLikePath(a: string): boolean {
 
 export const SECRET_WORD = /pass|pwd|token|secret|api.?key|credential|auth/i;
 /** Variable-name prefixes of cloud and AI-vendor credentials (AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY…). */
-export const SECRET_PREFIX =
-  /^\^?(?:AWS|AZURE|GCP|GOOGLE_APPLICATION|OPENAI|ANTHROPIC|DASHSCOPE|ALIBABA|ALIYUN|GH_|GITHUB|GITLAB|NPM|PYPI|HF_|HUGGING|STRIPE|SLACK|TWILIO|DATABASE_URL)/i;
+export const SECRET_PREFIX = new RegExp(
+  String.raw`^\^?${alt([
+    'AWS',
+    'AZURE',
+    'GCP',
+    'GOOGLE_APPLICATION',
+    'OPENAI',
+    'ANTHROPIC',
+    'DASHSCOPE',
+    'ALIBABA',
+    'ALIYUN',
+    'GH_',
+    'GITHUB',
+    'GITLAB',
+    'NPM',
+    'PYPI',
+    'HF_',
+    'HUGGING',
+    'STRIPE',
+    'SLACK',
+    'TWILIO',
+    'DATABASE_URL',
+  ])}`,
+  'i',
+);
 /** Environment variables that hold secrets by their name, and `$NAME` words that print them. */
 export const SECRET_ENV = String.raw`[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)`;
 export const SECRET_NAME = new RegExp(`^${SECRET_ENV}$`);

@@ -4,6 +4,35 @@
  */
 import { check, DONE } from './registry.ts';
 import { optionValues } from '../tables.ts';
+import { alt } from '../tables.ts';
+
+/** Options of `docker build` that take a value (the value is not the build context). */
+const BUILD_VALUED_OPTION = new RegExp(
+  String.raw`^-(?:t|f|o)$|^--${alt([
+    'tag',
+    'file',
+    'build-arg',
+    'target',
+    'platform',
+    'network',
+    'label',
+    'cache-from',
+    'cache-to',
+    'output',
+    'secret',
+    'ssh',
+    'iidfile',
+    'progress',
+    'builder',
+    'build-context',
+    'add-host',
+    'shm-size',
+    'memory',
+    'cpu-shares',
+    'isolation',
+    'ulimit',
+  ])}$`,
+);
 
 check({
   id: 'containers.mounts',
@@ -75,10 +104,7 @@ check({
     if (b >= 0 && (b === 0 || /^(?:image|buildx|builder)$/.test(args[b - 1]))) {
       for (let i = b + 1; i < args.length; i++) {
         const a = args[i];
-        const valued =
-          /^-(?:t|f|o)$|^--(?:tag|file|build-arg|target|platform|network|label|cache-from|cache-to|output|secret|ssh|iidfile|progress|builder|build-context|add-host|shm-size|memory|cpu-shares|isolation|ulimit)$/.test(
-            a,
-          );
+        const valued = BUILD_VALUED_OPTION.test(a);
         if ((valued && /^-f$|^--file$/.test(a) && x.isDynamic(i + 1)) || (!a.startsWith('-') && x.isDynamic(i))) {
           x.report('containers.build-dynamic', {
             capability: 'unknown',

@@ -2,6 +2,30 @@
  * Acting on shared infrastructure: clusters, cloud accounts, infrastructure as code, GitHub.
  */
 import { check, DONE } from './registry.ts';
+import { alt } from '../tables.ts';
+
+/** Subcommands of infrastructure-as-code tools that change nothing (plans, checks, output). */
+const INFRA_READ_ONLY = new RegExp(
+  String.raw`^${alt([
+    'fmt',
+    'validate',
+    'version',
+    'init',
+    'plan',
+    'preview',
+    'graph',
+    'providers',
+    'output',
+    'show',
+    'synth',
+    'diff',
+    'list',
+    'ls',
+    '--version',
+    '-version',
+    'help',
+  ])}$`,
+);
 
 check({
   id: 'deploy.kubectl',
@@ -38,11 +62,7 @@ check({
   ends: true,
   run(x) {
     const { name, sub } = x;
-    if (
-      !/^(?:fmt|validate|version|init|plan|preview|graph|providers|output|show|synth|diff|list|ls|--version|-version|help)$/.test(
-        sub,
-      )
-    )
+    if (!INFRA_READ_ONLY.test(sub))
       x.report('deploy.infrastructure', { capability: 'deploy', detail: `${name} ${sub} changes infrastructure` });
     return DONE;
   },

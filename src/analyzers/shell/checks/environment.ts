@@ -4,6 +4,37 @@
  */
 import { check } from './registry.ts';
 import { PLAIN_PAGER_OR_EDITOR } from '../tables.ts';
+import { alt } from '../tables.ts';
+
+/** Variables that make a program load or run other code (preloads, pagers, editors, hooks). */
+const LOADER_VARIABLE = new RegExp(
+  String.raw`^${alt([
+    'LD_PRELOAD',
+    'LD_LIBRARY_PATH',
+    'DYLD_INSERT_LIBRARIES',
+    'BASH_ENV',
+    'ENV',
+    'PROMPT_COMMAND',
+    'GIT_SSH_COMMAND',
+    'GIT_EXEC_PATH',
+    'GIT_EXTERNAL_DIFF',
+    'GIT_PAGER',
+    'GIT_ASKPASS',
+    'SSH_ASKPASS',
+    'SUDO_ASKPASS',
+    'LESSOPEN',
+    'LESSCLOSE',
+    'PAGER',
+    'EDITOR',
+    'VISUAL',
+    'GIT_EDITOR',
+    'MANPAGER',
+    'PYTHONSTARTUP',
+    'NODE_OPTIONS',
+    'PERL5OPT',
+    'RUBYOPT',
+  ])}$`,
+);
 
 check({
   id: 'environment.tls-off',
@@ -44,12 +75,7 @@ check({
           capability: 'inline-exec',
           detail: `${k}=${v} makes ${name} run or load other code`,
         });
-      else if (
-        /^(?:LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|PROMPT_COMMAND|GIT_SSH_COMMAND|GIT_EXEC_PATH|GIT_EXTERNAL_DIFF|GIT_PAGER|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|PAGER|EDITOR|VISUAL|GIT_EDITOR|MANPAGER|PYTHONSTARTUP|NODE_OPTIONS|PERL5OPT|RUBYOPT)$/.test(
-          k,
-        ) ||
-        /^npm_config_(?:script_shell|shell|node_options)$/i.test(k)
-      ) {
+      else if (LOADER_VARIABLE.test(k) || /^npm_config_(?:script_shell|shell|node_options)$/i.test(k)) {
         // (pagers and editors set to a plain program, as agents do to keep git from paging, run nothing else)
         if (/PAGER|EDITOR|VISUAL/.test(k) && PLAIN_PAGER_OR_EDITOR.test(v)) continue;
         x.report('environment.loader-var', {

@@ -8,6 +8,7 @@ import { interpreterOf } from '../parse.ts';
 import { isCredentialPath } from '../../paths.ts';
 import { hostOf, hostOfAddress, normaliseHost } from '../../network.ts';
 import {
+  alt,
   DOWNLOADERS,
   NET_TOOLS,
   UNWRAPPED,
@@ -18,6 +19,55 @@ import {
   PROGRAM_FIRST,
   optionValues,
 } from '../tables.ts';
+
+/** Programs a URL argument is judged for elsewhere (their own checks) or only printed by. */
+const NO_URL_CHECK = new RegExp(
+  String.raw`^${alt([
+    'git',
+    'npm',
+    'npx',
+    'pnpm',
+    'yarn',
+    'pip',
+    'pip3',
+    'uv',
+    'go',
+    'cargo',
+    'gem',
+    'docker',
+    'podman',
+    'kubectl',
+    'helm',
+    'gh',
+    'echo',
+    'printf',
+    'yes',
+    'basename',
+    'dirname',
+    'expr',
+    'tr',
+    'cut',
+    'rev',
+    'wc',
+    'seq',
+  ])}$`,
+);
+/** Options of curl, wget and httpie whose value is a body or file sent to the server. */
+const UPLOAD_OPTION = new RegExp(
+  String.raw`^${alt([
+    '-d',
+    '--data',
+    '--data-binary',
+    '--data-raw',
+    '--data-urlencode',
+    '-F',
+    '--form',
+    '-T',
+    '--upload-file',
+    '--post-file',
+    '--body-file',
+  ])}$`,
+);
 
 check({
   id: 'network.proxy',
@@ -106,9 +156,7 @@ check({
       !INFO_ONLY.has(name) &&
       !PROGRAM_FIRST.has(name) &&
       !UNWRAPPED.has(name) &&
-      !/^(?:git|npm|npx|pnpm|yarn|pip|pip3|uv|go|cargo|gem|docker|podman|kubectl|helm|gh|echo|printf|yes|basename|dirname|expr|tr|cut|rev|wc|seq)$/.test(
-        name,
-      )
+      !NO_URL_CHECK.test(name)
     ) {
       const urlHosts = args.flatMap((a, i) =>
         x.isDynamic(i)
@@ -283,14 +331,11 @@ check({
       }
       // Uploads: curl -d @file / -F x=@file / -T file / --data-binary @-; wget --post-file.
       const up = args.flatMap((a, i) => {
-        const v =
-          /^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|-F|--form|-T|--upload-file|--post-file|--body-file)$/.test(
-            a,
-          )
-            ? (args[i + 1] ?? '')
-            : /^(?:--post-file|--body-file|--data-binary|--upload-file)=/.test(a)
-              ? a.slice(a.indexOf('=') + 1)
-              : '';
+        const v = UPLOAD_OPTION.test(a)
+          ? (args[i + 1] ?? '')
+          : /^(?:--post-file|--body-file|--data-binary|--upload-file)=/.test(a)
+            ? a.slice(a.indexOf('=') + 1)
+            : '';
         const m = /^@(.+)$|^[^=]*=@([^;]+)|^(?!-)(.+)$/.exec(v);
         if (!v) return [];
         if (/^-(?:T|-upload-file)$/.test(a) || a.startsWith('--post-file') || a.startsWith('--body-file')) return [v];

@@ -6,6 +6,56 @@ import type { ShellCommand } from '../command.ts';
 import { hostOf } from '../../network.ts';
 import { check, DONE } from './registry.ts';
 import { optionValues } from '../tables.ts';
+import { alt } from '../tables.ts';
+
+/** Install options that take a value (the value is not a package name). */
+const INSTALL_VALUED_OPTION = new RegExp(
+  String.raw`^${alt([
+    '-r',
+    '--requirement',
+    '-c',
+    '--constraint',
+    '-e',
+    '--editable',
+    '--prefix',
+    '--target',
+    '-t',
+    '--root',
+    '--proxy',
+    '--cert',
+    '--client-cert',
+    '--cache-dir',
+    '--src',
+    '--log',
+    '--timeout',
+    '--retries',
+    '--python',
+    '--platform',
+    '--abi',
+    '--implementation',
+    '--python-version',
+    '--progress-bar',
+    '--upgrade-strategy',
+    '--report',
+    '--global-option',
+    '--config-settings',
+    '-C',
+  ])}$`,
+);
+/** Package specs that name a URL, git repository or archive instead of a registry name. */
+const SOURCE_SPEC = new RegExp(
+  String.raw`^${alt([
+    'git\\+',
+    'https?:',
+    'ftp:',
+    'file:',
+    'git:',
+    'ssh:',
+    'github:',
+    'gitlab:',
+    'bitbucket:',
+  ])}|\.(?:tgz|tar\.gz|whl|zip)$|^[\w.-]+\/[\w.-]+(?:#.*)?$`,
+);
 
 check({
   id: 'packages.local-system-package',
@@ -244,20 +294,10 @@ function packages(x: ShellCommand, ecosystem: string, args: string[], run = fals
       continue;
     }
     if (a.startsWith('-')) {
-      if (
-        /^(?:-r|--requirement|-c|--constraint|-e|--editable|--prefix|--target|-t|--root|--proxy|--cert|--client-cert|--cache-dir|--src|--log|--timeout|--retries|--python|--platform|--abi|--implementation|--python-version|--progress-bar|--upgrade-strategy|--report|--global-option|--config-settings|-C)$/.test(
-          a,
-        )
-      )
-        i++;
+      if (INSTALL_VALUED_OPTION.test(a)) i++;
       continue;
     }
-    if (
-      /^(?:git\+|https?:|ftp:|file:|git:|ssh:|github:|gitlab:|bitbucket:)|\.(?:tgz|tar\.gz|whl|zip)$|^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(
-        a,
-      ) &&
-      !a.startsWith('@')
-    ) {
+    if (SOURCE_SPEC.test(a) && !a.startsWith('@')) {
       x.report('packages.url-source', {
         capability: 'risky-package-source',
         detail: `installs ${a} from a URL, git repository or archive instead of the registry`,
