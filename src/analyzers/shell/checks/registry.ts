@@ -85,6 +85,11 @@ export function runChecks(x: ShellCommand): void {
   }
 }
 
+/** How many command names have a cached plan (bounded by MAX_PLANS). */
+export function cachedPlans(): number {
+  return byName.size;
+}
+
 /** Every registered check (for the case-file test and the docs). */
 export function registeredChecks(): readonly Check[] {
   return checks;
