@@ -148,3 +148,17 @@ export class ShellCommand {
     });
   }
 }
+
+/** The whole command line, after each command's checks: for the checks that span commands. */
+export interface WholeLine {
+  command: string;
+  commands: SimpleCommand[];
+  actions: readonly Action[];
+  add(a: Action): void;
+  has(capability: Action['capability'], detail: string): boolean;
+  /** The files each command reads. */
+  reads: Map<SimpleCommand, string[]>;
+  hostsOf: Map<SimpleCommand, string[]>;
+  abs(p: string): string;
+  home: string;
+}

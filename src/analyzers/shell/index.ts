@@ -9,15 +9,9 @@ import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import {
   parseShell,
-  hasPeers,
-  fedByPipe,
-  somePeer,
-  firstLater,
-  stageIndex,
   ShellParseError,
   ShellBudgetError,
   interpreterOf,
-  PARSED_SHELLS,
   fileWrites,
   type FileWrite,
   type SimpleCommand,
@@ -28,15 +22,16 @@ import {
   isPersistencePath,
   isPrivilegedPath,
   isScratchPath,
-  isTempPath,
   isHarmlessSystemRead,
   isLink,
   linkTarget,
   isGitHookPath,
 } from '../paths.ts';
-import { hostOf, hostOfAddress, normaliseHost } from '../network.ts';
+import { normaliseHost } from '../network.ts';
 import { ShellCommand, type InlineCode, type LineState, type ShellContext } from './command.ts';
 import { runChecks } from './checks/index.ts';
+import { enumeration } from './checks/recon.ts';
+import { pipelines } from './checks/pipelines.ts';
 import { alt } from './tables.ts';
 
 export type { InlineCode, ShellContext };
@@ -70,63 +65,20 @@ export interface Task {
 }
 
 import {
-  DOWNLOADERS,
   NET_TOOLS,
   SHELLS,
-  DECODERS,
   NO_READ,
   COPIERS,
-  CREDENTIAL_NAME,
-  SURVEILLANCE,
-  EVASION,
-  PACKAGE_TOOLS,
   UNWRAPPED,
-  PROTECTED_BRANCH,
   INFO_ONLY,
-  INTERACTIVE,
   expandHome,
   PATTERN_OPT,
-  ENUMERATION,
-  hostProbe,
-  NetOptions,
-  optionNames,
-  NET_OPTIONS,
-  optionTakesValue,
-  isProcessLister,
-  isHardwareReport,
-  isSecretSearch,
-  isFilter,
-  isSecretFilter,
-  isSearch,
-  narrowingSearch,
-  codeFeeders,
-  PLAIN_PAGER_OR_EDITOR,
   SCRIPT_INTERPRETER,
-  SECURITY_PRODUCT,
-  OFFENSIVE_TOOL,
-  VM_VENDOR,
-  HARDWARE_QUERY,
-  MASQUERADE,
-  TUNNEL,
-  CRED_FILE,
-  MANIFEST,
-  EVAL_OPTS,
-  EVAL_PROGRAM,
-  STDIN_CONSOLES,
-  SHELL_ESCAPE,
-  stdinText,
-  FED_FILE_READERS,
-  DOCS,
   PROGRAM_FIRST,
   VALUED_OPTS,
   programArgIndex,
   optionValues,
   looksLikePath,
-  SECRET_WORD,
-  SECRET_PREFIX,
-  SECRET_ENV,
-  SECRET_NAME,
-  SECRET_VAR,
   HIDDEN_CHARS,
   FORK_BOMB,
 } from './tables.ts';
@@ -678,97 +630,11 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
     }
   }
 
-  // Many kinds of system enumeration in one call (whoami; id; uname -a; netstat…): reconnaissance.
-  // One or two are everyday checks and stay allowed.
-  const enumerated = new Set(parsed.commands.map((c) => c.argv[0]).filter((n) => ENUMERATION.has(n)));
-  if (enumerated.size >= 3)
-    add({
-      check: 'recon.enumeration',
-      capability: 'surveillance',
-      detail: `enumerates the system in one go (${[...enumerated].slice(0, 5).join(', ')}): reconnaissance`,
-      command,
-    });
-
-  // Pipelines: download | shell, decode | shell, secrets | network.
-  const lines = new Set(parsed.commands.map((c) => c.pipeline));
-  for (const line of lines) {
-    if (line.length < 2) continue;
-    // What the stages so far bring: one pass, not a look back from every stage (n² on long pipelines).
-    let downloader = false,
-      generator = false;
-    const hostsBefore: string[] = [];
-    let lineText: string | undefined;
-    const shownLine = () => (lineText ??= line.map((x) => x.argv.join(' ')).join(' | '));
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      const name = c.argv[0];
-      const consumes =
-        i > 0 &&
-        ((SHELLS.has(name) && !c.argv.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) ||
-          (interpreterOf(name) && c.argv.length <= 2 && !c.inline) ||
-          ((name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? '')));
-      if (consumes) {
-        const fetched = `pipes downloaded content into ${name} (runs whatever the server sends)`;
-        const decoded = `pipes generated or decoded text into ${name}`;
-        if (downloader && !has('download-exec', fetched))
-          add({
-            check: 'pipelines.download-pipe',
-            capability: 'download-exec',
-            detail: fetched,
-            command: shownLine(),
-            hosts: [...hostsBefore],
-          });
-        else if (!downloader && generator && !has('obfuscated-exec', decoded))
-          add({
-            check: 'pipelines.decoded-pipe',
-            capability: 'obfuscated-exec',
-            detail: decoded,
-            command: shownLine(),
-          });
-      }
-      const n = c.argv[0];
-      if (DOWNLOADERS.has(n) || ['nc', 'ncat', 'netcat', 'socat'].includes(n)) downloader = true;
-      if (DECODERS.has(n) || n === 'echo' || n === 'printf') generator = true;
-      hostsBefore.push(...(hostsOf.get(c) ?? []));
-    }
-    const net = line.filter((c) => hostsOf.has(c));
-    if (net.length) {
-      const secretSource = line.some(
-        (c) =>
-          (reads.get(c) ?? []).some((p) => isCredentialPath(abs(p), home)) ||
-          ((c.argv[0] === 'env' || c.argv[0] === 'printenv' || c.argv[0] === 'set') && c.argv.length === 1),
-      );
-      if (secretSource)
-        add({
-          check: 'pipelines.secrets-to-network',
-          capability: 'exfiltration',
-          detail: 'sends credentials or the environment over the network',
-          command: line.map((x) => x.argv.join(' ')).join(' | '),
-          hosts: net.flatMap((c) => hostsOf.get(c)!),
-        });
-      else if (line.indexOf(net[0]) > 0 && !DOWNLOADERS.has(line[0].argv[0]))
-        add({
-          check: 'pipelines.output-to-network',
-          capability: 'upload',
-          detail: `sends the output of ${line[0].argv[0]} over the network`,
-          command: line.map((x) => x.argv.join(' ')).join(' | '),
-          hosts: net.flatMap((c) => hostsOf.get(c)!),
-        });
-    }
-  }
-  // Credentials read and network used in one command line: exfiltration even across `;` and `&&`.
-  if (
-    actions.some((a) => a.capability === 'credential-access' || a.capability === 'env-dump') &&
-    actions.some((a) => (a.capability === 'network' || a.capability === 'upload') && a.hosts?.length)
-  ) {
-    add({
-      check: 'pipelines.credentials-and-network',
-      capability: 'exfiltration',
-      detail: 'reads credentials and talks to the network in the same command',
-      command,
-      hosts: actions.flatMap((a) => a.hosts ?? []),
-    });
-  }
+  // What the line as a whole does: many kinds of reconnaissance at once, what flows through its
+  // pipelines, and credentials read beside network use.
+  const whole = { command, commands: parsed.commands, actions, add, has, reads, hostsOf, abs, home };
+  enumeration(whole);
+  pipelines(whole);
   return { actions, inline, files: fileWrites(parsed), scripts, tasks, commands: parsed.commands };
 }
 

@@ -2,8 +2,8 @@
  * Shells, interpreters, REPLs and programs that run code handed to them: inline code, scripts
  * (from temp folders, disguised, with run-time paths), interactive shells and consoles, eval options.
  */
-import { check, DONE } from './registry.ts';
-import { hasPeers, fedByPipe, interpreterOf, PARSED_SHELLS } from '../parse.ts';
+import { check } from './registry.ts';
+import { fedByPipe, interpreterOf } from '../parse.ts';
 import { isTempPath } from '../../paths.ts';
 import {
   SHELLS,

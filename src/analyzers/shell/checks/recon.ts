@@ -2,8 +2,9 @@
  * Reconnaissance and offensive tools: scanners, share and password-policy listings, screen and
  * clipboard capture, password-locked archives (staging), known attack tools.
  */
+import type { WholeLine } from '../command.ts';
 import { check, DONE } from './registry.ts';
-import { SURVEILLANCE, hostProbe, OFFENSIVE_TOOL } from '../tables.ts';
+import { SURVEILLANCE, hostProbe, OFFENSIVE_TOOL, ENUMERATION } from '../tables.ts';
 
 check({
   id: 'recon.offensive-tool',
@@ -191,3 +192,17 @@ check({
     return DONE;
   },
 });
+
+/** Many kinds of system enumeration in one call (whoami; id; uname -a; netstat…): reconnaissance. */
+export function enumeration(l: WholeLine): void {
+  const { command, add } = l;
+  // One or two are everyday checks and stay allowed.
+  const enumerated = new Set(l.commands.map((c) => c.argv[0]).filter((n) => ENUMERATION.has(n)));
+  if (enumerated.size >= 3)
+    add({
+      check: 'recon.enumeration',
+      capability: 'surveillance',
+      detail: `enumerates the system in one go (${[...enumerated].slice(0, 5).join(', ')}): reconnaissance`,
+      command,
+    });
+}

@@ -5,21 +5,8 @@
  * shell runs is parsed and judged as commands of its own).
  */
 import { check, DONE } from './registry.ts';
-import { hasPeers, fedByPipe, interpreterOf, PARSED_SHELLS } from '../parse.ts';
-import { isTempPath } from '../../paths.ts';
-import {
-  SHELLS,
-  PACKAGE_TOOLS,
-  UNWRAPPED,
-  INFO_ONLY,
-  INTERACTIVE,
-  SCRIPT_INTERPRETER,
-  MASQUERADE,
-  EVAL_OPTS,
-  EVAL_PROGRAM,
-  DOCS,
-  programArgIndex,
-} from '../tables.ts';
+import { fedByPipe, PARSED_SHELLS } from '../parse.ts';
+import { SHELLS } from '../tables.ts';
 
 check({
   id: 'shells.shell',
