@@ -1,6 +1,6 @@
 /**
  * Every shell check proves itself with the case file beside its family module
- * (src/analyzers/shell/checks/<family>.cases.sh, and src/analyzers/shell/<family>.cases.sh for the
+ * (src/analyzers/shell/checks/<family>.cases.sh, and src/analyzers/shell/line.cases.sh for the
  * line-wide checks of index.ts): a command under `# flag: <check id>` must be reported with that
  * id, a command under `# ok: <why>` must get no finding of the file's family. Every check id the
  * code reports must be flagged by some case, and every family module must have its case file.

@@ -16,22 +16,13 @@ import {
   type FileWrite,
   type SimpleCommand,
 } from './parse.ts';
-import {
-  isCredentialPath,
-  isAgentControlPath,
-  isPersistencePath,
-  isPrivilegedPath,
-  isScratchPath,
-  isHarmlessSystemRead,
-  isLink,
-  linkTarget,
-  isGitHookPath,
-} from '../paths.ts';
+import { isCredentialPath, isAgentControlPath, isScratchPath, isGitHookPath } from '../paths.ts';
 import { normaliseHost } from '../network.ts';
 import { ShellCommand, type InlineCode, type LineState, type ShellContext } from './command.ts';
 import { runChecks } from './checks/index.ts';
 import { enumeration } from './checks/recon.ts';
 import { pipelines } from './checks/pipelines.ts';
+import { judgePaths } from './checks/paths.ts';
 import { alt } from './tables.ts';
 
 export type { InlineCode, ShellContext };
@@ -490,144 +481,22 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
     writes.set(c, w);
 
     // What the command itself does.
-    runChecks(
-      new ShellCommand(c, {
-        ...line,
-        pt: {
-          abs,
-          inWorkspace,
-          rootOrHome,
-          outside,
-          cwdKnown: () => cwdKnown,
-          read: (p) => r.push(p),
-          write: (p) => w.push(p),
-        },
-      }),
-    );
+    const x = new ShellCommand(c, {
+      ...line,
+      pt: {
+        abs,
+        inWorkspace,
+        rootOrHome,
+        outside,
+        cwdKnown: () => cwdKnown,
+        read: (p) => r.push(p),
+        write: (p) => w.push(p),
+      },
+    });
+    runChecks(x);
 
-    // Named as written, or in full after a cd (`cd ~/.ssh && cat id_rsa` reads ~/.ssh/id_rsa).
-    const shown = (p: string) => (moved && !/^[~/]/.test(p) ? abs(p).replace(home, '~') : p);
-    // Symbolic links are also judged by where they lead, for what must not be reached through one:
-    // `cat key.txt` after `ln -s ~/.ssh/id_rsa key.txt`. (Bare names count only when they are links.)
-    const viaLink = (p: string) => {
-      const t = linkTarget(abs(p));
-      return t ? { t, how: `${shown(p)} (a link to ${t.replace(home, '~')})` } : undefined;
-    };
-    const linkedReads = [
-      ...r,
-      ...(!NO_READ.has(name) || COPIERS.has(name)
-        ? args.filter((a, i) => !dyn[i + 1] && /^[\w@+-][\w.@+-]*$/.test(a) && i !== skip && isLink(abs(a)))
-        : []),
-    ];
-    for (const p of linkedReads) {
-      const l = viaLink(p);
-      if (l && isCredentialPath(l.t, home))
-        add({
-          check: 'paths.link-read-credential',
-          capability: 'credential-access',
-          detail: `reads ${l.how}, a credential or secret file`,
-          command: text,
-          paths: [l.t],
-        });
-    }
-    for (const p of w) {
-      const l = viaLink(p);
-      if (!l) continue;
-      const { t, how } = l;
-      if (isAgentControlPath(t, home))
-        add({
-          check: 'paths.link-write-agent-control',
-          capability: 'agent-tamper',
-          detail: `writes ${how}, which controls the agent's or Warden's guard`,
-          command: text,
-          paths: [t],
-        });
-      else if (isCredentialPath(t, home))
-        add({
-          check: 'paths.link-write-credential',
-          capability: 'credential-access',
-          detail: `writes ${how}, a credential file`,
-          command: text,
-          paths: [t],
-        });
-      else if (isPersistencePath(t, home))
-        add({
-          check: 'paths.link-write-persistence',
-          capability: 'persistence',
-          detail: `writes ${how}, which runs code at login, on a schedule or on git events`,
-          command: text,
-          paths: [t],
-        });
-    }
-    for (const p of r) {
-      if (isCredentialPath(abs(p), home))
-        add({
-          check: 'paths.read-credential',
-          capability: 'credential-access',
-          detail: `reads ${shown(p)}, a credential or secret file`,
-          command: text,
-          paths: [abs(p)],
-        });
-      else if (outside(p) && !isHarmlessSystemRead(abs(p)) && !INFO_ONLY.has(name))
-        add({
-          check: 'paths.read-outside',
-          capability: 'read-outside',
-          detail: `reads ${shown(p)}, outside the workspace`,
-          command: text,
-          paths: [abs(p)],
-        });
-      if (downloaded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.'))
-        add({
-          check: 'pipelines.runs-downloaded-file',
-          capability: 'download-exec',
-          detail: `runs ${shown(p)}, which this command line downloaded`,
-          command: text,
-          paths: [abs(p)],
-        });
-    }
-    for (const p of w) {
-      const a = abs(p);
-      if (isAgentControlPath(a, home))
-        add({
-          check: 'paths.write-agent-control',
-          capability: 'agent-tamper',
-          detail: `writes ${shown(p)}, which controls the agent's or Warden's guard`,
-          command: text,
-          paths: [abs(p)],
-        });
-      else if (isPersistencePath(a, home))
-        add({
-          check: 'paths.write-persistence',
-          capability: 'persistence',
-          detail: `writes ${shown(p)}, which runs code at login, on a schedule or on git events`,
-          command: text,
-          paths: [abs(p)],
-        });
-      else if (isPrivilegedPath(a))
-        add({
-          check: 'paths.write-privileged',
-          capability: 'privilege',
-          detail: `writes ${shown(p)}, which controls users or privileges`,
-          command: text,
-          paths: [abs(p)],
-        });
-      else if (isCredentialPath(a, home))
-        add({
-          check: 'paths.write-credential',
-          capability: 'credential-access',
-          detail: `writes ${shown(p)}, a credential file`,
-          command: text,
-          paths: [abs(p)],
-        });
-      else if (outside(p) && !/^\/dev\/(?:null|stdout|stderr|fd\/\d+)$/.test(a))
-        add({
-          check: 'paths.write-outside',
-          capability: 'write-outside',
-          detail: `writes ${shown(p)}, outside the workspace`,
-          command: text,
-          paths: [abs(p)],
-        });
-    }
+    // What it reads and writes, by name and through links.
+    judgePaths(x, r, w, { skip, moved });
   }
 
   // What the line as a whole does: many kinds of reconnaissance at once, what flows through its

@@ -1,4 +1,4 @@
-# Cases for the path checks of index.ts: what a command reads and writes, by name and through links.
+# Cases for checks/paths.ts: what a command reads and writes, by name and through links.
 # (test/shell-checks.test.ts judges the cases in a workspace holding these links: key-link.txt to
 # ~/.ssh/id_rsa, settings-link.json to ~/.qwen/settings.json, cred-link to ~/.aws/credentials,
 # rc-link to ~/.bashrc, notes-link.txt to ~/notes.txt.)
