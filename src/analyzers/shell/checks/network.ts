@@ -2,6 +2,7 @@
  * Talking to other hosts: network tools and their uploads, proxies and pinned addresses, URLs
  * given to any program, listeners, tunnels, certificate checks switched off.
  */
+import type { ShellCommand } from '../command.ts';
 import { gitProxies } from './git.ts';
 import { check, DONE } from './registry.ts';
 import { interpreterOf } from '../parse.ts';
@@ -246,138 +247,161 @@ check({
   names: [...NET_TOOLS],
   ends: true,
   run(x) {
-    const { c, name, args, sub, home, pt } = x;
-    const { downloaded } = x.line;
-    if (NET_TOOLS.has(name) && !(name === 'finger' && !args.some((a) => a.includes('@')))) {
-      const hosts: string[] = [];
-      const opts = NET_OPTIONS[name];
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i];
-        if (x.isDynamic(i)) {
-          if (!a.startsWith('-')) hosts.push('');
-          continue;
-        }
-        // An option's value is what the option says: a file, a header, a host:port, not a host by its looks.
-        const valued = opts && optionTakesValue(a, opts);
-        if (valued === 'address' && args[i + 1] !== undefined && !x.isDynamic(i + 1))
-          hosts.push(hostOfAddress(args[i + 1]) ?? '');
-        if (valued) {
-          i++;
-          continue;
-        }
-        const h = hostOf(a, name);
-        if (h) hosts.push(h);
-      }
-      // rsync and scp between local paths (`rsync -a src/ build/`) do not touch the network.
-      if ((name === 'rsync' || name === 'scp') && !hosts.length) return DONE;
-      if (name === 'nc' || name === 'ncat' || name === 'netcat' || name === 'telnet') {
-        const pos = args.filter(
-          (a, i) => !a.startsWith('-') && !(i > 0 && /^-[a-zA-Z]*[epcswiIOqxX]$/.test(args[i - 1])),
-        );
-        if (pos[0] && !hosts.length) hosts.push(pos[0]);
-        if (args.some((a) => /^-[a-zA-Z]*[ec]$/.test(a) || /^--(?:exec|sh-exec|lua-exec)/.test(a)))
-          x.report('network.nc-exec', {
-            capability: 'reverse-shell',
-            detail: `${name} -e/-c hands a program to a network peer (reverse or bind shell)`,
-            hosts,
-          });
-        if (args.some((a) => /^-[a-zA-Z]*l/.test(a)))
-          x.report('network.nc-listen', {
-            capability: 'reverse-shell',
-            detail: `${name} -l listens for incoming connections (bind shell or file drop)`,
-          });
-      }
-      if (name === 'socat') {
-        for (const a of args) {
-          const m = /^(?:tcp|tcp4|tcp6|udp|openssl|ssl)(?:-connect)?:([^:,]+)/i.exec(a);
-          if (m) hosts.push(m[1]);
-        }
-        if (args.some((a) => /^(?:exec|system):/i.test(a)))
-          x.report('network.socat-exec', {
-            capability: 'reverse-shell',
-            detail: 'socat connects a program to a network peer',
-            hosts,
-          });
-        if (args.some((a) => /listen:/i.test(a)))
-          x.report('network.socat-listen', {
-            capability: 'reverse-shell',
-            detail: 'socat listens for incoming connections',
-          });
-      }
-      if (name === 'openssl' && !/^(?:s_client|s_server)$/.test(sub)) {
-        if (sub === 'enc' && args.includes('-d')) return DONE; // decoding, judged in pipelines
-        return DONE;
-      }
-      if (name === 'ssh' && args.some((a) => /^-[a-zA-Z]*[RD]$/.test(a) || /^-[a-zA-Z]*[LRD]\S/.test(a)))
-        x.report('network.ssh-tunnel', {
-          capability: 'reverse-shell',
-          detail: 'ssh opens a tunnel (port forwarding)',
-          hosts,
-        });
-      if (name === 'dig' || name === 'nslookup' || name === 'host' || name === 'drill') {
-        const q = args.filter((a) => !a.startsWith('-') && !a.startsWith('@'));
-        if (
-          q.some(
-            (a) =>
-              a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l)) ||
-              (x.isDynamic(args.indexOf(a)) && /^\$[^.]*(?:\.[\w-]+)+\.[a-z]{2,}$/i.test(a)),
-          )
-        )
-          x.report('network.dns-tunnel', {
-            capability: 'exfiltration',
-            detail: 'encodes data in DNS names (DNS tunnelling)',
-          });
-        return DONE; // a plain lookup: no data of ours leaves
-      }
-      // Uploads: curl -d @file / -F x=@file / -T file / --data-binary @-; wget --post-file.
-      const up = args.flatMap((a, i) => {
-        const v = UPLOAD_OPTION.test(a)
-          ? (args[i + 1] ?? '')
-          : /^(?:--post-file|--body-file|--data-binary|--upload-file)=/.test(a)
-            ? a.slice(a.indexOf('=') + 1)
-            : '';
-        const m = /^@(.+)$|^[^=]*=@([^;]+)|^(?!-)(.+)$/.exec(v);
-        if (!v) return [];
-        if (/^-(?:T|-upload-file)$/.test(a) || a.startsWith('--post-file') || a.startsWith('--body-file')) return [v];
-        return (m?.[1] ?? m?.[2]) ? [m[1] ?? m[2]] : [];
-      });
-      if (up.length) {
-        const secret = up.filter((f) => f !== '-' && isCredentialPath(pt.abs(f), home));
-        x.report('network.upload', {
-          capability: secret.length ? 'exfiltration' : 'upload',
-          detail: secret.length ? `uploads ${secret.join(', ')} (credentials)` : `uploads ${up.join(', ')}`,
-          hosts,
-          paths: up,
-        });
-      }
-      if (
-        args.some((a) => /^(?:-H|--header)$/.test(a)) &&
-        args.some((a) => /\$[A-Z_]*(?:KEY|TOKEN|SECRET|PASSWORD)/.test(a))
-      )
-        x.report('network.secret-header', {
-          capability: 'exfiltration',
-          detail: 'sends a secret from the environment in a request',
-          hosts,
-        });
-      // Output files of downloaders, for download-then-run.
-      if (DOWNLOADERS.has(name)) {
-        const oi = args.findIndex((a) => /^(?:-o|--output|-O|--output-document)$/.test(a));
-        if (oi >= 0 && args[oi + 1] && !(name === 'curl' && args[oi] === '-O')) downloaded.add(pt.abs(args[oi + 1]));
-        const url = args.find((a) => /^[a-z]+:\/\//i.test(a));
-        if (url && (name === 'wget' || args.some((a) => /^-[a-zA-Z]*O[a-zA-Z]*$|^--remote-name(?:-all)?$/.test(a)))) {
-          const base = url.split(/[?#]/)[0].split('/').pop();
-          if (base) downloaded.add(pt.abs(base));
-        }
-        for (const r of c.redirects) if (r.op === '>' || r.op === '>>') downloaded.add(pt.abs(r.target));
-      }
-      x.net(
-        'network.connects',
+    const { name, args, sub } = x;
+    // (finger without a user@host asks this machine)
+    if (name === 'finger' && !args.some((a) => a.includes('@'))) return;
+    const hosts = toolHosts(x);
+    // rsync and scp between local paths (`rsync -a src/ build/`) do not touch the network.
+    if ((name === 'rsync' || name === 'scp') && !hosts.length) return DONE;
+    rawConnections(x, hosts);
+    // (openssl other than s_client/s_server: digests, keys, `enc -d` decoding judged in pipelines)
+    if (name === 'openssl' && !/^(?:s_client|s_server)$/.test(sub)) return DONE;
+    if (name === 'ssh' && args.some((a) => /^-[a-zA-Z]*[RD]$/.test(a) || /^-[a-zA-Z]*[LRD]\S/.test(a)))
+      x.report('network.ssh-tunnel', {
+        capability: 'reverse-shell',
+        detail: 'ssh opens a tunnel (port forwarding)',
         hosts,
-        name === 'nc' || name === 'ncat' || name === 'netcat' || name === 'socat'
-          ? 'opens a raw network connection to'
-          : `${name} connects to`,
-      );
-      return DONE;
+      });
+    if (name === 'dig' || name === 'nslookup' || name === 'host' || name === 'drill') {
+      dnsTunnel(x);
+      return DONE; // a plain lookup: no data of ours leaves
     }
+    uploads(x, hosts);
+    if (DOWNLOADERS.has(name)) downloadedFiles(x);
+    x.net(
+      'network.connects',
+      hosts,
+      name === 'nc' || name === 'ncat' || name === 'netcat' || name === 'socat'
+        ? 'opens a raw network connection to'
+        : `${name} connects to`,
+    );
+    return DONE;
   },
 });
+
+/** The hosts a network tool is given: by its arguments' looks, and by the options that take an address. */
+function toolHosts(x: ShellCommand): string[] {
+  const { name, args } = x;
+  const hosts: string[] = [];
+  const opts = NET_OPTIONS[name];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (x.isDynamic(i)) {
+      if (!a.startsWith('-')) hosts.push('');
+      continue;
+    }
+    // An option's value is what the option says: a file, a header, a host:port, not a host by its looks.
+    const valued = opts && optionTakesValue(a, opts);
+    if (valued === 'address' && args[i + 1] !== undefined && !x.isDynamic(i + 1))
+      hosts.push(hostOfAddress(args[i + 1]) ?? '');
+    if (valued) {
+      i++;
+      continue;
+    }
+    const h = hostOf(a, name);
+    if (h) hosts.push(h);
+  }
+  return hosts;
+}
+
+/** netcat, telnet and socat: raw connections, programs handed to a peer, listeners (adds to `hosts`). */
+function rawConnections(x: ShellCommand, hosts: string[]): void {
+  const { name, args } = x;
+  if (name === 'nc' || name === 'ncat' || name === 'netcat' || name === 'telnet') {
+    const pos = args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^-[a-zA-Z]*[epcswiIOqxX]$/.test(args[i - 1])));
+    if (pos[0] && !hosts.length) hosts.push(pos[0]);
+    if (args.some((a) => /^-[a-zA-Z]*[ec]$/.test(a) || /^--(?:exec|sh-exec|lua-exec)/.test(a)))
+      x.report('network.nc-exec', {
+        capability: 'reverse-shell',
+        detail: `${name} -e/-c hands a program to a network peer (reverse or bind shell)`,
+        hosts,
+      });
+    if (args.some((a) => /^-[a-zA-Z]*l/.test(a)))
+      x.report('network.nc-listen', {
+        capability: 'reverse-shell',
+        detail: `${name} -l listens for incoming connections (bind shell or file drop)`,
+      });
+  }
+  if (name === 'socat') {
+    for (const a of args) {
+      const m = /^(?:tcp|tcp4|tcp6|udp|openssl|ssl)(?:-connect)?:([^:,]+)/i.exec(a);
+      if (m) hosts.push(m[1]);
+    }
+    if (args.some((a) => /^(?:exec|system):/i.test(a)))
+      x.report('network.socat-exec', {
+        capability: 'reverse-shell',
+        detail: 'socat connects a program to a network peer',
+        hosts,
+      });
+    if (args.some((a) => /listen:/i.test(a)))
+      x.report('network.socat-listen', {
+        capability: 'reverse-shell',
+        detail: 'socat listens for incoming connections',
+      });
+  }
+}
+
+/** DNS lookups of names that carry data (long or base64-like labels, or a run-time prefix). */
+function dnsTunnel(x: ShellCommand): void {
+  const { args } = x;
+  const q = args.filter((a) => !a.startsWith('-') && !a.startsWith('@'));
+  if (
+    q.some(
+      (a) =>
+        a.split('.').some((l) => l.length > 40 || /^[A-Za-z0-9+/=_-]{24,}$/.test(l)) ||
+        (x.isDynamic(args.indexOf(a)) && /^\$[^.]*(?:\.[\w-]+)+\.[a-z]{2,}$/i.test(a)),
+    )
+  )
+    x.report('network.dns-tunnel', {
+      capability: 'exfiltration',
+      detail: 'encodes data in DNS names (DNS tunnelling)',
+    });
+}
+
+/** Uploads (curl -d @file, -F x=@file, -T file, --data-binary @-; wget --post-file) and secret headers. */
+function uploads(x: ShellCommand, hosts: string[]): void {
+  const { args, home, pt } = x;
+  const up = args.flatMap((a, i) => {
+    const v = UPLOAD_OPTION.test(a)
+      ? (args[i + 1] ?? '')
+      : /^(?:--post-file|--body-file|--data-binary|--upload-file)=/.test(a)
+        ? a.slice(a.indexOf('=') + 1)
+        : '';
+    const m = /^@(.+)$|^[^=]*=@([^;]+)|^(?!-)(.+)$/.exec(v);
+    if (!v) return [];
+    if (/^-(?:T|-upload-file)$/.test(a) || a.startsWith('--post-file') || a.startsWith('--body-file')) return [v];
+    return (m?.[1] ?? m?.[2]) ? [m[1] ?? m[2]] : [];
+  });
+  if (up.length) {
+    const secret = up.filter((f) => f !== '-' && isCredentialPath(pt.abs(f), home));
+    x.report('network.upload', {
+      capability: secret.length ? 'exfiltration' : 'upload',
+      detail: secret.length ? `uploads ${secret.join(', ')} (credentials)` : `uploads ${up.join(', ')}`,
+      hosts,
+      paths: up,
+    });
+  }
+  if (
+    args.some((a) => /^(?:-H|--header)$/.test(a)) &&
+    args.some((a) => /\$[A-Z_]*(?:KEY|TOKEN|SECRET|PASSWORD)/.test(a))
+  )
+    x.report('network.secret-header', {
+      capability: 'exfiltration',
+      detail: 'sends a secret from the environment in a request',
+      hosts,
+    });
+}
+
+/** The files a downloader writes, so that running one later in the line is download-and-execute. */
+function downloadedFiles(x: ShellCommand): void {
+  const { c, name, args, pt } = x;
+  const { downloaded } = x.line;
+  const oi = args.findIndex((a) => /^(?:-o|--output|-O|--output-document)$/.test(a));
+  if (oi >= 0 && args[oi + 1] && !(name === 'curl' && args[oi] === '-O')) downloaded.add(pt.abs(args[oi + 1]));
+  const url = args.find((a) => /^[a-z]+:\/\//i.test(a));
+  if (url && (name === 'wget' || args.some((a) => /^-[a-zA-Z]*O[a-zA-Z]*$|^--remote-name(?:-all)?$/.test(a)))) {
+    const base = url.split(/[?#]/)[0].split('/').pop();
+    if (base) downloaded.add(pt.abs(base));
+  }
+  for (const r of c.redirects) if (r.op === '>' || r.op === '>>') downloaded.add(pt.abs(r.target));
+}
