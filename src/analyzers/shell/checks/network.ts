@@ -71,6 +71,43 @@ const UPLOAD_OPTION = new RegExp(
 );
 
 check({
+  id: 'network.address-argument',
+  phase: 'start',
+  run(x) {
+    const { c, name, args } = x;
+    const { hostsOf } = x.line;
+    // Any program given an IP address or host:port talks to it (network tools are judged on their own).
+    if (
+      !NET_TOOLS.has(name) &&
+      !INFO_ONLY.has(name) &&
+      !PROGRAM_FIRST.has(name) &&
+      !UNWRAPPED.has(name) &&
+      !/^(?:ping6?|traceroute6?|tracepath|mtr|arping|fping)$/.test(name)
+    ) {
+      const ips = args
+        .flatMap((a, i) =>
+          x.isDynamic(i)
+            ? []
+            : [
+                ...a.matchAll(
+                  /(?:^|[^\d.])((?:\d{1,3}\.){3}\d{1,3})(?::\d+)?(?![\d.])|(?:^|[\s@=])((?:[a-z0-9-]+\.)+[a-z]{2,}):\d{2,5}\b/gi,
+                ),
+              ].map((m) => m[1] ?? m[2]),
+        )
+        .filter((ip) => !/^(?:127\.|0\.0\.0\.0|255\.)/.test(ip));
+      if (ips.length) {
+        hostsOf.set(c, ips);
+        x.report('network.address-argument', {
+          capability: 'network',
+          detail: `${name} is given the address ${[...new Set(ips)].join(', ')}`,
+          hosts: [...new Set(ips)],
+        });
+      }
+    }
+  },
+});
+
+check({
   id: 'network.proxy',
   phase: 'start',
   run(x) {

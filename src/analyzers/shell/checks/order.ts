@@ -5,6 +5,7 @@
  * their phase, in the order their families load (checks/index.ts).
  */
 export const ORDER: readonly string[] = [
+  'network.address-argument',
   'interpreters.inline-code',
   'pipelines.code-feed',
   'network.proxy',
