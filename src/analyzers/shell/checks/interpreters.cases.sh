@@ -1,0 +1,36 @@
+# Cases for checks/interpreters.ts: programs that run code handed to them.
+
+# flag: interpreters.inline-code
+python3 -c "$CODE"
+# ok: inline code the command line holds is scanned by the code analyzers, not reported here
+python3 -c 'print(1)'
+# flag: interpreters.masquerade
+./report.pdf.sh
+# flag: interpreters.script-path-dynamic
+python3 "$SCRIPT"
+# flag: interpreters.temp-exec
+python3 /tmp/payload.py
+# ok: a workspace script
+python3 tools/gen.py
+# flag: interpreters.shell-handed
+less /bin/sh
+# ok: grep's pattern naming a shell runs nothing
+grep '/bin/bash' /etc/passwd
+# flag: interpreters.interactive
+vim notes.txt
+# ok: a pager fed by a pipe prints like cat
+git log | less
+# flag: interpreters.eval-option
+make --eval='x: ; id'
+# ok: make with a target
+make build
+# flag: interpreters.repl
+python3
+# ok: python with a script
+python3 main.py
+# flag: interpreters.repl
+screen
+# flag: interpreters.osascript-inline
+osascript -e 'display dialog "hi"'
+# flag: interpreters.osascript-file
+osascript prompt.scpt

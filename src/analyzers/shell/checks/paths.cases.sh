@@ -1,0 +1,41 @@
+# Cases for checks/paths.ts: what a command reads and writes, by name and through links.
+# (test/shell-checks.test.ts judges the cases in a workspace holding these links: key-link.txt to
+# ~/.ssh/id_rsa, settings-link.json to ~/.qwen/settings.json, cred-link to ~/.aws/credentials,
+# rc-link to ~/.bashrc, notes-link.txt to ~/notes.txt.)
+
+# flag: paths.read-credential
+cat ~/.aws/credentials
+# flag: paths.read-credential
+cd ~/.ssh && cat id_rsa
+# flag: paths.read-outside
+cat /var/log/syslog
+# ok: reading workspace files
+cat src/index.ts package.json
+# flag: paths.write-agent-control
+echo '{}' > .qwen/settings.json
+# flag: paths.write-persistence
+echo 'curl x|sh' >> ~/.bashrc
+# flag: paths.write-privileged
+echo 'dev ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers
+# flag: paths.write-credential
+cp key.pem ~/.ssh/id_rsa
+# flag: paths.write-outside
+cp build.tar /srv/releases/
+# ok: writing into the workspace
+cp build.tar dist/
+# flag: paths.dynamic-redirect
+echo x > "$DIR/out.txt"
+# ok: a scratch file with a run-time name
+echo x > /tmp/$name.log
+# flag: paths.hooks-moved
+mv .git/hooks/pre-commit /tmp/
+# flag: paths.link-read-credential
+cat key-link.txt
+# flag: paths.link-write-agent-control
+echo '{}' > settings-link.json
+# flag: paths.link-write-credential
+echo '[default]' > cred-link
+# flag: paths.link-write-persistence
+echo 'curl x|sh' >> rc-link
+# ok: a link to an ordinary file
+cat notes-link.txt
