@@ -1,0 +1,82 @@
+/**
+ * Tool calls in model responses, judged as the guard judges an agent's calls: the call's name and
+ * JSON arguments become engine events (read with the agents' own tool vocabularies), and the
+ * strictest verdict wins. The protocols find the calls; this decides them.
+ */
+import { judgeEvent } from '../engine/judge.ts';
+import { stricter, type Policy } from '../engine/policy.ts';
+import type { Decision, Event } from '../engine/types.ts';
+import { toolEvents } from '../hooks/adapters.ts';
+
+export interface CallVerdict {
+  decision: Decision;
+  reasons: string[];
+}
+
+/** Judges one tool call (name + JSON arguments text); the protocols call it for every call they find. */
+export type JudgeCall = (name: string, argsJson: string) => Promise<CallVerdict>;
+
+/** What the audit record keeps of each judged call. */
+export interface JudgedCall {
+  name: string;
+  decision: Decision;
+}
+
+const SHELLISH = new Set([
+  'run_shell_command',
+  'shell',
+  'bash',
+  'Bash',
+  'exec',
+  'monitor',
+  'execute_command',
+  'terminal',
+]);
+
+/** The engine events one call stands for ([] for tools of the client's own that Warden does not know). */
+export function callEvents(name: string, input: Record<string, unknown>, cwd: string | undefined): Event[] {
+  const known = (agent: 'qwen-code' | 'claude-code') =>
+    toolEvents(agent, { tool_name: name, tool_input: input, cwd }).filter((e) => e.tool !== 'other');
+  let events = known('qwen-code');
+  if (!events.length) events = known('claude-code');
+  if (!events.length && SHELLISH.has(name) && typeof input.command === 'string')
+    events = [{ tool: 'shell', command: input.command }];
+  return events;
+}
+
+/** Judges one tool call of a model response (name + JSON arguments) as the guard would. */
+export async function judgeToolCall(
+  name: string,
+  argsJson: string,
+  policy: Policy,
+  cwd: string | undefined,
+): Promise<CallVerdict> {
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(argsJson || '{}');
+  } catch {
+    // Arguments Warden cannot read are arguments it cannot judge: the policy's on-error decision.
+    return { decision: policy.onError, reasons: [`the arguments of the ${name} call are not valid JSON`] };
+  }
+  let events: Event[];
+  try {
+    events = callEvents(name, input, cwd);
+  } catch (e) {
+    return { decision: policy.onError, reasons: [`the ${name} call could not be read (${(e as Error).message})`] };
+  }
+  let decision: Decision = 'allow';
+  const reasons: string[] = [];
+  for (const ev of events) {
+    const v = await judgeEvent(ev, { policy, cwd: cwd ?? process.cwd() });
+    decision = stricter(decision, v.decision);
+    reasons.push(...v.reasons);
+  }
+  return { decision, reasons };
+}
+
+/** The text that takes a denied call's place in the response, for the agent to show. */
+export const refusal = (name: string, reasons: string[]) =>
+  `Warden blocked the ${name} call the model asked for: ${reasons.join(' ') || 'denied by policy'}`;
+
+/** The judge used when tool-call judging is off: every call passes. */
+export const allowAll: JudgeCall = async () => ({ decision: 'allow', reasons: [] });
