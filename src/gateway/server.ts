@@ -23,6 +23,8 @@ import { openai } from './protocols/openai.ts';
 import { anthropic } from './protocols/anthropic.ts';
 import { allowAll, judgeToolCall, type JudgeCall } from './tools.ts';
 import { codeAnnotator } from './annotate.ts';
+import { quarantine, QuarantineTimeout, type QuarantineResult } from './quarantine.ts';
+import { SessionMemory, sessionKey } from './session.ts';
 
 /** The protocols served; the first that claims a URL shapes its errors (OpenAI takes the rest). */
 const PROTOCOLS: readonly Protocol[] = [anthropic, openai];
@@ -57,6 +59,8 @@ export interface GatewayConfig {
   headersTimeoutMs?: number;
   /** No byte of the upstream's body for this long (a stalled stream): the request ends with an error (default 60 s). */
   idleTimeoutMs?: number;
+  /** Reading a request's tool results for prompt injection may take this long; longer: 413 (default 5 s). */
+  injectionTimeoutMs?: number;
   cwd?: string;
 }
 
@@ -208,6 +212,35 @@ async function readAll(up: UpstreamResponse, upstream: Upstream): Promise<string
   }
 }
 
+/**
+ * Tool results on their way to the model, quarantined as the policy says (gateway.injection): marked
+ * in place, or read only to refuse the request (block). Fails closed: a result Warden cannot read,
+ * or cannot read in time, stops the request.
+ */
+function quarantineRequest(body: Record<string, unknown>, protocol: Protocol, cfg: GatewayConfig) {
+  const mode = cfg.policy.gateway?.injection ?? 'mark';
+  if (mode === 'off') return undefined;
+  try {
+    const deadline = performance.now() + (cfg.injectionTimeoutMs ?? 5000);
+    return quarantine(protocol.toolResults(body), mode, deadline);
+  } catch (e) {
+    if (e instanceof QuarantineTimeout)
+      throw new HttpError(
+        413,
+        `Warden could not read the tool results of this request for prompt injection within ` +
+          `${(cfg.injectionTimeoutMs ?? 5000) / 1000} s; it was not forwarded. Send less tool output.`,
+      );
+    throw new HttpError(
+      400,
+      `a tool result Warden cannot read (${(e as Error).message}); the request was not forwarded`,
+    );
+  }
+}
+
+/** The injections as the audit log keeps them: where each came from and what it wanted. */
+const injectionRecord = (q: QuarantineResult | undefined) =>
+  q?.injections.map((i) => ({ source: i.source, goal: i.goal, technique: i.technique, severity: i.severity }));
+
 /** One exchange: a POST to a protocol's path, from the checked token to the audit record. */
 async function exchange(
   req: IncomingMessage,
@@ -216,9 +249,28 @@ async function exchange(
   abort: AbortController,
   cfg: GatewayConfig,
   batcher: AuditBatcher | undefined,
+  memory: SessionMemory,
 ) {
   const t0 = performance.now();
   const body = await readJson(req, cfg.maxBodyBytes ?? 32 * 1024 * 1024);
+  const session = sessionKey(req, body);
+  const q = quarantineRequest(body, protocol, cfg);
+  if (q?.injections.length) await memory.remember(session, q.injections);
+  if (q?.injections.length && cfg.policy.gateway?.injection === 'block') {
+    batcher?.add({
+      source: 'gateway',
+      kind: `exchange:${protocol.name}`,
+      decision: 'deny',
+      data: { blocked: 'prompt-injection', injections: injectionRecord(q) },
+    });
+    const first = q.injections[0];
+    throw new HttpError(
+      400,
+      `Warden blocked this request: the tool output from ${first.source} carries a prompt injection ` +
+        `(${first.technique}, goal: ${first.goal})${q.injections.length > 1 ? ` and ${q.injections.length - 1} more` : ''}. ` +
+        'Remove that content from the conversation (or start a new one) and tell the user.',
+    );
+  }
   const redactor = new Redactor(cfg.patterns);
   const outBody = redactRequest(body, redactor, cfg);
   const { upstream, sensitive } = chooseUpstream(body, cfg);
@@ -240,6 +292,7 @@ async function exchange(
         bytesOut: outText.length,
         redactions: redactor.redactions,
         latencyMs: Math.round(performance.now() - t0),
+        ...(q ? { quarantined: q.marked, hiddenRemoved: q.hiddenRemoved, injections: injectionRecord(q) } : {}),
         ...extra,
       },
     });
@@ -251,7 +304,8 @@ async function exchange(
     res.end(redactor.restore(errText));
     return;
   }
-  const judge: JudgeCall = (name, args) => judgeToolCall(name, args, cfg.policy, cfg.cwd);
+  const base: JudgeCall = (name, args) => judgeToolCall(name, args, cfg.policy, cfg.cwd);
+  const judge = q ? memory.judge(session, base) : base;
   if (body.stream)
     return await protocol.stream(up, { res, redactor, judge: cfg.toolCalls === 'off' ? allowAll : judge, audit });
   let json: Record<string, unknown>;
@@ -281,6 +335,7 @@ async function exchange(
 
 export function createGateway(cfg: GatewayConfig): Server {
   const batcher = cfg.audit ? new AuditBatcher(cfg.audit) : undefined;
+  const memory = new SessionMemory(cfg.policy, cfg.cwd);
   const server = createServer(async (req, res) => {
     const protocol = protocolOf(req.url ?? '');
     const abort = new AbortController();
@@ -301,7 +356,7 @@ export function createGateway(cfg: GatewayConfig): Server {
         return await forwardModels(res, cfg, abort.signal);
       const route = PROTOCOLS.find((p) => p.paths.includes(url));
       if (req.method !== 'POST' || !route) throw new HttpError(404, `no route ${req.method} ${url}`, 'not_found_error');
-      await exchange(req, res, route, abort, cfg, batcher);
+      await exchange(req, res, route, abort, cfg, batcher, memory);
     } catch (e) {
       const err =
         e instanceof HttpError ? e : new HttpError(500, `gateway error: ${(e as Error).message}`, 'api_error');

@@ -11,6 +11,16 @@ import { toolEvents } from '../hooks/adapters.ts';
 export interface CallVerdict {
   decision: Decision;
   reasons: string[];
+  /** What the call does, as the engine read it: the commands it runs, the hosts it reaches, the files it touches. */
+  facts?: CallFacts;
+  /** Set when the call carries out a prompt injection the session read (session.ts). */
+  injection?: { source: string; goal: string };
+}
+
+export interface CallFacts {
+  commands: string[];
+  hosts: string[];
+  paths: string[];
 }
 
 /** Judges one tool call (name + JSON arguments text); the protocols call it for every call they find. */
@@ -20,7 +30,13 @@ export type JudgeCall = (name: string, argsJson: string) => Promise<CallVerdict>
 export interface JudgedCall {
   name: string;
   decision: Decision;
+  /** The injection it carried out (its source: the file, URL or command that held it). */
+  injection?: { source: string; goal: string };
 }
+
+/** The audit entry of one judged call. */
+export const judged = (name: string, v: CallVerdict): JudgedCall =>
+  v.injection ? { name, decision: v.decision, injection: v.injection } : { name, decision: v.decision };
 
 const SHELLISH = new Set([
   'run_shell_command',
@@ -66,12 +82,30 @@ export async function judgeToolCall(
   }
   let decision: Decision = 'allow';
   const reasons: string[] = [];
+  const facts: CallFacts = { commands: [], hosts: [], paths: [] };
   for (const ev of events) {
     const v = await judgeEvent(ev, { policy, cwd: cwd ?? process.cwd() });
     decision = stricter(decision, v.decision);
     reasons.push(...v.reasons);
+    addFacts(facts, ev, v.actions);
   }
-  return { decision, reasons };
+  return { decision, reasons, facts };
+}
+
+function addFacts(facts: CallFacts, ev: Event, actions: { command: string; hosts?: string[]; paths?: string[] }[]) {
+  if (ev.tool === 'shell') facts.commands.push(ev.command);
+  if (ev.tool === 'read' || ev.tool === 'write' || ev.tool === 'edit') facts.paths.push(ev.path);
+  if (ev.tool === 'fetch') {
+    try {
+      facts.hosts.push(new URL(ev.url).hostname.toLowerCase());
+    } catch {
+      /* not a URL: the engine judged it */
+    }
+  }
+  for (const a of actions) {
+    facts.hosts.push(...(a.hosts ?? []).map((h) => h.toLowerCase()));
+    facts.paths.push(...(a.paths ?? []));
+  }
 }
 
 /** The text that takes a denied call's place in the response, for the agent to show. */

@@ -5,10 +5,10 @@
  */
 import type { Decision } from '../../engine/types.ts';
 import { HttpError } from '../errors.ts';
-import type { Protocol, StreamContext } from '../protocol.ts';
+import { textParts, type Protocol, type StreamContext, type ToolResult } from '../protocol.ts';
 import { StreamRestorer } from '../redact.ts';
 import { eventData, sseEvents, startEventStream } from '../sse.ts';
-import { refusal, type JudgeCall, type JudgedCall } from '../tools.ts';
+import { judged, refusal, type JudgeCall, type JudgedCall } from '../tools.ts';
 import type { UpstreamResponse } from '../upstream.ts';
 
 interface Block {
@@ -41,12 +41,39 @@ async function judgeResponse(json: Record<string, unknown>, judge: JudgeCall): P
       continue;
     }
     const v = await judge(b.name ?? '', JSON.stringify(b.input ?? {}));
-    out.push({ name: b.name ?? '', decision: v.decision });
+    out.push(judged(b.name ?? '', v));
     if (v.decision === 'deny') kept.push({ type: 'text', text: refusal(b.name ?? 'tool', v.reasons) });
     else kept.push(b);
   }
   json.content = kept;
   if (out.some((c) => c.decision === 'deny') && !kept.some((b) => b.type === 'tool_use')) json.stop_reason = 'end_turn';
+  return out;
+}
+
+/**
+ * Tool results are `tool_result` blocks in user messages; the call that asked for each is an
+ * earlier `tool_use` block, by id. (A result's content may be a string or blocks; every string in
+ * it is read, whatever the field is called: the upstream may show it to the model.)
+ */
+function toolResults(body: Record<string, unknown>): ToolResult[] {
+  const out: ToolResult[] = [];
+  if (!Array.isArray(body.messages)) return out;
+  const calls = new Map<string, { name?: string; args?: Record<string, unknown> }>();
+  for (const m of body.messages as { content?: unknown }[]) {
+    if (!m || typeof m !== 'object' || !Array.isArray(m.content)) continue;
+    for (const b of m.content as Record<string, unknown>[]) {
+      if (!b || typeof b !== 'object') continue;
+      if (b.type === 'tool_use' && typeof b.id === 'string')
+        calls.set(b.id, {
+          name: typeof b.name === 'string' ? b.name : undefined,
+          args: b.input && typeof b.input === 'object' ? (b.input as Record<string, unknown>) : undefined,
+        });
+      if (b.type !== 'tool_result') continue;
+      const id = String(b.tool_use_id ?? '');
+      const call = calls.get(id);
+      out.push({ id, tool: call?.name, args: call?.args, parts: textParts(b) });
+    }
+  }
   return out;
 }
 
@@ -58,7 +85,7 @@ function mapResponseText(json: Record<string, unknown>, f: (text: string) => str
 async function releaseTool(t: HeldBlock, idx: number, ctx: StreamContext, calls: JudgedCall[], send: Send) {
   const json = ctx.redactor.restore(t.json);
   const v = await ctx.judge(t.name, json);
-  calls.push({ name: t.name, decision: v.decision });
+  calls.push(judged(t.name, v));
   if (v.decision === 'deny') {
     send('content_block_start', { type: 'content_block_start', index: idx, content_block: { type: 'text', text: '' } });
     send('content_block_delta', {
@@ -157,6 +184,7 @@ export const anthropic: Protocol = {
     return headers;
   },
   errorBody: (_status, message, type) => ({ type: 'error', error: { type, message } }),
+  toolResults,
   judgeResponse,
   mapResponseText,
   stream,

@@ -6,10 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Decision } from '../../engine/types.ts';
 import { HttpError } from '../errors.ts';
-import type { Protocol, StreamContext } from '../protocol.ts';
+import { parseArgs, textParts, type Protocol, type StreamContext, type ToolResult } from '../protocol.ts';
 import { StreamRestorer } from '../redact.ts';
 import { eventData, sseEvents, startEventStream } from '../sse.ts';
-import { refusal, type JudgeCall, type JudgedCall } from '../tools.ts';
+import { judged, refusal, type JudgeCall, type JudgedCall } from '../tools.ts';
 import type { UpstreamResponse } from '../upstream.ts';
 
 interface Choice {
@@ -50,7 +50,7 @@ async function judgeResponse(json: Record<string, unknown>, judge: JudgeCall): P
     const refusals: string[] = [];
     for (const c of calls) {
       const v = await judge(c.function.name, c.function.arguments);
-      out.push({ name: c.function.name, decision: v.decision });
+      out.push(judged(c.function.name, v));
       if (v.decision === 'deny') refusals.push(refusal(c.function.name, v.reasons));
       else keep.push(c);
     }
@@ -59,6 +59,33 @@ async function judgeResponse(json: Record<string, unknown>, judge: JudgeCall): P
       ch.message.content = [ch.message.content, ...refusals].filter(Boolean).join('\n');
       if (!keep.length) ch.finish_reason = 'stop';
     }
+  }
+  return out;
+}
+
+/**
+ * Tool results are `role: tool` messages (`role: function` in the older API); the call that asked
+ * for each is in an earlier assistant message's `tool_calls`, by id.
+ */
+function toolResults(body: Record<string, unknown>): ToolResult[] {
+  const out: ToolResult[] = [];
+  if (!Array.isArray(body.messages)) return out;
+  const calls = new Map<string, { name?: string; args?: Record<string, unknown> }>();
+  for (const m of body.messages as Record<string, unknown>[]) {
+    if (!m || typeof m !== 'object') continue;
+    if (Array.isArray(m.tool_calls))
+      for (const c of m.tool_calls as { id?: unknown; function?: { name?: unknown; arguments?: unknown } }[])
+        if (c && typeof c.id === 'string')
+          calls.set(c.id, { name: String(c.function?.name ?? ''), args: parseArgs(c.function?.arguments) });
+    if (m.role !== 'tool' && m.role !== 'function') continue;
+    const id = String(m.tool_call_id ?? m.name ?? '');
+    const call = calls.get(id);
+    out.push({
+      id,
+      tool: call?.name || (typeof m.name === 'string' ? m.name : undefined),
+      args: call?.args,
+      parts: textParts(m),
+    });
   }
   return out;
 }
@@ -86,7 +113,7 @@ async function judgeHeld(tools: Map<number, HeldCall>, ctx: StreamContext, calls
   for (const [, t] of [...tools].sort((a, b) => a[0] - b[0])) {
     const args = ctx.redactor.restore(t.args);
     const v = await ctx.judge(t.name, args);
-    calls.push({ name: t.name, decision: v.decision });
+    calls.push(judged(t.name, v));
     if (v.decision === 'deny') refusals.push(refusal(t.name, v.reasons));
     else
       allowed.push({ index: allowed.length, id: t.id, type: 'function', function: { name: t.name, arguments: args } });
@@ -176,6 +203,7 @@ export const openai: Protocol = {
     return headers;
   },
   errorBody: (status, message, type) => ({ error: { message, type, code: status } }),
+  toolResults,
   judgeResponse,
   mapResponseText,
   stream,
