@@ -29,7 +29,36 @@ export interface Carriers {
   escape: boolean;
   /** `rot13`, `rot-13`, `caesar`. */
   rot: boolean;
+  /** `[//]:`, `[_]:`, `[#]:`, `[comment]:`: a markdown comment's opening. */
+  mdComment: boolean;
+  /** `alt=`, `title=`, `aria-label=`, `data-…=`, `content=` before a quote. */
+  attributes: boolean;
+  /** `![`: a markdown image. */
+  images: boolean;
+  /** `](`: a markdown link (its title). */
+  linkTitles: boolean;
+  /** `64` (base64, b64), `decod`, `atob` in a word, or the word `hex`: talk of decoding. */
+  encoded: boolean;
+  /** concatenate, combine, join, assemble, together, order: parts to be put together. */
+  parts: boolean;
 }
+
+/** Every carrier assumed present (a caller without the prefilter's notes). */
+export const ALL_CARRIERS: Carriers = {
+  markup: true,
+  hiddenStyle: true,
+  tags: true,
+  selectors: true,
+  invisible: true,
+  escape: true,
+  rot: true,
+  mdComment: true,
+  attributes: true,
+  images: true,
+  linkTitles: true,
+  encoded: true,
+  parts: true,
+};
 
 export interface Prefilter {
   /** Start offsets of the anchors, ascending. */
@@ -63,7 +92,14 @@ const PREFIX_LIST = words(`agent assistant asisten assisten claude qwen gemini c
   openai_ anthropic_ npm_ gh_ dashscope_ id_rsa id_ed25519 id_ecdsa id_dsa printenv otlpendpoint logprompts`);
 const PREFIXES: (Set<number> | undefined)[] = [];
 for (const p of PREFIX_LIST) (PREFIXES[p.length] ??= new Set()).add(hashOf(p));
-const MAX_PREFIX = PREFIXES.length - 1;
+/** 1 at the lengths some prefix has (the others are not looked up). */
+const PREFIX_LENGTH = new Uint8Array(256);
+PREFIXES.forEach((set, len) => set && (PREFIX_LENGTH[len] = 1));
+/** The lower-case code of each ASCII word character (letters, digits, `_`); 0 for the rest. */
+const WORD_CODE = new Uint8Array(128);
+for (let c = 0; c < 128; c++)
+  if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) WORD_CODE[c] = c;
+  else if (c >= 65 && c <= 90) WORD_CODE[c] = c + 32;
 
 /** Two words in a row (any separator between them). */
 const BIGRAMS = new Set(
@@ -117,9 +153,13 @@ const THE = hashOf('the');
 const USE = hashOf('use');
 const ROT = new Set(words('rot13 rot caesar').map(hashOf));
 const HIDDEN_STYLE = new Set(words('style hidden').map(hashOf));
+const HEX = hashOf('hex');
+const PARTS = new Set(words('concatenate combine join assemble together order').map(hashOf));
+const ATTRIBUTE = new Set(words('alt title label description content').map(hashOf));
+const DATA = hashOf('data');
 
 /** Words whose anchor depends on what stands around them (checked only when the word is one of these). */
-const SPECIAL = new Set([...LINE_START, ...VOCATIVE, ENV, ...TOOL, ...ROT, ...HIDDEN_STYLE]);
+const SPECIAL = new Set([...LINE_START, ...VOCATIVE, ENV, ...TOOL, ...ROT, ...HIDDEN_STYLE, HEX, ...PARTS]);
 
 function special(
   text: string,
@@ -137,6 +177,23 @@ function special(
   if (TOOL.has(h) && p2 === THE && p3 === USE) mark(start);
   if (ROT.has(h)) carriers.rot = true;
   if (HIDDEN_STYLE.has(h)) carriers.hiddenStyle = true;
+  if (h === HEX) carriers.encoded = true;
+  if (PARTS.has(h)) carriers.parts = true;
+}
+
+/** `=` after an attribute's name, then a quote. */
+function attributeAt(text: string, i: number, p1: number, p2: number, p3: number): boolean {
+  if (!ATTRIBUTE.has(p1) && p1 !== DATA && p2 !== DATA && p3 !== DATA) return false;
+  let k = i + 1;
+  while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  const q = text.charCodeAt(k);
+  return q === 34 || q === 39;
+}
+
+/** `[//]`, `[_]`, `[#]`, `[comment]`. */
+function mdCommentAt(text: string, i: number): boolean {
+  const n = text.charCodeAt(i + 1);
+  return n === 47 || n === 95 || n === 35 || startsWithLower(text, i + 1, 'comment');
 }
 
 /** Whether text at `at` starts with `word` (lower-case ASCII), in any case. */
@@ -252,6 +309,12 @@ export function prefilter(text: string): Prefilter {
     invisible: false,
     escape: false,
     rot: false,
+    mdComment: false,
+    attributes: false,
+    images: false,
+    linkTitles: false,
+    encoded: false,
+    parts: false,
   };
   const mark = (at: number) => {
     if (anchors.length === 0 || anchors[anchors.length - 1] < at) anchors.push(at);
@@ -276,12 +339,22 @@ export function prefilter(text: string): Prefilter {
   // (one loop with the word's end inline: state kept in locals, a sentinel space at the end)
   for (let i = 0; i <= n; i++) {
     let c = i < n ? text.charCodeAt(i) : 32;
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) {
+    // (a table gives a word character's lower-case code, 0 for any other ASCII character)
+    const w = c < 128 ? WORD_CODE[c] : 0;
+    if (w !== 0) {
       if (len === 0) start = i;
-      if (c <= 90 && c >= 65) c += 32;
+      c = w;
       h = Math.imul(h ^ c, FNV);
       len++;
-      if (!prefixHit && len <= MAX_PREFIX && (BLOOM[h & 0xffff] & IN_PREFIXES) !== 0) {
+      // (talk of decoding, for the encoded-text detector: `64`, `decod`, `atob` anywhere in a word)
+      if (c === 52) {
+        if (len >= 2 && text.charCodeAt(i - 1) === 54) carriers.encoded = true;
+      } else if (c === 100) {
+        if (len >= 5 && startsWithLower(text, i - 4, 'decod')) carriers.encoded = true;
+      } else if (c === 98) {
+        if (len >= 4 && startsWithLower(text, i - 3, 'atob')) carriers.encoded = true;
+      }
+      if (!prefixHit && len < 256 && PREFIX_LENGTH[len] === 1 && (BLOOM[h & 0xffff] & IN_PREFIXES) !== 0) {
         const set = PREFIXES[len];
         if (set !== undefined && set.has(h)) prefixHit = true;
       }
@@ -309,12 +382,20 @@ export function prefilter(text: string): Prefilter {
     if (c < 128) {
       if (c < 36 || (c > 38 && c < 58) || (c > 60 && c < 91) || (c > 91 && c < 126)) {
         if (c === 27) carriers.escape = true;
+        else if (c === 61) {
+          if (attributeAt(text, i, p1, p2, p3)) carriers.attributes = true;
+        } else if (c === 33) {
+          if (text.charCodeAt(i + 1) === 91) carriers.images = true;
+        } else if (c === 93) {
+          if (text.charCodeAt(i + 1) === 40) carriers.linkTitles = true;
+        }
         continue;
       }
       if (c === 60) {
         carriers.markup = true;
         if (tagAnchor(text, i)) mark(i);
       } else if (c === 91) {
+        if (mdCommentAt(text, i)) carriers.mdComment = true;
         const j = text.charCodeAt(i + 1) === 47 ? i + 2 : i + 1;
         if (startsWithLower(text, j, 'inst') || startsWithLower(text, j, 'tool')) mark(i);
       } else if (c === 126) {

@@ -6,7 +6,7 @@
  * analyzer judges what the model would read, whatever the page shows.
  */
 
-import type { Carriers } from './anchors.ts';
+import { ALL_CARRIERS, type Carriers } from './anchors.ts';
 
 export interface Segment {
   /** The text a model reads (decoded, entities resolved, invisible characters removed). */
@@ -20,17 +20,6 @@ export interface Segment {
   /** Characters of context put before the text (its section's heading), not in the file at `offset`. */
   prefix?: number;
 }
-
-/** Every carrier assumed present (a caller without the prefilter's notes). */
-const ALL_CARRIERS: Carriers = {
-  markup: true,
-  hiddenStyle: true,
-  tags: true,
-  selectors: true,
-  invisible: true,
-  escape: true,
-  rot: true,
-};
 
 /** Longest piece of hidden text judged at once. */
 const MAX_HIDDEN = 4000;
@@ -58,7 +47,9 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
     if (end < 0) break; // an unclosed comment hides the rest of the text
     at = text.indexOf('<!--', end + 3);
   }
-  for (const m of text.matchAll(/\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/gi)) {
+  for (const m of !carriers.mdComment
+    ? []
+    : text.matchAll(/\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/gi)) {
     out.push({ text: m[1] ?? m[2], offset: m.index, technique: 'markdown-comment' });
   }
   // Elements hidden by style or attribute: their text content up to the closing tag.
@@ -75,13 +66,13 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
   }
   const attribute =
     /\b(?:alt|title|aria-label|aria-description|data-[\w-]+|content)\s*=\s*("([^"]{12,})"|'([^']{12,})')/gi;
-  for (const m of text.matchAll(attribute)) {
+  for (const m of carriers.attributes ? text.matchAll(attribute) : []) {
     out.push({ text: m[2] ?? m[3], offset: m.index, technique: 'alt-text' });
   }
   // Markdown image alt text and link titles.
-  for (const m of text.matchAll(/!\[([^\]\n]{12,})\]\(/g))
+  for (const m of carriers.images ? text.matchAll(/!\[([^\]\n]{12,})\]\(/g) : [])
     out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
-  for (const m of text.matchAll(/\]\([^)\s]+\s+"([^"\n]{12,})"\)/g)) {
+  for (const m of carriers.linkTitles ? text.matchAll(/\]\([^)\s]+\s+"([^"\n]{12,})"\)/g) : []) {
     out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
   }
 }
@@ -280,11 +271,11 @@ export function hiddenSegments(text: string, carriers: Carriers = ALL_CARRIERS):
   if (carriers.tags) tagSegments(text, out);
   if (carriers.selectors) variationSegments(text, out);
   if (carriers.invisible) zeroWidthBinarySegments(text, out);
-  encodedSegments(text, out);
+  if (carriers.encoded) encodedSegments(text, out);
   if (carriers.escape) ansiSegments(text, out);
   if (carriers.invisible) splitWordSegments(text, out);
   if (carriers.rot) rot13Segments(text, out);
-  splitPartSegments(text, out);
+  if (carriers.parts) splitPartSegments(text, out);
   // A long hidden carrier (an unclosed comment, a huge attribute) is read in overlapping pieces.
   return out.flatMap((s) => {
     const text = decodeEntities(s.text).replace(INVISIBLE, '');
