@@ -23,7 +23,7 @@ import { openai } from './protocols/openai.ts';
 import { anthropic } from './protocols/anthropic.ts';
 import { allowAll, judgeToolCall, type JudgeCall } from './tools.ts';
 import { codeAnnotator } from './annotate.ts';
-import { quarantine, QuarantineTimeout, type QuarantineResult } from './quarantine.ts';
+import { inspect, mark, QuarantineTimeout, type Inspection } from './quarantine.ts';
 import { SessionMemory, sessionKey } from './session.ts';
 
 /** The protocols served; the first that claims a URL shapes its errors (OpenAI takes the rest). */
@@ -213,16 +213,16 @@ async function readAll(up: UpstreamResponse, upstream: Upstream): Promise<string
 }
 
 /**
- * Tool results on their way to the model, quarantined as the policy says (gateway.injection): marked
- * in place, or read only to refuse the request (block). Fails closed: a result Warden cannot read,
- * or cannot read in time, stops the request.
+ * Tool results on their way to the model, read for prompt injection as the policy says
+ * (gateway.injection: off, mark, block). Fails closed: a result Warden cannot read, or cannot read
+ * in time, stops the request.
  */
-function quarantineRequest(body: Record<string, unknown>, protocol: Protocol, cfg: GatewayConfig) {
+function inspectRequest(body: Record<string, unknown>, protocol: Protocol, cfg: GatewayConfig) {
   const mode = cfg.policy.gateway?.injection ?? 'mark';
   if (mode === 'off') return undefined;
   try {
     const deadline = performance.now() + (cfg.injectionTimeoutMs ?? 5000);
-    return quarantine(protocol.toolResults(body), mode, deadline);
+    return inspect(protocol.toolResults(body), deadline);
   } catch (e) {
     if (e instanceof QuarantineTimeout)
       throw new HttpError(
@@ -237,8 +237,20 @@ function quarantineRequest(body: Record<string, unknown>, protocol: Protocol, cf
   }
 }
 
+function markRequest(outBody: Record<string, unknown>, protocol: Protocol, q: Inspection, redactor: Redactor) {
+  try {
+    return mark(protocol.toolResults(outBody), q, (note) => redactor.redact(note));
+  } catch (e) {
+    throw new HttpError(
+      500,
+      `marking tool results failed (${(e as Error).message}); the request was not forwarded`,
+      'api_error',
+    );
+  }
+}
+
 /** The injections as the audit log keeps them: where each came from and what it wanted. */
-const injectionRecord = (q: QuarantineResult | undefined) =>
+const injectionRecord = (q: Inspection | undefined) =>
   q?.injections.map((i) => ({ source: i.source, goal: i.goal, technique: i.technique, severity: i.severity }));
 
 /** One exchange: a POST to a protocol's path, from the checked token to the audit record. */
@@ -254,7 +266,7 @@ async function exchange(
   const t0 = performance.now();
   const body = await readJson(req, cfg.maxBodyBytes ?? 32 * 1024 * 1024);
   const session = sessionKey(req, body);
-  const q = quarantineRequest(body, protocol, cfg);
+  const q = inspectRequest(body, protocol, cfg);
   if (q?.injections.length) await memory.remember(session, q.injections);
   if (q?.injections.length && cfg.policy.gateway?.injection === 'block') {
     batcher?.add({
@@ -273,6 +285,9 @@ async function exchange(
   }
   const redactor = new Redactor(cfg.patterns);
   const outBody = redactRequest(body, redactor, cfg);
+  // (marked after redaction: the redactor reads the text as the tool returned it; the notes are redacted too)
+  const marks =
+    q && cfg.policy.gateway?.injection !== 'block' ? markRequest(outBody, protocol, q, redactor) : undefined;
   const { upstream, sensitive } = chooseUpstream(body, cfg);
   const outText = JSON.stringify(outBody);
   const up = await sendUpstream(upstream, protocol, req, outText, abort, cfg);
@@ -292,7 +307,9 @@ async function exchange(
         bytesOut: outText.length,
         redactions: redactor.redactions,
         latencyMs: Math.round(performance.now() - t0),
-        ...(q ? { quarantined: q.marked, hiddenRemoved: q.hiddenRemoved, injections: injectionRecord(q) } : {}),
+        ...(q
+          ? { quarantined: marks?.marked, hiddenRemoved: marks?.hiddenRemoved, injections: injectionRecord(q) }
+          : {}),
         ...extra,
       },
     });
