@@ -771,8 +771,114 @@ async function deadlineSection(): Promise<Section> {
   return { title: 'Agent guard: the deadline under load', lines };
 }
 
+/**
+ * 1 MB of tool output through the gateway: the same request through a gateway with the policy's
+ * gateway.injection at mark and at off (same run, alternating), each request's output made unique
+ * so no cache answers; the added time is the quarantine (reading for injections, marking).
+ */
+async function injectionSection(): Promise<Section> {
+  const { createServer } = await import('node:http');
+  const { createGateway } = await import('../src/gateway/server.ts');
+  const { builtinPolicy } = await import('../src/engine/policy.ts');
+  const { loadAnalyzers } = await import('../src/engine/judge.ts');
+  await loadAnalyzers();
+  const upstream = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'c', object: 'chat.completion', model: 'm', choices: [] }));
+    });
+  });
+  const listen = (s: import('node:http').Server) =>
+    new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
+  const upPort = await listen(upstream);
+  const servers: import('node:http').Server[] = [upstream];
+  const gateway = async (injection: 'mark' | 'off') => {
+    const gw = createGateway({
+      upstreams: [{ name: 'up', url: `http://127.0.0.1:${upPort}/v1` }],
+      token: 't',
+      policy: { ...builtinPolicy(), gateway: { injection } },
+      scanCode: 'off',
+    });
+    servers.push(gw);
+    return listen(gw);
+  };
+  const ports = { mark: await gateway('mark'), off: await gateway('off') };
+  const MB = 2 ** 20;
+  const fill = (s: string) => s.repeat(Math.ceil(MB / s.length)).slice(0, MB);
+  // Source (this repository's own, which speaks of agents on every page: many paragraphs are read) and a build log.
+  const source = fill(
+    ['src/gateway/server.ts', 'src/engine/judge.ts', 'src/hooks/adapters.ts']
+      .map((f) => readFileSync(join(ROOT, f), 'utf8'))
+      .join('\n'),
+  );
+  const log = fill(
+    Array.from({ length: 500 }, (_, i) => `#${i} [build ${i % 7}/7] RUN npm ci -- worker-${i} ok in ${i % 13}ms`).join(
+      '\n',
+    ),
+  );
+  let seq = 0;
+  const call = async (port: number, text: string) => {
+    // (unique first and last lines: neither the redaction nor the quarantine cache answers)
+    const unique = `run ${++seq}\n${text}\nend ${seq}`;
+    const body = JSON.stringify({
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'Read the file.' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{"file_path":"/w/x"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'c1', content: unique },
+      ],
+    });
+    const t = performance.now();
+    const r = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      body,
+    });
+    await r.text();
+    return performance.now() - t;
+  };
+  const lines = [
+    'One request carrying 1 MB of tool output (an OpenAI `role: tool` message), through the gateway with ' +
+      '`gateway.injection: mark` and with `off`, alternating in the same run; each request unique (no cache answers):',
+    '',
+    '| tool output | off, p50 | mark, p50 | added by the quarantine, median of pairs |',
+    '|---|---|---|---|',
+  ];
+  for (const [name, text] of Object.entries({ 'source code (1 MB)': source, 'build log (1 MB)': log })) {
+    for (let i = 0; i < 3; i++) (await call(ports.off, text), await call(ports.mark, text));
+    const off: number[] = [],
+      mark: number[] = [],
+      added: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const a = await call(ports.off, text);
+      const b = await call(ports.mark, text);
+      off.push(a);
+      mark.push(b);
+      added.push(b - a);
+    }
+    lines.push(
+      `| ${name} | ${median(off).toFixed(1)} ms | ${median(mark).toFixed(1)} ms | **${median(added).toFixed(1)} ms** |`,
+    );
+  }
+  for (const s of servers) s.close();
+  lines.push(
+    '',
+    'The issue asks for at most 5 ms added for 1 MB. A resent conversation (the same tool output again) is ' +
+      'answered from the quarantine cache by content hash.',
+  );
+  return { title: 'Model gateway: prompt-injection quarantine of 1 MB of tool output', lines };
+}
+
 const all: [string, () => Section | Promise<Section>][] = [
   ['gateway', gatewaySection],
+  ['gateway-injection', injectionSection],
   ['scan', scanSection],
   ['guard', guardSection],
   ['deadline', deadlineSection],

@@ -31,11 +31,31 @@ export interface Policy {
   prompts: { secrets: Decision };
   /** Tools Warden does not know (MCP servers, plugins), by name glob: let through or refuse. */
   tools: { allow: string[]; deny: string[] };
+  /**
+   * The model gateway. injection: what it does with tool results and fetched content on their way to
+   * the model: off, mark (delimited as data, hidden characters removed, injections named; tool calls
+   * that carry out an injection denied), block (a request carrying an injection is refused).
+   */
+  gateway: { injection: GatewayInjection };
 }
+
+export const GATEWAY_INJECTION = ['off', 'mark', 'block'] as const;
+export type GatewayInjection = (typeof GATEWAY_INJECTION)[number];
 
 export const DEFAULT_POLICY_FILE = join(PACKAGE_ROOT, 'src', 'engine', 'default-policy.yml');
 const DECISIONS = ['allow', 'ask', 'deny'];
-const TOP = ['version', 'on-error', 'not-understood', 'capabilities', 'hosts', 'paths', 'findings', 'prompts', 'tools'];
+const TOP = [
+  'version',
+  'on-error',
+  'not-understood',
+  'capabilities',
+  'hosts',
+  'paths',
+  'findings',
+  'prompts',
+  'tools',
+  'gateway',
+];
 
 function decision(v: unknown, where: string): Decision {
   if (typeof v !== 'string' || !DECISIONS.includes(v))
@@ -72,6 +92,11 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
   const findings = mapping(d.findings, `${source}: findings`, ['deny', 'ask']);
   const prompts = mapping(d.prompts, `${source}: prompts`, ['secrets']);
   const tools = mapping(d.tools, `${source}: tools`, ['allow', 'deny']);
+  const gateway = mapping(d.gateway, `${source}: gateway`, ['injection']);
+  if (gateway.injection !== undefined && !GATEWAY_INJECTION.includes(gateway.injection as GatewayInjection))
+    throw new PolicyError(
+      `${source}: gateway.injection must be off, mark or block, not ${JSON.stringify(gateway.injection)}`,
+    );
   const sev = (v: unknown, where: string, dflt: Severity | 'off'): Severity | 'off' => {
     if (v === undefined) return dflt;
     if (v === 'off' || isSeverity(v)) return v as Severity | 'off';
@@ -117,6 +142,7 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
       allow: tools.allow !== undefined ? strings(tools.allow, `${source}: tools.allow`) : (base?.tools.allow ?? []),
       deny: tools.deny !== undefined ? strings(tools.deny, `${source}: tools.deny`) : (base?.tools.deny ?? []),
     },
+    gateway: { injection: (gateway.injection as GatewayInjection | undefined) ?? base?.gateway?.injection ?? 'mark' },
   };
 }
 

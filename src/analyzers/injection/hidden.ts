@@ -6,6 +6,8 @@
  * analyzer judges what the model would read, whatever the page shows.
  */
 
+import { ALL_CARRIERS, type Carriers } from './anchors.ts';
+
 export interface Segment {
   /** The text a model reads (decoded, entities resolved, invisible characters removed). */
   text: string;
@@ -37,22 +39,24 @@ export function decodeEntities(s: string): string {
 }
 
 /** Text a model reads but a person does not see: comments, hidden elements, attributes. */
-function markupSegments(text: string, out: Segment[]): void {
+function markupSegments(text: string, out: Segment[], carriers: Carriers): void {
   // (indexOf, not a lazy regex: a text of unclosed `<!--` would make that quadratic.)
-  for (let at = text.indexOf('<!--'); at >= 0;) {
+  for (let at = carriers.markup ? text.indexOf('<!--') : -1; at >= 0;) {
     const end = text.indexOf('-->', at + 4);
     out.push({ text: text.slice(at + 4, end < 0 ? undefined : end), offset: at, technique: 'html-comment' });
     if (end < 0) break; // an unclosed comment hides the rest of the text
     at = text.indexOf('<!--', end + 3);
   }
-  for (const m of text.matchAll(/\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/gi)) {
+  for (const m of !carriers.mdComment
+    ? []
+    : text.matchAll(/\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/gi)) {
     out.push({ text: m[1] ?? m[2], offset: m.index, technique: 'markdown-comment' });
   }
   // Elements hidden by style or attribute: their text content up to the closing tag.
   const hiddenOpen =
     /<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*0|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0[^.]|clip\s*:\s*rect\(0|color\s*:\s*(?:transparent|#fff(?:fff)?\b|white))|\shidden(?=[\s>=]))[^>]*>/gi;
   const unclosed = new Set<string>(); // tags with no closing tag after some point: no second search
-  for (const m of text.matchAll(hiddenOpen)) {
+  for (const m of carriers.markup && carriers.hiddenStyle ? text.matchAll(hiddenOpen) : []) {
     const start = m.index + m[0].length;
     const tag = m[1].toLowerCase();
     const close = unclosed.has(tag) ? -1 : text.indexOf(`</${m[1]}`, start);
@@ -62,13 +66,13 @@ function markupSegments(text: string, out: Segment[]): void {
   }
   const attribute =
     /\b(?:alt|title|aria-label|aria-description|data-[\w-]+|content)\s*=\s*("([^"]{12,})"|'([^']{12,})')/gi;
-  for (const m of text.matchAll(attribute)) {
+  for (const m of carriers.attributes ? text.matchAll(attribute) : []) {
     out.push({ text: m[2] ?? m[3], offset: m.index, technique: 'alt-text' });
   }
   // Markdown image alt text and link titles.
-  for (const m of text.matchAll(/!\[([^\]\n]{12,})\]\(/g))
+  for (const m of carriers.images ? text.matchAll(/!\[([^\]\n]{12,})\]\(/g) : [])
     out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
-  for (const m of text.matchAll(/\]\([^)\s]+\s+"([^"\n]{12,})"\)/g)) {
+  for (const m of carriers.linkTitles ? text.matchAll(/\]\([^)\s]+\s+"([^"\n]{12,})"\)/g) : []) {
     out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
   }
 }
@@ -151,15 +155,51 @@ function encodedSegments(text: string, out: Segment[]): void {
   // Only where the text speaks of decoding: a blob nobody is told to decode is data (and most
   // source files hold some: hashes, keys, source maps).
   if (!/base64|b64|decode|atob|\bhex\b/i.test(text)) return;
-  for (const m of text.matchAll(/(?<![\w+/=.-])[A-Za-z0-9+/]{24,8192}={0,2}(?![\w+/=])/g)) {
-    if (!/[a-z]/.test(m[0]) || !/[A-Z]/.test(m[0])) continue; // identifiers and hex, not base64
-    const decoded = Buffer.from(m[0], 'base64').toString('utf8');
-    if (readableText(decoded)) out.push({ text: decoded, offset: m.index, technique: 'encoded' });
+  // (Runs of base64 and word characters found by one pass over the codes; the patterns are tried
+  // only on runs long enough to hold them: a regex with a look-behind at every position is slow.)
+  for (const [start, end] of longRuns(text, 24)) {
+    const run = text.slice(Math.max(0, start - 1), Math.min(text.length, end + 1));
+    const shift = start > 0 ? start - 1 : start;
+    for (const m of run.matchAll(/(?<![\w+/=.-])[A-Za-z0-9+/]{24,8192}={0,2}(?![\w+/=])/g)) {
+      if (!/[a-z]/.test(m[0]) || !/[A-Z]/.test(m[0])) continue; // identifiers and hex, not base64
+      const decoded = Buffer.from(m[0], 'base64').toString('utf8');
+      if (readableText(decoded)) out.push({ text: decoded, offset: shift + m.index, technique: 'encoded' });
+    }
+    if (end - start < 40) continue;
+    for (const m of run.matchAll(/(?<![\w])(?:[0-9a-fA-F]{2}){20,4096}(?![\w])/g)) {
+      const decoded = Buffer.from(m[0], 'hex').toString('utf8');
+      if (readableText(decoded)) out.push({ text: decoded, offset: shift + m.index, technique: 'encoded' });
+    }
   }
-  for (const m of text.matchAll(/(?<![\w])(?:[0-9a-fA-F]{2}){20,4096}(?![\w])/g)) {
-    const decoded = Buffer.from(m[0], 'hex').toString('utf8');
-    if (readableText(decoded)) out.push({ text: decoded, offset: m.index, technique: 'encoded' });
+}
+
+/**
+ * Maximal runs of characters that base64 or hex can be made of (letters, digits, `+`, `/`, `=`,
+ * and the `.`, `-`, `_` that may border them) at least `min` long, as [start, end) offsets.
+ */
+function longRuns(text: string, min: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    const inRun =
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 48 && c <= 57) ||
+      c === 43 ||
+      c === 47 ||
+      c === 61 ||
+      c === 95 ||
+      c === 46 ||
+      c === 45;
+    if (inRun) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start >= min) out.push([start, i]);
+      start = -1;
+    }
   }
+  return out;
 }
 
 /** Decoded bytes that are words and spaces, not a hash, key or binary blob. */
@@ -205,6 +245,8 @@ function rot13Segments(text: string, out: Segment[]): void {
  * text asks the model to do.
  */
 function splitPartSegments(text: string, out: Segment[]): void {
+  // Only where the text asks for the parts to be put together (build logs number their steps too).
+  if (!/\b(?:concatenate|combine|join|assemble|put together|in order)\b/i.test(text)) return;
   const marker = /(?:\(?\bpart\s+(\d)\s*(?:of|\/)\s*\d\)?|\[(\d)\/\d\]|\bpart\s+(\d)\s*:)/gi;
   const parts: { n: number; text: string; at: number }[] = [];
   for (const m of text.matchAll(marker)) {
@@ -215,25 +257,25 @@ function splitPartSegments(text: string, out: Segment[]): void {
       at: m.index,
     });
   }
-  // Only where the text asks for the parts to be put together (build logs number their steps too).
-  if (parts.length < 2 || !/\b(?:concatenate|combine|join|assemble|put together|in order)\b/i.test(text)) return;
+  if (parts.length < 2) return;
   parts.sort((a, b) => a.n - b.n || a.at - b.at);
   const joined = parts.map((p) => p.text.replace(/^[\s*#/\-]+/, '').replace(/\\n|"\s*,?\s*$/g, ' ')).join(' ');
   out.push({ text: joined, offset: parts[0].at, technique: 'split' });
 }
 
 /** Every hidden or encoded segment of a text, decoded. */
-export function hiddenSegments(text: string): Segment[] {
+export function hiddenSegments(text: string, carriers: Carriers = ALL_CARRIERS): Segment[] {
   const out: Segment[] = [];
-  markupSegments(text, out);
-  tagSegments(text, out);
-  variationSegments(text, out);
-  zeroWidthBinarySegments(text, out);
-  encodedSegments(text, out);
-  ansiSegments(text, out);
-  splitWordSegments(text, out);
-  rot13Segments(text, out);
-  splitPartSegments(text, out);
+  // Each detector runs only where its carrier is present (anchors.ts notes them in one pass).
+  markupSegments(text, out, carriers);
+  if (carriers.tags) tagSegments(text, out);
+  if (carriers.selectors) variationSegments(text, out);
+  if (carriers.invisible) zeroWidthBinarySegments(text, out);
+  if (carriers.encoded) encodedSegments(text, out);
+  if (carriers.escape) ansiSegments(text, out);
+  if (carriers.invisible) splitWordSegments(text, out);
+  if (carriers.rot) rot13Segments(text, out);
+  if (carriers.parts) splitPartSegments(text, out);
   // A long hidden carrier (an unclosed comment, a huge attribute) is read in overlapping pieces.
   return out.flatMap((s) => {
     const text = decodeEntities(s.text).replace(INVISIBLE, '');

@@ -15,6 +15,7 @@ import { languageOf } from '../code/languages.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
 import { read, vocative, type Matcher, type Read } from './signals.ts';
+import { AnchorCursor, hasAnchor, prefilter } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
 const MAX_TEXT = 2_000_000;
@@ -58,36 +59,62 @@ const clean = (s: string) =>
 /** A markdown heading, or a short line that ends with a colon: it speaks for the paragraphs under it. */
 const HEADING = /^(?:#{1,6}\s+[^\n]{3,120}|[^\n]{3,80}:)$/;
 
-function visibleSegments(text: string): Segment[] {
+/** Anchors everywhere: every paragraph is read. */
+const EVERYWHERE = { any: () => true, within: () => true } as unknown as AnchorCursor;
+
+/** A paragraph: lines up to a blank one. */
+const PARAGRAPH = /[^\n]+(?:\n[ \t]*\S[^\n]*)*/g;
+/** A markdown heading line inside a paragraph. */
+const HEADING_LINE = /^#{1,6}\s+[^\n]{3,120}$/gm;
+
+/**
+ * The paragraphs worth reading (those holding an anchor, or under a heading that holds one), each
+ * with its section's heading; a long paragraph is read three lines at a time. Paragraphs without
+ * an anchor cannot yield a finding in plain sight (anchors.ts) and are passed over unread.
+ */
+function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
   const out: Segment[] = [];
   let heading = '';
-  for (const m of text.matchAll(/[^\n]+(?:\n[ \t]*\S[^\n]*)*/g)) {
-    if (m[0].length <= MAX_PARAGRAPH) {
+  let headingAnchored = false;
+  const setHeading = (h: string) => {
+    heading = h;
+    headingAnchored = hasAnchor(h);
+  };
+  for (const m of text.matchAll(PARAGRAPH)) {
+    const raw = m[0];
+    const anchored = anchors.any(m.index, m.index + raw.length);
+    if (raw.length <= MAX_PARAGRAPH) {
       // The section's heading is read with each of its paragraphs ("## Instructions for AI agents").
-      const own = clean(m[0]);
-      out.push({
-        text: heading && !HEADING.test(m[0]) ? `${heading}\n${own}` : own,
-        offset: m.index,
-        length: m[0].length,
-        prefix: heading && !HEADING.test(m[0]) ? heading.length + 1 : 0,
-      });
+      const isHeading = HEADING.test(raw);
+      const headed = heading !== '' && !isHeading;
+      let own: string | undefined;
+      if (anchored || (headed && headingAnchored)) {
+        own = clean(raw);
+        out.push({
+          text: headed ? `${heading}\n${own}` : own,
+          offset: m.index,
+          length: raw.length,
+          prefix: headed ? heading.length + 1 : 0,
+        });
+      }
       // (A heading inside a paragraph, with no blank line after it, heads what follows too.)
-      const last = [...own.matchAll(/^#{1,6}\s+[^\n]{3,120}$/gm)].pop();
-      if (HEADING.test(m[0].trim())) heading = own.trim();
-      else if (last) heading = last[0].trim();
+      if (HEADING.test(raw.trim())) setHeading((own ?? clean(raw)).trim());
+      else if (raw.includes('#')) {
+        const last = [...(own ?? clean(raw)).matchAll(HEADING_LINE)].pop();
+        if (last) setHeading(last[0].trim());
+      }
       continue;
     }
+    if (!anchored) continue;
     // A long paragraph (a log, minified data) is read three lines at a time, so that an address on one
     // line and the order on the next are read together.
-    const lines = [...m[0].matchAll(/[^\n]*/g)].filter((l) => l[0]);
+    const lines = [...raw.matchAll(/[^\n]*/g)].filter((l) => l[0]);
     for (let i = 0; i < lines.length; i++) {
       const window = lines.slice(i, i + 3).map((l) => l[0]);
       const length = window.join('\n').length;
-      out.push({
-        text: clean(window.join('\n').slice(0, MAX_PARAGRAPH * 2)),
-        offset: m.index + lines[i].index,
-        length,
-      });
+      const offset = m.index + lines[i].index;
+      if (!anchors.within(offset, offset + length)) continue;
+      out.push({ text: clean(window.join('\n').slice(0, MAX_PARAGRAPH * 2)), offset, length });
     }
   }
   return out;
@@ -175,12 +202,18 @@ function inCodeString(file: SourceFile, at: number): boolean {
   return quotes('"') % 2 === 1 || quotes("'") % 2 === 1 || template;
 }
 
-export function analyzeInjection(file: SourceFile): Finding[] {
-  const text = unescapeInLine(file.text.length > MAX_TEXT ? file.text.slice(0, MAX_TEXT) : file.text);
-  const lines0 = new SourceFile(file.path, text, file.language);
+/** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
+export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
+  const whole = file.text.length > MAX_TEXT ? file.text.slice(0, MAX_TEXT) : file.text;
+  // (JSON and string escapes are rare in what agents read: most texts skip three replacements)
+  const text = whole.includes('\\') ? unescapeInLine(whole) : whole;
+  // What the whole text needs is built only once something is found (most large texts hold nothing).
+  let lines0: SourceFile | undefined;
+  const lineIndex = () => (lines0 ??= text === file.text ? file : new SourceFile(file.path, text, file.language));
   // Writing about attacks quotes them: a finding that holds only inside its quotes is reported low.
-  const voice = DISCUSSES_ATTACKS.test(text) ? unquoted(text) : undefined;
+  let voice: string | undefined | null = null;
   const onlyQuoted = (seg: Segment) => {
+    if (voice === null) voice = DISCUSSES_ATTACKS.test(text) ? unquoted(text) : undefined;
     if (voice === undefined) return false;
     if (seg.technique) return voice[seg.offset] === ' ' && text[seg.offset] !== ' ';
     // Quoted only when what the writing says in its own voice neither holds the finding nor speaks to
@@ -191,16 +224,18 @@ export function analyzeInjection(file: SourceFile): Finding[] {
   };
   const out: Finding[] = [];
   const lines = new Set<number>();
-  const lower = text.toLowerCase();
   const worthReading = (seg: Segment) =>
-    seg.technique !== undefined || GATE.test(lower.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)));
-  for (const seg of [...hiddenSegments(text), ...visibleSegments(text)]) {
+    seg.technique !== undefined ||
+    GATE.test(text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)).toLowerCase());
+  const pre = opts.prefilter === false ? undefined : prefilter(text);
+  const anchors = pre ? new AnchorCursor(pre.anchors) : EVERYWHERE;
+  for (const seg of [...hiddenSegments(text, pre?.carriers), ...visibleSegments(text, anchors)]) {
     if (!worthReading(seg)) continue;
     const v = judgeSegment(seg);
     if (!v) continue;
     const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));
-    if (onlyQuoted(seg) || (!seg.technique && inCodeString(lines0, at))) v.severity = 'low';
-    const { line, column } = lines0.position(at);
+    if (onlyQuoted(seg) || (!seg.technique && inCodeString(lineIndex(), at))) v.severity = 'low';
+    const { line, column } = lineIndex().position(at);
     if (lines.has(line)) continue;
     lines.add(line);
     out.push(

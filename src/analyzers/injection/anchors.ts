@@ -1,0 +1,441 @@
+/**
+ * The prefilter that makes the injection analyzer cheap on large text (1 MB of tool output in a
+ * few milliseconds): one pass over the character codes (no regex, no lower-cased copy) finds the
+ * few anchors that every finding in plain sight needs, and notes which hidden carriers the text
+ * can hold at all; only the paragraphs holding an anchor (or headed by one) are then read in full,
+ * and only the hidden-text detectors whose carrier is present run.
+ *
+ * The anchors are narrower than GATE (which admits every table's words) because a finding in plain
+ * sight needs more than a table's word: the text must speak to the agent (an address, a fake turn,
+ * an override) or name a harm reported on its own (secret files sent out, a data-carrying link, an
+ * endpoint redirected, lying to the user). Each anchor is the literal core of such an entry in
+ * signals.ts; test/injection.test.ts proves the prefilter changes no finding on the fixture and
+ * the corpus. Words are matched by hash: a collision only makes a paragraph be read for nothing.
+ */
+
+/** Hidden carriers the text can hold (each a precondition of one detector in hidden.ts). */
+export interface Carriers {
+  /** `<`: HTML comments and hidden elements. */
+  markup: boolean;
+  /** `style` or `hidden`: an element hidden by style or attribute. */
+  hiddenStyle: boolean;
+  /** TAG characters (U+E0000 block, high surrogate DB40). */
+  tags: boolean;
+  /** Variation selectors. */
+  selectors: boolean;
+  /** Zero-width and other invisible characters. */
+  invisible: boolean;
+  /** ESC: ANSI sequences. */
+  escape: boolean;
+  /** `rot13`, `rot-13`, `caesar`. */
+  rot: boolean;
+  /** `[//]:`, `[_]:`, `[#]:`, `[comment]:`: a markdown comment's opening. */
+  mdComment: boolean;
+  /** `alt=`, `title=`, `aria-label=`, `data-…=`, `content=` before a quote. */
+  attributes: boolean;
+  /** `![`: a markdown image. */
+  images: boolean;
+  /** `](`: a markdown link (its title). */
+  linkTitles: boolean;
+  /** `64` (base64, b64), `decod`, `atob` in a word, or the word `hex`: talk of decoding. */
+  encoded: boolean;
+  /** concatenate, combine, join, assemble, together, order: parts to be put together. */
+  parts: boolean;
+}
+
+/** Every carrier assumed present (a caller without the prefilter's notes). */
+export const ALL_CARRIERS: Carriers = {
+  markup: true,
+  hiddenStyle: true,
+  tags: true,
+  selectors: true,
+  invisible: true,
+  escape: true,
+  rot: true,
+  mdComment: true,
+  attributes: true,
+  images: true,
+  linkTitles: true,
+  encoded: true,
+  parts: true,
+};
+
+export interface Prefilter {
+  /** Start offsets of the anchors, ascending. */
+  anchors: number[];
+  carriers: Carriers;
+}
+
+const FNV = 16777619;
+const BASIS = 2166136261 | 0;
+/** Hash of a lower-case ASCII word, as the scanner computes it character by character. */
+function hashOf(word: string): number {
+  let h = BASIS;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV);
+  return h;
+}
+// (int32 hashes, never `>>> 0`: values above 2^31 would be heap numbers, allocated per character)
+const pair = (a: number, b: number) => Math.imul(a, 0x9e3779b1) ^ b;
+const words = (s: string) => s.split(/\s+/).filter(Boolean);
+const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y) => [x, y] as const));
+
+/** Whole words that are anchors on their own. */
+const WORDS = new Set(
+  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous web_fetch webfetch run_shell_command
+    read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
+    otlpendpoint logprompts`).map(hashOf),
+);
+
+/** Word beginnings that are anchors (any inflection, any language: ignore, ignorez, ignorieren). */
+const PREFIX_LIST = words(`agent assistant asisten assisten claude qwen gemini codex ignor disregard forget overrid
+  bypass instruction directive objective decod decrypt unscrambl concatenat kiagent kiassist kimodell aws_ github_
+  openai_ anthropic_ npm_ gh_ dashscope_ id_rsa id_ed25519 id_ecdsa id_dsa printenv otlpendpoint logprompts`);
+const PREFIXES: (Set<number> | undefined)[] = [];
+for (const p of PREFIX_LIST) (PREFIXES[p.length] ??= new Set()).add(hashOf(p));
+/** 1 at the lengths some prefix has (the others are not looked up). */
+const PREFIX_LENGTH = new Uint8Array(256);
+PREFIXES.forEach((set, len) => set && (PREFIX_LENGTH[len] = 1));
+/** The lower-case code of each ASCII word character (letters, digits, `_`); 0 for the rest. */
+const WORD_CODE = new Uint8Array(128);
+for (let c = 0; c < 128; c++)
+  if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) WORD_CODE[c] = c;
+  else if (c >= 65 && c <= 90) WORD_CODE[c] = c + 32;
+
+/** Two words in a row (any separator between them). */
+const BIGRAMS = new Set(
+  [
+    ...cross('language', 'model models'),
+    ...cross('hey dear hello hi attention the for to', 'model models bot bots'),
+    ...cross('model models', 'reading processing summarizing summarising summarize summarise'),
+    ...cross('your', 'reply replies response responses answer answers summary summaries final output outputs'),
+    ...cross(
+      'before',
+      'you open opening create creating submit submitting running executing doing making editing any anything',
+    ),
+    ...cross('new updated real actual true only priority', 'task order orders'),
+    ...cross('priority system security admin', 'notice'),
+    ...cross('stop abandon drop pause cancel', 'working what the user users your'),
+    ...cross('the', 'user'),
+    ...cross('combine join assemble', 'the'),
+    ...cross('nueva', 'tarea'),
+    ...cross('neue', 'aufgabe'),
+    ...cross('end', 'of system file tool output context'),
+    ...cross('tool', 'result results output outputs host'),
+    ...cross('system', 'administrator'),
+    ...cross('platform', 'team'),
+    ...cross('git', 'push remote'),
+    ...cross(
+      'not t never without',
+      'tell telling mention mentioning inform informing show showing reveal revealing report reporting ' +
+        'notify notifying alert alerting',
+    ),
+    ...cross('tell', 'the them everyone'),
+    ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic'),
+    ...cross('user users reviewer reviewers maintainer maintainers they', 'does doesn do don won will'),
+  ].map(([a, b]) => pair(hashOf(a), hashOf(b))),
+);
+
+/** Three words in a row. */
+const TRIGRAMS = new Set(
+  [
+    ...cross('a', 'minor documentation').map(([b, c]) => ['as', b, c]),
+    ...cross('a an', 'bot').map(([b, c]) => ['are', b, c]),
+  ].map(([a, b, c]) => pair(pair(hashOf(a), hashOf(b)), hashOf(c))),
+);
+
+/** Words that frame a turn when they open a line (`System:`, `### assistant`, `[SYSTEM NOTE]`). */
+const LINE_START = new Set(words('system assistant observation thought action final').map(hashOf));
+/** Words that address the reader when a colon or comma follows (`Models:`, `bots,`). */
+const VOCATIVE = new Set(words('model models bot bots').map(hashOf));
+const ENV = hashOf('env');
+const TOOL = new Set(words('tool tools').map(hashOf));
+const THE = hashOf('the');
+const USE = hashOf('use');
+const ROT = new Set(words('rot13 rot caesar').map(hashOf));
+const HIDDEN_STYLE = new Set(words('style hidden').map(hashOf));
+const HEX = hashOf('hex');
+const PARTS = new Set(words('concatenate combine join assemble together order').map(hashOf));
+const ATTRIBUTE = new Set(words('alt title label description content').map(hashOf));
+const DATA = hashOf('data');
+
+/** Words whose anchor depends on what stands around them (checked only when the word is one of these). */
+const SPECIAL = new Set([...LINE_START, ...VOCATIVE, ENV, ...TOOL, ...ROT, ...HIDDEN_STYLE, HEX, ...PARTS]);
+
+function special(
+  text: string,
+  h: number,
+  start: number,
+  end: number,
+  p2: number,
+  p3: number,
+  mark: (at: number) => void,
+  carriers: Carriers,
+) {
+  if (LINE_START.has(h) && atLineStart(text, start)) mark(start);
+  if (VOCATIVE.has(h) && colonAfter(text, end)) mark(start);
+  if (h === ENV && envAnchor(text, start, end)) mark(start);
+  if (TOOL.has(h) && p2 === THE && p3 === USE) mark(start);
+  if (ROT.has(h)) carriers.rot = true;
+  if (HIDDEN_STYLE.has(h)) carriers.hiddenStyle = true;
+  if (h === HEX) carriers.encoded = true;
+  if (PARTS.has(h)) carriers.parts = true;
+}
+
+/** `=` after an attribute's name, then a quote. */
+function attributeAt(text: string, i: number, p1: number, p2: number, p3: number): boolean {
+  if (!ATTRIBUTE.has(p1) && p1 !== DATA && p2 !== DATA && p3 !== DATA) return false;
+  let k = i + 1;
+  while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  const q = text.charCodeAt(k);
+  return q === 34 || q === 39;
+}
+
+/** `[//]`, `[_]`, `[#]`, `[comment]`. */
+function mdCommentAt(text: string, i: number): boolean {
+  const n = text.charCodeAt(i + 1);
+  return n === 47 || n === 95 || n === 35 || startsWithLower(text, i + 1, 'comment');
+}
+
+/** Whether text at `at` starts with `word` (lower-case ASCII), in any case. */
+function startsWithLower(text: string, at: number, word: string): boolean {
+  if (at + word.length > text.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    let c = text.charCodeAt(at + i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Characters a line may open with before a turn word: spaces, `#`, `/`, `*`, `>`, `-`, `[`. */
+const opensLine = (c: number) =>
+  c === 32 || c === 9 || c === 13 || c === 35 || c === 47 || c === 42 || c === 62 || c === 45 || c === 91;
+
+function atLineStart(text: string, start: number): boolean {
+  let k = start - 1;
+  while (k >= 0 && opensLine(text.charCodeAt(k))) k--;
+  return k < 0 || text.charCodeAt(k) === 10;
+}
+
+/** After a word: spaces, then `:` or `,`. */
+function colonAfter(text: string, end: number): boolean {
+  let k = end;
+  while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  const c = text.charCodeAt(k);
+  return c === 58 || c === 44 || c === 0xff1a;
+}
+
+/** `.env` after a space, quote or parenthesis, `env |`, or `$(env)`. */
+function envAnchor(text: string, start: number, end: number): boolean {
+  const p = text.charCodeAt(start - 1);
+  if (p === 46) {
+    const q = start >= 2 ? text.charCodeAt(start - 2) : 32;
+    if (q === 32 || q === 9 || q === 10 || q === 34 || q === 39 || q === 96 || q === 40) return true;
+  }
+  let k = end;
+  while (k < text.length && text.charCodeAt(k) === 32) k++;
+  return text.charCodeAt(k) === 124;
+}
+
+/** `<|`, `<<SYS>>`, `<system>`, `</tool_result>`, `<instructions>`… */
+function tagAnchor(text: string, i: number): boolean {
+  const n = text.charCodeAt(i + 1);
+  if (n === 124 || n === 60) return true;
+  const j = n === 47 ? i + 2 : i + 1;
+  return (
+    startsWithLower(text, j, 'system') ||
+    startsWithLower(text, j, 'tool_') ||
+    startsWithLower(text, j, 'function_') ||
+    startsWithLower(text, j, 'assistant') ||
+    startsWithLower(text, j, 'instructions')
+  );
+}
+
+/** A URL (after `://`) whose characters run into `<` or `{`: a placeholder to be filled with local data. */
+function placeholderUrl(text: string, i: number): boolean {
+  if (!startsWithLower(text, i - 4, 'http') && !startsWithLower(text, i - 5, 'https')) return false;
+  const stop = Math.min(text.length, i + 4096);
+  for (let k = i + 3; k < stop; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 60 || c === 123) return true;
+    if (c <= 32 || c === 41 || c === 34 || c === 39 || c === 62) return false;
+  }
+  return false;
+}
+
+/** Non-ASCII characters that are anchors: invisible ones, and the scripts the tables have entries in. */
+function nonAsciiAnchor(c: number, carriers: Carriers): boolean {
+  if (c === 0xdb40) return (carriers.tags = carriers.selectors = true);
+  if (c >= 0xfe00 && c <= 0xfe0f) return (carriers.selectors = true);
+  if (c === 0xad || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff)
+    return (carriers.invisible = true);
+  return (
+    (c >= 0xc0 && c <= 0x24f) ||
+    (c >= 0x400 && c <= 0x4ff) ||
+    (c >= 0x3040 && c <= 0x30ff) ||
+    (c >= 0x3400 && c <= 0x9fff) ||
+    (c >= 0xac00 && c <= 0xd7af) ||
+    (c >= 0xff00 && c <= 0xffef)
+  );
+}
+
+/**
+ * One bit per table for each value of a hash's low 16 bits: a Set is asked only when its bit is set
+ * (a Set lookup per character would cost more than the whole pass).
+ */
+const IN_PREFIXES = 1,
+  IN_WORDS = 2,
+  IN_BIGRAMS = 4,
+  IN_TRIGRAMS = 8,
+  IN_SPECIAL = 16;
+const BLOOM = new Uint8Array(65536);
+const fill = (hashes: Iterable<number>, bit: number) => {
+  for (const x of hashes) BLOOM[x & 0xffff] |= bit;
+};
+for (const set of PREFIXES) if (set) fill(set, IN_PREFIXES);
+fill(WORDS, IN_WORDS);
+fill(BIGRAMS, IN_BIGRAMS);
+fill(TRIGRAMS, IN_TRIGRAMS);
+fill(SPECIAL, IN_SPECIAL);
+
+/** One pass over the text: the anchors of plain-sight findings and the hidden carriers present. */
+export function prefilter(text: string): Prefilter {
+  const anchors: number[] = [];
+  const carriers: Carriers = {
+    markup: false,
+    hiddenStyle: false,
+    tags: false,
+    selectors: false,
+    invisible: false,
+    escape: false,
+    rot: false,
+    mdComment: false,
+    attributes: false,
+    images: false,
+    linkTitles: false,
+    encoded: false,
+    parts: false,
+  };
+  const mark = (at: number) => {
+    if (anchors.length === 0 || anchors[anchors.length - 1] < at) anchors.push(at);
+    else if (anchors[anchors.length - 1] !== at) {
+      // (a bigram's anchor is its first word, which may come before the last anchor pushed)
+      let k = anchors.length - 1;
+      while (k >= 0 && anchors[k] > at) k--;
+      if (anchors[k] !== at) anchors.splice(k + 1, 0, at);
+    }
+  };
+  const n = text.length;
+  let h = BASIS,
+    len = 0,
+    start = 0,
+    prefixHit = false;
+  // The last three words' hashes and the starts of the last two (for two- and three-word anchors).
+  let p1 = 0,
+    p2 = 0,
+    p3 = 0,
+    s1 = 0,
+    s2 = 0;
+  // (one loop with the word's end inline: state kept in locals, a sentinel space at the end)
+  for (let i = 0; i <= n; i++) {
+    let c = i < n ? text.charCodeAt(i) : 32;
+    // (a table gives a word character's lower-case code, 0 for any other ASCII character)
+    const w = c < 128 ? WORD_CODE[c] : 0;
+    if (w !== 0) {
+      if (len === 0) start = i;
+      c = w;
+      h = Math.imul(h ^ c, FNV);
+      len++;
+      // (talk of decoding, for the encoded-text detector: `64`, `decod`, `atob` anywhere in a word)
+      if (c === 52) {
+        if (len >= 2 && text.charCodeAt(i - 1) === 54) carriers.encoded = true;
+      } else if (c === 100) {
+        if (len >= 5 && startsWithLower(text, i - 4, 'decod')) carriers.encoded = true;
+      } else if (c === 98) {
+        if (len >= 4 && startsWithLower(text, i - 3, 'atob')) carriers.encoded = true;
+      }
+      if (!prefixHit && len < 256 && PREFIX_LENGTH[len] === 1 && (BLOOM[h & 0xffff] & IN_PREFIXES) !== 0) {
+        const set = PREFIXES[len];
+        if (set !== undefined && set.has(h)) prefixHit = true;
+      }
+      continue;
+    }
+    if (len !== 0) {
+      const b = BLOOM[h & 0xffff];
+      if (prefixHit || ((b & IN_WORDS) !== 0 && WORDS.has(h))) mark(start);
+      if ((b & IN_SPECIAL) !== 0 && SPECIAL.has(h)) special(text, h, start, i, p2, p3, mark, carriers);
+      if (p1 !== 0) {
+        const two = pair(p1, h);
+        if ((BLOOM[two & 0xffff] & IN_BIGRAMS) !== 0 && BIGRAMS.has(two)) mark(s1);
+        const three = pair(pair(p2, p1), h);
+        if ((BLOOM[three & 0xffff] & IN_TRIGRAMS) !== 0 && TRIGRAMS.has(three)) mark(s2);
+      }
+      p3 = p2;
+      p2 = p1;
+      p1 = h;
+      s2 = s1;
+      s1 = start;
+      h = BASIS;
+      len = 0;
+      prefixHit = false;
+    }
+    if (c < 128) {
+      if (c < 36 || (c > 38 && c < 58) || (c > 60 && c < 91) || (c > 91 && c < 126)) {
+        if (c === 27) carriers.escape = true;
+        else if (c === 61) {
+          if (attributeAt(text, i, p1, p2, p3)) carriers.attributes = true;
+        } else if (c === 33) {
+          if (text.charCodeAt(i + 1) === 91) carriers.images = true;
+        } else if (c === 93) {
+          if (text.charCodeAt(i + 1) === 40) carriers.linkTitles = true;
+        }
+        continue;
+      }
+      if (c === 60) {
+        carriers.markup = true;
+        if (tagAnchor(text, i)) mark(i);
+      } else if (c === 91) {
+        if (mdCommentAt(text, i)) carriers.mdComment = true;
+        const j = text.charCodeAt(i + 1) === 47 ? i + 2 : i + 1;
+        if (startsWithLower(text, j, 'inst') || startsWithLower(text, j, 'tool')) mark(i);
+      } else if (c === 126) {
+        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 46) mark(i);
+      } else if (c === 38) {
+        const j = i + 1;
+        if (text.charCodeAt(j) === 35 || startsWithLower(text, j, 'lt;') || startsWithLower(text, j, 'gt;')) mark(i);
+        else if (startsWithLower(text, j, 'apos;')) mark(i);
+      } else if (c === 58) {
+        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47 && placeholderUrl(text, i)) mark(i);
+      } else if (c === 36) {
+        if (startsWithLower(text, i + 1, '(env)')) mark(i);
+      }
+      continue;
+    }
+    if (nonAsciiAnchor(c, carriers)) mark(i);
+  }
+  return { anchors, carriers };
+}
+
+/** Whether a short text (a heading) holds an anchor. */
+export const hasAnchor = (text: string) => prefilter(text).anchors.length > 0;
+
+/** Anchor positions, asked in ascending order of ranges: whether one lies in [from, to). */
+export class AnchorCursor {
+  private i = 0;
+  constructor(private readonly at: number[]) {}
+  any(from: number, to: number): boolean {
+    while (this.i < this.at.length && this.at[this.i] < from) this.i++;
+    return this.i < this.at.length && this.at[this.i] < to;
+  }
+  /** Like any, for ranges that may go back (overlapping windows): a binary search. */
+  within(from: number, to: number): boolean {
+    let lo = 0,
+      hi = this.at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.at.length && this.at[lo] < to;
+  }
+}
