@@ -101,7 +101,7 @@ test(
       .split('\n')
       .map((l) => JSON.parse(l))
       .filter((r) => r.session !== 'warden-doctor' && r.source === 'hook:codex');
-    const calls = recs.filter((r) => r.kind === 'Bash');
+    const calls = recs.filter((r) => r.kind === 'shell' && r.data.tool === 'Bash');
     assert.deepEqual(
       calls.map((r) => `${r.decision}:${r.data.calls[0].event.command}`),
       [
