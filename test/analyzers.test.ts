@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAnalyzer } from '../src/rules/fixtures.ts';
-import { analyzeBackdoors } from '../src/analyzers/backdoor.ts';
+import { analyzeBackdoors } from '../src/analyzers/backdoor/index.ts';
 import { scanText } from '../src/engine/scan.ts';
 import { closingSuffix } from '../src/analyzers/code/fragment.ts';
 import { languageOf } from '../src/analyzers/code/languages.ts';

@@ -26,7 +26,7 @@ import { hostMatches, hostOf } from '../analyzers/network.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { checkDependency } from '../analyzers/deps/index.ts';
 import { SourceFile, fileFinding } from '../analyzers/source.ts';
-import { analyzeBackdoors } from '../analyzers/backdoor.ts';
+import { analyzeBackdoors } from '../analyzers/backdoor/index.ts';
 import { languageOf, normaliseLanguage } from '../analyzers/code/languages.ts';
 import { looksBinary } from '../scan/binary.ts';
 

@@ -13,9 +13,9 @@
  *   backdoor.download-exec      code that starts a shell command piping a download into a shell or interpreter
  * Fixtures: src/analyzers/fixtures/backdoor.*
  */
-import type { Finding } from '../engine/types.ts';
-import { SourceFile, finding } from './source.ts';
-import { candidateLines, occurs, prefilterProvider } from './literals.ts';
+import type { Finding } from '../../engine/types.ts';
+import { SourceFile, finding } from '../source.ts';
+import { candidateLines, occurs, prefilterProvider } from '../literals.ts';
 
 const MAX_LINE = 4000;
 
@@ -474,7 +474,7 @@ export function statementsOf(line: string): string[] {
   return joined;
 }
 
-export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
+export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
   const lines = file.lines;
   const hits: Hit[] = [];
   const seen = new Set<string>();
@@ -624,7 +624,7 @@ export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
 /** The backdoor findings of one overlong line, read statement by statement. */
 function longLine(file: SourceFile, l: string): Finding[] {
   const parts = [...statementsOf(l), ...windowsOf(l)];
-  return analyzeBackdoors(new SourceFile(file.path, parts.join('\n'), file.language), true);
+  return analyzeShapes(new SourceFile(file.path, parts.join('\n'), file.language), true);
 }
 
 /**

@@ -1,0 +1,269 @@
+/**
+ * The shape of a file that the planted-behaviour checks reason about, in every language ast-grep
+ * parses: its guards (a condition and the code it opens) and its functions (name and body). One
+ * parse per file, made only when a check's cheap text test says the file may hold something.
+ * Names assigned once from a literal or an expression (constants, config reads) are kept so a
+ * condition that reads `CUTOFF` is judged by what `CUTOFF` holds.
+ */
+import type { SourceFile } from '../source.ts';
+import { astGrep, astGrepLang, registerParsers, usingStandInAstGrep } from '../code/languages.ts';
+
+interface Node {
+  text(): string;
+  kind(): string;
+  field(name: string): Node | null;
+  range(): { start: { line: number; index: number }; end: { line: number; index: number } };
+  children(): Node[];
+  parent(): Node | null;
+}
+
+/** A condition and the code it opens (0-based lines, inclusive). */
+export interface Guard {
+  condition: string;
+  /** The condition with each name it reads followed by what that name was assigned (one level). */
+  expanded: string;
+  line: number;
+  bodyText: string;
+  bodyStart: number;
+  bodyEnd: number;
+  /** The enclosing function's name ('' at top level). */
+  fn: string;
+  /** Whether the body only leaves (return/continue/exit): then what follows is what the condition opens. */
+  leaves: boolean;
+  /** The code after the guard in its block (for `if (!trigger) return;` followed by the harm). */
+  after: string;
+  /** A final `else` block: what the opposite of the condition opens. */
+  elseText: string;
+}
+
+export interface Func {
+  name: string;
+  start: number;
+  end: number;
+  text: string;
+  params: string[];
+}
+
+export interface Structure {
+  guards: Guard[];
+  functions: Func[];
+  /** Name → the text it is assigned, for names assigned at most a few times. */
+  values: Map<string, string>;
+}
+
+const IF_KINDS = new Set([
+  'if_statement',
+  'if_expression',
+  'if',
+  'unless',
+  'elif_clause',
+  'else_if_clause',
+  'elsif',
+  'if_modifier',
+  'unless_modifier',
+]);
+const FUNCTION_KINDS = new Set([
+  'function_definition',
+  'function_declaration',
+  'function_expression',
+  'generator_function_declaration',
+  'method_definition',
+  'method_declaration',
+  'constructor_declaration',
+  'function_item',
+  'method',
+  'singleton_method',
+  'local_function_statement',
+  'arrow_function',
+  'func_literal',
+]);
+const LEAVE = /^\s*[{(]?\s*(?:return|continue|break|exit|next)\b[^;\n{}]{0,40};?\s*[})]?\s*$/;
+
+const cache = new WeakMap<SourceFile, Structure | null>();
+
+/** The file's structure, or null when it cannot be parsed here (no language, a stand-in parser). */
+export function structureOf(file: SourceFile): Structure | null {
+  if (cache.has(file)) return cache.get(file)!;
+  let s: Structure | null = null;
+  try {
+    s = build(file);
+  } catch {
+    s = null; // (the line-based checks still read the file; a parse failure hides nothing they see)
+  }
+  cache.set(file, s);
+  return s;
+}
+
+function build(file: SourceFile): Structure | null {
+  const lang = file.language;
+  if (!lang || usingStandInAstGrep()) return null;
+  registerParsers(lang);
+  const php = lang === 'php' && !/<\?(?:php\b|=)?/.test(file.text);
+  // (a PHP excerpt without its tag parses as HTML: the tag goes on line 1, so lines stay)
+  const root = astGrep()
+    .parse(astGrepLang(lang) as never, (php ? '<?php ' : '') + file.text)
+    .root() as unknown as Node;
+  const out: Structure = { guards: [], functions: [], values: assignments(file) };
+  walk(root, '', out, 0);
+  return out;
+}
+
+function walk(n: Node, fn: string, out: Structure, depth: number): void {
+  if (depth > 400) return;
+  const k = n.kind();
+  let inner = fn;
+  if (FUNCTION_KINDS.has(k)) {
+    inner = functionName(n) || fn;
+    const r = n.range();
+    const params = n.field('parameters') ?? n.field('parameter_list');
+    out.functions.push({
+      name: inner,
+      start: r.start.line,
+      end: r.end.line,
+      text: n.text(),
+      params: params ? [...params.text().matchAll(/[$@]?([A-Za-z_]\w*)/g)].map((m) => m[1]) : [],
+    });
+  }
+  if (IF_KINDS.has(k)) {
+    const g = guardOf(n, inner);
+    if (g) out.guards.push(g);
+  } else if ((k === 'list' || k === 'binary_expression') && /&&|\|\|/.test(n.field('operator')?.text() ?? n.text())) {
+    const g = shortCircuit(n, inner);
+    if (g) out.guards.push(g);
+  }
+  for (const c of n.children()) walk(c, inner, out, depth + 1);
+}
+
+/** A function's name, or for an anonymous one the name it is assigned to or passed as. */
+function functionName(n: Node): string {
+  const name = n.field('name') ?? n.field('declarator');
+  if (name) return name.text().replace(/\(.*$/s, '').trim();
+  const p = n.parent();
+  const pn = p?.field('name') ?? p?.field('left') ?? p?.field('key');
+  return pn ? pn.text() : '';
+}
+
+function guardOf(n: Node, fn: string): Guard | null {
+  const cond = n.field('condition');
+  if (!cond) return null;
+  let body = n.field('consequence') ?? n.field('body');
+  let bodyText: string, bodyStart: number, bodyEnd: number;
+  if (body) {
+    bodyText = body.text();
+    bodyStart = body.range().start.line;
+    bodyEnd = body.range().end.line;
+  } else {
+    // (bash: the statements after `then` up to an elif/else, which are not fields)
+    const parts = n
+      .children()
+      .filter((c) => c.range().start.index > cond.range().end.index && !/elif|else|^fi$|^then$/.test(c.kind()));
+    if (!parts.length) return null;
+    body = parts[0];
+    bodyText = parts.map((c) => c.text()).join('\n');
+    bodyStart = parts[0].range().start.line;
+    bodyEnd = parts[parts.length - 1].range().end.line;
+  }
+  const leaves = LEAVE.test(bodyText.replace(/^\s*(?:then|do|:)\s*/, ''));
+  return {
+    condition: cond.text(),
+    expanded: '',
+    line: cond.range().start.line,
+    bodyText,
+    bodyStart,
+    bodyEnd,
+    fn,
+    leaves,
+    after: leaves ? following(n) : '',
+    elseText: elseOf(n),
+  };
+}
+
+/** `trigger && harm()` (a shell list, or an expression statement in C-like languages). */
+function shortCircuit(n: Node, fn: string): Guard | null {
+  const kids = n.children().filter((c) => !/^(&&|\|\||and|or)$/.test(c.kind()));
+  if (kids.length < 2) return null;
+  const parent = n.parent()?.kind() ?? '';
+  if (n.kind() === 'binary_expression' && !/expression_statement/.test(parent)) return null;
+  const [cond, body] = [kids[0], kids[kids.length - 1]];
+  return {
+    condition: cond.text(),
+    expanded: '',
+    line: cond.range().start.line,
+    bodyText: body.text(),
+    bodyStart: body.range().start.line,
+    bodyEnd: body.range().end.line,
+    fn,
+    leaves: false,
+    after: '',
+    elseText: '',
+  };
+}
+
+/** The text of a final else block (not an else-if, which is a guard of its own). */
+function elseOf(n: Node): string {
+  const alt = n.field('alternative') ?? n.children().find((c) => c.kind() === 'else_clause' || c.kind() === 'else');
+  if (!alt || IF_KINDS.has(alt.kind())) return '';
+  if (alt.children().some((c) => IF_KINDS.has(c.kind()))) return '';
+  return alt.text();
+}
+
+/** The statements after a node in its block, up to about fifteen lines. */
+function following(n: Node): string {
+  const p = n.parent();
+  if (!p) return '';
+  const end = n.range().end.index;
+  const line = n.range().end.line;
+  return p
+    .children()
+    .filter((c) => c.range().start.index > end && c.range().start.line <= line + 15)
+    .map((c) => c.text())
+    .join('\n');
+}
+
+/**
+ * Names and what they are assigned, language-general and textual: `NAME = …`, `const NAME = …`,
+ * `NAME := …`, `#define NAME …`, `static NAME: T = …`, `readonly T NAME = …`, shell `NAME=…`.
+ * A name assigned more than three times is left out (it is a variable, not a setting).
+ */
+const ASSIGN =
+  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+)??(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)\s+(.+)$/;
+export function assignments(file: SourceFile): Map<string, string> {
+  const seen = new Map<string, string>();
+  const count = new Map<string, number>();
+  for (const l of file.lines) {
+    if (l.length > 400) continue;
+    const m = ASSIGN.exec(l) ?? DEFINE.exec(l);
+    if (!m) continue;
+    const n = (count.get(m[1]) ?? 0) + 1;
+    count.set(m[1], n);
+    if (n === 1) seen.set(m[1], m[2].slice(0, 200));
+  }
+  for (const [k, n] of count) if (n > 3) seen.delete(k);
+  return seen;
+}
+
+/** A condition followed by what the names it reads hold (two levels: `if expired()` → its body is not followed). */
+export function expand(text: string, values: Map<string, string>, depth = 2): string {
+  if (depth === 0) return text;
+  const extra: string[] = [];
+  for (const m of text.matchAll(/[A-Za-z_]\w*/g)) {
+    const v = values.get(m[0]);
+    if (v !== undefined && !extra.includes(v)) extra.push(expand(v, values, depth - 1));
+  }
+  return extra.length ? `${text} \u0000 ${extra.join(' \u0000 ')}` : text;
+}
+
+/** Every guard with its expansion filled in. */
+export function expandedGuards(s: Structure): Guard[] {
+  for (const g of s.guards) if (!g.expanded) g.expanded = expand(g.condition, s.values);
+  return s.guards;
+}
+
+/** The innermost function holding a 0-based line. */
+export function functionAt(s: Structure, line: number): Func | undefined {
+  let best: Func | undefined;
+  for (const f of s.functions)
+    if (f.start <= line && line <= f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
+  return best;
+}

@@ -1,0 +1,155 @@
+/**
+ * The words the planted-behaviour checks share, language-general: what makes a condition rare and
+ * attacker-chosen (a trigger), what a guarded block does (an effect), which functions decide
+ * (authenticate, verify…), which names hold secrets, and which calls log or send data out.
+ * Each is a mechanism's vocabulary (API names of the twelve languages), never a case's identifiers.
+ */
+
+/** Conventional values a condition may test without being a trigger (environments, switches, methods). */
+const ORDINARY_LITERAL =
+  /^(?:prod(?:uction)?|dev(?:elopment)?|stag(?:e|ing)|test(?:ing)?|local(?:host)?|debug|release|ci|qa|demo|sandbox|true|false|yes|no|on|off|y|n|none|null|nil|enabled?|disabled?|auto|default|get|post|put|patch|delete|head|options|http|https|json|xml|text|html|utf-?8|ascii|admin|root|user|guest|anonymous|[0-9]{1,2}|[a-z]{1,3}|\/|\*|-|\.|string|number|boolean|object|function|undefined|symbol|bigint|int|float|str|bool|list|dict|array|127\.0\.0\.1|::1|0\.0\.0\.0|linux|darwin|windows|win32|macos|amd64|x86_64|arm64|bearer|basic|ok|error|success|fail(?:ed)?|active|inactive|pending|[a-z]+\/[a-z+.-]+)$/i;
+
+/** String literals of a text (single, double or back quotes; short, no escapes needed for our tests). */
+export function literals(text: string): string[] {
+  return [...text.matchAll(/(["'`])((?:(?!\1)[^\\\n]|\\.){0,120})\1/g)].map((m) => m[2]);
+}
+
+/**
+ * The literals a condition compares values with: a subscript key (`doc["field"]`) or the name a
+ * getter is asked for (`headers.get("X-Name")`, `getenv("NAME")`) names a value; it is not one.
+ */
+export function comparedLiterals(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(["'`])((?:(?!\1)[^\\\n]|\\.){0,120})\1/g)) {
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index).trimEnd();
+    if (/\[$/.test(before) || KEY_CALL.test(before)) continue;
+    out.push(m[2]);
+  }
+  return out;
+}
+const KEY_CALL =
+  /(?:\b(?:get|Get|getHeader|GetHeader|header|Header|headers|getenv|Getenv|GetEnvironmentVariable|getParameter|param|Param|params|cookie|Cookie|cookies|query|Query|contains_?[Kk]ey|ContainsKey|has|hasOwnProperty|has_key|key\?|isset|array_key_exists|fetch|env|var|environ|getattr|hasattr|field|Field|Value|value|at|find|count|contains|Contains|exists|is_string)\s*[(]\s*(?:[\w.$]+\s*,\s*)?|ENV\s*\[\s*|\.get\s*\(\s*)$/;
+
+/** A literal that looks chosen rather than conventional: not an environment name, switch or method. */
+export function magicLiteral(s: string): boolean {
+  if (s.length < 3 || ORDINARY_LITERAL.test(s)) return false;
+  if (/^\s|^%|\{\}|\$\{|^[\w.-]+\.(?:json|ya?ml|toml|ini|cfg|conf|log|txt)$/.test(s)) return false;
+  return true;
+}
+
+/** Where an outsider's value comes in: request parts, identity, environment, host. */
+export const INPUT =
+  /\b(?:headers?|get_?[Hh]eader|[Hh]eader[A-Z]\w*|cookies?|[Cc]ookie\w*|query|params?|[Pp]aram\w*|args|form|request|req|[Uu]ser[-_]?[Aa]gent|HTTP_\w+|\$_(?:GET|POST|REQUEST|COOKIE|SERVER)|user_?name|[Uu]ser[Nn]ame|login|email|[Ee]mail|getenv|[Gg]et[Ee]nv\w*|environ|ENV|env|Environment|hostname|[Hh]ost[Nn]ame|gethostname|MachineName|whoami|getuser|getlogin|uid|subject|sub|referer|origin|remote_?addr|RemoteAddr|client_?id|api_?key|token|[Tt]oken|signature|username|user|[Uu]ser)\b/;
+
+/** An equality, membership, prefix/suffix or containment test. */
+const MATCH_OP =
+  /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match|in)\b|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
+
+/** A time or date read, or a moment (year from 2020, a 9-13 digit epoch, an ISO date). */
+const TIME_WORD =
+  /\b(?:now|today|time|[Tt]ime\w*|date|[Dd]ate\w*|datetime|clock|epoch|[Ee]poch\w*|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|getTime|nanoTime|DateTime\w*|LocalDate\w*|ZonedDateTime|time_t|tm_year|year|getFullYear|Year|build\w*|BUILD\w*|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b/;
+const MOMENT = /\b20[2-9]\d\b|\b\d{9,13}\b|['"]20[2-9]\d-\d\d-\d\d/;
+/** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
+const CALENDAR =
+  /\b(?:getMonth|getDate|getDay|month|Month|tm_mon|tm_mday|tm_wday|day|Day|weekday|DayOfWeek|hour|Hour)\b[^&|\n]{0,20}(?:==|-eq)\s*\d/;
+/** A counter or a version reaching a threshold. */
+const COUNTER =
+  /\b\w*(?:[Cc]ount|[Cc]ounter|[Cc]alls|[Rr]uns|[Aa]ttempts|[Ii]nvocations|[Rr]equests|[Hh]its|[Uu]ses|[Ss]tarts|[Bb]oots|[Ll]aunches|[Ee]xecutions|[Ii]terations|[Ss]eq)\w*\s*(?:>=?|==|%)\s*\d{2,}|\b\w*(?:[Vv]ersion|VERSION|[Bb]uild[Nn]umber|[Rr]elease)\w*\b[^&|\n]{0,40}(?:>=?|==|<)\s*['"]?v?\d+\.\d+/;
+/** A marker file: an existence test of a literal path. */
+const MARKER =
+  /\b(?:exists?|isfile|is_file|isFile|file_exists|Exists|FileExists|access|stat|lstat|Path)\b[^\n]{0,40}?['"`](?:[~./]|[A-Za-z]:\\)[^'"`\s]*['"`]|-[efsd]\s+['"]?[~/.][\w./-]+/;
+/** A remote answer compared with one unusual value (a kill switch on a server the author runs). */
+const REMOTE =
+  /\b(?:status(?:_?[Cc]ode)?|StatusCode|code|getResponseCode)\b\s*(?:===?|-eq)\s*(?!(?:200|201|202|204|301|302|304|400|401|403|404|409|422|429|500|502|503)\b)[1-5]\d\d\b/;
+/** A test of how long an identity or secret is (`len(user) == 13`). */
+const LENGTH_TEST =
+  /\b(?:len|strlen|count|size|length|Length|Count|len\(\))\b[^\n]{0,30}?(?:user|name|login|email|token|key|pass|secret|id)\w*[^\n]{0,10}?(?:==|===)\s*\d+|\b(?:user|name|login|email|token|key|pass|secret)\w*\.(?:length|len\(\)|size\(\)|Length|Count)\s*(?:==|===)\s*\d+/i;
+
+export interface Trigger {
+  kind:
+    'date' | 'calendar' | 'counter' | 'magic-value' | 'identity-suffix' | 'marker-file' | 'remote-switch' | 'length';
+  /** Whether an outsider chooses it (a request or identity value): such a trigger alone opens a success path. */
+  input: boolean;
+}
+
+/** What makes a condition rare and attacker-chosen, or undefined for an ordinary condition. */
+export function triggerOf(condition: string, expanded: string): Trigger | undefined {
+  const c = expanded;
+  if (
+    TIME_WORD.test(c) &&
+    MOMENT.test(c) &&
+    /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|Sub|until|since/.test(c)
+  )
+    return { kind: 'date', input: false };
+  if (CALENDAR.test(c)) return { kind: 'calendar', input: false };
+  if (COUNTER.test(c)) return { kind: 'counter', input: false };
+  if (MARKER.test(condition)) return { kind: 'marker-file', input: false };
+  if (REMOTE.test(c)) return { kind: 'remote-switch', input: true };
+  if (LENGTH_TEST.test(condition)) return { kind: 'length', input: true };
+  if (MATCH_OP.test(c)) {
+    const lits = comparedLiterals(condition).concat(
+      condition === expanded ? [] : comparedLiterals(expanded.slice(condition.length)),
+    );
+    const magic = lits.filter(magicLiteral);
+    if (
+      magic.length &&
+      /\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with)\b/.test(
+        c,
+      ) &&
+      INPUT.test(c)
+    )
+      return { kind: 'identity-suffix', input: true };
+    if (magic.length && INPUT.test(c)) return { kind: 'magic-value', input: true };
+    // A long random-looking constant is chosen by whoever wrote it, whatever it is compared with.
+    if (magic.some((s) => s.length >= 12 && /\d/.test(s) && /[A-Za-z]/.test(s) && !/\s/.test(s)))
+      return { kind: 'magic-value', input: true };
+  }
+  return undefined;
+}
+
+/** What a guarded block does that matters. */
+export const EFFECTS: [string, RegExp][] = [
+  [
+    'deletes or wipes data',
+    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b/,
+  ],
+  [
+    'turns a check off',
+    /\b\w*(?:[Vv]erif|[Cc]heck|[Vv]alid|[Ee]nforce|[Ss]ecure|[Cc]srf|CSRF|[Ss]ignature|[Ss]sl|SSL|[Tt]ls|TLS|[Cc]ert|[Ss]trict|[Pp]rotect|[Aa]uth)\w*\s*(?:=|:)\s*(?:false|False|FALSE|0|nil|None|off|'none'|"none")\b|\b\w*(?:[Ss]kip|SKIP|[Bb]ypass|BYPASS|[Ii]nsecure|INSECURE|[Dd]isable|DISABLE|[Tt]rust_?[Aa]ll|[Nn]o_?[Vv]erify|[Aa]ccept_?[Ii]nvalid|[Aa]llow_?[Aa]ny)\w*\s*(?:=|:|\()\s*(?:true|True|TRUE|1)\b|\bCERT_NONE\b|\bVERIFY_NONE\b|\bSSL_VERIFY_NONE\b|\bInsecureSkipVerify\b|\bdanger_accept_invalid\w*|\brejectUnauthorized\b|\bverify\s*=\s*False/,
+  ],
+  [
+    'grants a role or privilege',
+    /\b(?:role|roles|[Rr]ole[A-Z]?\w*|is_?[Aa]dmin|IsAdmin|admin|superuser|is_superuser|is_staff|isSuperUser|privileges?|permissions?|scopes?|access_?level|groups?)\b['"]?\]?\s*(?:=|:|<<|\+=|\.push\(|\.add\(|\.append\(|\.insert\()\s*[^=\n]{0,30}?(?:admin|Admin|ADMIN|root|superuser|owner|true|True|TRUE|all|ALL|\*)|\bgrant\w*\s*\(|\bGRANT\s|\bpromote\w*\s*\(|\bmake_?[Aa]dmin|\bset_?[Aa]dmin|\badd_?[Rr]ole\w*\s*\(|\bAddToRole\w*|\bsetuid\s*\(\s*0|ROLE_ADMIN|Role\.(?:Admin|ADMIN|Owner|Root|SuperUser)|:admin\b|\busermod\b|\bsudoers\b/,
+  ],
+  [
+    'changes an amount or an account',
+    /\b\w*(?:[Aa]mount|[Ff]ee|[Tt]otal|[Pp]rice|[Bb]alance|[Pp]ayout|[Rr]emainder|[Cc]ommission|[Aa]ccount|[Ii]ban|IBAN|[Ww]allet|[Rr]ecipient|[Pp]ayee|[Bb]eneficiary|[Dd]estination)\w*['"]?\]?\s*(?:=|\+=|-=|\*=|:)(?!=)|\b(?:transfer|payout|credit|withdraw|deposit|send_?[Pp]ayment|[Pp]ay)\w*\s*\(/,
+  ],
+  [
+    'sends data out',
+    /\brequests\.(?:post|get|put)\b|\burlopen\b|(?<![.\w])fetch\s*\(|\baxios\b|\bhttp\.(?:Post|Get|NewRequest)|\bHttpClient\b|\bWebClient\b|\bcurl\b|\bwget\b|\bsocket\b|\bsendto\s*\(|\bNet::HTTP\b|\bsmtplib\b|\bwebhook|\breqwest\b|\bureq\b|\bPostAsync\b|\bfile_get_contents\s*\(\s*['"]https?:|\bfsockopen\b|\bnc\s+-?|\bhttps?\.request\b/i,
+  ],
+  [
+    'runs a command or code',
+    /\b(?:os\.system|system|popen|execSync|execFile\w*|spawn\w*|shell_exec|passthru|proc_open|eval|exec[lv]?p?e?)\s*\(|\bsubprocess\.\w+|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\b|\bProcess\.Start\b|\bCommand::new\b|\bexec\.Command\b|\bchild_process\b|\bIO\.popen\b|\bOpen3\b/,
+  ],
+];
+
+/** Saying yes from a function that decides, or letting a request through middleware. */
+export const SUCCESS =
+  /\breturn\s+(?:true|True|TRUE|1|Ok\s*\(|nil\b|null\b|\w*[Uu]ser\b|\w*[Aa]dmin\w*|next\s*\(|\{\s*(?:ok|valid|authenticated|authorized|authorised|success)\s*:\s*true|AuthenticateResult\.Success|AuthorizationResult\.Success|Status\.OK|http\.StatusOK|PASS|GRANTED|[Aa]llow\w*)|\b(?:next|call_next|Next|proceed|doFilter|yield)\s*\(|\b(?:authenticated|authorized|authorised|logged_?in|is_?authenticated|isAuthenticated|valid|ok)\s*=\s*(?:true|True|TRUE|1)\b|\blogin_user\s*\(|\bsign_in\s*\(|\bset_?current_?user|\bcurrent_?user\s*=|\bSetAuthenticated|\bc\.Next\s*\(|\bhandler\.ServeHTTP|\bnext\.ServeHTTP|\bgrant\b/;
+
+/** A function that decides: authenticates, authorises, verifies, checks access, validates a token. */
+export const DECIDER =
+  /(?:auth|Auth|AUTH|login|Login|logon|signin|sign_in|SignIn|verif|Verif|VERIF|valid|Valid|check|Check|permi|Permi|allow|Allow|access|Access|guard|Guard|is_?admin|IsAdmin|isAdmin|require|Require|middleware|Middleware|protect|Protect|session|Session|token|Token|signature|Signature|hmac|Hmac|HMAC|jwt|Jwt|JWT|cert|Cert|trust|Trust|can_?|Can[A-Z]|may_?|has_?[A-Z_]|Has[A-Z]|ensure|Ensure|filter|Filter|intercept|Intercept|handle|Handle|dispatch|call)/;
+
+/** Names that hold secrets (words of an identifier: password, token, api key, card number…). */
+export const SECRET_NAME =
+  /(?:passw(?:or)?d|passwd|\bpwd\b|\bpw\b|passphrase|secret|token|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|ACCESS_KEY|credential|Credential|CREDENTIAL|card_?num\w*|cardNumber|CardNumber|\bpan\b|\bcvv\b|\bcvc\b|\bCVV\b|authorization|Authorization|AUTHORIZATION|\bcookie\b|\bCookie\b|session_?id|sessionId|SessionId|\bssn\b|mnemonic|seed_?phrase|\bpin\b|\bPIN\b|client_?secret|clientSecret|ClientSecret)/;
+/** Words that say a secret is masked before it is logged or sent. */
+export const MASKED =
+  /\b(?:mask\w*|Mask\w*|redact\w*|Redact\w*|scrub\w*|Scrub\w*|sanitiz\w*|Sanitiz\w*|anonymi\w*|hash\w*|Hash\w*|sha\d+|SHA\d+|digest|fingerprint|len|length|Length|strlen|size|count|bool|Boolean|isSet|is_some|present|exists|defined|SecretString|Secret<|expose_secret|LogValue|\*{3,}|REDACTED|\[:?\d\]|\[\d*:\d*\]|slice\(|substring|substr|Substring|last4|\.\.\.)\b|\*\*\*|\[FILTERED\]|\[REDACTED\]/;
+
+/** A log, trace, print or error-report call (the sink of a leak to logs). */
+export const LOG_CALL =
+  /\b(?:log(?:ger|ging)?|Log(?:ger)?|LOG(?:GER)?|console|slog|logrus|zap|klog|glog|tracing|Rails\.logger|syslog|error_log|Sentry|sentry|Bugsnag|Rollbar|NSLog|Trace|Debug|System\.(?:out|err)|Console|std(?:out|err)|print|printf|fprintf|puts|pp|p|println|eprintln|dbg|echo|warn|error|info|debug|fmt)\b\s*(?:\.|::|!|\()\s*\w*\s*[!(]?|\b(?:info|warn|warning|error|debug|trace|fatal|critical|log|Printf|Println|Print|Errorf|Infof|Debugf|Warnf|Info|Warn|Error|Debug|LogInformation|LogWarning|LogError|LogDebug|captureException|captureMessage|notify)\s*!?\(/;
