@@ -34,6 +34,8 @@ export interface Guard {
   after: string;
   /** A final `else` block: what the opposite of the condition opens. */
   elseText: string;
+  /** A value chosen by the condition (`c ? a : b`), not a block run. */
+  ternary?: boolean;
 }
 
 export interface Func {
@@ -49,6 +51,10 @@ export interface Structure {
   functions: Func[];
   /** Name → the text it is assigned, for names assigned at most a few times. */
   values: Map<string, string>;
+  /** Function name (last part: `Store::put` → `put`) → its text, for names defined once. */
+  bodies: Map<string, string>;
+  /** The whole file's text (counters are recognised by their increments anywhere in it). */
+  text: string;
 }
 
 const IF_KINDS = new Set([
@@ -77,6 +83,20 @@ const FUNCTION_KINDS = new Set([
   'arrow_function',
   'func_literal',
 ]);
+/** A value chosen by a condition: `c ? a : b`, `a if c else b`. */
+const TERNARY_KINDS = new Set(['ternary_expression', 'conditional_expression']);
+/** A branch of a switch, match or case statement: its label is the condition. */
+const CASE_KINDS = new Set([
+  'expression_case',
+  'switch_case',
+  'case_statement',
+  'switch_block_statement_group',
+  'switch_section',
+  'case_clause',
+  'match_arm',
+  'when',
+  'case_item',
+]);
 const LEAVE = /^\s*[{(]?\s*(?:return|continue|break|exit|next)\b[^;\n{}]{0,40};?\s*[})]?\s*$/;
 
 const cache = new WeakMap<SourceFile, Structure | null>();
@@ -103,8 +123,16 @@ function build(file: SourceFile): Structure | null {
   const root = astGrep()
     .parse(astGrepLang(lang) as never, (php ? '<?php ' : '') + file.text)
     .root() as unknown as Node;
-  const out: Structure = { guards: [], functions: [], values: assignments(file) };
+  const out: Structure = { guards: [], functions: [], values: assignments(file), bodies: new Map(), text: file.text };
   walk(root, '', out, 0);
+  const count = new Map<string, number>();
+  for (const f of out.functions) {
+    const short = f.name.split(/::|\.|->/).pop() ?? f.name;
+    if (!short) continue;
+    count.set(short, (count.get(short) ?? 0) + 1);
+    out.bodies.set(short, f.text.slice(0, 4000));
+  }
+  for (const [k, n] of count) if (n > 1) out.bodies.delete(k);
   return out;
 }
 
@@ -126,6 +154,12 @@ function walk(n: Node, fn: string, out: Structure, depth: number): void {
   }
   if (IF_KINDS.has(k)) {
     const g = guardOf(n, inner);
+    if (g) out.guards.push(g);
+  } else if (TERNARY_KINDS.has(k)) {
+    const g = ternaryOf(n, inner);
+    if (g) out.guards.push(g);
+  } else if (CASE_KINDS.has(k)) {
+    const g = caseOf(n, inner);
     if (g) out.guards.push(g);
   } else if ((k === 'list' || k === 'binary_expression') && /&&|\|\|/.test(n.field('operator')?.text() ?? n.text())) {
     const g = shortCircuit(n, inner);
@@ -176,6 +210,49 @@ function guardOf(n: Node, fn: string): Guard | null {
     after: leaves ? following(n) : '',
     elseText: elseOf(n),
   };
+}
+
+function plain(n: Node, condition: string, body: string, fn: string, ternary = false): Guard {
+  const r = n.range();
+  return {
+    condition,
+    expanded: '',
+    line: r.start.line,
+    bodyText: body,
+    bodyStart: r.start.line,
+    bodyEnd: r.end.line,
+    fn,
+    leaves: false,
+    after: '',
+    elseText: '',
+    ternary,
+  };
+}
+
+/** `c ? a : b` (fields) or Python's `a if c else b` (children: a, if, c, else, b). */
+function ternaryOf(n: Node, fn: string): Guard | null {
+  const cond = n.field('condition');
+  if (cond) {
+    const a = n.field('consequence')?.text() ?? '',
+      b = n.field('alternative')?.text() ?? '';
+    return { ...plain(n, cond.text(), `${a}\n${b}`, fn, true), line: cond.range().start.line };
+  }
+  const kids = n.children();
+  const at = kids.findIndex((c) => c.kind() === 'if');
+  if (at < 1 || at + 1 >= kids.length) return null;
+  const c = kids[at + 1];
+  const rest = kids.filter((x, i) => i !== at + 1 && !/^(if|else)$/.test(x.kind()));
+  return { ...plain(n, c.text(), rest.map((x) => x.text()).join('\n'), fn, true), line: c.range().start.line };
+}
+
+/** A case label and its statements (the switch's subject goes with the label). */
+function caseOf(n: Node, fn: string): Guard | null {
+  const text = n.text();
+  const head = /^[^\n]*?(?::(?!:)|=>|\)|\bthen\b)/.exec(text);
+  if (!head) return null;
+  const sw = n.parent()?.parent();
+  const subject = sw?.field('value')?.text() ?? sw?.field('condition')?.text() ?? '';
+  return plain(n, `${subject} == ${head[0]}`, text.slice(head[0].length), fn);
 }
 
 /** `trigger && harm()` (a shell list, or an expression statement in C-like languages). */

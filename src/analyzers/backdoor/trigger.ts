@@ -10,19 +10,15 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
-import { expandedGuards, type Guard, type Structure } from './structure.ts';
-import { DECIDER, EFFECTS, SUCCESS, literals, triggerOf, type Trigger } from './vocabulary.ts';
-
-/** Cheap test before a parse: something that may be a trigger, in the whole file. */
-export const TRIGGER_HINT =
-  /\b20[2-9]\d\b|\b\d{9,13}\b|[Cc]ount\w*\s*(?:>|==)|[Vv]ersion|exists?|isfile|file_exists|-[efd]\s|[Hh]eader|[Cc]ookie|[Uu]ser|getenv|environ|ENV|env|[Hh]ost[Nn]ame|[Ww]ith\s*\(|HasSuffix|HasPrefix|status|month|Month|getDay|weekday|len|length|===?\s*['"][^'"]{12,}/;
+import { expand, expandedGuards, type Guard, type Structure } from './structure.ts';
+import { DECIDER, DENIER, EFFECTS, REFUSAL_LIFTED, SUCCESS, literals, triggerOf, type Trigger } from './vocabulary.ts';
 
 export function triggerEffects(file: SourceFile, s: Structure): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<number>();
   for (const g of expandedGuards(s)) {
     if (seen.has(g.line)) continue;
-    const t = triggerOf(g.condition, g.expanded);
+    const t = triggerOf(g.condition, g.expanded, helpersOf(g.condition, s), s.text, s.values);
     if (!t) continue;
     const effect = effectOf(g, t, s);
     if (!effect) continue;
@@ -67,20 +63,43 @@ function describe(t: Trigger): string {
   }
 }
 
+/** The text of the file's own functions a condition calls (a trigger kept in a helper: `if expired():`). */
+function helpersOf(condition: string, s: Structure): string {
+  const out: string[] = [];
+  for (const m of condition.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+    const body = s.bodies.get(m[1]);
+    if (body && body.length < 2000 && !out.includes(body)) out.push(body);
+  }
+  return out.join('\n');
+}
+
 /** What the guarded code does that matters, or undefined when it only logs, warns or does ordinary work. */
 function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
   const bodies = [g.leaves ? g.after : g.bodyText, g.elseText].filter(Boolean);
   for (const raw of bodies) {
-    const body = stripComments(raw);
+    let body = stripComments(raw);
+    // (a value chosen by the condition is judged by what the names it picks hold)
+    if (g.ternary) body = expand(body, s.values);
     // A cleaner that deletes the very path it tested is housekeeping, not a trigger.
     if (t.kind === 'marker-file' && literals(g.condition).some((p) => p.length > 1 && body.includes(p))) continue;
     for (const [what, re] of EFFECTS) if (re.test(body)) return what;
     // Saying yes counts from a function that decides, or after a test of an outsider's value.
     if (SUCCESS.test(body) && (t.input || DECIDER.test(g.fn)))
       return 'lets the caller through (says yes without the check)';
+    if (REFUSAL_LIFTED.test(body) && DENIER.test(g.fn)) return 'lifts a refusal (a lockout or block check says no)';
+    // A fixed moment that picks a number (a window, a limit, an amount) changes what the code does from then on.
+    if (g.ternary && !t.input && /(?:^|\n)\s*-?\d+(?:\.\d+)?\s*(?:\n|$)/.test(raw))
+      return 'switches a number (a window, a limit or an amount)';
+    // The harm may sit in a helper of this file that the guarded code calls.
+    for (const m of body.matchAll(/([A-Za-z_]\w*)\s*\(|^\s*([A-Za-z_][\w-]*)\s*$/gm)) {
+      const name = m[1] ?? m[2];
+      const helper = s.bodies.get(name);
+      if (!helper || name === g.fn) continue;
+      const inner = stripComments(helper);
+      for (const [what, re] of EFFECTS) if (re.test(inner)) return `${what} (in ${name})`;
+    }
   }
   return undefined;
-  void s;
 }
 
 /** Comments out (a warning that mentions `rm -rf` does not delete anything). */

@@ -9,6 +9,10 @@
 const ORDINARY_LITERAL =
   /^(?:prod(?:uction)?|dev(?:elopment)?|stag(?:e|ing)|test(?:ing)?|local(?:host)?|debug|release|ci|qa|demo|sandbox|true|false|yes|no|on|off|y|n|none|null|nil|enabled?|disabled?|auto|default|get|post|put|patch|delete|head|options|http|https|json|xml|text|html|utf-?8|ascii|admin|root|user|guest|anonymous|[0-9]{1,2}|[a-z]{1,3}|\/|\*|-|\.|string|number|boolean|object|function|undefined|symbol|bigint|int|float|str|bool|list|dict|array|127\.0\.0\.1|::1|0\.0\.0\.0|linux|darwin|windows|win32|macos|amd64|x86_64|arm64|bearer|basic|ok|error|success|fail(?:ed)?|active|inactive|pending|[a-z]+\/[a-z+.-]+)$/i;
 
+/** Names of algorithms, encodings and versions (sha256, utf8, x509, v1, int64): spelled with digits, chosen by nobody. */
+const ALGORITHM =
+  /^(?:sha|md|aes|rsa|hs|rs|es|ps|ed|base|utf|ucs|iso|x|p|secp|prime|tls|ssl|http|h|v|gzip|int|uint|float|i|u|f|crc|adler|blake|chacha|poly|des|rc|pbkdf|argon|scrypt|bcrypt|hmac|ecdsa|ecdh|curve|ripemd|whirlpool|sm|gost|ipv|s|cp|win|latin|ascii)[-_]?\d+\w*$/i;
+
 /** String literals of a text (single, double or back quotes; short, no escapes needed for our tests). */
 export function literals(text: string): string[] {
   return [...text.matchAll(/(["'`])((?:(?!\1)[^\\\n]|\\.){0,120})\1/g)].map((m) => m[2]);
@@ -32,7 +36,7 @@ const KEY_CALL =
 
 /** A literal that looks chosen rather than conventional: not an environment name, switch or method. */
 export function magicLiteral(s: string): boolean {
-  if (s.length < 3 || ORDINARY_LITERAL.test(s)) return false;
+  if (s.length < 3 || ORDINARY_LITERAL.test(s) || ALGORITHM.test(s)) return false;
   if (/^\s|^%|\{\}|\$\{|^[\w.-]+\.(?:json|ya?ml|toml|ini|cfg|conf|log|txt)$/.test(s)) return false;
   return true;
 }
@@ -43,54 +47,88 @@ export const INPUT =
 
 /** An equality, membership, prefix/suffix or containment test. */
 const MATCH_OP =
-  /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match|in)\b|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
+  /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match)\b|['"]\s+in\b|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
 
-/** A time or date read, or a moment (year from 2020, a 9-13 digit epoch, an ISO date). */
+/** A time or date read, or a moment (year from 2020, a 9-13 digit or 8-hex-digit epoch, an ISO or packed date). */
 const TIME_WORD =
-  /\b(?:now|today|time|[Tt]ime\w*|date|[Dd]ate\w*|datetime|clock|epoch|[Ee]poch\w*|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|getTime|nanoTime|DateTime\w*|LocalDate\w*|ZonedDateTime|time_t|tm_year|year|getFullYear|Year|build\w*|BUILD\w*|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b/;
-const MOMENT = /\b20[2-9]\d\b|\b\d{9,13}\b|['"]20[2-9]\d-\d\d-\d\d/;
+  /\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\w*(?:[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD)\w*|\bdate\s+\+%|\$\(date\b/;
+const MOMENT =
+  /\b20[2-9]\d\b|\b\d{9,13}\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}\b/;
+const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
 /** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
 const CALENDAR =
-  /\b(?:getMonth|getDate|getDay|month|Month|tm_mon|tm_mday|tm_wday|day|Day|weekday|DayOfWeek|hour|Hour)\b[^&|\n]{0,20}(?:==|-eq)\s*\d/;
+  /\b(?:getMonth|getDate|getDay|getUTC\w+|month|Month|tm_mon|tm_mday|tm_wday|tm_hour|day|Day|weekday|DayOfWeek|hour|Hour)\b[^&|\n]{0,20}(?:==|-eq)\s*\d/;
 /** A counter or a version reaching a threshold. */
 const COUNTER =
-  /\b\w*(?:[Cc]ount|[Cc]ounter|[Cc]alls|[Rr]uns|[Aa]ttempts|[Ii]nvocations|[Rr]equests|[Hh]its|[Uu]ses|[Ss]tarts|[Bb]oots|[Ll]aunches|[Ee]xecutions|[Ii]terations|[Ss]eq)\w*\s*(?:>=?|==|%)\s*\d{2,}|\b\w*(?:[Vv]ersion|VERSION|[Bb]uild[Nn]umber|[Rr]elease)\w*\b[^&|\n]{0,40}(?:>=?|==|<)\s*['"]?v?\d+\.\d+/;
+  /\b\w*(?:[Cc]ount|[Cc]ounter|[Cc]alls|[Rr]uns|[Aa]ttempts|[Ii]nvocations|[Rr]equests|[Hh]its|[Uu]ses|[Ss]tarts|[Bb]oots|[Ll]aunches|[Ee]xecutions|[Ii]terations|[Ss]eq)\w*(?:\(\))?\s*(?:>=?|==|%)\s*\d{2,}|\b\w*(?:[Vv]ersion|VERSION|[Bb]uild[Nn]umber|[Rr]elease)\w*\b[^&|\n]{0,40}(?:>=?|==|<)\s*['"]?v?\d+\.\d+/;
 /** A marker file: an existence test of a literal path. */
 const MARKER =
-  /\b(?:exists?|isfile|is_file|isFile|file_exists|Exists|FileExists|access|stat|lstat|Path)\b[^\n]{0,40}?['"`](?:[~./]|[A-Za-z]:\\)[^'"`\s]*['"`]|-[efsd]\s+['"]?[~/.][\w./-]+/;
+  /\b(?:exists?|isfile|is_file|isFile|file_exists|Exists|FileExists|access|stat|lstat|Path)\b[^\n]{0,40}?['"`](?:[~./]|[A-Za-z]:\\)[^'"`\s]*['"`]|-[efsd]\s+['"]?[~/.][\w./-]+|['"`][~./][^'"`\s]*['"`]\s*\)*\s*\.(?:exists?\??|is_file|isFile|is_dir)\s*\(?/;
 /** A remote answer compared with one unusual value (a kill switch on a server the author runs). */
 const REMOTE =
-  /\b(?:status(?:_?[Cc]ode)?|StatusCode|code|getResponseCode)\b\s*(?:===?|-eq)\s*(?!(?:200|201|202|204|301|302|304|400|401|403|404|409|422|429|500|502|503)\b)[1-5]\d\d\b/;
+  /\b(?:status(?:_?[Cc]ode)?|StatusCode|statusCode|code|getResponseCode)\b(?:\(\))?\s*(?:===?|-eq)\s*(?!(?:200|201|202|204|301|302|304|400|401|403|404|409|422|429|500|502|503)\b)[1-5]\d\d\b/;
 /** A test of how long an identity or secret is (`len(user) == 13`). */
 const LENGTH_TEST =
   /\b(?:len|strlen|count|size|length|Length|Count|len\(\))\b[^\n]{0,30}?(?:user|name|login|email|token|key|pass|secret|id)\w*[^\n]{0,10}?(?:==|===)\s*\d+|\b(?:user|name|login|email|token|key|pass|secret)\w*\.(?:length|len\(\)|size\(\)|Length|Count)\s*(?:==|===)\s*\d+/i;
+/** Whether one named account exists (a user who leaves the directory sets it off). */
+const ACCOUNT_LOOKUP =
+  /\b(?:id|getent\s+passwd|getpwnam|ldapsearch|user_?exists|userExists|UserExists|lookup_?[Uu]ser|LookupUser|user\.Lookup|finger)\b\s*\(?\s*['"]?[a-z][\w.-]{2,}|\(uid=[\w.-]+\)/;
+/** Signals nobody sends by accident: a handler for one is a remote switch. */
+const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XFSZ|VTALRM|SYS)\b/;
+/** A literal nobody types by chance: letters and digits mixed, or marked with unusual punctuation. */
+const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^__\w+__$|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
 
 export interface Trigger {
   kind:
-    'date' | 'calendar' | 'counter' | 'magic-value' | 'identity-suffix' | 'marker-file' | 'remote-switch' | 'length';
+    | 'date'
+    | 'calendar'
+    | 'counter'
+    | 'magic-value'
+    | 'identity-suffix'
+    | 'marker-file'
+    | 'remote-switch'
+    | 'length'
+    | 'account'
+    | 'signal'
+    | 'chosen-constant';
   /** Whether an outsider chooses it (a request or identity value): such a trigger alone opens a success path. */
   input: boolean;
 }
 
+/** Names the file counts up (`n++`, `n += 1`, `n.incrementAndGet()`, `fetch_add`, `Interlocked.Increment(ref n)`). */
+function incremented(name: string, text: string): boolean {
+  const n = name.replace(/[$]/g, '\\$&');
+  return new RegExp(
+    `\\b${n}\\s*(?:\\+\\+|\\+=\\s*1\\b|=\\s*${n}\\s*\\+\\s*1\\b)|\\+\\+\\s*(?:this\\.|self\\.)?${n}\\b|\\b${n}\\s*\\.\\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add|Add|add)\\s*\\(|Increment\\(\\s*ref\\s+(?:this\\.|_)?${n}\\b`,
+  ).test(text);
+}
+
 /** What makes a condition rare and attacker-chosen, or undefined for an ordinary condition. */
-export function triggerOf(condition: string, expanded: string): Trigger | undefined {
+export function triggerOf(
+  condition: string,
+  expanded: string,
+  helpers = '',
+  text = '',
+  values: Map<string, string> = new Map(),
+): Trigger | undefined {
   const c = expanded;
-  if (
-    TIME_WORD.test(c) &&
-    MOMENT.test(c) &&
-    /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|Sub|until|since/.test(c)
-  )
-    return { kind: 'date', input: false };
-  if (CALENDAR.test(c)) return { kind: 'calendar', input: false };
+  const timed = `${c}\n${helpers}`;
+  if (TIME_WORD.test(timed) && MOMENT.test(timed) && ORDER.test(timed)) return { kind: 'date', input: false };
+  if (CALENDAR.test(timed)) return { kind: 'calendar', input: false };
   if (COUNTER.test(c)) return { kind: 'counter', input: false };
-  if (MARKER.test(condition)) return { kind: 'marker-file', input: false };
+  if (text && /[<>]=?|==/.test(condition) && /\b\d{1,3}(?:_?\d{3})+L?\b|\b[1-9]\d{2,}\b/.test(c))
+    for (const m of condition.matchAll(/[A-Za-z_]\w*/g))
+      if (m[0].length > 1 && incremented(m[0], text)) return { kind: 'counter', input: false };
+  if (MARKER.test(c) || MARKER.test(helpers)) return { kind: 'marker-file', input: false };
   if (REMOTE.test(c)) return { kind: 'remote-switch', input: true };
   if (LENGTH_TEST.test(condition)) return { kind: 'length', input: true };
+  if (ACCOUNT_LOOKUP.test(c)) return { kind: 'account', input: false };
+  if (RARE_SIGNAL.test(condition)) return { kind: 'signal', input: true };
   if (MATCH_OP.test(c)) {
-    const lits = comparedLiterals(condition).concat(
-      condition === expanded ? [] : comparedLiterals(expanded.slice(condition.length)),
-    );
-    const magic = lits.filter(magicLiteral);
+    const own = comparedLiterals(condition);
+    const magic = own
+      .concat(condition === expanded ? [] : comparedLiterals(expanded.slice(condition.length)))
+      .filter(magicLiteral);
     if (
       magic.length &&
       /\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with)\b/.test(
@@ -100,9 +138,19 @@ export function triggerOf(condition: string, expanded: string): Trigger | undefi
     )
       return { kind: 'identity-suffix', input: true };
     if (magic.length && INPUT.test(c)) return { kind: 'magic-value', input: true };
-    // A long random-looking constant is chosen by whoever wrote it, whatever it is compared with.
-    if (magic.some((s) => s.length >= 12 && /\d/.test(s) && /[A-Za-z]/.test(s) && !/\s/.test(s)))
-      return { kind: 'magic-value', input: true };
+    // A constant nobody types by chance is chosen by whoever wrote it, whatever it is compared with.
+    // (its own literals, or a name that holds nothing but a literal: `kHint = "__reset__"`)
+    const held = [...condition.matchAll(/[A-Za-z_]\w*/g)].map((m) => values.get(m[0]) ?? '');
+    const constants = held
+      .filter((v) => /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*$/.test(v))
+      .flatMap(literals);
+    if (
+      own
+        .concat(constants)
+        .filter(magicLiteral)
+        .some((s) => CHOSEN.test(s))
+    )
+      return { kind: 'chosen-constant', input: true };
   }
   return undefined;
 }
@@ -111,7 +159,7 @@ export function triggerOf(condition: string, expanded: string): Trigger | undefi
 export const EFFECTS: [string, RegExp][] = [
   [
     'deletes or wipes data',
-    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b/,
+    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b/i,
   ],
   [
     'turns a check off',
@@ -127,7 +175,7 @@ export const EFFECTS: [string, RegExp][] = [
   ],
   [
     'sends data out',
-    /\brequests\.(?:post|get|put)\b|\burlopen\b|(?<![.\w])fetch\s*\(|\baxios\b|\bhttp\.(?:Post|Get|NewRequest)|\bHttpClient\b|\bWebClient\b|\bcurl\b|\bwget\b|\bsocket\b|\bsendto\s*\(|\bNet::HTTP\b|\bsmtplib\b|\bwebhook|\breqwest\b|\bureq\b|\bPostAsync\b|\bfile_get_contents\s*\(\s*['"]https?:|\bfsockopen\b|\bnc\s+-?|\bhttps?\.request\b/i,
+    /\brequests\.(?:post|get|put)\b|\burlopen\b|(?<![.\w])fetch\s*\(|\baxios\b|\bhttp\.(?:Post|Get|NewRequest)|\bHttpClient\b|\bWebClient\b|\bcurl\b|\bwget\b|\bsocket\b|\bsendto\s*\(|\bNet::HTTP\b|\bsmtplib\b|\breqwest\b|\bureq\b|\bPostAsync\b|\bfile_get_contents\s*\(\s*['"]https?:|\bfsockopen\b|\bnc\s+-?|\bhttps?\.request\b/i,
   ],
   [
     'runs a command or code',
@@ -138,6 +186,11 @@ export const EFFECTS: [string, RegExp][] = [
 /** Saying yes from a function that decides, or letting a request through middleware. */
 export const SUCCESS =
   /\breturn\s+(?:true|True|TRUE|1|Ok\s*\(|nil\b|null\b|\w*[Uu]ser\b|\w*[Aa]dmin\w*|next\s*\(|\{\s*(?:ok|valid|authenticated|authorized|authorised|success)\s*:\s*true|AuthenticateResult\.Success|AuthorizationResult\.Success|Status\.OK|http\.StatusOK|PASS|GRANTED|[Aa]llow\w*)|\b(?:next|call_next|Next|proceed|doFilter|yield)\s*\(|\b(?:authenticated|authorized|authorised|logged_?in|is_?authenticated|isAuthenticated|valid|ok)\s*=\s*(?:true|True|TRUE|1)\b|\blogin_user\s*\(|\bsign_in\s*\(|\bset_?current_?user|\bcurrent_?user\s*=|\bSetAuthenticated|\bc\.Next\s*\(|\bhandler\.ServeHTTP|\bnext\.ServeHTTP|\bgrant\b/;
+
+/** A function that refuses (is blocked, locked, expired, revoked): saying no to the refusal is saying yes. */
+export const DENIER =
+  /(?:[Bb]lock|[Ll]ock(?:ed|out)|[Dd]en(?:y|ied)|[Rr]evok|[Ee]xpir|[Bb]anned|[Ff]orbid|[Rr]eject|[Tt]hrottl|[Rr]ate[Ll]imit|[Ss]uspend|[Dd]isabled)/;
+export const REFUSAL_LIFTED = /\breturn\s+(?:false|False|FALSE|0|nil|None|null)\b/;
 
 /** A function that decides: authenticates, authorises, verifies, checks access, validates a token. */
 export const DECIDER =
