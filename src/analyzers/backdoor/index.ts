@@ -10,6 +10,7 @@ import type { SourceFile } from '../source.ts';
 import { analyzeShapes } from './shapes.ts';
 import { structureOf } from './structure.ts';
 import { triggerEffects } from './trigger.ts';
+import { mayHoldTrigger } from './vocabulary.ts';
 
 export { statementsOf, windowsOf } from './shapes.ts';
 
@@ -19,7 +20,7 @@ const MAX_PARSED = 512 * 1024;
 export function analyzeBackdoors(file: SourceFile): Finding[] {
   const out = analyzeShapes(file);
   if (!file.language || file.text.length > MAX_PARSED) return out;
-  const wantTrigger = true;
+  const wantTrigger = mayHoldTrigger(file.text);
   if (!wantTrigger) return out;
   const s = structureOf(file);
   if (!s) return out;

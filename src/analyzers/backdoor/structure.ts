@@ -7,6 +7,7 @@
  */
 import type { SourceFile } from '../source.ts';
 import { astGrep, astGrepLang, registerParsers, usingStandInAstGrep } from '../code/languages.ts';
+import { parsedTrees } from '../code/index.ts';
 
 interface Node {
   text(): string;
@@ -119,12 +120,39 @@ function build(file: SourceFile): Structure | null {
   if (!lang || usingStandInAstGrep()) return null;
   registerParsers(lang);
   const php = lang === 'php' && !/<\?(?:php\b|=)?/.test(file.text);
-  // (a PHP excerpt without its tag parses as HTML: the tag goes on line 1, so lines stay)
-  const root = astGrep()
-    .parse(astGrepLang(lang) as never, (php ? '<?php ' : '') + file.text)
-    .root() as unknown as Node;
+  // (the code analyzer's tree when it parsed the file; else a PHP excerpt without its tag gets one on
+  // line 1, so lines stay: it parses as HTML otherwise)
+  const root = (parsedTrees.get(file)?.root ??
+    astGrep()
+      .parse(astGrepLang(lang) as never, (php ? '<?php ' : '') + file.text)
+      .root()) as unknown as Node & { findAll(c: unknown): Node[] };
   const out: Structure = { guards: [], functions: [], values: assignments(file), bodies: new Map(), text: file.text };
-  walk(root, '', out, 0);
+  // (the nodes wanted are found natively: walking every node from JavaScript costs a call per node)
+  for (const n of root.findAll({ rule: { any: kindsOf(lang, FUNCTION_KINDS).map((kind) => ({ kind })) } })) {
+    const r = n.range();
+    const params = n.field('parameters') ?? n.field('parameter_list');
+    out.functions.push({
+      name: functionName(n),
+      start: r.start.line,
+      end: r.end.line,
+      text: n.text(),
+      params: params ? [...params.text().matchAll(/[$@]?([A-Za-z_]\w*)/g)].map((m) => m[1]) : [],
+    });
+  }
+  const guardKinds = kindsOf(
+    lang,
+    new Set([...IF_KINDS, ...TERNARY_KINDS, ...CASE_KINDS, 'list', 'binary_expression']),
+  );
+  for (const n of root.findAll({ rule: { any: guardKinds.map((kind) => ({ kind })) } })) {
+    const k = n.kind();
+    const fn = enclosing(out.functions, n.range().start.line, n.range().end.line);
+    let g: Guard | null = null;
+    if (IF_KINDS.has(k)) g = guardOf(n, fn);
+    else if (TERNARY_KINDS.has(k)) g = ternaryOf(n, fn);
+    else if (CASE_KINDS.has(k)) g = caseOf(n, fn);
+    else if (/&&|\|\|/.test(n.field('operator')?.text() ?? (k === 'list' ? n.text() : ''))) g = shortCircuit(n, fn);
+    if (g) out.guards.push(g);
+  }
   const count = new Map<string, number>();
   for (const f of out.functions) {
     const short = f.name.split(/::|\.|->/).pop() ?? f.name;
@@ -136,36 +164,34 @@ function build(file: SourceFile): Structure | null {
   return out;
 }
 
-function walk(n: Node, fn: string, out: Structure, depth: number): void {
-  if (depth > 400) return;
-  const k = n.kind();
-  let inner = fn;
-  if (FUNCTION_KINDS.has(k)) {
-    inner = functionName(n) || fn;
-    const r = n.range();
-    const params = n.field('parameters') ?? n.field('parameter_list');
-    out.functions.push({
-      name: inner,
-      start: r.start.line,
-      end: r.end.line,
-      text: n.text(),
-      params: params ? [...params.text().matchAll(/[$@]?([A-Za-z_]\w*)/g)].map((m) => m[1]) : [],
+/** The name of the innermost function around a range ('' at top level). */
+function enclosing(fns: Func[], start: number, end: number): string {
+  let best: Func | undefined;
+  for (const f of fns)
+    if (f.start <= start && end <= f.end && (!best || f.end - f.start <= best.end - best.start)) best = f;
+  return best?.name ?? '';
+}
+
+/** The kinds of a set that a language's grammar has (ast-grep refuses a rule naming an unknown kind). */
+const KNOWN = new Map<string, string[]>();
+function kindsOf(lang: string, kinds: Set<string>): string[] {
+  const key = `${lang}:${[...kinds].join(',')}`;
+  let known = KNOWN.get(key);
+  if (!known) {
+    const probe = astGrep()
+      .parse(astGrepLang(lang as never) as never, '')
+      .root() as unknown as { findAll(c: unknown): unknown[] };
+    known = [...kinds].filter((kind) => {
+      try {
+        probe.findAll({ rule: { kind } });
+        return true;
+      } catch {
+        return false;
+      }
     });
+    KNOWN.set(key, known);
   }
-  if (IF_KINDS.has(k)) {
-    const g = guardOf(n, inner);
-    if (g) out.guards.push(g);
-  } else if (TERNARY_KINDS.has(k)) {
-    const g = ternaryOf(n, inner);
-    if (g) out.guards.push(g);
-  } else if (CASE_KINDS.has(k)) {
-    const g = caseOf(n, inner);
-    if (g) out.guards.push(g);
-  } else if ((k === 'list' || k === 'binary_expression') && /&&|\|\|/.test(n.field('operator')?.text() ?? n.text())) {
-    const g = shortCircuit(n, inner);
-    if (g) out.guards.push(g);
-  }
-  for (const c of n.children()) walk(c, inner, out, depth + 1);
+  return known;
 }
 
 /** A function's name, or for an anonymous one the name it is assigned to or passed as. */

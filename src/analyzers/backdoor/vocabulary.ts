@@ -206,3 +206,33 @@ export const MASKED =
 /** A log, trace, print or error-report call (the sink of a leak to logs). */
 export const LOG_CALL =
   /\b(?:log(?:ger|ging)?|Log(?:ger)?|LOG(?:GER)?|console|slog|logrus|zap|klog|glog|tracing|Rails\.logger|syslog|error_log|Sentry|sentry|Bugsnag|Rollbar|NSLog|Trace|Debug|System\.(?:out|err)|Console|std(?:out|err)|print|printf|fprintf|puts|pp|p|println|eprintln|dbg|echo|warn|error|info|debug|fmt)\b\s*(?:\.|::|!|\()\s*\w*\s*[!(]?|\b(?:info|warn|warning|error|debug|trace|fatal|critical|log|Printf|Println|Print|Errorf|Infof|Debugf|Warnf|Info|Warn|Error|Debug|LogInformation|LogWarning|LogError|LogDebug|captureException|captureMessage|notify)\s*!?\(/;
+
+/** A comparison with a literal, anywhere in a text: the literal and the line around it. */
+const COMPARED_LITERAL =
+  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin)\s*(?:[\w.:]{1,40}\(\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
+
+/**
+ * Whether a text may hold a trigger at all: the cheap test made before a file is parsed (most files
+ * compare no literal a person chose, read no moment, count nothing up to a threshold). Each test
+ * is one pass over the text.
+ */
+export function mayHoldTrigger(text: string): boolean {
+  if (MOMENT.test(text) && TIME_WORD.test(text)) return true;
+  if (CALENDAR.test(text) || COUNTER.test(text) || MARKER.test(text) || REMOTE.test(text)) return true;
+  if (LENGTH_TEST.test(text) || ACCOUNT_LOOKUP.test(text) || RARE_SIGNAL.test(text)) return true;
+  if (/\+\+|\+=\s*1\b|[Ii]ncrement|fetch_add/.test(text) && /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(text))
+    return true;
+  COMPARED_LITERAL.lastIndex = 0;
+  for (let m = COMPARED_LITERAL.exec(text); m; m = COMPARED_LITERAL.exec(text)) {
+    const lit = m[1] ?? m[2];
+    if (!magicLiteral(lit)) continue;
+    if (CHOSEN.test(lit)) return true;
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const end = text.indexOf('\n', m.index);
+    if (INPUT.test(text.slice(start, end < 0 ? undefined : end))) return true;
+  }
+  // (a chosen constant kept in a name: `kHint = "__reset__"` compared elsewhere)
+  return /^\s*(?:[\w:<>]+\s+)*\w+\s*[:=]\s*["'`](?=[^"'`\n]*\d)(?=[^"'`\n]*[A-Za-z])[^"'`\s]{4,}["'`]\s*;?\s*$|["'`]__\w+__["'`]/m.test(
+    text,
+  );
+}
