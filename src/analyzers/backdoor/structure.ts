@@ -334,16 +334,32 @@ const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)\s+(.+)$/;
 export function assignments(file: SourceFile): Map<string, string> {
   const seen = new Map<string, string>();
   const count = new Map<string, number>();
-  for (const l of file.lines) {
+  const lines = file.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
     if (l.length > 400) continue;
     const m = ASSIGN.exec(l) ?? DEFINE.exec(l);
     if (!m) continue;
     const n = (count.get(m[1]) ?? 0) + 1;
     count.set(m[1], n);
-    if (n === 1) seen.set(m[1], m[2].slice(0, 200));
+    if (n > 1) continue;
+    // (a value that opens a bracket it does not close goes on over the next lines: a list, a set, an object)
+    let value = m[2];
+    for (let j = i + 1; j < lines.length && j <= i + 12 && depth(value) > 0; j++) value += `\n${lines[j]}`;
+    seen.set(m[1], value.slice(0, 600));
   }
   for (const [k, n] of count) if (n > 3) seen.delete(k);
   return seen;
+}
+
+/** Brackets a text opens and does not close. */
+function depth(text: string): number {
+  let d = 0;
+  for (const ch of text.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '')) {
+    if (ch === '(' || ch === '[' || ch === '{') d++;
+    else if (ch === ')' || ch === ']' || ch === '}') d--;
+  }
+  return d;
 }
 
 /** A condition followed by what the names it reads hold (two levels: `if expired()` → its body is not followed). */

@@ -47,7 +47,7 @@ export const INPUT =
 
 /** An equality, membership, prefix/suffix or containment test. */
 const MATCH_OP =
-  /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match)\b|['"]\s+in\b|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
+  /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match|has|Has|include|contains_key)\b|['"]\s+in\b|\[\s[^\]\n]*\s!?=\s|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
 
 /** A time or date read, or a moment (year from 2020, a 9-13 digit or 8-hex-digit epoch, an ISO or packed date). */
 const TIME_WORD =
@@ -179,13 +179,13 @@ export const EFFECTS: [string, RegExp][] = [
   ],
   [
     'runs a command or code',
-    /\b(?:os\.system|system|popen|execSync|execFile\w*|spawn\w*|shell_exec|passthru|proc_open|eval|exec[lv]?p?e?)\s*\(|\bsubprocess\.\w+|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\b|\bProcess\.Start\b|\bCommand::new\b|\bexec\.Command\b|\bchild_process\b|\bIO\.popen\b|\bOpen3\b/,
+    /\b(?:os\.system|system|popen|execSync|execFile\w*|spawn\w*|shell_exec|passthru|proc_open|eval|exec[lv]?p?e?)\s*\(|\bsubprocess\.\w+|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\b|\bProcess\.Start\b|\bCommand::new\b|\bexec\.Command\b|\bchild_process\b|\bIO\.popen\b|\bOpen3\b|\bexec\s+(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da)?sh\b|\bbash\s+-i\b/,
   ],
 ];
 
 /** Saying yes from a function that decides, or letting a request through middleware. */
 export const SUCCESS =
-  /\breturn\s+(?:true|True|TRUE|1|Ok\s*\(|nil\b|null\b|\w*[Uu]ser\b|\w*[Aa]dmin\w*|next\s*\(|\{\s*(?:ok|valid|authenticated|authorized|authorised|success)\s*:\s*true|AuthenticateResult\.Success|AuthorizationResult\.Success|Status\.OK|http\.StatusOK|PASS|GRANTED|[Aa]llow\w*)|\b(?:next|call_next|Next|proceed|doFilter|yield)\s*\(|\b(?:authenticated|authorized|authorised|logged_?in|is_?authenticated|isAuthenticated|valid|ok)\s*=\s*(?:true|True|TRUE|1)\b|\blogin_user\s*\(|\bsign_in\s*\(|\bset_?current_?user|\bcurrent_?user\s*=|\bSetAuthenticated|\bc\.Next\s*\(|\bhandler\.ServeHTTP|\bnext\.ServeHTTP|\bgrant\b/;
+  /\breturn\s+(?:true|True|TRUE|1|Ok\s*\(|nil\b|null\b|\w*[Uu]ser\b|\w*[Aa]dmin\w*|next\s*\(|\{\s*(?:ok|valid|authenticated|authorized|authorised|success)\s*:\s*true|AuthenticateResult\.Success|AuthorizationResult\.Success|Status\.OK|http\.StatusOK|PASS|GRANTED|[Aa]llow\w*)|\b(?:next|call_next|Next|proceed|doFilter|yield)\s*\(|\b(?:authenticated|authorized|authorised|logged_?in|is_?authenticated|isAuthenticated|valid|ok)\s*=\s*(?:true|True|TRUE|1)\b|\blogin_user\s*\(|\bsign_in\s*\(|\bset_?current_?user|\bcurrent_?user\s*=|\bSetAuthenticated|\.Succeed\s*\(|\breturn\s+\w*(?:_OK|_SUCCESS|_VALID|_ALLOW)\b|\breturn\s+(?:Ok|OK|Success|Valid|Allow)\w*\b|\breturn\s+handler\s*\(|\bc\.Next\s*\(|\bhandler\.ServeHTTP|\bnext\.ServeHTTP|\bgrant\b/;
 
 /** A function that refuses (is blocked, locked, expired, revoked): saying no to the refusal is saying yes. */
 export const DENIER =
