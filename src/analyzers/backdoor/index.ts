@@ -11,6 +11,7 @@ import { analyzeShapes } from './shapes.ts';
 import { structureOf } from './structure.ts';
 import { analyzeDecisions } from './decisions.ts';
 import { analyzeMoney } from './money.ts';
+import { analyzeLeaks } from './leaks.ts';
 import { triggerEffects } from './trigger.ts';
 import { mayHoldTrigger } from './vocabulary.ts';
 
@@ -21,7 +22,8 @@ const MAX_PARSED = 512 * 1024;
 
 export function analyzeBackdoors(file: SourceFile): Finding[] {
   const out = analyzeShapes(file);
-  if (file.language && file.text.length <= MAX_PARSED) out.push(...analyzeDecisions(file), ...analyzeMoney(file));
+  if (file.language && file.text.length <= MAX_PARSED)
+    out.push(...analyzeDecisions(file), ...analyzeMoney(file), ...analyzeLeaks(file));
   if (!file.language || file.text.length > MAX_PARSED) return out;
   const wantTrigger = mayHoldTrigger(file.text);
   if (!wantTrigger) return out;

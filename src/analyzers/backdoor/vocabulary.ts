@@ -203,9 +203,9 @@ export const SECRET_NAME =
 export const MASKED =
   /\b(?:mask\w*|Mask\w*|redact\w*|Redact\w*|scrub\w*|Scrub\w*|sanitiz\w*|Sanitiz\w*|anonymi\w*|hash\w*|Hash\w*|sha\d+|SHA\d+|digest|fingerprint|len|length|Length|strlen|size|count|bool|Boolean|isSet|is_some|present|exists|defined|SecretString|Secret<|expose_secret|LogValue|\*{3,}|REDACTED|\[:?\d\]|\[\d*:\d*\]|slice\(|substring|substr|Substring|last4|\.\.\.)\b|\*\*\*|\[FILTERED\]|\[REDACTED\]/;
 
-/** A log, trace, print or error-report call (the sink of a leak to logs). */
+/** A log, trace, print or error-report call (the sink of a leak to logs); not `new Error(…)` or `fmt.Errorf`. */
 export const LOG_CALL =
-  /\b(?:log(?:ger|ging)?|Log(?:ger)?|LOG(?:GER)?|console|slog|logrus|zap|klog|glog|tracing|Rails\.logger|syslog|error_log|Sentry|sentry|Bugsnag|Rollbar|NSLog|Trace|Debug|System\.(?:out|err)|Console|std(?:out|err)|print|printf|fprintf|puts|pp|p|println|eprintln|dbg|echo|warn|error|info|debug|fmt)\b\s*(?:\.|::|!|\()\s*\w*\s*[!(]?|\b(?:info|warn|warning|error|debug|trace|fatal|critical|log|Printf|Println|Print|Errorf|Infof|Debugf|Warnf|Info|Warn|Error|Debug|LogInformation|LogWarning|LogError|LogDebug|captureException|captureMessage|notify)\s*!?\(/;
+  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.(?:out|err)|Console|Trace|stdout|stderr|\w*[Ll]ogger|\w*[Ll]og)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\b(?:print|printf|fprintf|puts|pp|println|eprintln|error_log|syslog|NSLog|var_dump|print_r)\s*!?\(|\b(?:info|warn|error|debug|trace|println|eprintln|dbg|event)!\s*\(|\bfmt\.(?:Print|Fprint)\w*\s*\(|^\s*(?:echo|printf)\s/;
 
 /** A comparison with a literal, anywhere in a text: the literal and the line around it. */
 const COMPARED_LITERAL =

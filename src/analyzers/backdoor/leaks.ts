@@ -1,0 +1,237 @@
+/**
+ * Where sensitive data goes, across the statements and functions of one file (issue 21, item 3):
+ * a light, language-general flow. Sources: names that hold secrets (password, token, api key,
+ * card number, authorization, cookie…), the whole environment, credential files, and whole
+ * configuration/session/request objects. Names assigned from a source (or from a tainted name)
+ * are tainted, and so are the parameters of the file's own functions called with tainted values.
+ *   backdoor.secret-to-log       a tainted value (unmasked) reaches a log, print or error-report call
+ *   backdoor.secret-to-host      a tainted value reaches a network call whose host is written in the
+ *                                code (a URL or host literal, or a constant holding one); DNS names built
+ *                                from data count as network too
+ * A masked value (redact, mask, hash, length, last four) is not a leak, and a configured endpoint
+ * (read from settings) is not a hard-coded host. Fixtures: src/analyzers/fixtures/backdoor.leaks.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import { type SourceFile, finding } from '../source.ts';
+import { assignments } from './structure.ts';
+import { LOG_CALL, MASKED } from './vocabulary.ts';
+
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pw',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'privatekey',
+  'accesskey',
+  'secretkey',
+  'signingkey',
+  'credential',
+  'credentials',
+  'creds',
+  'cardnumber',
+  'pan',
+  'cvv',
+  'cvc',
+  'authorization',
+  'cookie',
+  'cookies',
+  'sessionid',
+  'ssn',
+  'mnemonic',
+  'pin',
+  'clientsecret',
+  'bearer',
+  'jwt',
+]);
+/** Whether an identifier names a secret: its last word, or its last two words joined, is one. */
+export function secretName(id: string): boolean {
+  const words = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const n = words.length;
+  if (!n) return false;
+  return SECRET_WORDS.has(words[n - 1]) || (n >= 2 && SECRET_WORDS.has(words[n - 2] + words[n - 1]));
+}
+
+const ENV_WHOLE =
+  /\bos\.environ\b(?!\s*(?:\.get|\[))|\bprocess\.env\b(?!\s*\.\s*\w|\s*\[)|\bSystem\.getenv\(\s*\)|\bos\.Environ\(\)|\bENV\.(?:to_h|to_hash|each|map|select|filter)\b|\$_ENV\b|\benv::vars\(\)|\bEnvironment\.GetEnvironmentVariables\(\)|\bgetenv\(\s*\)|\bprintenv\b|\benviron\b/;
+const CRED_FILE =
+  /\.ssh\/(?:id_\w+|authorized_keys)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|wallet\.dat|\.bash_history|\.env\b|id_rsa|id_ed25519/;
+/** A whole settings, session or request object, passed as it is (the log gets every field). */
+const WHOLE_OBJECT =
+  /(?:^|[\s(,{=+])(?:config|cfg|conf|settings|options|opts|session|params|headers|request\.headers|req\.headers|r\.Header|credentials|creds|env|secrets|configuration)(?:\.(?:to_unsafe_h|to_h|permit!|inspect|to_json|dict|__dict__|AsEnumerable\(\)))?\s*(?:[),}]|$)|\b(?:to_unsafe_h|JSON\.stringify\s*\(\s*(?:config|cfg|settings|session|req\.headers|headers|process\.env)|json\.dumps\s*\(\s*(?:config|settings|vars\(|os\.environ)|vars\s*\(\s*(?:config|settings|self)|%\+v|%#v|\{:\?\}|\{:#\?\}|inspect\(\s*(?:config|cfg|settings|session))/;
+const NET_CALL =
+  /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(/;
+const LITERAL_URL =
+  /["'`](?:https?|wss?|ftp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/"'`])[^"'`\s]+["'`]|["'`][\w.-]*\.(?:example\.(?:com|net|org)|internal|local|com|net|org|io|site|xyz|cc|top|ru|sh)["'`]|["'`]\d{1,3}(?:\.\d{1,3}){3}["'`]/;
+/** Well-known paste and webhook services: a sink whatever the data. */
+const PASTE =
+  /pastebin\.com|webhook\.site|discord(?:app)?\.com\/api\/webhooks|hooks\.slack\.com|requestbin|ngrok\.io|transfer\.sh|telegram\.org\/bot/;
+
+/** Calls whose result is not the secret they are given (a lookup, a check, a hash). */
+const TRANSFORMS =
+  /\b\w*(?:find|Find|lookup|Lookup|get_?user|GetUser|check|Check|verify|Verify|validate|Validate|compare|Compare|authenticate|Authenticate|login|Login|hash|Hash|exists|Exists|count|Count|len|length)\w*\s*\(/;
+/** Files that wrap secrets in redacting types: what they log is masked by the type. */
+const REDACTING_TYPES =
+  /\bSecretString\b|\bSecret<|\bsecrecy::|\bSensitive<|\bRedacted\w*|\bLogValue\b|\bredact\b|\bpino\b[\s\S]{0,400}redact/;
+
+/** The line with string contents blanked (interpolations `${x}`, `#{x}`, `{x}`, `$x` kept). */
+function code(l: string): string {
+  return l.replace(/(["'`])((?:(?!\1)[^\\\n]|\\.)*)\1/g, (_m, q: string, body: string) => {
+    const kept = [...body.matchAll(/\$\{([^}]*)\}|#\{([^}]*)\}|\{([A-Za-z_][\w.]*)(?:[!:][^}]*)?\}|\$([A-Za-z_]\w*)/g)]
+      .map((m) => m[1] ?? m[2] ?? m[3] ?? m[4])
+      .join(' ');
+    return `${q}${kept ? ` ${kept} ` : ''}${q}`;
+  });
+}
+
+const IDENT = /[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_]\w*)*/g;
+
+export function analyzeLeaks(file: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  const lines = file.lines.map((l) => (l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : code(l)));
+  const tainted = new Set<string>();
+  const isSource = (c: string) =>
+    ENV_WHOLE.test(c) || CRED_FILE.test(c) || [...c.matchAll(IDENT)].some((m) => idTainted(m[0]));
+  // (a field is judged by its own name: `token.TokenType` is not a secret, `cfg.db.password` is)
+  const idTainted = (id: string) => {
+    const parts = id.split(/\.|->|::|\?\./);
+    return secretName(parts[parts.length - 1]) || tainted.has(id) || (parts.length === 1 && tainted.has(id));
+  };
+  // Taint: names assigned from a source or a tainted name (three passes reach a fixpoint in practice).
+  const ASSIGN =
+    /^\s*(?:(?:const|let|var|val|my|local|auto|final|static|private|public|readonly|mut)\s+)*(?:[\w<>\[\],.:*&]+\s+)??\$?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=)|\+=|<<)\s*(.*)$/;
+  const funcs = functionsOf(file);
+  for (let pass = 0; pass < 3; pass++) {
+    for (let i = 0; i < lines.length; i++) {
+      const c = lines[i];
+      if (!c) continue;
+      const a = ASSIGN.exec(c);
+      if (a && !tainted.has(a[1]) && isSource(a[2]) && !MASKED.test(a[2]) && !TRANSFORMS.test(a[2])) tainted.add(a[1]);
+      // (a tainted argument taints the parameters of the file's own function it is passed to)
+      for (const m of c.matchAll(/([A-Za-z_]\w*)\s*\(([^()]*)\)/g)) {
+        const f = funcs.get(m[1]);
+        if (!f) continue;
+        const given = m[2].split(',');
+        f.forEach((p, k) => {
+          if (given[k] !== undefined && isSource(given[k])) tainted.add(p);
+        });
+      }
+    }
+  }
+  const values = assignments(file);
+  const literalHost = (c: string, raw: string) =>
+    LITERAL_URL.test(raw) ||
+    PASTE.test(raw) ||
+    [...c.matchAll(/[A-Za-z_]\w*/g)].some((m) => {
+      const v = values.get(m[0]);
+      return v !== undefined && (LITERAL_URL.test(v) || PASTE.test(v));
+    });
+  const redacting = REDACTING_TYPES.test(file.text);
+  const seen = new Set<number>();
+  const add = (i: number, ruleId: string, title: string, severity: Finding['severity'], message: string) => {
+    if (seen.has(i)) return;
+    seen.add(i);
+    out.push(
+      finding(file, {
+        ruleId,
+        title,
+        severity,
+        confidence: 'medium',
+        category: 'backdoor',
+        cwe: ruleId === 'backdoor.secret-to-log' ? 'CWE-532' : 'CWE-200',
+        line: i + 1,
+        column: 1,
+        snippet: file.lines[i].trim(),
+        message,
+        fix: 'Send or log only what is needed, masked; send data only to the configured endpoint.',
+      }),
+    );
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const c = lines[i];
+    if (!c) continue;
+    const raw = file.lines[i];
+    const window = lines.slice(i, i + 3).join(' ');
+    const rawWindow = file.lines.slice(i, i + 3).join(' ');
+    const logAt = c.search(LOG_CALL);
+    // (`echo "$secret" | cmd` hands the value to a command on its stdin: not a log)
+    const piped = /^\s*(?:echo|printf)\b[^|]*\|/.test(c);
+    if (logAt >= 0 && !redacting && !piped && !MASKED.test(rawWindow)) {
+      const inner = callArgs(window, logAt);
+      if (isSource(inner) || WHOLE_OBJECT.test(inner))
+        add(
+          i,
+          'backdoor.secret-to-log',
+          'Secret or whole configuration written to a log',
+          'medium',
+          'A secret (password, token, key, card data) or a whole configuration, session or environment object reaches a log or error report unmasked.',
+        );
+    }
+    if (
+      NET_CALL.test(c) &&
+      (isSource(window) || PASTE.test(raw)) &&
+      literalHost(window, lines.slice(i, i + 3).join(' ') + raw)
+    ) {
+      add(
+        i,
+        'backdoor.secret-to-host',
+        'Sensitive data sent to a host written in the code',
+        'high',
+        'Secrets, credentials or the environment reach a network call whose destination is written in the code (not the configured endpoint): the shape of hidden exfiltration.',
+      );
+      // (the constant that holds the host exists only to serve the transfer)
+      for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {
+        const v = values.get(m[0]);
+        if (v !== undefined && (LITERAL_URL.test(v) || PASTE.test(v))) {
+          const decl = file.lines.findIndex((l) => new RegExp(`\\b${m[0]}\\b\\s*(?::[^=]*)?(?::=|=)`).test(l));
+          if (decl >= 0 && decl !== i)
+            add(
+              decl,
+              'backdoor.secret-to-host',
+              'Host of a hidden transfer',
+              'high',
+              `This host receives secrets, credentials or the environment (line ${i + 1}).`,
+            );
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The text of the first call's arguments from `at` (up to its closing bracket, or the line's end). */
+function callArgs(text: string, at: number): string {
+  const open = text.indexOf('(', at);
+  if (open < 0) return text.slice(at).split(/\s{2,}|;/)[0];
+  let d = 0;
+  for (let k = open; k < text.length; k++) {
+    if (text[k] === '(') d++;
+    else if (text[k] === ')' && --d === 0) return text.slice(open + 1, k);
+  }
+  return text.slice(open + 1);
+}
+
+/** The file's functions and their parameter names, by a language-general look at definition lines. */
+function functionsOf(file: SourceFile): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const DEF =
+    /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\(([^)]*)\)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>/;
+  for (const l of file.lines) {
+    const m = DEF.exec(l);
+    if (!m) continue;
+    const name = m[1] ?? m[3] ?? m[5];
+    const params = (m[2] ?? m[4] ?? m[6] ?? '')
+      .split(',')
+      .map((p) => /([A-Za-z_]\w*)\s*(?:[:=].*)?$/.exec(p.trim().replace(/^[&*$]+/, ''))?.[1] ?? '')
+      .filter((p) => p && !/^(?:self|this|ctx|cls)$/.test(p));
+    if (name && !/^(?:if|for|while|switch|catch|return)$/.test(name)) out.set(name, params);
+  }
+  return out;
+}
