@@ -114,6 +114,16 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       if (!c) continue;
       const a = ASSIGN.exec(c);
       if (a && !tainted.has(a[1]) && isSource(a[2]) && !MASKED.test(a[2]) && !TRANSFORMS.test(a[2])) tainted.add(a[1]);
+      // (a container or buffer filled with a tainted value is tainted: `buf` of `snprintf(buf, …, tok)`,
+      // `data` of `data.append(tok)`, `m` of `m["k"] = tok`)
+      const fill =
+        /\b(?:snprintf|sprintf|strcpy|strncpy|strcat|strncat|memcpy|copy)\s*\(\s*&?([A-Za-z_]\w*)\s*,(.*)$|\b([A-Za-z_]\w*)\s*(?:\.|->)\s*(?:append|push|push_back|extend|update|add|put|set|insert|concat|write|merge|Add|Put|Set|Append|Write|WriteString)\s*\((.*)$|\b([A-Za-z_]\w*)\s*\[[^\]]*\]\s*=(?!=)(.*)$/.exec(
+          c,
+        );
+      if (fill) {
+        const [target, given] = [fill[1] ?? fill[3] ?? fill[5], fill[2] ?? fill[4] ?? fill[6]];
+        if (target && !tainted.has(target) && isSource(given) && !MASKED.test(given)) tainted.add(target);
+      }
       // (a tainted argument taints the parameters of the file's own function it is passed to)
       for (const m of c.matchAll(/([A-Za-z_]\w*)\s*\(([^()]*)\)/g)) {
         const f = funcs.get(m[1]);
@@ -203,7 +213,51 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       }
     }
   }
+  collected(file, lines, out, seen);
   return out;
+}
+
+/** Secrets nobody sends on purpose: incoming credentials, browser storage, the whole environment or configuration, credential files. */
+const COLLECTED =
+  /HTTP_AUTHORIZATION|HTTP_COOKIE|\b(?:get_?[Hh]eader|headers?\.get|[Hh]eaders?)\s*[([]\s*["'](?:authorization|cookie|x-api-key)["']|\b(?:getParameter|params|form|body|POST)\s*[([]\s*[:"']?(?:password|passwd|pwd|pass)\b|\blocalStorage\b|\bsessionStorage\b|\bdocument\.cookie\b|\bconfiguration\.AsEnumerable\(\)|\bos\.environ\.copy\(\)|\bdict\(\s*os\.environ\s*\)|\bos\.Environ\(\)|\bprocess\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bENV\.to_h\b|\bSystem\.getenv\(\s*\)|\bGetEnvironmentVariables\(\)|\benv::vars\(\)|\.ssh\/|["']\.ssh["']|["']id_(?:rsa|ed25519|ecdsa)["']|\.aws\/credentials|["']\.aws["']|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.docker\/config|\.kube\/config|\/etc\/shadow|wallet\.dat/;
+const CHILD_ENV = /\benv\s*[:=]|spawn|exec|fork|Popen|Command|child_process|ProcessStartInfo|subprocess/;
+
+/**
+ * A file that collects secrets nobody sends on purpose and talks to a host written in the code: each
+ * line that collects them, and the host's line, is a finding (the flow may pass through helpers,
+ * encoders and containers this light analysis does not follow).
+ */
+function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<number>): void {
+  const net = lines.some((c) => NET_CALL.test(c));
+  if (!net) return;
+  const hosts: number[] = [];
+  const sources: number[] = [];
+  file.lines.forEach((raw, i) => {
+    if (!lines[i]) return;
+    if (LITERAL_URL.test(raw) || PASTE.test(raw)) hosts.push(i);
+    if (COLLECTED.test(raw) && !CHILD_ENV.test(raw) && !MASKED.test(raw)) sources.push(i);
+  });
+  if (!hosts.length || !sources.length) return;
+  for (const i of [...sources, ...hosts]) {
+    if (seen.has(i)) continue;
+    seen.add(i);
+    out.push(
+      finding(file, {
+        ruleId: 'backdoor.secret-to-host',
+        title: 'Collected secrets and a host written in the code',
+        severity: 'high',
+        confidence: 'low',
+        category: 'backdoor',
+        cwe: 'CWE-200',
+        line: i + 1,
+        column: 1,
+        snippet: file.lines[i].trim(),
+        message:
+          'This file collects secrets nobody sends on purpose (incoming credentials, browser storage, the whole environment or configuration, credential files) and sends data to a host written in the code: the shape of hidden exfiltration.',
+        fix: 'Send only what the feature needs to the configured endpoint; never credentials or the environment.',
+      }),
+    );
+  }
 }
 
 /** The text of the first call's arguments from `at` (up to its closing bracket, or the line's end). */
