@@ -135,7 +135,7 @@ const PLACEHOLDER =
 const HASH_LITERAL =
   /["'](\$2[abyx]?\$\d\d\$[./A-Za-z0-9]{53}|\$argon2\w*\$[^"']{20,}|\$[56]\$[^"']{8,}|[a-f0-9]{32,128}|pbkdf2_sha256\$[^"']+)["']/;
 const CRED_OPERAND =
-  /\b\w*(?:passw(?:or)?d|passwd|pwd|pw|pin|passcode|passphrase|secret|token|api_?key|apikey|otp|code)\w*\b/i;
+  /\b\w*(?:passw(?:or)?d|passwd|pwd|pw|pin|passcode|passphrase|secret|token|api_?key|apikey|otp)\w*\b/i;
 const CREDENTIAL_COMPARE =
   /==|!=|\.equals\(|\bEquals\(|\bstrn?cmp\s*\(|compare\w*\s*\(|verify\w*\s*\(|check\w*\s*\(|checkpw\s*\(|hash_equals\s*\(|timingSafeEqual\s*\(|secure_compare\s*\(/i;
 const SET_PASSWORD =
@@ -194,7 +194,13 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     const eq = /([\w.$>\[\]:-]+)\s*(?:===?|!==?)\s*([\w.$>\[\]:-]+)/.exec(l);
     if (eq && eq[1] === eq[2] && /[A-Za-z]/.test(eq[1]) && MAC_NAME.test(eq[1]) && !/["']/.test(eq[1]))
       add('backdoor.self-compare', i);
-    if (SHORT_SLICE.test(l) && /==|!=|equals|compare|Equal/i.test(l) && MAC_NAME.test(l) && !/len\(|length/.test(l))
+    const bare = l.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '""');
+    if (
+      SHORT_SLICE.test(bare) &&
+      /==|!=|equals|compare|Equal/i.test(bare) &&
+      MAC_NAME.test(bare) &&
+      !/len\(|length/.test(bare)
+    )
       add('backdoor.short-compare', i);
     if (VERIFY_NE_ZERO.test(l)) add('backdoor.verify-error-passes', i);
     const e = EMPTY_SKIP.exec(l);

@@ -62,7 +62,7 @@ export function secretName(id: string): boolean {
 const ENV_WHOLE =
   /\bos\.environ\b(?!\s*(?:\.get|\[))|\bprocess\.env\b(?!\s*\.\s*\w|\s*\[)|\bSystem\.getenv\(\s*\)|\bos\.Environ\(\)|\bENV\.(?:to_h|to_hash|each|map|select|filter)\b|\$_ENV\b|\benv::vars\(\)|\bEnvironment\.GetEnvironmentVariables\(\)|\bgetenv\(\s*\)|\bprintenv\b|\benviron\b/;
 const CRED_FILE =
-  /\.ssh\/(?:id_\w+|authorized_keys)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|wallet\.dat|\.bash_history|\.env\b|id_rsa|id_ed25519/;
+  /\.ssh\/(?:id_\w+|authorized_keys)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|wallet\.dat|\.bash_history|["'/]\.env(?:\.\w+)?["']|id_rsa|id_ed25519/;
 /** A whole settings, session or request object, passed as it is (the log gets every field). */
 const WHOLE_OBJECT =
   /(?:^|[\s(,{=+])(?:config|cfg|conf|settings|options|opts|session|params|headers|request\.headers|req\.headers|r\.Header|credentials|creds|env|secrets|configuration)(?:\.(?:to_unsafe_h|to_h|permit!|inspect|to_json|dict|__dict__|AsEnumerable\(\)))?\s*(?:[),}]|$)|\b(?:to_unsafe_h|JSON\.stringify\s*\(\s*(?:config|cfg|settings|session|req\.headers|headers|process\.env)|json\.dumps\s*\(\s*(?:config|settings|vars\(|os\.environ)|vars\s*\(\s*(?:config|settings|self)|%\+v|%#v|\{:\?\}|\{:#\?\}|inspect\(\s*(?:config|cfg|settings|session))/;
@@ -74,9 +74,25 @@ const LITERAL_URL =
 const PASTE =
   /pastebin\.com|webhook\.site|discord(?:app)?\.com\/api\/webhooks|hooks\.slack\.com|requestbin|ngrok\.io|transfer\.sh|telegram\.org\/bot/;
 
-/** Calls whose result is not the secret they are given (a lookup, a check, a hash). */
-const TRANSFORMS =
-  /\b\w*(?:find|Find|lookup|Lookup|get_?user|GetUser|check|Check|verify|Verify|validate|Validate|compare|Compare|authenticate|Authenticate|login|Login|hash|Hash|exists|Exists|count|Count|len|length)\w*\s*\(/;
+/** A secret made here and now (`create_private_key()`): a tool that makes keys prints them on purpose. */
+const FRESH = /^(?:create|generate|gen|new|make|random)\w*\s*\(/i;
+
+/** Calls that pass what they are given on (serialise, encode, format, copy); other calls' results are new values. */
+const CARRIERS =
+  /^(?:[\w.]*\.)?(?:dumps|stringify|Marshal\w*|marshal|encode\w*|b64encode|b32encode|urlsafe_b64encode|encodeToString|btoa|hexlify|hex|format|Sprintf|sprintf|join|concat|str|String|toString|to_s|to_json|to_h|dict|list|tuple|assign|from|bytes|getBytes|toUpperCase|toLowerCase|lower|upper|strip|trim|urlencode|quote|escape|Some|Ok|clone|copy|into|to_string|to_owned|as_str|collect|ToDictionary|ToList|AsEnumerable|Select|map|filter|Where|items|values|entries|getenv|Getenv|GetEnvironmentVariable|environ|get|fetch|read\w*|slurp|open|readFile\w*|File\.read|IO\.read|file_get_contents|ReadAllText|ReadFile|read_to_string)$/;
+
+/** The part of an expression whose value it carries: arguments of calls that only pass them on. */
+function carried(rhs: string): string {
+  let t = rhs;
+  for (let k = 0; k < 12; k++) {
+    const next = t.replace(/([A-Za-z_][\w.]*)\s*\(([^()]*)\)/g, (_m, name: string, inner: string) =>
+      CARRIERS.test(name) ? ` ${inner} ` : ' ',
+    );
+    if (next === t) break;
+    t = next;
+  }
+  return t;
+}
 /** Files that wrap secrets in redacting types: what they log is masked by the type. */
 const REDACTING_TYPES =
   /\bSecretString\b|\bSecret<|\bsecrecy::|\bSensitive<|\bRedacted\w*|\bLogValue\b|\bredact\b|\bpino\b[\s\S]{0,400}redact/;
@@ -97,8 +113,17 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const lines = file.lines.map((l) => (l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : code(l)));
   const tainted = new Set<string>();
-  const isSource = (c: string) =>
-    ENV_WHOLE.test(c) || CRED_FILE.test(c) || [...c.matchAll(IDENT)].some((m) => idTainted(m[0]));
+  // (object keys name a slot, not a value: `credentials: 'include'`; a key freshly made is output, not a leak)
+  const isSource = (c: string) => {
+    const v = c.replace(/(?:^|[{,]\s*)["']?[A-Za-z_]\w*["']?\s*:(?!:)/g, ' ');
+    return (
+      ENV_WHOLE.test(v) ||
+      CRED_FILE.test(v) ||
+      [...v.matchAll(IDENT)].some(
+        (m) => idTainted(m[0]) && !FRESH.test(v.slice((m.index ?? 0) - 0, (m.index ?? 0) + m[0].length + 2)),
+      )
+    );
+  };
   // (a field is judged by its own name: `token.TokenType` is not a secret, `cfg.db.password` is)
   const idTainted = (id: string) => {
     const parts = id.split(/\.|->|::|\?\./);
@@ -113,7 +138,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       const c = lines[i];
       if (!c) continue;
       const a = ASSIGN.exec(c);
-      if (a && !tainted.has(a[1]) && isSource(a[2]) && !MASKED.test(a[2]) && !TRANSFORMS.test(a[2])) tainted.add(a[1]);
+      if (a && !tainted.has(a[1]) && isSource(carried(a[2])) && !MASKED.test(a[2])) tainted.add(a[1]);
       // (a container or buffer filled with a tainted value is tainted: `buf` of `snprintf(buf, …, tok)`,
       // `data` of `data.append(tok)`, `m` of `m["k"] = tok`)
       const fill =

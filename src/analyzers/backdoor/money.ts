@@ -42,7 +42,12 @@ export function analyzeMoney(file: SourceFile): Finding[] {
   // Constants that hold an account: by their name, or by the form of the literal they hold.
   const accounts = new Set<string>();
   for (const [name, v] of values)
-    if (CONSTANT_VALUE.test(v) && (ACCOUNT_NAME.test(name) || ACCOUNT_FORM.test(v) || ID_LITERAL.test(v)))
+    if (
+      CONSTANT_VALUE.test(v) &&
+      /\d/.test(v) &&
+      !/require|import|include|load|["'`][./]/.test(v) &&
+      (ACCOUNT_NAME.test(name) || ACCOUNT_FORM.test(v) || ID_LITERAL.test(v))
+    )
       if (!/^\s*["'`]?\d{1,3}["'`]?\s*;?$/.test(v)) accounts.add(name);
   const seen = new Set<number>();
   const add = (i: number, ruleId: string, message: string, title: string, cwe: string) => {

@@ -366,7 +366,8 @@ function depth(text: string): number {
 export function expand(text: string, values: Map<string, string>, depth = 2): string {
   if (depth === 0) return text;
   const extra: string[] = [];
-  for (const m of text.matchAll(/[A-Za-z_]\w*/g)) {
+  // (root names only: `process.env.X` reads `process`, not whatever a local `env` holds)
+  for (const m of text.matchAll(/(?<![\w.$>:]|->|::)[A-Za-z_]\w*/g)) {
     const v = values.get(m[0]);
     if (v !== undefined && !extra.includes(v)) extra.push(expand(v, values, depth - 1));
   }

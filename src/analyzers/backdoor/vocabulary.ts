@@ -27,6 +27,14 @@ export function comparedLiterals(text: string): string[] {
   for (const m of text.matchAll(/(["'`])((?:(?!\1)[^\\\n]|\\.){0,120})\1/g)) {
     const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index).trimEnd();
     if (/\[$/.test(before) || KEY_CALL.test(before)) continue;
+    // (`'NAME' in env`, `"k" in headers` test a key's presence, not a value)
+    const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 60);
+    if (
+      /^\s+in\s+[\w.]*(?:env|environ|ENV|headers|params|args|cookies|kwargs|options|opts|config|settings|dict|map|os\.environ)\b/.test(
+        after,
+      )
+    )
+      continue;
     out.push(m[2]);
   }
   return out;
@@ -36,6 +44,7 @@ const KEY_CALL =
 
 /** A literal that looks chosen rather than conventional: not an environment name, switch or method. */
 export function magicLiteral(s: string): boolean {
+  if (/^\\|^__(?:main|init|name)__$/.test(s)) return false;
   if (s.length < 3 || ORDINARY_LITERAL.test(s) || ALGORITHM.test(s)) return false;
   if (/^\s|^%|\{\}|\$\{|^[\w.-]+\.(?:json|ya?ml|toml|ini|cfg|conf|log|txt)$/.test(s)) return false;
   return true;
@@ -66,7 +75,7 @@ const MARKER =
   /\b(?:exists?|isfile|is_file|isFile|file_exists|Exists|FileExists|access|stat|lstat|Path)\b[^\n]{0,40}?['"`](?:[~./]|[A-Za-z]:\\)[^'"`\s]*['"`]|-[efsd]\s+['"]?[~/.][\w./-]+|['"`][~./][^'"`\s]*['"`]\s*\)*\s*\.(?:exists?\??|is_file|isFile|is_dir)\s*\(?/;
 /** A remote answer compared with one unusual value (a kill switch on a server the author runs). */
 const REMOTE =
-  /\b(?:status(?:_?[Cc]ode)?|StatusCode|statusCode|code|getResponseCode)\b(?:\(\))?\s*(?:===?|-eq)\s*(?!(?:200|201|202|204|301|302|304|400|401|403|404|409|422|429|500|502|503)\b)[1-5]\d\d\b/;
+  /\b(?:status(?:_?[Cc]ode)?|StatusCode|statusCode|code|getResponseCode)\b(?:\(\))?\s*(?:===?|-eq)\s*(?!(?:400|401|403|404|405|406|408|409|412|413|415|416|422|429|500|501|502|503|504)\b)[45]\d\d\b/;
 /** A test of how long an identity or secret is (`len(user) == 13`). */
 const LENGTH_TEST =
   /\b(?:len|strlen|count|size|length|Length|Count|len\(\))\b[^\n]{0,30}?(?:user|name|login|email|token|key|pass|secret|id)\w*[^\n]{0,10}?(?:==|===)\s*\d+|\b(?:user|name|login|email|token|key|pass|secret)\w*\.(?:length|len\(\)|size\(\)|Length|Count)\s*(?:==|===)\s*\d+/i;
@@ -76,7 +85,10 @@ const ACCOUNT_LOOKUP =
 /** Signals nobody sends by accident: a handler for one is a remote switch. */
 const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XFSZ|VTALRM|SYS)\b/;
 /** A literal nobody types by chance: letters and digits mixed, or marked with unusual punctuation. */
-const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^__\w+__$|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
+const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
+
+/** A value someone picked: random-looking, marked with punctuation, an address or a phrase, or long. */
+const chosenish = (s: string) => CHOSEN.test(s) || /[@#!$%^&*~|+=:;/ ]/.test(s) || s.length >= 16;
 
 export interface Trigger {
   kind:
@@ -93,6 +105,20 @@ export interface Trigger {
     | 'chosen-constant';
   /** Whether an outsider chooses it (a request or identity value): such a trigger alone opens a success path. */
   input: boolean;
+}
+
+const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*$/;
+
+/** Literals held by the root names a text reads: a name holding only a literal, or (depth 2) one more name away. */
+function constantsOf(text: string, values: Map<string, string>, depth: number): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?<![\w.$>:])[A-Za-z_]\w*/g)) {
+    const v = values.get(m[0]);
+    if (v === undefined) continue;
+    if (LITERAL_ONLY.test(v)) out.push(...literals(v));
+    else if (depth > 1 && v.length < 200) out.push(...comparedLiterals(v), ...constantsOf(v, values, depth - 1));
+  }
+  return out;
 }
 
 /** Names the file counts up (`n++`, `n += 1`, `n.incrementAndGet()`, `fetch_add`, `Interlocked.Increment(ref n)`). */
@@ -125,32 +151,22 @@ export function triggerOf(
   if (ACCOUNT_LOOKUP.test(c)) return { kind: 'account', input: false };
   if (RARE_SIGNAL.test(condition)) return { kind: 'signal', input: true };
   if (MATCH_OP.test(c)) {
+    // The literals compared: the condition's own, and those of names that hold nothing but a literal
+    // (`kHint = "__reset__"`), followed through one more name (`ops = login.endsWith(SUFFIX)`).
     const own = comparedLiterals(condition);
-    const magic = own
-      .concat(condition === expanded ? [] : comparedLiterals(expanded.slice(condition.length)))
-      .filter(magicLiteral);
+    const constants = constantsOf(condition, values, 2);
+    const magic = own.concat(constants).filter(magicLiteral);
     if (
-      magic.length &&
+      magic.some(chosenish) &&
       /\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with)\b/.test(
         c,
       ) &&
       INPUT.test(c)
     )
       return { kind: 'identity-suffix', input: true };
-    if (magic.length && INPUT.test(c)) return { kind: 'magic-value', input: true };
+    if (magic.some(chosenish) && INPUT.test(c)) return { kind: 'magic-value', input: true };
     // A constant nobody types by chance is chosen by whoever wrote it, whatever it is compared with.
-    // (its own literals, or a name that holds nothing but a literal: `kHint = "__reset__"`)
-    const held = [...condition.matchAll(/[A-Za-z_]\w*/g)].map((m) => values.get(m[0]) ?? '');
-    const constants = held
-      .filter((v) => /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*$/.test(v))
-      .flatMap(literals);
-    if (
-      own
-        .concat(constants)
-        .filter(magicLiteral)
-        .some((s) => CHOSEN.test(s))
-    )
-      return { kind: 'chosen-constant', input: true };
+    if (magic.some((s) => CHOSEN.test(s))) return { kind: 'chosen-constant', input: true };
   }
   return undefined;
 }
@@ -201,11 +217,11 @@ export const SECRET_NAME =
   /(?:passw(?:or)?d|passwd|\bpwd\b|\bpw\b|passphrase|secret|token|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|ACCESS_KEY|credential|Credential|CREDENTIAL|card_?num\w*|cardNumber|CardNumber|\bpan\b|\bcvv\b|\bcvc\b|\bCVV\b|authorization|Authorization|AUTHORIZATION|\bcookie\b|\bCookie\b|session_?id|sessionId|SessionId|\bssn\b|mnemonic|seed_?phrase|\bpin\b|\bPIN\b|client_?secret|clientSecret|ClientSecret)/;
 /** Words that say a secret is masked before it is logged or sent. */
 export const MASKED =
-  /\b(?:mask\w*|Mask\w*|redact\w*|Redact\w*|scrub\w*|Scrub\w*|sanitiz\w*|Sanitiz\w*|anonymi\w*|hash\w*|Hash\w*|sha\d+|SHA\d+|digest|fingerprint|len|length|Length|strlen|size|count|bool|Boolean|isSet|is_some|present|exists|defined|SecretString|Secret<|expose_secret|LogValue|\*{3,}|REDACTED|\[:?\d\]|\[\d*:\d*\]|slice\(|substring|substr|Substring|last4|\.\.\.)\b|\*\*\*|\[FILTERED\]|\[REDACTED\]/;
+  /\b(?:mask\w*|Mask\w*|redact\w*|Redact\w*|scrub\w*|Scrub\w*|sanitiz\w*|Sanitiz\w*|anonymi\w*|hash\w*|Hash\w*|sha\d+|SHA\d+|digest|fingerprint|len|length|Length|strlen|size|count|bool|Boolean|isSet|is_some|present|exists|defined|SecretString|Secret<|expose_secret|LogValue|\*{3,}|REDACTED|\[:?\d\]|\[\d*:\d*\]|slice\(|substring|substr|Substring|last4|\.\.\.)\b|\*\*\*|\[FILTERED\]|\[REDACTED\]|["']X{3,}["']|::add-mask::/;
 
 /** A log, trace, print or error-report call (the sink of a leak to logs); not `new Error(…)` or `fmt.Errorf`. */
 export const LOG_CALL =
-  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.(?:out|err)|Console|Trace|stdout|stderr|\w*[Ll]ogger|\w*[Ll]og)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\b(?:print|printf|fprintf|puts|pp|println|eprintln|error_log|syslog|NSLog|var_dump|print_r)\s*!?\(|\b(?:info|warn|error|debug|trace|println|eprintln|dbg|event)!\s*\(|\bfmt\.(?:Print|Fprint)\w*\s*\(|^\s*(?:echo|printf)\s/;
+  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.err|Trace|stderr|\w*[Ll]ogger|\w*[Ll]og)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\bfprintf\s*\(\s*stderr|\b(?:eprintln|error_log|syslog|NSLog)\s*!?\(|\b(?:info|warn|error|debug|trace|eprintln|dbg|event)!\s*\(|\bfmt\.Fprint\w*\s*\(\s*os\.Stderr|>&2/;
 
 /** A comparison with a literal, anywhere in a text: the literal and the line around it. */
 const COMPARED_LITERAL =
