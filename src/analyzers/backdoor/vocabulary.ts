@@ -88,7 +88,9 @@ const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XF
 const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
 
 /** A value someone picked: random-looking, marked with punctuation, an address or a phrase, or long. */
-const chosenish = (s: string) => CHOSEN.test(s) || /[@#!$%^&*~|+=:;/ ]/.test(s) || s.length >= 16;
+const chosenish = (s: string) =>
+  !/^(?:[~.]{0,2}\/|[a-z][\w+.-]*:\/\/|[\w.-]+\.(?:js|ts|py|rb|json|go|rs|php|java|cs|c|h|cpp)$)/i.test(s) &&
+  (CHOSEN.test(s) || /[@#!$%^&*~|+=:;/ ]/.test(s) || s.length >= 16);
 
 export interface Trigger {
   kind:
@@ -115,7 +117,7 @@ function constantsOf(text: string, values: Map<string, string>, depth: number): 
   for (const m of text.matchAll(/(?<![\w.$>:])[A-Za-z_]\w*/g)) {
     const v = values.get(m[0]);
     if (v === undefined) continue;
-    if (LITERAL_ONLY.test(v)) out.push(...literals(v));
+    if (LITERAL_ONLY.test(v) && !/^\s*(?:require|import|include|load|open)\b/.test(v)) out.push(...literals(v));
     else if (depth > 1 && v.length < 200) out.push(...comparedLiterals(v), ...constantsOf(v, values, depth - 1));
   }
   return out;
@@ -166,7 +168,7 @@ export function triggerOf(
       return { kind: 'identity-suffix', input: true };
     if (magic.some(chosenish) && INPUT.test(c)) return { kind: 'magic-value', input: true };
     // A constant nobody types by chance is chosen by whoever wrote it, whatever it is compared with.
-    if (magic.some((s) => CHOSEN.test(s))) return { kind: 'chosen-constant', input: true };
+    if (magic.some((s) => CHOSEN.test(s) && chosenish(s))) return { kind: 'chosen-constant', input: true };
   }
   return undefined;
 }
