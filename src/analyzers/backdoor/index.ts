@@ -12,6 +12,7 @@ import { structureOf } from './structure.ts';
 import { analyzeDecisions } from './decisions.ts';
 import { analyzeMoney } from './money.ts';
 import { analyzeLeaks } from './leaks.ts';
+import { analyzeCrypto } from './crypto.ts';
 import { triggerEffects } from './trigger.ts';
 import { mayHoldTrigger } from './vocabulary.ts';
 
@@ -23,7 +24,7 @@ const MAX_PARSED = 512 * 1024;
 export function analyzeBackdoors(file: SourceFile): Finding[] {
   const out = analyzeShapes(file);
   if (file.language && file.text.length <= MAX_PARSED)
-    out.push(...analyzeDecisions(file), ...analyzeMoney(file), ...analyzeLeaks(file));
+    out.push(...analyzeDecisions(file), ...analyzeMoney(file), ...analyzeLeaks(file), ...analyzeCrypto(file));
   if (!file.language || file.text.length > MAX_PARSED) return out;
   const wantTrigger = mayHoldTrigger(file.text);
   if (!wantTrigger) return out;
