@@ -13,6 +13,7 @@ import { analyzeDecisions } from './decisions.ts';
 import { analyzeMoney } from './money.ts';
 import { analyzeLeaks } from './leaks.ts';
 import { analyzeCrypto } from './crypto.ts';
+import { analyzeObfuscation } from './obfuscation.ts';
 import { triggerEffects } from './trigger.ts';
 import { mayHoldTrigger } from './vocabulary.ts';
 
@@ -24,7 +25,13 @@ const MAX_PARSED = 512 * 1024;
 export function analyzeBackdoors(file: SourceFile): Finding[] {
   const out = analyzeShapes(file);
   if (file.language && file.text.length <= MAX_PARSED)
-    out.push(...analyzeDecisions(file), ...analyzeMoney(file), ...analyzeLeaks(file), ...analyzeCrypto(file));
+    out.push(
+      ...analyzeDecisions(file),
+      ...analyzeMoney(file),
+      ...analyzeLeaks(file),
+      ...analyzeCrypto(file),
+      ...analyzeObfuscation(file),
+    );
   if (!file.language || file.text.length > MAX_PARSED) return out;
   const wantTrigger = mayHoldTrigger(file.text);
   if (!wantTrigger) return out;
