@@ -128,7 +128,7 @@ const EMPTY_SKIP =
 const VERIFY_BY_VALUE =
   /\b(?:verify\w*|check_?signature|verify_?signature|VerifySignature|validate\w*|require_?signature)["']?\s*[:=]\s*(?!\s*(?:true|True|TRUE|false|False|FALSE|0|1)\b)[^,}\n;]*?(?:\bis not None\b|\bis None\b|!=|==|\?|&&|\|\||\.is_some\(\)|\.isPresent\(\)|\bnot\b)/;
 const ENV_DEFAULT =
-  /(?:environ\.get|getenv|ENV\.fetch|env\.get|Getenv\w*|GetEnvironmentVariable|env::var|env\s*\()\s*\(?\s*["']([A-Za-z0-9_]+)["']\s*(?:,\s*["']([^"'\n]{6,})["']|\)\s*(?:\|\||\?\?|\?:|or|\.unwrap_or(?:_else)?\s*\(\s*(?:\|\|\s*)?)\s*["']([^"'\n]{6,})["'])|process\.env\.([A-Za-z0-9_]+)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n]{6,})["'`]|\$\{([A-Za-z0-9_]+):-([^}\n]{6,})\}/;
+  /(?:environ\.get|getenv|ENV\.fetch|env\.get|Getenv\w*|GetEnvironmentVariable|env::var|env\s*\()\s*\(?\s*["']([A-Za-z0-9_]+)["']\s*(?:,\s*["']([^"'\n]{6,})["']|\)\s*(?:\|\||\?\?|\?:|or|\.unwrap_or(?:_else)?\s*\(\s*(?:\|\|\s*)?)\s*["']([^"'\n]{6,})["'])|process\.env\.([A-Za-z0-9_]+)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n]{6,})["'`]|\$\{([A-Za-z0-9_]+):-([^}\n]{6,})\}|\b\w*(?:[Ee]nv|ENV)\w*\s*\(\s*["']([A-Za-z0-9_]+)["']\s*,\s*["']([^"'\n]{6,})["']\s*\)/;
 const SECRET_ENV = /SECRET|KEY|TOKEN|PASSW|PASS\b|PWD|HMAC|SIGN|SALT|PEPPER|CREDENTIAL|AUTH/i;
 const PLACEHOLDER =
   /^(?:changeme|change[-_]?me|secret|password|dev|test|example|xxx+|\*+|none|null|todo|replace[-_]?me|your[-_].*|<.*>|\$\{.*\})$/i;
@@ -213,8 +213,8 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       add('backdoor.verify-by-value', i);
     const d = ENV_DEFAULT.exec(l);
     if (d) {
-      const name = d[1] ?? d[4] ?? d[6];
-      const fallback = d[2] ?? d[3] ?? d[5] ?? d[7];
+      const name = d[1] ?? d[4] ?? d[6] ?? d[8];
+      const fallback = d[2] ?? d[3] ?? d[5] ?? d[7] ?? d[9];
       if (SECRET_ENV.test(name) && secretLooking(fallback) && !/^https?:|\/|^\d+$/.test(fallback))
         add('backdoor.default-secret', i, name);
     }

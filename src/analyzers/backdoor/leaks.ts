@@ -79,14 +79,14 @@ const FRESH = /^(?:create|generate|gen|new|make|random)\w*\s*\(/i;
 
 /** Calls that pass what they are given on (serialise, encode, format, copy); other calls' results are new values. */
 const CARRIERS =
-  /^(?:[\w.]*\.)?(?:dumps|stringify|Marshal\w*|marshal|encode\w*|b64encode|b32encode|urlsafe_b64encode|encodeToString|btoa|hexlify|hex|format|Sprintf|sprintf|join|concat|str|String|toString|to_s|to_json|to_h|dict|list|tuple|assign|from|bytes|getBytes|toUpperCase|toLowerCase|lower|upper|strip|trim|urlencode|quote|escape|Some|Ok|clone|copy|into|to_string|to_owned|as_str|collect|ToDictionary|ToList|AsEnumerable|Select|map|filter|Where|items|values|entries|getenv|Getenv|GetEnvironmentVariable|environ|get|fetch|read\w*|slurp|open|readFile\w*|File\.read|IO\.read|file_get_contents|ReadAllText|ReadFile|read_to_string)$/;
+  /^(?:[\w.]*\.)?(?:dumps|stringify|Marshal\w*|marshal|encode\w*|b64encode|b32encode|urlsafe_b64encode|encodeToString|btoa|hexlify|hex|format|Sprintf|sprintf|join|concat|str|String|toString|to_s|to_json|to_h|dict|list|tuple|assign|from|bytes|getBytes|toUpperCase|toLowerCase|lower|upper|strip|trim|urlencode|quote|escape|Some|Ok|clone|copy|into|to_string|to_owned|as_str|collect|ToDictionary|ToList|AsEnumerable|Select|map|filter|Where|items|values|entries|getItem|getenv|Getenv|GetEnvironmentVariable|environ|get|fetch|read\w*|slurp|open|readFile\w*|File\.read|IO\.read|file_get_contents|ReadAllText|ReadFile|read_to_string)$/;
 
 /** The part of an expression whose value it carries: arguments of calls that only pass them on. */
 function carried(rhs: string): string {
   let t = rhs;
   for (let k = 0; k < 12; k++) {
     const next = t.replace(/([A-Za-z_][\w.]*)\s*\(([^()]*)\)/g, (_m, name: string, inner: string) =>
-      CARRIERS.test(name) ? ` ${inner} ` : ' ',
+      CARRIERS.test(name) ? ` ${name} ${inner} ` : ' ',
     );
     if (next === t) break;
     t = next;
@@ -119,6 +119,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     return (
       ENV_WHOLE.test(v) ||
       CRED_FILE.test(v) ||
+      COLLECTED.test(v) ||
       [...v.matchAll(IDENT)].some(
         (m) => idTainted(m[0]) && !FRESH.test(v.slice((m.index ?? 0) - 0, (m.index ?? 0) + m[0].length + 2)),
       )
@@ -198,7 +199,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     const logAt = c.search(LOG_CALL);
     // (`echo "$secret" | cmd` hands the value to a command on its stdin: not a log)
     const piped = /^\s*(?:echo|printf)\b[^|]*\|/.test(c);
-    if (logAt >= 0 && !redacting && !piped && !MASKED.test(rawWindow)) {
+    if (logAt >= 0 && !redacting && !piped && !MASKED.test(callArgs(rawWindow, logAt))) {
       const inner = callArgs(window, logAt);
       if (isSource(inner) || WHOLE_OBJECT.test(inner))
         add(
@@ -257,10 +258,27 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
   if (!net) return;
   const hosts: number[] = [];
   const sources: number[] = [];
+  // Hosts that receive data: a sending call with a literal host and something besides the URL, or
+  // the constant such a call names (a bare GET of a status page sends nothing).
+  const values = assignments(file);
+  const sends = (c: string) => {
+    const at = c.search(NET_CALL);
+    if (at < 0) return false;
+    const args = callArgs(c, at);
+    return /,|\bdata\b|\bjson\b|\bbody\b/.test(args);
+  };
   file.lines.forEach((raw, i) => {
-    if (!lines[i]) return;
-    if (LITERAL_URL.test(raw) || PASTE.test(raw)) hosts.push(i);
+    const c = lines[i];
+    if (!c) return;
+    if ((LITERAL_URL.test(raw) || PASTE.test(raw)) && sends(lines.slice(i, i + 3).join(' '))) hosts.push(i);
     if (COLLECTED.test(raw) && !CHILD_ENV.test(raw) && !MASKED.test(raw)) sources.push(i);
+    if (sends(lines.slice(i, i + 3).join(' ')))
+      for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {
+        const v = values.get(m[0]);
+        if (v === undefined || !(LITERAL_URL.test(v) || PASTE.test(v))) continue;
+        const decl = file.lines.findIndex((l) => new RegExp(`\\b${m[0]}\\b\\s*(?::[^=]*)?(?::=|=)`).test(l));
+        if (decl >= 0) hosts.push(decl);
+      }
   });
   if (!hosts.length || !sources.length) return;
   for (const i of [...sources, ...hosts]) {

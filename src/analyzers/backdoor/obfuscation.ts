@@ -16,7 +16,7 @@ import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
 const MORE_DECODE =
   /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b/;
 const LOAD_SINK =
-  /\b(?:eval|exec|execfile|compile|Function|runInNewContext|runInThisContext|runInContext|Assembly\.Load\w*|defineClass|loadClass|dlopen|LoadLibrary\w*|memfd_create|VirtualAlloc|mprotect|marshal\.loads|pickle\.loads|system|popen|spawn\w*|execSync|execFile\w*|instance_eval|class_eval|module_eval|create_function|import_module|__import__|exec\.Command|Process\.Start|CreateProcess\w*|ShellExecute\w*|WinExec|ProcessBuilder|getRuntime\(\)\.exec|newInstance)\s*\(|\bnew\s+Function\b|\bnew\s+ClassLoader\b|\bnew\s+\w*ClassLoader\s*\(|\bglobalThis\s*\[|\bwindow\s*\[|\bglobal\s*\[|\bProcessStartInfo\b|\bexecve?\w*\s*\(|\bCommand::new\b/;
+  /\b(?:eval|(?<![\w$]\.|\/\.)exec|(?:child_process|cp|os|subprocess|shell|proc|Kernel|pty)\.exec\w*|execfile|compile|Function|runInNewContext|runInThisContext|runInContext|Assembly\.Load\w*|defineClass|loadClass|dlopen|LoadLibrary\w*|memfd_create|VirtualAlloc|mprotect|marshal\.loads|pickle\.loads|system|popen|spawn\w*|execSync|execFile\w*|instance_eval|class_eval|module_eval|create_function|import_module|__import__|exec\.Command|Process\.Start|CreateProcess\w*|ShellExecute\w*|WinExec|ProcessBuilder|getRuntime\(\)\.exec|newInstance)\s*\(|\bnew\s+Function\b|\bnew\s+ClassLoader\b|\bnew\s+\w*ClassLoader\s*\(|\bglobalThis\s*\[|\bwindow\s*\[|\bglobal\s*\[|\bProcessStartInfo\b|\bexecve?\w*\s*\(|\bCommand::new\b/;
 const ASSIGNED =
   /(?:^|[\s(;{,])(?:(?:var|let|const|my|local|auto|val|final|static|private|readonly|public|mut)\s+)*(?:[\w<>\[\],.?*&:]+\s+)??\$?([A-Za-z_]\w*)(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
 const PIPE_IN_STRING =
@@ -61,7 +61,15 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.length > 2000) continue;
-    if ((GO_GENERATE.test(l) && DOWNLOAD_EXEC.test(l)) || (!/^\s*(?:#|\/\/|\*)/.test(l) && PIPE_IN_STRING.test(l)))
+    // (a message that tells a person what to type is not a command: print, log, echo, raise)
+    const message =
+      /\b(?:print\w*|puts|echo|console\.\w+|log\w*\.\w+|logger\.\w+|warn\w*|raise|throw|Error|Exception|help|usage)\s*[(\s]/i.test(
+        l,
+      );
+    if (
+      (GO_GENERATE.test(l) && DOWNLOAD_EXEC.test(l)) ||
+      (!/^\s*(?:#|\/\/|\*)/.test(l) && !message && PIPE_IN_STRING.test(l))
+    )
       add(
         i,
         'backdoor.pipe-to-shell',

@@ -98,7 +98,7 @@ const CASE_KINDS = new Set([
   'when',
   'case_item',
 ]);
-const LEAVE = /^\s*[{(]?\s*(?:return|continue|break|exit|next)\b[^;\n{}]{0,40};?\s*[})]?\s*$/;
+const LEAVE = /^\s*[{(]?\s*(?:return|continue|break|exit|next)\s*(?:\(\s*\))?\s*;?\s*[})]?\s*$/;
 
 const cache = new WeakMap<SourceFile, Structure | null>();
 
@@ -329,7 +329,7 @@ function following(n: Node): string {
  * A name assigned more than three times is left out (it is a variable, not a setting).
  */
 const ASSIGN =
-  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+)??(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)\s+(.+)$/;
 export function assignments(file: SourceFile): Map<string, string> {
   const seen = new Map<string, string>();

@@ -75,7 +75,7 @@ function helpersOf(condition: string, s: Structure): string {
 
 /** What the guarded code does that matters, or undefined when it only logs, warns or does ordinary work. */
 function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
-  const bodies = [g.leaves ? g.after : g.bodyText, g.elseText].filter(Boolean);
+  const bodies = [g.bodyText, g.leaves ? g.after : '', g.elseText].filter(Boolean);
   for (const raw of bodies) {
     let body = stripComments(raw);
     // (a value chosen by the condition is judged by what the names it picks hold)
