@@ -78,7 +78,7 @@ const REMOTE =
   /\b(?:status(?:_?[Cc]ode)?|StatusCode|statusCode|code|getResponseCode)\b(?:\(\))?\s*(?:===?|-eq)\s*(?!(?:400|401|403|404|405|406|408|409|412|413|415|416|422|429|500|501|502|503|504)\b)[45]\d\d\b/;
 /** A test of how long an identity or secret is (`len(user) == 13`). */
 const LENGTH_TEST =
-  /\b(?:len|strlen|count|size|length|Length|Count|len\(\))\b[^\n]{0,30}?(?:user|name|login|email|token|key|pass|secret|id)\w*[^\n]{0,10}?(?:==|===)\s*\d+|\b(?:user|name|login|email|token|key|pass|secret)\w*\.(?:length|len\(\)|size\(\)|Length|Count)\s*(?:==|===)\s*\d+/i;
+  /\b(?:len|strlen|count|size|length|Length|Count|len\(\))\b[^\n]{0,30}?(?:user|name|login|email|token|key|pass|secret|id)\w*[^\n]{0,10}?(?:==|===)\s*(?:[3-9]|\d{2,})\b|\b(?:user|name|login|email|token|key|pass|secret)\w*\.(?:length|len\(\)|size\(\)|Length|Count)\s*(?:==|===)\s*(?:[3-9]|\d{2,})\b/i;
 /** Whether one named account exists (a user who leaves the directory sets it off). */
 const ACCOUNT_LOOKUP =
   /\b(?:id|getent\s+passwd|getpwnam|ldapsearch|user_?exists|userExists|UserExists|lookup_?[Uu]ser|LookupUser|user\.Lookup|finger)\b\s*\(?\s*['"]?[a-z][\w.-]{2,}|\(uid=[\w.-]+\)/;
