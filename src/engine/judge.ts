@@ -8,8 +8,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { normalize, resolve } from 'node:path';
 import type { Decision, Event, Finding, Verdict } from './types.ts';
-import { severityRank } from './types.ts';
-import { nameMatches, pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
+import { severityRank, type Severity } from './types.ts';
+import { denyFrom, nameMatches, pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
 import { analyzeShell, ShellParseError } from '../analyzers/shell/index.ts';
 import type { Action, Capability } from './types.ts';
 import { makeRecipe } from '../analyzers/shell/parse.ts';
@@ -423,7 +423,8 @@ function finish(
   }
   for (const f of findings) {
     const d: Decision =
-      policy.findings.deny !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.deny)
+      denyFrom(policy, f.category) !== 'off' &&
+      severityRank(f.severity) >= severityRank(denyFrom(policy, f.category) as Severity)
         ? 'deny'
         : policy.findings.ask !== 'off' && severityRank(f.severity) >= severityRank(policy.findings.ask)
           ? 'ask'
