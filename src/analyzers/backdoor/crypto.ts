@@ -73,6 +73,10 @@ function splitArgs(l: string, at: number): string[] {
 const CRYPTO_USE =
   /cipher|Cipher|encrypt|Encrypt|decrypt|Decrypt|AES|aes|GCM|gcm|CBC|cbc|ChaCha|chacha|Seal|seal|Open|createCipheriv|IvParameterSpec|AESGCM|Rfc2898|pbkdf2|PBKDF2|hash|Hash|derive|Derive|sign|hmac|HMAC/;
 
+/** Lines worth reading: IVs, nonces, salts, keys, seeds and KDFs by name. */
+const CRYPTO_HINT =
+  /\biv\b|IV\b|[Ii]v\s*[:=]|nonce|Nonce|NONCE|salt|Salt|SALT|key|Key|KEY|okm|memset|ljust|padEnd|PadRight|srand|seed|Seed|Random|pbkdf|PBKDF|Rfc2898|PBEKeySpec|Cipheriv|IvParameterSpec|GCMParameterSpec/g;
+
 export function analyzeCrypto(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const text = file.text;
@@ -94,7 +98,7 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
       }),
     );
   const secretsMade = SECRET_USE.test(text);
-  for (let i = 0; i < file.lines.length; i++) {
+  for (const i of file.matchingLines(CRYPTO_HINT)) {
     const l = file.lines[i];
     if (l.length > 600 || /^\s*(?:\/\/|#(?!\[)|\*|\/\*)/.test(l)) continue;
     // An IV, nonce or salt bound to a constant (or set in place: `aes.IV = new byte[16]`), never filled at random.

@@ -8,35 +8,43 @@
 import type { Finding } from '../../engine/types.ts';
 import type { SourceFile } from '../source.ts';
 import { analyzeShapes } from './shapes.ts';
-import { structureOf } from './structure.ts';
+import { assignments, structureOf } from './structure.ts';
 import { analyzeDecisions } from './decisions.ts';
 import { analyzeMoney } from './money.ts';
 import { analyzeLeaks } from './leaks.ts';
 import { analyzeCrypto } from './crypto.ts';
 import { analyzeObfuscation } from './obfuscation.ts';
 import { triggerEffects } from './trigger.ts';
-import { mayHoldTrigger } from './vocabulary.ts';
+import { triggerLines } from './vocabulary.ts';
 
 export { statementsOf, windowsOf } from './shapes.ts';
 
 /** Files larger than this are read by the line shapes only (the structure checks parse the file). */
 const MAX_PARSED = 512 * 1024;
 
+/**
+ * A bundle, a minified or generated file (long lines on average, or a TypeScript declaration file):
+ * the line shapes read it; the semantic checks, written for code people write and review, do not.
+ */
+function generated(file: SourceFile): boolean {
+  if (/\.d\.[cm]?ts$|\.min\.[cm]?js$|[-.]bundle\.[cm]?js$/.test(file.path)) return true;
+  return file.text.length > 20_000 && file.text.length / file.lines.length > 200;
+}
+
 export function analyzeBackdoors(file: SourceFile): Finding[] {
   const out = analyzeShapes(file);
-  if (file.language && file.text.length <= MAX_PARSED)
-    out.push(
-      ...analyzeDecisions(file),
-      ...analyzeMoney(file),
-      ...analyzeLeaks(file),
-      ...analyzeCrypto(file),
-      ...analyzeObfuscation(file),
-    );
-  if (!file.language || file.text.length > MAX_PARSED) return out;
-  const wantTrigger = mayHoldTrigger(file.text);
-  if (!wantTrigger) return out;
-  const s = structureOf(file);
-  if (!s) return out;
-  if (wantTrigger) out.push(...triggerEffects(file, s));
+  if (!file.language || file.text.length > MAX_PARSED || generated(file)) return out;
+  out.push(
+    ...analyzeDecisions(file),
+    ...analyzeMoney(file),
+    ...analyzeLeaks(file),
+    ...analyzeCrypto(file),
+    ...analyzeObfuscation(file),
+  );
+  // (the lines that may hold a trigger, from the text: no such line, no parse)
+  const candidates = triggerLines(file, assignments(file));
+  if (!candidates.size) return out;
+  const s = structureOf(file, candidates);
+  if (s) out.push(...triggerEffects(file, s));
   return out;
 }

@@ -23,7 +23,6 @@ const SECRET_WORDS = new Set([
   'pw',
   'passphrase',
   'secret',
-  'token',
   'apikey',
   'privatekey',
   'accesskey',
@@ -39,13 +38,22 @@ const SECRET_WORDS = new Set([
   'authorization',
   'cookie',
   'cookies',
-  'sessionid',
   'ssn',
   'mnemonic',
   'pin',
   'clientsecret',
   'bearer',
-  'jwt',
+  // (compounds only: a bare `token` is as often a parser's, a bare `session` a conversation's)
+  'accesstoken',
+  'authtoken',
+  'apitoken',
+  'bearertoken',
+  'refreshtoken',
+  'idtoken',
+  'csrftoken',
+  'sessiontoken',
+  'secrettoken',
+  'sessioncookie',
 ]);
 /** Whether an identifier names a secret: its last word, or its last two words joined, is one. */
 export function secretName(id: string): boolean {
@@ -65,7 +73,7 @@ const CRED_FILE =
   /\.ssh\/(?:id_\w+|authorized_keys)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|wallet\.dat|\.bash_history|["'/]\.env(?:\.\w+)?["']|id_rsa|id_ed25519/;
 /** A whole settings, session or request object, passed as it is (the log gets every field). */
 const WHOLE_OBJECT =
-  /(?:^|[\s(,{=+])(?:config|cfg|conf|settings|options|opts|session|params|headers|request\.headers|req\.headers|r\.Header|credentials|creds|env|secrets|configuration)(?:\.(?:to_unsafe_h|to_h|permit!|inspect|to_json|dict|__dict__|AsEnumerable\(\)))?\s*(?:[),}]|$)|\b(?:to_unsafe_h|JSON\.stringify\s*\(\s*(?:config|cfg|settings|session|req\.headers|headers|process\.env)|json\.dumps\s*\(\s*(?:config|settings|vars\(|os\.environ)|vars\s*\(\s*(?:config|settings|self)|%\+v|%#v|\{:\?\}|\{:#\?\}|inspect\(\s*(?:config|cfg|settings|session))/;
+  /(?:^|[\s(,{=+])(?:config|cfg|conf|settings|request\.headers|req\.headers|r\.Header|credentials|creds|secrets|configuration)(?:\.(?:to_unsafe_h|to_h|permit!|inspect|to_json|dict|__dict__|AsEnumerable\(\)))?\s*(?:[),}]|$)|\b(?:to_unsafe_h|JSON\.stringify\s*\(\s*(?:config|cfg|settings|session|req\.headers|headers|process\.env)|json\.dumps\s*\(\s*(?:config|settings|vars\(|os\.environ)|vars\s*\(\s*(?:config|settings|self)|%\+v|%#v|\{:\?\}|\{:#\?\}|inspect\(\s*(?:config|cfg|settings|session))/;
 const NET_CALL =
   /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(/;
 const LITERAL_URL =
@@ -76,6 +84,11 @@ const PASTE =
 
 /** A secret made here and now (`create_private_key()`): a tool that makes keys prints them on purpose. */
 const FRESH = /^(?:create|generate|gen|new|make|random)\w*\s*\(/i;
+
+const SINK_HINT = new RegExp(`${LOG_CALL.source}|${NET_CALL.source}`, 'm');
+const SINK_HINT_G = new RegExp(SINK_HINT.source, 'gm');
+const SOURCE_HINT =
+  /passw|pwd|\bpw\b|secret|Secret|SECRET|token|Token|TOKEN|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|credential|Credential|CREDENTIAL|creds|card|Card|\bpan\b|cvv|cvc|CVV|authorization|Authorization|AUTHORIZATION|cookie|Cookie|session|Session|ssn|mnemonic|\bpin\b|PIN|bearer|Bearer|jwt|JWT|environ|process\.env|getenv|Getenv|ENV\b|env::vars|GetEnvironment|localStorage|sessionStorage|\.ssh|\.aws|npmrc|pypirc|netrc|git-credentials|docker\/config|kube\/config|shadow|wallet|HTTP_AUTHORIZATION|HTTP_COOKIE|AsEnumerable|\.env\b|id_rsa|id_ed25519/g;
 
 /** Calls that pass what they are given on (serialise, encode, format, copy); other calls' results are new values. */
 const CARRIERS =
@@ -111,7 +124,26 @@ const IDENT = /[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_]\w*)*/g;
 
 export function analyzeLeaks(file: SourceFile): Finding[] {
   const out: Finding[] = [];
-  const lines = file.lines.map((l) => (l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : code(l)));
+  // Sinks first: a file with no log, print or network call leaks nothing here.
+  if (!SINK_HINT.test(file.text)) return out;
+  // (lines with their string contents blanked, made when first read)
+  const blanked: (string | undefined)[] = new Array(file.lines.length);
+  const lines = new Proxy([] as string[], {
+    get(_t, k) {
+      if (k === 'length') return file.lines.length;
+      if (k === 'slice') return (a: number, b?: number) => file.lines.slice(a, b).map((_l, j) => line(a + j));
+      if (k === 'some') return (fn: (c: string) => boolean) => file.lines.some((_l, j) => fn(line(j)));
+      return typeof k === 'string' && /^\d+$/.test(k) ? line(Number(k)) : undefined;
+    },
+  });
+  function line(i: number): string {
+    let c = blanked[i];
+    if (c === undefined) {
+      const l = file.lines[i];
+      c = blanked[i] = l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : code(l);
+    }
+    return c;
+  }
   const tainted = new Set<string>();
   // (object keys name a slot, not a value: `credentials: 'include'`; a key freshly made is output, not a leak)
   const isSource = (c: string) => {
@@ -134,8 +166,11 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   const ASSIGN =
     /^\s*(?:(?:const|let|var|val|my|local|auto|final|static|private|public|readonly|mut)\s+)*(?:[\w<>\[\],.:*&]+\s+)??\$?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=)|\+=|<<)\s*(.*)$/;
   const funcs = functionsOf(file);
-  for (let pass = 0; pass < 3; pass++) {
-    for (let i = 0; i < lines.length; i++) {
+  // (the lines read: those with a source word, then those naming a name found tainted so far)
+  let work = file.matchingLines(SOURCE_HINT);
+  for (let pass = 0; pass < 3 && work.length; pass++) {
+    const before = tainted.size;
+    for (const i of work) {
       const c = lines[i];
       if (!c) continue;
       const a = ASSIGN.exec(c);
@@ -160,6 +195,9 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
         });
       }
     }
+    if (tainted.size === before) break;
+    const names = [...tainted].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 300);
+    work = names.length ? file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g')) : [];
   }
   const values = assignments(file);
   const literalHost = (c: string, raw: string) =>
@@ -190,7 +228,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       }),
     );
   };
-  for (let i = 0; i < lines.length; i++) {
+  for (const i of file.matchingLines(SINK_HINT_G)) {
     const c = lines[i];
     if (!c) continue;
     const raw = file.lines[i];

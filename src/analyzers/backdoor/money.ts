@@ -34,6 +34,9 @@ const PLAINTEXT_PASSWORD =
   /\b(?:raw|plain(?:text)?|clear)_?(?:password|pass|pwd|pw)\b|\bpassword_?(?:raw|plain|clear)\b/i;
 const PROTECTED = /\b(?:hash|digest|encrypt|bcrypt|argon|scrypt|pbkdf|mask|redact|last4|tokeni[sz]e)\w*/i;
 
+/** Lines worth reading: money words, account-shaped literals, writes. */
+const MONEY_HINT = new RegExp(`${MONEY.source}|${ACCOUNT_FORM.source}|${WRITE.source}`, 'gi');
+
 export function analyzeMoney(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const text = file.text;
@@ -69,7 +72,7 @@ export function analyzeMoney(file: SourceFile): Finding[] {
       }),
     );
   };
-  for (let i = 0; i < file.lines.length; i++) {
+  for (const i of file.matchingLines(MONEY_HINT)) {
     const l = file.lines[i];
     if (l.length > 600 || /^\s*(?:\/\/|#|\*|\/\*)/.test(l)) continue;
     const declared = /^\s*(?:[\w<>:]+\s+)*([A-Za-z_]\w*)\s*(?::\s*[\w:<>]+\s*)?(?::=|=)/.exec(l)?.[1];

@@ -58,7 +58,8 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
     );
   };
   const lines = file.lines;
-  for (let i = 0; i < lines.length; i++) {
+  const pipes = /curl|wget|iwr|Invoke-WebRequest|go:generate/.test(file.text);
+  for (let i = 0; pipes && i < lines.length; i++) {
     const l = lines[i];
     if (l.length > 2000) continue;
     // (a message that tells a person what to type is not a command: print, log, echo, raise)

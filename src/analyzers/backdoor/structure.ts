@@ -53,7 +53,7 @@ export interface Structure {
   /** Name → the text it is assigned, for names assigned at most a few times. */
   values: Map<string, string>;
   /** Function name (last part: `Store::put` → `put`) → its text, for names defined once. */
-  bodies: Map<string, string>;
+  bodies: { get(name: string): string | undefined };
   /** The whole file's text (counters are recognised by their increments anywhere in it). */
   text: string;
 }
@@ -103,11 +103,11 @@ const LEAVE = /^\s*[{(]?\s*(?:return|continue|break|exit|next)\s*(?:\(\s*\))?\s*
 const cache = new WeakMap<SourceFile, Structure | null>();
 
 /** The file's structure, or null when it cannot be parsed here (no language, a stand-in parser). */
-export function structureOf(file: SourceFile): Structure | null {
+export function structureOf(file: SourceFile, only?: Set<number>): Structure | null {
   if (cache.has(file)) return cache.get(file)!;
   let s: Structure | null = null;
   try {
-    s = build(file);
+    s = build(file, only);
   } catch {
     s = null; // (the line-based checks still read the file; a parse failure hides nothing they see)
   }
@@ -115,7 +115,7 @@ export function structureOf(file: SourceFile): Structure | null {
   return s;
 }
 
-function build(file: SourceFile): Structure | null {
+function build(file: SourceFile, only?: Set<number>): Structure | null {
   const lang = file.language;
   if (!lang || usingStandInAstGrep()) return null;
   registerParsers(lang);
@@ -126,26 +126,24 @@ function build(file: SourceFile): Structure | null {
     astGrep()
       .parse(astGrepLang(lang) as never, (php ? '<?php ' : '') + file.text)
       .root()) as unknown as Node & { findAll(c: unknown): Node[] };
-  const out: Structure = { guards: [], functions: [], values: assignments(file), bodies: new Map(), text: file.text };
-  // (the nodes wanted are found natively: walking every node from JavaScript costs a call per node)
-  for (const n of root.findAll({ rule: { any: kindsOf(lang, FUNCTION_KINDS).map((kind) => ({ kind })) } })) {
-    const r = n.range();
-    const params = n.field('parameters') ?? n.field('parameter_list');
-    out.functions.push({
-      name: functionName(n),
-      start: r.start.line,
-      end: r.end.line,
-      text: n.text(),
-      params: params ? [...params.text().matchAll(/[$@]?([A-Za-z_]\w*)/g)].map((m) => m[1]) : [],
-    });
-  }
+  const out: Structure = {
+    guards: [],
+    functions: [],
+    values: assignments(file),
+    bodies: { get: () => undefined },
+    text: file.text,
+  };
+  // (the guards are found natively, and only those on candidate lines are read: a call per node costs)
+  // (`a && harm()` as a statement: bash lists; in other languages `&&` is everywhere and rarely a guard)
   const guardKinds = kindsOf(
     lang,
-    new Set([...IF_KINDS, ...TERNARY_KINDS, ...CASE_KINDS, 'list', 'binary_expression']),
+    new Set([...IF_KINDS, ...TERNARY_KINDS, ...CASE_KINDS, ...(lang === 'bash' ? ['list'] : [])]),
   );
   for (const n of root.findAll({ rule: { any: guardKinds.map((kind) => ({ kind })) } })) {
+    // (only guards that start on a line that may hold a trigger are built: one call per other guard)
+    if (only && !only.has(n.range().start.line)) continue;
     const k = n.kind();
-    const fn = enclosing(out.functions, n.range().start.line, n.range().end.line);
+    const fn = enclosingName(n);
     let g: Guard | null = null;
     if (IF_KINDS.has(k)) g = guardOf(n, fn);
     else if (TERNARY_KINDS.has(k)) g = ternaryOf(n, fn);
@@ -153,23 +151,55 @@ function build(file: SourceFile): Structure | null {
     else if (/&&|\|\|/.test(n.field('operator')?.text() ?? (k === 'list' ? n.text() : ''))) g = shortCircuit(n, fn);
     if (g) out.guards.push(g);
   }
-  const count = new Map<string, number>();
-  for (const f of out.functions) {
-    const short = f.name.split(/::|\.|->/).pop() ?? f.name;
-    if (!short) continue;
-    count.set(short, (count.get(short) ?? 0) + 1);
-    out.bodies.set(short, f.text.slice(0, 4000));
-  }
-  for (const [k, n] of count) if (n > 1) out.bodies.delete(k);
+  out.bodies = bodiesOf(file);
   return out;
 }
 
-/** The name of the innermost function around a range ('' at top level). */
-function enclosing(fns: Func[], start: number, end: number): string {
-  let best: Func | undefined;
-  for (const f of fns)
-    if (f.start <= start && end <= f.end && (!best || f.end - f.start <= best.end - best.start)) best = f;
-  return best?.name ?? '';
+/** The name of the innermost function around a node ('' at top level). */
+function enclosingName(n: Node): string {
+  let p = n.parent();
+  for (let k = 0; p && k < 60; k++, p = p.parent()) if (FUNCTION_KINDS.has(p.kind())) return functionName(p);
+  return '';
+}
+
+const DEFINITION =
+  /^(\s*)(?:(?:export|public|private|protected|internal|static|async|final|override|virtual|pub|unsafe)\s+)*(?:def|function|func|fn|sub|void|bool|boolean|int|string|String|Status|auto|[\w<>:,\[\]*&]+)\s+(?:\([^)]*\)\s*)?(?:[\w:]+(?:::|\.))?([A-Za-z_]\w*)\s*\(|^(\s*)(?:export\s+)?(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)/;
+
+/**
+ * The file's own functions by name, their text cut from the lines (the definition line, then the
+ * lines indented deeper, and the closing line): read from the text when a helper is asked for.
+ */
+function bodiesOf(file: SourceFile): { get(name: string): string | undefined } {
+  let index: Map<string, number | null> | undefined;
+  return {
+    get(name) {
+      if (!index) {
+        index = new Map();
+        file.lines.forEach((l, i) => {
+          if (l.length > 400) return;
+          const m = DEFINITION.exec(l);
+          const n = m?.[2] ?? m?.[4];
+          if (n && !/^(?:if|for|while|switch|catch|return|new)$/.test(n)) index!.set(n, index!.has(n) ? null : i);
+        });
+      }
+      const at = index.get(name);
+      if (at === undefined || at === null) return undefined;
+      const lines = file.lines;
+      const indent = (s: string) => s.length - s.trimStart().length;
+      const base = indent(lines[at]);
+      let end = at;
+      for (let j = at + 1; j < lines.length && j <= at + 80; j++) {
+        const l = lines[j];
+        if (!l.trim()) continue;
+        end = j;
+        if (indent(l) <= base) break;
+      }
+      return lines
+        .slice(at, end + 1)
+        .join('\n')
+        .slice(0, 4000);
+    },
+  };
 }
 
 /** The kinds of a set that a language's grammar has (ast-grep refuses a rule naming an unknown kind). */
@@ -378,12 +408,4 @@ export function expand(text: string, values: Map<string, string>, depth = 2): st
 export function expandedGuards(s: Structure): Guard[] {
   for (const g of s.guards) if (!g.expanded) g.expanded = expand(g.condition, s.values);
   return s.guards;
-}
-
-/** The innermost function holding a 0-based line. */
-export function functionAt(s: Structure, line: number): Func | undefined {
-  let best: Func | undefined;
-  for (const f of s.functions)
-    if (f.start <= line && line <= f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
-  return best;
 }

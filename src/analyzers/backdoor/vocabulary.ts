@@ -90,7 +90,7 @@ const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0
 /** A value someone picked: random-looking, marked with punctuation, an address or a phrase, or long. */
 const chosenish = (s: string) =>
   !/^(?:[~.]{0,2}\/|[a-z][\w+.-]*:\/\/|[\w.-]+\.(?:js|ts|py|rb|json|go|rs|php|java|cs|c|h|cpp)$)/i.test(s) &&
-  (CHOSEN.test(s) || /[@#!$%^&*~|+=:;/ ]/.test(s) || s.length >= 16);
+  (CHOSEN.test(s) || /[@#!$%^&*~|+=:;/ ]/.test(s));
 
 export interface Trigger {
   kind:
@@ -253,4 +253,95 @@ export function mayHoldTrigger(text: string): boolean {
   return /^\s*(?:[\w:<>]+\s+)*\w+\s*[:=]\s*["'`](?=[^"'`\n]*\d)(?=[^"'`\n]*[A-Za-z])[^"'`\s]{4,}["'`]\s*;?\s*$|["'`]__\w+__["'`]/m.test(
     text,
   );
+}
+
+const g = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+const LINE_HINTS = [CALENDAR, COUNTER, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LOOKUP, RARE_SIGNAL].map(g);
+const MOMENT_G = g(MOMENT);
+const INCREMENTED =
+  /\b([A-Za-z_]\w*)\s*(?:\+\+|\+=\s*1\b)|\+\+\s*(?:this\.|self\.)?([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*\.\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add)\s*\(/g;
+const DEFINITION =
+  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>/;
+
+/**
+ * The 0-based lines that may hold (part of) a trigger, read from the text alone: a moment, a calendar
+ * day, a counter or version threshold, a marker file, a remote switch, an identity length or lookup,
+ * a rare signal, a chosen literal in a comparison; and the lines that name a constant holding one, a
+ * name the file counts up, or a function of the file that holds one. Only guards that start on
+ * these lines are built from the tree (most guards of most files are never looked at).
+ */
+export function triggerLines(
+  file: { text: string; lines: string[]; matchingLines(re: RegExp): number[] },
+  values: Map<string, string>,
+): Set<number> {
+  const out = new Set<number>();
+  const text = file.text;
+  if (TIME_WORD.test(text)) for (const i of file.matchingLines(MOMENT_G)) out.add(i);
+  for (const re of LINE_HINTS) for (const i of file.matchingLines(re)) out.add(i);
+  const lineOf = (at: number) => {
+    let n = 0;
+    for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) n++;
+    return n;
+  };
+  COMPARED_LITERAL.lastIndex = 0;
+  const hits: number[] = [];
+  for (let m = COMPARED_LITERAL.exec(text); m; m = COMPARED_LITERAL.exec(text)) {
+    const lit = m[1] ?? m[2];
+    if (!magicLiteral(lit)) continue;
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const end = text.indexOf('\n', m.index);
+    if (CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(text.slice(start, end < 0 ? undefined : end))))
+      hits.push(m.index);
+  }
+  if (hits.length) {
+    const starts = (file as { lineStarts?: () => number[] }).lineStarts?.();
+    for (const at of hits) out.add(starts ? bisect(starts, at) : lineOf(at));
+  }
+  // Names that hold a trigger's constant, names counted up, and functions that hold a trigger line.
+  const names = new Set<string>();
+  for (const [name, v] of values)
+    if (
+      MOMENT.test(v) ||
+      /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(v) ||
+      MARKER.test(v) ||
+      (LITERAL_ONLY.test(v) && literals(v).some((s) => magicLiteral(s) && chosenish(s)))
+    )
+      names.add(name);
+  for (const m of text.matchAll(INCREMENTED)) names.add(m[1] ?? m[2] ?? m[3]);
+  for (const i of [...out])
+    for (let k = i; k >= 0 && k >= i - 30; k--) {
+      const d = DEFINITION.exec(file.lines[k] ?? '');
+      if (d) {
+        names.add(d[1] ?? d[2] ?? d[3]);
+        break;
+      }
+    }
+  names.delete('');
+  const list = [...names].filter((n) => n && n.length > 1).slice(0, 400);
+  if (list.length) {
+    const mention = new RegExp(`\\b(?:${list.map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`, 'g');
+    for (const i of file.matchingLines(mention)) out.add(i);
+  }
+  // (a minified line holds hundreds of guards and is generated: the line shapes read it, not this)
+  // (nor a comment, or a line that decides nothing: a copyright year is not a time bomb)
+  for (const i of out) {
+    const l = file.lines[i] ?? '';
+    if (l.length > 1000 || COMMENT_LINE.test(l) || !CONDITIONISH.test(l)) out.delete(i);
+  }
+  return out;
+}
+
+const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*|#(?![!\[{])|--|;)/;
+const CONDITIONISH =
+  /\b(?:if|unless|elif|elsif|when|case|switch|match|while|guard|until)\b|\?|&&|\|\||[=!]==?|[<>]=?|-(?:gt|ge|lt|le|eq|ne)\b|\b(?:exists?|isfile|is_file|access|stat|equals|Equals|With|HasSuffix|HasPrefix|includes|contains|Contains|has|strcmp|memcmp)\b|\bcase\b|=>|:$/;
+
+function bisect(starts: number[], at: number): number {
+  let lo = 0,
+    hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
