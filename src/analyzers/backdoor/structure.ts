@@ -361,7 +361,15 @@ function following(n: Node): string {
 const ASSIGN =
   /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)\s+(.+)$/;
+const assigned = new WeakMap<SourceFile, Map<string, string>>();
+/** (one reading per file: every check asks for it) */
 export function assignments(file: SourceFile): Map<string, string> {
+  let m = assigned.get(file);
+  if (!m) assigned.set(file, (m = readAssignments(file)));
+  return m;
+}
+
+function readAssignments(file: SourceFile): Map<string, string> {
   const seen = new Map<string, string>();
   const count = new Map<string, number>();
   const lines = file.lines;

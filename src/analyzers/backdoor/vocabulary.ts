@@ -223,7 +223,7 @@ export const MASKED =
 
 /** A log, trace, print or error-report call (the sink of a leak to logs); not `new Error(…)` or `fmt.Errorf`. */
 export const LOG_CALL =
-  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.err|Trace|stderr|\w*[Ll]ogger|\w*[Ll]og)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\bfprintf\s*\(\s*stderr|\b(?:eprintln|error_log|syslog|NSLog)\s*!?\(|\b(?:info|warn|error|debug|trace|eprintln|dbg|event)!\s*\(|\bfmt\.Fprint\w*\s*\(\s*os\.Stderr|>&2/;
+  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.err|Trace|stderr)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|[Ll]og(?:ger)?\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\bfprintf\s*\(\s*stderr|\b(?:eprintln|error_log|syslog|NSLog)\s*!?\(|\b(?:info|warn|error|debug|trace|eprintln|dbg|event)!\s*\(|\bfmt\.Fprint\w*\s*\(\s*os\.Stderr|>&2/;
 
 /** A comparison with a literal, anywhere in a text: the literal and the line around it. */
 const COMPARED_LITERAL =
@@ -256,8 +256,11 @@ export function mayHoldTrigger(text: string): boolean {
 }
 
 const g = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
-const LINE_HINTS = [CALENDAR, COUNTER, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LOOKUP, RARE_SIGNAL].map(g);
+/** (COUNTER without its leading `\\b\\w*`: a scan of a whole text must not try a word at every position) */
+const COUNTER_LINE = new RegExp(COUNTER.source.replace(/\\b\\w\*\(\?:/g, '(?:'), 'g');
+const LINE_HINTS = [CALENDAR, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LOOKUP, RARE_SIGNAL].map(g).concat(COUNTER_LINE);
 const MOMENT_G = g(MOMENT);
+const INCREMENT_OP = /\+\+|\+=\s*1\b|[Ii]ncrement\w*\s*\(|\.inc\(|\.incr\(|fetch_add\(/g;
 const INCREMENTED =
   /\b([A-Za-z_]\w*)\s*(?:\+\+|\+=\s*1\b)|\+\+\s*(?:this\.|self\.)?([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*\.\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add)\s*\(/g;
 const DEFINITION =
@@ -299,15 +302,34 @@ export function triggerLines(
   }
   // Names that hold a trigger's constant, names counted up, and functions that hold a trigger line.
   const names = new Set<string>();
+  // (a constant holding a moment, a marker path or a chosen literal; a big number only under a
+  // name that says it is a threshold: `CEILING = 50_000`, not every buffer size)
+  const THRESHOLD_NAME =
+    /^[A-Z_$][A-Z0-9_]*$|^k[A-Z]|[Ll]imit|[Mm]ax|[Cc]eiling|[Tt]hreshold|[Cc]utoff|[Dd]eadline|[Ee]xpir|[Aa]fter|[Uu]ntil|[Ss]unset/;
   for (const [name, v] of values)
     if (
       MOMENT.test(v) ||
-      /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(v) ||
       MARKER.test(v) ||
-      (LITERAL_ONLY.test(v) && literals(v).some((s) => magicLiteral(s) && chosenish(s)))
+      (LITERAL_ONLY.test(v) && literals(v).some((s) => magicLiteral(s) && chosenish(s))) ||
+      (THRESHOLD_NAME.test(name) && /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(v))
     )
       names.add(name);
-  for (const m of text.matchAll(INCREMENTED)) names.add(m[1] ?? m[2] ?? m[3]);
+  // (a name counted up, when the file compares it with a number: `seen > 50000`, `n >= LIMIT`)
+  // (found from the `++` / `+= 1` / increment call, then the name beside it: one literal scan)
+  for (const m of text.matchAll(INCREMENT_OP)) {
+    const at = m.index ?? 0;
+    const around = text.slice(Math.max(0, at - 60), at + 60);
+    const i = INCREMENTED.exec(around.slice(0, 60 + m[0].length + 40));
+    INCREMENTED.lastIndex = 0;
+    const n = i ? (i[1] ?? i[2] ?? i[3]) : undefined;
+    if (
+      n &&
+      n.length > 1 &&
+      !names.has(n) &&
+      new RegExp(`\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`).test(text)
+    )
+      names.add(n);
+  }
   for (const i of [...out])
     for (let k = i; k >= 0 && k >= i - 30; k--) {
       const d = DEFINITION.exec(file.lines[k] ?? '');
@@ -317,7 +339,7 @@ export function triggerLines(
       }
     }
   names.delete('');
-  const list = [...names].filter((n) => n && n.length > 1).slice(0, 400);
+  const list = [...names].filter((n) => n && n.length > 1).slice(0, 60);
   if (list.length) {
     const mention = new RegExp(`\\b(?:${list.map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`, 'g');
     for (const i of file.matchingLines(mention)) out.add(i);
