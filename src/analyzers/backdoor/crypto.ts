@@ -12,6 +12,8 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
+import { linesWith } from './vocabulary.ts';
+import { prefilterProvider } from '../literals.ts';
 
 const IV_NAME =
   /(?:^|_|\b)(?:iv|IV|nonce|Nonce|NONCE|salt|Salt|SALT|[a-z]*(?:Iv|Nonce|Salt)|\w*_(?:iv|nonce|salt|IV|NONCE|SALT))$/;
@@ -98,7 +100,7 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
       }),
     );
   const secretsMade = SECRET_USE.test(text);
-  for (const i of file.matchingLines(CRYPTO_HINT)) {
+  for (const i of linesWith(file, CRYPTO_HINT)) {
     const l = file.lines[i];
     if (l.length > 600 || /^\s*(?:\/\/|#(?!\[)|\*|\/\*)/.test(l)) continue;
     // An IV, nonce or salt bound to a constant (or set in place: `aes.IV = new byte[16]`), never filled at random.
@@ -145,3 +147,6 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
   }
   return out;
 }
+
+// (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
+prefilterProvider(() => [CRYPTO_HINT], true);

@@ -15,7 +15,8 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
-import { literals } from './vocabulary.ts';
+import { linesWith, literals } from './vocabulary.ts';
+import { prefilterProvider } from '../literals.ts';
 
 interface Meta {
   title: string;
@@ -180,7 +181,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     void i;
   }
   // (only lines holding one of the words these checks need are read: one pass of one regex over the text)
-  for (const i of file.matchingLines(DECISION_HINT)) {
+  for (const i of linesWith(file, DECISION_HINT)) {
     const l = file.lines[i];
     if (l.length > 600) continue;
     const trimmed = l.trimStart();
@@ -255,3 +256,6 @@ function secretLooking(s: string): boolean {
     return false;
   return (/\d/.test(s) && /[A-Za-z]/.test(s)) || /[^\w]/.test(s.replace(/[-.:@]/g, ''));
 }
+
+// (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
+prefilterProvider(() => [DECISION_HINT], true);

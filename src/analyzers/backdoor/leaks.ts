@@ -14,7 +14,8 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
-import { LOG_CALL, MASKED } from './vocabulary.ts';
+import { LOG_CALL, MASKED, linesWith } from './vocabulary.ts';
+import { prefilterProvider } from '../literals.ts';
 
 const SECRET_WORDS = new Set([
   'password',
@@ -167,7 +168,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     /^\s*(?:(?:const|let|var|val|my|local|auto|final|static|private|public|readonly|mut)\s+)*(?:[\w<>\[\],.:*&]+\s+)??\$?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=)|\+=|<<)\s*(.*)$/;
   const funcs = functionsOf(file);
   // (the lines read: those with a source word, then those naming a name found tainted so far)
-  let work = file.matchingLines(SOURCE_HINT);
+  let work = linesWith(file, SOURCE_HINT);
   for (let pass = 0; pass < 3 && work.length; pass++) {
     const before = tainted.size;
     for (const i of work) {
@@ -228,7 +229,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       }),
     );
   };
-  for (const i of file.matchingLines(SINK_HINT_G)) {
+  for (const i of linesWith(file, SINK_HINT_G)) {
     const c = lines[i];
     if (!c) continue;
     const raw = file.lines[i];
@@ -370,3 +371,6 @@ function functionsOf(file: SourceFile): Map<string, string[]> {
   }
   return out;
 }
+
+// (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
+prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G], true);

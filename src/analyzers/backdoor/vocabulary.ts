@@ -1,3 +1,5 @@
+import { candidateLines } from '../literals.ts';
+
 /**
  * The words the planted-behaviour checks share, language-general: what makes a condition rare and
  * attacker-chosen (a trigger), what a guarded block does (an effect), which functions decide
@@ -366,4 +368,15 @@ function bisect(starts: number[], at: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * The lines that hold one of the words a hint regex needs, from the scan's word automaton
+ * (literals.ts: one pass for all regexes of a file) when it knows the regex, else by the regex.
+ */
+export function linesWith(
+  file: { text: string; lineStarts(): number[]; matchingLines(re: RegExp): number[] },
+  re: RegExp,
+): number[] {
+  return candidateLines(re, file.text, () => file.lineStarts()) ?? file.matchingLines(re);
 }
