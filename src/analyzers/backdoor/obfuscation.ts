@@ -19,6 +19,7 @@ const LOAD_SINK =
   /\b(?:eval|(?<![\w$]\.|\/\.)exec|(?:child_process|cp|os|subprocess|shell|proc|Kernel|pty)\.exec\w*|execfile|compile|Function|runInNewContext|runInThisContext|runInContext|Assembly\.Load\w*|defineClass|loadClass|dlopen|LoadLibrary\w*|memfd_create|VirtualAlloc|mprotect|marshal\.loads|pickle\.loads|system|popen|spawn\w*|execSync|execFile\w*|instance_eval|class_eval|module_eval|create_function|import_module|__import__|exec\.Command|Process\.Start|CreateProcess\w*|ShellExecute\w*|WinExec|ProcessBuilder|getRuntime\(\)\.exec|newInstance)\s*\(|\bnew\s+Function\b|\bnew\s+ClassLoader\b|\bnew\s+\w*ClassLoader\s*\(|\bglobalThis\s*\[|\bwindow\s*\[|\bglobal\s*\[|\bProcessStartInfo\b|\bexecve?\w*\s*\(|\bCommand::new\b/;
 const ASSIGNED =
   /(?:^|[\s(;{,])(?:(?:var|let|const|my|local|auto|val|final|static|private|readonly|public|mut)\s+)*(?:[\w<>\[\],.?*&:]+\s+)??\$?([A-Za-z_]\w*)(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+const LOAD_SINK_G = new RegExp(LOAD_SINK.source, 'g');
 const PIPE_IN_STRING =
   /["'`][^"'`\n]*\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^"'`\n|]*https?:\/\/[\w.-]+[^"'`\n|]*\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php|iex|Invoke-Expression)\b[^"'`\n]*["'`]/;
 const GO_GENERATE = /^\s*\/\/go:generate\b/;
@@ -80,16 +81,19 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
       );
   }
   if (!DECODE.test(file.text) && !MORE_DECODE.test(file.text)) return out;
-  // Names that hold decoded data, and the constants (blobs) that were decoded.
+  // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
+  // those with a decode step, then those naming a name found so far (not every line three times).
   const decoded = new Set<string>();
   const blobs = new Map<string, number>();
-  const declared = new Map<string, number>();
-  lines.forEach((l, i) => {
-    const a = ASSIGNED.exec(l);
-    if (a && !declared.has(a[1])) declared.set(a[1], i);
-  });
-  for (let pass = 0; pass < 3; pass++)
-    for (let i = 0; i < lines.length; i++) {
+  const declaredAt = (name: string): number | undefined => {
+    const re = new RegExp(`(?:^|[\\s(;{,])\\$?${name}\\s*(?::\\s*[^=\\n]{1,40}?)?\\s*(?::=|=(?![=>~]))`);
+    const at = lines.findIndex((l) => l.length <= 2000 && re.test(l));
+    return at < 0 ? undefined : at;
+  };
+  let work = file.matchingLines(new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g'));
+  for (let pass = 0; pass < 3 && work.length; pass++) {
+    const before = decoded.size;
+    for (const i of work) {
       const l = lines[i];
       if (l.length > 2000) continue;
       const a = ASSIGNED.exec(l);
@@ -100,7 +104,8 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
       if (fromDecode || fromTracked) decoded.add(a[1]);
       if (fromDecode)
         for (const m of rhs.matchAll(/[A-Za-z_]\w*/g)) {
-          const d = declared.get(m[0]);
+          if (blobs.has(m[0])) continue;
+          const d = declaredAt(m[0]);
           if (
             d !== undefined &&
             d !== i &&
@@ -109,7 +114,12 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
             blobs.set(m[0], d);
         }
     }
-  for (let i = 0; i < lines.length; i++) {
+    if (decoded.size === before) break;
+    const names = [...decoded].slice(0, 200);
+    work = file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'));
+  }
+  if (!decoded.size && !/\bFunction\b|\beval\b|\bexec\b|globalThis|window\[/.test(file.text)) return out;
+  for (const i of file.matchingLines(LOAD_SINK_G)) {
     const l = lines[i];
     if (l.length > 2000 || /^\s*(?:#|\/\/|\*)/.test(l)) continue;
     const sink = LOAD_SINK.exec(l);
