@@ -89,7 +89,10 @@ test('a base64 blob split from its eval by two renames is still run code, and th
     '',
   ].join('\n');
   const got = rules('x.js', text);
-  assert.ok(got.includes('backdoor.decoded-load:5') && got.includes('backdoor.decoded-load:1'), got.join());
+  assert.ok(
+    got.some((r) => /^backdoor\.decode(?:d-load|-exec):5$/.test(r)) && got.includes('backdoor.decoded-load:1'),
+    got.join(),
+  );
 });
 
 test('decoded data only parsed as JSON is not run code', () => {
@@ -207,5 +210,6 @@ test('warden scan (real CLI) reports a planted time bomb in a Ruby file and exit
   );
   const r = spawnSync(process.execPath, [BIN, 'scan', ws, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
   assert.notEqual(r.status, 0, r.stderr);
-  assert.match(r.stdout, /backdoor\.trigger-effect/);
+  // (the line shape trigger-guard reports it when it sees it; trigger-effect otherwise: one finding per line)
+  assert.match(r.stdout, /backdoor\.trigger-(?:effect|guard)/);
 });

@@ -32,8 +32,9 @@ function generated(file: SourceFile): boolean {
 }
 
 export function analyzeBackdoors(file: SourceFile): Finding[] {
-  const out = analyzeShapes(file);
-  if (!file.language || file.text.length > MAX_PARSED || generated(file)) return out;
+  const shapes = analyzeShapes(file);
+  if (!file.language || file.text.length > MAX_PARSED || generated(file)) return shapes;
+  const out: Finding[] = [];
   out.push(
     ...analyzeDecisions(file),
     ...analyzeMoney(file),
@@ -43,8 +44,9 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   );
   // (the lines that may hold a trigger, from the text: no such line, no parse)
   const candidates = triggerLines(file, assignments(file));
-  if (!candidates.size) return out;
-  const s = structureOf(file, candidates);
+  const s = candidates.size ? structureOf(file, candidates) : null;
   if (s) out.push(...triggerEffects(file, s));
-  return out;
+  // (a line the text shapes already report is not reported again by what the code does)
+  const shaped = new Set(shapes.map((f) => f.line));
+  return [...shapes, ...out.filter((f) => !shaped.has(f.line))];
 }
