@@ -204,6 +204,62 @@ for (const corpus of PACKAGE_CORPORA) {
     console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }
 
+// Planted backdoors: a bad case counts when a finding at medium or above stands on one of its planted
+// lines (bad_lines); a good case (a near miss) counts as flagged with any finding at medium or above.
+if ((!only.length || only.includes('backdoors')) && existsSync(join(CORPORA, 'backdoors'))) {
+  const row: Row = { corpus: 'backdoors', bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
+  const perCat = new Map<string, { bad: number; any: number; onLine: number; good: number; fp: number }>();
+  const missed: string[] = [];
+  let anyMedium = 0;
+  for (const c of load('backdoors') as (Case & { bad_lines: number[] })[]) {
+    const content = c.content ?? '';
+    bytes += content.length;
+    const path = `case/${c.id}.${EXT[c.language] ?? 'txt'}`;
+    const found = flagged(scanText(path, content).findings).filter(
+      (f) => severityRank(f.severity) >= severityRank('medium'),
+    );
+    const pc = perCat.get(c.category) ?? { bad: 0, any: 0, onLine: 0, good: 0, fp: 0 };
+    perCat.set(c.category, pc);
+    if (c.label === 'good') {
+      row.good++;
+      pc.good++;
+      if (found.length) {
+        row.goodFlagged++;
+        pc.fp++;
+        missed.push(`FP ${c.id} [${c.category}] ${found.map((f) => `${f.ruleId}:${f.line}`).join(',')}`);
+      }
+      continue;
+    }
+    row.bad++;
+    pc.bad++;
+    if (found.length) {
+      anyMedium++;
+      pc.any++;
+    }
+    if (found.some((f) => c.bad_lines.includes(f.line))) {
+      row.badFlagged++;
+      pc.onLine++;
+    } else missed.push(`${c.id} [${c.category}] ${found.map((f) => `${f.ruleId}:${f.line}`).join(',')}`);
+  }
+  const worst = [...perCat].sort((a, b) => a[1].onLine / a[1].bad - b[1].onLine / b[1].bad)[0];
+  row.extra =
+    `bad: a finding at medium or above on a planted line; good: any finding at medium or above. ` +
+    `Bad with a medium+ finding anywhere: ${pct(anyMedium, row.bad)}. Lowest category: ${worst?.[0]} ${pct(worst?.[1].onLine ?? 0, worst?.[1].bad ?? 0)}`;
+  rows.push(row);
+  const lines = [
+    '| category | bad | on a planted line | anywhere | good | good flagged |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [cat, p] of [...perCat].sort())
+    lines.push(`| ${cat} | ${p.bad} | ${p.onLine} (${pct(p.onLine, p.bad)}) | ${p.any} | ${p.good} | ${p.fp} |`);
+  details.push(`### backdoors by category\n\n${lines.join('\n')}\n`);
+  if (misses)
+    console.log(
+      `${details[details.length - 1]}\n--- backdoors: misses and false positives\n` +
+        missed.slice(0, misses).join('\n'),
+    );
+}
+
 // Shell corpora: each command is judged as an agent's shell tool call with the built-in policy,
 // in a scratch workspace (/work/project). Flagged = ask or deny.
 const SHELL_CORPORA = ['gtfobins', 'revshells', 'atomic-red-team', 'nl2bash'];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAnalyzer } from '../src/rules/fixtures.ts';
-import { analyzeBackdoors } from '../src/analyzers/backdoor.ts';
+import { analyzeBackdoors } from '../src/analyzers/backdoor/index.ts';
 import { scanText } from '../src/engine/scan.ts';
 import { closingSuffix } from '../src/analyzers/code/fragment.ts';
 import { languageOf } from '../src/analyzers/code/languages.ts';
@@ -26,6 +26,26 @@ test('backdoor analyzer proves itself on its fixtures', () => {
     'backdoor.debug-auth-bypass',
     'backdoor.hidden-name',
     'backdoor.download-exec',
+    // (what the code does: src/analyzers/backdoor/{trigger,decisions,money,leaks,crypto,obfuscation}.ts)
+    'backdoor.trigger-effect',
+    'backdoor.self-compare',
+    'backdoor.short-compare',
+    'backdoor.verify-error-passes',
+    'backdoor.empty-signature',
+    'backdoor.verify-by-value',
+    'backdoor.default-secret',
+    'backdoor.constant-credential',
+    'backdoor.planted-account',
+    'backdoor.fixed-account',
+    'backdoor.record-copy',
+    'backdoor.secret-to-log',
+    'backdoor.secret-to-host',
+    'backdoor.constant-iv',
+    'backdoor.weakened-key',
+    'backdoor.predictable-rng',
+    'backdoor.weak-kdf',
+    'backdoor.decoded-load',
+    'backdoor.pipe-to-shell',
   ];
   assert.deepEqual(fmt(checkAnalyzer(fixtures('backdoor'), ids, analyzeBackdoors)), []);
 });

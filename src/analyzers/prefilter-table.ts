@@ -4,7 +4,7 @@
  * registered with the same literals module that writes the table.
  */
 import { loadRules } from '../rules/loader.ts';
-import './backdoor.ts';
+import './backdoor/index.ts';
 import { SECRET_PATTERNS } from './secrets/patterns.ts';
 import { literalsAsJson, PREBUILT_LITERALS } from './literals.ts';
 

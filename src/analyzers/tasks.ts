@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Action, Finding } from '../engine/types.ts';
 import { looksBinary } from '../scan/binary.ts';
-import { analyzeBackdoors } from './backdoor.ts';
+import { analyzeBackdoors } from './backdoor/index.ts';
 import { languageOf, normaliseLanguage, type Language } from './code/languages.ts';
 import { analyzeShell, type ShellAnalysis, type ShellContext, type Task } from './shell/index.ts';
 import { makeRecipe } from './shell/parse.ts';

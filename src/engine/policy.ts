@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseYaml } from '../yaml.ts';
 import { UserError } from '../errors.ts';
-import { isSeverity, SEVERITIES, type Decision, type Severity } from './types.ts';
+import { isSeverity, SEVERITIES, severityRank, type Decision, type Severity } from './types.ts';
 import { CAPABILITIES, type Capability } from './types.ts';
 import { PACKAGE_ROOT, defaultAuditDir } from '../paths.ts';
 import { managedPolicy } from '../server/managed.ts';
@@ -27,7 +27,8 @@ export interface Policy {
   capabilities: Record<PolicyCapability, Decision>;
   hosts: { allow: string[]; deny: string[] };
   paths: { allow: string[]; ask: string[]; deny: string[] };
-  findings: { deny: Severity | 'off'; ask: Severity | 'off' };
+  /** `backdoor`: where planted-behaviour findings deny (the stricter of it and `deny` applies to them). */
+  findings: { deny: Severity | 'off'; ask: Severity | 'off'; backdoor: Severity | 'off' };
   prompts: { secrets: Decision };
   /** Tools Warden does not know (MCP servers, plugins), by name glob: let through or refuse. */
   tools: { allow: string[]; deny: string[] };
@@ -89,7 +90,7 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
   const caps = mapping(d.capabilities, `${source}: capabilities`, [...CAPABILITIES, 'catastrophic']);
   const hosts = mapping(d.hosts, `${source}: hosts`, ['allow', 'deny']);
   const paths = mapping(d.paths, `${source}: paths`, ['allow', 'ask', 'deny']);
-  const findings = mapping(d.findings, `${source}: findings`, ['deny', 'ask']);
+  const findings = mapping(d.findings, `${source}: findings`, ['deny', 'ask', 'backdoor']);
   const prompts = mapping(d.prompts, `${source}: prompts`, ['secrets']);
   const tools = mapping(d.tools, `${source}: tools`, ['allow', 'deny']);
   const gateway = mapping(d.gateway, `${source}: gateway`, ['injection']);
@@ -131,6 +132,7 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
     findings: {
       deny: sev(findings.deny, `${source}: findings.deny`, base?.findings.deny ?? 'high'),
       ask: sev(findings.ask, `${source}: findings.ask`, base?.findings.ask ?? 'off'),
+      backdoor: sev(findings.backdoor, `${source}: findings.backdoor`, base?.findings.backdoor ?? 'medium'),
     },
     prompts: {
       secrets:
@@ -232,4 +234,14 @@ export function nameMatches(name: string, pattern: string): boolean {
 export const RANK: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
 export function stricter(a: Decision, b: Decision): Decision {
   return RANK[a] >= RANK[b] ? a : b;
+}
+
+/**
+ * The severity from which a finding denies: planted behaviour (category `backdoor`) from the stricter
+ * of `findings.backdoor` and `findings.deny`, everything else from `findings.deny`.
+ */
+export function denyFrom(policy: Policy, category: string): Severity | 'off' {
+  const { deny, backdoor } = policy.findings;
+  if (category !== 'backdoor' || backdoor === 'off') return deny;
+  return deny === 'off' || severityRank(backdoor) < severityRank(deny) ? backdoor : deny;
 }

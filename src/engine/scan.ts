@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG, ruleMatches } from './config.ts';
 import { SourceFile, finding } from '../analyzers/source.ts';
 import { languageOf, normaliseLanguage, type Language } from '../analyzers/code/languages.ts';
 import { analyzeCode } from '../analyzers/code/index.ts';
-import { analyzeBackdoors } from '../analyzers/backdoor.ts';
+import { analyzeBackdoors } from '../analyzers/backdoor/index.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
 import { analyzeSecrets, redact, redactValues, secretValues } from '../analyzers/secrets/index.ts';
 import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config.ts';

@@ -5,7 +5,7 @@
  */
 import type { Action, Decision, Finding, Verdict } from './types.ts';
 import { severityRank } from './types.ts';
-import { pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
+import { denyFrom, pathMatches, RANK, stricter, type Policy, type PolicyCapability } from './policy.ts';
 import { hostMatches } from '../analyzers/network.ts';
 
 /** A judged action: the capability, what the policy decided for it, and why. */
@@ -78,7 +78,8 @@ export function finish(
 
 function findingDecision(f: Finding, policy: Policy): Decision {
   const at = (level: typeof policy.findings.deny) => level !== 'off' && severityRank(f.severity) >= severityRank(level);
-  return at(policy.findings.deny) ? 'deny' : at(policy.findings.ask) ? 'ask' : 'allow';
+  // (planted behaviour denies from its own, lower level: policy findings.backdoor, see denyFrom)
+  return at(denyFrom(policy, f.category)) ? 'deny' : at(policy.findings.ask) ? 'ask' : 'allow';
 }
 
 /** The policy's decision for one action: its capability's, unless the hosts or paths it names decide. */

@@ -30,7 +30,7 @@ import { judge } from '../engine/judge.ts';
 import { loadMvdan } from '../analyzers/shell/mvdan.ts';
 import { loadRules } from '../rules/loader.ts';
 import { SourceFile } from '../analyzers/source.ts';
-import { analyzeBackdoors } from '../analyzers/backdoor.ts';
+import { analyzeBackdoors } from '../analyzers/backdoor/index.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
 import { useNativeRecord } from '../native.ts';

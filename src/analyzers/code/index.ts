@@ -171,6 +171,9 @@ function flowValue(match: Node, name: string): Node | undefined {
   return match.find({ rule: { kind: v.kind(), regex: `^${escaped}$` } } as never) ?? undefined;
 }
 
+/** The tree analyzeCode parsed for a file (with the text it put before the file), for the other analyzers. */
+export const parsedTrees = new WeakMap<SourceFile, { root: unknown; prefix: string }>();
+
 export function analyzeCode(
   file: SourceFile,
   notes: Note[],
@@ -229,6 +232,8 @@ export function analyzeCode(
       });
     }
     if (root) {
+      // (the backdoor checks read the same tree: one parse per file)
+      parsedTrees.set(file, { root, prefix });
       let flowCache: FlowCache | undefined;
       const units: Node[] = changed
         ? changedUnits(root as unknown as Node, changed, file.lines.length)

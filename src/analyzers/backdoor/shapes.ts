@@ -13,13 +13,13 @@
  *   backdoor.download-exec      code that starts a shell command piping a download into a shell or interpreter
  * Fixtures: src/analyzers/fixtures/backdoor.*
  */
-import type { Finding } from '../engine/types.ts';
-import { SourceFile, finding } from './source.ts';
-import { candidateLines, occurs, prefilterProvider } from './literals.ts';
+import type { Finding } from '../../engine/types.ts';
+import { SourceFile, finding } from '../source.ts';
+import { candidateLines, occurs, prefilterProvider } from '../literals.ts';
 
 const MAX_LINE = 4000;
 
-const DECODE =
+export const DECODE =
   /\b(?:b64decode|b32decode|a85decode|decodebytes|decodestring|atob|unhexlify|fromhex|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|fromCharCode|decompress|inflateSync|gunzipSync|Base64\.decode64|Base64\.strict_decode64|getDecoder\(\)\.decode|FromBase64String|DecodeString|base64::decode)\b|\b(?:STANDARD|URL_SAFE|general_purpose::\w+|BASE64_\w+)\.decode\(|Buffer\.from\([^)]{0,300}?['"](?:base64|hex)['"]|codecs\.decode\([^)]{0,200}?rot|\.decode\(\s*['"](?:base64|hex|rot13|rot_13|zlib)['"]|\bbase64\s+(?:-d|--decode)\b|\bxxd\s+-r\b/;
 // (exec, call, run, loads, compile and spawn count as a bare function or on a module that runs
 // code (subprocess.run, pickle.loads, cp.exec); as methods of anything else they are RegExp.exec,
@@ -208,7 +208,7 @@ const ALLOW_RETURN =
  * and on the same line a call that starts a process with it. (Shell scripts and Dockerfiles are
  * judged by the shell rules; documentation strings that show an install command start nothing.)
  */
-const DOWNLOAD_EXEC =
+export const DOWNLOAD_EXEC =
   /\b(?:curl|wget)\b[^\n'"`|;]{0,200}\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php)\b|\b(?:ba|z|da)?sh\s+(?:-c\s+)?\\?["']?(?:\$\(|<\()\s*(?:curl|wget)\b/;
 const PROCESS_CALL =
   /\b(?:system|popen|exec\w*|spawn\w*|run|call|check_output|check_call|Popen|getoutput|getstatusoutput|Command|shell_exec|passthru|proc_open|Start|exec_command)\s*\(|`[^`]*\b(?:curl|wget)\b|%x[({]|\bIO\.popen\b/;
@@ -474,7 +474,7 @@ export function statementsOf(line: string): string[] {
   return joined;
 }
 
-export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
+export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
   const lines = file.lines;
   const hits: Hit[] = [];
   const seen = new Set<string>();
@@ -624,7 +624,7 @@ export function analyzeBackdoors(file: SourceFile, nested = false): Finding[] {
 /** The backdoor findings of one overlong line, read statement by statement. */
 function longLine(file: SourceFile, l: string): Finding[] {
   const parts = [...statementsOf(l), ...windowsOf(l)];
-  return analyzeBackdoors(new SourceFile(file.path, parts.join('\n'), file.language), true);
+  return analyzeShapes(new SourceFile(file.path, parts.join('\n'), file.language), true);
 }
 
 /**

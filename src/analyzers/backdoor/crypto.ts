@@ -1,0 +1,152 @@
+/**
+ * Weak crypto planted inside careful code (issue 21, item 5), language-general:
+ *   backdoor.constant-iv       an IV, nonce or salt that is a constant (a literal, all zeros) and is
+ *                              never filled from a random source in the file
+ *   backdoor.weakened-key      a key cut to a few bytes, padded or partly overwritten with zeros
+ *   backdoor.predictable-rng   a PRNG seeded with the time or a constant in a file that makes tokens,
+ *                              keys, nonces, salts or passwords from it
+ *   backdoor.weak-kdf          a key derivation with a tiny work factor (PBKDF2 iterations under 10,000)
+ * A random nonce, a CSPRNG key, a seeded PRNG for test data (no secret made from it) and MD5 for
+ * ETags are not findings (the existing rule packs keep MD5/SHA-1/ECB; nothing here doubles them).
+ * Fixtures: src/analyzers/fixtures/backdoor.crypto.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import { type SourceFile, finding } from '../source.ts';
+import { linesWith } from './vocabulary.ts';
+import { prefilterProvider } from '../literals.ts';
+
+const IV_NAME =
+  /(?:^|_|\b)(?:iv|IV|nonce|Nonce|NONCE|salt|Salt|SALT|[a-z]*(?:Iv|Nonce|Salt)|\w*_(?:iv|nonce|salt|IV|NONCE|SALT))$/;
+/** A constant value: a literal, a zero-filled buffer, an encoded literal. */
+const CONSTANT =
+  /^\s*(?:b?["'`][^"'`]*["'`]|bytes\(\s*\d+\s*\)|bytearray\(\s*\d+\s*\)|b["']\\x00["']\s*\*\s*\d+|\[\s*0u?8?\s*;\s*\d+\s*\]|new\s+byte\s*\[\s*\d+\s*\]|make\(\s*\[\]byte\s*,\s*\d+\s*\)|Buffer\.alloc\(\s*\d+\s*(?:,\s*0\s*)?\)|new\s+Uint8Array\(\s*\d+\s*\)|\{\s*0\s*\}|(?:Encoding\.\w+\.GetBytes|\w+\.getBytes|Buffer\.from|bytes\.fromhex|hex::decode|hex!|[\w.]*encode|unhexlify|\[\]byte)\s*\(\s*["'`][^"'`]*["'`]\s*(?:,\s*["'][\w-]+["']\s*)?\)(?:\.\w+\(\))?|\[(?:\s*0x[0-9a-fA-F]{1,2}\s*,?){4,}\]|\{(?:\s*0x[0-9a-fA-F]{1,2}\s*,?){4,}\})\s*[;,)]?\s*(?:#.*|\/\/.*)?$/;
+const RANDOM_FILL =
+  /\b(?:rand\.Read|io\.ReadFull\s*\(\s*rand\.Reader|RAND_bytes|RAND_priv_bytes|getrandom|randomFill\w*|getRandomValues|fill_bytes|try_fill_bytes|GetBytes|GetNonZeroBytes|nextBytes|random_bytes|urandom|randombytes_buf|SecureRandom|Fill)\s*\(/;
+const TRUNCATED_KEY =
+  /\b(\w*(?:key|Key|KEY|okm|secret|Secret)\w*)\s*(?:\[\s*0?\s*:\s*([1-9]|1[0-5])\s*\]|\.(?:subarray|slice|substring|substr)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)|\.truncate\s*\(\s*([1-9]|1[0-5])\s*\)|\[\s*\.\.\s*([1-9]|1[0-5])\s*\])/;
+const ZEROED_KEY =
+  /\bmemset\s*\(\s*\(?\s*\w*(?:key|Key|KEY)\w*(?:\.data\(\))?\s*\+\s*\d+|\b(?:ljust|padEnd|PadRight)\s*\(\s*\d+\s*,\s*(?:b?["']\\(?:x00|0|u0000)["']|0)|\bBuffer\.concat\s*\(\s*\[[^\]]*(?:key|okm|Key)\w*[^\]]*\.(?:subarray|slice)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)[^\]]*Buffer\.alloc\(|\b\w*(?:key|Key)\w*\s*\[\s*\d+\s*:\s*\]\s*=\s*(?:b["']\\x00|bytes\()|\b(?:fill|Fill)\s*\(\s*(?:&mut\s*)?\w*(?:key|Key)\w*\s*\[\s*\d+\s*\.\./;
+const SEEDED =
+  /\bsrand\s*\(\s*(?:\(\s*\w+\s*\)\s*)?(?:time\s*\(|\d+|getpid)|\brandom\.seed\s*\(\s*(?:int\s*\()?\s*(?:time|\d+)|\brandom\.Random\s*\(\s*(?:int\s*\()?\s*(?:time|\d+)|\bnew\s+Random\s*\(\s*(?:System\.currentTimeMillis|System\.nanoTime|DateTime\.\w+\.Ticks|Environment\.TickCount|\d+)|\b\w*rand\.(?:Seed|NewSource)\s*\(\s*(?:time\.|\d+)|\bmt_srand\s*\(\s*(?:time\s*\(|\d+|crc32)|\bsrand\s*\(\s*(?:Time\.now|\d+)|\bRandom\.new\s*\(\s*(?:Time\.now|\d+)|\bseed_from_u64\s*\(\s*(?:0x[\w_]+|\d[\d_]*|\w*(?:time|now|SystemTime)\w*)|\bSeedableRng::from_seed\s*\(\s*\[|\bstd::(?:mt19937|default_random_engine|minstd_rand)\w*\s*\w*\s*[({]\s*(?:\d+|time|std::time|std::chrono)/;
+const SECRET_USE =
+  /token|Token|TOKEN|nonce|Nonce|NONCE|\bkey|Key|KEY|salt|Salt|password|Password|secret|Secret|session|Session|otp|OTP|\biv\b|IV|reset|Reset|csrf|CSRF/;
+/** Password KDF calls and the position of their iteration count. */
+const KDF_CALL =
+  /\b(pbkdf2Sync|pbkdf2|Rfc2898DeriveBytes|PBEKeySpec|pbkdf2_hmac|hash_pbkdf2|openssl_pbkdf2|PBKDF2|pbkdf2_hmac_array|Key)\s*\(/g;
+const ITER_AT: Record<string, number> = {
+  pbkdf2Sync: 2,
+  pbkdf2: 2,
+  Rfc2898DeriveBytes: 2,
+  PBEKeySpec: 2,
+  pbkdf2_hmac: 3,
+  hash_pbkdf2: 3,
+  openssl_pbkdf2: 3,
+  PBKDF2: 2,
+  pbkdf2_hmac_array: 2,
+  Key: 2,
+};
+/** The iteration count a KDF call on this line is given as a literal, if any. */
+function kdfIterations(l: string): number | undefined {
+  const named = /\biterations\s*[=:]\s*(\d[\d_]*)/i.exec(l);
+  if (named && /pbkdf|PBKDF|Rfc2898/.test(l)) return Number(named[1].replace(/_/g, ''));
+  for (const m of l.matchAll(KDF_CALL)) {
+    if (m[1] === 'Key' && !/pbkdf2\.Key/.test(l)) continue;
+    const arg = splitArgs(l, (m.index ?? 0) + m[0].length)[ITER_AT[m[1]]];
+    if (arg && /^\s*\d[\d_]*\s*$/.test(arg)) return Number(arg.replace(/[_\s]/g, ''));
+  }
+  return undefined;
+}
+function splitArgs(l: string, at: number): string[] {
+  const out: string[] = [];
+  let d = 0,
+    cur = '';
+  for (let i = at; i < l.length; i++) {
+    const ch = l[i];
+    if ('([{'.includes(ch)) d++;
+    if (')]}'.includes(ch) && d-- === 0) break;
+    if (ch === ',' && d === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+const CRYPTO_USE =
+  /cipher|Cipher|encrypt|Encrypt|decrypt|Decrypt|AES|aes|GCM|gcm|CBC|cbc|ChaCha|chacha|Seal|seal|Open|createCipheriv|IvParameterSpec|AESGCM|Rfc2898|pbkdf2|PBKDF2|hash|Hash|derive|Derive|sign|hmac|HMAC/;
+
+/** Lines worth reading: IVs, nonces, salts, keys, seeds and KDFs by name. */
+const CRYPTO_HINT =
+  /\biv\b|IV\b|[Ii]v\s*[:=]|nonce|Nonce|NONCE|salt|Salt|SALT|key|Key|KEY|okm|memset|ljust|padEnd|PadRight|srand|seed|Seed|Random|pbkdf|PBKDF|Rfc2898|PBEKeySpec|Cipheriv|IvParameterSpec|GCMParameterSpec/g;
+
+export function analyzeCrypto(file: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  const text = file.text;
+  if (!CRYPTO_USE.test(text)) return out;
+  const add = (i: number, ruleId: string, title: string, message: string) =>
+    out.push(
+      finding(file, {
+        ruleId,
+        title,
+        severity: 'high',
+        confidence: 'medium',
+        category: 'backdoor',
+        cwe: ruleId === 'backdoor.predictable-rng' ? 'CWE-338' : ruleId === 'backdoor.weak-kdf' ? 'CWE-916' : 'CWE-329',
+        line: i + 1,
+        column: 1,
+        snippet: file.lines[i].trim(),
+        message,
+        fix: 'Use a CSPRNG for keys, nonces, IVs, salts and tokens; keep keys at full length; follow current KDF work factors.',
+      }),
+    );
+  const secretsMade = SECRET_USE.test(text);
+  for (const i of linesWith(file, CRYPTO_HINT)) {
+    const l = file.lines[i];
+    if (l.length > 600 || /^\s*(?:\/\/|#(?!\[)|\*|\/\*)/.test(l)) continue;
+    // An IV, nonce or salt bound to a constant (or set in place: `aes.IV = new byte[16]`), never filled at random.
+    const a = /(?:^|[\s.(,{])([A-Za-z_$][\w$]*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=)|:)\s*(.+)$/.exec(l);
+    const inline =
+      /\b(?:createCipheriv|IvParameterSpec|GCMParameterSpec|Nonce::from_slice|nonce\s*=|iv\s*=|iv:|nonce:)\s*\(?[^)\n]*?(?:Buffer\.alloc\(\s*\d+\s*(?:,\s*0\s*)?\)|new\s+byte\s*\[\s*\d+\s*\]|["'`]0{8,}["'`]|b["'][^"']{8,}["'])/.test(
+        l,
+      );
+    if (
+      (a &&
+        IV_NAME.test(a[1]) &&
+        CONSTANT.test(a[2]) &&
+        !new RegExp(`${RANDOM_FILL.source}[^)\\n]*\\b${a[1]}\\b`).test(text)) ||
+      inline
+    )
+      add(
+        i,
+        'backdoor.constant-iv',
+        'Constant IV, nonce or salt',
+        'An IV, nonce or salt is a constant (a literal or all zeros): equal plaintexts encrypt alike, AES-GCM nonce reuse gives away the key stream and the authentication key, a constant salt lets one table crack every password.',
+      );
+    if (TRUNCATED_KEY.test(l) || ZEROED_KEY.test(l))
+      add(
+        i,
+        'backdoor.weakened-key',
+        'Key cut short or partly zeroed',
+        'A key is cut to a few bytes, padded or partly overwritten with zeros: its real strength is what is left, which a search can cover.',
+      );
+    if (secretsMade && SEEDED.test(l))
+      add(
+        i,
+        'backdoor.predictable-rng',
+        'Predictable random generator for secrets',
+        'A non-cryptographic generator is seeded with the time or a constant in code that makes tokens, keys, nonces or passwords: whoever knows the seed (the start time, the constant) predicts every value.',
+      );
+    const n = kdfIterations(l);
+    if (n !== undefined && n < 10000)
+      add(
+        i,
+        'backdoor.weak-kdf',
+        'Key derivation with a tiny work factor',
+        `A password-based key derivation runs ${n} iterations: guessing the password costs almost nothing.`,
+      );
+  }
+  return out;
+}
+
+// (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
+prefilterProvider(() => [CRYPTO_HINT], true);

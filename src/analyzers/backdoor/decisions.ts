@@ -1,0 +1,261 @@
+/**
+ * Decisions that are not what they claim (issue 21, item 2), and credentials planted beside the
+ * real ones: code that authenticates, verifies or compares but has a path that says yes without
+ * the check. Line-based and language-general (the API names of the twelve languages):
+ *   backdoor.self-compare        a comparison of a value with itself (`timingSafeEqual(sig, sig)`)
+ *   backdoor.short-compare       a MAC, signature or hash compared over a few bytes only
+ *   backdoor.verify-error-passes a verify result tested with `!= 0` (an error, -1, passes as success)
+ *   backdoor.empty-signature     a verification skipped when the signature is empty or missing
+ *   backdoor.verify-by-value     a verification option switched by a runtime value
+ *   backdoor.default-secret      a secret read from the environment with a literal fallback
+ *   backdoor.constant-credential a credential compared with a constant or a hash literal of the file
+ *   backdoor.planted-account     an account created or given a password from a literal
+ * Fixtures: src/analyzers/fixtures/backdoor.decisions.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import { type SourceFile, finding } from '../source.ts';
+import { assignments } from './structure.ts';
+import { linesWith, literals } from './vocabulary.ts';
+import { prefilterProvider } from '../literals.ts';
+
+interface Meta {
+  title: string;
+  severity: Finding['severity'];
+  cwe: string;
+  message: string;
+  fix: string;
+}
+
+const META: Record<string, Meta> = {
+  'backdoor.self-compare': {
+    title: 'A value compared with itself',
+    severity: 'high',
+    cwe: 'CWE-697',
+    message: 'A comparison checks a value against itself, so it always passes: the check it stands for never happens.',
+    fix: 'Compare the received value with the expected one (computed from the key or the stored record).',
+  },
+  'backdoor.short-compare': {
+    title: 'Signature or MAC compared over a few bytes',
+    severity: 'high',
+    cwe: 'CWE-1240',
+    message: 'Only a few bytes of a MAC, signature, hash or token are compared, so a forgery needs a small guess.',
+    fix: 'Compare the full length, in constant time.',
+  },
+  'backdoor.verify-error-passes': {
+    title: 'Verification error taken for success',
+    severity: 'high',
+    cwe: 'CWE-347',
+    message:
+      'A verify result is tested with "!= 0": verify functions of this kind return a negative value on error, which then passes as a valid signature.',
+    fix: "Test for the success value exactly (=== 1, or the library's boolean result).",
+  },
+  'backdoor.empty-signature': {
+    title: 'Verification skipped when the signature is empty',
+    severity: 'high',
+    cwe: 'CWE-347',
+    message: 'The check rejects only a present, wrong signature: an empty or missing one skips verification.',
+    fix: 'Reject a missing or empty signature before verifying.',
+  },
+  'backdoor.verify-by-value': {
+    title: 'Verification switched by a runtime value',
+    severity: 'high',
+    cwe: 'CWE-295',
+    message:
+      'Whether a signature or certificate is verified depends on a value at run time (a key lookup, a header, an environment variable): whoever controls that value turns verification off.',
+    fix: 'Always verify; reject the input when the key or setting is missing.',
+  },
+  'backdoor.default-secret': {
+    title: 'Secret with a literal default',
+    severity: 'high',
+    cwe: 'CWE-1188',
+    message:
+      'A key, token or password is read from the environment with a literal fallback: wherever the variable is unset, the literal (known to anyone with the code) is the secret.',
+    fix: 'Fail at start-up when the secret is not configured; never ship a fallback value.',
+  },
+  'backdoor.constant-credential': {
+    title: 'Credential compared with a constant of the code',
+    severity: 'critical',
+    cwe: 'CWE-798',
+    message:
+      'A password, PIN, token or key is compared with a value written in the code (a constant or a password hash literal): a second credential that works for whoever has read the code.',
+    fix: 'Remove the constant; check credentials only against the account store.',
+  },
+  'backdoor.planted-account': {
+    title: 'Account created with a password from the code',
+    severity: 'critical',
+    cwe: 'CWE-798',
+    message: 'An account is created or given a password written in the code: a hidden login for whoever has read it.',
+    fix: 'Create accounts from configuration with a generated secret, or not at all.',
+  },
+};
+
+const COMPARE_FN =
+  /\b(?:compare_digest|timingSafeEqual|hash_equals|ConstantTimeCompare|CRYPTO_memcmp|memcmp|strn?cmp|FixedTimeEquals|secure_compare|constant_time_eq|ct_eq|isEqual|hmac\.Equal|Equal|equals|Equals|SequenceEqual|compare|verify_slices_are_equal)\s*\(\s*/g;
+/** An operand as written, without `&`, `*`, casts and byte views (`&sig`, `sig.as_bytes()`, `[]byte(sig)`). */
+const norm = (s: string) =>
+  s
+    .trim()
+    .replace(/^(?:&|\*|\(\s*\w+\s*\)\s*|\[\]byte\(|Buffer\.from\(|bytes\(|str\()+/, '')
+    .replace(/(?:\.as_bytes\(\)|\.as_ref\(\)|\.data\(\)|\.encode\(\)|\.getBytes\(\)|\.bytes|\))+$/, '')
+    .trim();
+
+/** The arguments of the call whose `(` ends at `at`, split at top-level commas (one line). */
+function args(l: string, at: number): string[] {
+  const out: string[] = [];
+  let d = 0,
+    cur = '';
+  for (let i = at; i < l.length; i++) {
+    const ch = l[i];
+    if (ch === '(' || ch === '[' || ch === '{') d++;
+    if (ch === ')' || ch === ']' || ch === '}') {
+      if (d === 0) break;
+      d--;
+    }
+    if (ch === ',' && d === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+const MAC_NAME = /(?:sig|mac|hmac|tag|digest|hash|token|signature|expected|received|actual|cookie)/i;
+const SHORT_SLICE =
+  /\[\s*:?\s*([1-9])\s*\]|\[\s*0?\s*:\s*([1-9])\s*\]|\.(?:slice|substring|substr|subarray|Substring)\s*\(\s*0\s*,\s*([1-9])\s*\)/;
+const VERIFY_NE_ZERO = /\b\w*[Vv]erify\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*!==?\s*0\b/;
+const EMPTY_SKIP =
+  /(?:\blen\s*\(\s*(\w+)\s*\)\s*(?:!=|>)\s*0|\b(\w+)\s*!==?\s*(?:nil|null|None|''|"")|\b(\w+)\.(?:length|size\(\)|len\(\))\s*(?:!==?|>)\s*0|^\s*(?:if|elif)\s+(\w+)\s+and)\s*(?:&&|\band\b)\s*(?:!|not\s+)\s*[\w.:]*(?:[Vv]erif|[Vv]alid|[Cc]heck)\w*\s*\(([^)\n]*)/;
+const VERIFY_BY_VALUE =
+  /\b(?:verify\w*|check_?signature|verify_?signature|VerifySignature|validate\w*|require_?signature)["']?\s*[:=]\s*(?!\s*(?:true|True|TRUE|false|False|FALSE|0|1)\b)[^,}\n;]*?(?:\bis not None\b|\bis None\b|!=|==|\?|&&|\|\||\.is_some\(\)|\.isPresent\(\)|\bnot\b)/;
+const ENV_DEFAULT =
+  /(?:environ\.get|getenv|ENV\.fetch|env\.get|Getenv\w*|GetEnvironmentVariable|env::var|env\s*\()\s*\(?\s*["']([A-Za-z0-9_]+)["']\s*(?:,\s*["']([^"'\n]{6,})["']|\)\s*(?:\|\||\?\?|\?:|or|\.unwrap_or(?:_else)?\s*\(\s*(?:\|\|\s*)?)\s*["']([^"'\n]{6,})["'])|process\.env\.([A-Za-z0-9_]+)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n]{6,})["'`]|\$\{([A-Za-z0-9_]+):-([^}\n]{6,})\}|\b\w*(?:[Ee]nv|ENV)\w*\s*\(\s*["']([A-Za-z0-9_]+)["']\s*,\s*["']([^"'\n]{6,})["']\s*\)/;
+const SECRET_ENV = /SECRET|KEY|TOKEN|PASSW|PASS\b|PWD|HMAC|SIGN|SALT|PEPPER|CREDENTIAL|AUTH/i;
+const PLACEHOLDER =
+  /^(?:changeme|change[-_]?me|secret|password|dev|test|example|xxx+|\*+|none|null|todo|replace[-_]?me|your[-_].*|<.*>|\$\{.*\})$/i;
+const HASH_LITERAL =
+  /["'](\$2[abyx]?\$\d\d\$[./A-Za-z0-9]{53}|\$argon2\w*\$[^"']{20,}|\$[56]\$[^"']{8,}|[a-f0-9]{32,128}|pbkdf2_sha256\$[^"']+)["']/;
+const CRED_OPERAND =
+  /\b\w*(?:passw(?:or)?d|passwd|pwd|pw|pin|passcode|passphrase|secret|token|api_?key|apikey|otp)\w*\b/i;
+const CREDENTIAL_COMPARE =
+  /==|!=|\.equals\(|\bEquals\(|\bstrn?cmp\s*\(|compare\w*\s*\(|verify\w*\s*\(|check\w*\s*\(|checkpw\s*\(|hash_equals\s*\(|timingSafeEqual\s*\(|secure_compare\s*\(/i;
+const SET_PASSWORD =
+  /\b(?:GenerateFromPassword|hashpw|hash_?password|make_password|password_hash|hashSync|bcrypt\.hash|argon2\.hash|CreateAsync|create_?user|createUser|create_?superuser|set_?password|setPassword|AddPasswordAsync|ResetPasswordAsync|HashPassword|encode|useradd|adduser)\b|\bchpasswd\b|\bpassword\s*[:=]\s*["']/i;
+const TEST_FILE =
+  /\b(?:def test_|@Test\b|describe\s*\(|\bit\s*\(\s*['"]|#\[test\]|#\[cfg\(test\)\]|\bTEST(?:_F)?\s*\(|RSpec\.|pytest|unittest|testing\.T\b|\[Fact\]|\[TestMethod\]|PHPUnit|cmocka)/;
+
+const DECISION_HINT =
+  /compare|Compare|memcmp|strn?cmp|[Ee]quals?\b|Equal|_eq\b|verif|Verif|VERIF|signature|\blen\s*\(|\.length|\.size\(|[:\[\]]\s*\d\s*\]|slice|substr|subarray|environ|getenv|Getenv|ENV\b|process\.env|env::var|GetEnvironmentVariable|\$\{\w+:-|[Ee]nv\w*\s*\(|passw|pwd|\bpw\b|\bpin\b|passcode|secret|token|api_?key|apikey|otp|useradd|adduser|chpasswd|[Cc]reate\w*|hash|Hash/g;
+
+export function analyzeDecisions(file: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  const text = file.text;
+  const seen = new Set<string>();
+  const add = (ruleId: string, i: number, detail?: string) => {
+    if (seen.has(`${i}`)) return;
+    seen.add(`${i}`);
+    const m = META[ruleId];
+    out.push(
+      finding(file, {
+        ruleId,
+        title: m.title,
+        severity: m.severity,
+        confidence: 'medium',
+        category: 'backdoor',
+        cwe: m.cwe,
+        line: i + 1,
+        column: 1,
+        snippet: file.lines[i].trim(),
+        message: detail ? `${m.message} (${detail})` : m.message,
+        fix: m.fix,
+      }),
+    );
+  };
+  const testFile = TEST_FILE.test(text);
+  let values: Map<string, string> | undefined;
+  const hashNames = new Set<string>();
+  for (const [i, l] of file.lines.entries()) {
+    const m = HASH_LITERAL.exec(l);
+    const name = m && /(\w+)["']?\s*[:=]/.exec(l);
+    if (name && /hash|digest|passw|pwd|secret|pin|key/i.test(`${name[1]} ${l}`)) hashNames.add(name[1]);
+    void i;
+  }
+  // (only lines holding one of the words these checks need are read: one pass of one regex over the text)
+  for (const i of linesWith(file, DECISION_HINT)) {
+    const l = file.lines[i];
+    if (l.length > 600) continue;
+    const trimmed = l.trimStart();
+    if (/^(?:\/\/|#(?!\[)|\*|\/\*)/.test(trimmed)) continue;
+    // A comparison of a value with itself.
+    for (const m of l.matchAll(COMPARE_FN)) {
+      const a = args(l, (m.index ?? 0) + m[0].length);
+      if (a.length >= 2 && norm(a[0]) && norm(a[0]) === norm(a[1]) && /^[\w.$>-]+$/.test(norm(a[0]))) {
+        add('backdoor.self-compare', i);
+      }
+      // (memcmp-like calls with a length: a MAC compared over fewer than eight bytes)
+      if (a.length >= 3 && /^\s*[1-7]\s*$/.test(a[2]) && MAC_NAME.test(`${a[0]} ${a[1]}`))
+        add('backdoor.short-compare', i, `${a[2].trim()} bytes`);
+    }
+    const eq = /([\w.$>\[\]:-]+)\s*(?:===?|!==?)\s*([\w.$>\[\]:-]+)/.exec(l);
+    if (eq && eq[1] === eq[2] && /[A-Za-z]/.test(eq[1]) && MAC_NAME.test(eq[1]) && !/["']/.test(eq[1]))
+      add('backdoor.self-compare', i);
+    const bare = l.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '""');
+    if (
+      SHORT_SLICE.test(bare) &&
+      /==|!=|equals|compare|Equal/i.test(bare) &&
+      MAC_NAME.test(bare) &&
+      !/len\(|length/.test(bare)
+    )
+      add('backdoor.short-compare', i);
+    if (VERIFY_NE_ZERO.test(l)) add('backdoor.verify-error-passes', i);
+    const e = EMPTY_SKIP.exec(l);
+    if (e) {
+      const name = e[1] ?? e[2] ?? e[3] ?? e[4];
+      if (name && new RegExp(`\\b${name}\\b`).test(e[5] ?? '') && MAC_NAME.test(name))
+        add('backdoor.empty-signature', i);
+    }
+    if (VERIFY_BY_VALUE.test(l) && /sign|verif|cert|ssl|tls|jwt|token|hmac/i.test(l))
+      add('backdoor.verify-by-value', i);
+    const d = ENV_DEFAULT.exec(l);
+    if (d) {
+      const name = d[1] ?? d[4] ?? d[6] ?? d[8];
+      const fallback = d[2] ?? d[3] ?? d[5] ?? d[7] ?? d[9];
+      if (SECRET_ENV.test(name) && secretLooking(fallback) && !/^https?:|\/|^\d+$/.test(fallback))
+        add('backdoor.default-secret', i, name);
+    }
+    if (!testFile && CREDENTIAL_COMPARE.test(l) && CRED_OPERAND.test(l)) {
+      values ??= assignments(file);
+      const names = [...l.matchAll(/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?/g)].map((m) => m[0]);
+      for (const n of names) {
+        const base = n.split('.')[0];
+        const field = n.split('.')[1];
+        const v = values.get(base);
+        const lit =
+          v !== undefined ? /^\s*(?:[\w:]+\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v)?.[1] : undefined;
+        if (
+          (lit && secretLooking(lit) && base !== CRED_OPERAND.exec(l)?.[0]) ||
+          hashNames.has(field ?? '') ||
+          hashNames.has(base)
+        ) {
+          if (/\b(?:if|unless|return|when|&&|\|\||\?)\b|\?|&&|\|\|/.test(l)) add('backdoor.constant-credential', i, n);
+          break;
+        }
+      }
+    }
+    if (!testFile && SET_PASSWORD.test(l)) {
+      const lits = literals(l).filter((s) => secretLooking(s));
+      if (lits.length && /passw|pwd|user|account|chpasswd|admin|Create/i.test(l)) add('backdoor.planted-account', i);
+    }
+  }
+  return out;
+}
+
+/** A literal that looks like a password someone set: long enough, letters with digits or symbols, no spaces. */
+function secretLooking(s: string): boolean {
+  if (s.length < 8 || /\s/.test(s) || PLACEHOLDER.test(s) || /^[a-z]+$|^[A-Z_]+$|^https?:|^\/|\{|%|\.\w{2,4}$/.test(s))
+    return false;
+  return (/\d/.test(s) && /[A-Za-z]/.test(s)) || /[^\w]/.test(s.replace(/[-.:@]/g, ''));
+}
+
+// (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
+prefilterProvider(() => [DECISION_HINT], true);

@@ -1,0 +1,52 @@
+/**
+ * Backdoors and planted harm: what the code does, not only how it looks.
+ *   shapes.ts     the text shapes (decode-then-exec, reverse shells, master passwords…), line-based
+ *   structure.ts  one parse of the file: its guards and functions, in every language ast-grep reads
+ *   trigger.ts    a rare, chosen condition that opens harmful code (logic bombs, hidden triggers)
+ * Every finding has category `backdoor`.
+ */
+import type { Finding } from '../../engine/types.ts';
+import type { SourceFile } from '../source.ts';
+import { analyzeShapes } from './shapes.ts';
+import { assignments, structureOf } from './structure.ts';
+import { analyzeDecisions } from './decisions.ts';
+import { analyzeMoney } from './money.ts';
+import { analyzeLeaks } from './leaks.ts';
+import { analyzeCrypto } from './crypto.ts';
+import { analyzeObfuscation } from './obfuscation.ts';
+import { triggerEffects } from './trigger.ts';
+import { triggerLines } from './vocabulary.ts';
+
+export { statementsOf, windowsOf } from './shapes.ts';
+
+/** Files larger than this are read by the line shapes only (the structure checks parse the file). */
+const MAX_PARSED = 512 * 1024;
+
+/**
+ * A bundle, a minified or generated file (long lines on average, or a TypeScript declaration file):
+ * the line shapes read it; the semantic checks, written for code people write and review, do not.
+ */
+function generated(file: SourceFile): boolean {
+  if (/\.d\.[cm]?ts$|\.min\.[cm]?js$|[-.]bundle\.[cm]?js$/.test(file.path)) return true;
+  return file.text.length > 20_000 && file.text.length / file.lines.length > 200;
+}
+
+export function analyzeBackdoors(file: SourceFile): Finding[] {
+  const shapes = analyzeShapes(file);
+  if (!file.language || file.text.length > MAX_PARSED || generated(file)) return shapes;
+  const out: Finding[] = [];
+  out.push(
+    ...analyzeDecisions(file),
+    ...analyzeMoney(file),
+    ...analyzeLeaks(file),
+    ...analyzeCrypto(file),
+    ...analyzeObfuscation(file),
+  );
+  // (the lines that may hold a trigger, from the text: no such line, no parse)
+  const candidates = triggerLines(file, assignments(file));
+  const s = candidates.size ? structureOf(file, candidates) : null;
+  if (s) out.push(...triggerEffects(file, s));
+  // (a line the text shapes already report is not reported again by what the code does)
+  const shaped = new Set(shapes.map((f) => f.line));
+  return [...shapes, ...out.filter((f) => !shaped.has(f.line))];
+}

@@ -1,0 +1,376 @@
+/**
+ * Where sensitive data goes, across the statements and functions of one file (issue 21, item 3):
+ * a light, language-general flow. Sources: names that hold secrets (password, token, api key,
+ * card number, authorization, cookie…), the whole environment, credential files, and whole
+ * configuration/session/request objects. Names assigned from a source (or from a tainted name)
+ * are tainted, and so are the parameters of the file's own functions called with tainted values.
+ *   backdoor.secret-to-log       a tainted value (unmasked) reaches a log, print or error-report call
+ *   backdoor.secret-to-host      a tainted value reaches a network call whose host is written in the
+ *                                code (a URL or host literal, or a constant holding one); DNS names built
+ *                                from data count as network too
+ * A masked value (redact, mask, hash, length, last four) is not a leak, and a configured endpoint
+ * (read from settings) is not a hard-coded host. Fixtures: src/analyzers/fixtures/backdoor.leaks.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import { type SourceFile, finding } from '../source.ts';
+import { assignments } from './structure.ts';
+import { LOG_CALL, MASKED, linesWith } from './vocabulary.ts';
+import { prefilterProvider } from '../literals.ts';
+
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pw',
+  'passphrase',
+  'secret',
+  'apikey',
+  'privatekey',
+  'accesskey',
+  'secretkey',
+  'signingkey',
+  'credential',
+  'credentials',
+  'creds',
+  'cardnumber',
+  'pan',
+  'cvv',
+  'cvc',
+  'authorization',
+  'cookie',
+  'cookies',
+  'ssn',
+  'mnemonic',
+  'pin',
+  'clientsecret',
+  'bearer',
+  // (compounds only: a bare `token` is as often a parser's, a bare `session` a conversation's)
+  'accesstoken',
+  'authtoken',
+  'apitoken',
+  'bearertoken',
+  'refreshtoken',
+  'idtoken',
+  'csrftoken',
+  'sessiontoken',
+  'secrettoken',
+  'sessioncookie',
+]);
+/** Whether an identifier names a secret: its last word, or its last two words joined, is one. */
+export function secretName(id: string): boolean {
+  const words = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const n = words.length;
+  if (!n) return false;
+  return SECRET_WORDS.has(words[n - 1]) || (n >= 2 && SECRET_WORDS.has(words[n - 2] + words[n - 1]));
+}
+
+const ENV_WHOLE =
+  /\bos\.environ\b(?!\s*(?:\.get|\[))|\bprocess\.env\b(?!\s*\.\s*\w|\s*\[)|\bSystem\.getenv\(\s*\)|\bos\.Environ\(\)|\bENV\.(?:to_h|to_hash|each|map|select|filter)\b|\$_ENV\b|\benv::vars\(\)|\bEnvironment\.GetEnvironmentVariables\(\)|\bgetenv\(\s*\)|\bprintenv\b|\benviron\b/;
+const CRED_FILE =
+  /\.ssh\/(?:id_\w+|authorized_keys)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|wallet\.dat|\.bash_history|["'/]\.env(?:\.\w+)?["']|id_rsa|id_ed25519/;
+/** A whole settings, session or request object, passed as it is (the log gets every field). */
+const WHOLE_OBJECT =
+  /(?:^|[\s(,{=+])(?:config|cfg|conf|settings|request\.headers|req\.headers|r\.Header|credentials|creds|secrets|configuration)(?:\.(?:to_unsafe_h|to_h|permit!|inspect|to_json|dict|__dict__|AsEnumerable\(\)))?\s*(?:[),}]|$)|\b(?:to_unsafe_h|JSON\.stringify\s*\(\s*(?:config|cfg|settings|session|req\.headers|headers|process\.env)|json\.dumps\s*\(\s*(?:config|settings|vars\(|os\.environ)|vars\s*\(\s*(?:config|settings|self)|%\+v|%#v|\{:\?\}|\{:#\?\}|inspect\(\s*(?:config|cfg|settings|session))/;
+const NET_CALL =
+  /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(/;
+const LITERAL_URL =
+  /["'`](?:https?|wss?|ftp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/"'`])[^"'`\s]+["'`]|["'`][\w.-]*\.(?:example\.(?:com|net|org)|internal|local|com|net|org|io|site|xyz|cc|top|ru|sh)["'`]|["'`]\d{1,3}(?:\.\d{1,3}){3}["'`]/;
+/** Well-known paste and webhook services: a sink whatever the data. */
+const PASTE =
+  /pastebin\.com|webhook\.site|discord(?:app)?\.com\/api\/webhooks|hooks\.slack\.com|requestbin|ngrok\.io|transfer\.sh|telegram\.org\/bot/;
+
+/** A secret made here and now (`create_private_key()`): a tool that makes keys prints them on purpose. */
+const FRESH = /^(?:create|generate|gen|new|make|random)\w*\s*\(/i;
+
+const SINK_HINT = new RegExp(`${LOG_CALL.source}|${NET_CALL.source}`, 'm');
+const SINK_HINT_G = new RegExp(SINK_HINT.source, 'gm');
+const SOURCE_HINT =
+  /passw|pwd|\bpw\b|secret|Secret|SECRET|token|Token|TOKEN|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|credential|Credential|CREDENTIAL|creds|card|Card|\bpan\b|cvv|cvc|CVV|authorization|Authorization|AUTHORIZATION|cookie|Cookie|session|Session|ssn|mnemonic|\bpin\b|PIN|bearer|Bearer|jwt|JWT|environ|process\.env|getenv|Getenv|ENV\b|env::vars|GetEnvironment|localStorage|sessionStorage|\.ssh|\.aws|npmrc|pypirc|netrc|git-credentials|docker\/config|kube\/config|shadow|wallet|HTTP_AUTHORIZATION|HTTP_COOKIE|AsEnumerable|\.env\b|id_rsa|id_ed25519/g;
+
+/** Calls that pass what they are given on (serialise, encode, format, copy); other calls' results are new values. */
+const CARRIERS =
+  /^(?:[\w.]*\.)?(?:dumps|stringify|Marshal\w*|marshal|encode\w*|b64encode|b32encode|urlsafe_b64encode|encodeToString|btoa|hexlify|hex|format|Sprintf|sprintf|join|concat|str|String|toString|to_s|to_json|to_h|dict|list|tuple|assign|from|bytes|getBytes|toUpperCase|toLowerCase|lower|upper|strip|trim|urlencode|quote|escape|Some|Ok|clone|copy|into|to_string|to_owned|as_str|collect|ToDictionary|ToList|AsEnumerable|Select|map|filter|Where|items|values|entries|getItem|getenv|Getenv|GetEnvironmentVariable|environ|get|fetch|read\w*|slurp|open|readFile\w*|File\.read|IO\.read|file_get_contents|ReadAllText|ReadFile|read_to_string)$/;
+
+/** The part of an expression whose value it carries: arguments of calls that only pass them on. */
+function carried(rhs: string): string {
+  let t = rhs;
+  for (let k = 0; k < 12; k++) {
+    const next = t.replace(/([A-Za-z_][\w.]*)\s*\(([^()]*)\)/g, (_m, name: string, inner: string) =>
+      CARRIERS.test(name) ? ` ${name} ${inner} ` : ' ',
+    );
+    if (next === t) break;
+    t = next;
+  }
+  return t;
+}
+/** Files that wrap secrets in redacting types: what they log is masked by the type. */
+const REDACTING_TYPES =
+  /\bSecretString\b|\bSecret<|\bsecrecy::|\bSensitive<|\bRedacted\w*|\bLogValue\b|\bredact\b|\bpino\b[\s\S]{0,400}redact/;
+
+/** The line with string contents blanked (interpolations `${x}`, `#{x}`, `{x}`, `$x` kept). */
+function code(l: string): string {
+  return l.replace(/(["'`])((?:(?!\1)[^\\\n]|\\.)*)\1/g, (_m, q: string, body: string) => {
+    const kept = [...body.matchAll(/\$\{([^}]*)\}|#\{([^}]*)\}|\{([A-Za-z_][\w.]*)(?:[!:][^}]*)?\}|\$([A-Za-z_]\w*)/g)]
+      .map((m) => m[1] ?? m[2] ?? m[3] ?? m[4])
+      .join(' ');
+    return `${q}${kept ? ` ${kept} ` : ''}${q}`;
+  });
+}
+
+const IDENT = /[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_]\w*)*/g;
+
+export function analyzeLeaks(file: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  // Sinks first: a file with no log, print or network call leaks nothing here.
+  if (!SINK_HINT.test(file.text)) return out;
+  // (lines with their string contents blanked, made when first read)
+  const blanked: (string | undefined)[] = new Array(file.lines.length);
+  const lines = new Proxy([] as string[], {
+    get(_t, k) {
+      if (k === 'length') return file.lines.length;
+      if (k === 'slice') return (a: number, b?: number) => file.lines.slice(a, b).map((_l, j) => line(a + j));
+      if (k === 'some') return (fn: (c: string) => boolean) => file.lines.some((_l, j) => fn(line(j)));
+      return typeof k === 'string' && /^\d+$/.test(k) ? line(Number(k)) : undefined;
+    },
+  });
+  function line(i: number): string {
+    let c = blanked[i];
+    if (c === undefined) {
+      const l = file.lines[i];
+      c = blanked[i] = l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : code(l);
+    }
+    return c;
+  }
+  const tainted = new Set<string>();
+  // (object keys name a slot, not a value: `credentials: 'include'`; a key freshly made is output, not a leak)
+  const isSource = (c: string) => {
+    const v = c.replace(/(?:^|[{,]\s*)["']?[A-Za-z_]\w*["']?\s*:(?!:)/g, ' ');
+    return (
+      ENV_WHOLE.test(v) ||
+      CRED_FILE.test(v) ||
+      COLLECTED.test(v) ||
+      [...v.matchAll(IDENT)].some(
+        (m) => idTainted(m[0]) && !FRESH.test(v.slice((m.index ?? 0) - 0, (m.index ?? 0) + m[0].length + 2)),
+      )
+    );
+  };
+  // (a field is judged by its own name: `token.TokenType` is not a secret, `cfg.db.password` is)
+  const idTainted = (id: string) => {
+    const parts = id.split(/\.|->|::|\?\./);
+    return secretName(parts[parts.length - 1]) || tainted.has(id) || (parts.length === 1 && tainted.has(id));
+  };
+  // Taint: names assigned from a source or a tainted name (three passes reach a fixpoint in practice).
+  const ASSIGN =
+    /^\s*(?:(?:const|let|var|val|my|local|auto|final|static|private|public|readonly|mut)\s+)*(?:[\w<>\[\],.:*&]+\s+)??\$?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=)|\+=|<<)\s*(.*)$/;
+  const funcs = functionsOf(file);
+  // (the lines read: those with a source word, then those naming a name found tainted so far)
+  let work = linesWith(file, SOURCE_HINT);
+  for (let pass = 0; pass < 3 && work.length; pass++) {
+    const before = tainted.size;
+    for (const i of work) {
+      const c = lines[i];
+      if (!c) continue;
+      const a = ASSIGN.exec(c);
+      if (a && !tainted.has(a[1]) && isSource(carried(a[2])) && !MASKED.test(a[2])) tainted.add(a[1]);
+      // (a container or buffer filled with a tainted value is tainted: `buf` of `snprintf(buf, …, tok)`,
+      // `data` of `data.append(tok)`, `m` of `m["k"] = tok`)
+      const fill =
+        /\b(?:snprintf|sprintf|strcpy|strncpy|strcat|strncat|memcpy|copy)\s*\(\s*&?([A-Za-z_]\w*)\s*,(.*)$|\b([A-Za-z_]\w*)\s*(?:\.|->)\s*(?:append|push|push_back|extend|update|add|put|set|insert|concat|write|merge|Add|Put|Set|Append|Write|WriteString)\s*\((.*)$|\b([A-Za-z_]\w*)\s*\[[^\]]*\]\s*=(?!=)(.*)$/.exec(
+          c,
+        );
+      if (fill) {
+        const [target, given] = [fill[1] ?? fill[3] ?? fill[5], fill[2] ?? fill[4] ?? fill[6]];
+        if (target && !tainted.has(target) && isSource(given) && !MASKED.test(given)) tainted.add(target);
+      }
+      // (a tainted argument taints the parameters of the file's own function it is passed to)
+      for (const m of c.matchAll(/([A-Za-z_]\w*)\s*\(([^()]*)\)/g)) {
+        const f = funcs.get(m[1]);
+        if (!f) continue;
+        const given = m[2].split(',');
+        f.forEach((p, k) => {
+          if (given[k] !== undefined && [...given[k].matchAll(IDENT)].some((m) => idTainted(m[0]))) tainted.add(p);
+        });
+      }
+    }
+    if (tainted.size === before) break;
+    const names = [...tainted].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 300);
+    work = names.length ? file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g')) : [];
+  }
+  const values = assignments(file);
+  const literalHost = (c: string, raw: string) =>
+    LITERAL_URL.test(raw) ||
+    PASTE.test(raw) ||
+    [...c.matchAll(/[A-Za-z_]\w*/g)].some((m) => {
+      const v = values.get(m[0]);
+      return v !== undefined && (LITERAL_URL.test(v) || PASTE.test(v));
+    });
+  const redacting = REDACTING_TYPES.test(file.text);
+  const seen = new Set<number>();
+  const add = (i: number, ruleId: string, title: string, severity: Finding['severity'], message: string) => {
+    if (seen.has(i)) return;
+    seen.add(i);
+    out.push(
+      finding(file, {
+        ruleId,
+        title,
+        severity,
+        confidence: 'medium',
+        category: 'backdoor',
+        cwe: ruleId === 'backdoor.secret-to-log' ? 'CWE-532' : 'CWE-200',
+        line: i + 1,
+        column: 1,
+        snippet: file.lines[i].trim(),
+        message,
+        fix: 'Send or log only what is needed, masked; send data only to the configured endpoint.',
+      }),
+    );
+  };
+  for (const i of linesWith(file, SINK_HINT_G)) {
+    const c = lines[i];
+    if (!c) continue;
+    const raw = file.lines[i];
+    const window = lines.slice(i, i + 3).join(' ');
+    const rawWindow = file.lines.slice(i, i + 3).join(' ');
+    const logAt = c.search(LOG_CALL);
+    // (`echo "$secret" | cmd` hands the value to a command on its stdin: not a log)
+    const piped = /^\s*(?:echo|printf)\b[^|]*\|/.test(c);
+    if (logAt >= 0 && !redacting && !piped && !MASKED.test(callArgs(rawWindow, logAt))) {
+      const inner = callArgs(window, logAt);
+      if (isSource(inner) || WHOLE_OBJECT.test(inner))
+        add(
+          i,
+          'backdoor.secret-to-log',
+          'Secret or whole configuration written to a log',
+          'medium',
+          'A secret (password, token, key, card data) or a whole configuration, session or environment object reaches a log or error report unmasked.',
+        );
+    }
+    if (
+      NET_CALL.test(c) &&
+      (isSource(window) || PASTE.test(raw)) &&
+      literalHost(window, lines.slice(i, i + 3).join(' ') + raw)
+    ) {
+      add(
+        i,
+        'backdoor.secret-to-host',
+        'Sensitive data sent to a host written in the code',
+        'high',
+        'Secrets, credentials or the environment reach a network call whose destination is written in the code (not the configured endpoint): the shape of hidden exfiltration.',
+      );
+      // (the constant that holds the host exists only to serve the transfer)
+      for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {
+        const v = values.get(m[0]);
+        if (v !== undefined && (LITERAL_URL.test(v) || PASTE.test(v))) {
+          const decl = file.lines.findIndex((l) => new RegExp(`\\b${m[0]}\\b\\s*(?::[^=]*)?(?::=|=)`).test(l));
+          if (decl >= 0 && decl !== i)
+            add(
+              decl,
+              'backdoor.secret-to-host',
+              'Host of a hidden transfer',
+              'high',
+              `This host receives secrets, credentials or the environment (line ${i + 1}).`,
+            );
+        }
+      }
+    }
+  }
+  collected(file, lines, out, seen);
+  return out;
+}
+
+/** Secrets nobody sends on purpose: incoming credentials, browser storage, the whole environment or configuration, credential files. */
+const COLLECTED =
+  /HTTP_AUTHORIZATION|HTTP_COOKIE|\b(?:get_?[Hh]eader|headers?\.get|[Hh]eaders?)\s*[([]\s*["'](?:authorization|cookie|x-api-key)["']|\b(?:getParameter|params|form|body|POST)\s*[([]\s*[:"']?(?:password|passwd|pwd|pass)\b|\blocalStorage\b|\bsessionStorage\b|\bdocument\.cookie\b|\bconfiguration\.AsEnumerable\(\)|\bos\.environ\.copy\(\)|\bdict\(\s*os\.environ\s*\)|\bos\.Environ\(\)|\bprocess\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bENV\.to_h\b|\bSystem\.getenv\(\s*\)|\bGetEnvironmentVariables\(\)|\benv::vars\(\)|\.ssh\/|["']\.ssh["']|["']id_(?:rsa|ed25519|ecdsa)["']|\.aws\/credentials|["']\.aws["']|\bos\.environ\.(?:items|keys|values)\(\)|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bENV\.(?:each|select|filter|to_a)\b|["'][^"'\n]*\/\.?(?:credentials(?:\.json)?|\.pgpass|\.my\.cnf|\.htpasswd)["']|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.docker\/config|\.kube\/config|\/etc\/shadow|wallet\.dat/;
+const CHILD_ENV = /\benv\s*[:=]|spawn|exec|fork|Popen|Command|child_process|ProcessStartInfo|subprocess/;
+
+/**
+ * A file that collects secrets nobody sends on purpose and talks to a host written in the code: each
+ * line that collects them, and the host's line, is a finding (the flow may pass through helpers,
+ * encoders and containers this light analysis does not follow).
+ */
+function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<number>): void {
+  const net = lines.some((c) => NET_CALL.test(c));
+  if (!net) return;
+  const hosts: number[] = [];
+  const sources: number[] = [];
+  // Hosts that receive data: a sending call with a literal host and something besides the URL, or
+  // the constant such a call names (a bare GET of a status page sends nothing).
+  const values = assignments(file);
+  const sends = (c: string) => {
+    const at = c.search(NET_CALL);
+    if (at < 0) return false;
+    const args = callArgs(c, at);
+    return /,|\bdata\b|\bjson\b|\bbody\b/.test(args);
+  };
+  file.lines.forEach((raw, i) => {
+    const c = lines[i];
+    if (!c) return;
+    if ((LITERAL_URL.test(raw) || PASTE.test(raw)) && sends(lines.slice(i, i + 3).join(' '))) hosts.push(i);
+    if (COLLECTED.test(raw) && !CHILD_ENV.test(raw) && !MASKED.test(raw)) sources.push(i);
+    if (sends(lines.slice(i, i + 3).join(' ')))
+      for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {
+        const v = values.get(m[0]);
+        if (v === undefined || !(LITERAL_URL.test(v) || PASTE.test(v))) continue;
+        const decl = file.lines.findIndex((l) => new RegExp(`\\b${m[0]}\\b\\s*(?::[^=]*)?(?::=|=)`).test(l));
+        if (decl >= 0) hosts.push(decl);
+      }
+  });
+  if (!hosts.length || !sources.length) return;
+  for (const i of [...sources, ...hosts]) {
+    if (seen.has(i)) continue;
+    seen.add(i);
+    out.push(
+      finding(file, {
+        ruleId: 'backdoor.secret-to-host',
+        title: 'Collected secrets and a host written in the code',
+        severity: 'high',
+        confidence: 'low',
+        category: 'backdoor',
+        cwe: 'CWE-200',
+        line: i + 1,
+        column: 1,
+        snippet: file.lines[i].trim(),
+        message:
+          'This file collects secrets nobody sends on purpose (incoming credentials, browser storage, the whole environment or configuration, credential files) and sends data to a host written in the code: the shape of hidden exfiltration.',
+        fix: 'Send only what the feature needs to the configured endpoint; never credentials or the environment.',
+      }),
+    );
+  }
+}
+
+/** The text of the first call's arguments from `at` (up to its closing bracket, or the line's end). */
+function callArgs(text: string, at: number): string {
+  const open = text.indexOf('(', at);
+  if (open < 0) return text.slice(at).split(/\s{2,}|;/)[0];
+  let d = 0;
+  for (let k = open; k < text.length; k++) {
+    if (text[k] === '(') d++;
+    else if (text[k] === ')' && --d === 0) return text.slice(open + 1, k);
+  }
+  return text.slice(open + 1);
+}
+
+/** The file's functions and their parameter names, by a language-general look at definition lines. */
+function functionsOf(file: SourceFile): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const DEF =
+    /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\(([^)]*)\)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>/;
+  for (const l of file.lines) {
+    const m = DEF.exec(l);
+    if (!m) continue;
+    const name = m[1] ?? m[3] ?? m[5];
+    const params = (m[2] ?? m[4] ?? m[6] ?? '')
+      .split(',')
+      .map((p) => /([A-Za-z_]\w*)\s*(?:[:=].*)?$/.exec(p.trim().replace(/^[&*$]+/, ''))?.[1] ?? '')
+      .filter((p) => p && !/^(?:self|this|ctx|cls)$/.test(p));
+    if (name && !/^(?:if|for|while|switch|catch|return)$/.test(name)) out.set(name, params);
+  }
+  return out;
+}
+
+// (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
+prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G], true);

@@ -1,0 +1,114 @@
+/**
+ * Money and records that go somewhere they should not (issue 21, item 4), language-general:
+ *   backdoor.fixed-account  money moved (credited, transferred, posted, paid, returned as the payee)
+ *                           to an account written in the code: an IBAN or wallet literal, an id-like
+ *                           literal, or a constant whose name says it is an account
+ *   backdoor.record-copy    personal, card or password data written to a file or table beside the
+ *                           real processing (several such fields in one write, or a plaintext password)
+ * Configured accounts (read from settings) and documented archive tables holding no such fields
+ * are not findings. Fixtures: src/analyzers/fixtures/backdoor.money.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import { type SourceFile, finding } from '../source.ts';
+import { assignments } from './structure.ts';
+import { linesWith } from './vocabulary.ts';
+import { prefilterProvider } from '../literals.ts';
+
+const MONEY =
+  /amount|\bfee|remainder|residue|difference|skim|cents|balance|payout|transfer|credit|debit|ledger|withdraw|deposit|invoice|payment|\bpay|iban|wallet|destination|payee|beneficiar|\bnet\b|charged|salary|wage|refund|commission|adjustment|settle/i;
+/** Literals that are accounts by their form: IBAN, Ethereum/Bitcoin/Tron addresses. */
+const ACCOUNT_FORM =
+  /["'`](?:[A-Z]{2}\d{2}[A-Z0-9]{11,30}|0x[0-9a-fA-F]{40}|bc1[a-z0-9]{20,60}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|T[1-9A-HJ-NP-Za-km-z]{33})["'`]/;
+/** An id-like literal: a prefix and a code with digits (`acct_7Qx9…`, `ACCT-55120`), or six digits and more. */
+const ID_LITERAL = /["'`]([A-Za-z]{2,10}[-_:][A-Za-z0-9]*\d[A-Za-z0-9]{3,}|\d{6,})["'`]/;
+const ACCOUNT_NAME =
+  /acc(?:oun)?t|acct|iban|wallet|payee|recipient|beneficiar|destination|dest\b|sink|pool|house|treasury|suspense|vault|reserve|employee_?id|EmployeeId|user_?id|UserId/i;
+/** A value written once that names an account: a literal, or a constructor of one (`AccountId::User(48_211)`). */
+const CONSTANT_VALUE = /^\s*(?:[\w:.]+\s*\(\s*)?(?:["'`][^"'`\n]{4,}["'`]|\d[\d_]{3,}[LlUu]?)\s*\)?\s*;?\s*$/;
+const MOVE =
+  /\b(?:credit|debit|transfer|payout|pay|post|Post|deposit|withdraw|send|move|book|record|add|Add|push|append|insert|create)\w*\s*\(|=|\breturn\b|:/;
+
+const WRITE =
+  /\bFile\.open\s*\([^)]*["'](?:a|w|ab|a\+)["']|\bfile_put_contents\s*\(|FILE_APPEND|\bappendFile(?:Sync)?\s*\(|\bwriteFile(?:Sync)?\s*\(|\bopen\s*\([^)]*["'](?:a|w|ab|a\+|wb)["']|\bfputs\s*\(|\bfprintf\s*\(|\bfwrite\s*\(|\bAppendAllText\w*\s*\(|\bWriteAllText\w*\s*\(|\bOpenOptions\b|\bos\.OpenFile\s*\(|\bINSERT\s+INTO\b|\.objects\.create\s*\(|\.create\s*\(|\.insert\w*\s*\(|\bFileWriter\s*\(|\bofstream\b|>>\s*["'$\/]/;
+const PERSONAL =
+  /\b\w*(?:email|phone|tax_?id|taxId|ssn|national_?id|date_?of_?birth|dob|birth|card(?:_?number)?|\bpan\b|cvc|cvv|exp(?:iry)?|iban|passport|address)\w*/gi;
+const PLAINTEXT_PASSWORD =
+  /\b(?:raw|plain(?:text)?|clear)_?(?:password|pass|pwd|pw)\b|\bpassword_?(?:raw|plain|clear)\b/i;
+const PROTECTED = /\b(?:hash|digest|encrypt|bcrypt|argon|scrypt|pbkdf|mask|redact|last4|tokeni[sz]e)\w*/i;
+
+/** Lines worth reading: money words, account-shaped literals, writes. */
+const MONEY_HINT = new RegExp(`${MONEY.source}|${ACCOUNT_FORM.source}|${WRITE.source}`, 'gi');
+
+export function analyzeMoney(file: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  const text = file.text;
+  if (!MONEY.test(text)) return out;
+  const values = assignments(file);
+  // Constants that hold an account: by their name, or by the form of the literal they hold.
+  const accounts = new Set<string>();
+  for (const [name, v] of values)
+    if (
+      CONSTANT_VALUE.test(v) &&
+      /\d/.test(v) &&
+      !/require|import|include|load|["'`][./]/.test(v) &&
+      (ACCOUNT_NAME.test(name) || ACCOUNT_FORM.test(v) || ID_LITERAL.test(v))
+    )
+      if (!/^\s*["'`]?\d{1,3}["'`]?\s*;?$/.test(v)) accounts.add(name);
+  const seen = new Set<number>();
+  const add = (i: number, ruleId: string, message: string, title: string, cwe: string) => {
+    if (seen.has(i)) return;
+    seen.add(i);
+    out.push(
+      finding(file, {
+        ruleId,
+        title,
+        severity: 'high',
+        confidence: 'medium',
+        category: 'backdoor',
+        cwe,
+        line: i + 1,
+        column: 1,
+        snippet: file.lines[i].trim(),
+        message,
+        fix: 'Take accounts from reviewed configuration (and write records only where the design says); remove the planted destination.',
+      }),
+    );
+  };
+  for (const i of linesWith(file, MONEY_HINT)) {
+    const l = file.lines[i];
+    if (l.length > 600 || /^\s*(?:\/\/|#|\*|\/\*)/.test(l)) continue;
+    const declared = /^\s*(?:[\w<>:]+\s+)*([A-Za-z_]\w*)\s*(?::\s*[\w:<>]+\s*)?(?::=|=)/.exec(l)?.[1];
+    const usesConstant = [...l.matchAll(/[A-Za-z_]\w*/g)].some((m) => accounts.has(m[0]) && m[0] !== declared);
+    const formLiteral = ACCOUNT_FORM.test(l);
+    const idLiteral = ID_LITERAL.test(l) && MONEY.test(l) && ACCOUNT_NAME.test(l.replace(ID_LITERAL, ''));
+    const inMove = MONEY.test(l) && MOVE.test(l);
+    if (
+      (formLiteral && !declared) ||
+      (inMove && (usesConstant || idLiteral)) ||
+      (idLiteral && /\b(?:credit|transfer|post|pay)\w*\s*\(/i.test(l))
+    )
+      add(
+        i,
+        'backdoor.fixed-account',
+        'Money is moved to an account written in the code (a literal or a constant, not the configured account): the shape of a skim or a payout diversion.',
+        'Money sent to an account fixed in the code',
+        'CWE-506',
+      );
+    if (WRITE.test(l)) {
+      const window = file.lines.slice(i, i + 4).join('\n');
+      const fields = new Set([...window.matchAll(PERSONAL)].map((m) => m[0].toLowerCase()));
+      if ((fields.size >= 3 || PLAINTEXT_PASSWORD.test(window)) && !PROTECTED.test(window))
+        add(
+          i,
+          'backdoor.record-copy',
+          'Personal, card or password data is written in clear to a file or table on the side: the shape of a data diversion.',
+          'Sensitive records copied aside',
+          'CWE-359',
+        );
+    }
+  }
+  return out;
+}
+
+// (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
+prefilterProvider(() => [MONEY_HINT], true);

@@ -1,0 +1,153 @@
+/**
+ * Encoded code run or loaded, followed through the statements of a file (the line shape in
+ * shapes.ts sees a decode and a sink on one line only), and downloads piped into a shell wherever
+ * they are written (a multi-line process builder, a `//go:generate` directive):
+ *   backdoor.decoded-load   a value decoded (base64, hex, zlib, char codes, XOR) reaches code that runs
+ *                           or loads it (eval, exec, a shell, Assembly.Load, defineClass, dlopen…); the
+ *                           constant that holds the blob is reported with it
+ *   backdoor.pipe-to-shell  a string or directive that pipes a download into a shell or interpreter
+ * Data decoded and only parsed (JSON, images, certificates) is not a finding.
+ * Fixtures: src/analyzers/fixtures/backdoor.obfuscation.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import { type SourceFile, finding } from '../source.ts';
+import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
+
+const MORE_DECODE =
+  /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b/;
+const LOAD_SINK =
+  /\b(?:eval|(?<![\w$]\.|\/\.)exec|(?:child_process|cp|os|subprocess|shell|proc|Kernel|pty)\.exec\w*|execfile|compile|Function|runInNewContext|runInThisContext|runInContext|Assembly\.Load\w*|defineClass|loadClass|dlopen|LoadLibrary\w*|memfd_create|VirtualAlloc|mprotect|marshal\.loads|pickle\.loads|system|popen|spawn\w*|execSync|execFile\w*|instance_eval|class_eval|module_eval|create_function|import_module|__import__|exec\.Command|Process\.Start|CreateProcess\w*|ShellExecute\w*|WinExec|ProcessBuilder|getRuntime\(\)\.exec|newInstance)\s*\(|\bnew\s+Function\b|\bnew\s+ClassLoader\b|\bnew\s+\w*ClassLoader\s*\(|\bglobalThis\s*\[|\bwindow\s*\[|\bglobal\s*\[|\bProcessStartInfo\b|\bexecve?\w*\s*\(|\bCommand::new\b/;
+const ASSIGNED =
+  /(?:^|[\s(;{,])(?:(?:var|let|const|my|local|auto|val|final|static|private|readonly|public|mut)\s+)*(?:[\w<>\[\],.?*&:]+\s+)??\$?([A-Za-z_]\w*)(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+const LOAD_SINK_G = new RegExp(LOAD_SINK.source, 'g');
+const PIPE_IN_STRING =
+  /["'`][^"'`\n]*\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^"'`\n|]*https?:\/\/[\w.-]+[^"'`\n|]*\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php|iex|Invoke-Expression)\b[^"'`\n]*["'`]/;
+const GO_GENERATE = /^\s*\/\/go:generate\b/;
+
+/** The text inside the call's brackets that open at or after `at`. */
+function argsOf(text: string, at: number): string {
+  const open = text.indexOf('(', at);
+  if (open < 0) return '';
+  let d = 0;
+  for (let k = open; k < text.length; k++) {
+    if (text[k] === '(') d++;
+    else if (text[k] === ')' && --d === 0) return text.slice(open + 1, k);
+  }
+  return text.slice(open + 1);
+}
+
+export function analyzeObfuscation(file: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<number>();
+  const add = (i: number, ruleId: string, title: string, severity: Finding['severity'], message: string) => {
+    if (seen.has(i)) return;
+    seen.add(i);
+    out.push(
+      finding(file, {
+        ruleId,
+        title,
+        severity,
+        confidence: 'medium',
+        category: 'backdoor',
+        cwe: 'CWE-506',
+        line: i + 1,
+        column: 1,
+        snippet: file.lines[i].trim(),
+        message,
+        fix: 'Ship readable code (or a pinned, checksummed dependency); remove the decode-and-run or download-and-run step.',
+      }),
+    );
+  };
+  const lines = file.lines;
+  const pipes = /curl|wget|iwr|Invoke-WebRequest|go:generate/.test(file.text);
+  for (let i = 0; pipes && i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > 2000) continue;
+    // (a message that tells a person what to type is not a command: print, log, echo, raise)
+    const message =
+      /\b(?:print\w*|puts|echo|console\.\w+|log\w*\.\w+|logger\.\w+|warn\w*|raise|throw|Error|Exception|help|usage)\s*[(\s]/i.test(
+        l,
+      );
+    if (
+      (GO_GENERATE.test(l) && DOWNLOAD_EXEC.test(l)) ||
+      (!/^\s*(?:#|\/\/|\*)/.test(l) && !message && PIPE_IN_STRING.test(l))
+    )
+      add(
+        i,
+        'backdoor.pipe-to-shell',
+        'A download piped into a shell',
+        'high',
+        'A command written in the code pipes a download into a shell or interpreter: whatever the server sends runs, unreviewed, on every build or run.',
+      );
+  }
+  if (!DECODE.test(file.text) && !MORE_DECODE.test(file.text)) return out;
+  // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
+  // those with a decode step, then those naming a name found so far (not every line three times).
+  const decoded = new Set<string>();
+  const blobs = new Map<string, number>();
+  const declaredAt = (name: string): number | undefined => {
+    const re = new RegExp(`(?:^|[\\s(;{,])\\$?${name}\\s*(?::\\s*[^=\\n]{1,40}?)?\\s*(?::=|=(?![=>~]))`);
+    const at = lines.findIndex((l) => l.length <= 2000 && re.test(l));
+    return at < 0 ? undefined : at;
+  };
+  let work = file.matchingLines(new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g'));
+  for (let pass = 0; pass < 3 && work.length; pass++) {
+    const before = decoded.size;
+    for (const i of work) {
+      const l = lines[i];
+      if (l.length > 2000) continue;
+      const a = ASSIGNED.exec(l);
+      if (!a) continue;
+      const rhs = a[2];
+      const fromDecode = DECODE.test(rhs) || MORE_DECODE.test(rhs);
+      const fromTracked = [...rhs.matchAll(/[A-Za-z_]\w*/g)].some((m) => decoded.has(m[0]));
+      if (fromDecode || fromTracked) decoded.add(a[1]);
+      if (fromDecode)
+        for (const m of rhs.matchAll(/[A-Za-z_]\w*/g)) {
+          if (blobs.has(m[0])) continue;
+          const d = declaredAt(m[0]);
+          if (
+            d !== undefined &&
+            d !== i &&
+            /["'`]\s*$|[\[{(]\s*$|["'`][A-Za-z0-9+/=_-]{40,}|0x[0-9a-fA-F]{2}\s*,/.test(lines[d] + (lines[d + 1] ?? ''))
+          )
+            blobs.set(m[0], d);
+        }
+    }
+    if (decoded.size === before) break;
+    const names = [...decoded].slice(0, 200);
+    work = file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'));
+  }
+  if (!decoded.size && !/\bFunction\b|\beval\b|\bexec\b|globalThis|window\[/.test(file.text)) return out;
+  for (const i of file.matchingLines(LOAD_SINK_G)) {
+    const l = lines[i];
+    if (l.length > 2000 || /^\s*(?:#|\/\/|\*)/.test(l)) continue;
+    const sink = LOAD_SINK.exec(l);
+    if (!sink) continue;
+    const rest = lines
+      .slice(i, i + 3)
+      .join(' ')
+      .slice(sink.index);
+    const uses = [...rest.matchAll(/[A-Za-z_]\w*/g)].some((m) => decoded.has(m[0]));
+    const inline =
+      (DECODE.test(rest) || MORE_DECODE.test(rest)) && /\bFunction\b|\beval\b|\bexec\b|globalThis|window\[/.test(rest);
+    if (!uses && !inline) continue;
+    add(
+      i,
+      'backdoor.decoded-load',
+      'Decoded data run or loaded as code',
+      'critical',
+      'Data decoded in this file (base64, hex, compressed, char codes, XOR) is run or loaded as code: a hidden payload.',
+    );
+    for (const [name, d] of blobs)
+      if (new RegExp(`\\b${name}\\b`).test(file.text.slice(0, 0) + lines.join('\n')))
+        add(
+          d,
+          'backdoor.decoded-load',
+          'Encoded payload',
+          'critical',
+          `This constant is decoded and run as code (line ${i + 1}).`,
+        );
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * Trigger × effect (issue 21, item 1): a guard that only a rare, attacker-chosen condition opens
+ * (a moment in time, a calendar day, a counter or version threshold, a magic request/identity/env
+ * value, a suffix or length test on an identity, a marker file, a remote kill switch) AND a guarded
+ * block that does harm (deletes, turns a check off, grants a role, moves money, sends data out,
+ * runs a command, or says yes from a function that decides). Either half alone is ordinary code:
+ * licence banners, date-windowed feature flags and retention jobs with configured periods are not
+ * findings, and the same condition guarding a log line is not one either.
+ * Fixtures: src/analyzers/fixtures/backdoor.trigger.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import { type SourceFile, finding } from '../source.ts';
+import { expand, expandedGuards, type Guard, type Structure } from './structure.ts';
+import { DECIDER, DENIER, EFFECTS, REFUSAL_LIFTED, SUCCESS, literals, triggerOf, type Trigger } from './vocabulary.ts';
+
+export function triggerEffects(file: SourceFile, s: Structure): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<number>();
+  for (const g of expandedGuards(s)) {
+    if (seen.has(g.line)) continue;
+    const t = triggerOf(g.condition, g.expanded, helpersOf(g.condition, s), s.text, s.values);
+    if (!t) continue;
+    const effect = effectOf(g, t, s);
+    if (!effect) continue;
+    seen.add(g.line);
+    out.push(
+      finding(file, {
+        ruleId: 'backdoor.trigger-effect',
+        title: 'Harmful code behind a rare trigger',
+        severity: 'high',
+        confidence: 'medium',
+        category: 'backdoor',
+        cwe: 'CWE-511',
+        line: g.line + 1,
+        column: 1,
+        snippet: file.lines[g.line].trim(),
+        message: `Only a rare, chosen condition (${describe(t)}) opens code that ${effect}: the shape of a logic bomb or a hidden trigger.`,
+        fix: 'Remove the trigger; if the behaviour is meant, make it explicit configuration that is reviewed and documented.',
+      }),
+    );
+  }
+  return out;
+}
+
+function describe(t: Trigger): string {
+  switch (t.kind) {
+    case 'date':
+      return 'a date or time past a constant';
+    case 'calendar':
+      return 'one calendar day or hour';
+    case 'counter':
+      return 'a counter or version threshold';
+    case 'marker-file':
+      return 'a marker file';
+    case 'remote-switch':
+      return 'one answer from a remote server';
+    case 'length':
+      return 'the length of an identity or secret';
+    case 'identity-suffix':
+      return 'a prefix or suffix of a request or identity value';
+    default:
+      return 'a magic request, identity or environment value';
+  }
+}
+
+/** The text of the file's own functions a condition calls (a trigger kept in a helper: `if expired():`). */
+function helpersOf(condition: string, s: Structure): string {
+  const out: string[] = [];
+  for (const m of condition.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+    const body = s.bodies.get(m[1]);
+    if (body && body.length < 2000 && !out.includes(body)) out.push(body);
+  }
+  return out.join('\n');
+}
+
+/** What the guarded code does that matters, or undefined when it only logs, warns or does ordinary work. */
+function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
+  const bodies = [g.bodyText, g.leaves ? g.after : '', g.elseText].filter(Boolean);
+  for (const raw of bodies) {
+    let body = stripComments(raw);
+    // (a value chosen by the condition is judged by what the names it picks hold)
+    if (g.ternary) body = expand(body, s.values);
+    // A cleaner that deletes the very path it tested is housekeeping, not a trigger.
+    if (t.kind === 'marker-file' && literals(g.condition).some((p) => p.length > 1 && body.includes(p))) continue;
+    for (const [what, re] of EFFECTS) if (re.test(body)) return what;
+    // Saying yes counts from a function that decides, or after a test of an outsider's value.
+    if (SUCCESS.test(body) && (t.input || DECIDER.test(g.fn)))
+      return 'lets the caller through (says yes without the check)';
+    if (REFUSAL_LIFTED.test(body) && DENIER.test(g.fn)) return 'lifts a refusal (a lockout or block check says no)';
+    // A fixed moment that picks a number (a window, a limit, an amount) changes what the code does from then on.
+    if (g.ternary && !t.input && /(?:^|\n)\s*-?\d+(?:\.\d+)?\s*(?:\n|$)/.test(raw))
+      return 'switches a number (a window, a limit or an amount)';
+    // The harm may sit in a helper of this file that the guarded code calls.
+    for (const m of body.matchAll(/([A-Za-z_]\w*)\s*\(|^\s*([A-Za-z_][\w-]*)\s*$/gm)) {
+      const name = m[1] ?? m[2];
+      const helper = s.bodies.get(name);
+      if (!helper || name === g.fn) continue;
+      const inner = stripComments(helper);
+      for (const [what, re] of EFFECTS) if (re.test(inner)) return `${what} (in ${name})`;
+    }
+  }
+  return undefined;
+}
+
+/** Comments out (a warning that mentions `rm -rf` does not delete anything). */
+export function stripComments(text: string): string {
+  return text.replace(/(?:^|\s)(?:\/\/|#(?![!\[{])).*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+}

