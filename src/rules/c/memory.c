@@ -260,3 +260,87 @@ void reset_values(long long *values, unsigned char *bytes, int begin, int count)
     // ok: c.pointer-scaled-twice
     memset(bytes + begin * sizeof(long long), 0, count * sizeof(long long));
 }
+
+int check_login(const char *pw, const char *stored, struct user *u) {
+    // ruleid: c.crypt
+    char *h = crypt(pw, stored);
+    // ruleid: c.crypt
+    h = crypt(pw, "ab");
+    // ok: c.crypt
+    h = crypt(pw, "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$");
+    // ok: c.crypt
+    crypto_pwhash_str_verify(stored, pw, strlen(pw));
+    return strcmp(h, stored) == 0;
+}
+
+int save_report(const char *path, const char *text) {
+    // ruleid: c.toctou-check-then-open
+    if (access(path, W_OK) != 0)
+        return -1;
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    return fclose(f);
+}
+
+int read_config(const char *path, const char *other) {
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW);
+    // ok: c.toctou-check-then-open
+    fstat(fd, &st);
+    // ok: c.toctou-check-then-open
+    if (stat(other, &st) == 0) puts("exists");
+    return fd;
+}
+
+void log_entry(struct entry *e, char **lines, FILE *out) {
+    // ruleid: c.format-string-expression
+    syslog(LOG_ERR, e->text);
+    // ruleid: c.format-string-expression
+    fprintf(out, lines[0]);
+    // ruleid: c.format-string-expression
+    printf(describe(e));
+    // ok: c.format-string-expression
+    syslog(LOG_ERR, "%s", e->text);
+    // ok: c.format-string-expression
+    printf(_("%d entries\n"), 3);
+    // ok: c.format-string-expression
+    fprintf(out, e->verbose ? "%s\n" : "%.20s\n", e->text);
+}
+
+void make_token(char *session_token, int n) {
+    static const char cs[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (int i = 0; i < n; i++)
+        // ruleid: c.weak-random, c.weak-random-secret
+        session_token[i] = cs[rand() % 36];
+    // ruleid: c.weak-random, c.weak-random-secret
+    unsigned int nonce = rand();
+}
+
+void roll(int *dice) {
+    // ok: c.weak-random-secret
+    // ruleid: c.weak-random
+    dice[0] = rand() % 6 + 1;
+}
+
+// ok: c.weak-random-secret
+// ruleid: c.weak-random
+int roll_die(void) { return 1 + rand() % 6; }
+
+unsigned long generate_api_key(void) {
+    // ruleid: c.weak-random, c.weak-random-secret
+    return ((unsigned long)random() << 32) | random();
+}
+
+void show(double ratio, int count, char *out) {
+    char label[16];
+    // ruleid: c.sprintf-unbounded, c.sprintf-fixed-buffer
+    sprintf(label, "%f", ratio);
+    // ok: c.sprintf-fixed-buffer
+    // ruleid: c.sprintf-unbounded
+    sprintf(label, "%d", 42);
+    // ok: c.sprintf-fixed-buffer
+    // ruleid: c.sprintf-unbounded
+    sprintf(out, "%d", count);
+    // ok: c.sprintf-fixed-buffer
+    snprintf(label, sizeof label, "%f", ratio);
+}
