@@ -344,3 +344,66 @@ void show(double ratio, int count, char *out) {
     // ok: c.sprintf-fixed-buffer
     snprintf(label, sizeof label, "%f", ratio);
 }
+
+void greet(char *dst, const char *name) {
+    char msg[64] = "Hello, ";
+    // ruleid: c.strncat-whole-size
+    strncat(msg, name, sizeof(msg));
+    // ok: c.strncat-whole-size
+    strncat(msg, name, sizeof(msg) - strlen(msg) - 1);
+    puts(msg);
+}
+
+int jail(const char *root, uid_t uid) {
+    // ruleid: c.chroot-without-chdir
+    if (chroot(root) != 0) return -1;
+    // ruleid: c.privilege-drop-unchecked
+    setuid(uid);
+    // ok: c.privilege-drop-unchecked
+    if (setgid(uid) != 0) abort();
+    return 0;
+}
+
+int jail_right(const char *root) {
+    // ok: c.chroot-without-chdir
+    if (chroot(root) != 0 || chdir("/") != 0) return -1;
+    return 0;
+}
+
+void links(const char *p) {
+    char target[256];
+    // ruleid: c.readlink-unterminated
+    ssize_t n = readlink(p, target, sizeof(target));
+    // ok: c.readlink-unterminated
+    n = readlink(p, target, sizeof(target) - 1);
+    // ruleid: c.getlogin-identity
+    if (strcmp(getlogin(), "admin") == 0) grant();
+    // ok: c.getlogin-identity
+    struct passwd *pw = getpwuid(geteuid());
+}
+
+void windows(char *cmd, STARTUPINFO *si, PROCESS_INFORMATION *pi) {
+    // ruleid: c.library-search-path
+    HMODULE a = LoadLibrary("helper.dll");
+    // ruleid: c.library-search-path
+    HMODULE w = LoadLibraryW(L"helper.dll");
+    // ok: c.library-search-path
+    HMODULE b = LoadLibrary("C:\\Windows\\System32\\helper.dll");
+    // ok: c.library-search-path
+    HMODULE c = LoadLibraryExA("helper.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+    // ruleid: c.createprocess-unquoted-path
+    CreateProcessA(NULL, "C:\\Program Files\\App\\app.exe --run", NULL, NULL, FALSE, 0, NULL, NULL, si, pi);
+    // ok: c.createprocess-unquoted-path
+    CreateProcessA(NULL, "\"C:\\Program Files\\App\\app.exe\" --run", NULL, NULL, FALSE, 0, NULL, NULL, si, pi);
+    // ok: c.createprocess-unquoted-path
+    CreateProcessA("C:\\Program Files\\App\\app.exe", cmd, NULL, NULL, FALSE, 0, NULL, NULL, si, pi);
+}
+
+void scratch(void) {
+    // ruleid: c.predictable-temp-path
+    FILE *f = fopen("/tmp/report.txt", "w");
+    // ok: c.predictable-temp-path
+    int fd = mkstemp(tmpl);
+    // ok: c.predictable-temp-path
+    FILE *g = fopen("/etc/app.conf", "r");
+}
