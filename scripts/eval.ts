@@ -213,7 +213,7 @@ for (const corpus of PACKAGE_CORPORA) {
     }
   }
   row.extra = `good flagged at high or critical: ${pct(goodHigh, row.good)}`;
-  rows.push(row, ...[...perLang.values()].sort((a, b) => a.corpus.localeCompare(b.corpus)));
+  rows.push(row);
   if (misses)
     console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }
@@ -279,7 +279,7 @@ for (const corpus of SHELL_CORPORA) {
     corpus === 'nl2bash'
       ? `flagged ${row.goodFlagged} of ${row.good} (${((100 * row.goodFlagged) / row.good).toFixed(2)}%), denied ${pct(denied, row.good)}; admin-sensitive subset flagged ${pct(sensitiveFlagged, sensitive)}, the rest ${pct(row.goodFlagged - sensitiveFlagged, row.good - sensitive)}. Most asked: ${caps}`
       : `denied ${pct(denied, row.bad)}.${discovery ? ` ATT&CK Discovery techniques (${discovery} cases: uname, whoami, ps, netstat… which agents also run) ${pct(discoveryFlagged, discovery)}; all other techniques ${pct(row.badFlagged - discoveryFlagged, row.bad - discovery)}.` : ''} Most common: ${caps}`;
-  rows.push(row, ...[...perLang.values()].sort((a, b) => a.corpus.localeCompare(b.corpus)));
+  rows.push(row);
   if (misses)
     console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }

@@ -87,3 +87,20 @@ test('JS: request data copied to a variable, then used as a path two statements 
   ].join('\n');
   assert.deepEqual(hits('x.js', src, 'js.path-from-request-variable'), ['4:high']);
 });
+
+test('JS: Buffer.allocUnsafe turned into text for a response without a fill: medium; after fs.readSync into it: none', () => {
+  const bad =
+    "app.get('/x', (req, res) => {\n  const b = Buffer.allocUnsafe(4096);\n  res.end(b.toString('hex'));\n});\n";
+  assert.deepEqual(hits('x.js', bad, 'js.unsafe-buffer-exposed'), ['2:medium']);
+  const good =
+    "app.get('/x', (req, res) => {\n  const b = Buffer.allocUnsafe(4096);\n  fs.readSync(fd, b, 0, 4096, 0);\n  res.end(b);\n});\n";
+  assert.deepEqual(hits('x.js', good, 'js.unsafe-buffer-exposed'), []);
+});
+
+test('JS: jQuery .html() of a concatenated string hidden in a chained selector: flagged; .html() of a jQuery element: not', () => {
+  const src = [
+    "$('#list').find('li').first().html('<b>' + user.name + '</b>');",
+    "$('#list').html($('<li>').text(user.name));",
+  ].join('\n');
+  assert.deepEqual(hits('x.js', src, 'js.jquery-html-injection'), ['1:medium']);
+});

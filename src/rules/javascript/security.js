@@ -412,3 +412,25 @@ async function report(payload, xhr) {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   return svg;
 }
+
+function frame(socket, size) {
+  // ruleid: js.unsafe-buffer, js.unsafe-buffer-exposed
+  const header = Buffer.allocUnsafe(size);
+  socket.write(header);
+}
+
+function frameFilled(socket, size, payload) {
+  // ruleid: js.unsafe-buffer
+  // ok: js.unsafe-buffer-exposed
+  const header = Buffer.allocUnsafe(size);
+  header.fill(0);
+  socket.write(header);
+  // ruleid: js.unsafe-buffer
+  // ok: js.unsafe-buffer-exposed
+  const body = Buffer.allocUnsafe(payload.length);
+  payload.copy(body);
+  socket.write(body);
+  // ok: js.unsafe-buffer-exposed
+  const zeroed = Buffer.alloc(size);
+  socket.write(zeroed);
+}
