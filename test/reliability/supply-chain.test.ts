@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanText } from '../../src/engine/scan.ts';
 import { judgeName } from '../../src/analyzers/deps/names.ts';
+import { onlineIssues } from '../../src/analyzers/deps/online.ts';
 import { RULES_DIR } from '../../src/paths.ts';
 
 const npm = readFileSync(join(RULES_DIR, 'supply-chain', 'popular-npm.txt'), 'utf8')
@@ -75,4 +76,33 @@ test('requirements.txt and pyproject.toml naming a package that does not exist: 
     py.findings.map((f) => `${f.line}:${f.ruleId}:${f.severity}`),
     ['3:supply-chain.unverified-package:medium'],
   );
+});
+
+test('--online: a registered name 1,000x less downloaded than a listed name one edit away (rank 20,000) is a typosquat', () => {
+  const target = npm.slice(20000).find((n) => !n.startsWith('@') && n.length >= 6)!;
+  const squat = squatOf(target);
+  assert.notEqual(judgeName('npm', squat).kind, 'typosquat', 'beyond the offline targets');
+  const issues = onlineIssues(
+    squat,
+    { exists: true, created: '2026-11-01T00:00:00Z', monthlyDownloads: 12 },
+    Date.parse('2026-12-01'),
+  );
+  const hit = issues.find((i) => i.ruleId === 'supply-chain.typosquat');
+  assert.ok(hit, JSON.stringify(issues));
+  assert.equal(hit.severity, 'high');
+  assert.match(hit.message, /first published 30 day\(s\) ago/);
+});
+
+test('--online: the same name with downloads within 1,000x of its look-alike, or a listed look-alike itself: no typosquat', () => {
+  const target = npm.slice(20000).find((n) => !n.startsWith('@') && n.length >= 6)!;
+  const busy = onlineIssues(squatOf(target), { exists: true, monthlyDownloads: 50_000 });
+  assert.ok(!busy.some((i) => i.ruleId === 'supply-chain.typosquat'), JSON.stringify(busy));
+  // uuid4 is listed (an established package one edit from uuid): never a squat, whatever its ratio
+  const listedName = onlineIssues('uuid4', { exists: true, monthlyDownloads: 100 });
+  assert.ok(!listedName.some((i) => i.ruleId === 'supply-chain.typosquat'), JSON.stringify(listedName));
+});
+
+test('--online: a squat the offline check already reports is not reported twice', () => {
+  const issues = onlineIssues('lodahs', { exists: true, monthlyDownloads: 3 });
+  assert.ok(!issues.some((i) => i.ruleId === 'supply-chain.typosquat'));
 });

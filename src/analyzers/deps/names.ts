@@ -196,6 +196,44 @@ function judgeAnew(eco: Ecosystem, rawName: string): NameVerdict {
   return { kind: 'ok', exists };
 }
 
+let allByLength: Map<number, string[]> | undefined;
+
+/**
+ * The most downloaded listed npm name one edit from this one (any rank, not only the targets the
+ * offline check uses), with its monthly downloads: what --online weighs against the name's own
+ * downloads. Undefined for listed names' exact matches and for short or scoped names.
+ */
+export function imitatedByDownloads(
+  eco: Ecosystem,
+  rawName: string,
+): { target: string; downloads: number } | undefined {
+  const data = nameData(eco);
+  const d = data?.downloads;
+  if (!data || !d?.length) return undefined;
+  const name = normaliseName(eco, rawName);
+  // (a listed name has a hundred thousand downloads a month or more: an established package, not a squat)
+  if (name.length < 5 || name.startsWith('@') || data.popular.has(name)) return undefined;
+  if (!allByLength) {
+    allByLength = new Map();
+    for (const n of data.popular.keys()) {
+      if (n.startsWith('@')) continue;
+      let same = allByLength.get(n.length);
+      if (!same) allByLength.set(n.length, (same = []));
+      same.push(n);
+    }
+  }
+  // (each length bucket is in rank order: the first hit is the most downloaded)
+  let best: { target: string; downloads: number } | undefined;
+  for (const len of [name.length - 1, name.length, name.length + 1])
+    for (const p of allByLength.get(len) ?? []) {
+      if (p === name || editDistance(name, p, 1) > 1) continue;
+      const downloads = d[data.popular.get(p)!];
+      if (!best || downloads > best.downloads) best = { target: p, downloads };
+      break;
+    }
+  return best;
+}
+
 /** The popularity ratio between a listed target and any unlisted name (undefined without download counts). */
 function ratioOf(data: NameData, target: string): number | undefined {
   const d = data.downloads;
