@@ -357,6 +357,17 @@ app.get('/download', (req, res) => {
   res.json(list);
 });
 
+app.post('/save', (req, res) => {
+  const { dest, body } = req.body;
+  const { dir: where } = req.params;
+  // ruleid: js.path-from-request-variable
+  fs.writeFileSync(dest, body);
+  // ruleid: js.path-from-request-variable
+  fs.mkdirSync(where) || fs.writeFileSync(where + '/x', body);
+  // ok: js.path-from-request-variable
+  fs.writeFileSync('/srv/data/out.txt', body);
+});
+
 function readTemplate(templateName) {
   // ok: js.path-from-request-variable
   return fs.readFileSync(templateName, 'utf8');
