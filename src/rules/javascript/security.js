@@ -445,3 +445,27 @@ function frameFilled(socket, size, payload) {
   const zeroed = Buffer.alloc(size);
   socket.write(zeroed);
 }
+
+app.get('/search', (req, res) => {
+  const { q } = req.query;
+  const plugin = req.params.plugin;
+  // ruleid: js.regexp-injection, js.regexp-from-request
+  const re = new RegExp(q, 'i');
+  // ruleid: js.regexp-injection, js.regexp-from-request
+  const direct = RegExp('^' + req.query.prefix);
+  // ok: js.regexp-from-request
+  const escaped = new RegExp(escapeRegExp(q));
+  // ok: js.regexp-from-request
+  const fixed = /^[a-z]+$/;
+  // ruleid: js.dynamic-require, js.require-from-request
+  const mod = require('./plugins/' + plugin);
+  // ok: js.require-from-request
+  const known = require('./plugins/index.js');
+  res.json([re, direct, escaped, fixed, mod, known].length);
+});
+
+function loadTheme(name) {
+  // ruleid: js.dynamic-require
+  // ok: js.require-from-request
+  return require('./themes/' + name);
+}
