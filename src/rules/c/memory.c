@@ -407,3 +407,12 @@ void scratch(void) {
     // ok: c.predictable-temp-path
     FILE *g = fopen("/etc/app.conf", "r");
 }
+
+void on_keypress(int *keycode_out) {
+    // ok: c.weak-random-secret
+    // ruleid: c.weak-random
+    *keycode_out = rand() % 26;
+    // ok: c.weak-random-secret
+    // ruleid: c.weak-random
+    int keyframe = rand() % 60;
+}
