@@ -99,6 +99,8 @@ for (const corpus of CODE_CORPORA) {
   }
   const row: Row = { corpus, bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
   const perCat = new Map<string, { bad: number; tp: number; good: number; fp: number; tpCwe: number; fpCwe: number }>();
+  // C, C++ and JavaScript apart: where the classic scanners (flawfinder, eslint-plugin-security) compete
+  const perLang = new Map<string, Row>();
   const missed: string[] = [];
   let goodAnyFinding = 0;
   for (const c of load(corpus)) {
@@ -133,6 +135,18 @@ for (const corpus of CODE_CORPORA) {
       if (cweHit) pc.fpCwe++;
     }
     perCat.set(c.category, pc);
+    if (['c', 'cpp', 'javascript'].includes(c.language) && ['cyberseceval', 'cweval'].includes(corpus)) {
+      const lr = perLang.get(c.language) ?? {
+        corpus: `${corpus}: ${c.language}`,
+        bad: 0,
+        badFlagged: 0,
+        good: 0,
+        goodFlagged: 0,
+      };
+      lr[c.label]++;
+      if (hits.length) lr[c.label === 'bad' ? 'badFlagged' : 'goodFlagged']++;
+      perLang.set(c.language, lr);
+    }
   }
   if (corpus === 'unicode-attacks')
     row.extra = `unicode findings only; good files with any finding at all (e.g. fake tokens in a secret scanner's fixtures): ${pct(goodAnyFinding, row.good)}`;
@@ -148,7 +162,7 @@ for (const corpus of CODE_CORPORA) {
     row.extra = `Benchmark scoring (a case counts only when a finding carries its CWE): TPR ${pct(tp, row.bad)}, FPR ${pct(fp, row.good)}.`;
     details.push(`### owasp-benchmark-python by category\n\n${lines.join('\n')}\n`);
   }
-  rows.push(row);
+  rows.push(row, ...[...perLang.values()].sort((a, b) => a.corpus.localeCompare(b.corpus)));
   if (misses)
     console.log(`--- ${corpus}: examples of misses and false positives\n` + missed.slice(0, misses).join('\n'));
 }

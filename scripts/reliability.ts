@@ -33,6 +33,8 @@ const AREAS: Record<string, string> = {
   resources: 'Bounded resources',
   'cli-errors': 'Errors a person can read',
   sandbox: 'The agent stays inside warden run',
+  'supply-chain': 'Squats are judged by how much less used they are than what they imitate',
+  'rules-c-js': 'The C and JavaScript rules find the flaw however it is written, and not its look-alikes',
 };
 
 interface Case {

@@ -344,7 +344,7 @@ async function onlinePass(targets: Target[], findings: Finding[], notes: Note[])
       notes.push({ file: d.file, kind: 'partial', reason: `--online: ${d.name}: ${f.error}` });
       continue;
     }
-    for (const i of onlineIssues(d.name, f)) {
+    for (const i of onlineIssues(d.name, f, Date.now(), d.ecosystem)) {
       findings.push(
         fileFinding(d.file, {
           ruleId: i.ruleId,

@@ -70,7 +70,7 @@ export function checkDependency(eco: Ecosystem, name: string, version = ''): Dep
       ruleId: 'supply-chain.typosquat',
       severity: 'high',
       title: 'Possible typosquat of a popular package',
-      message: `"${name}" looks like the popular "${v.target}" (${v.how})${v.exists === false ? " and is not in Warden's snapshot of the registry" : ''}. Typosquats copy popular names to get installed by mistake.`,
+      message: `"${name}" looks like the popular "${v.target}" (${v.how})${v.exists === false ? " and is not in Warden's snapshot of the registry" : ''}${v.ratio ? `; "${v.target}" is downloaded at least ${v.ratio.toLocaleString('en')} times more` : ''}. Typosquats copy popular names to get installed by mistake.`,
       fix: `Did you mean "${v.target}"? Install the real package; if "${name}" is intended, review it first.`,
     });
   else if (v.kind === 'combosquat')

@@ -17,11 +17,20 @@ export function normaliseName(eco: string, name: string): string {
   return name.toLowerCase();
 }
 
-/** Only imitations of clearly popular packages matter: the top 3,000 names. */
+/**
+ * Which names are worth imitating. By rank, the top 3,000 (the only measure PyPI's list gives); where
+ * the list knows monthly downloads (npm), also every name at least TARGET_RATIO times more downloaded
+ * than the least-downloaded listed name: a name outside the list has fewer downloads than that, so an
+ * imitation of such a target is at least TARGET_RATIO times less used than what it imitates (a squat,
+ * not a sibling). On npm that reaches rank ~5,500 (9.6 million downloads a month).
+ */
 const TARGET_RANK = 3000;
+const TARGET_RATIO = 100;
 
 interface NameData {
   popular: Map<string, number>;
+  /** Monthly downloads by rank, when the list gives them (npm); the last is the list's floor. */
+  downloads?: number[];
   known?: Bloom;
   knownNote?: string;
   /** The top names by length, in rank order (the one-edit check's candidates). */
@@ -46,16 +55,22 @@ export function nameData(eco: Ecosystem): NameData | undefined {
     const targetsByLength = new Map<number, string[]>();
     const scoped: NameData['scoped'] = [];
     const bySquashed = new Map<string, string[]>();
+    // npm's list gives monthly downloads in its second column, PyPI's only a rank
+    const downloads: number[] | undefined = eco === 'npm' ? [] : undefined;
+    const lines = readFileSync(join(dir, `popular-${eco}.txt`), 'utf8').split('\n');
+    if (downloads)
+      for (const line of lines) if (line && !line.startsWith('#')) downloads.push(Number(line.split('\t')[1]) || 0);
+    const floor = downloads?.length ? downloads[downloads.length - 1] : Infinity;
     // (a plain loop: this runs once per thread, mostly before the JIT has looked at it)
     let rank = 0;
-    for (const line of readFileSync(join(dir, `popular-${eco}.txt`), 'utf8').split('\n')) {
+    for (const line of lines) {
       if (!line || line.startsWith('#')) continue;
       const r = rank++;
       const tab = line.indexOf('\t');
       const n = normaliseName(eco, tab < 0 ? line : line.slice(0, tab));
       if (popular.has(n)) continue;
       popular.set(n, r);
-      if (r >= TARGET_RANK) continue;
+      if (r >= TARGET_RANK && !(downloads && downloads[r] >= TARGET_RATIO * floor)) continue;
       let sameLength = targetsByLength.get(n.length);
       if (!sameLength) targetsByLength.set(n.length, (sameLength = []));
       sameLength.push(n);
@@ -74,7 +89,7 @@ export function nameData(eco: Ecosystem): NameData | undefined {
     } catch {
       /* no snapshot */
     }
-    d = { popular, known, knownNote: known?.header.source, targetsByLength, scoped, bySquashed };
+    d = { popular, downloads, known, knownNote: known?.header.source, targetsByLength, scoped, bySquashed };
   }
   cache.set(eco, d);
   return d ?? undefined;
@@ -106,6 +121,11 @@ export interface NameVerdict {
   how?: string;
   /** The name is in the registry snapshot (it exists, or existed when the snapshot was made). */
   exists?: boolean;
+  /**
+   * How many times more the target is downloaded than this name, at least (npm: the target's monthly
+   * downloads over the list's floor, which an unlisted name is below).
+   */
+  ratio?: number;
 }
 
 const AFFIX =
@@ -157,7 +177,7 @@ function judgeAnew(eco: Ecosystem, rawName: string): NameVerdict {
         if (editDistance(name, p, 1) <= 1) {
           // Short names one edit apart are often unrelated real packages (vue/vuex): require length.
           if (Math.min(p.length, name.length) < 5 && !/(.)\1/.test(name)) continue;
-          return { kind: 'typosquat', target: p, how: describeEdit(name, p), exists };
+          return { kind: 'typosquat', target: p, how: describeEdit(name, p), exists, ratio: ratioOf(data, p) };
         }
       }
     }
@@ -174,6 +194,52 @@ function judgeAnew(eco: Ecosystem, rawName: string): NameVerdict {
   }
   if (exists === false) return { kind: 'unverified', exists };
   return { kind: 'ok', exists };
+}
+
+let allByLength: Map<number, string[]> | undefined;
+
+/**
+ * The most downloaded listed npm name one edit from this one (any rank, not only the targets the
+ * offline check uses), with its monthly downloads: what --online weighs against the name's own
+ * downloads. Undefined for listed names' exact matches and for short or scoped names.
+ */
+export function imitatedByDownloads(
+  eco: Ecosystem,
+  rawName: string,
+): { target: string; downloads: number } | undefined {
+  const data = nameData(eco);
+  const d = data?.downloads;
+  if (!data || !d?.length) return undefined;
+  const name = normaliseName(eco, rawName);
+  // (a listed name has a hundred thousand downloads a month or more: an established package, not a squat)
+  if (name.length < 5 || name.startsWith('@') || data.popular.has(name)) return undefined;
+  if (!allByLength) {
+    allByLength = new Map();
+    for (const n of data.popular.keys()) {
+      if (n.startsWith('@')) continue;
+      let same = allByLength.get(n.length);
+      if (!same) allByLength.set(n.length, (same = []));
+      same.push(n);
+    }
+  }
+  // (each length bucket is in rank order: the first hit is the most downloaded)
+  let best: { target: string; downloads: number } | undefined;
+  for (const len of [name.length - 1, name.length, name.length + 1])
+    for (const p of allByLength.get(len) ?? []) {
+      if (p === name || editDistance(name, p, 1) > 1) continue;
+      const downloads = d[data.popular.get(p)!];
+      if (!best || downloads > best.downloads) best = { target: p, downloads };
+      break;
+    }
+  return best;
+}
+
+/** The popularity ratio between a listed target and any unlisted name (undefined without download counts). */
+function ratioOf(data: NameData, target: string): number | undefined {
+  const d = data.downloads;
+  const r = data.popular.get(target);
+  if (!d?.length || r === undefined) return undefined;
+  return Math.floor(d[r] / Math.max(1, d[d.length - 1]));
 }
 
 function describeEdit(a: string, b: string): string {

@@ -8,7 +8,10 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../../engine/types.ts';
 import { defaultAuditDir } from '../../paths.ts';
-import { normaliseName } from './names.ts';
+import { imitatedByDownloads, judgeName, normaliseName, type Ecosystem } from './names.ts';
+
+/** A name this many times less downloaded than a listed name one edit away imitates it (registered squats). */
+const ONLINE_RATIO = 1000;
 
 export interface RegistryFacts {
   exists: boolean;
@@ -130,7 +133,7 @@ export async function confirmOnline(
   return out;
 }
 
-export function onlineIssues(name: string, f: RegistryFacts, now = Date.now()): OnlineIssue[] {
+export function onlineIssues(name: string, f: RegistryFacts, now = Date.now(), eco: Ecosystem = 'npm'): OnlineIssue[] {
   if (f.error) return [];
   if (!f.exists)
     return [
@@ -143,6 +146,16 @@ export function onlineIssues(name: string, f: RegistryFacts, now = Date.now()): 
     ];
   const out: OnlineIssue[] = [];
   const ageDays = f.created ? (now - Date.parse(f.created)) / 86_400_000 : undefined;
+  // A registered name one edit from a far more used one: the registry's own download count gives the
+  // popularity ratio the offline lists can only bound (the offline check already reported its squats).
+  const t = f.monthlyDownloads !== undefined ? imitatedByDownloads(eco, name) : undefined;
+  if (t && t.downloads / Math.max(1, f.monthlyDownloads!) >= ONLINE_RATIO && judgeName(eco, name).kind !== 'typosquat')
+    out.push({
+      ruleId: 'supply-chain.typosquat',
+      severity: 'high',
+      title: 'Possible typosquat of a popular package',
+      message: `"${name}" is one edit from "${t.target}", which is downloaded ${Math.floor(t.downloads / Math.max(1, f.monthlyDownloads!)).toLocaleString('en')} times more (${f.monthlyDownloads} vs ${t.downloads.toLocaleString('en')} a month)${ageDays !== undefined ? `; first published ${Math.floor(ageDays)} day(s) ago` : ''}.`,
+    });
   if (ageDays !== undefined && ageDays < 30)
     out.push({
       ruleId: 'supply-chain.new-package',

@@ -260,3 +260,159 @@ void reset_values(long long *values, unsigned char *bytes, int begin, int count)
     // ok: c.pointer-scaled-twice
     memset(bytes + begin * sizeof(long long), 0, count * sizeof(long long));
 }
+
+int check_login(const char *pw, const char *stored, struct user *u) {
+    // ruleid: c.crypt
+    char *h = crypt(pw, stored);
+    // ruleid: c.crypt
+    h = crypt(pw, "ab");
+    // ok: c.crypt
+    h = crypt(pw, "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$");
+    // ok: c.crypt
+    crypto_pwhash_str_verify(stored, pw, strlen(pw));
+    return strcmp(h, stored) == 0;
+}
+
+int save_report(const char *path, const char *text) {
+    // ruleid: c.toctou-check-then-open
+    if (access(path, W_OK) != 0)
+        return -1;
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    return fclose(f);
+}
+
+int read_config(const char *path, const char *other) {
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW);
+    // ok: c.toctou-check-then-open
+    fstat(fd, &st);
+    // ok: c.toctou-check-then-open
+    if (stat(other, &st) == 0) puts("exists");
+    return fd;
+}
+
+void log_entry(struct entry *e, char **lines, FILE *out) {
+    // ruleid: c.format-string-expression
+    syslog(LOG_ERR, e->text);
+    // ruleid: c.format-string-expression
+    fprintf(out, lines[0]);
+    // ruleid: c.format-string-expression
+    printf(describe(e));
+    // ok: c.format-string-expression
+    syslog(LOG_ERR, "%s", e->text);
+    // ok: c.format-string-expression
+    printf(_("%d entries\n"), 3);
+    // ok: c.format-string-expression
+    fprintf(out, e->verbose ? "%s\n" : "%.20s\n", e->text);
+}
+
+void make_token(char *session_token, int n) {
+    static const char cs[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (int i = 0; i < n; i++)
+        // ruleid: c.weak-random, c.weak-random-secret
+        session_token[i] = cs[rand() % 36];
+    // ruleid: c.weak-random, c.weak-random-secret
+    unsigned int nonce = rand();
+}
+
+void roll(int *dice) {
+    // ok: c.weak-random-secret
+    // ruleid: c.weak-random
+    dice[0] = rand() % 6 + 1;
+}
+
+// ok: c.weak-random-secret
+// ruleid: c.weak-random
+int roll_die(void) { return 1 + rand() % 6; }
+
+unsigned long generate_api_key(void) {
+    // ruleid: c.weak-random, c.weak-random-secret
+    return ((unsigned long)random() << 32) | random();
+}
+
+void show(double ratio, int count, char *out) {
+    char label[16];
+    // ruleid: c.sprintf-unbounded, c.sprintf-fixed-buffer
+    sprintf(label, "%f", ratio);
+    // ok: c.sprintf-fixed-buffer
+    // ruleid: c.sprintf-unbounded
+    sprintf(label, "%d", 42);
+    // ok: c.sprintf-fixed-buffer
+    // ruleid: c.sprintf-unbounded
+    sprintf(out, "%d", count);
+    // ok: c.sprintf-fixed-buffer
+    snprintf(label, sizeof label, "%f", ratio);
+}
+
+void greet(char *dst, const char *name) {
+    char msg[64] = "Hello, ";
+    // ruleid: c.strncat-whole-size
+    strncat(msg, name, sizeof(msg));
+    // ok: c.strncat-whole-size
+    strncat(msg, name, sizeof(msg) - strlen(msg) - 1);
+    puts(msg);
+}
+
+int jail(const char *root, uid_t uid) {
+    // ruleid: c.chroot-without-chdir
+    if (chroot(root) != 0) return -1;
+    // ruleid: c.privilege-drop-unchecked
+    setuid(uid);
+    // ok: c.privilege-drop-unchecked
+    if (setgid(uid) != 0) abort();
+    return 0;
+}
+
+int jail_right(const char *root) {
+    // ok: c.chroot-without-chdir
+    if (chroot(root) != 0 || chdir("/") != 0) return -1;
+    return 0;
+}
+
+void links(const char *p) {
+    char target[256];
+    // ruleid: c.readlink-unterminated
+    ssize_t n = readlink(p, target, sizeof(target));
+    // ok: c.readlink-unterminated
+    n = readlink(p, target, sizeof(target) - 1);
+    // ruleid: c.getlogin-identity
+    if (strcmp(getlogin(), "admin") == 0) grant();
+    // ok: c.getlogin-identity
+    struct passwd *pw = getpwuid(geteuid());
+}
+
+void windows(char *cmd, STARTUPINFO *si, PROCESS_INFORMATION *pi) {
+    // ruleid: c.library-search-path
+    HMODULE a = LoadLibrary("helper.dll");
+    // ruleid: c.library-search-path
+    HMODULE w = LoadLibraryW(L"helper.dll");
+    // ok: c.library-search-path
+    HMODULE b = LoadLibrary("C:\\Windows\\System32\\helper.dll");
+    // ok: c.library-search-path
+    HMODULE c = LoadLibraryExA("helper.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+    // ruleid: c.createprocess-unquoted-path
+    CreateProcessA(NULL, "C:\\Program Files\\App\\app.exe --run", NULL, NULL, FALSE, 0, NULL, NULL, si, pi);
+    // ok: c.createprocess-unquoted-path
+    CreateProcessA(NULL, "\"C:\\Program Files\\App\\app.exe\" --run", NULL, NULL, FALSE, 0, NULL, NULL, si, pi);
+    // ok: c.createprocess-unquoted-path
+    CreateProcessA("C:\\Program Files\\App\\app.exe", cmd, NULL, NULL, FALSE, 0, NULL, NULL, si, pi);
+}
+
+void scratch(void) {
+    // ruleid: c.predictable-temp-path
+    FILE *f = fopen("/tmp/report.txt", "w");
+    // ok: c.predictable-temp-path
+    int fd = mkstemp(tmpl);
+    // ok: c.predictable-temp-path
+    FILE *g = fopen("/etc/app.conf", "r");
+}
+
+void on_keypress(int *keycode_out) {
+    // ok: c.weak-random-secret
+    // ruleid: c.weak-random
+    *keycode_out = rand() % 26;
+    // ok: c.weak-random-secret
+    // ruleid: c.weak-random
+    int keyframe = rand() % 60;
+}

@@ -80,3 +80,24 @@ void store_header_clean(std::map<std::string, std::string> &header, const std::s
     // ok: cpp.header-injection
     header[key] = value;
 }
+
+std::string Session::make_token(std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < n; i++)
+        // ruleid: c.weak-random, c.weak-random-secret
+        out += "abcdef0123456789"[std::rand() % 16];
+    return out;
+}
+
+int Dice::roll() {
+    // ok: c.weak-random-secret
+    // ruleid: c.weak-random
+    return std::rand() % 6 + 1;
+}
+
+void Logger::emit(const Entry &e) {
+    // ruleid: c.format-string-expression
+    std::printf(e.text.c_str());
+    // ok: c.format-string-expression
+    std::printf("%s", e.text.c_str());
+}

@@ -341,3 +341,131 @@ function tokens(jwt, user) {
   // ok: js.jwt-hardcoded-secret
   return jwt.verify(t, process.env.JWT_SECRET);
 }
+
+app.get('/download', (req, res) => {
+  const name = req.query.file;
+  const folder = `${req.params.folder}/`;
+  // ruleid: js.path-from-request-variable
+  fs.readFile('/srv/files/' + name, (err, data) => res.send(data));
+  // ruleid: js.path-from-request-variable
+  const list = fs.readdirSync(folder);
+  const base = path.basename(name);
+  // ok: js.path-from-request-variable
+  fs.readFile('/srv/files/' + base, (err, data) => res.send(data));
+  // ok: js.path-from-request-variable
+  fs.readFile('/srv/files/index.html', (err, data) => res.send(data));
+  res.json(list);
+});
+
+app.post('/save', (req, res) => {
+  const { dest, body } = req.body;
+  const { dir: where } = req.params;
+  // ruleid: js.path-from-request-variable
+  fs.writeFileSync(dest, body);
+  // ruleid: js.path-from-request-variable
+  fs.mkdirSync(where) || fs.writeFileSync(where + '/x', body);
+  // ok: js.path-from-request-variable
+  fs.writeFileSync('/srv/data/out.txt', body);
+});
+
+function readTemplate(templateName) {
+  // ok: js.path-from-request-variable
+  return fs.readFileSync(templateName, 'utf8');
+}
+
+function renderComment(comment, $list) {
+  // ruleid: js.jquery-html-injection
+  $('#comment').html('<p>' + comment.body + '</p>');
+  // ruleid: js.jquery-html-injection
+  $('#preview').html(comment.html);
+  // ruleid: js.jquery-html-injection
+  jQuery('.list').append(`<li>${comment.author}</li>`);
+  // ok: js.jquery-html-injection
+  $('#comment').html('<p>Loading…</p>');
+  // ok: js.jquery-html-injection
+  $('#comment').html(DOMPurify.sanitize(comment.html));
+  // ok: js.jquery-html-injection
+  $('#comment').text(comment.body);
+  // ok: js.jquery-html-injection
+  $('#list').append($list);
+}
+
+function validators(input) {
+  // ruleid: js.redos-nested-quantifier
+  const word = /^(\w+)+$/;
+  // ruleid: js.redos-nested-quantifier
+  const spaced = /^([a-z0-9]*)*@example\.com$/i;
+  // ruleid: js.redos-nested-quantifier, js.regexp-injection
+  const fromString = new RegExp('^(a+)+$' + input);
+  // ok: js.redos-nested-quantifier
+  const safeWord = /^\w+$/;
+  // ok: js.redos-nested-quantifier
+  const pairs = /^(ab)+(\d+)-(\d+)$/;
+  // ok: js.redos-nested-quantifier
+  const fixed = new RegExp('^(\\d+)-(\\d{2})$');
+  return [word, spaced, fromString, safeWord, pairs, fixed].some((r) => r.test(input));
+}
+
+async function report(payload, xhr) {
+  // ruleid: js.cleartext-http-request
+  await fetch('http://metrics.example.com/collect', { method: 'POST', body: JSON.stringify(payload) });
+  // ruleid: js.cleartext-http-request
+  await axios.post(`http://api.example.com/v1/users/${payload.id}`, payload);
+  // ruleid: js.cleartext-http-request
+  xhr.open('POST', 'http://localhostexample.com/log');
+  // ok: js.cleartext-http-request
+  await fetch('https://metrics.example.com/collect', { method: 'POST', body: JSON.stringify(payload) });
+  // ok: js.cleartext-http-request
+  await fetch('http://localhost:8080/health');
+  // ok: js.cleartext-http-request
+  await fetch('http://127.0.0.1:9229/json');
+  // ok: js.cleartext-http-request
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  return svg;
+}
+
+function frame(socket, size) {
+  // ruleid: js.unsafe-buffer, js.unsafe-buffer-exposed
+  const header = Buffer.allocUnsafe(size);
+  socket.write(header);
+}
+
+function frameFilled(socket, size, payload) {
+  // ruleid: js.unsafe-buffer
+  // ok: js.unsafe-buffer-exposed
+  const header = Buffer.allocUnsafe(size);
+  header.fill(0);
+  socket.write(header);
+  // ruleid: js.unsafe-buffer
+  // ok: js.unsafe-buffer-exposed
+  const body = Buffer.allocUnsafe(payload.length);
+  payload.copy(body);
+  socket.write(body);
+  // ok: js.unsafe-buffer-exposed
+  const zeroed = Buffer.alloc(size);
+  socket.write(zeroed);
+}
+
+app.get('/search', (req, res) => {
+  const { q } = req.query;
+  const plugin = req.params.plugin;
+  // ruleid: js.regexp-injection, js.regexp-from-request
+  const re = new RegExp(q, 'i');
+  // ruleid: js.regexp-injection, js.regexp-from-request
+  const direct = RegExp('^' + req.query.prefix);
+  // ok: js.regexp-from-request
+  const escaped = new RegExp(escapeRegExp(q));
+  // ok: js.regexp-from-request
+  const fixed = /^[a-z]+$/;
+  // ruleid: js.dynamic-require, js.require-from-request
+  const mod = require('./plugins/' + plugin);
+  // ok: js.require-from-request
+  const known = require('./plugins/index.js');
+  res.json([re, direct, escaped, fixed, mod, known].length);
+});
+
+function loadTheme(name) {
+  // ruleid: js.dynamic-require
+  // ok: js.require-from-request
+  return require('./themes/' + name);
+}
