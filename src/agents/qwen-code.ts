@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { claudeStyleAnswer, claudeStylePostToolWarning } from './answers.ts';
 import { getPath, usageStatistics } from './checks.ts';
 import { kindOf } from './tools.ts';
+import { baseKeys, exactNames, systemKeys } from './managed.ts';
 import type { AgentModule, HookPayload } from './types.ts';
 
 export const qwenCode: AgentModule = {
@@ -103,6 +104,13 @@ export const qwenCode: AgentModule = {
       [['telemetry', 'enabled'], false],
     ],
     hosts: ['gb4w8c3ygj-default-sea.rum.aliyuncs.com'],
+  },
+  // Its system settings override user and project ones; tools.exclude removes a tool from the model.
+  managedSettings: (policy) => {
+    const keys = baseKeys(qwenCode);
+    const excluded = exactNames(policy.tools.deny);
+    if (excluded.length) keys.push([['tools', 'exclude'], excluded]);
+    return [systemKeys(keys)];
   },
   projectDirEnv: 'QWEN_PROJECT_DIR',
   modelEnv: { baseUrl: ['OPENAI_BASE_URL'], apiKey: ['OPENAI_API_KEY', 'DASHSCOPE_API_KEY'] },

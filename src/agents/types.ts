@@ -6,6 +6,8 @@
  * lists them. Everything else (the hook runner, install, doctor, the CLI) asks the registry.
  */
 import type { Decision, Event } from '../engine/types.ts';
+import type { Policy } from '../engine/policy.ts';
+export type { Policy };
 
 /** 'unknown': an event name the agent module cannot name; judged as a pre-tool call it cannot read. */
 export type Phase = 'pre-tool' | 'post-tool' | 'prompt' | 'other' | 'unknown';
@@ -53,6 +55,17 @@ export type ToolKind =
 
 /** A settings value Warden sets: the key path in the settings file and its value. */
 export type Setting = [path: string[], value: unknown];
+
+/**
+ * One piece of an agent's managed settings (src/agents/managed.ts): keys Warden sets in a JSON
+ * file, or the whole text of a file Warden owns. `file` is a name the agent module resolves on the
+ * machine (managedPath): 'system' is its system settings file.
+ */
+export interface ManagedPart {
+  file: string;
+  keys?: Setting[];
+  text?: string;
+}
 
 export interface InstallResult {
   file: string;
@@ -140,6 +153,13 @@ export interface AgentModule {
   };
   /** Extra fields of the probe's prompt payload (Qwen Code's submitted_prompt). */
   probePrompt?(text: string): Record<string, unknown>;
+  /**
+   * What the agent's own managed (system) settings must say for a policy, so that its native
+   * controls agree with Warden: the server signs these into the policy bundle; machines apply them.
+   */
+  managedSettings(policy: Policy): ManagedPart[];
+  /** Where a managed part's file is on this machine (default: 'system' is settings.files().system). */
+  managedPath?(file: string): string;
   /** The agent's own doctor checks (telemetry, sandboxes that switch hooks off…). */
   doctor(s: SettingsByScope, env: NodeJS.ProcessEnv, cwd: string): DoctorFindings;
 }

@@ -30,7 +30,7 @@ function writeAtomic(file: string, text: string): void {
 
 async function call<T>(
   url: string,
-  init: RequestInit & { token?: string; body?: string },
+  init: RequestInit & { token?: string; body?: string; timeoutMs?: number },
 ): Promise<{ status: number; body: T }> {
   let res: Response;
   try {
@@ -40,7 +40,7 @@ async function call<T>(
         'content-type': 'application/json',
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
       },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(init.timeoutMs ?? TIMEOUT_MS),
     });
   } catch (e) {
     const c = (e as { cause?: { code?: string } }).cause?.code;
@@ -185,7 +185,13 @@ async function send(e: Enrolment, body: unknown) {
 }
 
 /** Fetches the policy bundle, verifies it against the pinned key and caches it. */
-export async function fetchPolicy(home: string): Promise<{ version?: number; problem?: string }> {
+export async function fetchPolicy(home: string): Promise<{
+  version?: number;
+  problem?: string;
+  /** Agents whose managed settings the bundle carries (written), and what could not be written. */
+  applied?: string[];
+  notes?: string[];
+}> {
   const e = enrolled(home);
   const r = await call<Bundle>(`${e.url}/api/policy`, { method: 'GET', token: e.token });
   if (r.status === 404) return {};
@@ -194,7 +200,11 @@ export async function fetchPolicy(home: string): Promise<{ version?: number; pro
   // A bundle that does not verify is not cached: the last good one stays until it expires.
   if (problem) return { problem: `the server's policy bundle is refused: ${problem}` };
   writeAtomic(join(home, POLICY_CACHE), JSON.stringify(r.body) + '\n');
-  return { version: r.body.version };
+  if (!r.body.managed) return { version: r.body.version };
+  // The agents' own managed settings, from the same verified bundle: their native controls agree.
+  const { applyManaged } = await import('./agent-settings.ts');
+  const failed = applyManaged(r.body.managed);
+  return { version: r.body.version, applied: Object.keys(r.body.managed), notes: failed };
 }
 
 export interface ApprovalAnswer {
@@ -208,11 +218,13 @@ export interface ApprovalAnswer {
 export async function requestApproval(
   home: string,
   req: { session: string; call: unknown; summary: string; reason: string },
+  timeoutMs = TIMEOUT_MS,
 ): Promise<ApprovalAnswer> {
   const e = enrolled(home);
   const r = await call<ApprovalAnswer>(`${e.url}/api/approvals`, {
     method: 'POST',
     token: e.token,
+    timeoutMs,
     body: JSON.stringify(req),
   });
   if (r.status !== 200) throw new Unreachable(`approval request failed (HTTP ${r.status}): ${errorOf(r.body)}`);
