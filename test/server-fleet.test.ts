@@ -6,7 +6,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, home, serve, type Srv } from './helpers/server.ts';
+import { spawnSync } from 'node:child_process';
+import { api, BIN, home, serve, type Srv } from './helpers/server.ts';
+import { makeWork, sandboxSkip, sessionOf, warden, wardenRun } from './helpers/sandbox.ts';
 import { hook, machine, run, shellCall, type Machine } from './helpers/fleet.ts';
 
 const servers: Srv[] = [];
@@ -168,5 +170,50 @@ test(
       got = (await api(srv.url, '/api/events?session=fleet-fwd-1', srv.admin)).body;
     }
     assert.equal(got.length, 1, 'the hook did not forward its record within 60 s');
+  },
+);
+
+test(
+  "warden run on an enrolled machine: a sandboxed agent's ask goes through the approval gate (denied with an id) and the session's records reach the server at its end",
+  { skip: sandboxSkip(), timeout: 240_000 },
+  async () => {
+    const srv = await serve(home());
+    servers.push(srv);
+    const w = makeWork();
+    writeFileSync(join(w.dir, 'team.yml'), 'capabilities:\n  network: ask\n');
+    const as = { ...process.env, WARDEN_HOME: srv.home };
+    const opts = { encoding: 'utf8' as const, env: as };
+    const set = spawnSync(
+      process.execPath,
+      [BIN, 'server', 'policy', 'set', join(w.dir, 'team.yml'), '--url', srv.url, '--approval-minutes', '5'],
+      opts,
+    );
+    assert.equal(set.status, 0, set.stderr);
+    const tok = spawnSync(process.execPath, [BIN, 'server', 'token', 'create', '--url', srv.url], opts).stdout;
+    const e = warden(w, ['enrol', srv.url, '--token', /token: (\S+)/.exec(tok)![1]]);
+    assert.equal(e.code, 0, e.err);
+    const payload = JSON.stringify({
+      session_id: 'agent-7',
+      cwd: w.proj,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'run_shell_command',
+      tool_input: { command: 'curl -o notes.txt https://docs.example.com/notes.txt' },
+    });
+    const inside = `printf '%s' "$P" | /run/warden/hook-client qwen-code /run/warden/hook.sock /bin/false /x; echo "exit=$?"`;
+    const r = await wardenRun(w, ['--agent', 'qwen-code', '--', 'sh', '-c', inside], { P: payload });
+    assert.match(r.out, /approval apr-[\w-]+ is pending/, `${r.out}${r.err}`);
+    assert.match(r.out, /exit=2/);
+    const id = sessionOf(r);
+    assert.ok(id, r.err);
+    let got: { kind: string }[] = [];
+    for (let i = 0; i < 300 && !got.some((x) => x.kind === 'session-end'); i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      got = (await api(srv.url, `/api/events?session=${id}`, srv.admin)).body;
+    }
+    assert.ok(
+      got.some((x) => x.kind === 'session-end'),
+      `the session's last record did not arrive: ${JSON.stringify(got.map((x) => x.kind))}`,
+    );
+    assert.ok(got.some((x) => x.kind === 'run_shell_command'));
   },
 );

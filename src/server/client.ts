@@ -245,12 +245,14 @@ export const FORWARD_EVERY_MS = 30_000;
  * Starts `warden audit push` in the background (detached, its own process) when this machine is
  * enrolled and has not pushed for FORWARD_EVERY_MS: never on the decision's path, and nothing is
  * lost if it fails (the log is the queue; the next forward sends it). For front doors: judge, hooks.
+ * `now`: at the end of a session (`warden run`), whose last records should not wait for the next
+ * front door; a push running meanwhile is harmless (the server recognises what it already has).
  */
-export function forwardSoon(home: string, bin = process.argv[1]): boolean {
+export function forwardSoon(home: string, bin = process.argv[1], now = false): boolean {
   if (!existsSync(join(home, ENROL_FILE)) || !bin) return false;
   const ack = join(home, ACK_FILE);
   try {
-    if (Date.now() - statSync(ack).mtimeMs < FORWARD_EVERY_MS) return false;
+    if (!now && Date.now() - statSync(ack).mtimeMs < FORWARD_EVERY_MS) return false;
   } catch {
     /* never pushed: push now */
   }
