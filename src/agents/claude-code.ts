@@ -69,7 +69,17 @@ export const claudeCode: AgentModule = {
     }),
     disableAllHooks: true,
   },
-  telemetry: { off: FLAGS.map((k) => [['env', k], '1']), hosts: ['statsig.anthropic.com', 'sentry.io'] },
+  telemetry: {
+    off: FLAGS.map((k) => [['env', k], '1']),
+    hosts: ['statsig.anthropic.com', '*.statsig.com', '*.sentry.io', 'sentry.io'],
+    env: { DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_ERROR_REPORTING: '1' },
+  },
+  run: {
+    api: 'anthropic',
+    defaultBaseUrl: 'https://api.anthropic.com',
+    projectFiles: ['.claude/settings.json', '.claude/settings.local.json', '.mcp.json'],
+    modelHosts: [],
+  },
   // Managed settings win over every other scope and a user cannot change them: the policy's denied
   // paths, hosts and tools become permission deny rules, and a policy that asks forbids the mode
   // that bypasses every permission prompt.

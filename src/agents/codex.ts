@@ -401,7 +401,18 @@ export const codex: AgentModule = {
     disableAllHooks: false,
   },
   installer,
-  telemetry: { off: [[['analytics', 'enabled'], false]], hosts: ['ab.chatgpt.com', 'chatgpt.com'] },
+  // chatgpt.com itself is also the API of a ChatGPT sign-in: only its analytics host is telemetry.
+  telemetry: {
+    off: [[['analytics', 'enabled'], false]],
+    hosts: ['ab.chatgpt.com', '*.sentry.io', 'sentry.io'],
+    env: {},
+  },
+  run: {
+    api: 'openai',
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    projectFiles: ['.codex/config.toml'],
+    modelHosts: [],
+  },
   modelEnv: { baseUrl: ['OPENAI_BASE_URL'], apiKey: ['OPENAI_API_KEY', 'CODEX_API_KEY'] },
   managedSettings: (policy) => [{ file: 'requirements.toml', text: requirements(policy) }],
   managedPath: (file) => join(folders(process.cwd()).system, file),

@@ -66,7 +66,16 @@ export const geminiCli: AgentModule = {
       [['privacy', 'usageStatisticsEnabled'], false],
       [['telemetry', 'enabled'], false],
     ],
-    hosts: ['play.googleapis.com'],
+    hosts: ['play.googleapis.com'], // Clearcut usage logging
+    env: { GEMINI_TELEMETRY_ENABLED: 'false' },
+  },
+  run: {
+    api: 'gemini',
+    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+    projectFiles: ['.gemini/settings.json'],
+    systemSettingsEnv: 'GEMINI_CLI_SYSTEM_SETTINGS_PATH',
+    // cloudcode-pa is Code Assist's API (the model for logged-in users).
+    modelHosts: ['generativelanguage.googleapis.com', 'cloudcode-pa.googleapis.com', 'oauth2.googleapis.com'],
   },
   // System settings override the user's and the project's. YOLO mode approves every call without
   // asking, which contradicts a policy that asks: it is switched off when the policy asks anything.

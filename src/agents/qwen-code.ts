@@ -103,7 +103,17 @@ export const qwenCode: AgentModule = {
       [['privacy', 'usageStatisticsEnabled'], false],
       [['telemetry', 'enabled'], false],
     ],
-    hosts: ['gb4w8c3ygj-default-sea.rum.aliyuncs.com'],
+    // packages/core/src/telemetry/qwen-logger (USAGE_STATS_HOSTNAME, an Alibaba Cloud RUM endpoint;
+    // read from the pinned 0.x bundle).
+    hosts: ['gb4w8c3ygj-default-sea.rum.aliyuncs.com', '*.rum.aliyuncs.com', '*.arms.aliyuncs.com'],
+    env: { QWEN_USAGE_STATISTICS_ENABLED: 'false', QWEN_TELEMETRY_ENABLED: 'false' },
+  },
+  run: {
+    api: 'openai',
+    defaultBaseUrl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
+    projectFiles: ['.qwen/settings.json', '.mcp.json'],
+    systemSettingsEnv: 'QWEN_CODE_SYSTEM_SETTINGS_PATH',
+    modelHosts: [],
   },
   // Its system settings override user and project ones; tools.exclude removes a tool from the model.
   managedSettings: (policy) => {

@@ -138,8 +138,24 @@ export interface AgentModule {
   };
   /** A non-JSON installer (see HookInstaller); JSON settings otherwise. */
   installer?: HookInstaller;
-  /** Vendor usage data: the settings that turn it off, and where it goes when on. */
-  telemetry: { off: Setting[]; hosts: string[] };
+  /**
+   * Vendor usage data: the settings that turn it off, the environment that keeps it off, and the
+   * hosts it goes to when on (`warden run` blocks and counts them; `*.domain` for subdomains).
+   */
+  telemetry: { off: Setting[]; hosts: string[]; env?: Record<string, string> };
+  /** What `warden run` needs beyond the rest (src/sandbox/agent-facts.ts reads it). */
+  run: {
+    /** The protocol of its model endpoint (modelEnv.baseUrl[0] and apiKey[0] carry its URL and key). */
+    api: 'openai' | 'anthropic' | 'gemini';
+    /** The vendor's endpoint when the user set none. */
+    defaultBaseUrl: string;
+    /** Project files (relative to the workspace) that can switch hooks off, auto-approve or add MCP servers. */
+    projectFiles: string[];
+    /** Environment that points its system-scope settings at a file (bound read-only in the sandbox). */
+    systemSettingsEnv?: string;
+    /** Model hosts it reaches itself where Warden's gateway does not speak its protocol (Gemini's). */
+    modelHosts: string[];
+  };
   /** Environment variables the agent sets for hooks (its project folder). */
   projectDirEnv?: string;
   /** Environment variables that point the agent at a model endpoint and key (used by `warden run`, gateway). */
