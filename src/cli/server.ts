@@ -208,14 +208,15 @@ export async function pushCommand(rest: string[]): Promise<number> {
   }
   // Which guard layers are in force on this machine, for the console (warden doctor's reports),
   // taken before the policy fetch writes the agents' managed settings again: the server sees drift.
-  const { guardReports, guardDue, guardSent } = await import('../server/guard-report.ts');
-  const reports = guardReports(dir);
+  const { guardReports, guardDue, guardSent, managedKey } = await import('../server/guard-report.ts');
+  const key = managedKey(dir);
+  const reports = guardDue(dir, key) ? guardReports(dir) : undefined;
   const p = await fetchPolicy(dir).catch((e: Error) => ({ problem: e.message, version: undefined, notes: [] }));
   if (p.problem) process.stderr.write(`warden: ${p.problem}\n`);
   for (const n of p.notes ?? []) process.stderr.write(`warden: ${n}\n`);
-  if (!guardDue(dir, reports)) return 0;
+  if (!reports) return 0;
   await reportGuard(dir, reports).then(
-    () => guardSent(dir, reports),
+    () => guardSent(dir, key),
     (e: Error) => process.stderr.write(`warden: ${e.message}\n`),
   );
   return 0;

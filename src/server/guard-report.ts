@@ -2,8 +2,9 @@
  * What a machine tells its server about its guard (the console's "Guard in force"): per agent,
  * `warden doctor`'s verdict on the hooks, the agent's version, whether the other layers are there
  * (the `warden run` sandbox can start; the model endpoint in this environment is a local Warden
- * gateway), and the hash of the agent's managed settings (drift). Sent with a push when it changed
- * or GUARD_EVERY_MS after the last one, so hooks that push every 30 s do not report every 30 s.
+ * gateway), and the hash of the agent's managed settings (drift). Sent with a push when the managed
+ * settings changed or GUARD_EVERY_MS after the last one, so hooks that push every 30 s do not run
+ * the doctor's probes and report every 30 s.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -85,16 +86,28 @@ export function guardReports(home: string, cwd = process.cwd(), env = process.en
 
 const digest = (r: unknown) => createHash('sha256').update(canonical(r)).digest('hex');
 
-/** Whether these reports should be sent: they changed since the last one sent, or it is GUARD_EVERY_MS old. */
-export function guardDue(home: string, reports: GuardReport[], now = Date.now()): boolean {
+/**
+ * What can change between full reports and must be seen at once: the agents' managed settings
+ * (cheap: a few files read). The doctor's live probes start hooks, so they run only when a report is due.
+ */
+export function managedKey(home: string): string {
   try {
-    const last = JSON.parse(readFileSync(join(home, GUARD_FILE), 'utf8')) as { at: number; digest: string };
-    return last.digest !== digest(reports) || !(now - last.at < GUARD_EVERY_MS);
+    return digest(managedStatus(managedBundle(home)));
+  } catch (e) {
+    return digest((e as Error).message);
+  }
+}
+
+/** Whether a report is due: the managed settings changed since the last one sent, or it is GUARD_EVERY_MS old. */
+export function guardDue(home: string, key: string, now = Date.now()): boolean {
+  try {
+    const last = JSON.parse(readFileSync(join(home, GUARD_FILE), 'utf8')) as { at: number; key: string };
+    return last.key !== key || !(now - last.at < GUARD_EVERY_MS);
   } catch {
     return true; // never sent, or the marker is damaged: send
   }
 }
 
-export function guardSent(home: string, reports: GuardReport[], now = Date.now()): void {
-  writeFileSync(join(home, GUARD_FILE), JSON.stringify({ at: now, digest: digest(reports) }) + '\n', { mode: 0o600 });
+export function guardSent(home: string, key: string, now = Date.now()): void {
+  writeFileSync(join(home, GUARD_FILE), JSON.stringify({ at: now, key }) + '\n', { mode: 0o600 });
 }
