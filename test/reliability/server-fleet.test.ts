@@ -6,9 +6,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, home, serve, type Srv } from '../helpers/server.ts';
+import { api, BIN, home, serve, type Srv } from '../helpers/server.ts';
 import { hook, machine, run, shellCall, type Machine } from '../helpers/fleet.ts';
 import { bundleProblem, signBundle, type BundleBody } from '../../src/server/bundle.ts';
 import { managedFor } from '../../src/server/agent-settings.ts';
@@ -71,20 +72,21 @@ test(
 test(
   'the approval server down: a hook ask is denied within the hook deadline with the reason, never allowed',
   { timeout: 180_000 },
-  async () => {
+  async (t) => {
     const { srv, m } = await fleet(['--approval-minutes', '10']);
     await srv.stop();
     const r = await hook(m, 'qwen-code', shellCall(m, ASK_CALL));
     assert.ok(denied(r), r.out);
     assert.match(r.out, /approval server could not be asked .*cannot be reached.*fails closed/);
     assert.ok(r.ms < HOOK_DEADLINE_MS, `${r.ms} ms`);
+    t.diagnostic(`denied in ${r.ms} ms`);
   },
 );
 
 test(
   'an approval server that accepts the connection and never answers: the hook denies inside its deadline (bounded wait), never allowed',
   { timeout: 180_000 },
-  async () => {
+  async (t) => {
     const { m } = await fleet(['--approval-minutes', '10']);
     const tarpit = createServer(() => {}); // takes the connection, says nothing
     sockets.push(tarpit);
@@ -97,6 +99,51 @@ test(
     assert.ok(denied(r), r.out);
     assert.match(r.out, /approval server could not be asked/);
     assert.ok(r.ms < HOOK_DEADLINE_MS, `${r.ms} ms: the wait must be bounded well inside the agent's deadline`);
+    t.diagnostic(`denied in ${r.ms} ms`);
+  },
+);
+
+test(
+  'resident mode: the daemon asking a stalled approval server denies inside the client deadline and keeps answering other calls',
+  { timeout: 180_000 },
+  async (t) => {
+    const { m } = await fleet(['--approval-minutes', '10']);
+    const client = join(m.home, 'client'),
+      socket = join(m.home, 'd.sock');
+    const built = run(m, ['daemon', '--build-client', client]);
+    if (built.status !== 0) return t.skip('no C compiler on this machine');
+    const d = spawn(process.execPath, [BIN, 'daemon', '--socket', socket], { env: m.env, stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 300 && !existsSync(socket); i++) await new Promise((res) => setTimeout(res, 100));
+      const tarpit = createServer(() => {});
+      sockets.push(tarpit);
+      await new Promise<void>((res) => tarpit.listen(0, '127.0.0.1', res));
+      const file = join(m.home, 'server.json');
+      const e = JSON.parse(readFileSync(file, 'utf8'));
+      writeFileSync(
+        file,
+        JSON.stringify({ ...e, url: `http://127.0.0.1:${(tarpit.address() as { port: number }).port}` }),
+      );
+      const call = (command: string) => {
+        const t0 = Date.now();
+        const r = spawnSync(client, ['qwen-code', socket, process.execPath, BIN], {
+          input: JSON.stringify(shellCall(m, command)),
+          env: m.env,
+          encoding: 'utf8',
+        });
+        return { ...r, ms: Date.now() - t0 };
+      };
+      const asked = call(ASK_CALL);
+      assert.equal(asked.status, 2, asked.stdout);
+      assert.match(asked.stdout, /approval server could not be asked/);
+      assert.ok(asked.ms < HOOK_DEADLINE_MS, `${asked.ms} ms`);
+      t.diagnostic(`denied in ${asked.ms} ms`);
+      const other = call('ls -la');
+      assert.deepEqual([other.status, other.stdout], [0, '']);
+    } finally {
+      d.kill('SIGTERM');
+      await new Promise((res) => d.once('exit', res));
+    }
   },
 );
 
