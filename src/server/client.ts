@@ -185,7 +185,10 @@ async function send(e: Enrolment, body: unknown) {
 }
 
 /** Fetches the policy bundle, verifies it against the pinned key and caches it. */
-export async function fetchPolicy(home: string): Promise<{
+export async function fetchPolicy(
+  home: string,
+  timeoutMs = TIMEOUT_MS,
+): Promise<{
   version?: number;
   problem?: string;
   /** Agents whose managed settings the bundle carries (written), and what could not be written. */
@@ -193,7 +196,7 @@ export async function fetchPolicy(home: string): Promise<{
   notes?: string[];
 }> {
   const e = enrolled(home);
-  const r = await call<Bundle>(`${e.url}/api/policy`, { method: 'GET', token: e.token });
+  const r = await call<Bundle>(`${e.url}/api/policy`, { method: 'GET', token: e.token, timeoutMs });
   if (r.status === 404) return {};
   if (r.status !== 200) throw new Unreachable(`the policy could not be fetched (HTTP ${r.status}): ${errorOf(r.body)}`);
   const problem = bundleProblem(r.body, e.serverKey);
@@ -270,6 +273,9 @@ export function forwardSoon(home: string, bin = process.argv[1], now = false): b
   }
 }
 
+/** How long a front door's start waits for the policy fetch. */
+const REFRESH_TIMEOUT_MS = 5_000;
+
 /**
  * At a long-lived front door's start (daemon, gateway): fetch the managed policy when enrolled, so
  * it starts on the newest one. A failure is reported and the verified cache stays in force
@@ -278,7 +284,8 @@ export function forwardSoon(home: string, bin = process.argv[1], now = false): b
 export async function refreshPolicy(home: string): Promise<string | undefined> {
   if (!readEnrolment(home)) return undefined;
   try {
-    const r = await fetchPolicy(home);
+    // Bounded: a stalled server must not hold the daemon's or gateway's start (the cache stays in force).
+    const r = await fetchPolicy(home, REFRESH_TIMEOUT_MS);
     return r.problem ?? (r.version ? `managed policy version ${r.version} fetched and verified` : undefined);
   } catch (e) {
     return `the managed policy could not be refreshed (${(e as Error).message}); using the cached one`;
