@@ -10,9 +10,13 @@ import { join } from 'node:path';
 import { claudeStyleAnswer, claudeStylePostToolWarning } from './answers.ts';
 import { qwenCode } from './qwen-code.ts';
 import { kindOf } from './tools.ts';
+import { asksAnything, baseKeys, exactNames, systemKeys } from './managed.ts';
 import type { AgentModule } from './types.ts';
 
 const FLAGS = ['DISABLE_TELEMETRY', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC'];
+
+/** A Warden path glob as a Claude Code permission path: an absolute path is written `//path` there. */
+const claudePath = (p: string) => (p.startsWith('/') ? `/${p}` : p);
 
 export const claudeCode: AgentModule = {
   id: 'claude-code',
@@ -60,11 +64,36 @@ export const claudeCode: AgentModule = {
       system:
         process.platform === 'darwin'
           ? '/Library/Application Support/ClaudeCode/managed-settings.json'
-          : '/etc/claude-code/managed-settings.json',
+          : // Claude Code reads only this path; the variable is Warden's own, for tests that cannot write /etc.
+            (process.env.CLAUDE_CODE_MANAGED_SETTINGS_PATH ?? '/etc/claude-code/managed-settings.json'),
     }),
     disableAllHooks: true,
   },
-  telemetry: { off: FLAGS.map((k) => [['env', k], '1']), hosts: ['statsig.anthropic.com', 'sentry.io'] },
+  telemetry: {
+    off: FLAGS.map((k) => [['env', k], '1']),
+    hosts: ['statsig.anthropic.com', '*.statsig.com', '*.sentry.io', 'sentry.io'],
+    env: { DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_ERROR_REPORTING: '1' },
+  },
+  run: {
+    api: 'anthropic',
+    defaultBaseUrl: 'https://api.anthropic.com',
+    projectFiles: ['.claude/settings.json', '.claude/settings.local.json', '.mcp.json'],
+    modelHosts: [],
+  },
+  // Managed settings win over every other scope and a user cannot change them: the policy's denied
+  // paths, hosts and tools become permission deny rules, and a policy that asks forbids the mode
+  // that bypasses every permission prompt.
+  managedSettings: (policy) => {
+    const keys = baseKeys(claudeCode);
+    const deny = [
+      ...policy.paths.deny.flatMap((p) => [`Read(${claudePath(p)})`, `Edit(${claudePath(p)})`]),
+      ...exactNames(policy.hosts.deny).map((h) => `WebFetch(domain:${h})`),
+      ...exactNames(policy.tools.deny),
+    ];
+    if (deny.length) keys.push([['permissions', 'deny'], deny]);
+    if (asksAnything(policy)) keys.push([['permissions', 'disableBypassPermissionsMode'], 'disable']);
+    return [systemKeys(keys)];
+  },
   projectDirEnv: 'CLAUDE_PROJECT_DIR',
   modelEnv: { baseUrl: ['ANTHROPIC_BASE_URL'], apiKey: ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN'] },
   probeTools: { shell: 'Bash', write: 'Write', read: 'Read' },

@@ -23,7 +23,8 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { answerText, claudeStyleAnswer, claudeStylePostToolWarning } from './answers.ts';
 import { claudeCode } from './claude-code.ts';
-import type { AgentModule, DoctorFindings, HookInstaller, InstallResult, Scope } from './types.ts';
+import { asksAnything, deniesAnything } from './managed.ts';
+import type { AgentModule, DoctorFindings, HookInstaller, InstallResult, Policy, Scope } from './types.ts';
 
 /** The hook timeout Warden installs, in seconds (the installed command denies at 7.5 s by itself). */
 const TIMEOUT_S = 10;
@@ -320,6 +321,22 @@ function doctor(_s: unknown, env: NodeJS.ProcessEnv, cwd: string): DoctorFinding
   return found;
 }
 
+/**
+ * /etc/codex/requirements.toml: the approval and sandbox modes a user may pick. A policy that asks
+ * rules out "never" (no call ever asked about); one that denies rules out running with no sandbox.
+ * Warden owns this file whole (its text is what the server compares).
+ */
+function requirements(policy: Policy): string {
+  const approvals = ['untrusted', 'on-request', ...(asksAnything(policy) ? [] : ['never'])];
+  const sandboxes = ['read-only', 'workspace-write', ...(deniesAnything(policy) ? [] : ['danger-full-access'])];
+  const list = (xs: string[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
+  return (
+    '# Written by Warden from the managed policy of its server: do not edit (the server reports drift).\n' +
+    `allowed_approval_policies = ${list(approvals)}\n` +
+    `allowed_sandbox_modes = ${list(sandboxes)}\n`
+  );
+}
+
 export const codex: AgentModule = {
   id: 'codex',
   name: 'OpenAI Codex CLI',
@@ -384,8 +401,21 @@ export const codex: AgentModule = {
     disableAllHooks: false,
   },
   installer,
-  telemetry: { off: [[['analytics', 'enabled'], false]], hosts: ['ab.chatgpt.com', 'chatgpt.com'] },
+  // chatgpt.com itself is also the API of a ChatGPT sign-in: only its analytics host is telemetry.
+  telemetry: {
+    off: [[['analytics', 'enabled'], false]],
+    hosts: ['ab.chatgpt.com', '*.sentry.io', 'sentry.io'],
+    env: {},
+  },
+  run: {
+    api: 'openai',
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    projectFiles: ['.codex/config.toml'],
+    modelHosts: [],
+  },
   modelEnv: { baseUrl: ['OPENAI_BASE_URL'], apiKey: ['OPENAI_API_KEY', 'CODEX_API_KEY'] },
+  managedSettings: (policy) => [{ file: 'requirements.toml', text: requirements(policy) }],
+  managedPath: (file) => join(folders(process.cwd()).system, file),
   probeTools: { shell: 'Bash', write: 'apply_patch', read: 'view_image' },
   probeInput: {
     write: (file, content) => ({

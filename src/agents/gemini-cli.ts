@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { geminiStyleAnswer, geminiStylePostToolWarning } from './answers.ts';
 import { usageStatistics } from './checks.ts';
 import { claudeCode } from './claude-code.ts';
+import { asksAnything, baseKeys, exactNames, systemKeys } from './managed.ts';
 import type { AgentModule } from './types.ts';
 
 export const geminiCli: AgentModule = {
@@ -65,7 +66,25 @@ export const geminiCli: AgentModule = {
       [['privacy', 'usageStatisticsEnabled'], false],
       [['telemetry', 'enabled'], false],
     ],
-    hosts: ['play.googleapis.com'],
+    hosts: ['play.googleapis.com'], // Clearcut usage logging
+    env: { GEMINI_TELEMETRY_ENABLED: 'false' },
+  },
+  run: {
+    api: 'gemini',
+    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+    projectFiles: ['.gemini/settings.json'],
+    systemSettingsEnv: 'GEMINI_CLI_SYSTEM_SETTINGS_PATH',
+    // cloudcode-pa is Code Assist's API (the model for logged-in users).
+    modelHosts: ['generativelanguage.googleapis.com', 'cloudcode-pa.googleapis.com', 'oauth2.googleapis.com'],
+  },
+  // System settings override the user's and the project's. YOLO mode approves every call without
+  // asking, which contradicts a policy that asks: it is switched off when the policy asks anything.
+  managedSettings: (policy) => {
+    const keys = baseKeys(geminiCli);
+    const excluded = exactNames(policy.tools.deny);
+    if (excluded.length) keys.push([['tools', 'exclude'], excluded]);
+    if (asksAnything(policy)) keys.push([['security', 'disableYoloMode'], true]);
+    return [systemKeys(keys)];
   },
   projectDirEnv: 'GEMINI_PROJECT_DIR',
   modelEnv: { baseUrl: ['GOOGLE_GEMINI_BASE_URL'], apiKey: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] },

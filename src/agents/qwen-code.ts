@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { claudeStyleAnswer, claudeStylePostToolWarning } from './answers.ts';
 import { getPath, usageStatistics } from './checks.ts';
 import { kindOf } from './tools.ts';
+import { baseKeys, exactNames, systemKeys } from './managed.ts';
 import type { AgentModule, HookPayload } from './types.ts';
 
 export const qwenCode: AgentModule = {
@@ -102,7 +103,24 @@ export const qwenCode: AgentModule = {
       [['privacy', 'usageStatisticsEnabled'], false],
       [['telemetry', 'enabled'], false],
     ],
-    hosts: ['gb4w8c3ygj-default-sea.rum.aliyuncs.com'],
+    // packages/core/src/telemetry/qwen-logger (USAGE_STATS_HOSTNAME, an Alibaba Cloud RUM endpoint;
+    // read from the pinned 0.x bundle).
+    hosts: ['gb4w8c3ygj-default-sea.rum.aliyuncs.com', '*.rum.aliyuncs.com', '*.arms.aliyuncs.com'],
+    env: { QWEN_USAGE_STATISTICS_ENABLED: 'false', QWEN_TELEMETRY_ENABLED: 'false' },
+  },
+  run: {
+    api: 'openai',
+    defaultBaseUrl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
+    projectFiles: ['.qwen/settings.json', '.mcp.json'],
+    systemSettingsEnv: 'QWEN_CODE_SYSTEM_SETTINGS_PATH',
+    modelHosts: [],
+  },
+  // Its system settings override user and project ones; tools.exclude removes a tool from the model.
+  managedSettings: (policy) => {
+    const keys = baseKeys(qwenCode);
+    const excluded = exactNames(policy.tools.deny);
+    if (excluded.length) keys.push([['tools', 'exclude'], excluded]);
+    return [systemKeys(keys)];
   },
   projectDirEnv: 'QWEN_PROJECT_DIR',
   modelEnv: { baseUrl: ['OPENAI_BASE_URL'], apiKey: ['OPENAI_API_KEY', 'DASHSCOPE_API_KEY'] },

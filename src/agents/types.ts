@@ -6,6 +6,8 @@
  * lists them. Everything else (the hook runner, install, doctor, the CLI) asks the registry.
  */
 import type { Decision, Event } from '../engine/types.ts';
+import type { Policy } from '../engine/policy.ts';
+export type { Policy };
 
 /** 'unknown': an event name the agent module cannot name; judged as a pre-tool call it cannot read. */
 export type Phase = 'pre-tool' | 'post-tool' | 'prompt' | 'other' | 'unknown';
@@ -53,6 +55,17 @@ export type ToolKind =
 
 /** A settings value Warden sets: the key path in the settings file and its value. */
 export type Setting = [path: string[], value: unknown];
+
+/**
+ * One piece of an agent's managed settings (src/agents/managed.ts): keys Warden sets in a JSON
+ * file, or the whole text of a file Warden owns. `file` is a name the agent module resolves on the
+ * machine (managedPath): 'system' is its system settings file.
+ */
+export interface ManagedPart {
+  file: string;
+  keys?: Setting[];
+  text?: string;
+}
 
 export interface InstallResult {
   file: string;
@@ -125,8 +138,24 @@ export interface AgentModule {
   };
   /** A non-JSON installer (see HookInstaller); JSON settings otherwise. */
   installer?: HookInstaller;
-  /** Vendor usage data: the settings that turn it off, and where it goes when on. */
-  telemetry: { off: Setting[]; hosts: string[] };
+  /**
+   * Vendor usage data: the settings that turn it off, the environment that keeps it off, and the
+   * hosts it goes to when on (`warden run` blocks and counts them; `*.domain` for subdomains).
+   */
+  telemetry: { off: Setting[]; hosts: string[]; env?: Record<string, string> };
+  /** What `warden run` needs beyond the rest (src/sandbox/agent-facts.ts reads it). */
+  run: {
+    /** The protocol of its model endpoint (modelEnv.baseUrl[0] and apiKey[0] carry its URL and key). */
+    api: 'openai' | 'anthropic' | 'gemini';
+    /** The vendor's endpoint when the user set none. */
+    defaultBaseUrl: string;
+    /** Project files (relative to the workspace) that can switch hooks off, auto-approve or add MCP servers. */
+    projectFiles: string[];
+    /** Environment that points its system-scope settings at a file (bound read-only in the sandbox). */
+    systemSettingsEnv?: string;
+    /** Model hosts it reaches itself where Warden's gateway does not speak its protocol (Gemini's). */
+    modelHosts: string[];
+  };
   /** Environment variables the agent sets for hooks (its project folder). */
   projectDirEnv?: string;
   /** Environment variables that point the agent at a model endpoint and key (used by `warden run`, gateway). */
@@ -140,6 +169,13 @@ export interface AgentModule {
   };
   /** Extra fields of the probe's prompt payload (Qwen Code's submitted_prompt). */
   probePrompt?(text: string): Record<string, unknown>;
+  /**
+   * What the agent's own managed (system) settings must say for a policy, so that its native
+   * controls agree with Warden: the server signs these into the policy bundle; machines apply them.
+   */
+  managedSettings(policy: Policy): ManagedPart[];
+  /** Where a managed part's file is on this machine (default: 'system' is settings.files().system). */
+  managedPath?(file: string): string;
   /** The agent's own doctor checks (telemetry, sandboxes that switch hooks off…). */
   doctor(s: SettingsByScope, env: NodeJS.ProcessEnv, cwd: string): DoctorFindings;
 }

@@ -5,18 +5,20 @@ import { createInterface } from 'node:readline';
 import { parseArgs, UsageError } from './args.ts';
 import { AGENTS, type Agent } from '../hooks/adapters.ts';
 import { runHook, stdinState, writeLateRecord } from '../hooks/run.ts';
-import { writeSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
+import { ENROL_FILE } from '../server/managed.ts';
 import { install, uninstall, doctor, type Scope } from '../hooks/install.ts';
 import { loadPolicy } from '../engine/policy.ts';
 import { judgeEvent } from '../engine/judge.ts';
 import { eventWorkspace, parseEvent } from '../engine/events.ts';
 import { AuditLog } from '../audit/log.ts';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildClient, defaultSocket, startDaemon } from '../hooks/daemon.ts';
 import { judgedRecord, noteRecord, toStored } from '../audit/record.ts';
 // The fleet modules (src/server/) load only where used: a hook's start must not pay for them.
 const fleet = () => import('../server/client.ts');
-import { defaultAuditDir } from '../paths.ts';
+import { defaultAuditDir, PACKAGE_ROOT } from '../paths.ts';
+const BIN = join(PACKAGE_ROOT, 'bin', 'warden.js');
 
 /**
  * Writes the whole answer synchronously (and without loading process.stdout's stream machinery,
@@ -54,6 +56,9 @@ export async function hookCommand(rest: string[]): Promise<number> {
   const r = await runHook(agent, { policyFile: flags.policy as string | undefined, budgetMs: budget });
   if (r.stdout) writeOut(1, r.stdout + '\n');
   if (r.stderr) writeOut(2, r.stderr);
+  // The answer is out: an enrolled machine forwards its records (and guard report) in the background,
+  // at most once per FORWARD_EVERY_MS, from a detached process (the agent waits only for the spawn).
+  if (existsSync(join(defaultAuditDir(), ENROL_FILE))) (await fleet()).forwardSoon(defaultAuditDir(), BIN);
   // Input that never ended leaves a read of stdin waiting, and an answer at the deadline leaves the
   // work running: the answer is out, so end here.
   if (stdinState.pending || stdinState.timedOut) process.exit(r.code);
@@ -172,11 +177,16 @@ export function installCommand(rest: string[], remove: boolean): number {
   return 0;
 }
 
-export function doctorCommand(rest: string[]): number {
+export async function doctorCommand(rest: string[]): Promise<number> {
   const { flags, rest: pos } = parseArgs(rest, { json: 'bool', agent: 'string' });
   const named = flags.agent !== undefined ? [flags.agent as string, ...pos] : pos;
   const agents = named.length ? named.map((a) => agentArg(a, 'doctor')) : AGENTS;
   const reports = agents.map((a) => doctor(a, process.cwd()));
+  // An enrolled machine whose server manages the agents' own settings: do they still say so?
+  if (existsSync(join(defaultAuditDir(), ENROL_FILE))) {
+    const { managedChecks } = await import('../server/agent-settings.ts');
+    managedChecks(defaultAuditDir(), reports);
+  }
   if (flags.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
   else {
     for (const r of reports) {

@@ -287,7 +287,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     usage: [
       'warden server [--db postgres://USER@HOST/DB] [--host H] [--port P] [--silence-minutes N] [--otlp URL]',
       'warden server token create [--hours N] [--url URL | --db URL]',
-      'warden server policy set FILE [--approval-minutes N] [--url URL | --db URL]',
+      'warden server policy set FILE [--approval-minutes N] [--agent-settings] [--url URL | --db URL]',
     ],
     flags: [
       ['--db URL', 'PostgreSQL (postgres://…) to use; without it an embedded store in ~/.warden/server-db'],
@@ -299,6 +299,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       ['--hours N', '(token create) how long the enrolment token stays usable (default 24)'],
       ['--url URL', '(token, policy) the running server (default: the one started with this WARDEN_HOME)'],
       ['--approval-minutes N', '(policy set) approvals on: an approved call is allowed for N minutes (0: off)'],
+      ['--agent-settings', "(policy set) machines also write each agent's managed settings from it (drift reported)"],
     ],
     examples: [
       'warden server --db postgres://warden@db.internal/warden --host 0.0.0.0',

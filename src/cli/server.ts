@@ -39,6 +39,7 @@ const SERVER_FLAGS = {
   hours: 'string',
   url: 'string',
   'approval-minutes': 'string',
+  'agent-settings': 'bool',
 } as const;
 const SERVE_ONLY = ['db', 'host', 'port', 'silence-minutes', 'bundle-hours', 'otlp'];
 
@@ -141,9 +142,9 @@ async function tokenCommand(pos: string[], flags: Record<string, unknown>): Prom
 }
 
 async function policyCommand(pos: string[], flags: Record<string, unknown>): Promise<number> {
-  only(flags, ['approval-minutes', 'url', 'db'], 'warden server policy set');
+  only(flags, ['approval-minutes', 'agent-settings', 'url', 'db'], 'warden server policy set');
   if (pos[0] !== 'set' || !pos[1] || pos.length > 2)
-    throw new UsageError('usage: warden server policy set FILE [--approval-minutes N]');
+    throw new UsageError('usage: warden server policy set FILE [--approval-minutes N] [--agent-settings]');
   let policy: string;
   try {
     policy = readFileSync(pos[1], 'utf8');
@@ -153,13 +154,19 @@ async function policyCommand(pos: string[], flags: Record<string, unknown>): Pro
   const { parsePolicy, builtinPolicy } = await import('../engine/policy.ts');
   parsePolicy(policy, pos[1], builtinPolicy()); // a bad policy is refused here, before any machine could fetch it
   const approvalMinutes = positive(flags['approval-minutes'], '--approval-minutes', 0);
-  let out = flags.db ? undefined : await adminCall(serverUrl(flags.url), '/api/policy', { policy, approvalMinutes });
+  const agentSettings = flags['agent-settings'] === true;
+  let out = flags.db
+    ? undefined
+    : await adminCall(serverUrl(flags.url), '/api/policy', { policy, approvalMinutes, agentSettings });
   if (!out) {
     const { publishPolicy } = await import('../server/api.ts');
-    out = { version: await withStore(flags.db, (s) => publishPolicy(s, policy, approvalMinutes, 'cli')) };
+    out = {
+      version: await withStore(flags.db, (s) => publishPolicy(s, policy, approvalMinutes, 'cli', agentSettings)),
+    };
   }
   process.stdout.write(
-    `published policy version ${out.version}${approvalMinutes ? ` (approvals on, ${approvalMinutes} min)` : ''}\n`,
+    `published policy version ${out.version}${approvalMinutes ? ` (approvals on, ${approvalMinutes} min)` : ''}` +
+      `${agentSettings ? " (with each agent's managed settings)" : ''}\n`,
   );
   return 0;
 }
@@ -172,6 +179,8 @@ export async function enrolCommand(rest: string[]): Promise<number> {
   process.stdout.write(`enrolled as machine ${e.machine} with ${e.url}; server key pinned: ${e.serverFingerprint}\n`);
   const p = await fetchPolicy(home());
   if (p.version) process.stdout.write(`managed policy version ${p.version} fetched and verified\n`);
+  if (p.applied?.length) process.stdout.write(`managed settings written for ${p.applied.join(', ')}\n`);
+  for (const n of p.notes ?? []) process.stderr.write(`warden: ${n}\n`);
   if (p.problem) throw new UserError(p.problem);
   return 0;
 }
@@ -197,15 +206,18 @@ export async function pushCommand(rest: string[]): Promise<number> {
     }
     throw e;
   }
-  const p = await fetchPolicy(dir).catch((e: Error) => ({ problem: e.message, version: undefined }));
+  // Which guard layers are in force on this machine, for the console (warden doctor's reports),
+  // taken before the policy fetch writes the agents' managed settings again: the server sees drift.
+  const { guardReports, guardDue, guardSent, managedKey } = await import('../server/guard-report.ts');
+  const key = managedKey(dir);
+  const reports = guardDue(dir, key) ? guardReports(dir) : undefined;
+  const p = await fetchPolicy(dir).catch((e: Error) => ({ problem: e.message, version: undefined, notes: [] }));
   if (p.problem) process.stderr.write(`warden: ${p.problem}\n`);
-  // Which guard layers are in force on this machine, for the console (warden doctor's reports).
-  const { AGENTS } = await import('../hooks/adapters.ts');
-  const { doctor } = await import('../hooks/install.ts');
-  const reports = AGENTS.map((a) => {
-    const r = doctor(a, process.cwd());
-    return { agent: r.agent, inForce: r.inForce, problems: r.problems.map((x) => x.problem) };
-  });
-  await reportGuard(dir, reports).catch((e: Error) => process.stderr.write(`warden: ${e.message}\n`));
+  for (const n of p.notes ?? []) process.stderr.write(`warden: ${n}\n`);
+  if (!reports) return 0;
+  await reportGuard(dir, reports).then(
+    () => guardSent(dir, key),
+    (e: Error) => process.stderr.write(`warden: ${e.message}\n`),
+  );
   return 0;
 }

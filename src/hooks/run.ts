@@ -7,10 +7,12 @@
 import { stricter, loadPolicy, type Policy } from '../engine/policy.ts';
 import { judgeEvent, type FullVerdict } from '../engine/judge.ts';
 import type { Decision, Event } from '../engine/types.ts';
-import { AuditLog } from '../audit/log.ts';
+import { AuditLog, defaultAuditDir } from '../audit/log.ts';
+import { ENROL_FILE } from '../server/managed.ts';
 import { languageOf, registerOnly, type Language } from '../analyzers/code/languages.ts';
 import { judgedRecord, noteRecord, redactText, toStored } from '../audit/record.ts';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
 import { MAX_HOOK_INPUT } from './install.ts';
@@ -42,6 +44,12 @@ export interface HookOptions {
  * 7.5 s from its own start and passes a budget 0.7 s shorter than what it has left.
  */
 export const DEFAULT_BUDGET_MS = 7_000;
+/**
+ * How long a hook waits for the server's answer to an approval request (approvals on in the managed
+ * policy): well inside the agent's deadline (HOOK_DEADLINE_MS, 7.5 s), so an unreachable or stalled
+ * server costs one bounded wait and a denial, never the agent's timeout (which would let the call run).
+ */
+export const APPROVAL_WAIT_MS = 2_500;
 /** What the late-record process waits for a locked audit database, long after the answer went out. */
 const LATE_RECORD_BUSY_MS = 120_000;
 
@@ -171,6 +179,7 @@ export async function judgePayload(
   source = `hook:${agent}`,
   projectDir?: string,
   oneShot = false,
+  approvalMs = APPROVAL_WAIT_MS,
 ): Promise<HookAnswer> {
   const phase = phaseOf(agent, payload);
   const session = typeof payload?.session_id === 'string' ? payload.session_id : undefined;
@@ -250,10 +259,45 @@ export async function judgePayload(
     decision = stricter(decision, v.decision);
     reasons.push(...v.reasons);
   }
+  const approvals =
+    phase === 'pre-tool' && decision === 'ask' ? await gated(events, verdicts, session, approvalMs) : [];
+  if (approvals.length) {
+    decision = approvals.reduce<Decision>((d, g) => stricter(d, g.decision), 'allow');
+    reasons.unshift(...approvals.flatMap((g) => g.reasons));
+  }
   // UserPromptSubmit also fires when tool results go back to the model: those are model turns, not prompts.
   const kind = phase === 'prompt' && !events.length ? 'model-turn' : undefined;
-  audit?.append(toStored(judgedRecord({ ...caller, kind, data: { cwd } }, events, verdicts)));
+  const approval = approvals.length
+    ? { approval: approvals.length === 1 ? approvals[0].approval : approvals.map((g) => g.approval) }
+    : {};
+  const record = judgedRecord({ ...caller, kind, data: { cwd, ...approval } }, events, verdicts);
+  // (an approval decides the call: the record says what was answered, and why)
+  if (approvals.length) Object.assign(record, { decision, reasons: [...new Set(reasons)] });
+  audit?.append(toStored(record));
   return answer(agent, phase, decision, reasons.join(' ') || 'allowed');
+}
+
+/**
+ * The server's approval for each call the policy asks about, when this machine is enrolled and its
+ * managed policy turns approvals on ([] otherwise: the ask goes to the agent as before). An agent's
+ * hook has nobody of Warden's to answer it, so the server's person does; any failure is a denial.
+ */
+async function gated(
+  events: Event[],
+  verdicts: FullVerdict[],
+  session: string | undefined,
+  ms: number,
+): Promise<import('../server/approve.ts').Gated[]> {
+  const dir = defaultAuditDir();
+  if (!existsSync(join(dir, ENROL_FILE))) return []; // not enrolled: nothing to load
+  const { approvalGate } = await import('../server/approve.ts');
+  const out = [];
+  for (let k = 0; k < events.length; k++) {
+    if (verdicts[k].decision !== 'ask') continue;
+    const g = await approvalGate(dir, session ?? 'hook', events[k], verdicts[k].reasons, ms);
+    if (g) out.push(g);
+  }
+  return out;
 }
 
 export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<HookAnswer> {
@@ -309,7 +353,8 @@ export async function runHook(agent: Agent, opts: HookOptions = {}): Promise<Hoo
     let audit: AuditLog | undefined;
     try {
       audit = new DeadlineAuditLog(opts.auditDir, budget);
-      return await judgePayload(agent, payload, policy, audit, `hook:${agent}`, undefined, true);
+      const approvalMs = Math.max(100, Math.min(APPROVAL_WAIT_MS, msLeft(budget) - 1_000));
+      return await judgePayload(agent, payload, policy, audit, `hook:${agent}`, undefined, true, approvalMs);
     } catch (e) {
       const busy = (e as { code?: string }).code?.startsWith('SQLITE_BUSY');
       const reason = busy

@@ -1,13 +1,16 @@
 /**
- * What `warden run` must know about each agent, in one place until src/agents/ holds one module per
- * agent (then this file folds into those modules): how to recognise it from the command, the
- * environment that points it at a model endpoint, the project files through which a repository
- * can weaken the guard, and the vendor telemetry hosts it reports to.
+ * What `warden run` must know about each agent, read from the agent's module (src/agents/<id>.ts:
+ * its commands, model endpoint variables and `run` facts, telemetry), so that adding an agent is
+ * still one file: how to recognise it from the command, the environment that points it at a model
+ * endpoint, the project files through which a repository can weaken the guard, and the vendor
+ * telemetry hosts it reports to.
  */
 import { basename } from 'node:path';
+import { AGENT_MODULES, AGENTS, type Agent } from '../agents/index.ts';
+import type { AgentModule } from '../agents/types.ts';
 
-export type RunAgent = 'qwen-code' | 'claude-code' | 'gemini-cli' | 'codex';
-export const RUN_AGENTS: RunAgent[] = ['qwen-code', 'claude-code', 'gemini-cli', 'codex'];
+export type RunAgent = Agent;
+export const RUN_AGENTS: RunAgent[] = AGENTS;
 
 export interface AgentFacts {
   /** Executable names (basename of the command) that are this agent. */
@@ -24,72 +27,31 @@ export interface AgentFacts {
   systemSettingsEnv?: string;
   /** Environment that keeps the agent's own telemetry off (the settings file says so too). */
   telemetryEnv: Record<string, string>;
-  /**
-   * Vendor telemetry and usage-report hosts, blocked and counted by the egress decider.
-   * Qwen Code: packages/core/src/telemetry/qwen-logger (USAGE_STATS_HOSTNAME, an Alibaba Cloud RUM
-   * endpoint; read from the pinned 0.x bundle). The others from their documented telemetry.
-   */
+  /** Vendor telemetry and usage-report hosts, blocked and counted by the egress decider. */
   telemetryHosts: string[];
-  /**
-   * Model hosts the agent reaches itself (over TLS, through the egress proxy) where Warden's gateway
-   * does not speak its protocol (Gemini's); empty where the gateway stands in for the model.
-   */
+  /** Model hosts the agent reaches itself where Warden's gateway does not speak its protocol. */
   modelHosts: string[];
 }
 
-export const AGENT_FACTS: Record<RunAgent, AgentFacts> = {
-  'qwen-code': {
-    commands: ['qwen', 'qwen-code'],
-    api: 'openai',
-    baseUrlEnv: 'OPENAI_BASE_URL',
-    keyEnv: 'OPENAI_API_KEY',
-    defaultBaseUrl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
-    projectFiles: ['.qwen/settings.json', '.mcp.json'],
-    systemSettingsEnv: 'QWEN_CODE_SYSTEM_SETTINGS_PATH',
-    telemetryEnv: { QWEN_USAGE_STATISTICS_ENABLED: 'false', QWEN_TELEMETRY_ENABLED: 'false' },
-    telemetryHosts: ['gb4w8c3ygj-default-sea.rum.aliyuncs.com', '*.rum.aliyuncs.com', '*.arms.aliyuncs.com'],
-    modelHosts: [],
-  },
-  'claude-code': {
-    commands: ['claude', 'claude-code'],
-    api: 'anthropic',
-    baseUrlEnv: 'ANTHROPIC_BASE_URL',
-    keyEnv: 'ANTHROPIC_API_KEY',
-    defaultBaseUrl: 'https://api.anthropic.com',
-    projectFiles: ['.claude/settings.json', '.claude/settings.local.json', '.mcp.json'],
-    telemetryEnv: {
-      DISABLE_TELEMETRY: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_ERROR_REPORTING: '1',
-    },
-    telemetryHosts: ['statsig.anthropic.com', '*.statsig.com', '*.sentry.io', 'sentry.io'],
-    modelHosts: [],
-  },
-  'gemini-cli': {
-    commands: ['gemini', 'gemini-cli'],
-    api: 'gemini',
-    baseUrlEnv: 'GOOGLE_GEMINI_BASE_URL',
-    keyEnv: 'GEMINI_API_KEY',
-    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
-    projectFiles: ['.gemini/settings.json'],
-    systemSettingsEnv: 'GEMINI_CLI_SYSTEM_SETTINGS_PATH',
-    telemetryEnv: { GEMINI_TELEMETRY_ENABLED: 'false' },
-    // Clearcut usage logging; cloudcode-pa is Code Assist's API (the model for logged-in users).
-    telemetryHosts: ['play.googleapis.com'],
-    modelHosts: ['generativelanguage.googleapis.com', 'cloudcode-pa.googleapis.com', 'oauth2.googleapis.com'],
-  },
-  codex: {
-    commands: ['codex'],
-    api: 'openai',
-    baseUrlEnv: 'OPENAI_BASE_URL',
-    keyEnv: 'OPENAI_API_KEY',
-    defaultBaseUrl: 'https://api.openai.com/v1',
-    projectFiles: ['.codex/config.toml'],
-    telemetryEnv: {},
-    telemetryHosts: ['ab.chatgpt.com', '*.sentry.io', 'sentry.io'],
-    modelHosts: [],
-  },
-};
+function factsOf(a: AgentModule): AgentFacts {
+  return {
+    commands: [...new Set([...a.binaries, a.id])],
+    api: a.run.api,
+    baseUrlEnv: a.modelEnv.baseUrl[0],
+    keyEnv: a.modelEnv.apiKey[0],
+    defaultBaseUrl: a.run.defaultBaseUrl,
+    projectFiles: a.run.projectFiles,
+    systemSettingsEnv: a.run.systemSettingsEnv,
+    telemetryEnv: a.telemetry.env ?? {},
+    telemetryHosts: a.telemetry.hosts,
+    modelHosts: a.run.modelHosts,
+  };
+}
+
+export const AGENT_FACTS = Object.fromEntries(AGENT_MODULES.map((a) => [a.id, factsOf(a)])) as Record<
+  RunAgent,
+  AgentFacts
+>;
 
 /**
  * The agent a command runs (`qwen -p …`, `npx qwen`, `node …/claude`, `sh -c 'exec qwen …'`), by the

@@ -22,6 +22,7 @@ import { loadAnalyzers } from '../engine/judge.ts';
 import { createGateway } from '../gateway/server.ts';
 import { buildClient, defaultClient } from '../hooks/daemon.ts';
 import { PACKAGE_ROOT } from '../paths.ts';
+import { forwardEvery, forwardSoon } from '../server/client.ts';
 import { AGENT_FACTS, type RunAgent } from './agent-facts.ts';
 import { bwrapArgs, findBwrap, INSIDE_RUN } from './bwrap.ts';
 import { decide, type EgressDecision, type EgressRequest } from './decider.ts';
@@ -346,6 +347,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     child?.kill('SIGKILL'); // bwrap: its PID namespace, the whole agent tree, goes with it
   };
   let servers: Server[] = [];
+  let forwarding: NodeJS.Timeout | undefined;
   const stopChild = () => void child?.kill('SIGTERM');
   try {
     // Loaded while the rest starts; the first judgement that needs them waits for them.
@@ -440,6 +442,8 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     } catch (e) {
       end(`the audit log cannot be written (${(e as Error).message}); Warden fails closed`);
     }
+    // An enrolled machine forwards the session's records while it runs (in the background, bounded).
+    forwarding = forwardEvery(defaultAuditDir());
     await analyzers;
     const status = await exited;
     if (!started && !counters.ended) {
@@ -468,7 +472,9 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const s of servers) s.close();
     await new Promise((r) => setTimeout(r, 60)); // the gateway's last audit batch (25 ms)
+    clearInterval(forwarding);
     session.close();
+    forwardSoon(defaultAuditDir(), join(PACKAGE_ROOT, 'bin', 'warden.js'), true); // and its last records now
     rmSync(base, { recursive: true, force: true });
   }
 }

@@ -7,8 +7,9 @@ import { keyFingerprint, canonical } from '../audit/log.ts';
 import { createPublicKey } from 'node:crypto';
 import { builtinPolicy, parsePolicy } from '../engine/policy.ts';
 import { signBundle, type Bundle } from './bundle.ts';
+import { expectedHash, managedFor } from './agent-settings.ts';
 import { HttpError, json, type Ctx, type Route } from './http.ts';
-import { checkShape, ingest, sweepSilence } from './ingest.ts';
+import { checkShape, ingest, raise, sweepSilence } from './ingest.ts';
 import type { Sql, Store } from './store.ts';
 import { createEnrolToken, registerMachine, serverAudit, useEnrolToken, type ServerKey } from './tokens.ts';
 
@@ -63,9 +64,11 @@ export async function sessionRecords(sql: Sql, session: string, limit = 10_000):
 /** The newest policy, signed now with an expiry (machines' caches run out if they stop fetching). */
 export async function currentBundle(store: Sql, key: ServerKey, hours: number): Promise<Bundle | undefined> {
   const row = (
-    await store.query<{ version: string; bundle: { policy: string; approvalMinutes: number }; created: Date }>(
-      `SELECT version, bundle, created FROM policies ORDER BY version DESC LIMIT 1`,
-    )
+    await store.query<{
+      version: string;
+      bundle: { policy: string; approvalMinutes: number; agentSettings?: boolean };
+      created: Date;
+    }>(`SELECT version, bundle, created FROM policies ORDER BY version DESC LIMIT 1`)
   ).rows[0];
   if (!row) return undefined;
   return signBundle(
@@ -77,9 +80,38 @@ export async function currentBundle(store: Sql, key: ServerKey, hours: number): 
       published: new Date(row.created).toISOString(),
       expires: new Date(Date.now() + hours * 3600_000).toISOString(),
       key: key.fingerprint,
+      ...(row.bundle.agentSettings ? { managed: managedFor(row.bundle.policy) } : {}),
     },
     key.key,
   );
+}
+
+/**
+ * Which agents' managed settings on a machine no longer say what the current policy makes them say:
+ * the hash each report carries against the one the server computes itself (never the machine's).
+ */
+async function driftOf(
+  store: Sql,
+  key: ServerKey,
+  reports: unknown,
+): Promise<{ policyVersion?: number; drift?: string[] }> {
+  const b = await currentBundle(store, key, 1);
+  if (!b?.managed) return {};
+  const got = new Map(
+    (Array.isArray(reports) ? reports : []).map((r: { agent?: unknown; managed?: { hash?: unknown } }) => [
+      r?.agent,
+      r?.managed?.hash,
+    ]),
+  );
+  const drift = Object.entries(b.managed)
+    .filter(([agent, parts]) => got.get(agent) !== expectedHash(parts))
+    .map(([agent]) => agent);
+  return { policyVersion: b.version, drift };
+}
+
+function hashOf(reports: unknown, agent: string): string {
+  const r = (Array.isArray(reports) ? reports : []).find((x: { agent?: unknown }) => x?.agent === agent);
+  return String((r as { managed?: { hash?: unknown } } | undefined)?.managed?.hash ?? 'none').slice(0, 64);
 }
 
 export async function publishPolicy(
@@ -87,6 +119,7 @@ export async function publishPolicy(
   policy: string,
   approvalMinutes: number,
   author: string,
+  agentSettings = false,
 ): Promise<number> {
   try {
     parsePolicy(policy, 'the published policy', builtinPolicy());
@@ -98,10 +131,10 @@ export async function publishPolicy(
   return store.tx(async (sql) => {
     const r = await sql.query<{ version: string }>(
       `INSERT INTO policies (bundle, author) VALUES ($1, $2) RETURNING version`,
-      [JSON.stringify({ policy, approvalMinutes }), author],
+      [JSON.stringify({ policy, approvalMinutes, ...(agentSettings ? { agentSettings } : {}) }), author],
     );
     const version = Number(r.rows[0].version);
-    await serverAudit(sql, author, 'policy.publish', { version, approvalMinutes });
+    await serverAudit(sql, author, 'policy.publish', { version, approvalMinutes, agentSettings });
     return version;
   });
 }
@@ -233,9 +266,19 @@ export function apiRoutes(o: ApiOptions): Route[] {
       who: 'machine',
       async handle(c) {
         const b = await c.body();
+        const drift = await driftOf(c.store, o.key, b);
+        // Once per agent, policy version and what the machine's files said: a repeat report is no new alert.
+        for (const agent of drift.drift ?? [])
+          await raise(
+            c.store,
+            c.machine!.id,
+            'drift',
+            `${agent}'s managed settings no longer say what policy v${drift.policyVersion} says`,
+            `${agent}:${drift.policyVersion}:${hashOf(b, agent)}`,
+          );
         await c.store.query(`UPDATE machines SET guard = $2, last_seen = now() WHERE id = $1`, [
           c.machine!.id,
-          JSON.stringify({ at: new Date().toISOString(), reports: b }),
+          JSON.stringify({ at: new Date().toISOString(), reports: b, ...drift }),
         ]);
         json(c.res, 200, { ok: true });
       },
@@ -273,13 +316,24 @@ export function apiRoutes(o: ApiOptions): Route[] {
       },
     },
     {
+      method: 'GET',
+      path: /^\/api\/machines$/,
+      who: 'admin',
+      async handle(c) {
+        // guard: the newest doctor report per agent, with `drift` (agents whose managed settings differ).
+        const r = await c.store.query(`SELECT id, name, last_seen, guard FROM machines ORDER BY name LIMIT 10000`);
+        json(c.res, 200, r.rows);
+      },
+    },
+    {
       method: 'POST',
       path: /^\/api\/policy$/,
       who: 'admin',
       async handle(c) {
-        const b = (await c.body()) as { policy?: unknown; approvalMinutes?: unknown };
+        const b = (await c.body()) as { policy?: unknown; approvalMinutes?: unknown; agentSettings?: unknown };
         const policy = str(b?.policy, 'policy', 1_000_000);
-        const version = await publishPolicy(c.store, policy, Number(b.approvalMinutes ?? 0), 'admin-token');
+        const minutes = Number(b.approvalMinutes ?? 0);
+        const version = await publishPolicy(c.store, policy, minutes, 'admin-token', b.agentSettings === true);
         json(c.res, 200, { version });
       },
     },

@@ -30,6 +30,7 @@ export async function approvalGate(
   session: string,
   ev: Event,
   reasons: string[],
+  timeoutMs?: number,
 ): Promise<Gated | undefined> {
   let minutes = 0;
   try {
@@ -41,7 +42,7 @@ export async function approvalGate(
   const call = createHash('sha256').update(canonical(ev)).digest('hex');
   const why = redactSecrets(reasons.join('; ')).slice(0, 1000) || 'the policy asks';
   try {
-    const a = await requestApproval(home, { session, call, summary: summaryOf(ev), reason: why });
+    const a = await requestApproval(home, { session, call, summary: summaryOf(ev), reason: why }, timeoutMs);
     if (a.state === 'approved')
       return {
         decision: 'allow',

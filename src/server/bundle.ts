@@ -5,6 +5,8 @@
  * verify, or has expired, is refused (the machine fails closed).
  */
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { canonical } from '../audit/log.ts';
+import type { ManagedPart } from '../agents/types.ts';
 
 export interface BundleBody {
   v: 1;
@@ -17,6 +19,11 @@ export interface BundleBody {
   /** Signed at serving time: a cached copy is good until then. */
   expires: string;
   key: string;
+  /**
+   * Each agent's managed settings (src/server/agent-settings.ts), when the policy was published with
+   * them: signed with the rest, so a machine writes only what its server said.
+   */
+  managed?: Record<string, ManagedPart[]>;
 }
 export interface Bundle extends BundleBody {
   sig: string;
@@ -24,7 +31,11 @@ export interface Bundle extends BundleBody {
 
 /** What the signature covers: every field, in a fixed order (no dependency on key order). */
 function message(b: BundleBody): Buffer {
-  const fields = [b.v, b.version, b.policy, b.approvalMinutes, b.published, b.expires, b.key];
+  const fields: unknown[] = [b.v, b.version, b.policy, b.approvalMinutes, b.published, b.expires, b.key];
+  // Added after v1 shipped: covered when present (canonical: no dependency on key order), so a
+  // bundle without it verifies as before and one cannot gain or lose it without breaking the signature.
+  if (b.managed !== undefined)
+    return Buffer.from(`warden-policy-bundle v1+managed ${canonical([...fields, b.managed])}`);
   return Buffer.from(`warden-policy-bundle v1 ${JSON.stringify(fields)}`);
 }
 

@@ -30,7 +30,7 @@ function writeAtomic(file: string, text: string): void {
 
 async function call<T>(
   url: string,
-  init: RequestInit & { token?: string; body?: string },
+  init: RequestInit & { token?: string; body?: string; timeoutMs?: number },
 ): Promise<{ status: number; body: T }> {
   let res: Response;
   try {
@@ -40,7 +40,7 @@ async function call<T>(
         'content-type': 'application/json',
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
       },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(init.timeoutMs ?? TIMEOUT_MS),
     });
   } catch (e) {
     const c = (e as { cause?: { code?: string } }).cause?.code;
@@ -185,16 +185,29 @@ async function send(e: Enrolment, body: unknown) {
 }
 
 /** Fetches the policy bundle, verifies it against the pinned key and caches it. */
-export async function fetchPolicy(home: string): Promise<{ version?: number; problem?: string }> {
+export async function fetchPolicy(
+  home: string,
+  timeoutMs = TIMEOUT_MS,
+): Promise<{
+  version?: number;
+  problem?: string;
+  /** Agents whose managed settings the bundle carries (written), and what could not be written. */
+  applied?: string[];
+  notes?: string[];
+}> {
   const e = enrolled(home);
-  const r = await call<Bundle>(`${e.url}/api/policy`, { method: 'GET', token: e.token });
+  const r = await call<Bundle>(`${e.url}/api/policy`, { method: 'GET', token: e.token, timeoutMs });
   if (r.status === 404) return {};
   if (r.status !== 200) throw new Unreachable(`the policy could not be fetched (HTTP ${r.status}): ${errorOf(r.body)}`);
   const problem = bundleProblem(r.body, e.serverKey);
   // A bundle that does not verify is not cached: the last good one stays until it expires.
   if (problem) return { problem: `the server's policy bundle is refused: ${problem}` };
   writeAtomic(join(home, POLICY_CACHE), JSON.stringify(r.body) + '\n');
-  return { version: r.body.version };
+  if (!r.body.managed) return { version: r.body.version };
+  // The agents' own managed settings, from the same verified bundle: their native controls agree.
+  const { applyManaged } = await import('./agent-settings.ts');
+  const failed = applyManaged(r.body.managed);
+  return { version: r.body.version, applied: Object.keys(r.body.managed), notes: failed };
 }
 
 export interface ApprovalAnswer {
@@ -208,11 +221,13 @@ export interface ApprovalAnswer {
 export async function requestApproval(
   home: string,
   req: { session: string; call: unknown; summary: string; reason: string },
+  timeoutMs = TIMEOUT_MS,
 ): Promise<ApprovalAnswer> {
   const e = enrolled(home);
   const r = await call<ApprovalAnswer>(`${e.url}/api/approvals`, {
     method: 'POST',
     token: e.token,
+    timeoutMs,
     body: JSON.stringify(req),
   });
   if (r.status !== 200) throw new Unreachable(`approval request failed (HTTP ${r.status}): ${errorOf(r.body)}`);
@@ -233,12 +248,14 @@ export const FORWARD_EVERY_MS = 30_000;
  * Starts `warden audit push` in the background (detached, its own process) when this machine is
  * enrolled and has not pushed for FORWARD_EVERY_MS: never on the decision's path, and nothing is
  * lost if it fails (the log is the queue; the next forward sends it). For front doors: judge, hooks.
+ * `now`: at the end of a session (`warden run`), whose last records should not wait for the next
+ * front door; a push running meanwhile is harmless (the server recognises what it already has).
  */
-export function forwardSoon(home: string, bin = process.argv[1]): boolean {
+export function forwardSoon(home: string, bin = process.argv[1], now = false): boolean {
   if (!existsSync(join(home, ENROL_FILE)) || !bin) return false;
   const ack = join(home, ACK_FILE);
   try {
-    if (Date.now() - statSync(ack).mtimeMs < FORWARD_EVERY_MS) return false;
+    if (!now && Date.now() - statSync(ack).mtimeMs < FORWARD_EVERY_MS) return false;
   } catch {
     /* never pushed: push now */
   }
@@ -256,6 +273,9 @@ export function forwardSoon(home: string, bin = process.argv[1]): boolean {
   }
 }
 
+/** How long a front door's start waits for the policy fetch. */
+const REFRESH_TIMEOUT_MS = 5_000;
+
 /**
  * At a long-lived front door's start (daemon, gateway): fetch the managed policy when enrolled, so
  * it starts on the newest one. A failure is reported and the verified cache stays in force
@@ -264,7 +284,8 @@ export function forwardSoon(home: string, bin = process.argv[1]): boolean {
 export async function refreshPolicy(home: string): Promise<string | undefined> {
   if (!readEnrolment(home)) return undefined;
   try {
-    const r = await fetchPolicy(home);
+    // Bounded: a stalled server must not hold the daemon's or gateway's start (the cache stays in force).
+    const r = await fetchPolicy(home, REFRESH_TIMEOUT_MS);
     return r.problem ?? (r.version ? `managed policy version ${r.version} fetched and verified` : undefined);
   } catch (e) {
     return `the managed policy could not be refreshed (${(e as Error).message}); using the cached one`;

@@ -242,14 +242,35 @@ async function machinesView(c: Ctx): Promise<string> {
   );
 }
 
+interface GuardRow {
+  agent?: string;
+  version?: string;
+  inForce?: boolean;
+  layers?: { hooks?: boolean; sandbox?: boolean; gateway?: boolean };
+}
+
+/** Per agent (and its version): which layers are in force, and whether its managed settings drifted. */
 function guardCell(g: unknown): string {
-  const reports = (g as { reports?: { agent?: string; inForce?: boolean }[] } | null)?.reports;
+  const guard = g as { reports?: GuardRow[]; drift?: string[]; policyVersion?: number } | null;
+  const reports = guard?.reports;
   if (!Array.isArray(reports)) return 'not reported';
+  const on = (s: string) => `<span class="allow">${s}</span>`;
+  const off = (s: string) => `<span class="deny">${s}</span>`;
   return reports
-    .map(
-      (r) =>
-        `${esc(r.agent)}: ${r.inForce ? dec('allow').replace('>allow<', '>in force<') : dec('deny').replace('>deny<', '>NOT in force<')}`,
-    )
+    .map((r) => {
+      const name = `${esc(r.agent)}${r.version ? ` ${esc(r.version)}` : ''}`;
+      const layers = r.layers
+        ? (['hooks', 'sandbox', 'gateway'] as const).map((l) => (r.layers![l] ? on(l) : off(`no ${l}`))).join(' ')
+        : r.inForce
+          ? on('in force')
+          : off('NOT in force');
+      const drift = guard?.drift?.includes(String(r.agent))
+        ? ` ${off(`settings DRIFT from policy v${esc(guard.policyVersion)}`)}`
+        : guard?.drift
+          ? ` ${on('settings match')}`
+          : '';
+      return `${name}: ${layers}${drift}`;
+    })
     .join('<br>');
 }
 
