@@ -194,7 +194,8 @@ async function ask(req: ReviewRequest, s: ReviewSettings): Promise<string> {
     return content;
   } catch (e) {
     if (ctl.signal.aborted) throw new Error(`the model did not answer within ${s.timeoutMs} ms`);
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    const c = (e as { cause?: { code?: string; message?: string } }).cause;
+    const cause = c?.code ?? c?.message;
     throw new Error(cause ? `the model endpoint could not be reached (${cause})` : (e as Error).message);
   } finally {
     clearTimeout(timer);
