@@ -57,6 +57,8 @@ test('session: a host the file already had, a link in a comment and localhost ar
   assert.deepEqual(judgeChangeInSession([change('app.py', [POST], POST.replace('post', 'get'))], s), []);
   assert.deepEqual(judgeChangeInSession([change('app.py', ['# see https://docs.python-requests.org/x'])], s), []);
   assert.deepEqual(judgeChangeInSession([change('app.py', ['URL = "http://localhost:8080/health"'])], s), []);
+  // A dotted file name next to a network word is a file, not a host.
+  assert.deepEqual(judgeChangeInSession([change('app.py', ['send(open("report.final.json").read())'])], s), []);
 });
 
 test('session: CI configuration changed after instructions were found in a tool result is high', () => {

