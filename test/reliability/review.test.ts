@@ -38,11 +38,12 @@ type F = { source?: string; severity: string; message: string; ruleId: string };
 const modelFindings = (rep: { findings: F[] }) => rep.findings.filter((f) => f.source === 'model');
 const notesText = (rep: { notes: unknown[] }) => JSON.stringify(rep.notes);
 
-test('an AWS key, a GitHub token and a private key in the diff never reach the model (redacted before sending)', async () => {
+test('an AWS key, a GitHub token, a private key and a password (also repeated bare) in the diff never reach the model', async () => {
   const secrets = [
     'AKIAZ7QX3MPL4VW2KN5R',
     'ghp_Q8hL2vN5xR7tY1wK3mP9sD4fG6jB0cZ2aE8u',
     'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
+    'Tr0ub4dor-correct-horse-battery',
   ];
   const patch = PATCH('cfg.py', [
     `AWS_ACCESS_KEY_ID = "${secrets[0]}"`,
@@ -50,6 +51,11 @@ test('an AWS key, a GitHub token and a private key in the diff never reach the m
     'KEY = """-----BEGIN PRIVATE KEY-----',
     secrets[2],
     '-----END PRIVATE KEY-----"""',
+    `# rotated on Monday; the old one was ${secrets[1]} (same as above)`,
+    `print("${secrets[0]}")`,
+    `DB_PASSWORD = "${secrets[3]}"`,
+    // The same value again where nothing marks it as a password: masked too, as the gateway does.
+    `log.debug("${secrets[3]}")`,
   ]);
   const r = await review(() => answerWith([]), patch);
   assert.equal(r.code, 1, r.err); // Warden's own secret findings fail the scan

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Finding, Note, Severity } from '../../engine/types.ts';
 import { UserError } from '../../errors.ts';
 import { redactSecrets } from '../secrets/index.ts';
+import { secretsIn } from '../../gateway/redact.ts';
 import { fileFinding } from '../source.ts';
 import type { ChangedFile } from '../session-context.ts';
 
@@ -110,7 +111,7 @@ export function buildReviewRequest(changes: ChangedFile[]): ReviewRequest {
   for (const c of changes) {
     const sorted = [...c.added].sort((a, b) => a[0] - b[0]);
     // Redacted as one text, so a secret split over lines or recognised by its context is still found.
-    const red = redactSecrets(sorted.map(([, t]) => t).join('\n'), c.path).split('\n');
+    const red = redactEverywhere(sorted.map(([, t]) => t).join('\n'), c.path).split('\n');
     let part = `### ${oneLine(c.path)}\n`;
     sorted.forEach(([n], i) => (part += `+${n}: ${red[i] ?? ''}\n`));
     if (body.length + part.length > MAX_CHANGE_CHARS) {
@@ -123,6 +124,17 @@ export function buildReviewRequest(changes: ChangedFile[]): ReviewRequest {
   const system = SYSTEM_PROMPT.replaceAll('NONCE', nonce).replace('CATEGORIES', REVIEW_CATEGORIES.join(', '));
   const user = `<change-${nonce}>\n${body}</change-${nonce}>${truncated ? '\n(The change was cut: it is too long.)' : ''}`;
   return { system, user, nonce, lines, truncated };
+}
+
+/**
+ * Redacted as the gateway redacts: each secret found is masked where it was found, and its value
+ * wherever else it appears (a key repeated in a comment, where nothing marks it as a key).
+ */
+function redactEverywhere(text: string, path: string): string {
+  let out = redactSecrets(text, path);
+  for (const { value } of secretsIn(text))
+    if (value.length >= 8 && out.includes(value)) out = out.split(value).join('*'.repeat(Math.min(value.length, 24)));
+  return out;
 }
 
 const oneLine = (s: string) => s.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
