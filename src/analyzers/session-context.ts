@@ -124,16 +124,75 @@ export function summariseSession(session: string, records: Iterable<RecordLike>)
   return { session, records: n, facts };
 }
 
+/** The latest records of a session that are weighed: a long session costs a bounded read in the hook. */
+export const MAX_SESSION_RECORDS = 1000;
+
+interface SqlLike {
+  prepare(sql: string): { all(...params: unknown[]): unknown[] };
+}
+export interface LogLike {
+  records(f: { session?: string }): Iterable<RecordLike>;
+  db?: unknown;
+}
+
 /**
- * Reads a session's records from an audit log opened by the caller (read-only for scans, the
- * hook's own for the guard). Any error becomes the summary's `error`: the caller notes it.
+ * Words without which an audit record holds no session fact (checked by SQLite on the raw text, so
+ * older records cost no parsing): a session cannot push its `.env` read out of view by making a
+ * thousand harmless calls after it.
  */
-export function sessionFromLog(
-  log: { records(f: { session?: string }): Iterable<RecordLike> },
-  session: string,
-): SessionSummary {
+const FACT_WORDS = ['credential', '.env', 'url', 'download', 'network', 'secret', 'key'];
+/** Where the words are: a record's head (tool, input, the call's event and capabilities). */
+const HEAD_CHARS = 1500;
+const MAX_OLDER_MATCHES = 2000;
+/**
+ * How far back before the latest records the words are looked for. Reading a record's text costs
+ * (about 12 ms per 1,000 records of 4 KB here): the window keeps a write check within its budget.
+ */
+export const OLDER_WINDOW = 10_000;
+
+type Row = { seq: number; ts: string; kind: string; data: string };
+
+/** The session's latest records, and older ones that may hold a fact, oldest first. */
+function latestRecords(log: LogLike, session: string): Iterable<RecordLike> {
+  const db = log.db as SqlLike | undefined;
+  if (!db || typeof db.prepare !== 'function') return log.records({ session });
+  const latest = db
+    .prepare('SELECT seq, ts, kind, data FROM records WHERE session = ? ORDER BY seq DESC LIMIT ?')
+    .all(session, MAX_SESSION_RECORDS) as Row[];
+  const oldest = latest.at(-1)?.seq ?? 0;
+  // (an injection finding is written last in a result record, after the response)
+  const words = [...FACT_WORDS.map(() => 'instr(head, ?) > 0'), `instr(data, '"injection":') > 0`].join(' OR ');
+  const older =
+    latest.length < MAX_SESSION_RECORDS
+      ? []
+      : (db
+          .prepare(
+            `SELECT seq, ts, kind, data FROM (SELECT *, substr(data, 1, ${HEAD_CHARS}) AS head FROM records ` +
+              `WHERE session = ? AND seq < ? ORDER BY seq DESC LIMIT ?) WHERE ${words} ORDER BY seq DESC LIMIT ?`,
+          )
+          .all(session, oldest, OLDER_WINDOW, ...FACT_WORDS, MAX_OLDER_MATCHES) as Row[]);
+  return [...latest, ...older]
+    .reverse()
+    .sort((a, b) => a.seq - b.seq)
+    .map((r) => ({ seq: r.seq, ts: r.ts, kind: r.kind, data: parseData(r.data) }));
+}
+
+function parseData(s: unknown): unknown {
+  if (typeof s !== 'string') return undefined;
   try {
-    return summariseSession(session, log.records({ session }));
+    return JSON.parse(s);
+  } catch {
+    return undefined; // a record that is not JSON says nothing about the session
+  }
+}
+
+/**
+ * Reads a session's latest records from an audit log opened by the caller (read-only for scans,
+ * the hook's own for the guard). Any error becomes the summary's `error`: the caller notes it.
+ */
+export function sessionFromLog(log: LogLike, session: string): SessionSummary {
+  try {
+    return summariseSession(session, latestRecords(log, session));
   } catch (e) {
     return { session, records: 0, facts: [], error: `the audit log could not be read: ${(e as Error).message}` };
   }

@@ -13,7 +13,7 @@ import {
   judgeChangeInSession,
   sessionFromLog,
   type ChangedFile,
-  type RecordLike,
+  type LogLike,
   type SessionSummary,
 } from '../analyzers/session-context.ts';
 
@@ -42,7 +42,7 @@ export function changeOfEvent(ev: Event, cwd: string): ChangedFile | undefined {
 }
 
 /** Summaries are read once per hook call, however many writes it carries. */
-export function sessionReader(log: { records(f: { session?: string }): Iterable<RecordLike> }, session: string) {
+export function sessionReader(log: LogLike, session: string) {
   let summary: SessionSummary | undefined;
   return () => (summary ??= sessionFromLog(log, session));
 }

