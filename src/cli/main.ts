@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function run(cmd: string, rest: string[]): Promise<number> {
   if (cmd === 'scan') return await (await import('./scan.ts')).scanCommand(rest);
+  if (cmd === 'review') return await (await import('./scan.ts')).reviewCommand(rest);
   if (cmd === 'rules') return (await import('./rules.ts')).rulesCommand(rest);
   if (cmd === 'hook') return await (await import('./guard.ts')).hookCommand(rest);
   if (cmd === 'judge') return await (await import('./guard.ts')).judgeCommand(rest);

@@ -21,8 +21,10 @@ import { fileFinding } from '../analyzers/source.ts';
 import { parseUnifiedDiff, textFromPatch } from '../scan/diff.ts';
 import { computeStats, toJson, toSarif, toText, type ScanReport } from '../report/index.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { VERSION } from '../paths.ts';
+import { VERSION, defaultAuditDir } from '../paths.ts';
 import { HELP } from './help.ts';
+import type { ChangedFile } from '../analyzers/session-context.ts';
+import type { ReviewSettings } from '../analyzers/review/index.ts';
 import { loadRules } from '../rules/loader.ts';
 
 export interface ScanArgs {
@@ -44,6 +46,14 @@ export interface ScanArgs {
   jobs?: number;
   /** Confirm dependencies against the registries (network). */
   online?: boolean;
+  /** Weigh a diff or patch with this agent session's audit records (issue 21, item 6). */
+  session?: string;
+  /** The audit log to read the session from (default: WARDEN_HOME or ~/.warden). */
+  auditDir?: string;
+  /** Ask the configured model for a second opinion on the change (`review` in the config). */
+  review?: boolean;
+  /** Flags that override the config's `review:` settings (`warden review --model …`). */
+  reviewWith?: Partial<ReviewSettings>;
 }
 
 function readStdin(): string {
@@ -57,7 +67,10 @@ function readStdin(): string {
 /** Found this much to scan, the walk starts the workers (a parallel scan needs 2 MB: see pool.ts). */
 const PRESTART_BYTES = 256_000;
 
-export async function runScan(a: ScanArgs, version: string): Promise<{ code: number; out: string }> {
+export async function runScan(
+  a: ScanArgs,
+  version: string,
+): Promise<{ code: number; out: string; reviewFailed?: string }> {
   const t0 = performance.now();
   tuneCompilerForScan();
   const cwd = process.cwd();
@@ -69,12 +82,22 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   if (a.failOn !== undefined && !isSeverity(a.failOn))
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const failOn = (a.failOn ?? config.failOn) as Severity;
+  if ((a.session !== undefined || a.review) && a.diff === undefined && a.patch === undefined)
+    throw new UsageError('--session and --review need --diff or --patch');
+  if (a.session !== undefined && !a.session.trim()) throw new UsageError('--session needs an agent session id');
+  // A review that is not configured is a usage error before the scan, not a note after it.
+  const review = a.review
+    ? (await import('../analyzers/review/index.ts')).reviewSettings(config, a.reviewWith)
+    : undefined;
+  let reviewFailed: string | undefined;
   const exclude = a.exclude;
   const notes: Note[] = [];
   const findings: Finding[] = [];
   let files = 0,
     bytes = 0;
 
+  // The changed lines of a diff or patch, for the session and model checks that weigh the change whole.
+  const changes: ChangedFile[] = [];
   const add = (r: { findings: Finding[]; notes: Note[]; scanned: boolean; bytes: number }) => {
     findings.push(...r.findings);
     notes.push(...r.notes);
@@ -139,6 +162,7 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
         if ([...d.lines].every(([n, l]) => onDisk[n - 1] === l)) body = onDisk.join('\n');
       }
       scanOne(d.path, body ?? textFromPatch(d), d.added);
+      changes.push(changeOf(d.path, body ?? '', d.lines));
     }
   } else if (a.diff !== undefined) {
     let diffText: string;
@@ -164,6 +188,7 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     const paths = [...changed.keys(), ...fresh.filter((p) => !changed.has(p))];
     // Changed files pass the same checks as a folder scan: excludes, size bound, binaries, links.
     if (paths.length) await scanTargets(collectTargets(paths, walkOpts, notes), changed);
+    if (a.session || a.review) changes.push(...changedOnDisk(paths, changed));
   } else {
     // Workers start early in the walk, once it has found enough that a parallel scan is likely (they
     // warm up meanwhile; a scan that stays small ends them unused).
@@ -174,6 +199,13 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
     await scanTargets(collectTargets(a.paths.length ? a.paths : ['.'], walkOpts, notes, undefined, early));
   }
 
+  if (a.session !== undefined) await weighSession(changes, a.session, a.auditDir, findings, notes);
+  if (review) {
+    const r = await (await import('../analyzers/review/index.ts')).reviewChange(changes, review);
+    findings.push(...r.findings);
+    notes.push(...r.notes);
+    reviewFailed = r.failed;
+  }
   // Baseline: known findings are marked suppressed (reported, not failing the build).
   if (a.online) await onlinePass(onlineTargets, findings, notes);
 
@@ -224,7 +256,7 @@ export async function runScan(a: ScanArgs, version: string): Promise<{ code: num
   const failing = findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn));
   // A path that is not there is a usage error even when the other paths were scanned (CI typed it wrong).
   const hardError = notes.some((n) => n.kind === 'error' && n.reason === 'path does not exist');
-  return { code: hardError ? 2 : failing ? 1 : 0, out };
+  return { code: hardError ? 2 : failing ? 1 : 0, out, reviewFailed };
 }
 
 export async function scanCommand(rest: string[]): Promise<number> {
@@ -244,6 +276,9 @@ export async function scanCommand(rest: string[]): Promise<number> {
     'no-progress': 'bool',
     jobs: 'string',
     online: 'bool',
+    session: 'string',
+    'audit-dir': 'string',
+    review: 'bool',
     help: 'bool',
   });
   if (flags.help) {
@@ -276,6 +311,9 @@ export async function scanCommand(rest: string[]): Promise<number> {
       progress: !flags['no-progress'] && process.stderr.isTTY === true,
       jobs,
       online: !!flags.online,
+      session: flags.session as string | undefined,
+      auditDir: flags['audit-dir'] as string | undefined,
+      review: !!flags.review,
     },
     VERSION,
   );
@@ -362,4 +400,111 @@ async function onlinePass(targets: Target[], findings: Finding[], notes: Note[])
       );
     }
   }
+}
+
+/** A changed file for the session and model checks: its added lines and the rest of its text. */
+function changeOf(path: string, body: string, added: Map<number, string>): ChangedFile {
+  const rest = body
+    .split('\n')
+    .filter((_, i) => !added.has(i + 1))
+    .join('\n');
+  return { path, added, rest };
+}
+
+/** The changed files of a `--diff` as they are on disk (a file that cannot be read is left out). */
+function changedOnDisk(paths: string[], changed: Map<string, Set<number>>): ChangedFile[] {
+  const out: ChangedFile[] = [];
+  for (const p of paths) {
+    let body: string;
+    try {
+      body = readFileSync(p, 'utf8');
+    } catch {
+      continue;
+    }
+    if (body.length > 4_000_000) continue;
+    const lines = body.split('\n');
+    const set = changed.get(p); // absent: a new file, wholly added
+    const added = new Map<number, string>();
+    lines.forEach((l, i) => {
+      if (!set || set.has(i + 1)) added.set(i + 1, l);
+    });
+    out.push(changeOf(p, body, added));
+  }
+  return out;
+}
+
+/** `--session`: findings about the change in its session; a log that cannot be read is a note. */
+async function weighSession(
+  changes: ChangedFile[],
+  session: string,
+  auditDir: string | undefined,
+  findings: Finding[],
+  notes: Note[],
+): Promise<void> {
+  const sc = await import('../analyzers/session-context.ts');
+  const summary = await sc.readSession(auditDir ?? defaultAuditDir(), session);
+  const note = sc.sessionNote(summary);
+  if (note) notes.push(note);
+  findings.push(...sc.judgeChangeInSession(changes, summary));
+}
+
+/**
+ * `warden review`: a diff or patch scan with the model's second opinion. A review that could not
+ * be done (no answer, a refused answer) exits 2 after the report: it must not pass for a clean one.
+ */
+export async function reviewCommand(rest: string[]): Promise<number> {
+  const { flags, rest: paths } = parseArgs(rest, {
+    diff: 'string',
+    patch: 'string',
+    'base-url': 'string',
+    model: 'string',
+    'api-key-env': 'string',
+    'timeout-ms': 'string',
+    session: 'string',
+    'audit-dir': 'string',
+    format: 'string',
+    'fail-on': 'string',
+    config: 'string',
+    output: 'string',
+    'no-color': 'bool',
+  });
+  if ((flags.diff === undefined) === (flags.patch === undefined))
+    throw new UsageError('warden review needs one of --diff REV and --patch FILE|-');
+  const format = (flags.format as string | undefined) ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif`);
+  const t = flags['timeout-ms'] as string | undefined;
+  if (t !== undefined && !/^\d+$/.test(t)) throw new UsageError('--timeout-ms must be a whole number of milliseconds');
+  const reviewWith: Partial<ReviewSettings> = {};
+  if (flags['base-url'] !== undefined) reviewWith.baseUrl = flags['base-url'] as string;
+  if (flags.model !== undefined) reviewWith.model = flags.model as string;
+  if (flags['api-key-env'] !== undefined) reviewWith.apiKeyEnv = flags['api-key-env'] as string;
+  if (t !== undefined) reviewWith.timeoutMs = Number(t);
+  const toFile = flags.output as string | undefined;
+  const { code, out, reviewFailed } = await runScan(
+    {
+      paths,
+      diff: flags.diff as string | undefined,
+      patch: flags.patch as string | undefined,
+      stdin: false,
+      format: format as 'text',
+      failOn: flags['fail-on'] as string | undefined,
+      exclude: [],
+      config: flags.config as string | undefined,
+      color: !flags['no-color'] && !toFile && process.stdout.isTTY === true && !process.env.NO_COLOR,
+      output: toFile,
+      progress: false,
+      session: flags.session as string | undefined,
+      auditDir: flags['audit-dir'] as string | undefined,
+      review: true,
+      reviewWith,
+    },
+    VERSION,
+  );
+  if (toFile) writeOut(toFile, out);
+  else process.stdout.write(out);
+  if (reviewFailed) {
+    process.stderr.write(`warden: the model review was not done: ${reviewFailed}\n`);
+    return 2;
+  }
+  return code;
 }

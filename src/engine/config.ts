@@ -24,6 +24,8 @@ export interface Config {
   severity: Record<string, Severity>;
   /** Where the config came from, for messages. */
   source?: string;
+  /** The model for `warden review` as written; src/analyzers/review validates it when a review runs. */
+  review?: unknown;
 }
 
 export class ConfigError extends UserError {}
@@ -36,7 +38,7 @@ export const DEFAULT_CONFIG: Config = {
   severity: {},
 };
 
-const TOP_KEYS = ['fail-on', 'exclude', 'max-file-size', 'baseline', 'rules'];
+const TOP_KEYS = ['fail-on', 'exclude', 'max-file-size', 'baseline', 'rules', 'review'];
 const RULE_KEYS = ['disable', 'severity'];
 
 export function parseConfig(text: string, source = '.warden.yml'): Config {
@@ -74,6 +76,7 @@ export function parseConfig(text: string, source = '.warden.yml'): Config {
     if (typeof d.baseline !== 'string') throw new ConfigError(`${source}: baseline must be a file path`);
     cfg.baseline = d.baseline;
   }
+  if (d.review !== undefined) cfg.review = d.review;
   if (d.rules !== undefined) {
     if (typeof d.rules !== 'object' || d.rules === null || Array.isArray(d.rules))
       throw new ConfigError(`${source}: rules must be a mapping with disable and/or severity`);

@@ -52,6 +52,8 @@ export interface Finding {
   fingerprint: string;
   /** Set when an inline `warden-ignore` or the baseline covers this finding. */
   suppressed?: { by: 'inline' | 'baseline' | 'config'; reason: string };
+  /** 'model': a model's opinion (`warden review`), never the only gate; absent: Warden's own analysis. */
+  source?: 'model';
 }
 
 /** Something the scan could not look at, or looked at only in part. Reported, never silent. */

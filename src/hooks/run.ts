@@ -253,8 +253,15 @@ export async function judgePayload(
   let decision: Decision = 'allow';
   const reasons: string[] = [];
   const verdicts: FullVerdict[] = [];
+  // Writes are weighed with what the session did before them (loaded only when a write comes).
+  const inSession =
+    session && audit && events.some((ev) => ev.tool === 'write' || ev.tool === 'edit')
+      ? await import('./session-check.ts')
+      : undefined;
+  const summary = inSession && audit && session ? inSession.sessionReader(audit, session) : undefined;
   for (const ev of events) {
     const v = await judgeEvent(ev, ctx);
+    if (inSession && summary) inSession.weighWriteInSession(v, ev, cwd, summary, policy);
     verdicts.push(v);
     decision = stricter(decision, v.decision);
     reasons.push(...v.reasons);
