@@ -77,11 +77,11 @@ test(
   () => {
     const bad = run(INJECTED);
     assert.equal(bad.written, false, 'the workflow was written after the injection');
-    const write = bad.recs.find((r) => r.kind === 'write_file');
+    const write = bad.recs.find((r) => r.kind === 'write');
     assert.equal(write?.decision, 'deny', JSON.stringify(bad.recs.map((r) => r.kind)));
     assert.match(JSON.stringify(write!.data), /session\.sensitive-change-after-injection/);
     const ok = run(PLAIN);
     assert.equal(ok.written, true, readFileSync(join(ok.work, 'model-log.jsonl'), 'utf8').slice(-2000));
-    assert.equal(ok.recs.find((r) => r.kind === 'write_file')?.decision, 'allow');
+    assert.equal(ok.recs.find((r) => r.kind === 'write')?.decision, 'allow');
   },
 );

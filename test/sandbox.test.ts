@@ -342,7 +342,7 @@ test(
       );
       // The model was reached through Warden's gateway, recorded under the same session.
       assert.ok(recs.some((x) => x.source === 'gateway'));
-      assert.ok(recs.some((x) => x.source === 'hook:qwen-code' && x.kind === 'run_shell_command'));
+      assert.ok(recs.some((x) => x.source === 'hook:qwen-code' && x.kind === 'shell'));
     } finally {
       m1.stop();
       m2.stop();

@@ -57,7 +57,8 @@ const looksLikeSecretPath = (p: string) =>
  * The adapter: the session facts in one audit record. Every shape the hooks write is read here and
  * nowhere else, so a change of the record format (src/audit/record.ts) touches only this function.
  * Pre-tool records: `data.calls[].event` (tool read/fetch/shell …) and `.verdict.capabilities`.
- * Post-tool records (`result:TOOL`): `data.input` (JSON text) and `data.injection` (findings).
+ * Post-tool records (kind `tool-result`; `result:TOOL` before the typed record): `data.input` (JSON text)
+ * and `data.injection` (findings).
  */
 export function factsOfRecord(r: RecordLike): SessionFact[] {
   const out: SessionFact[] = [];
@@ -82,7 +83,7 @@ export function factsOfRecord(r: RecordLike): SessionFact[] {
     for (const f of arr(verdict?.findings))
       if (/^(?:injection|prompt-injection)\./.test(str(obj(f)?.ruleId) ?? '')) at('injection', str(obj(f)!.ruleId)!);
   }
-  if (r.kind.startsWith('result:')) {
+  if (r.kind === 'tool-result' || r.kind.startsWith('result:')) {
     const input = parseJson(str(data.input));
     const path = str(input?.file_path) ?? str(input?.absolute_path) ?? str(input?.path);
     if (path && looksLikeSecretPath(path)) at('secret-read', path);

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type { Event, Finding } from '../engine/types.ts';
 import { severityRank } from '../engine/types.ts';
 import { stricter, type Policy } from '../engine/policy.ts';
-import { changedLines, type FullVerdict } from '../engine/judge.ts';
+import type { FullVerdict } from '../engine/judge.ts';
+import { changedLines } from '../scan/diff.ts';
 import {
   judgeChangeInSession,
   sessionFromLog,

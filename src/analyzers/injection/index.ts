@@ -146,13 +146,15 @@ function overrideOrdered(r: Read): boolean {
  */
 function unquoted(text: string): string {
   const blank = (m: string) => m.replace(/[^\n]/g, ' ');
-  return text
-    .replace(/^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?(?:^[ \t]*\1|$(?![\s\S]))/gm, blank)
-    .replace(/<(pre|code|blockquote|samp)\b[^>]*>[\s\S]*?<\/\1>/gi, blank)
-    .replace(/^[ \t]*>[^\n]*/gm, blank)
-    .replace(/`[^`\n]+`|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){12,}'/g, blank)
-    // (typographic quotes too: “…”, „…“, «…», ‘…’ — prose quotes an attack in whatever its language uses)
-    .replace(/[“„][^“”\n]*[”“]|«[^»\n]*»|‘[^’\n]{12,}’/g, blank);
+  return (
+    text
+      .replace(/^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?(?:^[ \t]*\1|$(?![\s\S]))/gm, blank)
+      .replace(/<(pre|code|blockquote|samp)\b[^>]*>[\s\S]*?<\/\1>/gi, blank)
+      .replace(/^[ \t]*>[^\n]*/gm, blank)
+      .replace(/`[^`\n]+`|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){12,}'/g, blank)
+      // (typographic quotes too: “…”, „…“, «…», ‘…’ — prose quotes an attack in whatever its language uses)
+      .replace(/[“„][^“”\n]*[”“]|«[^»\n]*»|‘[^’\n]{12,}’/g, blank)
+  );
 }
 
 function judgeSegment(seg: Segment): Verdict | undefined {
