@@ -474,7 +474,9 @@ test(
       assert.ok(recs.some((x) => x.kind === 'neutralised' && x.data.removed.includes('disableAllHooks')));
       assert.ok(!model.log().includes('OPENSSH PRIVATE KEY'), 'the key reached the model');
       // The direct attempts failed in the kernel (curl 7: cannot connect; getent 2: not found), as the hook recorded.
-      const probeResult = recs.find((x) => x.kind === 'tool-result' && x.data.tool === 'run_shell_command' && x.data.input.includes('/direct'));
+      const probeResult = recs.find(
+        (x) => x.kind === 'tool-result' && x.data.tool === 'run_shell_command' && x.data.input.includes('/direct'),
+      );
       assert.match(
         probeResult?.data.response ?? '',
         /tcp=7[\s\S]*dns=2/,
