@@ -5,13 +5,16 @@
  * reads them from disk as they are now, so a file fetched or written by an earlier call is judged
  * when it runs and `"test": "curl … | sh"` cannot be laundered through `npm test`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Action, Finding } from '../engine/types.ts';
 import { looksBinary } from '../scan/binary.ts';
 import { analyzeBackdoors } from './backdoor.ts';
+import { inlineActions, quote, shellCalls } from './inline-code.ts';
 import { languageOf, normaliseLanguage, type Language } from './code/languages.ts';
 import { analyzeShell, type ShellAnalysis, type ShellContext, type Task } from './shell/index.ts';
-import { makeRecipe } from './shell/parse.ts';
+import { interpreterOf, makeRecipe, type SimpleCommand } from './shell/parse.ts';
+import { SHELLS } from './shell/tables.ts';
 import { SourceFile } from './source.ts';
 
 /** Largest script read from disk to be judged before it runs (and, for shell scripts, parsed as shell). */
@@ -21,10 +24,13 @@ const MAX_SHELL_SCRIPT = 256 << 10;
 const MAX_MAKE_TARGETS = 64;
 
 /**
- * How many levels of files are followed: 1 = the scripts and tasks the command itself runs, not
- * what those run in turn. Transitive following (`bash a.sh` → `bash b.sh` → `curl | sh`) raises it.
+ * How many levels of files are followed: `bash a.sh` → `bash b.sh` → `curl | sh` is three. With
+ * the budget below it bounds the work per command whatever the project holds.
  */
-export const FOLLOW_DEPTH = 1;
+export const FOLLOW_DEPTH = 4;
+/** Most files read, and bytes read in all, while following one command. */
+const MAX_FOLLOWED_FILES = 32;
+const MAX_FOLLOWED_BYTES = 2 << 20;
 
 /** A script file or a project task that a command runs. */
 export type Run = ({ kind: 'script'; path: string; language?: string } | Task) & { command: string };
@@ -36,13 +42,49 @@ export interface Executed {
   where: string;
 }
 
+/** Files read as the shell lines they hold (task runners' files, build scripts, go:generate directives). */
+const AS_SHELL: Record<string, (text: string) => string> = {
+  // justfile recipes: every indented line of every recipe (a recipe may call another).
+  recipes: (t) =>
+    t
+      .split('\n')
+      .filter((l) => /^[ \t]+\S/.test(l))
+      .map((l) => l.trim().replace(/^[@-]+/, ''))
+      .join('\n'),
+  // Taskfile: the items of every `cmds:` list, and `cmd:` values.
+  'yaml-commands': (t) =>
+    [...t.matchAll(/^\s*(?:-\s+(?:cmd:\s*)?|cmd:\s*)(?!task:)(.+)$/gm)]
+      .map((m) => m[1].trim().replace(/^(["'])(.*)\1$/, '$2'))
+      .join('\n'),
+  // tox.ini: the `commands =` values with their continuation lines.
+  'ini-commands': (t) =>
+    [...t.matchAll(/^commands(?:_pre|_post)?\s*=\s*(.*(?:\n[ \t]+.+)*)/gm)]
+      .map((m) => m[1].replace(/^\s+/gm, ''))
+      .join('\n'),
+  'go-generate': (t) => [...t.matchAll(/^\/\/go:generate\s+(.+)$/gm)].map((m) => m[1]).join('\n'),
+  // build.rs: Command::new("prog").arg("a").args(["b", "c"]) spelled as a command line.
+  rust: (t) =>
+    [...t.matchAll(/Command::new\(\s*"([^"]+)"\s*\)((?:\s*\.(?:arg|args)\([^)]*\))*)/g)]
+      .map((m) => [m[1], ...[...m[2].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((w) => w[1])].map(quote).join(' '))
+      .map((l) => l.replace(/^(?:ba|da)?sh -c '(.*)'$/, (_, x: string) => x.replace(/'\\''/g, "'")))
+      .join('\n'),
+};
+
 /** The text a script or task runs, as it is on disk now; undefined when there is none to read. */
 export function whatRuns(r: Run): Executed | undefined {
   if (r.kind === 'script') {
     const text = scriptText(r.path);
     if (text === undefined) return undefined;
     const first = text.slice(0, 200).split('\n')[0];
-    return { text, language: r.language ? normaliseLanguage(r.language) : languageOf(r.path, first), where: r.path };
+    if (r.language && AS_SHELL[r.language])
+      return { text: AS_SHELL[r.language](text), language: 'bash', where: r.path };
+    const language = r.language === 'sed' || r.language === 'awk' ? (r.language as Language) : undefined;
+    return {
+      text,
+      language:
+        language ?? (r.language ? normaliseLanguage(r.language) : (languageOf(r.path, first) ?? shebang(first))),
+      where: r.path,
+    };
   }
   const text = scriptText(r.file);
   if (text === undefined) return undefined;
@@ -52,15 +94,32 @@ export function whatRuns(r: Run): Executed | undefined {
   return { text: body, language: 'bash', where };
 }
 
+/** The language a `#!` line names (`#!/usr/bin/env -S node --flag`), for files with no extension. */
+function shebang(first: string): Language | undefined {
+  const m = /^#!\s*\S*?(?:\/env(?:\s+-\S+)*)?\s*(?:\S*\/)?([\w.-]+)/.exec(first);
+  const interp = m ? interpreterOf(m[1]) : undefined;
+  return interp ? normaliseLanguage(interp.language) : undefined;
+}
+
 /** The scripts and tasks a command runs, in the order the engine judges them. */
 export function runsOf(analysis: ShellAnalysis): Run[] {
   return [...analysis.scripts.map((s) => ({ kind: 'script' as const, ...s })), ...analysis.tasks];
 }
 
+/** What one command's following has used up (files and bytes), and the files already judged. */
+interface Budget {
+  files: number;
+  bytes: number;
+  seen: Set<string>;
+}
+
 /**
- * Judges what a command runs from files: planted-code indicators in every script (not the
- * ordinary flaws of the project's own scripts), and the shell inside scripts and tasks, whose
- * actions that `counts` keeps become the command's own (see judge.ts: the ones the policy denies).
+ * Judges what a command runs from files, transitively: planted-code indicators in every script
+ * (not the ordinary flaws of the project's own scripts); the shell inside shell scripts and tasks;
+ * in program files (Python, JavaScript, Ruby, Perl, PHP), their own capabilities and the shell
+ * lines they hand to exec(); then what those run in turn, down to `depth` levels and within a
+ * budget of files and bytes. The actions `counts` keeps become the command's own (judge.ts: the
+ * ones the policy does not allow), so a file cannot launder what would be stopped on its own.
  */
 export function followRuns(
   analysis: ShellAnalysis,
@@ -68,33 +127,268 @@ export function followRuns(
   counts: (a: Action) => boolean,
   depth = FOLLOW_DEPTH,
 ): { actions: Action[]; findings: Finding[] } {
-  const actions: Action[] = [],
-    findings: Finding[] = [];
-  for (const r of runsOf(analysis)) {
+  const out = { actions: [] as Action[], findings: [] as Finding[] };
+  const budget: Budget = { files: 0, bytes: 0, seen: new Set() };
+  follow([...runsOf(analysis), ...hiddenRuns(analysis.commands, where)], where, counts, depth, budget, out);
+  for (const c of analysis.inline) {
+    const runs = codeRuns(c.code, c.language, where.cwd, c.command);
+    follow(runs, where, counts, depth, budget, out);
+  }
+  return out;
+}
+
+type Out = { actions: Action[]; findings: Finding[] };
+
+function follow(runs: Run[], where: ShellContext, counts: (a: Action) => boolean, depth: number, b: Budget, out: Out) {
+  for (const r of runs) {
+    const key = r.kind === 'script' ? r.path : `${r.file}#${r.names.join(',')}`;
+    if (b.seen.has(key)) continue;
+    b.seen.add(key);
+    if (b.files >= MAX_FOLLOWED_FILES || b.bytes >= MAX_FOLLOWED_BYTES) {
+      out.actions.push({
+        capability: 'unknown',
+        detail: `runs more files than Warden follows for one command (${MAX_FOLLOWED_FILES} files, ${MAX_FOLLOWED_BYTES >> 20} MiB); what ${key} does is not judged`,
+        command: r.command,
+      });
+      return;
+    }
     const x = whatRuns(r);
     if (!x) continue;
+    b.files++;
+    b.bytes += x.text.length;
+    const mark = (a: Action) => ({
+      ...a,
+      detail: `${a.detail} (in ${x.where})`,
+      command: `${r.command}: ${a.command}`,
+    });
     if (r.kind === 'script')
-      findings.push(...analyzeBackdoors(new SourceFile(r.path, x.text.replace(/\r\n?/g, '\n'), x.language)));
-    if (x.language !== 'bash' || x.text.length > MAX_SHELL_SCRIPT) continue;
-    let inner: ShellAnalysis;
-    try {
-      inner = analyzeShell(x.text, where);
-    } catch {
-      continue; // not valid shell: the program that reads it will fail on it too
-    }
-    actions.push(
-      ...inner.actions
-        .filter(counts)
-        .map((a) => ({ ...a, detail: `${a.detail} (in ${x.where})`, command: `${r.command}: ${a.command}` })),
-    );
-    if (depth > 1) {
-      const deeper = followRuns(inner, where, counts, depth - 1);
-      actions.push(...deeper.actions.map((a) => ({ ...a, command: `${r.command}: ${a.command}` })));
-      findings.push(...deeper.findings);
+      out.findings.push(...analyzeBackdoors(new SourceFile(r.path, x.text.replace(/\r\n?/g, '\n'), x.language)));
+    const inner: Out = { actions: [], findings: [] };
+    const next = judgeText(x, r, where, inner);
+    out.findings.push(...inner.findings);
+    out.actions.push(...inner.actions.filter(counts).map(mark));
+    if (depth > 1 && next.length) {
+      const deeper: Out = { actions: [], findings: [] };
+      follow(next, where, counts, depth - 1, b, deeper);
+      out.actions.push(...deeper.actions.map((a) => ({ ...a, command: `${r.command}: ${a.command}` })));
+      out.findings.push(...deeper.findings);
     }
   }
-  return { actions, findings };
 }
+
+/** Program languages whose files are judged for what they do (their capabilities and exec() lines). */
+const PROGRAMS = new Set(['python', 'javascript', 'typescript', 'ruby', 'perl', 'php']);
+
+/** The actions of one followed text into `out`; returns what it runs in turn. */
+function judgeText(x: Executed, r: Run, where: ShellContext, out: Out): Run[] {
+  const lang = x.language as string | undefined;
+  const shell = (text: string, command: string): Run[] => {
+    let inner: ShellAnalysis;
+    try {
+      inner = analyzeShell(text, where);
+    } catch {
+      return []; // not valid shell: the program that reads it will fail on it too
+    }
+    out.actions.push(...inner.actions);
+    const runs = [...runsOf(inner), ...hiddenRuns(inner.commands, where)];
+    for (const c of inner.inline) {
+      out.actions.push(...programActions(c.code, c.command));
+      for (const line of shellCalls(c.code)) runs.push(...shell(line, c.command));
+      runs.push(...codeRuns(c.code, c.language, where.cwd, c.command));
+    }
+    return runs;
+  };
+  if (lang === 'bash' || lang === undefined) return x.text.length > MAX_SHELL_SCRIPT ? [] : shell(x.text, r.command);
+  // sed and awk programs read from a file are judged as if given inline (sed's `e`, awk's system()).
+  if (lang === 'sed' || lang === 'awk') return shell(`${lang} ${quote(x.text)}`, r.command);
+  if (!PROGRAMS.has(lang) || x.text.length > MAX_SHELL_SCRIPT) return [];
+  out.actions.push(...programActions(x.text, r.command));
+  const runs: Run[] = [];
+  for (const line of shellCalls(x.text)) runs.push(...shell(line, r.command));
+  runs.push(...codeRuns(x.text, lang, dirname(x.where), r.command));
+  return runs;
+}
+
+/**
+ * A program's own capabilities, without "runs other programs": what it runs is judged as the shell
+ * lines it hands to exec(), and nearly every build script spawns something.
+ */
+function programActions(code: string, command: string): Action[] {
+  return inlineActions(code, command).filter((a) => a.capability !== 'inline-exec');
+}
+
+/** Options of JavaScript runtimes that load a module before the program (`node -r ./x.js`). */
+const PRELOAD = /^(?:-r|--require|--import|--loader|--experimental-loader|--preload)$/;
+/** Runners of TypeScript and JavaScript files (`npx tsx x.ts`). */
+const TS_RUNNERS = /^(?:tsx|ts-node|ts-node-esm|vite-node|esno|esrun|jiti|babel-node)$/;
+
+/**
+ * Files a command runs that the shell analyzer does not name as scripts: a script fed on stdin
+ * (`bash < f`, `cat f | sh`), sed/awk programs in files, modules preloaded by node, workspace
+ * modules run by `python3 -m`, conftest.py under pytest, setup.py under `pip install -e .`, and the
+ * files tools run on their own (git hooks in place, justfile, Taskfile, tox.ini, .envrc, build.rs,
+ * go:generate lines, Rakefile).
+ */
+export function hiddenRuns(commands: SimpleCommand[], where: ShellContext): Run[] {
+  const out: Run[] = [];
+  for (const c of commands) {
+    if (c.dynamic.some(Boolean)) continue;
+    const [name, ...args] = c.argv;
+    const command = c.argv.join(' ');
+    const at = (p: string) => resolve(where.cwd, p);
+    const add = (p: string, language?: string) => out.push({ kind: 'script', path: at(p), language, command });
+    const lang = SHELLS.has(name) ? 'bash' : interpreterOf(name)?.language;
+    const positional = args.filter((a) => !a.startsWith('-'));
+    if (lang && !c.inline && !positional.length) {
+      for (const r of c.redirects) if (r.op === '<' && !r.dynamic && !r.heredoc) add(r.target, lang);
+      const i = c.pipeline.indexOf(c);
+      const before = i > 0 ? c.pipeline[i - 1] : undefined;
+      if (before && /^(?:cat|tac|head|tail|more|less)$/.test(before.argv[0]) && !before.dynamic.some(Boolean))
+        for (const f of before.argv.slice(1).filter((a) => !a.startsWith('-'))) add(f, lang);
+    }
+    const valueOf = (re: RegExp) =>
+      args.flatMap((a, i) =>
+        re.test(a) ? [args[i + 1]] : a.match(/^--[\w-]+=(.+)$/) && re.test(a.split('=')[0]) ? [a.split('=')[1]] : [],
+      );
+    if (name === 'sed' || name === 'gsed') valueOf(/^-f$|^--file$/).forEach((f) => f && add(f, 'sed'));
+    if (/^[gm]?awk$/.test(name)) valueOf(/^-f$|^--file$/).forEach((f) => f && add(f, 'awk'));
+    if (/^(?:node|nodejs|bun|deno|tsx)$/.test(name))
+      valueOf(PRELOAD).forEach((f) => f && /^\.{0,2}\//.test(f) && add(f, 'javascript'));
+    const runner = args.findIndex((a) => TS_RUNNERS.test(a));
+    if (TS_RUNNERS.test(name) || (/^(?:npx|bunx|pnpx)$/.test(name) && runner >= 0)) {
+      const file = args.slice(runner + 1).find((a) => !a.startsWith('-') && /\.[cm]?[jt]sx?$/.test(a));
+      if (file) add(file, 'typescript');
+    }
+    if (/^(?:python[\d.]*|pypy3?)$/.test(name)) {
+      const m = args.indexOf('-m');
+      const mod = m >= 0 ? args[m + 1] : undefined;
+      if (mod === 'pytest') conftests(args.slice(m + 2), where).forEach((p) => add(p, 'python'));
+      else if (mod && /^[\w.]+$/.test(mod)) {
+        const base = at(mod.replace(/\./g, '/'));
+        for (const p of [`${base}.py`, `${base}/__main__.py`]) if (existsSync(p)) add(p, 'python');
+      }
+    }
+    if (/^(?:pytest|py\.test)$/.test(name)) conftests(args, where).forEach((p) => add(p, 'python'));
+    if (/^(?:pip[\d.]*|uv)$/.test(name) && args.includes('install')) {
+      const e = valueOf(/^-e$|^--editable$/);
+      const local = [...e, ...positional.filter((a) => a === '.' || a.startsWith('./'))];
+      for (const d of local) if (d) add(join(d, 'setup.py'), 'python');
+    }
+    const tool = TOOL_FILES[name];
+    if (tool) for (const [file, language] of tool(args)) if (existsSync(at(file))) add(file, language);
+    if (name === 'go' && args[0] === 'generate') out.push(...goGenerate(where, command));
+  }
+  return out;
+}
+
+/** conftest.py files pytest imports for these arguments (the folder it runs in and the folders named). */
+function conftests(args: string[], where: ShellContext): string[] {
+  const dirs = args.filter((a) => !a.startsWith('-')).map((a) => a.split('::')[0]);
+  const all = ['.', ...(dirs.length ? dirs : ['tests', 'test'])].flatMap((d) => {
+    const full = resolve(where.cwd, d);
+    return [join(full, 'conftest.py'), join(dirname(full), 'conftest.py')];
+  });
+  return [...new Set(all)].filter((p) => existsSync(p));
+}
+
+/** Files that tools run on their own (the file, and the language it is read in: bash for task runners' lines). */
+const TOOL_FILES: Record<string, (args: string[]) => [string, string][]> = {
+  git: (a) => (GIT_HOOKS[a.find((x) => !x.startsWith('-')) ?? ''] ?? []).map((h) => [`.git/hooks/${h}`, '']),
+  just: () => [
+    ['justfile', 'recipes'],
+    ['Justfile', 'recipes'],
+    ['.justfile', 'recipes'],
+  ],
+  task: () => [
+    ['Taskfile.yml', 'yaml-commands'],
+    ['Taskfile.yaml', 'yaml-commands'],
+  ],
+  tox: () => [['tox.ini', 'ini-commands']],
+  direnv: (a) => (a[0] === 'allow' || a[0] === 'exec' || a[0] === 'reload' ? [['.envrc', 'bash']] : []),
+  cargo: (a) => (/^(?:build|run|test|check|b|r|t|c|bench|install)$/.test(a[0] ?? '') ? [['build.rs', 'rust']] : []),
+  rake: () => [
+    ['Rakefile', 'ruby'],
+    ['rakefile', 'ruby'],
+    ['Rakefile.rb', 'ruby'],
+  ],
+};
+/** Git hooks that a git subcommand runs. */
+const GIT_HOOKS: Record<string, string[]> = {
+  commit: ['pre-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit'],
+  push: ['pre-push'],
+  checkout: ['post-checkout'],
+  switch: ['post-checkout'],
+  merge: ['pre-merge-commit', 'post-merge'],
+  pull: ['post-merge'],
+  rebase: ['pre-rebase', 'post-rewrite'],
+  am: ['applypatch-msg', 'pre-applypatch', 'post-applypatch'],
+};
+
+/** Most .go files read for `go generate` directives. */
+const MAX_GO_FILES = 64;
+/** `go generate ./...` runs the //go:generate lines of the package's files (bounded: the top two levels). */
+function goGenerate(where: ShellContext, command: string): Run[] {
+  const files: string[] = [];
+  const walk = (d: string, level: number) => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      if (files.length >= MAX_GO_FILES) return;
+      if (n.endsWith('.go')) files.push(join(d, n));
+      else if (level < 2 && !n.startsWith('.') && n !== 'node_modules' && n !== 'vendor') walk(join(d, n), level + 1);
+    }
+  };
+  walk(where.cwd, 0);
+  return files.map((path) => ({ kind: 'script' as const, path, language: 'go-generate', command }));
+}
+
+/**
+ * Files a program loads and runs: runpy and exec(open()) in Python, relative require()/import in
+ * JavaScript, require_relative/load in Ruby, do/require in Perl, and imports of the program's own
+ * modules (`import helpers` beside it), so a chain of modules is followed to the one that acts.
+ */
+export function codeRuns(code: string, language: string, dir: string, command: string): Run[] {
+  const out: Run[] = [];
+  const add = (p: string, lang: string) => {
+    const full = resolve(dir, p);
+    const found = [full, ...EXTENSIONS[lang].map((e) => full + e)].find((f) => existsSync(f) && statSync(f).isFile());
+    if (found) out.push({ kind: 'script', path: found, language: lang, command });
+  };
+  const lang = language === 'typescript' ? 'javascript' : language;
+  if (lang === 'python') {
+    for (const m of code.matchAll(
+      /\b(?:run_path|execfile)\(\s*[rbuf]?["']([^"']+)["']|\bexec\(\s*open\(\s*[rbuf]?["']([^"']+)["']/g,
+    ))
+      add(m[1] ?? m[2], 'python');
+    for (const m of code.matchAll(
+      /\brun_module\(\s*["']([\w.]+)["']|^\s*(?:from\s+(\.?[\w.]+)\s+import|import\s+([\w.]+))/gm,
+    )) {
+      const mod = (m[1] ?? m[2] ?? m[3]).replace(/^\./, '').replace(/\./g, '/');
+      add(mod, 'python');
+      add(join(mod, '__init__'), 'python');
+    }
+  } else if (lang === 'javascript') {
+    for (const m of code.matchAll(
+      /\b(?:require|import)\s*\(\s*["'`](\.{1,2}\/[^"'`]+)["'`]|\bfrom\s+["'`](\.{1,2}\/[^"'`]+)["'`]|^\s*import\s+["'`](\.{1,2}\/[^"'`]+)["'`]/gm,
+    ))
+      add(m[1] ?? m[2] ?? m[3], 'javascript');
+  } else if (lang === 'ruby') {
+    for (const m of code.matchAll(/\b(?:require_relative|load)\s*\(?\s*["']([^"']+)["']/g)) add(m[1], 'ruby');
+  } else if (lang === 'perl') {
+    for (const m of code.matchAll(/\b(?:do|require)\s*\(?\s*["']([^"']+)["']/g)) add(m[1], 'perl');
+  }
+  return out;
+}
+const EXTENSIONS: Record<string, string[]> = {
+  python: ['.py'],
+  javascript: ['.js', '.mjs', '.cjs', '.ts', '.mts', '/index.js', '/index.ts'],
+  ruby: ['.rb'],
+  perl: ['.pl', '.pm'],
+};
 
 /** A script file's text, if it is a readable text file of a sensible size. */
 export function scriptText(p: string): string | undefined {
