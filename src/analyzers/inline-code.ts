@@ -26,7 +26,10 @@ export function scannerLanguage(inlineLanguage: string): string | undefined {
 }
 
 const SHELL_CALL =
-  /\b(?:system|popen|execSync|exec|spawnSync|check_output|check_call|getoutput|shell_exec|passthru|proc_open|Popen|run|call|callCommand|IO\.popen|Kernel\.system)\s*\(\s*\[?\s*(?:["'`])((?:[^"'`\\]|\\.){2,2000})["'`]/g;
+  /\b(?:system|popen|execSync|exec|spawnSync|check_output|check_call|getoutput|shell_exec|passthru|proc_open|Popen|run|call|callCommand|IO\.popen|Kernel\.system)\s*\(\s*\[?\s*(["'`])((?:(?!\1)[^\\]|\\.){2,2000})\1/g;
+/** Ruby's and Rake's calls without parentheses: `sh "…"`, `system %q{…}`. */
+const SHELL_WORD_CALL =
+  /(?:^|[\s;{])(?:sh|system)\s+(?:(["'])((?:(?!\1)[^\\\n]|\\.){2,2000})\1|%[qQx]?\{([^}\n]{2,2000})\})/gm;
 
 /** Inline code's own capabilities, then those of the shell commands it hands to system()/exec(). */
 export function inlineCodeActions(code: string, command: string, where: ShellContext): Action[] {
@@ -59,7 +62,8 @@ export function shellCalls(code: string): string[] {
   const out: string[] = [];
   const lists = [...code.matchAll(SHELL_LIST)];
   const at = new Set(lists.map((m) => m.index));
-  for (const m of code.matchAll(SHELL_CALL)) if (!at.has(m.index)) out.push(unescape(m[1]));
+  for (const m of code.matchAll(SHELL_CALL)) if (!at.has(m.index)) out.push(unescape(m[2]));
+  for (const m of code.matchAll(SHELL_WORD_CALL)) out.push(m[3] ?? unescape(m[2]));
   for (const m of lists) {
     const words = [...(m[1] ? [m[1]] : []), ...[...m[2].matchAll(STRING)].map((w) => unescape(w[1]))];
     const c = words.findIndex((w) => /^-[a-zA-Z]*c$/.test(w));

@@ -88,7 +88,7 @@ export function whatRuns(r: Run): Executed | undefined {
   }
   const text = scriptText(r.file);
   if (text === undefined) return undefined;
-  const body = r.kind === 'npm' ? npmScripts(text, r.names) : makeTargets(text, r.names);
+  const body = r.kind === 'npm' ? npmScripts(text, r.names) : makeTargets(withIncludes(text, dirname(r.file)), r.names);
   if (body === undefined) return undefined;
   const where = r.kind === 'npm' ? `the ${r.names.join('/')} script of ${r.file}` : r.file;
   return { text: body, language: 'bash', where };
@@ -198,6 +198,36 @@ function judgeText(x: Executed, r: Run, where: ShellContext, out: Out): Run[] {
     }
     return runs;
   };
+  if (lang === 'patch') {
+    const runs: Run[] = [];
+    for (const [file, added] of patchAdds(x.text)) {
+      const base = file.split('/').pop() ?? file;
+      const as: Executed = /^(?:GNU)?[Mm]akefile$|\.mk$/.test(base)
+        ? {
+            text: added.map((l) => makeRecipe(l) ?? '').join('\n'),
+            language: 'bash',
+            where: `${file} (as ${x.where} changes it)`,
+          }
+        : base === 'package.json'
+          ? {
+              text: added
+                .flatMap((l) => /^\s*"[^"]+"\s*:\s*"(.*)",?\s*$/.exec(l)?.[1].replace(/\\"/g, '"') ?? [])
+                .join('\n'),
+              language: 'bash',
+              where: file,
+            }
+          : {
+              text: added.join('\n'),
+              language: languageOf(file, added[0]),
+              where: `${file} (as ${x.where} changes it)`,
+            };
+      if (as.language)
+        runs.push(
+          ...judgeText(as, { kind: 'script', path: file, language: as.language, command: r.command }, where, out),
+        );
+    }
+    return runs;
+  }
   if (lang === 'bash' || lang === undefined) return x.text.length > MAX_SHELL_SCRIPT ? [] : shell(x.text, r.command);
   // sed and awk programs read from a file are judged as if given inline (sed's `e`, awk's system()).
   if (lang === 'sed' || lang === 'awk') return shell(`${lang} ${quote(x.text)}`, r.command);
@@ -214,7 +244,27 @@ function judgeText(x: Executed, r: Run, where: ShellContext, out: Out): Run[] {
  * lines it hands to exec(), and nearly every build script spawns something.
  */
 function programActions(code: string, command: string): Action[] {
-  return inlineActions(code, command).filter((a) => a.capability !== 'inline-exec');
+  const calls = shellCalls(code).length > 0;
+  return inlineActions(code, command).filter(
+    (a) => a.capability !== 'inline-exec' && !(calls && a.capability === 'interactive-shell'),
+  );
+}
+
+/** Most files of one patch judged. */
+const MAX_PATCH_FILES = 32;
+/** The lines a unified diff adds, per file it changes (new name), within a bound. */
+function patchAdds(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^\+\+\+ (?:b\/)?(\S+)/.exec(line);
+    if (m) {
+      if (out.size >= MAX_PATCH_FILES) break;
+      current = out.get(m[1]) ?? [];
+      out.set(m[1], current);
+    } else if (current && line.startsWith('+')) current.push(line.slice(1));
+  }
+  return out;
 }
 
 /** Options of JavaScript runtimes that load a module before the program (`node -r ./x.js`). */
@@ -277,6 +327,14 @@ export function hiddenRuns(commands: SimpleCommand[], where: ShellContext): Run[
     const tool = TOOL_FILES[name];
     if (tool) for (const [file, language] of tool(args)) if (existsSync(at(file))) add(file, language);
     if (name === 'go' && args[0] === 'generate') out.push(...goGenerate(where, command));
+    // A patch applied changes what later commands run: what it adds is judged as it will run.
+    if ((name === 'git' && /^(?:apply|am)$/.test(args[0] ?? '')) || name === 'patch') {
+      const files =
+        name === 'patch'
+          ? [...c.redirects.filter((r) => r.op === '<').map((r) => r.target), ...valueOf(/^-i$|^--input$/)]
+          : positional.slice(1);
+      for (const f of files) if (f) add(f, 'patch');
+    }
   }
   return out;
 }
@@ -401,6 +459,26 @@ export function scriptText(p: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Most makefiles read through `include` for one Makefile. */
+const MAX_INCLUDES = 16;
+/** A Makefile's text with the files it includes (`include x.mk`, `-include`, `sinclude`) put in place, bounded. */
+function withIncludes(text: string, dir: string, left = { n: MAX_INCLUDES }): string {
+  return text.replace(/^-?s?include[ \t]+(.+)$/gm, (line, names: string) => {
+    const parts = names
+      .trim()
+      .split(/\s+/)
+      .filter((n) => !n.includes('$') && !n.includes('*'));
+    return parts
+      .map((n) => {
+        if (left.n-- <= 0) return '';
+        const file = resolve(dir, n);
+        const t = scriptText(file);
+        return t === undefined ? '' : withIncludes(t, dirname(file), left);
+      })
+      .join('\n');
+  });
 }
 
 /** The command lines of a package.json's scripts `names`, each with its pre and post script. */
