@@ -24,10 +24,11 @@ const MAX_SHELL_SCRIPT = 256 << 10;
 const MAX_MAKE_TARGETS = 64;
 
 /**
- * How many levels of files are followed: `bash a.sh` → `bash b.sh` → `curl | sh` is three. With
+ * How many levels of files are followed: `bash a.sh` → `bash b.sh` → `curl | sh` is three; beyond
+ * the last level, what still runs is asked about rather than passed. With
  * the budget below it bounds the work per command whatever the project holds.
  */
-export const FOLLOW_DEPTH = 4;
+export const FOLLOW_DEPTH = 6;
 /** Most files read, and bytes read in all, while following one command. */
 const MAX_FOLLOWED_FILES = 32;
 const MAX_FOLLOWED_BYTES = 2 << 20;
@@ -167,7 +168,13 @@ function follow(runs: Run[], where: ShellContext, counts: (a: Action) => boolean
     const next = judgeText(x, r, where, inner);
     out.findings.push(...inner.findings);
     out.actions.push(...inner.actions.filter(counts).map(mark));
-    if (depth > 1 && next.length) {
+    if (depth <= 1 && next.length)
+      out.actions.push({
+        capability: 'unknown',
+        detail: `runs files nested deeper than Warden follows (${FOLLOW_DEPTH} levels); what ${x.where} runs is not judged`,
+        command: r.command,
+      });
+    else if (next.length) {
       const deeper: Out = { actions: [], findings: [] };
       follow(next, where, counts, depth - 1, b, deeper);
       out.actions.push(...deeper.actions.map((a) => ({ ...a, command: `${r.command}: ${a.command}` })));
