@@ -77,6 +77,8 @@ export function whatRuns(r: Run): Executed | undefined {
     const text = scriptText(r.path);
     if (text === undefined) return undefined;
     const first = text.slice(0, 200).split('\n')[0];
+    if (r.language?.startsWith('git-alias:'))
+      return { text: aliasLine(text, r.language.slice(10)), language: 'bash', where: r.path };
     if (r.language && AS_SHELL[r.language])
       return { text: AS_SHELL[r.language](text), language: 'bash', where: r.path };
     const language = r.language === 'sed' || r.language === 'awk' ? (r.language as Language) : undefined;
@@ -242,7 +244,7 @@ function judgeText(x: Executed, r: Run, where: ShellContext, out: Out): Run[] {
   out.actions.push(...programActions(x.text, r.command));
   const runs: Run[] = [];
   for (const line of shellCalls(x.text)) runs.push(...shell(line, r.command));
-  runs.push(...codeRuns(x.text, lang, dirname(x.where), r.command));
+  runs.push(...codeRuns(x.text, lang, dirname(x.where), r.command, where.cwd));
   return runs;
 }
 
@@ -299,10 +301,12 @@ export function hiddenRuns(commands: SimpleCommand[], where: ShellContext): Run[
     if (lang && !c.inline && !positional.length) {
       for (const r of c.redirects) if (r.op === '<' && !r.dynamic && !r.heredoc) add(r.target, lang);
       const i = c.pipeline.indexOf(c);
-      const before = i > 0 ? c.pipeline[i - 1] : undefined;
-      if (before && /^(?:cat|tac|head|tail|more|less)$/.test(before.argv[0]) && !before.dynamic.some(Boolean))
-        for (const f of before.argv.slice(1).filter((a) => !a.startsWith('-'))) add(f, lang);
+      if (i > 0) readFiles([c.pipeline[i - 1]]).forEach((f) => add(f, lang));
     }
+    // `source <(cat f)`, `bash <(cat f)`, `python3 <(cat f)`: the file the substitution reads.
+    if (lang || name === 'source' || name === '.')
+      (c.fedBy ?? []).forEach((fed) => fed && readFiles(fed).forEach((f) => add(f, lang ?? 'bash')));
+    if (name === 'find') for (const f of foundScripts(args, where)) add(f.path, f.language);
     const valueOf = (re: RegExp) =>
       args.flatMap((a, i) =>
         re.test(a) ? [args[i + 1]] : a.match(/^--[\w-]+=(.+)$/) && re.test(a.split('=')[0]) ? [a.split('=')[1]] : [],
@@ -333,6 +337,7 @@ export function hiddenRuns(commands: SimpleCommand[], where: ShellContext): Run[
     }
     const tool = TOOL_FILES[name];
     if (tool) for (const [file, language] of tool(args)) if (existsSync(at(file))) add(file, language);
+    if (name === 'git') out.push(...gitAlias(args, where, command));
     if (name === 'go' && args[0] === 'generate') out.push(...goGenerate(where, command));
     // A patch applied changes what later commands run: what it adds is judged as it will run.
     if ((name === 'git' && /^(?:apply|am)$/.test(args[0] ?? '')) || name === 'patch') {
@@ -343,6 +348,57 @@ export function hiddenRuns(commands: SimpleCommand[], where: ShellContext): Run[
       for (const f of files) if (f) add(f, 'patch');
     }
   }
+  return out;
+}
+
+/** The files that commands which only print files (`cat f`) read: what they feed is those files' text. */
+function readFiles(cmds: SimpleCommand[]): string[] {
+  return cmds
+    .filter((x) => /^(?:cat|tac|head|tail|more|less)$/.test(x.argv[0]) && !x.dynamic.some(Boolean))
+    .flatMap((x) => x.argv.slice(1).filter((a) => !a.startsWith('-')));
+}
+
+/** Most files `find … -exec sh {}` is followed into. */
+const MAX_FOUND = 16;
+/**
+ * The scripts `find DIR -name GLOB -exec sh {} \;` runs: the matching files under DIR (two levels,
+ * bounded), when the program it executes on them is a shell or an interpreter.
+ */
+function foundScripts(args: string[], where: ShellContext): { path: string; language: string }[] {
+  const x = args.findIndex((a) => a === '-exec' || a === '-execdir' || a === '-ok');
+  if (x < 0 || !args.slice(x + 1).includes('{}')) return [];
+  const prog = args[x + 1];
+  const language = SHELLS.has(prog) ? 'bash' : interpreterOf(prog)?.language;
+  if (!language) return [];
+  const firstOption = args.findIndex((a) => a.startsWith('-'));
+  const starts = args.slice(0, firstOption < 0 ? args.length : firstOption);
+  const n = args.findIndex((a) => a === '-name' || a === '-iname');
+  const glob = n >= 0 ? args[n + 1] : '*';
+  const re = new RegExp(
+    '^' +
+      glob
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+    args[n] === '-iname' ? 'i' : '',
+  );
+  const out: { path: string; language: string }[] = [];
+  const walk = (d: string, level: number) => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (out.length >= MAX_FOUND) return;
+      const p = join(d, name);
+      if (re.test(name) && statSync(p, { throwIfNoEntry: false })?.isFile()) out.push({ path: p, language });
+      else if (level < 2 && !name.startsWith('.') && name !== 'node_modules') walk(p, level + 1);
+    }
+  };
+  for (const s of starts.length ? starts : ['.']) walk(resolve(where.cwd, s), 0);
   return out;
 }
 
@@ -389,6 +445,48 @@ const GIT_HOOKS: Record<string, string[]> = {
   am: ['applypatch-msg', 'pre-applypatch', 'post-applypatch'],
 };
 
+/** git's options that take a value as the next word (so the subcommand starts after it). */
+const GIT_VALUED = /^(?:-c|-C|--git-dir|--work-tree|--namespace|--config-env|--exec-path|--super-prefix)$/;
+/**
+ * A git alias that runs the shell (`!cmd`), defined in the repository's config, the home's or a file
+ * included by `-c include.path=…`: the alias's line is what runs.
+ */
+function gitAlias(args: string[], where: ShellContext, command: string): Run[] {
+  const configs: string[] = [];
+  let sub: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (GIT_VALUED.test(args[i])) {
+      const v = args[++i] ?? '';
+      const inc = /^include(?:If\.[^=]*)?\.path=(.+)$/i.exec(v);
+      if (args[i - 1] === '-c' && inc) configs.push(resolve(where.cwd, '.git', inc[1]), resolve(where.cwd, inc[1]));
+    } else if (!args[i].startsWith('-')) {
+      sub = args[i];
+      break;
+    }
+  }
+  if (!sub || !/^[\w-]+$/.test(sub)) return [];
+  configs.push(resolve(where.cwd, '.git/config'));
+  if (where.home) configs.push(join(where.home, '.gitconfig'), join(where.home, '.config/git/config'));
+  const out: Run[] = [];
+  for (const f of new Set(configs))
+    if (existsSync(f)) out.push({ kind: 'script', path: f, language: `git-alias:${sub}`, command });
+  return out;
+}
+/** The shell line of a `!` alias named `name` in git config text ('' when it has none). */
+function aliasLine(text: string, name: string): string {
+  let inAlias = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.startsWith('[')) inAlias = /^\[alias\]$/i.test(line);
+    const m = inAlias ? /^([\w-]+)\s*=\s*(.*)$/.exec(line) : null;
+    if (m && m[1].toLowerCase() === name.toLowerCase()) {
+      const v = m[2].replace(/^"(.*)"$/, '$1').replace(/\\"/g, '"');
+      return v.startsWith('!') ? v.slice(1) : '';
+    }
+  }
+  return '';
+}
+
 /** Most .go files read for `go generate` directives. */
 const MAX_GO_FILES = 64;
 /** `go generate ./...` runs the //go:generate lines of the package's files (bounded: the top two levels). */
@@ -416,12 +514,16 @@ function goGenerate(where: ShellContext, command: string): Run[] {
  * JavaScript, require_relative/load in Ruby, do/require in Perl, and imports of the program's own
  * modules (`import helpers` beside it), so a chain of modules is followed to the one that acts.
  */
-export function codeRuns(code: string, language: string, dir: string, command: string): Run[] {
+export function codeRuns(code: string, language: string, dir: string, command: string, cwd = dir): Run[] {
   const out: Run[] = [];
   const add = (p: string, lang: string) => {
-    const full = resolve(dir, p);
-    const found = [full, ...EXTENSIONS[lang].map((e) => full + e)].find((f) => existsSync(f) && statSync(f).isFile());
-    if (found) out.push({ kind: 'script', path: found, language: lang, command });
+    // (Python finds modules beside the program and in the folder it was started from)
+    const bases = [...new Set([resolve(dir, p), ...(lang === 'python' ? [resolve(cwd, p)] : [])])];
+    const found = bases
+      .flatMap((full) => [full, ...EXTENSIONS[lang].map((e) => full + e)])
+      .find((f) => existsSync(f) && statSync(f).isFile());
+    if (found && !out.some((r) => r.kind === 'script' && r.path === found))
+      out.push({ kind: 'script', path: found, language: lang, command });
   };
   const lang = language === 'typescript' ? 'javascript' : language;
   if (lang === 'python') {
@@ -430,11 +532,17 @@ export function codeRuns(code: string, language: string, dir: string, command: s
     ))
       add(m[1] ?? m[2], 'python');
     for (const m of code.matchAll(
-      /\brun_module\(\s*["']([\w.]+)["']|^\s*(?:from\s+(\.?[\w.]+)\s+import|import\s+([\w.]+))/gm,
+      /\brun_module\(\s*["']([\w.]+)["']|^\s*(?:from\s+(\.?[\w.]+)\s+import\s+\(?([\w, ]+)|import\s+([\w., ]+))/gm,
     )) {
-      const mod = (m[1] ?? m[2] ?? m[3]).replace(/^\./, '').replace(/\./g, '/');
-      add(mod, 'python');
-      add(join(mod, '__init__'), 'python');
+      const mods = m[1] ? [m[1]] : m[4] ? m[4].split(',') : [m[2]];
+      // `from pkg import mod`: the names may be modules of the package.
+      if (m[2]) mods.push(...m[3].split(',').map((n) => `${m[2]}.${n.trim().split(/\s/)[0]}`));
+      for (const mod of mods
+        .map((x) => x.trim().split(/\s/)[0].replace(/^\./, '').replace(/\./g, '/'))
+        .filter(Boolean)) {
+        add(mod, 'python');
+        add(join(mod, '__init__'), 'python');
+      }
     }
   } else if (lang === 'javascript') {
     for (const m of code.matchAll(
