@@ -254,10 +254,18 @@ function judgeText(x: Executed, r: Run, where: ShellContext, out: Out): Run[] {
  */
 function programActions(code: string, command: string): Action[] {
   const calls = shellCalls(code).length > 0;
+  // (a URL in a comment or a docstring is not a connection: a file counts as networking when it
+  // calls a network API; a one-line inline program with a URL is judged by the URL as before)
+  const connects = NETWORK_API.test(code);
   return inlineActions(code, command).filter(
-    (a) => a.capability !== 'inline-exec' && !(calls && a.capability === 'interactive-shell'),
+    (a) =>
+      a.capability !== 'inline-exec' &&
+      !(calls && a.capability === 'interactive-shell') &&
+      !(a.capability === 'network' && !connects),
   );
 }
+const NETWORK_API =
+  /\b(?:socket|urllib|urlopen|requests\.|http\.client|httpx|aiohttp|fetch\s*\(|axios|got\s*\(|net\.(?:connect|createConnection|Socket)|https?\.(?:get|request)|Net::HTTP|TCPSocket|open-uri|URI\.open|fsockopen|curl_init|file_get_contents\s*\(\s*["']https?:|LWP::|HTTP::Tiny|IO::Socket|WebSocket|XMLHttpRequest|dgram|dns\.)/;
 
 /** Most files of one patch judged. */
 const MAX_PATCH_FILES = 32;
