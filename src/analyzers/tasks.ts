@@ -81,7 +81,8 @@ export function whatRuns(r: Run): Executed | undefined {
       return { text: aliasLine(text, r.language.slice(10)), language: 'bash', where: r.path };
     if (r.language && AS_SHELL[r.language])
       return { text: AS_SHELL[r.language](text), language: 'bash', where: r.path };
-    const language = r.language === 'sed' || r.language === 'awk' ? (r.language as Language) : undefined;
+    // (sed, awk and Perl programs are judged here though the code scanner has no grammar for them)
+    const language = r.language && /^(?:sed|awk|perl)$/.test(r.language) ? (r.language as Language) : undefined;
     return {
       text,
       language:
@@ -244,6 +245,10 @@ function judgeText(x: Executed, r: Run, where: ShellContext, out: Out): Run[] {
   out.actions.push(...programActions(x.text, r.command));
   const runs: Run[] = [];
   for (const line of shellCalls(x.text)) runs.push(...shell(line, r.command));
+  // Ruby, Perl and PHP run backquoted text and %x{} / qx{} as shell lines (JavaScript's are template strings).
+  if (lang === 'ruby' || lang === 'perl' || lang === 'php')
+    for (const m of x.text.matchAll(/`([^`\n]{2,2000})`|%x\{([^}\n]{2,2000})\}|\bqx\{([^}\n]{2,2000})\}/g))
+      runs.push(...shell(m[1] ?? m[2] ?? m[3], r.command));
   runs.push(...codeRuns(x.text, lang, dirname(x.where), r.command, where.cwd));
   return runs;
 }
@@ -619,13 +624,46 @@ export function npmScripts(text: string, names: string[]): string | undefined {
   return lines.length ? lines.join('\n') : undefined;
 }
 
+/** make's own variables that recipes use as command names. */
+const MAKE_BUILTINS: Record<string, string> = {
+  MAKE: 'make',
+  CC: 'cc',
+  CXX: 'g++',
+  RM: 'rm -f',
+  AR: 'ar',
+  CPP: 'cc -E',
+};
+/** Most variable definitions read from one Makefile. */
+const MAX_MAKE_VARS = 256;
+/** A Makefile's variable definitions (`X = v`, `X := v`, `X ?= v`), the built-in ones under them. */
+function makeVariables(text: string): Map<string, string> {
+  const vars = new Map(Object.entries(MAKE_BUILTINS));
+  for (const m of text.matchAll(/^(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?:\?|::?|\+|!)?=[ \t]*(.*)$/gm)) {
+    if (vars.size >= MAX_MAKE_VARS) break;
+    vars.set(m[1], m[2].trim());
+  }
+  return vars;
+}
+/**
+ * A recipe line with the Makefile's own variables put in (`$(MAKE) -C sub` is `make -C sub`), so an
+ * ordinary recipe is judged by what it runs; undefined ones stay unknown. `$$` is the shell's `$`.
+ */
+function expandMake(line: string, vars: Map<string, string>): string {
+  let out = line;
+  for (let pass = 0; pass < 3; pass++)
+    out = out.replace(/(?<!\$)\$[({]([A-Za-z_][\w.-]*)[)}]/g, (all, n: string) => vars.get(n) ?? all);
+  return out;
+}
+
 /** The recipes of Makefile targets (the first target when none is named) and of their prerequisites. */
 export function makeTargets(text: string, names: string[]): string | undefined {
   const rules = new Map<string, { deps: string[]; recipe: string[] }>();
   let first: string | undefined,
     current: { deps: string[]; recipe: string[] }[] = [];
-  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
-    if (line.length > 4000) continue; // (bounded: the target pattern below backtracks on long runs of spaces)
+  const vars = makeVariables(text);
+  for (const raw of text.replace(/\\\n/g, ' ').split('\n')) {
+    if (raw.length > 4000) continue;
+    const line = raw.startsWith('\t') ? expandMake(raw, vars) : raw; // (bounded: the target pattern below backtracks on long runs of spaces)
     if (line.startsWith('\t')) {
       const recipe = makeRecipe(line);
       if (recipe) for (const r of current) r.recipe.push(recipe);
