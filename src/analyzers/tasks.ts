@@ -382,7 +382,11 @@ function foundScripts(args: string[], where: ShellContext): { path: string; lang
   if (x < 0 || !args.slice(x + 1).includes('{}')) return [];
   const prog = args[x + 1];
   const language = SHELLS.has(prog) ? 'bash' : interpreterOf(prog)?.language;
-  if (!language) return [];
+  // (the found file must be what the program runs: `sh {}`, not `sh -c '…' {}`, whose code is the string)
+  const end = args.findIndex((a, i) => i > x && (a === ';' || a === '+'));
+  const own = args.slice(x + 2, end < 0 ? args.length : end);
+  if (!language || own.find((a) => !a.startsWith('-')) !== '{}' || own.some((a) => /^-[a-zA-Z]*[ce]$/.test(a)))
+    return [];
   const firstOption = args.findIndex((a) => a.startsWith('-'));
   const starts = args.slice(0, firstOption < 0 ? args.length : firstOption);
   const n = args.findIndex((a) => a === '-name' || a === '-iname');
@@ -411,7 +415,11 @@ function foundScripts(args: string[], where: ShellContext): { path: string; lang
       else if (level < 2 && !name.startsWith('.') && name !== 'node_modules') walk(p, level + 1);
     }
   };
-  for (const s of starts.length ? starts : ['.']) walk(resolve(where.cwd, s), 0);
+  // (only folders inside the workspace are walked: a `find /` is not read file by file)
+  for (const s of starts.length ? starts : ['.']) {
+    const d = resolve(where.cwd, s);
+    if (d === where.workspace || d.startsWith(where.workspace + '/')) walk(d, 0);
+  }
   return out;
 }
 

