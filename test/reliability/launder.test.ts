@@ -1,9 +1,9 @@
 // Scripts that launder what they contain (issue 19, phase 2, class 1): what a command runs from
 // files is followed transitively and within a bound, and what would be stopped on its own (asked or
 // denied) is stopped when a file holds it. Real files in a real workspace; nothing is executed.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { judgeEvent, type FullVerdict } from '../../src/engine/judge.ts';
@@ -11,8 +11,8 @@ import { builtinPolicy } from '../../src/engine/policy.ts';
 
 const policy = builtinPolicy();
 // (not under /tmp: the guard treats temp folders as scratch space where droppers stage payloads)
-const root = join(homedir(), '.cache', 'warden-launder-test');
-mkdirSync(root, { recursive: true });
+const root = mkdtempSync(join(homedir(), '.cache', 'warden-launder-test-'));
+after(() => rmSync(root, { recursive: true, force: true }));
 
 /** A fresh workspace holding `files`; the command judged in it. */
 async function inProject(files: Record<string, string>, command: string): Promise<FullVerdict> {
