@@ -165,7 +165,9 @@ function follow(runs: Run[], where: ShellContext, counts: (a: Action) => boolean
       detail: `${a.detail} (in ${x.where})`,
       command: `${r.command}: ${a.command}`,
     });
-    if (r.kind === 'script')
+    // (planted-code indicators only in the scripts the command names: deeper files are the project's
+    // own modules, judged by what they run, or the code scanner would flood ordinary builds)
+    if (r.kind === 'script' && depth === FOLLOW_DEPTH)
       out.findings.push(...analyzeBackdoors(new SourceFile(r.path, x.text.replace(/\r\n?/g, '\n'), x.language)));
     const inner: Out = { actions: [], findings: [] };
     const next = judgeText(x, r, where, inner);
@@ -262,9 +264,14 @@ function programActions(code: string, command: string): Action[] {
   // (a URL in a comment or a docstring is not a connection: a file counts as networking when it
   // calls a network API; a one-line inline program with a URL is judged by the URL as before)
   const connects = NETWORK_API.test(code);
+  // (whole files: the one-liner heuristics "reads the environment and talks to the network" and
+  // "prints the environment" flood build scripts, which do both; credential and persistence paths,
+  // setuid and connections to hosts count)
   return inlineActions(code, command).filter(
     (a) =>
       a.capability !== 'inline-exec' &&
+      a.capability !== 'env-dump' &&
+      !(a.capability === 'exfiltration' && /reads the environment/.test(a.detail)) &&
       !(calls && a.capability === 'interactive-shell') &&
       !(a.capability === 'network' && !connects),
   );

@@ -265,3 +265,8 @@ test("near miss: find -exec sh -c '…' {} runs the string, not the found files;
   await inProject({}, "find / -name '*.sh' -exec sh {} \\;");
   assert.ok(performance.now() - t < 5000);
 });
+
+test("near miss: this repository's own npm test (build scripts that read the environment and fetch) is allowed", async () => {
+  const v = await judgeEvent({ tool: 'shell', command: 'npm test' }, { policy, cwd: process.cwd(), home: root });
+  allowed(v);
+});
