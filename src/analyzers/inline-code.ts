@@ -26,7 +26,10 @@ export function scannerLanguage(inlineLanguage: string): string | undefined {
 }
 
 const SHELL_CALL =
-  /\b(?:system|popen|execSync|exec|spawnSync|check_output|check_call|getoutput|shell_exec|passthru|proc_open|Popen|run|call|callCommand|IO\.popen|Kernel\.system)\s*\(\s*\[?\s*(?:["'`])((?:[^"'`\\]|\\.){2,2000})["'`]/g;
+  /\b(?:system|popen|execSync|exec|spawnSync|check_output|check_call|getoutput|shell_exec|passthru|proc_open|Popen|run|call|callCommand|IO\.popen|Kernel\.system)\s*\(\s*\[?\s*(["'`])((?:(?!\1)[^\\]|\\.){2,2000})\1/g;
+/** Ruby's and Rake's calls without parentheses: `sh "…"`, `system %q{…}`. */
+const SHELL_WORD_CALL =
+  /(?:^|[\s;{])(?:sh|system)\s+(?:(["'])((?:(?!\1)[^\\\n]|\\.){2,2000})\1|%[qQx]?\{([^}\n]{2,2000})\})/gm;
 
 /** Inline code's own capabilities, then those of the shell commands it hands to system()/exec(). */
 export function inlineCodeActions(code: string, command: string, where: ShellContext): Action[] {
@@ -36,9 +39,9 @@ export function inlineCodeActions(code: string, command: string, where: ShellCon
 /** Shell commands that inline code hands to system()/exec()/popen(): judged as shell commands too. */
 export function shellCallActions(code: string, command: string, where: ShellContext): Action[] {
   const out: Action[] = [];
-  for (const m of code.matchAll(SHELL_CALL)) {
+  for (const line of shellCalls(code)) {
     try {
-      const inner = analyzeShell(m[1].replace(/\\(["'`\\])/g, '$1'), where);
+      const inner = analyzeShell(line, where);
       out.push(...inner.actions.map((a) => ({ ...a, command: `${command}: ${a.command}` })));
     } catch {
       /* not shell after all */
@@ -46,6 +49,32 @@ export function shellCallActions(code: string, command: string, where: ShellCont
   }
   return out;
 }
+
+const STRING = /["'`]((?:[^"'`\\]|\\.){0,2000})["'`]/g;
+const SHELL_LIST =
+  /\b(?:system|execSync|exec|spawnSync|spawn|execFileSync|execFile|check_output|check_call|Popen|run|call|callCommand)\s*\(\s*(?:["'`]([\w./-]+)["'`]\s*,\s*)?\[((?:\s*["'`](?:[^"'`\\]|\\.){0,2000}["'`]\s*,?)+)\s*\]/g;
+
+/**
+ * The shell lines inline code or a program file hands to system()/exec(): a string is one line;
+ * an argument list (`['sh', '-c', X]`, `['git', 'push', url]`) is the command it spells.
+ */
+export function shellCalls(code: string): string[] {
+  const out: string[] = [];
+  const lists = [...code.matchAll(SHELL_LIST)];
+  const at = new Set(lists.map((m) => m.index));
+  for (const m of code.matchAll(SHELL_CALL)) if (!at.has(m.index)) out.push(unescape(m[2]));
+  for (const m of code.matchAll(SHELL_WORD_CALL)) out.push(m[3] ?? unescape(m[2]));
+  for (const m of lists) {
+    const words = [...(m[1] ? [m[1]] : []), ...[...m[2].matchAll(STRING)].map((w) => unescape(w[1]))];
+    const c = words.findIndex((w) => /^-[a-zA-Z]*c$/.test(w));
+    if (c > 0 && /(?:^|\/)(?:ba|da|z|k)?sh$/.test(words[0]) && words[c + 1] !== undefined) out.push(words[c + 1]);
+    else out.push(words.map(quote).join(' '));
+  }
+  return out;
+}
+const unescape = (s: string) => s.replace(/\\(["'`\\])/g, '$1');
+/** One word for the shell, quoted so it stays one word. */
+export const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
 
 /**
  * Files an inline program names (absolute, home and relative paths, dotfiles), read or written by

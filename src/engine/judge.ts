@@ -148,10 +148,10 @@ function judgeShell(j: Judging, command: string): boolean {
     const lang = scannerLanguage(code.language);
     if (lang) scan(j, `<${code.language} inline code>`, code.code, undefined, lang);
   }
-  // Scripts and project tasks the command runs, as they are on disk now. Of the shell inside
-  // them, the actions the policy denies count as the command's own, so a file cannot launder
-  // `curl … | sh`; the ones it only asks about would make every project script a question.
-  const inside = followRuns(analysis, j.where, (a) => decide(a, j.policy, j.where.home) === 'deny');
+  // Scripts, programs and project tasks the command runs, followed as they are on disk now. What
+  // the policy would not allow on its own (deny or ask) counts as the command's own, so a file
+  // cannot launder an upload, a push elsewhere or `curl … | sh`.
+  const inside = followRuns(analysis, j.where, (a) => decide(a, j.policy, j.where.home) !== 'allow');
   j.findings.push(...inside.findings);
   j.actions.push(...inside.actions);
   return true;
