@@ -3,7 +3,7 @@
  * places that make code run later (persistence), privilege files, harmless system reads.
  * Paths are absolute (callers resolve `~` and the working directory first).
  */
-import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, normalize, resolve } from 'node:path';
 import { PACKAGE_ROOT, defaultAuditDir } from '../paths.ts';
 import type { Action } from '../engine/types.ts';
@@ -371,7 +371,7 @@ export function pathActions(path: string, mode: 'read' | 'write', command: strin
   if (mode === 'write' && isAgentControlPath(a, home))
     return act('agent-tamper', `writes ${path}, which controls the agent's or Warden's guard`);
   if (isCredentialPath(a, home)) return act('credential-access', `${verb} ${path}, a credential or secret file`);
-  if (mode === 'write' && isPersistencePath(a, home))
+  if (mode === 'write' && (isPersistencePath(a, home) || isConfiguredHooksPath(a)))
     return act('persistence', `writes ${path}, which runs code at login, on a schedule or on git events`);
   if (mode === 'write' && isPrivilegedPath(a))
     return act('privilege', `writes ${path}, which controls users or privileges`);
@@ -381,4 +381,56 @@ export function pathActions(path: string, mode: 'read' | 'write', command: strin
       `${verb} ${path}, outside the workspace (${w.workspace})`,
     );
   return [];
+}
+
+/** How much of a repository config is read (a config of more is not a developer's). */
+const MAX_CONFIG_BYTES = 256 * 1024;
+/** How many folders up the repository's .git is looked for. */
+const MAX_REPO_DEPTH = 32;
+
+/** The repository's .git/config (and config.worktree) above a path, read with a bound; '' when none. */
+export function repoConfig(abs: string): string {
+  let dir = dirname(abs);
+  for (let i = 0; i < MAX_REPO_DEPTH; i++) {
+    const git = basename(dir) === '.git' ? dir : join(dir, '.git');
+    if (lstatSync(git, { throwIfNoEntry: false })?.isDirectory())
+      return ['config', 'config.worktree'].map((f) => readBounded(join(git, f))).join('\n');
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return '';
+}
+
+function readBounded(file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES);
+    return buf.toString('utf8', 0, readSync(fd, buf, 0, MAX_CONFIG_BYTES, 0));
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Whether a path lies in the folder a repository's `core.hooksPath` names (relative to the
+ * repository's top folder): files there run on git events like .git/hooks.
+ */
+export function isConfiguredHooksPath(abs: string): boolean {
+  let dir = dirname(abs);
+  for (let i = 0; i < MAX_REPO_DEPTH; i++) {
+    if (lstatSync(join(dir, '.git'), { throwIfNoEntry: false })?.isDirectory()) {
+      const m = /^\s*hooksPath\s*=\s*"?([^"\n]+?)"?\s*$/im.exec(repoConfig(join(dir, '.git', 'config')));
+      if (!m) return false;
+      const hooks = resolve(dir, m[1].replace(/^~(?=\/|$)/, process.env.HOME ?? '~'));
+      return abs.startsWith(hooks + '/');
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return false;
 }

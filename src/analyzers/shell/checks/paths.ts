@@ -16,6 +16,7 @@ import {
   linkTarget,
   isGitHookPath,
   insideWorkspace,
+  isConfiguredHooksPath,
   isScratchPath,
 } from '../../paths.ts';
 import { interpreterOf } from '../parse.ts';
@@ -140,7 +141,7 @@ export function judgePaths(x: ShellCommand, r: string[], w: string[], o: { skip:
         command: text,
         paths: [abs(p)],
       });
-    else if (isPersistencePath(a, home))
+    else if (isPersistencePath(a, home) || isConfiguredHooksPath(a))
       add({
         check: 'paths.write-persistence',
         capability: 'persistence',

@@ -1,0 +1,94 @@
+/**
+ * Files whose meaning depends on what they hold: an `.envrc` that direnv runs on `cd`, and git
+ * attribute files that switch on a filter or diff driver whose command the repository's config
+ * sets. Judged from the content a write or edit leaves (the name alone would ask on every
+ * ordinary `.envrc` and `.gitattributes`).
+ */
+import { basename } from 'node:path';
+import type { Action } from '../engine/types.ts';
+import { analyzeShell } from './shell/index.ts';
+import { absolutePath, repoConfig, type Where } from './paths.ts';
+
+/** direnv's own functions and plain assignments: what an ordinary `.envrc` is made of. */
+const DIRENV_WORDS = new Set([
+  'export',
+  'unset',
+  'dotenv',
+  'dotenv_if_exists',
+  'layout',
+  'use',
+  'PATH_add',
+  'path_add',
+  'watch_file',
+  'source_env',
+  'source_env_if_exists',
+  'source_up',
+  'source_up_if_exists',
+  'log_status',
+  'log_error',
+  'strict_env',
+  'unstrict_env',
+  'env_vars_required',
+]);
+
+/** What writing `content` to `path` does when the file's content decides it. */
+export function plantedFileActions(path: string, content: string, command: string, w: Where): Action[] {
+  const abs = absolutePath(path, w);
+  const name = basename(abs);
+  if (name === '.envrc') return envrcActions(abs, content, command, w);
+  if (name === '.gitattributes' || /\/\.git\/info\/attributes$/.test(abs))
+    return attributeActions(abs, content, command);
+  return [];
+}
+
+/**
+ * An `.envrc` runs in the user's shell on every `cd` into the project once allowed: judged as the
+ * shell script it is, and any line that runs a program (not an assignment or direnv function) is
+ * code that runs later.
+ */
+function envrcActions(abs: string, content: string, command: string, w: Where): Action[] {
+  let found: Action[];
+  try {
+    found = analyzeShell(content, w).actions;
+  } catch {
+    found = [{ capability: 'unknown', detail: `${abs} is not shell that can be read`, command }];
+  }
+  const runs = content
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .find((l) => {
+      const first = l.split(/\s+/)[0];
+      return !DIRENV_WORDS.has(first) && !/^\w+=/.test(first);
+    });
+  if (runs)
+    found.push({
+      capability: 'persistence',
+      detail: `writes .envrc, which direnv runs on every cd into the project, with a command (${runs.slice(0, 60)})`,
+      command,
+      paths: [abs],
+    });
+  return found.map((a) => ({ ...a, command }));
+}
+
+/**
+ * A git attribute naming a filter, diff or merge driver runs that driver's command on checkout,
+ * add, diff or merge, when the repository's config defines one (git-lfs is the ordinary case).
+ */
+function attributeActions(abs: string, content: string, command: string): Action[] {
+  const drivers = [...content.matchAll(/\b(filter|diff|merge)=([\w.-]+)/g)].filter((m) => m[2] !== 'lfs');
+  if (!drivers.length) return [];
+  const config = repoConfig(abs);
+  const set = drivers.find(([, kind, name]) =>
+    new RegExp(String.raw`^\s*\[${kind}\s+"${name.replace(/[.]/g, '\\.')}"\]`, 'm').test(config),
+  );
+  if (!set) return [];
+  return [
+    {
+      capability: 'persistence',
+      detail: `writes ${basename(abs)}, switching on the ${set[1]} driver "${set[2]}" whose command the repository's config runs`,
+      command,
+      paths: [abs],
+    },
+  ];
+}
