@@ -7,7 +7,8 @@
 import { basename } from 'node:path';
 import type { Action } from '../engine/types.ts';
 import { analyzeShell } from './shell/index.ts';
-import { absolutePath, repoConfig, type Where } from './paths.ts';
+import { absolutePath, pathActions, repoConfig, type Where } from './paths.ts';
+import { builtPaths } from './inline-code.ts';
 
 /** direnv's own functions and plain assignments: what an ordinary `.envrc` is made of. */
 const DIRENV_WORDS = new Set([
@@ -36,6 +37,7 @@ export function plantedFileActions(path: string, content: string, command: strin
   const abs = absolutePath(path, w);
   const name = basename(abs);
   if (name === '.envrc') return envrcActions(abs, content, command, w);
+  if (/\.(?:py|[cm]?js|ts|rb|pl|php)$/.test(name)) return builtPathActions(content, command, w);
   if (name === '.gitattributes' || /\/\.git\/info\/attributes$/.test(abs))
     return attributeActions(abs, content, command);
   return [];
@@ -91,4 +93,15 @@ function attributeActions(abs: string, content: string, command: string): Action
       paths: [abs],
     },
   ];
+}
+
+/**
+ * A program written into the project that builds a credential, persistence or agent-control path
+ * from pieces: judged when written, as the same path written out would be when the program runs.
+ */
+function builtPathActions(content: string, command: string, w: Where): Action[] {
+  const mode = /write|append|open\([^)]*["'`][wa]/.test(content) ? 'write' : 'read';
+  return builtPaths(content)
+    .flatMap((p) => pathActions(p, mode, command, w))
+    .filter((a) => a.capability !== 'read-outside' && a.capability !== 'write-outside');
 }
