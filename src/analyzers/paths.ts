@@ -19,6 +19,8 @@ const MAX_MISSING = 32;
  * Undefined when nothing on the way is a link.
  */
 export function linkTarget(abs: string, hops = 0): string | undefined {
+  // (/dev/stderr, /dev/fd/63 of a process substitution: the links of the process's own streams)
+  if (/^\/(?:dev|proc)\//.test(abs)) return undefined;
   let dir = abs;
   const rest: string[] = [];
   // (Most paths an agent names do not exist yet: lstat without throwing answers those cheaply.)
