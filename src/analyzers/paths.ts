@@ -134,7 +134,7 @@ const CREDENTIAL = [
   /(?:^|\/)\.secrets?(?:\.[\w-]+)?$/,
   /(?:^|\/)appsettings\.(?:Production|Staging|Prod)\.json$/i,
   /(?:^|\/)wp-config\.php$/,
-  /(?:^|\/)\.(?:pgpass|npmrc|pypirc|netrc|git-credentials|my\.cnf|s3cfg|vault-token)$/,
+  /(?:^|\/)\.(?:pgpass|netrc|git-credentials|my\.cnf|s3cfg|vault-token)$/,
 ];
 
 /** A path in another account's home folder (/home/alice/…, /Users/bob/…, /root/…) as if it were ~/…. */
@@ -143,7 +143,14 @@ const otherHome = (abs: string) => abs.replace(/^\/(?:home|Users)\/[^/]+(?=\/|$)
 export function isCredentialPath(abs: string, home: string): boolean {
   const p = rel(abs, home),
     r = otherHome(abs);
-  return CREDENTIAL.some((re) => re.test(p) || (r !== abs && re.test(r)));
+  return CREDENTIAL.some((re) => re.test(p) || (r !== abs && re.test(r))) || holdsRegistryToken(abs);
+}
+
+/** Package-manager configs that are credentials only when they hold a login (a project's .npmrc often does not). */
+const TOKEN_CONFIG = /(?:^|\/)\.(?:npmrc|pypirc|yarnrc\.yml)$/;
+const REGISTRY_TOKEN = /_authToken|_auth\s*=|_password|npmAuthToken|npmAuthIdent|^\s*password\s*[=:]/m;
+function holdsRegistryToken(abs: string): boolean {
+  return abs.startsWith('/') && TOKEN_CONFIG.test(abs) && REGISTRY_TOKEN.test(readBounded(abs));
 }
 
 const AGENT_CONTROL = [
@@ -249,12 +256,9 @@ const PERSISTENCE = [
   /(?:^|\/)\.husky\/(?!_\/)[^/]+$/,
   /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
   /^~\/\.(?:bash_aliases|zsh_aliases|config\/fish\/conf\.d\/[^/]+|git-templates\/hooks\/[^/]+)$/,
-  // Project files that make tools run code later: a worktree's git config, editor workspace settings
-  // and tasks, dev containers, direnv, the project's program shims that npm scripts and a virtualenv
+  // Project files that make tools run code later: a worktree's git config, the project's program shims that npm scripts and a virtualenv
   // put first on PATH, Python's start-up hooks, Yarn's config (yarnPath), hook managers' configs.
   /(?:^|\/)\.git\/(?:config\.worktree|worktrees\/[^/]+\/config(?:\.worktree)?)$/,
-  /(?:^|\/)\.vscode\/(?:settings|tasks|launch)\.json$/,
-  /(?:^|\/)\.devcontainer(?:\/|\.json$)/,
   /(?:^|\/)node_modules\/\.bin\/[^/]+$/,
   /(?:^|\/)(?:\.?venv|env)\/(?:bin|Scripts)\/[^/]+$/,
   /(?:^|\/)(?:site|user)customize\.py$|(?:^|\/)site-packages\/[^/]+\.pth$/,

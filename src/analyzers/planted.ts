@@ -37,6 +37,10 @@ export function plantedFileActions(path: string, content: string, command: strin
   const abs = absolutePath(path, w);
   const name = basename(abs);
   if (name === '.envrc') return envrcActions(abs, content, command, w);
+  if (/\/\.vscode\/settings\.json$/.test(abs) && EDITOR_RUNS.test(content))
+    return runsLater(abs, command, 'editor settings that start programs or preload code in its terminals');
+  if (/\/\.devcontainer(?:\/[^/]+)?\.json$|\/\.devcontainer\.json$/.test(abs) && CONTAINER_RUNS.test(content))
+    return runsLater(abs, command, 'a dev container that runs commands, mounts host folders or runs privileged');
   if (/\.(?:py|[cm]?js|ts|rb|pl|php)$/.test(name)) return builtPathActions(content, command, w);
   if (name === '.gitattributes' || /\/\.git\/info\/attributes$/.test(abs))
     return attributeActions(abs, content, command);
@@ -104,4 +108,14 @@ function builtPathActions(content: string, command: string, w: Where): Action[] 
   return builtPaths(content)
     .flatMap((p) => pathActions(p, mode, command, w))
     .filter((a) => a.capability !== 'read-outside' && a.capability !== 'write-outside');
+}
+
+/** Editor settings that name a program to start or preload (terminal environment, interpreter and tool paths). */
+const EDITOR_RUNS =
+  /"(?:terminal\.integrated\.(?:env|shell|profiles|automationProfile)[\w.]*|[\w.]*(?:[pP]ath|[eE]xecutable|[rR]untime|[iI]nterpreter\w*|[cC]ommand))"\s*:/;
+/** Dev container keys that run commands (initializeCommand even on the host), mount or elevate. */
+const CONTAINER_RUNS = /"(?:\w+Command|runArgs|mounts|privileged|capAdd|securityOpt)"\s*:/;
+
+function runsLater(abs: string, command: string, what: string): Action[] {
+  return [{ capability: 'persistence', detail: `writes ${basename(abs)}, ${what}`, command, paths: [abs] }];
 }

@@ -140,3 +140,15 @@ test('near misses of muting are allowed: NO_PROXY=localhost, kill of a dev serve
   for (const c of ['export NO_PROXY=localhost,127.0.0.1', 'kill -1 4242', "pkill -f 'vite --port 5173'"])
     assert.equal(shell(c).decision, 'allow', c);
 });
+
+test('a project .npmrc is a credential only when it holds a token; editor settings only when they start programs', () => {
+  writeFileSync(join(ws, '.npmrc'), '//registry.npmjs.org/:_authToken=npm_x\n');
+  assert.equal(judge({ tool: 'read', path: '.npmrc' }, ctx).decision, 'deny');
+  writeFileSync(join(ws, '.npmrc'), 'save-exact=true\n');
+  assert.equal(judge({ tool: 'read', path: '.npmrc' }, ctx).decision, 'allow');
+  assert.equal(
+    write('.vscode/settings.json', '{"terminal.integrated.env.linux": {"NODE_OPTIONS": "-r x"}}').decision,
+    'deny',
+  );
+  assert.equal(write('.vscode/settings.json', '{"editor.formatOnSave": true}').decision, 'allow');
+});
