@@ -9,6 +9,7 @@ import type { Action } from '../engine/types.ts';
 import { analyzeShell } from './shell/index.ts';
 import { absolutePath, pathActions, repoConfig, type Where } from './paths.ts';
 import { builtPaths } from './inline-code.ts';
+import { mutes } from './shell/checks/environment.ts';
 
 /** direnv's own functions and plain assignments: what an ordinary `.envrc` is made of. */
 const DIRENV_WORDS = new Set([
@@ -36,6 +37,11 @@ const DIRENV_WORDS = new Set([
 export function plantedFileActions(path: string, content: string, command: string, w: Where): Action[] {
   const abs = absolutePath(path, w);
   const name = basename(abs);
+  // (program source names these variables as it handles them, so only configs and env files count)
+  const muted = /\.(?:[cm]?[jt]sx?|py|rb|go|rs|java|php|pl|md)$/.test(name)
+    ? []
+    : plantedEnvironment(abs, content, command);
+  if (muted.length) return muted;
   if (name === '.envrc') return envrcActions(abs, content, command, w);
   if (/\/\.vscode\/settings\.json$/.test(abs) && EDITOR_RUNS.test(content))
     return runsLater(abs, command, 'editor settings that start programs or preload code in its terminals');
@@ -118,4 +124,25 @@ const CONTAINER_RUNS = /"(?:\w+Command|runArgs|mounts|privileged|capAdd|security
 
 function runsLater(abs: string, command: string, what: string): Action[] {
   return [{ capability: 'persistence', detail: `writes ${basename(abs)}, ${what}`, command, paths: [abs] }];
+}
+
+/** A variable given a value in a config file (`"NO_PROXY": "*"`, `NO_PROXY: '*'`, `NO_PROXY=*`). */
+const ENV_ENTRY = /["']?\b(no_proxy|NO_PROXY|WARDEN_\w+)["']?\s*[:=]\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s,}#]*))/g;
+/** How much of a written file is searched for such entries. */
+const MAX_ENV_SCAN = 256 * 1024;
+
+/**
+ * Environments planted in config files (dev containers, compose files, .env files, CI configs):
+ * a NO_PROXY that exempts everything, or Warden's own variables. (Empty proxy or base-URL entries
+ * are left alone here: env templates hold them.)
+ */
+function plantedEnvironment(abs: string, content: string, command: string): Action[] {
+  for (const m of content.slice(0, MAX_ENV_SCAN).matchAll(ENV_ENTRY)) {
+    const found = mutes(m[1], m[2] ?? m[3] ?? m[4] ?? '');
+    if (found)
+      return [
+        { capability: found.capability, detail: `writes ${basename(abs)}, where ${found.why}`, command, paths: [abs] },
+      ];
+  }
+  return [];
 }

@@ -152,3 +152,9 @@ test('a project .npmrc is a credential only when it holds a token; editor settin
   );
   assert.equal(write('.vscode/settings.json', '{"editor.formatOnSave": true}').decision, 'allow');
 });
+
+test("NO_PROXY='*' planted in a dev container's environment is denied; a local NO_PROXY there is allowed", () => {
+  const dc = '.devcontainer/devcontainer.json';
+  assert.equal(write(dc, '{"image": "node:20", "remoteEnv": {"NO_PROXY": "*"}}').decision, 'deny');
+  assert.equal(write(dc, '{"image": "node:20", "remoteEnv": {"NO_PROXY": "localhost"}}').decision, 'allow');
+});

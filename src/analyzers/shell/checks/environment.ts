@@ -125,7 +125,7 @@ export function exemptsEverything(list: string): boolean {
 }
 
 /** What setting (or, with `value` undefined, clearing) one variable does to the guard, if anything. */
-function mutes(
+export function mutes(
   k: string,
   v: string | undefined,
 ): { capability: 'agent-tamper' | 'defense-evasion'; why: string } | undefined {
