@@ -54,3 +54,5 @@ tar -xf backup.tar -C ssh-dir authorized_keys
 tar -xzf dots.tgz -C ~ .bashrc
 # ok: extracting into a workspace folder
 tar -xzf vendor.tgz -C vendor
+# ok: a relative link target is read from the link's folder (web/../src/shared is in the workspace)
+ln -s ../src/shared web/shared

@@ -4,7 +4,7 @@
  * links, by where they lead: credentials, the agent's and Warden's controls, persistence,
  * privileges, and anything outside the workspace. Cases: paths.cases.sh.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ShellCommand } from '../command.ts';
 import {
   isCredentialPath,
@@ -256,7 +256,11 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
       w.push(pathArgs[pathArgs.length - 1]);
       sources = pathArgs.slice(0, -1);
     }
-    r.push(...sources);
+    // A relative target of a symbolic link is relative to the link's folder, not the working one
+    // (`ln -s ../src/shared web/shared` reaches src/shared).
+    const dest = w[w.length - 1];
+    const symbolic = name === 'ln' && args.some((a) => /^-[a-zA-Z]*s/.test(a) || a === '--symbolic');
+    r.push(...(symbolic && dest ? sources.map((p) => (/^[~/]/.test(p) ? p : join(dirname(dest), p))) : sources));
     // mv takes its sources away: moving the agent's settings aside is changing them, moving the
     // git hooks aside is switching them off.
     if (name === 'mv') {
