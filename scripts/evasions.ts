@@ -231,7 +231,7 @@ export class Sandbox {
     if (e.dir) mkdirSync(p, { recursive: true });
     else if (e.link !== undefined) {
       rmSync(p, { force: true });
-      symlinkSync(e.link.startsWith('~/') ? join(this.home, e.link.slice(2)) : e.link, p);
+      symlinkSync(e.link === '~' || e.link.startsWith('~/') ? join(this.home, e.link.slice(2)) : e.link, p);
     } else if (this.contains(p)) writeFileSync(p, e.content ?? '');
   }
   /** The effect of an allowed write or edit, when it lands inside the sandbox (it never lands elsewhere). */

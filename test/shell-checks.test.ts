@@ -32,6 +32,15 @@ for (const [link, to] of [
   mkdirSync(workspace, { recursive: true });
   symlinkSync(join(home, to), join(workspace, link));
 }
+// Links to folders, for new files written through them (the file itself does not exist yet).
+for (const [link, to] of [
+  ['ssh-dir', '.ssh'],
+  ['share-dir', '/usr/share'],
+]) {
+  // (the test's home is under the temp folder, where writes are scratch: a system folder is outside)
+  if (!to.startsWith('/')) mkdirSync(join(home, to), { recursive: true });
+  symlinkSync(to.startsWith('/') ? to : join(home, to), join(workspace, link));
+}
 const ctx = { cwd: workspace, workspace, home };
 
 interface Case {

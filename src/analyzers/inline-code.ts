@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import type { Action } from '../engine/types.ts';
 import { hostOf } from './network.ts';
-import { isCredentialPath, isPersistencePath } from './paths.ts';
+import { isAgentControlPath, isCredentialPath, isPersistencePath, isPrivilegedPath } from './paths.ts';
 import { analyzeShell, type ShellContext } from './shell/index.ts';
 
 /** The scanner's language for an inline program's interpreter (others are not scanned as code). */
@@ -85,7 +85,10 @@ export function inlinePaths(code: string): { paths: string[]; mode: 'read' | 'wr
   const paths = [...code.matchAll(/["'`]((?:~|\/|\.{1,2}\/|[\w.-]+\/)[^"'`\s]{2,}|\.\w[\w.-]*)["'`]/g)].map(
     (m) => m[1],
   );
-  return { paths, mode: /write|open\([^)]*["'`][wa]/.test(code) ? 'write' : 'read' };
+  // (and the paths it builds from pieces: Path.home()/'.aws'/'credentials')
+  // (only those the path tables name: a built ~/.cache is no more telling than a written one)
+  paths.push(...builtPaths(code).filter((p) => !paths.includes(p) && sensitiveBuilt(p)));
+  return { paths, mode: /write|append|open\([^)]*["'`][wa]/.test(code) ? 'write' : 'read' };
 }
 
 /** Capabilities of inline programs (python -c, node -e …) that the code analyzers do not name. */
@@ -152,3 +155,107 @@ const WHOLE_ENV =
   /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b|\.copy\b|\.update\b))|\bprocess\.env\b(?!\s*(?:\.|\[|\?\.))|\bENV\.(?:to_h|inspect|each|map|keys|to_a)\b|%ENV\b|\bos\.Environ\(\)|System\.getenv\(\)/;
 const PRINTS =
   /\b(?:print|pprint|console\.(?:log|dir|info)|puts|say|printf|echo|var_dump|print_r|json\.dumps|JSON\.stringify|sys\.stdout\.write|process\.stdout\.write)\b/;
+
+/** A string literal once folded: single-quoted, no quotes or backslashes inside. */
+// (an opening quote follows an operator, a bracket or a space: a closing quote and the next
+// opening one are not read as one literal)
+const LIT = String.raw`(?<![^\s(\[,=+/{:;*!|&?<>])'[^'\\\n]*'`;
+/** Expressions that mean the home folder, in Python, Node, Ruby, Perl, PHP and shell. */
+const HOME_EXPR = new RegExp(
+  [
+    String.raw`(?:pathlib\.)?Path\.home\(\)`,
+    String.raw`(?:os\.path\.)?expanduser\(\s*'~'\s*\)`,
+    String.raw`Path\(\s*'~'\s*\)\.expanduser\(\)`,
+    String.raw`os\.environ\s*\[\s*'HOME'\s*\]`,
+    String.raw`os\.environ\.get\(\s*'HOME'[^)]*\)`,
+    String.raw`(?:os\.)?getenv\(\s*'HOME'\s*\)`,
+    String.raw`process\.env\.HOME\b`,
+    String.raw`process\.env\[\s*'HOME'\s*\]`,
+    String.raw`(?:require\(\s*'(?:node:)?os'\s*\)\.|os\.)?homedir\(\)`,
+    String.raw`Dir\.home\b`,
+    String.raw`ENV\s*\[\s*'HOME'\s*\]`,
+    String.raw`\$ENV\{\s*'?HOME'?\s*\}`,
+    String.raw`\$_SERVER\s*\[\s*'HOME'\s*\]`,
+  ].join('|'),
+  'g',
+);
+/** Calls that join their literal arguments into a path. */
+const JOIN_CALL = new RegExp(
+  String.raw`(?:\b\w+\.(?:join|resolve|joinpath)|File\.expand_path|(?<![\w.])(?:join|Path|PurePath|catfile))\(\s*(${LIT}(?:\s*,\s*${LIT})*)\s*,?\s*\)`,
+  'g',
+);
+/** How many folding rounds run (each joins one more level of nesting). */
+const FOLD_ROUNDS = 8;
+/** Code longer than this is folded only in its first part (bounded work per call). */
+const MAX_FOLD_CHARS = 64 * 1024;
+
+const lits = (list: string) => [...list.matchAll(new RegExp(LIT, 'g'))].map((m) => m[0].slice(1, -1));
+const quote = (s: string) => `'${s.replace(/['\\\n]/g, '')}'`;
+const joined = (parts: string[]) => quote(parts.join('/').replace(/\/{2,}/g, '/'));
+
+/**
+ * Paths that interpreter code builds from pieces (`Path.home()/'.aws'/'credentials'`,
+ * os.path.join(expanduser('~'), '.ss'+'h', …), [h, '.config'].join('/'), chr(46), base64): a light
+ * constant folding of string pieces, home-folder expressions and simple variables, then the
+ * literals that are home or absolute paths. Not a list of names: any path built this way is
+ * judged by the path tables like one written out.
+ */
+export function builtPaths(code: string): string[] {
+  let s = code.slice(0, MAX_FOLD_CHARS);
+  // One quoting style for literals; Perl's "$ENV{HOME}/…" interpolation read as the home folder.
+  s = s.replace(/"\$ENV\{'?HOME'?\}/g, '"~').replace(/"([^"'\\\n$]*)"/g, "'$1'");
+  s = s.replace(/`([^`'\\\n$]*)`/g, "'$1'");
+  for (let round = 0; round < FOLD_ROUNDS; round++) {
+    const before = s;
+    s = s
+      .replace(HOME_EXPR, "'~'")
+      .replace(/\bchr\(\s*(\d{1,3})\s*\)|String\.fromCharCode\(\s*(\d{1,3})\s*\)/g, (_, a, b) =>
+        quote(String.fromCharCode(Number(a ?? b))),
+      )
+      .replace(
+        new RegExp(
+          String.raw`(?:base64\.b64decode|atob|Base64\.decode64|base64_decode|decode_base64)\(\s*(${LIT})\s*\)(?:\.decode\([^)]*\))?|Buffer\.from\(\s*(${LIT})\s*,\s*'base64'\s*\)(?:\.toString\([^)]*\))?`,
+          'g',
+        ),
+        (_, a, b) => quote(Buffer.from((a ?? b).slice(1, -1), 'base64').toString('latin1')),
+      )
+      .replace(new RegExp(String.raw`(${LIT})\s*(?:\+|\.(?=\s*'))\s*(${LIT})`, 'g'), (_, a, b) =>
+        quote(a.slice(1, -1) + b.slice(1, -1)),
+      )
+      .replace(new RegExp(String.raw`(${LIT})\s*/\s*(${LIT})`, 'g'), (_, a, b) => joined([...lits(a), ...lits(b)]))
+      .replace(
+        new RegExp(String.raw`(${LIT})\.(?:joinpath|join)\(\s*(${LIT}(?:\s*,\s*${LIT})*)\s*\)`, 'g'),
+        (_, a, b) => (/\.join\(/.test(_) && !/joinpath/.test(_) ? _ : joined([a.slice(1, -1), ...lits(b)])),
+      )
+      .replace(new RegExp(String.raw`\*\s*\[\s*(${LIT}(?:\s*,\s*${LIT})*)\s*\]`, 'g'), '$1')
+      .replace(new RegExp(String.raw`\[\s*(${LIT}(?:\s*,\s*${LIT})*)\s*\]\.join\(\s*'/'\s*\)`, 'g'), (_, l) =>
+        joined(lits(l)),
+      )
+      .replace(JOIN_CALL, (_, l) => joined(lits(l)))
+      .replace(new RegExp(String.raw`(${LIT})\.expanduser\(\)`, 'g'), '$1');
+    s = substituteVariables(s);
+    if (s === before) break;
+  }
+  const out = new Set<string>();
+  for (const m of s.matchAll(/'((?:~|\/)[^'\s]*)'/g)) if (m[1].length > 2) out.add(m[1].replace(/^~(?=[^/])/, '~/'));
+  return [...out];
+}
+
+/** `name = 'literal'` or `name = ['a', 'b']` bindings substituted where the name is used. */
+function substituteVariables(s: string): string {
+  const binding = new RegExp(
+    String.raw`(?:^|[;\n{(,]|\b(?:const|let|var|my|local))\s*\$?(\w+)\s*=\s*(${LIT}|\[\s*${LIT}(?:\s*,\s*${LIT})*\s*\])\s*(?=[;\n,)]|$)`,
+    'g',
+  );
+  for (const [, name, value] of [...s.matchAll(binding)].slice(0, 32)) {
+    if (/^(?:HOME|self|this)$/.test(name)) continue;
+    s = s.replace(new RegExp(String.raw`(?<![\w.'$])\$?${name}\b(?!\s*=[^=])`, 'g'), value);
+  }
+  return s;
+}
+
+/** A built path the path tables name (home-relative `~/…` as built, or absolute). */
+function sensitiveBuilt(p: string): boolean {
+  const home = '~';
+  return isCredentialPath(p, home) || isPersistencePath(p, home) || isAgentControlPath(p, home) || isPrivilegedPath(p);
+}

@@ -3,23 +3,57 @@
  * places that make code run later (persistence), privilege files, harmless system reads.
  * Paths are absolute (callers resolve `~` and the working directory first).
  */
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join, normalize, resolve } from 'node:path';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, readlinkSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, normalize, resolve } from 'node:path';
 import { PACKAGE_ROOT, defaultAuditDir } from '../paths.ts';
 import type { Action } from '../engine/types.ts';
 
+/** How many missing components a path may have below its deepest existing folder (a bound on lstat calls). */
+const MAX_MISSING = 32;
+
 /**
  * Where a path really leads when it is (or passes through) a symbolic link on disk: a link in the
- * workspace to ~/.ssh/id_rsa is that key. Undefined when the path is not a link or does not exist.
+ * workspace to ~/.ssh/id_rsa is that key. A file that does not exist yet lands where its deepest
+ * existing folder really is (`cfg/authorized_keys` with `cfg` a link to ~/.ssh creates
+ * ~/.ssh/authorized_keys), so the rest of the path is appended to that folder's real path.
+ * Undefined when nothing on the way is a link.
  */
-export function linkTarget(abs: string): string | undefined {
+export function linkTarget(abs: string, hops = 0): string | undefined {
+  // (/dev/stderr, /dev/fd/63 of a process substitution: the links of the process's own streams)
+  if (/^\/(?:dev|proc)\//.test(abs)) return undefined;
+  let dir = abs;
+  const rest: string[] = [];
   // (Most paths an agent names do not exist yet: lstat without throwing answers those cheaply.)
-  if (!lstatSync(abs, { throwIfNoEntry: false })) return undefined;
+  while (!lstatSync(dir, { throwIfNoEntry: false })) {
+    const up = dirname(dir);
+    if (up === dir || rest.length >= MAX_MISSING) return undefined;
+    rest.unshift(basename(dir));
+    dir = up;
+  }
+  const real = realDir(dir, hops);
+  if (real === undefined) return undefined;
+  const full = join(real, ...rest);
+  return full !== abs ? full : undefined;
+}
+
+/** How many dangling links in a row are followed (a loop of links stops here). */
+const MAX_DANGLING = 8;
+
+/**
+ * The real path of something on disk; a dangling link (`k` -> ~/.ssh/authorized_keys before that
+ * file exists) leads where writing through it would create its target.
+ */
+function realDir(p: string, hops: number): string | undefined {
   try {
-    const real = realpathSync.native(abs);
-    return real !== abs ? real : undefined;
+    return realpathSync.native(p);
   } catch {
-    return undefined;
+    if (hops >= MAX_DANGLING) return undefined;
+    try {
+      const to = resolve(dirname(p), readlinkSync(p));
+      return linkTarget(to, hops + 1) ?? to;
+    } catch {
+      return undefined;
+    }
   }
 }
 
@@ -88,6 +122,19 @@ const CREDENTIAL = [
   /(?:^|\/)\.htpasswd$/,
   // Terraform state holds every secret of the infrastructure it describes, in plain text.
   /(?:^|\/)terraform\.tfstate(?:\.backup)?$|\.tfstate$/,
+  // Workspace secret files by their tools' conventions: Terraform variables, Cloudflare's .dev.vars,
+  // Azure Functions' local settings, Rails' database.yml, Apple's .p8 keys, kubeconfigs, WordPress's
+  // config, ASP.NET's per-environment settings, and the home-folder logins when kept in a project.
+  /(?:^|\/)[\w.-]*\.tfvars(?:\.json)?$/,
+  /(?:^|\/)\.dev\.vars(?:\.[\w-]+)?$/,
+  /(?:^|\/)local\.settings\.json$/,
+  /(?:^|\/)config\/database\.yml$/,
+  /\.p8$/,
+  /(?:^|\/)kubeconfig(?:\.[\w-]+)?$|\.kubeconfig$/,
+  /(?:^|\/)\.secrets?(?:\.[\w-]+)?$/,
+  /(?:^|\/)appsettings\.(?:Production|Staging|Prod)\.json$/i,
+  /(?:^|\/)wp-config\.php$/,
+  /(?:^|\/)\.(?:pgpass|netrc|git-credentials|my\.cnf|s3cfg|vault-token)$/,
 ];
 
 /** A path in another account's home folder (/home/alice/…, /Users/bob/…, /root/…) as if it were ~/…. */
@@ -96,7 +143,14 @@ const otherHome = (abs: string) => abs.replace(/^\/(?:home|Users)\/[^/]+(?=\/|$)
 export function isCredentialPath(abs: string, home: string): boolean {
   const p = rel(abs, home),
     r = otherHome(abs);
-  return CREDENTIAL.some((re) => re.test(p) || (r !== abs && re.test(r)));
+  return CREDENTIAL.some((re) => re.test(p) || (r !== abs && re.test(r))) || holdsRegistryToken(abs);
+}
+
+/** Package-manager configs that are credentials only when they hold a login (a project's .npmrc often does not). */
+const TOKEN_CONFIG = /(?:^|\/)\.(?:npmrc|pypirc|yarnrc\.yml)$/;
+const REGISTRY_TOKEN = /_authToken|_auth\s*=|_password|npmAuthToken|npmAuthIdent|^\s*password\s*[=:]/m;
+function holdsRegistryToken(abs: string): boolean {
+  return abs.startsWith('/') && TOKEN_CONFIG.test(abs) && REGISTRY_TOKEN.test(readBounded(abs));
 }
 
 const AGENT_CONTROL = [
@@ -121,6 +175,13 @@ const AGENT_CONTROL = [
   /(?:^|\/)node_modules\/(?:@[\w.-]+\/)?warden(?:\/|$)/,
   /^~\/\.qwen(?:\/|$)(?!.*\/(?:tmp|projects|todos)\/)/,
   /^~\/\.claude\.json$/,
+  // What an agent reads as instructions or runs as tools, in a project or the home folder: MCP
+  // servers, custom slash commands, sub-agents, skills, extensions, hooks and Codex's config.
+  /(?:^|\/)\.mcp\.json$/,
+  /(?:^|\/)\.(?:claude|qwen|gemini|codex)\/(?:commands|agents|skills|extensions|hooks|prompts)\//,
+  /(?:^|\/)\.(?:qwen|gemini)\/settings\.json$/,
+  /(?:^|\/)\.codex\/(?:config\.toml|hooks\.json)$/,
+  /^~\/\.(?:gemini|codex)(?:\/|$)(?!.*\/(?:tmp|sessions|log|history\.jsonl)(?:\/|$))/,
 ];
 export function isAgentControlPath(abs: string, home: string): boolean {
   const p = rel(abs, home);
@@ -183,7 +244,7 @@ const PERSISTENCE = [
   /(?:^|\/)\.git\/config$/,
   // Tool configs and start-up folders in the home folder that run code: git (XDG), cargo's wrappers,
   // Gradle init scripts, IPython start-up files, Neovim, tmux, direnv, Bun preloads, Yarn's yarnPath.
-  /^~\/\.config\/git\/config$/,
+  /^~\/\.config\/git\/(?:config$|hooks\/)/,
   /^~\/\.cargo\/config(?:\.toml)?$/,
   /^~\/\.gradle\/(?:init\.d\/|init\.gradle(?:\.kts)?$)/,
   /^~\/\.ipython\/profile_[^/]+\/startup\//,
@@ -194,6 +255,15 @@ const PERSISTENCE = [
   /^~\/\.yarnrc\.yml$/,
   /(?:^|\/)\.husky\/(?!_\/)[^/]+$/,
   /^~\/\.(?:vimrc|exrc|gitconfig|npmrc|yarnrc|pip\/pip\.conf|config\/pip\/pip\.conf|pythonrc)$/,
+  /^~\/\.(?:bash_aliases|zsh_aliases|config\/fish\/conf\.d\/[^/]+|git-templates\/hooks\/[^/]+)$/,
+  // Project files that make tools run code later: a worktree's git config, the project's program shims that npm scripts and a virtualenv
+  // put first on PATH, Python's start-up hooks, Yarn's config (yarnPath), hook managers' configs.
+  /(?:^|\/)\.git\/(?:config\.worktree|worktrees\/[^/]+\/config(?:\.worktree)?)$/,
+  /(?:^|\/)node_modules\/\.bin\/[^/]+$/,
+  /(?:^|\/)(?:\.?venv|env)\/(?:bin|Scripts)\/[^/]+$/,
+  /(?:^|\/)(?:site|user)customize\.py$|(?:^|\/)site-packages\/[^/]+\.pth$/,
+  /(?:^|\/)\.yarnrc\.yml$/,
+  /(?:^|\/)\.pre-commit-config\.ya?ml$|(?:^|\/)\.?lefthook(?:-local)?\.ya?ml$/,
 ];
 export function isPersistencePath(abs: string, home: string): boolean {
   const p = rel(abs, home),
@@ -264,6 +334,23 @@ function inWorkspace(abs: string, workspace: string): boolean {
   return abs === workspace || abs.startsWith(workspace.endsWith('/') ? workspace : workspace + '/');
 }
 
+const realWorkspaces = new Map<string, string>();
+/** Inside the workspace as named or as it really is on disk (the project folder may itself be a link). */
+export function insideWorkspace(abs: string, workspace: string): boolean {
+  if (inWorkspace(abs, workspace)) return true;
+  let real = realWorkspaces.get(workspace);
+  if (real === undefined) {
+    try {
+      real = realpathSync.native(workspace);
+    } catch {
+      real = workspace;
+    }
+    if (realWorkspaces.size > 64) realWorkspaces.clear();
+    realWorkspaces.set(workspace, real);
+  }
+  return inWorkspace(abs, real);
+}
+
 /**
  * What reading or writing a file does: a credential read, a write to the agent's or Warden's
  * controls, to a start-up file or to privilege files, or work outside the workspace. A symbolic
@@ -273,9 +360,12 @@ export function pathActions(path: string, mode: 'read' | 'write', command: strin
   const { home } = w;
   const lexical = absolutePath(path, w),
     target = linkTarget(lexical);
+  // (A link out of the workspace is judged where it lands: a new file in ~/.git-templates/hooks is
+  // outside the project even when no list names it.)
   const sensitive =
     target !== undefined &&
     (isCredentialPath(target, home) ||
+      !insideWorkspace(target, w.workspace) ||
       (mode === 'write' &&
         (isAgentControlPath(target, home) || isPersistencePath(target, home) || isPrivilegedPath(target))));
   const a = sensitive ? target : lexical;
@@ -287,7 +377,7 @@ export function pathActions(path: string, mode: 'read' | 'write', command: strin
   if (mode === 'write' && isAgentControlPath(a, home))
     return act('agent-tamper', `writes ${path}, which controls the agent's or Warden's guard`);
   if (isCredentialPath(a, home)) return act('credential-access', `${verb} ${path}, a credential or secret file`);
-  if (mode === 'write' && isPersistencePath(a, home))
+  if (mode === 'write' && (isPersistencePath(a, home) || isConfiguredHooksPath(a)))
     return act('persistence', `writes ${path}, which runs code at login, on a schedule or on git events`);
   if (mode === 'write' && isPrivilegedPath(a))
     return act('privilege', `writes ${path}, which controls users or privileges`);
@@ -297,4 +387,56 @@ export function pathActions(path: string, mode: 'read' | 'write', command: strin
       `${verb} ${path}, outside the workspace (${w.workspace})`,
     );
   return [];
+}
+
+/** How much of a repository config is read (a config of more is not a developer's). */
+const MAX_CONFIG_BYTES = 256 * 1024;
+/** How many folders up the repository's .git is looked for. */
+const MAX_REPO_DEPTH = 32;
+
+/** The repository's .git/config (and config.worktree) above a path, read with a bound; '' when none. */
+export function repoConfig(abs: string): string {
+  let dir = dirname(abs);
+  for (let i = 0; i < MAX_REPO_DEPTH; i++) {
+    const git = basename(dir) === '.git' ? dir : join(dir, '.git');
+    if (lstatSync(git, { throwIfNoEntry: false })?.isDirectory())
+      return ['config', 'config.worktree'].map((f) => readBounded(join(git, f))).join('\n');
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return '';
+}
+
+function readBounded(file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES);
+    return buf.toString('utf8', 0, readSync(fd, buf, 0, MAX_CONFIG_BYTES, 0));
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Whether a path lies in the folder a repository's `core.hooksPath` names (relative to the
+ * repository's top folder): files there run on git events like .git/hooks.
+ */
+export function isConfiguredHooksPath(abs: string): boolean {
+  let dir = dirname(abs);
+  for (let i = 0; i < MAX_REPO_DEPTH; i++) {
+    if (lstatSync(join(dir, '.git'), { throwIfNoEntry: false })?.isDirectory()) {
+      const m = /^\s*hooksPath\s*=\s*"?([^"\n]+?)"?\s*$/im.exec(repoConfig(join(dir, '.git', 'config')));
+      if (!m) return false;
+      const hooks = resolve(dir, m[1].replace(/^~(?=\/|$)/, process.env.HOME ?? '~'));
+      return abs.startsWith(hooks + '/');
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return false;
 }

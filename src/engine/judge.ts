@@ -16,6 +16,7 @@ import { analyzeShell, ShellParseError, type ShellAnalysis } from '../analyzers/
 import { absolutePath, pathActions, type Where } from '../analyzers/paths.ts';
 import { inlineCodeActions, inlinePaths, scannerLanguage } from '../analyzers/inline-code.ts';
 import { followRuns } from '../analyzers/tasks.ts';
+import { plantedFileActions } from '../analyzers/planted.ts';
 import { installChecks } from '../analyzers/deps/installs.ts';
 import { hostOf } from '../analyzers/network.ts';
 import { secretsIn } from '../analyzers/secrets/in-text.ts';
@@ -68,6 +69,7 @@ function judgeUnsafe(event: Event, ctx: JudgeContext): FullVerdict {
 const JUDGES: { [K in Exclude<Event['tool'], 'shell'>]: (j: Judging, e: Extract<Event, { tool: K }>) => void } = {
   write: (j, e) => {
     j.actions.push(...pathActions(e.path, 'write', `write ${e.path}`, j.where));
+    j.actions.push(...plantedFileActions(e.path, e.content, `write ${e.path}`, j.where));
     const old = current(e.path, j.where);
     scan(j, e.path, e.content, old === undefined ? undefined : changedLines(old, e.content), undefined, old);
   },
@@ -78,6 +80,7 @@ const JUDGES: { [K in Exclude<Event['tool'], 'shell'>]: (j: Judging, e: Extract<
     if (e.old === '' && old === '') next = e.new;
     else if (old.includes(e.old)) next = e.replaceAll ? old.split(e.old).join(e.new) : old.replace(e.old, () => e.new);
     else next = e.new; // the edit will not apply as given; judge the new text on its own
+    j.actions.push(...plantedFileActions(e.path, next, `edit ${e.path}`, j.where));
     scan(j, e.path, next, changedLines(old, next), undefined, old);
   },
   read: (j, e) => j.actions.push(...pathActions(e.path, 'read', `read ${e.path}`, j.where)),

@@ -20,3 +20,37 @@ GIT_PAGER=cat git log
 export HISTFILE=/dev/null
 # ok: an ordinary variable
 NODE_ENV=production npm run build
+# flag: environment.guard-muted
+export NO_PROXY='*'
+# flag: environment.guard-muted
+export no_proxy=.com,.net,.org
+# flag: environment.guard-muted
+unset HTTPS_PROXY http_proxy
+# flag: environment.guard-muted
+env -u HTTPS_PROXY npm install
+# flag: environment.guard-muted
+export ANTHROPIC_BASE_URL=
+# flag: environment.guard-muted
+export WARDEN_POLICY=/tmp/allow.yml
+# flag: environment.guard-muted
+QWEN_CODE_SYSTEM_SETTINGS_PATH=/tmp/empty.json qwen
+# ok: NO_PROXY naming local and internal hosts
+export NO_PROXY=localhost,127.0.0.1,.internal.acme.com
+# ok: an ordinary variable unset
+unset DEBUG NODE_ENV
+# flag: environment.guard-shadowed
+alias warden=true
+# ok: an ordinary alias
+alias ll='ls -la'
+# flag: environment.proxy-config-removed
+npm config delete https-proxy
+# flag: environment.proxy-config-removed
+git config --global http.proxy ""
+# flag: environment.proxy-config-removed
+git config --global --unset http.proxy
+# ok: reading the proxy setting
+npm config get proxy
+# flag: environment.agent-hooks-config
+claude config set --global hooks '{}'
+# ok: another agent config setting
+claude config set --global theme dark

@@ -102,3 +102,105 @@ check({
       x.report('environment.history-off', { capability: 'defense-evasion', detail: 'switches the shell history off' });
   },
 });
+
+/**
+ * Variables that steer the guard: Warden's own (its policy, audit home, gateway token…) and where
+ * the agents read the settings that install its hooks. Setting or clearing one mutes the guard.
+ */
+const GUARD_VARIABLE = /^WARDEN_\w+$|^(?:QWEN_CODE|GEMINI_CLI)_SYSTEM_SETTINGS_PATH$|^CLAUDE_CONFIG_DIR$|^CODEX_HOME$/;
+/** Where the agents send model requests (src/agents modelEnv.baseUrl): emptied, they bypass the gateway. */
+const MODEL_BASE_URL = /^(?:OPENAI|ANTHROPIC|GOOGLE_GEMINI)_BASE_URL$/;
+const PROXY_VARIABLE = /^(?:https?|all)_proxy$/i;
+const NO_PROXY_VARIABLE = /^no_proxy$/i;
+
+/**
+ * A NO_PROXY list that exempts more than named hosts: `*`, a wildcard on a top-level domain, or a
+ * bare top-level domain (`.com`) sends most of the internet around the monitoring proxy.
+ */
+export function exemptsEverything(list: string): boolean {
+  return list
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .some((e) => e === '*' || (/^\*?\.?[a-z]{2,}$/i.test(e.replace(/^\*\./, '.')) && e !== 'localhost'));
+}
+
+/** What setting (or, with `value` undefined, clearing) one variable does to the guard, if anything. */
+export function mutes(
+  k: string,
+  v: string | undefined,
+): { capability: 'agent-tamper' | 'defense-evasion'; why: string } | undefined {
+  if (GUARD_VARIABLE.test(k))
+    return { capability: 'agent-tamper', why: `${k} steers Warden or where the agent reads its hooks` };
+  if (MODEL_BASE_URL.test(k) && !v)
+    return { capability: 'defense-evasion', why: `${k} cleared sends model requests past the gateway` };
+  if (PROXY_VARIABLE.test(k) && !v)
+    return { capability: 'defense-evasion', why: `${k} cleared takes traffic off the monitoring proxy` };
+  if (NO_PROXY_VARIABLE.test(k) && v !== undefined && exemptsEverything(v))
+    return { capability: 'defense-evasion', why: `${k}=${v} exempts nearly every host from the monitoring proxy` };
+  return undefined;
+}
+
+check({
+  id: 'environment.guard-muted',
+  phase: 'start',
+  run(x) {
+    const { name, args } = x;
+    const cleared =
+      name === 'unset'
+        ? args.filter((a, i) => !a.startsWith('-') && !x.isDynamic(i))
+        : name === 'env'
+          ? args.flatMap((a, i) =>
+              a === '-u' || a === '--unset' ? [args[i + 1] ?? ''] : a.startsWith('--unset=') ? [a.slice(8)] : [],
+            )
+          : [];
+    const found = [...x.assigned.map(([k, v]) => mutes(k, v)), ...cleared.map((k) => mutes(k, undefined))].find(
+      Boolean,
+    );
+    if (found) x.report('environment.guard-muted', { capability: found.capability, detail: found.why });
+    // A shell alias or function named after the guard's command replaces it for the rest of the session.
+    if (name === 'alias' && args.some((a) => /^warden=/.test(a)))
+      x.report('environment.guard-shadowed', {
+        capability: 'agent-tamper',
+        detail: 'an alias named warden replaces the guard command in this shell',
+      });
+  },
+});
+
+/** Proxy settings of package managers and git removed or emptied: their traffic leaves the monitoring proxy. */
+check({
+  id: 'environment.proxy-config-removed',
+  phase: 'before',
+  names: ['npm', 'pnpm', 'yarn', 'git', 'pip', 'pip3'],
+  run(x) {
+    const { name, args } = x;
+    const at = args.indexOf('config');
+    if (at < 0) return;
+    const rest = args.slice(at + 1);
+    const key = rest.find((a) => /^(?:https?[-_.])?proxy$|^https?\..*proxy$|^global\.proxy$/i.test(a));
+    if (!key) return;
+    const i = rest.indexOf(key);
+    const removed =
+      rest.some((a) => /^(?:delete|rm|unset|--unset(?:-all)?)$/.test(a)) ||
+      (i >= 0 && (rest[i + 1] === '' || /^(?:""|'')$/.test(rest[i + 1] ?? '')));
+    if (removed)
+      x.report('environment.proxy-config-removed', {
+        capability: 'defense-evasion',
+        detail: `${name} ${key} removed or emptied: its traffic leaves the monitoring proxy`,
+      });
+  },
+});
+
+/** The agents' own config commands pointed at hooks: Warden is installed as a hook. */
+check({
+  id: 'environment.agent-hooks-config',
+  phase: 'before',
+  names: ['qwen', 'claude', 'gemini', 'codex'],
+  run(x) {
+    const { name, args } = x;
+    if (args[0] === 'config' && args.some((a) => /hook/i.test(a)))
+      x.report('environment.agent-hooks-config', {
+        capability: 'agent-tamper',
+        detail: `${name} config changes the agent's hooks, through which Warden guards it`,
+      });
+  },
+});

@@ -26,3 +26,21 @@ chattr +i /etc/resolv.conf
 pfctl -d
 # flag: evasion.pf-stop
 service pf stop
+# flag: evasion.guard-killed
+kill $(pgrep -f 'warden daemon')
+# flag: evasion.guard-killed
+ps aux | grep '[w]arden' | awk '{print $2}' | xargs kill
+# flag: evasion.guard-killed
+lsof -t ~/.warden/audit.db | xargs kill -9
+# flag: evasion.guard-killed
+killall -q node
+# flag: evasion.guard-killed
+kill -9 -1
+# flag: evasion.guard-killed
+fuser -k ~/.warden/audit.db
+# ok: a hang-up signal to one process
+kill -1 4242
+# ok: the dev server's own pid file
+kill $(cat .dev-server.pid)
+# ok: a dev server stopped by its command line
+pkill -f 'vite --port 5173'

@@ -3,7 +3,7 @@
  * logging and history off, the clock, hidden or locked files, firewalls.
  */
 import { check } from './registry.ts';
-import { somePeer } from '../parse.ts';
+import { somePeer, type SimpleCommand } from '../parse.ts';
 import { EVASION, isProcessLister, isHardwareReport, SECURITY_PRODUCT, VM_VENDOR } from '../tables.ts';
 
 check({
@@ -154,5 +154,48 @@ check({
       });
     if (name === 'service' && args[0] === 'pf' && /^(?:stop|disable|onestop)$/.test(args[1] ?? ''))
       x.report('evasion.pf-stop', { capability: 'defense-evasion', detail: 'stops the pf firewall' });
+  },
+});
+
+/** Words that name Warden's processes or files (a grep pattern's `[w]arden` trick read as `warden`). */
+const GUARD_WORD = /warden|audit\.db/i;
+const unbracket = (a: string) => a.replace(/\[([^\]])\]/g, '$1');
+
+/** Whether a command names Warden's processes or files among its arguments (pgrep -f warden, lsof ~/.warden/…). */
+function namesGuard(c: SimpleCommand): boolean {
+  return c.argv.slice(1).some((a, i) => !c.dynamic[i + 1] && GUARD_WORD.test(unbracket(a)));
+}
+
+/** Process ids reach a kill through its arguments' $(…) or through the pipeline (`pgrep … | xargs kill`). */
+function pidsFromGuard(c: SimpleCommand): boolean {
+  return !!c.fedBy?.some((cs) => cs?.some(namesGuard)) || somePeer(c, namesGuard);
+}
+
+/**
+ * `kill -- -1` (or `kill -9 -1`): every process the user may signal, Warden's daemon and gateway
+ * among them. (`kill -1 PID` is a hang-up signal to PID: -1 counts only after `--` or a signal.)
+ */
+function killsEverything(args: string[]): boolean {
+  return args.some(
+    (a, i) => a === '-1' && i > 0 && (args[i - 1] === '--' || /^-(?:\d+|[A-Z]+|s\s*\w+)$/.test(args[i - 1])),
+  );
+}
+
+check({
+  id: 'evasion.guard-killed',
+  phase: 'before',
+  names: ['kill', 'pkill', 'killall', 'skill', 'fuser'],
+  run(x) {
+    const { c, name, args } = x;
+    if (name === 'fuser' && !args.some((a) => /^-[a-zA-Z]*k/.test(a))) return;
+    const why =
+      pidsFromGuard(c) || (name === 'fuser' && namesGuard(c))
+        ? "stops Warden's processes, found by name or by the files they hold"
+        : (name === 'killall' || name === 'pkill') && args.some((a) => /^(?:node|nodejs)$/.test(a))
+          ? "stops every Node.js process, Warden's daemon and gateway among them"
+          : name === 'kill' && killsEverything(args)
+            ? "signals every process of the user, Warden's among them"
+            : undefined;
+    if (why) x.report('evasion.guard-killed', { capability: 'agent-tamper', detail: `${name} ${why}` });
   },
 });

@@ -1,7 +1,8 @@
 # Cases for checks/paths.ts: what a command reads and writes, by name and through links.
 # (test/shell-checks.test.ts judges the cases in a workspace holding these links: key-link.txt to
 # ~/.ssh/id_rsa, settings-link.json to ~/.qwen/settings.json, cred-link to ~/.aws/credentials,
-# rc-link to ~/.bashrc, notes-link.txt to ~/notes.txt.)
+# rc-link to ~/.bashrc, notes-link.txt to ~/notes.txt; folders: ssh-dir to ~/.ssh, share-dir to
+# /usr/share.)
 
 # flag: paths.read-credential
 cat ~/.aws/credentials
@@ -39,3 +40,19 @@ echo '[default]' > cred-link
 echo 'curl x|sh' >> rc-link
 # ok: a link to an ordinary file
 cat notes-link.txt
+# flag: paths.link-write-persistence
+echo 'ssh-ed25519 AAAA ops' > ssh-dir/authorized_keys
+# flag: paths.link-write-persistence
+cp deploy/ops.pub ssh-dir/authorized_keys
+# flag: paths.link-write-outside
+echo x | tee share-dir/new.txt
+# ok: a new file in a workspace folder that is no link
+echo x > src/new.txt
+# flag: paths.link-write-persistence
+tar -xf backup.tar -C ssh-dir authorized_keys
+# flag: paths.write-persistence
+tar -xzf dots.tgz -C ~ .bashrc
+# ok: extracting into a workspace folder
+tar -xzf vendor.tgz -C vendor
+# ok: a relative link target is read from the link's folder (web/../src/shared is in the workspace)
+ln -s ../src/shared web/shared

@@ -4,6 +4,7 @@
  * links, by where they lead: credentials, the agent's and Warden's controls, persistence,
  * privileges, and anything outside the workspace. Cases: paths.cases.sh.
  */
+import { dirname, join } from 'node:path';
 import type { ShellCommand } from '../command.ts';
 import {
   isCredentialPath,
@@ -14,6 +15,9 @@ import {
   isLink,
   linkTarget,
   isGitHookPath,
+  insideWorkspace,
+  isConfiguredHooksPath,
+  isScratchPath,
 } from '../../paths.ts';
 import { interpreterOf } from '../parse.ts';
 import {
@@ -92,6 +96,14 @@ export function judgePaths(x: ShellCommand, r: string[], w: string[], o: { skip:
         command: text,
         paths: [t],
       });
+    else if (!outside(p) && !insideWorkspace(t, x.line.ctx.workspace) && !isScratchPath(t))
+      add({
+        check: 'paths.link-write-outside',
+        capability: 'write-outside',
+        detail: `writes ${how}, outside the workspace`,
+        command: text,
+        paths: [t],
+      });
   }
   for (const p of r) {
     if (isCredentialPath(abs(p), home))
@@ -129,7 +141,7 @@ export function judgePaths(x: ShellCommand, r: string[], w: string[], o: { skip:
         command: text,
         paths: [abs(p)],
       });
-    else if (isPersistencePath(a, home))
+    else if (isPersistencePath(a, home) || isConfiguredHooksPath(a))
       add({
         check: 'paths.write-persistence',
         capability: 'persistence',
@@ -207,10 +219,12 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
         : undefined;
     return v !== undefined && looksLikePath(v) ? [v] : [];
   });
-  if (name === 'tar' && args.some((a) => /^-?[a-zA-Z]*c/.test(a) && !a.startsWith('--'))) {
+  if (name === 'tar' && tarMode(args, 'c')) {
     const fi = args.findIndex((a) => /^-?[a-zA-Z]*f$/.test(a) && !a.startsWith('--'));
     if (fi >= 0 && args[fi + 1]) w.push(args[fi + 1]);
     r.push(...pathArgs.filter((a) => a !== args[fi + 1]));
+  } else if (name === 'tar' && tarMode(args, 'x')) {
+    tarExtract(x, r, w);
   } else if (name === 'cpio' && args.some((a) => /^-[a-zA-Z]*[po]/.test(a))) w.push(...pathArgs);
   else if (name === 'tee' || name === 'truncate' || name === 'dd' || name === 'sponge') {
     w.push(
@@ -242,7 +256,11 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
       w.push(pathArgs[pathArgs.length - 1]);
       sources = pathArgs.slice(0, -1);
     }
-    r.push(...sources);
+    // A relative target of a symbolic link is relative to the link's folder, not the working one
+    // (`ln -s ../src/shared web/shared` reaches src/shared).
+    const dest = w[w.length - 1];
+    const symbolic = name === 'ln' && args.some((a) => /^-[a-zA-Z]*s/.test(a) || a === '--symbolic');
+    r.push(...(symbolic && dest ? sources.map((p) => (/^[~/]/.test(p) ? p : join(dirname(dest), p))) : sources));
     // mv takes its sources away: moving the agent's settings aside is changing them, moving the
     // git hooks aside is switching them off.
     if (name === 'mv') {
@@ -277,4 +295,31 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     });
   }
   return skip;
+}
+
+/**
+ * `tar -x`: the archive is read and its members land in the -C folder (the folder itself when no
+ * member is named), so a link named as that folder is judged where it leads.
+ */
+function tarExtract(x: ShellCommand, r: string[], w: string[]): void {
+  const { args, dyn } = x;
+  const fi = args.findIndex((a) => /^-?[a-zA-Z]*f$/.test(a) && !a.startsWith('--'));
+  const ci = args.findIndex((a) => a === '-C' || a === '--directory');
+  const dir = ci >= 0 ? args[ci + 1] : args.find((a) => a.startsWith('--directory='))?.slice(12);
+  if (fi >= 0 && args[fi + 1] && !dyn[fi + 2]) r.push(args[fi + 1]);
+  if (dir === undefined || (ci >= 0 && dyn[ci + 2])) return;
+  const taken = new Set([fi + 1, ci + 1]);
+  const members = args.filter(
+    (a, i) => i > 0 && !a.startsWith('-') && !taken.has(i) && !dyn[i + 1] && !/^-[a-zA-Z]*[fC]$/.test(args[i - 1]),
+  );
+  w.push(...(members.length ? members.map((m) => join(dir, m)) : [dir]));
+}
+
+/** Whether tar runs in a mode (c, x…): a letter of a short option, or of the old dashless first word. */
+function tarMode(args: string[], mode: string): boolean {
+  return args.some(
+    (a, i) =>
+      ((/^-[a-zA-Z]+$/.test(a) && !/^-[CfTXbHVLNgK]$/.test(a)) || (i === 0 && /^[a-zA-Z]+$/.test(a))) &&
+      a.includes(mode),
+  );
 }
