@@ -190,8 +190,9 @@ const FOLD_ROUNDS = 8;
 const MAX_FOLD_CHARS = 64 * 1024;
 
 const lits = (list: string) => [...list.matchAll(new RegExp(LIT, 'g'))].map((m) => m[0].slice(1, -1));
-const quote = (s: string) => `'${s.replace(/['\\\n]/g, '')}'`;
-const joined = (parts: string[]) => quote(parts.join('/').replace(/\/{2,}/g, '/'));
+/** A folded piece as one literal again (quotes, backslashes and line breaks dropped). */
+const literal = (s: string) => `'${s.replace(/['\\\n]/g, '')}'`;
+const joined = (parts: string[]) => literal(parts.join('/').replace(/\/{2,}/g, '/'));
 
 /**
  * Paths that interpreter code builds from pieces (`Path.home()/'.aws'/'credentials'`,
@@ -210,17 +211,17 @@ export function builtPaths(code: string): string[] {
     s = s
       .replace(HOME_EXPR, "'~'")
       .replace(/\bchr\(\s*(\d{1,3})\s*\)|String\.fromCharCode\(\s*(\d{1,3})\s*\)/g, (_, a, b) =>
-        quote(String.fromCharCode(Number(a ?? b))),
+        literal(String.fromCharCode(Number(a ?? b))),
       )
       .replace(
         new RegExp(
           String.raw`(?:base64\.b64decode|atob|Base64\.decode64|base64_decode|decode_base64)\(\s*(${LIT})\s*\)(?:\.decode\([^)]*\))?|Buffer\.from\(\s*(${LIT})\s*,\s*'base64'\s*\)(?:\.toString\([^)]*\))?`,
           'g',
         ),
-        (_, a, b) => quote(Buffer.from((a ?? b).slice(1, -1), 'base64').toString('latin1')),
+        (_, a, b) => literal(Buffer.from((a ?? b).slice(1, -1), 'base64').toString('latin1')),
       )
       .replace(new RegExp(String.raw`(${LIT})\s*(?:\+|\.(?=\s*'))\s*(${LIT})`, 'g'), (_, a, b) =>
-        quote(a.slice(1, -1) + b.slice(1, -1)),
+        literal(a.slice(1, -1) + b.slice(1, -1)),
       )
       .replace(new RegExp(String.raw`(${LIT})\s*/\s*(${LIT})`, 'g'), (_, a, b) => joined([...lits(a), ...lits(b)]))
       .replace(
