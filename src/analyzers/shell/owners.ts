@@ -52,7 +52,13 @@ export function repoOf(spec: string, shorthand = false): { owner: string; repo: 
     /^(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)\/([\w.-]+)\/([\w.-]+)/i.exec(s) ??
     (shorthand ? /^([\w.-]+)\/([\w.-]+)$/.exec(s) : null);
   if (!m) return undefined;
-  return { owner: m[1].toLowerCase(), repo: m[2].replace(/\.git$/, '').replace(/@.*$/, '').toLowerCase() };
+  return {
+    owner: m[1].toLowerCase(),
+    repo: m[2]
+      .replace(/\.git$/, '')
+      .replace(/@.*$/, '')
+      .toLowerCase(),
+  };
 }
 
 /** The owners of the project's git remotes (read from .git/config, bounded). */

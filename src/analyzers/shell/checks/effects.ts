@@ -94,7 +94,9 @@ check({
     if (hit)
       x.report('effects.delete', {
         capability: 'destructive',
-        detail: isGitDir(hit) ? `${name} deletes ${hit}: the repository's whole history` : `${name} deletes under ${hit}`,
+        detail: isGitDir(hit)
+          ? `${name} deletes ${hit}: the repository's whole history`
+          : `${name} deletes under ${hit}`,
         paths: [hit],
       });
   },
@@ -107,12 +109,21 @@ check({
   run(x) {
     // Emptying files whose names are only known at run time (`$(git ls-files)`) wipes them in bulk.
     if (x.args.some((a, i) => x.isDynamic(i) && !/^-/.test(a)))
-      x.report('effects.delete', { capability: 'destructive', detail: 'truncate empties files only known at run time' });
+      x.report('effects.delete', {
+        capability: 'destructive',
+        detail: 'truncate empties files only known at run time',
+      });
   },
 });
 
 /** The compose files `docker compose` reads in a folder, in its order of preference. */
-const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml', 'podman-compose.yml'];
+const COMPOSE_FILES = [
+  'compose.yaml',
+  'compose.yml',
+  'docker-compose.yml',
+  'docker-compose.yaml',
+  'podman-compose.yml',
+];
 const COMPOSE_MAX = 256 << 10;
 /** What in a compose file hands a service the host: privileges, the root folder, the Docker socket, its namespaces. */
 const HOST_ROOT = [

@@ -299,11 +299,12 @@ function packages(x: ShellCommand, ecosystem: string, args: string[], run = fals
       continue;
     }
     // (a git dependency on the project's own owner's repository is the project's own code)
-    if (SOURCE_SPEC.test(a) && !a.startsWith('@') && !ownRepo(a, x.line.ctx.workspace)) {
-      x.report('packages.url-source', {
-        capability: 'risky-package-source',
-        detail: `installs ${a} from a URL, git repository or archive instead of the registry`,
-      });
+    if (SOURCE_SPEC.test(a) && !a.startsWith('@')) {
+      if (!ownRepo(a, x.line.ctx.workspace))
+        x.report('packages.url-source', {
+          capability: 'risky-package-source',
+          detail: `installs ${a} from a URL, git repository or archive instead of the registry`,
+        });
       continue;
     }
     if (c.dynamic[c.argv.indexOf(a)]) {

@@ -5,6 +5,8 @@
  */
 import type { ShellCommand } from '../command.ts';
 import { foreignRepo } from '../owners.ts';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 import { check } from './registry.ts';
 
 const ws = (x: ShellCommand) => x.line.ctx.workspace;
@@ -41,7 +43,17 @@ check({
     if (sub === 'clone') {
       const url = pos[1];
       const who = url && foreignRepo(url, ws(x));
-      if (who) clonedInto(x, pos[2] ?? url.replace(/\.git$/, '').replace(/\/+$/, '').split(/[/:]/).pop()!, who);
+      if (who)
+        clonedInto(
+          x,
+          pos[2] ??
+            url
+              .replace(/\.git$/, '')
+              .replace(/\/+$/, '')
+              .split(/[/:]/)
+              .pop()!,
+          who,
+        );
     } else if (sub === 'submodule' && second === 'add' && pos[2]) foreignCode(x, pos[2], 'git submodule add brings');
     else if (sub === 'subtree' && /^(?:add|pull|merge)$/.test(second ?? ''))
       pos.slice(2).some((a) => foreignCode(x, a, `git subtree ${second} brings`));
@@ -131,7 +143,11 @@ check({
     const m = cloned.get(x.line.downloaded);
     if (!m || LOOKS.has(x.name) || LOOKS_TOO.has(x.name)) return;
     const program = x.c.text.split(/\s/)[0];
-    const places = [x.pt.abs('.'), ...(program.includes('/') ? [x.pt.abs(program)] : []), ...x.args.filter((a) => !/^-/.test(a) || a.includes('/')).map((a) => x.pt.abs(a))];
+    const places = [
+      x.pt.abs('.'),
+      ...(program.includes('/') ? [x.pt.abs(program)] : []),
+      ...x.args.filter((a) => !/^-/.test(a) || a.includes('/')).map((a) => x.pt.abs(a)),
+    ];
     for (const [dir, who] of m)
       if (places.some((p) => p === dir || p.startsWith(dir + '/')))
         return x.report('sources.clone-run', {
@@ -189,5 +205,91 @@ check({
         capability: 'persistence',
         detail: `gh ${pos.slice(0, 3).join(' ')} grants lasting access to the GitHub account`,
       });
+  },
+});
+
+/**
+ * Manifests an install or build reads, and how each names code by repository rather than by
+ * registry name. One entry per manifest kind; `specs` captures the repository each dependency names.
+ */
+interface ManifestKind {
+  /** The program and its subcommand (matched against `name sub`). */
+  runs: RegExp;
+  files: string[];
+  specs: RegExp;
+}
+
+// prettier-ignore
+const MANIFESTS: ManifestKind[] = [
+  { runs: /^(?:npm|pnpm|yarn|bun) (?:install|i|ci|add|update|up)?$/, files: ['package.json'], specs: /"((?:github|gitlab|bitbucket):[^"\s]+|git\+[^"\s]+|git:\/\/[^"\s]+|git@[^"\s]+|https?:\/\/(?:github\.com|gitlab\.com|bitbucket\.org)\/[^"\s]+)"/g },
+  { runs: /^(?:pip|pip3|uv|poetry|pdm) (?:install|sync|add)$/, files: ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py'], specs: /git\+((?:https?|ssh|git):\/\/[^\s"'@#]+(?:@[^\s"'#]*)?)/g },
+  { runs: /^cargo (?:build|run|test|check|install|fetch|update|b|r|t|c)$/, files: ['Cargo.toml'], specs: /git\s*=\s*"([^"]+)"/g },
+  { runs: /^go (?:build|run|test|get|install|generate|vet|mod)$/, files: ['go.mod'], specs: /^\s*(?:replace\s+)?\S+(?:\s+\S+)?\s+=>\s+([\w.-]+\.[\w]+\/[\w.-]+\/[\w.-]+)/gm },
+  { runs: /^bundle (?:install|update|exec)?$/, files: ['Gemfile'], specs: /(?:git|github):\s*["']([^"']+)["']/g },
+  { runs: /^composer (?:install|update|require)$/, files: ['composer.json'], specs: /"url"\s*:\s*"([^"]+)"/g },
+  { runs: /^git submodule$/, files: ['.gitmodules'], specs: /^\s*url\s*=\s*(\S+)/gm },
+];
+const MANIFEST_MAX = 256 << 10;
+
+function readHead(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(MANIFEST_MAX);
+    return buf.subarray(0, readSync(fd, buf, 0, MANIFEST_MAX, 0)).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+check({
+  id: 'sources.manifest',
+  phase: 'before',
+  names: [
+    'npm',
+    'pnpm',
+    'yarn',
+    'bun',
+    'pip',
+    'pip3',
+    'uv',
+    'poetry',
+    'pdm',
+    'cargo',
+    'go',
+    'bundle',
+    'composer',
+    'git',
+  ],
+  run(x) {
+    const runs = `${x.name} ${x.sub}`.trim();
+    const kind = MANIFESTS.find((k) => k.runs.test(runs));
+    if (!kind) return;
+    // `pip install -r FILE` names its manifest; otherwise the project's in the current folder
+    const named = x.opt('-r', '--requirement');
+    const files = named.length ? named : kind.files;
+    // (`npm --prefix DIR`, `pnpm -C DIR`, `yarn --cwd DIR`, `go -C DIR`: the manifest of that folder)
+    const dir = x.opt('--prefix', '--dir', '--cwd', '-C')[0] ?? '.';
+    if (
+      /^(?:pip|pip3|uv) install$/.test(runs) &&
+      !named.length &&
+      !x.positional().some((p) => /^\.{1,2}(?:\/|$)/.test(p))
+    )
+      return;
+    for (const f of files) {
+      const text = readHead(x.pt.abs(named.length ? f : join(dir, f)));
+      if (!text) continue;
+      for (const m of text.matchAll(kind.specs)) {
+        const spec = m[1].replace(/^https?:\/\/(?=github\.com|gitlab\.com)/, 'https://');
+        const who = foreignRepo(/^[\w-]+\.[\w]+\//.test(spec) ? 'https://' + spec : spec, ws(x));
+        if (who)
+          return x.report('sources.manifest', {
+            capability: 'risky-package-source',
+            detail: `${runs} fetches and runs code from ${who}, named in ${f}, a repository outside the project's owners`,
+          });
+      }
+    }
   },
 });
