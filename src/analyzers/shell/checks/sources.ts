@@ -225,7 +225,7 @@ const MANIFESTS: ManifestKind[] = [
   { runs: /^(?:pip|pip3|uv|poetry|pdm) (?:install|sync|add)$/, files: ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py'], specs: /git\+((?:https?|ssh|git):\/\/[^\s"'@#]+(?:@[^\s"'#]*)?)/g },
   { runs: /^cargo (?:build|run|test|check|install|fetch|update|b|r|t|c)$/, files: ['Cargo.toml'], specs: /git\s*=\s*"([^"]+)"/g },
   { runs: /^go (?:build|run|test|get|install|generate|vet|mod)$/, files: ['go.mod'], specs: /^\s*(?:replace\s+)?\S+(?:\s+\S+)?\s+=>\s+([\w.-]+\.[\w]+\/[\w.-]+\/[\w.-]+)/gm },
-  { runs: /^bundle (?:install|update|exec)?$/, files: ['Gemfile'], specs: /(?:git|github):\s*["']([^"']+)["']/g },
+  { runs: /^bundle (?:install|update|exec|)$/, files: ['Gemfile'], specs: /(?:git|github):\s*["']([^"']+)["']/g },
   { runs: /^composer (?:install|update|require)$/, files: ['composer.json'], specs: /"url"\s*:\s*"([^"]+)"/g },
   { runs: /^git submodule$/, files: ['.gitmodules'], specs: /^\s*url\s*=\s*(\S+)/gm },
 ];
@@ -264,9 +264,11 @@ check({
     'git',
   ],
   run(x) {
-    const runs = `${x.name} ${x.sub}`.trim();
-    const kind = MANIFESTS.find((k) => k.runs.test(runs));
-    if (!kind) return;
+    // (the verb is the first word that names one: `npm --prefix DIR install` has DIR first)
+    const verbs = x.positional().length ? x.positional() : [''];
+    const runs = verbs.map((v) => `${x.name} ${v}`).find((r) => MANIFESTS.some((k) => k.runs.test(r)));
+    const kind = runs && MANIFESTS.find((k) => k.runs.test(runs));
+    if (!runs || !kind) return;
     // `pip install -r FILE` names its manifest; otherwise the project's in the current folder
     const named = x.opt('-r', '--requirement');
     const files = named.length ? named : kind.files;
