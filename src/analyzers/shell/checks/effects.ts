@@ -79,6 +79,10 @@ check({
   },
 });
 
+/** find tests that pick some files out of a tree (so its -delete is a clean-up, not a sweep). */
+const FIND_SELECTS =
+  /^-(?:i?name|i?path|i?regex|i?wholename|size|newer\w*|user|group|empty|[acm](?:time|min)|used|perm|type)$/;
+
 const isGitDir = (p: string) => /(?:^|\/)\.git\/?$/.test(p.replace(/\/+$/, ''));
 
 check({
@@ -87,10 +91,16 @@ check({
   names: ['rm', 'rmdir', 'find', 'unlink', 'trash', 'trash-put', 'gio'],
   run(x) {
     const { name, args, pt } = x;
-    const targets = x.positional();
+    // (find's start folders come before its first test; the words after are the tests' values)
+    const first = args.findIndex((a) => /^[-!(]/.test(a));
+    const targets = name === 'find' ? args.slice(0, first < 0 ? args.length : first) : x.positional();
     const deletes = name !== 'find' || args.some((a) => a === '-delete' || /^(?:rm|shred|unlink)$/.test(a));
     if (!deletes) return;
-    const hit = targets.find((t) => isGitDir(t) || (name === 'find' && (pt.rootOrHome(t) || t === '~')));
+    // (find under the workspace deletes what its tests pick; from / or the home folder it sweeps everything)
+    const top = (t: string) => ['/', x.home].includes(pt.abs(t).replace(/(.)\/+$/, '$1'));
+    // and a find that selects (by name, age, size…) is a clean-up, one that selects nothing a sweep
+    const selects = name === 'find' && args.some((a) => FIND_SELECTS.test(a));
+    const hit = targets.find((t) => isGitDir(t) || (name === 'find' && !selects && top(t)));
     if (hit)
       x.report('effects.delete', {
         capability: 'destructive',
