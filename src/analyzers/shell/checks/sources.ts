@@ -4,9 +4,9 @@
  * project's own owners (its git remotes) are trusted; see ../owners.ts.
  */
 import type { ShellCommand } from '../command.ts';
-import { foreignRepo } from '../owners.ts';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { foreignRepo, projectOwners } from '../owners.ts';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { check } from './registry.ts';
 
 const ws = (x: ShellCommand) => x.line.ctx.workspace;
@@ -135,13 +135,39 @@ check({
 const LOOKS = new Set(['ls', 'cat', 'head', 'tail', 'less', 'more', 'tree', 'grep', 'rg', 'find', 'wc', 'diff', 'du']);
 const LOOKS_TOO = new Set(['git', 'stat', 'file', 'cd', 'echo', 'rm', 'cp', 'mv', 'code', 'bat', 'sed', 'awk']);
 
+// (how many folders up from a file a nested checkout is looked for, and how many paths per command)
+const CHECKOUT_DEPTH = 6;
+const CHECKOUT_PATHS = 8;
+
+/**
+ * A folder inside the workspace that is a git checkout of another owner (cloned by an earlier
+ * call): running a file in it runs that owner's code, whichever call cloned it.
+ */
+function foreignCheckout(x: ShellCommand, path: string): string | undefined {
+  const root = ws(x).replace(/\/+$/, '');
+  if (!path.startsWith(root + '/')) return undefined;
+  let dir = path;
+  for (let i = 0; i < CHECKOUT_DEPTH && dir.startsWith(root + '/'); i++) {
+    if (existsSync(join(dir, '.git', 'config'))) {
+      const owners = projectOwners(dir);
+      const own = projectOwners(root);
+      const theirs = [...owners].find((o) => !own.has(o));
+      return theirs && ![...owners].some((o) => own.has(o))
+        ? `${theirs} (the checkout ${dir.slice(root.length + 1)})`
+        : undefined;
+    }
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
 check({
   id: 'sources.clone-run',
   // ('start': shells end their judging there, and `bash fs/install.sh` is the commonest form)
   phase: 'start',
   run(x) {
-    const m = cloned.get(x.line.downloaded);
-    if (!m || LOOKS.has(x.name) || LOOKS_TOO.has(x.name)) return;
+    const m = cloned.get(x.line.downloaded) ?? new Map<string, string>();
+    if (LOOKS.has(x.name) || LOOKS_TOO.has(x.name)) return;
     const program = x.c.text.split(/\s/)[0];
     const places = [
       x.pt.abs('.'),
@@ -154,6 +180,14 @@ check({
           capability: 'risky-package-source',
           detail: `${x.name} runs code cloned from ${who}, a repository outside the project's owners`,
         });
+    for (const p of places.slice(0, CHECKOUT_PATHS)) {
+      const who = foreignCheckout(x, p);
+      if (who)
+        return x.report('sources.clone-run', {
+          capability: 'risky-package-source',
+          detail: `${x.name} runs code of ${who}, a repository outside the project's owners`,
+        });
+    }
   },
 });
 
