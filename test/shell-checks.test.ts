@@ -41,6 +41,19 @@ for (const [link, to] of [
   if (!to.startsWith('/')) mkdirSync(join(home, to), { recursive: true });
   symlinkSync(to.startsWith('/') ? to : join(home, to), join(workspace, link));
 }
+// (project files the effects and sources cases read: compose files and manifests)
+for (const [file, text] of [
+  [
+    'host-root.compose.yml',
+    'services:\n  x:\n    image: alpine\n    privileged: true\n    volumes:\n      - /:/host\n',
+  ],
+  ['plain.compose.yml', 'services:\n  db:\n    image: postgres:16\n    ports:\n      - "5432:5432"\n'],
+  ['git-dep-project/package.json', '{"dependencies": {"fs": "github:qx-devtools/fastsetup"}}'],
+  ['plain-project/package.json', '{"dependencies": {"express": "^4.19.2"}}'],
+]) {
+  mkdirSync(dirname(join(workspace, file)), { recursive: true });
+  writeFileSync(join(workspace, file), text);
+}
 const ctx = { cwd: workspace, workspace, home };
 
 interface Case {

@@ -15,7 +15,11 @@ terraform apply -auto-approve
 # ok: a plan changes nothing
 terraform plan
 # flag: deploy.cloud
+aws s3 cp dist/ s3://acme-site/ --recursive
+# ok: listing the account's buckets changes nothing (read-only verbs: ls, list, describe)
 aws s3 ls
+# ok: looking at a cluster changes nothing
+kubectl get pods -n staging
 # flag: deploy.cloud-credentials
 aws sts get-session-token
 # flag: deploy.gh-publish

@@ -27,6 +27,10 @@ const INFRA_READ_ONLY = new RegExp(
   ])}$`,
 );
 
+/** Cloud CLI calls that only list or describe (`aws s3 ls`, `aws ec2 describe-instances`, `gcloud … list`). */
+const CLOUD_READ_ONLY =
+  /^(?:[\w-]+ )?(?:[\w-]+ )?(?:ls|list|describe|show|describe-[\w-]+|list-[\w-]+|get-caller-identity)$/;
+
 check({
   id: 'deploy.kubectl',
   phase: 'command',
@@ -34,7 +38,8 @@ check({
   ends: true,
   run(x) {
     const { name, args, sub } = x;
-    if (!/^(?:version|config|explain|api-resources|api-versions|completion)$/.test(sub))
+    // Looking (get, describe, top) changes nothing; reading secrets is judged below on its own.
+    if (!/^(?:version|config|explain|api-resources|api-versions|completion|get|describe|top|cluster-info)$/.test(sub))
       x.report('deploy.kubectl', { capability: 'deploy', detail: `${name} ${sub} acts on a cluster` });
     if ((sub === 'get' && args.includes('secret')) || (sub === 'get' && args.includes('secrets')))
       x.report('deploy.kubectl-secrets', { capability: 'credential-access', detail: 'reads Kubernetes secrets' });
@@ -102,7 +107,8 @@ check({
         capability: 'credential-access',
         detail: `${name} reads cloud credentials or secrets`,
       });
-    x.report('deploy.cloud', { capability: 'deploy', detail: `${name} acts on a cloud account` });
+    if (!CLOUD_READ_ONLY.test(x.positional().join(' ')))
+      x.report('deploy.cloud', { capability: 'deploy', detail: `${name} acts on a cloud account` });
     return DONE;
   },
 });

@@ -10,6 +10,7 @@ import { check, DONE } from './registry.ts';
 import type { ShellCommand } from '../command.ts';
 import { isCredentialPath } from '../../paths.ts';
 import { hostOf } from '../../network.ts';
+import { ownRepo } from '../owners.ts';
 import { optionValues, looksLikePath, PROTECTED_BRANCH } from '../tables.ts';
 
 /** Hosts git is told to send its traffic through (`-c http.proxy=…`, `git config http.proxy …`). */
@@ -98,7 +99,7 @@ check({
     if (sub === 'push') push(x, rest);
     if (sub === 'remote' && (rest[0] === 'add' || rest[0] === 'set-url')) {
       const url = rest.filter((a) => !a.startsWith('-'))[2];
-      if (url)
+      if (url && !ownRepo(url, x.line.ctx.workspace))
         x.report('git.remote-url', {
           capability: 'upload',
           detail: `git remote ${rest[0]} points the repository at ${url.replace(/\/\/[^@/]*@/, '//')}: pushes go there`,

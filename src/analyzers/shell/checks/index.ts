@@ -19,5 +19,7 @@ import './agents.ts';
 import './privilege.ts';
 import './destruction.ts';
 import './deploy.ts';
+import './effects.ts';
+import './sources.ts';
 
 export { runChecks, plan, registeredChecks } from './registry.ts';

@@ -7,6 +7,7 @@ import { hostOf } from '../../network.ts';
 import { check, DONE } from './registry.ts';
 import { optionValues } from '../tables.ts';
 import { alt } from '../tables.ts';
+import { ownRepo } from '../owners.ts';
 
 /** Install options that take a value (the value is not a package name). */
 const INSTALL_VALUED_OPTION = new RegExp(
@@ -297,11 +298,13 @@ function packages(x: ShellCommand, ecosystem: string, args: string[], run = fals
       if (INSTALL_VALUED_OPTION.test(a)) i++;
       continue;
     }
+    // (a git dependency on the project's own owner's repository is the project's own code)
     if (SOURCE_SPEC.test(a) && !a.startsWith('@')) {
-      x.report('packages.url-source', {
-        capability: 'risky-package-source',
-        detail: `installs ${a} from a URL, git repository or archive instead of the registry`,
-      });
+      if (!ownRepo(a, x.line.ctx.workspace))
+        x.report('packages.url-source', {
+          capability: 'risky-package-source',
+          detail: `installs ${a} from a URL, git repository or archive instead of the registry`,
+        });
       continue;
     }
     if (c.dynamic[c.argv.indexOf(a)]) {

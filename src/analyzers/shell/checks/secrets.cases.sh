@@ -42,3 +42,5 @@ security find-generic-password -s github
 gpg --decrypt secrets.gpg
 # ok: verifying a signature
 gpg --verify release.tar.gz.sig
+# flag: secrets.printenv-secret
+declare -p AWS_SECRET_ACCESS_KEY

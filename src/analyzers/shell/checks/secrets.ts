@@ -162,10 +162,12 @@ check({
   ends: true,
   run(x) {
     const { c, name, args } = x;
-    if (name === 'printenv' && args.some((a) => SECRET_NAME.test(a)))
+    // `declare -p KEY` prints one variable as `printenv KEY` does
+    const printsOne = name === 'printenv' || (name === 'declare' && args.some((a) => /^-[a-zA-Z]*p/.test(a)));
+    if (printsOne && args.some((a) => SECRET_NAME.test(a)))
       x.report('secrets.printenv-secret', {
         capability: 'env-dump',
-        detail: `printenv prints ${args.find((a) => SECRET_NAME.test(a))}, a secret, into the agent's context`,
+        detail: `${name} prints ${args.find((a) => SECRET_NAME.test(a))}, a secret, into the agent's context`,
       });
     if (
       args.length === 0 ||
