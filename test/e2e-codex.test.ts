@@ -112,7 +112,7 @@ test(
     );
     assert.ok(recs.some((r) => r.kind === 'prompt' && r.data.calls[0].event.text.startsWith('Look at my key')));
     assert.ok(
-      recs.some((r) => r.kind === 'result:Bash'),
+      recs.some((r) => r.kind === 'tool-result' && r.data.tool === 'Bash'),
       "the benign call's PostToolUse was recorded",
     );
     assert.ok(!JSON.stringify(recs).includes(CANARY));

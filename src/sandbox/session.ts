@@ -125,7 +125,16 @@ export class SessionAudit {
     this.flush();
     this.log?.close();
   }
-  /** For the gateway and the hooks, which take an AuditLog and use append/appendMany only. */
+  /**
+   * The session's records, for the write check that weighs a change with what the session did
+   * (src/hooks/session-check.ts): every record of this run is its one agent's session, whatever
+   * id the agent gives it; before the log is open, the records held for it.
+   */
+  records(_f: { session?: string } = {}): Iterable<NewRecord> {
+    this.flush();
+    return this.log ? this.log.records({ session: this.id }) : [...this.held];
+  }
+  /** For the gateway and the hooks, which take an AuditLog and use append/appendMany (and records) only. */
   asLog(): AuditLog {
     return this as unknown as AuditLog;
   }
