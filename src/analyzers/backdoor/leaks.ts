@@ -14,7 +14,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
-import { LOG_CALL, MASKED, linesWith } from './vocabulary.ts';
+import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
 import { prefilterProvider } from '../literals.ts';
 
 const SECRET_WORDS = new Set([
@@ -210,25 +210,13 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     });
   const redacting = REDACTING_TYPES.test(file.text);
   const seen = new Set<number>();
-  const add = (i: number, ruleId: string, title: string, severity: Finding['severity'], message: string) => {
-    if (seen.has(i)) return;
-    seen.add(i);
-    out.push(
-      finding(file, {
-        ruleId,
-        title,
-        severity,
-        confidence: 'medium',
-        category: 'backdoor',
-        cwe: ruleId === 'backdoor.secret-to-log' ? 'CWE-532' : 'CWE-200',
-        line: i + 1,
-        column: 1,
-        snippet: file.lines[i].trim(),
-        message,
-        fix: 'Send or log only what is needed, masked; send data only to the configured endpoint.',
-      }),
-    );
-  };
+  const add = oncePerLine(
+    file,
+    out,
+    (ruleId) => (ruleId === 'backdoor.secret-to-log' ? 'CWE-532' : 'CWE-200'),
+    'Send or log only what is needed, masked; send data only to the configured endpoint.',
+    seen,
+  );
   for (const i of linesWith(file, SINK_HINT_G)) {
     const c = lines[i];
     if (!c) continue;

@@ -12,6 +12,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
+import { oncePerLine } from './vocabulary.ts';
 
 const MORE_DECODE =
   /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b/;
@@ -38,26 +39,12 @@ function argsOf(text: string, at: number): string {
 
 export function analyzeObfuscation(file: SourceFile): Finding[] {
   const out: Finding[] = [];
-  const seen = new Set<number>();
-  const add = (i: number, ruleId: string, title: string, severity: Finding['severity'], message: string) => {
-    if (seen.has(i)) return;
-    seen.add(i);
-    out.push(
-      finding(file, {
-        ruleId,
-        title,
-        severity,
-        confidence: 'medium',
-        category: 'backdoor',
-        cwe: 'CWE-506',
-        line: i + 1,
-        column: 1,
-        snippet: file.lines[i].trim(),
-        message,
-        fix: 'Ship readable code (or a pinned, checksummed dependency); remove the decode-and-run or download-and-run step.',
-      }),
-    );
-  };
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-506',
+    'Ship readable code (or a pinned, checksummed dependency); remove the decode-and-run or download-and-run step.',
+  );
   const lines = file.lines;
   const pipes = /curl|wget|iwr|Invoke-WebRequest|go:generate/.test(file.text);
   for (let i = 0; pipes && i < lines.length; i++) {

@@ -1,4 +1,6 @@
 import { candidateLines } from '../literals.ts';
+import type { Finding } from '../../engine/types.ts';
+import { type SourceFile, finding } from '../source.ts';
 
 /**
  * The words the planted-behaviour checks share, language-general: what makes a condition rare and
@@ -379,4 +381,24 @@ export function linesWith(
   re: RegExp,
 ): number[] {
   return candidateLines(re, file.text, () => file.lineStarts()) ?? file.matchingLines(re);
+}
+
+/**
+ * A reporter that keeps one backdoor finding per line (the first wins): the passes of one family
+ * (leaks, decoded code) each call it with the line index, rule, title, severity and message.
+ */
+export function oncePerLine(
+  file: SourceFile,
+  out: Finding[],
+  cwe: (ruleId: string) => string,
+  fix: string,
+  seen = new Set<number>(),
+) {
+  return (i: number, ruleId: string, title: string, severity: Finding['severity'], message: string) => {
+    if (seen.has(i)) return;
+    seen.add(i);
+    const snippet = file.lines[i].trim();
+    const f = { ruleId, title, severity, confidence: 'medium' as const, category: 'backdoor' as const };
+    out.push(finding(file, { ...f, cwe: cwe(ruleId), line: i + 1, column: 1, snippet, message, fix }));
+  };
 }

@@ -5,21 +5,11 @@
  * (a program's prompt to its model) are reported low at most, and hidden characters anywhere in
  * code are the Unicode analyzer's findings. Reading only the prose keeps large bundles cheap.
  */
-import type { Language } from '../code/languages.ts';
+import { LANGUAGES, type Language } from '../code/languages.ts';
 
 const HASH: ReadonlySet<Language> = new Set(['python', 'ruby', 'bash', 'php']);
-const SLASH: ReadonlySet<Language> = new Set([
-  'javascript',
-  'typescript',
-  'tsx',
-  'go',
-  'java',
-  'c',
-  'cpp',
-  'csharp',
-  'php',
-  'rust',
-]);
+// (every other language takes slash comments, line and block; PHP takes both kinds)
+const SLASH: ReadonlySet<Language> = new Set(LANGUAGES.filter((l) => l === 'php' || !HASH.has(l)));
 
 /** Where a line comment starts: at the line's start or after white space (not `http://`, not `$#`). */
 function lineCommentAt(line: string, marker: string): number {
