@@ -78,10 +78,37 @@ function dirsExcept(parent: string, keep: string[]): string[] {
   return out;
 }
 
+const FRESH_ROOTS = ['/tmp', '/var/tmp', '/run'];
+
+/** The top folder under a fresh root (/tmp/x for /tmp/x/node_modules/.bin/qwen) that holds the program, if any. */
+function programFolder(program: string | undefined): string | undefined {
+  if (!program?.startsWith('/') || !existsSync(program)) return undefined;
+  for (const path of new Set([resolve(program), realpathSync(program)]))
+    for (const root of FRESH_ROOTS)
+      if (under(path, root) && path !== root) return root + sep + path.slice(root.length + 1).split(sep)[0];
+  return undefined;
+}
+
+/** The folders of the programs the command names (its own words, and paths inside an `sh -c` script). */
+function programFolders(argv: string[]): Set<string> {
+  const words = argv.flatMap((w) => [w, ...(w.match(/(?<![\w.-])\/[^\s'"`;|&<>()]+/g) ?? [])]);
+  const out = new Set<string>();
+  for (const w of words.slice(0, 256)) {
+    const f = programFolder(w);
+    if (f) out.add(f);
+  }
+  return out;
+}
+
 export function bwrapArgs(p: Profile, argv: string[]): string[] {
   const a: string[] = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   // Fresh /tmp and /run: the host's temporary files and sockets (Docker's at /run/docker.sock) are not shown.
   a.push('--tmpfs', '/tmp', '--tmpfs', '/run', '--tmpfs', '/var/tmp');
+  // …except where a program the command names is installed under one of them (a checkout in /tmp):
+  // that folder is shown read-only, or the agent could not start (the workspace is bound below).
+  for (const shown of programFolders(argv))
+    // (never a folder holding the user's home or the workspace: those are bound on their own terms)
+    if (!under(p.home, shown) && !under(p.workspace, shown)) a.push('--ro-bind', shown, shown);
   if (existsSync('/var/run/docker.sock') && realpathSync('/var/run') !== '/run')
     a.push('--ro-bind', '/dev/null', '/var/run/docker.sock');
   a.push(...homesHidden(p));
