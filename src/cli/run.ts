@@ -8,6 +8,10 @@
 import { parseArgs, UsageError } from './args.ts';
 import { guessAgent, RUN_AGENTS, type RunAgent } from '../sandbox/agent-facts.ts';
 import { EXIT_NO_SANDBOX, runSession, SandboxUnavailable } from '../sandbox/session.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultAuditDir } from '../audit/log.ts';
+import { ENROL_FILE } from '../server/managed.ts';
 
 export async function runCommand(rest: string[]): Promise<number> {
   const { flags, rest: argv } = parseArgs(rest, { agent: 'string', policy: 'string', 'allow-host': 'list' });
@@ -23,6 +27,11 @@ export async function runCommand(rest: string[]): Promise<number> {
     return EXIT_NO_SANDBOX;
   }
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  // An enrolled machine starts the session on the newest signed policy (the fleet code loads only then).
+  if (existsSync(join(defaultAuditDir(), ENROL_FILE))) {
+    const note = await (await import('../server/client.ts')).refreshPolicy(defaultAuditDir());
+    if (note) say(`warden run: ${note}`);
+  }
   try {
     return await runSession(
       {
