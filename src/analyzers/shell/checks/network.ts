@@ -70,6 +70,13 @@ const UPLOAD_OPTION = new RegExp(
   ])}$`,
 );
 
+/**
+ * Whether a command is not judged by its own network check already (a network tool, a command that
+ * only prints, one that runs the program after it, a wrapper): the address and URL checks read the rest.
+ */
+const notJudgedElsewhere = (name: string) =>
+  !NET_TOOLS.has(name) && !INFO_ONLY.has(name) && !PROGRAM_FIRST.has(name) && !UNWRAPPED.has(name);
+
 check({
   id: 'network.address-argument',
   phase: 'start',
@@ -77,13 +84,7 @@ check({
     const { c, name, args } = x;
     const { hostsOf } = x.line;
     // Any program given an IP address or host:port talks to it (network tools are judged on their own).
-    if (
-      !NET_TOOLS.has(name) &&
-      !INFO_ONLY.has(name) &&
-      !PROGRAM_FIRST.has(name) &&
-      !UNWRAPPED.has(name) &&
-      !/^(?:ping6?|traceroute6?|tracepath|mtr|arping|fping)$/.test(name)
-    ) {
+    if (notJudgedElsewhere(name) && !/^(?:ping6?|traceroute6?|tracepath|mtr|arping|fping)$/.test(name)) {
       const ips = args
         .flatMap((a, i) =>
           x.isDynamic(i)
@@ -189,13 +190,7 @@ check({
     const { hostsOf } = x.line;
     // Any other program given a URL talks to that host.
     // (Text tools only print or transform the URL: `basename "http://…/pic.jpg"`, `yes 'http://…'`.)
-    if (
-      !NET_TOOLS.has(name) &&
-      !INFO_ONLY.has(name) &&
-      !PROGRAM_FIRST.has(name) &&
-      !UNWRAPPED.has(name) &&
-      !NO_URL_CHECK.test(name)
-    ) {
+    if (notJudgedElsewhere(name) && !NO_URL_CHECK.test(name)) {
       const urlHosts = args.flatMap((a, i) =>
         x.isDynamic(i)
           ? []
