@@ -16,6 +16,9 @@ import { sanitise } from '../src/sandbox/neutralise.ts';
 import { decide, type DeciderContext } from '../src/sandbox/decider.ts';
 import { guessAgent } from '../src/sandbox/agent-facts.ts';
 import { bwrapArgs } from '../src/sandbox/bwrap.ts';
+import { SessionAudit } from '../src/sandbox/session.ts';
+import { AuditLog } from '../src/audit/log.ts';
+import { sessionFromLog } from '../src/analyzers/session-context.ts';
 import { loadPolicy } from '../src/engine/policy.ts';
 import {
   auditRecords,
@@ -178,6 +181,58 @@ test('the bubblewrap profile: system read-only, /tmp and /run fresh, other homes
     assert.ok(a.includes(part), part);
   if (existsSync('/root')) assert.ok(a.includes('--tmpfs /root'));
   assert.ok(!a.includes('--share-net'));
+});
+
+test('a program installed under /tmp is shown read-only inside the fresh /tmp; a /tmp folder holding the home or the workspace, or a path that does not exist, is never shown', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bwrap-'));
+  const agent = join(dir, 'tools', 'node_modules', '.bin', 'agent');
+  mkdirSync(join(dir, 'tools', 'node_modules', '.bin'), { recursive: true });
+  writeFileSync(agent, '#!/bin/sh\n');
+  const top = join(dir, 'tools').split('/').slice(0, 3).join('/');
+  const profile = (home: string, workspace: string) => ({
+    workspace,
+    home,
+    sessionHome: '/var/s/home',
+    runDir: '/var/s/run',
+    hide: [],
+    roFiles: [],
+    env: {},
+    chdir: workspace,
+  });
+  const shown = (p: ReturnType<typeof profile>, argv: string[]) =>
+    bwrapArgs(p, argv).join(' ').includes(`--ro-bind ${top} ${top}`);
+  assert.ok(shown(profile('/home/alice', '/home/alice/proj'), [agent]), 'the program itself');
+  assert.ok(shown(profile('/home/alice', '/home/alice/proj'), ['sh', '-c', `X=1 exec ${agent} -p hi`]), 'inside sh -c');
+  // (the test's own home and workspace live in that /tmp folder: showing it would show them unguarded)
+  assert.ok(!shown(profile(join(dir, 'home'), '/home/alice/proj'), [agent]), 'a folder holding the home');
+  assert.ok(!shown(profile('/home/alice', join(dir, 'proj')), [agent]), 'a folder holding the workspace');
+  assert.ok(!shown(profile('/home/alice', '/home/alice/proj'), [join(dir, 'missing')]), 'a path that does not exist');
+});
+
+test("a warden run session's history is readable by the write check whatever session id the agent claims, before and after the log opens; another run's records never count", () => {
+  const read = (session: string) => ({
+    source: 'hook:qwen-code',
+    session,
+    kind: 'read',
+    decision: 'allow' as const,
+    data: { calls: [{ event: { tool: 'read', path: '/w/.env' }, verdict: { decision: 'allow' } }] },
+  });
+  const s = new SessionAudit('run-a');
+  s.append(read('agent-claims-x'));
+  // (held before the log opens: still the session's)
+  assert.equal(sessionFromLog(s.asLog() as never, 'anything').facts.length, 1);
+  const log = new AuditLog(mkdtempSync(join(tmpdir(), 'warden-sa-')), 'process');
+  const other = new SessionAudit('run-b');
+  other.attach(log);
+  other.append(read('agent-claims-x'));
+  s.attach(log);
+  const facts = sessionFromLog(s.asLog() as never, 'agent-claims-x').facts;
+  assert.deepEqual(
+    facts.map((f) => f.kind),
+    ['secret-read'],
+  );
+  s.close();
+  other.close();
 });
 
 const CORPORA = process.env.WARDEN_CORPORA ?? join(import.meta.dirname, '..', '..', 'shared', 'corpora');
