@@ -89,6 +89,17 @@ export function auditRecords(w: Work, filters: string[] = []): Record<string, an
 export const sessionOf = (r: Ran) => /session: (run-\S+)/.exec(r.err)?.[1];
 
 /** A TCP listener on the host's loopback that keeps every byte any connection sends. */
+/** A fresh workspace and a host listener for one test, the listener closed whatever happens. */
+export async function withListener(fn: (w: Work, l: Awaited<ReturnType<typeof listener>>) => Promise<void>) {
+  const w = makeWork();
+  const l = await listener();
+  try {
+    await fn(w, l);
+  } finally {
+    l.close();
+  }
+}
+
 export async function listener(): Promise<{ port: number; received: () => string; close: () => void }> {
   let got = '';
   const s = netServer((c) => {

@@ -12,6 +12,7 @@ import {
   auditRecords,
   fakeModel,
   listener,
+  withListener,
   makeWork,
   QWEN,
   qwenArgs,
@@ -35,9 +36,7 @@ test(
   'the SSH key read and posted with curl to a listener on the host loopback: the key is the decoy, the listener gets nothing, the session ends with 124 and the audit says why',
   { skip, timeout: 60_000 },
   async () => {
-    const w = makeWork();
-    const l = await listener();
-    try {
+    await withListener(async (w, l) => {
       const r = await wardenRun(
         w,
         [
@@ -63,9 +62,7 @@ test(
       const ended = recs.find((x) => x.kind === 'session-ended');
       assert.match(ended?.data.reason, /decoy credential .* sent to 127\.0\.0\.1/);
       assert.ok(recs.some((x) => x.source === 'sandbox:egress' && x.data.rule === 'decoy'));
-    } finally {
-      l.close();
-    }
+    });
   },
 );
 
@@ -73,9 +70,7 @@ test(
   'a decoy sent base64-encoded through an allowed host still ends the session and reaches no one',
   { skip, timeout: 60_000 },
   async () => {
-    const w = makeWork();
-    const l = await listener();
-    try {
+    await withListener(async (w, l) => {
       const r = await wardenRun(w, [
         '--allow-host',
         `127.0.0.1:${l.port}`,
@@ -85,9 +80,7 @@ test(
       ]);
       assert.equal(r.code, 124, r.err);
       assert.equal(l.received(), '');
-    } finally {
-      l.close();
-    }
+    });
   },
 );
 
@@ -95,9 +88,7 @@ test(
   'direct TCP to a host port, /dev/tcp and a DNS lookup from inside all fail (loopback-only network, no resolver), and nothing reaches the host listener',
   { skip, timeout: 60_000 },
   async () => {
-    const w = makeWork();
-    const l = await listener();
-    try {
+    await withListener(async (w, l) => {
       const r = await wardenRun(
         w,
         sh(
@@ -114,9 +105,7 @@ test(
       assert.match(r.out, /NET ENETUNREACH/);
       assert.doesNotMatch(r.out, /-OK/);
       assert.equal(l.received(), '');
-    } finally {
-      l.close();
-    }
+    });
   },
 );
 
@@ -124,9 +113,7 @@ test(
   'a secret in the body of a request to an allowed host is refused and recorded; the same request without it goes through',
   { skip, timeout: 60_000 },
   async () => {
-    const w = makeWork();
-    const l = await listener();
-    try {
+    await withListener(async (w, l) => {
       const r = await wardenRun(w, [
         '--allow-host',
         `127.0.0.1:${l.port}`,
@@ -145,9 +132,7 @@ test(
         ['deny:secret:/secret', 'allow:user-allow:/clean'],
       );
       assert.ok(!JSON.stringify(egress).includes('ghp_'), 'the secret is in the audit log');
-    } finally {
-      l.close();
-    }
+    });
   },
 );
 
