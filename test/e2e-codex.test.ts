@@ -9,11 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runRunner, wardenIn } from './helpers/agent-e2e.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'warden.js');
 const CODEX = join(ROOT, 'node_modules', '.bin', 'codex');
-const canUnshare = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' }).status === 0;
 const CANARY = 'CANARY-7f3a9c-private-key-body';
 
 function setup(turns: unknown[]) {
@@ -29,27 +28,9 @@ function setup(turns: unknown[]) {
   spawnSync('git', ['init', '-q'], { cwd: join(work, 'proj') });
   return work;
 }
-const env = (work: string) => ({
-  ...process.env,
-  HOME: join(work, 'home'),
-  CODEX_HOME: join(work, 'home', '.codex'),
-  WARDEN_HOME: join(work, 'home', '.warden'),
-  WARDEN_POLICY: '',
-});
-function warden(work: string, args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: join(work, 'proj'), env: env(work), encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const warden = wardenIn;
 function runCodex(work: string, prompt: string) {
-  const runner = [process.execPath, join(ROOT, 'test', 'helpers', 'codex-run.mjs'), work, prompt];
-  const r = canUnshare
-    ? spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...runner], {
-        encoding: 'utf8',
-        timeout: 180_000,
-      })
-    : spawnSync(runner[0], runner.slice(1), { encoding: 'utf8', timeout: 180_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as { status: number; stdout: string; stderr: string };
+  return JSON.parse(runRunner('codex-run.mjs', work, prompt)) as { status: number; stdout: string; stderr: string };
 }
 /** What the model was sent back for each call, by call id. */
 function callOutputs(work: string): Map<string, string> {
