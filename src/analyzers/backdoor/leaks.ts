@@ -58,6 +58,17 @@ const SECRET_WORDS = new Set([
 ]);
 /** Whether an identifier names a secret: its last word, or its last two words joined, is one. */
 export function secretName(id: string): boolean {
+  let known = NAMED.get(id);
+  if (known === undefined) {
+    // (the same names come back on every line of a file: each is split once)
+    if (NAMED.size > 50_000) NAMED.clear();
+    NAMED.set(id, (known = splitSecretName(id)));
+  }
+  return known;
+}
+const NAMED = new Map<string, boolean>();
+
+function splitSecretName(id: string): boolean {
   const words = id
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
