@@ -12,7 +12,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { linesWith } from './vocabulary.ts';
-import { prefilterProvider } from '../literals.ts';
+import { mayOccur, occurs, prefilterProvider } from '../literals.ts';
 
 const MONEY =
   /amount|\bfee|remainder|residue|difference|skim|cents|balance|payout|transfer|credit|debit|ledger|withdraw|deposit|invoice|payment|\bpay|iban|wallet|destination|payee|beneficiar|\bnet\b|charged|salary|wage|refund|commission|adjustment|settle/i;
@@ -54,6 +54,12 @@ export function analyzeMoney(file: SourceFile): Finding[] {
       (ACCOUNT_NAME.test(name) || ACCOUNT_FORM.test(v) || ID_LITERAL.test(v))
     )
       if (!/^\s*["'`]?\d{1,3}["'`]?\s*;?$/.test(v)) accounts.add(name);
+  // What each finding needs somewhere in the text (a line has it only if the text has): a file with
+  // neither is not read line by line. A fixed account: an account constant, or an account or id literal;
+  // a record copy: a write, and personal fields or a plain password.
+  const fixed = accounts.size > 0 || ACCOUNT_FORM.test(text) || ID_LITERAL.test(text);
+  const copy = occurs(WRITE, text) && (mayOccur(PERSONAL, text) || occurs(PLAINTEXT_PASSWORD, text));
+  if (!fixed && !copy) return out;
   const seen = new Set<number>();
   const add = (i: number, ruleId: string, message: string, title: string, cwe: string) => {
     if (seen.has(i)) return;
@@ -77,6 +83,7 @@ export function analyzeMoney(file: SourceFile): Finding[] {
   for (const i of linesWith(file, MONEY_HINT)) {
     const l = file.lines[i];
     if (l.length > 600 || /^\s*(?:\/\/|#|\*|\/\*)/.test(l)) continue;
+    if (!fixed && !WRITE.test(l)) continue;
     const declared = /^\s*(?:[\w<>:]+\s+)*([A-Za-z_]\w*)\s*(?::\s*[\w:<>]+\s*)?(?::=|=)/.exec(l)?.[1];
     const usesConstant = [...l.matchAll(/[A-Za-z_]\w*/g)].some((m) => accounts.has(m[0]) && m[0] !== declared);
     const formLiteral = ACCOUNT_FORM.test(l);
@@ -94,7 +101,7 @@ export function analyzeMoney(file: SourceFile): Finding[] {
         'Money sent to an account fixed in the code',
         'CWE-506',
       );
-    if (WRITE.test(l)) {
+    if (copy && WRITE.test(l)) {
       const window = file.lines.slice(i, i + 4).join('\n');
       const fields = new Set([...window.matchAll(PERSONAL)].map((m) => m[0].toLowerCase()));
       if ((fields.size >= 3 || PLAINTEXT_PASSWORD.test(window)) && !PROTECTED.test(window))
@@ -112,3 +119,4 @@ export function analyzeMoney(file: SourceFile): Finding[] {
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
 prefilterProvider(() => [MONEY_HINT], true);
+prefilterProvider(() => [WRITE, PERSONAL, PLAINTEXT_PASSWORD]);
