@@ -11,8 +11,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
-import { linesWith } from './vocabulary.ts';
-import { mayOccur, occurs, prefilterProvider } from '../literals.ts';
+import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 
 const MONEY =
   /amount|\bfee|remainder|residue|difference|skim|cents|balance|payout|transfer|credit|debit|ledger|withdraw|deposit|invoice|payment|\bpay|iban|wallet|destination|payee|beneficiar|\bnet\b|charged|salary|wage|refund|commission|adjustment|settle/i;
@@ -38,11 +37,28 @@ const PROTECTED = /\b(?:hash|digest|encrypt|bcrypt|argon|scrypt|pbkdf|mask|redac
 
 /** Lines worth reading: money words, account-shaped literals, writes. */
 const MONEY_HINT = new RegExp(`${MONEY.source}|${ACCOUNT_FORM.source}|${WRITE.source}`, 'gi');
+/** MONEY_HINT without its wordless branch (an account's form), which is read apart: see moneyLines. */
+const MONEY_WORDS = new RegExp(`${MONEY.source}|${WRITE.source}`, 'gi');
+const ACCOUNT_FORM_ANY_CASE = new RegExp(ACCOUNT_FORM.source, 'gi');
+
+/**
+ * The lines to read: where MONEY_HINT matches, or more. Every check needs MONEY, WRITE or ACCOUNT_FORM
+ * to match on the line itself and judges the line alone, so any lines that hold one of their words
+ * (the scan's automaton), with the lines an account's form matches on, find the same; without the
+ * automaton, the regex over the text.
+ */
+function moneyLines(file: SourceFile): number[] {
+  const worded = candidateLines(MONEY_WORDS, file.text, () => file.lineStarts());
+  if (!worded) return file.matchingLines(MONEY_HINT);
+  const forms = file.matchingLines(ACCOUNT_FORM_ANY_CASE);
+  if (!forms.length) return worded;
+  return [...new Set([...worded, ...forms])].sort((x, y) => x - y);
+}
 
 export function analyzeMoney(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const text = file.text;
-  if (!MONEY.test(text)) return out;
+  if (!occurs(MONEY, text)) return out;
   const values = assignments(file);
   // Constants that hold an account: by their name, or by the form of the literal they hold.
   const accounts = new Set<string>();
@@ -80,7 +96,7 @@ export function analyzeMoney(file: SourceFile): Finding[] {
       }),
     );
   };
-  for (const i of linesWith(file, MONEY_HINT)) {
+  for (const i of moneyLines(file)) {
     const l = file.lines[i];
     if (l.length > 600 || /^\s*(?:\/\/|#|\*|\/\*)/.test(l)) continue;
     if (!fixed && !WRITE.test(l)) continue;
@@ -118,5 +134,5 @@ export function analyzeMoney(file: SourceFile): Finding[] {
 }
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
-prefilterProvider(() => [MONEY_HINT], true);
-prefilterProvider(() => [WRITE, PERSONAL, PLAINTEXT_PASSWORD]);
+prefilterProvider(() => [MONEY_HINT, MONEY_WORDS], true);
+prefilterProvider(() => [MONEY, WRITE, PERSONAL, PLAINTEXT_PASSWORD]);
