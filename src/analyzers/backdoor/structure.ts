@@ -384,7 +384,9 @@ function readAssignments(file: SourceFile): Map<string, string> {
     if (n > 1) continue;
     // (a value that opens a bracket it does not close goes on over the next lines: a list, a set, an object)
     let value = m[2];
-    for (let j = i + 1; j < lines.length && j <= i + 12 && depth(value) > 0; j++) value += `\n${lines[j]}`;
+    // (no bracket in it, none left open: most values, and the cheap test)
+    if (/[([{]/.test(value))
+      for (let j = i + 1; j < lines.length && j <= i + 12 && depth(value) > 0; j++) value += `\n${lines[j]}`;
     seen.set(m[1], value.slice(0, 600));
   }
   for (const [k, n] of count) if (n > 3) seen.delete(k);
