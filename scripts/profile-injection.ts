@@ -93,7 +93,8 @@ function gateway(): void {
   for (const [name, text] of Object.entries({ 'source code': source, 'build log': log })) {
     const times: number[] = [];
     for (let i = 0; i < runs + 3; i++) {
-      const unique = `run ${++seq}\n${text}\nend ${seq}`;
+      // (unique, as the bench sends them; flat, as JSON.parse makes them at the gateway)
+      const unique: string = JSON.parse(JSON.stringify(`run ${++seq}\n${text}\nend ${seq}`));
       const part = { text: unique, set: (s: string) => void (part.text = s) };
       const results = [{ id: 'c1', tool: 'read_file', args: { file_path: '/w/x' }, parts: [part] }] as ToolResult[];
       const t = performance.now();

@@ -46,10 +46,11 @@ interface Verdict {
  * so that escaped text reads as the model reads it; line breaks stay where they are, so lines agree.
  */
 function unescapeInLine(text: string): string {
-  return text
-    .replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
-    .replace(/\\[nrt]/g, ' ')
-    .replace(/\\(["'\/])/g, '$1');
+  const decoded = text.includes('\\u')
+    ? text.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    : text;
+  // (one pass for both: replacing `\n` by a space never makes a new `\"`, so the two passes it replaces agree)
+  return decoded.replace(/\\(?:[nrt]|(["'\/]))/g, (_, q: string | undefined) => q ?? ' ');
 }
 
 /** Visible text, split into paragraphs (or lines, for long ones), with invisible characters removed. */
@@ -58,6 +59,30 @@ const clean = (s: string) =>
 
 /** A markdown heading, or a short line that ends with a colon: it speaks for the paragraphs under it. */
 const HEADING = /^(?:#{1,6}\s+[^\n]{3,120}|[^\n]{3,80}:)$/;
+
+/**
+ * Whether a paragraph can be a heading at all (as written or trimmed: `#` first or `:` last), told
+ * from its two ends: most paragraphs are passed over without running HEADING over them twice.
+ */
+function mayBeHeading(raw: string): boolean {
+  let i = 0,
+    j = raw.length - 1;
+  while (i <= j && isSpace(raw.charCodeAt(i))) i++;
+  while (j >= i && isSpace(raw.charCodeAt(j))) j--;
+  return raw.charCodeAt(i) === 35 || raw.charCodeAt(j) === 58;
+}
+/** What String.prototype.trim removes, for the characters a paragraph can start or end with. */
+const isSpace = (c: number) =>
+  c <= 32 ||
+  c === 0xa0 ||
+  c === 0xfeff ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000;
 
 /** Anchors everywhere: every paragraph is read. */
 const EVERYWHERE = { any: () => true, within: () => true } as unknown as AnchorCursor;
@@ -85,7 +110,7 @@ function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
     const anchored = anchors.any(m.index, m.index + raw.length);
     if (raw.length <= MAX_PARAGRAPH) {
       // The section's heading is read with each of its paragraphs ("## Instructions for AI agents").
-      const isHeading = HEADING.test(raw);
+      const isHeading = mayBeHeading(raw) && HEADING.test(raw);
       const headed = heading !== '' && !isHeading;
       let own: string | undefined;
       if (anchored || (headed && headingAnchored)) {
@@ -98,7 +123,7 @@ function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
         });
       }
       // (A heading inside a paragraph, with no blank line after it, heads what follows too.)
-      if (HEADING.test(raw.trim())) setHeading((own ?? clean(raw)).trim());
+      if (mayBeHeading(raw) && HEADING.test(raw.trim())) setHeading((own ?? clean(raw)).trim());
       else if (raw.includes('#')) {
         const last = [...(own ?? clean(raw)).matchAll(HEADING_LINE)].pop();
         if (last) setHeading(last[0].trim());
@@ -208,12 +233,27 @@ function inCodeString(file: SourceFile, at: number): boolean {
 
 /** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
 export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
-  const whole = file.text.length > MAX_TEXT ? file.text.slice(0, MAX_TEXT) : file.text;
-  // (JSON and string escapes are rare in what agents read: most texts skip three replacements)
+  return analyzeInjectionText(file.path, file.text, { ...opts, file });
+}
+
+/**
+ * The same on a text not yet made a SourceFile (tool output at the gateway): the file, which splits the
+ * whole text into lines, is built only when something is found.
+ */
+export function analyzeInjectionText(
+  path: string,
+  original: string,
+  opts: { prefilter?: boolean; file?: SourceFile } = {},
+): Finding[] {
+  let file0 = opts.file;
+  const sourceFile = () => (file0 ??= new SourceFile(path, original, undefined));
+  const whole = original.length > MAX_TEXT ? original.slice(0, MAX_TEXT) : original;
+  // (JSON and string escapes are rare in what agents read: most texts skip the replacements)
   const text = whole.includes('\\') ? unescapeInLine(whole) : whole;
   // What the whole text needs is built only once something is found (most large texts hold nothing).
   let lines0: SourceFile | undefined;
-  const lineIndex = () => (lines0 ??= text === file.text ? file : new SourceFile(file.path, text, file.language));
+  const lineIndex = () =>
+    (lines0 ??= text === original ? sourceFile() : new SourceFile(path, text, opts.file?.language));
   // Writing about attacks quotes them: a finding that holds only inside its quotes is reported low.
   let voice: string | undefined | null = null;
   const onlyQuoted = (seg: Segment) => {
@@ -228,14 +268,29 @@ export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean }
   };
   const out: Finding[] = [];
   const lines = new Set<number>();
-  const worthReading = (seg: Segment) =>
-    seg.technique !== undefined ||
-    GATE.test(text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)).toLowerCase());
+  // A text that repeats itself (logs, concatenated files with the same header, a file read twice) has
+  // each distinct segment read once: whether it is worth reading depends on its raw text only, the
+  // verdict on its cleaned text and technique only.
+  const worth = new Map<string, boolean>();
+  const worthReading = (seg: Segment) => {
+    if (seg.technique !== undefined) return true;
+    const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
+    let w = worth.get(raw);
+    if (w === undefined) worth.set(raw, (w = GATE.test(raw.toLowerCase())));
+    return w;
+  };
+  const judged = new Map<string, Verdict | undefined>();
+  const judgeOnce = (seg: Segment): Verdict | undefined => {
+    if (!worthReading(seg)) return undefined;
+    const key = `${seg.technique ?? ''}\0${seg.text}`;
+    if (!judged.has(key)) judged.set(key, judgeSegment(seg));
+    const v = judged.get(key);
+    return v && { ...v };
+  };
   const pre = opts.prefilter === false ? undefined : prefilter(text);
   const anchors = pre ? new AnchorCursor(pre.anchors) : EVERYWHERE;
   for (const seg of [...hiddenSegments(text, pre?.carriers), ...visibleSegments(text, anchors)]) {
-    if (!worthReading(seg)) continue;
-    const v = judgeSegment(seg);
+    const v = judgeOnce(seg);
     if (!v) continue;
     const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));
     if (onlyQuoted(seg) || (!seg.technique && inCodeString(lineIndex(), at))) v.severity = 'low';
@@ -243,7 +298,7 @@ export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean }
     if (lines.has(line)) continue;
     lines.add(line);
     out.push(
-      finding(file, {
+      finding(sourceFile(), {
         ruleId: `injection.${v.goal}`,
         title: `Prompt injection: instructions to the agent to ${GOAL_TEXT[v.goal]}`,
         severity: v.severity,
