@@ -493,6 +493,7 @@ export const GATE_PARTS = (() => {
   ];
 })();
 export const GATES = GATE_PARTS.map((p) => new RegExp(p, 'gi'));
+const DECODING = GATES[2];
 /** A turn word on the text's first line (the gate finds the others from the line break before them). */
 const FIRST_LINE = new RegExp(`^[ \\t\\r#/*>\\-\\[]*${LINE_WORDS}`, 'i');
 
@@ -503,21 +504,27 @@ const isWordCode = (c: number) => c < 128 && WORD_CODE[c] !== 0;
  * the character pass from its start to the end of its last word (the same result as prefilterExact).
  */
 export function prefilter(text: string): Prefilter {
-  const anchors: number[] = [];
   const carriers = noCarriers();
   carriers.markup = text.includes('<');
-  if (FIRST_LINE.test(text)) scanRange(text, 0, wordEnd(text, FIRST_LINE.exec(text)![0].length), anchors, carriers);
+  const found: number[][] = [];
+  const first: number[] = [];
+  if (FIRST_LINE.test(text)) scanRange(text, 0, wordEnd(text, FIRST_LINE.exec(text)![0].length), first, carriers);
+  found.push(first);
   for (const gate of GATES) {
+    // (each gate's anchors ascend; the lists are merged at the end, not inserted into one)
+    const anchors: number[] = [];
+    found.push(anchors);
     gate.lastIndex = 0;
+    let hits = 0;
     for (let m = gate.exec(text); m; m = gate.exec(text)) {
       const s = m.index;
-      const first = m[0].charCodeAt(0);
-      // `64`, `decod`, `atob`: a carrier; read by the character pass only at a word's start
-      if (m[0].length <= 5 && (first === 54 || (first | 32) === 100 || (first | 32) === 97)) {
-        if (/^(?:64|decod|atob)$/i.test(m[0])) {
-          carriers.encoded = true;
-          if (s > 0 && isWordCode(text.charCodeAt(s - 1))) continue;
-        }
+      // Text dense with hits (made to defeat the gate, or all in another script) is read by the
+      // character pass over the whole text as soon as that shows: never much slower than that pass.
+      if (++hits > 32 + (s >> 4)) return prefilterExact(text);
+      if (gate === DECODING) {
+        // `64`, `decod`, `atob` anywhere: a carrier only (a word opening with `decod` is the first gate's)
+        carriers.encoded = true;
+        break;
       }
       const b = wordEnd(text, s + m[0].length);
       scanRange(text, s, b, anchors, carriers);
@@ -528,7 +535,23 @@ export function prefilter(text: string): Prefilter {
       gate.lastIndex = last > s ? last : b;
     }
   }
-  return { anchors, carriers };
+  return { anchors: mergeAscending(found), carriers };
+}
+
+/** Ascending lists merged into one ascending list, each value once. */
+function mergeAscending(lists: number[][]): number[] {
+  const nonEmpty = lists.filter((l) => l.length);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+  const out: number[] = [];
+  const at = nonEmpty.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < nonEmpty.length; k++)
+      if (at[k] < nonEmpty[k].length && (best < 0 || nonEmpty[k][at[k]] < nonEmpty[best][at[best]])) best = k;
+    if (best < 0) return out;
+    const v = nonEmpty[best][at[best]++];
+    if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
+  }
 }
 
 /** The end of the word that `at` ends or lies in (`at` itself outside a word). */
