@@ -13,7 +13,7 @@ import { collectTargets } from '../src/scan/walk.ts';
 import { looksBinary, looksMinified } from '../src/scan/walk.ts';
 import { languageOf } from '../src/analyzers/code/languages.ts';
 import { commentView } from '../src/analyzers/injection/comments.ts';
-import { analyzeInjection } from '../src/analyzers/injection/index.ts';
+import { analyzeCodeComments, analyzeInjectionText } from '../src/analyzers/injection/index.ts';
 import { SourceFile } from '../src/analyzers/source.ts';
 import { inspect, mark } from '../src/gateway/quarantine.ts';
 import type { ToolResult } from '../src/gateway/protocol.ts';
@@ -53,16 +53,19 @@ function scan(): void {
   const pass = () => {
     const t0 = process.cpuUsage();
     const w0 = performance.now();
-    let views = 0;
     for (const { path, text } of texts) {
       const language = languageOf(path, text.slice(0, 200).split('\n')[0]);
-      const file = new SourceFile(path, text, language);
-      const v0 = process.cpuUsage();
-      const prose = language ? new SourceFile(path, commentView(file.text, language), language) : file;
-      views += cpuMs(process.cpuUsage(v0));
-      findings = analyzeInjection(prose).length + findings * 0;
+      // (as src/engine/scan.ts reads a file: code through its comments)
+      findings += (language ? analyzeCodeComments(path, text, language) : analyzeInjectionText(path, text)).length;
     }
-    return { cpu: cpuMs(process.cpuUsage(t0)), wall: performance.now() - w0, views };
+    const cpu = cpuMs(process.cpuUsage(t0));
+    // The comment views alone (a part of the path).
+    const v0 = process.cpuUsage();
+    for (const { path, text } of texts) {
+      const language = languageOf(path, text.slice(0, 200).split('\n')[0]);
+      if (language) commentView(text, language);
+    }
+    return { cpu, wall: performance.now() - w0, views: cpuMs(process.cpuUsage(v0)) };
   };
   pass(); // (warm: the JIT, the tables)
   const all = Array.from({ length: Math.max(3, Math.min(runs, 5)) }, pass).sort((a, b) => a.cpu - b.cpu);
@@ -72,7 +75,7 @@ function scan(): void {
   console.log(
     `scan: ${texts.length} files, ${(bytes / 1e6).toFixed(1)} MB (${minified} minified): injection path ` +
       `${best.cpu.toFixed(0)} ms CPU (best of ${all.length}; median ${all[all.length >> 1].cpu.toFixed(0)} ms), ` +
-      `of which commentView ${best.views.toFixed(0)} ms; ${((bytes / 1e6 / best.cpu) * 1000).toFixed(0)} MB/s`,
+      `of which comment views ${best.views.toFixed(0)} ms; ${((bytes / 1e6 / best.cpu) * 1000).toFixed(0)} MB/s`,
   );
 }
 

@@ -442,7 +442,7 @@ const LINE_WORDS = '(?:system|assistant|observation|thought|action|final)\\b';
  * V8 tries a flat alternation one branch after another at every word's start, a trie one letter at a time
  * (about five times faster on text without anchors). At each node the longer contexts come first.
  */
-function trieSource(alternatives: string[]): string {
+export function trieSource(alternatives: string[]): string {
   type Node = { kids: Map<string, Node>; rests: string[] };
   const node = (): Node => ({ kids: new Map(), rests: [] });
   const root = node();

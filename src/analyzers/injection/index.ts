@@ -11,7 +11,8 @@
  */
 import type { Finding, Severity } from '../../engine/types.ts';
 import { finding, SourceFile } from '../source.ts';
-import { languageOf } from '../code/languages.ts';
+import { languageOf, type Language } from '../code/languages.ts';
+import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
 import { read, vocative, type Matcher, type Read } from './signals.ts';
@@ -19,6 +20,8 @@ import { AnchorCursor, hasAnchor, prefilter } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
 const MAX_TEXT = 2_000_000;
+/** Texts longer than this judge each distinct segment once (tool output, logs, concatenated files). */
+const MEMO_FROM = 100_000;
 /** A paragraph longer than this is judged line by line (minified data, logs without blank lines). */
 const MAX_PARAGRAPH = 1_500;
 
@@ -231,6 +234,16 @@ function inCodeString(file: SourceFile, at: number): boolean {
   return quotes('"') % 2 === 1 || quotes("'") % 2 === 1 || template;
 }
 
+/**
+ * A source file's prose (comments and docstrings, comments.ts), as the scanner reads code: a file
+ * without any comment text is passed over at once, and no SourceFile is built for the view unless
+ * something is found in it.
+ */
+export function analyzeCodeComments(path: string, text: string, language: Language): Finding[] {
+  const view = commentView(text, language);
+  return /\S/.test(view) ? analyzeInjectionText(path, view) : [];
+}
+
 /** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
 export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
   return analyzeInjectionText(file.path, file.text, { ...opts, file });
@@ -271,17 +284,23 @@ export function analyzeInjectionText(
   // A text that repeats itself (logs, concatenated files with the same header, a file read twice) has
   // each distinct segment read once: whether it is worth reading depends on its raw text only, the
   // verdict on its cleaned text and technique only.
+  // (only in large texts: in a file's worth of text the keys would cost more than they save)
+  const memo = text.length > MEMO_FROM;
   const worth = new Map<string, boolean>();
   const worthReading = (seg: Segment) => {
     if (seg.technique !== undefined) return true;
     const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
-    let w = worth.get(raw);
-    if (w === undefined) worth.set(raw, (w = GATE.test(raw.toLowerCase())));
+    let w = memo ? worth.get(raw) : undefined;
+    if (w === undefined) {
+      w = GATE.test(raw.toLowerCase());
+      if (memo) worth.set(raw, w);
+    }
     return w;
   };
   const judged = new Map<string, Verdict | undefined>();
   const judgeOnce = (seg: Segment): Verdict | undefined => {
     if (!worthReading(seg)) return undefined;
+    if (!memo) return judgeSegment(seg);
     const key = `${seg.technique ?? ''}\0${seg.text}`;
     if (!judged.has(key)) judged.set(key, judgeSegment(seg));
     const v = judged.get(key);
