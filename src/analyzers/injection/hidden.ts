@@ -19,6 +19,8 @@ export interface Segment {
   length?: number;
   /** Characters of context put before the text (its section's heading), not in the file at `offset`. */
   prefix?: number;
+  /** Whether its text in the file passes GATE, when already known (index.ts). */
+  worth?: boolean;
 }
 
 /** Longest piece of hidden text judged at once. */

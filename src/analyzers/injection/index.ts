@@ -136,13 +136,21 @@ function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
     if (!anchored) continue;
     // A long paragraph (a log, minified data) is read three lines at a time, so that an address on one
     // line and the order on the next are read together.
-    const lines = [...raw.matchAll(/[^\n]*/g)].filter((l) => l[0]);
-    for (let i = 0; i < lines.length; i++) {
-      const window = lines.slice(i, i + 3).map((l) => l[0]);
-      const length = window.join('\n').length;
-      const offset = m.index + lines[i].index;
+    // (A paragraph has no empty line. GATE never matches across a line break, so a window is worth
+    // reading when one of its lines is: each line is tested once, not once per window holding it.)
+    const starts = [0];
+    for (let k = raw.indexOf('\n'); k >= 0; k = raw.indexOf('\n', k + 1)) starts.push(k + 1);
+    const end = (k: number) => (k + 1 < starts.length ? starts[k + 1] - 1 : raw.length);
+    const gates: (boolean | undefined)[] = [];
+    const lineGate = (k: number) => (gates[k] ??= GATE.test(raw.slice(starts[k], end(k)).toLowerCase()));
+    for (let i = 0; i < starts.length; i++) {
+      const last = Math.min(i + 2, starts.length - 1);
+      const length = end(last) - starts[i];
+      const offset = m.index + starts[i];
       if (!anchors.within(offset, offset + length)) continue;
-      out.push({ text: clean(window.join('\n').slice(0, MAX_PARAGRAPH * 2)), offset, length });
+      const worth = lineGate(i) || (last > i && lineGate(i + 1)) || (last > i + 1 && lineGate(i + 2));
+      const window = raw.slice(starts[i], starts[i] + Math.min(length, MAX_PARAGRAPH * 2));
+      out.push({ text: clean(window), offset, length, worth });
     }
   }
   return out;
@@ -289,6 +297,7 @@ export function analyzeInjectionText(
   const worth = new Map<string, boolean>();
   const worthReading = (seg: Segment) => {
     if (seg.technique !== undefined) return true;
+    if (seg.worth !== undefined) return seg.worth;
     const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
     let w = memo ? worth.get(raw) : undefined;
     if (w === undefined) {
