@@ -16,7 +16,7 @@ import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
 import { read, vocative, type Matcher, type Read } from './signals.ts';
-import { AnchorCursor, hasAnchor, prefilter } from './anchors.ts';
+import { AnchorCursor, hasAnchor, prefilter, type Carriers } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
 const MAX_TEXT = 2_000_000;
@@ -60,6 +60,18 @@ function unescapeInLine(text: string): string {
 const clean = (s: string) =>
   decodeEntities(s.replace(/\udb40[\udc00-\udc7f\udd00-\uddef]|[\ufe00-\ufe0f]/g, '').replace(INVISIBLE, ''));
 
+/**
+ * The same, doing only what the text needs: the prefilter noted which invisible characters it holds
+ * at all (TAG and variation selectors, zero-width), and entities need a `&`.
+ */
+function cleanerFor(c: Carriers): (s: string) => string {
+  if (c.tags || c.selectors) return clean;
+  return (s) => {
+    const visible = c.invisible ? s.replace(INVISIBLE, '') : s;
+    return visible.includes('&') ? decodeEntities(visible) : visible;
+  };
+}
+
 /** A markdown heading, or a short line that ends with a colon: it speaks for the paragraphs under it. */
 const HEADING = /^(?:#{1,6}\s+[^\n]{3,120}|[^\n]{3,80}:)$/;
 
@@ -100,7 +112,7 @@ const HEADING_LINE = /^#{1,6}\s+[^\n]{3,120}$/gm;
  * with its section's heading; a long paragraph is read three lines at a time. Paragraphs without
  * an anchor cannot yield a finding in plain sight (anchors.ts) and are passed over unread.
  */
-function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
+function visibleSegments(text: string, anchors: AnchorCursor, clean: (s: string) => string): Segment[] {
   const out: Segment[] = [];
   let heading = '';
   let headingAnchored = false;
@@ -317,7 +329,10 @@ export function analyzeInjectionText(
   };
   const pre = opts.prefilter === false ? undefined : prefilter(text);
   const anchors = pre ? new AnchorCursor(pre.anchors) : EVERYWHERE;
-  for (const seg of [...hiddenSegments(text, pre?.carriers), ...visibleSegments(text, anchors)]) {
+  for (const seg of [
+    ...hiddenSegments(text, pre?.carriers),
+    ...visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean),
+  ]) {
     const v = judgeOnce(seg);
     if (!v) continue;
     const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));
