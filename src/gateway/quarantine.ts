@@ -106,7 +106,7 @@ const TECHNIQUE = /\(([\w-]+)\) asks it/;
  * Bounded in texts and in characters kept, oldest out first.
  */
 const CACHE_MAX = 4000;
-const CACHE_MAX_CHARS = 64 * 2 ** 20;
+const CACHE_MAX_CHARS = 32 * 2 ** 20;
 /** Texts read faster than this are not kept. */
 const CACHE_MIN_MS = 2;
 interface Found {
