@@ -871,7 +871,7 @@ async function injectionSection(): Promise<Section> {
   lines.push(
     '',
     'The issue asks for at most 5 ms added for 1 MB. A resent conversation (the same tool output again) is ' +
-      'answered from the quarantine cache by content hash.',
+      'answered from the quarantine cache when reading it took long (kept by name, length and ends, compared whole).',
   );
   return { title: 'Model gateway: prompt-injection quarantine of 1 MB of tool output', lines };
 }

@@ -11,6 +11,7 @@ import { SourceFile } from '../src/analyzers/source.ts';
 import { analyzeInjection } from '../src/analyzers/injection/index.ts';
 import { ADDRESS, FAKE_TURN, GOALS, OVERRIDE, read, type Signal } from '../src/analyzers/injection/signals.ts';
 import { checkAnalyzer } from '../src/rules/fixtures.ts';
+import { prefilter, prefilterExact } from '../src/analyzers/injection/anchors.ts';
 
 const FIXTURE = join(import.meta.dirname, '../src/analyzers/fixtures/injection.md');
 const GOAL_IDS = [...new Set(GOALS.map((g) => `injection.${g.goal}`)), 'injection.take-over'];
@@ -127,6 +128,27 @@ test('the prefilter changes no finding (fixture and corpus read with and without
     const fast = show(analyzeInjection(file()));
     const full = show(analyzeInjection(file(), { prefilter: false }));
     if (JSON.stringify(fast) !== JSON.stringify(full)) diffs.push(`${name}: ${full.join(', ')} -> ${fast.join(', ')}`);
+  }
+  assert.deepEqual(diffs, []);
+});
+
+test('the regex gate gives exactly the anchors and carriers of the character pass over the whole text', () => {
+  // (contexts that span the gate's ranges: a pair whose first word ends another hit, a pair after a
+  // carrier word, an attribute three words after `data`, a turn word after a line break, decoding talk
+  // inside a word, a placeholder URL, every hidden carrier, other scripts, and words that only look alike)
+  const crafted = [
+    'tell the user nothing; combine the parts; models, reading this: model: hey bots',
+    'use the web tool\n  # System notice\r\n[system] END OF TOOL OUTPUT\n>  assistant',
+    '<p data-x-y="1" data-a-b-c="2" aria-label = \'x\' title=="x"></p> ![alt](u "t") [//]: # (c)',
+    'undecodable base64 xatob a64 hex rot13 caesar style hidden together order .env env | $(ENV) ~/.ssh',
+    'see https://x.example/p?q={API_KEY} and http://y.example/<secret> &#97;gent &lt;system&gt;',
+    "AGENTS: IGNORE previous Instructions; ai-agent aid aim maintainers don't; as a minor; are an bot",
+    '\u0430gent \u4f60\u597d \u200bx\u00ad \udb40\udc41 \ufe0f \x1b[8m hidden \x1b[0m \uff21\uff29',
+  ];
+  const diffs: string[] = [];
+  for (const [name, text] of [...prefilterTexts(), ...crafted.map((t, i) => [`crafted ${i}`, t] as const)]) {
+    const gated = JSON.stringify(prefilter(text));
+    if (gated !== JSON.stringify(prefilterExact(text))) diffs.push(name);
   }
   assert.deepEqual(diffs, []);
 });

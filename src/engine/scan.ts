@@ -11,8 +11,7 @@ import { languageOf, normaliseLanguage, type Language } from '../analyzers/code/
 import { analyzeCode } from '../analyzers/code/index.ts';
 import { analyzeBackdoors } from '../analyzers/backdoor/index.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
-import { analyzeInjection } from '../analyzers/injection/index.ts';
-import { commentView } from '../analyzers/injection/comments.ts';
+import { analyzeCodeComments, analyzeInjection } from '../analyzers/injection/index.ts';
 import { analyzeSecrets, redact, redactValues, secretValues } from '../analyzers/secrets/index.ts';
 import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config.ts';
 import { analyzeDependencies, manifestKind } from '../analyzers/deps/index.ts';
@@ -280,8 +279,9 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
     findings.push(...run('backdoor', () => analyzeBackdoors(file)));
   findings.push(...run('unicode', () => analyzeUnicode(file)));
   // Instructions aimed at the agent that will read this file (README, docs, data; code: its comments).
-  const prose = () => (language ? new SourceFile(path, commentView(file.text, language), language) : file);
-  findings.push(...run('injection', () => analyzeInjection(prose())));
+  findings.push(
+    ...run('injection', () => (language ? analyzeCodeComments(path, file.text, language) : analyzeInjection(file))),
+  );
   findings.push(...run('secrets', () => analyzeSecrets(file, opts.changedLines)));
   if (isAgentConfigPath(path)) findings.push(...run('agent-config', () => analyzeAgentConfig(file)));
   if (manifestKind(path)) findings.push(...run('dependencies', () => analyzeDependencies(file)));

@@ -1,9 +1,11 @@
 /**
  * The prefilter that makes the injection analyzer cheap on large text (1 MB of tool output in a
- * few milliseconds): one pass over the character codes (no regex, no lower-cased copy) finds the
- * few anchors that every finding in plain sight needs, and notes which hidden carriers the text
- * can hold at all; only the paragraphs holding an anchor (or headed by one) are then read in full,
- * and only the hidden-text detectors whose carrier is present run.
+ * few milliseconds): it finds the few anchors that every finding in plain sight needs, and notes
+ * which hidden carriers the text can hold at all; only the paragraphs holding an anchor (or headed
+ * by one) are then read in full, and only the hidden-text detectors whose carrier is present run.
+ * Two stages: a gate of four precompiled regexes (native code; the anchor words merged into a trie)
+ * finds where an anchor or carrier can be, and a pass over the character codes, which decides
+ * exactly, runs only there (prefilterExact runs it over the whole text: the tests compare the two).
  *
  * The anchors are narrower than GATE (which admits every table's words) because a finding in plain
  * sight needs more than a table's word: the text must speak to the agent (an address, a fake turn,
@@ -80,11 +82,10 @@ const words = (s: string) => s.split(/\s+/).filter(Boolean);
 const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y) => [x, y] as const));
 
 /** Whole words that are anchors on their own. */
-const WORDS = new Set(
-  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous web_fetch webfetch run_shell_command
-    read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
-    otlpendpoint logprompts`).map(hashOf),
-);
+const WORD_LIST = words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous web_fetch webfetch
+  run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
+  otlpendpoint logprompts`);
+const WORDS = new Set(WORD_LIST.map(hashOf));
 
 /** Word beginnings that are anchors (any inflection, any language: ignore, ignorez, ignorieren). */
 const PREFIX_LIST = words(`agent assistant asisten assisten claude qwen gemini codex ignor disregard forget overrid
@@ -102,46 +103,44 @@ for (let c = 0; c < 128; c++)
   else if (c >= 65 && c <= 90) WORD_CODE[c] = c + 32;
 
 /** Two words in a row (any separator between them). */
-const BIGRAMS = new Set(
-  [
-    ...cross('language', 'model models'),
-    ...cross('hey dear hello hi attention the for to', 'model models bot bots'),
-    ...cross('model models', 'reading processing summarizing summarising summarize summarise'),
-    ...cross('your', 'reply replies response responses answer answers summary summaries final output outputs'),
-    ...cross(
-      'before',
-      'you open opening create creating submit submitting running executing doing making editing any anything',
-    ),
-    ...cross('new updated real actual true only priority', 'task order orders'),
-    ...cross('priority system security admin', 'notice'),
-    ...cross('stop abandon drop pause cancel', 'working what the user users your'),
-    ...cross('the', 'user'),
-    ...cross('combine join assemble', 'the'),
-    ...cross('nueva', 'tarea'),
-    ...cross('neue', 'aufgabe'),
-    ...cross('end', 'of system file tool output context'),
-    ...cross('tool', 'result results output outputs host'),
-    ...cross('system', 'administrator'),
-    ...cross('platform', 'team'),
-    ...cross('git', 'push remote'),
-    ...cross(
-      'not t never without',
-      'tell telling mention mentioning inform informing show showing reveal revealing report reporting ' +
-        'notify notifying alert alerting',
-    ),
-    ...cross('tell', 'the them everyone'),
-    ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic'),
-    ...cross('user users reviewer reviewers maintainer maintainers they', 'does doesn do don won will'),
-  ].map(([a, b]) => pair(hashOf(a), hashOf(b))),
-);
+const BIGRAM_LIST: (readonly [string, string])[] = [
+  ...cross('language', 'model models'),
+  ...cross('hey dear hello hi attention the for to', 'model models bot bots'),
+  ...cross('model models', 'reading processing summarizing summarising summarize summarise'),
+  ...cross('your', 'reply replies response responses answer answers summary summaries final output outputs'),
+  ...cross(
+    'before',
+    'you open opening create creating submit submitting running executing doing making editing any anything',
+  ),
+  ...cross('new updated real actual true only priority', 'task order orders'),
+  ...cross('priority system security admin', 'notice'),
+  ...cross('stop abandon drop pause cancel', 'working what the user users your'),
+  ...cross('the', 'user'),
+  ...cross('combine join assemble', 'the'),
+  ...cross('nueva', 'tarea'),
+  ...cross('neue', 'aufgabe'),
+  ...cross('end', 'of system file tool output context'),
+  ...cross('tool', 'result results output outputs host'),
+  ...cross('system', 'administrator'),
+  ...cross('platform', 'team'),
+  ...cross('git', 'push remote'),
+  ...cross(
+    'not t never without',
+    'tell telling mention mentioning inform informing show showing reveal revealing report reporting ' +
+      'notify notifying alert alerting',
+  ),
+  ...cross('tell', 'the them everyone'),
+  ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic'),
+  ...cross('user users reviewer reviewers maintainer maintainers they', 'does doesn do don won will'),
+];
+const BIGRAMS = new Set(BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))));
 
 /** Three words in a row. */
-const TRIGRAMS = new Set(
-  [
-    ...cross('a', 'minor documentation').map(([b, c]) => ['as', b, c]),
-    ...cross('a an', 'bot').map(([b, c]) => ['are', b, c]),
-  ].map(([a, b, c]) => pair(pair(hashOf(a), hashOf(b)), hashOf(c))),
-);
+const TRIGRAM_LIST = [
+  ...cross('a', 'minor documentation').map(([b, c]) => ['as', b, c]),
+  ...cross('a an', 'bot').map(([b, c]) => ['are', b, c]),
+];
+const TRIGRAMS = new Set(TRIGRAM_LIST.map(([a, b, c]) => pair(pair(hashOf(a), hashOf(b)), hashOf(c))));
 
 /** Words that frame a turn when they open a line (`System:`, `### assistant`, `[SYSTEM NOTE]`). */
 const LINE_START = new Set(words('system assistant observation thought action final').map(hashOf));
@@ -298,34 +297,49 @@ fill(BIGRAMS, IN_BIGRAMS);
 fill(TRIGRAMS, IN_TRIGRAMS);
 fill(SPECIAL, IN_SPECIAL);
 
-/** One pass over the text: the anchors of plain-sight findings and the hidden carriers present. */
-export function prefilter(text: string): Prefilter {
-  const anchors: number[] = [];
-  const carriers: Carriers = {
-    markup: false,
-    hiddenStyle: false,
-    tags: false,
-    selectors: false,
-    invisible: false,
-    escape: false,
-    rot: false,
-    mdComment: false,
-    attributes: false,
-    images: false,
-    linkTitles: false,
-    encoded: false,
-    parts: false,
-  };
-  const mark = (at: number) => {
-    if (anchors.length === 0 || anchors[anchors.length - 1] < at) anchors.push(at);
-    else if (anchors[anchors.length - 1] !== at) {
-      // (a bigram's anchor is its first word, which may come before the last anchor pushed)
-      let k = anchors.length - 1;
-      while (k >= 0 && anchors[k] > at) k--;
-      if (anchors[k] !== at) anchors.splice(k + 1, 0, at);
-    }
-  };
-  const n = text.length;
+const noCarriers = (): Carriers => ({
+  markup: false,
+  hiddenStyle: false,
+  tags: false,
+  selectors: false,
+  invisible: false,
+  escape: false,
+  rot: false,
+  mdComment: false,
+  attributes: false,
+  images: false,
+  linkTitles: false,
+  encoded: false,
+  parts: false,
+});
+
+/** Adds an anchor, keeping them ascending (a bigram's anchor is its first word, which may come before the last). */
+function mark(anchors: number[], at: number): void {
+  if (anchors.length === 0 || anchors[anchors.length - 1] < at) anchors.push(at);
+  else if (anchors[anchors.length - 1] !== at) {
+    let k = anchors.length - 1;
+    while (k >= 0 && anchors[k] > at) k--;
+    if (anchors[k] !== at) anchors.splice(k + 1, 0, at);
+  }
+}
+
+/**
+ * The reference reading: one pass over every character code of the text. `prefilter` gives the same
+ * anchors and carriers (test/injection.test.ts compares them) by running this only around gate hits.
+ */
+export function prefilterExact(text: string): Prefilter {
+  const out = { anchors: [] as number[], carriers: noCarriers() };
+  scanRange(text, 0, text.length, out.anchors, out.carriers);
+  return out;
+}
+
+/**
+ * The character pass over [from, to): `from` at a word's start or outside a word, `to` at a word's end or
+ * outside one (the words around it are not seen: the gate starts each range at its context's first word).
+ */
+function scanRange(text: string, from: number, to: number, anchors: number[], carriers: Carriers): void {
+  const mark_ = (at: number) => mark(anchors, at);
+  const n = to;
   let h = BASIS,
     len = 0,
     start = 0,
@@ -337,7 +351,7 @@ export function prefilter(text: string): Prefilter {
     s1 = 0,
     s2 = 0;
   // (one loop with the word's end inline: state kept in locals, a sentinel space at the end)
-  for (let i = 0; i <= n; i++) {
+  for (let i = from; i <= n; i++) {
     let c = i < n ? text.charCodeAt(i) : 32;
     // (a table gives a word character's lower-case code, 0 for any other ASCII character)
     const w = c < 128 ? WORD_CODE[c] : 0;
@@ -362,13 +376,13 @@ export function prefilter(text: string): Prefilter {
     }
     if (len !== 0) {
       const b = BLOOM[h & 0xffff];
-      if (prefixHit || ((b & IN_WORDS) !== 0 && WORDS.has(h))) mark(start);
-      if ((b & IN_SPECIAL) !== 0 && SPECIAL.has(h)) special(text, h, start, i, p2, p3, mark, carriers);
+      if (prefixHit || ((b & IN_WORDS) !== 0 && WORDS.has(h))) mark_(start);
+      if ((b & IN_SPECIAL) !== 0 && SPECIAL.has(h)) special(text, h, start, i, p2, p3, mark_, carriers);
       if (p1 !== 0) {
         const two = pair(p1, h);
-        if ((BLOOM[two & 0xffff] & IN_BIGRAMS) !== 0 && BIGRAMS.has(two)) mark(s1);
+        if ((BLOOM[two & 0xffff] & IN_BIGRAMS) !== 0 && BIGRAMS.has(two)) mark_(s1);
         const three = pair(pair(p2, p1), h);
-        if ((BLOOM[three & 0xffff] & IN_TRIGRAMS) !== 0 && TRIGRAMS.has(three)) mark(s2);
+        if ((BLOOM[three & 0xffff] & IN_TRIGRAMS) !== 0 && TRIGRAMS.has(three)) mark_(s2);
       }
       p3 = p2;
       p2 = p1;
@@ -393,27 +407,161 @@ export function prefilter(text: string): Prefilter {
       }
       if (c === 60) {
         carriers.markup = true;
-        if (tagAnchor(text, i)) mark(i);
+        if (tagAnchor(text, i)) mark_(i);
       } else if (c === 91) {
         if (mdCommentAt(text, i)) carriers.mdComment = true;
         const j = text.charCodeAt(i + 1) === 47 ? i + 2 : i + 1;
-        if (startsWithLower(text, j, 'inst') || startsWithLower(text, j, 'tool')) mark(i);
+        if (startsWithLower(text, j, 'inst') || startsWithLower(text, j, 'tool')) mark_(i);
       } else if (c === 126) {
-        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 46) mark(i);
+        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 46) mark_(i);
       } else if (c === 38) {
         const j = i + 1;
-        if (text.charCodeAt(j) === 35 || startsWithLower(text, j, 'lt;') || startsWithLower(text, j, 'gt;')) mark(i);
-        else if (startsWithLower(text, j, 'apos;')) mark(i);
+        if (text.charCodeAt(j) === 35 || startsWithLower(text, j, 'lt;') || startsWithLower(text, j, 'gt;')) mark_(i);
+        else if (startsWithLower(text, j, 'apos;')) mark_(i);
       } else if (c === 58) {
-        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47 && placeholderUrl(text, i)) mark(i);
+        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47 && placeholderUrl(text, i)) mark_(i);
       } else if (c === 36) {
-        if (startsWithLower(text, i + 1, '(env)')) mark(i);
+        if (startsWithLower(text, i + 1, '(env)')) mark_(i);
       }
       continue;
     }
-    if (nonAsciiAnchor(c, carriers)) mark(i);
+    if (nonAsciiAnchor(c, carriers)) mark_(i);
   }
-  return { anchors, carriers };
+}
+
+/**
+ * The gate: one regex over the text (native code, no per-character JavaScript) that finds every place
+ * where the character pass could mark an anchor or note a carrier, each from the first word of its
+ * context (a bigram from its first word, an attribute from its name, `use the … tool` from `use`).
+ * The character pass then runs only over those places, so it gives what it gives over the whole text.
+ * (Pairs before single words: at one position the longer context must win.)
+ */
+const NOT_WORD = '[^a-z0-9_]+';
+const LINE_WORDS = '(?:system|assistant|observation|thought|action|final)\\b';
+
+/**
+ * Alternatives that open with a literal word, merged into a trie (`a(?:gent|ssistant|i\b)|c(?:laude|…)`):
+ * V8 tries a flat alternation one branch after another at every word's start, a trie one letter at a time
+ * (about five times faster on text without anchors). At each node the longer contexts come first.
+ */
+export function trieSource(alternatives: string[]): string {
+  type Node = { kids: Map<string, Node>; rests: string[] };
+  const node = (): Node => ({ kids: new Map(), rests: [] });
+  const root = node();
+  for (const a of alternatives) {
+    const literal = /^[a-z0-9_]*/.exec(a)![0];
+    let n = root;
+    for (const ch of literal) {
+      if (!n.kids.has(ch)) n.kids.set(ch, node());
+      n = n.kids.get(ch)!;
+    }
+    n.rests.push(a.slice(literal.length));
+  }
+  const rank = (r: string) => (r === '' ? 2 : r === '\\b' ? 1 : 0);
+  const emit = (n: Node): string => {
+    const rests = [...new Set(n.rests)].sort((x, y) => rank(x) - rank(y));
+    const all = [...[...n.kids].map(([ch, k]) => ch + emit(k)), ...rests];
+    return all.length === 1 ? all[0] : `(?:${all.join('|')})`;
+  };
+  return emit(root);
+}
+
+export const GATE_PARTS = (() => {
+  const byFirst = new Map<string, string[]>();
+  for (const [a, b] of BIGRAM_LIST) byFirst.set(a, [...(byFirst.get(a) ?? []), b]);
+  const wholeWords = [...WORD_LIST, ...words('rot13 rot caesar style hidden hex concatenate combine join assemble')];
+  wholeWords.push(...words('together order'));
+  const inWords = [
+    ...TRIGRAM_LIST.map((w) => w.join(NOT_WORD) + '\\b'),
+    ...[...byFirst].map(([a, bs]) => `${a}${NOT_WORD}(?:${bs.join('|')})\\b`),
+    `use${NOT_WORD}the${NOT_WORD}[a-z0-9_]+${NOT_WORD}tools?\\b`,
+    ...words('alt title label description content').map((w) => `${w}[^a-z0-9_]*=[ \\t]*["']`),
+    `data(?:${NOT_WORD}[a-z0-9_]+){0,2}[^a-z0-9_]*=[ \\t]*["']`,
+    ...words('model models bot bots').map((w) => `${w}[ \\t]*[:,\\uff1a]`),
+    `env *\\|`,
+    ...PREFIX_LIST,
+    ...wholeWords.map((w) => `${w}\\b`),
+  ];
+  // (four regexes, not one: a top-level alternation is tried branch by branch at every position)
+  return [
+    `\\b${trieSource(inWords)}`,
+    `\\n[ \\t\\r#/*>\\-\\[]*${LINE_WORDS}|\\.env\\b|\\$\\(env\\)|~/\\.|&(?:#|lt;|gt;|apos;)|\\x1b|!\\[|\\]\\(` +
+      `|<(?:[|<]|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool)` +
+      `|https?://[^\\x00-\\x20)"'<>{]{0,4092}[<{]`,
+    // (talk of decoding anywhere in a word: a carrier only, noted without the character pass)
+    `64|decod|atob`,
+    '[\\u00ad\\u00c0-\\u024f\\u0400-\\u04ff\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3040-\\u30ff\\u3400-\\u9fff' +
+      '\\uac00-\\ud7af\\udb40\\ufe00-\\ufe0f\\ufeff\\uff00-\\uffef]+',
+  ];
+})();
+// (the last, characters of other scripts, without the `i` flag: case folding costs V8 a factor of two there)
+export const GATES = GATE_PARTS.map((p, k) => new RegExp(p, k === GATE_PARTS.length - 1 ? 'g' : 'gi'));
+const DECODING = GATES[2];
+/** A turn word on the text's first line (the gate finds the others from the line break before them). */
+const FIRST_LINE = new RegExp(`^[ \\t\\r#/*>\\-\\[]*${LINE_WORDS}`, 'i');
+
+const isWordCode = (c: number) => c < 128 && WORD_CODE[c] !== 0;
+
+/**
+ * The anchors of plain-sight findings and the hidden carriers present: the gate's hits, each read by
+ * the character pass from its start to the end of its last word (the same result as prefilterExact).
+ */
+export function prefilter(text: string): Prefilter {
+  const carriers = noCarriers();
+  carriers.markup = text.includes('<');
+  const found: number[][] = [];
+  const first: number[] = [];
+  if (FIRST_LINE.test(text)) scanRange(text, 0, wordEnd(text, FIRST_LINE.exec(text)![0].length), first, carriers);
+  found.push(first);
+  for (const gate of GATES) {
+    // (each gate's anchors ascend; the lists are merged at the end, not inserted into one)
+    const anchors: number[] = [];
+    found.push(anchors);
+    gate.lastIndex = 0;
+    let hits = 0;
+    for (let m = gate.exec(text); m; m = gate.exec(text)) {
+      const s = m.index;
+      // Text dense with hits (made to defeat the gate, or all in another script) is read by the
+      // character pass over the whole text as soon as that shows: never much slower than that pass.
+      if (++hits > 32 + (s >> 4)) return prefilterExact(text);
+      if (gate === DECODING) {
+        // `64`, `decod`, `atob` anywhere: a carrier only (a word opening with `decod` is the first gate's)
+        carriers.encoded = true;
+        break;
+      }
+      const b = wordEnd(text, s + m[0].length);
+      scanRange(text, s, b, anchors, carriers);
+      // (the next search starts at the range's last word: a pair may begin with it)
+      let last = b;
+      while (last > s && !isWordCode(text.charCodeAt(last - 1))) last--;
+      while (last > s && isWordCode(text.charCodeAt(last - 1))) last--;
+      gate.lastIndex = last > s ? last : b;
+    }
+  }
+  return { anchors: mergeAscending(found), carriers };
+}
+
+/** Ascending lists merged into one ascending list, each value once. */
+function mergeAscending(lists: number[][]): number[] {
+  const nonEmpty = lists.filter((l) => l.length);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+  const out: number[] = [];
+  const at = nonEmpty.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < nonEmpty.length; k++)
+      if (at[k] < nonEmpty[k].length && (best < 0 || nonEmpty[k][at[k]] < nonEmpty[best][at[best]])) best = k;
+    if (best < 0) return out;
+    const v = nonEmpty[best][at[best]++];
+    if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
+  }
+}
+
+/** The end of the word that `at` ends or lies in (`at` itself outside a word). */
+function wordEnd(text: string, at: number): number {
+  if (at === 0 || !isWordCode(text.charCodeAt(at - 1))) return at;
+  while (at < text.length && isWordCode(text.charCodeAt(at))) at++;
+  return at;
 }
 
 /** Whether a short text (a heading) holds an anchor. */

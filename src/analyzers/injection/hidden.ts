@@ -19,6 +19,8 @@ export interface Segment {
   length?: number;
   /** Characters of context put before the text (its section's heading), not in the file at `offset`. */
   prefix?: number;
+  /** Whether its text in the file passes GATE, when already known (index.ts). */
+  worth?: boolean;
 }
 
 /** Longest piece of hidden text judged at once. */
@@ -173,31 +175,31 @@ function encodedSegments(text: string, out: Segment[]): void {
   }
 }
 
+/** 1 for the characters base64 or hex are made of (and the `.`, `-`, `_` that may border them). */
+const IN_RUN = new Uint8Array(128);
+for (let c = 0; c < 128; c++) IN_RUN[c] = /[A-Za-z0-9+/=_.-]/.test(String.fromCharCode(c)) ? 1 : 0;
+const inRun = (c: number) => c < 128 && IN_RUN[c] === 1;
+
 /**
  * Maximal runs of characters that base64 or hex can be made of (letters, digits, `+`, `/`, `=`,
  * and the `.`, `-`, `_` that may border them) at least `min` long, as [start, end) offsets.
+ * (Boyer-Moore style: a run that long holds every min-th position, so the text is probed there and
+ * only the runs met are walked; most characters of ordinary text are never read.)
  */
 function longRuns(text: string, min: number): [number, number][] {
   const out: [number, number][] = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 32;
-    const inRun =
-      (c >= 97 && c <= 122) ||
-      (c >= 65 && c <= 90) ||
-      (c >= 48 && c <= 57) ||
-      c === 43 ||
-      c === 47 ||
-      c === 61 ||
-      c === 95 ||
-      c === 46 ||
-      c === 45;
-    if (inRun) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      if (i - start >= min) out.push([start, i]);
-      start = -1;
+  const n = text.length;
+  for (let i = min - 1; i < n;) {
+    if (!inRun(text.charCodeAt(i))) {
+      i += min;
+      continue;
     }
+    let start = i;
+    while (start > 0 && inRun(text.charCodeAt(start - 1))) start--;
+    let end = i + 1;
+    while (end < n && inRun(text.charCodeAt(end))) end++;
+    if (end - start >= min) out.push([start, end]);
+    i = end + min;
   }
   return out;
 }

@@ -11,14 +11,17 @@
  */
 import type { Finding, Severity } from '../../engine/types.ts';
 import { finding, SourceFile } from '../source.ts';
-import { languageOf } from '../code/languages.ts';
+import { languageOf, type Language } from '../code/languages.ts';
+import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
 import { read, vocative, type Matcher, type Read } from './signals.ts';
-import { AnchorCursor, hasAnchor, prefilter } from './anchors.ts';
+import { AnchorCursor, hasAnchor, prefilter, type Carriers } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
 const MAX_TEXT = 2_000_000;
+/** Texts longer than this judge each distinct segment once (tool output, logs, concatenated files). */
+const MEMO_FROM = 100_000;
 /** A paragraph longer than this is judged line by line (minified data, logs without blank lines). */
 const MAX_PARAGRAPH = 1_500;
 
@@ -46,18 +49,55 @@ interface Verdict {
  * so that escaped text reads as the model reads it; line breaks stay where they are, so lines agree.
  */
 function unescapeInLine(text: string): string {
-  return text
-    .replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
-    .replace(/\\[nrt]/g, ' ')
-    .replace(/\\(["'\/])/g, '$1');
+  const decoded = text.includes('\\u')
+    ? text.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    : text;
+  // (one pass for both: replacing `\n` by a space never makes a new `\"`, so the two passes it replaces agree)
+  return decoded.replace(/\\(?:[nrt]|(["'\/]))/g, (_, q: string | undefined) => q ?? ' ');
 }
 
 /** Visible text, split into paragraphs (or lines, for long ones), with invisible characters removed. */
 const clean = (s: string) =>
   decodeEntities(s.replace(/\udb40[\udc00-\udc7f\udd00-\uddef]|[\ufe00-\ufe0f]/g, '').replace(INVISIBLE, ''));
 
+/**
+ * The same, doing only what the text needs: the prefilter noted which invisible characters it holds
+ * at all (TAG and variation selectors, zero-width), and entities need a `&`.
+ */
+function cleanerFor(c: Carriers): (s: string) => string {
+  if (c.tags || c.selectors) return clean;
+  return (s) => {
+    const visible = c.invisible ? s.replace(INVISIBLE, '') : s;
+    return visible.includes('&') ? decodeEntities(visible) : visible;
+  };
+}
+
 /** A markdown heading, or a short line that ends with a colon: it speaks for the paragraphs under it. */
 const HEADING = /^(?:#{1,6}\s+[^\n]{3,120}|[^\n]{3,80}:)$/;
+
+/**
+ * Whether a paragraph can be a heading at all (as written or trimmed: `#` first or `:` last), told
+ * from its two ends: most paragraphs are passed over without running HEADING over them twice.
+ */
+function mayBeHeading(raw: string): boolean {
+  let i = 0,
+    j = raw.length - 1;
+  while (i <= j && isSpace(raw.charCodeAt(i))) i++;
+  while (j >= i && isSpace(raw.charCodeAt(j))) j--;
+  return raw.charCodeAt(i) === 35 || raw.charCodeAt(j) === 58;
+}
+/** What String.prototype.trim removes, for the characters a paragraph can start or end with. */
+const isSpace = (c: number) =>
+  c <= 32 ||
+  c === 0xa0 ||
+  c === 0xfeff ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000;
 
 /** Anchors everywhere: every paragraph is read. */
 const EVERYWHERE = { any: () => true, within: () => true } as unknown as AnchorCursor;
@@ -72,7 +112,7 @@ const HEADING_LINE = /^#{1,6}\s+[^\n]{3,120}$/gm;
  * with its section's heading; a long paragraph is read three lines at a time. Paragraphs without
  * an anchor cannot yield a finding in plain sight (anchors.ts) and are passed over unread.
  */
-function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
+function visibleSegments(text: string, anchors: AnchorCursor, clean: (s: string) => string): Segment[] {
   const out: Segment[] = [];
   let heading = '';
   let headingAnchored = false;
@@ -85,7 +125,7 @@ function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
     const anchored = anchors.any(m.index, m.index + raw.length);
     if (raw.length <= MAX_PARAGRAPH) {
       // The section's heading is read with each of its paragraphs ("## Instructions for AI agents").
-      const isHeading = HEADING.test(raw);
+      const isHeading = mayBeHeading(raw) && HEADING.test(raw);
       const headed = heading !== '' && !isHeading;
       let own: string | undefined;
       if (anchored || (headed && headingAnchored)) {
@@ -98,7 +138,7 @@ function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
         });
       }
       // (A heading inside a paragraph, with no blank line after it, heads what follows too.)
-      if (HEADING.test(raw.trim())) setHeading((own ?? clean(raw)).trim());
+      if (mayBeHeading(raw) && HEADING.test(raw.trim())) setHeading((own ?? clean(raw)).trim());
       else if (raw.includes('#')) {
         const last = [...(own ?? clean(raw)).matchAll(HEADING_LINE)].pop();
         if (last) setHeading(last[0].trim());
@@ -108,13 +148,21 @@ function visibleSegments(text: string, anchors: AnchorCursor): Segment[] {
     if (!anchored) continue;
     // A long paragraph (a log, minified data) is read three lines at a time, so that an address on one
     // line and the order on the next are read together.
-    const lines = [...raw.matchAll(/[^\n]*/g)].filter((l) => l[0]);
-    for (let i = 0; i < lines.length; i++) {
-      const window = lines.slice(i, i + 3).map((l) => l[0]);
-      const length = window.join('\n').length;
-      const offset = m.index + lines[i].index;
+    // (A paragraph has no empty line. GATE never matches across a line break, so a window is worth
+    // reading when one of its lines is: each line is tested once, not once per window holding it.)
+    const starts = [0];
+    for (let k = raw.indexOf('\n'); k >= 0; k = raw.indexOf('\n', k + 1)) starts.push(k + 1);
+    const end = (k: number) => (k + 1 < starts.length ? starts[k + 1] - 1 : raw.length);
+    const gates: (boolean | undefined)[] = [];
+    const lineGate = (k: number) => (gates[k] ??= GATE.test(raw.slice(starts[k], end(k)).toLowerCase()));
+    for (let i = 0; i < starts.length; i++) {
+      const last = Math.min(i + 2, starts.length - 1);
+      const length = end(last) - starts[i];
+      const offset = m.index + starts[i];
       if (!anchors.within(offset, offset + length)) continue;
-      out.push({ text: clean(window.join('\n').slice(0, MAX_PARAGRAPH * 2)), offset, length });
+      const worth = lineGate(i) || (last > i && lineGate(i + 1)) || (last > i + 1 && lineGate(i + 2));
+      const window = raw.slice(starts[i], starts[i] + Math.min(length, MAX_PARAGRAPH * 2));
+      out.push({ text: clean(window), offset, length, worth });
     }
   }
   return out;
@@ -206,14 +254,39 @@ function inCodeString(file: SourceFile, at: number): boolean {
   return quotes('"') % 2 === 1 || quotes("'") % 2 === 1 || template;
 }
 
+/**
+ * A source file's prose (comments and docstrings, comments.ts), as the scanner reads code: a file
+ * without any comment text is passed over at once, and no SourceFile is built for the view unless
+ * something is found in it.
+ */
+export function analyzeCodeComments(path: string, text: string, language: Language): Finding[] {
+  const view = commentView(text, language);
+  return /\S/.test(view) ? analyzeInjectionText(path, view) : [];
+}
+
 /** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
 export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
-  const whole = file.text.length > MAX_TEXT ? file.text.slice(0, MAX_TEXT) : file.text;
-  // (JSON and string escapes are rare in what agents read: most texts skip three replacements)
+  return analyzeInjectionText(file.path, file.text, { ...opts, file });
+}
+
+/**
+ * The same on a text not yet made a SourceFile (tool output at the gateway): the file, which splits the
+ * whole text into lines, is built only when something is found.
+ */
+export function analyzeInjectionText(
+  path: string,
+  original: string,
+  opts: { prefilter?: boolean; file?: SourceFile } = {},
+): Finding[] {
+  let file0 = opts.file;
+  const sourceFile = () => (file0 ??= new SourceFile(path, original, undefined));
+  const whole = original.length > MAX_TEXT ? original.slice(0, MAX_TEXT) : original;
+  // (JSON and string escapes are rare in what agents read: most texts skip the replacements)
   const text = whole.includes('\\') ? unescapeInLine(whole) : whole;
   // What the whole text needs is built only once something is found (most large texts hold nothing).
   let lines0: SourceFile | undefined;
-  const lineIndex = () => (lines0 ??= text === file.text ? file : new SourceFile(file.path, text, file.language));
+  const lineIndex = () =>
+    (lines0 ??= text === original ? sourceFile() : new SourceFile(path, text, opts.file?.language));
   // Writing about attacks quotes them: a finding that holds only inside its quotes is reported low.
   let voice: string | undefined | null = null;
   const onlyQuoted = (seg: Segment) => {
@@ -228,14 +301,39 @@ export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean }
   };
   const out: Finding[] = [];
   const lines = new Set<number>();
-  const worthReading = (seg: Segment) =>
-    seg.technique !== undefined ||
-    GATE.test(text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)).toLowerCase());
+  // A text that repeats itself (logs, concatenated files with the same header, a file read twice) has
+  // each distinct segment read once: whether it is worth reading depends on its raw text only, the
+  // verdict on its cleaned text and technique only.
+  // (only in large texts: in a file's worth of text the keys would cost more than they save)
+  const memo = text.length > MEMO_FROM;
+  const worth = new Map<string, boolean>();
+  const worthReading = (seg: Segment) => {
+    if (seg.technique !== undefined) return true;
+    if (seg.worth !== undefined) return seg.worth;
+    const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
+    let w = memo ? worth.get(raw) : undefined;
+    if (w === undefined) {
+      w = GATE.test(raw.toLowerCase());
+      if (memo) worth.set(raw, w);
+    }
+    return w;
+  };
+  const judged = new Map<string, Verdict | undefined>();
+  const judgeOnce = (seg: Segment): Verdict | undefined => {
+    if (!worthReading(seg)) return undefined;
+    if (!memo) return judgeSegment(seg);
+    const key = `${seg.technique ?? ''}\0${seg.text}`;
+    if (!judged.has(key)) judged.set(key, judgeSegment(seg));
+    const v = judged.get(key);
+    return v && { ...v };
+  };
   const pre = opts.prefilter === false ? undefined : prefilter(text);
   const anchors = pre ? new AnchorCursor(pre.anchors) : EVERYWHERE;
-  for (const seg of [...hiddenSegments(text, pre?.carriers), ...visibleSegments(text, anchors)]) {
-    if (!worthReading(seg)) continue;
-    const v = judgeSegment(seg);
+  for (const seg of [
+    ...hiddenSegments(text, pre?.carriers),
+    ...visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean),
+  ]) {
+    const v = judgeOnce(seg);
     if (!v) continue;
     const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));
     if (onlyQuoted(seg) || (!seg.technique && inCodeString(lineIndex(), at))) v.severity = 'low';
@@ -243,7 +341,7 @@ export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean }
     if (lines.has(line)) continue;
     lines.add(line);
     out.push(
-      finding(file, {
+      finding(sourceFile(), {
         ruleId: `injection.${v.goal}`,
         title: `Prompt injection: instructions to the agent to ${GOAL_TEXT[v.goal]}`,
         severity: v.severity,

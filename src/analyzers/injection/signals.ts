@@ -8,6 +8,8 @@
  * another language works on a multilingual model all the same.
  */
 
+import { trieSource } from './anchors.ts';
+
 /**
  * A text as the signals read it: as written, lower-cased, and whether it holds non-ASCII. The tables
  * are matched on the lower-cased text without the `i` flag, and the entries in other scripts (the
@@ -484,17 +486,35 @@ export const NEGATED_BEFORE =
  * that every fixture line that is flagged passes this gate too.
  */
 export const GATE = new RegExp(
-  [
-    String.raw`\b(?:ai|llm|llms|gpt|agents?|assistants?|claude|qwen|gemini|copilot|codex|chatgpt|cursor|automated|autonomous)\b`,
-    String.raw`\b(?:ignore|disregard|forget|instructions?|system|observation|thought|override|priority|notice|directive|policy)\b`,
-    String.raw`from the |npm i|install|pip3? |index-url|registry|settings|approval|mcp|hooks?\b|--no-verify|skip`,
-    String.raw`im_start|im_end|\[inst|<<sys|tool_result|function_results|\[tool|end of`,
-    String.raw`your (?:repl|resp|answer|summar|output|final|new|real|actual|only)|before (?:you|running|making|editing|executing|doing)`,
-    String.raw`use the |web_fetch|run_shell|read_file|write_file|read_many|@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)`,
-    String.raw`curl|wget|\biwr\b|\birm\b|invoke-|/dev/tcp|base64|\bnpx\b|\biex\b|mkfifo|bash -i|download|git remote|git push`,
-    String.raw`base_url|api_base|otlp|logprompts|_proxy|the user|reviewer|://[^\s)]*[?&][\w-]+=`,
-    String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|\bki-|\bia\b`,
-  ].join('|'),
+  (() => {
+    const words = (s: string) => s.split(/\s+/).filter(Boolean);
+    // Whole words, then phrases that may stand anywhere; both merged into tries (anchors.ts): a flat
+    // alternation of them is tried branch by branch at every position (`.test` only asks whether any
+    // matches, so the order of the branches changes nothing).
+    const whole = words(`ai llm llms gpt agent agents assistant assistants claude qwen gemini copilot codex chatgpt
+      cursor automated autonomous ignore disregard forget instruction instructions system observation thought
+      override priority notice directive policy`);
+    const anywhere = [
+      ...['from the ', 'npm i', 'pip ', 'pip3 ', 'your ', 'before ', 'use the ', 'bash -i', 'git remote', 'git push'],
+      ...words('install index-url registry settings approval mcp skip im_start im_end tool_result function_results'),
+      ...words('web_fetch run_shell read_file write_file read_many curl wget invoke- base64 mkfifo download'),
+      ...words('base_url api_base otlp logprompts _proxy reviewer'),
+      'end of',
+      'the user',
+      String.raw`hook\b`,
+      String.raw`hooks\b`,
+    ];
+    const afterYour = String.raw`(?:repl|resp|answer|summar|output|final|new|real|actual|only)`;
+    const afterBefore = String.raw`(?:you|running|making|editing|executing|doing)`;
+    const literal = anywhere.map((w) => (w === 'your ' ? w + afterYour : w === 'before ' ? w + afterBefore : w));
+    return [
+      String.raw`\b` + trieSource(whole.map((w) => w + String.raw`\b`)),
+      trieSource(literal),
+      String.raw`--no-verify|\[inst|<<sys|\[tool|/dev/tcp|\b(?:iwr|irm|npx|iex)\b`,
+      String.raw`@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)|://[^\s)]*[?&][\w-]+=`,
+      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|\bki-|\bia\b`,
+    ].join('|');
+  })(),
 );
 
 /** Writing that discusses attacks: what it quotes is an example, not an order. */
