@@ -162,7 +162,8 @@ function sessionTurns(proj: string, thinkMs: number): unknown[] {
     sh('node --test test/'),
     t('write_file', { file_path: `${proj}/src/util.js`, content: 'export const twice = (x) => 2 * x;\n' }),
     t('read_file', { file_path: `${proj}/src/util.js` }),
-    sh('sleep 2; ls -la src test; wc -l src/*.js'),
+    // (a build-like step: Qwen Code itself refuses `sleep N; …`, so the workload is real work)
+    sh('node -e "let h = 0; for (let i = 0; i < 3e8; i++) h = (h * 31 + i) | 0; console.log(h)" && wc -l src/*.js'),
     t('edit', { file_path: `${proj}/src/util.js`, old_string: '2 * x', new_string: 'x + x' }),
     t('write_file', {
       file_path: `${proj}/test/util.test.js`,
