@@ -33,6 +33,7 @@ const AREAS: Record<string, string> = {
   resources: 'Bounded resources',
   'cli-errors': 'Errors a person can read',
   sandbox: 'The agent stays inside warden run',
+  'run-arrival': "warden run reads the workspace's instructions before the agent does, or refuses",
   'supply-chain': 'Squats are judged by how much less used they are than what they imitate',
   'rules-c-js': 'The C and JavaScript rules find the flaw however it is written, and not its look-alikes',
 };

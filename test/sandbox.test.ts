@@ -18,6 +18,7 @@ import { guessAgent } from '../src/sandbox/agent-facts.ts';
 import { bwrapArgs } from '../src/sandbox/bwrap.ts';
 import { SessionAudit } from '../src/sandbox/session.ts';
 import { AuditLog } from '../src/audit/log.ts';
+import { fromStored } from '../src/audit/record.ts';
 import { sessionFromLog } from '../src/analyzers/session-context.ts';
 import { loadPolicy } from '../src/engine/policy.ts';
 import {
@@ -388,16 +389,16 @@ test(
       process.stderr.write(`benign session: bare ${b.ms} ms, under warden run ${r.ms} ms\n`);
       const recs = auditRecords(boxed, ['--session', sessionOf(r)!]);
       assert.ok(!recs.some((x) => x.kind === 'session-ended' || x.kind === 'decoy'), 'a false decoy alarm');
-      const telemetry = recs.filter((x) => x.source === 'sandbox:egress' && x.data.rule === 'telemetry');
+      const telemetry = recs.filter((x) => x.source === 'egress' && x.data.rule === 'telemetry');
       assert.ok(telemetry.length >= 1, 'no usage-statistics attempt was seen');
       assert.ok(telemetry.every((x) => x.decision === 'deny'));
       assert.match(r.err, new RegExp(`\\(${telemetry.length} telemetry\\)`));
-      assert.ok(
-        recs.some((x) => x.source === 'sandbox:egress' && x.data.rule === 'user-allow' && x.decision === 'allow'),
-      );
+      assert.ok(recs.some((x) => x.source === 'egress' && x.data.rule === 'user-allow' && x.decision === 'allow'));
       // The model was reached through Warden's gateway, recorded under the same session.
       assert.ok(recs.some((x) => x.source === 'gateway'));
       assert.ok(recs.some((x) => x.source === 'hook:qwen-code' && x.kind === 'shell'));
+      // Every record of the session (hooks, gateway, egress, the session's own) is a typed record.
+      for (const x of recs) fromStored(x as Parameters<typeof fromStored>[0]);
     } finally {
       m1.stop();
       m2.stop();

@@ -15,7 +15,7 @@ import type { NewRecord } from './log.ts';
 export const RECORD_VERSION = 1;
 
 /** Which front door wrote a record. */
-export const SOURCES = ['hook', 'judge', 'gateway', 'scan', 'run', 'server', 'audit'] as const;
+export const SOURCES = ['hook', 'judge', 'gateway', 'scan', 'run', 'egress', 'server', 'audit'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /**
@@ -42,6 +42,16 @@ export const KINDS = [
   'error',
   'adopt',
   'rotate',
+  // `warden run`: the session's own events, what it did to the workspace, and its egress proxy's decisions
+  'session-start',
+  'session-end',
+  'session-ended',
+  'session-refused',
+  'arrival',
+  'neutralised',
+  'decoy',
+  'connect',
+  'http',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -140,6 +150,43 @@ function check(r: AuditRecord): void {
   if (r.data !== undefined && (typeof r.data !== 'object' || r.data === null || Array.isArray(r.data)))
     bad('"data" is not an object');
   for (const k of Object.keys(r.data ?? {})) if (RESERVED.includes(k)) bad(`data may not set the record's "${k}"`);
+}
+
+/**
+ * A stored record read back (a row of `warden audit export`) as the record it was built from:
+ * throws unless it is one of this version (the `v`, the vocabulary, the fields in `data`). The
+ * source column's `door:agent` is split at the first colon, as `toStored` joined it.
+ */
+export function fromStored(row: {
+  session?: string | null;
+  source: string;
+  kind: string;
+  decision: string;
+  data: unknown;
+}) {
+  const data = row.data as Record<string, unknown> | null;
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new AuditRecordError('not an audit record: no data');
+  if (data.v !== RECORD_VERSION) throw new AuditRecordError(`not an audit record of version ${RECORD_VERSION}`);
+  const colon = row.source.indexOf(':');
+  const source = (colon < 0 ? row.source : row.source.slice(0, colon)) as Source;
+  const agent = colon < 0 ? undefined : row.source.slice(colon + 1);
+  if (agent !== data.agent) throw new AuditRecordError(`not an audit record: source ${row.source} names another agent`);
+  const { v: _v, agent: _a, tool, reasons, checks, calls, ...rest } = data;
+  const r = {
+    source,
+    ...(agent !== undefined && { agent }),
+    ...(row.session != null && { session: row.session }),
+    kind: row.kind,
+    ...(tool !== undefined && { tool }),
+    decision: row.decision,
+    reasons,
+    checks,
+    ...(calls !== undefined && { calls }),
+    data: rest,
+  } as AuditRecord;
+  check(r);
+  return r;
 }
 
 const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');

@@ -344,16 +344,17 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   run: {
     summary: 'run an agent contained: bubblewrap sandbox, egress proxy, gateway, decoys, hooks (Linux)',
-    usage: ['warden run [--agent A] [--policy FILE] [--allow-host H]... -- AGENT_COMMAND [ARGS...]'],
+    usage: ['warden run [--agent A] [--policy FILE] [--allow-host H]... [--allow-arrival] -- AGENT_COMMAND [ARGS...]'],
     flags: [
       ['--agent A', 'qwen-code, claude-code, gemini-cli or codex (default: guessed from the command)'],
       POLICY_FLAG,
       ['--allow-host H', 'let the sandbox reach host H (or H:PORT) through the egress proxy; repeatable'],
+      ['--allow-arrival', 'start the agent even when the arrival check of its instruction files would refuse'],
     ],
     examples: [
       'warden run -- qwen -p "fix the failing test"',
       'warden run --allow-host api.github.com -- claude -p "open a PR"',
-      'warden run --agent codex -- codex exec "add tests"   (exit: the agent\'s; 124 Warden ended it; 125 no sandbox)',
+      'warden run --agent codex -- codex exec "add tests"   (exit: the agent\'s; 123 arrival check refused; 124 Warden ended it; 125 no sandbox)',
     ],
   },
   audit: {

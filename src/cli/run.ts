@@ -2,8 +2,9 @@
  * `warden run [--agent A] [--policy FILE] [--allow-host H]... -- AGENT [ARGS...]`: the whole agent
  * in a bubblewrap sandbox whose only way out is Warden's egress proxy, pointed at Warden's gateway,
  * with decoy credentials in a session home and Warden's hooks it cannot switch off. Exit status:
- * the agent's; 124 when Warden ended the session; 125 when it could not be sandboxed here (never
- * run unsandboxed); 2 for a usage error.
+ * the agent's; 123 when the arrival check refused the workspace's instructions (src/sandbox/arrival.ts;
+ * `--allow-arrival` starts it anyway); 124 when Warden ended the session; 125 when it could not be
+ * sandboxed here (never run unsandboxed); 2 for a usage error.
  */
 import { parseArgs, UsageError } from './args.ts';
 import { guessAgent, RUN_AGENTS, type RunAgent } from '../sandbox/agent-facts.ts';
@@ -14,7 +15,12 @@ import { defaultAuditDir } from '../audit/log.ts';
 import { ENROL_FILE } from '../server/managed.ts';
 
 export async function runCommand(rest: string[]): Promise<number> {
-  const { flags, rest: argv } = parseArgs(rest, { agent: 'string', policy: 'string', 'allow-host': 'list' });
+  const { flags, rest: argv } = parseArgs(rest, {
+    agent: 'string',
+    policy: 'string',
+    'allow-host': 'list',
+    'allow-arrival': 'bool',
+  });
   if (!argv.length || !rest.includes('--'))
     throw new UsageError('give the agent command after --: warden run -- qwen -p "…"');
   const agent = (flags.agent as string | undefined) ?? guessAgent(argv);
@@ -41,6 +47,7 @@ export async function runCommand(rest: string[]): Promise<number> {
         policyFile: flags.policy as string | undefined,
         allowHosts: (flags['allow-host'] as string[] | undefined) ?? [],
         env: process.env,
+        allowArrival: flags['allow-arrival'] === true,
       },
       say,
     );

@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:net';
 import { chmodSync } from 'node:fs';
 import type { AuditLog } from '../audit/log.ts';
+import { noteRecord, toStored } from '../audit/record.ts';
 import type { Policy } from '../engine/policy.ts';
 import { judgePayload } from '../hooks/run.ts';
 import { answer, AGENTS, phaseOf, type Agent, type HookAnswer, type HookPayload } from '../hooks/adapters.ts';
@@ -96,12 +97,10 @@ export async function startHookServer(o: HookServerOptions): Promise<Server> {
         if (project && !payload.cwd) payload.cwd = project;
         const proof = sessionSignals(agent, payload, o);
         if (proof) {
-          o.audit.append({
-            source: `hook:${agent}`,
-            kind: 'decoy',
-            decision: 'deny',
-            data: { tool: payload.tool_name, reason: proof },
-          });
+          const tool = typeof payload.tool_name === 'string' ? payload.tool_name : undefined;
+          const session = typeof payload.session_id === 'string' ? payload.session_id : undefined;
+          const caller = { source: 'hook' as const, agent, session, kind: 'decoy' as const, tool };
+          o.audit.append(toStored(noteRecord(caller, 'deny', [proof], ['sandbox.decoy'])));
           o.onDecoy(proof);
           r = answer(agent, phaseOf(agent, payload), 'deny', `Warden ended this session: ${proof}`);
         } else r = await judgePayload(agent, payload, o.policy, o.audit, `hook:${agent}`, project || undefined);

@@ -16,7 +16,8 @@ import { UserError } from '../errors.ts';
 import { randomBytes } from 'node:crypto';
 import { AuditLog, defaultAuditDir, type NewRecord } from '../audit/log.ts';
 import { buildRelay } from './relay-build.ts';
-import { redactText } from '../audit/record.ts';
+import { noteRecord, redactText, toStored, type Kind, type StoredRecord } from '../audit/record.ts';
+import type { Decision } from '../engine/types.ts';
 import { loadPolicy, type Policy } from '../engine/policy.ts';
 import { loadAnalyzers } from '../engine/judge.ts';
 import { createGateway } from '../gateway/server.ts';
@@ -30,6 +31,7 @@ import { decoyNeedles, findDecoy, makeDecoys, plantDecoys } from './decoys.ts';
 import { writeAgentSettings } from './home.ts';
 import { startHookServer } from './hook-server.ts';
 import { neutraliseProject } from './neutralise.ts';
+import { arrivalVerdict, checkArrival, EXIT_ARRIVAL, type ArrivalResult } from './arrival.ts';
 import { startProxy } from './proxy.ts';
 
 /** Warden could not contain the agent (no bubblewrap, no namespaces): nothing was run. */
@@ -59,6 +61,8 @@ export interface RunOptions {
   policyFile?: string;
   allowHosts: string[];
   env: NodeJS.ProcessEnv;
+  /** Start the agent even when the arrival check would refuse (src/sandbox/arrival.ts). */
+  allowArrival?: boolean;
 }
 
 export class SandboxUnavailable extends Error {}
@@ -237,20 +241,24 @@ async function startServices(
     else s.counters.egressBlocked++;
     if (d.rule === 'telemetry') s.counters.telemetry++;
     // A decision that ends the session is written at once; the others in the next batch.
-    (d.end ? s.audit.append : s.audit.appendSoon).call(s.audit, {
-      source: 'sandbox:egress',
-      kind: r.kind === 'connect' ? 'connect' : 'http',
-      decision: d.allow ? 'allow' : 'deny',
-      data: {
-        host: r.host,
-        port: r.port,
-        method: r.method,
-        path: r.path === undefined ? undefined : redactText(r.path.slice(0, 300)).text,
-        bytes: r.body?.length,
-        rule: d.rule,
-        reason: d.reason,
-      },
-    });
+    const data = {
+      host: r.host,
+      port: r.port,
+      method: r.method,
+      path: r.path === undefined ? undefined : redactText(r.path.slice(0, 300)).text,
+      bytes: r.body?.length,
+      rule: d.rule,
+    };
+    const kind = r.kind === 'connect' ? 'connect' : 'http';
+    const record = toStored(
+      noteRecord(
+        { source: 'egress', kind, data },
+        d.allow ? 'allow' : 'deny',
+        [d.reason],
+        d.allow ? [] : [`egress.${d.rule}`],
+      ),
+    );
+    (d.end ? s.audit.append : s.audit.appendSoon).call(s.audit, record);
     if (d.end) end(d.reason);
   };
   servers.push(
@@ -312,6 +320,29 @@ function relayCommand(run: string): string[] {
   return [`${INSIDE_RUN}/relay`];
 }
 
+/**
+ * The arrival check's record and verdict. A check that fails in itself refuses (fails closed): the
+ * agent would start on instructions no one read.
+ */
+async function arrivalCheck(
+  workspace: string,
+  allowArrival: boolean,
+  note: (k: Kind, d: Decision, r: string[], c: string[], data: Record<string, unknown>) => StoredRecord,
+) {
+  let r: ArrivalResult;
+  try {
+    r = await checkArrival(workspace);
+  } catch (e) {
+    const problem = `the check itself failed (${(e as Error).message})`;
+    r = { checked: [], findings: [], problems: [problem], notes: [], ms: 0 };
+  }
+  const v = arrivalVerdict(r, allowArrival);
+  const findings = r.findings.map((f) => ({ ...f, snippet: redactText(f.snippet).text }));
+  const data = { checked: r.checked, findings, problems: r.problems, notes: r.notes, ms: Math.round(r.ms) };
+  const decision = v.refuse ? 'deny' : 'allow';
+  return { ...v, record: note('arrival', decision, v.reasons, v.checks, { ...data, allowArrival }) };
+}
+
 export async function runSession(o: RunOptions, say: (line: string) => void): Promise<number> {
   const T0 = performance.now();
   const mark = (what: string) =>
@@ -338,6 +369,9 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   mkdirSync(run, { mode: 0o700 });
   const session = new SessionAudit(id);
   const audit = session.asLog();
+  // The session's own records: typed (src/audit/record.ts), from the door `run` with the agent.
+  const note = (kind: Kind, decision: Decision, reasons: string[], checks: string[], data: Record<string, unknown>) =>
+    toStored(noteRecord({ source: 'run', agent: o.agent, kind, data }, decision, reasons, checks));
   const counters: Counters = { hookDenied: 0, egressAllowed: 0, egressBlocked: 0, telemetry: 0 };
   let child: ReturnType<typeof spawn> | undefined;
   // The session's own records: a log that refuses them is said on stderr, not thrown mid-ending.
@@ -351,7 +385,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   const end = (why: string) => {
     if (counters.ended) return;
     counters.ended = why;
-    recordOrSay({ source: 'sandbox', kind: 'session-ended', decision: 'deny', data: { reason: why } });
+    recordOrSay(note('session-ended', 'deny', [why], ['sandbox.session-ended'], {}));
     say(`warden run: ending the session: ${why}`);
     child?.kill('SIGKILL'); // bwrap: its PID namespace, the whole agent tree, goes with it
   };
@@ -364,6 +398,23 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     const analyzers = loadAnalyzers().catch(() => undefined);
     const policy = loadPolicy(o.policyFile);
     mark('policy');
+    // What the workspace gives the agent as instructions is checked before the agent exists.
+    const arrival = await arrivalCheck(workspace, !!o.allowArrival, note);
+    audit.append(arrival.record);
+    if (arrival.line) say(arrival.line);
+    mark('arrival');
+    if (arrival.refuse) {
+      try {
+        session.attach(new AuditLog(undefined, 'process', { busyTimeoutMs: AUDIT_BUSY_MS }));
+        audit.append(note('session-refused', 'deny', arrival.record.data.reasons as string[], ['arrival'], {}));
+      } catch (e) {
+        say(`warden run: the audit log refused the arrival records (${(e as Error).message})`);
+      }
+      say(
+        `warden run: session: ${id} · exit ${EXIT_ARRIVAL} · refused by the arrival check; the agent was not started`,
+      );
+      return EXIT_ARRIVAL;
+    }
     const decoys = makeDecoys(userInfo().username || 'dev');
     plantDecoys(sessionHome, decoys);
     const needles = decoyNeedles(decoys);
@@ -374,12 +425,15 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     const settings = writeAgentSettings(o.agent, { realHome, sessionHome, runDir: run, cwd: workspace });
     const neutralised = neutraliseProject(workspace, run);
     for (const n of neutralised)
-      audit.append({
-        source: 'sandbox',
-        kind: 'neutralised',
-        decision: n.removed.length ? 'deny' : 'allow',
-        data: { file: n.file, removed: n.removed },
-      });
+      audit.append(
+        note(
+          'neutralised',
+          n.removed.length ? 'deny' : 'allow',
+          n.removed.length ? [`${n.file}: ${n.removed.join(', ')} removed from what the agent sees`] : [],
+          n.removed.length ? ['sandbox.neutralised'] : [],
+          { file: n.file, removed: n.removed },
+        ),
+      );
     mark('prepared');
     // The agent starts first: what it reads at once (settings, decoys, sanitised files) is in
     // place; the services' sockets appear in the bound folder a few milliseconds later (the relay
@@ -438,12 +492,14 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     );
     servers = servers.concat(svc.servers);
     mark('services');
-    audit.append({
-      source: 'sandbox',
-      kind: 'session-start',
-      decision: 'allow',
-      data: { agent: o.agent, argv: o.argv.slice(0, 1), workspace, upstream: svc.upstream, allowHosts: o.allowHosts },
-    });
+    audit.append(
+      note('session-start', 'allow', [], [], {
+        argv: o.argv.slice(0, 1),
+        workspace,
+        upstream: svc.upstream,
+        allowHosts: o.allowHosts,
+      }),
+    );
     // The audit log opens while the sandbox starts; a log that cannot be written ends the session.
     session.onError = (e) => end(`the audit log refused a write (${e.message}); Warden fails closed`);
     try {
@@ -456,18 +512,20 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     await analyzers;
     const status = await exited;
     if (!started && !counters.ended) {
-      audit.append({ source: 'sandbox', kind: 'session-refused', decision: 'deny', data: { status } });
-      throw new SandboxUnavailable(
-        `bubblewrap cannot create the sandbox here (exit ${status}); user namespaces may be off`,
-      );
+      const why = `bubblewrap cannot create the sandbox here (exit ${status}); user namespaces may be off`;
+      audit.append(note('session-refused', 'deny', [why], ['sandbox.unavailable'], { status }));
+      throw new SandboxUnavailable(why);
     }
     const code = counters.ended ? EXIT_ENDED : status;
-    recordOrSay({
-      source: 'sandbox',
-      kind: 'session-end',
-      decision: counters.ended ? 'deny' : 'allow',
-      data: { status, exit: code, ...counters },
-    });
+    recordOrSay(
+      note(
+        'session-end',
+        counters.ended ? 'deny' : 'allow',
+        counters.ended ? [counters.ended] : [],
+        counters.ended ? ['sandbox.session-ended'] : [],
+        { status, exit: code, ...counters },
+      ),
+    );
     say(
       `warden run: session: ${id} · exit ${code}${counters.ended ? ' (ended by Warden)' : ''} · ` +
         `${counters.hookDenied} tool call(s) denied · egress ` +

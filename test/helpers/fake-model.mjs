@@ -3,7 +3,8 @@
 //
 //   node test/helpers/fake-model.mjs SCRIPT.json LOG.jsonl PORTFILE
 //
-// SCRIPT.json: [{ "tool": "run_shell_command", "args": {...} } | { "text": "..." }, ...]. Each
+// SCRIPT.json: [{ "tool": "run_shell_command", "args": {...} } | { "text": "..." }, ...], each with an
+// optional "delayMs" (think time before the answer). Each
 // request gets the next turn; when the script is used up the model says "done". The port it
 // listens on (127.0.0.1, chosen by the OS) is written to PORTFILE.
 import { createServer } from 'node:http';
@@ -55,52 +56,60 @@ const server = createServer((req, res) => {
       t = { ...t, args: JSON.parse(JSON.stringify(t.args).replace('"$LAST_TOOL_RESULT"', JSON.stringify(text))) };
     }
     const n = scripted ? turn++ : -1;
-    const msg = scripted ? reply(t, n) : { role: 'assistant', content: '{}' };
-    const finish = msg.tool_calls ? 'tool_calls' : 'stop';
-    const usage = {
-      prompt_tokens: Math.ceil(body.length / 4),
-      completion_tokens: 10,
-      total_tokens: Math.ceil(body.length / 4) + 10,
-    };
-    if (parsed.stream) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const chunk = (delta, fin) =>
-        `data: ${JSON.stringify({ id: 'fake', object: 'chat.completion.chunk', created: 0, model: 'fake-coder', choices: [{ index: 0, delta, finish_reason: fin ?? null }] })}\n\n`;
-      if (msg.tool_calls) {
-        res.write(
-          chunk({
-            role: 'assistant',
-            tool_calls: [
-              {
-                index: 0,
-                id: msg.tool_calls[0].id,
-                type: 'function',
-                function: { name: msg.tool_calls[0].function.name, arguments: '' },
-              },
-            ],
-          }),
-        );
-        res.write(chunk({ tool_calls: [{ index: 0, function: { arguments: msg.tool_calls[0].function.arguments } }] }));
-      } else res.write(chunk({ role: 'assistant', content: msg.content }));
-      res.write(chunk({}, finish));
-      res.write(
-        `data: ${JSON.stringify({ id: 'fake', object: 'chat.completion.chunk', created: 0, model: 'fake-coder', choices: [], usage })}\n\n`,
-      );
-      res.end('data: [DONE]\n\n');
-    } else {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'fake',
-          object: 'chat.completion',
-          created: 0,
-          model: 'fake-coder',
-          choices: [{ index: 0, message: msg, finish_reason: finish }],
-          usage,
-        }),
-      );
-    }
+    // "delayMs" in a turn: the model's think time before it answers (benchmarks of whole sessions).
+    setTimeout(
+      () => answer(req, res, body, parsed, scripted ? reply(t, n) : { role: 'assistant', content: '{}' }),
+      t?.delayMs ?? 0,
+    );
   });
 });
+
+function answer(req, res, body, parsed, msg) {
+  const finish = msg.tool_calls ? 'tool_calls' : 'stop';
+  const usage = {
+    prompt_tokens: Math.ceil(body.length / 4),
+    completion_tokens: 10,
+    total_tokens: Math.ceil(body.length / 4) + 10,
+  };
+  if (parsed.stream) {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const chunk = (delta, fin) =>
+      `data: ${JSON.stringify({ id: 'fake', object: 'chat.completion.chunk', created: 0, model: 'fake-coder', choices: [{ index: 0, delta, finish_reason: fin ?? null }] })}\n\n`;
+    if (msg.tool_calls) {
+      res.write(
+        chunk({
+          role: 'assistant',
+          tool_calls: [
+            {
+              index: 0,
+              id: msg.tool_calls[0].id,
+              type: 'function',
+              function: { name: msg.tool_calls[0].function.name, arguments: '' },
+            },
+          ],
+        }),
+      );
+      res.write(chunk({ tool_calls: [{ index: 0, function: { arguments: msg.tool_calls[0].function.arguments } }] }));
+    } else res.write(chunk({ role: 'assistant', content: msg.content }));
+    res.write(chunk({}, finish));
+    res.write(
+      `data: ${JSON.stringify({ id: 'fake', object: 'chat.completion.chunk', created: 0, model: 'fake-coder', choices: [], usage })}\n\n`,
+    );
+    res.end('data: [DONE]\n\n');
+  } else {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        id: 'fake',
+        object: 'chat.completion',
+        created: 0,
+        model: 'fake-coder',
+        choices: [{ index: 0, message: msg, finish_reason: finish }],
+        usage,
+      }),
+    );
+  }
+}
+
 server.listen(0, '127.0.0.1', () => writeFileSync(portFile, String(server.address().port)));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -60,8 +60,8 @@ test(
       assert.match(r.err, /ending the session: a decoy credential/);
       const recs = auditRecords(w, ['--session', sessionOf(r)!]);
       const ended = recs.find((x) => x.kind === 'session-ended');
-      assert.match(ended?.data.reason, /decoy credential .* sent to 127\.0\.0\.1/);
-      assert.ok(recs.some((x) => x.source === 'sandbox:egress' && x.data.rule === 'decoy'));
+      assert.match(ended?.data.reasons[0], /decoy credential .* sent to 127\.0\.0\.1/);
+      assert.ok(recs.some((x) => x.source === 'egress' && x.data.rule === 'decoy'));
     });
   },
 );
@@ -126,7 +126,7 @@ test(
       assert.match(r.out, /Warden refused this request: the request to 127\.0\.0\.1 carries a secret/);
       assert.ok(!l.received().includes('ghp_'), 'the secret reached the listener');
       assert.match(l.received(), /POST \/clean/, 'the clean request did not go through');
-      const egress = auditRecords(w, ['--session', sessionOf(r)!, '--source', 'sandbox:egress']);
+      const egress = auditRecords(w, ['--session', sessionOf(r)!, '--source', 'egress']);
       assert.deepEqual(
         egress.map((x) => `${x.decision}:${x.data.rule}:${x.data.path}`),
         ['deny:secret:/secret', 'allow:user-allow:/clean'],
@@ -166,7 +166,7 @@ test(
       assert.match(r.out, /Warden refused this request: a value read from a secret file was sent to 127\.0\.0\.1/);
       assert.ok(!l.received().includes('seventeen'), 'the value read reached the listener');
       assert.match(l.received(), /POST \/unread/);
-      const egress = auditRecords(w, ['--session', sessionOf(r)!, '--source', 'sandbox:egress']);
+      const egress = auditRecords(w, ['--session', sessionOf(r)!, '--source', 'egress']);
       assert.deepEqual(
         egress.map((x) => `${x.decision}:${x.data.rule}`),
         ['deny:session-secret', 'allow:user-allow'],
@@ -455,7 +455,7 @@ test(
       assert.ok(!readFileSync(join(w.proj, 'notes.txt'), 'utf8').includes('REAL-KEY'), 'the real key was read');
       const recs = auditRecords(w, ['--session', sessionOf(r)!]);
       const ended = recs.find((x) => x.kind === 'session-ended');
-      assert.match(ended?.data.reason ?? '', /a decoy credential was read \(read_file returned it\)/, r.err);
+      assert.match(ended?.data.reasons[0] ?? '', /a decoy credential was read \(read_file returned it\)/, r.err);
       assert.ok(recs.some((x) => x.kind === 'neutralised' && x.data.removed.includes('disableAllHooks')));
       assert.ok(!model.log().includes('OPENSSH PRIVATE KEY'), 'the key reached the model');
       // The direct attempts failed in the kernel (curl 7: cannot connect; getent 2: not found), as the hook recorded.
