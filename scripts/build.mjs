@@ -94,11 +94,12 @@ await build({
   },
   define: { 'import.meta.url': '__wardenUrl' },
 });
-// Two blobs: the full one (shell commands) and one without the shell parser (file writes, reads,
-// prompts, plain commands), which starts faster; see src/hooks/snapshot.ts.
+// Three blobs: the full one (shell commands), one without the shell parser warmed up for file
+// writes (and reads, prompts), and the smallest for plain commands; see src/hooks/snapshot.ts.
 for (const [kind, blob] of [
   ['shell', `dist/hook-${process.version}.blob`],
   ['files', `dist/hook-files-${process.version}.blob`],
+  ['plain', `dist/hook-plain-${process.version}.blob`],
 ]) {
   const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'], {
     encoding: 'utf8',

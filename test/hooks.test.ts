@@ -191,11 +191,13 @@ test('the installed command starts from a snapshot, and falls back to the ordina
   assert.equal(run(['install', 'qwen-code'], { home: h }).code, 0);
   const settings = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8'));
   const command: string = settings.hooks.PreToolUse[0].hooks[0].command;
-  // Two snapshots: the full one for shell commands, the one without the shell parser for the rest.
+  // Three snapshots: the full one for shell commands, the one without the shell parser for files,
+  // the smallest for plain commands.
   const blobs = [...command.matchAll(/b='([^']+\.blob)'/g)].map((m) => m[1]);
-  assert.equal(blobs.length, 2, `the build makes both snapshots and install uses them: ${command}`);
+  assert.equal(blobs.length, 3, `the build makes the three snapshots and install uses them: ${command}`);
   assert.ok(blobs.every((b) => existsSync(b)));
   assert.equal(blobs.filter((b) => /hook-files-/.test(b)).length, 1);
+  assert.equal(blobs.filter((b) => /hook-plain-/.test(b)).length, 1);
   // Which snapshot the shell picks: the full one only for commands off the parser's fast path.
   const picked = (input: string) =>
     spawnSync('/bin/sh', ['-c', `${command.split(' o=$(')[0].replace(/p=\$\([^)]*\); /, '')} echo "$b"`], {
@@ -204,8 +206,9 @@ test('the installed command starts from a snapshot, and falls back to the ordina
       env: { ...process.env, p: input },
     }).stdout.trim();
   const files = blobs.find((b) => /hook-files-/.test(b)),
-    full = blobs.find((b) => !/hook-files-/.test(b));
-  assert.equal(picked(pre('run_shell_command', { command: 'npm test' }, h)), files);
+    lean = blobs.find((b) => /hook-plain-/.test(b)),
+    full = blobs.find((b) => !/hook-(files|plain)-/.test(b));
+  assert.equal(picked(pre('run_shell_command', { command: 'npm test' }, h)), lean);
   assert.equal(picked(pre('run_shell_command', { command: 'git commit -m "$(date)"' }, h)), full);
   assert.equal(picked(pre('run_shell_command', { command: 'ls\necho hi' }, h)), full);
   assert.equal(picked(pre('write_file', { file_path: join(h, 'a.py'), content: 'print(1)' }, h)), files);
@@ -249,7 +252,7 @@ test('the installed command starts from a snapshot, and falls back to the ordina
     assert.equal(direct.code, code, `snapshot alone: ${input}\n${direct.err}`);
     assert.match(direct.err, re);
     assert.equal(sh(command, input).code, code);
-    // Either snapshot judges every kind of event (a pick by the wrong key costs time, not the verdict).
+    // Each snapshot judges every kind of event (a pick by the wrong key costs time, not the verdict).
     for (const b of blobs) {
       const r = sh(`${node} --snapshot-blob '${b}' hook qwen-code`, input);
       assert.equal(r.code, code, `${b}: ${input}\n${r.err}`);

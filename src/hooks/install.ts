@@ -17,8 +17,10 @@ export type { DoctorProblem, InstallResult, Scope } from '../agents/types.ts';
 
 /** The hook's V8 start-up snapshots for this Node (src/hooks/snapshot.ts), made by the build. */
 export const HOOK_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-${process.version}.blob`);
-/** The smaller snapshot, without the shell parser: file writes, reads, prompts and plain commands. */
+/** The smaller snapshot, without the shell parser, warmed up for file writes (also reads and prompts). */
 export const HOOK_FILES_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-files-${process.version}.blob`);
+/** The smallest, neither parser nor write warm-up: plain commands such as `npm test`. */
+export const HOOK_PLAIN_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-plain-${process.version}.blob`);
 
 /**
  * The largest hook input judged, in bytes. Parsing and judging cost grows with the input, and a
@@ -79,10 +81,11 @@ function shellDeny(agent: Agent, node: string, warden: string): string {
  * - With the start-up snapshots, the shell reads the payload, and Node starts from the full
  *   snapshot when it holds a `"command"` key (every shell tool of the three agents has one) and
  *   one of the characters that take a command off the shell parser's fast path (backslash, which
- *   JSON also uses to escape quotes and newlines, backtick, parentheses, `!`, `#`, `$`); otherwise
- *   (file writes, reads, prompts, and plain commands such as `npm test`) from the smaller one
- *   without the parser. Either judges every event: a wrong pick (braces, or text that merely
- *   looks like a command key) costs time, never the verdict.
+ *   JSON also uses to escape quotes and newlines, backtick, parentheses, `!`, `#`, `$`); from the
+ *   smallest one for the other commands (plain ones such as `npm test`); otherwise (file writes,
+ *   reads, prompts) from the one warmed up for writes. Each judges every event: a wrong pick
+ *   (braces, or text that merely looks like a command key) costs time, never the verdict. (The
+ *   write warm-up is a third of that blob, and loading it cost a plain command some 8 ms.)
  * - Any exit other than 0 (allow) or 2 (deny) means the snapshot could not run (another Node
  *   binary, a moved or broken file, a crash), and the ordinary hook then judges the same payload:
  *   the guard never lapses.
@@ -98,7 +101,11 @@ export function hookCommand(
   agent: Agent,
   policyFile?: string,
   daemon?: { client: string; socket: string },
-  snapshots = { shell: HOOK_SNAPSHOT, files: HOOK_FILES_SNAPSHOT },
+  snapshots: { shell: string; files: string; plain?: string } = {
+    shell: HOOK_SNAPSHOT,
+    files: HOOK_FILES_SNAPSHOT,
+    plain: HOOK_PLAIN_SNAPSHOT,
+  },
 ): string {
   const policy = policyFile ? ` --policy ${q(resolve(policyFile))}` : '';
   const warden = q(join(PACKAGE_ROOT, 'bin', 'warden.js'));
@@ -109,9 +116,11 @@ export function hookCommand(
   if (!existsSync(snapshots.shell)) return plain;
   if (!existsSync(snapshots.files))
     return `${node} --snapshot-blob ${q(snapshots.shell)} hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; ${plain}; }`;
+  // (Without the smallest blob, plain commands start from the one for files, as before it existed.)
+  const plainBlob = snapshots.plain && existsSync(snapshots.plain) ? `b=${q(snapshots.plain)}; ` : '';
   const pick =
-    `b=${q(snapshots.files)}; case $p in *'"command"'*) case $p in *['\\\`()!#$']*) b=${q(snapshots.shell)};; ` +
-    'esac;; esac; ';
+    `b=${q(snapshots.files)}; case $p in *'"command"'*) ${plainBlob}case $p in *['\\\`()!#$']*) ` +
+    `b=${q(snapshots.shell)};; esac;; esac; `;
   const timeout = ['/usr/bin/timeout', '/bin/timeout'].find((t) => existsSync(t));
   if (!timeout || !existsSync('/proc/uptime'))
     return (

@@ -131,7 +131,7 @@ test('Claude Code and Gemini CLI payloads the adapter cannot read are denied in 
   }
 });
 
-test('unreadable hook payloads are denied by the installed hook command (both start-up snapshots and the fallback)', () => {
+test('unreadable hook payloads are denied by the installed hook command (every start-up snapshot and the fallback)', () => {
   const h = home();
   assert.equal(run(['install', 'qwen-code'], h).code, 0);
   const command: string = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8')).hooks.PreToolUse[0]
@@ -321,7 +321,7 @@ test('WARDEN_POLICY naming a missing file or a folder is an error for hook, judg
 const SHELL_WRITES = ['echo "# notes" >> NOTES.md', 'sed -i "s/a(/b(/" f', 'printf "$(date)" > f'];
 const PLANTED = `printf 'import base64\\nexec(base64.b64decode("aWQ="))\\n' > run.py`;
 
-test('shell commands that write files are allowed from both snapshots, the installed command and the plain hook; planted code written by shell is denied', () => {
+test('shell commands that write files are allowed from every snapshot, the installed command and the plain hook; planted code written by shell is denied', () => {
   const h = home();
   writeFileSync(join(h, 'f'), 'a(1)\n');
   assert.equal(run(['install', 'qwen-code'], h).code, 0);
@@ -329,7 +329,7 @@ test('shell commands that write files are allowed from both snapshots, the insta
     .hooks[0].command;
   const node = /NODE_EXTRA_CA_CERTS= ('[^']+')/.exec(command)?.[1];
   const blobs = [...command.matchAll(/'([^']+\.blob)'/g)].map((m) => m[1]);
-  assert.equal(blobs.length, 2, command);
+  assert.equal(blobs.length, 3, command);
   type Call = (input: string) => { code: number | null; out: string; err: string };
   const routes: [string, Call][] = [
     ['plain hook', (i) => run(['hook', 'qwen-code'], h, i)],
