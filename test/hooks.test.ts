@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HOOK_SNAPSHOT_FLAGS } from '../src/hooks/snapshot-flags.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'warden.js');
 function run(args: string[], opts: { input?: string; home: string; cwd?: string; env?: Record<string, string> }) {
@@ -254,7 +255,7 @@ test('the installed command starts from a snapshot, and falls back to the ordina
     assert.equal(sh(command, input).code, code);
     // Each snapshot judges every kind of event (a pick by the wrong key costs time, not the verdict).
     for (const b of blobs) {
-      const r = sh(`${node} --snapshot-blob '${b}' hook qwen-code`, input);
+      const r = sh(`${node} ${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob '${b}' hook qwen-code`, input);
       assert.equal(r.code, code, `${b}: ${input}\n${r.err}`);
       assert.match(r.err, re);
     }

@@ -12,8 +12,10 @@ import { PACKAGE_ROOT } from '../paths.ts';
 import { agentModule, AGENT_MODULES } from '../agents/index.ts';
 import type { DoctorProblem, InstallResult, Scope, SettingsByScope } from '../agents/types.ts';
 import { answer, type Agent } from './adapters.ts';
+import { HOOK_SNAPSHOT_FLAGS } from './snapshot-flags.ts';
 
 export type { DoctorProblem, InstallResult, Scope } from '../agents/types.ts';
+export { HOOK_SNAPSHOT_FLAGS } from './snapshot-flags.ts';
 
 /** The hook's V8 start-up snapshots for this Node (src/hooks/snapshot.ts), made by the build. */
 export const HOOK_SNAPSHOT = join(PACKAGE_ROOT, 'dist', `hook-${process.version}.blob`);
@@ -114,8 +116,9 @@ export function hookCommand(
   if (daemon) return `${q(daemon.client)} ${agent} ${q(daemon.socket)} ${q(process.execPath)} ${warden}${policy}`;
   const plain = `${node} ${warden} hook ${agent}${policy}`;
   if (!existsSync(snapshots.shell)) return plain;
+  const blob = `${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob`;
   if (!existsSync(snapshots.files))
-    return `${node} --snapshot-blob ${q(snapshots.shell)} hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; ${plain}; }`;
+    return `${node} ${blob} ${q(snapshots.shell)} hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; ${plain}; }`;
   // (Without the smallest blob, plain commands start from the one for files, as before it existed.)
   const plainBlob = snapshots.plain && existsSync(snapshots.plain) ? `b=${q(snapshots.plain)}; ` : '';
   const pick =
@@ -125,7 +128,7 @@ export function hookCommand(
   if (!timeout || !existsSync('/proc/uptime'))
     return (
       `p=$(${timeout ? `${timeout} 3 ` : ''}cat); ${pick}` +
-      `printf '%s\\n' "$p" | ${node} --snapshot-blob "$b" hook ${agent}${policy} || ` +
+      `printf '%s\\n' "$p" | ${node} ${blob} "$b" hook ${agent}${policy} || ` +
       `{ s=$?; [ $s = 2 ] && exit 2; printf '%s\\n' "$p" | ${plain}; }`
     );
   // Node's own budget: what the shell has left, less a margin (counted by Node from its own start).
@@ -139,7 +142,7 @@ export function hookCommand(
     read +
     pick +
     // The snapshot first; any exit but 0, 2 or the kill (137) runs the ordinary hook in the time left.
-    `${timeLeft()}; o=$(printf '%s\\n' "$p" | ${timed} --snapshot-blob "$b" hook ${agent}${policy}${budget}) || s=$?; ` +
+    `${timeLeft()}; o=$(printf '%s\\n' "$p" | ${timed} ${blob} "$b" hook ${agent}${policy}${budget}) || s=$?; ` +
     `case $s in 0|2|137) ;; *) ${timeLeft()}; s=137; [ $l -gt 0 ] && ` +
     `{ o=$(printf '%s\\n' "$p" | ${timed} ${warden} hook ${agent}${policy}${budget}); s=$?; };; esac; ` +
     `case $s in 0|2) [ -z "$o" ] || printf '%s\\n' "$o"; exit $s;; esac; ` +

@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HOOK_SNAPSHOT_FLAGS } from '../../src/hooks/snapshot-flags.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
 const home = () => mkdtempSync(join(tmpdir(), 'warden-input-'));
@@ -143,7 +144,8 @@ test('unreadable hook payloads are denied by the installed hook command (every s
     // Each snapshot on its own (the installed command picks one by the payload's text); the
     // adapter is the same code on every route, so a few cases suffice here.
     if (node && /event|tool_name missing|array/.test(what))
-      for (const b of blobs) assertDenied(sh(`${node} --snapshot-blob '${b}' hook qwen-code`, h, input), b);
+      for (const b of blobs)
+        assertDenied(sh(`${node} ${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob '${b}' hook qwen-code`, h, input), b);
   }
 });
 
@@ -335,7 +337,8 @@ test('shell commands that write files are allowed from every snapshot, the insta
     ['plain hook', (i) => run(['hook', 'qwen-code'], h, i)],
     ['installed command', (i) => sh(command, h, i)],
   ];
-  for (const b of blobs) routes.push([b, (i) => sh(`${node} --snapshot-blob '${b}' hook qwen-code`, h, i)]);
+  for (const b of blobs)
+    routes.push([b, (i) => sh(`${node} ${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob '${b}' hook qwen-code`, h, i)]);
   for (const [route, call] of routes) {
     for (const c of SHELL_WRITES) {
       const r = call(payload(h, { tool_input: { command: c } }));
