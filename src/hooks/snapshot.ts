@@ -1,11 +1,12 @@
 /**
- * The entry of the hook's V8 start-up snapshots (dist/hook-<node version>.blob and
- * dist/hook-files-<node version>.blob, made by `npm run build` with `node --build-snapshot`).
- * An agent starts a new process per tool call, and
+ * The entry of the hook's V8 start-up snapshots (dist/hook-<node version>.blob,
+ * dist/hook-files-<node version>.blob and dist/hook-plain-<node version>.blob, made by
+ * `npm run build` with `node --build-snapshot`). An agent starts a new process per tool call, and
  * most of a plain Node start of `warden hook` is spent loading code: compiling the bundle and
  * initialising mvdan-sh's Go runtime (about 70 ms). The snapshot holds the heap after all of that,
- * so a hook started with `node --snapshot-blob <blob> hook AGENT` begins with the parser, the
- * policy engine and the analyzers ready. Native modules (better-sqlite3 for the audit log,
+ * so a hook started with `node FLAGS --snapshot-blob <blob> hook AGENT` (FLAGS: the ones it was
+ * built with, src/hooks/snapshot-flags.ts) begins with the parser, the policy engine and the
+ * analyzers ready. Native modules (better-sqlite3 for the audit log,
  * ast-grep for written code) cannot be in a snapshot and load at run time as usual.
  *
  * Three kinds, because every object in a blob is paid for by every call that starts from it
