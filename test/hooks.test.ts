@@ -213,6 +213,15 @@ test('the installed command starts from a snapshot, and falls back to the ordina
   assert.equal(picked(pre('run_shell_command', { command: 'git commit -m "$(date)"' }, h)), full);
   assert.equal(picked(pre('run_shell_command', { command: 'ls\necho hi' }, h)), full);
   assert.equal(picked(pre('write_file', { file_path: join(h, 'a.py'), content: 'print(1)' }, h)), files);
+  // Writes and edits start from the blob warmed up for them; reads and prompts from the smallest.
+  const edit = { file_path: join(h, 'a.py'), old_string: 'a', new_string: 'b' };
+  assert.equal(picked(pre('replace', edit, h)), files);
+  assert.equal(picked(pre('MultiEdit', { file_path: join(h, 'a.py'), edits: [edit] }, h)), files);
+  assert.equal(picked(pre('read_file', { absolute_path: join(h, 'a.py') }, h)), lean);
+  // A written text that spells a key (escaped in JSON) does not move a read off the smallest blob.
+  assert.equal(picked(pre('read_file', { absolute_path: join(h, '"content"') }, h)), lean);
+  const prompt = JSON.stringify({ session_id: 's', cwd: h, hook_event_name: 'UserPromptSubmit', prompt: 'fix it' });
+  assert.equal(picked(prompt), lean);
   // As the agent runs it: sh -c, the payload on stdin. Every kind of event, through the snapshot.
   const sh = (cmd: string, input: string) => {
     const r = spawnSync('/bin/sh', ['-c', cmd], {

@@ -84,10 +84,11 @@ function shellDeny(agent: Agent, node: string, warden: string): string {
  *   snapshot when it holds a `"command"` key (every shell tool of the three agents has one) and
  *   one of the characters that take a command off the shell parser's fast path (backslash, which
  *   JSON also uses to escape quotes and newlines, backtick, parentheses, `!`, `#`, `$`); from the
- *   smallest one for the other commands (plain ones such as `npm test`); otherwise (file writes,
- *   reads, prompts) from the one warmed up for writes. Each judges every event: a wrong pick
- *   (braces, or text that merely looks like a command key) costs time, never the verdict. (The
- *   write warm-up is a third of that blob, and loading it cost a plain command some 8 ms.)
+ *   one warmed up for writes when it holds a written text's key (`"content"`, `"new_string"`,
+ *   `"edits"`, an apply_patch envelope); otherwise (plain commands such as `npm test`, reads,
+ *   searches, prompts) from the smallest one. Each judges every event: a wrong pick (braces, or
+ *   text that merely looks like a key) costs time, never the verdict. (The write warm-up is a
+ *   third of that blob; loading it cost a plain command 8 ms, a read 8 ms, a prompt 11 ms.)
  * - Any exit other than 0 (allow) or 2 (deny) means the snapshot could not run (another Node
  *   binary, a moved or broken file, a crash), and the ordinary hook then judges the same payload:
  *   the guard never lapses.
@@ -119,11 +120,14 @@ export function hookCommand(
   const blob = `${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob`;
   if (!existsSync(snapshots.files))
     return `${node} ${blob} ${q(snapshots.shell)} hook ${agent}${policy} || { s=$?; [ $s = 2 ] && exit 2; ${plain}; }`;
-  // (Without the smallest blob, plain commands start from the one for files, as before it existed.)
-  const plainBlob = snapshots.plain && existsSync(snapshots.plain) ? `b=${q(snapshots.plain)}; ` : '';
+  // (A key inside a written text is escaped, \"content\", so only the payload's own keys match.)
+  const files =
+    snapshots.plain && existsSync(snapshots.plain)
+      ? `b=${q(snapshots.plain)}; case $p in *'"content"'*|*'"new_string"'*|*'"edits"'*|*'Begin Patch'*) ` +
+        `b=${q(snapshots.files)};; esac; `
+      : `b=${q(snapshots.files)}; `; // (without the smallest blob: the form from before it existed)
   const pick =
-    `b=${q(snapshots.files)}; case $p in *'"command"'*) ${plainBlob}case $p in *['\\\`()!#$']*) ` +
-    `b=${q(snapshots.shell)};; esac;; esac; `;
+    `${files}case $p in *'"command"'*) case $p in *['\\\`()!#$']*) ` + `b=${q(snapshots.shell)};; esac;; esac; `;
   const timeout = ['/usr/bin/timeout', '/bin/timeout'].find((t) => existsSync(t));
   if (!timeout || !existsSync('/proc/uptime'))
     return (
