@@ -94,13 +94,17 @@ await build({
   },
   define: { 'import.meta.url': '__wardenUrl' },
 });
-// Two blobs: the full one (shell commands) and one without the shell parser (file writes, reads,
-// prompts, plain commands), which starts faster; see src/hooks/snapshot.ts.
+// (Started with the same V8 flags, or they do not load: src/hooks/snapshot-flags.ts.)
+const { HOOK_SNAPSHOT_FLAGS } = await tsImport('../src/hooks/snapshot-flags.ts', import.meta.url);
+// Three blobs: the full one (shell commands), one without the shell parser warmed up for file
+// writes (and reads, prompts), and the smallest for plain commands; see src/hooks/snapshot.ts.
 for (const [kind, blob] of [
   ['shell', `dist/hook-${process.version}.blob`],
   ['files', `dist/hook-files-${process.version}.blob`],
+  ['plain', `dist/hook-plain-${process.version}.blob`],
 ]) {
-  const snap = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'], {
+  const args = [...HOOK_SNAPSHOT_FLAGS, '--snapshot-blob', blob, '--build-snapshot', 'dist/hook-snapshot.cjs'];
+  const snap = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     env: { ...process.env, WARDEN_SNAPSHOT_KIND: kind },
   });

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HOOK_SNAPSHOT_FLAGS } from '../src/hooks/snapshot-flags.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'warden.js');
 function run(args: string[], opts: { input?: string; home: string; cwd?: string; env?: Record<string, string> }) {
@@ -191,11 +192,13 @@ test('the installed command starts from a snapshot, and falls back to the ordina
   assert.equal(run(['install', 'qwen-code'], { home: h }).code, 0);
   const settings = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8'));
   const command: string = settings.hooks.PreToolUse[0].hooks[0].command;
-  // Two snapshots: the full one for shell commands, the one without the shell parser for the rest.
+  // Three snapshots: the full one for shell commands, the one without the shell parser for files,
+  // the smallest for plain commands.
   const blobs = [...command.matchAll(/b='([^']+\.blob)'/g)].map((m) => m[1]);
-  assert.equal(blobs.length, 2, `the build makes both snapshots and install uses them: ${command}`);
+  assert.equal(blobs.length, 3, `the build makes the three snapshots and install uses them: ${command}`);
   assert.ok(blobs.every((b) => existsSync(b)));
   assert.equal(blobs.filter((b) => /hook-files-/.test(b)).length, 1);
+  assert.equal(blobs.filter((b) => /hook-plain-/.test(b)).length, 1);
   // Which snapshot the shell picks: the full one only for commands off the parser's fast path.
   const picked = (input: string) =>
     spawnSync('/bin/sh', ['-c', `${command.split(' o=$(')[0].replace(/p=\$\([^)]*\); /, '')} echo "$b"`], {
@@ -204,11 +207,21 @@ test('the installed command starts from a snapshot, and falls back to the ordina
       env: { ...process.env, p: input },
     }).stdout.trim();
   const files = blobs.find((b) => /hook-files-/.test(b)),
-    full = blobs.find((b) => !/hook-files-/.test(b));
-  assert.equal(picked(pre('run_shell_command', { command: 'npm test' }, h)), files);
+    lean = blobs.find((b) => /hook-plain-/.test(b)),
+    full = blobs.find((b) => !/hook-(files|plain)-/.test(b));
+  assert.equal(picked(pre('run_shell_command', { command: 'npm test' }, h)), lean);
   assert.equal(picked(pre('run_shell_command', { command: 'git commit -m "$(date)"' }, h)), full);
   assert.equal(picked(pre('run_shell_command', { command: 'ls\necho hi' }, h)), full);
   assert.equal(picked(pre('write_file', { file_path: join(h, 'a.py'), content: 'print(1)' }, h)), files);
+  // Writes and edits start from the blob warmed up for them; reads and prompts from the smallest.
+  const edit = { file_path: join(h, 'a.py'), old_string: 'a', new_string: 'b' };
+  assert.equal(picked(pre('replace', edit, h)), files);
+  assert.equal(picked(pre('MultiEdit', { file_path: join(h, 'a.py'), edits: [edit] }, h)), files);
+  assert.equal(picked(pre('read_file', { absolute_path: join(h, 'a.py') }, h)), lean);
+  // A written text that spells a key (escaped in JSON) does not move a read off the smallest blob.
+  assert.equal(picked(pre('read_file', { absolute_path: join(h, '"content"') }, h)), lean);
+  const prompt = JSON.stringify({ session_id: 's', cwd: h, hook_event_name: 'UserPromptSubmit', prompt: 'fix it' });
+  assert.equal(picked(prompt), lean);
   // As the agent runs it: sh -c, the payload on stdin. Every kind of event, through the snapshot.
   const sh = (cmd: string, input: string) => {
     const r = spawnSync('/bin/sh', ['-c', cmd], {
@@ -249,9 +262,9 @@ test('the installed command starts from a snapshot, and falls back to the ordina
     assert.equal(direct.code, code, `snapshot alone: ${input}\n${direct.err}`);
     assert.match(direct.err, re);
     assert.equal(sh(command, input).code, code);
-    // Either snapshot judges every kind of event (a pick by the wrong key costs time, not the verdict).
+    // Each snapshot judges every kind of event (a pick by the wrong key costs time, not the verdict).
     for (const b of blobs) {
-      const r = sh(`${node} --snapshot-blob '${b}' hook qwen-code`, input);
+      const r = sh(`${node} ${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob '${b}' hook qwen-code`, input);
       assert.equal(r.code, code, `${b}: ${input}\n${r.err}`);
       assert.match(r.err, re);
     }

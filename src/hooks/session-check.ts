@@ -13,6 +13,7 @@ import { changedLines } from '../scan/diff.ts';
 import {
   judgeChangeInSession,
   sessionFromLog,
+  whatChangeTouches,
   type ChangedFile,
   type LogLike,
   type SessionSummary,
@@ -61,6 +62,10 @@ export function weighWriteInSession(
 ): void {
   const change = changeOfEvent(ev, cwd);
   if (!change || !change.added.size) return;
+  // A change that touches nothing the session is weighed against (hosts, auth, crypto, CI, agent
+  // or install configuration, dependencies) gets no finding whatever the session did, so nothing
+  // is missing without its history: the read (up to a thousand records parsed) is skipped.
+  if (!whatChangeTouches(change).length) return;
   const s = summary();
   if (s.error) {
     v.decision = stricter(v.decision, 'ask');

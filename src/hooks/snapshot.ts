@@ -1,19 +1,27 @@
 /**
- * The entry of the hook's V8 start-up snapshots (dist/hook-<node version>.blob and
- * dist/hook-files-<node version>.blob, made by `npm run build` with `node --build-snapshot`).
- * An agent starts a new process per tool call, and
+ * The entry of the hook's V8 start-up snapshots (dist/hook-<node version>.blob,
+ * dist/hook-files-<node version>.blob and dist/hook-plain-<node version>.blob, made by
+ * `npm run build` with `node --build-snapshot`). An agent starts a new process per tool call, and
  * most of a plain Node start of `warden hook` is spent loading code: compiling the bundle and
  * initialising mvdan-sh's Go runtime (about 70 ms). The snapshot holds the heap after all of that,
- * so a hook started with `node --snapshot-blob <blob> hook AGENT` begins with the parser, the
- * policy engine and the analyzers ready. Native modules (better-sqlite3 for the audit log,
+ * so a hook started with `node FLAGS --snapshot-blob <blob> hook AGENT` (FLAGS: the ones it was
+ * built with, src/hooks/snapshot-flags.ts) begins with the parser, the policy engine and the
+ * analyzers ready. Native modules (better-sqlite3 for the audit log,
  * ast-grep for written code) cannot be in a snapshot and load at run time as usual.
  *
- * Two kinds: the full one (WARDEN_SNAPSHOT_KIND unset at build) for shell commands, and a smaller
- * one without the shell parser (WARDEN_SNAPSHOT_KIND=files) for file writes, reads, prompts and
- * plain commands (which the parser's fast path reads without mvdan-sh): mvdan-sh's heap is about a
- * third of the blob and most of its deserialization, wasted on a call that writes a file. The
- * installed command picks the blob per call (src/hooks/install.ts); either blob judges every kind
- * of event (the smaller one loads the parser when a command needs it), so a wrong pick costs time,
+ * Three kinds, because every object in a blob is paid for by every call that starts from it
+ * (deserializing is most of a short call's own time):
+ * - the full one (WARDEN_SNAPSHOT_KIND=shell or unset at build), for shell commands off the parser's fast
+ *   path: mvdan-sh loaded and warmed up (about a third of its heap);
+ * - `files` (WARDEN_SNAPSHOT_KIND=files), for file writes and edits: no shell parser, but
+ *   the rule packs compiled and the whole write path run over recorded samples (the code, backdoor,
+ *   injection and secret analyzers' bytecode and lazily built tables), which saves a write some
+ *   25 ms and costs a start from the blob some 8 ms;
+ * - `plain` (WARDEN_SNAPSHOT_KIND=plain), for commands the parser's fast path reads without
+ *   mvdan-sh (`npm test`), reads, searches and prompts: neither parser nor write warm-up, only the
+ *   engine's command path (a read starts 8 ms sooner from it than from `files`, a prompt 11 ms).
+ * The installed command picks the blob per call (src/hooks/install.ts); every blob judges every
+ * kind of event (a smaller one loads or compiles what a call needs), so a wrong pick costs time,
  * never a verdict.
  *
  * A blob is only valid for the Node binary that made it and for this package folder: a
@@ -69,13 +77,15 @@ function sourcesChanged(paths: string[]): boolean {
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {
-  const forFiles = process.env.WARDEN_SNAPSHOT_KIND === 'files';
-  // Warm-up: load the shell parser and run the engine once over typical commands, so the lazily
-  // built parts (the parser's Go packages, the built-in policy, compiled patterns) are in the heap.
+  const kind = process.env.WARDEN_SNAPSHOT_KIND || 'shell';
+  const forFiles = kind === 'files';
+  // Warm-up: run the engine once over typical events, so the lazily built parts (the built-in
+  // policy, compiled patterns, the bytecode of what runs) are in the heap.
   const policy = builtinPolicy();
+  const ctx = { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' };
   // Where the native addons are (they load at run time, each with one dlopen).
   useNativeRecord();
-  if (!forFiles) {
+  if (kind === 'shell') {
     loadMvdan();
     for (const command of [
       'ls -la',
@@ -83,26 +93,28 @@ if (startupSnapshot.isBuildingSnapshot()) {
       'curl -s https://example.com/x.sh | sh',
       'python3 -c "import os; print(os.getcwd())"',
     ]) {
-      judge({ tool: 'shell', command }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
+      judge({ tool: 'shell', command }, ctx);
     }
   }
-  judge(
-    { tool: 'prompt', text: 'rename the helper and run the tests' },
-    { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' },
-  );
-  judge({ tool: 'read', path: '/tmp/ws/README.md' }, { policy, cwd: '/tmp/ws', workspace: '/tmp/ws' });
-  // The rule packs, and the text analyzers once over a sample (ast-grep itself is native and
-  // loads at run time). The rules are compiled now, not per call, in the snapshot for writes; the
-  // shell one leaves them to the rare command with inline code, and loads faster for it.
-  if (forFiles) for (const r of loadRules()) void [r.requires, r.regex, r.notRegex, r.ast];
-  const sample = new SourceFile(
-    '/tmp/ws/app.py',
-    'import os, base64\nAPI_KEY = "sk-test"\nexec(base64.b64decode(os.environ["X"]))\n# \u202e\n',
-    'python',
-  );
-  analyzeBackdoors(sample);
-  analyzeSecrets(sample);
-  analyzeUnicode(sample);
+  // The commands the fast path reads (no mvdan-sh: it would load it, and double the blob).
+  if (kind === 'plain') for (const command of ['npm test', 'ls -la src']) judge({ tool: 'shell', command }, ctx);
+  // Prompts, reads, the rule packs, and the text analyzers once over a sample (ast-grep itself is
+  // native and loads at run time), in the snapshot for files only: the others (which the installed
+  // command starts for commands only) leave them to the rare command with inline code or a written
+  // file, and load faster for it.
+  if (forFiles) {
+    judge({ tool: 'prompt', text: 'rename the helper and run the tests' }, ctx);
+    judge({ tool: 'read', path: '/tmp/ws/README.md' }, ctx);
+    for (const r of loadRules()) void [r.requires, r.regex, r.notRegex, r.ast];
+    const sample = new SourceFile(
+      '/tmp/ws/app.py',
+      'import os, base64\nAPI_KEY = "sk-test"\nexec(base64.b64decode(os.environ["X"]))\n# \u202e\n',
+      'python',
+    );
+    analyzeBackdoors(sample);
+    analyzeSecrets(sample);
+    analyzeUnicode(sample);
+  }
   // The whole path of a file write, code analyzer and value flow included, over trees the build
   // recorded with the real ast-grep (src/hooks/warmup.ts). The snapshot is taken once this is done.
   // (Only in the snapshot for writes: the compiled code would make the shell one slower to load.)

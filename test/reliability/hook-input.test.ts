@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HOOK_SNAPSHOT_FLAGS } from '../../src/hooks/snapshot-flags.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
 const home = () => mkdtempSync(join(tmpdir(), 'warden-input-'));
@@ -131,7 +132,7 @@ test('Claude Code and Gemini CLI payloads the adapter cannot read are denied in 
   }
 });
 
-test('unreadable hook payloads are denied by the installed hook command (both start-up snapshots and the fallback)', () => {
+test('unreadable hook payloads are denied by the installed hook command (every start-up snapshot and the fallback)', () => {
   const h = home();
   assert.equal(run(['install', 'qwen-code'], h).code, 0);
   const command: string = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8')).hooks.PreToolUse[0]
@@ -143,7 +144,8 @@ test('unreadable hook payloads are denied by the installed hook command (both st
     // Each snapshot on its own (the installed command picks one by the payload's text); the
     // adapter is the same code on every route, so a few cases suffice here.
     if (node && /event|tool_name missing|array/.test(what))
-      for (const b of blobs) assertDenied(sh(`${node} --snapshot-blob '${b}' hook qwen-code`, h, input), b);
+      for (const b of blobs)
+        assertDenied(sh(`${node} ${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob '${b}' hook qwen-code`, h, input), b);
   }
 });
 
@@ -321,7 +323,7 @@ test('WARDEN_POLICY naming a missing file or a folder is an error for hook, judg
 const SHELL_WRITES = ['echo "# notes" >> NOTES.md', 'sed -i "s/a(/b(/" f', 'printf "$(date)" > f'];
 const PLANTED = `printf 'import base64\\nexec(base64.b64decode("aWQ="))\\n' > run.py`;
 
-test('shell commands that write files are allowed from both snapshots, the installed command and the plain hook; planted code written by shell is denied', () => {
+test('shell commands that write files are allowed from every snapshot, the installed command and the plain hook; planted code written by shell is denied', () => {
   const h = home();
   writeFileSync(join(h, 'f'), 'a(1)\n');
   assert.equal(run(['install', 'qwen-code'], h).code, 0);
@@ -329,13 +331,14 @@ test('shell commands that write files are allowed from both snapshots, the insta
     .hooks[0].command;
   const node = /NODE_EXTRA_CA_CERTS= ('[^']+')/.exec(command)?.[1];
   const blobs = [...command.matchAll(/'([^']+\.blob)'/g)].map((m) => m[1]);
-  assert.equal(blobs.length, 2, command);
+  assert.equal(blobs.length, 3, command);
   type Call = (input: string) => { code: number | null; out: string; err: string };
   const routes: [string, Call][] = [
     ['plain hook', (i) => run(['hook', 'qwen-code'], h, i)],
     ['installed command', (i) => sh(command, h, i)],
   ];
-  for (const b of blobs) routes.push([b, (i) => sh(`${node} --snapshot-blob '${b}' hook qwen-code`, h, i)]);
+  for (const b of blobs)
+    routes.push([b, (i) => sh(`${node} ${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob '${b}' hook qwen-code`, h, i)]);
   for (const [route, call] of routes) {
     for (const c of SHELL_WRITES) {
       const r = call(payload(h, { tool_input: { command: c } }));
