@@ -72,6 +72,7 @@ export function promptEvents(agent: Agent, p: HookPayload): Event[] {
 
 /** The project folder the agents tell their hooks, in the order they are consulted. */
 export function projectDirFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const a of AGENT_MODULES) if (a.projectDirEnv && env[a.projectDirEnv] !== undefined) return env[a.projectDirEnv];
+  // An empty value is no folder at all: taken as one, every path would fall outside the project.
+  for (const a of AGENT_MODULES) if (a.projectDirEnv && env[a.projectDirEnv]) return env[a.projectDirEnv];
   return undefined;
 }
