@@ -188,3 +188,46 @@ test('a folder scan finds exactly the same with the prefilter as without it', ()
   assert.ok(on.length > 100);
   assert.deepEqual(on, off);
 });
+
+test('a large automaton (more table cells than 16 bits count) finds what a plain search finds, word by word', () => {
+  // (pseudo-random words over a wide alphabet: thousands of states times dozens of classes)
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789_.-:/';
+  const word = (n: number) => Array.from({ length: n }, () => alphabet[rnd(alphabet.length)]).join('');
+  const words = [...new Set(Array.from({ length: 3000 }, () => word(2 + rnd(9))))];
+  const ac = new Literals(words.map((w) => ({ word: w, caseSensitive: false })));
+  const text = Array.from({ length: 4000 }, () => (rnd(4) ? word(1 + rnd(6)) : words[rnd(words.length)])).join(' ');
+  const got = new Set<string>();
+  ac.scan(text).tagged(
+    Int32Array.from(words, (_, i) => i),
+    (id, at) => got.add(`${id}@${at}`),
+  );
+  const want = new Set<string>();
+  words.forEach((w, id) => {
+    for (let at = text.indexOf(w); at >= 0; at = text.indexOf(w, at + 1)) want.add(`${id}@${at}`);
+  });
+  assert.ok(want.size > 1000);
+  assert.deepEqual([...got].sort(), [...want].sort());
+});
+
+test('the shared prefilter answers for a whole file the same after it was asked about a piece of that file', () => {
+  const re = /\bzqxwhole\w*\s*\(/;
+  buildPrefilter();
+  // (the word joins the automaton with the next text, and its places are recorded from the one after)
+  mayOccur(re, 'warm');
+  candidateLines(re, 'warm 2', () => [0]);
+  mayOccur(re, 'warm 3');
+  const whole = 'a\nzqxwhole(1)\nb\n' + 'x'.repeat(5000),
+    piece = 'no word here',
+    other = 'zqxwholeX(2)';
+  const starts = (t: string) => () => [0, ...[...t.matchAll(/\n/g)].map((m) => m.index! + 1)];
+  for (let round = 0; round < 3; round++) {
+    assert.equal(mayOccur(re, whole), true);
+    assert.equal(mayOccur(re, piece), false);
+    assert.deepEqual(candidateLines(re, whole, starts(whole)), [1]);
+    assert.equal(mayOccur(re, other), true);
+    assert.equal(mayOccur(re, piece), false);
+    assert.deepEqual(candidateLines(re, other, starts(other)), [0]);
+  }
+});

@@ -348,14 +348,14 @@ export class Literals {
   private readonly classOf = new Uint8Array(128);
   private readonly classes: number;
   /**
-   * The transition table, indexed by state times `classes` plus the character's class (16 bits a
-   * state while they fit: half the memory, so more of it stays in the cache). States are numbered
-   * so that those where words end come last: a state at or above `firstOut` means a hit, with no
-   * further lookup for the other characters.
+   * The transition table: a row per state, a cell per character class, each cell the offset of the
+   * next state's row (state times `classes`), so the scan adds a class to it with no multiplication
+   * per character. States are numbered so that those where words end come last: a row at or above
+   * `firstOutRow` means a hit, with no further lookup for the other characters.
    */
-  private readonly delta: Uint16Array | Uint32Array;
-  private readonly firstOut: number;
-  /** For each state with words (counted from `firstOut`), its words as a slice of `outs`. */
+  private readonly rows: Uint32Array;
+  private readonly firstOutRow: number;
+  /** For each state with words (counted from the first such), its words as a slice of `outs`. */
   private readonly outStart: Uint32Array;
   private readonly outs: Uint32Array;
 
@@ -433,14 +433,15 @@ export class Literals {
         number[s] = plain + hits.length;
         hits.push(s);
       }
-    this.firstOut = plain;
+    this.firstOutRow = plain * n;
     // The complete transition table, breadth first: a state's row is its failure link's row (class
     // 0, a character no word has, always leads back to the root) with its own edges written over it.
-    const delta = (this.delta = states < 65536 ? new Uint16Array(states * n) : new Uint32Array(states * n));
+    // (32-bit cells holding row offsets scan faster than 16-bit state numbers times `classes`.)
+    const rows = (this.rows = new Uint32Array(states * n));
     for (const s of order) {
       const row = number[s] * n;
-      if (s !== 0) delta.copyWithin(row, number[fail[s]] * n, number[fail[s]] * n + n);
-      for (let t = firstChild[s]; t >= 0; t = sibling[t]) delta[row + classAt[t]] = number[t];
+      if (s !== 0) rows.copyWithin(row, number[fail[s]] * n, number[fail[s]] * n + n);
+      for (let t = firstChild[s]; t >= 0; t = sibling[t]) rows[row + classAt[t]] = number[t] * n;
     }
     this.outStart = new Uint32Array(hits.length + 1);
     const outs: number[] = [];
@@ -458,16 +459,16 @@ export class Literals {
    */
   scan(text: string): Hits {
     const found = new Uint8Array(this.words.length);
-    const { delta, classOf, firstOut, classes, outStart, outs, exact, words, places } = this;
+    const { rows, classOf, firstOutRow, classes, outStart, outs, exact, words, places } = this;
     let ids = this.hitIds,
       starts = this.hitStarts,
       n = 0;
-    let s = 0;
+    let r = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
-      s = delta[s * classes + (c < 128 ? classOf[c] : 0)];
-      if (s < firstOut) continue;
-      const h = s - firstOut;
+      r = rows[r + (c < 128 ? classOf[c] : 0)];
+      if (r < firstOutRow) continue;
+      const h = (r - firstOutRow) / classes;
       for (let o = outStart[h], end = outStart[h + 1]; o < end; o++) {
         const id = outs[o];
         // (a word whose places are not wanted, seen already)
@@ -627,6 +628,12 @@ let builtVersion = -1;
 let automaton: Literals | undefined;
 let lastText: string | undefined;
 let lastHits: Hits | undefined;
+/**
+ * The text before the last, and its hits: a file's analyzers ask about pieces of it (a long line's
+ * statements) between their questions about the whole text, which was scanned again without this.
+ */
+let otherText: string | undefined;
+let otherHits: Hits | undefined;
 
 /**
  * requiredLiterals' answers for the regexes of the rule packs, the backdoor shapes and the secret
@@ -739,10 +746,14 @@ export function buildPrefilter(): void {
   builtVersion = wordsVersion;
 }
 
-/** The hits of every registered word in `text` (the last text's are kept), or undefined before the build. */
+/** The hits of every registered word in `text` (the last two texts' are kept), or undefined before the build. */
 function hitsIn(text: string): Hits | undefined {
   if (OFF) return undefined;
   if (text === lastText && lastHits) return lastHits;
+  if (text === otherText && otherHits) {
+    [otherText, otherHits, lastText, lastHits] = [lastText, lastHits, otherText, otherHits];
+    return lastHits;
+  }
   if (!automaton) {
     if (text !== lastText) seenChars += text.length;
     lastText = text;
@@ -752,6 +763,7 @@ function hitsIn(text: string): Hits | undefined {
     automaton = new Literals(wordList);
     builtVersion = wordsVersion;
   }
+  if (lastHits) [otherText, otherHits] = [lastText, lastHits];
   lastText = text;
   lastHits = automaton!.scan(text);
   return lastHits;
