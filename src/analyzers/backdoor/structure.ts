@@ -162,8 +162,9 @@ function enclosingName(n: Node): string {
   return '';
 }
 
+// (a call after a keyword, `if expired(` or `return check(`, is not a definition: it would hide the helper)
 const DEFINITION =
-  /^(\s*)(?:(?:export|public|private|protected|internal|static|async|final|override|virtual|pub|unsafe)\s+)*(?:def|function|func|fn|sub|void|bool|boolean|int|string|String|Status|auto|[\w<>:,\[\]*&]+)\s+(?:\([^)]*\)\s*)?(?:[\w:]+(?:::|\.))?([A-Za-z_]\w*)\s*\(|^(\s*)(?:export\s+)?(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)/;
+  /^(\s*)(?:(?:export|public|private|protected|internal|static|async|final|override|virtual|pub|unsafe)\s+)*(?!(?:if|elif|else|elsif|unless|while|until|for|foreach|return|await|not|new|throw|raise|yield|case|when|and|or|in|do|echo|print|puts|assert|delete|typeof|defer|go|sizeof|match)\b)(?:def|function|func|fn|sub|void|bool|boolean|int|string|String|Status|auto|[\w<>:,\[\]*&]+)\s+(?:\([^)]*\)\s*)?(?:[\w:]+(?:::|\.))?([A-Za-z_]\w*)\s*\(|^(\s*)(?:export\s+)?(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)/;
 
 /**
  * The file's own functions by name, their text cut from the lines (the definition line, then the
@@ -356,10 +357,11 @@ function following(n: Node): string {
 /**
  * Names and what they are assigned, language-general and textual: `NAME = …`, `const NAME = …`,
  * `NAME := …`, `#define NAME …`, `static NAME: T = …`, `readonly T NAME = …`, shell `NAME=…`.
- * A name assigned more than three times is left out (it is a variable, not a setting).
+ * A name assigned more than three times is left out (it is a variable, not a setting). Of several
+ * names assigned at once (`sec, err := parse(STAMP)`) the first is kept.
  */
 const ASSIGN =
-  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)(?:\s*,\s*[A-Za-z_]\w*){0,3}\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)\s+(.+)$/;
 const assigned = new WeakMap<SourceFile, Map<string, string>>();
 /** (one reading per file: every check asks for it) */
