@@ -138,14 +138,29 @@ function callerEffect(g: Guard, s: Structure): string | undefined {
     // (the definition is not a call)
     if (DEFINES.test(s.text.slice(lineStart, at))) continue;
     if (++n > 4) break;
-    let end = at;
-    for (let k = 0; k < 12 && end >= 0; k++) end = s.text.indexOf('\n', end + 1);
-    const after = stripComments(s.text.slice(at, end < 0 ? undefined : end));
+    const after = stripComments(blockFrom(s.text, lineStart, at));
     for (const [what, re] of EFFECTS) if (re.test(after)) return `${what} (in the caller of ${name})`;
     // (what the caller does with the answer: deletes through a store, `st.Delete(id)`)
     if (STORE_DELETE.test(after)) return `deletes or wipes data (in the caller of ${name})`;
   }
   return undefined;
+}
+/** The call's line and the lines after it in the same block (deeper or equal indent), at most a dozen. */
+function blockFrom(text: string, lineStart: number, at: number): string {
+  const indent = (l: string) => l.length - l.trimStart().length;
+  const first = text.slice(lineStart, text.indexOf('\n', at) < 0 ? undefined : text.indexOf('\n', at));
+  const base = indent(first);
+  const out = [text.slice(at, lineStart + first.length)];
+  let pos = lineStart + first.length + 1;
+  for (let k = 0; k < 12 && pos < text.length; k++) {
+    const nl = text.indexOf('\n', pos);
+    const l = text.slice(pos, nl < 0 ? undefined : nl);
+    if (l.trim() && indent(l) < base) break;
+    out.push(l);
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
+  return out.join('\n');
 }
 const STORE_DELETE = /\.\s*(?:[Dd]elete|[Rr]emove|[Dd]estroy|[Pp]urge|[Dd]rop)\w*\s*\(/;
 const DEFINES =

@@ -189,7 +189,7 @@ export function triggerOf(
 
 /** Handing out a role, an admin flag or a privilege. */
 export const GRANT =
-  /\b(?:\w*_role|role|roles|[Rr]ole[A-Z]?\w*|is_?[Aa]dmin|IsAdmin|admin|superuser|is_superuser|is_staff|isSuperUser|privileges?|permissions?|scopes?|access_?level|groups?)\b['"]?\]?\s*(?:=>?|:|,|<<|\+=|\.push\(|\.add\(|\.append\(|\.insert\()\s*[^=\n]{0,30}?(?:admin|Admin|ADMIN|root|superuser|owner|true|True|TRUE|all|ALL|\*)|\bgrant\w*\s*\(|\bGRANT\s|\bpromote\w*\s*\(|\bmake_?[Aa]dmin|\bset_?[Aa]dmin|\badd_?[Rr]ole\w*\s*\(|\bAddToRole\w*|\bsetuid\s*\(\s*0|ROLE_ADMIN|Role\.(?:Admin|ADMIN|Owner|Root|SuperUser)|:admin\b|\busermod\b|\bsudoers\b/;
+  /\b(?:\w*_role|role|roles|[Rr]ole[A-Z]?\w*|is_?[Aa]dmin|IsAdmin|admin|superuser|is_superuser|is_staff|isSuperUser|privileges?|permissions?|scopes?|access_?level|groups?)\b['"]?\]?\s*(?:=>?|:=?|,|<<|\+=|\.push\(|\.add\(|\.append\(|\.insert\()\s*[^=\n]{0,30}?(?:admin|Admin|ADMIN|root|superuser|owner|true|True|TRUE|all|ALL|\*)|\bgrant\w*\s*\(|\bGRANT\s|\bpromote\w*\s*\(|\bmake_?[Aa]dmin|\bset_?[Aa]dmin|\badd_?[Rr]ole\w*\s*\(|\bAddToRole\w*|\bsetuid\s*\(\s*0|ROLE_ADMIN|Role\.(?:Admin|ADMIN|Owner|Root|SuperUser)|:admin\b|\busermod\b|\bsudoers\b/;
 
 /** What a guarded block does that matters. */
 export const EFFECTS: [string, RegExp][] = [
