@@ -95,6 +95,8 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
     // (a plain word compared opens harm only when it hands out a role: `user == "factory"` → admin)
     if (t.weak) {
       if (GRANT.test(body)) return 'grants a role or privilege';
+      // (one person or one machine name that deletes data when it is, or is not, there)
+      if (t.identity && EFFECTS[0][1].test(body)) return EFFECTS[0][0];
       continue;
     }
     for (const [what, re] of EFFECTS) if (re.test(body)) return what;

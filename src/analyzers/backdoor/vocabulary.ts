@@ -89,7 +89,11 @@ const ACCOUNT_LOOKUP =
 /** Signals nobody sends by accident: a handler for one is a remote switch. */
 const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XFSZ|VTALRM|SYS)\b/;
 /** A literal nobody types by chance: letters and digits mixed, or marked with unusual punctuation. */
-const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
+/** (a word wrapped in double underscores, `__sys_reset__`, is a marker nobody types by chance) */
+const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-|^__\w+__$/i;
+/** Who or where the code runs as: a plain word compared with one of these names a person or a machine. */
+const IDENTITY =
+  /\b(?:uid|user_?name|userName|UserName|username|login|hostname|gethostname|HostName|hostName|MachineName|whoami|getuser|getlogin|getpwuid|USER|LOGNAME|HOSTNAME)\b/;
 
 /** A value someone picked: random-looking, marked with punctuation, an address or a phrase, or long. */
 const chosenish = (s: string) =>
@@ -116,6 +120,8 @@ export interface Trigger {
    * only when what it opens grants a role or privilege.
    */
   weak?: boolean;
+  /** A plain word compared with a person's or a machine's name: it may also open destruction. */
+  identity?: boolean;
 }
 
 const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*$/;
@@ -182,7 +188,8 @@ export function triggerOf(
     if (magic.some(chosenish) && INPUT.test(tested)) return { kind: 'magic-value', input: true };
     // A constant nobody types by chance is chosen by whoever wrote it, whatever it is compared with.
     if (magic.some((s) => CHOSEN.test(s) && chosenish(s))) return { kind: 'chosen-constant', input: true };
-    if (magic.length) return { kind: 'magic-value', input: INPUT.test(c + predicate), weak: true };
+    if (magic.length)
+      return { kind: 'magic-value', input: INPUT.test(tested), weak: true, identity: IDENTITY.test(tested) };
   }
   return undefined;
 }
@@ -310,8 +317,8 @@ export function triggerLines(
     if (!magicLiteral(lit)) continue;
     const start = text.lastIndexOf('\n', m.index) + 1;
     const end = text.indexOf('\n', m.index);
-    if (grants || CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(text.slice(start, end < 0 ? undefined : end))))
-      hits.push(m.index);
+    const line = text.slice(start, end < 0 ? undefined : end);
+    if (grants || CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(line)) || IDENTITY.test(line)) hits.push(m.index);
   }
   if (hits.length) {
     const starts = (file as { lineStarts?: () => number[] }).lineStarts?.();
