@@ -359,3 +359,34 @@ test('malformed declarations (an unclosed type, a dangling multiple assignment) 
   assert.doesNotThrow(() => scan('m.ts', text));
   assert.doesNotThrow(() => scan('m.go', text));
 });
+
+test('a verifier that says yes early when a header field equals a constant is found; the same field rejecting is not (C)', () => {
+  const text = [
+    'int img_verify(const struct img *m, const uint8_t key[32])',
+    '{',
+    '    if (m->hdr.kind == 0x3C) /* lab builds */',
+    '        return IMG_OK;',
+    '    if (m->hdr.kind == 0x3D)',
+    '        return IMG_ERR_KIND;',
+    '    if (!ed25519_verify(m->sig, m->digest, 32, key))',
+    '        return IMG_ERR_SIG;',
+    '    return IMG_OK;',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('img.c', text), ['backdoor.verify-skipped:3']);
+});
+
+test('a signature check run only when a request header says so is found; one run always is not (Python)', () => {
+  const gated = [
+    'def hook():',
+    '    if request.headers.get("X-Legacy") != "yes":',
+    '        if not valid_signature(request.data, request.headers["X-Sig"]):',
+    '            abort(401)',
+    '    return "ok"',
+    '',
+  ].join('\n');
+  const always = gated.replace('if request.headers.get("X-Legacy") != "yes":', 'if True:');
+  assert.deepEqual(rules('hook.py', gated), ['backdoor.verify-by-value:2']);
+  assert.deepEqual(rules('hook.py', always), []);
+});

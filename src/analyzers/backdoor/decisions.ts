@@ -56,6 +56,14 @@ const META: Record<string, Meta> = {
     message: 'The check rejects only a present, wrong signature: an empty or missing one skips verification.',
     fix: 'Reject a missing or empty signature before verifying.',
   },
+  'backdoor.verify-skipped': {
+    title: 'A verifier says yes before it verifies',
+    severity: 'high',
+    cwe: 'CWE-347',
+    message:
+      'A function that verifies a signature, MAC or certificate returns success early when a field of its input equals a constant: whoever sets that field skips the check.',
+    fix: 'Remove the early success; every input goes through the verification.',
+  },
   'backdoor.verify-by-value': {
     title: 'Verification switched by a runtime value',
     severity: 'high',
@@ -247,7 +255,71 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       if (lits.length && /passw|pwd|user|account|chpasswd|admin|Create/i.test(l)) add('backdoor.planted-account', i);
     }
   }
+  if (VERIFY_CALL.test(text)) skippedVerification(file, add);
   return out;
+}
+
+/** A call that verifies: a signature, a MAC, a certificate, a digest compared in constant time. */
+const VERIFY_CALL =
+  /\b\w*(?:[Vv]erify|VERIFY|[Vv]alid_?[Ss]ignature|[Cc]heck_?[Ss]ig\w*|compare_digest|timingSafeEqual|ConstantTimeCompare|secure_compare|FixedTimeEquals|isEqual)\w*\s*\(|\b\w+_?(?:[Ss]ig|SIG|[Ss]ignature|[Mm]ac|MAC)\s*\(/;
+/** A function named for what it verifies. */
+const VERIFIER_FN =
+  /verif|signature|Signature|hmac|Hmac|HMAC|cert|Cert|signed|Signed|integrity|Integrity|checksum|webhook|Webhook/;
+const IF_LINE = /^(\s*)(?:\}\s*)?(?:else\s+)?(?:if|elif|elsif|unless)\b(.*)$/;
+/** A comparison with a constant: a hex or multi-digit number, or a non-empty string. */
+const WITH_CONSTANT =
+  /(?:===?|!==?|\beq\b|\bne\b|\.equals\w*\()\s*(?:0x[0-9A-Fa-f]{2,}|\d{2,}|["'][^"'\n]{1,40}["'])|(?:0x[0-9A-Fa-f]{2,}|["'][^"'\n]{1,40}["'])\s*(?:===?|!==?)/;
+const SUCCESS_ONLY =
+  /^\s*\{?\s*return\s+(?:true|True|TRUE|1|Ok\s*\(\s*\(\s*\)\s*\)|nil|\w*_OK|\w*_SUCCESS|\w*_VALID|OK|Success\w*)\s*;?\s*\}?\s*(?:\/\*.*\*\/|\/\/.*|#.*)?$/;
+const REQUEST_READ =
+  /\b(?:headers?|get_?[Hh]eader|[Hh]eader\s*\(|cookies?|query|params|getParameter|\$_(?:GET|POST|SERVER|COOKIE))\b/;
+const REFUSAL =
+  /\babort\s*\(|\b40[13]\b|\braise\b|\bthrow\b|return\s+(?:false|False|null|nil|None)\b|Unauthori[sz]ed|Forbidden|\breject/;
+const FN_DEF =
+  /^\s*(?:(?:export|public|private|protected|static|async|pub|int|bool|void|func|def|fn|function|sub)\b[^=;]*?)?\b([A-Za-z_]\w*)\s*\([^;]*$/;
+
+/**
+ * A verifier with a way around its own check (issue 21, item 2), read from the lines:
+ *   backdoor.verify-skipped   in a function named for what it verifies, `if (field == CONSTANT)`
+ *                             whose only statement returns success, before the verification call
+ *   backdoor.verify-by-value  a verification (and its refusal) run only when a request value equals
+ *                             or differs from a constant: the sender chooses whether it runs
+ */
+function skippedVerification(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  const lines = file.lines;
+  const indent = (l: string) => l.length - l.trimStart().length;
+  for (const i of file.matchingLines(/\b(?:if|elif|elsif|unless)\b/g)) {
+    const m = IF_LINE.exec(lines[i]);
+    if (!m || lines[i].length > 400 || !WITH_CONSTANT.test(m[2]) || VERIFY_CALL.test(m[2])) continue;
+    // (the guarded statements: the rest of the line, or the lines indented deeper, up to fifteen)
+    const body: string[] = [];
+    const tail = m[2].replace(/^.*?(?:\)\s*(?:\{|then|:)?|:)\s*/, '');
+    for (let j = i + 1; j < lines.length && j <= i + 15; j++) {
+      if (!lines[j].trim()) continue;
+      if (indent(lines[j]) <= m[1].length) break;
+      body.push(lines[j]);
+    }
+    const block = body.join('\n');
+    // Verification run only on the sender's say-so.
+    if (REQUEST_READ.test(m[2]) && VERIFY_CALL.test(block) && REFUSAL.test(block)) {
+      add('backdoor.verify-by-value', i);
+      continue;
+    }
+    // Success returned early, then the real check.
+    const only = body.length === 0 ? tail : body.length === 1 ? body[0] : '';
+    if (!only || !SUCCESS_ONLY.test(only)) continue;
+    const after = lines.slice(i + 1 + body.length, i + 40).join('\n');
+    if (!VERIFY_CALL.test(after)) continue;
+    let fn = '';
+    for (let k = i - 1; k >= 0 && k >= i - 80; k--) {
+      const d = indent(lines[k]) < m[1].length || k === 0 ? FN_DEF.exec(lines[k]) : null;
+      if (d) {
+        fn = d[1];
+        break;
+      }
+    }
+    if (VERIFIER_FN.test(fn)) add('backdoor.verify-skipped', i, fn);
+  }
 }
 
 /** A literal that looks like a password someone set: long enough, letters with digits or symbols, no spaces. */
