@@ -390,3 +390,11 @@ test('a signature check run only when a request header says so is found; one run
   assert.deepEqual(rules('hook.py', gated), ['backdoor.verify-by-value:2']);
   assert.deepEqual(rules('hook.py', always), []);
 });
+
+test("a language's own dunder name (__version__) compared is not a chosen marker; a multi-word one (__sys_wipe__) is (Python)", () => {
+  const own =
+    'import os\nfor line in open("setup.cfg"):\n    if line.startswith("__version__"):\n        os.system("make dist")\n';
+  const chosen = own.replace('__version__', '__sys_wipe__');
+  assert.ok(!rules('v.py', own).some((r) => r.startsWith('backdoor.trigger-effect')), rules('v.py', own).join());
+  assert.ok(rules('v.py', chosen).includes('backdoor.trigger-effect:3'), rules('v.py', chosen).join());
+});

@@ -89,8 +89,12 @@ const ACCOUNT_LOOKUP =
 /** Signals nobody sends by accident: a handler for one is a remote switch. */
 const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XFSZ|VTALRM|SYS)\b/;
 /** A literal nobody types by chance: letters and digits mixed, or marked with unusual punctuation. */
-/** (a word wrapped in double underscores, `__sys_reset__`, is a marker nobody types by chance) */
-const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-|^__\w+__$/i;
+/**
+ * (words wrapped in double underscores, `__sys_reset__`, are a marker nobody types by chance; a single
+ * word, `__version__`, or a language's own hook, `__init_subclass__`, is the language's, not a choice)
+ */
+const CHOSEN =
+  /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-|^__(?!(?:init_subclass|class_getitem|set_name|instance_check|subclass_check|length_hint)__)[a-z0-9]+_[a-z0-9_]+__$/i;
 /** Who or where the code runs as: a plain word compared with one of these names a person or a machine. */
 const IDENTITY =
   /\b(?:uid|user_?name|userName|UserName|username|login|hostname|gethostname|HostName|hostName|MachineName|whoami|getuser|getlogin|getpwuid|USER|LOGNAME|HOSTNAME)\b/;
