@@ -182,12 +182,14 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   const testFile = TEST_FILE.test(text);
   let values: Map<string, string> | undefined;
   const hashNames = new Set<string>();
-  for (const [i, l] of file.lines.entries()) {
-    const m = HASH_LITERAL.exec(l);
-    const name = m && /(\w+)["']?\s*[:=]/.exec(l);
-    if (name && /hash|digest|passw|pwd|secret|pin|key/i.test(`${name[1]} ${l}`)) hashNames.add(name[1]);
-    void i;
-  }
+  // (a line holds a hash literal only if the text does: most files have none, and skip the line loop)
+  if (HASH_LITERAL.test(text))
+    for (const [i, l] of file.lines.entries()) {
+      const m = HASH_LITERAL.exec(l);
+      const name = m && /(\w+)["']?\s*[:=]/.exec(l);
+      if (name && /hash|digest|passw|pwd|secret|pin|key/i.test(`${name[1]} ${l}`)) hashNames.add(name[1]);
+      void i;
+    }
   // (only lines holding one of the words these checks need are read: one pass of one regex over the text)
   for (const i of linesWith(file, DECISION_HINT)) {
     const l = file.lines[i];

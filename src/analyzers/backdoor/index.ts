@@ -31,9 +31,14 @@ function generated(file: SourceFile): boolean {
   return file.text.length > 20_000 && file.text.length / file.lines.length > 200;
 }
 
+/** Whether the semantic passes (all but the line shapes) read this file. */
+export function semanticReads(file: SourceFile): boolean {
+  return !!file.language && file.text.length <= MAX_PARSED && !generated(file);
+}
+
 export function analyzeBackdoors(file: SourceFile): Finding[] {
   const shapes = analyzeShapes(file);
-  if (!file.language || file.text.length > MAX_PARSED || generated(file)) return shapes;
+  if (!semanticReads(file)) return shapes;
   const out: Finding[] = [];
   out.push(
     ...analyzeDecisions(file),

@@ -15,7 +15,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
-import { prefilterProvider } from '../literals.ts';
+import { occurs, prefilterProvider } from '../literals.ts';
 
 const SECRET_WORDS = new Set([
   'password',
@@ -63,6 +63,17 @@ const SECRET_WORDS = new Set([
 ]);
 /** Whether an identifier names a secret: its last word, or its last two words joined, is one. */
 export function secretName(id: string): boolean {
+  let known = NAMED.get(id);
+  if (known === undefined) {
+    // (the same names come back on every line of a file: each is split once)
+    if (NAMED.size > 50_000) NAMED.clear();
+    NAMED.set(id, (known = splitSecretName(id)));
+  }
+  return known;
+}
+const NAMED = new Map<string, boolean>();
+
+function splitSecretName(id: string): boolean {
   const words = id
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -133,7 +144,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   // Sinks first: a file with no log, print or network call leaks nothing here.
   // (a shell script's own output is a sink: see shellEchoes)
-  if (!SINK_HINT.test(file.text) && file.language !== 'bash') return out;
+  if (!occurs(SINK_HINT, file.text) && file.language !== 'bash') return out;
   // (lines with their string contents blanked, made when first read)
   const blanked: (string | undefined)[] = new Array(file.lines.length);
   const lines = new Proxy([] as string[], {
@@ -173,7 +184,8 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   // Taint: names assigned from a source or a tainted name (three passes reach a fixpoint in practice).
   const ASSIGN =
     /^\s*(?:(?:const|let|var|val|my|local|auto|final|static|private|public|readonly|mut)\s+)*(?:[\w<>\[\],.:*&]+\s+)??\$?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=)|\+=|<<)\s*(.*)$/;
-  const funcs = functionsOf(file);
+  // (read only when a line to taint from names a call: most files' hint lines are read, few need it)
+  let funcs: Map<string, string[]> | undefined;
   // (the lines read: those with a source word, then those naming a name found tainted so far)
   let work = linesWith(file, SOURCE_HINT);
   for (let pass = 0; pass < 3 && work.length; pass++) {
@@ -195,7 +207,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       }
       // (a tainted argument taints the parameters of the file's own function it is passed to)
       for (const m of c.matchAll(/([A-Za-z_]\w*)\s*\(([^()]*)\)/g)) {
-        const f = funcs.get(m[1]);
+        const f = (funcs ??= functionsOf(file)).get(m[1]);
         if (!f) continue;
         const given = m[2].split(',');
         f.forEach((p, k) => {
@@ -408,6 +420,8 @@ const CHILD_ENV = /\benv\s*[:=]|spawn|exec|fork|Popen|Command|child_process|Proc
  * encoders and containers this light analysis does not follow).
  */
 function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<number>): void {
+  // (no line can collect such secrets when the whole text holds none: most files, and the cheap test)
+  if (!occurs(COLLECTED, file.text)) return;
   const net = lines.some((c) => NET_CALL.test(c));
   if (!net) return;
   const hosts: number[] = [];
@@ -489,3 +503,4 @@ function functionsOf(file: SourceFile): Map<string, string[]> {
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
 prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G], true);
+prefilterProvider(() => [SINK_HINT, COLLECTED]);

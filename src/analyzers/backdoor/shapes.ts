@@ -441,30 +441,38 @@ const STATEMENT_GROUP = 400;
  * tests read the calls around a payload, not all of it). One linear pass.
  */
 export function statementsOf(line: string): string[] {
+  // (text is copied in runs, sliced, not a character at a time: a megabyte line costs a few slices
+  // a statement. `from` is where the run being copied starts, -1 while a literal's tail is dropped.)
   const out: string[] = [];
+  const n = line.length;
   let cur = '',
-    quote = '',
+    from = 0,
+    quote = 0,
     lit = 0;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
+  for (let i = 0; i < n; i++) {
+    const ch = line.charCodeAt(i);
     if (quote) {
-      const esc = ch === '\\' && i + 1 < line.length;
+      const esc = ch === 92 && i + 1 < n;
       if (!esc && ch === quote) {
-        quote = '';
-        cur += ch;
-      } else if (lit++ < KEPT_LITERAL) cur += esc ? ch + line[i + 1] : ch;
+        quote = 0;
+        if (from < 0) from = i;
+      } else if (lit++ >= KEPT_LITERAL && from >= 0) {
+        cur += line.slice(from, i);
+        from = -1;
+      }
       if (esc) i++;
       continue;
     }
-    cur += ch;
-    if (ch === '"' || ch === "'" || ch === '`') {
+    if (ch === 34 || ch === 39 || ch === 96) {
       quote = ch;
       lit = 0;
-    } else if (ch === ';' || ch === '{' || ch === '}') {
-      out.push(cur);
+    } else if (ch === 59 || ch === 123 || ch === 125) {
+      out.push(cur + line.slice(from, i + 1));
       cur = '';
+      from = i + 1;
     }
   }
+  if (from >= 0) cur += line.slice(from);
   if (cur) out.push(cur);
   const joined: string[] = [];
   for (const st of out)

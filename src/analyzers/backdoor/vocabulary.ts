@@ -1,4 +1,4 @@
-import { candidateLines } from '../literals.ts';
+import { candidateLines, mayOccur, prefilterProvider } from '../literals.ts';
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 
@@ -62,9 +62,13 @@ export const INPUT =
 const MATCH_OP =
   /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match|has|Has|include|contains_key)\b|['"]\s+in\b|\[\s[^\]\n]*\s!?=\s|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
 
-/** A time or date read, or a moment (year from 2020, a 9-13 digit or 8-hex-digit epoch, an ISO or packed date). */
+/**
+ * A time or date read, or a moment (year from 2020, a 9-13 digit or 8-hex-digit epoch, an ISO or packed date).
+ * (Only ever asked yes or no: `Time` anywhere is a time word, as `\w*Time\w*` said before, without V8
+ * trying a `\w*` at every position of the text.)
+ */
 const TIME_WORD =
-  /\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\w*(?:[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD)\w*|\bdate\s+\+%|\$\(date\b/;
+  /[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD|\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b/;
 const MOMENT =
   /\b20[2-9]\d\b|\b\d{9,13}\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
 const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
@@ -306,7 +310,8 @@ export function triggerLines(
   const out = new Set<number>();
   const text = file.text;
   if (TIME_WORD.test(text)) for (const i of file.matchingLines(MOMENT_G)) out.add(i);
-  for (const re of LINE_HINTS) for (const i of file.matchingLines(re)) out.add(i);
+  // (a hint whose words the file lacks matches nowhere: the scan's automaton says so without a pass)
+  for (const re of LINE_HINTS) if (mayOccur(re, text)) for (const i of file.matchingLines(re)) out.add(i);
   const lineOf = (at: number) => {
     let n = 0;
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) n++;
@@ -446,3 +451,6 @@ export function oncePerLine(
     out.push(finding(file, { ...f, cwe: cwe(ruleId), line: i + 1, column: 1, snippet, message, fix }));
   };
 }
+
+// (the words of the line hints go into the scan's automaton: a file without them is not read for them)
+prefilterProvider(() => LINE_HINTS);

