@@ -16,7 +16,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { linesWith, literals } from './vocabulary.ts';
-import { prefilterProvider } from '../literals.ts';
+import { occurs, prefilterProvider } from '../literals.ts';
 
 interface Meta {
   title: string;
@@ -257,13 +257,13 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       if (lits.length && /passw|pwd|user|account|chpasswd|admin|Create/i.test(l)) add('backdoor.planted-account', i);
     }
   }
-  if (VERIFY_CALL.test(text)) skippedVerification(file, add);
+  if (occurs(VERIFY_CALL, text)) skippedVerification(file, add);
   return out;
 }
 
 /** A call that verifies: a signature, a MAC, a certificate, a digest compared in constant time. */
 const VERIFY_CALL =
-  /\b\w*(?:[Vv]erify|VERIFY|[Vv]alid_?[Ss]ignature|[Cc]heck_?[Ss]ig\w*|compare_digest|timingSafeEqual|ConstantTimeCompare|secure_compare|FixedTimeEquals|isEqual)\w*\s*\(|\b\w+_?(?:[Ss]ig|SIG|[Ss]ignature|[Mm]ac|MAC)\s*\(/;
+  /(?:[Vv]erify|VERIFY|[Vv]alid_?[Ss]ignature|[Cc]heck_?[Ss]ig|compare_digest|timingSafeEqual|ConstantTimeCompare|secure_compare|FixedTimeEquals|MessageDigest\.isEqual)\w*\s*\(|(?<=[A-Za-z0-9]_?)(?:[Ss]ig|SIG|[Ss]ignature|[Mm]ac|MAC)\s*\(/;
 /** A function named for what it verifies. */
 const VERIFIER_FN =
   /verif|signature|Signature|hmac|Hmac|HMAC|cert|Cert|signed|Signed|integrity|Integrity|checksum|webhook|Webhook/;

@@ -92,7 +92,7 @@ const CRED_FILE =
 const WHOLE_OBJECT =
   /(?:^|[\s(,{=+])(?:config|cfg|conf|settings|request\.headers|req\.headers|r\.Header|credentials|creds|secrets|configuration)(?:\.(?:to_unsafe_h|to_h|permit!|inspect|to_json|dict|__dict__|AsEnumerable\(\)))?\s*(?:[),}]|$)|\b(?:to_unsafe_h|JSON\.stringify\s*\(\s*(?:config|cfg|settings|session|req\.headers|headers|process\.env)|json\.dumps\s*\(\s*(?:config|settings|vars\(|os\.environ)|vars\s*\(\s*(?:config|settings|self)|%\+v|%#v|\{:\?\}|\{:#\?\}|inspect\(\s*(?:config|cfg|settings|session))/;
 const NET_CALL =
-  /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(|\bcurl_easy_(?:setopt|perform)\b|\.(?:Post|PostForm)\s*\(|\b\w*(?:[Cc]lient|[Hh]ttp|HTTP|[Ss]ession|[Cc]onn)\w*\s*(?:\.|->|::)\s*(?:[Pp]ost|[Pp]ut|[Ss]end|[Dd]o|[Ee]xecute|[Rr]equest|exchange|postFor)\w*\s*\(/;
+  /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(|\bcurl_easy_(?:setopt|perform)\b|\.(?:Post|PostForm)\s*\(|(?:[Cc]lient|[Hh]ttp|HTTP|[Ss]ession|[Cc]onn)\w*\s*(?:\.|->|::)\s*(?:[Pp]ost|[Pp]ut|[Ss]end|[Dd]o|[Ee]xecute|[Rr]equest|exchange|postFor)\w*\s*\(/;
 // (a sink spelled through a client object: `client.Post(url, …)`, `http.sendAsync(req)`, `session.request(…)`)
 const LITERAL_URL =
   /["'`](?:https?|wss?|ftp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/"'`])[^"'`\s]+["'`]|["'`][\w.-]*\.(?:example\.(?:com|net|org)|internal|local|com|net|org|io|site|xyz|cc|top|ru|sh)["'`]|["'`]\d{1,3}(?:\.\d{1,3}){3}["'`]/;
@@ -228,7 +228,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       return v !== undefined && (LITERAL_URL.test(v) || PASTE.test(v));
     });
   const redacting = REDACTING_TYPES.test(file.text);
-  let wholes: RegExp | undefined;
+  let wholes: ((args: string) => boolean) | undefined;
   const seen = new Set<number>();
   const add = oncePerLine(
     file,
@@ -252,7 +252,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
         isSource(inner) ||
         WHOLE_OBJECT.test(inner) ||
         LABELLED.test(logArgs(rawWindow, logAt)) ||
-        (wholes ??= secretBearing(file)).test(inner)
+        (wholes ??= secretBearing(file.text))(inner)
       )
         add(
           i,
@@ -314,14 +314,14 @@ const WHOLE_TYPE = /(?:Config|Configuration|Settings|Credentials|Secrets|Options
 const DECLARED_TYPE = /\b(?:interface|struct|class|record|type|data\s+class)\s+([A-Z]\w*)/g;
 
 /**
- * Names in a file that hold a whole object carrying secrets, as a regex for a log call's arguments
- * (a name read whole, not one of its fields): values of a type the file declares with a secret
- * field (`interface Session { accessToken: string }`, `record TokenResponse(string AccessToken…)`),
- * or of a type named as a configuration or credential store. Parameters, declarations and names
- * assigned from an expression that names the type (`new T(…)`, `readJson<T>()`) all count.
+ * Whether a log call's arguments read whole (not one field) a value carrying secrets: a value of a
+ * type the file declares with a secret field (`interface Session { accessToken: string }`,
+ * `record TokenResponse(string AccessToken…)`), or of a type named as a configuration or credential
+ * store. A name's type is read from the file where the name is declared: a parameter or annotation
+ * (`s: Session`, `const Config& c`, `c Config`), or an assignment naming the type (`new T(…)`,
+ * `readJson<T>()`). The types are found once per file; each name is looked up once, by itself.
  */
-function secretBearing(file: SourceFile): RegExp {
-  const text = file.text;
+function secretBearing(text: string): (args: string) => boolean {
   const types = new Set<string>();
   for (const m of text.matchAll(DECLARED_TYPE)) {
     if (types.size >= 20) break;
@@ -334,28 +334,27 @@ function secretBearing(file: SourceFile): RegExp {
     const body = bracketed(text, m.index! + open, 2000);
     if ([...body.matchAll(/[A-Za-z_]\w*/g)].some((f) => secretName(f[0]))) types.add(m[1]);
   }
-  // (types used but declared elsewhere count by their name alone)
-  for (const m of text.matchAll(/\b((?:[A-Z]\w*)?(?:Config|Configuration|Settings|Credentials|Secrets))\b/g))
-    if (types.size < 30) types.add(m[1]);
-  if (!types.size) return NEVER;
-  const t = `(?:${[...types].join('|')})`;
-  const names = new Set<string>();
-  const uses = new RegExp(
-    `\\b([A-Za-z_]\\w*)\\??\\s*:\\s*(?:&|\\*)?(?:mut\\s+|const\\s+)?${t}\\b|\\b${t}\\s*(?:<[^>\\n]*>)?\\s*[&*]*\\s*([A-Za-z_]\\w*)\\s*[,;)=]|\\b([A-Za-z_]\\w*)\\s+\\*?${t}\\s*[,)]|\\b([A-Za-z_]\\w*)\\s*:?=\\s*[^;\\n=]*\\b${t}\\b`,
-    'g',
-  );
-  for (const m of text.matchAll(uses)) {
-    const n = m[1] ?? m[2] ?? m[3] ?? m[4];
-    if (n && n.length > 0 && !/^(?:this|self|return|const|new|var|let|val|func|type|struct|class|record)$/.test(n))
-      names.add(n);
-  }
-  if (!names.size) return NEVER;
-  // (read whole, or spread whole (`{ ...session }`): not followed by a field, an index or a call)
-  return new RegExp(
-    `(?<![\\w$>])(?<![^.]\\.)(?:${[...names].slice(0, 60).join('|')})\\b(?!\\s*(?:\\.|->|\\?\\.|\\[|\\())`,
-  );
+  const known = new Map<string, boolean>();
+  const t = `(?:${[...types, '(?:[A-Z]\\w*)?(?:Config|Configuration|Settings|Credentials|Secrets)'].join('|')})`;
+  const holds = (name: string): boolean => {
+    let yes = known.get(name);
+    if (yes === undefined) {
+      if (known.size >= 50) return false;
+      const n = name.replace(/[$]/g, '\\$');
+      yes = new RegExp(
+        `\\b${n}\\??\\s*:\\s*(?:&|\\*)?(?:mut\\s+|const\\s+)?${t}\\b|\\b${t}\\s*(?:<[^>\\n]*>)?\\s*[&*]*\\s*${n}\\s*[,;)=]|\\b${n}\\s+\\*?${t}\\s*[,)]|\\b${n}\\s*:?=\\s*[^;\\n=]{0,200}\\b${t}\\b`,
+      ).test(text);
+      known.set(name, yes);
+    }
+    return yes;
+  };
+  // (read whole, or spread whole (`{ ...session }`): not a field, not followed by a field, an index or a call)
+  return (args) => {
+    for (const m of args.matchAll(/(?<![\w$>])(?<![^.]\.)[A-Za-z_$][\w$]*\b(?!\s*(?:\.|->|\?\.|\[|\())/g))
+      if (!/^(?:this|self|new|null|nil|None|true|false|err|error|e|ex)$/.test(m[0]) && holds(m[0])) return true;
+    return false;
+  };
 }
-const NEVER = /(?!)/;
 
 /** The text from an opening bracket to its match (at most `max` characters). */
 function bracketed(text: string, open: number, max: number): string {

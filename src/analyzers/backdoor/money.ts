@@ -12,7 +12,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { linesWith } from './vocabulary.ts';
-import { prefilterProvider } from '../literals.ts';
+import { occurs, prefilterProvider } from '../literals.ts';
 
 const MONEY =
   /amount|\bfee|remainder|residue|difference|skim|cents|balance|payout|transfer|credit|debit|ledger|withdraw|deposit|invoice|payment|\bpay|iban|wallet|destination|payee|beneficiar|\bnet\b|charged|salary|wage|refund|commission|adjustment|settle/i;
@@ -32,6 +32,8 @@ const WRITE =
   /\bFile\.open\s*\([^\n]*?["'](?:a|w|ab|a\+)["']|\bfile_put_contents\s*\(|FILE_APPEND|\bappendFile(?:Sync)?\s*\(|\bwriteFile(?:Sync)?\s*\(|\bopen\s*\([^\n]*?["'](?:a|w|ab|a\+|wb)["']|\bfputs\s*\(|\bfprintf\s*\(|\bfwrite\s*\(|\bAppendAllText\w*\s*\(|\bWriteAllText\w*\s*\(|\bOpenOptions\b|\bos\.OpenFile\s*\(|\bINSERT\s+INTO\b|\.objects\.create\s*\(|\.create\s*\(|\.insert\w*\s*\(|\bFileWriter\s*\(|\bofstream\b|>>\s*["'$\/]/;
 const PERSONAL =
   /\b\w*(?:email|phone|tax_?id|taxId|ssn|national_?id|date_?of_?birth|dob|birth|card(?:_?number)?|\bpan\b|cvc|cvv|exp(?:iry)?|iban|passport|address)\w*/gi;
+/** (a cheap first test for PERSONAL: one of its words anywhere) */
+const PERSONAL_HINT = /email|phone|tax_?id|taxId|ssn|birth|card|cvv|cvc|iban|passport|passw/i;
 const PLAINTEXT_PASSWORD =
   /\b(?:raw|plain(?:text)?|clear)_?(?:password|pass|pwd|pw)\b|\bpassword_?(?:raw|plain|clear)\b/i;
 const PROTECTED = /\b(?:hash|digest|encrypt|bcrypt|argon|scrypt|pbkdf|mask|redact|last4|tokeni[sz]e)\w*/i;
@@ -44,7 +46,7 @@ export function analyzeMoney(file: SourceFile): Finding[] {
   const text = file.text;
   // (records copied aside need no money word: a customer model's side file holds none)
   const money = MONEY.test(text);
-  if (!money && !WRITE.test(text)) return out;
+  if (!money && !(occurs(PERSONAL_HINT, text) && occurs(WRITE, text))) return out;
   const values = assignments(file);
   // Constants that hold an account: by their name, or by the form of the literal they hold.
   const accounts = new Set<string>();

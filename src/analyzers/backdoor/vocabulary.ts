@@ -1,4 +1,4 @@
-import { candidateLines, mayOccur, prefilterProvider } from '../literals.ts';
+import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 
@@ -140,7 +140,11 @@ function constantsOf(text: string, values: Map<string, string>, depth: number): 
   for (const m of text.matchAll(/(?<![\w.$>:])[A-Za-z_]\w*/g)) {
     const v = values.get(m[0]);
     if (v === undefined) continue;
-    if ((LITERAL_ONLY.test(v) || literalList(v)) && !/^\s*(?:require|import|include|load|open)\b/.test(v))
+    // (a list of literals only when the condition names it: `PROBES.has(ua)`, not a list two names away)
+    if (
+      (LITERAL_ONLY.test(v) || (depth > 1 && literalList(v))) &&
+      !/^\s*(?:require|import|include|load|open)\b/.test(v)
+    )
       out.push(...literals(v));
     else if (depth > 1 && v.length < 200) out.push(...comparedLiterals(v), ...constantsOf(v, values, depth - 1));
   }
@@ -257,7 +261,7 @@ export const LOG_CALL =
 
 /** A comparison with a literal, anywhere in a text: the literal and the line around it. */
 const COMPARED_LITERAL =
-  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin|(?<=\[\[?\s[^\]\n]{0,80})\s!?=)\s*(?:[\w.:]{1,40}\(\s*|[\w.]{1,40},\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
+  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin|!?=(?<=\[\[?\s[^\]\n]{0,80}\s!?=))\s*(?:[\w.:]{1,40}\(\s*|[\w.]{1,40},\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
 
 /**
  * Whether a text may hold a trigger at all: the cheap test made before a file is parsed (most files
@@ -320,7 +324,7 @@ export function triggerLines(
   COMPARED_LITERAL.lastIndex = 0;
   const hits: number[] = [];
   // (a plain word compared is a trigger only where the file hands out roles: see Trigger.weak)
-  const grants = GRANT_HINT.test(text);
+  const grants = occurs(GRANT_HINT, text);
   for (let m = COMPARED_LITERAL.exec(text); m; m = COMPARED_LITERAL.exec(text)) {
     const lit = m[1] ?? m[2];
     if (!magicLiteral(lit)) continue;
@@ -391,7 +395,9 @@ export function triggerLines(
   return out;
 }
 
-const GRANT_HINT = /\b(?:admin|Admin|ADMIN|administrator|superuser|ROLE_\w+|is_staff|sudoers)\b/;
+/** A file that hands out an admin role somewhere (`ROLE_ADMIN`, `roles: ["admin"]`, `is_admin = true`). */
+const GRANT_HINT =
+  /ROLE_ADMIN|\b[Rr]oles?\b\W{0,12}(?:\w+\W{1,6}){0,3}admin|\bis_?[Aa]dmin\s*[:=]\s*(?:true|True|TRUE|1)\b|\bis_superuser\s*=\s*True|\bsuperuser\s*[:=]\s*true|'administrator'|"administrator"/;
 
 /** A list or set of literals and nothing else (`new Set(['a', 'b'])`, `%w[a b]`, `[]string{"a"}`). */
 function literalList(v: string): boolean {
