@@ -15,8 +15,8 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
-import { linesWith, literals } from './vocabulary.ts';
-import { occurs, prefilterProvider } from '../literals.ts';
+import { literals, matchLines } from './vocabulary.ts';
+import { mayOccur, occurs, prefilterProvider } from '../literals.ts';
 
 interface Meta {
   title: string;
@@ -152,8 +152,18 @@ const SET_PASSWORD =
 const TEST_FILE =
   /\b(?:def test_|@Test\b|describe\s*\(|\bit\s*\(\s*['"]|#\[test\]|#\[cfg\(test\)\]|\bTEST(?:_F)?\s*\(|RSpec\.|pytest|unittest|testing\.T\b|\[Fact\]|\[TestMethod\]|PHPUnit|cmocka)/;
 
-const DECISION_HINT =
-  /compare|Compare|memcmp|strn?cmp|[Ee]quals?\b|Equal|_eq\b|verif|Verif|VERIF|signature|\blen\s*\(|\.length|\.size\(|[:\[\]]\s*\d\s*\]|slice|substr|subarray|environ|getenv|Getenv|ENV\b|process\.env|env::var|GetEnvironmentVariable|\$\{\w+:-|[Ee]nv\w*\s*\(|passw|pwd|\bpw\b|\bpin\b|passcode|secret|token|api_?key|apikey|otp|useradd|adduser|chpasswd|[Cc]reate\w*|hash|Hash/g;
+// (the one branch that needs no word, a one-digit subscript, is kept apart so that the others are found by
+// their words: see decisionLines)
+const DECISION_WORDS_BEFORE =
+  /compare|Compare|memcmp|strn?cmp|[Ee]quals?\b|Equal|_eq\b|verif|Verif|VERIF|signature|\blen\s*\(|\.length|\.size\(/;
+const DIGIT_SUBSCRIPT = /[:\[\]]\s*\d\s*\]/g;
+const DECISION_WORDS_AFTER =
+  /slice|substr|subarray|environ|getenv|Getenv|ENV\b|process\.env|env::var|GetEnvironmentVariable|\$\{\w+:-|[Ee]nv\w*\s*\(|passw|pwd|\bpw\b|\bpin\b|passcode|secret|token|api_?key|apikey|otp|useradd|adduser|chpasswd|[Cc]reate\w*|hash|Hash/;
+const DECISION_HINT = new RegExp(
+  `${DECISION_WORDS_BEFORE.source}|${DIGIT_SUBSCRIPT.source}|${DECISION_WORDS_AFTER.source}`,
+  'g',
+);
+const DECISION_WORDS = new RegExp(`${DECISION_WORDS_BEFORE.source}|${DECISION_WORDS_AFTER.source}`, 'g');
 
 export function analyzeDecisions(file: SourceFile): Finding[] {
   const out: Finding[] = [];
@@ -179,7 +189,9 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       }),
     );
   };
-  const testFile = TEST_FILE.test(text);
+  // (read when a check that spares test files may fire: most files never ask)
+  let testFile: boolean | undefined;
+  const inTests = () => (testFile ??= TEST_FILE.test(text));
   let values: Map<string, string> | undefined;
   const hashNames = new Set<string>();
   // (a line holds a hash literal only if the text does: most files have none, and skip the line loop)
@@ -190,14 +202,34 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       if (name && /hash|digest|passw|pwd|secret|pin|key/i.test(`${name[1]} ${l}`)) hashNames.add(name[1]);
       void i;
     }
+  // What each check needs somewhere in the text (a line has it only if the text has): a check the
+  // text cannot feed is not tried on its lines, and a text that feeds none is not read line by line.
+  const mac = MAC_NAME.test(text);
+  const can = {
+    compareFn: mayOccur(COMPARE_FN, text),
+    shortSlice: mac && SHORT_SLICE.test(text),
+    verifyNeZero: mayOccur(VERIFY_NE_ZERO, text),
+    emptySkip: mac && mayOccur(EMPTY_SKIP, text),
+    verifyByValue: mayOccur(VERIFY_BY_VALUE, text),
+    envDefault: mayOccur(ENV_DEFAULT, text),
+    // (a credential compared with a constant: the file holds a hash literal, or a name assigned a literal that looks set)
+    constant:
+      mayOccur(CRED_OPERAND, text) &&
+      mayOccur(CREDENTIAL_COMPARE, text) &&
+      (hashNames.size > 0 ||
+        [...(values = assignments(file)).values()].some((v) => secretLooking(constantSecret(v) ?? ''))) &&
+      !inTests(),
+    planted: mayOccur(SET_PASSWORD, text) && !inTests(),
+  };
+  if (!mac && !Object.values(can).some(Boolean)) return out;
   // (only lines holding one of the words these checks need are read: one pass of one regex over the text)
-  for (const i of linesWith(file, DECISION_HINT)) {
+  for (const i of decisionLines(file)) {
     const l = file.lines[i];
     if (l.length > 600) continue;
     const trimmed = l.trimStart();
     if (/^(?:\/\/|#(?!\[)|\*|\/\*)/.test(trimmed)) continue;
     // A comparison of a value with itself.
-    for (const m of l.matchAll(COMPARE_FN)) {
+    for (const m of can.compareFn ? l.matchAll(COMPARE_FN) : []) {
       const a = args(l, (m.index ?? 0) + m[0].length);
       if (a.length >= 2 && norm(a[0]) && norm(a[0]) === norm(a[1]) && /^[\w.$>-]+$/.test(norm(a[0]))) {
         add('backdoor.self-compare', i);
@@ -206,42 +238,42 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       if (a.length >= 3 && /^\s*[1-7]\s*$/.test(a[2]) && MAC_NAME.test(`${a[0]} ${a[1]}`))
         add('backdoor.short-compare', i, `${a[2].trim()} bytes`);
     }
-    const eq = /([\w.$>\[\]:-]+)\s*(?:===?|!==?)\s*([\w.$>\[\]:-]+)/.exec(l);
+    const eq = mac ? /([\w.$>\[\]:-]+)\s*(?:===?|!==?)\s*([\w.$>\[\]:-]+)/.exec(l) : null;
     if (eq && eq[1] === eq[2] && /[A-Za-z]/.test(eq[1]) && MAC_NAME.test(eq[1]) && !/["']/.test(eq[1]))
       add('backdoor.self-compare', i);
-    const bare = l.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '""');
+    const bare = can.shortSlice ? l.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '""') : '';
     if (
+      can.shortSlice &&
       SHORT_SLICE.test(bare) &&
       /==|!=|equals|compare|Equal/i.test(bare) &&
       MAC_NAME.test(bare) &&
       !/len\(|length/.test(bare)
     )
       add('backdoor.short-compare', i);
-    if (VERIFY_NE_ZERO.test(l)) add('backdoor.verify-error-passes', i);
-    const e = EMPTY_SKIP.exec(l);
+    if (can.verifyNeZero && VERIFY_NE_ZERO.test(l)) add('backdoor.verify-error-passes', i);
+    const e = can.emptySkip ? EMPTY_SKIP.exec(l) : null;
     if (e) {
       const name = e[1] ?? e[2] ?? e[3] ?? e[4];
       if (name && new RegExp(`\\b${name}\\b`).test(e[5] ?? '') && MAC_NAME.test(name))
         add('backdoor.empty-signature', i);
     }
-    if (VERIFY_BY_VALUE.test(l) && /sign|verif|cert|ssl|tls|jwt|token|hmac/i.test(l))
+    if (can.verifyByValue && VERIFY_BY_VALUE.test(l) && /sign|verif|cert|ssl|tls|jwt|token|hmac/i.test(l))
       add('backdoor.verify-by-value', i);
-    const d = ENV_DEFAULT.exec(l);
+    const d = can.envDefault ? ENV_DEFAULT.exec(l) : null;
     if (d) {
       const name = d[1] ?? d[4] ?? d[6] ?? d[8];
       const fallback = d[2] ?? d[3] ?? d[5] ?? d[7] ?? d[9];
       if (SECRET_ENV.test(name) && secretLooking(fallback) && !/^https?:|\/|^\d+$/.test(fallback))
         add('backdoor.default-secret', i, name);
     }
-    if (!testFile && CREDENTIAL_COMPARE.test(l) && CRED_OPERAND.test(l)) {
+    if (can.constant && CREDENTIAL_COMPARE.test(l) && CRED_OPERAND.test(l)) {
       values ??= assignments(file);
       const names = [...l.matchAll(/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?/g)].map((m) => m[0]);
       for (const n of names) {
         const base = n.split('.')[0];
         const field = n.split('.')[1];
         const v = values.get(base);
-        const lit =
-          v !== undefined ? /^\s*(?:[\w:]+\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v)?.[1] : undefined;
+        const lit = v !== undefined ? constantSecret(v) : undefined;
         if (
           (lit && secretLooking(lit) && base !== CRED_OPERAND.exec(l)?.[0]) ||
           hashNames.has(field ?? '') ||
@@ -252,7 +284,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
         }
       }
     }
-    if (!testFile && SET_PASSWORD.test(l)) {
+    if (can.planted && SET_PASSWORD.test(l)) {
       const lits = literals(l).filter((s) => secretLooking(s));
       if (lits.length && /passw|pwd|user|account|chpasswd|admin|Create/i.test(l)) add('backdoor.planted-account', i);
     }
@@ -324,6 +356,24 @@ function skippedVerification(file: SourceFile, add: (ruleId: string, i: number, 
   }
 }
 
+/**
+ * The lines where DECISION_HINT matches: the word branches from the lines holding their words (the
+ * scan's automaton), confirmed by the regex, and the subscript branch by a pass of its own. Without the
+ * automaton (a single small file), the whole regex over the text.
+ */
+function decisionLines(file: SourceFile): number[] {
+  const worded = matchLines(file, DECISION_WORDS);
+  if (!worded) return file.matchingLines(DECISION_HINT);
+  const subscripts = file.matchingLines(DIGIT_SUBSCRIPT);
+  if (!subscripts.length) return worded;
+  return [...new Set([...worded, ...subscripts])].sort((x, y) => x - y);
+}
+
+/** The literal a name holds, when it holds nothing else (`PASS = "…"`, `String k = env("…")`). */
+function constantSecret(v: string): string | undefined {
+  return /^\s*(?:[\w:]+\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v)?.[1];
+}
+
 /** A literal that looks like a password someone set: long enough, letters with digits or symbols, no spaces. */
 function secretLooking(s: string): boolean {
   if (s.length < 8 || /\s/.test(s) || PLACEHOLDER.test(s) || /^[a-z]+$|^[A-Z_]+$|^https?:|^\/|\{|%|\.\w{2,4}$/.test(s))
@@ -332,4 +382,14 @@ function secretLooking(s: string): boolean {
 }
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
-prefilterProvider(() => [DECISION_HINT], true);
+prefilterProvider(() => [DECISION_HINT, DECISION_WORDS], true);
+prefilterProvider(() => [
+  COMPARE_FN,
+  VERIFY_NE_ZERO,
+  EMPTY_SKIP,
+  VERIFY_BY_VALUE,
+  ENV_DEFAULT,
+  CRED_OPERAND,
+  CREDENTIAL_COMPARE,
+  SET_PASSWORD,
+]);

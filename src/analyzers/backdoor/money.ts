@@ -11,8 +11,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
-import { linesWith } from './vocabulary.ts';
-import { occurs, prefilterProvider } from '../literals.ts';
+import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 
 const MONEY =
   /amount|\bfee|remainder|residue|difference|skim|cents|balance|payout|transfer|credit|debit|ledger|withdraw|deposit|invoice|payment|\bpay|iban|wallet|destination|payee|beneficiar|\bnet\b|charged|salary|wage|refund|commission|adjustment|settle/i;
@@ -40,12 +39,29 @@ const PROTECTED = /\b(?:hash|digest|encrypt|bcrypt|argon|scrypt|pbkdf|mask|redac
 
 /** Lines worth reading: money words, account-shaped literals, writes. */
 const MONEY_HINT = new RegExp(`${MONEY.source}|${ACCOUNT_FORM.source}|${WRITE.source}`, 'gi');
+/** MONEY_HINT without its wordless branch (an account's form), which is read apart: see moneyLines. */
+const MONEY_WORDS = new RegExp(`${MONEY.source}|${WRITE.source}`, 'gi');
+const ACCOUNT_FORM_ANY_CASE = new RegExp(ACCOUNT_FORM.source, 'gi');
+
+/**
+ * The lines to read: where MONEY_HINT matches, or more. Every check needs MONEY, WRITE or ACCOUNT_FORM
+ * to match on the line itself and judges the line alone, so any lines that hold one of their words
+ * (the scan's automaton), with the lines an account's form matches on, find the same; without the
+ * automaton, the regex over the text.
+ */
+function moneyLines(file: SourceFile): number[] {
+  const worded = candidateLines(MONEY_WORDS, file.text, () => file.lineStarts());
+  if (!worded) return file.matchingLines(MONEY_HINT);
+  const forms = file.matchingLines(ACCOUNT_FORM_ANY_CASE);
+  if (!forms.length) return worded;
+  return [...new Set([...worded, ...forms])].sort((x, y) => x - y);
+}
 
 export function analyzeMoney(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const text = file.text;
   // (records copied aside need no money word: a customer model's side file holds none)
-  const money = MONEY.test(text);
+  const money = occurs(MONEY, text);
   if (!money && !(occurs(PERSONAL_HINT, text) && occurs(WRITE, text))) return out;
   const values = assignments(file);
   // Constants that hold an account: by their name, or by the form of the literal they hold.
@@ -58,6 +74,12 @@ export function analyzeMoney(file: SourceFile): Finding[] {
       (ACCOUNT_NAME.test(name) || ACCOUNT_FORM.test(v) || ID_LITERAL.test(v))
     )
       if (!/^\s*["'`]?\d{1,3}["'`]?\s*;?$/.test(v)) accounts.add(name);
+  // What each finding needs somewhere in the text (a line has it only if the text has): a file with
+  // neither is not read line by line. A fixed account: an account constant, or an account or id literal;
+  // a record copy: a write, and personal fields or a plain password.
+  const fixed = accounts.size > 0 || ACCOUNT_FORM.test(text) || ID_LITERAL.test(text);
+  const copy = occurs(WRITE, text) && (mayOccur(PERSONAL, text) || occurs(PLAINTEXT_PASSWORD, text));
+  if (!fixed && !copy) return out;
   const seen = new Set<number>();
   const add = (i: number, ruleId: string, message: string, title: string, cwe: string) => {
     if (seen.has(i)) return;
@@ -78,9 +100,10 @@ export function analyzeMoney(file: SourceFile): Finding[] {
       }),
     );
   };
-  for (const i of linesWith(file, MONEY_HINT)) {
+  for (const i of moneyLines(file)) {
     const l = file.lines[i];
     if (l.length > 600 || /^\s*(?:\/\/|#|\*|\/\*)/.test(l)) continue;
+    if (!fixed && !WRITE.test(l)) continue;
     const declared = /^\s*(?:[\w<>:]+\s+)*([A-Za-z_]\w*)\s*(?::\s*[\w:<>]+\s*)?(?::=|=)/.exec(l)?.[1];
     const usesConstant = [...l.matchAll(/[A-Za-z_]\w*/g)].some((m) => accounts.has(m[0]) && m[0] !== declared);
     const formLiteral = ACCOUNT_FORM.test(l);
@@ -100,7 +123,7 @@ export function analyzeMoney(file: SourceFile): Finding[] {
         'Money sent to an account fixed in the code',
         'CWE-506',
       );
-    if (WRITE.test(l)) {
+    if (copy && WRITE.test(l)) {
       const window = file.lines.slice(i, i + 4).join('\n');
       const fields = new Set([...window.matchAll(PERSONAL)].map((m) => m[0].toLowerCase()));
       if ((fields.size >= 3 || PLAINTEXT_PASSWORD.test(window)) && !PROTECTED.test(window))
@@ -117,4 +140,5 @@ export function analyzeMoney(file: SourceFile): Finding[] {
 }
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
-prefilterProvider(() => [MONEY_HINT], true);
+prefilterProvider(() => [MONEY_HINT, MONEY_WORDS], true);
+prefilterProvider(() => [MONEY, WRITE, PERSONAL, PLAINTEXT_PASSWORD]);

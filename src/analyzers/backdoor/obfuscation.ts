@@ -13,6 +13,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
 import { oncePerLine } from './vocabulary.ts';
+import { occurs, prefilterProvider } from '../literals.ts';
 
 const MORE_DECODE =
   /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b/;
@@ -24,6 +25,8 @@ const LOAD_SINK_G = new RegExp(LOAD_SINK.source, 'g');
 const PIPE_IN_STRING =
   /["'`][^"'`\n]*\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^"'`\n|]*https?:\/\/[\w.-]+[^"'`\n|]*\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php|iex|Invoke-Expression)\b[^"'`\n]*["'`]/;
 const GO_GENERATE = /^\s*\/\/go:generate\b/;
+const PIPE_WORDS = /curl|wget|iwr|Invoke-WebRequest|go:generate/g;
+const ANY_DECODE = new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g');
 
 /** The text inside the call's brackets that open at or after `at`. */
 function argsOf(text: string, at: number): string {
@@ -46,8 +49,8 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
     'Ship readable code (or a pinned, checksummed dependency); remove the decode-and-run or download-and-run step.',
   );
   const lines = file.lines;
-  const pipes = /curl|wget|iwr|Invoke-WebRequest|go:generate/.test(file.text);
-  for (let i = 0; pipes && i < lines.length; i++) {
+  // (both tests need one of these words on the line itself: only lines that hold one are read)
+  for (const i of file.matchingLines(PIPE_WORDS)) {
     const l = lines[i];
     if (l.length > 2000) continue;
     // (a message that tells a person what to type is not a command: print, log, echo, raise)
@@ -67,7 +70,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
         'A command written in the code pipes a download into a shell or interpreter: whatever the server sends runs, unreviewed, on every build or run.',
       );
   }
-  if (!DECODE.test(file.text) && !MORE_DECODE.test(file.text)) return out;
+  if (!occurs(DECODE, file.text) && !occurs(MORE_DECODE, file.text)) return out;
   // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
   // those with a decode step, then those naming a name found so far (not every line three times).
   const decoded = new Set<string>();
@@ -77,7 +80,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
     const at = lines.findIndex((l) => l.length <= 2000 && re.test(l));
     return at < 0 ? undefined : at;
   };
-  let work = file.matchingLines(new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g'));
+  let work = file.matchingLines(ANY_DECODE);
   for (let pass = 0; pass < 3 && work.length; pass++) {
     const before = decoded.size;
     for (const i of work) {
@@ -138,3 +141,6 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   }
   return out;
 }
+
+// (the words of the decode tests go into the scan's automaton: a file without them is not read for them)
+prefilterProvider(() => [DECODE, MORE_DECODE]);

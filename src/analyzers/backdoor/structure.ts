@@ -377,7 +377,8 @@ function readAssignments(file: SourceFile): Map<string, string> {
   const lines = file.lines;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (l.length > 400) continue;
+    // (both need an `=` or a `define` on the line: most lines have neither, and skip the two regexes)
+    if (l.length > 400 || (!l.includes('=') && !l.includes('define'))) continue;
     const m = ASSIGN.exec(l) ?? DEFINE.exec(l);
     if (!m) continue;
     // (a value that opens a bracket it does not close goes on over the next lines: a list, a set, an object)

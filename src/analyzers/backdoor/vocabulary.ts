@@ -439,6 +439,33 @@ export function linesWith(
 }
 
 /**
+ * The lines (0-based, ascending) where a global regex starts a match, as `matchingLines` finds them,
+ * but read only where the scan's automaton saw one of its words; undefined without the automaton.
+ * For regexes whose words come before any `\s` that may cross a line break (a match starts on the
+ * line of its word): each such line is tried with the blank lines and spaces after it.
+ */
+export function matchLines(
+  file: { text: string; lines: string[]; lineStarts(): number[] },
+  re: RegExp,
+): number[] | undefined {
+  const lines = candidateLines(re, file.text, () => file.lineStarts());
+  if (!lines) return undefined;
+  let one = ONE.get(re);
+  if (!one) ONE.set(re, (one = new RegExp(re.source, re.flags.replace(/[gy]/g, ''))));
+  const text = file.text;
+  const starts = file.lineStarts();
+  return lines.filter((k) => {
+    const start = starts[k];
+    const end = start + file.lines[k].length;
+    let stop = end;
+    while (stop < text.length && /\s/.test(text[stop])) stop++;
+    const m = one.exec(text.slice(start, stop + 2));
+    return m !== null && m.index <= end - start;
+  });
+}
+const ONE = new WeakMap<RegExp, RegExp>();
+
+/**
  * A reporter that keeps one backdoor finding per line (the first wins): the passes of one family
  * (leaks, decoded code) each call it with the line index, rule, title, severity and message.
  */
