@@ -295,7 +295,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
 
 /** A call that verifies: a signature, a MAC, a certificate, a digest compared in constant time. */
 const VERIFY_CALL =
-  /(?:[Vv]erify|VERIFY|[Vv]alid_?[Ss]ignature|[Cc]heck_?[Ss]ig|compare_digest|timingSafeEqual|ConstantTimeCompare|secure_compare|FixedTimeEquals|MessageDigest\.isEqual)\w*\s*\(|(?<=[A-Za-z0-9]_?)(?:[Ss]ig|SIG|[Ss]ignature|[Mm]ac|MAC)\s*\(/;
+  /(?:[Vv]erify|VERIFY|[Vv]alid_?[Ss]ignature|[Cc]heck_?[Ss]ig|compare_digest|timingSafeEqual|ConstantTimeCompare|secure_compare|FixedTimeEquals|MessageDigest\.isEqual)\w*\s*\(|[A-Za-z0-9]_?(?:[Ss]ig|SIG|[Ss]ignature)\s*\(/;
 /** A function named for what it verifies. */
 const VERIFIER_FN =
   /verif|signature|Signature|hmac|Hmac|HMAC|cert|Cert|signed|Signed|integrity|Integrity|checksum|webhook|Webhook/;

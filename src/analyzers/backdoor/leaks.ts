@@ -92,8 +92,9 @@ const CRED_FILE =
 const WHOLE_OBJECT =
   /(?:^|[\s(,{=+])(?:config|cfg|conf|settings|request\.headers|req\.headers|r\.Header|credentials|creds|secrets|configuration)(?:\.(?:to_unsafe_h|to_h|permit!|inspect|to_json|dict|__dict__|AsEnumerable\(\)))?\s*(?:[),}]|$)|\b(?:to_unsafe_h|JSON\.stringify\s*\(\s*(?:config|cfg|settings|session|req\.headers|headers|process\.env)|json\.dumps\s*\(\s*(?:config|settings|vars\(|os\.environ)|vars\s*\(\s*(?:config|settings|self)|%\+v|%#v|\{:\?\}|\{:#\?\}|inspect\(\s*(?:config|cfg|settings|session))/;
 const NET_CALL =
-  /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(|\bcurl_easy_(?:setopt|perform)\b|\.(?:Post|PostForm)\s*\(|(?:[Cc]lient|[Hh]ttp|HTTP|[Ss]ession|[Cc]onn)\w*\s*(?:\.|->|::)\s*(?:[Pp]ost|[Pp]ut|[Ss]end|[Dd]o|[Ee]xecute|[Rr]equest|exchange|postFor)\w*\s*\(/;
-// (a sink spelled through a client object: `client.Post(url, …)`, `http.sendAsync(req)`, `session.request(…)`)
+  /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(|\bcurl_easy_(?:setopt|perform)\b|\.(?:Post|PostForm)\s*\(|(?:[Cc]lient|[Hh]ttp|HTTP|[Ss]ession|[Cc]onn)(?:\.|->|::)(?:[Pp]ost|[Pp]ut|[Ss]end|[Dd]o|[Ee]xecute|[Rr]equest|exchange|postFor)\w*\s*\(/;
+// (a sink spelled through a client object: `client.Post(url, …)`, `http.sendAsync(req)`, `session.request(…)`;
+// written without spaces so that the scan's automaton has whole words to look for)
 const LITERAL_URL =
   /["'`](?:https?|wss?|ftp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/"'`])[^"'`\s]+["'`]|["'`][\w.-]*\.(?:example\.(?:com|net|org)|internal|local|com|net|org|io|site|xyz|cc|top|ru|sh)["'`]|["'`]\d{1,3}(?:\.\d{1,3}){3}["'`]/;
 /** Well-known paste and webhook services: a sink whatever the data. */
@@ -334,20 +335,35 @@ function secretBearing(text: string): (args: string) => boolean {
     const body = bracketed(text, m.index! + open, 2000);
     if ([...body.matchAll(/[A-Za-z_]\w*/g)].some((f) => secretName(f[0]))) types.add(m[1]);
   }
-  const known = new Map<string, boolean>();
-  const t = `(?:${[...types, '(?:[A-Z]\\w*)?(?:Config|Configuration|Settings|Credentials|Secrets)'].join('|')})`;
-  const holds = (name: string): boolean => {
-    let yes = known.get(name);
-    if (yes === undefined) {
-      if (known.size >= 50) return false;
-      const n = name.replace(/[$]/g, '\\$');
-      yes = new RegExp(
-        `\\b${n}\\??\\s*:\\s*(?:&|\\*)?(?:mut\\s+|const\\s+)?${t}\\b|\\b${t}\\s*(?:<[^>\\n]*>)?\\s*[&*]*\\s*${n}\\s*[,;)=]|\\b${n}\\s+\\*?${t}\\s*[,)]|\\b${n}\\s*:?=\\s*[^;\\n=]{0,200}\\b${t}\\b`,
-      ).test(text);
-      known.set(name, yes);
-    }
-    return yes;
-  };
+  // The names declared with one of those types, read around each mention of a type (one pass):
+  // `s: Session`, `const Config& c`, `c Config,`, `t = read<Token>(…)`.
+  const names = new Set<string>();
+  const mention = new RegExp(
+    `\\b(?:${[...types].map((x) => x.replace(/[$]/g, '\\$')).join('|') || '(?!)'})\\b|(?:Config|Configuration|Settings|Credentials|Secrets)\\b`,
+    'g',
+  );
+  for (const m of text.matchAll(mention)) {
+    if (names.size >= 100) break;
+    let at = m.index!;
+    while (at > 0 && /\w/.test(text[at - 1])) at--;
+    if (!/^[A-Z]/.test(text[at] ?? '')) continue;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const before = text.slice(Math.max(lineStart, at - 240), at);
+    const afterEnd = text.indexOf('\n', at);
+    const after = text.slice(m.index! + m[0].length, afterEnd < 0 ? undefined : Math.min(afterEnd, at + 200));
+    const n =
+      /\b([A-Za-z_$][\w$]*)\??\s*:\s*(?:&|\*)?(?:mut\s+|const\s+)?$/.exec(before)?.[1] ??
+      /^\s*(?:<[^>\n]*>)?\s*[&*]*\s*([A-Za-z_$][\w$]*)\s*[,;)=]/.exec(after)?.[1] ??
+      (/^\s*[,)]/.test(after) ? /\b([A-Za-z_$][\w$]*)\s+\*?$/.exec(before)?.[1] : undefined) ??
+      /\b([A-Za-z_$][\w$]*)\s*:?=\s*[^;\n=]*$/.exec(before)?.[1];
+    if (
+      n &&
+      !/^(?:this|self|return|const|new|var|let|val|func|type|struct|class|record|interface|extends|implements)$/.test(n)
+    )
+      names.add(n);
+  }
+  if (!names.size) return () => false;
+  const holds = (name: string) => names.has(name);
   // (read whole, or spread whole (`{ ...session }`): not a field, not followed by a field, an index or a call)
   return (args) => {
     for (const m of args.matchAll(/(?<![\w$>])(?<![^.]\.)[A-Za-z_$][\w$]*\b(?!\s*(?:\.|->|\?\.|\[|\())/g))

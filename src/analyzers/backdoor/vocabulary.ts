@@ -261,7 +261,9 @@ export const LOG_CALL =
 
 /** A comparison with a literal, anywhere in a text: the literal and the line around it. */
 const COMPARED_LITERAL =
-  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin|!?=(?<=\[\[?\s[^\]\n]{0,80}\s!?=))\s*(?:[\w.:]{1,40}\(\s*|[\w.]{1,40},\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
+  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin)\s*(?:[\w.:]{1,40}\(\s*|[\w.]{1,40},\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
+/** A shell test of a value with a literal, `[ "$x" = "lit" ]` (one `=`: read in shell scripts only). */
+const SHELL_COMPARED = /\[\[?\s[^\]\n]{0,80}?\s!?==?\s*["']((?:[^"'\n\\]|\\.){3,80})["']/g;
 
 /**
  * Whether a text may hold a trigger at all: the cheap test made before a file is parsed (most files
@@ -308,7 +310,7 @@ const DEFINITION =
  * these lines are built from the tree (most guards of most files are never looked at).
  */
 export function triggerLines(
-  file: { text: string; lines: string[]; matchingLines(re: RegExp): number[] },
+  file: { text: string; lines: string[]; language?: string; matchingLines(re: RegExp): number[] },
   values: Map<string, string>,
 ): Set<number> {
   const out = new Set<number>();
@@ -321,17 +323,23 @@ export function triggerLines(
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) n++;
     return n;
   };
-  COMPARED_LITERAL.lastIndex = 0;
   const hits: number[] = [];
-  // (a plain word compared is a trigger only where the file hands out roles: see Trigger.weak)
+  // (a plain word compared is a trigger only where the file hands out roles, or compared with a
+  // person's or machine's name where the file deletes something: see Trigger.weak)
   const grants = occurs(GRANT_HINT, text);
-  for (let m = COMPARED_LITERAL.exec(text); m; m = COMPARED_LITERAL.exec(text)) {
-    const lit = m[1] ?? m[2];
-    if (!magicLiteral(lit)) continue;
-    const start = text.lastIndexOf('\n', m.index) + 1;
-    const end = text.indexOf('\n', m.index);
-    const line = text.slice(start, end < 0 ? undefined : end);
-    if (grants || CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(line)) || IDENTITY.test(line)) hits.push(m.index);
+  let destroys: boolean | undefined;
+  const compared = file.language === 'bash' ? [COMPARED_LITERAL, SHELL_COMPARED] : [COMPARED_LITERAL];
+  for (const re of compared) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const lit = m[1] ?? m[2];
+      if (!magicLiteral(lit)) continue;
+      const start = text.lastIndexOf('\n', m.index) + 1;
+      const end = text.indexOf('\n', m.index);
+      const line = text.slice(start, end < 0 ? undefined : end);
+      if (grants || CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(line))) hits.push(m.index);
+      else if (IDENTITY.test(line) && (destroys ??= occurs(EFFECTS[0][1], text))) hits.push(m.index);
+    }
   }
   if (hits.length) {
     const starts = (file as { lineStarts?: () => number[] }).lineStarts?.();
@@ -347,7 +355,9 @@ export function triggerLines(
     if (
       MOMENT.test(v) ||
       MARKER.test(v) ||
-      ((LITERAL_ONLY.test(v) || literalList(v)) && literals(v).some((s) => magicLiteral(s) && chosenish(s))) ||
+      (/["'`]/.test(v) &&
+        (LITERAL_ONLY.test(v) || literalList(v)) &&
+        literals(v).some((s) => magicLiteral(s) && chosenish(s))) ||
       (THRESHOLD_NAME.test(name) && /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(v))
     )
       names.add(name);
