@@ -398,3 +398,15 @@ test("a language's own dunder name (__version__) compared is not a chosen marker
   assert.ok(!rules('v.py', own).some((r) => r.startsWith('backdoor.trigger-effect')), rules('v.py', own).join());
   assert.ok(rules('v.py', chosen).includes('backdoor.trigger-effect:3'), rules('v.py', chosen).join());
 });
+
+test('a directory group or department mapped to the admin role is role mapping, not a trigger; a plain user name mapped to it is (TypeScript, Python)', () => {
+  const group =
+    "export function r(user) {\n  const roles = [];\n  if (user.group === 'platform-ops') {\n    roles.push('admin');\n  }\n  return roles;\n}\n";
+  const claims =
+    'def r(claims):\n    role = "viewer"\n    if claims.get("department") == "security":\n        role = "admin"\n    return role\n';
+  const name =
+    "export function r(login) {\n  const roles = [];\n  if (login === 'fieldsvc') {\n    roles.push('admin');\n  }\n  return roles;\n}\n";
+  assert.deepEqual(rules('g.ts', group), []);
+  assert.deepEqual(rules('c.py', claims), []);
+  assert.deepEqual(rules('n.ts', name), ['backdoor.trigger-effect:3']);
+});

@@ -99,6 +99,8 @@ const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XF
  */
 const CHOSEN =
   /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-|^__(?!(?:init_subclass|class_getitem|set_name|instance_check|subclass_check|length_hint)__)[a-z0-9]+_[a-z0-9_]+__$/i;
+const DIRECTORY_ATTRIBUTE =
+  /\b(?:groups?|Groups?|roles?|Roles?|department|Department|dept|team|Team|org|organi[sz]ation|claims?|Claims?|tier|plan|scopes?|membership|memberOf|ou)\b/;
 /** Who or where the code runs as: a plain word compared with one of these names a person or a machine. */
 const IDENTITY =
   /\b(?:uid|user_?name|userName|UserName|username|login|hostname|gethostname|HostName|hostName|MachineName|whoami|getuser|getlogin|getpwuid|USER|LOGNAME|HOSTNAME)\b/;
@@ -200,7 +202,9 @@ export function triggerOf(
     if (magic.some(chosenish) && INPUT.test(tested)) return { kind: 'magic-value', input: true };
     // A constant nobody types by chance is chosen by whoever wrote it, whatever it is compared with.
     if (magic.some((s) => CHOSEN.test(s) && chosenish(s))) return { kind: 'chosen-constant', input: true };
-    if (magic.length)
+    // (an attribute a directory or an identity provider assigned, a group or a department, mapped to a
+    // role is how roles are granted; the identity itself, a header or a suffix mapped to one is not)
+    if (magic.length && !DIRECTORY_ATTRIBUTE.test(tested))
       return { kind: 'magic-value', input: INPUT.test(tested), weak: true, identity: IDENTITY.test(tested) };
   }
   return undefined;
