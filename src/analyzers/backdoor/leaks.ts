@@ -427,6 +427,7 @@ function shellEchoes(file: SourceFile, lines: string[], add: ReturnType<typeof o
 /** Secrets nobody sends on purpose: incoming credentials, browser storage, the whole environment or configuration, credential files. */
 const COLLECTED =
   /HTTP_AUTHORIZATION|HTTP_COOKIE|\b(?:get_?[Hh]eader|headers?\.get|[Hh]eaders?)\s*[([]\s*["'](?:authorization|cookie|x-api-key)["']|\b(?:getParameter|params|form|body|POST)\s*[([]\s*[:"']?(?:password|passwd|pwd|pass)\b|\blocalStorage\b|\bsessionStorage\b|\bdocument\.cookie\b|\bconfiguration\.AsEnumerable\(\)|\bos\.environ\.copy\(\)|\bdict\(\s*os\.environ\s*\)|\bos\.Environ\(\)|\bprocess\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bENV\.to_h\b|\bSystem\.getenv\(\s*\)|\bGetEnvironmentVariables\(\)|\benv::vars\(\)|\.ssh\/|["']\.ssh["']|["']id_(?:rsa|ed25519|ecdsa)["']|\.aws\/credentials|["']\.aws["']|\bos\.environ\.(?:items|keys|values)\(\)|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bENV\.(?:each|select|filter|to_a)\b|["'][^"'\n]*\/\.?(?:credentials(?:\.json)?|\.pgpass|\.my\.cnf|\.htpasswd)["']|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.docker\/config|\.kube\/config|\/etc\/shadow|wallet\.dat/;
+const BODY_WRITE = /\bsetDoOutput\s*\(\s*true|\bgetOutputStream\s*\(\s*\)\s*\.\s*write/;
 const CHILD_ENV = /\benv\s*[:=]|spawn|exec|fork|Popen|Command|child_process|ProcessStartInfo|subprocess/;
 
 /**
@@ -448,12 +449,18 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
     const at = c.search(NET_CALL);
     if (at < 0) return false;
     const args = callArgs(c, at);
-    return /,|\bdata\b|\bjson\b|\bbody\b/.test(args);
+    // (or a connection whose body is written after it is opened: `setDoOutput(true)`, `getOutputStream()`)
+    return /,|\bdata\b|\bjson\b|\bbody\b/.test(args) || BODY_WRITE.test(c.slice(at));
   };
   file.lines.forEach((raw, i) => {
     const c = lines[i];
     if (!c) return;
-    if ((LITERAL_URL.test(raw) || PASTE.test(raw)) && sends(lines.slice(i, i + 3).join(' '))) hosts.push(i);
+    // (the URL may be an argument on its own line, a line or two into the call)
+    if (
+      (LITERAL_URL.test(raw) || PASTE.test(raw)) &&
+      [0, 1, 2].some((k) => i >= k && sends(lines.slice(i - k, i + 5).join(' ')))
+    )
+      hosts.push(i);
     if (COLLECTED.test(raw) && !CHILD_ENV.test(raw) && !MASKED.test(raw)) sources.push(i);
     if (sends(lines.slice(i, i + 3).join(' ')))
       for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {
