@@ -447,3 +447,26 @@ test('a credential file posted with the URL on its own line inside the call is e
   assert.deepEqual(rules('Rakefile.rb', leak), ['backdoor.secret-to-host:2', 'backdoor.secret-to-host:4']);
   assert.deepEqual(rules('Rakefile.rb', status), []);
 });
+
+test('a loader name spelled in character codes is found in JavaScript and Python; a word spelled the same way is not', () => {
+  const js = 'const f = globalThis[String.fromCharCode(101, 118, 97, 108)];\nf(payload);\n';
+  const py = 'import builtins\nrun = getattr(builtins, "".join(map(chr, (101, 118, 97, 108))))\n';
+  const word = 'const w = String.fromCharCode(119, 111, 114, 108, 100);\nconsole.log(w);\n';
+  assert.ok(rules('w.js', js).includes('backdoor.decoded-load:1'), rules('w.js', js).join());
+  assert.ok(rules('w.py', py).includes('backdoor.decoded-load:2'), rules('w.py', py).join());
+  assert.deepEqual(rules('w.js', word), []);
+});
+
+test('an XOR-decoded buffer filled element by element and run by execl is found (C)', () => {
+  const text = [
+    'static const unsigned char t[] = { 0x2b, 0x3b, 0x39 };',
+    'void f(void) {',
+    '    char b[4];',
+    '    for (int i = 0; i < 3; i++)',
+    '        b[i] = (char)(t[i] ^ 0x5c);',
+    '    execl("/bin/sh", "sh", "-c", b, (char *)0);',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('x.c', text).includes('backdoor.decoded-load:6'), rules('x.c', text).join());
+});
