@@ -44,7 +44,7 @@ function spelledLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>): 
   if (!occurs(CHAR_CODES, file.text)) return;
   for (const i of file.matchingLines(CHAR_CODES)) {
     const l = file.lines[i];
-    if (l.length > 2000) continue;
+    if (l.length > 2000 || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
     for (const m of l.matchAll(CHAR_CODES)) {
       const codes = m[1].split(',').map((x) => Number(x.trim()));
       if (codes.some((c) => c < 9 || c > 126)) continue;
