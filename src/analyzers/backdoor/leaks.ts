@@ -15,7 +15,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
-import { occurs, prefilterProvider } from '../literals.ts';
+import { candidateLines, occurs, prefilterProvider } from '../literals.ts';
 
 const SECRET_WORDS = new Set([
   'password',
@@ -143,9 +143,6 @@ const IDENT = /[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_]\w*)*/g;
 
 export function analyzeLeaks(file: SourceFile): Finding[] {
   const out: Finding[] = [];
-  // Sinks first: a file with no log, print or network call leaks nothing here.
-  // (a shell script's own output is a sink: see shellEchoes)
-  if (!occurs(SINK_HINT, file.text) && file.language !== 'bash') return out;
   // (lines with their string contents blanked, made when first read)
   const blanked: (string | undefined)[] = new Array(file.lines.length);
   const lines = new Proxy([] as string[], {
@@ -164,6 +161,15 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     }
     return c;
   }
+  // Sinks first: a file with no log, print or network call leaks nothing here.
+  // (every finding needs a line that holds one, string contents blanked: the lines holding a sink's word,
+  // from the scan's automaton, are asked one by one, and most files answer on their first; without the
+  // automaton, the regex over the text)
+  const sinkLines = candidateLines(SINK_HINT_G, file.text, () => file.lineStarts());
+  // (a shell script's own output is a sink: see shellEchoes)
+  const shell = file.language === 'bash';
+  if (!shell && (sinkLines ? !sinkLines.some((i) => SINK_HINT.test(line(i))) : !occurs(SINK_HINT, file.text)))
+    return out;
   const tainted = new Set<string>();
   // (object keys name a slot, not a value: `credentials: 'include'`; a key freshly made is output, not a leak)
   const isSource = (c: string) => {
@@ -436,8 +442,14 @@ const CHILD_ENV = /\benv\s*[:=]|spawn|exec|fork|Popen|Command|child_process|Proc
  * encoders and containers this light analysis does not follow).
  */
 function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<number>): void {
-  // (no line can collect such secrets when the whole text holds none: most files, and the cheap test)
-  if (!occurs(COLLECTED, file.text)) return;
+  // (nothing to report without a line that collects such secrets: only lines holding one of their words
+  // can, and they are asked first; without the scan's automaton, the regex over the text)
+  const collects = (i: number) => {
+    const raw = file.lines[i];
+    return !!lines[i] && COLLECTED.test(raw) && !CHILD_ENV.test(raw) && !MASKED.test(raw);
+  };
+  const maySource = candidateLines(COLLECTED, file.text, () => file.lineStarts());
+  if (maySource ? !maySource.some(collects) : !occurs(COLLECTED, file.text)) return;
   const net = lines.some((c) => NET_CALL.test(c));
   if (!net) return;
   const hosts: number[] = [];
@@ -461,7 +473,7 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
       [0, 1, 2].some((k) => i >= k && sends(lines.slice(i - k, i + 5).join(' ')))
     )
       hosts.push(i);
-    if (COLLECTED.test(raw) && !CHILD_ENV.test(raw) && !MASKED.test(raw)) sources.push(i);
+    if (collects(i)) sources.push(i);
     if (sends(lines.slice(i, i + 3).join(' ')))
       for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {
         const v = values.get(m[0]);
@@ -524,5 +536,5 @@ function functionsOf(file: SourceFile): Map<string, string[]> {
 }
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
-prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G], true);
-prefilterProvider(() => [SINK_HINT, COLLECTED]);
+prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G, COLLECTED], true);
+prefilterProvider(() => [SINK_HINT]);

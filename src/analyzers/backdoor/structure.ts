@@ -383,7 +383,9 @@ function readAssignments(file: SourceFile): Map<string, string> {
     if (!m) continue;
     // (a value that opens a bracket it does not close goes on over the next lines: a list, a set, an object)
     let value = m[3];
-    for (let j = i + 1; j < lines.length && j <= i + 12 && depth(value) > 0; j++) value += `\n${lines[j]}`;
+    // (no bracket in it, none left open: most values, and the cheap test)
+    if (/[([{]/.test(value))
+      for (let j = i + 1; j < lines.length && j <= i + 12 && depth(value) > 0; j++) value += `\n${lines[j]}`;
     for (const name of [m[1], ...(m[2] ? m[2].split(',').slice(1) : [])].map((x) => x.trim())) {
       if (name === '_') continue;
       const n = (count.get(name) ?? 0) + 1;
