@@ -330,7 +330,8 @@ export function triggerLines(
   const hits: number[] = [];
   // (a plain word compared is a trigger only where the file hands out roles, or compared with a
   // person's or machine's name where the file deletes something: see Trigger.weak)
-  const grants = occurs(GRANT_HINT, text);
+  let grantsAt: boolean | undefined;
+  const grants = () => (grantsAt ??= occurs(GRANT_HINT, text));
   let destroys: boolean | undefined;
   const compared = file.language === 'bash' ? [COMPARED_LITERAL, SHELL_COMPARED] : [COMPARED_LITERAL];
   for (const re of compared) {
@@ -341,7 +342,7 @@ export function triggerLines(
       const start = text.lastIndexOf('\n', m.index) + 1;
       const end = text.indexOf('\n', m.index);
       const line = text.slice(start, end < 0 ? undefined : end);
-      if (grants || CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(line))) hits.push(m.index);
+      if (CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(line)) || grants()) hits.push(m.index);
       else if (IDENTITY.test(line) && (destroys ??= occurs(EFFECTS[0][1], text))) hits.push(m.index);
     }
   }
@@ -413,9 +414,11 @@ export function triggerLines(
 const GRANT_HINT =
   /ROLE_ADMIN|\b[Rr]oles?\b\W{0,12}(?:\w+\W{1,6}){0,3}admin|\bis_?[Aa]dmin\s*[:=]\s*(?:true|True|TRUE|1)\b|\bis_superuser\s*=\s*True|\bsuperuser\s*[:=]\s*true|'administrator'|"administrator"/;
 
+const LIST_START =
+  /^\s*(?:\[|\{|\(|new\s|%w|Set\b|List\.of|frozenset|set\(|vec!|array\(|Arrays\.asList|Immutable\w*\.of|map\[|const\s*\[)/;
 /** A list or set of literals and nothing else (`new Set(['a', 'b'])`, `%w[a b]`, `[]string{"a"}`). */
 function literalList(v: string): boolean {
-  if (v.length > 600 || !/[\[{(]/.test(v)) return false;
+  if (v.length > 600 || !LIST_START.test(v)) return false;
   const rest = v
     .replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '')
     .replace(
