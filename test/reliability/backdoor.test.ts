@@ -470,3 +470,14 @@ test('an XOR-decoded buffer filled element by element and run by execl is found 
   ].join('\n');
   assert.ok(rules('x.c', text).includes('backdoor.decoded-load:6'), rules('x.c', text).join());
 });
+
+test('certificate checks switched off by an unrelated environment value are found; a named insecure opt-in is not (Go, Node)', () => {
+  const goRelay =
+    'package c\nfunc New() *http.Client {\n\tproxied := os.Getenv("HTTPS_PROXY") != ""\n\treturn &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: proxied}}}\n}\n';
+  const goOptIn = goRelay.replace(/proxied/g, 'insecure').replace('HTTPS_PROXY', 'APP_INSECURE');
+  const node =
+    "const lenient = process.env.REGION === 'eu-2';\nconst agent = new https.Agent({ rejectUnauthorized: lenient });\n";
+  assert.ok(rules('c.go', goRelay).includes('backdoor.verify-by-value:4'), rules('c.go', goRelay).join());
+  assert.deepEqual(rules('c.go', goOptIn), []);
+  assert.ok(rules('a.js', node).includes('backdoor.verify-by-value:2'), rules('a.js', node).join());
+});

@@ -290,6 +290,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     }
   }
   if (occurs(VERIFY_CALL, text)) skippedVerification(file, add);
+  if (occurs(TLS_OFF_BY_NAME, text)) tlsOffByUnrelatedValue(file, add);
   return out;
 }
 
@@ -372,6 +373,36 @@ function decisionLines(file: SourceFile): number[] {
 /** The literal a name holds, when it holds nothing else (`PASS = "…"`, `String k = env("…")`). */
 function constantSecret(v: string): string | undefined {
   return /^\s*(?:[\w:]+\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v)?.[1];
+}
+
+/** A certificate check's switch given a name: `.danger_accept_invalid_certs(x)`, `InsecureSkipVerify: x`. */
+const TLS_OFF_BY_NAME =
+  /\b(?:danger_accept_invalid_certs|danger_accept_invalid_hostnames|InsecureSkipVerify|insecureSkipVerify|rejectUnauthorized|verify_ssl|ssl_verify|verify_peer|VerifyPeer|check_hostname|CURLOPT_SSL_VERIFYPEER|CURLOPT_SSL_VERIFYHOST)\b\s*(?:[:=]|\(|,)\s*(!?)\s*([A-Za-z_]\w*)\s*[),;}\n]/;
+/** A reading of the environment or of a request: where an outsider's or the machine's value comes in. */
+const OUTSIDE_VALUE =
+  /\b(?:env::var\w*|getenv|Getenv|environ|process\.env|ENV\s*\[|ENV\.fetch|System\.getenv|GetEnvironmentVariable|LookupEnv|headers?|cookies?|query|params)\b/;
+/** Names that say what they switch: an explicit opt-in to skip verification is configuration, not a trigger. */
+const SAYS_INSECURE =
+  /insecure|INSECURE|Insecure|verif|VERIF|Verif|tls|TLS|Tls|ssl|SSL|Ssl|cert|CERT|Cert|skip|SKIP|Skip|strict|STRICT|Strict/;
+
+/**
+ * A certificate check switched off by a value read from somewhere unrelated (issue 21, item 2): the
+ * switch is given a name assigned from the environment or a request, and neither the name nor what it
+ * reads says "insecure", "verify", "tls" or "cert" (`behind_proxy = env::var_os("HTTPS_PROXY").is_some()`
+ * then `.danger_accept_invalid_certs(behind_proxy)`): whoever sets that value turns verification off.
+ */
+function tlsOffByUnrelatedValue(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  let values: Map<string, string> | undefined;
+  for (const i of file.matchingLines(new RegExp(TLS_OFF_BY_NAME.source, 'g'))) {
+    const m = TLS_OFF_BY_NAME.exec(file.lines[i] + '\n');
+    if (!m || /^(?:true|false|True|False|TRUE|FALSE|nil|None|null)$/.test(m[2]) || SAYS_INSECURE.test(m[2])) continue;
+    values ??= assignments(file);
+    const v = values.get(m[2]);
+    if (v === undefined || !OUTSIDE_VALUE.test(v) || SAYS_INSECURE.test(v)) continue;
+    add('backdoor.verify-by-value', i, m[2]);
+    const decl = file.lines.findIndex((l) => l.includes(m[2]) && l.includes(v.split('\n')[0].trim().slice(0, 40)));
+    if (decl >= 0 && decl !== i) add('backdoor.verify-by-value', decl, m[2]);
+  }
 }
 
 /** A literal that looks like a password someone set: long enough, letters with digits or symbols, no spaces. */
