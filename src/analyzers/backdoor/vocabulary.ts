@@ -368,30 +368,39 @@ export function triggerLines(
       names.add(name);
   // (a name counted up, when the file compares it with a number: `seen > 50000`, `n >= LIMIT`)
   // (found from the `++` / `+= 1` / increment call, then the name beside it: one literal scan)
+  // (a name counted up in many places is compared once: each test reads the whole text)
+  const uncompared = new Set<string>();
   for (const m of text.matchAll(INCREMENT_OP)) {
     const at = m.index ?? 0;
     const around = text.slice(Math.max(0, at - 60), at + 60);
     const i = INCREMENTED.exec(around.slice(0, 60 + m[0].length + 40));
     INCREMENTED.lastIndex = 0;
     const n = i ? (i[1] ?? i[2] ?? i[3]) : undefined;
-    if (
-      n &&
-      n.length > 1 &&
-      !names.has(n) &&
-      new RegExp(`\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`).test(text)
-    )
+    if (!n || n.length < 2 || names.has(n) || uncompared.has(n)) continue;
+    if (new RegExp(`\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`).test(text))
       names.add(n);
+    else uncompared.add(n);
   }
   // (a name computed from one of those: `ops = login.endsWith(SUFFIX)`, then `if (ops)`; one regex, one pass)
   if (names.size) {
     const held = new RegExp(`\\b(?:${[...names].map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`);
     for (const [name, v] of values) if (!names.has(name) && v.length < 300 && held.test(v)) names.add(name);
   }
+  // (hint lines of one function look back over the same lines: each line is read once)
+  const definedOn = new Map<number, string | null>();
+  const definition = (k: number) => {
+    let name = definedOn.get(k);
+    if (name === undefined) {
+      const d = DEFINITION.exec(file.lines[k] ?? '');
+      definedOn.set(k, (name = d ? (d[1] ?? d[2] ?? d[3]) : null));
+    }
+    return name;
+  };
   for (const i of [...out])
     for (let k = i; k >= 0 && k >= i - 30; k--) {
-      const d = DEFINITION.exec(file.lines[k] ?? '');
-      if (d) {
-        names.add(d[1] ?? d[2] ?? d[3]);
+      const d = definition(k);
+      if (d !== null) {
+        names.add(d);
         break;
       }
     }
