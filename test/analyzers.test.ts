@@ -33,6 +33,7 @@ test('backdoor analyzer proves itself on its fixtures', () => {
     'backdoor.verify-error-passes',
     'backdoor.empty-signature',
     'backdoor.verify-by-value',
+    'backdoor.verify-skipped',
     'backdoor.default-secret',
     'backdoor.constant-credential',
     'backdoor.planted-account',

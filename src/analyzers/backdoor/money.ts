@@ -28,9 +28,11 @@ const MOVE =
   /\b(?:credit|debit|transfer|payout|pay|post|Post|deposit|withdraw|send|move|book|record|add|Add|push|append|insert|create)\w*\s*\(|=|\breturn\b|:/;
 
 const WRITE =
-  /\bFile\.open\s*\([^)]*["'](?:a|w|ab|a\+)["']|\bfile_put_contents\s*\(|FILE_APPEND|\bappendFile(?:Sync)?\s*\(|\bwriteFile(?:Sync)?\s*\(|\bopen\s*\([^)]*["'](?:a|w|ab|a\+|wb)["']|\bfputs\s*\(|\bfprintf\s*\(|\bfwrite\s*\(|\bAppendAllText\w*\s*\(|\bWriteAllText\w*\s*\(|\bOpenOptions\b|\bos\.OpenFile\s*\(|\bINSERT\s+INTO\b|\.objects\.create\s*\(|\.create\s*\(|\.insert\w*\s*\(|\bFileWriter\s*\(|\bofstream\b|>>\s*["'$\/]/;
+  /\bFile\.open\s*\([^\n]*?["'](?:a|w|ab|a\+)["']|\bfile_put_contents\s*\(|FILE_APPEND|\bappendFile(?:Sync)?\s*\(|\bwriteFile(?:Sync)?\s*\(|\bopen\s*\([^\n]*?["'](?:a|w|ab|a\+|wb)["']|\bfputs\s*\(|\bfprintf\s*\(|\bfwrite\s*\(|\bAppendAllText\w*\s*\(|\bWriteAllText\w*\s*\(|\bOpenOptions\b|\bos\.OpenFile\s*\(|\bINSERT\s+INTO\b|\.objects\.create\s*\(|\.create\s*\(|\.insert\w*\s*\(|\bFileWriter\s*\(|\bofstream\b|>>\s*["'$\/]/;
 const PERSONAL =
   /\b\w*(?:email|phone|tax_?id|taxId|ssn|national_?id|date_?of_?birth|dob|birth|card(?:_?number)?|\bpan\b|cvc|cvv|exp(?:iry)?|iban|passport|address)\w*/gi;
+/** (a cheap first test for PERSONAL: one of its words anywhere) */
+const PERSONAL_HINT = /email|phone|tax_?id|taxId|ssn|birth|card|cvv|cvc|iban|passport|passw/i;
 const PLAINTEXT_PASSWORD =
   /\b(?:raw|plain(?:text)?|clear)_?(?:password|pass|pwd|pw)\b|\bpassword_?(?:raw|plain|clear)\b/i;
 const PROTECTED = /\b(?:hash|digest|encrypt|bcrypt|argon|scrypt|pbkdf|mask|redact|last4|tokeni[sz]e)\w*/i;
@@ -58,7 +60,9 @@ function moneyLines(file: SourceFile): number[] {
 export function analyzeMoney(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const text = file.text;
-  if (!occurs(MONEY, text)) return out;
+  // (records copied aside need no money word: a customer model's side file holds none)
+  const money = occurs(MONEY, text);
+  if (!money && !(occurs(PERSONAL_HINT, text) && occurs(WRITE, text))) return out;
   const values = assignments(file);
   // Constants that hold an account: by their name, or by the form of the literal they hold.
   const accounts = new Set<string>();
@@ -106,9 +110,11 @@ export function analyzeMoney(file: SourceFile): Finding[] {
     const idLiteral = ID_LITERAL.test(l) && MONEY.test(l) && ACCOUNT_NAME.test(l.replace(ID_LITERAL, ''));
     const inMove = MONEY.test(l) && MOVE.test(l);
     if (
-      (formLiteral && !declared) ||
-      (inMove && (usesConstant || idLiteral)) ||
-      (idLiteral && /\b(?:credit|transfer|post|pay)\w*\s*\(/i.test(l))
+      money &&
+      ((formLiteral && !declared) ||
+        (inMove && (usesConstant || idLiteral)) ||
+        // (an id-like literal handed straight to a call that moves money is the destination, named or not)
+        (ID_LITERAL.test(l) && /\b(?:credit|transfer|payout|pay)\w*\s*\(\s*["'`]/i.test(l)))
     )
       add(
         i,

@@ -18,15 +18,49 @@ import { occurs, prefilterProvider } from '../literals.ts';
 const MORE_DECODE =
   /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b/;
 const LOAD_SINK =
-  /\b(?:eval|(?<![\w$]\.|\/\.)exec|(?:child_process|cp|os|subprocess|shell|proc|Kernel|pty)\.exec\w*|execfile|compile|Function|runInNewContext|runInThisContext|runInContext|Assembly\.Load\w*|defineClass|loadClass|dlopen|LoadLibrary\w*|memfd_create|VirtualAlloc|mprotect|marshal\.loads|pickle\.loads|system|popen|spawn\w*|execSync|execFile\w*|instance_eval|class_eval|module_eval|create_function|import_module|__import__|exec\.Command|Process\.Start|CreateProcess\w*|ShellExecute\w*|WinExec|ProcessBuilder|getRuntime\(\)\.exec|newInstance)\s*\(|\bnew\s+Function\b|\bnew\s+ClassLoader\b|\bnew\s+\w*ClassLoader\s*\(|\bglobalThis\s*\[|\bwindow\s*\[|\bglobal\s*\[|\bProcessStartInfo\b|\bexecve?\w*\s*\(|\bCommand::new\b/;
+  /\b(?:eval|(?<![\w$]\.|\/\.)exec|(?:child_process|cp|os|subprocess|shell|proc|Kernel|pty)\.exec\w*|execfile|compile|Function|runInNewContext|runInThisContext|runInContext|Assembly\.Load\w*|defineClass|loadClass|dlopen|LoadLibrary\w*|memfd_create|VirtualAlloc|mprotect|marshal\.loads|pickle\.loads|system|popen|spawn\w*|execSync|execFile\w*|instance_eval|class_eval|module_eval|create_function|import_module|__import__|exec\.Command|Process\.Start|CreateProcess\w*|ShellExecute\w*|WinExec|ProcessBuilder|getRuntime\(\)\.exec|newInstance)\s*\(|\bnew\s+Function\b|\bnew\s+ClassLoader\b|\bnew\s+\w*ClassLoader\s*\(|\bglobalThis\s*\[|\bwindow\s*\[|\bglobal\s*\[|\bProcessStartInfo\b|\bexec(?:ve?|l)\w*\s*\(|\bCommand::new\b/;
 const ASSIGNED =
-  /(?:^|[\s(;{,])(?:(?:var|let|const|my|local|auto|val|final|static|private|readonly|public|mut)\s+)*(?:[\w<>\[\],.?*&:]+\s+)??\$?([A-Za-z_]\w*)(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+  /(?:^|[\s(;{,])(?:(?:var|let|const|my|local|auto|val|final|static|private|readonly|public|mut)\s+)*(?:[\w<>\[\],.?*&:]+\s+)??\$?([A-Za-z_]\w*)(?:\[[^\]\n]{0,20}\])?(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+// (a buffer filled element by element, `buf[i] = table[i] ^ 0x5c`, holds what is decoded into it)
 const LOAD_SINK_G = new RegExp(LOAD_SINK.source, 'g');
 const PIPE_IN_STRING =
   /["'`][^"'`\n]*\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^"'`\n|]*https?:\/\/[\w.-]+[^"'`\n|]*\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php|iex|Invoke-Expression)\b[^"'`\n]*["'`]/;
 const GO_GENERATE = /^\s*\/\/go:generate\b/;
 const PIPE_WORDS = /curl|wget|iwr|Invoke-WebRequest|go:generate/g;
 const ANY_DECODE = new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g');
+
+/** Character codes written out: `String.fromCharCode(70, 117, …)`, `map(chr, (101, 120, …))`, `chr(101) + …`. */
+const CHAR_CODES = /(?:fromCharCode|\bchr\b|\bchar\b|\(char\))[^\n\d]{0,24}((?:\d{2,3}\s*,\s*){2,}\d{2,3})/g;
+/** What a payload spells when it hides a loader's name or a command (not a greeting or a colour). */
+const SPELLED_LOADER =
+  /^(?:exec|eval|Function|system|popen|spawn|execSync|compile|__import__|constructor|require|execl|execve|execvp|ShellExecute|getRuntime)$|child_process|\/bin\/(?:ba)?sh|\bcurl\s|\bwget\s|powershell|\bimport\s+os\b|subprocess|\beval\s*\(/;
+
+/**
+ * A code loader's name, or a command, spelled in character codes: `globalThis[String.fromCharCode(70,
+ * 117, 110, …)]` is `Function`, `getattr(builtins, "".join(map(chr, (101, 120, 101, 99))))` is `exec`.
+ * Nobody spells a name they mean to read in numbers.
+ */
+function spelledLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
+  if (!occurs(CHAR_CODES, file.text)) return;
+  for (const i of file.matchingLines(CHAR_CODES)) {
+    const l = file.lines[i];
+    if (l.length > 2000 || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
+    for (const m of l.matchAll(CHAR_CODES)) {
+      const codes = m[1].split(',').map((x) => Number(x.trim()));
+      if (codes.some((c) => c < 9 || c > 126)) continue;
+      const spelled = String.fromCharCode(...codes);
+      if (!SPELLED_LOADER.test(spelled)) continue;
+      add(
+        i,
+        'backdoor.decoded-load',
+        'A code loader spelled in character codes',
+        'critical',
+        `Character codes here spell "${spelled.slice(0, 40)}": a loader or a command hidden from a reader.`,
+      );
+      break;
+    }
+  }
+}
 
 /** The text inside the call's brackets that open at or after `at`. */
 function argsOf(text: string, at: number): string {
@@ -70,6 +104,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
         'A command written in the code pipes a download into a shell or interpreter: whatever the server sends runs, unreviewed, on every build or run.',
       );
   }
+  spelledLoaders(file, add);
   if (!occurs(DECODE, file.text) && !occurs(MORE_DECODE, file.text)) return out;
   // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
   // those with a decode step, then those naming a name found so far (not every line three times).

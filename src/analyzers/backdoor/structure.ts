@@ -162,8 +162,9 @@ function enclosingName(n: Node): string {
   return '';
 }
 
+// (a call after a keyword, `if expired(` or `return check(`, is not a definition: it would hide the helper)
 const DEFINITION =
-  /^(\s*)(?:(?:export|public|private|protected|internal|static|async|final|override|virtual|pub|unsafe)\s+)*(?:def|function|func|fn|sub|void|bool|boolean|int|string|String|Status|auto|[\w<>:,\[\]*&]+)\s+(?:\([^)]*\)\s*)?(?:[\w:]+(?:::|\.))?([A-Za-z_]\w*)\s*\(|^(\s*)(?:export\s+)?(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)/;
+  /^(\s*)(?:(?:export|public|private|protected|internal|static|async|final|override|virtual|pub|unsafe)\s+)*(?!(?:if|elif|else|elsif|unless|while|until|for|foreach|return|await|not|new|throw|raise|yield|case|when|and|or|in|do|echo|print|puts|assert|delete|typeof|defer|go|sizeof|match)\b)(?:def|function|func|fn|sub|void|bool|boolean|int|string|String|Status|auto|[\w<>:,\[\]*&]+)\s+(?:\([^)]*\)\s*)?(?:[\w:]+(?:::|\.))?([A-Za-z_]\w*)\s*\(|^(\s*)(?:export\s+)?(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)/;
 
 /**
  * The file's own functions by name, their text cut from the lines (the definition line, then the
@@ -356,11 +357,12 @@ function following(n: Node): string {
 /**
  * Names and what they are assigned, language-general and textual: `NAME = …`, `const NAME = …`,
  * `NAME := …`, `#define NAME …`, `static NAME: T = …`, `readonly T NAME = …`, shell `NAME=…`.
- * A name assigned more than three times is left out (it is a variable, not a setting).
+ * A name assigned more than three times is left out (it is a variable, not a setting). Of several
+ * names assigned at once (`sec, err := parse(STAMP)`) each holds the value.
  */
 const ASSIGN =
-  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
-const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)\s+(.+)$/;
+  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)(?!::)((?:\s*,\s*[A-Za-z_]\w*){0,3})\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)()\s+(.+)$/;
 const assigned = new WeakMap<SourceFile, Map<string, string>>();
 /** (one reading per file: every check asks for it) */
 export function assignments(file: SourceFile): Map<string, string> {
@@ -379,15 +381,17 @@ function readAssignments(file: SourceFile): Map<string, string> {
     if (l.length > 400 || (!l.includes('=') && !l.includes('define'))) continue;
     const m = ASSIGN.exec(l) ?? DEFINE.exec(l);
     if (!m) continue;
-    const n = (count.get(m[1]) ?? 0) + 1;
-    count.set(m[1], n);
-    if (n > 1) continue;
     // (a value that opens a bracket it does not close goes on over the next lines: a list, a set, an object)
-    let value = m[2];
+    let value = m[3];
     // (no bracket in it, none left open: most values, and the cheap test)
     if (/[([{]/.test(value))
       for (let j = i + 1; j < lines.length && j <= i + 12 && depth(value) > 0; j++) value += `\n${lines[j]}`;
-    seen.set(m[1], value.slice(0, 600));
+    for (const name of [m[1], ...(m[2] ? m[2].split(',').slice(1) : [])].map((x) => x.trim())) {
+      if (name === '_') continue;
+      const n = (count.get(name) ?? 0) + 1;
+      count.set(name, n);
+      if (n === 1) seen.set(name, value.slice(0, 600));
+    }
   }
   for (const [k, n] of count) if (n > 3) seen.delete(k);
   return seen;

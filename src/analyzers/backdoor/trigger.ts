@@ -11,7 +11,17 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { expand, expandedGuards, type Guard, type Structure } from './structure.ts';
-import { DECIDER, DENIER, EFFECTS, REFUSAL_LIFTED, SUCCESS, literals, triggerOf, type Trigger } from './vocabulary.ts';
+import {
+  DECIDER,
+  DENIER,
+  EFFECTS,
+  GRANT,
+  REFUSAL_LIFTED,
+  SUCCESS,
+  literals,
+  triggerOf,
+  type Trigger,
+} from './vocabulary.ts';
 
 export function triggerEffects(file: SourceFile, s: Structure): Finding[] {
   const out: Finding[] = [];
@@ -82,6 +92,13 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
     if (g.ternary) body = expand(body, s.values);
     // A cleaner that deletes the very path it tested is housekeeping, not a trigger.
     if (t.kind === 'marker-file' && literals(g.condition).some((p) => p.length > 1 && body.includes(p))) continue;
+    // (a plain word compared opens harm only when it hands out a role: `user == "factory"` → admin)
+    if (t.weak) {
+      if (GRANT.test(body)) return 'grants a role or privilege';
+      // (one person or one machine name that deletes data when it is, or is not, there)
+      if (t.identity && EFFECTS[0][1].test(body)) return EFFECTS[0][0];
+      continue;
+    }
     for (const [what, re] of EFFECTS) if (re.test(body)) return what;
     // Saying yes counts from a function that decides, or after a test of an outsider's value.
     if (SUCCESS.test(body) && (t.input || DECIDER.test(g.fn)))
@@ -99,8 +116,57 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
       for (const [what, re] of EFFECTS) if (re.test(inner)) return `${what} (in ${name})`;
     }
   }
+  return t.weak || t.input ? undefined : callerEffect(g, s);
+}
+
+/** A function's answer switched to a constant (`return 0`, `return true`, `return nil`) by the trigger. */
+const CONSTANT_ANSWER =
+  /^\s*[{(]?\s*return\s+(?:-?\d+(?:\.\d+)?|true|false|True|False|nil|None|null|0L?)\s*;?\s*[})]?\s*$/;
+
+/**
+ * A trigger in a helper that only switches the helper's answer (`if age > 180 days { return 0 }`):
+ * the harm is in the caller that acts on it (keeps 0 snapshots: deletes them all). The lines after
+ * each call of the helper in the file are judged (a dozen lines, at most four calls).
+ */
+function callerEffect(g: Guard, s: Structure): string | undefined {
+  if (!g.fn || g.fn.length < 3 || !CONSTANT_ANSWER.test(stripComments(g.bodyText))) return undefined;
+  const name = g.fn.replace(/^.*(?:\.|::)/, '');
+  if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  const calls = s.text.matchAll(new RegExp(`(?<![\\w.])(?:\\w+(?:\\.|::|->))?${name}\\s*\\(`, 'g'));
+  let n = 0;
+  for (const m of calls) {
+    const at = m.index ?? 0;
+    const lineStart = s.text.lastIndexOf('\n', at) + 1;
+    // (the definition is not a call)
+    if (DEFINES.test(s.text.slice(lineStart, at))) continue;
+    if (++n > 4) break;
+    const after = stripComments(blockFrom(s.text, lineStart, at));
+    for (const [what, re] of EFFECTS) if (re.test(after)) return `${what} (in the caller of ${name})`;
+    // (what the caller does with the answer: deletes through a store, `st.Delete(id)`)
+    if (STORE_DELETE.test(after)) return `deletes or wipes data (in the caller of ${name})`;
+  }
   return undefined;
 }
+/** The call's line and the lines after it in the same block (deeper or equal indent), at most a dozen. */
+function blockFrom(text: string, lineStart: number, at: number): string {
+  const indent = (l: string) => l.length - l.trimStart().length;
+  const first = text.slice(lineStart, text.indexOf('\n', at) < 0 ? undefined : text.indexOf('\n', at));
+  const base = indent(first);
+  const out = [text.slice(at, lineStart + first.length)];
+  let pos = lineStart + first.length + 1;
+  for (let k = 0; k < 12 && pos < text.length; k++) {
+    const nl = text.indexOf('\n', pos);
+    const l = text.slice(pos, nl < 0 ? undefined : nl);
+    if (l.trim() && indent(l) < base) break;
+    out.push(l);
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
+  return out.join('\n');
+}
+const STORE_DELETE = /\.\s*(?:[Dd]elete|[Rr]emove|[Dd]estroy|[Pp]urge|[Dd]rop)\w*\s*\(/;
+const DEFINES =
+  /\b(?:def|function|func|fn|sub|void|int|bool|boolean|long|size_t|static|public|private|protected)\b[^=\n]*$|\)\s*$/;
 
 /** Comments out (a warning that mentions `rm -rf` does not delete anything). */
 export function stripComments(text: string): string {

@@ -1,4 +1,4 @@
-import { candidateLines, mayOccur, prefilterProvider } from '../literals.ts';
+import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 
@@ -70,7 +70,7 @@ const MATCH_OP =
 const TIME_WORD =
   /[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD|\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b/;
 const MOMENT =
-  /\b20[2-9]\d\b|\b\d{9,13}\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}\b/;
+  /\b20[2-9]\d\b|\b\d{9,13}\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
 const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
 /** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
 const CALENDAR =
@@ -93,7 +93,17 @@ const ACCOUNT_LOOKUP =
 /** Signals nobody sends by accident: a handler for one is a remote switch. */
 const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XFSZ|VTALRM|SYS)\b/;
 /** A literal nobody types by chance: letters and digits mixed, or marked with unusual punctuation. */
-const CHOSEN = /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
+/**
+ * (words wrapped in double underscores, `__sys_reset__`, are a marker nobody types by chance; a single
+ * word, `__version__`, or a language's own hook, `__init_subclass__`, is the language's, not a choice)
+ */
+const CHOSEN =
+  /^(?=.{4,})(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]+$|[#!@$%^&*~|]|^[0-9a-f]{8}-[0-9a-f]{4}-|^__(?!(?:init_subclass|class_getitem|set_name|instance_check|subclass_check|length_hint)__)[a-z0-9]+_[a-z0-9_]+__$/i;
+const DIRECTORY_ATTRIBUTE =
+  /\b(?:groups?|Groups?|roles?|Roles?|department|Department|dept|team|Team|org|organi[sz]ation|claims?|Claims?|tier|plan|scopes?|membership|memberOf|ou)\b/;
+/** Who or where the code runs as: a plain word compared with one of these names a person or a machine. */
+const IDENTITY =
+  /\b(?:uid|user_?name|userName|UserName|username|login|hostname|gethostname|HostName|hostName|MachineName|whoami|getuser|getlogin|getpwuid|USER|LOGNAME|HOSTNAME)\b/;
 
 /** A value someone picked: random-looking, marked with punctuation, an address or a phrase, or long. */
 const chosenish = (s: string) =>
@@ -115,6 +125,13 @@ export interface Trigger {
     | 'chosen-constant';
   /** Whether an outsider chooses it (a request or identity value): such a trigger alone opens a success path. */
   input: boolean;
+  /**
+   * A plain word compared (`user == "factory"`, a suffix `"-a7"`): common in ordinary code, so it counts
+   * only when what it opens grants a role or privilege.
+   */
+  weak?: boolean;
+  /** A plain word compared with a person's or a machine's name: it may also open destruction. */
+  identity?: boolean;
 }
 
 const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*$/;
@@ -125,7 +142,12 @@ function constantsOf(text: string, values: Map<string, string>, depth: number): 
   for (const m of text.matchAll(/(?<![\w.$>:])[A-Za-z_]\w*/g)) {
     const v = values.get(m[0]);
     if (v === undefined) continue;
-    if (LITERAL_ONLY.test(v) && !/^\s*(?:require|import|include|load|open)\b/.test(v)) out.push(...literals(v));
+    // (a list of literals only when the condition names it: `PROBES.has(ua)`, not a list two names away)
+    if (
+      (LITERAL_ONLY.test(v) || (depth > 1 && literalList(v))) &&
+      !/^\s*(?:require|import|include|load|open)\b/.test(v)
+    )
+      out.push(...literals(v));
     else if (depth > 1 && v.length < 200) out.push(...comparedLiterals(v), ...constantsOf(v, values, depth - 1));
   }
   return out;
@@ -160,41 +182,49 @@ export function triggerOf(
   if (LENGTH_TEST.test(condition)) return { kind: 'length', input: true };
   if (ACCOUNT_LOOKUP.test(c)) return { kind: 'account', input: false };
   if (RARE_SIGNAL.test(condition)) return { kind: 'signal', input: true };
-  if (MATCH_OP.test(c)) {
+  // (a predicate kept in a short helper of the file, `if fromMesh(h)`, is judged by the test it makes)
+  const predicate = !MATCH_OP.test(c) && helpers.length < 800 && MATCH_OP.test(helpers) ? helpers : '';
+  if (MATCH_OP.test(c) || predicate) {
     // The literals compared: the condition's own, and those of names that hold nothing but a literal
     // (`kHint = "__reset__"`), followed through one more name (`ops = login.endsWith(SUFFIX)`).
-    const own = comparedLiterals(condition);
+    const own = comparedLiterals(condition).concat(predicate ? comparedLiterals(predicate) : []);
     const constants = constantsOf(condition, values, 2);
     const magic = own.concat(constants).filter(magicLiteral);
+    const tested = c + predicate;
     if (
       magic.some(chosenish) &&
       /\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with)\b/.test(
-        c,
+        tested,
       ) &&
-      INPUT.test(c)
+      INPUT.test(tested)
     )
       return { kind: 'identity-suffix', input: true };
-    if (magic.some(chosenish) && INPUT.test(c)) return { kind: 'magic-value', input: true };
+    if (magic.some(chosenish) && INPUT.test(tested)) return { kind: 'magic-value', input: true };
     // A constant nobody types by chance is chosen by whoever wrote it, whatever it is compared with.
     if (magic.some((s) => CHOSEN.test(s) && chosenish(s))) return { kind: 'chosen-constant', input: true };
+    // (an attribute a directory or an identity provider assigned, a group or a department, mapped to a
+    // role is how roles are granted; the identity itself, a header or a suffix mapped to one is not)
+    if (magic.length && !DIRECTORY_ATTRIBUTE.test(tested))
+      return { kind: 'magic-value', input: INPUT.test(tested), weak: true, identity: IDENTITY.test(tested) };
   }
   return undefined;
 }
+
+/** Handing out a role, an admin flag or a privilege. */
+export const GRANT =
+  /\b(?:\w*_role|role|roles|[Rr]ole[A-Z]?\w*|is_?[Aa]dmin|IsAdmin|admin|superuser|is_superuser|is_staff|isSuperUser|privileges?|permissions?|scopes?|access_?level|groups?)\b['"]?\]?\s*(?:=>?|:=?|,|<<|\+=|\.push\(|\.add\(|\.append\(|\.insert\()\s*[^=\n]{0,30}?(?:admin|Admin|ADMIN|root|superuser|owner|true|True|TRUE|all|ALL|\*)|\bgrant\w*\s*\(|\bGRANT\s|\bpromote\w*\s*\(|\bmake_?[Aa]dmin|\bset_?[Aa]dmin|\badd_?[Rr]ole\w*\s*\(|\bAddToRole\w*|\bsetuid\s*\(\s*0|ROLE_ADMIN|Role\.(?:Admin|ADMIN|Owner|Root|SuperUser)|:admin\b|\busermod\b|\bsudoers\b/;
 
 /** What a guarded block does that matters. */
 export const EFFECTS: [string, RegExp][] = [
   [
     'deletes or wipes data',
-    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b/i,
+    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(/i,
   ],
   [
     'turns a check off',
     /\b\w*(?:[Vv]erif|[Cc]heck|[Vv]alid|[Ee]nforce|[Ss]ecure|[Cc]srf|CSRF|[Ss]ignature|[Ss]sl|SSL|[Tt]ls|TLS|[Cc]ert|[Ss]trict|[Pp]rotect|[Aa]uth)\w*\s*(?:=|:)\s*(?:false|False|FALSE|0|nil|None|off|'none'|"none")\b|\b\w*(?:[Ss]kip|SKIP|[Bb]ypass|BYPASS|[Ii]nsecure|INSECURE|[Dd]isable|DISABLE|[Tt]rust_?[Aa]ll|[Nn]o_?[Vv]erify|[Aa]ccept_?[Ii]nvalid|[Aa]llow_?[Aa]ny)\w*\s*(?:=|:|\()\s*(?:true|True|TRUE|1)\b|\bCERT_NONE\b|\bVERIFY_NONE\b|\bSSL_VERIFY_NONE\b|\bInsecureSkipVerify\b|\bdanger_accept_invalid\w*|\brejectUnauthorized\b|\bverify\s*=\s*False/,
   ],
-  [
-    'grants a role or privilege',
-    /\b(?:role|roles|[Rr]ole[A-Z]?\w*|is_?[Aa]dmin|IsAdmin|admin|superuser|is_superuser|is_staff|isSuperUser|privileges?|permissions?|scopes?|access_?level|groups?)\b['"]?\]?\s*(?:=|:|<<|\+=|\.push\(|\.add\(|\.append\(|\.insert\()\s*[^=\n]{0,30}?(?:admin|Admin|ADMIN|root|superuser|owner|true|True|TRUE|all|ALL|\*)|\bgrant\w*\s*\(|\bGRANT\s|\bpromote\w*\s*\(|\bmake_?[Aa]dmin|\bset_?[Aa]dmin|\badd_?[Rr]ole\w*\s*\(|\bAddToRole\w*|\bsetuid\s*\(\s*0|ROLE_ADMIN|Role\.(?:Admin|ADMIN|Owner|Root|SuperUser)|:admin\b|\busermod\b|\bsudoers\b/,
-  ],
+  ['grants a role or privilege', GRANT],
   [
     'changes an amount or an account',
     /\b\w*(?:[Aa]mount|[Ff]ee|[Tt]otal|[Pp]rice|[Bb]alance|[Pp]ayout|[Rr]emainder|[Cc]ommission|[Aa]ccount|[Ii]ban|IBAN|[Ww]allet|[Rr]ecipient|[Pp]ayee|[Bb]eneficiary|[Dd]estination)\w*['"]?\]?\s*(?:=|\+=|-=|\*=|:)(?!=)|\b(?:transfer|payout|credit|withdraw|deposit|send_?[Pp]ayment|[Pp]ay)\w*\s*\(/,
@@ -231,11 +261,13 @@ export const MASKED =
 
 /** A log, trace, print or error-report call (the sink of a leak to logs); not `new Error(…)` or `fmt.Errorf`. */
 export const LOG_CALL =
-  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.err|Trace|stderr)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|[Ll]og(?:ger)?\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\bfprintf\s*\(\s*stderr|\b(?:eprintln|error_log|syslog|NSLog)\s*!?\(|\b(?:info|warn|error|debug|trace|eprintln|dbg|event)!\s*\(|\bfmt\.Fprint\w*\s*\(\s*os\.Stderr|>&2/;
+  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.err|Trace|stderr)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|[Ll]og(?:ger)?\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\bfprintf\s*\(\s*stderr|\b(?:eprintln|error_log|syslog|NSLog)\s*!?\(|\b(?:info|warn|error|debug|trace|eprintln|dbg|event)!\s*\(|\bfmt\.Fprint\w*\s*\(\s*os\.Stderr|>&2|\b(?:LOG|VLOG|DLOG|PLOG|LOG_\w+|SPDLOG_\w+)\s*\([^()\n]*\)\s*<<|\bstd::(?:cerr|clog)\s*<</;
 
 /** A comparison with a literal, anywhere in a text: the literal and the line around it. */
 const COMPARED_LITERAL =
-  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin)\s*(?:[\w.:]{1,40}\(\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
+  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin)\s*(?:[\w.:]{1,40}\(\s*|[\w.]{1,40},\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
+/** A shell test of a value with a literal, `[ "$x" = "lit" ]` (one `=`: read in shell scripts only). */
+const SHELL_COMPARED = /\[\[?\s[^\]\n]{0,80}?\s!?==?\s*["']((?:[^"'\n\\]|\\.){3,80})["']/g;
 
 /**
  * Whether a text may hold a trigger at all: the cheap test made before a file is parsed (most files
@@ -282,7 +314,7 @@ const DEFINITION =
  * these lines are built from the tree (most guards of most files are never looked at).
  */
 export function triggerLines(
-  file: { text: string; lines: string[]; matchingLines(re: RegExp): number[] },
+  file: { text: string; lines: string[]; language?: string; matchingLines(re: RegExp): number[] },
   values: Map<string, string>,
 ): Set<number> {
   const out = new Set<number>();
@@ -295,15 +327,24 @@ export function triggerLines(
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) n++;
     return n;
   };
-  COMPARED_LITERAL.lastIndex = 0;
   const hits: number[] = [];
-  for (let m = COMPARED_LITERAL.exec(text); m; m = COMPARED_LITERAL.exec(text)) {
-    const lit = m[1] ?? m[2];
-    if (!magicLiteral(lit)) continue;
-    const start = text.lastIndexOf('\n', m.index) + 1;
-    const end = text.indexOf('\n', m.index);
-    if (CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(text.slice(start, end < 0 ? undefined : end))))
-      hits.push(m.index);
+  // (a plain word compared is a trigger only where the file hands out roles, or compared with a
+  // person's or machine's name where the file deletes something: see Trigger.weak)
+  let grantsAt: boolean | undefined;
+  const grants = () => (grantsAt ??= occurs(GRANT_HINT, text));
+  let destroys: boolean | undefined;
+  const compared = file.language === 'bash' ? [COMPARED_LITERAL, SHELL_COMPARED] : [COMPARED_LITERAL];
+  for (const re of compared) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const lit = m[1] ?? m[2];
+      if (!magicLiteral(lit)) continue;
+      const start = text.lastIndexOf('\n', m.index) + 1;
+      const end = text.indexOf('\n', m.index);
+      const line = text.slice(start, end < 0 ? undefined : end);
+      if (CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(line)) || grants()) hits.push(m.index);
+      else if (IDENTITY.test(line) && (destroys ??= occurs(EFFECTS[0][1], text))) hits.push(m.index);
+    }
   }
   if (hits.length) {
     const starts = (file as { lineStarts?: () => number[] }).lineStarts?.();
@@ -319,7 +360,9 @@ export function triggerLines(
     if (
       MOMENT.test(v) ||
       MARKER.test(v) ||
-      (LITERAL_ONLY.test(v) && literals(v).some((s) => magicLiteral(s) && chosenish(s))) ||
+      (/["'`]/.test(v) &&
+        (LITERAL_ONLY.test(v) || literalList(v)) &&
+        literals(v).some((s) => magicLiteral(s) && chosenish(s))) ||
       (THRESHOLD_NAME.test(name) && /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(v))
     )
       names.add(name);
@@ -337,6 +380,11 @@ export function triggerLines(
     if (new RegExp(`\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`).test(text))
       names.add(n);
     else uncompared.add(n);
+  }
+  // (a name computed from one of those: `ops = login.endsWith(SUFFIX)`, then `if (ops)`; one regex, one pass)
+  if (names.size) {
+    const held = new RegExp(`\\b(?:${[...names].map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`);
+    for (const [name, v] of values) if (!names.has(name) && v.length < 300 && held.test(v)) names.add(name);
   }
   // (hint lines of one function look back over the same lines: each line is read once)
   const definedOn = new Map<number, string | null>();
@@ -369,6 +417,25 @@ export function triggerLines(
     if (l.length > 1000 || COMMENT_LINE.test(l) || !CONDITIONISH.test(l)) out.delete(i);
   }
   return out;
+}
+
+/** A file that hands out an admin role somewhere (`ROLE_ADMIN`, `roles: ["admin"]`, `is_admin = true`). */
+const GRANT_HINT =
+  /ROLE_ADMIN|\b[Rr]oles?\b\W{0,12}(?:\w+\W{1,6}){0,3}admin|\bis_?[Aa]dmin\s*[:=]\s*(?:true|True|TRUE|1)\b|\bis_superuser\s*=\s*True|\bsuperuser\s*[:=]\s*true|'administrator'|"administrator"/;
+
+const LIST_START =
+  /^\s*(?:\[|\{|\(|new\s|%w|Set\b|List\.of|frozenset|set\(|vec!|array\(|Arrays\.asList|Immutable\w*\.of|map\[|const\s*\[)/;
+/** A list or set of literals and nothing else (`new Set(['a', 'b'])`, `%w[a b]`, `[]string{"a"}`). */
+function literalList(v: string): boolean {
+  if (v.length > 600 || !LIST_START.test(v)) return false;
+  const rest = v
+    .replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '')
+    .replace(
+      /\b(?:new|Set|HashSet|frozenset|set|List|Arrays|asList|of|array|vec|string|str|String|const|readonly|Array|ImmutableSet|map|bool|true|struct)\b/g,
+      '',
+    )
+    .replace(/[\s\[\](){},;:!&*<>]/g, '');
+  return rest.length === 0;
 }
 
 const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*|#(?![!\[{])|--|;)/;
