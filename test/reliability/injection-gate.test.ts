@@ -135,6 +135,38 @@ for (const [name, text] of Object.entries(ADVERSARIAL)) {
   });
 }
 
+/** 1 MB of real translated text (TypeScript's Russian or Chinese diagnostics JSON), lines kept in order. */
+function translated(lang: string): string {
+  const file = join(
+    import.meta.dirname,
+    '../../node_modules/typescript/lib',
+    lang,
+    'diagnosticMessages.generated.json',
+  );
+  let text = '';
+  for (let k = 0; text.length < MB; k++) text += readFileSync(file, 'utf8').replace(/"\}?\s*$/, `", "copy${k}": 1\n`);
+  return text.slice(0, MB);
+}
+
+for (const [lang, how] of [
+  ['ru', 'Cyrillic'],
+  ['zh-cn', 'CJK'],
+] as const) {
+  // (a letter of another script marks only its run's first letter now: the instruction must still be read)
+  test(`an instruction in ${lang} hidden in 1 MB of ${lang} translated text (a paragraph, or one line of the JSON) is found`, () => {
+    const benign = translated(lang);
+    const cut = benign.indexOf('\n', benign.length >> 1) + 1;
+    const asLine = `  "Zz_1": "${INJECTIONS[how].replace(/[`"]/g, '')}",\n`;
+    for (const [where, text] of [
+      ['paragraph', `${benign.slice(0, cut)}\n${INJECTIONS[how]}\n\n${benign.slice(cut)}`],
+      ['JSON line', `${benign.slice(0, cut)}${asLine}${benign.slice(cut)}`],
+    ]) {
+      const q = quarantine(text);
+      assert.ok(namesHost(q), `${lang} ${where}: ${JSON.stringify(q.injections.map((i) => i.excerpt))}`);
+    }
+  });
+}
+
 test('a tool result like a cached one (same name, length and both ends) but with an injection in its middle is read again, never answered from the cache', () => {
   // (the quarantine keeps slow texts by name, length and ends, and compares them whole)
   const injection = `\n\n${INJECTIONS.plain}\n\n`;

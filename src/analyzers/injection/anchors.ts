@@ -268,15 +268,16 @@ function nonAsciiAnchor(c: number, carriers: Carriers): boolean {
   if (c >= 0xfe00 && c <= 0xfe0f) return (carriers.selectors = true);
   if (c === 0xad || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff)
     return (carriers.invisible = true);
-  return (
-    (c >= 0xc0 && c <= 0x24f) ||
-    (c >= 0x400 && c <= 0x4ff) ||
-    (c >= 0x3040 && c <= 0x30ff) ||
-    (c >= 0x3400 && c <= 0x9fff) ||
-    (c >= 0xac00 && c <= 0xd7af) ||
-    (c >= 0xff00 && c <= 0xffef)
-  );
+  return scriptLetter(c);
 }
+
+const scriptLetter = (c: number) =>
+  (c >= 0xc0 && c <= 0x24f) ||
+  (c >= 0x400 && c <= 0x4ff) ||
+  (c >= 0x3040 && c <= 0x30ff) ||
+  (c >= 0x3400 && c <= 0x9fff) ||
+  (c >= 0xac00 && c <= 0xd7af) ||
+  (c >= 0xff00 && c <= 0xffef);
 
 /**
  * One bit per table for each value of a hash's low 16 bits: a Set is asked only when its bit is set
@@ -425,7 +426,10 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       }
       continue;
     }
-    if (nonAsciiAnchor(c, carriers)) mark_(i);
+    // (a run of other-script letters is marked at its first letter only: a run never crosses a line
+    // break and every paragraph and window starts at a line's start, so a range holds some letter of
+    // the run exactly when it holds the first; translated text no longer marks every letter)
+    if (nonAsciiAnchor(c, carriers) && !(i > 0 && scriptLetter(c) && scriptLetter(text.charCodeAt(i - 1)))) mark_(i);
   }
 }
 
