@@ -3,7 +3,8 @@
  *  - scan: CPU time of the injection path of `warden scan` (a code file read through its comments)
  *    over the npm-packages tree of `npm run bench -- --only scan`, read from node_modules;
  *  - gateway: the quarantine's inspect + mark on 1 MB of tool output (the bench's source code and
- *    build log), each text unique so that no cache answers, median of runs.
+ *    build log, the OpenAI SDK's sources, TypeScript's Russian diagnostics), each text unique so that
+ *    no cache answers, median of runs.
  * Usage: node --import tsx scripts/profile-injection.ts [scan|gateway] [--runs N]
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -101,8 +102,16 @@ function gateway(): void {
     if (f.endsWith('.ts') && distinct.length < MB)
       distinct += readFileSync(join(ROOT, 'node_modules', 'openai', 'src', f), 'utf8');
   distinct = distinct.slice(0, MB);
+  // (text in another script: TypeScript's Russian diagnostics, every line holding Cyrillic)
+  const ru = readFileSync(join(ROOT, 'node_modules/typescript/lib/ru/diagnosticMessages.generated.json'), 'utf8');
+  const translated = fill(ru);
   let seq = 0;
-  const kinds = { 'source code': source, 'build log': log, 'distinct source code': distinct };
+  const kinds = {
+    'source code': source,
+    'build log': log,
+    'distinct source code': distinct,
+    'translated JSON': translated,
+  };
   for (const [name, text] of Object.entries(kinds)) {
     const times: number[] = [];
     for (let i = 0; i < runs + 3; i++) {

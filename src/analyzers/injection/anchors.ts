@@ -167,13 +167,13 @@ function special(
   end: number,
   p2: number,
   p3: number,
-  mark: (at: number) => void,
+  anchors: number[],
   carriers: Carriers,
 ) {
-  if (LINE_START.has(h) && atLineStart(text, start)) mark(start);
-  if (VOCATIVE.has(h) && colonAfter(text, end)) mark(start);
-  if (h === ENV && envAnchor(text, start, end)) mark(start);
-  if (TOOL.has(h) && p2 === THE && p3 === USE) mark(start);
+  if (LINE_START.has(h) && atLineStart(text, start)) mark(anchors, start);
+  if (VOCATIVE.has(h) && colonAfter(text, end)) mark(anchors, start);
+  if (h === ENV && envAnchor(text, start, end)) mark(anchors, start);
+  if (TOOL.has(h) && p2 === THE && p3 === USE) mark(anchors, start);
   if (ROT.has(h)) carriers.rot = true;
   if (HIDDEN_STYLE.has(h)) carriers.hiddenStyle = true;
   if (h === HEX) carriers.encoded = true;
@@ -268,15 +268,16 @@ function nonAsciiAnchor(c: number, carriers: Carriers): boolean {
   if (c >= 0xfe00 && c <= 0xfe0f) return (carriers.selectors = true);
   if (c === 0xad || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff)
     return (carriers.invisible = true);
-  return (
-    (c >= 0xc0 && c <= 0x24f) ||
-    (c >= 0x400 && c <= 0x4ff) ||
-    (c >= 0x3040 && c <= 0x30ff) ||
-    (c >= 0x3400 && c <= 0x9fff) ||
-    (c >= 0xac00 && c <= 0xd7af) ||
-    (c >= 0xff00 && c <= 0xffef)
-  );
+  return scriptLetter(c);
 }
+
+const scriptLetter = (c: number) =>
+  (c >= 0xc0 && c <= 0x24f) ||
+  (c >= 0x400 && c <= 0x4ff) ||
+  (c >= 0x3040 && c <= 0x30ff) ||
+  (c >= 0x3400 && c <= 0x9fff) ||
+  (c >= 0xac00 && c <= 0xd7af) ||
+  (c >= 0xff00 && c <= 0xffef);
 
 /**
  * One bit per table for each value of a hash's low 16 bits: a Set is asked only when its bit is set
@@ -338,7 +339,7 @@ export function prefilterExact(text: string): Prefilter {
  * outside one (the words around it are not seen: the gate starts each range at its context's first word).
  */
 function scanRange(text: string, from: number, to: number, anchors: number[], carriers: Carriers): void {
-  const mark_ = (at: number) => mark(anchors, at);
+  // (anchors marked by direct calls: a closure made per call would cost more than many short ranges' pass)
   const n = to;
   let h = BASIS,
     len = 0,
@@ -376,13 +377,13 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
     }
     if (len !== 0) {
       const b = BLOOM[h & 0xffff];
-      if (prefixHit || ((b & IN_WORDS) !== 0 && WORDS.has(h))) mark_(start);
-      if ((b & IN_SPECIAL) !== 0 && SPECIAL.has(h)) special(text, h, start, i, p2, p3, mark_, carriers);
+      if (prefixHit || ((b & IN_WORDS) !== 0 && WORDS.has(h))) mark(anchors, start);
+      if ((b & IN_SPECIAL) !== 0 && SPECIAL.has(h)) special(text, h, start, i, p2, p3, anchors, carriers);
       if (p1 !== 0) {
         const two = pair(p1, h);
-        if ((BLOOM[two & 0xffff] & IN_BIGRAMS) !== 0 && BIGRAMS.has(two)) mark_(s1);
+        if ((BLOOM[two & 0xffff] & IN_BIGRAMS) !== 0 && BIGRAMS.has(two)) mark(anchors, s1);
         const three = pair(pair(p2, p1), h);
-        if ((BLOOM[three & 0xffff] & IN_TRIGRAMS) !== 0 && TRIGRAMS.has(three)) mark_(s2);
+        if ((BLOOM[three & 0xffff] & IN_TRIGRAMS) !== 0 && TRIGRAMS.has(three)) mark(anchors, s2);
       }
       p3 = p2;
       p2 = p1;
@@ -407,25 +408,30 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       }
       if (c === 60) {
         carriers.markup = true;
-        if (tagAnchor(text, i)) mark_(i);
+        if (tagAnchor(text, i)) mark(anchors, i);
       } else if (c === 91) {
         if (mdCommentAt(text, i)) carriers.mdComment = true;
         const j = text.charCodeAt(i + 1) === 47 ? i + 2 : i + 1;
-        if (startsWithLower(text, j, 'inst') || startsWithLower(text, j, 'tool')) mark_(i);
+        if (startsWithLower(text, j, 'inst') || startsWithLower(text, j, 'tool')) mark(anchors, i);
       } else if (c === 126) {
-        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 46) mark_(i);
+        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 46) mark(anchors, i);
       } else if (c === 38) {
         const j = i + 1;
-        if (text.charCodeAt(j) === 35 || startsWithLower(text, j, 'lt;') || startsWithLower(text, j, 'gt;')) mark_(i);
-        else if (startsWithLower(text, j, 'apos;')) mark_(i);
+        if (text.charCodeAt(j) === 35 || startsWithLower(text, j, 'lt;') || startsWithLower(text, j, 'gt;'))
+          mark(anchors, i);
+        else if (startsWithLower(text, j, 'apos;')) mark(anchors, i);
       } else if (c === 58) {
-        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47 && placeholderUrl(text, i)) mark_(i);
+        if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47 && placeholderUrl(text, i)) mark(anchors, i);
       } else if (c === 36) {
-        if (startsWithLower(text, i + 1, '(env)')) mark_(i);
+        if (startsWithLower(text, i + 1, '(env)')) mark(anchors, i);
       }
       continue;
     }
-    if (nonAsciiAnchor(c, carriers)) mark_(i);
+    // (a run of other-script letters is marked at its first letter only: a run never crosses a line
+    // break and every paragraph and window starts at a line's start, so a range holds some letter of
+    // the run exactly when it holds the first; translated text no longer marks every letter)
+    if (nonAsciiAnchor(c, carriers) && !(i > 0 && scriptLetter(c) && scriptLetter(text.charCodeAt(i - 1))))
+      mark(anchors, i);
   }
 }
 

@@ -160,14 +160,20 @@ function encodedSegments(text: string, out: Segment[]): void {
   // (Runs of base64 and word characters found by one pass over the codes; the patterns are tried
   // only on runs long enough to hold them: a regex with a look-behind at every position is slow.)
   for (const [start, end] of longRuns(text, 24)) {
+    // (Most runs in code are paths and dotted names: neither pattern can match in them, told without
+    // a slice or a regex. A run is maximal and the base64 pattern's look-behind refuses every run
+    // character, so base64 can only open the run; hex needs 40 hex digits in a row somewhere.)
+    const base64 = stretch(text, start, start + 24, BASE64) === 24;
+    const hex = end - start >= 40 && hasStretch(text, start, end, HEX, 40);
+    if (!base64 && !hex) continue;
     const run = text.slice(Math.max(0, start - 1), Math.min(text.length, end + 1));
     const shift = start > 0 ? start - 1 : start;
-    for (const m of run.matchAll(/(?<![\w+/=.-])[A-Za-z0-9+/]{24,8192}={0,2}(?![\w+/=])/g)) {
+    for (const m of base64 ? run.matchAll(/(?<![\w+/=.-])[A-Za-z0-9+/]{24,8192}={0,2}(?![\w+/=])/g) : []) {
       if (!/[a-z]/.test(m[0]) || !/[A-Z]/.test(m[0])) continue; // identifiers and hex, not base64
       const decoded = Buffer.from(m[0], 'base64').toString('utf8');
       if (readableText(decoded)) out.push({ text: decoded, offset: shift + m.index, technique: 'encoded' });
     }
-    if (end - start < 40) continue;
+    if (!hex) continue;
     for (const m of run.matchAll(/(?<![\w])(?:[0-9a-fA-F]{2}){20,4096}(?![\w])/g)) {
       const decoded = Buffer.from(m[0], 'hex').toString('utf8');
       if (readableText(decoded)) out.push({ text: decoded, offset: shift + m.index, technique: 'encoded' });
@@ -179,6 +185,33 @@ function encodedSegments(text: string, out: Segment[]): void {
 const IN_RUN = new Uint8Array(128);
 for (let c = 0; c < 128; c++) IN_RUN[c] = /[A-Za-z0-9+/=_.-]/.test(String.fromCharCode(c)) ? 1 : 0;
 const inRun = (c: number) => c < 128 && IN_RUN[c] === 1;
+/** 1 for base64's letters (A-Z, a-z, 0-9, `+`, `/`); 2 for hex digits. */
+const BASE64 = 1,
+  HEX = 2;
+const ALPHABET = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  ALPHABET[c] = (/[A-Za-z0-9+/]/.test(ch) ? BASE64 : 0) | (/[0-9a-fA-F]/.test(ch) ? HEX : 0);
+}
+/** How many characters from `from` (up to `to`) are of the alphabet. */
+function stretch(text: string, from: number, to: number, of: number): number {
+  let i = from;
+  while (i < to && i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || (ALPHABET[c] & of) === 0) break;
+    i++;
+  }
+  return i - from;
+}
+/** Whether [from, to) holds `min` characters of the alphabet in a row. */
+function hasStretch(text: string, from: number, to: number, of: number, min: number): boolean {
+  for (let i = from; i + min <= to;) {
+    const n = stretch(text, i, to, of);
+    if (n >= min) return true;
+    i += n + 1;
+  }
+  return false;
+}
 
 /**
  * Maximal runs of characters that base64 or hex can be made of (letters, digits, `+`, `/`, `=`,
