@@ -16,7 +16,10 @@
  * - `files` (WARDEN_SNAPSHOT_KIND=files), for file writes and edits: no shell parser, but
  *   the rule packs compiled and the whole write path run over recorded samples (the code, backdoor,
  *   injection and secret analyzers' bytecode and lazily built tables), which saves a write some
- *   25 ms and costs a start from the blob some 8 ms;
+ *   25 ms and costs a start from the blob some 8 ms; then the text analyzers over the warm-up texts
+ *   of src/hooks/warmup-texts.ts (their regexes stay bytecode: src/hooks/snapshot-flags.ts), which
+ *   saves a write of app.py another 19 ms of CPU for 2.8 MB more blob (a dependency manifest is
+ *   left out: the dependency analyzer's name tables would add 8 MB);
  * - `plain` (WARDEN_SNAPSHOT_KIND=plain), for commands the parser's fast path reads without
  *   mvdan-sh (`npm test`), reads, searches and prompts: neither parser nor write warm-up, only the
  *   engine's command path (a read starts 8 ms sooner from it than from `files`, a prompt 11 ms).
