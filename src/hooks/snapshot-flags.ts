@@ -11,5 +11,15 @@
  *   payload (at most 4 MiB), so a flood can only slow that call to its deadline, which denies it.
  * - `--min-semi-space-size=16` (MB): a file write allocates some 50 MB in its 100 ms; V8's
  *   default young generation starts at 1 MB and collects dozens of times on the way (about 8 ms).
+ * - `--regexp-tier-up-ticks=400`: V8 runs a regex in its interpreter first and compiles it to
+ *   machine code on a later run (by default the second). Machine code cannot be in a blob (the
+ *   build aborts), but interpreter bytecode can: with the default, the files snapshot could not run
+ *   the text analyzers over its warm-up texts (src/hooks/warmup-texts.ts; at 50 it still aborts,
+ *   at 100 it builds). With 400 the regexes the warm-up compiled start as bytecode (a write of
+ *   examples/agent-session/app.py: 122 ms CPU against 141 ms), and a regex still becomes machine
+ *   code once it runs often, so a large file is judged no slower (a 43 kB write: 418 ms both).
+ *   (`--regexp-interpret-all` keeps every regex in the interpreter: that 43 kB write took 455 ms
+ *   against 403 ms.) Should a change make a warm-up regex run 400 times, the build makes the files
+ *   snapshot without the texts (scripts/build.mjs).
  */
-export const HOOK_SNAPSHOT_FLAGS = ['--no-rehash-snapshot', '--min-semi-space-size=16'];
+export const HOOK_SNAPSHOT_FLAGS = ['--no-rehash-snapshot', '--min-semi-space-size=16', '--regexp-tier-up-ticks=400'];

@@ -16,7 +16,10 @@
  * - `files` (WARDEN_SNAPSHOT_KIND=files), for file writes and edits: no shell parser, but
  *   the rule packs compiled and the whole write path run over recorded samples (the code, backdoor,
  *   injection and secret analyzers' bytecode and lazily built tables), which saves a write some
- *   25 ms and costs a start from the blob some 8 ms;
+ *   25 ms and costs a start from the blob some 8 ms; then the text analyzers over the warm-up texts
+ *   of src/hooks/warmup-texts.ts (their regexes stay bytecode: src/hooks/snapshot-flags.ts), which
+ *   saves a write of app.py another 19 ms of CPU for 2.8 MB more blob (a dependency manifest is
+ *   left out: the dependency analyzer's name tables would add 8 MB);
  * - `plain` (WARDEN_SNAPSHOT_KIND=plain), for commands the parser's fast path reads without
  *   mvdan-sh (`npm test`), reads, searches and prompts: neither parser nor write warm-up, only the
  *   engine's command path (a read starts 8 ms sooner from it than from `files`, a prompt 11 ms).
@@ -42,9 +45,11 @@ import { analyzeBackdoors } from '../analyzers/backdoor/index.ts';
 import { analyzeSecrets } from '../analyzers/secrets/index.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
 import { useNativeRecord } from '../native.ts';
-import { usingStandInAstGrep } from '../analyzers/code/languages.ts';
+import { languageOf, usingStandInAstGrep } from '../analyzers/code/languages.ts';
 import { withRecordedTrees } from './warmup.ts';
 import { judgePayload } from './run.ts';
+import { WARMUP_TEXTS } from './warmup-texts.ts';
+import { scanText } from '../engine/scan.ts';
 import type { AuditLog } from '../audit/log.ts';
 
 /** Exit code of a blob that does not belong to this Node or this package folder. */
@@ -79,6 +84,8 @@ function sourcesChanged(paths: string[]): boolean {
 if (startupSnapshot.isBuildingSnapshot()) {
   const kind = process.env.WARDEN_SNAPSHOT_KIND || 'shell';
   const forFiles = kind === 'files';
+  const warmTexts = process.env.WARDEN_SNAPSHOT_TEXTS !== '0';
+  const firstLine = (text: string) => text.slice(0, 200).split('\n')[0];
   // Warm-up: run the engine once over typical events, so the lazily built parts (the built-in
   // policy, compiled patterns, the bytecode of what runs) are in the heap.
   const policy = builtinPolicy();
@@ -114,6 +121,10 @@ if (startupSnapshot.isBuildingSnapshot()) {
     analyzeBackdoors(sample);
     analyzeSecrets(sample);
     analyzeUnicode(sample);
+    // The warm-up texts that are no code in a parsed language (docs, CI and config files: the code
+    // ones are judged below, with their recorded trees), unless the build asked for a snapshot
+    // without them (its retry when a warm-up made a regex machine code: src/hooks/snapshot-flags.ts).
+    if (warmTexts) for (const t of WARMUP_TEXTS) if (!languageOf(t.path, firstLine(t.text))) scanText(t.path, t.text);
   }
   // The whole path of a file write, code analyzer and value flow included, over trees the build
   // recorded with the real ast-grep (src/hooks/warmup.ts). The snapshot is taken once this is done.
@@ -122,6 +133,7 @@ if (startupSnapshot.isBuildingSnapshot()) {
     void withRecordedTrees(async (samples) => {
       const discard = { append: () => undefined } as unknown as AuditLog;
       for (const s of samples) {
+        if (s.extra && !warmTexts) continue;
         const payload = {
           session_id: 'warm-up',
           cwd: '/tmp/ws',

@@ -17,11 +17,13 @@ import { PACKAGE_ROOT } from '../paths.ts';
 import {
   astGrep,
   astGrepLang,
+  languageOf,
   registerParsers,
   withStandInAstGrep,
   type Language,
 } from '../analyzers/code/languages.ts';
 import { loadRules } from '../rules/loader.ts';
+import { WARMUP_TEXTS } from './warmup-texts.ts';
 
 export const WARMUP_RECORD = join(PACKAGE_ROOT, 'dist', 'hook-warmup.json');
 
@@ -111,6 +113,18 @@ module.exports = app;
   },
 ];
 
+type Sample = { path: string; language: Language; text: string; extra?: boolean };
+
+/**
+ * The samples, and the warm-up texts of src/hooks/warmup-texts.ts that are code in a parsed
+ * language (`extra`: a build that must do without them skips those).
+ */
+function recordedSamples(): Sample[] {
+  const texts = WARMUP_TEXTS.map((t) => ({ ...t, language: languageOf(t.path, t.text.slice(0, 200).split('\n')[0]) }));
+  const code = texts.filter((t): t is Sample => t.language !== undefined).map((t) => ({ ...t, extra: true }));
+  return [...SAMPLES, ...code];
+}
+
 interface RecordedNode {
   kind: string;
   named: boolean;
@@ -123,6 +137,7 @@ interface RecordedNode {
   fields: Record<string, number[]>;
 }
 interface RecordedFile {
+  extra?: boolean;
   path: string;
   language: Language;
   text: string;
@@ -156,7 +171,7 @@ function fieldNames(language: Language): string[] {
 export function writeWarmupRecord(file = WARMUP_RECORD): void {
   const rules = loadRules();
   const out: RecordedFile[] = [];
-  for (const s of SAMPLES) {
+  for (const s of recordedSamples()) {
     registerParsers(s.language);
     const root = astGrep()
       .parse(astGrepLang(s.language) as never, s.text)
@@ -198,7 +213,7 @@ export function writeWarmupRecord(file = WARMUP_RECORD): void {
         return { node: ids.get(m.id()) ?? visit(m), vars };
       });
     }
-    out.push({ path: s.path, language: s.language, text: s.text, nodes, matches });
+    out.push({ path: s.path, language: s.language, text: s.text, nodes, matches, extra: s.extra });
   }
   writeFileSync(file, JSON.stringify(out));
 }
@@ -239,10 +254,7 @@ function standInTree(rec: RecordedFile, rules: Map<object, string>): AnyNode {
  * The snapshot build: runs `fn` (which judges the sample writes) with the recorded trees standing
  * in for ast-grep, then puts the real loader back. No-op without a record.
  */
-export async function withRecordedTrees(
-  fn: (samples: { path: string; language: Language; text: string }[]) => Promise<void>,
-  file = WARMUP_RECORD,
-): Promise<void> {
+export async function withRecordedTrees(fn: (samples: Sample[]) => Promise<void>, file = WARMUP_RECORD): Promise<void> {
   let recs: RecordedFile[];
   try {
     recs = JSON.parse(readFileSync(file, 'utf8')) as RecordedFile[];
@@ -260,5 +272,7 @@ export async function withRecordedTrees(
       return { root: () => standInTree(rec, rules) };
     },
   };
-  await withStandInAstGrep(standIn, () => fn(recs.map(({ path, language, text }) => ({ path, language, text }))));
+  await withStandInAstGrep(standIn, () =>
+    fn(recs.map(({ path, language, text, extra }) => ({ path, language, text, extra }))),
+  );
 }
