@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
+import { NPM_TREE_PACKAGES } from './npm-tree.ts';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -142,17 +143,7 @@ function scanSection(): Section {
     };
     // The issue's own example of a tree: the sources of several big npm packages (as `npm ci` installs them here).
     const npm = join(npmDir, 'npm');
-    const pkgs = [
-      'typescript',
-      'openai',
-      '@anthropic-ai/sdk',
-      'yaml',
-      '@opentelemetry/api',
-      'json-schema-to-ts',
-      'semver',
-      'tsx',
-      'undici-types',
-    ].filter((p) => existsSync(join(ROOT, 'node_modules', p)));
+    const pkgs = NPM_TREE_PACKAGES.filter((p) => existsSync(join(ROOT, 'node_modules', p)));
     for (const p of pkgs) cpSync(join(ROOT, 'node_modules', p), join(npm, p.replace('/', '__')), { recursive: true });
     const npmStats = JSON.parse(
       spawnSync(process.execPath, [WARDEN, 'scan', npm, '--format', 'json', '--no-progress'], {

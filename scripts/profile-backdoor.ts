@@ -30,20 +30,10 @@ import { triggerEffects } from '../src/analyzers/backdoor/trigger.ts';
 import { triggerLines } from '../src/analyzers/backdoor/vocabulary.ts';
 import { DEFAULT_CONFIG } from '../src/engine/config.ts';
 import type { Note } from '../src/engine/types.ts';
+import { NPM_TREE_PACKAGES } from '../bench/npm-tree.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
-/** The packages bench/run.ts copies into its npm tree. */
-const NPM = [
-  'typescript',
-  'openai',
-  '@anthropic-ai/sdk',
-  'yaml',
-  '@opentelemetry/api',
-  'json-schema-to-ts',
-  'semver',
-  'tsx',
-  'undici-types',
-];
+const NPM = NPM_TREE_PACKAGES;
 
 function sourceOf(path: string, display: string): SourceFile | undefined {
   const buf = readFileSync(path);

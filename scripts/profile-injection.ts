@@ -18,22 +18,13 @@ import { analyzeCodeComments, analyzeInjectionText } from '../src/analyzers/inje
 import { SourceFile } from '../src/analyzers/source.ts';
 import { inspect, mark } from '../src/gateway/quarantine.ts';
 import type { ToolResult } from '../src/gateway/protocol.ts';
+import { NPM_TREE_PACKAGES } from '../bench/npm-tree.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const which = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
 const runs = Number(args[args.indexOf('--runs') + 1]) || 15;
-const PACKAGES = [
-  'typescript',
-  'openai',
-  '@anthropic-ai/sdk',
-  'yaml',
-  '@opentelemetry/api',
-  'json-schema-to-ts',
-  'semver',
-  'tsx',
-  'undici-types',
-];
+const PACKAGES = NPM_TREE_PACKAGES;
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
