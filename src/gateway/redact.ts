@@ -109,7 +109,8 @@ const own = (s: string) => s.split('').join(''); // (code unit for code unit: lo
  */
 export function secretsIn(text: string): Found[] {
   if (text.length < 8) return [];
-  const key = createHash('sha1').update(text).digest('base64');
+  // SHA-256, not SHA-1: a text made to collide with a cached secret-free one would leave unredacted.
+  const key = createHash('sha256').update(text).digest('base64');
   const hit = cache.get(key);
   if (hit) return hit;
   const file = new SourceFile('<request>', text, undefined);
