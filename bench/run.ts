@@ -27,7 +27,7 @@ import {
 } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
-import { NPM_TREE_PACKAGES } from './npm-tree.ts';
+import { NPM_TREE_PACKAGES, oneMbToolOutputs } from './inputs.ts';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -795,19 +795,7 @@ async function injectionSection(): Promise<Section> {
     return listen(gw);
   };
   const ports = { mark: await gateway('mark'), off: await gateway('off') };
-  const MB = 2 ** 20;
-  const fill = (s: string) => s.repeat(Math.ceil(MB / s.length)).slice(0, MB);
-  // Source (this repository's own, which speaks of agents on every page: many paragraphs are read) and a build log.
-  const source = fill(
-    ['src/gateway/server.ts', 'src/engine/judge.ts', 'src/hooks/adapters.ts']
-      .map((f) => readFileSync(join(ROOT, f), 'utf8'))
-      .join('\n'),
-  );
-  const log = fill(
-    Array.from({ length: 500 }, (_, i) => `#${i} [build ${i % 7}/7] RUN npm ci -- worker-${i} ok in ${i % 13}ms`).join(
-      '\n',
-    ),
-  );
+  const { source, log } = oneMbToolOutputs(ROOT);
   let seq = 0;
   const call = async (port: number, text: string) => {
     // (unique first and last lines: neither the redaction nor the quarantine cache answers)

@@ -30,7 +30,7 @@ import { triggerEffects } from '../src/analyzers/backdoor/trigger.ts';
 import { triggerLines } from '../src/analyzers/backdoor/vocabulary.ts';
 import { DEFAULT_CONFIG } from '../src/engine/config.ts';
 import type { Note } from '../src/engine/types.ts';
-import { NPM_TREE_PACKAGES } from '../bench/npm-tree.ts';
+import { NPM_TREE_PACKAGES } from '../bench/inputs.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const NPM = NPM_TREE_PACKAGES;

@@ -18,7 +18,7 @@ import { analyzeCodeComments, analyzeInjectionText } from '../src/analyzers/inje
 import { SourceFile } from '../src/analyzers/source.ts';
 import { inspect, mark } from '../src/gateway/quarantine.ts';
 import type { ToolResult } from '../src/gateway/protocol.ts';
-import { NPM_TREE_PACKAGES } from '../bench/npm-tree.ts';
+import { NPM_TREE_PACKAGES, oneMbToolOutputs } from '../bench/inputs.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -74,16 +74,7 @@ function scan(): void {
 function gateway(): void {
   const MB = 2 ** 20;
   const fill = (s: string) => s.repeat(Math.ceil(MB / s.length)).slice(0, MB);
-  const source = fill(
-    ['src/gateway/server.ts', 'src/engine/judge.ts', 'src/hooks/adapters.ts']
-      .map((f) => readFileSync(join(ROOT, f), 'utf8'))
-      .join('\n'),
-  );
-  const log = fill(
-    Array.from({ length: 500 }, (_, i) => `#${i} [build ${i % 7}/7] RUN npm ci -- worker-${i} ok in ${i % 13}ms`).join(
-      '\n',
-    ),
-  );
+  const { source, log } = oneMbToolOutputs(ROOT);
   // (the bench's source is 29 kB repeated; the OpenAI SDK's sources never repeat: what distinct code costs)
   let distinct = '';
   for (const f of readdirSync(join(ROOT, 'node_modules', 'openai', 'src'), {
