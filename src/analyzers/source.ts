@@ -34,15 +34,7 @@ export class SourceFile {
 
   /** 0-based line of a UTF-16 offset. */
   lineIndex(offset: number): number {
-    const s = this.lineStarts();
-    let lo = 0,
-      hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return pieceAt(this.lineStarts(), offset);
   }
 
   /**
@@ -148,4 +140,16 @@ export function finding(file: SourceFile, spec: FindingSpec): Finding {
     ...(spec.fix ? { fix: spec.fix } : {}),
     fingerprint: fingerprintOf(spec.ruleId, file.path, snippet),
   };
+}
+
+/** The index of the piece holding offset `at`, given the pieces' ascending start offsets (a binary search). */
+export function pieceAt(starts: readonly number[], at: number): number {
+  let lo = 0,
+    hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

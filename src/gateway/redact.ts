@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { analyzeSecrets, secretValues } from '../analyzers/secrets/index.ts';
-import { SourceFile } from '../analyzers/source.ts';
+import { pieceAt, SourceFile } from '../analyzers/source.ts';
 
 const PREFIX = 'WARDEN_SECRET_';
 const PLACEHOLDER = /WARDEN_SECRET_[0-9a-f]{10}/g;
@@ -512,18 +512,6 @@ function buildView(seq: Piece[], starts: number[], s: number, e: number, sep: (k
 const asRead = (t: string) =>
   t.replace(INVISIBLE_ALL, '').replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
-
-/** The index of the piece holding offset `at` (binary search over the start offsets). */
-function pieceAt(starts: number[], at: number): number {
-  let lo = 0,
-    hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /**
  * The joined text cut in blocks of BLOCK characters (those holding a boundary), each widened by WIDE

@@ -1,6 +1,6 @@
 import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 import type { Finding } from '../../engine/types.ts';
-import { type SourceFile, finding } from '../source.ts';
+import { type SourceFile, finding, pieceAt } from '../source.ts';
 
 /**
  * The words the planted-behaviour checks share, language-general: what makes a condition rare and
@@ -348,7 +348,7 @@ export function triggerLines(
   }
   if (hits.length) {
     const starts = (file as { lineStarts?: () => number[] }).lineStarts?.();
-    for (const at of hits) out.add(starts ? bisect(starts, at) : lineOf(at));
+    for (const at of hits) out.add(starts ? pieceAt(starts, at) : lineOf(at));
   }
   // Names that hold a trigger's constant, names counted up, and functions that hold a trigger line.
   const names = new Set<string>();
@@ -441,17 +441,6 @@ function literalList(v: string): boolean {
 const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*|#(?![!\[{])|--|;)/;
 const CONDITIONISH =
   /\b(?:if|unless|elif|elsif|when|case|switch|match|while|guard|until)\b|\?|&&|\|\||[=!]==?|[<>]=?|-(?:gt|ge|lt|le|eq|ne)\b|\b(?:exists?|isfile|is_file|access|stat|equals|Equals|With|HasSuffix|HasPrefix|includes|contains|Contains|has|strcmp|memcmp)\b|\bcase\b|=>|:$/;
-
-function bisect(starts: number[], at: number): number {
-  let lo = 0,
-    hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /**
  * The lines that hold one of the words a hint regex needs, from the scan's word automaton
