@@ -407,27 +407,43 @@ function foundScripts(args: string[], where: ShellContext): { path: string; lang
       '$',
     args[n] === '-iname' ? 'i' : '',
   );
-  const out: { path: string; language: string }[] = [];
-  const walk = (d: string, level: number) => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (out.length >= MAX_FOUND) return;
-      const p = join(d, name);
-      if (re.test(name) && statSync(p, { throwIfNoEntry: false })?.isFile()) out.push({ path: p, language });
-      else if (level < 2 && !name.startsWith('.') && name !== 'node_modules') walk(p, level + 1);
-    }
-  };
+  const found: string[] = [];
+  const isMatch = (name: string, p: string) => re.test(name) && !!statSync(p, { throwIfNoEntry: false })?.isFile();
   // (only folders inside the workspace are walked: a `find /` is not read file by file)
   for (const s of starts.length ? starts : ['.']) {
     const d = resolve(where.cwd, s);
-    if (d === where.workspace || d.startsWith(where.workspace + '/')) walk(d, 0);
+    if (d === where.workspace || d.startsWith(where.workspace + '/'))
+      shallowFiles(d, found, MAX_FOUND, isMatch, ['node_modules']);
   }
-  return out;
+  return found.map((path) => ({ path, language }));
+}
+
+/**
+ * Collects into `out` (up to `max`) the files that `keep` picks in a folder and two levels below it,
+ * without entering hidden folders or the `skip` ones: the bound that keeps following what a command
+ * runs cheap in a large workspace.
+ */
+function shallowFiles(
+  dir: string,
+  out: string[],
+  max: number,
+  keep: (name: string, path: string) => boolean,
+  skip: readonly string[],
+  level = 0,
+): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (out.length >= max) return;
+    const p = join(dir, name);
+    if (keep(name, p)) out.push(p);
+    else if (level < 2 && !name.startsWith('.') && !skip.includes(name))
+      shallowFiles(p, out, max, keep, skip, level + 1);
+  }
 }
 
 /** conftest.py files pytest imports for these arguments (the folder it runs in and the folders named). */
@@ -520,20 +536,7 @@ const MAX_GO_FILES = 64;
 /** `go generate ./...` runs the //go:generate lines of the package's files (bounded: the top two levels). */
 function goGenerate(where: ShellContext, command: string): Run[] {
   const files: string[] = [];
-  const walk = (d: string, level: number) => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      if (files.length >= MAX_GO_FILES) return;
-      if (n.endsWith('.go')) files.push(join(d, n));
-      else if (level < 2 && !n.startsWith('.') && n !== 'node_modules' && n !== 'vendor') walk(join(d, n), level + 1);
-    }
-  };
-  walk(where.cwd, 0);
+  shallowFiles(where.cwd, files, MAX_GO_FILES, (n) => n.endsWith('.go'), ['node_modules', 'vendor']);
   return files.map((path) => ({ kind: 'script' as const, path, language: 'go-generate', command }));
 }
 
