@@ -14,6 +14,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { linesWith } from './vocabulary.ts';
 import { prefilterProvider } from '../literals.ts';
+import { splitArgs } from './calls.ts';
 
 const IV_NAME =
   /(?:^|_|\b)(?:iv|IV|nonce|Nonce|NONCE|salt|Salt|SALT|[a-z]*(?:Iv|Nonce|Salt)|\w*_(?:iv|nonce|salt|IV|NONCE|SALT))$/;
@@ -55,22 +56,6 @@ function kdfIterations(l: string): number | undefined {
     if (arg && /^\s*\d[\d_]*\s*$/.test(arg)) return Number(arg.replace(/[_\s]/g, ''));
   }
   return undefined;
-}
-function splitArgs(l: string, at: number): string[] {
-  const out: string[] = [];
-  let d = 0,
-    cur = '';
-  for (let i = at; i < l.length; i++) {
-    const ch = l[i];
-    if ('([{'.includes(ch)) d++;
-    if (')]}'.includes(ch) && d-- === 0) break;
-    if (ch === ',' && d === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }
 const CRYPTO_USE =
   /cipher|Cipher|encrypt|Encrypt|decrypt|Decrypt|AES|aes|GCM|gcm|CBC|cbc|ChaCha|chacha|Seal|seal|Open|createCipheriv|IvParameterSpec|AESGCM|Rfc2898|pbkdf2|PBKDF2|hash|Hash|derive|Derive|sign|hmac|HMAC/;

@@ -17,6 +17,7 @@ import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { literals, matchLines } from './vocabulary.ts';
 import { mayOccur, occurs, prefilterProvider } from '../literals.ts';
+import { splitArgs } from './calls.ts';
 
 interface Meta {
   title: string;
@@ -106,27 +107,6 @@ const norm = (s: string) =>
     .replace(/^(?:&|\*|\(\s*\w+\s*\)\s*|\[\]byte\(|Buffer\.from\(|bytes\(|str\()+/, '')
     .replace(/(?:\.as_bytes\(\)|\.as_ref\(\)|\.data\(\)|\.encode\(\)|\.getBytes\(\)|\.bytes|\))+$/, '')
     .trim();
-
-/** The arguments of the call whose `(` ends at `at`, split at top-level commas (one line). */
-function args(l: string, at: number): string[] {
-  const out: string[] = [];
-  let d = 0,
-    cur = '';
-  for (let i = at; i < l.length; i++) {
-    const ch = l[i];
-    if (ch === '(' || ch === '[' || ch === '{') d++;
-    if (ch === ')' || ch === ']' || ch === '}') {
-      if (d === 0) break;
-      d--;
-    }
-    if (ch === ',' && d === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
 
 const MAC_NAME = /(?:sig|mac|hmac|tag|digest|hash|token|signature|expected|received|actual|cookie)/i;
 const SHORT_SLICE =
@@ -230,7 +210,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     if (/^(?:\/\/|#(?!\[)|\*|\/\*)/.test(trimmed)) continue;
     // A comparison of a value with itself.
     for (const m of can.compareFn ? l.matchAll(COMPARE_FN) : []) {
-      const a = args(l, (m.index ?? 0) + m[0].length);
+      const a = splitArgs(l, (m.index ?? 0) + m[0].length);
       if (a.length >= 2 && norm(a[0]) && norm(a[0]) === norm(a[1]) && /^[\w.$>-]+$/.test(norm(a[0]))) {
         add('backdoor.self-compare', i);
       }

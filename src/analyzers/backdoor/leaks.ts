@@ -16,6 +16,7 @@ import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
 import { candidateLines, occurs, prefilterProvider } from '../literals.ts';
+import { firstCallArgs } from './calls.ts';
 
 const SECRET_WORDS = new Set([
   'password',
@@ -506,16 +507,7 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
 }
 
 /** The text of the first call's arguments from `at` (up to its closing bracket, or the line's end). */
-function callArgs(text: string, at: number): string {
-  const open = text.indexOf('(', at);
-  if (open < 0) return text.slice(at).split(/\s{2,}|;/)[0];
-  let d = 0;
-  for (let k = open; k < text.length; k++) {
-    if (text[k] === '(') d++;
-    else if (text[k] === ')' && --d === 0) return text.slice(open + 1, k);
-  }
-  return text.slice(open + 1);
-}
+const callArgs = (text: string, at: number): string => firstCallArgs(text, at) ?? text.slice(at).split(/\s{2,}|;/)[0];
 
 /** The file's functions and their parameter names, by a language-general look at definition lines. */
 function functionsOf(file: SourceFile): Map<string, string[]> {

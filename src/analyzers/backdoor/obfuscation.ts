@@ -14,6 +14,7 @@ import { type SourceFile, finding } from '../source.ts';
 import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
 import { oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
+import { firstCallArgs } from './calls.ts';
 
 const MORE_DECODE =
   /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b/;
@@ -63,16 +64,7 @@ function spelledLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>): 
 }
 
 /** The text inside the call's brackets that open at or after `at`. */
-function argsOf(text: string, at: number): string {
-  const open = text.indexOf('(', at);
-  if (open < 0) return '';
-  let d = 0;
-  for (let k = open; k < text.length; k++) {
-    if (text[k] === '(') d++;
-    else if (text[k] === ')' && --d === 0) return text.slice(open + 1, k);
-  }
-  return text.slice(open + 1);
-}
+const argsOf = (text: string, at: number): string => firstCallArgs(text, at) ?? '';
 
 export function analyzeObfuscation(file: SourceFile): Finding[] {
   const out: Finding[] = [];
