@@ -9,8 +9,9 @@
  * are not findings. Fixtures: src/analyzers/fixtures/backdoor.money.*
  */
 import type { Finding } from '../../engine/types.ts';
-import { type SourceFile, finding } from '../source.ts';
+import type { SourceFile } from '../source.ts';
 import { assignments } from './structure.ts';
+import { oncePerLine } from './vocabulary.ts';
 import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 
 const MONEY =
@@ -80,26 +81,12 @@ export function analyzeMoney(file: SourceFile): Finding[] {
   const fixed = accounts.size > 0 || ACCOUNT_FORM.test(text) || ID_LITERAL.test(text);
   const copy = occurs(WRITE, text) && (mayOccur(PERSONAL, text) || occurs(PLAINTEXT_PASSWORD, text));
   if (!fixed && !copy) return out;
-  const seen = new Set<number>();
-  const add = (i: number, ruleId: string, message: string, title: string, cwe: string) => {
-    if (seen.has(i)) return;
-    seen.add(i);
-    out.push(
-      finding(file, {
-        ruleId,
-        title,
-        severity: 'high',
-        confidence: 'medium',
-        category: 'backdoor',
-        cwe,
-        line: i + 1,
-        column: 1,
-        snippet: file.lines[i].trim(),
-        message,
-        fix: 'Take accounts from reviewed configuration (and write records only where the design says); remove the planted destination.',
-      }),
-    );
-  };
+  const add = oncePerLine(
+    file,
+    out,
+    (ruleId) => (ruleId === 'backdoor.record-copy' ? 'CWE-359' : 'CWE-506'),
+    'Take accounts from reviewed configuration (and write records only where the design says); remove the planted destination.',
+  );
   for (const i of moneyLines(file)) {
     const l = file.lines[i];
     if (l.length > 600 || /^\s*(?:\/\/|#|\*|\/\*)/.test(l)) continue;
@@ -119,9 +106,9 @@ export function analyzeMoney(file: SourceFile): Finding[] {
       add(
         i,
         'backdoor.fixed-account',
-        'Money is moved to an account written in the code (a literal or a constant, not the configured account): the shape of a skim or a payout diversion.',
         'Money sent to an account fixed in the code',
-        'CWE-506',
+        'high',
+        'Money is moved to an account written in the code (a literal or a constant, not the configured account): the shape of a skim or a payout diversion.',
       );
     if (copy && WRITE.test(l)) {
       const window = file.lines.slice(i, i + 4).join('\n');
@@ -130,9 +117,9 @@ export function analyzeMoney(file: SourceFile): Finding[] {
         add(
           i,
           'backdoor.record-copy',
-          'Personal, card or password data is written in clear to a file or table on the side: the shape of a data diversion.',
           'Sensitive records copied aside',
-          'CWE-359',
+          'high',
+          'Personal, card or password data is written in clear to a file or table on the side: the shape of a data diversion.',
         );
     }
   }
