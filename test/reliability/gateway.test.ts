@@ -143,6 +143,27 @@ test('the redaction cache holds hashes and secrets only, never texts: 60 unique 
   assert.ok(s.bytes < 60 * 1024, `the cache holds ${s.bytes} bytes for 60 entries: texts are being kept`);
 });
 
+test('short strings are cached too: a secret seen before is still redacted, a look-alike that now holds one is read again, and 50,000 unique short strings stay within the bounds', async () => {
+  const { Redactor, secretsIn } = await import('../../src/gateway/redact.ts');
+  const token = `ghp_${randomBytes(18).toString('hex')}`;
+  // (the second request is answered from the cache: the secret must still come out)
+  for (let i = 0; i < 2; i++) assert.ok(!new Redactor().redact(`key ${token}`).includes(token), `request ${i + 1}`);
+  const clean = `key ghp_${'x'.repeat(36)}`;
+  secretsIn(clean);
+  const other = `ghp_${randomBytes(18).toString('hex')}`;
+  const twin = clean.slice(0, 4) + other;
+  assert.equal(twin.length, clean.length);
+  assert.deepEqual(
+    secretsIn(twin).map((f) => f.value),
+    [other],
+    'a same-length look-alike of a cached clean text',
+  );
+  assert.ok(!new Redactor().redact(twin).includes(other));
+  for (let i = 0; i < 50_000; i++) secretsIn(`short ${i} ${randomBytes(6).toString('hex')}`);
+  const s = cacheStats();
+  assert.ok(s.bytes <= CACHE_LIMITS.bytes && s.entries <= CACHE_LIMITS.entries, JSON.stringify(s));
+});
+
 test(
   'an upstream that never answers: the client gets a 504 API error within the 1 s header timeout (+3 s), and the upstream socket is closed',
   { timeout: 20_000 },
