@@ -286,7 +286,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {
         const v = values.get(m[0]);
         if (v !== undefined && (LITERAL_URL.test(v) || PASTE.test(v))) {
-          const decl = file.lines.findIndex((l) => new RegExp(`\\b${m[0]}\\b\\s*(?::[^=]*)?(?::=|=)`).test(l));
+          const decl = declarationLine(file, m[0]);
           if (decl >= 0 && decl !== i)
             add(
               decl,
@@ -390,6 +390,12 @@ function bracketed(text: string, open: number, max: number): string {
   return text.slice(open, open + max);
 }
 
+/** The first line that assigns `name` (its declaration), or -1. One regex for the whole search. */
+function declarationLine(file: SourceFile, name: string): number {
+  const re = new RegExp(`\\b${name}\\b\\s*(?::[^=]*)?(?::=|=)`);
+  return file.lines.findIndex((l) => re.test(l));
+}
+
 /** An upper-case shell variable named as a secret (`$DEPLOY_TOKEN`, `${DB_PASSWORD}`). */
 const SHELL_SECRET =
   /\$\{?([A-Z][A-Z0-9_]*(?:TOKEN|PASSWORD|PASSWD|SECRET|API_KEY|PRIVATE_KEY|ACCESS_KEY|_PAT|CREDENTIALS?))\b/;
@@ -479,7 +485,7 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
       for (const m of c.matchAll(/[A-Za-z_]\w*/g)) {
         const v = values.get(m[0]);
         if (v === undefined || !(LITERAL_URL.test(v) || PASTE.test(v))) continue;
-        const decl = file.lines.findIndex((l) => new RegExp(`\\b${m[0]}\\b\\s*(?::[^=]*)?(?::=|=)`).test(l));
+        const decl = declarationLine(file, m[0]);
         if (decl >= 0) hosts.push(decl);
       }
   });
