@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPORA, goldenCases, verdictOf } from './helpers/golden.ts';
+import { PACKAGE_ROOT } from '../src/paths.ts';
+import { RANK } from '../src/engine/policy.ts';
 
 const RECORD = join(import.meta.dirname, 'golden', 'shell-verdicts.jsonl');
 
@@ -29,13 +31,26 @@ test('every shell case of the corpora gets the verdict and reasons recorded in t
       }),
   );
   const changed: string[] = [];
+  // A command that names this checkout's own folder (a clone at /tmp/x, and a case writing to
+  // /tmp/x) is judged as tampering with Warden itself, wherever it is installed: its reasons depend
+  // on the install location, so for those only a decision at least as strict is demanded.
+  const own = new RegExp(`${PACKAGE_ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`);
+  const located: string[] = [];
   for (const c of cases) {
     const now = verdictOf(c.command);
     const was = recorded.get(c.id);
-    if (!was) changed.push(`${c.id}: not recorded`);
+    if (was && own.test(c.command)) {
+      located.push(c.id);
+      if (RANK[now.decision as keyof typeof RANK] < RANK[was.decision as keyof typeof RANK])
+        changed.push(`${c.id}: ${was.decision} -> ${now.decision} (names this checkout's folder)`);
+    } else if (!was) changed.push(`${c.id}: not recorded`);
     else if (was.decision !== now.decision || was.hash !== now.hash)
       changed.push(`${c.id}: ${was.decision} -> ${now.decision}${was.hash !== now.hash ? ' (reasons changed)' : ''}`);
   }
+  if (located.length)
+    process.stderr.write(
+      `golden: ${located.length} case(s) name this checkout's folder ${PACKAGE_ROOT}; compared by decision only\n`,
+    );
   assert.equal(cases.length, recorded.size, 'the record holds exactly the corpora cases');
   assert.deepEqual(changed.slice(0, 20), [], `${changed.length} verdicts changed`);
 });
