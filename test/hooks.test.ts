@@ -189,7 +189,8 @@ test('install is idempotent, keeps other settings, turns telemetry off; uninstal
 
 test('the installed command starts from a snapshot, and falls back to the ordinary hook when the snapshot cannot run', async () => {
   const h = home();
-  assert.equal(run(['install', 'qwen-code'], { home: h }).code, 0);
+  // (the per-process command; the resident default runs it when no daemon answers)
+  assert.equal(run(['install', 'qwen-code', '--no-daemon'], { home: h }).code, 0);
   const settings = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8'));
   const command: string = settings.hooks.PreToolUse[0].hooks[0].command;
   // Three snapshots: the full one for shell commands, the one without the shell parser for files,

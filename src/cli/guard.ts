@@ -7,7 +7,7 @@ import { AGENTS, type Agent } from '../hooks/adapters.ts';
 import { runHook, stdinState, writeLateRecord } from '../hooks/run.ts';
 import { existsSync, writeSync } from 'node:fs';
 import { ENROL_FILE } from '../server/managed.ts';
-import { install, uninstall, doctor, type Scope } from '../hooks/install.ts';
+import { install, uninstall, doctor, RESIDENT_IDLE_EXIT_S, type ResidentMode, type Scope } from '../hooks/install.ts';
 import { loadPolicy } from '../engine/policy.ts';
 import { judgeEvent } from '../engine/judge.ts';
 import { eventWorkspace, parseEvent } from '../engine/events.ts';
@@ -18,6 +18,7 @@ import { judgedRecord, noteRecord, toStored } from '../audit/record.ts';
 // The fleet modules (src/server/) load only where used: a hook's start must not pay for them.
 const fleet = () => import('../server/client.ts');
 import { defaultAuditDir, PACKAGE_ROOT } from '../paths.ts';
+import { UserError } from '../errors.ts';
 const BIN = join(PACKAGE_ROOT, 'bin', 'warden.js');
 
 /**
@@ -148,20 +149,36 @@ function scopeArg(v: unknown): Scope {
   return s as Scope;
 }
 
+/**
+ * Resident mode for `warden install`: by default the client starts the daemon itself; `--daemon`
+ * means the user runs `warden daemon` (a service). Without a C compiler the default falls back to a
+ * process per call; an explicit --daemon is an error then.
+ */
+function residentMode(explicit: boolean, socket?: string): ResidentMode | undefined {
+  let client: string;
+  try {
+    client = buildClient();
+  } catch (e) {
+    if (explicit) throw new UserError(`--daemon needs a C compiler to build the hook client: ${(e as Error).message}`);
+    return undefined;
+  }
+  return { client, socket: resolve(socket ?? defaultSocket()), start: explicit ? undefined : RESIDENT_IDLE_EXIT_S };
+}
+
 export function installCommand(rest: string[], remove: boolean): number {
   const { flags, rest: pos } = parseArgs(rest, {
     scope: 'string',
     policy: 'string',
     daemon: 'bool',
+    'no-daemon': 'bool',
     socket: 'string',
     agent: 'string',
   });
   const agent = agentArg((flags.agent as string | undefined) ?? pos[0], remove ? 'uninstall' : 'install');
   const scope = scopeArg(flags.scope);
   if (flags.policy && !remove) loadPolicy(flags.policy as string); // a bad policy is an error now, not at the first tool call
-  let daemon: { client: string; socket: string } | undefined;
-  if (flags.daemon && !remove)
-    daemon = { client: buildClient(), socket: resolve((flags.socket as string | undefined) ?? defaultSocket()) };
+  if (flags.daemon && flags['no-daemon']) throw new UsageError('--daemon and --no-daemon contradict each other');
+  const daemon = remove || flags['no-daemon'] ? undefined : residentMode(!!flags.daemon, flags.socket as string);
   const r = remove
     ? uninstall(agent, scope, process.cwd())
     : install(agent, scope, process.cwd(), flags.policy as string | undefined, daemon);
@@ -169,10 +186,16 @@ export function installCommand(rest: string[], remove: boolean): number {
     `${r.changed ? (remove ? 'removed Warden from' : 'installed Warden in') : 'unchanged:'} ${r.file}\n`,
   );
   for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
-  if (daemon)
+  if (daemon && !daemon.start)
     process.stdout.write(
       `  resident mode: start the daemon with \`warden daemon${flags.socket ? ` --socket ${flags.socket}` : ''}\` (without it, each call runs the ordinary hook)\n`,
     );
+  else if (daemon)
+    process.stdout.write(
+      `  resident mode: the first call starts \`warden daemon\`, which leaves after ${RESIDENT_IDLE_EXIT_S / 60} min without a call (--no-daemon: a process per call)\n`,
+    );
+  else if (!remove && !flags['no-daemon'])
+    process.stdout.write('  a process per call: no C compiler (cc) to build the resident client\n');
   if (!remove) process.stdout.write(`  check with: warden doctor ${agent}\n`);
   return 0;
 }
@@ -198,9 +221,20 @@ export async function doctorCommand(rest: string[]): Promise<number> {
   return reports.every((r) => r.inForce) ? 0 : 1;
 }
 
-/** `warden daemon [--socket PATH] [--policy FILE]`: resident mode, in the foreground until stopped. */
+/**
+ * `warden daemon [--socket PATH] [--policy FILE] [--idle-exit SECONDS]`: resident mode, in the
+ * foreground until stopped (or, with --idle-exit, as the hook client starts it: see daemon.ts).
+ */
 export async function daemonCommand(rest: string[]): Promise<number> {
-  const { flags } = parseArgs(rest, { socket: 'string', policy: 'string', 'build-client': 'string' });
+  const { flags } = parseArgs(rest, {
+    socket: 'string',
+    policy: 'string',
+    'build-client': 'string',
+    'idle-exit': 'string',
+  });
+  const idle = flags['idle-exit'] as string | undefined;
+  if (idle !== undefined && !/^[1-9]\d{0,6}$/.test(idle))
+    throw new UsageError('--idle-exit must be a whole number of seconds (1 or more)');
   if (flags['build-client'] !== undefined) {
     process.stdout.write(`${buildClient(resolve(flags['build-client'] as string))}\n`);
     return 0;
@@ -210,10 +244,16 @@ export async function daemonCommand(rest: string[]): Promise<number> {
   const note = await refreshPolicy(defaultAuditDir()); // an enrolled machine starts on the newest policy
   if (note) process.stderr.write(`warden daemon: ${note}\n`);
   forwardEvery(defaultAuditDir()); // and forwards its records while running
-  const server = await startDaemon({ socket, policyFile: flags.policy as string | undefined });
+  const server = await startDaemon({
+    socket,
+    policyFile: flags.policy as string | undefined,
+    idleExitMs: idle === undefined ? undefined : Number(idle) * 1000,
+    createFolder: idle === undefined, // (--idle-exit: started by the hook client, see daemon.ts)
+  });
   process.stderr.write(`warden daemon: listening on ${socket}\n`);
   await new Promise<void>((done) => {
-    const stop = () => server.close(() => done());
+    server.once('close', () => done()); // it left on its own (idle, replaced socket, new code)
+    const stop = () => server.close();
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });

@@ -240,18 +240,23 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   install: {
     summary: "write Warden's hooks into an agent's settings and turn vendor telemetry off",
-    usage: ['warden install AGENT [--scope user|project|system] [--policy FILE] [--daemon [--socket PATH]]', AGENT],
+    usage: [
+      'warden install AGENT [--scope user|project|system] [--policy FILE] [--daemon | --no-daemon] [--socket PATH]',
+      AGENT,
+    ],
     flags: [
       ['--scope S', 'user (default), project or system settings'],
       ['--agent AGENT', 'the agent, instead of naming it first'],
       POLICY_FLAG,
-      ['--daemon', 'resident mode: a compiled client asks the daemon (falls back to the ordinary hook)'],
-      ['--socket PATH', "the daemon's Unix socket (with --daemon)"],
+      ['(default)', 'resident: a compiled client asks a daemon it starts itself (idle 15 min: it leaves)'],
+      ['--daemon', 'resident, with a daemon you run yourself (`warden daemon`, e.g. as a service)'],
+      ['--no-daemon', 'a process per call (Node from a start-up snapshot): nothing stays running'],
+      ['--socket PATH', "the daemon's Unix socket (default: in ~/.warden)"],
     ],
     examples: [
       'warden install claude-code',
       'warden install qwen-code --scope project --policy ./team-policy.yml',
-      'warden install --agent codex --daemon',
+      'warden install --agent codex --no-daemon',
     ],
   },
   uninstall: {
@@ -262,16 +267,18 @@ export const COMMANDS: Record<string, CommandHelp> = {
       ['--agent AGENT', 'the agent, instead of naming it first'],
       ['--policy FILE', 'accepted as for install, and ignored'],
       ['--daemon', 'accepted as for install, and ignored'],
+      ['--no-daemon', 'accepted as for install, and ignored'],
       ['--socket PATH', 'accepted as for install, and ignored'],
     ],
     examples: ['warden uninstall claude-code', 'warden uninstall qwen-code --scope project'],
   },
   daemon: {
     summary: 'keep the engine loaded and answer hooks over a Unix socket (foreground, until stopped)',
-    usage: ['warden daemon [--socket PATH] [--policy FILE]', 'warden daemon --build-client PATH'],
+    usage: ['warden daemon [--socket PATH] [--policy FILE] [--idle-exit SECONDS]', 'warden daemon --build-client PATH'],
     flags: [
       ['--socket PATH', 'Unix socket to listen on (default: in ~/.warden)'],
       POLICY_FLAG,
+      ['--idle-exit SECONDS', 'leave after this long without a call (as the hook client starts it)'],
       ['--build-client PATH', 'compile the C hook client to PATH and exit'],
     ],
     examples: ['warden daemon', 'warden daemon --socket /run/warden.sock --policy ./team-policy.yml'],

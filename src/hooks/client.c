@@ -3,10 +3,17 @@
  * tool call instead of starting Node: it reads the hook payload on stdin, hands it to the daemon
  * over a Unix socket and replays the daemon's answer (exit code, stdout, stderr).
  *
- *   warden-hook-client AGENT SOCKET NODE WARDEN_JS [--policy FILE]
+ *   warden-hook-client AGENT SOCKET NODE WARDEN_JS [--policy FILE] [--start SECONDS] [--fallback-sh CMD]
  *
  * If the daemon cannot be reached or answers badly, it runs the ordinary hook
- * (`NODE WARDEN_JS hook AGENT`) with the same input, so the guard never silently lapses.
+ * (`NODE WARDEN_JS hook AGENT`, or the shell command CMD: the per-process hook with its start-up
+ * snapshots) with the same input, so the guard never silently lapses.
+ *
+ * --start (the default of `warden install`): when no daemon answers, the client also starts one,
+ * detached, that leaves after SECONDS without a call (`warden daemon --idle-exit`); one client at a
+ * time starts it (a lock file beside the socket). And it talks only to a daemon that is Warden: the
+ * process at the other end of the socket must be this user's, run this Node, and have been started
+ * as `NODE WARDEN_JS daemon`; anything else on the socket is ignored as if absent.
  *
  * Deadline: the agent lets the tool run when a hook is late (10 s), so every step here waits
  * with poll() against one clock started at launch: the input for at most READ_MS, the daemon
@@ -25,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -35,9 +44,12 @@
 #define READ_MS 3000     /* agents write the payload at once and close stdin */
 #define DAEMON_MS 5500   /* past this the ordinary hook gets the rest of the time */
 #define DEADLINE_MS 7500 /* inside the agent's 10 s hook timeout */
-#define MAX_INPUT (4 * 1024 * 1024) /* as MAX_HOOK_INPUT in src/hooks/install.ts */
+#define MAX_PAYLOAD (4 * 1024 * 1024) /* as MAX_HOOK_INPUT in src/hooks/install.ts */
 
 static struct timespec started;
+
+/* The options after WARDEN_JS (see the usage above). */
+static const char *policy_file, *start_secs, *fallback_sh;
 
 static long elapsed_ms(void) {
   struct timespec now;
@@ -105,7 +117,7 @@ static int write_all(int fd, const char *p, size_t n, long until) {
 /* The call's deny in the agent's protocol (as answer() in src/hooks/adapters.ts), then exit 2. */
 static int deny(char **argv, const struct buf *in, const char *reason) {
   int gemini = strcmp(argv[1], "gemini-cli") == 0;
-  size_t seen = in->n > MAX_INPUT ? MAX_INPUT : in->n; /* past the cap only the cap was kept */
+  size_t seen = in->n > MAX_PAYLOAD ? MAX_PAYLOAD : in->n; /* past the cap only the cap was kept */
   int prompt = !(seen && memmem(in->p, seen, "\"tool_name\"", 11));
   if (gemini)
     printf("{\"decision\":\"deny\",\"reason\":\"Warden denied this: %s\"}\n", reason);
@@ -145,6 +157,110 @@ static int deny(char **argv, const struct buf *in, const char *reason) {
   return 2;
 }
 
+/* Reads a /proc file of at most `cap` bytes into `out` (NUL-terminated): its length, or -1. */
+static ssize_t read_proc(const char *path, char *out, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t n = 0;
+  for (;;) {
+    ssize_t r = read(fd, out + n, cap - 1 - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    n += (size_t)r;
+    if (n == cap - 1) break;
+  }
+  close(fd);
+  out[n] = 0;
+  return (ssize_t)n;
+}
+
+/* Whether two paths name the same file (after links): how a daemon's Node and script are compared. */
+static int same_file(const char *a, const char *b) {
+  char ra[PATH_MAX], rb[PATH_MAX];
+  return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
+/*
+ * Whether the process answering on socket `s` is a Warden daemon of this user: same uid, running
+ * NODE (argv[3]), started as `NODE WARDEN_JS daemon …`. A program that took the socket's path
+ * (the agent's own, say) fails this, and the call goes to the ordinary hook instead.
+ */
+static int peer_is_warden(int s, char **argv) {
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+  if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid() || cred.pid <= 0) return 0;
+  char path[64], exe[PATH_MAX], cmd[8192];
+  snprintf(path, sizeof path, "/proc/%d/exe", (int)cred.pid);
+  ssize_t n = readlink(path, exe, sizeof exe - 1);
+  if (n <= 0) return 0;
+  exe[n] = 0;
+  if (!same_file(exe, argv[3])) return 0;
+  snprintf(path, sizeof path, "/proc/%d/cmdline", (int)cred.pid);
+  ssize_t c = read_proc(path, cmd, sizeof cmd);
+  if (c <= 0) return 0;
+  /* cmdline: NUL-separated arguments; the second must be WARDEN_JS and the third "daemon". */
+  const char *a1 = memchr(cmd, 0, (size_t)c);
+  if (!a1 || a1 + 1 >= cmd + c) return 0;
+  a1++;
+  const char *a2 = a1 + strlen(a1) + 1;
+  if (a2 >= cmd + c || strcmp(a2, "daemon") != 0) return 0;
+  return same_file(a1, argv[4]);
+}
+
+/* How long a start in progress (the lock beside the socket) keeps other clients from starting one. */
+#define START_LOCK_MS 15000
+
+/*
+ * Starts the daemon, detached from the agent (its own session, no inherited pipes or NODE_OPTIONS),
+ * unless another client did so in the last START_LOCK_MS: the lock `SOCKET.starting`, which the
+ * daemon removes once it listens. Best effort: this call is judged by the ordinary hook anyway.
+ */
+static void start_daemon(char **argv) {
+  char lock[PATH_MAX];
+  if (snprintf(lock, sizeof lock, "%s.starting", argv[2]) >= (int)sizeof lock) return;
+  int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    struct stat st;
+    struct timespec now;
+    char held[32];
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (errno != EEXIST || stat(lock, &st) != 0) return;
+    /* A lock left by a start that failed: taken over once it is old, or at once when the daemon that
+       wrote its pid there (as it starts) is gone. */
+    ssize_t n = read_proc(lock, held, sizeof held);
+    int owner = n > 0 ? atoi(held) : 0;
+    int dead = owner > 0 && kill(owner, 0) != 0 && errno == ESRCH;
+    if (!dead && (now.tv_sec - st.st_mtime) * 1000L < START_LOCK_MS) return;
+    unlink(lock);
+    fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+  }
+  close(fd);
+  pid_t pid = fork();
+  if (pid == 0) {
+    setsid();
+    if (fork() != 0) _exit(0);
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    for (int f = 3; f < 1024; f++) close(f);
+    if (chdir("/") != 0) _exit(2);
+    unsetenv("NODE_OPTIONS");
+    char *args[12];
+    int k = 0;
+    args[k++] = argv[3]; args[k++] = argv[4]; args[k++] = "daemon";
+    args[k++] = "--socket"; args[k++] = argv[2];
+    args[k++] = "--idle-exit"; args[k++] = (char *)start_secs;
+    if (policy_file) { args[k++] = "--policy"; args[k++] = (char *)policy_file; }
+    args[k] = NULL;
+    execv(argv[3], args);
+    _exit(127);
+  }
+  if (pid > 0) while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+  else unlink(lock);
+}
+
 /* The daemon's answer, replayed: 1 when it answered in time and well, else 0. */
 static int ask_daemon(char **argv, const struct buf *in, int *code) {
   int s = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -155,7 +271,13 @@ static int ask_daemon(char **argv, const struct buf *in, int *code) {
   if (strlen(argv[2]) >= sizeof addr.sun_path) { close(s); return 0; }
   strcpy(addr.sun_path, argv[2]);
   fcntl(s, F_SETFL, O_NONBLOCK); /* a full backlog fails at once instead of blocking */
-  if (connect(s, (struct sockaddr *)&addr, sizeof addr) != 0) { close(s); return 0; }
+  if (connect(s, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    /* Nobody there (no socket, or a stale one): start a daemon for the next call. */
+    if (start_secs && (errno == ENOENT || errno == ECONNREFUSED)) start_daemon(argv);
+    close(s);
+    return 0;
+  }
+  if (start_secs && !peer_is_warden(s, argv)) { close(s); return 0; }
   const char *project = getenv("QWEN_PROJECT_DIR");
   if (!project) project = getenv("CLAUDE_PROJECT_DIR");
   if (!project) project = getenv("GEMINI_PROJECT_DIR");
@@ -168,7 +290,7 @@ static int ask_daemon(char **argv, const struct buf *in, int *code) {
   }
   shutdown(s, SHUT_WR);
   struct buf resp = { 0 };
-  int done = read_until(s, &resp, (size_t)MAX_INPUT * 4, DAEMON_MS);
+  int done = read_until(s, &resp, (size_t)MAX_PAYLOAD * 4, DAEMON_MS);
   close(s);
   size_t olen, elen, hdr = 0;
   char *nl = done == 1 && resp.n ? memchr(resp.p, '\n', resp.n < 64 ? resp.n : 64) : NULL;
@@ -188,7 +310,7 @@ static int ask_daemon(char **argv, const struct buf *in, int *code) {
  * until it exits, so a deny printed after a kill is never mixed with part of its answer.
  * Returns its exit code, or -1 when it did not finish in time (killed) or could not start.
  */
-static int fallback(char **argv, int argc, const struct buf *in) {
+static int fallback(char **argv, const struct buf *in) {
   int pin[2], pout[2];
   if (pipe(pin) != 0) return -1;
   if (pipe(pout) != 0) { close(pin[0]); close(pin[1]); return -1; }
@@ -201,11 +323,17 @@ static int fallback(char **argv, int argc, const struct buf *in) {
     /* Its own budget: what is left of ours, less a margin to answer (and record) before the kill. */
     char budget[32];
     snprintf(budget, sizeof budget, "%d", left(DEADLINE_MS) - 700);
+    if (fallback_sh) {
+      /* The per-process hook as `warden install` writes it: it keeps its own deadline. */
+      char *args[] = { "/bin/sh", "-c", (char *)fallback_sh, NULL };
+      execv(args[0], args);
+      _exit(127);
+    }
     char *args[10];
     int k = 0;
     args[k++] = argv[3]; args[k++] = argv[4]; args[k++] = "hook"; args[k++] = argv[1];
     args[k++] = "--budget-ms"; args[k++] = budget;
-    if (argc >= 7 && strcmp(argv[5], "--policy") == 0) { args[k++] = "--policy"; args[k++] = argv[6]; }
+    if (policy_file) { args[k++] = "--policy"; args[k++] = (char *)policy_file; }
     args[k] = NULL;
     execv(argv[3], args);
     _exit(127);
@@ -260,22 +388,35 @@ static int fallback(char **argv, int argc, const struct buf *in) {
 int main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &started);
   signal(SIGPIPE, SIG_IGN); /* a peer that went away is an error to handle, not our death */
+  const char *usage = "usage: warden-hook-client AGENT SOCKET NODE WARDEN_JS [--policy FILE] [--start SECONDS] "
+                      "[--fallback-sh CMD]\n";
   if (argc < 5) {
-    fprintf(stderr, "usage: warden-hook-client AGENT SOCKET NODE WARDEN_JS [--policy FILE]\n");
+    fputs(usage, stderr);
     return 2;
   }
+  for (int i = 5; i < argc; i += 2) {
+    const char **opt = strcmp(argv[i], "--policy") == 0        ? &policy_file
+                       : strcmp(argv[i], "--start") == 0       ? &start_secs
+                       : strcmp(argv[i], "--fallback-sh") == 0 ? &fallback_sh
+                                                               : NULL;
+    if (!opt || i + 1 >= argc) {
+      fputs(usage, stderr);
+      return 2;
+    }
+    *opt = argv[i + 1];
+  }
   struct buf in = { 0 };
-  int r = read_until(0, &in, MAX_INPUT, READ_MS);
+  int r = read_until(0, &in, MAX_PAYLOAD, READ_MS);
   if (r == 0)
     return deny(argv, &in, "no complete hook input on stdin within 3 s; Warden fails closed");
   if (r < 0) return deny(argv, &in, "the hook input could not be read; Warden fails closed");
-  if (in.n > MAX_INPUT)
+  if (in.n > MAX_PAYLOAD)
     return deny(argv, &in,
                 "the hook input is larger than 4194304 bytes; Warden does not judge a call this large and "
                 "fails closed (split it up)");
   int code = 2;
   if (ask_daemon(argv, &in, &code)) return code;
-  code = fallback(argv, argc, &in);
+  code = fallback(argv, &in);
   if (code == 0 || code == 2) return code;
   return deny(argv, &in,
               "Warden did not finish judging within 7.5 s (the daemon and the ordinary hook were late or "

@@ -4,14 +4,20 @@
  * compiled client (src/hooks/client.c) instead of starting Node per tool call. The client falls
  * back to the ordinary hook when the daemon is not there, so stopping it never switches the
  * guard off. The policy file is re-read when it changes.
+ *
+ * Started by the client itself (`--start`, the default of `warden install`), a daemon leaves on its
+ * own: after `--idle-exit` seconds without a call, when its socket is removed or replaced (its
+ * folder deleted, another program on the path), and when Warden is rebuilt or upgraded (the next
+ * call starts one running the new code). It never leaves in the middle of a call.
  */
 import { connect, createServer, type Server } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { chmodSync, existsSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { loadPolicy, type Policy } from '../engine/policy.ts';
+import { loadPolicy, policyCandidates, type Policy } from '../engine/policy.ts';
+import { ENROL_FILE, POLICY_CACHE } from '../server/managed.ts';
 import { loadAnalyzers } from '../engine/judge.ts';
 import { AuditLog, defaultAuditDir } from '../audit/log.ts';
 import { judgePayload } from './run.ts';
@@ -44,11 +50,20 @@ export const defaultSocket = () => join(defaultAuditDir(), 'daemon.sock');
 export const CLIENT_SOURCE = join(PACKAGE_ROOT, 'src', 'hooks', 'client.c');
 export const defaultClient = () => join(defaultAuditDir(), 'warden-hook-client');
 
-/** Compiles the thin client with the system C compiler. */
+/**
+ * Compiles the thin client with the system C compiler, into a new file renamed over the old one:
+ * agents may be running the old one at that moment (a file being run cannot be rewritten).
+ */
 export function buildClient(out = defaultClient()): string {
-  mkdirSync(dirname(out), { recursive: true });
+  mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
   const cc = process.env.CC ?? 'cc';
-  execFileSync(cc, ['-O2', '-o', out, CLIENT_SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    execFileSync(cc, ['-O2', '-o', tmp, CLIENT_SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+    renameSync(tmp, out);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   return out;
 }
 
@@ -56,6 +71,79 @@ export interface DaemonOptions {
   socket?: string;
   policyFile?: string;
   auditDir?: string;
+  /** Leave after this long without a call (the client-started daemon's `--idle-exit`). */
+  idleExitMs?: number;
+  /** How often the socket, the installed code and the idle time are looked at. */
+  watchMs?: number;
+  /** The files whose change means new code (the bundle and the build's stamp). */
+  stampFiles?: string[];
+  /**
+   * Create the socket's folder when it is missing (a daemon the user starts). A daemon the hook
+   * client started does not: its folder gone means its Warden home was deleted, not to be remade.
+   */
+  createFolder?: boolean;
+}
+
+const INSTALL_FILES = [join(PACKAGE_ROOT, 'dist', 'main.mjs'), join(PACKAGE_ROOT, 'dist', 'BUILT')];
+
+/** What identifies the installed code: a rebuild or an upgrade changes it. */
+function installStamp(files: string[]): string {
+  return files
+    .map((f) => {
+      try {
+        return String(statSync(f).mtimeMs);
+      } catch {
+        return '-';
+      }
+    })
+    .join(' ');
+}
+
+/**
+ * What decides which policy a call gets, as the per-process hook finds it at every call
+ * (loadPolicy): the named file, or the enrolled machine's managed policy, $WARDEN_POLICY, the user's
+ * and the system's files; and the minute, so that a managed policy's expiry is seen as it would be.
+ * A change means: load the policy again before judging.
+ */
+function policyStamp(file: string | undefined): string {
+  const home = defaultAuditDir();
+  const files = file ? [file] : [join(home, ENROL_FILE), join(home, POLICY_CACHE), ...policyCandidates()];
+  const times = files.map((f) => {
+    try {
+      return statSync(f).mtimeMs;
+    } catch {
+      return '-';
+    }
+  });
+  return `${times.join(' ')} ${file ? '' : Math.floor(Date.now() / 60_000)}`;
+}
+
+/** The inode of the socket we listen on, or undefined when the path is gone. */
+function inodeOf(path: string): number | undefined {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the daemon should leave now, if it should: the socket path no longer leads to it, the
+ * installed code changed, or it has been idle too long (never with a call in progress).
+ */
+function reasonToLeave(
+  socket: string,
+  ino: number | undefined,
+  folder: { path: string; ino: number | undefined },
+  stamp: { files: string[]; was: string },
+  idle: { ms?: number; since: number; active: number },
+): string | undefined {
+  if (inodeOf(socket) !== ino || inodeOf(folder.path) !== folder.ino)
+    return `its socket ${socket} (or its folder) was removed or replaced`;
+  if (installStamp(stamp.files) !== stamp.was) return 'Warden was rebuilt or upgraded';
+  if (idle.ms !== undefined && idle.active === 0 && Date.now() - idle.since >= idle.ms)
+    return `no call for ${Math.round(idle.ms / 1000)} s`;
+  return undefined;
 }
 
 /** A young-generation collection, when V8 lets us ask for one (set up by the daemon only). */
@@ -71,7 +159,13 @@ function minorGc(): () => void {
 
 export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
   const socket = opts.socket ?? defaultSocket();
+  if (opts.createFolder === false && !existsSync(dirname(socket)))
+    throw new UserError(`the folder of ${socket} is gone; not starting`);
   mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
+  // (a client that finds the start lock of a daemon that died before it listened takes it over)
+  if (existsSync(`${socket}.starting`)) writeFileSync(`${socket}.starting`, `${process.pid}\n`);
+  // (the folder as it is now: deleted and made again, by the audit log for one, is another folder)
+  const folder = { path: dirname(socket), ino: inodeOf(dirname(socket)) };
   if (existsSync(socket)) {
     // Taking the socket of a live daemon would cut it off silently: refuse; replace a stale one.
     if (await answersOn(socket))
@@ -79,22 +173,32 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
     unlinkSync(socket); // a stale socket from a previous run
   }
   await loadAnalyzers();
+  const stampFiles = opts.stampFiles ?? INSTALL_FILES;
+  const stamp = { files: stampFiles, was: installStamp(stampFiles) };
+  const idle = { ms: opts.idleExitMs, since: Date.now(), active: 0 };
   const idleGc = minorGc();
   let policy: Policy = loadPolicy(opts.policyFile);
-  let policyStamp = opts.policyFile ? statSync(opts.policyFile).mtimeMs : 0;
+  let policyWas = policyStamp(opts.policyFile);
   const audit = new AuditLog(opts.auditDir, 'full', { busyTimeoutMs: DAEMON_BUSY_MS });
+  // (a policy that can no longer be loaded, an expired managed one say, fails each call closed)
   const currentPolicy = (): Policy => {
-    if (opts.policyFile) {
-      const m = statSync(opts.policyFile).mtimeMs;
-      if (m !== policyStamp) {
-        policy = loadPolicy(opts.policyFile);
-        policyStamp = m;
-      }
+    const now = policyStamp(opts.policyFile);
+    if (now !== policyWas) {
+      policy = loadPolicy(opts.policyFile);
+      policyWas = now;
     }
     return policy;
   };
   // allowHalfOpen: the client ends its side after the request and still waits for the answer.
   const server = createServer({ allowHalfOpen: true }, (conn) => {
+    idle.active++;
+    let counted = true;
+    const done = () => {
+      if (counted) idle.active--;
+      counted = false;
+      idle.since = Date.now();
+    };
+    conn.on('close', done);
     const chunks: Buffer[] = [];
     let size = 0;
     conn.on('data', (c) => {
@@ -139,6 +243,21 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
     server.listen(socket, resolve);
   });
   chmodSync(socket, 0o600);
-  server.on('close', () => audit.close());
+  // (the client that started us holds this lock so that others do not start a second daemon)
+  rmSync(`${socket}.starting`, { force: true });
+  const ino = inodeOf(socket);
+  const watch = setInterval(() => {
+    const why = reasonToLeave(socket, ino, folder, stamp, idle);
+    if (!why) return;
+    clearInterval(watch);
+    process.stderr.write(`warden daemon: leaving: ${why}\n`);
+    if (inodeOf(socket) === ino) rmSync(socket, { force: true });
+    server.close();
+  }, opts.watchMs ?? 5_000);
+  watch.unref();
+  server.on('close', () => {
+    clearInterval(watch);
+    audit.close();
+  });
   return server;
 }

@@ -100,10 +100,24 @@ function shellDeny(agent: Agent, node: string, warden: string): string {
  *   printed by the shell is never mixed with part of Node's. Without those two, Node's own
  *   watchdog is the only deadline.
  */
+/**
+ * The hook as a client of `warden daemon` (src/hooks/client.c, daemon.ts). With `start` (seconds),
+ * the client starts the daemon itself when none answers, and that daemon leaves after `start`
+ * seconds without a call: the default of `warden install`.
+ */
+export interface ResidentMode {
+  client: string;
+  socket: string;
+  start?: number;
+}
+
+/** How long a daemon the hook client started stays without a call (`warden install`'s default). */
+export const RESIDENT_IDLE_EXIT_S = 900;
+
 export function hookCommand(
   agent: Agent,
   policyFile?: string,
-  daemon?: { client: string; socket: string },
+  daemon?: ResidentMode,
   snapshots: { shell: string; files: string; plain?: string } = {
     shell: HOOK_SNAPSHOT,
     files: HOOK_FILES_SNAPSHOT,
@@ -114,7 +128,13 @@ export function hookCommand(
   const warden = q(join(PACKAGE_ROOT, 'bin', 'warden.js'));
   const node = `NODE_EXTRA_CA_CERTS= ${q(process.execPath)}`;
   // Resident mode: the compiled client asks the daemon, and runs the ordinary hook if it is not there.
-  if (daemon) return `${q(daemon.client)} ${agent} ${q(daemon.socket)} ${q(process.execPath)} ${warden}${policy}`;
+  // Started by the client (the default), the fallback is the per-process hook with its snapshots.
+  if (daemon) {
+    const start = daemon.start
+      ? ` --start ${daemon.start} --fallback-sh ${q(hookCommand(agent, policyFile, undefined, snapshots))}`
+      : '';
+    return `${q(daemon.client)} ${agent} ${q(daemon.socket)} ${q(process.execPath)} ${warden}${policy}${start}`;
+  }
   const plain = `${node} ${warden} hook ${agent}${policy}`;
   if (!existsSync(snapshots.shell)) return plain;
   const blob = `${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob`;
@@ -260,7 +280,7 @@ export function install(
   scope: Scope,
   cwd: string,
   policyFile?: string,
-  daemon?: { client: string; socket: string },
+  daemon?: ResidentMode,
 ): InstallResult {
   const spec = agentModule(agent);
   if (spec.installer) return spec.installer.install(scope, cwd, hookCommand(agent, policyFile, daemon));
@@ -403,11 +423,14 @@ export function doctor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = proce
             problem: `the hook command in ${files[sc]} points at ${p}, which does not exist`,
             fix: `warden install ${agent} --scope ${sc}${daemon ? ' --daemon' : ''}`,
           });
+      const starts = daemon && / --start \d+ /.test(c);
       if (daemon)
         checks.push(
           existsSync(quoted[1])
             ? `resident mode: the daemon socket ${quoted[1]} exists`
-            : `resident mode: no daemon at ${quoted[1]}; each call falls back to the ordinary hook (start it with: warden daemon)`,
+            : starts
+              ? `resident mode: no daemon at ${quoted[1]} now; the next call starts one (and is judged by the per-process hook)`
+              : `resident mode: no daemon at ${quoted[1]}; each call falls back to the ordinary hook (start it with: warden daemon)`,
         );
       const blobs = quoted.filter((p) => p.endsWith('.blob'));
       const blob = blobs.length > 0 && blobs.every((b) => existsSync(b));

@@ -25,7 +25,13 @@ interface Home {
 function home(): Home {
   const dir = mkdtempSync(join(tmpdir(), 'warden-deadline-'));
   const env = { ...process.env, HOME: dir, WARDEN_HOME: join(dir, '.warden'), WARDEN_POLICY: '' };
-  const r = spawnSync(process.execPath, [BIN, 'install', 'qwen-code'], { env, cwd: dir, encoding: 'utf8' });
+  // (the per-process command, whose own deadlines these tests attack; the resident client's are
+  // attacked below and in daemon-autostart.test.ts)
+  const r = spawnSync(process.execPath, [BIN, 'install', 'qwen-code', '--no-daemon'], {
+    env,
+    cwd: dir,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   const settings = JSON.parse(readFileSync(join(dir, '.qwen', 'settings.json'), 'utf8'));
   return { dir, env, command: settings.hooks.PreToolUse[0].hooks[0].command };

@@ -40,6 +40,21 @@ function sh(command: string, h: string, input: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/**
+ * The hook commands `warden install qwen-code` writes: the default (resident: the client, which
+ * starts the daemon) and, with --no-daemon, the per-process command with its start-up snapshots.
+ */
+function installed(h: string): { resident: string; perProcess: string; node?: string; blobs: string[] } {
+  const read = (): string =>
+    JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8')).hooks.PreToolUse[0].hooks[0].command;
+  assert.equal(run(['install', 'qwen-code'], h).code, 0);
+  const resident = read();
+  assert.equal(run(['install', 'qwen-code', '--no-daemon'], h).code, 0);
+  const perProcess = read();
+  const node = /NODE_EXTRA_CA_CERTS= ('[^']+')/.exec(perProcess)?.[1];
+  return { resident, perProcess, node, blobs: [...perProcess.matchAll(/'([^']+\.blob)'/g)].map((m) => m[1]) };
+}
+
 /** A pre-tool payload with one field changed or removed (undefined removes it). */
 const payload = (cwd: string, over: Record<string, unknown>) => {
   const p: Record<string, unknown> = {
@@ -132,15 +147,12 @@ test('Claude Code and Gemini CLI payloads the adapter cannot read are denied in 
   }
 });
 
-test('unreadable hook payloads are denied by the installed hook command (every start-up snapshot and the fallback)', () => {
+test('unreadable hook payloads are denied by the installed hook commands (resident, per process, every start-up snapshot)', () => {
   const h = home();
-  assert.equal(run(['install', 'qwen-code'], h).code, 0);
-  const command: string = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8')).hooks.PreToolUse[0]
-    .hooks[0].command;
-  const blobs = [...command.matchAll(/'([^']+\.blob)'/g)].map((m) => m[1]);
-  const node = /NODE_EXTRA_CA_CERTS= ('[^']+')/.exec(command)?.[1];
+  const { resident, perProcess, node, blobs } = installed(h);
   for (const [what, input] of badPayloads(h)) {
-    assertDenied(sh(command, h, input), `installed command: ${what}`);
+    assertDenied(sh(resident, h, input), `installed command (resident): ${what}`);
+    assertDenied(sh(perProcess, h, input), `installed command (per process): ${what}`);
     // Each snapshot on its own (the installed command picks one by the payload's text); the
     // adapter is the same code on every route, so a few cases suffice here.
     if (node && /event|tool_name missing|array/.test(what))
@@ -326,16 +338,13 @@ const PLANTED = `printf 'import base64\\nexec(base64.b64decode("aWQ="))\\n' > ru
 test('shell commands that write files are allowed from every snapshot, the installed command and the plain hook; planted code written by shell is denied', () => {
   const h = home();
   writeFileSync(join(h, 'f'), 'a(1)\n');
-  assert.equal(run(['install', 'qwen-code'], h).code, 0);
-  const command: string = JSON.parse(readFileSync(join(h, '.qwen', 'settings.json'), 'utf8')).hooks.PreToolUse[0]
-    .hooks[0].command;
-  const node = /NODE_EXTRA_CA_CERTS= ('[^']+')/.exec(command)?.[1];
-  const blobs = [...command.matchAll(/'([^']+\.blob)'/g)].map((m) => m[1]);
-  assert.equal(blobs.length, 3, command);
+  const { resident, perProcess, node, blobs } = installed(h);
+  assert.equal(blobs.length, 3, perProcess);
   type Call = (input: string) => { code: number | null; out: string; err: string };
   const routes: [string, Call][] = [
     ['plain hook', (i) => run(['hook', 'qwen-code'], h, i)],
-    ['installed command', (i) => sh(command, h, i)],
+    ['installed command (resident)', (i) => sh(resident, h, i)],
+    ['installed command (per process)', (i) => sh(perProcess, h, i)],
   ];
   for (const b of blobs)
     routes.push([b, (i) => sh(`${node} ${HOOK_SNAPSHOT_FLAGS.join(' ')} --snapshot-blob '${b}' hook qwen-code`, h, i)]);
