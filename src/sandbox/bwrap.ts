@@ -25,6 +25,11 @@ export interface Profile {
   roFiles: [source: string, target: string][];
   env: Record<string, string>;
   chdir: string;
+  /**
+   * Capabilities the sandbox's first process gets (inside its user namespace only) for the network
+   * recorder's set-up; every other one is dropped, and the relay drops these before the agent starts.
+   */
+  caps?: string[];
 }
 
 /** The bwrap binary, or undefined. */
@@ -120,6 +125,7 @@ export function bwrapArgs(p: Profile, argv: string[]): string[] {
   for (const h of p.hide) if (existsSync(h) && statSync(h).isDirectory()) a.push('--tmpfs', h);
   // bwrap stays pid 1 of the new PID namespace (it reaps orphans); the whole tree dies with Warden.
   a.push('--unshare-all', '--die-with-parent', '--new-session', '--clearenv');
+  if (p.caps?.length) a.push('--cap-drop', 'ALL', ...p.caps.flatMap((c) => ['--cap-add', c]));
   for (const [k, v] of Object.entries(p.env)) a.push('--setenv', k, v);
   a.push('--chdir', p.chdir, '--', ...argv);
   return a;
