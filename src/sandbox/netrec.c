@@ -131,7 +131,8 @@ static int hand_out_packets(const char *path) {
   if (e4 < 0) {
     snprintf(why, sizeof why, "no local route for IPv4 (%s)", strerror(-e4));
   } else {
-    pfd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    /* Protocol 0 here, ETH_P_ALL at bind: the hook is registered once (a rebind waits for an RCU grace period). */
+    pfd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     struct sockaddr_ll sll = {0};
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);

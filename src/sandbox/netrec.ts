@@ -88,7 +88,13 @@ export function startRecorder(
     recording = false;
   let settle!: (s: RecorderState) => void;
   const state = new Promise<RecorderState>((res) => (settle = res));
-  const ended = new Promise<void>((res) => child.once('close', () => res()));
+  // Its last line is enough: the process itself takes another ~10 ms to exit (closing a packet
+  // socket waits for an RCU grace period), which the session need not wait for.
+  let lastLine!: () => void;
+  const ended = new Promise<void>((res) => {
+    lastLine = res;
+    child.once('close', () => res());
+  });
   const timer = setTimeout(
     () => settle({ recording: false, why: 'the relay did not hand the packet socket over' }),
     HANDOUT_MS,
@@ -115,7 +121,10 @@ export function startRecorder(
       const a = m as unknown as Attempt;
       totals.attempts += a.count;
       onRecord(attemptRecord(a), a);
-    } else if (m.end) totals.dropped = Number(m.dropped) || 0;
+    } else if (m.end) {
+      totals.dropped = Number(m.dropped) || 0;
+      lastLine();
+    }
   });
   child.once('exit', (code, sig) => {
     const why = `the network recorder stopped (${sig ?? `exit ${code}`})`;

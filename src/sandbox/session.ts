@@ -375,7 +375,7 @@ async function arrivalCheck(
 
 /** The recorder's hand-out, or why there was none (the sandbox ended before it, say). */
 function recorderState(recorder: Recorder, sandbox: Launched): Promise<RecorderState> {
-  const gone = sandbox.exited.then(() => new Promise((r) => setTimeout(r, 300)));
+  const gone = sandbox.exited.then(() => new Promise((r) => setTimeout(r, 300).unref()));
   return Promise.race([
     recorder.state,
     gone.then(
@@ -554,6 +554,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
       child = sandbox.child;
     }
     if (recorder) recording = await recorderState(recorder, sandbox);
+    mark('recorder');
     if (!recording.recording)
       say(`warden run: direct TCP, UDP and DNS from inside are refused but NOT recorded: ${recording.why}`);
     audit.append(
@@ -577,7 +578,9 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     await analyzers;
     const status = await sandbox.exited;
     // What the recorder still holds (the last second's attempts) is recorded before the end.
+    mark('exited');
     await recorder?.stop();
+    mark('recorder stopped');
     if (!(await sandbox.started) && !counters.ended) {
       const why = `bubblewrap cannot create the sandbox here (exit ${status}); user namespaces may be off`;
       audit.append(note('session-refused', 'deny', [why], ['sandbox.unavailable'], { status }));
