@@ -23,6 +23,7 @@ import {
 import { buildRelay } from '../../src/sandbox/relay-build.ts';
 import { RECORDER_CAPS, attemptRecord } from '../../src/sandbox/netrec.ts';
 import { fromStored } from '../../src/audit/record.ts';
+import { bwrapArgs } from '../../src/sandbox/bwrap.ts';
 
 /** Why direct attempts cannot be recorded here (a loud skip), or false. */
 function netrecSkip(): string | false {
@@ -302,4 +303,121 @@ test('a recorder line becomes a typed egress/direct record; more than 32 destina
   assert.match((lo.data.reasons as string[])[0], /host's port is not reachable/);
   const others = attemptRecord({ others: 500 });
   assert.equal(fromStored(others).data?.count, 500);
+});
+
+test(
+  'near miss: a server the agent runs on 127.0.0.1 inside, a request through the proxy and a model request to the gateway make no direct record',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const l = await listener();
+    try {
+      const srv =
+        `${process.execPath} -e "const s=require('net').createServer(c=>c.end('pong')).listen(47001,'127.0.0.1',()=>` +
+        `require('net').connect(47001,'127.0.0.1').on('data',d=>{console.log('local',String(d));s.close()}))"`;
+      const r = await wardenRun(w, [
+        '--allow-host',
+        `127.0.0.1:${l.port}`,
+        ...bash(
+          `${srv}; curl -s -m 5 -x "$HTTP_PROXY" http://127.0.0.1:${l.port}/via-proxy; echo; ` +
+            'curl -s -m 5 --noproxy "*" "$OPENAI_BASE_URL/models" >/dev/null; echo gw=$?',
+        ),
+      ]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /local pong/);
+      assert.match(l.received(), /GET \/via-proxy/);
+      assert.match(r.out, /gw=0/);
+      assert.deepEqual(direct(w, r).map(key), []);
+      assert.match(r.err, / 0 direct attempt\(s\) refused/);
+    } finally {
+      l.close();
+    }
+  },
+);
+
+test(
+  'a connect to a public address where the agent itself listens on 0.0.0.0 reaches only its own listener (every address is its loopback) and is still recorded',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const js =
+      "const s=require('net').createServer(c=>c.end('own')).listen(47002,'0.0.0.0',()=>" +
+      "require('net').connect(47002,'198.51.100.20').on('data',d=>{console.log('got',String(d));s.close()}))";
+    writeFileSync(join(w.proj, 'own.js'), js);
+    const r = await wardenRun(w, bash(`${process.execPath} own.js`));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /got own/);
+    assert.ok(direct(w, r).some((x) => key(x) === 'tcp 198.51.100.20 47002'));
+  },
+);
+
+test(
+  '40 destinations in one second: at most 32 listed a second, the rest counted together, every attempt accounted for',
+  { skip, timeout: 60_000 },
+  async () => {
+    const w = makeWork();
+    const py = [
+      'import socket',
+      'for p in range(1000, 1040):',
+      '    s = socket.socket()',
+      '    try: s.connect(("192.0.2.40", p))',
+      '    except ConnectionRefusedError: pass',
+      '    s.close()',
+    ].join('\n');
+    writeFileSync(join(w.proj, 'ports.py'), py);
+    const r = await wardenRun(w, bash('python3 ports.py'));
+    assert.equal(r.code, 0, r.err);
+    const recs = direct(w, r);
+    const listed = recs.filter((x) => x.data.address === '192.0.2.40');
+    const others = recs.filter((x) => x.data.protocol === 'any');
+    assert.equal(listed.length + others.reduce((n, x) => n + x.data.count, 0), 40);
+    assert.ok(listed.length <= 32 * 2, `${listed.length} listed`); // a second's boundary may split them
+    if (listed.length < 40) assert.match(others[0].data.reasons[0], /more direct attempt\(s\) in one second/);
+  },
+);
+
+test(
+  'a flood of 100,000 UDP datagrams from inside: a bounded number of records, counts and kernel drops account for every one, the session ends normally',
+  { skip, timeout: 90_000 },
+  async () => {
+    const w = makeWork();
+    const py = [
+      'import socket, time',
+      'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+      't = time.time()',
+      'for i in range(100000):',
+      '    try: u.sendto(b"x" * 64, ("192.0.2.77", 9))',
+      '    except OSError: pass',
+      'print("flood-ms", round((time.time() - t) * 1000))',
+    ].join('\n');
+    writeFileSync(join(w.proj, 'flood.py'), py);
+    const r = await wardenRun(w, bash('python3 flood.py'));
+    assert.equal(r.code, 0, r.err);
+    const recs = direct(w, r);
+    const end = auditRecords(w, ['--session', sessionOf(r)!]).find((x) => x.kind === 'session-end')!;
+    const counted = recs.filter((x) => x.data.address === '192.0.2.77').reduce((n, x) => n + x.data.count, 0);
+    assert.ok(recs.length <= 40, `${recs.length} records`);
+    // Each datagram is one outgoing packet (and its ICMP refusal one more, not a datagram of its own).
+    assert.ok(counted + end.data.directDropped >= 100000, `${counted} counted, ${end.data.directDropped} dropped`);
+    process.stderr.write(
+      `UDP flood: ${/flood-ms (\d+)/.exec(r.out)?.[1]} ms, ${recs.length} records, ${counted} counted, ${end.data.directDropped} dropped by the kernel\n`,
+    );
+  },
+);
+
+test('the bubblewrap profile gives capabilities only when asked, and then drops every other one first', () => {
+  const p = {
+    workspace: '/w',
+    home: '/h',
+    sessionHome: '/s',
+    runDir: '/r',
+    hide: [],
+    roFiles: [],
+    env: {},
+    chdir: '/w',
+  };
+  const plain = bwrapArgs(p, ['agent']).join(' ');
+  assert.ok(!plain.includes('--cap-add'));
+  const asked = bwrapArgs({ ...p, caps: RECORDER_CAPS }, ['agent']).join(' ');
+  assert.match(asked, /--cap-drop ALL --cap-add CAP_NET_ADMIN --cap-add CAP_NET_RAW --cap-add CAP_SETPCAP .*-- agent$/);
 });
