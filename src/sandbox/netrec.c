@@ -23,6 +23,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/securebits.h>
 #include <net/if.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
@@ -160,6 +161,35 @@ static int hand_out_packets(const char *path) {
   if (pfd >= 0) close(pfd);
   close(s);
   return r;
+}
+
+static int write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, text, strlen(text));
+  close(fd);
+  return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * For a user without root, bubblewrap (whose /dev needs a namespace root) would otherwise show the
+ * sandbox the user's own uid from a user namespace nested below the one that owns the network, and
+ * no capability there reaches the network. So Warden asks it for uid 0 and the relay, once the
+ * network is set up, nests that user namespace itself: the agent sees the user's ids ("UID:GID"),
+ * as without the recorder, and holds nothing over the network namespace.
+ */
+static int become(const char *ids) {
+  unsigned uid, gid;
+  char map[64];
+  if (sscanf(ids, "%u:%u", &uid, &gid) != 2) return -1;
+  unsigned outer_uid = getuid(), outer_gid = getgid();
+  if (unshare(CLONE_NEWUSER) < 0) return -1;
+  if (write_file("/proc/self/setgroups", "deny") < 0) return -1;
+  snprintf(map, sizeof map, "%u %u 1", uid, outer_uid);
+  if (write_file("/proc/self/uid_map", map) < 0) return -1;
+  snprintf(map, sizeof map, "%u %u 1", gid, outer_gid);
+  if (write_file("/proc/self/gid_map", map) < 0) return -1;
+  return getuid() == uid && getgid() == gid ? 0 : -1;
 }
 
 /* Every capability gone for good: bounding set, ambient, inheritable, permitted, effective, and

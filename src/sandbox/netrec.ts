@@ -11,7 +11,9 @@ import { createInterface } from 'node:readline';
 import { noteRecord, toStored, type StoredRecord } from '../audit/record.ts';
 
 /** What bubblewrap must give the sandbox's first process (and what it drops before the agent). */
-export const RECORDER_CAPS = ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_SETPCAP'];
+export const RECORDER_CAPS = ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_SETPCAP', 'CAP_SETFCAP'];
+// (CAP_SETFCAP: for a user without root, the relay nests a user namespace mapping uid 0 back to the
+// user's ids, which the kernel allows only to a parent that held it; see become() in netrec.c.)
 
 /** How long Warden waits for the relay's hand-out (the relay waits 5 s for the recorder's socket). */
 const HANDOUT_MS = 8_000;

@@ -5,7 +5,7 @@
  * millisecond to the agent's start (a Node relay, src/sandbox/relay.mjs, is the fallback where no C
  * compiler is found: same arguments, same behaviour).
  *
- *   warden-relay [--netrec SOCKET] PORT=SOCKET... -- AGENT [ARGS...]
+ *   warden-relay [--netrec SOCKET [--as UID:GID]] PORT=SOCKET... -- AGENT [ARGS...]
  *   warden-relay --record SOCKET        (outside the sandbox: the network recorder, netrec.c)
  *
  * With --netrec (bubblewrap gave it CAP_NET_ADMIN, CAP_NET_RAW and CAP_SETPCAP), before the agent
@@ -115,11 +115,15 @@ static void serve(int client, const char *path) {
 
 int main(int argc, char **argv) {
   int ports[MAX_PAIRS], fds[MAX_PAIRS], n = 0, i = 1;
-  const char *paths[MAX_PAIRS], *netrec = NULL;
+  const char *paths[MAX_PAIRS], *netrec = NULL, *ids = NULL;
   if (argc == 3 && strcmp(argv[1], "--record") == 0) return record_main(argv[2]);
   if (argc > 2 && strcmp(argv[1], "--netrec") == 0) {
     netrec = argv[2];
     i = 3;
+    if (argc > 4 && strcmp(argv[3], "--as") == 0) {
+      ids = argv[4];
+      i = 5;
+    }
   }
   for (; i < argc && strcmp(argv[i], "--") != 0 && n < MAX_PAIRS; i++) {
     char *eq = strchr(argv[i], '=');
@@ -141,6 +145,10 @@ int main(int argc, char **argv) {
       return 125;
     }
   if (netrec && hand_out_packets(netrec) < 0) return 125;
+  if (ids && become(ids) < 0) {
+    fprintf(stderr, "warden run: the sandbox relay could not restore your ids %s (%s)\n", ids, strerror(errno));
+    return 125;
+  }
   if (drop_all_caps() < 0) {
     fprintf(stderr, "warden run: the sandbox relay could not drop its capabilities; the agent was not started\n");
     return 125;

@@ -492,10 +492,13 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
         },
         end,
       );
+    // A user without root: the relay restores their ids below the namespace that holds the network.
+    const rootless = process.getuid!() !== 0,
+      ids = `${process.getuid!()}:${process.getgid!()}`;
     const ports = [`${PROXY_PORT}=${INSIDE_RUN}/egress.sock`, `${GATEWAY_PORT}=${INSIDE_RUN}/gateway.sock`];
     const inner = (netrec: boolean) => [
       ...relay.argv,
-      ...(netrec ? ['--netrec', `${INSIDE_RUN}/netrec.sock`] : []),
+      ...(netrec ? ['--netrec', `${INSIDE_RUN}/netrec.sock`, ...(rootless ? ['--as', ids] : [])] : []),
       ...ports,
     ];
     const profile = (netrec: boolean) =>
@@ -513,6 +516,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
           env: agentEnv(o, realHome, token, settings.env),
           chdir: workspace,
           caps: netrec ? RECORDER_CAPS : undefined,
+          uid0: netrec && rootless,
         },
         [...inner(netrec), '--', ...o.argv],
       );

@@ -419,5 +419,52 @@ test('the bubblewrap profile gives capabilities only when asked, and then drops 
   const plain = bwrapArgs(p, ['agent']).join(' ');
   assert.ok(!plain.includes('--cap-add'));
   const asked = bwrapArgs({ ...p, caps: RECORDER_CAPS }, ['agent']).join(' ');
-  assert.match(asked, /--cap-drop ALL --cap-add CAP_NET_ADMIN --cap-add CAP_NET_RAW --cap-add CAP_SETPCAP .*-- agent$/);
+  assert.match(
+    asked,
+    /--cap-drop ALL --cap-add CAP_NET_ADMIN --cap-add CAP_NET_RAW --cap-add CAP_SETPCAP --cap-add CAP_SETFCAP .*-- agent$/,
+  );
 });
+
+test(
+  'a user without root (uid 65534): the agent keeps that uid and gid, holds no capability, writes files as that user, and its direct attempts are still recorded',
+  {
+    skip: skip || (process.getuid?.() !== 0 ? 'SKIPPED LOUDLY: needs root to switch to uid 65534' : false),
+    timeout: 60_000,
+  },
+  async () => {
+    const w = makeWork();
+    spawnSync('chown', ['-R', '65534:65534', w.dir]);
+    const args = [
+      '--reuid',
+      '65534',
+      '--regid',
+      '65534',
+      '--clear-groups',
+      process.execPath,
+      BIN,
+      'run',
+      ...bash('id -u; id -g; grep -E "^Cap(Eff|Bnd)" /proc/self/status; echo > /dev/tcp/192.0.2.65/65; touch mine'),
+    ];
+    const r = spawnSync('setpriv', args, { cwd: w.proj, env: baseEnv(w), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^65534\n65534\n/);
+    assert.match(r.stdout, /CapEff:\s+0{16}\nCapBnd:\s+0{16}/);
+    const st = spawnSync('stat', ['-c', '%u:%g', join(w.proj, 'mine')], { encoding: 'utf8' });
+    assert.equal(st.stdout.trim(), '65534:65534');
+    const id = /session: (run-\S+)/.exec(r.stderr)?.[1];
+    const recs = spawnSync(
+      'setpriv',
+      ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, BIN, 'audit', 'export'],
+      { cwd: w.proj, env: baseEnv(w), encoding: 'utf8' },
+    );
+    const direct = recs.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((x) => x.session === id && x.kind === 'direct');
+    assert.ok(
+      direct.some((x) => key(x) === 'tcp 192.0.2.65 65'),
+      recs.stdout + recs.stderr,
+    );
+  },
+);
