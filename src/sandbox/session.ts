@@ -481,17 +481,6 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     // place; the services' sockets appear in the bound folder a few milliseconds later (the relay
     // waits for them; a hook that came first would find no server and deny).
     const token = `wdn-run-${randomBytes(18).toString('base64url')}`;
-    // Direct attempts (TCP, UDP, DNS) are recorded by the compiled relay's other half, outside.
-    if (relay.compiled)
-      recorder = startRecorder(
-        relay.compiled,
-        join(run, 'netrec.sock'),
-        (r, a) => {
-          counters.direct += 'others' in a ? a.others : a.count;
-          session.appendSoon(r);
-        },
-        end,
-      );
     // A user without root: the relay restores their ids below the namespace that holds the network.
     const rootless = process.getuid!() !== 0,
       ids = `${process.getuid!()}:${process.getgid!()}`;
@@ -521,8 +510,20 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
         [...inner(netrec), '--', ...o.argv],
       );
     mark('spawn');
-    let sandbox = launch(bwrap, profile(!!recorder));
+    let sandbox = launch(bwrap, profile(!!relay.compiled));
     child = sandbox.child;
+    // Direct attempts (TCP, UDP, DNS) are recorded by the compiled relay's other half, outside;
+    // started while bubblewrap makes the namespaces (the relay waits for its socket).
+    if (relay.compiled)
+      recorder = startRecorder(
+        relay.compiled,
+        join(run, 'netrec.sock'),
+        (r, a) => {
+          counters.direct += 'others' in a ? a.others : a.count;
+          session.appendSoon(r);
+        },
+        end,
+      );
     // Ctrl-C or a stop signal to Warden stops the sandbox, and the session still ends on the record.
     for (const sig of STOP_SIGNALS) process.on(sig, stopChild);
     servers.push(
