@@ -582,8 +582,8 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     forwarding = forwardEvery(defaultAuditDir());
     await analyzers;
     const status = await sandbox.exited;
-    // What the recorder still holds (the last second's attempts) is recorded before the end.
     mark('exited');
+    // What the recorder still holds (the last second's attempts) is recorded before the end.
     await recorder?.stop();
     mark('recorder stopped');
     if (!(await sandbox.started) && !counters.ended) {
