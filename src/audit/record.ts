@@ -52,6 +52,8 @@ export const KINDS = [
   'decoy',
   'connect',
   'http',
+  // a direct TCP/UDP/DNS attempt from inside the sandbox that bypassed the proxy (src/sandbox/netrec.ts)
+  'direct',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 

@@ -25,6 +25,17 @@ export interface Profile {
   roFiles: [source: string, target: string][];
   env: Record<string, string>;
   chdir: string;
+  /**
+   * Capabilities the sandbox's first process gets (inside its user namespace only) for the network
+   * recorder's set-up; every other one is dropped, and the relay drops these before the agent starts.
+   */
+  caps?: string[];
+  /**
+   * Sandbox uid and gid 0 (with `caps`, for a user without root): bubblewrap then keeps the network
+   * namespace in the user namespace the relay holds capabilities in; the relay shows the agent the
+   * user's own ids again from a nested one before it starts (netrec.c, become()).
+   */
+  uid0?: boolean;
 }
 
 /** The bwrap binary, or undefined. */
@@ -120,6 +131,8 @@ export function bwrapArgs(p: Profile, argv: string[]): string[] {
   for (const h of p.hide) if (existsSync(h) && statSync(h).isDirectory()) a.push('--tmpfs', h);
   // bwrap stays pid 1 of the new PID namespace (it reaps orphans); the whole tree dies with Warden.
   a.push('--unshare-all', '--die-with-parent', '--new-session', '--clearenv');
+  if (p.caps?.length) a.push('--cap-drop', 'ALL', ...p.caps.flatMap((c) => ['--cap-add', c]));
+  if (p.uid0) a.push('--uid', '0', '--gid', '0');
   for (const [k, v] of Object.entries(p.env)) a.push('--setenv', k, v);
   a.push('--chdir', p.chdir, '--', ...argv);
   return a;

@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { defaultAuditDir, PACKAGE_ROOT } from '../paths.ts';
 
 export const RELAY_SOURCE = join(PACKAGE_ROOT, 'src', 'sandbox', 'relay.c');
+/** Included by relay.c: the network recorder's two halves (one binary, one build). */
+const INCLUDED = [join(PACKAGE_ROOT, 'src', 'sandbox', 'netrec.c')];
 
 export function buildRelay(dir = defaultAuditDir()): string | undefined {
   let src: Buffer;
   try {
-    src = readFileSync(RELAY_SOURCE);
+    src = Buffer.concat([RELAY_SOURCE, ...INCLUDED].map((f) => readFileSync(f)));
   } catch {
     return undefined;
   }

@@ -5,11 +5,19 @@
  * millisecond to the agent's start (a Node relay, src/sandbox/relay.mjs, is the fallback where no C
  * compiler is found: same arguments, same behaviour).
  *
- *   warden-relay PORT=SOCKET... -- AGENT [ARGS...]
+ *   warden-relay [--netrec SOCKET [--as UID:GID]] PORT=SOCKET... -- AGENT [ARGS...]
+ *   warden-relay --record SOCKET        (outside the sandbox: the network recorder, netrec.c)
+ *
+ * With --netrec (bubblewrap gave it CAP_NET_ADMIN, CAP_NET_RAW and CAP_SETPCAP), before the agent
+ * starts it gives every address a local route (so a direct connect anywhere is refused at once on
+ * the sandbox's own loopback), opens a packet socket on lo and hands it OUT to Warden's recorder
+ * over SOCKET (SCM_RIGHTS): the agent can neither see, kill nor starve the reader. In every mode it
+ * then drops every capability (bounding set, ambient, securebits locked) and refuses to start an
+ * agent that would still hold one.
  *
  * Each accepted connection is served by a child process of its own (poll() between the two ends,
  * half-closes passed on); the children die with the sandbox's PID namespace. A socket that is not
- * there yet (Warden still starting) is retried for up to 5 s.
+ * there yet (Warden still starting) is retried every millisecond for up to 5 s.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,6 +35,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "netrec.c"
 
 #define MAX_PAIRS 8
 
@@ -58,15 +68,15 @@ static int connect_unix(const char *path) {
   struct sockaddr_un a = {0};
   a.sun_family = AF_UNIX;
   strncpy(a.sun_path, path, sizeof a.sun_path - 1);
-  for (int tries = 0; tries < 500; tries++) {
+  for (int tries = 0; tries < 5000; tries++) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0) return fd;
     int e = errno;
     close(fd);
     if (e != ENOENT && e != ECONNREFUSED) return -1;
-    struct timespec ten_ms = {0, 10 * 1000 * 1000};
-    nanosleep(&ten_ms, NULL);
+    struct timespec one_ms = {0, 1000 * 1000}; /* Warden's sockets come within milliseconds */
+    nanosleep(&one_ms, NULL);
   }
   return -1;
 }
@@ -105,7 +115,16 @@ static void serve(int client, const char *path) {
 
 int main(int argc, char **argv) {
   int ports[MAX_PAIRS], fds[MAX_PAIRS], n = 0, i = 1;
-  const char *paths[MAX_PAIRS];
+  const char *paths[MAX_PAIRS], *netrec = NULL, *ids = NULL;
+  if (argc == 3 && strcmp(argv[1], "--record") == 0) return record_main(argv[2]);
+  if (argc > 2 && strcmp(argv[1], "--netrec") == 0) {
+    netrec = argv[2];
+    i = 3;
+    if (argc > 4 && strcmp(argv[3], "--as") == 0) {
+      ids = argv[4];
+      i = 5;
+    }
+  }
   for (; i < argc && strcmp(argv[i], "--") != 0 && n < MAX_PAIRS; i++) {
     char *eq = strchr(argv[i], '=');
     if (!eq) break;
@@ -125,6 +144,15 @@ int main(int argc, char **argv) {
               strerror(errno));
       return 125;
     }
+  if (netrec && hand_out_packets(netrec) < 0) return 125;
+  if (ids && become(ids) < 0) {
+    fprintf(stderr, "warden run: the sandbox relay could not restore your ids %s (%s)\n", ids, strerror(errno));
+    return 125;
+  }
+  if (drop_all_caps() < 0) {
+    fprintf(stderr, "warden run: the sandbox relay could not drop its capabilities; the agent was not started\n");
+    return 125;
+  }
   if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) < 0) return 125;
   struct sigaction sa = {0};
   sa.sa_handler = on_signal;

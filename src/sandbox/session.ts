@@ -33,6 +33,7 @@ import { startHookServer } from './hook-server.ts';
 import { neutraliseProject } from './neutralise.ts';
 import { arrivalVerdict, checkArrival, EXIT_ARRIVAL, type ArrivalResult } from './arrival.ts';
 import { startProxy } from './proxy.ts';
+import { RECORDER_CAPS, startRecorder, type Recorder, type RecorderState } from './netrec.ts';
 
 /** Warden could not contain the agent (no bubblewrap, no namespaces): nothing was run. */
 export const EXIT_NO_SANDBOX = 125;
@@ -191,6 +192,8 @@ interface Counters {
   egressAllowed: number;
   egressBlocked: number;
   telemetry: number;
+  /** Direct TCP/UDP/DNS attempts the network recorder saw (all refused). */
+  direct: number;
   ended?: string;
 }
 
@@ -311,13 +314,40 @@ function hookClient(run: string): void {
 
 /**
  * The relay the sandbox starts first: the compiled one (cached beside the hook client), copied
- * into the run folder; the Node one where no C compiler is found.
+ * into the run folder, and its path outside (it is the network recorder too); the Node one where
+ * no C compiler is found (no recorder then).
  */
-function relayCommand(run: string): string[] {
+function relayCommand(run: string): { argv: string[]; compiled?: string } {
   const compiled = buildRelay();
-  if (!compiled) return [process.execPath, join(PACKAGE_ROOT, 'src', 'sandbox', 'relay.mjs')];
+  if (!compiled) return { argv: [process.execPath, join(PACKAGE_ROOT, 'src', 'sandbox', 'relay.mjs')] };
   copyFileSync(compiled, join(run, 'relay'));
-  return [`${INSIDE_RUN}/relay`];
+  return { argv: [`${INSIDE_RUN}/relay`], compiled };
+}
+
+/** The sandbox started: bwrap, whether it made the namespaces, and its exit status. */
+interface Launched {
+  child: ReturnType<typeof spawn>;
+  /** True once bwrap reported the sandboxed child; false if it exited first (no sandbox made). */
+  started: Promise<boolean>;
+  exited: Promise<number>;
+}
+
+function launch(bwrap: string, args: string[]): Launched {
+  // fd 3: bwrap reports the sandboxed child's pid there once the namespaces exist. An exit
+  // without that report is a sandbox that could not be made: nothing ran.
+  const child = spawn(bwrap, ['--json-status-fd', '3', ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+  let seen = false;
+  const exited = new Promise<number>((res) => {
+    child.on('close', (code, sig) => res(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
+    child.on('error', () => res(EXIT_NO_SANDBOX));
+  });
+  const started = new Promise<boolean>((res) => {
+    child.stdio[3]!.on('data', (d: Buffer) => {
+      if (!seen && d.toString().includes('child-pid')) res((seen = true));
+    });
+    void exited.then(() => res(seen));
+  });
+  return { child, started, exited };
 }
 
 /**
@@ -341,6 +371,17 @@ async function arrivalCheck(
   const data = { checked: r.checked, findings, problems: r.problems, notes: r.notes, ms: Math.round(r.ms) };
   const decision = v.refuse ? 'deny' : 'allow';
   return { ...v, record: note('arrival', decision, v.reasons, v.checks, { ...data, allowArrival }) };
+}
+
+/** The recorder's hand-out, or why there was none (the sandbox ended before it, say). */
+function recorderState(recorder: Recorder, sandbox: Launched): Promise<RecorderState> {
+  const gone = sandbox.exited.then(() => new Promise((r) => setTimeout(r, 300).unref()));
+  return Promise.race([
+    recorder.state,
+    gone.then(
+      () => ({ recording: false, why: 'the sandbox ended before the relay handed the packet socket over' }) as const,
+    ),
+  ]);
 }
 
 export async function runSession(o: RunOptions, say: (line: string) => void): Promise<number> {
@@ -372,7 +413,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   // The session's own records: typed (src/audit/record.ts), from the door `run` with the agent.
   const note = (kind: Kind, decision: Decision, reasons: string[], checks: string[], data: Record<string, unknown>) =>
     toStored(noteRecord({ source: 'run', agent: o.agent, kind, data }, decision, reasons, checks));
-  const counters: Counters = { hookDenied: 0, egressAllowed: 0, egressBlocked: 0, telemetry: 0 };
+  const counters: Counters = { hookDenied: 0, egressAllowed: 0, egressBlocked: 0, telemetry: 0, direct: 0 };
   let child: ReturnType<typeof spawn> | undefined;
   // The session's own records: a log that refuses them is said on stderr, not thrown mid-ending.
   const recordOrSay = (r: NewRecord) => {
@@ -391,6 +432,7 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
   };
   let servers: Server[] = [];
   let forwarding: NodeJS.Timeout | undefined;
+  let recorder: Recorder | undefined;
   const stopChild = () => void child?.kill('SIGTERM');
   try {
     // Loaded while the rest starts; the first judgement that needs them waits for them.
@@ -439,35 +481,49 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     // place; the services' sockets appear in the bound folder a few milliseconds later (the relay
     // waits for them; a hook that came first would find no server and deny).
     const token = `wdn-run-${randomBytes(18).toString('base64url')}`;
-    const inner = [...relay, `${PROXY_PORT}=${INSIDE_RUN}/egress.sock`, `${GATEWAY_PORT}=${INSIDE_RUN}/gateway.sock`];
-    const args = bwrapArgs(
-      {
-        workspace,
-        home: realHome,
-        sessionHome,
-        runDir: run,
-        hide: [defaultAuditDir()],
-        roFiles: [
-          ...settings.roFiles,
-          ...neutralised.map((n) => [n.copy, join(workspace, n.file)] as [string, string]),
-        ],
-        env: agentEnv(o, realHome, token, settings.env),
-        chdir: workspace,
-      },
-      [...inner, '--', ...o.argv],
-    );
+    // A user without root: the relay restores their ids below the namespace that holds the network.
+    const rootless = process.getuid!() !== 0,
+      ids = `${process.getuid!()}:${process.getgid!()}`;
+    const ports = [`${PROXY_PORT}=${INSIDE_RUN}/egress.sock`, `${GATEWAY_PORT}=${INSIDE_RUN}/gateway.sock`];
+    const inner = (netrec: boolean) => [
+      ...relay.argv,
+      ...(netrec ? ['--netrec', `${INSIDE_RUN}/netrec.sock`, ...(rootless ? ['--as', ids] : [])] : []),
+      ...ports,
+    ];
+    const profile = (netrec: boolean) =>
+      bwrapArgs(
+        {
+          workspace,
+          home: realHome,
+          sessionHome,
+          runDir: run,
+          hide: [defaultAuditDir()],
+          roFiles: [
+            ...settings.roFiles,
+            ...neutralised.map((n) => [n.copy, join(workspace, n.file)] as [string, string]),
+          ],
+          env: agentEnv(o, realHome, token, settings.env),
+          chdir: workspace,
+          caps: netrec ? RECORDER_CAPS : undefined,
+          uid0: netrec && rootless,
+        },
+        [...inner(netrec), '--', ...o.argv],
+      );
     mark('spawn');
-    // fd 3: bwrap reports the sandboxed child's pid there once the namespaces exist. An exit
-    // without that report is a sandbox that could not be made: nothing ran.
-    child = spawn(bwrap, ['--json-status-fd', '3', ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
-    let started = false;
-    child.stdio[3]!.on('data', (d: Buffer) => {
-      if (d.toString().includes('child-pid')) started = true;
-    });
-    const exited = new Promise<number>((res) => {
-      child!.on('close', (code, sig) => res(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
-      child!.on('error', () => res(EXIT_NO_SANDBOX));
-    });
+    let sandbox = launch(bwrap, profile(!!relay.compiled));
+    child = sandbox.child;
+    // Direct attempts (TCP, UDP, DNS) are recorded by the compiled relay's other half, outside;
+    // started while bubblewrap makes the namespaces (the relay waits for its socket).
+    if (relay.compiled)
+      recorder = startRecorder(
+        relay.compiled,
+        join(run, 'netrec.sock'),
+        (r, a) => {
+          counters.direct += 'others' in a ? a.others : a.count;
+          session.appendSoon(r);
+        },
+        end,
+      );
     // Ctrl-C or a stop signal to Warden stops the sandbox, and the session still ends on the record.
     for (const sig of STOP_SIGNALS) process.on(sig, stopChild);
     servers.push(
@@ -492,12 +548,27 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     );
     servers = servers.concat(svc.servers);
     mark('services');
+    let recording: RecorderState = { recording: false, why: 'no compiled relay (no C compiler found)' };
+    if (recorder && !(await sandbox.started)) {
+      // A bubblewrap that will not give the capabilities (an older or setuid one): the session
+      // runs as before, direct attempts refused but not recorded, and says so.
+      await recorder.stop();
+      recorder = undefined;
+      recording = { recording: false, why: 'bubblewrap would not give the sandbox CAP_NET_ADMIN/CAP_NET_RAW' };
+      sandbox = launch(bwrap, profile(false));
+      child = sandbox.child;
+    }
+    if (recorder) recording = await recorderState(recorder, sandbox);
+    mark('recorder');
+    if (!recording.recording)
+      say(`warden run: direct TCP, UDP and DNS from inside are refused but NOT recorded: ${recording.why}`);
     audit.append(
       note('session-start', 'allow', [], [], {
         argv: o.argv.slice(0, 1),
         workspace,
         upstream: svc.upstream,
         allowHosts: o.allowHosts,
+        netRecorder: recording,
       }),
     );
     // The audit log opens while the sandbox starts; a log that cannot be written ends the session.
@@ -510,8 +581,12 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
     // An enrolled machine forwards the session's records while it runs (in the background, bounded).
     forwarding = forwardEvery(defaultAuditDir());
     await analyzers;
-    const status = await exited;
-    if (!started && !counters.ended) {
+    const status = await sandbox.exited;
+    mark('exited');
+    // What the recorder still holds (the last second's attempts) is recorded before the end.
+    await recorder?.stop();
+    mark('recorder stopped');
+    if (!(await sandbox.started) && !counters.ended) {
       const why = `bubblewrap cannot create the sandbox here (exit ${status}); user namespaces may be off`;
       audit.append(note('session-refused', 'deny', [why], ['sandbox.unavailable'], { status }));
       throw new SandboxUnavailable(why);
@@ -523,20 +598,22 @@ export async function runSession(o: RunOptions, say: (line: string) => void): Pr
         counters.ended ? 'deny' : 'allow',
         counters.ended ? [counters.ended] : [],
         counters.ended ? ['sandbox.session-ended'] : [],
-        { status, exit: code, ...counters },
+        { status, exit: code, ...counters, directDropped: recorder?.totals.dropped },
       ),
     );
     say(
       `warden run: session: ${id} · exit ${code}${counters.ended ? ' (ended by Warden)' : ''} · ` +
         `${counters.hookDenied} tool call(s) denied · egress ` +
         `${counters.egressBlocked} blocked (${counters.telemetry} telemetry), ${counters.egressAllowed} allowed · ` +
-        `${neutralised.filter((n) => n.removed.length).length} project file(s) neutralised`,
+        `${neutralised.filter((n) => n.removed.length).length} project file(s) neutralised · ` +
+        (recording.recording ? `${counters.direct} direct attempt(s) refused` : 'direct attempts not recorded'),
     );
     return code;
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, stopChild);
     // Whatever failed on Warden's side, the agent does not run on without it.
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await recorder?.stop();
     for (const s of servers) s.close();
     await new Promise((r) => setTimeout(r, 60)); // the gateway's last audit batch (25 ms)
     clearInterval(forwarding);

@@ -124,8 +124,10 @@ export async function fakeModel(
   const c = spawn(process.execPath, [join(ROOT, 'test', 'helpers', 'fake-model.mjs'), script, log, portFile], {
     stdio: 'ignore',
   });
-  for (let i = 0; i < 100 && !existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 50));
-  const port = readFileSync(portFile, 'utf8');
+  // (the file exists a moment before its port is written: an empty read made the URL port 80 under load)
+  const portOf = () => (existsSync(portFile) ? readFileSync(portFile, 'utf8').trim() : '');
+  for (let i = 0; i < 200 && !portOf(); i++) await new Promise((r) => setTimeout(r, 50));
+  const port = portOf();
   return {
     url: `http://127.0.0.1:${port}/v1`,
     log: () => (existsSync(log) ? readFileSync(log, 'utf8') : ''),
