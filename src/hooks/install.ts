@@ -75,6 +75,20 @@ function shellDeny(agent: Agent, node: string, warden: string): string {
 }
 
 /**
+ * The hook as a client of `warden daemon` (src/hooks/client.c, daemon.ts). With `start` (seconds),
+ * the client starts the daemon itself when none answers, and that daemon leaves after `start`
+ * seconds without a call: the default of `warden install`.
+ */
+export interface ResidentMode {
+  client: string;
+  socket: string;
+  start?: number;
+}
+
+/** How long a daemon the hook client started stays without a call (`warden install`'s default). */
+export const RESIDENT_IDLE_EXIT_S = 900;
+
+/**
  * The command an agent runs for each hook (the agents run it with sh/bash -c): absolute node and
  * warden paths, no PATH lookup.
  *
@@ -100,20 +114,6 @@ function shellDeny(agent: Agent, node: string, warden: string): string {
  *   printed by the shell is never mixed with part of Node's. Without those two, Node's own
  *   watchdog is the only deadline.
  */
-/**
- * The hook as a client of `warden daemon` (src/hooks/client.c, daemon.ts). With `start` (seconds),
- * the client starts the daemon itself when none answers, and that daemon leaves after `start`
- * seconds without a call: the default of `warden install`.
- */
-export interface ResidentMode {
-  client: string;
-  socket: string;
-  start?: number;
-}
-
-/** How long a daemon the hook client started stays without a call (`warden install`'s default). */
-export const RESIDENT_IDLE_EXIT_S = 900;
-
 export function hookCommand(
   agent: Agent,
   policyFile?: string,
