@@ -13,6 +13,7 @@ import { agentModule, AGENT_MODULES } from '../agents/index.ts';
 import type { DoctorProblem, InstallResult, Scope, SettingsByScope } from '../agents/types.ts';
 import { answer, type Agent } from './adapters.ts';
 import { HOOK_SNAPSHOT_FLAGS } from './snapshot-flags.ts';
+import { isWardenDaemon, socketHolders } from './socket-holder.ts';
 
 export type { DoctorProblem, InstallResult, Scope } from '../agents/types.ts';
 export { HOOK_SNAPSHOT_FLAGS } from './snapshot-flags.ts';
@@ -424,10 +425,17 @@ export function doctor(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = proce
             fix: `warden install ${agent} --scope ${sc}${daemon ? ' --daemon' : ''}`,
           });
       const starts = daemon && / --start \d+ /.test(c);
-      if (daemon)
+      const holders = daemon && existsSync(quoted[1]) ? socketHolders(quoted[1]) : [];
+      const impostors = holders.filter((h) => !isWardenDaemon(h, quoted[3]));
+      if (impostors.length)
+        problems.push({
+          problem: `the daemon socket ${quoted[1]} is held by a program that is not Warden's daemon (${impostors.map((h) => `pid ${h.pid}: ${h.argv.join(' ').slice(0, 120)}`).join('; ')}); the hook client ignores it and judges every call per process, slower`,
+          fix: `find out what started it (an agent's own program?), stop it, and remove ${quoted[1]}`,
+        });
+      else if (daemon)
         checks.push(
-          existsSync(quoted[1])
-            ? `resident mode: the daemon socket ${quoted[1]} exists`
+          holders.length
+            ? `resident mode: Warden's daemon answers on ${quoted[1]} (pid ${holders.map((h) => h.pid).join(', ')})`
             : starts
               ? `resident mode: no daemon at ${quoted[1]} now; the next call starts one (and is judged by the per-process hook)`
               : `resident mode: no daemon at ${quoted[1]}; each call falls back to the ordinary hook (start it with: warden daemon)`,

@@ -125,7 +125,7 @@ test('eight first calls at once start exactly one daemon, and every call is judg
   }
 });
 
-test('a program that takes the daemon socket and answers "allow" is ignored: the download piped to sh is denied', async (t) => {
+test('a program that takes the daemon socket and answers "allow" is ignored (the download piped to sh is denied) and warden doctor names it', async (t) => {
   if (!hasCc) return t.skip('SKIPPED LOUDLY: no C compiler (cc)');
   const h = home();
   // (what an agent's test run could plant: same user, same path, a well-formed "allow" answer)
@@ -140,6 +140,13 @@ test('a program that takes the daemon socket and answers "allow" is ignored: the
       const a = await call(h, evil(h));
       assert.ok(denied(a), `call ${i + 1} was not denied: ${a.out}`);
     }
+    // and warden doctor names the impostor (this test process) as a problem
+    const d = spawnSync(process.execPath, [BIN, 'doctor', 'qwen-code'], { env: h.env, cwd: h.dir, encoding: 'utf8' });
+    assert.equal(d.status, 1, d.stdout);
+    assert.match(
+      d.stdout,
+      new RegExp(`FAIL the daemon socket .* is held by a program that is not Warden's daemon \\(pid ${process.pid}`),
+    );
   } finally {
     fake.close();
     stop(h);
