@@ -18,7 +18,7 @@ const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-repo
 
 // Tests install hooks in throwaway homes, and the installed hook client starts a resident daemon
 // there (it would leave by itself after 15 min without a call): stop those now, so that a run
-// leaves nothing behind. Only daemons the client started (--idle-exit) on a socket in the temp dir.
+// leaves nothing behind. Only daemons the client started (--idle-exit) listening in the temp dir.
 let stopped = 0;
 for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
   let argv;
@@ -27,8 +27,9 @@ for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
   } catch {
     continue;
   }
-  const socket = argv[argv.indexOf('--socket') + 1] ?? '';
-  if (argv[2] === 'daemon' && argv.includes('--idle-exit') && socket.startsWith(tmpdir() + '/')) {
+  // (its listening path is the argument under the temp dir)
+  const inTemp = argv.some((a) => a.startsWith(tmpdir() + '/'));
+  if (argv[2] === 'daemon' && argv.includes('--idle-exit') && inTemp) {
     try {
       process.kill(Number(pid), 'SIGTERM');
       stopped++;

@@ -250,7 +250,7 @@ export async function daemonCommand(rest: string[]): Promise<number> {
     idleExitMs: idle === undefined ? undefined : Number(idle) * 1000,
     createFolder: idle === undefined, // (--idle-exit: started by the hook client, see daemon.ts)
   });
-  process.stderr.write(`warden daemon: listening on ${socket}\n`);
+  process.stderr.write(`${new Date().toISOString()} warden daemon: pid ${process.pid} listening on ${socket}\n`);
   await new Promise<void>((done) => {
     server.once('close', () => done()); // it left on its own (idle, replaced socket, new code)
     const stop = () => server.close();

@@ -241,9 +241,15 @@ static void start_daemon(char **argv) {
     setsid();
     if (fork() != 0) _exit(0);
     int null = open("/dev/null", O_RDWR);
+    /* Its own lines (why it did not start, why it left) in SOCKET.log, started afresh past 1 MB. */
+    char logp[PATH_MAX];
+    struct stat ls;
+    int big = snprintf(logp, sizeof logp, "%s.log", argv[2]) < (int)sizeof logp && stat(logp, &ls) == 0 &&
+              ls.st_size > 1024 * 1024;
+    int log = open(logp, O_WRONLY | O_CREAT | O_APPEND | (big ? O_TRUNC : 0) | O_NOFOLLOW, 0600);
     dup2(null, 0);
     dup2(null, 1);
-    dup2(null, 2);
+    dup2(log >= 0 ? log : null, 2);
     for (int f = 3; f < 1024; f++) close(f);
     if (chdir("/") != 0) _exit(2);
     unsetenv("NODE_OPTIONS");

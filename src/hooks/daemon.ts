@@ -250,7 +250,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
     const why = reasonToLeave(socket, ino, folder, stamp, idle);
     if (!why) return;
     clearInterval(watch);
-    process.stderr.write(`warden daemon: leaving: ${why}\n`);
+    process.stderr.write(`${new Date().toISOString()} warden daemon: pid ${process.pid} leaving: ${why}\n`);
     if (inodeOf(socket) === ino) rmSync(socket, { force: true });
     server.close();
   }, opts.watchMs ?? 5_000);

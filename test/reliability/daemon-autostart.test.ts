@@ -85,6 +85,9 @@ async function until(what: () => boolean, ms: number): Promise<boolean> {
   return what();
 }
 
+/** What the daemons on this socket wrote (the client sends their stderr to SOCKET.log). */
+const logOf = (h: Home) => (existsSync(`${h.socket}.log`) ? readFileSync(`${h.socket}.log`, 'utf8') : '(none)');
+
 function stop(h: Home): void {
   for (const pid of daemonsOn(h.socket)) process.kill(pid, 'SIGKILL');
   rmSync(h.dir, { recursive: true, force: true });
@@ -100,6 +103,7 @@ test('resident by default: the first call is judged without a daemon and starts 
     const first = await call(h, evil(h));
     assert.ok(denied(first), first.out);
     assert.ok(await until(() => existsSync(h.socket), 15_000), 'a daemon listens after the first call');
+    assert.ok(await until(() => /pid \d+ listening on /.test(logOf(h)), 5_000), `its log says so: ${logOf(h)}`);
     const [pid] = daemonsOn(h.socket);
     assert.ok(pid, 'the daemon runs');
     const later = [await call(h, evil(h)), await call(h, plain(h))];
@@ -167,7 +171,7 @@ test('a daemon killed with SIGKILL (its socket left behind) is replaced: the nex
     assert.ok(denied(a), a.out);
     assert.ok(
       await until(() => daemonsOn(h.socket).some((p) => p !== old), 15_000),
-      `a new daemon started (lock left: ${existsSync(`${h.socket}.starting`)}, socket: ${existsSync(h.socket)})`,
+      `a new daemon started (lock: ${existsSync(`${h.socket}.starting`)}, socket: ${existsSync(h.socket)}, log: ${logOf(h)})`,
     );
   } finally {
     stop(h);
