@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { analyzeInjectionText } from '../analyzers/injection/index.ts';
+import { isAscii } from '../analyzers/injection/anchors.ts';
 import type { Finding } from '../engine/types.ts';
 import type { ToolResult } from './protocol.ts';
 
@@ -210,13 +211,9 @@ function wrap(
   );
   // (marker words inside the content are neutralised, so it cannot pretend its data has ended)
   const body = suspicious ? text.replace(MARKER_WORD, (m) => m.replace('<<<', '<< <')) : text;
-  return [
-    hide(head),
-    `<<<untrusted-data ${marker}>>>`,
-    body,
-    `<<</untrusted-data ${marker}>>>`,
-    ...notes.map(hide),
-  ].join('\n');
+  // (concatenated, not joined: join copies the megabyte of content, `+` links it)
+  const tail = notes.map((n) => '\n' + hide(n)).join('');
+  return `${hide(head)}\n<<<untrusted-data ${marker}>>>\n` + body + `\n<<</untrusted-data ${marker}>>>` + tail;
 }
 
 /** What the tool results of a request hold: the injections of each, with their sources. */
@@ -268,8 +265,9 @@ export function mark(
     const { source, injections } = inspection.results[n];
     r.parts.forEach((part, k) => {
       let text = part.text;
-      // (one pass tells whether there is anything to remove or neutralise: most texts hold neither)
-      const suspicious = HIDDEN_OR_MARKER.test(text);
+      // (one pass tells whether there is anything to remove or neutralise: most texts hold neither;
+      // in text that is all ASCII only ESC and `<<<` can be there, found by two native searches)
+      const suspicious = isAscii(text) ? text.includes('\x1b') || text.includes('<<<') : HIDDEN_OR_MARKER.test(text);
       if (suspicious && HIDDEN.test(text)) {
         const before = text.length;
         text = text.replace(HIDDEN_ALL, '');

@@ -519,7 +519,10 @@ export function prefilter(text: string): Prefilter {
   const first: number[] = [];
   if (FIRST_LINE.test(text)) scanRange(text, 0, wordEnd(text, FIRST_LINE.exec(text)![0].length), first, carriers);
   found.push(first);
-  for (const gate of GATES) {
+  // (the last gate finds only non-ASCII characters: a text that is all ASCII, told by its UTF-8 length,
+  // a native count, holds none, and that gate's pass over it is skipped)
+  const gates = isAscii(text) ? GATES.slice(0, -1) : GATES;
+  for (const gate of gates) {
     // (each gate's anchors ascend; the lists are merged at the end, not inserted into one)
     const anchors: number[] = [];
     found.push(anchors);
@@ -546,6 +549,9 @@ export function prefilter(text: string): Prefilter {
   }
   return { anchors: mergeAscending(found), carriers };
 }
+
+/** Whether every character is ASCII: then its UTF-8 length is its length (a native count, no regex). */
+export const isAscii = (text: string) => Buffer.byteLength(text, 'utf8') === text.length;
 
 /** Ascending lists merged into one ascending list, each value once. */
 function mergeAscending(lists: number[][]): number[] {

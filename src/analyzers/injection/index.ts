@@ -329,10 +329,12 @@ export function analyzeInjectionText(
   };
   const pre = opts.prefilter === false ? undefined : prefilter(text);
   const anchors = pre ? new AnchorCursor(pre.anchors) : EVERYWHERE;
-  for (const seg of [
-    ...hiddenSegments(text, pre?.carriers),
-    ...visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean),
-  ]) {
+  // Without an anchor no paragraph is worth reading, nor any heading over one (a heading is asked after
+  // cleaning, which can join words only by decoding a named entity: `&#`, `&lt;`, invisible characters
+  // are anchors themselves): the text is then not cut into paragraphs at all.
+  const unanchored = pre !== undefined && pre.anchors.length === 0 && !(text.includes('&') && /&[a-z]+;/i.test(text));
+  const visible = unanchored ? [] : visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean);
+  for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
     const v = judgeOnce(seg);
     if (!v) continue;
     const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));
