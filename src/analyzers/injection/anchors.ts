@@ -274,6 +274,8 @@ function nonAsciiAnchor(c: number, carriers: Carriers): boolean {
 const scriptLetter = (c: number) =>
   (c >= 0xc0 && c <= 0x24f) ||
   (c >= 0x400 && c <= 0x4ff) ||
+  (c >= 0x600 && c <= 0x6ff) ||
+  (c >= 0x750 && c <= 0x77f) ||
   (c >= 0x3040 && c <= 0x30ff) ||
   (c >= 0x3400 && c <= 0x9fff) ||
   (c >= 0xac00 && c <= 0xd7af) ||
@@ -496,7 +498,7 @@ export const GATE_PARTS = (() => {
       `|https?://[^\\x00-\\x20)"'<>{]{0,4092}[<{]`,
     // (talk of decoding anywhere in a word: a carrier only, noted without the character pass)
     `64|decod|atob`,
-    '[\\u00ad\\u00c0-\\u024f\\u0400-\\u04ff\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3040-\\u30ff\\u3400-\\u9fff' +
+    '[\\u00ad\\u00c0-\\u024f\\u0400-\\u04ff\\u0600-\\u06ff\\u0750-\\u077f\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3040-\\u30ff\\u3400-\\u9fff' +
       '\\uac00-\\ud7af\\udb40\\ufe00-\\ufe0f\\ufeff\\uff00-\\uffef]+',
   ];
 })();
