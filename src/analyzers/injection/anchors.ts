@@ -552,8 +552,22 @@ export function prefilter(text: string): Prefilter {
   return { anchors: mergeAscending(found), carriers };
 }
 
-/** Whether every character is ASCII: then its UTF-8 length is its length (a native count, no regex). */
-export const isAscii = (text: string) => Buffer.byteLength(text, 'utf8') === text.length;
+/**
+ * Whether every character is ASCII. Most texts that are not show it in their first few kilobytes (a
+ * regex over those); the rest are counted natively (UTF-8 length = length), which is fast on one-byte
+ * strings but not on two-byte ones, where the regex has usually answered already.
+ */
+export function isAscii(text: string): boolean {
+  // (the quarantine asks twice of the same text: when reading it, and when marking it)
+  if (text === asked.text) return asked.ascii;
+  const ascii =
+    !NON_ASCII.test(text.length > 4096 ? text.slice(0, 4096) : text) &&
+    (text.length <= 4096 || Buffer.byteLength(text, 'utf8') === text.length);
+  if (text.length > 4096) asked = { text, ascii };
+  return ascii;
+}
+let asked = { text: '', ascii: true };
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Ascending lists merged into one ascending list, each value once. */
 function mergeAscending(lists: number[][]): number[] {
