@@ -76,7 +76,9 @@ const COMMAND_RE =
   /\b(?:curl|wget|bash|sh|zsh|nc|ncat|python3?|node|npx|pip3?|npm|scp|rsync|ssh|git|base64)\s[^\n`"<>]{3,}/g;
 
 /** The commands, hosts and files an injected text names. */
-export function asksOf(text: string): Asks {
+export function asksOf(escaped: string): Asks {
+  // (an excerpt is the line as the tool returned it: JSON-escaped output writes `https:\/\/host`)
+  const text = escaped.includes('\\') ? escaped.replace(/\\([/"'])/g, '$1').replace(/\\[nrt]/g, ' ') : escaped;
   const hosts = new Set<string>();
   for (const m of text.matchAll(URL_RE)) {
     try {

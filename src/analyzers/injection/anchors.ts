@@ -553,21 +553,22 @@ export function prefilter(text: string): Prefilter {
 }
 
 /**
- * Whether every character is ASCII. Most texts that are not show it in their first few kilobytes (a
- * regex over those); the rest are counted natively (UTF-8 length = length), which is fast on one-byte
- * strings but not on two-byte ones, where the regex has usually answered already.
+ * Whether every character is ASCII. A text that is not mostly shows it early: a character class over
+ * the first 64 KB; the rest is counted natively (UTF-8 length = length: ~0.1 ms for a megabyte of
+ * ASCII, where the class would take ~0.4 ms; up to ~0.8 ms on two-byte text that hid its first
+ * non-ASCII character past 64 KB).
  */
 export function isAscii(text: string): boolean {
   // (the quarantine asks twice of the same text: when reading it, and when marking it)
   if (text === asked.text) return asked.ascii;
-  const ascii =
-    !NON_ASCII.test(text.length > 4096 ? text.slice(0, 4096) : text) &&
-    (text.length <= 4096 || Buffer.byteLength(text, 'utf8') === text.length);
+  const head = text.length > HEAD ? text.slice(0, HEAD) : text;
+  const ascii = !NON_ASCII.test(head) && (head === text || Buffer.byteLength(text, 'utf8') === text.length);
   if (text.length > 4096) asked = { text, ascii };
   return ascii;
 }
 let asked = { text: '', ascii: true };
 const NON_ASCII = /[^\x00-\x7f]/;
+const HEAD = 65536;
 
 /** Ascending lists merged into one ascending list, each value once. */
 function mergeAscending(lists: number[][]): number[] {

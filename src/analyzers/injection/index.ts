@@ -49,11 +49,45 @@ interface Verdict {
  * so that escaped text reads as the model reads it; line breaks stay where they are, so lines agree.
  */
 function unescapeInLine(text: string): string {
-  const decoded = text.includes('\\u')
-    ? text.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
-    : text;
-  // (one pass for both: replacing `\n` by a space never makes a new `\"`, so the two passes it replaces agree)
-  return decoded.replace(/\\(?:[nrt]|(["'\/]))/g, (_, q: string | undefined) => q ?? ' ');
+  // (two passes, as two global regexes would make them: `\u005c` decoded in the first may open an escape
+  // for the second. Each goes from backslash to backslash by indexOf, a native search: a regex over the
+  // whole text cost more than the few escapes a megabyte of code holds)
+  return eachEscape(eachEscape(text, unicodeEscape), charEscape);
+}
+
+/** What the escape at `i` (a backslash) stands for and how long it is, or undefined if it is none. */
+type Escape = (text: string, i: number) => [string, number] | undefined;
+
+/** `\uXXXX`: the character. */
+const unicodeEscape: Escape = (text, i) => {
+  if (text.charCodeAt(i + 1) !== 117) return undefined;
+  for (let k = i + 2; k < i + 6; k++) if (!isHexDigit(text.charCodeAt(k))) return undefined;
+  return [String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)), 6];
+};
+/** `\n`, `\r`, `\t`: a space; `\"`, `\'`, `\/`: the character. */
+const charEscape: Escape = (text, i) => {
+  const c = text.charCodeAt(i + 1);
+  if (c === 110 || c === 114 || c === 116) return [' ', 2];
+  if (c === 34 || c === 39 || c === 47) return [text[i + 1], 2];
+  return undefined;
+};
+const isHexDigit = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** The text with every escape replaced, left to right, an escape's characters never starting another. */
+function eachEscape(text: string, escape: Escape): string {
+  let out = '',
+    last = 0;
+  for (let i = text.indexOf('\\'); i >= 0;) {
+    const found = escape(text, i);
+    if (!found) {
+      i = text.indexOf('\\', i + 1);
+      continue;
+    }
+    out += text.slice(last, i) + found[0];
+    last = i + found[1];
+    i = text.indexOf('\\', last);
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** Visible text, split into paragraphs (or lines, for long ones), with invisible characters removed. */
