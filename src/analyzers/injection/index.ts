@@ -146,7 +146,12 @@ const HEADING_LINE = /^#{1,6}\s+[^\n]{3,120}$/gm;
  * with its section's heading; a long paragraph is read three lines at a time. Paragraphs without
  * an anchor cannot yield a finding in plain sight (anchors.ts) and are passed over unread.
  */
-function visibleSegments(text: string, anchors: AnchorCursor, clean: (s: string) => string): Segment[] {
+function visibleSegments(
+  text: string,
+  anchors: AnchorCursor,
+  clean: (s: string) => string,
+  worthy: (raw: string) => boolean,
+): Segment[] {
   const out: Segment[] = [];
   let heading = '';
   let headingAnchored = false;
@@ -162,13 +167,15 @@ function visibleSegments(text: string, anchors: AnchorCursor, clean: (s: string)
       const isHeading = mayBeHeading(raw) && HEADING.test(raw);
       const headed = heading !== '' && !isHeading;
       let own: string | undefined;
-      if (anchored || (headed && headingAnchored)) {
+      // (a paragraph whose own text fails GATE is judged no further: it is not cleaned or kept)
+      if ((anchored || (headed && headingAnchored)) && worthy(raw)) {
         own = clean(raw);
         out.push({
           text: headed ? `${heading}\n${own}` : own,
           offset: m.index,
           length: raw.length,
           prefix: headed ? heading.length + 1 : 0,
+          worth: true,
         });
       }
       // (A heading inside a paragraph, with no blank line after it, heads what follows too.)
@@ -194,9 +201,10 @@ function visibleSegments(text: string, anchors: AnchorCursor, clean: (s: string)
       const length = end(last) - starts[i];
       const offset = m.index + starts[i];
       if (!anchors.within(offset, offset + length)) continue;
-      const worth = lineGate(i) || (last > i && lineGate(i + 1)) || (last > i + 1 && lineGate(i + 2));
+      // (a window none of whose lines passes GATE is judged no further: it is not cut out or cleaned)
+      if (!(lineGate(i) || (last > i && lineGate(i + 1)) || (last > i + 1 && lineGate(i + 2)))) continue;
       const window = raw.slice(starts[i], starts[i] + Math.min(length, MAX_PARAGRAPH * 2));
-      out.push({ text: clean(window), offset, length, worth });
+      out.push({ text: clean(window), offset, length, worth: true });
     }
   }
   return out;
@@ -344,7 +352,10 @@ export function analyzeInjectionText(
   const worthReading = (seg: Segment) => {
     if (seg.technique !== undefined) return true;
     if (seg.worth !== undefined) return seg.worth;
-    const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
+    return worthy(text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)));
+  };
+  /** Whether a paragraph's raw text passes GATE (remembered per text in large texts). */
+  const worthy = (raw: string) => {
     let w = memo ? worth.get(raw) : undefined;
     if (w === undefined) {
       w = GATE.test(raw.toLowerCase());
@@ -367,7 +378,7 @@ export function analyzeInjectionText(
   // cleaning, which can join words only by decoding a named entity: `&#`, `&lt;`, invisible characters
   // are anchors themselves): the text is then not cut into paragraphs at all.
   const unanchored = pre !== undefined && pre.anchors.length === 0 && !(text.includes('&') && /&[a-z]+;/i.test(text));
-  const visible = unanchored ? [] : visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean);
+  const visible = unanchored ? [] : visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean, worthy);
   for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
     const v = judgeOnce(seg);
     if (!v) continue;
