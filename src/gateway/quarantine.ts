@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { analyzeInjectionText } from '../analyzers/injection/index.ts';
+import { isAscii } from '../analyzers/injection/anchors.ts';
 import type { Finding } from '../engine/types.ts';
 import type { ToolResult } from './protocol.ts';
 
@@ -36,8 +37,8 @@ export interface Injection {
 const HIDDEN =
   /\udb40[\udc00-\udc7f\udd00-\uddef]|[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufe00-\ufe0f\ufeff]|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/;
 const HIDDEN_ALL = new RegExp(HIDDEN.source, 'g');
-/** Where a hidden sequence above can start, or `<<<` (a marker word): a fast test before the replacements. */
-const HIDDEN_OR_MARKER = /[\udb40\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufe00-\ufe0f\ufeff\x1b]|<<</;
+/** Where a hidden sequence above can start: one character class, a fast test before the replacements. */
+const HIDDEN_START = /[\udb40\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufe00-\ufe0f\ufeff\x1b]/;
 
 /** The markers' secret: content written before this process started cannot close its own quarantine. */
 const MARK_KEY = randomBytes(16);
@@ -75,7 +76,9 @@ const COMMAND_RE =
   /\b(?:curl|wget|bash|sh|zsh|nc|ncat|python3?|node|npx|pip3?|npm|scp|rsync|ssh|git|base64)\s[^\n`"<>]{3,}/g;
 
 /** The commands, hosts and files an injected text names. */
-export function asksOf(text: string): Asks {
+export function asksOf(escaped: string): Asks {
+  // (an excerpt is the line as the tool returned it: JSON-escaped output writes `https:\/\/host`)
+  const text = escaped.includes('\\') ? escaped.replace(/\\([/"'])/g, '$1').replace(/\\[nrt]/g, ' ') : escaped;
   const hosts = new Set<string>();
   for (const m of text.matchAll(URL_RE)) {
     try {
@@ -210,13 +213,9 @@ function wrap(
   );
   // (marker words inside the content are neutralised, so it cannot pretend its data has ended)
   const body = suspicious ? text.replace(MARKER_WORD, (m) => m.replace('<<<', '<< <')) : text;
-  return [
-    hide(head),
-    `<<<untrusted-data ${marker}>>>`,
-    body,
-    `<<</untrusted-data ${marker}>>>`,
-    ...notes.map(hide),
-  ].join('\n');
+  // (concatenated, not joined: join copies the megabyte of content, `+` links it)
+  const tail = notes.map((n) => '\n' + hide(n)).join('');
+  return `${hide(head)}\n<<<untrusted-data ${marker}>>>\n` + body + `\n<<</untrusted-data ${marker}>>>` + tail;
 }
 
 /** What the tool results of a request hold: the injections of each, with their sources. */
@@ -268,8 +267,9 @@ export function mark(
     const { source, injections } = inspection.results[n];
     r.parts.forEach((part, k) => {
       let text = part.text;
-      // (one pass tells whether there is anything to remove or neutralise: most texts hold neither)
-      const suspicious = HIDDEN_OR_MARKER.test(text);
+      // (whether there is anything to remove or neutralise: most texts hold neither. `<<<` by a native
+      // search; the hidden characters by one class, or, in text that is all ASCII, ESC by a search)
+      const suspicious = text.includes('<<<') || (isAscii(text) ? text.includes('\x1b') : HIDDEN_START.test(text));
       if (suspicious && HIDDEN.test(text)) {
         const before = text.length;
         text = text.replace(HIDDEN_ALL, '');

@@ -11,56 +11,104 @@ const HASH: ReadonlySet<Language> = new Set(['python', 'ruby', 'bash', 'php']);
 // (every other language takes slash comments, line and block; PHP takes both kinds)
 const SLASH: ReadonlySet<Language> = new Set(LANGUAGES.filter((l) => l === 'php' || !HASH.has(l)));
 
-/** Where a line comment starts: at the line's start or after white space (not `http://`, not `$#`). */
-function lineCommentAt(line: string, marker: string): number {
-  for (let i = line.indexOf(marker); i >= 0; i = line.indexOf(marker, i + 1))
-    if (i === 0 || line.charCodeAt(i - 1) === 32 || line.charCodeAt(i - 1) === 9) return i;
+/**
+ * Where `needle` next occurs at or after a position, for positions that only grow (line after line):
+ * each occurrence is searched for once, so a file is read in one pass whatever its lines hold (a
+ * search bounded by the line's end would have to start again on every line).
+ */
+class Next {
+  private from = 0;
+  private at = -1;
+  constructor(
+    private readonly text: string,
+    private readonly needle: string,
+  ) {}
+  /** The first occurrence at or after `pos`, or the text's length if there is none. */
+  after(pos: number): number {
+    if (this.at < pos || pos < this.from) {
+      const i = this.text.indexOf(this.needle, pos);
+      this.from = pos;
+      this.at = i < 0 ? this.text.length : i;
+    }
+    return this.at;
+  }
+}
+
+/**
+ * Where a line comment starts in the line [start, end): at the line's start or after white space (not
+ * `http://`, not `$#`); -1 if nowhere.
+ */
+function lineCommentAt(text: string, next: Next, start: number, end: number): number {
+  for (let i = next.after(start); i < end; i = next.after(i + 1)) {
+    const before = text.charCodeAt(i - 1);
+    if (i === start || before === 32 || before === 9) return i;
+  }
   return -1;
 }
 
-const count = (s: string, sub: string) => s.split(sub).length - 1;
+/** How many times `next`'s needle (of `size` characters) occurs in [start, end), not overlapping. */
+function count(next: Next, size: number, start: number, end: number): number {
+  let n = 0;
+  for (let i = next.after(start); i < end; i = next.after(i + size)) n++;
+  return n;
+}
 
 /** The file's comments and docstrings, other lines empty. */
 export function commentView(text: string, language: Language): string {
   const hash = HASH.has(language),
     slash = SLASH.has(language),
     python = language === 'python';
-  const lines = text.split('\n');
+  const open = new Next(text, '/*'),
+    close = new Next(text, '*/'),
+    slashes = new Next(text, '//'),
+    hashes = new Next(text, '#'),
+    doubles = new Next(text, '"""'),
+    singles = new Next(text, "'''");
   let inBlock = false;
-  let triple: string | undefined;
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k];
-    if (inBlock) {
-      if (line.includes('*/')) inBlock = false;
-      continue;
-    }
-    if (triple) {
-      if (line.includes(triple)) triple = undefined;
-      continue;
-    }
-    if (python) {
-      const q = line.includes('"""') ? '"""' : line.includes("'''") ? "'''" : undefined;
-      if (q) {
-        if (count(line, q) % 2 === 1) triple = q;
-        continue;
-      }
-    }
+  let triple: Next | undefined;
+  let out = '';
+  for (let start = 0; ;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    // What of the line is kept: from `from` to its end (the whole line when 0), nothing when -1.
     let from = -1;
-    if (slash) {
-      const block = line.indexOf('/*');
-      if (block >= 0) {
-        from = block;
-        if (line.indexOf('*/', block + 2) < 0) inBlock = true;
+    if (inBlock) {
+      if (close.after(start) < end) inBlock = false;
+      from = 0;
+    } else if (triple) {
+      if (triple.after(start) < end) triple = undefined;
+      from = 0;
+    } else {
+      const q = !python
+        ? undefined
+        : doubles.after(start) < end
+          ? doubles
+          : singles.after(start) < end
+            ? singles
+            : undefined;
+      if (q) {
+        if (count(q, 3, start, end) % 2 === 1) triple = q;
+        from = 0;
+      } else {
+        if (slash) {
+          const block = open.after(start);
+          if (block < end) {
+            from = block - start;
+            if (close.after(block + 2) >= end) inBlock = true;
+          }
+          const own = lineCommentAt(text, slashes, start, end);
+          if (own >= 0 && (from < 0 || own - start < from)) from = own - start;
+        }
+        if (hash) {
+          const own = lineCommentAt(text, hashes, start, end);
+          if (own >= 0 && (from < 0 || own - start < from)) from = own - start;
+        }
       }
-      const own = lineCommentAt(line, '//');
-      if (own >= 0 && (from < 0 || own < from)) from = own;
     }
-    if (hash) {
-      const own = lineCommentAt(line, '#');
-      if (own >= 0 && (from < 0 || own < from)) from = own;
-    }
-    // (a JSDoc or banner line inside a block that opened on an earlier line is handled above)
-    lines[k] = from < 0 ? '' : from === 0 ? line : line.slice(from);
+    // (a JSDoc or banner line inside a block that opened on an earlier line is kept whole above)
+    if (from >= 0) out += text.slice(start + from, end);
+    if (nl < 0) return out;
+    out += '\n';
+    start = nl + 1;
   }
-  return lines.join('\n');
 }

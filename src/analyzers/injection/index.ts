@@ -49,11 +49,45 @@ interface Verdict {
  * so that escaped text reads as the model reads it; line breaks stay where they are, so lines agree.
  */
 function unescapeInLine(text: string): string {
-  const decoded = text.includes('\\u')
-    ? text.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
-    : text;
-  // (one pass for both: replacing `\n` by a space never makes a new `\"`, so the two passes it replaces agree)
-  return decoded.replace(/\\(?:[nrt]|(["'\/]))/g, (_, q: string | undefined) => q ?? ' ');
+  // (two passes, as two global regexes would make them: `\u005c` decoded in the first may open an escape
+  // for the second. Each goes from backslash to backslash by indexOf, a native search: a regex over the
+  // whole text cost more than the few escapes a megabyte of code holds)
+  return eachEscape(eachEscape(text, unicodeEscape), charEscape);
+}
+
+/** What the escape at `i` (a backslash) stands for and how long it is, or undefined if it is none. */
+type Escape = (text: string, i: number) => [string, number] | undefined;
+
+/** `\uXXXX`: the character. */
+const unicodeEscape: Escape = (text, i) => {
+  if (text.charCodeAt(i + 1) !== 117) return undefined;
+  for (let k = i + 2; k < i + 6; k++) if (!isHexDigit(text.charCodeAt(k))) return undefined;
+  return [String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)), 6];
+};
+/** `\n`, `\r`, `\t`: a space; `\"`, `\'`, `\/`: the character. */
+const charEscape: Escape = (text, i) => {
+  const c = text.charCodeAt(i + 1);
+  if (c === 110 || c === 114 || c === 116) return [' ', 2];
+  if (c === 34 || c === 39 || c === 47) return [text[i + 1], 2];
+  return undefined;
+};
+const isHexDigit = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** The text with every escape replaced, left to right, an escape's characters never starting another. */
+function eachEscape(text: string, escape: Escape): string {
+  let out = '',
+    last = 0;
+  for (let i = text.indexOf('\\'); i >= 0;) {
+    const found = escape(text, i);
+    if (!found) {
+      i = text.indexOf('\\', i + 1);
+      continue;
+    }
+    out += text.slice(last, i) + found[0];
+    last = i + found[1];
+    i = text.indexOf('\\', last);
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** Visible text, split into paragraphs (or lines, for long ones), with invisible characters removed. */
@@ -112,7 +146,12 @@ const HEADING_LINE = /^#{1,6}\s+[^\n]{3,120}$/gm;
  * with its section's heading; a long paragraph is read three lines at a time. Paragraphs without
  * an anchor cannot yield a finding in plain sight (anchors.ts) and are passed over unread.
  */
-function visibleSegments(text: string, anchors: AnchorCursor, clean: (s: string) => string): Segment[] {
+function visibleSegments(
+  text: string,
+  anchors: AnchorCursor,
+  clean: (s: string) => string,
+  worthy: (raw: string) => boolean,
+): Segment[] {
   const out: Segment[] = [];
   let heading = '';
   let headingAnchored = false;
@@ -128,13 +167,15 @@ function visibleSegments(text: string, anchors: AnchorCursor, clean: (s: string)
       const isHeading = mayBeHeading(raw) && HEADING.test(raw);
       const headed = heading !== '' && !isHeading;
       let own: string | undefined;
-      if (anchored || (headed && headingAnchored)) {
+      // (a paragraph whose own text fails GATE is judged no further: it is not cleaned or kept)
+      if ((anchored || (headed && headingAnchored)) && worthy(raw)) {
         own = clean(raw);
         out.push({
           text: headed ? `${heading}\n${own}` : own,
           offset: m.index,
           length: raw.length,
           prefix: headed ? heading.length + 1 : 0,
+          worth: true,
         });
       }
       // (A heading inside a paragraph, with no blank line after it, heads what follows too.)
@@ -160,9 +201,10 @@ function visibleSegments(text: string, anchors: AnchorCursor, clean: (s: string)
       const length = end(last) - starts[i];
       const offset = m.index + starts[i];
       if (!anchors.within(offset, offset + length)) continue;
-      const worth = lineGate(i) || (last > i && lineGate(i + 1)) || (last > i + 1 && lineGate(i + 2));
+      // (a window none of whose lines passes GATE is judged no further: it is not cut out or cleaned)
+      if (!(lineGate(i) || (last > i && lineGate(i + 1)) || (last > i + 1 && lineGate(i + 2)))) continue;
       const window = raw.slice(starts[i], starts[i] + Math.min(length, MAX_PARAGRAPH * 2));
-      out.push({ text: clean(window), offset, length, worth });
+      out.push({ text: clean(window), offset, length, worth: true });
     }
   }
   return out;
@@ -310,7 +352,10 @@ export function analyzeInjectionText(
   const worthReading = (seg: Segment) => {
     if (seg.technique !== undefined) return true;
     if (seg.worth !== undefined) return seg.worth;
-    const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
+    return worthy(text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)));
+  };
+  /** Whether a paragraph's raw text passes GATE (remembered per text in large texts). */
+  const worthy = (raw: string) => {
     let w = memo ? worth.get(raw) : undefined;
     if (w === undefined) {
       w = GATE.test(raw.toLowerCase());
@@ -329,10 +374,12 @@ export function analyzeInjectionText(
   };
   const pre = opts.prefilter === false ? undefined : prefilter(text);
   const anchors = pre ? new AnchorCursor(pre.anchors) : EVERYWHERE;
-  for (const seg of [
-    ...hiddenSegments(text, pre?.carriers),
-    ...visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean),
-  ]) {
+  // Without an anchor no paragraph is worth reading, nor any heading over one (a heading is asked after
+  // cleaning, which can join words only by decoding a named entity: `&#`, `&lt;`, invisible characters
+  // are anchors themselves): the text is then not cut into paragraphs at all.
+  const unanchored = pre !== undefined && pre.anchors.length === 0 && !(text.includes('&') && /&[a-z]+;/i.test(text));
+  const visible = unanchored ? [] : visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean, worthy);
+  for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
     const v = judgeOnce(seg);
     if (!v) continue;
     const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));

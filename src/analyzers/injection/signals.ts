@@ -143,6 +143,8 @@ export const ADDRESS = gated(
       String.raw`\b(?:agenti|assistenti|assistente) (?:IA|AI)\b`,
       String.raw`\bKI-?(?:Agenten?|Assistenten?|Modelle?)\b`,
       String.raw`(?:ИИ|AI)[- ]?(?:агент|ассистент|помощник)\w*|нейросет\w*`,
+      // Arabic (an agent, assistant or model "of artificial intelligence"; "O agent")
+      String.raw`(?:ال)?(?:وكيل|وكلاء|مساعد|نموذج)\s+(?:ال)?(?:ذكاء الاصطناعي|برمجة)|(?:أيها|يا)\s+(?:ال)?(?:وكيل|مساعد|نموذج)`,
     ],
     [String.raw`(?:^|[>"'\s])(?:Asistente|Assistente|Agente|Assistant|Agent|AI|IA|KI)\s*:\s+\p{Lu}`],
   ),
@@ -165,6 +167,7 @@ export const OVERRIDE = gated(
     String.raw`\bignora(?:r)? (?:las|todas las|le|tutte le) (?:instrucciones|istruzioni)\b|\bignore[zr]? (?:les|toutes les) instructions\b`,
     String.raw`\bignore[zr]? la demande\b|\b(?:votre|ta) nouvelle tâche\b|\b(?:tu|su) nueva tarea\b|\bdeine neue Aufgabe\b|\bнов\w+ задач\w+|新的任务|新しいタスク|새로운 작업`,
     String.raw`\bignorier\w* (?:alle |die )?(?:vorherigen )?Anweisungen\b|игнорир\w+ (?:все )?(?:предыдущ\w+ )?инструкци\w+`,
+    String.raw`تجاهل\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|التوجيهات)|مهمتك الجديدة|(?:ال)?تعليمات (?:ال)?جديدة`,
   ]),
   new RegExp(
     String.raw`ignor|disregard|forget|overrid|bypass|instruction|task|objective|directive|order|notice|policy|stop|abandon|drop|pause|cancel|the user|concatenat|combin|join|assembl|decod|decrypt|unscrambl|${NON_ASCII}`,
@@ -205,10 +208,12 @@ function spokenTo(text: string, m: Match): boolean {
   const after = text.slice(end, end + 40);
   const before = text.slice(Math.max(0, m.index - 24), m.index);
   return (
-    /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),]/u.test(after) ||
+    /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]/u.test(after) ||
     /^\s*(?:\w+\s+){0,3}(?:must|should|need to|have to|are required to|are asked to|shall)\b/i.test(after) ||
     /^\s*(?:reading|processing|working on|working in)\b/i.test(after) ||
-    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|для|给|致)\s+(?:the |los |las |les |gli |die |all )?$/iu.test(before) ||
+    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all )?$/iu.test(
+      before,
+    ) ||
     /^\W*(?:if you are|dear|hey|hi|hello|attention|@|\[|note|notice|instructions?|message|reminder|before|in your|to your|into your|at the end of your|with your|from your|use the)/i.test(
       m.text,
     ) ||
@@ -228,6 +233,7 @@ export const IMPERATIVE = signal([
   String.raw`\bwhen(?:ever)? you (?:summari[sz]e|review|reply|respond|answer|write|edit|commit|open|create|generate|finish|complete)\b`,
   String.raw`\b(?:ejecut[ae]|instal[ae]|añad[ae]|agreg[ae]|ajoutez|exécutez|installez|lancez|esegui|installa|aggiungi|führe|installiere|füge|выполни\w*|установи\w*|запусти\w*|добавь\w*)\b|执行|运行|安装|添加|実行|インストール|追加して|실행|설치|추가`,
   String.raw`请|務必|必须|してください|하십시오|해 주세요|bitte\b|por favor|veuillez|s'il vous plaît|пожалуйста|необходимо`,
+  String.raw`نفّذ|نفذ|شغّل|شغل|ثبّت|ثبت|أضف|أرسل|يجب عليك|من فضلك|يرجى`,
 ]);
 
 /** Secrets, credentials and private data an injection wants read or sent. */
@@ -241,6 +247,7 @@ const SENSITIVE = signal([
   String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
   String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
   String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
+  String.raw`بيانات الاعتماد|كلمات? المرور|مفاتيح|مفتاح|متغيرات البيئة|رموز? الوصول`,
 ]);
 const SEND = signal([
   String.raw`\b(?:send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrate|email|attach)\w*\b`,
@@ -251,6 +258,7 @@ const SEND = signal([
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
   String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup`,
   String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|envi[ae]r?|subir|envoy\w+|téléverser|senden|hochladen|отправ\w+|загруз\w+`,
+  String.raw`أرسل|ارسل|إرسال|ارفع|الصق`,
 ]);
 
 /** The clause around an offset, at most 160 characters each way: a full stop ends it, a dot in a name does not. */
@@ -512,7 +520,7 @@ export const GATE = new RegExp(
       trieSource(literal),
       String.raw`--no-verify|\[inst|<<sys|\[tool|/dev/tcp|\b(?:iwr|irm|npx|iex)\b`,
       String.raw`@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)|://[^\s)]*[?&][\w-]+=`,
-      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|\bki-|\bia\b`,
+      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|\bki-|\bia\b`,
     ].join('|');
   })(),
 );
