@@ -502,3 +502,4 @@ export function oncePerLine(
 
 // (the words of the line hints go into the scan's automaton: a file without them is not read for them)
 prefilterProvider(() => LINE_HINTS);
+prefilterProvider(() => [GRANT_HINT, EFFECTS[0][1]]);

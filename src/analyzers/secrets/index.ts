@@ -7,7 +7,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip, MAX_SNIPPET } from '../source.ts';
 import { SECRET_PATTERNS, B, E, type SecretPattern } from './patterns.ts';
-import { Literals, eachTagged, mayOccur, registerWords } from '../literals.ts';
+import { Literals, eachTagged, mayOccur, prefilterProvider, registerWords } from '../literals.ts';
 
 const COUNTS = new Int32Array(128);
 export function entropy(s: string): number {
@@ -86,6 +86,9 @@ HINT_IDS.forEach((id, k) => {
   HINT_TAG[id] = k;
 });
 const OWN_TAG = Int32Array.from(HINT_LIST, (_, k) => k);
+// (the formats with common hints are asked about the whole file: their words join the automaton's first
+// build, instead of a rebuild of it on the first file that asks)
+prefilterProvider(() => SECRET_PATTERNS.flatMap((p) => (p.quick ? [p.re] : [])));
 /** The same hints on their own, for a process that has not built the shared automaton (little text read). */
 let ownHints: Literals | undefined;
 const NOT_SECRET_NAME =
