@@ -73,7 +73,7 @@ const DEFAULT_ARG =
 /** Every hint (vendor formats and the generic words) to the formats it stands for (-1: generic). */
 const HINT_OWNERS = new Map<string, number[]>();
 SECRET_PATTERNS.forEach(
-  (pat, pi) => pat.commonHints || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])),
+  (pat, pi) => pat.quick || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])),
 );
 GENERIC_WORDS.forEach((w) => HINT_OWNERS.set(w, [...(HINT_OWNERS.get(w) ?? []), -1]));
 /** The hints in the shared automaton of literals.ts (compared without regard to ASCII case, as the patterns are ASCII). */
