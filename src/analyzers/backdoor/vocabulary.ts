@@ -500,11 +500,12 @@ const ONE = new WeakMap<RegExp, RegExp>();
  * `matchingLines`.
  */
 export function wordLineMatches(
-  file: { text: string; lines: string[]; lineStarts(): number[]; matchingLines(re: RegExp): number[] },
+  file: { text: string; lines: string[]; lineStarts?(): number[]; matchingLines(re: RegExp): number[] },
   re: RegExp,
 ): number[] {
-  const lines = candidateLines(re, file.text, () => file.lineStarts());
-  if (!lines) return file.matchingLines(re);
+  const lineStarts = file.lineStarts?.bind(file);
+  const lines = lineStarts && candidateLines(re, file.text, lineStarts);
+  if (!lines || !lineStarts) return file.matchingLines(re);
   let stop = TO_LINE_END.get(re);
   if (!stop) {
     const groups = new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')!.length - 1;
@@ -515,7 +516,7 @@ export function wordLineMatches(
     TO_LINE_END.set(re, stop);
   }
   const text = file.text;
-  const starts = file.lineStarts();
+  const starts = lineStarts();
   const out: number[] = [];
   // (where the last match ended: the search goes on from there, as a global regex's does)
   let pos = 0;
