@@ -9,6 +9,7 @@ import { analyzeBackdoors } from '../../src/analyzers/backdoor/index.ts';
 import { languageOf } from '../../src/analyzers/code/languages.ts';
 import { buildPrefilter } from '../../src/analyzers/literals.ts';
 import { wordLedHints, wordLineMatches } from '../../src/analyzers/backdoor/vocabulary.ts';
+import { assignments } from '../../src/analyzers/backdoor/structure.ts';
 
 /** (generous: the machine may be loaded; a quiet one takes a fraction of this) */
 const BOUND_MS = 4000;
@@ -237,4 +238,22 @@ test('the word-led trigger hints find exactly the lines a whole-text search find
     }
   }
   assert.ok(compared >= 3000 * 6);
+});
+
+test("a constant's value is read on over lines while a bracket is left open outside its strings, at the end of an 8,000-line file too ('(' and ']' inside strings count for nothing)", () => {
+  const planted = [
+    'const WINDOW = [',
+    "  '2027-01-01 (start',",
+    "  'end]',",
+    '];',
+    '#define CUTOFF (1798761600 + \\',
+    '  60)',
+    'let plain = 3;',
+  ];
+  const text = after8k(planted);
+  const values = assignments(new SourceFile('src/w.js', text, 'javascript'));
+  assert.equal(values.get('WINDOW'), "[\n  '2027-01-01 (start',\n  'end]',\n];");
+  assert.equal(values.get('CUTOFF'), '(1798761600 + \\\n  60)');
+  assert.equal(values.get('plain'), '3;');
+  assert.equal(values.get('v7992'), '[7992, 7993].map((x) => x * 2);');
 });
