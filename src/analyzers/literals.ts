@@ -737,6 +737,9 @@ const BUILD_AFTER = 512 * 1024;
 /** (For measuring: WARDEN_NO_LITERALS=1 turns the prefilter off.) */
 const OFF = !!process.env.WARDEN_NO_LITERALS;
 let seenChars = 0;
+/** How often a regex first met after the build made the automaton be built again (each costs tens of ms). */
+let rebuilds = 0;
+export const prefilterRebuilds = (): number => rebuilds;
 
 /** Builds the automaton now, with the words of every regex known so far (a scan worker's warm-up). */
 export function buildPrefilter(): void {
@@ -760,6 +763,7 @@ function hitsIn(text: string): Hits | undefined {
     if (seenChars < BUILD_AFTER) return undefined;
     buildPrefilter();
   } else if (builtVersion !== wordsVersion) {
+    rebuilds++;
     automaton = new Literals(wordList);
     builtVersion = wordsVersion;
   }

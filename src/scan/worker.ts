@@ -12,12 +12,17 @@ import { loadRules } from '../rules/loader.ts';
 import { registerParsers } from '../analyzers/code/languages.ts';
 import { buildPrefilter } from '../analyzers/literals.ts';
 
-export function serveScanJobs(): void {
-  const config = (workerData as { config: Config }).config;
-  // Warm up while the main thread still walks the folders: the rule packs, every parser, the prefilter.
+/** What a worker makes before its first file: the rule packs, every parser, the word automaton. */
+export function warmUp(): void {
   loadRules();
   registerParsers();
   buildPrefilter();
+}
+
+export function serveScanJobs(): void {
+  const config = (workerData as { config: Config }).config;
+  // Warm up while the main thread still walks the folders.
+  warmUp();
   parentPort!.on('message', (job: WorkerJob) => {
     const next = new Int32Array(job.next);
     for (let b = Atomics.add(next, 0, 1); b < job.batches.length; b = Atomics.add(next, 0, 1)) {

@@ -8,6 +8,8 @@ import { SourceFile } from '../../src/analyzers/source.ts';
 import { analyzeBackdoors } from '../../src/analyzers/backdoor/index.ts';
 import { languageOf } from '../../src/analyzers/code/languages.ts';
 import { buildPrefilter } from '../../src/analyzers/literals.ts';
+import { wordLedHints, wordLineMatches } from '../../src/analyzers/backdoor/vocabulary.ts';
+import { assignments } from '../../src/analyzers/backdoor/structure.ts';
 
 /** (generous: the machine may be loaded; a quiet one takes a fraction of this) */
 const BOUND_MS = 4000;
@@ -105,4 +107,153 @@ test('the same 20,000 ordinary lines without the planted ones give no finding (t
     long((i) => `const v${i} = [${i}, ${i + 1}].map((x) => x * 2);`, []),
   );
   assert.deepEqual(rules, []);
+});
+
+// Trigger lines read only where the hints' words are (vocabulary.ts, wordLineMatches): the same lines as
+// the whole-text search, a trigger split over lines or at the end of a long file still found (8,000
+// lines: a file over 512 KB is read by the line shapes only, see backdoor/index.ts).
+const after8k = (planted: string[]) =>
+  [
+    ...Array.from({ length: 8000 - planted.length }, (_v, i) => `const v${i} = [${i}, ${i + 1}].map((x) => x * 2);`),
+    ...planted,
+  ].join('\n');
+const triggerCases: { name: string; path: string; text: string; expect: RegExp | null }[] = [
+  {
+    name: 'a counter threshold opening a wipe at the end of an 8,000-line file',
+    path: 'src/jobs.js',
+    text: after8k([
+      "const fs = require('fs');",
+      'let runCount = 0;',
+      'function tick() {',
+      '  runCount++;',
+      '  if (runCount >= 5000) {',
+      "    fs.rmSync('/srv/data', { recursive: true, force: true });",
+      '  }',
+      '}',
+    ]),
+    expect: /^backdoor\.trigger-effect:7997$/,
+  },
+  {
+    name: "a server's status code compared across a line break (res.status\\n === 418) opening a wipe, at the end of an 8,000-line file",
+    path: 'src/kill.js',
+    text: after8k([
+      "const fs = require('fs');",
+      'async function check() {',
+      "  const res = await fetch('https://example.com/flag');",
+      '  if (res.status',
+      '      === 418) {',
+      "    fs.rmSync('/srv/data', { recursive: true, force: true });",
+      '  }',
+      '}',
+    ]),
+    expect: /^backdoor\.trigger-effect:7996$/,
+  },
+  {
+    name: 'the same counter threshold opening only a log line (near miss)',
+    path: 'src/jobs.js',
+    text: after8k([
+      'let runCount = 0;',
+      'function tick() {',
+      '  runCount++;',
+      "  if (runCount >= 5000) console.log('many runs');",
+      '}',
+    ]),
+    expect: null,
+  },
+];
+for (const c of triggerCases)
+  test(`${c.name}: ${c.expect ? 'found' : 'no finding'} (after the word automaton is built)`, () => {
+    buildPrefilter();
+    const { rules } = timed(c.path, c.text);
+    if (c.expect)
+      assert.ok(
+        rules.some((r) => c.expect!.test(r)),
+        rules.join(', ') || 'no findings',
+      );
+    else assert.deepEqual(rules, []);
+  });
+
+test('the word-led trigger hints find exactly the lines a whole-text search finds, on 3,000 random texts with matches across line breaks, back to back and on a last line without a newline', () => {
+  buildPrefilter();
+  const parts = [
+    'userExists',
+    "('bob')",
+    'getpwnam',
+    ' alice',
+    'lookupUser',
+    'deploy',
+    'count',
+    'runCount',
+    'status',
+    'statusCode',
+    'code',
+    'len(user)',
+    'user.length',
+    'id',
+    ' id ',
+    'getent passwd',
+    'SIGUSR1',
+    'version',
+    'release',
+    'month',
+    'getDay()',
+    'hour',
+    ' == ',
+    ' >= ',
+    '===',
+    ' % ',
+    ' -eq ',
+    '\n',
+    '\n\n',
+    '  ',
+    '13',
+    '418',
+    '5000',
+    '2.1',
+    '"bob"',
+    "'alice'",
+    '(',
+    ')',
+    ' && ',
+    'x',
+    ';',
+    '_',
+    '\t',
+  ];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % parts.length;
+  let compared = 0;
+  for (let n = 0; n < 3000; n++) {
+    const text = Array.from({ length: 40 }, next)
+      .map((k) => parts[k])
+      .join('');
+    const file = new SourceFile('src/x.js', text, 'javascript');
+    for (const re of wordLedHints()) {
+      assert.deepEqual(
+        wordLineMatches(file, re),
+        file.matchingLines(re),
+        `${re.source.slice(0, 40)} on ${JSON.stringify(text)}`,
+      );
+      compared++;
+    }
+  }
+  assert.ok(compared >= 3000 * 6);
+});
+
+test("a constant's value is read on over lines while a bracket is left open outside its strings, at the end of an 8,000-line file too ('(' and ']' inside strings count for nothing)", () => {
+  const planted = [
+    'const WINDOW = [',
+    "  '2027-01-01 (start',",
+    "  'end]',",
+    '];',
+    '#define CUTOFF (1798761600 + \\',
+    '  60)',
+    'let plain = 3;',
+  ];
+  const text = after8k(planted);
+  const values = assignments(new SourceFile('src/w.js', text, 'javascript'));
+  assert.equal(values.get('WINDOW'), "[\n  '2027-01-01 (start',\n  'end]',\n];");
+  assert.equal(values.get('CUTOFF'), '(1798761600 + \\\n  60)');
+  assert.equal(values.get('plain'), '3;');
+  assert.equal(values.get('v7992'), '[7992, 7993].map((x) => x * 2);');
 });

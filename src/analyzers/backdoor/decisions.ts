@@ -403,4 +403,6 @@ prefilterProvider(() => [
   CRED_OPERAND,
   CREDENTIAL_COMPARE,
   SET_PASSWORD,
+  VERIFY_CALL,
+  TLS_OFF_BY_NAME,
 ]);

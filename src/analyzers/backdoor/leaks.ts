@@ -521,6 +521,8 @@ function functionsOf(file: SourceFile): Map<string, string[]> {
   const DEF =
     /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\(([^)]*)\)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>/;
   for (const l of file.lines) {
+    // (each of DEF's forms has a parameter list: a line without a bracket is not tried)
+    if (!l.includes('(')) continue;
     const m = DEF.exec(l);
     if (!m) continue;
     const name = m[1] ?? m[3] ?? m[5];

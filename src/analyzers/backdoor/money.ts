@@ -128,4 +128,4 @@ export function analyzeMoney(file: SourceFile): Finding[] {
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
 prefilterProvider(() => [MONEY_HINT, MONEY_WORDS], true);
-prefilterProvider(() => [MONEY, WRITE, PERSONAL, PLAINTEXT_PASSWORD]);
+prefilterProvider(() => [MONEY, WRITE, PERSONAL, PLAINTEXT_PASSWORD, PERSONAL_HINT]);

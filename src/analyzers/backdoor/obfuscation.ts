@@ -170,4 +170,4 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
 }
 
 // (the words of the decode tests go into the scan's automaton: a file without them is not read for them)
-prefilterProvider(() => [DECODE, MORE_DECODE]);
+prefilterProvider(() => [DECODE, MORE_DECODE, CHAR_CODES]);

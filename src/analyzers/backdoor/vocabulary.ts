@@ -299,6 +299,14 @@ const g = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flag
 /** (COUNTER without its leading `\\b\\w*`: a scan of a whole text must not try a word at every position) */
 const COUNTER_LINE = new RegExp(COUNTER.source.replace(/\\b\\w\*\(\?:/g, '(?:'), 'g');
 const LINE_HINTS = [CALENDAR, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LOOKUP, RARE_SIGNAL].map(g).concat(COUNTER_LINE);
+/**
+ * The hints each of whose matches holds one of its words on the line where it starts (the word opens
+ * the match, or follows it without a possible line break): their lines are read only where the words
+ * are (`wordLineMatches`). Not MARKER: its `'/path'\n  .exists()` starts a line before its word.
+ */
+const WORD_LED = new Set(LINE_HINTS.filter((re) => re.source !== g(MARKER).source));
+/** (for the tests: the hints read by `wordLineMatches`) */
+export const wordLedHints = (): RegExp[] => [...WORD_LED];
 const MOMENT_G = g(MOMENT);
 const INCREMENT_OP = /\+\+|\+=\s*1\b|[Ii]ncrement\w*\s*\(|\.inc\(|\.incr\(|fetch_add\(/g;
 const INCREMENTED =
@@ -321,7 +329,9 @@ export function triggerLines(
   const text = file.text;
   if (TIME_WORD.test(text)) for (const i of file.matchingLines(MOMENT_G)) out.add(i);
   // (a hint whose words the file lacks matches nowhere: the scan's automaton says so without a pass)
-  for (const re of LINE_HINTS) if (mayOccur(re, text)) for (const i of file.matchingLines(re)) out.add(i);
+  for (const re of LINE_HINTS)
+    if (mayOccur(re, text))
+      for (const i of WORD_LED.has(re) ? wordLineMatches(file, re) : file.matchingLines(re)) out.add(i);
   const lineOf = (at: number) => {
     let n = 0;
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) n++;
@@ -481,6 +491,55 @@ export function matchLines(
 const ONE = new WeakMap<RegExp, RegExp>();
 
 /**
+ * The lines (0-based, ascending) where a global regex starts a match, exactly as `matchingLines`
+ * finds them (the same matches, one after another, each tried on the whole text), but searched for
+ * only on the lines that hold one of its words (the scan's automaton), for a regex each of whose
+ * matches has one of its words on the line where it starts. The search on such a line is for the
+ * regex or the line's end (`(?:re)|(\n)`, the regex preferred wherever it matches), so it never runs
+ * on through the lines after it; the lines between hold no match's start. Without the automaton,
+ * `matchingLines`.
+ */
+export function wordLineMatches(
+  file: { text: string; lines: string[]; lineStarts?(): number[]; matchingLines(re: RegExp): number[] },
+  re: RegExp,
+): number[] {
+  const lineStarts = file.lineStarts?.bind(file);
+  const lines = lineStarts && candidateLines(re, file.text, lineStarts);
+  if (!lines || !lineStarts) return file.matchingLines(re);
+  let stop = TO_LINE_END.get(re);
+  if (!stop) {
+    const groups = new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')!.length - 1;
+    stop = {
+      re: new RegExp(`(?:${re.source})|(\n)`, re.flags.replace(/y/g, '') + (re.global ? '' : 'g')),
+      end: groups + 1,
+    };
+    TO_LINE_END.set(re, stop);
+  }
+  const text = file.text;
+  const starts = lineStarts();
+  const out: number[] = [];
+  // (where the last match ended: the search goes on from there, as a global regex's does)
+  let pos = 0;
+  for (const k of lines) {
+    const lineEnd = starts[k] + file.lines[k].length;
+    if (lineEnd < pos) continue;
+    stop.re.lastIndex = Math.max(pos, starts[k]);
+    for (;;) {
+      const m = stop.re.exec(text);
+      if (!m) return out; // (no match and no line break after: the text's last line, done)
+      if (m[stop.end] !== undefined) break; // (this line's end: no match starts on it after pos)
+      if (out[out.length - 1] !== k) out.push(k);
+      pos = m.index + Math.max(1, m[0].length);
+      // (a match that ends past this line leaves the rest of the search to the lines after it)
+      if (pos > lineEnd) break;
+      stop.re.lastIndex = pos;
+    }
+  }
+  return out;
+}
+const TO_LINE_END = new WeakMap<RegExp, { re: RegExp; end: number }>();
+
+/**
  * A reporter that keeps one backdoor finding per line (the first wins): the passes of one family
  * (leaks, decoded code) each call it with the line index, rule, title, severity and message.
  */
@@ -501,4 +560,7 @@ export function oncePerLine(
 }
 
 // (the words of the line hints go into the scan's automaton: a file without them is not read for them)
+// (the word-led hints are read where their words are: their places are recorded too)
 prefilterProvider(() => LINE_HINTS);
+prefilterProvider(() => [...WORD_LED], true);
+prefilterProvider(() => [GRANT_HINT, EFFECTS[0][1]]);

@@ -7,7 +7,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip, MAX_SNIPPET } from '../source.ts';
 import { SECRET_PATTERNS, B, E, type SecretPattern } from './patterns.ts';
-import { Literals, eachTagged, mayOccur, registerWords } from '../literals.ts';
+import { Literals, eachTagged, mayOccur, prefilterProvider, registerWords } from '../literals.ts';
 
 const COUNTS = new Int32Array(128);
 export function entropy(s: string): number {
@@ -73,7 +73,7 @@ const DEFAULT_ARG =
 /** Every hint (vendor formats and the generic words) to the formats it stands for (-1: generic). */
 const HINT_OWNERS = new Map<string, number[]>();
 SECRET_PATTERNS.forEach(
-  (pat, pi) => pat.commonHints || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])),
+  (pat, pi) => pat.quick || pat.hints.forEach((h) => HINT_OWNERS.set(h, [...(HINT_OWNERS.get(h) ?? []), pi])),
 );
 GENERIC_WORDS.forEach((w) => HINT_OWNERS.set(w, [...(HINT_OWNERS.get(w) ?? []), -1]));
 /** The hints in the shared automaton of literals.ts (compared without regard to ASCII case, as the patterns are ASCII). */
@@ -86,6 +86,9 @@ HINT_IDS.forEach((id, k) => {
   HINT_TAG[id] = k;
 });
 const OWN_TAG = Int32Array.from(HINT_LIST, (_, k) => k);
+// (the formats with common hints are asked about the whole file: their words join the automaton's first
+// build, instead of a rebuild of it on the first file that asks)
+prefilterProvider(() => SECRET_PATTERNS.flatMap((p) => (p.quick ? [p.re] : [])));
 /** The same hints on their own, for a process that has not built the shared automaton (little text read). */
 let ownHints: Literals | undefined;
 const NOT_SECRET_NAME =

@@ -22,6 +22,12 @@ export interface SecretPattern {
    */
   commonHints?: boolean;
   /**
+   * The hints are rare in code but everywhere in encoded text (`eaa` in base64, a source map's
+   * mappings): the format is tried as `quick` on the whole file first, as with commonHints, and is
+   * still tried packed against a neighbour where `quick` matched.
+   */
+  encodedHints?: boolean;
+  /**
    * For formats with common hints: the format without its token boundaries, as a global regex over
    * the whole file. It matches wherever the format does (and a little more), and much faster: a
    * boundary that can match almost anywhere makes the regex engine try every position.
@@ -34,7 +40,7 @@ export const E = String.raw`(?![A-Za-z0-9_])`; // and on the right
 
 function p(id: string, title: string, re: string, hints: string[], extra: Partial<SecretPattern> = {}): SecretPattern {
   const pat: SecretPattern = { id: `secret.${id}`, title, re: new RegExp(re), hints, ...extra };
-  if (pat.commonHints) {
+  if (pat.commonHints || pat.encodedHints) {
     let core = re.startsWith(B) ? re.slice(B.length) : re;
     if (core.endsWith(E)) core = core.slice(0, -E.length);
     pat.quick = new RegExp(core, 'gm');
@@ -379,7 +385,9 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p('postman-key', 'Postman API key', String.raw`${B}(?<s>PMAK-[a-f0-9]{24}-[a-f0-9]{34})`, ['pmak-']),
   p('figma-token', 'Figma token', String.raw`${B}(?<s>figd_[A-Za-z0-9_\-]{40})`, ['figd_']),
   p('dropbox-token', 'Dropbox token', String.raw`${B}(?<s>sl\.[A-Za-z0-9_\-]{130,152})`, ['sl.']),
-  p('facebook-token', 'Facebook/Meta access token', String.raw`${B}(?<s>EAA[MC][A-Za-z0-9]{100,})`, ['eaa']),
+  p('facebook-token', 'Facebook/Meta access token', String.raw`${B}(?<s>EAA[MC][A-Za-z0-9]{100,})`, ['eaa'], {
+    encodedHints: true,
+  }),
   p(
     'facebook-app-token',
     'Facebook app access token',
