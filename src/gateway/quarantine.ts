@@ -93,7 +93,37 @@ export function asksOf(escaped: string): Asks {
   const commands = new Set<string>();
   for (const m of text.matchAll(CODE_RE)) commands.add((m[1] ?? m[2]).trim());
   for (const m of text.matchAll(COMMAND_RE)) commands.add(m[0].replace(/[.,;:]+$/, '').trim());
-  return { commands: [...commands].slice(0, 20), hosts: [...hosts].slice(0, 20), paths: [...paths].slice(0, 20) };
+  return {
+    commands: [...commands].slice(0, MAX_ASKS),
+    hosts: [...hosts].slice(0, MAX_ASKS),
+    paths: [...paths].slice(0, MAX_ASKS),
+  };
+}
+
+/** Enough for any honest text; more than a text can hide behind by naming decoys first. */
+const MAX_ASKS = 100;
+
+/** Two readings of what a text asks, together (each list once per entry, capped as asksOf caps). */
+function bothAsks(a: Asks, b: Asks): Asks {
+  const join = (x: string[], y: string[]) => [...new Set([...x, ...y])].slice(0, MAX_ASKS);
+  return { commands: join(a.commands, b.commands), hosts: join(a.hosts, b.hosts), paths: join(a.paths, b.paths) };
+}
+
+/**
+ * The text of a finding's line to the end of its paragraph (the next blank line; at most 64 lines):
+ * the analyzer reports a paragraph once, at its first telling line, and an order on a later line of
+ * it (after a harmless-looking one named first) must have its hosts and commands known as well.
+ */
+function paragraphFrom(text: string, line: number): string {
+  let at = 0;
+  for (let l = 1; l < line && at >= 0; l++) at = text.indexOf('\n', at) + 1 || -1;
+  if (at < 0) return '';
+  const blank = /\n[^\S\n]*\n/g;
+  blank.lastIndex = at;
+  const end = blank.exec(text)?.index ?? text.length;
+  let stop = at;
+  for (let l = 0; l < 64 && stop >= 0 && stop < end; l++) stop = text.indexOf('\n', stop + 1);
+  return text.slice(at, Math.min(end, stop < 0 ? text.length : stop));
 }
 
 /** Injection findings worth acting on: medium or above. */
@@ -186,7 +216,7 @@ function analyseOne(text: string, name: string): Found[] {
         severity: f.severity,
         excerpt,
         line: f.line,
-        asks: asksOf(f.snippet),
+        asks: bothAsks(asksOf(f.snippet), asksOf(paragraphFrom(text, f.line))),
       };
     });
   if (performance.now() - t0 >= CACHE_MIN_MS) remember(looks, text, found);
