@@ -181,6 +181,29 @@ static int same_file(const char *a, const char *b) {
 }
 
 /*
+ * Whether the daemon judges as this call would per process: the variables that choose the policy
+ * and the home (~ in policy paths, the protected files) must be as in our environment. A daemon
+ * started from another shell (another WARDEN_POLICY, say) is not asked; the call is judged per
+ * process, with its own settings.
+ */
+static int same_setting(pid_t pid) {
+  static const char *names[] = { "HOME", "WARDEN_HOME", "WARDEN_POLICY" };
+  static char env[65536];
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+  ssize_t n = read_proc(path, env, sizeof env);
+  if (n < 0 || n == (ssize_t)sizeof env - 1) return 0; /* unreadable, or too long to be sure */
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    const char *ours = getenv(names[k]), *theirs = "";
+    size_t len = strlen(names[k]);
+    for (const char *e = env; e < env + n; e += strlen(e) + 1)
+      if (strncmp(e, names[k], len) == 0 && e[len] == '=') theirs = e + len + 1;
+    if (strcmp(ours ? ours : "", theirs) != 0) return 0;
+  }
+  return 1;
+}
+
+/*
  * Whether the process answering on socket `s` is a Warden daemon of this user: same uid, running
  * NODE (argv[3]), started as `NODE WARDEN_JS daemon …`. A program that took the socket's path
  * (the agent's own, say) fails this, and the call goes to the ordinary hook instead.
@@ -204,7 +227,8 @@ static int peer_is_warden(int s, char **argv) {
   a1++;
   const char *a2 = a1 + strlen(a1) + 1;
   if (a2 >= cmd + c || strcmp(a2, "daemon") != 0) return 0;
-  return same_file(a1, argv[4]);
+  if (!same_file(a1, argv[4])) return 0;
+  return same_setting(cred.pid);
 }
 
 /* How long a start in progress (the lock beside the socket) keeps other clients from starting one. */

@@ -197,6 +197,25 @@ test('a policy written while the daemon runs applies to the very next call, as i
   }
 });
 
+test('a call made with another WARDEN_POLICY than the running daemon was started with is judged per process, by its own policy', async (t) => {
+  if (!hasCc) return t.skip('SKIPPED LOUDLY: no C compiler (cc)');
+  const h = home();
+  try {
+    const fetch = pre('run_shell_command', { command: 'curl -s https://example.com/data.json' }, h.dir);
+    await call(h, fetch);
+    assert.ok(await until(() => existsSync(h.socket), 15_000), 'a daemon listens');
+    const strict = join(h.dir, 'strict.yml');
+    writeFileSync(strict, 'version: 1\ncapabilities:\n  network: deny\n');
+    const other = { ...h, env: { ...h.env, WARDEN_POLICY: strict } };
+    const a = await call(other, fetch);
+    assert.ok(denied(a), `the daemon's policy answered instead of the call's own: ${a.out}`);
+    assert.equal((await call(h, fetch)).code, 0, 'the daemon still answers calls made as it was started');
+    assert.equal(daemonsOn(h.socket).length, 1, 'and no second daemon was started');
+  } finally {
+    stop(h);
+  }
+});
+
 test('a lock left by a start that failed (older than 15 s, or naming a dead daemon) does not keep the daemon from starting', async (t) => {
   if (!hasCc) return t.skip('SKIPPED LOUDLY: no C compiler (cc)');
   const dead = spawnSync('/bin/sh', ['-c', 'echo $$']).stdout.toString().trim(); // a pid that has exited
