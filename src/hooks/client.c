@@ -13,7 +13,8 @@
  * detached, that leaves after SECONDS without a call (`warden daemon --idle-exit`); one client at a
  * time starts it (a lock file beside the socket). And it talks only to a daemon that is Warden: the
  * process at the other end of the socket must be this user's, run this Node, and have been started
- * as `NODE WARDEN_JS daemon`; anything else on the socket is ignored as if absent.
+ * as `NODE WARDEN_JS daemon` with this call's HOME, WARDEN_HOME and WARDEN_POLICY; anything else on
+ * the socket is ignored as if absent (the call is judged per process).
  *
  * Deadline: the agent lets the tool run when a hook is late (10 s), so every step here waits
  * with poll() against one clock started at launch: the input for at most READ_MS, the daemon
