@@ -247,15 +247,23 @@ static void start_daemon(char **argv) {
   if (fd < 0) {
     struct stat st;
     struct timespec now;
-    char held[32];
     clock_gettime(CLOCK_REALTIME, &now);
-    if (errno != EEXIST || stat(lock, &st) != 0) return;
+    if (errno != EEXIST || lstat(lock, &st) != 0) return;
     /* A lock left by a start that failed: taken over once it is old, or at once when the daemon that
-       wrote its pid there (as it starts) is gone. */
-    ssize_t n = read_proc(lock, held, sizeof held);
-    int owner = n > 0 ? atoi(held) : 0;
+       wrote its pid there (as it starts) is gone. Anything but a plain file there (a link, a FIFO
+       that would block a read until the agent's timeout) was planted: never ours, replaced. */
+    int owner = 0;
+    if (S_ISREG(st.st_mode)) {
+      char held[32];
+      int lf = open(lock, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+      ssize_t n = lf >= 0 ? read(lf, held, sizeof held - 1) : -1;
+      if (lf >= 0) close(lf);
+      held[n > 0 ? n : 0] = 0;
+      owner = atoi(held);
+    }
     int dead = owner > 0 && kill(owner, 0) != 0 && errno == ESRCH;
-    if (!dead && (now.tv_sec - st.st_mtime) * 1000L < START_LOCK_MS) return;
+    int fresh = (now.tv_sec - st.st_mtime) * 1000L < START_LOCK_MS;
+    if (S_ISREG(st.st_mode) && !dead && fresh) return;
     unlink(lock);
     fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return;
@@ -271,7 +279,12 @@ static void start_daemon(char **argv) {
     struct stat ls;
     int big = snprintf(logp, sizeof logp, "%s.log", argv[2]) < (int)sizeof logp && stat(logp, &ls) == 0 &&
               ls.st_size > 1024 * 1024;
-    int log = open(logp, O_WRONLY | O_CREAT | O_APPEND | (big ? O_TRUNC : 0) | O_NOFOLLOW, 0600);
+    /* (never through a link, and not a FIFO someone left there: opening it would wait for a reader) */
+    int log = open(logp, O_WRONLY | O_CREAT | O_APPEND | (big ? O_TRUNC : 0) | O_NOFOLLOW | O_NONBLOCK, 0600);
+    if (log >= 0 && (fstat(log, &ls) != 0 || !S_ISREG(ls.st_mode))) {
+      close(log);
+      log = -1;
+    }
     dup2(null, 0);
     dup2(null, 1);
     dup2(log >= 0 ? log : null, 2);

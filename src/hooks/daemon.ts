@@ -13,7 +13,19 @@
 import { connect, createServer, type Server } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { loadPolicy, policyCandidates, type Policy } from '../engine/policy.ts';
@@ -118,6 +130,24 @@ function policyStamp(file: string | undefined): string {
   return `${times.join(' ')} ${file ? '' : Math.floor(Date.now() / 60_000)}`;
 }
 
+/**
+ * Our pid in the start lock the client made, if there is one. Never through a link: a link planted
+ * there (to a shell's start-up file, say) must not be written to.
+ */
+function markStartLock(lock: string): void {
+  let fd: number;
+  try {
+    fd = openSync(lock, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
+  } catch {
+    return; // none, or a link: the client's age rule still applies
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The inode of the socket we listen on, or undefined when the path is gone. */
 function inodeOf(path: string): number | undefined {
   try {
@@ -163,7 +193,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
     throw new UserError(`the folder of ${socket} is gone; not starting`);
   mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
   // (a client that finds the start lock of a daemon that died before it listened takes it over)
-  if (existsSync(`${socket}.starting`)) writeFileSync(`${socket}.starting`, `${process.pid}\n`);
+  markStartLock(`${socket}.starting`);
   // (the folder as it is now: deleted and made again, by the audit log for one, is another folder)
   const folder = { path: dirname(socket), ino: inodeOf(dirname(socket)) };
   if (existsSync(socket)) {

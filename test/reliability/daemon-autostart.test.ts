@@ -15,6 +15,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -245,6 +246,28 @@ test('a lock left by a start that failed (older than 15 s, or naming a dead daem
       assert.ok(denied(await call(h, evil(h))));
       assert.ok(await until(() => existsSync(h.socket), 10_000), `a daemon started despite the lock (${what})`);
       assert.ok(await until(() => !existsSync(lock), 5_000), 'the daemon removed the lock');
+    } finally {
+      stop(h);
+    }
+  }
+});
+
+test('files planted at the start lock and the log (a FIFO, links to a file of the user) neither stall the call nor are written through', async (t) => {
+  if (!hasCc) return t.skip('SKIPPED LOUDLY: no C compiler (cc)');
+  for (const plant of ['fifo', 'link'] as const) {
+    const h = home();
+    const victim = join(h.dir, '.bashrc');
+    writeFileSync(victim, 'export PATH\n');
+    try {
+      for (const p of [`${h.socket}.starting`, `${h.socket}.log`]) {
+        if (plant === 'fifo') assert.equal(spawnSync('mkfifo', [p]).status, 0);
+        else symlinkSync(victim, p);
+      }
+      const a = await call(h, evil(h));
+      assert.ok(denied(a), `${plant}: ${a.out}`);
+      assert.ok(a.ms < 9_000, `${plant}: answered after ${a.ms.toFixed(0)} ms`);
+      assert.ok(await until(() => daemonsOn(h.socket).length === 1 && existsSync(h.socket), 15_000), plant);
+      assert.equal(readFileSync(victim, 'utf8'), 'export PATH\n', `${plant}: the linked file was written to`);
     } finally {
       stop(h);
     }
