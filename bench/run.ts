@@ -354,16 +354,13 @@ async function guardSection(): Promise<Section> {
     execFileSync(process.execPath, [WARDEN, 'daemon', '--build-client', client], { env });
     const { RESIDENT_IDLE_EXIT_S } = await import('../src/hooks/install.ts');
     const resident = hookCommand('qwen-code', undefined, { client, socket, start: RESIDENT_IDLE_EXIT_S });
+    const { processes } = await import('../src/hooks/socket-holder.ts');
     const daemonPids = () =>
-      readdirSync('/proc').filter((p) => {
-        try {
-          return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(socket);
-        } catch {
-          return false;
-        }
-      });
+      processes()
+        .filter((p) => p.argv.includes(socket))
+        .map((p) => p.pid);
     const stopDaemon = () => {
-      for (const p of daemonPids()) process.kill(Number(p), 'SIGKILL');
+      for (const p of daemonPids()) process.kill(p, 'SIGKILL');
       for (let i = 0; i < 50 && daemonPids().length; i++) spawnSync('sleep', ['0.1']);
       rmSync(socket, { force: true });
     };

@@ -14,7 +14,7 @@ import { UserError } from '../errors.ts';
 import { isSeverity, SEVERITIES, severityRank, type Decision, type Severity } from './types.ts';
 import { CAPABILITIES, type Capability } from './types.ts';
 import { PACKAGE_ROOT, defaultAuditDir } from '../paths.ts';
-import { managedPolicy } from '../server/managed.ts';
+import { ENROL_FILE, managedPolicy, POLICY_CACHE } from '../server/managed.ts';
 
 export class PolicyError extends UserError {}
 
@@ -192,6 +192,16 @@ function readPolicyFile(file: string, named: string): string {
  * A file named by --policy or $WARDEN_POLICY must be there: a typo must not quietly put the
  * built-in policy in force. A default location that exists but cannot be read is an error too.
  */
+/**
+ * Every file loadPolicy reads to decide a call's policy (a resident judge loads the policy again when
+ * one of them changes, as a per-process hook would find it at its next call).
+ */
+export function policyInputs(file?: string): string[] {
+  if (file) return [file];
+  const home = defaultAuditDir();
+  return [join(home, ENROL_FILE), join(home, POLICY_CACHE), ...policyCandidates()];
+}
+
 export function loadPolicy(file?: string): Policy {
   if (file) return parsePolicy(readPolicyFile(file, ''), file, builtinPolicy());
   // An enrolled machine's verified server policy comes before the local ones (throws: fail closed).

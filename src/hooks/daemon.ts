@@ -28,8 +28,7 @@ import {
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { loadPolicy, policyCandidates, type Policy } from '../engine/policy.ts';
-import { ENROL_FILE, POLICY_CACHE } from '../server/managed.ts';
+import { loadPolicy, policyInputs, type Policy } from '../engine/policy.ts';
 import { loadAnalyzers } from '../engine/judge.ts';
 import { AuditLog, defaultAuditDir } from '../audit/log.ts';
 import { judgePayload } from './run.ts';
@@ -96,10 +95,11 @@ export interface DaemonOptions {
   createFolder?: boolean;
 }
 
+/** What identifies the installed code: a rebuild or an upgrade rewrites them. */
 const INSTALL_FILES = [join(PACKAGE_ROOT, 'dist', 'main.mjs'), join(PACKAGE_ROOT, 'dist', 'BUILT')];
 
-/** What identifies the installed code: a rebuild or an upgrade changes it. */
-function installStamp(files: string[]): string {
+/** The files' modification times ('-' for one missing): what changes when one is rewritten. */
+function mtimes(files: string[]): string {
   return files
     .map((f) => {
       try {
@@ -118,16 +118,7 @@ function installStamp(files: string[]): string {
  * A change means: load the policy again before judging.
  */
 function policyStamp(file: string | undefined): string {
-  const home = defaultAuditDir();
-  const files = file ? [file] : [join(home, ENROL_FILE), join(home, POLICY_CACHE), ...policyCandidates()];
-  const times = files.map((f) => {
-    try {
-      return statSync(f).mtimeMs;
-    } catch {
-      return '-';
-    }
-  });
-  return `${times.join(' ')} ${file ? '' : Math.floor(Date.now() / 60_000)}`;
+  return `${mtimes(policyInputs(file))} ${file ? '' : Math.floor(Date.now() / 60_000)}`;
 }
 
 /**
@@ -170,7 +161,7 @@ function reasonToLeave(
 ): string | undefined {
   if (inodeOf(socket) !== ino || inodeOf(folder.path) !== folder.ino)
     return `its socket ${socket} (or its folder) was removed or replaced`;
-  if (installStamp(stamp.files) !== stamp.was) return 'Warden was rebuilt or upgraded';
+  if (mtimes(stamp.files) !== stamp.was) return 'Warden was rebuilt or upgraded';
   if (idle.ms !== undefined && idle.active === 0 && Date.now() - idle.since >= idle.ms)
     return `no call for ${Math.round(idle.ms / 1000)} s`;
   return undefined;
@@ -204,7 +195,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Server> {
   }
   await loadAnalyzers();
   const stampFiles = opts.stampFiles ?? INSTALL_FILES;
-  const stamp = { files: stampFiles, was: installStamp(stampFiles) };
+  const stamp = { files: stampFiles, was: mtimes(stampFiles) };
   const idle = { ms: opts.idleExitMs, since: Date.now(), active: 0 };
   const idleGc = minorGc();
   let policy: Policy = loadPolicy(opts.policyFile);

@@ -27,6 +27,23 @@ function inodesOf(path: string): Set<string> {
   return inodes;
 }
 
+/** A process's arguments (from /proc), or [] when it is gone or not readable. */
+function argvOf(pid: string): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The running processes with the arguments they were started with. */
+export function processes(): Holder[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((p) => ({ pid: Number(p), argv: argvOf(p) }))
+    .filter((h) => h.argv.length > 0);
+}
+
 /** The processes (of this user: others' /proc fds are not readable) holding a socket bound to `path`. */
 export function socketHolders(path: string): Holder[] {
   const inodes = inodesOf(path);
@@ -47,14 +64,7 @@ export function socketHolders(path: string): Holder[] {
         return false;
       }
     });
-    if (!holds) continue;
-    let argv: string[] = [];
-    try {
-      argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    } catch {
-      /* gone */
-    }
-    out.push({ pid: Number(p), argv });
+    if (holds) out.push({ pid: Number(p), argv: argvOf(p) });
   }
   return out;
 }

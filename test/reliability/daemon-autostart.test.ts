@@ -12,7 +12,6 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -22,6 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon } from '../../src/hooks/daemon.ts';
+import { processes } from '../../src/hooks/socket-holder.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'warden.js');
@@ -66,19 +66,10 @@ function call(h: Home, input: string): Promise<{ code: number | null; out: strin
 }
 
 /** The pids of `warden daemon` processes serving this socket (read from /proc). */
-function daemonsOn(socket: string): number[] {
-  const pids: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-      if (argv[2] === 'daemon' && argv.includes(socket)) pids.push(Number(p));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
-}
+const daemonsOn = (socket: string): number[] =>
+  processes()
+    .filter((p) => p.argv[2] === 'daemon' && p.argv.includes(socket))
+    .map((p) => p.pid);
 
 async function until(what: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100)))
@@ -98,6 +89,11 @@ function refused(socket: string): Promise<boolean> {
   });
 }
 
+/** Waits (at most 15 s) for a daemon to listen on the home's socket; fails the test if none does. */
+async function listening(h: Home): Promise<void> {
+  assert.ok(await until(() => existsSync(h.socket), 15_000), 'a daemon listens');
+}
+
 /** What the daemons on this socket wrote (the client sends their stderr to SOCKET.log). */
 const logOf = (h: Home) => (existsSync(`${h.socket}.log`) ? readFileSync(`${h.socket}.log`, 'utf8') : '(none)');
 
@@ -115,7 +111,7 @@ test('resident by default: the first call is judged without a daemon and starts 
     assert.match(h.command, /warden-hook-client' qwen-code .* --start \d+ --fallback-sh /);
     const first = await call(h, evil(h));
     assert.ok(denied(first), first.out);
-    assert.ok(await until(() => existsSync(h.socket), 15_000), 'a daemon listens after the first call');
+    await listening(h);
     assert.ok(await until(() => /pid \d+ listening on /.test(logOf(h)), 5_000), `its log says so: ${logOf(h)}`);
     const [pid] = daemonsOn(h.socket);
     assert.ok(pid, 'the daemon runs');
@@ -134,7 +130,7 @@ test('eight first calls at once start exactly one daemon, and every call is judg
   try {
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => call(h, i % 2 ? plain(h) : evil(h))));
     answers.forEach((a, i) => (i % 2 ? assert.equal(a.code, 0) : assert.ok(denied(a), a.out)));
-    assert.ok(await until(() => existsSync(h.socket), 15_000), 'a daemon listens');
+    await listening(h);
     await new Promise((r) => setTimeout(r, 1_000));
     assert.equal(daemonsOn(h.socket).length, 1, 'one daemon, not eight');
   } finally {
@@ -198,7 +194,7 @@ test('a policy written while the daemon runs applies to the very next call, as i
   try {
     const fetch = pre('run_shell_command', { command: 'curl -s https://example.com/data.json' }, h.dir);
     const before = await call(h, fetch);
-    assert.ok(await until(() => existsSync(h.socket), 15_000), 'a daemon listens');
+    await listening(h);
     assert.equal((await call(h, fetch)).code, 0, 'network is "ask" in the built-in policy');
     mkdirSync(join(h.dir, '.config', 'warden'), { recursive: true });
     writeFileSync(join(h.dir, '.config', 'warden', 'policy.yml'), 'version: 1\ncapabilities:\n  network: deny\n');
@@ -217,7 +213,7 @@ test('a call made with another WARDEN_POLICY than the running daemon was started
   try {
     const fetch = pre('run_shell_command', { command: 'curl -s https://example.com/data.json' }, h.dir);
     await call(h, fetch);
-    assert.ok(await until(() => existsSync(h.socket), 15_000), 'a daemon listens');
+    await listening(h);
     const strict = join(h.dir, 'strict.yml');
     writeFileSync(strict, 'version: 1\ncapabilities:\n  network: deny\n');
     const other = { ...h, env: { ...h.env, WARDEN_POLICY: strict } };
