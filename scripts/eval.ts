@@ -2,7 +2,8 @@
  * `npm run eval`: accuracy over the labelled corpora in ../shared/corpora (never executed: every
  * case is read as text and scanned statically). Writes docs/EVAL.md.
  * A case counts as flagged when Warden reports at least one unsuppressed finding at severity
- * low or above. Options: --corpus NAME (repeatable), --out FILE, --misses N (print examples).
+ * low or above. Options: --corpus NAME (repeatable), --out FILE, --misses N (print examples),
+ * --dump FILE (every case's findings as JSON lines: diff two runs to see what a change altered, case by case).
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -22,6 +23,15 @@ const CORPORA = process.env.WARDEN_CORPORA ?? join(ROOT, '..', 'shared', 'corpor
 const args = process.argv.slice(2);
 const only = args.flatMap((a, i) => (a === '--corpus' ? [args[i + 1]] : []));
 const misses = args.includes('--misses') ? Number(args[args.indexOf('--misses') + 1]) || 0 : 0;
+const dumpFile = args.includes('--dump') ? args[args.indexOf('--dump') + 1] : undefined;
+const dumped: string[] = [];
+/** Each case's findings, in a form that two runs can be diffed by (rule, place, severity). */
+function dump<T extends { findings: Finding[] }>(what: string, r: T): T {
+  if (dumpFile)
+    dumped.push(JSON.stringify([what, r.findings.map((f) => `${f.ruleId}:${f.line}:${f.column}:${f.severity}`)]));
+  return r;
+}
+const scanCase = (path: string, text: string) => dump(path, scanText(path, text));
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'docs', 'EVAL.md');
 
 const EXT: Record<string, string> = {
@@ -107,7 +117,7 @@ for (const corpus of CODE_CORPORA) {
     if (c.content === undefined) continue;
     const path = `case/${c.id.replace(/[^\w.-]/g, '_')}.${EXT[c.language] ?? 'txt'}`;
     bytes += c.content.length;
-    const { findings } = scanText(path, c.content);
+    const { findings } = scanCase(path, c.content);
     // The unicode corpus measures the Unicode-deception analyzer: its benign files include secret
     // scanners' own test fixtures, whose fake tokens the secrets analyzer reports (counted apart).
     const all = flagged(findings);
@@ -193,7 +203,7 @@ for (const corpus of PACKAGE_CORPORA) {
     for (const [name, text] of Object.entries(files)) {
       bytes += text.length;
       hits.push(
-        ...flagged(scanText(`pkg/${name}`, text).findings).filter(
+        ...flagged(scanCase(`pkg/${name}`, text).findings).filter(
           (f) => f.category === 'supply-chain' || f.category === 'backdoor',
         ),
       );
@@ -229,7 +239,7 @@ if ((!only.length || only.includes('backdoors')) && existsSync(join(CORPORA, 'ba
     const content = c.content ?? '';
     bytes += content.length;
     const path = `case/${c.id}.${EXT[c.language] ?? 'txt'}`;
-    const found = flagged(scanText(path, content).findings).filter(
+    const found = flagged(scanCase(path, content).findings).filter(
       (f) => severityRank(f.severity) >= severityRank('medium'),
     );
     const pc = perCat.get(c.category) ?? { bad: 0, any: 0, onLine: 0, good: 0, fp: 0 };
@@ -351,9 +361,9 @@ if ((!only.length || only.includes('prompt-injection')) && existsSync(join(CORPO
     const format = String(c.format ?? c.language);
     const name =
       FORMAT_EXT[format] === 'Dockerfile' ? 'Dockerfile' : `case.${FORMAT_EXT[format] ?? EXT[format] ?? format}`;
-    const found = analyzeInjection(new SourceFile(name, c.content ?? '', undefined)).filter(
-      (f) => severityRank(f.severity) >= severityRank('medium'),
-    );
+    const found = dump(`${c.id}:${name}`, {
+      findings: analyzeInjection(new SourceFile(name, c.content ?? '', undefined)),
+    }).findings.filter((f) => severityRank(f.severity) >= severityRank('medium'));
     bytes += (c.content ?? '').length;
     if (c.label === 'good') {
       row.good++;
@@ -516,4 +526,8 @@ severity, which counts as flagged.
 `;
   writeFileSync(outFile, md);
   console.log(`wrote ${outFile}`);
+}
+if (dumpFile) {
+  writeFileSync(dumpFile, dumped.join('\n') + '\n');
+  console.log(`wrote ${dumped.length} cases' findings to ${dumpFile}`);
 }
