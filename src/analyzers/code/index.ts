@@ -181,14 +181,15 @@ export function analyzeCode(
   changed?: Set<number>,
 ): Finding[] {
   if (!file.language) return [];
+  // TypeScript declaration files hold types only: no statement or call a code rule looks for, and
+  // nothing in one runs (TypeScript refuses code in them). The code rules do not read them; the
+  // secret, Unicode, injection and backdoor checks still do, and code that loads one as a module
+  // (the way to run a payload kept there) is a finding of its own (js.declaration-file-loaded).
+  if (DECLARATION_FILE.test(file.path)) return [];
   const { ast, regex } = rulesFor(file.language, rules);
   const out: Finding[] = [];
 
-  // TypeScript declaration files hold types only, no statement or call an AST rule looks for:
-  // they are not parsed (line rules, secrets, Unicode and backdoor checks still read them).
-  const astActive = DECLARATION_FILE.test(file.path)
-    ? []
-    : ast.filter((r) => r.requires!.test(file.text) && !r.notPath?.test(file.path));
+  const astActive = ast.filter((r) => r.requires!.test(file.text) && !r.notPath?.test(file.path));
   if (astActive.length > 0) {
     registerParsers(file.language);
     let root: ReturnType<typeof parseRoot> | undefined,

@@ -226,17 +226,25 @@ function groupSpan(m: RegExpExecArray, base: number): [number, number] {
 }
 
 /** Every hint's offsets, by format (index in SECRET_PATTERNS; the generic rule last). */
+// (Most files have no hint of most formats: their slots share one empty list, never pushed to, and the
+// last offset per format is kept in arrays reused from file to file, valid for the current file's number.)
+const NO_HINTS: readonly number[] = Object.freeze([]);
+const lastOffset = new Int32Array(SECRET_PATTERNS.length + 1);
+const lastFile = new Int32Array(SECRET_PATTERNS.length + 1);
+let fileNumber = 0;
 function hintOffsets(file: SourceFile, lock: boolean): number[][] {
-  const at: number[][] = Array.from({ length: SECRET_PATTERNS.length + 1 }, () => []);
-  const last = new Int32Array(SECRET_PATTERNS.length + 1).fill(-1);
+  const at = new Array<number[]>(SECRET_PATTERNS.length + 1).fill(NO_HINTS as number[]);
+  const add = (slot: number, offset: number) => (at[slot] === NO_HINTS ? (at[slot] = [offset]) : at[slot].push(offset));
+  const current = ++fileNumber;
   const hinted = (k: number, offset: number) => {
     for (const pi of HINT_OWNERS_OF[k]) {
       const slot = pi < 0 ? GENERIC_RANK : pi;
       if (pi < 0 && lock) continue;
       // (two hints of one format at one offset, `sk_live` and `sk_l…`: one is enough)
-      if (last[slot] === offset) continue;
-      last[slot] = offset;
-      at[slot].push(offset);
+      if (lastFile[slot] === current && lastOffset[slot] === offset) continue;
+      lastFile[slot] = current;
+      lastOffset[slot] = offset;
+      add(slot, offset);
     }
   };
   // (the automaton's pass over the file, shared with the other analyzers, has every hint at every offset)
@@ -251,7 +259,7 @@ function hintOffsets(file: SourceFile, lock: boolean): number[][] {
     const q = pat.quick;
     q.lastIndex = 0;
     for (let m = q.exec(file.text); m; m = q.exec(file.text)) {
-      at[pi].push(m.index);
+      add(pi, m.index);
       if (m[0].length === 0) q.lastIndex++;
     }
   });

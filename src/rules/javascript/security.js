@@ -469,3 +469,16 @@ function loadTheme(name) {
   // ok: js.require-from-request
   return require('./themes/' + name);
 }
+
+// A payload kept in a declaration file, which the code rules do not read, and loaded as a module.
+function loadHidden() {
+  // ruleid: js.declaration-file-loaded
+  const hidden = require('./lib/types.d.ts');
+  // ruleid: js.declaration-file-loaded
+  import(`./vendor/index.d.mts`).then((m) => m.start());
+  // ok: js.declaration-file-loaded
+  const types = require('./lib/types.js');
+  // ok: js.declaration-file-loaded
+  const docs = fs.readFileSync('./lib/types.d.ts', 'utf8');
+  return [hidden, types, docs];
+}
