@@ -345,7 +345,8 @@ export function requiredLiterals(re: RegExp): { words: string[]; fold: boolean }
 export class Literals {
   readonly words: string[];
   private readonly exact: boolean[];
-  private readonly classOf = new Uint8Array(128);
+  /** (every UTF-16 unit has a cell, 0 for those no word holds: no range test per character of the scan) */
+  private readonly classOf = new Uint8Array(65536);
   private readonly classes: number;
   /**
    * The transition table: a row per state, a cell per character class, each cell the offset of the
@@ -466,7 +467,7 @@ export class Literals {
     let r = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
-      r = rows[r + (c < 128 ? classOf[c] : 0)];
+      r = rows[r + classOf[c]];
       if (r < firstOutRow) continue;
       const h = (r - firstOutRow) / classes;
       for (let o = outStart[h], end = outStart[h + 1]; o < end; o++) {
