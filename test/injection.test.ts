@@ -12,6 +12,7 @@ import { analyzeInjection } from '../src/analyzers/injection/index.ts';
 import { ADDRESS, FAKE_TURN, GOALS, OVERRIDE, read, type Signal } from '../src/analyzers/injection/signals.ts';
 import { checkAnalyzer } from '../src/rules/fixtures.ts';
 import { prefilter, prefilterExact } from '../src/analyzers/injection/anchors.ts';
+import { DECODING_TALK } from '../src/analyzers/injection/hidden.ts';
 
 const FIXTURE = join(import.meta.dirname, '../src/analyzers/fixtures/injection.md');
 const GOAL_IDS = [...new Set(GOALS.map((g) => `injection.${g.goal}`)), 'injection.take-over'];
@@ -150,6 +151,38 @@ test('the regex gate gives exactly the anchors and carriers of the character pas
     const gated = JSON.stringify(prefilter(text));
     if (gated !== JSON.stringify(prefilterExact(text))) diffs.push(name);
   }
+  assert.deepEqual(diffs, []);
+});
+
+test('the carrier `encoded` is exactly the encoded detector’s own test for talk of decoding (case, inside words, near misses)', () => {
+  // (the detector trusts the carrier and does not search the text again: they must agree on every text)
+  const crafted = [
+    'BASE64 it',
+    'b64decode(x)',
+    'xB64y',
+    'DeCoDe this',
+    'undecoded',
+    'decod',
+    'decoder',
+    'atob(x)',
+    'xATOBy',
+    'hex',
+    'HEX:',
+    'hexdump',
+    'a64',
+    'base 64',
+    'int64',
+    'x64 arm64',
+    'ba se64',
+    'dec ode',
+    'at ob',
+    '_hex_',
+    '\u0430tob',
+    'hex\u200b',
+    'see 64 and decod e',
+  ];
+  const texts = [...prefilterTexts(), ...crafted.map((t, i) => [`crafted ${i}`, t] as const)];
+  const diffs = texts.filter(([, t]) => prefilter(t).carriers.encoded !== DECODING_TALK.test(t)).map(([n]) => n);
   assert.deepEqual(diffs, []);
 });
 

@@ -39,7 +39,10 @@ export interface Carriers {
   images: boolean;
   /** `](`: a markdown link (its title). */
   linkTitles: boolean;
-  /** `64` (base64, b64), `decod`, `atob` in a word, or the word `hex`: talk of decoding. */
+  /**
+   * `base64`, `b64`, `decode`, `atob` in a word, or the word `hex`: talk of decoding, exactly as the
+   * encoded-text detector asks for it (so that it is not asked again over the whole text).
+   */
   encoded: boolean;
   /** concatenate, combine, join, assemble, together, order: parts to be put together. */
   parts: boolean;
@@ -363,11 +366,14 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       c = w;
       h = Math.imul(h ^ c, FNV);
       len++;
-      // (talk of decoding, for the encoded-text detector: `64`, `decod`, `atob` anywhere in a word)
+      // (talk of decoding, for the encoded-text detector: `base64`, `b64`, `decode`, `atob` anywhere in a word)
       if (c === 52) {
-        if (len >= 2 && text.charCodeAt(i - 1) === 54) carriers.encoded = true;
+        if (text.charCodeAt(i - 1) !== 54) {
+          // (not `64`)
+        } else if (len >= 3 && startsWithLower(text, i - 2, 'b64')) carriers.encoded = true;
+        else if (len >= 6 && startsWithLower(text, i - 5, 'base64')) carriers.encoded = true;
       } else if (c === 100) {
-        if (len >= 5 && startsWithLower(text, i - 4, 'decod')) carriers.encoded = true;
+        if (len >= 5 && startsWithLower(text, i - 4, 'decode')) carriers.encoded = true;
       } else if (c === 98) {
         if (len >= 4 && startsWithLower(text, i - 3, 'atob')) carriers.encoded = true;
       }
@@ -497,7 +503,7 @@ export const GATE_PARTS = (() => {
       `|<(?:[|<]|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool)` +
       `|https?://[^\\x00-\\x20)"'<>{]{0,4092}[<{]`,
     // (talk of decoding anywhere in a word: a carrier only, noted without the character pass)
-    `64|decod|atob`,
+    `base64|b64|decode|atob`,
     '[\\u00ad\\u00c0-\\u024f\\u0400-\\u04ff\\u0600-\\u06ff\\u0750-\\u077f\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3040-\\u30ff\\u3400-\\u9fff' +
       '\\uac00-\\ud7af\\udb40\\ufe00-\\ufe0f\\ufeff\\uff00-\\uffef]+',
   ];
@@ -536,7 +542,7 @@ export function prefilter(text: string): Prefilter {
       // character pass over the whole text as soon as that shows: never much slower than that pass.
       if (++hits > 32 + (s >> 4)) return prefilterExact(text);
       if (gate === DECODING) {
-        // `64`, `decod`, `atob` anywhere: a carrier only (a word opening with `decod` is the first gate's)
+        // `base64`, `b64`, `decode`, `atob`: a carrier only (a word opening with `decod` is the first gate's)
         carriers.encoded = true;
         break;
       }

@@ -153,10 +153,11 @@ export function printableShare(s: string): number {
 }
 
 /** Base64 and hex runs that decode to readable text: an instruction a model may decode and follow. */
-function encodedSegments(text: string, out: Segment[]): void {
+function encodedSegments(text: string, out: Segment[], asked: boolean): void {
   // Only where the text speaks of decoding: a blob nobody is told to decode is data (and most
-  // source files hold some: hashes, keys, source maps).
-  if (!/base64|b64|decode|atob|\bhex\b/i.test(text)) return;
+  // source files hold some: hashes, keys, source maps). (The prefilter's carrier is this very
+  // test, made in its pass: `asked` says it was, and the text is not searched again.)
+  if (!asked && !DECODING_TALK.test(text)) return;
   // (Runs of base64 and word characters found by one pass over the codes; the patterns are tried
   // only on runs long enough to hold them: a regex with a look-behind at every position is slow.)
   for (const [start, end] of longRuns(text, 24)) {
@@ -180,6 +181,9 @@ function encodedSegments(text: string, out: Segment[]): void {
     }
   }
 }
+
+/** Talk of decoding (anchors.ts notes the same as the carrier `encoded`; test/injection.test.ts compares). */
+export const DECODING_TALK = /base64|b64|decode|atob|\bhex\b/i;
 
 /** 1 for the characters base64 or hex are made of (and the `.`, `-`, `_` that may border them). */
 const IN_RUN = new Uint8Array(128);
@@ -306,7 +310,7 @@ export function hiddenSegments(text: string, carriers: Carriers = ALL_CARRIERS):
   if (carriers.tags) tagSegments(text, out);
   if (carriers.selectors) variationSegments(text, out);
   if (carriers.invisible) zeroWidthBinarySegments(text, out);
-  if (carriers.encoded) encodedSegments(text, out);
+  if (carriers.encoded) encodedSegments(text, out, carriers !== ALL_CARRIERS);
   if (carriers.escape) ansiSegments(text, out);
   if (carriers.invisible) splitWordSegments(text, out);
   if (carriers.rot) rot13Segments(text, out);
