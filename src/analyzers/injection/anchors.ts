@@ -37,7 +37,7 @@ export interface Carriers {
   attributes: boolean;
   /** `![`: a markdown image. */
   images: boolean;
-  /** `](`: a markdown link (its title). */
+  /** `](`, a URL, spaces, `"`: a markdown link's title. */
   linkTitles: boolean;
   /**
    * `base64`, `b64`, `decode`, `atob` in a word, or the word `hex`: talk of decoding, exactly as the
@@ -227,6 +227,44 @@ function colonAfter(text: string, end: number): boolean {
   return c === 58 || c === 44 || c === 0xff1a;
 }
 
+/** What JavaScript's `\s` matches. */
+export const isJsSpace = (c: number) =>
+  (c >= 9 && c <= 13) ||
+  c === 32 ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+
+/**
+ * Whether the `](` at `i` can open a link with a title, as hidden.ts reads one (`](url "title")`): a URL
+ * (no `)`, no space) ended by spaces and a quote. Code and markdown hold many `](` and few titles: the
+ * detector's regex then never reads the text. (A run of `](](](…` without a space would be walked once
+ * per `](`: the walk's end is kept, and a `](` inside a walked run takes its answer.)
+ */
+function linkTitleAt(text: string, i: number): boolean {
+  const from = i + 2;
+  if (from < walked.from || from > walked.end) {
+    let k = from;
+    for (let c = text.charCodeAt(k); k < text.length && c !== 41 && !isJsSpace(c); c = text.charCodeAt(++k));
+    let q = k;
+    while (q < text.length && isJsSpace(text.charCodeAt(q))) q++;
+    walked = { from, end: k, titled: k < text.length && q > k && text.charCodeAt(q) === 34 };
+  }
+  return from < walked.end && walked.titled;
+}
+/**
+ * The last walk, forgotten when a pass over another text begins (prefilter, prefilterExact): not told
+ * by comparing texts, which compares two equal megabytes character by character, once per `](`.
+ */
+let walked = { from: 0, end: -1, titled: false };
+const forgetWalk = () => (walked = { from: 0, end: -1, titled: false });
+
 /** `.env` after a space, quote or parenthesis, `env |`, or `$(env)`. */
 function envAnchor(text: string, start: number, end: number): boolean {
   const p = text.charCodeAt(start - 1);
@@ -334,6 +372,7 @@ function mark(anchors: number[], at: number): void {
  * anchors and carriers (test/injection.test.ts compares them) by running this only around gate hits.
  */
 export function prefilterExact(text: string): Prefilter {
+  forgetWalk();
   const out = { anchors: [] as number[], carriers: noCarriers() };
   scanRange(text, 0, text.length, out.anchors, out.carriers);
   return out;
@@ -410,7 +449,7 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
         } else if (c === 33) {
           if (text.charCodeAt(i + 1) === 91) carriers.images = true;
         } else if (c === 93) {
-          if (text.charCodeAt(i + 1) === 40) carriers.linkTitles = true;
+          if (text.charCodeAt(i + 1) === 40 && linkTitleAt(text, i)) carriers.linkTitles = true;
         }
         continue;
       }
@@ -521,6 +560,7 @@ const isWordCode = (c: number) => c < 128 && WORD_CODE[c] !== 0;
  * the character pass from its start to the end of its last word (the same result as prefilterExact).
  */
 export function prefilter(text: string): Prefilter {
+  forgetWalk();
   const carriers = noCarriers();
   carriers.markup = text.includes('<');
   const found: number[][] = [];

@@ -6,7 +6,7 @@
  * analyzer judges what the model would read, whatever the page shows.
  */
 
-import { ALL_CARRIERS, type Carriers } from './anchors.ts';
+import { ALL_CARRIERS, isJsSpace, type Carriers } from './anchors.ts';
 
 export interface Segment {
   /** The text a model reads (decoded, entities resolved, invisible characters removed). */
@@ -74,8 +74,30 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
   // Markdown image alt text and link titles.
   for (const m of carriers.images ? text.matchAll(/!\[([^\]\n]{12,})\]\(/g) : [])
     out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
-  for (const m of carriers.linkTitles ? text.matchAll(/\]\([^)\s]+\s+"([^"\n]{12,})"\)/g) : []) {
-    out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
+  if (carriers.linkTitles) linkTitleSegments(text, out);
+}
+
+const LINK_TITLE = /\]\([^)\s]+\s+"([^"\n]{12,})"\)/y;
+
+/**
+ * Markdown link titles, `](url "title")`, as LINK_TITLE finds them left to right, in linear time: every
+ * `](` inside one URL (`](](](…`) ends it at the same `)` or space, so all but the first are passed
+ * over with its answer (the regex run from each of them made 1 MB of `](` take minutes).
+ */
+function linkTitleSegments(text: string, out: Segment[]): void {
+  for (let at = text.indexOf(']('); at >= 0;) {
+    let end = at + 2;
+    for (let c = text.charCodeAt(end); end < text.length && c !== 41 && !isJsSpace(c); c = text.charCodeAt(++end));
+    if (end > at + 2) {
+      LINK_TITLE.lastIndex = at;
+      const m = LINK_TITLE.exec(text);
+      if (m) {
+        out.push({ text: m[1], offset: at, technique: 'alt-text' });
+        at = text.indexOf('](', at + m[0].length);
+        continue;
+      }
+    }
+    at = text.indexOf('](', end);
   }
 }
 
