@@ -72,9 +72,24 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
     out.push({ text: m[2] ?? m[3], offset: m.index, technique: 'alt-text' });
   }
   // Markdown image alt text and link titles.
-  for (const m of carriers.images ? text.matchAll(/!\[([^\]\n]{12,})\]\(/g) : [])
-    out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
+  if (carriers.images) imageAltSegments(text, out);
   if (carriers.linkTitles) linkTitleSegments(text, out);
+}
+
+/**
+ * Markdown image alt text, `![alt](`, as /!\[([^\]\n]{12,})\]\(/g finds it, in linear time: every `![`
+ * before the same `]` or line break ends its alt text there, shorter, so all but the first are passed
+ * over with its answer (the regex run from each of them made a line of `![…` quadratic: minutes a MB).
+ */
+function imageAltSegments(text: string, out: Segment[]): void {
+  for (let at = text.indexOf('!['); at >= 0;) {
+    let end = at + 2;
+    for (let c = text.charCodeAt(end); end < text.length && c !== 93 && c !== 10; c = text.charCodeAt(++end));
+    if (end - at - 2 >= 12 && text.charCodeAt(end) === 93 && text.charCodeAt(end + 1) === 40) {
+      out.push({ text: text.slice(at + 2, end), offset: at, technique: 'alt-text' });
+      at = text.indexOf('![', end + 2);
+    } else at = text.indexOf('![', end);
+  }
 }
 
 const LINK_TITLE = /\]\([^)\s]+\s+"([^"\n]{12,})"\)/y;
