@@ -49,23 +49,9 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
     if (end < 0) break; // an unclosed comment hides the rest of the text
     at = text.indexOf('<!--', end + 3);
   }
-  for (const m of !carriers.mdComment
-    ? []
-    : text.matchAll(/\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/gi)) {
-    out.push({ text: m[1] ?? m[2], offset: m.index, technique: 'markdown-comment' });
-  }
+  if (carriers.mdComment) markdownCommentSegments(text, out);
   // Elements hidden by style or attribute: their text content up to the closing tag.
-  const hiddenOpen =
-    /<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*0|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0[^.]|clip\s*:\s*rect\(0|color\s*:\s*(?:transparent|#fff(?:fff)?\b|white))|\shidden(?=[\s>=]))[^>]*>/gi;
-  const unclosed = new Set<string>(); // tags with no closing tag after some point: no second search
-  for (const m of carriers.markup && carriers.hiddenStyle ? text.matchAll(hiddenOpen) : []) {
-    const start = m.index + m[0].length;
-    const tag = m[1].toLowerCase();
-    const close = unclosed.has(tag) ? -1 : text.indexOf(`</${m[1]}`, start);
-    if (close < 0) unclosed.add(tag);
-    const inner = text.slice(start, close < 0 ? Math.min(text.length, start + 2000) : close);
-    out.push({ text: inner.replace(/<[^>]+>/g, ' '), offset: m.index, technique: 'css-hidden' });
-  }
+  if (carriers.markup && carriers.hiddenStyle) hiddenElementSegments(text, out);
   const attribute =
     /\b(?:alt|title|aria-label|aria-description|data-[\w-]+|content)\s*=\s*("([^"]{12,})"|'([^']{12,})')/gi;
   for (const m of carriers.attributes ? text.matchAll(attribute) : []) {
@@ -74,6 +60,69 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
   // Markdown image alt text and link titles.
   if (carriers.images) imageAltSegments(text, out);
   if (carriers.linkTitles) linkTitleSegments(text, out);
+}
+
+const MD_COMMENT = /\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/iy;
+const MD_COMMENT_OPEN = /\[(?:\/\/|comment|_|#)/iy;
+
+/**
+ * Markdown comments, `[//]: # (text)`, as MD_COMMENT finds them left to right, in linear time: every
+ * opening before the same `]` or line break ends its label there and is followed by the same text, so
+ * when one fails all of them do (the regex run from each made a line of `[//[//…` quadratic).
+ */
+function markdownCommentSegments(text: string, out: Segment[]): void {
+  for (let at = text.indexOf('['); at >= 0;) {
+    MD_COMMENT_OPEN.lastIndex = at;
+    if (!MD_COMMENT_OPEN.test(text)) {
+      at = text.indexOf('[', at + 1);
+      continue;
+    }
+    MD_COMMENT.lastIndex = at;
+    const m = MD_COMMENT.exec(text);
+    if (m) {
+      out.push({ text: m[1] ?? m[2], offset: at, technique: 'markdown-comment' });
+      at = text.indexOf('[', at + m[0].length);
+      continue;
+    }
+    let end = at + 1;
+    for (let c = text.charCodeAt(end); end < text.length && c !== 93 && c !== 10; c = text.charCodeAt(++end));
+    at = text.indexOf('[', end);
+  }
+}
+
+const HIDDEN_OPEN =
+  /<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*0|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0[^.]|clip\s*:\s*rect\(0|color\s*:\s*(?:transparent|#fff(?:fff)?\b|white))|\shidden(?=[\s>=]))[^>]*>/iy;
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * Elements hidden by style or attribute, as HIDDEN_OPEN finds their opening tags left to right, in
+ * linear time: a tag cannot open without a `>` after it, and when the tag at one `<` fails, every `<`
+ * before the same first `>` fails too (it sees fewer of the same attributes): 200 kB of `<a style="`
+ * took 6.6 s with the regex run from every `<`.
+ */
+function hiddenElementSegments(text: string, out: Segment[]): void {
+  const unclosed = new Set<string>(); // tags with no closing tag after some point: no second search
+  for (let at = text.indexOf('<'); at >= 0;) {
+    if (!isWordChar(text.charCodeAt(at + 1))) {
+      at = text.indexOf('<', at + 1);
+      continue;
+    }
+    const gt = text.indexOf('>', at);
+    if (gt < 0) return;
+    HIDDEN_OPEN.lastIndex = at;
+    const m = HIDDEN_OPEN.exec(text);
+    if (!m) {
+      at = text.indexOf('<', gt);
+      continue;
+    }
+    const start = at + m[0].length;
+    const tag = m[1].toLowerCase();
+    const close = unclosed.has(tag) ? -1 : text.indexOf(`</${m[1]}`, start);
+    if (close < 0) unclosed.add(tag);
+    const inner = text.slice(start, close < 0 ? Math.min(text.length, start + 2000) : close);
+    out.push({ text: inner.replace(/<[^>]+>/g, ' '), offset: at, technique: 'css-hidden' });
+    at = text.indexOf('<', start);
+  }
 }
 
 /**
@@ -295,19 +344,32 @@ function ansiSegments(text: string, out: Segment[]): void {
  * but a model can. (Persian and Indic scripts use ZWNJ inside words, and emoji use ZWJ: not Latin.)
  */
 function splitWordSegments(text: string, out: Segment[]): void {
-  let lastLine = -1;
+  // (one segment a line: a match on the line already read is passed over before its line is looked
+  // up; looking it up for each made a long line of split words quadratic)
+  let lineEnd = -1;
   for (const m of text.matchAll(/[A-Za-z][\u200b-\u200d\u2060\u00ad][A-Za-z]/g)) {
+    if (m.index < lineEnd) continue;
     const start = text.lastIndexOf('\n', m.index) + 1;
-    if (start === lastLine) continue;
-    lastLine = start;
     const end = text.indexOf('\n', m.index);
+    lineEnd = end < 0 ? text.length : end;
     out.push({ text: text.slice(start, end < 0 ? undefined : end), offset: start, technique: 'zero-width' });
   }
 }
 
+const ROT_WORD = /\b(?:rot-?13|caesar)\b/gi;
+const ROT_LINES = /\b(?:rot-?13|caesar)\b[^\n]*((?:\n[^\n]*){1,3})/iy;
+
 /** Text that announces a ROT13 (or Caesar) line: the lines after it, rotated back. */
 function rot13Segments(text: string, out: Segment[]): void {
-  for (const m of text.matchAll(/\b(?:rot-?13|caesar)\b[^\n]*((?:\n[^\n]*){1,3})/gi)) {
+  // (the announcing word is found first: one before the last line break always opens a match, one after
+  // it never can; the regex run from each word of a long last line made it quadratic)
+  const lastBreak = text.lastIndexOf('\n');
+  ROT_WORD.lastIndex = 0;
+  for (let w = ROT_WORD.exec(text); w && w.index < lastBreak; w = ROT_WORD.exec(text)) {
+    ROT_LINES.lastIndex = w.index;
+    const m = ROT_LINES.exec(text);
+    if (!m) break;
+    ROT_WORD.lastIndex = m.index + m[0].length;
     const rotated = m[1].replace(/[a-z]/gi, (c) => {
       const base = c <= 'Z' ? 65 : 97;
       return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
