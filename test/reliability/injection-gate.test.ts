@@ -466,3 +466,18 @@ test('the hidden carriers still read after the linear rewrite: a css-hidden div,
     assert.ok(q.ms < 3000, `${name}: ${q.ms.toFixed(0)} ms`);
   }
 });
+
+test('an injection in writing about attacks followed by 1 MB of unclosed <pre> openings is found in bounded time (the lazy quoting regex read to the end from each: 400 kB took 5 s)', () => {
+  for (const unit of ['<pre>', '<PRE ', '<code>x']) {
+    const q = quarantine(
+      `Notes on malicious payloads.\n\n${INJECTIONS.plain}\n\n${unit.repeat(Math.floor((MB - 300) / unit.length))}`,
+    );
+    assert.ok(namesHost(q), `${unit}: ${JSON.stringify(q.injections.map((i) => i.excerpt.slice(0, 80)))}`);
+    assert.ok(q.ms < 3000, `${unit}: ${q.ms.toFixed(0)} ms`);
+  }
+  // what it quotes is still quoted: the same order inside a closed <pre> in writing about attacks is not acted on
+  const quoted = quarantine(
+    `Notes on malicious payloads.\n\n<pre>\n${INJECTIONS.plain}\n</pre>\n${'<pre>'.repeat(1000)}`,
+  );
+  assert.equal(quoted.injections.length, 0, JSON.stringify(quoted.injections));
+});
