@@ -386,15 +386,20 @@ function splitPartSegments(text: string, out: Segment[]): void {
   // Only where the text asks for the parts to be put together (build logs number their steps too).
   if (!/\b(?:concatenate|combine|join|assemble|put together|in order)\b/i.test(text)) return;
   const marker = /(?:\(?\bpart\s+(\d)\s*(?:of|\/)\s*\d\)?|\[(\d)\/\d\]|\bpart\s+(\d)\s*:)/gi;
+  const found = [...text.matchAll(marker)];
   const parts: { n: number; text: string; at: number }[] = [];
-  for (const m of text.matchAll(marker)) {
-    const end = text.indexOf('\n', m.index);
-    parts.push({
-      n: Number(m[1] ?? m[2] ?? m[3]),
-      text: text.slice(m.index + m[0].length, end < 0 ? undefined : end),
-      at: m.index,
-    });
-  }
+  let lineEnd = -1;
+  found.forEach((m, k) => {
+    if (m.index >= lineEnd) {
+      const end = text.indexOf('\n', m.index);
+      lineEnd = end < 0 ? text.length : end;
+    }
+    // A part runs to the end of its line, or to the next part's marker on the same line (it ran to the
+    // line's end and held the parts after it: a line of 100k markers made 50 GB of parts to join, and
+    // 50 s of reading before the string was too long to make).
+    const end = Math.min(lineEnd, k + 1 < found.length ? found[k + 1].index : text.length);
+    parts.push({ n: Number(m[1] ?? m[2] ?? m[3]), text: text.slice(m.index + m[0].length, end), at: m.index });
+  });
   if (parts.length < 2) return;
   parts.sort((a, b) => a.n - b.n || a.at - b.at);
   const joined = parts.map((p) => p.text.replace(/^[\s*#/\-]+/, '').replace(/\\n|"\s*,?\s*$/g, ' ')).join(' ');
