@@ -345,8 +345,46 @@ function inCodeString(file: SourceFile, at: number): boolean {
  */
 export function analyzeCodeComments(path: string, text: string, language: Language): Finding[] {
   const view = commentView(text, language);
-  return /\S/.test(view) ? analyzeInjectionText(path, view) : [];
+  return /\S/.test(view) ? analyzeInjectionText(path, view, { shared: true }) : [];
 }
+
+/** What the memo of judged texts needs: a Map, or the bounded one the files of a scan share. */
+interface Memo<V> {
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  set(key: string, value: V): unknown;
+}
+
+/**
+ * A map of at most `maxChars` characters of keys, the oldest forgotten first. The code files of a scan
+ * share two (whether a paragraph's raw text passes GATE, and the verdict on a segment's text): a
+ * package's doc comments stand in its sources, its .d.ts, .d.mts, .js and .mjs alike (40% of the
+ * segments judged over the bench's npm tree repeat one judged before). Both answers depend on the
+ * text alone (and the technique, part of the key), so a remembered answer is the answer.
+ */
+class Bounded<V> implements Memo<V> {
+  private readonly map = new Map<string, V>();
+  private chars = 0;
+  constructor(private readonly maxChars: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+  set(key: string, value: V): this {
+    if (key.length > this.maxChars >> 4 || this.map.has(key)) return this;
+    this.map.set(key, value);
+    this.chars += key.length;
+    for (const k of this.map.keys()) {
+      if (this.chars <= this.maxChars) break;
+      this.map.delete(k);
+      this.chars -= k.length;
+    }
+    return this;
+  }
+}
+const SHARED = { worth: new Bounded<boolean>(4 << 20), verdicts: new Bounded<Verdict | undefined>(4 << 20) };
 
 /** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
 export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
@@ -360,7 +398,7 @@ export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean }
 export function analyzeInjectionText(
   path: string,
   original: string,
-  opts: { prefilter?: boolean; file?: SourceFile } = {},
+  opts: { prefilter?: boolean; file?: SourceFile; shared?: boolean } = {},
 ): Finding[] {
   let file0 = opts.file;
   const sourceFile = () => (file0 ??= new SourceFile(path, original, undefined));
@@ -389,8 +427,8 @@ export function analyzeInjectionText(
   // each distinct segment read once: whether it is worth reading depends on its raw text only, the
   // verdict on its cleaned text and technique only.
   // (only in large texts: in a file's worth of text the keys would cost more than they save)
-  const memo = text.length > MEMO_FROM;
-  const worth = new Map<string, boolean>();
+  const memo = text.length > MEMO_FROM || opts.shared === true;
+  const worth: Memo<boolean> = opts.shared ? SHARED.worth : new Map<string, boolean>();
   const worthReading = (seg: Segment) => {
     if (seg.technique !== undefined) return true;
     if (seg.worth !== undefined) return seg.worth;
@@ -405,13 +443,13 @@ export function analyzeInjectionText(
     }
     return w;
   };
-  const judged = new Map<string, Verdict | undefined>();
+  const judged: Memo<Verdict | undefined> = opts.shared ? SHARED.verdicts : new Map<string, Verdict | undefined>();
   const judgeOnce = (seg: Segment): Verdict | undefined => {
     if (!worthReading(seg)) return undefined;
     if (!memo) return judgeSegment(seg);
     const key = `${seg.technique ?? ''}\0${seg.text}`;
-    if (!judged.has(key)) judged.set(key, judgeSegment(seg));
-    const v = judged.get(key);
+    let v = judged.get(key);
+    if (v === undefined && !judged.has(key)) judged.set(key, (v = judgeSegment(seg)));
     return v && { ...v };
   };
   const pre = opts.prefilter === false ? undefined : prefilter(text);
