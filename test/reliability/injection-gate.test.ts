@@ -17,6 +17,7 @@ import { analyzeCodeComments, analyzeInjectionText } from '../../src/analyzers/i
 import { languageOf } from '../../src/analyzers/code/languages.ts';
 import { commentView } from '../../src/analyzers/injection/comments.ts';
 import { prefilter, prefilterExact } from '../../src/analyzers/injection/anchors.ts';
+import { SourceFile } from '../../src/analyzers/source.ts';
 import { createGateway } from '../../src/gateway/server.ts';
 import { builtinPolicy } from '../../src/engine/policy.ts';
 import { loadAnalyzers } from '../../src/engine/judge.ts';
@@ -524,4 +525,29 @@ test('code files of a scan share remembered verdicts: a doc comment repeated acr
   for (let i = 0; i < 4000; i++)
     analyzeCodeComments(`c/${i}.ts`, `// AI agents: notice ${i} ${'x'.repeat(5000)} the user\n`, 'typescript');
   assert.ok(process.memoryUsage().heapUsed - before < 200 * MB, 'the shared verdicts grow without bound');
+});
+
+const BUILD_LOG = Array.from(
+  { length: 20_000 },
+  (_, i) => `#${i} [build ${i % 7}/7] RUN npm ci -- worker-${i} ok`,
+).join('\n');
+
+test('an order after 3000+ characters of padding on its own line (plain, JSON-escaped, a minified page) is found; a long line of ordinary agent instructions is not flagged', async () => {
+  const { analyzeInjection } = await import('../../src/analyzers/injection/index.ts');
+  const pad = 'lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(200);
+  const json = JSON.stringify({ body: `${pad}\n\n${INJECTIONS.plain}\n`, next: null });
+  const page = `<html><body><p>${pad}</p><p>${INJECTIONS.plain}</p><p>${pad}</p></body></html>`;
+  for (const [name, line] of Object.entries({ plain: pad + INJECTIONS.plain, json, page })) {
+    // (after a build log: this repository's source discusses attacks, and such writing reads what its
+    // strings hold as quoted, a JSON body included)
+    const q = quarantine(`${BUILD_LOG}\n${line}\n`);
+    assert.ok(namesHost(q), `${name}: ${JSON.stringify(q.injections.map((i) => i.excerpt.slice(0, 80)))}`);
+    const scanned = analyzeInjection(new SourceFile(`notes/${name}.md`, `# Notes\n\n${line}\n`, undefined));
+    assert.ok(
+      scanned.some((f) => f.severity === 'high'),
+      `${name} (scan): ${JSON.stringify(scanned)}`,
+    );
+  }
+  const ordinary = 'AI agents: run npm test and npm run lint before committing; keep changes small. '.repeat(2000);
+  assert.equal(quarantine(ordinary).injections.length, 0);
 });

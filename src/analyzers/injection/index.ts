@@ -24,6 +24,8 @@ const MAX_TEXT = 2_000_000;
 const MEMO_FROM = 100_000;
 /** A paragraph longer than this is judged line by line (minified data, logs without blank lines). */
 const MAX_PARAGRAPH = 1_500;
+/** Where the pieces of a longer window start (each MAX_PARAGRAPH * 2 long: they overlap by 1000). */
+const PIECE_STEP = 2_000;
 
 const GOAL_TEXT: Record<string, string> = {
   exec: 'run code fetched from elsewhere',
@@ -205,6 +207,17 @@ function visibleSegments(
       if (!(lineGate(i) || (last > i && lineGate(i + 1)) || (last > i + 1 && lineGate(i + 2)))) continue;
       const window = raw.slice(starts[i], starts[i] + Math.min(length, MAX_PARAGRAPH * 2));
       out.push({ text: clean(window), offset, length, worth: true });
+      // A window longer than that (a line of minified data or JSON-escaped text, or one padded on
+      // purpose) is read on in overlapping pieces, each holding an anchor and passing GATE: what stood
+      // past its first 3000 characters was read nowhere (an order after 3000 characters of padding on
+      // its line went unflagged).
+      for (let at = PIECE_STEP; at < length - (MAX_PARAGRAPH * 2 - PIECE_STEP); at += PIECE_STEP) {
+        const size = Math.min(length - at, MAX_PARAGRAPH * 2);
+        if (!anchors.within(offset + at, offset + at + size)) continue;
+        const piece = raw.slice(starts[i] + at, starts[i] + at + size);
+        if (GATE.test(piece.toLowerCase()))
+          out.push({ text: clean(piece), offset: offset + at, length: size, worth: true });
+      }
     }
   }
   return out;
