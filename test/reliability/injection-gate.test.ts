@@ -551,3 +551,13 @@ test('an order after 3000+ characters of padding on its own line (plain, JSON-es
   const ordinary = 'AI agents: run npm test and npm run lint before committing; keep changes small. '.repeat(2000);
   assert.equal(quarantine(ordinary).injections.length, 0);
 });
+
+test('an order in a JSON body is not excused as a quotation because a field is named "payload", "exploit" or "attacker"; writing that quotes an attack in prose still is', () => {
+  for (const key of ['payload', 'exploit', 'attacker', 'injection']) {
+    const body = JSON.stringify({ [key]: { id: 7, text: INJECTIONS.plain } }, null, 2);
+    const q = quarantine(`${BUILD_LOG}\n${body}\n`);
+    assert.ok(namesHost(q), `${key}: ${JSON.stringify(q.injections.map((i) => i.excerpt.slice(0, 80)))}`);
+  }
+  // the near miss: security writing that quotes the same order in prose reads it as an example
+  assert.equal(quarantine(`A malicious README may say "${INJECTIONS.plain}"\n`).injections.length, 0);
+});

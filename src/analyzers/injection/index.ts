@@ -336,6 +336,28 @@ function judgeSegment(seg: Segment): Verdict | undefined {
 }
 
 /**
+ * Whether the text is writing that discusses attacks, by words said in it, not by the names of a
+ * data format's fields: `{"payload": {"text": "…"}}` is data whose strings hold what a tool returned,
+ * not writing that quotes an attack (a key named so made every order in a JSON body read as quoted).
+ */
+function discussesAttacks(text: string): boolean {
+  DISCUSSION_WORDS.lastIndex = 0;
+  for (let m = DISCUSSION_WORDS.exec(text); m; m = DISCUSSION_WORDS.exec(text)) if (!isFieldName(text, m)) return true;
+  return false;
+}
+const DISCUSSION_WORDS = new RegExp(DISCUSSES_ATTACKS.source, 'gim');
+/** A match that is a whole quoted field name: `"payload":`, `'exploit':`. */
+function isFieldName(text: string, m: RegExpExecArray): boolean {
+  const q = text.charCodeAt(m.index - 1);
+  if (q !== 34 && q !== 39) return false;
+  let k = m.index + m[0].length;
+  if (text.charCodeAt(k) !== q) return false;
+  k++;
+  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+  return text.charCodeAt(k) === 58;
+}
+
+/**
  * Whether an offset lies inside a string literal of a source file (an odd number of quotes before it
  * on its line): a program's own prompt to its model (agent vendors ship many) is reported low;
  * comments, docs and data files are read as they are.
@@ -425,7 +447,7 @@ export function analyzeInjectionText(
   // Writing about attacks quotes them: a finding that holds only inside its quotes is reported low.
   let voice: string | undefined | null = null;
   const onlyQuoted = (seg: Segment) => {
-    if (voice === null) voice = DISCUSSES_ATTACKS.test(text) ? unquoted(text) : undefined;
+    if (voice === null) voice = discussesAttacks(text) ? unquoted(text) : undefined;
     if (voice === undefined) return false;
     if (seg.technique) return voice[seg.offset] === ' ' && text[seg.offset] !== ' ';
     // Quoted only when what the writing says in its own voice neither holds the finding nor speaks to
