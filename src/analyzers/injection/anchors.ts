@@ -37,9 +37,12 @@ export interface Carriers {
   attributes: boolean;
   /** `![`: a markdown image. */
   images: boolean;
-  /** `](`: a markdown link (its title). */
+  /** `](`, a URL, spaces, `"`: a markdown link's title. */
   linkTitles: boolean;
-  /** `64` (base64, b64), `decod`, `atob` in a word, or the word `hex`: talk of decoding. */
+  /**
+   * `base64`, `b64`, `decode`, `atob` in a word, or the word `hex`: talk of decoding, exactly as the
+   * encoded-text detector asks for it (so that it is not asked again over the whole text).
+   */
   encoded: boolean;
   /** concatenate, combine, join, assemble, together, order: parts to be put together. */
   parts: boolean;
@@ -224,6 +227,44 @@ function colonAfter(text: string, end: number): boolean {
   return c === 58 || c === 44 || c === 0xff1a;
 }
 
+/** What JavaScript's `\s` matches. */
+export const isJsSpace = (c: number) =>
+  (c >= 9 && c <= 13) ||
+  c === 32 ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+
+/**
+ * Whether the `](` at `i` can open a link with a title, as hidden.ts reads one (`](url "title")`): a URL
+ * (no `)`, no space) ended by spaces and a quote. Code and markdown hold many `](` and few titles: the
+ * detector's regex then never reads the text. (A run of `](](](…` without a space would be walked once
+ * per `](`: the walk's end is kept, and a `](` inside a walked run takes its answer.)
+ */
+function linkTitleAt(text: string, i: number): boolean {
+  const from = i + 2;
+  if (from < walked.from || from > walked.end) {
+    let k = from;
+    for (let c = text.charCodeAt(k); k < text.length && c !== 41 && !isJsSpace(c); c = text.charCodeAt(++k));
+    let q = k;
+    while (q < text.length && isJsSpace(text.charCodeAt(q))) q++;
+    walked = { from, end: k, titled: k < text.length && q > k && text.charCodeAt(q) === 34 };
+  }
+  return from < walked.end && walked.titled;
+}
+/**
+ * The last walk, forgotten when a pass over another text begins (prefilter, prefilterExact): not told
+ * by comparing texts, which compares two equal megabytes character by character, once per `](`.
+ */
+let walked = { from: 0, end: -1, titled: false };
+const forgetWalk = () => (walked = { from: 0, end: -1, titled: false });
+
 /** `.env` after a space, quote or parenthesis, `env |`, or `$(env)`. */
 function envAnchor(text: string, start: number, end: number): boolean {
   const p = text.charCodeAt(start - 1);
@@ -331,6 +372,7 @@ function mark(anchors: number[], at: number): void {
  * anchors and carriers (test/injection.test.ts compares them) by running this only around gate hits.
  */
 export function prefilterExact(text: string): Prefilter {
+  forgetWalk();
   const out = { anchors: [] as number[], carriers: noCarriers() };
   scanRange(text, 0, text.length, out.anchors, out.carriers);
   return out;
@@ -363,11 +405,14 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       c = w;
       h = Math.imul(h ^ c, FNV);
       len++;
-      // (talk of decoding, for the encoded-text detector: `64`, `decod`, `atob` anywhere in a word)
+      // (talk of decoding, for the encoded-text detector: `base64`, `b64`, `decode`, `atob` anywhere in a word)
       if (c === 52) {
-        if (len >= 2 && text.charCodeAt(i - 1) === 54) carriers.encoded = true;
+        if (text.charCodeAt(i - 1) !== 54) {
+          // (not `64`)
+        } else if (len >= 3 && startsWithLower(text, i - 2, 'b64')) carriers.encoded = true;
+        else if (len >= 6 && startsWithLower(text, i - 5, 'base64')) carriers.encoded = true;
       } else if (c === 100) {
-        if (len >= 5 && startsWithLower(text, i - 4, 'decod')) carriers.encoded = true;
+        if (len >= 5 && startsWithLower(text, i - 4, 'decode')) carriers.encoded = true;
       } else if (c === 98) {
         if (len >= 4 && startsWithLower(text, i - 3, 'atob')) carriers.encoded = true;
       }
@@ -404,7 +449,7 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
         } else if (c === 33) {
           if (text.charCodeAt(i + 1) === 91) carriers.images = true;
         } else if (c === 93) {
-          if (text.charCodeAt(i + 1) === 40) carriers.linkTitles = true;
+          if (text.charCodeAt(i + 1) === 40 && linkTitleAt(text, i)) carriers.linkTitles = true;
         }
         continue;
       }
@@ -497,7 +542,7 @@ export const GATE_PARTS = (() => {
       `|<(?:[|<]|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool)` +
       `|https?://[^\\x00-\\x20)"'<>{]{0,4092}[<{]`,
     // (talk of decoding anywhere in a word: a carrier only, noted without the character pass)
-    `64|decod|atob`,
+    `base64|b64|decode|atob`,
     '[\\u00ad\\u00c0-\\u024f\\u0400-\\u04ff\\u0600-\\u06ff\\u0750-\\u077f\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3040-\\u30ff\\u3400-\\u9fff' +
       '\\uac00-\\ud7af\\udb40\\ufe00-\\ufe0f\\ufeff\\uff00-\\uffef]+',
   ];
@@ -515,6 +560,7 @@ const isWordCode = (c: number) => c < 128 && WORD_CODE[c] !== 0;
  * the character pass from its start to the end of its last word (the same result as prefilterExact).
  */
 export function prefilter(text: string): Prefilter {
+  forgetWalk();
   const carriers = noCarriers();
   carriers.markup = text.includes('<');
   const found: number[][] = [];
@@ -536,7 +582,7 @@ export function prefilter(text: string): Prefilter {
       // character pass over the whole text as soon as that shows: never much slower than that pass.
       if (++hits > 32 + (s >> 4)) return prefilterExact(text);
       if (gate === DECODING) {
-        // `64`, `decod`, `atob` anywhere: a carrier only (a word opening with `decod` is the first gate's)
+        // `base64`, `b64`, `decode`, `atob`: a carrier only (a word opening with `decod` is the first gate's)
         carriers.encoded = true;
         break;
       }

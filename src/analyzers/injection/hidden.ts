@@ -6,7 +6,7 @@
  * analyzer judges what the model would read, whatever the page shows.
  */
 
-import { ALL_CARRIERS, type Carriers } from './anchors.ts';
+import { ALL_CARRIERS, isJsSpace, type Carriers } from './anchors.ts';
 
 export interface Segment {
   /** The text a model reads (decoded, entities resolved, invisible characters removed). */
@@ -49,33 +49,119 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
     if (end < 0) break; // an unclosed comment hides the rest of the text
     at = text.indexOf('<!--', end + 3);
   }
-  for (const m of !carriers.mdComment
-    ? []
-    : text.matchAll(/\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/gi)) {
-    out.push({ text: m[1] ?? m[2], offset: m.index, technique: 'markdown-comment' });
-  }
+  if (carriers.mdComment) markdownCommentSegments(text, out);
   // Elements hidden by style or attribute: their text content up to the closing tag.
-  const hiddenOpen =
-    /<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*0|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0[^.]|clip\s*:\s*rect\(0|color\s*:\s*(?:transparent|#fff(?:fff)?\b|white))|\shidden(?=[\s>=]))[^>]*>/gi;
-  const unclosed = new Set<string>(); // tags with no closing tag after some point: no second search
-  for (const m of carriers.markup && carriers.hiddenStyle ? text.matchAll(hiddenOpen) : []) {
-    const start = m.index + m[0].length;
-    const tag = m[1].toLowerCase();
-    const close = unclosed.has(tag) ? -1 : text.indexOf(`</${m[1]}`, start);
-    if (close < 0) unclosed.add(tag);
-    const inner = text.slice(start, close < 0 ? Math.min(text.length, start + 2000) : close);
-    out.push({ text: inner.replace(/<[^>]+>/g, ' '), offset: m.index, technique: 'css-hidden' });
-  }
+  if (carriers.markup && carriers.hiddenStyle) hiddenElementSegments(text, out);
   const attribute =
     /\b(?:alt|title|aria-label|aria-description|data-[\w-]+|content)\s*=\s*("([^"]{12,})"|'([^']{12,})')/gi;
   for (const m of carriers.attributes ? text.matchAll(attribute) : []) {
     out.push({ text: m[2] ?? m[3], offset: m.index, technique: 'alt-text' });
   }
   // Markdown image alt text and link titles.
-  for (const m of carriers.images ? text.matchAll(/!\[([^\]\n]{12,})\]\(/g) : [])
-    out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
-  for (const m of carriers.linkTitles ? text.matchAll(/\]\([^)\s]+\s+"([^"\n]{12,})"\)/g) : []) {
-    out.push({ text: m[1], offset: m.index, technique: 'alt-text' });
+  if (carriers.images) imageAltSegments(text, out);
+  if (carriers.linkTitles) linkTitleSegments(text, out);
+}
+
+const MD_COMMENT = /\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/iy;
+const MD_COMMENT_OPEN = /\[(?:\/\/|comment|_|#)/iy;
+
+/**
+ * Markdown comments, `[//]: # (text)`, as MD_COMMENT finds them left to right, in linear time: every
+ * opening before the same `]` or line break ends its label there and is followed by the same text, so
+ * when one fails all of them do (the regex run from each made a line of `[//[//…` quadratic).
+ */
+function markdownCommentSegments(text: string, out: Segment[]): void {
+  for (let at = text.indexOf('['); at >= 0;) {
+    MD_COMMENT_OPEN.lastIndex = at;
+    if (!MD_COMMENT_OPEN.test(text)) {
+      at = text.indexOf('[', at + 1);
+      continue;
+    }
+    MD_COMMENT.lastIndex = at;
+    const m = MD_COMMENT.exec(text);
+    if (m) {
+      out.push({ text: m[1] ?? m[2], offset: at, technique: 'markdown-comment' });
+      at = text.indexOf('[', at + m[0].length);
+      continue;
+    }
+    let end = at + 1;
+    for (let c = text.charCodeAt(end); end < text.length && c !== 93 && c !== 10; c = text.charCodeAt(++end));
+    at = text.indexOf('[', end);
+  }
+}
+
+const HIDDEN_OPEN =
+  /<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*0|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0[^.]|clip\s*:\s*rect\(0|color\s*:\s*(?:transparent|#fff(?:fff)?\b|white))|\shidden(?=[\s>=]))[^>]*>/iy;
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * Elements hidden by style or attribute, as HIDDEN_OPEN finds their opening tags left to right, in
+ * linear time: a tag cannot open without a `>` after it, and when the tag at one `<` fails, every `<`
+ * before the same first `>` fails too (it sees fewer of the same attributes): 200 kB of `<a style="`
+ * took 6.6 s with the regex run from every `<`.
+ */
+function hiddenElementSegments(text: string, out: Segment[]): void {
+  const unclosed = new Set<string>(); // tags with no closing tag after some point: no second search
+  for (let at = text.indexOf('<'); at >= 0;) {
+    if (!isWordChar(text.charCodeAt(at + 1))) {
+      at = text.indexOf('<', at + 1);
+      continue;
+    }
+    const gt = text.indexOf('>', at);
+    if (gt < 0) return;
+    HIDDEN_OPEN.lastIndex = at;
+    const m = HIDDEN_OPEN.exec(text);
+    if (!m) {
+      at = text.indexOf('<', gt);
+      continue;
+    }
+    const start = at + m[0].length;
+    const tag = m[1].toLowerCase();
+    const close = unclosed.has(tag) ? -1 : text.indexOf(`</${m[1]}`, start);
+    if (close < 0) unclosed.add(tag);
+    const inner = text.slice(start, close < 0 ? Math.min(text.length, start + 2000) : close);
+    out.push({ text: inner.replace(/<[^>]+>/g, ' '), offset: at, technique: 'css-hidden' });
+    at = text.indexOf('<', start);
+  }
+}
+
+/**
+ * Markdown image alt text, `![alt](`, as /!\[([^\]\n]{12,})\]\(/g finds it, in linear time: every `![`
+ * before the same `]` or line break ends its alt text there, shorter, so all but the first are passed
+ * over with its answer (the regex run from each of them made a line of `![…` quadratic: minutes a MB).
+ */
+function imageAltSegments(text: string, out: Segment[]): void {
+  for (let at = text.indexOf('!['); at >= 0;) {
+    let end = at + 2;
+    for (let c = text.charCodeAt(end); end < text.length && c !== 93 && c !== 10; c = text.charCodeAt(++end));
+    if (end - at - 2 >= 12 && text.charCodeAt(end) === 93 && text.charCodeAt(end + 1) === 40) {
+      out.push({ text: text.slice(at + 2, end), offset: at, technique: 'alt-text' });
+      at = text.indexOf('![', end + 2);
+    } else at = text.indexOf('![', end);
+  }
+}
+
+const LINK_TITLE = /\]\([^)\s]+\s+"([^"\n]{12,})"\)/y;
+
+/**
+ * Markdown link titles, `](url "title")`, as LINK_TITLE finds them left to right, in linear time: every
+ * `](` inside one URL (`](](](…`) ends it at the same `)` or space, so all but the first are passed
+ * over with its answer (the regex run from each of them made 1 MB of `](` take minutes).
+ */
+function linkTitleSegments(text: string, out: Segment[]): void {
+  for (let at = text.indexOf(']('); at >= 0;) {
+    let end = at + 2;
+    for (let c = text.charCodeAt(end); end < text.length && c !== 41 && !isJsSpace(c); c = text.charCodeAt(++end));
+    if (end > at + 2) {
+      LINK_TITLE.lastIndex = at;
+      const m = LINK_TITLE.exec(text);
+      if (m) {
+        out.push({ text: m[1], offset: at, technique: 'alt-text' });
+        at = text.indexOf('](', at + m[0].length);
+        continue;
+      }
+    }
+    at = text.indexOf('](', end);
   }
 }
 
@@ -153,10 +239,11 @@ export function printableShare(s: string): number {
 }
 
 /** Base64 and hex runs that decode to readable text: an instruction a model may decode and follow. */
-function encodedSegments(text: string, out: Segment[]): void {
+function encodedSegments(text: string, out: Segment[], asked: boolean): void {
   // Only where the text speaks of decoding: a blob nobody is told to decode is data (and most
-  // source files hold some: hashes, keys, source maps).
-  if (!/base64|b64|decode|atob|\bhex\b/i.test(text)) return;
+  // source files hold some: hashes, keys, source maps). (The prefilter's carrier is this very
+  // test, made in its pass: `asked` says it was, and the text is not searched again.)
+  if (!asked && !DECODING_TALK.test(text)) return;
   // (Runs of base64 and word characters found by one pass over the codes; the patterns are tried
   // only on runs long enough to hold them: a regex with a look-behind at every position is slow.)
   for (const [start, end] of longRuns(text, 24)) {
@@ -180,6 +267,9 @@ function encodedSegments(text: string, out: Segment[]): void {
     }
   }
 }
+
+/** Talk of decoding (anchors.ts notes the same as the carrier `encoded`; test/injection.test.ts compares). */
+export const DECODING_TALK = /base64|b64|decode|atob|\bhex\b/i;
 
 /** 1 for the characters base64 or hex are made of (and the `.`, `-`, `_` that may border them). */
 const IN_RUN = new Uint8Array(128);
@@ -254,19 +344,32 @@ function ansiSegments(text: string, out: Segment[]): void {
  * but a model can. (Persian and Indic scripts use ZWNJ inside words, and emoji use ZWJ: not Latin.)
  */
 function splitWordSegments(text: string, out: Segment[]): void {
-  let lastLine = -1;
+  // (one segment a line: a match on the line already read is passed over before its line is looked
+  // up; looking it up for each made a long line of split words quadratic)
+  let lineEnd = -1;
   for (const m of text.matchAll(/[A-Za-z][\u200b-\u200d\u2060\u00ad][A-Za-z]/g)) {
+    if (m.index < lineEnd) continue;
     const start = text.lastIndexOf('\n', m.index) + 1;
-    if (start === lastLine) continue;
-    lastLine = start;
     const end = text.indexOf('\n', m.index);
+    lineEnd = end < 0 ? text.length : end;
     out.push({ text: text.slice(start, end < 0 ? undefined : end), offset: start, technique: 'zero-width' });
   }
 }
 
+const ROT_WORD = /\b(?:rot-?13|caesar)\b/gi;
+const ROT_LINES = /\b(?:rot-?13|caesar)\b[^\n]*((?:\n[^\n]*){1,3})/iy;
+
 /** Text that announces a ROT13 (or Caesar) line: the lines after it, rotated back. */
 function rot13Segments(text: string, out: Segment[]): void {
-  for (const m of text.matchAll(/\b(?:rot-?13|caesar)\b[^\n]*((?:\n[^\n]*){1,3})/gi)) {
+  // (the announcing word is found first: one before the last line break always opens a match, one after
+  // it never can; the regex run from each word of a long last line made it quadratic)
+  const lastBreak = text.lastIndexOf('\n');
+  ROT_WORD.lastIndex = 0;
+  for (let w = ROT_WORD.exec(text); w && w.index < lastBreak; w = ROT_WORD.exec(text)) {
+    ROT_LINES.lastIndex = w.index;
+    const m = ROT_LINES.exec(text);
+    if (!m) break;
+    ROT_WORD.lastIndex = m.index + m[0].length;
     const rotated = m[1].replace(/[a-z]/gi, (c) => {
       const base = c <= 'Z' ? 65 : 97;
       return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
@@ -283,15 +386,20 @@ function splitPartSegments(text: string, out: Segment[]): void {
   // Only where the text asks for the parts to be put together (build logs number their steps too).
   if (!/\b(?:concatenate|combine|join|assemble|put together|in order)\b/i.test(text)) return;
   const marker = /(?:\(?\bpart\s+(\d)\s*(?:of|\/)\s*\d\)?|\[(\d)\/\d\]|\bpart\s+(\d)\s*:)/gi;
+  const found = [...text.matchAll(marker)];
   const parts: { n: number; text: string; at: number }[] = [];
-  for (const m of text.matchAll(marker)) {
-    const end = text.indexOf('\n', m.index);
-    parts.push({
-      n: Number(m[1] ?? m[2] ?? m[3]),
-      text: text.slice(m.index + m[0].length, end < 0 ? undefined : end),
-      at: m.index,
-    });
-  }
+  let lineEnd = -1;
+  found.forEach((m, k) => {
+    if (m.index >= lineEnd) {
+      const end = text.indexOf('\n', m.index);
+      lineEnd = end < 0 ? text.length : end;
+    }
+    // A part runs to the end of its line, or to the next part's marker on the same line (it ran to the
+    // line's end and held the parts after it: a line of 100k markers made 50 GB of parts to join, and
+    // 50 s of reading before the string was too long to make).
+    const end = Math.min(lineEnd, k + 1 < found.length ? found[k + 1].index : text.length);
+    parts.push({ n: Number(m[1] ?? m[2] ?? m[3]), text: text.slice(m.index + m[0].length, end), at: m.index });
+  });
   if (parts.length < 2) return;
   parts.sort((a, b) => a.n - b.n || a.at - b.at);
   const joined = parts.map((p) => p.text.replace(/^[\s*#/\-]+/, '').replace(/\\n|"\s*,?\s*$/g, ' ')).join(' ');
@@ -306,7 +414,7 @@ export function hiddenSegments(text: string, carriers: Carriers = ALL_CARRIERS):
   if (carriers.tags) tagSegments(text, out);
   if (carriers.selectors) variationSegments(text, out);
   if (carriers.invisible) zeroWidthBinarySegments(text, out);
-  if (carriers.encoded) encodedSegments(text, out);
+  if (carriers.encoded) encodedSegments(text, out, carriers !== ALL_CARRIERS);
   if (carriers.escape) ansiSegments(text, out);
   if (carriers.invisible) splitWordSegments(text, out);
   if (carriers.rot) rot13Segments(text, out);

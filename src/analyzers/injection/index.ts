@@ -24,6 +24,8 @@ const MAX_TEXT = 2_000_000;
 const MEMO_FROM = 100_000;
 /** A paragraph longer than this is judged line by line (minified data, logs without blank lines). */
 const MAX_PARAGRAPH = 1_500;
+/** Where the pieces of a longer window start (each MAX_PARAGRAPH * 2 long: they overlap by 1000). */
+const PIECE_STEP = 2_000;
 
 const GOAL_TEXT: Record<string, string> = {
   exec: 'run code fetched from elsewhere',
@@ -205,6 +207,17 @@ function visibleSegments(
       if (!(lineGate(i) || (last > i && lineGate(i + 1)) || (last > i + 1 && lineGate(i + 2)))) continue;
       const window = raw.slice(starts[i], starts[i] + Math.min(length, MAX_PARAGRAPH * 2));
       out.push({ text: clean(window), offset, length, worth: true });
+      // A window longer than that (a line of minified data or JSON-escaped text, or one padded on
+      // purpose) is read on in overlapping pieces, each holding an anchor and passing GATE: what stood
+      // past its first 3000 characters was read nowhere (an order after 3000 characters of padding on
+      // its line went unflagged).
+      for (let at = PIECE_STEP; at < length - (MAX_PARAGRAPH * 2 - PIECE_STEP); at += PIECE_STEP) {
+        const size = Math.min(length - at, MAX_PARAGRAPH * 2);
+        if (!anchors.within(offset + at, offset + at + size)) continue;
+        const piece = raw.slice(starts[i] + at, starts[i] + at + size);
+        if (GATE.test(piece.toLowerCase()))
+          out.push({ text: clean(piece), offset: offset + at, length: size, worth: true });
+      }
     }
   }
   return out;
@@ -236,15 +249,57 @@ function overrideOrdered(r: Read): boolean {
  */
 function unquoted(text: string): string {
   const blank = (m: string) => m.replace(/[^\n]/g, ' ');
+  const fenced = text.replace(/^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?(?:^[ \t]*\1|$(?![\s\S]))/gm, blank);
   return (
-    text
-      .replace(/^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?(?:^[ \t]*\1|$(?![\s\S]))/gm, blank)
-      .replace(/<(pre|code|blockquote|samp)\b[^>]*>[\s\S]*?<\/\1>/gi, blank)
+    blankQuotingElements(fenced, blank)
       .replace(/^[ \t]*>[^\n]*/gm, blank)
       .replace(/`[^`\n]+`|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){12,}'/g, blank)
       // (typographic quotes too: “…”, „…“, «…», ‘…’ — prose quotes an attack in whatever its language uses)
       .replace(/[“„][^“”\n]*[”“]|«[^»\n]*»|‘[^’\n]{12,}’/g, blank)
   );
+}
+
+const QUOTING_OPEN = /<(pre|code|blockquote|samp)\b/gi;
+const QUOTING_CLOSE = /<\/(pre|code|blockquote|samp)>/gi;
+
+/**
+ * `<pre>…</pre>` (and code, blockquote, samp) blanked, as /<(pre|code|blockquote|samp)\b[^>]*>[\s\S]*?<\/\1>/gi
+ * finds them, in linear time: each opening's `>` and closing tag are looked up in lists made in one
+ * pass (the lazy regex read to the end of the text from every unclosed opening: 400 kB of `<pre>` in
+ * writing about attacks took 5 s).
+ */
+export function blankQuotingElements(text: string, blank: (s: string) => string): string {
+  const closers = new Map<string, number[]>();
+  for (const m of text.matchAll(QUOTING_CLOSE)) {
+    const name = m[1].toLowerCase();
+    const list = closers.get(name) ?? [];
+    if (!list.length) closers.set(name, list);
+    list.push(m.index);
+  }
+  if (closers.size === 0) return text;
+  const next = new Map<string, number>();
+  let out = '',
+    last = 0,
+    gt = -1;
+  QUOTING_OPEN.lastIndex = 0;
+  for (let m = QUOTING_OPEN.exec(text); m; m = QUOTING_OPEN.exec(text)) {
+    const nameEnd = m.index + m[0].length;
+    // (the first `>` at or after an earlier opening's name is the first after this one's, if not before it)
+    if (gt < nameEnd) gt = text.indexOf('>', nameEnd);
+    if (gt < 0) break;
+    const name = m[1].toLowerCase();
+    const list = closers.get(name);
+    if (!list) continue;
+    let i = next.get(name) ?? 0;
+    while (i < list.length && list[i] <= gt) i++;
+    next.set(name, i);
+    if (i === list.length) continue;
+    const end = list[i] + name.length + 3;
+    out += text.slice(last, m.index) + blank(text.slice(m.index, end));
+    last = end;
+    QUOTING_OPEN.lastIndex = end;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 function judgeSegment(seg: Segment): Verdict | undefined {
@@ -281,6 +336,28 @@ function judgeSegment(seg: Segment): Verdict | undefined {
 }
 
 /**
+ * Whether the text is writing that discusses attacks, by words said in it, not by the names of a
+ * data format's fields: `{"payload": {"text": "…"}}` is data whose strings hold what a tool returned,
+ * not writing that quotes an attack (a key named so made every order in a JSON body read as quoted).
+ */
+function discussesAttacks(text: string): boolean {
+  DISCUSSION_WORDS.lastIndex = 0;
+  for (let m = DISCUSSION_WORDS.exec(text); m; m = DISCUSSION_WORDS.exec(text)) if (!isFieldName(text, m)) return true;
+  return false;
+}
+const DISCUSSION_WORDS = new RegExp(DISCUSSES_ATTACKS.source, 'gim');
+/** A match that is a whole quoted field name: `"payload":`, `'exploit':`. */
+function isFieldName(text: string, m: RegExpExecArray): boolean {
+  const q = text.charCodeAt(m.index - 1);
+  if (q !== 34 && q !== 39) return false;
+  let k = m.index + m[0].length;
+  if (text.charCodeAt(k) !== q) return false;
+  k++;
+  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+  return text.charCodeAt(k) === 58;
+}
+
+/**
  * Whether an offset lies inside a string literal of a source file (an odd number of quotes before it
  * on its line): a program's own prompt to its model (agent vendors ship many) is reported low;
  * comments, docs and data files are read as they are.
@@ -303,8 +380,46 @@ function inCodeString(file: SourceFile, at: number): boolean {
  */
 export function analyzeCodeComments(path: string, text: string, language: Language): Finding[] {
   const view = commentView(text, language);
-  return /\S/.test(view) ? analyzeInjectionText(path, view) : [];
+  return /\S/.test(view) ? analyzeInjectionText(path, view, { shared: true }) : [];
 }
+
+/** What the memo of judged texts needs: a Map, or the bounded one the files of a scan share. */
+interface Memo<V> {
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  set(key: string, value: V): unknown;
+}
+
+/**
+ * A map of at most `maxChars` characters of keys, the oldest forgotten first. The code files of a scan
+ * share two (whether a paragraph's raw text passes GATE, and the verdict on a segment's text): a
+ * package's doc comments stand in its sources, its .d.ts, .d.mts, .js and .mjs alike (40% of the
+ * segments judged over the bench's npm tree repeat one judged before). Both answers depend on the
+ * text alone (and the technique, part of the key), so a remembered answer is the answer.
+ */
+class Bounded<V> implements Memo<V> {
+  private readonly map = new Map<string, V>();
+  private chars = 0;
+  constructor(private readonly maxChars: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+  set(key: string, value: V): this {
+    if (key.length > this.maxChars >> 4 || this.map.has(key)) return this;
+    this.map.set(key, value);
+    this.chars += key.length;
+    for (const k of this.map.keys()) {
+      if (this.chars <= this.maxChars) break;
+      this.map.delete(k);
+      this.chars -= k.length;
+    }
+    return this;
+  }
+}
+const SHARED = { worth: new Bounded<boolean>(4 << 20), verdicts: new Bounded<Verdict | undefined>(4 << 20) };
 
 /** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
 export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
@@ -318,7 +433,7 @@ export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean }
 export function analyzeInjectionText(
   path: string,
   original: string,
-  opts: { prefilter?: boolean; file?: SourceFile } = {},
+  opts: { prefilter?: boolean; file?: SourceFile; shared?: boolean } = {},
 ): Finding[] {
   let file0 = opts.file;
   const sourceFile = () => (file0 ??= new SourceFile(path, original, undefined));
@@ -332,7 +447,7 @@ export function analyzeInjectionText(
   // Writing about attacks quotes them: a finding that holds only inside its quotes is reported low.
   let voice: string | undefined | null = null;
   const onlyQuoted = (seg: Segment) => {
-    if (voice === null) voice = DISCUSSES_ATTACKS.test(text) ? unquoted(text) : undefined;
+    if (voice === null) voice = discussesAttacks(text) ? unquoted(text) : undefined;
     if (voice === undefined) return false;
     if (seg.technique) return voice[seg.offset] === ' ' && text[seg.offset] !== ' ';
     // Quoted only when what the writing says in its own voice neither holds the finding nor speaks to
@@ -347,8 +462,8 @@ export function analyzeInjectionText(
   // each distinct segment read once: whether it is worth reading depends on its raw text only, the
   // verdict on its cleaned text and technique only.
   // (only in large texts: in a file's worth of text the keys would cost more than they save)
-  const memo = text.length > MEMO_FROM;
-  const worth = new Map<string, boolean>();
+  const memo = text.length > MEMO_FROM || opts.shared === true;
+  const worth: Memo<boolean> = opts.shared ? SHARED.worth : new Map<string, boolean>();
   const worthReading = (seg: Segment) => {
     if (seg.technique !== undefined) return true;
     if (seg.worth !== undefined) return seg.worth;
@@ -363,13 +478,13 @@ export function analyzeInjectionText(
     }
     return w;
   };
-  const judged = new Map<string, Verdict | undefined>();
+  const judged: Memo<Verdict | undefined> = opts.shared ? SHARED.verdicts : new Map<string, Verdict | undefined>();
   const judgeOnce = (seg: Segment): Verdict | undefined => {
     if (!worthReading(seg)) return undefined;
     if (!memo) return judgeSegment(seg);
     const key = `${seg.technique ?? ''}\0${seg.text}`;
-    if (!judged.has(key)) judged.set(key, judgeSegment(seg));
-    const v = judged.get(key);
+    let v = judged.get(key);
+    if (v === undefined && !judged.has(key)) judged.set(key, (v = judgeSegment(seg)));
     return v && { ...v };
   };
   const pre = opts.prefilter === false ? undefined : prefilter(text);
