@@ -8,8 +8,12 @@ import { SourceFile } from '../../src/analyzers/source.ts';
 import { analyzeBackdoors } from '../../src/analyzers/backdoor/index.ts';
 import { languageOf } from '../../src/analyzers/code/languages.ts';
 import { buildPrefilter } from '../../src/analyzers/literals.ts';
-import { wordLedHints, wordLineMatches } from '../../src/analyzers/backdoor/vocabulary.ts';
-import { assignments } from '../../src/analyzers/backdoor/structure.ts';
+import { triggerLines, wordLedHints, wordLineMatches } from '../../src/analyzers/backdoor/vocabulary.ts';
+import { triggerEffects } from '../../src/analyzers/backdoor/trigger.ts';
+import { assignments, setPartialParse, structureOf } from '../../src/analyzers/backdoor/structure.ts';
+import { partOf } from '../../src/analyzers/backdoor/partial.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** (generous: the machine may be loaded; a quiet one takes a fraction of this) */
 const BOUND_MS = 4000;
@@ -256,4 +260,250 @@ test("a constant's value is read on over lines while a bracket is left open outs
   assert.equal(values.get('CUTOFF'), '(1798761600 + \\\n  60)');
   assert.equal(values.get('plain'), '3;');
   assert.equal(values.get('v7992'), '[7992, 7993].map((x) => x * 2);');
+});
+
+// ---------------------------------------------------------------------------------------------
+// The partial parse (backdoor/partial.ts): a JavaScript or TypeScript file's candidate lines are
+// parsed with only their statements (the rest blanked), or not at all when none can start a guard.
+// Each planted trigger sits where a wrong cut would lose it; each is found, and found exactly as
+// with the whole file parsed.
+
+/**
+ * The lines of the trigger × effect findings (the structure pass alone, before the line shapes hide
+ * the lines they report) of a file with the partial parse on, and with every file parsed whole.
+ */
+function bothWays(path: string, text: string): { part: number[]; whole: number[] } {
+  const run = (on: boolean) => {
+    setPartialParse(on);
+    try {
+      const file = new SourceFile(path, text, languageOf(path));
+      const s = structureOf(file, triggerLines(file, assignments(file)));
+      return s ? triggerEffects(file, s).map((f) => f.line) : [];
+    } finally {
+      setPartialParse(true);
+    }
+  };
+  return { part: run(true), whole: run(false) };
+}
+
+const WIPE = "  fs.rmSync('/srv/data', { recursive: true, force: true });";
+/** Ordinary methods (a class's worth of an SDK), `n` lines. */
+const methods = (n: number, indent = '    ') =>
+  Array.from({ length: n }, (_v, i) =>
+    i % 4 === 0
+      ? `${indent}m${i}(a) {`
+      : i % 4 === 3
+        ? `${indent}}`
+        : `${indent}  const v${i} = [a, ${i}].map((x) => x * 2);`,
+  );
+
+const partCases: { name: string; path: string; text: () => string; at: string | null; not?: number }[] = [
+  {
+    name: 'a date trigger in a class method inside an IIFE at the end of a 400 KB file, opening a helper 300 lines away that deletes',
+    path: 'src/jobs.js',
+    text: () => {
+      const head = ["const fs = require('fs');", 'function purge() {', WIPE, '}', 'function other() {'];
+      const pad = methods(300, '  ').map((l) => l.replace(/^(\s*)m(\d+)\(a\) \{$/, '$1const f$2 = (a) => {'));
+      const cls = ['var Jobs = (() => {', '  class Jobs {', ...methods(Math.ceil(400_000 / 45))];
+      const tail = ['    run() {', '      if (Date.now() > 1798761600000) {', '        purge();', '      }', '    }'];
+      return [...head, ...pad, '}', ...cls, ...tail, '  }', '  return Jobs;', '})();'].join('\n');
+    },
+    at: '      if (Date.now() > 1798761600000) {',
+  },
+  {
+    name: 'a guard that only returns, the wipe in the statements after it (at the top level and in a method)',
+    path: 'src/late.ts',
+    text: () =>
+      [
+        "import * as fs from 'fs';",
+        ...methods(40, '').map((l) => l.replace(/^m(\d+)\(a\) \{$/, 'export function m$1(a: number) {')),
+        'export class Late {',
+        '  tick() {',
+        '    if (Date.now() < 1798761600000) return;',
+        '    const x = 1;',
+        "    fs.rmSync('/srv/data', { recursive: true, force: true });",
+        '  }',
+        ...methods(40, '  '),
+        '}',
+      ].join('\n'),
+    at: '    if (Date.now() < 1798761600000) return;',
+  },
+  {
+    name: 'no indentation at all: a braceless if whose wiping body is the next line',
+    path: 'src/flat.js',
+    text: () =>
+      [
+        "const fs = require('fs');",
+        ...methods(60, ''),
+        'function tick() {',
+        'const now = Date.now();',
+        'if (now > 1798761600000)',
+        "fs.rmSync('/srv/data', { recursive: true, force: true });",
+        'return now;',
+        '}',
+        ...methods(60, ''),
+      ].join('\n'),
+    at: 'if (now > 1798761600000)',
+  },
+  {
+    name: 'one-line functions holding the trigger and the harm',
+    path: 'src/one.js',
+    text: () =>
+      [
+        "const fs = require('fs');",
+        ...methods(80, ''),
+        "function a() { return 1; } function tick() { if (Date.now() > 1798761600000) { fs.rmSync('/srv/data', { recursive: true }); } }",
+        ...methods(80, ''),
+      ].join('\n'),
+    at: 'function a() {',
+  },
+  {
+    name: 'a template literal spanning lines holds a look-alike trigger (a string, not a guard); the real trigger after it',
+    path: 'src/tpl.js',
+    text: () =>
+      [
+        "const fs = require('fs');",
+        ...methods(40, ''),
+        'const doc = `',
+        'function tick() {',
+        '  if (Date.now() > 1798761600000) {',
+        "    fs.rmSync('/srv/data', { recursive: true, force: true });",
+        '  }',
+        '}',
+        '`;',
+        ...methods(40, ''),
+        'function real() {',
+        '  if (Date.now() > 1798761600000) {',
+        WIPE,
+        '  }',
+        '}',
+      ].join('\n'),
+    at: '  if (Date.now() > 1798761600000) {',
+    not: 44,
+  },
+  {
+    name: 'CRLF line endings',
+    path: 'src/crlf.ts',
+    text: () =>
+      [
+        "import * as fs from 'fs';",
+        ...methods(60, ''),
+        'export function tick() {',
+        '  if (Date.now() > 1798761600000) {',
+        WIPE,
+        '  }',
+        '}',
+        ...methods(60, ''),
+      ].join('\r\n'),
+    at: '  if (Date.now() > 1798761600000) {',
+  },
+  {
+    name: 'a top-level switch without indentation, in a long case a date guard that breaks out before the wipe',
+    path: 'src/sw.js',
+    text: () =>
+      [
+        "const fs = require('fs');",
+        ...methods(40, ''),
+        'switch (process.env.DEPLOY_KEY) {',
+        "case 'first':",
+        'log("unlocking");',
+        'const n = 1;',
+        ...Array.from({ length: 20 }, (_v, i) => `log(${i});`),
+        'if (Date.now() < 1798761600000) break;',
+        ...Array.from({ length: 6 }, (_v, i) => `log(${i});`),
+        "fs.rmSync('/srv/data', { recursive: true, force: true });",
+        'break;',
+        "case 'other':",
+        'break;',
+        '}',
+        ...methods(40, ''),
+      ].join('\n'),
+    at: 'if (Date.now() < 1798761600000) break;',
+  },
+  {
+    name: 'JSX text with an apostrophe (the lexical pass gives up, the whole file is parsed)',
+    path: 'src/view.js',
+    text: () =>
+      [
+        "const fs = require('fs');",
+        ...methods(40, ''),
+        "const View = () => <p>Don't panic</p>;",
+        'function tick() {',
+        '  if (Date.now() > 1798761600000) {',
+        WIPE,
+        '  }',
+        '}',
+      ].join('\n'),
+    at: '  if (Date.now() > 1798761600000) {',
+  },
+  {
+    name: 'the same class file without a trigger (the near miss)',
+    path: 'src/plain.ts',
+    text: () => ['export class Plain {', ...methods(400), '}'].join('\n'),
+    at: null,
+  },
+];
+
+for (const c of partCases)
+  test(`partial parse: ${c.name}: ${c.at === null ? 'no finding' : 'found'}, the same as with the whole file parsed`, () => {
+    const text = c.text();
+    const { part, whole } = bothWays(c.path, text);
+    assert.deepEqual(part, whole);
+    if (c.at === null) return assert.deepEqual(part, []);
+    const lines = text.split(/\r?\n/);
+    const line = lines.lastIndexOf(lines.find((l) => l.startsWith(c.at!))!) + 1;
+    assert.ok(
+      line > 0 && part.includes(line),
+      `planted trigger on line ${line} not found: ${part.join(', ') || 'none'}`,
+    );
+    if (c.not) assert.ok(!part.includes(c.not), `the string's look-alike on line ${c.not} was taken for a guard`);
+  });
+
+test('partial parse: the part of a 400 KB class file around one candidate method is under a tenth of the file, and a line that cannot start a guard needs no parse', () => {
+  const lines = [
+    'export class Big {',
+    ...methods(9000),
+    '  tick() {',
+    '    if (Date.now() > 1798761600000) {}',
+    '  }',
+    '}',
+  ];
+  const text = lines.join('\n');
+  const file = new SourceFile('src/big.ts', text, 'typescript');
+  const part = partOf(text, file.lines, file.lineStarts(), [lines.length - 3]);
+  assert.deepEqual(part?.lines, [lines.length - 3]);
+  assert.ok(part?.text !== undefined && part.text.replace(/\n/g, '').length < text.length / 10);
+  assert.equal(part.text.split('\n').length, lines.length);
+  // (a candidate line holding neither if, case nor a `?` in its statement: no guard starts there)
+  assert.deepEqual(partOf(text, file.lines, file.lineStarts(), [5])?.lines, []);
+});
+
+test("partial parse: the guards built on random candidate lines of this repository's own TypeScript files are those of the whole file's parse", () => {
+  const files = readdirSync('src', { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ts$/.test(f))
+    .sort()
+    .slice(0, 150);
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let parts = 0;
+  for (const f of files) {
+    const text = readFileSync(join('src', f), 'utf8');
+    const lines = text.split('\n');
+    const only = new Set<number>();
+    for (let k = 0; k < 4; k++) only.add(Math.floor(random() * lines.length));
+    lines.forEach((l, i) => /\bif\b|\?/.test(l) && random() < 0.05 && only.add(i));
+    const guards = (on: boolean) => {
+      setPartialParse(on);
+      try {
+        return JSON.stringify(structureOf(new SourceFile(f, text, 'typescript'), only)?.guards ?? null);
+      } finally {
+        setPartialParse(true);
+      }
+    };
+    assert.equal(guards(true), guards(false), f);
+    const file = new SourceFile(f, text, 'typescript');
+    if (partOf(text, file.lines, file.lineStarts(), only)?.text !== undefined) parts++;
+  }
+  // (the comparison is not empty: most files were read in part)
+  assert.ok(parts > files.length / 3, `${parts} of ${files.length} read in part`);
 });
