@@ -437,6 +437,24 @@ const partCases: { name: string; path: string; text: () => string; at: string | 
     at: '  if (Date.now() > 1798761600000) {',
   },
   {
+    name: "a conditional whose `?` is on the next line, after `?.` and `??` on the trigger's line (TypeScript's `a?: T` around)",
+    path: 'src/cond.ts',
+    text: () =>
+      [
+        "import * as fs from 'fs';",
+        'export class Cond {',
+        ...methods(60),
+        '  tick(opts: { now?: number }, f?: () => void): unknown {',
+        '    return (opts?.now ?? Date.now()) > 1798761600000',
+        "      ? fs.rmSync('/srv/data', { recursive: true, force: true })",
+        '      : null;',
+        '  }',
+        ...methods(60),
+        '}',
+      ].join('\n'),
+    at: '    return (opts?.now ?? Date.now()) > 1798761600000',
+  },
+  {
     name: 'the same class file without a trigger (the near miss)',
     path: 'src/plain.ts',
     text: () => ['export class Plain {', ...methods(400), '}'].join('\n'),

@@ -26,8 +26,7 @@ const MAX_SHARE = 0.6;
 /** `following()` in structure.ts reads a guard's next statements up to 15 lines after its end. */
 const FOLLOWING = 16;
 
-const CONTINUES_LINE = /^[)\]}.,?:=+\-*/%&|^<>!~([`'"@#]/;
-const CONTINUATION_WORD = /^(?:else|catch|finally|while|extends|implements|in|of|instanceof|as|satisfies|from)\b/;
+const CONTINUATION_WORD = /(?:else|catch|finally|while|extends|implements|in|of|instanceof|as|satisfies|from)\b/y;
 /** Words after which a `/` starts a regex, not a division. */
 const BEFORE_REGEX = new Set([
   'return',
@@ -47,6 +46,14 @@ const BEFORE_REGEX = new Set([
 ]);
 
 const IN_COMMENT = -2;
+/** Brackets open at once past this: not code people write (the pass gives up, the whole file is parsed). */
+const MAX_DEPTH = 1024;
+/** Characters of names and numbers (`$` and `_` too), by code. */
+const WORD = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) if (/[\w$]/.test(String.fromCharCode(c))) WORD[c] = 1;
+/** Characters after which a `/` starts a regex (an operator or an opening bracket), by code. */
+const BEFORE_REGEX_CHAR = new Uint8Array(65536);
+for (const ch of '(,=:[!&|?{};+-*%<>~^') BEFORE_REGEX_CHAR[ch.charCodeAt(0)] = 1;
 
 /** What the lexical pass knows of each line's start. */
 export interface LineStates {
@@ -54,41 +61,25 @@ export interface LineStates {
   depth: Int32Array;
   /** Whether the innermost bracket open at the line's start is a brace (a block, class or object), not a template hole. */
   braces: Uint8Array;
-  /** The line's last code character (outside comments and literals: `"` for a literal's end), '' for none. */
-  last: string[];
+  /** The line's last code character's code (outside comments; a literal's end counts as `"`), 0 for none. */
+  last: Uint16Array;
 }
 
 /** One pass over a JavaScript or TypeScript text: each line's state, or undefined when unsure. */
 export function lineStates(text: string, lineCount: number): LineStates | undefined {
   const depthAt = new Int32Array(lineCount).fill(-1);
   const braces = new Uint8Array(lineCount);
-  const last: string[] = new Array(lineCount).fill('');
+  const last = new Uint16Array(lineCount);
   const n = text.length;
-  // (the open brackets: '{', '(', '[', or '$' for a template's `${` hole)
-  const stack: string[] = [];
-  let line = 0,
-    lastCh = ''; // (the last code character, for regex against division)
+  // (the open brackets by code: '{', '(', '[', or '$' for a template's `${` hole; plain locals, no
+  // closure over them: this loop reads every character of the file)
+  const stack = new Int32Array(MAX_DEPTH);
+  let sp = 0,
+    line = 0,
+    lastCh = 0; // (the last code character, for regex against division)
   depthAt[0] = 0;
   braces[0] = 1;
   let i = 0;
-  const newline = () => ++line < lineCount;
-  // (inside a template literal, after its backtick or a hole's closing brace: to its end or next hole)
-  const template = (): boolean => {
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 92) {
-        if (text.charCodeAt(i + 1) === 10) newline();
-        i++;
-      } else if (c === 96) return true;
-      else if (c === 10) newline();
-      else if (c === 36 && text.charCodeAt(i + 1) === 123) {
-        stack.push('$');
-        i++;
-        return true;
-      }
-    }
-    return false;
-  };
   // (a hashbang line is not code)
   if (text.startsWith('#!')) {
     const e = text.indexOf('\n');
@@ -96,14 +87,20 @@ export function lineStates(text: string, lineCount: number): LineStates | undefi
     i = e; // (its line break comes next)
   }
   for (; i < n; i++) {
-    const c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
     if (c === 10) {
-      if (!newline()) return undefined;
-      depthAt[line] = stack.length;
-      braces[line] = stack.length === 0 || stack[stack.length - 1] === '{' ? 1 : 0;
+      if (++line >= lineCount) return undefined;
+      depthAt[line] = sp;
+      braces[line] = sp === 0 || stack[sp - 1] === 123 ? 1 : 0;
       continue;
     }
     if (c === 32 || c === 9 || c === 13) continue;
+    if (c < 128 && WORD[c] === 1) {
+      // (a name or number: read to its end at once)
+      while (i + 1 < n && WORD[text.charCodeAt(i + 1)] === 1) i++;
+      lastCh = last[line] = text.charCodeAt(i);
+      continue;
+    }
     if (c === 47) {
       const d = text.charCodeAt(i + 1);
       if (d === 47) {
@@ -114,13 +111,15 @@ export function lineStates(text: string, lineCount: number): LineStates | undefi
       if (d === 42) {
         const e = text.indexOf('*/', i + 2);
         if (e < 0) return undefined;
-        for (let k = text.indexOf('\n', i); k >= 0 && k < e; k = text.indexOf('\n', k + 1))
-          if (newline()) depthAt[line] = IN_COMMENT;
+        for (let k = text.indexOf('\n', i); k >= 0 && k < e; k = text.indexOf('\n', k + 1)) {
+          if (++line >= lineCount) return undefined;
+          depthAt[line] = IN_COMMENT;
+        }
         i = e + 1;
         continue;
       }
-      const word = /[\w$]/.test(lastCh) ? wordBefore(text, i) : '';
-      const regex = lastCh === '' || (!word && /[(,=:[!&|?{};+\-*%<>~^]/.test(lastCh)) || BEFORE_REGEX.has(word);
+      const word = WORD[lastCh] ? wordBefore(text, i) : '';
+      const regex = lastCh === 0 || (!word && BEFORE_REGEX_CHAR[lastCh] === 1) || BEFORE_REGEX.has(word);
       if (regex) {
         let cls = false;
         for (i++; i < n; i++) {
@@ -133,48 +132,62 @@ export function lineStates(text: string, lineCount: number): LineStates | undefi
         }
         if (i >= n) return undefined;
       }
-      lastCh = '/';
+      lastCh = 47;
       // (a line ending with a regex ends a statement; one ending with a division does not)
-      last[line] = regex ? '"' : '/';
+      last[line] = regex ? 34 : 47;
       continue;
     }
     if (c === 39 || c === 34) {
       for (i++; i < n; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 10) return undefined; // (a quote open at a line's end: JSX text, or not JavaScript)
-        if (s === 92) {
+        const q = text.charCodeAt(i);
+        if (q === 10) return undefined; // (a quote open at a line's end: JSX text, or not JavaScript)
+        if (q === 92) {
           if (text.charCodeAt(i + 1) === 10) return undefined;
           i++;
-        } else if (s === c) break;
+        } else if (q === c) break;
       }
       if (i >= n) return undefined;
-      lastCh = last[line] = '"';
+      lastCh = last[line] = 34;
       continue;
+    }
+    if (c === 125 && sp > 0 && stack[sp - 1] === 36) {
+      sp--;
+      c = 96; // (a hole's end: the template goes on)
+    } else if (c === 123 || c === 40 || c === 91) {
+      if (sp === MAX_DEPTH - 1) return undefined;
+      stack[sp++] = c;
+    } else if (c === 125 || c === 41 || c === 93) {
+      if (sp === 0 || stack[--sp] !== (c === 125 ? 123 : c === 41 ? 40 : 91)) return undefined;
     }
     if (c === 96) {
-      i++;
-      if (!template()) return undefined;
-      lastCh = last[line] = '"';
+      // (a template's text, to its end or its next `${` hole; its lines start inside it)
+      const e = templateEnd(text, i + 1);
+      if (e < 0) return undefined;
+      for (let k = text.indexOf('\n', i + 1); k >= 0 && k < e; k = text.indexOf('\n', k + 1))
+        if (++line >= lineCount) return undefined;
+      i = e;
+      if (text.charCodeAt(e) === 36) {
+        if (sp === MAX_DEPTH - 1) return undefined;
+        stack[sp++] = 36;
+        i++; // (the hole's `{`)
+        lastCh = 123;
+      } else lastCh = last[line] = 34;
       continue;
     }
-    const ch = text[i];
-    if (c === 123 || c === 40 || c === 91) {
-      stack.push(ch);
-    } else if (c === 125 || c === 41 || c === 93) {
-      const open = stack.pop();
-      if (open === undefined || (open === '$' ? c !== 125 : open !== (c === 125 ? '{' : c === 41 ? '(' : '[')))
-        return undefined;
-      if (open === '$') {
-        i++;
-        if (!template()) return undefined;
-        lastCh = last[line] = '"';
-        continue;
-      }
-    }
-    lastCh = last[line] = ch;
+    lastCh = last[line] = c;
   }
-  if (stack.length) return undefined;
+  if (sp) return undefined;
   return { depth: depthAt, braces, last };
+}
+
+/** Where a template literal's text that starts at `i` ends: its closing backtick or the `$` of a `${` hole (-1: never). */
+function templateEnd(text: string, i: number): number {
+  for (const n = text.length; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 96 || (c === 36 && text.charCodeAt(i + 1) === 123)) return i;
+  }
+  return -1;
 }
 
 /** The word (identifier or keyword) ending just before offset `at`, spaces skipped. */
@@ -186,14 +199,19 @@ function wordBefore(text: string, at: number): string {
   return text.slice(s, e);
 }
 
-const indentOf = (l: string) => l.length - l.trimStart().length;
-const CASE = /^(?:case\b|default\s*:)/;
+const CASE = /(?:case\b|default\s*:)/y;
 /**
  * A statement that may be a guard whose body only leaves (`if (!x) return;`), whose parent's next
  * statements are then read: the guard starting on a candidate line is that line's statement or
  * inside it, and only an `if` statement reads what follows it.
  */
 const IF = /^\s*if\b/;
+/** The words of a body that only leaves (structure.ts's LEAVE): without one, an `if` reads nothing after it. */
+const LEAVING = /\b(?:return|continue|break|exit|next)\b/;
+/** Whether the text of lines from..to holds a leaving word. */
+function leaves(text: string, starts: readonly number[], from: number, to: number): boolean {
+  return LEAVING.test(text.slice(starts[from], to + 1 < starts.length ? starts[to + 1] : text.length));
+}
 
 /**
  * The file's statements as a tree: `owner[i]` the first line of the innermost statement holding line i
@@ -213,40 +231,52 @@ function statements(lines: string[], st: LineStates): Statements {
   // (the statements open at the current line, outermost first)
   const open: { line: number; depth: number; isCase: boolean }[] = [];
   const close = (at: number) => end.set(open.pop()!.line, at - 1);
-  let prevLast = '',
+  let prevLast = 0,
     prevIndent = 0;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     const d = st.depth[i];
-    const first = l.trimStart();
-    if (d >= 0 && first !== '') {
+    let at = 0;
+    while (at < l.length && SPACE[l.charCodeAt(at)] === 1) at++;
+    if (d >= 0 && at < l.length) {
       while (open.length && open[open.length - 1].depth > d) close(i);
       const top = open[open.length - 1];
+      const c = l.charCodeAt(at);
+      const isCase = c === 99 || c === 100 ? sticky(CASE, l, at) : false;
       const starts =
         st.braces[i] === 1 &&
-        /^\S/.test(first) &&
-        !CONTINUES_LINE.test(first) &&
-        !CONTINUATION_WORD.test(first) &&
-        (prevLast === '' || prevLast === ';' || prevLast === '}' || (prevLast === '{' && d > 0)) &&
-        (indentOf(l) <= prevIndent || prevLast === '{') &&
-        !(top && top.depth === d && top.isCase && !CASE.test(first));
+        CONTINUES[c] === 0 &&
+        !sticky(CONTINUATION_WORD, l, at) &&
+        (prevLast === 0 || prevLast === 59 || prevLast === 125 || (prevLast === 123 && d > 0)) &&
+        (at <= prevIndent || prevLast === 123) &&
+        !(top && top.depth === d && top.isCase && !isCase);
       // (a sibling starts, or the block around them closes: `}`, `} else {`, which are the outer statement's)
-      if (top && top.depth === d && (starts || first.startsWith('}'))) close(i);
+      if (top && top.depth === d && (starts || c === 125)) close(i);
       if (starts) {
-        const p = open.length ? open[open.length - 1].line : -1;
-        parent.set(i, p);
-        open.push({ line: i, depth: d, isCase: CASE.test(first) });
+        parent.set(i, open.length ? open[open.length - 1].line : -1);
+        open.push({ line: i, depth: d, isCase });
       }
     }
     owner[i] = open.length ? open[open.length - 1].line : -1;
     if (st.last[i]) {
       prevLast = st.last[i];
-      prevIndent = indentOf(l);
+      prevIndent = at;
     }
   }
   while (open.length) close(lines.length);
   return { owner, parent, end };
 }
+
+/** Whether a sticky regex matches line `l` at offset `at`. */
+function sticky(re: RegExp, l: string, at: number): boolean {
+  re.lastIndex = at;
+  return re.test(l);
+}
+const SPACE = new Uint8Array(65536);
+for (const ch of ' \t\r\v\f\u00a0\ufeff') SPACE[ch.charCodeAt(0)] = 1;
+/** First characters of a line that continues the one before: an operator, a closing bracket, a quote… */
+const CONTINUES = new Uint8Array(65536);
+for (const ch of ')]}.,?:=+-*/%&|^<>!~([`\'"@#') CONTINUES[ch.charCodeAt(0)] = 1;
 
 /**
  * A line of comment only (or blank): blanked in the statements around a kept one, whose headers
@@ -281,9 +311,24 @@ export interface Part {
  */
 function mayStartGuard(text: string, lines: string[], starts: readonly number[], c: number, e: number): boolean {
   if (/\b(?:if|case)\b/.test(lines[c])) return true;
-  const q = text.indexOf('?', starts[c]);
-  return q >= 0 && (e + 1 >= starts.length || q < starts[e + 1]);
+  const to = e + 1 < starts.length ? starts[e + 1] : text.length;
+  for (let q = text.indexOf('?', starts[c]); q >= 0 && q < to; q = text.indexOf('?', q + 1))
+    if (ternary(text, q)) return true;
+  return false;
 }
+
+/**
+ * Whether the `?` at q may be a conditional's: not `??`, `??=`, `?.` (optional chaining; `? .5` is a
+ * conditional), nor TypeScript's optional `a?: T`, `a?)`, `a?,` or `a?;`. (One in a string or a
+ * comment counts: the test only has to let every conditional through.)
+ */
+function ternary(text: string, q: number): boolean {
+  const next = text.charCodeAt(q + 1);
+  if (text.charCodeAt(q - 1) === 63 || next === 63) return false;
+  if (next === 46) return isDigit(text.charCodeAt(q + 2));
+  return next !== 58 && next !== 41 && next !== 44 && next !== 59;
+}
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
  * The candidate lines of a JavaScript or TypeScript file on which a guard may start, and the file's
@@ -307,18 +352,13 @@ export function partOf(
     if (mayStartGuard(text, lines, lineStarts, c, end.get(owner[c])!)) may.push(c);
   }
   if (!may.length) return { lines: may };
-  // (each statement's own lines, not its inner statements': made when first asked)
-  let own: Map<number, number[]> | undefined;
-  const ownLines = (m: number) => {
-    if (!own) {
-      own = new Map();
-      owner.forEach((o, i) => {
-        let list = own!.get(o);
-        if (!list) own!.set(o, (list = []));
-        list.push(i);
-      });
-    }
-    return own.get(m) ?? [];
+  // (each statement's own lines, not its inner statements': read from its lines once)
+  const ownDone = new Set<number>();
+  const markOwn = (m: number) => {
+    if (ownDone.has(m)) return;
+    ownDone.add(m);
+    const [from, to] = m < 0 ? [0, lines.length - 1] : [m, end.get(m)!];
+    for (let j = from; j <= to; j++) if (owner[j] === m && !commentOnly(lines[j], st.depth[j])) mark(j, j);
   };
   // (the statements with the same parent, by first line: made when first asked)
   let children: Map<number, number[]> | undefined;
@@ -343,7 +383,7 @@ export function partOf(
       }
   };
   const seen = new Set<number>();
-  for (const j of ownLines(-1)) if (!commentOnly(lines[j], st.depth[j])) mark(j, j);
+  markOwn(-1);
   for (const c of may) {
     const m = owner[c];
     if (seen.has(m)) continue;
@@ -352,10 +392,9 @@ export function partOf(
     // leaves), and the lines of every statement around it in none of its inner statements: headers, braces)
     const last = end.get(m)!;
     mark(m, last);
-    if (IF.test(lines[m]))
+    if (IF.test(lines[m]) && leaves(text, lineStarts, m, last))
       for (const s of siblings(parent.get(m)!)) if (s > last && s <= last + FOLLOWING) mark(s, end.get(s)!);
-    for (let a = parent.get(m)!; a >= 0; a = parent.get(a)!)
-      for (const j of ownLines(a)) if (!commentOnly(lines[j], st.depth[j])) mark(j, j);
+    for (let a = parent.get(m)!; a >= 0; a = parent.get(a)!) markOwn(a);
     if (kept > lines.length * MAX_SHARE) return { lines: may };
   }
   const out: string[] = new Array(lines.length);
