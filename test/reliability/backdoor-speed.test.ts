@@ -8,7 +8,7 @@ import { SourceFile } from '../../src/analyzers/source.ts';
 import { analyzeBackdoors } from '../../src/analyzers/backdoor/index.ts';
 import { languageOf } from '../../src/analyzers/code/languages.ts';
 import { buildPrefilter } from '../../src/analyzers/literals.ts';
-import { triggerLines, wordLedHints, wordLineMatches } from '../../src/analyzers/backdoor/vocabulary.ts';
+import { markerHint, triggerLines, wordLedHints, wordLineMatches } from '../../src/analyzers/backdoor/vocabulary.ts';
 import { triggerEffects } from '../../src/analyzers/backdoor/trigger.ts';
 import { assignments, setPartialParse, structureOf } from '../../src/analyzers/backdoor/structure.ts';
 import { partOf } from '../../src/analyzers/backdoor/partial.ts';
@@ -574,3 +574,44 @@ for (const phase of ['before the word automaton is built', 'after it is built'] 
       const got = analyzeBackdoors(new SourceFile('tools/boot.py', text, 'python')).map((f) => `${f.ruleId}:${f.line}`);
       assert.equal(got.includes(`${c.rule}:${planted}`), c.found, got.join(', ') || 'no findings');
     });
+
+test("the marker-file hint (`'/path'` then `.exists()` lines later) finds exactly the lines a whole-text search finds when it searches only the lines holding its start words, on 3,000 random texts", () => {
+  buildPrefilter();
+  const parts = [
+    "'/etc/.unlock'",
+    '"./marker"',
+    '`~/.flag`',
+    "'C:\\\\x'",
+    '.exists()',
+    '.exists?',
+    '.is_file()',
+    'exists(',
+    'os.path.isfile(',
+    'Path(',
+    'stat ',
+    'access(',
+    '-f ',
+    '-e ',
+    '/tmp/x',
+    '~/.x',
+    ')',
+    '\n',
+    '\n\n',
+    '   ',
+    '\t',
+    'if ',
+    'x',
+  ];
+  let seed = 11;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let k = 0; k < 3000; k++) {
+    let text = '';
+    for (let n = 1 + Math.floor(random() * 14); n > 0; n--) text += parts[Math.floor(random() * parts.length)];
+    const file = new SourceFile('src/m.js', text, 'javascript');
+    assert.deepEqual(markerHint.lines(file), file.matchingLines(markerHint.re()), JSON.stringify(text));
+  }
+  // (the planted marker at the end of an 8,000-line file, its `.exists()` two lines under the path)
+  const text = after8k(['if (', "  '/var/lib/.kill_switch'", '  .exists()) wipe();']);
+  const file = new SourceFile('src/m.js', text, 'javascript');
+  assert.deepEqual(markerHint.lines(file), [7998]);
+});
