@@ -348,7 +348,8 @@ export function triggerLines(
 ): Set<number> {
   const out = new Set<number>();
   const text = file.text;
-  if (TIME_WORD.test(text)) for (const i of file.matchingLines(MOMENT_G)) out.add(i);
+  // (the time words and the increments are asked of the scan's automaton first: a file without them is not read for them)
+  if (occurs(TIME_WORD, text)) for (const i of file.matchingLines(MOMENT_G)) out.add(i);
   // (a hint whose words the file lacks matches nowhere: the scan's automaton says so without a pass)
   for (const re of LINE_HINTS)
     if (mayOccur(re, text))
@@ -406,7 +407,7 @@ export function triggerLines(
   // (found from the `++` / `+= 1` / increment call, then the name beside it: one literal scan)
   // (a name counted up in many places is compared once: each test reads the whole text)
   const uncompared = new Set<string>();
-  for (const m of text.matchAll(INCREMENT_OP)) {
+  for (const m of mayOccur(INCREMENT_OP, text) ? text.matchAll(INCREMENT_OP) : []) {
     const at = m.index ?? 0;
     const around = text.slice(Math.max(0, at - 60), at + 60);
     const i = INCREMENTED.exec(around.slice(0, 60 + m[0].length + 40));
@@ -601,4 +602,4 @@ export function oncePerLine(
 // (the word-led hints are read where their words are: their places are recorded too)
 prefilterProvider(() => LINE_HINTS);
 prefilterProvider(() => [...WORD_LED, MARKER_START], true);
-prefilterProvider(() => [GRANT_HINT, EFFECTS[0][1]]);
+prefilterProvider(() => [GRANT_HINT, EFFECTS[0][1], TIME_WORD, INCREMENT_OP]);
