@@ -615,3 +615,22 @@ test("the marker-file hint (`'/path'` then `.exists()` lines later) finds exactl
   const file = new SourceFile('src/m.js', text, 'javascript');
   assert.deepEqual(markerHint.lines(file), [7998]);
 });
+
+test('a value decoded on one line and run 300 lines later (a line no gate reads), at the end of a 400 KB file: found; without the decode: no finding', () => {
+  buildPrefilter();
+  const filler = (n: number) => Array.from({ length: n }, (_v, i) => `value_${i} = compute(${i}, "item-${i}")`);
+  const run = (decode: boolean) => {
+    const lines = [
+      'import base64',
+      ...filler(Math.ceil(400_000 / 36)),
+      decode ? 'payload = base64.b64decode(BLOB)' : 'payload = load(BLOB)',
+      ...filler(300),
+      'exec(payload)',
+    ];
+    const found = analyzeBackdoors(new SourceFile('tools/run.py', lines.join('\n'), 'python'));
+    return found.filter((f) => f.ruleId === 'backdoor.decode-exec').map((f) => f.line);
+  };
+  const n = 1 + Math.ceil(400_000 / 36) + 1 + 300 + 1;
+  assert.deepEqual(run(true), [n]);
+  assert.deepEqual(run(false), []);
+});

@@ -549,7 +549,15 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     for (const g of gates) for (const i of g.lines!) worth[i] = 1;
     for (let at = file.text.indexOf('\\'); at >= 0; at = file.text.indexOf('\\', at + 1)) worth[file.lineIndex(at)] = 1;
   }
-  for (let i = 0; i < lines.length; i++) {
+  // (the lines read while no decoded value is tracked, listed by a small loop of their own: this
+  // function's loop over every line of a file cost more than the lines it skipped)
+  const visit = worth ? worthOrLong(lines, worth) : undefined;
+  for (let i = 0, next = 0; i < lines.length; i++) {
+    if (visit && decoded.size === 0) {
+      while (next < visit.length && visit[next] < i) next++;
+      if (next === visit.length) break;
+      i = visit[next];
+    }
     if (lines[i].length > MAX_LINE) {
       // (its statements are judged on their own, whatever the gates saw, the findings put on this line)
       if (!nested) for (const f of longLine(file, lines[i])) hit(f.ruleId, i + 1);
@@ -644,6 +652,13 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     const m = META[h.ruleId];
     return finding(file, { ruleId: h.ruleId, category: 'backdoor', line: h.line, column: h.column, ...m });
   });
+}
+
+/** The lines (ascending) a gate may hold (`worth`), and every overlong line (read statement by statement). */
+function worthOrLong(lines: string[], worth: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (worth[i] === 1 || lines[i].length > MAX_LINE) out.push(i);
+  return out;
 }
 
 /** The backdoor findings of one overlong line, read statement by statement. */
