@@ -426,7 +426,8 @@ function readAssignments(file: SourceFile): Map<string, string> {
         value += `\n${lines[j]}`;
         open += depth(lines[j]);
       }
-    for (const name of [m[1], ...(m[2] ? m[2].split(',').slice(1) : [])].map((x) => x.trim())) {
+    // (one name, most lines: no list made for it)
+    for (const name of m[2] ? [m[1], ...m[2].split(',').slice(1)].map((x) => x.trim()) : [m[1]]) {
       if (name === '_') continue;
       const n = (count.get(name) ?? 0) + 1;
       count.set(name, n);
