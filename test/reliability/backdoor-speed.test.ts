@@ -634,3 +634,44 @@ test('a value decoded on one line and run 300 lines later (a line no gate reads)
   assert.deepEqual(run(true), [n]);
   assert.deepEqual(run(false), []);
 });
+
+test('partial parse, code without semicolons: a guard that only returns, written after a statement not ended by `;` (the two read as one), opens the wipe after it: found, the same as with the whole file parsed', () => {
+  const text = [
+    "const fs = require('fs')",
+    ...methods(60, '').map((l) => l.replace(/;$/, '')),
+    'function tick () {',
+    '  const now = Date.now()',
+    '  if (now < 1798761600000) {',
+    '    return',
+    '  }',
+    "  fs.rmSync('/srv/data', { recursive: true, force: true })",
+    '}',
+    ...methods(60, '').map((l) => l.replace(/;$/, '')),
+  ].join('\n');
+  const { part, whole } = bothWays('src/nosemi.js', text);
+  assert.deepEqual(part, whole);
+  assert.ok(part.includes(64), `planted trigger on line 64 not found: ${part.join(', ') || 'none'}`);
+});
+
+test('partial parse: a guard in an anonymous function named by a long left operand that spans other statements (`a || function () {…} || function () { if (…) }`) is built as from the whole file', () => {
+  const text = [
+    ...methods(60, ''),
+    'var extendStatics = Object.setPrototypeOf || function (d, b) {',
+    '  d.__proto__ = b;',
+    '} || function (d, b) {',
+    '  for (var p in b) if (Date.now() > 1798761600000) wipe(p);',
+    '};',
+    ...methods(60, ''),
+  ].join('\n');
+  const only = new Set([63]);
+  const guards = (on: boolean) => {
+    setPartialParse(on);
+    try {
+      return JSON.stringify(structureOf(new SourceFile('src/ext.js', text, 'javascript'), only)?.guards);
+    } finally {
+      setPartialParse(true);
+    }
+  };
+  assert.equal(guards(true), guards(false));
+  assert.match(guards(true), /d\.__proto__ = b/);
+});

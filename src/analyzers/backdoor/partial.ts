@@ -201,17 +201,17 @@ function wordBefore(text: string, at: number): string {
 
 const CASE = /(?:case\b|default\s*:)/y;
 /**
- * A statement that may be a guard whose body only leaves (`if (!x) return;`), whose parent's next
- * statements are then read: the guard starting on a candidate line is that line's statement or
- * inside it, and only an `if` statement reads what follows it.
+ * Whether a statement may hold an `if` whose body only leaves (`if (!x) return;`): the guard then reads
+ * its parent's next statements. The statement found here may be several of the file's (a line ending
+ * without `;` does not end one here), so any `if` in it counts, not only one that starts it.
  */
-const IF = /^\s*if\b/;
-/** The words of a body that only leaves (structure.ts's LEAVE): without one, an `if` reads nothing after it. */
-const LEAVING = /\b(?:return|continue|break|exit|next)\b/;
-/** Whether the text of lines from..to holds a leaving word. */
-function leaves(text: string, starts: readonly number[], from: number, to: number): boolean {
-  return LEAVING.test(text.slice(starts[from], to + 1 < starts.length ? starts[to + 1] : text.length));
+function ifThatLeaves(text: string, starts: readonly number[], from: number, to: number): boolean {
+  const part = text.slice(starts[from], to + 1 < starts.length ? starts[to + 1] : text.length);
+  return IF_WORD.test(part) && LEAVING.test(part);
 }
+const IF_WORD = /\bif\b/;
+/** The words of a body that only leaves (structure.ts's LEAVE). */
+const LEAVING = /\b(?:return|continue|break|exit|next)\b/;
 
 /**
  * The file's statements as a tree: `owner[i]` the first line of the innermost statement holding line i
@@ -392,7 +392,7 @@ export function partOf(
     // leaves), and the lines of every statement around it in none of its inner statements: headers, braces)
     const last = end.get(m)!;
     mark(m, last);
-    if (IF.test(lines[m]) && leaves(text, lineStarts, m, last))
+    if (ifThatLeaves(text, lineStarts, m, last))
       for (const s of siblings(parent.get(m)!)) if (s > last && s <= last + FOLLOWING) mark(s, end.get(s)!);
     for (let a = parent.get(m)!; a >= 0; a = parent.get(a)!) markOwn(a);
     if (kept > lines.length * MAX_SHARE) return { lines: may };

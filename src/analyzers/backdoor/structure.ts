@@ -116,7 +116,7 @@ export function structureOf(file: SourceFile, only?: Set<number>): Structure | n
   return s;
 }
 
-function build(file: SourceFile, only?: Set<number>): Structure | null {
+function build(file: SourceFile, only?: Set<number>, whole = false): Structure | null {
   const lang = file.language;
   if (!lang || usingStandInAstGrep()) return null;
   registerParsers(lang);
@@ -130,7 +130,7 @@ function build(file: SourceFile, only?: Set<number>): Structure | null {
   };
   const tree = parsedTrees.get(file)?.root;
   // (the code analyzer's tree, when it parsed the file, costs nothing more: else only what the candidates need)
-  const part = !tree && partialParse && only ? partOfFile(file, only) : undefined;
+  const part = !tree && !whole && partialParse && only ? partOfFile(file, only) : undefined;
   // (no candidate line can start a guard: nothing to parse)
   if (part && !part.lines.length) {
     out.bodies = bodiesOf(file);
@@ -138,8 +138,9 @@ function build(file: SourceFile, only?: Set<number>): Structure | null {
   }
   // (the code analyzer's tree when it parsed the file; else a PHP excerpt without its tag gets one on
   // line 1, so lines stay: it parses as HTML otherwise)
+  const partRoot = tree ? undefined : partTree(file, part);
   const root = (tree ??
-    partTree(file, part) ??
+    partRoot ??
     astGrep()
       .parse(astGrepLang(lang) as never, (php ? '<?php ' : '') + file.text)
       .root()) as unknown as Node & { findAll(c: unknown): Node[] };
@@ -160,6 +161,10 @@ function build(file: SourceFile, only?: Set<number>): Structure | null {
     else if (CASE_KINDS.has(k)) g = caseOf(n, fn);
     else if (/&&|\|\|/.test(n.field('operator')?.text() ?? (k === 'list' ? n.text() : ''))) g = shortCircuit(n, fn);
     if (g) out.guards.push(g);
+    // (read from the part, a name or a switch's subject spanning lines may hold blanked lines: an
+    // anonymous function named by a long left operand. The whole file decides then.)
+    if (partRoot && g && (g.fn.includes('\n') || (CASE_KINDS.has(k) && g.condition.includes('\n'))))
+      return build(file, only, true);
   }
   out.bodies = bodiesOf(file);
   return out;
