@@ -13,7 +13,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { linesWith } from './vocabulary.ts';
-import { prefilterProvider } from '../literals.ts';
+import { occurs, prefilterProvider } from '../literals.ts';
 import { splitArgs } from './calls.ts';
 
 const IV_NAME =
@@ -67,7 +67,8 @@ const CRYPTO_HINT =
 export function analyzeCrypto(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   const text = file.text;
-  if (!CRYPTO_USE.test(text)) return out;
+  // (the scan's automaton says first whether any of the words occur: most files without one are not read)
+  if (!occurs(CRYPTO_USE, text)) return out;
   const add = (i: number, ruleId: string, title: string, message: string) =>
     out.push(
       finding(file, {
@@ -84,7 +85,7 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
         fix: 'Use a CSPRNG for keys, nonces, IVs, salts and tokens; keep keys at full length; follow current KDF work factors.',
       }),
     );
-  const secretsMade = SECRET_USE.test(text);
+  const secretsMade = occurs(SECRET_USE, text);
   for (const i of linesWith(file, CRYPTO_HINT)) {
     const l = file.lines[i];
     if (l.length > 600 || /^\s*(?:\/\/|#(?!\[)|\*|\/\*)/.test(l)) continue;
@@ -135,3 +136,4 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
 prefilterProvider(() => [CRYPTO_HINT], true);
+prefilterProvider(() => [CRYPTO_USE, SECRET_USE]);

@@ -184,7 +184,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     }
   // What each check needs somewhere in the text (a line has it only if the text has): a check the
   // text cannot feed is not tried on its lines, and a text that feeds none is not read line by line.
-  const mac = MAC_NAME.test(text);
+  const mac = occurs(MAC_NAME, text);
   const can = {
     compareFn: mayOccur(COMPARE_FN, text),
     shortSlice: mac && SHORT_SLICE.test(text),
@@ -405,4 +405,5 @@ prefilterProvider(() => [
   SET_PASSWORD,
   VERIFY_CALL,
   TLS_OFF_BY_NAME,
+  MAC_NAME,
 ]);

@@ -12,7 +12,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
-import { oncePerLine } from './vocabulary.ts';
+import { linesWith, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
 import { firstCallArgs } from './calls.ts';
 
@@ -75,8 +75,9 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
     'Ship readable code (or a pinned, checksummed dependency); remove the decode-and-run or download-and-run step.',
   );
   const lines = file.lines;
-  // (both tests need one of these words on the line itself: only lines that hold one are read)
-  for (const i of file.matchingLines(PIPE_WORDS)) {
+  // (both tests need one of these words on the line itself: only lines that hold one are read, as the
+  // scan's automaton saw them: the same lines as the regex's, without a pass of it)
+  for (const i of linesWith(file, PIPE_WORDS)) {
     const l = lines[i];
     if (l.length > 2000) continue;
     // (a message that tells a person what to type is not a command: print, log, echo, raise)
@@ -171,3 +172,4 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
 
 // (the words of the decode tests go into the scan's automaton: a file without them is not read for them)
 prefilterProvider(() => [DECODE, MORE_DECODE, CHAR_CODES]);
+prefilterProvider(() => [PIPE_WORDS], true);

@@ -285,7 +285,16 @@ interface Hit {
 
 // (the gates' regexes are tried line by line; the others are asked about the whole file)
 prefilterProvider(
-  () => [DECODE, RARE_CONDITION, MASTER_PASSWORD, REVERSE_SHELL, PIECES_HINT, DATA_URL_CODE, DOWNLOAD_EXEC],
+  () => [
+    DECODE,
+    RARE_CONDITION,
+    MASTER_PASSWORD,
+    REVERSE_SHELL,
+    PIECES_HINT,
+    DATA_URL_CODE,
+    DOWNLOAD_EXEC,
+    DEBUG_BYPASS,
+  ],
   true,
 );
 prefilterProvider(() => [
@@ -293,7 +302,6 @@ prefilterProvider(() => [
   NET_SINK,
   LITERAL_HOST,
   SHELL_URL,
-  DEBUG_BYPASS,
   AUTH_CONTEXT,
   DATA_URL_HINT,
   SOCKET_CONNECT,
@@ -328,6 +336,15 @@ function gate(re: RegExp, file: SourceFile, wholeRe = re, lineRe?: RegExp): Gate
       return r;
     },
   };
+}
+
+/**
+ * Whether a regex whose matches never span lines matches on some line: only the lines holding its
+ * words are tried (a bypass flag's name: `debug` is in many files, `if … debug` on few of their lines).
+ */
+function onSomeLine(re: RegExp, file: SourceFile): boolean {
+  const lines = candidateLines(re, file.text, () => file.lineStarts());
+  return lines ? lines.some((i) => re.test(file.lines[i])) : occurs(re, file.text);
 }
 
 const META: Record<
@@ -518,7 +535,7 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     reverseAt = gate(REVERSE_SHELL, file);
   const hasExfil =
       may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))),
-    hasBypass = may(DEBUG_BYPASS) && may(AUTH_CONTEXT);
+    hasBypass = onSomeLine(DEBUG_BYPASS, file) && may(AUTH_CONTEXT);
   const piecesAt = gate(PIECES_HINT, file, PIECES_HINT, PIECES_LINES),
     dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
   const hasSocketShell = may(SOCKET_CONNECT) && may(SHELL_START);
@@ -532,7 +549,15 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     for (const g of gates) for (const i of g.lines!) worth[i] = 1;
     for (let at = file.text.indexOf('\\'); at >= 0; at = file.text.indexOf('\\', at + 1)) worth[file.lineIndex(at)] = 1;
   }
-  for (let i = 0; i < lines.length; i++) {
+  // (the lines read while no decoded value is tracked, listed by a small loop of their own: this
+  // function's loop over every line of a file cost more than the lines it skipped)
+  const visit = worth ? worthOrLong(lines, worth) : undefined;
+  for (let i = 0, next = 0; i < lines.length; i++) {
+    if (visit && decoded.size === 0) {
+      while (next < visit.length && visit[next] < i) next++;
+      if (next === visit.length) break;
+      i = visit[next];
+    }
     if (lines[i].length > MAX_LINE) {
       // (its statements are judged on their own, whatever the gates saw, the findings put on this line)
       if (!nested) for (const f of longLine(file, lines[i])) hit(f.ruleId, i + 1);
@@ -627,6 +652,13 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     const m = META[h.ruleId];
     return finding(file, { ruleId: h.ruleId, category: 'backdoor', line: h.line, column: h.column, ...m });
   });
+}
+
+/** The lines (ascending) a gate may hold (`worth`), and every overlong line (read statement by statement). */
+function worthOrLong(lines: string[], worth: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (worth[i] === 1 || lines[i].length > MAX_LINE) out.push(i);
+  return out;
 }
 
 /** The backdoor findings of one overlong line, read statement by statement. */

@@ -8,6 +8,7 @@
 import type { SourceFile } from '../source.ts';
 import { astGrep, astGrepLang, registerParsers, usingStandInAstGrep } from '../code/languages.ts';
 import { parsedTrees } from '../code/index.ts';
+import { partOf, type Part } from './partial.ts';
 
 interface Node {
   text(): string;
@@ -115,17 +116,11 @@ export function structureOf(file: SourceFile, only?: Set<number>): Structure | n
   return s;
 }
 
-function build(file: SourceFile, only?: Set<number>): Structure | null {
+function build(file: SourceFile, only?: Set<number>, whole = false): Structure | null {
   const lang = file.language;
   if (!lang || usingStandInAstGrep()) return null;
   registerParsers(lang);
   const php = lang === 'php' && !/<\?(?:php\b|=)?/.test(file.text);
-  // (the code analyzer's tree when it parsed the file; else a PHP excerpt without its tag gets one on
-  // line 1, so lines stay: it parses as HTML otherwise)
-  const root = (parsedTrees.get(file)?.root ??
-    astGrep()
-      .parse(astGrepLang(lang) as never, (php ? '<?php ' : '') + file.text)
-      .root()) as unknown as Node & { findAll(c: unknown): Node[] };
   const out: Structure = {
     guards: [],
     functions: [],
@@ -133,6 +128,22 @@ function build(file: SourceFile, only?: Set<number>): Structure | null {
     bodies: { get: () => undefined },
     text: file.text,
   };
+  const tree = parsedTrees.get(file)?.root;
+  // (the code analyzer's tree, when it parsed the file, costs nothing more: else only what the candidates need)
+  const part = !tree && !whole && partialParse && only ? partOfFile(file, only) : undefined;
+  // (no candidate line can start a guard: nothing to parse)
+  if (part && !part.lines.length) {
+    out.bodies = bodiesOf(file);
+    return out;
+  }
+  // (the code analyzer's tree when it parsed the file; else a PHP excerpt without its tag gets one on
+  // line 1, so lines stay: it parses as HTML otherwise)
+  const partRoot = tree ? undefined : partTree(file, part);
+  const root = (tree ??
+    partRoot ??
+    astGrep()
+      .parse(astGrepLang(lang) as never, (php ? '<?php ' : '') + file.text)
+      .root()) as unknown as Node & { findAll(c: unknown): Node[] };
   // (the guards are found natively, and only those on candidate lines are read: a call per node costs)
   // (`a && harm()` as a statement: bash lists; in other languages `&&` is everywhere and rarely a guard)
   const guardKinds = kindsOf(
@@ -150,9 +161,38 @@ function build(file: SourceFile, only?: Set<number>): Structure | null {
     else if (CASE_KINDS.has(k)) g = caseOf(n, fn);
     else if (/&&|\|\|/.test(n.field('operator')?.text() ?? (k === 'list' ? n.text() : ''))) g = shortCircuit(n, fn);
     if (g) out.guards.push(g);
+    // (read from the part, a name or a switch's subject spanning lines may hold blanked lines: an
+    // anonymous function named by a long left operand. The whole file decides then.)
+    if (partRoot && g && (g.fn.includes('\n') || (CASE_KINDS.has(k) && g.condition.includes('\n'))))
+      return build(file, only, true);
   }
   out.bodies = bodiesOf(file);
   return out;
+}
+
+/** (for the tests: off, every file is parsed whole, to compare the guards found either way) */
+let partialParse = true;
+export function setPartialParse(on: boolean): void {
+  partialParse = on;
+}
+
+/** What a JavaScript or TypeScript file's candidate lines need parsed (partial.ts), or undefined: the whole file. */
+function partOfFile(file: SourceFile, only: Set<number>): Part | undefined {
+  const lang = file.language;
+  if ((lang !== 'javascript' && lang !== 'typescript') || /\.jsx$/i.test(file.path)) return undefined;
+  return partOf(file.text, file.lines, file.lineStarts(), only);
+}
+
+/**
+ * The tree of the part, or undefined (parse the whole file) without one or when its tree holds an
+ * error (a cut in the wrong place would: the whole file decides then).
+ */
+function partTree(file: SourceFile, part: Part | undefined): unknown {
+  if (part?.text === undefined) return undefined;
+  const root = astGrep()
+    .parse(astGrepLang(file.language!) as never, part.text)
+    .root() as unknown as { findAll(c: unknown): unknown[] };
+  return root.findAll({ rule: { kind: 'ERROR' } }).length ? undefined : root;
 }
 
 /** The name of the innermost function around a node ('' at top level). */
@@ -391,7 +431,8 @@ function readAssignments(file: SourceFile): Map<string, string> {
         value += `\n${lines[j]}`;
         open += depth(lines[j]);
       }
-    for (const name of [m[1], ...(m[2] ? m[2].split(',').slice(1) : [])].map((x) => x.trim())) {
+    // (one name, most lines: no list made for it)
+    for (const name of m[2] ? [m[1], ...m[2].split(',').slice(1)].map((x) => x.trim()) : [m[1]]) {
       if (name === '_') continue;
       const n = (count.get(name) ?? 0) + 1;
       count.set(name, n);

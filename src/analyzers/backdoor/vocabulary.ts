@@ -308,6 +308,27 @@ const WORD_LED = new Set(LINE_HINTS.filter((re) => re.source !== g(MARKER).sourc
 /** (for the tests: the hints read by `wordLineMatches`) */
 export const wordLedHints = (): RegExp[] => [...WORD_LED];
 const MOMENT_G = g(MOMENT);
+const MARKER_G = LINE_HINTS.find((re) => re.source === MARKER.source)!;
+/**
+ * What every MARKER match starts with: one of its existence words (`exists`, `isfile`, `stat`, `Path`…),
+ * a shell test (`-e`, `-f`, `-s`, `-d`) or a quoted path (`'./`, `"~`, `` `/ ``). Its `'/path'\n.exists()`
+ * does not start on its word's line, but it starts on a line holding one of these.
+ */
+const MARKER_START =
+  /\b(?:exists?|isfile|is_file|isFile|file_exists|Exists|FileExists|access|stat|lstat|Path)\b|-[efsd]|['"`][~./]/;
+/** (for the tests: MARKER's lines as triggerLines finds them, and the regex itself) */
+export const markerHint = { lines: (file: Parameters<typeof markerLines>[0]) => markerLines(file), re: () => MARKER_G };
+/** MARKER's lines, searched for only on the lines holding what its matches start with (the scan's automaton). */
+function markerLines(file: {
+  text: string;
+  lines: string[];
+  lineStarts?(): number[];
+  matchingLines(re: RegExp): number[];
+}): number[] {
+  const lineStarts = file.lineStarts?.bind(file);
+  const lines = lineStarts && candidateLines(MARKER_START, file.text, lineStarts);
+  return lines && lineStarts ? matchesOnLines(file, MARKER_G, lines, lineStarts()) : file.matchingLines(MARKER_G);
+}
 const INCREMENT_OP = /\+\+|\+=\s*1\b|[Ii]ncrement\w*\s*\(|\.inc\(|\.incr\(|fetch_add\(/g;
 const INCREMENTED =
   /\b([A-Za-z_]\w*)\s*(?:\+\+|\+=\s*1\b)|\+\+\s*(?:this\.|self\.)?([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*\.\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add)\s*\(/g;
@@ -327,11 +348,17 @@ export function triggerLines(
 ): Set<number> {
   const out = new Set<number>();
   const text = file.text;
-  if (TIME_WORD.test(text)) for (const i of file.matchingLines(MOMENT_G)) out.add(i);
+  // (the time words and the increments are asked of the scan's automaton first: a file without them is not read for them)
+  if (occurs(TIME_WORD, text)) for (const i of file.matchingLines(MOMENT_G)) out.add(i);
   // (a hint whose words the file lacks matches nowhere: the scan's automaton says so without a pass)
   for (const re of LINE_HINTS)
     if (mayOccur(re, text))
-      for (const i of WORD_LED.has(re) ? wordLineMatches(file, re) : file.matchingLines(re)) out.add(i);
+      for (const i of WORD_LED.has(re)
+        ? wordLineMatches(file, re)
+        : re === MARKER_G
+          ? markerLines(file)
+          : file.matchingLines(re))
+        out.add(i);
   const lineOf = (at: number) => {
     let n = 0;
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) n++;
@@ -380,7 +407,7 @@ export function triggerLines(
   // (found from the `++` / `+= 1` / increment call, then the name beside it: one literal scan)
   // (a name counted up in many places is compared once: each test reads the whole text)
   const uncompared = new Set<string>();
-  for (const m of text.matchAll(INCREMENT_OP)) {
+  for (const m of mayOccur(INCREMENT_OP, text) ? text.matchAll(INCREMENT_OP) : []) {
     const at = m.index ?? 0;
     const around = text.slice(Math.max(0, at - 60), at + 60);
     const i = INCREMENTED.exec(around.slice(0, 60 + m[0].length + 40));
@@ -506,6 +533,19 @@ export function wordLineMatches(
   const lineStarts = file.lineStarts?.bind(file);
   const lines = lineStarts && candidateLines(re, file.text, lineStarts);
   if (!lines || !lineStarts) return file.matchingLines(re);
+  return matchesOnLines(file, re, lines, lineStarts());
+}
+
+/**
+ * The lines (0-based, ascending) where a global regex starts a match, exactly as `matchingLines`
+ * finds them, given the lines (ascending) on which a match may start: searched for on those only.
+ */
+function matchesOnLines(
+  file: { text: string; lines: string[] },
+  re: RegExp,
+  lines: number[],
+  starts: number[],
+): number[] {
   let stop = TO_LINE_END.get(re);
   if (!stop) {
     const groups = new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')!.length - 1;
@@ -516,7 +556,6 @@ export function wordLineMatches(
     TO_LINE_END.set(re, stop);
   }
   const text = file.text;
-  const starts = lineStarts();
   const out: number[] = [];
   // (where the last match ended: the search goes on from there, as a global regex's does)
   let pos = 0;
@@ -562,5 +601,5 @@ export function oncePerLine(
 // (the words of the line hints go into the scan's automaton: a file without them is not read for them)
 // (the word-led hints are read where their words are: their places are recorded too)
 prefilterProvider(() => LINE_HINTS);
-prefilterProvider(() => [...WORD_LED], true);
-prefilterProvider(() => [GRANT_HINT, EFFECTS[0][1]]);
+prefilterProvider(() => [...WORD_LED, MARKER_START], true);
+prefilterProvider(() => [GRANT_HINT, EFFECTS[0][1], TIME_WORD, INCREMENT_OP]);
