@@ -562,25 +562,23 @@ export class Hits {
 
   /**
    * The lines (0-based, ascending, each once) holding an occurrence of one of the given words,
-   * given the offsets where the text's lines start. (The line of every hit is worked out once,
-   * in one pass in text order.)
+   * given the offsets where the text's lines start.
    */
   lines(words: readonly number[], lineStarts: readonly number[]): number[] {
-    if (!this.hitLines) {
-      const out = new Int32Array(this.ids.length);
-      for (let h = 0, line = 0; h < out.length; h++) {
-        const at = this.starts[h];
-        while (line + 1 < lineStarts.length && lineStarts[line + 1] <= at) line++;
-        out[h] = line;
-      }
-      this.hitLines = out;
-    }
+    // (a hit's line is worked out when a caller first asks for one of its words, by a binary search,
+    // and kept: most hits are of words no caller asks about in this text)
+    const known = (this.hitLines ??= new Int32Array(this.ids.length).fill(-1));
+    const lineOfHit = (h: number): number => {
+      let line = known[h];
+      if (line < 0) known[h] = line = lineAt(lineStarts, this.starts[h]);
+      return line;
+    };
     // (few hits to look through for few words: in text order, so the lines come out ascending)
     if (this.ids.length * words.length <= 4096) {
       const got: number[] = [];
       for (let h = 0, last = -1; h < this.ids.length; h++) {
         if (!words.includes(this.ids[h])) continue;
-        const line = this.hitLines[h];
+        const line = lineOfHit(h);
         if (line !== last) got.push((last = line));
       }
       return got;
@@ -593,7 +591,7 @@ export class Hits {
       runs++;
       // (one word's hits are in text order: its lines ascend)
       for (let k = byWord[id], end = byWord[id + 1], last = -1; k < end; k++) {
-        const line = this.hitLines[order[k]];
+        const line = lineOfHit(order[k]);
         if (line !== last) got.push((last = line));
       }
     }
@@ -605,6 +603,18 @@ export class Hits {
     return got;
   }
   private hitLines: Int32Array | undefined;
+}
+
+/** The 0-based line holding an offset, given the offsets where lines start (ascending, the first 0). */
+function lineAt(lineStarts: readonly number[], at: number): number {
+  let lo = 0,
+    hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 // ---------------------------------------------------------------------------------------------
