@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
+import { pieceAt } from './source.ts';
 
 /** Sets with a word shorter than this say nothing (one character occurs everywhere): such regexes always run. */
 const MIN_WORD = 2;
@@ -570,7 +571,7 @@ export class Hits {
     const known = (this.hitLines ??= new Int32Array(this.ids.length).fill(-1));
     const lineOfHit = (h: number): number => {
       let line = known[h];
-      if (line < 0) known[h] = line = lineAt(lineStarts, this.starts[h]);
+      if (line < 0) known[h] = line = pieceAt(lineStarts, this.starts[h]);
       return line;
     };
     // (few hits to look through for few words: in text order, so the lines come out ascending)
@@ -603,18 +604,6 @@ export class Hits {
     return got;
   }
   private hitLines: Int32Array | undefined;
-}
-
-/** The 0-based line holding an offset, given the offsets where lines start (ascending, the first 0). */
-function lineAt(lineStarts: readonly number[], at: number): number {
-  let lo = 0,
-    hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 // ---------------------------------------------------------------------------------------------

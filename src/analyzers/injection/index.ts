@@ -16,7 +16,7 @@ import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
 import { read, vocative, type Matcher, type Read } from './signals.ts';
-import { AnchorCursor, hasAnchor, prefilter, type Carriers } from './anchors.ts';
+import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
 const MAX_TEXT = 2_000_000;
@@ -122,18 +122,8 @@ function mayBeHeading(raw: string): boolean {
   while (j >= i && isSpace(raw.charCodeAt(j))) j--;
   return raw.charCodeAt(i) === 35 || raw.charCodeAt(j) === 58;
 }
-/** What String.prototype.trim removes, for the characters a paragraph can start or end with. */
-const isSpace = (c: number) =>
-  c <= 32 ||
-  c === 0xa0 ||
-  c === 0xfeff ||
-  c === 0x1680 ||
-  (c >= 0x2000 && c <= 0x200a) ||
-  c === 0x2028 ||
-  c === 0x2029 ||
-  c === 0x202f ||
-  c === 0x205f ||
-  c === 0x3000;
+/** What String.prototype.trim removes, and control characters: what a paragraph can start or end with. */
+const isSpace = (c: number) => c <= 32 || isJsSpace(c);
 
 /** Anchors everywhere: every paragraph is read. */
 const EVERYWHERE = { any: () => true, within: () => true } as unknown as AnchorCursor;
