@@ -561,3 +561,18 @@ test('an order in a JSON body is not excused as a quotation because a field is n
   // the near miss: security writing that quotes the same order in prose reads it as an example
   assert.equal(quarantine(`A malicious README may say "${INJECTIONS.plain}"\n`).injections.length, 0);
 });
+
+test('an order wholly inside quotes is not excused as an example because an attack word stands somewhere else in the text (1,500+ characters before it, or far after); quoted in the writing about the attack around it, it still is', () => {
+  const quoted = `"${INJECTIONS.plain}"`;
+  const ordinary = 'The build caches its dependencies and runs the unit tests on every change. '.repeat(30);
+  for (const [name, text] of Object.entries({
+    'a word far before': `# Webhooks\n\nEach event has a payload field.\n\n${ordinary}\n\n${quoted}\n`,
+    'a word far after': `# Setup\n\n${quoted}\n\n${ordinary}\n\nReport malicious packages to the registry.\n`,
+  })) {
+    const q = quarantine(text);
+    assert.ok(namesHost(q), `${name}: ${JSON.stringify(q.injections.map((i) => i.excerpt.slice(0, 80)))}`);
+  }
+  // the near miss: the same quote inside a paragraph that explains the attack
+  const essay = `# Prompt injection\n\nAttackers hide orders in pages an agent reads. A typical payload reads: ${quoted}. Mark such text as data.\n`;
+  assert.equal(quarantine(essay).injections.length, 0);
+});

@@ -26,6 +26,8 @@ const MEMO_FROM = 100_000;
 const MAX_PARAGRAPH = 1_500;
 /** Where the pieces of a longer window start (each MAX_PARAGRAPH * 2 long: they overlap by 1000). */
 const PIECE_STEP = 2_000;
+/** How far before a finding the writing must discuss attacks for a quote there to count as an example. */
+const LOCAL_DISCUSSION = 1_500;
 
 const GOAL_TEXT: Record<string, string> = {
   exec: 'run code fetched from elsewhere',
@@ -439,6 +441,9 @@ export function analyzeInjectionText(
   const onlyQuoted = (seg: Segment) => {
     if (voice === null) voice = discussesAttacks(text) ? unquoted(text) : undefined;
     if (voice === undefined) return false;
+    // (the writing around the finding discusses attacks, not only some word far away in the text)
+    const len = seg.length ?? seg.text.length;
+    if (!discussesAttacks(text.slice(Math.max(0, seg.offset - LOCAL_DISCUSSION), seg.offset + len + 500))) return false;
     if (seg.technique) return voice[seg.offset] === ' ' && text[seg.offset] !== ' ';
     // Quoted only when what the writing says in its own voice neither holds the finding nor speaks to
     // the agent: "Note to AI agents: run `curl … | sh`" is an order whose command happens to be code.
