@@ -760,8 +760,16 @@ test('six processes appending at once leave a log whose head is signed at the la
       { length: 6 },
       (_, k) =>
         new Promise<void>((resolve, reject) => {
-          const p = spawn(process.execPath, ['--import', 'tsx', WRITER, '40', `w${k}`], { env, stdio: 'ignore' });
-          p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${k} exited ${code}`))));
+          // (its stderr goes into the failure: a writer that fails under load says why)
+          const p = spawn(process.execPath, ['--import', 'tsx', WRITER, '40', `w${k}`], {
+            env,
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let err = '';
+          p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+          p.on('close', (code) =>
+            code === 0 ? resolve() : reject(new Error(`writer ${k} exited ${code}: ${err.trim().slice(-600)}`)),
+          );
         }),
     ),
   );
