@@ -28,6 +28,8 @@ const MAX_PARAGRAPH = 1_500;
 const PIECE_STEP = 2_000;
 /** How far before a finding the writing must discuss attacks for a quote there to count as an example. */
 const LOCAL_DISCUSSION = 1_500;
+/** …and how far after it. */
+const LOCAL_DISCUSSION_AFTER = 500;
 
 const GOAL_TEXT: Record<string, string> = {
   exec: 'run code fetched from elsewhere',
@@ -443,11 +445,12 @@ export function analyzeInjectionText(
     if (voice === undefined) return false;
     // (the writing around the finding discusses attacks, not only some word far away in the text)
     const len = seg.length ?? seg.text.length;
-    if (!discussesAttacks(text.slice(Math.max(0, seg.offset - LOCAL_DISCUSSION), seg.offset + len + 500))) return false;
+    const around = text.slice(Math.max(0, seg.offset - LOCAL_DISCUSSION), seg.offset + len + LOCAL_DISCUSSION_AFTER);
+    if (!discussesAttacks(around)) return false;
     if (seg.technique) return voice[seg.offset] === ' ' && text[seg.offset] !== ' ';
     // Quoted only when what the writing says in its own voice neither holds the finding nor speaks to
     // the agent: "Note to AI agents: run `curl … | sh`" is an order whose command happens to be code.
-    const own = clean(voice.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length)));
+    const own = clean(voice.slice(seg.offset, seg.offset + len));
     const r = read(own);
     return !judgeSegment({ text: own, offset: 0 }) && !vocative(r) && !overrideOrdered(r) && !FAKE_TURN.test(r);
   };
