@@ -13,6 +13,12 @@ export interface Segment {
   text: string;
   /** 0-based offset in the file where the carrier starts. */
   offset: number;
+  /**
+   * Where `text` itself starts in the file, for carriers whose text is their content as written (a
+   * comment, an attribute's value): a finding is put on the line of the words that make it, not on the
+   * carrier's first line (a long comment held several orders, all reported on its `<!--` line as one).
+   */
+  at?: number;
   /** How it was hidden; undefined for text in plain sight. */
   technique?: string;
   /** Length of the carrier in the file (for text in plain sight). */
@@ -45,7 +51,19 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
   // (indexOf, not a lazy regex: a text of unclosed `<!--` would make that quadratic.)
   for (let at = carriers.markup ? text.indexOf('<!--') : -1; at >= 0;) {
     const end = text.indexOf('-->', at + 4);
-    out.push({ text: text.slice(at + 4, end < 0 ? undefined : end), offset: at, technique: 'html-comment' });
+    // An opener never closed hides the rest of a page only where a renderer reads it as one: at a line's
+    // start (a markdown HTML block) or after a space or a tag (HTML). `'<!--'`, `|<!--|` are code
+    // (a string, a regex), and the half megabyte of source after one was judged as hidden orders.
+    if (end < 0 && !opensComment(text, at)) {
+      at = text.indexOf('<!--', at + 4);
+      continue;
+    }
+    out.push({
+      text: text.slice(at + 4, end < 0 ? undefined : end),
+      offset: at,
+      at: at + 4,
+      technique: 'html-comment',
+    });
     if (end < 0) break; // an unclosed comment hides the rest of the text
     at = text.indexOf('<!--', end + 3);
   }
@@ -55,11 +73,18 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
   const attribute =
     /\b(?:alt|title|aria-label|aria-description|data-[\w-]+|content)\s*=\s*("([^"]{12,})"|'([^']{12,})')/gi;
   for (const m of carriers.attributes ? text.matchAll(attribute) : []) {
-    out.push({ text: m[2] ?? m[3], offset: m.index, technique: 'alt-text' });
+    const value = m[2] ?? m[3];
+    out.push({ text: value, offset: m.index, at: m.index + m[0].length - 1 - value.length, technique: 'alt-text' });
   }
   // Markdown image alt text and link titles.
   if (carriers.images) imageAltSegments(text, out);
   if (carriers.linkTitles) linkTitleSegments(text, out);
+}
+
+/** Whether the `<!--` at `at` stands where a renderer starts a comment: after a line break, a space or a tag. */
+function opensComment(text: string, at: number): boolean {
+  const c = at === 0 ? 10 : text.charCodeAt(at - 1);
+  return c === 10 || c === 13 || c === 32 || c === 9 || c === 62;
 }
 
 const MD_COMMENT = /\[(?:\/\/|comment|_|#)[^\]\n]*\]:\s*(?:<>|#)\s*(?:\(([^)\n]*)\)|"([^"\n]*)")/iy;
@@ -120,7 +145,7 @@ function hiddenElementSegments(text: string, out: Segment[]): void {
     const close = unclosed.has(tag) ? -1 : text.indexOf(`</${m[1]}`, start);
     if (close < 0) unclosed.add(tag);
     const inner = text.slice(start, close < 0 ? Math.min(text.length, start + 2000) : close);
-    out.push({ text: inner.replace(/<[^>]+>/g, ' '), offset: at, technique: 'css-hidden' });
+    out.push({ text: inner.replace(/<[^>]+>/g, ' '), offset: at, at: start, technique: 'css-hidden' });
     at = text.indexOf('<', start);
   }
 }
@@ -135,7 +160,7 @@ function imageAltSegments(text: string, out: Segment[]): void {
     let end = at + 2;
     for (let c = text.charCodeAt(end); end < text.length && c !== 93 && c !== 10; c = text.charCodeAt(++end));
     if (end - at - 2 >= 12 && text.charCodeAt(end) === 93 && text.charCodeAt(end + 1) === 40) {
-      out.push({ text: text.slice(at + 2, end), offset: at, technique: 'alt-text' });
+      out.push({ text: text.slice(at + 2, end), offset: at, at: at + 2, technique: 'alt-text' });
       at = text.indexOf('![', end + 2);
     } else at = text.indexOf('![', end);
   }
@@ -424,7 +449,10 @@ export function hiddenSegments(text: string, carriers: Carriers = ALL_CARRIERS):
     const text = decodeEntities(s.text).replace(INVISIBLE, '');
     if (text.length <= MAX_HIDDEN) return [{ ...s, text }];
     const pieces: Segment[] = [];
-    for (let i = 0; i < text.length; i += MAX_HIDDEN - 200) pieces.push({ ...s, text: text.slice(i, i + MAX_HIDDEN) });
+    // (each piece where it starts: exact when reading changed nothing; when entities or invisible
+    // characters were taken out, a little before it, still inside the carrier)
+    for (let i = 0; i < text.length; i += MAX_HIDDEN - 200)
+      pieces.push({ ...s, text: text.slice(i, i + MAX_HIDDEN), at: s.at === undefined ? undefined : s.at + i });
     return pieces;
   });
 }

@@ -415,6 +415,15 @@ class Bounded<V> implements Memo<V> {
 }
 const SHARED = { worth: new Bounded<boolean>(4 << 20), verdicts: new Bounded<Verdict | undefined>(4 << 20) };
 
+/**
+ * The hidden text a finding quotes: from the line of its order on (a piece of a long comment starts
+ * thousands of characters before the order, and a quote cut to its first words named only those).
+ */
+function hiddenExcerpt(seg: Segment, at: number): string {
+  const line = seg.text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+  return seg.text.slice(Math.max(line, at - 200)).trim();
+}
+
 /** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
 export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
   return analyzeInjectionText(file.path, file.text, { ...opts, file });
@@ -495,7 +504,12 @@ export function analyzeInjectionText(
   for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
     const v = judgeOnce(seg);
     if (!v) continue;
-    const at = seg.technique ? seg.offset : seg.offset + Math.max(0, v.at - (seg.prefix ?? 0));
+    // (hidden text as written is reported where its order stands; decoded or smuggled text, at its carrier)
+    const at = !seg.technique
+      ? seg.offset + Math.max(0, v.at - (seg.prefix ?? 0))
+      : seg.at === undefined
+        ? seg.offset
+        : Math.min(text.length - 1, seg.at + v.at);
     if (onlyQuoted(seg) || (!seg.technique && inCodeString(lineIndex(), at))) v.severity = 'low';
     const { line, column } = lineIndex().position(at);
     if (lines.has(line)) continue;
@@ -510,7 +524,7 @@ export function analyzeInjectionText(
         cwe: 'CWE-1427',
         line,
         column,
-        snippet: seg.technique ? `[${seg.technique}] ${seg.text.trim()}` : undefined,
+        snippet: seg.technique ? `[${seg.technique}] ${hiddenExcerpt(seg, v.at)}` : undefined,
         message:
           `Text aimed at an AI agent (${v.technique}) asks it to ${GOAL_TEXT[v.goal]}. ` +
           'An agent that reads this file may follow it instead of its user.',
