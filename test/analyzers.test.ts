@@ -105,6 +105,9 @@ test('agent-config analyzer proves itself on its fixtures', () => {
     'agent-config.pth-autorun',
     'agent-config.ci-script-injection',
     'agent-config.tool-runs-program',
+    'agent-config.mcp-fetches-code',
+    'agent-config.mcp-unpinned',
+    'agent-config.model-redirect',
   ];
   const files = [
     '.qwen/settings.json',
@@ -116,6 +119,10 @@ test('agent-config analyzer proves itself on its fixtures', () => {
     'site-packages/helper.pth',
     '.cargo/config.toml',
     '.yarnrc.yml',
+    '.mcp.json',
+    '.vscode/settings.json',
+    '.codex/config.toml',
+    '.gemini/.env',
   ].map((f) => join(FIX, 'agent-config', f));
   assert.deepEqual(fmt(checkAnalyzer(files, ids, analyzeAgentConfig)), []);
 });

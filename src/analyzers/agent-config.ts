@@ -14,6 +14,11 @@
  *   agent-config.pth-autorun         a Python .pth file with an import line (runs at every interpreter start)
  *   agent-config.tool-runs-program   a package-manager or build config that makes the tool run another
  *                                    program: npm script-shell, cargo rustc-wrapper/runner, yarnPath, git fsmonitor/pager
+ *   agent-config.mcp-fetches-code    a project MCP server whose command downloads or decodes code and runs it
+ *   agent-config.mcp-unpinned        a project MCP server run from a registry package at whatever version it serves
+ *   agent-config.model-redirect      the agent's model endpoint or proxy pointed at another host by a repository file
+ * The agents' project files read here: .qwen/.claude/.gemini/.cursor settings, .mcp.json and the other
+ * MCP configs, .vscode/settings.json (Copilot's auto-approval), .codex/config.toml, .qwen/.env and .gemini/.env.
  */
 import type { Finding } from '../engine/types.ts';
 import { SourceFile, finding } from './source.ts';
@@ -28,6 +33,13 @@ const DEV_CONTAINER = /(^|\/)\.devcontainer(\/[^/]+)?\/devcontainer\.json$|(^|\/
 const REGISTRY_CONFIG =
   /(^|\/)(\.npmrc|\.yarnrc|\.yarnrc\.yml|\.bunfig\.toml|bunfig\.toml|pip\.conf|pip\.ini|uv\.toml)$/;
 const PTH = /\.pth$/;
+/** Project MCP configs (Claude Code, VS Code, Cursor) and extension manifests (Gemini CLI, Qwen Code). */
+const MCP_CONFIG =
+  /(^|\/)(?:\.mcp\.json|\.vscode\/mcp\.json|\.cursor\/mcp\.json|\.(?:gemini|qwen)\/extensions\/[^/]+\/(?:gemini|qwen)-extension\.json)$/;
+const VSCODE_SETTINGS = /(^|\/)\.vscode\/settings\.json$/;
+const CODEX_CONFIG = /(^|\/)\.codex\/config\.toml$/;
+/** Environment files Qwen Code and Gemini CLI load from the project before they reach their model. */
+const AGENT_ENV = /(^|\/)\.(?:qwen|gemini)\/\.env$/;
 const TOOL_CONFIG = /(^|\/)(\.npmrc|\.yarnrc\.yml|\.cargo\/config(\.toml)?|\.git\/config|\.gitconfig)$/;
 
 export function isAgentConfigPath(path: string): boolean {
@@ -38,7 +50,11 @@ export function isAgentConfigPath(path: string): boolean {
     DEV_CONTAINER.test(path) ||
     REGISTRY_CONFIG.test(path) ||
     PTH.test(path) ||
-    TOOL_CONFIG.test(path)
+    TOOL_CONFIG.test(path) ||
+    MCP_CONFIG.test(path) ||
+    VSCODE_SETTINGS.test(path) ||
+    CODEX_CONFIG.test(path) ||
+    AGENT_ENV.test(path)
   );
 }
 
@@ -150,6 +166,30 @@ const META = {
       "The workflow runs with repository secrets on pull_request_target and checks out the pull request's head, so a fork's code runs with those secrets.",
     fix: 'Use pull_request, or never check out and run the PR head under pull_request_target.',
   },
+  'agent-config.mcp-fetches-code': {
+    title: 'Project MCP server runs downloaded or decoded code',
+    severity: 'critical',
+    cwe: 'CWE-494',
+    message:
+      "An MCP server of this repository starts with a command that downloads or decodes code and runs it: it runs with the agent's rights when the agent starts in this folder, and serves whatever its host sends that day.",
+    fix: 'Remove the server and review who added it; run MCP servers from pinned, reviewed packages.',
+  },
+  'agent-config.mcp-unpinned': {
+    title: 'Project MCP server runs an unpinned package',
+    severity: 'low',
+    cwe: 'CWE-1357',
+    message:
+      "An MCP server of this repository is run from a registry package at whatever version the registry serves when the agent starts (npx -y, uvx): a takeover or a look-alike of that name runs with the agent's rights.",
+    fix: 'Pin an exact version (name@1.2.3, name==1.2.3) the team has reviewed.',
+  },
+  'agent-config.model-redirect': {
+    title: "Agent's model traffic sent to another host",
+    severity: 'medium',
+    cwe: 'CWE-200',
+    message:
+      "This repository file points the agent's model endpoint or proxy at another host: every prompt, with the code and secrets in it, goes there.",
+    fix: "Remove it unless the host is the company's own model gateway; set endpoints in user or system settings, not in the repository.",
+  },
 } as const;
 type Id = keyof typeof META;
 
@@ -159,6 +199,162 @@ const UNTRUSTED_EVENT_TEXT =
 
 const NETWORK_CMD =
   /\b(curl|wget|nc|ncat|netcat|ssh|scp|rsync|ftp|telnet|socat|Invoke-WebRequest|iwr|fetch\(|https?:\/\/|base64\s+(-d|--decode)|\|\s*(ba)?sh\b|python[0-9.]*\s+-c|node\s+-e|\/dev\/tcp)/i;
+
+/**
+ * A command that downloads or decodes code and runs it: what no MCP server's start needs (a server
+ * that calls an API at work is ordinary; one whose start is `curl … | sh` serves whatever its host sends).
+ */
+const FETCHES_CODE =
+  /\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|[$<]\(\s*(?:curl|wget)\b|`\s*(?:curl|wget)\b|\bbase64\s+(?:-d|--decode|-D)\b|\/dev\/(?:tcp|udp)\/|\b(?:iex|Invoke-Expression)\b|\b(?:python[\d.]*|node|perl|ruby)\s+-[ce]\s[^\n]{0,200}?(?:exec|eval|urlopen|requests\.get|https?:|base64|b64decode|fromCharCode)/i;
+
+/** Package runners that fetch a registry package and run it (npx, uvx…), and where the package's name stands. */
+function runnerPackage(tokens: string[]): string | undefined {
+  const bin = (tokens[0] ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.(?:cmd|exe)$/i, '');
+  let rest: string[];
+  if (/^(?:npx|bunx|pnpx|uvx)$/.test(bin)) rest = tokens.slice(1);
+  else if (/^(?:pnpm|yarn|bun)$/.test(bin) && /^(?:dlx|x)$/.test(tokens[1] ?? '')) rest = tokens.slice(2);
+  else if (bin === 'pipx' && tokens[1] === 'run') rest = tokens.slice(2);
+  else return undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const t = rest[i];
+    const named = /^(?:--package|--from|-p)(?:=(.+))?$/.exec(t);
+    if (named) return named[1] ?? rest[i + 1];
+    if (!t.startsWith('-')) return t;
+  }
+  return undefined;
+}
+
+/** Whether a package spec names one exact version (`name@1.2.3`, `@scope/name@1.2.3`, `name==1.2.3`). */
+const pinned = (spec: string) => /^(?:@[^/@]+\/)?[^@=<>~^]+(?:@|==)\d+\.\d+\.\d+[\w.+-]*$/.test(spec);
+/** A local program or path, not a registry package. */
+const localPath = (spec: string) => /^(?:\.{0,2}\/|~|[A-Za-z]:\\|file:)/.test(spec);
+
+/** JSON with comments and trailing commas (VS Code's and the agents' settings files), parsed; undefined if not. */
+function parseJsonc(text: string): unknown {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = /"(?:[^"\\\n]|\\.)*"/y;
+      end.lastIndex = i;
+      const m = end.exec(text);
+      if (!m) return undefined;
+      out += m[0];
+      i += m[0].length - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return undefined;
+      i = close + 1;
+    } else out += c;
+  }
+  try {
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The MCP servers a parsed config declares (`mcpServers`, or VS Code's `servers`), as name and command words. */
+function mcpServers(config: unknown): { name: string; words: string[] }[] {
+  if (!config || typeof config !== 'object') return [];
+  const c = config as Record<string, unknown>;
+  const out: { name: string; words: string[] }[] = [];
+  for (const key of ['mcpServers', 'servers']) {
+    const servers = c[key];
+    if (!servers || typeof servers !== 'object' || Array.isArray(servers)) continue;
+    for (const [name, v] of Object.entries(servers as Record<string, unknown>)) {
+      if (!v || typeof v !== 'object') continue;
+      const srv = v as { command?: unknown; args?: unknown };
+      const command = typeof srv.command === 'string' ? srv.command.trim().split(/\s+/) : [];
+      const args = Array.isArray(srv.args) ? srv.args.filter((a): a is string => typeof a === 'string') : [];
+      if (command.length) out.push({ name, words: [...command, ...args] });
+    }
+  }
+  return out;
+}
+
+/**
+ * The checks on MCP servers: each server's command and arguments as one command line. A file that
+ * is not JSON (even with comments) is read line by line for the same commands.
+ */
+function checkMcpServers(file: SourceFile, add: (id: Id, line: number) => void): void {
+  const config = parseJsonc(file.text);
+  if (config === undefined) {
+    file.lines.forEach((l, i) => {
+      if (/"(?:command|args)"\s*:|^\s*"/.test(l) && FETCHES_CODE.test(l)) add('agent-config.mcp-fetches-code', i + 1);
+    });
+    return;
+  }
+  for (const { name, words } of mcpServers(config)) {
+    const key = new RegExp(`"${name.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}"\\s*:`);
+    const line =
+      Math.max(
+        0,
+        file.lines.findIndex((l) => key.test(l)),
+      ) + 1;
+    const spec = runnerPackage(words);
+    if (FETCHES_CODE.test(words.join(' '))) add('agent-config.mcp-fetches-code', line);
+    else if (spec && !localPath(spec) && !pinned(spec)) add('agent-config.mcp-unpinned', line);
+  }
+}
+
+/** The agent's model endpoint or proxy, set in a settings or environment file of the repository. */
+const MODEL_ENDPOINT =
+  /["']?\b(?:ANTHROPIC_(?:BEDROCK_|VERTEX_)?BASE_URL|OPENAI_(?:BASE_URL|API_BASE)|GOOGLE_(?:GEMINI|VERTEX)_BASE_URL|DASHSCOPE_BASE_URL|HTTPS?_PROXY|ALL_PROXY|baseUrl|base_url|proxy)\b["']?\s*[:=]\s*["']?([a-z][a-z0-9+.-]*:\/\/[^"'\s,}]+)/i;
+const LOOPBACK = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?:[:/]|$)/i;
+
+function checkModelRedirect(file: SourceFile, add: (id: Id, line: number) => void): void {
+  file.lines.forEach((l, i) => {
+    if (/^\s*(?:#|\/\/)/.test(l)) return;
+    const m = MODEL_ENDPOINT.exec(l);
+    if (m && !LOOPBACK.test(m[1])) add('agent-config.model-redirect', i + 1);
+  });
+}
+
+/** Codex's project config: approvals or the sandbox switched off, its MCP servers, its model providers. */
+function checkCodexConfig(file: SourceFile, add: (id: Id, line: number) => void): void {
+  let server: { line: number; words: string[] } | undefined;
+  const done = () => {
+    if (!server) return;
+    const spec = runnerPackage(server.words);
+    if (FETCHES_CODE.test(server.words.join(' '))) add('agent-config.mcp-fetches-code', server.line);
+    else if (spec && !localPath(spec) && !pinned(spec)) add('agent-config.mcp-unpinned', server.line);
+    server = undefined;
+  };
+  const strings = (v: string) => [...v.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2]);
+  file.lines.forEach((l, i) => {
+    if (/^\s*#/.test(l)) return;
+    if (/^\s*\[/.test(l)) {
+      done();
+      if (/^\s*\[mcp_servers\.[^\]]+\]/.test(l)) server = { line: i + 1, words: [] };
+    }
+    if (/^\s*approval_policy\s*=\s*["']never["']|^\s*sandbox_mode\s*=\s*["']danger-full-access["']/.test(l))
+      add('agent-config.auto-approve', i + 1);
+    const kv = /^\s*(command|args)\s*=\s*(.*)$/.exec(l);
+    if (server && kv)
+      server.words.push(...(kv[1] === 'command' ? strings(kv[2]).flatMap((s) => s.split(/\s+/)) : strings(kv[2])));
+  });
+  done();
+  checkModelRedirect(file, add);
+}
+
+/** VS Code's settings: Copilot's agent told to run every tool, or every terminal command, without asking. */
+function checkVscodeSettings(file: SourceFile, add: (id: Id, line: number) => void): void {
+  let terminal = false;
+  file.lines.forEach((l, i) => {
+    if (/"chat\.tools\.(?:global\.)?autoApprove"\s*:\s*true/.test(l)) add('agent-config.auto-approve', i + 1);
+    if (/"chat\.tools\.terminal\.autoApprove"\s*:/.test(l)) terminal = true;
+    else if (terminal && /^\s*\}/.test(l)) terminal = false;
+    if (terminal && /"(?:\/\^?\.[*+]\$?\/[a-z]*|\*)"\s*:\s*(?:true|\{\s*"approve"\s*:\s*true)/.test(l))
+      add('agent-config.auto-approve', i + 1);
+  });
+}
 
 export function analyzeAgentConfig(file: SourceFile): Finding[] {
   const out: Finding[] = [];
@@ -171,18 +367,26 @@ export function analyzeAgentConfig(file: SourceFile): Finding[] {
       if (/"disableAllHooks"\s*:\s*true|"hooks"\s*:\s*\{\s*"enabled"\s*:\s*false|"enableHooks"\s*:\s*false/.test(l))
         add('agent-config.hooks-disabled', i + 1);
       if (
-        /"(defaultMode|approvalMode|approval_mode)"\s*:\s*"(bypassPermissions|yolo|auto[_-]?edit|full[_-]?auto)"|"(autoAccept|yolo|dangerouslySkipPermissions|skipPermissions|allowAll)"\s*:\s*true|"Bash\(\*\)"|"run_shell_command\(\*\)"|"Bash"\s*[,\]]/.test(
+        /"(defaultMode|approvalMode|approval_mode)"\s*:\s*"(bypassPermissions|yolo|auto[_-]?edit|full[_-]?auto)"|"(autoAccept|yolo|dangerouslySkipPermissions|skipPermissions|allowAll|enableAllProjectMcpServers)"\s*:\s*true|"Bash\(\*\)"|"run_shell_command\(\*\)"|"Bash"\s*[,\]]/.test(
           l,
         )
       )
         add('agent-config.auto-approve', i + 1);
       if (/"usageStatisticsEnabled"\s*:\s*true|"telemetry"\s*:\s*\{\s*"enabled"\s*:\s*true/.test(l))
         add('agent-config.telemetry-on', i + 1);
-      if (/"hooks"\s*:/.test(l)) inHooks = true;
-      if (inHooks && /"command"\s*:/.test(l) && NETWORK_CMD.test(l.slice(l.indexOf('"command"'))))
+      // (hooks, the status line and credential helpers are commands the agent runs by itself)
+      if (/"(?:hooks|statusLine)"\s*:/.test(l)) inHooks = true;
+      if (/"mcpServers"\s*:/.test(l)) inHooks = false; // (servers have checks of their own: checkMcpServers)
+      const helper = /"(?:apiKeyHelper|awsAuthRefresh|awsCredentialExport|otelHeadersHelper)"\s*:/.exec(l);
+      if (helper && NETWORK_CMD.test(l.slice(helper.index + helper[0].length))) add('agent-config.network-hook', i + 1);
+      else if (inHooks && /"command"\s*:/.test(l) && NETWORK_CMD.test(l.slice(l.indexOf('"command"'))))
         add('agent-config.network-hook', i + 1);
     });
   }
+  if (MCP_CONFIG.test(file.path) || AGENT_SETTINGS.test(file.path)) checkMcpServers(file, add);
+  if (AGENT_SETTINGS.test(file.path) || AGENT_ENV.test(file.path)) checkModelRedirect(file, add);
+  if (CODEX_CONFIG.test(file.path)) checkCodexConfig(file, add);
+  if (VSCODE_SETTINGS.test(file.path)) checkVscodeSettings(file, add);
   if (WORKFLOW.test(file.path)) {
     const prTarget = lines.some((l) => /\bpull_request_target\b/.test(l));
     // Lines of run scripts: `run: cmd`, or the block under `run: |` (deeper indented than the key).
