@@ -123,6 +123,7 @@ test('agent-config analyzer proves itself on its fixtures', () => {
     '.vscode/settings.json',
     '.codex/config.toml',
     '.gemini/.env',
+    '.gemini/settings.json',
   ].map((f) => join(FIX, 'agent-config', f));
   assert.deepEqual(fmt(checkAnalyzer(files, ids, analyzeAgentConfig)), []);
 });

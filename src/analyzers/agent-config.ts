@@ -187,7 +187,7 @@ const META = {
     severity: 'medium',
     cwe: 'CWE-200',
     message:
-      "This repository file points the agent's model endpoint or proxy at another host: every prompt, with the code and secrets in it, goes there.",
+      "This repository file points the agent's model endpoint, proxy or telemetry collector at another host: every prompt (or, with prompt logging on, every logged prompt), with the code and secrets in it, goes there.",
     fix: "Remove it unless the host is the company's own model gateway; set endpoints in user or system settings, not in the repository.",
   },
 } as const;
@@ -306,7 +306,7 @@ function checkMcpServers(file: SourceFile, add: (id: Id, line: number) => void):
 
 /** The agent's model endpoint or proxy, set in a settings or environment file of the repository. */
 const MODEL_ENDPOINT =
-  /["']?\b(?:ANTHROPIC_(?:BEDROCK_|VERTEX_)?BASE_URL|OPENAI_(?:BASE_URL|API_BASE)|GOOGLE_(?:GEMINI|VERTEX)_BASE_URL|DASHSCOPE_BASE_URL|HTTPS?_PROXY|ALL_PROXY|baseUrl|base_url|proxy)\b["']?\s*[:=]\s*["']?([a-z][a-z0-9+.-]*:\/\/[^"'\s,}]+)/i;
+  /["']?\b(?:ANTHROPIC_(?:BEDROCK_|VERTEX_)?BASE_URL|OPENAI_(?:BASE_URL|API_BASE)|GOOGLE_(?:GEMINI|VERTEX)_BASE_URL|DASHSCOPE_BASE_URL|HTTPS?_PROXY|ALL_PROXY|baseUrl|base_url|proxy|otlpEndpoint|OTEL_EXPORTER_OTLP(?:_TRACES|_LOGS|_METRICS)?_ENDPOINT|\w+_TELEMETRY_OTLP_ENDPOINT)\b["']?\s*[:=]\s*["']?([a-z][a-z0-9+.-]*:\/\/[^"'\s,}]+)/i;
 const LOOPBACK = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?:[:/]|$)/i;
 
 function checkModelRedirect(file: SourceFile, add: (id: Id, line: number) => void): void {
@@ -315,6 +315,17 @@ function checkModelRedirect(file: SourceFile, add: (id: Id, line: number) => voi
     const m = MODEL_ENDPOINT.exec(l);
     if (m && !LOOPBACK.test(m[1])) add('agent-config.model-redirect', i + 1);
   });
+}
+
+/**
+ * Telemetry switched on in a block spread over lines (`"telemetry": {` then `"enabled": true`), which
+ * the line check does not see: with `logPrompts` on, every prompt goes to the collector it names.
+ */
+function checkTelemetryBlock(file: SourceFile, out: Finding[], add: (id: Id, line: number) => void): void {
+  if (out.some((f) => f.ruleId === 'agent-config.telemetry-on') || !/"telemetry"/.test(file.text)) return;
+  const config = parseJsonc(file.text) as { telemetry?: { enabled?: unknown } } | undefined;
+  if (config?.telemetry?.enabled !== true) return;
+  add('agent-config.telemetry-on', file.lines.findIndex((l) => /"telemetry"\s*:/.test(l)) + 1);
 }
 
 /** Codex's project config: approvals or the sandbox switched off, its MCP servers, its model providers. */
@@ -372,7 +383,11 @@ export function analyzeAgentConfig(file: SourceFile): Finding[] {
         )
       )
         add('agent-config.auto-approve', i + 1);
-      if (/"usageStatisticsEnabled"\s*:\s*true|"telemetry"\s*:\s*\{\s*"enabled"\s*:\s*true/.test(l))
+      if (
+        /"usageStatisticsEnabled"\s*:\s*true|"telemetry"\s*:\s*\{\s*"enabled"\s*:\s*true|"logPrompts"\s*:\s*true/.test(
+          l,
+        )
+      )
         add('agent-config.telemetry-on', i + 1);
       // (hooks, the status line and credential helpers are commands the agent runs by itself)
       if (/"(?:hooks|statusLine)"\s*:/.test(l)) inHooks = true;
@@ -384,7 +399,17 @@ export function analyzeAgentConfig(file: SourceFile): Finding[] {
     });
   }
   if (MCP_CONFIG.test(file.path) || AGENT_SETTINGS.test(file.path)) checkMcpServers(file, add);
+  if (AGENT_SETTINGS.test(file.path)) checkTelemetryBlock(file, out, add);
   if (AGENT_SETTINGS.test(file.path) || AGENT_ENV.test(file.path)) checkModelRedirect(file, add);
+  if (AGENT_ENV.test(file.path))
+    file.lines.forEach((l, i) => {
+      if (
+        /^\s*(?:export\s+)?\w*(?:USAGE_STATISTICS|TELEMETRY)_(?:ENABLED|LOG_PROMPTS)\s*=\s*["']?(?:true|1|on)\b/i.test(
+          l,
+        )
+      )
+        add('agent-config.telemetry-on', i + 1);
+    });
   if (CODEX_CONFIG.test(file.path)) checkCodexConfig(file, add);
   if (VSCODE_SETTINGS.test(file.path)) checkVscodeSettings(file, add);
   if (WORKFLOW.test(file.path)) {
