@@ -16,16 +16,30 @@ import { SourceFile } from '../analyzers/source.ts';
  */
 export const MAX_OUTPUT_HEAD = 768 * 1024;
 export const MAX_OUTPUT_TAIL = 256 * 1024;
-/** How deep strings are gathered from a structured tool response ({stdout, stderr}, content parts…). */
-const MAX_DEPTH = 6;
+/**
+ * How deep strings are gathered from a structured tool response ({stdout, stderr}, MCP content and
+ * structuredContent…). A response nested deeper is not read through: it is reported as uninspected
+ * (the model is told it is untrusted), never passed as clean. (At 6, an MCP server nesting its text
+ * seven objects down was never read.)
+ */
+const MAX_DEPTH = 64;
 
-/** Every string in a tool response, in order, joined by newlines. */
+/**
+ * Every string in a tool response, in order, joined by newlines: values and the keys of objects (an
+ * MCP server writes its result's keys too, and the model reads them as text like the rest).
+ */
 export function outputText(response: unknown): string {
   const parts: string[] = [];
   const walk = (v: unknown, depth: number) => {
     if (typeof v === 'string') parts.push(v);
-    else if (depth < MAX_DEPTH && v && typeof v === 'object')
-      for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x, depth + 1);
+    else if (!v || typeof v !== 'object') return;
+    else if (depth >= MAX_DEPTH) throw new Error(`the output is nested over ${MAX_DEPTH} levels deep`);
+    else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+    else
+      for (const [k, x] of Object.entries(v)) {
+        parts.push(k);
+        walk(x, depth + 1);
+      }
   };
   walk(response, 0);
   return parts.join('\n');

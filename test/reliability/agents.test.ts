@@ -216,6 +216,23 @@ test('post-tool: an ordinary output (install steps for humans, security writing 
   }
 });
 
+test('post-tool: an injection nested deeper than the gatherer went (an MCP result 12 objects down) or written as a JSON key is still warned about', () => {
+  const h = home();
+  let deep: unknown = { text: HIDDEN };
+  for (let i = 0; i < 12; i++) deep = { structuredContent: [deep] };
+  const keyed = { content: [{ type: 'text', text: 'ok' }], structuredContent: { [HIDDEN]: true } };
+  for (const response of [deep, keyed]) {
+    const r = run(['hook', 'qwen-code'], h, post(h, 'qwen-code', response));
+    assert.match(r.out, /prompt injection in the output of read_file/, JSON.stringify(response).slice(0, 80));
+  }
+  // (a response nested past any honest depth, even past what JSON.stringify can recurse into, is not
+  // read through: the model is told the output is untrusted; it had no warning at all)
+  const abyss = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`;
+  const payload = post(h, 'qwen-code', 'PLACEHOLDER').replace('"PLACEHOLDER"', abyss);
+  const r = run(['hook', 'qwen-code'], h, payload);
+  assert.match(r.out, /could not inspect the output of read_file \(the output is nested over 64 levels deep\)/);
+});
+
 test('post-tool: an analyzer failure tells the model the output is untrusted (fail closed), never silence', async () => {
   const { inspectToolOutput, warningText } = await import('../../src/hooks/tool-output.ts');
   const hostile = {
