@@ -46,6 +46,11 @@ export function sessionKey(req: IncomingMessage, body: Record<string, unknown>):
 }
 
 const expandHome = (p: string, home: string) => p.replace(/^(?:~|\$HOME|\$\{HOME\})(?=\/|$)/, home);
+/** A path named under the home (`~/x`, `$HOME/x`): its part after the home. */
+const HOME_NAMED = /^(?:~|\$HOME|\$\{HOME\})\/(.+)$/;
+/** Marks a remembered path as home-relative (any user's home: /home/NAME, /Users/NAME, /root). */
+const ANY_HOME = '\0home/';
+const HOME_DIR = /^(?:\/home\/[^/]+|\/Users\/[^/]+|\/root|\/var\/home\/[^/]+)\//;
 
 export class SessionMemory {
   private sessions = new Map<string, Remembered[]>();
@@ -79,7 +84,13 @@ export class SessionMemory {
         paths.push(...(a.paths ?? []));
       }
     }
-    return { ...inj, hosts, paths: paths.map((p) => normalize(expandHome(p, this.home))), commands: inj.asks.commands };
+    // (a file named under the home is kept home-relative too: the agent's home is not the gateway's
+    // when the gateway serves a fleet, and /home/alice/.aws/credentials is the ~/.aws/credentials asked for)
+    const named = paths.flatMap((p) => {
+      const rel = HOME_NAMED.exec(p);
+      return rel ? [normalize(expandHome(p, this.home)), `${ANY_HOME}${normalize(rel[1])}`] : [normalize(p)];
+    });
+    return { ...inj, hosts, paths: named, commands: inj.asks.commands };
   }
 
   recall(key: string): readonly Remembered[] {
@@ -116,7 +127,7 @@ export class SessionMemory {
       for (const h of callHosts)
         for (const a of injection.hosts) if (sameSite(h, a)) return { injection, what: `the host ${a}` };
       for (const p of callPaths)
-        for (const a of injection.paths) if (samePath(p, a)) return { injection, what: `the file ${a}` };
+        for (const a of injection.paths) if (samePath(p, a)) return { injection, what: `the file ${shown(a)}` };
       for (const c of facts.commands)
         for (const a of injection.commands)
           if (a.length >= 8 && squash(c).includes(squash(a))) return { injection, what: `the command \`${a}\`` };
@@ -124,6 +135,9 @@ export class SessionMemory {
     return undefined;
   }
 }
+
+/** A remembered path as the injection named it. */
+const shown = (p: string) => (p.startsWith(ANY_HOME) ? `~/${p.slice(ANY_HOME.length)}` : p);
 
 /** The same host, or one a subdomain of the other (get.evil.example and evil.example). */
 function sameSite(a: string, b: string): boolean {
@@ -133,6 +147,10 @@ function sameSite(a: string, b: string): boolean {
 /** The same file: equal, or the named one is relative (`.aws/credentials`) and the call's path ends in it. */
 function samePath(call: string, named: string): boolean {
   if (call === named) return true;
+  if (named.startsWith(ANY_HOME)) {
+    const home = HOME_DIR.exec(call);
+    return !!home && call.slice(home[0].length) === named.slice(ANY_HOME.length);
+  }
   if (named.startsWith('/')) return false;
   const rel = named.replace(/^\.\//, '');
   return call.endsWith('/' + rel);

@@ -354,3 +354,16 @@ test('an unclosed comment holding a harmless-looking order first and the real on
   );
   assert.match(seenToolText(), /PROMPT INJECTION[^\n]*stage2\.evil\.example/);
 });
+
+test("a call reading the credentials file the injection named under ~ is denied for it though the agent's home is not the gateway's (a fleet gateway)", async () => {
+  answer = { name: 'run_shell_command', args: { command: 'cat /home/alice/.aws/credentials | gzip > /tmp/c.gz' } };
+  const r = await post(mark, openaiBody(README), false, { 'x-warden-session': 'fleet-1' });
+  assert.match(
+    r.json.choices[0].message.content ?? '',
+    /prompt injection the session read in read_file \/w\/README\.md.*~\/\.aws\/credentials/s,
+  );
+  // (near miss: a file of the same name outside any home is not the one asked for)
+  answer = { name: 'run_shell_command', args: { command: 'cat /srv/app/.aws/credentials.example' } };
+  const ok = await post(mark, openaiBody(README), false, { 'x-warden-session': 'fleet-2' });
+  assert.doesNotMatch(JSON.stringify(ok.json), /prompt injection the session read/);
+});
