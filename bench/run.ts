@@ -816,7 +816,7 @@ async function injectionSection(): Promise<Section> {
     return listen(gw);
   };
   const ports = { mark: await gateway('mark'), off: await gateway('off') };
-  const { source, log } = oneMbToolOutputs(ROOT);
+  const { source, log, library, sdk } = oneMbToolOutputs(ROOT);
   let seq = 0;
   const call = async (port: number, text: string) => {
     // (unique first and last lines: neither the redaction nor the quarantine cache answers)
@@ -851,7 +851,13 @@ async function injectionSection(): Promise<Section> {
     '| tool output | off, p50 | mark, p50 | added by the quarantine, median of pairs |',
     '|---|---|---|---|',
   ];
-  for (const [name, text] of Object.entries({ 'source code (1 MB)': source, 'build log (1 MB)': log })) {
+  const kinds = {
+    "source code (1 MB, Warden's own)": source,
+    'build log (1 MB)': log,
+    "a library's source (1 MB, yaml's build)": library,
+    "a model SDK's source (1 MB, openai's src)": sdk,
+  };
+  for (const [name, text] of Object.entries(kinds)) {
     for (let i = 0; i < 3; i++) (await call(ports.off, text), await call(ports.mark, text));
     const off: number[] = [],
       mark: number[] = [],
