@@ -3,7 +3,7 @@
  *
  *   fail-on: high                 # exit 1 at or above this severity (info|low|medium|high|critical)
  *   exclude: ["vendor/**", "*.min.js"]   # gitignore-style patterns, on top of .gitignore
- *   max-file-size: 1000000        # bytes; larger files are skipped with a note
+ *   max-file-size: 1000000        # bytes; larger files get the line checks only (no code rules); past 64 MB, a finding
  *   baseline: .warden-baseline.json
  *   rules:
  *     disable: [python.weak-random, "js.*"]   # ids or prefixes ending in *

@@ -2,9 +2,11 @@
  * One target of a folder or diff scan: read, decode, skip minified files, scan. Shared by the
  * main thread and the scan workers so both produce exactly the same results.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import type { Finding, Note } from '../engine/types.ts';
+import { fileFinding } from '../analyzers/source.ts';
+import { languageOf } from '../analyzers/code/languages.ts';
 import type { Config } from '../engine/config.ts';
 import { scanText, applyConfig } from '../engine/scan.ts';
 import { BINARY_SAMPLE, looksBinary, looksMinified } from './walk.ts';
@@ -30,18 +32,44 @@ export function scanDecoded(
   config: Config,
   changedLines?: Set<number>,
   language?: string,
+  oversize = false,
 ): TargetResult {
   // A minified bundle still gets the line-based checks (a payload hidden in one long line is found);
   // only the AST rules, slow on megabyte lines and noisy on generated code, are left out, with a note.
-  const minified = looksMinified(display, text);
-  const r = scanText(display, text, { config, changedLines, language, noCodeRules: minified });
-  if (minified)
+  // A file over max-file-size is read the same way.
+  const minified = !oversize && looksMinified(display, text);
+  const r = scanText(display, text, { config, changedLines, language, noCodeRules: minified || oversize });
+  if (minified || oversize)
     r.notes.unshift({
       file: display,
       kind: 'partial',
-      reason: 'minified or generated (very long lines): code rules skipped, backdoor, secret and Unicode checks ran',
+      reason: oversize
+        ? `larger than max-file-size (${config.maxFileSize} bytes): code rules skipped, backdoor, secret, injection and Unicode checks ran`
+        : 'minified or generated (very long lines): code rules skipped, backdoor, secret and Unicode checks ran',
     });
   return { findings: r.findings, notes: r.notes, scanned: true, bytes: Buffer.byteLength(text) };
+}
+
+/**
+ * The most a file over max-file-size is read: larger, it is not read at all, and that is a finding
+ * (a text file this large is unusual, and what is in it passed unchecked): high for code.
+ */
+export const MAX_READ_BYTES = 64 * 1024 * 1024;
+
+function unreadFinding(display: string, size: number): Finding {
+  const code = languageOf(display) !== undefined;
+  return fileFinding(display, {
+    ruleId: 'scan.file-not-read',
+    title: 'File too large to read',
+    severity: code ? 'high' : 'medium',
+    confidence: 'high',
+    category: 'analyzer-error',
+    snippet: `${size} bytes`,
+    message:
+      `This file (${size} bytes) is larger than the ${MAX_READ_BYTES} bytes Warden reads: nothing in it was ` +
+      'checked, and a payload padded past the limit would pass unseen.',
+    fix: 'Review the file by other means, split it, or exclude it explicitly in .warden.yml if it is known data.',
+  });
 }
 
 export function scanTarget(
@@ -49,7 +77,7 @@ export function scanTarget(
   display: string,
   config: Config,
   changedLines?: Set<number>,
-  kind?: 'model' | 'archive',
+  kind?: 'model' | 'archive' | 'oversize',
 ): TargetResult {
   if (kind === 'model' || kind === 'archive') {
     const r =
@@ -61,6 +89,11 @@ export function scanTarget(
   const notes: Note[] = [];
   let buf: Buffer;
   try {
+    if (kind === 'oversize') {
+      const size = statSync(path).size;
+      if (size > MAX_READ_BYTES)
+        return { findings: applyConfig([unreadFinding(display, size)], config), notes, scanned: false, bytes: 0 };
+    }
     buf = readFileSync(path);
   } catch (e) {
     return {
@@ -96,7 +129,7 @@ export function scanTarget(
       kind: 'partial',
       reason: 'binary-looking content (NUL bytes): scanned as text, since its name says it is code',
     });
-  const r = scanDecoded(display, decode(buf, display, notes), config, changedLines);
+  const r = scanDecoded(display, decode(buf, display, notes), config, changedLines, undefined, kind === 'oversize');
   r.notes.unshift(...notes);
   r.bytes = r.scanned ? buf.length : 0;
   return r;

@@ -108,7 +108,7 @@ function takeWarm(config: Config, count: number): PoolWorker[] {
 
 /** What a worker is given: every target, the batches, and the counter that hands them out. */
 export interface WorkerJob {
-  items: { path: string; display: string; changed?: Set<number>; kind?: 'model' | 'archive' }[];
+  items: { path: string; display: string; changed?: Set<number>; kind?: Target['kind'] }[];
   batches: number[][];
   next: SharedArrayBuffer;
 }
@@ -131,7 +131,7 @@ export async function scanTargets(targets: Target[], opts: PoolOptions): Promise
     takeWarm(opts.config, 0);
     // One pass in this process: load only the parsers these files need (when every file's
     // language shows in its name; archives can hold anything).
-    if (targets.every((t) => !t.kind)) {
+    if (targets.every((t) => !t.kind || t.kind === 'oversize')) {
       const langs = targets.map((t) => languageOf(t.display) ?? (DATA_FILE.test(t.display) ? null : undefined));
       if (langs.every((l) => l !== undefined)) registerOnly([...new Set(langs.filter((l): l is Language => !!l))]);
     }

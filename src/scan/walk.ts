@@ -20,7 +20,11 @@ export interface Target {
   path: string;
   display: string;
   size: number;
-  /** Model files go to the model analyzer; package archives are read member by member. */ kind?: 'model' | 'archive';
+  /**
+   * Model files go to the model analyzer; package archives are read member by member; files over
+   * max-file-size are read by the line checks only (no syntax tree), or reported when too large to read.
+   */
+  kind?: 'model' | 'archive' | 'oversize';
 }
 
 /** The note reason for skipped dependency folders (reports fold these into one line). */
@@ -159,16 +163,15 @@ export function collectTargets(
       out.push({ path: abs, display, size: Math.min(st.size, 1_000_000), kind: 'model' });
       return;
     }
-    if (st.size > opts.maxFileSize) {
-      notes.push({
-        file: display,
-        kind: 'skipped',
-        reason: `larger than max-file-size (${st.size} > ${opts.maxFileSize} bytes)`,
-      });
-      return;
-    }
     if (BINARY_EXT.test(abs)) {
       notes.push({ file: display, kind: 'skipped', reason: 'binary file type' });
+      return;
+    }
+    // Past max-file-size a file is still read, by the checks that go line by line: a payload padded
+    // past the limit passed unread (`warden scan` said nothing and exited 0). See scan/file.ts.
+    if (st.size > opts.maxFileSize) {
+      out.push({ path: abs, display, size: st.size, kind: 'oversize' });
+      onTarget?.(out[out.length - 1]);
       return;
     }
     // (binary content, NUL bytes, and unreadable files are found when the file is read: scan/file.ts)

