@@ -65,25 +65,7 @@ export const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
-/** The files under `dir` larger than `limit` bytes, and their bytes. */
-function largerThan(dir: string, limit: number): { files: number; bytes: number } {
-  let files = 0,
-    bytes = 0;
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && statSync(p).size > limit) {
-        files++;
-        bytes += statSync(p).size;
-      }
-    }
-  };
-  walk(dir);
-  return { files, bytes };
-}
-
-function sizeOf(dir: string, re: RegExp): { files: number; bytes: number } {
+function sizeOf(dir: string, re: RegExp, minBytes = -1): { files: number; bytes: number } {
   let files = 0,
     bytes = 0;
   const walk = (d: string) => {
@@ -91,8 +73,10 @@ function sizeOf(dir: string, re: RegExp): { files: number; bytes: number } {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile() && re.test(e.name)) {
+        const size = statSync(p).size;
+        if (size <= minBytes) continue;
         files++;
-        bytes += statSync(p).size;
+        bytes += size;
       }
     }
   };
@@ -195,7 +179,7 @@ function scanSection(): Section {
     );
     const npmMb = npmStats.bytes / 1e6;
     // (files over max-file-size are read by the line checks only, not the code rules: said, as they are cheaper a byte)
-    const big = largerThan(npm, 1_000_000);
+    const big = sizeOf(npm, /(?:)/, 1_000_000);
     lines.push(
       `| npm packages only (${pkgs.join(', ')}: ${npmStats.files} files, ${npmMb.toFixed(1)} MB scanned, of which ${(big.bytes / 1e6).toFixed(1)} MB in ${big.files} files over max-file-size read by the line checks only), ${cpus().length} threads | ${(median(npmRuns) / 1000).toFixed(2)} s | **${(npmMb / (median(npmRuns) / 1000)).toFixed(1)}** |`,
     );
