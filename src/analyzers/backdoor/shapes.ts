@@ -499,8 +499,8 @@ export function statementsOf(line: string): string[] {
   return joined;
 }
 
-/** Lines a decoded value is followed after its last assignment, and how many are followed at once. */
-const TRACK_LINES = 80;
+/** Assignments a decoded value is followed through (`b = a.decode()`, `c = b`), and how many are followed at once. */
+const MAX_HOPS = 2;
 const MAX_TRACKED = 32;
 
 export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
@@ -515,22 +515,20 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     }
   };
 
-  // Variables assigned from a decode step: how to see the name used, and passed to a sink; each is
-  // followed for TRACK_LINES lines after it was last assigned, and at most MAX_TRACKED at once.
-  // (Unbounded, every name assigned from a tracked one was tracked to the end of the file: a 500 KB
-  // chain of assignments took 56 s, and a 9 MB bundle reported a setTimeout 100,000 lines later.)
-  const decoded = new Map<string, { use: RegExp; arg: RegExp; line: number }>();
-  const track = (name: string, line: number) => {
+  // Variables assigned from a decode step: how to see the name used, and passed to a sink. A name
+  // assigned from a tracked one is tracked too, for MAX_HOPS assignments at most, and at most
+  // MAX_TRACKED names at once (the oldest forgotten first). (Unbounded, every name of a chain of
+  // assignments was tracked to the end of the file and tested on every later line: a 500 KB chain
+  // took 56 s, and a 9 MB bundle reported a setTimeout 100,000 lines below a decode.)
+  const decoded = new Map<string, { use: RegExp; arg: RegExp; hops: number }>();
+  const track = (name: string, hops: number) => {
     decoded.delete(name);
     decoded.set(name, {
       use: new RegExp(`\\b${name}\\b`),
       arg: new RegExp(`(?:\\(|,|\\s)\\$?${name}\\b`),
-      line,
+      hops,
     });
     if (decoded.size > MAX_TRACKED) decoded.delete(decoded.keys().next().value!);
-  };
-  const forgetOld = (line: number) => {
-    for (const [name, d] of decoded) if (line - d.line > TRACK_LINES) decoded.delete(name);
   };
   const cLike = file.language === 'c' || file.language === 'cpp';
   // (`x = …`, `const x = …`, and Go's `b, err := …`.)
@@ -580,7 +578,6 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
       if (!nested) for (const f of longLine(file, lines[i])) hit(f.ruleId, i + 1);
       continue;
     }
-    if (decoded.size > 0) forgetOld(i);
     if (worth && worth[i] === 0 && decoded.size === 0) continue;
     // (Escaped line breaks inside strings separate words too: code written out as
     // 'import os\nexec(…)' hides `exec` from \b otherwise.)
@@ -594,13 +591,13 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     const sink = tracking ? codeSink(l, file.language) : null;
     if (decodeHere && sink) hit('backdoor.decode-exec', i + 1);
     const a = tracking ? assign.exec(l) : null;
-    if (a && decodeHere) track(a[1], i);
+    if (a && decodeHere) track(a[1], 0);
     else if (a && decoded.size > 0) {
       // propagate through simple re-assignment: y = x.decode('utf-8') / y = x
       const rhs = l.slice(a.index + a[0].length);
-      for (const { use } of decoded.values())
-        if (use.test(rhs)) {
-          track(a[1], i);
+      for (const { use, hops } of decoded.values())
+        if (hops < MAX_HOPS && use.test(rhs)) {
+          track(a[1], hops + 1);
           break;
         }
     }
