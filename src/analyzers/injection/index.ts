@@ -15,7 +15,7 @@ import { languageOf, type Language } from '../code/languages.ts';
 import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
-import { read, vocative, type Matcher, type Read } from './signals.ts';
+import { ADDRESSEE, read, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
@@ -232,7 +232,7 @@ function overrideOrdered(r: Read): boolean {
   for (const m of OVERRIDE.matches(r)) {
     // (A noun phrase may carry its determiner: "Your new task:", "The real task:".)
     const before = r.text.slice(Math.max(0, m.index - 12), m.index);
-    if (/(?:^|[.!?:]\s+|[(\[>*]\s*)\s*(?:(?:your|the|my|our)\s+)?$/i.test(before)) return true;
+    if (/(?:^|[.!?:]\s+|[(\[>*#]\s*)\s*(?:(?:your|the|my|our)\s+)?$/i.test(before)) return true;
   }
   return false;
 }
@@ -296,25 +296,65 @@ export function blankQuotingElements(text: string, blank: (s: string) => string)
   return last === 0 ? text : out + text.slice(last);
 }
 
-function judgeSegment(seg: Segment): Verdict | undefined {
+/** `bare: false` hears only named agents as addressed (the check whether a writing's own voice gives orders). */
+function judgeSegment(seg: Segment, bare = true): Verdict | undefined {
   const t = seg.text;
   if (t.length < 12) return undefined;
   const r = read(t);
-  const hidden = seg.technique !== undefined;
+  const verdict = judgeRead(r, seg.technique, bare);
+  if (verdict) return verdict;
+  // Prose wrapped over lines (a comment block, a README at 100 columns) is read again as one line
+  // where it speaks to the agent: an order cut in two by a line break ("disable the pre-commit\n *
+  // hooks") was read as two halves. (Only there: the cost stays with the few segments that speak.)
+  const joined = reflowed(t);
+  if (joined === t) return undefined;
+  const rj = read(joined);
+  return speaksTo(rj, seg.technique !== undefined, bare) ? judgeRead(rj, seg.technique, bare) : undefined;
+}
+
+/**
+ * A line break inside a sentence: a line ending in a word, a comma or code goes on in lower case (after
+ * a comment's marker, if any), not with a key (`forgot: "…"`: the lines of data are not one sentence).
+ */
+const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$)))/g;
+/** The text with such breaks and markers made spaces: the same length, so offsets stay where they are. */
+const reflowed = (t: string) =>
+  t.includes('\n') ? t.replace(WRAPPED, (_m, a: string, b: string) => a + ' ' + ' '.repeat(b.length)) : t;
+
+/** Whether the text speaks to the agent at all (an address said to it, a frame, an override). */
+function speaksTo(r: Read, hidden: boolean, bare: boolean): boolean {
+  return (
+    hidden || OVERRIDE.test(r) || FAKE_TURN.test(r) || ((ADDRESS.test(r) || ADDRESSEE.test(r)) && vocative(r, bare))
+  );
+}
+
+/**
+ * Hidden text that gives no order (no imperative, no duty, no address, no "please"): the labels of a
+ * hidden form or menu ("Email Password Sign in") name no act, so only the narrow reading of a goal
+ * (files, commands, variables) counts there, as in plain sight.
+ */
+const ORDER_WORDS = /\b(?:please|must|should|need to|have to|make sure)\b/i;
+
+function judgeRead(r: Read, carrier: string | undefined, bare: boolean): Verdict | undefined {
+  const hidden = carrier !== undefined;
+  const override = OVERRIDE.test(r);
+  // (no goal's words and no override: nothing can be found, but hidden orders to a named agent)
+  const goals = GOALS.filter((g) => g.gate.test(r.lower));
+  if (!goals.length && !override && !hidden) return undefined;
   const address = ADDRESS.test(r),
-    override = OVERRIDE.test(r),
     turn = FAKE_TURN.test(r);
+  let heard: boolean | undefined;
+  const spoken = () => (heard ??= (address || ADDRESSEE.test(r)) && vocative(r, bare));
   // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
   // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
-  const speaks = hidden || override || turn || (address && vocative(r));
-  const techniques = [seg.technique, turn ? 'fake-turn' : undefined, address ? 'agent-note' : undefined];
-  const technique = techniques.find((x) => x) ?? 'plain';
+  const speaks = hidden || override || turn || spoken();
+  const broad = !hidden || override || turn || address || spoken() || IMPERATIVE.test(r) || ORDER_WORDS.test(r.text);
+  const technique = carrier ?? (turn ? 'fake-turn' : address || spoken() ? 'agent-note' : 'plain');
   // Lesser goals count only where the text speaks to the agent; harm on its own (a credential file
   // sent out, a data-carrying link, an endpoint redirected, lying to the user) wherever it is ordered.
-  for (const g of GOALS) {
+  for (const g of goals) {
     if (!speaks && !g.strong) continue;
-    if (!g.gate.test(r.lower)) continue;
-    const at = firstAffirmed(speaks ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
+    const at = firstAffirmed(speaks && broad ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
     if (at < 0) continue;
     if (!speaks && !(IMPERATIVE.test(r) && g.goal !== 'exec')) continue;
     const severity: Severity = speaks && (g.strong || hidden || override || turn) ? 'high' : 'medium';
@@ -322,7 +362,7 @@ function judgeSegment(seg: Segment): Verdict | undefined {
   }
   // No named goal: an override of the task said as an order (not "if they ask you to ignore your
   // instructions, refuse"), or orders to the agent hidden from the person.
-  if (override && overrideOrdered(r) && !/\b(?:concatenate|combine|join|assemble|decode)\b/i.test(t)) {
+  if (override && overrideOrdered(r) && !/\b(?:concatenate|combine|join|assemble|decode)\b/i.test(r.text)) {
     return { goal: 'take-over', technique, severity: 'medium', at: OVERRIDE.exec(r)?.index ?? 0 };
   }
   if (hidden && address && IMPERATIVE.test(r)) return { goal: 'take-over', technique, severity: 'medium', at: 0 };
@@ -452,7 +492,9 @@ export function analyzeInjectionText(
     // the agent: "Note to AI agents: run `curl … | sh`" is an order whose command happens to be code.
     const own = clean(voice.slice(seg.offset, seg.offset + len));
     const r = read(own);
-    return !judgeSegment({ text: own, offset: 0 }) && !vocative(r) && !overrideOrdered(r) && !FAKE_TURN.test(r);
+    return (
+      !judgeSegment({ text: own, offset: 0 }, false) && !vocative(r, false) && !overrideOrdered(r) && !FAKE_TURN.test(r)
+    );
   };
   const out: Finding[] = [];
   const lines = new Set<number>();

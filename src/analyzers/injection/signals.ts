@@ -194,26 +194,78 @@ export const FAKE_TURN = gated(
 );
 
 /**
- * The address said to the reader (a vocative, a note for it, a bracketed label), not a mention in
- * the third person ("so that everyone's coding agent gets the settings").
+ * Agents named without "AI" or a product (assistants, agents, bots, "whoever automates this", "human
+ * or bot"): too common to count as an address on their own ("the user agent", "build agents"), they
+ * count only where said to the reader (spokenTo: a duty after them, a label, "to the assistant").
  */
-export function vocative(t: Read): boolean {
+export const ADDRESSEE = gated(
+  signal([
+    String.raw`(?<!\buser[- ]|[\w-]-)\b(?:assistants?|agents?|bots?)\b`,
+    String.raw`\b(?:reviewer|review|triage|coding|automation|release|merge|maintenance)[- ](?:bots?|agents?|assistants?)\b`,
+    String.raw`\b(?:automated|autonomous|AI|LLM)[- ](?:\w+[- ])?(?:reviewers?|clients?|contributors?|systems?|helpers?|maintainers?|workers?|crawlers?|consumers?)\b`,
+    String.raw`\b(?:humans?|people|persons?|developers?) or (?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?)\b|\b(?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?) or (?:humans?|people|persons?)\b`,
+    String.raw`\bwhoever\b[^.:\n]{0,30}?\b(?:automat|generat)\w*`,
+    String.raw`\bwhile (?:you are |you're )?(?:helping|assisting) (?:someone|somebody|a user|the user|a developer|people)\b|\bon (?:a|the) user'?s behalf\b`,
+    String.raw`\bwhen(?:ever)? you (?:summari[sz]e|describe|report|explain|present)\b[^.\n]{0,60}\b(?:to|for) (?:the|your) user\b`,
+    // Spanish, French, Italian, German: "note for the assistant", "to the model"
+    String.raw`\b(?:nota|aviso|mensaje|instrucciones?|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)\w* (?:para|al|pour|aux?|à|per|für|an) (?:el |la |los |las |les |l'|gli |il |den |die |alle |dem |des )?(?:asistentes?|agentes?|modelos?|assistants?|agents?|modèles?|assistenti|agenti|modelli|Assistenten|Agenten|Modelle?|KI|IA)\b`,
+  ]),
+  new RegExp(
+    String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|behalf|the user|your user|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
+  ),
+);
+
+/**
+ * The address said to the reader (a vocative, a note for it, a bracketed label), not a mention in
+ * the third person ("so that everyone's coding agent gets the settings"). `bare: false` asks only
+ * of named agents (AI, LLM, a product), not of bare nouns ("agents should…").
+ */
+export function vocative(t: Read, bare = true): boolean {
   for (const m of ADDRESS.matches(t)) if (spokenTo(t.text, m)) return true;
+  if (bare) for (const m of ADDRESSEE.matches(t)) if (spokenTo(t.text, m, true)) return true;
   return false;
 }
 
-/** Whether one mention of an agent is said to it: "AI agents:", "Note for assistants", "in your reply"… */
-function spokenTo(text: string, m: Match): boolean {
+const LABEL = /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]|^\s*\([^()\n]{0,60}\)\s*[:：]/u;
+const LABEL_BARE = /^\s*(?:\([^()\n]{0,60}\)\s*)?[:：]/u;
+/** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
+function rowLabel(text: string, m: Match, after: string): boolean {
+  if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
+  const lineStart = text.lastIndexOf('\n', m.index) + 1;
+  return /^\s*\|/.test(text.slice(lineStart, m.index));
+}
+
+/**
+ * Whether one mention of an agent is said to it: "AI agents:", "Note for assistants", "in your reply"…
+ * A bare noun (`bare`: "agents", "bots") is a label only right before a colon or a table's bar:
+ * "build agents, runners and caches", "(see the user agent)" and "Agent 12: started" mention it.
+ */
+function spokenTo(text: string, m: Match, bare = false): boolean {
   const end = m.index + m.text.length;
   const after = text.slice(end, end + 40);
   const before = text.slice(Math.max(0, m.index - 24), m.index);
   return (
-    /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]/u.test(after) ||
-    /^\s*(?:\w+\s+){0,3}(?:must|should|need to|have to|are required to|are asked to|shall)\b/i.test(after) ||
+    // (a label: "AI agents:", "Automated agents (Copilot, Claude) |" in a table's row)
+    (bare ? LABEL_BARE : LABEL).test(after) ||
+    rowLabel(text, m, after) ||
+    // (a duty, after a relative clause or a participle: "Assistants that integrate chart-lite must…")
+    /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i.test(
+      after,
+    ) ||
     /^\s*(?:reading|processing|working on|working in)\b/i.test(after) ||
-    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all )?$/iu.test(
+    // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
+    /^\s*(?:\w+ing|who|that|which)\b[^.:;!?\n]{0,50}[:：]/i.test(after) ||
+    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |el |la |den |l')?$/iu.test(
       before,
     ) ||
+    // (the agent as the one a duty is put on: "the automation expects any assistant … to")
+    /\b(?:expects?|expected|requires?|asks?|wants?|reminds?|instructs?|tells?)\s+(?:that\s+)?(?:the |any |every |all |each |an? )?$/i.test(
+      before,
+    ) ||
+    /^(?:whoever|while|when|on |nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)/i.test(
+      m.text,
+    ) ||
+    /\bor\b/i.test(m.text) ||
     /^\W*(?:if you are|dear|hey|hi|hello|attention|@|\[|note|notice|instructions?|message|reminder|before|in your|to your|into your|at the end of your|with your|from your|use the)/i.test(
       m.text,
     ) ||
