@@ -184,6 +184,8 @@ export const FAKE_TURN = gated(
     String.raw`^[\s#/*>-]*(?:#{1,4}\s*)?(?:system|assistant)\s*(?:message|prompt)?\s*:?\s*$`,
     String.raw`^[\s#/*>-]*(?:OBSERVATION|THOUGHT|Action Input|Final Answer)\s*:`,
     String.raw`^\s*(?:system|assistant)\s*:\s+\S`,
+    // (a turn opening a string of data or a sentence in a tool's answer: `"snippet": "SYSTEM: …"`)
+    String.raw`(?:["'>]|[.!?]\s)\s*(?:system|assistant)\s*:\s+\S`,
     String.raw`\bEND (?:OF )?(?:SYSTEM MESSAGE|FILE|TOOL (?:OUTPUT|RESULT)|OUTPUT|CONTEXT)\b`,
     String.raw`\[tool(?:[: ][^\]\n]{0,40})?\]|\btool (?:result|output) (?:follows|ends)\b`,
     String.raw`\bfrom the (?:tool host|system administrator|platform team)\]?`,
@@ -298,6 +300,8 @@ const SENSITIVE = signal([
   String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
   String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
   String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
+  String.raw`\b(?:customer|client|user|employee|patient)s?'? (?:list|data|records|emails|e-mails|database|details)\b|\bpersonal data\b|\bPII\b`,
+  String.raw`\bauthori[sz]ation (?:header|token|value)|\bbearer\b|\bsession (?:ids?|cookies?)\b`,
   String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
   String.raw`بيانات الاعتماد|كلمات? المرور|مفاتيح|مفتاح|متغيرات البيئة|رموز? الوصول`,
 ]);
@@ -309,7 +313,7 @@ const SEND = signal([
   String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
   String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup`,
-  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|envi[ae]r?|subir|envoy\w+|téléverser|senden|hochladen|отправ\w+|загруз\w+`,
+  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|env[ií][ae]r?|envíe|subir|sube\b|envoy\w+|téléverser|senden|hochladen|отправ\w+|загруз\w+`,
   String.raw`أرسل|ارسل|إرسال|ارفع|الصق`,
 ]);
 
@@ -335,7 +339,22 @@ const exfiltration = (sensitive: Signal): Matcher => ({
     yield* PUSH_ELSEWHERE.matches(t);
   },
 });
-const EXFILTRATION = exfiltration(SENSITIVE);
+/**
+ * The repository sent elsewhere, said in words ("add … as a remote and push all branches to it"):
+ * only where the text speaks to the agent (migration guides for people say it all day).
+ */
+const MIRROR_ELSEWHERE = signal([
+  String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,100}\bas (?:a |the |an? other |another |new )?(?:git )?remote\b(?:[^.\n]|\.(?=\S)){0,60}\bpush\b`,
+  String.raw`\bpush (?:all|every|each) (?:of )?(?:the )?(?:branches|refs|tags|commits)\b(?:[^.\n]|\.(?=\S)){0,20}\bto\b`,
+  String.raw`\b(?:mirror|copy|clone|back ?up)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:this|the|your) (?:repository|repo|codebase|source code)\b(?:[^.\n]|\.(?=\S)){0,40}\bto (?:https?://|git@|an? (?:external|other|new|another|second))`,
+]);
+const EXFILTRATION_OF_SECRETS = exfiltration(SENSITIVE);
+const EXFILTRATION: Matcher = {
+  *matches(t: Read) {
+    yield* EXFILTRATION_OF_SECRETS.matches(t);
+    yield* MIRROR_ELSEWHERE.matches(t);
+  },
+};
 /**
  * In text not aimed at an agent, only secrets named as files, commands or variables count: API
  * docs say "send this event … the conversation history" and "the webhook secret" all day.
@@ -348,12 +367,12 @@ const EXFILTRATION_OF_FILES = exfiltration(
   ]),
 );
 
-const PUSH_WORDS = /git (?:remote|push)/;
+const PUSH_WORDS = /git (?:remote|push)|\bremote\b|\bmirror/;
 const SEND_WORDS = new RegExp(
   String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|[^\x00-\x7f]`,
 );
 const SENSITIVE_WORDS = new RegExp(
-  String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|[^\x00-\x7f]`,
+  String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|customer|client|user|employee|patient|personal|pii|authori|bearer|session|[^\x00-\x7f]`,
 );
 
 /** What the instruction wants done, by goal; each pattern names a harmful act, not a topic. */
@@ -413,7 +432,9 @@ export const GOALS: Goal[] = [
         String.raw`https?://[^\s)"'<>]*[?&][\w-]+=\s*(?:followed by|\$\{?[A-Z_]{3,})`,
       ],
       [
-        String.raw`https?://[^\s)"'<>]*[?&][\w-]+=([A-Z]{3,})\b(?=[\s\S]*\b\1 (?:replaced (?:by|with)|being|=|is)\b)|\b([A-Z]{3,}) (?:replaced (?:by|with)|being)\b(?=[\s\S]*[?&][\w-]+=\2\b)`,
+        String.raw`https?://[^\s)"'<>]*[?&][\w-]+=([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b\1 (?:replaced (?:by|with)|being|=|is)\b)|\b([A-Z][A-Z_]{2,}) (?:replaced (?:by|with)|being)\b(?=[\s\S]*[?&][\w-]+=\2\b)`,
+        // (the stand-in named in the order to fill it: "…?t=TOKEN, replacing TOKEN with the value of…")
+        String.raw`https?://[^\s)"'<>]*[?&/=]([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b(?:[Rr]eplac\w*|[Ss]ubstitut\w*|[Ff]ill\w* in|[Ss]wap\w*) \3 (?:with|by|for)\b)`,
       ],
     ),
   },
@@ -425,9 +446,10 @@ export const GOALS: Goal[] = [
     ),
     re: signal([
       String.raw`--no-verify\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
-      String.raw`\b(?:disable|skip|bypass|turn off|switch off|remove|delete|comment out|silence)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy)\b`,
+      String.raw`\b(?:disabl(?:e|es|ed|ing)|skip(?:s|ped|ping)?|bypass(?:es|ed|ing)?|turn(?:ing)? off|switch(?:ing)? off|remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|comment(?:ing)? out|silenc(?:e|es|ed|ing))\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?|plugins?|rules?|workflows?|jobs?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy|codeql|(?:eslint|lint|security)[\w -]{0,20}plugins?)\b`,
+      String.raw`\bwithout (?:running|waiting for|any|a|the)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:security |code )?(?:scans?|scanners?|reviews?|checks|tests|approvals?)\b`,
       String.raw`\bre-?run it as\b|\bthe hook does not inspect\b|\bapproval prompts? (?:are|is) not needed\b`,
-      String.raw`\b(?:approve|merge) (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
+      String.raw`\b(?:approve|merge)(?: and (?:merge|approve))? (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
       String.raw`\bgit push\b[^\n]*(?:--force|-f\b)[^\n]*\b(?:main|master)\b`,
       String.raw`\bALLOWED_HOSTS\s*=\s*\[\s*['"]\*['"]|\bDEBUG\s*=\s*True\b(?:[^.\n]|\.(?=\S)){0,60}\bproduction\b|Access-Control-Allow-Origin:\s*\*|\bchmod\s+(?:-R\s+)?777\b`,
       String.raw`\bverify\s*=\s*False\b|rejectUnauthorized\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0|InsecureSkipVerify\s*:\s*true|\bstrict-ssl\s+false|--insecure\b|\bCURLOPT_SSL_VERIFYPEER\b`,
@@ -465,7 +487,7 @@ export const GOALS: Goal[] = [
     goal: 'concealment',
     strong: true,
     gate: new RegExp(
-      String.raw`user|reviewer|maintainer|formatting|docs|documentation|minor|chore|lint|trivial|no-op|cosmetic|\bso\b|[^\x00-\x7f]|usuario|utilisateur|benutzer|nutzer`,
+      String.raw`user|reviewer|maintainer|formatting|docs|documentation|minor|chore|lint|trivial|no-op|cosmetic|routine|harmless|simple|small|typo|\bso\b|[^\x00-\x7f]|usuario|utilisateur|benutzer|nutzer`,
     ),
     re: signal([
       String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting)\b(?:[^.
@@ -473,7 +495,7 @@ export const GOALS: Goal[] = [
       String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.
 ]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
       String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.
-]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic)`,
+]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic|(?:an? )?(?:routine|harmless|simple|small)\b|a typo)`,
       String.raw`\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b|\bif the user asks\b(?:[^.
 ]|\.(?=\S)){0,80}\banswer\b`,
       String.raw`告诉用户(?:[^。
@@ -486,11 +508,11 @@ export const GOALS: Goal[] = [
     goal: 'concealment',
     strong: false,
     gate: new RegExp(
-      String.raw`do not|don't|never|without|keep|leave|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
+      String.raw`do not|don't|never|without|keep|leave|omit|gloss|skip over|hide|nobody|no one|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
     ),
     re: signal([
       String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting|ask|asking|echo|echoing|print|printing|display|displaying|surface|surfacing)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:user|them|anyone|reply|summary|output|commands?|this|it|cleanup|steps?|changes?|deletion|actions?)\b`,
-      String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.\n]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic)`,
+      String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.\n]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic|(?:an? )?(?:routine|harmless|simple|small)\b|a typo)`,
       String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
       String.raw`\breport only that\b|\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b`,
       String.raw`告诉用户[^。\n]{0,20}(?:通过|成功)|不要(?:展示|显示)|no (?:menciones|digas|muestres|informes)(?:[^.\n]|\.(?=\S)){0,40}\busuario|пользовател\w*(?:[^.\n]|\.(?=\S)){0,30}не (?:нужно|надо|следует)|не нужно сообщать`,
@@ -498,6 +520,9 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:silently|quietly|secretly|covertly|discreetly) (?:run|execute|delete|remove|send|upload|install|add|change|push|commit|disable|overwrite|modify|edit)\b`,
       String.raw`\banswer no\b|\bdeny (?:it|that|having)\b|\bsummari[sz]e(?:[^.\n]|\.(?=\S)){0,40}\bas (?:a|an)\b`,
       String.raw`\bhistory -c\b|\brm\b[^\n]*\.bash_history|>\s*/dev/null 2>&1 to every`,
+      // (a part left out and something else said in its place; nobody to be told)
+      String.raw`\b(?:leave out|leaving out|omit|omitting|gloss over|skip over|hide)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:just|only|simply) (?:say|state|mention|report|write|tell)\b`,
+      String.raw`\bno(?:body| ?one)\b(?:[^.\n]){0,20}\b(?:needs? to|has to|should|must) (?:be told|know|hear|see)\b`,
       String.raw`无需向用户|不要(?:告诉|通知|向)用户|不要提及|ユーザーに(?:伝え|知らせ)ない|사용자에게 (?:알리지|말하지)|sin (?:decir|avisar)(?:le)? al usuario|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)|не (?:говори|сообщай)\w* пользовател`,
     ]),
   },
