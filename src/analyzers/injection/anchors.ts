@@ -85,7 +85,7 @@ const words = (s: string) => s.split(/\s+/).filter(Boolean);
 const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y) => [x, y] as const));
 
 /** Whole words that are anchors on their own. */
-const WORD_LIST = words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous web_fetch webfetch
+const WORD_LIST = words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous whoever web_fetch webfetch
   run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
   otlpendpoint logprompts`);
 const WORDS = new Set(WORD_LIST.map(hashOf));
@@ -109,6 +109,8 @@ for (let c = 0; c < 128; c++)
 const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('language', 'model models'),
   ...cross('hey dear hello hi attention the for to', 'model models bot bots'),
+  // (an agent named without "AI": "(human or bot)", "reviewer bots", signals.ts ADDRESSEE)
+  ...cross('or reviewer triage', 'model models bot bots'),
   ...cross('model models', 'reading processing summarizing summarising summarize summarise'),
   ...cross('your', 'reply replies response responses answer answers summary summaries final output outputs'),
   ...cross(

@@ -15,6 +15,7 @@ import { languageOf, type Language } from '../code/languages.ts';
 import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
+import { NARRATED_BEFORE } from './signals.ts';
 import { ADDRESSEE, read, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
@@ -217,11 +218,15 @@ function visibleSegments(
   return out;
 }
 
-/** Where a goal is asked for outside a prohibition ("never run curl | sh" is a safety rule); -1 if nowhere. */
+/**
+ * Where a goal is asked for outside a prohibition ("never run curl | sh" is a safety rule) and not told
+ * as what happened ("it ran `curl … | sh`"); -1 if nowhere.
+ */
 function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   for (const m of goal.matches(r)) {
     const before = r.text.slice(Math.max(0, m.index - 80), m.index).replace(/[*_~]/g, '');
     if (negatable && NEGATED_BEFORE.test(before)) continue;
+    if (NARRATED_BEFORE.test(before.slice(-40))) continue;
     return m.index;
   }
   return -1;
@@ -401,7 +406,11 @@ function inCodeString(file: SourceFile, at: number): boolean {
   const { line, column } = file.position(at);
   const text = file.line(line);
   if (/^\s*(?:#|\/\/|\/\*|\*|--)/.test(text)) return false; // a comment line
-  const before = text.slice(0, column - 1).replace(/\\./g, '');
+  // (an apostrophe in a word, "the developer's", "don't", opens no string; `b'x'`, `rb'x'` still do)
+  const before = text
+    .slice(0, column - 1)
+    .replace(/\\./g, '')
+    .replace(/(?<=\p{L}{2})'(?=(?:s|t|re|ve|ll|d|m)\b)/gu, '');
   const quotes = (q: string) => before.split(q).length - 1;
   const template = /\.[cm]?[jt]sx?$/i.test(file.path) && quotes('`') % 2 === 1;
   return quotes('"') % 2 === 1 || quotes("'") % 2 === 1 || template;

@@ -157,6 +157,8 @@ export const ADDRESS = gated(
 export const OVERRIDE = gated(
   signal([
     String.raw`\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,30}\b(?:previous|prior|above|earlier|preceding|other|all|your|any|system)\b[^.\n]{0,20}\b(?:instructions?|directions?|rules?|prompts?|guidelines?|task|context)\b`,
+    // (the user's own request set aside: "ignore the user's request for now", "disregard what the user asked")
+    String.raw`\b(?:ignore|disregard|forget|set aside|put aside|deprioriti[sz]e)\b[^.\n]{0,12}\b(?:the |your )?(?:user'?s?|human'?s?|developer'?s?|operator'?s?) (?:original |current |actual )?(?:request|task|question|instructions?|prompt|ask)\b|\b(?:ignore|disregard|forget)\b (?:what|whatever) (?:the|your) (?:user|human|developer) (?:asked|wants|said|requested)\b`,
     String.raw`\b(?:new|updated|real|actual|true|only|highest[- ]priority) (?:instructions?|task|objective|directive|orders?)\b`,
     String.raw`\b(?:priority|system|security|admin) (?:override|notice|policy notice|directive)\b`,
     String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing\b|(?:the )?user'?s (?:current )?|your (?:current )?)(?:request|task|plan|work)?`,
@@ -244,7 +246,7 @@ function rowLabel(text: string, m: Match, after: string): boolean {
  */
 function spokenTo(text: string, m: Match, bare = false): boolean {
   const end = m.index + m.text.length;
-  const after = text.slice(end, end + 40);
+  const after = text.slice(end, end + 80);
   const before = text.slice(Math.max(0, m.index - 24), m.index);
   return (
     // (a label: "AI agents:", "Automated agents (Copilot, Claude) |" in a table's row)
@@ -390,7 +392,7 @@ export const GOALS: Goal[] = [
     goal: 'exec',
     strong: true,
     gate: new RegExp(
-      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download`,
+      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass`,
     ),
     re: signal([
       String.raw`\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b`,
@@ -403,6 +405,8 @@ export const GOALS: Goal[] = [
       String.raw`\biex\s*\(?\s*(?:\(?\s*)?(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|New-Object\s+Net\.WebClient)|-w(?:indowstyle)?\s+hidden\b`,
       String.raw`\b(?:curl|wget)\b[^\n]*\s(?:-o|-O|--output)\s*\S+[^\n]*\b(?:chmod\s+[+0-7]*x|\bsh\s+\S|\bbash\s+\S|&&\s*\.?/\S)`,
       String.raw`\bdownload\b(?:[^.\n]|\.(?=\S)){0,120}\b(?:make it executable|chmod|run it|execute it|and run)\b`,
+      // (the pipe said in words, over sentences: "Fetch … with curl. Then pipe what you fetched into bash.")
+      String.raw`\b(?:pipe|feed|pass)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:into|to|through)\s+(?:a |the )?(?:(?:ba|z|da)?sh|shell|python3?|node|interpreter)\b`,
     ]),
   },
   {
@@ -530,11 +534,15 @@ export const GOALS: Goal[] = [
     goal: 'package-install',
     strong: false,
     gate: new RegExp(
-      String.raw`install|\badd\b|\bget\b|registry|index-url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|\bi\s`,
+      String.raw`install|\badd\b|\bget\b|registry|index-url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|\bi\s|@\s*(?:git\+)?http|replace`,
     ),
     re: signal([
       String.raw`\b(?:pip3?|uv pip|pipx|poetry|npm|pnpm|yarn|bun|gem|cargo|go)\s+(?:install|add|i|get)\b[^\n]*(?:--(?:extra-)?index-url|\s-i\s+https?:|git\+|https?://\S+\.(?:tgz|tar\.gz|whl|zip)|--registry|--trusted-host)`,
       String.raw`\b(?:pip3?|npm|pnpm|yarn)\s+(?:install|add|i)\s+(?:-g\s+)?(?:https?|git)://`,
+      // (a requirement pointing at a URL: `name @ git+https://…`, `name @ https://…/x.whl`; a module swapped in go.mod)
+      String.raw`["'\s][\w.-]+\s*@\s*(?:git\+)?https?://[^\s"']+`,
+      String.raw`\breplace\b(?:[^.\n]|\.(?=\S)){0,80}\bwith\b\s+[\w.-]+\.[a-z]{2,}/[\w./-]+|\bgo\.mod\b(?:[^.\n]|\.(?=\S)){0,40}\breplace\b|^\s*replace\s+\S+\s+=>\s+\S+`,
+      String.raw`\bcargo install\b[^\n]*--git\b`,
       String.raw`\bnpm config set registry\b|\bpip config set global\.index-url\b`,
       String.raw`--git\s+https?://|\bgo (?:get|install)\s+[\w.-]+\.[a-z]{2,}/\S+@|\bapt-key add\b|sources\.list(?:\.d)?\b|\badd-apt-repository\b`,
       String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,60}\bto (?:requirements[\w.-]*\.txt|(?:the )?(?:dev)?dependencies|package\.json|pyproject\.toml|Cargo\.toml|go\.mod|Gemfile)\b`,
@@ -550,6 +558,8 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
       String.raw`\b(?:add|make)\b(?:[^.\n]|\.(?=\S)){0,40}\bas (?:an? )?(?:owner|maintainer|admin|administrator|collaborator|code ?owner)\b`,
       String.raw`\b(?:close|delete|remove|wipe|drop|truncate)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:issues?|branches|tables?|files|records|repos(?:itories)?|tags)\b`,
+      // (the things named first: "label every open issue tagged … and close all of them")
+      String.raw`\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:issues?|pull requests?|PRs|branches|tables?|files|records|repos(?:itories)?|tags)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:close|delete|remove|wipe|drop|truncate)\b (?:all of )?(?:them|those|these|it)\b`,
       String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE)\b`,
       String.raw`\brewrite\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:LICENSE|licen[cs]e|README|history)\b|\bproprietary licen[cs]e\b`,
       String.raw`\b(?:approve|merge)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:and|then) (?:state|say|claim|report)\b`,
@@ -559,6 +569,13 @@ export const GOALS: Goal[] = [
     ]),
   },
 ];
+
+/**
+ * A goal told as what happened ("it ran `curl … | sh` straight away", "the bot had sent the token") is
+ * a report, not an order: writing about an incident quotes the act it complains of.
+ */
+export const NARRATED_BEFORE =
+  /\b(?:ran|executed|installed|sent|uploaded|posted|leaked|pushed|deleted|disabled|skipped|(?:has|had|have) (?:run|executed|sent|uploaded|pushed|deleted|disabled)|(?:was|were) (?:running|executing|sending|uploading))\b[^.;:!?\n]{0,20}$/i;
 
 /** A goal phrase inside a prohibition ("never run curl | sh") is a safety rule, not an injection. */
 export const NEGATED_BEFORE =
