@@ -21,6 +21,8 @@ export interface RedteamCase {
   channel: string;
   technique: string;
   goal: string;
+  /** `tuned`: the fixes were made against it; `holdout`: written after them and measured untouched. */
+  set?: 'tuned' | 'holdout';
   lines?: number[];
 }
 
@@ -51,14 +53,14 @@ export interface Tally {
   goodFlagged: number;
 }
 
-/** Totals overall and per group (`channel X`, `technique Y`, `goal Z`). */
+/** Totals overall and per group (`set S`, `channel X`, `technique Y`, `goal Z`). */
 export function tally(results: CaseResult[]): { total: Tally; groups: Map<string, Tally>; onLine: number } {
   const total: Tally = { bad: 0, badFlagged: 0, good: 0, goodFlagged: 0 };
   const groups = new Map<string, Tally>();
   let onLine = 0;
   for (const r of results) {
     const c = r.case;
-    const keys = [`channel ${c.channel}`, `technique ${c.technique}`, `goal ${c.goal}`];
+    const keys = [`set ${c.set ?? 'tuned'}`, `channel ${c.channel}`, `technique ${c.technique}`, `goal ${c.goal}`];
     for (const t of [total, ...keys.map((k) => groups.get(k) ?? groups.set(k, zero()).get(k)!)]) {
       if (c.label === 'bad') {
         t.bad++;
