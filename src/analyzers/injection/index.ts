@@ -253,6 +253,8 @@ function unquoted(text: string): string {
     blankQuotingElements(fenced, blank)
       .replace(/^[ \t]*>[^\n]*/gm, blank)
       .replace(/`[^`\n]+`|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){12,}'/g, blank)
+      // (a quotation wrapped onto the next line, as prose at 100 columns wraps it)
+      .replace(/"(?:[^"\\\n]|\\.){1,200}\n(?:[^"\\\n]|\\.){1,200}"/g, blank)
       // (typographic quotes too: “…”, „…“, «…», ‘…’ — prose quotes an attack in whatever its language uses)
       .replace(/[“„][^“”\n]*[”“]|«[^»\n]*»|‘[^’\n]{12,}’/g, blank)
   );
@@ -321,7 +323,7 @@ function judgeSegment(seg: Segment, bare = true): Verdict | undefined {
  * A line break inside a sentence: a line ending in a word, a comma or code goes on in lower case (after
  * a comment's marker, if any), not with a key (`forgot: "…"`: the lines of data are not one sentence).
  */
-const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$)))/g;
+const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$)))/g;
 /** The text with such breaks and markers made spaces: the same length, so offsets stay where they are. */
 const reflowed = (t: string) =>
   t.includes('\n') ? t.replace(WRAPPED, (_m, a: string, b: string) => a + ' ' + ' '.repeat(b.length)) : t;

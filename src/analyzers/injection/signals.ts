@@ -209,13 +209,17 @@ export const ADDRESSEE = gated(
     String.raw`\b(?:automated|autonomous|AI|LLM)[- ](?:\w+[- ])?(?:reviewers?|clients?|contributors?|systems?|helpers?|maintainers?|workers?|crawlers?|consumers?)\b`,
     String.raw`\b(?:humans?|people|persons?|developers?) or (?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?)\b|\b(?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?) or (?:humans?|people|persons?)\b`,
     String.raw`\bwhoever\b[^.:\n]{0,30}?\b(?:automat|generat)\w*`,
+    // ("tools that regenerate this file are required to…", "Automation note:", "tools assisting our users")
+    String.raw`\b(?:tools?|programs?|scripts?|services?|systems?|software) (?:that|which|who)\b`,
+    String.raw`\b(?:automation|bot|agent|assistant|machine|model)[- ](?:note|notice|instructions?|directive|hint)s?\b`,
+    String.raw`\b(?:tools?|programs?|software|systems?|services?|anything|anyone) (?:assisting|helping|working for|acting for) (?:our |the |a |your )?(?:users?|developers?|people|customers?)\b`,
     String.raw`\bwhile (?:you are |you're )?(?:helping|assisting) (?:someone|somebody|a user|the user|a developer|people)\b|\bon (?:a|the) user'?s behalf\b`,
     String.raw`\bwhen(?:ever)? you (?:summari[sz]e|describe|report|explain|present)\b[^.\n]{0,60}\b(?:to|for) (?:the|your) user\b`,
     // Spanish, French, Italian, German: "note for the assistant", "to the model"
     String.raw`\b(?:nota|aviso|mensaje|instrucciones?|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)\w* (?:para|al|pour|aux?|à|per|für|an) (?:el |la |los |las |les |l'|gli |il |den |die |alle |dem |des )?(?:asistentes?|agentes?|modelos?|assistants?|agents?|modèles?|assistenti|agenti|modelli|Assistenten|Agenten|Modelle?|KI|IA)\b`,
   ]),
   new RegExp(
-    String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|behalf|the user|your user|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
+    String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|working for|acting for|behalf|the user|your user|tool|program|script|service|software|automation|machine|model|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
   ),
 );
 
@@ -259,7 +263,11 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     /^\s*(?:reading|processing|working on|working in)\b/i.test(after) ||
     // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
     /^\s*(?:\w+ing|who|that|which)\b[^.:;!?\n]{0,50}[:：]/i.test(after) ||
-    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |el |la |den |l')?$/iu.test(
+    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu.test(
+      before,
+    ) ||
+    // (a favour asked of it: "it would be a great help if tools assisting our users could…")
+    /\b(?:appreciate(?: it)?|grateful|(?:great |big )?help(?:ful)?|lovely|love it|nice|kind) if\s+(?:the |any |all )?$/i.test(
       before,
     ) ||
     // (the agent as the one a duty is put on: "the automation expects any assistant … to")
@@ -270,6 +278,9 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
       m.text,
     ) ||
     /\bor\b/i.test(m.text) ||
+    /(?:note|notice|instructions?|directive|hint)s?$/i.test(m.text) ||
+    (/(?:assisting|helping|working for|acting for)\b/i.test(m.text) &&
+      /^\s*(?:[\w'-]+\s+){0,2}?(?:could|would|can|will|must|should)\b/i.test(after)) ||
     /^\W*(?:if you are|dear|hey|hi|hello|attention|@|\[|note|notice|instructions?|message|reminder|before|in your|to your|into your|at the end of your|with your|from your|use the)/i.test(
       m.text,
     ) ||
@@ -296,6 +307,7 @@ export const IMPERATIVE = signal([
 const SENSITIVE = signal([
   String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
   String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b`,
+  String.raw`~/\.[\w-]+/[\w./-]*(?:\.json|\.ya?ml|\.toml|\.ini|\.cfg|credentials|tokens?|hosts|auth)\b|~/\.(?:gitconfig|pgpass|my\.cnf|boto|s3cfg)\b`,
   String.raw`(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b`,
   String.raw`\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
   String.raw`\bcredentials\b|\bsecrets?(?:\.ya?ml|\.json)?\b|\bapi[_ -]?keys?\b|\b(?:access |auth |bearer |session |npm |github |gh )?tokens?\b`,
@@ -314,7 +326,7 @@ const SEND = signal([
   String.raw`\|\s*(?:curl|nc|ncat|netcat|socat)\b|\bnc\s+[\w.-]+\s+\d+|/dev/tcp/`,
   String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
-  String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup`,
+  String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup|\bdms?\b|\bdirect[- ]message`,
   String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|env[ií][ae]r?|envíe|subir|sube\b|envoy\w+|téléverser|senden|hochladen|отправ\w+|загруз\w+`,
   String.raw`أرسل|ارسل|إرسال|ارفع|الصق`,
 ]);
@@ -347,7 +359,8 @@ const exfiltration = (sensitive: Signal): Matcher => ({
  */
 const MIRROR_ELSEWHERE = signal([
   String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,100}\bas (?:a |the |an? other |another |new )?(?:git )?remote\b(?:[^.\n]|\.(?=\S)){0,60}\bpush\b`,
-  String.raw`\bpush (?:all|every|each) (?:of )?(?:the )?(?:branches|refs|tags|commits)\b(?:[^.\n]|\.(?=\S)){0,20}\bto\b`,
+  String.raw`\bpush (?:all|every|each) (?:of )?(?:the )?(?:branch(?:es)?|refs?|tags?|commits?)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:to|there)\b`,
+  String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,20}\bremote\b(?:[^.\n]|\.(?=\S)){0,100}\bpush\b`,
   String.raw`\b(?:mirror|copy|clone|back ?up)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:this|the|your) (?:repository|repo|codebase|source code)\b(?:[^.\n]|\.(?=\S)){0,40}\bto (?:https?://|git@|an? (?:external|other|new|another|second))`,
 ]);
 const EXFILTRATION_OF_SECRETS = exfiltration(SENSITIVE);
@@ -371,7 +384,7 @@ const EXFILTRATION_OF_FILES = exfiltration(
 
 const PUSH_WORDS = /git (?:remote|push)|\bremote\b|\bmirror/;
 const SEND_WORDS = new RegExp(
-  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|[^\x00-\x7f]`,
+  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|[^\x00-\x7f]`,
 );
 const SENSITIVE_WORDS = new RegExp(
   String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|customer|client|user|employee|patient|personal|pii|authori|bearer|session|[^\x00-\x7f]`,
@@ -446,10 +459,12 @@ export const GOALS: Goal[] = [
     goal: 'guard-bypass',
     strong: false,
     gate: new RegExp(
-      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy`,
+      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin`,
     ),
     re: signal([
       String.raw`--no-verify\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
+      String.raw`\b(?:SKIP|NO|DISABLE)_[A-Z_]*(?:TESTS?|CHECKS?|VERIFY|LINT|HOOKS?|SCANS?|CI)=(?:1|true|yes)\b`,
+      String.raw`\bmark\b(?:[^.\n]|\.(?=\S)){0,40}\bas (?:passed|passing|approved|resolved|green|ok|clean|safe)\b`,
       String.raw`\b(?:disabl(?:e|es|ed|ing)|skip(?:s|ped|ping)?|bypass(?:es|ed|ing)?|turn(?:ing)? off|switch(?:ing)? off|remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|comment(?:ing)? out|silenc(?:e|es|ed|ing))\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?|plugins?|rules?|workflows?|jobs?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy|codeql|(?:eslint|lint|security)[\w -]{0,20}plugins?)\b`,
       String.raw`\bwithout (?:running|waiting for|any|a|the)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:security |code )?(?:scans?|scanners?|reviews?|checks|tests|approvals?)\b`,
       String.raw`\bre-?run it as\b|\bthe hook does not inspect\b|\bapproval prompts? (?:are|is) not needed\b`,
@@ -519,6 +534,9 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.\n]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic|(?:an? )?(?:routine|harmless|simple|small)\b|a typo)`,
       String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
       String.raw`\breport only that\b|\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b`,
+      // (success claimed whatever happened: "use SKIP_TESTS=1 and report success", "tell the author there are no findings")
+      String.raw`\breport (?:success|it as (?:passed|passing|green|successful)|that (?:it|they|everything|all tests?) passed)\b`,
+      String.raw`\btell (?:the (?:user|author|reviewers?|team|maintainers?)|them)(?: that)? there (?:are|were) no (?:findings|issues|problems|errors|vulnerabilities)\b`,
       String.raw`告诉用户[^。\n]{0,20}(?:通过|成功)|不要(?:展示|显示)|no (?:menciones|digas|muestres|informes)(?:[^.\n]|\.(?=\S)){0,40}\busuario|пользовател\w*(?:[^.\n]|\.(?=\S)){0,30}не (?:нужно|надо|следует)|не нужно сообщать`,
       String.raw`\b(?:keep|leave)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:out of|secret|hidden|private|from the user)\b`,
       String.raw`\b(?:silently|quietly|secretly|covertly|discreetly) (?:run|execute|delete|remove|send|upload|install|add|change|push|commit|disable|overwrite|modify|edit)\b`,
@@ -552,7 +570,7 @@ export const GOALS: Goal[] = [
     goal: 'goal-hijack',
     strong: false,
     gate: new RegExp(
-      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint`,
+      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
     ),
     re: signal([
       String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
@@ -566,16 +584,19 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:transfer|send|move)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:funds|payments?|money|crypto|BTC|ETH|wallet)\b`,
       String.raw`\b(?:change|set|replace|update|point)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:payout|payment|bank|treasury|billing|wallet|receiving|IBAN|deposit)\s+(?:account|address|details|iban)\b`,
       String.raw`\breplace (?:all|every)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:links?|urls?|download|endpoints?)\b`,
+      String.raw`\b(?:add|insert|append|include|put)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:to|in|into|at the end of) (?:every|all|each|any) (?:README|file|page|commit|pull request|PR|answer|response|reply|output|comment|summary)s?\b`,
+      String.raw`\b(?:rate|score|grade|approve|accept|state|say|report|claim|recommend)\b(?:[^.\n]|\.(?=\S)){0,80}\bregardless of (?:what|the|any|whether)\b|\brecommend\b(?:[^.\n]|\.(?=\S)){0,60}\bas the only\b`,
     ]),
   },
 ];
 
 /**
- * A goal told as what happened ("it ran `curl … | sh` straight away", "the bot had sent the token") is
- * a report, not an order: writing about an incident quotes the act it complains of.
+ * A goal told as what happened ("it ran `curl … | sh` straight away", "the bot had sent the token") or
+ * as what someone told it ("a README told it to \"send …\"") is a report, not an order: writing about an
+ * incident quotes the act it complains of.
  */
 export const NARRATED_BEFORE =
-  /\b(?:ran|executed|installed|sent|uploaded|posted|leaked|pushed|deleted|disabled|skipped|(?:has|had|have) (?:run|executed|sent|uploaded|pushed|deleted|disabled)|(?:was|were) (?:running|executing|sending|uploading))\b[^.;:!?\n]{0,20}$/i;
+  /\b(?:ran|executed|installed|sent|uploaded|posted|leaked|pushed|deleted|disabled|skipped|(?:has|had|have) (?:run|executed|sent|uploaded|pushed|deleted|disabled)|(?:was|were) (?:running|executing|sending|uploading))\b[^.;:!?\n]{0,20}$|\b(?:told|asked|instructed|ordered|tricked|convinced|persuaded) (?:it|them|him|her|the (?:agent|model|assistant|bot|AI))(?: to)?\s*["'“‘]?\s*$/i;
 
 /** A goal phrase inside a prohibition ("never run curl | sh") is a safety rule, not an injection. */
 export const NEGATED_BEFORE =
