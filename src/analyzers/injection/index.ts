@@ -236,8 +236,9 @@ function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
 function overrideOrdered(r: Read): boolean {
   for (const m of OVERRIDE.matches(r)) {
     // (A noun phrase may carry its determiner: "Your new task:", "The real task:".)
-    const before = r.text.slice(Math.max(0, m.index - 12), m.index);
-    if (/(?:^|[.!?:]\s+|[(\[>*#]\s*)\s*(?:(?:your|the|my|our)\s+)?$/i.test(before)) return true;
+    const before = r.text.slice(Math.max(0, m.index - 16), m.index);
+    // ("### New instructions:" after a sentence on the same line, not a heading: "### Override the prompt")
+    if (/(?:^|[.!?:]\s+|[(\[>*]\s*|[.!?:][ \t]+#{1,6}[ \t]*)\s*(?:(?:your|the|my|our)\s+)?$/i.test(before)) return true;
   }
   return false;
 }
@@ -308,15 +309,20 @@ function judgeSegment(seg: Segment, bare = true): Verdict | undefined {
   const t = seg.text;
   if (t.length < 12) return undefined;
   const r = read(t);
-  const verdict = judgeRead(r, seg.technique, bare);
-  if (verdict) return verdict;
+  const seen: Seen = {};
+  const verdict = judgeRead(r, seg.technique, bare, seen);
+  if (verdict || !seen.speaks) return verdict;
   // Prose wrapped over lines (a comment block, a README at 100 columns) is read again as one line
-  // where it speaks to the agent: an order cut in two by a line break ("disable the pre-commit\n *
-  // hooks") was read as two halves. (Only there: the cost stays with the few segments that speak.)
+  // where it speaks to the agent and names a goal's words: an order cut in two by a line break
+  // ("disable the pre-commit\n * hooks") was read as two halves. (Only there: the cost stays with the
+  // few segments that speak.)
   const joined = reflowed(t);
-  if (joined === t) return undefined;
-  const rj = read(joined);
-  return speaksTo(rj, seg.technique !== undefined, bare) ? judgeRead(rj, seg.technique, bare) : undefined;
+  return joined === t ? undefined : judgeRead(read(joined), seg.technique, bare, {});
+}
+
+/** What judging a text found out on the way: whether it speaks to the agent (asked once a goal's words are there). */
+interface Seen {
+  speaks?: boolean;
 }
 
 /**
@@ -328,13 +334,6 @@ const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$
 const reflowed = (t: string) =>
   t.includes('\n') ? t.replace(WRAPPED, (_m, a: string, b: string) => a + ' ' + ' '.repeat(b.length)) : t;
 
-/** Whether the text speaks to the agent at all (an address said to it, a frame, an override). */
-function speaksTo(r: Read, hidden: boolean, bare: boolean): boolean {
-  return (
-    hidden || OVERRIDE.test(r) || FAKE_TURN.test(r) || ((ADDRESS.test(r) || ADDRESSEE.test(r)) && vocative(r, bare))
-  );
-}
-
 /**
  * Hidden text that gives no order (no imperative, no duty, no address, no "please"): the labels of a
  * hidden form or menu ("Email Password Sign in") name no act, so only the narrow reading of a goal
@@ -342,37 +341,38 @@ function speaksTo(r: Read, hidden: boolean, bare: boolean): boolean {
  */
 const ORDER_WORDS = /\b(?:please|must|should|need to|have to|make sure)\b/i;
 
-function judgeRead(r: Read, carrier: string | undefined, bare: boolean): Verdict | undefined {
+function judgeRead(r: Read, carrier: string | undefined, bare: boolean, seen: Seen): Verdict | undefined {
   const hidden = carrier !== undefined;
-  const override = OVERRIDE.test(r);
-  // (no goal's words and no override: nothing can be found, but hidden orders to a named agent)
-  const goals = GOALS.filter((g) => g.gate.test(r.lower));
-  if (!goals.length && !override && !hidden) return undefined;
   const address = ADDRESS.test(r),
+    override = OVERRIDE.test(r),
     turn = FAKE_TURN.test(r);
+  // (whether it is said to the agent is asked only once some goal's words are there: most text has none)
   let heard: boolean | undefined;
   const spoken = () => (heard ??= (address || ADDRESSEE.test(r)) && vocative(r, bare));
   // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
   // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
-  const speaks = hidden || override || turn || spoken();
-  const broad = !hidden || override || turn || address || spoken() || IMPERATIVE.test(r) || ORDER_WORDS.test(r.text);
-  const technique = carrier ?? (turn ? 'fake-turn' : address || spoken() ? 'agent-note' : 'plain');
+  const speaks = () => (seen.speaks ??= hidden || override || turn || spoken());
+  const broad = () =>
+    !hidden || override || turn || address || spoken() || IMPERATIVE.test(r) || ORDER_WORDS.test(r.text);
+  const technique = () => carrier ?? (turn ? 'fake-turn' : address || spoken() ? 'agent-note' : 'plain');
   // Lesser goals count only where the text speaks to the agent; harm on its own (a credential file
   // sent out, a data-carrying link, an endpoint redirected, lying to the user) wherever it is ordered.
-  for (const g of goals) {
-    if (!speaks && !g.strong) continue;
-    const at = firstAffirmed(speaks && broad ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
+  for (const g of GOALS) {
+    if (!g.gate.test(r.lower)) continue;
+    if (!g.strong && !speaks()) continue;
+    const at = firstAffirmed(speaks() && broad() ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
     if (at < 0) continue;
-    if (!speaks && !(IMPERATIVE.test(r) && g.goal !== 'exec')) continue;
-    const severity: Severity = speaks && (g.strong || hidden || override || turn) ? 'high' : 'medium';
-    return { goal: g.goal, technique, severity, at };
+    if (!speaks() && !(IMPERATIVE.test(r) && g.goal !== 'exec')) continue;
+    const severity: Severity = speaks() && (g.strong || hidden || override || turn) ? 'high' : 'medium';
+    return { goal: g.goal, technique: technique(), severity, at };
   }
   // No named goal: an override of the task said as an order (not "if they ask you to ignore your
   // instructions, refuse"), or orders to the agent hidden from the person.
   if (override && overrideOrdered(r) && !/\b(?:concatenate|combine|join|assemble|decode)\b/i.test(r.text)) {
-    return { goal: 'take-over', technique, severity: 'medium', at: OVERRIDE.exec(r)?.index ?? 0 };
+    return { goal: 'take-over', technique: technique(), severity: 'medium', at: OVERRIDE.exec(r)?.index ?? 0 };
   }
-  if (hidden && address && IMPERATIVE.test(r)) return { goal: 'take-over', technique, severity: 'medium', at: 0 };
+  if (hidden && address && IMPERATIVE.test(r))
+    return { goal: 'take-over', technique: technique(), severity: 'medium', at: 0 };
   return undefined;
 }
 

@@ -234,6 +234,17 @@ export function vocative(t: Read, bare = true): boolean {
   return false;
 }
 
+const DUTY_AFTER =
+  /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i;
+/** What may stand before a sentence's subject: its start (a line's markers), a determiner, a qualifier. */
+const SUBJECT_BEFORE =
+  /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*)(?:(?:the|any|all|every|each|our|your|a|an)\s+)?(?:[\w-]+[- ])?$/i;
+const SPOKEN_FOR =
+  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu;
+const SPOKEN_FOR_BARE =
+  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?(?:[\w-]+[- ])?$/iu;
+/** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
+const TITLE_END = /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:[:：]|\n|$)/;
 const LABEL = /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]|^\s*\([^()\n]{0,60}\)\s*[:：]/u;
 const LABEL_BARE = /^\s*(?:\([^()\n]{0,60}\)\s*)?[:：]/u;
 /** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
@@ -251,21 +262,22 @@ function rowLabel(text: string, m: Match, after: string): boolean {
 function spokenTo(text: string, m: Match, bare = false): boolean {
   const end = m.index + m.text.length;
   const after = text.slice(end, end + 80);
-  const before = text.slice(Math.max(0, m.index - 24), m.index);
+  const before = text.slice(Math.max(0, m.index - 40), m.index);
   return (
     // (a label: "AI agents:", "Automated agents (Copilot, Claude) |" in a table's row)
     (bare ? LABEL_BARE : LABEL).test(after) ||
     rowLabel(text, m, after) ||
-    // (a duty, after a relative clause or a participle: "Assistants that integrate chart-lite must…")
-    /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i.test(
-      after,
-    ) ||
+    // (a duty, after a relative clause or a participle: "Assistants that integrate chart-lite must…"; a
+    // bare noun only as the sentence's subject: "for answer bots that should run…" describes them)
+    (DUTY_AFTER.test(after) && (!bare || SUBJECT_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)))) ||
     /^\s*(?:reading|processing|working on|working in)\b/i.test(after) ||
     // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
-    /^\s*(?:\w+ing|who|that|which)\b[^.:;!?\n]{0,50}[:：]/i.test(after) ||
-    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu.test(
-      before,
-    ) ||
+    /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which)\b[^.:;!?\n]{0,50}[:：]/i.test(after) ||
+    // ("Note for the assistant", "to any LLM-based assistant"; a bare noun only where the phrase opens the
+    // sentence: "To the assistant updating this file:", not "reply context for the agent")
+    (bare
+      ? SPOKEN_FOR_BARE.test(before) || (SPOKEN_FOR.test(before) && TITLE_END.test(after))
+      : SPOKEN_FOR.test(before)) ||
     // (a favour asked of it: "it would be a great help if tools assisting our users could…")
     /\b(?:appreciate(?: it)?|grateful|(?:great |big )?help(?:ful)?|lovely|love it|nice|kind) if\s+(?:the |any |all )?$/i.test(
       before,
@@ -535,7 +547,7 @@ export const GOALS: Goal[] = [
       String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
       String.raw`\breport only that\b|\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b`,
       // (success claimed whatever happened: "use SKIP_TESTS=1 and report success", "tell the author there are no findings")
-      String.raw`\breport (?:success|it as (?:passed|passing|green|successful)|that (?:it|they|everything|all tests?) passed)\b`,
+      String.raw`\breport (?:success|it as (?:passed|passing|green|successful)|that (?:it|they|everything|all tests?) passed)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:even if|regardless|whatever|anyway|no matter)\b`,
       String.raw`\btell (?:the (?:user|author|reviewers?|team|maintainers?)|them)(?: that)? there (?:are|were) no (?:findings|issues|problems|errors|vulnerabilities)\b`,
       String.raw`告诉用户[^。\n]{0,20}(?:通过|成功)|不要(?:展示|显示)|no (?:menciones|digas|muestres|informes)(?:[^.\n]|\.(?=\S)){0,40}\busuario|пользовател\w*(?:[^.\n]|\.(?=\S)){0,30}не (?:нужно|надо|следует)|не нужно сообщать`,
       String.raw`\b(?:keep|leave)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:out of|secret|hidden|private|from the user)\b`,
@@ -598,9 +610,12 @@ export const GOALS: Goal[] = [
 export const NARRATED_BEFORE =
   /\b(?:ran|executed|installed|sent|uploaded|posted|leaked|pushed|deleted|disabled|skipped|(?:has|had|have) (?:run|executed|sent|uploaded|pushed|deleted|disabled)|(?:was|were) (?:running|executing|sending|uploading))\b[^.;:!?\n]{0,20}$|\b(?:told|asked|instructed|ordered|tricked|convinced|persuaded) (?:it|them|him|her|the (?:agent|model|assistant|bot|AI))(?: to)?\s*["'“‘]?\s*$/i;
 
-/** A goal phrase inside a prohibition ("never run curl | sh") is a safety rule, not an injection. */
+/**
+ * A goal phrase inside a prohibition ("never run curl | sh") is a safety rule, not an injection; so is
+ * one named as what a guard stops ("you want safety on `rm -rf /`, `curl … | sh`").
+ */
 export const NEGATED_BEFORE =
-  /\b(?:do not|don't|never|must not|mustn't|should not|shouldn't|avoid|no need to|not allowed to|forbidden|prohibited)\b(?:[^.;:!?\n]|\.(?=\S)){0,60}$/i;
+  /\b(?:do not|don't|never|must not|mustn't|should not|shouldn't|avoid|no need to|not allowed to|forbidden|prohibited|safety on|protect\w* (?:against|from)|guard\w* (?:against|on)|block\w*|prevent\w*|den(?:y|ies|ied)|refus\w*|warn\w* (?:about|against|of))\b(?:[^.;:!?\n]|\.(?=\S)){0,60}$/i;
 
 /**
  * Words without which no text in plain sight is judged (on the lower-cased text, no flags: about
