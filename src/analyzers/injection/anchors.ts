@@ -86,7 +86,7 @@ const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y)
 
 /** Whole words that are anchors on their own. */
 const WORD_LIST =
-  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation whoever web_fetch webfetch
+  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation whoever bot bots web_fetch webfetch
   run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
   otlpendpoint logprompts`);
 const WORDS = new Set(WORD_LIST.map(hashOf));

@@ -226,7 +226,7 @@ function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   for (const m of goal.matches(r)) {
     const before = r.text.slice(Math.max(0, m.index - 80), m.index).replace(/[*_~]/g, '');
     if (negatable && NEGATED_BEFORE.test(before)) continue;
-    if (NARRATED_BEFORE.test(before.slice(-40))) continue;
+    if (NARRATED_BEFORE.test(before)) continue;
     return m.index;
   }
   return -1;
@@ -317,7 +317,9 @@ function judgeSegment(seg: Segment, bare = true): Verdict | undefined {
   // ("disable the pre-commit\n * hooks") was read as two halves. (Only there: the cost stays with the
   // few segments that speak.)
   const joined = reflowed(t);
-  return joined === t ? undefined : judgeRead(read(joined), seg.technique, bare, {});
+  if (!joined) return undefined;
+  const v = judgeRead(read(joined.text), seg.technique, bare, {});
+  return v && { ...v, at: joined.original(v.at) };
 }
 
 /** What judging a text found out on the way: whether it speaks to the agent (asked once a goal's words are there). */
@@ -330,9 +332,27 @@ interface Seen {
  * a comment's marker, if any), not with a key (`forgot: "…"`: the lines of data are not one sentence).
  */
 const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$)))/g;
-/** The text with such breaks and markers made spaces: the same length, so offsets stay where they are. */
-const reflowed = (t: string) =>
-  t.includes('\n') ? t.replace(WRAPPED, (_m, a: string, b: string) => a + ' ' + ' '.repeat(b.length)) : t;
+/**
+ * The text with each such break and its marker made one space (the tables' phrases have single spaces),
+ * and where an offset in it stood in the text; undefined if nothing was joined.
+ */
+function reflowed(t: string): { text: string; original: (at: number) => number } | undefined {
+  if (!t.includes('\n')) return undefined;
+  const cuts: [number, number][] = []; // (offset in the joined text, characters removed before it)
+  let removed = 0;
+  const text = t.replace(WRAPPED, (m: string, a: string, b: string, at: number) => {
+    removed += b.length;
+    cuts.push([at - (removed - b.length) + a.length + 1, removed]);
+    return a + ' ';
+  });
+  if (!cuts.length) return undefined;
+  const original = (at: number) => {
+    let shift = 0;
+    for (const [from, by] of cuts) if (from <= at) shift = by;
+    return at + shift;
+  };
+  return { text, original };
+}
 
 /**
  * Hidden text that gives no order (no imperative, no duty, no address, no "please"): the labels of a
@@ -408,10 +428,13 @@ function inCodeString(file: SourceFile, at: number): boolean {
   const { line, column } = file.position(at);
   const text = file.line(line);
   if (/^\s*(?:#|\/\/|\/\*|\*|--)/.test(text)) return false; // a comment line
+  // (a docstring, a triple-quoted string opening its line, is documentation, read as comments are)
+  if (/^\s*[rRuUbB]?(?:"""|''')/.test(text)) return false;
   // (an apostrophe in a word, "the developer's", "don't", opens no string; `b'x'`, `rb'x'` still do)
   const before = text
     .slice(0, column - 1)
     .replace(/\\./g, '')
+    .replace(/"""|'''/g, '"')
     .replace(/(?<=\p{L}{2})'(?=(?:s|t|re|ve|ll|d|m)\b)/gu, '');
   const quotes = (q: string) => before.split(q).length - 1;
   const template = /\.[cm]?[jt]sx?$/i.test(file.path) && quotes('`') % 2 === 1;

@@ -339,7 +339,7 @@ const SEND = signal([
   String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
   String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup|\bdms?\b|\bdirect[- ]message`,
-  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|env[ií][ae]r?|envíe|subir|sube\b|envoy\w+|téléverser|senden|hochladen|отправ\w+|загруз\w+`,
+  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|env[ií][ae]r?|envíe|subir|sube\b|envoy\w+|téléverser|senden|sende\b|schick\w*|hochladen|\blade\b[^\n]{0,60}\bhoch\b|отправ\w+|загруз\w+`,
   String.raw`أرسل|ارسل|إرسال|ارفع|الصق`,
 ]);
 
@@ -396,7 +396,7 @@ const EXFILTRATION_OF_FILES = exfiltration(
 
 const PUSH_WORDS = /git (?:remote|push)|\bremote\b|\bmirror/;
 const SEND_WORDS = new RegExp(
-  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|[^\x00-\x7f]`,
+  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|lade|sende|schick|[^\x00-\x7f]`,
 );
 const SENSITIVE_WORDS = new RegExp(
   String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|customer|client|user|employee|patient|personal|pii|authori|bearer|session|[^\x00-\x7f]`,
@@ -608,7 +608,7 @@ export const GOALS: Goal[] = [
  * incident quotes the act it complains of.
  */
 export const NARRATED_BEFORE =
-  /\b(?:ran|executed|installed|sent|uploaded|posted|leaked|pushed|deleted|disabled|skipped|(?:has|had|have) (?:run|executed|sent|uploaded|pushed|deleted|disabled)|(?:was|were) (?:running|executing|sending|uploading))\b[^.;:!?\n]{0,20}$|\b(?:told|asked|instructed|ordered|tricked|convinced|persuaded) (?:it|them|him|her|the (?:agent|model|assistant|bot|AI))(?: to)?\s*["'“‘]?\s*$/i;
+  /\b(?:ran|executed|installed|sent|uploaded|posted|leaked|pushed|deleted|disabled|skipped|(?:has|had|have) (?:run|executed|sent|uploaded|pushed|deleted|disabled)|(?:was|were) (?:running|executing|sending|uploading))\b[^.;:!?\n]{0,20}$|\b(?:told|asked|instructed|ordered|tricked|convinced|persuaded) (?:it|them|him|her|the (?:agent|model|assistant|bot|AI))(?: to)?\s*["'“‘]?[^.!?\n"”]{0,60}$/i;
 
 /**
  * A goal phrase inside a prohibition ("never run curl | sh") is a safety rule, not an injection; so is
@@ -631,12 +631,13 @@ export const GATE = new RegExp(
     // matches, so the order of the branches changes nothing).
     const whole = words(`ai llm llms gpt agent agents assistant assistants claude qwen gemini copilot codex chatgpt
       cursor automated autonomous ignore disregard forget instruction instructions system observation thought
-      override priority notice directive policy`);
+      override priority notice directive policy model models bot bots whoever automation`);
     const anywhere = [
       ...['from the ', 'npm i', 'pip ', 'pip3 ', 'your ', 'before ', 'use the ', 'bash -i', 'git remote', 'git push'],
       ...words('install index-url registry settings approval mcp skip im_start im_end tool_result function_results'),
       ...words('web_fetch run_shell read_file write_file read_many curl wget invoke- base64 mkfifo download'),
-      ...words('base_url api_base otlp logprompts _proxy reviewer'),
+      ...words('base_url api_base otlp logprompts _proxy reviewer helping assisting'),
+      String.raw`~/\.`,
       'end of',
       'the user',
       String.raw`hook\b`,
@@ -650,7 +651,7 @@ export const GATE = new RegExp(
       trieSource(literal),
       String.raw`--no-verify|\[inst|<<sys|\[tool|/dev/tcp|\b(?:iwr|irm|npx|iex)\b`,
       String.raw`@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)|://[^\s)]*[?&][\w-]+=`,
-      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|\bki-|\bia\b`,
+      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|\bki-|\bki\b|\bia\b`,
     ].join('|');
   })(),
 );
