@@ -311,7 +311,7 @@ function judgeSegment(seg: Segment, bare = true): Verdict | undefined {
   const r = read(t);
   const seen: Seen = {};
   const verdict = judgeRead(r, seg.technique, bare, seen);
-  if (verdict || !seen.speaks) return verdict;
+  if (verdict || !(seen.speaks || seen.named)) return verdict;
   // Prose wrapped over lines (a comment block, a README at 100 columns) is read again as one line
   // where it speaks to the agent and names a goal's words: an order cut in two by a line break
   // ("disable the pre-commit\n * hooks") was read as two halves. (Only there: the cost stays with the
@@ -325,6 +325,8 @@ function judgeSegment(seg: Segment, bare = true): Verdict | undefined {
 /** What judging a text found out on the way: whether it speaks to the agent (asked once a goal's words are there). */
 interface Seen {
   speaks?: boolean;
+  /** An agent is named (an address that may be cut from its duty by a line break: "are\n// required to"). */
+  named?: boolean;
 }
 
 /**
@@ -368,7 +370,7 @@ function judgeRead(r: Read, carrier: string | undefined, bare: boolean, seen: Se
     turn = FAKE_TURN.test(r);
   // (whether it is said to the agent is asked only once some goal's words are there: most text has none)
   let heard: boolean | undefined;
-  const spoken = () => (heard ??= (address || ADDRESSEE.test(r)) && vocative(r, bare));
+  const spoken = () => (heard ??= (seen.named = address || ADDRESSEE.test(r)) && vocative(r, bare));
   // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
   // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
   const speaks = () => (seen.speaks ??= hidden || override || turn || spoken());
