@@ -21,8 +21,8 @@ export interface RedteamCase {
   channel: string;
   technique: string;
   goal: string;
-  /** `tuned`: the fixes were made against it; `holdout`: written after them and measured untouched. */
-  set?: 'tuned' | 'holdout';
+  /** `tuned`: fixes made against it; `holdout`: measured untouched, then fixed; `holdout2`: never tuned against. */
+  set?: 'tuned' | 'holdout' | 'holdout2';
   lines?: number[];
 }
 
