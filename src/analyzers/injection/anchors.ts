@@ -136,14 +136,14 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
       'notify notifying alert alerting',
   ),
   ...cross('tell', 'the them everyone'),
-  ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic'),
+  ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic routine harmless typo'),
   ...cross('user users reviewer reviewers maintainer maintainers they', 'does doesn do don won will'),
 ];
 const BIGRAMS = new Set(BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))));
 
 /** Three words in a row. */
 const TRIGRAM_LIST = [
-  ...cross('a', 'minor documentation').map(([b, c]) => ['as', b, c]),
+  ...cross('a', 'minor documentation small routine simple harmless typo').map(([b, c]) => ['as', b, c]),
   ...cross('a an', 'bot').map(([b, c]) => ['are', b, c]),
 ];
 const TRIGRAMS = new Set(TRIGRAM_LIST.map(([a, b, c]) => pair(pair(hashOf(a), hashOf(b)), hashOf(c))));

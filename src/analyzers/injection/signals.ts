@@ -204,14 +204,17 @@ export const FAKE_TURN = gated(
  */
 export const ADDRESSEE = gated(
   signal([
-    String.raw`(?<!\buser[- ]|[\w-]-)\b(?:assistants?|agents?|bots?)\b`,
     String.raw`\b(?:reviewer|review|triage|coding|automation|release|merge|maintenance)[- ](?:bots?|agents?|assistants?)\b`,
     String.raw`\b(?:automated|autonomous|AI|LLM)[- ](?:\w+[- ])?(?:reviewers?|clients?|contributors?|systems?|helpers?|maintainers?|workers?|crawlers?|consumers?)\b`,
     String.raw`\b(?:humans?|people|persons?|developers?) or (?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?)\b|\b(?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?) or (?:humans?|people|persons?)\b`,
     String.raw`\bwhoever\b[^.:\n]{0,30}?\b(?:automat|generat)\w*`,
     // ("tools that regenerate this file are required to…", "Automation note:", "tools assisting our users")
     String.raw`\b(?:tools?|programs?|scripts?|services?|systems?|software) (?:that|which|who)\b`,
-    String.raw`\b(?:automation|bot|agent|assistant|machine|model)[- ](?:note|notice|instructions?|directive|hint)s?\b`,
+    String.raw`\b(?:automation|bot|agent|assistant|machine|model|AI|LLM)(?:[- ](?:facing|only|specific|readable))?[- ](?:note|notice|instructions?|directive|hint|section)s?\b`,
+    String.raw`\b(?:machine|automated|non-human|robotic) (?:readers?|clients?|consumers?|visitors?)\b`,
+    // (the bare noun last: an alternation takes the first entry matching at a place, and the longer
+    // forms above, "assistant-facing note", must win there)
+    String.raw`(?<!\buser[- ]|[\w-]-)\b(?:assistants?|agents?|bots?)\b`,
     String.raw`\b(?:tools?|programs?|software|systems?|services?|anything|anyone) (?:assisting|helping|working for|acting for) (?:our |the |a |your )?(?:users?|developers?|people|customers?)\b`,
     String.raw`\bwhile (?:you are |you're )?(?:helping|assisting) (?:someone|somebody|a user|the user|a developer|people)\b|\bon (?:a|the) user'?s behalf\b`,
     String.raw`\bwhen(?:ever)? you (?:summari[sz]e|describe|report|explain|present)\b[^.\n]{0,60}\b(?:to|for) (?:the|your) user\b`,
@@ -238,7 +241,7 @@ const DUTY_AFTER =
   /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i;
 /** What may stand before a sentence's subject: its start (a line's markers), a determiner, a qualifier. */
 const SUBJECT_BEFORE =
-  /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*)(?:(?:the|any|all|every|each|our|your|a|an)\s+)?(?:[\w-]+[- ])?$/i;
+  /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:the|any|all|every|each|our|your|a|an)\s+)?(?:[\w-]+[- ])?$/i;
 const SPOKEN_FOR =
   /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu;
 const SPOKEN_FOR_BARE =
@@ -246,7 +249,7 @@ const SPOKEN_FOR_BARE =
 /** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
 const TITLE_END = /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:[:：]|\n|$)/;
 const LABEL = /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]|^\s*\([^()\n]{0,60}\)\s*[:：]/u;
-const LABEL_BARE = /^\s*(?:\([^()\n]{0,60}\)\s*)?[:：]/u;
+const LABEL_BARE = /^\s*(?:\([^()\n]{0,60}\)\s*)?[:：]|^\)\s*[:：]/u;
 /** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
 function rowLabel(text: string, m: Match, after: string): boolean {
   if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
@@ -271,6 +274,8 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     // bare noun only as the sentence's subject: "for answer bots that should run…" describes them)
     (DUTY_AFTER.test(after) && (!bare || SUBJECT_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)))) ||
     /^\s*(?:reading|processing|working on|working in)\b/i.test(after) ||
+    // (a vocative, then the sentence speaks to "you": "Machine readers of this page, when you generate…")
+    /^[^.:;!?\n]{0,40},\s+(?:(?:when|if|before|after|once|as|please|while)\s+)?(?:you|your)\b/i.test(after) ||
     // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
     /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which)\b[^.:;!?\n]{0,50}[:：]/i.test(after) ||
     // ("Note for the assistant", "to any LLM-based assistant"; a bare noun only where the phrase opens the
@@ -283,7 +288,7 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
       before,
     ) ||
     // (the agent as the one a duty is put on: "the automation expects any assistant … to")
-    /\b(?:expects?|expected|requires?|asks?|wants?|reminds?|instructs?|tells?)\s+(?:that\s+)?(?:the |any |every |all |each |an? )?$/i.test(
+    /\b(?:expects?|expected|requires?|required|asks?|asked|wants?|wanted|reminds?|instructs?|instructed|tells?)\s+(?:that\s+)?(?:the |any |every |all |each |an? )?$/i.test(
       before,
     ) ||
     /^(?:whoever|while|when|on |nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)/i.test(
@@ -316,21 +321,27 @@ export const IMPERATIVE = signal([
 ]);
 
 /** Secrets, credentials and private data an injection wants read or sent. */
-const SENSITIVE = signal([
-  String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
-  String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b`,
-  String.raw`~/\.[\w-]+/[\w./-]*(?:\.json|\.ya?ml|\.toml|\.ini|\.cfg|credentials|tokens?|hosts|auth)\b|~/\.(?:gitconfig|pgpass|my\.cnf|boto|s3cfg)\b`,
-  String.raw`(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b`,
-  String.raw`\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
-  String.raw`\bcredentials\b|\bsecrets?(?:\.ya?ml|\.json)?\b|\bapi[_ -]?keys?\b|\b(?:access |auth |bearer |session |npm |github |gh )?tokens?\b`,
-  String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
-  String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
-  String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
-  String.raw`\b(?:customer|client|user|employee|patient)s?'? (?:list|data|records|emails|e-mails|database|details)\b|\bpersonal data\b|\bPII\b`,
-  String.raw`\bauthori[sz]ation (?:header|token|value)|\bbearer\b|\bsession (?:ids?|cookies?)\b`,
-  String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
-  String.raw`بيانات الاعتماد|كلمات? المرور|مفاتيح|مفتاح|متغيرات البيئة|رموز? الوصول`,
-]);
+const SENSITIVE = signal(
+  [
+    String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
+    String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b`,
+    String.raw`~/\.[\w-]+/[\w./-]*(?:\.json|\.ya?ml|\.toml|\.ini|\.cfg|credentials|tokens?|hosts|auth)\b|~/\.(?:gitconfig|pgpass|my\.cnf|boto|s3cfg)\b`,
+    String.raw`(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b`,
+    String.raw`\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
+    String.raw`\bcredentials\b|\bsecrets?(?:\.ya?ml|\.json)?\b|\bapi[_ -]?keys?\b|\b(?:access |auth |bearer |session |npm |github |gh )?tokens?\b`,
+    String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
+    String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
+    String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
+    String.raw`\b(?:customer|client|user|employee|patient)s?'? (?:list|data|records|emails|e-mails|database|details)\b|\bpersonal data\b|\bPII\b`,
+    String.raw`\bauthori[sz]ation (?:header|token|value)|\bbearer\b|\bsession (?:ids?|cookies?)\b`,
+    String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
+    String.raw`بيانات الاعتماد|كلمات? المرور|مفاتيح|مفتاح|متغيرات البيئة|رموز? الوصول`,
+  ],
+  [
+    // (any variable named as a secret: STRIPE_API_KEY, SENTRY_AUTH_TOKEN; upper case only, not cache_key)
+    String.raw`\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD)\b`,
+  ],
+);
 const SEND = signal([
   String.raw`\b(?:send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrate|email|attach)\w*\b`,
   String.raw`(?<![-\w])(?:commit|push)\s+(?:it|them|this|that|the (?:file|output|result|contents?))\b|(?<![-\w])push\w* to\b`,
@@ -471,7 +482,7 @@ export const GOALS: Goal[] = [
     goal: 'guard-bypass',
     strong: false,
     gate: new RegExp(
-      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin`,
+      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
     ),
     re: signal([
       String.raw`--no-verify\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
@@ -484,6 +495,7 @@ export const GOALS: Goal[] = [
       String.raw`\bgit push\b[^\n]*(?:--force|-f\b)[^\n]*\b(?:main|master)\b`,
       String.raw`\bALLOWED_HOSTS\s*=\s*\[\s*['"]\*['"]|\bDEBUG\s*=\s*True\b(?:[^.\n]|\.(?=\S)){0,60}\bproduction\b|Access-Control-Allow-Origin:\s*\*|\bchmod\s+(?:-R\s+)?777\b`,
       String.raw`\bverify\s*=\s*False\b|rejectUnauthorized\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0|InsecureSkipVerify\s*:\s*true|\bstrict-ssl\s+false|--insecure\b|\bCURLOPT_SSL_VERIFYPEER\b`,
+      String.raw`\bprivileged\b[^.\n]{0,20}\b(?:true|mode)\b|--privileged\b|/var/run/docker\.sock\b|\bhostPath\b`,
       String.raw`\bpytest\.mark\.(?:skip|xfail)\b|@(?:Ignore|Disabled|skip)\b|\b(?:it|describe|test)\.skip\(|\bt\.Skip\(`,
       String.raw`#\s*(?:nosec|noqa)\b|eslint-disable|@ts-(?:ignore|nocheck)|\bNOLINT\b|warden-ignore|gitleaks:allow|pragma: allowlist`,
       String.raw`\b(?:add|put|list)\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:to|in|on) the (?:allow ?list|white ?list|ignore ?list|baseline|exceptions?)\b`,
