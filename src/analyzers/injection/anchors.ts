@@ -85,7 +85,8 @@ const words = (s: string) => s.split(/\s+/).filter(Boolean);
 const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y) => [x, y] as const));
 
 /** Whole words that are anchors on their own. */
-const WORD_LIST = words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous web_fetch webfetch
+const WORD_LIST =
+  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation whoever bot bots web_fetch webfetch
   run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
   otlpendpoint logprompts`);
 const WORDS = new Set(WORD_LIST.map(hashOf));
@@ -109,6 +110,8 @@ for (let c = 0; c < 128; c++)
 const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('language', 'model models'),
   ...cross('hey dear hello hi attention the for to', 'model models bot bots'),
+  // (an agent named without "AI": "(human or bot)", "reviewer bots", signals.ts ADDRESSEE)
+  ...cross('or reviewer triage', 'model models bot bots'),
   ...cross('model models', 'reading processing summarizing summarising summarize summarise'),
   ...cross('your', 'reply replies response responses answer answers summary summaries final output outputs'),
   ...cross(
@@ -133,14 +136,14 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
       'notify notifying alert alerting',
   ),
   ...cross('tell', 'the them everyone'),
-  ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic'),
+  ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic routine harmless typo'),
   ...cross('user users reviewer reviewers maintainer maintainers they', 'does doesn do don won will'),
 ];
 const BIGRAMS = new Set(BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))));
 
 /** Three words in a row. */
 const TRIGRAM_LIST = [
-  ...cross('a', 'minor documentation').map(([b, c]) => ['as', b, c]),
+  ...cross('a', 'minor documentation small routine simple harmless typo').map(([b, c]) => ['as', b, c]),
   ...cross('a an', 'bot').map(([b, c]) => ['are', b, c]),
 ];
 const TRIGRAMS = new Set(TRIGRAM_LIST.map(([a, b, c]) => pair(pair(hashOf(a), hashOf(b)), hashOf(c))));

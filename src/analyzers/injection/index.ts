@@ -15,7 +15,8 @@ import { languageOf, type Language } from '../code/languages.ts';
 import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
-import { read, vocative, type Matcher, type Read } from './signals.ts';
+import { NARRATED_BEFORE } from './signals.ts';
+import { ADDRESSEE, read, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
@@ -217,11 +218,15 @@ function visibleSegments(
   return out;
 }
 
-/** Where a goal is asked for outside a prohibition ("never run curl | sh" is a safety rule); -1 if nowhere. */
+/**
+ * Where a goal is asked for outside a prohibition ("never run curl | sh" is a safety rule) and not told
+ * as what happened ("it ran `curl … | sh`"); -1 if nowhere.
+ */
 function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   for (const m of goal.matches(r)) {
     const before = r.text.slice(Math.max(0, m.index - 80), m.index).replace(/[*_~]/g, '');
     if (negatable && NEGATED_BEFORE.test(before)) continue;
+    if (NARRATED_BEFORE.test(before)) continue;
     return m.index;
   }
   return -1;
@@ -231,8 +236,9 @@ function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
 function overrideOrdered(r: Read): boolean {
   for (const m of OVERRIDE.matches(r)) {
     // (A noun phrase may carry its determiner: "Your new task:", "The real task:".)
-    const before = r.text.slice(Math.max(0, m.index - 12), m.index);
-    if (/(?:^|[.!?:]\s+|[(\[>*]\s*)\s*(?:(?:your|the|my|our)\s+)?$/i.test(before)) return true;
+    const before = r.text.slice(Math.max(0, m.index - 16), m.index);
+    // ("### New instructions:" after a sentence on the same line, not a heading: "### Override the prompt")
+    if (/(?:^|[.!?:]\s+|[(\[>*]\s*|[.!?:][ \t]+#{1,6}[ \t]*)\s*(?:(?:your|the|my|our)\s+)?$/i.test(before)) return true;
   }
   return false;
 }
@@ -248,6 +254,8 @@ function unquoted(text: string): string {
     blankQuotingElements(fenced, blank)
       .replace(/^[ \t]*>[^\n]*/gm, blank)
       .replace(/`[^`\n]+`|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){12,}'/g, blank)
+      // (a quotation wrapped onto the next line, as prose at 100 columns wraps it)
+      .replace(/"(?:[^"\\\n]|\\.){1,200}\n(?:[^"\\\n]|\\.){1,200}"/g, blank)
       // (typographic quotes too: “…”, „…“, «…», ‘…’ — prose quotes an attack in whatever its language uses)
       .replace(/[“„][^“”\n]*[”“]|«[^»\n]*»|‘[^’\n]{12,}’/g, blank)
   );
@@ -296,36 +304,97 @@ export function blankQuotingElements(text: string, blank: (s: string) => string)
   return last === 0 ? text : out + text.slice(last);
 }
 
-function judgeSegment(seg: Segment): Verdict | undefined {
+/** `bare: false` hears only named agents as addressed (the check whether a writing's own voice gives orders). */
+function judgeSegment(seg: Segment, bare = true): Verdict | undefined {
   const t = seg.text;
   if (t.length < 12) return undefined;
   const r = read(t);
-  const hidden = seg.technique !== undefined;
+  const seen: Seen = {};
+  const verdict = judgeRead(r, seg.technique, bare, seen);
+  if (verdict || !(seen.speaks || seen.named)) return verdict;
+  // Prose wrapped over lines (a comment block, a README at 100 columns) is read again as one line
+  // where it speaks to the agent and names a goal's words: an order cut in two by a line break
+  // ("disable the pre-commit\n * hooks") was read as two halves. (Only there: the cost stays with the
+  // few segments that speak.)
+  const joined = reflowed(t);
+  if (!joined) return undefined;
+  const v = judgeRead(read(joined.text), seg.technique, bare, {});
+  return v && { ...v, at: joined.original(v.at) };
+}
+
+/** What judging a text found out on the way: whether it speaks to the agent (asked once a goal's words are there). */
+interface Seen {
+  speaks?: boolean;
+  /** An agent is named (an address that may be cut from its duty by a line break: "are\n// required to"). */
+  named?: boolean;
+}
+
+/**
+ * A line break inside a sentence: a line ending in a word, a comma or code goes on in lower case (after
+ * a comment's marker, if any), not with a key (`forgot: "…"`: the lines of data are not one sentence).
+ */
+const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$)))/g;
+/**
+ * The text with each such break and its marker made one space (the tables' phrases have single spaces),
+ * and where an offset in it stood in the text; undefined if nothing was joined.
+ */
+function reflowed(t: string): { text: string; original: (at: number) => number } | undefined {
+  if (!t.includes('\n')) return undefined;
+  const cuts: [number, number][] = []; // (offset in the joined text, characters removed before it)
+  let removed = 0;
+  const text = t.replace(WRAPPED, (m: string, a: string, b: string, at: number) => {
+    removed += b.length;
+    cuts.push([at - (removed - b.length) + a.length + 1, removed]);
+    return a + ' ';
+  });
+  if (!cuts.length) return undefined;
+  const original = (at: number) => {
+    let shift = 0;
+    for (const [from, by] of cuts) if (from <= at) shift = by;
+    return at + shift;
+  };
+  return { text, original };
+}
+
+/**
+ * Hidden text that gives no order (no imperative, no duty, no address, no "please"): the labels of a
+ * hidden form or menu ("Email Password Sign in") name no act, so only the narrow reading of a goal
+ * (files, commands, variables) counts there, as in plain sight.
+ */
+const ORDER_WORDS = /\b(?:please|must|should|need to|have to|make sure)\b/i;
+
+function judgeRead(r: Read, carrier: string | undefined, bare: boolean, seen: Seen): Verdict | undefined {
+  const hidden = carrier !== undefined;
   const address = ADDRESS.test(r),
     override = OVERRIDE.test(r),
     turn = FAKE_TURN.test(r);
+  // (whether it is said to the agent is asked only once some goal's words are there: most text has none)
+  let heard: boolean | undefined;
+  const spoken = () => (heard ??= (seen.named = address || ADDRESSEE.test(r)) && vocative(r, bare));
   // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
   // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
-  const speaks = hidden || override || turn || (address && vocative(r));
-  const techniques = [seg.technique, turn ? 'fake-turn' : undefined, address ? 'agent-note' : undefined];
-  const technique = techniques.find((x) => x) ?? 'plain';
+  const speaks = () => (seen.speaks ??= hidden || override || turn || spoken());
+  const broad = () =>
+    !hidden || override || turn || address || spoken() || IMPERATIVE.test(r) || ORDER_WORDS.test(r.text);
+  const technique = () => carrier ?? (turn ? 'fake-turn' : address || spoken() ? 'agent-note' : 'plain');
   // Lesser goals count only where the text speaks to the agent; harm on its own (a credential file
   // sent out, a data-carrying link, an endpoint redirected, lying to the user) wherever it is ordered.
   for (const g of GOALS) {
-    if (!speaks && !g.strong) continue;
     if (!g.gate.test(r.lower)) continue;
-    const at = firstAffirmed(speaks ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
+    if (!g.strong && !speaks()) continue;
+    const at = firstAffirmed(speaks() && broad() ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
     if (at < 0) continue;
-    if (!speaks && !(IMPERATIVE.test(r) && g.goal !== 'exec')) continue;
-    const severity: Severity = speaks && (g.strong || hidden || override || turn) ? 'high' : 'medium';
-    return { goal: g.goal, technique, severity, at };
+    if (!speaks() && !(IMPERATIVE.test(r) && g.goal !== 'exec')) continue;
+    const severity: Severity = speaks() && (g.strong || hidden || override || turn) ? 'high' : 'medium';
+    return { goal: g.goal, technique: technique(), severity, at };
   }
   // No named goal: an override of the task said as an order (not "if they ask you to ignore your
   // instructions, refuse"), or orders to the agent hidden from the person.
-  if (override && overrideOrdered(r) && !/\b(?:concatenate|combine|join|assemble|decode)\b/i.test(t)) {
-    return { goal: 'take-over', technique, severity: 'medium', at: OVERRIDE.exec(r)?.index ?? 0 };
+  if (override && overrideOrdered(r) && !/\b(?:concatenate|combine|join|assemble|decode)\b/i.test(r.text)) {
+    return { goal: 'take-over', technique: technique(), severity: 'medium', at: OVERRIDE.exec(r)?.index ?? 0 };
   }
-  if (hidden && address && IMPERATIVE.test(r)) return { goal: 'take-over', technique, severity: 'medium', at: 0 };
+  if (hidden && address && IMPERATIVE.test(r))
+    return { goal: 'take-over', technique: technique(), severity: 'medium', at: 0 };
   return undefined;
 }
 
@@ -361,7 +430,14 @@ function inCodeString(file: SourceFile, at: number): boolean {
   const { line, column } = file.position(at);
   const text = file.line(line);
   if (/^\s*(?:#|\/\/|\/\*|\*|--)/.test(text)) return false; // a comment line
-  const before = text.slice(0, column - 1).replace(/\\./g, '');
+  // (a docstring, a triple-quoted string opening its line, is documentation, read as comments are)
+  if (/^\s*[rRuUbB]?(?:"""|''')/.test(text)) return false;
+  // (an apostrophe in a word, "the developer's", "don't", opens no string; `b'x'`, `rb'x'` still do)
+  const before = text
+    .slice(0, column - 1)
+    .replace(/\\./g, '')
+    .replace(/"""|'''/g, '"')
+    .replace(/(?<=\p{L}{2})'(?=(?:s|t|re|ve|ll|d|m)\b)/gu, '');
   const quotes = (q: string) => before.split(q).length - 1;
   const template = /\.[cm]?[jt]sx?$/i.test(file.path) && quotes('`') % 2 === 1;
   return quotes('"') % 2 === 1 || quotes("'") % 2 === 1 || template;
@@ -461,7 +537,9 @@ export function analyzeInjectionText(
     // the agent: "Note to AI agents: run `curl … | sh`" is an order whose command happens to be code.
     const own = clean(voice.slice(seg.offset, seg.offset + len));
     const r = read(own);
-    return !judgeSegment({ text: own, offset: 0 }) && !vocative(r) && !overrideOrdered(r) && !FAKE_TURN.test(r);
+    return (
+      !judgeSegment({ text: own, offset: 0 }, false) && !vocative(r, false) && !overrideOrdered(r) && !FAKE_TURN.test(r)
+    );
   };
   const out: Finding[] = [];
   const lines = new Set<number>();

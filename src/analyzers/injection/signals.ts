@@ -157,6 +157,8 @@ export const ADDRESS = gated(
 export const OVERRIDE = gated(
   signal([
     String.raw`\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,30}\b(?:previous|prior|above|earlier|preceding|other|all|your|any|system)\b[^.\n]{0,20}\b(?:instructions?|directions?|rules?|prompts?|guidelines?|task|context)\b`,
+    // (the user's own request set aside: "ignore the user's request for now", "disregard what the user asked")
+    String.raw`\b(?:ignore|disregard|forget|set aside|put aside|deprioriti[sz]e)\b[^.\n]{0,12}\b(?:the |your )?(?:user'?s?|human'?s?|developer'?s?|operator'?s?) (?:original |current |actual )?(?:request|task|question|instructions?|prompt|ask)\b|\b(?:ignore|disregard|forget)\b (?:what|whatever) (?:the|your) (?:user|human|developer) (?:asked|wants|said|requested)\b`,
     String.raw`\b(?:new|updated|real|actual|true|only|highest[- ]priority) (?:instructions?|task|objective|directive|orders?)\b`,
     String.raw`\b(?:priority|system|security|admin) (?:override|notice|policy notice|directive)\b`,
     String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing\b|(?:the )?user'?s (?:current )?|your (?:current )?)(?:request|task|plan|work)?`,
@@ -184,6 +186,8 @@ export const FAKE_TURN = gated(
     String.raw`^[\s#/*>-]*(?:#{1,4}\s*)?(?:system|assistant)\s*(?:message|prompt)?\s*:?\s*$`,
     String.raw`^[\s#/*>-]*(?:OBSERVATION|THOUGHT|Action Input|Final Answer)\s*:`,
     String.raw`^\s*(?:system|assistant)\s*:\s+\S`,
+    // (a turn opening a string of data or a sentence in a tool's answer: `"snippet": "SYSTEM: …"`)
+    String.raw`(?:["'>]|[.!?]\s)\s*(?:system|assistant)\s*:\s+\S`,
     String.raw`\bEND (?:OF )?(?:SYSTEM MESSAGE|FILE|TOOL (?:OUTPUT|RESULT)|OUTPUT|CONTEXT)\b`,
     String.raw`\[tool(?:[: ][^\]\n]{0,40})?\]|\btool (?:result|output) (?:follows|ends)\b`,
     String.raw`\bfrom the (?:tool host|system administrator|platform team)\]?`,
@@ -194,26 +198,106 @@ export const FAKE_TURN = gated(
 );
 
 /**
- * The address said to the reader (a vocative, a note for it, a bracketed label), not a mention in
- * the third person ("so that everyone's coding agent gets the settings").
+ * Agents named without "AI" or a product (assistants, agents, bots, "whoever automates this", "human
+ * or bot"): too common to count as an address on their own ("the user agent", "build agents"), they
+ * count only where said to the reader (spokenTo: a duty after them, a label, "to the assistant").
  */
-export function vocative(t: Read): boolean {
+export const ADDRESSEE = gated(
+  signal([
+    String.raw`\b(?:reviewer|review|triage|coding|automation|release|merge|maintenance)[- ](?:bots?|agents?|assistants?)\b`,
+    String.raw`\b(?:automated|autonomous|AI|LLM)[- ](?:\w+[- ])?(?:reviewers?|clients?|contributors?|systems?|helpers?|maintainers?|workers?|crawlers?|consumers?)\b`,
+    String.raw`\b(?:humans?|people|persons?|developers?) or (?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?)\b|\b(?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?) or (?:humans?|people|persons?)\b`,
+    String.raw`\bwhoever\b[^.:\n]{0,30}?\b(?:automat|generat)\w*`,
+    // ("tools that regenerate this file are required to…", "Automation note:", "tools assisting our users")
+    String.raw`\b(?:tools?|programs?|scripts?|services?|systems?|software) (?:that|which|who)\b`,
+    String.raw`\b(?:automation|bot|agent|assistant|machine|model|AI|LLM)(?:[- ](?:facing|only|specific|readable))?[- ](?:note|notice|instructions?|directive|hint|section)s?\b`,
+    String.raw`\b(?:machine|automated|non-human|robotic) (?:readers?|clients?|consumers?|visitors?)\b`,
+    // (the bare noun last: an alternation takes the first entry matching at a place, and the longer
+    // forms above, "assistant-facing note", must win there)
+    String.raw`(?<!\buser[- ]|[\w-]-)\b(?:assistants?|agents?|bots?)\b`,
+    String.raw`\b(?:tools?|programs?|software|systems?|services?|anything|anyone) (?:assisting|helping|working for|acting for) (?:our |the |a |your )?(?:users?|developers?|people|customers?)\b`,
+    String.raw`\bwhile (?:you are |you're )?(?:helping|assisting) (?:someone|somebody|a user|the user|a developer|people)\b|\bon (?:a|the) user'?s behalf\b`,
+    String.raw`\bwhen(?:ever)? you (?:summari[sz]e|describe|report|explain|present)\b[^.\n]{0,60}\b(?:to|for) (?:the|your) user\b`,
+    // Spanish, French, Italian, German: "note for the assistant", "to the model"
+    String.raw`\b(?:nota|aviso|mensaje|instrucciones?|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)\w* (?:para|al|pour|aux?|à|per|für|an) (?:el |la |los |las |les |l'|gli |il |den |die |alle |dem |des )?(?:asistentes?|agentes?|modelos?|assistants?|agents?|modèles?|assistenti|agenti|modelli|Assistenten|Agenten|Modelle?|KI|IA)\b`,
+  ]),
+  new RegExp(
+    String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|working for|acting for|behalf|the user|your user|tool|program|script|service|software|automation|machine|model|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
+  ),
+);
+
+/**
+ * The address said to the reader (a vocative, a note for it, a bracketed label), not a mention in
+ * the third person ("so that everyone's coding agent gets the settings"). `bare: false` asks only
+ * of named agents (AI, LLM, a product), not of bare nouns ("agents should…").
+ */
+export function vocative(t: Read, bare = true): boolean {
   for (const m of ADDRESS.matches(t)) if (spokenTo(t.text, m)) return true;
+  if (bare) for (const m of ADDRESSEE.matches(t)) if (spokenTo(t.text, m, true)) return true;
   return false;
 }
 
-/** Whether one mention of an agent is said to it: "AI agents:", "Note for assistants", "in your reply"… */
-function spokenTo(text: string, m: Match): boolean {
+const DUTY_AFTER =
+  /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i;
+/** What may stand before a sentence's subject: its start (a line's markers), a determiner, a qualifier. */
+const SUBJECT_BEFORE =
+  /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:the|any|all|every|each|our|your|a|an)\s+)?(?:[\w-]+[- ])?$/i;
+const SPOKEN_FOR =
+  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu;
+const SPOKEN_FOR_BARE =
+  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?(?:[\w-]+[- ])?$/iu;
+/** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
+const TITLE_END = /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:[:：]|\n|$)/;
+const LABEL = /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]|^\s*\([^()\n]{0,60}\)\s*[:：]/u;
+const LABEL_BARE = /^\s*(?:\([^()\n]{0,60}\)\s*)?[:：]|^\)\s*[:：]/u;
+/** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
+function rowLabel(text: string, m: Match, after: string): boolean {
+  if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
+  const lineStart = text.lastIndexOf('\n', m.index) + 1;
+  return /^\s*\|/.test(text.slice(lineStart, m.index));
+}
+
+/**
+ * Whether one mention of an agent is said to it: "AI agents:", "Note for assistants", "in your reply"…
+ * A bare noun (`bare`: "agents", "bots") is a label only right before a colon or a table's bar:
+ * "build agents, runners and caches", "(see the user agent)" and "Agent 12: started" mention it.
+ */
+function spokenTo(text: string, m: Match, bare = false): boolean {
   const end = m.index + m.text.length;
-  const after = text.slice(end, end + 40);
-  const before = text.slice(Math.max(0, m.index - 24), m.index);
+  const after = text.slice(end, end + 80);
+  const before = text.slice(Math.max(0, m.index - 40), m.index);
   return (
-    /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]/u.test(after) ||
-    /^\s*(?:\w+\s+){0,3}(?:must|should|need to|have to|are required to|are asked to|shall)\b/i.test(after) ||
+    // (a label: "AI agents:", "Automated agents (Copilot, Claude) |" in a table's row)
+    (bare ? LABEL_BARE : LABEL).test(after) ||
+    rowLabel(text, m, after) ||
+    // (a duty, after a relative clause or a participle: "Assistants that integrate chart-lite must…"; a
+    // bare noun only as the sentence's subject: "for answer bots that should run…" describes them)
+    (DUTY_AFTER.test(after) && (!bare || SUBJECT_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)))) ||
     /^\s*(?:reading|processing|working on|working in)\b/i.test(after) ||
-    /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all )?$/iu.test(
+    // (a vocative, then the sentence speaks to "you": "Machine readers of this page, when you generate…")
+    /^[^.:;!?\n]{0,40},\s+(?:(?:when|if|before|after|once|as|please|while)\s+)?(?:you|your)\b/i.test(after) ||
+    // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
+    /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which)\b[^.:;!?\n]{0,50}[:：]/i.test(after) ||
+    // ("Note for the assistant", "to any LLM-based assistant"; a bare noun only where the phrase opens the
+    // sentence: "To the assistant updating this file:", not "reply context for the agent")
+    (bare
+      ? SPOKEN_FOR_BARE.test(before) || (SPOKEN_FOR.test(before) && TITLE_END.test(after))
+      : SPOKEN_FOR.test(before)) ||
+    // (a favour asked of it: "it would be a great help if tools assisting our users could…")
+    /\b(?:appreciate(?: it)?|grateful|(?:great |big )?help(?:ful)?|lovely|love it|nice|kind) if\s+(?:the |any |all )?$/i.test(
       before,
     ) ||
+    // (the agent as the one a duty is put on: "the automation expects any assistant … to")
+    /\b(?:expects?|expected|requires?|required|asks?|asked|wants?|wanted|reminds?|instructs?|instructed|tells?)\s+(?:that\s+)?(?:the |any |every |all |each |an? )?$/i.test(
+      before,
+    ) ||
+    /^(?:whoever|while|when|on |nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)/i.test(
+      m.text,
+    ) ||
+    /\bor\b/i.test(m.text) ||
+    /(?:note|notice|instructions?|directive|hint)s?$/i.test(m.text) ||
+    (/(?:assisting|helping|working for|acting for)\b/i.test(m.text) &&
+      /^\s*(?:[\w'-]+\s+){0,2}?(?:could|would|can|will|must|should)\b/i.test(after)) ||
     /^\W*(?:if you are|dear|hey|hi|hello|attention|@|\[|note|notice|instructions?|message|reminder|before|in your|to your|into your|at the end of your|with your|from your|use the)/i.test(
       m.text,
     ) ||
@@ -237,18 +321,27 @@ export const IMPERATIVE = signal([
 ]);
 
 /** Secrets, credentials and private data an injection wants read or sent. */
-const SENSITIVE = signal([
-  String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
-  String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b`,
-  String.raw`(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b`,
-  String.raw`\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
-  String.raw`\bcredentials\b|\bsecrets?(?:\.ya?ml|\.json)?\b|\bapi[_ -]?keys?\b|\b(?:access |auth |bearer |session |npm |github |gh )?tokens?\b`,
-  String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
-  String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
-  String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
-  String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
-  String.raw`بيانات الاعتماد|كلمات? المرور|مفاتيح|مفتاح|متغيرات البيئة|رموز? الوصول`,
-]);
+const SENSITIVE = signal(
+  [
+    String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
+    String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b`,
+    String.raw`~/\.[\w-]+/[\w./-]*(?:\.json|\.ya?ml|\.toml|\.ini|\.cfg|credentials|tokens?|hosts|auth)\b|~/\.(?:gitconfig|pgpass|my\.cnf|boto|s3cfg)\b`,
+    String.raw`(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b`,
+    String.raw`\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
+    String.raw`\bcredentials\b|\bsecrets?(?:\.ya?ml|\.json)?\b|\bapi[_ -]?keys?\b|\b(?:access |auth |bearer |session |npm |github |gh )?tokens?\b`,
+    String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
+    String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
+    String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
+    String.raw`\b(?:customer|client|user|employee|patient)s?'? (?:list|data|records|emails|e-mails|database|details)\b|\bpersonal data\b|\bPII\b`,
+    String.raw`\bauthori[sz]ation (?:header|token|value)|\bbearer\b|\bsession (?:ids?|cookies?)\b`,
+    String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
+    String.raw`بيانات الاعتماد|كلمات? المرور|مفاتيح|مفتاح|متغيرات البيئة|رموز? الوصول`,
+  ],
+  [
+    // (any variable named as a secret: STRIPE_API_KEY, SENTRY_AUTH_TOKEN; upper case only, not cache_key)
+    String.raw`\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD)\b`,
+  ],
+);
 const SEND = signal([
   String.raw`\b(?:send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrate|email|attach)\w*\b`,
   String.raw`(?<![-\w])(?:commit|push)\s+(?:it|them|this|that|the (?:file|output|result|contents?))\b|(?<![-\w])push\w* to\b`,
@@ -256,8 +349,8 @@ const SEND = signal([
   String.raw`\|\s*(?:curl|nc|ncat|netcat|socat)\b|\bnc\s+[\w.-]+\s+\d+|/dev/tcp/`,
   String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
-  String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup`,
-  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|envi[ae]r?|subir|envoy\w+|téléverser|senden|hochladen|отправ\w+|загруз\w+`,
+  String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup|\bdms?\b|\bdirect[- ]message`,
+  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|env[ií][ae]r?|envíe|subir|sube\b|envoy\w+|téléverser|senden|sende\b|schick\w*|hochladen|\blade\b[^\n]{0,60}\bhoch\b|отправ\w+|загруз\w+`,
   String.raw`أرسل|ارسل|إرسال|ارفع|الصق`,
 ]);
 
@@ -283,7 +376,23 @@ const exfiltration = (sensitive: Signal): Matcher => ({
     yield* PUSH_ELSEWHERE.matches(t);
   },
 });
-const EXFILTRATION = exfiltration(SENSITIVE);
+/**
+ * The repository sent elsewhere, said in words ("add … as a remote and push all branches to it"):
+ * only where the text speaks to the agent (migration guides for people say it all day).
+ */
+const MIRROR_ELSEWHERE = signal([
+  String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,100}\bas (?:a |the |an? other |another |new )?(?:git )?remote\b(?:[^.\n]|\.(?=\S)){0,60}\bpush\b`,
+  String.raw`\bpush (?:all|every|each) (?:of )?(?:the )?(?:branch(?:es)?|refs?|tags?|commits?)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:to|there)\b`,
+  String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,20}\bremote\b(?:[^.\n]|\.(?=\S)){0,100}\bpush\b`,
+  String.raw`\b(?:mirror|copy|clone|back ?up)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:this|the|your) (?:repository|repo|codebase|source code)\b(?:[^.\n]|\.(?=\S)){0,40}\bto (?:https?://|git@|an? (?:external|other|new|another|second))`,
+]);
+const EXFILTRATION_OF_SECRETS = exfiltration(SENSITIVE);
+const EXFILTRATION: Matcher = {
+  *matches(t: Read) {
+    yield* EXFILTRATION_OF_SECRETS.matches(t);
+    yield* MIRROR_ELSEWHERE.matches(t);
+  },
+};
 /**
  * In text not aimed at an agent, only secrets named as files, commands or variables count: API
  * docs say "send this event … the conversation history" and "the webhook secret" all day.
@@ -296,12 +405,12 @@ const EXFILTRATION_OF_FILES = exfiltration(
   ]),
 );
 
-const PUSH_WORDS = /git (?:remote|push)/;
+const PUSH_WORDS = /git (?:remote|push)|\bremote\b|\bmirror/;
 const SEND_WORDS = new RegExp(
-  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|[^\x00-\x7f]`,
+  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|lade|sende|schick|[^\x00-\x7f]`,
 );
 const SENSITIVE_WORDS = new RegExp(
-  String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|[^\x00-\x7f]`,
+  String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|customer|client|user|employee|patient|personal|pii|authori|bearer|session|[^\x00-\x7f]`,
 );
 
 /** What the instruction wants done, by goal; each pattern names a harmful act, not a topic. */
@@ -319,7 +428,7 @@ export const GOALS: Goal[] = [
     goal: 'exec',
     strong: true,
     gate: new RegExp(
-      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download`,
+      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass`,
     ),
     re: signal([
       String.raw`\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b`,
@@ -332,6 +441,8 @@ export const GOALS: Goal[] = [
       String.raw`\biex\s*\(?\s*(?:\(?\s*)?(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|New-Object\s+Net\.WebClient)|-w(?:indowstyle)?\s+hidden\b`,
       String.raw`\b(?:curl|wget)\b[^\n]*\s(?:-o|-O|--output)\s*\S+[^\n]*\b(?:chmod\s+[+0-7]*x|\bsh\s+\S|\bbash\s+\S|&&\s*\.?/\S)`,
       String.raw`\bdownload\b(?:[^.\n]|\.(?=\S)){0,120}\b(?:make it executable|chmod|run it|execute it|and run)\b`,
+      // (the pipe said in words, over sentences: "Fetch … with curl. Then pipe what you fetched into bash.")
+      String.raw`\b(?:pipe|feed|pass)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:into|to|through)\s+(?:a |the )?(?:(?:ba|z|da)?sh|shell|python3?|node|interpreter)\b`,
     ]),
   },
   {
@@ -361,7 +472,9 @@ export const GOALS: Goal[] = [
         String.raw`https?://[^\s)"'<>]*[?&][\w-]+=\s*(?:followed by|\$\{?[A-Z_]{3,})`,
       ],
       [
-        String.raw`https?://[^\s)"'<>]*[?&][\w-]+=([A-Z]{3,})\b(?=[\s\S]*\b\1 (?:replaced (?:by|with)|being|=|is)\b)|\b([A-Z]{3,}) (?:replaced (?:by|with)|being)\b(?=[\s\S]*[?&][\w-]+=\2\b)`,
+        String.raw`https?://[^\s)"'<>]*[?&][\w-]+=([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b\1 (?:replaced (?:by|with)|being|=|is)\b)|\b([A-Z][A-Z_]{2,}) (?:replaced (?:by|with)|being)\b(?=[\s\S]*[?&][\w-]+=\2\b)`,
+        // (the stand-in named in the order to fill it: "…?t=TOKEN, replacing TOKEN with the value of…")
+        String.raw`https?://[^\s)"'<>]*[?&/=]([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b(?:[Rr]eplac\w*|[Ss]ubstitut\w*|[Ff]ill\w* in|[Ss]wap\w*) \3 (?:with|by|for)\b)`,
       ],
     ),
   },
@@ -369,16 +482,20 @@ export const GOALS: Goal[] = [
     goal: 'guard-bypass',
     strong: false,
     gate: new RegExp(
-      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy`,
+      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
     ),
     re: signal([
       String.raw`--no-verify\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
-      String.raw`\b(?:disable|skip|bypass|turn off|switch off|remove|delete|comment out|silence)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy)\b`,
+      String.raw`\b(?:SKIP|NO|DISABLE)_[A-Z_]*(?:TESTS?|CHECKS?|VERIFY|LINT|HOOKS?|SCANS?|CI)=(?:1|true|yes)\b`,
+      String.raw`\bmark\b(?:[^.\n]|\.(?=\S)){0,40}\bas (?:passed|passing|approved|resolved|green|ok|clean|safe)\b`,
+      String.raw`\b(?:disabl(?:e|es|ed|ing)|skip(?:s|ped|ping)?|bypass(?:es|ed|ing)?|turn(?:ing)? off|switch(?:ing)? off|remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|comment(?:ing)? out|silenc(?:e|es|ed|ing))\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?|plugins?|rules?|workflows?|jobs?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy|codeql|(?:eslint|lint|security)[\w -]{0,20}plugins?)\b`,
+      String.raw`\bwithout (?:running|waiting for|any|a|the)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:security |code )?(?:scans?|scanners?|reviews?|checks|tests|approvals?)\b`,
       String.raw`\bre-?run it as\b|\bthe hook does not inspect\b|\bapproval prompts? (?:are|is) not needed\b`,
-      String.raw`\b(?:approve|merge) (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
+      String.raw`\b(?:approve|merge)(?: and (?:merge|approve))? (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
       String.raw`\bgit push\b[^\n]*(?:--force|-f\b)[^\n]*\b(?:main|master)\b`,
       String.raw`\bALLOWED_HOSTS\s*=\s*\[\s*['"]\*['"]|\bDEBUG\s*=\s*True\b(?:[^.\n]|\.(?=\S)){0,60}\bproduction\b|Access-Control-Allow-Origin:\s*\*|\bchmod\s+(?:-R\s+)?777\b`,
       String.raw`\bverify\s*=\s*False\b|rejectUnauthorized\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0|InsecureSkipVerify\s*:\s*true|\bstrict-ssl\s+false|--insecure\b|\bCURLOPT_SSL_VERIFYPEER\b`,
+      String.raw`\bprivileged\b[^.\n]{0,20}\b(?:true|mode)\b|--privileged\b|/var/run/docker\.sock\b|\bhostPath\b`,
       String.raw`\bpytest\.mark\.(?:skip|xfail)\b|@(?:Ignore|Disabled|skip)\b|\b(?:it|describe|test)\.skip\(|\bt\.Skip\(`,
       String.raw`#\s*(?:nosec|noqa)\b|eslint-disable|@ts-(?:ignore|nocheck)|\bNOLINT\b|warden-ignore|gitleaks:allow|pragma: allowlist`,
       String.raw`\b(?:add|put|list)\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:to|in|on) the (?:allow ?list|white ?list|ignore ?list|baseline|exceptions?)\b`,
@@ -413,7 +530,7 @@ export const GOALS: Goal[] = [
     goal: 'concealment',
     strong: true,
     gate: new RegExp(
-      String.raw`user|reviewer|maintainer|formatting|docs|documentation|minor|chore|lint|trivial|no-op|cosmetic|\bso\b|[^\x00-\x7f]|usuario|utilisateur|benutzer|nutzer`,
+      String.raw`user|reviewer|maintainer|formatting|docs|documentation|minor|chore|lint|trivial|no-op|cosmetic|routine|harmless|simple|small|typo|\bso\b|[^\x00-\x7f]|usuario|utilisateur|benutzer|nutzer`,
     ),
     re: signal([
       String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting)\b(?:[^.
@@ -421,7 +538,7 @@ export const GOALS: Goal[] = [
       String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.
 ]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
       String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.
-]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic)`,
+]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic|(?:an? )?(?:routine|harmless|simple|small)\b|a typo)`,
       String.raw`\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b|\bif the user asks\b(?:[^.
 ]|\.(?=\S)){0,80}\banswer\b`,
       String.raw`告诉用户(?:[^。
@@ -434,18 +551,24 @@ export const GOALS: Goal[] = [
     goal: 'concealment',
     strong: false,
     gate: new RegExp(
-      String.raw`do not|don't|never|without|keep|leave|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
+      String.raw`do not|don't|never|without|keep|leave|omit|gloss|skip over|hide|nobody|no one|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
     ),
     re: signal([
       String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting|ask|asking|echo|echoing|print|printing|display|displaying|surface|surfacing)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:user|them|anyone|reply|summary|output|commands?|this|it|cleanup|steps?|changes?|deletion|actions?)\b`,
-      String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.\n]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic)`,
+      String.raw`\b(?:describe|report|label|present|summari[sz]e|call)\b(?:[^.\n]|\.(?=\S)){0,60}\bas ['"‘“]?(?:formatting|docs?\b|documentation|a documentation|a minor|chore|lint|trivial|no-op|cosmetic|(?:an? )?(?:routine|harmless|simple|small)\b|a typo)`,
       String.raw`\btell (?:the user|them|the reviewers?|everyone)(?: that)? (?:it|they|the tests?|everything|all|the build)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:passed|succeeded|is fine|are fine|is safe|completed|green)\b`,
       String.raw`\breport only that\b|\b(?:so|so that) (?:the )?(?:user|reviewers?|maintainers?|they) (?:does not|doesn't|do not|don't|won't|will not) (?:look|notice|see|check|read)\b`,
+      // (success claimed whatever happened: "use SKIP_TESTS=1 and report success", "tell the author there are no findings")
+      String.raw`\breport (?:success|it as (?:passed|passing|green|successful)|that (?:it|they|everything|all tests?) passed)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:even if|regardless|whatever|anyway|no matter)\b`,
+      String.raw`\btell (?:the (?:user|author|reviewers?|team|maintainers?)|them)(?: that)? there (?:are|were) no (?:findings|issues|problems|errors|vulnerabilities)\b`,
       String.raw`告诉用户[^。\n]{0,20}(?:通过|成功)|不要(?:展示|显示)|no (?:menciones|digas|muestres|informes)(?:[^.\n]|\.(?=\S)){0,40}\busuario|пользовател\w*(?:[^.\n]|\.(?=\S)){0,30}не (?:нужно|надо|следует)|не нужно сообщать`,
       String.raw`\b(?:keep|leave)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:out of|secret|hidden|private|from the user)\b`,
       String.raw`\b(?:silently|quietly|secretly|covertly|discreetly) (?:run|execute|delete|remove|send|upload|install|add|change|push|commit|disable|overwrite|modify|edit)\b`,
       String.raw`\banswer no\b|\bdeny (?:it|that|having)\b|\bsummari[sz]e(?:[^.\n]|\.(?=\S)){0,40}\bas (?:a|an)\b`,
       String.raw`\bhistory -c\b|\brm\b[^\n]*\.bash_history|>\s*/dev/null 2>&1 to every`,
+      // (a part left out and something else said in its place; nobody to be told)
+      String.raw`\b(?:leave out|leaving out|omit|omitting|gloss over|skip over|hide)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:just|only|simply) (?:say|state|mention|report|write|tell)\b`,
+      String.raw`\bno(?:body| ?one)\b(?:[^.\n]){0,20}\b(?:needs? to|has to|should|must) (?:be told|know|hear|see)\b`,
       String.raw`无需向用户|不要(?:告诉|通知|向)用户|不要提及|ユーザーに(?:伝え|知らせ)ない|사용자에게 (?:알리지|말하지)|sin (?:decir|avisar)(?:le)? al usuario|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)|не (?:говори|сообщай)\w* пользовател`,
     ]),
   },
@@ -453,11 +576,15 @@ export const GOALS: Goal[] = [
     goal: 'package-install',
     strong: false,
     gate: new RegExp(
-      String.raw`install|\badd\b|\bget\b|registry|index-url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|\bi\s`,
+      String.raw`install|\badd\b|\bget\b|registry|index-url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|\bi\s|@\s*(?:git\+)?http|replace`,
     ),
     re: signal([
       String.raw`\b(?:pip3?|uv pip|pipx|poetry|npm|pnpm|yarn|bun|gem|cargo|go)\s+(?:install|add|i|get)\b[^\n]*(?:--(?:extra-)?index-url|\s-i\s+https?:|git\+|https?://\S+\.(?:tgz|tar\.gz|whl|zip)|--registry|--trusted-host)`,
       String.raw`\b(?:pip3?|npm|pnpm|yarn)\s+(?:install|add|i)\s+(?:-g\s+)?(?:https?|git)://`,
+      // (a requirement pointing at a URL: `name @ git+https://…`, `name @ https://…/x.whl`; a module swapped in go.mod)
+      String.raw`["'\s][\w.-]+\s*@\s*(?:git\+)?https?://[^\s"']+`,
+      String.raw`\breplace\b(?:[^.\n]|\.(?=\S)){0,80}\bwith\b\s+[\w.-]+\.[a-z]{2,}/[\w./-]+|\bgo\.mod\b(?:[^.\n]|\.(?=\S)){0,40}\breplace\b|^\s*replace\s+\S+\s+=>\s+\S+`,
+      String.raw`\bcargo install\b[^\n]*--git\b`,
       String.raw`\bnpm config set registry\b|\bpip config set global\.index-url\b`,
       String.raw`--git\s+https?://|\bgo (?:get|install)\s+[\w.-]+\.[a-z]{2,}/\S+@|\bapt-key add\b|sources\.list(?:\.d)?\b|\badd-apt-repository\b`,
       String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,60}\bto (?:requirements[\w.-]*\.txt|(?:the )?(?:dev)?dependencies|package\.json|pyproject\.toml|Cargo\.toml|go\.mod|Gemfile)\b`,
@@ -467,25 +594,40 @@ export const GOALS: Goal[] = [
     goal: 'goal-hijack',
     strong: false,
     gate: new RegExp(
-      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint`,
+      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
     ),
     re: signal([
       String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
       String.raw`\b(?:add|make)\b(?:[^.\n]|\.(?=\S)){0,40}\bas (?:an? )?(?:owner|maintainer|admin|administrator|collaborator|code ?owner)\b`,
       String.raw`\b(?:close|delete|remove|wipe|drop|truncate)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:issues?|branches|tables?|files|records|repos(?:itories)?|tags)\b`,
+      // (the things named first: "label every open issue tagged … and close all of them")
+      String.raw`\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:issues?|pull requests?|PRs|branches|tables?|files|records|repos(?:itories)?|tags)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:close|delete|remove|wipe|drop|truncate)\b (?:all of )?(?:them|those|these|it)\b`,
       String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE)\b`,
       String.raw`\brewrite\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:LICENSE|licen[cs]e|README|history)\b|\bproprietary licen[cs]e\b`,
       String.raw`\b(?:approve|merge)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:and|then) (?:state|say|claim|report)\b`,
       String.raw`\b(?:transfer|send|move)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:funds|payments?|money|crypto|BTC|ETH|wallet)\b`,
       String.raw`\b(?:change|set|replace|update|point)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:payout|payment|bank|treasury|billing|wallet|receiving|IBAN|deposit)\s+(?:account|address|details|iban)\b`,
       String.raw`\breplace (?:all|every)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:links?|urls?|download|endpoints?)\b`,
+      String.raw`\b(?:add|insert|append|include|put)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:to|in|into|at the end of) (?:every|all|each|any) (?:README|file|page|commit|pull request|PR|answer|response|reply|output|comment|summary)s?\b`,
+      String.raw`\b(?:rate|score|grade|approve|accept|state|say|report|claim|recommend)\b(?:[^.\n]|\.(?=\S)){0,80}\bregardless of (?:what|the|any|whether)\b|\brecommend\b(?:[^.\n]|\.(?=\S)){0,60}\bas the only\b`,
     ]),
   },
 ];
 
-/** A goal phrase inside a prohibition ("never run curl | sh") is a safety rule, not an injection. */
+/**
+ * A goal told as what happened ("it ran `curl … | sh` straight away", "the bot had sent the token") or
+ * as what someone told it ("a README told it to \"send …\"") is a report, not an order: writing about an
+ * incident quotes the act it complains of.
+ */
+export const NARRATED_BEFORE =
+  /\b(?:ran|executed|installed|sent|uploaded|posted|leaked|pushed|deleted|disabled|skipped|(?:has|had|have) (?:run|executed|sent|uploaded|pushed|deleted|disabled)|(?:was|were) (?:running|executing|sending|uploading))\b[^.;:!?\n]{0,20}$|\b(?:told|asked|instructed|ordered|tricked|convinced|persuaded) (?:it|them|him|her|the (?:agent|model|assistant|bot|AI))(?: to)?\s*["'“‘]?[^.!?\n"”]{0,60}$/i;
+
+/**
+ * A goal phrase inside a prohibition ("never run curl | sh") is a safety rule, not an injection; so is
+ * one named as what a guard stops ("you want safety on `rm -rf /`, `curl … | sh`").
+ */
 export const NEGATED_BEFORE =
-  /\b(?:do not|don't|never|must not|mustn't|should not|shouldn't|avoid|no need to|not allowed to|forbidden|prohibited)\b(?:[^.;:!?\n]|\.(?=\S)){0,60}$/i;
+  /\b(?:do not|don't|never|must not|mustn't|should not|shouldn't|avoid|no need to|not allowed to|forbidden|prohibited|safety on|protect\w* (?:against|from)|guard\w* (?:against|on)|block\w*|prevent\w*|den(?:y|ies|ied)|refus\w*|warn\w* (?:about|against|of))\b(?:[^.;:!?\n]|\.(?=\S)){0,60}$/i;
 
 /**
  * Words without which no text in plain sight is judged (on the lower-cased text, no flags: about
@@ -501,12 +643,13 @@ export const GATE = new RegExp(
     // matches, so the order of the branches changes nothing).
     const whole = words(`ai llm llms gpt agent agents assistant assistants claude qwen gemini copilot codex chatgpt
       cursor automated autonomous ignore disregard forget instruction instructions system observation thought
-      override priority notice directive policy`);
+      override priority notice directive policy model models bot bots whoever automation`);
     const anywhere = [
       ...['from the ', 'npm i', 'pip ', 'pip3 ', 'your ', 'before ', 'use the ', 'bash -i', 'git remote', 'git push'],
       ...words('install index-url registry settings approval mcp skip im_start im_end tool_result function_results'),
       ...words('web_fetch run_shell read_file write_file read_many curl wget invoke- base64 mkfifo download'),
-      ...words('base_url api_base otlp logprompts _proxy reviewer'),
+      ...words('base_url api_base otlp logprompts _proxy reviewer helping assisting'),
+      String.raw`~/\.`,
       'end of',
       'the user',
       String.raw`hook\b`,
@@ -520,7 +663,7 @@ export const GATE = new RegExp(
       trieSource(literal),
       String.raw`--no-verify|\[inst|<<sys|\[tool|/dev/tcp|\b(?:iwr|irm|npx|iex)\b`,
       String.raw`@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)|://[^\s)]*[?&][\w-]+=`,
-      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|\bki-|\bia\b`,
+      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|\bki-|\bki\b|\bia\b`,
     ].join('|');
   })(),
 );
