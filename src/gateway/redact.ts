@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { analyzeSecrets, secretValues } from '../analyzers/secrets/index.ts';
-import { encodedSecrets } from '../analyzers/secrets/encoded.ts';
+import { encodedSecrets, opaqueValues } from '../analyzers/secrets/encoded.ts';
 import { pieceAt, SourceFile } from '../analyzers/source.ts';
 
 const PREFIX = 'WARDEN_SECRET_';
@@ -140,9 +140,11 @@ function secretsAt(text: string, depth: number): Found[] {
     .filter((x) => x.value && !NOT_CREDENTIAL.has(x.kind))
     .map((x) => ({ value: own(x.value), kind: x.kind }));
   // (a secret a model can decode is as readable as one written plainly: the encoded text is redacted)
-  if (depth < DECODE_DEPTH)
-    for (const e of encodedSecrets(text, (t) => secretsAt(t, depth + 1)))
-      if (!found.some((f) => f.value === e.raw)) found.push({ value: own(e.raw), kind: e.kind });
+  const more = [
+    ...opaqueValues(text),
+    ...(depth < DECODE_DEPTH ? encodedSecrets(text, (t) => secretsAt(t, depth + 1)) : []),
+  ];
+  for (const e of more) if (!found.some((f) => f.value === e.raw)) found.push({ value: own(e.raw), kind: e.kind });
   cache.set(key, found);
   cacheBytes += entryBytes(key, found);
   while (cache.size > CACHE_LIMITS.entries || cacheBytes > CACHE_LIMITS.bytes) {

@@ -38,6 +38,7 @@ export function freshSecrets() {
     pemPkcs1: (rsa.export({ type: 'pkcs1', format: 'pem' }) as string).trimEnd(),
     pemEd: (ed.export({ type: 'pkcs8', format: 'pem' }) as string).trimEnd(),
     pemEc: (ec.export({ type: 'sec1', format: 'pem' }) as string).trimEnd(),
+    jwk: JSON.stringify(ec.export({ format: 'jwk' })),
   };
 }
 export type Secrets = ReturnType<typeof freshSecrets>;
@@ -62,6 +63,8 @@ export interface LeakCase {
   secrets: string[];
   /** Refusing the request (4xx, nothing sent upstream) is acceptable for this case. */
   mayRefuse?: boolean;
+  /** A way out that still leaks (why): reported as a todo, not a failure, so it stays in view. */
+  known?: string;
   /** The request must be refused with this status, nothing sent upstream (a body Warden cannot read). */
   refuse?: number;
 }
@@ -582,6 +585,119 @@ export function leakCases(s: Secrets): LeakCase[] {
     ),
     oa('a 10 MB request, secret at the start', bigBody('start'), [s.ghp]),
     oa('a 10 MB request, secret at the end', bigBody('end'), [s.ghp]),
+    // ---- s17 second round: more encodings and command lines ----
+    oa(
+      'base64 of a .env off the 4-character grid',
+      { messages: toolResult('x' + Buffer.from(env).toString('base64')) },
+      envSecrets,
+    ),
+    oa(
+      'a data: URL of text/plain base64',
+      {
+        messages: [
+          user([
+            { type: 'image_url', image_url: { url: `data:text/plain;base64,${Buffer.from(env).toString('base64')}` } },
+          ]),
+        ],
+      },
+      envSecrets,
+    ),
+    oa(
+      'base64 of base64 of a .env',
+      { messages: toolResult(Buffer.from(Buffer.from(env).toString('base64')).toString('base64')) },
+      envSecrets,
+    ),
+    oa('HTML decimal entities', { messages: toolResult([...s.ghp].map((c) => `&#${c.charCodeAt(0)};`).join('')) }, [
+      s.ghp,
+    ]),
+    oa(
+      'HTML hex entities',
+      { messages: toolResult([...s.stripe].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join('')) },
+      [s.stripe],
+    ),
+    oa(
+      'octal escapes',
+      { messages: toolResult([...s.npm].map((c) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0')).join('')) },
+      [s.npm],
+    ),
+    oa(
+      'double URL-encoding',
+      { messages: toolResult(encodeURIComponent(encodeURIComponent(`postgres://a:${s.dbPass}@h/db`))) },
+      [s.dbPass],
+    ),
+    oa(
+      'hex bytes with colons',
+      {
+        messages: toolResult(
+          Buffer.from(env)
+            .toString('hex')
+            .replace(/(..)(?!$)/g, '$1:'),
+        ),
+      },
+      envSecrets,
+    ),
+    oa(
+      'hex bytes with spaces, 16 a line',
+      {
+        messages: toolResult(
+          Buffer.from(env)
+            .toString('hex')
+            .replace(/(..)(?!$)/g, '$1 ')
+            .replace(/((?:.. ){16})/g, '$1\n'),
+        ),
+      },
+      envSecrets,
+    ),
+    oa('char codes in an array', { messages: toolResult(JSON.stringify([...s.ghp].map((c) => c.charCodeAt(0)))) }, [
+      s.ghp,
+    ]),
+    an('a private JSON Web Key', { messages: anToolResult(s.jwk) }, [JSON.parse(s.jwk).d]),
+    oa(
+      'mysql -pPASSWORD',
+      { messages: toolTurn(JSON.stringify({ command: `mysql -h db -u root -p${s.password} prod -e "select 1"` })) },
+      [s.password],
+    ),
+    oa('sshpass -p', { messages: toolResult(`$ sshpass -p '${s.password}' ssh root@10.0.0.1`) }, [s.password]),
+    oa('redis-cli -a', { messages: toolResult(`redis-cli -h cache.internal -a ${s.password} ping`) }, [s.password]),
+    oa('docker login -p', { messages: toolResult(`docker login -u ci -p ${s.password} registry.corp.test`) }, [
+      s.password,
+    ]),
+    oa('Bearer in a custom header', { messages: toolResult(`X-Service-Auth: Bearer ${s.opaque}`) }, [s.opaque]),
+    oa(
+      'an opaque value in a JSON config',
+      { messages: toolResult(JSON.stringify({ service: { endpoint: 'https://x.test', value: s.opaque } }, null, 2)) },
+      [s.opaque],
+    ),
+    oa(
+      'base64 of a .env split over two messages',
+      {
+        messages: [
+          user(Buffer.from(env).toString('base64').slice(0, 41)),
+          user(Buffer.from(env).toString('base64').slice(41)),
+        ],
+      },
+      envSecrets,
+    ),
+    oa('a token spelled out with spaces', { messages: [user([...s.ghp].join(' '))] }, [[...s.ghp].join(' ')], {
+      known: 'letters one by one: no format reads them, and spaced text is everywhere',
+    }),
+    oa(
+      'a token reversed',
+      { messages: [user(`reverse this: ${[...s.ghp].reverse().join('')}`)] },
+      [[...s.ghp].reverse().join('')],
+      {
+        known: 'a reversed token matches no format; reading every text backwards doubles the cost',
+      },
+    ),
+    oa(
+      'a .netrc password',
+      { messages: toolResult(`machine api.corp.test\n  login me\n  password ${s.password}\n`) },
+      [s.password],
+      { known: 'the word password then a space is prose as often as a .netrc' },
+    ),
+    oa('a .pgpass line', { messages: toolResult(`db.internal:5432:prod:app:${s.password}`) }, [s.password], {
+      known: 'five colon-separated fields with no name: no label says password',
+    }),
     // ---- the body's transport ----
     {
       name: 'openai: gzip-encoded body',

@@ -9,6 +9,7 @@
  * that holds it (the whole base64 run, the escaped range): that is what must not leave.
  */
 import { createPrivateKey } from 'node:crypto';
+import { entropy, isPlaceholder } from './index.ts';
 
 export interface EncodedHit {
   /** The text as written (what to redact). */
@@ -25,8 +26,9 @@ const DECODE_MAX = 4 * 1024 * 1024;
 /** Hex runs this long at least (12 bytes) are decoded. */
 const HEX_MIN = 24;
 /** A `\u0041`, `\x41` or `%41` escape. */
-const ESCAPE = /\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|%([0-9a-fA-F]{2})/g;
-const ESCAPE_HINT = /\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}/;
+const ESCAPE =
+  /\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|%([0-9a-fA-F]{2})|&#[xX]([0-9a-fA-F]{1,6});|&#(\d{1,7});|\\([0-3][0-7]{2})/g;
+const ESCAPE_HINT = /\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}|&#[xX]?[0-9a-fA-F]{1,7};|\\[0-3][0-7]{2}/;
 
 /** Whether bytes read as text (printable ASCII and line breaks, almost all). */
 function isText(b: Buffer): boolean {
@@ -88,6 +90,31 @@ function runsOf(text: string, set: Uint8Array, min: number): [number, number][] 
   return out;
 }
 
+const LIST_CHAR = new Uint8Array(128);
+for (const c of '0123456789abcdefABCDEF :,\t\r\n[]xX') LIST_CHAR[c.charCodeAt(0)] = 1;
+/** Bytes listed one by one this many at least (a token's prefix and some of its body). */
+const LIST_MIN = 12;
+
+/**
+ * Lists of byte values in a text: two-digit hex separated by spaces, colons or line breaks, or
+ * decimal / 0x character codes separated by commas: [the list as written, its bytes].
+ */
+function byteLists(text: string): [string, Buffer][] {
+  const out: [string, Buffer][] = [];
+  for (const [s, e] of runsOf(text, LIST_CHAR, LIST_MIN * 2)) {
+    const run = text.slice(s, e);
+    const hex = /^[\s[]*[0-9a-fA-F]{2}(?:[ :\t\r\n]{1,3}[0-9a-fA-F]{2})+[\s\]]*$/.test(run);
+    const codes =
+      !hex && /^[\s[]*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})(?:\s*,\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3}))+[\s,\]]*$/.test(run);
+    if (!hex && !codes) continue;
+    const items = run.match(hex ? /[0-9a-fA-F]{2}/g : /0x[0-9a-fA-F]{1,2}|\d{1,3}/g) ?? [];
+    if (items.length < LIST_MIN) continue;
+    const bytes = Buffer.from(items.map((x) => (hex ? parseInt(x, 16) : Number(x))).filter((n) => n < 256));
+    if (bytes.length === items.length) out.push([run.trim(), bytes]);
+  }
+  return out;
+}
+
 /** The secrets inside base64 and hex runs of a text, each named by its whole run. */
 function inRuns(text: string, analyze: (decoded: string) => { kind: string }[]): EncodedHit[] {
   const out: EncodedHit[] = [];
@@ -103,24 +130,30 @@ function inRuns(text: string, analyze: (decoded: string) => { kind: string }[]):
   };
   for (const [s, e] of base64Runs(text)) {
     const raw = text.slice(s, e);
-    const head = Buffer.from(
-      raw
-        .slice(0, PROBE * 2)
-        .replace(/\s+/g, '')
-        .slice(0, PROBE),
-      'base64',
+    const start = raw.slice(0, PROBE * 2 + 8).replace(/\s+/g, '');
+    // (a run may start off the 4-character grid: one to three characters glued before the base64)
+    const skip = [0, 1, 2, 3].find((k) => {
+      const head = Buffer.from(start.slice(k, k + PROBE), 'base64');
+      return head[0] === 0x30 || isText(head);
+    });
+    if (skip === undefined) continue;
+    judge(
+      raw,
+      () => Buffer.from(raw.replace(/\s+/g, '').slice(skip), 'base64'),
+      Buffer.from(start.slice(skip, skip + PROBE), 'base64'),
     );
-    judge(raw, () => Buffer.from(raw.replace(/\s+/g, ''), 'base64'), head);
   }
   for (const [s, e] of runsOf(text, HEX_CHAR, HEX_MIN)) {
     const raw = text.slice(s, s + ((e - s) & ~1));
     judge(raw, () => Buffer.from(raw, 'hex'), Buffer.from(raw.slice(0, PROBE * 2), 'hex'));
   }
+  // Bytes written one by one: `41:57:53`, `41 57 53` (a hex dump), `[65, 87, 83]` (char codes).
+  for (const [raw, bytes] of byteLists(text)) judge(raw, () => bytes, bytes.subarray(0, PROBE));
   return out;
 }
 
 /**
- * The text with its `\u`, `\x` and `%` escapes decoded, and for each decoded character the offset
+ * The text with its escapes decoded (`\u0067`, `\x67`, `%67`, `&#103;`, `&#x67;`, `\147`), and for each decoded character the offset
  * where it starts in the text (one more entry: the text's end).
  */
 function unescaped(text: string): { text: string; from: Int32Array } {
@@ -137,7 +170,8 @@ function unescaped(text: string): { text: string; from: Int32Array } {
   for (let m = ESCAPE.exec(text); m; m = ESCAPE.exec(text)) {
     copy(m.index);
     from[out.length] = m.index;
-    out += String.fromCharCode(parseInt(m[1] ?? m[2] ?? m[3], 16));
+    const code = m[5] ? Number(m[5]) : m[6] ? parseInt(m[6], 8) : parseInt(m[1] ?? m[2] ?? m[3] ?? m[4], 16);
+    out += code <= 0xffff ? String.fromCharCode(code) : '\ufffd';
     at = m.index + m[0].length;
   }
   copy(text.length);
@@ -168,4 +202,32 @@ export function encodedSecrets(
 ): EncodedHit[] {
   if (text.length < B64_MIN && !ESCAPE_HINT.test(text)) return [];
   return [...inEscapes(text, analyze), ...inRuns(text, analyze)];
+}
+
+/**
+ * Random-looking values under names that do not say "secret" (`HUB_VALUE="…"`, `{"cfg": "…"}`) and
+ * after `Bearer` in any header. Too eager for a scanner (a build would fail on them), right for the
+ * gateway, where a value taken for a secret costs nothing: the model sees a placeholder, the agent
+ * gets the value back. A value counts when it is letters and digits only, 32 characters at least,
+ * with both cases and digits, and as random as issued keys are (git SHAs, UUIDs, hashes with + / =
+ * and ids with _ or - do not qualify), under a name of two characters at least (one letter is
+ * mathematics, or a public JSON Web Key's coordinates `x`, `y`, `n`).
+ */
+const ASSIGNED =
+  /(?:^|[\s{,;(\[])["']?[A-Za-z_][\w.\-]{1,60}["']?[ \t]*(?:=|:|=>)[ \t]*["'`]?([A-Za-z0-9]{32,256})(?![A-Za-z0-9+/=_\-])/g;
+const BEARER = /\b[Bb]earer[ \t]+([A-Za-z0-9._~+/\-]{24,512})(?![A-Za-z0-9._~+/=\-])/g;
+
+export function opaqueValues(text: string): EncodedHit[] {
+  const out: EncodedHit[] = [];
+  for (const m of text.matchAll(ASSIGNED)) if (looksIssued(m[1], 4.2)) out.push({ raw: m[1], kind: 'secret.opaque' });
+  for (const m of text.matchAll(BEARER))
+    if (!isPlaceholder(m[1]) && entropy(m[1]) >= 3.8 && /[0-9]/.test(m[1]) && /[A-Za-z]/.test(m[1]))
+      out.push({ raw: m[1], kind: 'secret.bearer' });
+  return out;
+}
+
+function looksIssued(v: string, minEntropy: number): boolean {
+  const count = (re: RegExp) => v.match(re)?.length ?? 0;
+  if (count(/[A-Z]/g) < 2 || count(/[a-z]/g) < 2 || count(/[0-9]/g) < 2) return false;
+  return !isPlaceholder(v) && entropy(v) >= minEntropy;
 }

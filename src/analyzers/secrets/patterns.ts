@@ -481,6 +481,24 @@ export const SECRET_PATTERNS: SecretPattern[] = [
     String.raw`(?<s>https?://[A-Za-z0-9._%\-]{1,64}:[^\s@'"/<>{}$]{6,128}@[A-Za-z0-9.\-]+)`,
     ['://'],
   ),
+  // A JSON Web Key's private part ("d", with "p", "q"… for RSA): the key itself, in JSON. The
+  // object must say it is a key ("kty"), before or after "d", within the same braces.
+  p(
+    'jwk-private-key',
+    'Private JSON Web Key',
+    String.raw`(?:(?<="kty"[^{}]{0,1500})"d"|"d"(?=[^{}]{0,1500}"kty"))\s*:\s*"(?<s>[A-Za-z0-9_\-]{32,})"`,
+    ['"kty"'],
+    { severity: 'critical', minEntropy: 3.5 },
+  ),
+  // A password given on a command line to a client that takes it there (mysql -pSECRET, sshpass -p,
+  // redis-cli -a, docker login -p): agents run these and paste their own commands back.
+  p(
+    'cli-password',
+    'Password on a command line',
+    String.raw`\b(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n|;&]{0,200}?\s-p|(?:sshpass|redis-cli|(?:docker|podman|buildah|skopeo|helm(?: registry)?) login)\b[^\n|;&]{0,200}?\s(?:-p|-a|--password(?:=|\s+)|--pass(?:=|\s+))\s*["']?)(?<s>[^\s"'$<{\-][^\s"'$<{]{5,127})`,
+    ['mysql', 'mariadb', 'sshpass', 'redis-cli', 'login'],
+    { severity: 'high', minEntropy: 2.5, valid: (t) => /[0-9]/.test(t) || /[^A-Za-z0-9]/.test(t) },
+  ),
   // user:password in base64: an HTTP Basic header, a docker config's "auth", an .npmrc _auth. Only a
   // value that decodes to a name, a colon and a password that is not a typed example counts.
   p(
