@@ -698,6 +698,20 @@ export function leakCases(s: Secrets): LeakCase[] {
     oa('a .pgpass line', { messages: toolResult(`db.internal:5432:prod:app:${s.password}`) }, [s.password], {
       known: 'five colon-separated fields with no name: no label says password',
     }),
+    {
+      name: 'openai: a secret 20,000 arrays deep',
+      anthropic: false,
+      raw: (id) =>
+        Buffer.from(
+          `{"model":"m","case_id":${id},"messages":[{"role":"user","content":"x"}],"extra":` +
+            `${'['.repeat(20000)}"${s.ghp}"${']'.repeat(20000)}}`,
+        ),
+      secrets: [s.ghp],
+      mayRefuse: true,
+    },
+    oa('a secret under __proto__', { messages: [user('x')], ...JSON.parse(`{"__proto__": {"content": "${s.ghp}"}}`) }, [
+      s.ghp,
+    ]),
     // ---- the body's transport ----
     {
       name: 'openai: gzip-encoded body',

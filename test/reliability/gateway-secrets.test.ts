@@ -295,7 +295,15 @@ const gw = createGateway({
   scanCode: 'off',
 });
 const gwPort = await listen(gw);
+// (the product's defaults: tool results read for prompt injection and marked, tool calls judged)
+const gwFull = createGateway({
+  upstreams: [{ name: 'fake', url: `http://127.0.0.1:${upPort}/v1` }],
+  token: 'gw',
+  policy: builtinPolicy(),
+});
+const gwFullPort = await listen(gwFull);
 after(() => {
+  gwFull.close();
   gw.close();
   upstream.close();
 });
@@ -552,13 +560,13 @@ function redTeamLeaked(raw: string, headers: string, secret: string): boolean {
 }
 
 /** Sends a case (JSON whole, raw bytes with its headers, or trickled in pieces); the status and answer. */
-function send(c: LeakCase, id: number): Promise<{ status: number; text: string }> {
+function send(c: LeakCase, id: number, port = gwPort): Promise<{ status: number; text: string }> {
   const bytes = c.raw ? c.raw(id) : Buffer.from(JSON.stringify({ ...c.body, case_id: id }));
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
         host: '127.0.0.1',
-        port: gwPort,
+        port,
         method: 'POST',
         path: c.anthropic ? '/v1/messages' : '/v1/chat/completions',
         headers: {
@@ -619,6 +627,27 @@ for (const c of leakCases(RED)) {
     assert.equal(r.status, 200, r.text.slice(0, 200));
   });
 }
+
+// The same ways out through the gateway as shipped (quarantine marking on, tool calls judged): the
+// notes and marks it adds to tool results must not bring a secret back.
+test('red team through the default gateway (tool results marked, tool calls judged): no case leaks', async () => {
+  const leaks: string[] = [];
+  for (const c of leakCases(RED)) {
+    if (c.known || c.refuse) continue;
+    const id = redId++;
+    const r = await send(c, id, gwFullPort);
+    const raw = received.get(id);
+    const headers = receivedHeaders.get(id) ?? '';
+    received.delete(id);
+    if (raw === undefined) {
+      if (!c.mayRefuse) leaks.push(`${c.name}: refused (${r.status}) ${r.text.slice(0, 120)}`);
+      continue;
+    }
+    const out = c.secrets.filter((s) => redTeamLeaked(raw, headers, s));
+    if (out.length) leaks.push(`${c.name}: LEAKED ${out.map((s) => s.slice(0, 14) + '…').join(', ')}`);
+  }
+  assert.equal(leaks.length, 0, leaks.join('\n'));
+});
 
 for (const c of nearMissCases())
   test(`red team near miss, ${c.name}: reaches the upstream unchanged`, async () => {

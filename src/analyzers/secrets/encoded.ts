@@ -21,7 +21,7 @@ export interface EncodedHit {
 const B64_MIN = 24;
 /** Runs longer than this are decoded only for their first bytes' kind (images, PDFs: not text). */
 const PROBE = 768;
-/** Decoded text is analysed up to this size; a larger blob of text is rare and costs a scan. */
+/** Encoded runs up to this size (in characters) are decoded and analysed. */
 const DECODE_MAX = 4 * 1024 * 1024;
 /** Hex runs this long at least (12 bytes) are decoded. */
 const HEX_MIN = 24;
@@ -122,9 +122,10 @@ function inRuns(text: string, analyze: (decoded: string) => { kind: string }[]):
     // (the first bytes say what the blob is: an image or a PDF is neither text nor a key)
     if (head[0] === 0x30 && raw.length <= DECODE_MAX && isPrivateKeyDer(bytes()))
       return void out.push({ raw, kind: 'secret.private-key' });
-    if (!isText(head)) return;
+    // (decoded only when it reads as text and is not too large to scan: a big text PDF is rare)
+    if (!isText(head) || raw.length > DECODE_MAX) return;
     const full = bytes();
-    if (full.length > DECODE_MAX || !isText(full)) return;
+    if (!isText(full)) return;
     const found = analyze(full.toString('latin1'));
     if (found.length) out.push({ raw, kind: found[0].kind });
   };
