@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { analyzeSecrets, secretValues } from '../analyzers/secrets/index.ts';
-import { encodedSecrets, opaqueValues } from '../analyzers/secrets/encoded.ts';
+import { hiddenSecrets } from '../analyzers/secrets/encoded.ts';
 import { pieceAt, SourceFile } from '../analyzers/source.ts';
 
 const PREFIX = 'WARDEN_SECRET_';
@@ -140,10 +140,7 @@ function secretsAt(text: string, depth: number): Found[] {
     .filter((x) => x.value && !NOT_CREDENTIAL.has(x.kind))
     .map((x) => ({ value: own(x.value), kind: x.kind }));
   // (a secret a model can decode is as readable as one written plainly: the encoded text is redacted)
-  const more = [
-    ...opaqueValues(text),
-    ...(depth < DECODE_DEPTH ? encodedSecrets(text, (t) => secretsAt(t, depth + 1)) : []),
-  ];
+  const more = hiddenSecrets(text, (t) => secretsAt(t, depth + 1), depth < DECODE_DEPTH);
   for (const e of more) if (!found.some((f) => f.value === e.raw)) found.push({ value: own(e.raw), kind: e.kind });
   cache.set(key, found);
   cacheBytes += entryBytes(key, found);

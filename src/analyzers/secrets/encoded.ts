@@ -51,57 +51,112 @@ function isPrivateKeyDer(b: Buffer): boolean {
   return false;
 }
 
+/** Bytes listed one by one this many at least (a token's prefix and some of its body). */
+const LIST_MIN = 12;
+/** Character classes of the runs looked for, as bits. */
+const B64 = 1,
+  HEX = 2,
+  LIST = 4,
+  ALNUM = 8;
+const CLASS = new Uint8Array(128);
+const mark = (chars: string, bit: number) => {
+  for (const c of chars) CLASS[c.charCodeAt(0)] |= bit;
+};
+const DIGITS = '0123456789';
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+mark(LETTERS + DIGITS + '+/_-', B64);
+mark(DIGITS + 'abcdefABCDEF', HEX);
+mark(DIGITS + 'abcdefABCDEF :,\t\r\n[]xX', LIST);
+mark(LETTERS + DIGITS, ALNUM);
+/** The shortest run kept of each class (bit order): a base64 line, 12 hex bytes, a list, an opaque value. */
+const RUN_MIN = [16, HEX_MIN, LIST_MIN * 2, 32];
+
+/**
+ * The runs of each class ([start, end), by class bit). Base64 runs are found in one loop over the
+ * text (a regex `[…]{16,}` overflows the engine's stack on a 10 MB run, and `[…]{16}[…]*` reads each
+ * short run again from every character); hex and letter-digit runs lie inside them (their
+ * characters are base64's), and lists of bytes are looked for only where a regex sees one start.
+ */
+export function scanRuns(text: string): [number, number][][] {
+  const out: [number, number][][] = [[], [], [], []];
+  let st = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c < 128 && CLASS[c] & B64) {
+      if (st < 0) st = i;
+    } else if (st >= 0) {
+      if (i - st >= RUN_MIN[0]) out[0].push([st, i]);
+      st = -1;
+    }
+  }
+  for (const [s, e] of out[0]) {
+    subRuns(text, s, e, HEX, out[1], RUN_MIN[1]);
+    subRuns(text, s, e, ALNUM, out[3], RUN_MIN[3]);
+  }
+  if (LIST_START.test(text)) {
+    const lists: [number, number][] = [];
+    subRuns(text, 0, text.length, LIST, lists, RUN_MIN[2]);
+    out[2] = lists;
+  }
+  return out;
+}
+
+/** Four bytes listed (`41 57 53 5f`, `41:57:…`, `65, 87, 83, 95`): where a list of bytes may be. */
+const LIST_START =
+  /[0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}|\d{1,3}, ?\d{1,3}, ?\d{1,3}, ?\d{1,3}/;
+
+/** The runs of a class within [s, e), at least `min` long, appended to `out`. */
+function subRuns(text: string, s: number, e: number, bit: number, out: [number, number][], min: number) {
+  let st = -1;
+  for (let i = s; i <= e; i++) {
+    const c = i < e ? text.charCodeAt(i) : 0;
+    if (c < 128 && CLASS[c] & bit) {
+      if (st < 0) st = i;
+    } else if (st >= 0) {
+      if (i - st >= min) out.push([st, i]);
+      st = -1;
+    }
+  }
+}
+
 /**
  * Base64 runs, a run being lines of base64 separated only by line breaks and indentation (a wrapped
  * file, a PEM body, a YAML block): [start, end) of each, in the text.
  */
-function base64Runs(text: string): [number, number][] {
+function base64Runs(text: string, lines: [number, number][]): [number, number][] {
   const out: [number, number][] = [];
-  // (a loop, not a regex: a 10 MB run overflows the regex engine's stack)
-  for (const [s, e] of runsOf(text, B64_CHAR, 16)) {
+  for (const [s, e] of lines) {
     let end = e;
     while (text.charCodeAt(end) === 61 && end - e < 2) end++; // '=' padding
     const last = out[out.length - 1];
     // (joined to the run before when only a line break and spaces stand between)
-    if (last && /^[ \t]*\r?\n[ \t]*$/.test(text.slice(last[1], s))) last[1] = end;
+    if (last && s - last[1] <= 40 && /^[ \t]*\r?\n[ \t]*$/.test(text.slice(last[1], s))) last[1] = end;
     else out.push([s, end]);
   }
   return out.filter(([s, e]) => e - s >= B64_MIN);
 }
 
-const B64_CHAR = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') B64_CHAR[c.charCodeAt(0)] = 1;
-const HEX_CHAR = new Uint8Array(128);
-for (const c of '0123456789abcdefABCDEF') HEX_CHAR[c.charCodeAt(0)] = 1;
-
-/** Maximal runs of characters of a set, at least `min` long: [start, end). */
-function runsOf(text: string, set: Uint8Array, min: number): [number, number][] {
-  const out: [number, number][] = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    if (c < 128 && set[c]) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      if (i - start >= min) out.push([start, i]);
-      start = -1;
-    }
+/**
+ * A cheap look before decoding (most runs are identifiers and paths): base64 of ASCII text has, at
+ * the start of every 4-character group, a character for a value under 32 (A-Z, a-f), as each
+ * group's first byte is under 0x80; DER starts with 0x30 (`M`). Eight groups are looked at.
+ */
+function mayBeTextOrDer(b64: string, k: number): boolean {
+  if (b64.charCodeAt(k) === 77) return true;
+  for (let j = k; j < Math.min(b64.length - 3, k + 32); j += 4) {
+    const c = b64.charCodeAt(j);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 102))) return false;
   }
-  return out;
+  return true;
 }
-
-const LIST_CHAR = new Uint8Array(128);
-for (const c of '0123456789abcdefABCDEF :,\t\r\n[]xX') LIST_CHAR[c.charCodeAt(0)] = 1;
-/** Bytes listed one by one this many at least (a token's prefix and some of its body). */
-const LIST_MIN = 12;
 
 /**
  * Lists of byte values in a text: two-digit hex separated by spaces, colons or line breaks, or
  * decimal / 0x character codes separated by commas: [the list as written, its bytes].
  */
-function byteLists(text: string): [string, Buffer][] {
+function byteLists(text: string, runs: [number, number][]): [string, Buffer][] {
   const out: [string, Buffer][] = [];
-  for (const [s, e] of runsOf(text, LIST_CHAR, LIST_MIN * 2)) {
+  for (const [s, e] of runs) {
     const run = text.slice(s, e);
     const hex = /^[\s[]*[0-9a-fA-F]{2}(?:[ :\t\r\n]{1,3}[0-9a-fA-F]{2})+[\s\]]*$/.test(run);
     const codes =
@@ -116,7 +171,11 @@ function byteLists(text: string): [string, Buffer][] {
 }
 
 /** The secrets inside base64 and hex runs of a text, each named by its whole run. */
-function inRuns(text: string, analyze: (decoded: string) => { kind: string }[]): EncodedHit[] {
+function inRuns(
+  text: string,
+  runs: [number, number][][],
+  analyze: (decoded: string) => { kind: string }[],
+): EncodedHit[] {
   const out: EncodedHit[] = [];
   const judge = (raw: string, bytes: () => Buffer, head: Buffer) => {
     // (the first bytes say what the blob is: an image or a PDF is neither text nor a key)
@@ -129,27 +188,29 @@ function inRuns(text: string, analyze: (decoded: string) => { kind: string }[]):
     const found = analyze(full.toString('latin1'));
     if (found.length) out.push({ raw, kind: found[0].kind });
   };
-  for (const [s, e] of base64Runs(text)) {
+  for (const [s, e] of base64Runs(text, runs[0])) {
     const raw = text.slice(s, e);
-    const start = raw.slice(0, PROBE * 2 + 8).replace(/\s+/g, '');
+    const wrapped = /\s/.test(raw);
+    const start = wrapped ? raw.slice(0, PROBE * 2 + 8).replace(/\s+/g, '') : raw.slice(0, PROBE + 8);
     // (a run may start off the 4-character grid: one to three characters glued before the base64)
     const skip = [0, 1, 2, 3].find((k) => {
+      if (!mayBeTextOrDer(start, k)) return false;
       const head = Buffer.from(start.slice(k, k + PROBE), 'base64');
       return head[0] === 0x30 || isText(head);
     });
     if (skip === undefined) continue;
     judge(
       raw,
-      () => Buffer.from(raw.replace(/\s+/g, '').slice(skip), 'base64'),
+      () => Buffer.from((wrapped ? raw.replace(/\s+/g, '') : raw).slice(skip), 'base64'),
       Buffer.from(start.slice(skip, skip + PROBE), 'base64'),
     );
   }
-  for (const [s, e] of runsOf(text, HEX_CHAR, HEX_MIN)) {
+  for (const [s, e] of runs[1]) {
     const raw = text.slice(s, s + ((e - s) & ~1));
     judge(raw, () => Buffer.from(raw, 'hex'), Buffer.from(raw.slice(0, PROBE * 2), 'hex'));
   }
   // Bytes written one by one: `41:57:53`, `41 57 53` (a hex dump), `[65, 87, 83]` (char codes).
-  for (const [raw, bytes] of byteLists(text)) judge(raw, () => bytes, bytes.subarray(0, PROBE));
+  for (const [raw, bytes] of byteLists(text, runs[2])) judge(raw, () => bytes, bytes.subarray(0, PROBE));
   return out;
 }
 
@@ -194,36 +255,46 @@ function inEscapes(text: string, analyze: (decoded: string) => { value: string; 
 }
 
 /**
- * The secrets a text holds in encoded form. `analyze` is the plain analysis (found values and
- * their kinds), run on each decoded text.
+ * The secrets a text holds in encoded form, and (opaqueValues) the random-looking values the
+ * gateway takes for secrets. `analyze` is the plain analysis (found values and their kinds), run on
+ * each decoded text; `decode` false: no decoding (past a depth of decoded texts).
  */
-export function encodedSecrets(
+export function hiddenSecrets(
   text: string,
   analyze: (decoded: string) => { value: string; kind: string }[],
+  decode = true,
 ): EncodedHit[] {
-  if (text.length < B64_MIN && !ESCAPE_HINT.test(text)) return [];
-  return [...inEscapes(text, analyze), ...inRuns(text, analyze)];
+  if (text.length < 16) return [];
+  const runs = scanRuns(text);
+  const out = opaqueValues(text, runs[3]);
+  if (decode) out.push(...inEscapes(text, analyze), ...inRuns(text, runs, analyze));
+  return out;
 }
 
 /**
  * Random-looking values under names that do not say "secret" (`HUB_VALUE="…"`, `{"cfg": "…"}`) and
  * after `Bearer` in any header. Too eager for a scanner (a build would fail on them), right for the
  * gateway, where a value taken for a secret costs nothing: the model sees a placeholder, the agent
- * gets the value back. A value counts when it is letters and digits only, 32 characters at least,
+ * gets the value back. A value counts when it is letters and digits only, 32 to 256 characters,
  * with both cases and digits, and as random as issued keys are (git SHAs, UUIDs, hashes with + / =
  * and ids with _ or - do not qualify), under a name of two characters at least (one letter is
  * mathematics, or a public JSON Web Key's coordinates `x`, `y`, `n`).
  */
-const ASSIGNED =
-  /(?:^|[\s{,;(\[])["']?[A-Za-z_][\w.\-]{1,60}["']?[ \t]*(?:=|:|=>)[ \t]*["'`]?([A-Za-z0-9]{32,256})(?![A-Za-z0-9+/=_\-])/g;
+const ASSIGNED_BEFORE = /(?:^|[\s{,;(\[])["']?[A-Za-z_][\w.\-]{1,60}["']?[ \t]*(?:=|:|=>)[ \t]*["'`]?$/;
 const BEARER = /\b[Bb]earer[ \t]+([A-Za-z0-9._~+/\-]{24,512})(?![A-Za-z0-9._~+/=\-])/g;
 
-export function opaqueValues(text: string): EncodedHit[] {
+function opaqueValues(text: string, alnumRuns: [number, number][]): EncodedHit[] {
   const out: EncodedHit[] = [];
-  for (const m of text.matchAll(ASSIGNED)) if (looksIssued(m[1], 4.2)) out.push({ raw: m[1], kind: 'secret.opaque' });
-  for (const m of text.matchAll(BEARER))
-    if (!isPlaceholder(m[1]) && entropy(m[1]) >= 3.8 && /[0-9]/.test(m[1]) && /[A-Za-z]/.test(m[1]))
-      out.push({ raw: m[1], kind: 'secret.bearer' });
+  for (const [s, e] of alnumRuns) {
+    if (e - s > 256 || /[+/=_-]/.test(text[e] ?? '')) continue;
+    const v = text.slice(s, e);
+    if (looksIssued(v, 4.2) && ASSIGNED_BEFORE.test(text.slice(Math.max(0, s - 80), s)))
+      out.push({ raw: v, kind: 'secret.opaque' });
+  }
+  if (text.includes('earer '))
+    for (const m of text.matchAll(BEARER))
+      if (!isPlaceholder(m[1]) && entropy(m[1]) >= 3.8 && /[0-9]/.test(m[1]) && /[A-Za-z]/.test(m[1]))
+        out.push({ raw: m[1], kind: 'secret.bearer' });
   return out;
 }
 
