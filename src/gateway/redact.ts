@@ -59,8 +59,13 @@ const LOOKALIKE: Record<string, string> = {
   ...Object.fromEntries([...'ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ'].map((c, k) => [c, 'ABEZHIKMNOPTYX'[k]])),
 };
 const LOOKALIKES = Object.keys(LOOKALIKE).join('');
-/** Invisible characters, full-width forms of ASCII or lookalike letters (which a model reads as the ASCII). */
-const DISGUISED = new RegExp(`[\\u00ad\\u180e\\u200b-\\u200f\\u2060-\\u2064\\ufeff\\uff01-\\uff5e${LOOKALIKES}]`);
+/**
+ * Invisible characters, full-width forms of ASCII, or Greek and Cyrillic (where the lookalike
+ * letters are): a piece holding one is also read as a model reads it. (The whole Greek and Cyrillic
+ * block, not the lookalikes one by one: a class of ranges is tested fast, one of 60 single letters
+ * was 16% of redacting a request whose texts were all cached.)
+ */
+const DISGUISED = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff\uff01-\uff5e\u0370-\u052f]/;
 /** Reach of a view past a boundary where a long secret may be cut: enough for a PEM block. */
 const WIDE = 4096;
 /** Reach of a view of two read pieces past their boundary: tokens are shorter. */
