@@ -13,6 +13,14 @@ const hex = (n: number) =>
     .slice(0, n);
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
 
+/** A random letter-digit value as issued keys are: two of each of upper case, lower case and digits (so never flaky). */
+function issued(n: number): string {
+  for (;;) {
+    const v = rand(n);
+    if ([/[A-Z]/g, /[a-z]/g, /[0-9]/g].every((re) => (v.match(re)?.length ?? 0) >= 2)) return v;
+  }
+}
+
 /** One of each kind the brief names, fresh. */
 export function freshSecrets() {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
@@ -33,7 +41,7 @@ export function freshSecrets() {
     jwt: `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url(`{"sub":"${rand(8)}","iat":${Date.now()}}`)}.${rand(43, ALNUM + '-_')}`,
     dbPass: rand(18),
     password: rand(20, ALNUM + '!#%'),
-    opaque: rand(40),
+    opaque: issued(40),
     pem: (rsa.export({ type: 'pkcs8', format: 'pem' }) as string).trimEnd(),
     pemPkcs1: (rsa.export({ type: 'pkcs1', format: 'pem' }) as string).trimEnd(),
     pemEd: (ed.export({ type: 'pkcs8', format: 'pem' }) as string).trimEnd(),
@@ -1022,6 +1030,62 @@ export function nearMissCases(): LeakCase[] {
       },
       [],
     ),
+    oa(
+      'Russian and Greek prose beside code',
+      { messages: [user('Пароль хранится в vault; см. docs/setup.md. Η ρύθμιση είναι στο config.yaml, key_id = 42.')] },
+      [],
+    ),
+    an('an explicit anthropic-version date', { messages: [user('hi')] }, [], {
+      headers: { 'anthropic-version': '2023-06-01' },
+    }),
+    oa('Content-Encoding: identity', { messages: [user('plain body')] }, [], {
+      headers: { 'content-encoding': 'identity' },
+    }),
+    oa(
+      'an HTML page with entities',
+      { messages: toolResult('<p>&copy; 2024 &#169; Caf&#233; &amp; Bar &#x2014; &#8220;quoted&#8221; &lt;b&gt;</p>') },
+      [],
+    ),
+    oa(
+      'a hex dump of binary',
+      {
+        messages: toolResult(
+          randomBytes(64)
+            .toString('hex')
+            .replace(/(..)(?!$)/g, '$1 '),
+        ),
+      },
+      [],
+    ),
+    oa('an array of pixel values', { messages: toolResult(JSON.stringify(Array.from(randomBytes(64)))) }, []),
+    oa('mysql -p with a prompt', { messages: toolResult('mysql -h db -u root -p prod') }, []),
+    oa('docker run -p', { messages: toolResult('docker run -p 8080:80 -p 4430:443 nginx') }, []),
+    oa(
+      'a public JSON Web Key',
+      {
+        messages: toolResult(
+          JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' })),
+        ),
+      },
+      [],
+    ),
+    oa(
+      'Bearer with a variable',
+      { messages: toolResult('Authorization: Bearer $ACCESS_TOKEN_FROM_THE_ENVIRONMENT') },
+      [],
+    ),
+    oa('a SHA under an innocent name', { messages: toolResult(`"commit": "${hex(40)}"`) }, []),
+    oa(
+      'a long camelCase identifier',
+      { messages: toolResult('const handler = createAuthenticatedRequestHandlerForServiceAccounts2FactorV2();') },
+      [],
+    ),
+    oa(
+      'ids with underscores and dashes',
+      { messages: toolResult(`{"id": "msg_01${rand(24)}", "run": "run-${rand(30)}"}`) },
+      [],
+    ),
+    oa('an integrity string under a name', { messages: toolResult(`integrity: ${integrity()}`) }, []),
     oa(
       'a certificate-like base64 block',
       {
