@@ -697,15 +697,10 @@ export function leakCases(s: Secrets): LeakCase[] {
         known: 'a reversed token matches no format; reading every text backwards doubles the cost',
       },
     ),
-    oa(
-      'a .netrc password',
-      { messages: toolResult(`machine api.corp.test\n  login me\n  password ${s.password}\n`) },
-      [s.password],
-      { known: 'the word password then a space is prose as often as a .netrc' },
-    ),
-    oa('a .pgpass line', { messages: toolResult(`db.internal:5432:prod:app:${s.password}`) }, [s.password], {
-      known: 'five colon-separated fields with no name: no label says password',
-    }),
+    oa('a .netrc password', { messages: toolResult(`machine api.corp.test\n  login me\n  password ${s.password}\n`) }, [
+      s.password,
+    ]),
+    oa('a .pgpass line', { messages: toolResult(`db.internal:5432:prod:app:${s.password}`) }, [s.password]),
     {
       name: 'openai: a secret 20,000 arrays deep',
       anthropic: false,
@@ -1086,6 +1081,21 @@ export function nearMissCases(): LeakCase[] {
       [],
     ),
     oa('an integrity string under a name', { messages: toolResult(`integrity: ${integrity()}`) }, []),
+    oa(
+      'an /etc/passwd line',
+      { messages: toolResult('root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin') },
+      [],
+    ),
+    oa(
+      'prose about machines and passwords',
+      {
+        messages: [
+          user('On each machine the password policy applies; the machine learning team rotates passwords monthly.'),
+        ],
+      },
+      [],
+    ),
+    oa('a time and a ratio with colons', { messages: toolResult('12:30:45:00:checkpoint\nlocalhost:5432:*:*:*') }, []),
     oa(
       'a certificate-like base64 block',
       {

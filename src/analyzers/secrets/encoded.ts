@@ -266,7 +266,7 @@ export function hiddenSecrets(
 ): EncodedHit[] {
   if (text.length < 16) return [];
   const runs = scanRuns(text);
-  const out = opaqueValues(text, runs[3]);
+  const out = [...opaqueValues(text, runs[3]), ...credentialFiles(text)];
   if (decode) out.push(...inEscapes(text, analyze), ...inRuns(text, runs, analyze));
   return out;
 }
@@ -302,4 +302,23 @@ function looksIssued(v: string, minEntropy: number): boolean {
   const count = (re: RegExp) => v.match(re)?.length ?? 0;
   if (count(/[A-Z]/g) < 2 || count(/[a-z]/g) < 2 || count(/[0-9]/g) < 2) return false;
   return !isPlaceholder(v) && entropy(v) >= minEntropy;
+}
+
+/**
+ * Passwords in the credential files clients read, whose lines have no `password=` a format could
+ * key on: `.netrc` (`machine host login me password …`, on one line or several) and `.pgpass`
+ * (`host:port:database:user:password`, the port a number or `*`). The password must not be a word.
+ */
+const NETRC = /\bmachine[ \t]+\S+(?:\s+(?:login|account|port)[ \t]+\S+){0,3}\s+password[ \t]+(\S{6,128})/g;
+const PGPASS = /^[\w.\-*]+:(?:\d{1,5}|\*):[\w.\-*]+:[\w.\-*@]+:(\S{6,128})[ \t]*$/gm;
+
+function credentialFiles(text: string): EncodedHit[] {
+  const out: EncodedHit[] = [];
+  const take = (re: RegExp, kind: string) => {
+    for (const m of text.matchAll(re))
+      if (!isPlaceholder(m[1]) && !/^[A-Za-z]+$/.test(m[1]) && entropy(m[1]) >= 2.5) out.push({ raw: m[1], kind });
+  };
+  if (text.includes('machine')) take(NETRC, 'secret.netrc-password');
+  if (text.includes(':')) take(PGPASS, 'secret.pgpass-password');
+  return out;
 }
