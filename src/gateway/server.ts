@@ -11,6 +11,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
 import { Redactor, RedactionLimit } from './redact.ts';
 import { upstreamRequest, UpstreamTimeout, type UpstreamResponse, type UpstreamTimeouts } from './upstream.ts';
 import type { Policy } from '../engine/policy.ts';
@@ -122,11 +124,55 @@ function checkToken(req: IncomingMessage, cfg: GatewayConfig) {
     );
 }
 
+/** Content-Encodings the gateway reads; any other is refused, as the body could not be redacted. */
+const DECODERS: Record<string, ((b: Buffer, o: { maxOutputLength: number }) => Promise<Buffer>) | undefined> = {
+  identity: undefined,
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  // (HTTP's deflate is zlib-wrapped; some clients send it raw)
+  deflate: (b, o) => promisify(inflate)(b, o).catch(() => promisify(inflateRaw)(b, o)),
+  br: promisify(brotliDecompress),
+};
+
+/**
+ * The body decoded as its Content-Encoding says (layers undone last first). An encoding Warden cannot
+ * read fails closed: the body would leave unread. Decoded size is bounded like the body (a zip bomb: 413).
+ */
+async function decodeBody(raw: Buffer, header: string | undefined, limit: number): Promise<Buffer> {
+  const layers = (header ?? '')
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
+  for (const l of layers)
+    if (!(l in DECODERS))
+      throw new HttpError(
+        415,
+        `the request body's Content-Encoding "${l}" is not one Warden can read (gzip, deflate, br); it was not forwarded`,
+      );
+  let body = raw;
+  for (const l of layers.reverse()) {
+    const decode = DECODERS[l];
+    if (!decode) continue;
+    try {
+      body = await decode(body, { maxOutputLength: limit });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new HttpError(
+          413,
+          `the decoded request body is over the gateway's ${limit}-byte limit; send less context`,
+        );
+      throw new HttpError(400, `the request body is not valid ${l} (${(e as Error).message}); it was not forwarded`);
+    }
+  }
+  return body;
+}
+
 async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, limit);
+  const body = await decodeBody(raw, req.headers['content-encoding'], limit);
   try {
-    return JSON.parse((await readBody(req, limit)).toString('utf8'));
-  } catch (e) {
-    if (e instanceof HttpError) throw e;
+    return JSON.parse(body.toString('utf8'));
+  } catch {
     throw new HttpError(400, 'the request body is not valid JSON');
   }
 }
@@ -176,11 +222,13 @@ async function sendUpstream(
     headersMs: cfg.headersTimeoutMs ?? 60_000,
     idleMs: cfg.idleTimeoutMs ?? 60_000,
   };
+  // (outside the try: a header the protocol refuses is the client's error, not an unreachable upstream)
+  const headers = protocol.upstreamHeaders(upstream.key, req);
   try {
     return await upstreamRequest(
       upstream.url.replace(/\/$/, '') + protocol.upstreamPath,
       'POST',
-      protocol.upstreamHeaders(upstream.key, req),
+      headers,
       outText,
       AbortSignal.any([abort.signal, timeout]),
       timeouts,

@@ -6,7 +6,7 @@
 // every placeholder the upstream echoes comes back to the client as the real value.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createGateway } from '../../src/gateway/server.ts';
@@ -14,6 +14,7 @@ import { builtinPolicy } from '../../src/engine/policy.ts';
 import { loadAnalyzers } from '../../src/engine/judge.ts';
 import { analyzeSecrets, secretValues } from '../../src/analyzers/secrets/index.ts';
 import { SourceFile } from '../../src/analyzers/source.ts';
+import { freshSecrets, leakCases, nearMissCases, type LeakCase } from '../helpers/leak-cases.ts';
 
 await loadAnalyzers();
 
@@ -220,6 +221,7 @@ const ANTHROPIC_SHAPES: Record<string, Shape> = {
 // ---- the fake upstream: records every byte, echoes the placeholders it got ----
 const PH = /WARDEN_SECRET_[0-9a-f]{10}/g;
 const received = new Map<number, string>();
+const receivedHeaders = new Map<number, string>();
 const listen = (s: Server) =>
   new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
 const upstream = createServer((req, res) => {
@@ -229,6 +231,7 @@ const upstream = createServer((req, res) => {
     const raw = Buffer.concat(chunks).toString('utf8');
     const body = JSON.parse(raw) as { stream?: boolean; metadata?: unknown };
     received.set(Number((body as { case_id?: number }).case_id), raw);
+    receivedHeaders.set(Number((body as { case_id?: number }).case_id), JSON.stringify(req.headers));
     const text = `echo: ${[...new Set(raw.match(PH) ?? [])].join(' ')} end`;
     const anthropic = req.url!.endsWith('/messages');
     if (!body.stream) {
@@ -292,7 +295,15 @@ const gw = createGateway({
   scanCode: 'off',
 });
 const gwPort = await listen(gw);
+// (the product's defaults: tool results read for prompt injection and marked, tool calls judged)
+const gwFull = createGateway({
+  upstreams: [{ name: 'fake', url: `http://127.0.0.1:${upPort}/v1` }],
+  token: 'gw',
+  policy: builtinPolicy(),
+});
+const gwFullPort = await listen(gwFull);
 after(() => {
+  gwFull.close();
   gw.close();
   upstream.close();
 });
@@ -495,3 +506,172 @@ test('the generated set holds at least 2,000 requests over every fixture format,
   assert.ok(SAMPLES.length >= 100);
   for (const s of SAMPLES) assert.ok(s.secrets.length, `${s.id}: no secret value`);
 });
+
+// ---- the s17 red team: hand-written ways out (test/helpers/leak-cases.ts), each its own test ----
+
+/** Cyrillic and Greek letters a reader takes for Latin ones, read as the Latin. */
+const LOOKALIKE: Record<string, string> = {
+  '\u0430': 'a',
+  '\u0435': 'e',
+  '\u043e': 'o',
+  '\u0440': 'p',
+  '\u0441': 'c',
+  '\u0445': 'x',
+  '\u0455': 's',
+  '\u0456': 'i',
+  '\u0458': 'j',
+  '\u03bf': 'o',
+  '\u0391': 'A',
+  '\u0392': 'B',
+  '\u0395': 'E',
+  '\u039f': 'O',
+};
+
+/** What a model could read out of a string: itself, and it decoded every way the red team encoded. */
+function readings(s: string, depth = 0): string[] {
+  // (the 10 MB cases carry their secret plainly; decoding megabytes of filler proves nothing)
+  if (s.length > 1_000_000) return [s];
+  const out = [s, s.replace(/[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g, '')];
+  out.push(out[1].replace(/[\u0370-\u04ff]/g, (c) => LOOKALIKE[c] ?? c));
+  const unescape = (t: string) =>
+    t.replace(
+      /\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([0-7]{3})|&#x([0-9a-fA-F]+);|&#(\d+);/g,
+      (_, u, x, o, hx, d) =>
+        String.fromCharCode(u || x || hx ? parseInt(u || x || hx, 16) : o ? parseInt(o, 8) : Number(d)),
+    );
+  out.push(unescape(s));
+  let pct = s;
+  for (let k = 0; k < 2; k++)
+    try {
+      out.push((pct = decodeURIComponent(pct.replace(/%(?![0-9a-fA-F]{2})/g, '%25'))));
+    } catch {
+      /* not percent-encoded */
+    }
+  const decoded: string[] = [];
+  // base64 at each of the four offsets a run may start at; hex whole or with separators; char codes
+  for (const m of s.replace(/\s+/g, '').match(/[A-Za-z0-9+/_-]{16,}={0,2}/g) ?? [])
+    for (let k = 0; k < 4; k++) decoded.push(Buffer.from(m.slice(k), 'base64').toString('latin1'));
+  const joinedHex = s.replace(/([0-9a-fA-F]{2})[ :\t\r\n]{1,3}(?=[0-9a-fA-F]{2}(?![0-9a-fA-F]))/g, '$1');
+  for (const m of joinedHex.match(/(?:[0-9a-fA-F]{2}){8,}/g) ?? [])
+    decoded.push(Buffer.from(m, 'hex').toString('latin1'));
+  for (const m of s.match(/\d{1,3}(?:\s*,\s*\d{1,3}){7,}/g) ?? [])
+    decoded.push(String.fromCharCode(...m.split(/\s*,\s*/).map(Number)));
+  out.push(...decoded);
+  if (depth === 0) for (const d of decoded) out.push(...readings(d, 1));
+  return out;
+}
+
+/** Whether a secret can be read from what the upstream received (its body, its headers). */
+function redTeamLeaked(raw: string, headers: string, secret: string): boolean {
+  if (raw.includes(secret) || headers.includes(secret)) return true;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return raw.includes(secret);
+  }
+  const all = strings(body);
+  const views = [all.join(''), strings(body, [], false).join(''), ...all];
+  return views.some((v) => readings(v).some((r) => r.includes(secret)));
+}
+
+/** Sends a case (JSON whole, raw bytes with its headers, or trickled in pieces); the status and answer. */
+function send(c: LeakCase, id: number, port = gwPort): Promise<{ status: number; text: string }> {
+  const bytes = c.raw ? c.raw(id) : Buffer.from(JSON.stringify({ ...c.body, case_id: id }));
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: c.anthropic ? '/v1/messages' : '/v1/chat/completions',
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer gw',
+          ...(c.trickle ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(bytes.length) }),
+          ...c.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    if (!c.trickle) return void req.end(bytes);
+    let at = 0;
+    const step = () => {
+      if (at >= bytes.length) return void req.end();
+      req.write(bytes.subarray(at, (at += 7)));
+      setTimeout(step, 1);
+    };
+    step();
+  });
+}
+
+const RED = freshSecrets();
+let redId = 1_000_000;
+for (const c of leakCases(RED)) {
+  const outcome = c.refuse
+    ? `is refused (${c.refuse})`
+    : c.mayRefuse
+      ? 'is refused or arrives redacted'
+      : 'arrives redacted';
+  const name = c.known
+    ? `red team, ${c.name}: still leaks (${c.known})`
+    : `red team, ${c.name}: ${outcome}, no secret reaches the upstream`;
+  test(name, { todo: c.known }, async () => {
+    const id = redId++;
+    const r = await send(c, id);
+    const raw = received.get(id);
+    const headers = receivedHeaders.get(id) ?? '';
+    received.delete(id);
+    if (c.refuse) {
+      assert.equal(raw, undefined, 'forwarded a body the gateway could not read');
+      assert.equal(r.status, c.refuse, r.text.slice(0, 200));
+      assert.match(JSON.parse(r.text).error.message, /not (?:forwarded|sent)|limit|not valid JSON/);
+      return;
+    }
+    if (raw === undefined) {
+      assert.ok(c.mayRefuse, `refused (${r.status}) though it must go through: ${r.text.slice(0, 200)}`);
+      assert.ok(r.status >= 400, `nothing went upstream, yet the status is ${r.status}`);
+      return;
+    }
+    const out = c.secrets.filter((s) => redTeamLeaked(raw, headers, s));
+    assert.equal(out.length, 0, `LEAKED ${out.map((s) => s.slice(0, 14) + '…').join(', ')}`);
+    assert.equal(r.status, 200, r.text.slice(0, 200));
+  });
+}
+
+// The same ways out through the gateway as shipped (quarantine marking on, tool calls judged): the
+// notes and marks it adds to tool results must not bring a secret back.
+test('red team through the default gateway (tool results marked, tool calls judged): no case leaks', async () => {
+  const leaks: string[] = [];
+  for (const c of leakCases(RED)) {
+    if (c.known || c.refuse) continue;
+    const id = redId++;
+    const r = await send(c, id, gwFullPort);
+    const raw = received.get(id);
+    const headers = receivedHeaders.get(id) ?? '';
+    received.delete(id);
+    if (raw === undefined) {
+      if (!c.mayRefuse) leaks.push(`${c.name}: refused (${r.status}) ${r.text.slice(0, 120)}`);
+      continue;
+    }
+    const out = c.secrets.filter((s) => redTeamLeaked(raw, headers, s));
+    if (out.length) leaks.push(`${c.name}: LEAKED ${out.map((s) => s.slice(0, 14) + '…').join(', ')}`);
+  }
+  assert.equal(leaks.length, 0, leaks.join('\n'));
+});
+
+for (const c of nearMissCases())
+  test(`red team near miss, ${c.name}: reaches the upstream unchanged`, async () => {
+    const id = redId++;
+    const r = await send(c, id);
+    const raw = received.get(id);
+    received.delete(id);
+    assert.equal(r.status, 200, r.text.slice(0, 200));
+    assert.ok(raw !== undefined);
+    assert.equal(JSON.stringify(JSON.parse(raw)), JSON.stringify({ ...c.body, case_id: id }));
+  });

@@ -76,6 +76,19 @@ function ctx(
   );
 }
 
+/** Base64 of `name:password`, the password at least 8 characters and not a typed example. */
+function isUserPassword(b64: string): boolean {
+  const text = Buffer.from(b64, 'base64').toString('latin1');
+  const m = /^([\x21-\x39\x3b-\x7e]{1,64}):([\x21-\x7e]{8,128})$/.exec(text);
+  if (!m) return false;
+  const pass = m[2];
+  // (words, or a text that says it is an example: `your-token-here`, `<password>`, `${PASS}`)
+  if (/^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(pass)) return false;
+  if (/your|example|sample|dummy|placeholder|change_?me|redacted|fake|xxx|\*\*\*|[<>{}$]/i.test(pass)) return false;
+  // (at least two classes of characters: a random or chosen password, not a word)
+  return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(pass)).length >= 2;
+}
+
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 export const SECRET_PATTERNS: SecretPattern[] = [
@@ -467,6 +480,33 @@ export const SECRET_PATTERNS: SecretPattern[] = [
     'Password in a URL',
     String.raw`(?<s>https?://[A-Za-z0-9._%\-]{1,64}:[^\s@'"/<>{}$]{6,128}@[A-Za-z0-9.\-]+)`,
     ['://'],
+  ),
+  // A JSON Web Key's private part ("d", with "p", "q"… for RSA): the key itself, in JSON. The
+  // object must say it is a key ("kty"), before or after "d", within the same braces.
+  p(
+    'jwk-private-key',
+    'Private JSON Web Key',
+    String.raw`(?:(?<="kty"[^{}]{0,1500})"d"|"d"(?=[^{}]{0,1500}"kty"))\s*:\s*"(?<s>[A-Za-z0-9_\-]{32,})"`,
+    ['"kty"'],
+    { severity: 'critical', minEntropy: 3.5 },
+  ),
+  // A password given on a command line to a client that takes it there (mysql -pSECRET, sshpass -p,
+  // redis-cli -a, docker login -p): agents run these and paste their own commands back.
+  p(
+    'cli-password',
+    'Password on a command line',
+    String.raw`\b(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n|;&]{0,200}?\s-p|(?:sshpass|redis-cli|(?:docker|podman|buildah|skopeo|helm(?: registry)?) login)\b[^\n|;&]{0,200}?\s(?:-p|-a|--password(?:=|\s+)|--pass(?:=|\s+))\s*["']?)(?<s>[^\s"'$<{\-][^\s"'$<{]{5,127})`,
+    ['mysql', 'mariadb', 'sshpass', 'redis-cli', 'login'],
+    { severity: 'high', minEntropy: 2.5, valid: (t) => /[0-9]/.test(t) || /[^A-Za-z0-9]/.test(t) },
+  ),
+  // user:password in base64: an HTTP Basic header, a docker config's "auth", an .npmrc _auth. Only a
+  // value that decodes to a name, a colon and a password that is not a typed example counts.
+  p(
+    'basic-auth-credentials',
+    'Base64 user:password (HTTP Basic, docker config, .npmrc _auth)',
+    String.raw`(?:\b${ci('basic')}\s+|"auth"\s*:\s*"|\b_auth\s*=\s*)(?<s>[A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])`,
+    ['basic', '"auth"', '_auth'],
+    { severity: 'high', valid: isUserPassword },
   ),
   // user:password (the password at least 6 characters: test:test and user:pass are examples).
   p(

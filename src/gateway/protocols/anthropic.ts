@@ -180,7 +180,14 @@ export const anthropic: Protocol = {
   upstreamHeaders(key, req) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (key) headers['x-api-key'] = key;
-    headers['anthropic-version'] = (req.headers['anthropic-version'] as string | undefined) ?? '2023-06-01';
+    // (a client header goes upstream unredacted: only a version date passes, never free text)
+    const version = (req.headers['anthropic-version'] as string | undefined) ?? '2023-06-01';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(version))
+      throw new HttpError(
+        400,
+        'the anthropic-version header must be a date such as 2023-06-01; the request was not sent',
+      );
+    headers['anthropic-version'] = version;
     return headers;
   },
   errorBody: (_status, message, type) => ({ type: 'error', error: { type, message } }),
