@@ -2,6 +2,7 @@
  * Variables set in front of a command or exported: TLS verification off, programs and libraries
  * loaded through the environment, git hooks switched off, shell history off.
  */
+import type { ShellCommand } from '../command.ts';
 import { check } from './registry.ts';
 import { PLAIN_PAGER_OR_EDITOR } from '../tables.ts';
 import { alt } from '../tables.ts';
@@ -140,6 +141,28 @@ export function mutes(
   return undefined;
 }
 
+/** The guard's own command: redefining it in the shell makes every later call of it a no-op. */
+const GUARD_COMMAND = /^warden$/;
+
+/** How a command replaces the guard's command in this shell, if it does. */
+function shadowsGuard(x: ShellCommand): string | undefined {
+  const { name, args } = x;
+  const named = (a: string) => GUARD_COMMAND.test(a.replace(/=.*$/s, ''));
+  if (name === 'alias' && args.some((a) => a.includes('=') && named(a)))
+    return 'an alias named warden replaces the guard command in this shell';
+  if (name === 'function' && named(args[0] ?? '')) return 'a function named warden replaces the guard command';
+  if (name === 'hash' && args.includes('-p') && args.some((a, i) => i > 0 && args[i - 1] !== '-p' && named(a)))
+    return "hash -p points the guard command's name at another program";
+  if ((name === 'export' || name === 'declare' || name === 'readonly') && args.some((a) => /^-\w*f/.test(a)))
+    if (args.some((a) => !a.startsWith('-') && named(a)))
+      return 'a function named warden is exported to every child shell';
+  const path = x.assigned.find(([k]) => k === 'PATH')?.[1];
+  const first = path?.split(':')[0];
+  if (first && /^\/(?:tmp|var\/tmp|dev\/shm)(?:\/|$)/.test(first))
+    return `PATH starts with ${first}, a folder anyone can write to: any command, the guard's included, can be replaced there`;
+  return undefined;
+}
+
 check({
   id: 'environment.guard-muted',
   phase: 'start',
@@ -157,12 +180,10 @@ check({
       Boolean,
     );
     if (found) x.report('environment.guard-muted', { capability: found.capability, detail: found.why });
-    // A shell alias or function named after the guard's command replaces it for the rest of the session.
-    if (name === 'alias' && args.some((a) => /^warden=/.test(a)))
-      x.report('environment.guard-shadowed', {
-        capability: 'agent-tamper',
-        detail: 'an alias named warden replaces the guard command in this shell',
-      });
+    // A shell alias, function or hashed path named after the guard's command replaces it for the
+    // rest of the session; so does a folder anyone can write to put first on PATH.
+    const shadow = shadowsGuard(x);
+    if (shadow) x.report('environment.guard-shadowed', { capability: 'agent-tamper', detail: shadow });
   },
 });
 
@@ -201,6 +222,14 @@ check({
       x.report('environment.agent-hooks-config', {
         capability: 'agent-tamper',
         detail: `${name} config changes the agent's hooks, through which Warden guards it`,
+      });
+    // A server, extension or plugin added through the agent's CLI starts a program with the agent
+    // every session and gives it tools the guard knows by name only.
+    const verb = /^(?:mcp|extensions?|plugins?)$/.test(args[0] ?? '') ? (args[1] ?? '') : '';
+    if (/^(?:add|add-json|add-from-claude-desktop|install|link|enable)$/.test(verb))
+      x.report('environment.agent-tools-config', {
+        capability: 'agent-tamper',
+        detail: `${name} ${args[0]} ${verb} adds a program the agent starts and whose tools it calls`,
       });
   },
 });

@@ -19,3 +19,9 @@ strace -o /srv/trace.log ls
 wc --files0-from=/srv/list
 # flag: paths.read-credential
 date -f /etc/shadow
+# flag: paths.write-persistence
+sed -n '1w .git/hooks/pre-commit' notes.txt
+# flag: paths.write-persistence
+sed -n '/^export/,$w ~/.bashrc' env.sh
+# ok: sed printing an addressed line, and a substitution whose text holds a w
+sed -n '1p;s/w x/y/' notes.txt

@@ -33,6 +33,12 @@ check({
   },
 });
 
+const SED_ADDR = String.raw`(?:\d+(?:~\d+)?|\$|\/(?:[^/\\]|\\.)*\/[IM]*)`;
+const SED_WRITE = new RegExp(
+  String.raw`(?:^|[;\n{}]|\/[gpIiMme\d]*)\s*(?:${SED_ADDR}(?:\s*,\s*${SED_ADDR})?\s*!?\s*)?w\s+(\S+)`,
+  'g',
+);
+
 check({
   id: 'files.sed-exec',
   phase: 'before',
@@ -43,7 +49,8 @@ check({
       const script =
         args[programArgIndex(name, args)] ??
         args.filter((a, i) => i > 0 && /^-e$|^--expression$/.test(args[i - 1])).join('\n');
-      for (const m of script.matchAll(/(?:^|[;\n}]|\/[gpIiMme\d]*)\s*w\s+(\S+)/g)) pt.write(m[1]);
+      // (a command may carry an address: `1w f`, `$w f`, `/re/w f`, `1,5w f`, `/re/!w f`)
+      for (const m of script.matchAll(SED_WRITE)) pt.write(m[1]);
       if (/(?:^|[;\n\d$/])\s*e(?:\s|$)|\/e\b/.test(script) || script === 'e')
         x.report('files.sed-exec', { capability: 'interactive-shell', detail: "sed's e command runs shell commands" });
     }

@@ -6,6 +6,7 @@
  * (parse.ts also unwraps the commands git runs later, `git config alias.x '!cmd'`, `git -c
  * core.sshCommand=…`, `git bisect run`, `git submodule foreach`: those are judged as commands.)
  */
+import { dirname } from 'node:path';
 import { check, DONE } from './registry.ts';
 import type { ShellCommand } from '../command.ts';
 import { isCredentialPath } from '../../paths.ts';
@@ -56,6 +57,21 @@ check({
     const { pt } = x;
     if (x.sub === 'apply')
       for (const d of optionValues(x.args, /^--directory$/, /^--directory=(.+)/)) if (pt.outside(d)) pt.write(d);
+    // Folders git makes and fills with a checkout: `worktree add PATH`, `clone URL DIR`, `init DIR`,
+    // `submodule add URL PATH`. Where they land is a write like any other (persistence, agent
+    // control…), except a sibling of the workspace, the usual home of a second worktree or clone.
+    const { sub, rest } = subcommand(x);
+    const ops = rest.filter((a) => !a.startsWith('-'));
+    const made =
+      sub === 'worktree' && ops[0] === 'add'
+        ? ops[1]
+        : sub === 'clone' || (sub === 'submodule' && ops[0] === 'add')
+          ? ops[sub === 'clone' ? 1 : 2]
+          : sub === 'init'
+            ? ops[0]
+            : undefined;
+    const sibling = (p: string) => dirname(pt.abs(p)) === dirname(x.line.ctx.workspace);
+    if (made && !x.isDynamic(x.args.indexOf(made)) && !sibling(made)) pt.write(made);
     if (x.sub === 'diff')
       for (const f of x.args.filter(
         (a, i) => !x.isDynamic(i) && looksLikePath(a) && a !== '/dev/null' && pt.outside(a),

@@ -4,7 +4,8 @@
  * links, by where they lead: credentials, the agent's and Warden's controls, persistence,
  * privileges, and anything outside the workspace. Cases: paths.cases.sh.
  */
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { ShellCommand } from '../command.ts';
 import {
   isCredentialPath,
@@ -232,7 +233,7 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
       ...(name === 'dd' ? args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)) : []),
     );
     if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
-  } else if (name === 'ln' && pathArgs.length === 1 && !args.includes('-t')) {
+  } else if (name === 'ln' && pathArgs.length === 1 && operandCount(x) === 1 && !args.includes('-t')) {
     // ln -s TARGET [NAME]: the link goes in the current folder; a link to a credential exposes it.
     if (isCredentialPath(abs(pathArgs[0]), home) || isAgentControlPath(abs(pathArgs[0]), home)) r.push(pathArgs[0]);
   } else if (COPIERS.has(name)) {
@@ -260,6 +261,10 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     // (`ln -s ../src/shared web/shared` reaches src/shared).
     const dest = w[w.length - 1];
     const symbolic = name === 'ln' && args.some((a) => /^-[a-zA-Z]*s/.test(a) || a === '--symbolic');
+    // Into a folder (`cp -r hooks/. .git/hooks/`, `install x ~/.config/autostart`), each source lands
+    // as a file inside it: judge that file too, since the folder's name alone says nothing.
+    if (dest && name !== 'ln' && intoFolder(x, dest))
+      w.push(...sources.map((s) => join(dest, /^\.*$/.test(basename(s)) ? 'copied-file' : basename(s))));
     r.push(...(symbolic && dest ? sources.map((p) => (/^[~/]/.test(p) ? p : join(dirname(dest), p))) : sources));
     // mv takes its sources away: moving the agent's settings aside is changing them, moving the
     // git hooks aside is switching them off.
@@ -295,6 +300,21 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     });
   }
   return skip;
+}
+
+/** The operands of a command that are not options, the ones only known at run time included. */
+function operandCount(x: ShellCommand): number {
+  return x.args.filter((a, i) => !a.startsWith('-') || x.isDynamic(i)).length;
+}
+
+/** A destination that is a folder: written with a trailing slash, or one that exists. */
+function intoFolder(x: ShellCommand, dest: string): boolean {
+  if (dest.endsWith('/') || /\/\.$/.test(dest)) return true;
+  try {
+    return statSync(x.pt.abs(dest), { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /**

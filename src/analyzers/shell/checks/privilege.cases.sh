@@ -32,3 +32,9 @@ modprobe -n loop
 chroot /mnt/target
 # flag: privilege.firewall
 iptables -F
+# flag: privilege.mount
+mount --bind ~/.ssh mnt
+# flag: privilege.mount
+mount -o loop disk.img /mnt
+# ok: listing the mounts
+mount -t ext4 && mount -l

@@ -163,3 +163,27 @@ check({
     return DONE;
   },
 });
+
+/**
+ * mount that attaches something (a device, a share, or a folder bound elsewhere): it needs root and
+ * changes what a path shows (`mount --bind ~/.ssh ./mnt` puts the keys inside the workspace).
+ * Listing the mounts (`mount`, `mount -l`, `mount -t ext4`) is recon, not this.
+ */
+check({
+  id: 'privilege.mount',
+  phase: 'before',
+  names: ['mount'],
+  run(x) {
+    const { args } = x;
+    const bind = args.some(
+      (a, i) => /^--r?bind$|^--move$|^-[a-zA-Z]*[BMR]$/.test(a) || (args[i - 1] === '-o' && /\bbind\b/.test(a)),
+    );
+    const taking = new Set(['-t', '-o', '-O', '-L', '-U', '--types', '--options']);
+    const ops = args.filter((a, i) => !a.startsWith('-') && !taking.has(args[i - 1] ?? ''));
+    if (bind || ops.length >= 1)
+      x.report('privilege.mount', {
+        capability: 'privilege',
+        detail: `mount ${bind ? 'binds a folder at another path' : 'attaches a file system'} (root, and the path shows other files)`,
+      });
+  },
+});
