@@ -233,8 +233,10 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
       ...(name === 'dd' ? args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)) : []),
     );
     if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
-  } else if (name === 'ln' && pathArgs.length === 1 && operandCount(x) === 1 && !args.includes('-t')) {
+  } else if (name === 'ln' && pathArgs.length === 1 && pathArgs[0] !== linkName(x) && !args.includes('-t')) {
     // ln -s TARGET [NAME]: the link goes in the current folder; a link to a credential exposes it.
+    // (When the one path is the last operand, it is the link's name after a source only known at
+    // run time, `ln -sf "$PWD/x" ~/.local/bin/ls`: a write, judged with the copiers below.)
     if (isCredentialPath(abs(pathArgs[0]), home) || isAgentControlPath(abs(pathArgs[0]), home)) r.push(pathArgs[0]);
   } else if (COPIERS.has(name)) {
     const td = args.find((a) => a.startsWith('--target-directory='));
@@ -302,9 +304,10 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
   return skip;
 }
 
-/** The operands of a command that are not options, the ones only known at run time included. */
-function operandCount(x: ShellCommand): number {
-  return x.args.filter((a, i) => !a.startsWith('-') || x.isDynamic(i)).length;
+/** ln's link name: the last of two or more operands, ones only known at run time included. */
+function linkName(x: ShellCommand): string | undefined {
+  const ops = x.args.filter((a, i) => !a.startsWith('-') || x.isDynamic(i));
+  return ops.length > 1 ? ops.at(-1) : undefined;
 }
 
 /** A destination that is a folder: written with a trailing slash, or one that exists. */
