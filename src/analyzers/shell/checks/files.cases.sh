@@ -25,3 +25,9 @@ sed -n '1w .git/hooks/pre-commit' notes.txt
 sed -n '/^export/,$w ~/.bashrc' env.sh
 # ok: sed printing an addressed line, and a substitution whose text holds a w
 sed -n '1p;s/w x/y/' notes.txt
+# flag: paths.write-agent-control
+find ~/.qwen -name '*.json' -delete
+# flag: paths.write-credential
+find ~/.aws -type f -exec shred -u {} +
+# ok: find deleting build leftovers in the workspace and a folder of its own
+find . -name '*.orig' -delete && find ~/Downloads/old -exec rm {} +

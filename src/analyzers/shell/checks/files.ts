@@ -2,7 +2,9 @@
  * Files that programs read or write through their own options (xargs -a, find -fprint, sed w,
  * awk print >, --files0-from): recorded for the path checks of the line.
  */
+import { join } from 'node:path';
 import { check } from './registry.ts';
+import { isAgentControlPath, isCredentialPath, isPersistencePath } from '../../paths.ts';
 import { normaliseHost } from '../../network.ts';
 import { programArgIndex, optionValues, looksLikePath } from '../tables.ts';
 
@@ -30,8 +32,30 @@ check({
     // Programs that write or run through their own options: find -fprint, sed's w and e commands,
     // awk's print > "file" and /inet/ sockets, git apply outside the workspace, wc --files0-from.
     if (name === 'find') for (const f of optionValues(args, /^-f(?:print0?|printf|ls)$/)) pt.write(f);
+    // find that deletes what it finds (-delete, -exec rm {}) changes the folders it starts from: the
+    // agent's settings, Warden's files or the keys, when it starts in a folder that holds them.
+    if (name === 'find' && findDeletes(args))
+      for (const [i, p] of args.entries()) {
+        if (/^[-(!]/.test(p)) break;
+        if (!x.isDynamic(i) && holdsGuarded(pt.abs(p), x.home)) pt.write(p);
+      }
   },
 });
+
+function findDeletes(args: string[]): boolean {
+  return args.some(
+    (a, i) =>
+      a === '-delete' ||
+      (/^-(?:exec|execdir|ok|okdir)$/.test(a) && /^(?:rm|shred|unlink|truncate)$/.test(args[i + 1] ?? '')),
+  );
+}
+
+/** A folder that is, or directly holds, the agent's or Warden's controls, credentials or start-up files. */
+function holdsGuarded(abs: string, home: string): boolean {
+  return [abs, join(abs, 'settings.json')].some(
+    (p) => isAgentControlPath(p, home) || isCredentialPath(p, home) || isPersistencePath(p, home),
+  );
+}
 
 const SED_ADDR = String.raw`(?:\d+(?:~\d+)?|\$|\/(?:[^/\\]|\\.)*\/[IM]*)`;
 const SED_WRITE = new RegExp(

@@ -34,3 +34,11 @@ screen
 osascript -e 'display dialog "hi"'
 # flag: interpreters.osascript-file
 osascript prompt.scpt
+# flag: interpreters.editor-shell
+vim -es -c ':!id' -c ':q'
+# flag: interpreters.editor-shell
+ex -sc 'py3 import os; os.system("id")' -c q notes.txt
+# flag: paths.write-persistence
+vim -Es +'$put =\"set -o vi\"' +wq ~/.bashrc
+# ok: vim in silent ex mode editing a workspace file
+vim -es -c '%s/foo/bar/g' -c 'wq' src/index.js

@@ -66,3 +66,9 @@ cp -r assets/. public/
 ln -sf "$PWD/tools/run.sh" /usr/local/bin/run
 # ok: a link whose target is only known at run time, made in the workspace
 ln -sf "$PWD/dist/cli.js" bin/cli
+# flag: paths.read-credential
+ln -s ~ homelink && cat homelink/.aws/credentials
+# flag: paths.write-agent-control
+ln -sfn ~/.qwen q; cp settings.json q/settings.json
+# ok: a link made and used inside the workspace
+ln -sfn dist current && ls current/
