@@ -72,3 +72,7 @@ gemini extensions install https://github.com/qx-tools/ext
 claude mcp add-json tools '{"command":"npx","args":["-y","qx-mcp"]}'
 # ok: listing the agent's MCP servers
 qwen mcp list
+# ok: NODE_OPTIONS that only give the build more memory
+NODE_OPTIONS=--max-old-space-size=4096 npm run build
+# flag: environment.loader-var
+NODE_OPTIONS='--max-old-space-size=4096 --import ./hook.mjs' npm test

@@ -8,6 +8,10 @@ import { PLAIN_PAGER_OR_EDITOR } from '../tables.ts';
 import { alt } from '../tables.ts';
 
 /** Variables that make a program load or run other code (preloads, pagers, editors, hooks). */
+/** NODE_OPTIONS made only of flags that tune the runtime (memory, warnings, source maps, traces). */
+const NODE_TUNING =
+  /^\s*(?:--(?:max[-_]old[-_]space[-_]size|max[-_]semi[-_]space[-_]size|stack[-_]size|enable[-_]source[-_]maps|no[-_]warnings|no[-_]deprecation|trace[-_]warnings|trace[-_]deprecation|unhandled[-_]rejections|dns[-_]result[-_]order|openssl[-_]legacy[-_]provider|max[-_]http[-_]header[-_]size|disable[-_]warning)(?:=[\w.-]+)?\s*)+$/;
+
 const LOADER_VARIABLE = new RegExp(
   String.raw`^${alt([
     'LD_PRELOAD',
@@ -79,6 +83,8 @@ check({
       else if (LOADER_VARIABLE.test(k) || /^npm_config_(?:script_shell|shell|node_options)$/i.test(k)) {
         // (pagers and editors set to a plain program, as agents do to keep git from paging, run nothing else)
         if (/PAGER|EDITOR|VISUAL/.test(k) && PLAIN_PAGER_OR_EDITOR.test(v)) continue;
+        // (NODE_OPTIONS that only tune the runtime, `--max-old-space-size=4096`, load nothing)
+        if (k === 'NODE_OPTIONS' && NODE_TUNING.test(v)) continue;
         x.report('environment.loader-var', {
           capability: 'inline-exec',
           detail: `${k}=… makes ${name} load or run other code`,

@@ -259,3 +259,31 @@ check({
       });
   },
 });
+
+/** Decoders of hidden text inside a program: hex and base64 unpacking, inflating, rot13. */
+const CODE_DECODER =
+  /\bpack\s*\(?\s*["'][Hhm]\*?|\bdecode_base64\b|\bunpack1?\s*\(?\s*["']m|Base64\.(?:decode|strict_decode)|\bbase64_decode\b|\bhex2bin\b|\bgzinflate\b|\bgzuncompress\b|\bstr_rot13\b|\bfromhex\b|\bb(?:64|32|16|85)decode\b|\bcodecs\.decode\b|\bzlib\.decompress\b|Buffer\.from\([^)]*["'](?:base64|hex)["']|\batob\s*\(/;
+/** What runs a string as code or as a shell command. */
+const CODE_RUNNER =
+  /\beval\b|\bexec\b|\bsystem\b|\bpassthru\b|\bshell_exec\b|\bpopen\b|\binstance_eval\b|\bFunction\s*\(|`/;
+
+/**
+ * Inline code that decodes a hidden text and runs it (`perl -e 'eval pack("H*", …)'`, `ruby -e
+ * 'eval Base64.decode64(…)'`, `php -r 'eval(base64_decode(…));'`): what runs is hidden from every check.
+ */
+check({
+  id: 'interpreters.decoded-eval',
+  phase: 'before',
+  match: /^(?:perl|ruby|php|python[\d.]*|node|nodejs|deno|bun|lua)$/,
+  run(x) {
+    const { args } = x;
+    const code = args
+      .filter((a, i) => i > 0 && /^-[a-zA-Z]*[eEcr]$|^--eval$/.test(args[i - 1]) && !x.isDynamic(i))
+      .join('\n');
+    if (code && CODE_DECODER.test(code) && CODE_RUNNER.test(code))
+      x.report('interpreters.decoded-eval', {
+        capability: 'obfuscated-exec',
+        detail: `${x.name} decodes a hidden text and runs it`,
+      });
+  },
+});
