@@ -168,3 +168,45 @@ test('npm aliases and yarn keys reach the registry and npx checks (npm set regis
     assert.ok(stopped(c), c);
   assert.ok(!stopped('npm exec -- tsc --noEmit'));
 });
+
+test('compressed or packed code run without being shown (bzcat x.bz2 | bash, ruby eval Base64.decode64) is stopped; reading a compressed log is not', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('bzcat tools/setup.bz2 | bash'));
+  assert.ok(stopped('ruby -rbase64 -e \'eval(Base64.decode64("c3lzdGVtKCJpZCIp"))\''));
+  assert.ok(stopped('php -r \'eval(gzinflate(base64_decode("y0zJBwA=")));\''));
+  assert.ok(!stopped('zcat logs/old.log.gz | grep -c ERROR'));
+});
+
+test('archives extracted into a folder whose files run (tar -C .git/hooks, unzip -d .husky) are stopped; into src they are not', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('tar -xzf bundle.tgz -C .git/hooks'));
+  assert.ok(stopped('unzip -qo bundle.zip -d ~/.config/autostart'));
+  assert.ok(!stopped('tar -xzf bundle.tgz -C src/vendor'));
+});
+
+test('git told to read settings from another file (include.path, includeIf, -c include.path) is stopped; listing includes is not', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('git config --global includeIf.gitdir:~/.path /var/tmp/i.cfg'));
+  assert.ok(stopped('git -c include.path=/dev/shm/x log'));
+  assert.ok(!stopped('git config --show-origin --get-all include.path'));
+});
+
+test('a loader or proxy variable set for every later service (systemctl --user set-environment, launchctl setenv) is stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('systemctl --user set-environment NODE_OPTIONS=--require=/tmp/x.js'));
+  assert.ok(stopped('systemctl --user set-environment HTTPS_PROXY='));
+  assert.ok(!stopped('systemctl --user set-environment TZ=UTC'));
+});
+
+test('interpreter writes whose path is built from the home variable in awk and Perl (ENVIRON["HOME"], ">>$ENV{HOME}/…") are stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('awk \'BEGIN { printf "x" > ENVIRON["HOME"] "/.zshrc" }\''));
+  assert.ok(stopped('perl -e \'open(my $f, ">$ENV{HOME}/.profile"); print $f "x"\''));
+  assert.ok(!stopped('awk \'{ print > "out/" $1 ".txt" }\' data.csv'));
+});
+
+test('NODE_OPTIONS that only tune memory are allowed, and one that also imports a file is still stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(!stopped('NODE_OPTIONS="--max-old-space-size=8192 --enable-source-maps" npm run build'));
+  assert.ok(stopped('NODE_OPTIONS="--max-old-space-size=8192 -r /tmp/p.js" npm run build'));
+});

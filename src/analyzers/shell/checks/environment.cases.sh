@@ -76,3 +76,9 @@ qwen mcp list
 NODE_OPTIONS=--max-old-space-size=4096 npm run build
 # flag: environment.loader-var
 NODE_OPTIONS='--max-old-space-size=4096 --import ./hook.mjs' npm test
+# flag: environment.guard-muted
+systemctl --user set-environment LD_PRELOAD=/tmp/h.so
+# flag: environment.guard-muted
+launchctl setenv NO_PROXY '*'
+# ok: an ordinary variable for the user's services
+systemctl --user set-environment EDITOR=vim

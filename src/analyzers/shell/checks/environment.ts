@@ -131,6 +131,29 @@ export function exemptsEverything(list: string): boolean {
     .some((e) => e === '*' || (/^\*?\.?[a-z]{2,}$/i.test(e.replace(/^\*\./, '.')) && e !== 'localhost'));
 }
 
+/**
+ * Variables set for every later service of the user (`systemctl --user set-environment K=V`,
+ * `launchctl setenv K V`): the agent and Warden, when started again, inherit them.
+ */
+function serviceEnvironment(x: ShellCommand): [string, string][] {
+  const { name, args } = x;
+  if (name === 'systemctl' && args.includes('set-environment'))
+    return args.flatMap((a) => {
+      const m = /^(\w+)=(.*)$/s.exec(a);
+      return m ? [[m[1], m[2]] as [string, string]] : [];
+    });
+  if (name === 'launchctl' && args[0] === 'setenv' && args[1]) return [[args[1], args[2] ?? '']];
+  return [];
+}
+
+/** A loader variable set for later processes: they load or run the code it names. */
+function loads(k: string, v: string): { capability: 'agent-tamper' | 'defense-evasion'; why: string } | undefined {
+  if (/PAGER|EDITOR|VISUAL/.test(k) && PLAIN_PAGER_OR_EDITOR.test(v)) return undefined;
+  return LOADER_VARIABLE.test(k)
+    ? { capability: 'defense-evasion', why: `${k} makes every later service load other code` }
+    : undefined;
+}
+
 /** What setting (or, with `value` undefined, clearing) one variable does to the guard, if anything. */
 export function mutes(
   k: string,
@@ -182,9 +205,11 @@ check({
               a === '-u' || a === '--unset' ? [args[i + 1] ?? ''] : a.startsWith('--unset=') ? [a.slice(8)] : [],
             )
           : [];
-    const found = [...x.assigned.map(([k, v]) => mutes(k, v)), ...cleared.map((k) => mutes(k, undefined))].find(
-      Boolean,
-    );
+    const found = [
+      ...x.assigned.map(([k, v]) => mutes(k, v)),
+      ...serviceEnvironment(x).map(([k, v]) => mutes(k, v) ?? loads(k, v)),
+      ...cleared.map((k) => mutes(k, undefined)),
+    ].find(Boolean);
     if (found) x.report('environment.guard-muted', { capability: found.capability, detail: found.why });
     // A shell alias, function or hashed path named after the guard's command replaces it for the
     // rest of the session; so does a folder anyone can write to put first on PATH.

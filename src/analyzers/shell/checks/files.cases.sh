@@ -31,3 +31,7 @@ find ~/.qwen -name '*.json' -delete
 find ~/.aws -type f -exec shred -u {} +
 # ok: find deleting build leftovers in the workspace and a folder of its own
 find . -name '*.orig' -delete && find ~/Downloads/old -exec rm {} +
+# flag: paths.write-persistence
+awk 'BEGIN { print "alias ls=x" >> ENVIRON["HOME"] "/.bashrc" }'
+# ok: awk writing a workspace file
+awk '{ print $1 > "names.txt" }' data.csv

@@ -91,6 +91,14 @@ check({
       const prog = args[programArgIndex(name, args)] ?? '';
       for (const m of prog.matchAll(/(?:print|printf)[^;}]*?>>?\s*"([^"]+)"/g))
         if (!m[1].startsWith('/inet')) pt.write(m[1]);
+      // (a target built from ENVIRON["HOME"] and literals side by side: ENVIRON["HOME"] "/.bashrc")
+      for (const m of prog.matchAll(/(?:print|printf)[^;}]*?>>?\s*((?:ENVIRON\[\s*"HOME"\s*\]|"[^"]*"|\s)+)/g)) {
+        const target = m[1]
+          .replace(/ENVIRON\[\s*"HOME"\s*\]/g, '"~"')
+          .replace(/"\s*"|"/g, '')
+          .trim();
+        if (target.startsWith('~')) pt.write(target);
+      }
       const inet = /"\/inet6?\/(?:tcp|udp)\/(\d+)\/([^/"]+)\/(\d+)"/.exec(prog);
       if (inet)
         x.report('files.awk-socket', {

@@ -149,7 +149,10 @@ function globalOptions(x: ShellCommand): void {
   const { at } = subcommand(x);
   for (let i = 0; i < at; i++) {
     const v = x.args[i + 1] ?? '';
-    if (x.args[i] === '-c' && /^core\.hooksPath=|^core\.fsmonitor=|^core\.sshCommand=|^alias\./.test(v))
+    if (
+      x.args[i] === '-c' &&
+      /^core\.hooksPath=|^core\.fsmonitor=|^core\.sshCommand=|^alias\.|^include(?:If\..+)?\.path=/i.test(v)
+    )
       x.report(/hooksPath/.test(v) ? 'git.hooks-path' : 'git.runs-program', {
         capability: /hooksPath/.test(v) ? 'hook-bypass' : 'inline-exec',
         detail: `git -c ${v} changes what git runs`,
@@ -176,14 +179,19 @@ function config(x: ShellCommand, rest: string[]): void {
   if (rest.some((a) => /^core\.hooksPath$/.test(a)))
     x.report('git.hooks-path', { capability: 'hook-bypass', detail: 'git config core.hooksPath redirects the hooks' });
   // Settings that make later git calls run a program: the same as `git -c` above, but lasting.
+  // (an included file may hold any of them: `include.path`, `includeIf.<cond>.path`)
   const runs = rest.findIndex(
     (a, k) =>
-      /^core\.(?:fsmonitor|sshCommand)$/i.test(a) || (/^alias\./i.test(a) && (rest[k + 1] ?? '').startsWith('!')),
+      /^core\.(?:fsmonitor|sshCommand)$|^include(?:If\..+)?\.path$/i.test(a) ||
+      (/^alias\./i.test(a) && (rest[k + 1] ?? '').startsWith('!')),
   );
-  if (runs >= 0)
+  const reading = rest.some((a) => /^--(?:get|get-all|get-regexp|list|unset|unset-all|show-origin)$|^-l$/.test(a));
+  if (runs >= 0 && !reading)
     x.report('git.runs-program', {
       capability: 'inline-exec',
-      detail: `git config ${rest[runs]} makes later git commands run a shell command`,
+      detail: /^include/i.test(rest[runs])
+        ? `git config ${rest[runs]} makes git read settings (aliases, hooks, programs) from another file`
+        : `git config ${rest[runs]} makes later git commands run a shell command`,
     });
   // Settings that change where code comes from or drop the check of who serves it.
   const [key = '', val = ''] = rest.filter((a) => !a.startsWith('-'));

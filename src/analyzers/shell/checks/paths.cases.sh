@@ -72,3 +72,9 @@ ln -s ~ homelink && cat homelink/.aws/credentials
 ln -sfn ~/.qwen q; cp settings.json q/settings.json
 # ok: a link made and used inside the workspace
 ln -sfn dist current && ls current/
+# flag: paths.write-persistence
+unzip -o hooks.zip -d .git/hooks
+# flag: paths.write-persistence
+tar -xf hooks.tar -C .git/hooks
+# ok: archives extracted into workspace folders
+unzip -o fixtures.zip -d test/fixtures && tar -xf assets.tar -C public

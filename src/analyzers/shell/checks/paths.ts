@@ -226,6 +226,8 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     r.push(...pathArgs.filter((a) => a !== args[fi + 1]));
   } else if (name === 'tar' && tarMode(args, 'x')) {
     tarExtract(x, r, w);
+  } else if (name === 'unzip' && !args.some((a) => /^-[a-zA-Z]*[lptvZ]/.test(a))) {
+    unzipExtract(x, r, w);
   } else if (name === 'cpio' && args.some((a) => /^-[a-zA-Z]*[po]/.test(a))) w.push(...pathArgs);
   else if (name === 'tee' || name === 'truncate' || name === 'dd' || name === 'sponge') {
     w.push(
@@ -335,7 +337,32 @@ function tarExtract(x: ShellCommand, r: string[], w: string[]): void {
   const members = args.filter(
     (a, i) => i > 0 && !a.startsWith('-') && !taken.has(i) && !dyn[i + 1] && !/^-[a-zA-Z]*[fC]$/.test(args[i - 1]),
   );
-  w.push(...(members.length ? members.map((m) => join(dir, m)) : [dir]));
+  // (with no member named, whatever the archive holds lands as files inside the folder)
+  w.push(...(members.length ? members.map((m) => join(dir, m)) : [dir, ...filesIn(x, dir)]));
+}
+
+/**
+ * A file landing in a folder, when the folder's name alone is judged differently from a file in it
+ * (`.git/hooks` is a folder; `.git/hooks/x` runs on git events): that file, else nothing.
+ */
+function filesIn(x: ShellCommand, dir: string): string[] {
+  const { home } = x;
+  const file = join(dir, 'extracted-file');
+  const a = x.pt.abs(dir),
+    f = x.pt.abs(file);
+  const kind = (p: string) =>
+    isAgentControlPath(p, home) ? 1 : isPersistencePath(p, home) ? 2 : isCredentialPath(p, home) ? 3 : 0;
+  return kind(f) && kind(f) !== kind(a) ? [file] : [];
+}
+
+/** `unzip ZIP [MEMBER…] -d DIR`: the archive is read, its files land inside DIR (or here). */
+function unzipExtract(x: ShellCommand, r: string[], w: string[]): void {
+  const { args } = x;
+  const valued = (o: string) => /^-[dxP]$/.test(o);
+  const ops = args.filter((a, i) => !a.startsWith('-') && !valued(args[i - 1] ?? '') && !x.isDynamic(i));
+  if (ops[0]) r.push(ops[0]);
+  const di = args.indexOf('-d');
+  if (di >= 0 && args[di + 1] && !x.isDynamic(di + 1)) w.push(args[di + 1], ...filesIn(x, args[di + 1]));
 }
 
 /** Whether tar runs in a mode (c, x…): a letter of a short option, or of the old dashless first word. */
