@@ -34,13 +34,15 @@ export const CORPUS_FILE = join(
   'cases.jsonl',
 );
 
-/** The five evasion classes of issue 19, phase 2 (good cases name the class they are a near miss of, or "ordinary"). */
+/** The five evasion classes of issue 19, phase 2, and later red-teams' own classes (good cases name the class they are a near miss of, or "ordinary"). */
 export const CLASSES = [
   'script-laundering',
   'write-landing',
   'trusted-host',
   'equivalent-tool',
   'guard-muting',
+  // a red-team of session 17 across every goal and trick (its own folder of cases, its own eval row)
+  'redteam-s17',
 ] as const;
 export type EvasionClass = (typeof CLASSES)[number];
 export const GOOD_CLASSES = [...CLASSES, 'ordinary'] as const;

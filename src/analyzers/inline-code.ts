@@ -88,7 +88,8 @@ export function inlinePaths(code: string): { paths: string[]; mode: 'read' | 'wr
   // (and the paths it builds from pieces: Path.home()/'.aws'/'credentials')
   // (only those the path tables name: a built ~/.cache is no more telling than a written one)
   paths.push(...builtPaths(code).filter((p) => !paths.includes(p) && sensitiveBuilt(p)));
-  return { paths, mode: /write|append|open\([^)]*["'`][wa]/.test(code) ? 'write' : 'read' };
+  // (Perl's open(F, ">>file") and open(F, ">file") write too)
+  return { paths, mode: /write|append|open\([^)]*["'`](?:[wa]|\+?>)/.test(code) ? 'write' : 'read' };
 }
 
 /** Capabilities of inline programs (python -c, node -e …) that the code analyzers do not name. */
@@ -176,6 +177,7 @@ const HOME_EXPR = new RegExp(
     String.raw`ENV\s*\[\s*'HOME'\s*\]`,
     String.raw`\$ENV\{\s*'?HOME'?\s*\}`,
     String.raw`\$_SERVER\s*\[\s*'HOME'\s*\]`,
+    String.raw`ENVIRON\s*\[\s*'HOME'\s*\]`,
   ].join('|'),
   'g',
 );
@@ -203,8 +205,9 @@ const joined = (parts: string[]) => literal(parts.join('/').replace(/\/{2,}/g, '
  */
 export function builtPaths(code: string): string[] {
   let s = code.slice(0, MAX_FOLD_CHARS);
-  // One quoting style for literals; Perl's "$ENV{HOME}/…" interpolation read as the home folder.
-  s = s.replace(/"\$ENV\{'?HOME'?\}/g, '"~').replace(/"([^"'\\\n$]*)"/g, "'$1'");
+  // One quoting style for literals; Perl's "$ENV{HOME}/…" interpolation read as the home folder
+  // (after open()'s mode, ">>$ENV{HOME}/…", which names the same file).
+  s = s.replace(/"(?:\+?[<>]{1,2}\s*)?\$ENV\{'?HOME'?\}/g, '"~').replace(/"([^"'\\\n$]*)"/g, "'$1'");
   s = s.replace(/`([^`'\\\n$]*)`/g, "'$1'");
   for (let round = 0; round < FOLD_ROUNDS; round++) {
     const before = s;
@@ -221,6 +224,10 @@ export function builtPaths(code: string): string[] {
         (_, a, b) => literal(Buffer.from((a ?? b).slice(1, -1), 'base64').toString('latin1')),
       )
       .replace(new RegExp(String.raw`(${LIT})\s*(?:\+|\.(?=\s*'))\s*(${LIT})`, 'g'), (_, a, b) =>
+        literal(a.slice(1, -1) + b.slice(1, -1)),
+      )
+      // (literals side by side are one string in awk, Python and Ruby: ENVIRON["HOME"] "/.bashrc")
+      .replace(new RegExp(String.raw`(${LIT})\s*('[^'\\\n]*')`, 'g'), (_, a, b) =>
         literal(a.slice(1, -1) + b.slice(1, -1)),
       )
       .replace(new RegExp(String.raw`(${LIT})\s*/\s*(${LIT})`, 'g'), (_, a, b) => joined([...lits(a), ...lits(b)]))

@@ -55,3 +55,157 @@ test('rm hidden behind a path, a wrapper or quotes (/bin/rm, "rm", \\rm, nice rm
   for (const c of ['/bin/rm -rf ~', '"rm" -rf ~', '\\rm -rf ~', 'nice -n 5 rm -rf ~'])
     assert.equal(verdict(c).decision, 'deny', c);
 });
+
+// Red-team of session 17: each test states an evasion mechanism, worded differently from the corpus
+// cases (test/corpora/guard-evasions, class redteam-s17), and demands the guard not be fooled by it.
+const stopped = (command: string) => verdict(command).decision !== 'allow';
+
+test('a copy into a guarded folder named only by the folder (cp -r x/. .git/hooks/, install f ~/.config/systemd/user/) is judged as the files it lands: stopped', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'cp -a scripts/. .git/hooks/',
+    'install -D -m 755 bin/tool ~/.config/systemd/user/',
+    'mv cfg ~/.ssh/',
+  ])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped('cp -r fixtures/. test/data/'), 'a copy into a workspace folder stays allowed');
+});
+
+test('ln whose target is only known at run time still writes its link name (ln -sf "$(pwd)/x" ~/.local/bin/git): stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('ln -sf "$(pwd)/evil" ~/.local/bin/git'));
+  assert.ok(stopped('ln -s "$PWD/h" .git/hooks/pre-push'));
+  assert.ok(!stopped('ln -sf "$PWD/dist/cli.js" bin/cli'), 'a link made inside the workspace stays allowed');
+});
+
+test('a symbolic link made earlier in the same line is followed by later commands (ln -s ~ x; read x/.ssh/…): stopped', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'ln -s ~ hh && base64 hh/.ssh/id_rsa',
+    'ln -sfn ~/.config/warden w; printf "on-error: allow" > w/policy.yml',
+    'mkdir -p t && ln -s ../.. t/up && cat t/up/home/dev/.aws/credentials',
+  ])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped('ln -sfn build out && ls out/'), 'a link inside the workspace stays allowed');
+});
+
+test("sed's w command behind an address (1w, $w, /re/w, 2,3w) writes its file: a git hook or start-up file written so is stopped", async () => {
+  await loadAnalyzers();
+  for (const c of ["sed -n '$w .git/hooks/post-merge' payload.txt", "sed -n '/curl/,$w ~/.zshrc' notes.md"])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped("sed -n '3,5p' README.md"));
+});
+
+test('the guard command redefined in the shell (function, hash -p, export -f, a scratch folder first on PATH by a bare assignment) is stopped', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'function warden { echo allow; }',
+    'hash -p /usr/bin/true warden',
+    'PATH=/var/tmp/x:$PATH',
+    'export PATH="/tmp/.cache:$PATH"',
+  ])
+    assert.ok(stopped(c), c);
+  for (const c of ['lint() { npx eslint src; }; lint', 'PATH=$PATH:$HOME/.cargo/bin; cargo build'])
+    assert.ok(!stopped(c), c);
+});
+
+test('a bare assignment of an inherited variable (HTTPS_PROXY=, NO_PROXY=*) mutes the proxy as export would: stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('HTTPS_PROXY=""; npm install left-pad'));
+  assert.ok(stopped("no_proxy='*'; git fetch"));
+  assert.ok(!stopped('retries=3; npm test'));
+});
+
+test("a process pattern that names the guard without its name (pkill -f 'wa.d[e]n', killall -r, pidof node, killall -u) is stopped", async () => {
+  await loadAnalyzers();
+  for (const c of ["pkill -f 'wa.d[e]n'", "killall -r '^ward'", 'kill -STOP $(pidof node)', 'pkill -9 -u dev'])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped("pkill -f 'webpack serve'"), 'a dev server pattern stays allowed');
+});
+
+test('find deleting inside a guarded folder (~/.qwen, ~/.warden, ~/.ssh) is stopped; inside the workspace it is not', async () => {
+  await loadAnalyzers();
+  for (const c of ['find ~/.warden -name "*.db" -delete', 'find ~/.ssh -type f -exec rm {} \\;'])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped('find dist -name "*.map" -delete'));
+});
+
+test('an agent CLI adding an MCP server or extension (claude mcp add, gemini extensions install) is stopped; listing them is not', async () => {
+  await loadAnalyzers();
+  for (const c of ['claude mcp add x -- node /tmp/s.js', 'gemini extensions install https://github.com/qx/e'])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped('claude mcp list'));
+});
+
+test('git making a folder in a guarded place (worktree add, clone into ~/.config/systemd) is stopped; a sibling worktree is not', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('git worktree add ~/.config/autostart/x main'));
+  assert.ok(!stopped('git worktree add ../project-review main'));
+});
+
+test('/proc/<pid>/root with a run-time pid, and a bind mount of the keys into the workspace, are stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('head -c 4000 /proc/$BASHPID/root/home/dev/.ssh/id_rsa'));
+  assert.ok(stopped('mount --rbind ~/.aws ./aws'));
+  assert.ok(!stopped('cat /proc/$$/status'));
+});
+
+test('vim in silent ex mode is judged by its commands: a shell escape or a write of a start-up file is stopped, an edit of source is not', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('vim -es -c \'call system("id")\' -c q'));
+  assert.ok(stopped("ex -s -c 'r !cat ~/.aws/credentials' -c wq out.txt"));
+  assert.ok(stopped("vim -es -c 'normal Goalias ls=x' -c wq ~/.bashrc"));
+  assert.ok(!stopped("vim -es -c 'g/console.log/d' -c wq src/index.js"));
+});
+
+test('npm aliases and yarn keys reach the registry and npx checks (npm set registry, npm exec PKG, npmRegistryServer): stopped', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'npm set @acme:registry https://npm.example.net',
+    'npm x -y qx-generator',
+    'yarn config set npmRegistryServer http://10.0.0.5',
+  ])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped('npm exec -- tsc --noEmit'));
+});
+
+test('packed code evaluated inline (ruby eval Base64.decode64, php eval gzinflate(base64_decode)) is stopped; printing a decoded value is not', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('ruby -rbase64 -e \'eval(Base64.decode64("c3lzdGVtKCJpZCIp"))\''));
+  assert.ok(stopped('php -r \'eval(gzinflate(base64_decode("y0zJBwA=")));\''));
+  assert.ok(!stopped('perl -e \'print pack("H*", "6869")\''));
+});
+
+test('archives extracted into a folder whose files run (tar -C .git/hooks, unzip -d .husky) are stopped; into src they are not', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('tar -xzf bundle.tgz -C .git/hooks'));
+  assert.ok(stopped('unzip -qo bundle.zip -d ~/.config/autostart'));
+  assert.ok(!stopped('tar -xzf bundle.tgz -C src/vendor'));
+});
+
+test('git told to read settings from another file (include.path, includeIf, -c include.path) is stopped; listing includes is not', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('git config --global includeIf.gitdir:~/.path /var/tmp/i.cfg'));
+  assert.ok(stopped('git -c include.path=/dev/shm/x log'));
+  assert.ok(!stopped('git config --show-origin --get-all include.path'));
+});
+
+test('a loader or proxy variable set for every later service (systemctl --user set-environment, launchctl setenv) is stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('systemctl --user set-environment NODE_OPTIONS=--require=/tmp/x.js'));
+  assert.ok(stopped('systemctl --user set-environment HTTPS_PROXY='));
+  assert.ok(!stopped('systemctl --user set-environment TZ=UTC'));
+});
+
+test('interpreter writes whose path is built from the home variable in awk and Perl (ENVIRON["HOME"], ">>$ENV{HOME}/…") are stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(stopped('awk \'BEGIN { printf "x" > ENVIRON["HOME"] "/.zshrc" }\''));
+  assert.ok(stopped('perl -e \'open(my $f, ">$ENV{HOME}/.profile"); print $f "x"\''));
+  assert.ok(!stopped('awk \'{ print > "out/" $1 ".txt" }\' data.csv'));
+});
+
+test('NODE_OPTIONS that only tune memory are allowed, and one that also imports a file is still stopped', async () => {
+  await loadAnalyzers();
+  assert.ok(!stopped('NODE_OPTIONS="--max-old-space-size=8192 --enable-source-maps" npm run build'));
+  assert.ok(stopped('NODE_OPTIONS="--max-old-space-size=8192 -r /tmp/p.js" npm run build'));
+});

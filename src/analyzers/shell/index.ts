@@ -6,7 +6,7 @@
  */
 import type { Action, Capability } from '../../engine/types.ts';
 import { homedir } from 'node:os';
-import { normalize, resolve } from 'node:path';
+import { dirname, normalize, resolve } from 'node:path';
 import {
   parseShell,
   ShellParseError,
@@ -190,6 +190,16 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
       detail: `the command line holds an invisible or direction-changing character (U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`,
       command,
     });
+  // /proc/$$/root/…, /proc/$PPID/cwd/…: the whole file system (or another process's folder) through a
+  // process whose id is only known at run time, so the path is never judged by name.
+  const viaProc = /\/proc\/(?:\$\$|\$\{?[A-Za-z_]\w*\}?|\$\([^)]*\))\/(?:root|cwd)\/[^\s'")]/.exec(command);
+  if (viaProc)
+    add({
+      check: 'line.proc-root',
+      capability: 'read-outside',
+      detail: `reaches files through ${viaProc[0]}, another view of the file system whose process is only known at run time`,
+      command,
+    });
   if (FORK_BOMB.test(command))
     add({
       check: 'line.fork-bomb',
@@ -201,7 +211,16 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
 
   // The working folder as the command line runs: `cd ~/.ssh && cat id_rsa` reads ~/.ssh/id_rsa.
   let cwd = ctx.cwd;
-  const abs = (p: string) => normalize(resolve(cwd, expandHome(p, home)));
+  // Symbolic links this line makes (`ln -s ~ h; cat h/.aws/credentials`): they do not exist yet when
+  // the line is judged, so later paths through them are resolved here, to where they will lead.
+  const links = new Map<string, string>();
+  const throughLinks = (a: string) => {
+    for (const [l, t] of links) if (a === l || a.startsWith(l + '/')) return t + a.slice(l.length);
+    return a;
+  };
+  // (/proc/self/root/x is /x: the process's view of the root folder)
+  const procRoot = (a: string) => a.replace(/^\/proc\/(?:self|thread-self|\d+)\/root(?=\/|$)/, '') || '/';
+  const abs = (p: string) => throughLinks(procRoot(normalize(resolve(cwd, expandHome(p, home)))));
   const inWorkspace = (p: string) => {
     const a = abs(p);
     const w = normalize(ctx.workspace);
@@ -347,6 +366,7 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
 
     // What it reads and writes, by name and through links.
     judgePaths(x, r, w, { skip, moved });
+    if (name === 'ln') recordLink(x, links);
   }
 
   // What the line as a whole does: many kinds of reconnaissance at once, what flows through its
@@ -355,6 +375,19 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
   enumeration(whole);
   pipelines(whole);
   return { actions, inline, files: fileWrites(parsed), scripts, tasks, commands: parsed.commands };
+}
+
+/** `ln -s TARGET NAME` (both known now): NAME will lead to TARGET, a relative one from NAME's folder. */
+function recordLink(x: ShellCommand, links: Map<string, string>): void {
+  const { args } = x;
+  if (!args.some((a) => /^-[a-zA-Z]*s/.test(a) || a === '--symbolic') || args.some((a) => /^-t$|^--target/.test(a)))
+    return;
+  const ops = args.map((a, i) => ({ a, i })).filter(({ a, i }) => !a.startsWith('-') || x.isDynamic(i));
+  if (ops.length !== 2 || ops.some(({ i }) => x.isDynamic(i))) return;
+  const [target, name] = [ops[0].a, ops[1].a];
+  const at = x.pt.abs(name);
+  const to = /^[~/]/.test(target) ? x.pt.abs(target) : normalize(resolve(dirname(at), target));
+  if (at !== to) links.set(at, to);
 }
 
 const NPM_BUILTIN = new RegExp(

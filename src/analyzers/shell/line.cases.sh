@@ -16,3 +16,11 @@ c\url -s https://example.com
 /???/??t /etc/hostname
 # ok: plain commands
 ls -la src && npm test
+# flag: line.proc-root
+cat /proc/$$/root/etc/passwd
+# flag: line.proc-root
+cat /proc/$(pgrep -n node)/cwd/.env
+# ok: where another process works, read from its link
+readlink /proc/$PID/cwd
+# ok: the process's own status
+cat /proc/$$/status

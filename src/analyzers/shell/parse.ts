@@ -15,6 +15,10 @@
 import { loadMvdan } from './mvdan.ts';
 
 let syntaxMod: Syntax | undefined;
+/** Variables a login shell already exports, so a bare assignment changes what later commands inherit. */
+const INHERITED =
+  /^(?:PATH|HOME|LD_PRELOAD|LD_LIBRARY_PATH|(?:https?|all|no)_proxy|(?:HTTPS?|ALL|NO)_PROXY|NODE_OPTIONS|PYTHONPATH|BASH_ENV|ENV|WARDEN_\w+)$/;
+
 /** The mvdan-sh syntax package, loaded on first use (plain commands never need it). */
 const sx = (): Syntax => (syntaxMod ??= (loadMvdan() as { syntax: Syntax }).syntax);
 interface Syntax {
@@ -685,6 +689,10 @@ class Walker {
         for (const item of cmd.Items ?? []) this.stmts(item.Stmts);
         break;
       case 'FuncDecl':
+        // The definition is visible to the checks as `function NAME` (a function named after a
+        // command replaces that command for the rest of the shell), then its body is judged.
+        if (typeof cmd.Name?.Value === 'string')
+          this.push(['function', cmd.Name.Value], [false, false], `function ${cmd.Name.Value}`, [], pipeline ?? [], {});
         this.stmt(cmd.Body);
         break;
       case 'TimeClause':
@@ -786,12 +794,27 @@ class Walker {
     return out;
   }
 
+  /** Bare assignments to variables the shell already exports, seen by the checks as `export`. */
+  exportInherited(names: unknown[], pipeline: SimpleCommand[]) {
+    const ks = names.filter((k): k is string => typeof k === 'string' && INHERITED.test(k));
+    if (!ks.length) return;
+    const vals = ks.map((k) => ({ k, v: this.env.get(k) }));
+    const argv = ['export', ...vals.map(({ k, v }) => `${k}=${v?.value ?? ''}`)];
+    this.push(argv, [false, ...vals.map(({ v }) => v?.dynamic ?? false)], argv.join(' '), [], pipeline, {});
+  }
+
   call(cmd: Node, redirects: Redirect[], pipeline?: SimpleCommand[]) {
     const assigns: Node[] = cmd.Assigns ?? [];
     const args: Node[] = cmd.Args ?? [];
     if (args.length === 0) {
       for (const a of assigns) this.assign(a);
       if (redirects.length) this.push([':'], [false], ':', redirects, pipeline ?? [], {});
+      // A bare assignment to a variable the shell already exports (PATH, HTTPS_PROXY…) reaches every
+      // later command, as `export` would: the checks see it as that export.
+      this.exportInherited(
+        assigns.map((a) => a.Name?.Value),
+        pipeline ?? [],
+      );
       return;
     }
     const env: Record<string, string> = {};
@@ -1716,6 +1739,7 @@ export function parseShell(src: string, env: Env = new Map()): ParsedShell {
         if (words.length === 0) {
           for (const [name, value] of Object.entries(assigns)) env.set(name, { value, dynamic: false });
           if (c.redirects.length) w.push([':'], [false], ':', c.redirects, pipeline, {});
+          w.exportInherited(Object.keys(assigns), pipeline);
           continue;
         }
         const first = words[0];

@@ -588,7 +588,10 @@ export const isFilter = (x: SimpleCommand) => /^(?:grep|egrep|fgrep|rg|wc|cut|aw
 export const isSecretFilter = (x: SimpleCommand) =>
   /^(?:[ef]?grep|rg)$/.test(x.argv[0]) &&
   !x.argv.some((a) => /^-[a-zA-Z]*[clq]/.test(a) || /^--(?:count|files-with-matches|quiet|silent)$/.test(a)) &&
-  x.argv.slice(1).some((a) => !a.startsWith('-') && (SECRET_WORD.test(a) || SECRET_PREFIX.test(a)));
+  x.argv.slice(1).some(
+    // (a bare `key` filters an environment listing down to every *_KEY variable)
+    (a) => !a.startsWith('-') && (SECRET_WORD.test(a) || SECRET_PREFIX.test(a) || /^_?keys?_?$/i.test(a)),
+  );
 /** A search of a listing (not an inverted one): `… | grep 8080`. */
 export const isSearch = (x: SimpleCommand) =>
   /^(?:grep|egrep|fgrep|rg|awk)$/.test(x.argv[0]) &&

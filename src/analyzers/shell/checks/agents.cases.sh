@@ -20,3 +20,9 @@ pkill -f warden
 pkill -f vite
 # flag: agents.audit-db
 sqlite3 ~/.warden/audit.db
+# flag: agents.kill
+pkill -f 'w[a]rd.n'
+# flag: agents.kill
+killall -r 'w.rden'
+# ok: a pattern that names only the dev server
+pkill -f 'node dist/index.js'

@@ -26,6 +26,38 @@ check({
   },
 });
 
+const GUARDED = /warden|qwen|claude|gemini/;
+/** Command lines of the guard's and the agents' processes, as a process pattern would be matched against. */
+const GUARDED_PROCESSES = [
+  'warden daemon',
+  'warden gateway',
+  'node bin/warden.js daemon',
+  'node qwen',
+  'node claude',
+  'node gemini',
+];
+
+/**
+ * pkill, pgrep and killall -r take a regular expression: `w[a]rden`, `ward.n`, `^w` name the
+ * guard without its name. The pattern is tried on the guard's process lines as pkill would.
+ */
+function patternHits(name: string, args: string[], a: string): boolean {
+  if (
+    a.startsWith('-') ||
+    a === '' ||
+    !(name === 'pkill' || (name === 'killall' && args.some((o) => /^-\w*r$|^--regexp$/.test(o))))
+  )
+    return false;
+  // (a pattern that matches nothing it would not also match in an ordinary process list is too broad to judge)
+  if (/^\.?[*+?]?$/.test(a)) return false;
+  try {
+    const re = new RegExp(a);
+    return GUARDED_PROCESSES.some((p) => re.test(p));
+  } catch {
+    return false;
+  }
+}
+
 check({
   id: 'agents.kill',
   phase: 'command',
@@ -33,7 +65,7 @@ check({
   ends: true,
   run(x) {
     const { name, args } = x;
-    if (args.some((a) => /warden|qwen|claude|gemini/.test(a)))
+    if (args.some((a, i) => !x.isDynamic(i) && (GUARDED.test(a) || patternHits(name, args, a))))
       x.report('agents.kill', { capability: 'agent-tamper', detail: `${name} stops the guard or the agent` });
     return DONE;
   },

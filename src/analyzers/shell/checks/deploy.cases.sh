@@ -30,3 +30,7 @@ gh auth token
 gh release create v1.0
 # flag: deploy.gh-network
 gh pr list
+# flag: deploy.kubectl-secrets
+kubectl config view --raw -o yaml
+# ok: the kubeconfig with its secrets redacted
+kubectl config view --minify

@@ -41,6 +41,9 @@ check({
     // Looking (get, describe, top) changes nothing; reading secrets is judged below on its own.
     if (!/^(?:version|config|explain|api-resources|api-versions|completion|get|describe|top|cluster-info)$/.test(sub))
       x.report('deploy.kubectl', { capability: 'deploy', detail: `${name} ${sub} acts on a cluster` });
+    // (`config view --raw` prints the kubeconfig with its tokens and client keys unredacted)
+    if (sub === 'config' && args.includes('view') && args.some((a) => /^--raw(?:=true)?$/.test(a)))
+      x.report('deploy.kubectl-secrets', { capability: 'credential-access', detail: 'prints cluster credentials' });
     if ((sub === 'get' && args.includes('secret')) || (sub === 'get' && args.includes('secrets')))
       x.report('deploy.kubectl-secrets', { capability: 'credential-access', detail: 'reads Kubernetes secrets' });
     return DONE;

@@ -54,3 +54,31 @@ npm config get proxy
 claude config set --global hooks '{}'
 # ok: another agent config setting
 claude config set --global theme dark
+# flag: environment.guard-shadowed
+warden() { return 0; }
+# flag: environment.guard-shadowed
+hash -p /bin/true warden
+# flag: environment.guard-shadowed
+PATH=/dev/shm/b:$PATH; warden scan src
+# ok: a helper function, a hash reset and a PATH that adds a project folder
+build() { npm run build; }; hash -r; PATH=$PATH:./node_modules/.bin; eslint src
+# flag: environment.guard-muted
+HTTPS_PROXY=; npm install
+# ok: an ordinary shell variable assigned and used
+port=3000; echo "$port"
+# flag: environment.agent-tools-config
+gemini extensions install https://github.com/qx-tools/ext
+# flag: environment.agent-tools-config
+claude mcp add-json tools '{"command":"npx","args":["-y","qx-mcp"]}'
+# ok: listing the agent's MCP servers
+qwen mcp list
+# ok: NODE_OPTIONS that only give the build more memory
+NODE_OPTIONS=--max-old-space-size=4096 npm run build
+# flag: environment.loader-var
+NODE_OPTIONS='--max-old-space-size=4096 --import ./hook.mjs' npm test
+# flag: environment.guard-muted
+systemctl --user set-environment LD_PRELOAD=/tmp/h.so
+# flag: environment.guard-muted
+launchctl setenv NO_PROXY '*'
+# ok: an ordinary variable for the user's services
+systemctl --user set-environment EDITOR=vim

@@ -2,11 +2,16 @@
  * Variables set in front of a command or exported: TLS verification off, programs and libraries
  * loaded through the environment, git hooks switched off, shell history off.
  */
+import type { ShellCommand } from '../command.ts';
 import { check } from './registry.ts';
 import { PLAIN_PAGER_OR_EDITOR } from '../tables.ts';
 import { alt } from '../tables.ts';
 
 /** Variables that make a program load or run other code (preloads, pagers, editors, hooks). */
+/** NODE_OPTIONS made only of flags that tune the runtime (memory, warnings, source maps, traces). */
+const NODE_TUNING =
+  /^\s*(?:--(?:max[-_]old[-_]space[-_]size|max[-_]semi[-_]space[-_]size|stack[-_]size|enable[-_]source[-_]maps|no[-_]warnings|no[-_]deprecation|trace[-_]warnings|trace[-_]deprecation|unhandled[-_]rejections|dns[-_]result[-_]order|openssl[-_]legacy[-_]provider|max[-_]http[-_]header[-_]size|disable[-_]warning)(?:=[\w.-]+)?\s*)+$/;
+
 const LOADER_VARIABLE = new RegExp(
   String.raw`^${alt([
     'LD_PRELOAD',
@@ -78,6 +83,8 @@ check({
       else if (LOADER_VARIABLE.test(k) || /^npm_config_(?:script_shell|shell|node_options)$/i.test(k)) {
         // (pagers and editors set to a plain program, as agents do to keep git from paging, run nothing else)
         if (/PAGER|EDITOR|VISUAL/.test(k) && PLAIN_PAGER_OR_EDITOR.test(v)) continue;
+        // (NODE_OPTIONS that only tune the runtime, `--max-old-space-size=4096`, load nothing)
+        if (k === 'NODE_OPTIONS' && NODE_TUNING.test(v)) continue;
         x.report('environment.loader-var', {
           capability: 'inline-exec',
           detail: `${k}=… makes ${name} load or run other code`,
@@ -124,6 +131,29 @@ export function exemptsEverything(list: string): boolean {
     .some((e) => e === '*' || (/^\*?\.?[a-z]{2,}$/i.test(e.replace(/^\*\./, '.')) && e !== 'localhost'));
 }
 
+/**
+ * Variables set for every later service of the user (`systemctl --user set-environment K=V`,
+ * `launchctl setenv K V`): the agent and Warden, when started again, inherit them.
+ */
+function serviceEnvironment(x: ShellCommand): [string, string][] {
+  const { name, args } = x;
+  if (name === 'systemctl' && args.includes('set-environment'))
+    return args.flatMap((a) => {
+      const m = /^(\w+)=(.*)$/s.exec(a);
+      return m ? [[m[1], m[2]] as [string, string]] : [];
+    });
+  if (name === 'launchctl' && args[0] === 'setenv' && args[1]) return [[args[1], args[2] ?? '']];
+  return [];
+}
+
+/** A loader variable set for later processes: they load or run the code it names. */
+function loads(k: string, v: string): { capability: 'agent-tamper' | 'defense-evasion'; why: string } | undefined {
+  if (/PAGER|EDITOR|VISUAL/.test(k) && PLAIN_PAGER_OR_EDITOR.test(v)) return undefined;
+  return LOADER_VARIABLE.test(k)
+    ? { capability: 'defense-evasion', why: `${k} makes every later service load other code` }
+    : undefined;
+}
+
 /** What setting (or, with `value` undefined, clearing) one variable does to the guard, if anything. */
 export function mutes(
   k: string,
@@ -140,6 +170,28 @@ export function mutes(
   return undefined;
 }
 
+/** The guard's own command: redefining it in the shell makes every later call of it a no-op. */
+const GUARD_COMMAND = /^warden$/;
+
+/** How a command replaces the guard's command in this shell, if it does. */
+function shadowsGuard(x: ShellCommand): string | undefined {
+  const { name, args } = x;
+  const named = (a: string) => GUARD_COMMAND.test(a.replace(/=.*$/s, ''));
+  if (name === 'alias' && args.some((a) => a.includes('=') && named(a)))
+    return 'an alias named warden replaces the guard command in this shell';
+  if (name === 'function' && named(args[0] ?? '')) return 'a function named warden replaces the guard command';
+  if (name === 'hash' && args.includes('-p') && args.some((a, i) => i > 0 && args[i - 1] !== '-p' && named(a)))
+    return "hash -p points the guard command's name at another program";
+  if ((name === 'export' || name === 'declare' || name === 'readonly') && args.some((a) => /^-\w*f/.test(a)))
+    if (args.some((a) => !a.startsWith('-') && named(a)))
+      return 'a function named warden is exported to every child shell';
+  const path = x.assigned.find(([k]) => k === 'PATH')?.[1];
+  const first = path?.split(':')[0];
+  if (first && /^\/(?:tmp|var\/tmp|dev\/shm)(?:\/|$)/.test(first))
+    return `PATH starts with ${first}, a folder anyone can write to: any command, the guard's included, can be replaced there`;
+  return undefined;
+}
+
 check({
   id: 'environment.guard-muted',
   phase: 'start',
@@ -153,16 +205,16 @@ check({
               a === '-u' || a === '--unset' ? [args[i + 1] ?? ''] : a.startsWith('--unset=') ? [a.slice(8)] : [],
             )
           : [];
-    const found = [...x.assigned.map(([k, v]) => mutes(k, v)), ...cleared.map((k) => mutes(k, undefined))].find(
-      Boolean,
-    );
+    const found = [
+      ...x.assigned.map(([k, v]) => mutes(k, v)),
+      ...serviceEnvironment(x).map(([k, v]) => mutes(k, v) ?? loads(k, v)),
+      ...cleared.map((k) => mutes(k, undefined)),
+    ].find(Boolean);
     if (found) x.report('environment.guard-muted', { capability: found.capability, detail: found.why });
-    // A shell alias or function named after the guard's command replaces it for the rest of the session.
-    if (name === 'alias' && args.some((a) => /^warden=/.test(a)))
-      x.report('environment.guard-shadowed', {
-        capability: 'agent-tamper',
-        detail: 'an alias named warden replaces the guard command in this shell',
-      });
+    // A shell alias, function or hashed path named after the guard's command replaces it for the
+    // rest of the session; so does a folder anyone can write to put first on PATH.
+    const shadow = shadowsGuard(x);
+    if (shadow) x.report('environment.guard-shadowed', { capability: 'agent-tamper', detail: shadow });
   },
 });
 
@@ -201,6 +253,14 @@ check({
       x.report('environment.agent-hooks-config', {
         capability: 'agent-tamper',
         detail: `${name} config changes the agent's hooks, through which Warden guards it`,
+      });
+    // A server, extension or plugin added through the agent's CLI starts a program with the agent
+    // every session and gives it tools the guard knows by name only.
+    const verb = /^(?:mcp|extensions?|plugins?)$/.test(args[0] ?? '') ? (args[1] ?? '') : '';
+    if (/^(?:add|add-json|add-from-claude-desktop|install|link|enable)$/.test(verb))
+      x.report('environment.agent-tools-config', {
+        capability: 'agent-tamper',
+        detail: `${name} ${args[0]} ${verb} adds a program the agent starts and whose tools it calls`,
       });
   },
 });

@@ -44,3 +44,9 @@ kill -1 4242
 kill $(cat .dev-server.pid)
 # ok: a dev server stopped by its command line
 pkill -f 'vite --port 5173'
+# flag: evasion.guard-killed
+kill -TERM $(pidof nodejs)
+# flag: evasion.guard-killed
+pkill -KILL -U 1000
+# ok: one named program of the user, and a pid looked up by another name
+pkill -u dev -f 'jest --watch' && kill $(pidof vite)

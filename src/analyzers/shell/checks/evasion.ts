@@ -157,12 +157,17 @@ check({
   },
 });
 
-/** Words that name Warden's processes or files (a grep pattern's `[w]arden` trick read as `warden`). */
-const GUARD_WORD = /warden|audit\.db/i;
+/**
+ * Words that name Warden's processes or files (a grep pattern's `[w]arden` trick read as `warden`),
+ * and a lookup of every Node.js process (`pidof node`, `pgrep node`), which holds Warden's daemon.
+ */
+const GUARD_WORD = /warden|audit\.db|daemon\.sock/i;
+const NODE_LOOKUP = /^(?:pidof|pgrep)$/;
 const unbracket = (a: string) => a.replace(/\[([^\]])\]/g, '$1');
 
 /** Whether a command names Warden's processes or files among its arguments (pgrep -f warden, lsof ~/.warden/…). */
 function namesGuard(c: SimpleCommand): boolean {
+  if (NODE_LOOKUP.test(c.argv[0]) && c.argv.slice(1).some((a) => /^(?:node|nodejs)$/.test(a))) return true;
   return c.argv.slice(1).some((a, i) => !c.dynamic[i + 1] && GUARD_WORD.test(unbracket(a)));
 }
 
@@ -175,7 +180,13 @@ function pidsFromGuard(c: SimpleCommand): boolean {
  * `kill -- -1` (or `kill -9 -1`): every process the user may signal, Warden's daemon and gateway
  * among them. (`kill -1 PID` is a hang-up signal to PID: -1 counts only after `--` or a signal.)
  */
-function killsEverything(args: string[]): boolean {
+function killsEverything(args: string[], name = 'kill'): boolean {
+  // killall -u USER and pkill -u USER with no name or pattern: every process of that user.
+  if (name === 'killall' || name === 'pkill') {
+    const valued = /^-(?:[uUgGPstF]|-user|-uid|-group|-parent|-session|-terminal)$/;
+    const named = args.some((a, i) => !a.startsWith('-') && !valued.test(args[i - 1] ?? ''));
+    return !named && args.some((a) => /^-(?:u|U|-user|-uid)$/.test(a));
+  }
   return args.some(
     (a, i) => a === '-1' && i > 0 && (args[i - 1] === '--' || /^-(?:\d+|[A-Z]+|s\s*\w+)$/.test(args[i - 1])),
   );
@@ -193,7 +204,7 @@ check({
         ? "stops Warden's processes, found by name or by the files they hold"
         : (name === 'killall' || name === 'pkill') && args.some((a) => /^(?:node|nodejs)$/.test(a))
           ? "stops every Node.js process, Warden's daemon and gateway among them"
-          : name === 'kill' && killsEverything(args)
+          : (name === 'kill' || name === 'killall' || name === 'pkill') && killsEverything(args, name)
             ? "signals every process of the user, Warden's among them"
             : undefined;
     if (why) x.report('evasion.guard-killed', { capability: 'agent-tamper', detail: `${name} ${why}` });

@@ -19,3 +19,19 @@ strace -o /srv/trace.log ls
 wc --files0-from=/srv/list
 # flag: paths.read-credential
 date -f /etc/shadow
+# flag: paths.write-persistence
+sed -n '1w .git/hooks/pre-commit' notes.txt
+# flag: paths.write-persistence
+sed -n '/^export/,$w ~/.bashrc' env.sh
+# ok: sed printing an addressed line, and a substitution whose text holds a w
+sed -n '1p;s/w x/y/' notes.txt
+# flag: paths.write-agent-control
+find ~/.qwen -name '*.json' -delete
+# flag: paths.write-credential
+find ~/.aws -type f -exec shred -u {} +
+# ok: find deleting build leftovers in the workspace and a folder of its own
+find . -name '*.orig' -delete && find ~/Downloads/old -exec rm {} +
+# flag: paths.write-persistence
+awk 'BEGIN { print "alias ls=x" >> ENVIRON["HOME"] "/.bashrc" }'
+# ok: awk writing a workspace file
+awk '{ print $1 > "names.txt" }' data.csv

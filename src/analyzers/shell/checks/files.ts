@@ -2,7 +2,9 @@
  * Files that programs read or write through their own options (xargs -a, find -fprint, sed w,
  * awk print >, --files0-from): recorded for the path checks of the line.
  */
+import { join } from 'node:path';
 import { check } from './registry.ts';
+import { isAgentControlPath, isCredentialPath, isPersistencePath } from '../../paths.ts';
 import { normaliseHost } from '../../network.ts';
 import { programArgIndex, optionValues, looksLikePath } from '../tables.ts';
 
@@ -30,8 +32,36 @@ check({
     // Programs that write or run through their own options: find -fprint, sed's w and e commands,
     // awk's print > "file" and /inet/ sockets, git apply outside the workspace, wc --files0-from.
     if (name === 'find') for (const f of optionValues(args, /^-f(?:print0?|printf|ls)$/)) pt.write(f);
+    // find that deletes what it finds (-delete, -exec rm {}) changes the folders it starts from: the
+    // agent's settings, Warden's files or the keys, when it starts in a folder that holds them.
+    if (name === 'find' && findDeletes(args))
+      for (const [i, p] of args.entries()) {
+        if (/^[-(!]/.test(p)) break;
+        if (!x.isDynamic(i) && holdsGuarded(pt.abs(p), x.home)) pt.write(p);
+      }
   },
 });
+
+function findDeletes(args: string[]): boolean {
+  return args.some(
+    (a, i) =>
+      a === '-delete' ||
+      (/^-(?:exec|execdir|ok|okdir)$/.test(a) && /^(?:rm|shred|unlink|truncate)$/.test(args[i + 1] ?? '')),
+  );
+}
+
+/** A folder that is, or directly holds, the agent's or Warden's controls, credentials or start-up files. */
+function holdsGuarded(abs: string, home: string): boolean {
+  return [abs, join(abs, 'settings.json')].some(
+    (p) => isAgentControlPath(p, home) || isCredentialPath(p, home) || isPersistencePath(p, home),
+  );
+}
+
+const SED_ADDR = String.raw`(?:\d+(?:~\d+)?|\$|\/(?:[^/\\]|\\.)*\/[IM]*)`;
+const SED_WRITE = new RegExp(
+  String.raw`(?:^|[;\n{}]|\/[gpIiMme\d]*)\s*(?:${SED_ADDR}(?:\s*,\s*${SED_ADDR})?\s*!?\s*)?w\s+(\S+)`,
+  'g',
+);
 
 check({
   id: 'files.sed-exec',
@@ -43,7 +73,8 @@ check({
       const script =
         args[programArgIndex(name, args)] ??
         args.filter((a, i) => i > 0 && /^-e$|^--expression$/.test(args[i - 1])).join('\n');
-      for (const m of script.matchAll(/(?:^|[;\n}]|\/[gpIiMme\d]*)\s*w\s+(\S+)/g)) pt.write(m[1]);
+      // (a command may carry an address: `1w f`, `$w f`, `/re/w f`, `1,5w f`, `/re/!w f`)
+      for (const m of script.matchAll(SED_WRITE)) pt.write(m[1]);
       if (/(?:^|[;\n\d$/])\s*e(?:\s|$)|\/e\b/.test(script) || script === 'e')
         x.report('files.sed-exec', { capability: 'interactive-shell', detail: "sed's e command runs shell commands" });
     }
@@ -60,6 +91,14 @@ check({
       const prog = args[programArgIndex(name, args)] ?? '';
       for (const m of prog.matchAll(/(?:print|printf)[^;}]*?>>?\s*"([^"]+)"/g))
         if (!m[1].startsWith('/inet')) pt.write(m[1]);
+      // (a target built from ENVIRON["HOME"] and literals side by side: ENVIRON["HOME"] "/.bashrc")
+      for (const m of prog.matchAll(/(?:print|printf)[^;}]*?>>?\s*((?:ENVIRON\[\s*"HOME"\s*\]|"[^"]*"|\s)+)/g)) {
+        const target = m[1]
+          .replace(/ENVIRON\[\s*"HOME"\s*\]/g, '"~"')
+          .replace(/"\s*"|"/g, '')
+          .trim();
+        if (target.startsWith('~')) pt.write(target);
+      }
       const inet = /"\/inet6?\/(?:tcp|udp)\/(\d+)\/([^/"]+)\/(\d+)"/.exec(prog);
       if (inet)
         x.report('files.awk-socket', {

@@ -93,3 +93,15 @@ git help commit
 git help commit > help.txt
 # ok: status, log and diff inside the workspace
 git status --short && git log --oneline -5 && git diff src/a.ts
+# flag: paths.write-persistence
+git worktree add ~/.config/systemd/user/wt
+# flag: paths.write-agent-control
+git clone https://github.com/qx-tools/dots ~/.claude/commands/x
+# ok: a second worktree beside the workspace, a repository made inside it
+git worktree add ../app-hotfix hotfix/1.0 && git init vendor/lib
+# flag: git.runs-program
+git config --global include.path /tmp/extra.gitconfig
+# flag: git.runs-program
+git -c include.path=/tmp/x.cfg status
+# ok: reading what git includes
+git config --get-all include.path

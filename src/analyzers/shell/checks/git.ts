@@ -6,6 +6,7 @@
  * (parse.ts also unwraps the commands git runs later, `git config alias.x '!cmd'`, `git -c
  * core.sshCommand=…`, `git bisect run`, `git submodule foreach`: those are judged as commands.)
  */
+import { dirname } from 'node:path';
 import { check, DONE } from './registry.ts';
 import type { ShellCommand } from '../command.ts';
 import { isCredentialPath } from '../../paths.ts';
@@ -56,6 +57,21 @@ check({
     const { pt } = x;
     if (x.sub === 'apply')
       for (const d of optionValues(x.args, /^--directory$/, /^--directory=(.+)/)) if (pt.outside(d)) pt.write(d);
+    // Folders git makes and fills with a checkout: `worktree add PATH`, `clone URL DIR`, `init DIR`,
+    // `submodule add URL PATH`. Where they land is a write like any other (persistence, agent
+    // control…), except a sibling of the workspace, the usual home of a second worktree or clone.
+    const { sub, rest } = subcommand(x);
+    const ops = rest.filter((a) => !a.startsWith('-'));
+    const made =
+      sub === 'worktree' && ops[0] === 'add'
+        ? ops[1]
+        : sub === 'clone' || (sub === 'submodule' && ops[0] === 'add')
+          ? ops[sub === 'clone' ? 1 : 2]
+          : sub === 'init'
+            ? ops[0]
+            : undefined;
+    const sibling = (p: string) => dirname(pt.abs(p)) === dirname(x.line.ctx.workspace);
+    if (made && !x.isDynamic(x.args.indexOf(made)) && !sibling(made)) pt.write(made);
     if (x.sub === 'diff')
       for (const f of x.args.filter(
         (a, i) => !x.isDynamic(i) && looksLikePath(a) && a !== '/dev/null' && pt.outside(a),
@@ -133,7 +149,10 @@ function globalOptions(x: ShellCommand): void {
   const { at } = subcommand(x);
   for (let i = 0; i < at; i++) {
     const v = x.args[i + 1] ?? '';
-    if (x.args[i] === '-c' && /^core\.hooksPath=|^core\.fsmonitor=|^core\.sshCommand=|^alias\./.test(v))
+    if (
+      x.args[i] === '-c' &&
+      /^core\.hooksPath=|^core\.fsmonitor=|^core\.sshCommand=|^alias\.|^include(?:If\..+)?\.path=/i.test(v)
+    )
       x.report(/hooksPath/.test(v) ? 'git.hooks-path' : 'git.runs-program', {
         capability: /hooksPath/.test(v) ? 'hook-bypass' : 'inline-exec',
         detail: `git -c ${v} changes what git runs`,
@@ -160,14 +179,19 @@ function config(x: ShellCommand, rest: string[]): void {
   if (rest.some((a) => /^core\.hooksPath$/.test(a)))
     x.report('git.hooks-path', { capability: 'hook-bypass', detail: 'git config core.hooksPath redirects the hooks' });
   // Settings that make later git calls run a program: the same as `git -c` above, but lasting.
+  // (an included file may hold any of them: `include.path`, `includeIf.<cond>.path`)
   const runs = rest.findIndex(
     (a, k) =>
-      /^core\.(?:fsmonitor|sshCommand)$/i.test(a) || (/^alias\./i.test(a) && (rest[k + 1] ?? '').startsWith('!')),
+      /^core\.(?:fsmonitor|sshCommand)$|^include(?:If\..+)?\.path$/i.test(a) ||
+      (/^alias\./i.test(a) && (rest[k + 1] ?? '').startsWith('!')),
   );
-  if (runs >= 0)
+  const reading = rest.some((a) => /^--(?:get|get-all|get-regexp|list|unset|unset-all|show-origin)$|^-l$/.test(a));
+  if (runs >= 0 && !reading)
     x.report('git.runs-program', {
       capability: 'inline-exec',
-      detail: `git config ${rest[runs]} makes later git commands run a shell command`,
+      detail: /^include/i.test(rest[runs])
+        ? `git config ${rest[runs]} makes git read settings (aliases, hooks, programs) from another file`
+        : `git config ${rest[runs]} makes later git commands run a shell command`,
     });
   // Settings that change where code comes from or drop the check of who serves it.
   const [key = '', val = ''] = rest.filter((a) => !a.startsWith('-'));

@@ -34,3 +34,19 @@ screen
 osascript -e 'display dialog "hi"'
 # flag: interpreters.osascript-file
 osascript prompt.scpt
+# flag: interpreters.editor-shell
+vim -es -c ':!id' -c ':q'
+# flag: interpreters.editor-shell
+ex -sc 'py3 import os; os.system("id")' -c q notes.txt
+# flag: paths.write-persistence
+vim -Es +'$put =\"set -o vi\"' +wq ~/.bashrc
+# ok: vim in silent ex mode editing a workspace file
+vim -es -c '%s/foo/bar/g' -c 'wq' src/index.js
+# flag: interpreters.decoded-eval
+perl -e 'eval pack("H*","7072696e74203132330a")'
+# flag: interpreters.decoded-eval
+ruby -rbase64 -e 'eval Base64.decode64("cHV0cyAx")'
+# flag: interpreters.decoded-eval
+php -r 'eval(base64_decode("ZWNobyAxOw=="));'
+# ok: decoding a value and printing it runs nothing
+perl -e 'print pack("H*","68656c6c6f")'

@@ -2,6 +2,7 @@
  * Shells, interpreters, REPLs and programs that run code handed to them: inline code, scripts
  * (from temp folders, disguised, with run-time paths), interactive shells and consoles, eval options.
  */
+import type { ShellCommand } from '../command.ts';
 import { check } from './registry.ts';
 import { fedByPipe, interpreterOf } from '../parse.ts';
 import { isTempPath } from '../../paths.ts';
@@ -115,11 +116,54 @@ check({
   },
 });
 
+const VI = /^(?:vim?|nvim|ex|vi)$/;
+
+/**
+ * vim in silent ex mode (`vim -es -c CMD… FILE`, `ex -s`) runs its commands and exits, waiting for
+ * nobody: it is judged by them. A shell command (`:!…`, `system()`, `:r !…`) runs a shell; a write
+ * (`w`, `wq`, `x`, `update`, `saveas`) changes the files it edits.
+ */
+function viBatch(x: ShellCommand): boolean {
+  const { name, args } = x;
+  const silent =
+    args.some((a) => /^-[a-zA-Z]*[eE][a-zA-Z]*s|^-[a-zA-Z]*s[a-zA-Z]*[eE]/.test(a)) ||
+    (name === 'ex' && args.some((a) => /^-[a-zA-Z]*s/.test(a))) ||
+    (args.includes('-e') && args.includes('-s'));
+  if (!silent) return false;
+  // (`-c CMD`, `-sc CMD`, `+CMD`, and ex's `-cCMD`)
+  const cmds = args.flatMap((a, i) =>
+    /^-[a-zA-Z]*[cS]$/.test(args[i - 1] ?? '')
+      ? [a]
+      : a.startsWith('+')
+        ? [a.slice(1)]
+        : /^-c./.test(a) && !/^-[a-zA-Z]*[cS]$/.test(a)
+          ? [a.slice(2)]
+          : [],
+  );
+  if (
+    cmds.some((c) =>
+      /(?:^|[|:\s])(?:!|r(?:ead)?\s*!|w(?:rite)?\s*!)|\bsystem\s*\(|\b(?:py(?:thon)?3?|lua|perl|ruby)\b|\bterminal\b/.test(
+        c,
+      ),
+    )
+  )
+    x.report('interpreters.editor-shell', {
+      capability: 'interactive-shell',
+      detail: `${name} runs a shell or script command from its -c commands`,
+    });
+  const taking = (o: string) => /^-[a-zA-Z]*[cSuUiTwWr]$|^--cmd$/.test(o);
+  if (cmds.some((c) => /(?:^|[|:\s])(?:wq?|x|up(?:date)?|sav(?:eas)?|wall|wqa|xa)!?(?:\s|$)/.test(c)))
+    for (const [i, f] of args.entries())
+      if (!f.startsWith('-') && !f.startsWith('+') && !taking(args[i - 1] ?? '') && !x.isDynamic(i)) x.pt.write(f);
+  return true;
+}
+
 check({
   id: 'interpreters.interactive',
   phase: 'before',
   run(x) {
     const { c, name, args } = x;
+    if (VI.test(name) && viBatch(x)) return;
     // Pagers are left out: without a terminal (as agents run) they print like cat. A program fed by
     // a pipe or with its output redirected is not waiting for a person either.
     if (
@@ -212,6 +256,34 @@ check({
         capability: 'inline-exec',
         detail:
           'osascript runs an AppleScript file (it drives other applications, types keystrokes, shows dialogs and can run shell commands)',
+      });
+  },
+});
+
+/** Decoders of hidden text inside a program: hex and base64 unpacking, inflating, rot13. */
+const CODE_DECODER =
+  /\bpack\s*\(?\s*["'][Hhm]\*?|\bdecode_base64\b|\bunpack1?\s*\(?\s*["']m|Base64\.(?:decode|strict_decode)|\bbase64_decode\b|\bhex2bin\b|\bgzinflate\b|\bgzuncompress\b|\bstr_rot13\b|\bfromhex\b|\bb(?:64|32|16|85)decode\b|\bcodecs\.decode\b|\bzlib\.decompress\b|Buffer\.from\([^)]*["'](?:base64|hex)["']|\batob\s*\(/;
+/** What runs a string as code or as a shell command. */
+const CODE_RUNNER =
+  /\beval\b|\bexec\b|\bsystem\b|\bpassthru\b|\bshell_exec\b|\bpopen\b|\binstance_eval\b|\bFunction\s*\(|`/;
+
+/**
+ * Inline code that decodes a hidden text and runs it (`perl -e 'eval pack("H*", …)'`, `ruby -e
+ * 'eval Base64.decode64(…)'`, `php -r 'eval(base64_decode(…));'`): what runs is hidden from every check.
+ */
+check({
+  id: 'interpreters.decoded-eval',
+  phase: 'before',
+  match: /^(?:perl|ruby|php|python[\d.]*|node|nodejs|deno|bun|lua)$/,
+  run(x) {
+    const { args } = x;
+    const code = args
+      .filter((a, i) => i > 0 && /^-[a-zA-Z]*[eEcr]$|^--eval$/.test(args[i - 1]) && !x.isDynamic(i))
+      .join('\n');
+    if (code && CODE_DECODER.test(code) && CODE_RUNNER.test(code))
+      x.report('interpreters.decoded-eval', {
+        capability: 'obfuscated-exec',
+        detail: `${x.name} decodes a hidden text and runs it`,
       });
   },
 });

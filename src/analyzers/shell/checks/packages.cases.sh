@@ -48,3 +48,13 @@ apt-get remove -y nginx
 dpkg -i tool.deb
 # ok: querying a package
 dpkg -l jq
+# flag: packages.registry-changed
+npm set registry=https://npm.example.net/
+# flag: packages.registry-changed
+yarn config set npmRegistryServer https://npm.example.net
+# ok: another npm setting
+npm set init-license MIT
+# flag: packages.install
+npm exec --yes -- qx-bootstrap
+# ok: npm exec with a command string runs no package of its own
+npm exec -c 'echo hi'

@@ -98,6 +98,19 @@ check({
       });
     if (/^(?:install|i|add|ci|isntall|update|up|upgrade)$/.test(sub))
       packages(x, 'npm', args.slice(args.indexOf(sub) + 1));
+    // `npm exec PKG` (and `npm x`) fetches and runs a package as npx does.
+    if (name === 'npm' && /^(?:exec|x)$/.test(sub)) {
+      // (npm's own options end at `--` or at the command; what follows is the command's)
+      const rest = args.slice(args.indexOf(sub) + 1);
+      let at = 0;
+      while (at < rest.length && rest[at].startsWith('-') && rest[at] !== '--')
+        at += /^(?:-p|--package|-c|--call)$/.test(rest[at]) ? 2 : 1;
+      const own = rest.slice(0, at);
+      const pkgs = optionValues(own, /^(?:-p|--package)$/, /^--package=(.+)/);
+      const first = rest[at] === '--' ? rest[at + 1] : rest[at];
+      if (!own.some((a) => /^(?:-c|--call)$/.test(a)) && first) pkgs.push(first);
+      packages(x, 'npm', pkgs, true);
+    }
     if (
       /^(?:uninstall|un|remove|rm|r|unlink)$/.test(sub) &&
       args.slice(args.indexOf(sub) + 1).some((a) => /^(?:@[\w.-]+\/)?warden(?:@.*)?$/.test(a))
@@ -106,7 +119,8 @@ check({
         capability: 'agent-tamper',
         detail: `${name} ${sub} removes Warden, whose hooks guard the agent`,
       });
-    if (sub === 'config' && /\bset\b/.test(args.join(' ')) && /registry/.test(args.join(' ')))
+    // (`npm set k v` is `npm config set k v`; yarn's key is npmRegistryServer)
+    if ((sub === 'set' || (sub === 'config' && /\bset\b/.test(args.join(' ')))) && /registry/i.test(args.join(' ')))
       x.report('packages.registry-changed', {
         capability: 'risky-package-source',
         detail: `${name} config changes the package registry`,

@@ -4,7 +4,8 @@
  * links, by where they lead: credentials, the agent's and Warden's controls, persistence,
  * privileges, and anything outside the workspace. Cases: paths.cases.sh.
  */
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { ShellCommand } from '../command.ts';
 import {
   isCredentialPath,
@@ -225,6 +226,8 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     r.push(...pathArgs.filter((a) => a !== args[fi + 1]));
   } else if (name === 'tar' && tarMode(args, 'x')) {
     tarExtract(x, r, w);
+  } else if (name === 'unzip' && !args.some((a) => /^-[a-zA-Z]*[lptvZ]/.test(a))) {
+    unzipExtract(x, r, w);
   } else if (name === 'cpio' && args.some((a) => /^-[a-zA-Z]*[po]/.test(a))) w.push(...pathArgs);
   else if (name === 'tee' || name === 'truncate' || name === 'dd' || name === 'sponge') {
     w.push(
@@ -232,8 +235,10 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
       ...(name === 'dd' ? args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)) : []),
     );
     if (name === 'dd') r.push(...args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)));
-  } else if (name === 'ln' && pathArgs.length === 1 && !args.includes('-t')) {
+  } else if (name === 'ln' && pathArgs.length === 1 && pathArgs[0] !== linkName(x) && !args.includes('-t')) {
     // ln -s TARGET [NAME]: the link goes in the current folder; a link to a credential exposes it.
+    // (When the one path is the last operand, it is the link's name after a source only known at
+    // run time, `ln -sf "$PWD/x" ~/.local/bin/ls`: a write, judged with the copiers below.)
     if (isCredentialPath(abs(pathArgs[0]), home) || isAgentControlPath(abs(pathArgs[0]), home)) r.push(pathArgs[0]);
   } else if (COPIERS.has(name)) {
     const td = args.find((a) => a.startsWith('--target-directory='));
@@ -260,6 +265,10 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     // (`ln -s ../src/shared web/shared` reaches src/shared).
     const dest = w[w.length - 1];
     const symbolic = name === 'ln' && args.some((a) => /^-[a-zA-Z]*s/.test(a) || a === '--symbolic');
+    // Into a folder (`cp -r hooks/. .git/hooks/`, `install x ~/.config/autostart`), each source lands
+    // as a file inside it: judge that file too, since the folder's name alone says nothing.
+    if (dest && name !== 'ln' && intoFolder(x, dest))
+      w.push(...sources.map((s) => join(dest, /^\.*$/.test(basename(s)) ? 'copied-file' : basename(s))));
     r.push(...(symbolic && dest ? sources.map((p) => (/^[~/]/.test(p) ? p : join(dirname(dest), p))) : sources));
     // mv takes its sources away: moving the agent's settings aside is changing them, moving the
     // git hooks aside is switching them off.
@@ -297,6 +306,22 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
   return skip;
 }
 
+/** ln's link name: the last of two or more operands, ones only known at run time included. */
+function linkName(x: ShellCommand): string | undefined {
+  const ops = x.args.filter((a, i) => !a.startsWith('-') || x.isDynamic(i));
+  return ops.length > 1 ? ops.at(-1) : undefined;
+}
+
+/** A destination that is a folder: written with a trailing slash, or one that exists. */
+function intoFolder(x: ShellCommand, dest: string): boolean {
+  if (dest.endsWith('/') || /\/\.$/.test(dest)) return true;
+  try {
+    return statSync(x.pt.abs(dest), { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `tar -x`: the archive is read and its members land in the -C folder (the folder itself when no
  * member is named), so a link named as that folder is judged where it leads.
@@ -312,7 +337,32 @@ function tarExtract(x: ShellCommand, r: string[], w: string[]): void {
   const members = args.filter(
     (a, i) => i > 0 && !a.startsWith('-') && !taken.has(i) && !dyn[i + 1] && !/^-[a-zA-Z]*[fC]$/.test(args[i - 1]),
   );
-  w.push(...(members.length ? members.map((m) => join(dir, m)) : [dir]));
+  // (with no member named, whatever the archive holds lands as files inside the folder)
+  w.push(...(members.length ? members.map((m) => join(dir, m)) : [dir, ...filesIn(x, dir)]));
+}
+
+/**
+ * A file landing in a folder, when the folder's name alone is judged differently from a file in it
+ * (`.git/hooks` is a folder; `.git/hooks/x` runs on git events): that file, else nothing.
+ */
+function filesIn(x: ShellCommand, dir: string): string[] {
+  const { home } = x;
+  const file = join(dir, 'extracted-file');
+  const a = x.pt.abs(dir),
+    f = x.pt.abs(file);
+  const kind = (p: string) =>
+    isAgentControlPath(p, home) ? 1 : isPersistencePath(p, home) ? 2 : isCredentialPath(p, home) ? 3 : 0;
+  return kind(f) && kind(f) !== kind(a) ? [file] : [];
+}
+
+/** `unzip ZIP [MEMBER…] -d DIR`: the archive is read, its files land inside DIR (or here). */
+function unzipExtract(x: ShellCommand, r: string[], w: string[]): void {
+  const { args } = x;
+  const valued = (o: string) => /^-[dxP]$/.test(o);
+  const ops = args.filter((a, i) => !a.startsWith('-') && !valued(args[i - 1] ?? '') && !x.isDynamic(i));
+  if (ops[0]) r.push(ops[0]);
+  const di = args.indexOf('-d');
+  if (di >= 0 && args[di + 1] && !x.isDynamic(di + 1)) w.push(args[di + 1], ...filesIn(x, args[di + 1]));
 }
 
 /** Whether tar runs in a mode (c, x…): a letter of a short option, or of the old dashless first word. */

@@ -32,3 +32,9 @@ modprobe -n loop
 chroot /mnt/target
 # flag: privilege.firewall
 iptables -F
+# flag: paths.read-credential
+mount --bind ~/.ssh mnt
+# flag: paths.write-outside
+mount -o ro,bind vendor /srv/app
+# ok: listing the mounts, and a bind of one workspace folder onto another
+mount -t ext4 && mount -l && mount --bind build public

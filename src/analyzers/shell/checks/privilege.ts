@@ -163,3 +163,26 @@ check({
     return DONE;
   },
 });
+
+/**
+ * A bind mount shows one folder at another path: `mount --bind ~/.ssh ./mnt` puts the keys inside
+ * the workspace, so its source is judged as a read and its target as a write, as a copy would be.
+ * (Attaching devices, remounts and listing the mounts are left to the privilege of running as root.)
+ */
+check({
+  id: 'privilege.mount',
+  phase: 'before',
+  names: ['mount'],
+  run(x) {
+    const { args, pt } = x;
+    const bind = args.some(
+      (a, i) => /^--r?bind$|^-[a-zA-Z]*[BR]$/.test(a) || (/^-o/.test(args[i - 1] ?? a) && /(?:^|,|-o)r?bind\b/.test(a)),
+    );
+    if (!bind) return;
+    const taking = new Set(['-t', '-o', '-O', '-L', '-U', '--types', '--options']);
+    const ops = args.filter((a, i) => !a.startsWith('-') && !taking.has(args[i - 1] ?? '') && !x.isDynamic(i));
+    if (ops.length !== 2) return;
+    pt.read(ops[0]);
+    pt.write(ops[1]);
+  },
+});

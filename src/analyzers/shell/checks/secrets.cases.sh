@@ -44,3 +44,7 @@ gpg --decrypt secrets.gpg
 gpg --verify release.tar.gz.sig
 # flag: secrets.printenv-secret
 declare -p AWS_SECRET_ACCESS_KEY
+# flag: secrets.env-dump
+printenv | grep -i _key
+# ok: an environment listing filtered for the keyboard layout variable
+env | grep -i xkb
