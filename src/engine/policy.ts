@@ -28,7 +28,14 @@ export interface Policy {
   hosts: { allow: string[]; deny: string[] };
   paths: { allow: string[]; ask: string[]; deny: string[] };
   /** `backdoor`: where planted-behaviour findings deny (the stricter of it and `deny` applies to them). */
-  findings: { deny: Severity | 'off'; ask: Severity | 'off'; backdoor: Severity | 'off' };
+  /** `agentConfig`: the severity from which a finding of category agent-config (a write that weakens the
+   * agent's guard, redirects its model or its package index) is asked about at least. */
+  findings: {
+    deny: Severity | 'off';
+    ask: Severity | 'off';
+    backdoor: Severity | 'off';
+    agentConfig: Severity | 'off';
+  };
   prompts: { secrets: Decision };
   /** Tools Warden does not know (MCP servers, plugins), by name glob: let through or refuse. */
   tools: { allow: string[]; deny: string[] };
@@ -90,7 +97,7 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
   const caps = mapping(d.capabilities, `${source}: capabilities`, [...CAPABILITIES, 'catastrophic']);
   const hosts = mapping(d.hosts, `${source}: hosts`, ['allow', 'deny']);
   const paths = mapping(d.paths, `${source}: paths`, ['allow', 'ask', 'deny']);
-  const findings = mapping(d.findings, `${source}: findings`, ['deny', 'ask', 'backdoor']);
+  const findings = mapping(d.findings, `${source}: findings`, ['deny', 'ask', 'backdoor', 'agent-config']);
   const prompts = mapping(d.prompts, `${source}: prompts`, ['secrets']);
   const tools = mapping(d.tools, `${source}: tools`, ['allow', 'deny']);
   const gateway = mapping(d.gateway, `${source}: gateway`, ['injection']);
@@ -133,6 +140,11 @@ export function parsePolicy(text: string, source: string, base?: Policy): Policy
       deny: sev(findings.deny, `${source}: findings.deny`, base?.findings.deny ?? 'high'),
       ask: sev(findings.ask, `${source}: findings.ask`, base?.findings.ask ?? 'off'),
       backdoor: sev(findings.backdoor, `${source}: findings.backdoor`, base?.findings.backdoor ?? 'medium'),
+      agentConfig: sev(
+        findings['agent-config'],
+        `${source}: findings.agent-config`,
+        base?.findings.agentConfig ?? 'medium',
+      ),
     },
     prompts: {
       secrets:

@@ -78,8 +78,12 @@ export function finish(
 
 function findingDecision(f: Finding, policy: Policy): Decision {
   const at = (level: typeof policy.findings.deny) => level !== 'off' && severityRank(f.severity) >= severityRank(level);
-  // (planted behaviour denies from its own, lower level: policy findings.backdoor, see denyFrom)
-  return at(denyFrom(policy, f.category)) ? 'deny' : at(policy.findings.ask) ? 'ask' : 'allow';
+  // (planted behaviour denies from its own, lower level: policy findings.backdoor, see denyFrom; a
+  // change to an agent's or a tool's configuration is asked about from findings.agent-config)
+  if (at(denyFrom(policy, f.category))) return 'deny';
+  return at(policy.findings.ask) || (f.ruleId.startsWith('agent-config.') && at(policy.findings.agentConfig))
+    ? 'ask'
+    : 'allow';
 }
 
 /** The policy's decision for one action: its capability's, unless the hosts or paths it names decide. */

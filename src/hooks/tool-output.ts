@@ -25,11 +25,13 @@ export const MAX_OUTPUT_TAIL = 256 * 1024;
 const MAX_DEPTH = 64;
 
 /**
- * Every string in a tool response, in order, joined by newlines: values and the keys of objects (an
- * MCP server writes its result's keys too, and the model reads them as text like the rest).
+ * Every string in a tool response, in order, joined by newlines, then the keys of its objects (an
+ * MCP server writes its result's keys too, and the model reads them as text like the rest; after the
+ * values, so a warning's line numbers are those of the output's own text).
  */
 export function outputText(response: unknown): string {
   const parts: string[] = [];
+  const keys: string[] = [];
   const walk = (v: unknown, depth: number) => {
     if (typeof v === 'string') parts.push(v);
     else if (!v || typeof v !== 'object') return;
@@ -37,12 +39,12 @@ export function outputText(response: unknown): string {
     else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
     else
       for (const [k, x] of Object.entries(v)) {
-        parts.push(k);
+        keys.push(k);
         walk(x, depth + 1);
       }
   };
   walk(response, 0);
-  return parts.join('\n');
+  return [...parts, ...keys].join('\n');
 }
 
 export interface OutputInspection {

@@ -148,3 +148,15 @@ test("a skill, custom command or rules file that names a harm without an imperat
     assert.ok(found.includes(`${f} injection.exfiltration`), `${f}: ${found}`);
   assert.ok(!found.some((f) => f.startsWith('docs/guide.md') || f.startsWith('AGENTS.md')), String(found));
 });
+
+test("the agent's write of a tool config that fetches packages from a stranger's index is asked (it was allowed); the public registry is not", async () => {
+  const { judgeEvent, loadAnalyzers } = await import('../../src/engine/judge.ts');
+  const { builtinPolicy } = await import('../../src/engine/policy.ts');
+  await loadAnalyzers();
+  const policy = builtinPolicy();
+  const write = (path: string, content: string) =>
+    judgeEvent({ tool: 'write', path, content } as never, { policy, cwd: '/w/p' }).then((v) => v.decision);
+  assert.equal(await write('/w/p/.npmrc', 'registry=https://npm.evil.example/\n'), 'ask');
+  assert.equal(await write('/w/p/pip.conf', '[global]\nindex-url = https://pypi.evil.example/simple\n'), 'ask');
+  assert.equal(await write('/w/p/.npmrc', 'registry=https://registry.npmjs.org/\nsave-exact=true\n'), 'allow');
+});
