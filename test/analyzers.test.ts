@@ -47,6 +47,8 @@ test('backdoor analyzer proves itself on its fixtures', () => {
     'backdoor.weak-kdf',
     'backdoor.decoded-load',
     'backdoor.pipe-to-shell',
+    'backdoor.remote-command',
+    'backdoor.constant-key',
   ];
   assert.deepEqual(fmt(checkAnalyzer(fixtures('backdoor'), ids, analyzeBackdoors)), []);
 });

@@ -36,7 +36,7 @@ const filledAt = (text: string, name: string) =>
     `(?:${RANDOM_FILL.source}|${READ_INTO.source})[^)\\n]*\\b${name}\\b|\\b${name}\\s*\\.\\s*(?:copy_from_slice|put|set)\\s*\\(`,
   ).test(text);
 /** A name for a symmetric key (`KEY`, `aesKey`, `secret_key`, `ENC_KEY`). */
-const KEY_NAME = /(?:^|_)(?:key|KEY|secret|SECRET)$|[a-z](?:Key|Secret)$/;
+const KEY_NAME = /(?:^|_)(?:key|Key|KEY|secret|Secret|SECRET)$|[a-z](?:Key|Secret)$/;
 /** A literal of eight or more characters, possibly turned into bytes (`"…".getBytes(UTF_8)`, `b"…"`, `[]byte("…")`). */
 const KEY_LITERAL =
   /^\s*(?:[\w.]*\(\s*)?b?(["'`])[^"'`\s]{8,}\1(?:\s*,\s*[\w."'-]+)?\s*\)?(?:\.\w+\([\w.]*\))?\s*[;,)]?\s*(?:#.*|\/\/.*)?$/;
@@ -138,7 +138,7 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
       KEY_NAME.test(a[1]) &&
       KEY_LITERAL.test(a[2]) &&
       !/\b(?:get|getenv|Getenv|environ|env|getProperty|config)\b/i.test(a[2]) &&
-      new RegExp(`${CIPHER_FROM_KEY}[^)\\n]*\\b${a[1]}\\b|\\.Key\\s*=\\s*${a[1]}\\b`).test(text)
+      new RegExp(`${CIPHER_FROM_KEY}[^)\\n]*\\b${a[1]}\\b|\\.Key\\s*=[^;\\n]*\\b${a[1]}\\b`).test(text)
     )
       add(
         i,

@@ -12,6 +12,7 @@ import type { Finding } from '../../engine/types.ts';
 import type { SourceFile } from '../source.ts';
 import { linesWith, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
+import { splitArgs } from './calls.ts';
 
 /** Reading what a server or a peer sent: a socket, a response body, a fetched text. */
 const NET_READ =
@@ -30,7 +31,7 @@ const ASSIGN =
 const MULTI = /^\s*(?:var\s+|let\s+|my\s+)?\(?\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s*\)?\s*:?=(?!=)\s*(.*)$/;
 /** A loop over values: its variable takes what the collection holds. */
 const FOREACH =
-  /\bfor\s*\(?\s*(?:(?:const|let|var|auto|final)\s+)?(?:[\w<>\[\],.:*&]+\s+)?\(?\s*(?:\w+\s*,\s*)?\$?([A-Za-z_]\w*)\s*\)?\s*(?:in|of|:)\s+(.*)$|\bforeach\s*\(\s*(?:var\s+|[\w<>\[\].]+\s+)?\$?([A-Za-z_]\w*)\s+in\s+(.*)$|\bforeach\s*\(\s*(.*?)\s+as\s+(?:\$\w+\s*=>\s*)?\$([A-Za-z_]\w*)|\bfor\s+\w+\s*,\s*([A-Za-z_]\w*)\s*:?=\s*range\s+(.*)$|\.(?:each|forEach|for_each|map)\s*\(?\s*(?:\|\s*|\(\s*)?([A-Za-z_]\w*)/;
+  /\bfor\s*\(?\s*(?:(?:const|let|var|auto|final)\s+)?(?:[\w<>\[\],.:*&]+\s+)?\(?\s*(?:\w+\s*,\s*)?\$?([A-Za-z_]\w*)\s*\)?\s*(?:in|of|:)\s+(.*)$|\bforeach\s*\(\s*(?:var\s+|[\w<>\[\].]+\s+)?\$?([A-Za-z_]\w*)\s+in\s+(.*)$|\bforeach\s*\(\s*(.*?)\s+as\s+(?:\$\w+\s*=>\s*)?\$([A-Za-z_]\w*)|\bfor\s+\w+\s*,\s*([A-Za-z_]\w*)\s*:?=\s*range\s+(.*)$|\.(?:each|forEach|for_each|map)\s*\(?\s*\{?\s*(?:\|\s*|\(\s*)?([A-Za-z_]\w*)/;
 /** A buffer or structure filled in place: `recv(fd, buf, …)`, `Decode(&r)`, `read(fd, buf, n)`. */
 const FILL =
   /\b(?:recv|recvfrom|read|fread|Read|ReadFull)\s*\(\s*[\w.]+\s*,\s*&?([A-Za-z_]\w*)|\bDecode\s*\(\s*&?([A-Za-z_]\w*)/;
@@ -63,10 +64,10 @@ export function analyzeRemote(file: SourceFile): Finding[] {
       if (name && (fromRead || mentions(over))) tainted.add(name);
     }
     // (a tainted argument taints the parameter of the file's own function it is passed to)
-    for (const m of c.matchAll(/([A-Za-z_]\w*)\s*\(([^()]*)\)/g)) {
+    for (const m of c.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
       const ps = params.get(m[1]);
       if (!ps) continue;
-      m[2].split(',').forEach((arg, k) => {
+      splitArgs(c, (m.index ?? 0) + m[0].length).forEach((arg, k) => {
         if (ps[k] && (mentions(arg) || (fromRead && /\w/.test(arg) && NET_READ.test(arg)))) tainted.add(ps[k]);
       });
     }

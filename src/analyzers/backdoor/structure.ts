@@ -232,6 +232,11 @@ function bodiesOf(file: SourceFile): { get(name: string): string | undefined } {
       for (let j = at + 1; j < lines.length && j <= at + 80; j++) {
         const l = lines[j];
         if (!l.trim()) continue;
+        // (a brace on its own line under the definition opens the body: C#, Java and C in Allman style)
+        if (end === at && /^\s*\{\s*$/.test(l)) {
+          end = j;
+          continue;
+        }
         end = j;
         if (indent(l) <= base) break;
       }
