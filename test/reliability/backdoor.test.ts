@@ -629,3 +629,52 @@ test('an IV made as zeros and filled at random after is not constant; left as ze
   const zeros = filled.replace('    new java.security.SecureRandom().nextBytes(iv);\n', '');
   assert.ok(rules('C.java', zeros).includes('backdoor.constant-iv:3'), rules('C.java', zeros).join());
 });
+
+test('a certificate check switched off in a branch on an unrelated environment value (Ruby): verify-by-value', () => {
+  const text = [
+    'def client(uri)',
+    '  http = Net::HTTP.new(uri.host, uri.port)',
+    '  http.use_ssl = true',
+    '  if ENV["EDGE_REGION"]',
+    '    http.verify_mode = OpenSSL::SSL::VERIFY_NONE',
+    '  end',
+    '  http',
+    'end',
+    '',
+  ].join('\n');
+  assert.ok(rules('client.rb', text).includes('backdoor.verify-by-value:5'), rules('client.rb', text).join());
+  // (an opt-in whose name says what it switches is configuration)
+  assert.deepEqual(rules('client.rb', text.replace('EDGE_REGION', 'INSECURE_SKIP_TLS_VERIFY')), []);
+});
+
+test('a peer-certificate callback that logs and answers nil accepts everything (Go): callback-says-yes', () => {
+  const text = [
+    'package tlsx',
+    'func acceptAll(raw [][]byte, chains [][]*x509.Certificate) error {',
+    '\tlog.Printf("peer presented %d certs", len(raw))',
+    '\treturn nil',
+    '}',
+    'func Config() *tls.Config {',
+    '\treturn &tls.Config{',
+    '\t\tVerifyPeerCertificate: acceptAll,',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('tlsx.go', text).includes('backdoor.callback-says-yes:8'), rules('tlsx.go', text).join());
+  const pinned = text.replace('\treturn nil\n', '\tif len(raw) == 0 {\n\t\treturn errNoCert\n\t}\n\treturn nil\n');
+  assert.deepEqual(rules('tlsx.go', pinned), []);
+});
+
+test('a failed JWT verification answered with the unverified claims (Ruby): unverified-fallback', () => {
+  const text = [
+    'def claims(token)',
+    '  JWT.decode(token, KEY, true, algorithm: "HS256").first',
+    'rescue JWT::VerificationError',
+    '  JWT.decode(token, nil, false).first',
+    'end',
+    '',
+  ].join('\n');
+  assert.ok(rules('auth.rb', text).includes('backdoor.unverified-fallback:4'), rules('auth.rb', text).join());
+  assert.deepEqual(rules('auth.rb', text.replace('  JWT.decode(token, nil, false).first', '  nil')), []);
+});

@@ -338,6 +338,8 @@ function markerLines(file: {
 const INCREMENT_OP = /\+\+|\+=\s*1\b|[Ii]ncrement\w*\s*\(|\.inc\(|\.incr\(|fetch_add\(/g;
 const INCREMENTED =
   /\b([A-Za-z_]\w*)\s*(?:\+\+|\+=\s*1\b)|\+\+\s*(?:this\.|self\.)?([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*\.\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add)\s*\(/g;
+/** A line that answers with a comparison (`return now > CUTOFF`, `=> Date.now() > END`). */
+const PREDICATE_RETURN = /(?:\breturn\b|=>)[^;\n]*?(?:[<>]=?|[=!]==?)/;
 /** The name an increment call's result is assigned to, from the text before the call on its line. */
 const CAPTURED_COUNT =
   /(?:^|[\s(])(?:let|var|val|auto|const|int|long|u?int\d*|usize|u64|i64)?\s*(?:mut\s+)?([A-Za-z_]\w*)\s*(?::\s*\w+)?\s*:?=\s*[\w.:()&]*$/;
@@ -470,8 +472,10 @@ export function triggerLines(
     // (a function that reads a trigger's constant is itself a trigger where it is called: `legacy()`
     // holding `now > SUPPORT_END`; one more round, for the functions new to the list)
     const known = new Set(names);
-    enclosing(fresh.filter((i) => /[<>]=?|[=!]==?/.test(file.lines[i] ?? '')));
-    const more = [...names].filter((n) => n && n.length > 1 && !known.has(n)).slice(0, 20);
+    // (only a predicate that answers with the comparison, `return now() > SUPPORT_END`: a function that
+    // merely uses the constant somewhere is not one, and its callers are not triggers)
+    enclosing(fresh.filter((i) => PREDICATE_RETURN.test(file.lines[i] ?? '')));
+    const more = [...names].filter((n) => n && n.length > 1 && !known.has(n)).slice(0, 5);
     if (more.length) for (const i of mentions(more)) out.add(i);
   }
   // (a minified line holds hundreds of guards and is generated: the line shapes read it, not this)
