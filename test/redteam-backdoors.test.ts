@@ -19,9 +19,9 @@ test('red-team backdoors: at least 38 of 48 planted cases flagged on a planted l
   assert.ok(flagged >= 38, `${flagged}/${bad.length}\n${table(results)}`);
 });
 
-test('red-team backdoors: at most 2 of 36 near misses flagged (any backdoor finding at medium or above)', () => {
+test('red-team backdoors: at most 1 of 36 near misses flagged (any backdoor finding at medium or above)', () => {
   const flagged = good.filter((r) => r.flagged).length;
-  assert.ok(flagged <= 2, `${flagged}/${good.length}: ${good.filter((r) => r.flagged).map((r) => r.path)}`);
+  assert.ok(flagged <= 1, `${flagged}/${good.length}: ${good.filter((r) => r.flagged).map((r) => r.path)}`);
 });
 
 test('red-team backdoors: the planted marker comment changes no result (scanned again with it blanked)', () => {

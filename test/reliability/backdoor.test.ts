@@ -678,3 +678,11 @@ test('a failed JWT verification answered with the unverified claims (Ruby): unve
   assert.ok(rules('auth.rb', text).includes('backdoor.unverified-fallback:4'), rules('auth.rb', text).join());
   assert.deepEqual(rules('auth.rb', text.replace('  JWT.decode(token, nil, false).first', '  nil')), []);
 });
+
+test('one environment variable read with a default and logged is not the whole environment; dict(os.environ) is', () => {
+  const one =
+    'import logging, os\nlog = logging.getLogger()\nregion = os.environ.get("AWS_REGION", "eu-west-1")\nlog.info("region %s", region)\n';
+  assert.deepEqual(rules('boot.py', one), []);
+  const whole = one.replace('log.info("region %s", region)', 'log.info("env %s", dict(os.environ))');
+  assert.ok(rules('boot.py', whole).includes('backdoor.secret-to-log:4'), rules('boot.py', whole).join());
+});
