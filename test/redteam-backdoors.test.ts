@@ -14,9 +14,9 @@ test('red-team backdoors: at least 48 planted cases and 36 near misses over twel
   assert.equal(new Set(bad.map((r) => r.category)).size, 12);
 });
 
-test('red-team backdoors: at least 38 of 48 planted cases flagged on a planted line (medium or above)', () => {
+test('red-team backdoors: at least 40 of 48 planted cases flagged on a planted line (medium or above)', () => {
   const flagged = bad.filter((r) => r.flagged).length;
-  assert.ok(flagged >= 38, `${flagged}/${bad.length}\n${table(results)}`);
+  assert.ok(flagged >= 40, `${flagged}/${bad.length}\n${table(results)}`);
 });
 
 test('red-team backdoors: at most 1 of 36 near misses flagged (any backdoor finding at medium or above)', () => {

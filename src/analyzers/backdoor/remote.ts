@@ -38,8 +38,16 @@ const FILL =
 const DEF =
   /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\(([^)]*)\)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal|inline)\s+)*[\w<>\[\],.:*&]+\s+\*?([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:const\s*)?(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>/;
 
+/** Fetching from the network (a download's first half). */
+const DOWNLOAD =
+  /\bhttps?\.get\s*\(|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
+/** Writing a file at a path given by name (a download's second half): the path's name. */
+const WRITE_PATH =
+  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]/;
+
 export function analyzeRemote(file: SourceFile): Finding[] {
   const out: Finding[] = [];
+  downloadedThenRun(file, out);
   // (the scan's automaton says first whether the file reads the network and runs anything at all)
   if (!occurs(NET_READ, file.text) || !occurs(RUNNER, file.text)) return out;
   const lines = file.lines.map((l) =>
@@ -109,6 +117,60 @@ export function analyzeRemote(file: SourceFile): Finding[] {
   return out;
 }
 
+/**
+ * A file written from a download and then run (issue 21, supply-chain code in install and build
+ * scripts): the path a download is written to (in the same function as the fetch), followed through
+ * the calls that pass it to that function, named in a command the file runs.
+ *   backdoor.download-exec   a downloaded file is executed
+ */
+function downloadedThenRun(file: SourceFile, out: Finding[]): void {
+  if (!occurs(DOWNLOAD, file.text) || !occurs(WRITE_PATH, file.text) || !occurs(RUNNER, file.text)) return;
+  const lines = file.lines.map((l) => (l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : l));
+  const params = functionsOf(lines, file.language === 'go');
+  const paths = new Set<string>();
+  lines.forEach((l, i) => {
+    const w = WRITE_PATH.exec(l);
+    const name = w?.[1] ?? w?.[2];
+    if (!name || !lines.slice(Math.max(0, i - 8), i + 8).some((x) => DOWNLOAD.test(x))) return;
+    paths.add(name);
+    // (the path is a parameter of the function that downloads: the callers' arguments in its place)
+    for (let k = i; k >= 0 && k >= i - 30; k--) {
+      const d = DEF.exec(lines[k]);
+      if (!d) continue;
+      const fn = d[1] ?? d[3] ?? d[5];
+      const at = params.get(fn)?.indexOf(name) ?? -1;
+      if (at >= 0)
+        for (const c of file.text.matchAll(new RegExp(`\\b${fn}\\s*\\(`, 'g'))) {
+          const arg = splitArgs(file.text, (c.index ?? 0) + c[0].length)[at]?.trim();
+          if (arg && /^[A-Za-z_]\w*$/.test(arg) && arg !== name) paths.add(arg);
+        }
+      break;
+    }
+  });
+  if (!paths.size) return;
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-494',
+    'Ship what the package needs inside it; never fetch and run code at install or build time.',
+  );
+  // (the downloaded path is the program run, not an argument: `tar xzf archive` unpacks a download, it does not run it)
+  const named = new RegExp(`^\\s*\\(?\\s*(?:\\[\\s*)?(?:["'\`]\\s*)?\\$?\\{?(?:${[...paths].join('|')})\\b`);
+  lines.forEach((l, i) => {
+    const at = l.search(RUNNER);
+    if (at < 0 || WRITE_PATH.test(l)) return;
+    const call = l.slice(at).replace(RUNNER, ' ');
+    if (named.test(call))
+      add(
+        i,
+        'backdoor.download-exec',
+        'A downloaded file is run',
+        'high',
+        'A file written from a download is executed: whoever serves that URL (or intercepts it) runs code here, at install or build time.',
+      );
+  });
+}
+
 /** The file's functions and their parameter names, by a language-general look at definition lines. */
 function functionsOf(lines: string[], nameFirst: boolean): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -136,5 +198,5 @@ function functionsOf(lines: string[], nameFirst: boolean): Map<string, string[]>
   return out;
 }
 
-prefilterProvider(() => [NET_READ, RUNNER]);
+prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH]);
 prefilterProvider(() => [NET_READ_G], true);
