@@ -220,6 +220,10 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       !inTests(),
     planted: mayOccur(SET_PASSWORD, text) && !inTests(),
   };
+  // (these read their own lines, found by their own words: before the gate, which knows only the checks above)
+  if (occurs(TLS_OFF_LITERAL, text)) tlsOffUnderOutsideGuard(file, add);
+  if (occurs(CERT_CALLBACK, text)) callbackSaysYes(file, add);
+  if (occurs(UNVERIFIED_DECODE, text)) unverifiedFallback(file, add);
   if (!mac && !Object.values(can).some(Boolean)) return out;
   // (only lines holding one of the words these checks need are read: one pass of one regex over the text)
   for (const i of decisionLines(file)) {
@@ -290,9 +294,6 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   }
   if (occurs(VERIFY_CALL, text)) skippedVerification(file, add);
   if (occurs(TLS_OFF_BY_NAME, text)) tlsOffByUnrelatedValue(file, add);
-  if (occurs(TLS_OFF_LITERAL, text)) tlsOffUnderOutsideGuard(file, add);
-  if (occurs(CERT_CALLBACK, text)) callbackSaysYes(file, add);
-  if (occurs(UNVERIFIED_DECODE, text)) unverifiedFallback(file, add);
   return out;
 }
 
