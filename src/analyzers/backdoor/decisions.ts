@@ -10,6 +10,9 @@
  *   backdoor.default-secret      a secret read from the environment with a literal fallback
  *   backdoor.constant-credential a credential compared with a constant or a hash literal of the file
  *   backdoor.planted-account     an account created or given a password from a literal
+ *   backdoor.callback-says-yes   a certificate callback that answers yes on every path (it only logs)
+ *   backdoor.unverified-fallback a failed verification answered with the claims decoded unverified
+ *   (and backdoor.verify-by-value also for a check switched off in a branch on an environment value)
  * Fixtures: src/analyzers/fixtures/backdoor.decisions.*
  */
 import type { Finding } from '../../engine/types.ts';
@@ -72,6 +75,22 @@ const META: Record<string, Meta> = {
     message:
       'Whether a signature or certificate is verified depends on a value at run time (a key lookup, a header, an environment variable): whoever controls that value turns verification off.',
     fix: 'Always verify; reject the input when the key or setting is missing.',
+  },
+  'backdoor.callback-says-yes': {
+    title: 'Certificate callback that accepts everything',
+    severity: 'high',
+    cwe: 'CWE-295',
+    message:
+      'The certificate callback answers yes on every path (it may log the errors it sees, but never refuses): any certificate, a forged one included, is accepted.',
+    fix: 'Return false when the platform reports a policy error; pin the expected certificate if needed.',
+  },
+  'backdoor.unverified-fallback': {
+    title: 'Verification failure answered with the unverified claims',
+    severity: 'high',
+    cwe: 'CWE-347',
+    message:
+      'When the signature check fails, the error path returns the token decoded without verification: a forged token passes as a valid one.',
+    fix: 'Treat a failed verification as a refusal; accept old keys by verifying against them, not by skipping.',
   },
   'backdoor.default-secret': {
     title: 'Secret with a literal default',
@@ -201,6 +220,10 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       !inTests(),
     planted: mayOccur(SET_PASSWORD, text) && !inTests(),
   };
+  // (these read their own lines, found by their own words: before the gate, which knows only the checks above)
+  if (occurs(TLS_OFF_LITERAL, text)) tlsOffUnderOutsideGuard(file, add);
+  if (occurs(CERT_CALLBACK, text)) callbackSaysYes(file, add);
+  if (occurs(UNVERIFIED_DECODE, text)) unverifiedFallback(file, add);
   if (!mac && !Object.values(can).some(Boolean)) return out;
   // (only lines holding one of the words these checks need are read: one pass of one regex over the text)
   for (const i of decisionLines(file)) {
@@ -272,6 +295,106 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   if (occurs(VERIFY_CALL, text)) skippedVerification(file, add);
   if (occurs(TLS_OFF_BY_NAME, text)) tlsOffByUnrelatedValue(file, add);
   return out;
+}
+
+/** A certificate or hostname check switched off with a constant (`InsecureSkipVerify = true`, `CERT_NONE`). */
+const TLS_OFF_LITERAL =
+  /\b(?:InsecureSkipVerify|insecureSkipVerify)\s*[:=]\s*true\b|\brejectUnauthorized\s*[:=]\s*false\b|\bverify\s*=\s*False\b|\bdanger_accept_invalid_(?:certs|hostnames)\s*\(\s*true|\bCERT_NONE\b|\bVERIFY_NONE\b|\bcheck_hostname\s*=\s*False\b|\bCURLOPT_SSL_VERIFY(?:PEER|HOST)\s*,\s*(?:0|false)\b|\bNODE_TLS_REJECT_UNAUTHORIZED\W{1,6}0\b/;
+const GUARD_LINE = /^\s*(?:\}\s*)?(?:if|elif|else\s+if|elsif|unless)\b(.*)$/;
+
+/**
+ * A certificate check switched off inside a branch that reads an unrelated outside value (issue 21,
+ * item 2): `if os.Getenv("PARTNER_COMPAT") != "" { cfg.InsecureSkipVerify = true }`. The guard is the
+ * nearest `if` above, at a shallower indent, within four lines; an opt-in whose name says what it
+ * switches (`INSECURE_TLS`, `SKIP_VERIFY`) is configuration, not a trigger.
+ */
+function tlsOffUnderOutsideGuard(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  const indent = (l: string) => l.length - l.trimStart().length;
+  for (const i of file.matchingLines(new RegExp(TLS_OFF_LITERAL.source, 'g'))) {
+    const l = file.lines[i];
+    for (let k = i - 1; k >= 0 && k >= i - 4; k--) {
+      const g = GUARD_LINE.exec(file.lines[k]);
+      if (!g || indent(file.lines[k]) >= indent(l)) continue;
+      // (OUTSIDE_VALUE's `ENV[` needs a word after the bracket: Ruby's `ENV["X"]` is asked for on its own)
+      if (
+        (OUTSIDE_VALUE.test(g[1]) || /\bENV\s*\[/.test(g[1])) &&
+        !SAYS_INSECURE.test(g[1]) &&
+        !/\b(?:debug|DEBUG|dev|DEV|test|TEST)\b/.test(g[1])
+      ) {
+        add('backdoor.verify-by-value', k, 'a branch on that value');
+        add('backdoor.verify-by-value', i, 'a branch on that value');
+      }
+      break;
+    }
+  }
+}
+
+/** A certificate callback given by name (`ServerCertificateCustomValidationCallback = ValidateServer`). */
+const CERT_CALLBACK =
+  /\b(?:ServerCertificateCustomValidationCallback|ServerCertificateValidationCallback|RemoteCertificateValidationCallback|CertificateValidationCallback|VerifyPeerCertificate|VerifyConnection|checkServerIdentity|HostnameVerifier)\b\s*[:=]\s*(?:new\s+\w+\s*\(\s*)?(?:this\.|self\.)?([A-Za-z_]\w*)\s*\)?\s*[,;}\n]/;
+/** Saying yes (`return true`, `return nil`, `return undefined`) and saying no, in a callback's body. */
+const SAYS_YES = /\breturn\s+(?:true|nil|undefined|null)\s*;?\s*$/m;
+const SAYS_NO = /\breturn\s+(?!true\b|nil\b|undefined\b|null\b)[^;\n]+|\bthrow\b|\braise\b|\bpanic\s*\(/;
+
+/**
+ * A certificate callback that answers yes whatever it is shown (issue 21, item 2): the method named
+ * as the callback has a `return true` and no path that refuses (no other return, no throw). It may
+ * log the errors it sees: logging is not checking.
+ */
+function callbackSaysYes(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  for (const i of file.matchingLines(new RegExp(CERT_CALLBACK.source, 'g'))) {
+    const name = CERT_CALLBACK.exec(file.lines[i] + '\n')?.[1];
+    if (!name || /^(?:null|nil|None|true|false|undefined)$/.test(name)) continue;
+    const def = file.lines.findIndex(
+      (l, k) => k !== i && new RegExp(`\\b${name}\\s*\\(`).test(l) && !/[=:]\s*$/.test(l) && !CERT_CALLBACK.test(l),
+    );
+    if (def < 0) continue;
+    const body = bodyFrom(file.lines, def);
+    const code = body.map((l) => l.replace(/\/\/.*$|#.*$/, ''));
+    const yes = code.findIndex((l) => SAYS_YES.test(l));
+    if (yes < 0 || code.some((l) => SAYS_NO.test(l))) continue;
+    add('backdoor.callback-says-yes', i, name);
+    add('backdoor.callback-says-yes', def + yes, name);
+  }
+}
+
+/** A function's lines from its definition: those indented deeper, a lone opening brace, and the closing line. */
+function bodyFrom(lines: string[], at: number): string[] {
+  const indent = (l: string) => l.length - l.trimStart().length;
+  const base = indent(lines[at]);
+  let end = at;
+  let opened = false;
+  for (let j = at + 1; j < lines.length && j <= at + 60; j++) {
+    if (!lines[j].trim()) continue;
+    // (a brace on its own line opens the body, after a signature that may run over several lines)
+    const lone: boolean = !opened && /^\s*\{\s*$/.test(lines[j]);
+    opened ||= lone;
+    end = j;
+    if (!lone && indent(lines[j]) <= base) break;
+  }
+  return lines.slice(at, end + 1);
+}
+
+/** Reading a token's claims without checking its signature. */
+const UNVERIFIED_DECODE =
+  /\bjwt\.decode\s*\(|\bjwt_decode\s*\(|\bdecode_unverified\s*\(|\bverify_signature["']?\s*:\s*False|\bJWT\.decode\s*\([^)\n]*,\s*(?:nil|false)\b|\bParseUnverified\s*\(|\binsecure_decode\s*\(|\bdangerous_insecure_decode\w*\s*\(/;
+const CATCH_LINE = /^\s*(?:\}\s*)?(?:catch\b|except\b|rescue\b)|\.catch\s*\(|\bif\s+err\s*!=\s*nil\b/;
+
+/**
+ * A verification whose failure path answers with the unverified claims (issue 21, item 2): in the
+ * block that handles the verify error, `return jwt.decode(token)`. The error then passes as success.
+ */
+function unverifiedFallback(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  for (const i of file.matchingLines(new RegExp(UNVERIFIED_DECODE.source, 'g'))) {
+    const l = file.lines[i];
+    // (returned, assigned, or the block's value: Ruby's and Rust's last expression is the answer)
+    if (!/\breturn\b|=>/.test(l) && !/^\s*(?:\w+\s*=|[\w:.]*decode\w*\s*\()/.test(l)) continue;
+    for (let k = i; k >= 0 && k >= i - 3; k--)
+      if (CATCH_LINE.test(file.lines[k])) {
+        add('backdoor.unverified-fallback', i);
+        break;
+      }
+  }
 }
 
 /** A call that verifies: a signature, a MAC, a certificate, a digest compared in constant time. */
@@ -406,4 +529,7 @@ prefilterProvider(() => [
   VERIFY_CALL,
   TLS_OFF_BY_NAME,
   MAC_NAME,
+  TLS_OFF_LITERAL,
+  CERT_CALLBACK,
+  UNVERIFIED_DECODE,
 ]);

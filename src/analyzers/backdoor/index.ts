@@ -3,6 +3,7 @@
  *   shapes.ts     the text shapes (decode-then-exec, reverse shells, master passwords…), line-based
  *   structure.ts  one parse of the file: its guards and functions, in every language ast-grep reads
  *   trigger.ts    a rare, chosen condition that opens harmful code (logic bombs, hidden triggers)
+ *   remote.ts     what the network sends, run as a command or as code (remote control)
  * Every finding has category `backdoor`.
  */
 import type { Finding } from '../../engine/types.ts';
@@ -14,6 +15,7 @@ import { analyzeMoney } from './money.ts';
 import { analyzeLeaks } from './leaks.ts';
 import { analyzeCrypto } from './crypto.ts';
 import { analyzeObfuscation } from './obfuscation.ts';
+import { analyzeRemote } from './remote.ts';
 import { triggerEffects } from './trigger.ts';
 import { triggerLines } from './vocabulary.ts';
 
@@ -46,6 +48,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     ...analyzeLeaks(file),
     ...analyzeCrypto(file),
     ...analyzeObfuscation(file),
+    ...analyzeRemote(file),
   );
   // (the lines that may hold a trigger, from the text: no such line, no parse)
   const candidates = triggerLines(file, assignments(file));

@@ -85,8 +85,10 @@ function splitSecretName(id: string): boolean {
   return SECRET_WORDS.has(words[n - 1]) || (n >= 2 && SECRET_WORDS.has(words[n - 2] + words[n - 1]));
 }
 
+// (`os.environ.get("AWS_REGION")` reads one variable, not the whole environment: C's `environ` and
+// Python's bare `environ` count only when read whole)
 const ENV_WHOLE =
-  /\bos\.environ\b(?!\s*(?:\.get|\[))|\bprocess\.env\b(?!\s*\.\s*\w|\s*\[)|\bSystem\.getenv\(\s*\)|\bos\.Environ\(\)|\bENV\.(?:to_h|to_hash|each|map|select|filter)\b|\$_ENV\b|\benv::vars\(\)|\bEnvironment\.GetEnvironmentVariables\(\)|\bgetenv\(\s*\)|\bprintenv\b|\benviron\b/;
+  /\bos\.environ\b(?!\s*(?:\.get|\[))|\bprocess\.env\b(?!\s*\.\s*\w|\s*\[)|\bSystem\.getenv\(\s*\)|\bos\.Environ\(\)|\bENV\.(?:to_h|to_hash|each|map|select|filter)\b|\$_ENV\b|\benv::vars\(\)|\bEnvironment\.GetEnvironmentVariables\(\)|\bgetenv\(\s*\)|\bprintenv\b|(?<![.\w])environ\b(?!\s*(?:\.get|\[|\.setdefault|\.pop))/;
 const CRED_FILE =
   /\.ssh\/(?:id_\w+|authorized_keys)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|wallet\.dat|\.bash_history|["'/]\.env(?:\.\w+)?["']|id_rsa|id_ed25519/;
 /** A whole settings, session or request object, passed as it is (the log gets every field). */

@@ -232,6 +232,11 @@ function bodiesOf(file: SourceFile): { get(name: string): string | undefined } {
       for (let j = at + 1; j < lines.length && j <= at + 80; j++) {
         const l = lines[j];
         if (!l.trim()) continue;
+        // (a brace on its own line under the definition opens the body: C#, Java and C in Allman style)
+        if (end === at && /^\s*\{\s*$/.test(l)) {
+          end = j;
+          continue;
+        }
         end = j;
         if (indent(l) <= base) break;
       }
@@ -477,11 +482,17 @@ function linesHolding(file: SourceFile, ...needles: string[]): number[] {
 }
 
 /** A condition followed by what the names it reads hold (two levels: `if expired()` → its body is not followed). */
+/**
+ * A root name, or a member of the class's own (`self::CODE`, `static::CODE`, `Self::CODE`, `this.code`,
+ * `$this->code`): a class constant is read through its class, and the file assigns it by its bare name.
+ */
+export const OWN_NAME =
+  /(?:(?<=\b(?:self|static|Self)::)|(?<=(?:\bthis|\bself|\$this)(?:\.|->))|(?<![\w.$>:]|->|::))[A-Za-z_]\w*/g;
 export function expand(text: string, values: Map<string, string>, depth = 2): string {
   if (depth === 0) return text;
   const extra: string[] = [];
   // (root names only: `process.env.X` reads `process`, not whatever a local `env` holds)
-  for (const m of text.matchAll(/(?<![\w.$>:]|->|::)[A-Za-z_]\w*/g)) {
+  for (const m of text.matchAll(OWN_NAME)) {
     const v = values.get(m[0]);
     if (v !== undefined && !extra.includes(v)) extra.push(expand(v, values, depth - 1));
   }

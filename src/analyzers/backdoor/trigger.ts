@@ -28,7 +28,9 @@ export function triggerEffects(file: SourceFile, s: Structure): Finding[] {
   const seen = new Set<number>();
   for (const g of expandedGuards(s)) {
     if (seen.has(g.line)) continue;
-    const t = triggerOf(g.condition, g.expanded, helpersOf(g.condition, s), s.text, s.values);
+    // (a helper's constants are read too: `return now() > SUPPORT_END` with `SUPPORT_END = 1811808000L`)
+    const helpers = helpersOf(g.condition, s);
+    const t = triggerOf(g.condition, g.expanded, helpers && expand(helpers, s.values), s.text, s.values);
     if (!t) continue;
     const effect = effectOf(g, t, s);
     if (!effect) continue;

@@ -1,6 +1,7 @@
 import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding, pieceAt } from '../source.ts';
+import { OWN_NAME } from './structure.ts';
 
 /**
  * The words the planted-behaviour checks share, language-general: what makes a condition rare and
@@ -70,7 +71,7 @@ const MATCH_OP =
 const TIME_WORD =
   /[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD|\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b/;
 const MOMENT =
-  /\b20[2-9]\d\b|\b\d{9,13}\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
+  /\b20[2-9]\d\b|\b\d{9,13}(?:[uU]?[lL]{1,2})?\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
 const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
 /** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
 const CALENDAR =
@@ -134,12 +135,13 @@ export interface Trigger {
   identity?: boolean;
 }
 
-const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*$/;
+/** A value that is one literal (a trailing comment beside it says nothing about the value). */
+const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*(?:(?:\/\/|#|\/\*|--)[^"'`]*)?$/;
 
 /** Literals held by the root names a text reads: a name holding only a literal, or (depth 2) one more name away. */
 function constantsOf(text: string, values: Map<string, string>, depth: number): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?<![\w.$>:])[A-Za-z_]\w*/g)) {
+  for (const m of text.matchAll(OWN_NAME)) {
     const v = values.get(m[0]);
     if (v === undefined) continue;
     // (a list of literals only when the condition names it: `PROBES.has(ua)`, not a list two names away)
@@ -161,6 +163,9 @@ function incremented(name: string, text: string): boolean {
   ).test(text);
 }
 
+/** A value that is the count an atomic increment returns (`COMPACTIONS.fetch_add(1, SeqCst)`). */
+const COUNT_CALL =
+  /^\s*[\w.:]+\s*\.\s*(?:fetch_add|incrementAndGet|getAndIncrement|increment|incr|inc|Add)\s*\(|^\s*Interlocked\.Increment\s*\(/;
 /** What makes a condition rare and attacker-chosen, or undefined for an ordinary condition. */
 export function triggerOf(
   condition: string,
@@ -176,7 +181,8 @@ export function triggerOf(
   if (COUNTER.test(c)) return { kind: 'counter', input: false };
   if (text && /[<>]=?|==/.test(condition) && /\b\d{1,3}(?:_?\d{3})+L?\b|\b[1-9]\d{2,}\b/.test(c))
     for (const m of condition.matchAll(/[A-Za-z_]\w*/g))
-      if (m[0].length > 1 && incremented(m[0], text)) return { kind: 'counter', input: false };
+      if ((m[0].length > 1 && incremented(m[0], text)) || COUNT_CALL.test(values.get(m[0]) ?? ''))
+        return { kind: 'counter', input: false };
   if (MARKER.test(c) || MARKER.test(helpers)) return { kind: 'marker-file', input: false };
   if (REMOTE.test(c)) return { kind: 'remote-switch', input: true };
   if (LENGTH_TEST.test(condition)) return { kind: 'length', input: true };
@@ -222,7 +228,7 @@ export const EFFECTS: [string, RegExp][] = [
   ],
   [
     'turns a check off',
-    /\b\w*(?:[Vv]erif|[Cc]heck|[Vv]alid|[Ee]nforce|[Ss]ecure|[Cc]srf|CSRF|[Ss]ignature|[Ss]sl|SSL|[Tt]ls|TLS|[Cc]ert|[Ss]trict|[Pp]rotect|[Aa]uth)\w*\s*(?:=|:)\s*(?:false|False|FALSE|0|nil|None|off|'none'|"none")\b|\b\w*(?:[Ss]kip|SKIP|[Bb]ypass|BYPASS|[Ii]nsecure|INSECURE|[Dd]isable|DISABLE|[Tt]rust_?[Aa]ll|[Nn]o_?[Vv]erify|[Aa]ccept_?[Ii]nvalid|[Aa]llow_?[Aa]ny)\w*\s*(?:=|:|\()\s*(?:true|True|TRUE|1)\b|\bCERT_NONE\b|\bVERIFY_NONE\b|\bSSL_VERIFY_NONE\b|\bInsecureSkipVerify\b|\bdanger_accept_invalid\w*|\brejectUnauthorized\b|\bverify\s*=\s*False/,
+    /\b(?:csrf|cors|headers|frameOptions|xssProtection|sessionFixation)\b[^;\n]{0,40}\.disable\s*\(\s*\)|\banyRequest\s*\(\s*\)\s*\.\s*permitAll\b|\b\w*(?:[Vv]erif|[Cc]heck|[Vv]alid|[Ee]nforce|[Ss]ecure|[Cc]srf|CSRF|[Ss]ignature|[Ss]sl|SSL|[Tt]ls|TLS|[Cc]ert|[Ss]trict|[Pp]rotect|[Aa]uth)\w*\s*(?:=|:)\s*(?:false|False|FALSE|0|nil|None|off|'none'|"none")\b|\b\w*(?:[Ss]kip|SKIP|[Bb]ypass|BYPASS|[Ii]nsecure|INSECURE|[Dd]isable|DISABLE|[Tt]rust_?[Aa]ll|[Nn]o_?[Vv]erify|[Aa]ccept_?[Ii]nvalid|[Aa]llow_?[Aa]ny)\w*\s*(?:=|:|\()\s*(?:true|True|TRUE|1)\b|\bCERT_NONE\b|\bVERIFY_NONE\b|\bSSL_VERIFY_NONE\b|\bInsecureSkipVerify\b|\bdanger_accept_invalid\w*|\brejectUnauthorized\b|\bverify\s*=\s*False/,
   ],
   ['grants a role or privilege', GRANT],
   [
@@ -332,6 +338,11 @@ function markerLines(file: {
 const INCREMENT_OP = /\+\+|\+=\s*1\b|[Ii]ncrement\w*\s*\(|\.inc\(|\.incr\(|fetch_add\(/g;
 const INCREMENTED =
   /\b([A-Za-z_]\w*)\s*(?:\+\+|\+=\s*1\b)|\+\+\s*(?:this\.|self\.)?([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*\.\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add)\s*\(/g;
+/** A line that answers with a comparison (`return now > CUTOFF`, `=> Date.now() > END`). */
+const PREDICATE_RETURN = /(?:\breturn\b|=>)[^;\n]*?(?:[<>]=?|[=!]==?)/;
+/** The name an increment call's result is assigned to, from the text before the call on its line. */
+const CAPTURED_COUNT =
+  /(?:^|[\s(])(?:let|var|val|auto|const|int|long|u?int\d*|usize|u64|i64)?\s*(?:mut\s+)?([A-Za-z_]\w*)\s*(?::\s*\w+)?\s*:?=\s*[\w.:()&]*$/;
 const DEFINITION =
   /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>/;
 
@@ -412,11 +423,18 @@ export function triggerLines(
     const around = text.slice(Math.max(0, at - 60), at + 60);
     const i = INCREMENTED.exec(around.slice(0, 60 + m[0].length + 40));
     INCREMENTED.lastIndex = 0;
-    const n = i ? (i[1] ?? i[2] ?? i[3]) : undefined;
-    if (!n || n.length < 2 || names.has(n) || uncompared.has(n)) continue;
-    if (new RegExp(`\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`).test(text))
-      names.add(n);
-    else uncompared.add(n);
+    // (the count an atomic increment returns, kept in a name: `let n = HITS.fetch_add(1, …)`, `int c = hits.incrementAndGet()`)
+    const kept = i?.[3] ? CAPTURED_COUNT.exec(text.slice(text.lastIndexOf('\n', at) + 1, at))?.[1] : undefined;
+    const n = kept ?? (i ? (i[1] ?? i[2] ?? i[3]) : undefined);
+    if (!n || (n.length < 2 && !kept) || names.has(n) || uncompared.has(n)) continue;
+    const compared = new RegExp(
+      `\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`,
+      'g',
+    );
+    if (!compared.test(text)) uncompared.add(n);
+    // (a one-letter local is too common a word to find by its mentions: the lines that compare it are the trigger's)
+    else if (n.length < 2) for (const k of file.matchingLines(compared)) out.add(k);
+    else names.add(n);
   }
   // (a name computed from one of those: `ops = login.endsWith(SUFFIX)`, then `if (ops)`; one regex, one pass)
   if (names.size) {
@@ -433,19 +451,32 @@ export function triggerLines(
     }
     return name;
   };
-  for (const i of [...out])
-    for (let k = i; k >= 0 && k >= i - 30; k--) {
-      const d = definition(k);
-      if (d !== null) {
-        names.add(d);
-        break;
+  const enclosing = (lines: Iterable<number>) => {
+    for (const i of lines)
+      for (let k = i; k >= 0 && k >= i - 30; k--) {
+        const d = definition(k);
+        if (d !== null) {
+          names.add(d);
+          break;
+        }
       }
-    }
-  names.delete('');
+    names.delete('');
+  };
+  enclosing([...out]);
+  const mentions = (list: string[]) =>
+    file.matchingLines(new RegExp(`\\b(?:${list.map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`, 'g'));
   const list = [...names].filter((n) => n && n.length > 1).slice(0, 60);
   if (list.length) {
-    const mention = new RegExp(`\\b(?:${list.map((n) => n.replace(/[$]/g, '\\$')).join('|')})\\b`, 'g');
-    for (const i of file.matchingLines(mention)) out.add(i);
+    const fresh = mentions(list).filter((i) => !out.has(i));
+    for (const i of fresh) out.add(i);
+    // (a function that reads a trigger's constant is itself a trigger where it is called: `legacy()`
+    // holding `now > SUPPORT_END`; one more round, for the functions new to the list)
+    const known = new Set(names);
+    // (only a predicate that answers with the comparison, `return now() > SUPPORT_END`: a function that
+    // merely uses the constant somewhere is not one, and its callers are not triggers)
+    enclosing(fresh.filter((i) => PREDICATE_RETURN.test(file.lines[i] ?? '')));
+    const more = [...names].filter((n) => n && n.length > 1 && !known.has(n)).slice(0, 5);
+    if (more.length) for (const i of mentions(more)) out.add(i);
   }
   // (a minified line holds hundreds of guards and is generated: the line shapes read it, not this)
   // (nor a comment, or a line that decides nothing: a copyright year is not a time bomb)

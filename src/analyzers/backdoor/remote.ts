@@ -1,0 +1,202 @@
+/**
+ * Remote control (issue 21, items 1 and 3): what the code reads from the network (a reply of a server
+ * it calls, a line from a socket, a feed it polls) reaches a command or code runner in the same file,
+ * through assignments, loops, decoded structures, buffers filled by `recv` and the parameters of the
+ * file's own functions. A heartbeat whose reply sets an interval, a console that answers a fixed set of
+ * commands, and a request handler (a server's own request is an injection question, not this) are not
+ * findings.
+ *   backdoor.remote-command   a value read from the network runs as a shell command or as code
+ * Fixtures: src/analyzers/fixtures/backdoor.remote.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import type { SourceFile } from '../source.ts';
+import { linesWith, oncePerLine } from './vocabulary.ts';
+import { occurs, prefilterProvider } from '../literals.ts';
+import { splitArgs } from './calls.ts';
+
+/** Reading what a server or a peer sent: a socket, a response body, a fetched text. */
+const NET_READ =
+  /\brecv(?:from|msg)?\s*\(|\.recv\s*\(|\.makefile\s*\(|\bsocket_read\s*\(|\bfgets\s*\(\s*\$(?:sock|conn|fp|s)\w*|\bgetInputStream\s*\(\s*\)|\.Body\b|\b(?:GetStringAsync|ReadAsStringAsync|DownloadString\w*|ReceiveAsync|ReadLineAsync)\s*\(|\burlopen\s*\([^)\n]*\)\s*\.read\s*\(|\brequests\.(?:get|post)\s*\([^\n]*\)\s*\.(?:text|content|json\s*\()|\b(?:resp|response|res|reply|r)\s*\.\s*(?:json|text)\s*\(\s*\)|\bNet::HTTP\.get\b|\bURI\.open\s*\([^)\n]*\)\s*\.read\b|\bread_line\s*\(|\bread_to_string\s*\(\s*&mut\s+\w*(?:stream|sock|conn)\w*|\.text\s*\(\s*\)\s*\.await|\bfile_get_contents\s*\(\s*['"]https?:/;
+const NET_READ_G = new RegExp(NET_READ.source, 'g');
+/** Running a shell command or code from a string. */
+const RUNNER =
+  /\bexec\.Command(?:Context)?\s*\(|\bsubprocess\.\w+\s*\(|\bos\.(?:system|popen)\s*\(|(?<![\w.])(?:popen|system|shell_exec|passthru|proc_open|execSync|exec|spawn|spawnSync|execFile|eval)\s*\(|\b(?:child_process|childProcess|cp)\.(?:exec|execSync|spawn|spawnSync|execFile)\s*\(|\bRuntime\.getRuntime\(\)\.exec\s*\(|\bProcessBuilder\s*\(|\bProcess\.Start\s*\(|\bProcessStartInfo\s*\(|\bIO\.popen\s*\(|\bOpen3\.\w+\s*\(|\bCommand::new\s*\(|\.arg\s*\(|\bnew\s+Function\s*\(|(?<![\w.])compile\s*\(/;
+/** A runner given a fixed program and a list of arguments runs that program, not the text: the shell's name is what matters. */
+const FIXED_PROGRAM =
+  /\bsubprocess\.\w+\s*\(\s*\[\s*["'](?!(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh\b)|\b(?:exec\.Command(?:Context)?|Command::new|ProcessBuilder|ProcessStartInfo|spawn|spawnSync|execFile)\s*\(\s*(?:\w+\s*,\s*)?["'`](?!(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh\b|cmd(?:\.exe)?\b|powershell|pwsh)[^"'`]*["'`]/;
+const SHELL_BUILDER = /\bCommand::new\s*\(\s*"(?:\/bin\/)?(?:ba|z|da)?sh"|\bCommand::new\s*\(\s*"(?:cmd|powershell)/;
+const ASSIGN =
+  /^\s*(?:(?:const|let|var|val|my|local|auto|final|static|mut|char|string|String|std::string)\s+)*(?:[\w<>\[\],.:*&]+\s+)??\$?([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=))\s*(.*)$/;
+/** The first of several names assigned at once (`body, err := io.ReadAll(resp.Body)`). */
+const MULTI = /^\s*(?:var\s+|let\s+|my\s+)?\(?\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s*\)?\s*:?=(?!=)\s*(.*)$/;
+/** A loop over values: its variable takes what the collection holds. */
+const FOREACH =
+  /\bfor\s*\(?\s*(?:(?:const|let|var|auto|final)\s+)?(?:[\w<>\[\],.:*&]+\s+)?\(?\s*(?:\w+\s*,\s*)?\$?([A-Za-z_]\w*)\s*\)?\s*(?:in|of|:)\s+(.*)$|\bforeach\s*\(\s*(?:var\s+|[\w<>\[\].]+\s+)?\$?([A-Za-z_]\w*)\s+in\s+(.*)$|\bforeach\s*\(\s*(.*?)\s+as\s+(?:\$\w+\s*=>\s*)?\$([A-Za-z_]\w*)|\bfor\s+\w+\s*,\s*([A-Za-z_]\w*)\s*:?=\s*range\s+(.*)$|\.(?:each|forEach|for_each|map)\s*\(?\s*\{?\s*(?:\|\s*|\(\s*)?([A-Za-z_]\w*)/;
+/** A buffer or structure filled in place: `recv(fd, buf, …)`, `Decode(&r)`, `read(fd, buf, n)`. */
+const FILL =
+  /\b(?:recv|recvfrom|read|fread|Read|ReadFull)\s*\(\s*[\w.]+\s*,\s*&?([A-Za-z_]\w*)|\bDecode\s*\(\s*&?([A-Za-z_]\w*)/;
+const DEF =
+  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\(([^)]*)\)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal|inline)\s+)*[\w<>\[\],.:*&]+\s+\*?([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:const\s*)?(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>/;
+
+/** Fetching from the network (a download's first half). */
+const DOWNLOAD =
+  /\bhttps?\.get\s*\(|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
+/** Writing a file at a path given by name (a download's second half): the path's name. */
+const WRITE_PATH =
+  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]/;
+
+export function analyzeRemote(file: SourceFile): Finding[] {
+  const out: Finding[] = [];
+  downloadedThenRun(file, out);
+  // (the scan's automaton says first whether the file reads the network and runs anything at all)
+  if (!occurs(NET_READ, file.text) || !occurs(RUNNER, file.text)) return out;
+  const lines = file.lines.map((l) =>
+    l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : l.replace(/(?:\/\/|#(?![{!\[])).*$/, ''),
+  );
+  const reads = linesWith(file, NET_READ_G).filter((i) => NET_READ.test(lines[i]));
+  if (!reads.length) return out;
+  const tainted = new Set<string>();
+  const params = functionsOf(lines, file.language === 'go');
+  const mentions = (text: string) =>
+    [...text.matchAll(/(?<![\w.$])\$?[A-Za-z_]\w*/g)].some((m) => tainted.has(m[0].replace(/^\$/, '')));
+  const taint = (i: number, fromRead: boolean) => {
+    const c = lines[i];
+    const a = ASSIGN.exec(c) ?? MULTI.exec(c);
+    if (a && (fromRead || mentions(a[2]))) tainted.add(a[1]);
+    const f = FILL.exec(c);
+    if (f && fromRead) tainted.add(f[1] ?? f[2]);
+    const l = FOREACH.exec(c);
+    if (l) {
+      const name = l[1] ?? l[3] ?? l[6] ?? l[7] ?? l[9];
+      const over = l[2] ?? l[4] ?? l[5] ?? l[8] ?? c;
+      if (name && (fromRead || mentions(over))) tainted.add(name);
+    }
+    // (a tainted argument taints the parameter of the file's own function it is passed to)
+    for (const m of c.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+      const ps = params.get(m[1]);
+      if (!ps) continue;
+      splitArgs(c, (m.index ?? 0) + m[0].length).forEach((arg, k) => {
+        if (ps[k] && (mentions(arg) || (fromRead && /\w/.test(arg) && NET_READ.test(arg)))) tainted.add(ps[k]);
+      });
+    }
+  };
+  for (const i of reads) taint(i, true);
+  // (four passes reach what a file of helpers passes on: read, decode, loop, call)
+  for (let pass = 0; pass < 4 && tainted.size; pass++) {
+    const before = tainted.size;
+    const names = [...tainted].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 200);
+    for (const i of file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'))) taint(i, false);
+    if (tainted.size === before) break;
+  }
+  if (!tainted.size) return out;
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-912',
+    'Run only fixed, named actions chosen from what the server sends; never its text as a command or code.',
+  );
+  const names = [...tainted].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 200);
+  for (const i of file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'))) {
+    const c = lines[i];
+    const at = c.search(RUNNER);
+    if (at < 0) continue;
+    const call = c.slice(at);
+    if (FIXED_PROGRAM.test(call) || !mentions(call.replace(RUNNER, ' '))) continue;
+    // (a builder's argument counts where the builder runs a shell: `Command::new("sh").arg("-c").arg(x)`)
+    if (/^\.arg\s*\(/.test(call) && !SHELL_BUILDER.test(lines.slice(Math.max(0, i - 4), i + 1).join(' '))) continue;
+    // (`compile` runs code only as Python's builtin with an exec mode; a regex compile is not one)
+    if (/^compile\s*\(/.test(call) && !/["']exec["']/.test(call)) continue;
+    add(
+      i,
+      'backdoor.remote-command',
+      'Command or code from the network is run',
+      'high',
+      'What a server or a socket sends is run as a shell command or as code: whoever controls that endpoint controls this machine (a remote-control channel).',
+    );
+  }
+  return out;
+}
+
+/**
+ * A file written from a download and then run (issue 21, supply-chain code in install and build
+ * scripts): the path a download is written to (in the same function as the fetch), followed through
+ * the calls that pass it to that function, named in a command the file runs.
+ *   backdoor.download-exec   a downloaded file is executed
+ */
+function downloadedThenRun(file: SourceFile, out: Finding[]): void {
+  if (!occurs(DOWNLOAD, file.text) || !occurs(WRITE_PATH, file.text) || !occurs(RUNNER, file.text)) return;
+  const lines = file.lines.map((l) => (l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : l));
+  const params = functionsOf(lines, file.language === 'go');
+  const paths = new Set<string>();
+  lines.forEach((l, i) => {
+    const w = WRITE_PATH.exec(l);
+    const name = w?.[1] ?? w?.[2];
+    if (!name || !lines.slice(Math.max(0, i - 8), i + 8).some((x) => DOWNLOAD.test(x))) return;
+    paths.add(name);
+    // (the path is a parameter of the function that downloads: the callers' arguments in its place)
+    for (let k = i; k >= 0 && k >= i - 30; k--) {
+      const d = DEF.exec(lines[k]);
+      if (!d) continue;
+      const fn = d[1] ?? d[3] ?? d[5];
+      const at = params.get(fn)?.indexOf(name) ?? -1;
+      if (at >= 0)
+        for (const c of file.text.matchAll(new RegExp(`\\b${fn}\\s*\\(`, 'g'))) {
+          const arg = splitArgs(file.text, (c.index ?? 0) + c[0].length)[at]?.trim();
+          if (arg && /^[A-Za-z_]\w*$/.test(arg) && arg !== name) paths.add(arg);
+        }
+      break;
+    }
+  });
+  if (!paths.size) return;
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-494',
+    'Ship what the package needs inside it; never fetch and run code at install or build time.',
+  );
+  // (the downloaded path is the program run, not an argument: `tar xzf archive` unpacks a download, it does not run it)
+  const named = new RegExp(`^\\s*\\(?\\s*(?:\\[\\s*)?(?:["'\`]\\s*)?\\$?\\{?(?:${[...paths].join('|')})\\b`);
+  lines.forEach((l, i) => {
+    const at = l.search(RUNNER);
+    if (at < 0 || WRITE_PATH.test(l)) return;
+    const call = l.slice(at).replace(RUNNER, ' ');
+    if (named.test(call))
+      add(
+        i,
+        'backdoor.download-exec',
+        'A downloaded file is run',
+        'high',
+        'A file written from a download is executed: whoever serves that URL (or intercepts it) runs code here, at install or build time.',
+      );
+  });
+}
+
+/** The file's functions and their parameter names, by a language-general look at definition lines. */
+function functionsOf(lines: string[], nameFirst: boolean): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of lines) {
+    if (!l.includes('(')) continue;
+    const m = DEF.exec(l);
+    if (!m) continue;
+    const name = m[1] ?? m[3] ?? m[5];
+    const ps = (m[2] ?? m[4] ?? m[6] ?? '')
+      .split(',')
+      // (Go writes the name before its type: `r reply`; the others after it, or with `:`)
+      .map((p) =>
+        nameFirst
+          ? (/^\s*([A-Za-z_]\w*)/.exec(p)?.[1] ?? '')
+          : (/([A-Za-z_]\w*)\s*(?:[:=].*)?$/.exec(
+              p
+                .trim()
+                .replace(/^[&*$]+|\s*\*+\s*/g, ' ')
+                .trim(),
+            )?.[1] ?? ''),
+      )
+      .filter((p) => p && !/^(?:self|this|ctx|cls)$/.test(p));
+    if (name && !/^(?:if|for|while|switch|catch|return)$/.test(name)) out.set(name, ps);
+  }
+  return out;
+}
+
+prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH]);
+prefilterProvider(() => [NET_READ_G], true);
