@@ -153,19 +153,46 @@ const MAKEFILE = /(?:^|\/)(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$/;
 const PATCH = /\.(?:diff|patch)$/i;
 const PACKAGE_JSON = /(?:^|\/)package\.json$/;
 
+/** A file's added code in a patch: the part's text, and for each of its lines the patch line (0-based) it is. */
+export interface PatchedPart {
+  text: string;
+  at: number[];
+}
+
 /**
- * For each file a unified diff patches, the patch text with only that file's added lines kept
- * (their leading + turned into a space, every other line blank), so findings point into the patch.
+ * For each file a unified diff patches, its added lines (their leading + turned into a space) with
+ * the lines between them in its sections blanked, so distances within a section stay; a section of
+ * another file between two of its own is one blank line, and `at` maps each line back into the patch.
+ * (Each part used to be the whole patch with other lines blanked: 2,000 one-line files patched in
+ * 200 KB took 22 s, every part as long as the patch.)
  */
-export function patchedCode(patch: string): Map<string, string> {
-  const size = patch.split('\n').length;
-  const byFile = new Map<string, string[]>();
-  for (const d of parseUnifiedDiff(patch)) {
-    let out = byFile.get(d.path);
-    if (!out) byFile.set(d.path, (out = new Array<string>(size).fill('')));
-    for (const [n, text] of d.lines) out[d.at.get(n)!] = ' ' + text;
+export function patchedCode(patch: string): Map<string, PatchedPart> {
+  const byFile = new Map<string, PatchedPart & { lines: string[]; section: number }>();
+  parseUnifiedDiff(patch).forEach((d, section) => {
+    for (const [n, text] of d.lines) {
+      const index = d.at.get(n)!;
+      let part = byFile.get(d.path);
+      // (line 1 stays blank, as the patch's header line was: a PHP part gets its <?php tag there)
+      if (!part) byFile.set(d.path, (part = { text: '', at: [index - 1], lines: [''], section }));
+      const last = part.at[part.at.length - 1];
+      if (part.section !== section) (part.lines.push(''), part.at.push(index - 1));
+      else for (let i = last + 1; i < index; i++) (part.lines.push(''), part.at.push(i));
+      part.section = section;
+      part.lines.push(' ' + text);
+      part.at.push(index);
+    }
+  });
+  return new Map([...byFile].map(([p, { lines, at }]) => [p, { text: lines.join('\n'), at }]));
+}
+
+/** Findings in a part of a patch, moved to the patch lines they stand on. */
+function atPatchLines(findings: Finding[], at: number[]): Finding[] {
+  for (const f of findings) {
+    const line = at[f.line - 1];
+    f.endLine = (at[f.endLine - 1] ?? line) + 1;
+    f.line = line + 1;
   }
-  return new Map([...byFile].map(([p, ls]) => [p, ls.join('\n')]));
+  return findings;
 }
 
 /**
@@ -254,7 +281,7 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
       );
   } else if (PATCH.test(path)) {
     // A patch file's added code, per file it patches, in that file's language (lines stay the patch's own).
-    for (const [target, text] of patchedCode(file.text)) {
+    for (const [target, { text, at }] of patchedCode(file.text)) {
       const lang = languageOf(
         target,
         text
@@ -264,9 +291,16 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
       );
       if (!lang) continue;
       const part = new SourceFile(path, text, lang);
+      const changed = opts.changedLines;
+      const local = changed && new Set(at.flatMap((p, k) => (changed.has(p + 1) ? [k + 1] : [])));
       findings.push(
-        ...run('code', () => analyzeCode(part, notes, undefined, opts.changedLines)),
-        ...run('backdoor', () => analyzeBackdoors(part)),
+        ...atPatchLines(
+          [
+            ...run('code', () => analyzeCode(part, notes, undefined, local)),
+            ...run('backdoor', () => analyzeBackdoors(part)),
+          ],
+          at,
+        ),
       );
     }
   }
