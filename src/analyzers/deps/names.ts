@@ -123,14 +123,17 @@ export function editDistance(a: string, b: string, max = 2): number {
 function withinOneEdit(a: string, b: string): number {
   if (a === b) return 0;
   if (!b.length) return 2; // (as the table reads it: no column, no row within the bound)
+  // (what is left between the common start and the common end: one character or none on each
+  // side is a drop, an addition or a replacement; two swapped on both is a swap)
+  const m = Math.min(a.length, b.length);
   let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  // (past the first difference: the rest must agree after one drop, one replacement or one swap)
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return 1;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2) ? 1 : 2;
-  }
-  return (a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1)) ? 1 : 2;
+  while (i < m && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  let j = 0;
+  while (j < m - i && a.charCodeAt(a.length - 1 - j) === b.charCodeAt(b.length - 1 - j)) j++;
+  const ra = a.length - i - j,
+    rb = b.length - i - j;
+  if (ra <= 1 && rb <= 1) return 1;
+  return ra === 2 && rb === 2 && a[i] === b[i + 1] && a[i + 1] === b[i] ? 1 : 2;
 }
 
 export interface NameVerdict {
