@@ -332,6 +332,8 @@ function markerLines(file: {
 const INCREMENT_OP = /\+\+|\+=\s*1\b|[Ii]ncrement\w*\s*\(|\.inc\(|\.incr\(|fetch_add\(/g;
 const INCREMENTED =
   /\b([A-Za-z_]\w*)\s*(?:\+\+|\+=\s*1\b)|\+\+\s*(?:this\.|self\.)?([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*\.\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add)\s*\(/g;
+/** A word compared with a number or a constant: `seen > 50000`, `n() >= LIMIT`, `c.get() < 1_000`. */
+const COMPARED_WORD = /\b\w+(?=(?:\(\)|\.get\(\))?\s*[<>]=?\s*(?:\d{3,}|\d{1,3}_\d{3}|[A-Z_]{3,}))/g;
 const DEFINITION =
   /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>/;
 
@@ -407,6 +409,7 @@ export function triggerLines(
   // (found from the `++` / `+= 1` / increment call, then the name beside it: one literal scan)
   // (a name counted up in many places is compared once: each test reads the whole text)
   const uncompared = new Set<string>();
+  let comparedWords: Set<string> | undefined;
   for (const m of mayOccur(INCREMENT_OP, text) ? text.matchAll(INCREMENT_OP) : []) {
     const at = m.index ?? 0;
     const around = text.slice(Math.max(0, at - 60), at + 60);
@@ -414,8 +417,10 @@ export function triggerLines(
     INCREMENTED.lastIndex = 0;
     const n = i ? (i[1] ?? i[2] ?? i[3]) : undefined;
     if (!n || n.length < 2 || names.has(n) || uncompared.has(n)) continue;
-    if (new RegExp(`\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`).test(text))
-      names.add(n);
+    // (the words compared with a number, found in one pass: a regex per counted name read the whole
+    // text once each, 14 s for 20,000 names counted up in 184 KB)
+    comparedWords ??= new Set(Array.from(text.matchAll(COMPARED_WORD), (c) => c[0]));
+    if (comparedWords.has(n)) names.add(n);
     else uncompared.add(n);
   }
   // (a name computed from one of those: `ops = login.endsWith(SUFFIX)`, then `if (ops)`; one regex, one pass)
