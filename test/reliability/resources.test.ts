@@ -399,3 +399,12 @@ test('a 184 KB JavaScript file of 20,000 names each counted up once (`aN++`) is 
   const r = scan([sourceDir('many-counters', { 'a.js': text })]);
   assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
 });
+
+test('a 268 KB JavaScript file of 3,000 helpers that return a constant behind a date is scanned in under 5 s (the caller search took 4.4 s, one regex per helper over the whole text)', () => {
+  const helper = (i: number) =>
+    `function f${i}(x) {\n  if (Date.now() > 1767225600000 + x) {\n    return 0;\n  }\n  return 1;\n}`;
+  const r = scan([
+    sourceDir('many-helpers', { 'a.js': Array.from({ length: 3000 }, (_v, i) => helper(i)).join('\n') }),
+  ]);
+  assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
+});
