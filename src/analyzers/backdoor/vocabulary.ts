@@ -343,6 +343,8 @@ const PREDICATE_RETURN = /(?:\breturn\b|=>)[^;\n]*?(?:[<>]=?|[=!]==?)/;
 /** The name an increment call's result is assigned to, from the text before the call on its line. */
 const CAPTURED_COUNT =
   /(?:^|[\s(])(?:let|var|val|auto|const|int|long|u?int\d*|usize|u64|i64)?\s*(?:mut\s+)?([A-Za-z_]\w*)\s*(?::\s*\w+)?\s*:?=\s*[\w.:()&]*$/;
+/** A word compared with a number or a constant: `seen > 50000`, `n() >= LIMIT`, `c.get() < 1_000`. */
+const COMPARED_WORD = /\b\w+(?=(?:\(\)|\.get\(\))?\s*[<>]=?\s*(?:\d{3,}|\d{1,3}_\d{3}|[A-Z_]{3,}))/g;
 const DEFINITION =
   /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>/;
 
@@ -418,6 +420,7 @@ export function triggerLines(
   // (found from the `++` / `+= 1` / increment call, then the name beside it: one literal scan)
   // (a name counted up in many places is compared once: each test reads the whole text)
   const uncompared = new Set<string>();
+  let comparedWords: Set<string> | undefined;
   for (const m of mayOccur(INCREMENT_OP, text) ? text.matchAll(INCREMENT_OP) : []) {
     const at = m.index ?? 0;
     const around = text.slice(Math.max(0, at - 60), at + 60);
@@ -427,14 +430,20 @@ export function triggerLines(
     const kept = i?.[3] ? CAPTURED_COUNT.exec(text.slice(text.lastIndexOf('\n', at) + 1, at))?.[1] : undefined;
     const n = kept ?? (i ? (i[1] ?? i[2] ?? i[3]) : undefined);
     if (!n || (n.length < 2 && !kept) || names.has(n) || uncompared.has(n)) continue;
-    const compared = new RegExp(
-      `\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`,
-      'g',
-    );
-    if (!compared.test(text)) uncompared.add(n);
-    // (a one-letter local is too common a word to find by its mentions: the lines that compare it are the trigger's)
-    else if (n.length < 2) for (const k of file.matchingLines(compared)) out.add(k);
-    else names.add(n);
+    // (the words compared with a number, found in one pass: a regex per counted name read the whole
+    // text once each, 14 s for 20,000 names counted up in 184 KB)
+    comparedWords ??= new Set(Array.from(text.matchAll(COMPARED_WORD), (c) => c[0]));
+    if (!comparedWords.has(n)) uncompared.add(n);
+    else if (n.length < 2) {
+      // (a one-letter local is too common a word to find by its mentions: the lines that compare it are
+      // the trigger's; read once per letter)
+      const compared = new RegExp(
+        `\\b${n}\\b(?:\\(\\)|\\.get\\(\\))?\\s*[<>]=?\\s*(?:\\d{3,}|\\d{1,3}_\\d{3}|[A-Z_]{3,})`,
+        'g',
+      );
+      for (const k of file.matchingLines(compared)) out.add(k);
+      uncompared.add(n);
+    } else names.add(n);
   }
   // (a name computed from one of those: `ops = login.endsWith(SUFFIX)`, then `if (ops)`; one regex, one pass)
   if (names.size) {
