@@ -144,7 +144,8 @@ async function decodeBody(raw: Buffer, header: string | undefined, limit: number
     .map((x) => x.trim().toLowerCase())
     .filter(Boolean);
   for (const l of layers)
-    if (!(l in DECODERS))
+    // (own keys only: `constructor` or `toString` as an encoding would call Object's, not a decoder)
+    if (!Object.hasOwn(DECODERS, l))
       throw new HttpError(
         415,
         `the request body's Content-Encoding "${l}" is not one Warden can read (gzip, deflate, br); it was not forwarded`,

@@ -753,6 +753,14 @@ export function leakCases(s: Secrets): LeakCase[] {
       refuse: 415,
     },
     {
+      name: "openai: an encoding named like an object's own property (constructor, hasOwnProperty)",
+      anthropic: false,
+      raw: json(chat),
+      headers: { 'content-encoding': 'hasOwnProperty' },
+      secrets: [s.openai],
+      refuse: 415,
+    },
+    {
       name: 'openai: raw deflate (no zlib wrapper)',
       anthropic: false,
       raw: via(deflateRawSync, json(chat)),

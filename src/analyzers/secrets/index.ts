@@ -4,6 +4,7 @@
  * the environment, hashes and lockfile integrity strings are recognised as not secret.
  * Findings never carry the secret: the snippet is redacted.
  */
+import { createPrivateKey } from 'node:crypto';
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip, MAX_SNIPPET } from '../source.ts';
 import { SECRET_PATTERNS, B, E, type SecretPattern } from './patterns.ts';
@@ -649,10 +650,24 @@ function isPlaceholderKeyBlock(block: string): boolean {
   const body = block.replace(/^-----BEGIN[^\n]*?-----/, '').split('-----END')[0];
   // A real key has a long base64 body: runs of 40 or more base64 characters (its 64-character
   // lines), not code after a header the program looks for (`indexOf("-----BEGIN…")`).
-  return (
-    !body.split(/\\+[nrt]|["'`,\s]+/).some((t) => /[A-Za-z0-9+/=]{40,}/.test(t)) ||
-    /\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body.replace(/\\+[nrt]|["'`+,\s]/g, ''))
-  );
+  if (!body.split(/\\+[nrt]|["'`,\s]+/).some((t) => /[A-Za-z0-9+/=]{40,}/.test(t))) return true;
+  if (!/\.{3}|x{4,}|<[^>]*>|\$\{|\{\{/i.test(body.replace(/\\+[nrt]|["'`+,\s]/g, ''))) return false;
+  // (a run of x in a body that parses as a key is chance, not a placeholder: one random RSA key in a
+  // few hundred holds four x in a row, and such a key was neither reported nor redacted)
+  return !parsesAsPrivateKey(block);
+}
+
+/** Whether a PEM block (written plainly or JSON-escaped) is a private key Node can read. */
+function parsesAsPrivateKey(block: string): boolean {
+  const pem = block.replace(/\\+r/g, '').replace(/\\+n/g, '\n');
+  const end = /-----END [A-Z ]*PRIVATE KEY-----/.exec(pem);
+  if (!end) return false;
+  try {
+    createPrivateKey(pem.slice(0, end.index + end[0].length));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
