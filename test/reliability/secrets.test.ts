@@ -202,6 +202,15 @@ test('a real private key whose random body holds four x in a row (one RSA key in
   assert.deepEqual(rules(fake), []);
 });
 
+test('in a megabyte of text with escapes here and there, a private key whose first character is escaped (\\x2d) is redacted whole, and a token starting with \\u0067 too', () => {
+  const pem = rsaPkcs1();
+  const pad = 'filler text with 100%25 escapes '.repeat(2000);
+  const out = new Redactor().redact(`${pad}\nkey: \\x2d${pem.slice(1)}\n${pad}`);
+  assert.deepEqual(leaked(out, bodyOf(pem)), [], 'a body line survived');
+  const token = 'ghp_' + 'R8x2mQ7vN4kL9pT3wZ6yB1cF5hJ0sD8gA2eX';
+  assert.ok(!new Redactor().redact(`${pad}\n\\u0067${token.slice(1)}\n${pad}`).includes(token.slice(1)));
+});
+
 test('a private key JSON-escaped in tool arguments (\\n as two characters), even twice and cut short, is redacted whole', () => {
   const pem = rsaPkcs1();
   const args = JSON.stringify({ path: 'deploy/key.pem', content: pem });
