@@ -43,6 +43,8 @@ interface Case {
   name: string;
   ok: boolean;
   skipped: boolean;
+  /** A known gap, kept as a todo test so it stays in view: it fails without failing the run. */
+  todo?: boolean;
   ms: number;
   error?: string;
 }
@@ -55,7 +57,7 @@ export default async function* (source) {
     const d = ev.data;
     if (d.details?.type === 'suite') continue;
     const err = d.details?.error;
-    yield JSON.stringify({ file: d.file, name: d.name, ok: ev.type === 'test:pass', skipped: !!(d.skip || d.todo),
+    yield JSON.stringify({ file: d.file, name: d.name, ok: ev.type === 'test:pass', skipped: !!d.skip, todo: !!d.todo,
       ms: d.details?.duration_ms ?? 0, error: err ? String(err.cause?.message ?? err.message).split('\\n')[0] : undefined }) + '\\n';
   }
 }`;
@@ -87,7 +89,8 @@ function main(): number {
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
     .map((f) => join(DIR, f));
   const cases = run(files);
-  const failed = cases.filter((c) => !c.ok);
+  const todo = cases.filter((c) => c.todo && !c.ok);
+  const failed = cases.filter((c) => !c.ok && !c.todo);
   const skipped = cases.filter((c) => c.ok && c.skipped);
   const lines: string[] = [
     '# Reliability',
@@ -98,8 +101,9 @@ function main(): number {
     'run in `npm test`. Times are wall-clock on this 2-core machine, for the whole case (processes started,',
     'databases made), not only the step it measures; the deadline figures under load are in docs/BENCH.md.',
     '',
-    `**${cases.length - failed.length - skipped.length} of ${cases.length} cases hold**` +
+    `**${cases.length - failed.length - skipped.length - todo.length} of ${cases.length} cases hold**` +
       (failed.length ? `; ${failed.length} fail (listed with their error)` : '') +
+      (todo.length ? `; ${todo.length} known gaps, kept as todo tests (listed with why they are open)` : '') +
       (skipped.length ? `; ${skipped.length} skipped (the reason is in the test output)` : '') +
       '.',
     '',
@@ -111,7 +115,14 @@ function main(): number {
     lines.push(`## ${AREAS[area] ?? area}`, '', `\`test/reliability/${basename(file)}\``, '');
     lines.push('| case | outcome | time |', '|---|---|---|');
     for (const c of mine) {
-      const outcome = c.skipped ? 'skipped' : c.ok ? 'holds' : `**fails**: ${cell(c.error ?? '')}`;
+      const outcome =
+        c.todo && !c.ok
+          ? '**known gap** (todo)'
+          : c.skipped
+            ? 'skipped'
+            : c.ok
+              ? 'holds'
+              : `**fails**: ${cell(c.error ?? '')}`;
       lines.push(`| ${cell(c.name)} | ${outcome} | ${seconds(c.ms)} |`);
     }
     lines.push('');
