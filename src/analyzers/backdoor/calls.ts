@@ -38,3 +38,37 @@ export function firstCallArgs(text: string, at: number): string | undefined {
   }
   return text.slice(open + 1);
 }
+
+/**
+ * A definition line of most languages (a function, a method, a const bound to an arrow function), its
+ * name and parameters in groups 1-2, 3-4 or 5-6.
+ */
+export const DEF =
+  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\(([^)]*)\)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal|inline)\s+)*[\w<>\[\],.:*&]+\s+\*?([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:const\s*)?(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>/;
+
+/** The file's functions and their parameter names, by a language-general look at definition lines. */
+export function functionsOf(lines: readonly string[], nameFirst = false): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of lines) {
+    if (!l.includes('(')) continue;
+    const m = DEF.exec(l);
+    if (!m) continue;
+    const name = m[1] ?? m[3] ?? m[5];
+    const ps = (m[2] ?? m[4] ?? m[6] ?? '')
+      .split(',')
+      // (Go writes the name before its type: `r reply`; the others after it, or with `:`)
+      .map((p) =>
+        nameFirst
+          ? (/^\s*([A-Za-z_]\w*)/.exec(p)?.[1] ?? '')
+          : (/([A-Za-z_]\w*)\s*(?:[:=].*)?$/.exec(
+              p
+                .trim()
+                .replace(/^[&*$]+|\s*\*+\s*/g, ' ')
+                .trim(),
+            )?.[1] ?? ''),
+      )
+      .filter((p) => p && !/^(?:self|this|ctx|cls)$/.test(p));
+    if (name && !/^(?:if|for|while|switch|catch|return)$/.test(name)) out.set(name, ps);
+  }
+  return out;
+}

@@ -16,7 +16,7 @@ import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
 import { candidateLines, occurs, prefilterProvider } from '../literals.ts';
-import { firstCallArgs } from './calls.ts';
+import { firstCallArgs, functionsOf } from './calls.ts';
 
 const SECRET_WORDS = new Set([
   'password',
@@ -217,7 +217,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       }
       // (a tainted argument taints the parameters of the file's own function it is passed to)
       for (const m of c.matchAll(/([A-Za-z_]\w*)\s*\(([^()]*)\)/g)) {
-        const f = (funcs ??= functionsOf(file)).get(m[1]);
+        const f = (funcs ??= functionsOf(file.lines)).get(m[1]);
         if (!f) continue;
         const given = m[2].split(',');
         f.forEach((p, k) => {
@@ -529,26 +529,6 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
 
 /** The text of the first call's arguments from `at` (up to its closing bracket, or the line's end). */
 const callArgs = (text: string, at: number): string => firstCallArgs(text, at) ?? text.slice(at).split(/\s{2,}|;/)[0];
-
-/** The file's functions and their parameter names, by a language-general look at definition lines. */
-function functionsOf(file: SourceFile): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const DEF =
-    /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\(([^)]*)\)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>/;
-  for (const l of file.lines) {
-    // (each of DEF's forms has a parameter list: a line without a bracket is not tried)
-    if (!l.includes('(')) continue;
-    const m = DEF.exec(l);
-    if (!m) continue;
-    const name = m[1] ?? m[3] ?? m[5];
-    const params = (m[2] ?? m[4] ?? m[6] ?? '')
-      .split(',')
-      .map((p) => /([A-Za-z_]\w*)\s*(?:[:=].*)?$/.exec(p.trim().replace(/^[&*$]+/, ''))?.[1] ?? '')
-      .filter((p) => p && !/^(?:self|this|ctx|cls)$/.test(p));
-    if (name && !/^(?:if|for|while|switch|catch|return)$/.test(name)) out.set(name, params);
-  }
-  return out;
-}
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
 prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G, COLLECTED], true);

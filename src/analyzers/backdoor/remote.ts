@@ -12,7 +12,7 @@ import type { Finding } from '../../engine/types.ts';
 import type { SourceFile } from '../source.ts';
 import { linesWith, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
-import { splitArgs } from './calls.ts';
+import { DEF, splitArgs, functionsOf } from './calls.ts';
 
 /** Reading what a server or a peer sent: a socket, a response body, a fetched text. */
 const NET_READ =
@@ -35,8 +35,6 @@ const FOREACH =
 /** A buffer or structure filled in place: `recv(fd, buf, …)`, `Decode(&r)`, `read(fd, buf, n)`. */
 const FILL =
   /\b(?:recv|recvfrom|read|fread|Read|ReadFull)\s*\(\s*[\w.]+\s*,\s*&?([A-Za-z_]\w*)|\bDecode\s*\(\s*&?([A-Za-z_]\w*)/;
-const DEF =
-  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\(([^)]*)\)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal|inline)\s+)*[\w<>\[\],.:*&]+\s+\*?([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:const\s*)?(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>/;
 
 /** Fetching from the network (a download's first half). */
 const DOWNLOAD =
@@ -169,33 +167,6 @@ function downloadedThenRun(file: SourceFile, out: Finding[]): void {
         'A file written from a download is executed: whoever serves that URL (or intercepts it) runs code here, at install or build time.',
       );
   });
-}
-
-/** The file's functions and their parameter names, by a language-general look at definition lines. */
-function functionsOf(lines: string[], nameFirst: boolean): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const l of lines) {
-    if (!l.includes('(')) continue;
-    const m = DEF.exec(l);
-    if (!m) continue;
-    const name = m[1] ?? m[3] ?? m[5];
-    const ps = (m[2] ?? m[4] ?? m[6] ?? '')
-      .split(',')
-      // (Go writes the name before its type: `r reply`; the others after it, or with `:`)
-      .map((p) =>
-        nameFirst
-          ? (/^\s*([A-Za-z_]\w*)/.exec(p)?.[1] ?? '')
-          : (/([A-Za-z_]\w*)\s*(?:[:=].*)?$/.exec(
-              p
-                .trim()
-                .replace(/^[&*$]+|\s*\*+\s*/g, ' ')
-                .trim(),
-            )?.[1] ?? ''),
-      )
-      .filter((p) => p && !/^(?:self|this|ctx|cls)$/.test(p));
-    if (name && !/^(?:if|for|while|switch|catch|return)$/.test(name)) out.set(name, ps);
-  }
-  return out;
 }
 
 prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH]);
