@@ -279,6 +279,13 @@ function mcpServers(config: unknown): { name: string; words: string[] }[] {
   return out;
 }
 
+/** One MCP server's command line (JSON or Codex's TOML alike): code fetched or decoded and run, or an unpinned package. */
+function judgeServer(words: string[], line: number, add: (id: Id, line: number) => void): void {
+  const spec = runnerPackage(words);
+  if (FETCHES_CODE.test(words.join(' '))) add('agent-config.mcp-fetches-code', line);
+  else if (spec && !localPath(spec) && !pinned(spec)) add('agent-config.mcp-unpinned', line);
+}
+
 /**
  * The checks on MCP servers: each server's command and arguments as one command line. A file that
  * is not JSON (even with comments) is read line by line for the same commands.
@@ -305,9 +312,7 @@ function checkMcpServers(file: SourceFile, add: (id: Id, line: number) => void):
   const keys = firstKeyLines(file.lines);
   for (const { name, words } of mcpServers(config)) {
     const line = (keys.get(name) ?? 0) + 1;
-    const spec = runnerPackage(words);
-    if (FETCHES_CODE.test(words.join(' '))) add('agent-config.mcp-fetches-code', line);
-    else if (spec && !localPath(spec) && !pinned(spec)) add('agent-config.mcp-unpinned', line);
+    judgeServer(words, line, add);
   }
 }
 
@@ -340,9 +345,7 @@ function checkCodexConfig(file: SourceFile, add: (id: Id, line: number) => void)
   let server: { line: number; words: string[] } | undefined;
   const done = () => {
     if (!server) return;
-    const spec = runnerPackage(server.words);
-    if (FETCHES_CODE.test(server.words.join(' '))) add('agent-config.mcp-fetches-code', server.line);
-    else if (spec && !localPath(spec) && !pinned(spec)) add('agent-config.mcp-unpinned', server.line);
+    judgeServer(server.words, server.line, add);
     server = undefined;
   };
   const strings = (v: string) => [...v.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2]);
