@@ -28,6 +28,7 @@ import {
 } from '../engine/types.ts';
 import { LANGUAGES, type Language } from '../analyzers/code/languages.ts';
 import { mayOccur, prefilterProvider } from '../analyzers/literals.ts';
+import { UNLESS } from '../analyzers/code/bounds-c.ts';
 
 export interface Rule {
   id: string;
@@ -54,6 +55,8 @@ export interface Rule {
   /** Files the rule does not apply to (a regex on the path: tests, for rules about production code). */
   notPath?: RegExp;
   flow?: { value: string; sanitizers?: RegExp; rejects?: string[]; confines?: boolean };
+  /** Built-in checks (src/analyzers/code/bounds-c.ts) any of which proves a match harmless: the match is dropped. */
+  unless?: string[];
   /** Where the rule was defined, for error messages and the fixture test. */
   pack: string;
 }
@@ -62,7 +65,7 @@ export class RuleError extends UserError {}
 
 const RULE_KEYS = new Set([
   'id', 'title', 'severity', 'confidence', 'category', 'cwe', 'message', 'fix', 'languages',
-  'requires', 'ast', 'constraints', 'utils', 'regex', 'not-regex', 'not-path', 'flags', 'flow',
+  'requires', 'ast', 'constraints', 'utils', 'regex', 'not-regex', 'not-path', 'flags', 'flow', 'unless',
 ]);
 const FLOW_KEYS = new Set(['value', 'sanitizers', 'rejects', 'confines']);
 const PACK_KEYS = new Set(['languages', 'rules']);
@@ -156,6 +159,7 @@ export function compilePack(parsed: unknown, pack: string, deferred = false): Ru
       })]);
     }
     if (raw.flow !== undefined) rule.flow = flowOf(raw.flow, raw, languages, where);
+    if (raw.unless !== undefined) rule.unless = unlessOf(raw.unless, raw, where);
     for (const [key, make] of fields) {
       if (!make) continue;
       if (deferred) lazy(rule, key, make);
@@ -220,6 +224,16 @@ function usedUtils(rule: object, constraints: unknown, utils: Record<string, obj
   visit(rule);
   visit(constraints);
   return used.size ? Object.fromEntries(Object.entries(utils).filter(([k]) => used.has(k))) : undefined;
+}
+
+/** `unless:` names built-in checks of the AST rule's match (bounds-c.ts); an unknown name is an error. */
+function unlessOf(raw: unknown, rule: Record<string, unknown>, where: string): string[] {
+  if (rule.ast === undefined) throw new RuleError(`${where}: 'unless' needs an 'ast' rule`);
+  const names = Array.isArray(raw) ? raw : [raw];
+  for (const n of names)
+    if (typeof n !== 'string' || !Object.hasOwn(UNLESS, n))
+      throw new RuleError(`${where}: 'unless' names one of ${Object.keys(UNLESS).join(', ')}`);
+  return names as string[];
 }
 
 function flowOf(raw: unknown, rule: Record<string, unknown>, languages: Language[], where: string): NonNullable<Rule['flow']> {

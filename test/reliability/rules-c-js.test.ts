@@ -104,3 +104,66 @@ test('JS: jQuery .html() of a concatenated string hidden in a chained selector: 
   ].join('\n');
   assert.deepEqual(hits('x.js', src, 'js.jquery-html-injection'), ['1:medium']);
 });
+
+// The proofs that drop a copy or a command as harmless (src/analyzers/code/bounds-c.ts), attacked: each
+// evasion changes what was proved between the proof and the use, and must keep the finding.
+test('C: source measured for malloc, then pointed at a longer string before strcpy: still an unbounded copy', () => {
+  const src = [
+    'char *f(const char *a, const char *b) {',
+    '    char *d = malloc(strlen(a) + 1);',
+    '    a = b;',
+    '    strcpy(d, a);',
+    '    return d;',
+    '}',
+  ].join('\n');
+  assert.deepEqual(hits('x.c', src, 'c.unbounded-copy'), ['4:high']);
+});
+
+test('C: source measured, then appended to with strcat before being copied: still an unbounded copy', () => {
+  const src = [
+    'char *f(char *a) {',
+    '    char *d = malloc(strlen(a) + 1);',
+    '    strcat(a, "-suffix");',
+    '    strcpy(d, a);',
+    '    return d;',
+    '}',
+  ].join('\n');
+  assert.ok(hits('x.c', src, 'c.unbounded-copy').includes('4:high'));
+});
+
+test('C: destination allocated twice (the second too small) or sized with a subtraction: still flagged', () => {
+  const twice =
+    'void f(const char *a) {\n    char *d = malloc(strlen(a) + 1);\n    d = malloc(4);\n    strcpy(d, a);\n}\n';
+  assert.deepEqual(hits('x.c', twice, 'c.unbounded-copy'), ['4:high']);
+  const minus = 'void f(const char *a) {\n    char *d = malloc(strlen(a) + 8 - 8);\n    strcpy(d, a);\n}\n';
+  assert.deepEqual(hits('x.c', minus, 'c.unbounded-copy'), ['3:high']);
+});
+
+test('C: a literal-initialised command buffer later filled by snprintf, or a macro of getenv(): command injection', () => {
+  const buf = [
+    'void f(const char *user) {',
+    '    char cmd[128] = "true";',
+    '    snprintf(cmd, sizeof cmd, "ls %s", user);',
+    '    system(cmd);',
+    '}',
+  ].join('\n');
+  assert.deepEqual(hits('x.c', buf, 'c.command-injection'), ['4:high']);
+  const macro = '#define RUN_ME getenv("PAYLOAD")\nvoid f(void) {\n    system(RUN_ME);\n}\n';
+  assert.deepEqual(hits('x.c', macro, 'c.command-injection'), ['3:high']);
+});
+
+test('C: the ordinary forms stay quiet: strdup by hand, a fixed openssl command, memcpy of the array size', () => {
+  const src = [
+    '#define KEYGEN "openssl genpkey -algorithm ed25519"',
+    'char *dup(const char *s) {',
+    '    char *d = (char *)malloc(strlen(s) + 1);',
+    '    strcpy(d, s);',
+    '    system(KEYGEN);',
+    '    unsigned char iv[16];',
+    '    memcpy(iv, s, 16);',
+    '    return d;',
+    '}',
+  ].join('\n');
+  for (const rule of ['c.unbounded-copy', 'c.command-injection', 'c.stack-buffer-copy'])
+    assert.deepEqual(hits('x.c', src, rule), [], rule);
+});

@@ -14,6 +14,7 @@ import { candidateLines, occurs } from '../literals.ts';
 import { astGrep, astGrepLang, registerParsers, type Language } from './languages.ts';
 import { mayCarryData, type FlowCache } from './flow-python.ts';
 import { closingSuffix } from './fragment.ts';
+import { UNLESS, type CNode } from './bounds-c.ts';
 
 /** Lines longer than this are not given to line regexes (minified code is skipped before). */
 export const MAX_REGEX_LINE = 4000;
@@ -256,6 +257,7 @@ export function analyzeCode(
               )
             )
               continue;
+            if (rule.unless?.some((name) => UNLESS[name](node as unknown as CNode))) continue;
             const shift = (l: number) => (l === 0 ? prefix.length : 0);
             // (a match can reach into the brackets added after a cut fragment: it ends with the text)
             const past = r.end.line >= file.lines.length;

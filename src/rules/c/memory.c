@@ -217,6 +217,16 @@ void keys(RSA *rsa, BIGNUM *e, xmlChar *doc) {
     RSA_generate_key_ex(rsa, 1024, e, NULL);
     // ok: c.weak-rsa-key
     RSA_generate_key_ex(rsa, 3072, e, NULL);
+    // ruleid: c.weak-key-command
+    FILE *k = popen("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 2>/dev/null", "r");
+    // ok: c.weak-key-command
+    FILE *k2 = popen("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 2>/dev/null", "r");
+    // ruleid: c.weak-key-command
+    snprintf(cmd, sizeof cmd, "openssl dsaparam -out %s 1024", path);
+    // ok: c.weak-key-command
+    snprintf(cmd, sizeof cmd, "openssl dsaparam -out %s 2048", path);
+    // ok: c.weak-key-command
+    snprintf(cmd, sizeof cmd, "openssl rand -hex 1024 > %s", path);
     // ruleid: c.xml-external-entities
     xmlReadDoc(doc, NULL, NULL, XML_PARSE_NOENT | XML_PARSE_NONET);
     // ok: c.xml-external-entities
@@ -415,4 +425,150 @@ void on_keypress(int *keycode_out) {
     // ok: c.weak-random-secret
     // ruleid: c.weak-random
     int keyframe = rand() % 60;
+}
+
+/* Copies the function proves fit (bounds-c.ts), and the look-alikes that do not. */
+char *dup_string(const char *str) {
+    char *copy = (char *)malloc(strlen(str) + 1);
+    // ok: c.unbounded-copy
+    strcpy(copy, str);
+    return copy;
+}
+
+char *dup_short(const char *str) {
+    /* no room for the NUL */
+    char *copy = malloc(strlen(str));
+    // ruleid: c.unbounded-copy
+    strcpy(copy, str);
+    return copy;
+}
+
+char *join3(const char *prefix, const char *name, const char *suffix) {
+    size_t total = strlen(prefix) + strlen(name) + strlen(suffix) + 1;
+    char *msg = malloc(total);
+    // ok: c.unbounded-copy
+    strcpy(msg, prefix);
+    // ok: c.unbounded-copy
+    strcat(msg, name);
+    // ok: c.unbounded-copy
+    strcat(msg, suffix);
+    return msg;
+}
+
+char *join_forgotten(const char *prefix, const char *name, const char *extra) {
+    /* sized for two strings, three copied */
+    char *msg = malloc(strlen(prefix) + strlen(name) + 1);
+    // ruleid: c.unbounded-copy
+    strcpy(msg, prefix);
+    // ruleid: c.unbounded-copy
+    strcat(msg, name);
+    // ruleid: c.unbounded-copy
+    strcat(msg, extra);
+    return msg;
+}
+
+char *with_scheme(const char *domain) {
+    char *url = malloc(strlen(domain) + 10);
+    // ok: c.unbounded-copy
+    sprintf(url, "https://%s", domain);
+    return url;
+}
+
+char *with_long_scheme(const char *domain) {
+    /* "https://" is 8 characters: 4 extra bytes are too few */
+    char *url = malloc(strlen(domain) + 4);
+    // ruleid: c.unbounded-copy
+    sprintf(url, "https://%s", domain);
+    return url;
+}
+
+char *resized(char *old, const char *src) {
+    char *out = malloc(strlen(src) + 1);
+    out = realloc(old, 8);
+    // ruleid: c.unbounded-copy
+    strcpy(out, src);
+    return out;
+}
+
+void run_fixed(void) {
+    const char *command = "openssl genpkey -algorithm RSA 2>/dev/null";
+    // ok: c.command-injection
+    FILE *fp = popen(command, "r");
+    // ok: c.command-injection
+    system(CLEAR_SCREEN);
+    pclose(fp);
+}
+
+void run_rebuilt(const char *user) {
+    char command[256] = "ls ";
+    // ruleid: c.unbounded-copy
+    strcat(command, user);
+    // ruleid: c.command-injection
+    system(command);
+}
+
+void run_reassigned(const char *user) {
+    const char *command = "id";
+    if (user) command = user;
+    // ruleid: c.command-injection
+    system(command);
+}
+
+#define SAFE_CMD "sync"
+#define USER_CMD getenv("CMD")
+void run_macros(void) {
+    // ok: c.command-injection
+    system(SAFE_CMD);
+    // ruleid: c.command-injection
+    system(USER_CMD);
+}
+
+void copy_block(const unsigned char *iv) {
+    unsigned char iv_copy[AES_BLOCK_SIZE];
+    // ok: c.stack-buffer-copy
+    memcpy(iv_copy, iv, AES_BLOCK_SIZE);
+}
+
+void copy_checked(const char *src, size_t n, int m) {
+    char buf[100];
+    if (n < 100) {
+        // ok: c.stack-buffer-copy
+        memcpy(buf, src, n);
+    }
+    if (m < 100) {
+        /* a negative int passes the check and becomes a huge size_t */
+        // ruleid: c.stack-buffer-copy
+        memcpy(buf, src, m);
+    }
+    if (m >= 0 && m < sizeof(buf)) {
+        // ok: c.stack-buffer-copy
+        memcpy(buf, src, m);
+    }
+    if (n <= 100) {
+        // ruleid: c.stack-buffer-copy
+        memcpy(buf, src, n);
+    }
+}
+
+void trim_right(char *str) {
+    int len = strlen(str);
+    // ruleid: c.index-underflow
+    while (str[len - 1] == ' ') {
+        str[len - 1] = '\0';
+        len--;
+    }
+}
+
+void trim_right_checked(char *str) {
+    size_t len = strlen(str);
+    // ok: c.index-underflow
+    while (len > 0 && str[len - 1] == ' ') {
+        str[--len] = '\0';
+    }
+    // ok: c.index-underflow
+    for (size_t n = len; n && isspace(str[n - 1]); n--)
+        str[n - 1] = 0;
+    // ruleid: c.index-underflow
+    for (size_t n = len; isspace(str[n - 1]); n--)
+        str[n - 1] = 0;
 }

@@ -101,3 +101,12 @@ void Logger::emit(const Entry &e) {
     // ok: c.format-string-expression
     std::printf("%s", e.text.c_str());
 }
+
+void rtrim(std::string &s) {
+    size_t n = s.size();
+    // ruleid: c.index-underflow
+    while (s[n - 1] == ' ') n--;
+    // ok: c.index-underflow
+    while (n != 0 && s[n - 1] == ' ') n--;
+    s.resize(n);
+}
