@@ -136,7 +136,9 @@ function termsOf(expr: CNode, scope: CNode, depth: number): Terms | undefined {
   return undefined;
 }
 
-const COPIES = /^(?:std::)?(?:strcpy|strcat|stpcpy|wcscpy|wcscat|sprintf)$/;
+/** Every call c.unbounded-copy matches (a copy the proof does not read, such as vsprintf, fails it). */
+const COPIES =
+  /^(?:std::)?(?:strcpy|strcat|sprintf|vsprintf|wcscpy|wcscat|stpcpy|lstrcpy[AW]?|lstrcat[AW]?|StrCpy|StrCat|_mbscpy|_tcscpy)$/;
 
 /** What one copy into the destination writes: the strings it copies and its fixed characters. */
 function written(call: CNode): Terms | undefined {
@@ -185,27 +187,38 @@ export const sizedDestination: Unless = (match) => {
   const scope = scopeOf(match);
   const size = allocatedSize(scope, dest);
   if (!size) return false;
-  const need: Terms = { lengths: [], constant: 1 };
+  const copies: { terms: Terms; appends: boolean }[] = [];
   for (const call of scope.findAll({ rule: { kind: 'call_expression' } })) {
-    if (!COPIES.test(call.field('function')?.text() ?? '')) continue;
+    const fn = call.field('function')?.text() ?? '';
+    if (!COPIES.test(fn)) continue;
     const first = args(call)[0];
     if (!first || squash(first.text()) !== dest) continue;
     const w = written(call);
     if (!w) return false;
-    need.lengths.push(...w.lengths);
-    need.constant += w.constant;
+    copies.push({ terms: w, appends: /cat[AW]?$/i.test(fn) });
   }
-  // (each strlen counted once per copy of that string; the constants must cover the literals and the NUL)
-  const have = [...size.lengths];
   // A string measured, then changed before the copy, is no longer the string measured.
-  if (need.lengths.some((s) => writtenIn(scope, s))) return false;
+  if (copies.some((c) => c.terms.lengths.some((s) => writtenIn(scope, s)))) return false;
+  // Without appends each copy starts the buffer over (strcpy in one branch, sprintf in another): this
+  // one must fit on its own. With strcat in the function, everything copied must fit together.
+  if (!copies.some((c) => c.appends)) {
+    const own = written(match);
+    return own !== undefined && fits(own, size);
+  }
+  const all = copies.map((c) => c.terms);
+  return fits({ lengths: all.flatMap((t) => t.lengths), constant: all.reduce((n, t) => n + t.constant, 0) }, size);
+};
+
+/** Each strlen the copy needs is counted in the size (once per use), and the constants leave room for the NUL. */
+function fits(need: Terms, size: Terms): boolean {
+  const have = [...size.lengths];
   for (const s of need.lengths) {
     const k = have.indexOf(s);
     if (k < 0) return false;
     have.splice(k, 1);
   }
-  return size.constant >= need.constant;
-};
+  return size.constant >= need.constant + 1;
+}
 
 /** Calls that write into their first argument. */
 const WRITERS =

@@ -572,3 +572,25 @@ void trim_right_checked(char *str) {
     for (size_t n = len; isspace(str[n - 1]); n--)
         str[n - 1] = 0;
 }
+
+char *redirect_target(const char *target, const char *domain, int same) {
+    char *out = malloc(strlen(target) + strlen(domain) + 10);
+    if (same) {
+        // ok: c.unbounded-copy
+        strcpy(out, target);
+    } else {
+        // ok: c.unbounded-copy
+        sprintf(out, "https://%s", domain);
+    }
+    return out;
+}
+
+char *second_copy(const char *a, const char *b) {
+    char *out = malloc(strlen(a) + 1);
+    // ok: c.unbounded-copy
+    strcpy(out, a);
+    /* b was never measured */
+    // ruleid: c.unbounded-copy
+    strcpy(out, b);
+    return out;
+}
