@@ -61,6 +61,9 @@ setup(
     cmdclass={"install": PostInstall},
     # ok: package.py.install-command-override
     entry_points={"console_scripts": ["demo=demo:main"]},
+    # (sdist runs where the maintainer packs the release, never where the package is installed)
+    # ok: package.py.install-command-override
+    cmdclass2={"sdist": CythonSdist},
 )
 
 
