@@ -36,7 +36,11 @@ process.stdout.on('error', (e) => {
 let cli;
 try {
   if (entry === '../dist/main.mjs')
-    cli = createRequire(import.meta.url)('./load-cli.cjs')(root, { writeCache: !!process.env.WARDEN_WRITE_CLI_CACHE });
+    cli = createRequire(import.meta.url)('./load-cli.cjs')(root, {
+      // (the build's warm-up runs: WARDEN_WRITE_CLI_CACHE=plain writes the plain cache, =scan the scan workers')
+      variant: process.env.WARDEN_WRITE_CLI_CACHE === 'scan' ? 'scan' : undefined,
+      writeCache: !!process.env.WARDEN_WRITE_CLI_CACHE,
+    });
 } catch (e) {
   process.stderr.write(`warden: dist/cli.cjs could not be loaded (${e.message}); using the ES module bundle\n`);
 }

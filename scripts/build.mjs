@@ -119,13 +119,17 @@ for (const [kind, blob] of [
     );
   }
 }
-// The CLI's code cache: a scan of the bundled example, run from dist/cli.cjs, with the cache written
-// at its end. Optional: without it the CLI compiles as it loads.
-const warm = spawnSync(
-  process.execPath,
-  ['bin/warden.js', 'scan', 'examples/agent-session', '--no-progress', '--format', 'json'],
-  { encoding: 'utf8', env: { ...process.env, WARDEN_WRITE_CLI_CACHE: '1' } },
-);
-if (warm.status !== 0 && warm.status !== 1)
-  console.warn(`warning: the CLI code cache could not be made (the CLI will compile as it loads):\n${warm.stderr}`);
+// The CLI's code caches: a scan of the bundled example, run from dist/cli.cjs, with the cache written
+// at its end; once with V8's default flags (every command's start) and once under the scan's raised
+// interrupt budget (the scan's worker threads): V8 rejects a cache made under other flags
+// (bin/load-cli.cjs). Optional: without them the CLI compiles as it loads.
+for (const variant of ['plain', 'scan']) {
+  const warm = spawnSync(
+    process.execPath,
+    ['bin/warden.js', 'scan', 'examples/agent-session', '--no-progress', '--format', 'json'],
+    { encoding: 'utf8', env: { ...process.env, WARDEN_WRITE_CLI_CACHE: variant } },
+  );
+  if (warm.status !== 0 && warm.status !== 1)
+    console.warn(`warning: the ${variant} CLI code cache could not be made (it compiles as it loads):\n${warm.stderr}`);
+}
 writeFileSync('dist/BUILT', new Date().toISOString() + '\n');

@@ -32,7 +32,8 @@ const WORKER = import.meta.url.endsWith('.ts')
   : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'worker.mjs'));
 const FROM_CLI_BUNDLE = import.meta.url.endsWith('.cjs');
 const CLI_WORKER =
-  "const { workerData } = require('node:worker_threads'); require(workerData.loader)(workerData.root).scanWorker();";
+  "const { workerData } = require('node:worker_threads'); " +
+  "require(workerData.loader)(workerData.root, { variant: 'scan' }).scanWorker();";
 
 /** Files that are data, never code with a #! line. */
 const DATA_FILE =
@@ -58,6 +59,9 @@ const SCAN_INTERRUPT_BUDGET = 2_400_000;
 let tuned = false;
 export function tuneCompilerForScan(): void {
   if (tuned || process.execArgv.some((f) => f.startsWith('--interrupt-budget'))) return;
+  // (the build's warm-up scan that writes the plain code cache must leave V8's flags as every other
+  // command starts with them: a cache made under the raised budget is rejected by them, bin/load-cli.cjs)
+  if (process.env.WARDEN_WRITE_CLI_CACHE === 'plain') return;
   tuned = true;
   setFlagsFromString(`--interrupt-budget=${SCAN_INTERRUPT_BUDGET}`);
 }
