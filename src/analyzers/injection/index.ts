@@ -226,6 +226,8 @@ function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   for (const m of goal.matches(r)) {
     const before = r.text.slice(Math.max(0, m.index - 80), m.index).replace(/[*_~]/g, '');
     if (negatable && NEGATED_BEFORE.test(before)) continue;
+    // ("Do not edit the workflows without asking the user": a prohibition of acting unasked is a safety rule)
+    if (!negatable && /^without\b/i.test(m.text) && NEGATED_BEFORE.test(before)) continue;
     if (NARRATED_BEFORE.test(before)) continue;
     return m.index;
   }
