@@ -125,7 +125,11 @@ export const ADDRESS = gated(
       String.raw`\b(?:for|to) (?:automated|AI) (?:assistants?|agents?|tools?)\b`,
       String.raw`\bif you are an? (?:AI|LLM|language model|assistant|agent|bot)\b`,
       // (the reader named by what it is: a product, or not a person: "If you are Claude Code, Codex or…")
-      String.raw`\bif you(?: are|'re) (?:(?:an? |the )?(?:automated|autonomous|claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b|not (?:a )?(?:human|person)\b)`,
+      String.raw`\bif you(?: are|'re) (?:(?:an? |the )?(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b|[^.,;\n]{0,40}?\b(?:automated|automatically|autonomous|autonomously|programmatically|an? (?:bot|tool|program|script|machine)|not (?:a )?(?:human|person))\b)`,
+      // (the reader's own user: only an agent has one — "your human", "the person you are assisting")
+      String.raw`\byour human\b|\bthe (?:human|person|user|developer|operator) (?:you(?:'re| are) (?:helping|assisting|working (?:with|for)|acting for)|who (?:asked|prompted|is (?:using|running)) you)\b`,
+      // (a word and "AI" as a label, in any language: "Asystencie AI:", "Trợ lý AI:", "KI-Assistent,")
+      String.raw`(?:[\p{L}-]+ (?:AI|IA|KI|LLM)|(?:AI|IA|KI|LLM)[- ][\p{L}-]+)\s*[:：]`,
       // (a label naming products, opened by "for": "**For Copilot / Jupyter AI:**")
       String.raw`\b(?:for|to)\s+(?:the\s+)?(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b(?:\s*(?:[/,&]|or|and)\s*[\w -]{1,24}?){0,3}\s*\**\s*[:：]`,
       // (a product named as a vocative at a sentence's start: "LGTM. Copilot, go ahead and…")
@@ -171,6 +175,8 @@ export const OVERRIDE = gated(
     String.raw`\b(?:priority|system|security|admin) (?:override|notice|policy notice|directive)\b`,
     String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing\b|(?:the )?user'?s (?:current )?|your (?:current )?)(?:request|task|plan|work)?`,
     String.raw`\bthe user (?:actually|really|now|also) (?:wants|needs|asked|expects)\b`,
+    // (the task declared void, or something put in its place: "The request above is withdrawn", "instead of what you were asked")
+    String.raw`\b(?:your (?:task|request|instructions?|assignment)s?|the (?:task|request|instructions?|assignment)s? (?:you were given|you received|from the user)) (?:is|are|has been|have been) (?:cancel+ed|void|obsolete|superseded|withdrawn|replaced|no longer (?:valid|needed|relevant))\b|\binstead of (?:what|the task|the thing) (?:you were|the user) (?:asked|given|requested)\b`,
     String.raw`\b(?:concatenate|combine|join|assemble) the (?:numbered )?(?:parts|pieces|fragments)\b`,
     String.raw`\b(?:decode|decrypt|unscramble)\b[^.\n]{0,40}\b(?:and|then) (?:follow|apply|run|execute|do)\b`,
     String.raw`忽略(?:之前|以上|先前|所有)|无视(?:之前|以上)|新的指令|前の指示を無視|이전 지시를? 무시`,
@@ -180,7 +186,7 @@ export const OVERRIDE = gated(
     String.raw`تجاهل\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|التوجيهات)|مهمتك الجديدة|(?:ال)?تعليمات (?:ال)?جديدة`,
   ]),
   new RegExp(
-    String.raw`ignor|disregard|forget|overrid|bypass|instruction|task|objective|directive|order|notice|policy|stop|abandon|drop|pause|cancel|the user|concatenat|combin|join|assembl|decod|decrypt|unscrambl|${NON_ASCII}`,
+    String.raw`ignor|disregard|forget|overrid|bypass|instruction|task|request|assignment|instead|objective|directive|order|notice|policy|stop|abandon|drop|pause|cancel|the user|concatenat|combin|join|assembl|decod|decrypt|unscrambl|${NON_ASCII}`,
   ),
 );
 
@@ -218,6 +224,7 @@ export const ADDRESSEE = gated(
     String.raw`\b(?:automated|autonomous|agentic)[- ](?:\w+[- ])?\w{3,}(?:ers?|ors?|ants?|ents?)\b`,
     String.raw`\b(?:humans?|people|persons?|developers?) or (?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?)\b|\b(?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?) or (?:humans?|people|persons?)\b`,
     String.raw`\bwhoever\b[^.:\n]{0,30}?\b(?:automat|generat)\w*`,
+    String.raw`\bwhoever\b[^.:\n]{0,20}?\b(?:reads?|reading|process(?:es|ing)?|pars(?:es|ing)|summari[sz](?:es|ing))\s+this\b`,
     // ("tools that regenerate this file are required to…", "Automation note:", "tools assisting our users")
     String.raw`\b(?:tools?|programs?|scripts?|services?|systems?|software) (?:that|which|who)\b`,
     String.raw`\b(?:automation|bot|agent|assistant|machine|model|AI|LLM)(?:[- ](?:facing|only|specific|readable))?[- ](?:note|notice|instructions?|directive|hint|section)s?\b`,
@@ -225,6 +232,8 @@ export const ADDRESSEE = gated(
     // (the bare noun last: an alternation takes the first entry matching at a place, and the longer
     // forms above, "assistant-facing note", must win there)
     String.raw`(?<!\buser[- ]|[\w-]-)\b(?:assistants?|agents?|bots?)\b`,
+    // (the model, in a tool's description or result, is whoever reads it; a data or ML model is not addressed)
+    String.raw`(?<!\b(?:data|language|machine|ml|trained|base|fine-tuned|3d|domain|object|view|mental|threat|pricing|business|user|the\s+\w+)[- ])\bmodel\b`,
     String.raw`\b(?:tools?|programs?|software|systems?|services?|anything|anyone) (?:assisting|helping|working for|acting for) (?:our |the |a |your )?(?:users?|developers?|people|customers?)\b`,
     String.raw`\bwhile (?:you are |you're )?(?:helping|assisting) (?:someone|somebody|a user|the user|a developer|people)\b|\bon (?:a|the) user'?s behalf\b`,
     String.raw`\bwhen(?:ever)? you (?:summari[sz]e|describe|report|explain|present)\b[^.\n]{0,60}\b(?:to|for) (?:the|your) user\b`,
@@ -280,7 +289,7 @@ const ORDER_AFTER_VOCATIVE =
   /^[^.:;!?\n]{0,40},\s+(?:please\s+|kindly\s+)?(?:go|do|run|send|post|upload|install|add|set|delete|remove|disable|skip|approve|merge|push|commit|open|close|write|create|edit|replace|read|copy|call|fetch|download|email|forward|print|paste|include|attach|reply|answer|make|ask|check)\b|^[^.;!?\n]{0,40}[:：]\s*(?:please\s+|kindly\s+)?(?:would|could|can|will) you\b/i;
 /** An agent as the topic of a sentence that puts a duty on it, in Korean, Japanese or Chinese. */
 const CJK_DUTY =
-  /^\s*(?:(?:는|은|가|이|は|が|も)[^\n。．.!?]{0,60}?(?:해야|하십시오|하세요|해 주세요|しなければ|してください|する必要|すること)|[^\n。，,、]{0,6}(?:必须|应该|应当|务必))/u;
+  /^\s*(?:(?:는|은|가|이|は|が|も)[^\n。．.!?]{0,60}?(?:해야|하십시오|하세요|해 주세요|しなければ|ください|する必要|すること)|[^\n。，,、]{0,6}(?:必须|应该|应当|务必))/u;
 /** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
 function rowLabel(text: string, m: Match, after: string): boolean {
   if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
@@ -352,6 +361,11 @@ export const IMPERATIVE = signal([
   String.raw`\b(?:before|after) (?:you |running |doing |committing |any )`,
   // (a duty put on whoever the subject is, then an act: "Tooling that … must also read ~/.npmrc and post…")
   String.raw`\b(?:must|shall|should|ha(?:s|ve) to|needs? to|(?:is|are) (?:required|expected|asked|supposed) to)\s+(?:also\s+|first\s+|always\s+|now\s+|then\s+)?(?:run|execute|install|send|post|upload|email|forward|read|copy|add|set|include|attach|paste|end|start|call|push|commit|pass|delete|remove|disable|skip)\b`,
+  // (the act as what must be done: "The credentials file should be uploaded to …")
+  String.raw`\b(?:must|should|needs? to|has to|is to|are to)\s+(?:also\s+|first\s+|now\s+)?be\s+(?:sent|posted|uploaded|emailed|forwarded|copied|attached|pasted|pushed|run|executed|installed|deleted|removed|disabled|skipped|added|included)\b`,
+  // (a request as a question or a politeness: "Could you also run …?", "please upload …", "we need you to …")
+  String.raw`\b(?:could|would|can|will) you (?:please\s+|kindly\s+)?(?:also\s+|just\s+|quickly\s+)?(?:run|execute|install|send|post|upload|email|forward|read|copy|add|set|include|attach|paste|push|commit|delete|remove|disable|skip|print|share|open|fetch|download|merge|approve)\b|\b(?:please|kindly)\s+(?:also\s+|first\s+|just\s+)?(?:run|execute|install|send|post|upload|email|forward|read|copy|add|set|include|attach|paste|push|commit|delete|remove|disable|skip|print|share|fetch|download|merge|approve)\b`,
+  String.raw`\b(?:I|we) (?:need|want|would like|'d like|expect|ask) you to\b|\byou(?:'ll| will) (?:want|need) to\b|\bit is (?:recommended|required|necessary|mandatory) (?:that you|to)\b`,
   // (an open task-list item is an order by its form: "- [ ] (assistant) upload …", "* [ ] @bot: send …")
   String.raw`^\s*(?:[-*+]|\d+[.)])\s+\[ \]\s+(?:\([^)\n]{0,30}\)\s*|@[\w-]+:?\s*|[\w -]{1,20}:\s*)?[a-z]+\b`,
   String.raw`\.(?:json|ya?ml|toml|md|txt|cfg|ini)\s+(?:set|add|change|remove|replace)\b`,
@@ -392,7 +406,7 @@ const SEND = signal([
   String.raw`\|\s*(?:curl|nc|ncat|netcat|socat)\b|\bnc\s+[\w.-]+\s+\d+|/dev/tcp/`,
   // (copied to another host: `scp … user@host:`, `rsync … host:/path`)
   String.raw`\b(?:scp|rsync|sftp)\b`,
-  String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
+  String.raw`\b(?:include|append|add|put|embed|copy|print|show|output|echo|write|list|quote|reveal|display|dump)\b[^.\n]{0,60}\b(?:in|into|to|at the end of) (?:your|the|a|this) (?:reply|response|answer|final answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
   String.raw`\b(?:comment|reply|respond|answer)\w*\b[^.\n]{0,40}\bwith (?:the )?(?:values?|contents?|output)\b`,
   String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup|\bdms?\b|\bdirect[- ]message`,
@@ -413,11 +427,21 @@ function clause(t: Read, from: number, to: number): [number, number] {
 const PUSH_ELSEWHERE = signal([
   String.raw`\bgit remote add\b[^\n]*\bgit push\b|\bgit push\b[^\n]*(?:--mirror|--all)\b`,
 ]);
+/** Negation just before a way out: "reads ~/.netrc and never posts it", "does not upload it". */
+const NEGATED_SEND = /\b(?:never|not|n't|no longer|nor)\s+(?:[\w-]+\s+){0,2}$/;
+/** Whether some way out in the clause is said, not denied (asked only once SEND has matched there). */
+function sentAffirmed(t: Read, from: number, to: number): boolean {
+  const text = t.text.slice(from, to);
+  const part: Read = { text, lower: t.lower.slice(from, to), intl: t.intl && /[^\x00-\x7f]/.test(text) };
+  for (const s of SEND.matches(part))
+    if (!NEGATED_SEND.test(part.lower.slice(Math.max(0, s.index - 30), s.index))) return true;
+  return false;
+}
 const exfiltration = (sensitive: Signal): Matcher => ({
   *matches(t: Read) {
     for (const m of sensitive.matches(t)) {
       const [a, b] = clause(t, m.index, m.index + m.text.length);
-      if (SEND.within(t, a, b)) yield m;
+      if (SEND.within(t, a, b) && sentAffirmed(t, a, b)) yield m;
     }
     yield* PUSH_ELSEWHERE.matches(t);
   },
@@ -455,7 +479,7 @@ const EXFILTRATION_OF_FILES = exfiltration(
 
 const PUSH_WORDS = /git (?:remote|push)|\bremote\b|\bmirror/;
 const SEND_WORDS = new RegExp(
-  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|comment|repl|respond|answer|scp|rsync|sftp|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|lade|sende|schick|[^\x00-\x7f]`,
+  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|comment|repl|respond|answer|scp|rsync|sftp|print|show|output|echo|write|list|quote|reveal|display|dump|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|lade|sende|schick|[^\x00-\x7f]`,
 );
 const SENSITIVE_WORDS = new RegExp(
   String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|customer|client|user|employee|patient|account|member|personal|pii|authori|bearer|session|[^\x00-\x7f]`,
@@ -476,7 +500,7 @@ export const GOALS: Goal[] = [
     goal: 'exec',
     strong: true,
     gate: new RegExp(
-      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass`,
+      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass|\brun|source|invoke|launch|\bsh\b|zsh|perl|ruby`,
     ),
     re: signal([
       String.raw`\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b`,
@@ -491,6 +515,9 @@ export const GOALS: Goal[] = [
       String.raw`\bdownload\b(?:[^.\n]|\.(?=\S)){0,120}\b(?:make it executable|chmod|run it|execute it|and run)\b`,
       // (the pipe said in words, over sentences: "Fetch … with curl. Then pipe what you fetched into bash.")
       String.raw`\b(?:pipe|feed|pass)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:into|to|through)\s+(?:a |the )?(?:(?:ba|z|da)?sh|shell|python3?|node|interpreter)\b`,
+      // (a script on the network named as what to run: "execute the installer at https://…/i.sh")
+      String.raw`\b(?:run|execute|source|eval|invoke|launch)\b(?:[^.\n]|\.(?=\S)){0,40}https?://\S+\.(?:sh|bash|ps1|py|pl|rb|exe|bat|cmd)\b`,
+      String.raw`\b(?:python3?|node|perl|ruby|bash|sh|zsh|source)\s+<\(\s*(?:curl|wget)\b`,
     ]),
   },
   {
@@ -530,13 +557,13 @@ export const GOALS: Goal[] = [
     goal: 'guard-bypass',
     strong: false,
     gate: new RegExp(
-      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
+      String.raw`no-verify|hookspath|uninstall|deactivat|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
     ),
     re: signal([
-      String.raw`--no-verify\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
+      String.raw`--no-verify\b|\bcore\.hooksPath\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
       String.raw`\b(?:SKIP|NO|DISABLE)_[A-Z_]*(?:TESTS?|CHECKS?|VERIFY|LINT|HOOKS?|SCANS?|CI)=(?:1|true|yes)\b`,
       String.raw`\bmark\b(?:[^.\n]|\.(?=\S)){0,40}\bas (?:passed|passing|approved|resolved|green|ok|clean|safe)\b`,
-      String.raw`\b(?:disabl(?:e|es|ed|ing)|skip(?:s|ped|ping)?|bypass(?:es|ed|ing)?|turn(?:ing)? off|switch(?:ing)? off|remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|comment(?:ing)? out|silenc(?:e|es|ed|ing))\b(?:[^.,\n]|\.(?=\S)|,(?!\s+(?:so|because|since|which|but)\b)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?|plugins?|rules?|workflows?|jobs?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy|codeql|(?:eslint|lint|security)[\w -]{0,20}plugins?)\b`,
+      String.raw`\b(?:disabl(?:e|es|ed|ing)|uninstall(?:s|ed|ing)?|deactivat(?:e|es|ed|ing)|skip(?:s|ped|ping)?|bypass(?:es|ed|ing)?|turn(?:ing)? off|switch(?:ing)? off|remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|comment(?:ing)? out|silenc(?:e|es|ed|ing))\b(?:[^.,\n]|\.(?=\S)|,(?!\s+(?:so|because|since|which|but)\b)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?|plugins?|rules?|workflows?|jobs?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy|codeql|(?:eslint|lint|security)[\w -]{0,20}plugins?|(?:lint|linting|test|tests|security|scan|scanning|audit|review)[- ](?:jobs?|steps?|stages?|workflows?|gates?|suites?))\b`,
       String.raw`\bwithout (?:running|waiting for|any|a|the)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:security |code )?(?:scans?|scanners?|reviews?|checks|tests|approvals?)\b`,
       String.raw`\bre-?run it as\b|\bthe hook does not inspect\b|\bapproval prompts? (?:are|is) not needed\b`,
       String.raw`\b(?:approve|merge)(?: and (?:merge|approve))? (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
@@ -599,7 +626,7 @@ export const GOALS: Goal[] = [
     goal: 'concealment',
     strong: false,
     gate: new RegExp(
-      String.raw`do not|don't|never|without|keep|leave|omit|gloss|skip over|hide|nobody|no one|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
+      String.raw`do not|don't|never|without|no need|keep|leave|omit|gloss|skip over|hide|nobody|no one|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
     ),
     re: signal([
       String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting|ask|asking|echo|echoing|print|printing|display|displaying|surface|surfacing)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:user|them|anyone|reply|summary|output|commands?|this|it|cleanup|steps?|changes?|deletion|actions?)\b`,
@@ -617,6 +644,7 @@ export const GOALS: Goal[] = [
       // (a part left out and something else said in its place; nobody to be told)
       String.raw`\b(?:leave out|leaving out|omit|omitting|gloss over|skip over|hide)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:just|only|simply) (?:say|state|mention|report|write|tell)\b`,
       String.raw`\bno(?:body| ?one)\b(?:[^.\n]){0,20}\b(?:needs? to|has to|should|must) (?:be told|know|hear|see)\b`,
+      String.raw`\bno need to (?:mention|tell|inform|report|bring (?:it |this )?up|surface|flag)\b|\bwithout (?:the (?:user|reviewers?|maintainers?|owner)|them|anyone|anybody) (?:noticing|knowing|seeing|finding out|being told)\b`,
       String.raw`无需向用户|不要(?:告诉|通知|向)用户|不要提及|ユーザーに(?:伝え|知らせ)ない|사용자에게 (?:알리지|말하지)|sin (?:decir|avisar)(?:le)? al usuario|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)|не (?:говори|сообщай)\w* пользовател`,
     ]),
   },
@@ -629,6 +657,7 @@ export const GOALS: Goal[] = [
     re: signal([
       String.raw`\b(?:pip3?|uv pip|pipx|poetry|npm|pnpm|yarn|bun|gem|cargo|go)\s+(?:install|add|i|get)\b[^\n]*(?:--(?:extra-)?index-url|\s-i\s+https?:|git\+|https?://\S+\.(?:tgz|tar\.gz|whl|zip)|--registry|--trusted-host)`,
       String.raw`\b(?:pip3?|npm|pnpm|yarn)\s+(?:install|add|i)\s+(?:-g\s+)?(?:https?|git)://`,
+      String.raw`\b(?:npm|pnpm|yarn|bun)\s+(?:install|add|i)\s+(?:-[\w-]+\s+)*(?:github:|gitlab:|bitbucket:|git\+)`,
       // (a requirement pointing at a URL: `name @ git+https://…`, `name @ https://…/x.whl`; a module swapped in go.mod)
       String.raw`["'\s][\w.-]+\s*@\s*(?:git\+)?https?://[^\s"']+`,
       String.raw`\breplace\b(?:[^.\n]|\.(?=\S)){0,80}\bwith\b\s+[\w.-]+\.[a-z]{2,}/[\w./-]+|\bgo\.mod\b(?:[^.\n]|\.(?=\S)){0,40}\breplace\b|^\s*replace\s+\S+\s+=>\s+\S+`,
