@@ -129,7 +129,8 @@ export const ADDRESS = gated(
       // (the reader's own user: only an agent has one — "your human", "the person you are assisting")
       String.raw`\byour human\b|\bthe (?:human|person|user|developer|operator) (?:you(?:'re| are) (?:helping|assisting|working (?:with|for)|acting for)|who (?:asked|prompted|is (?:using|running)) you)\b`,
       // (a word and "AI" as a label, in any language: "Asystencie AI:", "Trợ lý AI:", "KI-Assistent,")
-      String.raw`(?:[\p{L}-]+ (?:AI|IA|KI|LLM)|(?:AI|IA|KI|LLM)[- ][\p{L}-]+)\s*[:：]`,
+      // (words of at most 30 letters, from a word's start: a long run of letters is not tried from each of them)
+      String.raw`(?:(?<![\p{L}-])[\p{L}-]{1,30} (?:AI|IA|KI|LLM)|(?:AI|IA|KI|LLM)[- ][\p{L}-]{1,30})\s*[:：]`,
       // (a label naming products, opened by "for": "**For Copilot / Jupyter AI:**")
       String.raw`\b(?:for|to)\s+(?:the\s+)?(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b(?:\s*(?:[/,&]|or|and)\s*[\w -]{1,24}?){0,3}\s*\**\s*[:：]`,
       // (a product named as a vocative at a sentence's start: "LGTM. Copilot, go ahead and…")
@@ -516,7 +517,7 @@ export const GOALS: Goal[] = [
       // (the pipe said in words, over sentences: "Fetch … with curl. Then pipe what you fetched into bash.")
       String.raw`\b(?:pipe|feed|pass)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:into|to|through)\s+(?:a |the )?(?:(?:ba|z|da)?sh|shell|python3?|node|interpreter)\b`,
       // (a script on the network named as what to run: "execute the installer at https://…/i.sh")
-      String.raw`\b(?:run|execute|source|eval|invoke|launch)\b(?:[^.\n]|\.(?=\S)){0,40}https?://\S+\.(?:sh|bash|ps1|py|pl|rb|exe|bat|cmd)\b`,
+      String.raw`\b(?:run|execute|source|eval|invoke|launch)\b(?:[^.\n]|\.(?=\S)){0,40}https?://\S{1,300}?\.(?:sh|bash|ps1|py|pl|rb|exe|bat|cmd)\b`,
       String.raw`\b(?:python3?|node|perl|ruby|bash|sh|zsh|source)\s+<\(\s*(?:curl|wget)\b`,
     ]),
   },
