@@ -336,18 +336,23 @@ interface Seen {
  * a comment's marker, if any), not with a key (`forgot: "…"`: the lines of data are not one sentence).
  */
 const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$)))/g;
+/** …or a run of spaces or tabs between words ("a coding   agent   opens"): the phrases have single spaces. */
+const REFLOW = new RegExp(`${WRAPPED.source}|(\\S)([ \\t]{2,}|\\t)(?=\\S)`, 'g');
 /**
- * The text with each such break and its marker made one space (the tables' phrases have single spaces),
- * and where an offset in it stood in the text; undefined if nothing was joined.
+ * The text with each such break and its marker, and each such run, made one space, and where an offset
+ * in it stood in the text; undefined if nothing was joined.
  */
 function reflowed(t: string): { text: string; original: (at: number) => number } | undefined {
-  if (!t.includes('\n')) return undefined;
+  if (!t.includes('\n') && !t.includes('  ') && !t.includes('\t')) return undefined;
   const cuts: [number, number][] = []; // (offset in the joined text, characters removed before it)
   let removed = 0;
-  const text = t.replace(WRAPPED, (m: string, a: string, b: string, at: number) => {
-    removed += b.length;
-    cuts.push([at - (removed - b.length) + a.length + 1, removed]);
-    return a + ' ';
+  type Part = string | undefined;
+  const text = t.replace(REFLOW, (m: string, a: Part, b: Part, c: Part, d: Part, at: number) => {
+    const keep = a ?? c!;
+    const gone = a !== undefined ? b! : d!.slice(1);
+    removed += gone.length;
+    cuts.push([at - (removed - gone.length) + keep.length + 1, removed]);
+    return keep + ' ';
   });
   if (!cuts.length) return undefined;
   const original = (at: number) => {
