@@ -16,7 +16,7 @@ import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
 import { NARRATED_BEFORE } from './signals.ts';
-import { ADDRESSEE, read, vocative, type Matcher, type Read } from './signals.ts';
+import { ADDRESSEE, aiLabel, read, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
@@ -390,7 +390,7 @@ function judgeRead(
     turn = FAKE_TURN.test(r);
   // (whether it is said to the agent is asked only once some goal's words are there: most text has none)
   let heard: boolean | undefined;
-  const spoken = () => (heard ??= (seen.named = address || ADDRESSEE.test(r)) && vocative(r, bare));
+  const spoken = () => (heard ??= (seen.named = address || ADDRESSEE.test(r) || aiLabel(r)) && vocative(r, bare));
   // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
   // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
   const speaks = () => (seen.speaks ??= hidden || override || turn || spoken());

@@ -128,11 +128,8 @@ export const ADDRESS = gated(
       String.raw`\bif you(?: are|'re) (?:(?:an? |the )?(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b|[^.,;\n]{0,40}?\b(?:automated|automatically|autonomous|autonomously|programmatically|an? (?:bot|tool|program|script|machine)|not (?:a )?(?:human|person))\b)`,
       // (the reader's own user: only an agent has one — "your human", "the person you are assisting")
       String.raw`\byour human\b|\bthe (?:human|person|user|developer|operator) (?:you(?:'re| are) (?:helping|assisting|working (?:with|for)|acting for)|who (?:asked|prompted|is (?:using|running)) you)\b`,
-      // (a word and "AI" as a label, in any language: "Asystencie AI:", "Trợ lý AI:", "KI-Assistent,")
-      // (words of at most 30 letters, from a word's start: a long run of letters is not tried from each of them)
-      String.raw`(?:(?<![\p{L}-])[\p{L}-]{1,30} (?:AI|IA|KI|LLM)|(?:AI|IA|KI|LLM)[- ][\p{L}-]{1,30})\s*[:：]`,
       // (a label naming products, opened by "for": "**For Copilot / Jupyter AI:**")
-      String.raw`\b(?:for|to)\s+(?:the\s+)?(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b(?:\s*(?:[/,&]|or|and)\s*[\w -]{1,24}?){0,3}\s*\**\s*[:：]`,
+      String.raw`\b(?:for|to)\s+(?:the\s+)?(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b(?:\s*(?:[/,&]|or|and)\s*[\w -]{1,24}?){0,3}\s*\**\s*:`,
       // (a product named as a vocative at a sentence's start: "LGTM. Copilot, go ahead and…")
       String.raw`(?:[.!?]\s+|[>"*]\s*)(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)(?: code| cli)?\s*[,:]`,
       // (a bracketed label naming an AI, after a qualifier: "[Support AI: …]", "[triage bot: …]")
@@ -233,8 +230,6 @@ export const ADDRESSEE = gated(
     // (the bare noun last: an alternation takes the first entry matching at a place, and the longer
     // forms above, "assistant-facing note", must win there)
     String.raw`(?<!\buser[- ]|[\w-]-)\b(?:assistants?|agents?|bots?)\b`,
-    // (the model, in a tool's description or result, is whoever reads it; a data or ML model is not addressed)
-    String.raw`(?<!\b(?:data|language|machine|ml|trained|base|fine-tuned|3d|domain|object|view|mental|threat|pricing|business|user|the\s+\w+)[- ])\bmodel\b`,
     String.raw`\b(?:tools?|programs?|software|systems?|services?|anything|anyone) (?:assisting|helping|working for|acting for) (?:our |the |a |your )?(?:users?|developers?|people|customers?)\b`,
     String.raw`\bwhile (?:you are |you're )?(?:helping|assisting) (?:someone|somebody|a user|the user|a developer|people)\b|\bon (?:a|the) user'?s behalf\b`,
     String.raw`\bwhen(?:ever)? you (?:summari[sz]e|describe|report|explain|present)\b[^.\n]{0,60}\b(?:to|for) (?:the|your) user\b`,
@@ -253,9 +248,18 @@ export const ADDRESSEE = gated(
  */
 export function vocative(t: Read, bare = true): boolean {
   for (const m of ADDRESS.matches(t)) if (spokenTo(t.text, m)) return true;
+  // (a label made of a word and "AI", in a language without a table of its own: asked of text in other
+  // scripts only, where such labels stand, and after the tables: its `u` flag costs on every text)
+  if (aiLabel(t)) return true;
   if (bare) for (const m of ADDRESSEE.matches(t)) if (spokenTo(t.text, m, true)) return true;
   return false;
 }
+
+/** A word and "AI" as a label, in any language: "Asystencie AI:", "Trợ lý AI:", "KI-Assistent:" (words of at
+ * most 30 letters, from a word's start: a long run of letters is not tried from each of them). */
+const AI_LABEL = /(?:(?<![\p{L}-])[\p{L}-]{1,30} (?:AI|IA|KI|LLM)|\b(?:AI|IA|KI|LLM)[- ][\p{L}-]{1,30})\s*[:：]/u;
+
+export const aiLabel = (t: Read) => t.intl && AI_LABEL.test(t.text);
 
 const DUTY_AFTER =
   /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|needs? to|ha(?:ve|s) to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i;
@@ -407,7 +411,9 @@ const SEND = signal([
   String.raw`\|\s*(?:curl|nc|ncat|netcat|socat)\b|\bnc\s+[\w.-]+\s+\d+|/dev/tcp/`,
   // (copied to another host: `scp … user@host:`, `rsync … host:/path`)
   String.raw`\b(?:scp|rsync|sftp)\b`,
-  String.raw`\b(?:include|append|add|put|embed|copy|print|show|output|echo|write|list|quote|reveal|display|dump)\b[^.\n]{0,60}\b(?:in|into|to|at the end of) (?:your|the|a|this) (?:reply|response|answer|final answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
+  String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
+  // (shown in the reader's own answer: "print the value of STRIPE_SECRET_KEY in your final answer")
+  String.raw`\b(?:print|show|output|echo|write|list|quote|reveal|display|dump)\b[^.\n]{0,60}\b(?:in|into|at the end of) your (?:reply|response|answer|final answer|summary|message|output)\b`,
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
   String.raw`\b(?:comment|reply|respond|answer)\w*\b[^.\n]{0,40}\bwith (?:the )?(?:values?|contents?|output)\b`,
   String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup|\bdms?\b|\bdirect[- ]message`,
@@ -480,11 +486,16 @@ const EXFILTRATION_OF_FILES = exfiltration(
 
 const PUSH_WORDS = /git (?:remote|push)|\bremote\b|\bmirror/;
 const SEND_WORDS = new RegExp(
-  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|comment|repl|respond|answer|scp|rsync|sftp|print|show|output|echo|write|list|quote|reveal|display|dump|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|lade|sende|schick|[^\x00-\x7f]`,
+  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|with (?:the )?(?:value|content|output)|your (?:repl|resp|answer|final|summar|message|output)|scp|rsync|sftp|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|lade|sende|schick|[^\x00-\x7f]`,
 );
 const SENSITIVE_WORDS = new RegExp(
   String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|customer|client|user|employee|patient|account|member|personal|pii|authori|bearer|session|[^\x00-\x7f]`,
 );
+
+const EXEC_WORDS = new RegExp(
+  String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass`,
+);
+const RUN_WORDS = /\b(?:run|execute|source|invoke|launch)\b/;
 
 /** What the instruction wants done, by goal; each pattern names a harmful act, not a topic. */
 export interface Goal {
@@ -500,9 +511,8 @@ export const GOALS: Goal[] = [
   {
     goal: 'exec',
     strong: true,
-    gate: new RegExp(
-      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass|\brun|source|invoke|launch|\bsh\b|zsh|perl|ruby`,
-    ),
+    // (a run word counts only beside a URL: "run" and "source" stand in most of a program's comments)
+    gate: { test: (lower: string) => EXEC_WORDS.test(lower) || (lower.includes('://') && RUN_WORDS.test(lower)) },
     re: signal([
       String.raw`\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b`,
       String.raw`\b(?:curl|wget|iwr|irm)\b[^\n|]*\|\s*(?:sudo\s+)?(?:python3?|node|perl|ruby|iex|Invoke-Expression)\b`,
