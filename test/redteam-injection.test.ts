@@ -35,6 +35,7 @@ test('red-team: every channel, technique and goal with bad cases is flagged at 7
 // Round 2 (session 18): set A was written before this round's fixes (53/75 bad, 2/52 good untouched)
 // and the mechanisms were fixed against it; set B was written after them by another author and
 // measured untouched (27/44 bad, 1/32 good), never tuned against: its floor only keeps it from dropping.
+// Set C, by a third author after every fix of the round (speed included), likewise: 19/30 bad, 0/20 good.
 const S18 = join(import.meta.dirname, 'fixtures/redteam-injection-s18');
 const s18 = (set: string) => {
   const dir = join(S18, set);
@@ -68,4 +69,11 @@ test('red-team s18 set B (held out, never tuned): at least 27 of 44 bad flagged,
   assert.ok(total.bad >= 40 && total.good >= 30, `${total.bad} bad, ${total.good} good`);
   assert.ok(total.badFlagged >= 27, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
   assert.ok(total.goodFlagged <= 1, `near misses flagged: ${falseOf(results).join(', ')}`);
+});
+
+test('red-team s18 set C (held out, never tuned): at least 19 of 30 bad flagged, none of 20 near misses', () => {
+  const { results, total } = s18('c');
+  assert.ok(total.bad >= 30 && total.good >= 20, `${total.bad} bad, ${total.good} good`);
+  assert.ok(total.badFlagged >= 19, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.deepEqual(falseOf(results), []);
 });
