@@ -173,7 +173,8 @@ export const OVERRIDE = gated(
     String.raw`\b(?:priority|system|security|admin) (?:override|notice|policy notice|directive)\b`,
     String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing\b|(?:the )?user'?s (?:current )?|your (?:current )?)(?:request|task|plan|work)?`,
     String.raw`\bthe user (?:actually|really|now|also) (?:wants|needs|asked|expects)\b`,
-    // (the task declared void, or something put in its place: "The request above is withdrawn", "instead of what you were asked")
+    // (the reader's task declared void, or something put in its place: "your assignment has been
+    // superseded", "instead of what you were asked")
     String.raw`\b(?:your (?:task|request|instructions?|assignment)s?|the (?:task|request|instructions?|assignment)s? (?:you were given|you received|from the user)) (?:is|are|has been|have been) (?:cancel+ed|void|obsolete|superseded|withdrawn|replaced|no longer (?:valid|needed|relevant))\b|\binstead of (?:what|the task|the thing) (?:you were|the user) (?:asked|given|requested)\b`,
     String.raw`\b(?:concatenate|combine|join|assemble) the (?:numbered )?(?:parts|pieces|fragments)\b`,
     String.raw`\b(?:decode|decrypt|unscramble)\b[^.\n]{0,40}\b(?:and|then) (?:follow|apply|run|execute|do)\b`,
