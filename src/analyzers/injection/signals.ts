@@ -258,12 +258,12 @@ export function vocative(t: Read, bare = true): boolean {
 
 /** A word and "AI" as a label, in any language: "Asystencie AI:", "Trợ lý AI:", "KI-Assistent:" (words of at
  * most 30 letters, from a word's start: a long run of letters is not tried from each of them). */
-const AI_LABEL = /(?:(?<![\p{L}-])[\p{L}-]{1,30} (?:AI|IA|KI|LLM)|\b(?:AI|IA|KI|LLM)[- ][\p{L}-]{1,30})\s*[:：]/u;
+const AI_LABEL = /(?:(?<![\p{L}-])[\p{L}-]{1,30} (?:AI|IA|KI|LLM)|\b(?:AI|IA|KI|LLM)-[\p{L}-]{1,30})\s*[:：]/u;
 
 export const aiLabel = (t: Read) => t.intl && AI_LABEL.test(t.text);
 
 const DUTY_AFTER =
-  /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|needs? to|ha(?:ve|s) to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i;
+  /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i;
 /** What may stand before a sentence's subject: its start (a line's markers), a determiner, a qualifier. */
 const SUBJECT_BEFORE =
   /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:if|when|whenever|once|while|where|and|but)\s+)?(?:(?:the|any|all|every|each|our|your|a|an|whichever)\s+)?(?:[\w-]+[- ])?$/i;
