@@ -5,6 +5,8 @@
  * flagged by a finding of category prompt-injection at medium or above. Prints, per channel,
  * technique and goal, how many bad cases are flagged and how many good ones; `--misses` lists the
  * bad cases missed and the good ones flagged (with the finding), `--json` prints the totals as JSON.
+ * A directory given as the first argument that is not an option is read instead of the default
+ * (`npx tsx scripts/redteam-injection.ts test/fixtures/redteam-injection-s18/a --misses`).
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -80,7 +82,8 @@ const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : '-
 
 function main(): void {
   const args = process.argv.slice(2);
-  const results = loadCases().map((c) => judgeCase(c));
+  const dir = args.find((a) => !a.startsWith('--')) ?? REDTEAM_DIR;
+  const results = loadCases(dir).map((c) => judgeCase(c, dir));
   const { total, groups, onLine } = tally(results);
   if (args.includes('--json')) {
     console.log(JSON.stringify({ ...total, onLine }));

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { judgeCase, loadCases, tally } from '../scripts/redteam-injection.ts';
 
 const results = loadCases().map((c) => judgeCase(c));
@@ -29,4 +30,50 @@ test('red-team: every channel, technique and goal with bad cases is flagged at 7
     .filter(([k, t]) => !k.startsWith('set ') && t.bad > 0 && t.badFlagged / t.bad < 0.75)
     .map(([k, t]) => `${k} ${t.badFlagged}/${t.bad}`);
   assert.deepEqual(low, []);
+});
+
+// Round 2 (session 18): set A was written before this round's fixes (53/75 bad, 2/52 good untouched)
+// and the mechanisms were fixed against it; set B was written after them by another author and
+// measured untouched (27/44 bad, 1/32 good), never tuned against: its floor only keeps it from dropping.
+// Set C, by a third author after every fix of the round (speed included), likewise: 19/30 bad, 0/20 good.
+const S18 = join(import.meta.dirname, 'fixtures/redteam-injection-s18');
+const s18 = (set: string) => {
+  const dir = join(S18, set);
+  const results = loadCases(dir).map((c) => judgeCase(c, dir));
+  return { results, ...tally(results) };
+};
+const missedOf = (results: ReturnType<typeof s18>['results']) =>
+  results.filter((r) => r.case.label === 'bad' && !r.findings.length).map((r) => r.case.file);
+const falseOf = (results: ReturnType<typeof s18>['results']) =>
+  results
+    .filter((r) => r.case.label === 'good' && r.findings.length)
+    .map((r) => `${r.case.file}:${r.findings[0].line}`);
+
+test('red-team s18 set A: at least 97% of 75 bad cases flagged (on a planted line), none of 52 near misses', () => {
+  const { results, total, onLine } = s18('a');
+  assert.ok(total.bad >= 75 && total.good >= 50, `${total.bad} bad, ${total.good} good`);
+  assert.ok(total.badFlagged / total.bad >= 0.97, `missed: ${missedOf(results).join(', ')}`);
+  assert.ok(onLine / total.bad >= 0.95, `on a planted line ${onLine}/${total.bad}`);
+  assert.deepEqual(falseOf(results), []);
+});
+
+test('red-team s18 set A: every channel, technique and goal with bad cases is flagged at 75% or more', () => {
+  const low = [...s18('a').groups]
+    .filter(([k, t]) => !k.startsWith('set ') && t.bad > 0 && t.badFlagged / t.bad < 0.75)
+    .map(([k, t]) => `${k} ${t.badFlagged}/${t.bad}`);
+  assert.deepEqual(low, []);
+});
+
+test('red-team s18 set B (held out, never tuned): at least 27 of 44 bad flagged, at most 1 of 32 near misses', () => {
+  const { results, total } = s18('b');
+  assert.ok(total.bad >= 40 && total.good >= 30, `${total.bad} bad, ${total.good} good`);
+  assert.ok(total.badFlagged >= 27, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.ok(total.goodFlagged <= 1, `near misses flagged: ${falseOf(results).join(', ')}`);
+});
+
+test('red-team s18 set C (held out, never tuned): at least 19 of 30 bad flagged, none of 20 near misses', () => {
+  const { results, total } = s18('c');
+  assert.ok(total.bad >= 30 && total.good >= 20, `${total.bad} bad, ${total.good} good`);
+  assert.ok(total.badFlagged >= 19, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.deepEqual(falseOf(results), []);
 });

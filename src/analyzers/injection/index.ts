@@ -16,7 +16,7 @@ import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
 import { NARRATED_BEFORE } from './signals.ts';
-import { ADDRESSEE, read, vocative, type Matcher, type Read } from './signals.ts';
+import { ADDRESSEE, aiLabel, read, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
@@ -226,6 +226,8 @@ function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   for (const m of goal.matches(r)) {
     const before = r.text.slice(Math.max(0, m.index - 80), m.index).replace(/[*_~]/g, '');
     if (negatable && NEGATED_BEFORE.test(before)) continue;
+    // ("Do not edit the workflows without asking the user": a prohibition of acting unasked is a safety rule)
+    if (!negatable && /^without\b/i.test(m.text) && NEGATED_BEFORE.test(before)) continue;
     if (NARRATED_BEFORE.test(before)) continue;
     return m.index;
   }
@@ -334,18 +336,23 @@ interface Seen {
  * a comment's marker, if any), not with a key (`forgot: "…"`: the lines of data are not one sentence).
  */
 const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$)))/g;
+/** …or a run of spaces or tabs between words ("a coding   agent   opens"): the phrases have single spaces. */
+const REFLOW = new RegExp(`${WRAPPED.source}|(\\S)([ \\t]{2,}|\\t)(?=\\S)`, 'g');
 /**
- * The text with each such break and its marker made one space (the tables' phrases have single spaces),
- * and where an offset in it stood in the text; undefined if nothing was joined.
+ * The text with each such break and its marker, and each such run, made one space, and where an offset
+ * in it stood in the text; undefined if nothing was joined.
  */
 function reflowed(t: string): { text: string; original: (at: number) => number } | undefined {
-  if (!t.includes('\n')) return undefined;
+  if (!t.includes('\n') && !t.includes('  ') && !t.includes('\t')) return undefined;
   const cuts: [number, number][] = []; // (offset in the joined text, characters removed before it)
   let removed = 0;
-  const text = t.replace(WRAPPED, (m: string, a: string, b: string, at: number) => {
-    removed += b.length;
-    cuts.push([at - (removed - b.length) + a.length + 1, removed]);
-    return a + ' ';
+  type Part = string | undefined;
+  const text = t.replace(REFLOW, (m: string, a: Part, b: Part, c: Part, d: Part, at: number) => {
+    const keep = a ?? c!;
+    const gone = a !== undefined ? b! : d!.slice(1);
+    removed += gone.length;
+    cuts.push([at - (removed - gone.length) + keep.length + 1, removed]);
+    return keep + ' ';
   });
   if (!cuts.length) return undefined;
   const original = (at: number) => {
@@ -383,7 +390,7 @@ function judgeRead(
     turn = FAKE_TURN.test(r);
   // (whether it is said to the agent is asked only once some goal's words are there: most text has none)
   let heard: boolean | undefined;
-  const spoken = () => (heard ??= (seen.named = address || ADDRESSEE.test(r)) && vocative(r, bare));
+  const spoken = () => (heard ??= (seen.named = address || ADDRESSEE.test(r) || aiLabel(r)) && vocative(r, bare));
   // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
   // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
   const speaks = () => (seen.speaks ??= hidden || override || turn || spoken());

@@ -124,6 +124,16 @@ export const ADDRESS = gated(
       String.raw`\b(?:note|notice|instructions?|message|attention|reminder) (?:for|to) (?:the )?(?:assistants?|agents?|models?|bots?|AI)\b`,
       String.raw`\b(?:for|to) (?:automated|AI) (?:assistants?|agents?|tools?)\b`,
       String.raw`\bif you are an? (?:AI|LLM|language model|assistant|agent|bot)\b`,
+      // (the reader named by what it is: a product, or not a person: "If you are Claude Code, Codex or…")
+      String.raw`\bif you(?: are|'re) (?:(?:an? |the )?(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b|[^.,;\n]{0,40}?\b(?:automated|automatically|autonomous|autonomously|programmatically|an? (?:bot|tool|program|script|machine)|not (?:a )?(?:human|person))\b)`,
+      // (the reader's own user: only an agent has one — "your human", "the person you are assisting")
+      String.raw`\byour human\b|\bthe (?:human|person|user|developer|operator) (?:you(?:'re| are) (?:helping|assisting|working (?:with|for)|acting for)|who (?:asked|prompted|is (?:using|running)) you)\b`,
+      // (a label naming products, opened by "for": "**For Copilot / Jupyter AI:**")
+      String.raw`\b(?:for|to)\s+(?:the\s+)?(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)\b(?:\s*(?:[/,&]|or|and)\s*[\w -]{1,24}?){0,3}\s*\**\s*:`,
+      // (a product named as a vocative at a sentence's start: "LGTM. Copilot, go ahead and…")
+      String.raw`(?:[.!?]\s+|[>"*]\s*)(?:claude|qwen|gemini|copilot|codex|cursor|chatgpt)(?: code| cli)?\s*[,:]`,
+      // (a bracketed label naming an AI, after a qualifier: "[Support AI: …]", "[triage bot: …]")
+      String.raw`\[[\w -]{0,20}\b(?:AI|LLM|assistant|agent|bot)\s*:`,
       String.raw`\b(?:assistants?|agents?|models?)\s*(?:reading|processing|summari[sz]ing) this\b`,
       String.raw`\b(?:dear|hey|hi) (?:AI|assistant|agent|model|claude|qwen|gemini|copilot|codex)\b`,
       String.raw`\[(?:for )?(?:automated assistants|agents?|AI|agent-policy|llm)[^\]]*\]`,
@@ -163,6 +173,9 @@ export const OVERRIDE = gated(
     String.raw`\b(?:priority|system|security|admin) (?:override|notice|policy notice|directive)\b`,
     String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing\b|(?:the )?user'?s (?:current )?|your (?:current )?)(?:request|task|plan|work)?`,
     String.raw`\bthe user (?:actually|really|now|also) (?:wants|needs|asked|expects)\b`,
+    // (the reader's task declared void, or something put in its place: "your assignment has been
+    // superseded", "instead of what you were asked")
+    String.raw`\b(?:your (?:task|request|instructions?|assignment)s?|the (?:task|request|instructions?|assignment)s? (?:you were given|you received|from the user)) (?:is|are|has been|have been) (?:cancel+ed|void|obsolete|superseded|withdrawn|replaced|no longer (?:valid|needed|relevant))\b|\binstead of (?:what|the task|the thing) (?:you were|the user) (?:asked|given|requested)\b`,
     String.raw`\b(?:concatenate|combine|join|assemble) the (?:numbered )?(?:parts|pieces|fragments)\b`,
     String.raw`\b(?:decode|decrypt|unscramble)\b[^.\n]{0,40}\b(?:and|then) (?:follow|apply|run|execute|do)\b`,
     String.raw`忽略(?:之前|以上|先前|所有)|无视(?:之前|以上)|新的指令|前の指示を無視|이전 지시를? 무시`,
@@ -172,7 +185,7 @@ export const OVERRIDE = gated(
     String.raw`تجاهل\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|التوجيهات)|مهمتك الجديدة|(?:ال)?تعليمات (?:ال)?جديدة`,
   ]),
   new RegExp(
-    String.raw`ignor|disregard|forget|overrid|bypass|instruction|task|objective|directive|order|notice|policy|stop|abandon|drop|pause|cancel|the user|concatenat|combin|join|assembl|decod|decrypt|unscrambl|${NON_ASCII}`,
+    String.raw`ignor|disregard|forget|overrid|bypass|instruction|task|request|assignment|instead|objective|directive|order|notice|policy|stop|abandon|drop|pause|cancel|the user|concatenat|combin|join|assembl|decod|decrypt|unscrambl|${NON_ASCII}`,
   ),
 );
 
@@ -206,8 +219,11 @@ export const ADDRESSEE = gated(
   signal([
     String.raw`\b(?:reviewer|review|triage|coding|automation|release|merge|maintenance)[- ](?:bots?|agents?|assistants?)\b`,
     String.raw`\b(?:automated|autonomous|AI|LLM)[- ](?:\w+[- ])?(?:reviewers?|clients?|contributors?|systems?|helpers?|maintainers?|workers?|crawlers?|consumers?)\b`,
+    // (any agent noun so qualified: "automated responders", "autonomous operators", "AI triagers")
+    String.raw`\b(?:automated|autonomous|agentic)[- ](?:\w+[- ])?\w{3,}(?:ers?|ors?|ants?|ents?)\b`,
     String.raw`\b(?:humans?|people|persons?|developers?) or (?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?)\b|\b(?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?) or (?:humans?|people|persons?)\b`,
     String.raw`\bwhoever\b[^.:\n]{0,30}?\b(?:automat|generat)\w*`,
+    String.raw`\bwhoever\b[^.:\n]{0,20}?\b(?:reads?|reading|process(?:es|ing)?|pars(?:es|ing)|summari[sz](?:es|ing))\s+this\b`,
     // ("tools that regenerate this file are required to…", "Automation note:", "tools assisting our users")
     String.raw`\b(?:tools?|programs?|scripts?|services?|systems?|software) (?:that|which|who)\b`,
     String.raw`\b(?:automation|bot|agent|assistant|machine|model|AI|LLM)(?:[- ](?:facing|only|specific|readable))?[- ](?:note|notice|instructions?|directive|hint|section)s?\b`,
@@ -222,7 +238,7 @@ export const ADDRESSEE = gated(
     String.raw`\b(?:nota|aviso|mensaje|instrucciones?|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)\w* (?:para|al|pour|aux?|à|per|für|an) (?:el |la |los |las |les |l'|gli |il |den |die |alle |dem |des )?(?:asistentes?|agentes?|modelos?|assistants?|agents?|modèles?|assistenti|agenti|modelli|Assistenten|Agenten|Modelle?|KI|IA)\b`,
   ]),
   new RegExp(
-    String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|working for|acting for|behalf|the user|your user|tool|program|script|service|software|automation|machine|model|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
+    String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|working for|acting for|behalf|the user|your user|tool|program|script|service|software|automat|autonom|agentic|machine|model|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
   ),
 );
 
@@ -233,23 +249,53 @@ export const ADDRESSEE = gated(
  */
 export function vocative(t: Read, bare = true): boolean {
   for (const m of ADDRESS.matches(t)) if (spokenTo(t.text, m)) return true;
+  // (a label made of a word and "AI", in a language without a table of its own: asked of text in other
+  // scripts only, where such labels stand, and after the tables: its `u` flag costs on every text)
+  if (aiLabel(t)) return true;
   if (bare) for (const m of ADDRESSEE.matches(t)) if (spokenTo(t.text, m, true)) return true;
   return false;
 }
+
+/** A word and "AI" as a label, in any language: "Asystencie AI:", "Trợ lý AI:", "KI-Assistent:" (words of at
+ * most 30 letters, from a word's start: a long run of letters is not tried from each of them). */
+const AI_LABEL = /(?:(?<![\p{L}-])[\p{L}-]{1,30} (?:AI|IA|KI|LLM)|\b(?:AI|IA|KI|LLM)-[\p{L}-]{1,30})\s*[:：]/u;
+
+export const aiLabel = (t: Read) => t.intl && AI_LABEL.test(t.text);
 
 const DUTY_AFTER =
   /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i;
 /** What may stand before a sentence's subject: its start (a line's markers), a determiner, a qualifier. */
 const SUBJECT_BEFORE =
-  /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:the|any|all|every|each|our|your|a|an)\s+)?(?:[\w-]+[- ])?$/i;
+  /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:if|when|whenever|once|while|where|and|but)\s+)?(?:(?:the|any|all|every|each|our|your|a|an|whichever)\s+)?(?:[\w-]+[- ])?$/i;
 const SPOKEN_FOR =
   /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu;
 const SPOKEN_FOR_BARE =
   /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?(?:[\w-]+[- ])?$/iu;
 /** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
-const TITLE_END = /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:[:：]|\n|$)/;
+const TITLE_END =
+  /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:(?:only|before|after|in|on|when|of)\b[^.!?:;\n]{0,30})?\**(?:[:：]|\n|$)/;
 const LABEL = /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]|^\s*\([^()\n]{0,60}\)\s*[:：]/u;
-const LABEL_BARE = /^\s*(?:\([^()\n]{0,60}\)\s*)?[:：]|^\)\s*[:：]/u;
+const LABEL_BARE = /^\s*(?:only\s*)?(?:\([^()\n]{0,60}\)\s*)?[:：]|^\)\s*[:：]/u;
+/** More names after the first, then the label's colon: "For Copilot / Jupyter AI:", "Claude, Codex or Qwen:". */
+const LABEL_LIST = /^(?:\s*(?:[/,&]|\bor\b|\band\b)\s*[\p{L}\p{N} _-]{1,24}?){1,3}\s*\**\s*[:：]/u;
+/**
+ * The agent tied to the text it is reading by a deictic "this" in its own clause: "the assistant working
+ * this ticket", "an AI agent runs this migration", "bots summarizing this channel". Such a phrase picks
+ * out whoever reads the text, which is what a vocative does.
+ */
+const DEICTIC_AFTER = /^\s*(?:(?:is|are)\s+)?[\w-]+ing\b(?:\s+(?:on|in|up|through|over|at))?\s+(?:this|these)\b/i;
+/** (a finite verb only in a condition: "If an AI agent runs this migration, …"; "the agent updated this" narrates) */
+const DEICTIC_VERB_AFTER = /^\s*[\w-]+s\b(?:\s+(?:on|in|up|through|over|at))?\s+(?:this|these)\b/i;
+const CONDITION_BEFORE = /\b(?:if|when|whenever|once)\s+(?:(?:an?|the|any|some)\s+)?(?:[\w-]+[- ])?$/i;
+/** …or the text said to be read by it: "when this document is summarized by an assistant". */
+const DEICTIC_BEFORE =
+  /\b(?:this|these)\b[^.!?;\n]{0,40}\b(?:is|are|gets?|get|being|been)\s+[\w-]+(?:ed|en|ad)\s+by\s+(?:an?\s+|the\s+|any\s+|some\s+)?(?:[\w-]+[- ])?$/i;
+/** Orders after a vocative and its comma or colon: "Copilot, go ahead and approve…", "…bot: would you mind…". */
+const ORDER_AFTER_VOCATIVE =
+  /^[^.:;!?\n]{0,40},\s+(?:please\s+|kindly\s+)?(?:go|do|run|send|post|upload|install|add|set|delete|remove|disable|skip|approve|merge|push|commit|open|close|write|create|edit|replace|read|copy|call|fetch|download|email|forward|print|paste|include|attach|reply|answer|make|ask|check)\b|^[^.;!?\n]{0,40}[:：]\s*(?:please\s+|kindly\s+)?(?:would|could|can|will) you\b/i;
+/** An agent as the topic of a sentence that puts a duty on it, in Korean, Japanese or Chinese. */
+const CJK_DUTY =
+  /^\s*(?:(?:는|은|가|이|は|が|も)[^\n。．.!?]{0,60}?(?:해야|하십시오|하세요|해 주세요|しなければ|ください|する必要|すること)|[^\n。，,、]{0,6}(?:必须|应该|应当|务必))/u;
 /** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
 function rowLabel(text: string, m: Match, after: string): boolean {
   if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
@@ -269,7 +315,15 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
   return (
     // (a label: "AI agents:", "Automated agents (Copilot, Claude) |" in a table's row)
     (bare ? LABEL_BARE : LABEL).test(after) ||
+    LABEL_LIST.test(after) ||
     rowLabel(text, m, after) ||
+    DEICTIC_AFTER.test(after) ||
+    (DEICTIC_VERB_AFTER.test(after) && CONDITION_BEFORE.test(before)) ||
+    DEICTIC_BEFORE.test(before) ||
+    ORDER_AFTER_VOCATIVE.test(after) ||
+    CJK_DUTY.test(after) ||
+    // (a noun in parentheses or brackets as its own label: "- [ ] (assistant) upload …", "[agent] run …")
+    (/[(\[]\s*$/.test(before) && /^\s*[)\]]/.test(after)) ||
     // (a duty, after a relative clause or a participle: "Assistants that integrate chart-lite must…"; a
     // bare noun only as the sentence's subject: "for answer bots that should run…" describes them)
     (DUTY_AFTER.test(after) && (!bare || SUBJECT_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)))) ||
@@ -298,7 +352,7 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     /(?:note|notice|instructions?|directive|hint)s?$/i.test(m.text) ||
     (/(?:assisting|helping|working for|acting for)\b/i.test(m.text) &&
       /^\s*(?:[\w'-]+\s+){0,2}?(?:could|would|can|will|must|should)\b/i.test(after)) ||
-    /^\W*(?:if you are|dear|hey|hi|hello|attention|@|\[|note|notice|instructions?|message|reminder|before|in your|to your|into your|at the end of your|with your|from your|use the)/i.test(
+    /^\W*(?:if you(?: are|'re)|dear|hey|hi|hello|attention|@|\[|note|notice|instructions?|message|reminder|before|in your|to your|into your|at the end of your|with your|from your|use the)/i.test(
       m.text,
     ) ||
     /INSTRUCTIONS?|NOTE|DIRECTIVE/.test(m.text) ||
@@ -311,6 +365,15 @@ export const IMPERATIVE = signal([
   String.raw`\b(?:you (?:must|should|need to|have to|are required to)|make sure (?:to|you)|be sure to|remember to|always|never|do not|don't)\b`,
   String.raw`(?:^|[.:!]\s+|\(|\*\*\s*|>\s*|["'\x60]|,\s+)(?:run|execute|install|add|set|export|send|post|upload|append|include|paste|delete|remove|disable|skip|restart|reply|answer|open|close|approve|push|commit|write|create|edit|replace|read|copy|keep|start|decode|fetch|download|call|use|print|change|update|drop|rewrite|grant|enable|move|merge|label|insert|collect|put)\b`,
   String.raw`\b(?:before|after) (?:you |running |doing |committing |any )`,
+  // (a duty put on whoever the subject is, then an act: "Tooling that … must also read ~/.npmrc and post…")
+  String.raw`\b(?:must|shall|should|ha(?:s|ve) to|needs? to|(?:is|are) (?:required|expected|asked|supposed) to)\s+(?:also\s+|first\s+|always\s+|now\s+|then\s+)?(?:run|execute|install|send|post|upload|email|forward|read|copy|add|set|include|attach|paste|end|start|call|push|commit|pass|delete|remove|disable|skip)\b`,
+  // (the act as what must be done: "The credentials file should be uploaded to …")
+  String.raw`\b(?:must|should|needs? to|has to|is to|are to)\s+(?:also\s+|first\s+|now\s+)?be\s+(?:sent|posted|uploaded|emailed|forwarded|copied|attached|pasted|pushed|run|executed|installed|deleted|removed|disabled|skipped|added|included)\b`,
+  // (a request as a question or a politeness: "Could you also run …?", "please upload …", "we need you to …")
+  String.raw`\b(?:could|would|can|will) you (?:please\s+|kindly\s+)?(?:also\s+|just\s+|quickly\s+)?(?:run|execute|install|send|post|upload|email|forward|read|copy|add|set|include|attach|paste|push|commit|delete|remove|disable|skip|print|share|open|fetch|download|merge|approve)\b|\b(?:please|kindly)\s+(?:also\s+|first\s+|just\s+)?(?:run|execute|install|send|post|upload|email|forward|read|copy|add|set|include|attach|paste|push|commit|delete|remove|disable|skip|print|share|fetch|download|merge|approve)\b`,
+  String.raw`\b(?:I|we) (?:need|want|would like|'d like|expect|ask) you to\b|\byou(?:'ll| will) (?:want|need) to\b|\bit is (?:recommended|required|necessary|mandatory) (?:that you|to)\b`,
+  // (an open task-list item is an order by its form: "- [ ] (assistant) upload …", "* [ ] @bot: send …")
+  String.raw`^\s*(?:[-*+]|\d+[.)])\s+\[ \]\s+(?:\([^)\n]{0,30}\)\s*|@[\w-]+:?\s*|[\w -]{1,20}:\s*)?[a-z]+\b`,
   String.raw`\.(?:json|ya?ml|toml|md|txt|cfg|ini)\s+(?:set|add|change|remove|replace)\b`,
   String.raw`^\W*(?:IMPORTANT|ATTENTION|ACTION REQUIRED|NOTICE)\b`,
   String.raw`\b(?:required|mandatory|action required)\b`,
@@ -332,7 +395,7 @@ const SENSITIVE = signal(
     String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
     String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
     String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
-    String.raw`\b(?:customer|client|user|employee|patient)s?'? (?:list|data|records|emails|e-mails|database|details)\b|\bpersonal data\b|\bPII\b`,
+    String.raw`\b(?:customer|client|user|employee|patient|account|member)s?'? (?:list|data|records|emails|e-mails|database|details|tables?|addresses|phone numbers)\b|\bpersonal data\b|\bPII\b`,
     String.raw`\bauthori[sz]ation (?:header|token|value)|\bbearer\b|\bsession (?:ids?|cookies?)\b`,
     String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
     String.raw`بيانات الاعتماد|كلمات? المرور|مفاتيح|مفتاح|متغيرات البيئة|رموز? الوصول`,
@@ -347,8 +410,13 @@ const SEND = signal([
   String.raw`(?<![-\w])(?:commit|push)\s+(?:it|them|this|that|the (?:file|output|result|contents?))\b|(?<![-\w])push\w* to\b`,
   String.raw`\bcurl\b[^\n]*(?:\s-[dFT]\b|--data|--upload-file|-X\s*(?:POST|PUT))|\bwget\b[^\n]*--post`,
   String.raw`\|\s*(?:curl|nc|ncat|netcat|socat)\b|\bnc\s+[\w.-]+\s+\d+|/dev/tcp/`,
+  // (copied to another host: `scp … user@host:`, `rsync … host:/path`)
+  String.raw`\b(?:scp|rsync|sftp)\b`,
   String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
+  // (shown in the reader's own answer: "print the value of STRIPE_SECRET_KEY in your final answer")
+  String.raw`\b(?:print|show|output|echo|write|list|quote|reveal|display|dump)\b[^.\n]{0,60}\b(?:in|into|at the end of) your (?:reply|response|answer|final answer|summary|message|output)\b`,
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
+  String.raw`\b(?:comment|reply|respond|answer)\w*\b[^.\n]{0,40}\bwith (?:the )?(?:values?|contents?|output)\b`,
   String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup|\bdms?\b|\bdirect[- ]message`,
   String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|env[ií][ae]r?|envíe|subir|sube\b|envoy\w+|téléverser|senden|sende\b|schick\w*|hochladen|\blade\b[^\n]{0,60}\bhoch\b|отправ\w+|загруз\w+`,
   String.raw`أرسل|ارسل|إرسال|ارفع|الصق`,
@@ -367,11 +435,21 @@ function clause(t: Read, from: number, to: number): [number, number] {
 const PUSH_ELSEWHERE = signal([
   String.raw`\bgit remote add\b[^\n]*\bgit push\b|\bgit push\b[^\n]*(?:--mirror|--all)\b`,
 ]);
+/** Negation just before a way out: "reads ~/.netrc and never posts it", "does not upload it". */
+const NEGATED_SEND = /\b(?:never|not|n't|no longer|nor)\s+(?:[\w-]+\s+){0,2}$/;
+/** Whether some way out in the clause is said, not denied (asked only once SEND has matched there). */
+function sentAffirmed(t: Read, from: number, to: number): boolean {
+  const text = t.text.slice(from, to);
+  const part: Read = { text, lower: t.lower.slice(from, to), intl: t.intl && /[^\x00-\x7f]/.test(text) };
+  for (const s of SEND.matches(part))
+    if (!NEGATED_SEND.test(part.lower.slice(Math.max(0, s.index - 30), s.index))) return true;
+  return false;
+}
 const exfiltration = (sensitive: Signal): Matcher => ({
   *matches(t: Read) {
     for (const m of sensitive.matches(t)) {
       const [a, b] = clause(t, m.index, m.index + m.text.length);
-      if (SEND.within(t, a, b)) yield m;
+      if (SEND.within(t, a, b) && sentAffirmed(t, a, b)) yield m;
     }
     yield* PUSH_ELSEWHERE.matches(t);
   },
@@ -402,16 +480,23 @@ const EXFILTRATION_OF_FILES = exfiltration(
     String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
     String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b|\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
     String.raw`\b(?:env|printenv)\s*\||\bprintenv\b|\$\(env\)|\$\{?(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM|GH)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
+    // (commands whose output is credentials: the secret named by the act that prints it)
+    String.raw`\bkubectl get secrets?\b|\bgh auth token\b|\baws configure export-credentials\b|\bsecurity find-(?:generic|internet)-password\b|\bgcloud auth print-access-token\b`,
   ]),
 );
 
 const PUSH_WORDS = /git (?:remote|push)|\bremote\b|\bmirror/;
 const SEND_WORDS = new RegExp(
-  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|lade|sende|schick|[^\x00-\x7f]`,
+  String.raw`send|post|upload|paste|share|forward|mirror|transmit|report|submit|leak|exfiltrat|email|attach|commit|push|with (?:the )?(?:value|content|output)|your (?:repl|resp|answer|final|summar|message|output)|scp|rsync|sftp|curl|wget|\bnc\b|ncat|netcat|socat|/dev/tcp|include|append|add|put|embed|copy|webhook|gist|pastebin|dns|\bdms?\b|direct|lade|sende|schick|[^\x00-\x7f]`,
 );
 const SENSITIVE_WORDS = new RegExp(
-  String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|customer|client|user|employee|patient|personal|pii|authori|bearer|session|[^\x00-\x7f]`,
+  String.raw`~/\.|id_|\.env|npmrc|pypirc|netrc|git-credentials|credential|secret|api|key|token|password|private|keychain|cookie|env|\bset\b|conversation|system prompt|chat history|previous messages|customer|client|user|employee|patient|account|member|personal|pii|authori|bearer|session|[^\x00-\x7f]`,
 );
+
+const EXEC_WORDS = new RegExp(
+  String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass`,
+);
+const RUN_WORDS = /\b(?:run|execute|source|invoke|launch)\b/;
 
 /** What the instruction wants done, by goal; each pattern names a harmful act, not a topic. */
 export interface Goal {
@@ -427,9 +512,8 @@ export const GOALS: Goal[] = [
   {
     goal: 'exec',
     strong: true,
-    gate: new RegExp(
-      String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass`,
-    ),
+    // (a run word counts only beside a URL: "run" and "source" stand in most of a program's comments)
+    gate: { test: (lower: string) => EXEC_WORDS.test(lower) || (lower.includes('://') && RUN_WORDS.test(lower)) },
     re: signal([
       String.raw`\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b`,
       String.raw`\b(?:curl|wget|iwr|irm)\b[^\n|]*\|\s*(?:sudo\s+)?(?:python3?|node|perl|ruby|iex|Invoke-Expression)\b`,
@@ -443,6 +527,9 @@ export const GOALS: Goal[] = [
       String.raw`\bdownload\b(?:[^.\n]|\.(?=\S)){0,120}\b(?:make it executable|chmod|run it|execute it|and run)\b`,
       // (the pipe said in words, over sentences: "Fetch … with curl. Then pipe what you fetched into bash.")
       String.raw`\b(?:pipe|feed|pass)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:into|to|through)\s+(?:a |the )?(?:(?:ba|z|da)?sh|shell|python3?|node|interpreter)\b`,
+      // (a script on the network named as what to run: "execute the installer at https://…/i.sh")
+      String.raw`\b(?:run|execute|source|eval|invoke|launch)\b(?:[^.\n]|\.(?=\S)){0,40}https?://\S{1,300}?\.(?:sh|bash|ps1|py|pl|rb|exe|bat|cmd)\b`,
+      String.raw`\b(?:python3?|node|perl|ruby|bash|sh|zsh|source)\s+<\(\s*(?:curl|wget)\b`,
     ]),
   },
   {
@@ -464,7 +551,7 @@ export const GOALS: Goal[] = [
     // (Said to the agent, any placeholder counts; in plain sight only one that describes local data:
     // `?key=<API_KEY>` is how docs for people write a URL template.)
     plainSight: signal([
-      String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,40}\s[^>\n]{0,40}>|\{[^}\n]{0,40}\s[^}\n]{0,40}\})`,
+      String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,80}\s[^>\n]{0,80}>|\{[^}\n]{0,80}\s[^}\n]{0,80}\})`,
     ]),
     re: signal(
       [
@@ -482,13 +569,13 @@ export const GOALS: Goal[] = [
     goal: 'guard-bypass',
     strong: false,
     gate: new RegExp(
-      String.raw`no-verify|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
+      String.raw`no-verify|hookspath|uninstall|deactivat|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
     ),
     re: signal([
-      String.raw`--no-verify\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
+      String.raw`--no-verify\b|\bcore\.hooksPath\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
       String.raw`\b(?:SKIP|NO|DISABLE)_[A-Z_]*(?:TESTS?|CHECKS?|VERIFY|LINT|HOOKS?|SCANS?|CI)=(?:1|true|yes)\b`,
       String.raw`\bmark\b(?:[^.\n]|\.(?=\S)){0,40}\bas (?:passed|passing|approved|resolved|green|ok|clean|safe)\b`,
-      String.raw`\b(?:disabl(?:e|es|ed|ing)|skip(?:s|ped|ping)?|bypass(?:es|ed|ing)?|turn(?:ing)? off|switch(?:ing)? off|remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|comment(?:ing)? out|silenc(?:e|es|ed|ing))\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?|plugins?|rules?|workflows?|jobs?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy|codeql|(?:eslint|lint|security)[\w -]{0,20}plugins?)\b`,
+      String.raw`\b(?:disabl(?:e|es|ed|ing)|uninstall(?:s|ed|ing)?|deactivat(?:e|es|ed|ing)|skip(?:s|ped|ping)?|bypass(?:es|ed|ing)?|turn(?:ing)? off|switch(?:ing)? off|remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|comment(?:ing)? out|silenc(?:e|es|ed|ing))\b(?:[^.,\n]|\.(?=\S)|,(?!\s+(?:so|because|since|which|but)\b)){0,40}\b(?:hooks?|pre-commit|husky|linters?|scanners?|security (?:checks?|scans?|hooks?|plugins?|rules?|workflows?|jobs?)|tests?|ci|checks|reviews?|approvals?|branch protection|warden|gitleaks|secret scanning|sandbox|guard|policy|codeql|(?:eslint|lint|security)[\w -]{0,20}plugins?|(?:lint|linting|test|tests|security|scan|scanning|audit|review)[- ](?:jobs?|steps?|stages?|workflows?|gates?|suites?))\b`,
       String.raw`\bwithout (?:running|waiting for|any|a|the)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:security |code )?(?:scans?|scanners?|reviews?|checks|tests|approvals?)\b`,
       String.raw`\bre-?run it as\b|\bthe hook does not inspect\b|\bapproval prompts? (?:are|is) not needed\b`,
       String.raw`\b(?:approve|merge)(?: and (?:merge|approve))? (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
@@ -551,7 +638,7 @@ export const GOALS: Goal[] = [
     goal: 'concealment',
     strong: false,
     gate: new RegExp(
-      String.raw`do not|don't|never|without|keep|leave|omit|gloss|skip over|hide|nobody|no one|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
+      String.raw`do not|don't|never|without|no need|keep|leave|omit|gloss|skip over|hide|nobody|no one|silently|quietly|secretly|covertly|discreetly|answer no|deny|summari|history -c|bash_history|/dev/null|describ|report|label|present|call|tell|\bso\b|user|[^\x00-\x7f]`,
     ),
     re: signal([
       String.raw`\b(?:do not|don't|never|without)\s+(?:tell|telling|mention|mentioning|inform|informing|show|showing|reveal|revealing|report|reporting|notify|notifying|alert|alerting|ask|asking|echo|echoing|print|printing|display|displaying|surface|surfacing)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:user|them|anyone|reply|summary|output|commands?|this|it|cleanup|steps?|changes?|deletion|actions?)\b`,
@@ -569,6 +656,7 @@ export const GOALS: Goal[] = [
       // (a part left out and something else said in its place; nobody to be told)
       String.raw`\b(?:leave out|leaving out|omit|omitting|gloss over|skip over|hide)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:just|only|simply) (?:say|state|mention|report|write|tell)\b`,
       String.raw`\bno(?:body| ?one)\b(?:[^.\n]){0,20}\b(?:needs? to|has to|should|must) (?:be told|know|hear|see)\b`,
+      String.raw`\bno need to (?:mention|tell|inform|report|bring (?:it |this )?up|surface|flag)\b|\bwithout (?:the (?:user|reviewers?|maintainers?|owner)|them|anyone|anybody) (?:noticing|knowing|seeing|finding out|being told)\b`,
       String.raw`无需向用户|不要(?:告诉|通知|向)用户|不要提及|ユーザーに(?:伝え|知らせ)ない|사용자에게 (?:알리지|말하지)|sin (?:decir|avisar)(?:le)? al usuario|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)|не (?:говори|сообщай)\w* пользовател`,
     ]),
   },
@@ -576,16 +664,19 @@ export const GOALS: Goal[] = [
     goal: 'package-install',
     strong: false,
     gate: new RegExp(
-      String.raw`install|\badd\b|\bget\b|registry|index-url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|\bi\s|@\s*(?:git\+)?http|replace`,
+      String.raw`install|\badd\b|\bget\b|registry|index-url|goproxy|index_url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|\bi\s|@\s*(?:git\+)?http|replace`,
     ),
     re: signal([
       String.raw`\b(?:pip3?|uv pip|pipx|poetry|npm|pnpm|yarn|bun|gem|cargo|go)\s+(?:install|add|i|get)\b[^\n]*(?:--(?:extra-)?index-url|\s-i\s+https?:|git\+|https?://\S+\.(?:tgz|tar\.gz|whl|zip)|--registry|--trusted-host)`,
       String.raw`\b(?:pip3?|npm|pnpm|yarn)\s+(?:install|add|i)\s+(?:-g\s+)?(?:https?|git)://`,
+      String.raw`\b(?:npm|pnpm|yarn|bun)\s+(?:install|add|i)\s+(?:-[\w-]+\s+)*(?:github:|gitlab:|bitbucket:|git\+)`,
       // (a requirement pointing at a URL: `name @ git+https://…`, `name @ https://…/x.whl`; a module swapped in go.mod)
       String.raw`["'\s][\w.-]+\s*@\s*(?:git\+)?https?://[^\s"']+`,
       String.raw`\breplace\b(?:[^.\n]|\.(?=\S)){0,80}\bwith\b\s+[\w.-]+\.[a-z]{2,}/[\w./-]+|\bgo\.mod\b(?:[^.\n]|\.(?=\S)){0,40}\breplace\b|^\s*replace\s+\S+\s+=>\s+\S+`,
       String.raw`\bcargo install\b[^\n]*--git\b`,
       String.raw`\bnpm config set registry\b|\bpip config set global\.index-url\b`,
+      // (a package source pointed at a host, however it is set: an option, a variable, a source added)
+      String.raw`(?:--(?:extra-)?index-url|--registry|\bsource add\s+[\w.-]+|\b(?:GOPROXY|PIP_(?:EXTRA_)?INDEX_URL|UV_(?:EXTRA_)?INDEX_URL|npm_config_registry|NPM_CONFIG_REGISTRY)\s*=|\bregistry\s*=)\s*["']?https?://(?!(?:pypi\.org|registry\.npmjs\.org|proxy\.golang\.org|registry\.yarnpkg\.com)\b)`,
       String.raw`--git\s+https?://|\bgo (?:get|install)\s+[\w.-]+\.[a-z]{2,}/\S+@|\bapt-key add\b|sources\.list(?:\.d)?\b|\badd-apt-repository\b`,
       String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,60}\bto (?:requirements[\w.-]*\.txt|(?:the )?(?:dev)?dependencies|package\.json|pyproject\.toml|Cargo\.toml|go\.mod|Gemfile)\b`,
     ]),
@@ -594,12 +685,12 @@ export const GOALS: Goal[] = [
     goal: 'goal-hijack',
     strong: false,
     gate: new RegExp(
-      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
+      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|purge|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
     ),
     re: signal([
       String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
       String.raw`\b(?:add|make)\b(?:[^.\n]|\.(?=\S)){0,40}\bas (?:an? )?(?:owner|maintainer|admin|administrator|collaborator|code ?owner)\b`,
-      String.raw`\b(?:close|delete|remove|wipe|drop|truncate)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:issues?|branches|tables?|files|records|repos(?:itories)?|tags)\b`,
+      String.raw`\b(?:close|delete|remove|wipe|drop|truncate|destroy|purge)\w*(?:[^.\n]|\.(?=\S)){0,30}\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:issues?|branches|tables?|files|records|repos(?:itories)?|tags|projects?|accounts?|users?|buckets?|databases?|resources?|instances?|(?:project |account |user )?ids?)\b`,
       // (the things named first: "label every open issue tagged … and close all of them")
       String.raw`\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:issues?|pull requests?|PRs|branches|tables?|files|records|repos(?:itories)?|tags)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:close|delete|remove|wipe|drop|truncate)\b (?:all of )?(?:them|those|these|it)\b`,
       String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE)\b`,
