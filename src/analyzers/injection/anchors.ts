@@ -88,7 +88,7 @@ const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y)
 const WORD_LIST =
   words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation whoever bot bots web_fetch webfetch
   run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
-  otlpendpoint logprompts`);
+  otlpendpoint logprompts scp rsync sts`);
 const WORDS = new Set(WORD_LIST.map(hashOf));
 
 /** Word beginnings that are anchors (any inflection, any language: ignore, ignorez, ignorieren). */
@@ -138,6 +138,9 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('tell', 'the them everyone'),
   ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic routine harmless typo'),
   ...cross('user users reviewer reviewers maintainer maintainers they', 'does doesn do don won will'),
+  // (commands that print credentials, a goal said without naming an agent: gh auth token, kubectl get secret)
+  ...cross('auth', 'token'),
+  ...cross('get', 'secret secrets'),
 ];
 const BIGRAMS = new Set(BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))));
 
@@ -145,6 +148,8 @@ const BIGRAMS = new Set(BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))))
 const TRIGRAM_LIST = [
   ...cross('a', 'minor documentation small routine simple harmless typo').map(([b, c]) => ['as', b, c]),
   ...cross('a an', 'bot').map(([b, c]) => ['are', b, c]),
+  // ("if you can read this, …": the reader addressed as whatever reads the text)
+  ['can', 'read', 'this'],
 ];
 const TRIGRAMS = new Set(TRIGRAM_LIST.map(([a, b, c]) => pair(pair(hashOf(a), hashOf(b)), hashOf(c))));
 
