@@ -416,6 +416,8 @@ export function assignments(file: SourceFile): Map<string, string> {
   return m;
 }
 
+const TRAILING_COMMENT = /\s+(?:\/\/|#|\/\*|--)[^"'`\n]*$/;
+
 function readAssignments(file: SourceFile): Map<string, string> {
   const seen = new Map<string, string>();
   const count = new Map<string, number>();
@@ -428,7 +430,9 @@ function readAssignments(file: SourceFile): Map<string, string> {
     const m = ASSIGN.exec(l) ?? DEFINE.exec(l);
     if (!m) continue;
     // (a value that opens a bracket it does not close goes on over the next lines: a list, a set, an object)
-    let value = m[3];
+    // (a trailing comment is not part of the value: `IBAN = "LT61…"  # clearing` holds the literal alone;
+    // a comment holding a quote is left, as it may be a string's `//` or `#`)
+    let value = m[3].replace(TRAILING_COMMENT, '');
     // (no bracket in it, none left open: most values, and the cheap test; a string never spans a line,
     // so the brackets left open add up line by line)
     if (/[([{]/.test(value))
