@@ -16,7 +16,7 @@ import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
 import { candidateLines, occurs, prefilterProvider } from '../literals.ts';
-import { DEF, firstCallArgs, functionsOf } from './calls.ts';
+import { ARROW, RETURN, enclosing, firstCallArgs, functionsOf, implicitReturn } from './calls.ts';
 
 const SECRET_WORDS = new Set([
   'password',
@@ -367,48 +367,8 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   return out;
 }
 
-/** A returned expression (the value a function hands its callers). */
-const RETURN = /^\s*return\s+(.+?)\s*;?\s*$/;
-/** An arrow function with an expression body returns it: `const key = (req) => `sess:${req.cookies.sid}``. */
-const ARROW =
-  /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:async\s*)?\([^)]*\)\s*=>\s*(?!\{)(.+?);?\s*$/;
-/**
- * The last expression of a Ruby or Rust function (the line before its closing `end` or `}`), as a
- * match of RETURN: not a statement (`let`, an assignment, a Rust line ending in `;`), not a branch.
- */
-function implicitReturn(lines: { readonly length: number; [i: number]: string }, i: number): RegExpExecArray | null {
-  const c = lines[i];
-  if (
-    !c.trim() ||
-    /;\s*$|^\s*(?:let|if|else|elsif|end|unless|while|for|match|loop|def|fn|puts|raise)\b|[{|]\s*$/.test(c)
-  )
-    return null;
-  if (/^\s*[A-Za-z_@$][\w.@]*\s*(?:[-+*|&]?=)(?!=)/.test(c)) return null;
-  let k = i + 1;
-  while (k < lines.length && k <= i + 3 && !lines[k].trim()) k++;
-  if (k >= lines.length || !/^\s*(?:end|\})\s*$/.test(lines[k])) return null;
-  const m = /^\s*(.+?)\s*$/.exec(c);
-  return m as RegExpExecArray | null;
-}
 /** The first of several names assigned at once (`b, err := json.Marshal(x)`). */
 const MULTI = /^\s*(?:var\s+|let\s+|my\s+)?\(?\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s*\)?\s*:?=(?!=)\s*(.*)$/;
-
-/** The name of the function a line belongs to: the nearest definition above it (within 80 lines). */
-function enclosing(lines: readonly string[], i: number): string | undefined {
-  for (let k = i - 1; k >= 0 && k >= i - 80; k--) {
-    const l = lines[k];
-    // (Ruby and Python may define without brackets: `def current_auth`)
-    const bare = /^\s*def\s+(?:self\.)?([A-Za-z_]\w*[?!]?)\s*$/.exec(l);
-    if (bare) return bare[1];
-    if (!l.includes('(')) continue;
-    const d = DEF.exec(l) ?? METHOD.exec(l);
-    if (d) return d[1] ?? d[3] ?? d[5];
-  }
-  return undefined;
-}
-/** A method in a class body (`cacheKey(req) {`, `private function attempt(Request $r): array`), for enclosing. */
-const METHOD =
-  /^\s*(?:(?:public|private|protected|static|async|final|override|function)\s+)*([A-Za-z_]\w*)\s*\([^)]*\)\s*(?::\s*[\w<>\[\]|?.]+\s*)?\{\s*$/;
 
 /**
  * A format that names what it prints (`pass=%s`, `token: {}`, `password=%(pw)s`): whatever fills
