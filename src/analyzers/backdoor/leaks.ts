@@ -151,7 +151,7 @@ function carried(rhs: string, returning?: ReadonlySet<string>): string {
       CARRIERS.test(name)
         ? ` ${name} ${inner} `
         : returning?.has(name.replace(/^.*\./, '')) || secretName(name.replace(/^.*\./, ''))
-          ? ` ${name.replace(/^.*\./, '')} `
+          ? ` ${name.replace(/^.*\./, '')}() `
           : ' ',
     );
     if (next === t) break;

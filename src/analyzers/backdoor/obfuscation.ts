@@ -167,7 +167,9 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
       const fromDecode = DECODE.test(rhs) || MORE_DECODE.test(rhs);
       const fromTracked = mentionsDecoded(rhs);
       if (fromDecode || fromTracked) decoded.add(a[1]);
-      if (fromDecode) direct.add(a[1]);
+      // (a decoder written as a function, `str = (i, n) => String.fromCharCode(…)`, is called to decode, not run)
+      if (fromDecode && !/^\s*(?:async\s*)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|^\s*(?:function|lambda)\b/.test(rhs))
+        direct.add(a[1]);
       if (fromDecode)
         for (const m of rhs.matchAll(/[A-Za-z_]\w*/g)) {
           if (blobs.has(m[0])) continue;
@@ -190,7 +192,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   const aliases = loaderAliases(file);
   // (a name decoded straight from a blob and then called is a function name hidden in the blob: `$fn(…)`)
   const called = [...direct, ...aliases].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 200);
-  const callOf = called.length ? new RegExp(`(?<![\\w.>])\\$?(?:${called.join('|')})\\s*\\(`) : undefined;
+  const callOf = called.length ? new RegExp(`(?<![\\w.>])\\$?(?:${called.join('|')})\\(`) : undefined;
   const sinkLines = new Set(file.matchingLines(LOAD_SINK_G));
   if (callOf) for (const i of file.matchingLines(new RegExp(callOf.source, 'g'))) sinkLines.add(i);
   let blobsAdded = false;

@@ -406,7 +406,7 @@ function following(n: Node): string {
  * names assigned at once (`sec, err := parse(STAMP)`) each holds the value.
  */
 const ASSIGN =
-  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)(?!::)((?:\s*,\s*[A-Za-z_]\w*){0,3})\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)(?!::)(?:\[[^\]\n]{0,12}\])?((?:\s*,\s*[A-Za-z_]\w*){0,3})\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)()\s+(.+)$/;
 const assigned = new WeakMap<SourceFile, Map<string, string>>();
 /** (one reading per file: every check asks for it) */
