@@ -20,7 +20,7 @@ const NET_READ =
 const NET_READ_G = new RegExp(NET_READ.source, 'g');
 /** Running a shell command or code from a string. */
 const RUNNER =
-  /\bexec\.Command(?:Context)?\s*\(|\bsubprocess\.\w+\s*\(|\bos\.(?:system|popen)\s*\(|(?<![\w.])(?:popen|system|shell_exec|passthru|proc_open|execSync|exec|spawn|spawnSync|execFile|eval)\s*\(|\b(?:child_process|childProcess|cp)\.(?:exec|execSync|spawn|spawnSync|execFile)\s*\(|\bRuntime\.getRuntime\(\)\.exec\s*\(|\bProcessBuilder\s*\(|\bProcess\.Start\s*\(|\bProcessStartInfo\s*\(|\bIO\.popen\s*\(|\bOpen3\.\w+\s*\(|\bCommand::new\s*\(|\.arg\s*\(|\bnew\s+Function\s*\(|(?<![\w.])compile\s*\(|\b(?:class_eval|instance_eval|module_eval)\s*[({]?|\bAssembly\.Load\w*\s*\(/;
+  /\bexec\.Command(?:Context)?\s*\(|\bsubprocess\.\w+\s*\(|\bos\.(?:system|popen)\s*\(|(?<![\w.])(?:popen|system|shell_exec|passthru|proc_open|execSync|exec|spawn|spawnSync|execFile|eval)\s*\(|\b(?:child_process|childProcess|cp)\.(?:exec|execSync|spawn|spawnSync|execFile)\s*\(|\bRuntime\.getRuntime\(\)\.exec\s*\(|\bProcessBuilder\s*\(|\bProcess\.Start\s*\(|\bProcessStartInfo\s*\(|\bIO\.popen\s*\(|\bOpen3\.\w+\s*\(|\bCommand::new\s*\(|\.arg\s*\(|\bnew\s+Function\s*\(|(?<![\w.])compile\s*\(|\b(?:class_eval|instance_eval|module_eval)\s*[({]?|\bAssembly\.Load\w*\s*\(|(?<![\w.])(?:require|import)\s*\(\s*(?!["'`])/;
 /** A runner given a fixed program and a list of arguments runs that program, not the text: the shell's name is what matters. */
 const FIXED_PROGRAM =
   /\bsubprocess\.\w+\s*\(\s*\[\s*["'](?!(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh\b)|\b(?:exec\.Command(?:Context)?|Command::new|ProcessBuilder|ProcessStartInfo|spawn|spawnSync|execFile)\s*\(\s*(?:\w+\s*,\s*)?["'`](?!(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh\b|cmd(?:\.exe)?\b|powershell|pwsh)[^"'`]*["'`]/;
@@ -42,14 +42,15 @@ const NAMES = /^\s*(?:var\s+)?([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*:?=(?!=)\
 
 /** Fetching from the network (a download's first half). */
 const DOWNLOAD =
-  /\bhttps?\.get\s*\(|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
+  /\bhttps?\.get\s*\(|\.get\s*\(\s*\w*(?:url|Url|URL|uri|Uri)\b|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
 /** Writing a file at a path given by name (a download's second half): the path's name. */
 const WRITE_PATH =
-  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]/;
+  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.OpenFile|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]/;
 
 export function analyzeRemote(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   downloadedThenRun(file, out);
+  if (file.language !== 'bash' && occurs(INSTALL_FROM, file.text)) runtimeInstall(file, out);
   // (the scan's automaton says first whether the file reads the network and runs anything at all)
   if (!occurs(NET_READ, file.text) || !occurs(RUNNER, file.text)) return out;
   const lines = file.lines.map((l) =>
@@ -193,5 +194,34 @@ function downloadedThenRun(file: SourceFile, out: Finding[]): void {
   });
 }
 
-prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH]);
+/**
+ * A package manager's install, run by the code, from an index, registry or URL written in it
+ * (`pip install --index-url http://…`, `npm install https://…`): what that server serves runs at
+ * install time, here, whenever the code runs. A build script in shell installs on purpose; code does not.
+ */
+const INSTALL_FROM =
+  /\b(?:pip3?|npm|gem|yarn|pnpm)\b["',\s]+(?:["',\s-]+\w+)*?\binstall\b[^\n]*(?:--(?:extra-)?index-url|--registry|--source|["'\s]-i["'\s]|git\+|https?:\/\/)/;
+function runtimeInstall(file: SourceFile, out: Finding[]): void {
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-494',
+    'Declare dependencies in the package manifest, pinned; never install packages from code at run time.',
+  );
+  for (const i of file.matchingLines(new RegExp(INSTALL_FROM.source, 'g'))) {
+    const l = file.lines[i];
+    if (l.length > 1000 || /^\s*(?:#|\/\/|\*)/.test(l)) continue;
+    // (run by the code: a runner on the line or opening the call a line or two above)
+    if (!file.lines.slice(Math.max(0, i - 2), i + 1).some((x) => RUNNER.test(x))) continue;
+    add(
+      i,
+      'backdoor.download-exec',
+      'A package installed at run time from a server named in the code',
+      'high',
+      'The code runs a package manager install from an index, registry or URL written in it: whatever that server serves runs here, every time this code runs.',
+    );
+  }
+}
+
+prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH, INSTALL_FROM]);
 prefilterProvider(() => [NET_READ_G], true);
