@@ -576,8 +576,14 @@ function decisionLines(file: SourceFile): number[] {
 
 /** The literal a name holds, when it holds nothing else (`PASS = "…"`, `String k = env("…")`). */
 function constantSecret(v: string): string | undefined {
-  // (a literal decoded or wrapped once counts as the literal: `Convert.FromBase64String("…")`)
-  return /^\s*(?:[\w:.]+\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v)?.[1];
+  const m = /^\s*(?:([\w:.]+)\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v);
+  if (!m) return undefined;
+  if (!m[1]?.includes('.')) return m[2];
+  // (a literal decoded once, `Convert.FromBase64String("…")`, holds what it decodes to: a password when that
+  // reads as one, not a payload or a key blob)
+  if (!/base64|Base64|b64|hex|Hex/.test(m[1])) return undefined;
+  const text = Buffer.from(m[2], /hex|Hex/.test(m[1]) ? 'hex' : 'base64').toString('latin1');
+  return /^[\x21-\x7e]{8,40}$/.test(text) ? text : undefined;
 }
 
 /** A certificate check's switch given a name: `.danger_accept_invalid_certs(x)`, `InsecureSkipVerify: x`. */
