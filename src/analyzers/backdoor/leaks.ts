@@ -138,6 +138,17 @@ export function envSecret(raw: string): boolean {
   return false;
 }
 
+/**
+ * A secret environment read whose value the text hands on whole: `urlparse(os.environ["DATABASE_URL"]).hostname`
+ * is a new value (the host), `os.environ["DATABASE_URL"].strip()` is the secret.
+ */
+function envKept(raw: string): boolean {
+  return (
+    envSecret(raw) &&
+    /environ|getenv|Getenv|ENV|env::|process\.env|GetEnvironmentVariable|LookupEnv/.test(carried(raw))
+  );
+}
+
 /** Calls that pass what they are given on (serialise, encode, format, copy); other calls' results are new values. */
 const CARRIERS =
   /^(?:[\w.]*\.)?(?:dumps|stringify|Marshal\w*|marshal|encode\w*|b64encode|b32encode|urlsafe_b64encode|encodeToString|btoa|hexlify|hex|format|Sprintf|sprintf|join|concat|str|String|toString|to_s|to_json|to_h|dict|list|tuple|assign|from|bytes|getBytes|toUpperCase|toLowerCase|lower|upper|strip|trim|urlencode|quote|escape|Some|Ok|clone|copy|into|to_string|to_owned|as_str|collect|ToDictionary|ToList|AsEnumerable|Select|map|filter|Where|items|values|entries|getItem|getenv|Getenv|GetEnvironmentVariable|environ|get|fetch|read\w*|slurp|open|readFile\w*|File\.read|IO\.read|file_get_contents|ReadAllText|ReadFile|read_to_string)$/;
@@ -244,7 +255,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       if (
         a &&
         !tainted.has(a[1]) &&
-        (isSource(carried(a[2], returning)) || envSecret(raw) || COLLECTED.test(raw)) &&
+        (isSource(carried(a[2], returning)) || envKept(raw) || COLLECTED.test(raw)) &&
         !MASKED.test(a[2])
       )
         tainted.add(a[1]);
@@ -257,7 +268,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       if (
         r &&
         returned &&
-        (isSource(carried(returned, returning)) || envSecret(rawReturned) || WHOLE_INPUT.test(rawReturned)) &&
+        (isSource(carried(returned, returning)) || envKept(rawReturned) || WHOLE_INPUT.test(rawReturned)) &&
         !MASKED.test(returned)
       ) {
         const fn = arrow ? arrow[1] : enclosing(file.lines, i);
@@ -320,7 +331,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       // (what a call of another function returns is a new value: `urlparse(dsn).hostname` is not the DSN)
       if (
         isSource(carried(inner, returning)) ||
-        envSecret(logArgs(rawWindow, logAt)) ||
+        envKept(logArgs(rawWindow, logAt)) ||
         WHOLE_OBJECT.test(inner) ||
         LABELLED.test(logArgs(rawWindow, logAt)) ||
         (wholes ??= secretBearing(file.text))(inner)
@@ -335,7 +346,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     }
     if (
       NET_CALL.test(c) &&
-      (isSource(window) || PASTE.test(raw) || envSecret(rawWindow)) &&
+      (isSource(window) || PASTE.test(raw) || envKept(rawWindow)) &&
       literalHost(window, lines.slice(i, i + 3).join(' ') + raw)
     ) {
       add(
