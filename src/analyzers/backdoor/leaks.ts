@@ -144,8 +144,7 @@ export function envSecret(raw: string): boolean {
  */
 function envKept(raw: string): boolean {
   return (
-    envSecret(raw) &&
-    /environ|getenv|Getenv|ENV|env::|process\.env|GetEnvironmentVariable|LookupEnv/.test(carried(raw))
+    envSecret(raw) && /environ|getenv|Getenv|ENV|env::|process\.env|GetEnvironmentVariable|LookupEnv/.test(carried(raw))
   );
 }
 
