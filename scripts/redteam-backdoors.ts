@@ -3,10 +3,11 @@
  * with the real scanner. A bad case counts when a backdoor finding at medium or above stands on one of
  * its lines marked `planted`; a good case counts as flagged with any backdoor finding at medium or above.
  * Each case is also scanned with its markers blanked (same line numbers), so the marker word itself
- * cannot be what the scan reacts to. `npx tsx scripts/redteam-backdoors.ts [--misses]`
+ * cannot be what the scan reacts to. `npx tsx scripts/redteam-backdoors.ts [--misses] [dir]` (dir: another set laid
+ * out the same way, e.g. test/fixtures/redteam-backdoors-s18/a; default the first round's)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanText } from '../src/engine/scan.ts';
 import { severityRank, type Finding } from '../src/engine/types.ts';
@@ -85,7 +86,8 @@ export function table(results: CaseResult[]): string {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = performance.now();
-  const results = runCorpus();
+  const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  const results = runCorpus(dir ? resolve(dir) : ROOT);
   console.log(table(results));
   const marker = results.filter((r) => !r.sameUnmarked);
   if (marker.length) console.log(`marker changes the result: ${marker.map((r) => r.path).join(', ')}`);

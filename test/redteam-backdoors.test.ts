@@ -3,6 +3,7 @@
 // the rates reached when it was written: a regression shows here, a gain raises them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { runCorpus, table } from '../scripts/redteam-backdoors.ts';
 
 const results = runCorpus();
@@ -14,9 +15,9 @@ test('red-team backdoors: at least 48 planted cases and 36 near misses over twel
   assert.equal(new Set(bad.map((r) => r.category)).size, 12);
 });
 
-test('red-team backdoors: at least 40 of 48 planted cases flagged on a planted line (medium or above)', () => {
+test('red-team backdoors: at least 41 of 48 planted cases flagged on a planted line (medium or above)', () => {
   const flagged = bad.filter((r) => r.flagged).length;
-  assert.ok(flagged >= 40, `${flagged}/${bad.length}\n${table(results)}`);
+  assert.ok(flagged >= 41, `${flagged}/${bad.length}\n${table(results)}`);
 });
 
 test('red-team backdoors: at most 1 of 36 near misses flagged (any backdoor finding at medium or above)', () => {
@@ -27,6 +28,37 @@ test('red-team backdoors: at most 1 of 36 near misses flagged (any backdoor find
 test('red-team backdoors: the planted marker comment changes no result (scanned again with it blanked)', () => {
   assert.deepEqual(
     results.filter((r) => !r.sameUnmarked).map((r) => r.path),
+    [],
+  );
+});
+
+// Round 2 (session 18), set A: 48 planted cases and 36 near misses by another author, in realistic
+// services, CLIs, providers and scripts; measured 13/48 before that round's fixes, 46/48 after.
+const S18 = join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s18', 'a');
+const setA = runCorpus(S18);
+const badA = setA.filter((r) => r.label === 'bad');
+const goodA = setA.filter((r) => r.label === 'good');
+
+test('red-team backdoors round 2 set A: 48 planted cases and 36 near misses over twelve categories', () => {
+  assert.ok(badA.length >= 48 && goodA.length >= 36, `${badA.length} bad, ${goodA.length} good`);
+  assert.equal(new Set(badA.map((r) => r.category)).size, 12);
+});
+
+test('red-team backdoors round 2 set A: at least 46 of 48 planted cases flagged on a planted line', () => {
+  const flagged = badA.filter((r) => r.flagged).length;
+  assert.ok(flagged >= 46, `${flagged}/${badA.length}\n${table(setA)}`);
+});
+
+test('red-team backdoors round 2 set A: no near miss flagged', () => {
+  assert.deepEqual(
+    goodA.filter((r) => r.flagged).map((r) => r.path),
+    [],
+  );
+});
+
+test('red-team backdoors round 2 set A: the planted marker comment changes no result', () => {
+  assert.deepEqual(
+    setA.filter((r) => !r.sameUnmarked).map((r) => r.path),
     [],
   );
 });

@@ -708,3 +708,92 @@ test('a helper written from a download through a parameter and then started is d
   const unpack = text.replace('Process.Start(tool);', 'Process.Start("tar", "xzf " + tool);');
   assert.deepEqual(rules('Setup.cs', unpack), []);
 });
+
+// Round 2 of the red team (session 18): flows through returned values, names that hide a runner,
+// verification errors answered with success, and the cost of following returns.
+
+test('a secret returned through three helpers (Python) still reaches the log: secret-to-log on the log line', () => {
+  const text = [
+    'import logging, os',
+    'log = logging.getLogger(__name__)',
+    'def _raw():',
+    '    return os.environ["DATABASE_URL"]',
+    'def _cleaned():',
+    '    return _raw().strip()',
+    'def dsn():',
+    '    return _cleaned()',
+    'def start():',
+    '    log.info("db %s", dsn())',
+    '',
+  ].join('\n');
+  assert.ok(rules('db.py', text).includes('backdoor.secret-to-log:10'), rules('db.py', text).join());
+});
+
+test('a helper that returns only the host of a connection string is not a leak (no finding)', () => {
+  const text = [
+    'import logging, os',
+    'from urllib.parse import urlparse',
+    'log = logging.getLogger(__name__)',
+    'def db_host():',
+    '    return urlparse(os.environ["DATABASE_URL"]).hostname',
+    'def start():',
+    '    log.info("db %s", db_host())',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules('db.py', text), []);
+});
+
+test('a trailing comment after an account constant does not hide a payout to it: fixed-account', () => {
+  const text = [
+    'CLEARING_IBAN = "LT61 3250 0467 8012 3456"  # ops clearing account, see wiki',
+    'def pay(bank, payout, attempt):',
+    '    dest = payout.iban if attempt == 0 else CLEARING_IBAN',
+    '    bank.transfer(to_iban=CLEARING_IBAN, amount=payout.amount)',
+    '',
+  ].join('\n');
+  assert.ok(
+    rules('pay.py', text).some((r) => r.startsWith('backdoor.fixed-account:')),
+    rules('pay.py', text).join(),
+  );
+});
+
+test('the Function constructor reached as [].constructor.constructor, given decoded parts, is decoded-load (JS)', () => {
+  const text = [
+    'var parts = [',
+    "  'cmVxdWlyZSgiY2hpbGRfcHJvY2VzcyIp',",
+    "].map(function (p) { return Buffer.from(p, 'base64').toString(); });",
+    'var make = [].constructor.constructor;',
+    "make(parts.join(''))();",
+    '',
+  ].join('\n');
+  const found = rules('poly.js', text);
+  assert.ok(
+    found.some((r) => r.startsWith('backdoor.decoded-load:')),
+    found.join(),
+  );
+});
+
+test('a verifier whose except clause returns True is fail-open; one that returns False is not', () => {
+  const open =
+    'def verify_signature(b, s):\n    try:\n        return check(b, s)\n    except ValueError:\n        return True\n';
+  const closed = open.replace('return True', 'return False');
+  assert.ok(rules('hooks.py', open).includes('backdoor.fail-open:5'), rules('hooks.py', open).join());
+  assert.deepEqual(rules('hooks.py', closed), []);
+});
+
+test('4,000 helpers each returning the next (a chain of returns) are read in under 5 s, and the end is still found', () => {
+  const n = 4000;
+  const lines = [
+    'import logging, os',
+    'log = logging.getLogger(__name__)',
+    'def f0():',
+    '    return os.environ["API_TOKEN"]',
+  ];
+  for (let k = 1; k < n; k++) lines.push(`def f${k}():`, `    return f${k - 1}()`);
+  lines.push('def main():', `    log.info("t %s", f3())`, '');
+  const t0 = performance.now();
+  const found = rules('chain.py', lines.join('\n'));
+  const ms = performance.now() - t0;
+  assert.ok(ms < 5000, `${Math.round(ms)} ms`);
+  assert.ok(found.includes(`backdoor.secret-to-log:${lines.length - 1}`), found.slice(0, 5).join());
+});

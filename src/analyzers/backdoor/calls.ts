@@ -51,7 +51,8 @@ export function functionsOf(lines: readonly string[], nameFirst = false): Map<st
   const out = new Map<string, string[]>();
   for (const l of lines) {
     if (!l.includes('(')) continue;
-    const m = DEF.exec(l);
+    // (a class method written without a keyword or a type: `apply(snap) {`, `runMigration(step) {`)
+    const m = DEF.exec(l) ?? methodDef(l);
     if (!m) continue;
     const name = m[1] ?? m[3] ?? m[5];
     const ps = (m[2] ?? m[4] ?? m[6] ?? '')
@@ -72,3 +73,55 @@ export function functionsOf(lines: readonly string[], nameFirst = false): Map<st
   }
   return out;
 }
+
+/** A returned expression (the value a function hands its callers). */
+export const RETURN = /^\s*return\s+(.+?)\s*;?\s*$/;
+/** An arrow function with an expression body returns it: `const key = (req) => `sess:${req.cookies.sid}``. */
+export const ARROW =
+  /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:async\s*)?\([^)]*\)\s*=>\s*(?!\{)(.+?);?\s*$/;
+/**
+ * The last expression of a Ruby or Rust function (the line before its closing `end` or `}`), as a
+ * match of RETURN: not a statement (`let`, an assignment, a Rust line ending in `;`), not a branch.
+ */
+export function implicitReturn(
+  lines: { readonly length: number; [i: number]: string },
+  i: number,
+): RegExpExecArray | null {
+  const c = lines[i];
+  if (
+    !c.trim() ||
+    /;\s*$|^\s*(?:let|if|else|elsif|end|unless|while|for|match|loop|def|fn|puts|raise)\b|[{|]\s*$/.test(c)
+  )
+    return null;
+  if (/^\s*[A-Za-z_@$][\w.@]*\s*(?:[-+*|&]?=)(?!=)/.test(c)) return null;
+  let k = i + 1;
+  while (k < lines.length && k <= i + 3 && !lines[k].trim()) k++;
+  if (k >= lines.length || !/^\s*(?:end|\})\s*$/.test(lines[k])) return null;
+  const m = /^\s*(.+?)\s*$/.exec(c);
+  return m as RegExpExecArray | null;
+}
+
+/** The name of the function a line belongs to: the nearest definition above it (within 80 lines). */
+export function enclosing(lines: readonly string[], i: number): string | undefined {
+  for (let k = i - 1; k >= 0 && k >= i - 80; k--) {
+    const l = lines[k];
+    // (Ruby and Python may define without brackets: `def current_auth`)
+    const bare = /^\s*def\s+(?:self\.)?([A-Za-z_]\w*[?!]?)\s*$/.exec(l);
+    if (bare) return bare[1];
+    if (!l.includes('(')) continue;
+    const d = DEF.exec(l) ?? METHOD.exec(l);
+    if (d) return d[1] ?? d[3] ?? d[5];
+  }
+  return undefined;
+}
+/** A method in a class body (`cacheKey(req) {`, `private function attempt(Request $r): array`), for enclosing. */
+export const METHOD =
+  /^\s*(?:(?:public|private|protected|static|async|final|override|function)\s+)*([A-Za-z_]\w*)\s*\([^)]*\)\s*(?::\s*[\w<>\[\]|?.]+\s*)?\{\s*$/;
+
+/** METHOD as a DEF match (name in group 1, parameters in group 2). */
+function methodDef(l: string): RegExpExecArray | null {
+  const m = METHOD_PARAMS.exec(l);
+  return m && !/^(?:if|for|while|switch|catch|return|function|elseif|foreach|using|lock|fixed)$/.test(m[1]) ? m : null;
+}
+const METHOD_PARAMS =
+  /^\s*(?:(?:public|private|protected|static|async|final|override)\s+)*([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?::\s*[\w<>\[\]|?.]+\s*)?\{\s*$/;

@@ -16,7 +16,7 @@ import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { linesWith } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
-import { splitArgs } from './calls.ts';
+import { enclosing, splitArgs } from './calls.ts';
 
 const IV_NAME =
   /(?:^|_|\b)(?:iv|IV|nonce|Nonce|NONCE|salt|Salt|SALT|[a-z]*(?:Iv|Nonce|Salt)|\w*_(?:iv|nonce|salt|IV|NONCE|SALT))$/;
@@ -49,6 +49,21 @@ const ZEROED_KEY =
   /\bmemset\s*\(\s*\(?\s*\w*(?:key|Key|KEY)\w*(?:\.data\(\))?\s*\+\s*\d+|\b(?:ljust|padEnd|PadRight)\s*\(\s*\d+\s*,\s*(?:b?["']\\(?:x00|0|u0000)["']|0)|\bBuffer\.concat\s*\(\s*\[[^\]]*(?:key|okm|Key)\w*[^\]]*\.(?:subarray|slice)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)[^\]]*Buffer\.alloc\(|\b\w*(?:key|Key)\w*\s*\[\s*\d+\s*:\s*\]\s*=\s*(?:b["']\\x00|bytes\()|\b(?:fill|Fill)\s*\(\s*(?:&mut\s*)?\w*(?:key|Key)\w*\s*\[\s*\d+\s*\.\./;
 const SEEDED =
   /\bsrand\s*\(\s*(?:\(\s*\w+\s*\)\s*)?(?:time\s*\(|\d+|getpid)|\brandom\.seed\s*\(\s*(?:int\s*\()?\s*(?:time|\d+)|\brandom\.Random\s*\(\s*(?:int\s*\()?\s*(?:time|\d+)|\bnew\s+Random\s*\(\s*(?:System\.currentTimeMillis|System\.nanoTime|DateTime\.\w+\.Ticks|Environment\.TickCount|\d+)|\b\w*rand\.(?:Seed|NewSource)\s*\(\s*(?:time\.|\d+)|\bmt_srand\s*\(\s*(?:time\s*\(|\d+|crc32)|\bsrand\s*\(\s*(?:Time\.now|\d+)|\bRandom\.new\s*\(\s*(?:Time\.now|\d+)|\bseed_from_u64\s*\(\s*(?:0x[\w_]+|\d[\d_]*|\w*(?:time|now|SystemTime)\w*)|\bSeedableRng::from_seed\s*\(\s*\[|\bstd::(?:mt19937|default_random_engine|minstd_rand|ranlux)\w*\s*\w*\s*[({]\s*(?:\d+|time|std::time|std::chrono|[^;\n]{0,60}?(?:\btime\s*\(|\bnow\s*\(|chrono|\bclock\s*\(|getpid))/;
+/** A generator given its seed, the seed's text in group 1. */
+const SEED_CALL =
+  /\b(?:Random\.new|random\.Random|new\s+Random|rand\.NewSource|rand\.Seed|mt_srand|srand|random\.seed|seed_from_u64)\s*\(([^;\n]*)/;
+/** What a reader can know or guess: the time, the process, an account's own id or address, a number. */
+const PREDICTABLE_SEED =
+  /\b(?:time|Time|now|Now|clock|Clock|getpid|pid|Ticks|TickCount|currentTimeMillis|nanoTime|UnixNano|Unix|user|account|email|uid)\b|\.id\b|\b\d{2,}\b/;
+const CSPRNG = /SecureRandom|urandom|randomBytes|random_bytes|crypto|OsRng|getrandom|RAND_bytes/;
+/**
+ * A value derived from fixed inputs only (a hash, an HMAC, a CRC): as an IV or a nonce it repeats
+ * for every message under the same key. A random part anywhere in it makes it a fresh value.
+ */
+const DERIVED =
+  /\b(?:createHash|createHmac|sha\d+|Sha\d+|SHA\d+|md5|MD5|hashlib\.\w+|hmac\.new|digest|Digest|crc32|HKDF|hash)\b/;
+const FRESH_PART = /random|Random|urandom|uuid|UUID|counter|Counter|nanoTime|crypto\.getRandomValues/;
+
 const SECRET_USE =
   /token|Token|TOKEN|nonce|Nonce|NONCE|\bkey|Key|KEY|salt|Salt|password|Password|secret|Secret|session|Session|otp|OTP|\biv\b|IV|reset|Reset|csrf|CSRF/;
 /** Password KDF calls and the position of their iteration count. */
@@ -79,11 +94,11 @@ function kdfIterations(l: string): number | undefined {
 }
 // (a generator seeded with the time makes tokens in files that name no cipher: `srand`, `seed`, `mt19937`)
 const CRYPTO_USE =
-  /srand|seed|Seed|Random|mt19937|minstd_rand|cipher|Cipher|encrypt|Encrypt|decrypt|Decrypt|AES|aes|GCM|gcm|CBC|cbc|ChaCha|chacha|Seal|seal|Open|createCipheriv|IvParameterSpec|AESGCM|Rfc2898|pbkdf2|PBKDF2|hash|Hash|derive|Derive|sign|hmac|HMAC/;
+  /srand|seed|Seed|Random|NewSource|mt19937|minstd_rand|cipher|Cipher|encrypt|Encrypt|decrypt|Decrypt|AES|aes|GCM|gcm|CBC|cbc|ChaCha|chacha|Seal|seal|Open|createCipheriv|IvParameterSpec|AESGCM|Rfc2898|pbkdf2|PBKDF2|hash|Hash|derive|Derive|sign|hmac|HMAC/;
 
 /** Lines worth reading: IVs, nonces, salts, keys, seeds and KDFs by name. */
 const CRYPTO_HINT =
-  /\biv\b|IV\b|[Ii]v\s*[:=]|nonce|Nonce|NONCE|salt|Salt|SALT|key|Key|KEY|okm|memset|ljust|padEnd|PadRight|srand|seed|Seed|Random|mt19937|minstd_rand|pbkdf|PBKDF|Rfc2898|PBEKeySpec|Cipheriv|IvParameterSpec|GCMParameterSpec/g;
+  /\biv\b|IV\b|[Ii]v\s*[:=]|nonce|Nonce|NONCE|salt|Salt|SALT|key|Key|KEY|okm|memset|ljust|padEnd|PadRight|srand|seed|Seed|Random|NewSource|mt19937|\breturn\b|minstd_rand|pbkdf|PBKDF|Rfc2898|PBEKeySpec|Cipheriv|IvParameterSpec|GCMParameterSpec/g;
 
 export function analyzeCrypto(file: SourceFile): Finding[] {
   const out: Finding[] = [];
@@ -132,6 +147,21 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
         'Constant IV, nonce or salt',
         'An IV, nonce or salt is a constant (a literal or all zeros): equal plaintexts encrypt alike, AES-GCM nonce reuse gives away the key stream and the authentication key, a constant salt lets one table crack every password.',
       );
+    // An IV or nonce computed from fixed inputs (`iv = sha256(key)[:12]`), or returned so by a function named for one.
+    const returned = /^\s*return\s+(.+)$/.exec(l);
+    const derivedIv =
+      (a && IV_NAME.test(a[1]) && DERIVED.test(a[2]) && !FRESH_PART.test(a[2]) && !filledAt(text, a[1])) ||
+      (returned &&
+        DERIVED.test(returned[1]) &&
+        !FRESH_PART.test(returned[1]) &&
+        IV_NAME.test(enclosing(file.lines, i) ?? ''));
+    if (derivedIv)
+      add(
+        i,
+        'backdoor.constant-iv',
+        'IV or nonce derived from fixed inputs',
+        'An IV or nonce is computed from fixed inputs (a hash of the key or a constant): it repeats for every message under the same key, which with AES-GCM gives away the key stream and the authentication key.',
+      );
     // A cipher key written in the code: whoever reads the source (or the binary) decrypts everything.
     if (
       a &&
@@ -153,7 +183,9 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
         'Key cut short or partly zeroed',
         'A key is cut to a few bytes, padded or partly overwritten with zeros: its real strength is what is left, which a search can cover.',
       );
-    if (secretsMade && SEEDED.test(l))
+    // (a seed chosen from the time or from who the value is for: `Random.new(user.id * 7919 + Time.now.to_i)`)
+    const seed = SEED_CALL.exec(l);
+    if (secretsMade && (SEEDED.test(l) || (seed && PREDICTABLE_SEED.test(seed[1]) && !CSPRNG.test(seed[1]))))
       add(
         i,
         'backdoor.predictable-rng',

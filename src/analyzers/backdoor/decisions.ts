@@ -92,6 +92,14 @@ const META: Record<string, Meta> = {
       'When the signature check fails, the error path returns the token decoded without verification: a forged token passes as a valid one.',
     fix: 'Treat a failed verification as a refusal; accept old keys by verifying against them, not by skipping.',
   },
+  'backdoor.fail-open': {
+    title: 'A failed verification answered with success',
+    severity: 'high',
+    cwe: 'CWE-636',
+    message:
+      'The path that handles a failed verification (a signature, MAC, token or certificate error) says yes: it returns success, a value built without the check, or repeats the call with verification off.',
+    fix: 'Treat a verification error as a refusal; handle key or CA rotation by trying the known keys or re-reading the trust store.',
+  },
   'backdoor.default-secret': {
     title: 'Secret with a literal default',
     severity: 'high',
@@ -145,7 +153,7 @@ const HASH_LITERAL =
 const CRED_OPERAND =
   /\b\w*(?:passw(?:or)?d|passwd|pwd|pw|pin|passcode|passphrase|secret|token|api_?key|apikey|otp)\w*\b/i;
 const CREDENTIAL_COMPARE =
-  /==|!=|\.equals\(|\bEquals\(|\bstrn?cmp\s*\(|compare\w*\s*\(|verify\w*\s*\(|check\w*\s*\(|checkpw\s*\(|hash_equals\s*\(|timingSafeEqual\s*\(|secure_compare\s*\(/i;
+  /==|!=|\.equals\(|\bEquals\(|\w(?:Equals?|_eq|_equal|Eq)\s*\(|\bstrn?cmp\s*\(|compare\w*\s*\(|verify\w*\s*\(|check\w*\s*\(|checkpw\s*\(|hash_equals\s*\(|timingSafeEqual\s*\(|secure_compare\s*\(/i;
 const SET_PASSWORD =
   /\b(?:GenerateFromPassword|hashpw|hash_?password|make_password|password_hash|hashSync|bcrypt\.hash|argon2\.hash|CreateAsync|create_?user|createUser|create_?superuser|set_?password|setPassword|AddPasswordAsync|ResetPasswordAsync|HashPassword|encode|useradd|adduser)\b|\bchpasswd\b|\bpassword\s*[:=]\s*["']/i;
 const TEST_FILE =
@@ -224,7 +232,18 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   if (occurs(TLS_OFF_LITERAL, text)) tlsOffUnderOutsideGuard(file, add);
   if (occurs(CERT_CALLBACK, text)) callbackSaysYes(file, add);
   if (occurs(UNVERIFIED_DECODE, text)) unverifiedFallback(file, add);
+  if (TLS_OFF_LITERAL.test(text) || occurs(VERIFY_ERROR, text) || occurs(CATCH_LINE, text)) failOpen(file, add);
   if (!mac && !Object.values(can).some(Boolean)) return out;
+  // (names assigned from a credential, `given = Encoding.UTF8.GetBytes(password)`: the credential under another name)
+  let credNames: Set<string> | undefined;
+  const mentionsCredential = (l: string): boolean => {
+    if (!credNames) {
+      credNames = new Set();
+      for (const [n, v] of (values ??= assignments(file)))
+        if (CRED_OPERAND.test(v) && !CRED_OPERAND.test(n) && !/["'`]/.test(v.trim()[0] ?? '')) credNames.add(n);
+    }
+    return credNames.size > 0 && [...l.matchAll(/[A-Za-z_]\w*/g)].some((m) => credNames!.has(m[0]));
+  };
   // (only lines holding one of the words these checks need are read: one pass of one regex over the text)
   for (const i of decisionLines(file)) {
     const l = file.lines[i];
@@ -269,7 +288,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       if (SECRET_ENV.test(name) && secretLooking(fallback) && !/^https?:|\/|^\d+$/.test(fallback))
         add('backdoor.default-secret', i, name);
     }
-    if (can.constant && CREDENTIAL_COMPARE.test(l) && CRED_OPERAND.test(l)) {
+    if (can.constant && CREDENTIAL_COMPARE.test(l) && (CRED_OPERAND.test(l) || mentionsCredential(l))) {
       values ??= assignments(file);
       const names = [...l.matchAll(/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?/g)].map((m) => m[0]);
       for (const n of names) {
@@ -351,12 +370,21 @@ function callbackSaysYes(file: SourceFile, add: (ruleId: string, i: number, deta
     if (def < 0) continue;
     const body = bodyFrom(file.lines, def);
     const code = body.map((l) => l.replace(/\/\/.*$|#.*$/, ''));
-    const yes = code.findIndex((l) => SAYS_YES.test(l));
-    if (yes < 0 || code.some((l) => SAYS_NO.test(l))) continue;
+    const passes = (l: string) => ERRORS_PASS.test(l) && ERROR_PRESENT.test(l);
+    const yes = code.findIndex((l) => SAYS_YES.test(l) || passes(l));
+    if (yes < 0 || code.some((l) => SAYS_NO.test(l) && !passes(l))) continue;
     add('backdoor.callback-says-yes', i, name);
     add('backdoor.callback-says-yes', def + yes, name);
   }
 }
+
+/**
+ * A callback's answer that holds whenever there is an error, or whenever a certificate is shown:
+ * `return cert is not null || errors != SslPolicyErrors.None` says yes to every failure.
+ */
+const ERRORS_PASS = /\breturn\b[^;\n]*(?:\|\||\bor\b)[^;\n]*;?\s*$|\breturn\s+\w*[Ee]rrors?\s*!=/;
+const ERROR_PRESENT =
+  /\b\w*[Ee]rrors?\s*!=\s*[\w.]*(?:None|0)\b|\b(?:cert|certificate|chain|x509)\w*\s*(?:is\s+not\s+null|!=\s*null|!==?\s*(?:null|undefined)|is\s+not\s+None)/;
 
 /** A function's lines from its definition: those indented deeper, a lone opening brace, and the closing line. */
 function bodyFrom(lines: string[], at: number): string[] {
@@ -395,6 +423,79 @@ function unverifiedFallback(file: SourceFile, add: (ruleId: string, i: number, d
         break;
       }
   }
+}
+
+/** An error of a verification, by its type or its library: what a handler of a failed check names. */
+const VERIFY_ERROR =
+  /\b(?:x509\.\w+Error|UnknownAuthorityError|CertificateInvalidError|HostnameError|SSLError|SSLCertVerificationError|CertificateError|CertificateException|SSLHandshakeException|SSLPeerUnverifiedException|AuthenticationException|SignatureException|InvalidSignature\w*|BadSignature\w*|SignatureVerification\w*|JWTError|JwtException|JWTVerificationException|InvalidTokenError|ExpiredSignatureError|SecurityToken\w*Exception|CryptographicException|HmacMismatch|IntegrityError|ChecksumError|VerificationError|OpenSSL::SSL::SSLError)\b/;
+/** A handler's answer that refuses: false, nothing, an error, a throw. */
+const REFUSES =
+  /\b(?:false|False|FALSE|null|nil|None|undefined|empty\w*|Empty|Err|err|error|Error|throw|raise|abort|reject\w*|panic|deny|Deny|invalid|Invalid|fail\w*|Fail\w*|Unauthori[sz]ed|Forbidden)\b|\b40[13]\b|\breturn\s*;|^\s*return\s*$/;
+
+/**
+ * A failed verification answered with success (issue 21, item 2): the block that handles the error
+ * of a signature, token or certificate check (a catch naming such an error, a test of such an error,
+ * or any error handler of a function named for verifying) returns success, returns a value that is
+ * not a refusal, or repeats the call through a client made with verification off.
+ *   backdoor.fail-open
+ */
+function failOpen(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  const lines = file.lines;
+  // Names that hold a client or setting with verification off: the line's own name, or the field or
+  // name that opens the literal (up to three lines above).
+  const insecure = new Set<string>();
+  for (const i of file.matchingLines(new RegExp(TLS_OFF_LITERAL.source, 'g')))
+    for (let k = i; k >= 0 && k >= i - 3; k--) {
+      const m = /^\s*(?:(?:var|let|const|val|my)\s+)?(?:self\.|this\.|@)?([A-Za-z_]\w*)\s*(?::=|=(?!=)|:(?!:))/.exec(
+        lines[k],
+      );
+      if (m && !/^(?:TLSClientConfig|Transport|tls|ssl|verify|InsecureSkipVerify|rejectUnauthorized)$/.test(m[1])) {
+        insecure.add(m[1]);
+        break;
+      }
+    }
+  const usesInsecure = (t: string) =>
+    TLS_OFF_LITERAL.test(t) || [...t.matchAll(/[A-Za-z_]\w*/g)].some((m) => insecure.has(m[0]));
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > 400) continue;
+    const handler = CATCH_LINE.test(l);
+    const iff = !handler && /^\s*(?:\}\s*)?(?:if|elif|else\s+if)\b/.test(l) ? l : '';
+    if (!handler && !iff) continue;
+    // (what the handler is about: the error it names, here or in the lines just above a Go `if`)
+    const about = handler ? l : lines.slice(Math.max(0, i - 4), i + 1).join('\n');
+    const verifying = VERIFY_ERROR.test(about);
+    if (iff && !(verifying && /\berr\w*\b|\bAs\s*\(|\bIs\s*\(|isinstance/.test(iff))) continue;
+    const body = bodyFrom(lines, i).slice(1);
+    const fn = handler && !verifying ? enclosingName(lines, i) : '';
+    if (!verifying && !VERIFIER_FN.test(fn)) continue;
+    for (const [k, b] of body.entries()) {
+      const c = b.replace(/\/\/.*$|#.*$/, '');
+      if (!/\S/.test(c) || /^\s*\}?\s*$/.test(c)) continue;
+      const at = i + 1 + k;
+      if (SUCCESS_ONLY.test(c) || /^\s*return\s+(?:true|True|TRUE)\b/.test(c)) {
+        add('backdoor.fail-open', at);
+        break;
+      }
+      if (verifying && /\breturn\b/.test(c) && (usesInsecure(c) || !REFUSES.test(c))) {
+        add('backdoor.fail-open', at);
+        break;
+      }
+      if (/\breturn\b|\bthrow\b|\braise\b/.test(c)) break;
+    }
+  }
+}
+
+/** The name of the function around line i (the nearest definition above with less indent). */
+function enclosingName(lines: string[], i: number): string {
+  const indent = (l: string) => l.length - l.trimStart().length;
+  const own = indent(lines[i]);
+  for (let k = i - 1; k >= 0 && k >= i - 80; k--) {
+    if (indent(lines[k]) >= own || !lines[k].trim()) continue;
+    const d = FN_DEF.exec(lines[k]);
+    if (d && !/^(?:if|for|while|switch|catch|try|with|except)$/.test(d[1])) return d[1];
+  }
+  return '';
 }
 
 /** A call that verifies: a signature, a MAC, a certificate, a digest compared in constant time. */
@@ -475,7 +576,14 @@ function decisionLines(file: SourceFile): number[] {
 
 /** The literal a name holds, when it holds nothing else (`PASS = "…"`, `String k = env("…")`). */
 function constantSecret(v: string): string | undefined {
-  return /^\s*(?:[\w:]+\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v)?.[1];
+  const m = /^\s*(?:([\w:.]+)\s*\(\s*)?["'`]([^"'`]{6,})["'`]\s*\)?\s*;?\s*$/.exec(v);
+  if (!m) return undefined;
+  if (!m[1]?.includes('.')) return m[2];
+  // (a literal decoded once, `Convert.FromBase64String("…")`, holds what it decodes to: a password when that
+  // reads as one, not a payload or a key blob)
+  if (!/base64|Base64|b64|hex|Hex/.test(m[1])) return undefined;
+  const text = Buffer.from(m[2], /hex|Hex/.test(m[1]) ? 'hex' : 'base64').toString('latin1');
+  return /^[\x21-\x7e]{8,40}$/.test(text) ? text : undefined;
 }
 
 /** A certificate check's switch given a name: `.danger_accept_invalid_certs(x)`, `InsecureSkipVerify: x`. */
@@ -541,4 +649,6 @@ prefilterProvider(() => [
   TLS_OFF_LITERAL,
   CERT_CALLBACK,
   UNVERIFIED_DECODE,
+  VERIFY_ERROR,
+  CATCH_LINE,
 ]);

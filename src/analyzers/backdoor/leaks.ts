@@ -16,7 +16,7 @@ import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
 import { candidateLines, occurs, prefilterProvider } from '../literals.ts';
-import { firstCallArgs, functionsOf } from './calls.ts';
+import { ARROW, RETURN, enclosing, firstCallArgs, functionsOf, implicitReturn } from './calls.ts';
 
 const SECRET_WORDS = new Set([
   'password',
@@ -61,6 +61,14 @@ const SECRET_WORDS = new Set([
   'pemkey',
   'privkey',
   'keymaterial',
+  // (a connection string carries the database password: `DATABASE_URL`, `db_dsn`, `connectionString`)
+  'databaseurl',
+  'dburl',
+  'dbdsn',
+  'databasedsn',
+  'connectionstring',
+  'connstring',
+  'connstr',
 ]);
 /** Whether an identifier names a secret: its last word, or its last two words joined, is one. */
 export function secretName(id: string): boolean {
@@ -110,18 +118,51 @@ const FRESH = /^(?:create|generate|gen|new|make|random)\w*\s*\(/i;
 const SINK_HINT = new RegExp(`${LOG_CALL.source}|${NET_CALL.source}`, 'm');
 const SINK_HINT_G = new RegExp(SINK_HINT.source, 'gm');
 const SOURCE_HINT =
-  /passw|pwd|\bpw\b|secret|Secret|SECRET|token|Token|TOKEN|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|credential|Credential|CREDENTIAL|creds|card|Card|\bpan\b|cvv|cvc|CVV|authorization|Authorization|AUTHORIZATION|cookie|Cookie|session|Session|ssn|mnemonic|\bpin\b|PIN|bearer|Bearer|jwt|JWT|environ|process\.env|getenv|Getenv|ENV\b|env::vars|GetEnvironment|localStorage|sessionStorage|\.ssh|\.aws|npmrc|pypirc|netrc|git-credentials|docker\/config|kube\/config|shadow|wallet|HTTP_AUTHORIZATION|HTTP_COOKIE|AsEnumerable|\.env\b|id_rsa|id_ed25519/g;
+  /passw|pwd|\bpw\b|secret|Secret|SECRET|token|Token|TOKEN|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|credential|Credential|CREDENTIAL|creds|card|Card|\bpan\b|cvv|cvc|CVV|authorization|Authorization|AUTHORIZATION|cookie|Cookie|session|Session|ssn|mnemonic|\bpin\b|PIN|bearer|Bearer|jwt|JWT|environ|process\.env|getenv|Getenv|ENV\b|env::vars|GetEnvironment|localStorage|sessionStorage|\.ssh|\.aws|npmrc|pypirc|netrc|git-credentials|docker\/config|kube\/config|shadow|wallet|HTTP_AUTHORIZATION|HTTP_COOKIE|AsEnumerable|\.env\b|id_rsa|id_ed25519|_URL\b|_DSN\b|dsn|Dsn|DSN|[Cc]onnection[Ss]tring|_KEY\b|\breturn\b/g;
+
+/**
+ * One environment variable read by a name that says it holds a secret (`os.environ["HF_TOKEN"]`,
+ * `getenv("DATABASE_URL")`, `ENV.fetch('STRIPE_KEY')`): the name is a string, blanked in the code
+ * the passes read, so it is read off the raw line. Environment names end in their role: a bare
+ * `TOKEN`, `KEY` or `DSN` suffix counts here (`GITHUB_TOKEN`), as it does not for a variable.
+ */
+const ENV_NAMED =
+  /\b(?:environ(?:\.get)?|getenv|Getenv|GetEnvironmentVariable|LookupEnv|env::var|ENV(?:\.fetch)?|\$_ENV|\$_SERVER|process\.env)\s*[\[(]\s*["'`]([A-Za-z][A-Za-z0-9_]*)["'`]|\bprocess\.env\.([A-Za-z][A-Za-z0-9_]*)/g;
+const ENV_SECRET = /(?:^|_)(?:TOKEN|KEY|DSN|PAT|DATABASE_URL|DB_URL|CONNECTION_STRING)$/i;
+export function envSecret(raw: string): boolean {
+  if (!raw.includes('env') && !raw.includes('ENV') && !raw.includes('Env')) return false;
+  for (const m of raw.matchAll(ENV_NAMED)) {
+    const name = m[1] ?? m[2];
+    if (ENV_SECRET.test(name) || secretName(name)) return true;
+  }
+  return false;
+}
+
+/**
+ * A secret environment read whose value the text hands on whole: `urlparse(os.environ["DATABASE_URL"]).hostname`
+ * is a new value (the host), `os.environ["DATABASE_URL"].strip()` is the secret.
+ */
+function envKept(raw: string): boolean {
+  return (
+    envSecret(raw) && /environ|getenv|Getenv|ENV|env::|process\.env|GetEnvironmentVariable|LookupEnv/.test(carried(raw))
+  );
+}
 
 /** Calls that pass what they are given on (serialise, encode, format, copy); other calls' results are new values. */
 const CARRIERS =
   /^(?:[\w.]*\.)?(?:dumps|stringify|Marshal\w*|marshal|encode\w*|b64encode|b32encode|urlsafe_b64encode|encodeToString|btoa|hexlify|hex|format|Sprintf|sprintf|join|concat|str|String|toString|to_s|to_json|to_h|dict|list|tuple|assign|from|bytes|getBytes|toUpperCase|toLowerCase|lower|upper|strip|trim|urlencode|quote|escape|Some|Ok|clone|copy|into|to_string|to_owned|as_str|collect|ToDictionary|ToList|AsEnumerable|Select|map|filter|Where|items|values|entries|getItem|getenv|Getenv|GetEnvironmentVariable|environ|get|fetch|read\w*|slurp|open|readFile\w*|File\.read|IO\.read|file_get_contents|ReadAllText|ReadFile|read_to_string)$/;
 
 /** The part of an expression whose value it carries: arguments of calls that only pass them on. */
-function carried(rhs: string): string {
+function carried(rhs: string, returning?: ReadonlySet<string>): string {
   let t = rhs;
   for (let k = 0; k < 12; k++) {
+    // (a call of one of the file's functions that returns a secret carries that secret: its name is kept)
     const next = t.replace(/([A-Za-z_][\w.]*)\s*\(([^()]*)\)/g, (_m, name: string, inner: string) =>
-      CARRIERS.test(name) ? ` ${name} ${inner} ` : ' ',
+      CARRIERS.test(name)
+        ? ` ${name} ${inner} `
+        : returning?.has(name.replace(/^.*\./, '')) || secretName(name.replace(/^.*\./, ''))
+          ? ` ${name.replace(/^.*\./, '')}() `
+          : ' ',
     );
     if (next === t) break;
     t = next;
@@ -189,8 +230,11 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   // (a field is judged by its own name: `token.TokenType` is not a secret, `cfg.db.password` is)
   const idTainted = (id: string) => {
     const parts = id.split(/\.|->|::|\?\./);
-    return secretName(parts[parts.length - 1]) || tainted.has(id) || (parts.length === 1 && tainted.has(id));
+    const last = parts[parts.length - 1];
+    return secretName(last) || tainted.has(id) || returning.has(last);
   };
+  // (the file's functions whose returned value is tainted: a call of one is a source, `dsn = database_url()`)
+  const returning = new Set<string>();
   // Taint: names assigned from a source or a tainted name (three passes reach a fixpoint in practice).
   const ASSIGN =
     /^\s*(?:(?:const|let|var|val|my|local|auto|final|static|private|public|readonly|mut)\s+)*(?:[\w<>\[\],.:*&]+\s+)??\$?([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?!=)|\+=|<<)\s*(.*)$/;
@@ -198,13 +242,37 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   let funcs: Map<string, string[]> | undefined;
   // (the lines read: those with a source word, then those naming a name found tainted so far)
   let work = linesWith(file, SOURCE_HINT);
-  for (let pass = 0; pass < 3 && work.length; pass++) {
-    const before = tainted.size;
+  // (Ruby and Rust return a function's last expression without the word)
+  const implicit = file.language === 'ruby' || file.language === 'rust';
+  for (let pass = 0; pass < 4 && work.length; pass++) {
+    const before = tainted.size + returning.size;
     for (const i of work) {
       const c = lines[i];
       if (!c) continue;
-      const a = ASSIGN.exec(c);
-      if (a && !tainted.has(a[1]) && isSource(carried(a[2])) && !MASKED.test(a[2])) tainted.add(a[1]);
+      const a = ASSIGN.exec(c) ?? MULTI.exec(c);
+      const raw = file.lines[i];
+      if (
+        a &&
+        !tainted.has(a[1]) &&
+        (isSource(carried(a[2], returning)) || envKept(raw) || COLLECTED.test(raw)) &&
+        !MASKED.test(a[2])
+      )
+        tainted.add(a[1]);
+      // (a function that returns a tainted value: its calls are sources, across the file)
+      const arrow = ARROW.exec(c);
+      const r = RETURN.exec(c) ?? (implicit ? implicitReturn(lines, i) : null) ?? (arrow && [arrow[0], arrow[2]]);
+      // (a returned list or map may span lines: `return [ 'input' => $request->all(), … ]`)
+      const returned = r && /[([{]\s*$/.test(r[1]) ? lines.slice(i, i + 12).join(' ') : r?.[1];
+      const rawReturned = r && /[([{]\s*$/.test(r[1]) ? file.lines.slice(i, i + 12).join(' ') : raw;
+      if (
+        r &&
+        returned &&
+        (isSource(carried(returned, returning)) || envKept(rawReturned) || WHOLE_INPUT.test(rawReturned)) &&
+        !MASKED.test(returned)
+      ) {
+        const fn = arrow ? arrow[1] : enclosing(file.lines, i);
+        if (fn && !returning.has(fn)) returning.add(fn);
+      }
       // (a container or buffer filled with a tainted value is tainted: `buf` of `snprintf(buf, …, tok)`,
       // `data` of `data.append(tok)`, `m` of `m["k"] = tok`)
       const fill =
@@ -225,8 +293,8 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
         });
       }
     }
-    if (tainted.size === before) break;
-    const names = [...tainted].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 300);
+    if (tainted.size + returning.size === before) break;
+    const names = [...tainted, ...returning].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 300);
     work = names.length ? file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g')) : [];
   }
   const values = assignments(file);
@@ -259,8 +327,10 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     const piped = /^\s*(?:echo|printf)\b[^|]*\|/.test(c);
     if (logAt >= 0 && !redacting && !piped && !MASKED.test(logArgs(rawWindow, logAt))) {
       const inner = logArgs(window, logAt);
+      // (what a call of another function returns is a new value: `urlparse(dsn).hostname` is not the DSN)
       if (
-        isSource(inner) ||
+        isSource(carried(inner, returning)) ||
+        envKept(logArgs(rawWindow, logAt)) ||
         WHOLE_OBJECT.test(inner) ||
         LABELLED.test(logArgs(rawWindow, logAt)) ||
         (wholes ??= secretBearing(file.text))(inner)
@@ -275,7 +345,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     }
     if (
       NET_CALL.test(c) &&
-      (isSource(window) || PASTE.test(raw)) &&
+      (isSource(window) || PASTE.test(raw) || envKept(rawWindow)) &&
       literalHost(window, lines.slice(i, i + 3).join(' ') + raw)
     ) {
       add(
@@ -307,6 +377,9 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   return out;
 }
 
+/** The first of several names assigned at once (`b, err := json.Marshal(x)`). */
+const MULTI = /^\s*(?:var\s+|let\s+|my\s+)?\(?\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s*\)?\s*:?=(?!=)\s*(.*)$/;
+
 /**
  * A format that names what it prints (`pass=%s`, `token: {}`, `password=%(pw)s`): whatever fills
  * it is the secret, whatever the variable is called (`arg`, `p`).
@@ -317,7 +390,18 @@ const LABELLED =
 /** The arguments a log call receives: its parentheses, or for a stream logger (`LOG(INFO) << x`) what is streamed. */
 function logArgs(text: string, at: number): string {
   const stream = /^[^;\n]*?<<(.*)$/m.exec(text.slice(at));
-  return stream && /^(?:[\w:]+\s*\([^()\n]*\)\s*|[\w:]+\s*)<</.test(text.slice(at)) ? stream[1] : callArgs(text, at);
+  if (stream && /^(?:[\w:]+\s*\([^()\n]*\)\s*|[\w:]+\s*)<</.test(text.slice(at))) return stream[1];
+  // (a logger picked by a first call gets the message in the last: `Log::channel('security')->warning(…)`)
+  let from = at;
+  for (let k = 0; k < 3; k++) {
+    const args = firstCallArgs(text, from);
+    if (args === undefined) break;
+    const close = text.indexOf('(', from) + args.length + 2;
+    const next = /^\s*(?:->|\.)\s*\w+\s*\(/.exec(text.slice(close));
+    if (!next) break;
+    from = close;
+  }
+  return callArgs(text, from);
 }
 
 /** Type names that are a whole configuration or a credential store by their own name. */
@@ -454,7 +538,10 @@ function shellEchoes(file: SourceFile, lines: string[], add: ReturnType<typeof o
 
 /** Secrets nobody sends on purpose: incoming credentials, browser storage, the whole environment or configuration, credential files. */
 const COLLECTED =
-  /HTTP_AUTHORIZATION|HTTP_COOKIE|\b(?:get_?[Hh]eader|headers?\.get|[Hh]eaders?)\s*[([]\s*["'](?:authorization|cookie|x-api-key)["']|\b(?:getParameter|params|form|body|POST)\s*[([]\s*[:"']?(?:password|passwd|pwd|pass)\b|\blocalStorage\b|\bsessionStorage\b|\bdocument\.cookie\b|\bconfiguration\.AsEnumerable\(\)|\bos\.environ\.copy\(\)|\bdict\(\s*os\.environ\s*\)|\bos\.Environ\(\)|\bprocess\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bENV\.to_h\b|\bSystem\.getenv\(\s*\)|\bGetEnvironmentVariables\(\)|\benv::vars\(\)|\.ssh\/|["']\.ssh["']|["']id_(?:rsa|ed25519|ecdsa)["']|\.aws\/credentials|["']\.aws["']|\bos\.environ\.(?:items|keys|values)\(\)|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bENV\.(?:each|select|filter|to_a)\b|["'][^"'\n]*\/\.?(?:credentials(?:\.json)?|\.pgpass|\.my\.cnf|\.htpasswd)["']|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.docker\/config|\.kube\/config|\/etc\/shadow|wallet\.dat/;
+  /HTTP_AUTHORIZATION|HTTP_COOKIE|\b(?:get_?[Hh]eader|headers?\.get|[Hh]eaders?)\s*[([]\s*["'](?:authorization|cookie|x-api-key)["']|\b(?:getParameter|params|form|body|POST)\s*[([]\s*[:"']?(?:password|passwd|pwd|pass)\b|\blocalStorage\b|\bsessionStorage\b|\bdocument\.cookie\b|\bconfiguration\.AsEnumerable\(\)|\bos\.environ\.copy\(\)|\bdict\(\s*os\.environ\s*\)|\bos\.Environ\(\)|\bprocess\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bENV\.to_h\b|\bSystem\.getenv\(\s*\)|\bGetEnvironmentVariables\(\)|\benv::vars\(\)|\.ssh\/|["']\.ssh["']|["']id_(?:rsa|ed25519|ecdsa)["']|\.aws\/credentials|["']\.aws["']|\bos\.environ\.(?:items|keys|values)\(\)|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bENV\.(?:each|select|filter|to_a)\b|["'][^"'\n]*\/\.?(?:credentials(?:\.json)?|\.pgpass|\.my\.cnf|\.htpasswd)["']|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.docker\/config|\.kube\/config|\/etc\/shadow|wallet\.dat|["']\.(?:docker|kube|gnupg|azure|config\/gh)["']|\b(?:chrome|browser)\.cookies\.(?:getAll|get)\b/;
+/** A request's whole input (every field the client sent, its password too): `$request->all()`, `request.form`. */
+const WHOLE_INPUT =
+  /\$request->(?:all|input|post)\(\s*\)|\brequest\.(?:POST|form|values)\b(?!\s*(?:\.\s*get|\[))|\bparams\.permit!|\$_POST\b(?!\s*\[)/;
 const BODY_WRITE = /\bsetDoOutput\s*\(\s*true|\bgetOutputStream\s*\(\s*\)\s*\.\s*write/;
 const CHILD_ENV = /\benv\s*[:=]|spawn|exec|fork|Popen|Command|child_process|ProcessStartInfo|subprocess/;
 

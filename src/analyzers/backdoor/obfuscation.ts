@@ -14,12 +14,12 @@ import { type SourceFile, finding } from '../source.ts';
 import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
 import { linesWith, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
-import { firstCallArgs } from './calls.ts';
+import { RETURN, enclosing, firstCallArgs } from './calls.ts';
 
 const MORE_DECODE =
-  /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b/;
+  /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b|\barray_map\s*\(\s*['"]chr['"]|\bmap\s*\(\s*chr\b/;
 const LOAD_SINK =
-  /\b(?:eval|(?<![\w$]\.|\/\.)exec|(?:child_process|cp|os|subprocess|shell|proc|Kernel|pty)\.exec\w*|execfile|compile|Function|runInNewContext|runInThisContext|runInContext|Assembly\.Load\w*|defineClass|loadClass|dlopen|LoadLibrary\w*|memfd_create|VirtualAlloc|mprotect|marshal\.loads|pickle\.loads|system|popen|spawn\w*|execSync|execFile\w*|instance_eval|class_eval|module_eval|create_function|import_module|__import__|exec\.Command|Process\.Start|CreateProcess\w*|ShellExecute\w*|WinExec|ProcessBuilder|getRuntime\(\)\.exec|newInstance)\s*\(|\bnew\s+Function\b|\bnew\s+ClassLoader\b|\bnew\s+\w*ClassLoader\s*\(|\bglobalThis\s*\[|\bwindow\s*\[|\bglobal\s*\[|\bProcessStartInfo\b|\bexec(?:ve?|l)\w*\s*\(|\bCommand::new\b/;
+  /\b(?:eval|(?<![\w$]\.|\/\.)exec|(?:child_process|cp|os|subprocess|shell|proc|Kernel|pty)\.exec\w*|execfile|compile|Function|runInNewContext|runInThisContext|runInContext|Assembly\.Load\w*|defineClass|loadClass|dlopen|LoadLibrary\w*|memfd_create|VirtualAlloc|mprotect|marshal\.loads|pickle\.loads|system|popen|spawn\w*|execSync|execFile\w*|instance_eval|class_eval|module_eval|create_function|import_module|__import__|exec\.Command|Process\.Start|CreateProcess\w*|ShellExecute\w*|WinExec|ProcessBuilder|getRuntime\(\)\.exec|newInstance)\s*\(|\bnew\s+Function\b|\bnew\s+ClassLoader\b|\bnew\s+\w*ClassLoader\s*\(|\bglobalThis\s*\[|\bwindow\s*\[|\bglobal\s*\[|\bProcessStartInfo\b|\bexec(?:ve?|l)\w*\s*\(|\bCommand::new\b|\.constructor\.constructor\b|(?<![\w$.-])eval\s+["'$]/;
 const ASSIGNED =
   /(?:^|[\s(;{,])(?:(?:var|let|const|my|local|auto|val|final|static|private|readonly|public|mut)\s+)*(?:[\w<>\[\],.?*&:]+\s+)??\$?([A-Za-z_]\w*)(?:\[[^\]\n]{0,20}\])?(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
 // (a buffer filled element by element, `buf[i] = table[i] ^ 0x5c`, holds what is decoded into it)
@@ -32,6 +32,18 @@ const ANY_DECODE = new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g');
 
 /** Character codes written out: `String.fromCharCode(70, 117, …)`, `map(chr, (101, 120, …))`, `chr(101) + …`. */
 const CHAR_CODES = /(?:fromCharCode|\bchr\b|\bchar\b|\(char\))[^\n\d]{0,24}((?:\d{2,3}\s*,\s*){2,}\d{2,3})/g;
+/**
+ * A value that is a code runner itself, obtained so that no reader sees its name: the Function
+ * constructor reached as `[].constructor.constructor`, a builtin fetched by a computed name
+ * (`getattr(__import__("builtins"), name)`), a PHP function name built from character codes. A name
+ * assigned one, or a function returning one, runs whatever it is called with.
+ */
+const LOADER_VALUE =
+  /\.constructor\.constructor\b|\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\([^)]*\)|globals\s*\(\s*\)|sys\.modules\s*\[[^\]]*\])\s*,\s*(?!["'\s])|\bimplode\s*\([^)\n]*\bchr\b|\bcreate_function\s*\(/;
+/** A literal reversed in the code (`reversed("cexe")`, `strrev('tressa')`, `"lave"[::-1]`), its text in a group. */
+const REVERSED =
+  /\breversed\s*\(\s*["']([^"'\n]{3,40})["']\s*\)|\bstrrev\s*\(\s*["']([^"'\n]{3,40})["']\s*\)|["']([^"'\n]{3,40})["']\s*\[\s*::\s*-1\s*\]|["']([^"'\n]{3,40})["']\s*\.split\(\s*["']{2}\s*\)\s*\.reverse\(\)/g;
+
 /** What a payload spells when it hides a loader's name or a command (not a greeting or a colour). */
 const SPELLED_LOADER =
   /^(?:exec|eval|Function|system|popen|spawn|execSync|compile|__import__|constructor|require|execl|execve|execvp|ShellExecute|getRuntime)$|child_process|\/bin\/(?:ba)?sh|\bcurl\s|\bwget\s|powershell|\bimport\s+os\b|subprocess|\beval\s*\(/;
@@ -121,6 +133,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
       );
   }
   spelledLoaders(file, add);
+  reversedLoaders(file, add);
   if (!occurs(DECODE, file.text) && !occurs(MORE_DECODE, file.text)) return out;
   // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
   // those with a decode step, then those naming a name found so far (not every line three times).
@@ -130,18 +143,33 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   // quadratic, 28 s for 170 KB of `const vN = Buffer.from(pN, 'base64')`)
   let declarations: Map<string, number> | undefined;
   const declaredAt = (name: string): number | undefined => (declarations ??= declaringLines(lines)).get(name);
+  // (functions returning decoded data, and the names assigned straight from a decode step)
+  const decodedFns = new Set<string>();
+  const direct = new Set<string>();
+  const mentionsDecoded = (t: string) =>
+    [...t.matchAll(/[A-Za-z_]\w*/g)].some((m) => decoded.has(m[0]) || decodedFns.has(m[0]));
   let work = file.matchingLines(ANY_DECODE);
   for (let pass = 0; pass < 3 && work.length; pass++) {
-    const before = decoded.size;
+    const before = decoded.size + decodedFns.size;
     for (const i of work) {
       const l = lines[i];
       if (l.length > 2000) continue;
-      const a = ASSIGNED.exec(l);
+      // (a function returning decoded data: its name stands for the data where it is called, `unpack(table)`)
+      const r = RETURN.exec(l);
+      if (r && (DECODE.test(r[1]) || MORE_DECODE.test(r[1]) || mentionsDecoded(r[1]))) {
+        const fn = enclosing(lines, i);
+        if (fn) decodedFns.add(fn);
+      }
+      // (a value written over several lines is decoded on its last: `const parts = [ … ].map(atob)`)
+      const a = ASSIGNED.exec(l) ?? openedAbove(lines, i);
       if (!a) continue;
-      const rhs = a[2];
+      const rhs = a === openedAbove.last ? l : a[2];
       const fromDecode = DECODE.test(rhs) || MORE_DECODE.test(rhs);
-      const fromTracked = [...rhs.matchAll(/[A-Za-z_]\w*/g)].some((m) => decoded.has(m[0]));
+      const fromTracked = mentionsDecoded(rhs);
       if (fromDecode || fromTracked) decoded.add(a[1]);
+      // (a decoder written as a function, `str = (i, n) => String.fromCharCode(…)`, is called to decode, not run)
+      if (fromDecode && !/^\s*(?:async\s*)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|^\s*(?:function|lambda)\b/.test(rhs))
+        direct.add(a[1]);
       if (fromDecode)
         for (const m of rhs.matchAll(/[A-Za-z_]\w*/g)) {
           if (blobs.has(m[0])) continue;
@@ -154,22 +182,36 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
             blobs.set(m[0], d);
         }
     }
-    if (decoded.size === before) break;
-    const names = [...decoded].slice(0, 200);
+    if (decoded.size + decodedFns.size === before) break;
+    const names = [...decoded, ...decodedFns].slice(0, 200);
     work = file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'));
   }
-  if (!decoded.size && !/\bFunction\b|\beval\b|\bexec\b|globalThis|window\[/.test(file.text)) return out;
+  if (!decoded.size && !decodedFns.size && !/\bFunction\b|\beval\b|\bexec\b|globalThis|window\[/.test(file.text))
+    return out;
+  // Runners under another name (see LOADER_VALUE), and decoded names called as functions (`$fn(…)`).
+  const aliases = loaderAliases(file);
+  // (a name decoded straight from a blob and then called is a function name hidden in the blob: `$fn(…)`)
+  const called = [...direct, ...aliases].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 200);
+  const callOf = called.length ? new RegExp(`(?<![\\w.>])\\$?(?:${called.join('|')})\\(`) : undefined;
+  const sinkLines = new Set(file.matchingLines(LOAD_SINK_G));
+  if (callOf) for (const i of file.matchingLines(new RegExp(callOf.source, 'g'))) sinkLines.add(i);
   let blobsAdded = false;
-  for (const i of file.matchingLines(LOAD_SINK_G)) {
+  for (const i of [...sinkLines].sort((x, y) => x - y)) {
     const l = lines[i];
     if (l.length > 2000 || /^\s*(?:#|\/\/|\*)/.test(l)) continue;
-    const sink = LOAD_SINK.exec(l);
+    const sink = LOAD_SINK.exec(l) ?? callOf?.exec(l);
     if (!sink) continue;
     const rest = lines
       .slice(i, i + 3)
       .join(' ')
       .slice(sink.index);
-    const uses = [...rest.matchAll(/[A-Za-z_]\w*/g)].some((m) => decoded.has(m[0]));
+    // (a decoded name called, or a runner under another name given decoded data, or any runner given it)
+    const calledName = /^\$?([A-Za-z_]\w*)/.exec(rest.replace(/^[^A-Za-z_$]*/, ''))?.[1] ?? '';
+    const uses =
+      direct.has(calledName) ||
+      [...rest.matchAll(/[A-Za-z_]\w*/g)].some(
+        (m) => (decoded.has(m[0]) || decodedFns.has(m[0])) && !aliases.has(m[0]) && m[0] !== calledName,
+      );
     const inline =
       (DECODE.test(rest) || MORE_DECODE.test(rest)) && /\bFunction\b|\beval\b|\bexec\b|globalThis|window\[/.test(rest);
     if (!uses && !inline) continue;
@@ -196,6 +238,65 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   return out;
 }
 
+/**
+ * For a line that closes a bracket an assignment above opened (`].map((c) => atob(c));`), that
+ * assignment (at most 30 lines up); the match is kept in `openedAbove.last` so the caller knows.
+ */
+function openedAbove(lines: readonly string[], i: number): RegExpExecArray | null {
+  if (!/^\s*[\])}]/.test(lines[i])) return null;
+  for (let k = i - 1; k >= 0 && k >= i - 30; k--) {
+    const a = ASSIGNED.exec(lines[k]);
+    if (a && /[\[({]\s*$/.test(a[2])) return (openedAbove.last = a);
+    if (/^\S/.test(lines[k]) && k < i - 1) return null;
+  }
+  return null;
+}
+openedAbove.last = null as RegExpExecArray | null;
+
+/** The names (variables, and functions that return one) that hold a runner got without its name (LOADER_VALUE). */
+function loaderAliases(file: SourceFile): Set<string> {
+  const out = new Set<string>();
+  if (!occurs(LOADER_VALUE, file.text)) return out;
+  for (const i of file.matchingLines(new RegExp(LOADER_VALUE.source, 'g'))) {
+    const l = file.lines[i];
+    if (l.length > 2000) continue;
+    const a = ASSIGNED.exec(l);
+    if (a && LOADER_VALUE.test(a[2])) out.add(a[1]);
+    const r = RETURN.exec(l);
+    if (r && LOADER_VALUE.test(r[1])) {
+      const fn = enclosing(file.lines, i);
+      if (fn) out.add(fn);
+    }
+  }
+  return out;
+}
+
+/**
+ * A code runner's name, or a command, written backwards and reversed in the code (`reversed("cexe")`
+ * is `exec`): nobody reverses a name they mean a reader to see.
+ */
+function reversedLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
+  if (!occurs(REVERSED_HINT, file.text)) return;
+  for (const i of file.matchingLines(REVERSED)) {
+    const l = file.lines[i];
+    if (l.length > 2000 || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
+    for (const m of l.matchAll(REVERSED)) {
+      const spelled = [...(m[1] ?? m[2] ?? m[3] ?? m[4])].reverse().join('');
+      if (!SPELLED_LOADER.test(spelled) && !/^(?:assert|passthru|shell_exec|base64_decode|proc_open)$/.test(spelled))
+        continue;
+      add(
+        i,
+        'backdoor.decoded-load',
+        'A code loader spelled backwards',
+        'critical',
+        `A string reversed here spells "${spelled.slice(0, 40)}": a loader or a command hidden from a reader.`,
+      );
+      break;
+    }
+  }
+}
+const REVERSED_HINT = /reversed|strrev|::-1|reverse\(\)/;
+
 // (the words of the decode tests go into the scan's automaton: a file without them is not read for them)
-prefilterProvider(() => [DECODE, MORE_DECODE, CHAR_CODES]);
+prefilterProvider(() => [DECODE, MORE_DECODE, CHAR_CODES, LOADER_VALUE, REVERSED_HINT]);
 prefilterProvider(() => [PIPE_WORDS], true);

@@ -12,15 +12,15 @@ import type { Finding } from '../../engine/types.ts';
 import type { SourceFile } from '../source.ts';
 import { linesWith, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
-import { DEF, splitArgs, functionsOf } from './calls.ts';
+import { DEF, RETURN, enclosing, implicitReturn, splitArgs, functionsOf } from './calls.ts';
 
 /** Reading what a server or a peer sent: a socket, a response body, a fetched text. */
 const NET_READ =
-  /\brecv(?:from|msg)?\s*\(|\.recv\s*\(|\.makefile\s*\(|\bsocket_read\s*\(|\bfgets\s*\(\s*\$(?:sock|conn|fp|s)\w*|\bgetInputStream\s*\(\s*\)|\.Body\b|\b(?:GetStringAsync|ReadAsStringAsync|DownloadString\w*|ReceiveAsync|ReadLineAsync)\s*\(|\burlopen\s*\([^)\n]*\)\s*\.read\s*\(|\brequests\.(?:get|post)\s*\([^\n]*\)\s*\.(?:text|content|json\s*\()|\b(?:resp|response|res|reply|r)\s*\.\s*(?:json|text)\s*\(\s*\)|\bNet::HTTP\.get\b|\bURI\.open\s*\([^)\n]*\)\s*\.read\b|\bread_line\s*\(|\bread_to_string\s*\(\s*&mut\s+\w*(?:stream|sock|conn)\w*|\.text\s*\(\s*\)\s*\.await|\bfile_get_contents\s*\(\s*['"]https?:/;
+  /\brecv(?:from|msg)?\s*\(|\.recv\s*\(|\.makefile\s*\(|\bsocket_read\s*\(|\bfgets\s*\(\s*\$(?:sock|conn|fp|s)\w*|\bgetInputStream\s*\(\s*\)|\.Body\b|\b(?:GetStringAsync|ReadAsStringAsync|DownloadString\w*|ReceiveAsync|ReadLineAsync)\s*\(|\burlopen\s*\([^)\n]*\)\s*\.read\s*\(|\brequests\.(?:get|post)\s*\([^\n]*\)\s*\.(?:text|content|json\s*\()|\b(?:resp|response|res|reply|r)\s*\.\s*(?:json|text)\s*\(\s*\)|\bNet::HTTP\.get\b|\bURI\.open\s*\([^)\n]*\)\s*\.read\b|\bread_line\s*\(|\bread_to_string\s*\(\s*&mut\s+\w*(?:stream|sock|conn)\w*|\.text\s*\(\s*\)\s*\.await|\bfile_get_contents\s*\(\s*['"]https?:|\bNet::HTTP\.get_response\b|\b(?:GetByteArrayAsync|GetStreamAsync|DownloadData\w*)\s*\(|\bresolver\.(?:resolve|query)\s*\([^)\n]*["']TXT["']|\bresolveTxt\w*\s*\(|\bLookupTXT\s*\(|\.(?:ReadMessage|ReadJSON)\s*\(/;
 const NET_READ_G = new RegExp(NET_READ.source, 'g');
 /** Running a shell command or code from a string. */
 const RUNNER =
-  /\bexec\.Command(?:Context)?\s*\(|\bsubprocess\.\w+\s*\(|\bos\.(?:system|popen)\s*\(|(?<![\w.])(?:popen|system|shell_exec|passthru|proc_open|execSync|exec|spawn|spawnSync|execFile|eval)\s*\(|\b(?:child_process|childProcess|cp)\.(?:exec|execSync|spawn|spawnSync|execFile)\s*\(|\bRuntime\.getRuntime\(\)\.exec\s*\(|\bProcessBuilder\s*\(|\bProcess\.Start\s*\(|\bProcessStartInfo\s*\(|\bIO\.popen\s*\(|\bOpen3\.\w+\s*\(|\bCommand::new\s*\(|\.arg\s*\(|\bnew\s+Function\s*\(|(?<![\w.])compile\s*\(/;
+  /\bexec\.Command(?:Context)?\s*\(|\bsubprocess\.\w+\s*\(|\bos\.(?:system|popen)\s*\(|(?<![\w.])(?:popen|system|shell_exec|passthru|proc_open|execSync|exec|spawn|spawnSync|execFile|eval)\s*\(|\b(?:child_process|childProcess|cp)\.(?:exec|execSync|spawn|spawnSync|execFile)\s*\(|\bRuntime\.getRuntime\(\)\.exec\s*\(|\bProcessBuilder\s*\(|\bProcess\.Start\s*\(|\bProcessStartInfo\s*\(|\bIO\.popen\s*\(|\bOpen3\.\w+\s*\(|\bCommand::new\s*\(|\.arg\s*\(|\bnew\s+Function\s*\(|(?<![\w.])compile\s*\(|\b(?:class_eval|instance_eval|module_eval)\s*[({]?|\bAssembly\.Load\w*\s*\(|(?<![\w.])(?:require|import)\s*\(\s*(?!["'`])/;
 /** A runner given a fixed program and a list of arguments runs that program, not the text: the shell's name is what matters. */
 const FIXED_PROGRAM =
   /\bsubprocess\.\w+\s*\(\s*\[\s*["'](?!(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh\b)|\b(?:exec\.Command(?:Context)?|Command::new|ProcessBuilder|ProcessStartInfo|spawn|spawnSync|execFile)\s*\(\s*(?:\w+\s*,\s*)?["'`](?!(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh\b|cmd(?:\.exe)?\b|powershell|pwsh)[^"'`]*["'`]/;
@@ -31,21 +31,26 @@ const ASSIGN =
 const MULTI = /^\s*(?:var\s+|let\s+|my\s+)?\(?\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s*\)?\s*:?=(?!=)\s*(.*)$/;
 /** A loop over values: its variable takes what the collection holds. */
 const FOREACH =
-  /\bfor\s*\(?\s*(?:(?:const|let|var|auto|final)\s+)?(?:[\w<>\[\],.:*&]+\s+)?\(?\s*(?:\w+\s*,\s*)?\$?([A-Za-z_]\w*)\s*\)?\s*(?:in|of|:)\s+(.*)$|\bforeach\s*\(\s*(?:var\s+|[\w<>\[\].]+\s+)?\$?([A-Za-z_]\w*)\s+in\s+(.*)$|\bforeach\s*\(\s*(.*?)\s+as\s+(?:\$\w+\s*=>\s*)?\$([A-Za-z_]\w*)|\bfor\s+\w+\s*,\s*([A-Za-z_]\w*)\s*:?=\s*range\s+(.*)$|\.(?:each|forEach|for_each|map)\s*\(?\s*\{?\s*(?:\|\s*|\(\s*)?([A-Za-z_]\w*)/;
+  /\bfor\s*\(?\s*(?:(?:const|let|var|auto|final)\s+)?(?:[\w<>\[\],.:*&]+\s+)?\(?\s*(?:\w+\s*,\s*)?\$?([A-Za-z_]\w*)\s*\)?\s*(?:in|of|:)\s+(.*)$|\bforeach\s*\(\s*(?:var\s+|[\w<>\[\].]+\s+)?\$?([A-Za-z_]\w*)\s+in\s+(.*)$|\bforeach\s*\(\s*(.*?)\s+as\s+(?:\$\w+\s*=>\s*)?\$([A-Za-z_]\w*)|\bfor\s+\w+\s*,\s*([A-Za-z_]\w*)\s*:?=\s*range\s+(.*)$|\.(?:each|forEach|for_each|map)\s*\(?\s*(?:\{|\bdo\b)?\s*(?:\|\s*|\(\s*)?([A-Za-z_]\w*)/;
 /** A buffer or structure filled in place: `recv(fd, buf, …)`, `Decode(&r)`, `read(fd, buf, n)`. */
 const FILL =
   /\b(?:recv|recvfrom|read|fread|Read|ReadFull)\s*\(\s*[\w.]+\s*,\s*&?([A-Za-z_]\w*)|\bDecode\s*\(\s*&?([A-Za-z_]\w*)/;
+/** A structure decoded in place from a value: `json.Unmarshal(data, &cmd)` makes `cmd` what `data` held. */
+const UNMARSHAL = /\b(?:Unmarshal|Deserialize\w*|decode)\s*\(\s*([A-Za-z_][\w.]*)\s*,\s*&?([A-Za-z_]\w*)/;
+/** All the names a Go or Python line assigns at once (`_, data, err := conn.ReadMessage()`). */
+const NAMES = /^\s*(?:var\s+)?([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*:?=(?!=)\s*(.*)$/;
 
 /** Fetching from the network (a download's first half). */
 const DOWNLOAD =
-  /\bhttps?\.get\s*\(|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
+  /\bhttps?\.get\s*\(|\.get\s*\(\s*\w*(?:url|Url|URL|uri|Uri)\b|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
 /** Writing a file at a path given by name (a download's second half): the path's name. */
 const WRITE_PATH =
-  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]/;
+  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.OpenFile|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]/;
 
 export function analyzeRemote(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   downloadedThenRun(file, out);
+  if (file.language !== 'bash' && occurs(INSTALL_FROM, file.text)) runtimeInstall(file, out);
   // (the scan's automaton says first whether the file reads the network and runs anything at all)
   if (!occurs(NET_READ, file.text) || !occurs(RUNNER, file.text)) return out;
   const lines = file.lines.map((l) =>
@@ -55,12 +60,32 @@ export function analyzeRemote(file: SourceFile): Finding[] {
   if (!reads.length) return out;
   const tainted = new Set<string>();
   const params = functionsOf(lines, file.language === 'go');
+  // (the file's functions that return what the network sent: a call of one is a read, `knob = exporter_config()`)
+  const returning = new Set<string>();
   const mentions = (text: string) =>
-    [...text.matchAll(/(?<![\w.$])\$?[A-Za-z_]\w*/g)].some((m) => tainted.has(m[0].replace(/^\$/, '')));
+    [...text.matchAll(/(?<![\w.$])\$?[A-Za-z_]\w*/g)].some((m) => tainted.has(m[0].replace(/^\$/, ''))) ||
+    (returning.size > 0 && [...text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((m) => returning.has(m[1])));
+  const implicit = file.language === 'ruby' || file.language === 'rust';
+  // (an entry of the file's own table picked by a value read is the table's, not the value: `diagnostics[cmd.Arg]`)
+  const lookedUp = (text: string) =>
+    text.replace(/([A-Za-z_][\w.]*)\s*\[[^\]\n]*\]/g, (m, base: string) =>
+      tainted.has(base.split('.')[0]) ? m : ` ${base} `,
+    );
   const taint = (i: number, fromRead: boolean) => {
     const c = lines[i];
     const a = ASSIGN.exec(c) ?? MULTI.exec(c);
-    if (a && (fromRead || mentions(a[2]))) tainted.add(a[1]);
+    if (a && (fromRead || mentions(lookedUp(a[2])))) tainted.add(a[1]);
+    const all = NAMES.exec(c);
+    if (all && (fromRead || mentions(lookedUp(all[2]))))
+      for (const n of all[1].split(',').map((x) => x.trim())) if (n !== '_' && n !== 'err') tainted.add(n);
+    const u = UNMARSHAL.exec(c);
+    if (u && (fromRead || mentions(u[1]))) tainted.add(u[2]);
+    // (a function that returns the value read: its callers read it too)
+    const r = RETURN.exec(c) ?? (implicit ? implicitReturn(lines, i) : null);
+    if (r && (fromRead || mentions(r[1]))) {
+      const fn = enclosing(lines, i);
+      if (fn) returning.add(fn);
+    }
     const f = FILL.exec(c);
     if (f && fromRead) tainted.add(f[1] ?? f[2]);
     const l = FOREACH.exec(c);
@@ -80,20 +105,20 @@ export function analyzeRemote(file: SourceFile): Finding[] {
   };
   for (const i of reads) taint(i, true);
   // (four passes reach what a file of helpers passes on: read, decode, loop, call)
-  for (let pass = 0; pass < 4 && tainted.size; pass++) {
-    const before = tainted.size;
-    const names = [...tainted].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 200);
+  for (let pass = 0; pass < 5 && tainted.size + returning.size; pass++) {
+    const before = tainted.size + returning.size;
+    const names = [...tainted, ...returning].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 200);
     for (const i of file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'))) taint(i, false);
-    if (tainted.size === before) break;
+    if (tainted.size + returning.size === before) break;
   }
-  if (!tainted.size) return out;
+  if (!tainted.size && !returning.size) return out;
   const add = oncePerLine(
     file,
     out,
     () => 'CWE-912',
     'Run only fixed, named actions chosen from what the server sends; never its text as a command or code.',
   );
-  const names = [...tainted].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 200);
+  const names = [...tainted, ...returning].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 200);
   for (const i of file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g'))) {
     const c = lines[i];
     const at = c.search(RUNNER);
@@ -169,5 +194,34 @@ function downloadedThenRun(file: SourceFile, out: Finding[]): void {
   });
 }
 
-prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH]);
+/**
+ * A package manager's install, run by the code, from an index, registry or URL written in it
+ * (`pip install --index-url http://…`, `npm install https://…`): what that server serves runs at
+ * install time, here, whenever the code runs. A build script in shell installs on purpose; code does not.
+ */
+const INSTALL_FROM =
+  /\b(?:pip3?|npm|gem|yarn|pnpm)\b["',\s]+(?:["',\s-]+\w+)*?\binstall\b[^\n]*(?:--(?:extra-)?index-url|--registry|--source|["'\s]-i["'\s]|git\+|https?:\/\/)/;
+function runtimeInstall(file: SourceFile, out: Finding[]): void {
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-494',
+    'Declare dependencies in the package manifest, pinned; never install packages from code at run time.',
+  );
+  for (const i of file.matchingLines(new RegExp(INSTALL_FROM.source, 'g'))) {
+    const l = file.lines[i];
+    if (l.length > 1000 || /^\s*(?:#|\/\/|\*)/.test(l)) continue;
+    // (run by the code: a runner on the line or opening the call a line or two above)
+    if (!file.lines.slice(Math.max(0, i - 2), i + 1).some((x) => RUNNER.test(x))) continue;
+    add(
+      i,
+      'backdoor.download-exec',
+      'A package installed at run time from a server named in the code',
+      'high',
+      'The code runs a package manager install from an index, registry or URL written in it: whatever that server serves runs here, every time this code runs.',
+    );
+  }
+}
+
+prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH, INSTALL_FROM]);
 prefilterProvider(() => [NET_READ_G], true);

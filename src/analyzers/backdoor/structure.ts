@@ -406,7 +406,7 @@ function following(n: Node): string {
  * names assigned at once (`sec, err := parse(STAMP)`) each holds the value.
  */
 const ASSIGN =
-  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)(?!::)((?:\s*,\s*[A-Za-z_]\w*){0,3})\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
+  /^\s*(?:(?:export|public|private|protected|internal|static|final|readonly|const|let|var|val|my|our|local|declare|pub|mut|auto|constexpr|inline|unsafe|volatile)\s+)*(?:[\w:<>[\],.*&]+\s+){0,3}?\**(?:\$|@@?|self\.|this\.|\$this->)?([A-Za-z_]\w*)(?!::)(?:\[[^\]\n]{0,12}\])?((?:\s*,\s*[A-Za-z_]\w*){0,3})\s*(?::\s*[^=\n]{1,60}?)?\s*(?::=|=(?![=>~]))\s*(.+)$/;
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)()\s+(.+)$/;
 const assigned = new WeakMap<SourceFile, Map<string, string>>();
 /** (one reading per file: every check asks for it) */
@@ -415,6 +415,8 @@ export function assignments(file: SourceFile): Map<string, string> {
   if (!m) assigned.set(file, (m = readAssignments(file)));
   return m;
 }
+
+const TRAILING_COMMENT = /\s+(?:\/\/|#|\/\*|--)[^"'`\n]*$/;
 
 function readAssignments(file: SourceFile): Map<string, string> {
   const seen = new Map<string, string>();
@@ -428,7 +430,9 @@ function readAssignments(file: SourceFile): Map<string, string> {
     const m = ASSIGN.exec(l) ?? DEFINE.exec(l);
     if (!m) continue;
     // (a value that opens a bracket it does not close goes on over the next lines: a list, a set, an object)
-    let value = m[3];
+    // (a trailing comment is not part of the value: `IBAN = "LT61…"  # clearing` holds the literal alone;
+    // a comment holding a quote is left, as it may be a string's `//` or `#`)
+    let value = m[3].replace(TRAILING_COMMENT, '');
     // (no bracket in it, none left open: most values, and the cheap test; a string never spans a line,
     // so the brackets left open add up line by line)
     if (/[([{]/.test(value))

@@ -118,12 +118,21 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
       for (const [what, re] of EFFECTS) if (re.test(inner)) return `${what} (in ${name})`;
     }
   }
-  return t.weak || t.input ? undefined : callerEffect(g, s);
+  // (a machine's own name or environment is no outsider's request: its helper's answer is followed to the
+  // caller; a plain word tested on it counts, as in the block itself, only when what follows deletes)
+  const machine = MACHINE.test(g.condition + helpersOf(g.condition, s) + g.expanded);
+  if ((t.weak && !t.identity && !machine) || (t.input && !machine)) return undefined;
+  const caller = callerEffect(g, s);
+  return t.weak && caller && !caller.startsWith('deletes') ? undefined : caller;
 }
+
+/** Where a machine's own identity is read: its environment, its host name, its user. */
+const MACHINE =
+  /\b(?:getenv|Getenv|environ|ENV|env::var|process\.env|GetEnvironmentVariable|hostname|gethostname|MachineName|getuser|whoami)\b/;
 
 /** A function's answer switched to a constant (`return 0`, `return true`, `return nil`) by the trigger. */
 const CONSTANT_ANSWER =
-  /^\s*[{(]?\s*return\s+(?:-?\d+(?:\.\d+)?|true|false|True|False|nil|None|null|0L?)\s*;?\s*[})]?\s*$/;
+  /^\s*[{(]?\s*return\s+(?:-?\d+(?:\.\d+)?|true|false|True|False|nil|None|null|0L?|""|'')\s*;?\s*[})]?\s*$/;
 
 /** Where each name stands before `(` in a structure's text (offsets of the name), found in one pass. */
 const callIndex = new WeakMap<Structure, Map<string, number[]>>();

@@ -61,7 +61,7 @@ export const INPUT =
 
 /** An equality, membership, prefix/suffix or containment test. */
 const MATCH_OP =
-  /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match|has|Has|include|contains_key)\b|['"]\s+in\b|\[\s[^\]\n]*\s!?=\s|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
+  /===?|!==?|\bequals(?:IgnoreCase)?\s*\(|\bEquals\s*\(|\beq\b|\bne\b|\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|includes|contains|Contains|include\?|strstr|strpos|str_contains|indexOf|IndexOf|match|Match|has|Has|include|contains_key|in_array)\b|['"]\s+in\b|\[\s[^\]\n]*\s!?=\s|\bstrn?(?:case)?cmp\s*\(|=~|\[\[|-eq\b/;
 
 /**
  * A time or date read, or a moment (year from 2020, a 9-13 digit or 8-hex-digit epoch, an ISO or packed date).
@@ -69,9 +69,9 @@ const MATCH_OP =
  * trying a `\w*` at every position of the text.)
  */
 const TIME_WORD =
-  /[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD|\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b/;
+  /[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD|\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b|EPOCH|(?<![A-Za-z])now\s*\(/;
 const MOMENT =
-  /\b20[2-9]\d\b|\b\d{9,13}(?:[uU]?[lL]{1,2})?\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
+  /\b20[2-9]\d\b|\b\d{9,13}(?:[uU]?[lL]{0,2})?\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
 const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
 /** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
 const CALENDAR =
@@ -104,7 +104,7 @@ const DIRECTORY_ATTRIBUTE =
   /\b(?:groups?|Groups?|roles?|Roles?|department|Department|dept|team|Team|org|organi[sz]ation|claims?|Claims?|tier|plan|scopes?|membership|memberOf|ou)\b/;
 /** Who or where the code runs as: a plain word compared with one of these names a person or a machine. */
 const IDENTITY =
-  /\b(?:uid|user_?name|userName|UserName|username|login|hostname|gethostname|HostName|hostName|MachineName|whoami|getuser|getlogin|getpwuid|USER|LOGNAME|HOSTNAME)\b/;
+  /\b(?:uid|user_?name|userName|UserName|username|login|hostname|gethostname|HostName|hostName|MachineName|whoami|getuser|getlogin|getpwuid|USER|LOGNAME|HOSTNAME|Getenv|getenv|environ|GetEnvironmentVariable|env::var)\b/;
 
 /** A value someone picked: random-looking, marked with punctuation, an address or a phrase, or long. */
 const chosenish = (s: string) =>
@@ -224,7 +224,7 @@ export const GRANT =
 export const EFFECTS: [string, RegExp][] = [
   [
     'deletes or wipes data',
-    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(/i,
+    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(|\b(?:dropdb|dropuser)\b|\bs3\s+(?:rm|rb)\b|\bgsutil\b[^\n]*\brm\b|\bkubectl\s+delete\b|\bterraform\s+destroy\b|\bdocker\s+(?:volume\s+|system\s+)?(?:rm|prune)\b/i,
   ],
   [
     'turns a check off',
@@ -271,7 +271,7 @@ export const LOG_CALL =
 
 /** A comparison with a literal, anywhere in a text: the literal and the line around it. */
 const COMPARED_LITERAL =
-  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin)\s*(?:[\w.:]{1,40}\(\s*|[\w.]{1,40},\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)/g;
+  /(?:===?|!==?|\.equals\w*\(|Equals\(|[Ww]ith\??\(|HasSuffix\(|HasPrefix\(|includes\(|include\?\(?|[Cc]ontains\(|indexOf\(|\b(?:strstr|memcmp|strn?(?:case)?cmp)\([^,\n]{1,60},|\beq|\bne|\bin)\s*(?:[\w.:]{1,40}\(\s*|[\w.]{1,40},\s*)?["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]\s*(?:===?|!==?|\bin\b|\.equals)|\b(?:HasSuffix|HasPrefix|str_ends_with|str_starts_with|str_contains|strings\.Contains)\([^,\n]{1,80},\s*["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]|\bin_array\s*\([^,\n]{1,80},\s*\[\s*["'`]((?:[^"'`\n\\]|\\.){3,80})["'`]/g;
 /** A shell test of a value with a literal, `[ "$x" = "lit" ]` (one `=`: read in shell scripts only). */
 const SHELL_COMPARED = /\[\[?\s[^\]\n]{0,80}?\s!?==?\s*["']((?:[^"'\n\\]|\\.){3,80})["']/g;
 
@@ -387,13 +387,19 @@ export function triggerLines(
   for (const re of compared) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const lit = m[1] ?? m[2];
+      // (the literal a two-argument test compares with comes second: `HasSuffix(getenv("CTX"), "-prod-eu")`)
+      const lit = m[1] ?? m[2] ?? m[3] ?? m[4];
       if (!magicLiteral(lit)) continue;
       const start = text.lastIndexOf('\n', m.index) + 1;
       const end = text.indexOf('\n', m.index);
       const line = text.slice(start, end < 0 ? undefined : end);
       if (CHOSEN.test(lit) || (chosenish(lit) && INPUT.test(line)) || grants()) hits.push(m.index);
-      else if (IDENTITY.test(line) && (destroys ??= occurs(EFFECTS[0][1], text))) hits.push(m.index);
+      // (deleting through a store or a client counts too: `client.Namespaces().Delete(…)`, read after a helper's answer)
+      else if (
+        IDENTITY.test(line) &&
+        (destroys ??= occurs(EFFECTS[0][1], text) || /\.\s*(?:Delete|Remove|Destroy|Purge|Drop)\w*\s*\(/.test(text))
+      )
+        hits.push(m.index);
     }
   }
   if (hits.length) {
