@@ -209,3 +209,53 @@ test('NODE_OPTIONS that only tune memory are allowed, and one that also imports 
   assert.ok(!stopped('NODE_OPTIONS="--max-old-space-size=8192 --enable-source-maps" npm run build'));
   assert.ok(stopped('NODE_OPTIONS="--max-old-space-size=8192 -r /tmp/p.js" npm run build'));
 });
+
+// Red-team of session 18: the four items known to get through after session 17, and the mechanisms
+// found by the class redteam-s18 of test/corpora/guard-evasions, each worded unlike the corpus case.
+test('a script that only a decompressor or archive reader can show (lz4cat, pigz -d, unzip -p, tar xOf) fed to a shell is stopped; a log read through grep is not', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'lz4cat build/bootstrap.lz4 | sh',
+    'pigz -d -c vendor/init.gz | bash -s -- --yes',
+    'unzip -p vendor/tools.zip setup.sh | bash',
+    'tar xOf vendor/kit.tar kit/install | sh',
+    'sh -c "$(unxz -c vendor/run.xz)"',
+  ])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped('gzip -dc logs/old.log.gz | grep -c timeout'), 'a compressed log filtered stays allowed');
+  assert.ok(!stopped('bzip2 -dk data/dump.sql.bz2'), 'a decompression to a file stays allowed');
+});
+
+test('a shell given its target as a positional parameter ($1 from find {}, or the words after sh -c) writes where that parameter says: a start-up file so is stopped', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    "find $HOME -maxdepth 1 -name '.zshrc' -execdir bash -c 'tee -a \"$1\" < vendor/snippet' _ {} ';'",
+    'bash -c \'cp "$0" "$1"\' vendor/hook .git/hooks/pre-push',
+    'sh -c \'cat vendor/snippet >> "$2"\' ignored ignored ~/.bash_profile',
+  ])
+    assert.ok(stopped(c), c);
+  assert.ok(
+    !stopped("find test -name '*.snap' -exec sh -c 'rm \"$1\"' _ {} \\;"),
+    'a workspace cleanup by find stays allowed',
+  );
+});
+
+test('the container CLI driving a daemon on another machine (DOCKER_HOST=ssh://…, CONTAINER_HOST, -Htcp://…) is stopped; the local socket is not', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'DOCKER_HOST=ssh://deploy@ci.example.net docker exec -it api sh',
+    'CONTAINER_HOST=tcp://198.51.100.7:2375 podman ps -a',
+    'docker -Htcp://198.51.100.7:2376 --tls images',
+  ])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped('DOCKER_HOST=unix:///var/run/docker.sock docker images'), 'the local socket stays allowed');
+  assert.ok(!stopped('docker exec web grep -H needle app.log'), "grep's -H is not a daemon");
+});
+
+test('a link inside the workspace to an installed program (venv python, node_modules/.bin/node) is allowed; the same link as a git hook, or to a workspace script, is stopped', async () => {
+  await loadAnalyzers();
+  for (const c of ['ln -s /usr/bin/python3.12 venv/bin/python3', 'ln -sfn /usr/local/bin/node node_modules/.bin/node'])
+    assert.ok(!stopped(c), c);
+  for (const c of ['ln -s /usr/bin/perl .git/hooks/pre-commit', 'ln -sf ../../scripts/x .venv/bin/python'])
+    assert.ok(stopped(c), c);
+});

@@ -1016,8 +1016,12 @@ class Walker {
     this.commands.push(...w.commands);
   }
 
-  /** Parses a shell string given to `sh -c`, `eval`, `awk system()` … as commands of their own. */
-  nested(src: string, via: string) {
+  /**
+   * Parses a shell string given to `sh -c`, `eval`, `awk system()` … as commands of their own.
+   * `positional`: the words after `sh -c SCRIPT` ($0, $1, …), so a write to "$1" lands where the
+   * caller said (`find ~ -exec sh -c 'echo x >> "$1"' _ {} \;`), not at an unknown target.
+   */
+  nested(src: string, via: string, positional?: Value[]) {
     if (this.depth >= MAX_DEPTH) {
       this.problems.push(`shell strings nested deeper than ${MAX_DEPTH} levels`);
       return;
@@ -1030,11 +1034,33 @@ class Walker {
       this.problems.push(`cannot parse the shell string given to ${via}: ${(e as Error).message}`);
       return;
     }
-    const w = new Walker(new Map(this.env), this.depth + 1, [...this.via, via]);
+    const env = new Map(this.env);
+    if (positional) {
+      for (let i = 0; i < positional.length && i < 10; i++) env.set(String(i), positional[i]);
+      const all = positional.slice(1);
+      const joined = { value: all.map((v) => v.value).join(' '), dynamic: all.some((v) => v.dynamic) };
+      if (all.length) for (const k of ['@', '*']) env.set(k, joined);
+    }
+    const w = new Walker(env, this.depth + 1, [...this.via, via]);
     w.stmts(file.Stmts);
     this.commands.push(...w.commands);
     this.problems.push(...w.problems);
   }
+}
+
+/**
+ * The words of `find … -exec sh -c SCRIPT x {} \;` with `{}` replaced by where the found files lie
+ * (the start folder joined with the -name pattern): the shell gets them as $1 …, and what it writes
+ * there is judged at that place. Only for shells given a script: other programs keep `{}`.
+ */
+function foundIn(findArgs: string[], words: string[], program: string): string[] {
+  if (!PARSED_SHELLS.has(program) || !words.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a))) return words;
+  const first = findArgs.findIndex((a) => /^[-(!]/.test(a));
+  const starts = findArgs.slice(0, first < 0 ? findArgs.length : first);
+  const n = findArgs.findIndex((a) => a === '-name' || a === '-iname');
+  const leaf = n >= 0 && findArgs[n + 1] ? findArgs[n + 1] : '*';
+  const at = `${(starts[0] ?? '.').replace(/\/+$/, '') || '/'}/${leaf}`;
+  return words.map((a) => (a.includes('{}') ? a.split('{}').join(at) : a));
 }
 
 /** Programs whose string arguments are data, patterns or programs in another language, not shell. */
@@ -1454,7 +1480,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
         while (j < args.length && args[j] !== ';' && args[j] !== '+') j++;
         const sub = {
           ...c,
-          argv: [baseName(args[i + 1] ?? ''), ...args.slice(i + 2, j)],
+          argv: [baseName(args[i + 1] ?? ''), ...foundIn(args, args.slice(i + 2, j), baseName(args[i + 1] ?? ''))],
           dynamic: dyn.slice(i + 1, j),
           text: args[i + 1] ?? '',
           via: [...c.via, name],
@@ -1472,7 +1498,10 @@ function unwrap(c: SimpleCommand, w: Walker) {
   }
   if (PARSED_SHELLS.has(name)) {
     const ci = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
-    if (ci >= 0 && args[ci + 1] !== undefined) w.nested(args[ci + 1], `${name} -c`);
+    if (ci >= 0 && args[ci + 1] !== undefined) {
+      const after = args.slice(ci + 2).map((value, k) => ({ value, dynamic: dyn[ci + 2 + k] }));
+      w.nested(args[ci + 1], `${name} -c`, after.length ? after : undefined);
+    }
     // `bash <<EOF … EOF` and `bash <<< 'cmd'`: the heredoc or here-string is the program.
     for (const r of c.redirects) {
       if (r.heredoc !== undefined) w.nested(r.heredoc, `${name} heredoc`);

@@ -270,6 +270,10 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     if (dest && name !== 'ln' && intoFolder(x, dest))
       w.push(...sources.map((s) => join(dest, /^\.*$/.test(basename(s)) ? 'copied-file' : basename(s))));
     r.push(...(symbolic && dest ? sources.map((p) => (/^[~/]/.test(p) ? p : join(dirname(dest), p))) : sources));
+    // A workspace link to an installed program (`ln -s /usr/bin/python3 .venv/bin/python`) runs that
+    // program, which is already on the machine: not a planted file, whatever folder the link is in.
+    if (symbolic && dest && sources.length && sources.every(isSystemProgram) && ordinaryLinkPlace(x, dest))
+      w.splice(w.lastIndexOf(dest), 1);
     // mv takes its sources away: moving the agent's settings aside is changing them, moving the
     // git hooks aside is switching them off.
     if (name === 'mv') {
@@ -304,6 +308,15 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     });
   }
   return skip;
+}
+
+/** Folders of installed programs (a link to one of their files runs what the system already runs). */
+const SYSTEM_PROGRAM = /^\/(?:usr\/(?:local\/)?)?s?bin\/[\w.+-]+$|^\/opt\/homebrew\/bin\/[\w.+-]+$/;
+const isSystemProgram = (p: string) => SYSTEM_PROGRAM.test(p);
+/** A link name inside the workspace that is neither a git hook nor the agent's or Warden's settings. */
+function ordinaryLinkPlace(x: ShellCommand, dest: string): boolean {
+  const a = x.pt.abs(dest);
+  return x.pt.inWorkspace(dest) && !isGitHookPath(a) && !isAgentControlPath(a, x.home) && !isConfiguredHooksPath(a);
 }
 
 /** ln's link name: the last of two or more operands, ones only known at run time included. */

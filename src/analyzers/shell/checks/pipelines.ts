@@ -9,7 +9,7 @@ import { isCredentialPath } from '../../paths.ts';
 import {
   DOWNLOADERS,
   SHELLS,
-  DECODERS,
+  decodesText,
   NO_READ,
   INFO_ONLY,
   INTERACTIVE,
@@ -34,10 +34,10 @@ check({
         capability: 'download-exec',
         detail: `${name} runs code that ${feeders.find((f) => DOWNLOADERS.has(f.argv[0]) || /^(?:nc|ncat|netcat|socat)$/.test(f.argv[0]))!.argv[0]} downloads (runs whatever the server sends)`,
       });
-    } else if (feeders.some((f) => DECODERS.has(f.argv[0]))) {
+    } else if (feeders.some((f) => decodesText(f.argv))) {
       x.report('pipelines.decoded-exec', {
         capability: 'obfuscated-exec',
-        detail: `${name} runs code that ${feeders.find((f) => DECODERS.has(f.argv[0]))!.argv[0]} decodes`,
+        detail: `${name} runs code that ${feeders.find((f) => decodesText(f.argv))!.argv[0]} decodes or decompresses`,
       });
     }
   },
@@ -117,7 +117,7 @@ export function pipelines(l: WholeLine): void {
           ((name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? '')));
       if (consumes) {
         const fetched = `pipes downloaded content into ${name} (runs whatever the server sends)`;
-        const decoded = `pipes generated or decoded text into ${name}`;
+        const decoded = `pipes generated, decoded or decompressed text into ${name}`;
         if (downloader && !has('download-exec', fetched))
           add({
             check: 'pipelines.download-pipe',
@@ -136,7 +136,7 @@ export function pipelines(l: WholeLine): void {
       }
       const n = c.argv[0];
       if (DOWNLOADERS.has(n) || ['nc', 'ncat', 'netcat', 'socat'].includes(n)) downloader = true;
-      if (DECODERS.has(n) || n === 'echo' || n === 'printf') generator = true;
+      if (decodesText(c.argv) || n === 'echo' || n === 'printf') generator = true;
       hostsBefore.push(...(hostsOf.get(c) ?? []));
     }
     const net = line.filter((c) => hostsOf.has(c));
