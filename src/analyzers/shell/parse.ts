@@ -1050,7 +1050,7 @@ class Walker {
 
 /**
  * The words of `find … -exec sh -c SCRIPT x {} \;` with `{}` replaced by where the found files lie
- * (the start folder joined with the -name pattern): the shell gets them as $1 …, and what it writes
+ * (the start folder joined with a name the -name pattern matches): the shell gets them as $1 …, and what it writes
  * there is judged at that place. Only for shells given a script: other programs keep `{}`.
  */
 function foundIn(findArgs: string[], words: string[], program: string): string[] {
@@ -1058,8 +1058,9 @@ function foundIn(findArgs: string[], words: string[], program: string): string[]
   const first = findArgs.findIndex((a) => /^[-(!]/.test(a));
   const starts = findArgs.slice(0, first < 0 ? findArgs.length : first);
   const n = findArgs.findIndex((a) => a === '-name' || a === '-iname');
-  const leaf = n >= 0 && findArgs[n + 1] ? findArgs[n + 1] : '*';
-  const at = `${(starts[0] ?? '.').replace(/\/+$/, '') || '/'}/${leaf}`;
+  // (a pattern stands for one file it matches: `.*` is `.x`, not every hidden file and `.` and `..`)
+  const leaf = (n >= 0 && findArgs[n + 1] ? findArgs[n + 1] : 'x').replace(/\[[^\]]*\]|[*?]/g, 'x');
+  const at = `${(starts[0] ?? '.').replace(/\/+$/, '')}/${leaf}`;
   return words.map((a) => (a.includes('{}') ? a.split('{}').join(at) : a));
 }
 
@@ -1287,7 +1288,7 @@ const COMMAND_VAR =
 function unwrap(c: SimpleCommand, w: Walker) {
   const [name, ...args] = c.argv;
   const dyn = c.dynamic.slice(1);
-  const rest = (from: number, label: string) => {
+  const rest = (from: number, label: string, env?: Record<string, string>) => {
     if (from >= c.argv.length) return;
     if (c.via.length >= MAX_WRAPPERS)
       throw new ShellBudgetError(`more than ${MAX_WRAPPERS} wrappers around one command`);
@@ -1297,6 +1298,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
     // Re-enter as a command of its own (as the wrapper would exec it).
     const inner = {
       ...c,
+      // (`env K=V cmd`, `cross-env K=V cmd`: the variables are the inner command's, as if written before it)
+      env: env ? { ...c.env, ...env } : c.env,
       argv: [baseName(argv[0]), ...argv.slice(1)],
       dynamic: d,
       text: argv[0],
@@ -1347,9 +1350,11 @@ function unwrap(c: SimpleCommand, w: Walker) {
     const spec = WRAPPERS[name];
     let i = 0,
       positional = spec.positional ?? 0;
+    const set: Record<string, string> = {};
     while (i < args.length) {
       const a = args[i];
       if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
+        if (!dyn[i]) set[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
         i++;
         continue;
       }
@@ -1368,7 +1373,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
       }
       break;
     }
-    rest(i + 1, name);
+    rest(i + 1, name, set);
     return;
   }
   if (name === 'busybox' || name === 'toybox') {
@@ -1381,6 +1386,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
     const spec = RUNNERS[runner];
     let i = runner.includes(' ') ? 1 : 0,
       positional = spec.positional ?? 0;
+    const set: Record<string, string> = {};
     while (i < args.length) {
       const a = args[i];
       if (spec.code?.test(a)) {
@@ -1392,6 +1398,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
         break;
       }
       if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a) && spec.assigns) {
+        if (!dyn[i]) set[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
         i++;
         continue;
       }
@@ -1406,7 +1413,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
       }
       break;
     }
-    rest(i + 1, runner);
+    rest(i + 1, runner, set);
     return;
   }
   if (name === 'watch') {
@@ -1557,6 +1564,22 @@ function unwrap(c: SimpleCommand, w: Walker) {
       )
         w.nested(val, `git ${sub} ${key}`);
     });
+    // git filter-repo's callbacks are Python function bodies it runs for every commit, blob or name.
+    const callbacks = opts.flatMap((a, k) => {
+      const m = /^(--[\w-]+-callback)(?:=(.*))?$/s.exec(a);
+      return sub === 'filter-repo' && m ? [m[2] ?? opts[k + 1] ?? ''] : [];
+    });
+    if (callbacks.length) c.inline = { language: 'python', code: callbacks.join('\n') };
+    // The ext:: transport runs its address as a program: words split at unescaped spaces ('% ' is a
+    // space inside a word, '%%' a percent sign), so `clone 'ext::sh -c curl% …'` runs that command.
+    for (const a of args) {
+      const m = /^ext::(.+)$/s.exec(a);
+      if (!m) continue;
+      const words = m[1]
+        .split(/(?<!%) +/)
+        .map((wd) => wd.replace(/%(.)/g, (_, ch: string) => (ch === '%' || ch === ' ' ? ch : '')));
+      w.nested(words.map((wd) => `'${wd.replace(/'/g, `'\\''`)}'`).join(' '), 'git ext:: transport');
+    }
     if (sub === 'bisect' && opts[0] === 'run') rest(si + 3, 'git bisect run');
     if (sub === 'submodule' && opts.includes('foreach')) {
       const cmd = opts

@@ -849,7 +849,7 @@ export const EVAL_OPTS: [RegExp, RegExp][] = [
   [/^openssl$/, /^-engine$/],
   [/^check_by_ssh$|^ssh$|^scp$|^sftp$|^rsync$/, /ProxyCommand|LocalCommand|PermitLocalCommand/],
   [
-    /^tar$/,
+    /^(?:tar|gtar|bsdtar)$/,
     new RegExp(
       String.raw`^--${alt([
         'rsh-command',

@@ -90,3 +90,11 @@ ln -s /usr/bin/python3 .venv/bin/python
 ln -sf /usr/bin/python3 .git/hooks/post-checkout
 # flag: paths.write-persistence
 ln -s ../../tools/run.sh .venv/bin/python
+# flag: paths.write-persistence
+bsdtar -xpf vendor/hooks.tgz -C .git/hooks
+# flag: paths.write-outside
+7z x -y -o/home/dev/.local/share vendor/pack.7z
+# ok: an archive extracted by 7z into the workspace
+7z x vendor/fixtures.7z -otest/fixtures
+# flag: paths.read-credential
+cd ~/.aws && find . -type f | pax -w > /work/project/public/a.pax

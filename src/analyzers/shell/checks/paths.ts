@@ -220,12 +220,14 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
         : undefined;
     return v !== undefined && looksLikePath(v) ? [v] : [];
   });
-  if (name === 'tar' && tarMode(args, 'c')) {
+  if (TARS.test(name) && tarMode(args, 'c')) {
     const fi = args.findIndex((a) => /^-?[a-zA-Z]*f$/.test(a) && !a.startsWith('--'));
     if (fi >= 0 && args[fi + 1]) w.push(args[fi + 1]);
     r.push(...pathArgs.filter((a) => a !== args[fi + 1]));
-  } else if (name === 'tar' && tarMode(args, 'x')) {
+  } else if (TARS.test(name) && tarMode(args, 'x')) {
     tarExtract(x, r, w);
+  } else if (/^7z[ar]?$/.test(name) && /^[xe]$/.test(x.sub)) {
+    sevenZipExtract(x, r, w);
   } else if (name === 'unzip' && !args.some((a) => /^-[a-zA-Z]*[lptvZ]/.test(a))) {
     unzipExtract(x, r, w);
   } else if (name === 'cpio' && args.some((a) => /^-[a-zA-Z]*[po]/.test(a))) w.push(...pathArgs);
@@ -366,6 +368,17 @@ function filesIn(x: ShellCommand, dir: string): string[] {
   const kind = (p: string) =>
     isAgentControlPath(p, home) ? 1 : isPersistencePath(p, home) ? 2 : isCredentialPath(p, home) ? 3 : 0;
   return kind(f) && kind(f) !== kind(a) ? [file] : [];
+}
+
+/** tar under its other names (GNU's gtar, libarchive's bsdtar): the same options, the same effects. */
+const TARS = /^(?:tar|gtar|bsdtar)$/;
+
+/** `7z x ARCHIVE -oDIR`: the archive is read, its files land inside DIR (or here). */
+function sevenZipExtract(x: ShellCommand, r: string[], w: string[]): void {
+  const ops = x.args.filter((a, i) => !a.startsWith('-') && !x.isDynamic(i));
+  if (ops[1]) r.push(ops[1]);
+  const o = x.args.findIndex((a) => /^-o./.test(a));
+  if (o >= 0 && !x.isDynamic(o)) w.push(x.args[o].slice(2), ...filesIn(x, x.args[o].slice(2)));
 }
 
 /** `unzip ZIP [MEMBER…] -d DIR`: the archive is read, its files land inside DIR (or here). */

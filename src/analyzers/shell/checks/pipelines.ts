@@ -52,6 +52,13 @@ check({
     // or the output of echo/printf piped in. Programs that read file names there read those files
     // (`echo /etc/shadow | cpio -o`, `ed`), and interactive ones run the shell escapes in it
     // (`echo '!sh' | cpan`, sqlite3 `.shell`).
+    // Archivers and copiers fed a listing by find (`find . | cpio -pdm dest`) read every file under
+    // find's start folders: those folders are read (xargs is left out: what it runs is judged itself).
+    const src = c.pipeline[c.pipeline.indexOf(c) - 1];
+    if (name !== 'xargs' && FED_FILE_READERS.has(name) && src?.argv[0] === 'find') {
+      const opt = src.argv.findIndex((a, k) => k > 0 && /^[-(!]/.test(a));
+      src.argv.slice(1, opt < 0 ? undefined : opt).forEach((p, k) => src.dynamic[k + 1] || pt.read(p));
+    }
     const stdin = stdinText(c);
     if (stdin !== undefined) {
       if (name === 'sqlite3')
