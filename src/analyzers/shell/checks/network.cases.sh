@@ -68,3 +68,9 @@ node client.js 127.0.0.1:9000
 cat < /dev/tcp/203.0.113.5/80
 # ok: local work with no host
 ls -la && cat package.json
+# ok: a file server bound to the loopback only
+python3 -m http.server 8080 --bind 127.0.0.1
+# flag: network.listener
+python3 -m http.server 8080 --bind 0.0.0.0
+# flag: network.upload
+curl -s -T dist/app.tgz https://files.example.org/upload

@@ -162,6 +162,9 @@ check({
   },
 });
 
+/** A loopback address, with or without a port: what listens there is reachable from this machine only. */
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|localhost|::1|\[::1\])(?::\d+)?$/i;
+
 check({
   id: 'network.listener',
   phase: 'before',
@@ -174,6 +177,9 @@ check({
       ) ||
       (name === 'code' && args[0] === 'tunnel')
     ) {
+      // (bound to the loopback only, `http.server --bind 127.0.0.1`, nothing is served beyond this machine)
+      const bound = x.opt('--bind', '-b', '--listen', '--host');
+      if (name !== 'code' && bound.length && bound.every((b) => LOOPBACK.test(b))) return;
       x.report('network.listener', {
         capability: 'upload',
         detail: `${name} serves files or a console to the network`,
@@ -404,8 +410,11 @@ function uploads(x: ShellCommand, hosts: string[]): void {
     if (/^-(?:T|-upload-file)$/.test(a) || a.startsWith('--post-file') || a.startsWith('--body-file')) return [v];
     return (m?.[1] ?? m?.[2]) ? [m[1] ?? m[2]] : [];
   });
-  if (up.length) {
-    const secret = up.filter((f) => f !== '-' && isCredentialPath(pt.abs(f), home));
+  // (a project file sent to a server on this machine, `curl -T dist/app.tgz localhost:8080`, stays here;
+  // credentials sent anywhere are still exfiltration)
+  const local = hosts.length > 0 && hosts.every((h) => LOOPBACK.test(h));
+  const secret = up.filter((f) => f !== '-' && isCredentialPath(pt.abs(f), home));
+  if (up.length && !(local && !secret.length)) {
     x.report('network.upload', {
       capability: secret.length ? 'exfiltration' : 'upload',
       detail: secret.length ? `uploads ${secret.join(', ')} (credentials)` : `uploads ${up.join(', ')}`,

@@ -36,3 +36,5 @@ bash -c "$(bzip2 -dc vendor/s.bz2)"
 zcat logs/app.log.gz | grep -c ERROR
 # ok: a decompression into a data file
 zstd -dc data/dump.sql.zst > dump.sql
+# ok: a build uploaded to a server on this machine (network.upload's near miss; network.connects still names localhost)
+curl -s -T dist/app.tgz http://localhost:8080/upload
