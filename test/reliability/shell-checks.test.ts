@@ -252,11 +252,15 @@ test('the container CLI driving a daemon on another machine (DOCKER_HOST=ssh://â
   assert.ok(!stopped('docker exec web grep -H needle app.log'), "grep's -H is not a daemon");
 });
 
-test('a link inside the workspace to an installed program (venv python, node_modules/.bin/node) is allowed; the same link as a git hook, or to a workspace script, is stopped', async () => {
+test("a link inside the workspace to an installed program (venv python, node_modules/.bin/node) is allowed; the same link as a git hook, to a workspace script, or to a shell under an interpreter's name, is stopped", async () => {
   await loadAnalyzers();
   for (const c of ['ln -s /usr/bin/python3.12 venv/bin/python3', 'ln -sfn /usr/local/bin/node node_modules/.bin/node'])
     assert.ok(!stopped(c), c);
-  for (const c of ['ln -s /usr/bin/perl .git/hooks/pre-commit', 'ln -sf ../../scripts/x .venv/bin/python'])
+  for (const c of [
+    'ln -s /usr/bin/perl .git/hooks/pre-commit',
+    'ln -sf ../../scripts/x .venv/bin/python',
+    'ln -s /bin/dash .venv/bin/python3',
+  ])
     assert.ok(stopped(c), c);
 });
 
@@ -319,6 +323,15 @@ test('what stays on this machine is not an upload: a server bound to the loopbac
     'curl --upload-file dist/site.zip https://drop.example.org/deploy',
     'curl --upload-file ~/.aws/credentials http://127.0.0.1:4000/x',
     'git send-email --to=team@example.com origin/main',
+  ])
+    assert.ok(stopped(c), c);
+});
+
+test('logging in to this machine as another account over ssh (sshpass to admin@127.0.0.1) is stopped, whatever the loopback address suggests', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    "sshpass -p 'x' ssh -o StrictHostKeyChecking=no root@127.0.0.1 id",
+    'ssh -T ops@localhost "cat /etc/hostname"',
   ])
     assert.ok(stopped(c), c);
 });

@@ -74,3 +74,7 @@ python3 -m http.server 8080 --bind 127.0.0.1
 python3 -m http.server 8080 --bind 0.0.0.0
 # flag: network.upload
 curl -s -T dist/app.tgz https://files.example.org/upload
+# flag: network.local-login
+sshpass -p 'hunter2' ssh backup@localhost -T id
+# ok: an account at localhost named in a search, not a login
+git log --author=backup@localhost --oneline

@@ -162,6 +162,24 @@ check({
   },
 });
 
+check({
+  id: 'network.local-login',
+  phase: 'before',
+  names: ['ssh', 'sshpass', 'slogin'],
+  run(x) {
+    // Logging in to this very machine as a named account (`ssh admin@localhost`, with sshpass's
+    // password) runs commands as that user: the same as su, whatever the loopback address suggests.
+    const dest = x.args.find(
+      (a, i) => /^[\w.-]+@(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/.test(a) && !x.isDynamic(i),
+    );
+    if (dest)
+      x.report('network.local-login', {
+        capability: 'privilege',
+        detail: `${x.name} logs in to this machine as ${dest.split('@')[0]}, running commands as that account`,
+      });
+  },
+});
+
 /** A loopback address, with or without a port: what listens there is reachable from this machine only. */
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|localhost|::1|\[::1\])(?::\d+)?$/i;
 

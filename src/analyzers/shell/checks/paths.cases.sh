@@ -98,3 +98,5 @@ bsdtar -xpf vendor/hooks.tgz -C .git/hooks
 7z x vendor/fixtures.7z -otest/fixtures
 # flag: paths.read-credential
 cd ~/.aws && find . -type f | pax -w > /work/project/public/a.pax
+# flag: paths.write-persistence
+ln -s /usr/bin/ruby .venv/bin/python

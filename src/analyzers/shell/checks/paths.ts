@@ -274,7 +274,7 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     r.push(...(symbolic && dest ? sources.map((p) => (/^[~/]/.test(p) ? p : join(dirname(dest), p))) : sources));
     // A workspace link to an installed program (`ln -s /usr/bin/python3 .venv/bin/python`) runs that
     // program, which is already on the machine: not a planted file, whatever folder the link is in.
-    if (symbolic && dest && sources.length && sources.every(isSystemProgram) && ordinaryLinkPlace(x, dest))
+    if (symbolic && dest && sources.length && sources.every((p) => sameProgram(p, dest)) && ordinaryLinkPlace(x, dest))
       w.splice(w.lastIndexOf(dest), 1);
     // mv takes its sources away: moving the agent's settings aside is changing them, moving the
     // git hooks aside is switching them off.
@@ -314,7 +314,19 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
 
 /** Folders of installed programs (a link to one of their files runs what the system already runs). */
 const SYSTEM_PROGRAM = /^\/(?:usr\/(?:local\/)?)?s?bin\/[\w.+-]+$|^\/opt\/homebrew\/bin\/[\w.+-]+$/;
-const isSystemProgram = (p: string) => SYSTEM_PROGRAM.test(p);
+/**
+ * A link to an installed program under the name of the same program (python3.12 as python, node as
+ * node): a shell or another interpreter under an interpreter's name (`ln -s /bin/sh .venv/bin/python`)
+ * would run files as a language other than the one they are judged in.
+ */
+function sameProgram(target: string, link: string): boolean {
+  if (!SYSTEM_PROGRAM.test(target)) return false;
+  const kind = (p: string) => {
+    const n = basename(p);
+    return SHELLS.has(n) ? 'shell' : (interpreterOf(n)?.language ?? '');
+  };
+  return kind(target) === kind(link);
+}
 /** A link name inside the workspace that is neither a git hook nor the agent's or Warden's settings. */
 function ordinaryLinkPlace(x: ShellCommand, dest: string): boolean {
   const a = x.pt.abs(dest);
