@@ -75,6 +75,39 @@ const AS_SHELL: Record<string, (text: string) => string> = {
     [...t.matchAll(/^\s*(?:run|enter|leave|cd|preinstall|postinstall)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')/gm)]
       .map((m) => m[1] ?? m[2])
       .join('\n'),
+  // composer.json: the scripts composer runs on install, update and by name (PHP callbacks, Class::method, are left out).
+  'composer-scripts': (t) => {
+    let scripts: unknown;
+    try {
+      scripts = (JSON.parse(t) as { scripts?: unknown }).scripts;
+    } catch {
+      return '';
+    }
+    if (!scripts || typeof scripts !== 'object') return '';
+    return Object.values(scripts as Record<string, unknown>)
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter((v): v is string => typeof v === 'string' && !/^[\w\\]+::\w+$/.test(v))
+      .map((v) => v.replace(/^@php\s/, 'php ').replace(/^@putenv\s.*$/, ''))
+      .join('\n');
+  },
+  // Gradle build scripts: exec { commandLine 'sh', '-c', '…' } and "…".execute() / ['sh', '-c', '…'].execute().
+  gradle: (t) =>
+    [
+      ...[...t.matchAll(/\bcommandLine\s*\(?((?:\s*(?:'[^'\n]*'|"[^"\n]*")\s*,?)+)/g)].map((m) => m[1]),
+      ...[...t.matchAll(/(\[(?:\s*(?:'[^'\n]*'|"[^"\n]*")\s*,?)+\]|'[^'\n]*'|"[^"\n]*")\s*\.execute\(/g)].map(
+        (m) => m[1],
+      ),
+    ]
+      .map((words) => [...words.matchAll(/'([^'\n]*)'|"([^"\n]*)"/g)].map((w) => quote(w[1] ?? w[2])))
+      .map((w) => (w.length === 1 ? w[0].replace(/^'(.*)'$/s, '$1').replace(/'\\''/g, "'") : w.join(' ')))
+      .join('\n'),
+  // Maven's exec plugin: <executable> with its <argument>s.
+  maven: (t) =>
+    [...t.matchAll(/<executable>([^<]+)<\/executable>(?:(?!<\/execution>)[\s\S])*?<arguments>([\s\S]*?)<\/arguments>/g)]
+      .map((m) =>
+        [m[1].trim(), ...[...m[2].matchAll(/<argument>([^<]*)<\/argument>/g)].map((a) => a[1])].map(quote).join(' '),
+      )
+      .join('\n'),
   'go-generate': (t) => [...t.matchAll(/^\/\/go:generate\s+(.+)$/gm)].map((m) => m[1]).join('\n'),
   // build.rs: Command::new("prog").arg("a").args(["b", "c"]) spelled as a command line.
   rust: (t) =>
@@ -371,7 +404,7 @@ export function hiddenRuns(commands: SimpleCommand[], where: ShellContext): Run[
       const local = [...e, ...positional.filter((a) => a === '.' || a.startsWith('./'))];
       for (const d of local) if (d) add(join(d, 'setup.py'), 'python');
     }
-    const tool = TOOL_FILES[name];
+    const tool = Object.hasOwn(TOOL_FILES, name) ? TOOL_FILES[name] : undefined; // (not `constructor`, `toString`…)
     if (tool) for (const [file, language] of tool(args)) if (existsSync(at(file))) add(file, language);
     if (name === 'git') out.push(...gitAlias(args, where, command));
     if (name === 'act' || (name === 'gh' && args[0] === 'act'))
@@ -495,12 +528,30 @@ const TOOL_FILES: Record<string, (args: string[]) => [string, string][]> = {
     /^(?:trust|install|i|run|r|exec|x|activate|env|hook-env|watch|tasks)$/.test(a[0] ?? '')
       ? MISE_FILES.map((f) => [f, 'toml-commands'] as [string, string])
       : [],
+  composer: (a) =>
+    /^(?:install|i|update|u|upgrade|require|r|run-script|run|dump-autoload|dumpautoload|create-project)$/.test(
+      a[0] ?? '',
+    )
+      ? [['composer.json', 'composer-scripts']]
+      : [],
+  gradle: () => GRADLE_FILES,
+  gradlew: () => GRADLE_FILES,
+  mvn: () => [['pom.xml', 'maven']],
+  mvnw: () => [['pom.xml', 'maven']],
   rake: () => [
     ['Rakefile', 'ruby'],
     ['rakefile', 'ruby'],
     ['Rakefile.rb', 'ruby'],
   ],
 };
+/** The build scripts gradle evaluates in a project folder. */
+const GRADLE_FILES: [string, string][] = [
+  ['build.gradle', 'gradle'],
+  ['build.gradle.kts', 'gradle'],
+  ['settings.gradle', 'gradle'],
+  ['settings.gradle.kts', 'gradle'],
+];
+
 /** The config files mise (formerly rtx) reads in a project folder. */
 const MISE_FILES = ['.mise.toml', 'mise.toml', '.mise.local.toml', 'mise.local.toml', '.config/mise.toml', '.rtx.toml'];
 

@@ -335,3 +335,49 @@ test('logging in to this machine as another account over ssh (sshpass to admin@1
   ])
     assert.ok(stopped(c), c);
 });
+
+test('a file the line decodes or decompresses and then runs (base32 -d > f; sh f, unxz f.xz; ./f, zcat > t.py; python3 t.py) is denied; decompressed data read by a script is not', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'base32 -d vendor/q.b32 > q.sh; sh q.sh',
+    'unxz vendor/boot.xz && chmod 700 vendor/boot && ./vendor/boot',
+    'zcat vendor/t.gz > /work/project/t.py; python3 t.py',
+    'openssl base64 -d -in vendor/e.txt -out e.sh; . ./e.sh',
+  ])
+    assert.equal(verdict(c).decision, 'deny', c);
+  assert.ok(!stopped('zcat fixtures/users.json.gz > users.json && node scripts/seed.js users.json'));
+});
+
+test('inline code whose printed output a shell runs (node -e … | bash, php -r … | sh) is denied; perl -pe rewriting lines into commands is left to the sed rule', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    `node -e "process.stdout.write(Buffer.from(require('fs').readFileSync('v.txt','utf8'),'hex').toString())" | bash`,
+    `php -r 'echo gzinflate(file_get_contents("vendor/p"));' | sh -s`,
+  ])
+    assert.equal(verdict(c).decision, 'deny', c);
+  assert.ok(!stopped("python3 -c 'import json; print(json.dumps({}))' | jq ."));
+});
+
+test('find naming one exact file hands it to any program (-exec tee -a {}, | xargs -I% sh -c "… >> %"): a start-up file so written is denied; a pattern over the workspace is not', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'find $HOME -maxdepth 1 -name .bash_profile -exec tee -a {} ; < vendor/snippet',
+    "find ~ -maxdepth 1 -name .zshrc -print | xargs -I@ bash -c 'cat vendor/s >> @'",
+    'find ~/.config/systemd/user -name agent.service -exec cp vendor/unit {} \\;',
+  ])
+    assert.ok(stopped(c), c);
+  assert.ok(!stopped("find src -name '*.ts' -exec tee -a {} \\; < LICENSE-HEADER"), 'a pattern over the workspace');
+});
+
+test('loader variables exported on the line (export LD_PRELOAD=…, export NODE_OPTIONS=--require …, GIT_SSH=…, GOFLAGS=-toolexec=…) are stopped; tuning values are not', async () => {
+  await loadAnalyzers();
+  for (const c of [
+    'export LD_PRELOAD=./libhook.so; npm test',
+    "export NODE_OPTIONS='--import ./tools/trace.mjs' && npm run build",
+    'GIT_SSH=./tools/ssh-wrap git pull',
+    'export GOFLAGS=-toolexec=./tools/wrap; go build',
+  ])
+    assert.ok(stopped(c), c);
+  for (const c of ['export NODE_OPTIONS=--max-old-space-size=8192; npm run build', 'GOFLAGS=-mod=mod go test ./...'])
+    assert.ok(!stopped(c), c);
+});

@@ -1049,18 +1049,29 @@ class Walker {
 }
 
 /**
- * The words of `find … -exec sh -c SCRIPT x {} \;` with `{}` replaced by where the found files lie
- * (the start folder joined with a name the -name pattern matches): the shell gets them as $1 …, and what it writes
- * there is judged at that place. Only for shells given a script: other programs keep `{}`.
+ * Where the files `find ARGS` lists lie: the start folder joined with a name the -name pattern
+ * matches (a pattern stands for one file it matches: `.*` is `.x`, not every hidden file and `.`
+ * and `..`). `exact`: the name is literal (`-name .bashrc`), so the file is known, not guessed.
  */
-function foundIn(findArgs: string[], words: string[], program: string): string[] {
-  if (!PARSED_SHELLS.has(program) || !words.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a))) return words;
+function foundPath(findArgs: string[]): { at: string; exact: boolean } {
   const first = findArgs.findIndex((a) => /^[-(!]/.test(a));
   const starts = findArgs.slice(0, first < 0 ? findArgs.length : first);
   const n = findArgs.findIndex((a) => a === '-name' || a === '-iname');
-  // (a pattern stands for one file it matches: `.*` is `.x`, not every hidden file and `.` and `..`)
-  const leaf = (n >= 0 && findArgs[n + 1] ? findArgs[n + 1] : 'x').replace(/\[[^\]]*\]|[*?]/g, 'x');
-  const at = `${(starts[0] ?? '.').replace(/\/+$/, '')}/${leaf}`;
+  const name = n >= 0 ? findArgs[n + 1] : undefined;
+  const leaf = (name || 'x').replace(/\[[^\]]*\]|[*?]/g, 'x');
+  return { at: `${(starts[0] ?? '.').replace(/\/+$/, '')}/${leaf}`, exact: !!name && leaf === name };
+}
+
+/**
+ * The words of `find … -exec PROG … {} \;` with `{}` replaced by where the found files lie: a shell
+ * given a script gets them as $1 …, and what it writes there is judged at that place. Other
+ * programs get them only when find names one file exactly (`-name .bashrc -exec tee -a {}`): a
+ * pattern's matches stay `{}`, since one guessed name would judge every cleanup by it.
+ */
+function foundIn(findArgs: string[], words: string[], program: string): string[] {
+  const { at, exact } = foundPath(findArgs);
+  const shell = PARSED_SHELLS.has(program) && words.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+  if (!shell && !exact) return words;
   return words.map((a) => (a.includes('{}') ? a.split('{}').join(at) : a));
 }
 
@@ -1457,10 +1468,14 @@ function unwrap(c: SimpleCommand, w: Walker) {
       interp = interpreterOf(inner);
     if (PARSED_SHELLS.has(inner) || inner === 'eval' || interp) {
       if (replace) {
+        // (items listed by find with one exact name, `find ~ -name .bashrc | xargs -I{} …`, are that file)
+        const feeder = c.pipeline[c.pipeline.indexOf(c) - 1];
+        const found =
+          feeder?.argv[0] === 'find' && !feeder.dynamic.some(Boolean) ? foundPath(feeder.argv.slice(1)) : undefined;
         for (let k = i + 2; k < c.argv.length; k++)
           if (c.argv[k].includes(replace)) {
-            c.argv[k] = c.argv[k].split(replace).join(UNKNOWN_SUBST.value);
-            c.dynamic[k] = true;
+            c.argv[k] = c.argv[k].split(replace).join(found?.exact ? found.at : UNKNOWN_SUBST.value);
+            c.dynamic[k] = !found?.exact;
           }
       } else {
         const last = c.argv.length > i + 2 ? c.argv[c.argv.length - 1] : '';

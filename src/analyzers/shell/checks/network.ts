@@ -322,7 +322,8 @@ check({
       dnsTunnel(x);
       return DONE; // a plain lookup: no data of ours leaves
     }
-    uploads(x, hosts);
+    // (ssh's -T only turns the terminal off: it names no file to send)
+    if (!/^(?:ssh|slogin|autossh)$/.test(name)) uploads(x, hosts);
     if (DOWNLOADERS.has(name)) downloadedFiles(x);
     x.net(
       'network.connects',

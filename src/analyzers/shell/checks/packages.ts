@@ -321,6 +321,9 @@ function packages(x: ShellCommand, ecosystem: string, args: string[], run = fals
         });
       continue;
     }
+    // (`pip install .`, `npm install ./packages/ui`: local code, not a registry name; what its build
+    // runs, setup.py or an in-tree backend, is followed as a script)
+    if (/^\.{1,2}(?:\/|$)/.test(a)) continue;
     if (c.dynamic[c.argv.indexOf(a)]) {
       x.report('packages.dynamic-name', {
         capability: 'unknown',

@@ -100,3 +100,9 @@ bsdtar -xpf vendor/hooks.tgz -C .git/hooks
 cd ~/.aws && find . -type f | pax -w > /work/project/public/a.pax
 # flag: paths.write-persistence
 ln -s /usr/bin/ruby .venv/bin/python
+# flag: paths.write-persistence
+find ~ -maxdepth 1 -name .zshrc -exec tee -a {} \; < vendor/snippet
+# flag: paths.write-persistence
+find ~ -maxdepth 1 -name .profile | xargs -I% sh -c 'cat vendor/p >> %'
+# ok: find with a pattern hands each match to cat
+find . -name package.json -not -path './node_modules/*' -exec cat {} \;

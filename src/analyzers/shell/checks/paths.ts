@@ -123,6 +123,14 @@ export function judgePaths(x: ShellCommand, r: string[], w: string[], o: { skip:
         command: text,
         paths: [abs(p)],
       });
+    if (x.line.decoded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.'))
+      add({
+        check: 'pipelines.runs-decoded-file',
+        capability: 'obfuscated-exec',
+        detail: `runs ${shown(p)}, which this command line decoded or decompressed (text no check has read)`,
+        command: text,
+        paths: [abs(p)],
+      });
     if (downloaded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.'))
       add({
         check: 'pipelines.runs-downloaded-file',

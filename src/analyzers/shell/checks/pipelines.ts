@@ -4,7 +4,7 @@
  */
 import type { WholeLine } from '../command.ts';
 import { check } from './registry.ts';
-import { interpreterOf } from '../parse.ts';
+import { interpreterOf, type SimpleCommand } from '../parse.ts';
 import { isCredentialPath } from '../../paths.ts';
 import {
   DOWNLOADERS,
@@ -85,11 +85,29 @@ check({
 });
 
 check({
+  id: 'pipelines.runs-decoded-file',
+  phase: 'start',
+  run(x) {
+    const { c, pt } = x;
+    // `bash run.sh`, `python3 t.py`, `. ./env.sh` after `base64 -d x > run.sh`: the script a shell or
+    // interpreter is given was decoded earlier in the line (the shells' own checks end the judging,
+    // so this runs first).
+    const runner = SHELLS.has(x.name) || interpreterOf(x.name) || x.name === 'source' || x.name === '.';
+    const script = runner && !c.inline ? x.args.find((a, i) => !a.startsWith('-') && !x.isDynamic(i)) : undefined;
+    if (script && x.line.decoded.has(pt.abs(script)))
+      x.report('pipelines.runs-decoded-file', {
+        capability: 'obfuscated-exec',
+        detail: `runs ${script}, which this command line decoded or decompressed (text no check has read)`,
+      });
+  },
+});
+
+check({
   id: 'pipelines.downloaded-run',
   phase: 'after',
   run(x) {
     const { c, pt } = x;
-    const { downloaded } = x.line;
+    const { downloaded, decoded } = x.line;
     // Running a file that was downloaded earlier in this command line (./x.sh after curl -o x.sh).
     if (c.text.startsWith('./') || c.text.startsWith('/')) {
       if (downloaded.has(pt.abs(c.text)))
@@ -97,9 +115,32 @@ check({
           capability: 'download-exec',
           detail: `runs ${c.text}, which this command line downloaded`,
         });
+      if (decoded.has(pt.abs(c.text)))
+        x.report('pipelines.runs-decoded-file', {
+          capability: 'obfuscated-exec',
+          detail: `runs ${c.text}, which this command line decoded or decompressed (text no check has read)`,
+        });
+    }
+    // What a decoder or decompressor writes: its redirected output, or the file it unpacks in place
+    // (`gunzip s.gz` leaves s), so that running it later in the line is judged as running decoded text.
+    if (decodesText(c.argv) || (/^(?:gunzip|bunzip2|unxz|unzstd|unlzma)$/.test(x.name) && !x.has('-c', '--stdout'))) {
+      for (const r of c.redirects) if (r.op === '>' || r.op === '>>' || r.op === '>|') decoded.add(pt.abs(r.target));
+      for (const f of x.positional())
+        if (/\.(?:gz|bz2|xz|zst|lzma|z|Z|b64)$/.test(f)) decoded.add(pt.abs(f.replace(/\.[^.]+$/, '')));
+      for (const o of x.opt('-o', '--output', '-out')) decoded.add(pt.abs(o));
     }
   },
 });
+
+/**
+ * Inline code of a general-purpose language whose output is piped on (`python3 -c '…' | sh`): it
+ * can print any script, built from pieces no check reads. Line filters (`perl -pe`, `ruby -ne`) edit
+ * their input instead, as sed and awk do, and are left out.
+ */
+function writesProgram(c: SimpleCommand): boolean {
+  if (!c.inline || !/^(?:python|javascript|typescript|ruby|perl|php|lua)$/.test(c.inline.language)) return false;
+  return !c.argv.some((a) => /^-[a-zA-Z]*[np][a-zA-Z]*$/.test(a) && /^(?:perl|ruby)/.test(c.argv[0]));
+}
 
 /** Pipelines (download | shell, decode | shell, secrets | network), and credentials read beside network use. */
 export function pipelines(l: WholeLine): void {
@@ -143,7 +184,7 @@ export function pipelines(l: WholeLine): void {
       }
       const n = c.argv[0];
       if (DOWNLOADERS.has(n) || ['nc', 'ncat', 'netcat', 'socat'].includes(n)) downloader = true;
-      if (decodesText(c.argv) || n === 'echo' || n === 'printf') generator = true;
+      if (decodesText(c.argv) || n === 'echo' || n === 'printf' || writesProgram(c)) generator = true;
       hostsBefore.push(...(hostsOf.get(c) ?? []));
     }
     const net = line.filter((c) => hostsOf.has(c));
