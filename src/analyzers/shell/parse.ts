@@ -1059,7 +1059,11 @@ function foundPath(findArgs: string[]): { at: string; exact: boolean } {
   const n = findArgs.findIndex((a) => a === '-name' || a === '-iname');
   const name = n >= 0 ? findArgs[n + 1] : undefined;
   const leaf = (name || 'x').replace(/\[[^\]]*\]|[*?]/g, 'x');
-  return { at: `${(starts[0] ?? '.').replace(/\/+$/, '')}/${leaf}`, exact: !!name && leaf === name };
+  // (exact only for one name, no alternatives or negations, and one of the dotfiles or units that
+  // start-up, credentials and services are: `-name core -exec rm {}` stays a pattern over a tree)
+  const single = !findArgs.some((a) => /^(?:-o|-or|!|-not)$/.test(a));
+  const guarded = !!name && /^\.[\w.-]+$|\.(?:service|timer|socket|desktop)$|^authorized_keys2?$/.test(name);
+  return { at: `${(starts[0] ?? '.').replace(/\/+$/, '')}/${leaf}`, exact: single && guarded && leaf === name };
 }
 
 /**

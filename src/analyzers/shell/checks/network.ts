@@ -169,6 +169,12 @@ check({
   run(x) {
     // Logging in to this very machine as a named account (`ssh admin@localhost`, with sshpass's
     // password) runs commands as that user: the same as su, whatever the loopback address suggests.
+    // (with a port, `ssh -p 2222 vagrant@localhost`, it is a forwarded VM or container, not this machine)
+    // (sshpass's own -p is the password: only the words from `ssh` on are ssh's)
+    const from = x.name === 'sshpass' ? x.args.indexOf('ssh') + 1 : 0;
+    const port = (a: string, i: number) =>
+      /^-p|^-oPort|^Port=/.test(a) || (a === '-o' && /^Port\b/.test(x.args[i + 1] ?? ''));
+    if (x.args.some((a, i) => i >= from && (x.isDynamic(i) || port(a, i)))) return;
     const dest = x.args.find(
       (a, i) => /^[\w.-]+@(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/.test(a) && !x.isDynamic(i),
     );
