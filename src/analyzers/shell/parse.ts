@@ -1037,9 +1037,8 @@ class Walker {
     const env = new Map(this.env);
     if (positional) {
       for (let i = 0; i < positional.length && i < 10; i++) env.set(String(i), positional[i]);
-      const all = positional.slice(1);
-      const joined = { value: all.map((v) => v.value).join(' '), dynamic: all.some((v) => v.dynamic) };
-      if (all.length) for (const k of ['@', '*']) env.set(k, joined);
+      // ("$@" is one word per parameter, which one value cannot hold: set only when there is one)
+      if (positional.length === 2) for (const k of ['@', '*']) env.set(k, positional[1]);
     }
     const w = new Walker(env, this.depth + 1, [...this.via, via]);
     w.stmts(file.Stmts);

@@ -80,6 +80,15 @@ export function decodesText(argv: string[]): boolean {
     );
   if (name === 'unzip') return args.some((a) => /^-[a-zA-Z]*[pc]/.test(a));
   if (/^7z[ar]?$/.test(name)) return args.includes('-so');
+  // Python's own codecs as commands: python3 -m base64 -d, python3 -m gzip -d (bz2, lzma alike)
+  if (/^python[\d.]*$/.test(name)) {
+    const m = args.indexOf('-m');
+    return (
+      m >= 0 &&
+      /^(?:base64|gzip|bz2|lzma|binascii|uu)$/.test(args[m + 1] ?? '') &&
+      args.some((a) => /^-d$|^--decompress$|^--decode$/.test(a))
+    );
+  }
   return false;
 }
 /** Commands whose path arguments are names, not contents read (listing and metadata). */
