@@ -43,6 +43,8 @@ export const CLASSES = [
   'guard-muting',
   // a red-team of session 17 across every goal and trick (its own folder of cases, its own eval row)
   'redteam-s17',
+  // round two (session 18): multi-step plans, non-shell tool calls, runtimes, containers, archives, git, exfiltration
+  'redteam-s18',
 ] as const;
 export type EvasionClass = (typeof CLASSES)[number];
 export const GOOD_CLASSES = [...CLASSES, 'ordinary'] as const;

@@ -339,7 +339,9 @@ test('shell commands: cd, fed input, tool options, offensive tools, evasion (wit
     ['diff <(curl -s https://raw.githubusercontent.com/x/y/main/i.sh) scripts/i.sh', 'allow'],
     ['python3 tools/check.py "$(curl -s https://api.github.com/repos/x/y)"', 'allow'],
     ['V=$(curl -s https://api.github.com/repos/x/y/releases/latest | jq -r .tag_name); echo "$V"', 'allow'],
-    ['gzip -dc scripts/setup.sh.gz | bash', 'allow'],
+    // (was allow until session 18: a compressed script is text no check reads, the same as a decoded one)
+    ['gzip -dc scripts/setup.sh.gz | bash', 'deny', 'obfuscated-exec'],
+    ['gzip -dc logs/app.log.gz | grep -c ERROR', 'allow'],
     // Whole credential folders, secrets added to git, host files reached from containers.
     ['cp -r ~/.aws ./aws-copy', 'deny', 'credential-access'],
     ['tar czf backup.tgz ~/.ssh', 'deny', 'credential-access'],

@@ -64,6 +64,12 @@ export function shellCalls(code: string): string[] {
   const at = new Set(lists.map((m) => m.index));
   for (const m of code.matchAll(SHELL_CALL)) if (!at.has(m.index)) out.push(unescape(m[2]));
   for (const m of code.matchAll(SHELL_WORD_CALL)) out.push(m[3] ?? unescape(m[2]));
+  // A string written backwards and turned round when it runs ("hs | …".reverse, '…'[::-1], strrev):
+  // the text it turns into is judged as the command line it reads as.
+  for (const m of code.matchAll(REVERSED)) {
+    const s = unescape(m[2] ?? m[4] ?? m[6] ?? '');
+    if (/\s/.test(s)) out.push([...s].reverse().join(''));
+  }
   for (const m of lists) {
     const words = [...(m[1] ? [m[1]] : []), ...[...m[2].matchAll(STRING)].map((w) => unescape(w[1]))];
     const c = words.findIndex((w) => /^-[a-zA-Z]*c$/.test(w));
@@ -72,6 +78,14 @@ export function shellCalls(code: string): string[] {
   }
   return out;
 }
+const REVERSED = new RegExp(
+  [
+    String.raw`(["'])((?:(?!\1)[^\\\n]|\\.){2,2000})\1\s*(?:\.reverse\b|\[\s*::\s*-1\s*\]|\.split\(\s*(?:''|"")\s*\)\s*\.reverse\(\))`,
+    String.raw`\b(?:strrev|reverse)\s*\(?\s*(["'])((?:(?!\3)[^\\\n]|\\.){2,2000})\3`,
+    String.raw`(["'])((?:(?!\5)[^\\\n]|\\.){2,2000})\5\s*\|\s*rev\b`,
+  ].join('|'),
+  'g',
+);
 const unescape = (s: string) => s.replace(/\\(["'`\\])/g, '$1');
 /** One word for the shell, quoted so it stays one word. */
 export const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
@@ -96,7 +110,7 @@ export function inlinePaths(code: string): { paths: string[]; mode: 'read' | 'wr
 export function inlineActions(code: string, command: string): Action[] {
   const out: Action[] = [];
   if (
-    /\b(?:os\.(?:system|popen|exec\w*|spawn\w*|fork)|subprocess|pty\.spawn|commands\.getoutput|child_process|execSync|spawnSync|exec(?:File)?\s*\(|Process\.(?:spawn|exec)|IO\.popen|Kernel\.(?:system|exec|spawn)|\bsystem\s*\(|\bexec\s*[("'/]|`[^`]+`|%x\(|proc_open|shell_exec|passthru|popen\s*\()/.test(
+    /\b(?:(?:public_)?send\(\s*:(?:system|exec|spawn|`)|method\(\s*:(?:system|exec|spawn)|os\.(?:system|popen|exec\w*|spawn\w*|fork)|subprocess|pty\.spawn|commands\.getoutput|child_process|execSync|spawnSync|exec(?:File)?\s*\(|Process\.(?:spawn|exec)|IO\.popen|Kernel\.(?:system|exec|spawn)|\bsystem\s*\(|\bexec\s*[("'/]|`[^`]+`|%x\(|proc_open|shell_exec|passthru|popen\s*\()/.test(
       code,
     )
   ) {

@@ -62,6 +62,52 @@ const AS_SHELL: Record<string, (text: string) => string> = {
     [...t.matchAll(/^commands(?:_pre|_post)?\s*=\s*(.*(?:\n[ \t]+.+)*)/gm)]
       .map((m) => m[1].replace(/^\s+/gm, ''))
       .join('\n'),
+  // CMakeLists.txt: the COMMAND of execute_process (run at configure time), add_custom_command and
+  // add_custom_target (run at build time), up to the next keyword or the closing parenthesis.
+  cmake: (t) => [...t.matchAll(CMAKE_COMMAND)].map((m) => m[1].replace(/\s+/g, ' ').trim()).join('\n'),
+  // CI workflows run here (act): every `run:` value, a block scalar (`run: |`) with its indented lines.
+  'workflow-run': (t) =>
+    [...t.matchAll(/^([ \t-]*)run:[ \t]*(?:[|>][-+]?[ \t]*\n((?:\1[ \t]+.*\n?|[ \t]*\n)*)|(.+))$/gm)]
+      .map((m) => (m[3] ?? m[2] ?? '').replace(/^[ \t]+/gm, '').replace(/^(["'])(.*)\1$/, '$2'))
+      .join('\n'),
+  // mise/rtx config: task `run` lines and hooks (`enter`, `leave`, `cd`, `preinstall`, `postinstall`).
+  'toml-commands': (t) =>
+    [...t.matchAll(/^\s*(?:run|enter|leave|cd|preinstall|postinstall)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')/gm)]
+      .map((m) => m[1] ?? m[2])
+      .join('\n'),
+  // composer.json: the scripts composer runs on install, update and by name (PHP callbacks, Class::method, are left out).
+  'composer-scripts': (t) => {
+    let scripts: unknown;
+    try {
+      scripts = (JSON.parse(t) as { scripts?: unknown }).scripts;
+    } catch {
+      return '';
+    }
+    if (!scripts || typeof scripts !== 'object') return '';
+    return Object.values(scripts as Record<string, unknown>)
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter((v): v is string => typeof v === 'string' && !/^[\w\\]+::\w+$/.test(v))
+      .map((v) => v.replace(/^@php\s/, 'php ').replace(/^@putenv\s.*$/, ''))
+      .join('\n');
+  },
+  // Gradle build scripts: exec { commandLine 'sh', '-c', '…' } and "…".execute() / ['sh', '-c', '…'].execute().
+  gradle: (t) =>
+    [
+      ...[...t.matchAll(/\bcommandLine\s*\(?((?:\s*(?:'[^'\n]*'|"[^"\n]*")\s*,?)+)/g)].map((m) => m[1]),
+      ...[...t.matchAll(/(\[(?:\s*(?:'[^'\n]*'|"[^"\n]*")\s*,?)+\]|'[^'\n]*'|"[^"\n]*")\s*\.execute\(/g)].map(
+        (m) => m[1],
+      ),
+    ]
+      .map((words) => [...words.matchAll(/'([^'\n]*)'|"([^"\n]*)"/g)].map((w) => quote(w[1] ?? w[2])))
+      .map((w) => (w.length === 1 ? w[0].replace(/^'(.*)'$/s, '$1').replace(/'\\''/g, "'") : w.join(' ')))
+      .join('\n'),
+  // Maven's exec plugin: <executable> with its <argument>s.
+  maven: (t) =>
+    [...t.matchAll(/<executable>([^<]+)<\/executable>(?:(?!<\/execution>)[\s\S])*?<arguments>([\s\S]*?)<\/arguments>/g)]
+      .map((m) =>
+        [m[1].trim(), ...[...m[2].matchAll(/<argument>([^<]*)<\/argument>/g)].map((a) => a[1])].map(quote).join(' '),
+      )
+      .join('\n'),
   'go-generate': (t) => [...t.matchAll(/^\/\/go:generate\s+(.+)$/gm)].map((m) => m[1]).join('\n'),
   // build.rs: Command::new("prog").arg("a").args(["b", "c"]) spelled as a command line.
   rust: (t) =>
@@ -70,6 +116,9 @@ const AS_SHELL: Record<string, (text: string) => string> = {
       .map((l) => l.replace(/^(?:ba|da)?sh -c '(.*)'$/, (_, x: string) => x.replace(/'\\''/g, "'")))
       .join('\n'),
 };
+
+const CMAKE_COMMAND =
+  /\bCOMMAND\s+([^)]*?)(?=\s+(?:COMMAND|WORKING_DIRECTORY|OUTPUT_VARIABLE|ERROR_VARIABLE|RESULT_VARIABLE|RESULTS_VARIABLE|DEPENDS|COMMENT|OUTPUT|BYPRODUCTS|VERBATIM|TIMEOUT|OUTPUT_QUIET|ERROR_QUIET|USES_TERMINAL|COMMAND_ECHO|MAIN_DEPENDENCY|IMPLICIT_DEPENDS|SOURCES|ALL)\b|\s*\))/g;
 
 /** The text a script or task runs, as it is on disk now; undefined when there is none to read. */
 export function whatRuns(r: Run): Executed | undefined {
@@ -355,9 +404,11 @@ export function hiddenRuns(commands: SimpleCommand[], where: ShellContext): Run[
       const local = [...e, ...positional.filter((a) => a === '.' || a.startsWith('./'))];
       for (const d of local) if (d) add(join(d, 'setup.py'), 'python');
     }
-    const tool = TOOL_FILES[name];
+    const tool = Object.hasOwn(TOOL_FILES, name) ? TOOL_FILES[name] : undefined; // (not `constructor`, `toString`…)
     if (tool) for (const [file, language] of tool(args)) if (existsSync(at(file))) add(file, language);
     if (name === 'git') out.push(...gitAlias(args, where, command));
+    if (name === 'act' || (name === 'gh' && args[0] === 'act'))
+      for (const f of actWorkflows(args, where)) add(f, 'workflow-run');
     if (name === 'go' && args[0] === 'generate') out.push(...goGenerate(where, command));
     // A patch applied changes what later commands run: what it adds is judged as it will run.
     if ((name === 'git' && /^(?:apply|am)$/.test(args[0] ?? '')) || name === 'patch') {
@@ -471,12 +522,49 @@ const TOOL_FILES: Record<string, (args: string[]) => [string, string][]> = {
   tox: () => [['tox.ini', 'ini-commands']],
   direnv: (a) => (a[0] === 'allow' || a[0] === 'exec' || a[0] === 'reload' ? [['.envrc', 'bash']] : []),
   cargo: (a) => (/^(?:build|run|test|check|b|r|t|c|bench|install)$/.test(a[0] ?? '') ? [['build.rs', 'rust']] : []),
+  // cmake configures (running execute_process) and builds (running custom commands) from CMakeLists.txt
+  cmake: (a) => (a.some((x) => /^--(?:version|help|system-information)$/.test(x)) ? [] : [['CMakeLists.txt', 'cmake']]),
+  mise: (a) =>
+    /^(?:trust|install|i|run|r|exec|x|activate|env|hook-env|watch|tasks)$/.test(a[0] ?? '')
+      ? MISE_FILES.map((f) => [f, 'toml-commands'] as [string, string])
+      : [],
+  composer: (a) =>
+    /^(?:install|i|update|u|upgrade|require|r|run-script|run|dump-autoload|dumpautoload|create-project)$/.test(
+      a[0] ?? '',
+    )
+      ? [['composer.json', 'composer-scripts']]
+      : [],
+  gradle: () => GRADLE_FILES,
+  gradlew: () => GRADLE_FILES,
+  mvn: () => [['pom.xml', 'maven']],
+  mvnw: () => [['pom.xml', 'maven']],
   rake: () => [
     ['Rakefile', 'ruby'],
     ['rakefile', 'ruby'],
     ['Rakefile.rb', 'ruby'],
   ],
 };
+/** The build scripts gradle evaluates in a project folder. */
+const GRADLE_FILES: [string, string][] = [
+  ['build.gradle', 'gradle'],
+  ['build.gradle.kts', 'gradle'],
+  ['settings.gradle', 'gradle'],
+  ['settings.gradle.kts', 'gradle'],
+];
+
+/** The config files mise (formerly rtx) reads in a project folder. */
+const MISE_FILES = ['.mise.toml', 'mise.toml', '.mise.local.toml', 'mise.local.toml', '.config/mise.toml', '.rtx.toml'];
+
+/** The workflows `act` runs on this machine: the file given by -W, else every one of .github/workflows. */
+function actWorkflows(args: string[], where: ShellContext): string[] {
+  const w = args.findIndex((a) => a === '-W' || a === '--workflows');
+  const dir = resolve(where.cwd, w >= 0 && args[w + 1] ? args[w + 1] : '.github/workflows');
+  if (statSync(dir, { throwIfNoEntry: false })?.isFile()) return [dir];
+  const found: string[] = [];
+  shallowFiles(dir, found, MAX_FOUND, (n) => /\.ya?ml$/.test(n), []);
+  return found;
+}
+
 /** Git hooks that a git subcommand runs. */
 const GIT_HOOKS: Record<string, string[]> = {
   commit: ['pre-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit'],

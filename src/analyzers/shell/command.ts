@@ -43,6 +43,8 @@ export interface LineState {
   inline: InlineCode[];
   /** Files a downloader wrote earlier in the line (`curl -o x.sh …; bash x.sh`). */
   downloaded: Set<string>;
+  /** Files a decoder or decompressor wrote earlier in the line (`base64 -d x > run.sh; sh run.sh`). */
+  decoded: Set<string>;
   /** The hosts each command talks to, for the pipeline checks (secrets | network). */
   hostsOf: Map<SimpleCommand, string[]>;
   pt: PathTools;

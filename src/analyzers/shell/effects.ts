@@ -25,7 +25,7 @@ export interface EffectEntry {
 // prettier-ignore
 export const EFFECT_TOOLS: EffectEntry[] = [
   // send: mail and file transfer carry files out like an upload does
-  { tools: ['git'], args: /(?:^|\s)(?:send-email|imap-send)(?:\s|$)/, effect: 'send', capability: 'upload', what: 'mails commits out', case: 'git send-email --to=x@example.com HEAD~3', near: 'git format-patch -3 -o patches/' },
+  { tools: ['git'], args: /^(?!.*\s--dry-run(?:\s|$))(?:.*\s)?(?:send-email|imap-send)(?:\s|$)/, effect: 'send', capability: 'upload', what: 'mails commits out', case: 'git send-email --to=x@example.com HEAD~3', near: 'git send-email --dry-run --to=x@example.com HEAD~3' },
   { tools: ['mail', 'mailx', 's-nail', 'nail', 'sendmail', 'mutt', 'neomutt', 'swaks', 'msmtp', 'ssmtp', 'mpack'], effect: 'send', capability: 'upload', what: 'sends mail', case: 'mail -s x drop@example.com < src/index.js' },
   { tools: ['rclone'], args: /(?:^|\s)(?:copy|copyto|sync|move|moveto|rcat|bisync|serve)(?:\s|$)/, effect: 'send', capability: 'upload', what: 'copies files to a remote store', case: 'rclone copy . dropbox:backup', near: 'rclone version' },
   { tools: ['croc', 'wormhole', 'magic-wormhole', 'ffsend', 'transfer'], args: /(?:^|\s)send(?:\s|$)/, effect: 'send', capability: 'upload', what: 'sends files to another machine', case: 'croc send src', near: 'croc --version' },

@@ -246,7 +246,8 @@ function analyzeParsed(command: string, ctx: ShellContext): ShellAnalysis {
   let cwdKnown = true;
   const tasks: Task[] = [];
   // What every command's checks share (each command gets its own path tools below).
-  const line: Omit<LineState, 'pt'> = { ctx, home, add, inline, downloaded, hostsOf };
+  const decoded = new Set<string>();
+  const line: Omit<LineState, 'pt'> = { ctx, home, add, inline, downloaded, decoded, hostsOf };
 
   for (const c of parsed.commands) {
     const [name, ...args] = c.argv;

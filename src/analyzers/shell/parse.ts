@@ -1016,8 +1016,12 @@ class Walker {
     this.commands.push(...w.commands);
   }
 
-  /** Parses a shell string given to `sh -c`, `eval`, `awk system()` … as commands of their own. */
-  nested(src: string, via: string) {
+  /**
+   * Parses a shell string given to `sh -c`, `eval`, `awk system()` … as commands of their own.
+   * `positional`: the words after `sh -c SCRIPT` ($0, $1, …), so a write to "$1" lands where the
+   * caller said (`find ~ -exec sh -c 'echo x >> "$1"' _ {} \;`), not at an unknown target.
+   */
+  nested(src: string, via: string, positional?: Value[]) {
     if (this.depth >= MAX_DEPTH) {
       this.problems.push(`shell strings nested deeper than ${MAX_DEPTH} levels`);
       return;
@@ -1030,11 +1034,48 @@ class Walker {
       this.problems.push(`cannot parse the shell string given to ${via}: ${(e as Error).message}`);
       return;
     }
-    const w = new Walker(new Map(this.env), this.depth + 1, [...this.via, via]);
+    const env = new Map(this.env);
+    if (positional) {
+      for (let i = 0; i < positional.length && i < 10; i++) env.set(String(i), positional[i]);
+      // ("$@" is one word per parameter, which one value cannot hold: set only when there is one)
+      if (positional.length === 2) for (const k of ['@', '*']) env.set(k, positional[1]);
+    }
+    const w = new Walker(env, this.depth + 1, [...this.via, via]);
     w.stmts(file.Stmts);
     this.commands.push(...w.commands);
     this.problems.push(...w.problems);
   }
+}
+
+/**
+ * Where the files `find ARGS` lists lie: the start folder joined with a name the -name pattern
+ * matches (a pattern stands for one file it matches: `.*` is `.x`, not every hidden file and `.`
+ * and `..`). `exact`: the name is literal (`-name .bashrc`), so the file is known, not guessed.
+ */
+function foundPath(findArgs: string[]): { at: string; exact: boolean } {
+  const first = findArgs.findIndex((a) => /^[-(!]/.test(a));
+  const starts = findArgs.slice(0, first < 0 ? findArgs.length : first);
+  const n = findArgs.findIndex((a) => a === '-name' || a === '-iname');
+  const name = n >= 0 ? findArgs[n + 1] : undefined;
+  const leaf = (name || 'x').replace(/\[[^\]]*\]|[*?]/g, 'x');
+  // (exact only for one name, no alternatives or negations, and one of the dotfiles or units that
+  // start-up, credentials and services are: `-name core -exec rm {}` stays a pattern over a tree)
+  const single = !findArgs.some((a) => /^(?:-o|-or|!|-not)$/.test(a));
+  const guarded = !!name && /^\.[\w.-]+$|\.(?:service|timer|socket|desktop)$|^authorized_keys2?$/.test(name);
+  return { at: `${(starts[0] ?? '.').replace(/\/+$/, '')}/${leaf}`, exact: single && guarded && leaf === name };
+}
+
+/**
+ * The words of `find … -exec PROG … {} \;` with `{}` replaced by where the found files lie: a shell
+ * given a script gets them as $1 …, and what it writes there is judged at that place. Other
+ * programs get them only when find names one file exactly (`-name .bashrc -exec tee -a {}`): a
+ * pattern's matches stay `{}`, since one guessed name would judge every cleanup by it.
+ */
+function foundIn(findArgs: string[], words: string[], program: string): string[] {
+  const { at, exact } = foundPath(findArgs);
+  const shell = PARSED_SHELLS.has(program) && words.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+  if (!shell && !exact) return words;
+  return words.map((a) => (a.includes('{}') ? a.split('{}').join(at) : a));
 }
 
 /** Programs whose string arguments are data, patterns or programs in another language, not shell. */
@@ -1261,7 +1302,7 @@ const COMMAND_VAR =
 function unwrap(c: SimpleCommand, w: Walker) {
   const [name, ...args] = c.argv;
   const dyn = c.dynamic.slice(1);
-  const rest = (from: number, label: string) => {
+  const rest = (from: number, label: string, env?: Record<string, string>) => {
     if (from >= c.argv.length) return;
     if (c.via.length >= MAX_WRAPPERS)
       throw new ShellBudgetError(`more than ${MAX_WRAPPERS} wrappers around one command`);
@@ -1271,6 +1312,8 @@ function unwrap(c: SimpleCommand, w: Walker) {
     // Re-enter as a command of its own (as the wrapper would exec it).
     const inner = {
       ...c,
+      // (`env K=V cmd`, `cross-env K=V cmd`: the variables are the inner command's, as if written before it)
+      env: env ? { ...c.env, ...env } : c.env,
       argv: [baseName(argv[0]), ...argv.slice(1)],
       dynamic: d,
       text: argv[0],
@@ -1321,9 +1364,11 @@ function unwrap(c: SimpleCommand, w: Walker) {
     const spec = WRAPPERS[name];
     let i = 0,
       positional = spec.positional ?? 0;
+    const set: Record<string, string> = {};
     while (i < args.length) {
       const a = args[i];
       if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
+        if (!dyn[i]) set[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
         i++;
         continue;
       }
@@ -1342,7 +1387,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
       }
       break;
     }
-    rest(i + 1, name);
+    rest(i + 1, name, set);
     return;
   }
   if (name === 'busybox' || name === 'toybox') {
@@ -1355,6 +1400,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
     const spec = RUNNERS[runner];
     let i = runner.includes(' ') ? 1 : 0,
       positional = spec.positional ?? 0;
+    const set: Record<string, string> = {};
     while (i < args.length) {
       const a = args[i];
       if (spec.code?.test(a)) {
@@ -1366,6 +1412,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
         break;
       }
       if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a) && spec.assigns) {
+        if (!dyn[i]) set[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
         i++;
         continue;
       }
@@ -1380,7 +1427,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
       }
       break;
     }
-    rest(i + 1, runner);
+    rest(i + 1, runner, set);
     return;
   }
   if (name === 'watch') {
@@ -1424,10 +1471,14 @@ function unwrap(c: SimpleCommand, w: Walker) {
       interp = interpreterOf(inner);
     if (PARSED_SHELLS.has(inner) || inner === 'eval' || interp) {
       if (replace) {
+        // (items listed by find with one exact name, `find ~ -name .bashrc | xargs -I{} …`, are that file)
+        const feeder = c.pipeline[c.pipeline.indexOf(c) - 1];
+        const found =
+          feeder?.argv[0] === 'find' && !feeder.dynamic.some(Boolean) ? foundPath(feeder.argv.slice(1)) : undefined;
         for (let k = i + 2; k < c.argv.length; k++)
           if (c.argv[k].includes(replace)) {
-            c.argv[k] = c.argv[k].split(replace).join(UNKNOWN_SUBST.value);
-            c.dynamic[k] = true;
+            c.argv[k] = c.argv[k].split(replace).join(found?.exact ? found.at : UNKNOWN_SUBST.value);
+            c.dynamic[k] = !found?.exact;
           }
       } else {
         const last = c.argv.length > i + 2 ? c.argv[c.argv.length - 1] : '';
@@ -1454,7 +1505,7 @@ function unwrap(c: SimpleCommand, w: Walker) {
         while (j < args.length && args[j] !== ';' && args[j] !== '+') j++;
         const sub = {
           ...c,
-          argv: [baseName(args[i + 1] ?? ''), ...args.slice(i + 2, j)],
+          argv: [baseName(args[i + 1] ?? ''), ...foundIn(args, args.slice(i + 2, j), baseName(args[i + 1] ?? ''))],
           dynamic: dyn.slice(i + 1, j),
           text: args[i + 1] ?? '',
           via: [...c.via, name],
@@ -1472,7 +1523,10 @@ function unwrap(c: SimpleCommand, w: Walker) {
   }
   if (PARSED_SHELLS.has(name)) {
     const ci = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
-    if (ci >= 0 && args[ci + 1] !== undefined) w.nested(args[ci + 1], `${name} -c`);
+    if (ci >= 0 && args[ci + 1] !== undefined) {
+      const after = args.slice(ci + 2).map((value, k) => ({ value, dynamic: dyn[ci + 2 + k] }));
+      w.nested(args[ci + 1], `${name} -c`, after.length ? after : undefined);
+    }
     // `bash <<EOF … EOF` and `bash <<< 'cmd'`: the heredoc or here-string is the program.
     for (const r of c.redirects) {
       if (r.heredoc !== undefined) w.nested(r.heredoc, `${name} heredoc`);
@@ -1528,6 +1582,22 @@ function unwrap(c: SimpleCommand, w: Walker) {
       )
         w.nested(val, `git ${sub} ${key}`);
     });
+    // git filter-repo's callbacks are Python function bodies it runs for every commit, blob or name.
+    const callbacks = opts.flatMap((a, k) => {
+      const m = /^(--[\w-]+-callback)(?:=(.*))?$/s.exec(a);
+      return sub === 'filter-repo' && m ? [m[2] ?? opts[k + 1] ?? ''] : [];
+    });
+    if (callbacks.length) c.inline = { language: 'python', code: callbacks.join('\n') };
+    // The ext:: transport runs its address as a program: words split at unescaped spaces ('% ' is a
+    // space inside a word, '%%' a percent sign), so `clone 'ext::sh -c curl% …'` runs that command.
+    for (const a of args) {
+      const m = /^ext::(.+)$/s.exec(a);
+      if (!m) continue;
+      const words = m[1]
+        .split(/(?<!%) +/)
+        .map((wd) => wd.replace(/%(.)/g, (_, ch: string) => (ch === '%' || ch === ' ' ? ch : '')));
+      w.nested(words.map((wd) => `'${wd.replace(/'/g, `'\\''`)}'`).join(' '), 'git ext:: transport');
+    }
     if (sub === 'bisect' && opts[0] === 'run') rest(si + 3, 'git bisect run');
     if (sub === 'submodule' && opts.includes('foreach')) {
       const cmd = opts

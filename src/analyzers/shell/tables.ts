@@ -58,6 +58,39 @@ export const NET_TOOLS = new Set([
 /** Every shell: the ones this parser reads (PARSED_SHELLS) and the ones whose language it does not. */
 export const SHELLS = new Set([...PARSED_SHELLS, 'elvish', 'rc', 'sash', 'nu', 'xonsh', 'ysh', 'es', 'ion']);
 export const DECODERS = new Set(['base64', 'base32', 'xxd', 'rev', 'openssl', 'uudecode', 'basenc', 'od']);
+/** Programs that only ever decompress (their output is text the guard cannot read in the file it came from). */
+const UNPACKERS =
+  /^(?:[gx]?zcat|gzcat|bzcat|lzcat|zstdcat|lz4cat|brcat|gunzip|bunzip2|unxz|unlzma|unzstd|uncompress|unlz4)$/;
+/** Compressors that decompress with -d (alone or among short flags: -dc, -dcq) or --decompress. */
+const COMPRESSORS = /^(?:gzip|pigz|bzip2|pbzip2|lbzip2|xz|pixz|lzma|zstd|pzstd|lz4|lzip|lzop|brotli|compress)$/;
+/**
+ * Whether a command turns text the guard cannot read as it lies on disk into what it prints:
+ * a decoder (base64 -d …) or a decompressor (zcat, gzip -dc, tar -xO, unzip -p). A shell fed by
+ * one runs a script no check ever saw, exactly as it would run a decoded one.
+ */
+export function decodesText(argv: string[]): boolean {
+  const [name, ...args] = argv;
+  if (DECODERS.has(name) || UNPACKERS.test(name)) return true;
+  if (COMPRESSORS.test(name))
+    return args.some((a) => /^-[a-zA-Z0-9]*d[a-zA-Z0-9]*$/.test(a) || /^--(?:decompress|uncompress)$/.test(a));
+  // archives extracted to standard output: tar -xOf, bsdtar --to-stdout, unzip -p, 7z e -so
+  if (/^(?:bsdtar|gtar|tar)$/.test(name))
+    return args.some(
+      (a, i) => /^-[a-zA-Z]*O[a-zA-Z]*$|^--to-stdout$/.test(a) || (i === 0 && /^[a-zA-Z]*O[a-zA-Z]*$/.test(a)),
+    );
+  if (name === 'unzip') return args.some((a) => /^-[a-zA-Z]*[pc]/.test(a));
+  if (/^7z[ar]?$/.test(name)) return args.includes('-so');
+  // Python's own codecs as commands: python3 -m base64 -d, python3 -m gzip -d (bz2, lzma alike)
+  if (/^python[\d.]*$/.test(name)) {
+    const m = args.indexOf('-m');
+    return (
+      m >= 0 &&
+      /^(?:base64|gzip|bz2|lzma|binascii|uu)$/.test(args[m + 1] ?? '') &&
+      args.some((a) => /^-d$|^--decompress$|^--decode$/.test(a))
+    );
+  }
+  return false;
+}
 /** Commands whose path arguments are names, not contents read (listing and metadata). */
 export const NO_READ = new Set([
   'rm',
@@ -825,7 +858,7 @@ export const EVAL_OPTS: [RegExp, RegExp][] = [
   [/^openssl$/, /^-engine$/],
   [/^check_by_ssh$|^ssh$|^scp$|^sftp$|^rsync$/, /ProxyCommand|LocalCommand|PermitLocalCommand/],
   [
-    /^tar$/,
+    /^(?:tar|gtar|bsdtar)$/,
     new RegExp(
       String.raw`^--${alt([
         'rsh-command',

@@ -15,7 +15,8 @@ counters = {}
 
 def add(cls, label, why, setup=None, steps=None, **call):
     prefix = {'script-laundering': 'launder', 'write-landing': 'landing', 'trusted-host': 'host',
-              'equivalent-tool': 'equiv', 'guard-muting': 'mute', 'redteam-s17': 'rt17', 'ordinary': 'ordinary'}[cls]
+              'equivalent-tool': 'equiv', 'guard-muting': 'mute', 'redteam-s17': 'rt17', 'redteam-s18': 'rt18',
+              'ordinary': 'ordinary'}[cls]
     key = (prefix, label)
     counters[key] = counters.get(key, 0) + 1
     c = {'id': f'{prefix}-{label}-{counters[key]:03d}', 'class': cls, 'label': label,
@@ -84,6 +85,7 @@ exec(open(os.path.join(HERE, 'cases_equivalent.py')).read())
 exec(open(os.path.join(HERE, 'cases_muting.py')).read())
 exec(open(os.path.join(HERE, 'cases_ordinary.py')).read())
 exec(open(os.path.join(HERE, 'cases_redteam_s17.py')).read())
+exec(open(os.path.join(HERE, 'cases_redteam_s18.py')).read())
 
 ids = [c['id'] for c in cases]
 assert len(ids) == len(set(ids))

@@ -20,3 +20,11 @@ docker pull alpine:3
 docker build -f "$DOCKERFILE" .
 # ok: building the workspace's Dockerfile
 docker build -t app .
+# flag: containers.remote-daemon
+DOCKER_HOST=ssh://ops@build.example.com docker compose up -d
+# flag: containers.remote-daemon
+podman --url tcp://198.51.100.20:8888 run --rm alpine id
+# ok: the docker CLI pointed at the local socket
+DOCKER_HOST=unix:///run/user/1000/docker.sock docker ps
+# ok: grep's -H inside a container is not a daemon address
+docker exec web grep -H TODO src/app.js

@@ -5,6 +5,7 @@
 import { check, DONE } from './registry.ts';
 import { optionValues } from '../tables.ts';
 import { alt } from '../tables.ts';
+import { hostOf } from '../../network.ts';
 
 /** Options of `docker build` that take a value (the value is not the build context). */
 const BUILD_VALUED_OPTION = new RegExp(
@@ -131,5 +132,38 @@ check({
     )
       x.report('containers.host-access', { capability: 'privilege', detail: `${name} run with host access` });
     return DONE;
+  },
+});
+
+/** Variables and options that point a container CLI at the daemon it drives. */
+const DAEMON_VARS = /^(?:DOCKER_HOST|CONTAINER_HOST)$/;
+const DAEMON_OPTIONS = ['-H', '--host', '--url'];
+/** Other global options of these CLIs that take a value as the next word. */
+const GLOBAL_VALUED =
+  /^(?:-c|--context|--config|-l|--log-level|--connection|--tlscacert|--tlscert|--tlskey|-f|--file|-p|--project-name)$/;
+
+check({
+  id: 'containers.remote-daemon',
+  phase: 'before',
+  names: ['docker', 'podman', 'nerdctl', 'docker-compose', 'buildah'],
+  run(x) {
+    // The daemon is where containers run and what they can mount: one on another machine (tcp://,
+    // ssh://) runs every later step there, with that machine's files and network. A local socket
+    // (unix://, npipe://) is ordinary and stays unflagged.
+    const given = x.assigned.filter(([k]) => DAEMON_VARS.test(k)).map(([, v]) => v);
+    // (global options only: they come before the subcommand; `docker exec c grep -H x` is grep's -H)
+    for (let i = 0; i < x.args.length && x.args[i].startsWith('-'); i++) {
+      const [flag, value] = x.args[i].split(/=(.*)/s);
+      if (!DAEMON_OPTIONS.includes(flag) && !/^-H./.test(flag)) {
+        if (GLOBAL_VALUED.test(flag) && value === undefined) i++;
+        continue;
+      }
+      const v = value ?? (/^-H./.test(flag) ? flag.slice(2) : x.args[++i]);
+      if (v && !x.isDynamic(i)) given.push(v);
+    }
+    const hosts = given
+      .filter((v) => !/^(?:unix|npipe|fd):/i.test(v))
+      .map((v) => hostOf(/^[a-z][\w+.-]*:\/\//i.test(v) ? v : `tcp://${v}`, 'curl') ?? '');
+    if (hosts.length) x.net('containers.remote-daemon', hosts, `${x.name} drives the container daemon on`);
   },
 });

@@ -82,3 +82,9 @@ systemctl --user set-environment LD_PRELOAD=/tmp/h.so
 launchctl setenv NO_PROXY '*'
 # ok: an ordinary variable for the user's services
 systemctl --user set-environment EDITOR=vim
+# flag: environment.loader-var
+export LD_PRELOAD=$PWD/hook.so; make test
+# flag: environment.loader-var
+GOFLAGS=-toolexec=./tools/wrap go test ./...
+# ok: go flags that only choose the module mode, and a plain editor exported
+GOFLAGS=-mod=vendor go build ./...

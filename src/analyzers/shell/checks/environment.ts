@@ -21,6 +21,10 @@ const LOADER_VARIABLE = new RegExp(
     'ENV',
     'PROMPT_COMMAND',
     'GIT_SSH_COMMAND',
+    'GIT_SSH',
+    'GIT_PROXY_COMMAND',
+    'GIT_SEQUENCE_EDITOR',
+    'GIT_TEMPLATE_DIR',
     'GIT_EXEC_PATH',
     'GIT_EXTERNAL_DIFF',
     'GIT_PAGER',
@@ -38,6 +42,7 @@ const LOADER_VARIABLE = new RegExp(
     'NODE_OPTIONS',
     'PERL5OPT',
     'RUBYOPT',
+    'GOFLAGS',
   ])}$`,
 );
 
@@ -80,14 +85,20 @@ check({
           capability: 'inline-exec',
           detail: `${k}=${v} makes ${name} run or load other code`,
         });
-      else if (LOADER_VARIABLE.test(k) || /^npm_config_(?:script_shell|shell|node_options)$/i.test(k)) {
+    }
+    // Loader variables in front of the command or exported by it (`export LD_PRELOAD=./x.so; ls`):
+    // every later command of the line, and the session, loads that code.
+    for (const [k, v] of x.assigned) {
+      if (LOADER_VARIABLE.test(k) || /^npm_config_(?:script_shell|shell|node_options)$/i.test(k)) {
         // (pagers and editors set to a plain program, as agents do to keep git from paging, run nothing else)
         if (/PAGER|EDITOR|VISUAL/.test(k) && PLAIN_PAGER_OR_EDITOR.test(v)) continue;
         // (NODE_OPTIONS that only tune the runtime, `--max-old-space-size=4096`, load nothing)
         if (k === 'NODE_OPTIONS' && NODE_TUNING.test(v)) continue;
+        // (GOFLAGS=-mod=vendor tunes the build; only -toolexec and -exec hand its steps to a program)
+        if (k === 'GOFLAGS' && !/(?:^|\s)--?(?:toolexec|exec)\b/.test(v)) continue;
         x.report('environment.loader-var', {
           capability: 'inline-exec',
-          detail: `${k}=… makes ${name} load or run other code`,
+          detail: `${k}=… makes ${/^(?:export|declare|typeset|local|readonly)$/.test(name) ? 'later commands' : name} load or run other code`,
         });
       }
     }

@@ -112,6 +112,12 @@ check({
     const { sub, rest } = subcommand(x);
     hooks(x, sub, rest);
     if (sub === 'config') config(x, rest);
+    configFiles(x);
+    if (sub === 'daemon' || sub === 'instaweb')
+      x.report('git.serves', {
+        capability: 'upload',
+        detail: `git ${sub} serves repositories${rest.some((a) => /receive-pack/.test(a)) ? ' and takes pushes' : ''} over the network`,
+      });
     if (sub === 'push') push(x, rest);
     if (sub === 'remote' && (rest[0] === 'add' || rest[0] === 'set-url')) {
       const url = rest.filter((a) => !a.startsWith('-'))[2];
@@ -137,7 +143,10 @@ check({
       });
     if (
       sub === 'credential' ||
-      (sub === 'config' && rest.some((a) => /credential|password|token/.test(a)) && !rest.includes('--unset'))
+      (sub === 'config' &&
+        rest.some((a) => /credential|password|token/.test(a)) &&
+        !rest.includes('--unset') &&
+        !builtinHelper(rest))
     )
       x.report('git.credentials', { capability: 'credential-access', detail: 'reads git credentials' });
     return DONE;
@@ -176,7 +185,8 @@ function hooks(x: ShellCommand, sub: string, rest: string[]): void {
 
 /** `git config`: settings that redirect hooks, run programs, change where code comes from, drop TLS. */
 function config(x: ShellCommand, rest: string[]): void {
-  if (rest.some((a) => /^core\.hooksPath$/.test(a)))
+  const reading = rest.some((a) => /^--(?:get|get-all|get-regexp|list|unset|unset-all|show-origin)$|^-l$/.test(a));
+  if (rest.some((a) => /^core\.hooksPath$/.test(a)) && !reading)
     x.report('git.hooks-path', { capability: 'hook-bypass', detail: 'git config core.hooksPath redirects the hooks' });
   // Settings that make later git calls run a program: the same as `git -c` above, but lasting.
   // (an included file may hold any of them: `include.path`, `includeIf.<cond>.path`)
@@ -185,7 +195,6 @@ function config(x: ShellCommand, rest: string[]): void {
       /^core\.(?:fsmonitor|sshCommand)$|^include(?:If\..+)?\.path$/i.test(a) ||
       (/^alias\./i.test(a) && (rest[k + 1] ?? '').startsWith('!')),
   );
-  const reading = rest.some((a) => /^--(?:get|get-all|get-regexp|list|unset|unset-all|show-origin)$|^-l$/.test(a));
   if (runs >= 0 && !reading)
     x.report('git.runs-program', {
       capability: 'inline-exec',
@@ -206,6 +215,39 @@ function config(x: ShellCommand, rest: string[]): void {
       detail: 'git config http.sslVerify false switches off TLS verification for every fetch',
     });
 }
+
+/** Credential helpers git ships or that platforms install: setting one stores no secret and runs no shell. */
+const BUILTIN_HELPERS =
+  /^(?:cache|store|osxkeychain|manager|manager-core|libsecret|wincred|gnome-keyring)(?:\s+--[\w-]+(?:=\S+)?)*$/;
+/** `git config [--global] credential.helper cache`: choosing a built-in helper, not reading credentials. */
+function builtinHelper(rest: string[]): boolean {
+  const [key = '', val] = rest.filter((a) => !a.startsWith('-'));
+  return /^credential\.(?:.+\.)?helper$/i.test(key) && val !== undefined && BUILTIN_HELPERS.test(val);
+}
+
+/**
+ * Settings read from a file the environment names (GIT_CONFIG_GLOBAL=f, GIT_CONFIG_SYSTEM=f) or given
+ * one by one (GIT_CONFIG_KEY_0=core.pager): like `-c include.path=f`, they decide what git runs.
+ */
+function configFiles(x: ShellCommand): void {
+  for (const [k, v] of x.assigned) {
+    const file = /^GIT_CONFIG(?:_GLOBAL|_SYSTEM)?$/.test(k) && !/^(?:\/dev\/null|)$/.test(v);
+    // (a plain program name, GIT_CONFIG_VALUE_0=less, is ordinary; a command line or a path is not)
+    const value = x.assigned.find(([n]) => n === k.replace('KEY', 'VALUE'))?.[1];
+    const key =
+      /^GIT_CONFIG_KEY_\d+$/.test(k) && GIT_RUNS_KEY.test(v) && (value === undefined || /[\s;|&$`!/]/.test(value));
+    if (file || key)
+      x.report('git.config-env', {
+        capability: 'inline-exec',
+        detail: file
+          ? `${k}=${v} makes git read its settings (aliases, hooks, pagers, programs) from that file`
+          : `${k}=${v} sets a git setting that runs a program`,
+      });
+  }
+}
+/** Settings whose value git runs as a program. */
+const GIT_RUNS_KEY =
+  /^(?:core\.(?:pager|editor|sshCommand|fsmonitor|hooksPath|askPass|gitProxy)|alias\..+|credential\..*helper|diff\..*(?:external|textconv|command)|sequence\.editor|gpg\.program|include(?:If\..+)?\.path|pager\..+)$/i;
 
 function push(x: ShellCommand, rest: string[]): void {
   const pos = rest.filter((a) => !a.startsWith('-'));

@@ -68,3 +68,13 @@ node client.js 127.0.0.1:9000
 cat < /dev/tcp/203.0.113.5/80
 # ok: local work with no host
 ls -la && cat package.json
+# ok: a file server bound to the loopback only
+python3 -m http.server 8080 --bind 127.0.0.1
+# flag: network.listener
+python3 -m http.server 8080 --bind 0.0.0.0
+# flag: network.upload
+curl -s -T dist/app.tgz https://files.example.org/upload
+# flag: network.local-login
+sshpass -p 'hunter2' ssh backup@localhost -T id
+# ok: an account at localhost named in a search, not a login
+git log --author=backup@localhost --oneline

@@ -163,6 +163,33 @@ check({
 });
 
 check({
+  id: 'network.local-login',
+  phase: 'before',
+  names: ['ssh', 'sshpass', 'slogin'],
+  run(x) {
+    // Logging in to this very machine as a named account (`ssh admin@localhost`, with sshpass's
+    // password) runs commands as that user: the same as su, whatever the loopback address suggests.
+    // (with a port, `ssh -p 2222 vagrant@localhost`, it is a forwarded VM or container, not this machine)
+    // (sshpass's own -p is the password: only the words from `ssh` on are ssh's)
+    const from = x.name === 'sshpass' ? x.args.indexOf('ssh') + 1 : 0;
+    const port = (a: string, i: number) =>
+      /^-p|^-oPort|^Port=/.test(a) || (a === '-o' && /^Port\b/.test(x.args[i + 1] ?? ''));
+    if (x.args.some((a, i) => i >= from && (x.isDynamic(i) || port(a, i)))) return;
+    const dest = x.args.find(
+      (a, i) => /^[\w.-]+@(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/.test(a) && !x.isDynamic(i),
+    );
+    if (dest)
+      x.report('network.local-login', {
+        capability: 'privilege',
+        detail: `${x.name} logs in to this machine as ${dest.split('@')[0]}, running commands as that account`,
+      });
+  },
+});
+
+/** A loopback address, with or without a port: what listens there is reachable from this machine only. */
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|localhost|::1|\[::1\])(?::\d+)?$/i;
+
+check({
   id: 'network.listener',
   phase: 'before',
   run(x) {
@@ -174,6 +201,9 @@ check({
       ) ||
       (name === 'code' && args[0] === 'tunnel')
     ) {
+      // (bound to the loopback only, `http.server --bind 127.0.0.1`, nothing is served beyond this machine)
+      const bound = x.opt('--bind', '-b', '--listen', '--host');
+      if (name !== 'code' && bound.length && bound.every((b) => LOOPBACK.test(b))) return;
       x.report('network.listener', {
         capability: 'upload',
         detail: `${name} serves files or a console to the network`,
@@ -298,7 +328,8 @@ check({
       dnsTunnel(x);
       return DONE; // a plain lookup: no data of ours leaves
     }
-    uploads(x, hosts);
+    // (ssh's -T only turns the terminal off: it names no file to send)
+    if (!/^(?:ssh|slogin|autossh)$/.test(name)) uploads(x, hosts);
     if (DOWNLOADERS.has(name)) downloadedFiles(x);
     x.net(
       'network.connects',
@@ -404,8 +435,11 @@ function uploads(x: ShellCommand, hosts: string[]): void {
     if (/^-(?:T|-upload-file)$/.test(a) || a.startsWith('--post-file') || a.startsWith('--body-file')) return [v];
     return (m?.[1] ?? m?.[2]) ? [m[1] ?? m[2]] : [];
   });
-  if (up.length) {
-    const secret = up.filter((f) => f !== '-' && isCredentialPath(pt.abs(f), home));
+  // (a project file sent to a server on this machine, `curl -T dist/app.tgz localhost:8080`, stays here;
+  // credentials sent anywhere are still exfiltration)
+  const local = hosts.length > 0 && hosts.every((h) => LOOPBACK.test(h));
+  const secret = up.filter((f) => f !== '-' && isCredentialPath(pt.abs(f), home));
+  if (up.length && !(local && !secret.length)) {
     x.report('network.upload', {
       capability: secret.length ? 'exfiltration' : 'upload',
       detail: secret.length ? `uploads ${secret.join(', ')} (credentials)` : `uploads ${up.join(', ')}`,

@@ -58,3 +58,7 @@ npm set init-license MIT
 npm exec --yes -- qx-bootstrap
 # ok: npm exec with a command string runs no package of its own
 npm exec -c 'echo hi'
+# flag: packages.system-python
+pip install --break-system-packages .
+# ok: a look at an installed package (no install into the system Python)
+pip show black

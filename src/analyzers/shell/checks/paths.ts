@@ -123,6 +123,14 @@ export function judgePaths(x: ShellCommand, r: string[], w: string[], o: { skip:
         command: text,
         paths: [abs(p)],
       });
+    if (x.line.decoded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.'))
+      add({
+        check: 'pipelines.runs-decoded-file',
+        capability: 'obfuscated-exec',
+        detail: `runs ${shown(p)}, which this command line decoded or decompressed (text no check has read)`,
+        command: text,
+        paths: [abs(p)],
+      });
     if (downloaded.has(abs(p)) && (SHELLS.has(name) || interpreterOf(name) || name === 'source' || name === '.'))
       add({
         check: 'pipelines.runs-downloaded-file',
@@ -220,12 +228,14 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
         : undefined;
     return v !== undefined && looksLikePath(v) ? [v] : [];
   });
-  if (name === 'tar' && tarMode(args, 'c')) {
+  if (TARS.test(name) && tarMode(args, 'c')) {
     const fi = args.findIndex((a) => /^-?[a-zA-Z]*f$/.test(a) && !a.startsWith('--'));
     if (fi >= 0 && args[fi + 1]) w.push(args[fi + 1]);
     r.push(...pathArgs.filter((a) => a !== args[fi + 1]));
-  } else if (name === 'tar' && tarMode(args, 'x')) {
+  } else if (TARS.test(name) && tarMode(args, 'x')) {
     tarExtract(x, r, w);
+  } else if (/^7z[ar]?$/.test(name) && /^[xe]$/.test(x.sub)) {
+    sevenZipExtract(x, r, w);
   } else if (name === 'unzip' && !args.some((a) => /^-[a-zA-Z]*[lptvZ]/.test(a))) {
     unzipExtract(x, r, w);
   } else if (name === 'cpio' && args.some((a) => /^-[a-zA-Z]*[po]/.test(a))) w.push(...pathArgs);
@@ -270,6 +280,10 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     if (dest && name !== 'ln' && intoFolder(x, dest))
       w.push(...sources.map((s) => join(dest, /^\.*$/.test(basename(s)) ? 'copied-file' : basename(s))));
     r.push(...(symbolic && dest ? sources.map((p) => (/^[~/]/.test(p) ? p : join(dirname(dest), p))) : sources));
+    // A workspace link to an installed program (`ln -s /usr/bin/python3 .venv/bin/python`) runs that
+    // program, which is already on the machine: not a planted file, whatever folder the link is in.
+    if (symbolic && dest && sources.length && sources.every((p) => sameProgram(p, dest)) && ordinaryLinkPlace(x, dest))
+      w.splice(w.lastIndexOf(dest), 1);
     // mv takes its sources away: moving the agent's settings aside is changing them, moving the
     // git hooks aside is switching them off.
     if (name === 'mv') {
@@ -304,6 +318,27 @@ export function operands(x: ShellCommand, r: string[], w: string[], moved: boole
     });
   }
   return skip;
+}
+
+/** Folders of installed programs (a link to one of their files runs what the system already runs). */
+const SYSTEM_PROGRAM = /^\/(?:usr\/(?:local\/)?)?s?bin\/[\w.+-]+$|^\/opt\/homebrew\/bin\/[\w.+-]+$/;
+/**
+ * A link to an installed program under the name of the same program (python3.12 as python, node as
+ * node): a shell or another interpreter under an interpreter's name (`ln -s /bin/sh .venv/bin/python`)
+ * would run files as a language other than the one they are judged in.
+ */
+function sameProgram(target: string, link: string): boolean {
+  if (!SYSTEM_PROGRAM.test(target)) return false;
+  const kind = (p: string) => {
+    const n = basename(p);
+    return SHELLS.has(n) ? 'shell' : (interpreterOf(n)?.language ?? '');
+  };
+  return kind(target) === kind(link);
+}
+/** A link name inside the workspace that is neither a git hook nor the agent's or Warden's settings. */
+function ordinaryLinkPlace(x: ShellCommand, dest: string): boolean {
+  const a = x.pt.abs(dest);
+  return x.pt.inWorkspace(dest) && !isGitHookPath(a) && !isAgentControlPath(a, x.home) && !isConfiguredHooksPath(a);
 }
 
 /** ln's link name: the last of two or more operands, ones only known at run time included. */
@@ -353,6 +388,17 @@ function filesIn(x: ShellCommand, dir: string): string[] {
   const kind = (p: string) =>
     isAgentControlPath(p, home) ? 1 : isPersistencePath(p, home) ? 2 : isCredentialPath(p, home) ? 3 : 0;
   return kind(f) && kind(f) !== kind(a) ? [file] : [];
+}
+
+/** tar under its other names (GNU's gtar, libarchive's bsdtar): the same options, the same effects. */
+const TARS = /^(?:tar|gtar|bsdtar)$/;
+
+/** `7z x ARCHIVE -oDIR`: the archive is read, its files land inside DIR (or here). */
+function sevenZipExtract(x: ShellCommand, r: string[], w: string[]): void {
+  const ops = x.args.filter((a, i) => !a.startsWith('-') && !x.isDynamic(i));
+  if (ops[1]) r.push(ops[1]);
+  const o = x.args.findIndex((a) => /^-o./.test(a));
+  if (o >= 0 && !x.isDynamic(o)) w.push(x.args[o].slice(2), ...filesIn(x, x.args[o].slice(2)));
 }
 
 /** `unzip ZIP [MEMBER…] -d DIR`: the archive is read, its files land inside DIR (or here). */

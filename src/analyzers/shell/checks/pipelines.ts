@@ -4,12 +4,12 @@
  */
 import type { WholeLine } from '../command.ts';
 import { check } from './registry.ts';
-import { interpreterOf } from '../parse.ts';
+import { interpreterOf, type SimpleCommand } from '../parse.ts';
 import { isCredentialPath } from '../../paths.ts';
 import {
   DOWNLOADERS,
   SHELLS,
-  DECODERS,
+  decodesText,
   NO_READ,
   INFO_ONLY,
   INTERACTIVE,
@@ -34,10 +34,10 @@ check({
         capability: 'download-exec',
         detail: `${name} runs code that ${feeders.find((f) => DOWNLOADERS.has(f.argv[0]) || /^(?:nc|ncat|netcat|socat)$/.test(f.argv[0]))!.argv[0]} downloads (runs whatever the server sends)`,
       });
-    } else if (feeders.some((f) => DECODERS.has(f.argv[0]))) {
+    } else if (feeders.some((f) => decodesText(f.argv))) {
       x.report('pipelines.decoded-exec', {
         capability: 'obfuscated-exec',
-        detail: `${name} runs code that ${feeders.find((f) => DECODERS.has(f.argv[0]))!.argv[0]} decodes`,
+        detail: `${name} runs code that ${feeders.find((f) => decodesText(f.argv))!.argv[0]} decodes or decompresses`,
       });
     }
   },
@@ -52,6 +52,13 @@ check({
     // or the output of echo/printf piped in. Programs that read file names there read those files
     // (`echo /etc/shadow | cpio -o`, `ed`), and interactive ones run the shell escapes in it
     // (`echo '!sh' | cpan`, sqlite3 `.shell`).
+    // Archivers and copiers fed a listing by find (`find . | cpio -pdm dest`) read every file under
+    // find's start folders: those folders are read (xargs is left out: what it runs is judged itself).
+    const src = c.pipeline[c.pipeline.indexOf(c) - 1];
+    if (name !== 'xargs' && FED_FILE_READERS.has(name) && src?.argv[0] === 'find') {
+      const opt = src.argv.findIndex((a, k) => k > 0 && /^[-(!]/.test(a));
+      src.argv.slice(1, opt < 0 ? undefined : opt).forEach((p, k) => src.dynamic[k + 1] || pt.read(p));
+    }
     const stdin = stdinText(c);
     if (stdin !== undefined) {
       if (name === 'sqlite3')
@@ -78,11 +85,29 @@ check({
 });
 
 check({
+  id: 'pipelines.runs-decoded-file',
+  phase: 'start',
+  run(x) {
+    const { c, pt } = x;
+    // `bash run.sh`, `python3 t.py`, `. ./env.sh` after `base64 -d x > run.sh`: the script a shell or
+    // interpreter is given was decoded earlier in the line (the shells' own checks end the judging,
+    // so this runs first).
+    const runner = SHELLS.has(x.name) || interpreterOf(x.name) || x.name === 'source' || x.name === '.';
+    const script = runner && !c.inline ? x.args.find((a, i) => !a.startsWith('-') && !x.isDynamic(i)) : undefined;
+    if (script && x.line.decoded.has(pt.abs(script)))
+      x.report('pipelines.runs-decoded-file', {
+        capability: 'obfuscated-exec',
+        detail: `runs ${script}, which this command line decoded or decompressed (text no check has read)`,
+      });
+  },
+});
+
+check({
   id: 'pipelines.downloaded-run',
   phase: 'after',
   run(x) {
     const { c, pt } = x;
-    const { downloaded } = x.line;
+    const { downloaded, decoded } = x.line;
     // Running a file that was downloaded earlier in this command line (./x.sh after curl -o x.sh).
     if (c.text.startsWith('./') || c.text.startsWith('/')) {
       if (downloaded.has(pt.abs(c.text)))
@@ -90,9 +115,32 @@ check({
           capability: 'download-exec',
           detail: `runs ${c.text}, which this command line downloaded`,
         });
+      if (decoded.has(pt.abs(c.text)))
+        x.report('pipelines.runs-decoded-file', {
+          capability: 'obfuscated-exec',
+          detail: `runs ${c.text}, which this command line decoded or decompressed (text no check has read)`,
+        });
+    }
+    // What a decoder or decompressor writes: its redirected output, or the file it unpacks in place
+    // (`gunzip s.gz` leaves s), so that running it later in the line is judged as running decoded text.
+    if (decodesText(c.argv) || (/^(?:gunzip|bunzip2|unxz|unzstd|unlzma)$/.test(x.name) && !x.has('-c', '--stdout'))) {
+      for (const r of c.redirects) if (r.op === '>' || r.op === '>>' || r.op === '>|') decoded.add(pt.abs(r.target));
+      for (const f of x.positional())
+        if (/\.(?:gz|bz2|xz|zst|lzma|z|Z|b64)$/.test(f)) decoded.add(pt.abs(f.replace(/\.[^.]+$/, '')));
+      for (const o of x.opt('-o', '--output', '-out')) decoded.add(pt.abs(o));
     }
   },
 });
+
+/**
+ * Inline code of a general-purpose language whose output is piped on (`python3 -c '…' | sh`): it
+ * can print any script, built from pieces no check reads. Line filters (`perl -pe`, `ruby -ne`) edit
+ * their input instead, as sed and awk do, and are left out.
+ */
+function writesProgram(c: SimpleCommand): boolean {
+  if (!c.inline || !/^(?:python|javascript|typescript|ruby|perl|php|lua)$/.test(c.inline.language)) return false;
+  return !c.argv.some((a) => /^-[a-zA-Z]*[np][a-zA-Z]*$/.test(a) && /^(?:perl|ruby)/.test(c.argv[0]));
+}
 
 /** Pipelines (download | shell, decode | shell, secrets | network), and credentials read beside network use. */
 export function pipelines(l: WholeLine): void {
@@ -117,7 +165,7 @@ export function pipelines(l: WholeLine): void {
           ((name === 'source' || name === '.') && /^\/dev\/stdin$|^-$/.test(c.argv[1] ?? '')));
       if (consumes) {
         const fetched = `pipes downloaded content into ${name} (runs whatever the server sends)`;
-        const decoded = `pipes generated or decoded text into ${name}`;
+        const decoded = `pipes generated, decoded or decompressed text into ${name}`;
         if (downloader && !has('download-exec', fetched))
           add({
             check: 'pipelines.download-pipe',
@@ -136,7 +184,7 @@ export function pipelines(l: WholeLine): void {
       }
       const n = c.argv[0];
       if (DOWNLOADERS.has(n) || ['nc', 'ncat', 'netcat', 'socat'].includes(n)) downloader = true;
-      if (DECODERS.has(n) || n === 'echo' || n === 'printf') generator = true;
+      if (decodesText(c.argv) || n === 'echo' || n === 'printf' || writesProgram(c)) generator = true;
       hostsBefore.push(...(hostsOf.get(c) ?? []));
     }
     const net = line.filter((c) => hostsOf.has(c));
