@@ -65,6 +65,33 @@ function unknownStrings(i: Record<string, unknown>, known: string[]): string[] {
   return out;
 }
 
+/** Argument names under which tools take a shell command (matched without case, `_` or `-`). */
+const COMMAND_KEYS = new Set([
+  'command',
+  'cmd',
+  'commandline',
+  'shellcommand',
+  'script',
+  'bash',
+  'sh',
+  'shell',
+  'exec',
+]);
+
+/** The string values of an unknown tool's command-like arguments (top level and one object down). */
+function commandArguments(i: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const look = (o: Record<string, unknown>, depth: number) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'string' && v.trim() && COMMAND_KEYS.has(k.toLowerCase().replace(/[-_]/g, ''))) out.push(v);
+      else if (depth < 1 && v && typeof v === 'object' && !Array.isArray(v))
+        look(v as Record<string, unknown>, depth + 1);
+    }
+  };
+  look(i, 0);
+  return out;
+}
+
 /** The typed accessors of one call's input; each throws with the agent, tool and parameter named. */
 function inputReader(agent: string, name: string, i: Record<string, unknown>) {
   const need = (v: unknown, what: string): string => {
@@ -173,8 +200,14 @@ export function readToolCall(agent: AgentModule, kind: ToolKind | undefined, p: 
       // calls come through the hooks one by one.
       return [];
     default:
-      // Anything else (an MCP server's tool, a plugin's) could do anything: the policy decides.
-      return [{ tool: 'other', name, cwd }];
+      // Anything else (an MCP server's tool, a plugin's) could do anything: the policy decides. What
+      // it is handed as a command is judged too, as the shell command it most likely is: a shell tool
+      // under another name (mcp__term__exec { cmd: "curl … | sh" }) must not carry a download piped
+      // into sh past the guard, nor past the gateway, which judges only the calls it can read.
+      return [
+        { tool: 'other', name, cwd },
+        ...commandArguments(i).map((command) => ({ tool: 'shell' as const, command, cwd })),
+      ];
   }
 }
 
