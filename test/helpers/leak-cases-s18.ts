@@ -515,7 +515,7 @@ export function leakCasesS18(s: Secrets): LeakCase[] {
     // ---- credential files and keys ----
     oa(
       '.git-credentials line (no vendor format)',
-      { messages: oaToolResult(`https://alice:${gitPass}@git.example.com\n`) },
+      { messages: oaToolResult(`https://alice:${gitPass}@git.corp-internal.net\n`) },
       [gitPass],
     ),
     oa(

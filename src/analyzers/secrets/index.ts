@@ -106,9 +106,21 @@ const ESCAPED_TEXT = /^(?:\\u[0-9A-Fa-f]{4})+$/;
 /** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`) or in camel case (`allowUnsafeCredentialHelper`): a name, not a key. */
 const WORDS_VALUE = /^[A-Za-z]+(?:[._\-][A-Za-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$/;
 
+/** Base64 as keys are issued (both cases, digits, no path-like words): never a path, even when it starts with `/`. */
+function base64Key(value: string): boolean {
+  return (
+    /^\/[A-Za-z0-9+/]{19,}={0,2}$/.test(value) &&
+    /\d.*\d/.test(value) &&
+    /[a-z]/.test(value) &&
+    /[A-Z]/.test(value) &&
+    entropy(value) >= 4
+  );
+}
+
 function genericLooksSecret(name: string, value: string, quoted = true): boolean {
   if (NOT_SECRET_NAME.test(name)) return false;
-  if (NON_SECRET_VALUE.test(value) || isPlaceholder(value)) return false;
+  // (a base64 key may start with `/`: 1 in 64 do, and they are not paths)
+  if ((NON_SECRET_VALUE.test(value) && !base64Key(value)) || isPlaceholder(value)) return false;
   if ((!quoted && (CODE_VALUE.test(value) || MINIFIED_CODE.test(value))) || ESCAPED_TEXT.test(value)) return false;
   // (a password made of words is still a password)
   if (WORDS_VALUE.test(value) && !/passw|pwd/i.test(name)) return false;
