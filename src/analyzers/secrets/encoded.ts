@@ -29,6 +29,8 @@ export interface EncodedHit {
   /** The text as written (what to redact). */
   raw: string;
   kind: string;
+  /** Where the raw text starts in the text, when the reader knows (the scanner places findings by it). */
+  at?: number;
 }
 
 /** A base64 run this long at least is decoded (shorter ones are words and identifiers). */
@@ -290,24 +292,24 @@ function fromBase58(s: string): Buffer {
 }
 
 /** The secrets inside base64 and hex runs of a text, each named by its whole run. */
-function inRuns(
+export function inRuns(
   text: string,
   runs: [number, number][][],
   analyze: (decoded: string) => { kind: string }[],
 ): EncodedHit[] {
   const out: EncodedHit[] = [];
-  const judge = (raw: string, bytes: () => Buffer, head: Buffer) => {
+  const judge = (raw: string, bytes: () => Buffer, head: Buffer, at?: number) => {
     // (the first bytes say what the blob is: an image or a PDF is neither text nor a key)
     if (head[0] === 0x30 && raw.length <= DECODE_MAX && isPrivateKeyDer(bytes()))
-      return void out.push({ raw, kind: 'secret.private-key' });
-    if (isKeyStore(head)) return void out.push({ raw, kind: 'secret.key-store' });
+      return void out.push({ raw, kind: 'secret.private-key', at });
+    if (isKeyStore(head)) return void out.push({ raw, kind: 'secret.key-store', at });
     // (decoded only when it reads as text and is not too large to scan: a big text PDF is rare)
     const wide = !isText(head) && isUtf16Text(head);
     if ((!wide && !isText(head)) || raw.length > DECODE_MAX) return;
     const full = bytes();
     if (wide ? !isUtf16Text(full) : !isText(full)) return;
     const found = analyze(full.toString(wide ? 'utf16le' : 'latin1'));
-    if (found.length) out.push({ raw, kind: found[0].kind });
+    if (found.length) out.push({ raw, kind: found[0].kind, at });
   };
   for (const [s, e] of base64Runs(text, runs[0])) {
     const raw = text.slice(s, e);
@@ -324,6 +326,7 @@ function inRuns(
       raw,
       () => Buffer.from((wrapped ? raw.replace(/\s+/g, '') : raw).slice(skip), 'base64'),
       Buffer.from(start.slice(skip, skip + PROBE), 'base64'),
+      s,
     );
   }
   // Base32 (RFC 4648, in one case) and base58 (Bitcoin's alphabet): a model decodes both.
@@ -332,18 +335,18 @@ function inRuns(
     const raw = text.slice(s, e);
     if (!BASE32.test(raw)) continue;
     const bytes = fromBase32(raw);
-    judge(raw, () => bytes, bytes.subarray(0, PROBE));
+    judge(raw, () => bytes, bytes.subarray(0, PROBE), s);
   }
   for (const [s, e] of runs[3]) {
     if (e - s > BASE58_MAX) continue;
     const raw = text.slice(s, e);
     if (!BASE58.test(raw) || /^[0-9a-fA-F]+$/.test(raw)) continue;
     const bytes = fromBase58(raw);
-    judge(raw, () => bytes, bytes.subarray(0, PROBE));
+    judge(raw, () => bytes, bytes.subarray(0, PROBE), s);
   }
   for (const [s, e] of runs[1]) {
     const raw = text.slice(s, s + ((e - s) & ~1));
-    judge(raw, () => Buffer.from(raw, 'hex'), Buffer.from(raw.slice(0, PROBE * 2), 'hex'));
+    judge(raw, () => Buffer.from(raw, 'hex'), Buffer.from(raw.slice(0, PROBE * 2), 'hex'), s);
   }
   // Bytes written one by one: `41:57:53`, `41 57 53` (a hex dump), `[65, 87, 83]` (char codes).
   for (const [raw, bytes] of byteLists(text, runs[2])) judge(raw, () => bytes, bytes.subarray(0, PROBE));
@@ -392,7 +395,7 @@ function unescaped(
 const ESCAPE_REACH = 4096;
 
 /** The secrets written with escapes, each named by the escaped range that holds it. */
-function inEscapes(
+export function inEscapes(
   text: string,
   analyze: (decoded: string) => { value: string; kind: string }[],
   hint = ESCAPE_HINT,
@@ -402,14 +405,15 @@ function inEscapes(
   if (!hint.test(text)) return [];
   const out: EncodedHit[] = [];
   const read = (from: number, to: number) => {
-    const piece = text.slice(Math.max(0, from - ESCAPE_REACH), Math.min(text.length, to + ESCAPE_REACH));
+    const base = Math.max(0, from - ESCAPE_REACH);
+    const piece = text.slice(base, Math.min(text.length, to + ESCAPE_REACH));
     const u = unescaped(piece, escape, decode);
     // (a value written plainly counts too: the escape before it may be what hid it, `%3Dsk_live_…`
     // has no token boundary until `%3D` is read as `=`)
     for (const f of analyze(u.text))
       for (let i = u.text.indexOf(f.value); i >= 0; i = u.text.indexOf(f.value, i + 1)) {
         const raw = piece.slice(u.from[i], u.from[i + f.value.length]);
-        if (!out.some((o) => o.raw === raw)) out.push({ raw, kind: f.kind });
+        if (!out.some((o) => o.raw === raw)) out.push({ raw, kind: f.kind, at: base + u.from[i] });
       }
   };
   // (escapes closer than twice the reach are one cluster, read as one piece)
@@ -596,10 +600,25 @@ const TURN_REACH = [
   [4096, 512],
 ];
 
+/** Base64 characters around a place that make it part of an encoded blob, not a token. */
+const BLOB_AROUND = 96;
+function inLongRun(text: string, at: number, len: number): boolean {
+  const b64 = (i: number) => {
+    const c = text.charCodeAt(i);
+    return c < 128 && (CLASS[c] & B64) !== 0 && c !== 95 && c !== 45;
+  };
+  let n = len;
+  for (let i = at - 1; i >= 0 && n < BLOB_AROUND && b64(i); i--) n++;
+  for (let i = at + len; i < text.length && n < BLOB_AROUND && b64(i); i++) n++;
+  return n >= BLOB_AROUND;
+}
+
 function inTurned(text: string, analyze: (decoded: string) => { value: string; kind: string }[]): EncodedHit[] {
   const windows: [number, number][][] = [[], []];
   const hit = (k: number, at: number) => {
     const t = TURNED[k];
+    // (four letters turn up by chance in base64: an image's megabyte holds hundreds of them)
+    if (inLongRun(text, at, t.word.length)) return;
     const [before, after] = TURN_REACH[t.how];
     const w = windows[t.how];
     const s = Math.max(0, at - before),
