@@ -10,7 +10,7 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip } from '../source.ts';
-import { mayOccur } from '../literals.ts';
+import { mayOccur, prefilterProvider } from '../literals.ts';
 import { inEscapes, inRuns, type EncodedHit } from './encoded.ts';
 import { isLockfile, redact, secretSpans } from './index.ts';
 import { SECRET_PATTERNS } from './patterns.ts';
@@ -19,6 +19,8 @@ import { SECRET_PATTERNS } from './patterns.ts';
 const RUN_MIN = 24;
 /** Escapes worth reading: `\u0067`, `\u{67}`, `\x67` (a file with only `%20` in URLs is not read again). */
 const ESCAPES = /\\u[0-9a-fA-F{]|\\x[0-9a-fA-F]{2}/;
+// (known to the prefilter's first build: a regex first asked about later rebuilds it)
+prefilterProvider(() => [ESCAPES]);
 /** Formats that mark a kind of file rather than being a credential. */
 const NOT_CREDENTIAL = new Set(['secret.gcp-service-account']);
 
