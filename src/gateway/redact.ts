@@ -541,46 +541,32 @@ function buildView(seq: Piece[], starts: number[], s: number, e: number, sep: (k
  * characters, combining marks and terminal colour codes dropped; full-width, circled and
  * mathematical letters and digits, and lookalike letters, as ASCII.
  */
-function fold(t: string, offsets = true): { text: string; from: Int32Array } {
-  const parts: string[] = [];
-  const from = new Int32Array(offsets ? t.length : 0);
-  let n = 0;
-  let at = 0;
-  // (only the disguising characters are looked at one by one; the text between is copied whole)
-  const copy = (to: number) => {
-    if (to <= at) return;
-    parts.push(t.slice(at, to));
-    if (offsets) for (let i = at; i < to; i++) from[n++] = i;
-    else n += to - at;
-  };
-  const put = (c: string, i: number) => {
-    parts.push(c);
-    if (offsets) from[n] = i;
-    n++;
-  };
-  const re = new RegExp(DISGUISED.source, 'g');
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    const i = m.index;
-    copy(i);
-    const c = t.charCodeAt(i);
-    const how = FOLD[c];
-    at = i + 1;
-    if (how === MAP) put(String.fromCharCode(FOLD_TO[c]), i);
-    else if (how === ESC) {
-      ANSI.lastIndex = i;
-      const a = ANSI.exec(t);
-      if (a) at = i + a[0].length;
-      else put(t[i], i);
-    } else if (how === MATH && i + 1 < t.length) {
-      // (a mathematical letter or digit: one character read from two code units)
-      const r = t.slice(i, i + 2).normalize('NFKC');
-      if (r.length === 1) ((at = i + 2), put(r, i));
-      else put(t[i], i);
-    } else if (how !== DROP) put(t[i], i);
-    re.lastIndex = at;
+function fold(t: string): { text: string; from: Int32Array } {
+  let from: Int32Array = new Int32Array(t.length);
+  for (let i = 0; i < t.length; i++) from[i] = i;
+  let text = t;
+  for (const [re, to] of READINGS) [text, from] = replaceMapped(text, from, re, to);
+  return { text, from };
+}
+
+/** `text.replace(re, to)`, carrying each character's offset in the original (`from`) along. */
+function replaceMapped(text: string, from: Int32Array, re: RegExp, to: (c: string) => string): [string, Int32Array] {
+  const out: string[] = [];
+  const map = new Int32Array(text.length);
+  let n = 0,
+    at = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(text.slice(at, m.index));
+    for (let i = at; i < m.index; i++) map[n++] = from[i];
+    const r = to(m[0]);
+    out.push(r);
+    for (let k = 0; k < r.length; k++) map[n++] = from[m.index];
+    at = m.index + m[0].length;
   }
-  copy(t.length);
-  return { text: parts.join(''), from: offsets ? from.subarray(0, n) : from };
+  out.push(text.slice(at));
+  for (let i = at; i < text.length; i++) map[n++] = from[i];
+  return [out.join(''), map.subarray(0, n)];
 }
 /** What fold does with each UTF-16 code unit. */
 const KEEP = 0,
@@ -600,9 +586,43 @@ for (let c = 0; c < 0x10000; c++) {
   else if (c === 0x1b) FOLD[c] = ESC;
   else if (c === 0xd835) FOLD[c] = MATH;
 }
-const asRead = (t: string) => fold(t, false).text;
+/** The characters fold drops, and those it reads as others, as classes for native replaces. */
+const classOf = (how: number) => {
+  const ranges: string[] = [];
+  for (let c = 0; c < 0x10000; c++)
+    if (FOLD[c] === how) {
+      let e = c;
+      while (e + 1 < 0x10000 && FOLD[e + 1] === how) e++;
+      const hx = (n: number) => '\\u' + n.toString(16).padStart(4, '0');
+      ranges.push(e === c ? hx(c) : hx(c) + '-' + hx(e));
+      c = e;
+    }
+  return new RegExp(`[${ranges.join('')}]`, 'g');
+};
 /** A terminal control sequence (colours, cursor moves), or a two-character escape. */
-const ANSI = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|[@-Z\\-_])/y;
+const ANSI_ALL = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|[@-Z\\-_])/g;
+const MATH_ALL = /\ud835[\udc00-\udfff]/g;
+const DROP_ALL = classOf(DROP);
+const MAP_ALL = classOf(MAP);
+/**
+ * How a model reads a disguised text, in order: terminal codes go, mathematical letters are read as
+ * letters, invisible characters and combining marks go, full-width, circled and lookalike letters
+ * are read as ASCII. (fold and asRead apply the same list: a view's text and its offsets agree.)
+ */
+const READINGS: [RegExp, (c: string) => string][] = [
+  [ANSI_ALL, () => ''],
+  [
+    MATH_ALL,
+    (c) => {
+      const r = c.normalize('NFKC');
+      return r.length === 1 ? r : c;
+    },
+  ],
+  [DROP_ALL, () => ''],
+  [MAP_ALL, (c) => String.fromCharCode(FOLD_TO[c.charCodeAt(0)])],
+];
+/** The text fold reads, by the same replaces (native: the text is not walked in JavaScript). */
+const asRead = (t: string) => READINGS.reduce((x, [re, to]) => x.replace(re, to), t);
 
 /**
  * The joined text cut in blocks of BLOCK characters (those holding a boundary), each widened by WIDE

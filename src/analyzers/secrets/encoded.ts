@@ -787,9 +787,10 @@ function inJoined(text: string, analyze: (decoded: string) => { value: string; k
   };
   // (a loop over the codes, not a regex: this runs on every text a request carries, and most
   // quotes in code are not joints: the character before them is not a token's)
-  for (let a = 1; a < text.length; a++) {
-    const c = text.charCodeAt(a);
-    if (!(isQuote(c) || c === 92) || !isTokenChar(text, a - 1)) continue;
+  const quotes = /["'`\\]/g;
+  for (let m = quotes.exec(text); m; m = quotes.exec(text)) {
+    const a = m.index;
+    if (a === 0 || !isTokenChar(text, a - 1)) continue;
     const b = jointEnd(text, a);
     if (b < 0 || !isTokenChar(text, b)) continue;
     if (chain && chain.e === a) chain.joints.push([a, b]);
@@ -802,7 +803,7 @@ function inJoined(text: string, analyze: (decoded: string) => { value: string; k
     let e = b;
     while (isTokenChar(text, e) && e - b < 512) e++;
     chain.e = e;
-    a = e - 1;
+    quotes.lastIndex = e;
   }
   flush();
   return out;
