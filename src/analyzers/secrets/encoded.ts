@@ -769,17 +769,22 @@ function inJoined(text: string, analyze: (decoded: string) => { value: string; k
     chain = undefined;
   };
   const readChain = (s: number, e: number, joints: [number, number][]) => {
+    // (the rest of the lines around the chain is read with it: a label before it, and the characters
+    // of a password that are not a token's, `!#%`, on both sides)
+    const ls = Math.max(text.lastIndexOf('\n', s - 1) + 1, s - 80);
+    let le = text.indexOf('\n', e);
+    le = Math.min(le < 0 ? text.length : le, e + 80);
     let joined = '';
     const from: number[] = [];
-    let at = s;
-    for (const [a, b] of [...joints, [e, e] as [number, number]]) {
+    let at = ls;
+    for (const [a, b] of [...joints, [le, le] as [number, number]]) {
       for (let i = at; i < a; i++) ((joined += text[i]), from.push(i));
       at = b;
     }
-    if (joined.length < 20 || !/[0-9]/.test(joined) || !/[A-Za-z]/.test(joined)) return;
-    const ls = text.lastIndexOf('\n', s - 1) + 1;
-    const label = text.slice(Math.max(ls, s - 80), s).replace(/["'`]/g, '');
-    for (const f of analyze(`${label}${joined} `))
+    // (the word the joints are in, from blank to blank: long enough, letters and digits, to be a token)
+    const word = /\S*$/.exec(joined.slice(0, s - ls))![0] + joined.slice(s - ls).split(/\s/)[0];
+    if (word.length < 20 || !/[A-Za-z]/.test(word)) return;
+    for (const f of analyze(`${joined} `))
       for (let i = joined.indexOf(f.value); i >= 0; i = joined.indexOf(f.value, i + 1)) {
         const raw = text.slice(from[i], from[i + f.value.length - 1] + 1);
         if (raw !== f.value && !out.some((o) => o.raw === raw)) out.push({ raw, kind: f.kind });
