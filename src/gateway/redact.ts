@@ -551,21 +551,26 @@ function fold(t: string): { text: string; from: Int32Array } {
 
 /** `text.replace(re, to)`, carrying each character's offset in the original (`from`) along. */
 function replaceMapped(text: string, from: Int32Array, re: RegExp, to: (c: string) => string): [string, Int32Array] {
+  re.lastIndex = 0;
+  let m = re.exec(text);
+  // (most passes find nothing: a text with one Cyrillic letter has no terminal codes)
+  if (!m) return [text, from];
   const out: string[] = [];
   const map = new Int32Array(text.length);
   let n = 0,
     at = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  for (; m; m = re.exec(text)) {
     out.push(text.slice(at, m.index));
-    for (let i = at; i < m.index; i++) map[n++] = from[i];
+    map.set(from.subarray(at, m.index), n);
+    n += m.index - at;
     const r = to(m[0]);
     out.push(r);
     for (let k = 0; k < r.length; k++) map[n++] = from[m.index];
     at = m.index + m[0].length;
   }
   out.push(text.slice(at));
-  for (let i = at; i < text.length; i++) map[n++] = from[i];
+  map.set(from.subarray(at), n);
+  n += text.length - at;
   return [out.join(''), map.subarray(0, n)];
 }
 /** What fold does with each UTF-16 code unit. */
