@@ -12,7 +12,7 @@ import { createPrivateKey } from 'node:crypto';
 import { domainToUnicode } from 'node:url';
 import { entropy, isPlaceholder } from './index.ts';
 import { SECRET_PATTERNS } from './patterns.ts';
-import { Literals, eachTagged, registerWords } from '../literals.ts';
+import { Literals } from '../literals.ts';
 
 /**
  * Cyrillic and Greek letters drawn like Latin ones: `ghр_…` with a Cyrillic р reads as a GitHub token
@@ -446,8 +446,6 @@ export function hiddenSecrets(
   if (text.length < 16) return [];
   const runs = scanRuns(text);
   const out = [...opaqueValues(text, runs[3]), ...credentialFiles(text)];
-  // (first: its words' places come from the pass the analysis of this text just made, which the
-  // analyses of decoded texts below would push out of the automaton's cache)
   if (top) out.push(...inTurned(text, analyze));
   if (decode)
     out.push(
@@ -585,15 +583,11 @@ for (const [how, turn] of TURNINGS.entries())
     const t = turn(w);
     if (t !== w && !MARKS.includes(t) && !TURNED.some((x) => x.word === t)) TURNED.push({ word: t, how });
   }
-const TURNED_IDS = registerWords(
-  TURNED.map((t) => t.word),
-  false,
-);
-const TURNED_TAG = new Int32Array(Math.max(...TURNED_IDS) + 1).fill(-1);
-TURNED_IDS.forEach((id, k) => {
-  TURNED_TAG[id] = k;
-});
+// (an automaton of their own, not words of the shared one: the shared one reads every text every
+// analyzer asks about, scanner files too, and 300 more words made it 20% slower; these are looked
+// for only in the texts a request sends)
 let ownTurned: Literals | undefined;
+const TURNED_OWN_TAG = Int32Array.from(TURNED, (_, k) => k);
 /** Reach of a window around a turned word: before it and after it (backwards, a token's body precedes its prefix). */
 const TURN_REACH = [
   [512, 4096],
@@ -627,11 +621,9 @@ function inTurned(text: string, analyze: (decoded: string) => { value: string; k
     if (last && s <= last[1]) last[1] = Math.max(last[1], e);
     else w.push([s, e]);
   };
-  if (!eachTagged(TURNED_TAG, text, hit))
-    (ownTurned ??= new Literals(TURNED.map((t) => ({ word: t.word, caseSensitive: false })))).scan(text).tagged(
-      Int32Array.from(TURNED, (_, k) => k),
-      hit,
-    );
+  (ownTurned ??= new Literals(TURNED.map((t) => ({ word: t.word, caseSensitive: false }))))
+    .scan(text)
+    .tagged(TURNED_OWN_TAG, hit);
   const out: EncodedHit[] = [];
   windows.forEach((list, how) => {
     const turn = TURNINGS[how];
