@@ -226,3 +226,13 @@ test('scan, the encoded-secret pass on 1 MB of ordinary source costs a small par
   // (generous: the machine is shared; measured alone it is a few per cent)
   assert.ok(encoded < Math.max(40, plain * 0.5), `encoded ${encoded.toFixed(1)} ms, plain ${plain.toFixed(1)} ms`);
 });
+
+test('generic rule: a password with # inside an unquoted value is found whole (.properties, shell); a # after a blank is a comment, not the value', () => {
+  const pw = 'Qx7#mK2pL9#vR4tZ';
+  const whole = analyzeSecrets(new SourceFile('app.properties', `db.password=${pw}\n`, undefined));
+  assert.equal(whole.length, 1);
+  assert.equal(whole[0].endColumn - whole[0].column, pw.length);
+  const commented = analyzeSecrets(new SourceFile('.env', `DB_PASSWORD=Qx7mK2pL9vR4 # rotate monthly\n`, undefined));
+  assert.equal(commented.length, 1);
+  assert.equal(commented[0].endColumn - commented[0].column, 'Qx7mK2pL9vR4'.length);
+});

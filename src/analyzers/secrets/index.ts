@@ -65,7 +65,7 @@ export function redact(secret: string): string {
 
 // (quotes may come escaped, \", and an escaped line break, \n, ends a value: text inside a JSON string)
 const GENERIC_NAME =
-  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=\\]))[A-Za-z0-9_.\-]{0,30})(?:\\{0,7}["'])?\s*(?:=|:=|=>|:)\s*(?:\\{0,7}["'`]((?:[^"'`\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["'`]|((?:[^\s"'`,;#)}\]\\]|\\(?![nrt"'`\\])){12,200}))/i;
+  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=\\]))[A-Za-z0-9_.\-]{0,30})(?:\\{0,7}["'])?\s*(?:=|:=|=>|:)\s*(?:\\{0,7}["'`]((?:[^"'`\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["'`]|((?:[^\s"'`,;#)}\]\\]|(?<=[^\s=:])#|\\(?![nrt"'`\\])){12,200}))/i;
 /** Words one of which GENERIC_NAME needs (lower case): only lines holding one are tried. */
 const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer', 'auth'];
 /** A secret-named setting read with a literal default: getenv("API_TOKEN", "…"), config.get('password', '…'). */
