@@ -797,6 +797,16 @@ export function nearMissCasesS18(): LeakCase[] {
       },
       [],
     ),
+    // (base64 padding at a line's end is not a quoted-printable soft break: it was read as one, s18)
+    oa(
+      'go.sum hashes whose base64 has no + or /',
+      {
+        messages: oaToolResult(
+          `golang.org/x/text v0.3.7 h1:${rand(43)}=\ngolang.org/x/net v0.1.0/go.mod h1:${rand(43)}=\n`,
+        ),
+      },
+      [],
+    ),
     oa(
       'a hex dump of a UTF-16 word list',
       { messages: [user(Buffer.from('hello world, this is fine', 'utf16le').toString('hex'))] },

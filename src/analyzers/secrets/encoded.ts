@@ -74,8 +74,9 @@ function escapeText(m: RegExpExecArray): string {
 }
 /** Quoted-printable (mail): `=3D` for `=`, `=` at a line's end joins it to the next. */
 const QP = /(?<=[^\s=])=\r?\n|=([0-9A-F]{2})/g;
-/** (a soft break follows a character, not a space: `x =` ⏎ in code is not one) */
-const QP_HINT = /=3D|[^\s=]=\r?\n/;
+// (`=3D`, an escaped `=`, marks a quoted-printable text: a `=` at a line's end alone is as often
+// base64's padding, `h1:…=` in go.sum, as a soft break)
+const QP_HINT = /=3D/;
 const qpText = (m: RegExpExecArray) => (m[1] ? String.fromCharCode(parseInt(m[1], 16)) : '');
 
 /** Whether bytes read as text (printable ASCII and line breaks, almost all). */
