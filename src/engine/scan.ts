@@ -13,6 +13,7 @@ import { analyzeBackdoors } from '../analyzers/backdoor/index.ts';
 import { analyzeUnicode } from '../analyzers/unicode.ts';
 import { analyzeCodeComments, analyzeInjection } from '../analyzers/injection/index.ts';
 import { analyzeSecrets, redact, redactValues, secretValues } from '../analyzers/secrets/index.ts';
+import { analyzeEncodedSecrets } from '../analyzers/secrets/encoded-scan.ts';
 import { analyzeAgentConfig, isAgentConfigPath } from '../analyzers/agent-config.ts';
 import { analyzeDependencies, manifestKind } from '../analyzers/deps/index.ts';
 import { parseUnifiedDiff } from '../scan/diff.ts';
@@ -355,6 +356,8 @@ export function scanText(path: string, text: string, opts: ScanFileOptions = {})
     ...run('injection', () => (language ? analyzeCodeComments(path, file.text, language) : analyzeInjection(file))),
   );
   findings.push(...run('secrets', () => analyzeSecrets(file, opts.changedLines)));
+  // (secrets committed in base64, hex or escapes: after the plain ones, which they must not repeat)
+  findings.push(...run('secrets', () => analyzeEncodedSecrets(file, findings, opts.changedLines)));
   if (isAgentConfigPath(path)) findings.push(...run('agent-config', () => analyzeAgentConfig(file)));
   if (manifestKind(path)) findings.push(...run('dependencies', () => analyzeDependencies(file)));
 

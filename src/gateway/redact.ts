@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { analyzeSecrets, secretValues } from '../analyzers/secrets/index.ts';
-import { hiddenSecrets } from '../analyzers/secrets/encoded.ts';
+import { hiddenSecrets, LOOKALIKE } from '../analyzers/secrets/encoded.ts';
 import { pieceAt, SourceFile } from '../analyzers/source.ts';
 
 const PREFIX = 'WARDEN_SECRET_';
@@ -49,23 +49,15 @@ const STRUCTURAL = new Set([
 /** Characters a reader does not see, which can be slipped inside a token to break its shape. */
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/;
 /**
- * Cyrillic and Greek letters drawn like Latin ones: `ghр_…` with a Cyrillic р reads as a GitHub token
- * to a model (and to a person), so the token is redacted as one.
- */
-const LOOKALIKE: Record<string, string> = {
-  ...Object.fromEntries([...'аеорсхуіјѕһԁԛԝ'].map((c, k) => [c, 'aeopcxyijshdqw'[k]])),
-  ...Object.fromEntries([...'АВЕКМНОРСТХІЈЅ'].map((c, k) => [c, 'ABEKMHOPCTXIJS'[k]])),
-  ...Object.fromEntries([...'οαικνρτυχ'].map((c, k) => [c, 'oaikvptux'[k]])),
-  ...Object.fromEntries([...'ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ'].map((c, k) => [c, 'ABEZHIKMNOPTYX'[k]])),
-};
-const LOOKALIKES = Object.keys(LOOKALIKE).join('');
-/**
  * Invisible characters, full-width forms of ASCII, or Greek and Cyrillic (where the lookalike
  * letters are): a piece holding one is also read as a model reads it. (The whole Greek and Cyrillic
  * block, not the lookalikes one by one: a class of ranges is tested fast, one of 60 single letters
- * was 16% of redacting a request whose texts were all cached.)
+ * was 16% of redacting a request whose texts were all cached.) Also (s18) combining marks and
+ * variation selectors (g̲h̲p̲_…), circled letters (ⓖⓗⓟ_…), mathematical letters (𝐠𝐡𝐩_…, behind the
+ * surrogate \ud835) and terminal colour codes inside a token (`\x1b[31mghp_\x1b[0m…`).
  */
-const DISGUISED = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff\uff01-\uff5e\u0370-\u052f]/;
+const DISGUISED =
+  /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff\uff01-\uff5e\u0370-\u052f\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f\u24b6-\u24e9\ud835\x1b]/;
 /** Reach of a view past a boundary where a long secret may be cut: enough for a PEM block. */
 const WIDE = 4096;
 /** Reach of a view of two read pieces past their boundary: tokens are shorter. */
@@ -124,17 +116,23 @@ const own = (s: string) => s.split('').join(''); // (code unit for code unit: lo
  * costs a small part of judging it (bench/sandbox.ts, session: 21 to 12 ms of CPU per 86 KB Qwen
  * Code request).
  */
-export function secretsIn(text: string): Found[] {
-  return secretsAt(text, 0);
+export function secretsIn(text: string, asSent = false): Found[] {
+  return secretsAt(text, 0, asSent);
 }
 
 /** Decoded texts (base64 of a file, escapes) are opened this deep: base64 of a file of escapes. */
 const DECODE_DEPTH = 2;
 
-function secretsAt(text: string, depth: number): Found[] {
+/**
+ * `asSent`: the text is a string of the request as sent (not a view joining or serialising them):
+ * only there is a token looked for with its characters moved about (ROT13, backwards, spelled out,
+ * cut up in code), as each of those reads costs a pass over the text and the views hold the same
+ * text again (a 1 MB request is judged in about 3 MB of texts).
+ */
+function secretsAt(text: string, depth: number, asSent = false): Found[] {
   if (text.length < 8) return [];
   // SHA-256, not SHA-1: a text made to collide with a cached secret-free one would leave unredacted.
-  const key = depth + createHash('sha256').update(text).digest('base64');
+  const key = depth + (asSent ? 's' : '') + createHash('sha256').update(text).digest('base64');
   const hit = cache.get(key);
   if (hit) return hit;
   const file = new SourceFile('<request>', text, undefined);
@@ -145,7 +143,7 @@ function secretsAt(text: string, depth: number): Found[] {
     .filter((x) => x.value && !NOT_CREDENTIAL.has(x.kind))
     .map((x) => ({ value: own(x.value), kind: x.kind }));
   // (a secret a model can decode is as readable as one written plainly: the encoded text is redacted)
-  const more = hiddenSecrets(text, (t) => secretsAt(t, depth + 1), depth < DECODE_DEPTH);
+  const more = hiddenSecrets(text, (t) => secretsAt(t, depth + 1), depth < DECODE_DEPTH, asSent);
   for (const e of more) if (!found.some((f) => f.value === e.raw)) found.push({ value: own(e.raw), kind: e.kind });
   cache.set(key, found);
   cacheBytes += entryBytes(key, found);
@@ -200,7 +198,7 @@ export class Redactor {
       );
     const values = new Map<string, string>();
     const add = (f: Found) => values.has(f.value) || values.set(f.value, f.kind);
-    for (const p of pieces) secretsIn(p.text).forEach(add);
+    for (const p of pieces) secretsIn(p.text, true).forEach(add);
     this.inOnePiece = [...values].map(([value, kind]) => ({ value, kind }));
     for (const text of nodeViews(v, 0)) for (const f of secretsIn(text)) addEscaped(f, add);
     // (and of JSON text inside strings, as tool arguments are: a key ID and its secret in two values)
@@ -514,7 +512,10 @@ function offsetsOf(view: View): Int32Array {
   let i = 0;
   for (const p of view.parts) {
     if (p.raw === undefined) for (let j = 0; j < p.text.length; j++) map[i++] = p.at < 0 ? -1 : p.at + j;
-    else for (let j = 0; j < p.raw.length; j++) if (!INVISIBLE.test(p.raw[j])) map[i++] = p.at + j;
+    else {
+      const from = fold(p.raw).from;
+      for (let j = 0; j < from.length; j++) map[i++] = p.at + from[j];
+    }
   }
   return map;
 }
@@ -535,14 +536,98 @@ function buildView(seq: Piece[], starts: number[], s: number, e: number, sep: (k
   return { text: parts.map((p) => p.text).join(''), parts };
 }
 
-/** A text as a model reads it: invisible characters dropped, full-width and lookalike letters as ASCII. */
-const asRead = (t: string) =>
-  t
-    .replace(INVISIBLE_ALL, '')
-    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(LOOKALIKE_ALL, (c) => LOOKALIKE[c]);
-const LOOKALIKE_ALL = new RegExp(`[${LOOKALIKES}]`, 'g');
-const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+/**
+ * A text as a model reads it, and for each character read the offset it was read from: invisible
+ * characters, combining marks and terminal colour codes dropped; full-width, circled and
+ * mathematical letters and digits, and lookalike letters, as ASCII.
+ */
+function fold(t: string): { text: string; from: Int32Array } {
+  let from: Int32Array = new Int32Array(t.length);
+  for (let i = 0; i < t.length; i++) from[i] = i;
+  let text = t;
+  for (const [re, to] of READINGS) [text, from] = replaceMapped(text, from, re, to);
+  return { text, from };
+}
+
+/** `text.replace(re, to)`, carrying each character's offset in the original (`from`) along. */
+function replaceMapped(text: string, from: Int32Array, re: RegExp, to: (c: string) => string): [string, Int32Array] {
+  re.lastIndex = 0;
+  let m = re.exec(text);
+  // (most passes find nothing: a text with one Cyrillic letter has no terminal codes)
+  if (!m) return [text, from];
+  const out: string[] = [];
+  const map = new Int32Array(text.length);
+  let n = 0,
+    at = 0;
+  for (; m; m = re.exec(text)) {
+    out.push(text.slice(at, m.index));
+    map.set(from.subarray(at, m.index), n);
+    n += m.index - at;
+    const r = to(m[0]);
+    out.push(r);
+    for (let k = 0; k < r.length; k++) map[n++] = from[m.index];
+    at = m.index + m[0].length;
+  }
+  out.push(text.slice(at));
+  map.set(from.subarray(at), n);
+  n += text.length - at;
+  return [out.join(''), map.subarray(0, n)];
+}
+/** What fold does with each UTF-16 code unit. */
+const KEEP = 0,
+  DROP = 1,
+  MAP = 2,
+  ESC = 3,
+  MATH = 4;
+const FOLD = new Uint8Array(0x10000);
+const FOLD_TO = new Uint16Array(0x10000);
+for (let c = 0; c < 0x10000; c++) {
+  const ch = String.fromCharCode(c);
+  if (INVISIBLE.test(ch) || (c >= 0x300 && c <= 0x36f) || (c >= 0x20d0 && c <= 0x20ff) || (c >= 0xfe00 && c <= 0xfe0f))
+    FOLD[c] = DROP;
+  else if (c >= 0xff01 && c <= 0xff5e) ((FOLD[c] = MAP), (FOLD_TO[c] = c - 0xfee0));
+  else if (LOOKALIKE[ch]) ((FOLD[c] = MAP), (FOLD_TO[c] = LOOKALIKE[ch].charCodeAt(0)));
+  else if (c >= 0x24b6 && c <= 0x24e9) ((FOLD[c] = MAP), (FOLD_TO[c] = ch.normalize('NFKC').charCodeAt(0)));
+  else if (c === 0x1b) FOLD[c] = ESC;
+  else if (c === 0xd835) FOLD[c] = MATH;
+}
+/** The characters fold drops, and those it reads as others, as classes for native replaces. */
+const classOf = (how: number) => {
+  const ranges: string[] = [];
+  for (let c = 0; c < 0x10000; c++)
+    if (FOLD[c] === how) {
+      let e = c;
+      while (e + 1 < 0x10000 && FOLD[e + 1] === how) e++;
+      const hx = (n: number) => '\\u' + n.toString(16).padStart(4, '0');
+      ranges.push(e === c ? hx(c) : hx(c) + '-' + hx(e));
+      c = e;
+    }
+  return new RegExp(`[${ranges.join('')}]`, 'g');
+};
+/** A terminal control sequence (colours, cursor moves), or a two-character escape. */
+const ANSI_ALL = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|[@-Z\\-_])/g;
+const MATH_ALL = /\ud835[\udc00-\udfff]/g;
+const DROP_ALL = classOf(DROP);
+const MAP_ALL = classOf(MAP);
+/**
+ * How a model reads a disguised text, in order: terminal codes go, mathematical letters are read as
+ * letters, invisible characters and combining marks go, full-width, circled and lookalike letters
+ * are read as ASCII. (fold and asRead apply the same list: a view's text and its offsets agree.)
+ */
+const READINGS: [RegExp, (c: string) => string][] = [
+  [ANSI_ALL, () => ''],
+  [
+    MATH_ALL,
+    (c) => {
+      const r = c.normalize('NFKC');
+      return r.length === 1 ? r : c;
+    },
+  ],
+  [DROP_ALL, () => ''],
+  [MAP_ALL, (c) => String.fromCharCode(FOLD_TO[c.charCodeAt(0)])],
+];
+/** The text fold reads, by the same replaces (native: the text is not walked in JavaScript). */
+const asRead = (t: string) => READINGS.reduce((x, [re, to]) => x.replace(re, to), t);
 
 /**
  * The joined text cut in blocks of BLOCK characters (those holding a boundary), each widened by WIDE

@@ -686,17 +686,12 @@ export function leakCases(s: Secrets): LeakCase[] {
       },
       envSecrets,
     ),
-    oa('a token spelled out with spaces', { messages: [user([...s.ghp].join(' '))] }, [[...s.ghp].join(' ')], {
-      known: 'letters one by one: no format reads them, and spaced text is everywhere',
-    }),
-    oa(
-      'a token reversed',
-      { messages: [user(`reverse this: ${[...s.ghp].reverse().join('')}`)] },
-      [[...s.ghp].reverse().join('')],
-      {
-        known: 'a reversed token matches no format; reading every text backwards doubles the cost',
-      },
-    ),
+    // (todo in s17; s18 reads a token spelled out with one separator joined: encoded.ts inSpelled)
+    oa('a token spelled out with spaces', { messages: [user([...s.ghp].join(' '))] }, [[...s.ghp].join(' ')]),
+    // (todo in s17; s18 turns the text around a backwards prefix back: encoded.ts inTurned)
+    oa('a token reversed', { messages: [user(`reverse this: ${[...s.ghp].reverse().join('')}`)] }, [
+      [...s.ghp].reverse().join(''),
+    ]),
     oa('a .netrc password', { messages: toolResult(`machine api.corp.test\n  login me\n  password ${s.password}\n`) }, [
       s.password,
     ]),

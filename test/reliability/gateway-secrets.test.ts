@@ -15,6 +15,7 @@ import { loadAnalyzers } from '../../src/engine/judge.ts';
 import { analyzeSecrets, secretValues } from '../../src/analyzers/secrets/index.ts';
 import { SourceFile } from '../../src/analyzers/source.ts';
 import { freshSecrets, leakCases, nearMissCases, type LeakCase } from '../helpers/leak-cases.ts';
+import { leakCasesS18, nearMissCasesS18 } from '../helpers/leak-cases-s18.ts';
 
 await loadAnalyzers();
 
@@ -611,8 +612,10 @@ function send(c: LeakCase, id: number, port = gwPort): Promise<{ status: number;
 }
 
 const RED = freshSecrets();
+// (round one's cases, then round two's: s18)
+const RED_CASES = [...leakCases(RED), ...leakCasesS18(RED)];
 let redId = 1_000_000;
-for (const c of leakCases(RED)) {
+for (const c of RED_CASES) {
   const outcome = c.refuse
     ? `is refused (${c.refuse})`
     : c.mayRefuse
@@ -648,7 +651,7 @@ for (const c of leakCases(RED)) {
 // notes and marks it adds to tool results must not bring a secret back.
 test('red team through the default gateway (tool results marked, tool calls judged): no case leaks', async () => {
   const leaks: string[] = [];
-  for (const c of leakCases(RED)) {
+  for (const c of RED_CASES) {
     if (c.known || c.refuse) continue;
     const id = redId++;
     const r = await send(c, id, gwFullPort);
@@ -665,7 +668,7 @@ test('red team through the default gateway (tool results marked, tool calls judg
   assert.equal(leaks.length, 0, leaks.join('\n'));
 });
 
-for (const c of nearMissCases())
+for (const c of [...nearMissCases(), ...nearMissCasesS18()])
   test(`red team near miss, ${c.name}: reaches the upstream unchanged`, async () => {
     const id = redId++;
     const r = await send(c, id);

@@ -65,7 +65,7 @@ export function redact(secret: string): string {
 
 // (quotes may come escaped, \", and an escaped line break, \n, ends a value: text inside a JSON string)
 const GENERIC_NAME =
-  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=\\]))[A-Za-z0-9_.\-]{0,30})(?:\\{0,7}["'])?\s*(?:=|:=|=>|:)\s*(?:\\{0,7}["'`]((?:[^"'`\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["'`]|((?:[^\s"'`,;#)}\]\\]|\\(?![nrt"'`\\])){12,200}))/i;
+  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=\\]))[A-Za-z0-9_.\-]{0,30})(?:\\{0,7}["'])?\s*(?:=|:=|=>|:)\s*(?:\\{0,7}["'`]((?:[^"'`\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["'`]|((?:[^\s"'`,;#)}\]\\]|(?<=[^\s=:])#|\\(?![nrt"'`\\])){12,200}))/i;
 /** Words one of which GENERIC_NAME needs (lower case): only lines holding one are tried. */
 const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer', 'auth'];
 /** A secret-named setting read with a literal default: getenv("API_TOKEN", "…"), config.get('password', '…'). */
@@ -106,9 +106,21 @@ const ESCAPED_TEXT = /^(?:\\u[0-9A-Fa-f]{4})+$/;
 /** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`) or in camel case (`allowUnsafeCredentialHelper`): a name, not a key. */
 const WORDS_VALUE = /^[A-Za-z]+(?:[._\-][A-Za-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$/;
 
+/** Base64 as keys are issued (both cases, digits, no path-like words): never a path, even when it starts with `/`. */
+function base64Key(value: string): boolean {
+  return (
+    /^\/[A-Za-z0-9+/]{19,}={0,2}$/.test(value) &&
+    /\d.*\d/.test(value) &&
+    /[a-z]/.test(value) &&
+    /[A-Z]/.test(value) &&
+    entropy(value) >= 4
+  );
+}
+
 function genericLooksSecret(name: string, value: string, quoted = true): boolean {
   if (NOT_SECRET_NAME.test(name)) return false;
-  if (NON_SECRET_VALUE.test(value) || isPlaceholder(value)) return false;
+  // (a base64 key may start with `/`: 1 in 64 do, and they are not paths)
+  if ((NON_SECRET_VALUE.test(value) && !base64Key(value)) || isPlaceholder(value)) return false;
   if ((!quoted && (CODE_VALUE.test(value) || MINIFIED_CODE.test(value))) || ESCAPED_TEXT.test(value)) return false;
   // (a password made of words is still a password)
   if (WORDS_VALUE.test(value) && !/passw|pwd/i.test(name)) return false;
