@@ -154,25 +154,12 @@ const RUN_MIN = [16, HEX_MIN, LIST_MIN * 2, 32];
  */
 export function scanRuns(text: string): [number, number][][] {
   const out: [number, number][][] = [[], [], [], []];
-  let st = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    if (c < 128 && CLASS[c] & B64) {
-      if (st < 0) st = i;
-    } else if (st >= 0) {
-      if (i - st >= RUN_MIN[0]) out[0].push([st, i]);
-      st = -1;
-    }
-  }
+  probeRuns(text, 0, text.length, B64, RUN_MIN[0], out[0]);
   for (const [s, e] of out[0]) {
-    subRuns(text, s, e, HEX, out[1], RUN_MIN[1]);
-    subRuns(text, s, e, ALNUM, out[3], RUN_MIN[3]);
+    probeRuns(text, s, e, HEX, RUN_MIN[1], out[1]);
+    probeRuns(text, s, e, ALNUM, RUN_MIN[3], out[3]);
   }
-  if (LIST_START.test(text)) {
-    const lists: [number, number][] = [];
-    subRuns(text, 0, text.length, LIST, lists, RUN_MIN[2]);
-    out[2] = lists;
-  }
+  if (LIST_START.test(text)) probeRuns(text, 0, text.length, LIST, RUN_MIN[2], out[2]);
   return out;
 }
 
@@ -180,17 +167,31 @@ export function scanRuns(text: string): [number, number][][] {
 const LIST_START =
   /[0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}|\d{1,3}, ?\d{1,3}, ?\d{1,3}, ?\d{1,3}/;
 
-/** The runs of a class within [s, e), at least `min` long, appended to `out`. */
-function subRuns(text: string, s: number, e: number, bit: number, out: [number, number][], min: number) {
-  let st = -1;
-  for (let i = s; i <= e; i++) {
-    const c = i < e ? text.charCodeAt(i) : 0;
-    if (c < 128 && CLASS[c] & bit) {
-      if (st < 0) st = i;
-    } else if (st >= 0) {
-      if (i - st >= min) out.push([st, i]);
-      st = -1;
+/**
+ * The runs of a class within [from, to), at least `min` long, appended to `out`. A run that long holds
+ * one of the characters looked at every `min` (counted on from the end of the run before): the text
+ * is probed there and each hit widened to its run, so most characters of ordinary text (words
+ * shorter than a run) are never read (a loop over every character made the gateway's redaction of
+ * 1 MB of source some 6 ms slower per class).
+ */
+function probeRuns(text: string, from: number, to: number, bit: number, min: number, out: [number, number][]) {
+  const inRun = (k: number) => {
+    const c = text.charCodeAt(k);
+    return c < 128 && (CLASS[c] & bit) !== 0;
+  };
+  let done = from; // (everything before this has been read)
+  for (let i = from + min - 1; i < to;) {
+    if (!inRun(i)) {
+      i += min;
+      continue;
     }
+    let s = i,
+      e = i + 1;
+    while (s > done && inRun(s - 1)) s--;
+    while (e < to && inRun(e)) e++;
+    if (e - s >= min) out.push([s, e]);
+    done = e;
+    i = e + min;
   }
 }
 
