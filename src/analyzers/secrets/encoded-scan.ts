@@ -11,7 +11,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip } from '../source.ts';
 import { mayOccur, prefilterProvider } from '../literals.ts';
-import { inEscapes, inRuns, type EncodedHit } from './encoded.ts';
+import { inEscapes, inRuns, scanRuns, type EncodedHit } from './encoded.ts';
 import { isLockfile, redact, secretSpans } from './index.ts';
 import { SECRET_PATTERNS } from './patterns.ts';
 
@@ -23,37 +23,6 @@ const ESCAPES = /\\u[0-9a-fA-F{]|\\x[0-9a-fA-F]{2}/;
 prefilterProvider(() => [ESCAPES]);
 /** Formats that mark a kind of file rather than being a credential. */
 const NOT_CREDENTIAL = new Set(['secret.gcp-service-account']);
-
-const IN_RUN = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') IN_RUN[c.charCodeAt(0)] = 1;
-const inRun = (t: string, i: number) => {
-  const c = t.charCodeAt(i);
-  return c < 128 && IN_RUN[c] === 1;
-};
-
-/** Maximal runs of base64 (either alphabet) at least RUN_MIN long, found by probing every RUN_MIN-th character. */
-function probedRuns(text: string): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = RUN_MIN - 1; i < text.length; i += RUN_MIN) {
-    if (!inRun(text, i)) continue;
-    let s = i;
-    while (s > 0 && inRun(text, s - 1)) s--;
-    let e = i + 1;
-    while (e < text.length && inRun(text, e)) e++;
-    if (e - s >= RUN_MIN && (!out.length || s >= out[out.length - 1][1])) out.push([s, e]);
-    i = e;
-  }
-  return out;
-}
-
-/** Runs of a class inside the probed runs (hex; letters and digits), as encoded.ts's scanRuns gives them. */
-function subRuns(text: string, runs: [number, number][], re: RegExp, min: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [s, e] of runs)
-    for (const m of text.slice(s, e).matchAll(re))
-      if (m[0].length >= min) out.push([s + m.index!, s + m.index! + m[0].length]);
-  return out;
-}
 
 /** What a decoded text holds: the secrets the plain analysis finds in it, as values and formats. */
 function analyzeDecoded(decoded: string): { value: string; kind: string }[] {
@@ -84,11 +53,9 @@ export function analyzeEncodedSecrets(file: SourceFile, plain: Finding[] = [], c
   if (isLockfile(file.path) || file.text.length < RUN_MIN) return [];
   const text = file.text;
   const hits: EncodedHit[] = [];
-  const b64 = probedRuns(text);
-  if (b64.length) {
-    const runs = [b64, subRuns(text, b64, /[0-9a-fA-F]+/g, RUN_MIN), [], subRuns(text, b64, /[A-Za-z0-9]+/g, 32)];
-    hits.push(...inRuns(text, runs, analyzeDecoded));
-  }
+  // (runs found by probing every RUN_MIN-th character: most files' text is never read whole)
+  const runs = scanRuns(text, RUN_MIN, false);
+  if (runs[0].length) hits.push(...inRuns(text, runs, analyzeDecoded));
   if (mayOccur(ESCAPES, text) && ESCAPES.test(text)) hits.push(...inEscapes(text, analyzeDecoded));
   if (!hits.length) return [];
   const taken = plain.filter((f) => f.category === 'secret').map((f) => [f.line, f.endLine] as const);

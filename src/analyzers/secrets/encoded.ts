@@ -147,19 +147,20 @@ mark(LETTERS + DIGITS, ALNUM);
 const RUN_MIN = [16, HEX_MIN, LIST_MIN * 2, 32];
 
 /**
- * The runs of each class ([start, end), by class bit). Base64 runs are found in one loop over the
+ * The runs of each class ([start, end), by class bit; base64 runs of at least `b64Min`, hex runs as
+ * long, lists of bytes only when `lists`). Base64 runs are found in one loop over the
  * text (a regex `[…]{16,}` overflows the engine's stack on a 10 MB run, and `[…]{16}[…]*` reads each
  * short run again from every character); hex and letter-digit runs lie inside them (their
  * characters are base64's), and lists of bytes are looked for only where a regex sees one start.
  */
-export function scanRuns(text: string): [number, number][][] {
+export function scanRuns(text: string, b64Min = RUN_MIN[0], lists = true): [number, number][][] {
   const out: [number, number][][] = [[], [], [], []];
-  probeRuns(text, 0, text.length, B64, RUN_MIN[0], out[0]);
+  probeRuns(text, 0, text.length, B64, b64Min, out[0]);
   for (const [s, e] of out[0]) {
-    probeRuns(text, s, e, HEX, RUN_MIN[1], out[1]);
+    probeRuns(text, s, e, HEX, Math.max(RUN_MIN[1], b64Min), out[1]);
     probeRuns(text, s, e, ALNUM, RUN_MIN[3], out[3]);
   }
-  if (LIST_START.test(text)) probeRuns(text, 0, text.length, LIST, RUN_MIN[2], out[2]);
+  if (lists && LIST_START.test(text)) probeRuns(text, 0, text.length, LIST, RUN_MIN[2], out[2]);
   return out;
 }
 
