@@ -12,35 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { domainToASCII } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import type { LeakCase, Secrets } from './leak-cases.ts';
+import { an, oa, user, type LeakCase, type Secrets } from './leak-cases.ts';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const rand = (n: number, set = ALNUM) => Array.from(randomBytes(n), (b) => set[b % set.length]).join('');
-const user = (content: unknown) => ({ role: 'user', content });
-const oa = (
-  name: string,
-  body: Record<string, unknown>,
-  secrets: string[],
-  extra: Partial<LeakCase> = {},
-): LeakCase => ({
-  name: `openai: ${name}`,
-  anthropic: false,
-  body: { model: 'm', ...body },
-  secrets,
-  ...extra,
-});
-const an = (
-  name: string,
-  body: Record<string, unknown>,
-  secrets: string[],
-  extra: Partial<LeakCase> = {},
-): LeakCase => ({
-  name: `anthropic: ${name}`,
-  anthropic: true,
-  body: { model: 'm', max_tokens: 50, ...body },
-  secrets,
-  ...extra,
-});
 const anToolResult = (content: unknown) => [
   user('read it'),
   { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'Read', input: { file_path: 'x' } }] },

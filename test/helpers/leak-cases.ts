@@ -77,8 +77,9 @@ export interface LeakCase {
   refuse?: number;
 }
 
-const user = (content: unknown) => ({ role: 'user', content });
-const oa = (
+export const user = (content: unknown) => ({ role: 'user', content });
+/** A case sent to the OpenAI-compatible route. */
+export const oa = (
   name: string,
   body: Record<string, unknown>,
   secrets: string[],
@@ -90,7 +91,8 @@ const oa = (
   secrets,
   ...extra,
 });
-const an = (
+/** A case sent to the Anthropic-compatible route. */
+export const an = (
   name: string,
   body: Record<string, unknown>,
   secrets: string[],
