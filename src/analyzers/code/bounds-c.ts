@@ -163,9 +163,11 @@ function written(call: CNode): Terms | undefined {
     conversions.filter((c) => c === '%s').length !== a.length - 2
   )
     return undefined;
+  // (each %s stands for its argument; each %% writes one character of its two)
+  const percents = conversions.filter((c) => c === '%%').length;
   return {
     lengths: a.slice(2).map((x) => squash(x.text())),
-    constant: literalLength(bare(a[1])) - 2 * conversions.length,
+    constant: literalLength(bare(a[1])) - 2 * (conversions.length - percents) - percents,
   };
 }
 
@@ -186,7 +188,8 @@ export const sizedDestination: Unless = (match) => {
   const dest = a[0].text();
   const scope = scopeOf(match);
   const size = allocatedSize(scope, dest);
-  if (!size) return false;
+  // (a pointer moved on from its allocation, d++ or ++d, no longer has the room it was given)
+  if (!size || movedIn(scope, dest)) return false;
   const copies: { terms: Terms; appends: boolean }[] = [];
   for (const call of scope.findAll({ rule: { kind: 'call_expression' } })) {
     const fn = call.field('function')?.text() ?? '';
@@ -208,6 +211,12 @@ export const sizedDestination: Unless = (match) => {
   const all = copies.map((c) => c.terms);
   return fits({ lengths: all.flatMap((t) => t.lengths), constant: all.reduce((n, t) => n + t.constant, 0) }, size);
 };
+
+/** The name is incremented or decremented somewhere in the scope. */
+const movedIn = (scope: CNode, name: string) =>
+  scope
+    .findAll({ rule: { kind: 'update_expression' } })
+    .some((u) => squash(u.field('argument')?.text() ?? '') === name);
 
 /** Each strlen the copy needs is counted in the size (once per use), and the constants leave room for the NUL. */
 function fits(need: Terms, size: Terms): boolean {
