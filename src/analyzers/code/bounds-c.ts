@@ -23,7 +23,7 @@ export interface CNode {
   field(name: string): CNode | null;
   parent(): CNode | null;
   findAll(rule: object): CNode[];
-  range(): { start: { index: number } };
+  range(): { start: { index: number }; end: { index: number } };
 }
 
 /** A check: true when the match is proved harmless (the finding is dropped). */
@@ -43,6 +43,81 @@ const named = (n: CNode) => n.children().filter((c) => /^[a-z_]/.test(c.kind()) 
 const args = (call: CNode) => named(call.field('arguments') ?? call);
 const squash = (s: string) => s.replace(/\s+/g, '');
 
+/**
+ * What the checks ask of a scope, gathered in one walk per scope and kept for the file: every match of
+ * a rule asks again, and asking the tree each time made a function of 1,000 strcpy calls cost a cube
+ * (minutes). Kept by the scope's place in the file; analyzeCode clears it for each file.
+ */
+interface Facts {
+  /** Initialisers and plain assignments, by the name they give a value to. */
+  values: Map<string, CNode[]>;
+  /** Names given a value by a compound assignment (`+=`): their values are not read. */
+  compound: Set<string>;
+  /** The first array declarator of each name: its size node, if any. */
+  arrays: Map<string, CNode | null>;
+  /** Expressions incremented or decremented (`d++`). */
+  updated: Set<string>;
+  /** Expressions assigned, incremented, or written into by a call (strcat, read, memcpy…). */
+  written: Set<string>;
+  /** Copies (c.unbounded-copy's calls) by the destination they write. */
+  copies: Map<string, { call: CNode; fn: string }[]>;
+  declarations: CNode[];
+  preprocDefs: CNode[];
+  identifiers: Map<string, CNode[]>;
+}
+const FACTS = new Map<string, Facts>();
+/** Forgets the facts of the file before (analyzeCode, at each file). */
+export const clearBoundsCache = () => FACTS.clear();
+
+function factsOf(scope: CNode): Facts {
+  const r = scope.range();
+  const key = `${scope.kind()}:${r.start.index}:${r.end.index}`;
+  let f = FACTS.get(key);
+  if (f) return f;
+  f = {
+    values: new Map(),
+    compound: new Set(),
+    arrays: new Map(),
+    updated: new Set(),
+    written: new Set(),
+    copies: new Map(),
+    declarations: scope.findAll({ rule: { any: [{ kind: 'declaration' }, { kind: 'parameter_declaration' }] } }),
+    preprocDefs: scope.findAll({ rule: { kind: 'preproc_def' } }),
+    identifiers: new Map(),
+  };
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+  for (const d of scope.findAll({ rule: { kind: 'init_declarator' } })) {
+    const name = declaredName(d.field('declarator'));
+    if (name && d.field('value')) push(f.values, name, d.field('value')!);
+  }
+  for (const a of scope.findAll({ rule: { kind: 'assignment_expression' } })) {
+    const left = a.field('left');
+    if (left) f.written.add(squash(left.text()));
+    if (left?.kind() !== 'identifier') continue;
+    if (a.children().some((c) => c.kind() !== '=' && /^[-+*/%&|^<>]+=$/.test(c.kind()))) f.compound.add(left.text());
+    else if (a.field('right')) push(f.values, left.text(), a.field('right')!);
+  }
+  for (const u of scope.findAll({ rule: { kind: 'update_expression' } })) {
+    const target = squash(u.field('argument')?.text() ?? '');
+    f.updated.add(target);
+    f.written.add(target);
+  }
+  for (const d of scope.findAll({ rule: { kind: 'array_declarator' } })) {
+    const name = d.field('declarator')?.text();
+    if (name && !f.arrays.has(name)) f.arrays.set(name, d.field('size'));
+  }
+  for (const call of scope.findAll({ rule: { kind: 'call_expression' } })) {
+    const fn = call.field('function')?.text() ?? '';
+    const first = WRITERS.test(fn) || COPIES.test(fn) ? args(call)[0] : undefined;
+    if (!first) continue;
+    if (WRITERS.test(fn)) f.written.add(squash(first.text()));
+    if (COPIES.test(fn)) push(f.copies, squash(first.text()), { call, fn });
+  }
+  for (const n of scope.findAll({ rule: { kind: 'identifier' } })) push(f.identifiers, n.text(), n);
+  FACTS.set(key, f);
+  return f;
+}
+
 /** The expression without casts and parentheses: `(char *)malloc(n)` is malloc(n). */
 function bare(n: CNode): CNode {
   for (;;) {
@@ -54,17 +129,8 @@ function bare(n: CNode): CNode {
 
 /** Every value the name is given in the scope: initialisers and assignments (undefined: written otherwise). */
 function valuesOf(scope: CNode, name: string): CNode[] | undefined {
-  const out: CNode[] = [];
-  for (const d of scope.findAll({ rule: { kind: 'init_declarator' } })) {
-    if (declaredName(d.field('declarator')) === name && d.field('value')) out.push(d.field('value')!);
-  }
-  for (const a of scope.findAll({ rule: { kind: 'assignment_expression' } })) {
-    const left = a.field('left');
-    if (left?.kind() !== 'identifier' || left.text() !== name) continue;
-    if (a.children().some((c) => c.kind() !== '=' && /^[-+*/%&|^<>]+=$/.test(c.kind()))) return undefined;
-    if (a.field('right')) out.push(a.field('right')!);
-  }
-  return out;
+  const f = factsOf(scope);
+  return f.compound.has(name) ? undefined : (f.values.get(name) ?? []);
 }
 
 /** The identifier a declarator declares (`*p`, `buf[64]`, `const *const q` all name one). */
@@ -99,13 +165,12 @@ function allocatedSize(scope: CNode, name: string): Terms | undefined {
 
 /** `char buf[64]` in the scope: its size as a constant term. */
 function arraySize(scope: CNode, name: string): Terms | undefined {
-  for (const d of scope.findAll({ rule: { kind: 'array_declarator' } })) {
-    if (d.field('declarator')?.text() !== name) continue;
-    const size = d.field('size');
-    if (size?.kind() === 'number_literal' && /^\d+$/.test(size.text())) return { lengths: [], constant: +size.text() };
-    return undefined;
-  }
-  return undefined;
+  const f = factsOf(scope);
+  if (!f.arrays.has(name)) return undefined;
+  const size = f.arrays.get(name);
+  return size?.kind() === 'number_literal' && /^\d+$/.test(size.text())
+    ? { lengths: [], constant: +size.text() }
+    : undefined;
 }
 
 /** A size as a sum: the strings whose strlen it counts, and its constant part. */
@@ -190,18 +255,8 @@ export const sizedDestination: Unless = (match) => {
   const size = allocatedSize(scope, dest);
   // (a pointer moved on from its allocation, d++ or ++d, no longer has the room it was given)
   if (!size || movedIn(scope, dest)) return false;
-  const copies: { terms: Terms; appends: boolean }[] = [];
-  for (const call of scope.findAll({ rule: { kind: 'call_expression' } })) {
-    const fn = call.field('function')?.text() ?? '';
-    if (!COPIES.test(fn)) continue;
-    const first = args(call)[0];
-    if (!first || squash(first.text()) !== dest) continue;
-    const w = written(call);
-    if (!w) return false;
-    copies.push({ terms: w, appends: /cat[AW]?$/i.test(fn) });
-  }
-  // A string measured, then changed before the copy, is no longer the string measured.
-  if (copies.some((c) => c.terms.lengths.some((s) => writtenIn(scope, s)))) return false;
+  const copies = copiesInto(scope, dest);
+  if (!copies) return false;
   // Without appends each copy starts the buffer over (strcpy in one branch, sprintf in another): this
   // one must fit on its own. With strcat in the function, everything copied must fit together.
   if (!copies.some((c) => c.appends)) {
@@ -212,11 +267,31 @@ export const sizedDestination: Unless = (match) => {
   return fits({ lengths: all.flatMap((t) => t.lengths), constant: all.reduce((n, t) => n + t.constant, 0) }, size);
 };
 
+/**
+ * What every copy into the destination writes, once per scope and destination; undefined if one cannot
+ * be read or copies a string the scope changes.
+ */
+const COPY_TERMS = new WeakMap<Facts, Map<string, { terms: Terms; appends: boolean }[] | undefined>>();
+function copiesInto(scope: CNode, dest: string): { terms: Terms; appends: boolean }[] | undefined {
+  const f = factsOf(scope);
+  const byDest = COPY_TERMS.get(f) ?? COPY_TERMS.set(f, new Map()).get(f)!;
+  if (byDest.has(dest)) return byDest.get(dest);
+  let out: { terms: Terms; appends: boolean }[] | undefined = [];
+  for (const { call, fn } of f.copies.get(dest) ?? []) {
+    const w = written(call);
+    // (a string measured, then changed before the copy, is no longer the string measured)
+    if (!w || w.lengths.some((src) => f.written.has(src))) {
+      out = undefined;
+      break;
+    }
+    out.push({ terms: w, appends: /cat[AW]?$/i.test(fn) });
+  }
+  byDest.set(dest, out);
+  return out;
+}
+
 /** The name is incremented or decremented somewhere in the scope. */
-const movedIn = (scope: CNode, name: string) =>
-  scope
-    .findAll({ rule: { kind: 'update_expression' } })
-    .some((u) => squash(u.field('argument')?.text() ?? '') === name);
+const movedIn = (scope: CNode, name: string) => factsOf(scope).updated.has(name);
 
 /** Each strlen the copy needs is counted in the size (once per use), and the constants leave room for the NUL. */
 function fits(need: Terms, size: Terms): boolean {
@@ -233,29 +308,13 @@ function fits(need: Terms, size: Terms): boolean {
 const WRITERS =
   /^(?:std::)?(?:str(?:n?cpy|n?cat|lcpy|lcat)|stpcpy|wcs(?:n?cpy|n?cat)|v?sn?printf|mem(?:cpy|move|set)|fgets|gets|read|recv|scanf|sscanf|fscanf|realloc)$/;
 
-/** The expression (squashed text) is assigned, incremented or written into anywhere in the scope. */
-function writtenIn(scope: CNode, text: string): boolean {
-  for (const a of scope.findAll({
-    rule: { any: [{ kind: 'assignment_expression' }, { kind: 'update_expression' }] },
-  })) {
-    const target = a.kind() === 'assignment_expression' ? a.field('left') : a.field('argument');
-    if (target && squash(target.text()) === text) return true;
-  }
-  for (const call of scope.findAll({ rule: { kind: 'call_expression' } })) {
-    if (!WRITERS.test(call.field('function')?.text() ?? '')) continue;
-    const first = args(call)[0];
-    if (first && squash(first.text()) === text) return true;
-  }
-  return false;
-}
-
 /** system/popen's argument: a name that only ever holds a string literal, or a macro. */
 export const constantCommand: Unless = (match) => {
   const first = args(match)[0];
   if (first?.kind() !== 'identifier') return false;
   const name = first.text();
   const root = rootOf(match);
-  const defines = root.findAll({ rule: { kind: 'preproc_def' } }).filter((d) => d.field('name')?.text() === name);
+  const defines = factsOf(root).preprocDefs.filter((d) => d.field('name')?.text() === name);
   if (defines.length)
     return defines.every((d) => /^\s*(?:"(?:[^"\\\n]|\\.)*"\s*)+$/.test(d.field('value')?.text() ?? ''));
   const scope = scopeOf(match);
@@ -265,9 +324,9 @@ export const constantCommand: Unless = (match) => {
   if (values.length === 0) return /^[A-Z][A-Z0-9_]*$/.test(name) && !declaredIn(root, name);
   if (values.length !== 1 || !isLiteral(values[0])) return false;
   // Used for nothing but being run: not a buffer something was copied or read into.
-  return scope
-    .findAll({ rule: { kind: 'identifier', regex: `^${name}$` } })
-    .every((n) => isDeclarator(n) || isFirstArgOf(n, /^(?:std::)?(?:system|popen|_popen|_wsystem|wsystem)$/));
+  return (factsOf(scope).identifiers.get(name) ?? []).every(
+    (n) => isDeclarator(n) || isFirstArgOf(n, /^(?:std::)?(?:system|popen|_popen|_wsystem|wsystem)$/),
+  );
 };
 
 const isLiteral = (n: CNode) => /^(?:string_literal|concatenated_string)$/.test(bare(n).kind());
@@ -279,10 +338,8 @@ function rootOf(n: CNode): CNode {
 }
 
 function declaredIn(root: CNode, name: string): boolean {
-  return (
-    root.findAll({ rule: { kind: 'init_declarator' } }).some((d) => declaredName(d.field('declarator')) === name) ||
-    root.findAll({ rule: { kind: 'array_declarator' } }).some((d) => d.field('declarator')?.text() === name)
-  );
+  const f = factsOf(root);
+  return f.values.has(name) || f.arrays.has(name);
 }
 
 /** The name as declared (in a declarator), not as used. */
@@ -327,8 +384,7 @@ export const boundedLength: Unless = (match) => {
 
 /** The name is declared with an unsigned type (size_t, unsigned …, uint32_t) in the scope. */
 function isUnsigned(scope: CNode, name: string): boolean {
-  const decls = scope.findAll({ rule: { any: [{ kind: 'declaration' }, { kind: 'parameter_declaration' }] } });
-  return decls.some(
+  return factsOf(scope).declarations.some(
     (d) =>
       /\b(?:size_t|unsigned|uint\d+_t|u_?int\d*|DWORD|UINT\d*)\b/.test(d.field('type')?.text() ?? '') &&
       d.children().some((c) => declaredName(c) === name || c.text() === name),
@@ -344,9 +400,8 @@ const nonNegative = (cond: string, n: string) =>
 
 /** The size text of a local array (`buf[AES_BLOCK_SIZE]`: AES_BLOCK_SIZE). */
 function declaredSize(scope: CNode, name: string): string | undefined {
-  for (const d of scope.findAll({ rule: { kind: 'array_declarator' } }))
-    if (d.field('declarator')?.text() === name && d.field('size')) return squash(d.field('size')!.text());
-  return undefined;
+  const size = factsOf(scope).arrays.get(name);
+  return size ? squash(size.text()) : undefined;
 }
 
 function insideConsequence(ifNode: CNode, n: CNode): boolean {

@@ -14,7 +14,7 @@ import { candidateLines, occurs } from '../literals.ts';
 import { astGrep, astGrepLang, registerParsers, type Language } from './languages.ts';
 import { mayCarryData, type FlowCache } from './flow-python.ts';
 import { closingSuffix } from './fragment.ts';
-import { UNLESS, type CNode } from './bounds-c.ts';
+import { clearBoundsCache, UNLESS, type CNode } from './bounds-c.ts';
 
 /** Lines longer than this are not given to line regexes (minified code is skipped before). */
 export const MAX_REGEX_LINE = 4000;
@@ -237,6 +237,7 @@ export function analyzeCode(
       // (the backdoor checks read the same tree: one parse per file)
       parsedTrees.set(file, { root, prefix });
       let flowCache: FlowCache | undefined;
+      clearBoundsCache(); // (the C proofs' facts are kept per scope of this file's tree)
       const units: Node[] = changed
         ? changedUnits(root as unknown as Node, changed, file.lines.length)
         : [root as unknown as Node];

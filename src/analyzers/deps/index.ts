@@ -230,9 +230,10 @@ export function analyzeDependencies(file: SourceFile): Finding[] {
     });
     // (each process judged by what it runs: src/analyzers/deps/setup-py.ts)
     for (const p of setupProcesses(file.text, SCRIPT_RISK)) {
-      if (network.has(p.line)) continue;
+      const line = file.position(p.at).line;
+      if (network.has(line)) continue;
       add(
-        p.line,
+        line,
         'supply-chain.install-time-exec',
         p.severity,
         'setup.py starts a process',

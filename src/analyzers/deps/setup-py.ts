@@ -10,9 +10,9 @@ import type { Severity } from '../../engine/types.ts';
 import type { Capability } from '../../engine/types.ts';
 import { analyzeShell } from '../shell/index.ts';
 
-/** A process started: the line of the call and what to report, if anything. */
+/** A process started: where the call stands in the text and what to report. */
 export interface SetupProcess {
-  line: number;
+  at: number;
   severity: Severity;
   detail: string;
 }
@@ -32,16 +32,10 @@ export function setupProcesses(text: string, risk: Partial<Record<Capability, Se
     const args = callArguments(text, m.index + m[0].length);
     inside = m.index + m[0].length + args.length;
     const verdict = judgeCall(args, risk);
-    if (verdict) out.push({ line: lineOf(text, m.index), ...verdict });
+    if (verdict) out.push({ at: m.index, ...verdict });
   }
   return out;
 }
-
-const lineOf = (text: string, at: number) => {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-};
 
 /** The text between the call's parentheses (strings skipped while counting them), bounded. */
 function callArguments(text: string, from: number): string {
@@ -111,7 +105,7 @@ const quoted = (w: string) => (/^[\w./=:@%+,-]+$/.test(w) ? w : `'${w.replace(/'
 /** pg_config, self.curl_config(), mysql_config_path, PKG_CONFIG: a build-configuration helper. */
 const CONFIG_HELPER = /(?:^|[._])(?:[\w-]+[_-])?config(?:_exe|_path|_bin|_cmd)?(?:\(\))?$/i;
 
-function judgeCall(args: string, risk: Partial<Record<Capability, Severity>>): Omit<SetupProcess, 'line'> | undefined {
+function judgeCall(args: string, risk: Partial<Record<Capability, Severity>>): Omit<SetupProcess, 'at'> | undefined {
   const { command, program } = commandOf(args);
   if (command === undefined) {
     if (program && CONFIG_HELPER.test(program)) return undefined;
@@ -123,7 +117,7 @@ function judgeCall(args: string, risk: Partial<Record<Capability, Severity>>): O
   } catch {
     return { severity: 'medium', detail: `a command Warden cannot parse: ${command.slice(0, 120)}` };
   }
-  let worst: Omit<SetupProcess, 'line'> | undefined;
+  let worst: Omit<SetupProcess, 'at'> | undefined;
   const rank = (s: Severity) => ['info', 'low', 'medium', 'high', 'critical'].indexOf(s);
   const raise = (severity: Severity, detail: string) => {
     if (!worst || rank(severity) > rank(worst.severity)) worst = { severity, detail };
