@@ -410,3 +410,80 @@ test('an AWS secret holding a "/" beside its "secret" label (read there only up 
   const out = JSON.stringify(new Redactor().redactDeep(body));
   assert.deepEqual(leaked(out, [aws.id, aws.secret]), []);
 });
+
+test('a generated password holding template characters (%s, ${, {{, <…>, $() is still a secret; real templates are not', () => {
+  // A CI run drew the password lhOAKbLH%SlO%s… (letters, digits and !#%): "%s" anywhere made the whole
+  // value a template, and it reached the upstream in nine ways. Template syntax counts only when what
+  // is left looks written, not generated.
+  // (unquoted, a bracket made it code: `q8W<Rt5>…` read as a generic type, `Ab3(x9…` as a call)
+  const drawn = ['lhOAKbLH%SlO%s9dK2pQ', 'Xy7${kP9mQ2rT5vW8zB', 'aB3{{kL9pQ2rT5vW8zY1', 'q8W<Rt5>yU2iO9pA3sD', 'Ab3(x9Kq2LmP7wZ4'];
+  for (const pw of drawn) {
+    for (const text of [`password: "${pw}"`, `DB_PASSWORD=${pw}`, `mysql -u root -p'${pw}' prod`]) {
+      assertRedacted(text, [pw]);
+      assert.ok(rules(text).length > 0, `not reported: ${text}`);
+    }
+    const basic = Buffer.from(`ci:${pw}`).toString('base64');
+    assertRedacted(`Authorization: Basic ${basic}`, [basic]);
+  }
+  for (let i = 0; i < 300; i++) {
+    const pw = rnd(8) + '%s' + rnd(10, ALNUM + '!#%');
+    assertRedacted(`password=${pw}`, [pw]);
+  }
+  const templates = [
+    'password: "%s"',
+    'password = "${DB_PASSWORD}"',
+    'DB_PASSWORD=${DB_PASSWORD',
+    'password: "{{ .Values.db.password }}"',
+    'api_key: "<your-api-key>"',
+    'password = "%(db_password)s"',
+    'PASSWORD=$(pass show db/prod)',
+    'database_password: "postgres://${USER}:${PASS}@db.internal:5432/app"',
+    'token = "Bearer %s"',
+    'token = getToken(ctx)',
+    'secret = List<String>',
+    'api_key = cfg[KEY_NAME]',
+    'password = (await vault.read(path)).value',
+    'token = os.environ.get(TOKEN_VAR)',
+  ];
+  for (const text of templates) assert.deepEqual(rules(text), [], text);
+});
+
+test('generated passwords of any characters in .env lines, .netrc, .pgpass and Basic auth are found; paths, calls and words are not', () => {
+  // Drawn from letters, digits and all ASCII punctuation: the generic rule stopped at the first
+  // `,;)}]#` and took a leading `(`, `[`, `:` or `/` for code or a path; letters alone were a "word".
+  const drawn = [
+    '{]{%!^[j(vF!&O:7ouwl',
+    ']5n88<HTDaL]-A5]5>=?',
+    '(SIYE>I7(J0:Lnt]pH8l',
+    ':&P?X1(z4v*~riA?ukQC',
+    '/C~%1_iV*(E?9qe29uyP',
+    '#xSMweXMJlZAyXIkoO7F',
+    'KEOBvnfF[1U&1q7c^yAM',
+  ];
+  for (const pw of drawn) {
+    const text = `APP_ENV=prod\nDB_PASSWORD=${pw}\nexport API_TOKEN=${pw}\n`;
+    assertRedacted(text, [pw]);
+    assert.equal(rules(text).length, 2, text);
+  }
+  const letters = 'pJaMlvPMjkBfMycQVzIn';
+  for (const text of [
+    `machine api.corp.test\n  login me\n  password ${letters}\n`,
+    `db.internal:5432:prod:app:${letters}`,
+    `Authorization: Basic ${Buffer.from(`ci:${letters}`).toString('base64')}`,
+    `mysql -u root -p${letters} prod`,
+  ]) {
+    const out = new Redactor().redact(text);
+    assert.ok(!out.includes(letters.slice(0, 12)) && !out.includes(Buffer.from(`ci:${letters}`).toString('base64')), text);
+  }
+  const quiet = [
+    'TLS_KEY_FILE=/etc/ssl/private/server.key',
+    'SECRETS_DIR=./config/secrets/',
+    'API_TOKEN=$(cat /run/secrets/api_token)',
+    'DB_PASSWORD=${DB_PASSWORD_FROM_VAULT}',
+    'AUTH_TOKEN=getToken(ctx)',
+    'PASSWORD_POLICY=length>=12,upper,digit',
+  ];
+  for (const text of quiet) assert.deepEqual(rules(text), [], text);
+  for (const text of ['machine h login me password correcthorse', 'Authorization: Basic ' + btoa('me:HorseBattery')])
+    assert.equal(new Redactor().redact(text), text, text);
+});

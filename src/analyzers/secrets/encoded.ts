@@ -11,6 +11,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { domainToUnicode } from 'node:url';
 import { entropy, isPlaceholder } from './index.ts';
+import { looksGenerated } from './template.ts';
 import { SECRET_PATTERNS } from './patterns.ts';
 import { Literals } from '../literals.ts';
 
@@ -527,11 +528,16 @@ function k8sSecretData(text: string): EncodedHit[] {
   return out;
 }
 
+/** A word, not letters drawn at random (`pJaMlvPMjkBf…` has no digit and is still a password). */
+function isWord(v: string): boolean {
+  return /^[A-Za-z]+$/.test(v) && !looksGenerated(v);
+}
+
 function credentialFiles(text: string): EncodedHit[] {
   const out: EncodedHit[] = [];
   const take = (re: RegExp, kind: string) => {
     for (const m of text.matchAll(re))
-      if (!isPlaceholder(m[1]) && !/^[A-Za-z]+$/.test(m[1]) && entropy(m[1]) >= 2.5) out.push({ raw: m[1], kind });
+      if (!isPlaceholder(m[1]) && !isWord(m[1]) && entropy(m[1]) >= 2.5) out.push({ raw: m[1], kind });
   };
   if (text.includes('machine') || text.includes('default')) take(NETRC, 'secret.netrc-password');
   if (text.includes(':')) take(PGPASS, 'secret.pgpass-password');

@@ -8,6 +8,7 @@ import { createPrivateKey } from 'node:crypto';
 import type { Finding } from '../../engine/types.ts';
 import { SourceFile, finding, clip, MAX_SNIPPET } from '../source.ts';
 import { SECRET_PATTERNS, B, E, type SecretPattern } from './patterns.ts';
+import { isTemplate, writtenName } from './template.ts';
 import { Literals, eachTagged, mayOccur, prefilterProvider, registerWords } from '../literals.ts';
 
 const COUNTS = new Int32Array(128);
@@ -37,9 +38,9 @@ function asciiEntropy(s: string): number {
   return h;
 }
 
-/** Values that are templates or say what they are: never reported. */
+/** Values that say what they are: never reported (templates: template.ts). */
 const PLACEHOLDER =
-  /x{5,}|X{5,}|\*{3,}|\.{3}|(?:^|[^a-z])(?:example|sample|dummy|placeholder|changeme|change_me|your|redacted|fake|insert|replace|todo|fixme|null|none|undefined|secret|password|passwd|token|foobar)(?:[^a-z]|$)|<[^>]*>|\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|EXAMPLE|^\{[A-Za-z_][\w.]*\}$|^(?:true|false|yes|no|on|off)$/i;
+  /x{5,}|X{5,}|\*{3,}|\.{3}|(?:^|[^a-z])(?:example|sample|dummy|placeholder|changeme|change_me|your|redacted|fake|insert|replace|todo|fixme|null|none|undefined|secret|password|passwd|token|foobar)(?:[^a-z]|$)|EXAMPLE|^\{[A-Za-z_][\w.]*\}$|^(?:true|false|yes|no|on|off)$/i;
 /** Values typed by a person rather than issued (runs, counting, keyboard rows): most likely placeholders. */
 const TYPED =
   /(.)\1{7,}|0123456789|123456789|abcdefghij|qwerty|abcdef|bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz/i;
@@ -48,7 +49,7 @@ const DOCUMENTED =
   /AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI\/K7MDENG\/bPxRfiCYEXAMPLEKEY|sk_test_4eC39HqLyjWDarjtT1zdp7dc|AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI/;
 
 export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value) || TYPED.test(value) || DOCUMENTED.test(value);
+  return PLACEHOLDER.test(value) || TYPED.test(value) || DOCUMENTED.test(value) || isTemplate(value);
 }
 
 /** Files whose long random-looking strings are hashes by design. */
@@ -95,12 +96,29 @@ let ownHints: Literals | undefined;
 const NOT_SECRET_NAME =
   /(?:^|[_.\-])(?:id|ids|name|names|url|uri|file|path|dir|size|len|length|type|types|version|field|key_?id|count|prefix|suffix|header|param|env|var|label|format|mode|policy|endpoint|host|chars|alphabet|pattern|regex|hash|digest|checksum|salt_?rounds|expiry|expires|ttl|timeout|limit)$|public|csrf|xsrf|kms|credentials?_?id|secrets?_?id|tokenizer|tokens?_?(?:url|uri|type)|password_?(?:field|hint|policy|reset|confirm|label)|keyword|keyboard|keyframe|monkey|turkey/i;
 const NON_SECRET_VALUE =
-  /^(?:https?:|file:|\/|\.\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$|[-_.]v?\d+\.\d+(?:\.\d+)?$/;
+  /^(?:https?:|file:|[A-Za-z]:\\)|^(?:\/|\.\/|~\/)[\w.@+\-\/ $:{}]*$|\.(?:pem|key|p12|pfx|crt|cer|json|ya?ml|txt|env|keytab|jks)$|^(?:os\.|process\.|env\.|config\.|settings\.|self\.|this\.|ENV\[|getenv|System\.getenv|Environment\.|vault:|secretmanager|arn:aws:)|^[A-Z][A-Z0-9_]+$|^[a-z]+(?:[_\-][a-z]+)+$|^[\d.]+$|^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$|[-_.]v?\d+\.\d+(?:\.\d+)?$/;
 
 /** Code rather than a value (outside quotes): a scoped name, a member access, a call, a generic type. */
-const CODE_VALUE = /^:|::|->|[(<[]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
-/** Minified code (`e.tokenCount??0`, `t.Token=t.Ca…`, `m&&P`, `{name:a.b}`): operators no credential holds. */
-const MINIFIED_CODE = /^\{|&&|\|\||==|=>|\?\?|\?\.|!0\b|!1\b|^[a-z]\.[A-Za-z]|\.[A-Za-z_$][\w$]*=/;
+const CODE_VALUE = /^:|::|->|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** Unquoted code, not a generated password that holds a bracket by chance (`q8W<Rt5>…`, `Ab3(x9…`). */
+function isCodeValue(value: string): boolean {
+  return CODE_VALUE.test(value) || /^[(<[]/.test(value) || writtenCall(value);
+}
+
+/** A call, index or generic type: a written name before the first bracket (`getToken(`, `List<`, `cfg.keys[`). */
+function writtenCall(value: string): boolean {
+  const at = value.search(/[(<[]/);
+  const before = value.slice(0, at);
+  if (at <= 0 || !/^[A-Za-z_$][\w$]*(?:\.[\w$]+)*$/.test(before)) return false;
+  // (short names are abbreviations, `cfg[`, `ctx(`, vowels or not)
+  return before.includes('.') || (/[a-z]{3}/.test(before) && (before.length <= 4 || writtenName(before)));
+}
+
+/**
+ * Minified code (`e.tokenCount??0`, `t.Token=t.Ca…`, `m&&P`, `{name:a.b}`, `=!0`): operators no credential
+ * holds (`!0` only after an operator: a password may end in `…!0`).
+ */
+const MINIFIED_CODE = /^\{|&&|\|\||==|=>|\?\?|\?\.|(?:^|[=(,:?]|return)![01]\b|^[a-z]\.[A-Za-z]|\.[A-Za-z_$][\w$]*=/;
 /** Text written as \u escapes (translations in bundled code): words, not a key. */
 const ESCAPED_TEXT = /^(?:\\u[0-9A-Fa-f]{4})+$/;
 /** Words joined by dots, dashes or underscores (`qwen-code.auth`, `advanced.tavilyApiKey`) or in camel case (`allowUnsafeCredentialHelper`): a name, not a key. */
@@ -121,7 +139,7 @@ function genericLooksSecret(name: string, value: string, quoted = true): boolean
   if (NOT_SECRET_NAME.test(name)) return false;
   // (a base64 key may start with `/`: 1 in 64 do, and they are not paths)
   if ((NON_SECRET_VALUE.test(value) && !base64Key(value)) || isPlaceholder(value)) return false;
-  if ((!quoted && (CODE_VALUE.test(value) || MINIFIED_CODE.test(value))) || ESCAPED_TEXT.test(value)) return false;
+  if ((!quoted && (isCodeValue(value) || MINIFIED_CODE.test(value))) || ESCAPED_TEXT.test(value)) return false;
   // (a password made of words is still a password)
   if (WORDS_VALUE.test(value) && !/passw|pwd/i.test(name)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
@@ -181,6 +199,13 @@ const GLOBAL = SECRET_PATTERNS.map((p) => new RegExp(p.re.source, p.re.flags + '
 const STICKY = SECRET_PATTERNS.map((p) => new RegExp(p.re.source, p.re.flags + 'yd'));
 const GENERIC_G = new RegExp(GENERIC_NAME.source, 'gid');
 const DEFAULT_ARG_G = new RegExp(DEFAULT_ARG.source, 'gid');
+/**
+ * A whole line `NAME=value` (.env, shell, properties): the value is the rest of the line, whatever
+ * punctuation a generated password holds (`]5n88<HT…`, `{]{%!^[j(…`), where the generic rule stops at
+ * the first `,;)}]#` as it would in code.
+ */
+const ENV_LINE_G =
+  /^[ \t]*(?:export[ \t]+)?([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential)[A-Za-z0-9_.\-]{0,30})=([^\s"'`][^\s]{7,199})[ \t]*\r?$/gimd;
 const GENERIC_RANK = SECRET_PATTERNS.length;
 
 type Segment = [start: number, end: number, lineEnd: number];
@@ -398,7 +423,7 @@ function vendorHit(
       };
   } else {
     if (inBase64Blob(text, start, end)) return undefined;
-    if (PLACEHOLDER.test(variable) || DOCUMENTED.test(variable)) return undefined;
+    if (PLACEHOLDER.test(variable) || DOCUMENTED.test(variable) || isTemplate(variable)) return undefined;
     typed = TYPED.test(variable);
     // Little more than one character repeated (glc_1111…, 0000…XYZ): nothing to confirm.
     if (typed && entropy(variable) < 3) return undefined;
@@ -458,6 +483,13 @@ function genericHits(file: SourceFile, segs: Segment[]): Hit[] {
       const [a, b] = g.indices![slot];
       out.push({ start: base + a, end: base + b, pat: pat(g[1]), confidence: 'medium', note: '', rank: GENERIC_RANK });
     }
+  if (file.language && file.language !== 'bash') return out;
+  for (const [g, base] of matchesIn(ENV_LINE_G, undefined, file.text, segs)) {
+    // (a whole line is config: only a call by a written name is code; `(`, `[` or `:` may start a password)
+    if (writtenCall(g[2]) || !genericLooksSecret(g[1], g[2], true)) continue;
+    const [a, b] = g.indices![2];
+    out.push({ start: base + a, end: base + b, pat: pat(g[1]), confidence: 'medium', note: '', rank: GENERIC_RANK });
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
  * prefilter; a line without any hint skips the regex. Formats are from vendors' public docs.
  * Written for this project; regexes are linear (no nested quantifiers) and bounded.
  */
+import { isTemplate, looksGenerated } from './template.ts';
 export interface SecretPattern {
   id: string;
   title: string;
@@ -83,8 +84,8 @@ function isUserPassword(b64: string): boolean {
   if (!m) return false;
   const pass = m[2];
   // (words, or a text that says it is an example: `your-token-here`, `<password>`, `${PASS}`)
-  if (/^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(pass)) return false;
-  if (/your|example|sample|dummy|placeholder|change_?me|redacted|fake|xxx|\*\*\*|[<>{}$]/i.test(pass)) return false;
+  if (/^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(pass) && !looksGenerated(pass)) return false;
+  if (/your|example|sample|dummy|placeholder|change_?me|redacted|fake|xxx|\*\*\*/i.test(pass) || isTemplate(pass)) return false;
   // (at least two classes of characters: a random or chosen password, not a word)
   return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(pass)).length >= 2;
 }
@@ -478,7 +479,7 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p(
     'url-credentials',
     'Password in a URL',
-    String.raw`(?<s>https?://[A-Za-z0-9._%\-]{1,64}:[^\s@'"/<>{}$]{6,128}@[A-Za-z0-9.\-]+)`,
+    String.raw`(?<s>https?://[A-Za-z0-9._%\-]{1,64}:[^\s@'"/]{6,128}@[A-Za-z0-9.\-]+)`,
     ['://'],
   ),
   // A JSON Web Key's private part ("d", with "p", "q"… for RSA): the key itself, in JSON. The
@@ -495,9 +496,10 @@ export const SECRET_PATTERNS: SecretPattern[] = [
   p(
     'cli-password',
     'Password on a command line',
-    String.raw`\b(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n|;&]{0,200}?\s-p|(?:sshpass|redis-cli|(?:docker|podman|buildah|skopeo|helm(?: registry)?) login)\b[^\n|;&]{0,200}?\s(?:-p|-a|--password(?:=|\s+)|--pass(?:=|\s+))\s*["']?)(?<s>[^\s"'$<{\-][^\s"'$<{]{5,127})`,
+    String.raw`\b(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n|;&]{0,200}?\s-p["']?|(?:sshpass|redis-cli|(?:docker|podman|buildah|skopeo|helm(?: registry)?) login)\b[^\n|;&]{0,200}?\s(?:-p|-a|--password(?:=|\s+)|--pass(?:=|\s+))\s*["']?)(?<s>(?<=["'])[^\s"']{6,128}|[^\s"'\-][^\s"']{5,127})`,
     ['mysql', 'mariadb', 'sshpass', 'redis-cli', 'login'],
-    { severity: 'high', minEntropy: 2.5, valid: (t) => /[0-9]/.test(t) || /[^A-Za-z0-9]/.test(t) },
+    // (letters alone count when both cases are drawn: `-pMyDbName` glued to -p is mysql's password too)
+    { severity: 'high', minEntropy: 2.5, valid: (t) => /[^A-Za-z]/.test(t) || (t.length >= 12 && /[a-z]/.test(t) && /[A-Z]/.test(t)) },
   ),
   // user:password in base64: an HTTP Basic header, a docker config's "auth", an .npmrc _auth. Only a
   // value that decodes to a name, a colon and a password that is not a typed example counts.
