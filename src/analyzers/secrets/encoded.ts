@@ -726,6 +726,11 @@ const isTokenChar = (t: string, i: number) => {
   return c < 128 && TOKEN_CHAR[c] === 1;
 };
 const isQuote = (c: number) => c === 34 || c === 39 || c === 96;
+/** Printable, not a blank, a quote or a backslash: what a shell word or a properties value holds. */
+const isWordChar = (t: string, i: number) => {
+  const c = t.charCodeAt(i);
+  return c > 32 && c < 127 && c !== 92 && !isQuote(c);
+};
 const isBlank = (c: number) => c === 32 || c === 9;
 
 /**
@@ -800,9 +805,11 @@ function inJoined(text: string, analyze: (decoded: string) => { value: string; k
   const quotes = /["'`\\]/g;
   for (let m = quotes.exec(text); m; m = quotes.exec(text)) {
     const a = m.index;
-    if (a === 0 || !isTokenChar(text, a - 1)) continue;
+    // (a line continued with a backslash joins any characters, `…Cc%\` then `#40L!…`: a password's too)
+    const joins = text.charCodeAt(a) === 92 ? isWordChar : isTokenChar;
+    if (a === 0 || !joins(text, a - 1)) continue;
     const b = jointEnd(text, a);
-    if (b < 0 || !isTokenChar(text, b)) continue;
+    if (b < 0 || !joins(text, b)) continue;
     if (chain && chain.e === a) chain.joints.push([a, b]);
     else {
       flush();

@@ -38,12 +38,12 @@ export function looksGenerated(text: string): boolean {
   if (rest.length < 10 || kinds < 2 || new Set(rest).size < Math.min(rest.length * 0.55, 16)) return false;
   // (words as written, `SUMO_ACCESS_KEY` three of them: the punctuation between them still separates)
   const words = text.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
-  return !wordsWritten(words) || words.filter((w) => w.length <= 2).length >= 3 || /\d[A-Za-z]\d/.test(rest);
+  return !wordsWritten(words) || words.filter((w) => w.length <= 2).length >= 2 || /\d[A-Za-z]\d/.test(rest);
 }
 
 /** Every word of three letters or more has a vowel, but for acronyms (`HTTP`, `SQL`: capitals, four at most). */
 function wordsWritten(words: string[]): boolean {
-  return words.every((w) => w.length < 3 || /[aeiouy]/i.test(w) || (w.length <= 4 && !/[a-z]/.test(w)));
+  return words.every((w) => w.length < 3 || /[aeiou]/i.test(w) || (w.length <= 4 && !/[a-z]/.test(w)));
 }
 
 /** An identifier made of written words (`getToken`, `List`, `HTTPProxy`), not drawn letters (`KEOBvnfF`). */
