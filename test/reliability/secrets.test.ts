@@ -480,6 +480,10 @@ test('generated passwords of any characters in .env lines, .netrc, .pgpass and B
     const out = new Redactor().redact(`db.password=${a}\\\n    ${b}\n`);
     assert.ok(!out.includes(b), out);
   }
+  // (a token cut by shell quotes is read joined when it holds a digit, or a label: a GitHub token drew none)
+  const ghp = 'ghp_' + 'UHuEDCbLNKYBUsqkWqTRmPvaXeJzGnoBfdKS';
+  const quoted = new Redactor().redact(`export T=${ghp.slice(0, 12)}"${ghp.slice(12, 24)}"'${ghp.slice(24)}'`);
+  assert.ok(!quoted.includes(ghp.slice(24)), quoted);
   const quiet = [
     'TLS_KEY_FILE=/etc/ssl/private/server.key',
     'SECRETS_DIR=./config/secrets/',

@@ -791,9 +791,10 @@ function inJoined(text: string, analyze: (decoded: string) => { value: string; k
     }
     // (the word the joints are in, from blank to blank: long enough, letters and digits, to be a token)
     const word = /\S*$/.exec(joined.slice(0, s - ls))![0] + joined.slice(s - ls).split(/\s/)[0];
-    // (and a digit in it, as issued tokens have, or a label on the line: lists of words in code are
-    // everywhere, `['a.json', 'b.json']`, and a password may be letters only)
-    if (word.length < 20 || !/[A-Za-z]/.test(word) || !(/[0-9]/.test(word) || LABEL_WORD.test(joined))) return;
+    // (and a digit in it, as issued tokens have, or a label on the line, or drawn letters: lists of
+    // words in code are everywhere, `['a.json', 'b.json']`, and a token may draw no digit, 1 in 500)
+    if (word.length < 20 || !/[A-Za-z]/.test(word)) return;
+    if (!/[0-9]/.test(word) && !LABEL_WORD.test(joined) && !looksGenerated(word)) return;
     for (const f of analyze(`${joined} `))
       for (let i = joined.indexOf(f.value); i >= 0; i = joined.indexOf(f.value, i + 1)) {
         const raw = text.slice(from[i], from[i + f.value.length - 1] + 1);
