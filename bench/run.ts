@@ -797,6 +797,7 @@ async function injectionSection(): Promise<Section> {
   const { createGateway } = await import('../src/gateway/server.ts');
   const { builtinPolicy } = await import('../src/engine/policy.ts');
   const { loadAnalyzers } = await import('../src/engine/judge.ts');
+  const { readerTimes } = await import('../src/gateway/inspector.ts');
   await loadAnalyzers();
   const upstream = createServer((req, res) => {
     req.resume();
@@ -852,8 +853,8 @@ async function injectionSection(): Promise<Section> {
     'One request carrying 1 MB of tool output (an OpenAI `role: tool` message), through the gateway with ' +
       '`gateway.injection: mark` and with `off`, alternating in the same run; each request unique (no cache answers):',
     '',
-    '| tool output | off, p50 | mark, p50 | added by the quarantine, median of pairs |',
-    '|---|---|---|---|',
+    '| tool output | off, p50 | mark, p50 | added by the quarantine, median of pairs | reading, second thread, p50 |',
+    '|---|---|---|---|---|',
   ];
   const kinds = {
     "source code (1 MB, Warden's own)": source,
@@ -873,8 +874,10 @@ async function injectionSection(): Promise<Section> {
       mark.push(b);
       added.push(b - a);
     }
+    const reading = readerTimes().slice(-15);
     lines.push(
-      `| ${name} | ${median(off).toFixed(1)} ms | ${median(mark).toFixed(1)} ms | **${median(added).toFixed(1)} ms** |`,
+      `| ${name} | ${median(off).toFixed(1)} ms | ${median(mark).toFixed(1)} ms | **${median(added).toFixed(1)} ms** | ` +
+        `${reading.length ? `${median(reading).toFixed(1)} ms` : 'not used'} |`,
     );
   }
   for (const s of servers) s.close();

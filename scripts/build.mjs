@@ -26,7 +26,11 @@ mkdirSync('dist', { recursive: true });
 await build({
   ...common,
   splitting: true,
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/scan/worker-main.ts' },
+  entryPoints: {
+    main: 'src/cli/main.ts',
+    worker: 'src/scan/worker-main.ts',
+    'inspect-worker': 'src/gateway/inspect-worker-main.ts',
+  },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

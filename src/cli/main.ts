@@ -12,6 +12,11 @@ export async function scanWorker(): Promise<void> {
   (await import('../scan/worker.ts')).serveScanJobs();
 }
 
+/** The gateway's quarantine reading thread, when the CLI bundle runs it (see gateway/inspector.ts). */
+export async function inspectWorker(): Promise<void> {
+  (await import('../gateway/inspect-worker.ts')).serveInspections();
+}
+
 /** `--help` or `-h` anywhere before `--`: help wins over every other flag, and nothing else runs. */
 function wantsHelp(args: string[]): boolean {
   const end = args.indexOf('--');

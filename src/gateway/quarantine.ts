@@ -248,9 +248,18 @@ function wrap(
   return `${hide(head)}\n<<<untrusted-data ${marker}>>>\n` + body + `\n<<</untrusted-data ${marker}>>>` + tail;
 }
 
+/**
+ * Whether a text may hold what marking removes or neutralises: most texts hold neither. `<<<` by a
+ * native search; the hidden characters by one class, or, in text that is all ASCII, ESC by a search.
+ */
+function mayHide(text: string): boolean {
+  return text.includes('<<<') || (isAscii(text) ? text.includes('\x1b') : HIDDEN_START.test(text));
+}
+
 /** What the tool results of a request hold: the injections of each, with their sources. */
 export interface Inspection {
-  results: { source: string; injections: Injection[] }[];
+  /** Per result: its source, its injections, and per part whether it may hold what marking removes. */
+  results: { source: string; injections: Injection[]; mayHide: boolean[] }[];
   /** All of them, in order. */
   injections: Injection[];
 }
@@ -274,7 +283,7 @@ export function inspect(results: ToolResult[], deadline = Infinity): Inspection 
     }
     const seen = new Set<string>();
     const unique = found.filter((f) => !seen.has(f.goal + f.excerpt) && seen.add(f.goal + f.excerpt));
-    out.results.push({ source, injections: unique });
+    out.results.push({ source, injections: unique, mayHide: r.parts.map((p) => mayHide(p.text)) });
     out.injections.push(...unique);
   });
   return out;
@@ -294,12 +303,12 @@ export function mark(
     throw new Error('the tool results changed shape between reading and marking');
   let hiddenRemoved = 0;
   results.forEach((r, n) => {
-    const { source, injections } = inspection.results[n];
+    const { source, injections, mayHide: known } = inspection.results[n];
     r.parts.forEach((part, k) => {
       let text = part.text;
-      // (whether there is anything to remove or neutralise: most texts hold neither. `<<<` by a native
-      // search; the hidden characters by one class, or, in text that is all ASCII, ESC by a search)
-      const suspicious = text.includes('<<<') || (isAscii(text) ? text.includes('\x1b') : HIDDEN_START.test(text));
+      // (told by the reading, which may have run on another thread, when the parts are the same ones:
+      // redaction puts in placeholders, never hidden characters or markers)
+      const suspicious = known.length === r.parts.length ? known[k] : mayHide(text);
       if (suspicious && HIDDEN.test(text)) {
         const before = text.length;
         text = text.replace(HIDDEN_ALL, '');

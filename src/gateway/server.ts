@@ -26,7 +26,8 @@ import { openai } from './protocols/openai.ts';
 import { anthropic } from './protocols/anthropic.ts';
 import { allowAll, judgeToolCall, type JudgeCall } from './tools.ts';
 import { codeAnnotator } from './annotate.ts';
-import { inspect, mark, QuarantineTimeout, type Inspection } from './quarantine.ts';
+import { mark, QuarantineTimeout, type Inspection } from './quarantine.ts';
+import { inspectResults } from './inspector.ts';
 import { SessionMemory, sessionKey } from './session.ts';
 
 /** The protocols served; the first that claims a URL shapes its errors (OpenAI takes the rest). */
@@ -195,6 +196,18 @@ function redactRequest(body: Record<string, unknown>, redactor: Redactor, cfg: G
   return outBody;
 }
 
+/** Runs `f` now; the function returned gives its value or throws what it threw. */
+function settle<T>(f: () => T): () => T {
+  try {
+    const v = f();
+    return () => v;
+  } catch (e) {
+    return () => {
+      throw e;
+    };
+  }
+}
+
 /** Routing: sensitive material only to self-hosted upstreams. */
 function chooseUpstream(body: Record<string, unknown>, cfg: GatewayConfig) {
   const sensitive =
@@ -264,21 +277,22 @@ async function readAll(up: UpstreamResponse, upstream: Upstream): Promise<string
 
 /**
  * Tool results on their way to the model, read for prompt injection as the policy says
- * (gateway.injection: off, mark, block). Fails closed: a result Warden cannot read, or cannot read
- * in time, stops the request.
+ * (gateway.injection: off, mark, block). Large ones are read on a second thread while the caller
+ * redacts the request (inspector.ts); small ones before this returns. Fails closed: a result Warden
+ * cannot read, or cannot read in time, stops the request.
  */
-function inspectRequest(body: Record<string, unknown>, protocol: Protocol, cfg: GatewayConfig) {
+async function inspectRequest(body: Record<string, unknown>, protocol: Protocol, cfg: GatewayConfig) {
   const mode = cfg.policy.gateway?.injection ?? 'mark';
   if (mode === 'off') return undefined;
+  const budget = cfg.injectionTimeoutMs ?? 5000;
   try {
-    const deadline = performance.now() + (cfg.injectionTimeoutMs ?? 5000);
-    return inspect(protocol.toolResults(body), deadline);
+    return await inspectResults(protocol.toolResults(body), budget);
   } catch (e) {
     if (e instanceof QuarantineTimeout)
       throw new HttpError(
         413,
         `Warden could not read the tool results of this request for prompt injection within ` +
-          `${(cfg.injectionTimeoutMs ?? 5000) / 1000} s; it was not forwarded. Send less tool output.`,
+          `${budget / 1000} s; it was not forwarded. Send less tool output.`,
       );
     throw new HttpError(
       400,
@@ -316,7 +330,12 @@ async function exchange(
   const t0 = performance.now();
   const body = await readJson(req, cfg.maxBodyBytes ?? 32 * 1024 * 1024);
   const session = sessionKey(req, body);
-  const q = inspectRequest(body, protocol, cfg);
+  const reading = inspectRequest(body, protocol, cfg);
+  // (large tool results are read on a second thread meanwhile; the redaction's outcome waits for the
+  // reading's, so a request refused for both is refused for its injection, as when read first)
+  const redactor = new Redactor(cfg.patterns);
+  const redacted = settle(() => redactRequest(body, redactor, cfg));
+  const q = await reading;
   if (q?.injections.length) await memory.remember(session, q.injections);
   if (q?.injections.length && cfg.policy.gateway?.injection === 'block') {
     const data = { protocol: protocol.name, blocked: 'prompt-injection', injections: injectionRecord(q) };
@@ -329,8 +348,7 @@ async function exchange(
         'Remove that content from the conversation (or start a new one) and tell the user.',
     );
   }
-  const redactor = new Redactor(cfg.patterns);
-  const outBody = redactRequest(body, redactor, cfg);
+  const outBody = redacted();
   // (marked after redaction: the redactor reads the text as the tool returned it; the notes are redacted too)
   const marks =
     q && cfg.policy.gateway?.injection !== 'block' ? markRequest(outBody, protocol, q, redactor) : undefined;
