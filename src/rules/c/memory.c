@@ -262,6 +262,25 @@ void copy_to_dest(char *dest, int dest_size, char *src, int src_size) {
     strncpy(dest, src, dest_size - 1);
 }
 
+void greet(char *buffer, int buffer_size, const char *name, int name_size) {
+    // ruleid: c.snprintf-length-bound
+    snprintf(buffer, 18 + name_size + 1, "Congratulations, %s!", name);
+    // ruleid: c.snprintf-length-bound
+    snprintf(buffer, strlen(name) + 8, "Hello, %s", name);
+    // ok: c.snprintf-length-bound
+    snprintf(buffer, buffer_size, "Congratulations, %s!", name);
+    // ok: c.snprintf-length-bound
+    snprintf(buffer, buffer_size - 1, "Hello, %s", name);
+}
+
+char *greeting(const char *name) {
+    size_t n = strlen(name) + 8;
+    char *s = malloc(strlen(name) + 8);
+    // ok: c.snprintf-length-bound
+    snprintf(s, strlen(name) + 8, "Hello, %s", name);
+    return s;
+}
+
 void reset_values(long long *values, unsigned char *bytes, int begin, int count) {
     // ruleid: c.pointer-scaled-twice
     memset(values + begin * sizeof(long long), 0, count * sizeof(long long));
