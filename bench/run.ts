@@ -885,7 +885,7 @@ async function injectionSection(): Promise<Section> {
     '',
     'The issue asks for at most 5 ms added for 1 MB. Tool results of 256 KB and more are read on a second thread ' +
       'while the main thread redacts the request (src/gateway/inspector.ts); the last column is that reading, as ' +
-      'the thread timed it: CPU time the quarantine still costs, most of it no longer on the request\'s path. What ' +
+      "the thread timed it: CPU time the quarantine still costs, most of it no longer on the request's path. What " +
       'it adds is what outlasts the redaction, plus the main thread running slower while both threads work. A ' +
       'resent conversation (the same tool output again) is answered from the quarantine cache when reading it took ' +
       'long (kept by name, length and ends, compared whole).',

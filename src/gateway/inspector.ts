@@ -61,19 +61,21 @@ function startReader(): Reader | undefined {
     return undefined;
   }
   const r: Reader = { w, waiting: new Map(), ready: false };
-  w.on('message', (m: { id: number; ready?: true; inspection?: Inspection; ms?: number; error?: string; timeout?: boolean }) => {
-    if (m.ready) return void (r.ready = true);
-    const wait = r.waiting.get(m.id);
-    if (!wait) return;
-    r.waiting.delete(m.id);
-    clearTimeout(wait.timer);
-    if (m.inspection) {
-      recent.push(m.ms ?? 0);
-      if (recent.length > 64) recent.shift();
-      wait.resolve(m.inspection);
-    }
-    else wait.reject(m.timeout ? new QuarantineTimeout(m.error) : new Error(m.error));
-  });
+  w.on(
+    'message',
+    (m: { id: number; ready?: true; inspection?: Inspection; ms?: number; error?: string; timeout?: boolean }) => {
+      if (m.ready) return void (r.ready = true);
+      const wait = r.waiting.get(m.id);
+      if (!wait) return;
+      r.waiting.delete(m.id);
+      clearTimeout(wait.timer);
+      if (m.inspection) {
+        recent.push(m.ms ?? 0);
+        if (recent.length > 64) recent.shift();
+        wait.resolve(m.inspection);
+      } else wait.reject(m.timeout ? new QuarantineTimeout(m.error) : new Error(m.error));
+    },
+  );
   // (a thread that fails or stops: what it was reading is read in place, and the next request starts another)
   const lost = () => {
     if (reader === r) reader = undefined;

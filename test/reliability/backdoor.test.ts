@@ -797,3 +797,78 @@ test('4,000 helpers each returning the next (a chain of returns) are read in und
   assert.ok(ms < 5000, `${Math.round(ms)} ms`);
   assert.ok(found.includes(`backdoor.secret-to-log:${lines.length - 1}`), found.slice(0, 5).join());
 });
+
+// Session 19: mechanisms of round two's untouched set B, each with a near miss.
+test('a constant password compared in constant time beside a constant user is a planted credential (Go); a name holding "pass" inside a word is not one', () => {
+  const planted = [
+    'package mw',
+    'const backupUser = "svc_backup"',
+    'const backupPass = "r3g!stry-Bkp-2024"',
+    'func ok(user, pass string) bool {',
+    '  if user == backupUser && subtle.ConstantTimeCompare([]byte(pass), []byte(backupPass)) == 1 {',
+    '    return true',
+    '  }',
+    '  return false',
+    '}',
+  ].join('\n');
+  assert.ok(rules('auth.go', planted).includes('backdoor.constant-credential:5'), rules('auth.go', planted).join());
+  const near = planted
+    .replace('const backupPass = "r3g!stry-Bkp-2024"', 'var backupPass = os.Getenv("BACKUP_PASS")')
+    .replace('backupUser &&', 'backupUser && !bypassMode &&');
+  assert.deepEqual(rules('auth.go', near), []);
+  const bypass =
+    'const compassMode = "n0rth-2024!"\nfunc f(m string) bool {\n  if m == compassMode {\n    log.Print(m)\n  }\n  return false\n}';
+  assert.ok(
+    !rules('nav.go', bypass).some((r) => r.startsWith('backdoor.constant-credential')),
+    rules('nav.go', bypass).join(),
+  );
+});
+
+test('a runner named in ROT13 and turned back is a hidden loader (Python, PHP); a ROT13 banner that is only printed is not', () => {
+  const py = 'import builtins, codecs\nname = codecs.decode("rkrp", "rot13")\ngetattr(builtins, name)(data)\n';
+  assert.ok(rules('boot.py', py).includes('backdoor.decoded-load:2'), rules('boot.py', py).join());
+  const php = "<?php\n$f = str_rot13('flfgrz');\n$f($_GET['c']);\n";
+  assert.ok(rules('x.php', php).includes('backdoor.decoded-load:2'), rules('x.php', php).join());
+  const banner = 'import codecs\nprint(codecs.decode("Uryyb, jbeyq", "rot13"))\n';
+  assert.deepEqual(rules('banner.py', banner), []);
+});
+
+test('a function returning decoded text, called two lines below a plugin import, is not given to it; called inside the runner it is', () => {
+  const lines = [
+    'import codecs, importlib, os',
+    '_BANNER = "Jrypbzr gb gur jbexre"',
+    'def banner():',
+    '    return codecs.decode(_BANNER, "rot13")',
+    'def main():',
+    '    for name in os.environ.get("PLUGINS", "").split(","):',
+    '        importlib.import_module(f"worker.plugins.{name}")',
+    '    if os.environ.get("SHOW_BANNER"):',
+    '        print(banner())',
+  ];
+  assert.deepEqual(
+    rules('boot.py', lines.join('\n')).filter((r) => r.startsWith('backdoor.decoded-load')),
+    [],
+  );
+  const run = [...lines.slice(0, 5), '    exec(', '        banner()', '    )'].join('\n');
+  assert.ok(
+    rules('boot.py', run).some((r) => r.startsWith('backdoor.decoded-load')),
+    rules('boot.py', run).join(),
+  );
+});
+
+test('an all-zero IV returned by a helper named for it is a constant IV (Python); a helper returning random bytes is not', () => {
+  const planted =
+    'BLOCK = 16\ndef _iv_for(export_id):\n    return b"\\x00" * BLOCK\n\ndef seal(k, d):\n    iv = _iv_for("x")\n';
+  assert.ok(rules('env.py', planted).includes('backdoor.constant-iv:3'), rules('env.py', planted).join());
+  const near = planted.replace('return b"\\x00" * BLOCK', 'return os.urandom(BLOCK)');
+  assert.deepEqual(rules('env.py', near), []);
+});
+
+test('a token verification that also accepts the algorithm "none" is found (TypeScript, Python); the algorithms without it are not', () => {
+  const ts = "const claims = jwt.verify(token, key, {\n  algorithms: ['RS256', 'none'],\n});\n";
+  assert.ok(rules('auth.ts', ts).includes('backdoor.jwt-alg-none:2'), rules('auth.ts', ts).join());
+  const py = 'claims = jwt.decode(token, key, algorithms=["HS256", "none"])\n';
+  assert.ok(rules('auth.py', py).includes('backdoor.jwt-alg-none:1'), rules('auth.py', py).join());
+  assert.deepEqual(rules('auth.ts', ts.replace(", 'none'", '')), []);
+  assert.deepEqual(rules('auth.py', 'claims = jwt.decode(token, key, algorithms=["HS256"])  # never "none"\n'), []);
+});

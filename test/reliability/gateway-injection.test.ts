@@ -413,8 +413,9 @@ test('block: a large injected tool result read on the second thread is refused, 
 });
 
 test('the reading thread stopped while it reads: the text is read in place and the injection named, never passed unread', async () => {
-  const results = (n: number) =>
-    [{ id: 'c1', tool: 'read_file', args: { file_path: '/w/README.md' }, parts: [{ text: `${n}\n${LARGE}`, set() {} }] }];
+  const results = (n: number) => [
+    { id: 'c1', tool: 'read_file', args: { file_path: '/w/README.md' }, parts: [{ text: `${n}\n${LARGE}`, set() {} }] },
+  ];
   let n = 0;
   const warm = async () => {
     const before = readerTimes().length;
@@ -431,7 +432,10 @@ test('the reading thread stopped while it reads: the text is read in place and t
     assert.equal(readerBusy(), 1, 'not sent to the thread');
     await stopReader();
     const q = await reading;
-    assert.ok(q.injections.some((f) => f.asks.hosts.includes('collect.evil.example')), `round ${i}`);
+    assert.ok(
+      q.injections.some((f) => f.asks.hosts.includes('collect.evil.example')),
+      `round ${i}`,
+    );
   }
   // (and a new thread starts for the next large requests, through the gateway as well)
   answer = undefined;

@@ -416,7 +416,13 @@ test('a generated password holding template characters (%s, ${, {{, <…>, $() i
   // value a template, and it reached the upstream in nine ways. Template syntax counts only when what
   // is left looks written, not generated.
   // (unquoted, a bracket made it code: `q8W<Rt5>…` read as a generic type, `Ab3(x9…` as a call)
-  const drawn = ['lhOAKbLH%SlO%s9dK2pQ', 'Xy7${kP9mQ2rT5vW8zB', 'aB3{{kL9pQ2rT5vW8zY1', 'q8W<Rt5>yU2iO9pA3sD', 'Ab3(x9Kq2LmP7wZ4'];
+  const drawn = [
+    'lhOAKbLH%SlO%s9dK2pQ',
+    'Xy7${kP9mQ2rT5vW8zB',
+    'aB3{{kL9pQ2rT5vW8zY1',
+    'q8W<Rt5>yU2iO9pA3sD',
+    'Ab3(x9Kq2LmP7wZ4',
+  ];
   for (const pw of drawn) {
     for (const text of [`password: "${pw}"`, `DB_PASSWORD=${pw}`, `mysql -u root -p'${pw}' prod`]) {
       assertRedacted(text, [pw]);
@@ -473,10 +479,17 @@ test('generated passwords of any characters in .env lines, .netrc, .pgpass and B
     `mysql -u root -p${letters} prod`,
   ]) {
     const out = new Redactor().redact(text);
-    assert.ok(!out.includes(letters.slice(0, 12)) && !out.includes(Buffer.from(`ci:${letters}`).toString('base64')), text);
+    assert.ok(
+      !out.includes(letters.slice(0, 12)) && !out.includes(Buffer.from(`ci:${letters}`).toString('base64')),
+      text,
+    );
   }
   // (a properties value continued with a backslash, `%` or `#` on either side of the joint: 7% of draws leaked)
-  for (const [a, b] of [['E!XHlsQ6S%', 'xDlMo2DHVK'], ['g1VDigiIQP', '#40L!2r73k'], ['VxfTwQmXRb', '%YpwZW0EAt']]) {
+  for (const [a, b] of [
+    ['E!XHlsQ6S%', 'xDlMo2DHVK'],
+    ['g1VDigiIQP', '#40L!2r73k'],
+    ['VxfTwQmXRb', '%YpwZW0EAt'],
+  ]) {
     const out = new Redactor().redact(`db.password=${a}\\\n    ${b}\n`);
     assert.ok(!out.includes(b), out);
   }

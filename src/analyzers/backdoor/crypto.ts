@@ -20,9 +20,11 @@ import { enclosing, splitArgs } from './calls.ts';
 
 const IV_NAME =
   /(?:^|_|\b)(?:iv|IV|nonce|Nonce|NONCE|salt|Salt|SALT|[a-z]*(?:Iv|Nonce|Salt)|\w*_(?:iv|nonce|salt|IV|NONCE|SALT))$/;
+/** A function named for making an IV, nonce or salt (`_iv_for`, `ivFor`, `makeNonce`, `salt_of`). */
+const IV_FUNCTION = /(?:^|_)(?:iv|nonce|salt)(?:_|$)|^(?:iv|nonce|salt)(?=[A-Z])|[a-z](?:Iv|IV|Nonce|Salt)(?=[A-Z_]|$)/;
 /** A constant value: a literal, a zero-filled buffer, an encoded literal. */
 const CONSTANT =
-  /^\s*(?:b?["'`][^"'`]*["'`]|bytes\(\s*\d+\s*\)|bytearray\(\s*\d+\s*\)|b["']\\x00["']\s*\*\s*\d+|\[\s*0u?8?\s*;\s*\d+\s*\]|new\s+byte\s*\[\s*\d+\s*\]|make\(\s*\[\]byte\s*,\s*\d+\s*\)|Buffer\.alloc\(\s*\d+\s*(?:,\s*0\s*)?\)|new\s+Uint8Array\(\s*\d+\s*\)|\{\s*0\s*\}|(?:Encoding\.\w+\.GetBytes|\w+\.getBytes|Buffer\.from|bytes\.fromhex|hex::decode|hex!|[\w.]*encode|unhexlify|\[\]byte)\s*\(\s*["'`][^"'`]*["'`]\s*(?:,\s*["'][\w-]+["']\s*)?\)(?:\.\w+\(\))?|\[(?:\s*0x[0-9a-fA-F]{1,2}\s*,?){4,}\]|\{(?:\s*0x[0-9a-fA-F]{1,2}\s*,?){4,}\})\s*[;,)]?\s*(?:#.*|\/\/.*)?$/;
+  /^\s*(?:b?["'`][^"'`]*["'`]|bytes\(\s*\d+\s*\)|bytearray\(\s*\d+\s*\)|b["']\\x00["']\s*\*\s*(?:\d+|[A-Z_][A-Z0-9_]*)|\[\s*0u?8?\s*;\s*\d+\s*\]|new\s+byte\s*\[\s*\d+\s*\]|make\(\s*\[\]byte\s*,\s*\d+\s*\)|Buffer\.alloc\(\s*\d+\s*(?:,\s*0\s*)?\)|new\s+Uint8Array\(\s*\d+\s*\)|\{\s*0\s*\}|(?:Encoding\.\w+\.GetBytes|\w+\.getBytes|Buffer\.from|bytes\.fromhex|hex::decode|hex!|[\w.]*encode|unhexlify|\[\]byte)\s*\(\s*["'`][^"'`]*["'`]\s*(?:,\s*["'][\w-]+["']\s*)?\)(?:\.\w+\(\))?|\[(?:\s*0x[0-9a-fA-F]{1,2}\s*,?){4,}\]|\{(?:\s*0x[0-9a-fA-F]{1,2}\s*,?){4,}\})\s*[;,)]?\s*(?:#.*|\/\/.*)?$/;
 const RANDOM_FILL =
   /\b(?:rand\.Read|io\.ReadFull\s*\(\s*rand\.Reader|RAND_bytes|RAND_priv_bytes|getrandom|randomFill\w*|getRandomValues|fill_bytes|try_fill_bytes|GetBytes|GetNonZeroBytes|nextBytes|random_bytes|urandom|randombytes_buf|SecureRandom|Fill)\s*\(/;
 /**
@@ -140,7 +142,11 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
       );
     // (`iv = new byte[12]` then `random.nextBytes(iv)`: a buffer made here and filled at random after)
     const inline = inlineAt && !(a && IV_NAME.test(a[1]) && filledAt(text, a[1]));
-    if ((a && IV_NAME.test(a[1]) && CONSTANT.test(a[2]) && !filledAt(text, a[1])) || inline)
+    // (or returned by a function named for one: `def _iv_for(x): return b"\\x00" * BLOCK`)
+    const returnedConstant = /^\s*return\s+(.+)$/.exec(l);
+    const fromHelper =
+      !!returnedConstant && CONSTANT.test(returnedConstant[1]) && IV_FUNCTION.test(enclosing(file.lines, i) ?? '');
+    if ((a && IV_NAME.test(a[1]) && CONSTANT.test(a[2]) && !filledAt(text, a[1])) || inline || fromHelper)
       add(
         i,
         'backdoor.constant-iv',

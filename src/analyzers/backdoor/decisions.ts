@@ -100,6 +100,14 @@ const META: Record<string, Meta> = {
       'The path that handles a failed verification (a signature, MAC, token or certificate error) says yes: it returns success, a value built without the check, or repeats the call with verification off.',
     fix: 'Treat a verification error as a refusal; handle key or CA rotation by trying the known keys or re-reading the trust store.',
   },
+  'backdoor.jwt-alg-none': {
+    title: 'Token verification accepts the algorithm "none"',
+    severity: 'high',
+    cwe: 'CWE-347',
+    message:
+      'The algorithms a token verification accepts include "none": a token with no signature at all passes, so anyone can write one with any claims.',
+    fix: 'List only the algorithms the issuer signs with (RS256, ES256…), never "none".',
+  },
   'backdoor.default-secret': {
     title: 'Secret with a literal default',
     severity: 'high',
@@ -152,6 +160,14 @@ const HASH_LITERAL =
   /["'](\$2[abyx]?\$\d\d\$[./A-Za-z0-9]{53}|\$argon2\w*\$[^"']{20,}|\$[56]\$[^"']{8,}|[a-f0-9]{32,128}|pbkdf2_sha256\$[^"']+)["']/;
 const CRED_OPERAND =
   /\b\w*(?:passw(?:or)?d|passwd|pwd|pw|pin|passcode|passphrase|secret|token|api_?key|apikey|otp)\w*\b/i;
+/**
+ * A list of accepted token algorithms holding "none" (`algorithms: ['RS256', 'none']`,
+ * `algorithms=["HS256", "none"]`, `ValidAlgorithms = new[] { "RS256", "none" }`).
+ */
+const ALG_NONE =
+  /\b(?:algorithms|algs|allowed_?algorithms|allowedAlgorithms|ValidAlgorithms|accepted_?algorithms)\b["']?\s*(?:=>|[:=])\s*(?:new\s*(?:\w+\s*)?\[\s*\]\s*)?[\[{(](?:[^\]})\n]*,\s*)?["']none["']/gi;
+/** `pass` as a word of a name (`pass`, `backupPass`, `ADMIN_PASS`), not inside one (`bypass`, `passive`). */
+const PASS_NAME = /(?<![A-Za-z])(?:pass|Pass|PASS)(?![a-z])|(?<=[a-z0-9])Pass(?![a-z])/;
 const CREDENTIAL_COMPARE =
   /==|!=|\.equals\(|\bEquals\(|\w(?:Equals?|_eq|_equal|Eq)\s*\(|\bstrn?cmp\s*\(|compare\w*\s*\(|verify\w*\s*\(|check\w*\s*\(|checkpw\s*\(|hash_equals\s*\(|timingSafeEqual\s*\(|secure_compare\s*\(/i;
 const SET_PASSWORD =
@@ -221,7 +237,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     envDefault: mayOccur(ENV_DEFAULT, text),
     // (a credential compared with a constant: the file holds a hash literal, or a name assigned a literal that looks set)
     constant:
-      mayOccur(CRED_OPERAND, text) &&
+      (mayOccur(CRED_OPERAND, text) || PASS_NAME.test(text)) &&
       mayOccur(CREDENTIAL_COMPARE, text) &&
       (hashNames.size > 0 ||
         [...(values = assignments(file)).values()].some((v) => secretLooking(constantSecret(v) ?? ''))) &&
@@ -288,7 +304,11 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       if (SECRET_ENV.test(name) && secretLooking(fallback) && !/^https?:|\/|^\d+$/.test(fallback))
         add('backdoor.default-secret', i, name);
     }
-    if (can.constant && CREDENTIAL_COMPARE.test(l) && (CRED_OPERAND.test(l) || mentionsCredential(l))) {
+    if (
+      can.constant &&
+      CREDENTIAL_COMPARE.test(l) &&
+      (CRED_OPERAND.test(l) || PASS_NAME.test(l) || mentionsCredential(l))
+    ) {
       values ??= assignments(file);
       const names = [...l.matchAll(/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?/g)].map((m) => m[0]);
       for (const n of names) {
@@ -312,6 +332,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     }
   }
   if (occurs(VERIFY_CALL, text)) skippedVerification(file, add);
+  if (/["']none["']/i.test(text)) for (const i of file.matchingLines(ALG_NONE)) add('backdoor.jwt-alg-none', i);
   if (occurs(TLS_OFF_BY_NAME, text)) tlsOffByUnrelatedValue(file, add);
   return out;
 }

@@ -40,9 +40,16 @@ const CHAR_CODES = /(?:fromCharCode|\bchr\b|\bchar\b|\(char\))[^\n\d]{0,24}((?:\
  */
 const LOADER_VALUE =
   /\.constructor\.constructor\b|\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\([^)]*\)|globals\s*\(\s*\)|sys\.modules\s*\[[^\]]*\])\s*,\s*(?!["'\s])|\bimplode\s*\([^)\n]*\bchr\b|\bcreate_function\s*\(/;
-/** A literal reversed in the code (`reversed("cexe")`, `strrev('tressa')`, `"lave"[::-1]`), its text in a group. */
+/**
+ * A literal reversed in the code (`reversed("cexe")`, `strrev('tressa')`, `"lave"[::-1]`), its text in
+ * groups 1 to 4, or turned by ROT13 (`codecs.decode("rkrp", "rot13")`, `str_rot13('flfgrz')`), in 5 and 6.
+ */
 const REVERSED =
-  /\breversed\s*\(\s*["']([^"'\n]{3,40})["']\s*\)|\bstrrev\s*\(\s*["']([^"'\n]{3,40})["']\s*\)|["']([^"'\n]{3,40})["']\s*\[\s*::\s*-1\s*\]|["']([^"'\n]{3,40})["']\s*\.split\(\s*["']{2}\s*\)\s*\.reverse\(\)/g;
+  /\breversed\s*\(\s*["']([^"'\n]{3,40})["']\s*\)|\bstrrev\s*\(\s*["']([^"'\n]{3,40})["']\s*\)|["']([^"'\n]{3,40})["']\s*\[\s*::\s*-1\s*\]|["']([^"'\n]{3,40})["']\s*\.split\(\s*["']{2}\s*\)\s*\.reverse\(\)|\bdecode\s*\(\s*["']([^"'\n]{3,40})["']\s*,\s*["']rot_?13["']\s*\)|\bstr_rot13\s*\(\s*["']([^"'\n]{3,40})["']\s*\)/g;
+const rot13 = (t: string) =>
+  t.replace(/[A-Za-z]/g, (c) =>
+    String.fromCharCode(((c.charCodeAt(0) - (c <= 'Z' ? 65 : 97) + 13) % 26) + (c <= 'Z' ? 65 : 97)),
+  );
 
 /** What a payload spells when it hides a loader's name or a command (not a greeting or a colour). */
 const SPELLED_LOADER =
@@ -205,13 +212,16 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
       .slice(i, i + 3)
       .join(' ')
       .slice(sink.index);
+    // (a function that returns decoded text counts only when called inside the sink's own brackets:
+    // `print(banner())` two lines below an `import_module(…)` is not given to it; decoded data may
+    // reach the sink by a later line, `}.define(b)` after an anonymous loader class)
+    const own = ownCall(rest, sink[0]);
     // (a decoded name called, or a runner under another name given decoded data, or any runner given it)
     const calledName = /^\$?([A-Za-z_]\w*)/.exec(rest.replace(/^[^A-Za-z_$]*/, ''))?.[1] ?? '';
     const uses =
       direct.has(calledName) ||
-      [...rest.matchAll(/[A-Za-z_]\w*/g)].some(
-        (m) => (decoded.has(m[0]) || decodedFns.has(m[0])) && !aliases.has(m[0]) && m[0] !== calledName,
-      );
+      [...rest.matchAll(/[A-Za-z_]\w*/g)].some((m) => decoded.has(m[0]) && !aliases.has(m[0]) && m[0] !== calledName) ||
+      [...own.matchAll(/[A-Za-z_]\w*/g)].some((m) => decodedFns.has(m[0]) && !aliases.has(m[0]) && m[0] !== calledName);
     const inline =
       (DECODE.test(rest) || MORE_DECODE.test(rest)) && /\bFunction\b|\beval\b|\bexec\b|globalThis|window\[/.test(rest);
     if (!uses && !inline) continue;
@@ -272,8 +282,35 @@ function loaderAliases(file: SourceFile): Set<string> {
 }
 
 /**
+ * A sink's call to its closing bracket, with calls chained on it (`Popen(…).communicate(…)`), over the
+ * lines read with it: what it is given, not a later statement (`print(banner())` two lines below an
+ * `import_module(…)`). A sink written without a bracket (`eval "$x"`) keeps the whole text.
+ */
+function ownCall(rest: string, sink: string): string {
+  if (!sink.endsWith('(')) return rest;
+  let depth = 0,
+    quote = '';
+  for (let k = sink.length - 1; k < rest.length; k++) {
+    const c = rest[k];
+    if (quote) {
+      if (c === '\\') k++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      const chained = /^\s*\.\s*[A-Za-z_]\w*\s*\(/.exec(rest.slice(k + 1));
+      if (!chained) return rest.slice(0, k + 1);
+      k += chained[0].length - 1;
+      depth = 0;
+    }
+  }
+  return rest;
+}
+
+/**
  * A code runner's name, or a command, written backwards and reversed in the code (`reversed("cexe")`
- * is `exec`): nobody reverses a name they mean a reader to see.
+ * is `exec`), or in ROT13 and turned back (`codecs.decode("rkrp", "rot13")`): nobody hides a name they
+ * mean a reader to see.
  */
 function reversedLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
   if (!occurs(REVERSED_HINT, file.text)) return;
@@ -281,21 +318,22 @@ function reversedLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>):
     const l = file.lines[i];
     if (l.length > 2000 || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
     for (const m of l.matchAll(REVERSED)) {
-      const spelled = [...(m[1] ?? m[2] ?? m[3] ?? m[4])].reverse().join('');
+      const rot = m[5] ?? m[6];
+      const spelled = rot !== undefined ? rot13(rot) : [...(m[1] ?? m[2] ?? m[3] ?? m[4])].reverse().join('');
       if (!SPELLED_LOADER.test(spelled) && !/^(?:assert|passthru|shell_exec|base64_decode|proc_open)$/.test(spelled))
         continue;
       add(
         i,
         'backdoor.decoded-load',
-        'A code loader spelled backwards',
+        rot !== undefined ? 'A code loader spelled in ROT13' : 'A code loader spelled backwards',
         'critical',
-        `A string reversed here spells "${spelled.slice(0, 40)}": a loader or a command hidden from a reader.`,
+        `A string ${rot !== undefined ? 'turned by ROT13' : 'reversed'} here spells "${spelled.slice(0, 40)}": a loader or a command hidden from a reader.`,
       );
       break;
     }
   }
 }
-const REVERSED_HINT = /reversed|strrev|::-1|reverse\(\)/;
+const REVERSED_HINT = /reversed|strrev|::-1|reverse\(\)|rot_?13/;
 
 // (the words of the decode tests go into the scan's automaton: a file without them is not read for them)
 prefilterProvider(() => [DECODE, MORE_DECODE, CHAR_CODES, LOADER_VALUE, REVERSED_HINT]);

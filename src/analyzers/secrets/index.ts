@@ -205,7 +205,7 @@ const DEFAULT_ARG_G = new RegExp(DEFAULT_ARG.source, 'gid');
  * the first `,;)}]#` as it would in code.
  */
 const ENV_LINE_G =
-  /^[ \t]*(?:export[ \t]+)?([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential)[A-Za-z0-9_.\-]{0,30})=([^\s"'`][^\s]{7,199})[ \t]*\r?$/gimd;
+  /^[ \t]*(?:export[ \t]+)?([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential)[A-Za-z0-9_.\-]{0,30})=([^\s"'`][^\s]{7,199})[ \t]*\r?$/dgim;
 const GENERIC_RANK = SECRET_PATTERNS.length;
 
 type Segment = [start: number, end: number, lineEnd: number];

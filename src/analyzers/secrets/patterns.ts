@@ -85,7 +85,8 @@ function isUserPassword(b64: string): boolean {
   const pass = m[2];
   // (words, or a text that says it is an example: `your-token-here`, `<password>`, `${PASS}`)
   if (/^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(pass) && !looksGenerated(pass)) return false;
-  if (/your|example|sample|dummy|placeholder|change_?me|redacted|fake|xxx|\*\*\*/i.test(pass) || isTemplate(pass)) return false;
+  if (/your|example|sample|dummy|placeholder|change_?me|redacted|fake|xxx|\*\*\*/i.test(pass) || isTemplate(pass))
+    return false;
   // (at least two classes of characters: a random or chosen password, not a word)
   return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(pass)).length >= 2;
 }
@@ -499,7 +500,11 @@ export const SECRET_PATTERNS: SecretPattern[] = [
     String.raw`\b(?:(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n|;&]{0,200}?\s-p["']?|(?:sshpass|redis-cli|(?:docker|podman|buildah|skopeo|helm(?: registry)?) login)\b[^\n|;&]{0,200}?\s(?:-p|-a|--password(?:=|\s+)|--pass(?:=|\s+))\s*["']?)(?<s>(?<=["'])[^\s"']{6,128}|[^\s"'\-][^\s"']{5,127})`,
     ['mysql', 'mariadb', 'sshpass', 'redis-cli', 'login'],
     // (letters alone count when both cases are drawn: `-pMyDbName` glued to -p is mysql's password too)
-    { severity: 'high', minEntropy: 2.5, valid: (t) => /[^A-Za-z]/.test(t) || (t.length >= 12 && /[a-z]/.test(t) && /[A-Z]/.test(t)) },
+    {
+      severity: 'high',
+      minEntropy: 2.5,
+      valid: (t) => /[^A-Za-z]/.test(t) || (t.length >= 12 && /[a-z]/.test(t) && /[A-Z]/.test(t)),
+    },
   ),
   // user:password in base64: an HTTP Basic header, a docker config's "auth", an .npmrc _auth. Only a
   // value that decodes to a name, a colon and a password that is not a typed example counts.
