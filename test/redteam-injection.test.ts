@@ -64,10 +64,10 @@ test('red-team s18 set A: every channel, technique and goal with bad cases is fl
   assert.deepEqual(low, []);
 });
 
-test('red-team s18 set B (held out, never tuned): at least 27 of 44 bad flagged, at most 1 of 32 near misses', () => {
+test('red-team s18 set B (held out until session 19 fixed mechanisms it shares): at least 28 of 44 bad flagged, at most 1 of 32 near misses', () => {
   const { results, total } = s18('b');
   assert.ok(total.bad >= 40 && total.good >= 30, `${total.bad} bad, ${total.good} good`);
-  assert.ok(total.badFlagged >= 27, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.ok(total.badFlagged >= 28, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
   assert.ok(total.goodFlagged <= 1, `near misses flagged: ${falseOf(results).join(', ')}`);
 });
 
@@ -75,5 +75,17 @@ test('red-team s18 set C (held out, never tuned): at least 19 of 30 bad flagged,
   const { results, total } = s18('c');
   assert.ok(total.bad >= 30 && total.good >= 20, `${total.bad} bad, ${total.good} good`);
   assert.ok(total.badFlagged >= 19, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.deepEqual(falseOf(results), []);
+});
+
+// Set D (session 19), by a fourth author who read neither the analyzer nor the earlier sets: 28/40 bad and
+// 0/28 good untouched; the session then fixed the mechanisms it missed (35/40), so it is tuned now and its
+// floor holds that (test/fixtures/redteam-injection-s19/README.md).
+test('red-team s19 set D: at least 35 of 40 bad flagged, none of 28 near misses', () => {
+  const dir = join(import.meta.dirname, 'fixtures/redteam-injection-s19/d');
+  const results = loadCases(dir).map((c) => judgeCase(c, dir));
+  const total = tally(results).total;
+  assert.ok(total.bad >= 40 && total.good >= 28, `${total.bad} bad, ${total.good} good`);
+  assert.ok(total.badFlagged >= 35, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
   assert.deepEqual(falseOf(results), []);
 });

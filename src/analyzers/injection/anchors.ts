@@ -320,11 +320,17 @@ function nonAsciiAnchor(c: number, carriers: Carriers): boolean {
   return scriptLetter(c);
 }
 
+// (the same ranges as the gate's last part below: Greek, Armenian, Hebrew, the Indic scripts, Thai and Lao,
+// Georgian and Vietnamese joined the others in session 19, a Hindi order to agents having passed unread)
 const scriptLetter = (c: number) =>
   (c >= 0xc0 && c <= 0x24f) ||
+  (c >= 0x370 && c <= 0x3ff) ||
   (c >= 0x400 && c <= 0x4ff) ||
-  (c >= 0x600 && c <= 0x6ff) ||
+  (c >= 0x530 && c <= 0x6ff) ||
   (c >= 0x750 && c <= 0x77f) ||
+  (c >= 0x900 && c <= 0xeff) ||
+  (c >= 0x10a0 && c <= 0x10ff) ||
+  (c >= 0x1e00 && c <= 0x1eff) ||
   (c >= 0x3040 && c <= 0x30ff) ||
   (c >= 0x3400 && c <= 0x9fff) ||
   (c >= 0xac00 && c <= 0xd7af) ||
@@ -551,7 +557,10 @@ export const GATE_PARTS = (() => {
       `|https?://[^\\x00-\\x20)"'<>{]{0,4092}[<{]`,
     // (talk of decoding anywhere in a word: a carrier only, noted without the character pass)
     `base64|b64|decode|atob`,
-    '[\\u00ad\\u00c0-\\u024f\\u0400-\\u04ff\\u0600-\\u06ff\\u0750-\\u077f\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u3040-\\u30ff\\u3400-\\u9fff' +
+    // (Latin with accents, Greek, Cyrillic, Armenian, Hebrew, Arabic, the Indic scripts, Thai and Lao, Georgian,
+    // Vietnamese, kana, CJK, Hangul, and the invisible characters)
+    '[\\u00ad\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff\\u0530-\\u06ff\\u0750-\\u077f\\u0900-\\u0eff\\u10a0-\\u10ff' +
+      '\\u180e\\u1e00-\\u1eff\\u200b-\\u200f\\u2060-\\u2064\\u3040-\\u30ff\\u3400-\\u9fff' +
       '\\uac00-\\ud7af\\udb40\\ufe00-\\ufe0f\\ufeff\\uff00-\\uffef]+',
   ];
 })();

@@ -324,6 +324,14 @@ function judgeSegment(seg: Segment, bare = true, toAgent = false): Verdict | und
   return v && { ...v, at: joined.original(v.at) };
 }
 
+/** Where the text first addresses the agent (by name or as a bare noun), or Infinity. */
+function firstAddress(r: Read): number {
+  let at = Infinity;
+  for (const m of ADDRESS.matches(r)) at = Math.min(at, m.index);
+  for (const m of ADDRESSEE.matches(r)) at = Math.min(at, m.index);
+  return at;
+}
+
 /** What judging a text found out on the way: whether it speaks to the agent (asked once a goal's words are there). */
 interface Seen {
   speaks?: boolean;
@@ -403,7 +411,8 @@ function judgeRead(
     if (!g.gate.test(r.lower)) continue;
     if (!g.strong && !speaks()) continue;
     const at = firstAffirmed(speaks() && broad() ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
-    if (at < 0) continue;
+    // (hidden from the person, text needs no address first: a comment only the agent reads is said to it)
+    if (at < 0 || (g.afterAddress && !hidden && !(at > firstAddress(r)))) continue;
     if (!speaks() && !((toAgent || IMPERATIVE.test(r)) && g.goal !== 'exec')) continue;
     const severity: Severity = (speaks() || toAgent) && (g.strong || hidden || override || turn) ? 'high' : 'medium';
     return { goal: g.goal, technique: technique(), severity, at };

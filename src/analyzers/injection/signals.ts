@@ -153,6 +153,10 @@ export const ADDRESS = gated(
       String.raw`\b(?:agenti|assistenti|assistente) (?:IA|AI)\b`,
       String.raw`\bKI-?(?:Agenten?|Assistenten?|Modelle?)\b`,
       String.raw`(?:ИИ|AI)[- ]?(?:агент|ассистент|помощник)\w*|нейросет\w*`,
+      // Ukrainian, Hindi, Turkish
+      String.raw`(?:ШІ|AI)[- ]?(?:агент|асистент|помічник)\p{L}*|автоматизован\p{L}* помічник\p{L}*`,
+      String.raw`(?:एआई|कृत्रिम बुद्धि\p{M}*(?:मत्ता)?)\s*(?:सहायक|एजेंट|मॉडल)`,
+      String.raw`\byapay zek[aâ]\p{L}*\s+(?:asistan|ajan|model)\p{L}*|\bYZ\s+(?:asistan|ajan)\p{L}*`,
       // Arabic (an agent, assistant or model "of artificial intelligence"; "O agent")
       String.raw`(?:ال)?(?:وكيل|وكلاء|مساعد|نموذج)\s+(?:ال)?(?:ذكاء الاصطناعي|برمجة)|(?:أيها|يا)\s+(?:ال)?(?:وكيل|مساعد|نموذج)`,
     ],
@@ -263,12 +267,12 @@ const AI_LABEL = /(?:(?<![\p{L}-])[\p{L}-]{1,30} (?:AI|IA|KI|LLM)|\b(?:AI|IA|KI|
 export const aiLabel = (t: Read) => t.intl && AI_LABEL.test(t.text);
 
 const DUTY_AFTER =
-  /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b/i;
+  /^\s*(?:[\w'-]+\s+){0,6}?(?:must|should|need to|have to|are required to|are asked to|shall|(?:is|are) (?:expected|supposed|encouraged|required) to|ought to)\b|^\s*(?:\S+\s+){0,3}?(?:müssen|müsst|muss|sollen|sollten|soll|doivent|devez|doit|deben|debe|devem|deve|dovete|devono|должны|должен|должна|обязаны|повинні|повинен|мають|muszą|moeten|måste|musí|zorunda)(?=[\s.,:;!?]|$)/i;
 /** What may stand before a sentence's subject: its start (a line's markers), a determiner, a qualifier. */
 const SUBJECT_BEFORE =
   /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:if|when|whenever|once|while|where|and|but)\s+)?(?:(?:the|any|all|every|each|our|your|a|an|whichever)\s+)?(?:[\w-]+[- ])?$/i;
 const SPOKEN_FOR =
-  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu;
+  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|à l'attention(?: de)?|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu;
 const SPOKEN_FOR_BARE =
   /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?(?:[\w-]+[- ])?$/iu;
 /** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
@@ -296,6 +300,7 @@ const ORDER_AFTER_VOCATIVE =
 /** An agent as the topic of a sentence that puts a duty on it, in Korean, Japanese or Chinese. */
 const CJK_DUTY =
   /^\s*(?:(?:는|은|가|이|は|が|も)[^\n。．.!?]{0,60}?(?:해야|하십시오|하세요|해 주세요|しなければ|ください|する必要|すること)|[^\n。，,、]{0,6}(?:必须|应该|应当|务必))/u;
+const POSTPOSITION_TO = /^\s*(?:के\s+लिए|को\s|へ|に対して|宛て|에게|께)/u;
 /** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
 function rowLabel(text: string, m: Match, after: string): boolean {
   if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
@@ -322,6 +327,8 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     DEICTIC_BEFORE.test(before) ||
     ORDER_AFTER_VOCATIVE.test(after) ||
     CJK_DUTY.test(after) ||
+    // (a postposition that makes it the one spoken to: Hindi "के लिए" (for), Japanese "へ" (to), Korean "에게")
+    POSTPOSITION_TO.test(after) ||
     // (a noun in parentheses or brackets as its own label: "- [ ] (assistant) upload …", "[agent] run …")
     (/[(\[]\s*$/.test(before) && /^\s*[)\]]/.test(after)) ||
     // (a duty, after a relative clause or a participle: "Assistants that integrate chart-lite must…"; a
@@ -331,7 +338,9 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     // (a vocative, then the sentence speaks to "you": "Machine readers of this page, when you generate…")
     /^[^.:;!?\n]{0,40},\s+(?:(?:when|if|before|after|once|as|please|while)\s+)?(?:you|your)\b/i.test(after) ||
     // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
-    /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which)\b[^.:;!?\n]{0,50}[:：]/i.test(after) ||
+    /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which|qui|que|quienes|quien|die|der|welche|che|które|który|которые|который|які|який)(?=[\s,])[^.:;!?\n]{0,50}[:：]/iu.test(
+      after,
+    ) ||
     // ("Note for the assistant", "to any LLM-based assistant"; a bare noun only where the phrase opens the
     // sentence: "To the assistant updating this file:", not "reply context for the agent")
     (bare
@@ -507,6 +516,8 @@ export interface Goal {
   re: Matcher;
   /** What counts in text not aimed at the agent, where it is narrower than `re`. */
   plainSight?: Matcher;
+  /** Counts only after the text's first address to the agent (an ask that a README's own steps also make). */
+  afterAddress?: boolean;
 }
 export const GOALS: Goal[] = [
   {
@@ -606,8 +617,8 @@ export const GOALS: Goal[] = [
       String.raw`\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/|approval|autoapprove|auto-approve|permissions|defaultmode|bypasspermissions|mcpservers|allowedtools|autoaccept|sandbox|\.github/workflows|pull_request_target|codeowners|agents\.md|claude\.md|qwen\.md|gemini\.md|cursorrules|copilot-instructions|mcp server`,
     ),
     re: signal([
-      String.raw`\b(?:edit|set|chang|modif|updat|writ|creat|remov|delet|disabl|enabl|turn(?:ing)? (?:on|off)|overwrit|replac|switch|add|append|insert|regist|ajout|définiss|modifi|añad|agreg|establec|aggiung|impost|hinzufüg|füge|setze|добав|измени|установи|添加|设置|修改|追加|設定|추가|설정)\w*(?:[^.!?;\n]|\.(?=\S)){0,200}?(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)|\b(?:approval[_ -]?mode|autoApprove|auto-approve|permissions\.allow|defaultMode|bypassPermissions|mcpServers|allowedTools|autoAccept)\b|"(?:approvalMode|autoAccept|sandbox)"|\.github/workflows/|pull_request_target|CODEOWNERS)`,
-      String.raw`(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)[\w.-]*|"(?:approvalMode|autoAccept|sandbox)")(?:[^.\n]|\.(?=\S)){0,40}\b(?:set|to true|to false|remove|delete|add)\b`,
+      String.raw`(?<!\p{L})(?:edit|set|chang|modif|updat|writ|creat|remov|delet|disabl|enabl|turn(?:ing)? (?:on|off)|overwrit|replac|switch|add|append|insert|regist|ajout|définiss|modifi|añad|agreg|establec|aggiung|impost|hinzufüg|füge|setze|anleg|überschreib|eintrag|trage|änder|erstell|modific|cambi|escrib|alter|escrev|remplac|écri|добав|измени|установи|созда|перезапиш|запиш|внес|пропиш|додай|зміни|添加|设置|修改|写入|覆盖|创建|追加|設定|書き|上書き|作成|変更|추가|설정|작성|변경)\w*(?:[^.!?;\n]|\.(?=\S)){0,200}?(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)|\b(?:approval[_ -]?mode|autoApprove|auto-approve|permissions\.allow|defaultMode|bypassPermissions|mcpServers|allowedTools|autoAccept)\b|"(?:approvalMode|autoAccept|sandbox)"|\.github/workflows/|pull_request_target|CODEOWNERS)`,
+      String.raw`(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)[\w.-]*|"(?:approvalMode|autoAccept|sandbox)")(?:[^.\n]|\.(?=\S)){0,40}(?<!\p{L})(?:set|to true|to false|remove|delete|add|anlegen|überschreiben|eintragen|ändern|schreiben|erstellen|setzen|hinzufügen)(?!\p{L})`,
       String.raw`\b(?:append|add|write|insert|put)\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:to|into|in)\s+(?:the\s+)?(?:AGENTS|CLAUDE|QWEN|GEMINI)\.md\b|\.cursorrules\b|copilot-instructions\.md`,
       String.raw`\b(?:add|register|install)\b(?:[^.\n]|\.(?=\S)){0,40}\bMCP server\b`,
       String.raw`\bpull_request_target\b`,
@@ -679,6 +690,18 @@ export const GOALS: Goal[] = [
       String.raw`(?:--(?:extra-)?index-url|--registry|\bsource add\s+[\w.-]+|\b(?:GOPROXY|PIP_(?:EXTRA_)?INDEX_URL|UV_(?:EXTRA_)?INDEX_URL|npm_config_registry|NPM_CONFIG_REGISTRY)\s*=|\bregistry\s*=)\s*["']?https?://(?!(?:pypi\.org|registry\.npmjs\.org|proxy\.golang\.org|registry\.yarnpkg\.com)\b)`,
       String.raw`--git\s+https?://|\bgo (?:get|install)\s+[\w.-]+\.[a-z]{2,}/\S+@|\bapt-key add\b|sources\.list(?:\.d)?\b|\badd-apt-repository\b`,
       String.raw`\badd\b(?:[^.\n]|\.(?=\S)){0,60}\bto (?:requirements[\w.-]*\.txt|(?:the )?(?:dev)?dependencies|package\.json|pyproject\.toml|Cargo\.toml|go\.mod|Gemfile)\b`,
+    ]),
+  },
+  {
+    // A named package installed, in a code span, after the text has turned to the agent: the supply-chain ask
+    // whatever the source. (Before any address, it is the README's own install step, "Установка: `pip install
+    // bystryi-kesh`" above "if you use an AI helper…"; `npm install`, `pip install -r …`, `-e .` name none.)
+    goal: 'package-install',
+    strong: false,
+    afterAddress: true,
+    gate: /install|\badd\b|\bget\b|require|\bi\s/,
+    re: signal([
+      String.raw`\`(?:sudo\s+)?(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s+(?:-(?!r\b|e\b|-requirement|-editable)[\w-]+\s+)*[@\w][\w./@:=<>~^-]*[^\`\n]*\``,
     ]),
   },
   {
