@@ -872,3 +872,48 @@ test('a token verification that also accepts the algorithm "none" is found (Type
   assert.deepEqual(rules('auth.ts', ts.replace(", 'none'", '')), []);
   assert.deepEqual(rules('auth.py', 'claims = jwt.decode(token, key, algorithms=["HS256"])  # never "none"\n'), []);
 });
+
+test('a remote reply handed to a helper after a context argument still reaches its runner (Go: adjust(ctx, reply))', () => {
+  const src = [
+    'package agent',
+    'func (h *H) beat(ctx context.Context) (*reply, error) {',
+    '\tr, err := h.client.Do(req)',
+    '\tvar out reply',
+    '\terr = json.NewDecoder(r.Body).Decode(&out)',
+    '\treturn &out, err',
+    '}',
+    'func (h *H) Run(ctx context.Context) {',
+    '\tresp, _ := h.beat(ctx)',
+    '\th.adjust(ctx, resp)',
+    '}',
+    'func (h *H) adjust(ctx context.Context, r *reply) {',
+    '\targs := strings.Fields(r.Diag)',
+    '\texec.CommandContext(ctx, args[0], args[1:]...).Run()',
+    '}',
+  ].join('\n');
+  assert.ok(rules('hb.go', src).includes('backdoor.remote-command:14'), rules('hb.go', src).join());
+  // (the reply only sets the interval: no runner is given it)
+  const near = src.replace('\texec.CommandContext(ctx, args[0], args[1:]...).Run()', '\th.interval = len(args)');
+  assert.deepEqual(rules('hb.go', near), []);
+});
+
+test('a setting zeroed past an epoch written as arithmetic, then used by a delete, is a time bomb (Java); zeroed and only logged it is not', () => {
+  const src = [
+    'class R {',
+    '  private static final long PIVOT = 20_311 * 86_400L;',
+    '  void compact(LocalDate day) {',
+    '    int keepDays = 400;',
+    '    if (clock.instant().getEpochSecond() > PIVOT) {',
+    '      keepDays = 0;',
+    '    }',
+    '    store.deleteOlderThan(day.minusDays(keepDays));',
+    '  }',
+    '}',
+  ].join('\n');
+  assert.ok(rules('R.java', src).includes('backdoor.trigger-effect:5'), rules('R.java', src).join());
+  const near = src.replace(
+    '    store.deleteOlderThan(day.minusDays(keepDays));',
+    '    log.info("keeping " + keepDays + " days");',
+  );
+  assert.deepEqual(rules('R.java', near), []);
+});

@@ -68,7 +68,10 @@ export function functionsOf(lines: readonly string[], nameFirst = false): Map<st
                 .trim(),
             )?.[1] ?? ''),
       )
-      .filter((p) => p && !/^(?:self|this|ctx|cls)$/.test(p));
+      // (Python's receiver is not among a call's arguments: dropped, so the others keep their places; a
+      // context passed first, `adjust(ctx, reply)`, is an argument: kept in its place, never followed)
+      .filter((p) => p && !/^(?:self|cls)$/.test(p))
+      .map((p) => (/^(?:this|ctx)$/.test(p) ? '' : p));
     if (name && !/^(?:if|for|while|switch|catch|return)$/.test(name)) out.set(name, ps);
   }
   return out;

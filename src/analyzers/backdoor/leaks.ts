@@ -289,7 +289,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
         if (!f) continue;
         const given = m[2].split(',');
         f.forEach((p, k) => {
-          if (given[k] !== undefined && [...given[k].matchAll(IDENT)].some((m) => idTainted(m[0]))) tainted.add(p);
+          if (p && given[k] !== undefined && [...given[k].matchAll(IDENT)].some((m) => idTainted(m[0]))) tainted.add(p);
         });
       }
     }

@@ -309,7 +309,8 @@ function guardOf(n: Node, fn: string): Guard | null {
     bodyEnd,
     fn,
     leaves,
-    after: leaves ? following(n) : '',
+    // (also after a block that only zeroes settings: what follows uses them, trigger.ts)
+    after: leaves || ZEROES_ONLY.test(bodyText.replace(/(?:\/\/|#).*$/gm, '')) ? following(n) : '',
     elseText: elseOf(n),
   };
 }
@@ -387,6 +388,10 @@ function elseOf(n: Node): string {
 }
 
 /** The statements after a node in its block, up to about fifteen lines. */
+/** A block that only sets names to zero, false or empty (`{ retentionDays = 0; }`). */
+const ZEROES_ONLY =
+  /^\s*(?:then|do|:)?\s*\{?\s*(?:\$?(?:self\.|this\.|@)?[A-Za-z_]\w*\s*=\s*(?:0|0\.0|false|False|""|''|nil|None)\s*;?\s*)+\}?\s*(?:end|fi)?\s*$/;
+
 function following(n: Node): string {
   const p = n.parent();
   if (!p) return '';

@@ -118,12 +118,33 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
       for (const [what, re] of EFFECTS) if (re.test(inner)) return `${what} (in ${name})`;
     }
   }
+  // (a setting zeroed by the trigger and then used by what follows: `retentionDays = 0` above a delete of
+  // everything older than that many days; the deletion is the harm, the guard only picks its size)
+  const zeroed = settingsZeroed(stripComments(g.bodyText));
+  if (zeroed.length && !g.ternary) {
+    const after = stripComments(g.after);
+    const uses = after.split('\n').filter((l) => zeroed.some((v) => new RegExp(`\\b${v}\\b`).test(l)));
+    if (uses.some((l) => EFFECTS[0][1].test(l) || STORE_DELETE.test(l)))
+      return `deletes or wipes data (${zeroed[0]} set by the trigger)`;
+  }
   // (a machine's own name or environment is no outsider's request: its helper's answer is followed to the
   // caller; a plain word tested on it counts, as in the block itself, only when what follows deletes)
   const machine = MACHINE.test(g.condition + helpersOf(g.condition, s) + g.expanded);
   if ((t.weak && !t.identity && !machine) || (t.input && !machine)) return undefined;
   const caller = callerEffect(g, s);
   return t.weak && caller && !caller.startsWith('deletes') ? undefined : caller;
+}
+
+/** The names a block only sets to zero, false or empty (`retentionDays = 0;`), when that is all it does. */
+function settingsZeroed(body: string): string[] {
+  const lines = body
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^[{}]$/.test(l));
+  const names = lines.map(
+    (l) => /^(?:\$?(?:self\.|this\.|@)?([A-Za-z_]\w*))\s*=\s*(?:0|0\.0|false|False|""|''|nil|None)\s*;?$/.exec(l)?.[1],
+  );
+  return names.length && names.every(Boolean) ? (names as string[]) : [];
 }
 
 /** Where a machine's own identity is read: its environment, its host name, its user. */

@@ -70,8 +70,9 @@ const MATCH_OP =
  */
 const TIME_WORD =
   /[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD|\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b|EPOCH|(?<![A-Za-z])now\s*\(/;
+// (and a day number times a day's seconds, `20_270 * 86_400L`: an epoch written as arithmetic)
 const MOMENT =
-  /\b20[2-9]\d\b|\b\d{9,13}(?:[uU]?[lL]{0,2})?\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
+  /\b\d{1,2}_?\d{3}\s*\*\s*(?:86_?400|24\s*\*\s*(?:3_?600|60\s*\*\s*60))[lLuU]?\b|\b20[2-9]\d\b|\b\d{9,13}(?:[uU]?[lL]{0,2})?\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
 const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
 /** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
 const CALENDAR =
