@@ -8,26 +8,15 @@
  * the reading to the main thread; a thread that overruns its own deadline by far is stopped, and
  * every request waiting on it is refused (QuarantineTimeout), never sent unread.
  */
-import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { PACKAGE_ROOT } from '../paths.ts';
+import { startOwnWorker } from '../worker-start.ts';
 import { inspect, QuarantineTimeout, type Inspection } from './quarantine.ts';
 import type { InspectJob } from './inspect-worker.ts';
 import type { ToolResult } from './protocol.ts';
 
 /** Tool results smaller than this (characters, all of a request's together) are read in place. */
 export const OFF_THREAD_MIN = 256 * 1024;
-
-// (the same three ways to start as the scan's workers: src/scan/pool.ts)
-const WORKER = import.meta.url.endsWith('.ts')
-  ? new URL('./inspect-worker-bootstrap.mjs', import.meta.url)
-  : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'inspect-worker.mjs'));
-const FROM_CLI_BUNDLE = import.meta.url.endsWith('.cjs');
-const CLI_WORKER =
-  "const { workerData } = require('node:worker_threads'); " +
-  'require(workerData.loader)(workerData.root).inspectWorker();';
 
 interface Waiting {
   resolve(i: Inspection): void;
@@ -51,12 +40,11 @@ const recent: number[] = [];
 function startReader(): Reader | undefined {
   let w: Worker;
   try {
-    w = FROM_CLI_BUNDLE
-      ? new Worker(CLI_WORKER, {
-          eval: true,
-          workerData: { loader: join(PACKAGE_ROOT, 'bin', 'load-cli.cjs'), root: PACKAGE_ROOT },
-        })
-      : new Worker(WORKER);
+    w = startOwnWorker({
+      source: new URL('./inspect-worker-bootstrap.mjs', import.meta.url),
+      dist: 'inspect-worker.mjs',
+      cliExport: 'inspectWorker',
+    });
   } catch {
     return undefined;
   }

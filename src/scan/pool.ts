@@ -10,9 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { languageOf, registerOnly, type Language } from '../analyzers/code/languages.ts';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { PACKAGE_ROOT } from '../paths.ts';
+import { startOwnWorker } from '../worker-start.ts';
 import type { Config } from '../engine/config.ts';
 import type { Target } from './walk.ts';
 import { scanTarget, type TargetResult } from './file.ts';
@@ -23,17 +21,6 @@ export interface PoolOptions {
   changed?: Map<string, Set<number>>;
   onProgress?: (done: number, total: number) => void;
 }
-
-// From the sources, workers need tsx registered first; the ES module bundle has a plain JavaScript
-// worker; the CLI bundle (dist/cli.cjs) starts its workers from itself, with its V8 code cache
-// (bin/load-cli.cjs), which spares each worker compiling its code and Node's module loader.
-const WORKER = import.meta.url.endsWith('.ts')
-  ? new URL('./worker-bootstrap.mjs', import.meta.url)
-  : pathToFileURL(join(PACKAGE_ROOT, 'dist', 'worker.mjs'));
-const FROM_CLI_BUNDLE = import.meta.url.endsWith('.cjs');
-const CLI_WORKER =
-  "const { workerData } = require('node:worker_threads'); " +
-  "require(workerData.loader)(workerData.root, { variant: 'scan' }).scanWorker();";
 
 /** Files that are data, never code with a #! line. */
 const DATA_FILE =
@@ -76,12 +63,13 @@ interface PoolWorker {
 }
 
 function spawn(config: Config): PoolWorker {
-  const w = FROM_CLI_BUNDLE
-    ? new Worker(CLI_WORKER, {
-        eval: true,
-        workerData: { config, loader: join(PACKAGE_ROOT, 'bin', 'load-cli.cjs'), root: PACKAGE_ROOT },
-      })
-    : new Worker(WORKER, { workerData: { config } });
+  const w = startOwnWorker({
+    source: new URL('./worker-bootstrap.mjs', import.meta.url),
+    dist: 'worker.mjs',
+    cliExport: 'scanWorker',
+    variant: 'scan',
+    workerData: { config },
+  });
   const online = new Promise<void>((resolve, reject) => {
     w.once('online', resolve);
     w.once('error', reject);
