@@ -237,7 +237,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     envDefault: mayOccur(ENV_DEFAULT, text),
     // (a credential compared with a constant: the file holds a hash literal, or a name assigned a literal that looks set)
     constant:
-      (mayOccur(CRED_OPERAND, text) || PASS_NAME.test(text)) &&
+      (mayOccur(CRED_OPERAND, text) || occurs(PASS_NAME, text)) &&
       mayOccur(CREDENTIAL_COMPARE, text) &&
       (hashNames.size > 0 ||
         [...(values = assignments(file)).values()].some((v) => secretLooking(constantSecret(v) ?? ''))) &&
@@ -332,7 +332,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     }
   }
   if (occurs(VERIFY_CALL, text)) skippedVerification(file, add);
-  if (/["']none["']/i.test(text)) for (const i of file.matchingLines(ALG_NONE)) add('backdoor.jwt-alg-none', i);
+  if (mayOccur(ALG_NONE, text)) for (const i of file.matchingLines(ALG_NONE)) add('backdoor.jwt-alg-none', i);
   if (occurs(TLS_OFF_BY_NAME, text)) tlsOffByUnrelatedValue(file, add);
   return out;
 }
@@ -662,8 +662,10 @@ prefilterProvider(() => [
   VERIFY_BY_VALUE,
   ENV_DEFAULT,
   CRED_OPERAND,
+  PASS_NAME,
   CREDENTIAL_COMPARE,
   SET_PASSWORD,
+  ALG_NONE,
   VERIFY_CALL,
   TLS_OFF_BY_NAME,
   MAC_NAME,
