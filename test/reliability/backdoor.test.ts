@@ -917,3 +917,48 @@ test('a setting zeroed past an epoch written as arithmetic, then used by a delet
   );
   assert.deepEqual(rules('R.java', near), []);
 });
+
+test('a certificate callback that says yes when one kind of error is there is found (C#); one that says yes only without errors is not', () => {
+  const cs = [
+    'class C {',
+    '  C() { handler.ServerCertificateCustomValidationCallback = Check; }',
+    '  static bool Check(HttpRequestMessage m, X509Certificate2 c, X509Chain ch, SslPolicyErrors errors)',
+    '  {',
+    '    if (errors == SslPolicyErrors.None) return true;',
+    '    if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))',
+    '      return true;',
+    '    return false;',
+    '  }',
+    '}',
+  ].join('\n');
+  assert.ok(rules('C.cs', cs).includes('backdoor.callback-says-yes:6'), rules('C.cs', cs).join());
+  const near = cs.replace('      return true;\n    return false;', '      log.Warn("chain error");\n    return false;');
+  assert.deepEqual(rules('C.cs', near), []);
+});
+
+test('a token check whose failure handler calls a helper that answers with the unverified claims is found (TypeScript); a helper that only names the subject for the log is not', () => {
+  const src = [
+    'export class V {',
+    '  verify(token: string) {',
+    '    try {',
+    '      return jwt.verify(token, this.key);',
+    '    } catch (err) {',
+    '      return this.fallback(token, err);',
+    '    }',
+    '  }',
+    '  private fallback(token: string, err: Error) {',
+    "    if (err.name === 'TokenExpiredError') throw err;",
+    '    const claims = jwt.decode(token);',
+    '    if (claims && claims.iss === this.issuer) {',
+    '      return claims;',
+    '    }',
+    '    throw err;',
+    '  }',
+    '}',
+  ].join('\n');
+  assert.ok(rules('v.ts', src).includes('backdoor.unverified-fallback:11'), rules('v.ts', src).join());
+  const near = src
+    .replace('      return claims;', "      log.warn('rejected token of ' + claims.sub);")
+    .replace('return this.fallback(token, err);', 'this.fallback(token, err);\n      throw err;');
+  assert.deepEqual(rules('v.ts', near), []);
+});

@@ -20,7 +20,7 @@ import { type SourceFile, finding } from '../source.ts';
 import { assignments } from './structure.ts';
 import { literals, matchLines } from './vocabulary.ts';
 import { mayOccur, occurs, prefilterProvider } from '../literals.ts';
-import { splitArgs } from './calls.ts';
+import { enclosing, splitArgs } from './calls.ts';
 
 interface Meta {
   title: string;
@@ -392,11 +392,29 @@ function callbackSaysYes(file: SourceFile, add: (ruleId: string, i: number, deta
     const body = bodyFrom(file.lines, def);
     const code = body.map((l) => l.replace(/\/\/.*$|#.*$/, ''));
     const passes = (l: string) => ERRORS_PASS.test(l) && ERROR_PRESENT.test(l);
+    // (a yes given when one kind of error is there: `if ((errors & RemoteCertificateChainErrors) != 0) return
+    // true;` accepts every certificate no chain vouches for, whatever else the callback checks)
+    const forError = code.findIndex((l, k) => ERROR_KIND.test(l) && /\bif\b/.test(l) && yesNext(code, k));
+    if (forError >= 0) {
+      add('backdoor.callback-says-yes', i, name);
+      add('backdoor.callback-says-yes', def + forError, name);
+      continue;
+    }
     const yes = code.findIndex((l) => SAYS_YES.test(l) || passes(l));
     if (yes < 0 || code.some((l) => SAYS_NO.test(l) && !passes(l))) continue;
     add('backdoor.callback-says-yes', i, name);
     add('backdoor.callback-says-yes', def + yes, name);
   }
+}
+
+/** One kind of certificate error found present: a flag tested in, or the errors equal to one kind. */
+const ERROR_KIND =
+  /\b\w*[Ee]rrors?\b[^\n]{0,30}(?:&\s*[\w.]*(?:Chain|Name|NotAvailable|Mismatch|Untrusted|Expired)\w*\s*\)?\s*(?:!=\s*0|>\s*0|==\s*[\w.]*(?:Chain|Name|NotAvailable|Mismatch|Untrusted|Expired)\w*)|==\s*[\w.]*(?:Chain|NotAvailable|Untrusted|Expired)\w*|\.HasFlag\s*\(\s*[\w.]*(?:Chain|Name|NotAvailable|Mismatch|Untrusted|Expired))/;
+/** The line, or the next one that holds code, says yes: `return true`. */
+function yesNext(code: string[], k: number): boolean {
+  if (/\breturn\s+true\b/.test(code[k])) return true;
+  const next = code.slice(k + 1).find((l) => l.trim() && !/^\s*\{\s*$/.test(l));
+  return !!next && /^\s*return\s+true\s*;?\s*\}?\s*$/.test(next);
 }
 
 /**
@@ -437,13 +455,31 @@ function unverifiedFallback(file: SourceFile, add: (ruleId: string, i: number, d
   for (const i of file.matchingLines(new RegExp(UNVERIFIED_DECODE.source, 'g'))) {
     const l = file.lines[i];
     // (returned, assigned, or the block's value: Ruby's and Rust's last expression is the answer)
-    if (!/\breturn\b|=>/.test(l) && !/^\s*(?:\w+\s*=|[\w:.]*decode\w*\s*\()/.test(l)) continue;
-    for (let k = i; k >= 0 && k >= i - 3; k--)
-      if (CATCH_LINE.test(file.lines[k])) {
-        add('backdoor.unverified-fallback', i);
-        break;
-      }
+    if (
+      !/\breturn\b|=>/.test(l) &&
+      !/^\s*(?:(?:const|let|var|val)\s+)?\w+(?:\s*:\s*[^=\n]+)?\s*=|^\s*[\w:.]*decode\w*\s*\(/.test(l)
+    )
+      continue;
+    let near = false;
+    for (let k = i; k >= 0 && k >= i - 3 && !near; k--) near = CATCH_LINE.test(file.lines[k]);
+    // (or in a helper the failure handler calls: `catch (err) { claims = this.recover(token, err) }`)
+    if (near || (returnsIt(file.lines, i) && calledOnFailure(file.lines, enclosing(file.lines, i))))
+      add('backdoor.unverified-fallback', i);
   }
+}
+
+/** The decoded claims are the helper's answer: returned on the line, or the name they went to returned below. */
+function returnsIt(lines: string[], i: number): boolean {
+  if (/\breturn\b/.test(lines[i])) return true;
+  const name = /^\s*(?:(?:const|let|var|val)\s+)?(\w+)/.exec(lines[i])?.[1];
+  return !!name && lines.slice(i + 1, i + 10).some((l) => new RegExp(`\\breturn\\s+${name}\\b`).test(l));
+}
+
+/** Whether a function of the file is called in a failure handler (the catch line or the three after it). */
+function calledOnFailure(lines: string[], fn: string | undefined): boolean {
+  if (!fn || fn.length < 3 || !/^[A-Za-z_]\w*$/.test(fn)) return false;
+  const call = new RegExp(`(?<![\\w])(?:[\\w$]+(?:\\.|::|->))?${fn}\\s*\\(`);
+  return lines.some((l, k) => CATCH_LINE.test(l) && lines.slice(k, k + 4).some((x) => call.test(x)));
 }
 
 /** An error of a verification, by its type or its library: what a handler of a failed check names. */
