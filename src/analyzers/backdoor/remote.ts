@@ -40,12 +40,12 @@ const UNMARSHAL = /\b(?:Unmarshal|Deserialize\w*|decode)\s*\(\s*([A-Za-z_][\w.]*
 /** All the names a Go or Python line assigns at once (`_, data, err := conn.ReadMessage()`). */
 const NAMES = /^\s*(?:var\s+)?([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*:?=(?!=)\s*(.*)$/;
 
-/** Fetching from the network (a download's first half). */
+/** Fetching from the network (a download's first half): a client library, or curl or wget run as a program. */
 const DOWNLOAD =
-  /\bhttps?\.get\s*\(|\.get\s*\(\s*\w*(?:url|Url|URL|uri|Uri)\b|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
+  /\b(?:Command::new|exec\.Command(?:Context)?|ProcessBuilder|spawn\w*|execFile\w*)\s*\(\s*(?:\w+\s*,\s*)?["'`](?:curl|wget)["'`]|\bsubprocess\.\w+\s*\(\s*\[\s*["'](?:curl|wget)["']|\bhttps?\.get\s*\(|\.get\s*\(\s*\w*(?:url|Url|URL|uri|Uri)\b|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
 /** Writing a file at a path given by name (a download's second half): the path's name. */
 const WRITE_PATH =
-  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.OpenFile|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]/;
+  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.OpenFile|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]|["'](?:-o|-O|--output)["']\s*,\s*&?([A-Za-z_]\w*)/;
 
 export function analyzeRemote(file: SourceFile): Finding[] {
   const out: Finding[] = [];
@@ -153,7 +153,7 @@ function downloadedThenRun(file: SourceFile, out: Finding[]): void {
   const paths = new Set<string>();
   lines.forEach((l, i) => {
     const w = WRITE_PATH.exec(l);
-    const name = w?.[1] ?? w?.[2];
+    const name = w?.[1] ?? w?.[2] ?? w?.[3];
     if (!name || !lines.slice(Math.max(0, i - 8), i + 8).some((x) => DOWNLOAD.test(x))) return;
     paths.add(name);
     // (the path is a parameter of the function that downloads: the callers' arguments in its place)
@@ -178,7 +178,13 @@ function downloadedThenRun(file: SourceFile, out: Finding[]): void {
     'Ship what the package needs inside it; never fetch and run code at install or build time.',
   );
   // (the downloaded path is the program run, not an argument: `tar xzf archive` unpacks a download, it does not run it)
-  const named = new RegExp(`^\\s*\\(?\\s*(?:\\[\\s*)?(?:["'\`]\\s*)?\\$?\\{?(?:${[...paths].join('|')})\\b`);
+  const alts = [...paths].join('|');
+  // (or given to an interpreter as the script to run: `Command::new("sh").arg(&script)`, `["bash", path]`)
+  const named = new RegExp(
+    `^\\s*\\(?\\s*(?:\\[\\s*)?(?:["'\`]\\s*)?\\$?\\{?(?:${alts})\\b|` +
+      `^\\s*\\(?\\s*\\[?\\s*["'\`](?:/bin/|/usr/bin/)?(?:(?:ba|z|da)?sh|python3?|node|perl|ruby|pwsh|powershell)["'\`]\\s*\\)?` +
+      `\\s*(?:\\.\\s*args?\\s*\\(\\s*|,\\s*)\\[?\\s*&?["'\`]?\\$?\\{?(?:${alts})\\b`,
+  );
   lines.forEach((l, i) => {
     const at = l.search(RUNNER);
     if (at < 0 || WRITE_PATH.test(l)) return;
