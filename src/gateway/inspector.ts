@@ -4,9 +4,9 @@
  * tool output is read in about the time its secrets are looked for, instead of after it. Small
  * results are read on the main thread: handing them over would cost more than reading them.
  *
- * Fails closed, and never slower than reading in place: a thread that cannot start, or stops, leaves
- * the reading to the main thread; a thread that overruns its own deadline by far is stopped, and
- * every request waiting on it is refused (QuarantineTimeout), never sent unread.
+ * Fails closed: a thread that cannot start, or stops, or cannot be handed the texts leaves the reading to
+ * the main thread; a thread that overruns its own deadline by far is stopped, and every request waiting
+ * on it is refused (QuarantineTimeout), never sent unread.
  */
 import type { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -123,7 +123,14 @@ export function inspectResults(results: ToolResult[], budgetMs: number): Promise
       2 * budgetMs + 1000,
     );
     r.waiting.set(id, { resolve, reject, timer, fallback });
-    r.w.postMessage({ id, results: plain(results), budgetMs } satisfies InspectJob);
+    try {
+      r.w.postMessage({ id, results: plain(results), budgetMs } satisfies InspectJob);
+    } catch {
+      // (texts the thread cannot be handed are read here)
+      r.waiting.delete(id);
+      clearTimeout(timer);
+      fallback();
+    }
   });
 }
 
