@@ -79,13 +79,13 @@ test('red-team s18 set C (held out, never tuned): at least 19 of 30 bad flagged,
 });
 
 // Set D (session 19), by a fourth author who read neither the analyzer nor the earlier sets: 28/40 bad and
-// 0/28 good untouched; the session then fixed the mechanisms it missed (35/40), so it is tuned now and its
+// 0/28 good untouched; the session then fixed the mechanisms it missed (37/40), so it is tuned now and its
 // floor holds that (test/fixtures/redteam-injection-s19/README.md).
-test('red-team s19 set D: at least 35 of 40 bad flagged, none of 28 near misses', () => {
+test('red-team s19 set D: at least 37 of 40 bad flagged, none of 28 near misses', () => {
   const dir = join(import.meta.dirname, 'fixtures/redteam-injection-s19/d');
   const results = loadCases(dir).map((c) => judgeCase(c, dir));
   const total = tally(results).total;
   assert.ok(total.bad >= 40 && total.good >= 28, `${total.bad} bad, ${total.good} good`);
-  assert.ok(total.badFlagged >= 35, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.ok(total.badFlagged >= 37, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
   assert.deepEqual(falseOf(results), []);
 });

@@ -342,8 +342,11 @@ interface Seen {
 /**
  * A line break inside a sentence: a line ending in a word, a comma or code goes on in lower case (after
  * a comment's marker, if any), not with a key (`forgot: "…"`: the lines of data are not one sentence).
+ * (Chinese, Japanese and Korean wrap a sentence anywhere: a line ending in one of their letters, or a comma,
+ * that goes on with another is one sentence too.)
  */
-const WRAPPED = /([\w,`)])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$)))/g;
+const WRAPPED =
+  /([\w,`)]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af、，])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$))|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])/g;
 /** …or a run of spaces or tabs between words ("a coding   agent   opens"): the phrases have single spaces. */
 const REFLOW = new RegExp(`${WRAPPED.source}|(\\S)([ \\t]{2,}|\\t)(?=\\S)`, 'g');
 /**

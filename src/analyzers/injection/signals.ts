@@ -146,7 +146,7 @@ export const ADDRESS = gated(
       String.raw`\bbefore (?:you )?(?:open(?:ing)?|creat(?:e|ing)|submit(?:ting)?) (?:a |the |any |your )?(?:pull request|PR|commit)\b|\bbefore (?:running|executing|doing) any(?:thing| other command)\b|\bbefore (?:making|editing) any(?:thing| changes?)\b`,
       String.raw`\buse the [\w-]+ tool\b|\b(?:web_fetch|run_shell_command|read_file|write_file|WebFetch|read_many_files)\b`,
       // Chinese, Japanese, Korean
-      String.raw`AI\s*(?:编程)?(?:助手|智能体|代理|工具)|(?:大|语言)模型|编程助手|智能体|AI\s*(?:アシスタント|エージェント)|(?:AI|인공지능)\s*(?:에이전트|어시스턴트|비서)`,
+      String.raw`AI\s*(?:编程)?(?:助手|智能体|代理|工具)|(?:大|语言)模型|编程助手|智能体|AI\s*(?:コーディング\s*)?(?:アシスタント|エージェント)|(?:AI|인공지능)\s*(?:코딩\s*)?(?:에이전트|어시스턴트|비서)`,
       // Spanish, Portuguese, French, Italian, German, Russian
       String.raw`\b(?:agentes?|asistentes?|assistentes?) (?:de|da) (?:IA|inteligencia artificial)\b`,
       String.raw`\b(?:agents?|assistants?) (?:IA|d'IA|de codage)\b|\bl'IA\b`,
@@ -156,7 +156,8 @@ export const ADDRESS = gated(
       // Ukrainian, Hindi, Turkish
       String.raw`(?:ШІ|AI)[- ]?(?:агент|асистент|помічник)\p{L}*|автоматизован\p{L}* помічник\p{L}*`,
       String.raw`(?:एआई|कृत्रिम बुद्धि\p{M}*(?:मत्ता)?)\s*(?:सहायक|एजेंट|मॉडल)`,
-      String.raw`\byapay zek[aâ]\p{L}*\s+(?:asistan|ajan|model)\p{L}*|\bYZ\s+(?:asistan|ajan)\p{L}*`,
+      // (Turkish letters as escapes: an entry with other scripts' letters and ASCII words is tried on every text)
+      String.raw`\byapay zek(?:a|\u00e2)[a-z\u00e2\u00e7\u00f6\u00fc\u011f\u0131\u015f]*\s+(?:asistan|ajan|model)|\byz\s+(?:asistan|ajan)`,
       // Arabic (an agent, assistant or model "of artificial intelligence"; "O agent")
       String.raw`(?:ال)?(?:وكيل|وكلاء|مساعد|نموذج)\s+(?:ال)?(?:ذكاء الاصطناعي|برمجة)|(?:أيها|يا)\s+(?:ال)?(?:وكيل|مساعد|نموذج)`,
     ],
@@ -300,7 +301,7 @@ const ORDER_AFTER_VOCATIVE =
 /** An agent as the topic of a sentence that puts a duty on it, in Korean, Japanese or Chinese. */
 const CJK_DUTY =
   /^\s*(?:(?:는|은|가|이|は|が|も)[^\n。．.!?]{0,60}?(?:해야|하십시오|하세요|해 주세요|しなければ|ください|する必要|すること)|[^\n。，,、]{0,6}(?:必须|应该|应当|务必))/u;
-const POSTPOSITION_TO = /^\s*(?:के\s+लिए|को\s|へ|に対して|宛て|에게|께)/u;
+const POSTPOSITION_TO = /^\s*(?:के\s+लिए|को\s|へ|に対して|宛て|에게|께)/;
 /** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
 function rowLabel(text: string, m: Match, after: string): boolean {
   if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
@@ -338,7 +339,7 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     // (a vocative, then the sentence speaks to "you": "Machine readers of this page, when you generate…")
     /^[^.:;!?\n]{0,40},\s+(?:(?:when|if|before|after|once|as|please|while)\s+)?(?:you|your)\b/i.test(after) ||
     // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
-    /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which|qui|que|quienes|quien|die|der|welche|che|które|który|которые|который|які|який)(?=[\s,])[^.:;!?\n]{0,50}[:：]/iu.test(
+    /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which|qui|que|quienes|quien|die|der|welche|che|które|który|которые|который|які|який)(?=[\s,])[^.:;!?\n]{0,50}[:：]/i.test(
       after,
     ) ||
     // ("Note for the assistant", "to any LLM-based assistant"; a bare noun only where the phrase opens the
@@ -618,7 +619,7 @@ export const GOALS: Goal[] = [
     ),
     re: signal([
       String.raw`(?<!\p{L})(?:edit|set|chang|modif|updat|writ|creat|remov|delet|disabl|enabl|turn(?:ing)? (?:on|off)|overwrit|replac|switch|add|append|insert|regist|ajout|définiss|modifi|añad|agreg|establec|aggiung|impost|hinzufüg|füge|setze|anleg|überschreib|eintrag|trage|änder|erstell|modific|cambi|escrib|alter|escrev|remplac|écri|добав|измени|установи|созда|перезапиш|запиш|внес|пропиш|додай|зміни|添加|设置|修改|写入|覆盖|创建|追加|設定|書き|上書き|作成|変更|추가|설정|작성|변경)\w*(?:[^.!?;\n]|\.(?=\S)){0,200}?(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)|\b(?:approval[_ -]?mode|autoApprove|auto-approve|permissions\.allow|defaultMode|bypassPermissions|mcpServers|allowedTools|autoAccept)\b|"(?:approvalMode|autoAccept|sandbox)"|\.github/workflows/|pull_request_target|CODEOWNERS)`,
-      String.raw`(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)[\w.-]*|"(?:approvalMode|autoAccept|sandbox)")(?:[^.\n]|\.(?=\S)){0,40}(?<!\p{L})(?:set|to true|to false|remove|delete|add|anlegen|überschreiben|eintragen|ändern|schreiben|erstellen|setzen|hinzufügen)(?!\p{L})`,
+      String.raw`(?:\.(?:qwen|claude|gemini|codex|cursor|vscode|continue)/[\w.-]*(?:settings|config)[\w.-]*|"(?:approvalMode|autoAccept|sandbox)")(?:[^.\n]|\.(?=\S)){0,40}(?<![a-z\u00e0-\u00ff])(?:set|to true|to false|remove|delete|add|anlegen|\u00fcberschreiben|eintragen|\u00e4ndern|schreiben|erstellen|setzen|hinzuf\u00fcgen)(?![a-z\u00e0-\u00ff])`,
       String.raw`\b(?:append|add|write|insert|put)\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:to|into|in)\s+(?:the\s+)?(?:AGENTS|CLAUDE|QWEN|GEMINI)\.md\b|\.cursorrules\b|copilot-instructions\.md`,
       String.raw`\b(?:add|register|install)\b(?:[^.\n]|\.(?=\S)){0,40}\bMCP server\b`,
       String.raw`\bpull_request_target\b`,
@@ -699,7 +700,9 @@ export const GOALS: Goal[] = [
     goal: 'package-install',
     strong: false,
     afterAddress: true,
-    gate: /install|\badd\b|\bget\b|require|\bi\s/,
+    // (the command itself, not its words: `get`, `add` and `require` stand in most code, and every text
+    // a gate lets through is asked whether it speaks to the agent, the costly question)
+    gate: /\b(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s/,
     re: signal([
       String.raw`\`(?:sudo\s+)?(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s+(?:-(?!r\b|e\b|-requirement|-editable)[\w-]+\s+)*[@\w][\w./@:=<>~^-]*[^\`\n]*\``,
     ]),
