@@ -115,6 +115,14 @@ function fingerprintOf(ruleId: string, file: string, snippet: string): string {
     .slice(0, 32);
 }
 
+/** Letters turned by 13 places (ROT13, its own inverse): how encoded secrets, loaders and orders are read back. */
+export function rot13(s: string): string {
+  return s.replace(/[A-Za-z]/g, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
 export function clip(s: string, max = MAX_SNIPPET): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }

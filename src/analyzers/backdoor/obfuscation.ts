@@ -10,7 +10,7 @@
  * Fixtures: src/analyzers/fixtures/backdoor.obfuscation.*
  */
 import type { Finding } from '../../engine/types.ts';
-import { type SourceFile, finding } from '../source.ts';
+import { type SourceFile, finding, rot13 } from '../source.ts';
 import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
 import { linesWith, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
@@ -46,10 +46,6 @@ const LOADER_VALUE =
  */
 const REVERSED =
   /\breversed\s*\(\s*["']([^"'\n]{3,40})["']\s*\)|\bstrrev\s*\(\s*["']([^"'\n]{3,40})["']\s*\)|["']([^"'\n]{3,40})["']\s*\[\s*::\s*-1\s*\]|["']([^"'\n]{3,40})["']\s*\.split\(\s*["']{2}\s*\)\s*\.reverse\(\)|\bdecode\s*\(\s*["']([^"'\n]{3,40})["']\s*,\s*["']rot_?13["']\s*\)|\bstr_rot13\s*\(\s*["']([^"'\n]{3,40})["']\s*\)/g;
-const rot13 = (t: string) =>
-  t.replace(/[A-Za-z]/g, (c) =>
-    String.fromCharCode(((c.charCodeAt(0) - (c <= 'Z' ? 65 : 97) + 13) % 26) + (c <= 'Z' ? 65 : 97)),
-  );
 
 /** What a payload spells when it hides a loader's name or a command (not a greeting or a colour). */
 const SPELLED_LOADER =

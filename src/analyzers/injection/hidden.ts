@@ -7,6 +7,7 @@
  */
 
 import { ALL_CARRIERS, isJsSpace, type Carriers } from './anchors.ts';
+import { rot13 } from '../source.ts';
 
 export interface Segment {
   /** The text a model reads (decoded, entities resolved, invisible characters removed). */
@@ -395,11 +396,7 @@ function rot13Segments(text: string, out: Segment[]): void {
     const m = ROT_LINES.exec(text);
     if (!m) break;
     ROT_WORD.lastIndex = m.index + m[0].length;
-    const rotated = m[1].replace(/[a-z]/gi, (c) => {
-      const base = c <= 'Z' ? 65 : 97;
-      return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
-    });
-    out.push({ text: rotated, offset: m.index, technique: 'encoded' });
+    out.push({ text: rot13(m[1]), offset: m.index, technique: 'encoded' });
   }
 }
 

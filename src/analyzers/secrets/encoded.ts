@@ -14,6 +14,7 @@ import { entropy, isPlaceholder } from './index.ts';
 import { looksGenerated } from './template.ts';
 import { SECRET_PATTERNS } from './patterns.ts';
 import { Literals } from '../literals.ts';
+import { rot13 } from '../source.ts';
 
 /**
  * Cyrillic and Greek letters drawn like Latin ones: `ghр_…` with a Cyrillic р reads as a GitHub token
@@ -563,11 +564,6 @@ function inPunycode(text: string, analyze: (decoded: string) => { value: string;
 
 // ---- a token's own characters, moved or swapped: ROT13, written backwards, spelled out, cut up in code ----
 
-const rot13 = (s: string) =>
-  s.replace(/[A-Za-z]/g, (c) => {
-    const b = c <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((c.charCodeAt(0) - b + 13) % 26) + b);
-  });
 const backwards = (s: string) => s.split('').reverse().join('');
 
 /**
