@@ -310,7 +310,7 @@ function guardOf(n: Node, fn: string): Guard | null {
     fn,
     leaves,
     // (also after a block that only zeroes settings: what follows uses them, trigger.ts)
-    after: leaves || ZEROES_ONLY.test(bodyText.replace(/(?:\/\/|#).*$/gm, '')) ? following(n) : '',
+    after: leaves || zeroedSettings(bodyText).length ? following(n) : '',
     elseText: elseOf(n),
   };
 }
@@ -387,11 +387,24 @@ function elseOf(n: Node): string {
   return alt.text();
 }
 
-/** The statements after a node in its block, up to about fifteen lines. */
-/** A block that only sets names to zero, false or empty (`{ retentionDays = 0; }`). */
-const ZEROES_ONLY =
-  /^\s*(?:then|do|:)?\s*\{?\s*(?:\$?(?:self\.|this\.|@)?[A-Za-z_]\w*\s*=\s*(?:0|0\.0|false|False|""|''|nil|None)\s*;?\s*)+\}?\s*(?:end|fi)?\s*$/;
+/**
+ * The names a block only sets to zero, false or empty (`{ retentionDays = 0; }`), when that is all it does
+ * (comments aside); none otherwise. A trigger's harm may be what follows the block with them (trigger.ts).
+ */
+export function zeroedSettings(body: string): string[] {
+  // (such a block is a line or three: a long one is not read)
+  if (body.length > 400) return [];
+  const lines = body
+    .replace(/(?:\/\/|#).*$/gm, '')
+    .split('\n')
+    .map((l) => l.trim().replace(/^(?:then|do|:)\s*/, ''))
+    .filter((l) => l && !/^(?:[{}]|end|fi)$/.test(l));
+  const names = lines.map((l) => ZEROED.exec(l)?.[1]);
+  return names.length && names.every(Boolean) ? (names as string[]) : [];
+}
+const ZEROED = /^\{?\s*\$?(?:self\.|this\.|@)?([A-Za-z_]\w*)\s*=\s*(?:0|0\.0|false|False|""|''|nil|None)\s*;?\s*\}?$/;
 
+/** The statements after a node in its block, up to about fifteen lines. */
 function following(n: Node): string {
   const p = n.parent();
   if (!p) return '';

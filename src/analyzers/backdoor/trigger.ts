@@ -10,7 +10,7 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
-import { expand, expandedGuards, type Guard, type Structure } from './structure.ts';
+import { expand, expandedGuards, zeroedSettings, type Guard, type Structure } from './structure.ts';
 import {
   DECIDER,
   DENIER,
@@ -120,7 +120,7 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
   }
   // (a setting zeroed by the trigger and then used by what follows: `retentionDays = 0` above a delete of
   // everything older than that many days; the deletion is the harm, the guard only picks its size)
-  const zeroed = settingsZeroed(stripComments(g.bodyText));
+  const zeroed = zeroedSettings(g.bodyText);
   if (zeroed.length && !g.ternary) {
     const after = stripComments(g.after);
     const uses = after.split('\n').filter((l) => zeroed.some((v) => new RegExp(`\\b${v}\\b`).test(l)));
@@ -133,18 +133,6 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
   if ((t.weak && !t.identity && !machine) || (t.input && !machine)) return undefined;
   const caller = callerEffect(g, s);
   return t.weak && caller && !caller.startsWith('deletes') ? undefined : caller;
-}
-
-/** The names a block only sets to zero, false or empty (`retentionDays = 0;`), when that is all it does. */
-function settingsZeroed(body: string): string[] {
-  const lines = body
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/^[{}]$/.test(l));
-  const names = lines.map(
-    (l) => /^(?:\$?(?:self\.|this\.|@)?([A-Za-z_]\w*))\s*=\s*(?:0|0\.0|false|False|""|''|nil|None)\s*;?$/.exec(l)?.[1],
-  );
-  return names.length && names.every(Boolean) ? (names as string[]) : [];
 }
 
 /** Where a machine's own identity is read: its environment, its host name, its user. */
