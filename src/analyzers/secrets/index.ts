@@ -65,8 +65,12 @@ export function redact(secret: string): string {
 }
 
 // (quotes may come escaped, \", and an escaped line break, \n, ends a value: text inside a JSON string)
-const GENERIC_NAME =
-  /(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential|bearer|[_.\-]auth(?=["'\s:=\\]))[A-Za-z0-9_.\-]{0,30})(?:\\{0,7}["'])?\s*(?:=|:=|=>|:)\s*(?:\\{0,7}["'`]((?:[^"'`\s\\]|\\(?![nrt"'`\\])){8,200})\\{0,7}["'`]|((?:[^\s"'`,;#)}\]\\]|(?<=[^\s=:])#|\\(?![nrt"'`\\])){12,200}))/i;
+/** The words that make a name a secret's (`db_password`, `API_KEY`, `clientSecret`): both the generic rule's and .env lines'. */
+const SECRET_NAME_WORDS = String.raw`api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential`;
+const GENERIC_NAME = new RegExp(
+  String.raw`(?:^|[^A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{0,40}?(?:${SECRET_NAME_WORDS}|bearer|[_.\-]auth(?=["'\s:=\\]))[A-Za-z0-9_.\-]{0,30})(?:\\{0,7}["'])?\s*(?:=|:=|=>|:)\s*(?:\\{0,7}["'\`]((?:[^"'\`\s\\]|\\(?![nrt"'\`\\])){8,200})\\{0,7}["'\`]|((?:[^\s"'\`,;#)}\]\\]|(?<=[^\s=:])#|\\(?![nrt"'\`\\])){12,200}))`,
+  'i',
+);
 /** Words one of which GENERIC_NAME needs (lower case): only lines holding one are tried. */
 const GENERIC_WORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'credential', 'bearer', 'auth'];
 /** A secret-named setting read with a literal default: getenv("API_TOKEN", "…"), config.get('password', '…'). */
@@ -204,8 +208,10 @@ const DEFAULT_ARG_G = new RegExp(DEFAULT_ARG.source, 'gid');
  * punctuation a generated password holds (`]5n88<HT…`, `{]{%!^[j(…`), where the generic rule stops at
  * the first `,;)}]#` as it would in code.
  */
-const ENV_LINE_G =
-  /^[ \t]*(?:export[ \t]+)?([A-Za-z0-9_.\-]{0,40}?(?:api[_.\-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|auth[_.\-]?key|access[_.\-]?key|private[_.\-]?key|client[_.\-]?secret|credential)[A-Za-z0-9_.\-]{0,30})=([^\s"'`][^\s]{7,199})[ \t]*\r?$/dgim;
+const ENV_LINE_G = new RegExp(
+  String.raw`^[ \t]*(?:export[ \t]+)?([A-Za-z0-9_.\-]{0,40}?(?:${SECRET_NAME_WORDS})[A-Za-z0-9_.\-]{0,30})=([^\s"'\`][^\s]{7,199})[ \t]*\r?$`,
+  'dgim',
+);
 const GENERIC_RANK = SECRET_PATTERNS.length;
 
 type Segment = [start: number, end: number, lineEnd: number];

@@ -37,9 +37,12 @@ export function looksGenerated(text: string): boolean {
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(rest)).length;
   if (rest.length < 10 || kinds < 2 || new Set(rest).size < Math.min(rest.length * 0.55, 16)) return false;
   // (words as written, `SUMO_ACCESS_KEY` three of them: the punctuation between them still separates)
-  const words = text.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+  const words = wordsOf(text);
   return !wordsWritten(words) || words.filter((w) => w.length <= 2).length >= 2 || /\d[A-Za-z]\d/.test(rest);
 }
+
+/** The words of a name or text as camel case and capitals cut them (`getToken` → get, Token; `HTTPProxy` → HTTP, Proxy). */
+const wordsOf = (text: string) => text.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
 
 /** Every word of three letters or more has a vowel, but for acronyms (`HTTP`, `SQL`: capitals, four at most). */
 function wordsWritten(words: string[]): boolean {
@@ -48,7 +51,7 @@ function wordsWritten(words: string[]): boolean {
 
 /** An identifier made of written words (`getToken`, `List`, `HTTPProxy`), not drawn letters (`KEOBvnfF`). */
 export function writtenName(name: string): boolean {
-  return wordsWritten(name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? []);
+  return wordsWritten(wordsOf(name));
 }
 
 /**
