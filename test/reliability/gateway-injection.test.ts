@@ -444,6 +444,20 @@ test('the reading thread stopped while it reads: the text is read in place and t
   assert.match(seenToolText().slice(-3000), /PROMPT INJECTION in this content/);
 });
 
+test('tool results the thread cannot be handed (an argument no thread can receive) are read in place, the injection named', async () => {
+  const text = `handed\n${LARGE}`;
+  const results = (args: Record<string, unknown>) =>
+    [{ id: 'c1', tool: 'read_file', args, parts: [{ text, set() {} }] }] as any;
+  for (let k = 0; k < 60 && readerTimes().length === 0; k++) {
+    await inspectResults(results({ file_path: `/w/${k}.md` }), 5000);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.ok(readerTimes().length > 0, 'the thread never read');
+  const q = await inspectResults(results({ file_path: '/w/README.md', hook: () => 1 }), 5000);
+  assert.equal(readerBusy(), 0, 'a request was left waiting on the thread');
+  assert.ok(q.injections.some((f) => f.asks.hosts.includes('collect.evil.example')));
+});
+
 test('a large tool result the thread cannot read in time is refused (413), never forwarded', async () => {
   answer = undefined;
   await throughThread(mark, () => openaiBody(`warm ${Math.random()}\n${LARGE}`));
