@@ -14,6 +14,18 @@ public class Security : Controller
         var cmd2 = new SqlCommand("SELECT * FROM Users WHERE Name = @name", conn);
         // ruleid: csharp.sql-injection
         cmd2.CommandText = $"DELETE FROM Users WHERE Name = '{name}'";
+        // ruleid: csharp.sql-injection
+        _dbcon.ExecuteNonQuery(string.Format("delete from trackables where Code='{0}'", name));
+        // ruleid: csharp.sql-injection
+        var n = db.ExecuteScalar("select count(1) from images where url='" + name + "'");
+        // ruleid: csharp.sql-injection
+        session.Execute($"SELECT * FROM users WHERE name = '{name}'");
+        // ok: csharp.sql-injection
+        _dbcon.ExecuteNonQuery(string.Format("select count(1) from trackables", name));
+        // ok: csharp.sql-injection
+        _dbcon.ExecuteNonQuery("delete from trackables where Code=@code", parameters);
+        // ok: csharp.sql-injection
+        logger.Execute(string.Format("Updated {0} rows", count));
     }
 
     public void Run(string file)
