@@ -396,18 +396,21 @@ function judgeRead(
   toAgent = false,
 ): Verdict | undefined {
   const hidden = carrier !== undefined;
-  const address = ADDRESS.test(r),
-    override = OVERRIDE.test(r),
-    turn = FAKE_TURN.test(r);
+  // (each table is run once, when first asked: most paragraphs hold no goal's words, and then only
+  // the override and, for hidden text, the address are needed; an SDK's docs mention agents throughout)
+  let addressed: boolean | undefined, overridden: boolean | undefined, turned: boolean | undefined;
+  const address = () => (addressed ??= ADDRESS.test(r)),
+    override = () => (overridden ??= OVERRIDE.test(r)),
+    turn = () => (turned ??= FAKE_TURN.test(r));
   // (whether it is said to the agent is asked only once some goal's words are there: most text has none)
   let heard: boolean | undefined;
-  const spoken = () => (heard ??= (seen.named = address || ADDRESSEE.test(r) || aiLabel(r)) && vocative(r, bare));
+  const spoken = () => (heard ??= (seen.named = address() || ADDRESSEE.test(r) || aiLabel(r)) && vocative(r, bare));
   // The text speaks to the agent (a vocative, a note for it, a system or tool frame, an override, or
   // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
-  const speaks = () => (seen.speaks ??= hidden || override || turn || spoken());
+  const speaks = () => (seen.speaks ??= hidden || override() || turn() || spoken());
   const broad = () =>
-    !hidden || override || turn || address || spoken() || IMPERATIVE.test(r) || ORDER_WORDS.test(r.text);
-  const technique = () => carrier ?? (turn ? 'fake-turn' : address || spoken() ? 'agent-note' : 'plain');
+    !hidden || override() || turn() || address() || spoken() || IMPERATIVE.test(r) || ORDER_WORDS.test(r.text);
+  const technique = () => carrier ?? (turn() ? 'fake-turn' : address() || spoken() ? 'agent-note' : 'plain');
   // Lesser goals count only where the text speaks to the agent; harm on its own (a credential file
   // sent out, a data-carrying link, an endpoint redirected, lying to the user) wherever it is ordered.
   for (const g of GOALS) {
@@ -417,15 +420,16 @@ function judgeRead(
     // (hidden from the person, text needs no address first: a comment only the agent reads is said to it)
     if (at < 0 || (g.afterAddress && !hidden && !(at > firstAddress(r)))) continue;
     if (!speaks() && !((toAgent || IMPERATIVE.test(r)) && g.goal !== 'exec')) continue;
-    const severity: Severity = (speaks() || toAgent) && (g.strong || hidden || override || turn) ? 'high' : 'medium';
+    const severity: Severity =
+      (speaks() || toAgent) && (g.strong || hidden || override() || turn()) ? 'high' : 'medium';
     return { goal: g.goal, technique: technique(), severity, at };
   }
   // No named goal: an override of the task said as an order (not "if they ask you to ignore your
   // instructions, refuse"), or orders to the agent hidden from the person.
-  if (override && overrideOrdered(r) && !/\b(?:concatenate|combine|join|assemble|decode)\b/i.test(r.text)) {
+  if (override() && overrideOrdered(r) && !/\b(?:concatenate|combine|join|assemble|decode)\b/i.test(r.text)) {
     return { goal: 'take-over', technique: technique(), severity: 'medium', at: OVERRIDE.exec(r)?.index ?? 0 };
   }
-  if (hidden && address && IMPERATIVE.test(r))
+  if (hidden && address() && IMPERATIVE.test(r))
     return { goal: 'take-over', technique: technique(), severity: 'medium', at: 0 };
   return undefined;
 }
