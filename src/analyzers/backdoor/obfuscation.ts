@@ -137,6 +137,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   }
   spelledLoaders(file, add);
   reversedLoaders(file, add);
+  spelledLists(file, add);
   if (!occurs(DECODE, file.text) && !occurs(MORE_DECODE, file.text)) return out;
   // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
   // those with a decode step, then those naming a name found so far (not every line three times).
@@ -331,6 +332,65 @@ function reversedLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>):
 }
 const REVERSED_HINT = /reversed|strrev|::-1|reverse\(\)|rot_?13/;
 
+/**
+ * A list of character codes (`[99, 104, 105, …]`) or of short string pieces (`['met', 'sys']`) that,
+ * read as characters, joined in order or backwards, spells a code runner: the name is kept apart from
+ * the code that assembles it (`String.fromCharCode.apply(null, t)` in a helper, `strrev(implode('', $p))`
+ * a line below), where no line holds both. Nobody keeps a name they mean to read in pieces like these.
+ * A list whose own pieces are runner names (`['exec', 'spawn']`, a list of names) is not one.
+ */
+const CODE_LIST = /[\[{(]\s*((?:\d{2,3}\s*,\s*){3,}\d{2,3})\s*,?\s*[\]})]/g;
+const PIECE_LIST = /[\[{(]\s*((?:(["'])[^"'\n]{1,8}\2\s*,\s*){1,7}(["'])[^"'\n]{1,8}\3)\s*,?\s*[\]})]/g;
+/** Words of the code that turns such a list back into a name: a list is read only in a file holding one. */
+const CODE_LIST_HINT = /fromCharCode|\bchr\b|\bbytes\s*\(|\.pack\s*\(|\(char\)|\bchar\s*\(|\bString\s*\(|\bbytearray\b/;
+const PIECE_LIST_HINT = /strrev|reverse|\bjoin\b|\bimplode\b|::-1|\bconcat\b/;
+const RUNNER_NAME = (s: string) =>
+  SPELLED_LOADER.test(s) || /^(?:assert|passthru|shell_exec|proc_open|execFileSync|spawnSync)$/.test(s);
+
+function spelledLists(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
+  const lists: [RegExp, (m: RegExpMatchArray) => string[]][] = [];
+  if (occurs(CODE_LIST_HINT, file.text))
+    lists.push([
+      CODE_LIST,
+      (m) => {
+        const codes = m[1].split(',').map((x) => Number(x.trim()));
+        return codes.some((c) => c < 32 || c > 126) ? [] : [String.fromCharCode(...codes)];
+      },
+    ]);
+  if (occurs(PIECE_LIST_HINT, file.text))
+    lists.push([
+      PIECE_LIST,
+      (m) => {
+        const pieces = [...m[1].matchAll(/["']([^"'\n]*)["']/g)].map((p) => p[1]);
+        if (pieces.some(RUNNER_NAME)) return [];
+        const joined = pieces.join('');
+        return [joined, [...pieces].reverse().join(''), [...joined].reverse().join('')];
+      },
+    ]);
+  for (const [re, spell] of lists)
+    for (const i of file.matchingLines(re)) {
+      const l = file.lines[i];
+      if (l.length > 2000 || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
+      const spelled = [...l.matchAll(re)].flatMap(spell).find(RUNNER_NAME);
+      if (spelled === undefined) continue;
+      add(
+        i,
+        'backdoor.decoded-load',
+        'A code loader kept in pieces',
+        'critical',
+        `The list here spells "${spelled.slice(0, 40)}" once put together: a loader's name hidden from a reader.`,
+      );
+    }
+}
+
 // (the words of the decode tests go into the scan's automaton: a file without them is not read for them)
-prefilterProvider(() => [DECODE, MORE_DECODE, CHAR_CODES, LOADER_VALUE, REVERSED_HINT]);
+prefilterProvider(() => [
+  DECODE,
+  MORE_DECODE,
+  CHAR_CODES,
+  LOADER_VALUE,
+  REVERSED_HINT,
+  CODE_LIST_HINT,
+  PIECE_LIST_HINT,
+]);
 prefilterProvider(() => [PIPE_WORDS], true);
