@@ -166,6 +166,12 @@ const CRED_OPERAND =
  */
 const ALG_NONE =
   /\b(?:algorithms|algs|allowed_?algorithms|allowedAlgorithms|ValidAlgorithms|accepted_?algorithms)\b["']?\s*(?:=>|[:=])\s*(?:new\s*(?:\w+\s*)?\[\s*\]\s*)?[\[{(](?:[^\]})\n]*,\s*)?["']none["']/gi;
+/** A line that ends by opening a value for a name: `X =`, `X = Convert.FromHexString(`, `TABLE = Map.of(`. */
+const OPENED_BY_NAME = /(\w+)\s*(?::=|=(?![=>]))(?:[^=;]*[(\[{,])?\s*$/;
+/** A line that leaves its expression open: an opening bracket, a comma, `&&` or `||` at its end. */
+const CONTINUED = /(?:[(,]|&&|\|\|)\s*$/;
+/** The line without a trailing `//`, `#` or `/* … *\/` comment (outside quotes: a line's code, as written). */
+const uncommented = (l: string) => l.replace(/\s*(?:\/\/[^"'`]*|#[^"'`]*|\/\*[^"'`]*\*\/)$/, '');
 /** `pass` as a word of a name (`pass`, `backupPass`, `ADMIN_PASS`), not inside one (`bypass`, `passive`). */
 const PASS_NAME = /(?<![A-Za-z])(?:pass|Pass|PASS)(?![a-z])|(?<=[a-z0-9])Pass(?![a-z])/;
 const CREDENTIAL_COMPARE =
@@ -218,13 +224,21 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   let values: Map<string, string> | undefined;
   const hashNames = new Set<string>();
   // (a line holds a hash literal only if the text does: most files have none, and skip the line loop)
-  if (HASH_LITERAL.test(text))
+  if (HASH_LITERAL.test(text)) {
     for (const [i, l] of file.lines.entries()) {
       const m = HASH_LITERAL.exec(l);
-      const name = m && /(\w+)["']?\s*[:=]/.exec(l);
-      if (name && /hash|digest|passw|pwd|secret|pin|key/i.test(`${name[1]} ${l}`)) hashNames.add(name[1]);
-      void i;
+      if (!m) continue;
+      // (a literal on the line after its name, `Hash = Convert.FromHexString(` then the digest, or a value
+      // of a table opened there, `ACCOUNTS = Map.of(` then `"svc", "<digest>"`, belongs to that name)
+      const name = /(\w+)["']?\s*[:=]/.exec(l) ?? OPENED_BY_NAME.exec(uncommented(file.lines[i - 1] ?? ''));
+      const digest = /^[a-f0-9]+$/i.test(m[1]) && [32, 40, 64, 128].includes(m[1].length);
+      if (name && (digest || /hash|digest|passw|pwd|secret|pin|key/i.test(`${name[1]} ${l}`))) hashNames.add(name[1]);
     }
+    // (a name read from one, `expected = ACCOUNTS.get(user)`, holds the digest too)
+    if (hashNames.size)
+      for (const [n, v] of (values ??= assignments(file)))
+        if ([...v.matchAll(/[A-Za-z_]\w*/g)].some((w) => hashNames.has(w[0]))) hashNames.add(n);
+  }
   // What each check needs somewhere in the text (a line has it only if the text has): a check the
   // text cannot feed is not tried on its lines, and a text that feeds none is not read line by line.
   const mac = occurs(MAC_NAME, text);
@@ -304,13 +318,15 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       if (SECRET_ENV.test(name) && secretLooking(fallback) && !/^https?:|\/|^\d+$/.test(fallback))
         add('backdoor.default-secret', i, name);
     }
+    // (a comparison cut after its opening bracket or an `&&` goes on on the next line)
+    const whole = can.constant && CONTINUED.test(uncommented(l)) ? `${l} ${file.lines[i + 1] ?? ''}` : l;
     if (
       can.constant &&
       CREDENTIAL_COMPARE.test(l) &&
-      (CRED_OPERAND.test(l) || PASS_NAME.test(l) || mentionsCredential(l))
+      (CRED_OPERAND.test(whole) || PASS_NAME.test(whole) || mentionsCredential(whole))
     ) {
       values ??= assignments(file);
-      const names = [...l.matchAll(/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?/g)].map((m) => m[0]);
+      const names = [...whole.matchAll(/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?/g)].map((m) => m[0]);
       for (const n of names) {
         const base = n.split('.')[0];
         const field = n.split('.')[1];

@@ -16,7 +16,7 @@ import { analyzeLeaks } from './leaks.ts';
 import { analyzeCrypto } from './crypto.ts';
 import { analyzeObfuscation } from './obfuscation.ts';
 import { analyzeRemote } from './remote.ts';
-import { triggerEffects } from './trigger.ts';
+import { momentFeedsDeletion, triggerEffects } from './trigger.ts';
 import { triggerLines } from './vocabulary.ts';
 
 export { statementsOf, windowsOf } from './shapes.ts';
@@ -51,9 +51,13 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
     ...analyzeRemote(file),
   );
   // (the lines that may hold a trigger, from the text: no such line, no parse)
-  const candidates = triggerLines(file, assignments(file));
+  const values = assignments(file);
+  const candidates = triggerLines(file, values);
   const s = candidates.size ? structureOf(file, candidates) : null;
   if (s) out.push(...triggerEffects(file, s));
+  // (a moment worked out as a value, away from the deletion it steers: one finding per line at most)
+  const triggered = new Set(out.map((f) => f.line));
+  out.push(...momentFeedsDeletion(file, values).filter((f) => !triggered.has(f.line)));
   // (a line the text shapes already report is not reported again by what the code does)
   const shaped = new Set(shapes.map((f) => f.line));
   return [...shapes, ...out.filter((f) => !shaped.has(f.line))];

@@ -10,14 +10,20 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
+import { occurs } from '../literals.ts';
 import { expand, expandedGuards, zeroedSettings, type Guard, type Structure } from './structure.ts';
 import {
+  ALL_GRANTED,
   DECIDER,
   DENIER,
   EFFECTS,
   GRANT,
+  MOMENT,
+  MOMENT_G,
+  PERMISSION_FN,
   REFUSAL_LIFTED,
   SUCCESS,
+  TIME_WORD,
   literals,
   triggerOf,
   type Trigger,
@@ -105,6 +111,7 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
     // Saying yes counts from a function that decides, or after a test of an outsider's value.
     if (SUCCESS.test(body) && (t.input || DECIDER.test(g.fn)))
       return 'lets the caller through (says yes without the check)';
+    if (ALL_GRANTED.test(body) && PERMISSION_FN.test(g.fn)) return 'hands out every permission';
     if (REFUSAL_LIFTED.test(body) && DENIER.test(g.fn)) return 'lifts a refusal (a lockout or block check says no)';
     // A fixed moment that picks a number (a window, a limit, an amount) changes what the code does from then on.
     if (g.ternary && !t.input && /(?:^|\n)\s*-?\d+(?:\.\d+)?\s*(?:\n|$)/.test(raw))
@@ -227,3 +234,53 @@ const DEFINES =
 export function stripComments(text: string): string {
   return text.replace(/(?:^|\s)(?:\/\/|#(?![!\[{])).*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
 }
+
+/**
+ * A moment past a constant worked out as a value (returned, assigned, put into a struct or a factor:
+ * `return Policy{seq, now() >= kDeadline}`, `(now.year - 2027).clamp(0, 1)`) rather than tested by an
+ * `if`, in a file that deletes or wipes data: the date picks what a later deletion does, two functions
+ * away from it, where no guard holds both. A moment alone (a licence's expiry shown to the user) or a
+ * deletion alone (a retention job's own cutoff, `now - days * 86400`) is not one.
+ */
+export function momentFeedsDeletion(file: SourceFile, values: Map<string, string>): Finding[] {
+  if (!occurs(TIME_WORD, file.text)) return [];
+  const lines = new Set(file.matchingLines(MOMENT_G));
+  // (the constant may be kept under a name: `kFormatV2Deadline = 1811808000`)
+  const held = [...values].filter(([n, v]) => MOMENT_CONSTANT.test(v) && /^[A-Za-z_]\w*$/.test(n)).map(([n]) => n);
+  if (held.length)
+    for (const i of file.matchingLines(new RegExp(`\\b(?:${held.slice(0, 50).join('|')})\\b`, 'g'))) lines.add(i);
+  const found: number[] = [];
+  for (const i of lines) {
+    const l = file.lines[i];
+    if (l.length > 400 || GUARD_START.test(l) || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
+    const code = l.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, (q) => (MOMENT.test(q) ? q : '""'));
+    if (!TIME_WORD.test(code) || !(COMPARED_MOMENT.test(code) || YEAR_ARITHMETIC.test(code))) continue;
+    if (!MOMENT.test(expand(code, values))) continue;
+    found.push(i);
+  }
+  if (!found.length || !EFFECTS[0][1].test(stripComments(file.text))) return [];
+  return found.map((i) =>
+    finding(file, {
+      ruleId: 'backdoor.trigger-effect',
+      title: 'A fixed moment decides what a deletion does',
+      severity: 'medium',
+      confidence: 'low',
+      category: 'backdoor',
+      cwe: 'CWE-511',
+      line: i + 1,
+      column: 1,
+      snippet: file.lines[i].trim(),
+      message:
+        'A value here turns on the clock passing a constant moment, in a file that deletes or wipes data: ' +
+        'the shape of a time bomb whose trigger and harm sit in different functions.',
+      fix: 'Make the moment explicit, reviewed configuration, or remove it; check what the value switches.',
+    }),
+  );
+}
+/** A name holding nothing but a moment (an epoch, a year, a date). */
+const MOMENT_CONSTANT = new RegExp(`^\\s*(?:[\\w:.<>]+\\s*\\(\\s*)?(?:${MOMENT.source})\\s*\\)?\\s*;?\\s*$`);
+const GUARD_START = /^\s*(?:\}\s*)?(?:if|elif|elsif|else\s+if|while|unless|until|when|case)\b|^\s*\[\[?\s/;
+/** A comparison of the clock with the moment (spaced operators: not `->`, `=>` or a generic's brackets). */
+const COMPARED_MOMENT = /\s(?:<|>|<=|>=)\s|\.(?:after|before|isAfter|isBefore|compareTo|Sub)\s*\(/;
+/** The year's distance to a constant year, worked into a number: `(now.year - 2027).clamp(0, 1)`. */
+const YEAR_ARITHMETIC = /[Yy]ear\w*\)?\s*-\s*20[2-9]\d\b/;

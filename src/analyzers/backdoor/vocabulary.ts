@@ -68,10 +68,10 @@ const MATCH_OP =
  * (Only ever asked yes or no: `Time` anywhere is a time word, as `\w*Time\w*` said before, without V8
  * trying a `\w*` at every position of the text.)
  */
-const TIME_WORD =
+export const TIME_WORD =
   /[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD|\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b|EPOCH|(?<![A-Za-z])now\s*\(/;
 // (and a day number times a day's seconds, `20_270 * 86_400L`: an epoch written as arithmetic)
-const MOMENT =
+export const MOMENT =
   /\b\d{1,2}_?\d{3}\s*\*\s*(?:86_?400|24\s*\*\s*(?:3_?600|60\s*\*\s*60))[lLuU]?\b|\b20[2-9]\d\b|\b\d{9,13}(?:[uU]?[lL]{0,2})?\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
 const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
 /** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
@@ -225,7 +225,7 @@ export const GRANT =
 export const EFFECTS: [string, RegExp][] = [
   [
     'deletes or wipes data',
-    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(|\b(?:dropdb|dropuser)\b|\bs3\s+(?:rm|rb)\b|\bgsutil\b[^\n]*\brm\b|\bkubectl\s+delete\b|\bterraform\s+destroy\b|\bdocker\s+(?:volume\s+|system\s+)?(?:rm|prune)\b/i,
+    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_all\s*\(|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(|\b(?:dropdb|dropuser)\b|\bs3\s+(?:rm|rb)\b|\bgsutil\b[^\n]*\brm\b|\bkubectl\s+delete\b|\bterraform\s+destroy\b|\bdocker\s+(?:volume\s+|system\s+)?(?:rm|prune)\b/i,
   ],
   [
     'turns a check off',
@@ -249,6 +249,16 @@ export const EFFECTS: [string, RegExp][] = [
 /** Saying yes from a function that decides, or letting a request through middleware. */
 export const SUCCESS =
   /\breturn\s+(?:true|True|TRUE|1|Ok\s*\(|nil\b|null\b|\w*[Uu]ser\b|\w*[Aa]dmin\w*|next\s*\(|\{\s*(?:ok|valid|authenticated|authorized|authorised|success)\s*:\s*true|AuthenticateResult\.Success|AuthorizationResult\.Success|Status\.OK|http\.StatusOK|PASS|GRANTED|[Aa]llow\w*)|\b(?:next|call_next|Next|proceed|doFilter|yield)\s*\(|\b(?:authenticated|authorized|authorised|logged_?in|is_?authenticated|isAuthenticated|valid|ok)\s*=\s*(?:true|True|TRUE|1)\b|\blogin_user\s*\(|\bsign_in\s*\(|\bset_?current_?user|\bcurrent_?user\s*=|\bSetAuthenticated|\.Succeed\s*\(|\breturn\s+\w*(?:_OK|_SUCCESS|_VALID|_ALLOW)\b|\breturn\s+(?:Ok|OK|Success|Valid|Allow)\w*\b|\breturn\s+handler\s*\(|\bc\.Next\s*\(|\bhandler\.ServeHTTP|\bnext\.ServeHTTP|\bgrant\b/;
+
+/**
+ * Every permission handed out (`return ALL`, `return Permissions.FULL_ACCESS`), from a function that says
+ * what a caller may do (its name: permissions, scopes, roles, access, authorise): a list of all fields
+ * returned elsewhere is no grant.
+ */
+export const ALL_GRANTED =
+  /\breturn\s+(?:[\w.]*\.)?(?:[A-Z_]*(?:ALL|FULL|EVERY)[A-Z_]*|All[A-Z]\w*|Full[A-Z]\w*)\s*;?\s*$/m;
+export const PERMISSION_FN =
+  /[Pp]ermi|PERMI|[Ss]cope|[Rr]oles?(?![a-z])|[Aa]ccess|[Aa]uthori[sz]|[Pp]rivilege|[Gg]rant|[Cc]apabilit/;
 
 /** A function that refuses (is blocked, locked, expired, revoked): saying no to the refusal is saying yes. */
 export const DENIER =
@@ -314,7 +324,7 @@ const LINE_HINTS = [CALENDAR, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LOOKUP, RARE_
 const WORD_LED = new Set(LINE_HINTS.filter((re) => re.source !== g(MARKER).source));
 /** (for the tests: the hints read by `wordLineMatches`) */
 export const wordLedHints = (): RegExp[] => [...WORD_LED];
-const MOMENT_G = g(MOMENT);
+export const MOMENT_G = g(MOMENT);
 const MARKER_G = LINE_HINTS.find((re) => re.source === MARKER.source)!;
 /**
  * What every MARKER match starts with: one of its existence words (`exists`, `isfile`, `stat`, `Path`…),
