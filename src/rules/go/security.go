@@ -35,6 +35,10 @@ func client() *http.Client {
 	// ok: go.tls-insecure-skip-verify
 	cfg2 := &tls.Config{MinVersion: tls.VersionTLS12}
 	_ = cfg2
+	// ruleid: go.tls-insecure-skip-verify
+	cfg2.InsecureSkipVerify = true
+	// ok: go.tls-insecure-skip-verify
+	cfg2.InsecureSkipVerify = false
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
 }
 
