@@ -263,6 +263,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   if (occurs(CERT_CALLBACK, text)) callbackSaysYes(file, add);
   if (occurs(UNVERIFIED_DECODE, text)) unverifiedFallback(file, add);
   if (TLS_OFF_LITERAL.test(text) || occurs(VERIFY_ERROR, text) || occurs(CATCH_LINE, text)) failOpen(file, add);
+  if (text.includes('@') && YES_ON_FAILURE.test(text)) decoratedYes(file, add);
   if (!mac && !Object.values(can).some(Boolean)) return out;
   // (names assigned from a credential, `given = Encoding.UTF8.GetBytes(password)`: the credential under another name)
   let credNames: Set<string> | undefined;
@@ -556,6 +557,27 @@ function failOpen(file: SourceFile, add: (ruleId: string, i: number, detail?: st
       }
       if (/\breturn\b|\bthrow\b|\braise\b/.test(c)) break;
     }
+  }
+}
+
+/**
+ * A decorator that gives the function's answer for when it fails (`@retrying(on_exhausted=True)`,
+ * `@Fallback({ otherwise: true })`): on a verifier, every error (a bad signature raised as one) ends
+ * as a yes. The same decorator on a fetch or a flag is a default, not a verdict.
+ */
+const YES_ON_FAILURE =
+  /^[ \t]*@[\w.]+\s*\([^)\n]*\b\w*(?:default|fallback|exhausted|otherwise|fail\w*|error\w*|on_\w+|on[A-Z]\w*)\s*[=:]\s*(?:True|true)\b/m;
+const DEF_LINE =
+  /^\s*(?:(?:async|export|public|private|protected|static)\s+)*(?:def|function|fn|func)?\s*\*?\s*([A-Za-z_]\w*)\s*\(/;
+function decoratedYes(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  const lines = file.lines;
+  for (const i of file.matchingLines(new RegExp(YES_ON_FAILURE.source, 'gm'))) {
+    // (the decorated definition: the next line that is not another decorator)
+    let k = i + 1;
+    while (k < lines.length && k < i + 6 && /^\s*@/.test(lines[k])) k++;
+    const name = DEF_LINE.exec(lines[k] ?? '')?.[1] ?? '';
+    if (VERIFIER_FN.test(name) || /^(?:verify|check|validate|authenticate|authorize|authorise)\w*$/i.test(name))
+      add('backdoor.fail-open', i, name);
   }
 }
 
