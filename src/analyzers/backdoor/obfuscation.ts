@@ -27,6 +27,13 @@ const LOAD_SINK_G = new RegExp(LOAD_SINK.source, 'g');
 const PIPE_IN_STRING =
   /["'`][^"'`\n]*\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^"'`\n|]*https?:\/\/[\w.-]+[^"'`\n|]*\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node|php|iex|Invoke-Expression)\b[^"'`\n]*["'`]/;
 const GO_GENERATE = /^\s*\/\/go:generate\b/;
+/**
+ * exec or eval given what a URL answers, `exec(urlopen('https://…').read())`, `eval(requests.get('http://…').text)`,
+ * as code or inside a string that is saved to be run elsewhere (a .pth file, a hook, a cron line).
+ */
+const RUN_FETCHED =
+  /\b(?:exec|eval)\s*\(\s*(?:await\s+)?\(?\s*(?:await\s+)?(?:[\w.]+\.)?(?:urlopen|get|fetch|urlretrieve|open_uri|read_url)\s*\(\s*\\?['"]https?:\/\//g;
+const FETCH_WORDS = /urlopen|\.get\s*\(|fetch|urlretrieve|open_uri|read_url/;
 const PIPE_WORDS = /curl|wget|iwr|Invoke-WebRequest|go:generate/g;
 const ANY_DECODE = new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g');
 
@@ -135,6 +142,17 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
         'A command written in the code pipes a download into a shell or interpreter: whatever the server sends runs, unreviewed, on every build or run.',
       );
   }
+  if (occurs(FETCH_WORDS, file.text))
+    for (const i of file.matchingLines(RUN_FETCHED)) {
+      if (lines[i].length > 2000 || /^\s*(?:#|\/\/|\*)/.test(lines[i])) continue;
+      add(
+        i,
+        'backdoor.download-exec',
+        'Code runs what it downloads',
+        'high',
+        "Code given to exec or eval is read from a URL: whatever the server sends (now or later) runs with this program's rights. Written in a string, it runs wherever that string is saved (a .pth file runs at every Python start).",
+      );
+    }
   spelledLoaders(file, add);
   reversedLoaders(file, add);
   spelledLists(file, add);
@@ -394,3 +412,4 @@ prefilterProvider(() => [
   PIECE_LIST_HINT,
 ]);
 prefilterProvider(() => [PIPE_WORDS], true);
+prefilterProvider(() => [FETCH_WORDS]);
