@@ -662,11 +662,65 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
       if (body.some((j) => ALLOW_RETURN.test(lines[j]))) hit('backdoor.debug-auth-bypass', i + 1);
     }
   }
+  if (!nested && may(CRED_SOURCE) && may(NET_SINK))
+    for (const i of credentialFilesToHost(file)) hit('backdoor.credential-exfil', i + 1);
 
   return hits.map((h) => {
     const m = META[h.ruleId];
     return finding(file, { ruleId: h.ruleId, category: 'backdoor', line: h.line, column: h.column, ...m });
   });
+}
+
+/** Credential files (not the environment): what only a thief or the credential's own vendor reads. */
+const CRED_FILE =
+  /\.ssh\/id_\w+|\.aws\/credentials|\.config\/gcloud|\.git-credentials|\.docker\/config\.json|\.kube\/config|\.npmrc|\.pypirc|\.netrc|\/etc\/shadow/g;
+/** The hosts a credential file is meant for: code that reads it to call its own service is a client. */
+const VENDOR: [RegExp, RegExp][] = [
+  [/\.aws\//, /amazonaws\.com|aws\.amazon\.com/],
+  [/gcloud/, /googleapis\.com|google\.com/],
+  [/git-credentials|\.ssh\//, /github\.com|gitlab\.com|bitbucket\.org/],
+  [/docker/, /docker\.io|docker\.com/],
+  [/npmrc/, /npmjs\.(?:org|com)/],
+  [/pypirc/, /pypi\.org|pythonhosted\.org/],
+];
+/** A host written in the code, a documentation name too (`.example.com`): only the machine itself is not one. */
+const HOST_OF =
+  /['"`](?:https?|wss?|ftp|tcp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[/:'"`])([\w.-]+)|['"`](\d{1,3}(?:\.\d{1,3}){3})['"`]/;
+
+/**
+ * A network call to a host written in the code (on its line or in a constant it names) in a file that
+ * reads a credential file within 80 lines of it, above or below (a collector in one function, the upload
+ * in another: `ureq::post(UPLOAD_URL)` with `.aws/credentials` among the "attachments"). The line shape
+ * above wants all three within 15 lines. A host of the credential's own vendor is a client, not a thief.
+ * Returns the call's lines and the credential files' lines.
+ */
+function credentialFilesToHost(file: SourceFile): number[] {
+  const creds = file.matchingLines(CRED_FILE).filter((i) => !/^\s*(?:#|\/\/|\*|\/\*)/.test(file.lines[i]));
+  if (!creds.length) return [];
+  // (constants holding a host: `UPLOAD_URL = "https://…"`)
+  const hosts = new Map<string, string>();
+  for (const i of file.matchingLines(new RegExp(HOST_OF.source, 'g'))) {
+    const l = file.lines[i];
+    const name = /([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,30})?\s*(?::=|=(?![=>]))/.exec(l)?.[1];
+    const host = HOST_OF.exec(l);
+    if (name && host) hosts.set(name, host[1] ?? host[2]);
+  }
+  const out: number[] = [];
+  for (const i of file.matchingLines(new RegExp(NET_SINK.source, 'g'))) {
+    const l = file.lines[i];
+    if (l.length > 600 || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
+    const own = HOST_OF.exec(l);
+    const host = own
+      ? (own[1] ?? own[2])
+      : [...l.matchAll(/[A-Za-z_]\w*/g)].map((m) => hosts.get(m[0])).find((h) => h !== undefined);
+    if (!host) continue;
+    const stolen = creds.filter(
+      (c) => Math.abs(c - i) <= 80 && !VENDOR.some(([cred, vendor]) => cred.test(file.lines[c]) && vendor.test(host)),
+    );
+    // (both ends are reported: where the credential file is named and where it leaves)
+    if (stolen.length) out.push(i, ...stolen);
+  }
+  return [...new Set(out)];
 }
 
 /** The lines (ascending) a gate may hold (`worth`), and every overlong line (read statement by statement). */
