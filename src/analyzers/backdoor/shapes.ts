@@ -674,15 +674,6 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
 /** Credential files (not the environment): what only a thief or the credential's own vendor reads. */
 const CRED_FILE =
   /\.ssh\/id_\w+|\.aws\/credentials|\.config\/gcloud|\.git-credentials|\.docker\/config\.json|\.kube\/config|\.npmrc|\.pypirc|\.netrc|\/etc\/shadow/g;
-/** The hosts a credential file is meant for: code that reads it to call its own service is a client. */
-const VENDOR: [RegExp, RegExp][] = [
-  [/\.aws\//, /amazonaws\.com|aws\.amazon\.com/],
-  [/gcloud/, /googleapis\.com|google\.com/],
-  [/git-credentials|\.ssh\//, /github\.com|gitlab\.com|bitbucket\.org/],
-  [/docker/, /docker\.io|docker\.com/],
-  [/npmrc/, /npmjs\.(?:org|com)/],
-  [/pypirc/, /pypi\.org|pythonhosted\.org/],
-];
 /** A host written in the code, a documentation name too (`.example.com`): only the machine itself is not one. */
 const HOST_OF =
   /['"`](?:https?|wss?|ftp|tcp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[/:'"`])([\w.-]+)|['"`](\d{1,3}(?:\.\d{1,3}){3})['"`]/;
@@ -691,8 +682,7 @@ const HOST_OF =
  * A network call to a host written in the code (on its line or in a constant it names) in a file that
  * reads a credential file within 80 lines of it, above or below (a collector in one function, the upload
  * in another: `ureq::post(UPLOAD_URL)` with `.aws/credentials` among the "attachments"). The line shape
- * above wants all three within 15 lines. A host of the credential's own vendor is a client, not a thief.
- * Returns the call's lines and the credential files' lines.
+ * above wants all three within 15 lines. Returns the call's lines and the credential files' lines.
  */
 function credentialFilesToHost(file: SourceFile): number[] {
   const creds = file.matchingLines(CRED_FILE).filter((i) => !/^\s*(?:#|\/\/|\*|\/\*)/.test(file.lines[i]));
@@ -714,9 +704,9 @@ function credentialFilesToHost(file: SourceFile): number[] {
       ? (own[1] ?? own[2])
       : [...l.matchAll(/[A-Za-z_]\w*/g)].map((m) => hosts.get(m[0])).find((h) => h !== undefined);
     if (!host) continue;
-    const stolen = creds.filter(
-      (c) => Math.abs(c - i) <= 80 && !VENDOR.some(([cred, vendor]) => cred.test(file.lines[c]) && vendor.test(host)),
-    );
+    // (no host is exempt for being the credential's own vendor: a bucket or a gist on the vendor's
+    // domain is the attacker's as easily, `https://drop.s3.amazonaws.com/`)
+    const stolen = creds.filter((c) => Math.abs(c - i) <= 80);
     // (both ends are reported: where the credential file is named and where it leaves)
     if (stolen.length) out.push(i, ...stolen);
   }
