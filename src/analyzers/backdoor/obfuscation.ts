@@ -156,6 +156,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   spelledLoaders(file, add);
   reversedLoaders(file, add);
   spelledLists(file, add);
+  encodedCommands(file, add);
   if (!occurs(DECODE, file.text) && !occurs(MORE_DECODE, file.text)) return out;
   // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
   // those with a decode step, then those naming a name found so far (not every line three times).
@@ -351,6 +352,40 @@ function reversedLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>):
 const REVERSED_HINT = /reversed|strrev|::-1|reverse\(\)|rot_?13/;
 
 /**
+ * A hex or base64 literal that decodes to a command or to code (`"69643b206563686f…"` is `id; echo …`):
+ * readable text nobody encodes except to keep it from a reader. Test vectors, images, keys and
+ * certificates decode to bytes, and encoded settings (JSON, a greeting) name no command.
+ * Read only in files that can run something (a runner's or a shell's word).
+ */
+const ENCODED_LITERAL = /["'`]((?:[0-9a-fA-F]{2}){8,200}|[A-Za-z0-9+/]{16,400}={0,2})["'`]/g;
+const RUNS_SOMETHING =
+  /\b(?:exec\w*|eval|system|popen|spawn\w*|subprocess|Function|sh|bash|SHELL|source|Invoke-Expression|iex)\b/;
+const COMMAND_TEXT =
+  /^\s*(?:id|whoami|uname|echo|curl|wget|sh|bash|rm|chmod|nc|python\d?|perl|ruby|node|powershell|cmd)\b|[;&|]\s*(?:id|whoami|echo|curl|wget|sh|bash|rm|nc|chmod)\b|\b(?:child_process|subprocess|os\.system|Runtime\.getRuntime|\/bin\/(?:ba)?sh|\/dev\/tcp|import\s+os|exec\s*\(|eval\s*\(|require\s*\()/;
+
+function encodedCommands(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
+  if (!occurs(RUNS_SOMETHING, file.text)) return;
+  for (const i of file.matchingLines(ENCODED_LITERAL)) {
+    const l = file.lines[i];
+    if (l.length > 2000) continue;
+    for (const m of l.matchAll(ENCODED_LITERAL)) {
+      const hex = /^[0-9a-fA-F]+$/.test(m[1]);
+      if (!hex && m[1].length % 4 !== 0) continue;
+      const text = Buffer.from(m[1], hex ? 'hex' : 'base64').toString('latin1');
+      if (text.length < 6 || !/^[\x20-\x7e\t\r\n]+$/.test(text) || !COMMAND_TEXT.test(text)) continue;
+      add(
+        i,
+        'backdoor.decoded-load',
+        'A command hidden in an encoded literal',
+        'high',
+        `This ${hex ? 'hex' : 'base64'} literal decodes to "${text.slice(0, 60)}": a command or code kept from a reader.`,
+      );
+      break;
+    }
+  }
+}
+
+/**
  * A list of character codes (`[99, 104, 105, …]`) or of short string pieces (`['met', 'sys']`) that,
  * read as characters, joined in order or backwards, spells a code runner: the name is kept apart from
  * the code that assembles it (`String.fromCharCode.apply(null, t)` in a helper, `strrev(implode('', $p))`
@@ -412,4 +447,4 @@ prefilterProvider(() => [
   PIECE_LIST_HINT,
 ]);
 prefilterProvider(() => [PIPE_WORDS], true);
-prefilterProvider(() => [FETCH_WORDS]);
+prefilterProvider(() => [FETCH_WORDS, RUNS_SOMETHING]);
