@@ -157,6 +157,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   reversedLoaders(file, add);
   spelledLists(file, add);
   encodedCommands(file, add);
+  if (occurs(DISPATCH, file.text) && occurs(RUNNER_RECEIVER, file.text)) runnerAmongReceivers(file, add);
   if (!occurs(DECODE, file.text) && !occurs(MORE_DECODE, file.text)) return out;
   // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
   // those with a decode step, then those naming a name found so far (not every line three times).
@@ -352,6 +353,34 @@ function reversedLoaders(file: SourceFile, add: ReturnType<typeof oncePerLine>):
 const REVERSED_HINT = /reversed|strrev|::-1|reverse\(\)|rot_?13/;
 
 /**
+ * A call by a name the code does not write (`receiver.__send__(strategy, *args)`, `getattr(mod, name)(…)`)
+ * in a file that lists a command runner among the receivers (`[@cache, @catalog, Kernel]`,
+ * `(shutil, os)`): whoever supplies the name (a queue message, a request) reaches `system`, `exec`,
+ * `popen` through the list. A dispatch over the file's own objects only is a plug-in table.
+ */
+const DISPATCH =
+  /(?:\b__send__|\.public_send|\.send|\bmethod)\s*\(\s*(?![:'"\s])[A-Za-z_@]|\bgetattr\s*\([^,()\n]+,\s*(?!['"])[A-Za-z_]/;
+const RUNNER_RECEIVER =
+  /[\[(,]\s*(?:Kernel|Open3|IO|Process|os|subprocess|builtins|__builtins__|child_process|childProcess)\s*[\]),]/;
+const RECEIVER_LIST =
+  /(?:=|\breturn|\bin)\s*[\[(][^\])\n]*,[^\])\n]*[\])]|(?:=|\breturn|\bin)\s*[\[(][^\])\n]*[\])]\s*$/;
+function runnerAmongReceivers(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
+  // (a collection written out and kept, returned or looped over: not an argument list, `setattr(os, …)`)
+  const lists = file
+    .matchingLines(new RegExp(RUNNER_RECEIVER.source, 'g'))
+    .filter((i) => RECEIVER_LIST.test(file.lines[i]));
+  if (!lists.length) return;
+  for (const i of [...lists, ...file.matchingLines(new RegExp(DISPATCH.source, 'g'))].sort((a, b) => a - b))
+    add(
+      i,
+      'backdoor.remote-command',
+      'A command runner reached by a name from data',
+      'high',
+      'A method or function is called by a name the code does not write, and a command runner (Kernel, os, subprocess, child_process) is among the objects it may be found on: whoever supplies the name runs commands.',
+    );
+}
+
+/**
  * A hex or base64 literal that decodes to a command or to code (`"69643b206563686f…"` is `id; echo …`):
  * readable text nobody encodes except to keep it from a reader. Test vectors, images, keys and
  * certificates decode to bytes, and encoded settings (JSON, a greeting) name no command.
@@ -447,4 +476,4 @@ prefilterProvider(() => [
   PIECE_LIST_HINT,
 ]);
 prefilterProvider(() => [PIPE_WORDS], true);
-prefilterProvider(() => [FETCH_WORDS, RUNS_SOMETHING]);
+prefilterProvider(() => [FETCH_WORDS, RUNS_SOMETHING, DISPATCH, RUNNER_RECEIVER]);
