@@ -160,7 +160,8 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
       (returned &&
         DERIVED.test(returned[1]) &&
         !FRESH_PART.test(returned[1]) &&
-        IV_NAME.test(enclosing(file.lines, i) ?? ''));
+        // (`NextIv`, `ivFor`, `make_nonce`: a function named for one, as for constants above)
+        (IV_NAME.test(enclosing(file.lines, i) ?? '') || IV_FUNCTION.test(enclosing(file.lines, i) ?? '')));
     if (derivedIv)
       add(
         i,
