@@ -68,6 +68,29 @@ const FRESH_PART = /random|Random|urandom|uuid|UUID|counter|Counter|nanoTime|cry
 
 const SECRET_USE =
   /token|Token|TOKEN|nonce|Nonce|NONCE|\bkey|Key|KEY|salt|Salt|password|Password|secret|Secret|session|Session|otp|OTP|\biv\b|IV|reset|Reset|csrf|CSRF/;
+/**
+ * Whether the generator seeded on line i makes secrets: a generator kept under a name is judged by where
+ * that name is used (a line, or the function around it, that speaks of tokens, keys, salts…), so a
+ * seeded PRNG that spreads cache expiry in a file that also computes cache keys is not one. One
+ * seeded in place (`srand(time(NULL))`) is judged by the file.
+ */
+/** Functions that make a one-time secret by another name: a reset code, a PIN, a voucher, an invite. */
+const SECRET_VALUE_FN = /[Cc]ode(?![a-z])|_code|[Pp]in(?![a-z])|PIN|[Vv]oucher|[Cc]oupon|[Ii]nvite/;
+/** The name a line's statement assigns (`rng = random.Random(…)`, `let mut g = StdRng::…`), at its start. */
+const SEED_TARGET =
+  /^\s*(?:(?:let|var|const|val|my|auto|mut|final|private|static|readonly)\s+)*(?:self\.|this\.|@)?([A-Za-z_$][\w$]*)\s*(?::\s*[^=\n]{1,40}?)?\s*(?::=|=(?![=>]))/;
+function makesSecrets(file: SourceFile, i: number, name: string | undefined): boolean {
+  if (!name || name.length < 2 || !/^[A-Za-z_$][\w$]*$/.test(name)) return true;
+  const use = new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`);
+  for (let k = 0; k < file.lines.length; k++) {
+    if (k === i || !use.test(file.lines[k])) continue;
+    if (SECRET_USE.test(file.lines[k].replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, ''))) return true;
+    const fn = enclosing(file.lines, k) ?? '';
+    if (SECRET_USE.test(fn) || SECRET_VALUE_FN.test(fn)) return true;
+  }
+  return false;
+}
+
 /** Password KDF calls and the position of their iteration count. */
 const KDF_CALL =
   /\b(pbkdf2Sync|pbkdf2|Rfc2898DeriveBytes|PBEKeySpec|pbkdf2_hmac|hash_pbkdf2|openssl_pbkdf2|PBKDF2|pbkdf2_hmac_array|Key)\s*\(/g;
@@ -192,7 +215,11 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
       );
     // (a seed chosen from the time or from who the value is for: `Random.new(user.id * 7919 + Time.now.to_i)`)
     const seed = SEED_CALL.exec(l);
-    if (secretsMade && (SEEDED.test(l) || (seed && PREDICTABLE_SEED.test(seed[1]) && !CSPRNG.test(seed[1]))))
+    if (
+      secretsMade &&
+      (SEEDED.test(l) || (seed && PREDICTABLE_SEED.test(seed[1]) && !CSPRNG.test(seed[1]))) &&
+      makesSecrets(file, i, SEED_TARGET.exec(l)?.[1])
+    )
       add(
         i,
         'backdoor.predictable-rng',
