@@ -185,8 +185,55 @@ function code(l: string): string {
 
 const IDENT = /[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_]\w*)*/g;
 
+/**
+ * A name looked up in DNS that is data packed into labels under a fixed zone: data encoded to hex,
+ * base32 or base64 (labels hold only such characters) in a file whose lookup puts variable labels
+ * before a domain written in the code (`resolve4(`${label}.${i}.${ZONE}`)`). The resolver of that
+ * zone receives the data; no connection is ever made. Service discovery (`${svc}.${ns}.svc.cluster.local`)
+ * encodes nothing.
+ */
+const DNS_LOOKUP =
+  /\b(?:dns\.(?:resolve\w*|lookup)|resolve(?:4|6|Txt|Any|Cname)\w*|lookup(?:Host|IP|TXT)?|gethostbyname(?:_ex)?|getaddrinfo|LookupHost|LookupIP|LookupTXT|Dns\.GetHostEntry\w*|Dns\.GetHostAddresses\w*|InetAddress\.getByName|Resolv\.getaddress)\s*\(\s*(?:[`'"f]|[A-Za-z_$][\w$.]*\s*\+|fmt\.Sprintf|String\.format|format!)/g;
+const LABEL_ENCODE =
+  /toString\(\s*['"](?:hex|base64|base64url)['"]\s*\)|\.hex\(\)|hexlify|b32encode|base32|b64encode|urlsafe_b64encode|hex\.EncodeToString|base32\.\w+Encoding|Convert\.ToHexString|encodeToString|bin2hex|unpack\(\s*['"]H\*/;
+const DNS_NAME_TAIL =
+  /\$\{[^}]+\}\.[^`]*\.(?:\$\{[A-Za-z_$][\w$]*\}|[a-z0-9-]+\.[a-z]{2,})`|['"]\s*\+\s*[A-Za-z_$][\w$]*\s*\+\s*['"]\.[a-z0-9-]+\.[a-z]{2,}|\{\}\.[a-z0-9.-]+\.[a-z]{2,}|%s\.[a-z0-9.-]+\.[a-z]{2,}/;
+const DNS_WORDS =
+  /\bdns\b|resolve4|resolve6|resolveTxt|gethostbyname|getaddrinfo|LookupHost|LookupIP|LookupTXT|GetHostEntry|GetHostAddresses|getByName|Resolv\b/;
+function dnsTunnel(file: SourceFile, out: Finding[]): void {
+  if (!LABEL_ENCODE.test(file.text)) return;
+  const add = oncePerLine(file, out, () => 'CWE-200', 'Remove the lookup; rotate what it carried.');
+  // (the encoding must feed the lookup: done in its own function, or in what a name on its line holds,
+  // directly or through a function of the file that encodes: `labels = probeLabels(env)`)
+  const encoders = new Set<string>();
+  for (const k of file.matchingLines(new RegExp(LABEL_ENCODE.source, 'g')))
+    encoders.add(enclosing(file.lines, k) ?? '');
+  encoders.delete('');
+  let values: Map<string, string> | undefined;
+  const encodes = (t: string) =>
+    LABEL_ENCODE.test(t) || [...t.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)].some((m) => encoders.has(m[1]));
+  for (const i of file.matchingLines(DNS_LOOKUP)) {
+    const l = file.lines[i];
+    if (l.length > 600 || !DNS_NAME_TAIL.test(l)) continue;
+    values ??= assignments(file);
+    const fed =
+      encodes(l) ||
+      encoders.has(enclosing(file.lines, i) ?? '') ||
+      [...l.matchAll(/[A-Za-z_$][\w$]*/g)].some((m) => encodes(values!.get(m[0]) ?? ''));
+    if (!fed) continue;
+    add(
+      i,
+      'backdoor.secret-to-host',
+      'Data sent out in DNS names',
+      'high',
+      "A DNS lookup asks for a name made of encoded data under a zone written in the code: whoever runs that zone's resolver reads the data, with no connection made (DNS tunnelling).",
+    );
+  }
+}
+
 export function analyzeLeaks(file: SourceFile): Finding[] {
   const out: Finding[] = [];
+  if (occurs(DNS_WORDS, file.text)) dnsTunnel(file, out);
   // (lines with their string contents blanked, made when first read)
   const blanked: (string | undefined)[] = new Array(file.lines.length);
   const lines = new Proxy([] as string[], {
@@ -618,5 +665,6 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
 const callArgs = (text: string, at: number): string => firstCallArgs(text, at) ?? text.slice(at).split(/\s{2,}|;/)[0];
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
+prefilterProvider(() => [DNS_WORDS]);
 prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G, COLLECTED], true);
 prefilterProvider(() => [SINK_HINT, REDACTING_TYPES]);
