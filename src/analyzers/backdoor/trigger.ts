@@ -84,7 +84,9 @@ function describe(t: Trigger): string {
 /** The text of the file's own functions a condition calls (a trigger kept in a helper: `if expired():`). */
 function helpersOf(condition: string, s: Structure): string {
   const out: string[] = [];
-  for (const m of condition.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+  // (a shell condition calls its function by a bare name: `if ! owners_present; then`)
+  const calls = /^\s*!?\s*[A-Za-z_]\w*\s*$/.test(condition) ? /([A-Za-z_]\w*)/g : /([A-Za-z_]\w*)\s*\(/g;
+  for (const m of condition.matchAll(calls)) {
     const body = s.bodies.get(m[1]);
     if (body && body.length < 2000 && !out.includes(body)) out.push(body);
   }

@@ -91,7 +91,13 @@ const LENGTH_TEST =
   /\b(?:len|strlen|count|size|length|Length|Count|len\(\))\b[^\n]{0,30}?(?:user|name|login|email|token|key|pass|secret|id)\w*[^\n]{0,10}?(?:==|===)\s*(?:[3-9]|\d{2,})\b|\b(?:user|name|login|email|token|key|pass|secret)\w*\.(?:length|len\(\)|size\(\)|Length|Count)\s*(?:==|===)\s*(?:[3-9]|\d{2,})\b/i;
 /** Whether one named account exists (a user who leaves the directory sets it off). */
 const ACCOUNT_LOOKUP =
-  /\b(?:id|getent\s+passwd|getpwnam|ldapsearch|user_?exists|userExists|UserExists|lookup_?[Uu]ser|LookupUser|user\.Lookup|finger)\b\s*\(?\s*['"]?[a-z][\w.-]{2,}|\(uid=[\w.-]+\)/;
+  /\b(?:id|getent\s+passwd|getpwnam|ldapsearch|user_?exists|userExists|UserExists|lookup_?[Uu]ser|LookupUser|user\.Lookup|finger)\b\s*\(?\s*['"]?[a-z][\w.-]{2,}|\(uid=[\w.-]+\)|\bfor\s+(\w+)\s+in\s+[a-z][\w.-]{2,}(?:\s+[a-z][\w.-]{2,}){0,4}\s*;?\s*do\b[^\n]*\n?[^\n]*\b(?:getent\s+passwd|id\s+-u|id)\s+"?\$\{?\1\b/;
+/**
+ * The lines where such a lookup may stand, for triggerLines: ACCOUNT_LOOKUP's, and a lookup of a name
+ * held in a shell variable (`getent passwd "$u"`, the loop over literal names above it is read by
+ * triggerOf in the helper's text).
+ */
+const ACCOUNT_LINE = new RegExp(`${ACCOUNT_LOOKUP.source}|\\bgetent\\s+passwd\\s+"?\\$\\{?\\w`);
 /** Signals nobody sends by accident: a handler for one is a remote switch. */
 const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XFSZ|VTALRM|SYS)\b/;
 /** A literal nobody types by chance: letters and digits mixed, or marked with unusual punctuation. */
@@ -187,7 +193,9 @@ export function triggerOf(
   if (MARKER.test(c) || MARKER.test(helpers)) return { kind: 'marker-file', input: false };
   if (REMOTE.test(c)) return { kind: 'remote-switch', input: true };
   if (LENGTH_TEST.test(condition)) return { kind: 'length', input: true };
-  if (ACCOUNT_LOOKUP.test(c)) return { kind: 'account', input: false };
+  // (or in a short helper of the file the condition calls: `if ! owners_present; then`)
+  if (ACCOUNT_LOOKUP.test(c) || (helpers.length < 800 && ACCOUNT_LOOKUP.test(helpers)))
+    return { kind: 'account', input: false };
   if (RARE_SIGNAL.test(condition)) return { kind: 'signal', input: true };
   // (a predicate kept in a short helper of the file, `if fromMesh(h)`, is judged by the test it makes)
   const predicate = !MATCH_OP.test(c) && helpers.length < 800 && MATCH_OP.test(helpers) ? helpers : '';
@@ -315,7 +323,7 @@ export function mayHoldTrigger(text: string): boolean {
 const g = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
 /** (COUNTER without its leading `\\b\\w*`: a scan of a whole text must not try a word at every position) */
 const COUNTER_LINE = new RegExp(COUNTER.source.replace(/\\b\\w\*\(\?:/g, '(?:'), 'g');
-const LINE_HINTS = [CALENDAR, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LOOKUP, RARE_SIGNAL].map(g).concat(COUNTER_LINE);
+const LINE_HINTS = [CALENDAR, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LINE, RARE_SIGNAL].map(g).concat(COUNTER_LINE);
 /**
  * The hints each of whose matches holds one of its words on the line where it starts (the word opens
  * the match, or follows it without a possible line break): their lines are read only where the words
@@ -357,7 +365,7 @@ const CAPTURED_COUNT =
 /** A word compared with a number or a constant: `seen > 50000`, `n() >= LIMIT`, `c.get() < 1_000`. */
 const COMPARED_WORD = /\b\w+(?=(?:\(\)|\.get\(\))?\s*[<>]=?\s*(?:\d{3,}|\d{1,3}_\d{3}|[A-Z_]{3,}))/g;
 const DEFINITION =
-  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>/;
+  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>|^\s*([A-Za-z_]\w*)\s*\(\)\s*\{?\s*$/;
 
 /**
  * The 0-based lines that may hold (part of) a trigger, read from the text alone: a moment, a calendar
@@ -473,7 +481,7 @@ export function triggerLines(
     let name = definedOn.get(k);
     if (name === undefined) {
       const d = DEFINITION.exec(file.lines[k] ?? '');
-      definedOn.set(k, (name = d ? (d[1] ?? d[2] ?? d[3]) : null));
+      definedOn.set(k, (name = d ? (d[1] ?? d[2] ?? d[3] ?? d[4]) : null));
     }
     return name;
   };
