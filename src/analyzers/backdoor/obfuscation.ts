@@ -157,6 +157,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   reversedLoaders(file, add);
   spelledLists(file, add);
   encodedCommands(file, add);
+  if (occurs(REGISTRY_WORDS, file.text) && RUNTIME_INSTALL.test(file.text)) registryInstalls(file, add);
   if (occurs(DISPATCH, file.text) && occurs(RUNNER_RECEIVER, file.text)) runnerAmongReceivers(file, add);
   if (!occurs(DECODE, file.text) && !occurs(MORE_DECODE, file.text)) return out;
   // Names that hold decoded data, and the constants (blobs) that were decoded: the lines read are
@@ -381,6 +382,30 @@ function runnerAmongReceivers(file: SourceFile, add: ReturnType<typeof oncePerLi
 }
 
 /**
+ * A package installed while the program runs (`execFileSync('npm', ['install', …])`, `pip install` in a
+ * subprocess) from a registry written in the code that is not the public one: whatever that server
+ * serves under the name, its install scripts included, runs here, and it changes without a commit.
+ * A registry set for people (an .npmrc, docs) with no install run by the code is not one.
+ */
+const RUNTIME_INSTALL =
+  /\b(?:execFileSync|execFile|execSync|exec|spawnSync|spawn|check_call|check_output|call|run|Popen|system|Command|ProcessBuilder|Process\.Start)\s*\(\s*\[?\s*(?:sys\.executable\s*,\s*['"]-m['"]\s*,\s*)?['"`](?:npm|pnpm|yarn|pip3?|python3?|gem|cargo|composer|dotnet)\b/;
+const REGISTRY_WORDS = /registry|index[-_]url|extra[-_]index|--source|gem\s+sources/;
+const CUSTOM_REGISTRY =
+  /\b(?:registry|index[-_]?url|extra[-_]index[-_]url|source)['"]?\s*[:=]\s*['"`]https?:\/\/(?!(?:registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org|files\.pythonhosted\.org|rubygems\.org|crates\.io|repo\.packagist\.org|api\.nuget\.org)[/'"`])|--(?:registry|index-url|extra-index-url|source)[= ]\$?\{?[\w.]*(?:registry|index|url|source)\w*\}?|--(?:registry|index-url|extra-index-url)[= ]https?:\/\/(?!(?:registry\.npmjs\.org|pypi\.org)[/\s'"`])/gi;
+function registryInstalls(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
+  for (const i of file.matchingLines(CUSTOM_REGISTRY)) {
+    if (file.lines[i].length > 600 || /^\s*(?:#|\/\/|\*|\/\*)/.test(file.lines[i])) continue;
+    add(
+      i,
+      'backdoor.download-exec',
+      'Packages installed at run time from a registry written in the code',
+      'medium',
+      "The program installs packages while it runs from a registry named here, not the public one: what that server serves under the name (install scripts included) runs with this program's rights and changes without a commit.",
+    );
+  }
+}
+
+/**
  * A hex or base64 literal that decodes to a command or to code (`"69643b206563686f…"` is `id; echo …`):
  * readable text nobody encodes except to keep it from a reader. Test vectors, images, keys and
  * certificates decode to bytes, and encoded settings (JSON, a greeting) name no command.
@@ -476,4 +501,4 @@ prefilterProvider(() => [
   PIECE_LIST_HINT,
 ]);
 prefilterProvider(() => [PIPE_WORDS], true);
-prefilterProvider(() => [FETCH_WORDS, RUNS_SOMETHING, DISPATCH, RUNNER_RECEIVER]);
+prefilterProvider(() => [FETCH_WORDS, RUNS_SOMETHING, DISPATCH, RUNNER_RECEIVER, REGISTRY_WORDS]);
