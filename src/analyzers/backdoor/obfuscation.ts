@@ -157,6 +157,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
   reversedLoaders(file, add);
   spelledLists(file, add);
   encodedCommands(file, add);
+  if (file.language === 'bash' && occurs(TRANSFORM, file.text)) transformedAndRun(file, add);
   if (occurs(REGISTRY_WORDS, file.text) && RUNTIME_INSTALL.test(file.text)) registryInstalls(file, add);
   if (occurs(DISPATCH, file.text) && occurs(RUNNER_RECEIVER, file.text)) runnerAmongReceivers(file, add);
   if (!occurs(DECODE, file.text) && !occurs(MORE_DECODE, file.text)) return out;
@@ -382,6 +383,47 @@ function runnerAmongReceivers(file: SourceFile, add: ReturnType<typeof oncePerLi
 }
 
 /**
+ * A shell script that runs a file it made by transforming data (the xz-utils shape: a "test fixture"
+ * put through `tr`, cut with `tail -c`, written out and sourced), or pipes such a transform into a
+ * shell: the code that runs was never in the script. Writing a transformed file (an archive unpacked)
+ * and running a file the repository holds are ordinary.
+ */
+const TRANSFORM =
+  /\btr\s+['"-]|\b(?:tail|head)\s+-c\b|\bdd\s+[^|\n]*\b(?:skip|bs|count)=|\bxxd\s+-r\b|\bbase64\s+(?:-d|--decode|-D)\b|\bopenssl\s+(?:enc|base64)\b[^|\n]*\s-d\b|\b(?:gunzip|zcat|xzcat|unxz|lzcat)\b|\bxz\s+-[a-z]*d|\brev\b/;
+const WRITTEN_TO = />\s*("[^"\n]+"|'[^'\n]+'|[^\s;|&)]+)\s*(?:[;&|)#]|$)/;
+const RUN_FILE = /(?:^|[;&|]|\bthen|\bdo)\s*(?:\.|source|(?:ba|z|da)?sh|exec)\s+("[^"\n]+"|'[^'\n]+'|[^\s;|&)]+)/;
+function transformedAndRun(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
+  const unquote = (t: string) => t.replace(/^["']|["']$/g, '');
+  const made = new Map<string, number>();
+  file.lines.forEach((l, i) => {
+    if (l.length > 600 || /^\s*#/.test(l)) return;
+    const w = TRANSFORM.test(l) ? WRITTEN_TO.exec(l) : null;
+    if (w && !/\/dev\/null/.test(w[1])) made.set(unquote(w[1]), i);
+    // (piped straight into a shell: `tr … < fixture | sh`)
+    const piped =
+      TRANSFORM.test(l) && /\|\s*(?:sudo\s+)?(?:"?\$\{?SHELL\b|(?:ba|z|da)?sh\b|source\s+\/dev\/stdin)/.test(l);
+    const r = RUN_FILE.exec(l);
+    const at = r ? made.get(unquote(r[1])) : undefined;
+    if (!piped && at === undefined) return;
+    if (at !== undefined)
+      add(
+        at,
+        'backdoor.decoded-load',
+        'A file made from transformed data',
+        'critical',
+        'This line writes a file made by transforming data (tr, tail -c, dd, a decoder); the script then runs it: code that was never in the script.',
+      );
+    add(
+      i,
+      'backdoor.decoded-load',
+      'Transformed data run as a script',
+      'critical',
+      'The script runs what a transform of data (tr, tail -c, dd, a decoder) produced: the shape of the xz-utils backdoor, code hidden in a "test file" and assembled at build time.',
+    );
+  });
+}
+
+/**
  * A package installed while the program runs (`execFileSync('npm', ['install', …])`, `pip install` in a
  * subprocess) from a registry written in the code that is not the public one: whatever that server
  * serves under the name, its install scripts included, runs here, and it changes without a commit.
@@ -501,4 +543,4 @@ prefilterProvider(() => [
   PIECE_LIST_HINT,
 ]);
 prefilterProvider(() => [PIPE_WORDS], true);
-prefilterProvider(() => [FETCH_WORDS, RUNS_SOMETHING, DISPATCH, RUNNER_RECEIVER, REGISTRY_WORDS]);
+prefilterProvider(() => [FETCH_WORDS, RUNS_SOMETHING, DISPATCH, RUNNER_RECEIVER, REGISTRY_WORDS, TRANSFORM]);
