@@ -204,7 +204,7 @@ function enclosingName(n: Node): string {
 
 // (a call after a keyword, `if expired(` or `return check(`, is not a definition: it would hide the helper)
 const DEFINITION =
-  /^(\s*)(?:(?:export|public|private|protected|internal|static|async|final|override|virtual|pub|unsafe)\s+)*(?!(?:if|elif|else|elsif|unless|while|until|for|foreach|return|await|not|new|throw|raise|yield|case|when|and|or|in|do|echo|print|puts|assert|delete|typeof|defer|go|sizeof|match)\b)(?:def|function|func|fn|sub|void|bool|boolean|int|string|String|Status|auto|[\w<>:,\[\]*&]+)\s+(?:\([^)]*\)\s*)?(?:[\w:]+(?:::|\.))?([A-Za-z_]\w*)\s*\(|^(\s*)(?:export\s+)?(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)|^(\s*)(?:function\s+)?([A-Za-z_]\w*)\s*\(\)\s*\{?\s*$/;
+  /^(\s*)(?:(?:export|public|private|protected|internal|static|async|final|override|virtual|pub|unsafe)\s+)*(?!(?:if|elif|else|elsif|unless|while|until|for|foreach|return|await|not|new|throw|raise|yield|case|when|and|or|in|do|echo|print|puts|assert|delete|typeof|defer|go|sizeof|match)\b)(?:def|function|func|fn|sub|void|bool|boolean|int|string|String|Status|auto|[\w<>:,\[\]*&]+)\s+(?:\([^)]*\)\s*)?(?:[\w:]+(?:::|\.))?([A-Za-z_]\w*)\s*\(|^(\s*)(?:export\s+)?(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)|^(\s*)(?:function\s+)?([A-Za-z_]\w*)\s*\(\)\s*\{\s*$/;
 
 /**
  * The file's own functions by name, their text cut from the lines (the definition line, then the
