@@ -12,6 +12,8 @@ function warden(args: string[], opts: { cwd?: string; input?: string } = {}) {
     input: opts.input,
     encoding: 'utf8',
     timeout: 60_000,
+    // (a folder scan's JSON passes 1 MB, spawnSync's default, beyond which the child is killed)
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
