@@ -70,10 +70,35 @@ test('red-team backdoors round 2 set A: the planted marker comment changes no re
 // calls; a script fetched by curl run as a program, then given to a shell): 12/24, tuned.
 const setC = runCorpus(join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s19', 'c'));
 
-test('red-team backdoors set C (untouched 7/24; five mechanisms fixed since): at least 12 of 24 planted cases, at most 1 of 24 near misses', () => {
+test('red-team backdoors set C (untouched 7/24; mechanisms fixed since): at least 15 of 24 planted cases, at most 1 of 24 near misses', () => {
   const bad = setC.filter((r) => r.label === 'bad');
   const good = setC.filter((r) => r.label === 'good');
   assert.ok(bad.length >= 24 && good.length >= 24, `${bad.length} bad, ${good.length} good`);
-  assert.ok(bad.filter((r) => r.flagged).length >= 12, table(setC));
+  assert.ok(bad.filter((r) => r.flagged).length >= 15, table(setC));
   assert.ok(good.filter((r) => r.flagged).length <= 1, table(setC));
+});
+
+// Set D (session 20), by a new author asked for a careful insider's plants (spread over helpers, conditions
+// that read as business logic, effects in tables and default arguments), measured untouched: 9/36 planted
+// cases, 1/24 near misses. The session then fixed the mechanisms it missed (digests of a credential kept
+// in a table, every permission handed out behind a sentinel id, a moment worked out as a value, a verifier
+// whose decorator says yes on failure, code run from a URL inside a string, credential files sent to a
+// constant's host, commands in hex or base64 literals, a runner among dispatch receivers, IVs derived in a
+// helper, DNS labels carrying data, shell helpers and account loops, runtime installs from a written
+// registry, transformed files sourced): 24/36, 0/24, tuned.
+const setD = runCorpus(join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s20', 'd'));
+
+test('red-team backdoors set D (untouched 9/36): at least 24 of 36 planted cases, no near miss flagged', () => {
+  const bad = setD.filter((r) => r.label === 'bad');
+  const good = setD.filter((r) => r.label === 'good');
+  assert.ok(bad.length >= 36 && good.length >= 24, `${bad.length} bad, ${good.length} good`);
+  assert.ok(bad.filter((r) => r.flagged).length >= 24, table(setD));
+  assert.deepEqual(
+    good.filter((r) => r.flagged).map((r) => r.path),
+    [],
+  );
+  assert.deepEqual(
+    setD.filter((r) => !r.sameUnmarked).map((r) => r.path),
+    [],
+  );
 });
