@@ -67,7 +67,8 @@ test('red-team backdoors round 2 set A: the planted marker comment changes no re
 // 7/24 planted cases, 1/24 near misses flagged. The session then fixed five mechanisms it missed (a context
 // argument shifting a helper's parameters; a setting zeroed by a time trigger before a delete; a certificate
 // callback saying yes to one kind of error; unverified claims returned by a helper the failure handler
-// calls; a script fetched by curl run as a program, then given to a shell): 12/24, tuned.
+// calls; a script fetched by curl run as a program, then given to a shell): 12/24, tuned; 15/24 after
+// session 20 (a runner spelled in a list of codes or pieces, twice; a digest kept on the line after its name).
 const setC = runCorpus(join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s19', 'c'));
 
 test('red-team backdoors set C (untouched 7/24; mechanisms fixed since): at least 15 of 24 planted cases, at most 1 of 24 near misses', () => {
