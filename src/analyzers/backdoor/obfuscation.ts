@@ -465,8 +465,8 @@ function encodedCommands(file: SourceFile, add: ReturnType<typeof oncePerLine>):
     const l = file.lines[i];
     if (l.length > 2000) continue;
     for (const m of l.matchAll(ENCODED_LITERAL)) {
+      // (base64 with its padding dropped decodes the same: the length is not asked)
       const hex = /^[0-9a-fA-F]+$/.test(m[1]);
-      if (!hex && m[1].length % 4 !== 0) continue;
       const text = Buffer.from(m[1], hex ? 'hex' : 'base64').toString('latin1');
       if (text.length < 6 || !/^[\x20-\x7e\t\r\n]+$/.test(text) || !COMMAND_TEXT.test(text)) continue;
       add(
