@@ -52,6 +52,7 @@ test('backdoor analyzer proves itself on its fixtures', () => {
     'backdoor.callback-says-yes',
     'backdoor.unverified-fallback',
     'backdoor.fail-open',
+    'backdoor.planted-admin-entry',
   ];
   assert.deepEqual(fmt(checkAnalyzer(fixtures('backdoor'), ids, analyzeBackdoors)), []);
 });

@@ -131,6 +131,14 @@ const META: Record<string, Meta> = {
     message: 'An account is created or given a password written in the code: a hidden login for whoever has read it.',
     fix: 'Create accounts from configuration with a generated secret, or not at all.',
   },
+  'backdoor.planted-admin-entry': {
+    title: 'Admin session or key planted in a store',
+    severity: 'critical',
+    cwe: 'CWE-798',
+    message:
+      'A session, token or key store is given an entry with admin rights under a key written in the code (a literal, or a run of one character): whoever sends that key is admin, and revoking the stored ones does not remove it.',
+    fix: 'Issue admin sessions and keys only through the normal, audited path; remove the planted entry and rotate.',
+  },
 };
 
 const COMPARE_FN =
@@ -263,6 +271,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   if (occurs(CERT_CALLBACK, text)) callbackSaysYes(file, add);
   if (occurs(UNVERIFIED_DECODE, text)) unverifiedFallback(file, add);
   if (TLS_OFF_LITERAL.test(text) || occurs(VERIFY_ERROR, text) || occurs(CATCH_LINE, text)) failOpen(file, add);
+  if (occurs(ADMIN_RIGHTS, text) && STORE_ENTRY.test(text) && !inTests()) plantedAdminEntries(file, add);
   if (text.includes('@') && YES_ON_FAILURE.test(text)) decoratedYes(file, add);
   if (!mac && !Object.values(can).some(Boolean)) return out;
   // (names assigned from a credential, `given = Encoding.UTF8.GetBytes(password)`: the credential under another name)
@@ -578,6 +587,41 @@ function decoratedYes(file: SourceFile, add: (ruleId: string, i: number, detail?
     const name = DEF_LINE.exec(lines[k] ?? '')?.[1] ?? '';
     if (VERIFIER_FN.test(name) || /^(?:verify|check|validate|authenticate|authorize|authorise)\w*$/i.test(name))
       add('backdoor.fail-open', i, name);
+  }
+}
+
+/** Admin rights written as a value: a role name in quotes, a scope or role enum's admin member, an admin flag. */
+const ADMIN_RIGHTS =
+  /["'](?:admin|root|superuser|owner)["']|\b(?:Scope|Role|Roles|Permission|Perm|Access|Level)s?(?:::|\.)(?:Admin|ADMIN|Root|ROOT|SuperUser|SUPERUSER|Owner|OWNER|All|ALL)\b|\bis_?[Aa]dmin\s*[:=]\s*true\b/;
+/** An entry put into a keyed store: `m[k] = v`, `.insert(`, `.put(`, `.emplace(`, a seed list of pairs. */
+const STORE_ENTRY =
+  /\w\s*\[[^\]\n]+\]\s*=(?!=)|\.(?:insert|put|emplace|set|Store|Add|TryAdd)\s*\(|\bseed\w*\s*[:=]|vec!\s*\[\s*\(/;
+/**
+ * A key written in the code: a token-like literal (not a UUID: a migration's fixed row id), or a run of one
+ * character (`std::string(40, '0')`, `"0" * 40`).
+ */
+const CONSTANT_KEY =
+  /["'`](?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-)(?=[A-Za-z0-9_-]{20,}["'`])(?=[^"'`]*\d)(?=[^"'`]*[A-Za-z])[A-Za-z0-9_-]+["'`]|\(\s*\d{2,}\s*,\s*'(.)'\s*\)|["'](.)\2{15,}["']|["'](.)["']\s*\*\s*\d{2,}|["'](.)["']\.repeat\(\s*\d{2,}\s*\)/;
+/**
+ * A store of sessions, tokens or keys given an entry with admin rights under a constant key, in one
+ * statement (up to four lines) or under a name declared so a few lines above (`kProbe(40, '0')` then
+ * `entries_[key(kProbe)] = Session{…, "admin", …}`; a seed list of `("igk_…", {… Scope::Admin})`).
+ */
+function plantedAdminEntries(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  const lines = file.lines;
+  for (const i of file.matchingLines(new RegExp(STORE_ENTRY.source, 'g'))) {
+    const l = lines[i];
+    if (l.length > 600 || /^\s*(?:\/\/|#|\*)/.test(l)) continue;
+    const statement = lines.slice(i, i + 4).join(' ');
+    if (!ADMIN_RIGHTS.test(statement)) continue;
+    const keyed =
+      CONSTANT_KEY.test(statement) ||
+      [...l.matchAll(/[A-Za-z_]\w*/g)].some((m) =>
+        lines
+          .slice(Math.max(0, i - 6), i)
+          .some((p) => new RegExp(`\\b${m[0]}\\b`).test(p) && CONSTANT_KEY.test(p) && !/\bfunction\b|\bdef\b/.test(p)),
+      );
+    if (keyed) add('backdoor.planted-admin-entry', i);
   }
 }
 
