@@ -16,7 +16,7 @@ import { analyzeLeaks } from './leaks.ts';
 import { analyzeCrypto } from './crypto.ts';
 import { analyzeObfuscation } from './obfuscation.ts';
 import { analyzeRemote } from './remote.ts';
-import { momentFeedsDeletion, triggerEffects } from './trigger.ts';
+import { dateTableDefaults, momentFeedsDeletion, triggerEffects } from './trigger.ts';
 import { triggerLines } from './vocabulary.ts';
 
 export { statementsOf, windowsOf } from './shapes.ts';
@@ -58,6 +58,7 @@ export function analyzeBackdoors(file: SourceFile): Finding[] {
   // (a moment worked out as a value, away from the deletion it steers: one finding per line at most)
   const triggered = new Set(out.map((f) => f.line));
   out.push(...momentFeedsDeletion(file, values).filter((f) => !triggered.has(f.line)));
+  out.push(...dateTableDefaults(file).filter((f) => !triggered.has(f.line)));
   // (a line the text shapes already report is not reported again by what the code does)
   const shaped = new Set(shapes.map((f) => f.line));
   return [...shapes, ...out.filter((f) => !shaped.has(f.line))];

@@ -210,7 +210,7 @@ const DEFINITION =
  * The file's own functions by name, their text cut from the lines (the definition line, then the
  * lines indented deeper, and the closing line): read from the text when a helper is asked for.
  */
-function bodiesOf(file: SourceFile): { get(name: string): string | undefined } {
+export function bodiesOf(file: SourceFile): { get(name: string): string | undefined } {
   let index: Map<string, number | null> | undefined;
   return {
     get(name) {

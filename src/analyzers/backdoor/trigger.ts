@@ -11,7 +11,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { occurs } from '../literals.ts';
-import { expand, expandedGuards, zeroedSettings, type Guard, type Structure } from './structure.ts';
+import { bodiesOf, expand, expandedGuards, zeroedSettings, type Guard, type Structure } from './structure.ts';
 import {
   ALL_GRANTED,
   DECIDER,
@@ -286,3 +286,62 @@ const GUARD_START = /^\s*(?:\}\s*)?(?:if|elif|elsif|else\s+if|while|unless|until
 const COMPARED_MOMENT = /\s(?:<|>|<=|>=)\s|\.(?:after|before|isAfter|isBefore|compareTo|Sub)\s*\(/;
 /** The year's distance to a constant year, worked into a number: `(now.year - 2027).clamp(0, 1)`. */
 const YEAR_ARITHMETIC = /[Yy]ear\w*\)?\s*-\s*20[2-9]\d\b/;
+
+/**
+ * A table keyed by years or dates (`STRATEGIES[$year] ?? 'resetLedger'`, `plans.get(year, "wipe")`) whose
+ * default names a function of the file that wipes data: the years written in the table run out, and
+ * from then on every run takes the default. The date is the trigger, the table its disguise.
+ */
+const DEFAULT_PICK =
+  /([\w$:>.-]+)\s*\[\s*([^\]\n]+)\]\s*(?:\?\?|\|\||\?:|\bor\b)\s*['"]([A-Za-z_]\w*)['"]|([\w$.]+)\.(?:get|fetch|getOrDefault|GetValueOrDefault)\s*\(\s*([^,\n]+),\s*['"]([A-Za-z_]\w*)['"]\s*\)/g;
+/** A helper's text without the next definition that bodiesOf's last line may be (`def purge(…)` after it). */
+function ownBody(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  const lines = body.split('\n');
+  const base = lines[0].length - lines[0].trimStart().length;
+  const last = lines[lines.length - 1];
+  if (lines.length > 1 && last.length - last.trimStart().length <= base && !/^\s*(?:[})\]]|end\b)/.test(last))
+    lines.pop();
+  return lines.join('\n');
+}
+const PICK_HINT =
+  /(?:\?\?|\|\||\?:|\bor)\s*['"][A-Za-z_]\w*['"]|\.(?:get|fetch|getOrDefault|GetValueOrDefault)\s*\([^,\n]{1,80},\s*['"][A-Za-z_]\w*['"]\s*\)/g;
+export function dateTableDefaults(file: SourceFile): Finding[] {
+  if (!occurs(TIME_WORD, file.text)) return [];
+  const out: Finding[] = [];
+  let bodies: ReturnType<typeof bodiesOf> | undefined;
+  // (the lines are found by the fallback, which starts with an operator or a method name; the table's
+  // name before its bracket is read on those lines only)
+  for (const i of file.matchingLines(PICK_HINT)) {
+    const l = file.lines[i];
+    if (l.length > 400) continue;
+    for (const m of l.matchAll(DEFAULT_PICK)) {
+      const table = (m[1] ?? m[4]).split(/::|->|\./).pop()!;
+      const key = m[2] ?? m[5];
+      const fallback = m[3] ?? m[6];
+      // (keyed by a date: the key reads the clock or a year, or the table's own keys are years)
+      const at = file.lines.findIndex((t) => new RegExp(`\\b${table.replace(/\$/g, '\\$')}\\s*(?:=|:)`).test(t));
+      const keys = at >= 0 ? file.lines.slice(at, at + 12).join('\n') : '';
+      if (!TIME_WORD.test(key) && !/\b20[2-9]\d\s*(?:=>|:|,)/.test(keys)) continue;
+      const body = ownBody((bodies ??= bodiesOf(file)).get(fallback));
+      if (!body || !EFFECTS[0][1].test(stripComments(body))) continue;
+      out.push(
+        finding(file, {
+          ruleId: 'backdoor.trigger-effect',
+          title: 'A date table whose default wipes data',
+          severity: 'high',
+          confidence: 'medium',
+          category: 'backdoor',
+          cwe: 'CWE-511',
+          line: i + 1,
+          column: 1,
+          snippet: l.trim(),
+          message: `A table keyed by years or dates falls back to ${fallback}, which deletes or wipes data: once the dates written in the table run out, every run takes it (a time bomb).`,
+          fix: 'Make a missing year an error (or a reviewed, explicit entry), never a destructive default.',
+        }),
+      );
+      break;
+    }
+  }
+  return out;
+}
