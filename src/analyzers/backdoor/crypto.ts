@@ -47,6 +47,9 @@ const CIPHER_FROM_KEY =
   '(?:SecretKeySpec|createCipheriv|createDecipheriv|NewCipher|AES\\.new|ARC4\\.new|DES3?\\.new|AESGCM|ChaCha20Poly1305|Fernet|Key::from_slice|new_from_slice|new_from_slices|openssl_encrypt|openssl_decrypt|EVP_\\w*Init\\w*|AES_set_\\w*key|CreateEncryptor|CreateDecryptor)\\s*\\(';
 const TRUNCATED_KEY =
   /\b(\w*(?:key|Key|KEY|okm|secret|Secret)\w*)\s*(?:\[\s*0?\s*:\s*([1-9]|1[0-5])\s*\]|\.(?:subarray|slice|substring|substr)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)|\.truncate\s*\(\s*([1-9]|1[0-5])\s*\)|\[\s*\.\.\s*([1-9]|1[0-5])\s*\])/;
+/** A key overwritten with a repeat of its own first bytes (`key[i] = key[i % keep]`): only `keep` bytes are left. */
+const FOLDED_KEY =
+  /\b(\w*(?:key|Key|KEY|okm|secret|Secret)\w*)\s*\[\s*(\w+)\s*\]\s*=\s*\1\s*\[\s*\2\s*(?:%|&)\s*[\w()]+\s*\]/;
 const ZEROED_KEY =
   /\bmemset\s*\(\s*\(?\s*\w*(?:key|Key|KEY)\w*(?:\.data\(\))?\s*\+\s*\d+|\b(?:ljust|padEnd|PadRight)\s*\(\s*\d+\s*,\s*(?:b?["']\\(?:x00|0|u0000)["']|0)|\bBuffer\.concat\s*\(\s*\[[^\]]*(?:key|okm|Key)\w*[^\]]*\.(?:subarray|slice)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)[^\]]*Buffer\.alloc\(|\b\w*(?:key|Key)\w*\s*\[\s*\d+\s*:\s*\]\s*=\s*(?:b["']\\x00|bytes\()|\b(?:fill|Fill)\s*\(\s*(?:&mut\s*)?\w*(?:key|Key)\w*\s*\[\s*\d+\s*\.\./;
 const SEEDED =
@@ -206,7 +209,7 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
         'Cipher key written in the code',
         'A cipher is keyed with a constant from the source: anyone with the code or the binary decrypts what it protects, in every deployment.',
       );
-    if (TRUNCATED_KEY.test(l) || ZEROED_KEY.test(l))
+    if (TRUNCATED_KEY.test(l) || ZEROED_KEY.test(l) || FOLDED_KEY.test(l))
       add(
         i,
         'backdoor.weakened-key',
