@@ -47,9 +47,43 @@ const DOWNLOAD =
 const WRITE_PATH =
   /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.OpenFile|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]|["'](?:-o|-O|--output)["']\s*,\s*&?([A-Za-z_]\w*)/;
 
+/**
+ * A function that runs its own parameter as a shell command, registered as a handler in a table of
+ * settings or messages (`"sync.post_hook": afterSync` beside `"log.level": setLevel`): whoever sets that
+ * key (a remote flag service, a queue, a config file) runs commands. A runner given a fixed program,
+ * or a function nobody puts in a table, is not one.
+ */
+const SHELL_PARAM =
+  /\bexec\.Command(?:Context)?\s*\((?:\s*\w+\s*,)?\s*"(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da)?sh"\s*,\s*"-c"\s*,\s*(\w+)\s*\)|\bsubprocess\.\w+\(\s*(\w+)\s*,[^)\n]*shell\s*=\s*True|\bos\.(?:system|popen)\(\s*(\w+)\s*\)|\b(?:child_process\.|cp\.)?(?:exec|execSync)\(\s*(\w+)\s*[,)]|\b(?:system|popen|shell_exec|passthru)\(\s*\$?(\w+)\s*[,)]|\bCommand::new\(\s*"(?:ba)?sh"\s*\)\s*\.arg\(\s*"-c"\s*\)\s*\.arg\(\s*&?(\w+)\s*\)/;
+function shellHandlers(file: SourceFile, out: Finding[]): void {
+  const lines = file.lines;
+  const params = functionsOf(lines, file.language === 'go');
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-78',
+    'Take the command out of the settings: run fixed, reviewed programs only.',
+  );
+  for (const i of file.matchingLines(new RegExp(SHELL_PARAM.source, 'g'))) {
+    const m = SHELL_PARAM.exec(lines[i]);
+    const arg = m && m.slice(1).find((x) => x !== undefined);
+    const fn = enclosing(lines, i);
+    if (!arg || !fn || !params.get(fn)?.includes(arg)) continue;
+    const entry = new RegExp(
+      `["'][^"'\\n]+["']\\s*(?::|=>|,)\\s*&?(?:self\\.|this\\.|s\\.)?${fn}\\s*[,}\\])]|["'][^"'\\n]+["']\\s*(?::|=>)\\s*&?(?:self\\.|this\\.|s\\.)?${fn}\\s*$`,
+    );
+    const table = lines.findIndex((l) => entry.test(l));
+    if (table < 0) continue;
+    const why = `${fn} runs its argument as a shell command and is the handler of a key in a table (line ${table + 1}): whoever sets that key runs commands here.`;
+    add(i, 'backdoor.remote-command', 'A settings or message handler runs its value as a command', 'high', why);
+    add(table, 'backdoor.remote-command', 'A key whose value is run as a command', 'high', why);
+  }
+}
+
 export function analyzeRemote(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   downloadedThenRun(file, out);
+  if (occurs(SHELL_PARAM, file.text)) shellHandlers(file, out);
   if (file.language !== 'bash' && occurs(INSTALL_FROM, file.text)) runtimeInstall(file, out);
   // (the scan's automaton says first whether the file reads the network and runs anything at all)
   if (!occurs(NET_READ, file.text) || !occurs(RUNNER, file.text)) return out;
@@ -229,5 +263,6 @@ function runtimeInstall(file: SourceFile, out: Finding[]): void {
   }
 }
 
+prefilterProvider(() => [SHELL_PARAM]);
 prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH, INSTALL_FROM]);
 prefilterProvider(() => [NET_READ_G], true);
