@@ -86,14 +86,15 @@ test('red-team backdoors set C (untouched 7/24; mechanisms fixed since): at leas
 // whose decorator says yes on failure, code run from a URL inside a string, credential files sent to a
 // constant's host, commands in hex or base64 literals, a runner among dispatch receivers, IVs derived in a
 // helper, DNS labels carrying data, shell helpers and account loops, runtime installs from a written
-// registry, transformed files sourced): 24/36, 0/24, tuned.
+// registry, transformed files sourced; an admin entry planted in a store; a date table defaulting to a wipe;
+// a key folded to its first bytes; a settings handler running its value): 29/36, 0/24, tuned.
 const setD = runCorpus(join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s20', 'd'));
 
-test('red-team backdoors set D (untouched 9/36): at least 24 of 36 planted cases, no near miss flagged', () => {
+test('red-team backdoors set D (untouched 9/36): at least 29 of 36 planted cases, no near miss flagged', () => {
   const bad = setD.filter((r) => r.label === 'bad');
   const good = setD.filter((r) => r.label === 'good');
   assert.ok(bad.length >= 36 && good.length >= 24, `${bad.length} bad, ${good.length} good`);
-  assert.ok(bad.filter((r) => r.flagged).length >= 24, table(setD));
+  assert.ok(bad.filter((r) => r.flagged).length >= 29, table(setD));
   assert.deepEqual(
     good.filter((r) => r.flagged).map((r) => r.path),
     [],
