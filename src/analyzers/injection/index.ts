@@ -346,7 +346,7 @@ interface Seen {
  * that goes on with another is one sentence too.)
  */
 const WRAPPED =
-  /([\w,`)]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af、，])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$))|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])/g;
+  /([\w,`)]|[\u00c0-\u024f\u0370-\u06ff\u0900-\u0dff\u1e00-\u1eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af、，])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$))|[\u00df-\u00ff\u03ac-\u03ce\u0430-\u045f\u0491\u0590-\u06ff\u0900-\u0dff\u1e01-\u1eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])/g;
 /** …or a run of spaces or tabs between words ("a coding   agent   opens"): the phrases have single spaces. */
 const REFLOW = new RegExp(`${WRAPPED.source}|(\\S)([ \\t]{2,}|\\t)(?=\\S)`, 'g');
 /**

@@ -50,12 +50,14 @@ export interface Matcher {
 
 /** One table of patterns: ASCII entries on the lower-cased text, other scripts and cased ones apart. */
 export class Signal implements Matcher {
-  private readonly parts: { re: RegExp; cased: boolean; intl: boolean }[] = [];
+  private readonly parts: { re: RegExp; cased: boolean; intl: boolean; gate?: RegExp }[] = [];
   /**
    * Words (on the lower-cased text) without which no entry can match: a text without them is passed
    * over without running the table. Set beside each table; tested against the fixtures.
    */
   gate?: RegExp;
+  /** Whether some entries have a gate of their own (withRare): asked even where `gate` fails. */
+  private rare = false;
   constructor(entries: string[], cased: string[] = []) {
     const ascii = entries.filter((e) => !/[^\x00-\x7f]/.test(e));
     const intl = entries.filter((e) => /[^\x00-\x7f]/.test(e));
@@ -71,10 +73,25 @@ export class Signal implements Matcher {
     if (cased.length) this.parts.push({ re: new RegExp(cased.join('|'), 'gmu'), cased: true, intl: false });
   }
 
+  /**
+   * Rarer entries, tried only where their own `gate` matches the lower-cased text (whether or not the table's
+   * gate does): a text the table's gate admits (most of an SDK's docs name assistants) is not run through
+   * them, and the table's gate does not grow by their words.
+   */
+  withRare(entries: string[], gate: RegExp): this {
+    this.rare = true;
+    // (entries written in other scripts are asked only of text that holds such letters)
+    const intl = entries.every((e) => /[^\x00-\x7f]/.test(e));
+    const flags = intl || entries.some((e) => /\\[pP]\{/.test(e)) ? 'gmu' : 'gm';
+    this.parts.push({ re: new RegExp(entries.map(lowerSource).join('|'), flags), cased: false, intl, gate });
+    return this;
+  }
+
   *matches(t: Read): Generator<Match> {
-    if (this.gate && !this.gate.test(t.lower)) return;
+    const open = !this.gate || this.gate.test(t.lower);
+    if (!open && !this.rare) return;
     for (const p of this.parts) {
-      if (p.intl && !t.intl) continue;
+      if ((p.intl && !t.intl) || (p.gate ? !p.gate.test(t.lower) : !open)) continue;
       p.re.lastIndex = 0;
       const on = p.cased ? t.text : t.lower;
       for (let m = p.re.exec(on); m; m = p.re.exec(on)) {
@@ -86,10 +103,11 @@ export class Signal implements Matcher {
 
   /** The earliest match. */
   exec(t: Read): Match | undefined {
-    if (this.gate && !this.gate.test(t.lower)) return undefined;
+    const open = !this.gate || this.gate.test(t.lower);
+    if (!open && !this.rare) return undefined;
     let best: Match | undefined;
     for (const p of this.parts) {
-      if (p.intl && !t.intl) continue;
+      if ((p.intl && !t.intl) || (p.gate ? !p.gate.test(t.lower) : !open)) continue;
       p.re.lastIndex = 0;
       const m = p.re.exec(p.cased ? t.text : t.lower);
       if (m && (!best || m.index < best.index))
@@ -121,7 +139,7 @@ export const ADDRESS = gated(
       String.raw`\b(?:coding|automated|autonomous|code|software|repository) (?:agents?|assistants?)\b`,
       String.raw`\b(?:automated|autonomous|AI)\b[\w -]{0,24}?\b(?:tools?|agents?|assistants?|bots?|readers?|replies)\b`,
       String.raw`\b(?:language models?|LLMs?)\b`,
-      String.raw`\b(?:note|notice|instructions?|message|attention|reminder) (?:for|to) (?:the )?(?:assistants?|agents?|models?|bots?|AI)\b`,
+      String.raw`\b(?:note|notice|instructions?|message|attention|reminder) (?:for|to) (?:the )?(?:assistants?|agents?|models?|bots?|AI|automations?)\b`,
       String.raw`\b(?:for|to) (?:automated|AI) (?:assistants?|agents?|tools?)\b`,
       String.raw`\bif you are an? (?:AI|LLM|language model|assistant|agent|bot)\b`,
       // (the reader named by what it is: a product, or not a person: "If you are Claude Code, Codex or…")
@@ -162,7 +180,25 @@ export const ADDRESS = gated(
       String.raw`(?:ال)?(?:وكيل|وكلاء|مساعد|نموذج)\s+(?:ال)?(?:ذكاء الاصطناعي|برمجة)|(?:أيها|يا)\s+(?:ال)?(?:وكيل|مساعد|نموذج)`,
     ],
     [String.raw`(?:^|[>"'\s])(?:Asistente|Assistente|Agente|Assistant|Agent|AI|IA|KI)\s*:\s+\p{Lu}`],
-  ),
+  )
+    // Automated tools, assistants and bots named in other languages, as "automated tools" is named above
+    // (letters outside ASCII as escapes in the Latin entries: they need no `u` flag)
+    .withRare(
+      [
+        String.raw`\b(?:herramientas?|ferramentas?|asistentes?|assistentes?|bots?) (?:automatizad[oa]s?|autom\u00e1tic[oa]s?)\b|\b(?:strument[oi]|assistent[ei]) automatic[oi]\b|\boutils? automatis\u00e9s?\b`,
+        String.raw`\bautomatisierte[nrs]? (?:werkzeug|tool|assistent|helfer)|\bgeautomatiseerde (?:tools?|assistent|bots?)\b|\b(?:zautomatyzowan|automatyczn)\w* (?:narz\u0119dzi|asystent|bot)|\bautomat(?:u|owi)\b`,
+        String.raw`\botomatik (?:ara\u00e7|asistan|bot)|\bc\u00f4ng c\u1ee5 t\u1ef1 \u0111\u1ed9ng\b|\btr\u1ee3 l\u00fd t\u1ef1 \u0111\u1ed9ng\b`,
+      ],
+      /automat|autom\u00e1t|otomat|outil|c\u00f4ng c|tr\u1ee3 l/,
+    )
+    .withRare(
+      [
+        String.raw`(?:автоматизирован|автоматическ|автоматичн|автоматизован)\p{L}* (?:инструмент|ассистент|помощник|бот|помічник|інструмент|асистент)\p{L}*|(?<!\p{L})бот(?:а|у|ом|ы|ов|ам|ам?и|ів)?(?!\p{L})`,
+        String.raw`自動(?:化|処理)?(?:ツール|ボット|アシスタント|エージェント)|ボット|自动化?(?:工具|助手|机器人|程序)|자동화\s*(?:도구|봇|에이전트|어시스턴트|툴)|स्वचालित\s+(?:टूल|उपकरण|सहायक|बॉट)|(?<!\p{L})बॉट`,
+        String.raw`(?:ل|لل|ال)?(?:أدوات|أداة|الأدوات|مساعد|بوت)(?:\s+\p{L}+)?\s+(?:ال)?(?:آلية|آلي|مؤتمتة|أوتوماتيكية)`,
+      ],
+      /автомат|бот|ボット|自動|自动|자동화|स्वचालित|बॉट|آلي/,
+    ),
   new RegExp(
     String.raw`\bai\b|\bai[-_ ]|llm|gpt|agent|assistant|automated|autonomous|language model|(?:note|notice|instructions?|message|attention|reminder) (?:for|to) |if you are a|(?:reading|processing|summari[sz]ing) this|\b(?:dear|hey|hi) |\[(?:for |ai|llm|automated)|claude|qwen|gemini|copilot|codex|cursor|chatgpt|@ai|your (?:repl|resp|answer|summar|final|output)|before |use the |web_fetch|run_shell_command|read_file|write_file|read_many_files|\bia\b|\bki\b|\bki-|${NON_ASCII}`,
   ),
@@ -241,7 +277,16 @@ export const ADDRESSEE = gated(
     String.raw`\bwhen(?:ever)? you (?:summari[sz]e|describe|report|explain|present)\b[^.\n]{0,60}\b(?:to|for) (?:the|your) user\b`,
     // Spanish, French, Italian, German: "note for the assistant", "to the model"
     String.raw`\b(?:nota|aviso|mensaje|instrucciones?|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)\w* (?:para|al|pour|aux?|à|per|für|an) (?:el |la |los |las |les |l'|gli |il |den |die |alle |dem |des )?(?:asistentes?|agentes?|modelos?|assistants?|agents?|modèles?|assistenti|agenti|modelli|Assistenten|Agenten|Modelle?|KI|IA)\b`,
-  ]),
+  ])
+    // (the same in other languages: "narzędzia, które…", "herramientas que…", "Werkzeuge, die…", "outils qui…";
+    // the bare nouns "assistent", "asystent")
+    .withRare(
+      [
+        String.raw`\b(?:narz\u0119dzi\w*|herramientas?|ferramentas?|outils?|strument[oi]|werkzeug\w*|skrypt\w*)\s*,?\s+(?:kt\u00f3re|kt\u00f3ry|kt\u00f3ra|que|qui|che|das|der|die|welche[sr]?|dat)\b`,
+        String.raw`(?<![\w-]-)\b(?:assistent(?:en)?|asystent(?:a|owi|\u00f3w|y)?)\b`,
+      ],
+      /narz|herramient|ferrament|outil|strument|werkzeug|skrypt|assistent|asystent/,
+    ),
   new RegExp(
     String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|working for|acting for|behalf|the user|your user|tool|program|script|service|software|automat|autonom|agentic|machine|model|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
   ),
@@ -273,16 +318,17 @@ const DUTY_AFTER =
 const SUBJECT_BEFORE =
   /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:if|when|whenever|once|while|where|and|but)\s+)?(?:(?:the|any|all|every|each|our|your|a|an|whichever)\s+)?(?:[\w-]+[- ])?$/i;
 const SPOKEN_FOR =
-  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|à l'attention(?: de)?|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu;
+  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|à l'attention(?: de)?|\bvoor|\baan|\bdla|\bpro|(?<!\p{L})(?:gửi|dành cho)|для|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?$/iu;
 const SPOKEN_FOR_BARE =
-  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?(?:[\w-]+[- ])?$/iu;
+  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|voor|aan|dla|pro|gửi|dành cho|для|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?(?:[\w-]+[- ])?$/iu;
 /** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
 const TITLE_END =
   /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:(?:only|before|after|in|on|when|of)\b[^.!?:;\n]{0,30})?\**(?:[:：]|\n|$)/;
 const LABEL = /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]|^\s*\([^()\n]{0,60}\)\s*[:：]/u;
 const LABEL_BARE = /^\s*(?:only\s*)?(?:\([^()\n]{0,60}\)\s*)?[:：]|^\)\s*[:：]/u;
 /** More names after the first, then the label's colon: "For Copilot / Jupyter AI:", "Claude, Codex or Qwen:". */
-const LABEL_LIST = /^(?:\s*(?:[/,&]|\bor\b|\band\b)\s*[\p{L}\p{N} _-]{1,24}?){1,3}\s*\**\s*[:：]/u;
+const LABEL_LIST =
+  /^(?:\s*(?:[/,&]|(?<!\p{L})(?:or|and|o|y|e|ou|et|oder|und|of|en|lub|i|или|и|або|та|veya|ya da|ve|hoặc|và|या|और|أو|و)(?!\p{L}))\s*[\p{L}\p{N} _-]{1,24}?){1,3}\s*\**\s*[:：]/u;
 /**
  * The agent tied to the text it is reading by a deictic "this" in its own clause: "the assistant working
  * this ticket", "an AI agent runs this migration", "bots summarizing this channel". Such a phrase picks
@@ -300,8 +346,15 @@ const ORDER_AFTER_VOCATIVE =
   /^[^.:;!?\n]{0,40},\s+(?:please\s+|kindly\s+)?(?:go|do|run|send|post|upload|install|add|set|delete|remove|disable|skip|approve|merge|push|commit|open|close|write|create|edit|replace|read|copy|call|fetch|download|email|forward|print|paste|include|attach|reply|answer|make|ask|check)\b|^[^.;!?\n]{0,40}[:：]\s*(?:please\s+|kindly\s+)?(?:would|could|can|will) you\b/i;
 /** An agent as the topic of a sentence that puts a duty on it, in Korean, Japanese or Chinese. */
 const CJK_DUTY =
-  /^\s*(?:(?:는|은|가|이|は|が|も)[^\n。．.!?]{0,60}?(?:해야|하십시오|하세요|해 주세요|しなければ|ください|する必要|すること)|[^\n。，,、]{0,6}(?:必须|应该|应当|务必))/u;
-const POSTPOSITION_TO = /^\s*(?:के\s+लिए|को\s|へ|に対して|宛て|에게|께)/;
+  /^\s*(?:(?:는|은|가|이|は|が|も)(?:[^\n。．.!?]|\.(?=\S)){0,160}?(?:해야|십시오|세요|주세요|しなければ|ください|する必要|すること)|(?:[^\n。．.!?]|\.(?=\S)){0,24}?(?:必须|应该|应当|务必|需要|须))/u;
+/** Whether a Korean, Japanese or Chinese letter follows (after spaces): the only place CJK_DUTY is asked. */
+function cjkAfter(text: string, end: number): boolean {
+  let k = end;
+  while (text.charCodeAt(k) === 32) k++;
+  const c = text.charCodeAt(k);
+  return c >= 0x3040 && c <= 0xd7af;
+}
+const POSTPOSITION_TO = /^\s*(?:के\s+लिए|को\s|へ|に対して|宛て|에게|께|için\b)/;
 /** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
 function rowLabel(text: string, m: Match, after: string): boolean {
   if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
@@ -327,7 +380,8 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     (DEICTIC_VERB_AFTER.test(after) && CONDITION_BEFORE.test(before)) ||
     DEICTIC_BEFORE.test(before) ||
     ORDER_AFTER_VOCATIVE.test(after) ||
-    CJK_DUTY.test(after) ||
+    // (a Korean or Japanese sentence puts its verb last, after the commands it names: read further)
+    (cjkAfter(text, end) && CJK_DUTY.test(text.slice(end, end + 200))) ||
     // (a postposition that makes it the one spoken to: Hindi "के लिए" (for), Japanese "へ" (to), Korean "에게")
     POSTPOSITION_TO.test(after) ||
     // (a noun in parentheses or brackets as its own label: "- [ ] (assistant) upload …", "[agent] run …")
@@ -339,9 +393,12 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     // (a vocative, then the sentence speaks to "you": "Machine readers of this page, when you generate…")
     /^[^.:;!?\n]{0,40},\s+(?:(?:when|if|before|after|once|as|please|while)\s+)?(?:you|your)\b/i.test(after) ||
     // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
-    /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which|qui|que|quienes|quien|die|der|welche|che|które|który|которые|который|які|який)(?=[\s,])[^.:;!?\n]{0,50}[:：]/i.test(
+    /^\s*,?\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which|qui|que|quienes|quien|die|der|das|dat|welche|che|które|który|która|которые|который|которая|які|який|яка|đang)(?=[\s,])[^.:;!?\n]{0,60}[:：]/i.test(
       after,
     ) ||
+    // (the relative clause inside the match, then a colon: "Note for tools that install this package:")
+    (/(?:\b(?:that|which|who|que|qui|che|das|der|die|dat|welche[sr]?)|kt\u00f3r[eya])$/i.test(m.text) &&
+      /^[^.:;!?\n]{0,60}[:：]/.test(after)) ||
     // ("Note for the assistant", "to any LLM-based assistant"; a bare noun only where the phrase opens the
     // sentence: "To the assistant updating this file:", not "reply context for the agent")
     (bare
@@ -766,6 +823,8 @@ export const GATE = new RegExp(
       ...words('install index-url registry settings approval mcp skip im_start im_end tool_result function_results'),
       ...words('web_fetch run_shell read_file write_file read_many curl wget invoke- base64 mkfifo download'),
       ...words('base_url api_base otlp logprompts _proxy reviewer helping assisting'),
+      // (automated tools, assistants and bots named in other languages: ADDRESS's entries for them)
+      ...words('automat otomat herramient ferrament strument outil narz assisten asystent'),
       String.raw`~/\.`,
       'end of',
       'the user',
@@ -780,7 +839,8 @@ export const GATE = new RegExp(
       trieSource(literal),
       String.raw`--no-verify|\[inst|<<sys|\[tool|/dev/tcp|\b(?:iwr|irm|npx|iex)\b`,
       String.raw`@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)|://[^\s)]*[?&][\w-]+=`,
-      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|\bki-|\bki\b|\bia\b`,
+      // (automated tools, assistants and bots named in other scripts among them: ADDRESS's entries)
+      String.raw`ボット|自動|自动|자동화|स्वचालित|सहायक|बॉट|آلي|помічник|автомат|(?<![а-яё])бот|công cụ|trợ lý|助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|asistente|assistente|agente|\bki-|\bki\b|\bia\b`,
     ].join('|');
   })(),
 );
