@@ -46,6 +46,11 @@ export interface Carriers {
   encoded: boolean;
   /** concatenate, combine, join, assemble, together, order: parts to be put together. */
   parts: boolean;
+  /**
+   * A word that names an automated tool, assistant or bot in another language written in ASCII letters
+   * (RARE_PREFIX_LIST): only then are the tables' rarer entries asked of ASCII paragraphs (signals.ts).
+   */
+  rare: boolean;
 }
 
 /** Every carrier assumed present (a caller without the prefilter's notes). */
@@ -63,6 +68,7 @@ export const ALL_CARRIERS: Carriers = {
   linkTitles: true,
   encoded: true,
   parts: true,
+  rare: true,
 };
 
 export interface Prefilter {
@@ -86,7 +92,7 @@ const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y)
 
 /** Whole words that are anchors on their own. */
 const WORD_LIST =
-  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation whoever bot bots web_fetch webfetch
+  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation automations whoever bot bots web_fetch webfetch
   run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
   otlpendpoint logprompts scp rsync sts`);
 const WORDS = new Set(WORD_LIST.map(hashOf));
@@ -95,6 +101,14 @@ const WORDS = new Set(WORD_LIST.map(hashOf));
 const PREFIX_LIST = words(`agent assistant asisten assisten claude qwen gemini codex ignor disregard forget overrid
   bypass instruction directive objective decod decrypt unscrambl concatenat kiagent kiassist kimodell aws_ github_
   openai_ anthropic_ npm_ gh_ dashscope_ id_rsa id_ed25519 id_ecdsa id_dsa printenv otlpendpoint logprompts`);
+/**
+ * Word beginnings that name automated tools, assistants and bots in other languages (herramientas
+ * automatizadas, outils, Werkzeuge, narzędzia, assistent, otomatik…): anchors, and the `rare` carrier.
+ */
+const RARE_PREFIX_LIST = words(`automatiz automatisiert geautomatiseerd automaty zautomatyz otomat outil herramient
+  ferrament strumento strumenti automatico automatici automatu automatowi narz werkzeug skrypt assisten asystent`);
+const RARE_PREFIXES = new Set(RARE_PREFIX_LIST.map(hashOf));
+PREFIX_LIST.push(...RARE_PREFIX_LIST);
 const PREFIXES: (Set<number> | undefined)[] = [];
 for (const p of PREFIX_LIST) (PREFIXES[p.length] ??= new Set()).add(hashOf(p));
 /** 1 at the lengths some prefix has (the others are not looked up). */
@@ -112,6 +126,8 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('hey dear hello hi attention the for to', 'model models bot bots'),
   // (an agent named without "AI": "(human or bot)", "reviewer bots", signals.ts ADDRESSEE)
   ...cross('or reviewer triage', 'model models bot bots'),
+  // (a note for whatever reads the text: "Note for tools that install this package:", "note to automation")
+  ...cross('note notes notice message reminder', 'for to'),
   ...cross('model models', 'reading processing summarizing summarising summarize summarise'),
   ...cross('your', 'reply replies response responses answer answers summary summaries final output outputs'),
   ...cross(
@@ -369,6 +385,7 @@ const noCarriers = (): Carriers => ({
   linkTitles: false,
   encoded: false,
   parts: false,
+  rare: false,
 });
 
 /** Adds an anchor, keeping them ascending (a bigram's anchor is its first word, which may come before the last). */
@@ -432,7 +449,10 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       }
       if (!prefixHit && len < 256 && PREFIX_LENGTH[len] === 1 && (BLOOM[h & 0xffff] & IN_PREFIXES) !== 0) {
         const set = PREFIXES[len];
-        if (set !== undefined && set.has(h)) prefixHit = true;
+        if (set !== undefined && set.has(h)) {
+          prefixHit = true;
+          if (RARE_PREFIXES.has(h)) carriers.rare = true;
+        }
       }
       continue;
     }

@@ -15,7 +15,7 @@ import { languageOf, type Language } from '../code/languages.ts';
 import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
-import { NARRATED_BEFORE } from './signals.ts';
+import { NARRATED_BEFORE, setRareInAscii } from './signals.ts';
 import { ADDRESSEE, aiLabel, read, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
@@ -313,7 +313,8 @@ function judgeSegment(seg: Segment, bare = true, toAgent = false): Verdict | und
   const r = read(t);
   const seen: Seen = {};
   const verdict = judgeRead(r, seg.technique, bare, seen, toAgent);
-  if (verdict || !(seen.speaks || seen.named)) return verdict;
+  // (in a file the agent takes as its instructions every sentence is said to it: its prose is rejoined too)
+  if (verdict || !(seen.speaks || seen.named || toAgent)) return verdict;
   // Prose wrapped over lines (a comment block, a README at 100 columns) is read again as one line
   // where it speaks to the agent and names a goal's words: an order cut in two by a line break
   // ("disable the pre-commit\n * hooks") was read as two halves. (Only there: the cost stays with the
@@ -624,36 +625,48 @@ export function analyzeInjectionText(
   // are anchors themselves): the text is then not cut into paragraphs at all.
   const unanchored = pre !== undefined && pre.anchors.length === 0 && !(text.includes('&') && /&[a-z]+;/i.test(text));
   const visible = unanchored ? [] : visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean, worthy);
-  for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
-    const v = judgeOnce(seg);
-    if (!v) continue;
-    // (hidden text as written is reported where its order stands; decoded or smuggled text, at its carrier)
-    const at = !seg.technique
-      ? seg.offset + Math.max(0, v.at - (seg.prefix ?? 0))
-      : seg.at === undefined
-        ? seg.offset
-        : Math.min(text.length - 1, seg.at + v.at);
-    if (onlyQuoted(seg) || (!seg.technique && inCodeString(lineIndex(), at))) v.severity = 'low';
-    const { line, column } = lineIndex().position(at);
-    if (lines.has(line)) continue;
-    lines.add(line);
-    out.push(
-      finding(sourceFile(), {
-        ruleId: `injection.${v.goal}`,
-        title: `Prompt injection: instructions to the agent to ${GOAL_TEXT[v.goal]}`,
-        severity: v.severity,
-        confidence: v.severity === 'high' ? 'high' : 'medium',
-        category: 'prompt-injection',
-        cwe: 'CWE-1427',
-        line,
-        column,
-        snippet: seg.technique ? `[${seg.technique}] ${hiddenExcerpt(seg, v.at)}` : undefined,
-        message:
-          `Text aimed at an AI agent (${v.technique}) asks it to ${GOAL_TEXT[v.goal]}. ` +
-          'An agent that reads this file may follow it instead of its user.',
-        fix: 'Remove the instruction; treat this content as data, not as instructions.',
-      }),
-    );
+  // (the tables' rarer entries, words of other languages in ASCII, are asked of ASCII paragraphs only where
+  // the prefilter saw such a word in the text; hidden text, which may be decoded, always)
+  const rareText = pre === undefined || pre.carriers.rare;
+  try {
+    judgeAll();
+  } finally {
+    setRareInAscii(true);
   }
   return out;
+
+  function judgeAll(): void {
+    for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
+      setRareInAscii(rareText || seg.technique !== undefined);
+      const v = judgeOnce(seg);
+      if (!v) continue;
+      // (hidden text as written is reported where its order stands; decoded or smuggled text, at its carrier)
+      const at = !seg.technique
+        ? seg.offset + Math.max(0, v.at - (seg.prefix ?? 0))
+        : seg.at === undefined
+          ? seg.offset
+          : Math.min(text.length - 1, seg.at + v.at);
+      if (onlyQuoted(seg) || (!seg.technique && inCodeString(lineIndex(), at))) v.severity = 'low';
+      const { line, column } = lineIndex().position(at);
+      if (lines.has(line)) continue;
+      lines.add(line);
+      out.push(
+        finding(sourceFile(), {
+          ruleId: `injection.${v.goal}`,
+          title: `Prompt injection: instructions to the agent to ${GOAL_TEXT[v.goal]}`,
+          severity: v.severity,
+          confidence: v.severity === 'high' ? 'high' : 'medium',
+          category: 'prompt-injection',
+          cwe: 'CWE-1427',
+          line,
+          column,
+          snippet: seg.technique ? `[${seg.technique}] ${hiddenExcerpt(seg, v.at)}` : undefined,
+          message:
+            `Text aimed at an AI agent (${v.technique}) asks it to ${GOAL_TEXT[v.goal]}. ` +
+            'An agent that reads this file may follow it instead of its user.',
+          fix: 'Remove the instruction; treat this content as data, not as instructions.',
+        }),
+      );
+    }
+  }
 }

@@ -20,6 +20,8 @@ export interface Read {
   text: string;
   lower: string;
   intl: boolean;
+  /** Whether some word of a table's rarer entries (Signal.withRare) stands in it: asked once per text. */
+  rare?: boolean;
 }
 export const read = (text: string): Read => ({ text, lower: text.toLowerCase(), intl: /[^\x00-\x7f]/.test(text) });
 
@@ -78,8 +80,10 @@ export class Signal implements Matcher {
    * gate does): a text the table's gate admits (most of an SDK's docs name assistants) is not run through
    * them, and the table's gate does not grow by their words.
    */
-  withRare(entries: string[], gate: RegExp): this {
+  withRare(entries: string[], words: string[]): this {
     this.rare = true;
+    RARE_WORDS.push(...words);
+    const gate = new RegExp(trieSource(words));
     // (entries written in other scripts are asked only of text that holds such letters)
     const intl = entries.every((e) => /[^\x00-\x7f]/.test(e));
     const flags = intl || entries.some((e) => /\\[pP]\{/.test(e)) ? 'gmu' : 'gm';
@@ -91,7 +95,7 @@ export class Signal implements Matcher {
     const open = !this.gate || this.gate.test(t.lower);
     if (!open && !this.rare) return;
     for (const p of this.parts) {
-      if ((p.intl && !t.intl) || (p.gate ? !p.gate.test(t.lower) : !open)) continue;
+      if ((p.intl && !t.intl) || (p.gate ? !(rareIn(t) && p.gate.test(t.lower)) : !open)) continue;
       p.re.lastIndex = 0;
       const on = p.cased ? t.text : t.lower;
       for (let m = p.re.exec(on); m; m = p.re.exec(on)) {
@@ -107,7 +111,7 @@ export class Signal implements Matcher {
     if (!open && !this.rare) return undefined;
     let best: Match | undefined;
     for (const p of this.parts) {
-      if ((p.intl && !t.intl) || (p.gate ? !p.gate.test(t.lower) : !open)) continue;
+      if ((p.intl && !t.intl) || (p.gate ? !(rareIn(t) && p.gate.test(t.lower)) : !open)) continue;
       p.re.lastIndex = 0;
       const m = p.re.exec(p.cased ? t.text : t.lower);
       if (m && (!best || m.index < best.index))
@@ -128,6 +132,21 @@ export class Signal implements Matcher {
 }
 
 const signal = (entries: string[], cased: string[] = []) => new Signal(entries, cased);
+
+/**
+ * The words of every table's rarer entries, one regex (a trie, anchors.ts): English text, which holds none,
+ * is read for them once.
+ */
+const RARE_WORDS: string[] = [];
+let RARE: RegExp | undefined;
+/**
+ * Whether ASCII text may hold such words at all: told by the prefilter for the whole text being judged (its
+ * `rare` carrier), so that an English paragraph is not read for them (index.ts sets it around its judging).
+ */
+let rareInAscii = true;
+export const setRareInAscii = (may: boolean) => (rareInAscii = may);
+const rareIn = (t: Read) =>
+  (t.rare ??= (t.intl || rareInAscii) && (RARE ??= new RegExp(trieSource(RARE_WORDS))).test(t.lower));
 const gated = (s: Signal, gate: RegExp) => Object.assign(s, { gate });
 const NON_ASCII = String.raw`[^\x00-\x7f]`;
 
@@ -189,7 +208,21 @@ export const ADDRESS = gated(
         String.raw`\bautomatisierte[nrs]? (?:werkzeug|tool|assistent|helfer)|\bgeautomatiseerde (?:tools?|assistent|bots?)\b|\b(?:zautomatyzowan|automatyczn)\w* (?:narz\u0119dzi|asystent|bot)|\bautomat(?:u|owi)\b`,
         String.raw`\botomatik (?:ara\u00e7|asistan|bot)|\bc\u00f4ng c\u1ee5 t\u1ef1 \u0111\u1ed9ng\b|\btr\u1ee3 l\u00fd t\u1ef1 \u0111\u1ed9ng\b`,
       ],
-      /automat|autom\u00e1t|otomat|outil|c\u00f4ng c|tr\u1ee3 l/,
+      // (not "automatic", "automated": English, whose forms the entries above have)
+      [
+        'automatizad',
+        String.raw`automatic[oi]\b`,
+        'automatisierte',
+        'automatis\u00e9',
+        'geautomatiseerd',
+        'autom\u00e1t',
+        'automaty',
+        String.raw`automat(?:u|owi)\b`,
+        'otomat',
+        'outil',
+        'c\u00f4ng c',
+        'tr\u1ee3 l',
+      ],
     )
     .withRare(
       [
@@ -197,7 +230,7 @@ export const ADDRESS = gated(
         String.raw`自動(?:化|処理)?(?:ツール|ボット|アシスタント|エージェント)|ボット|自动化?(?:工具|助手|机器人|程序)|자동화\s*(?:도구|봇|에이전트|어시스턴트|툴)|स्वचालित\s+(?:टूल|उपकरण|सहायक|बॉट)|(?<!\p{L})बॉट`,
         String.raw`(?:ل|لل|ال)?(?:أدوات|أداة|الأدوات|مساعد|بوت)(?:\s+\p{L}+)?\s+(?:ال)?(?:آلية|آلي|مؤتمتة|أوتوماتيكية)`,
       ],
-      /автомат|бот|ボット|自動|自动|자동화|स्वचालित|बॉट|آلي/,
+      ['автомат', 'бот', 'ボット', '自動', '自动', '자동화', 'स्वचालित', 'बॉट', 'آلي'],
     ),
   new RegExp(
     String.raw`\bai\b|\bai[-_ ]|llm|gpt|agent|assistant|automated|autonomous|language model|(?:note|notice|instructions?|message|attention|reminder) (?:for|to) |if you are a|(?:reading|processing|summari[sz]ing) this|\b(?:dear|hey|hi) |\[(?:for |ai|llm|automated)|claude|qwen|gemini|copilot|codex|cursor|chatgpt|@ai|your (?:repl|resp|answer|summar|final|output)|before |use the |web_fetch|run_shell_command|read_file|write_file|read_many_files|\bia\b|\bki\b|\bki-|${NON_ASCII}`,
@@ -285,7 +318,7 @@ export const ADDRESSEE = gated(
         String.raw`\b(?:narz\u0119dzi\w*|herramientas?|ferramentas?|outils?|strument[oi]|werkzeug\w*|skrypt\w*)\s*,?\s+(?:kt\u00f3re|kt\u00f3ry|kt\u00f3ra|que|qui|che|das|der|die|welche[sr]?|dat)\b`,
         String.raw`(?<![\w-]-)\b(?:assistent(?:en)?|asystent(?:a|owi|\u00f3w|y)?)\b`,
       ],
-      /narz|herramient|ferrament|outil|strument|werkzeug|skrypt|assistent|asystent/,
+      ['narz', 'herramient', 'ferrament', 'outil', 'strument', 'werkzeug', 'skrypt', 'assistent', 'asystent'],
     ),
   new RegExp(
     String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|working for|acting for|behalf|the user|your user|tool|program|script|service|software|automat|autonom|agentic|machine|model|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
@@ -318,9 +351,9 @@ const DUTY_AFTER =
 const SUBJECT_BEFORE =
   /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:if|when|whenever|once|while|where|and|but)\s+)?(?:(?:the|any|all|every|each|our|your|a|an|whichever)\s+)?(?:[\w-]+[- ])?$/i;
 const SPOKEN_FOR =
-  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|à l'attention(?: de)?|\bvoor|\baan|\bdla|\bpro|(?<!\p{L})(?:gửi|dành cho)|для|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?$/iu;
+  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|à l'attention(?: de)?|\bvoor|\baan|\bdla|gửi|dành cho|для|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?$/iu;
 const SPOKEN_FOR_BARE =
-  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|voor|aan|dla|pro|gửi|dành cho|для|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?(?:[\w-]+[- ])?$/iu;
+  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|voor|aan|dla|gửi|dành cho|для|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?(?:[\w-]+[- ])?$/iu;
 /** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
 const TITLE_END =
   /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:(?:only|before|after|in|on|when|of)\b[^.!?:;\n]{0,30})?\**(?:[:：]|\n|$)/;
@@ -456,7 +489,8 @@ const SENSITIVE = signal(
     String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
     String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b`,
     String.raw`~/\.[\w-]+/[\w./-]*(?:\.json|\.ya?ml|\.toml|\.ini|\.cfg|credentials|tokens?|hosts|auth)\b|~/\.(?:gitconfig|pgpass|my\.cnf|boto|s3cfg)\b`,
-    String.raw`(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b`,
+    // (`@.env`: the file handed to curl to upload, `-F f=@.env`, `--data-binary @.env`)
+    String.raw`(?:^|[\s"'\x60(@])\.env(?:\.\w+)?\b`,
     String.raw`\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
     String.raw`\bcredentials\b|\bsecrets?(?:\.ya?ml|\.json)?\b|\bapi[_ -]?keys?\b|\b(?:access |auth |bearer |session |npm |github |gh )?tokens?\b`,
     String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
@@ -545,7 +579,7 @@ const EXFILTRATION: Matcher = {
 const EXFILTRATION_OF_FILES = exfiltration(
   signal([
     String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
-    String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b|\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
+    String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?:^|[\s"'\x60(@])\.env(?:\.\w+)?\b|\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
     String.raw`\b(?:env|printenv)\s*\||\bprintenv\b|\$\(env\)|\$\{?(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM|GH)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
     // (commands whose output is credentials: the secret named by the act that prints it)
     String.raw`\bkubectl get secrets?\b|\bgh auth token\b|\baws configure export-credentials\b|\bsecurity find-(?:generic|internet)-password\b|\bgcloud auth print-access-token\b`,
@@ -759,9 +793,12 @@ export const GOALS: Goal[] = [
     afterAddress: true,
     // (the command itself, not its words: `get`, `add` and `require` stand in most code, and every text
     // a gate lets through is asked whether it speaks to the agent, the costly question)
-    gate: /\b(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s/,
+    gate: /\b(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s|\bnpx\s/,
     re: signal([
       String.raw`\`(?:sudo\s+)?(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s+(?:-(?!r\b|e\b|-requirement|-editable)[\w-]+\s+)*[@\w][\w./@:=<>~^-]*[^\`\n]*\``,
+      // (a package fetched and run by npx without asking, `--yes` or `-y`: `npx @acme/setup --yes`; a project's
+      // own tools run by npx, `npx prettier --write .`, ask nothing)
+      String.raw`\`npx\s+(?:[^\`\n]*\s)?(?:--yes|-y)\b[^\`\n]*\``,
     ]),
   },
   {
@@ -776,7 +813,9 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:close|delete|remove|wipe|drop|truncate|destroy|purge)\w*(?:[^.\n]|\.(?=\S)){0,30}\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:issues?|branches|tables?|files|records|repos(?:itories)?|tags|projects?|accounts?|users?|buckets?|databases?|resources?|instances?|(?:project |account |user )?ids?)\b`,
       // (the things named first: "label every open issue tagged … and close all of them")
       String.raw`\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:issues?|pull requests?|PRs|branches|tables?|files|records|repos(?:itories)?|tags)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:close|delete|remove|wipe|drop|truncate)\b (?:all of )?(?:them|those|these|it)\b`,
-      String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE)\b`,
+      String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE|SCHEMA)\b`,
+      // (the repository's own history, tests, migrations, backups or data deleted: `rm -rf ../migrations .git/refs`)
+      String.raw`\brm\s+-(?:rf|fr|r)\s+(?:[^\s;&|\x60]+\s+){0,4}?(?:[^\s;&|\x60]*/)?(?:\.git|tests?|migrations?|backups?|data)(?=[/\s"'\x60;]|$)`,
       String.raw`\brewrite\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:LICENSE|licen[cs]e|README|history)\b|\bproprietary licen[cs]e\b`,
       String.raw`\b(?:approve|merge)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:and|then) (?:state|say|claim|report)\b`,
       String.raw`\b(?:transfer|send|move)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:funds|payments?|money|crypto|BTC|ETH|wallet)\b`,
@@ -824,7 +863,12 @@ export const GATE = new RegExp(
       ...words('web_fetch run_shell read_file write_file read_many curl wget invoke- base64 mkfifo download'),
       ...words('base_url api_base otlp logprompts _proxy reviewer helping assisting'),
       // (automated tools, assistants and bots named in other languages: ADDRESS's entries for them)
-      ...words('automat otomat herramient ferrament strument outil narz assisten asystent'),
+      // (not "automat", "instrument": "automatically" and "instrumentation" stand in English docs all day)
+      ...words('automatizad automatisierte geautomatiseerd automaty otomat herramient ferrament outil narz'),
+      ...words('werkzeug skrypt assistent asystent'),
+      String.raw`automatic[oi]\b`,
+      String.raw`automat(?:u|owi)\b`,
+      String.raw`strument[oi]\b`,
       String.raw`~/\.`,
       'end of',
       'the user',
