@@ -544,6 +544,42 @@ function hiddenExcerpt(seg: Segment, at: number): string {
 const INSTRUCTION_FILE =
   /(?:^|\/)(?:(?:AGENTS?|CLAUDE|QWEN|GEMINI)(?:\.local|\.override)?\.md|SKILL\.md|\.cursorrules|\.windsurfrules|\.clinerules|copilot-instructions\.md)$|(?:^|\/)(?:\.(?:claude|qwen)\/(?:commands|agents|skills)|\.gemini\/commands|\.cursor\/rules|\.windsurf\/rules|\.clinerules|\.github\/(?:instructions|prompts)|\.agents)\//;
 
+/**
+ * A note said to the agent that sends it to a step elsewhere in the text ("when this file is changed by the
+ * assistant, also run step 2 below"): the step, which may stand far away with no address of its own (an order
+ * split between two comments), is read as said to the agent too (technique `continued-note`).
+ */
+function continuedNotes(text: string): Segment[] {
+  const out: Segment[] = [];
+  // (the word found natively first: most texts hold no "step N below" at all)
+  for (let i = text.indexOf('tep '); i >= 1; i = text.indexOf('tep ', i + 4)) {
+    STEP_REFERENCE.lastIndex = i - 1;
+    const m = STEP_REFERENCE.exec(text);
+    if (!m) continue;
+    const note = paragraphAround(text, m.index);
+    if (!vocative(read(clean(text.slice(note[0], note[1]))))) continue;
+    const label = new RegExp(String.raw`^[^\S\n]*(?:[#/*>;-]+[^\S\n]*)*step\s+${m[1]}\s*[:.)-]`, 'gim');
+    for (const s of text.matchAll(label)) {
+      if (s.index >= note[0] && s.index < note[1]) continue;
+      if ((m[2].toLowerCase() === 'below') !== s.index > m.index) continue;
+      const to = paragraphAround(text, s.index)[1];
+      out.push({ text: clean(text.slice(s.index, to)), offset: s.index, at: s.index, technique: 'continued-note' });
+    }
+  }
+  return out;
+}
+const STEP_REFERENCE = /[Ss]tep\s+(\d{1,2}|[a-z])\s+(below|above)\b/y;
+
+/** The paragraph (lines up to a blank one) around an offset, at most MAX_PARAGRAPH characters each way. */
+function paragraphAround(text: string, at: number): [number, number] {
+  const before = text.lastIndexOf('\n\n', at);
+  const after = text.indexOf('\n\n', at);
+  return [
+    Math.max(before < 0 ? 0 : before + 2, at - MAX_PARAGRAPH),
+    Math.min(after < 0 ? text.length : after, at + MAX_PARAGRAPH),
+  ];
+}
+
 /** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
 export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
   return analyzeInjectionText(file.path, file.text, { ...opts, file });
@@ -625,6 +661,7 @@ export function analyzeInjectionText(
   // are anchors themselves): the text is then not cut into paragraphs at all.
   const unanchored = pre !== undefined && pre.anchors.length === 0 && !(text.includes('&') && /&[a-z]+;/i.test(text));
   const visible = unanchored ? [] : visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean, worthy);
+  visible.push(...continuedNotes(text));
   // (the tables' rarer entries, words of other languages in ASCII, are asked of ASCII paragraphs only where
   // the prefilter saw such a word in the text; hidden text, which may be decoded, always)
   const rareText = pre === undefined || pre.carriers.rare;
