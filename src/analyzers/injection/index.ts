@@ -549,22 +549,32 @@ const INSTRUCTION_FILE =
  * assistant, also run step 2 below"): the step, which may stand far away with no address of its own (an order
  * split between two comments), is read as said to the agent too (technique `continued-note`).
  */
-function continuedNotes(text: string): Segment[] {
+function continuedNotes(text: string, visible: Segment[]): Segment[] {
   const out: Segment[] = [];
-  // (the word found natively first: most texts hold no "step N below" at all)
-  for (let i = text.indexOf('tep '); i >= 1; i = text.indexOf('tep ', i + 4)) {
-    STEP_REFERENCE.lastIndex = i - 1;
-    const m = STEP_REFERENCE.exec(text);
-    if (!m) continue;
-    const note = paragraphAround(text, m.index);
-    if (!vocative(read(clean(text.slice(note[0], note[1]))))) continue;
-    const label = new RegExp(String.raw`^[^\S\n]*(?:[#/*>;-]+[^\S\n]*)*step\s+${m[1]}\s*[:.)-]`, 'gim');
-    for (const s of text.matchAll(label)) {
-      if (s.index >= note[0] && s.index < note[1]) continue;
-      if ((m[2].toLowerCase() === 'below') !== s.index > m.index) continue;
-      const to = paragraphAround(text, s.index)[1];
-      out.push({ text: clean(text.slice(s.index, to)), offset: s.index, at: s.index, technique: 'continued-note' });
+  // (the note names the agent, an anchor: it is among the paragraphs read, whose text is searched, not the
+  // whole text's; the word is found natively first, most paragraphs hold no "step N below")
+  for (const seg of visible) {
+    const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
+    for (let i = raw.indexOf('tep '); i >= 1; i = raw.indexOf('tep ', i + 4)) {
+      STEP_REFERENCE.lastIndex = seg.offset + i - 1;
+      const m = STEP_REFERENCE.exec(text);
+      if (m) out.push(...stepsReferred(text, m));
     }
+  }
+  return out;
+}
+
+/** The steps a reference names ("step 2 below"), when the paragraph that makes it is said to the agent. */
+function stepsReferred(text: string, m: RegExpExecArray): Segment[] {
+  const out: Segment[] = [];
+  const note = paragraphAround(text, m.index);
+  if (!vocative(read(clean(text.slice(note[0], note[1]))))) return out;
+  const label = new RegExp(String.raw`^[^\S\n]*(?:[#/*>;-]+[^\S\n]*)*step\s+${m[1]}\s*[:.)-]`, 'gim');
+  for (const s of text.matchAll(label)) {
+    if (s.index >= note[0] && s.index < note[1]) continue;
+    if ((m[2].toLowerCase() === 'below') !== s.index > m.index) continue;
+    const to = paragraphAround(text, s.index)[1];
+    out.push({ text: clean(text.slice(s.index, to)), offset: s.index, at: s.index, technique: 'continued-note' });
   }
   return out;
 }
@@ -661,7 +671,7 @@ export function analyzeInjectionText(
   // are anchors themselves): the text is then not cut into paragraphs at all.
   const unanchored = pre !== undefined && pre.anchors.length === 0 && !(text.includes('&') && /&[a-z]+;/i.test(text));
   const visible = unanchored ? [] : visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean, worthy);
-  visible.push(...continuedNotes(text));
+  visible.push(...continuedNotes(text, visible));
   // (the tables' rarer entries, words of other languages in ASCII, are asked of ASCII paragraphs only where
   // the prefilter saw such a word in the text; hidden text, which may be decoded, always)
   const rareText = pre === undefined || pre.carriers.rare;

@@ -95,7 +95,8 @@ export class Signal implements Matcher {
     const open = !this.gate || this.gate.test(t.lower);
     if (!open && !this.rare) return;
     for (const p of this.parts) {
-      if ((p.intl && !t.intl) || (p.gate ? !(rareIn(t) && p.gate.test(t.lower)) : !open)) continue;
+      if (p.intl && !t.intl) continue;
+      if (p.gate === undefined ? !open : !(rareIn(t) && p.gate.test(t.lower))) continue;
       p.re.lastIndex = 0;
       const on = p.cased ? t.text : t.lower;
       for (let m = p.re.exec(on); m; m = p.re.exec(on)) {
@@ -817,7 +818,7 @@ export const GOALS: Goal[] = [
     afterAddress: true,
     // (the command itself, not its words: `get`, `add` and `require` stand in most code, and every text
     // a gate lets through is asked whether it speaks to the agent, the costly question)
-    gate: /\b(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s|\bnpx\s/,
+    gate: /\b(?:(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)|npx)\s/,
     re: signal([
       String.raw`\`(?:sudo\s+)?(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s+(?:-(?!r\b|e\b|-requirement|-editable)[\w-]+\s+)*[@\w][\w./@:=<>~^-]*[^\`\n]*\``,
       // (a package fetched and run by npx without asking, `--yes` or `-y`: `npx @acme/setup --yes`; a project's
