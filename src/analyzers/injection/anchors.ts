@@ -106,7 +106,8 @@ const PREFIX_LIST = words(`agent assistant asisten assisten claude qwen gemini c
  * automatizadas, outils, Werkzeuge, narzędzia, assistent, otomatik…): anchors, and the `rare` carrier.
  */
 const RARE_PREFIX_LIST = words(`automatiz automatisiert geautomatiseerd automaty zautomatyz otomat outil herramient
-  ferrament strumento strumenti automatico automatici automatu automatowi narz werkzeug skrypt assisten asisten asystent`);
+  ferrament strumento strumenti automatico automatici automatu automatowi narz werkzeug skrypt assisten asisten asystent
+  automatick automatiser`);
 const RARE_PREFIXES = new Set(RARE_PREFIX_LIST.map(hashOf));
 PREFIX_LIST.push(...RARE_PREFIX_LIST);
 const PREFIXES: (Set<number> | undefined)[] = [];

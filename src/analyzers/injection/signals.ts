@@ -208,6 +208,8 @@ export const ADDRESS = gated(
         String.raw`\b(?:herramientas?|ferramentas?|asistentes?|assistentes?|bots?) (?:automatizad[oa]s?|autom\u00e1tic[oa]s?)\b|\b(?:strument[oi]|assistent[ei]) automatic[oi]\b|\boutils? automatis\u00e9s?\b`,
         String.raw`\bautomatisierte[nrs]? (?:werkzeug|tool|assistent|helfer)|\bgeautomatiseerde (?:tools?|assistent|bots?)\b|\b(?:zautomatyzowan|automatyczn)\w* (?:narz\u0119dzi|asystent|bot)|\bautomat(?:u|owi)\b`,
         String.raw`\botomatik (?:ara\u00e7|asistan|bot)|\bc\u00f4ng c\u1ee5 t\u1ef1 \u0111\u1ed9ng\b|\btr\u1ee3 l\u00fd t\u1ef1 \u0111\u1ed9ng\b`,
+        // (Indonesian, Czech, Swedish and Danish)
+        String.raw`\b(?:alat|asisten|bot|agen) otomatis\b|\b(?:automatizovan|automatick)[\w\u00e1-\u017e]* (?:n\u00e1stroj|asistent|bot)|\bautomatiser(?:ade|ede|te)? (?:verktyg|v\u00e6rkt\u00f8j|assistent|bot)`,
       ],
       // (not "automatic", "automated": English, whose forms the entries above have)
       [
@@ -223,6 +225,9 @@ export const ADDRESS = gated(
         'outil',
         'c\u00f4ng c',
         'tr\u1ee3 l',
+        'automatick',
+        'automatizov',
+        'automatiser',
       ],
     )
     .withRare(
@@ -230,8 +235,26 @@ export const ADDRESS = gated(
         String.raw`(?:автоматизирован|автоматическ|автоматичн|автоматизован)\p{L}* (?:инструмент|ассистент|помощник|бот|помічник|інструмент|асистент)\p{L}*|(?<!\p{L})бот(?:а|у|ом|ы|ов|ам|ам?и|ів)?(?!\p{L})`,
         String.raw`自動(?:化|処理)?(?:ツール|ボット|アシスタント|エージェント)|ボット|自动化?(?:工具|助手|机器人|程序)|자동화\s*(?:도구|봇|에이전트|어시스턴트|툴)|स्वचालित\s+(?:टूल|उपकरण|सहायक|बॉट)|(?<!\p{L})बॉट`,
         String.raw`(?:ل|لل|ال)?(?:أدوات|أداة|الأدوات|مساعد|بوت)(?:\s+\p{L}+)?\s+(?:ال)?(?:آلية|آلي|مؤتمتة|أوتوماتيكية)`,
+        // (Greek, Hebrew, Thai)
+        String.raw`αυτοματοποιημέν\p{L}*\s+(?:εργαλεί|βοηθ|μποτ)\p{L}*|(?<!\p{L})μποτ\p{L}*|(?:ל|ה|לה)?(?:כלי|כלים|בוט|עוזר)\s+(?:ה)?אוטומטי\p{L}*|(?<!\p{L})(?:ל|ה|לה)?בוט(?!\p{L})|เครื่องมืออัตโนมัติ|บอท`,
       ],
-      ['автомат', 'бот', 'ボット', '自動', '自动', '자동화', 'स्वचालित', 'बॉट', 'آلي'],
+      [
+        'автомат',
+        'бот',
+        'ボット',
+        '自動',
+        '自动',
+        '자동화',
+        'स्वचालित',
+        'बॉट',
+        'آلي',
+        'αυτοματοποι',
+        'μποτ',
+        'אוטומטי',
+        'בוט',
+        'อัตโนมัติ',
+        'บอท',
+      ],
     ),
   new RegExp(
     String.raw`\bai\b|\bai[-_ ]|llm|gpt|agent|assistant|automated|autonomous|language model|(?:note|notice|instructions?|message|attention|reminder) (?:for|to) |if you are a|(?:reading|processing|summari[sz]ing) this|\b(?:dear|hey|hi) |\[(?:for |ai|llm|automated)|claude|qwen|gemini|copilot|codex|cursor|chatgpt|@ai|your (?:repl|resp|answer|summar|final|output)|before |use the |web_fetch|run_shell_command|read_file|write_file|read_many_files|\bia\b|\bki\b|\bki-|${NON_ASCII}`,
@@ -364,9 +387,9 @@ const DUTY_AFTER =
 const SUBJECT_BEFORE =
   /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:if|when|whenever|once|while|where|and|but)\s+)?(?:(?:the|any|all|every|each|our|your|a|an|whichever)\s+)?(?:[\w-]+[- ])?$/i;
 const SPOKEN_FOR =
-  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|à l'attention(?: de)?|\bvoor|\baan|\bdla|gửi|dành cho|для|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?$/iu;
+  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|à l'attention(?: de)?|\bvoor|\baan|\bdla|\buntuk|\bpentru|för|gửi|dành cho|для|για|προς|עבור|สำหรับ|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?$/iu;
 const SPOKEN_FOR_BARE =
-  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|voor|aan|dla|gửi|dành cho|для|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?(?:[\w-]+[- ])?$/iu;
+  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|voor|aan|dla|untuk|pentru|för|gửi|dành cho|для|για|προς|עבור|สำหรับ|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?(?:[\w-]+[- ])?$/iu;
 /** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
 const TITLE_END =
   /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:(?:only|before|after|in|on|when|of)\b[^.!?:;\n]{0,30})?\**(?:[:：]|\n|$)/;
@@ -892,7 +915,7 @@ export const GATE = new RegExp(
       // (automated tools, assistants and bots named in other languages: ADDRESS's entries for them)
       // (not "automat", "instrument": "automatically" and "instrumentation" stand in English docs all day)
       ...words('automatizad automatisierte geautomatiseerd automaty otomat herramient ferrament outil narz'),
-      ...words('werkzeug skrypt assistent asystent'),
+      ...words('werkzeug skrypt assistent asystent automatick automatizov automatiser'),
       String.raw`automatic[oi]\b`,
       String.raw`automat(?:u|owi)\b`,
       String.raw`strument[oi]\b`,
@@ -911,7 +934,7 @@ export const GATE = new RegExp(
       String.raw`--no-verify|\[inst|<<sys|\[tool|/dev/tcp|\b(?:iwr|irm|npx|iex)\b`,
       String.raw`@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)|://[^\s)]*[?&][\w-]+=`,
       // (automated tools, assistants and bots named in other scripts among them: ADDRESS's entries)
-      String.raw`ボット|自動|自动|자동화|स्वचालित|सहायक|बॉट|آلي|помічник|автомат|(?<![а-яё])бот|công cụ|trợ lý|助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|asistente|assistente|agente|\bki-|\bki\b|\bia\b`,
+      String.raw`αυτοματοποι|μποτ|אוטומטי|בוט|อัตโนมัติ|บอท|ボット|自動|自动|자동화|स्वचालित|सहायक|बॉट|آلي|помічник|автомат|(?<![а-яё])бот|công cụ|trợ lý|助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|asistente|assistente|agente|\bki-|\bki\b|\bia\b`,
     ].join('|');
   })(),
 );
