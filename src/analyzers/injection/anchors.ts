@@ -37,6 +37,8 @@ export interface Carriers {
   attributes: boolean;
   /** `![`: a markdown image. */
   images: boolean;
+  /** `<img`: an HTML image (its `src` may carry a secret). */
+  imgTags: boolean;
   /** `](`, a URL, spaces, `"`: a markdown link's title. */
   linkTitles: boolean;
   /**
@@ -65,6 +67,7 @@ export const ALL_CARRIERS: Carriers = {
   mdComment: true,
   attributes: true,
   images: true,
+  imgTags: true,
   linkTitles: true,
   encoded: true,
   parts: true,
@@ -383,6 +386,7 @@ const noCarriers = (): Carriers => ({
   mdComment: false,
   attributes: false,
   images: false,
+  imgTags: false,
   linkTitles: false,
   encoded: false,
   parts: false,
@@ -491,6 +495,7 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       if (c === 60) {
         carriers.markup = true;
         if (tagAnchor(text, i)) mark(anchors, i);
+        else if (startsWithLower(text, i + 1, 'img')) carriers.imgTags = true;
       } else if (c === 91) {
         if (mdCommentAt(text, i)) carriers.mdComment = true;
         const j = text.charCodeAt(i + 1) === 47 ? i + 2 : i + 1;
@@ -574,7 +579,7 @@ export const GATE_PARTS = (() => {
   return [
     `\\b${trieSource(inWords)}`,
     `\\n[ \\t\\r#/*>\\-\\[]*${LINE_WORDS}|\\.env\\b|\\$\\(env\\)|~/\\.|&(?:#|lt;|gt;|apos;)|\\x1b|!\\[|\\]\\(` +
-      `|<(?:[|<]|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool)` +
+      `|<(?:[|<]|img|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool)` +
       `|https?://[^\\x00-\\x20)"'<>{]{0,4092}[<{]`,
     // (talk of decoding anywhere in a word: a carrier only, noted without the character pass)
     `base64|b64|decode|atob`,
