@@ -15,7 +15,7 @@ import { languageOf, type Language } from '../code/languages.ts';
 import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
-import { NARRATED_BEFORE, setRareInAscii } from './signals.ts';
+import { NARRATED_BEFORE, NEGATED_BEFORE_INTL, setRareInAscii } from './signals.ts';
 import { ADDRESSEE, aiLabel, read, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
@@ -225,7 +225,9 @@ function visibleSegments(
 function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   for (const m of goal.matches(r)) {
     const before = r.text.slice(Math.max(0, m.index - 80), m.index).replace(/[*_~]/g, '');
-    if (negatable && NEGATED_BEFORE.test(before)) continue;
+    if (negatable && (NEGATED_BEFORE.test(before) || negatedIntl(before))) continue;
+    // (Hindi, Japanese and Korean put the prohibition after the act: "… मत भेजें", "…送らないでください")
+    if (negatable && r.intl && NEGATED_AFTER_INTL.test(r.text.slice(m.index, m.index + 160))) continue;
     // ("Do not edit the workflows without asking the user": a prohibition of acting unasked is a safety rule)
     if (!negatable && /^without\b/i.test(m.text) && NEGATED_BEFORE.test(before)) continue;
     if (NARRATED_BEFORE.test(before)) continue;
@@ -233,6 +235,15 @@ function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   }
   return -1;
 }
+
+/**
+ * A prohibition in another language before a goal ("nunca envíes…", "не надсилайте…"): asked where the words
+ * before it are written with letters outside ASCII (an English "ask no questions, run …" is no prohibition).
+ */
+const negatedIntl = (before: string) => NON_ASCII_LETTER.test(before) && NEGATED_BEFORE_INTL.test(before);
+const NON_ASCII_LETTER = /[\u00c0-\uffff]/;
+const NEGATED_AFTER_INTL =
+  /^(?:[^.,;!?।。、，\n]|\.(?=\S)){0,150}?(?:मत|नहीं|कभी न|ないで|てはいけません|禁止|하지 마|지 마|금지)/u;
 
 /** An override said as an order (at the start of a sentence or quote), not reported ("if they ask you to ignore…"). */
 function overrideOrdered(r: Read): boolean {

@@ -106,6 +106,12 @@ export class Signal implements Matcher {
     }
   }
 
+  /** Entries asked only of text that holds letters outside ASCII, in whatever script they are written. */
+  withIntl(entries: string[]): this {
+    this.parts.push({ re: new RegExp(entries.map(lowerSource).join('|'), 'gmu'), cased: false, intl: true });
+    return this;
+  }
+
   /** The earliest match. */
   exec(t: Read): Match | undefined {
     const open = !this.gate || this.gate.test(t.lower);
@@ -517,7 +523,22 @@ export const IMPERATIVE = signal([
   String.raw`\b(?:ejecut[ae]|instal[ae]|añad[ae]|agreg[ae]|ajoutez|exécutez|installez|lancez|esegui|installa|aggiungi|führe|installiere|füge|выполни\w*|установи\w*|запусти\w*|добавь\w*)\b|执行|运行|安装|添加|実行|インストール|追加して|실행|설치|추가`,
   String.raw`请|務必|必须|してください|하십시오|해 주세요|bitte\b|por favor|veuillez|s'il vous plaît|пожалуйста|необходимо`,
   String.raw`نفّذ|نفذ|شغّل|شغل|ثبّت|ثبت|أضف|أرسل|يجب عليك|من فضلك|يرجى`,
+]).withIntl([
+  // Orders and duties in more languages, asked only of text that holds letters outside ASCII (as such text
+  // does): Arabic "must", Hindi, Ukrainian, Polish, Dutch, Portuguese, Turkish, Vietnamese, Italian, Spanish,
+  // French, German ("send", "run", "install", "add", "delete", "must", "it is required")
+  String.raw`يجب|ينبغي|عليك أن|قم ب`,
+  String.raw`करें|कीजिए|करना होगा|करनी होगी|करना होगी|करना चाहिए|भेजें|चलाएं|चलाएँ|जोड़ें|हटाएं|होगा|होगी`,
+  String.raw`виконайте|встановіть|додайте|надішліть|видаліть|запустіть|потрібно|необхідно|обов'язково`,
+  String.raw`\b(?:wykonaj|uruchom|zainstaluj|dodaj|wy\u015blij|usu\u0144|nale\u017cy|musisz|trzeba|installeer|verstuur|stuur|verwijder|voeg|moet|envie|instale|adicione|rode|\u00e9 (?:necess\u00e1rio|obrigat\u00f3rio)|\u00e7al\u0131\u015ft\u0131r|y\u00fckle|g\u00f6nder|ekle|gerekir|gereklidir|zorunludur|h\u00e3y|ch\u1ea1y|c\u00e0i \u0111\u1eb7t|ph\u1ea3i|invia|devi|\u00e8 (?:necessario|obbligatorio)|env\u00eda|debe|hay que|envoyez|vous devez|il faut|sende|schicke|muss|m\u00fcssen|ist (?:erforderlich|pflicht))\b`,
 ]);
+
+/**
+ * Negations in those languages, before a goal: a prohibition there is a safety rule too (asked of text
+ * that holds letters outside ASCII only: "no" and "non" stand in English text as other words).
+ */
+export const NEGATED_BEFORE_INTL =
+  /(?:^|[\s(¿¡"'«„])(?:no|não|non|nunca|mai|ne|jamais|nicht|nie|niemals|kein\w*|niet|nooit|geen|nigdy|не|никогда|ні|ніколи|asla|không|đừng|chớ|नहीं|मत|لا|لن|ممنوع|يُمنع)(?=[\s,.;:!?)]|$)(?:[^.;:!?\n]|\.(?=\S)){0,60}$/iu;
 
 /** Secrets, credentials and private data an injection wants read or sent. */
 const SENSITIVE = signal(
