@@ -37,6 +37,8 @@ export interface Carriers {
   attributes: boolean;
   /** `![`: a markdown image. */
   images: boolean;
+  /** `<img`: an HTML image (its `src` may carry a secret). */
+  imgTags: boolean;
   /** `](`, a URL, spaces, `"`: a markdown link's title. */
   linkTitles: boolean;
   /**
@@ -46,6 +48,11 @@ export interface Carriers {
   encoded: boolean;
   /** concatenate, combine, join, assemble, together, order: parts to be put together. */
   parts: boolean;
+  /**
+   * A word that names an automated tool, assistant or bot in another language written in ASCII letters
+   * (RARE_PREFIX_LIST): only then are the tables' rarer entries asked of ASCII paragraphs (signals.ts).
+   */
+  rare: boolean;
 }
 
 /** Every carrier assumed present (a caller without the prefilter's notes). */
@@ -60,9 +67,11 @@ export const ALL_CARRIERS: Carriers = {
   mdComment: true,
   attributes: true,
   images: true,
+  imgTags: true,
   linkTitles: true,
   encoded: true,
   parts: true,
+  rare: true,
 };
 
 export interface Prefilter {
@@ -86,7 +95,7 @@ const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y)
 
 /** Whole words that are anchors on their own. */
 const WORD_LIST =
-  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation whoever bot bots web_fetch webfetch
+  words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation automations whoever bot bots web_fetch webfetch
   run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
   otlpendpoint logprompts scp rsync sts`);
 const WORDS = new Set(WORD_LIST.map(hashOf));
@@ -95,6 +104,15 @@ const WORDS = new Set(WORD_LIST.map(hashOf));
 const PREFIX_LIST = words(`agent assistant asisten assisten claude qwen gemini codex ignor disregard forget overrid
   bypass instruction directive objective decod decrypt unscrambl concatenat kiagent kiassist kimodell aws_ github_
   openai_ anthropic_ npm_ gh_ dashscope_ id_rsa id_ed25519 id_ecdsa id_dsa printenv otlpendpoint logprompts`);
+/**
+ * Word beginnings that name automated tools, assistants and bots in other languages (herramientas
+ * automatizadas, outils, Werkzeuge, narzędzia, assistent, otomatik…): anchors, and the `rare` carrier.
+ */
+const RARE_PREFIX_LIST = words(`automatiz automatisiert geautomatiseerd automaty zautomatyz otomat outil herramient
+  ferrament strumento strumenti automatico automatici automatu automatowi narz werkzeug skrypt assisten asisten asystent
+  automatick automatiser`);
+const RARE_PREFIXES = new Set(RARE_PREFIX_LIST.map(hashOf));
+PREFIX_LIST.push(...RARE_PREFIX_LIST);
 const PREFIXES: (Set<number> | undefined)[] = [];
 for (const p of PREFIX_LIST) (PREFIXES[p.length] ??= new Set()).add(hashOf(p));
 /** 1 at the lengths some prefix has (the others are not looked up). */
@@ -112,6 +130,8 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('hey dear hello hi attention the for to', 'model models bot bots'),
   // (an agent named without "AI": "(human or bot)", "reviewer bots", signals.ts ADDRESSEE)
   ...cross('or reviewer triage', 'model models bot bots'),
+  // (a note for whatever reads the text: "Note for tools that install this package:", "note to automation")
+  ...cross('note notes notice message reminder', 'for to'),
   ...cross('model models', 'reading processing summarizing summarising summarize summarise'),
   ...cross('your', 'reply replies response responses answer answers summary summaries final output outputs'),
   ...cross(
@@ -366,9 +386,11 @@ const noCarriers = (): Carriers => ({
   mdComment: false,
   attributes: false,
   images: false,
+  imgTags: false,
   linkTitles: false,
   encoded: false,
   parts: false,
+  rare: false,
 });
 
 /** Adds an anchor, keeping them ascending (a bigram's anchor is its first word, which may come before the last). */
@@ -432,7 +454,10 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       }
       if (!prefixHit && len < 256 && PREFIX_LENGTH[len] === 1 && (BLOOM[h & 0xffff] & IN_PREFIXES) !== 0) {
         const set = PREFIXES[len];
-        if (set !== undefined && set.has(h)) prefixHit = true;
+        if (set !== undefined && set.has(h)) {
+          prefixHit = true;
+          if (RARE_PREFIXES.has(h)) carriers.rare = true;
+        }
       }
       continue;
     }
@@ -470,6 +495,7 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       if (c === 60) {
         carriers.markup = true;
         if (tagAnchor(text, i)) mark(anchors, i);
+        else if (startsWithLower(text, i + 1, 'img')) carriers.imgTags = true;
       } else if (c === 91) {
         if (mdCommentAt(text, i)) carriers.mdComment = true;
         const j = text.charCodeAt(i + 1) === 47 ? i + 2 : i + 1;
@@ -553,7 +579,7 @@ export const GATE_PARTS = (() => {
   return [
     `\\b${trieSource(inWords)}`,
     `\\n[ \\t\\r#/*>\\-\\[]*${LINE_WORDS}|\\.env\\b|\\$\\(env\\)|~/\\.|&(?:#|lt;|gt;|apos;)|\\x1b|!\\[|\\]\\(` +
-      `|<(?:[|<]|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool)` +
+      `|<(?:[|<]|img|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool)` +
       `|https?://[^\\x00-\\x20)"'<>{]{0,4092}[<{]`,
     // (talk of decoding anywhere in a word: a carrier only, noted without the character pass)
     `base64|b64|decode|atob`,

