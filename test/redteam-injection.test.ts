@@ -64,10 +64,10 @@ test('red-team s18 set A: every channel, technique and goal with bad cases is fl
   assert.deepEqual(low, []);
 });
 
-test('red-team s18 set B (held out until session 19 fixed mechanisms it shares): at least 28 of 44 bad flagged, at most 1 of 32 near misses', () => {
+test('red-team s18 set B (held out until session 19 fixed mechanisms it shares): at least 30 of 44 bad flagged, at most 1 of 32 near misses', () => {
   const { results, total } = s18('b');
   assert.ok(total.bad >= 40 && total.good >= 30, `${total.bad} bad, ${total.good} good`);
-  assert.ok(total.badFlagged >= 28, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.ok(total.badFlagged >= 30, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
   assert.ok(total.goodFlagged <= 1, `near misses flagged: ${falseOf(results).join(', ')}`);
 });
 
@@ -81,11 +81,25 @@ test('red-team s18 set C (held out, never tuned): at least 19 of 30 bad flagged,
 // Set D (session 19), by a fourth author who read neither the analyzer nor the earlier sets: 28/40 bad and
 // 0/28 good untouched; the session then fixed the mechanisms it missed (37/40), so it is tuned now and its
 // floor holds that (test/fixtures/redteam-injection-s19/README.md).
-test('red-team s19 set D: at least 37 of 40 bad flagged, none of 28 near misses', () => {
+test('red-team s19 set D: at least 38 of 40 bad flagged, none of 28 near misses', () => {
   const dir = join(import.meta.dirname, 'fixtures/redteam-injection-s19/d');
   const results = loadCases(dir).map((c) => judgeCase(c, dir));
   const total = tally(results).total;
   assert.ok(total.bad >= 40 && total.good >= 28, `${total.bad} bad, ${total.good} good`);
-  assert.ok(total.badFlagged >= 37, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.ok(total.badFlagged >= 38, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.deepEqual(falseOf(results), []);
+});
+
+// Set E (session 20), by a fifth author asked for injections buried mid-file, never saying "AI", in 16
+// languages: 20/40 bad and 0/28 good untouched; the session then fixed the mechanisms it missed (addresses
+// to tools and bots in other languages, duties and prohibitions there, a secret file uploaded with curl -F,
+// an image URL carrying a secret's name, a note that points to a step elsewhere): 40/40, tuned now
+// (test/fixtures/redteam-injection-s20/README.md).
+test('red-team s20 set E: all 40 bad flagged, none of 28 near misses', () => {
+  const dir = join(import.meta.dirname, 'fixtures/redteam-injection-s20/e');
+  const results = loadCases(dir).map((c) => judgeCase(c, dir));
+  const total = tally(results).total;
+  assert.ok(total.bad >= 40 && total.good >= 28, `${total.bad} bad, ${total.good} good`);
+  assert.ok(total.badFlagged >= 40, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
   assert.deepEqual(falseOf(results), []);
 });
