@@ -199,8 +199,41 @@ const LABEL_ENCODE =
 const DNS_NAME_TAIL =
   /\$\{[^}]+\}\.[^`]*\.(?:\$\{[A-Za-z_$][\w$]*\}|[a-z0-9-]+\.[a-z]{2,})`|['"]\s*\+\s*[A-Za-z_$][\w$]*\s*\+\s*['"]\.[a-z0-9-]+\.[a-z]{2,}|\{\}\.[a-z0-9.-]+\.[a-z]{2,}|%s\.[a-z0-9.-]+\.[a-z]{2,}/;
 const DNS_WORDS =
-  /\bdns\b|resolve4|resolve6|resolveTxt|gethostbyname|getaddrinfo|LookupHost|LookupIP|LookupTXT|GetHostEntry|GetHostAddresses|getByName|Resolv\b/;
+  /\bnslookup\b|\bdig\b|\bdrill\b|\bdns\b|resolve4|resolve6|resolveTxt|gethostbyname|getaddrinfo|LookupHost|LookupIP|LookupTXT|GetHostEntry|GetHostAddresses|getByName|Resolv\b/;
+/** The shell's way: a pipeline that hex-encodes (od -tx1, xxd -p, base32) feeding lookups of a name under a fixed domain. */
+const DNS_LOOKUP_SH = /\b(?:nslookup|dig|drill|host)\s+(?:[+-]\S+\s+)*["']?\$/;
+const LABEL_ENCODE_SH = /\bod\b[^|\n]*-t\s*x|\bxxd\s+-ps?\b|\bbase32\b|\bbase64\b|\bhexdump\b/;
+const FIXED_ZONE_SH = /%s\.[^"'\s]*\.[a-z]{2,}|\$\{?\w+\}?\.[\w.$-]*\.[a-z]{2,}\b/;
+function shellDnsTunnel(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
+  for (const i of file.matchingLines(new RegExp(DNS_LOOKUP_SH.source, 'g'))) {
+    const from = Math.max(0, i - 4);
+    const window = file.lines.slice(from, i + 1).join('\n');
+    // (the domain written in the window, or a name joined to the data whose value the script sets to one)
+    const zoned =
+      FIXED_ZONE_SH.test(window) ||
+      (/\$\{?\w+\}?\.\$\{?\w+/.test(file.lines[i]) &&
+        /^\s*\w+=["']?[a-z0-9-]+(?:\.[a-z0-9-]+)+["']?\s*$/m.test(file.text));
+    if (!LABEL_ENCODE_SH.test(window) || !zoned) continue;
+    const encodedAt = from + file.lines.slice(from, i + 1).findIndex((l) => LABEL_ENCODE_SH.test(l));
+    for (const at of new Set([encodedAt, i]))
+      add(
+        at,
+        'backdoor.secret-to-host',
+        'Data sent out in DNS names',
+        'high',
+        'A script encodes data (od, xxd, base32) into names under a fixed domain and looks them up: the resolver of that zone reads the data, with no connection made (DNS tunnelling).',
+      );
+  }
+}
+
 function dnsTunnel(file: SourceFile, out: Finding[]): void {
+  if (file.language === 'bash') {
+    shellDnsTunnel(
+      file,
+      oncePerLine(file, out, () => 'CWE-200', 'Remove the lookups; rotate what they carried.'),
+    );
+    return;
+  }
   if (!LABEL_ENCODE.test(file.text)) return;
   const add = oncePerLine(file, out, () => 'CWE-200', 'Remove the lookup; rotate what it carried.');
   // (the encoding must feed the lookup: done in its own function, or in what a name on its line holds,

@@ -161,7 +161,7 @@ const MASTER_PLACEHOLDER =
 const CRED_SOURCE =
   /\b(?:os\.environ(?!\.get\(\s*['"][A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|DEBUG|HOST)['"])|process\.env(?!\.[A-Z_]*(?:PATH|HOME|LANG|TERM|PORT|NODE_ENV|DEBUG|HOST)\b)|System\.getenv\(\)|os\.Environ\(\)|getenv\(\)|ENV\.to_h|\$_ENV|Environment\.GetEnvironmentVariables|env::vars\(\))|(?:\.ssh\/(?:id_\w+|authorized_keys|known_hosts)|\.aws\/credentials|\.npmrc|\.pypirc|\.netrc|\.docker\/config\.json|\.kube\/config|\.git-credentials|\.config\/gcloud|\/etc\/shadow|\/etc\/passwd|Login Data|Local State|wallet\.dat|\.bash_history|keychain)/;
 const NET_SINK =
-  /\brequire\(\s*["']https?["']\s*\)\.(?:request|get)\b|\bhttp\.(?:Post|PostForm|Get|NewRequest)\s*\(|\b(?:reqwest|ureq|hyper)::|\bfile_get_contents\s*\(\s*["']https?:|\b(?:requests\.(?:post|get|put)|urllib\.request|urlopen|http\.client|httpx\.|fetch\s*\(|axios|XMLHttpRequest|https?\.request|https?\.get|net\.connect|socket\.(?:socket|create_connection)|\.connect\(|sendto|dns\.resolve|dns\.lookup|gethostbyname|Net::HTTP|HttpClient|WebClient|URLConnection|curl_exec|curl\s|wget\s|nc\s|smtplib|ftplib|new\s+WebSocket)/;
+  /\brequire\(\s*["']https?["']\s*\)\.(?:request|get)\b|\bhttp\.(?:Post|PostForm|Get|NewRequest)\s*\(|\b(?:reqwest|ureq|hyper)::|\bfile_get_contents\s*\(\s*["']https?:|\b(?:requests\.(?:post|get|put)|urllib\.request|urlopen|http\.client|httpx\.|fetch\s*\(|axios|XMLHttpRequest|https?\.request|https?\.get|net\.connect|socket\.(?:socket|create_connection)|\.connect\(|sendto|dns\.resolve|dns\.lookup|gethostbyname|Net::HTTP|HttpClient|WebClient|URLConnection|curl_exec|curl\s|wget\s|nc\s|smtplib|ftplib|new\s+WebSocket)|\bcurl_easy_setopt\s*\([^,\n]+,\s*CURLOPT_URL\b/;
 const LITERAL_HOST =
   /['"`](?:https?|wss?|ftp|tcp):\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|example\.(?:com|org)|[\w.-]*\.example\.(?:com|org))[/:'"`])[\w.-]+|['"`]\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}['"`]|['"`][a-z0-9-]+\.(?:[a-z0-9-]+\.)*(?:com|net|org|io|xyz|top|ru|cn|tk|ml|cc|site|online|club|info|me|sh|app|dev)['"`]/;
 
@@ -691,7 +691,9 @@ function credentialFilesToHost(file: SourceFile): number[] {
   const hosts = new Map<string, string>();
   for (const i of file.matchingLines(new RegExp(HOST_OF.source, 'g'))) {
     const l = file.lines[i];
-    const name = /([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,30})?\s*(?::=|=(?![=>]))/.exec(l)?.[1];
+    // (`UPLOAD_URL = "https://…"`, or C's `#define UPLOAD_URL "https://…"`)
+    const name = (/^\s*#\s*define\s+([A-Za-z_]\w*)\s/.exec(l) ??
+      /([A-Za-z_]\w*)\s*(?::\s*[^=\n]{1,30})?\s*(?::=|=(?![=>]))/.exec(l))?.[1];
     const host = HOST_OF.exec(l);
     if (name && host) hosts.set(name, host[1] ?? host[2]);
   }
