@@ -281,6 +281,12 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       credNames = new Set();
       for (const [n, v] of (values ??= assignments(file)))
         if (CRED_OPERAND.test(v) && !CRED_OPERAND.test(n) && !/["'`]/.test(v.trim()[0] ?? '')) credNames.add(n);
+      // (a parameter given a credential where the file calls its function: `IsMigrationWindow(providedPassword)`
+      // makes `provided` the password inside it)
+      for (const n of credentialParameters(file)) credNames.add(n);
+      // (and names assigned from those, one step: `h = SHA256.HashData(… provided)`)
+      for (const [n, v] of values)
+        if ([...v.matchAll(/[A-Za-z_]\w*/g)].some((m) => credNames!.has(m[0]) && m[0] !== n)) credNames.add(n);
     }
     return credNames.size > 0 && [...l.matchAll(/[A-Za-z_]\w*/g)].some((m) => credNames!.has(m[0]));
   };
@@ -623,6 +629,33 @@ function plantedAdminEntries(file: SourceFile, add: (ruleId: string, i: number, 
       );
     if (keyed) add('backdoor.planted-admin-entry', i);
   }
+}
+
+/**
+ * The parameters that receive a credential at a call of the file's own function: for each call with an
+ * argument named as one (`check(user, password)`), the parameter in that place of its definition
+ * (`def check(u, secret_in)`, `bool Check(string u, string provided)`, `function check(u: string, p)`).
+ */
+function credentialParameters(file: SourceFile): string[] {
+  const out = new Set<string>();
+  const text = file.text;
+  for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(([^()\n]{1,200})\)/g)) {
+    const args = m[2].split(',').map((a) => a.trim());
+    const at = args.findIndex((a) => /^[\w.]+$/.test(a) && CRED_OPERAND.test(a));
+    if (at < 0 || out.size > 50) continue;
+    const def = new RegExp(
+      `(?:\\b(?:def|function|func|fn)\\s+${m[1]}|[\\w>\\]?]\\s+${m[1]})\\s*\\(([^()\\n]*)\\)\\s*(?:\\{|:|->|$|throws|\\/\\/|\\/\\*|#)`,
+      'm',
+    ).exec(text);
+    const param = def?.[1]
+      .split(',')
+      [at]?.replace(/[:=].*$/, '')
+      .trim()
+      .split(/\s+/)
+      .pop();
+    if (param && /^[A-Za-z_]\w*$/.test(param) && !CRED_OPERAND.test(param)) out.add(param);
+  }
+  return [...out];
 }
 
 /** The name of the function around line i (the nearest definition above with less indent). */
