@@ -204,8 +204,11 @@ export function triggerOf(
     // (`kHint = "__reset__"`), followed through one more name (`ops = login.endsWith(SUFFIX)`).
     const own = comparedLiterals(condition).concat(predicate ? comparedLiterals(predicate) : []);
     const constants = constantsOf(condition, values, 2);
-    const magic = own.concat(constants).filter(magicLiteral);
     const tested = c + predicate;
+    // (a request's path compared with routes, `PUBLIC_ROUTES.has(`${req.method} ${req.path}`)`, is routing:
+    // health checks and login pages are meant to skip the check that follows)
+    const routing = ROUTE_TESTED.test(tested);
+    const magic = own.concat(constants).filter((s) => magicLiteral(s) && !(routing && ROUTE_LITERAL.test(s)));
     if (
       magic.some(chosenish) &&
       /\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with)\b/.test(
@@ -224,6 +227,10 @@ export function triggerOf(
   }
   return undefined;
 }
+
+/** A request's path, route or URL (what a router matches), and a literal that is a route (`/healthz`, `GET /readyz`). */
+const ROUTE_TESTED = /\b(?:path|pathname|url|originalUrl|route|routePath|PATH_INFO|REQUEST_URI|RequestURI|URL\.Path)\b/;
+const ROUTE_LITERAL = /^(?:(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+)?\/[\w./{}:*-]*$/;
 
 /** Handing out a role, an admin flag or a privilege. */
 export const GRANT =
