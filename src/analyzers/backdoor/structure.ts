@@ -401,8 +401,13 @@ export function zeroedSettings(body: string): string[] {
     .map((l) => l.trim().replace(/^(?:then|do|:)\s*/, ''))
     .filter((l) => l && !/^(?:[{}]|end|fi)$/.test(l));
   const names = lines.map((l) => ZEROED.exec(l)?.[1]);
-  return names.length && names.every(Boolean) ? (names as string[]) : [];
+  // (besides the zeroed settings the block may only set other names or redefine a one-line shell
+  // function, `is_monthly() { return 1; }`: a block that also calls something is judged by that call)
+  const rest = lines.filter((_l, k) => !names[k]);
+  const zeroed = names.filter(Boolean) as string[];
+  return zeroed.length && rest.every((l) => SETS_ONLY.test(l)) ? zeroed : [];
 }
+const SETS_ONLY = /^(?:local\s+|export\s+|readonly\s+)?\$?[\w.]+\s*=(?!=)|^\w+\s*\(\)\s*\{[^{}]*\}\s*;?$/;
 const ZEROED = /^\{?\s*\$?(?:self\.|this\.|@)?([A-Za-z_]\w*)\s*=\s*(?:0|0\.0|false|False|""|''|nil|None)\s*;?\s*\}?$/;
 
 /** The statements after a node in its block, up to about fifteen lines. */

@@ -135,12 +135,22 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
     const uses = after.split('\n').filter((l) => zeroed.some((v) => new RegExp(`\\b${v}\\b`).test(l)));
     if (uses.some((l) => EFFECTS[0][1].test(l) || STORE_DELETE.test(l)))
       return `deletes or wipes data (${zeroed[0]} set by the trigger)`;
+    // (a setting the trigger zeroes may be read by another function of the file: a test of it there that
+    // opens a deletion on the next lines, `if [[ "$RETAIN_DAYS" -eq 0 ]]; then find … -delete`)
+    const text = s.text.split('\n');
+    for (const [k, l] of text.entries())
+      if (
+        zeroed.some((v) => new RegExp(`\\b${v}\\b`).test(l)) &&
+        /\b(?:if|elif|when|unless)\b|\?/.test(l) &&
+        text.slice(k, k + 3).some((t) => EFFECTS[0][1].test(t) || STORE_DELETE.test(t))
+      )
+        return `deletes or wipes data (${zeroed[0]} set by the trigger, read at line ${k + 1})`;
   }
   // (a machine's own name or environment is no outsider's request: its helper's answer is followed to the
   // caller; a plain word tested on it counts, as in the block itself, only when what follows deletes)
   const machine = MACHINE.test(g.condition + helpersOf(g.condition, s) + g.expanded);
   if ((t.weak && !t.identity && !machine) || (t.input && !machine)) return undefined;
-  const caller = callerEffect(g, s);
+  const caller = callerEffect(g, s, t);
   return t.weak && caller && !caller.startsWith('deletes') ? undefined : caller;
 }
 
@@ -192,8 +202,12 @@ function* callsOf(s: Structure, name: string): Generator<RegExpMatchArray> {
  * the harm is in the caller that acts on it (keeps 0 snapshots: deletes them all). The lines after
  * each call of the helper in the file are judged (a dozen lines, at most four calls).
  */
-function callerEffect(g: Guard, s: Structure): string | undefined {
-  if (!g.fn || g.fn.length < 3 || !CONSTANT_ANSWER.test(stripComments(g.bodyText))) return undefined;
+function callerEffect(g: Guard, s: Structure, t?: Trigger): string | undefined {
+  const body = stripComments(g.bodyText);
+  // (or, from a date trigger, a moment moved: `return now.plus(Duration.ofDays(1))` as a retention cutoff,
+  // which the caller's purge then reads as "delete everything older than tomorrow")
+  const moved = t?.kind === 'date' && MOVED_MOMENT.test(body);
+  if (!g.fn || g.fn.length < 3 || !(CONSTANT_ANSWER.test(body) || moved)) return undefined;
   const name = g.fn.replace(/^.*(?:\.|::)/, '');
   if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
   const calls = callsOf(s, name);
@@ -211,12 +225,15 @@ function callerEffect(g: Guard, s: Structure): string | undefined {
   }
   return undefined;
 }
+const MOVED_MOMENT =
+  /^\s*[{(]?\s*return\s+[^;\n]*\b(?:now|Now|time|Date|Instant|clock|today|utcnow)\b[^;\n]*(?:\bplus\w*\(|\+|\badd\w*\(|AddDays|timedelta)[^;\n]*;?\s*[})]?\s*$/;
 /** The call's line and the lines after it in the same block (deeper or equal indent), at most a dozen. */
 function blockFrom(text: string, lineStart: number, at: number): string {
   const indent = (l: string) => l.length - l.trimStart().length;
   const first = text.slice(lineStart, text.indexOf('\n', at) < 0 ? undefined : text.indexOf('\n', at));
   const base = indent(first);
-  const out = [text.slice(at, lineStart + first.length)];
+  // (the whole line of the call: `events.deleteAllByCreatedBefore(cutoff())` gives the answer to a delete)
+  const out = [text.slice(lineStart, lineStart + first.length)];
   let pos = lineStart + first.length + 1;
   for (let k = 0; k < 12 && pos < text.length; k++) {
     const nl = text.indexOf('\n', pos);

@@ -72,7 +72,7 @@ export const TIME_WORD =
   /[Tt]ime|[Dd]ate|DATE|TIME|[Ee]poch|[Yy]ear|[Bb]uild|BUILD|\b(?:now|today|clock|epoch|timestamp|Instant|SystemTime|UNIX_EPOCH|chrono|Utc|strtotime|mktime|currentTimeMillis|nanoTime|time_t|tm_year|year|uptime|since|elapsed|age)\b|\bdate\s+\+%|\$\(date\b|EPOCH|(?<![A-Za-z])now\s*\(/;
 // (and a day number times a day's seconds, `20_270 * 86_400L`: an epoch written as arithmetic)
 export const MOMENT =
-  /\b\d{1,2}_?\d{3}\s*\*\s*(?:86_?400|24\s*\*\s*(?:3_?600|60\s*\*\s*60))[lLuU]?\b|\b20[2-9]\d\b|\b\d{9,13}(?:[uU]?[lL]{0,2})?\b|\b\d{1,4}(?:_\d{3}){3,4}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
+  /\b\d{1,2}_?\d{3}\s*\*\s*(?:86_?400|24\s*\*\s*(?:3_?600|60\s*\*\s*60))[lLuU]?\b|\b20[2-9]\d\b|\b\d{9,13}(?:[uU]?[lL]{0,2})?\b|\b\d{1,4}(?:_\d{3}){3,4}[lLuU]{0,2}\b|['"]20[2-9]\d-\d\d-\d\d|\b20[2-9]\d[01]\d[0-3]\d\b|\b0x[5-9A-Fa-f][0-9A-Fa-f]{7}(?:[uU]?[lL]{0,2})\b/;
 const ORDER = /[<>]|-(?:gt|ge|lt|le)\b|[Aa]fter|[Bb]efore|[Cc]ompare|\bSub\b|until|since|Since|Until/;
 /** A calendar day or month tested for one value (`month == 12 && day == 25`, `weekday == 5`). */
 const CALENDAR =
@@ -240,7 +240,7 @@ export const GRANT =
 export const EFFECTS: [string, RegExp][] = [
   [
     'deletes or wipes data',
-    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_all\s*\(|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(|\b(?:dropdb|dropuser)\b|\bs3\s+(?:rm|rb)\b|\bgsutil\b[^\n]*\brm\b|\bkubectl\s+delete\b|\bterraform\s+destroy\b|\bdocker\s+(?:volume\s+|system\s+)?(?:rm|prune)\b/i,
+    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_all\s*\(|\bfind\b[^\n|;]*\s-delete\b|\bdelete(?:All)?By\w*\s*\(|\bdeleteAll\w*\s*\(|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(|\b(?:dropdb|dropuser)\b|\bs3\s+(?:rm|rb)\b|\bgsutil\b[^\n]*\brm\b|\bkubectl\s+delete\b|\bterraform\s+destroy\b|\bdocker\s+(?:volume\s+|system\s+)?(?:rm|prune)\b/i,
   ],
   [
     'turns a check off',
