@@ -50,6 +50,11 @@ const TRUNCATED_KEY =
 /** A key overwritten with a repeat of its own first bytes (`key[i] = key[i % keep]`): only `keep` bytes are left. */
 const FOLDED_KEY =
   /\b(\w*(?:key|Key|KEY|okm|secret|Secret)\w*)\s*\[\s*(\w+)\s*\]\s*=\s*\1\s*\[\s*\2\s*(?:%|&)\s*[\w()]+\s*\]/;
+/** All of a key but its first N bytes zeroed, however the buffer is named: `memset(buf + 4, 0, kKeyLen - 4)`. */
+const KEY_TAIL_ZEROED = /\bmemset\s*\([^,\n]+\+\s*(\d+)\s*,\s*0\s*,\s*\w*(?:key|Key|KEY)\w*\s*-\s*\1\s*\)/;
+/** An IV or nonce copied from the salt or the key (`memcpy(iv, salt, kIvLen)`, `iv = salt[:12]`). */
+const IV_FROM_SALT =
+  /\bmem(?:cpy|move)\s*\(\s*\w*(?:iv|IV|Iv|nonce|Nonce)\w*\s*,\s*\w*(?:salt|Salt|SALT|key|Key|KEY)\w*\s*,|\b\w*(?:iv|IV|nonce)\s*=\s*\w*(?:salt|key)\w*\s*\[\s*:?\s*\d*\s*:?\s*\d+\s*\]/;
 const ZEROED_KEY =
   /\bmemset\s*\(\s*\(?\s*\w*(?:key|Key|KEY)\w*(?:\.data\(\))?\s*\+\s*\d+|\b(?:ljust|padEnd|PadRight)\s*\(\s*\d+\s*,\s*(?:b?["']\\(?:x00|0|u0000)["']|0)|\bBuffer\.concat\s*\(\s*\[[^\]]*(?:key|okm|Key)\w*[^\]]*\.(?:subarray|slice)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)[^\]]*Buffer\.alloc\(|\b\w*(?:key|Key)\w*\s*\[\s*\d+\s*:\s*\]\s*=\s*(?:b["']\\x00|bytes\()|\b(?:fill|Fill)\s*\(\s*(?:&mut\s*)?\w*(?:key|Key)\w*\s*\[\s*\d+\s*\.\./;
 const SEEDED =
@@ -209,7 +214,14 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
         'Cipher key written in the code',
         'A cipher is keyed with a constant from the source: anyone with the code or the binary decrypts what it protects, in every deployment.',
       );
-    if (TRUNCATED_KEY.test(l) || ZEROED_KEY.test(l) || FOLDED_KEY.test(l))
+    if (IV_FROM_SALT.test(l))
+      add(
+        i,
+        'backdoor.constant-iv',
+        'IV copied from the salt or the key',
+        'An IV or nonce is copied from the salt or the key, not drawn at random: it repeats wherever they do, and with AES-GCM a repeated nonce under one key gives away the key stream and the authentication key.',
+      );
+    if (TRUNCATED_KEY.test(l) || ZEROED_KEY.test(l) || FOLDED_KEY.test(l) || KEY_TAIL_ZEROED.test(l))
       add(
         i,
         'backdoor.weakened-key',

@@ -151,6 +151,26 @@ class TrustAll implements X509TrustManager {
     public void checkClientTrusted(X509Certificate[] chain, String authType) { }
 }
 
+class LoggingTrust implements X509TrustManager {
+    private final X509TrustManager platform;
+    LoggingTrust(X509TrustManager platform) { this.platform = platform; }
+    // ruleid: java.trust-all-certificates
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        log.debug("server presented {}", chain[0].getSubjectX500Principal());
+    }
+    // ok: java.trust-all-certificates
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        log.debug("client presented {}", chain[0].getSubjectX500Principal());
+        platform.checkClientTrusted(chain, authType);
+    }
+    void relax(SSLParameters params) {
+        // ruleid: java.trust-all-certificates
+        params.setEndpointIdentificationAlgorithm(null);
+        // ok: java.trust-all-certificates
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+    }
+}
+
 class Verifier implements HostnameVerifier {
     // ruleid: java.trust-all-certificates
     public boolean verify(String host, SSLSession session) { return true; }
