@@ -104,3 +104,26 @@ test('red-team backdoors set D (untouched 9/36): at least 29 of 36 planted cases
     [],
   );
 });
+
+// Set E (session 20), by a fresh author writing as different attackers, measured untouched after the fixes
+// from sets C and D: 9/24 planted cases, 1/24 near misses. Fixed since (tuned): credential files sent by
+// libcurl to a #define's host, secrets hex-encoded into DNS names from a shell pipeline, a response read and
+// exec-ed in setup.py, a credential handed to a helper under another name, public routes as routing, time
+// bombs that zero a setting read elsewhere or move a cutoff forward, a trust manager that only logs, a key's
+// tail zeroed, an IV copied from the salt: 16/24, 0/24.
+const setE = runCorpus(join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s20', 'e'));
+
+test('red-team backdoors set E (untouched 9/24): at least 16 of 24 planted cases, no near miss flagged', () => {
+  const bad = setE.filter((r) => r.label === 'bad');
+  const good = setE.filter((r) => r.label === 'good');
+  assert.ok(bad.length >= 24 && good.length >= 24, `${bad.length} bad, ${good.length} good`);
+  assert.ok(bad.filter((r) => r.flagged).length >= 16, table(setE));
+  assert.deepEqual(
+    good.filter((r) => r.flagged).map((r) => r.path),
+    [],
+  );
+  assert.deepEqual(
+    setE.filter((r) => !r.sameUnmarked).map((r) => r.path),
+    [],
+  );
+});
