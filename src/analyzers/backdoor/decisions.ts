@@ -825,4 +825,5 @@ prefilterProvider(() => [
   UNVERIFIED_DECODE,
   VERIFY_ERROR,
   CATCH_LINE,
+  ADMIN_RIGHTS,
 ]);
