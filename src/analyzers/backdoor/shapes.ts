@@ -548,8 +548,9 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
     rareAt = gate(RARE_CONDITION, file),
     masterAt = gate(MASTER_PASSWORD, file),
     reverseAt = gate(REVERSE_SHELL, file);
-  const hasExfil =
-      may(CRED_SOURCE) && may(NET_SINK) && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))),
+  // (asked once: each question may run its regex over the whole text)
+  const credAndNet = may(CRED_SOURCE) && may(NET_SINK);
+  const hasExfil = credAndNet && (may(LITERAL_HOST) || (file.language === 'bash' && may(SHELL_URL))),
     hasBypass = onSomeLine(DEBUG_BYPASS, file) && may(AUTH_CONTEXT);
   const piecesAt = gate(PIECES_HINT, file, PIECES_HINT, PIECES_LINES),
     dataUrlAt = gate(DATA_URL_CODE, file, DATA_URL_HINT);
@@ -662,8 +663,7 @@ export function analyzeShapes(file: SourceFile, nested = false): Finding[] {
       if (body.some((j) => ALLOW_RETURN.test(lines[j]))) hit('backdoor.debug-auth-bypass', i + 1);
     }
   }
-  if (!nested && may(CRED_SOURCE) && may(NET_SINK))
-    for (const i of credentialFilesToHost(file)) hit('backdoor.credential-exfil', i + 1);
+  if (!nested && credAndNet) for (const i of credentialFilesToHost(file)) hit('backdoor.credential-exfil', i + 1);
 
   return hits.map((h) => {
     const m = META[h.ruleId];
