@@ -79,6 +79,25 @@ test('red-team backdoors set C (untouched 7/24; mechanisms fixed since): at leas
   assert.ok(good.filter((r) => r.flagged).length <= 1, table(setC));
 });
 
+/**
+ * A held-out set tuned since it was measured: at least `bad` planted cases flagged on a planted line, at most
+ * `good` near misses flagged, and the marker comment changing no result.
+ */
+function heldOut(name: string, dir: string[], sizes: [number, number], bad: number, good: number): void {
+  const set = runCorpus(join(import.meta.dirname, 'fixtures', ...dir));
+  test(`red-team backdoors ${name}: at least ${bad} of ${sizes[0]} planted cases, at most ${good} near misses`, () => {
+    const b = set.filter((r) => r.label === 'bad');
+    const g = set.filter((r) => r.label === 'good');
+    assert.ok(b.length >= sizes[0] && g.length >= sizes[1], `${b.length} bad, ${g.length} good`);
+    assert.ok(b.filter((r) => r.flagged).length >= bad, table(set));
+    assert.ok(g.filter((r) => r.flagged).length <= good, `${g.filter((r) => r.flagged).map((r) => r.path)}`);
+    assert.deepEqual(
+      set.filter((r) => !r.sameUnmarked).map((r) => r.path),
+      [],
+    );
+  });
+}
+
 // Set D (session 20), by a new author asked for a careful insider's plants (spread over helpers, conditions
 // that read as business logic, effects in tables and default arguments), measured untouched: 9/36 planted
 // cases, 1/24 near misses. The session then fixed the mechanisms it missed (digests of a credential kept
@@ -88,22 +107,7 @@ test('red-team backdoors set C (untouched 7/24; mechanisms fixed since): at leas
 // helper, DNS labels carrying data, shell helpers and account loops, runtime installs from a written
 // registry, transformed files sourced; an admin entry planted in a store; a date table defaulting to a wipe;
 // a key folded to its first bytes; a settings handler running its value): 29/36, 0/24, tuned.
-const setD = runCorpus(join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s20', 'd'));
-
-test('red-team backdoors set D (untouched 9/36): at least 29 of 36 planted cases, no near miss flagged', () => {
-  const bad = setD.filter((r) => r.label === 'bad');
-  const good = setD.filter((r) => r.label === 'good');
-  assert.ok(bad.length >= 36 && good.length >= 24, `${bad.length} bad, ${good.length} good`);
-  assert.ok(bad.filter((r) => r.flagged).length >= 29, table(setD));
-  assert.deepEqual(
-    good.filter((r) => r.flagged).map((r) => r.path),
-    [],
-  );
-  assert.deepEqual(
-    setD.filter((r) => !r.sameUnmarked).map((r) => r.path),
-    [],
-  );
-});
+heldOut('set D (untouched 9/36)', ['redteam-backdoors-s20', 'd'], [36, 24], 29, 0);
 
 // Set E (session 20), by a fresh author writing as different attackers, measured untouched after the fixes
 // from sets C and D: 9/24 planted cases, 1/24 near misses. Fixed since (tuned): credential files sent by
@@ -111,19 +115,4 @@ test('red-team backdoors set D (untouched 9/36): at least 29 of 36 planted cases
 // exec-ed in setup.py, a credential handed to a helper under another name, public routes as routing, time
 // bombs that zero a setting read elsewhere or move a cutoff forward, a trust manager that only logs, a key's
 // tail zeroed, an IV copied from the salt: 16/24, 0/24.
-const setE = runCorpus(join(import.meta.dirname, 'fixtures', 'redteam-backdoors-s20', 'e'));
-
-test('red-team backdoors set E (untouched 9/24): at least 16 of 24 planted cases, no near miss flagged', () => {
-  const bad = setE.filter((r) => r.label === 'bad');
-  const good = setE.filter((r) => r.label === 'good');
-  assert.ok(bad.length >= 24 && good.length >= 24, `${bad.length} bad, ${good.length} good`);
-  assert.ok(bad.filter((r) => r.flagged).length >= 16, table(setE));
-  assert.deepEqual(
-    good.filter((r) => r.flagged).map((r) => r.path),
-    [],
-  );
-  assert.deepEqual(
-    setE.filter((r) => !r.sameUnmarked).map((r) => r.path),
-    [],
-  );
-});
+heldOut('set E (untouched 9/24)', ['redteam-backdoors-s20', 'e'], [24, 24], 16, 0);
