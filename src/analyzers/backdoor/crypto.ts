@@ -15,6 +15,7 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { linesWith } from './vocabulary.ts';
+import { STRING_LITERAL } from './structure.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
 import { enclosing, splitArgs } from './calls.ts';
 
@@ -92,7 +93,7 @@ function makesSecrets(file: SourceFile, i: number, name: string | undefined): bo
   const use = new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`);
   for (let k = 0; k < file.lines.length; k++) {
     if (k === i || !use.test(file.lines[k])) continue;
-    if (SECRET_USE.test(file.lines[k].replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, ''))) return true;
+    if (SECRET_USE.test(file.lines[k].replace(STRING_LITERAL, ''))) return true;
     const fn = enclosing(file.lines, k) ?? '';
     if (SECRET_USE.test(fn) || SECRET_VALUE_FN.test(fn)) return true;
   }

@@ -17,7 +17,7 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
-import { assignments } from './structure.ts';
+import { STRING_LITERAL, assignments } from './structure.ts';
 import { literals, matchLines } from './vocabulary.ts';
 import { mayOccur, occurs, prefilterProvider } from '../literals.ts';
 import { enclosing, splitArgs } from './calls.ts';
@@ -309,7 +309,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     const eq = mac ? /([\w.$>\[\]:-]+)\s*(?:===?|!==?)\s*([\w.$>\[\]:-]+)/.exec(l) : null;
     if (eq && eq[1] === eq[2] && /[A-Za-z]/.test(eq[1]) && MAC_NAME.test(eq[1]) && !/["']/.test(eq[1]))
       add('backdoor.self-compare', i);
-    const bare = can.shortSlice ? l.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '""') : '';
+    const bare = can.shortSlice ? l.replace(STRING_LITERAL, '""') : '';
     if (
       can.shortSlice &&
       SHORT_SLICE.test(bare) &&

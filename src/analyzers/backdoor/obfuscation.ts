@@ -32,12 +32,11 @@ const GO_GENERATE = /^\s*\/\/go:generate\b/;
  * exec or eval given what a URL answers, `exec(urlopen('https://…').read())`, `eval(requests.get('http://…').text)`,
  * as code or inside a string that is saved to be run elsewhere (a .pth file, a hook, a cron line).
  */
-const RUN_FETCHED =
-  /\b(?:exec|eval)\s*\(\s*(?:await\s+)?\(?\s*(?:await\s+)?(?:[\w.]+\.)?(?:urlopen|get|fetch|urlretrieve|open_uri|read_url)\s*\(\s*\\?['"]https?:\/\//g;
+const FETCH_CALL = String.raw`\b(?:exec|eval)\s*\(\s*(?:await\s+)?\(?\s*(?:await\s+)?(?:[\w.]+\.)?(?:urlopen|get|fetch|urlretrieve|open_uri|read_url)\s*\(\s*`;
+const RUN_FETCHED = new RegExp(String.raw`${FETCH_CALL}\\?['"]https?:\/\/`, 'g');
 const FETCH_WORDS = /urlopen|\.get\s*\(|fetch|urlretrieve|open_uri|read_url/;
 /** The same with the URL kept under a name (`exec(urlopen(PATCH_URL).read())`): the name's value decides. */
-const RUN_FETCHED_NAME =
-  /\b(?:exec|eval)\s*\(\s*(?:await\s+)?\(?\s*(?:await\s+)?(?:[\w.]+\.)?(?:urlopen|get|fetch|urlretrieve|open_uri|read_url)\s*\(\s*([A-Za-z_$][\w$.]*)\s*[,)]/g;
+const RUN_FETCHED_NAME = new RegExp(String.raw`${FETCH_CALL}([A-Za-z_$][\w$.]*)\s*[,)]`, 'g');
 const PIPE_WORDS = /curl|wget|iwr|Invoke-WebRequest|go:generate/g;
 const ANY_DECODE = new RegExp(`${DECODE.source}|${MORE_DECODE.source}`, 'g');
 

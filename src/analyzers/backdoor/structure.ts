@@ -10,6 +10,9 @@ import { astGrep, astGrepLang, registerParsers, usingStandInAstGrep } from '../c
 import { parsedTrees } from '../code/index.ts';
 import { partOf, type Part } from './partial.ts';
 
+/** A string literal on one line (quotes of any kind, escapes inside): blanked where only code counts. */
+export const STRING_LITERAL = /(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g;
+
 interface Node {
   text(): string;
   kind(): string;
@@ -479,7 +482,7 @@ function readAssignments(file: SourceFile): Map<string, string> {
 /** Brackets a text opens and does not close (outside its string literals, none of which spans a line). */
 function depth(text: string): number {
   let d = 0;
-  const code = text.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '');
+  const code = text.replace(STRING_LITERAL, '');
   for (let i = 0; i < code.length; i++) {
     const ch = code.charCodeAt(i);
     if (ch === 40 || ch === 91 || ch === 123)

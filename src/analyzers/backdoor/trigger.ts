@@ -11,7 +11,15 @@
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
 import { occurs } from '../literals.ts';
-import { bodiesOf, expand, expandedGuards, zeroedSettings, type Guard, type Structure } from './structure.ts';
+import {
+  STRING_LITERAL,
+  bodiesOf,
+  expand,
+  expandedGuards,
+  zeroedSettings,
+  type Guard,
+  type Structure,
+} from './structure.ts';
 import {
   ALL_GRANTED,
   DECIDER,
@@ -272,7 +280,7 @@ export function momentFeedsDeletion(file: SourceFile, values: Map<string, string
   for (const i of lines) {
     const l = file.lines[i];
     if (l.length > 400 || GUARD_START.test(l) || /^\s*(?:#|\/\/|\*|\/\*)/.test(l)) continue;
-    const code = l.replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, (q) => (MOMENT.test(q) ? q : '""'));
+    const code = l.replace(STRING_LITERAL, (q) => (MOMENT.test(q) ? q : '""'));
     if (!TIME_WORD.test(code) || !(COMPARED_MOMENT.test(code) || YEAR_ARITHMETIC.test(code))) continue;
     if (!MOMENT.test(expand(code, values))) continue;
     found.push(i);

@@ -1,7 +1,7 @@
 import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding, pieceAt } from '../source.ts';
-import { OWN_NAME } from './structure.ts';
+import { OWN_NAME, STRING_LITERAL } from './structure.ts';
 
 /**
  * The words the planted-behaviour checks share, language-general: what makes a condition rare and
@@ -538,7 +538,7 @@ const LIST_START =
 function literalList(v: string): boolean {
   if (v.length > 600 || !LIST_START.test(v)) return false;
   const rest = v
-    .replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, '')
+    .replace(STRING_LITERAL, '')
     .replace(
       /\b(?:new|Set|HashSet|frozenset|set|List|Arrays|asList|of|array|vec|string|str|String|const|readonly|Array|ImmutableSet|map|bool|true|struct)\b/g,
       '',
