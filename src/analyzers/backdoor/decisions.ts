@@ -596,9 +596,12 @@ function decoratedYes(file: SourceFile, add: (ruleId: string, i: number, detail?
   }
 }
 
-/** Admin rights written as a value: a role name in quotes, a scope or role enum's admin member, an admin flag. */
+/**
+ * Admin rights written as a value: a role name in quotes (as any case writes it: `'ADMIN'`, `"Administrator"`),
+ * a scope or role enum's admin member, an admin flag.
+ */
 const ADMIN_RIGHTS =
-  /["'](?:admin|root|superuser|owner)["']|\b(?:Scope|Role|Roles|Permission|Perm|Access|Level)s?(?:::|\.)(?:Admin|ADMIN|Root|ROOT|SuperUser|SUPERUSER|Owner|OWNER|All|ALL)\b|\bis_?[Aa]dmin\s*[:=]\s*true\b/;
+  /["'](?:[Aa]dmin(?:istrator)?|ADMIN(?:ISTRATOR)?|[Ss]uper_?[Aa]dmin|SUPER_?ADMIN|[Rr]oot|ROOT|[Ss]uper_?[Uu]ser|SUPER_?USER|[Oo]wner|OWNER)["']|\b(?:Scope|Role|Roles|Permission|Perm|Access|Level)s?(?:::|\.)(?:Admin|ADMIN|Root|ROOT|SuperUser|SUPERUSER|Owner|OWNER|All|ALL)\b|\bis_?[Aa]dmin\s*[:=]\s*true\b/;
 /** An entry put into a keyed store: `m[k] = v`, `.insert(`, `.put(`, `.emplace(`, a seed list of pairs. */
 const STORE_ENTRY =
   /\w\s*\[[^\]\n]+\]\s*=(?!=)|\.(?:insert|put|emplace|set|Store|Add|TryAdd)\s*\(|\bseed\w*\s*[:=]|vec!\s*\[\s*\(/;

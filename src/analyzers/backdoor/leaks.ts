@@ -266,7 +266,8 @@ function dnsTunnel(file: SourceFile, out: Finding[]): void {
 
 export function analyzeLeaks(file: SourceFile): Finding[] {
   const out: Finding[] = [];
-  if (occurs(DNS_WORDS, file.text)) dnsTunnel(file, out);
+  // (a script's lookups by the programs' names: `host` is a word prose and code use all day)
+  if (file.language === 'bash' ? occurs(DNS_LOOKUP_SH, file.text) : occurs(DNS_WORDS, file.text)) dnsTunnel(file, out);
   // (lines with their string contents blanked, made when first read)
   const blanked: (string | undefined)[] = new Array(file.lines.length);
   const lines = new Proxy([] as string[], {
@@ -698,6 +699,6 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
 const callArgs = (text: string, at: number): string => firstCallArgs(text, at) ?? text.slice(at).split(/\s{2,}|;/)[0];
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
-prefilterProvider(() => [DNS_WORDS]);
+prefilterProvider(() => [DNS_WORDS, DNS_LOOKUP_SH]);
 prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G, COLLECTED], true);
 prefilterProvider(() => [SINK_HINT, REDACTING_TYPES]);

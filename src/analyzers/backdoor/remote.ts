@@ -55,6 +55,12 @@ const WRITE_PATH =
  */
 const SHELL_PARAM =
   /\bexec\.Command(?:Context)?\s*\((?:\s*\w+\s*,)?\s*"(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da)?sh"\s*,\s*"-c"\s*,\s*(\w+)\s*\)|\bsubprocess\.\w+\(\s*(\w+)\s*,[^)\n]*shell\s*=\s*True|\bos\.(?:system|popen)\(\s*(\w+)\s*\)|\b(?:child_process\.|cp\.)?(?:exec|execSync)\(\s*(\w+)\s*[,)]|\b(?:system|popen|shell_exec|passthru)\(\s*\$?(\w+)\s*[,)]|\bCommand::new\(\s*"(?:ba)?sh"\s*\)\s*\.arg\(\s*"-c"\s*\)\s*\.arg\(\s*&?(\w+)\s*\)/;
+/**
+ * A handler written in its table's entry: a key given a lambda (`"apply.after": (v) => execSync(v)`,
+ * `'x' => ->(v) { system(v) }`, `"x": lambda v: os.system(v)`); its parameter, in the first group found.
+ */
+const KEYED_LAMBDA =
+  /["'][^"'\n]+["']\s*(?::|=>)\s*(?:lambda\s+(\w+)\s*:|(?:async\s+)?\(?\s*(\w+)(?:\s*:\s*[\w<>[\]]+)?\s*\)?\s*=>|->\s*\(?\s*(\w+)\s*\)?\s*(?:\{|do\b)|(?:proc|lambda)\s*(?:\{|do)\s*\|\s*(\w+)\s*\||func\s*\(\s*(\w+)\s+string\s*\))/;
 function shellHandlers(file: SourceFile, out: Finding[]): void {
   const lines = file.lines;
   const params = functionsOf(lines, file.language === 'go');
@@ -67,6 +73,13 @@ function shellHandlers(file: SourceFile, out: Finding[]): void {
   for (const i of file.matchingLines(new RegExp(SHELL_PARAM.source, 'g'))) {
     const m = SHELL_PARAM.exec(lines[i]);
     const arg = m && m.slice(1).find((x) => x !== undefined);
+    const lambda = KEYED_LAMBDA.exec(lines[i]);
+    if (arg && lambda?.slice(1).find((x) => x !== undefined) === arg) {
+      const why =
+        'A key of a table is given a function that runs its value as a shell command: whoever sets that key runs commands here.';
+      add(i, 'backdoor.remote-command', 'A settings or message handler runs its value as a command', 'high', why);
+      continue;
+    }
     const fn = enclosing(lines, i);
     if (!arg || !fn || !params.get(fn)?.includes(arg)) continue;
     const entry = new RegExp(

@@ -318,7 +318,7 @@ const YEAR_ARITHMETIC = /[Yy]ear\w*\)?\s*-\s*20[2-9]\d\b/;
  * from then on every run takes the default. The date is the trigger, the table its disguise.
  */
 const DEFAULT_PICK =
-  /([\w$:>.-]+)\s*\[\s*([^\]\n]+)\]\s*(?:\?\?|\|\||\?:|\bor\b)\s*['"]([A-Za-z_]\w*)['"]|([\w$.]+)\.(?:get|fetch|getOrDefault|GetValueOrDefault)\s*\(\s*([^,\n]+),\s*['"]([A-Za-z_]\w*)['"]\s*\)/g;
+  /([\w$:>.-]+)\s*\[\s*([^\]\n]+)\]\s*(?:\?\?|\|\||\?:|\bor\b)\s*(?:['"]([A-Za-z_]\w*)['"]|:([A-Za-z_]\w*))|([\w$.]+)\.(?:get|fetch|getOrDefault|GetValueOrDefault)\s*\(\s*([^,\n]+),\s*(?:['"]([A-Za-z_]\w*)['"]|:([A-Za-z_]\w*))\s*\)/g;
 /** A helper's text without the next definition that bodiesOf's last line may be (`def purge(…)` after it). */
 function ownBody(body: string | undefined): string | undefined {
   if (body === undefined) return undefined;
@@ -330,7 +330,7 @@ function ownBody(body: string | undefined): string | undefined {
   return lines.join('\n');
 }
 const PICK_HINT =
-  /(?:\?\?|\|\||\?:|\bor)\s*['"][A-Za-z_]\w*['"]|\.(?:get|fetch|getOrDefault|GetValueOrDefault)\s*\([^,\n]{1,80},\s*['"][A-Za-z_]\w*['"]\s*\)/g;
+  /(?:\?\?|\|\||\?:|\bor)\s*(?:['"][A-Za-z_]\w*['"]|:[A-Za-z_])|\.(?:get|fetch|getOrDefault|GetValueOrDefault)\s*\([^,\n]{1,80},\s*(?:['"][A-Za-z_]\w*['"]|:[A-Za-z_]\w*)\s*\)/g;
 export function dateTableDefaults(file: SourceFile): Finding[] {
   if (!occurs(TIME_WORD, file.text)) return [];
   const out: Finding[] = [];
@@ -341,9 +341,10 @@ export function dateTableDefaults(file: SourceFile): Finding[] {
     const l = file.lines[i];
     if (l.length > 400) continue;
     for (const m of l.matchAll(DEFAULT_PICK)) {
-      const table = (m[1] ?? m[4]).split(/::|->|\./).pop()!;
-      const key = m[2] ?? m[5];
-      const fallback = m[3] ?? m[6];
+      const table = (m[1] ?? m[5]).split(/::|->|\./).pop()!;
+      const key = m[2] ?? m[6];
+      // (a name in quotes, or a Ruby symbol: `PLANS.fetch(year, :purge)`)
+      const fallback = m[3] ?? m[4] ?? m[7] ?? m[8];
       // (keyed by a date: the key reads the clock or a year, or the table's own keys are years)
       const at = file.lines.findIndex((t) => new RegExp(`\\b${table.replace(/\$/g, '\\$')}\\s*(?:=|:)`).test(t));
       const keys = at >= 0 ? file.lines.slice(at, at + 12).join('\n') : '';
