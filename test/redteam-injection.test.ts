@@ -103,3 +103,18 @@ test('red-team s20 set E: all 40 bad flagged, none of 28 near misses', () => {
   assert.ok(total.badFlagged >= 40, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
   assert.deepEqual(falseOf(results), []);
 });
+
+// Set F (session 21), by a sixth author asked for what tools hand back (MCP results and tool descriptions,
+// search results, API JSON, notebooks, CI logs, SQL tables, CSV, chat and mail exports, kubectl, SVG), a
+// quarter of it in other languages: 20/40 bad and 0/28 good untouched; the session then fixed the mechanisms
+// it missed (an order to act behind the person's back, whoever acts on the text, the user's turn faked in
+// data, SVG's hiding attributes, percent-encoded text, a sentence cut into numbered fields): 37/40, tuned
+// now (test/fixtures/redteam-injection-s21/README.md).
+test('red-team s21 set F: at least 37 of 40 bad flagged, none of 28 near misses', () => {
+  const dir = join(import.meta.dirname, 'fixtures/redteam-injection-s21/f');
+  const results = loadCases(dir).map((c) => judgeCase(c, dir));
+  const total = tally(results).total;
+  assert.ok(total.bad >= 40 && total.good >= 28, `${total.bad} bad, ${total.good} good`);
+  assert.ok(total.badFlagged >= 37, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+  assert.deepEqual(falseOf(results), []);
+});

@@ -97,7 +97,7 @@ const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y)
 const WORD_LIST =
   words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation automations whoever bot bots web_fetch webfetch
   run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
-  otlpendpoint logprompts scp rsync sts`);
+  otlpendpoint logprompts scp rsync sts navragen sormadan`);
 const WORDS = new Set(WORD_LIST.map(hashOf));
 
 /** Word beginnings that are anchors (any inflection, any language: ignore, ignorez, ignorieren). */
@@ -158,6 +158,29 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('tell', 'the them everyone'),
   ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic routine harmless typo'),
   ...cross('user users reviewer reviewers maintainer maintainers they', 'does doesn do don won will'),
+  // (an order to act behind the person's back, signals.ts UNASKED; a faked message of the user's, FAKE_TURN;
+  // another's authority claimed, OVERRIDE)
+  ...cross(
+    'without',
+    'asking checking consulting telling informing notifying bothering confirming first user users owner',
+  ),
+  ...cross('no', 'need confirmation approval permission'),
+  ...cross('leave', 'this it that these them'),
+  ...cross('continue proceed on it this that', 'silently quietly'),
+  ...cross('message messages', 'from'),
+  ...cross('change', 'of'),
+  ...cross('maintainer owner emergency', 'override'),
+  ...cross('niet', 'eerst vragen melden'),
+  ...cross('zonder', 'te bevestiging toestemming'),
+  ...cross('ohne', 'nachzufragen zu'),
+  ...cross('sans', 'demander confirmation'),
+  ...cross('sin', 'preguntar confirmar pedir avisar consultar'),
+  ...cross('sem', 'perguntar confirmar avisar consultar'),
+  ...cross('senza', 'chiedere conferma avvisare consultare'),
+  ...cross('nie', 'wspominaj pytaj informuj'),
+  ...cross('bez', 'pytania potwierdzenia zgody'),
+  ...cross('onay', 'almadan beklemeden'),
+  ...cross('tanpa', 'bertanya konfirmasi izin'),
   // (commands that print credentials, a goal said without naming an agent: gh auth token, kubectl get secret)
   ...cross('auth', 'token'),
   ...cross('get', 'secret secrets'),
@@ -182,7 +205,8 @@ const TOOL = new Set(words('tool tools').map(hashOf));
 const THE = hashOf('the');
 const USE = hashOf('use');
 const ROT = new Set(words('rot13 rot caesar').map(hashOf));
-const HIDDEN_STYLE = new Set(words('style hidden').map(hashOf));
+// (SVG hides text by its own attributes too: `<text opacity="0" font-size="0.2">`)
+const HIDDEN_STYLE = new Set(words('style hidden opacity visibility display').map(hashOf));
 const HEX = hashOf('hex');
 const PARTS = new Set(words('concatenate combine join assemble together order').map(hashOf));
 const ATTRIBUTE = new Set(words('alt title label description content').map(hashOf));
@@ -563,6 +587,7 @@ export const GATE_PARTS = (() => {
   const byFirst = new Map<string, string[]>();
   for (const [a, b] of BIGRAM_LIST) byFirst.set(a, [...(byFirst.get(a) ?? []), b]);
   const wholeWords = [...WORD_LIST, ...words('rot13 rot caesar style hidden hex concatenate combine join assemble')];
+  wholeWords.push(...words('opacity visibility display'));
   wholeWords.push(...words('together order'));
   const inWords = [
     ...TRIGRAM_LIST.map((w) => w.join(NOT_WORD) + '\\b'),

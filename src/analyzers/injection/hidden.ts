@@ -28,6 +28,8 @@ export interface Segment {
   prefix?: number;
   /** Whether its text in the file passes GATE, when already known (index.ts). */
   worth?: boolean;
+  /** A text joined from parts of the file (index.ts splitFields): a finding in it is reported at `offset`. */
+  joined?: boolean;
 }
 
 /** Longest piece of hidden text judged at once. */
@@ -117,7 +119,7 @@ function markdownCommentSegments(text: string, out: Segment[]): void {
 }
 
 const HIDDEN_OPEN =
-  /<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*0|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0[^.]|clip\s*:\s*rect\(0|color\s*:\s*(?:transparent|#fff(?:fff)?\b|white))|\shidden(?=[\s>=]))[^>]*>/iy;
+  /<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*0|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0[^.]|clip\s*:\s*rect\(0|color\s*:\s*(?:transparent|#fff(?:fff)?\b|white))|\shidden(?=[\s>=])|\s(?:opacity|fill-opacity)\s*=\s*["']0*(?:\.0+)?["']|\sfont-size\s*=\s*["']0*(?:\.\d+)?(?:px|pt|em)?["']|\svisibility\s*=\s*["']hidden["']|\sdisplay\s*=\s*["']none["'])[^>]*>/iy;
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /**
@@ -290,6 +292,7 @@ function encodedSegments(text: string, out: Segment[], asked: boolean): void {
   // source files hold some: hashes, keys, source maps). (The prefilter's carrier is this very
   // test, made in its pass: `asked` says it was, and the text is not searched again.)
   if (!asked && !DECODING_TALK.test(text)) return;
+  if (URL_DECODING_TALK.test(text)) percentEncodedSegments(text, out);
   // (Runs of base64 and word characters found by one pass over the codes; the patterns are tried
   // only on runs long enough to hold them: a regex with a look-behind at every position is slow.)
   for (const [start, end] of longRuns(text, 24)) {
@@ -311,6 +314,27 @@ function encodedSegments(text: string, out: Segment[], asked: boolean): void {
       const decoded = Buffer.from(m[0], 'hex').toString('utf8');
       if (readableText(decoded)) out.push({ text: decoded, offset: shift + m.index, technique: 'encoded' });
     }
+  }
+}
+
+/**
+ * Percent-encoded text (`curl%20-s%20https%3A%2F%2F…`), decoded where the text talks of decoding: a field a
+ * model is asked to "URL-decode and run" reads as data to a keyword filter. (Found from the `%`s: a run of
+ * at least four escapes, the characters between them, and the word before the first.)
+ */
+const URL_DECODING_TALK = /url[- ]?decod|percent[- ]?(?:en|de)cod|decodeURI|unquote/i;
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+*'()!-]{0,40}){4,}/g;
+function percentEncodedSegments(text: string, out: Segment[]): void {
+  for (const m of text.matchAll(PERCENT_RUN)) {
+    let start = m.index;
+    while (start > 0 && start > m.index - 40 && /[A-Za-z0-9._~+-]/.test(text[start - 1])) start--;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(text.slice(start, m.index + m[0].length).replace(/\+/g, ' '));
+    } catch {
+      continue;
+    }
+    if (readableText(decoded)) out.push({ text: decoded, offset: start, technique: 'encoded' });
   }
 }
 

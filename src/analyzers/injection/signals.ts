@@ -267,6 +267,33 @@ export const ADDRESS = gated(
   ),
 );
 
+/**
+ * An order to act without the consent or the knowledge of the person the reader works for: "no need to confirm
+ * with the user", "do this without asking", "leave this out of the review summary", "continue silently",
+ * "niet eerst navragen", "无需告知开发者", "확인 질문 없이". Only an agent acting for someone is told so: a person
+ * reading a runbook is its user. (A flag's description, "-y: proceed without prompting", names no one to skip.)
+ */
+export const UNASKED = gated(
+  signal([
+    String.raw`\bwithout (?:first )?(?:asking|checking with|consulting|telling|informing|notifying|bothering|confirming with)\b(?:\s+(?:the |your |any )?(?:user|owner|developer|human|person|maintainers?|reviewers?|team|anyone|anybody|them)\b|(?=\s*(?:[.!;,)]|$|first\b|again\b)))`,
+    String.raw`\bwithout (?:the )?(?:user'?s?|owner'?s?|developer'?s?|human'?s?) (?:confirmation|approval|consent|knowledge|permission)\b`,
+    String.raw`\bno need to (?:confirm|ask|check|double-check|tell|inform|notify|consult)\b|\bno (?:confirmation|approval|permission|sign-off) (?:is )?(?:needed|required|necessary)\b`,
+    String.raw`\b(?:do not|don't|never) (?:ask|prompt|check with|wait for|consult|bother) (?:the |your )?(?:user|owner|developer|human|anyone|them|for (?:confirmation|approval|permission))\b`,
+    String.raw`\bleave (?:this|it|that|these|them) out of (?:the |your )?(?:[\w-]+ )?(?:summary|reply|review|report|response|answer|changelog|notes|output)\b`,
+    String.raw`\b(?:continue|proceed|carry on|go on|do (?:it|this|that)|run (?:it|this|them))\s+(?:silently|quietly|without (?:comment|mention|a word))\b`,
+    // (Dutch, German, French, Spanish, Portuguese, Italian, Polish, Turkish, Indonesian, Vietnamese)
+    String.raw`\bniet (?:eerst )?(?:navragen|vragen|melden)\b|\bzonder (?:te vragen|navragen|bevestiging|toestemming|te melden)\b|\bohne (?:r\u00fcckfrage|nachzufragen|zu fragen|best\u00e4tigung|zustimmung)\b|\bnicht (?:nach)?fragen\b`,
+    String.raw`\bsans (?:demander|confirmation|(?:leur |son |l')?(?:accord|autorisation)|pr\u00e9venir|pr\u00e9venir personne)\b|\bsin (?:preguntar|confirmar|pedir (?:confirmaci\u00f3n|permiso)|avisar|consultar)\b|\bsem (?:perguntar|confirmar|confirma\u00e7\u00e3o|avisar|consultar)\b|\bsenza (?:chiedere|conferma|avvisare|consultare)\b`,
+    String.raw`\bnie (?:wspominaj|pytaj|informuj|m\u00f3w)\b|\bbez (?:pytania|pyta\u0144|potwierdzenia|zgody)\b|\bsormadan\b|\bonay (?:almadan|beklemeden)\b|\btanpa (?:bertanya|konfirmasi|izin)\b|\bkh\u00f4ng c\u1ea7n (?:h\u1ecfi|x\u00e1c nh\u1eadn|b\u00e1o)\b`,
+    // (Russian, Ukrainian, Chinese, Japanese, Korean, Arabic, Hindi)
+    String.raw`не спрашива\p{L}*|без (?:подтвержд\p{L}*|согласовани\p{L}*|вопросов|ведома)|подтвержд\p{L}*(?:[^.!?\n]){0,40}не (?:нужно|надо|требуется)|не (?:нужно|надо) (?:подтвержд|спрашива|сообща|уведомля)\p{L}*|не питаючи|без підтвердженн\p{L}*`,
+    String.raw`无需(?:告知|确认|询问|通知|征得)|無需(?:告知|確認|詢問)|不必(?:确认|询问|告知|通知)|不要(?:询问|确认|告诉|通知)|不用(?:确认|询问|告诉)|確認(?:不要|せずに|は不要|なしで)|表示しないで|知らせないで|伝えないで|報告しないで|確認\s*(?:질문\s*)?없이|확인\s*(?:질문\s*)?없이|묻지\s*말고|알리지\s*(?:말고|마)|دون (?:سؤال|إذن|تأكيد|إبلاغ)|बिना (?:पूछे|बताए|पुष्टि)`,
+  ]),
+  new RegExp(
+    String.raw`without |no need to|no (?:confirmation|approval|permission|sign-off)|(?:not|n't|never) (?:ask|prompt|check with|wait for|consult|bother)|out of|silently|quietly|without comment|niet |zonder|ohne |nicht |sans |sin |sem |senza|nie |bez |sormadan|onay|tanpa|kh\u00f4ng|не |без |подтвержд|не питаючи|无需|無需|不必|不要|不用|確認|表示しないで|知らせないで|伝えないで|報告しないで|확인|묻지|알리지|دون |बिना`,
+  ),
+);
+
 /** Text that tries to replace the task or the rules the agent was given. */
 export const OVERRIDE = gated(
   signal([
@@ -274,7 +301,8 @@ export const OVERRIDE = gated(
     // (the user's own request set aside: "ignore the user's request for now", "disregard what the user asked")
     String.raw`\b(?:ignore|disregard|forget|set aside|put aside|deprioriti[sz]e)\b[^.\n]{0,12}\b(?:the |your )?(?:user'?s?|human'?s?|developer'?s?|operator'?s?) (?:original |current |actual )?(?:request|task|question|instructions?|prompt|ask)\b|\b(?:ignore|disregard|forget)\b (?:what|whatever) (?:the|your) (?:user|human|developer) (?:asked|wants|said|requested)\b`,
     String.raw`\b(?:new|updated|real|actual|true|only|highest[- ]priority) (?:instructions?|task|objective|directive|orders?)\b`,
-    String.raw`\b(?:priority|system|security|admin) (?:override|notice|policy notice|directive)\b`,
+    String.raw`\b(?:priority|system|security|admin|maintainer|owner|emergency) (?:override|notice|policy notice|directive)\b`,
+    String.raw`\bchange of plans?\s*[:：]|\bplans? (?:has|have) changed\s*[:：]`,
     String.raw`\b(?:stop|abandon|drop|pause|cancel) (?:working on |what you are doing\b|(?:the )?user'?s (?:current )?|your (?:current )?)(?:request|task|plan|work)?`,
     String.raw`\bthe user (?:actually|really|now|also) (?:wants|needs|asked|expects)\b`,
     // (the reader's task declared void, or something put in its place: "your assignment has been
@@ -289,7 +317,7 @@ export const OVERRIDE = gated(
     String.raw`تجاهل\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|التوجيهات)|مهمتك الجديدة|(?:ال)?تعليمات (?:ال)?جديدة`,
   ]),
   new RegExp(
-    String.raw`ignor|disregard|forget|overrid|bypass|instruction|task|request|assignment|instead|objective|directive|order|notice|policy|stop|abandon|drop|pause|cancel|the user|concatenat|combin|join|assembl|decod|decrypt|unscrambl|${NON_ASCII}`,
+    String.raw`ignor|disregard|forget|overrid|bypass|instruction|task|request|assignment|instead|objective|directive|order|notice|policy|stop|abandon|drop|pause|cancel|the user|concatenat|combin|join|assembl|decod|decrypt|unscrambl|change of plan|plans? ha|${NON_ASCII}`,
   ),
 );
 
@@ -308,9 +336,14 @@ export const FAKE_TURN = gated(
     String.raw`\bEND (?:OF )?(?:SYSTEM MESSAGE|FILE|TOOL (?:OUTPUT|RESULT)|OUTPUT|CONTEXT)\b`,
     String.raw`\[tool(?:[: ][^\]\n]{0,40})?\]|\btool (?:result|output) (?:follows|ends)\b`,
     String.raw`\bfrom the (?:tool host|system administrator|platform team)\]?`,
+    // (the user's own turn faked inside data: "(message from the person you are working for)", "[user message]",
+    // "[사용자 메시지]", "ユーザー:" after a closed tool result)
+    String.raw`[(\[]\s*(?:a |new )?(?:message|note|instruction|request)s? from (?:the |your )?(?:user|person|human|developer|operator|owner)\b[^)\]\n]{0,60}[)\]]`,
+    String.raw`\[\s*(?:user|human) (?:message|turn|request|note)\s*\]|\[\s*(?:사용자|ユーザー|用户|用戶|пользовател\p{L}*|usuario|utilisateur|benutzer|nutzer)(?:\s*(?:메시지|メッセージ|消息|訊息|сообщение|mensaje|message|nachricht))?\s*\]`,
+    String.raw`</(?:tool_result|tool_output|function_results)>\s*(?:\\n|\n|\s)*(?:user|human|사용자|ユーザー|用户|пользователь|usuario|utilisateur)\s*[:：]`,
   ]),
   new RegExp(
-    String.raw`<\||\[\/?inst|<<\/?sys|<\/?(?:system|tool_|function_|assistant|instructions)|system|assistant|observation|thought|action input|final answer|end of|end system|\[tool|tool (?:result|output)|from the `,
+    String.raw`<\||\[\/?inst|<<\/?sys|<\/?(?:system|tool_|function_|assistant|instructions)|system|assistant|observation|thought|action input|final answer|end of|end system|\[tool|tool (?:result|output)|from the |(?:message|note|instruction|request)s? from|\[\s*(?:user|human|사용자|ユーザー|用户|用戶|пользовател|usuario|utilisateur|benutzer|nutzer)`,
   ),
 );
 
@@ -328,6 +361,13 @@ export const ADDRESSEE = gated(
     String.raw`\b(?:humans?|people|persons?|developers?) or (?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?)\b|\b(?:bots?|machines?|AI|agents?|assistants?|models?|LLMs?) or (?:humans?|people|persons?)\b`,
     String.raw`\bwhoever\b[^.:\n]{0,30}?\b(?:automat|generat)\w*`,
     String.raw`\bwhoever\b[^.:\n]{0,20}?\b(?:reads?|reading|process(?:es|ing)?|pars(?:es|ing)|summari[sz](?:es|ing))\s+this\b`,
+    // (whoever acts on the text, then a duty or a label: "whoever handles this ticket next must run…",
+    // "Note for whoever applies this migration:", "whoever is debugging this pod: run…")
+    String.raw`\bwhoever\b(?:\s+(?:is|are))?\s+[a-z]+\b[^.:\n]{0,40}?(?:\s(?:must|should|needs? to|has to|shall|is (?:required|expected) to)\b|:)`,
+    // ("The automation running this notebook must…": a process picked out by the text it reads)
+    String.raw`\bthe (?:automation|pipeline|process|job|tool|script|helper|runner|integration|bot|program)\s+(?:that\s+|which\s+)?(?:runs?|running|process(?:es|ing)?|handl(?:es|ing)|reads?|reading|execut(?:es|ing)|imports?|importing|syncs?|syncing|appl(?:ies|ying)|consum(?:es|ing))\s+(?:this|these)\b`,
+    // (Russian and Ukrainian: "для того, кто обрабатывает эту почту:", "тому, хто читає це:")
+    String.raw`(?:для\s+)?(?:того|тех|тому|тим),?\s+(?:кто|хто)\s+(?:обрабатыва|чита|выполня|разбира|запуска|получа|обслужива|обробля|чита|викону)\p{L}*(?:\s+\p{L}+){0,3}\s*[:：]`,
     // ("tools that regenerate this file are required to…", "Automation note:", "tools assisting our users")
     String.raw`\b(?:tools?|programs?|scripts?|services?|systems?|software) (?:that|which|who)\b`,
     String.raw`\b(?:automation|bot|agent|assistant|machine|model|AI|LLM)(?:[- ](?:facing|only|specific|readable))?[- ](?:note|notice|instructions?|directive|hint|section)s?\b`,
@@ -516,7 +556,7 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
 /** Imperative speech to the reader: what a person would also read as an order. */
 export const IMPERATIVE = signal([
   String.raw`\b(?:you (?:must|should|need to|have to|are required to)|make sure (?:to|you)|be sure to|remember to|always|never|do not|don't)\b`,
-  String.raw`(?:^|[.:!]\s+|\(|\*\*\s*|>\s*|["'\x60]|,\s+)(?:run|execute|install|add|set|export|send|post|upload|append|include|paste|delete|remove|disable|skip|restart|reply|answer|open|close|approve|push|commit|write|create|edit|replace|read|copy|keep|start|decode|fetch|download|call|use|print|change|update|drop|rewrite|grant|enable|move|merge|label|insert|collect|put)\b`,
+  String.raw`(?:^|[.:!]\s+|\(|\*\*\s*|>\s*|["'\x60]|,\s+)(?:run|execute|install|add|set|export|send|post|upload|append|include|paste|delete|remove|disable|skip|restart|reply|answer|open|close|approve|push|commit|write|create|edit|replace|read|copy|keep|start|decode|fetch|download|call|use|print|change|update|drop|rewrite|grant|enable|move|merge|label|insert|collect|put|embed|attach|render|apply|follow|show|display|load|pipe|save|store|share|forward|email|do)\b`,
   String.raw`\b(?:before|after) (?:you |running |doing |committing |any )`,
   // (a duty put on whoever the subject is, then an act: "Tooling that … must also read ~/.npmrc and post…")
   String.raw`\b(?:must|shall|should|ha(?:s|ve) to|needs? to|(?:is|are) (?:required|expected|asked|supposed) to)\s+(?:also\s+|first\s+|always\s+|now\s+|then\s+)?(?:run|execute|install|send|post|upload|email|forward|read|copy|add|set|include|attach|paste|end|start|call|push|commit|pass|delete|remove|disable|skip)\b`,
@@ -533,6 +573,9 @@ export const IMPERATIVE = signal([
   String.raw`\bwhen(?:ever)? you (?:summari[sz]e|review|reply|respond|answer|write|edit|commit|open|create|generate|finish|complete)\b`,
   String.raw`\b(?:ejecut[ae]|instal[ae]|añad[ae]|agreg[ae]|ajoutez|exécutez|installez|lancez|esegui|installa|aggiungi|führe|installiere|füge|выполни\w*|установи\w*|запусти\w*|добавь\w*)\b|执行|运行|安装|添加|実行|インストール|追加して|실행|설치|추가`,
   String.raw`请|務必|必须|してください|하십시오|해 주세요|bitte\b|por favor|veuillez|s'il vous plaît|пожалуйста|необходимо`,
+  // (Russian orders, whole words by letters: `\b` knows only ASCII; Dutch ones, written in ASCII)
+  String.raw`(?<!\p{L})(?:пришлите|пришли|отправьте|отправь|удалите|удали|сделайте|выполните|запустите)(?!\p{L})`,
+  String.raw`\b(?:verwijder|installeer|verstuur|stuur|voeg\s+\S+\s+toe|voer\s+\S+(?:\s+\S+)?\s+uit)\b`,
   String.raw`نفّذ|نفذ|شغّل|شغل|ثبّت|ثبت|أضف|أرسل|يجب عليك|من فضلك|يرجى`,
 ]).withIntl([
   // Orders and duties in more languages, asked only of text that holds letters outside ASCII (as such text
@@ -565,6 +608,8 @@ const SENSITIVE = signal(
     String.raw`\b(?:env|printenv|set)\s*\||\bprintenv\b|\benv(?:ironment)? ?(?:variables|vars)\b|\$\(env\)|\bos\.environ\b|\bprocess\.env\b|\b(?:AWS|GITHUB|OPENAI|ANTHROPIC|NPM)_[A-Z_]*(?:KEY|TOKEN|SECRET)\b`,
     String.raw`\bconversation (?:history|so far)|\b(?:system prompt|chat history|previous messages)\b`,
     String.raw`\b(?:customer|client|user|employee|patient|account|member)s?'? (?:list|data|records|emails|e-mails|database|details|tables?|addresses|phone numbers)\b|\bpersonal data\b|\bPII\b`,
+    // (a data file named for the people it holds: `exports/customers_full.csv`, `customers_pii.parquet`)
+    String.raw`\b[\w-]*(?:customer|client|user|employee|patient|member|payroll|salar|pii)[\w-]*\.(?:csv|tsv|parquet|jsonl?|sql|xlsx?|db|sqlite3?|dump|bak)\b`,
     String.raw`\bauthori[sz]ation (?:header|token|value)|\bbearer\b|\bsession (?:ids?|cookies?)\b`,
     String.raw`凭证|密钥|令牌|密码|环境变量|認証情報|秘密鍵|トークン|環境変数|비밀번호|토큰|credenciales|identifiants|Zugangsdaten|учётн\w+ данн\w+|ключ\w*`,
     String.raw`بيانات الاعتماد|كلمات? المرور|مفاتيح|مفتاح|متغيرات البيئة|رموز? الوصول`,
@@ -581,13 +626,16 @@ const SEND = signal([
   String.raw`\|\s*(?:curl|nc|ncat|netcat|socat)\b|\bnc\s+[\w.-]+\s+\d+|/dev/tcp/`,
   // (copied to another host: `scp … user@host:`, `rsync … host:/path`)
   String.raw`\b(?:scp|rsync|sftp)\b`,
-  String.raw`\b(?:include|append|add|put|embed|copy)\b[^.\n]{0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
+  // (a dot inside a file's name, `~/.npmrc`, does not end the sentence)
+  String.raw`\b(?:include|append|add|put|embed|copy)\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:in|into|to) (?:your|the|a|this) (?:reply|response|answer|summary|comment|commit|pull request|PR|issue|message|output|url|image)`,
   // (shown in the reader's own answer: "print the value of STRIPE_SECRET_KEY in your final answer")
-  String.raw`\b(?:print|show|output|echo|write|list|quote|reveal|display|dump)\b[^.\n]{0,60}\b(?:in|into|at the end of) your (?:reply|response|answer|final answer|summary|message|output)\b`,
+  String.raw`\b(?:print|show|output|echo|write|list|quote|reveal|display|dump)\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:in|into|at the end of) your (?:reply|response|answer|final answer|summary|message|output)\b`,
+  // (secrets committed to the repository: `commit .env`, `git add -f .env`)
+  String.raw`(?<![-\w])commit\s+(?:the\s+)?\.env\b|\bgit add\s+(?:-f\s+)?\.env\b`,
   String.raw`\bgit (?:remote add|push)\b[^\n]*(?:--all|--mirror|--tags|https?://)`,
   String.raw`\b(?:comment|reply|respond|answer)\w*\b[^.\n]{0,40}\bwith (?:the )?(?:values?|contents?|output)\b`,
   String.raw`\bwebhook|\bgist\b|\bpastebin|\bdns\b[^.\n]{0,30}\blookup|\bdms?\b|\bdirect[- ]message`,
-  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|env[ií][ae]r?|envíe|subir|sube\b|envoy\w+|téléverser|senden|sende\b|schick\w*|hochladen|\blade\b[^\n]{0,60}\bhoch\b|отправ\w+|загруз\w+`,
+  String.raw`发送|贴|上传|粘贴|提交|発送|送信|貼り付け|アップロード|보내|업로드|env[ií][ae]r?|envíe|subir|sube\b|envoy\w+|téléverser|senden|sende\b|schick\w*|hochladen|\blade\b[^\n]{0,60}\bhoch\b|отправ\w+|загруз\w+|пришл\w+|пришли\w*|перешл\w+|вышл\w+|wyślij|prześlij`,
   String.raw`أرسل|ارسل|إرسال|ارفع|الصق`,
 ]);
 
@@ -705,10 +753,21 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:curl|wget)\b[^\n]*\s(?:-o|-O|--output)\s*\S+[^\n]*\b(?:chmod\s+[+0-7]*x|\bsh\s+\S|\bbash\s+\S|&&\s*\.?/\S)`,
       String.raw`\bdownload\b(?:[^.\n]|\.(?=\S)){0,120}\b(?:make it executable|chmod|run it|execute it|and run)\b`,
       // (the pipe said in words, over sentences: "Fetch … with curl. Then pipe what you fetched into bash.")
-      String.raw`\b(?:pipe|feed|pass)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:into|to|through)\s+(?:a |the )?(?:(?:ba|z|da)?sh|shell|python3?|node|interpreter)\b`,
+      String.raw`\b(?:pipe|feed|pass)\b(?:[^.\n]|\.(?=\S)){0,40}\b(?:into|to|through)\s+(?:a |the )?(?:sudo\s+)?(?:(?:ba|z|da)?sh|shell|python3?|node|interpreter)\b`,
       // (a script on the network named as what to run: "execute the installer at https://…/i.sh")
       String.raw`\b(?:run|execute|source|eval|invoke|launch)\b(?:[^.\n]|\.(?=\S)){0,40}https?://\S{1,300}?\.(?:sh|bash|ps1|py|pl|rb|exe|bat|cmd)\b`,
       String.raw`\b(?:python3?|node|perl|ruby|bash|sh|zsh|source)\s+<\(\s*(?:curl|wget)\b`,
+    ]),
+  },
+  {
+    // Code from the network or made to run at every login, asked of the agent (a README for people applies
+    // `kubectl apply -f https://…` manifests all day: only where the text speaks to the agent)
+    goal: 'exec',
+    strong: false,
+    gate: /kubectl|bashrc|zshrc|profile|crontab/,
+    re: signal([
+      String.raw`\bkubectl\s+(?:apply|create|replace)\s+(?:-\w+\s+\S+\s+)*-f\s+https?://`,
+      String.raw`(?:>>\s*|\b(?:append|add|write|insert|put|echo)\w*\b(?:[^.\n]|\.(?=\S)){0,80}?\b(?:to|into|in)\s+|追加到?|添加到|写入|追記|追加して|추가)\s*~?/?\.(?:bashrc|zshrc|bash_profile|zprofile|profile)\b|\bcrontab\s+-\s*$|\|\s*crontab\s+-`,
     ]),
   },
   {
@@ -752,7 +811,7 @@ export const GOALS: Goal[] = [
     goal: 'guard-bypass',
     strong: false,
     gate: new RegExp(
-      String.raw`no-verify|hookspath|uninstall|deactivat|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
+      String.raw`no-verify|hookspath|uninstall|deactivat|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|push|pull request|\bpr\b|required_|enforce_admins|dismiss_stale|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
     ),
     re: signal([
       String.raw`--no-verify\b|\bcore\.hooksPath\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
@@ -763,6 +822,9 @@ export const GOALS: Goal[] = [
       String.raw`\bre-?run it as\b|\bthe hook does not inspect\b|\bapproval prompts? (?:are|is) not needed\b`,
       String.raw`\b(?:approve|merge)(?: and (?:merge|approve))? (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
       String.raw`\bgit push\b[^\n]*(?:--force|-f\b)[^\n]*\b(?:main|master)\b`,
+      // (review skipped: "push straight to main without opening a PR"; the required checks emptied or turned off)
+      String.raw`\bpush\w*\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:straight|directly|right)\s+(?:in)?to\s+(?:the\s+)?(?:main|master|prod(?:uction)?|release)\b|\bwithout (?:opening|creating|filing) (?:a |any )?(?:PR|pull request|merge request)\b`,
+      String.raw`\b(?:required_status_checks|required_pull_request_reviews|enforce_admins|required_approving_review_count|dismiss_stale_reviews)\b[^.\n]{0,30}\b(?:to\s+)?(?:\[\s*\]|false|0|null|none|empty)\b`,
       String.raw`\bALLOWED_HOSTS\s*=\s*\[\s*['"]\*['"]|\bDEBUG\s*=\s*True\b(?:[^.\n]|\.(?=\S)){0,60}\bproduction\b|Access-Control-Allow-Origin:\s*\*|\bchmod\s+(?:-R\s+)?777\b`,
       String.raw`\bverify\s*=\s*False\b|rejectUnauthorized\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0|InsecureSkipVerify\s*:\s*true|\bstrict-ssl\s+false|--insecure\b|\bCURLOPT_SSL_VERIFYPEER\b`,
       String.raw`\bprivileged\b[^.\n]{0,20}\b(?:true|mode)\b|--privileged\b|/var/run/docker\.sock\b|\bhostPath\b`,
@@ -840,7 +902,7 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:leave out|leaving out|omit|omitting|gloss over|skip over|hide)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:just|only|simply) (?:say|state|mention|report|write|tell)\b`,
       String.raw`\bno(?:body| ?one)\b(?:[^.\n]){0,20}\b(?:needs? to|has to|should|must) (?:be told|know|hear|see)\b`,
       String.raw`\bno need to (?:mention|tell|inform|report|bring (?:it |this )?up|surface|flag)\b|\bwithout (?:the (?:user|reviewers?|maintainers?|owner)|them|anyone|anybody) (?:noticing|knowing|seeing|finding out|being told)\b`,
-      String.raw`无需向用户|不要(?:告诉|通知|向)用户|不要提及|ユーザーに(?:伝え|知らせ)ない|사용자에게 (?:알리지|말하지)|sin (?:decir|avisar)(?:le)? al usuario|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)|не (?:говори|сообщай)\w* пользовател`,
+      String.raw`无需向用户|不要(?:告诉|通知|向)用户|不要提及|ユーザーに(?:伝え|知らせ)ない|(?:チャット|画面|ユーザー|会話)に表示しないで|사용자에게 보여주지|사용자에게 (?:알리지|말하지)|sin (?:decir|avisar)(?:le)? al usuario|sans (?:le dire|prévenir|informer) (?:à )?l'utilisateur|ohne (?:den|die) (?:Benutzer|Nutzer)|не (?:говори|сообщай)\w* пользовател`,
     ]),
   },
   {
@@ -885,7 +947,7 @@ export const GOALS: Goal[] = [
     goal: 'goal-hijack',
     strong: false,
     gate: new RegExp(
-      String.raw`grant all|admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|purge|rm -|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
+      String.raw`grant all|admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|purge|rm -|git push|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
     ),
     re: signal([
       String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
@@ -893,7 +955,11 @@ export const GOALS: Goal[] = [
       String.raw`\b(?:close|delete|remove|wipe|drop|truncate|destroy|purge)\w*(?:[^.\n]|\.(?=\S)){0,30}\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:issues?|branches|tables?|files|records|repos(?:itories)?|tags|projects?|accounts?|users?|buckets?|databases?|resources?|instances?|(?:project |account |user )?ids?)\b`,
       // (the things named first: "label every open issue tagged … and close all of them")
       String.raw`\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:issues?|pull requests?|PRs|branches|tables?|files|records|repos(?:itories)?|tags)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:close|delete|remove|wipe|drop|truncate)\b (?:all of )?(?:them|those|these|it)\b`,
-      String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE|SCHEMA)\b`,
+      String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\s+(?:TABLE\s+)?[\w."]+`,
+      // (branches or tags deleted on the remote: `git push origin --delete release/2024`, `git push origin :v1`)
+      String.raw`\bgit push\b[^\n;|&]*\s(?:--delete|-d)\s+\S|\bgit push\s+\S+\s+:[\w./-]+`,
+      // (backups named as what to wipe, the command after them: "verwijder ./data/backups volledig met rm -rf")
+      String.raw`(?:^|[\s"'\x60(])\.{0,2}/?(?:[\w.-]+/)*backups?/?(?=[\s"'\x60)])(?:[^.\n]|\.(?=\S)){0,40}\brm\s+-(?:rf|fr|r)\b`,
       // (an account made an administrator in SQL: `UPDATE users SET role='admin'`, `GRANT ALL … TO`, `ALTER USER … SUPERUSER`)
       String.raw`\bupdate\s+\S*(?:users?|accounts?|members?|roles?)\S*\s+set\b[^;\n]{0,80}\b(?:role|is_admin|is_staff|is_superuser|admin|permissions?|privileges?)\b\s*=\s*(?:["'\x60]?(?:admin|administrator|owner|superuser|root)\b|true\b|1\b)|\bgrant\s+all(?:\s+privileges)?\b[^;\n]{0,80}\bto\b|\balter\s+(?:user|role)\b[^;\n]{0,60}\bsuperuser\b`,
       // (the repository's own history, tests, migrations, backups or data deleted: `rm -rf ../migrations .git/refs`)
@@ -951,6 +1017,20 @@ export const GATE = new RegExp(
       String.raw`automatic[oi]\b`,
       String.raw`automat(?:u|owi)\b`,
       String.raw`strument[oi]\b`,
+      // (an order to act behind the person's back, a faked message of theirs: UNASKED, FAKE_TURN, OVERRIDE)
+      ...[
+        'without ',
+        'no need to',
+        'no confirmation',
+        'no approval',
+        'no permission',
+        'leave this out',
+        'leave it out',
+      ],
+      ...['silently', 'quietly', 'message from', 'messages from', 'change of plan', ' override', 'navragen'],
+      ...['zonder ', 'ohne ', 'sans demander', 'sans confirmation', 'sin preguntar', 'sin confirmar', 'sin avisar'],
+      ...['sem perguntar', 'sem confirmar', 'senza chiedere', 'senza conferma', 'nie wspominaj', 'nie pytaj'],
+      ...['bez pytania', 'bez potwierdzenia', 'sormadan', 'tanpa bertanya', 'tanpa konfirmasi'],
       String.raw`~/\.`,
       'end of',
       'the user',
