@@ -166,8 +166,10 @@ const PLACEHOLDER =
   /^(?:changeme|change[-_]?me|secret|password|dev|test|example|xxx+|\*+|none|null|todo|replace[-_]?me|your[-_].*|<.*>|\$\{.*\})$/i;
 const HASH_LITERAL =
   /["'](\$2[abyx]?\$\d\d\$[./A-Za-z0-9]{53}|\$argon2\w*\$[^"']{20,}|\$[56]\$[^"']{8,}|[a-f0-9]{32,128}|pbkdf2_sha256\$[^"']+)["']/;
+// (a PIN only as a word or a name's part, `pin`, `user_pin`, `userPin`, `pin_code`: not inside a word,
+// `PINNED_SHA256`, `mapping`, which made a pinned checksum's table a credential)
 const CRED_OPERAND =
-  /\b\w*(?:passw(?:or)?d|passwd|pwd|pw|pin|passcode|passphrase|secret|token|api_?key|apikey|otp)\w*\b/i;
+  /\b\w*(?:passw(?:or)?d|passwd|pwd|pw|passcode|passphrase|secret|token|api_?key|apikey|otp)\w*\b|\b(?:\w*_)?pin(?:_?code|_?number|s)?(?:_\w*)?\b|\b\w*[a-z0-9]pin\b/i;
 /**
  * A list of accepted token algorithms holding "none" (`algorithms: ['RS256', 'none']`,
  * `algorithms=["HS256", "none"]`, `ValidAlgorithms = new[] { "RS256", "none" }`).
@@ -348,8 +350,13 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
         const field = n.split('.')[1];
         const v = values.get(base);
         const lit = v !== undefined ? constantSecret(v) : undefined;
+        // (the constant named as the credential, `CONTINUITY_SECRET`, counts when the line also compares what a
+        // caller gave under another name: `isEqual(p, …CONTINUITY_SECRET…)` with `p` made from the password)
         if (
-          (lit && secretLooking(lit) && base !== CRED_OPERAND.exec(l)?.[0]) ||
+          (lit &&
+            secretLooking(lit) &&
+            (base !== CRED_OPERAND.exec(l)?.[0] ||
+              mentionsCredential(l.replace(new RegExp(`\\b${base}\\b`, 'g'), '')))) ||
           hashNames.has(field ?? '') ||
           hashNames.has(base)
         ) {

@@ -7,7 +7,6 @@
  * Every finding has category `backdoor`.
  */
 import type { Finding } from '../../engine/types.ts';
-import type { SourceFile } from '../source.ts';
 import { analyzeShapes } from './shapes.ts';
 import { assignments, structureOf } from './structure.ts';
 import { analyzeDecisions } from './decisions.ts';
@@ -18,6 +17,8 @@ import { analyzeObfuscation } from './obfuscation.ts';
 import { analyzeRemote } from './remote.ts';
 import { dateTableDefaults, momentFeedsDeletion, triggerEffects } from './trigger.ts';
 import { triggerLines } from './vocabulary.ts';
+import { folded } from './fold.ts';
+import { finding, SourceFile } from '../source.ts';
 
 export { statementsOf, windowsOf } from './shapes.ts';
 
@@ -39,6 +40,30 @@ export function semanticReads(file: SourceFile): boolean {
 }
 
 export function analyzeBackdoors(file: SourceFile): Finding[] {
+  const found = analyzeText(file);
+  // The same checks again on the text with its hidden constants written out (fold.ts), where it has any: a
+  // date in hex with separators or built by shifts, a password spelled as characters, a host joined from
+  // pieces. (Line for line: what they find is reported where it stands, with the file's own text.)
+  const plain = file.language && file.text.length <= MAX_PARSED ? folded(file.text) : undefined;
+  if (plain === undefined) return found;
+  const view = new SourceFile(file.path, plain, file.language);
+  const seen = new Set(found.map((f) => `${f.ruleId}:${f.line}`));
+  const more = analyzeText(view).filter((f) => !seen.has(`${f.ruleId}:${f.line}`));
+  return [...found, ...more.map((f) => inOwnText(f, file, view))];
+}
+
+/** A finding made on the folded view, with the file's own lines as its snippet (and so its fingerprint). */
+function inOwnText(f: Finding, file: SourceFile, view: SourceFile): Finding {
+  const last = Math.min(f.endLine ?? f.line, f.line + 4);
+  for (let k = f.line - 1; k < last; k++)
+    if (view.lines[k] !== file.lines[k]) {
+      const { file: _path, fingerprint: _print, snippet: _shown, ...spec } = f;
+      return finding(file, spec);
+    }
+  return f;
+}
+
+function analyzeText(file: SourceFile): Finding[] {
   const shapes = analyzeShapes(file);
   if (!semanticReads(file)) return shapes;
   const out: Finding[] = [];

@@ -277,7 +277,13 @@ function kindsOf(lang: string, kinds: Set<string>): string[] {
 /** A function's name, or for an anonymous one the name it is assigned to or passed as. */
 function functionName(n: Node): string {
   const name = n.field('name') ?? n.field('declarator');
-  if (name) return name.text().replace(/\(.*$/s, '').trim();
+  // (a C++ method defined outside its class, `bool AuthStage::IsCanary(…) const`, is called by its own name)
+  if (name)
+    return name
+      .text()
+      .replace(/\(.*$/s, '')
+      .trim()
+      .replace(/^[*&\s]*(?:[\w<>]+::)+(?=~?[A-Za-z_]\w*$)/, '');
   const p = n.parent();
   const pn = p?.field('name') ?? p?.field('left') ?? p?.field('key');
   return pn ? pn.text() : '';

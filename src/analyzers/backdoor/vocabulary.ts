@@ -18,6 +18,9 @@ const ORDINARY_LITERAL =
 const ALGORITHM =
   /^(?:sha|md|aes|rsa|hs|rs|es|ps|ed|base|utf|ucs|iso|x|p|secp|prime|tls|ssl|http|h|v|gzip|int|uint|float|i|u|f|crc|adler|blake|chacha|poly|des|rc|pbkdf|argon|scrypt|bcrypt|hmac|ecdsa|ecdh|curve|ripemd|whirlpool|sm|gost|ipv|s|cp|win|latin|ascii)[-_]?\d+\w*$/i;
 
+/** Names of hash and key-derivation schemes, as stored hashes mark their format. */
+const ALGORITHM_NAME = /md5|sha|bcrypt|scrypt|argon|pbkdf|crypt|^\$\d[a-z]?\$$|\$2[abxy]?\$/i;
+
 /** String literals of a text (single, double or back quotes; short, no escapes needed for our tests). */
 export function literals(text: string): string[] {
   return [...text.matchAll(/(["'`])((?:(?!\1)[^\\\n]|\\.){0,120})\1/g)].map((m) => m[2]);
@@ -51,6 +54,8 @@ const KEY_CALL =
 export function magicLiteral(s: string): boolean {
   if (/^\\|^__(?:main|init|name)__$/.test(s)) return false;
   if (s.length < 3 || ORDINARY_LITERAL.test(s) || ALGORITHM.test(s)) return false;
+  // (a stored hash's scheme marker, `md5$`, `$2b$`, `{SSHA}`, `pbkdf2_sha256$`: a format, not a chosen value)
+  if (/^\$?[\w-]{1,20}[$:]$|^\$\w{1,4}\$$|^\{[A-Z0-9-]{2,12}\}$/.test(s) && ALGORITHM_NAME.test(s)) return false;
   if (/^\s|^%|\{\}|\$\{|^[\w.-]+\.(?:json|ya?ml|toml|ini|cfg|conf|log|txt)$/.test(s)) return false;
   return true;
 }
@@ -170,6 +175,15 @@ function incremented(name: string, text: string): boolean {
   ).test(text);
 }
 
+/** A hash of a value (`s.hashCode()`, `Fnv1a(trace)`, `crc32(x)`, `murmur3(…)`) compared with a constant. */
+const HASH_CALL =
+  /\.hashCode\(\)|\b(?:[Ff]nv\w*|[Cc]rc\d*\w*|CRC\d*\w*|[Mm]urmur\w*|[Xx]x[Hh]\w*|djb2\w*|[Ss]ip[Hh]ash\w*)\s*\(/;
+const CONSTANT_OPERAND =
+  /(?:===?|!==?)\s*\(?\s*(?:[A-Z][A-Z0-9_]{2,}|k[A-Z]\w+|0x[0-9a-fA-F]{4,}|\d{6,})\b|\b(?:[A-Z][A-Z0-9_]{2,}|k[A-Z]\w+|0x[0-9a-fA-F]{4,}|\d{6,})\s*(?:===?|!==?)/;
+function hashedMagic(text: string): boolean {
+  return HASH_CALL.test(text) && text.split('\n').some((l) => HASH_CALL.test(l) && CONSTANT_OPERAND.test(l));
+}
+
 /** A value that is the count an atomic increment returns (`COMPACTIONS.fetch_add(1, SeqCst)`). */
 const COUNT_CALL =
   /^\s*[\w.:]+\s*\.\s*(?:fetch_add|incrementAndGet|getAndIncrement|increment|incr|inc|Add)\s*\(|^\s*Interlocked\.Increment\s*\(/;
@@ -191,6 +205,9 @@ export function triggerOf(
       if ((m[0].length > 1 && incremented(m[0], text)) || COUNT_CALL.test(values.get(m[0]) ?? ''))
         return { kind: 'counter', input: false };
   if (MARKER.test(c) || MARKER.test(helpers)) return { kind: 'marker-file', input: false };
+  // (an outsider's value hashed and compared with a constant: the magic string kept out of the code)
+  if (hashedMagic(c) || (helpers.length < 800 && hashedMagic(helpers) && INPUT.test(helpers)))
+    return { kind: 'magic-value', input: true };
   if (REMOTE.test(c)) return { kind: 'remote-switch', input: true };
   if (LENGTH_TEST.test(condition)) return { kind: 'length', input: true };
   // (or in a short helper of the file the condition calls: `if ! owners_present; then`)
@@ -263,7 +280,7 @@ export const EFFECTS: [string, RegExp][] = [
 
 /** Saying yes from a function that decides, or letting a request through middleware. */
 export const SUCCESS =
-  /\breturn\s+(?:true|True|TRUE|1|Ok\s*\(|nil\b|null\b|\w*[Uu]ser\b|\w*[Aa]dmin\w*|next\s*\(|\{\s*(?:ok|valid|authenticated|authorized|authorised|success)\s*:\s*true|AuthenticateResult\.Success|AuthorizationResult\.Success|Status\.OK|http\.StatusOK|PASS|GRANTED|[Aa]llow\w*)|\b(?:next|call_next|Next|proceed|doFilter|yield)\s*\(|\b(?:authenticated|authorized|authorised|logged_?in|is_?authenticated|isAuthenticated|valid|ok)\s*=\s*(?:true|True|TRUE|1)\b|\blogin_user\s*\(|\bsign_in\s*\(|\bset_?current_?user|\bcurrent_?user\s*=|\bSetAuthenticated|\.Succeed\s*\(|\breturn\s+\w*(?:_OK|_SUCCESS|_VALID|_ALLOW)\b|\breturn\s+(?:Ok|OK|Success|Valid|Allow)\w*\b|\breturn\s+handler\s*\(|\bc\.Next\s*\(|\bhandler\.ServeHTTP|\bnext\.ServeHTTP|\bgrant\b/;
+  /\breturn\s+(?:Optional\.of|Some|Ok|Optional\.ofNullable)\s*\(\s*(?:new\s+)?\w*(?:User|Principal|Session|Identity|Account)\b|\breturn\s+\w+(?:::|\.)(?:Allow|Permit|Grant|Accept)\w*\s*\(|\breturn\s+(?:true|True|TRUE|1|Ok\s*\(|nil\b|null\b|\w*[Uu]ser\b|\w*[Aa]dmin\w*|next\s*\(|\{\s*(?:ok|valid|authenticated|authorized|authorised|success)\s*:\s*true|AuthenticateResult\.Success|AuthorizationResult\.Success|Status\.OK|http\.StatusOK|PASS|GRANTED|[Aa]llow\w*)|\b(?:next|call_next|Next|proceed|doFilter|yield)\s*\(|\b(?:authenticated|authorized|authorised|logged_?in|is_?authenticated|isAuthenticated|valid|ok)\s*=\s*(?:true|True|TRUE|1)\b|\blogin_user\s*\(|\bsign_in\s*\(|\bset_?current_?user|\bcurrent_?user\s*=|\bSetAuthenticated|\.Succeed\s*\(|\breturn\s+\w*(?:_OK|_SUCCESS|_VALID|_ALLOW)\b|\breturn\s+(?:Ok|OK|Success|Valid|Allow)\w*\b|\breturn\s+handler\s*\(|\bc\.Next\s*\(|\bhandler\.ServeHTTP|\bnext\.ServeHTTP|\bgrant\b/;
 
 /**
  * Every permission handed out (`return ALL`, `return Permissions.FULL_ACCESS`), from a function that says
@@ -372,7 +389,7 @@ const CAPTURED_COUNT =
 /** A word compared with a number or a constant: `seen > 50000`, `n() >= LIMIT`, `c.get() < 1_000`. */
 const COMPARED_WORD = /\b\w+(?=(?:\(\)|\.get\(\))?\s*[<>]=?\s*(?:\d{3,}|\d{1,3}_\d{3}|[A-Z_]{3,}))/g;
 const DEFINITION =
-  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.]+\s+([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>|^\s*([A-Za-z_]\w*)\s*\(\)\s*\{\s*$/;
+  /\b(?:def|function|func|fn|sub)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)|^\s*(?:(?:public|private|protected|static|async|final|override|virtual|internal)\s+)*[\w<>\[\],.:*&]+\s+(?:[\w<>]+::)*([A-Za-z_]\w*)\s*\([^)]*\)\s*(?:const\s*)?(?:noexcept\s*)?(?:throws\s+[\w, .]+)?\s*\{?\s*$|\b(?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>|^\s*([A-Za-z_]\w*)\s*\(\)\s*\{\s*$/;
 
 /**
  * The 0-based lines that may hold (part of) a trigger, read from the text alone: a moment, a calendar
