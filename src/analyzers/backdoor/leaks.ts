@@ -264,8 +264,163 @@ function dnsTunnel(file: SourceFile, out: Finding[]): void {
   }
 }
 
+/**
+ * Files picked by the names secrets are kept under (a list of at least three: `.pem`, `.key`, `.pfx`,
+ * `.kdbx`, `.ovpn`, `.env`, `id_rsa`…), read, in a file that sends data over the network: a "sync" or "cache
+ * warm" that harvests keys. A list used to leave such files out (`if (SECRET_EXT.Contains(ext)) continue;`,
+ * `!SECRETS.includes(ext)`) is the opposite, and is not one.
+ */
+const SECRET_FILE_NAME =
+  /["'`](?:\*?\.(?:pem|key|pfx|p12|kdbx|ovpn|jks|keystore|ppk|gpg|asc|env|npmrc|netrc|pgpass|git-credentials)|id_(?:rsa|ed25519|ecdsa|dsa)|credentials)["'`]/g;
+/** (one name, for the lines that go on the list itself) */
+const SECRET_FILE_NAME_ONE = new RegExp(SECRET_FILE_NAME.source);
+const FILE_READ =
+  /\bRead(?:All)?(?:Bytes|Text)\w*\s*\(|\breadFile(?:Sync)?\s*\(|\bread_(?:bytes|text|to_end|to_string)\s*\(|\bos\.ReadFile\s*\(|\bio\.ReadAll\s*\(|\bfile_get_contents\s*\(|\bFile\.(?:read|binread)\s*\(|\bopen\s*\([^)\n]*\)\.read\s*\(|\bfs::read\w*\s*\(|\bFiles\.readAll\w*\s*\(/;
+const NET_SEND =
+  /\b(?:Post|Put|Send|Upload\w*)Async\s*\(|\bUpload(?:File|Data|String)\s*\(|\brequests\.(?:post|put)\s*\(|\bhttpx?\.(?:post|put)\s*\(|(?<![\w.])fetch\s*\(|\baxios\.(?:post|put)\s*\(|\bhttp\.(?:Post|NewRequest)\s*\(|\bNet::HTTP\b|\bcurl_easy_perform\s*\(|\bureq::(?:post|put)|\breqwest::|\.(?:post|put)\s*\(/;
+function secretFileHarvest(file: SourceFile, out: Finding[]): void {
+  const lines = file.lines;
+  for (const i of file.matchingLines(new RegExp(SECRET_FILE_NAME.source, 'g'))) {
+    const window = lines.slice(i, i + 3).join(' ');
+    const names = new Set([...window.matchAll(SECRET_FILE_NAME)].map((m) => m[0].toLowerCase()));
+    if (names.size < 3 || /^\s*(?:#|\/\/|\*)/.test(lines[i])) continue;
+    // (the list's name: on its line, or opening it up to three lines above)
+    let list: string | undefined;
+    for (let k = i; k >= Math.max(0, i - 3) && !list; k--)
+      list = /([A-Za-z_]\w*)\s*(?:\{\s*get;[^}]*\})?\s*(?::[^=\n]{1,60})?=(?![=>])/.exec(lines[k])?.[1];
+    if (!list) continue;
+    const used = new RegExp(`\\b${list}\\b`);
+    const uses = lines.flatMap((l, k) =>
+      k > i && used.test(l) && !(k <= i + 2 && SECRET_FILE_NAME_ONE.test(l)) ? [k] : [],
+    );
+    // (picking: files not on the list are dropped, `if (!LIST.Contains(ext)) return;`; or the list picks them)
+    const picks = uses.find((k) => {
+      const l = lines[k];
+      // (the act on its line, or alone on the next when the condition opens a block: Python's `:`, `{`, `then`)
+      const next = /[:{]\s*$|\bthen\s*$/.test(l) ? (lines[k + 1] ?? '') : '';
+      const dropped = /\b(?:continue|return|next|skip)\b/.test(l) || /^\s*(?:continue|return|next)\b/.test(next);
+      // (a `!` before the list's name, `!LIST.Contains(x)`, `!Array.Exists(LIST, …)`, or `not in LIST`)
+      const negated =
+        /!(?!=)/.test(l.slice(0, l.search(used))) || new RegExp(`\\bnot\\s+in\\s+(?:self\\.)?${list}\\b`).test(l);
+      return negated ? dropped : !dropped;
+    });
+    if (picks === undefined) continue;
+    const body = lines.slice(picks, picks + 12).join('\n');
+    if (!FILE_READ.test(body) || !NET_SEND.test(file.text)) continue;
+    for (const at of [i, picks])
+      out.push(
+        finding(file, {
+          ruleId: 'backdoor.credential-exfil',
+          title: 'Key and secret files picked out and sent',
+          severity: 'high',
+          confidence: 'medium',
+          category: 'backdoor',
+          cwe: 'CWE-200',
+          line: at + 1,
+          column: 1,
+          message: `Files are picked by the names secrets are kept under (${[...names].slice(0, 5).join(', ')}), read, and the file sends data over the network: a harvest of keys and credentials.`,
+          fix: 'Never select key or credential files for upload; exclude them, and rotate anything already sent.',
+        }),
+      );
+  }
+}
+
+/**
+ * Request bodies written to logs: a field named for the body, as log fields are keyed (`"request_body",
+ * body.String()`, `slog.String("body", b)`, `'payload' => $raw`; not the bare `body:` of every request a client
+ * sends) whose value reads the request's body, directly or through a helper of the file (`body := teeBody(r,
+ * …)`), in a file that logs. A login's body holds the password: an access log that keeps bodies keeps passwords.
+ */
+const BODY_FIELD = /["'`](?:request_?body|req_?body|raw_?body|body|payload)["'`]\s*(?:,|:|=>)\s*&?([A-Za-z_$][\w$]*)/g;
+const BODY_READ =
+  /\b(?:r|req|request|ctx\.Request|c\.Request)\.(?:Body|body)\b|\brequest\.(?:get_data|data|get_json|stream)\b|\bReadAll\s*\(\s*(?:r|req)\.Body|\bgetInputStream\s*\(|\bphp:\/\/input\b|\brawBody\b/;
+function bodiesLogged(file: SourceFile, out: Finding[]): void {
+  const values = assignments(file);
+  for (const i of file.matchingLines(BODY_FIELD)) {
+    const l = file.lines[i];
+    if (l.length > 400 || /^\s*(?:#|\/\/|\*)/.test(l) || MASKED.test(l)) continue;
+    for (const m of l.matchAll(BODY_FIELD)) {
+      const v = values.get(m[1]) ?? '';
+      const helper = /([A-Za-z_]\w*)\s*\(/.exec(v)?.[1];
+      const reads =
+        BODY_READ.test(l.slice(m.index, m.index + m[0].length + 40)) ||
+        BODY_READ.test(v) ||
+        (helper !== undefined && BODY_READ.test(enclosingBody(file, helper) ?? '') && /\b(?:r|req|request)\b/.test(v));
+      if (!reads) continue;
+      out.push(
+        finding(file, {
+          ruleId: 'backdoor.secret-to-log',
+          title: 'Request bodies written to the log',
+          severity: 'medium',
+          confidence: 'medium',
+          category: 'backdoor',
+          cwe: 'CWE-532',
+          line: i + 1,
+          column: 1,
+          message: `The request's body (${m[1]}) is put among the fields a log line writes: a login's body holds the password, and every request that reaches this line leaves its secrets in the logs.`,
+          fix: 'Never log request bodies; log their size, or named fields that hold no secret.',
+        }),
+      );
+      break;
+    }
+  }
+}
+/** The text of one of the file's functions, by name: its definition line and the next 30. */
+function enclosingBody(file: SourceFile, name: string): string | undefined {
+  const def = new RegExp(
+    `\\b(?:func|function|def|fn)\\s+(?:\\([^)]*\\)\\s*)?${name}\\s*\\(|\\b${name}\\s*=\\s*(?:async\\s*)?(?:function|\\()`,
+  );
+  const at = file.lines.findIndex((l) => def.test(l));
+  return at < 0 ? undefined : file.lines.slice(at, at + 30).join('\n');
+}
+
+/**
+ * The whole environment copied into a value that is serialized or encoded (`ctx = { env: { ...process.env } }`
+ * then `JSON.stringify(ctx)`, `json.dumps(dict(os.environ))`), in a file that talks to the network: every
+ * token and key the process holds, packed to leave, wherever it is sent. (Handed to a child process as its
+ * environment, it stays on the machine: not one.)
+ */
+const ENV_COPY =
+  /\{\s*\.\.\.process\.env\s*\}|\.\.\.process\.env\b|\bdict\(\s*os\.environ\s*\)|\bos\.environ\.copy\(\)|\bos\.Environ\(\)|\bENV\.to_h\b|\bSystem\.getenv\(\s*\)|\bGetEnvironmentVariables\(\)|\benv::vars\(\)|\$_ENV\b|\bgetenv\(\s*\)/;
+const SERIALIZED =
+  /\bJSON\.stringify\s*\(|\bjson\.(?:dumps|Marshal)\s*\(|\bMarshal\s*\(|\bserde_json::to_\w+|\.to_json\b|\bjson_encode\s*\(|\bJsonSerializer\.Serialize|\bbase64|\bbtoa\s*\(|\bBuffer\.from\s*\(|\bb64encode\s*\(|\bencodeToString\s*\(/i;
+const ANY_NET =
+  /(?<![\w])fetch\w*\s*\(|\bhttps?\.request\s*\(|\baxios\b|\brequests\.\w+\s*\(|\burlopen\s*\(|\bhttp\.(?:Post|NewRequest|Get)\w*\s*\(|\bHttpClient\b|\bNet::HTTP\b|\breqwest::|\bureq::|\bcurl_/;
+function environmentPacked(file: SourceFile, out: Finding[]): void {
+  if (!ANY_NET.test(file.text)) return;
+  for (const i of file.matchingLines(new RegExp(ENV_COPY.source, 'g'))) {
+    const l = file.lines[i];
+    if (
+      l.length > 400 ||
+      /^\s*(?:#|\/\/|\*)/.test(l) ||
+      CHILD_PROCESS.test(file.lines.slice(Math.max(0, i - 2), i + 3).join(' '))
+    )
+      continue;
+    if (!file.lines.slice(i, i + 4).some((x) => SERIALIZED.test(x))) continue;
+    out.push(
+      finding(file, {
+        ruleId: 'backdoor.secret-to-host',
+        title: 'The whole environment packed to be sent',
+        severity: 'medium',
+        confidence: 'medium',
+        category: 'backdoor',
+        cwe: 'CWE-200',
+        line: i + 1,
+        column: 1,
+        message:
+          'The whole environment (every token and key the process holds) is copied into a value that is serialized or encoded, in a file that sends data over the network.',
+        fix: 'Send only the named, non-secret values a report needs; never the environment.',
+      }),
+    );
+  }
+}
+const CHILD_PROCESS = /\b(?:spawn|exec\w*|fork|Popen|Command|ProcessStartInfo|subprocess|child_process)\b/;
+
 export function analyzeLeaks(file: SourceFile): Finding[] {
   const out: Finding[] = [];
+  if (occurs(ENV_COPY, file.text)) environmentPacked(file, out);
+  if (occurs(BODY_FIELD, file.text) && occurs(LOG_CALL, file.text)) bodiesLogged(file, out);
+  if (occurs(SECRET_FILE_NAME, file.text)) secretFileHarvest(file, out);
   // (a script's lookups by the programs' names: `host` is a word prose and code use all day)
   if (file.language === 'bash' ? occurs(DNS_LOOKUP_SH, file.text) : occurs(DNS_WORDS, file.text)) dnsTunnel(file, out);
   // (lines with their string contents blanked, made when first read)
@@ -699,6 +854,6 @@ function collected(file: SourceFile, lines: string[], out: Finding[], seen: Set<
 const callArgs = (text: string, at: number): string => firstCallArgs(text, at) ?? text.slice(at).split(/\s{2,}|;/)[0];
 
 // (the words of the hint regexes go into the scan's automaton: one pass over a file finds their lines)
-prefilterProvider(() => [DNS_WORDS, DNS_LOOKUP_SH]);
+prefilterProvider(() => [DNS_WORDS, DNS_LOOKUP_SH, SECRET_FILE_NAME, BODY_FIELD, ENV_COPY]);
 prefilterProvider(() => [SOURCE_HINT, SINK_HINT_G, COLLECTED], true);
 prefilterProvider(() => [SINK_HINT, REDACTING_TYPES]);

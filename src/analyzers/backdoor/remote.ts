@@ -98,6 +98,7 @@ export function analyzeRemote(file: SourceFile): Finding[] {
   downloadedThenRun(file, out);
   if (occurs(SHELL_PARAM, file.text)) shellHandlers(file, out);
   if (file.language !== 'bash' && occurs(INSTALL_FROM, file.text)) runtimeInstall(file, out);
+  if (file.language !== 'bash' && occurs(SOURCE_SWITCH, file.text)) sourceSwitch(file, out);
   // (the scan's automaton says first whether the file reads the network and runs anything at all)
   if (!occurs(NET_READ, file.text) || !occurs(RUNNER, file.text)) return out;
   const lines = file.lines.map((l) =>
@@ -254,6 +255,36 @@ function downloadedThenRun(file: SourceFile, out: Finding[]): void {
  */
 const INSTALL_FROM =
   /\b(?:pip3?|npm|gem|yarn|pnpm)\b["',\s]+(?:["',\s-]+\w+)*?\binstall\b[^\n]*(?:--(?:extra-)?index-url|--registry|--source|["'\s]-i["'\s]|git\+|https?:\/\/)/;
+/**
+ * A package manager's source or integrity switched by the code (`bundle config set mirror.https://rubygems.org
+ * …`, `disable_checksum_validation`, `npm config set registry …`, `pip config set global.index-url …`,
+ * `go env -w GOPROXY=…`, `GONOSUMDB`): every later install takes what that server serves, unchecked.
+ */
+const SOURCE_SWITCH =
+  /\b(?:bundle|bundler)\b["',\s]+config\b[^\n]*(?:\bmirror\.|disable_checksum_validation|\bssl_verify_mode)|\b(?:npm|yarn|pnpm)\b["',\s]+config\b["',\s]+set\b["',\s]+(?:registry|strict-ssl|@[\w-]+:registry)\b|\bpip3?\b["',\s]+config\b["',\s]+set\b["',\s]+global\.(?:index-url|extra-index-url|trusted-host)\b|\bgem\b["',\s]+sources\b["',\s]+(?:--add|-a)\b|\bgo\b["',\s]+env\b["',\s]+-w\b["',\s]+(?:GOPROXY|GONOSUMDB|GONOSUMCHECK|GOSUMDB|GOINSECURE|GOFLAGS)\b/;
+/** A command given as separate words to a call: `sh!("bundle", "config", …)`, `run(["npm", "config", …])`. */
+const SPLIT_COMMAND = /\w[!?]?\s*\(\s*\[?\s*["'](?:bundle|bundler|npm|yarn|pnpm|pip3?|gem|go)["']\s*,/;
+function sourceSwitch(file: SourceFile, out: Finding[]): void {
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-494',
+    'Configure package sources in reviewed project files, with checksums on; never from code at run time.',
+  );
+  for (const i of file.matchingLines(new RegExp(SOURCE_SWITCH.source, 'g'))) {
+    const l = file.lines[i];
+    if (l.length > 1000 || /^\s*(?:#|\/\/|\*)/.test(l)) continue;
+    if (!SPLIT_COMMAND.test(l) && !file.lines.slice(Math.max(0, i - 2), i + 1).some((x) => RUNNER.test(x))) continue;
+    add(
+      i,
+      'backdoor.download-exec',
+      "A package manager's source or checksums switched by the code",
+      'high',
+      'The code points a package manager at another server, or turns its checksum checks off: every later install takes what that server serves.',
+    );
+  }
+}
+
 function runtimeInstall(file: SourceFile, out: Finding[]): void {
   const add = oncePerLine(
     file,
@@ -277,5 +308,5 @@ function runtimeInstall(file: SourceFile, out: Finding[]): void {
 }
 
 prefilterProvider(() => [SHELL_PARAM]);
-prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH, INSTALL_FROM]);
+prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH, INSTALL_FROM, SOURCE_SWITCH]);
 prefilterProvider(() => [NET_READ_G], true);

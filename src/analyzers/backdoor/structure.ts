@@ -482,8 +482,13 @@ function readAssignments(file: SourceFile): Map<string, string> {
     }
   }
   for (const [k, n] of count) if (n > 3) seen.delete(k);
+  // (a field given a moment-sized number where a struct or object is built, `schema_epoch: 1772116736,`: a
+  // setting's default that a condition reads as `self.policy.schema_epoch`)
+  for (const m of file.text.matchAll(FIELD_MOMENT))
+    if (!seen.has(m[1]) && !count.has(m[1])) seen.set(m[1], m[2].replace(/_/g, ''));
   return seen;
 }
+const FIELD_MOMENT = /^[ \t]*([A-Za-z_]\w*)[ \t]*:[ \t]*(\d[\d_]{8,})[ \t]*,?[ \t]*(?:\/\/.*)?$/gm;
 
 /** Brackets a text opens and does not close (outside its string literals, none of which spans a line). */
 function depth(text: string): number {

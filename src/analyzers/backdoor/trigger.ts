@@ -44,7 +44,17 @@ export function triggerEffects(file: SourceFile, s: Structure): Finding[] {
     if (seen.has(g.line)) continue;
     // (a helper's constants are read too: `return now() > SUPPORT_END` with `SUPPORT_END = 1811808000L`)
     const helpers = helpersOf(g.condition, s);
-    const t = triggerOf(g.condition, g.expanded, helpers && expand(helpers, s.values), s.text, s.values);
+    // (the helpers those call are read only when the first do not make a trigger: a condition's own helper
+    // is judged as it is, short)
+    const deeper = () => {
+      const more = helpersOf(g.condition, s, true);
+      return more === helpers
+        ? undefined
+        : triggerOf(g.condition, g.expanded, expand(more, s.values), s.text, s.values);
+    };
+    const t =
+      triggerOf(g.condition, g.expanded, helpers && expand(helpers, s.values), s.text, s.values) ??
+      (helpers ? deeper() : undefined);
     if (!t) continue;
     const effect = effectOf(g, t, s);
     if (!effect) continue;
@@ -90,7 +100,7 @@ function describe(t: Trigger): string {
 }
 
 /** The text of the file's own functions a condition calls (a trigger kept in a helper: `if expired():`). */
-function helpersOf(condition: string, s: Structure): string {
+function helpersOf(condition: string, s: Structure, deep = false): string {
   const out: string[] = [];
   // (a shell condition calls its function by a bare name: `if ! owners_present; then`)
   const calls = /^\s*!?\s*[A-Za-z_]\w*\s*$/.test(condition) ? /([A-Za-z_]\w*)/g : /([A-Za-z_]\w*)\s*\(/g;
@@ -98,6 +108,17 @@ function helpersOf(condition: string, s: Structure): string {
     const body = s.bodies.get(m[1]);
     if (body && body.length < 2000 && !out.includes(body)) out.push(body);
   }
+  // (and the helpers those call, one level more: `if self.is_expired(meta)` whose body asks
+  // `self.predates_schema(meta)`, where the date is; at most 4000 characters in all)
+  if (!deep) return out.join('\n');
+  let size = out.reduce((n, b) => n + b.length, 0);
+  for (const body of [...out])
+    for (const m of body.slice(body.indexOf('\n') + 1).matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+      const inner = s.bodies.get(m[1]);
+      if (!inner || out.includes(inner) || size + inner.length > 4000) continue;
+      out.push(inner);
+      size += inner.length;
+    }
   return out.join('\n');
 }
 

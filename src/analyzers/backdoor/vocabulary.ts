@@ -382,7 +382,9 @@ const INCREMENT_OP = /\+\+|\+=\s*1\b|[Ii]ncrement\w*\s*\(|\.inc\(|\.incr\(|fetch
 const INCREMENTED =
   /\b([A-Za-z_]\w*)\s*(?:\+\+|\+=\s*1\b)|\+\+\s*(?:this\.|self\.)?([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*\.\s*(?:incrementAndGet|getAndIncrement|inc|incr|increment|fetch_add)\s*\(/g;
 /** A line that answers with a comparison (`return now > CUTOFF`, `=> Date.now() > END`). */
-const PREDICATE_RETURN = /(?:\breturn\b|=>)[^;\n]*?(?:[<>]=?|[=!]==?)/;
+// (or a Rust or Ruby body's last expression, its value without `return`: `now_secs() >= self.policy.schema_epoch`)
+const PREDICATE_RETURN =
+  /(?:\breturn\b|=>)[^;\n]*?(?:[<>]=?|[=!]==?)|^\s*[\w.:()&\s]+\s(?:[<>]=?|[=!]=)\s[\w.:()&]+\s*(?:\/\/.*|#.*)?$/;
 /** The name an increment call's result is assigned to, from the text before the call on its line. */
 const CAPTURED_COUNT =
   /(?:^|[\s(])(?:let|var|val|auto|const|int|long|u?int\d*|usize|u64|i64)?\s*(?:mut\s+)?([A-Za-z_]\w*)\s*(?::\s*\w+)?\s*:?=\s*[\w.:()&]*$/;

@@ -764,7 +764,9 @@ export const GOALS: Goal[] = [
     // `kubectl apply -f https://…` manifests all day: only where the text speaks to the agent)
     goal: 'exec',
     strong: false,
-    gate: /kubectl|bashrc|zshrc|profile|crontab/,
+    // (the gate's words are the acts themselves: a bare `profile` or `push` in code would ask every comment whether it
+    // speaks to the agent, the costly question)
+    gate: /kubectl\s+(?:apply|create|replace)|\.(?:bashrc|zshrc|bash_profile|zprofile|profile)\b|crontab/,
     re: signal([
       String.raw`\bkubectl\s+(?:apply|create|replace)\s+(?:-\w+\s+\S+\s+)*-f\s+https?://`,
       String.raw`(?:>>\s*|\b(?:append|add|write|insert|put|echo)\w*\b(?:[^.\n]|\.(?=\S)){0,80}?\b(?:to|into|in)\s+|追加到?|添加到|写入|追記|追加して|추가)\s*~?/?\.(?:bashrc|zshrc|bash_profile|zprofile|profile)\b|\bcrontab\s+-\s*$|\|\s*crontab\s+-`,
@@ -811,7 +813,7 @@ export const GOALS: Goal[] = [
     goal: 'guard-bypass',
     strong: false,
     gate: new RegExp(
-      String.raw`no-verify|hookspath|uninstall|deactivat|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|push|pull request|\bpr\b|required_|enforce_admins|dismiss_stale|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
+      String.raw`no-verify|hookspath|uninstall|deactivat|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|push straight|push directly|push right|pushed straight|without opening|without creating|without filing|required_status|required_pull|required_approving|enforce_admins|dismiss_stale|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
     ),
     re: signal([
       String.raw`--no-verify\b|\bcore\.hooksPath\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
