@@ -43,6 +43,15 @@ const MIN_PARALLEL_BYTES = 2_000_000;
  * node wins.)
  */
 const SCAN_INTERRUPT_BUDGET = 2_400_000;
+/**
+ * The V8 flags a scan sets (the budget above, and regexes compiled at once): a regex is first run by V8's
+ * bytecode interpreter and compiled to machine code only once it is hot; a scan runs hundreds of large
+ * regexes over thousands of files, and with session 21's larger tables the interpreter's turns came back
+ * again and again (npm tree, --jobs 1, runs interleaved: 11.2 s of CPU against 9.7 s compiled at once;
+ * session 20's code gained nothing either way). Compiled at once, each costs its compile a single time.
+ * (The scan's code cache is made under these flags: test/code-cache.test.ts loads it under them.)
+ */
+export const SCAN_V8_FLAGS = [`--interrupt-budget=${SCAN_INTERRUPT_BUDGET}`, '--no-regexp-tier-up'];
 let tuned = false;
 export function tuneCompilerForScan(): void {
   if (tuned || process.execArgv.some((f) => f.startsWith('--interrupt-budget'))) return;
@@ -50,7 +59,7 @@ export function tuneCompilerForScan(): void {
   // command starts with them: a cache made under the raised budget is rejected by them, bin/load-cli.cjs)
   if (process.env.WARDEN_WRITE_CLI_CACHE === 'plain') return;
   tuned = true;
-  setFlagsFromString(`--interrupt-budget=${SCAN_INTERRUPT_BUDGET}`);
+  for (const flag of SCAN_V8_FLAGS) setFlagsFromString(flag);
 }
 
 export function defaultJobs(): number {
