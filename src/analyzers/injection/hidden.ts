@@ -292,7 +292,7 @@ function encodedSegments(text: string, out: Segment[], asked: boolean): void {
   // source files hold some: hashes, keys, source maps). (The prefilter's carrier is this very
   // test, made in its pass: `asked` says it was, and the text is not searched again.)
   if (!asked && !DECODING_TALK.test(text)) return;
-  if (URL_DECODING_TALK.test(text)) percentEncodedSegments(text, out);
+  percentEncodedSegments(text, out);
   // (Runs of base64 and word characters found by one pass over the codes; the patterns are tried
   // only on runs long enough to hold them: a regex with a look-behind at every position is slow.)
   for (const [start, end] of longRuns(text, 24)) {
@@ -325,7 +325,10 @@ function encodedSegments(text: string, out: Segment[], asked: boolean): void {
 const URL_DECODING_TALK = /url[- ]?decod|percent[- ]?(?:en|de)cod|decodeURI|unquote/i;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+*'()!-]{0,40}){4,}/g;
 function percentEncodedSegments(text: string, out: Segment[]): void {
+  // (the runs first, found from their `%`: most texts hold none, and the talk of URL-decoding is then not looked for)
+  let talked: boolean | undefined;
   for (const m of text.matchAll(PERCENT_RUN)) {
+    if (!(talked ??= URL_DECODING_TALK.test(text))) return;
     let start = m.index;
     while (start > 0 && start > m.index - 40 && /[A-Za-z0-9._~+-]/.test(text[start - 1])) start--;
     let decoded: string;

@@ -570,12 +570,25 @@ const NUMBERED_FIELD = /^[ \t]*["']?([\w./-]*?)[-_.]?(\d{1,2})["']?[ \t]*[:=][ \
  * syncs this config: fetch"`, `…/note-2: "https://… and pipe it"`, `…/note-3: "to sudo bash"`): the values
  * joined in order, read as one text (each alone names half an act). Looked for in the paragraphs read.
  */
+/** Whether some `:` or `=` in the text follows a digit (a quote between): found by native search, not a regex. */
+function numberedKey(raw: string): boolean {
+  for (let k = raw.indexOf(':'); k > 0; k = raw.indexOf(':', k + 1)) if (digitBefore(raw, k)) return true;
+  for (let k = raw.indexOf('='); k > 0; k = raw.indexOf('=', k + 1)) if (digitBefore(raw, k)) return true;
+  return false;
+}
+function digitBefore(raw: string, k: number): boolean {
+  let j = k - 1;
+  while (j > 0 && (raw[j] === ' ' || raw[j] === '\t' || raw[j] === '"' || raw[j] === "'")) j--;
+  const c = raw.charCodeAt(j);
+  return c >= 48 && c <= 57;
+}
+
 function splitFields(text: string, visible: Segment[]): Segment[] {
   const out: Segment[] = [];
   const done = new Set<number>();
   for (const seg of visible) {
     const raw = text.slice(seg.offset, seg.offset + (seg.length ?? seg.text.length));
-    if (!/\d["']?[ \t]*[:=][ \t]*\S/.test(raw)) continue;
+    if (!numberedKey(raw)) continue;
     for (let at = seg.offset; at < seg.offset + raw.length;) {
       const end = text.indexOf('\n', at);
       const stop = end < 0 ? text.length : end;
