@@ -49,6 +49,12 @@ export interface Carriers {
   /** concatenate, combine, join, assemble, together, order: parts to be put together. */
   parts: boolean;
   /**
+   * Two words of an order to act behind the person's back (`without asking`, `no need`, `leave this`,
+   * `continue silently`, `niet eerst`…): only then is a paragraph asked whether it says so (signals.ts UNASKED;
+   * text in other letters always is).
+   */
+  unasked: boolean;
+  /**
    * A word that names an automated tool, assistant or bot in another language written in ASCII letters
    * (RARE_PREFIX_LIST): only then are the tables' rarer entries asked of ASCII paragraphs (signals.ts).
    */
@@ -71,6 +77,7 @@ export const ALL_CARRIERS: Carriers = {
   linkTitles: true,
   encoded: true,
   parts: true,
+  unasked: true,
   rare: true,
 };
 
@@ -124,6 +131,28 @@ for (let c = 0; c < 128; c++)
   if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) WORD_CODE[c] = c;
   else if (c >= 65 && c <= 90) WORD_CODE[c] = c + 32;
 
+/** Pairs of an order to act behind the person's back (signals.ts UNASKED): anchors, and the `unasked` carrier. */
+const UNASKED_BIGRAM_LIST: (readonly [string, string])[] = [
+  ...cross(
+    'without',
+    'asking checking consulting telling informing notifying bothering confirming first user users owner',
+  ),
+  ...cross('no', 'need confirmation approval permission'),
+  ...cross('not t never', 'ask prompt consult bother wait'),
+  ...cross('leave', 'this it that these them'),
+  ...cross('continue proceed on it this that', 'silently quietly'),
+  ...cross('niet', 'eerst vragen melden'),
+  ...cross('zonder', 'te bevestiging toestemming'),
+  ...cross('ohne', 'nachzufragen zu'),
+  ...cross('sans', 'demander confirmation'),
+  ...cross('sin', 'preguntar confirmar pedir avisar consultar'),
+  ...cross('sem', 'perguntar confirmar avisar consultar'),
+  ...cross('senza', 'chiedere conferma avvisare consultare'),
+  ...cross('nie', 'wspominaj pytaj informuj'),
+  ...cross('bez', 'pytania potwierdzenia zgody'),
+  ...cross('onay', 'almadan beklemeden'),
+  ...cross('tanpa', 'bertanya konfirmasi izin'),
+];
 /** Two words in a row (any separator between them). */
 const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('language', 'model models'),
@@ -158,34 +187,17 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('tell', 'the them everyone'),
   ...cross('as', 'formatting docs doc documentation chore lint trivial no cosmetic routine harmless typo'),
   ...cross('user users reviewer reviewers maintainer maintainers they', 'does doesn do don won will'),
-  // (an order to act behind the person's back, signals.ts UNASKED; a faked message of the user's, FAKE_TURN;
-  // another's authority claimed, OVERRIDE)
-  ...cross(
-    'without',
-    'asking checking consulting telling informing notifying bothering confirming first user users owner',
-  ),
-  ...cross('no', 'need confirmation approval permission'),
-  ...cross('leave', 'this it that these them'),
-  ...cross('continue proceed on it this that', 'silently quietly'),
+  ...UNASKED_BIGRAM_LIST,
+  // (a faked message of the user's, signals.ts FAKE_TURN; another's authority claimed, OVERRIDE)
   ...cross('message messages', 'from'),
   ...cross('change', 'of'),
   ...cross('maintainer owner emergency', 'override'),
-  ...cross('niet', 'eerst vragen melden'),
-  ...cross('zonder', 'te bevestiging toestemming'),
-  ...cross('ohne', 'nachzufragen zu'),
-  ...cross('sans', 'demander confirmation'),
-  ...cross('sin', 'preguntar confirmar pedir avisar consultar'),
-  ...cross('sem', 'perguntar confirmar avisar consultar'),
-  ...cross('senza', 'chiedere conferma avvisare consultare'),
-  ...cross('nie', 'wspominaj pytaj informuj'),
-  ...cross('bez', 'pytania potwierdzenia zgody'),
-  ...cross('onay', 'almadan beklemeden'),
-  ...cross('tanpa', 'bertanya konfirmasi izin'),
   // (commands that print credentials, a goal said without naming an agent: gh auth token, kubectl get secret)
   ...cross('auth', 'token'),
   ...cross('get', 'secret secrets'),
 ];
 const BIGRAMS = new Set(BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))));
+const UNASKED_BIGRAMS = new Set(UNASKED_BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))));
 
 /** Three words in a row. */
 const TRIGRAM_LIST = [
@@ -414,6 +426,7 @@ const noCarriers = (): Carriers => ({
   linkTitles: false,
   encoded: false,
   parts: false,
+  unasked: false,
   rare: false,
 });
 
@@ -491,7 +504,10 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       if ((b & IN_SPECIAL) !== 0 && SPECIAL.has(h)) special(text, h, start, i, p2, p3, anchors, carriers);
       if (p1 !== 0) {
         const two = pair(p1, h);
-        if ((BLOOM[two & 0xffff] & IN_BIGRAMS) !== 0 && BIGRAMS.has(two)) mark(anchors, s1);
+        if ((BLOOM[two & 0xffff] & IN_BIGRAMS) !== 0 && BIGRAMS.has(two)) {
+          mark(anchors, s1);
+          if (UNASKED_BIGRAMS.has(two)) carriers.unasked = true;
+        }
         const three = pair(pair(p2, p1), h);
         if ((BLOOM[three & 0xffff] & IN_TRIGRAMS) !== 0 && TRIGRAMS.has(three)) mark(anchors, s2);
       }

@@ -15,8 +15,8 @@ import { languageOf, type Language } from '../code/languages.ts';
 import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
 import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
-import { NARRATED_BEFORE, NEGATED_BEFORE_INTL, setRareInAscii } from './signals.ts';
-import { ADDRESSEE, aiLabel, read, UNASKED, vocative, type Matcher, type Read } from './signals.ts';
+import { NARRATED_BEFORE, NEGATED_BEFORE_INTL, setRareInAscii, setUnaskedInAscii } from './signals.ts';
+import { ADDRESSEE, aiLabel, read, UNASKED, unaskedMayHold, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
 
 /** Files larger than this are read in their first part only (an instruction must be read to work). */
@@ -421,7 +421,7 @@ function judgeRead(
   // hidden from the person); merely mentioning agents, as their own docs do all day, is not that.
   // (…or orders it to act behind its person's back: "run it, no need to confirm with the user", "do this without
   // asking"; told as what a job does, "it truncates the table without asking anyone", it is narration)
-  const unasked = () => UNASKED.test(r) && (IMPERATIVE.test(r) || ORDER_WORDS.test(r.text));
+  const unasked = () => unaskedMayHold(r) && UNASKED.test(r) && (IMPERATIVE.test(r) || ORDER_WORDS.test(r.text));
   const speaks = () => (seen.speaks ??= hidden || override() || turn() || spoken() || unasked());
   const broad = () =>
     !hidden || override() || turn() || address() || spoken() || IMPERATIVE.test(r) || ORDER_WORDS.test(r.text);
@@ -745,12 +745,14 @@ export function analyzeInjectionText(
     judgeAll();
   } finally {
     setRareInAscii(true);
+    setUnaskedInAscii(true);
   }
   return out;
 
   function judgeAll(): void {
     for (const seg of [...hiddenSegments(text, pre?.carriers), ...visible]) {
       setRareInAscii(rareText || seg.technique !== undefined);
+      setUnaskedInAscii(pre === undefined || pre.carriers.unasked || seg.technique !== undefined);
       const v = judgeOnce(seg);
       if (!v) continue;
       // (hidden text as written is reported where its order stands; decoded or smuggled text, at its carrier)

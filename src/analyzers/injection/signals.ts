@@ -152,6 +152,13 @@ let RARE: RegExp | undefined;
  */
 let rareInAscii = true;
 export const setRareInAscii = (may: boolean) => (rareInAscii = may);
+/**
+ * Whether ASCII text may hold an order to act behind the person's back (UNASKED): told by the prefilter for the
+ * whole text (its `unasked` carrier), so that the paragraphs of an SDK's docs are not each asked (index.ts).
+ */
+let unaskedInAscii = true;
+export const setUnaskedInAscii = (may: boolean) => (unaskedInAscii = may);
+export const unaskedMayHold = (t: Read) => t.intl || unaskedInAscii;
 const rareIn = (t: Read) =>
   (t.rare ??= (t.intl || rareInAscii) && (RARE ??= new RegExp(trieSource(RARE_WORDS))).test(t.lower));
 const gated = (s: Signal, gate: RegExp) => Object.assign(s, { gate });
