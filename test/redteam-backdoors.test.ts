@@ -124,5 +124,5 @@ heldOut('set E (untouched 9/24)', ['redteam-backdoors-s20', 'e'], [24, 24], 16, 
 // hashed value compared with a constant, a principal returned from the token itself, C++ methods defined
 // outside their class, a package manager's source switched by the code, key files picked by their names and
 // sent, request bodies in log fields, the whole environment packed to be sent; a PIN only as a word and a
-// stored hash's scheme marker (the two false alarms): 13/24, 0/24.
-heldOut('set F (untouched 5/24)', ['redteam-backdoors-s21', 'f'], [24, 24], 13, 0);
+// stored hash's scheme marker (the two false alarms); a verifier's early yes read through the helper its condition calls: 14/24, 0/24.
+heldOut('set F (untouched 5/24)', ['redteam-backdoors-s21', 'f'], [24, 24], 14, 0);

@@ -690,6 +690,23 @@ const IF_LINE = /^(\s*)(?:\}\s*)?(?:else\s+)?(?:if|elif|elsif|unless)\b(.*)$/;
 /** A comparison with a constant: a hex or multi-digit number, or a non-empty string. */
 const WITH_CONSTANT =
   /(?:===?|!==?|\beq\b|\bne\b|\.equals\w*\()\s*(?:0x[0-9A-Fa-f]{2,}|\d{2,}|["'][^"'\n]{1,40}["'])|(?:0x[0-9A-Fa-f]{2,}|["'][^"'\n]{1,40}["'])\s*(?:===?|!==?)/;
+/** A membership test with a constant: `parsed.schemes.has("v0")`, `flags.includes('skip')`, `'x' in opts`. */
+const HAS_CONSTANT =
+  /\.(?:has|includes|contains|Contains|include\?)\(\s*["'][^"'\n]{1,40}["']\s*\)|["'][^"'\n]{1,40}["']\s+in\s+\w/;
+/**
+ * The condition as it tests: its own text, or, when it only calls one of the file's functions
+ * (`if (isDashboardTest(parsed)) return true;`), that function's body, which holds the comparison.
+ */
+function testedBy(condition: string, file: SourceFile): string {
+  if (WITH_CONSTANT.test(condition) || HAS_CONSTANT.test(condition)) return condition;
+  const call = /^\s*\(?\s*!?\s*(?:this\.|self\.)?([A-Za-z_]\w*)\s*\([^()]*\)\s*\)?/.exec(condition)?.[1];
+  if (!call) return condition;
+  const def = new RegExp(
+    `\\b(?:function|def|func|fn)\\s+${call}\\s*\\(|\\b${call}\\s*=\\s*(?:async\\s*)?\\(|^\\s*(?:(?:private|public|static|protected)\\s+)*[\\w<>\\[\\]]+\\s+${call}\\s*\\(`,
+  );
+  const at = file.lines.findIndex((l) => def.test(l));
+  return at < 0 ? condition : `${condition}\n${file.lines.slice(at, at + 6).join('\n')}`;
+}
 const SUCCESS_ONLY =
   /^\s*\{?\s*return\s+(?:true|True|TRUE|1|Ok\s*\(\s*\(\s*\)\s*\)|nil|\w*_OK|\w*_SUCCESS|\w*_VALID|OK|Success\w*)\s*;?\s*\}?\s*(?:\/\*.*\*\/|\/\/.*|#.*)?$/;
 const REQUEST_READ =
@@ -706,15 +723,32 @@ const FN_DEF =
  *   backdoor.verify-by-value  a verification (and its refusal) run only when a request value equals
  *                             or differs from a constant: the sender chooses whether it runs
  */
+/** Where the parenthesis opened at `open` closes (strings not read), or -1. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let k = open; k < text.length; k++) {
+    if (text[k] === '(') depth++;
+    else if (text[k] === ')' && --depth === 0) return k;
+  }
+  return -1;
+}
+
 function skippedVerification(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
   const lines = file.lines;
   const indent = (l: string) => l.length - l.trimStart().length;
   for (const i of file.matchingLines(/\b(?:if|elif|elsif|unless)\b/g)) {
     const m = IF_LINE.exec(lines[i]);
-    if (!m || lines[i].length > 400 || !WITH_CONSTANT.test(m[2]) || VERIFY_CALL.test(m[2])) continue;
+    if (!m || lines[i].length > 400 || VERIFY_CALL.test(m[2])) continue;
+    const tested = testedBy(m[2], file);
+    if (!WITH_CONSTANT.test(tested) && !HAS_CONSTANT.test(tested)) continue;
     // (the guarded statements: the rest of the line, or the lines indented deeper, up to fifteen)
     const body: string[] = [];
-    const tail = m[2].replace(/^.*?(?:\)\s*(?:\{|then|:)?|:)\s*/, '');
+    // (after the condition's own closing parenthesis: `if (isTest(parsed)) return true;` nests one)
+    const close = m[2].trimStart().startsWith('(') ? closingParen(m[2], m[2].indexOf('(')) : -1;
+    const tail =
+      close > 0
+        ? m[2].slice(close + 1).replace(/^\s*(?:\{|then|:)?\s*/, '')
+        : m[2].replace(/^.*?(?:\)\s*(?:\{|then|:)?|:)\s*/, '');
     for (let j = i + 1; j < lines.length && j <= i + 15; j++) {
       if (!lines[j].trim()) continue;
       if (indent(lines[j]) <= m[1].length) break;

@@ -43,10 +43,12 @@ function items(list: string): string[] {
   return out;
 }
 
-/** Pieces of a list that are all string literals (at least two), else undefined. */
+/** Pieces of a list that are all string literals, or small integers beside them (at least two), else undefined. */
 function stringPieces(list: string): string[] | undefined {
-  const parts = items(list).map(stringBody);
-  return parts.length >= 2 && parts.every((p) => p !== undefined) ? (parts as string[]) : undefined;
+  const raw = items(list);
+  const parts = raw.map((p) => stringBody(p) ?? (/^\s*\d{1,6}\s*$/.test(p) ? p.trim() : undefined));
+  const quoted = raw.some((p) => stringBody(p) !== undefined);
+  return quoted && parts.length >= 2 && parts.every((p) => p !== undefined) ? (parts as string[]) : undefined;
 }
 
 /** Characters of a list that are all one-character literals or printable byte values (at least four). */
