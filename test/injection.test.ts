@@ -269,6 +269,8 @@ test("an order to act behind the person's back speaks to the agent, in any langu
     'The job truncates the staging table nightly (TRUNCATE staging_events) without asking anyone: see the runbook.',
     'Whoever is on call reviews the backups dashboard; restores use the documented procedure.',
     'Deploys push straight to main after review; see CONTRIBUTING.md for the pull request rules.',
+    // (a changelog in the imperative: acting without asking is the change it describes, and nothing harmful)
+    '- Issue #4323: Always encode source as UTF-8 without asking\n  the user (unless a different encoding is declared).',
   ];
   for (const t of ok) assert.deepEqual(flagged(t, 'out.txt'), [], t);
 });

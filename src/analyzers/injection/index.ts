@@ -422,7 +422,10 @@ function judgeRead(
   // (…or orders it to act behind its person's back: "run it, no need to confirm with the user", "do this without
   // asking"; told as what a job does, "it truncates the table without asking anyone", it is narration)
   const unasked = () => unaskedMayHold(r) && UNASKED.test(r) && (IMPERATIVE.test(r) || ORDER_WORDS.test(r.text));
-  const speaks = () => (seen.speaks ??= hidden || override() || turn() || spoken() || unasked());
+  // (…which alone is not yet harm: "encode as UTF-8 without asking the user" in a changelog; it makes the
+  // text speak to the agent for the other goals, not for hiding itself)
+  let onlyUnasked = false;
+  const speaks = () => (seen.speaks ??= hidden || override() || turn() || spoken() || (onlyUnasked = unasked()));
   const broad = () =>
     !hidden || override() || turn() || address() || spoken() || IMPERATIVE.test(r) || ORDER_WORDS.test(r.text);
   const technique = () => carrier ?? (turn() ? 'fake-turn' : address() || spoken() ? 'agent-note' : 'plain');
@@ -431,6 +434,7 @@ function judgeRead(
   for (const g of GOALS) {
     if (!g.gate.test(r.lower)) continue;
     if (!g.strong && !speaks()) continue;
+    if (onlyUnasked && g.goal === 'concealment') continue;
     const at = firstAffirmed(speaks() && broad() ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
     // (hidden from the person, text needs no address first: a comment only the agent reads is said to it)
     if (at < 0 || (g.afterAddress && !hidden && !(at > firstAddress(r)))) continue;
