@@ -49,6 +49,18 @@ const falseOf = (results: ReturnType<typeof s18>['results']) =>
     .filter((r) => r.case.label === 'good' && r.findings.length)
     .map((r) => `${r.case.file}:${r.findings[0].line}`);
 
+/** A set measured untouched, then tuned against: its floor of bad cases flagged, and no near miss flagged. */
+function tunedSet(name: string, folder: string, [bad, good]: [number, number], floor: number): void {
+  test(`red-team ${name}: at least ${floor} of ${bad} bad flagged, none of ${good} near misses`, () => {
+    const dir = join(import.meta.dirname, 'fixtures', folder);
+    const results = loadCases(dir).map((c) => judgeCase(c, dir));
+    const total = tally(results).total;
+    assert.ok(total.bad >= bad && total.good >= good, `${total.bad} bad, ${total.good} good`);
+    assert.ok(total.badFlagged >= floor, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
+    assert.deepEqual(falseOf(results), []);
+  });
+}
+
 test('red-team s18 set A: at least 97% of 75 bad cases flagged (on a planted line), none of 52 near misses', () => {
   const { results, total, onLine } = s18('a');
   assert.ok(total.bad >= 75 && total.good >= 50, `${total.bad} bad, ${total.good} good`);
@@ -81,28 +93,14 @@ test('red-team s18 set C (held out, never tuned): at least 19 of 30 bad flagged,
 // Set D (session 19), by a fourth author who read neither the analyzer nor the earlier sets: 28/40 bad and
 // 0/28 good untouched; the session then fixed the mechanisms it missed (37/40), so it is tuned now and its
 // floor holds that (test/fixtures/redteam-injection-s19/README.md).
-test('red-team s19 set D: at least 38 of 40 bad flagged, none of 28 near misses', () => {
-  const dir = join(import.meta.dirname, 'fixtures/redteam-injection-s19/d');
-  const results = loadCases(dir).map((c) => judgeCase(c, dir));
-  const total = tally(results).total;
-  assert.ok(total.bad >= 40 && total.good >= 28, `${total.bad} bad, ${total.good} good`);
-  assert.ok(total.badFlagged >= 38, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
-  assert.deepEqual(falseOf(results), []);
-});
+tunedSet('s19 set D', 'redteam-injection-s19/d', [40, 28], 38);
 
 // Set E (session 20), by a fifth author asked for injections buried mid-file, never saying "AI", in 16
 // languages: 20/40 bad and 0/28 good untouched; the session then fixed the mechanisms it missed (addresses
 // to tools and bots in other languages, duties and prohibitions there, a secret file uploaded with curl -F,
 // an image URL carrying a secret's name, a note that points to a step elsewhere): 40/40, tuned now
 // (test/fixtures/redteam-injection-s20/README.md).
-test('red-team s20 set E: all 40 bad flagged, none of 28 near misses', () => {
-  const dir = join(import.meta.dirname, 'fixtures/redteam-injection-s20/e');
-  const results = loadCases(dir).map((c) => judgeCase(c, dir));
-  const total = tally(results).total;
-  assert.ok(total.bad >= 40 && total.good >= 28, `${total.bad} bad, ${total.good} good`);
-  assert.ok(total.badFlagged >= 40, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
-  assert.deepEqual(falseOf(results), []);
-});
+tunedSet('s20 set E', 'redteam-injection-s20/e', [40, 28], 40);
 
 // Set F (session 21), by a sixth author asked for what tools hand back (MCP results and tool descriptions,
 // search results, API JSON, notebooks, CI logs, SQL tables, CSV, chat and mail exports, kubectl, SVG), a
@@ -110,11 +108,4 @@ test('red-team s20 set E: all 40 bad flagged, none of 28 near misses', () => {
 // it missed (an order to act behind the person's back, whoever acts on the text, the user's turn faked in
 // data, SVG's hiding attributes, percent-encoded text, a sentence cut into numbered fields): 37/40, tuned
 // now (test/fixtures/redteam-injection-s21/README.md).
-test('red-team s21 set F: at least 37 of 40 bad flagged, none of 28 near misses', () => {
-  const dir = join(import.meta.dirname, 'fixtures/redteam-injection-s21/f');
-  const results = loadCases(dir).map((c) => judgeCase(c, dir));
-  const total = tally(results).total;
-  assert.ok(total.bad >= 40 && total.good >= 28, `${total.bad} bad, ${total.good} good`);
-  assert.ok(total.badFlagged >= 37, `flagged ${total.badFlagged}; missed: ${missedOf(results).join(', ')}`);
-  assert.deepEqual(falseOf(results), []);
-});
+tunedSet('s21 set F', 'redteam-injection-s21/f', [40, 28], 37);

@@ -264,6 +264,18 @@ const SOURCE_SWITCH =
   /\b(?:bundle|bundler)\b["',\s]+config\b[^\n]*(?:\bmirror\.|disable_checksum_validation|\bssl_verify_mode)|\b(?:npm|yarn|pnpm)\b["',\s]+config\b["',\s]+set\b["',\s]+(?:registry|strict-ssl|@[\w-]+:registry)\b|\bpip3?\b["',\s]+config\b["',\s]+set\b["',\s]+global\.(?:index-url|extra-index-url|trusted-host)\b|\bgem\b["',\s]+sources\b["',\s]+(?:--add|-a)\b|\bgo\b["',\s]+env\b["',\s]+-w\b["',\s]+(?:GOPROXY|GONOSUMDB|GONOSUMCHECK|GOSUMDB|GOINSECURE|GOFLAGS)\b/;
 /** A command given as separate words to a call: `sh!("bundle", "config", …)`, `run(["npm", "config", …])`. */
 const SPLIT_COMMAND = /\w[!?]?\s*\(\s*\[?\s*["'](?:bundle|bundler|npm|yarn|pnpm|pip3?|gem|go)["']\s*,/;
+/**
+ * The lines where the code itself runs a package manager command `re` matches: a runner on the line or
+ * opening the call a line or two above, or the command given as separate words to a call (`split`).
+ */
+function packageCommandsRun(file: SourceFile, re: RegExp, split = false): number[] {
+  return file.matchingLines(new RegExp(re.source, 'g')).filter((i) => {
+    const l = file.lines[i];
+    if (l.length > 1000 || /^\s*(?:#|\/\/|\*)/.test(l)) return false;
+    return (split && SPLIT_COMMAND.test(l)) || file.lines.slice(Math.max(0, i - 2), i + 1).some((x) => RUNNER.test(x));
+  });
+}
+
 function sourceSwitch(file: SourceFile, out: Finding[]): void {
   const add = oncePerLine(
     file,
@@ -271,10 +283,7 @@ function sourceSwitch(file: SourceFile, out: Finding[]): void {
     () => 'CWE-494',
     'Configure package sources in reviewed project files, with checksums on; never from code at run time.',
   );
-  for (const i of file.matchingLines(new RegExp(SOURCE_SWITCH.source, 'g'))) {
-    const l = file.lines[i];
-    if (l.length > 1000 || /^\s*(?:#|\/\/|\*)/.test(l)) continue;
-    if (!SPLIT_COMMAND.test(l) && !file.lines.slice(Math.max(0, i - 2), i + 1).some((x) => RUNNER.test(x))) continue;
+  for (const i of packageCommandsRun(file, SOURCE_SWITCH, true))
     add(
       i,
       'backdoor.download-exec',
@@ -282,7 +291,6 @@ function sourceSwitch(file: SourceFile, out: Finding[]): void {
       'high',
       'The code points a package manager at another server, or turns its checksum checks off: every later install takes what that server serves.',
     );
-  }
 }
 
 function runtimeInstall(file: SourceFile, out: Finding[]): void {
@@ -292,11 +300,7 @@ function runtimeInstall(file: SourceFile, out: Finding[]): void {
     () => 'CWE-494',
     'Declare dependencies in the package manifest, pinned; never install packages from code at run time.',
   );
-  for (const i of file.matchingLines(new RegExp(INSTALL_FROM.source, 'g'))) {
-    const l = file.lines[i];
-    if (l.length > 1000 || /^\s*(?:#|\/\/|\*)/.test(l)) continue;
-    // (run by the code: a runner on the line or opening the call a line or two above)
-    if (!file.lines.slice(Math.max(0, i - 2), i + 1).some((x) => RUNNER.test(x))) continue;
+  for (const i of packageCommandsRun(file, INSTALL_FROM))
     add(
       i,
       'backdoor.download-exec',
@@ -304,7 +308,6 @@ function runtimeInstall(file: SourceFile, out: Finding[]): void {
       'high',
       'The code runs a package manager install from an index, registry or URL written in it: whatever that server serves runs here, every time this code runs.',
     );
-  }
 }
 
 prefilterProvider(() => [SHELL_PARAM]);
