@@ -73,15 +73,35 @@ function markupSegments(text: string, out: Segment[], carriers: Carriers): void 
   if (carriers.mdComment) markdownCommentSegments(text, out);
   // Elements hidden by style or attribute: their text content up to the closing tag.
   if (carriers.markup && carriers.hiddenStyle) hiddenElementSegments(text, out);
-  const attribute =
-    /\b(?:alt|title|aria-label|aria-description|data-[\w-]+|content)\s*=\s*("([^"]{12,})"|'([^']{12,})')/gi;
-  for (const m of carriers.attributes ? text.matchAll(attribute) : []) {
-    const value = m[2] ?? m[3];
-    out.push({ text: value, offset: m.index, at: m.index + m[0].length - 1 - value.length, technique: 'alt-text' });
-  }
+  if (carriers.attributes) attributeSegments(text, out);
   // Markdown image alt text and link titles.
   if (carriers.images) imageAltSegments(text, out);
   if (carriers.linkTitles) linkTitleSegments(text, out);
+}
+
+/** An attribute's name right before its `=` (and the spaces around it): the alt text, titles and data a reader does not see. */
+const ATTRIBUTE_NAME = /(?:^|[^\w])(alt|title|aria-label|aria-description|data-[\w-]+|content)\s*$/i;
+const VALUE_OPEN = /=\s*["']/g;
+
+/**
+ * Attribute values of at least 12 characters (`alt="…"`, `title='…'`, `data-x="…"`, `content="…"`), found from
+ * each `=` before a quote, the name read behind it: as `\b(?:alt|title|…)\s*=\s*"([^"]{12,})"` finds them,
+ * without trying the names at every position of the text (source code holds few `=` before a quote… of these names).
+ */
+function attributeSegments(text: string, out: Segment[]): void {
+  VALUE_OPEN.lastIndex = 0;
+  for (let m = VALUE_OPEN.exec(text); m; m = VALUE_OPEN.exec(text)) {
+    const base = Math.max(0, m.index - 60);
+    const name = ATTRIBUTE_NAME.exec(text.slice(base, m.index));
+    if (!name) continue;
+    const open = m.index + m[0].length - 1;
+    const close = text.indexOf(text[open], open + 1);
+    if (close < 0 || close - open - 1 < 12) continue;
+    // (where the name starts: after the character before it, if the match holds one)
+    const start = base + name.index + (name[0].startsWith(name[1]) ? 0 : 1);
+    out.push({ text: text.slice(open + 1, close), offset: start, at: open + 1, technique: 'alt-text' });
+    VALUE_OPEN.lastIndex = close + 1;
+  }
 }
 
 /** Whether the `<!--` at `at` stands where a renderer starts a comment: after a line break, a space or a tag. */
