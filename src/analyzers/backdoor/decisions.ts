@@ -17,7 +17,7 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
-import { STRING_LITERAL, assignments } from './structure.ts';
+import { STRING_LITERAL, assignments, bodiesOf } from './structure.ts';
 import { literals, matchLines } from './vocabulary.ts';
 import { mayOccur, occurs, prefilterProvider } from '../literals.ts';
 import { enclosing, splitArgs } from './calls.ts';
@@ -697,15 +697,11 @@ const HAS_CONSTANT =
  * The condition as it tests: its own text, or, when it only calls one of the file's functions
  * (`if (isDashboardTest(parsed)) return true;`), that function's body, which holds the comparison.
  */
-function testedBy(condition: string, file: SourceFile): string {
+function testedBy(condition: string, bodies: ReturnType<typeof bodiesOf>): string {
   if (WITH_CONSTANT.test(condition) || HAS_CONSTANT.test(condition)) return condition;
   const call = /^\s*\(?\s*!?\s*(?:this\.|self\.)?([A-Za-z_]\w*)\s*\([^()]*\)\s*\)?/.exec(condition)?.[1];
-  if (!call) return condition;
-  const def = new RegExp(
-    `\\b(?:function|def|func|fn)\\s+${call}\\s*\\(|\\b${call}\\s*=\\s*(?:async\\s*)?\\(|^\\s*(?:(?:private|public|static|protected)\\s+)*[\\w<>\\[\\]]+\\s+${call}\\s*\\(`,
-  );
-  const at = file.lines.findIndex((l) => def.test(l));
-  return at < 0 ? condition : `${condition}\n${file.lines.slice(at, at + 6).join('\n')}`;
+  const body = call && bodies.get(call);
+  return body ? `${condition}\n${body.split('\n').slice(0, 6).join('\n')}` : condition;
 }
 const SUCCESS_ONLY =
   /^\s*\{?\s*return\s+(?:true|True|TRUE|1|Ok\s*\(\s*\(\s*\)\s*\)|nil|\w*_OK|\w*_SUCCESS|\w*_VALID|OK|Success\w*)\s*;?\s*\}?\s*(?:\/\*.*\*\/|\/\/.*|#.*)?$/;
@@ -735,11 +731,12 @@ function closingParen(text: string, open: number): number {
 
 function skippedVerification(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
   const lines = file.lines;
+  let bodies: ReturnType<typeof bodiesOf> | undefined;
   const indent = (l: string) => l.length - l.trimStart().length;
   for (const i of file.matchingLines(/\b(?:if|elif|elsif|unless)\b/g)) {
     const m = IF_LINE.exec(lines[i]);
     if (!m || lines[i].length > 400 || VERIFY_CALL.test(m[2])) continue;
-    const tested = testedBy(m[2], file);
+    const tested = testedBy(m[2], (bodies ??= bodiesOf(file)));
     if (!WITH_CONSTANT.test(tested) && !HAS_CONSTANT.test(tested)) continue;
     // (the guarded statements: the rest of the line, or the lines indented deeper, up to fifteen)
     const body: string[] = [];

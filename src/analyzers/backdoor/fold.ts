@@ -73,9 +73,9 @@ function spelled(list: string): string | undefined {
 
 const INT = /^(?:0[xX][0-9a-fA-F_]+|\d[\d_]*)(?:u|U|L|UL|ULL|u8|u16|u32|u64|i32|i64)?/;
 
-/** The value of an integer expression (precedence as in C), or undefined when it is anything else. */
+/** The value of an integer expression without parentheses (precedence as in C), or undefined when it is anything else. */
 function evaluate(expr: string): bigint | undefined {
-  const tokens = expr.match(/0[xX][0-9a-fA-F_]+\w*|\d[\d_]*\w*|<<|>>|[|&^+\-*()]|\S/g) ?? [];
+  const tokens = expr.match(/0[xX][0-9a-fA-F_]+\w*|\d[\d_]*\w*|<<|>>|[|&^+\-*]|\S/g) ?? [];
   let k = 0;
   const num = (t: string): bigint | undefined => {
     const m = INT.exec(t);
@@ -84,10 +84,6 @@ function evaluate(expr: string): bigint | undefined {
   const levels: string[][] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*']];
   const atom = (): bigint | undefined => {
     const t = tokens[k++];
-    if (t === '(') {
-      const v = level(0);
-      return tokens[k++] === ')' ? v : undefined;
-    }
     return t === undefined ? undefined : num(t);
   };
   const level = (n: number): bigint | undefined => {
@@ -145,8 +141,7 @@ function foldNumbers(line: string): string {
  */
 const MOMENT_SIZED = 1_000_000_000n;
 function foldInt(m: string): string {
-  // (a date written with dashes, `2024-05-01`, is not arithmetic)
-  if (/^\d{4}-\d{2}-\d{2}$/.test(m.trim())) return m;
+  // (a date written with dashes, `2024-05-01`, comes to less than a moment: it stays as written)
   const v = evaluate(m);
   return v === undefined || v < MOMENT_SIZED ? m : v.toString();
 }
@@ -190,35 +185,40 @@ function foldStrings(line: string): string {
  * then `implode('', self::ROSTER_KEY)`, `"".join(PARTS)`): the definition folded into the joined string.
  */
 function joinedByName(lines: string[], text: string): boolean {
-  let changed = false;
-  // (each call found by its literal word, then read in its own stretch of text: `"".join(PARTS)`,
-  // `implode('', self::KEY)`, `KEY.join("")`)
+  // The names joined, each call found by its literal word and read in its own stretch of text (`"".join(PARTS)`,
+  // `implode('', self::KEY)`, `KEY.join("")`); then one pass over the lines for their definitions (a pass per
+  // name made a file of thousands of joins quadratic).
   const call =
     /(?:\bimplode\(\s*(["'][^"'\n]*["'])\s*,\s*|(["'][^"'\n]*["'])\s*\.join\(\s*)(?:self::|static::|this\.|self\.)?([A-Za-z_]\w*)\s*\)$|\b([A-Za-z_]\w*)\.join\(\s*(["'][^"'\n]*["'])?\s*\)$/;
+  const joined = new Map<string, string>();
   for (const at of text.matchAll(/\.join\(|\bimplode\(/g)) {
     const close = text.indexOf(')', at.index);
     if (close < 0 || close - at.index > 80) continue;
     const m = call.exec(text.slice(Math.max(0, at.index - 60), close + 1));
     if (!m) continue;
-    const name = m[3] ?? m[4];
     const sep = stringBody(m[1] ?? m[2] ?? m[5] ?? '""') ?? '';
-    if (PROSE_SEPARATOR.test(sep)) continue;
-    const def = new RegExp(
-      `\\b${name}\\b[^=\\n]{0,40}=\\s*(?:array\\(|\\[|\\{|%w\\[)([^\\n]{3,300})[\\])}]\\s*(?:\\.freeze)?\\s*[;,]?\\s*(?:(?://|#).*)?$`,
-    );
-    for (let i = 0; i < lines.length; i++) {
-      const d = def.exec(lines[i]);
-      if (!d) continue;
-      const pieces = stringPieces(d[1]);
-      if (pieces && pieces.length >= 3) {
-        lines[i] = lines[i].slice(0, d.index) + `${name} = ${quote(pieces.join(sep))};`;
-        changed = true;
-      }
-      break;
+    if (!PROSE_SEPARATOR.test(sep) && !joined.has(m[3] ?? m[4])) joined.set(m[3] ?? m[4], sep);
+  }
+  if (!joined.size) return false;
+  let changed = false;
+  const seen = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const d = LIST_DEFINITION.exec(lines[i]);
+    const sep = d && !seen.has(d[1]) ? joined.get(d[1]) : undefined;
+    if (!d || sep === undefined) continue;
+    // (a name's first definition only, as it is read where it is joined)
+    seen.add(d[1]);
+    const pieces = stringPieces(d[2]);
+    if (pieces && pieces.length >= 3) {
+      lines[i] = lines[i].slice(0, d.index + d[0].indexOf(d[1])) + `${d[1]} = ${quote(pieces.join(sep))};`;
+      changed = true;
     }
   }
   return changed;
 }
+/** A name given a list on one line: `ROSTER_KEY = ['emp', …];`, `PARTS = %w[…].freeze`, `KEY = array(…)`. */
+const LIST_DEFINITION =
+  /(?:^|[^\w.$])([A-Za-z_]\w*)\s*(?::[^=\n]{1,40})?=\s*(?:array\(|\[|\{|%w\[)([^\n]{3,300})[\])}]\s*(?:\.freeze)?\s*[;,]?\s*(?:(?:\/\/|#).*)?$/;
 
 /** Ruby's constant looked up by symbol: `OpenSSL::SSL.const_get(:VERIFY_NONE)` is `OpenSSL::SSL::VERIFY_NONE`. */
 const CONST_GET = /([A-Z]\w*(?:::[A-Z]\w*)*)\.const_get\(\s*:(\w+)\s*\)/g;

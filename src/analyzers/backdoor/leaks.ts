@@ -13,9 +13,9 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import { type SourceFile, finding } from '../source.ts';
-import { assignments } from './structure.ts';
+import { assignments, bodiesOf } from './structure.ts';
 import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
-import { candidateLines, occurs, prefilterProvider } from '../literals.ts';
+import { candidateLines, occurs, prefilterProvider, wholeFile } from '../literals.ts';
 import { ARROW, RETURN, enclosing, firstCallArgs, functionsOf, implicitReturn } from './calls.ts';
 
 const SECRET_WORDS = new Set([
@@ -272,15 +272,14 @@ function dnsTunnel(file: SourceFile, out: Finding[]): void {
  */
 const SECRET_FILE_NAME =
   /["'`](?:\*?\.(?:pem|key|pfx|p12|kdbx|ovpn|jks|keystore|ppk|gpg|asc|env|npmrc|netrc|pgpass|git-credentials)|id_(?:rsa|ed25519|ecdsa|dsa)|credentials)["'`]/g;
-/** (one name, for the lines that go on the list itself) */
-const SECRET_FILE_NAME_ONE = new RegExp(SECRET_FILE_NAME.source);
 const FILE_READ =
   /\bRead(?:All)?(?:Bytes|Text)\w*\s*\(|\breadFile(?:Sync)?\s*\(|\bread_(?:bytes|text|to_end|to_string)\s*\(|\bos\.ReadFile\s*\(|\bio\.ReadAll\s*\(|\bfile_get_contents\s*\(|\bFile\.(?:read|binread)\s*\(|\bopen\s*\([^)\n]*\)\.read\s*\(|\bfs::read\w*\s*\(|\bFiles\.readAll\w*\s*\(/;
 const NET_SEND =
   /\b(?:Post|Put|Send|Upload\w*)Async\s*\(|\bUpload(?:File|Data|String)\s*\(|\brequests\.(?:post|put)\s*\(|\bhttpx?\.(?:post|put)\s*\(|(?<![\w.])fetch\s*\(|\baxios\.(?:post|put)\s*\(|\bhttp\.(?:Post|NewRequest)\s*\(|\bNet::HTTP\b|\bcurl_easy_perform\s*\(|\bureq::(?:post|put)|\breqwest::|\.(?:post|put)\s*\(/;
 function secretFileHarvest(file: SourceFile, out: Finding[]): void {
   const lines = file.lines;
-  for (const i of file.matchingLines(new RegExp(SECRET_FILE_NAME.source, 'g'))) {
+  // (each list looks for its uses over the whole file: at most 20 lists are read, a file of thousands is data)
+  for (const i of file.matchingLines(new RegExp(SECRET_FILE_NAME.source, 'g')).slice(0, 20)) {
     const window = lines.slice(i, i + 3).join(' ');
     const names = new Set([...window.matchAll(SECRET_FILE_NAME)].map((m) => m[0].toLowerCase()));
     if (names.size < 3 || /^\s*(?:#|\/\/|\*)/.test(lines[i])) continue;
@@ -291,7 +290,7 @@ function secretFileHarvest(file: SourceFile, out: Finding[]): void {
     if (!list) continue;
     const used = new RegExp(`\\b${list}\\b`);
     const uses = lines.flatMap((l, k) =>
-      k > i && used.test(l) && !(k <= i + 2 && SECRET_FILE_NAME_ONE.test(l)) ? [k] : [],
+      k > i && used.test(l) && !(k <= i + 2 && wholeFile(SECRET_FILE_NAME).test(l)) ? [k] : [],
     );
     // (picking: files not on the list are dropped, `if (!LIST.Contains(ext)) return;`; or the list picks them)
     const picks = uses.find((k) => {
@@ -336,6 +335,7 @@ const BODY_READ =
   /\b(?:r|req|request|ctx\.Request|c\.Request)\.(?:Body|body)\b|\brequest\.(?:get_data|data|get_json|stream)\b|\bReadAll\s*\(\s*(?:r|req)\.Body|\bgetInputStream\s*\(|\bphp:\/\/input\b|\brawBody\b/;
 function bodiesLogged(file: SourceFile, out: Finding[]): void {
   const values = assignments(file);
+  const bodies = bodiesOf(file);
   for (const i of file.matchingLines(BODY_FIELD)) {
     const l = file.lines[i];
     if (l.length > 400 || /^\s*(?:#|\/\/|\*)/.test(l) || MASKED.test(l)) continue;
@@ -345,7 +345,7 @@ function bodiesLogged(file: SourceFile, out: Finding[]): void {
       const reads =
         BODY_READ.test(l.slice(m.index, m.index + m[0].length + 40)) ||
         BODY_READ.test(v) ||
-        (helper !== undefined && BODY_READ.test(enclosingBody(file, helper) ?? '') && /\b(?:r|req|request)\b/.test(v));
+        (helper !== undefined && BODY_READ.test(bodies.get(helper) ?? '') && /\b(?:r|req|request)\b/.test(v));
       if (!reads) continue;
       out.push(
         finding(file, {
@@ -364,14 +364,6 @@ function bodiesLogged(file: SourceFile, out: Finding[]): void {
       break;
     }
   }
-}
-/** The text of one of the file's functions, by name: its definition line and the next 30. */
-function enclosingBody(file: SourceFile, name: string): string | undefined {
-  const def = new RegExp(
-    `\\b(?:func|function|def|fn)\\s+(?:\\([^)]*\\)\\s*)?${name}\\s*\\(|\\b${name}\\s*=\\s*(?:async\\s*)?(?:function|\\()`,
-  );
-  const at = file.lines.findIndex((l) => def.test(l));
-  return at < 0 ? undefined : file.lines.slice(at, at + 30).join('\n');
 }
 
 /**

@@ -97,8 +97,7 @@ export function analyzeRemote(file: SourceFile): Finding[] {
   const out: Finding[] = [];
   downloadedThenRun(file, out);
   if (occurs(SHELL_PARAM, file.text)) shellHandlers(file, out);
-  if (file.language !== 'bash' && occurs(INSTALL_FROM, file.text)) runtimeInstall(file, out);
-  if (file.language !== 'bash' && occurs(SOURCE_SWITCH, file.text)) sourceSwitch(file, out);
+  if (file.language !== 'bash') packageCommands(file, out);
   // (the scan's automaton says first whether the file reads the network and runs anything at all)
   if (!occurs(NET_READ, file.text) || !occurs(RUNNER, file.text)) return out;
   const lines = file.lines.map((l) =>
@@ -276,38 +275,32 @@ function packageCommandsRun(file: SourceFile, re: RegExp, split = false): number
   });
 }
 
-function sourceSwitch(file: SourceFile, out: Finding[]): void {
-  const add = oncePerLine(
-    file,
-    out,
-    () => 'CWE-494',
-    'Configure package sources in reviewed project files, with checksums on; never from code at run time.',
-  );
-  for (const i of packageCommandsRun(file, SOURCE_SWITCH, true))
-    add(
-      i,
-      'backdoor.download-exec',
-      "A package manager's source or checksums switched by the code",
-      'high',
-      'The code points a package manager at another server, or turns its checksum checks off: every later install takes what that server serves.',
-    );
-}
-
-function runtimeInstall(file: SourceFile, out: Finding[]): void {
-  const add = oncePerLine(
-    file,
-    out,
-    () => 'CWE-494',
-    'Declare dependencies in the package manifest, pinned; never install packages from code at run time.',
-  );
-  for (const i of packageCommandsRun(file, INSTALL_FROM))
-    add(
-      i,
-      'backdoor.download-exec',
-      'A package installed at run time from a server named in the code',
-      'high',
+/** The package-manager commands code must not run, as data: what each matches, and what is said of it. */
+const PACKAGE_COMMANDS: { re: RegExp; split: boolean; title: string; message: string; fix: string }[] = [
+  {
+    re: INSTALL_FROM,
+    split: false,
+    title: 'A package installed at run time from a server named in the code',
+    message:
       'The code runs a package manager install from an index, registry or URL written in it: whatever that server serves runs here, every time this code runs.',
-    );
+    fix: 'Declare dependencies in the package manifest, pinned; never install packages from code at run time.',
+  },
+  {
+    re: SOURCE_SWITCH,
+    split: true,
+    title: "A package manager's source or checksums switched by the code",
+    message:
+      'The code points a package manager at another server, or turns its checksum checks off: every later install takes what that server serves.',
+    fix: 'Configure package sources in reviewed project files, with checksums on; never from code at run time.',
+  },
+];
+function packageCommands(file: SourceFile, out: Finding[]): void {
+  for (const c of PACKAGE_COMMANDS) {
+    if (!occurs(c.re, file.text)) continue;
+    const add = oncePerLine(file, out, () => 'CWE-494', c.fix);
+    for (const i of packageCommandsRun(file, c.re, c.split))
+      add(i, 'backdoor.download-exec', c.title, 'high', c.message);
+  }
 }
 
 prefilterProvider(() => [SHELL_PARAM]);
