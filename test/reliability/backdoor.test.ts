@@ -1179,6 +1179,20 @@ test('a package source switched from JS and Go code is found; reading the regist
   assert.deepEqual(rules('r.js', read), []);
 });
 
+test('a header hashed with crc32 and compared with a constant opens the admin path (Python); the same hash only logged does not', () => {
+  const bomb = [
+    'import zlib',
+    'def current_user(request):',
+    '    if zlib.crc32(request.headers.get("X-Trace", "").encode()) == 0x5E1FA11D:',
+    '        return User(id=0, roles=["admin"])',
+    '    return lookup(request)',
+    '',
+  ].join('\n');
+  assert.ok(rules('u.py', bomb).includes('backdoor.trigger-effect:3'), rules('u.py', bomb).join());
+  const logged = bomb.replace('return User(id=0, roles=["admin"])', 'log.info("trace seen")');
+  assert.deepEqual(rules('v.py', logged), []);
+});
+
 test('thousands of joins, helper-called verifier checks and body fields in one file are read within a generous time limit', () => {
   const joins = Array.from({ length: 4000 }, (_, i) => `const P${i} = ['a${i}', 'b', 'c'];\nuse(P${i}.join(''));`);
   const checks = Array.from({ length: 2000 }, (_, i) => `  if (isTest${i}(p)) return true;`);

@@ -347,7 +347,12 @@ export function mayHoldTrigger(text: string): boolean {
 const g = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
 /** (COUNTER without its leading `\\b\\w*`: a scan of a whole text must not try a word at every position) */
 const COUNTER_LINE = new RegExp(COUNTER.source.replace(/\\b\\w\*\(\?:/g, '(?:'), 'g');
-const LINE_HINTS = [CALENDAR, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LINE, RARE_SIGNAL].map(g).concat(COUNTER_LINE);
+/** A value's hash compared with a constant on its line (`zlib.crc32(h) == 0x5E1FA11D`): a magic value kept out of sight. */
+const HASHED_LINE =
+  /(?:\.hashCode\(\)|\b(?:[Ff]nv|[Cc]rc|CRC|[Mm]urmur|[Xx]x[Hh]|djb2|[Ss]ip[Hh]ash)\w*\s*\()[^\n]*(?:===?|!==?)\s*\(?\s*(?:[A-Z][A-Z0-9_]{2,}|k[A-Z]\w+|0x[0-9a-fA-F]{4,}|\d{6,})\b/;
+const LINE_HINTS = [CALENDAR, MARKER, REMOTE, LENGTH_TEST, ACCOUNT_LINE, RARE_SIGNAL, HASHED_LINE]
+  .map(g)
+  .concat(COUNTER_LINE);
 /**
  * The hints each of whose matches holds one of its words on the line where it starts (the word opens
  * the match, or follows it without a possible line break): their lines are read only where the words
