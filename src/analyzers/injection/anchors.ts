@@ -217,8 +217,8 @@ const TOOL = new Set(words('tool tools').map(hashOf));
 const THE = hashOf('the');
 const USE = hashOf('use');
 const ROT = new Set(words('rot13 rot caesar').map(hashOf));
-// (SVG hides text by its own attributes too: `<text opacity="0" font-size="0.2">`)
-const HIDDEN_STYLE = new Set(words('style hidden opacity visibility display').map(hashOf));
+// (SVG hides text by its own attributes too: `<text opacity="0" font-size="0.2">`; `font` for a font-size alone)
+const HIDDEN_STYLE = new Set(words('style hidden opacity visibility display font').map(hashOf));
 const HEX = hashOf('hex');
 const PARTS = new Set(words('concatenate combine join assemble together order').map(hashOf));
 const ATTRIBUTE = new Set(words('alt title label description content').map(hashOf));
@@ -603,7 +603,7 @@ export const GATE_PARTS = (() => {
   const byFirst = new Map<string, string[]>();
   for (const [a, b] of BIGRAM_LIST) byFirst.set(a, [...(byFirst.get(a) ?? []), b]);
   const wholeWords = [...WORD_LIST, ...words('rot13 rot caesar style hidden hex concatenate combine join assemble')];
-  wholeWords.push(...words('opacity visibility display'));
+  wholeWords.push(...words('opacity visibility display font'));
   wholeWords.push(...words('together order'));
   const inWords = [
     ...TRIGRAM_LIST.map((w) => w.join(NOT_WORD) + '\\b'),
