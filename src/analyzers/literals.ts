@@ -317,7 +317,7 @@ function lit(c: string): Info {
  * The words one of which every match of `re` contains, as they are to be compared (lower case
  * for an `i` regex), or null when the regex has no such words of a useful length (then it runs).
  */
-export function requiredLiterals(re: RegExp): { words: string[]; fold: boolean } | null {
+export function requiredLiterals(re: RegExp, outsideAscii = false): { words: string[]; fold: boolean } | null {
   let info: Info;
   try {
     info = new Reader(re.source, re.flags.includes('u') || re.flags.includes('v')).parse();
@@ -330,8 +330,9 @@ export function requiredLiterals(re: RegExp): { words: string[]; fold: boolean }
   if (fold && (re.flags.includes('u') || re.flags.includes('v'))) return null;
   const set = info.req ?? (info.exact && !info.exact.includes('') ? info.exact : null);
   if (!set || quality(set) < MIN_WORD) return null;
-  // (an i regex matches every case of its words; non-ASCII case folding is left to the regex)
-  if (set.some((w) => /[^\x00-\x7f]/.test(w))) return null;
+  // (an i regex matches every case of its words; non-ASCII case folding is left to the regex; words with
+  // letters outside ASCII only where the caller asks for them, as gate-words.ts does, and knows what they mean)
+  if (!outsideAscii && set.some((w) => /[^\x00-\x7f]/.test(w))) return null;
   const all = [...new Set(fold ? set.map((w) => w.toLowerCase()) : set)];
   // (a word holding another word of the set adds nothing: `flask.request.` holds `request.`)
   const words = all.filter((w) => !all.some((v) => v !== w && w.includes(v)));

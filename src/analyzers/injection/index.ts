@@ -14,7 +14,17 @@ import { finding, SourceFile } from '../source.ts';
 import { languageOf, type Language } from '../code/languages.ts';
 import { commentView } from './comments.ts';
 import { decodeEntities, hiddenSegments, INVISIBLE, type Segment } from './hidden.ts';
-import { ADDRESS, DISCUSSES_ATTACKS, FAKE_TURN, GATE, GOALS, IMPERATIVE, NEGATED_BEFORE, OVERRIDE } from './signals.ts';
+import {
+  ADDRESS,
+  DISCUSSES_ATTACKS,
+  FAKE_TURN,
+  GATE,
+  GOALS,
+  IMPERATIVE,
+  NEGATED_BEFORE,
+  OVERRIDE,
+  gateOpens,
+} from './signals.ts';
 import { NARRATED_BEFORE, NEGATED_BEFORE_INTL, setRareInAscii, setUnaskedInAscii } from './signals.ts';
 import { ADDRESSEE, aiLabel, read, UNASKED, unaskedMayHold, vocative, type Matcher, type Read } from './signals.ts';
 import { AnchorCursor, hasAnchor, isJsSpace, prefilter, type Carriers } from './anchors.ts';
@@ -432,7 +442,7 @@ function judgeRead(
   // Lesser goals count only where the text speaks to the agent; harm on its own (a credential file
   // sent out, a data-carrying link, an endpoint redirected, lying to the user) wherever it is ordered.
   for (const g of GOALS) {
-    if (!g.gate.test(r.lower)) continue;
+    if (!gateOpens(g, r)) continue;
     if (!g.strong && !speaks()) continue;
     if (onlyUnasked && g.goal === 'concealment') continue;
     const at = firstAffirmed(speaks() && broad() ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');

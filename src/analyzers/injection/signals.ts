@@ -9,6 +9,7 @@
  */
 
 import { trieSource } from './anchors.ts';
+import { gateWords, mayOpen, type GateWords } from './gate-words.ts';
 
 /**
  * A text as the signals read it: as written, lower-cased, and whether it holds non-ASCII. The tables
@@ -22,6 +23,8 @@ export interface Read {
   intl: boolean;
   /** Whether some word of a table's rarer entries (Signal.withRare) stands in it: asked once per text. */
   rare?: boolean;
+  /** Which of the gates' words stand in it (gate-words.ts): found once per text, when first asked. */
+  words?: Uint8Array;
 }
 export const read = (text: string): Read => ({ text, lower: text.toLowerCase(), intl: /[^\x00-\x7f]/.test(text) });
 
@@ -58,6 +61,8 @@ export class Signal implements Matcher {
    * over without running the table. Set beside each table; tested against the fixtures.
    */
   gate?: RegExp;
+  /** The gate's words (gate-words.ts): where none stands, the gate is not run. */
+  gateNeed?: GateWords;
   /** Whether some entries have a gate of their own (withRare): asked even where `gate` fails. */
   private rare = false;
   constructor(entries: string[], cased: string[] = []) {
@@ -91,19 +96,38 @@ export class Signal implements Matcher {
     return this;
   }
 
-  *matches(t: Read): Generator<Match> {
-    const open = !this.gate || this.gate.test(t.lower);
-    if (!open && !this.rare) return;
-    for (const p of this.parts) {
-      if (p.intl && !t.intl) continue;
-      if (p.gate === undefined ? !open : !(rareIn(t) && p.gate.test(t.lower))) continue;
-      p.re.lastIndex = 0;
-      const on = p.cased ? t.text : t.lower;
-      for (let m = p.re.exec(on); m; m = p.re.exec(on)) {
-        yield { index: m.index, text: t.text.slice(m.index, m.index + m[0].length) };
-        if (m[0].length === 0) p.re.lastIndex++;
+  private opens(t: Read): boolean {
+    return !this.gate || ((!this.gateNeed || mayOpen(this.gateNeed, t)) && this.gate.test(t.lower));
+  }
+
+  /**
+   * Every match, as `matches` gives them, kept for the text last asked (the analyzer asks a paragraph
+   * whether it addresses the agent, then where: one pass of the table, not two).
+   */
+  private lastRead?: Read;
+  private lastAll: Match[] = [];
+  private all(t: Read): Match[] {
+    if (this.lastRead === t) return this.lastAll;
+    const out: Match[] = [];
+    const open = this.opens(t);
+    if (open || this.rare)
+      for (const p of this.parts) {
+        if (p.intl && !t.intl) continue;
+        if (p.gate === undefined ? !open : !(rareIn(t) && p.gate.test(t.lower))) continue;
+        p.re.lastIndex = 0;
+        const on = p.cased ? t.text : t.lower;
+        for (let m = p.re.exec(on); m; m = p.re.exec(on)) {
+          out.push({ index: m.index, text: t.text.slice(m.index, m.index + m[0].length) });
+          if (m[0].length === 0) p.re.lastIndex++;
+        }
       }
-    }
+    this.lastRead = t;
+    this.lastAll = out;
+    return out;
+  }
+
+  matches(t: Read): Match[] {
+    return this.all(t);
   }
 
   /** Entries asked only of text that holds letters outside ASCII, in whatever script they are written. */
@@ -114,16 +138,8 @@ export class Signal implements Matcher {
 
   /** The earliest match. */
   exec(t: Read): Match | undefined {
-    const open = !this.gate || this.gate.test(t.lower);
-    if (!open && !this.rare) return undefined;
     let best: Match | undefined;
-    for (const p of this.parts) {
-      if ((p.intl && !t.intl) || (p.gate ? !(rareIn(t) && p.gate.test(t.lower)) : !open)) continue;
-      p.re.lastIndex = 0;
-      const m = p.re.exec(p.cased ? t.text : t.lower);
-      if (m && (!best || m.index < best.index))
-        best = { index: m.index, text: t.text.slice(m.index, m.index + m[0].length) };
-    }
+    for (const m of this.all(t)) if (!best || m.index < best.index) best = m;
     return best;
   }
 
@@ -161,7 +177,7 @@ export const setUnaskedInAscii = (may: boolean) => (unaskedInAscii = may);
 export const unaskedMayHold = (t: Read) => t.intl || unaskedInAscii;
 const rareIn = (t: Read) =>
   (t.rare ??= (t.intl || rareInAscii) && (RARE ??= new RegExp(trieSource(RARE_WORDS))).test(t.lower));
-const gated = (s: Signal, gate: RegExp) => Object.assign(s, { gate });
+const gated = (s: Signal, gate: RegExp) => Object.assign(s, { gate, gateNeed: gateWords([[gate]]) });
 const NON_ASCII = String.raw`[^\x00-\x7f]`;
 
 /** Text that addresses an AI agent or assistant (the reader the injection wants). */
@@ -736,6 +752,11 @@ export interface Goal {
   /** Harm enough to report in text that is not aimed at the agent (with an order in it). */
   strong: boolean;
   gate: { test(lower: string): boolean };
+  /**
+   * The gate's words (gate-words.ts), any clause all of whose regexes' words stand: read off a regex gate;
+   * a gate written as a function names them (without, it is always asked).
+   */
+  gateNeed?: RegExp[][];
   re: Matcher;
   /** What counts in text not aimed at the agent, where it is narrower than `re`. */
   plainSight?: Matcher;
@@ -748,6 +769,7 @@ export const GOALS: Goal[] = [
     strong: true,
     // (a run word counts only beside a URL: "run" and "source" stand in most of a program's comments)
     gate: { test: (lower: string) => EXEC_WORDS.test(lower) || (lower.includes('://') && RUN_WORDS.test(lower)) },
+    gateNeed: [[EXEC_WORDS], [/:\/\//, RUN_WORDS]],
     re: signal([
       String.raw`\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b`,
       String.raw`\b(?:curl|wget|iwr|irm)\b[^\n|]*\|\s*(?:sudo\s+)?(?:python3?|node|perl|ruby|iex|Invoke-Expression)\b`,
@@ -786,6 +808,7 @@ export const GOALS: Goal[] = [
       // Two plain tests, not one regex with a look-ahead (which is quadratic on a text that fails it).
       test: (lower: string) => PUSH_WORDS.test(lower) || (SEND_WORDS.test(lower) && SENSITIVE_WORDS.test(lower)),
     },
+    gateNeed: [[PUSH_WORDS], [SEND_WORDS, SENSITIVE_WORDS]],
     re: EXFILTRATION,
     plainSight: EXFILTRATION_OF_FILES,
   },
@@ -917,8 +940,9 @@ export const GOALS: Goal[] = [
   {
     goal: 'package-install',
     strong: false,
+    // (`npm i` said with its manager: a bare `i` has no word for gate-words.ts, and the gate ran on every paragraph)
     gate: new RegExp(
-      String.raw`install|\badd\b|\bget\b|registry|index-url|goproxy|index_url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|\bi\s|@\s*(?:git\+)?http|replace`,
+      String.raw`install|\badd\b|\bget\b|registry|index-url|goproxy|index_url|apt-key|sources\.list|apt-repository|--git|requirements|dependencies|package\.json|pyproject|cargo\.toml|go\.mod|gemfile|(?:pip3?|uv pip|pipx|poetry|npm|pnpm|yarn|bun|gem|cargo|go)\s+i\s|@\s*(?:git\+)?http|replace`,
     ),
     re: signal([
       String.raw`\b(?:pip3?|uv pip|pipx|poetry|npm|pnpm|yarn|bun|gem|cargo|go)\s+(?:install|add|i|get)\b[^\n]*(?:--(?:extra-)?index-url|\s-i\s+https?:|git\+|https?://\S+\.(?:tgz|tar\.gz|whl|zip)|--registry|--trusted-host)`,
@@ -983,6 +1007,12 @@ export const GOALS: Goal[] = [
     ]),
   },
 ];
+
+/** Each goal's gate as its words tell it (gate-words.ts): a gate none of whose words stand is not run. */
+const GOAL_WORDS = new Map(
+  GOALS.map((g) => [g, gateWords(g.gateNeed ?? (g.gate instanceof RegExp ? [[g.gate]] : [[]]))]),
+);
+export const gateOpens = (g: Goal, r: Read): boolean => mayOpen(GOAL_WORDS.get(g)!, r) && g.gate.test(r.lower);
 
 /**
  * A goal told as what happened ("it ran `curl … | sh` straight away", "the bot had sent the token") or
