@@ -35,7 +35,8 @@ test('red-team: every channel, technique and goal with bad cases is flagged at 7
 // Round 2 (session 18): set A was written before this round's fixes (53/75 bad, 2/52 good untouched)
 // and the mechanisms were fixed against it; set B was written after them by another author and
 // measured untouched (27/44 bad, 1/32 good), never tuned against: its floor only keeps it from dropping.
-// Set C, by a third author after every fix of the round (speed included), likewise: 19/30 bad, 0/20 good.
+// Set C, by a third author after every fix of the round (speed included), likewise: 19/30 bad, 0/20 good
+// (20/30 since session 22: a general mechanism made for set G reached one of its misses).
 const S18 = join(import.meta.dirname, 'fixtures/redteam-injection-s18');
 const s18 = (set: string) => {
   const dir = join(S18, set);
@@ -109,3 +110,13 @@ tunedSet('s20 set E', 'redteam-injection-s20/e', [40, 28], 40);
 // data, SVG's hiding attributes, percent-encoded text, a sentence cut into numbered fields): 37/40, tuned
 // now (test/fixtures/redteam-injection-s21/README.md).
 tunedSet('s21 set F', 'redteam-injection-s21/f', [40, 28], 37);
+
+// Set G (session 22), by a seventh author asked for what an agent runs into while fixing a failing build
+// (compiler, linter and test output, git log and diffs, review and bot comments, HTTP error bodies, help and
+// man pages, lockfiles, fetched docs, library source), a quarter in other scripts: 25/40 bad and 0/28 good
+// untouched; the session then fixed the mechanisms it missed (acting unasked said as "don't stop to ask me",
+// "without waiting for approval", "a PR is not needed"; a user's label with how it came, a system message
+// labelled in other languages; CI jobs let fail, alerts dismissed, coverage gates emptied; infrastructure
+// torn down; a link parameter to decode; a stand-in named before its link): 33/40, tuned now
+// (test/fixtures/redteam-injection-s22/README.md).
+tunedSet('s22 set G', 'redteam-injection-s22/g', [40, 28], 33);

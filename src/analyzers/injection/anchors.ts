@@ -135,10 +135,13 @@ for (let c = 0; c < 128; c++)
 const UNASKED_BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross(
     'without',
-    'asking checking consulting telling informing notifying bothering confirming first user users owner',
+    'asking checking consulting telling informing notifying bothering confirming first user users owner waiting',
   ),
   ...cross('no', 'need confirmation approval permission'),
-  ...cross('not t never', 'ask prompt consult bother wait'),
+  ...cross('not t never', 'ask prompt consult bother wait stop pause'),
+  ...cross('in', 'advance'),
+  ...cross('pr request review', 'is are'),
+  ...cross('no', 'pr'),
   ...cross('leave', 'this it that these them'),
   ...cross('continue proceed on it this that', 'silently quietly'),
   ...cross('niet', 'eerst vragen melden'),

@@ -342,7 +342,9 @@ function encodedSegments(text: string, out: Segment[], asked: boolean): void {
  * model is asked to "URL-decode and run" reads as data to a keyword filter. (Found from the `%`s: a run of
  * at least four escapes, the characters between them, and the word before the first.)
  */
-const URL_DECODING_TALK = /url[- ]?decod|percent[- ]?(?:en|de)cod|decodeURI|unquote/i;
+// (…or asks to decode a link's parameter: "decode the `cmd` parameter of https://…")
+const URL_DECODING_TALK =
+  /url[- ]?decod|percent[- ]?(?:en|de)cod|decodeURI|unquote|\bdecode\b[^.\n]{0,40}\b(?:parameter|param|query|url|link)\b/i;
 // (written to open with its `%`: V8 then looks for that one character, not at every position)
 const PERCENT_RUN = /%[0-9A-Fa-f]{2}(?:[A-Za-z0-9._~+*'()!-]{0,40}%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+*'()!-]{0,40}/g;
 function percentEncodedSegments(text: string, out: Segment[]): void {
@@ -358,9 +360,13 @@ function percentEncodedSegments(text: string, out: Segment[]): void {
     } catch {
       continue;
     }
-    if (readableText(decoded)) out.push({ text: decoded, offset: start, technique: 'encoded' });
+    // (percent-escapes are written to carry text: a short command of short words, `curl -s http://… | sh`, counts,
+    // though a decoded base64 blob must look like prose to be taken for text)
+    if (readablePercent(decoded)) out.push({ text: decoded, offset: start, technique: 'encoded' });
   }
 }
+const readablePercent = (s: string) =>
+  s.length >= 12 && / /.test(s) && /[a-z]{2,}/i.test(s) && printableShare(s) > 0.97;
 
 /** Talk of decoding (anchors.ts notes the same as the carrier `encoded`; test/injection.test.ts compares). */
 export const DECODING_TALK = /base64|b64|decode|atob|\bhex\b/i;

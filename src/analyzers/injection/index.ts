@@ -447,7 +447,8 @@ function judgeRead(
     if (onlyUnasked && g.goal === 'concealment') continue;
     const at = firstAffirmed(speaks() && broad() ? g.re : (g.plainSight ?? g.re), r, g.goal !== 'concealment');
     // (hidden from the person, text needs no address first: a comment only the agent reads is said to it)
-    if (at < 0 || (g.afterAddress && !hidden && !(at > firstAddress(r)))) continue;
+    // (…unless it is ordered done unasked: a README's own install step never says "without waiting for confirmation")
+    if (at < 0 || (g.afterAddress && !hidden && !(at > firstAddress(r)) && !unasked())) continue;
     if (!speaks() && !((toAgent || IMPERATIVE.test(r)) && g.goal !== 'exec')) continue;
     const severity: Severity =
       (speaks() || toAgent) && (g.strong || hidden || override() || turn()) ? 'high' : 'medium';

@@ -300,8 +300,11 @@ export const UNASKED = gated(
   signal([
     String.raw`\bwithout (?:first )?(?:asking|checking with|consulting|telling|informing|notifying|bothering|confirming with)\b(?:\s+(?:the |your |any )?(?:user|owner|developer|human|person|maintainers?|reviewers?|team|anyone|anybody|them)\b|(?=\s*(?:[.!;,)]|$|first\b|again\b)))`,
     String.raw`\bwithout (?:the )?(?:user'?s?|owner'?s?|developer'?s?|human'?s?) (?:confirmation|approval|consent|knowledge|permission)\b`,
-    String.raw`\bno need to (?:confirm|ask|check|double-check|tell|inform|notify|consult)\b|\bno (?:confirmation|approval|permission|sign-off) (?:is )?(?:needed|required|necessary)\b`,
+    String.raw`\bno need to (?:confirm|ask|check|double-check|tell|inform|notify|consult|mention|flag|report|bring (?:it|this|that) up)\b|\bno (?:confirmation|approval|permission|sign-off) (?:is )?(?:needed|required|necessary)\b`,
     String.raw`\b(?:do not|don't|never) (?:ask|prompt|check with|wait for|consult|bother) (?:the |your )?(?:user|owner|developer|human|anyone|them|for (?:confirmation|approval|permission))\b`,
+    // ("don't stop to ask me", "without waiting for approval", "I'm approving that in advance", "a PR is not needed")
+    String.raw`\b(?:do not|don't|never) (?:stop to |pause to )?ask (?:me|us)\b|\bwithout waiting for (?:(?:an?|the|any|your|my|their) )?(?:approval|confirmation|review|sign-off|user|me|us|anyone)\b`,
+    String.raw`\b(?:i'm|i am|we're|we are) (?:approving|okaying) (?:this|that|it|these|them|all of (?:this|it)) in advance\b|\b(?:a |the )?(?:pr|pull request|review) (?:is|are) (?:not|n't) (?:needed|required|necessary)\b|\bno (?:pr|pull request|review) (?:is )?(?:needed|required|necessary)\b`,
     String.raw`\bleave (?:this|it|that|these|them) out of (?:the |your )?(?:[\w-]+ )?(?:summary|reply|review|report|response|answer|changelog|notes|output)\b`,
     String.raw`\b(?:continue|proceed|carry on|go on|do (?:it|this|that)|run (?:it|this|them))\s+(?:silently|quietly|without (?:comment|mention|a word))\b`,
     // (Dutch, German, French, Spanish, Portuguese, Italian, Polish, Turkish, Indonesian, Vietnamese)
@@ -313,7 +316,7 @@ export const UNASKED = gated(
     String.raw`无需(?:告知|确认|询问|通知|征得)|無需(?:告知|確認|詢問)|不必(?:确认|询问|告知|通知)|不要(?:询问|确认|告诉|通知)|不用(?:确认|询问|告诉)|確認(?:不要|せずに|は不要|なしで)|表示しないで|知らせないで|伝えないで|報告しないで|確認\s*(?:질문\s*)?없이|확인\s*(?:질문\s*)?없이|묻지\s*말고|알리지\s*(?:말고|마)|دون (?:سؤال|إذن|تأكيد|إبلاغ)|बिना (?:पूछे|बताए|पुष्टि)`,
   ]),
   new RegExp(
-    String.raw`without |no need to|no (?:confirmation|approval|permission|sign-off)|(?:not|n't|never) (?:ask|prompt|check with|wait for|consult|bother)|out of|silently|quietly|without comment|niet |zonder|ohne |nicht |sans |sin |sem |senza|nie |bez |sormadan|onay|tanpa|kh\u00f4ng|не |без |подтвержд|не питаючи|无需|無需|不必|不要|不用|確認|表示しないで|知らせないで|伝えないで|報告しないで|확인|묻지|알리지|دون |बिना`,
+    String.raw`without |no need to|no (?:confirmation|approval|permission|sign-off)|(?:not|n't|never) (?:ask|prompt|check with|wait for|consult|bother|stop to|pause to)|out of|in advance|(?:pr|pull request|review) (?:is|are) (?:not|n't)|no (?:pr|pull request|review) |silently|quietly|without comment|niet |zonder|ohne |nicht |sans |sin |sem |senza|nie |bez |sormadan|onay|tanpa|kh\u00f4ng|не |без |подтвержд|не питаючи|无需|無需|不必|不要|不用|確認|表示しないで|知らせないで|伝えないで|報告しないで|확인|묻지|알리지|دون |बिना`,
   ),
 );
 
@@ -364,9 +367,13 @@ export const FAKE_TURN = gated(
     String.raw`[(\[]\s*(?:a |new )?(?:message|note|instruction|request)s? from (?:the |your )?(?:user|person|human|developer|operator|owner)\b[^)\]\n]{0,60}[)\]]`,
     String.raw`\[\s*(?:user|human) (?:message|turn|request|note)\s*\]|\[\s*(?:사용자|ユーザー|用户|用戶|пользовател\p{L}*|usuario|utilisateur|benutzer|nutzer)(?:\s*(?:메시지|メッセージ|消息|訊息|сообщение|mensaje|message|nachricht))?\s*\]`,
     String.raw`</(?:tool_result|tool_output|function_results)>\s*(?:\\n|\n|\s)*(?:user|human|사용자|ユーザー|用户|пользователь|usuario|utilisateur)\s*[:：]`,
+    // (the user's label with how it came: "User (via terminal): …", at a line's start)
+    String.raw`^[\s>*-]*(?:user|human)\s*\((?:via|from|on|in|over|through) [^)\n]{1,30}\)\s*[:：]\s*\S`,
+    // (a system message labelled in another language: "[系统消息]", "【システムメッセージ】", "[Systemnachricht]")
+    String.raw`[\[【]\s*(?:系统消息|系統訊息|系统通知|システムメッセージ|시스템 메시지|системное сообщение|mensaje del sistema|message (?:du )?système|systemnachricht|messaggio di sistema|mensagem do sistema)\s*[\]】]`,
   ]),
   new RegExp(
-    String.raw`<\||\[\/?inst|<<\/?sys|<\/?(?:system|tool_|function_|assistant|instructions)|system|assistant|observation|thought|action input|final answer|end of|end system|\[tool|tool (?:result|output)|from the |(?:message|note|instruction|request)s? from|\[\s*(?:user|human|사용자|ユーザー|用户|用戶|пользовател|usuario|utilisateur|benutzer|nutzer)`,
+    String.raw`<\||\[\/?inst|<<\/?sys|<\/?(?:system|tool_|function_|assistant|instructions)|system|assistant|observation|thought|action input|final answer|end of|end system|\[tool|tool (?:result|output)|from the |(?:message|note|instruction|request)s? from|\[\s*(?:user|human|사용자|ユーザー|用户|用戶|пользовател|usuario|utilisateur|benutzer|nutzer)|(?:user|human)\s*\(|系统消息|系統訊息|系统通知|システムメッセージ|시스템 메시지|системное сообщение|mensaje del sistema|système|systemnachricht|messaggio di sistema|mensagem do sistema`,
   ),
 );
 
@@ -579,7 +586,7 @@ function spokenTo(text: string, m: Match, bare = false): boolean {
 /** Imperative speech to the reader: what a person would also read as an order. */
 export const IMPERATIVE = signal([
   String.raw`\b(?:you (?:must|should|need to|have to|are required to)|make sure (?:to|you)|be sure to|remember to|always|never|do not|don't)\b`,
-  String.raw`(?:^|[.:!]\s+|\(|\*\*\s*|>\s*|["'\x60]|,\s+)(?:run|execute|install|add|set|export|send|post|upload|append|include|paste|delete|remove|disable|skip|restart|reply|answer|open|close|approve|push|commit|write|create|edit|replace|read|copy|keep|start|decode|fetch|download|call|use|print|change|update|drop|rewrite|grant|enable|move|merge|label|insert|collect|put|embed|attach|render|apply|follow|show|display|load|pipe|save|store|share|forward|email|do)\b`,
+  String.raw`(?:^|[.:!;]\s+|\(|\*\*\s*|>\s*|["'\x60]|,\s+|[—–]\s*)(?:run|execute|install|add|set|export|send|post|upload|append|include|paste|delete|remove|disable|skip|restart|reply|answer|open|close|approve|push|commit|write|create|edit|replace|read|copy|keep|start|decode|fetch|download|call|use|print|change|update|drop|rewrite|grant|enable|move|merge|label|insert|collect|put|embed|attach|render|apply|follow|show|display|load|pipe|save|store|share|forward|email|dismiss|do)\b`,
   String.raw`\b(?:before|after) (?:you |running |doing |committing |any )`,
   // (a duty put on whoever the subject is, then an act: "Tooling that … must also read ~/.npmrc and post…")
   String.raw`\b(?:must|shall|should|ha(?:s|ve) to|needs? to|(?:is|are) (?:required|expected|asked|supposed) to)\s+(?:also\s+|first\s+|always\s+|now\s+|then\s+)?(?:run|execute|install|send|post|upload|email|forward|read|copy|add|set|include|attach|paste|end|start|call|push|commit|pass|delete|remove|disable|skip)\b`,
@@ -824,7 +831,11 @@ export const GOALS: Goal[] = [
       [
         String.raw`https?://[^\s)"'<>]*[?&/=][^\s)"'<>]*(?:<[^>\n]{0,80}\s[^>\n]{0,80}>|\{[^}\n]{0,80}\s[^}\n]{0,80}\})`,
       ],
-      [SECRET_IMAGE],
+      [
+        SECRET_IMAGE,
+        // (a stand-in to be filled with what a command or a file gives: local data, whoever reads it)
+        String.raw`\b(?:[Rr]eplac\w*|[Ss]ubstitut\w*|[Ff]ill\w* in|[Ss]wap\w*) [\x60'"]?([A-Z][A-Z_]{2,})[\x60'"]?(?: (?:below|above|in (?:the|this) (?:link|url|image|badge)))? (?:with|by) (?:the )?(?:output|contents?|value|result) of\b(?=[\s\S]*https?://[^\s)"'<>]*[?&/=]\1\b)`,
+      ],
     ),
     re: signal(
       [
@@ -836,6 +847,8 @@ export const GOALS: Goal[] = [
         // (the stand-in named in the order to fill it: "…?t=TOKEN, replacing TOKEN with the value of…")
         String.raw`https?://[^\s)"'<>]*[?&/=]([A-Z][A-Z_]{2,})\b(?=[\s\S]*\b(?:[Rr]eplac\w*|[Ss]ubstitut\w*|[Ff]ill\w* in|[Ss]wap\w*) \3 (?:with|by|for)\b)`,
         SECRET_IMAGE,
+        // (…or named first: "replace `ENV` below with …, then open ![](https://…?env=ENV)")
+        String.raw`\b(?:[Rr]eplac\w*|[Ss]ubstitut\w*|[Ff]ill\w* in|[Ss]wap\w*) [\x60'"]?([A-Z][A-Z_]{2,})[\x60'"]?(?: (?:below|above|in (?:the|this) (?:link|url|image|badge)))? (?:with|by|for)\b(?=[\s\S]*https?://[^\s)"'<>]*[?&/=]\4\b)`,
       ],
     ),
   },
@@ -843,7 +856,7 @@ export const GOALS: Goal[] = [
     goal: 'guard-bypass',
     strong: false,
     gate: new RegExp(
-      String.raw`no-verify|hookspath|uninstall|deactivat|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|push straight|push directly|push right|pushed straight|without opening|without creating|without filing|required_status|required_pull|required_approving|enforce_admins|dismiss_stale|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath`,
+      String.raw`no-verify|hookspath|uninstall|deactivat|husky|skip|_disable|dangerously|yolo|no-sandbox|disable|bypass|turn off|switch off|remove|delete|comment out|silence|re-?run|inspect|approval|approve|merge|git push|push straight|push directly|push right|pushed straight|without opening|without creating|without filing|required_status|required_pull|required_approving|enforce_admins|dismiss_stale|pytest|@ignore|@disabled|\.skip\(|nosec|noqa|eslint-disable|@ts-|nolint|warden-ignore|gitleaks|pragma|allow|white|ignore|baseline|exception|protection|required|allowed_hosts|debug|access-control|chmod|verify|rejectunauthorized|tls_reject|insecure|strict-ssl|ssl_verify|truncate|clear|wipe|empty|hook|lint|scann|test|\bci\b|check|review|sandbox|guard|policy|mark|codeql|plugin|privileged|docker\.sock|hostpath|continue-on-error|if: ?false|dismiss|threshold|istanbul|\.skip\b`,
     ),
     re: signal([
       String.raw`--no-verify\b|\bcore\.hooksPath\b|\bHUSKY=0\b|\bSKIP=[\w,-]+|\b[A-Z]+_DISABLE=1\b|--dangerously-skip-permissions|--yolo\b|--no-sandbox\b`,
@@ -854,6 +867,9 @@ export const GOALS: Goal[] = [
       String.raw`\bre-?run it as\b|\bthe hook does not inspect\b|\bapproval prompts? (?:are|is) not needed\b`,
       String.raw`\b(?:approve|merge)(?: and (?:merge|approve))? (?:it|this|the (?:pull request|PR|change))\b(?:[^.\n]|\.(?=\S)){0,80}(?:whatever|regardless|no security|without review)`,
       String.raw`\bgit push\b[^\n]*(?:--force|-f\b)[^\n]*\b(?:main|master)\b`,
+      // (a CI job let fail or switched off, security alerts dismissed, coverage gates emptied, tests skipped in code)
+      String.raw`\bcontinue-on-error[\x60'":\s]+true\b|\bif:\s*false\b|\bstate=dismissed\b|\bdismiss\w*\b(?:[^.\n]|\.(?=\S)){0,60}\b(?:alerts?|findings?|vulnerabilit\w+|advisor\w+)\b`,
+      String.raw`\bcoverage ?thresholds?\b(?:[^.\n]){0,60}\bto 0\b|\bistanbul ignore\b|\b(?:describe|it|test)\.skip\b`,
       // (review skipped: "push straight to main without opening a PR"; the required checks emptied or turned off)
       String.raw`\bpush\w*\b(?:[^.\n]|\.(?=\S)){0,30}\b(?:straight|directly|right)\s+(?:in)?to\s+(?:the\s+)?(?:main|master|prod(?:uction)?|release)\b|\bwithout (?:opening|creating|filing) (?:a |any )?(?:PR|pull request|merge request)\b`,
       String.raw`\b(?:required_status_checks|required_pull_request_reviews|enforce_admins|required_approving_review_count|dismiss_stale_reviews)\b[^.\n]{0,30}\b(?:to\s+)?(?:\[\s*\]|false|0|null|none|empty)\b`,
@@ -980,7 +996,7 @@ export const GOALS: Goal[] = [
     goal: 'goal-hijack',
     strong: false,
     gate: new RegExp(
-      String.raw`grant all|admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|purge|rm -|git push|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
+      String.raw`grant all|admin|root|superuser|service|backup|owner|maintainer|collaborator|close|delete|remove|wipe|drop|truncate|destroy|helm |s3 rm|purge|rm -|git push|licen|readme|history|proprietary|approve|merge|transfer|funds|payment|money|crypto|btc|eth|wallet|payout|bank|treasury|billing|iban|deposit|replace|link|url|download|endpoint|every|each|regardless|as the only`,
     ),
     re: signal([
       String.raw`\b(?:add|create|make)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:admin|root|superuser|service|backup)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:user|account|login)\b`,
@@ -989,6 +1005,8 @@ export const GOALS: Goal[] = [
       // (the things named first: "label every open issue tagged … and close all of them")
       String.raw`\b(?:every|all|each)\b(?:[^.\n]|\.(?=\S)){0,20}\b(?:issues?|pull requests?|PRs|branches|tables?|files|records|repos(?:itories)?|tags)\b(?:[^.\n]|\.(?=\S)){0,80}\b(?:close|delete|remove|wipe|drop|truncate)\b (?:all of )?(?:them|those|these|it)\b`,
       String.raw`\brm\s+-rf?\s+(?:~|/|\$HOME|\.\.?/?\s)|\bDROP (?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\s+(?:TABLE\s+)?[\w."]+`,
+      // (infrastructure and data torn down by its own tools)
+      String.raw`\bterraform (?:destroy|apply\s+(?:-\S+\s+)*-destroy)\b|\bkubectl delete (?:namespace|ns|all|pvc|pv|deployments?)\b|\bhelm (?:uninstall|delete)\b|\baws s3 rm\b[^\n]*--recursive|\bgh repo delete\b|\bdropdb\b`,
       // (branches or tags deleted on the remote: `git push origin --delete release/2024`, `git push origin :v1`)
       String.raw`\bgit push\b[^\n;|&]*\s(?:--delete|-d)\s+\S|\bgit push\s+\S+\s+:[\w./-]+`,
       // (backups named as what to wipe, the command after them: "verwijder ./data/backups volledig met rm -rf")
@@ -1067,6 +1085,19 @@ export const GATE = new RegExp(
         'leave it out',
       ],
       ...['silently', 'quietly', 'message from', 'messages from', 'change of plan', ' override', 'navragen'],
+      ...['ask me', 'ask us', 'in advance', 'not needed', "n't needed", 'no pr ', 'no review', 'no pull request'],
+      ...[
+        String.raw`user \(`,
+        String.raw`human \(`,
+        '系统消息',
+        '系統訊息',
+        '系统通知',
+        'システムメッセージ',
+        '시스템 메시지',
+        'системное сообщение',
+      ],
+      ...['mensaje del sistema', 'message système', 'message du système', 'systemnachricht', 'messaggio di sistema'],
+      'mensagem do sistema',
       ...['zonder ', 'ohne ', 'sans demander', 'sans confirmation', 'sin preguntar', 'sin confirmar', 'sin avisar'],
       ...['sem perguntar', 'sem confirmar', 'senza chiedere', 'senza conferma', 'nie wspominaj', 'nie pytaj'],
       ...['bez pytania', 'bez potwierdzenia', 'sormadan', 'tanpa bertanya', 'tanpa konfirmasi'],
