@@ -193,6 +193,8 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
   ...UNASKED_BIGRAM_LIST,
   // (a faked message of the user's, signals.ts FAKE_TURN; another's authority claimed, OVERRIDE)
   ...cross('message messages', 'from'),
+  // (the user's label with how it came: "User (via terminal):", FAKE_TURN)
+  ...cross('user human', 'via from on in over through'),
   ...cross('change', 'of'),
   ...cross('maintainer owner emergency', 'override'),
   // (commands that print credentials, a goal said without naming an agent: gh auth token, kubectl get secret)

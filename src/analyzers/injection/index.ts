@@ -335,7 +335,8 @@ function judgeSegment(seg: Segment, bare = true, toAgent = false): Verdict | und
   const seen: Seen = {};
   const verdict = judgeRead(r, seg.technique, bare, seen, toAgent);
   // (in a file the agent takes as its instructions every sentence is said to it: its prose is rejoined too)
-  if (verdict || !(seen.speaks || seen.named || toAgent)) return verdict;
+  // (…and where words stand apart by runs of spaces, "do NOT  stop to ask me": the phrases have single spaces)
+  if (verdict || !(seen.speaks || seen.named || toAgent || SPACED_WORDS.test(t))) return verdict;
   // Prose wrapped over lines (a comment block, a README at 100 columns) is read again as one line
   // where it speaks to the agent and names a goal's words: an order cut in two by a line break
   // ("disable the pre-commit\n * hooks") was read as two halves. (Only there: the cost stays with the
@@ -345,6 +346,8 @@ function judgeSegment(seg: Segment, bare = true, toAgent = false): Verdict | und
   const v = judgeRead(read(joined.text), seg.technique, bare, {}, toAgent);
   return v && { ...v, at: joined.original(v.at) };
 }
+
+const SPACED_WORDS = /[A-Za-z][ \t]{2,}[A-Za-z]/;
 
 /** Where the text first addresses the agent (by name or as a bare noun), or Infinity. */
 function firstAddress(r: Read): number {

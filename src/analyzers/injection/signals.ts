@@ -1089,6 +1089,8 @@ export const GATE = new RegExp(
       ...[
         String.raw`user \(`,
         String.raw`human \(`,
+        String.raw`user\(`,
+        String.raw`human\(`,
         '系统消息',
         '系統訊息',
         '系统通知',
