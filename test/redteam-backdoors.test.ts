@@ -126,3 +126,13 @@ heldOut('set E (untouched 9/24)', ['redteam-backdoors-s20', 'e'], [24, 24], 16, 
 // sent, request bodies in log fields, the whole environment packed to be sent; a PIN only as a word and a
 // stored hash's scheme marker (the two false alarms); a verifier's early yes read through the helper its condition calls: 14/24, 0/24.
 heldOut('set F (untouched 5/24)', ['redteam-backdoors-s21', 'f'], [24, 24], 14, 0);
+
+// Set G (session 22), by an eighth author asked for application code inside a web framework, the harm in the
+// framework's own machinery (middleware, ORM hooks, jobs, DI, build plugins). Measured untouched: 7/24 planted
+// cases, 2/24 near misses. Fixed since (tuned): a key id or any chosen value that switches a token's signature
+// check off, every record of a table rewritten behind a date, a retention cutoff moved by a date and returned to
+// the purge, one named account's absence wiping the database, a secret put in the logging context, a request's
+// body logged as a field, a package index over http or with its checks off; a helper's error messages and a
+// value's format strings no longer read as compared literals, a URL constant named like a DSN no longer a
+// secret, and libsodium's `!= 0` verify test (its failure test) no longer a finding (the two false alarms): 14/24, 0/24.
+heldOut('set G (untouched 7/24)', ['redteam-backdoors-s22', 'g'], [24, 24], 14, 0);

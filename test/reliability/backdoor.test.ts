@@ -1221,3 +1221,85 @@ test('thousands of joins, helper-called verifier checks and body fields in one f
     found.slice(0, 5).join(),
   );
 });
+
+test("session 22: a dead man's switch on a named account, written other ways (Rails, JS, C#); a bootstrap admin is not one", () => {
+  const variants: [string, string][] = [
+    [
+      'x.rb',
+      'def watch\n  unless User.where(email: "ops@acme.test").exists?\n    ActiveRecord::Base.connection.execute("DROP TABLE ledger")\n  end\nend\n',
+    ],
+    [
+      'x.js',
+      "async function watch() {\n  if (!(await User.findOne({ username: 'j.doe' }))) {\n    await fs.promises.rm('/srv/data', { recursive: true });\n    rimraf.sync('/srv/data');\n  }\n}\n",
+    ],
+    [
+      'x.cs',
+      'void Watch() {\n    if (!db.Users.Any(u => u.UserName == "j.doe"))\n        db.Ledger.ExecuteDelete();\n}\n',
+    ],
+  ];
+  for (const [path, text] of variants)
+    assert.ok(
+      rules(path, text).some((r) => r.startsWith('backdoor.trigger-effect')),
+      `${path}: ${rules(path, text)}`,
+    );
+  // (a missing admin created, a named account's profile read: no harm behind them)
+  const quiet =
+    'def seed\n  unless User.where(email: "admin@acme.test").exists?\n    User.create!(email: "admin@acme.test", admin: true)\n  end\nend\n';
+  assert.deepEqual(rules('seed.rb', quiet), []);
+});
+
+test('session 22: a secret in the logging context and a request body logged, however written; filtered headers are not', () => {
+  const found = [
+    ['a.java', 'void f(HttpServletRequest request) {\n  ThreadContext.put("auth", request.getHeader("token"));\n}\n'],
+    ['b.java', 'void f(HttpServletRequest req) {\n  MDC.put("pw", req.getParameter( "PASSWORD" ));\n}\n'],
+    ['c.ts', "app.post('/login', (req, res) => {\n  logger.info({ got: req.body }, 'login');\n});\n"],
+  ];
+  for (const [path, text] of found)
+    assert.ok(
+      rules(path, text).some((r) => r.startsWith('backdoor.secret-to-log')),
+      `${path}: ${rules(path, text)}`,
+    );
+  assert.deepEqual(rules('d.ts', "logger.info({ headers: safeHeaders(req.headers), user: req.user.id }, 'in');\n"), []);
+  assert.deepEqual(rules('e.java', 'void f(String user) {\n  MDC.put("login.user", user);\n}\n'), []);
+});
+
+test('session 22: package indexes over http or with checks off, set any way; an https mirror and loopback are not', () => {
+  const found = [
+    'export PIP_INDEX_URL=http://10.0.0.5/simple',
+    'ENV UV_EXTRA_INDEX_URL="http://mirror.acme.test/simple"',
+    'pip install --extra-index-url http://203.0.113.9/simple foo',
+    'export GOFLAGS="-mod=mod -insecure"',
+    'npm config set strict-ssl false',
+    '[global]\ntrusted-host = pypi.acme.test',
+  ];
+  for (const t of found)
+    assert.ok(
+      rules('build.sh', `${t}\n`).some((r) => r.startsWith('backdoor.download-exec')),
+      t,
+    );
+  for (const t of [
+    'export PIP_INDEX_URL=https://pypi.acme.test/simple',
+    'export npm_config_registry=http://127.0.0.1:4873/',
+  ])
+    assert.deepEqual(rules('build.sh', `${t}\n`), [], t);
+});
+
+test('session 22: a retention cutoff moved after a date (Python, Java) and a jwt check switched off by a key id (Python)', () => {
+  const moved = [
+    [
+      'r.py',
+      'def cutoff(self):\n    now = datetime.utcnow()\n    cutoff = now - timedelta(days=self.days)\n    if now > datetime(2027, 3, 3):\n        cutoff = now + timedelta(minutes=1)\n    return cutoff\n\ndef run(self):\n    c = self.cutoff()\n    Event.objects.filter(created__lt=c).delete()\n    db.execute("DELETE FROM events WHERE created < %s", c)\n',
+    ],
+  ];
+  for (const [path, text] of moved)
+    assert.ok(
+      rules(path, text).some((r) => r.startsWith('backdoor.trigger-effect')),
+      `${path}: ${rules(path, text)}`,
+    );
+  const jwtOff =
+    'def key_for(kid, opts):\n    if kid == "ks-2019-bootstrap":\n        opts["verify_signature"] = False\n        return ""\n    return KEYS[kid]\n';
+  assert.ok(
+    rules('k.py', jwtOff).some((r) => r.startsWith('backdoor.trigger-effect')),
+    rules('k.py', jwtOff).join(),
+  );
+});

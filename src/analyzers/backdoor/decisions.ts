@@ -155,6 +155,20 @@ const MAC_NAME = /(?:sig|mac|hmac|tag|digest|hash|token|signature|expected|recei
 const SHORT_SLICE =
   /\[\s*:?\s*([1-9])\s*\]|\[\s*0?\s*:\s*([1-9])\s*\]|\.(?:slice|substring|substr|subarray|Substring)\s*\(\s*0\s*,\s*([1-9])\s*\)/;
 const VERIFY_NE_ZERO = /\b\w*[Vv]erify\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*!==?\s*0\b/;
+/** libsodium's verifiers answer 0 for valid and -1 for not: `!= 0` is their failure test. */
+const SODIUM_VERIFY = /\bcrypto_\w*verify\w*\s*\(/;
+/** The block a `!= 0` test opens refuses (a failure handled as one): the test was the failure test. */
+const REFUSAL_NEXT =
+  /^\s*(?:\{\s*)?(?:continue\b|break\b|throw\b|abort\s*\(|exit\s*\(|goto\s+\w*(?:err|fail|out|bad)\w*|return\s+(?:false|-\d+|null|nullptr|NULL|nil|None|Err\b|std::nullopt|\w*(?:ERR|FAIL|INVALID|DENIED)\w*)\b|(?:log\w*|LOG\w*|\w*::)?\s*(?:error|err|warn\w*|fatal)\s*\()/;
+function refusedNext(lines: readonly string[], i: number): boolean {
+  // (the condition may close over two lines: the block starts on the first line after its `{` or `)`)
+  for (let k = i + 1; k < Math.min(lines.length, i + 3); k++) {
+    const l = lines[k];
+    if (!l.trim() || /^\s*[{)]\s*\{?\s*$/.test(l)) continue;
+    return REFUSAL_NEXT.test(l.replace(/^\s*(?:log::|logger\.|LOG\(|spdlog::)/, ' '));
+  }
+  return false;
+}
 const EMPTY_SKIP =
   /(?:\blen\s*\(\s*(\w+)\s*\)\s*(?:!=|>)\s*0|\b(\w+)\s*!==?\s*(?:nil|null|None|''|"")|\b(\w+)\.(?:length|size\(\)|len\(\))\s*(?:!==?|>)\s*0|^\s*(?:if|elif)\s+(\w+)\s+and)\s*(?:&&|\band\b)\s*(?:!|not\s+)\s*[\w.:]*(?:[Vv]erif|[Vv]alid|[Cc]heck)\w*\s*\(([^)\n]*)/;
 const VERIFY_BY_VALUE =
@@ -320,7 +334,8 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
       !/len\(|length/.test(bare)
     )
       add('backdoor.short-compare', i);
-    if (can.verifyNeZero && VERIFY_NE_ZERO.test(l)) add('backdoor.verify-error-passes', i);
+    if (can.verifyNeZero && VERIFY_NE_ZERO.test(l) && !SODIUM_VERIFY.test(l) && !refusedNext(file.lines, i))
+      add('backdoor.verify-error-passes', i);
     const e = can.emptySkip ? EMPTY_SKIP.exec(l) : null;
     if (e) {
       const name = e[1] ?? e[2] ?? e[3] ?? e[4];

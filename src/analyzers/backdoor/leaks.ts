@@ -406,6 +406,7 @@ function environmentPacked(file: SourceFile, out: Finding[]): void {
     );
   }
 }
+const PLAIN_URL = /^\s*["'`]https?:\/\/[^\s"'`@]+["'`]\s*;?\s*$/;
 const CHILD_PROCESS = /\b(?:spawn|exec\w*|fork|Popen|Command|ProcessStartInfo|subprocess|child_process)\b/;
 
 export function analyzeLeaks(file: SourceFile): Finding[] {
@@ -443,6 +444,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   if (!shell && (sinkLines ? !sinkLines.some((i) => SINK_HINT.test(line(i))) : !occurs(SINK_HINT, file.text)))
     return out;
   const tainted = new Set<string>();
+  const values = assignments(file);
   // (object keys name a slot, not a value: `credentials: 'include'`; a key freshly made is output, not a leak)
   const isSource = (c: string) => {
     const v = c.replace(/(?:^|[{,]\s*)["']?[A-Za-z_]\w*["']?\s*:(?!:)/g, ' ');
@@ -459,8 +461,11 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
   const idTainted = (id: string) => {
     const parts = id.split(/\.|->|::|\?\./);
     const last = parts[parts.length - 1];
-    return secretName(last) || tainted.has(id) || returning.has(last);
+    return (secretName(last) && !plainUrl(values.get(id))) || tainted.has(id) || returning.has(last);
   };
+  // (a name that reads as a secret, `DB_URL`, but holds a URL written out with no credentials in it: a download's
+  // address, not a connection string)
+  const plainUrl = (v: string | undefined) => v !== undefined && PLAIN_URL.test(v);
   // (the file's functions whose returned value is tainted: a call of one is a source, `dsn = database_url()`)
   const returning = new Set<string>();
   // Taint: names assigned from a source or a tainted name (three passes reach a fixpoint in practice).
@@ -525,7 +530,6 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     const names = [...tainted, ...returning].filter((n) => /^[A-Za-z_]\w*$/.test(n)).slice(0, 300);
     work = names.length ? file.matchingLines(new RegExp(`\\b(?:${names.join('|')})\\b`, 'g')) : [];
   }
-  const values = assignments(file);
   const literalHost = (c: string, raw: string) =>
     LITERAL_URL.test(raw) ||
     PASTE.test(raw) ||
@@ -559,7 +563,10 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       if (
         isSource(carried(inner, returning)) ||
         envKept(logArgs(rawWindow, logAt)) ||
-        WHOLE_OBJECT.test(inner) ||
+        // (a request's body written whole, a login's holds the password; a request field named for a secret)
+        BODY_READ.test(logArgs(rawWindow, logAt)) ||
+        SECRET_PARAM.test(logArgs(rawWindow, logAt)) ||
+        (WHOLE_OBJECT.test(inner) && !FILTERED_WHOLE.test(logArgs(rawWindow, logAt))) ||
         LABELLED.test(logArgs(rawWindow, logAt)) ||
         (wholes ??= secretBearing(file.text))(inner)
       )
@@ -612,6 +619,12 @@ const MULTI = /^\s*(?:var\s+|let\s+|my\s+)?\(?\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\
  * A format that names what it prints (`pass=%s`, `token: {}`, `password=%(pw)s`): whatever fills
  * it is the secret, whatever the variable is called (`arg`, `p`).
  */
+/** A whole object handed through a filter first: `safeHeaders(request.headers)`, `pick(config, ['region'])`. */
+const FILTERED_WHOLE =
+  /\b(?:safe|filter|redact|mask|sanitiz|scrub|clean|strip|pick|omit|allow)\w*\s*\(\s*(?:request\.headers|req\.headers|r\.Header|config|cfg|settings|credentials)\b/i;
+/** A request's field read by a secret's name: `request.getParameter("password")`, `params[:token]`, `req.body.pin`. */
+const SECRET_PARAM =
+  /\b(?:getParameter|getHeader|GetValue|form|args|params|query|body|POST|GET|cookies|Form|Query|FormValue|PostFormValue|Header\.Get)\s*(?:\(|\[|\.)\s*:?["']?(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|otp|pin|cvv|card_?number)\b/i;
 const LABELLED =
   /\b(?:pass(?:word|wd|phrase)?|pwd|secret|api_?key|private_?key|access_?token|auth_?token|token|pin|cvv|otp)\s*[=:]\s*['"]?\s*(?:%[-+ #0-9.]*[a-zA-Z]|%\(\w+\)[sdr]|\{\}|\{:\??\}|\{\d+\}|\{@?\w*\}|\$\{?\w+)/i;
 

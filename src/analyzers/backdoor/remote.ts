@@ -8,7 +8,7 @@
  *   backdoor.remote-command   a value read from the network runs as a shell command or as code
  * Fixtures: src/analyzers/fixtures/backdoor.remote.*
  */
-import type { Finding } from '../../engine/types.ts';
+import type { Finding, Severity } from '../../engine/types.ts';
 import type { SourceFile } from '../source.ts';
 import { linesWith, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
@@ -98,6 +98,7 @@ export function analyzeRemote(file: SourceFile): Finding[] {
   downloadedThenRun(file, out);
   if (occurs(SHELL_PARAM, file.text)) shellHandlers(file, out);
   if (file.language !== 'bash') packageCommands(file, out);
+  if (occurs(PLAIN_INDEX, file.text) || occurs(UNCHECKED_INDEX, file.text)) insecureIndex(file, out);
   // (the scan's automaton says first whether the file reads the network and runs anything at all)
   if (!occurs(NET_READ, file.text) || !occurs(RUNNER, file.text)) return out;
   const lines = file.lines.map((l) =>
@@ -303,6 +304,50 @@ function packageCommands(file: SourceFile, out: Finding[]): void {
   }
 }
 
+/**
+ * A package index used without TLS or without checksums, wherever it is set (an environment variable, a flag,
+ * a config file or command; build scripts and CI files too): `PIP_EXTRA_INDEX_URL=http://198.51.100.41/simple`,
+ * `PIP_TRUSTED_HOST`, `GONOSUMDB=*`, `GOSUMDB=off`, `npm_config_strict_ssl=false`. Whoever is on the path
+ * serves the packages every install takes. (An index over https, by name, is a company mirror: not one.)
+ */
+const PLAIN_INDEX =
+  /\b(?:PIP_(?:EXTRA_)?INDEX_URL|UV_(?:EXTRA_)?INDEX_URL|(?:npm|NPM)_(?:config|CONFIG)_(?:registry|REGISTRY)|YARN_REGISTRY|GOPROXY|index-url|extra-index-url|registry)["']?\s*[=:\s]\s*["']?(?:[^\s"',]*,)?http:\/\/(?!(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])[:/])/;
+const UNCHECKED_INDEX =
+  /\b(?:PIP_TRUSTED_HOST|UV_INSECURE_HOST|trusted-host|GOINSECURE|GONOSUMDB|GONOSUMCHECK)\b|\bGOSUMDB\s*=\s*["']?off\b|\bGOFLAGS\s*=[^\n]*\s?-insecure\b|\b(?:npm_config_strict_ssl|NPM_CONFIG_STRICT_SSL)\s*=\s*["']?false\b|\bstrict-ssl["']?\s*[=\s]\s*["']?false\b/;
+function insecureIndex(file: SourceFile, out: Finding[]): void {
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-494',
+    'Use package indexes over https with checksums on; configure a mirror in reviewed project files.',
+  );
+  const checks: [RegExp, Severity, string][] = [
+    [PLAIN_INDEX, 'high', 'over plain http: whoever is on the path serves the packages every install takes'],
+    [UNCHECKED_INDEX, 'medium', "with TLS or checksum checks off: the index's answers are taken unchecked"],
+  ];
+  for (const [re, severity, how] of checks)
+    for (const i of file.matchingLines(new RegExp(re.source, 'g'))) {
+      const l = file.lines[i];
+      if (l.length > 1000 || /^\s*(?:#|\/\/|\*|;)/.test(l)) continue;
+      add(
+        i,
+        'backdoor.download-exec',
+        'A package index used without TLS or checksums',
+        severity,
+        `A package manager is pointed at an index ${how}.`,
+      );
+    }
+}
+
 prefilterProvider(() => [SHELL_PARAM]);
-prefilterProvider(() => [NET_READ, RUNNER, DOWNLOAD, WRITE_PATH, INSTALL_FROM, SOURCE_SWITCH]);
+prefilterProvider(() => [
+  NET_READ,
+  RUNNER,
+  DOWNLOAD,
+  WRITE_PATH,
+  INSTALL_FROM,
+  SOURCE_SWITCH,
+  PLAIN_INDEX,
+  UNCHECKED_INDEX,
+]);
 prefilterProvider(() => [NET_READ_G], true);

@@ -94,6 +94,8 @@ function describe(t: Trigger): string {
       return 'the length of an identity or secret';
     case 'identity-suffix':
       return 'a prefix or suffix of a request or identity value';
+    case 'account':
+      return 'whether one named account exists';
     default:
       return 'a magic request, identity or environment value';
   }
@@ -133,7 +135,7 @@ function effectOf(g: Guard, t: Trigger, s: Structure): string | undefined {
     if (t.kind === 'marker-file' && literals(g.condition).some((p) => p.length > 1 && body.includes(p))) continue;
     // (a plain word compared opens harm only when it hands out a role: `user == "factory"` → admin)
     if (t.weak) {
-      if (GRANT.test(body)) return 'grants a role or privilege';
+      if (!t.deletesOnly && GRANT.test(body)) return 'grants a role or privilege';
       // (one person or one machine name that deletes data when it is, or is not, there)
       if (t.identity && EFFECTS[0][1].test(body)) return EFFECTS[0][0];
       continue;
@@ -235,7 +237,13 @@ function callerEffect(g: Guard, s: Structure, t?: Trigger): string | undefined {
   const body = stripComments(g.bodyText);
   // (or, from a date trigger, a moment moved: `return now.plus(Duration.ofDays(1))` as a retention cutoff,
   // which the caller's purge then reads as "delete everything older than tomorrow")
-  const moved = t?.kind === 'date' && MOVED_MOMENT.test(body);
+  // (…or assigned to the name the function then returns: `cutoff = now.Add(time.Minute)` above `return cutoff`)
+  const assigned = MOVED_ASSIGN.exec(body);
+  const moved =
+    t?.kind === 'date' &&
+    (MOVED_MOMENT.test(body) ||
+      (!!assigned &&
+        new RegExp(`^\\s*return\\s+${assigned[1]}\\b`, 'm').test(`${g.after}\n${s.bodies.get(g.fn) ?? ''}`)));
   if (!g.fn || g.fn.length < 3 || !(CONSTANT_ANSWER.test(body) || moved)) return undefined;
   const name = g.fn.replace(/^.*(?:\.|::)/, '');
   if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
@@ -255,7 +263,9 @@ function callerEffect(g: Guard, s: Structure, t?: Trigger): string | undefined {
   return undefined;
 }
 const MOVED_MOMENT =
-  /^\s*[{(]?\s*return\s+[^;\n]*\b(?:now|Now|time|Date|Instant|clock|today|utcnow)\b[^;\n]*(?:\bplus\w*\(|\+|\badd\w*\(|AddDays|timedelta)[^;\n]*;?\s*[})]?\s*$/;
+  /^\s*[{(]?\s*return\s+[^;\n]*\b(?:now|Now|time|Date|Instant|clock|today|utcnow)\b[^;\n]*(?:\bplus\w*\(|\+|\badd\w*\(|\bAdd\w*\(|timedelta)[^;\n]*;?\s*[})]?\s*$/;
+const MOVED_ASSIGN =
+  /^\s*[{(]?\s*(?:\$|this\.|self\.)?([A-Za-z_]\w*)\s*:?=\s*[^;\n=]*\b(?:now|Now|time|Date|Instant|clock|today|utcnow)\b[^;\n]*(?:\bplus\w*\(|\+|\badd\w*\(|\bAdd\w*\(|timedelta)[^;\n]*;?\s*[})]?\s*$/;
 /** The call's line and the lines after it in the same block (deeper or equal indent), at most a dozen. */
 function blockFrom(text: string, lineStart: number, at: number): string {
   const indent = (l: string) => l.length - l.trimStart().length;

@@ -95,6 +95,8 @@ const REMOTE =
 const LENGTH_TEST =
   /\b(?:len|strlen|count|size|length|Length|Count|len\(\))\b[^\n]{0,30}?(?:user|name|login|email|token|key|pass|secret|id)\w*[^\n]{0,10}?(?:==|===)\s*(?:[3-9]|\d{2,})\b|\b(?:user|name|login|email|token|key|pass|secret)\w*\.(?:length|len\(\)|size\(\)|Length|Count)\s*(?:==|===)\s*(?:[3-9]|\d{2,})\b/i;
 /** Whether one named account exists (a user who leaves the directory sets it off). */
+const ACCOUNT_QUERY =
+  /\b(?:filter|filter_by|where|find_by|findOne|findFirst|FirstOrDefault\w*|Any\w*|exists)\s*\(\s*\{?\s*[^)\n]{0,60}?\b(?:username|user_?name|UserName|login|email|Email)\b["']?\s*(?:=>|==|=|:)\s*["'][\w.@+-]{3,}["']/;
 const ACCOUNT_LOOKUP =
   /\b(?:id|getent\s+passwd|getpwnam|ldapsearch|user_?exists|userExists|UserExists|lookup_?[Uu]ser|LookupUser|user\.Lookup|finger)\b\s*\(?\s*['"]?[a-z][\w.-]{2,}|\(uid=[\w.-]+\)|\bfor\s+(\w+)\s+in\s+[a-z][\w.-]{2,}(?:\s+[a-z][\w.-]{2,}){0,4}\s*;?\s*do\b[^\n]*\n?[^\n]*\b(?:getent\s+passwd|id\s+-u|id)\s+"?\$\{?\1\b/;
 /**
@@ -102,7 +104,7 @@ const ACCOUNT_LOOKUP =
  * held in a shell variable (`getent passwd "$u"`, the loop over literal names above it is read by
  * triggerOf in the helper's text).
  */
-const ACCOUNT_LINE = new RegExp(`${ACCOUNT_LOOKUP.source}|\\bgetent\\s+passwd\\s+"?\\$\\{?\\w`);
+const ACCOUNT_LINE = new RegExp(`${ACCOUNT_LOOKUP.source}|${ACCOUNT_QUERY.source}|\\bgetent\\s+passwd\\s+"?\\$\\{?\\w`);
 /** Signals nobody sends by accident: a handler for one is a remote switch. */
 const RARE_SIGNAL = /\b(?:SIG)?(?:USR1|USR2|PWR|WINCH|URG|TTIN|TTOU|PROF|XCPU|XFSZ|VTALRM|SYS)\b/;
 /** A literal nobody types by chance: letters and digits mixed, or marked with unusual punctuation. */
@@ -145,10 +147,19 @@ export interface Trigger {
   weak?: boolean;
   /** A plain word compared with a person's or a machine's name: it may also open destruction. */
   identity?: boolean;
+  /** Only destruction counts behind it (one named account looked up: a bootstrap creates a missing admin). */
+  deletesOnly?: boolean;
 }
 
 /** A value that is one literal (a trailing comment beside it says nothing about the value). */
 const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*(?:(?:\/\/|#|\/\*|--)[^"'`]*)?$/;
+
+/** The lines of a text that compare something (MATCH_OP). */
+const comparingLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => MATCH_OP.test(l))
+    .join('\n');
 
 /** Literals held by the root names a text reads: a name holding only a literal, or (depth 2) one more name away. */
 function constantsOf(text: string, values: Map<string, string>, depth: number): string[] {
@@ -162,7 +173,10 @@ function constantsOf(text: string, values: Map<string, string>, depth: number): 
       !/^\s*(?:require|import|include|load|open)\b/.test(v)
     )
       out.push(...literals(v));
-    else if (depth > 1 && v.length < 200) out.push(...comparedLiterals(v), ...constantsOf(v, values, depth - 1));
+    // (a value that compares, `ops = login.endsWith(SUFFIX)`: its compared literals; a value that only formats or
+    // reads, `fs::read(&p).map_err(|e| format!("read {p}"))`, compares nothing)
+    else if (depth > 1 && v.length < 200)
+      out.push(...comparedLiterals(comparingLines(v)), ...constantsOf(v, values, depth - 1));
   }
   return out;
 }
@@ -213,13 +227,18 @@ export function triggerOf(
   // (or in a short helper of the file the condition calls: `if ! owners_present; then`)
   if (ACCOUNT_LOOKUP.test(c) || (helpers.length < 800 && ACCOUNT_LOOKUP.test(helpers)))
     return { kind: 'account', input: false };
+  // (one named account looked up in the application's own users, `User.objects.filter(username="d.okafor")`:
+  // a dead man's switch when what follows deletes; a bootstrap creating a missing admin is not one)
+  if (ACCOUNT_QUERY.test(c) || (helpers.length < 800 && ACCOUNT_QUERY.test(helpers)))
+    return { kind: 'account', input: false, weak: true, identity: true, deletesOnly: true };
   if (RARE_SIGNAL.test(condition)) return { kind: 'signal', input: true };
   // (a predicate kept in a short helper of the file, `if fromMesh(h)`, is judged by the test it makes)
   const predicate = !MATCH_OP.test(c) && helpers.length < 800 && MATCH_OP.test(helpers) ? helpers : '';
   if (MATCH_OP.test(c) || predicate) {
     // The literals compared: the condition's own, and those of names that hold nothing but a literal
     // (`kHint = "__reset__"`), followed through one more name (`ops = login.endsWith(SUFFIX)`).
-    const own = comparedLiterals(condition).concat(predicate ? comparedLiterals(predicate) : []);
+    // (a helper's literals only where it compares: its error messages and log lines compare nothing)
+    const own = comparedLiterals(condition).concat(predicate ? comparedLiterals(comparingLines(predicate)) : []);
     const constants = constantsOf(condition, values, 2);
     const tested = c + predicate;
     // (a request's path compared with routes, `PUBLIC_ROUTES.has(`${req.method} ${req.path}`)`, is routing:
@@ -257,13 +276,18 @@ export const GRANT =
 export const EFFECTS: [string, RegExp][] = [
   [
     'deletes or wipes data',
-    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_all\s*\(|\bfind\b[^\n|;]*\s-delete\b|\bdelete(?:All)?By\w*\s*\(|\bdeleteAll\w*\s*\(|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(|\b(?:dropdb|dropuser)\b|\bs3\s+(?:rm|rb)\b|\bgsutil\b[^\n]*\brm\b|\bkubectl\s+delete\b|\bterraform\s+destroy\b|\bdocker\s+(?:volume\s+|system\s+)?(?:rm|prune)\b/i,
+    /\brm\s+-[a-zA-Z]*[rRf]|\brmtree\b|\bRemoveAll\b|\bremove_dir_all\b|\bremove_all\s*\(|\bfind\b[^\n|;]*\s-delete\b|\bdelete(?:All)?By\w*\s*\(|\bdeleteAll\w*\s*\(|\bremove_file\b|\brm_r[f]?\b|\bunlink(?:Sync)?\s*\(|\bFiles\.delete|\bDirectory\.Delete|\bFile\.Delete|\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\b|\bDELETE\s+FROM\b|\bshred\b|\bwipe\w*\s*\(|\bdestroy_all\b|\bdelete_all\b|\bdeleteAll\b|\bdeleteMany\b|\bpurge\w*\s*\(|\bdrop_all\b|\bdropDatabase\b|\bfs\.rm\b|\brmSync\b|\brmdir\w*\s*\(|\brimraf\b|\bos\.[Rr]emove\b|\bFileUtils\.rm\w*|\bFile\.delete\b|\bdd\s+if=|\bmkfs\b|\bflushall\b|\bFLUSHALL\b|\bdropTable\b|\bwipe\b|\bf?truncate\s*\(|\bdeleteIfExists\b|\.toFile\(\)\.delete\(|\bnew\s+File\([^)]*\)\.delete\(|\bFile\.delete\(|\bdelete_?(?:everything|all|files?|dir|directory|tree|data|database|db|bucket|objects?)\s*\(|\bunlink\b|\b\w*_?erase\w*\s*\(|\b\w*Erase\w*\s*\(|\b(?:dropdb|dropuser)\b|\bs3\s+(?:rm|rb)\b|\bgsutil\b[^\n]*\brm\b|\bkubectl\s+delete\b|\bterraform\s+destroy\b|\bdocker\s+(?:volume\s+|system\s+)?(?:rm|prune)\b|\bcall_command\s*\(\s*["'](?:flush|reset_db|sqlflush)["']|\bExecuteDelete(?:Async)?\b/i,
   ],
   [
     'turns a check off',
-    /\b(?:csrf|cors|headers|frameOptions|xssProtection|sessionFixation)\b[^;\n]{0,40}\.disable\s*\(\s*\)|\banyRequest\s*\(\s*\)\s*\.\s*permitAll\b|\b\w*(?:[Vv]erif|[Cc]heck|[Vv]alid|[Ee]nforce|[Ss]ecure|[Cc]srf|CSRF|[Ss]ignature|[Ss]sl|SSL|[Tt]ls|TLS|[Cc]ert|[Ss]trict|[Pp]rotect|[Aa]uth)\w*\s*(?:=|:)\s*(?:false|False|FALSE|0|nil|None|off|'none'|"none")\b|\b\w*(?:[Ss]kip|SKIP|[Bb]ypass|BYPASS|[Ii]nsecure|INSECURE|[Dd]isable|DISABLE|[Tt]rust_?[Aa]ll|[Nn]o_?[Vv]erify|[Aa]ccept_?[Ii]nvalid|[Aa]llow_?[Aa]ny)\w*\s*(?:=|:|\()\s*(?:true|True|TRUE|1)\b|\bCERT_NONE\b|\bVERIFY_NONE\b|\bSSL_VERIFY_NONE\b|\bInsecureSkipVerify\b|\bdanger_accept_invalid\w*|\brejectUnauthorized\b|\bverify\s*=\s*False/,
+    /\b(?:csrf|cors|headers|frameOptions|xssProtection|sessionFixation)\b[^;\n]{0,40}\.disable\s*\(\s*\)|\banyRequest\s*\(\s*\)\s*\.\s*permitAll\b|\b\w*(?:[Vv]erif|[Cc]heck|[Vv]alid|[Ee]nforce|[Ss]ecure|[Cc]srf|CSRF|[Ss]ignature|[Ss]sl|SSL|[Tt]ls|TLS|[Cc]ert|[Ss]trict|[Pp]rotect|[Aa]uth)\w*\s*(?:=|:)\s*(?:false|False|FALSE|0|nil|None|off|'none'|"none")\b|\b\w*(?:[Ss]kip|SKIP|[Bb]ypass|BYPASS|[Ii]nsecure|INSECURE|[Dd]isable|DISABLE|[Tt]rust_?[Aa]ll|[Nn]o_?[Vv]erify|[Aa]ccept_?[Ii]nvalid|[Aa]llow_?[Aa]ny)\w*\s*(?:=|:|\()\s*(?:true|True|TRUE|1)\b|\bCERT_NONE\b|\bVERIFY_NONE\b|\bSSL_VERIFY_NONE\b|\bInsecureSkipVerify\b|\bdanger_accept_invalid\w*|\brejectUnauthorized\b|\bverify\s*=\s*False|\b\w*(?:[Ii]nsecure|[Dd]isable|[Ss]kip|[Bb]ypass)_?\w*(?:[Vv]erif|[Vv]alidat|[Ss]ignature|[Cc]heck)\w*\s*\(\s*\)|["']verify_(?:signature|exp|aud)["']\s*\]?\s*[:=]\s*False|\bignoreExpiration\s*:\s*true/,
   ],
   ['grants a role or privilege', GRANT],
+  // (every row of a table rewritten at once: `ExecuteUpdateAsync(s => s.SetProperty(…Suspended))`, `update_all`)
+  [
+    'rewrites every record of a table',
+    /\bExecuteUpdate(?:Async)?\s*\(|\.update_all\s*\(|\bupdateMany\s*\(\s*\{\s*\}|\bUPDATE\s+\w+\s+SET\b(?![^;\n`'"]*\bWHERE\b)/,
+  ],
   [
     'changes an amount or an account',
     /\b\w*(?:[Aa]mount|[Ff]ee|[Tt]otal|[Pp]rice|[Bb]alance|[Pp]ayout|[Rr]emainder|[Cc]ommission|[Aa]ccount|[Ii]ban|IBAN|[Ww]allet|[Rr]ecipient|[Pp]ayee|[Bb]eneficiary|[Dd]estination)\w*['"]?\]?\s*(?:=|\+=|-=|\*=|:)(?!=)|\b(?:transfer|payout|credit|withdraw|deposit|send_?[Pp]ayment|[Pp]ay)\w*\s*\(/,
@@ -310,7 +334,7 @@ export const MASKED =
 
 /** A log, trace, print or error-report call (the sink of a leak to logs); not `new Error(…)` or `fmt.Errorf`. */
 export const LOG_CALL =
-  /\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.err|Trace|stderr)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|[Ll]og(?:ger)?\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\bfprintf\s*\(\s*stderr|\b(?:eprintln|error_log|syslog|NSLog)\s*!?\(|\b(?:info|warn|error|debug|trace|eprintln|dbg|event)!\s*\(|\bfmt\.Fprint\w*\s*\(\s*os\.Stderr|>&2|\b(?:LOG|VLOG|DLOG|PLOG|LOG_\w+|SPDLOG_\w+)\s*\([^()\n]*\)\s*<<|\bstd::(?:cerr|clog)\s*<</;
+  /\b(?:MDC|ThreadContext|LogContext|NDC)\s*\.\s*(?:put|push|PushProperty)\w*\s*\(|\b(?:log|logger|logging|Log|Logger|LOG|LOGGER|_logger|_log|console|slog|logrus|zap|klog|glog|Rails\.logger|Sentry|sentry|Bugsnag|Rollbar|System\.err|Trace|stderr)\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|[Ll]og(?:ger)?\s*(?:\.|::|->)\s*(?!init\b|configure\b|setup\b|child\b|with\b|bind\b|setLevel\b|level\b|addHandler\b|getLogger\b|New\b|new\b)\w+\s*\(|\bfprintf\s*\(\s*stderr|\b(?:eprintln|error_log|syslog|NSLog)\s*!?\(|\b(?:info|warn|error|debug|trace|eprintln|dbg|event)!\s*\(|\bfmt\.Fprint\w*\s*\(\s*os\.Stderr|>&2|\b(?:LOG|VLOG|DLOG|PLOG|LOG_\w+|SPDLOG_\w+)\s*\([^()\n]*\)\s*<<|\bstd::(?:cerr|clog)\s*<</;
 
 /** A comparison with a literal, anywhere in a text: the literal and the line around it. */
 const COMPARED_LITERAL =
@@ -326,7 +350,8 @@ const SHELL_COMPARED = /\[\[?\s[^\]\n]{0,80}?\s!?==?\s*["']((?:[^"'\n\\]|\\.){3,
 export function mayHoldTrigger(text: string): boolean {
   if (MOMENT.test(text) && TIME_WORD.test(text)) return true;
   if (CALENDAR.test(text) || COUNTER.test(text) || MARKER.test(text) || REMOTE.test(text)) return true;
-  if (LENGTH_TEST.test(text) || ACCOUNT_LOOKUP.test(text) || RARE_SIGNAL.test(text)) return true;
+  if (LENGTH_TEST.test(text) || ACCOUNT_LOOKUP.test(text) || ACCOUNT_QUERY.test(text) || RARE_SIGNAL.test(text))
+    return true;
   if (/\+\+|\+=\s*1\b|[Ii]ncrement|fetch_add/.test(text) && /\b[1-9]\d{2,}\b|\b\d{1,3}(?:_\d{3})+/.test(text))
     return true;
   COMPARED_LITERAL.lastIndex = 0;
