@@ -140,7 +140,9 @@ const UNASKED_BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('no', 'need confirmation approval permission'),
   ...cross('not t never', 'ask prompt consult bother wait stop pause'),
   ...cross('in', 'advance'),
-  ...cross('pr request review', 'is are'),
+  // ("a PR is not needed", "no PR needed": not "request is", which an SDK's docs say on every page)
+  ...cross('not t', 'needed necessary'),
+  ...cross('pr review request', 'needed'),
   ...cross('no', 'pr'),
   ...cross('leave', 'this it that these them'),
   ...cross('continue proceed on it this that', 'silently quietly'),
