@@ -34,6 +34,7 @@ test('backdoor analyzer proves itself on its fixtures', () => {
     'backdoor.empty-signature',
     'backdoor.verify-by-value',
     'backdoor.verify-skipped',
+    'backdoor.verify-if-present',
     'backdoor.default-secret',
     'backdoor.constant-credential',
     'backdoor.planted-account',

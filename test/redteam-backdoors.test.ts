@@ -134,5 +134,6 @@ heldOut('set F (untouched 5/24)', ['redteam-backdoors-s21', 'f'], [24, 24], 14, 
 // the purge, one named account's absence wiping the database, a secret put in the logging context, a request's
 // body logged as a field, a package index over http or with its checks off; a helper's error messages and a
 // value's format strings no longer read as compared literals, a URL constant named like a DSN no longer a
-// secret, and libsodium's `!= 0` verify test (its failure test) no longer a finding (the two false alarms): 14/24, 0/24.
-heldOut('set G (untouched 7/24)', ['redteam-backdoors-s22', 'g'], [24, 24], 14, 0);
+// secret, and libsodium's `!= 0` verify test (its failure test) no longer a finding (the two false alarms); then
+// credentials handed to a helper of the file that sends them, and a signature verified only when sent: 16/24, 0/24.
+heldOut('set G (untouched 7/24)', ['redteam-backdoors-s22', 'g'], [24, 24], 16, 0);

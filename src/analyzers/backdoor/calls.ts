@@ -106,14 +106,19 @@ export function implicitReturn(
 
 /** The name of the function a line belongs to: the nearest definition above it (within 80 lines). */
 export function enclosing(lines: readonly string[], i: number): string | undefined {
+  return enclosingAt(lines, i)?.name;
+}
+/** The same, with the line of the definition. */
+export function enclosingAt(lines: readonly string[], i: number): { name: string; at: number } | undefined {
   for (let k = i - 1; k >= 0 && k >= i - 80; k--) {
     const l = lines[k];
     // (Ruby and Python may define without brackets: `def current_auth`)
     const bare = /^\s*def\s+(?:self\.)?([A-Za-z_]\w*[?!]?)\s*$/.exec(l);
-    if (bare) return bare[1];
+    if (bare) return { name: bare[1], at: k };
     if (!l.includes('(')) continue;
     const d = DEF.exec(l) ?? METHOD.exec(l);
-    if (d) return d[1] ?? d[3] ?? d[5];
+    const name = d && (d[1] ?? d[3] ?? d[5]);
+    if (name) return { name, at: k };
   }
   return undefined;
 }

@@ -68,6 +68,14 @@ const META: Record<string, Meta> = {
       'A function that verifies a signature, MAC or certificate returns success early when a field of its input equals a constant: whoever sets that field skips the check.',
     fix: 'Remove the early success; every input goes through the verification.',
   },
+  'backdoor.verify-if-present': {
+    title: 'A signature checked only when it is sent',
+    severity: 'high',
+    cwe: 'CWE-347',
+    message:
+      'The verification runs only when the signature (or MAC, or token) is present, and nothing refuses the request without one: leaving the header out skips the check.',
+    fix: 'Refuse a request without a signature before verifying; never make the check depend on the input carrying one.',
+  },
   'backdoor.verify-by-value': {
     title: 'Verification switched by a runtime value',
     severity: 'high',
@@ -289,6 +297,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   if (TLS_OFF_LITERAL.test(text) || occurs(VERIFY_ERROR, text) || occurs(CATCH_LINE, text)) failOpen(file, add);
   if (occurs(ADMIN_RIGHTS, text) && STORE_ENTRY.test(text) && !inTests()) plantedAdminEntries(file, add);
   if (text.includes('@') && YES_ON_FAILURE.test(text)) decoratedYes(file, add);
+  if (occurs(SIGNATURE_VERIFIED, text)) verifiedIfPresent(file, add);
   if (!mac && !Object.values(can).some(Boolean)) return out;
   // (names assigned from a credential, `given = Encoding.UTF8.GetBytes(password)`: the credential under another name)
   let credNames: Set<string> | undefined;
@@ -606,6 +615,40 @@ const YES_ON_FAILURE =
   /^[ \t]*@[\w.]+\s*\([^)\n]*\b\w*(?:default|fallback|exhausted|otherwise|fail\w*|error\w*|on_\w+|on[A-Z]\w*)\s*[=:]\s*(?:True|true)\b/m;
 const DEF_LINE =
   /^\s*(?:(?:async|export|public|private|protected|static)\s+)*(?:def|function|fn|func)?\s*\*?\s*([A-Za-z_]\w*)\s*\(/;
+/**
+ * A signature verified only when present (`if (signature !== undefined) { this.verifySignature(raw, signature) }`,
+ * `if sig: verify(body, sig)`), with no `else` and no earlier refusal of its absence: whoever leaves it out
+ * skips the check.
+ */
+const PRESENCE_TEST =
+  /^[ \t]*(?:\}\s*)?(?:if|elif|else\s+if)\s*\(?\s*(?:([A-Za-z_][\w.]*)\s*!==?\s*(?:undefined|null|nil|None|''|"")|([A-Za-z_][\w.]*)\s+is\s+not\s+None|len\(\s*([A-Za-z_][\w.]*)\s*\)\s*(?:>|!=)\s*0|!!\s*([A-Za-z_][\w.]*)|([A-Za-z_][\w.]*))\s*\)?\s*(?:\{|:|then)?\s*(?:(?:\/\/|#|\/\*).*)?$/m;
+const SIGNATURE_NAME = /(?:sig|signature|hmac|mac)(?![a-z])/i;
+/** A verify call given a signature: where verifiedIfPresent looks (the test that opens it stands above). */
+const SIGNATURE_VERIFIED = /\b\w*[Vv]erif\w*[!?]?\s*\([^)\n]*(?:[Ss]ig|[Hh]mac|HMAC|[Mm]ac\b)/;
+function verifiedIfPresent(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
+  const lines = file.lines;
+  // (from each verify call given a signature, the line or two above it: the test that opens it)
+  for (const v of file.matchingLines(new RegExp(SIGNATURE_VERIFIED.source, 'g'))) {
+    for (let i = v - 1; i >= Math.max(0, v - 2); i--) {
+      const m = PRESENCE_TEST.exec(lines[i]);
+      const name = m && (m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5]);
+      const last = name?.split('.').pop() ?? '';
+      if (!name || !SIGNATURE_NAME.test(last) || /^(?:true|false|none|null)$/i.test(last)) continue;
+      const esc = name.replace(/[.$]/g, '\\$&');
+      if (!new RegExp(`\\b\\w*[Vv]erif\\w*[!?]?\\s*\\([^)\\n]*\\b${esc}\\b`).test(lines[v])) continue;
+      // (an else after the block, or an absence refused above it: the check cannot be skipped)
+      if (/\belse\b/.test(lines.slice(i + 1, i + 6).join('\n'))) break;
+      const before = lines.slice(Math.max(0, i - 8), i).join('\n');
+      if (
+        new RegExp(`(?:!|\\bnot\\s+)\\s*${esc}\\b|\\b${esc}\\s*(?:===?|is)\\s*(?:undefined|null|nil|None)`).test(before)
+      )
+        break;
+      add('backdoor.verify-if-present', i);
+      break;
+    }
+  }
+}
+
 function decoratedYes(file: SourceFile, add: (ruleId: string, i: number, detail?: string) => void): void {
   const lines = file.lines;
   for (const i of file.matchingLines(new RegExp(YES_ON_FAILURE.source, 'gm'))) {
@@ -882,4 +925,5 @@ prefilterProvider(() => [
   VERIFY_ERROR,
   CATCH_LINE,
   ADMIN_RIGHTS,
+  SIGNATURE_VERIFIED,
 ]);

@@ -16,7 +16,7 @@ import { type SourceFile, finding } from '../source.ts';
 import { assignments, bodiesOf } from './structure.ts';
 import { LOG_CALL, MASKED, linesWith, oncePerLine } from './vocabulary.ts';
 import { candidateLines, occurs, prefilterProvider, wholeFile } from '../literals.ts';
-import { ARROW, RETURN, enclosing, firstCallArgs, functionsOf, implicitReturn } from './calls.ts';
+import { ARROW, RETURN, enclosing, enclosingAt, firstCallArgs, functionsOf, implicitReturn } from './calls.ts';
 
 const SECRET_WORDS = new Set([
   'password',
@@ -548,6 +548,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     'Send or log only what is needed, masked; send data only to the configured endpoint.',
     seen,
   );
+  const netLines: number[] = [];
   for (const i of linesWith(file, SINK_HINT_G)) {
     const c = lines[i];
     if (!c) continue;
@@ -578,8 +579,10 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
           'A secret (password, token, key, card data) or a whole configuration, session or environment object reaches a log or error report unmasked.',
         );
     }
+    const net = NET_CALL.test(c);
+    if (net) netLines.push(i);
     if (
-      NET_CALL.test(c) &&
+      net &&
       (isSource(window) || PASTE.test(raw) || envKept(rawWindow)) &&
       literalHost(window, lines.slice(i, i + 3).join(' ') + raw)
     ) {
@@ -607,24 +610,63 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
       }
     }
   }
+  // (the file's own functions that send what they are given: a call of one is a network call,
+  // `_post_async(ENDPOINT, {"p": password})` with the urlopen inside the helper)
+  for (const { line: i, helper } of sendingHelperCalls(file, netLines)) {
+    // (what the call is given, over its lines: not the next line's call)
+    const window = lines.slice(i, i + 3).join(' ');
+    const args = firstCallArgs(window, Math.max(0, window.indexOf(helper))) ?? '';
+    const rawArgs =
+      firstCallArgs(file.lines.slice(i, i + 3).join(' '), Math.max(0, file.lines[i].indexOf(helper))) ?? '';
+    if (!(isSource(args) || envKept(rawArgs)) || !literalHost(args, rawArgs)) continue;
+    add(
+      i,
+      'backdoor.secret-to-host',
+      'Sensitive data sent to a host written in the code',
+      'high',
+      `Secrets, credentials or the environment are handed to ${helper}, which sends them over the network, with a destination written in the code: the shape of hidden exfiltration.`,
+    );
+  }
   collected(file, lines, out, seen);
   if (file.language === 'bash' && !redacting) shellEchoes(file, lines, add);
   return out;
 }
 
+/**
+ * The calls of the file's own functions that make a network call (the functions around its network calls,
+ * and the ones around those: `_send` nested in `_post_async`), as lines; at most 20 such functions.
+ */
+function sendingHelperCalls(file: SourceFile, netLines: number[]): { line: number; helper: string }[] {
+  const helpers = new Set<string>();
+  const defs = new Set<number>();
+  for (const i of netLines.slice(0, 50)) {
+    const inner = enclosingAt(file.lines, i);
+    if (!inner) continue;
+    const outer = enclosingAt(file.lines, inner.at);
+    for (const f of outer ? [inner, outer] : [inner])
+      if (f.name.length > 2 && helpers.size < 20) (helpers.add(f.name), defs.add(f.at));
+  }
+  if (!helpers.size) return [];
+  const call = new RegExp(`(?<![\\w.$])(?:(?:self|this|cls)\\.)?(?:${[...helpers].join('|')})\\s*\\(`, 'g');
+  return file
+    .matchingLines(call)
+    .filter((i) => !defs.has(i) && file.lines[i].length < 600)
+    .map((i) => ({ line: i, helper: new RegExp(call.source).exec(file.lines[i])![0].replace(/\s*\($/, '') }));
+}
+
 /** The first of several names assigned at once (`b, err := json.Marshal(x)`). */
 const MULTI = /^\s*(?:var\s+|let\s+|my\s+)?\(?\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s*\)?\s*:?=(?!=)\s*(.*)$/;
 
-/**
- * A format that names what it prints (`pass=%s`, `token: {}`, `password=%(pw)s`): whatever fills
- * it is the secret, whatever the variable is called (`arg`, `p`).
- */
 /** A whole object handed through a filter first: `safeHeaders(request.headers)`, `pick(config, ['region'])`. */
 const FILTERED_WHOLE =
   /\b(?:safe|filter|redact|mask|sanitiz|scrub|clean|strip|pick|omit|allow)\w*\s*\(\s*(?:request\.headers|req\.headers|r\.Header|config|cfg|settings|credentials)\b/i;
 /** A request's field read by a secret's name: `request.getParameter("password")`, `params[:token]`, `req.body.pin`. */
 const SECRET_PARAM =
   /\b(?:getParameter|getHeader|GetValue|form|args|params|query|body|POST|GET|cookies|Form|Query|FormValue|PostFormValue|Header\.Get)\s*(?:\(|\[|\.)\s*:?["']?(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|otp|pin|cvv|card_?number)\b/i;
+/**
+ * A format that names what it prints (`pass=%s`, `token: {}`, `password=%(pw)s`): whatever fills
+ * it is the secret, whatever the variable is called (`arg`, `p`).
+ */
 const LABELLED =
   /\b(?:pass(?:word|wd|phrase)?|pwd|secret|api_?key|private_?key|access_?token|auth_?token|token|pin|cvv|otp)\s*[=:]\s*['"]?\s*(?:%[-+ #0-9.]*[a-zA-Z]|%\(\w+\)[sdr]|\{\}|\{:\??\}|\{\d+\}|\{@?\w*\}|\$\{?\w+)/i;
 
