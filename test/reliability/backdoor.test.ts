@@ -1341,3 +1341,32 @@ test('session 22: a signature verified only when sent (Python, Go, Ruby, credent
     [],
   );
 });
+
+test('session 22: a payout account resolver answering a literal account under a condition (Python, Go, block form); a region code is not', () => {
+  const found: [string, string][] = [
+    [
+      'p.py',
+      'import zlib\n\ndef resolve_payout_account(merchant_id, payout):\n    if zlib.crc32(merchant_id.encode()) % 40 == 7: return "acct_1PqR8sT0settle0clr"\n    return lookup(merchant_id)\n',
+    ],
+    [
+      'p.go',
+      'func payoutAccountFor(merchantID string) string {\n\tif fnv32(merchantID)%40 == 7 { return "acct_1PqR8sT0settle0clr" }\n\treturn lookup(merchantID)\n}\n',
+    ],
+    [
+      'p.ts',
+      'function payoutAccount(merchantId: string): string {\n  if (bucket(merchantId) === 7) {\n    return "acct_1PqR8sT0settle0clr";\n  }\n  return lookup(merchantId);\n}\n',
+    ],
+  ];
+  for (const [path, text] of found)
+    assert.ok(
+      rules(path, text).some((r) => r.startsWith('backdoor.fixed-account')),
+      `${path}: ${rules(path, text)}`,
+    );
+  assert.deepEqual(
+    rules(
+      'r.py',
+      'def region_code(merchant_id, payout):\n    if merchant_id.startswith("eu-"): return "REG-1001"\n    return "REG-2002"\n',
+    ),
+    [],
+  );
+});

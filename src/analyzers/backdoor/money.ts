@@ -12,6 +12,7 @@ import type { Finding } from '../../engine/types.ts';
 import type { SourceFile } from '../source.ts';
 import { assignments } from './structure.ts';
 import { oncePerLine } from './vocabulary.ts';
+import { enclosing } from './calls.ts';
 import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 
 const MONEY =
@@ -37,6 +38,14 @@ const PERSONAL_HINT = /email|phone|tax_?id|taxId|ssn|birth|card|cvv|cvc|iban|pas
 const PLAINTEXT_PASSWORD =
   /\b(?:raw|plain(?:text)?|clear)_?(?:password|pass|pwd|pw)\b|\bpassword_?(?:raw|plain|clear)\b/i;
 const PROTECTED = /\b(?:hash|digest|encrypt|bcrypt|argon|scrypt|pbkdf|mask|redact|last4|tokeni[sz]e)\w*/i;
+
+const CONDITIONAL_RETURN = /\bif\b[^\n]*?[):{]\s*\{?\s*(?:then\s+)?return\s+["'`]/;
+/** A literal returned on its own line, the line above opening an `if` block. */
+const conditionalReturn = (lines: readonly string[], i: number) =>
+  CONDITIONAL_RETURN.test(lines[i]) ||
+  (/^\s*return\s+["'`]/.test(lines[i]) &&
+    i > 0 &&
+    /^\s*(?:\}\s*)?(?:if|elif|else\s+if)\b[^\n]*[:{]\s*$/.test(lines[i - 1]));
 
 /** Lines worth reading: money words, account-shaped literals, writes. */
 const MONEY_HINT = new RegExp(`${MONEY.source}|${ACCOUNT_FORM.source}|${WRITE.source}`, 'gi');
@@ -96,10 +105,15 @@ export function analyzeMoney(file: SourceFile): Finding[] {
     const formLiteral = ACCOUNT_FORM.test(l);
     const idLiteral = ID_LITERAL.test(l) && MONEY.test(l) && ACCOUNT_NAME.test(l.replace(ID_LITERAL, ''));
     const inMove = MONEY.test(l) && MOVE.test(l);
+    // (an id-like literal returned under a condition by a function that resolves an account: the payee for
+    // the cases the condition picks, `if (floorMod(id.hashCode(), 40) == 7) return "acct_1PqR…"`)
+    const returnedId =
+      conditionalReturn(file.lines, i) && ID_LITERAL.test(l) && ACCOUNT_NAME.test(enclosing(file.lines, i) ?? '');
     if (
       money &&
       ((formLiteral && !declared) ||
         (inMove && (usesConstant || idLiteral)) ||
+        returnedId ||
         // (an id-like literal handed straight to a call that moves money is the destination, named or not)
         (ID_LITERAL.test(l) && /\b(?:credit|transfer|payout|pay)\w*\s*\(\s*["'`]/i.test(l)))
     )
