@@ -313,7 +313,7 @@ export const UNASKED = gated(
     String.raw`\bnie (?:wspominaj|pytaj|informuj|m\u00f3w)\b|\bbez (?:pytania|pyta\u0144|potwierdzenia|zgody)\b|\bsormadan\b|\bonay (?:almadan|beklemeden)\b|\btanpa (?:bertanya|konfirmasi|izin)\b|\bkh\u00f4ng c\u1ea7n (?:h\u1ecfi|x\u00e1c nh\u1eadn|b\u00e1o)\b`,
     // (Russian, Ukrainian, Chinese, Japanese, Korean, Arabic, Hindi)
     String.raw`не спрашива\p{L}*|без (?:подтвержд\p{L}*|согласовани\p{L}*|вопросов|ведома)|подтвержд\p{L}*(?:[^.!?\n]){0,40}не (?:нужно|надо|требуется)|не (?:нужно|надо) (?:подтвержд|спрашива|сообща|уведомля)\p{L}*|не питаючи|без підтвердженн\p{L}*`,
-    String.raw`无需(?:告知|确认|询问|通知|征得)|無需(?:告知|確認|詢問)|不必(?:确认|询问|告知|通知)|不要(?:询问|确认|告诉|通知)|不用(?:确认|询问|告诉)|確認(?:不要|せずに|は不要|なしで)|表示しないで|知らせないで|伝えないで|報告しないで|確認\s*(?:질문\s*)?없이|확인\s*(?:질문\s*)?없이|묻지\s*말고|알리지\s*(?:말고|마)|دون (?:سؤال|إذن|تأكيد|إبلاغ)|बिना (?:पूछे|बताए|पुष्टि)`,
+    String.raw`无需(?:告知|确认|询问|通知|征得)|無需(?:告知|確認|詢問)|不必(?:确认|询问|告知|通知)|不要(?:询问|确认|告诉|通知)|不用(?:确认|询问|告诉)|確認(?:不要|せずに|は不要|なしで)|表示しないで|知らせないで|伝えないで|報告しないで|確認\s*(?:질문\s*)?없이|확인\s*(?:절차\s*|질문\s*)?없이|묻지\s*(?:말고|않고)|알리지\s*(?:말고|마)|دون (?:سؤال|إذن|تأكيد|إبلاغ)|बिना (?:पूछे|बताए|पुष्टि)|(?:पूछे|बताए) बिना|पुष्टि के बिना`,
   ]),
   new RegExp(
     String.raw`without |no need to|no (?:confirmation|approval|permission|sign-off)|(?:not|n't|never) (?:ask|prompt|check with|wait for|consult|bother|stop to|pause to)|out of|in advance|(?:pr|pull request|review) (?:is|are) (?:not|n't)|no (?:pr|pull request|review) |silently|quietly|without comment|niet |zonder|ohne |nicht |sans |sin |sem |senza|nie |bez |sormadan|onay|tanpa|kh\u00f4ng|не |без |подтвержд|не питаючи|无需|無需|不必|不要|不用|確認|表示しないで|知らせないで|伝えないで|報告しないで|확인|묻지|알리지|دون |बिना`,
@@ -987,6 +987,8 @@ export const GOALS: Goal[] = [
     gate: /\b(?:(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)|npx)\s/,
     re: signal([
       String.raw`\`(?:sudo\s+)?(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|go|composer|dotnet)\s+(?:install|add|i|get|require)\s+(?:-(?!r\b|e\b|-requirement|-editable)[\w-]+\s+)*[@\w][\w./@:=<>~^-]*[^\`\n]*\``,
+      // (or written as a command, as tool output writes them: at a line's start, after a label's colon, or chained)
+      String.raw`(?:^|:[ \t]+|&&[ \t]*|;[ \t]*)(?:sudo\s+)?(?:pip3?|pipx|uv pip|poetry|npm|pnpm|yarn|bun|gem|cargo|composer|dotnet)[ \t]+(?:install|add|i|require)[ \t]+(?:-(?!r\b|e\b|-requirement|-editable)[\w-]+[ \t]+)*[@\w][\w./@:=<>~^-]*`,
       // (a package fetched and run by npx without asking, `--yes` or `-y`: `npx @acme/setup --yes`; a project's
       // own tools run by npx, `npx prettier --write .`, ask nothing)
       String.raw`\`npx\s+(?:[^\`\n]*\s)?(?:--yes|-y)\b[^\`\n]*\``,
