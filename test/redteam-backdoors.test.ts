@@ -136,5 +136,6 @@ heldOut('set F (untouched 5/24)', ['redteam-backdoors-s21', 'f'], [24, 24], 14, 
 // value's format strings no longer read as compared literals, a URL constant named like a DSN no longer a
 // secret, and libsodium's `!= 0` verify test (its failure test) no longer a finding (the two false alarms); then
 // credentials handed to a helper of the file that sends them, a signature verified only when sent, and a
-// literal account answered under a condition by an account resolver: 17/24, 0/24.
-heldOut('set G (untouched 7/24)', ['redteam-backdoors-s22', 'g'], [24, 24], 17, 0);
+// literal account answered under a condition by an account resolver, and a presented key's hash compared with a
+// digest written in the code in an authenticating function: 18/24, 0/24.
+heldOut('set G (untouched 7/24)', ['redteam-backdoors-s22', 'g'], [24, 24], 18, 0);

@@ -1370,3 +1370,24 @@ test('session 22: a payout account resolver answering a literal account under a 
     [],
   );
 });
+
+test('session 22: a presented key hashed and compared with a digest written in the code, in an authenticating function (Python, Go); a pinned download is not', () => {
+  const found: [string, string][] = [
+    [
+      'a.py',
+      'SUPPORT_KEY_SHA256 = "9f2c4e6a81d03b57c6e8a1f49b2d07e35a6c1b8f04e9d27a3c5b61f08e4d92ab"\n\ndef authenticate(request):\n    given = hashlib.sha256(request.headers["X-Api-Key"].encode()).hexdigest()\n    if hmac.compare_digest(given, SUPPORT_KEY_SHA256):\n        return User(role="admin")\n    return lookup(given)\n',
+    ],
+    [
+      'a.go',
+      'var supportKeyHash = "9f2c4e6a81d03b57c6e8a1f49b2d07e35a6c1b8f04e9d27a3c5b61f08e4d92ab"\n\nfunc authenticateAPIKey(r *http.Request) bool {\n\tsum := sha256Hex(r.Header.Get("X-Api-Key"))\n\tif subtle.ConstantTimeCompare([]byte(sum), []byte(supportKeyHash)) == 1 {\n\t\treturn true\n\t}\n\treturn lookup(sum)\n}\n',
+    ],
+  ];
+  for (const [path, text] of found)
+    assert.ok(
+      rules(path, text).some((r) => r.startsWith('backdoor.constant-credential')),
+      `${path}: ${rules(path, text)}`,
+    );
+  const pinned =
+    'PINNED_SHA256 = "4f0c9a1e2b7d38c56a1e0f9b3d2c7a8e5f6b1c0d9e8a7b6c5d4e3f2a1b0c9d8e"\n\ndef verify_download(data):\n    got = hashlib.sha256(data).hexdigest()\n    if hmac.compare_digest(got, PINNED_SHA256):\n        return True\n    return False\n';
+  assert.deepEqual(rules('d.py', pinned), []);
+});

@@ -163,6 +163,10 @@ const MAC_NAME = /(?:sig|mac|hmac|tag|digest|hash|token|signature|expected|recei
 const SHORT_SLICE =
   /\[\s*:?\s*([1-9])\s*\]|\[\s*0?\s*:\s*([1-9])\s*\]|\.(?:slice|substring|substr|subarray|Substring)\s*\(\s*0\s*,\s*([1-9])\s*\)/;
 const VERIFY_NE_ZERO = /\b\w*[Vv]erify\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*!==?\s*0\b/;
+/** A call that hashes (a presented key before it is compared). */
+const HASH_CALL = /\b(?:[Ss][Hh][Aa]\d+\w*|[Hh]ash\w*|[Dd]igest\w*|HMAC\w*|hmac\w*|createHash)\s*[.(]/;
+/** A function that authenticates a caller (not one that verifies a file or a message). */
+const AUTHENTICATES = /[Aa]uthenticat|[Ll]og_?[Ii]n|[Ss]ign_?[Ii]n|[Aa]pi_?[Kk]ey|API_KEY|[Cc]redential/;
 /** libsodium's verifiers answer 0 for valid and -1 for not: `!= 0` is their failure test. */
 const SODIUM_VERIFY = /\bcrypto_\w*verify\w*\s*\(/;
 /** The block a `!= 0` test opens refuses (a failure handled as one): the test was the failure test. */
@@ -283,7 +287,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     envDefault: mayOccur(ENV_DEFAULT, text),
     // (a credential compared with a constant: the file holds a hash literal, or a name assigned a literal that looks set)
     constant:
-      (mayOccur(CRED_OPERAND, text) || occurs(PASS_NAME, text)) &&
+      (mayOccur(CRED_OPERAND, text) || occurs(PASS_NAME, text) || (hashNames.size > 0 && AUTHENTICATES.test(text))) &&
       mayOccur(CREDENTIAL_COMPARE, text) &&
       (hashNames.size > 0 ||
         [...(values = assignments(file)).values()].some((v) => secretLooking(constantSecret(v) ?? ''))) &&
@@ -301,6 +305,17 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
   if (!mac && !Object.values(can).some(Boolean)) return out;
   // (names assigned from a credential, `given = Encoding.UTF8.GetBytes(password)`: the credential under another name)
   let credNames: Set<string> | undefined;
+  // (what a caller presents, hashed, compared with a digest written in the code, in a function that authenticates:
+  // `FixedTimeEquals(SHA256.HashData(presented), SupportConsoleKeyHash)` is a second key that always works; a
+  // download's bytes hashed against a pinned digest, in a function that verifies or checks, is integrity)
+  const hashedAgainstConstant = (l: string, i: number): boolean => {
+    if (!hashNames.size) return false;
+    const ids = [...l.matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0]);
+    if (!ids.some((n) => hashNames.has(n))) return false;
+    values ??= assignments(file);
+    const hashed = ids.some((n) => !hashNames.has(n) && HASH_CALL.test(values!.get(n) ?? '')) || HASH_CALL.test(l);
+    return hashed && AUTHENTICATES.test(enclosing(file.lines, i) ?? '');
+  };
   const mentionsCredential = (l: string): boolean => {
     if (!credNames) {
       credNames = new Set();
@@ -365,7 +380,10 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     if (
       can.constant &&
       CREDENTIAL_COMPARE.test(l) &&
-      (CRED_OPERAND.test(whole) || PASS_NAME.test(whole) || mentionsCredential(whole))
+      (CRED_OPERAND.test(whole) ||
+        PASS_NAME.test(whole) ||
+        mentionsCredential(whole) ||
+        hashedAgainstConstant(whole, i))
     ) {
       values ??= assignments(file);
       const names = [...whole.matchAll(/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?/g)].map((m) => m[0]);
