@@ -81,3 +81,11 @@ test('every table and goal gate: where the words say it cannot open, its regex f
   // (the words do skip most gates on most paragraphs: else this module would be pointless)
   assert.ok(skipped > texts.length * 3, `${skipped} skipped`);
 });
+
+test('a gate registered after a text was read still opens on that text (its words were not in the pass)', () => {
+  const r = read(pad('the quick brown fox jumps'));
+  assert.equal(mayOpen(gateWords([[/\bfox\b/]]), r), true);
+  // (registered after r's pass: r's flags do not know the word, which must not count as absent)
+  const later = gateWords([[/\bzebra crossing\b/]]);
+  assert.equal(mayOpen(later, r), true);
+});

@@ -97,7 +97,14 @@ function found(t: Read): Uint8Array {
   return (t.words ??= automaton.scan(t.lower).found);
 }
 
-const holds = (n: Need, t: Read) => n.always || (n.intl && t.intl) || n.ids.some((id) => found(t)[id] === 1);
+// (a word registered after the text's pass, which that pass could not see, counts as standing: then the regex decides)
+const holds = (n: Need, t: Read) =>
+  n.always ||
+  (n.intl && t.intl) ||
+  n.ids.some((id) => {
+    const seen = found(t);
+    return id >= seen.length || seen[id] === 1;
+  });
 
 /** Whether the gate may open on this text (false: it cannot; true: its regexes decide). */
 export function mayOpen(gate: GateWords, t: Read): boolean {
