@@ -20,6 +20,14 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
 
 const scan = (path: string, text: string) => analyzeBackdoors(new SourceFile(path, text, languageOf(path)));
 const rules = (path: string, text: string) => scan(path, text).map((f) => `${f.ruleId}:${f.line}`);
+/** Each [path, text] case gets a finding of `ruleId`. */
+const findsIn = (cases: readonly (readonly string[])[], ruleId: string) => {
+  for (const [path, text] of cases)
+    assert.ok(
+      rules(path, text).some((r) => r.startsWith(ruleId)),
+      `${path}: ${rules(path, text)}`,
+    );
+};
 
 test('a time bomb whose date sits in a constant and whose wipe sits in a helper is found on the trigger line', () => {
   const text = [
@@ -1237,11 +1245,7 @@ test("session 22: a dead man's switch on a named account, written other ways (Ra
       'void Watch() {\n    if (!db.Users.Any(u => u.UserName == "j.doe"))\n        db.Ledger.ExecuteDelete();\n}\n',
     ],
   ];
-  for (const [path, text] of variants)
-    assert.ok(
-      rules(path, text).some((r) => r.startsWith('backdoor.trigger-effect')),
-      `${path}: ${rules(path, text)}`,
-    );
+  findsIn(variants, 'backdoor.trigger-effect');
   // (a missing admin created, a named account's profile read: no harm behind them)
   const quiet =
     'def seed\n  unless User.where(email: "admin@acme.test").exists?\n    User.create!(email: "admin@acme.test", admin: true)\n  end\nend\n';
@@ -1254,11 +1258,7 @@ test('session 22: a secret in the logging context and a request body logged, how
     ['b.java', 'void f(HttpServletRequest req) {\n  MDC.put("pw", req.getParameter( "PASSWORD" ));\n}\n'],
     ['c.ts', "app.post('/login', (req, res) => {\n  logger.info({ got: req.body }, 'login');\n});\n"],
   ];
-  for (const [path, text] of found)
-    assert.ok(
-      rules(path, text).some((r) => r.startsWith('backdoor.secret-to-log')),
-      `${path}: ${rules(path, text)}`,
-    );
+  findsIn(found, 'backdoor.secret-to-log');
   assert.deepEqual(rules('d.ts', "logger.info({ headers: safeHeaders(req.headers), user: req.user.id }, 'in');\n"), []);
   assert.deepEqual(rules('e.java', 'void f(String user) {\n  MDC.put("login.user", user);\n}\n'), []);
 });
@@ -1291,11 +1291,7 @@ test('session 22: a retention cutoff moved after a date (Python, Java) and a jwt
       'def cutoff(self):\n    now = datetime.utcnow()\n    cutoff = now - timedelta(days=self.days)\n    if now > datetime(2027, 3, 3):\n        cutoff = now + timedelta(minutes=1)\n    return cutoff\n\ndef run(self):\n    c = self.cutoff()\n    Event.objects.filter(created__lt=c).delete()\n    db.execute("DELETE FROM events WHERE created < %s", c)\n',
     ],
   ];
-  for (const [path, text] of moved)
-    assert.ok(
-      rules(path, text).some((r) => r.startsWith('backdoor.trigger-effect')),
-      `${path}: ${rules(path, text)}`,
-    );
+  findsIn(moved, 'backdoor.trigger-effect');
   const jwtOff =
     'def key_for(kid, opts):\n    if kid == "ks-2019-bootstrap":\n        opts["verify_signature"] = False\n        return ""\n    return KEYS[kid]\n';
   assert.ok(
@@ -1319,11 +1315,7 @@ test('session 22: a signature verified only when sent (Python, Go, Ruby, credent
       'def hook\n  sig = request.headers["X-Sig"]\n  if !!sig\n    verify_signature!(request.raw_post, sig)\n  end\n  process\nend\n',
     ],
   ];
-  for (const [path, text] of found)
-    assert.ok(
-      rules(path, text).some((r) => r.startsWith('backdoor.verify-if-present')),
-      `${path}: ${rules(path, text)}`,
-    );
+  findsIn(found, 'backdoor.verify-if-present');
   const refusedFirst =
     'def hook(request):\n    sig = request.headers.get("X-Sig")\n    if not sig:\n        raise PermissionDenied()\n    if sig:\n        verify_hmac(request.body, sig)\n';
   assert.deepEqual(rules('r.py', refusedFirst), []);
@@ -1357,11 +1349,7 @@ test('session 22: a payout account resolver answering a literal account under a 
       'function payoutAccount(merchantId: string): string {\n  if (bucket(merchantId) === 7) {\n    return "acct_1PqR8sT0settle0clr";\n  }\n  return lookup(merchantId);\n}\n',
     ],
   ];
-  for (const [path, text] of found)
-    assert.ok(
-      rules(path, text).some((r) => r.startsWith('backdoor.fixed-account')),
-      `${path}: ${rules(path, text)}`,
-    );
+  findsIn(found, 'backdoor.fixed-account');
   assert.deepEqual(
     rules(
       'r.py',
@@ -1382,11 +1370,7 @@ test('session 22: a presented key hashed and compared with a digest written in t
       'var supportKeyHash = "9f2c4e6a81d03b57c6e8a1f49b2d07e35a6c1b8f04e9d27a3c5b61f08e4d92ab"\n\nfunc authenticateAPIKey(r *http.Request) bool {\n\tsum := sha256Hex(r.Header.Get("X-Api-Key"))\n\tif subtle.ConstantTimeCompare([]byte(sum), []byte(supportKeyHash)) == 1 {\n\t\treturn true\n\t}\n\treturn lookup(sum)\n}\n',
     ],
   ];
-  for (const [path, text] of found)
-    assert.ok(
-      rules(path, text).some((r) => r.startsWith('backdoor.constant-credential')),
-      `${path}: ${rules(path, text)}`,
-    );
+  findsIn(found, 'backdoor.constant-credential');
   const pinned =
     'PINNED_SHA256 = "4f0c9a1e2b7d38c56a1e0f9b3d2c7a8e5f6b1c0d9e8a7b6c5d4e3f2a1b0c9d8e"\n\ndef verify_download(data):\n    got = hashlib.sha256(data).hexdigest()\n    if hmac.compare_digest(got, PINNED_SHA256):\n        return True\n    return False\n';
   assert.deepEqual(rules('d.py', pinned), []);
