@@ -163,8 +163,8 @@ const MAC_NAME = /(?:sig|mac|hmac|tag|digest|hash|token|signature|expected|recei
 const SHORT_SLICE =
   /\[\s*:?\s*([1-9])\s*\]|\[\s*0?\s*:\s*([1-9])\s*\]|\.(?:slice|substring|substr|subarray|Substring)\s*\(\s*0\s*,\s*([1-9])\s*\)/;
 const VERIFY_NE_ZERO = /\b\w*[Vv]erify\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*!==?\s*0\b/;
-/** A call that hashes (a presented key before it is compared). */
-const HASH_CALL = /\b(?:[Ss][Hh][Aa]\d+\w*|[Hh]ash\w*|[Dd]igest\w*|HMAC\w*|hmac\w*|createHash)\s*[.(]/;
+/** A digest made (a presented key before it is compared); vocabulary.ts HASH_CALL is the non-cryptographic kind. */
+const DIGEST_CALL = /\b(?:[Ss][Hh][Aa]\d+\w*|[Hh]ash\w*|[Dd]igest\w*|HMAC\w*|hmac\w*|createHash)\s*[.(]/;
 /** A function that authenticates a caller (not one that verifies a file or a message). */
 const AUTHENTICATES = /[Aa]uthenticat|[Ll]og_?[Ii]n|[Ss]ign_?[Ii]n|[Aa]pi_?[Kk]ey|API_KEY|[Cc]redential/;
 /** libsodium's verifiers answer 0 for valid and -1 for not: `!= 0` is their failure test. */
@@ -313,7 +313,7 @@ export function analyzeDecisions(file: SourceFile): Finding[] {
     const ids = [...l.matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0]);
     if (!ids.some((n) => hashNames.has(n))) return false;
     values ??= assignments(file);
-    const hashed = ids.some((n) => !hashNames.has(n) && HASH_CALL.test(values!.get(n) ?? '')) || HASH_CALL.test(l);
+    const hashed = ids.some((n) => !hashNames.has(n) && DIGEST_CALL.test(values!.get(n) ?? '')) || DIGEST_CALL.test(l);
     return hashed && AUTHENTICATES.test(enclosing(file.lines, i) ?? '');
   };
   const mentionsCredential = (l: string): boolean => {

@@ -648,10 +648,11 @@ function sendingHelperCalls(file: SourceFile, netLines: number[]): { line: numbe
   }
   if (!helpers.size) return [];
   const call = new RegExp(`(?<![\\w.$])(?:(?:self|this|cls)\\.)?(?:${[...helpers].join('|')})\\s*\\(`, 'g');
+  const one = new RegExp(call.source);
   return file
     .matchingLines(call)
     .filter((i) => !defs.has(i) && file.lines[i].length < 600)
-    .map((i) => ({ line: i, helper: new RegExp(call.source).exec(file.lines[i])![0].replace(/\s*\($/, '') }));
+    .map((i) => ({ line: i, helper: one.exec(file.lines[i])![0].replace(/\s*\($/, '') }));
 }
 
 /** The first of several names assigned at once (`b, err := json.Marshal(x)`). */

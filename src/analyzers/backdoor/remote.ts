@@ -314,6 +314,19 @@ const PLAIN_INDEX =
   /\b(?:PIP_(?:EXTRA_)?INDEX_URL|UV_(?:EXTRA_)?INDEX_URL|(?:npm|NPM)_(?:config|CONFIG)_(?:registry|REGISTRY)|YARN_REGISTRY|GOPROXY|index-url|extra-index-url|registry)["']?\s*[=:\s]\s*["']?(?:[^\s"',]*,)?http:\/\/(?!(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])[:/])/;
 const UNCHECKED_INDEX =
   /\b(?:PIP_TRUSTED_HOST|UV_INSECURE_HOST|trusted-host|GOINSECURE|GONOSUMDB|GONOSUMCHECK)\b|\bGOSUMDB\s*=\s*["']?off\b|\bGOFLAGS\s*=[^\n]*\s?-insecure\b|\b(?:npm_config_strict_ssl|NPM_CONFIG_STRICT_SSL)\s*=\s*["']?false\b|\bstrict-ssl["']?\s*[=\s]\s*["']?false\b/;
+/** The two checks, as the lines they stand on are found (global regexes, made once). */
+const INDEX_CHECKS: [RegExp, Severity, string][] = [
+  [
+    new RegExp(PLAIN_INDEX.source, 'g'),
+    'high',
+    'over plain http: whoever is on the path serves the packages every install takes',
+  ],
+  [
+    new RegExp(UNCHECKED_INDEX.source, 'g'),
+    'medium',
+    "with TLS or checksum checks off: the index's answers are taken unchecked",
+  ],
+];
 function insecureIndex(file: SourceFile, out: Finding[]): void {
   const add = oncePerLine(
     file,
@@ -321,12 +334,8 @@ function insecureIndex(file: SourceFile, out: Finding[]): void {
     () => 'CWE-494',
     'Use package indexes over https with checksums on; configure a mirror in reviewed project files.',
   );
-  const checks: [RegExp, Severity, string][] = [
-    [PLAIN_INDEX, 'high', 'over plain http: whoever is on the path serves the packages every install takes'],
-    [UNCHECKED_INDEX, 'medium', "with TLS or checksum checks off: the index's answers are taken unchecked"],
-  ];
-  for (const [re, severity, how] of checks)
-    for (const i of file.matchingLines(new RegExp(re.source, 'g'))) {
+  for (const [re, severity, how] of INDEX_CHECKS)
+    for (const i of file.matchingLines(re)) {
       const l = file.lines[i];
       if (l.length > 1000 || /^\s*(?:#|\/\/|\*|;)/.test(l)) continue;
       add(

@@ -262,10 +262,12 @@ function callerEffect(g: Guard, s: Structure, t?: Trigger): string | undefined {
   }
   return undefined;
 }
-const MOVED_MOMENT =
-  /^\s*[{(]?\s*return\s+[^;\n]*\b(?:now|Now|time|Date|Instant|clock|today|utcnow)\b[^;\n]*(?:\bplus\w*\(|\+|\badd\w*\(|\bAdd\w*\(|timedelta)[^;\n]*;?\s*[})]?\s*$/;
-const MOVED_ASSIGN =
-  /^\s*[{(]?\s*(?:\$|this\.|self\.)?([A-Za-z_]\w*)\s*:?=\s*[^;\n=]*\b(?:now|Now|time|Date|Instant|clock|today|utcnow)\b[^;\n]*(?:\bplus\w*\(|\+|\badd\w*\(|\bAdd\w*\(|timedelta)[^;\n]*;?\s*[})]?\s*$/;
+/** A moment moved from now (`now.plus(…)`, `now + timedelta(…)`, `time.Now().Add(…)`) to the end of its line. */
+const MOVED_FROM_NOW = String.raw`\b(?:now|Now|time|Date|Instant|clock|today|utcnow)\b[^;\n]*(?:\bplus\w*\(|\+|\badd\w*\(|\bAdd\w*\(|timedelta)[^;\n]*;?\s*[})]?\s*$`;
+const MOVED_MOMENT = new RegExp(String.raw`^\s*[{(]?\s*return\s+[^;\n]*` + MOVED_FROM_NOW);
+const MOVED_ASSIGN = new RegExp(
+  String.raw`^\s*[{(]?\s*(?:\$|this\.|self\.)?([A-Za-z_]\w*)\s*:?=\s*[^;\n=]*` + MOVED_FROM_NOW,
+);
 /** The call's line and the lines after it in the same block (deeper or equal indent), at most a dozen. */
 function blockFrom(text: string, lineStart: number, at: number): string {
   const indent = (l: string) => l.length - l.trimStart().length;

@@ -106,7 +106,7 @@ export class Signal implements Matcher {
    */
   private lastRead?: Read;
   private lastAll: Match[] = [];
-  private all(t: Read): Match[] {
+  matches(t: Read): Match[] {
     if (this.lastRead === t) return this.lastAll;
     const out: Match[] = [];
     const open = this.opens(t);
@@ -126,10 +126,6 @@ export class Signal implements Matcher {
     return out;
   }
 
-  matches(t: Read): Match[] {
-    return this.all(t);
-  }
-
   /** Entries asked only of text that holds letters outside ASCII, in whatever script they are written. */
   withIntl(entries: string[]): this {
     this.parts.push({ re: new RegExp(entries.map(lowerSource).join('|'), 'gmu'), cased: false, intl: true });
@@ -139,7 +135,7 @@ export class Signal implements Matcher {
   /** The earliest match. */
   exec(t: Read): Match | undefined {
     let best: Match | undefined;
-    for (const m of this.all(t)) if (!best || m.index < best.index) best = m;
+    for (const m of this.matches(t)) if (!best || m.index < best.index) best = m;
     return best;
   }
 
