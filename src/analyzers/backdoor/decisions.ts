@@ -171,13 +171,14 @@ const AUTHENTICATES = /[Aa]uthenticat|[Ll]og_?[Ii]n|[Ss]ign_?[Ii]n|[Aa]pi_?[Kk]e
 const SODIUM_VERIFY = /\bcrypto_\w*verify\w*\s*\(/;
 /** The block a `!= 0` test opens refuses (a failure handled as one): the test was the failure test. */
 const REFUSAL_NEXT =
-  /^\s*(?:\{\s*)?(?:continue\b|break\b|throw\b|abort\s*\(|exit\s*\(|goto\s+\w*(?:err|fail|out|bad)\w*|return\s+(?:false|-\d+|null|nullptr|NULL|nil|None|Err\b|std::nullopt|\w*(?:ERR|FAIL|INVALID|DENIED)\w*)\b|(?:log\w*|LOG\w*|\w*::)?\s*(?:error|err|warn\w*|fatal)\s*\()/;
+  /^\s*(?:\{\s*)?(?:continue\b|break\b|throw\b|abort\s*\(|exit\s*\(|goto\s+\w*(?:err|fail|out|bad)\w*|return\s+(?:false|-\d+|null|nullptr|NULL|nil|None|Err\b|std::nullopt|\w*(?:ERR|FAIL|INVALID|DENIED)\w*)\b)/;
+const YES_NEXT = /^\s*(?:\{\s*)?return\s+(?:true|1|ok|OK|\w*(?:OK|SUCCESS|VALID))\b/;
 function refusedNext(lines: readonly string[], i: number): boolean {
-  // (the condition may close over two lines: the block starts on the first line after its `{` or `)`)
-  for (let k = i + 1; k < Math.min(lines.length, i + 3); k++) {
+  // (the block's first few lines, whatever it logs or closes first: a refusal there, and no yes before it)
+  for (let k = i + 1; k < Math.min(lines.length, i + 5); k++) {
     const l = lines[k];
-    if (!l.trim() || /^\s*[{)]\s*\{?\s*$/.test(l)) continue;
-    return REFUSAL_NEXT.test(l.replace(/^\s*(?:log::|logger\.|LOG\(|spdlog::)/, ' '));
+    if (YES_NEXT.test(l) || /^\s*\}/.test(l)) return false;
+    if (REFUSAL_NEXT.test(l)) return true;
   }
   return false;
 }
@@ -638,8 +639,14 @@ const DEF_LINE =
  * `if sig: verify(body, sig)`), with no `else` and no earlier refusal of its absence: whoever leaves it out
  * skips the check.
  */
-const PRESENCE_TEST =
-  /^[ \t]*(?:\}\s*)?(?:if|elif|else\s+if)\s*\(?\s*(?:([A-Za-z_][\w.]*)\s*!==?\s*(?:undefined|null|nil|None|''|"")|([A-Za-z_][\w.]*)\s+is\s+not\s+None|len\(\s*([A-Za-z_][\w.]*)\s*\)\s*(?:>|!=)\s*0|!!\s*([A-Za-z_][\w.]*)|([A-Za-z_][\w.]*))\s*\)?\s*(?:\{|:|then)?\s*(?:(?:\/\/|#|\/\*).*)?$/m;
+/** How a presence is tested: `x !== undefined`, `x is not None`, `len(x) > 0`, `!!x`, `typeof x === 'string'`, `x?.length`, `x`. */
+const PRESENT = String.raw`(?:([A-Za-z_][\w.]*)\s*!==?\s*(?:undefined|null|nil|None|''|"")|([A-Za-z_][\w.]*)\s+is\s+not\s+None|len\(\s*([A-Za-z_][\w.]*)\s*\)\s*(?:>|!=)\s*0|!!\s*([A-Za-z_][\w.]*)|typeof\s+([A-Za-z_][\w.]*)\s*===?\s*['"]string['"]|([A-Za-z_][\w.]*)\?\.length|([A-Za-z_][\w.]*))`;
+const PRESENCE_TEST = new RegExp(
+  String.raw`^[ \t]*(?:\}\s*)?(?:if|elif|else\s+if)\s*\(?\s*${PRESENT}\s*\)?\s*(?:\{|:|then)?\s*(?:(?:\/\/|#|\/\*).*)?$`,
+  'm',
+);
+/** The same test opening a one-line body: `if (sig) verifySig(raw, sig);`. */
+const PRESENCE_INLINE = new RegExp(String.raw`^[ \t]*(?:\}\s*)?(?:if|elif|else\s+if)\s*\(\s*${PRESENT}\s*\)\s*\S`);
 const SIGNATURE_NAME = /(?:sig|signature|hmac|mac)(?![a-z])/i;
 /** A verify call given a signature: where verifiedIfPresent looks (the test that opens it stands above). */
 const SIGNATURE_VERIFIED = /\b\w*[Vv]erif\w*[!?]?\s*\([^)\n]*(?:[Ss]ig|[Hh]mac|HMAC|[Mm]ac\b)/;
@@ -647,15 +654,15 @@ function verifiedIfPresent(file: SourceFile, add: (ruleId: string, i: number, de
   const lines = file.lines;
   // (from each verify call given a signature, the line or two above it: the test that opens it)
   for (const v of file.matchingLines(new RegExp(SIGNATURE_VERIFIED.source, 'g'))) {
-    for (let i = v - 1; i >= Math.max(0, v - 2); i--) {
-      const m = PRESENCE_TEST.exec(lines[i]);
-      const name = m && (m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5]);
+    for (let i = v; i >= Math.max(0, v - 2); i--) {
+      const m = (i === v ? PRESENCE_INLINE : PRESENCE_TEST).exec(lines[i]);
+      const name = m?.slice(1).find((g) => g !== undefined);
       const last = name?.split('.').pop() ?? '';
       if (!name || !SIGNATURE_NAME.test(last) || /^(?:true|false|none|null)$/i.test(last)) continue;
       const esc = name.replace(/[.$]/g, '\\$&');
       if (!new RegExp(`\\b\\w*[Vv]erif\\w*[!?]?\\s*\\([^)\\n]*\\b${esc}\\b`).test(lines[v])) continue;
       // (an else after the block, or an absence refused above it: the check cannot be skipped)
-      if (/\belse\b/.test(lines.slice(i + 1, i + 6).join('\n'))) break;
+      if (/\belse\b/.test(lines.slice(i + (i === v ? 0 : 1), i + 6).join('\n'))) break;
       const before = lines.slice(Math.max(0, i - 8), i).join('\n');
       if (
         new RegExp(`(?:!|\\bnot\\s+)\\s*${esc}\\b|\\b${esc}\\s*(?:===?|is)\\s*(?:undefined|null|nil|None)`).test(before)

@@ -154,12 +154,12 @@ export interface Trigger {
 /** A value that is one literal (a trailing comment beside it says nothing about the value). */
 const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*(?:(?:\/\/|#|\/\*|--)[^"'`]*)?$/;
 
-/** The lines of a text that compare something (MATCH_OP). */
-const comparingLines = (text: string) =>
-  text
-    .split('\n')
-    .filter((l) => MATCH_OP.test(l))
-    .join('\n');
+/** The lines of a text that compare something (MATCH_OP), with the lines either side (a comparison goes on there). */
+function comparingLines(text: string): string {
+  const lines = text.split('\n');
+  const near = (k: number) => MATCH_OP.test(lines[k] ?? '');
+  return lines.filter((_l, k) => near(k) || near(k - 1) || near(k + 1)).join('\n');
+}
 
 /** Literals held by the root names a text reads: a name holding only a literal, or (depth 2) one more name away. */
 function constantsOf(text: string, values: Map<string, string>, depth: number): string[] {
