@@ -89,3 +89,72 @@ test('a gate registered after a text was read still opens on that text (its word
   const later = gateWords([[/\bzebra crossing\b/]]);
   assert.equal(mayOpen(later, r), true);
 });
+
+/** Every match of a table, with the tables and gates cut (signals.ts Part) or joined. */
+function both(sig: InstanceType<typeof Signal>, text: string): [string, string] {
+  const show = (on: boolean) => {
+    signals.setCutting(on);
+    try {
+      return JSON.stringify(sig.matches(read(text)));
+    } finally {
+      signals.setCutting(true);
+    }
+  };
+  return [show(true), show(false)];
+}
+
+test('a table whose entries are run alone finds what the joined table finds (every table, every fixture)', () => {
+  const tables: [string, InstanceType<typeof Signal>][] = [];
+  for (const [name, v] of Object.entries(signals)) if (v instanceof Signal) tables.push([name, v]);
+  GOALS.forEach((g, i) => {
+    for (const m of [g.re, g.plainSight]) if (m instanceof Signal) tables.push([`${g.goal} ${i}`, m]);
+  });
+  assert.ok(tables.length >= 15, `${tables.length} tables`);
+  let compared = 0;
+  for (const p of paragraphs()) {
+    for (const [name, sig] of tables) {
+      const [cut, joined] = both(sig, p);
+      assert.equal(cut, joined, `${name} differs on: ${p.slice(0, 200)}`);
+      if (joined !== '[]') compared++;
+    }
+    // (the goal gates too: cut into branches, they open where the joined gate opens)
+    for (const g of GOALS) {
+      const r = read(p);
+      signals.setCutting(false);
+      const joined = signals.gateOpens(g, r);
+      signals.setCutting(true);
+      assert.equal(signals.gateOpens(g, read(p)), joined, `${g.goal} gate differs on: ${p.slice(0, 200)}`);
+    }
+  }
+  assert.ok(compared > 300, `${compared} paragraphs matched some table`);
+});
+
+test('entries run alone are merged as the alternation takes them (attacker cases)', () => {
+  const filler = 'lorem ipsum dolor sit amet, consectetur adipiscing elit; ';
+  const cases: [string[], string[], string][] = [
+    // (at one place the first entry that matches wins, the shorter one included)
+    [[String.raw`\bsend it\b`, String.raw`\bsend it now\b`], [], 'please send it now to them'],
+    [[String.raw`\bsend it now\b`, String.raw`\bsend it\b`], [], 'please send it now to them'],
+    // (a match inside another's is not taken: the search goes on from the end of the first)
+    [
+      [String.raw`\bdelete the \w+ tables\b`, String.raw`\btables\b`, String.raw`\bthe \w+\b`],
+      [],
+      'delete the audit tables and the tables',
+    ],
+    // (an entry that matches the empty string, and one that matches at the very end)
+    [[String.raw`x?`, String.raw`\bend$`], [], 'to the end'],
+    // (a cased entry, its word written in another case in the text)
+    [[String.raw`\bignore\b`], [String.raw`\bSYSTEM\b`, String.raw`\bADMIN\b`], 'the System says SYSTEM: ignore ADMIN'],
+    // (words in other scripts, which the automaton does not read)
+    [[String.raw`отправь\s+\S+`, String.raw`\bsend\b`, String.raw`用户`], [], 'отправь токен и send 用户'],
+    // (a back-reference: the table is never cut)
+    [[String.raw`\b(\w+) again\b`, String.raw`\bsay (\w+) \2\b`], [], 'say go go, then it again'],
+  ];
+  for (const [entries, cased, text] of cases) {
+    const sig = new Signal(entries, cased);
+    for (const t of [text, filler + text, filler + text + ' ' + filler + text.toUpperCase()]) {
+      const [cut, joined] = both(sig, t);
+      assert.equal(cut, joined, `${entries.join(' | ')} on: ${t}`);
+    }
+  }
+});

@@ -160,7 +160,7 @@ const UNASKED_BIGRAM_LIST: (readonly [string, string])[] = [
 /** Two words in a row (any separator between them). */
 const BIGRAM_LIST: (readonly [string, string])[] = [
   ...cross('language', 'model models'),
-  ...cross('hey dear hello hi attention the for to', 'model models bot bots'),
+  ...cross('hey dear hello hi attention for to', 'model models bot bots'),
   // (an agent named without "AI": "(human or bot)", "reviewer bots", signals.ts ADDRESSEE)
   ...cross('or reviewer triage', 'model models bot bots'),
   // (a note for whatever reads the text: "Note for tools that install this package:", "note to automation")

@@ -3,7 +3,8 @@
  * cannot match without), and most gates fail on most paragraphs; but a failing regex still reads the
  * whole paragraph, and an SDK's docs send hundreds of paragraphs through a dozen gates each. The gates'
  * words (literals.ts) go into one automaton instead: one pass over a paragraph says which occur, and
- * a gate none of whose words occur is not run.
+ * a gate none of whose words occur is not run. The same words tell which entries of a table may match
+ * a paragraph (signals.ts Part): where few may, they are run alone instead of the whole table.
  *
  * Exact: the words are only ever a necessary condition. A gate's branch without words of its own
  * keeps the gate running everywhere; a branch that only letters outside ASCII can match (`用户`,
@@ -13,7 +14,7 @@ import { Literals, requiredLiterals } from '../literals.ts';
 import type { Read } from './signals.ts';
 
 /** What one regex needs: one of these words, or letters outside ASCII; `always`: nothing known. */
-interface Need {
+export interface Need {
   ids: number[];
   intl: boolean;
   always: boolean;
@@ -29,7 +30,7 @@ let automaton: Literals | undefined;
 const MIN_LENGTH = 64;
 
 /** The top-level branches of a regex source (`a|b(c|d)|[|]` → `a`, `b(c|d)`, `[|]`). */
-function branches(src: string): string[] {
+export function branches(src: string): string[] {
   const out: string[] = [];
   let depth = 0,
     inClass = false,
@@ -58,7 +59,8 @@ function onlyOutsideAscii(b: string): boolean {
   return letters.length > 0 && /^[^\x00-\x7f]+$/.test(letters);
 }
 
-function needOf(re: RegExp): Need {
+/** What `re` needs to match (each of its top-level branches, one of its own words). */
+export function needOf(re: RegExp): Need {
   const need: Need = { ids: [], intl: false, always: false };
   const flags = re.flags.replace(/[gy]/g, '');
   for (const b of branches(re.source)) {
@@ -79,8 +81,10 @@ function needOf(re: RegExp): Need {
         need.intl = true;
         continue;
       }
-      if (!ids.has(w)) ids.set(w, ids.size);
-      need.ids.push(ids.get(w)!);
+      // (the automaton reads lower-cased text, without regard to case: a cased regex's words are asked so too)
+      const word = w.toLowerCase();
+      if (!ids.has(word)) ids.set(word, ids.size);
+      need.ids.push(ids.get(word)!);
     }
   }
   automaton = undefined;
@@ -105,6 +109,9 @@ const holds = (n: Need, t: Read) =>
     const seen = found(t);
     return id >= seen.length || seen[id] === 1;
   });
+
+/** Whether a regex may match this text, by its words (false: it cannot; true: the regex decides). */
+export const mayHold = (n: Need, t: Read): boolean => t.lower.length < MIN_LENGTH || holds(n, t);
 
 /** Whether the gate may open on this text (false: it cannot; true: its regexes decide). */
 export function mayOpen(gate: GateWords, t: Read): boolean {

@@ -9,7 +9,7 @@
  */
 
 import { trieSource } from './anchors.ts';
-import { gateWords, mayOpen, type GateWords } from './gate-words.ts';
+import { branches, gateWords, mayHold, mayOpen, needOf, type GateWords, type Need } from './gate-words.ts';
 
 /**
  * A text as the signals read it: as written, lower-cased, and whether it holds non-ASCII. The tables
@@ -53,9 +53,122 @@ export interface Matcher {
   matches(t: Read): Iterable<Match>;
 }
 
+/**
+ * One regex of a table: its entries joined. Where a text cannot hold most entries' words (gate-words.ts),
+ * the few others are run each alone and their matches merged as the alternation would take them (at
+ * each place the first entry that matches there): the same matches at a fraction of the cost of a
+ * table whose every entry is tried at every place of every paragraph of an SDK's docs.
+ */
+class Part {
+  readonly re: RegExp;
+  /** Each entry's words; null when the part is never cut (an entry refers to a group by its number). */
+  private needs?: Need[] | null;
+  /** Each entry alone (compiled when first run). */
+  private readonly alone: (RegExp | undefined)[] = [];
+  private readonly flags: string;
+  constructor(
+    private readonly entries: string[],
+    flags: string,
+    readonly cased: boolean,
+    readonly intl: boolean,
+    readonly gate?: RegExp,
+  ) {
+    // (global: the entries alone are run on from where the last match ended)
+    this.flags = flags.includes('g') ? flags : `${flags}g`;
+    this.re = new RegExp(entries.join('|'), this.flags);
+    ALL_PARTS.push(this);
+  }
+
+  /** Every part's entries' words, worked out together when first asked (the automaton is then built once). */
+  private static prepare(): void {
+    for (const p of ALL_PARTS.splice(0)) p.needs ??= p.entryNeeds();
+  }
+
+  // (a group's number counts the groups of the entries before it: `\3` would name another group, or none;
+  // an entry that does not compile alone refers to another's group)
+  private entryNeeds(): Need[] | null {
+    if (this.entries.length < 2 || this.entries.some((e) => /\\(?:[1-9]|k<)/.test(e))) return null;
+    try {
+      return this.entries.map((e) => needOf(new RegExp(e, this.flags)));
+    } catch {
+      return null;
+    }
+  }
+
+  /** The entries that may match `t` (by their words), or undefined when too many to run alone. */
+  private kept(t: Read): number[] | undefined {
+    if (!cutting) return undefined;
+    if (this.needs === undefined) Part.prepare();
+    const needs = this.needs;
+    if (!needs) return undefined;
+    const kept: number[] = [];
+    for (let i = 0; i < needs.length; i++) {
+      if (!mayHold(needs[i], t)) continue;
+      if (kept.length === MAX_ALONE) return undefined;
+      kept.push(i);
+    }
+    return kept;
+  }
+
+  private entryAlone(i: number): RegExp {
+    return (this.alone[i] ??= new RegExp(this.entries[i], this.flags));
+  }
+
+  /** Whether it matches `on` (the text `t`, lower-cased or not): whether one of its entries does. */
+  test(t: Read, on: string): boolean {
+    const kept = this.kept(t);
+    const res = kept ? kept.map((i) => this.entryAlone(i)) : [this.re];
+    for (const re of res) {
+      re.lastIndex = 0;
+      if (re.test(on)) return true;
+    }
+    return false;
+  }
+
+  /** Calls `add(index, length)` for each match in `on` (the text `t`, lower-cased or not), in order. */
+  each(t: Read, on: string, add: (index: number, length: number) => void): void {
+    const kept = this.kept(t);
+    if (!kept) {
+      const re = this.re;
+      re.lastIndex = 0;
+      for (let m = re.exec(on); m; m = re.exec(on)) {
+        add(m.index, m[0].length);
+        if (m[0].length === 0) re.lastIndex++;
+      }
+      return;
+    }
+    // Each kept entry's next match at or after `from` (undefined: not yet searched; null: none left); the
+    // earliest wins, the first entry among equals (as in the alternation), and the search goes on after it.
+    const res = kept.map((i) => this.entryAlone(i));
+    const next: (RegExpExecArray | null | undefined)[] = res.map(() => undefined);
+    for (let from = 0; from <= on.length;) {
+      let best = -1;
+      for (let k = 0; k < res.length; k++) {
+        let m = next[k];
+        // (a match that began before `from`, inside the last one taken, is searched again from there)
+        if (m === undefined || (m !== null && m.index < from)) {
+          res[k].lastIndex = from;
+          next[k] = m = res[k].exec(on);
+        }
+        if (m && (best < 0 || m.index < next[best]!.index)) best = k;
+      }
+      if (best < 0) return;
+      const m = next[best]!;
+      add(m.index, m[0].length);
+      from = m.index + Math.max(1, m[0].length);
+    }
+  }
+}
+/** (For the tests: false runs every table and gate joined, as before cutting, to compare the two.) */
+let cutting = true;
+export const setCutting = (on: boolean) => (cutting = on);
+/** At most this many entries are run alone; more, and the joined regex is (one pass costs less then). */
+const MAX_ALONE = 4;
+const ALL_PARTS: Part[] = [];
+
 /** One table of patterns: ASCII entries on the lower-cased text, other scripts and cased ones apart. */
 export class Signal implements Matcher {
-  private readonly parts: { re: RegExp; cased: boolean; intl: boolean; gate?: RegExp }[] = [];
+  private readonly parts: Part[] = [];
   /**
    * Words (on the lower-cased text) without which no entry can match: a text without them is passed
    * over without running the table. Set beside each table; tested against the fixtures.
@@ -63,21 +176,20 @@ export class Signal implements Matcher {
   gate?: RegExp;
   /** The gate's words (gate-words.ts): where none stands, the gate is not run. */
   gateNeed?: GateWords;
+  /** The gate cut into its branches (Part). */
+  gateCut?: Part;
   /** Whether some entries have a gate of their own (withRare): asked even where `gate` fails. */
   private rare = false;
   constructor(entries: string[], cased: string[] = []) {
     const ascii = entries.filter((e) => !/[^\x00-\x7f]/.test(e));
     const intl = entries.filter((e) => /[^\x00-\x7f]/.test(e));
-    if (ascii.length)
-      this.parts.push({ re: new RegExp(ascii.map(lowerSource).join('|'), 'gm'), cased: false, intl: false });
+    if (ascii.length) this.parts.push(new Part(ascii.map(lowerSource), 'gm', false, false));
     // (Entries that mix scripts may match plain ASCII too: they are tried on every text.)
     const mixed = intl.filter((e) => /[a-z]{3}/i.test(e.replace(/\\./g, '')));
     const pure = intl.filter((e) => !mixed.includes(e));
-    if (mixed.length)
-      this.parts.push({ re: new RegExp(mixed.map(lowerSource).join('|'), 'gmu'), cased: false, intl: false });
-    if (pure.length)
-      this.parts.push({ re: new RegExp(pure.map(lowerSource).join('|'), 'gmu'), cased: false, intl: true });
-    if (cased.length) this.parts.push({ re: new RegExp(cased.join('|'), 'gmu'), cased: true, intl: false });
+    if (mixed.length) this.parts.push(new Part(mixed.map(lowerSource), 'gmu', false, false));
+    if (pure.length) this.parts.push(new Part(pure.map(lowerSource), 'gmu', false, true));
+    if (cased.length) this.parts.push(new Part(cased, 'gmu', true, false));
   }
 
   /**
@@ -92,12 +204,12 @@ export class Signal implements Matcher {
     // (entries written in other scripts are asked only of text that holds such letters)
     const intl = entries.every((e) => /[^\x00-\x7f]/.test(e));
     const flags = intl || entries.some((e) => /\\[pP]\{/.test(e)) ? 'gmu' : 'gm';
-    this.parts.push({ re: new RegExp(entries.map(lowerSource).join('|'), flags), cased: false, intl, gate });
+    this.parts.push(new Part(entries.map(lowerSource), flags, false, intl, gate));
     return this;
   }
 
   private opens(t: Read): boolean {
-    return !this.gate || ((!this.gateNeed || mayOpen(this.gateNeed, t)) && this.gate.test(t.lower));
+    return !this.gate || ((!this.gateNeed || mayOpen(this.gateNeed, t)) && this.gateCut!.test(t, t.lower));
   }
 
   /**
@@ -114,12 +226,9 @@ export class Signal implements Matcher {
       for (const p of this.parts) {
         if (p.intl && !t.intl) continue;
         if (p.gate === undefined ? !open : !(rareIn(t) && p.gate.test(t.lower))) continue;
-        p.re.lastIndex = 0;
-        const on = p.cased ? t.text : t.lower;
-        for (let m = p.re.exec(on); m; m = p.re.exec(on)) {
-          out.push({ index: m.index, text: t.text.slice(m.index, m.index + m[0].length) });
-          if (m[0].length === 0) p.re.lastIndex++;
-        }
+        p.each(t, p.cased ? t.text : t.lower, (index, length) =>
+          out.push({ index, text: t.text.slice(index, index + length) }),
+        );
       }
     this.lastRead = t;
     this.lastAll = out;
@@ -128,7 +237,7 @@ export class Signal implements Matcher {
 
   /** Entries asked only of text that holds letters outside ASCII, in whatever script they are written. */
   withIntl(entries: string[]): this {
-    this.parts.push({ re: new RegExp(entries.map(lowerSource).join('|'), 'gmu'), cased: false, intl: true });
+    this.parts.push(new Part(entries.map(lowerSource), 'gmu', false, true));
     return this;
   }
 
@@ -173,7 +282,10 @@ export const setUnaskedInAscii = (may: boolean) => (unaskedInAscii = may);
 export const unaskedMayHold = (t: Read) => t.intl || unaskedInAscii;
 const rareIn = (t: Read) =>
   (t.rare ??= (t.intl || rareInAscii) && (RARE ??= new RegExp(trieSource(RARE_WORDS))).test(t.lower));
-const gated = (s: Signal, gate: RegExp) => Object.assign(s, { gate, gateNeed: gateWords([[gate]]) });
+const gated = (s: Signal, gate: RegExp) =>
+  Object.assign(s, { gate, gateNeed: gateWords([[gate]]), gateCut: cutGate(gate) });
+/** A gate regex cut into its top-level branches: each is asked alone where few may match (Part). */
+const cutGate = (gate: RegExp) => new Part(branches(gate.source), gate.flags, false, false);
 const NON_ASCII = String.raw`[^\x00-\x7f]`;
 
 /** Text that addresses an AI agent or assistant (the reader the injection wants). */
@@ -1028,7 +1140,12 @@ export const GOALS: Goal[] = [
 const GOAL_WORDS = new Map(
   GOALS.map((g) => [g, gateWords(g.gateNeed ?? (g.gate instanceof RegExp ? [[g.gate]] : [[]]))]),
 );
-export const gateOpens = (g: Goal, r: Read): boolean => mayOpen(GOAL_WORDS.get(g)!, r) && g.gate.test(r.lower);
+const GOAL_CUTS = new Map(GOALS.map((g) => [g, g.gate instanceof RegExp ? cutGate(g.gate) : undefined]));
+export const gateOpens = (g: Goal, r: Read): boolean => {
+  if (!mayOpen(GOAL_WORDS.get(g)!, r)) return false;
+  const cut = GOAL_CUTS.get(g);
+  return cut ? cut.test(r, r.lower) : g.gate.test(r.lower);
+};
 
 /**
  * A goal told as what happened ("it ran `curl … | sh` straight away", "the bot had sent the token") or
