@@ -120,3 +120,13 @@ tunedSet('s21 set F', 'redteam-injection-s21/f', [40, 28], 37);
 // torn down; a link parameter to decode; a stand-in named before its link; an install written as a command, as
 // tool output writes it): 36/40, tuned now (test/fixtures/redteam-injection-s22/README.md).
 tunedSet('s22 set G', 'redteam-injection-s22/g', [40, 28], 36);
+
+// Set H (session 23), by an eighth author asked for what an agent reads through its tools and the company's data
+// (tickets, chat exports, emails and invites, query results, CSV headers, API fields, alerts, crash reports, MCP
+// tool descriptions), a quarter in other scripts: 18/40 bad and 0/28 good untouched; the session then fixed the
+// mechanisms it missed (whoever reads the data named by what it does with it; a tool's caller; a system label in
+// a table's cell; a reply with a file's contents, data copied to an address, a key passed in a parameter; hiding
+// said in the passive and in more languages; a security guard removed so it does not block; lines written
+// backwards, ROT13 on its own line, URL-encoded text; Thai, Hebrew and Arabic orders): 36/40, tuned now
+// (test/fixtures/redteam-injection-s23/README.md).
+tunedSet('s23 set H', 'redteam-injection-s23/h', [40, 28], 36);

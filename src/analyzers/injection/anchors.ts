@@ -104,7 +104,7 @@ const cross = (a: string, b: string) => words(a).flatMap((x) => words(b).map((y)
 const WORD_LIST =
   words(`ai ia ki llm llms gpt chatgpt copilot cursor automated autonomous automation automations whoever bot bots web_fetch webfetch
   run_shell_command read_file write_file read_many_files credentials printenv npmrc pypirc netrc http_proxy https_proxy
-  otlpendpoint logprompts scp rsync sts navragen sormadan`);
+  otlpendpoint logprompts scp rsync sts navragen sormadan usuario usuarios utilisateur utilisateurs benutzer nutzer`);
 const WORDS = new Set(WORD_LIST.map(hashOf));
 
 /** Word beginnings that are anchors (any inflection, any language: ignore, ignorez, ignorieren). */
@@ -201,6 +201,11 @@ const BIGRAM_LIST: (readonly [string, string])[] = [
   // (commands that print credentials, a goal said without naming an agent: gh auth token, kubectl get secret)
   ...cross('auth', 'token'),
   ...cross('get', 'secret secrets'),
+  // (signals.ts: "not to be surfaced to end users"; "Clients that sync this response must …"; a guard
+  // removed "so the scanner does not block …")
+  ...cross('end', 'user users'),
+  ...cross('clients integrations consumers importers subscribers pipelines', 'that which who'),
+  ...cross('not t cannot', 'block catch flag detect notice trigger reject complain'),
 ];
 const BIGRAMS = new Set(BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))));
 const UNASKED_BIGRAMS = new Set(UNASKED_BIGRAM_LIST.map(([a, b]) => pair(hashOf(a), hashOf(b))));
@@ -211,6 +216,13 @@ const TRIGRAM_LIST = [
   ...cross('a an', 'bot').map(([b, c]) => ['are', b, c]),
   // ("if you can read this, …": the reader addressed as whatever reads the text)
   ['can', 'read', 'this'],
+  // (only an agent calls tools: "Before calling this tool, …"; the reader by what it does: "When summarizing this")
+  ...cross('calling invoking using', 'this').map(([a, b]) => [a, b, 'tool']),
+  ...cross('when whenever', 'summarizing summarising triaging processing answering handling').map(([a, b]) => [
+    a,
+    b,
+    'this',
+  ]),
 ];
 const TRIGRAMS = new Set(TRIGRAM_LIST.map(([a, b, c]) => pair(pair(hashOf(a), hashOf(b)), hashOf(c))));
 
@@ -545,7 +557,8 @@ function scanRange(text: string, from: number, to: number, anchors: number[], ca
       } else if (c === 91) {
         if (mdCommentAt(text, i)) carriers.mdComment = true;
         const j = text.charCodeAt(i + 1) === 47 ? i + 2 : i + 1;
-        if (startsWithLower(text, j, 'inst') || startsWithLower(text, j, 'tool')) mark(anchors, i);
+        if (startsWithLower(text, j, 'inst') || startsWithLower(text, j, 'tool') || startsWithLower(text, j, 'sys'))
+          mark(anchors, i);
       } else if (c === 126) {
         if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 46) mark(anchors, i);
       } else if (c === 38) {
@@ -626,7 +639,7 @@ export const GATE_PARTS = (() => {
   return [
     `\\b${trieSource(inWords)}`,
     `\\n[ \\t\\r#/*>\\-\\[]*${LINE_WORDS}|\\.env\\b|\\$\\(env\\)|~/\\.|&(?:#|lt;|gt;|apos;)|\\x1b|!\\[|\\]\\(` +
-      `|<(?:[|<]|img|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool)` +
+      `|<(?:[|<]|img|/?(?:system|tool_|function_|assistant|instructions))|\\[(?:[/_#]|comment|inst|tool|sys)` +
       `|https?://[^\\x00-\\x20)"'<>{]{0,4092}[<{]`,
     // (talk of decoding anywhere in a word: a carrier only, noted without the character pass)
     `base64|b64|decode|atob`,
