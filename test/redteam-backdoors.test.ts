@@ -139,3 +139,14 @@ heldOut('set F (untouched 5/24)', ['redteam-backdoors-s21', 'f'], [24, 24], 14, 
 // literal account answered under a condition by an account resolver, and a presented key's hash compared with a
 // digest written in the code in an authenticating function: 18/24, 0/24.
 heldOut('set G (untouched 7/24)', ['redteam-backdoors-s22', 'g'], [24, 24], 18, 0);
+
+// Set H (session 23), by a ninth author asked for the tools, agents and pipelines a company installs and runs
+// (CLIs, operators, deploy scripts, ETL jobs, backup agents, exporters, SDK clients, daemons). Measured untouched:
+// 4/24 planted cases, 0/24 near misses. Fixed since (tuned): a signature or checksum failure a script swallows,
+// certificate checks dropped by a flag a TLS failure sets, an account with a password hash written in the code,
+// a random-looking value that leaves before the token or password check (directly or through a predicate),
+// backups emptied or their prune counts zeroed behind a date, a query widened to every row behind a hashed value,
+// a key from a generator seeded with a record's ids, a passphrase cut short by the shell, a downloaded library
+// loaded or a downloaded script run by a build script, DNS names packed with data where they are made, a setting
+// read by a secret's key logged, money routed to a constant holding an IBAN or to a literal account key: 21/24.
+heldOut('set H (untouched 4/24)', ['redteam-backdoors-s23', 'h'], [24, 24], 21, 0);

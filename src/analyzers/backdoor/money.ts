@@ -16,12 +16,17 @@ import { enclosing } from './calls.ts';
 import { candidateLines, mayOccur, occurs, prefilterProvider } from '../literals.ts';
 
 const MONEY =
-  /amount|\bfee|remainder|residue|difference|skim|cents|balance|payout|transfer|credit|debit|ledger|withdraw|deposit|invoice|payment|\bpay|iban|wallet|destination|payee|beneficiar|\bnet\b|charged|salary|wage|refund|commission|adjustment|settle/i;
+  /amount|\bfee|remainder|residu|difference|skim|cents|balance|payout|transfer|credit|debit|ledger|withdraw|deposit|invoice|payment|\bpay|iban|wallet|destination|payee|beneficiar|\bnet\b|charged|salary|wage|refund|commission|adjustment|settle/i;
 /** Literals that are accounts by their form: IBAN, Ethereum/Bitcoin/Tron addresses. */
 const ACCOUNT_FORM =
   /["'`](?:[A-Z]{2}\d{2}[A-Z0-9]{11,30}|0x[0-9a-fA-F]{40}|bc1[a-z0-9]{20,60}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|T[1-9A-HJ-NP-Za-km-z]{33})["'`]/;
 /** An id-like literal: a prefix and a code with digits (`acct_7Qx9…`, `ACCT-55120`), or six digits and more. */
-const ID_LITERAL = /["'`]([A-Za-z]{2,10}[-_:][A-Za-z0-9]*\d[A-Za-z0-9]{3,}|\d{6,})["'`]/;
+const ID_LITERAL = /["'`]([A-Za-z]{2,10}[-_:](?:[A-Za-z0-9]+[-_:])*[A-Za-z0-9]*\d[A-Za-z0-9]{3,}|\d{6,})["'`]/;
+/** An id-like literal that names itself an account (`"acct_pt_0x7731"`, `"wallet-9F31"`). */
+const ACCOUNT_ID = /^(?:acc(?:oun)?t|acct|iban|wallet|payee|vault|treasury)/i;
+/** An object written once holding an account-form literal: `{ iban: 'XX00…', name: 'Settlement Hold' }`. */
+const ACCOUNT_OBJECT =
+  /^\s*\{[^{}\n]*\b(?:iban|IBAN|account\w*|wallet|address|number)\s*:\s*["'`][^"'`\n]+["'`][^{}\n]*\}\s*;?\s*$/;
 const ACCOUNT_NAME =
   /acc(?:oun)?t|acct|iban|wallet|payee|recipient|beneficiar|destination|dest\b|sink|pool|house|treasury|suspense|vault|reserve|employee_?id|EmployeeId|user_?id|UserId/i;
 /** A value written once that names an account: a literal, or a constructor of one (`AccountId::User(48_211)`). */
@@ -78,7 +83,7 @@ export function analyzeMoney(file: SourceFile): Finding[] {
   const accounts = new Set<string>();
   for (const [name, v] of values)
     if (
-      CONSTANT_VALUE.test(v) &&
+      (CONSTANT_VALUE.test(v) || (ACCOUNT_OBJECT.test(v) && ACCOUNT_FORM.test(v))) &&
       /\d/.test(v) &&
       !/require|import|include|load|["'`][./]/.test(v) &&
       (ACCOUNT_NAME.test(name) || ACCOUNT_FORM.test(v) || ID_LITERAL.test(v))
@@ -103,7 +108,8 @@ export function analyzeMoney(file: SourceFile): Finding[] {
     const declared = /^\s*(?:[\w<>:]+\s+)*([A-Za-z_]\w*)\s*(?::\s*[\w:<>]+\s*)?(?::=|=)/.exec(l)?.[1];
     const usesConstant = [...l.matchAll(/[A-Za-z_]\w*/g)].some((m) => accounts.has(m[0]) && m[0] !== declared);
     const formLiteral = ACCOUNT_FORM.test(l);
-    const idLiteral = ID_LITERAL.test(l) && MONEY.test(l) && ACCOUNT_NAME.test(l.replace(ID_LITERAL, ''));
+    const id = ID_LITERAL.exec(l);
+    const idLiteral = !!id && MONEY.test(l) && (ACCOUNT_NAME.test(l.replace(ID_LITERAL, '')) || ACCOUNT_ID.test(id[1]));
     const inMove = MONEY.test(l) && MOVE.test(l);
     // (an id-like literal returned under a condition by a function that resolves an account: the payee for
     // the cases the condition picks, `if (floorMod(id.hashCode(), 40) == 7) return "acct_1PqR…"`)

@@ -42,10 +42,15 @@ const NAMES = /^\s*(?:var\s+)?([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*:?=(?!=)\
 
 /** Fetching from the network (a download's first half): a client library, or curl or wget run as a program. */
 const DOWNLOAD =
-  /\b(?:Command::new|exec\.Command(?:Context)?|ProcessBuilder|spawn\w*|execFile\w*)\s*\(\s*(?:\w+\s*,\s*)?["'`](?:curl|wget)["'`]|\bsubprocess\.\w+\s*\(\s*\[\s*["'](?:curl|wget)["']|\bhttps?\.get\s*\(|\.get\s*\(\s*\w*(?:url|Url|URL|uri|Uri)\b|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
+  /\b(?:Command::new|exec\.Command(?:Context)?|ProcessBuilder|spawn\w*|execFile\w*)\s*\(\s*(?:\w+\s*,\s*)?["'`](?:curl|wget)["'`]|\bsubprocess\.\w+\s*\(\s*\[\s*["'](?:curl|wget)["']|\bhttps?\.get\s*\(|\.get\s*\(\s*\w*(?:url|Url|URL|uri|Uri)\b|\bURI\.open\s*\(|\burlretrieve\s*\(|\brequests\.get\s*\(|(?<![\w.])fetch\s*\(|\bNet::HTTP\b|\breqwest::|\bhttp\.Get\s*\(|\b[Dd]ownload(?:File|Data|To|_to|_file)?\w*\s*\(\s*["'`]https?:|\bDownload(?:File|Data)\w*\s*\(|\burlopen\s*\(/;
 /** Writing a file at a path given by name (a download's second half): the path's name. */
 const WRITE_PATH =
-  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.OpenFile|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]|["'](?:-o|-O|--output)["']\s*,\s*&?([A-Za-z_]\w*)/;
+  /\b(?:File\.(?:binwrite|write)|createWriteStream|writeFileSync|writeFile|WriteAllBytes|os\.Create|os\.OpenFile|os\.WriteFile|File\.Create|fs::write|File::create)\s*\(\s*([A-Za-z_]\w*)\s*[,)]|\b(?:urlretrieve|DownloadFile\w*|[Dd]ownload(?:To|_to|_file)?)\s*\([^,\n]+,\s*([A-Za-z_]\w*)\s*[,)]|["'](?:-o|-O|--output)["']\s*(?:\]\s*\)\s*\.arg\s*\(|,)\s*&?([A-Za-z_]\w*)/;
+/** Loading a native library or plugin from a path: the library's code runs as it loads. */
+const LOADER =
+  /\b(?:dlopen|LoadLibrary\w*|CDLL|WinDLL|cdll\.LoadLibrary|System\.load(?:Library)?|NativeLibrary\.(?:Load|TryLoad)|Library::new|libloading::Library::new|ffi\.dlopen|Assembly\.LoadFrom|load(?:One|Plugin|Library|Module|Extension)?)\s*\(/;
+/** A download of a native library, a plugin or a script by its name (`…/latest/libcodec_compat.so`). */
+const CODE_URL = /["'`]https?:\/\/[^"'`\s]+\.(?:so(?:\.\d+)*|dll|dylib|bundle|jar|node|wasm|sh|ps1|py|js)["'`]/;
 
 /**
  * A function that runs its own parameter as a shell command, registered as a handler in a table of
@@ -195,7 +200,8 @@ export function analyzeRemote(file: SourceFile): Finding[] {
  *   backdoor.download-exec   a downloaded file is executed
  */
 function downloadedThenRun(file: SourceFile, out: Finding[]): void {
-  if (!occurs(DOWNLOAD, file.text) || !occurs(WRITE_PATH, file.text) || !occurs(RUNNER, file.text)) return;
+  if (!occurs(DOWNLOAD, file.text) || !occurs(WRITE_PATH, file.text)) return;
+  if (!occurs(RUNNER, file.text) && !(LOADER.test(file.text) && CODE_URL.test(file.text))) return;
   const lines = file.lines.map((l) => (l.length > 600 || /^\s*(?:\/\/|#(?![{!\[])|\*|\/\*)/.test(l) ? '' : l));
   const params = functionsOf(lines, file.language === 'go');
   const paths = new Set<string>();
@@ -233,17 +239,21 @@ function downloadedThenRun(file: SourceFile, out: Finding[]): void {
       `^\\s*\\(?\\s*\\[?\\s*["'\`](?:/bin/|/usr/bin/)?(?:(?:ba|z|da)?sh|python3?|node|perl|ruby|pwsh|powershell)["'\`]\\s*\\)?` +
       `\\s*(?:\\.\\s*args?\\s*\\(\\s*|,\\s*)\\[?\\s*&?["'\`]?\\$?\\{?(?:${alts})\\b`,
   );
+  // (or loaded as a library or plugin, where what was downloaded is code by its name: `download("…/lib.so", shim)`
+  // then `loadOne(shim)`; a downloaded JSON given to `load` is data)
+  const loaded = new RegExp(`${LOADER.source}\\s*&?(?:${alts})\\b`);
+  const codeFetched = CODE_URL.test(file.text);
   lines.forEach((l, i) => {
     const at = l.search(RUNNER);
-    if (at < 0 || WRITE_PATH.test(l)) return;
-    const call = l.slice(at).replace(RUNNER, ' ');
-    if (named.test(call))
+    const runs = at >= 0 && !WRITE_PATH.test(l) && named.test(l.slice(at).replace(RUNNER, ' '));
+    const loads = codeFetched && !WRITE_PATH.test(l) && loaded.test(l);
+    if (runs || loads)
       add(
         i,
         'backdoor.download-exec',
         'A downloaded file is run',
         'high',
-        'A file written from a download is executed: whoever serves that URL (or intercepts it) runs code here, at install or build time.',
+        'A file written from a download is executed or loaded as code: whoever serves that URL (or intercepts it) runs code here, at install or build time.',
       );
   });
 }

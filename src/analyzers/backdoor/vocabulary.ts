@@ -288,6 +288,18 @@ export const EFFECTS: [string, RegExp][] = [
     'rewrites every record of a table',
     /\bExecuteUpdate(?:Async)?\s*\(|\.update_all\s*\(|\bupdateMany\s*\(\s*\{\s*\}|\bUPDATE\s+\w+\s+SET\b(?![^;\n`'"]*\bWHERE\b)/,
   ],
+  // (a query's filter made true for every row: `whereRaw('1 = 1')`, `WHERE 1=1` with nothing after it)
+  [
+    'widens a query to every record',
+    /\bwhereRaw\s*\(\s*["']\s*1\s*=\s*1\s*["']\s*\)|\bWHERE\s+1\s*=\s*1\b(?!\s+(?:AND|and|OR|or)\b)|\.where\s*\(\s*["']1\s*=\s*1["']\s*\)|\bwhere\s*\(\s*(?:true|True)\s*\)/,
+  ],
+  // (what would restore the data taken away: a dump made without its rows, every kept backup rotated out)
+  [
+    'empties the backups',
+    // (a prune policy's counts, as restic, borg and their wrappers name them; a generic `keepDays` zeroed only
+    // steers whatever uses it, which the moment checks follow)
+    /(?:['"\s]|^)--(?:no-data|schema-only)\b|\b(?:keep|retain)_?(?:last|daily|hourly|weekly|monthly|yearly)\s*(?:=|:)\s*0\b(?![.\d])|\b(?:Keep|Retain)(?:Last|Daily|Hourly|Weekly|Monthly|Yearly)\s*(?:=|:)\s*0\b(?![.\d])|\b(?:max_?(?:backups|snapshots)|backups?_?to_?keep|snapshots?_?to_?keep|Max(?:Backups|Snapshots))\s*(?:=|:)\s*0\b(?![.\d])/,
+  ],
   [
     'changes an amount or an account',
     /\b\w*(?:[Aa]mount|[Ff]ee|[Tt]otal|[Pp]rice|[Bb]alance|[Pp]ayout|[Rr]emainder|[Cc]ommission|[Aa]ccount|[Ii]ban|IBAN|[Ww]allet|[Rr]ecipient|[Pp]ayee|[Bb]eneficiary|[Dd]estination)\w*['"]?\]?\s*(?:=|\+=|-=|\*=|:)(?!=)|\b(?:transfer|payout|credit|withdraw|deposit|send_?[Pp]ayment|[Pp]ay)\w*\s*\(/,
@@ -327,7 +339,7 @@ export const DECIDER =
 
 /** Names that hold secrets (words of an identifier: password, token, api key, card number…). */
 export const SECRET_NAME =
-  /(?:passw(?:or)?d|passwd|\bpwd\b|\bpw\b|passphrase|secret|token|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|ACCESS_KEY|credential|Credential|CREDENTIAL|card_?num\w*|cardNumber|CardNumber|\bpan\b|\bcvv\b|\bcvc\b|\bCVV\b|authorization|Authorization|AUTHORIZATION|\bcookie\b|\bCookie\b|session_?id|sessionId|SessionId|\bssn\b|mnemonic|seed_?phrase|\bpin\b|\bPIN\b|client_?secret|clientSecret|ClientSecret)/;
+  /(?:passw(?:or)?d|passwd|jaas\.config|JAAS_CONFIG|sasl\.password|\bpwd\b|\bpw\b|passphrase|secret|token|api_?key|apiKey|ApiKey|API_KEY|private_?key|privateKey|PrivateKey|PRIVATE_KEY|access_?key|accessKey|AccessKey|ACCESS_KEY|credential|Credential|CREDENTIAL|card_?num\w*|cardNumber|CardNumber|\bpan\b|\bcvv\b|\bcvc\b|\bCVV\b|authorization|Authorization|AUTHORIZATION|\bcookie\b|\bCookie\b|session_?id|sessionId|SessionId|\bssn\b|mnemonic|seed_?phrase|\bpin\b|\bPIN\b|client_?secret|clientSecret|ClientSecret)/;
 /** Words that say a secret is masked before it is logged or sent. */
 export const MASKED =
   /\b(?:mask\w*|Mask\w*|redact\w*|Redact\w*|scrub\w*|Scrub\w*|sanitiz\w*|Sanitiz\w*|anonymi\w*|hash\w*|Hash\w*|sha\d+|SHA\d+|digest|fingerprint|len|length|Length|strlen|size|count|bool|Boolean|isSet|is_some|present|exists|defined|SecretString|Secret<|expose_secret|LogValue|\*{3,}|REDACTED|\[:?\d\]|\[\d*:\d*\]|slice\(|substring|substr|Substring|last4|\.\.\.)\b|\*\*\*|\[FILTERED\]|\[REDACTED\]|["']X{3,}["']|::add-mask::/;

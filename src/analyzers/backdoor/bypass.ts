@@ -1,0 +1,134 @@
+/**
+ * A way around a check, opened by one chosen value (issue 21, item 2: "an early `return True` behind a flag"),
+ * language-general:
+ *   backdoor.check-skipped   a test of an identity or a request value against a random-looking literal (a
+ *                            suffix, a prefix, an equality: `clientId.EndsWith("-eolx9q")`, `l.endsWith(":mx-7f3a9")`),
+ *                            directly or through a small predicate of the file, whose block leaves the function
+ *                            with an answer that is not a refusal, before the function checks a token, a
+ *                            password, a signature or a hash: whoever sends that value is let through unchecked.
+ * A static file or a health path let through (`.css`, `/healthz`: words, not codes), a refusal behind the test,
+ * and a test after the real check are not findings. Fixtures: src/analyzers/fixtures/backdoor.check-skipped.*
+ */
+import type { Finding } from '../../engine/types.ts';
+import type { SourceFile } from '../source.ts';
+import { oncePerLine } from './vocabulary.ts';
+import { occurs, prefilterProvider } from '../literals.ts';
+
+/** A value tested against a literal: a suffix, a prefix or an equality (the literal in group 1). */
+const LITERAL_TEST =
+  /(?:\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|equals(?:IgnoreCase)?|Equals)\s*\(\s*(?:[\w.]+\s*,\s*)?|(?:===?|!==?|\beq)\s*)["'`]([^"'`\n]{5,64})["'`]/g;
+/**
+ * A literal that looks chosen, not named: letters and digits mixed at least twice over (`r1g9x`, `mx-7f3a9`,
+ * `5e0c7a19`), not a name with a number (`win32`, `x86_64`, `utf8`, `sha256`, `v1beta1`), a version or a date.
+ */
+function randomLooking(s: string): boolean {
+  if (/\s/.test(s) || /^v?\d+(?:[.-]\d+)+$|^\d{4}-\d\d|^v\d+(?:alpha|beta|rc)\d*$/i.test(s)) return false;
+  const alnum = s.replace(/[^A-Za-z0-9]/g, '');
+  if (!/\d/.test(alnum) || (alnum.match(/[A-Za-z]/g) ?? []).length < 2) return false;
+  let turns = 0;
+  for (let k = 1; k < alnum.length; k++) if (/\d/.test(alnum[k]) !== /\d/.test(alnum[k - 1])) turns++;
+  return turns >= 2;
+}
+const GUARD = /^\s*(?:\}\s*)?(?:if|elif|elsif|else\s+if|unless)\b/;
+/** Leaving with an answer that is not a refusal (`return List.of(…)`, `return;` after a success was set). */
+const LEAVES =
+  /\breturn\b(?!\s*(?:false|False|FALSE|null|nil|None|0\b|-1\b|err\w*|Err\b|Error\b|new\s+\w*(?:Error|Exception)))/;
+const REFUSES =
+  /\b(?:throw|raise|abort|deny|Deny|reject|Reject|Forbid|Unauthori[sz]ed|NotAuthorized|BadUserName\w*|panic)\b/;
+/** What the function checks after the test: a token, a password, a signature, a hash, a credential. */
+const CHECK =
+  /\b(?:\w*[Tt]oken\w*|\w*[Pp]assword\w*|\w*[Cc]redential\w*|\w*[Ss]ignature\w*|\w*[Vv]erify\w*|\w*[Aa]uthenticat\w*|findByHash|\w*[Hh]ash\w*\s*\(|sha256\w*\s*\(|bcrypt\w*|checkpw|compare\w*\s*\()/;
+/** A predicate of the file on one or two lines: `bool IsX(string id) => id.EndsWith("…")`, `def is_x(v): return …`. */
+const PREDICATE =
+  /^\s*(?:(?:private|public|protected|internal|static|final|async|export|def|func|fn|function)\s+)*(?:bool|boolean|Boolean|def|func|fn|function|auto)?\s*([A-Za-z_]\w*)\s*\([^)]*\)|^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n]+)?=\s*(?:async\s*)?\(?[^)=\n]*\)?\s*(?::[^=\n]+)?=>/;
+
+/** A predicate's name: it says yes or no (`isRig`, `IsFactoryLoopback`, `has_bypass`, `allowed`). */
+const PREDICATE_NAME =
+  /^_*(?:[Ii]s|[Hh]as|[Cc]an|[Ss]hould|[Mm]ay|[Aa]llow(?:s|ed)?|[Mm]atches|[Tt]rusted|[Kk]nown|[Ii]nternal|[Ss]pecial)(?:[A-Z_]|$)/;
+
+/** The literal of the guard's test, or of the predicate of the file it calls. */
+function testedLiteral(lines: readonly string[], cond: string, predicates: Map<string, string>): string | undefined {
+  for (const m of cond.matchAll(LITERAL_TEST)) if (randomLooking(m[1])) return m[1];
+  // (called by itself or on this/self: `.test(` on another object is that object's method)
+  for (const c of cond.matchAll(/(?<![\w$]\.|[\w$])(?:(?:this|self)\.)?([A-Za-z_]\w*)\s*\(/g)) {
+    const lit = predicates.get(c[1]);
+    if (lit) return lit;
+  }
+  return undefined;
+}
+
+/** The file's small predicates that test their input against a random-looking literal, by name. */
+function predicatesOf(lines: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    const d = PREDICATE.exec(lines[i]);
+    if (!d || GUARD.test(lines[i]) || !PREDICATE_NAME.test(d[1] ?? d[2])) continue;
+    const body = lines.slice(i, i + 3).join('\n');
+    for (const m of body.matchAll(LITERAL_TEST))
+      if (randomLooking(m[1])) {
+        out.set(d[1] ?? d[2], m[1]);
+        break;
+      }
+  }
+  return out;
+}
+
+/** The guard's block: braces to their close, an indented block, or the one statement after a brace-less test. */
+function blockOf(lines: readonly string[], i: number): number[] {
+  const l = lines[i];
+  const indent = (t: string) => t.length - t.trimStart().length;
+  const block = [i];
+  if (/:\s*(?:#.*)?$/.test(l)) {
+    for (let k = i + 1; k < Math.min(lines.length, i + 7) && (indent(lines[k]) > indent(l) || !lines[k].trim()); k++)
+      block.push(k);
+    return block;
+  }
+  if (/\{\s*(?:\/\/.*)?$/.test(l) || /^\s*\{/.test(lines[i + 1] ?? '')) {
+    for (let k = i + 1; k < Math.min(lines.length, i + 9); k++) {
+      block.push(k);
+      if (/^\s*\}/.test(lines[k]) && indent(lines[k]) <= indent(l)) break;
+    }
+    return block;
+  }
+  // (a brace-less test: its statement on the same line, or on the next that is not a comment)
+  if (/\)\s*(?:\/\/.*)?$/.test(l)) {
+    let k = i + 1;
+    while (k < lines.length && k < i + 4 && /^\s*(?:\/\/|#|\/\*|\*)/.test(lines[k])) k++;
+    if (k < lines.length) block.push(k);
+  }
+  return block;
+}
+
+/** `reported`: the lines (1-based) other checks report: a guard one of them names is not reported again. */
+export function analyzeBypass(file: SourceFile, reported: ReadonlySet<number> = new Set()): Finding[] {
+  const out: Finding[] = [];
+  if (!occurs(HINT, file.text)) return out;
+  const lines = file.lines;
+  const predicates = predicatesOf(lines);
+  const add = oncePerLine(
+    file,
+    out,
+    () => 'CWE-288',
+    'Remove the special case; every caller goes through the same check.',
+  );
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > 400 || !GUARD.test(l) || reported.has(i + 1)) continue;
+    const lit = testedLiteral(lines, l, predicates);
+    if (!lit) continue;
+    const block = blockOf(lines, i);
+    const text = block.map((k) => lines[k]).join('\n');
+    const leaves = block.find((k) => LEAVES.test(lines[k].replace(/^.*?\bif\b[^)]*\)/, '')));
+    if (leaves === undefined || REFUSES.test(text)) continue;
+    // (the check comes after: within the function's next lines, before it ends)
+    const after = lines.slice(block[block.length - 1] + 1, block[block.length - 1] + 30).join('\n');
+    if (!CHECK.test(after)) continue;
+    const why = `A request whose value matches the literal "${lit}" leaves before the check that follows (a token, a password, a signature): whoever sends that value is let in unchecked.`;
+    add(i, 'backdoor.check-skipped', 'A chosen value skips the check', 'high', why);
+    add(leaves, 'backdoor.check-skipped', 'A chosen value skips the check', 'high', why);
+  }
+  return out;
+}
+
+const HINT = /nds_?with|hassuffix|tarts_?with|hasprefix|quals|==|\beq\b/i;
+prefilterProvider(() => [HINT]);
