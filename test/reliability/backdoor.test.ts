@@ -1448,6 +1448,8 @@ test('session 23: a verification whose failure a script swallows, however it is 
       ['b.sh', 'sha256sum -c SUMS || { echo "bad checksum" >&2; false; }\n'],
       ['c.sh', 'if ! cosign verify-blob --key k.pub --signature a.sig a.tgz; then\n  echo "unsigned"\n  exit 2\nfi\n'],
       ['d.sh', 'echo "run: sha256sum -c SUMS || true" >> README\n'],
+      // (the install runs only after the check passed: the echo is all a failure does)
+      ['e.sh', 'sha256sum -c SUMS && tar -xzf agent.tgz -C /opt || echo "checksum failed, nothing installed"\n'],
     ],
     'backdoor.verify-ignored',
   );
@@ -1459,6 +1461,10 @@ test('session 23: certificate checks dropped after a TLS failure (Ruby, Python),
       [
         'a.py',
         'import requests\n\ndef get(url):\n    lax = False\n    while True:\n        try:\n            return requests.get(url, verify=False if lax else True)\n        except requests.exceptions.SSLError:\n            lax = True\n',
+      ],
+      [
+        'b.js',
+        'let lax = false;\nasync function get(url) {\n  try {\n    return await fetch(url, { agent: lax && new Agent({ rejectUnauthorized: false }) });\n  } catch (e) {\n    lax = true;\n    return get(url);\n  }\n}\n',
       ],
     ],
     'backdoor.insecure-retry',

@@ -47,7 +47,7 @@ const PREDICATE_NAME =
   /^_*(?:[Ii]s|[Hh]as|[Cc]an|[Ss]hould|[Mm]ay|[Aa]llow(?:s|ed)?|[Mm]atches|[Tt]rusted|[Kk]nown|[Ii]nternal|[Ss]pecial)(?:[A-Z_]|$)/;
 
 /** The literal of the guard's test, or of the predicate of the file it calls. */
-function testedLiteral(lines: readonly string[], cond: string, predicates: Map<string, string>): string | undefined {
+function testedLiteral(cond: string, predicates: Map<string, string>): string | undefined {
   for (const m of cond.matchAll(LITERAL_TEST)) if (randomLooking(m[1])) return m[1];
   // (called by itself or on this/self: `.test(` on another object is that object's method)
   for (const c of cond.matchAll(/(?<![\w$]\.|[\w$])(?:(?:this|self)\.)?([A-Za-z_]\w*)\s*\(/g)) {
@@ -114,7 +114,7 @@ export function analyzeBypass(file: SourceFile, reported: ReadonlySet<number> = 
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.length > 400 || !GUARD.test(l) || reported.has(i + 1)) continue;
-    const lit = testedLiteral(lines, l, predicates);
+    const lit = testedLiteral(l, predicates);
     if (!lit) continue;
     const block = blockOf(lines, i);
     const text = block.map((k) => lines[k]).join('\n');

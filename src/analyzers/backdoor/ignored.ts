@@ -3,8 +3,8 @@
  * install and fetch things), language-general:
  *   backdoor.verify-ignored    a signature or checksum verification whose failure the script swallows
  *                              (`gpg --verify … || true`, `sha256sum -c … || echo "…continuing"`)
- *   backdoor.insecure-retry    certificate checks switched off by a flag that an error handler for a TLS
- *                              failure sets (`rescue OpenSSL::SSL::SSLError; relaxed = true; retry`)
+ *   backdoor.insecure-retry    certificate checks switched off by a flag that an error handler sets (a TLS
+ *                              failure's: `rescue OpenSSL::SSL::SSLError; relaxed = true; retry`, or any)
  * A verification whose failure exits, returns, raises or dies, and a TLS setting read from configuration,
  * are not findings. Fixtures: src/analyzers/fixtures/backdoor.verify-ignored.sh, backdoor.insecure-retry.rb
  */
@@ -19,11 +19,14 @@ const VERIFY_COMMAND =
 /** What a failure branch does that refuses: leaves, fails or raises. */
 const REFUSES = /\b(?:exit|return|die|fail|fatal|abort|panic|false|raise|throw|error_exit|bail)\b|\bkill\b/;
 
-/** The failure branch after `||` on the verifying line: up to the end of the statement. */
+/**
+ * The failure branch after `||` on the verifying line, to the line's end (a group's braces or a subshell's
+ * parentheses hold the whole branch: `|| { echo bad; exit 1; }`); undefined when there is none, or when the
+ * work goes on only after success (`verify && install || echo failed`: nothing is installed on failure).
+ */
 function failureBranch(line: string, from: number): string | undefined {
   const at = line.indexOf('||', from);
-  if (at < 0) return undefined;
-  // (a group's braces or a subshell's parentheses hold the whole branch: `|| { echo bad; exit 1; }`)
+  if (at < 0 || line.slice(from, at).includes('&&')) return undefined;
   return line.slice(at + 2);
 }
 
@@ -62,18 +65,17 @@ function swallowed(file: SourceFile, add: ReturnType<typeof oncePerLine>): void 
 /** Certificate checks off, in any of the usual spellings. */
 const TLS_OFF =
   /\bVERIFY_NONE\b|\bverify\s*=\s*False\b|\bCERT_NONE\b|\b(?:InsecureSkipVerify|insecureSkipVerify)\s*[:=]\s*true\b|\brejectUnauthorized\s*[:=]\s*false\b|\bdanger_accept_invalid_certs\s*\(\s*true|\bCURLOPT_SSL_VERIFYPEER\s*,\s*(?:0|false)\b|\bServerCertificateCustomValidationCallback\b|\bverify_ssl\s*[:=]\s*(?:false|False)\b/;
-/** An error handler for a TLS or certificate failure. */
-const TLS_HANDLER =
-  /^\s*(?:\}\s*)?(?:rescue|except|catch)\b[^\n]*(?:SSL|Ssl|TLS|Tls|[Cc]ertificate|Cert\w*Error|x509|X509|Handshake)/;
+/** An error handler (a TLS failure's, or any: retrying without the checks after any error is no better). */
+const HANDLER = /^\s*(?:\}\s*)?(?:rescue|except|catch)\b/;
 /** A name set to true: `relaxed = true`, `self.insecure = True`, `let mut lax = true`. */
 const SET_TRUE = /^\s*(?:(?:let|var|mut)\s+)*(?:self\.|this\.|@)?([A-Za-z_]\w*)\s*=\s*(?:true|True|TRUE)\b/;
 
-/** Certificate checks switched off by a flag that a handler of a TLS failure turns on. */
+/** Certificate checks switched off by a flag that an error handler turns on. */
 function insecureRetry(file: SourceFile, add: ReturnType<typeof oncePerLine>): void {
   const lines = file.lines;
   const flags = new Map<string, number>();
   for (let i = 0; i < lines.length; i++) {
-    if (!TLS_HANDLER.test(lines[i])) continue;
+    if (!HANDLER.test(lines[i])) continue;
     // (the handler's first lines: a flag set there is what the failure changes)
     for (let k = i + 1; k < Math.min(lines.length, i + 8); k++) {
       const m = SET_TRUE.exec(lines[k]);
@@ -87,10 +89,12 @@ function insecureRetry(file: SourceFile, add: ReturnType<typeof oncePerLine>): v
     // (the flag guards it: on its line, `… if relaxed`, or in the test opening its block just above)
     const around = lines.slice(Math.max(0, i - 3), i + 1).join('\n');
     for (const [name, set] of flags) {
-      if (!new RegExp(`\\b(?:if|unless|when|&&|\\?)\\s*\\(?\\s*!?\\s*(?:self\\.|this\\.|@)?${name}\\b`).test(around))
-        continue;
+      const flag = `(?:self\\.|this\\.|@)?${name}\\b`;
+      // (`if relaxed`, `… if lax else …`, `&& lax`; or the flag first: `lax && new Agent({ rejectUnauthorized: false })`)
+      const guarded = new RegExp(`(?:\\b(?:if|unless|when)|&&|\\?)\\s*\\(?\\s*!?\\s*${flag}|\\b${flag}\\s*(?:&&|\\?)`);
+      if (!guarded.test(around)) continue;
       const why =
-        'Certificate verification is switched off by a flag that the handler of a TLS failure sets: a server that fails the check (an interceptor, a forged certificate) gets a second, unchecked connection.';
+        'Certificate verification is switched off by a flag that an error handler sets: a server that fails the check (an interceptor, a forged certificate) gets a second, unchecked connection.';
       add(i, 'backdoor.insecure-retry', 'Certificate checks dropped after a TLS failure', 'high', why);
       add(set, 'backdoor.insecure-retry', 'Certificate checks dropped after a TLS failure', 'high', why);
     }
