@@ -46,33 +46,6 @@ const PREDICATE =
 const PREDICATE_NAME =
   /^_*(?:[Ii]s|[Hh]as|[Cc]an|[Ss]hould|[Mm]ay|[Aa]llow(?:s|ed)?|[Mm]atches|[Tt]rusted|[Kk]nown|[Ii]nternal|[Ss]pecial)(?:[A-Z_]|$)/;
 
-/** The literal of the guard's test, or of the predicate of the file it calls. */
-function testedLiteral(cond: string, predicates: Map<string, string>): string | undefined {
-  for (const m of cond.matchAll(LITERAL_TEST)) if (randomLooking(m[1])) return m[1];
-  // (called by itself or on this/self: `.test(` on another object is that object's method)
-  for (const c of cond.matchAll(/(?<![\w$]\.|[\w$])(?:(?:this|self)\.)?([A-Za-z_]\w*)\s*\(/g)) {
-    const lit = predicates.get(c[1]);
-    if (lit) return lit;
-  }
-  return undefined;
-}
-
-/** The file's small predicates that test their input against a random-looking literal, by name. */
-function predicatesOf(lines: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < lines.length; i++) {
-    const d = PREDICATE.exec(lines[i]);
-    if (!d || GUARD.test(lines[i]) || !PREDICATE_NAME.test(d[1] ?? d[2])) continue;
-    const body = lines.slice(i, i + 3).join('\n');
-    for (const m of body.matchAll(LITERAL_TEST))
-      if (randomLooking(m[1])) {
-        out.set(d[1] ?? d[2], m[1]);
-        break;
-      }
-  }
-  return out;
-}
-
 /** The guard's block: braces to their close, an indented block, or the one statement after a brace-less test. */
 function blockOf(lines: readonly string[], i: number): number[] {
   const l = lines[i];
@@ -103,19 +76,42 @@ function blockOf(lines: readonly string[], i: number): number[] {
 export function analyzeBypass(file: SourceFile, reported: ReadonlySet<number> = new Set()): Finding[] {
   const out: Finding[] = [];
   if (!occurs(HINT, file.text)) return out;
+  // (from the literals themselves: one pass of the regex over the text, most files holding none that looks chosen)
+  const found: [number, string][] = [];
+  for (const m of file.text.matchAll(LITERAL_TEST))
+    if (randomLooking(m[1])) found.push([file.lineIndex(m.index), m[1]]);
+  if (!found.length) return out;
   const lines = file.lines;
-  const predicates = predicatesOf(lines);
+  // Each literal is on a guard, or in a small yes/no predicate of the file whose callers' guards are the ones.
+  const guards = new Map<number, string>();
+  const predicates = new Map<string, string>();
+  for (const [i, lit] of found) {
+    if (GUARD.test(lines[i])) guards.set(i, lit);
+    for (let k = i; k >= Math.max(0, i - 2); k--) {
+      const d = PREDICATE.exec(lines[k]);
+      const name = d?.[1] ?? d?.[2];
+      if (name && !GUARD.test(lines[k]) && PREDICATE_NAME.test(name)) {
+        predicates.set(name, lit);
+        break;
+      }
+    }
+  }
+  if (predicates.size) {
+    // (called by itself or on this/self: `.test(` on another object is that object's method)
+    const call = new RegExp(`(?<![\\w$]\\.|[\\w$])(?:(?:this|self)\\.)?(${[...predicates.keys()].join('|')})\\s*\\(`);
+    for (const i of file.matchingLines(new RegExp(call.source, 'g'))) {
+      const m = GUARD.test(lines[i]) ? call.exec(lines[i]) : null;
+      if (m && !guards.has(i)) guards.set(i, predicates.get(m[1])!);
+    }
+  }
   const add = oncePerLine(
     file,
     out,
     () => 'CWE-288',
     'Remove the special case; every caller goes through the same check.',
   );
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.length > 400 || !GUARD.test(l) || reported.has(i + 1)) continue;
-    const lit = testedLiteral(l, predicates);
-    if (!lit) continue;
+  for (const [i, lit] of [...guards].sort((x, y) => x[0] - y[0])) {
+    if (lines[i].length > 400 || reported.has(i + 1)) continue;
     const block = blockOf(lines, i);
     const text = block.map((k) => lines[k]).join('\n');
     const leaves = block.find((k) => LEAVES.test(lines[k].replace(/^.*?\bif\b[^)]*\)/, '')));

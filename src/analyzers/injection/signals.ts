@@ -26,7 +26,12 @@ export interface Read {
   /** Which of the gates' words stand in it (gate-words.ts): found once per text, when first asked. */
   words?: Uint8Array;
 }
-export const read = (text: string): Read => ({ text, lower: text.toLowerCase(), intl: /[^\x00-\x7f]/.test(text) });
+export const read = (text: string): Read => {
+  readChars += text.length;
+  return { text, lower: text.toLowerCase(), intl: /[^\x00-\x7f]/.test(text) };
+};
+/** How much text the tables have been asked about in this process (Part: cutting starts after CUT_AFTER). */
+let readChars = 0;
 
 /** A regex source lower-cased outside its escapes (`\S`, `\p{Lu}`, `\u200b` keep their meaning). */
 function lowerSource(src: string): string {
@@ -97,7 +102,9 @@ class Part {
 
   /** The entries that may match `t` (by their words), or undefined when too many to run alone. */
   private kept(t: Read): number[] | undefined {
-    if (!cutting) return undefined;
+    // (working out every entry's words costs ~100 ms once: a hook or a diff scan reading a few comments would
+    // pay it for nothing, so the tables run joined until a process has read a good deal of text)
+    if (!cutting || readChars < CUT_AFTER) return undefined;
     if (this.needs === undefined) Part.prepare();
     const needs = this.needs;
     if (!needs) return undefined;
@@ -159,9 +166,14 @@ class Part {
     }
   }
 }
-/** (For the tests: false runs every table and gate joined, as before cutting, to compare the two.) */
+/** (For the tests: false runs every table and gate joined, as before cutting, to compare the two; true cuts them
+ * at once, whatever has been read.) */
 let cutting = true;
-export const setCutting = (on: boolean) => (cutting = on);
+export const setCutting = (on: boolean) => {
+  cutting = on;
+  if (on) readChars = Math.max(readChars, CUT_AFTER);
+};
+const CUT_AFTER = 256 * 1024;
 /** At most this many entries are run alone; more, and the joined regex is (one pass costs less then). */
 const MAX_ALONE = 4;
 const ALL_PARTS: Part[] = [];
