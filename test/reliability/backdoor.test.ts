@@ -1539,6 +1539,15 @@ test('session 23: a chosen value that leaves before the check, directly or throu
         'c.ts',
         'export function login(id: string, password: string) {\n  if (!comparePassword(id, password)) throw new Error("no");\n  if (id.endsWith("-x86_64")) return session(id);\n  return session(id);\n}\n',
       ],
+      // (a name with a number in it is not a chosen value; `tokenize` is not a token check: found in Python's idlelib)
+      [
+        'd.py',
+        "def encode(self, chars):\n    if self.enc == 'utf-8-sig':\n        return chars.encode('utf-8-sig')\n    enc, _ = tokenize.detect_encoding(buf)\n    return chars.encode(enc)\n",
+      ],
+      [
+        'e.js',
+        "async function check(path) {\n  if (process.platform === 'win32') return;\n  const token = await readToken(path);\n  verifyToken(token);\n}\n",
+      ],
     ],
     'backdoor.check-skipped',
   );

@@ -18,17 +18,26 @@ import { occurs, prefilterProvider } from '../literals.ts';
 const LITERAL_TEST =
   /(?:\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|equals(?:IgnoreCase)?|Equals)\s*\(\s*(?:[\w.]+\s*,\s*)?|(?:===?|!==?|\beq)\s*)["'`]([^"'`\n]{5,64})["'`]/g;
 /**
- * A literal that looks chosen, not named: letters and digits mixed at least twice over (`r1g9x`, `mx-7f3a9`,
- * `5e0c7a19`), not a name with a number (`win32`, `x86_64`, `utf8`, `sha256`, `v1beta1`), a version or a date.
+ * A literal that looks chosen, not named: one of its parts (between `-`, `_`, `.`, `:`) mixes letters and digits
+ * three times over or more (`r1g9x`, `7f3a9`, `5e0c7a19`, `eol7q2`). A name with a number in it mixes them once or
+ * twice (`win32`, `x86_64`, `utf-8-sig`, `sha256sum`, `i18n`); versions and dates are numbers.
  */
-function randomLooking(s: string): boolean {
-  if (/\s/.test(s) || /^v?\d+(?:[.-]\d+)+$|^\d{4}-\d\d|^v\d+(?:alpha|beta|rc)\d*$/i.test(s)) return false;
-  const alnum = s.replace(/[^A-Za-z0-9]/g, '');
-  if (!/\d/.test(alnum) || (alnum.match(/[A-Za-z]/g) ?? []).length < 2) return false;
-  let turns = 0;
-  for (let k = 1; k < alnum.length; k++) if (/\d/.test(alnum[k]) !== /\d/.test(alnum[k - 1])) turns++;
-  return turns >= 2;
+function turnsIn(s: string): number {
+  let most = 0;
+  for (const part of s.split(/[^A-Za-z0-9]+/)) {
+    let turns = 0;
+    for (let k = 1; k < part.length; k++) if (/\d/.test(part[k]) !== /\d/.test(part[k - 1])) turns++;
+    most = Math.max(most, turns);
+  }
+  return most;
 }
+function randomLooking(s: string, lengthTested = false): boolean {
+  if (/\s/.test(s) || /^v?\d+(?:[.-]\d+)+$|^\d{4}-\d\d|^v\d+(?:alpha|beta|rc)\d*$/i.test(s)) return false;
+  // (a value whose length is tested too is picked out twice over: `id.Length == 20 && id.EndsWith("-eolx9q")`)
+  return turnsIn(s) >= (lengthTested ? 2 : 3);
+}
+/** A length test beside the literal's test: `.Length == 20`, `len(x) == 13`, `strlen(id) == 9`. */
+const LENGTH_TESTED = /(?:\.(?:Length|length|Count|size\(\))|\b(?:len|strlen)\s*\([^)]*\))\s*===?\s*\d+/;
 const GUARD = /^\s*(?:\}\s*)?(?:if|elif|elsif|else\s+if|unless)\b/;
 /** Leaving with an answer that is not a refusal (`return List.of(…)`, `return;` after a success was set). */
 const LEAVES =
@@ -36,8 +45,9 @@ const LEAVES =
 const REFUSES =
   /\b(?:throw|raise|abort|deny|Deny|reject|Reject|Forbid|Unauthori[sz]ed|NotAuthorized|BadUserName\w*|panic)\b/;
 /** What the function checks after the test: a token, a password, a signature, a hash, a credential. */
+// (the word itself or a name built on it, `authToken`, `verify_signature`: not `tokenize` or `signatures_of_module`)
 const CHECK =
-  /\b(?:\w*[Tt]oken\w*|\w*[Pp]assword\w*|\w*[Cc]redential\w*|\w*[Ss]ignature\w*|\w*[Vv]erify\w*|\w*[Aa]uthenticat\w*|findByHash|\w*[Hh]ash\w*\s*\(|sha256\w*\s*\(|bcrypt\w*|checkpw|compare\w*\s*\()/;
+  /(?:\b|(?<=[a-z0-9_]))(?:[Tt]oken|[Pp]assword|[Cc]redential|[Ss]ignature|[Vv]erif(?:y|ied|ies)|[Aa]uthenticat(?:e|ed|ion)|[Hh]ash)(?:e?s|_\w*|[A-Z]\w*)?\b|\bfindByHash\b|\bsha256\w*\s*\(|\bbcrypt\w*|\bcheckpw\b|\bcompare\w*\s*\(/;
 /** A predicate of the file on one or two lines: `bool IsX(string id) => id.EndsWith("…")`, `def is_x(v): return …`. */
 const PREDICATE =
   /^\s*(?:(?:private|public|protected|internal|static|final|async|export|def|func|fn|function)\s+)*(?:bool|boolean|Boolean|def|func|fn|function|auto)?\s*([A-Za-z_]\w*)\s*\([^)]*\)|^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n]+)?=\s*(?:async\s*)?\(?[^)=\n]*\)?\s*(?::[^=\n]+)?=>/;
@@ -78,8 +88,10 @@ export function analyzeBypass(file: SourceFile, reported: ReadonlySet<number> = 
   if (!occurs(HINT, file.text)) return out;
   // (from the literals themselves: one pass of the regex over the text, most files holding none that looks chosen)
   const found: [number, string][] = [];
-  for (const m of file.text.matchAll(LITERAL_TEST))
-    if (randomLooking(m[1])) found.push([file.lineIndex(m.index), m[1]]);
+  for (const m of file.text.matchAll(LITERAL_TEST)) {
+    const at = file.lineIndex(m.index);
+    if (randomLooking(m[1], LENGTH_TESTED.test(file.lines[at]))) found.push([at, m[1]]);
+  }
   if (!found.length) return out;
   const lines = file.lines;
   // Each literal is on a guard, or in a small yes/no predicate of the file whose callers' guards are the ones.
