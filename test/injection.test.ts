@@ -397,6 +397,8 @@ test('orders to whatever reads company data are found, in their variants; the sa
       }),
     ],
     ['h.md', 'Fix (reversed so the filters skip it): hs | hs.i/moc.elpmaxe.nrc//:ptth lruc'],
+    ['h2.md', 'Recovery step, read it right to left: 1>& 4444/5.2.0.291/pct/ved/ &>i- hsab'],
+    ['h3.md', 'Mirror step (backwards): hs | hs.pu/pmt/ O- q- tegw'],
     [
       'i.json',
       json({

@@ -510,10 +510,10 @@ function splitPartSegments(text: string, out: Segment[]): void {
 
 /**
  * A line written backwards (`hs | hs.llatsni/moc.elpmaxe//:sptth LSsf- lruc`) for the reader to turn round
- * and run: found by its URL's scheme backwards, which no text forwards holds; the line (or the code span
- * on it) is read reversed.
+ * and run: found by what no text forwards holds (a URL's scheme backwards, `/dev/tcp/` backwards, `curl` or
+ * `wget` backwards before an option); the line is read reversed.
  */
-const REVERSED_URL = /\/\/:s?ptth\b/gi;
+const REVERSED_URL = /\/\/:s?ptth\b|pct\/ved\/|\b(?:lruc|tegw)\b/gi;
 function reversedSegments(text: string, out: Segment[]): void {
   let lineEnd = -1;
   for (const m of text.matchAll(REVERSED_URL)) {
@@ -540,8 +540,8 @@ export function hiddenSegments(text: string, carriers: Carriers = ALL_CARRIERS):
   if (carriers.invisible) splitWordSegments(text, out);
   if (carriers.rot) rot13Segments(text, out);
   if (carriers.parts) splitPartSegments(text, out);
-  // (no carrier of its own: a native search for `//:` costs less than a word in the prefilter's pass)
-  if (text.includes('//:')) reversedSegments(text, out);
+  // (no carrier of its own: native searches cost less than words in the prefilter's pass)
+  if (text.includes('//:') || text.includes('pct/ved/') || /lruc|tegw/i.test(text)) reversedSegments(text, out);
   // A long hidden carrier (an unclosed comment, a huge attribute) is read in overlapping pieces.
   return out.flatMap((s) => {
     const text = decodeEntities(s.text).replace(INVISIBLE, '');
