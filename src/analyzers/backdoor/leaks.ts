@@ -664,10 +664,13 @@ function sendingHelperCalls(file: SourceFile, netLines: number[]): { line: numbe
   if (!helpers.size) return [];
   const call = new RegExp(`(?<![\\w.$])(?:(?:self|this|cls)\\.)?(?:${[...helpers].join('|')})\\s*\\(`, 'g');
   const one = new RegExp(call.source);
-  return file
-    .matchingLines(call)
-    .filter((i) => !defs.has(i) && file.lines[i].length < 600)
-    .map((i) => ({ line: i, helper: one.exec(file.lines[i])![0].replace(/\s*\($/, '') }));
+  // (a call whose parenthesis opens on the next line, `_send\n(`, is on no one line: not read as one)
+  const out: { line: number; helper: string }[] = [];
+  for (const i of file.matchingLines(call)) {
+    const m = !defs.has(i) && file.lines[i].length < 600 ? one.exec(file.lines[i]) : null;
+    if (m) out.push({ line: i, helper: m[0].replace(/\s*\($/, '') });
+  }
+  return out;
 }
 
 /** The first of several names assigned at once (`b, err := json.Marshal(x)`). */
