@@ -79,7 +79,7 @@ const DERIVED =
 const FRESH_PART = /random|Random|urandom|uuid|UUID|counter|Counter|nanoTime|crypto\.getRandomValues/;
 
 const SECRET_USE =
-  /token|Token|TOKEN|nonce|Nonce|NONCE|\bkey|_key\b|\b[dk]ek\b|Key|KEY|salt|Salt|password|Password|secret|Secret|session|Session|otp|OTP|\biv\b|IV|reset|Reset|csrf|CSRF/;
+  /token|Token|TOKEN|nonce|Nonce|NONCE|\bkey|\b[dk]ek\b|(?:secret|private|signing|encryption|master|wrapping|data)_key\b|Key|KEY|salt|Salt|password|Password|secret|Secret|session|Session|otp|OTP|\biv\b|IV|reset|Reset|csrf|CSRF/;
 /**
  * Whether the generator seeded on line i makes secrets: a generator kept under a name is judged by where
  * that name is used (a line, or the function around it, that speaks of tokens, keys, salts…), so a

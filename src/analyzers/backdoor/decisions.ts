@@ -160,8 +160,9 @@ const norm = (s: string) =>
     .trim();
 
 const MAC_NAME = /(?:sig|mac|hmac|tag|digest|hash|token|signature|expected|received|actual|cookie)/i;
+// (a slice, `sig[:4]`: an element, `lines[2]`, is no cut MAC)
 const SHORT_SLICE =
-  /\[\s*:?\s*([1-9])\s*\]|\[\s*0?\s*:\s*([1-9])\s*\]|\.(?:slice|substring|substr|subarray|Substring)\s*\(\s*0\s*,\s*([1-9])\s*\)/;
+  /\[\s*:\s*([1-9])\s*\]|\[\s*0?\s*:\s*([1-9])\s*\]|\.(?:slice|substring|substr|subarray|Substring)\s*\(\s*0\s*,\s*([1-9])\s*\)/;
 const VERIFY_NE_ZERO = /\b\w*[Vv]erify\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*!==?\s*0\b/;
 /** A digest made (a presented key before it is compared); vocabulary.ts HASH_CALL is the non-cryptographic kind. */
 const DIGEST_CALL = /\b(?:[Ss][Hh][Aa]\d+\w*|[Hh]ash\w*|[Dd]igest\w*|HMAC\w*|hmac\w*|createHash)\s*[.(]/;
