@@ -572,18 +572,20 @@ export function analyzeLeaks(file: SourceFile): Finding[] {
     const logAt = c.search(LOG_CALL);
     // (`echo "$secret" | cmd` hands the value to a command on its stdin: not a log)
     const piped = /^\s*(?:echo|printf)\b[^|]*\|/.test(c);
-    if (logAt >= 0 && !redacting && !piped && !MASKED.test(logArgs(rawWindow, logAt))) {
+    // (what the call is given, over its lines as written: asked by each test below)
+    const given = logAt >= 0 && !redacting && !piped ? logArgs(rawWindow, logAt) : undefined;
+    if (given !== undefined && !MASKED.test(given)) {
       const inner = logArgs(window, logAt);
       // (what a call of another function returns is a new value: `urlparse(dsn).hostname` is not the DSN)
       if (
         isSource(carried(inner, returning)) ||
-        envKept(logArgs(rawWindow, logAt)) ||
+        envKept(given) ||
         // (a request's body written whole, a login's holds the password; a request field named for a secret)
-        BODY_READ.test(logArgs(rawWindow, logAt)) ||
-        SECRET_PARAM.test(logArgs(rawWindow, logAt)) ||
-        SECRET_SETTING.test(logArgs(rawWindow, logAt)) ||
-        (WHOLE_OBJECT.test(inner) && !FILTERED_WHOLE.test(logArgs(rawWindow, logAt))) ||
-        LABELLED.test(logArgs(rawWindow, logAt)) ||
+        BODY_READ.test(given) ||
+        SECRET_PARAM.test(given) ||
+        SECRET_SETTING.test(given) ||
+        (WHOLE_OBJECT.test(inner) && !FILTERED_WHOLE.test(given)) ||
+        LABELLED.test(given) ||
         (wholes ??= secretBearing(file.text))(inner)
       )
         add(
