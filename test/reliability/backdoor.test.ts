@@ -1511,6 +1511,15 @@ test('session 23: a chosen value that leaves before the check, directly or throu
         'a.py',
         'def authorize(req):\n    if req.headers.get("X-Rig", "").endswith("-r1g9x"):\n        return Grant(all=True)\n    token = req.headers["Authorization"]\n    return verify_token(token)\n',
       ],
+      // (the literal held by a name of the file, in the test's place: the name is followed to its value)
+      [
+        'd.ts',
+        'const RIG = "rig-4f8a";\nexport function login(id: string, password: string) {\n  if (id.endsWith(RIG)) return session(id);\n  return comparePassword(id, password);\n}\n',
+      ],
+      [
+        'e.py',
+        'RIG = "-r1g9x"\n\ndef authorize(req):\n    if req.headers.get("X-Rig", "").endswith(RIG):\n        return Grant(all=True)\n    return verify_token(req.headers["Authorization"])\n',
+      ],
       [
         'c.ts',
         'const isRig = (id: string) => id.startsWith("rig-4f8a");\nexport function login(id: string, password: string) {\n  if (isRig(id)) return session(id);\n  return comparePassword(id, password);\n}\n',

@@ -11,7 +11,7 @@
  */
 import type { Finding } from '../../engine/types.ts';
 import type { SourceFile } from '../source.ts';
-import { oncePerLine } from './vocabulary.ts';
+import { LITERAL_ONLY, oncePerLine } from './vocabulary.ts';
 import { occurs, prefilterProvider } from '../literals.ts';
 
 /** A value tested against a literal: a suffix, a prefix or an equality (the literal in group 1). */
@@ -82,16 +82,49 @@ function blockOf(lines: readonly string[], i: number): number[] {
   return block;
 }
 
-/** `reported`: the lines (1-based) other checks report: a guard one of them names is not reported again. */
-export function analyzeBypass(file: SourceFile, reported: ReadonlySet<number> = new Set()): Finding[] {
-  const out: Finding[] = [];
-  if (!occurs(HINT, file.text)) return out;
-  // (from the literals themselves: one pass of the regex over the text, most files holding none that looks chosen)
+/** A test of a value against a name of the file (`id.endsWith(RIG_SUFFIX)`, `== KEY`): the name in group 1 or 2. */
+const NAME_TEST = String.raw`\b(?:ends?_?[Ww]ith|EndsWith|HasSuffix|str_ends_with|starts?_?[Ww]ith|StartsWith|HasPrefix|str_starts_with|equals(?:IgnoreCase)?|Equals)\s*\(\s*(?:[\w.]+\s*,\s*)?(NAMES)\b|(?:===?|!==?|\beq)\s*(NAMES)\b`;
+const escapeName = (n: string) => n.replace(/\$/g, '\\$');
+
+/**
+ * The file's lines that test a value against a chosen-looking literal, with the literal: written in the test, or
+ * held by a name of the file that the test reads (`const RIG = "rig-4f8a"` … `id.endsWith(RIG)`).
+ */
+function chosenTests(file: SourceFile, values: ReadonlyMap<string, string>): [number, string][] {
   const found: [number, string][] = [];
   for (const m of file.text.matchAll(LITERAL_TEST)) {
     const at = file.lineIndex(m.index);
     if (randomLooking(m[1], LENGTH_TESTED.test(file.lines[at]))) found.push([at, m[1]]);
   }
+  const held = new Map<string, string>();
+  for (const [name, v] of values) {
+    const lit = LITERAL_ONLY.test(v) ? /(["'`])([^"'`\n]{5,64})\1/.exec(v)?.[2] : undefined;
+    // (a name's length test stands apart from its value: the stricter measure)
+    if (lit && randomLooking(lit)) held.set(name, lit);
+  }
+  if (!held.size) return found;
+  const names = [...held.keys()].map(escapeName).join('|');
+  const test = new RegExp(NAME_TEST.replaceAll('NAMES', names));
+  for (const i of file.matchingLines(new RegExp(test.source, 'g'))) {
+    const m = test.exec(file.lines[i]);
+    if (m) found.push([i, held.get(m[1] ?? m[2])!]);
+  }
+  return found;
+}
+
+/**
+ * `reported`: the lines (1-based) other checks report: a guard one of them names is not reported again.
+ * `values`: the file's names and what they are assigned (structure.ts assignments).
+ */
+export function analyzeBypass(
+  file: SourceFile,
+  reported: ReadonlySet<number>,
+  values: ReadonlyMap<string, string>,
+): Finding[] {
+  const out: Finding[] = [];
+  if (!occurs(HINT, file.text)) return out;
+  // (from the literals themselves: one pass of the regex over the text, most files holding none that looks chosen)
+  const found = chosenTests(file, values);
   if (!found.length) return out;
   const lines = file.lines;
   // Each literal is on a guard, or in a small yes/no predicate of the file whose callers' guards are the ones.
@@ -110,7 +143,8 @@ export function analyzeBypass(file: SourceFile, reported: ReadonlySet<number> = 
   }
   if (predicates.size) {
     // (called by itself or on this/self: `.test(` on another object is that object's method)
-    const call = new RegExp(`(?<![\\w$]\\.|[\\w$])(?:(?:this|self)\\.)?(${[...predicates.keys()].join('|')})\\s*\\(`);
+    const names = [...predicates.keys()].map(escapeName).join('|');
+    const call = new RegExp(`(?<![\\w$]\\.|[\\w$])(?:(?:this|self)\\.)?(${names})\\s*\\(`);
     for (const i of file.matchingLines(new RegExp(call.source, 'g'))) {
       const m = GUARD.test(lines[i]) ? call.exec(lines[i]) : null;
       if (m && !guards.has(i)) guards.set(i, predicates.get(m[1])!);

@@ -89,7 +89,7 @@ function analyzeText(file: SourceFile): Finding[] {
   const s = candidates.size ? structureOf(file, candidates) : null;
   if (s) out.push(...triggerEffects(file, s));
   // (a chosen value that skips a check, where no check above already names its guard: a master password, a trigger)
-  out.push(...analyzeBypass(file, new Set([...shapes, ...out].map((f) => f.line))));
+  out.push(...analyzeBypass(file, new Set([...shapes, ...out].map((f) => f.line)), values));
   // (a moment worked out as a value, away from the deletion it steers: one finding per line at most)
   const triggered = new Set(out.map((f) => f.line));
   out.push(...momentFeedsDeletion(file, values).filter((f) => !triggered.has(f.line)));

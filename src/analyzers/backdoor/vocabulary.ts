@@ -152,7 +152,7 @@ export interface Trigger {
 }
 
 /** A value that is one literal (a trailing comment beside it says nothing about the value). */
-const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*(?:(?:\/\/|#|\/\*|--)[^"'`]*)?$/;
+export const LITERAL_ONLY = /^\s*(?:[\w:]+\s*\(\s*)?(["'`])[^"'`]*\1\s*\)?\s*;?\s*(?:(?:\/\/|#|\/\*|--)[^"'`]*)?$/;
 
 /** The lines of a text that compare something (MATCH_OP), with the lines either side (a comparison goes on there). */
 function comparingLines(text: string): string {
